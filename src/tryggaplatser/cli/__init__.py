@@ -1,0 +1,81 @@
+"""Command-line interface: a thin shell over the library.
+
+Subcommands live in their own modules and are imported only when run, so ``--help`` is fast.
+Data problems end in one clear line and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from importlib import import_module
+
+import click
+
+from ..errors import TryggaplatserError
+
+# command name -> (module, function, one-line help shown by --help)
+COMMANDS: dict[str, tuple[str, str, str]] = {
+    "init": ("tryggaplatser.cli.project", "init", "Skriv en kommenterad tryggaplatser.toml."),
+    "validate": ("tryggaplatser.cli.validate", "validate", "Validera indatafiler eller ett projekt."),
+    "demo": ("tryggaplatser.cli.demo", "demo", "Kör hela kedjan på demokommunen."),
+    "generate-demo": ("tryggaplatser.cli.demo", "generate_demo",
+                      "Generera demokommunens data (även stor variant)."),
+    "hotspots": ("tryggaplatser.cli.hotspots", "hotspots", "Hotspotanalys: rutnät, KDE, Gi*."),
+    "audit": ("tryggaplatser.cli.audit", "audit", "Granska en utdatamapp inför publicering."),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx):
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        module, attr, _ = COMMANDS[name]
+        return getattr(import_module(module), attr)
+
+    def format_commands(self, ctx, formatter):
+        rows = [(name, COMMANDS[name][2]) for name in self.list_commands(ctx)]
+        with formatter.section("Kommandon"):
+            formatter.write_dl(rows)
+
+
+def _setup_logging(quiet: bool) -> None:
+    logger = logging.getLogger("tryggaplatser")
+    logger.handlers.clear()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    logger.propagate = False
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="tryggaplatser")
+@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
+              help="Språk i utdata.")
+@click.option("-q", "--quiet", is_flag=True, help="Visa bara varningar och fel.")
+def cli(lang: str, quiet: bool) -> None:
+    """tryggaplatser – platsbaserad trygghetsanalys för kommuner (lag 2023:196)."""
+    from ..i18n import set_language
+
+    set_language(lang)
+    _setup_logging(quiet)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="tryggaplatser", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("avbrutet", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except TryggaplatserError as exc:
+        click.echo(f"fel: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)

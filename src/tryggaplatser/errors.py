@@ -1,0 +1,54 @@
+"""Exceptions. All subclass ``ValueError`` so callers can catch them as bad values; the CLI turns
+them into one clear line and a non-zero exit code, never a traceback."""
+
+from __future__ import annotations
+
+
+class TryggaplatserError(ValueError):
+    """Base class. ``rule`` is a stable ID, ``fix`` tells the user what to do."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, rule: str | None = None, fix: str | None = None,
+                 file: str | None = None):
+        self.rule = rule
+        self.fix = fix
+        self.file = file
+        self.message = message
+        super().__init__(self.__str__())
+
+    def __str__(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(f"{self.file}:")
+        if self.rule:
+            parts.append(f"[{self.rule}]")
+        parts.append(self.message)
+        text = " ".join(parts)
+        if self.fix:
+            text += f" — {self.fix}"
+        return text
+
+
+class ArgumentError(TryggaplatserError):
+    """A function or CLI argument is wrong (value, type, CRS mismatch...)."""
+
+    exit_code = 2
+
+
+class ConfigError(TryggaplatserError):
+    """The project configuration (tryggaplatser.toml) is wrong."""
+
+    exit_code = 2
+
+
+class FileProblem(TryggaplatserError):
+    """A whole input file cannot be used (unreadable, corrupt, unsafe archive, no CRS...)."""
+
+    exit_code = 2
+
+
+class GateRefusal(TryggaplatserError):
+    """The publishing gate refused an output that would reveal more than the mode allows."""
+
+    exit_code = 3
