@@ -1,0 +1,942 @@
+"""Weekly computations behind the EST brief (Effektiv samordning för trygghet).
+
+Each function takes layers and returns a table with pinned columns; the brief, the CLI and the
+maps are built on top of these. Weeks are ISO weeks (Monday–Sunday) in Europe/Stockholm local time;
+every interval is half-open ``[start, end)``.
+
+Grid cells follow the SCB national grid: square cells whose corners lie on multiples of the cell
+size in SWEREF 99 TM (EPSG:3006). A cell is found by floor division of the coordinates, so a point
+exactly on a cell edge belongs to the cell to its north-east, and cell ids agree with any grid on
+the same lattice (e.g. the hotspot grid). The id is ``"<size>m_E<east>_N<north>"`` with the
+south-west corner, e.g. ``"250m_E650000_N6560250"``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+
+import numpy as np
+import pandas as pd
+
+from .._announce import announce
+from ..errors import ArgumentError
+from ..i18n import tr
+from .near_repeat import LOCAL_TZ, RiskWindow, check_points, fmt_number, fmt_p
+
+#: Default grid cell size (m) of recurring places and alerts: SCB's 250 m grid, which is also the
+#: finest grid allowed in public outputs.
+DEFAULT_CELL_SIZE = 250
+
+WEEKLY_COUNT_COLUMNS = [
+    "area_id", "category", "count", "baseline_mean", "last_year", "change", "p_value", "unusual",
+]
+RECURRING_COLUMNS = [
+    "cell_id", "cell_x", "cell_y", "area_id", "weeks_with_reports", "total", "categories",
+]
+SILENT_SOURCE_COLUMNS = [
+    "source", "count", "weeks_reported", "share_weeks_reported", "median_weekly", "last_report",
+    "weeks_since_last_report", "usual", "silent",
+]
+MEASURE_FOLLOWUP_COLUMNS = [
+    "measure_id", "title", "area_id", "status", "status_label", "responsible", "due",
+    "overdue", "days_overdue",
+]
+FOCUS_COLUMNS = ["rank", "cell_id", "cell_x", "cell_y", "area_id", "score", "reasons"]
+ALERT_COLUMNS = [
+    "incident_id", "category", "occurred_on", "cell_id", "alert_distance_m", "window_days",
+    "window_end", "active_next_week", "geometry",
+]
+
+#: Points per hotspot category code (from the emerging-hotspot classification) in focus_places.
+HOTSPOT_POINTS: dict[str, int] = {
+    "ny": 3,
+    "intensifierande": 3,
+    "konsekutiv": 2,
+    "ihallande": 2,
+    "sporadisk": 1,
+    "oscillerande": 1,
+    "avtagande": 0,
+    "historisk": 0,
+}
+HOTSPOT_REASONS: dict[str, tuple[str, str]] = {
+    "ny": ("ny hotspot", "new hotspot"),
+    "intensifierande": ("intensifierande hotspot", "intensifying hotspot"),
+    "konsekutiv": ("konsekutiv hotspot", "consecutive hotspot"),
+    "ihallande": ("ihållande hotspot", "persistent hotspot"),
+    "sporadisk": ("sporadisk hotspot", "sporadic hotspot"),
+    "oscillerande": ("oscillerande hotspot", "oscillating hotspot"),
+    "avtagande": ("avtagande hotspot", "diminishing hotspot"),
+    "historisk": ("historisk hotspot", "historical hotspot"),
+}
+#: Points in focus_places for an unusual increase in the cell's area, and for an active alert.
+UNUSUAL_POINTS = 2
+ALERT_POINTS = 2
+
+#: Measure statuses that count as closed (not overdue).
+CLOSED_MEASURE_STATUSES = ("genomford", "avbruten")
+
+_WEEK_RE = re.compile(r"^\s*(\d{4})\s*-?\s*[Ww]\s*(\d{1,2})\s*$")
+
+
+# ---------------------------------------------------------------------------------------------
+# weeks
+
+
+def _as_date(value, name: str) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        ts = pd.Timestamp(value)
+    except (ValueError, TypeError):
+        ts = None
+    if ts is None or pd.isna(ts):
+        raise ArgumentError(
+            tr("{n}: kan inte tolka {v!r} som datum", "{n}: cannot read {v!r} as a date",
+               n=name, v=value),
+            rule="bad-date", fix=tr("skriv datumet som ÅÅÅÅ-MM-DD", "write the date as YYYY-MM-DD"),
+        )
+    if ts.tzinfo is not None:
+        ts = ts.tz_convert(LOCAL_TZ)
+    return ts.date()
+
+
+def _weeks_in_year(year: int) -> int:
+    return date(year, 12, 28).isocalendar().week
+
+
+def week_label(start: date | pd.Timestamp) -> str:
+    """The ISO week label (``"2026-W47"``) of a date."""
+    iso = start.isocalendar()
+    return f"{iso[0]}-W{iso[1]:02d}"
+
+
+def iso_week_bounds(week: str | None = None, *, today=None, quiet: bool = False
+                    ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Start and end of an ISO week in Europe/Stockholm local time.
+
+    Parameters
+    ----------
+    week : str, optional
+        ISO week such as ``"2026-W47"`` (also ``"2026W47"``, ``"2026-w47"``). ``None`` chooses
+        the **last complete ISO week before** ``today`` and announces it.
+    today : date-like, optional
+        Reference date for the default week; ``None`` is the current date in Stockholm.
+    quiet : bool, default False
+        Silence the announcement of the automatic week.
+
+    Returns
+    -------
+    (pandas.Timestamp, pandas.Timestamp)
+        ``[start, end)``: Monday 00:00 and the following Monday 00:00, tz-aware
+        Europe/Stockholm (so a DST change inside the week is handled).
+
+    Examples
+    --------
+    >>> iso_week_bounds("2026-W47")
+    (Timestamp('2026-11-16 00:00:00+0100', tz='Europe/Stockholm'), Timestamp('2026-11-23 00:00:00+0100', tz='Europe/Stockholm'))
+    """  # noqa: E501
+    if week is None:
+        ref = pd.Timestamp.now(tz=LOCAL_TZ).date() if today is None else _as_date(today, "today")
+        monday = ref - timedelta(days=ref.weekday()) - timedelta(days=7)
+        announce(
+            tr("Vecka {w} vald automatiskt (senaste hela vecka före {d}).",
+               "Week {w} chosen automatically (last complete week before {d}).",
+               w=week_label(monday), d=ref.isoformat()),
+            quiet=quiet,
+        )
+    else:
+        match = _WEEK_RE.match(str(week))
+        year, num = (int(match.group(1)), int(match.group(2))) if match else (0, 0)
+        if not match or not 1 <= num <= _weeks_in_year(year):
+            hint = ""
+            if match:
+                hint = tr(" ({y} har {n} veckor)", " ({y} has {n} weeks)", y=year,
+                          n=_weeks_in_year(year))
+            raise ArgumentError(
+                tr("week: kan inte tolka {v!r} som ISO-vecka{h}",
+                   "week: cannot read {v!r} as an ISO week{h}", v=week, h=hint),
+                rule="bad-week", fix=tr("skriv veckan som ÅÅÅÅ-Wvv, t.ex. 2026-W47",
+                                        "write the week as YYYY-Www, e.g. 2026-W47"),
+            )
+        monday = date.fromisocalendar(year, num, 1)
+    start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
+    end = pd.Timestamp(monday + timedelta(days=7)).tz_localize(LOCAL_TZ)
+    return start, end
+
+
+def _resolve_week(week, today, quiet: bool, choices: list[str]
+                  ) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """iso_week_bounds, recording the automatic week in ``choices`` as well as announcing it."""
+    start, end = iso_week_bounds(week, today=today, quiet=True)
+    if week is None:
+        msg = tr("Vecka {w} vald automatiskt (senaste hela vecka).",
+                 "Week {w} chosen automatically (last complete week).", w=week_label(start.date()))
+        choices.append(msg)
+        announce(msg, quiet=quiet)
+    return start, end
+
+
+def same_week_last_year(monday: date) -> date:
+    """Monday of the same ISO week number one year earlier (week 53 → week 52 if missing)."""
+    iso = monday.isocalendar()
+    year = iso[0] - 1
+    return date.fromisocalendar(year, min(iso[1], _weeks_in_year(year)), 1)
+
+
+def _local_dates(occurred_at: pd.Series) -> np.ndarray:
+    """Local calendar dates as numpy datetime64[D]."""
+    local = occurred_at.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    return local.to_numpy().astype("datetime64[D]")
+
+
+def _week_index(dates: np.ndarray, monday: date) -> np.ndarray:
+    """Whole weeks between each date and ``monday``: 0 = that week, 1 = the week before, …"""
+    offset = (np.datetime64(monday, "D") - dates).astype(np.int64)
+    return np.floor_divide(offset + 6, 7)
+
+
+# ---------------------------------------------------------------------------------------------
+# grid cells
+
+
+def cell_ids(x, y, cell_size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """SCB-aligned grid cells of coordinates: south-west corners and ids, by floor division.
+
+    Returns ``(cell_x, cell_y, cell_id)`` where ``cell_x = floor(x / size) * size`` (and the
+    same for y) and ``cell_id = "<size>m_E<cell_x>_N<cell_y>"``.
+    """
+    size = float(cell_size)
+    cx = (np.floor(np.asarray(x, float) / size) * size).astype(np.int64)
+    cy = (np.floor(np.asarray(y, float) / size) * size).astype(np.int64)
+    label = fmt_number(size).replace(",", ".")
+    ids = np.array([f"{label}m_E{a}_N{b}" for a, b in zip(cx.tolist(), cy.tolist())], dtype=object)
+    return cx, cy, ids
+
+
+def _check_cell_size(cell_size) -> float:
+    if isinstance(cell_size, bool) or not isinstance(cell_size, (int, float, np.number)) \
+            or not math.isfinite(cell_size) or cell_size <= 0:
+        raise ArgumentError(
+            tr("cell_size måste vara ett positivt antal meter, fick {v!r}",
+               "cell_size must be a positive number of metres, got {v!r}", v=cell_size),
+            rule="bad-cell-size", fix=tr("t.ex. cell_size=250", "e.g. cell_size=250"),
+        )
+    return float(cell_size)
+
+
+def _cell_size_or_default(cell_size, choices: list[str], quiet: bool) -> float:
+    if cell_size is None:
+        msg = tr("Cellstorlek {c} m vald automatiskt (SCB:s rutnät, minsta rutstorlek i publika "
+                 "utdata).",
+                 "Cell size {c} m chosen automatically (SCB's grid, the finest allowed in public "
+                 "outputs).", c=DEFAULT_CELL_SIZE)
+        choices.append(msg)
+        announce(msg, quiet=quiet)
+        return float(DEFAULT_CELL_SIZE)
+    return _check_cell_size(cell_size)
+
+
+# ---------------------------------------------------------------------------------------------
+# weekly counts with a Poisson flag
+
+
+def poisson_upper_tail(observed, mean) -> np.ndarray:
+    """P(X ≥ observed) for X ~ Poisson(mean), elementwise."""
+    from scipy.stats import poisson
+
+    obs = np.asarray(observed, dtype=float)
+    return np.where(obs <= 0, 1.0, poisson.sf(obs - 1, np.asarray(mean, dtype=float)))
+
+
+def _assign_areas(incidents, areas) -> pd.Series:
+    """area_id of each incident; a point on a shared boundary goes to the lowest area_id."""
+    import geopandas as gpd
+
+    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
+        raise ArgumentError(
+            tr("areas måste vara en GeoDataFrame med kolumnen area_id eller namnet på en kolumn",
+               "areas must be a GeoDataFrame with an area_id column, or the name of a column"),
+            rule="argument-type",
+        )
+    if areas.crs != incidents.crs:
+        raise ArgumentError(
+            tr("olika koordinatsystem: händelser {a}, områden {b}",
+               "different CRSs: incidents {a}, areas {b}", a=incidents.crs, b=areas.crs),
+            rule="crs-mismatch", fix=tr("transformera områdena: areas.to_crs(incidents.crs)",
+                                        "transform the areas: areas.to_crs(incidents.crs)"),
+        )
+    pts = gpd.GeoDataFrame(geometry=incidents.geometry.to_numpy(), crs=incidents.crs)
+    joined = gpd.sjoin(pts, areas[["area_id", "geometry"]], how="left", predicate="intersects")
+    joined["area_id"] = joined["area_id"].astype("string")
+    joined = joined.sort_values("area_id", na_position="last", kind="stable")
+    first = joined[~joined.index.duplicated(keep="first")].sort_index()
+    return pd.Series(first["area_id"].to_numpy(), index=incidents.index, dtype="string")
+
+
+def weekly_counts(
+    incidents,
+    areas_or_area_column,
+    week: str | None = None,
+    *,
+    baseline_weeks: int = 4,
+    alpha: float = 0.05,
+    min_count: int = 3,
+    lambda_floor: float = 0.5,
+    today=None,
+    quiet: bool = False,
+) -> pd.DataFrame:
+    """This week's reports per area × category against the previous weeks and last year.
+
+    **Test for an unusual increase** (stated in ``attrs["test"]``): the one-sided Poisson test
+    ``p = P(X ≥ count)`` with ``X ~ Poisson(λ)``, ``λ = max(baseline_mean, lambda_floor)``, where
+    ``baseline_mean`` is the mean weekly count over the ``baseline_weeks`` weeks before the week.
+    A row is flagged ``unusual`` when ``p < alpha`` **and** ``count ≥ min_count`` (defaults 0.05
+    and 3). The floor keeps a first report in a quiet area from looking extreme; the minimum count
+    keeps single events from being flagged. There is no multiple-testing correction: with *m* rows
+    about ``m × alpha`` false alarms are expected by chance, and ``attrs["expected_false_alarms"]``
+    says how many — read the flags as "look at this", not as proof.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Incidents with ``occurred_at`` and ``category``.
+    areas_or_area_column : geopandas.GeoDataFrame or str
+        Areas (``area_id`` + polygons, same CRS; a point on a shared boundary goes to the lowest
+        ``area_id``) or the name of a column in ``incidents`` that already holds the area.
+    week : str, optional
+        ISO week ``"2026-W47"``; ``None`` = the last complete week before ``today`` (announced).
+    baseline_weeks, alpha, min_count, lambda_floor
+        The baseline length and the flag rule above.
+    today : date-like, optional
+        Reference date for the default week.
+    quiet : bool, default False
+        Silence announcements.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``area_id``, ``category``, ``count`` (this week), ``baseline_mean`` (mean of the
+        previous ``baseline_weeks`` weeks), ``last_year`` (same ISO week number last year),
+        ``change`` (count − baseline_mean), ``p_value``, ``unusual``. One row per area × category
+        with at least one report in the week, the baseline weeks or the same week last year
+        (incidents outside every area get ``area_id`` NA and are kept). Sorted by ``unusual``,
+        ``p_value``, ``area_id``, ``category``.
+    """
+    choices: list[str] = []
+    check_points(incidents, "incidents", ("occurred_at", "category"))
+    for name, value, ok in (
+        ("baseline_weeks", baseline_weeks, isinstance(baseline_weeks, int) and baseline_weeks >= 1),
+        ("alpha", alpha, isinstance(alpha, (int, float)) and 0 < alpha < 1),
+        ("min_count", min_count, isinstance(min_count, int) and min_count >= 0),
+        ("lambda_floor", lambda_floor, isinstance(lambda_floor, (int, float)) and lambda_floor > 0),
+    ):
+        if not ok:
+            raise ArgumentError(tr("ogiltigt värde för {n}: {v!r}", "invalid value for {n}: {v!r}",
+                                   n=name, v=value), rule="bad-argument")
+    start, end = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    dates = _local_dates(incidents["occurred_at"])
+    widx = _week_index(dates, monday)
+    ly_monday = same_week_last_year(monday)
+    ly = (dates >= np.datetime64(ly_monday, "D")) & (dates < np.datetime64(ly_monday, "D") + 7)
+    relevant = ((widx >= 0) & (widx <= baseline_weeks)) | ly
+    incidents, widx, ly = incidents[relevant], widx[relevant], ly[relevant]
+    if isinstance(areas_or_area_column, str):
+        if areas_or_area_column not in incidents.columns:
+            raise ArgumentError(
+                tr("incidents saknar kolumnen {c}", "incidents lacks the column {c}",
+                   c=areas_or_area_column),
+                rule="missing-column",
+                fix=tr("ge områdena som GeoDataFrame i stället",
+                       "pass the areas as a GeoDataFrame"),
+            )
+        area = incidents[areas_or_area_column].astype("string")
+    else:
+        area = _assign_areas(incidents, areas_or_area_column)
+
+    frame = pd.DataFrame({
+        "area_id": area.to_numpy(),
+        "category": incidents["category"].astype("string").to_numpy(),
+        "this": widx == 0,
+        "base": (widx >= 1) & (widx <= baseline_weeks),
+        "ly": ly,
+    })
+    grouped = frame.groupby(["area_id", "category"], dropna=False, sort=True)[
+        ["this", "base", "ly"]].sum()
+    out = pd.DataFrame({
+        "area_id": grouped.index.get_level_values(0).astype("string"),
+        "category": grouped.index.get_level_values(1).astype("string"),
+        "count": grouped["this"].to_numpy(np.int64),
+        "baseline_mean": grouped["base"].to_numpy(float) / baseline_weeks,
+        "last_year": grouped["ly"].to_numpy(np.int64),
+    })
+    out["change"] = out["count"] - out["baseline_mean"]
+    lam = np.maximum(out["baseline_mean"].to_numpy(), lambda_floor)
+    out["p_value"] = poisson_upper_tail(out["count"].to_numpy(), lam)
+    out["unusual"] = (out["p_value"] < alpha) & (out["count"] >= min_count)
+    out = out.sort_values(["unusual", "p_value", "area_id", "category"],
+                          ascending=[False, True, True, True], kind="stable")
+    out = out.reset_index(drop=True)[WEEKLY_COUNT_COLUMNS]
+    test = tr(
+        "Ensidigt Poissontest: p = P(X ≥ antal | λ = medel för {b} föregående veckor, minst "
+        "{f}); ovanlig ökning när p < {a} och antal ≥ {m}. Ingen korrektion för många test.",
+        "One-sided Poisson test: p = P(X ≥ count | λ = mean of the {b} previous weeks, at least "
+        "{f}); unusual increase when p < {a} and count ≥ {m}. No multiple-testing correction.",
+        b=baseline_weeks, f=fmt_number(lambda_floor), a=fmt_number(alpha, 2), m=min_count,
+    )
+    out.attrs.update({
+        "week": week_label(monday),
+        "week_start": start,
+        "week_end": end,
+        "same_week_last_year": week_label(ly_monday),
+        "test": test,
+        "alpha": alpha,
+        "min_count": min_count,
+        "lambda_floor": lambda_floor,
+        "baseline_weeks": baseline_weeks,
+        "expected_false_alarms": len(out) * alpha,
+        "choices": choices,
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# recurring places
+
+
+def _mode_per_cell(frame: pd.DataFrame, column: str, sep: str, first_only: bool = False
+                   ) -> pd.Series:
+    """Per cell, the values of ``column`` by frequency (ties: alphabetical), vectorised."""
+    counts = (frame.dropna(subset=[column]).groupby(["cell_id", column]).size()
+              .rename("n").reset_index())
+    counts = counts.sort_values(["cell_id", "n", column], ascending=[True, False, True],
+                                kind="stable")
+    if first_only:
+        out = counts.drop_duplicates("cell_id").set_index("cell_id")[column]
+    else:
+        out = counts.groupby("cell_id")[column].agg(sep.join)
+    return out.reindex(frame["cell_id"].unique()).astype("string")
+
+
+def recurring_places(
+    incidents,
+    week: str | None = None,
+    *,
+    cell_size: float | None = None,
+    weeks: int = 4,
+    min_weeks: int = 3,
+    today=None,
+    quiet: bool = False,
+):
+    """Grid cells with reports in at least ``min_weeks`` of the last ``weeks`` weeks.
+
+    The last ``weeks`` weeks end with ``week`` (it included). Cells are SCB-aligned (see the module
+    notes) so they agree with the hotspot grid of the same cell size.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Incidents with ``occurred_at`` and ``category`` (and optionally ``area_id``).
+    week : str, optional
+        ISO week; ``None`` = the last complete week before ``today`` (announced).
+    cell_size : float, optional
+        Cell size in metres; ``None`` chooses 250 m (SCB grid, announced).
+    weeks, min_weeks : int
+        The recurrence rule: reports in ≥ ``min_weeks`` of the last ``weeks`` weeks (4 and 3).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id``, ``cell_x``, ``cell_y`` (south-west corner), ``area_id`` (the most
+        common ``area_id`` of the cell's incidents, NA without that column), ``weeks_with_reports``,
+        ``total``, ``categories`` (``;``-joined codes, most frequent first), then one count column
+        per week named by its ISO week label, oldest first (``attrs["week_columns"]``), and the
+        cell square as ``geometry``. Sorted by weeks_with_reports, total (both descending), cell_id.
+    """
+    import geopandas as gpd
+    from shapely import box
+
+    choices: list[str] = []
+    check_points(incidents, "incidents", ("occurred_at", "category"))
+    size = _cell_size_or_default(cell_size, choices, quiet)
+    if not (isinstance(weeks, int) and isinstance(min_weeks, int) and 1 <= min_weeks <= weeks):
+        raise ArgumentError(
+            tr("kräver 1 ≤ min_weeks ≤ weeks, fick min_weeks={m}, weeks={w}",
+               "needs 1 ≤ min_weeks ≤ weeks, got min_weeks={m}, weeks={w}", m=min_weeks, w=weeks),
+            rule="bad-argument",
+        )
+    start, _ = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    week_mondays = [monday - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+    week_cols = [week_label(m) for m in week_mondays]
+
+    widx = _week_index(_local_dates(incidents["occurred_at"]), monday)
+    keep = (widx >= 0) & (widx < weeks)
+    sub = incidents[keep]
+    cx, cy, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
+    frame = pd.DataFrame({
+        "cell_id": ids, "cell_x": cx, "cell_y": cy,
+        "col": np.array(week_cols, dtype=object)[weeks - 1 - widx[keep]] if keep.any() else [],
+        "category": sub["category"].astype("string").to_numpy(),
+        "area_id": (sub["area_id"].astype("string").to_numpy() if "area_id" in sub.columns
+                    else pd.array([pd.NA] * len(sub), dtype="string")),
+    })
+    wide = (frame.groupby(["cell_id", "col"]).size().unstack("col", fill_value=0)
+            .reindex(columns=week_cols, fill_value=0))
+    wide.columns.name = None
+    meta = frame.groupby("cell_id").agg(cell_x=("cell_x", "first"), cell_y=("cell_y", "first"))
+    meta["area_id"] = _mode_per_cell(frame, "area_id", ";", first_only=True)
+    meta["weeks_with_reports"] = (wide > 0).sum(axis=1)
+    meta["total"] = wide.sum(axis=1)
+    meta["categories"] = _mode_per_cell(frame, "category", ";")
+    table = meta.join(wide)
+    table = table[table["weeks_with_reports"] >= min_weeks].reset_index()
+    table = table.sort_values(["weeks_with_reports", "total", "cell_id"],
+                              ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    table = table[RECURRING_COLUMNS + week_cols]
+    for col in ("weeks_with_reports", "total", *week_cols):
+        table[col] = table[col].astype(np.int64)
+    geometry = [box(x, y, x + size, y + size) for x, y in zip(table["cell_x"], table["cell_y"])]
+    out = gpd.GeoDataFrame(table, geometry=geometry, crs=incidents.crs)
+    out.attrs.update({
+        "week": week_label(monday),
+        "week_columns": week_cols,
+        "cell_size": size,
+        "weeks": weeks,
+        "min_weeks": min_weeks,
+        "rule": tr("Rutor med rapporter under minst {m} av de senaste {w} veckorna ({c} m-rutor).",
+                   "Cells with reports in at least {m} of the last {w} weeks ({c} m cells).",
+                   m=min_weeks, w=weeks, c=fmt_number(size)),
+        "choices": choices,
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# data quality: silent sources
+
+
+def silent_sources(
+    incidents,
+    week: str | None = None,
+    *,
+    history_weeks: int = 12,
+    usual_share: float = 0.75,
+    silent_weeks: int = 1,
+    today=None,
+    quiet: bool = False,
+) -> pd.DataFrame:
+    """Which sources reported this week, and which went silent compared with their rhythm.
+
+    **Rule** (``attrs["rule"]``): a source *usually reports* when it reported in at least
+    ``usual_share`` (75 %) of the ``history_weeks`` (12) weeks before the week. It is flagged
+    ``silent`` when it usually reports and has had no report in the last ``silent_weeks`` weeks
+    (1 = this week; the week included). Counts reflect reporting activity as much as incidence,
+    so a silent source means the week's numbers for its categories are probably too low.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per source seen in the week or its history: ``source``, ``count`` (this week),
+        ``weeks_reported`` (of the history weeks), ``share_weeks_reported``, ``median_weekly``
+        (median weekly count over the history weeks, zeros included), ``last_report`` (local date
+        of the latest report up to the end of the week, NaT if none), ``weeks_since_last_report``
+        (0 = reported this week; ``history_weeks + 1`` when never in the window), ``usual``,
+        ``silent``. Silent sources first, then by source.
+    """
+    choices: list[str] = []
+    check_points(incidents, "incidents", ("occurred_at", "source"))
+    if not (isinstance(history_weeks, int) and history_weeks >= 1
+            and isinstance(silent_weeks, int) and 1 <= silent_weeks <= history_weeks + 1
+            and 0 < usual_share <= 1):
+        raise ArgumentError(
+            tr("ogiltig regel: history_weeks={h}, usual_share={u}, silent_weeks={s}",
+               "invalid rule: history_weeks={h}, usual_share={u}, silent_weeks={s}",
+               h=history_weeks, u=usual_share, s=silent_weeks),
+            rule="bad-argument",
+        )
+    start, _ = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    dates = _local_dates(incidents["occurred_at"])
+    widx = _week_index(dates, monday)
+    keep = (widx >= 0) & (widx <= history_weeks)
+    frame = pd.DataFrame({"source": incidents["source"].astype("string").to_numpy()[keep],
+                          "w": widx[keep], "date": dates[keep]})
+    counts = (frame.groupby(["source", "w"]).size().unstack("w", fill_value=0)
+              .reindex(columns=range(history_weeks + 1), fill_value=0))
+    history = counts.loc[:, 1:history_weeks]
+    out = pd.DataFrame(index=counts.index)
+    out["count"] = counts[0].astype(np.int64)
+    out["weeks_reported"] = (history > 0).sum(axis=1).astype(np.int64)
+    out["share_weeks_reported"] = out["weeks_reported"] / history_weeks
+    out["median_weekly"] = history.median(axis=1).astype(float)
+    last = frame.groupby("source")["date"].max()
+    out["last_report"] = pd.to_datetime(last.reindex(out.index).to_numpy())
+    reported = counts.to_numpy() > 0
+    first_nonzero = np.where(reported.any(axis=1), reported.argmax(axis=1), history_weeks + 1)
+    out["weeks_since_last_report"] = first_nonzero.astype(np.int64)
+    out["usual"] = out["share_weeks_reported"] >= usual_share
+    out["silent"] = out["usual"] & (out["weeks_since_last_report"] >= silent_weeks)
+    out = out.reset_index().rename(columns={"index": "source"})
+    out["source"] = out["source"].astype("string")
+    out = out.sort_values(["silent", "source"], ascending=[False, True], kind="stable")
+    out = out.reset_index(drop=True)[SILENT_SOURCE_COLUMNS]
+    out.attrs.update({
+        "week": week_label(monday),
+        "rule": tr(
+            "En källa räknas som tyst när den rapporterat under minst {u} % av de {h} föregående "
+            "veckorna men inte har rapporterat på {s} vecka/veckor (denna vecka inräknad).",
+            "A source is silent when it reported in at least {u} % of the {h} previous weeks "
+            "but has not reported for {s} week(s) (this week included).",
+            u=fmt_number(usual_share * 100), h=history_weeks, s=silent_weeks),
+        "history_weeks": history_weeks,
+        "usual_share": usual_share,
+        "silent_weeks": silent_weeks,
+        "choices": choices,
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# follow-up of measures
+
+
+def _to_dates(values: pd.Series) -> pd.Series:
+    parsed = pd.to_datetime(values, errors="coerce")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):
+        parsed = parsed.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    return parsed.dt.normalize()
+
+
+def measure_followup(measures, today=None, *, quiet: bool = False) -> pd.DataFrame:
+    """Status, owner and due date of each measure, with overdue ones flagged.
+
+    The **due date** is ``follow_up_on``, or ``end`` when there is no follow-up date. A measure is
+    **overdue** when it is not closed (status not ``genomford`` or ``avbruten``) and its due date is
+    before ``today``; ``days_overdue`` = today − due (0 when not overdue, NA without a due date).
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame or geopandas.GeoDataFrame
+        The measures layer (``measure_id``, ``status``; optional ``title``, ``area_id``,
+        ``responsible``, ``follow_up_on``, ``end``).
+    today : date-like, optional
+        ``None`` = today's date in Stockholm (announced and recorded).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``measure_id``, ``title``, ``area_id``, ``status``, ``status_label`` (Swedish or
+        English), ``responsible``, ``due`` (datetime64 date), ``overdue``, ``days_overdue``
+        (nullable Int64). Overdue first (most days first), then by due date and measure_id.
+    """
+    from ..layers.vocab import label
+
+    choices: list[str] = []
+    if not isinstance(measures, pd.DataFrame):
+        raise ArgumentError(tr("measures måste vara en (Geo)DataFrame",
+                               "measures must be a (Geo)DataFrame"), rule="argument-type")
+    missing = [c for c in ("measure_id", "status") if c not in measures.columns]
+    if missing:
+        raise ArgumentError(tr("measures saknar kolumnerna {m}", "measures lacks the columns {m}",
+                               m=", ".join(missing)), rule="missing-column")
+    if today is None:
+        ref = pd.Timestamp.now(tz=LOCAL_TZ).date()
+        msg = tr("Dagens datum {d} används som referens.", "Today's date {d} used as reference.",
+                 d=ref.isoformat())
+        choices.append(msg)
+        announce(msg, quiet=quiet)
+    else:
+        ref = _as_date(today, "today")
+
+    def col(name):
+        if name in measures.columns:
+            return measures[name]
+        return pd.Series([pd.NA] * len(measures), index=measures.index)
+
+    due = _to_dates(col("follow_up_on"))
+    due = due.fillna(_to_dates(col("end")))
+    status = measures["status"].astype("string")
+    closed = status.isin(CLOSED_MEASURE_STATUSES).fillna(False)
+    ref_ts = pd.Timestamp(ref)
+    overdue = (~closed) & due.notna() & (due < ref_ts)
+    days = (ref_ts - due).dt.days.astype("Int64")
+    days = days.where(overdue, 0).where(due.notna(), pd.NA)
+    out = pd.DataFrame({
+        "measure_id": measures["measure_id"].astype("string").to_numpy(),
+        "title": col("title").astype("string").to_numpy(),
+        "area_id": col("area_id").astype("string").to_numpy(),
+        "status": status.to_numpy(),
+        "status_label": [label("measure_status", s) if pd.notna(s) else pd.NA for s in status],
+        "responsible": col("responsible").astype("string").to_numpy(),
+        "due": due.to_numpy(),
+        "overdue": overdue.to_numpy(bool),
+        "days_overdue": days.to_numpy(),
+    })
+    out["status_label"] = out["status_label"].astype("string")
+    out["days_overdue"] = out["days_overdue"].astype("Int64")
+    out = out.sort_values(["overdue", "days_overdue", "due", "measure_id"],
+                          ascending=[False, False, True, True], kind="stable", na_position="last")
+    out = out.reset_index(drop=True)[MEASURE_FOLLOWUP_COLUMNS]
+    out.attrs.update({
+        "today": ref,
+        "rule": tr("Försenad: inte genomförd eller avbruten och uppföljningsdatum (annars "
+                   "slutdatum) före {d}.",
+                   "Overdue: not completed or cancelled and the follow-up date (else the end "
+                   "date) before {d}.", d=ref.isoformat()),
+        "choices": choices,
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# near-repeat alerts
+
+
+def _window_of(value) -> RiskWindow | None:
+    if value is None:
+        return None
+    if isinstance(value, RiskWindow):
+        return value
+    if isinstance(value, pd.DataFrame):
+        w = value.attrs.get("risk_window")
+        return RiskWindow(**w) if w else None
+    if isinstance(value, Mapping):
+        return RiskWindow(float(value["distance_m"]), float(value["days"]),
+                          float(value.get("knox_ratio", math.nan)),
+                          float(value.get("p_value", math.nan)))
+    if isinstance(value, Sequence) and len(value) == 2:
+        return RiskWindow(float(value[0]), float(value[1]), math.nan, math.nan)
+    raise ArgumentError(
+        tr("risk_window: okänd form {t}", "risk_window: unknown form {t}", t=type(value).__name__),
+        rule="argument-type",
+        fix=tr("ge {kategori: near_repeat-resultat} eller {kategori: (meter, dagar)}",
+               "pass {category: near_repeat result} or {category: (metres, days)}"),
+    )
+
+
+def near_repeat_alerts(
+    incidents,
+    week: str | None,
+    risk_window: Mapping[str, object],
+    *,
+    cell_size: float | None = None,
+    today=None,
+    quiet: bool = False,
+):
+    """The week's incidents of categories with a near-repeat pattern, with their alert zone.
+
+    Parameters
+    ----------
+    incidents : geopandas.GeoDataFrame
+        Incidents with ``incident_id``, ``occurred_at``, ``category``.
+    week : str or None
+        ISO week; ``None`` = the last complete week before ``today`` (announced).
+    risk_window : mapping
+        ``{category: window}`` where a window is a :func:`near_repeat` result (its
+        ``attrs["risk_window"]``), a :class:`RiskWindow`, a dict with ``distance_m`` and ``days``,
+        or a ``(metres, days)`` pair. Categories whose window is ``None`` give no alerts.
+    cell_size : float, optional
+        Grid cell used to publish the location; ``None`` = 250 m (announced). Use the same size
+        as :func:`recurring_places` so :func:`focus_places` can join them.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        ``incident_id``, ``category``, ``occurred_on`` (local date), ``cell_id`` (SCB-aligned),
+        ``alert_distance_m``, ``window_days``, ``window_end`` (last day inside the window:
+        occurred_on + window_days − 1, because the time band is ``[0, days)``),
+        ``active_next_week`` (window_end on or after next Monday) and ``geometry`` — the exact
+        incident point, **internal only**: outputs must show ``cell_id`` (or a snapped point),
+        never this geometry (``attrs["internal_geometry"] = True``).
+    """
+    import geopandas as gpd
+
+    choices: list[str] = []
+    check_points(incidents, "incidents", ("occurred_at", "category", "incident_id"))
+    size = _cell_size_or_default(cell_size, choices, quiet)
+    if not isinstance(risk_window, Mapping):
+        raise ArgumentError(tr("risk_window måste vara en mappning {kategori: fönster}",
+                               "risk_window must be a mapping {category: window}"),
+                            rule="argument-type")
+    windows = {str(k): _window_of(v) for k, v in risk_window.items()}
+    windows = {k: v for k, v in windows.items() if v is not None}
+    start, end = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    dates = _local_dates(incidents["occurred_at"])
+    category = incidents["category"].astype("string")
+    keep = (_week_index(dates, monday) == 0) & category.isin(list(windows)).fillna(False).to_numpy()
+    sub = incidents[keep]
+    cats = category[keep].to_numpy()
+    dist = np.array([windows[c].distance_m for c in cats], dtype=float)
+    wdays = np.array([windows[c].days for c in cats], dtype=float)
+    occurred = pd.to_datetime(dates[keep])
+    window_end = occurred + pd.to_timedelta(np.ceil(wdays) - 1, unit="D")
+    _, _, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
+    out = gpd.GeoDataFrame({
+        "incident_id": sub["incident_id"].astype("string").to_numpy(),
+        "category": pd.array(cats, dtype="string"),
+        "occurred_on": occurred,
+        "cell_id": ids,
+        "alert_distance_m": dist,
+        "window_days": wdays,
+        "window_end": window_end,
+        "active_next_week": np.asarray(window_end >= pd.Timestamp(end.date())),
+    }, geometry=sub.geometry.to_numpy(), crs=incidents.crs)
+    out = out.sort_values(["occurred_on", "incident_id"], kind="stable").reset_index(drop=True)
+    out = out[ALERT_COLUMNS]
+    out.attrs.update({
+        "week": week_label(monday),
+        "cell_size": size,
+        "internal_geometry": True,
+        "windows": {k: v.as_dict() for k, v in windows.items()},
+        "choices": choices,
+    })
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# focus places
+
+
+def _hotspot_cells(hotspots, size: float) -> pd.DataFrame:
+    if "hotspot_category" not in hotspots.columns:
+        raise ArgumentError(tr("hotspots saknar kolumnen hotspot_category",
+                               "hotspots lacks the column hotspot_category"),
+                            rule="missing-column")
+    if "geometry" in hotspots.columns and hotspots.geometry.notna().all():
+        c = hotspots.geometry.centroid
+        _, _, ids = cell_ids(c.x.to_numpy(), c.y.to_numpy(), size)
+    elif "cell_id" in hotspots.columns:
+        ids = hotspots["cell_id"].astype(str).to_numpy()
+    else:
+        raise ArgumentError(tr("hotspots behöver geometri eller cell_id",
+                               "hotspots needs a geometry or a cell_id"), rule="missing-column")
+    return pd.DataFrame({"cell_id": ids,
+                         "code": hotspots["hotspot_category"].astype("string").to_numpy()})
+
+
+def focus_places(
+    recurring,
+    weekly_flags: pd.DataFrame | None = None,
+    hotspots=None,
+    alerts=None,
+    *,
+    top: int | None = 10,
+) -> pd.DataFrame:
+    """Proposed focus places for next week, ranked, each with its reasons in plain language.
+
+    **Scoring rule** (``attrs["rule"]``), per grid cell:
+
+    * recurrence: 1 point per week with reports among the recurring-places weeks
+      (reason "4 av senaste 4 veckorna");
+    * hotspot category of the cell (emerging-hotspot codes): ``ny`` and ``intensifierande`` 3,
+      ``konsekutiv`` and ``ihallande`` 2, ``sporadisk`` and ``oscillerande`` 1, ``avtagande`` and
+      ``historisk`` 0 (reason "ny hotspot", …); unknown codes 0 but named in the reasons;
+    * an unusual increase (``weekly_counts`` flag) in the cell's area: 2 points
+      (reason "ovanlig ökning av inbrott i området (p = 0,01)"), needs ``area_id`` in
+      ``recurring``;
+    * an active near-repeat alert in the cell (window reaching into next week): 2 points
+      (reason "near-repeat-fönster aktivt till 2026-11-30").
+
+    Candidates are the recurring cells, the cells of any hotspot category with points and the
+    cells with an active alert. Ties are broken by the recurring total, then ``cell_id``.
+
+    Parameters
+    ----------
+    recurring : geopandas.GeoDataFrame
+        Result of :func:`recurring_places` (its ``attrs["cell_size"]`` and ``weeks`` are used).
+    weekly_flags : pandas.DataFrame, optional
+        Result of :func:`weekly_counts`.
+    hotspots : geopandas.GeoDataFrame, optional
+        Cells with ``hotspot_category``; matched by the cell of each polygon's centroid (floor
+        division on the same lattice), or by ``cell_id`` when there is no geometry.
+    alerts : geopandas.GeoDataFrame, optional
+        Result of :func:`near_repeat_alerts` with the same cell size.
+    top : int or None, default 10
+        Number of places to return (None = all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``rank`` (1 = first), ``cell_id``, ``cell_x``, ``cell_y``, ``area_id``, ``score``,
+        ``reasons`` (``"; "``-joined, strongest first).
+    """
+    from ..layers.vocab import label
+
+    size = float(recurring.attrs.get("cell_size", DEFAULT_CELL_SIZE))
+    n_weeks = int(recurring.attrs.get("weeks", 4))
+    score: dict[str, float] = {}
+    reasons: dict[str, list[tuple[float, str]]] = {}
+    area: dict[str, object] = {}
+    total: dict[str, int] = {}
+
+    def add(cell: str, points: float, text: str) -> None:
+        score[cell] = score.get(cell, 0) + points
+        reasons.setdefault(cell, []).append((points, text))
+
+    for row in recurring.itertuples(index=False):
+        add(row.cell_id, int(row.weeks_with_reports),
+            tr("{k} av senaste {n} veckorna", "{k} of the last {n} weeks",
+               k=int(row.weeks_with_reports), n=n_weeks))
+        area[row.cell_id] = row.area_id
+        total[row.cell_id] = int(row.total)
+
+    if hotspots is not None and len(hotspots):
+        for cell, code in _hotspot_cells(hotspots, size).itertuples(index=False):
+            if pd.isna(code):
+                continue
+            points = HOTSPOT_POINTS.get(str(code), 0)
+            sv, en = HOTSPOT_REASONS.get(str(code), (f"hotspot ({code})", f"hotspot ({code})"))
+            if points > 0 or cell in score:
+                add(cell, points, tr(sv, en))
+
+    if weekly_flags is not None and len(weekly_flags):
+        flagged = weekly_flags[weekly_flags["unusual"]]
+        for cell, a in list(area.items()):
+            if a is None or pd.isna(a):
+                continue
+            for row in flagged[flagged["area_id"] == a].itertuples(index=False):
+                add(cell, UNUSUAL_POINTS, tr(
+                    "ovanlig ökning av {c} i området (p = {p})",
+                    "unusual increase in {c} in the area (p = {p})",
+                    c=label("category", row.category).lower(), p=fmt_p(row.p_value)))
+
+    if alerts is not None and len(alerts):
+        active = alerts[alerts["active_next_week"]]
+        for cell, group in active.groupby("cell_id"):
+            last = pd.Timestamp(group["window_end"].max()).date().isoformat()
+            add(cell, ALERT_POINTS, tr("near-repeat-fönster aktivt till {d}",
+                                       "near-repeat window active until {d}", d=last))
+
+    cells = sorted(score, key=lambda c: (-score[c], -total.get(c, 0), c))
+    if top is not None:
+        cells = cells[:top]
+    rows = []
+    for k, cell in enumerate(cells, start=1):
+        m = re.match(r"^.*_E(-?\d+)_N(-?\d+)$", cell)
+        cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
+        texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
+        rows.append({"rank": k, "cell_id": cell, "cell_x": cx, "cell_y": cy,
+                     "area_id": area.get(cell, pd.NA), "score": float(score[cell]),
+                     "reasons": "; ".join(texts)})
+    out = pd.DataFrame(rows, columns=FOCUS_COLUMNS)
+    out["rank"] = out["rank"].astype(np.int64)
+    out["score"] = out["score"].astype(float)
+    out["area_id"] = out["area_id"].astype("string")
+    out.attrs.update({
+        "cell_size": size,
+        "rule": tr(
+            "Poäng per ruta: 1 per vecka med rapporter; hotspot ny/intensifierande 3, "
+            "konsekutiv/ihållande 2, sporadisk/oscillerande 1; ovanlig ökning i området 2; "
+            "aktivt near-repeat-fönster 2. Lika poäng: fler rapporter först.",
+            "Points per cell: 1 per week with reports; hotspot new/intensifying 3, "
+            "consecutive/persistent 2, sporadic/oscillating 1; unusual increase in the area 2; "
+            "active near-repeat window 2. Ties: more reports first."),
+    })
+    return out

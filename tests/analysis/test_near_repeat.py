@@ -1,0 +1,261 @@
+"""Tests for tryggaplatser.analysis.near_repeat (Knox test)."""
+
+from __future__ import annotations
+
+import itertools
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from shapely.geometry import Point
+
+from tryggaplatser.analysis.near_repeat import (
+    NEAR_REPEAT_COLUMNS,
+    band_label,
+    near_repeat,
+    spatial_pairs,
+)
+from tryggaplatser.errors import ArgumentError
+from tryggaplatser.i18n import language
+
+X0, Y0 = 650_000.0, 6_560_000.0
+
+
+def incidents(x, y, days, category="inbrott") -> gpd.GeoDataFrame:
+    """Incidents at (X0 + x, Y0 + y) on day ``days`` (noon local time) after 2025-01-01."""
+    days = np.asarray(days)
+    t = (pd.Timestamp("2025-01-01 12:00", tz="Europe/Stockholm")
+         + pd.to_timedelta(days, unit="D")).tz_convert("UTC")
+    return gpd.GeoDataFrame(
+        {
+            "incident_id": [f"i{k}" for k in range(len(days))],
+            "occurred_at": t,
+            "category": category,
+            "source": "test",
+        },
+        geometry=gpd.points_from_xy(X0 + np.asarray(x, float), Y0 + np.asarray(y, float)),
+        crs=3006,
+    )
+
+
+def brute_force(gdf, d_edges, t_edges) -> np.ndarray:
+    xy = np.column_stack([gdf.geometry.x, gdf.geometry.y])
+    day = (gdf["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+           .dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
+    counts = np.zeros((len(d_edges) - 1, len(t_edges) - 1), dtype=int)
+    for a, b in itertools.combinations(range(len(gdf)), 2):
+        d = float(np.hypot(*(xy[a] - xy[b])))
+        t = abs(int(day[a]) - int(day[b]))
+        for p in range(len(d_edges) - 1):
+            for q in range(len(t_edges) - 1):
+                if d_edges[p] <= d < d_edges[p + 1] and t_edges[q] <= t < t_edges[q + 1]:
+                    counts[p, q] += 1
+    return counts.ravel()
+
+
+def test_columns_and_labels_are_pinned():
+    gdf = incidents([0, 50, 120], [0, 0, 0], [0, 3, 10])
+    res = near_repeat(gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=9,
+                      seed=1, quiet=True)
+    assert list(res.columns) == NEAR_REPEAT_COLUMNS
+    assert list(res["band"]) == [
+        "[0, 100) m × [0, 7) d",
+        "[0, 100) m × [7, 14) d",
+        "[100, 200) m × [0, 7) d",
+        "[100, 200) m × [7, 14) d",
+    ]
+    assert band_label(0, 100, 0, 7) == "[0, 100) m × [0, 7) d"
+    for key in ("summary", "risk_window", "seed", "permutations", "time_basis", "choices"):
+        assert key in res.attrs
+
+
+def test_band_boundaries_are_half_open():
+    # pair A: distance exactly 0, 0 days   -> [0,100) x [0,7)
+    # pair B: distance exactly 100, 7 days -> [100,200) x [7,14)
+    gdf = pd.concat([
+        incidents([0, 0], [0, 0], [0, 0]),
+        incidents([10_000, 10_100], [0, 0], [100, 107]),
+    ], ignore_index=True)
+    res = near_repeat(gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=5,
+                      seed=0, quiet=True).set_index("band")
+    assert res.loc["[0, 100) m × [0, 7) d", "observed"] == 1
+    assert res.loc["[100, 200) m × [7, 14) d", "observed"] == 1
+    assert res["observed"].sum() == 2
+    # exactly at the last edges -> not counted at all
+    gdf2 = incidents([0, 200], [0, 0], [0, 0])
+    gdf3 = incidents([0, 50], [0, 0], [0, 14])
+    for g in (gdf2, gdf3):
+        r = near_repeat(g, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=5,
+                        seed=0, quiet=True)
+        assert r["observed"].sum() == 0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    pts=st.lists(
+        st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 40)),
+        min_size=2, max_size=40,
+    )
+)
+def test_observed_equals_brute_force(pts):
+    x, y, d = zip(*pts)
+    gdf = incidents(x, y, d)
+    d_edges, t_edges = [0, 50, 150, 300], [0, 3, 10, 21]
+    res = near_repeat(gdf, distance_bands=d_edges, time_bands=t_edges, permutations=1, seed=0,
+                      quiet=True)
+    np.testing.assert_array_equal(res["observed"].to_numpy(), brute_force(gdf, d_edges, t_edges))
+
+
+def test_spatial_pairs_strictly_below_max():
+    xy = np.array([[0.0, 0.0], [100.0, 0.0], [99.9, 0.0]])
+    i, j, d = spatial_pairs(xy, 100.0)
+    assert sorted(zip(i.tolist(), j.tolist())) == [(0, 2), (1, 2)]
+    assert np.all(d < 100)
+
+
+def test_seed_reproducible_and_seed_recorded():
+    rng = np.random.default_rng(3)
+    gdf = incidents(rng.uniform(0, 2000, 300), rng.uniform(0, 2000, 300), rng.integers(0, 200, 300))
+    a = near_repeat(gdf, permutations=19, seed=42, quiet=True)
+    b = near_repeat(gdf, permutations=19, seed=42, quiet=True)
+    pd.testing.assert_frame_equal(a, b)
+    c = near_repeat(gdf, permutations=19, seed=None, quiet=True)
+    d = near_repeat(gdf, permutations=19, seed=c.attrs["seed"], quiet=True)
+    pd.testing.assert_frame_equal(c, d)
+    assert any("Slumpfrö" in m for m in c.attrs["choices"])
+
+
+def test_defaults_are_announced_and_recorded(caplog):
+    gdf = incidents([0, 10, 20], [0, 0, 0], [0, 1, 2])
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        res = near_repeat(gdf, permutations=5, seed=1)
+    assert "Avståndsband 0–500 m i steg om 100 m" in caplog.text
+    assert "Tidsband 0–28 dagar i steg om 7 dagar" in caplog.text
+    assert res.attrs["distance_bands"] == [0, 100, 200, 300, 400, 500]
+    assert res.attrs["time_bands"] == [0, 7, 14, 21, 28]
+    caplog.clear()
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        quiet = near_repeat(gdf, permutations=5, seed=1, quiet=True)
+    assert caplog.text == ""
+    assert len(quiet.attrs["choices"]) == 2
+
+
+def planted(seed: int, n_background: int = 600, n_series: int = 60):
+    """Uniform background over 5 km × 5 km and 365 days, plus clusters of near repeats."""
+    rng = np.random.default_rng(seed)
+    x = list(rng.uniform(0, 5000, n_background))
+    y = list(rng.uniform(0, 5000, n_background))
+    d = list(rng.integers(0, 365, n_background))
+    for _ in range(n_series):
+        cx, cy, cd = rng.uniform(0, 5000), rng.uniform(0, 5000), rng.integers(0, 350)
+        for _ in range(3):  # each seed event followed by 3 repeats within 150 m and 10 days
+            x.append(cx + rng.uniform(-100, 100))
+            y.append(cy + rng.uniform(-100, 100))
+            d.append(cd + rng.integers(0, 10))
+        x.append(cx)
+        y.append(cy)
+        d.append(cd)
+    return incidents(x, y, d)
+
+
+def test_planted_near_repeat_is_detected():
+    res = near_repeat(planted(7), permutations=99, seed=1, quiet=True)
+    first = res.iloc[0]
+    assert first["band"] == "[0, 100) m × [0, 7) d"
+    assert first["knox_ratio"] > 1.5
+    assert first["p_value"] <= 0.05
+    window = res.attrs["risk_window"]
+    assert window is not None and window["distance_m"] >= 100 and window["days"] >= 7
+    assert res.attrs["summary"].startswith("Förhöjd risk inom ")
+    assert "efter en händelse (inbrott)" in res.attrs["summary"]
+    # far bands are not significant
+    far = res[(res["distance_from"] >= 300) & (res["days_from"] >= 14)]
+    assert (far["p_value"] > 0.05).mean() >= 0.75
+
+
+def test_uniform_random_data_is_not_flagged():
+    rng = np.random.default_rng(11)
+    n = 800
+    gdf = incidents(rng.uniform(0, 5000, n), rng.uniform(0, 5000, n), rng.integers(0, 365, n))
+    res = near_repeat(gdf, permutations=99, seed=2, quiet=True)
+    assert (res["p_value"] > 0.05).mean() >= 0.8
+    assert res.attrs["risk_window"] is None
+    assert res.attrs["summary"].startswith("Inget near-repeat-mönster")
+
+
+def test_summary_format_is_swedish_and_english():
+    gdf = planted(7)
+    res = near_repeat(gdf, permutations=99, seed=1, quiet=True)
+    w = res.attrs["risk_window"]
+    assert f"inom {int(w['distance_m'])} m och {int(w['days'])} dagar" in res.attrs["summary"]
+    assert "p = 0,01" in res.attrs["summary"]
+    with language("en"):
+        en = near_repeat(gdf, permutations=99, seed=1, quiet=True)
+    assert en.attrs["summary"].startswith("Raised risk within")
+    assert "p = 0.01" in en.attrs["summary"]
+
+
+def test_distance_zero_pairs_go_to_first_band_or_own_band():
+    gdf = incidents([0, 0, 50], [0, 0, 0], [0, 2, 4])
+    res = near_repeat(gdf, distance_bands=[0, 1, 100], time_bands=[0, 7], permutations=3, seed=0,
+                      quiet=True).set_index("band")
+    assert res.loc["[0, 1) m × [0, 7) d", "observed"] == 1
+    assert res.loc["[1, 100) m × [0, 7) d", "observed"] == 2
+
+
+def test_input_not_mutated():
+    gdf = incidents([0, 10, 20], [0, 0, 0], [0, 1, 2])
+    before = gdf.copy()
+    near_repeat(gdf, permutations=3, seed=0, quiet=True)
+    pd.testing.assert_frame_equal(gdf, before)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "rule"),
+    [
+        ({"distance_bands": [100, 50]}, "bad-bands"),
+        ({"distance_bands": [0]}, "bad-bands"),
+        ({"time_bands": [-1, 7]}, "bad-bands"),
+        ({"permutations": 0}, "bad-permutations"),
+        ({"permutations": 9.5}, "bad-permutations"),
+    ],
+)
+def test_bad_arguments(kwargs, rule):
+    gdf = incidents([0, 10], [0, 0], [0, 1])
+    with pytest.raises(ArgumentError) as exc:
+        near_repeat(gdf, quiet=True, **kwargs)
+    assert exc.value.rule == rule
+
+
+def test_bad_inputs():
+    gdf = incidents([0, 10], [0, 0], [0, 1])
+    with pytest.raises(ArgumentError, match="metriskt koordinatsystem"):
+        near_repeat(gdf.to_crs(4326), quiet=True)
+    with pytest.raises(ArgumentError, match="tidszonsmedveten"):
+        near_repeat(gdf.assign(occurred_at=gdf["occurred_at"].dt.tz_localize(None)), quiet=True)
+    with pytest.raises(ArgumentError, match="minst 2 händelser"):
+        near_repeat(gdf.iloc[:1], quiet=True)
+    with pytest.raises(ArgumentError, match="GeoDataFrame"):
+        near_repeat(pd.DataFrame(gdf), quiet=True)
+
+
+def test_p_values_are_permutation_ranks():
+    rng = np.random.default_rng(8)
+    gdf = incidents(rng.uniform(0, 1500, 200), rng.uniform(0, 1500, 200), rng.integers(0, 90, 200))
+    res = near_repeat(gdf, permutations=19, seed=4, quiet=True)
+    k = res["p_value"].to_numpy() * 20
+    np.testing.assert_allclose(k, np.round(k))
+    assert (res["p_value"] >= 1 / 20).all() and (res["p_value"] <= 1).all()
+    with_expected = res[res["expected"] > 0]
+    np.testing.assert_allclose(with_expected["knox_ratio"],
+                               with_expected["observed"] / with_expected["expected"])
+
+
+def test_nan_coordinates_are_refused():
+    gdf = incidents([0, 10, 20], [0, 0, 0], [0, 1, 2])
+    gdf.loc[1, "geometry"] = Point(np.nan, np.nan)
+    with pytest.raises(ArgumentError, match="ogiltiga koordinater"):
+        near_repeat(gdf, quiet=True)
