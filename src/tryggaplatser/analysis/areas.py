@@ -1,0 +1,666 @@
+"""Area analysis (områdesanalys): :func:`area_profile` and :func:`area_profiles_all`.
+
+One area profile gathers, for one area and one period, the tables of the områdesanalys that
+Södertälje's plan asks to be repeated regularly: incidents by category with raw and
+empirical-Bayes rates per 1 000 residents compared with the municipality, the yearly trend with
+a seasonal Mann-Kendall test, the aoristic hour × weekday profile, the seasonal cycle (årshjul),
+hotspot cells inside the area, safety-walk observations with åtgärdsgrad, dialogue results,
+survey indicators (one table per scale, never mixed) and the police classification history.
+
+Computation only: nothing is printed, drawn or written. Every automatic choice is announced
+(unless ``quiet``) and recorded in ``AreaProfile.params`` and in
+``by_category.attrs["tryggaplatser"]``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ArgumentError
+from ..i18n import tr
+from ..layers import vocab
+from ._common import attach, check_same_crs, new_record, record_param
+from .rates import (
+    LOCAL_TZ,
+    aoristic_matrix,
+    eb_smooth,
+    hour_weekday_matrix,
+    rate_per_1000,
+    seasonal_mann_kendall,
+)
+
+ALL_CATEGORIES = "alla"
+TOTAL_ROW = "totalt"
+#: Observation statuses that mean the finding has been passed on (everything except ``ny``).
+SENT_STATUSES = ("skickad", "planerad", "pagaende", "atgardad", "ej_atgardbar", "avslagen")
+#: Statuses that are a final decision on the finding.
+DECIDED_STATUSES = ("atgardad", "ej_atgardbar", "avslagen")
+
+BY_CATEGORY_COLUMNS = [
+    "area_id", "category", "label", "count", "population", "rate_per_1000", "rate_eb",
+    "municipality_count", "municipality_population", "municipality_rate",
+    "ratio_to_municipality",
+]
+TREND_COLUMNS = ["year", "count", "days_in_period", "complete", "count_per_365"]
+SEASONAL_COLUMNS = ["month", "label", "n_years", "total", "mean_per_year"]
+WALK_COLUMNS = (
+    ["problem_category", "label", "n", "n_otrygg"]
+    + [f"n_{s}" for s in vocab.codes("observation_status")]
+    + ["n_sent", "n_decided", "atgardsgrad", "atgardsgrad_avgjorda", "median_days_to_resolve"]
+)
+DIALOGUE_COLUMNS = ["campaign_id", "n", "n_otrygg", "n_trygg", "share_otrygg"]
+DIALOGUE_REASON_COLUMNS = ["campaign_id", "reason", "label", "n", "share_of_otrygg"]
+DIALOGUE_TIME_COLUMNS = ["campaign_id", "time_of_day", "label", "n", "share_of_otrygg"]
+POLICE_COLUMNS = ["year", "classification", "label"]
+
+_MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+              "september", "oktober", "november", "december"]
+_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
+              "September", "October", "November", "December"]
+
+
+@dataclass
+class AreaProfile:
+    """All tables of one area's områdesanalys.
+
+    Attributes
+    ----------
+    area_id, name : str
+    by_category : DataFrame
+        One row per incident category present in the comparison group (areas of the same
+        ``area_type``) plus a last row ``category == "alla"`` for all categories. Columns
+        ``BY_CATEGORY_COLUMNS``: ``count`` incidents in the area and period; ``population``;
+        ``rate_per_1000`` raw rate per 1 000 residents **per year**; ``rate_eb`` Marshall (1991)
+        global empirical-Bayes rate on the same scale (prior over all areas of the group);
+        ``municipality_count`` distinct incidents in any area of the group;
+        ``municipality_population`` the group's summed population; ``municipality_rate`` their
+        rate per 1 000 per year; ``ratio_to_municipality = rate_per_1000 / municipality_rate``.
+    trend : DataFrame
+        ``TREND_COLUMNS``: local calendar ``year``, ``count``, ``days_in_period`` (days of that
+        year inside the period), ``complete`` (whole year inside the period),
+        ``count_per_365 = count / days_in_period * 365``. The test is in ``trend_test``.
+    trend_test : dict
+        Seasonal Mann-Kendall (Hirsch et al. 1982) on monthly counts of the complete months:
+        ``method, s, var_s, z, p_value, slope_per_year, n_values, n_seasons``.
+    hour_weekday : DataFrame
+        7 × 24 (index ``weekday`` 0 = Monday, columns ``hour`` 0–23, local time), aoristic
+        weights (Ratcliffe 2000); sums to the incidents with a usable time.
+    seasonal : DataFrame
+        ``SEASONAL_COLUMNS``: ``month`` 1–12, ``label`` month name, ``n_years`` complete
+        months of that calendar month in the period, ``total`` and ``mean_per_year``
+        (= total / n_years; NaN when 0).
+    hotspot_cells : GeoDataFrame or None
+        The given hotspot cells whose centroid lies in the area (all their columns).
+    walks : DataFrame or None
+        ``WALK_COLUMNS``, one row per problem category plus a last row ``"totalt"``.
+        ``atgardsgrad = n_atgardad / n_sent`` (``n_sent`` = all statuses except ``ny``);
+        ``atgardsgrad_avgjorda = n_atgardad / n_decided`` (``atgardad + ej_atgardbar +
+        avslagen``); ``median_days_to_resolve`` = median of ``resolved_on − decided_on`` in
+        days over ``atgardad`` observations having both dates.
+    dialogue, dialogue_reasons, dialogue_time_of_day : DataFrame or None
+        Per campaign: ``DIALOGUE_COLUMNS`` (share feeling unsafe with n), and among the
+        ``otrygg`` pins the frequency of each reason and time of day
+        (``share_of_otrygg`` = pins naming it / otrygg pins; a pin may name several).
+    surveys : dict[str, DataFrame] or None
+        One table per ``scale`` (``andel_procent``, ``index_0_6``): rows (``source``,
+        ``indicator``), columns years, values ``value``. Scales are never combined.
+    police_classification : DataFrame or None
+        ``POLICE_COLUMNS`` sorted by year.
+    params : dict
+        Methods box: period, years, population year(s), smoothing prior per category, excluded
+        records, assignment rule, trend test.
+    """
+
+    area_id: str
+    name: str
+    by_category: pd.DataFrame
+    trend: pd.DataFrame
+    trend_test: dict
+    hour_weekday: pd.DataFrame
+    seasonal: pd.DataFrame
+    hotspot_cells: Any = None
+    walks: pd.DataFrame | None = None
+    dialogue: pd.DataFrame | None = None
+    dialogue_reasons: pd.DataFrame | None = None
+    dialogue_time_of_day: pd.DataFrame | None = None
+    surveys: dict[str, pd.DataFrame] | None = None
+    police_classification: pd.DataFrame | None = None
+    params: dict = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- assignment
+
+def _assignment_rule() -> str:
+    return tr(
+        "punkt i område: tryggaplatser.layers.join.assign_areas per områdestyp — en punkt på "
+        "en gräns (eller där områden av samma typ överlappar) tilldelas en gång, till området "
+        "med lägst area_id; poster med location_precision = kommun_centroid placeras aldrig "
+        "i ett område",
+        "point in area: tryggaplatser.layers.join.assign_areas per area type — a point on a "
+        "boundary (or where areas of one type overlap) is assigned once, to the area with the "
+        "lowest area_id; records with location_precision = kommun_centroid are never placed "
+        "in an area",
+    )
+
+
+def assign_points(points, areas) -> pd.DataFrame:
+    """Assign points to areas, once per area type.
+
+    Rule: within each ``area_type`` (areas without a type form one group) the project's join
+    :func:`tryggaplatser.layers.join.assign_areas` is applied: a point inside or on the
+    boundary of several areas (a shared edge) is assigned once, to the area with the smallest
+    ``area_id`` (text order); points with ``location_precision == "kommun_centroid"`` are
+    never assigned (their coordinate is not the place of the event). Areas of different types
+    (e.g. DeSO and stadsdel) may overlap, so a point can belong to one area of each type.
+
+    Parameters
+    ----------
+    points : GeoDataFrame
+    areas : GeoDataFrame with ``area_id`` (and optional ``area_type``)
+
+    Returns
+    -------
+    DataFrame
+        Columns ``pos`` (position in ``points``) and ``area_id``, at most one row per point and
+        area type.
+    """
+    from ..layers.join import assign_areas
+
+    check_same_crs(areas.crs, points.crs, "areas", "points")
+    pts = points.reset_index(drop=True)
+    types = (areas["area_type"].astype("string").fillna("").to_numpy()
+             if "area_type" in areas.columns else np.array([""] * len(areas), dtype=object))
+    parts = []
+    for t in sorted(set(types)):
+        sub = areas.loc[types == t]
+        hit = assign_areas(pts, sub)
+        ok = hit.notna().to_numpy()
+        parts.append(pd.DataFrame({"pos": np.flatnonzero(ok).astype(np.int64),
+                                   "area_id": hit[ok].astype(str).to_numpy()}))
+    if not parts:
+        return pd.DataFrame({"pos": np.array([], dtype=np.int64),
+                             "area_id": np.array([], dtype=object)})
+    return pd.concat(parts, ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- period
+
+def _to_date(v) -> dt.date:
+    return pd.Timestamp(v).date()
+
+
+def resolve_period(period, occurred_at: pd.Series, record: dict, quiet: bool
+                   ) -> tuple[dt.date, dt.date]:
+    """Period as inclusive local dates ``(start, end)``.
+
+    ``period`` may be ``None`` (choose: first to last local date of the incidents), a year
+    (``2025``), or a pair of dates (inclusive). Recorded as the parameter ``period``.
+    """
+    if period is None:
+        local = pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ)
+        if local.notna().sum() == 0:
+            raise ArgumentError(tr("`incidents` saknar tidpunkter.", "`incidents` has no times."),
+                                rule="PERIOD_EMPTY")
+        start, end = local.min().date(), local.max().date()
+        record_param(record, "period", (start.isoformat(), end.isoformat()), auto=True,
+                     rule=tr("från första till sista händelsens datum",
+                             "from the first to the last incident's date"),
+                     message=tr("Period {a}–{b} vald automatiskt (första till sista händelsen).",
+                                "Period {a}–{b} chosen automatically (first to last incident).",
+                                a=start.isoformat(), b=end.isoformat()),
+                     quiet=quiet)
+        return start, end
+    try:
+        if isinstance(period, int | np.integer):
+            start, end = dt.date(int(period), 1, 1), dt.date(int(period), 12, 31)
+        else:
+            a, b = period
+            start, end = _to_date(a), _to_date(b)
+    except (TypeError, ValueError) as exc:
+        raise ArgumentError(
+            tr("`period` ska vara ett år eller ett par datum (start, slut), fick {p!r}.",
+               "`period` must be a year or a pair of dates (start, end), got {p!r}.", p=period),
+            rule="PERIOD_FORMAT", fix=tr("t.ex. period=2025 eller period=('2024-01-01', "
+                                         "'2025-12-31')", "e.g. period=2025 or "
+                                         "period=('2024-01-01', '2025-12-31')")) from exc
+    if end < start:
+        raise ArgumentError(
+            tr("`period` slutar ({b}) före start ({a}).", "`period` ends ({b}) before it starts "
+               "({a}).", a=start, b=end), rule="PERIOD_ORDER",
+            fix=tr("byt plats på datumen", "swap the dates"))
+    record_param(record, "period", (start.isoformat(), end.isoformat()), auto=False)
+    return start, end
+
+
+# ----------------------------------------------------------------------------- core
+
+def _month_is_complete(years: np.ndarray, months: np.ndarray, start: dt.date, end: dt.date
+                       ) -> np.ndarray:
+    first = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
+    last = first + pd.offsets.MonthEnd(0)
+    return ((first.dt.date >= start) & (last.dt.date <= end)).to_numpy()
+
+
+def _prepare_incidents(incidents, areas, period, record, quiet):
+    required = ["occurred_at", "category"]
+    missing = [c for c in required if c not in incidents.columns]
+    if missing:
+        raise ArgumentError(
+            tr("`incidents` saknar kolumnerna {c}.", "`incidents` lacks the columns {c}.",
+               c=", ".join(missing)), rule="COLUMNS_MISSING",
+            fix=tr("läs in lagret med load_project", "load the layer with load_project"))
+    occurred = pd.to_datetime(incidents["occurred_at"])
+    if getattr(occurred.dt, "tz", None) is None:
+        raise ArgumentError(
+            tr("`incidents.occurred_at` saknar tidszon.", "`incidents.occurred_at` has no time "
+               "zone."), rule="TIME_NAIVE",
+            fix=tr("lagra tider som tidszonsmedvetna UTC", "store times as timezone-aware UTC"))
+    start, end = resolve_period(period, occurred, record, quiet)
+    local = occurred.dt.tz_convert(LOCAL_TZ)
+    ldate = local.dt.date
+    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
+    inc = incidents.loc[in_period]
+    assignment = assign_points(inc, areas)
+    n_centroid = 0
+    if "location_precision" in inc.columns:
+        n_centroid = int((inc["location_precision"].astype("string") == "kommun_centroid")
+                         .fillna(False).sum())
+    loc = local[in_period].reset_index(drop=True)
+    frame = pd.DataFrame({
+        "category": inc["category"].astype(str).to_numpy(),
+        "year": loc.dt.year.to_numpy(),
+        "month": loc.dt.month.to_numpy(),
+    })
+    record["params"]["excluded_kommun_centroid"] = {"value": n_centroid, "auto": False}
+    record["params"]["n_incidents_in_period"] = {"value": int(in_period.sum()), "auto": False}
+    record["params"]["assignment_rule"] = {"value": _assignment_rule(), "auto": False}
+    return inc, frame, assignment, start, end
+
+
+def _population(areas, record, quiet) -> pd.Series:
+    if "population" not in areas.columns:
+        pop = pd.Series(np.nan, index=areas["area_id"].astype(str).to_numpy())
+    else:
+        pop = pd.Series(pd.to_numeric(areas["population"], errors="coerce").to_numpy(dtype=float),
+                        index=areas["area_id"].astype(str).to_numpy())
+    years = None
+    if "population_year" in areas.columns:
+        years = sorted({int(y) for y in pd.to_numeric(areas["population_year"], errors="coerce")
+                        .dropna()})
+    record["params"]["population_year"] = {"value": years, "auto": False}
+    return pop
+
+
+def _by_category(frame, assignment, areas, pop, years, record, quiet) -> pd.DataFrame:
+    area_ids = areas["area_id"].astype(str).to_numpy()
+    types = (areas["area_type"].astype("string").fillna("").to_numpy()
+             if "area_type" in areas.columns else np.array([""] * len(areas)))
+    type_of = dict(zip(area_ids, types, strict=True))
+    a = assignment.assign(category=frame["category"].to_numpy()[assignment["pos"].to_numpy()])
+    a["area_type"] = a["area_id"].map(type_of)
+    rows = []
+    priors: dict[str, dict] = {}
+    for t in sorted(set(types)):
+        ids = [i for i in area_ids if type_of[i] == t]
+        at = a[a["area_type"] == t]
+        cats = sorted(at["category"].unique())
+        counts = (at.groupby(["area_id", "category"]).size().unstack(fill_value=0)
+                  .reindex(index=ids, columns=cats, fill_value=0))
+        counts[ALL_CATEGORIES] = at.drop_duplicates(["area_id", "pos"]).groupby("area_id") \
+            .size().reindex(ids, fill_value=0)
+        muni = at.drop_duplicates("pos").groupby("category").size().reindex(cats, fill_value=0)
+        muni[ALL_CATEGORIES] = at["pos"].nunique()
+        p = pop.reindex(ids).to_numpy(dtype=float)
+        p_ok = np.isfinite(p) & (p > 0)
+        muni_pop = float(p[p_ok].sum()) if p_ok.any() else float("nan")
+        for c in [*cats, ALL_CATEGORIES]:
+            x = counts[c].to_numpy(dtype=float)
+            eb, prior = eb_smooth(x, p)
+            scale = 1000 / years
+            priors[f"{t or '-'}:{c}"] = {"mean_per_1000_per_year": prior.mean * scale,
+                                         "variance_per_1000_per_year": prior.variance * scale**2,
+                                         "n_areas": prior.n_areas}
+            raw = rate_per_1000(x, p, years)
+            mrate = float(rate_per_1000(muni[c], muni_pop, years)) if p_ok.any() else np.nan
+            lab = (tr("Alla kategorier", "All categories") if c == ALL_CATEGORIES
+                   else vocab.label("category", c))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                ratio = raw / mrate if mrate and np.isfinite(mrate) else np.full(len(ids), np.nan)
+            rows.append(pd.DataFrame({
+                "area_id": ids, "category": c, "label": lab, "count": x.astype(np.int64),
+                "population": p, "rate_per_1000": raw, "rate_eb": eb * 1000 / years,
+                "municipality_count": int(muni[c]), "municipality_population": muni_pop,
+                "municipality_rate": mrate, "ratio_to_municipality": ratio,
+            }))
+    record["params"]["eb_prior"] = {
+        "value": priors, "auto": False,
+        "rule": tr("Marshall (1991), global momentmetod över alla områden av samma typ",
+                   "Marshall (1991), global method of moments over all areas of the same type")}
+    if not rows:
+        return pd.DataFrame(columns=BY_CATEGORY_COLUMNS)
+    return pd.concat(rows, ignore_index=True)[BY_CATEGORY_COLUMNS]
+
+
+def _year_days(start: dt.date, end: dt.date) -> pd.DataFrame:
+    rows = []
+    for y in range(start.year, end.year + 1):
+        a, b = max(start, dt.date(y, 1, 1)), min(end, dt.date(y, 12, 31))
+        full = (dt.date(y, 12, 31) - dt.date(y, 1, 1)).days + 1
+        days = (b - a).days + 1
+        rows.append((y, days, days == full))
+    return pd.DataFrame(rows, columns=["year", "days_in_period", "complete"])
+
+
+def _all_months(start: dt.date, end: dt.date) -> pd.DataFrame:
+    months = pd.period_range(start, end, freq="M")
+    df = pd.DataFrame({"year": months.year, "month": months.month})
+    df["complete"] = _month_is_complete(df["year"].to_numpy(), df["month"].to_numpy(),
+                                        start, end)
+    return df
+
+
+def _seasonal_labels() -> list[str]:
+    return [tr(s, e) for s, e in zip(_MONTHS_SV, _MONTHS_EN, strict=True)]
+
+
+def _clip_points(layer, areas, name):
+    if layer is None or len(layer) == 0:
+        return layer, pd.DataFrame({"pos": [], "area_id": []})
+    check_same_crs(areas.crs, layer.crs, "areas", name)
+    return layer, assign_points(layer, areas)
+
+
+def _walk_table(obs: pd.DataFrame) -> pd.DataFrame:
+    statuses = vocab.codes("observation_status")
+
+    def summarise(g: pd.DataFrame) -> dict:
+        st = g["status"].astype("string")
+        out = {"n": len(g),
+               "n_otrygg": int((g["perception"].astype("string") == "otrygg").sum())
+               if "perception" in g else 0}
+        for s in statuses:
+            out[f"n_{s}"] = int((st == s).sum())
+        out["n_sent"] = int(st.isin(SENT_STATUSES).sum())
+        out["n_decided"] = int(st.isin(DECIDED_STATUSES).sum())
+        out["atgardsgrad"] = out["n_atgardad"] / out["n_sent"] if out["n_sent"] else np.nan
+        out["atgardsgrad_avgjorda"] = (out["n_atgardad"] / out["n_decided"]
+                                       if out["n_decided"] else np.nan)
+        days = np.nan
+        if {"decided_on", "resolved_on"} <= set(g.columns):
+            done = g[st == "atgardad"]
+            d = (pd.to_datetime(done["resolved_on"]) - pd.to_datetime(done["decided_on"])).dt.days
+            d = d.dropna()
+            if len(d):
+                days = float(np.median(d))
+        out["median_days_to_resolve"] = days
+        return out
+
+    rows = []
+    for code, g in obs.groupby(obs["problem_category"].astype(str), sort=True):
+        rows.append({"problem_category": code, "label": vocab.label("problem_category", code),
+                     **summarise(g)})
+    rows.append({"problem_category": TOTAL_ROW, "label": tr("Totalt", "Total"),
+                 **summarise(obs)})
+    return pd.DataFrame(rows)[WALK_COLUMNS]
+
+
+def _dialogue_tables(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    perc = d["perception"].astype("string")
+    base = (pd.DataFrame({"campaign_id": d["campaign_id"].astype(str).to_numpy(),
+                          "otrygg": (perc == "otrygg").fillna(False).to_numpy(),
+                          "trygg": (perc == "trygg").fillna(False).to_numpy()})
+            .groupby("campaign_id", sort=True)
+            .agg(n=("otrygg", "size"), n_otrygg=("otrygg", "sum"), n_trygg=("trygg", "sum"))
+            .reset_index())
+    base["share_otrygg"] = base["n_otrygg"] / (base["n_otrygg"] + base["n_trygg"]) \
+        .replace(0, np.nan)
+    unsafe = d[(perc == "otrygg").fillna(False).to_numpy()]
+    n_unsafe = base.set_index("campaign_id")["n_otrygg"]
+
+    unsafe = unsafe.reset_index(drop=True)
+    unsafe = unsafe.assign(_pin=np.arange(len(unsafe)))
+
+    def freq_per_pin(col: str, vocab_name: str, out_col: str, columns: list[str]):
+        if col not in unsafe.columns or len(unsafe) == 0:
+            return pd.DataFrame(columns=columns)
+        s = unsafe[col].astype("string").str.replace(",", ";").str.split(";")
+        t = pd.DataFrame({"campaign_id": unsafe["campaign_id"].astype(str), "_pin": unsafe["_pin"],
+                          out_col: s}).explode(out_col)
+        t[out_col] = t[out_col].astype("string").str.strip()
+        t = t[t[out_col].notna() & (t[out_col] != "")].drop_duplicates(["_pin", out_col])
+        if len(t) == 0:
+            return pd.DataFrame(columns=columns)
+        t = t.groupby(["campaign_id", out_col]).size().rename("n").reset_index()
+        t["label"] = [vocab.label(vocab_name, c) for c in t[out_col]]
+        t["share_of_otrygg"] = t["n"] / t["campaign_id"].map(n_unsafe).to_numpy()
+        t = t.sort_values(["campaign_id", "n", out_col], ascending=[True, False, True])
+        return t[columns].reset_index(drop=True)
+
+    reasons = freq_per_pin("reasons", "reason", "reason", DIALOGUE_REASON_COLUMNS)
+    times = freq_per_pin("time_of_day", "time_of_day", "time_of_day", DIALOGUE_TIME_COLUMNS)
+    return base[DIALOGUE_COLUMNS], reasons, times
+
+
+def _survey_tables(s: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    out = {}
+    for scale, g in s.groupby(s["scale"].astype(str), sort=True):
+        t = g.pivot_table(index=["source", "indicator"], columns="year", values="value",
+                          aggfunc="first")
+        t.columns.name = "year"
+        t.attrs["scale"] = scale
+        out[scale] = t
+    return out
+
+
+def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None,
+                      survey_indicators=None, police_classification=None, hotspot_cells=None,
+                      period=None, area_ids=None, quiet: bool = False
+                      ) -> dict[str, AreaProfile]:
+    """Area profiles of all areas (or of ``area_ids``), computed in one vectorised pass.
+
+    Incidents are assigned to areas once (:func:`assign_points`), then every table is a
+    ``groupby`` over that assignment. Parameters and outputs are as in :func:`area_profile`.
+
+    Returns
+    -------
+    dict[str, AreaProfile]
+        Keyed by ``area_id`` in the order of ``areas``.
+    """
+    if "area_id" not in areas.columns:
+        raise ArgumentError(tr("`areas` saknar kolumnen area_id.", "`areas` lacks area_id."),
+                            rule="COLUMNS_MISSING")
+    record = new_record()
+    all_ids = areas["area_id"].astype(str).tolist()
+    if area_ids is None:
+        wanted = all_ids
+    else:
+        wanted = [str(a) for a in area_ids]
+        unknown = [a for a in wanted if a not in all_ids]
+        if unknown:
+            raise ArgumentError(
+                tr("Okänt område {a!r}.", "Unknown area {a!r}.", a=unknown[0]),
+                rule="AREA_UNKNOWN",
+                fix=tr("välj bland: {ids}", "choose from: {ids}", ids=", ".join(all_ids[:30])))
+    check_same_crs(areas.crs, incidents.crs, "areas", "incidents")
+    inc, frame, assignment, start, end = _prepare_incidents(incidents, areas, period, record,
+                                                            quiet)
+    days = (end - start).days + 1
+    years = days / 365.25
+    record["params"]["years"] = {"value": years, "auto": False}
+    pop = _population(areas, record, quiet)
+    by_cat = _by_category(frame, assignment, areas, pop, years, record, quiet)
+
+    # yearly and monthly counts per area
+    a_year = frame["year"].to_numpy()[assignment["pos"].to_numpy()]
+    a_month = frame["month"].to_numpy()[assignment["pos"].to_numpy()]
+    monthly = (pd.DataFrame({"area_id": assignment["area_id"].to_numpy(), "year": a_year,
+                             "month": a_month})
+               .groupby(["area_id", "year", "month"]).size().rename("count"))
+    months = _all_months(start, end)
+    year_days = _year_days(start, end)
+    month_labels = _seasonal_labels()
+
+    # aoristic weights once for all incidents in the period, then per area
+    tp = inc["time_precision"] if "time_precision" in inc.columns else None
+    end_col = inc["occurred_end"] if "occurred_end" in inc.columns else None
+    code = pd.Index(wanted)
+    a_code = code.get_indexer(assignment["area_id"])
+    keep = a_code >= 0
+    type_of = dict(zip(all_ids, (areas["area_type"].astype("string").fillna("").tolist()
+                                 if "area_type" in areas.columns else [""] * len(all_ids)),
+                       strict=True))
+    a_type = assignment["area_id"].map(type_of).to_numpy()
+    partitions = []
+    for t in sorted(set(a_type[keep])):
+        sel = keep & (a_type == t)
+        per_pos = np.full(len(inc), -1, dtype=np.int64)
+        per_pos[assignment["pos"].to_numpy()[sel]] = a_code[sel]
+        partitions.append(per_pos)
+    hw = aoristic_matrix(inc["occurred_at"], end_col, tp, partitions, len(wanted))
+    n_no_time = 0
+    if tp is not None:
+        has_end = (pd.to_datetime(end_col).notna().to_numpy() if end_col is not None
+                   else np.zeros(len(inc), dtype=bool))
+        n_no_time = int(((tp.astype("string") == "okand").fillna(False).to_numpy()
+                         & ~has_end).sum())
+    record["params"]["aoristic"] = {
+        "value": {"cap_hours": 168, "excluded_time_unknown": n_no_time}, "auto": False,
+        "rule": tr("Ratcliffe (2000): vikten 1 fördelas över fönstrets timmar efter överlapp; "
+                   "fönster ≥ 168 h sprids jämnt över veckan",
+                   "Ratcliffe (2000): weight 1 spread over the window's hours by overlap; "
+                   "windows ≥ 168 h spread evenly over the week")}
+
+    # secondary layers assigned once
+    walk_obs, walk_assign = _clip_points(walk_observations, areas, "walk_observations")
+    dia, dia_assign = _clip_points(dialogue, areas, "dialogue")
+    hot_centroids = None
+    if hotspot_cells is not None and len(hotspot_cells):
+        check_same_crs(areas.crs, hotspot_cells.crs, "areas", "hotspot_cells")
+        import geopandas as gpd
+
+        cent = gpd.GeoDataFrame(geometry=hotspot_cells.geometry.centroid.to_numpy(),
+                                crs=hotspot_cells.crs)
+        hot_centroids = assign_points(cent, areas)
+
+    name_of = dict(zip(all_ids, (areas["name"].astype(str) if "name" in areas.columns
+                                 else areas["area_id"].astype(str)), strict=True))
+    record["params"]["trend_test"] = {
+        "value": "seasonal_mann_kendall", "auto": False,
+        "rule": tr("säsongs-Mann-Kendall (Hirsch m.fl. 1982) på månadsantal, endast hela "
+                   "månader; Sens lutning per år",
+                   "seasonal Mann-Kendall (Hirsch et al. 1982) on monthly counts, complete "
+                   "months only; Sen's slope per year")}
+    out: dict[str, AreaProfile] = {}
+    by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
+    for i, aid in enumerate(wanted):
+        bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)) \
+            .reset_index(drop=True)
+        attach(bc, record)
+        m = months.copy()
+        if aid in monthly.index.get_level_values(0):
+            mc = monthly.loc[aid]
+            m["count"] = [int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"],
+                                                                 strict=True)]
+        else:
+            m["count"] = 0
+        trend = year_days.copy()
+        trend["count"] = trend["year"].map(m.groupby("year")["count"].sum()).fillna(0) \
+            .astype(np.int64)
+        trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
+        trend = trend[TREND_COLUMNS]
+        test = seasonal_mann_kendall(m[m["complete"]], value="count").as_dict()
+        complete = m[m["complete"]]
+        seas = complete.groupby("month").agg(n_years=("count", "size"), total=("count", "sum")) \
+            .reindex(range(1, 13), fill_value=0).reset_index()
+        seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
+        seas["label"] = month_labels
+        seas = seas[SEASONAL_COLUMNS]
+
+        hot = None
+        if hot_centroids is not None:
+            pos = hot_centroids.loc[hot_centroids["area_id"] == aid, "pos"].to_numpy()
+            hot = hotspot_cells.iloc[np.sort(pos)].copy()
+        walks_t = None
+        if walk_obs is not None and len(walk_obs):
+            pos = walk_assign.loc[walk_assign["area_id"] == aid, "pos"].to_numpy()
+            walks_t = _walk_table(walk_obs.iloc[np.sort(pos)])
+        d_t = d_r = d_tod = None
+        if dia is not None and len(dia):
+            pos = dia_assign.loc[dia_assign["area_id"] == aid, "pos"].to_numpy()
+            d_t, d_r, d_tod = _dialogue_tables(dia.iloc[np.sort(pos)])
+        surveys = None
+        if survey_indicators is not None:
+            s = survey_indicators[survey_indicators["area_id"].astype(str) == aid]
+            surveys = _survey_tables(s)
+        police = None
+        if police_classification is not None:
+            p = police_classification[police_classification["area_id"].astype(str) == aid]
+            police = p[["year", "classification"]].sort_values("year").reset_index(drop=True)
+            police["label"] = [vocab.label("police_classification", c)
+                               for c in police["classification"]]
+            police = police[POLICE_COLUMNS]
+        params = {k: v["value"] for k, v in record["params"].items()}
+        params["trend_test_result"] = test
+        out[aid] = AreaProfile(
+            area_id=aid, name=name_of[aid], by_category=bc, trend=trend, trend_test=test,
+            hour_weekday=hour_weekday_matrix(hw[i]), seasonal=seas, hotspot_cells=hot,
+            walks=walks_t, dialogue=d_t, dialogue_reasons=d_r, dialogue_time_of_day=d_tod,
+            surveys=surveys, police_classification=police, params=params)
+    return out
+
+
+def area_profile(area_id, *, areas, incidents, walk_observations=None, dialogue=None,
+                 survey_indicators=None, police_classification=None, hotspot_cells=None,
+                 period=None, quiet: bool = False) -> AreaProfile:
+    """The områdesanalys of one area for one period.
+
+    Parameters
+    ----------
+    area_id : str
+        An ``area_id`` of ``areas``.
+    areas : GeoDataFrame
+        The areas layer (``area_id``, ``name``, ``population``, ``population_year``,
+        ``area_type``). Empirical-Bayes priors and the municipality comparison use all areas
+        of the same ``area_type`` as ``area_id``.
+    incidents : GeoDataFrame
+        The incidents layer (``occurred_at`` tz-aware, optional ``occurred_end`` and
+        ``time_precision``). Records with ``location_precision == "kommun_centroid"`` are
+        never placed in an area.
+    walk_observations, dialogue : GeoDataFrame, optional
+        Point layers, assigned to the area by location.
+    survey_indicators, police_classification : DataFrame, optional
+        Tables with ``area_id``.
+    hotspot_cells : GeoDataFrame, optional
+        Grid cells (e.g. from ``analysis.hotspots``); cells whose centroid is in the area are
+        returned.
+    period : None, int or (start, end)
+        ``None`` = from the first to the last incident (announced); a year; or inclusive local
+        dates.
+    quiet : bool
+        Silence announcements (the record stays in ``params``).
+
+    Returns
+    -------
+    AreaProfile
+        See :class:`AreaProfile` for every table and its columns.
+
+    Notes
+    -----
+    Rates are per 1 000 residents per year: ``count / population / years · 1000`` with
+    ``years = days in period / 365.25``. Empirical-Bayes smoothing: Marshall (1991), global
+    method of moments. Trend: seasonal Mann-Kendall (Hirsch, Slack & Smith 1982) on monthly
+    counts of complete months, so partial first/last years need no scaling; the yearly table
+    also shows ``count_per_365``. Hour × weekday: aoristic weighting (Ratcliffe 2000).
+    The whole municipality (all areas) is computed in the same pass since the EB prior and the
+    comparison need it; use :func:`area_profiles_all` for many areas.
+    """
+    return area_profiles_all(
+        areas=areas, incidents=incidents, walk_observations=walk_observations,
+        dialogue=dialogue, survey_indicators=survey_indicators,
+        police_classification=police_classification, hotspot_cells=hotspot_cells,
+        period=period, area_ids=[area_id], quiet=quiet)[str(area_id)]

@@ -1,0 +1,357 @@
+"""Perceived insecurity versus recorded incidents: :func:`perception_gap`.
+
+Answers the plan's "kartlägga upplevd otrygghet och varför": per grid cell (or per area),
+where do people say they feel unsafe (dialogue pins, safety-walk observations marked
+``otrygg``) compared with where incidents are recorded, and why.
+
+Computation only: nothing is printed, drawn or written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ArgumentError
+from ..i18n import tr
+from ..layers import vocab
+from ._common import (
+    attach,
+    check_positive,
+    check_projected,
+    check_same_crs,
+    fmt_m,
+    new_record,
+    record_param,
+)
+
+#: Incident categories left out by default: planned events are not problems and
+#: ``otrygg_plats`` is itself a perception report, not an incident.
+DEFAULT_EXCLUDED_CATEGORIES = ("arrangemang", "otrygg_plats")
+GAP_CLASSES = ("bada_hoga", "otrygg_fa_handelser", "handelser_ej_upplevt", "inget")
+
+GAP_COLUMNS = [
+    "n_incidents", "n_dialogue_otrygg", "n_walk_otrygg", "n_otrygg", "n_trygg",
+    "incident_pct", "otrygg_pct", "incident_high", "otrygg_high", "gap_class", "gap_label",
+    "top_reasons", "top_reason_labels",
+]
+CELL_COLUMNS = ["cell_id", "x", "y", "area_id", *GAP_COLUMNS, "geometry"]
+AREA_COLUMNS = ["area_id", "name", *GAP_COLUMNS, "geometry"]
+_KEY = 2**32  # cell key = column * 2**32 + (row + 2**31)
+
+
+def _xy(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """x, y and a validity mask (non-empty point, finite coordinates)."""
+    import shapely
+
+    geom = layer.geometry.to_numpy()
+    ok = ~(shapely.is_missing(geom) | shapely.is_empty(geom))
+    x = np.full(len(geom), np.nan)
+    y = np.full(len(geom), np.nan)
+    if ok.any():
+        x[ok] = shapely.get_x(geom[ok])
+        y[ok] = shapely.get_y(geom[ok])
+    ok &= np.isfinite(x) & np.isfinite(y)
+    return x, y, ok
+
+
+def _is(series: pd.Series, code: str) -> np.ndarray:
+    return (series.astype("string") == code).fillna(False).to_numpy(dtype=bool)
+
+
+def _percentile_rank(n: np.ndarray) -> np.ndarray:
+    """Weak percentile rank among the units with n ≥ 1: share of them with a count ≤ n; 0 for 0."""
+    pos = np.sort(n[n > 0])
+    if len(pos) == 0:
+        return np.zeros(len(n))
+    rank = np.searchsorted(pos, n, side="right") / len(pos)
+    return np.where(n > 0, rank, 0.0)
+
+
+def _threshold(n: np.ndarray, q: float, min_count: int) -> float:
+    pos = n[n > 0]
+    qv = float(np.quantile(pos, q)) if len(pos) else float("inf")
+    return max(float(min_count), qv)
+
+
+def _reason_frame(dialogue, walk_observations, d_key, w_key) -> pd.DataFrame:
+    """Long table (key, code) of reasons given for feeling unsafe."""
+    parts = []
+    if dialogue is not None and len(d_key) and "reasons" in dialogue.columns:
+        s = dialogue["reasons"].astype("string").str.replace(",", ";").str.split(";")
+        t = pd.DataFrame({"key": d_key.to_numpy(), "pin": np.arange(len(d_key)),
+                          "code": s.to_numpy()})
+        t = t.explode("code")
+        t["code"] = t["code"].astype("string").str.strip()
+        t = t[t["code"].notna() & (t["code"] != "")].drop_duplicates(["pin", "code"])
+        parts.append(t[["key", "code"]])
+    if walk_observations is not None and len(w_key) and "problem_category" in \
+            walk_observations.columns:
+        t = pd.DataFrame({"key": w_key.to_numpy(),
+                          "code": walk_observations["problem_category"].astype("string")
+                          .to_numpy()})
+        parts.append(t[t["code"].notna()])
+    if not parts:
+        return pd.DataFrame({"key": [], "code": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def _reason_label(code: str) -> str:
+    if code in vocab.vocabulary("reason"):
+        return vocab.label("reason", code)
+    return vocab.label("problem_category", code)
+
+
+def _top_reasons(reasons: pd.DataFrame, keys: pd.Index, top: int) -> tuple[list, list]:
+    codes = pd.Series("", index=keys, dtype=object)
+    labels = pd.Series("", index=keys, dtype=object)
+    if len(reasons):
+        cnt = reasons.groupby(["key", "code"]).size().rename("n").reset_index()
+        cnt = cnt.sort_values(["key", "n", "code"], ascending=[True, False, True])
+        cnt = cnt.groupby("key").head(top)
+        joined = cnt.groupby("key")["code"].agg(lambda s: ";".join(s))
+        lab = cnt.assign(label=[_reason_label(c) for c in cnt["code"]]) \
+            .groupby("key")["label"].agg(lambda s: "; ".join(s))
+        codes.loc[codes.index.intersection(joined.index)] = joined
+        labels.loc[labels.index.intersection(lab.index)] = lab
+    return codes.tolist(), labels.tolist()
+
+
+def _classify(table: pd.DataFrame, q: float, min_count: int) -> dict:
+    n_inc = table["n_incidents"].to_numpy()
+    n_ot = table["n_otrygg"].to_numpy()
+    t_inc = _threshold(n_inc, q, min_count)
+    t_ot = _threshold(n_ot, q, min_count)
+    table["incident_pct"] = _percentile_rank(n_inc)
+    table["otrygg_pct"] = _percentile_rank(n_ot)
+    table["incident_high"] = n_inc >= t_inc
+    table["otrygg_high"] = n_ot >= t_ot
+    ih, oh = table["incident_high"].to_numpy(), table["otrygg_high"].to_numpy()
+    cls = np.select([ih & oh, oh & ~ih, ih & ~oh], list(GAP_CLASSES[:3]), default="inget")
+    table["gap_class"] = cls
+    table["gap_label"] = [vocab.label("perception_gap", c) for c in cls]
+    return {"incident_threshold": t_inc, "otrygg_threshold": t_ot}
+
+
+def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
+                   cell_size: float = 250, by: str = "cell",
+                   categories: Sequence[str] | None = None, high_quantile: float = 0.75,
+                   min_count: int = 3, top_reasons: int = 3, quiet: bool = False):
+    """Compare perceived insecurity with recorded incidents, per grid cell or per area.
+
+    Parameters
+    ----------
+    incidents : GeoDataFrame
+        Incident points. Records with ``location_precision == "kommun_centroid"`` are never
+        placed (left out and counted in the record).
+    dialogue : GeoDataFrame or None
+        Dialogue pins; those with ``perception == "otrygg"`` are unsafe signals and their
+        ``reasons`` the reasons given; ``trygg`` pins are counted in ``n_trygg``.
+    walk_observations : GeoDataFrame, optional
+        Safety-walk observations; ``perception == "otrygg"`` ones are unsafe signals and their
+        ``problem_category`` a reason.
+    areas : GeoDataFrame, optional
+        Needed for ``by="area"``; with ``by="cell"`` each cell gets the ``area_id`` of the area
+        containing its centre (None outside every area).
+    cell_size : float
+        Cell size in metres (default 250, SCB's grid). Cells have their corners at multiples of
+        the cell size in the layers' CRS (EPSG:3006 lattice), half-open ``[x, x+c) × [y, y+c)``;
+        ``cell_id`` is ``"{c}mE{x}N{y}"`` of the lower-left corner, as in ``analysis.grid``.
+    by : {"cell", "area"}
+    categories : sequence of str, optional
+        Incident categories to count. ``None`` = all except ``arrangemang`` and
+        ``otrygg_plats`` (announced).
+    high_quantile, min_count : float, int
+        The "high" rule, see Notes.
+    top_reasons : int
+        How many reasons to list per unit.
+    quiet : bool
+        Silence announcements (the record stays in ``attrs``).
+
+    Returns
+    -------
+    GeoDataFrame
+        ``by="cell"``: ``CELL_COLUMNS`` (cell polygon geometry), one row per cell with at least
+        one incident or one ``otrygg`` signal, sorted by ``cell_id``. ``by="area"``:
+        ``AREA_COLUMNS``, one row per area. Columns: ``n_incidents``; ``n_dialogue_otrygg``,
+        ``n_walk_otrygg`` and their sum ``n_otrygg``; ``n_trygg`` (safe pins and
+        observations, informative only); ``incident_pct`` / ``otrygg_pct`` weak percentile
+        rank of the count among units with at least one such signal (0 when none);
+        ``incident_high`` / ``otrygg_high``; ``gap_class`` (vocabulary ``perception_gap``) and
+        its ``gap_label``; ``top_reasons`` (``;``-separated codes, most frequent first, ties
+        by code) and ``top_reason_labels``. ``attrs["tryggaplatser"]`` holds the thresholds.
+
+    Notes
+    -----
+    Counts of incidents (often years of reports) and of dialogue pins (one campaign) are on
+    different scales, so each signal is compared only with itself: a unit is **high** on a
+    signal when its count is at least ``max(min_count, Q)``, where ``Q`` is the
+    ``high_quantile`` (default 0.75, linear interpolation) of that signal's counts among the
+    units with at least one such signal. Classes: ``bada_hoga`` both high;
+    ``otrygg_fa_handelser`` unsafe high, incidents not high; ``handelser_ej_upplevt``
+    incidents high, unsafe not high; ``inget`` neither. "Few incidents" therefore means
+    "not among the top quarter", not zero.
+    """
+    import geopandas as gpd
+    import shapely
+
+    if by not in ("cell", "area"):
+        raise ArgumentError(tr("`by` måste vara 'cell' eller 'area', fick {b!r}.",
+                               "`by` must be 'cell' or 'area', got {b!r}.", b=by),
+                            rule="BY_VALUE")
+    if by == "area" and areas is None:
+        raise ArgumentError(tr("`by='area'` kräver `areas`.", "`by='area'` needs `areas`."),
+                            rule="AREAS_MISSING",
+                            fix=tr("skicka med områdeslagret: areas=...",
+                                   "pass the areas layer: areas=..."))
+    c = check_positive(cell_size, "cell_size", allow_none=False)
+    if not 0 < high_quantile < 1:
+        raise ArgumentError(tr("`high_quantile` ska ligga mellan 0 och 1, fick {q!r}.",
+                               "`high_quantile` must be between 0 and 1, got {q!r}.",
+                               q=high_quantile), rule="QUANTILE_RANGE")
+    check_projected(incidents.crs, "incidents")
+    for name, layer in (("dialogue", dialogue), ("walk_observations", walk_observations),
+                        ("areas", areas)):
+        if layer is not None:
+            check_same_crs(incidents.crs, layer.crs, "incidents", name)
+
+    record = new_record()
+    if categories is None:
+        present = set(incidents["category"].astype(str).unique())
+        categories = sorted(present - set(DEFAULT_EXCLUDED_CATEGORIES))
+        record_param(record, "categories", categories, auto=True,
+                     rule=tr("alla utom arrangemang och otrygg_plats",
+                             "all except arrangemang and otrygg_plats"),
+                     message=tr("Händelsekategorier valda automatiskt: alla utom arrangemang "
+                                "och otrygg_plats.",
+                                "Incident categories chosen automatically: all except "
+                                "arrangemang and otrygg_plats."), quiet=quiet)
+    else:
+        categories = [str(x) for x in categories]
+        record_param(record, "categories", categories, auto=False)
+    record_param(record, "cell_size", c, auto=False)
+    record_param(record, "high_quantile", high_quantile, auto=False)
+    record_param(record, "min_count", min_count, auto=False)
+
+    inc_mask = incidents["category"].astype(str).isin(categories).to_numpy()
+    if "location_precision" in incidents.columns:
+        centroid = _is(incidents["location_precision"], "kommun_centroid")
+        record["params"]["excluded_kommun_centroid"] = {"value": int((centroid & inc_mask).sum()),
+                                                        "auto": False}
+        inc_mask = inc_mask & ~centroid
+    inc = incidents.loc[inc_mask]
+
+    d_unsafe = d_safe = None
+    if dialogue is not None and len(dialogue):
+        d_unsafe = dialogue.loc[_is(dialogue["perception"], "otrygg")]
+        d_safe = dialogue.loc[_is(dialogue["perception"], "trygg")]
+    w_unsafe = w_safe = None
+    if walk_observations is not None and len(walk_observations):
+        w_unsafe = walk_observations.loc[_is(walk_observations["perception"], "otrygg")]
+        w_safe = walk_observations.loc[_is(walk_observations["perception"], "trygg")]
+    layers = {"n_incidents": inc, "n_dialogue_otrygg": d_unsafe, "n_walk_otrygg": w_unsafe,
+              "n_trygg_d": d_safe, "n_trygg_w": w_safe}
+
+    if by == "cell":
+        keys: dict[str, pd.Series] = {}
+        for col, layer in layers.items():
+            if layer is None or len(layer) == 0:
+                keys[col] = pd.Series([], dtype=object)
+                continue
+            x, y, ok = _xy(layer)
+            ix = np.floor(np.where(ok, x, 0) / c).astype(np.int64)
+            iy = np.floor(np.where(ok, y, 0) / c).astype(np.int64)
+            key = pd.array(ix * _KEY + (iy + _KEY // 2), dtype="Int64")
+            key[~ok] = pd.NA
+            keys[col] = pd.Series(key, index=layer.index)
+        counts = pd.DataFrame({col: k.dropna().astype(np.int64).value_counts()
+                               for col, k in keys.items()}).fillna(0).astype(np.int64)
+        for col in layers:
+            if col not in counts.columns:
+                counts[col] = 0
+        counts["n_otrygg"] = counts["n_dialogue_otrygg"] + counts["n_walk_otrygg"]
+        counts["n_trygg"] = counts["n_trygg_d"] + counts["n_trygg_w"]
+        counts = counts[(counts["n_incidents"] > 0) | (counts["n_otrygg"] > 0)]
+        kk = counts.index.to_numpy(dtype=np.int64)
+        table = pd.DataFrame({
+            "x": (kk // _KEY) * c, "y": (kk % _KEY - _KEY // 2) * c,
+            "n_incidents": counts["n_incidents"].to_numpy(),
+            "n_dialogue_otrygg": counts["n_dialogue_otrygg"].to_numpy(),
+            "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
+            "n_otrygg": counts["n_otrygg"].to_numpy(), "n_trygg": counts["n_trygg"].to_numpy(),
+        }, index=counts.index)
+        size = fmt_m(c)
+        table["cell_id"] = [f"{size}mE{a:.0f}N{b:.0f}" for a, b in zip(table["x"], table["y"])]
+        reasons = _reason_frame(d_unsafe, w_unsafe,
+                                keys["n_dialogue_otrygg"] if d_unsafe is not None else
+                                pd.Series([], dtype=object),
+                                keys["n_walk_otrygg"] if w_unsafe is not None else
+                                pd.Series([], dtype=object))
+        reasons = reasons[reasons["key"].notna()]
+        geometry = shapely.box(table["x"].to_numpy(), table["y"].to_numpy(),
+                               table["x"].to_numpy() + c, table["y"].to_numpy() + c)
+        table["area_id"] = None
+        if areas is not None and len(table):
+            from .areas import assign_points
+
+            centres = gpd.GeoDataFrame(geometry=shapely.points(table["x"] + c / 2,
+                                                               table["y"] + c / 2),
+                                       crs=incidents.crs)
+            a = assign_points(centres, areas).drop_duplicates("pos")
+            aid = np.full(len(table), None, dtype=object)
+            aid[a["pos"].to_numpy()] = a["area_id"].to_numpy()
+            table["area_id"] = aid
+        columns = CELL_COLUMNS
+    else:
+        from .areas import assign_points
+
+        ids = areas["area_id"].astype(str).tolist()
+        table = pd.DataFrame(index=pd.Index(ids, name="key"))
+        a_keys: dict[str, pd.Series] = {}
+        for col, layer in layers.items():
+            if layer is None or len(layer) == 0:
+                table[col] = 0
+                a_keys[col] = pd.Series([], dtype=object)
+                continue
+            a = assign_points(layer, areas)
+            table[col] = a.groupby("area_id").size().reindex(ids, fill_value=0).to_numpy()
+            a_keys[col] = pd.Series(a["area_id"].to_numpy(), index=a["pos"].to_numpy())
+        table["n_otrygg"] = table["n_dialogue_otrygg"] + table["n_walk_otrygg"]
+        table["n_trygg"] = table["n_trygg_d"] + table["n_trygg_w"]
+        table["area_id"] = ids
+        table["name"] = (areas["name"].astype(str).to_numpy() if "name" in areas.columns
+                         else ids)
+        parts = []
+        for col, layer, field in (("n_dialogue_otrygg", d_unsafe, "reasons"),
+                                  ("n_walk_otrygg", w_unsafe, "problem_category")):
+            if layer is None or len(layer) == 0 or field not in layer.columns:
+                continue
+            k = a_keys[col]
+            sub = layer.iloc[k.index.to_numpy()]
+            if field == "reasons":
+                parts.append(_reason_frame(sub, None, pd.Series(k.to_numpy()), pd.Series([])))
+            else:
+                parts.append(_reason_frame(None, sub, pd.Series([]), pd.Series(k.to_numpy())))
+        reasons = (pd.concat(parts, ignore_index=True) if parts
+                   else pd.DataFrame({"key": [], "code": []}))
+        geometry = areas.geometry.to_numpy()
+        columns = AREA_COLUMNS
+
+    thresholds = _classify(table, high_quantile, min_count)
+    top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
+    table["top_reasons"] = top_codes
+    table["top_reason_labels"] = top_labels
+    record["params"]["thresholds"] = {"value": thresholds, "auto": False,
+                                      "rule": tr("hög = antal ≥ max(min_count, kvantil "
+                                                 "{q} bland enheter med minst en signal)",
+                                                 "high = count ≥ max(min_count, quantile {q} "
+                                                 "among units with at least one signal)",
+                                                 q=high_quantile)}
+    out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry,
+                           crs=incidents.crs)
+    out = out[columns]
+    if by == "cell":
+        out = out.sort_values("cell_id").reset_index(drop=True)
+    return attach(out, record)
