@@ -1,0 +1,248 @@
+"""``tryggaplatser map``: neighbourhood maps and the EST hot-spot map as self-contained HTML.
+
+Writes into ``--out``/``publik`` or ``--out``/``internt`` (by mode): ``karta_omrade_<slug>.html``
+for each chosen area and ``karta_hotspots_<week>.html`` for the EST map, optionally with PNG
+figures of the same maps (``--png``). Every file passes the publishing gate. Heavy libraries
+are imported inside the command so ``tryggaplatser --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import click
+
+from .options import config_option, mode_option, out_option
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+@click.command("map")
+@config_option
+@click.option("--area", "area", default=None, help="Område (namn eller id) att kartlägga.")
+@click.option("--all", "all_areas", is_flag=True, help="En områdeskarta för varje område.")
+@click.option("--hotspots", "hotspots", is_flag=True, help="EST-hotspotkartan för en vecka.")
+@click.option("--week", default=None, help="ISO-vecka för --hotspots, t.ex. 2026-W47 "
+              "(standard: sista veckan med händelser).")
+@mode_option
+@click.option("--tiles", default="none", show_default=True,
+              help="Bakgrund: none, osm eller en https-adress med {z}/{x}/{y}.")
+@click.option("--indicator", default=None,
+              help="Enkätindikator för koropleten (standard: den första i projektet).")
+@click.option("--png", is_flag=True, help="Skriv även statiska PNG-kartor.")
+@out_option
+def map_command(config_path: str, area: str | None, all_areas: bool, hotspots: bool,
+                week: str | None, mode: str | None, tiles: str, indicator: str | None,
+                png: bool, out_dir: str) -> None:
+    """Kartor: områdeskartor (--area NAMN eller --all) och EST-hotspotkartan (--hotspots).
+
+    HTML-filerna är fristående och fungerar utan internet; bakgrundskarta är valfri.
+    """
+    from ..errors import ArgumentError, TryggaplatserError
+    from ..i18n import tr
+
+    ctx = click.get_current_context()
+    try:
+        chosen = sum([area is not None, all_areas, hotspots])
+        if chosen != 1:
+            raise ArgumentError(tr("välj precis ett av --area NAMN, --all och --hotspots",
+                                   "choose exactly one of --area NAME, --all and --hotspots"),
+                                rule="MAP_WHAT")
+        if week is not None and not hotspots:
+            raise ArgumentError(tr("--week gäller bara --hotspots",
+                                   "--week only applies to --hotspots"), rule="MAP_WEEK")
+        paths = run_maps(config_path=config_path, area=area, all_areas=all_areas,
+                         hotspots=hotspots, week=week, mode=mode, tiles=tiles,
+                         indicator=indicator, png=png, out_dir=out_dir)
+    except TryggaplatserError as exc:
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    for path in paths:
+        click.echo(str(path))
+
+
+def week_bounds(week: str):
+    """Start (Monday 00:00) and end (next Monday) of an ISO week in Europe/Stockholm, as UTC."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from ..errors import ArgumentError
+    from ..i18n import tr
+
+    match = _WEEK.match(week or "")
+    try:
+        if not match:
+            raise ValueError(week)
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        raise ArgumentError(tr("ogiltig vecka {w!r}", "invalid week {w!r}", w=week),
+                            rule="MAP_WEEK", fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47",
+                                                    "write YYYY-Www, e.g. 2026-W47")) from None
+    start = pd.Timestamp(monday).tz_localize("Europe/Stockholm")
+    return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
+
+
+def _iso_week(ts) -> str:
+    year, number, _ = ts.tz_convert("Europe/Stockholm").isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def indicator_series(survey_indicators, name: str | None = None):
+    """The latest year of one survey indicator as a Series by ``area_id`` (or None).
+
+    ``attrs["n"]`` carries the numbers of responses (the gate withholds shares with n < 10 in
+    public mode) and ``attrs["label"]`` a legend title such as "otrygg_sen_kvall_andel 2025
+    (NTU (Brå))".
+    """
+    from ..errors import ArgumentError
+    from ..i18n import tr
+    from ..layers import vocab
+
+    if survey_indicators is None or len(survey_indicators) == 0:
+        if name is not None:
+            raise ArgumentError(tr("projektet har inga enkätindikatorer",
+                                   "the project has no survey indicators"),
+                                rule="MAP_INDICATOR")
+        return None
+    data = survey_indicators
+    names = sorted(data["indicator"].astype(str).unique())
+    if name is None:
+        name = names[0]
+    elif name not in names:
+        raise ArgumentError(tr("indikatorn {i!r} finns inte", "indicator {i!r} does not exist",
+                               i=name), rule="MAP_INDICATOR",
+                            fix=tr("välj bland: {n}", "choose from: {n}", n=", ".join(names)))
+    rows = data[data["indicator"].astype(str) == name]
+    year = int(rows["year"].max())
+    rows = rows[rows["year"] == year]
+    source = str(rows["source"].iloc[0])
+    rows = rows[rows["source"].astype(str) == source].drop_duplicates("area_id", keep="last")
+    series = rows.set_index(rows["area_id"].astype(str))["value"].astype(float)
+    series.name = name
+    label = f"{name.replace('_', ' ')} {year} ({vocab.label('survey_source', source)})"
+    n = rows.set_index(rows["area_id"].astype(str))["n"] if "n" in rows else None
+    series.attrs = {"label": label,
+                    "n": None if n is None else {k: (None if v != v else float(v))
+                                                 for k, v in n.items()}}
+    return series
+
+
+def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = False,
+             hotspots: bool = False, week: str | None = None, mode: str | None = None,
+             tiles: str = "none", indicator: str | None = None, png: bool = False,
+             out_dir: str = "outputs", quiet: bool = False) -> list[Any]:
+    """The work of the command (also used by ``tryggaplatser demo``); returns the written paths.
+
+    Loads the project, runs Gi* (with KDE) once on a grid of ≥ 250 m in public mode, and writes
+    each requested map through one publishing gate into ``<out>/publik`` or ``<out>/internt``.
+    """
+    from pathlib import Path
+
+    from ..analysis.hotspots import hotspot_classify, hotspot_gistar
+    from ..errors import ArgumentError
+    from ..i18n import tr
+    from ..layers.load import load_project
+    from ..publish._maplayers import resolve_area
+    from ..publish.figures import save_figure, static_map
+    from ..publish.gate import Gate
+    from ..publish.maps import hotspot_map, neighbourhood_map, save_map, slugify
+
+    project = load_project(config_path, quiet=True)
+    config = project.config
+    gate = Gate(mode, config=config, quiet=quiet)
+    folder = Path(out_dir) / ("publik" if gate.public else "internt")
+    incidents = project.incidents
+    areas = project.areas
+    if areas is None or len(areas) == 0:
+        raise ArgumentError(tr("projektet har inga områden", "the project has no areas"),
+                            rule="MAP_NO_AREAS")
+    study = None
+    if config.study_area is not None and Path(config.study_area).exists():
+        import geopandas as gpd
+
+        study = gpd.read_file(config.study_area, engine="pyogrio").to_crs(areas.crs)
+
+    def gistar(data):
+        if data is None or len(data) < 3:
+            return None
+        cells = hotspot_gistar(data, kde=True, area=study, quiet=quiet)
+        size = cells.attrs.get("tryggaplatser", {}).get("params", {}).get(
+            "cell_size", {}).get("value")
+        if gate.public and size is not None and size < 250:
+            cells = hotspot_gistar(data, cell_size=250.0, kde=True, area=study, quiet=quiet)
+        return cells
+
+    common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
+    written: list[Any] = []
+    if hotspots:
+        if incidents is None or len(incidents) == 0:
+            raise ArgumentError(tr("projektet har inga händelser", "the project has no "
+                                   "incidents"), rule="MAP_NO_INCIDENTS")
+        import pandas as pd
+
+        times = pd.to_datetime(incidents["occurred_at"], utc=True)
+        week = week or _iso_week(times.max())
+        start, end = week_bounds(week)
+        in_week = incidents[(times >= start) & (times < end)]
+        if len(in_week) < 3:
+            raise ArgumentError(
+                tr("vecka {w} har {n} händelser; för få för en hotspotkarta",
+                   "week {w} has {n} incidents; too few for a hot-spot map", w=week,
+                   n=len(in_week)), rule="MAP_WEEK_EMPTY",
+                fix=tr("välj en annan vecka med --week", "choose another week with --week"))
+        cells = gistar(in_week)
+        size = cells.attrs["tryggaplatser"]["params"]["cell_size"]["value"]
+        history = incidents[times < end]
+        classified = hotspot_classify(history, cell_size=size, end=end, area=study, quiet=quiet)
+        cells = _join_categories(cells, classified)
+        m = hotspot_map(areas=areas, cells=cells, week=week, **common)
+        written.append(save_map(m, folder / f"karta_hotspots_{week}.html"))
+        if png:
+            written.append(save_figure(static_map(m), folder / f"karta_hotspots_{week}.png",
+                                       gate=gate))
+        return written
+
+    cells = gistar(incidents)
+    series = indicator_series(getattr(project, "survey_indicators", None), indicator)
+    targets = list(areas["area_id"].astype(str)) if all_areas else [area]
+    for target in targets:
+        target, name = resolve_area(areas, target)
+        m = neighbourhood_map(target, areas=areas, cells=cells, kde=cells, incidents=incidents,
+                              walk_observations=_nonempty(project, "walk_observations"),
+                              dialogue=_nonempty(project, "dialogue"), indicator=series,
+                              mode=gate.mode, **common)
+        slug = slugify(name)
+        written.append(save_map(m, folder / f"karta_omrade_{slug}.html"))
+        if png:
+            written.append(save_figure(static_map(m), folder / f"karta_omrade_{slug}.png",
+                                       gate=gate))
+    return written
+
+
+def _nonempty(project, name: str):
+    layer = getattr(project, name, None)
+    return layer if layer is not None and len(layer) else None
+
+
+def _join_categories(cells, classified):
+    """Add ``hotspot_category`` of the classification to the week's Gi* cells.
+
+    Both grids are on the SWEREF 99 TM lattice with the same cell size, so cells are matched by
+    their lower-left corner (robust even when the two grids cover different extents).
+    """
+    if classified is None or "hotspot_category" not in classified.columns:
+        return cells
+    import pandas as pd
+
+    def corners(frame) -> pd.Index:
+        b = frame.geometry.bounds
+        return pd.MultiIndex.from_arrays([b["minx"].round(1), b["miny"].round(1)])
+
+    lookup = pd.Series(classified["hotspot_category"].to_numpy(), index=corners(classified))
+    lookup = lookup[~lookup.index.duplicated()]
+    out = cells.copy()
+    out["hotspot_category"] = lookup.reindex(corners(cells)).fillna("inget_monster").to_numpy()
+    out.attrs = cells.attrs
+    return out

@@ -1,0 +1,1102 @@
+"""Map content shared by the interactive (folium) and static (matplotlib) maps.
+
+Drawing takes finished results (STYLE.md habit 7): this module only turns layers and analysis
+results into *prepared map layers* — small GeoDataFrames in the working CRS (EPSG:3006) holding
+only the columns a map may show (``fill``, ``stroke``, ``tooltip``, ``popup``), with their legend
+and plain-text labels. The HTML and PNG renderers escape and draw them; neither sees the input
+frames, so no unlisted column can leak into an output (REFERENCE.md §4: ``folium.GeoJson`` embeds
+every column).
+
+Public mode follows REFERENCE.md §5: grid cells of at least 250 m, no points, counts 1–4 shown
+as "<5", KDE cells supported by fewer than 5 events blanked and classed, no bandwidth, no free
+text, month as the finest time unit. The publishing gate (:mod:`tryggaplatser.publish.gate`)
+checks the result again before anything is written.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .._announce import announce
+from ..errors import ArgumentError
+from ..i18n import tr
+from ..layers import vocab
+
+if TYPE_CHECKING:  # pragma: no cover
+    import geopandas as gpd
+    import pandas as pd
+
+MODES = ("public", "internal")
+PUBLIC_MIN_CELL = 250.0  # m, REFERENCE.md §5
+PUBLIC_MIN_COUNT = 5  # counts 1..4 are shown as "<5"
+INTERNAL_FLAG_COUNT = 3  # counts 1..2 are flagged in internal mode
+PUBLIC_MIN_SHARE_N = 10  # shares (survey, dialogue) only with n >= 10
+MIN_SNAP = 50.0  # m, internal snapped points
+MAX_POINT_MARKERS = 3000  # never more markers than this: aggregate coarser instead
+WORKING_CRS = "EPSG:3006"
+
+# ArcGIS-like Gi* bin colours (cold -> hot), bin 0 is not drawn
+GI_COLOURS = {
+    -3: "#4575b5", -2: "#849eba", -1: "#c0ccbe", 0: "#ffffbf",
+    1: "#fab984", 2: "#ed7551", 3: "#d62f27",
+}
+# colours of the space-time categories (after Esri's Emerging Hot Spot Analysis symbology)
+CATEGORY_COLOURS = {
+    "ny": "#ffd92f", "framvaxande": "#fd8d3c", "intensifierande": "#d7301f",
+    "bestaende": "#7f0000", "avtagande": "#fdbb84", "sporadisk": "#ae6fbf",
+    "historisk": "#b0b0b0",
+}
+STATUS_COLOURS = {
+    "ny": "#d7191c", "skickad": "#fd8d3c", "planerad": "#fdae61", "pagaende": "#2c7fb8",
+    "atgardad": "#1a9641", "ej_atgardbar": "#7b3294", "avslagen": "#636363",
+}
+PERCEPTION_COLOURS = {"otrygg": "#c51b7d", "trygg": "#4d9221"}
+# sequential palettes (ColorBrewer), light -> dark, indexed by number of classes
+_PALETTES = {
+    "YlOrRd": ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
+    "Purples": ["#f2f0f7", "#dadaeb", "#bcbddc", "#9e9ac8", "#756bb1", "#54278f"],
+    "Blues": ["#eff3ff", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"],
+    "Greens": ["#edf8e9", "#c7e9c0", "#a1d99b", "#74c476", "#31a354", "#006d2c"],
+    "RdPu": ["#feebe2", "#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177"],
+}
+SUPPRESSED_COLOUR = "#e8e8e8"
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend row: a colour swatch and its label (plain text)."""
+
+    colour: str
+    label: str
+    shape: str = "box"  # box | circle | line
+
+
+@dataclass
+class MapLayer:
+    """A prepared, allowlisted map layer in EPSG:3006.
+
+    ``frame`` holds only ``geometry``, ``fill``, ``stroke``, ``tooltip`` (plain text or "") and
+    ``popup`` (a tuple of ``(label, value)`` pairs of plain text, or ``()``). Text is escaped
+    by the renderer, never here.
+    """
+
+    key: str
+    name: str
+    kind: str  # polygon | point
+    frame: gpd.GeoDataFrame
+    legend_title: str = ""
+    legend: list[LegendEntry] = field(default_factory=list)
+    show: bool = True
+    fill_opacity: float = 0.7
+    weight: float = 0.5
+    radius: float = 6.0
+    dash: str | None = None
+
+
+@dataclass
+class MapContent:
+    """Everything both renderers need: layers, title block and extent."""
+
+    title: str
+    mode: str
+    layers: list[MapLayer]
+    bounds: tuple[float, float, float, float]  # EPSG:3006
+    facts: list[tuple[str, str]] = field(default_factory=list)  # title-block rows
+    attribution: str = ""
+
+    def layer(self, key: str) -> MapLayer | None:
+        """The layer with this key, or None."""
+        return next((lyr for lyr in self.layers if lyr.key == key), None)
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def check_mode(mode: str) -> str:
+    """Return ``mode`` if it is ``"public"`` or ``"internal"``, else raise ``ArgumentError``."""
+    if mode not in MODES:
+        raise ArgumentError(
+            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode), rule="MAP_MODE",
+            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"))
+    return mode
+
+
+def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence[str] = ()):
+    """Validate a GeoDataFrame argument and return it in EPSG:3006."""
+    import geopandas as gpd
+
+    if frame is None:
+        return None
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise ArgumentError(
+            tr("`{n}` måste vara en GeoDataFrame, fick {t}.",
+               "`{n}` must be a GeoDataFrame, got {t}.", n=name, t=type(frame).__name__),
+            rule="MAP_LAYER_TYPE")
+    if frame.crs is None:
+        raise ArgumentError(
+            tr("`{n}` saknar koordinatsystem (CRS).", "`{n}` has no CRS.", n=name),
+            rule="MAP_LAYER_CRS",
+            fix=tr("läs lagret med tryggaplatser.layers (EPSG:3006)",
+                   "read the layer with tryggaplatser.layers (EPSG:3006)"))
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise ArgumentError(
+            tr("`{n}` saknar kolumnerna {c}.", "`{n}` lacks the columns {c}.", n=name,
+               c=", ".join(missing)), rule="MAP_LAYER_COLUMNS",
+            fix=tr("använd resultatet från tryggaplatser.analysis", "use the result of "
+                   "tryggaplatser.analysis"))
+    import shapely
+
+    geoms = frame.geometry.to_numpy()
+    missing = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    if missing.any():
+        frame = frame[~missing]
+        geoms = geoms[~missing]
+    if len(frame):
+        names = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
+                 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+        types = {names.get(int(t), str(t)) for t in np.unique(shapely.get_type_id(geoms))}
+        if not types <= set(kinds):
+            raise ArgumentError(
+                tr("`{n}` ska ha geometrityperna {k}, fick {f}.",
+                   "`{n}` must have geometry types {k}, got {f}.", n=name,
+                   k="/".join(kinds), f="/".join(sorted(types))), rule="MAP_LAYER_GEOMETRY")
+    if frame.crs.to_epsg() != 3006:
+        frame = frame.to_crs(WORKING_CRS)
+    return frame
+
+
+def _check_cells(cells: Any):
+    """Validate a hot-spot grid: cells with ``gi_bin`` and/or ``hotspot_category``."""
+    if cells is None:
+        return None
+    cells = _check_frame(cells, "cells", ("Polygon",))
+    if not {"gi_bin", "hotspot_category"} & set(cells.columns):
+        raise ArgumentError(
+            tr("`cells` saknar både gi_bin och hotspot_category",
+               "`cells` has neither gi_bin nor hotspot_category"), rule="MAP_LAYER_COLUMNS",
+            fix=tr("använd resultatet från hotspot_gistar eller hotspot_classify",
+                   "use the result of hotspot_gistar or hotspot_classify"))
+    return cells
+
+
+def cells_params(cells: Any) -> dict[str, dict[str, Any]]:
+    """The automatic-parameter record of an analysis result (``attrs["tryggaplatser"]``)."""
+    if cells is None:
+        return {}
+    meta = getattr(cells, "attrs", {}).get("tryggaplatser", {})
+    params = meta.get("params", {}) if isinstance(meta, Mapping) else {}
+    return {k: v if isinstance(v, Mapping) else {"value": v} for k, v in params.items()}
+
+
+def cell_size_of(cells: Any) -> float | None:
+    """Cell size of a grid result: from its params, else from the first cell's width."""
+    if cells is None or len(cells) == 0:
+        return None
+    value = cells_params(cells).get("cell_size", {}).get("value")
+    if value is not None:
+        return float(value)
+    minx, _, maxx, _ = cells.geometry.iloc[0].bounds
+    return float(round(maxx - minx, 3))
+
+
+def new_gate(mode: str, sensitive_categories: Sequence[str] = (), quiet: bool = False):
+    """A publishing gate for one map (:class:`tryggaplatser.publish.gate.Gate`)."""
+    from .gate import Gate
+
+    return Gate(check_mode(mode), sensitive_categories=sensitive_categories, quiet=quiet)
+
+
+def _flat_params(frame):
+    """A shallow copy whose ``attrs`` params are plain values (``{"cell_size": 250.0}``).
+
+    The analysis records each parameter as ``{"value", "auto", "rule"}``; the gate reads plain
+    values. This adapter passes the values only; the record itself is not changed.
+    """
+    out = frame.copy()
+    meta = dict(frame.attrs.get("tryggaplatser", {}) or {})
+    params = {k: (v.get("value") if isinstance(v, Mapping) else v)
+              for k, v in (meta.get("params", {}) or {}).items()}
+    params = {k: v for k, v in params.items() if isinstance(v, (int, float)) and
+              not isinstance(v, bool)}
+    out.attrs = {"tryggaplatser": {**meta, "params": params}}
+    return out
+
+
+def release(gate, frame, kind: str, **options):
+    """Pass a frame through the publishing gate (``Gate.release``) before drawing it."""
+    return gate.release(_flat_params(frame), kind, **options)
+
+
+# --------------------------------------------------------------------------- classification
+
+
+def palette(name: str, k: int) -> list[str]:
+    """``k`` colours of a sequential palette, light to dark (k ≤ 6)."""
+    colours = _PALETTES[name]
+    k = max(1, min(k, len(colours)))
+    idx = np.linspace(0, len(colours) - 1, k).round().astype(int)
+    return [colours[i] for i in idx]
+
+
+def _fmt(value: float) -> str:
+    if abs(value - round(value)) < 1e-9:
+        return f"{round(value):d}".replace("-", "−")
+    digits = 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0
+    text = f"{value:.{digits}f}"
+    return (text.replace(".", ",") if tr("sv", "en") == "sv" else text).replace("-", "−")
+
+
+@dataclass(frozen=True)
+class Classes:
+    """A classification: class index per value, upper bounds, labels and a description."""
+
+    yb: np.ndarray
+    bins: list[float]
+    labels: list[str]
+    description: str
+
+
+def classify(values: Any, scheme: str = "Quantiles", k: int = 5, *,
+             integer: bool = False) -> Classes:
+    """Class values with mapclassify and make legend labels.
+
+    Parameters
+    ----------
+    values : array-like
+        Finite values to class.
+    scheme : {"Quantiles", "FisherJenks", "EqualInterval"}
+        mapclassify classifier. ``FisherJenks`` (Jenks' optimal natural breaks) is used only up
+        to 1 000 values (it is quadratic); larger inputs fall back to ``Quantiles``.
+    k : int
+        Requested number of classes; reduced to the number of distinct values.
+    integer : bool
+        Values are counts: labels read "5–9" instead of "4,5–9,2".
+
+    Returns
+    -------
+    Classes
+        ``description`` names the scheme and the k actually used, e.g. "Kvantiler, k=5".
+    """
+    import mapclassify
+
+    y = np.asarray(values, dtype=float)
+    distinct = np.unique(y)
+    k = int(max(1, min(k, len(distinct))))
+    if scheme == "FisherJenks" and len(y) > 1000:
+        scheme = "Quantiles"
+    names = {"Quantiles": tr("kvantiler", "quantiles"),
+             "FisherJenks": tr("naturliga brytpunkter (Jenks)", "natural breaks (Jenks)"),
+             "EqualInterval": tr("lika intervall", "equal interval")}
+    if scheme not in names:
+        raise ArgumentError(tr("okänd klassning {s!r}", "unknown classification {s!r}",
+                               s=scheme), rule="MAP_SCHEME", fix=", ".join(names))
+    if k == 1:
+        yb = np.zeros(len(y), dtype=int)
+        bins = [float(distinct[0])] if len(distinct) else [0.0]
+    else:
+        import warnings
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clf = getattr(mapclassify, scheme)(y, k=k)
+        yb = np.asarray(clf.yb, dtype=int)
+        bins = [float(b) for b in clf.bins]
+    lows = [float(y.min()), *bins[:-1]] if len(y) else [0.0]
+    labels = []
+    for i, high in enumerate(bins):
+        low = lows[i]
+        if integer:
+            low_i = math.floor(low) + (1 if i > 0 else 0)
+            high_i = math.floor(high)
+            labels.append(f"{low_i}" if low_i >= high_i else f"{low_i}–{high_i}")
+        else:
+            labels.append(f"{_fmt(low)} – {_fmt(high)}" if low != high else _fmt(high))
+    return Classes(yb, bins, labels, f"{names[scheme]}, k={len(bins)}")
+
+
+# --------------------------------------------------------------------------- grid helpers
+
+
+def _xy(frame) -> tuple[np.ndarray, np.ndarray]:
+    import shapely
+
+    xy = shapely.get_coordinates(frame.geometry.to_numpy())
+    return xy[:, 0], xy[:, 1]
+
+
+def grid_counts(x: np.ndarray, y: np.ndarray, size: float,
+                weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Count points per grid cell aligned to multiples of ``size`` in EPSG:3006.
+
+    The grid has corners at multiples of the cell size, like SCB's population grid (DOMAIN.md),
+    so counts join to grid population. Returns the lower-left corners (x, y) of the non-empty
+    cells and their counts (``np.unique`` on integer cell keys: ~30 ms for 1M points).
+    """
+    if len(x) == 0:
+        empty = np.zeros(0)
+        return empty, empty, np.zeros(0, dtype=np.int64)
+    ix = np.floor(x / size).astype(np.int64)
+    iy = np.floor(y / size).astype(np.int64)
+    key = (ix - ix.min()) * (int(iy.max() - iy.min()) + 1) + (iy - iy.min())
+    uniq, inverse = np.unique(key, return_inverse=True)
+    counts = np.bincount(inverse, weights=weights, minlength=len(uniq))
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(x))[::-1]
+    return ix[first] * size, iy[first] * size, counts
+
+
+def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
+    import shapely
+
+    return shapely.box(x0, y0, x0 + size, y0 + size)
+
+
+def _frame(geometry, **columns) -> gpd.GeoDataFrame:
+    """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
+    import geopandas as gpd
+
+    n = len(geometry)
+    defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n,
+                "popup": [()] * n}
+    data = {k: list(columns[k]) if columns.get(k) is not None else v
+            for k, v in defaults.items()}
+    return gpd.GeoDataFrame(data, geometry=list(geometry) if n else [], crs=WORKING_CRS)
+
+
+def _cells_frame(x0: np.ndarray, y0: np.ndarray, size: float, **counts: np.ndarray):
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame({k: v.astype(np.int64) for k, v in counts.items()},
+                             geometry=_squares(x0, y0, size), crs=WORKING_CRS)
+    frame.attrs = {"tryggaplatser": {"params": {"cell_size": float(size)}}}
+    return frame
+
+
+def shown_counts(released, column: str = "n") -> tuple[np.ndarray, list[str]]:
+    """Counts the gate released: (number or NaN when withheld, display text per cell)."""
+    if f"{column}_visning" in released.columns:  # public: "<5", ".." or the number
+        text = [str(v) for v in released[f"{column}_visning"]]
+        values = np.array([float(t) if t.isdigit() else np.nan for t in text])
+        return values, text
+    values = released[column].to_numpy(dtype=float)
+    flags = (released[f"{column}_flagga"].astype(str).to_numpy()
+             if f"{column}_flagga" in released.columns else [""] * len(values))
+    text = [f"{int(v)} ({tr('få', 'few')})" if f else str(int(v)) for v, f in zip(values, flags)]
+    return values, text
+
+
+def count_layer(x: np.ndarray, y: np.ndarray, *, size: float, gate, key: str, name: str,
+                unit: str, palette_name: str = "YlOrRd", show: bool = True) -> MapLayer:
+    """Points aggregated to grid cells, released by the gate, classed by count.
+
+    Public mode: the gate shows counts 1–4 as "<5" (grey cells); internal: counts 1–2 flagged.
+    """
+    x0, y0, n = grid_counts(x, y, size)
+    released = release(gate, _cells_frame(x0, y0, size, n=n), "grid_cells")
+    values, text = shown_counts(released)
+    fill = np.full(len(values), SUPPRESSED_COLOUR, dtype=object)
+    legend: list[LegendEntry] = []
+    shown = np.isfinite(values) & (values > 0)
+    description = ""
+    if shown.any():
+        classes = classify(values[shown], "Quantiles", 5, integer=True)
+        colours = palette(palette_name, len(classes.bins))
+        fill[shown] = np.asarray(colours, dtype=object)[classes.yb]
+        legend = [LegendEntry(c, lab) for c, lab in zip(colours, classes.labels)]
+        description = classes.description
+    if (~shown).any():
+        legend.insert(0, LegendEntry(SUPPRESSED_COLOUR, tr("<5 (färre än fem)",
+                                                           "<5 (fewer than five)")))
+    frame = _frame(released.geometry.to_numpy(), fill=list(fill),
+                   tooltip=[f"{t} {unit}" for t in text])
+    title = tr("{u} per ruta ({s} m)", "{u} per cell ({s} m)", u=unit.capitalize(),
+               s=_fmt(size))
+    if description:
+        title += f"; {description}"
+    return MapLayer(key, name, "polygon", frame, title, legend, show=show, fill_opacity=0.65,
+                    weight=0.3)
+
+
+def area_filter(frame, bounds: tuple[float, float, float, float] | None):
+    """Rows of ``frame`` whose geometry intersects ``bounds`` (a bbox in EPSG:3006).
+
+    Points are filtered on their coordinates (vectorised; no spatial index is built for a
+    million incidents), other geometries with the frame's spatial index.
+    """
+    if frame is None or bounds is None or len(frame) == 0:
+        return frame
+    import shapely
+
+    geoms = frame.geometry.to_numpy()
+    if (shapely.get_type_id(geoms[:1]) == 0).all() and (shapely.get_type_id(geoms) == 0).all():
+        x, y = shapely.get_x(geoms), shapely.get_y(geoms)
+        minx, miny, maxx, maxy = bounds
+        keep = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
+        return frame if keep.all() else frame[keep]
+    return frame.iloc[frame.sindex.query(_bbox(bounds), predicate="intersects")]
+
+
+def _bbox(bounds):
+    import shapely
+
+    return shapely.box(*bounds)
+
+
+# --------------------------------------------------------------------------- builders
+
+
+def areas_layer(areas, area_id: Any | None) -> MapLayer:
+    """Area boundaries, the chosen area drawn heavier; tooltip: name."""
+    ids = areas["area_id"].astype(str).to_numpy()
+    names = areas["name"].to_numpy() if "name" in areas else ids
+    selected = ids == str(area_id) if area_id is not None else np.zeros(len(ids), bool)
+    stroke = np.where(selected, "#08306b", "#6b6b6b")
+    popups = []
+    for i, row in enumerate(areas.itertuples(index=False)):
+        pairs = [(tr("Område", "Area"), names[i])]
+        if "area_type" in areas.columns and isinstance(getattr(row, "area_type", None), str):
+            pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
+        if "population" in areas.columns:
+            pop = getattr(row, "population", None)
+            if pop is not None and not (isinstance(pop, float) and math.isnan(pop)):
+                pairs.append((tr("Befolkning", "Population"), f"{int(pop):,}".replace(",", " ")))
+        popups.append(tuple(pairs))
+    frame = _frame(areas.geometry.to_numpy(), fill=[None] * len(ids), stroke=list(stroke),
+                   tooltip=[str(n) for n in names], popup=popups)
+    frame["selected"] = selected
+    legend = [LegendEntry("#6b6b6b", tr("Områdesgräns", "Area boundary"), "line")]
+    if selected.any():
+        legend.insert(0, LegendEntry("#08306b", tr("Valt område", "Selected area"), "line"))
+    return MapLayer("areas", tr("Områden", "Areas"), "polygon", frame,
+                    tr("Områden", "Areas"), legend, fill_opacity=0.0, weight=1.5)
+
+
+def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series | None]:
+    """Resolve ``indicator`` to (label, values by area_id, n by area_id or None)."""
+    import pandas as pd
+
+    if isinstance(indicator, str):
+        if indicator not in areas.columns:
+            raise ArgumentError(
+                tr("indikatorn {i!r} finns inte bland områdenas kolumner",
+                   "indicator {i!r} is not a column of the areas", i=indicator),
+                rule="MAP_INDICATOR",
+                fix=tr("ange en kolumn eller en pandas.Series per area_id",
+                       "pass a column name or a pandas.Series by area_id"))
+        values = pd.Series(areas[indicator].to_numpy(), index=areas["area_id"].astype(str))
+        return indicator, pd.to_numeric(values, errors="coerce"), None
+    if isinstance(indicator, pd.Series):
+        values = pd.to_numeric(indicator, errors="coerce")
+        values.index = values.index.astype(str)
+        n = indicator.attrs.get("n")
+        n = pd.Series(n).rename(index=str) if n is not None else None
+        label = str(indicator.attrs.get("label") or indicator.name or tr("indikator", "indicator"))
+        return label, values, n
+    raise ArgumentError(
+        tr("`indicator` ska vara ett kolumnnamn eller en pandas.Series, fick {t}",
+           "`indicator` must be a column name or a pandas.Series, got {t}",
+           t=type(indicator).__name__), rule="MAP_INDICATOR")
+
+
+def choropleth_layer(areas, indicator: Any, gate, *, source=None, scheme: str = "FisherJenks",
+                     k: int = 5) -> MapLayer:
+    """Areas coloured by an indicator, classed with mapclassify.
+
+    Values pass the gate first: with response counts (``indicator.attrs["n"]``) as a survey
+    table (shares with n < 10 withheld in public mode), otherwise as an area layer.
+    """
+    import pandas as pd
+
+    label, values, n = indicator_values(areas if source is None else source, indicator)
+    ids = areas["area_id"].astype(str)
+    table = pd.DataFrame({"area_id": ids.to_numpy(),
+                          "value": values.reindex(ids).to_numpy(dtype=float)})
+    if n is not None:
+        table["n"] = n.reindex(ids).to_numpy(dtype=float)
+        table["indicator"] = label
+        released = gate.release(table, "survey_table", shares=("value",), n="n")
+    else:
+        released = gate.release(table, "area_layer")
+    v = pd_numeric(released["value"])
+    suppressed = ~np.isfinite(v)
+    fill = np.full(len(v), SUPPRESSED_COLOUR, dtype=object)
+    legend: list[LegendEntry] = []
+    description = ""
+    if (~suppressed).any():
+        classes = classify(v[~suppressed], scheme, k)
+        colours = palette("Purples", len(classes.bins))
+        fill[~suppressed] = np.asarray(colours, dtype=object)[classes.yb]
+        legend = [LegendEntry(c, lab) for c, lab in zip(colours, classes.labels)]
+        description = classes.description
+    if suppressed.any():
+        legend.append(LegendEntry(SUPPRESSED_COLOUR, tr("Uppgift saknas eller för få svar",
+                                                        "No data or too few responses")))
+    names = areas["name"].astype(str).to_numpy() if "name" in areas else ids.to_numpy()
+    shown = ["–" if s else _fmt(val) for val, s in zip(v, suppressed)]
+    frame = _frame(areas.geometry.to_numpy(), fill=list(fill),
+                   tooltip=[f"{nm}: {t}" for nm, t in zip(names, shown)],
+                   popup=[((tr("Område", "Area"), nm), (label, t)) for nm, t in zip(names, shown)])
+    title = label + (f" ({description})" if description else "")
+    layer = MapLayer("indicator", tr("Indikator: {l}", "Indicator: {l}", l=label), "polygon",
+                     frame, title, legend, fill_opacity=0.45, weight=0.8)
+    return layer
+
+
+def gistar_layer(cells) -> MapLayer:
+    """Significant Gi* cells (bins ±1..±3) with ArcGIS-like colours."""
+    bins = cells["gi_bin"].to_numpy()
+    keep = np.isfinite(bins.astype(float)) & (bins.astype(float) != 0)
+    sub = cells[keep]
+    b = sub["gi_bin"].astype(int).to_numpy()
+    tips = [vocab.label("gi_bin", str(v)) for v in b]
+    frame = _frame(sub.geometry.to_numpy(), fill=[GI_COLOURS[v] for v in b], tooltip=tips)
+    legend = [LegendEntry(GI_COLOURS[v], vocab.label("gi_bin", str(v)))
+              for v in (3, 2, 1, -1, -2, -3)]
+    return MapLayer("gistar", tr("Hotspots (Gi*)", "Hot spots (Gi*)"), "polygon", frame,
+                    tr("Getis-Ord Gi*", "Getis-Ord Gi*"), legend, fill_opacity=0.75, weight=0.2)
+
+
+def category_layer(cells, *, outline: bool = False) -> MapLayer:
+    """Space-time hotspot categories (new, intensifying, persistent ...).
+
+    ``outline=True`` draws coloured cell outlines with a faint fill, so the layer can lie on
+    top of the Gi* bins and both stay readable (the EST map).
+    """
+    cats = cells["hotspot_category"].astype("string").fillna("inget_monster").to_numpy()
+    keep = cats != "inget_monster"
+    sub = cells[keep]
+    c = cats[keep]
+    fill = [CATEGORY_COLOURS.get(v, "#9e9e9e") for v in c]
+    tips = [vocab.label("hotspot_category", v) for v in c]
+    frame = _frame(sub.geometry.to_numpy(), fill=fill, stroke=fill if outline else None,
+                   tooltip=tips)
+    present = [code for code in vocab.codes("hotspot_category") if code in set(c)]
+    present += sorted(set(c) - set(present))
+    legend = [LegendEntry(CATEGORY_COLOURS.get(v, "#9e9e9e"), vocab.label("hotspot_category", v),
+                          "line" if outline else "box") for v in present]
+    return MapLayer("categories", tr("Hotspotkategorier över tid", "Hot-spot categories over "
+                                     "time"), "polygon", frame,
+                    tr("Klassning över tid", "Classification over time"), legend,
+                    fill_opacity=0.12 if outline else 0.75, weight=2.0 if outline else 0.6)
+
+
+def kde_layer(kde, gate) -> MapLayer:
+    """Kernel density as classed cells, released by the gate.
+
+    Public: the gate replaces ``kde`` by quantile classes 1–5 and blanks cells supported by
+    fewer than 5 events; internal: raw densities, classed here by quantiles.
+    """
+    released = release(gate, kde, "grid_cells")
+    names = [tr("Mycket låg", "Very low"), tr("Låg", "Low"), tr("Medel", "Medium"),
+             tr("Hög", "High"), tr("Mycket hög", "Very high")]
+    title = tr("Täthet (KDE)", "Density (KDE)")
+    if "kde_class" in released.columns:  # public
+        cls = pd_numeric(released["kde_class"])
+        keep = np.isfinite(cls) & (cls >= 1)
+        sub = released[keep]
+        idx = cls[keep].astype(int) - 1
+        colours = palette("RdPu", 5)
+        fill = [colours[i] for i in idx]
+        tips = [tr("Täthet: {c}", "Density: {c}", c=names[i].lower()) for i in idx]
+        legend = [LegendEntry(c, lab) for c, lab in zip(colours, names)]
+        title += tr("; kvantilklasser, k=5", "; quantile classes, k=5")
+    else:
+        values = released["kde"].to_numpy(dtype=float)
+        keep = np.isfinite(values) & (values > 0)
+        sub = released[keep]
+        v = values[keep]
+        fill, tips, legend = [], [], []
+        if len(v):
+            classes = classify(v, "Quantiles", 5)
+            colours = palette("RdPu", len(classes.bins))
+            fill = [colours[i] for i in classes.yb]
+            picked = [names[i] for i in np.linspace(0, 4, len(classes.bins)).round().astype(int)]
+            tips = [tr("Täthet: {v} per km² och år", "Density: {v} per km² and year", v=_fmt(x))
+                    for x in v]
+            legend = [LegendEntry(c, f"{nm} ({lab})")
+                      for c, nm, lab in zip(colours, picked, classes.labels)]
+            title += f"; {classes.description}"
+    frame = _frame(sub.geometry.to_numpy(), fill=fill, tooltip=tips)
+    return MapLayer("kde", tr("Täthet (KDE)", "Density (KDE)"), "polygon", frame, title, legend,
+                    show=False, fill_opacity=0.6, weight=0.0)
+
+
+def pd_numeric(series) -> np.ndarray:
+    """A column as floats (NA → NaN)."""
+    import pandas as pd
+
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def snapped_points_layer(x: np.ndarray, y: np.ndarray, *, snap: float, unit: str, key: str,
+                         name: str, colour: str = "#b30000",
+                         quiet: bool = False) -> tuple[MapLayer, float]:
+    """Internal mode: points snapped to ≥ 50 m and merged per snapped cell (with counts).
+
+    The snap distance doubles until at most ``MAX_POINT_MARKERS`` markers remain, so a map
+    never carries one marker per incident; the choice is announced and returned.
+    """
+    snap = max(float(snap), MIN_SNAP)
+    chosen = snap
+    while True:
+        x0, y0, n = grid_counts(x, y, chosen)
+        if len(n) <= MAX_POINT_MARKERS:
+            break
+        chosen *= 2
+    if chosen != snap:
+        announce(tr("Punkter fästa till {s} m (i stället för {o} m) så att kartan har högst {m} "
+                    "markörer.", "Points snapped to {s} m (instead of {o} m) so the map has at "
+                    "most {m} markers.", s=_fmt(chosen), o=_fmt(snap), m=MAX_POINT_MARKERS),
+                 quiet=quiet)
+    import shapely
+
+    pts = shapely.points(x0 + chosen / 2, y0 + chosen / 2)
+    tips = [(tr("{n} (få)", "{n} (few)", n=int(v)) if v < INTERNAL_FLAG_COUNT else str(int(v)))
+            + f" {unit}" for v in n]
+    frame = _frame(pts, fill=[colour] * len(n), tooltip=tips)
+    frame["n"] = n.astype(int)
+    legend = [LegendEntry(colour, tr("{u}, fäst till {s} m; storlek = antal",
+                                     "{u}, snapped to {s} m; size = count",
+                                     u=unit.capitalize(), s=_fmt(chosen)), "circle")]
+    layer = MapLayer(key, name, "point", frame, name, legend, show=False, fill_opacity=0.7,
+                     weight=0.8, radius=4.0)
+    return layer, chosen
+
+
+def _date(value: Any) -> str:
+    import pandas as pd
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    try:
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    try:
+        return pd.Timestamp(value).strftime("%Y-%m-%d")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _get(row: Mapping[str, Any], column: str) -> Any:
+    value = row.get(column)
+    if value is None:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def walk_points_layer(walk_observations) -> MapLayer:
+    """Internal: safety-walk observations coloured by status, with action popups."""
+    records = walk_observations.drop(columns="geometry").to_dict("records")
+    fill, tips, popups = [], [], []
+    for row in records:
+        status = str(_get(row, "status") or "ny")
+        problem = vocab.label("problem_category", _get(row, "problem_category") or "annat")
+        fill.append(STATUS_COLOURS.get(status, "#636363"))
+        tips.append(f"{problem} – {vocab.label('observation_status', status)}")
+        pairs = [
+            (tr("Problem", "Problem"), problem),
+            (tr("Upplevelse", "Perception"),
+             vocab.label("perception", _get(row, "perception") or "")),
+            (tr("Prioritet", "Priority"), vocab.label("priority", _get(row, "priority") or "")),
+            (tr("Föreslagen åtgärd", "Proposed measure"), _get(row, "proposed_measure") or ""),
+            (tr("Ansvarig", "Responsible"), _get(row, "responsible")
+             or vocab.label("responsible_type", _get(row, "responsible_type") or "")),
+            (tr("Status", "Status"), vocab.label("observation_status", status)),
+            (tr("Beslutad", "Decided"), _date(_get(row, "decided_on"))),
+            (tr("Klart senast", "Due"), _date(_get(row, "due_on"))),
+            (tr("Åtgärdad", "Resolved"), _date(_get(row, "resolved_on"))),
+        ]
+        if _get(row, "reason_if_not"):
+            pairs.append((tr("Skäl om ej åtgärdad", "Reason if not resolved"),
+                          row["reason_if_not"]))
+        popups.append(tuple((k, str(v)) for k, v in pairs if v not in ("", None)))
+    frame = _frame(walk_observations.geometry.to_numpy(), fill=fill, tooltip=tips, popup=popups)
+    present = set(walk_observations["status"].astype(str)) if len(records) else set()
+    legend = [LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
+              for c in vocab.codes("observation_status") if c in present]
+    return MapLayer("walks", tr("Trygghetsvandringar: observationer", "Safety walks: "
+                                "observations"), "point", frame,
+                    tr("Observationer efter status", "Observations by status"), legend,
+                    fill_opacity=0.9, weight=1.2, radius=7.0)
+
+
+def _codes_text(value: Any, vocabulary: str) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    parts = [p.strip() for p in str(value).replace(",", ";").split(";") if p.strip()]
+    return ", ".join(vocab.label(vocabulary, p) for p in parts)
+
+
+def dialogue_points_layer(dialogue) -> MapLayer:
+    """Internal: citizen-dialogue pins coloured by perception (comments were redacted at import)."""
+    records = dialogue.drop(columns="geometry").to_dict("records")
+    fill, tips, popups = [], [], []
+    for row in records:
+        perception = str(_get(row, "perception") or "otrygg")
+        label = vocab.label("perception", perception)
+        fill.append(PERCEPTION_COLOURS.get(perception, "#636363"))
+        reasons = _codes_text(_get(row, "reasons"), "reason")
+        tips.append(label + (f": {reasons}" if reasons else ""))
+        pairs = [(tr("Upplevelse", "Perception"), label),
+                 (tr("Orsaker", "Reasons"), reasons),
+                 (tr("Tid på dygnet", "Time of day"),
+                  _codes_text(_get(row, "time_of_day"), "time_of_day")),
+                 (tr("Kommentar", "Comment"), _get(row, "comment") or "")]
+        popups.append(tuple((k, str(v)) for k, v in pairs if v))
+    frame = _frame(dialogue.geometry.to_numpy(), fill=fill, tooltip=tips, popup=popups)
+    legend = [LegendEntry(PERCEPTION_COLOURS[c], vocab.label("perception", c), "circle")
+              for c in ("otrygg", "trygg")]
+    return MapLayer("dialogue", tr("Medborgardialog", "Citizen dialogue"), "point", frame,
+                    tr("Medborgardialog: upplevelse", "Citizen dialogue: perception"), legend,
+                    show=False, fill_opacity=0.85, weight=0.8, radius=5.0)
+
+
+def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
+    """Public: walk observations generalised to cells: number and number resolved (gated)."""
+    x, y = _xy(walk_observations)
+    resolved = (walk_observations["status"].astype(str) == "atgardad").to_numpy(dtype=float)
+    x0, y0, n = grid_counts(x, y, size)
+    _, _, r = grid_counts(x, y, size, weights=resolved)
+    released = release(gate, _cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
+                       "grid_cells", counts=("n", "resolved"))
+    nv, nt = shown_counts(released, "n")
+    rv, rt = shown_counts(released, "resolved")
+    colours = palette("Greens", 4)
+    ok = np.isfinite(nv) & np.isfinite(rv) & (nv > 0)
+    share = np.where(ok, rv / np.where(ok, nv, 1), np.nan)
+    fill = [colours[min(3, int(sh * 4))] if k else SUPPRESSED_COLOUR for k, sh in zip(ok, share)]
+    tips = [tr("{n} observationer, {r} åtgärdade", "{n} observations, {r} resolved", n=a, r=b)
+            for a, b in zip(nt, rt)]
+    frame = _frame(released.geometry.to_numpy(), fill=fill, tooltip=tips)
+    legend = [LegendEntry(c, lab) for c, lab in zip(
+        colours, ["0–24 %", "25–49 %", "50–74 %", "75–100 %"])]
+    legend.append(LegendEntry(SUPPRESSED_COLOUR, tr("Andel dold (färre än fem)",
+                                                    "Share withheld (fewer than five)")))
+    return MapLayer("walks", tr("Trygghetsvandringar: åtgärdsgrad", "Safety walks: share "
+                                "resolved"), "polygon", frame,
+                    tr("Åtgärdade observationer per ruta ({s} m)",
+                       "Resolved observations per cell ({s} m)", s=_fmt(size)), legend,
+                    show=False, fill_opacity=0.6, weight=0.3)
+
+
+def focus_layer(focus_places, gate, size: float) -> MapLayer:
+    """Focus places of the EST brief, ranked: pins (internal) or their grid cell (public).
+
+    Public mode never shows points: a point becomes the outline of its ≥ 250 m grid cell, and
+    the layer passes the gate as a map layer. The motivation text is shown internally only.
+    """
+    import pandas as pd
+
+    focus = focus_places.copy()
+    names = (focus["name"] if "name" in focus else focus.get("label", focus.index.to_series()))
+    focus["name"] = names.astype(str).to_numpy()
+    ranks = (pd_numeric(focus["rank"]) if "rank" in focus
+             else np.arange(1, len(focus) + 1, dtype=float))
+    reasons = (focus["reason"].astype("string").fillna("").to_numpy()
+               if "reason" in focus and gate.mode == "internal" else [""] * len(focus))
+    points = (focus.geometry.geom_type == "Point").to_numpy()
+    if gate.mode == "public" and points.any():
+        import shapely
+
+        xy = shapely.get_coordinates(focus.geometry[points].to_numpy())
+        geoms = focus.geometry.to_numpy().copy()
+        geoms[points] = _squares(np.floor(xy[:, 0] / size) * size,
+                                 np.floor(xy[:, 1] / size) * size, size)
+        focus = focus.set_geometry(pd.Series(geoms, index=focus.index), crs=WORKING_CRS)
+    released = gate.release(focus[["name", "geometry"]], "map_layer")
+    labels = [f"{int(r)}. {nm}" if np.isfinite(r) else nm
+              for r, nm in zip(ranks, released["name"].astype(str))]
+    popups = [((tr("Fokusplats", "Focus place"), lab),) + (
+        ((tr("Motivering", "Reason"), str(rs)),) if rs else ()) for lab, rs in zip(labels, reasons)]
+    kind = "point" if (released.geometry.geom_type == "Point").all() else "polygon"
+    n = len(released)
+    frame = _frame(released.geometry.to_numpy(), fill=["#00441b"] * n, stroke=["#00441b"] * n,
+                   tooltip=labels, popup=popups)
+    legend = [LegendEntry("#00441b", tr("Fokusplats (rangordnad)", "Focus place (ranked)"),
+                          "circle" if kind == "point" else "line")]
+    return MapLayer("focus", tr("Fokusplatser", "Focus places"), kind, frame,
+                    tr("Fokusplatser", "Focus places"), legend,
+                    fill_opacity=0.0 if kind == "polygon" else 0.9, weight=3.0, radius=8.0,
+                    dash="6 4" if kind == "polygon" else None)
+
+
+# --------------------------------------------------------------------------- title facts
+
+
+def period_text(incidents, mode: str) -> str:
+    """First and last incident date (public: months only)."""
+    if incidents is None or "occurred_at" not in incidents or len(incidents) == 0:
+        return ""
+    import pandas as pd
+
+    t = pd.to_datetime(incidents["occurred_at"], utc=True, errors="coerce").dropna()
+    if t.empty:
+        return ""
+    t = t.dt.tz_convert("Europe/Stockholm")
+    fmt = "%Y-%m" if mode == "public" else "%Y-%m-%d"
+    lo, hi = t.min().strftime(fmt), t.max().strftime(fmt)
+    return lo if lo == hi else f"{lo} – {hi}"
+
+
+_SHOWN_PARAMS = ("cell_size", "bandwidth", "neighbourhood", "fdr", "period", "period_days")
+
+
+def _param_value(name: str, value: Any, mode: str) -> str:
+    if isinstance(value, bool):
+        return tr("ja", "yes") if value else tr("nej", "no")
+    if name in ("cell_size", "bandwidth", "distance") and isinstance(value, (int, float)):
+        return f"{_fmt(float(value))} m"
+    if isinstance(value, Mapping):
+        if "distance_m" in value:
+            return tr("{c} celler inom {d} m", "{c} cells within {d} m",
+                      c=value.get("cells", "?"), d=_fmt(float(value["distance_m"])))
+        return ", ".join(f"{k} {_param_value(k, v, mode)}" for k, v in value.items())
+    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
+            isinstance(v, str) for v in value):
+        n = 7 if mode == "public" else 10
+        lo, hi = value[0][:n], value[1][:n]
+        return lo if lo == hi else f"{lo} – {hi}"
+    if isinstance(value, float):
+        return _fmt(value)
+    return str(value)
+
+
+def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
+    """Title-block rows from an analysis result's automatic-parameter record.
+
+    Every automatically chosen parameter is listed (value + "automatiskt"), plus the cell size
+    and the multiple-testing correction; the KDE bandwidth is never shown in public mode
+    (REFERENCE.md §5).
+    """
+    labels = {"cell_size": tr("Cellstorlek", "Cell size"),
+              "bandwidth": tr("Bandbredd (KDE)", "Bandwidth (KDE)"),
+              "neighbourhood": tr("Gi*-grannskap", "Gi* neighbourhood"),
+              "fdr": tr("FDR-korrigering", "FDR correction"),
+              "period": tr("Analysperiod", "Analysis period"),
+              "period_days": tr("Period för klassning", "Classification period")}
+    rows = []
+    for name, rec in cells_params(cells).items():
+        if mode == "public" and "bandwidth" in name:
+            continue
+        if not rec.get("auto") and name not in _SHOWN_PARAMS:
+            continue
+        text = _param_value(name, rec.get("value"), mode)
+        if rec.get("auto"):
+            text += tr(" (automatiskt)", " (automatic)")
+        rows.append((labels.get(name, name.replace("_", " ").capitalize()), text))
+    return rows
+
+
+def merge_facts(*groups: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Concatenate title-block rows, keeping the first of duplicate labels."""
+    seen: set[str] = set()
+    out = []
+    for group in groups:
+        for label, value in group:
+            if label not in seen and value not in ("", None):
+                seen.add(label)
+                out.append((label, str(value)))
+    return out
+
+
+# --------------------------------------------------------------------------- map contents
+
+
+def mode_label(mode: str) -> str:
+    """The mode as shown in title blocks."""
+    return (tr("Publik", "Public") if mode == "public"
+            else tr("Intern – ej för spridning", "Internal – not for distribution"))
+
+
+def resolve_area(areas, area_id: Any) -> tuple[str, str]:
+    """(area_id, name) of the chosen area; accepts an id or an exact name."""
+    ids = areas["area_id"].astype(str)
+    names = areas["name"].astype(str) if "name" in areas else ids
+    key = str(area_id)
+    hit = ids == key
+    if not hit.any():
+        hit = names.str.casefold() == key.casefold()
+    if not hit.any():
+        known = ", ".join(f"{i} ({n})" for i, n in list(zip(ids, names))[:8])
+        raise ArgumentError(
+            tr("området {a!r} finns inte", "area {a!r} does not exist", a=key),
+            rule="MAP_AREA_UNKNOWN",
+            fix=tr("välj ett av: {k}", "choose one of: {k}", k=known))
+    i = int(np.flatnonzero(hit.to_numpy())[0])
+    return ids.iloc[i], names.iloc[i]
+
+
+def _expand(bounds, margin: float = 0.08, minimum: float = 300.0):
+    minx, miny, maxx, maxy = bounds
+    pad = max(minimum, margin * max(maxx - minx, maxy - miny))
+    return (minx - pad, miny - pad, maxx + pad, maxy + pad)
+
+
+def public_cell_size(size: float | None, mode: str) -> float:
+    """The cell size to aggregate points to: at least 250 m in public mode."""
+    size = float(size) if size else PUBLIC_MIN_CELL
+    return max(size, PUBLIC_MIN_CELL) if mode == "public" else size
+
+
+def usable_incidents(incidents, gate):
+    """Incidents that may be drawn at their place.
+
+    Records located at the municipality centroid (``location_precision = kommun_centroid``,
+    e.g. Polisen's open events) are never drawn as if they happened there; in public mode the
+    gate's sensitive categories are left out (never shown below municipality level).
+    """
+    if incidents is None:
+        return None
+    keep = np.ones(len(incidents), dtype=bool)
+    if "location_precision" in incidents.columns:
+        keep &= (incidents["location_precision"].astype("string") != "kommun_centroid").fillna(
+            True).to_numpy(dtype=bool)
+    if gate.public and gate.sensitive and "category" in incidents.columns:
+        keep &= ~incidents["category"].astype(str).isin(sorted(gate.sensitive)).to_numpy()
+    return incidents[keep]
+
+
+def _points_xy(gate, frame, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """Internal point coordinates after the gate has snapped them to its 50 m lattice."""
+    released = gate.release(frame[[frame.geometry.name]], "points", layer=layer)
+    return _xy(released)
+
+
+def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, incidents=None,
+                          walk_observations=None, dialogue=None, indicator: Any = None,
+                          gate, title_params: Mapping[str, Any] | None = None,
+                          snap: float = MIN_SNAP, quiet: bool = False) -> MapContent:
+    """Prepare the layers of a neighbourhood map (see ``maps.neighbourhood_map``)."""
+    mode = gate.mode
+    areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
+    if areas is None or len(areas) == 0:
+        raise ArgumentError(tr("`areas` är tomt", "`areas` is empty"), rule="MAP_NO_AREAS",
+                            fix=tr("läs in områdeslagret", "load the areas layer"))
+    cells = _check_cells(cells)
+    kde = _check_frame(kde, "kde", ("Polygon",), ("kde",))
+    incidents = _check_frame(incidents, "incidents", ("Point",))
+    walk_observations = _check_frame(walk_observations, "walk_observations", ("Point",),
+                                     ("status",))
+    dialogue = _check_frame(dialogue, "dialogue", ("Point",))
+
+    if area_id is not None:
+        chosen_id, chosen_name = resolve_area(areas, area_id)
+        area_geom = areas.geometry[areas["area_id"].astype(str) == chosen_id].union_all()
+        bounds = _expand(area_geom.bounds)
+        title = tr("Områdeskarta: {n}", "Area map: {n}", n=chosen_name)
+    else:
+        chosen_id, chosen_name = None, None
+        bounds = _expand(areas.total_bounds, margin=0.02)
+        title = tr("Områdeskarta: alla områden", "Area map: all areas")
+
+    incidents = usable_incidents(incidents, gate)
+    size = public_cell_size(cell_size_of(cells) or cell_size_of(kde), mode)
+    visible_areas = release(gate, areas, "area_layer")  # all: classes are municipality-wide
+    layers: list[MapLayer] = []
+    facts: list[tuple[str, str]] = []
+    if indicator is not None:
+        chor = choropleth_layer(visible_areas, indicator, gate, source=areas)
+        layers.append(chor)
+        facts.append((tr("Indikator", "Indicator"), chor.legend_title))
+    if kde is not None:
+        layers.append(kde_layer(area_filter(kde, bounds), gate))
+    if incidents is not None and len(incidents):
+        x, y = _xy(area_filter(incidents, bounds))
+        counts = count_layer(x, y, size=size, gate=gate, key="incidents",
+                             name=tr("Händelser per ruta", "Incidents per cell"),
+                             unit=tr("händelser", "incidents"), show=cells is None)
+        layers.append(counts)
+        facts.append((tr("Händelser per ruta", "Incidents per cell"),
+                      tr("rutor {s} m, {c}", "cells {s} m, {c}", s=_fmt(size),
+                         c=counts.legend_title.split("; ", 1)[-1])))
+    if cells is not None:
+        released = release(gate, area_filter(cells, bounds), "grid_cells")
+        if "gi_bin" in released.columns:
+            layers.append(gistar_layer(released))
+        if "hotspot_category" in released.columns:
+            cat = category_layer(released)
+            cat.show = False
+            layers.append(cat)
+    if mode == "public":
+        if walk_observations is not None and len(walk_observations):
+            layers.append(walk_cells_layer(area_filter(walk_observations, bounds), size, gate))
+        if dialogue is not None and len(dialogue):
+            x, y = _xy(area_filter(dialogue, bounds))
+            layers.append(count_layer(x, y, size=size, gate=gate, key="dialogue",
+                                      name=tr("Medborgardialog: svar per ruta",
+                                              "Citizen dialogue: responses per cell"),
+                                      unit=tr("svar", "responses"), palette_name="Blues",
+                                      show=False))
+    layers.append(areas_layer(visible_areas, chosen_id))
+    if mode == "internal":
+        if incidents is not None and len(incidents):
+            x, y = _points_xy(gate, area_filter(incidents, bounds), "incidents")
+            points, chosen = snapped_points_layer(
+                x, y, snap=snap, unit=tr("händelser", "incidents"), key="points",
+                name=tr("Händelser, fästa punkter", "Incidents, snapped points"), quiet=quiet)
+            layers.append(points)
+            facts.append((tr("Punkter fästa till", "Points snapped to"), f"{_fmt(chosen)} m"))
+        if dialogue is not None and len(dialogue):
+            sub = area_filter(dialogue, bounds)
+            layers.append(dialogue_points_layer(gate.release(sub, "points", layer="dialogue")))
+        if walk_observations is not None and len(walk_observations):
+            sub = area_filter(walk_observations, bounds)
+            layers.append(walk_points_layer(
+                gate.release(sub, "points", layer="walk_observations")))
+    facts = merge_facts(
+        [(tr("Område", "Area"), chosen_name or tr("alla", "all"))],
+        [(tr("Period", "Period"), period_text(incidents, mode))],
+        [(tr("Läge", "Mode"), mode_label(mode))],
+        param_facts(cells, mode), param_facts(kde, mode), facts,
+        [(str(k), str(v)) for k, v in (title_params or {}).items()])
+    return MapContent(title, mode, layers, bounds, facts)
+
+
+def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None, gate,
+                    title_params: Mapping[str, Any] | None = None) -> MapContent:
+    """Prepare the layers of the EST hotspot map (see ``maps.hotspot_map``)."""
+    mode = gate.mode
+    areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
+    cells = _check_cells(cells)
+    if cells is None:
+        raise ArgumentError(tr("`cells` saknas", "`cells` is missing"), rule="MAP_NO_CELLS",
+                            fix=tr("kör hotspot_gistar/hotspot_classify först",
+                                   "run hotspot_gistar/hotspot_classify first"))
+    focus_places = _check_frame(focus_places, "focus_places",
+                                ("Point", "Polygon", "MultiPolygon"))
+    size = cell_size_of(cells) or PUBLIC_MIN_CELL
+    parts = [b for b in (areas.total_bounds if areas is not None and len(areas) else None,
+                         cells.total_bounds if len(cells) else None) if b is not None]
+    if not parts:
+        raise ArgumentError(tr("kartan har inget innehåll", "the map has no content"),
+                            rule="MAP_EMPTY")
+    stacked = np.vstack(parts)
+    bounds = _expand((stacked[:, 0].min(), stacked[:, 1].min(), stacked[:, 2].max(),
+                      stacked[:, 3].max()), margin=0.02)
+    released = release(gate, cells, "grid_cells")
+    layers = [gistar_layer(released)] if "gi_bin" in released.columns else []
+    if "hotspot_category" in released.columns:
+        layers.append(category_layer(released, outline=bool(layers)))
+    if areas is not None and len(areas):
+        layers.append(areas_layer(release(gate, areas, "area_layer"), None))
+    if focus_places is not None and len(focus_places):
+        layers.append(focus_layer(focus_places, gate, public_cell_size(size, mode)))
+    title = (tr("Hotspotkarta för EST, vecka {w}", "EST hot-spot map, week {w}", w=week)
+             if week else tr("Hotspotkarta för EST", "EST hot-spot map"))
+    facts = merge_facts(
+        [(tr("Vecka", "Week"), week or "")],
+        [(tr("Läge", "Mode"), mode_label(mode))],
+        param_facts(cells, mode),
+        [(tr("Cellstorlek", "Cell size"), f"{_fmt(size)} m")],
+        [(str(k), str(v)) for k, v in (title_params or {}).items()])
+    return MapContent(title, mode, layers, bounds, facts)

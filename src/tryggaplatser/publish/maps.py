@@ -1,0 +1,572 @@
+"""Interactive maps (folium/Leaflet): self-contained, offline, safe and light.
+
+Two products:
+
+* :func:`neighbourhood_map` — one area (or all): indicator choropleth, Gi* hotspot cells, KDE,
+  incidents per grid cell, safety-walk observations, citizen dialogue;
+* :func:`hotspot_map` — the EST meeting's weekly map: Gi* bins, categories over time, areas and
+  focus places.
+
+:func:`save_map` writes one HTML file that carries Leaflet (inlined from the ``xstatic-leaflet``
+package) and needs no network: background tiles are optional (``tiles="none"`` by default).
+
+Safety (REFERENCE.md §4): every piece of user text reaches the page through
+:func:`tryggaplatser.publish.safe_text.html`; our own markup is wrapped in ``Trusted``. Layers are
+built from prepared, allowlisted frames (:mod:`._maplayers`), never with ``folium.GeoJson(gdf)``
+(it embeds every column) and never with the HeatMap plugin (it embeds every coordinate). No folium
+popups or tooltips are used: features carry pre-escaped HTML bound by a few lines of our own
+JavaScript. Public mode follows the publishing gate (:mod:`tryggaplatser.publish.gate`).
+
+Examples
+--------
+>>> from tryggaplatser.publish.maps import neighbourhood_map, save_map  # doctest: +SKIP
+>>> m = neighbourhood_map("A1", areas=areas, incidents=incidents, mode="public")  # doctest: +SKIP
+>>> save_map(m, "outputs/publik/karta_omrade_norra.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ArgumentError
+from ..i18n import tr
+from . import _maplayers as ml
+from .safe_text import Trusted, html
+
+if TYPE_CHECKING:  # pragma: no cover
+    import folium
+
+__all__ = ["hotspot_map", "map_content", "map_gate", "neighbourhood_map", "save_map", "slugify"]
+
+COORD_DECIMALS = 6  # WGS84 degrees: ~0.1 m, finer than any grid corner needs
+_CONTENT_KEY = "_tryggaplatser_content"
+_GATE_KEY = "_tryggaplatser_gate"
+
+# --------------------------------------------------------------------------- CSS and JS (ours)
+
+_CSS = """
+.leaflet-container{font-family:"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif;
+ background:#f4f3ef}
+.tp-title{background:rgba(255,255,255,.94);padding:8px 12px;border-radius:4px;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);max-width:330px;font-size:12px;line-height:1.35;color:#222}
+.tp-title h1{font-size:15px;margin:0 0 4px 0;color:#08306b;cursor:pointer}
+.tp-title.tp-collapsed table{display:none}
+.tp-title table{border-collapse:collapse}
+.tp-title th{text-align:left;font-weight:600;padding:0 8px 0 0;vertical-align:top;
+ white-space:nowrap}
+.tp-title td{padding:0}
+.tp-legend{background:rgba(255,255,255,.94);padding:6px 10px;border-radius:4px;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);font-size:12px;line-height:1.3;max-height:55vh;
+ overflow-y:auto;max-width:300px;color:#222}
+.tp-legend h2{font-size:12px;margin:6px 0 3px 0;font-weight:600}
+.tp-legend h2:first-child{margin-top:0}
+.tp-legend .tp-row{display:flex;align-items:center;margin:1px 0}
+.tp-legend i{display:inline-block;width:16px;height:12px;margin-right:6px;
+ border:1px solid rgba(0,0,0,.35);flex:none}
+.tp-legend i.tp-circle{border-radius:50%;width:12px;height:12px;margin:0 8px 0 2px}
+.tp-legend i.tp-line{height:0;border:0;border-top:3px solid;margin-top:1px}
+.tp-popup th{text-align:left;padding:1px 8px 1px 0;vertical-align:top;white-space:nowrap;
+ color:#444;font-weight:600}
+.tp-popup td{padding:1px 0;white-space:pre-wrap}
+.tp-label{background:transparent;border:0;box-shadow:none;color:#08306b;font-weight:600;
+ font-size:11px;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
+.tp-north{background:rgba(255,255,255,.9);border-radius:4px;padding:2px 6px;
+ box-shadow:0 1px 4px rgba(0,0,0,.35);font:700 12px/1.1 sans-serif;text-align:center;color:#222}
+.leaflet-control-layers{font-size:12px}
+"""
+
+_JS = """
+(function () {
+  "use strict";
+  var TP = window.TP = {layers: {}, map: null, ready: false};
+  TP.layer = function (spec) {
+    var o = spec.o;
+    var interactive = o.i !== false;
+    var layer = L.geoJSON(spec.fc, {
+      interactive: interactive,
+      style: function (f) {
+        var p = f.properties;
+        return {color: p.s || o.c, weight: p.w || o.w, opacity: 0.9, fill: o.fo > 0 && !!p.f,
+                fillColor: p.f, fillOpacity: o.fo, dashArray: o.d || null};
+      },
+      pointToLayer: function (f, ll) {
+        var p = f.properties;
+        return L.circleMarker(ll, {radius: p.r || o.r, color: p.s || "#ffffff", weight: o.w,
+                                   opacity: 1, fillColor: p.f, fillOpacity: o.fo,
+                                   interactive: interactive});
+      },
+      onEachFeature: function (f, l) {
+        var p = f.properties;
+        if (p.t) {
+          l.bindTooltip(p.t, o.lab ? {permanent: true, direction: "center",
+                                      className: "tp-label"} : {sticky: true});
+        }
+        if (p.p) { l.bindPopup(p.p, {maxWidth: 360}); }
+      }
+    });
+    layer.tpKey = spec.k;
+    TP.layers[spec.k] = layer;
+    return layer;
+  };
+  TP.init = function (map, cfg) {
+    TP.map = map;
+    var title = L.control({position: "topleft"});
+    title.onAdd = function () {
+      var div = L.DomUtil.create("div", "tp-title");
+      div.innerHTML = cfg.title;
+      L.DomEvent.disableClickPropagation(div);
+      var heading = div.querySelector("h1");
+      if (heading) {
+        heading.title = cfg.toggle;
+        heading.onclick = function () { div.classList.toggle("tp-collapsed"); };
+      }
+      return div;
+    };
+    title.addTo(map);
+    var legend = L.control({position: "bottomright"});
+    var legendDiv = null;
+    legend.onAdd = function () {
+      legendDiv = L.DomUtil.create("div", "tp-legend");
+      legendDiv.innerHTML = cfg.legend;
+      L.DomEvent.disableClickPropagation(legendDiv);
+      L.DomEvent.disableScrollPropagation(legendDiv);
+      return legendDiv;
+    };
+    legend.addTo(map);
+    TP.syncLegend = function () {
+      if (!legendDiv) { return; }
+      var parts = legendDiv.querySelectorAll("[data-layer]");
+      for (var i = 0; i < parts.length; i++) {
+        var lyr = TP.layers[parts[i].getAttribute("data-layer")];
+        parts[i].style.display = (lyr && map.hasLayer(lyr)) ? "" : "none";
+      }
+    };
+    map.on("overlayadd overlayremove layeradd layerremove", TP.syncLegend);
+    L.control.scale({imperial: false, maxWidth: 160, position: "bottomleft"}).addTo(map);
+    var north = L.control({position: "bottomleft"});
+    north.onAdd = function () {
+      var div = L.DomUtil.create("div", "tp-north");
+      div.innerHTML = "&#9650;<br>N";
+      return div;
+    };
+    north.addTo(map);
+    if (cfg.attribution) { map.attributionControl.addAttribution(cfg.attribution); }
+    map.attributionControl.setPrefix(cfg.prefix);
+    map.fitBounds(cfg.bounds, {padding: [12, 12], animate: false});
+    TP.syncLegend();
+    TP.ready = true;
+    document.documentElement.setAttribute("data-tp-ready", "1");
+  };
+})();
+"""
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element (no ``</script>``, no U+2028)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _folium_classes():
+    """Our three folium elements, defined lazily (folium is imported only when drawing)."""
+    from branca.element import Element, MacroElement
+    from folium.map import Layer
+    from jinja2 import Template
+
+    class OfflineAssets(Element):
+        """Leaflet JS/CSS and our small runtime, inlined into the page header as raw text.
+
+        ``render`` returns the text itself: it is never parsed as a Jinja template.
+        """
+
+        def __init__(self) -> None:
+            from ._offline import leaflet_assets
+
+            super().__init__()
+            self._name = "TpOfflineAssets"
+            leaflet_js, leaflet_css, _ = leaflet_assets()
+            self.text = (f"<style>{leaflet_css}</style>\n<script>{leaflet_js}</script>\n"
+                         f"<style>{_CSS}</style>\n<script>{_JS}</script>\n")
+
+        def render(self, **kwargs) -> str:
+            return self.text
+
+    class DataLayer(Layer):
+        """A prepared layer: GeoJSON with pre-escaped tooltip/popup HTML, drawn by ``TP.layer``."""
+
+        _template = Template(
+            "{% macro script(this, kwargs) %}"
+            "var {{ this.get_name() }} = TP.layer({{ this.payload }});\n"
+            "{% endmacro %}")
+
+        def __init__(self, payload: str, name: str, show: bool) -> None:
+            super().__init__(name=name, overlay=True, control=True, show=show)
+            self._name = "TpDataLayer"
+            self.payload = payload
+
+    class Controls(MacroElement):
+        """Title block, legend, scale bar, north arrow, banner and extent."""
+
+        _template = Template(
+            "{% macro script(this, kwargs) %}"
+            "TP.init({{ this._parent.get_name() }}, {{ this.config }});\n"
+            "{% endmacro %}")
+
+        def __init__(self, config: str) -> None:
+            super().__init__()
+            self._name = "TpControls"
+            self.config = config
+
+    return OfflineAssets, DataLayer, Controls
+
+
+# --------------------------------------------------------------------------- HTML pieces
+
+
+def _popup_html(pairs: Sequence[tuple[str, str]]) -> str:
+    if not pairs:
+        return ""
+    rows = "".join(f"<tr><th>{html(k)}</th><td>{html(v)}</td></tr>" for k, v in pairs)
+    return Trusted(f'<table class="tp-popup">{rows}</table>')
+
+
+def _title_html(content: ml.MapContent) -> str:
+    rows = "".join(f"<tr><th>{html(k)}</th><td>{html(v)}</td></tr>" for k, v in content.facts)
+    return Trusted(f"<h1>{html(content.title)}</h1><table>{rows}</table>")
+
+
+def _legend_html(layers: Sequence[ml.MapLayer]) -> str:
+    parts = []
+    for layer in layers:
+        if not layer.legend:
+            continue
+        rows = []
+        for entry in layer.legend:
+            if entry.shape == "line":
+                swatch = f'<i class="tp-line" style="border-top-color:{_colour(entry.colour)}"></i>'
+            elif entry.shape == "circle":
+                swatch = f'<i class="tp-circle" style="background:{_colour(entry.colour)}"></i>'
+            else:
+                swatch = f'<i style="background:{_colour(entry.colour)}"></i>'
+            rows.append(f'<div class="tp-row">{swatch}<span>{html(entry.label)}</span></div>')
+        parts.append(f'<div data-layer="{html(layer.key)}"><h2>{html(layer.legend_title)}</h2>'
+                     + "".join(rows) + "</div>")
+    return Trusted("".join(parts))
+
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{3,8}$")
+
+
+def _colour(value: Any) -> str | None:
+    """A colour only if it is a hex colour (colours reach CSS and canvas styles)."""
+    return value if isinstance(value, str) and _COLOUR.match(value) else None
+
+
+def _feature_collection(layer: ml.MapLayer) -> str:
+    """GeoJSON text of a prepared layer in WGS84: only fill, stroke, tooltip, popup, radius."""
+    import shapely
+
+    frame = layer.frame
+    if len(frame) == 0:
+        return '{"type":"FeatureCollection","features":[]}'
+    geoms = frame.geometry
+    if layer.kind == "polygon" and layer.key == "areas":
+        geoms = geoms.simplify(1.0, preserve_topology=True)  # 1 m: invisible, far smaller
+    wgs = geoms.to_crs("EPSG:4326").to_numpy()
+    wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
+    texts = shapely.to_geojson(wgs)
+    radius = None
+    if layer.kind == "point" and "n" in frame.columns:
+        import numpy as np
+
+        n = frame["n"].to_numpy(dtype=float)
+        radius = np.clip(3.0 + 2.2 * np.sqrt(n), 4, 22).round(1)
+    selected = frame["selected"].tolist() if "selected" in frame.columns else [False] * len(frame)
+    fills = frame["fill"].tolist()
+    strokes = frame["stroke"].tolist()
+    tips = frame["tooltip"].tolist()
+    pops = frame["popup"].tolist()
+    features = []
+    for i, g in enumerate(texts):
+        props: dict[str, Any] = {}
+        if (f := _colour(fills[i])) is not None:
+            props["f"] = f
+        if (s := _colour(strokes[i])) is not None:
+            props["s"] = s
+        if tips[i]:
+            props["t"] = str(html(tips[i]))
+        if pops[i]:
+            props["p"] = str(_popup_html(pops[i]))
+        if radius is not None:
+            props["r"] = float(radius[i])
+        if selected[i]:
+            props["w"] = 3.5
+        features.append('{"type":"Feature","geometry":' + g + ',"properties":'
+                        + _script_json(props) + "}")
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+# --------------------------------------------------------------------------- folium map
+
+
+def _tile_layer(tiles: str | None):
+    import folium
+
+    if tiles in (None, "", "none"):
+        return None
+    if tiles in ("osm", "OpenStreetMap", "openstreetmap"):
+        return folium.TileLayer(
+            "OpenStreetMap", name=html(tr("Bakgrund: OpenStreetMap", "Background: "
+                                          "OpenStreetMap")), overlay=False, control=True,
+            attr=html("© OpenStreetMap contributors"))
+    url = str(tiles)
+    if not re.fullmatch(r"https://[^\s\"'<>`]+", url) or not all(
+            p in url for p in ("{z}", "{x}", "{y}")):
+        raise ArgumentError(
+            tr("ogiltig kakeltjänst {u!r}", "invalid tile service {u!r}", u=url),
+            rule="MAP_TILES",
+            fix=tr("ange none, osm eller en https-adress med {z}, {x} och {y}",
+                   "give none, osm or an https URL with {z}, {x} and {y}"))
+    return folium.TileLayer(url, name=html(tr("Bakgrund: kommunens karta", "Background: "
+                                              "municipal map")), overlay=False, control=True,
+                            attr=html(tr("Bakgrundskarta: kommunen", "Background: the "
+                                         "municipality")), max_zoom=19)
+
+
+def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
+            gate: Any) -> folium.Map:
+    import folium
+    import numpy as np
+    import pyproj
+
+    OfflineAssets, DataLayer, Controls = _folium_classes()
+    to_wgs = pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    minx, miny, maxx, maxy = content.bounds
+    lon, lat = to_wgs.transform(np.array([minx, maxx, minx, maxx]),
+                                np.array([miny, miny, maxy, maxy]))
+    bounds = [[round(float(lat.min()), 6), round(float(lon.min()), 6)],
+              [round(float(lat.max()), 6), round(float(lon.max()), 6)]]
+    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
+                             (bounds[0][1] + bounds[1][1]) / 2],
+                   zoom_start=13, tiles=None, prefer_canvas=True, control_scale=False,
+                   max_zoom=19, zoom_snap=0.25, zoom_delta=0.5)
+    m.default_js = []  # folium's CDN links: replaced by OfflineAssets
+    m.default_css = []
+    root = m.get_root()
+    root.title = html(content.title)
+    root.header.add_child(OfflineAssets(), name="tp_offline_assets")
+    tile = _tile_layer(tiles)
+    if tile is not None:
+        tile.add_to(m)
+    for layer in content.layers:
+        options = {"c": _colour(layer.frame["stroke"].dropna().iloc[0])
+                   if layer.frame["stroke"].notna().any() else "#555555",
+                   "w": layer.weight, "fo": layer.fill_opacity, "r": layer.radius,
+                   "d": layer.dash}
+        if layer.key == "areas":
+            options["i"] = False  # outlines on top must not catch clicks meant for cells
+            options["lab"] = len(layer.frame) <= 40
+        if options["c"] is None:
+            options["c"] = "#555555"
+        payload = ('{"k":' + _script_json(layer.key) + ',"o":' + _script_json(options)
+                   + ',"fc":' + _feature_collection(layer) + "}")
+        DataLayer(payload, html(layer.name), layer.show).add_to(m)
+    folium.LayerControl(collapsed=False, position="topright").add_to(m)
+    # the visible "INTERNT – ej för spridning" marking is added by the gate when saving
+    config = {"title": _title_html(content), "legend": _legend_html(content.layers),
+              "attribution": html(attribution), "bounds": bounds, "prefix": "Leaflet",
+              "toggle": html(tr("Klicka för att visa/dölja detaljer",
+                                "Click to show/hide details"))}
+    Controls(_script_json(config)).add_to(m)
+    setattr(m, _CONTENT_KEY, content)
+    setattr(m, _GATE_KEY, gate)
+    return m
+
+
+def _gate_for(gate: Any, mode: str, sensitive_categories: Sequence[str], quiet: bool) -> Any:
+    """The map's publishing gate: the one given (its mode wins) or a new one for ``mode``."""
+    if gate is None:
+        return ml.new_gate(mode, sensitive_categories, quiet)
+    if mode != gate.mode and mode != "public":
+        raise ArgumentError(
+            tr("läget {m!r} skiljer sig från grindens läge {g!r}",
+               "mode {m!r} differs from the gate's mode {g!r}", m=mode, g=gate.mode),
+            rule="MAP_MODE", fix=tr("ange samma läge", "give the same mode"))
+    return gate
+
+
+def map_gate(m: Any) -> Any:
+    """The publishing gate a map was built with (for saving companion files in the same set)."""
+    return getattr(m, _GATE_KEY, None)
+
+
+def map_content(m: Any) -> ml.MapContent | None:
+    """The prepared content a map was drawn from (used by tests and the static figures)."""
+    return getattr(m, _CONTENT_KEY, None)
+
+
+def _attribution(attribution: str | None, municipality: str | None) -> str:
+    if attribution:
+        return attribution
+    return tr("Data: {k}; syntetiska demodata", "Data: {k}; synthetic demo data",
+              k=municipality or tr("kommunen", "the municipality"))
+
+
+def neighbourhood_map(area_id: Any | None, *, areas, cells=None, kde=None, incidents=None,
+                      walk_observations=None, dialogue=None, indicator: Any = None,
+                      mode: str = "public", tiles: str | None = "none",
+                      title_params: Mapping[str, Any] | None = None,
+                      sensitive_categories: Sequence[str] = (), snap: float = ml.MIN_SNAP,
+                      attribution: str | None = None, municipality: str | None = None,
+                      gate: Any = None, quiet: bool = False) -> folium.Map:
+    """Neighbourhood map of one area (or all areas) for planners.
+
+    Parameters
+    ----------
+    area_id : str or None
+        ``area_id`` (or exact name) of the area to centre on; ``None`` shows all areas.
+    areas : geopandas.GeoDataFrame
+        Area polygons with ``area_id`` and ``name``.
+    cells : geopandas.GeoDataFrame, optional
+        Result of ``hotspot_gistar``/``hotspot_classify``: square cells with ``gi_bin`` (and
+        ``hotspot_category``); ``attrs["tryggaplatser"]["params"]`` is listed in the title block.
+    kde : geopandas.GeoDataFrame, optional
+        Result of ``hotspot_kde`` (columns ``kde`` and ``n``), drawn as classed cells.
+    incidents : geopandas.GeoDataFrame, optional
+        Incident points, aggregated to grid cells (public: ≥ 250 m, counts 1–4 as "<5");
+        internal mode adds points snapped to ≥ ``snap`` m and merged per snapped cell.
+    walk_observations : geopandas.GeoDataFrame, optional
+        Safety-walk observations: coloured by status with action popups (internal), or share
+        resolved per cell (public).
+    dialogue : geopandas.GeoDataFrame, optional
+        Citizen-dialogue pins (internal) or responses per cell (public; never free text).
+    indicator : str or pandas.Series, optional
+        Column of ``areas`` or a Series by ``area_id`` (``attrs["n"]`` = number of responses,
+        ``attrs["label"]`` = legend title) for the choropleth, classed with mapclassify
+        (Jenks natural breaks, k ≤ 5).
+    mode : {"public", "internal"}
+        Publishing mode (REFERENCE.md §5); internal maps carry the banner
+        "INTERNT – ej för spridning".
+    tiles : {"none", "osm"} or str
+        Background: none (default, fully offline), OpenStreetMap, or an https tile URL with
+        ``{z}/{x}/{y}``.
+    title_params : mapping, optional
+        Extra rows for the title block (label → value).
+    sensitive_categories : sequence of str
+        Incident categories never shown below municipality level in public mode.
+    snap : float
+        Internal mode: snap distance for incident points (at least 50 m; doubled automatically
+        until at most 3 000 markers remain).
+    attribution, municipality : str, optional
+        Attribution text; by default "Data: <municipality>; syntetiska demodata".
+    quiet : bool
+        Do not announce automatic choices.
+
+    Returns
+    -------
+    folium.Map
+        Write it with :func:`save_map` (which makes it self-contained).
+    """
+    gate = _gate_for(gate, mode, sensitive_categories, quiet)
+    content = ml.neighbourhood_content(
+        area_id, areas=areas, cells=cells, kde=kde, incidents=incidents,
+        walk_observations=walk_observations, dialogue=dialogue, indicator=indicator, gate=gate,
+        title_params=title_params, snap=snap, quiet=quiet)
+    content.attribution = _attribution(attribution, municipality)
+    return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
+
+
+def hotspot_map(*, areas, cells, focus_places=None, week: str | None = None,
+                mode: str = "public", tiles: str | None = "none",
+                title_params: Mapping[str, Any] | None = None, attribution: str | None = None,
+                municipality: str | None = None, gate: Any = None,
+                quiet: bool = False) -> folium.Map:
+    """The EST meeting's hot-spot map for a week.
+
+    Parameters
+    ----------
+    areas : geopandas.GeoDataFrame
+        Area polygons (``area_id``, ``name``).
+    cells : geopandas.GeoDataFrame
+        Result of ``hotspot_classify``/``hotspot_gistar``: cells with ``gi_bin`` (−3..3) and,
+        when present, ``hotspot_category`` (codes of ``[hotspot_category]`` in vocabulary.toml).
+    focus_places : geopandas.GeoDataFrame, optional
+        Ranked focus places (``name``, optional ``rank`` and ``reason``); points are shown as
+        their 250 m cell in public mode.
+    week : str, optional
+        ISO week shown in the title, e.g. ``"2026-W47"``.
+    mode, tiles, title_params, attribution, municipality
+        As in :func:`neighbourhood_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    gate = _gate_for(gate, mode, (), quiet)
+    content = ml.hotspot_content(areas=areas, cells=cells, focus_places=focus_places, week=week,
+                                 gate=gate, title_params=title_params)
+    content.attribution = _attribution(attribution, municipality)
+    return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
+
+
+_EXTERNAL = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
+    re.IGNORECASE)
+
+
+def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
+    """Write a map as ONE self-contained HTML file (UTF-8) that renders with no network.
+
+    Leaflet's JavaScript and CSS are inlined from the ``xstatic-leaflet`` package; folium's CDN
+    links (jQuery, Bootstrap, Font Awesome, awesome-markers) are not used. The written page
+    is checked: a ``<script>``/``<link>`` that loads anything from the web is an error.
+
+    Parameters
+    ----------
+    m : folium.Map
+        A map from :func:`neighbourhood_map` or :func:`hotspot_map`.
+    path : str or Path
+        Output file; its folder is created.
+    gate : Gate, optional
+        The output set's publishing gate; by default the gate the map was built with. The page
+        is written through ``Gate.write_html``: mode ``<meta>`` tag, visible marking
+        "INTERNT – ej för spridning" on internal maps, audit scan and manifest entry (a public
+        page with findings is removed and refused).
+
+    Returns
+    -------
+    Path
+    """
+    m.default_js = []
+    m.default_css = []
+    text = m.get_root().render()
+    found = _EXTERNAL.search(text)
+    if found:
+        raise ArgumentError(
+            tr("kartan skulle hämta resurser från nätet: {f}", "the map would load resources "
+               "from the web: {f}", f=found.group(0)[:120]), rule="MAP_NOT_OFFLINE",
+            fix=tr("använd bara element från tryggaplatser.publish.maps",
+                   "use only elements from tryggaplatser.publish.maps"))
+    gate = gate if gate is not None else getattr(m, _GATE_KEY, None)
+    if gate is None:
+        raise ArgumentError(tr("kartan saknar publiceringsgrind", "the map has no publishing "
+                               "gate"), rule="MAP_NO_GATE",
+                            fix=tr("skicka gate=Gate(...)", "pass gate=Gate(...)"))
+    return gate.write_html(text, path, kind="map")
+
+
+def slugify(name: Any, *, max_length: int = 60) -> str:
+    """An ASCII, file-name-safe slug of an area name: "Östra Hagen/Norr" → "ostra-hagen-norr".
+
+    Swedish letters lose their diacritics (å→a, ä→a, ö→o), everything else that is not a
+    letter or digit becomes "-", and an empty result becomes "omrade".
+    """
+    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()[:max_length].strip("-")
+    return text or "omrade"

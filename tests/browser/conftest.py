@@ -1,0 +1,78 @@
+"""Headless Chromium for the browser tests (Debian's ``chromium`` driven by Playwright).
+
+No browser is ever downloaded: the tests use the system ``chromium`` and are skipped, with the
+reason, only when it (or the Playwright package) is missing. Every page is loaded offline:
+requests other than ``file://`` are aborted and recorded.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync"]
+
+
+@dataclass
+class LoadedPage:
+    """A page with what happened while it was open."""
+
+    page: object
+    console_errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    if executable is None:
+        pytest.skip("Debian-paketet chromium saknas (apt-get install chromium); CI installerar det")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("Python-paketet playwright saknas (pip install playwright)")
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def open_map(browser):
+    """Open a local HTML file offline; returns a :class:`LoadedPage` once the map is ready."""
+    pages = []
+
+    def _open(path: Path, *, width: int = 1400, height: int = 900) -> LoadedPage:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        loaded = LoadedPage(page)
+        page.on("console", lambda m: loaded.console_errors.append(m.text)
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: loaded.console_errors.append(str(e)))
+
+        def _dialog(dialog):
+            loaded.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", _dialog)
+
+        def _route(route):
+            if route.request.url.startswith("file://"):
+                route.continue_()
+            else:
+                loaded.blocked.append(route.request.url)
+                route.abort()
+
+        page.route("**/*", _route)
+        page.goto(Path(path).resolve().as_uri())
+        page.wait_for_selector("html[data-tp-ready='1']", timeout=10_000)
+        pages.append(page)
+        return loaded
+
+    yield _open
+    for page in pages:
+        page.close()

@@ -1,0 +1,97 @@
+"""Static PNG maps (publish/figures.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+from synthetic import make_layers
+
+from tryggaplatser.errors import ArgumentError
+from tryggaplatser.publish.figures import save_figure, scale_bar_length, static_map
+from tryggaplatser.publish.maps import hotspot_map, map_content, map_gate, neighbourhood_map
+
+
+@pytest.fixture(scope="module")
+def maps():
+    lay = make_layers(2000, payload=True)
+    out = {}
+    for mode in ("public", "internal"):
+        out[mode] = neighbourhood_map("A4", areas=lay["areas"], cells=lay["cells"],
+                                      incidents=lay["incidents"],
+                                      walk_observations=lay["walk_observations"],
+                                      indicator="otrygghet", mode=mode, quiet=True)
+    out["hotspots"] = hotspot_map(areas=lay["areas"], cells=lay["cells"],
+                                  focus_places=lay["focus_places"], week="2026-W47")
+    return out
+
+
+def _texts(fig) -> str:
+    texts = [t.get_text() for t in fig.texts]
+    for ax in fig.axes:
+        texts += [t.get_text() for t in ax.texts]
+        legend = ax.get_legend()
+        if legend is not None:
+            texts += [t.get_text() for t in legend.get_texts()]
+    return "\n".join(texts)
+
+
+def test_png_written_with_metadata_and_not_blank(maps, tmp_path):
+    from PIL import Image
+
+    m = maps["internal"]
+    path = save_figure(static_map(m), tmp_path / "karta_omrade_centrum.png", gate=map_gate(m))
+    image = Image.open(path)
+    assert image.info.get("tryggaplatser_mode") == "internal"
+    assert image.info.get("tryggaplatser_marking") == "INTERNT – ej för spridning"
+    pixels = np.asarray(image.convert("L"), dtype=float)
+    assert pixels.std() > 20  # a drawn map, not a blank page
+    assert (tmp_path / "utgivning.json").exists()
+
+
+def test_figure_has_legend_scale_north_attribution(maps):
+    fig = static_map(maps["internal"])
+    text = _texts(fig)
+    assert "Områdeskarta: Centrum" in text
+    assert "Getis-Ord Gi*" in text  # legend section of a drawn layer
+    assert "N" in text.split("\n")  # north arrow
+    assert "500 m" in text or "1 km" in text  # scale bar
+    assert "syntetiska demodata" in text and "EPSG:3006" in text
+    assert "INTERNT – ej för spridning" in text
+    assert "INTERNT" not in _texts(static_map(maps["public"]))
+
+
+def test_public_figure_draws_the_public_layers_only(maps):
+    content = map_content(maps["public"])
+    assert all(layer.kind != "point" for layer in content.layers)
+    text = _texts(static_map(maps["public"], layers=["incidents", "areas"]))
+    assert "<5 (färre än fem)" in text
+    assert "Bandbredd" not in text
+
+
+def test_dollar_payload_is_plain_text(maps):
+    fig = static_map(maps["hotspots"], layers=["areas", "focus"])
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    from io import BytesIO
+
+    fig.savefig(BytesIO(), format="png")  # mathtext would fail on "${alert('tpl')}"
+    assert r"\$" in _texts(fig)
+
+
+def test_unknown_layer_and_source_refused(maps, tmp_path):
+    with pytest.raises(ArgumentError, match="FIGURE_LAYERS"):
+        static_map(maps["public"], layers=["nope"])
+    with pytest.raises(ArgumentError, match="FIGURE_SOURCE"):
+        static_map(object())
+    with pytest.raises(ArgumentError, match="FIGURE_FORMAT"):
+        save_figure(static_map(maps["public"]), tmp_path / "x.pdf", gate=map_gate(maps["public"]))
+
+
+@pytest.mark.parametrize(("width", "expected"), [(2600, 500), (10_000, 2000), (400, 50),
+                                                 (60_000, 10_000)])
+def test_scale_bar_length(width, expected):
+    assert scale_bar_length(width) == expected

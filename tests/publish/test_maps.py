@@ -1,0 +1,286 @@
+"""Interactive maps (publish/maps.py): self-contained, gated, allowlisted, escaped."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+from synthetic import PAYLOADS, X0, Y0, make_layers
+
+from tryggaplatser.errors import ArgumentError, GateRefusal
+from tryggaplatser.publish import _maplayers as ml
+from tryggaplatser.publish.maps import (
+    hotspot_map,
+    map_content,
+    neighbourhood_map,
+    save_map,
+    slugify,
+)
+
+
+@pytest.fixture(scope="module")
+def layers():
+    return make_layers(3000, payload=True)
+
+
+@pytest.fixture(scope="module")
+def pages(layers, tmp_path_factory):
+    """Neighbourhood and hotspot maps in both modes, written once: {name: (map, html text)}."""
+    out = {}
+    for mode in ("public", "internal"):
+        folder = tmp_path_factory.mktemp(mode)
+        m = neighbourhood_map("A1", areas=layers["areas"], cells=layers["cells"],
+                              kde=layers["cells"], incidents=layers["incidents"],
+                              walk_observations=layers["walk_observations"],
+                              dialogue=layers["dialogue"], indicator="otrygghet", mode=mode,
+                              quiet=True)
+        path = save_map(m, folder / "karta_omrade_a1.html")
+        out[f"area_{mode}"] = (m, path.read_text(encoding="utf-8"))
+        h = hotspot_map(areas=layers["areas"], cells=layers["cells"],
+                        focus_places=layers["focus_places"], week="2026-W47", mode=mode)
+        path = save_map(h, folder / "karta_hotspots_2026-W47.html")
+        out[f"hotspots_{mode}"] = (h, path.read_text(encoding="utf-8"))
+    return out
+
+
+def _data_part(text: str) -> str:
+    """The page's own script (after the inlined Leaflet library)."""
+    return text[text.index("TP.layer("):]
+
+
+def test_self_contained_no_cdn(pages):
+    for _, text in pages.values():
+        assert not re.search(r"<(script|link)\b[^>]*(src|href)\s*=\s*[\"']?(https?:)?//", text)
+        for host in ("cdn.jsdelivr", "code.jquery", "cdnjs.cloudflare", "bootstrapcdn"):
+            assert host not in text
+        assert "leaflet-control-layers" in text  # Leaflet CSS inlined
+        assert '"1.9.3"' in text  # Leaflet's own version string, from xstatic-leaflet
+        assert "data:image/png;base64," in text  # CSS images inlined
+
+
+def test_size_small(pages):
+    for _, text in pages.values():
+        assert len(text.encode()) < 1_000_000
+
+
+def test_internal_marking_and_mode(pages):
+    assert "INTERNT – ej för spridning" in pages["area_internal"][1]
+    assert "INTERNT – ej för spridning" not in pages["area_public"][1]
+    assert 'name="tryggaplatser-mode" content="public"' in pages["area_public"][1]
+
+
+def test_public_shows_no_bandwidth_and_no_points(pages):
+    public = _data_part(pages["area_public"][1])
+    assert "Bandbredd" not in public and "412 m" not in public
+    assert '"type":"Point"' not in public
+    assert "Bandbredd" in _data_part(pages["area_internal"][1])
+    assert '"type":"Point"' in _data_part(pages["area_internal"][1])
+
+
+def test_public_small_counts_are_lt5(pages):
+    content = map_content(pages["area_public"][0])
+    tips = [t for lyr in content.layers if lyr.key in ("incidents", "dialogue")
+            for t in lyr.frame["tooltip"]]
+    assert tips
+    assert not [t for t in tips if re.match(r"^[1-4] ", t)]
+    assert any(t.startswith("<5 ") for t in tips)
+
+
+def test_only_allowlisted_values_reach_html(pages):
+    for _, text in pages.values():
+        assert "19121212-1212" not in text  # extra personal-data column
+        assert "personnummer_extra" not in text
+        assert "Fri text som aldrig ska synas" not in text  # incident descriptions
+    for _, text in (pages["area_public"], pages["hotspots_public"]):
+        assert "Mörkt vid busshållplatsen" not in text  # dialogue free text never public
+
+
+def test_payloads_escaped(pages):
+    for _, text in pages.values():
+        data = _data_part(text)
+        assert "<img" not in data and "<svg" not in data and "<\\/script" not in data
+        assert "${alert" not in data and "`;alert" not in data
+        assert "</script><script>alert" not in text
+    assert "&lt;img src=x onerror=" in pages["area_internal"][1]
+
+
+def test_page_title_escaped(pages):
+    title = re.search(r"<title>(.*?)</title>", pages["area_public"][1], re.S).group(1)
+    assert "<img" not in title and "&lt;img" in title
+
+
+def test_coordinates_rounded(pages):
+    data = _data_part(pages["area_public"][1])
+    coords = re.findall(r"\[(-?\d+\.\d+),(-?\d+\.\d+)\]", data)
+    assert coords
+    assert max(len(c.split(".")[1]) for pair in coords for c in pair) <= 6
+
+
+def test_gate_refuses_fine_grid_in_public(layers):
+    fine = make_layers(500, cell_size=100.0)
+    with pytest.raises(GateRefusal):
+        neighbourhood_map(None, areas=fine["areas"], cells=fine["cells"], mode="public")
+    m = neighbourhood_map(None, areas=fine["areas"], cells=fine["cells"], mode="internal")
+    assert map_content(m).layer("gistar") is not None
+
+
+def test_public_incident_cells_at_least_250m(layers):
+    m = neighbourhood_map("A2", areas=layers["areas"], incidents=layers["incidents"],
+                          mode="public")
+    frame = map_content(m).layer("incidents").frame
+    minx, miny, maxx, _ = frame.geometry.iloc[0].bounds
+    assert maxx - minx >= 250 and minx % 250 == 0 and miny % 250 == 0
+
+
+def test_internal_points_are_capped_and_snapped():
+    rng = np.random.default_rng(3)
+    import geopandas as gpd
+    import shapely
+
+    lay = make_layers(10)
+    xy = np.column_stack([X0 + rng.uniform(0, 6000, 20000), Y0 + rng.uniform(0, 4000, 20000)])
+    incidents = gpd.GeoDataFrame({"incident_id": np.arange(20000).astype(str),
+                                  "category": "klotter"},
+                                 geometry=shapely.points(xy), crs="EPSG:3006")
+    m = neighbourhood_map(None, areas=lay["areas"], incidents=incidents, mode="internal",
+                          quiet=True)
+    points = map_content(m).layer("points")
+    assert 0 < len(points.frame) <= ml.MAX_POINT_MARKERS
+    assert points.frame["n"].sum() == 20000
+    snap = float(dict(map_content(m).facts)["Punkter fästa till"].split()[0])
+    assert snap >= 50
+    x = shapely.get_coordinates(points.frame.geometry.to_numpy())[:, 0]
+    assert np.allclose((x - snap / 2) % snap, 0)  # centres of the snapping lattice
+
+
+def test_municipality_centroid_records_not_drawn(layers):
+    inc = layers["incidents"].copy()
+    inc["location_precision"] = "exakt"
+    inc.loc[inc.index[:500], "location_precision"] = "kommun_centroid"
+    m = neighbourhood_map(None, areas=layers["areas"], incidents=inc, mode="internal",
+                          quiet=True)
+    assert map_content(m).layer("points").frame["n"].sum() == len(inc) - 500
+
+
+def test_hotspot_map_layers(pages):
+    content = map_content(pages["hotspots_public"][0])
+    assert [lyr.key for lyr in content.layers] == ["gistar", "categories", "areas", "focus"]
+    # public: focus points become their 250 m cell, internal: pins
+    assert content.layer("focus").kind == "polygon"
+    assert map_content(pages["hotspots_internal"][0]).layer("focus").kind == "point"
+    assert "Hotspotkarta för EST, vecka 2026-W47" in content.title
+
+
+def test_title_block_lists_automatic_parameters(pages):
+    facts = dict(map_content(pages["area_internal"][0]).facts)
+    assert facts["Cellstorlek"].startswith("250 m (automatiskt")
+    assert facts["Bandbredd (KDE)"].startswith("412 m")
+    assert "k=" in facts["Indikator"]
+    assert "Bandbredd (KDE)" not in dict(map_content(pages["area_public"][0]).facts)
+
+
+def test_tiles_options(layers):
+    args = {"areas": layers["areas"], "mode": "internal"}
+    osm = neighbourhood_map(None, tiles="osm", **args).get_root().render()
+    assert "tile.openstreetmap.org" in osm
+    url = "https://karta.example.se/tiles/{z}/{x}/{y}.png"
+    assert url in neighbourhood_map(None, tiles=url, **args).get_root().render()
+    for bad in ("javascript:alert(1)", "http://x/{z}/{x}/{y}.png", "https://x/tiles.png"):
+        with pytest.raises(ArgumentError, match="MAP_TILES"):
+            neighbourhood_map(None, tiles=bad, **args)
+
+
+def test_unknown_area_lists_choices(layers):
+    with pytest.raises(ArgumentError, match="A1") as err:
+        neighbourhood_map("Nowhere", areas=layers["areas"])
+    assert err.value.rule == "MAP_AREA_UNKNOWN"
+    # an exact name works as well as an id
+    assert "Åsen" in map_content(neighbourhood_map("A3", areas=make_layers(10)["areas"])).title
+
+
+def test_unknown_mode_refused(layers):
+    with pytest.raises(ValueError):
+        neighbourhood_map(None, areas=layers["areas"], mode="secret")
+
+
+def test_cells_without_result_columns_refused(layers):
+    with pytest.raises(ArgumentError, match="gi_bin"):
+        hotspot_map(areas=layers["areas"], cells=layers["cells"][["n", "geometry"]])
+
+
+@pytest.mark.parametrize(("name", "slug"), [
+    ("Östra Hagen/Norr", "ostra-hagen-norr"), ("Åsen", "asen"), ("../../etc", "etc"),
+    (PAYLOADS[0], "img-src-x-onerror-alert-img"), ("", "omrade"), ("€€", "omrade")])
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_classify_labels_and_k():
+    c = ml.classify([1, 2, 3, 10, 20, 30, 100], "Quantiles", 3, integer=True)
+    assert len(c.bins) == 3 and c.description.endswith("k=3")
+    assert c.labels[0].startswith("1")
+    single = ml.classify([4, 4, 4], "FisherJenks", 5)
+    assert single.bins == [4.0] and single.description.endswith("k=1")
+
+
+def test_grid_counts_matches_bincount():
+    rng = np.random.default_rng(0)
+    x = rng.uniform(0, 1000, 5000)
+    y = rng.uniform(0, 1000, 5000)
+    x0, y0, n = ml.grid_counts(x, y, 250)
+    assert n.sum() == 5000 and len(n) == 16
+    expected = np.histogram2d(x, y, bins=4, range=[[0, 1000], [0, 1000]])[0]
+    got = np.zeros((4, 4))
+    got[(x0 // 250).astype(int), (y0 // 250).astype(int)] = n
+    assert np.array_equal(got, expected)
+
+
+# --------------------------------------------------------------------------- CLI
+
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "data" / "tryggaplatser.toml"
+
+
+def _run(args):
+    from click.testing import CliRunner
+
+    from tryggaplatser.cli import cli
+
+    return CliRunner().invoke(cli, args, catch_exceptions=False)
+
+
+@pytest.mark.parametrize("args", [[], ["--area", "A1", "--all"], ["--all", "--week", "2026-W47"]])
+def test_cli_map_needs_one_target(args, tmp_path):
+    result = _run(["map", *args, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "--area" in result.output or "--week" in result.output
+
+
+def test_cli_week_format():
+    from tryggaplatser.cli.maps import week_bounds
+
+    start, end = week_bounds("2026-W47")
+    assert str(start.tz_convert("Europe/Stockholm").date()) == "2026-11-16"
+    assert (end - start).days == 7
+    with pytest.raises(ArgumentError, match="2026-W60"):
+        week_bounds("2026-W60")
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not DEMO_CONFIG.exists(), reason="demodata saknas (data/tryggaplatser.toml)")
+def test_cli_map_area_public_passes_audit(tmp_path):
+    from tryggaplatser.layers.load import load_project
+
+    areas = load_project(DEMO_CONFIG, quiet=True).areas
+    name = str(areas["name"].iloc[0])
+    result = _run(["-q", "map", "--config", str(DEMO_CONFIG), "--area", name, "--mode", "public",
+                   "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "publik" / f"karta_omrade_{slugify(name)}.html"
+    assert written.exists() and str(written) in result.output
+    audit = _run(["audit", str(tmp_path / "publik"), "--mode", "public"])
+    assert audit.exit_code == 0, audit.output
