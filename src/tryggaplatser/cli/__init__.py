@@ -19,10 +19,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("tryggaplatser.cli.project", "init", "Skriv en kommenterad tryggaplatser.toml."),
     "validate": ("tryggaplatser.cli.validate", "validate", "Validera indatafiler eller ett projekt."),
     "demo": ("tryggaplatser.cli.demo", "demo", "Kör hela kedjan på demokommunen."),
-    "generate-demo": ("tryggaplatser.cli.demo", "generate_demo",
+    "generate-demo": ("tryggaplatser.cli.generate", "generate_demo",
                       "Generera demokommunens data (även stor variant)."),
     "hotspots": ("tryggaplatser.cli.hotspots", "hotspots", "Hotspotanalys: rutnät, KDE, Gi*."),
+    "map": ("tryggaplatser.cli.maps", "map_command", "Kartor: områdeskartor och EST-hotspotkarta."),
     "audit": ("tryggaplatser.cli.audit", "audit", "Granska en utdatamapp inför publicering."),
+    "est": ("tryggaplatser.cli.est", "est", "EST-veckobrev (veckolägesbild)."),
 }
 
 
@@ -67,7 +69,9 @@ def cli(lang: str, quiet: bool) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     try:
-        cli.main(args=argv, prog_name="tryggaplatser", standalone_mode=False)
+        rc = cli.main(args=argv, prog_name="tryggaplatser", standalone_mode=False)
+        if isinstance(rc, int) and rc:
+            sys.exit(rc)
     except click.exceptions.Abort:
         click.echo("avbrutet", err=True)
         sys.exit(130)

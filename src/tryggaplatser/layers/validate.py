@@ -1,0 +1,279 @@
+"""Validation rules, problem records and the per-file load report.
+
+Every problem found while importing a file has a **stable rule ID** (``RULES``). A problem has a
+``severity``:
+
+``error``       the whole file cannot be used (raised as :class:`~tryggaplatser.errors.FileProblem`)
+``quarantine``  the row is moved to the internal quarantine file; the rest of the file loads
+``warning``     the row is kept but flagged (e.g. ``DUPLICATE_SUSPECT``, ``TIME_AMBIGUOUS_DST``)
+``info``        something was changed on purpose (e.g. ``PII_REDACTED``, ``COLUMN_DROPPED``)
+
+Row numbers are the numbers the user sees: the line number in a CSV file (header = line 1), the
+row number in Excel, the ``fid`` in a GeoPackage, and the 1-based feature number elsewhere.
+File-level problems have ``row = None``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..i18n import tr
+
+SEVERITIES = ("error", "quarantine", "warning", "info")
+
+# rule ID -> (Swedish title, English title)
+RULES: dict[str, tuple[str, str]] = {
+    "FILE_UNREADABLE": ("filen kan inte öppnas", "the file cannot be opened"),
+    "FILE_CORRUPT": ("filen är trasig eller tom", "the file is corrupt or empty"),
+    "ARCHIVE_UNSAFE": ("osäker zip-fil", "unsafe zip archive"),
+    "ARCHIVE_LIMIT": ("zip-filen överskrider gränserna", "zip archive exceeds the limits"),
+    "SCHEMA_MISSING_COLUMN": ("obligatorisk kolumn saknas", "required column missing"),
+    "CRS_MISSING": ("koordinatsystem saknas", "coordinate reference system missing"),
+    "CRS_BOUNDS_MISMATCH": (
+        "koordinaterna passar inte koordinatsystemet",
+        "coordinates do not fit the CRS",
+    ),
+    "COORD_SWAPPED_SUSPECT": (
+        "x och y (lon/lat) verkar omkastade",
+        "x and y (lon/lat) look swapped",
+    ),
+    "COORD_NONFINITE": ("koordinat saknar ändligt värde", "coordinate is not finite"),
+    "GEOM_MISSING": ("geometri saknas", "geometry missing"),
+    "GEOM_EMPTY": ("geometrin är tom", "geometry is empty"),
+    "GEOM_UNREADABLE": (
+        "geometrin kan inte läsas (t.ex. ej sluten ring)",
+        "geometry cannot be read (e.g. unclosed ring)",
+    ),
+    "GEOM_TYPE_UNEXPECTED": ("fel geometrityp", "unexpected geometry type"),
+    "GEOM_REPAIRED": ("ogiltig geometri reparerad", "invalid geometry repaired"),
+    "GEOM_REPAIR_LOSSY": (
+        "reparationen ändrade ytan för mycket",
+        "repair changed the area too much",
+    ),
+    "GEOM_TOO_COMPLEX": ("geometrin har för många hörn", "geometry has too many vertices"),
+    "OUTSIDE_STUDY_AREA": ("utanför studieområdet", "outside the study area"),
+    "DUPLICATE_EXACT": ("exakt dubblett borttagen", "exact duplicate dropped"),
+    "DUPLICATE_SUSPECT": ("möjlig dubblett", "possible duplicate"),
+    "ID_DUPLICATE": ("samma id förekommer flera gånger", "the same id occurs more than once"),
+    "DATE_INVALID": ("ogiltigt datum/tid", "invalid date/time"),
+    "DATE_AMBIGUOUS": ("tvetydigt datum (dag/månad)", "ambiguous date (day/month)"),
+    "TIME_NONEXISTENT_DST": (
+        "tiden finns inte (sommartid börjar)",
+        "the time does not exist (DST starts)",
+    ),
+    "TIME_AMBIGUOUS_DST": (
+        "tiden förekommer två gånger (sommartid slutar)",
+        "the time occurs twice (DST ends)",
+    ),
+    "CATEGORY_UNKNOWN": ("okänd kod/kategori", "unknown code/category"),
+    "VALUE_MISSING": ("obligatoriskt värde saknas", "required value missing"),
+    "VALUE_INVALID": ("ogiltigt värde", "invalid value"),
+    "ENCODING_FALLBACK": ("filen är inte UTF-8", "the file is not UTF-8"),
+    "ENCODING_MOJIBAKE": ("felkodade tecken (t.ex. 'Ã¤')", "garbled characters (e.g. 'Ã¤')"),
+    "COLUMN_DROPPED": ("kolumn borttagen vid import", "column dropped at import"),
+    "PII_REDACTED": ("personuppgifter maskerade", "personal data redacted"),
+    "NO_VALID_ROWS": ("inga giltiga rader", "no valid rows"),
+}
+
+
+def rule_title(rule: str) -> str:
+    """The short title of a rule in the current output language."""
+    sv, en = RULES[rule]
+    return tr(sv, en)
+
+
+PROBLEM_COLUMNS = ["row", "field", "rule", "severity", "message", "value"]
+
+
+class Problems:
+    """Collects problems for one file, vectorised: rows are added as whole arrays.
+
+    Parameters
+    ----------
+    rows
+        The user-visible row number of every row read (see the module docstring).
+    """
+
+    def __init__(self, rows: np.ndarray | None = None):
+        self.rows = np.asarray(rows if rows is not None else [], dtype="int64")
+        self.quarantined = np.zeros(len(self.rows), dtype=bool)
+        self._frames: list[pd.DataFrame] = []
+        self._file: list[dict[str, Any]] = []
+
+    def set_rows(self, rows: np.ndarray) -> None:
+        """Set the user-visible row numbers once the file has been read."""
+        self.rows = np.asarray(rows, dtype="int64")
+        self.quarantined = np.zeros(len(self.rows), dtype=bool)
+
+    def file(
+        self,
+        rule: str,
+        message: str,
+        *,
+        field: str | None = None,
+        value: Any = None,
+        severity: str = "info",
+    ) -> None:
+        """Record a file-level problem (``row = None``)."""
+        assert rule in RULES, rule
+        self._file.append(
+            {
+                "row": None,
+                "field": field,
+                "rule": rule,
+                "severity": severity,
+                "message": message,
+                "value": None if value is None else str(value),
+            }
+        )
+
+    def flag(
+        self,
+        mask,
+        rule: str,
+        field: str | None,
+        message: str | pd.Series,
+        values: pd.Series | np.ndarray | None = None,
+        *,
+        severity: str = "quarantine",
+        only_new: bool = False,
+    ) -> int:
+        """Record a row-level problem for every row where ``mask`` is true.
+
+        ``severity="quarantine"`` also marks the rows for quarantine. ``only_new`` skips rows that
+        are already quarantined (so one bad row does not collect follow-on problems).
+        Returns the number of rows flagged.
+        """
+        assert rule in RULES, rule
+        assert severity in SEVERITIES[1:], severity
+        mask = np.asarray(mask, dtype=bool)
+        if only_new:
+            mask = mask & ~self.quarantined
+        idx = np.flatnonzero(mask)
+        if idx.size == 0:
+            return 0
+        if values is None:
+            vals = pd.array([None] * idx.size, dtype="str")
+        else:
+            v = (
+                pd.Series(np.asarray(values, dtype=object)[idx])
+                if not isinstance(values, pd.Series)
+                else values.iloc[idx].reset_index(drop=True)
+            )
+            vals = v.astype("str").where(v.notna(), None)
+        if isinstance(message, pd.Series):
+            msg = message.iloc[idx].reset_index(drop=True).astype("str")
+        else:
+            msg = message
+        frame = pd.DataFrame(
+            {
+                "row": self.rows[idx],
+                "field": field,
+                "rule": rule,
+                "severity": severity,
+                "message": msg,
+                "value": vals,
+                "_pos": idx,
+            }
+        )
+        self._frames.append(frame)
+        if severity == "quarantine":
+            self.quarantined[idx] = True
+        return int(idx.size)
+
+    def frame(self) -> pd.DataFrame:
+        """All problems as a DataFrame (file-level first, then by row), with a ``_pos`` column
+        giving the position of the row in the file as read (``-1`` for file-level problems)."""
+        parts = []
+        if self._file:
+            f = pd.DataFrame(self._file)
+            f["_pos"] = -1
+            parts.append(f)
+        parts.extend(self._frames)
+        if not parts:
+            return pd.DataFrame({c: pd.Series(dtype=object) for c in [*PROBLEM_COLUMNS, "_pos"]})
+        out = pd.concat(parts, ignore_index=True)
+        out["row"] = out["row"].astype("Int64")
+        return out.sort_values(["_pos"], kind="stable").reset_index(drop=True)
+
+
+@dataclass
+class LoadReport:
+    """What happened to one file.
+
+    The counts always satisfy ``read == accepted + quarantined + duplicates_dropped``.
+    ``problems`` holds one record per problem with ``row``, ``field``, ``rule``, ``severity``,
+    ``message`` and ``value`` (the original value; never the content of a free-text field).
+    """
+
+    file: str
+    layer: str
+    read: int = 0
+    accepted: int = 0
+    quarantined: int = 0
+    duplicates_dropped: int = 0
+    problems_frame: pd.DataFrame = field(default_factory=lambda: Problems().frame())
+    quarantine_file: str | None = None
+    source_crs: str | None = None
+    crs: str | None = None
+    format: str | None = None
+    choices: list[str] = field(default_factory=list)  # automatic choices, announced
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per step (not in to_dict)
+
+    def check_counts(self) -> None:
+        """Assert the bookkeeping identity (nothing lost, nothing counted twice)."""
+        total = self.accepted + self.quarantined + self.duplicates_dropped
+        assert self.read == total, (
+            f"{self.file}: read {self.read} != accepted {self.accepted} + quarantined "
+            f"{self.quarantined} + duplicates {self.duplicates_dropped}"
+        )
+
+    @property
+    def problems(self) -> list[dict[str, Any]]:
+        """Problems as a list of dicts (``row`` is ``None`` for file-level problems)."""
+        f = self.problems_frame[PROBLEM_COLUMNS]
+        records = f.astype(object).where(f.notna(), None).to_dict("records")
+        for r in records:
+            if r["row"] is not None:
+                r["row"] = int(r["row"])
+        return records
+
+    def rule_counts(self) -> dict[str, int]:
+        """Number of problems per rule ID."""
+        return self.problems_frame["rule"].value_counts(sort=False).to_dict()
+
+    def has_rule(self, rule: str) -> bool:
+        return bool((self.problems_frame["rule"] == rule).any())
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary (used by ``tryggaplatser validate --json``)."""
+        return {
+            "file": self.file,
+            "layer": self.layer,
+            "format": self.format,
+            "read": self.read,
+            "accepted": self.accepted,
+            "quarantined": self.quarantined,
+            "duplicates_dropped": self.duplicates_dropped,
+            "source_crs": self.source_crs,
+            "crs": self.crs,
+            "quarantine_file": self.quarantine_file,
+            "rule_counts": self.rule_counts(),
+            "choices": list(self.choices),
+            "problems": self.problems,
+        }
+
+
+def file_problem(file: str | Path, rule: str, found: str, fix: str, *, report=None):
+    """Build a :class:`~tryggaplatser.errors.FileProblem` naming file, rule, what was found and
+    the fix. ``report`` (a :class:`LoadReport`) is attached as ``exc.report`` when given."""
+    from ..errors import FileProblem
+
+    exc = FileProblem(found, rule=rule, fix=fix, file=str(file))
+    exc.report = report
+    return exc
