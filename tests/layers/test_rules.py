@@ -526,3 +526,20 @@ def test_end_before_start_emptied(write):
     )
     assert problems_for(res, "VALUE_INVALID")["field"].tolist() == ["occurred_end"]
     assert res.data["occurred_end"].isna().all() and res.report.accepted == 1
+
+
+def test_planned_dates_may_lie_ahead_but_occurrences_may_not(write):
+    """A due date next year is a plan, not a typing error; an incident next year is."""
+    header = "observation;vandring_id;upplevelse;problem;status;klart_senast;beslutad;x;y"
+    ahead = (pd.Timestamp.now() + pd.Timedelta(days=200)).strftime("%Y-%m-%d")
+    path = write(
+        "obs.csv",
+        csv_text(
+            f"o1;w1;otrygg;belysning;planerad;{ahead};{ahead};674000;6580000",
+            header=header,
+        ),
+    )
+    res = load_layer(path, "walk_observations", crs="EPSG:3006")
+    p = problems_for(res, "DATE_INVALID")
+    assert p["field"].tolist() == ["decided_on"]
+    assert res.data["due_on"].notna().all()

@@ -716,9 +716,11 @@ def _check_date_range(
     parsed: pd.Series, raw: pd.Series, c: Column, problems: Problems
 ) -> pd.Series:
     """Dates before 1970 (e.g. Excel's empty date 1900-01-00) or more than a day in the future
-    are typing errors: ``DATE_INVALID`` (quarantine for required columns, else emptied)."""
+    are typing errors: ``DATE_INVALID`` (quarantine for required columns, else emptied).
+    Planned dates (due dates, follow-ups) may lie up to ten years ahead."""
     naive = parsed.dt.tz_convert(None) if isinstance(parsed.dtype, pd.DatetimeTZDtype) else parsed
-    now = pd.Timestamp.now(tz="UTC").tz_localize(None) + pd.Timedelta(days=1)
+    ahead = pd.Timedelta(days=3653) if c.planned else pd.Timedelta(days=1)
+    now = pd.Timestamp.now(tz="UTC").tz_localize(None) + ahead
     bad = ((naive < EARLIEST) | (naive > now)).fillna(False).to_numpy()
     if not bad.any():
         return parsed

@@ -25,6 +25,7 @@ class Column:
     required: bool = False
     vocab: str | None = None
     aliases: tuple[str, ...] = ()
+    planned: bool = False  # a date that may lie in the future (due dates, follow-ups)
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,7 @@ WALK_OBSERVATIONS = LayerSchema(
         C("status", "code", True, vocab="observation_status"),
         C("reason_if_not", "free_text", aliases=("skal_om_ej", "motivering")),
         C("decided_on", "date", aliases=("beslutad", "beslutsdatum")),
-        C("due_on", "date", aliases=("klart_senast", "deadline")),
+        C("due_on", "date", aliases=("klart_senast", "deadline"), planned=True),
         C("resolved_on", "date", aliases=("atgardad_datum", "åtgärdad_datum")),
         C("photo_ref", "id", aliases=("foto", "bild")),
     ),
@@ -209,11 +210,11 @@ MEASURES = LayerSchema(
         C("partners", "text", aliases=("parter", "samverkansparter")),
         C("decided_by", "code", vocab="decided_by", aliases=("beslutad_av",)),
         C("status", "code", True, vocab="measure_status"),
-        C("start", "date", aliases=("startdatum",)),
-        C("end", "date", aliases=("slutdatum",)),
+        C("start", "date", aliases=("startdatum",), planned=True),
+        C("end", "date", aliases=("slutdatum",), planned=True),
         C("indicator", "text", aliases=("indikator",)),
         C("target_value", "float", aliases=("malvarde", "målvärde")),
-        C("follow_up_on", "date", aliases=("uppfoljning", "uppföljning")),
+        C("follow_up_on", "date", aliases=("uppfoljning", "uppföljning"), planned=True),
     ),
     geometry=("Point", "Polygon", "MultiPolygon", "LineString"),
     geometry_required=False,
