@@ -1,0 +1,992 @@
+"""Hotspot verbs: points in, a GeoDataFrame of grid cells out (sfhotspot's ``hotspot_*`` family).
+
+Every verb takes ``data`` (points, EPSG:3006) and either a ``grid`` from :func:`make_grid` or a
+``cell_size`` (``None`` = automatic). Results keep ``cell_id``, ``row``, ``col`` and ``geometry``
+and add the pinned columns listed in each docstring. Every automatic choice is announced (unless
+``quiet=True``) and recorded in ``result.attrs["tryggaplatser"]["params"]`` as
+``{"value": …, "auto": True, "rule": "…"}``; units are in ``attrs["tryggaplatser"]["units"]``.
+Inputs are never modified; nothing here draws, writes or prints.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._announce import announce
+from ..errors import ArgumentError
+from ..i18n import tr
+from . import gistar as _gi
+from . import kde as _kde
+from ._common import (
+    attach,
+    check_points,
+    check_positive,
+    check_same_crs,
+    fmt_m,
+    record_param,
+    weights_array,
+)
+from .grid import (
+    count_dense,
+    dense_mask,
+    flat_of_cells,
+    make_grid,
+    resolve_grid,
+)
+from .trend import mann_kendall
+
+__all__ = [
+    "hotspot_change",
+    "hotspot_classify",
+    "hotspot_count",
+    "hotspot_dual_kde",
+    "hotspot_gistar",
+    "hotspot_kde",
+    "make_grid",
+]
+
+TIME_COLUMN = "occurred_at"
+DAYS_PER_YEAR = 365.25
+
+NEIGHBOURHOOD_RULE = (
+    "binära vikter, cellen själv + 8 grannar (avståndsband c·√2), analytiskt z — som sfhotspot"
+)
+PERIOD_RULE = (
+    "tidsspann ≤ 14 d → 1 d; ≤ 91 d → 7 d; ≤ 732 d → 28 d; ≤ 3653 d → 91 d; annars 1 år (sfhotspot)"
+)
+
+
+# --- shared steps ---------------------------------------------------------------------------
+
+
+class _Prepared:
+    """Validated inputs and the grid, shared by the verbs."""
+
+    def __init__(
+        self,
+        data: Any,
+        grid: Any,
+        cell_size: float | None,
+        weights: str | None,
+        area: Any,
+        quiet: bool,
+    ):
+        self.x, self.y = check_points(data)
+        self.w = weights_array(data, weights)
+        self.cells, self.spec, self.record = resolve_grid(data, grid, cell_size, area, quiet)
+        self.mask = dense_mask(self.cells, self.spec)
+        self.flat = flat_of_cells(self.cells, self.spec)
+        self.counts, _ = count_dense(self.spec, self.x, self.y)
+        self.n = self.counts.ravel()[self.flat].astype(np.int64)
+        n_out = len(self.x) - int(self.n.sum())
+        self.record["n_points"] = len(self.x)
+        self.record["n_outside_grid"] = n_out
+        if n_out:
+            msg = tr(
+                "{k} av {n} punkter ligger utanför rutnätet och räknas inte.",
+                "{k} of {n} points lie outside the grid and are not counted.",
+                k=n_out,
+                n=len(self.x),
+            )
+            self.record["notes"].append(msg)
+            announce(msg, quiet=quiet)
+        if weights is not None:
+            record_param(self.record, "weights", weights, auto=False)
+
+    def column(self, dense: np.ndarray) -> np.ndarray:
+        return dense.ravel()[self.flat]
+
+
+def _years(
+    data: Any, period: tuple[Any, Any] | None, record: dict[str, Any], quiet: bool
+) -> float | None:
+    """Length of the time window in years for the per-year density; ``None`` if unknown."""
+    import pandas as pd
+
+    if period is not None:
+        start, end = (pd.Timestamp(period[0]), pd.Timestamp(period[1]))
+        days = (end - start) / pd.Timedelta(days=1)
+        if not days > 0:
+            raise ArgumentError(
+                tr(
+                    "`period` måste sluta efter att den börjar, fick {p!r}.",
+                    "`period` must end after it starts, got {p!r}.",
+                    p=period,
+                ),
+                rule="PERIOD_ORDER",
+            )
+        record_param(record, "period", [str(start), str(end)], auto=False)
+        return days / DAYS_PER_YEAR
+    if TIME_COLUMN not in data.columns:
+        record["notes"].append(
+            tr(
+                "Ingen tidskolumn: tätheten anges per km² (inte per år).",
+                "No time column: density is per km² (not per year).",
+            )
+        )
+        return None
+    start, end = _day_window(pd.to_datetime(data[TIME_COLUMN]))
+    days = (end - start) / pd.Timedelta(days=1)
+    rule = WINDOW_RULE
+    record_param(
+        record,
+        "period",
+        [str(start), str(end)],
+        auto=True,
+        rule=rule,
+        quiet=quiet,
+        message=tr(
+            "Tidsfönster för täthet per år: {a} – {b} ({d:.0f} dagar, {rule}).",
+            "Time window for density per year: {a} – {b} ({d:.0f} days, {rule}).",
+            a=start.date(),
+            b=end.date(),
+            d=days,
+            rule=rule,
+        ),
+    )
+    return days / DAYS_PER_YEAR
+
+
+WINDOW_RULE = (
+    "hela dygn (Europe/Stockholm) från första händelsens dag till och med sista händelsens dag"
+)
+
+
+def _day_window(t: Any) -> tuple[Any, Any]:
+    """``[local midnight of the first event's day, local midnight after the last event's day)``
+    in UTC: the default time window of every verb."""
+    import pandas as pd
+
+    local = (
+        t.dt.tz_convert("Europe/Stockholm")
+        if t.dt.tz is not None
+        else t.dt.tz_localize("Europe/Stockholm")
+    )
+    start = local.min().floor("D")
+    end = local.max().floor("D") + pd.Timedelta(days=1)
+    return start.tz_convert("UTC"), end.tz_convert("UTC")
+
+
+def _bandwidth(
+    prep: _Prepared, bandwidth: float | None, bandwidth_adjust: float, quiet: bool
+) -> float:
+    h = check_positive(bandwidth, "bandwidth")
+    adj = check_positive(bandwidth_adjust, "bandwidth_adjust", allow_none=False)
+    if h is None:
+        if len(prep.x) < 2:
+            raise ArgumentError(
+                tr(
+                    "Minst två punkter behövs för automatisk bandbredd, fick {n}.",
+                    "At least two points are needed for an automatic bandwidth, got {n}.",
+                    n=len(prep.x),
+                ),
+                rule="BANDWIDTH_AUTO",
+                fix=tr("ange bandwidth", "give bandwidth"),
+            )
+        base = _kde.auto_bandwidth(prep.x, prep.y, prep.w)
+        if not base > 0:
+            raise ArgumentError(
+                tr(
+                    "Automatisk bandbredd blev 0 (punkterna ligger på samma plats).",
+                    "The automatic bandwidth is 0 (the points are at one place).",
+                ),
+                rule="BANDWIDTH_AUTO",
+                fix=tr("ange bandwidth", "give bandwidth"),
+            )
+        h = base * adj
+        rule = _kde.BANDWIDTH_RULE + (f" × bandwidth_adjust {adj:g}" if adj != 1 else "")
+        record_param(
+            prep.record,
+            "bandwidth",
+            round(h, 3),
+            auto=True,
+            rule=rule,
+            quiet=quiet,
+            message=tr(
+                "Bandbredd {h} m vald automatiskt ({rule}).",
+                "Bandwidth set to {h} m automatically ({rule}).",
+                h=fmt_m(round(h)),
+                rule=rule,
+            ),
+        )
+    else:
+        h = h * adj
+        record_param(prep.record, "bandwidth", h, auto=False)
+    record_param(prep.record, "bandwidth_adjust", adj, auto=False)
+    record_param(prep.record, "kernel", "quartic", auto=False)
+    return h
+
+
+def _kde_column(
+    prep: _Prepared,
+    data: Any,
+    h: float,
+    period: Any,
+    quiet: bool,
+) -> tuple[np.ndarray, np.ndarray]:
+    dens, method = _kde.kde_dense(prep.x, prep.y, prep.spec, h, prep.w)
+    years = _years(data, period, prep.record, quiet)
+    scale = 1e6 / (years if years else 1.0)
+    dens = dens * scale
+    prep.record["units"]["kde"] = "händelser per km² och år" if years else "händelser per km²"
+    if prep.w is not None:
+        prep.record["units"]["kde"] = prep.record["units"]["kde"].replace("händelser", "vikt")
+    prep.record["kde_method"] = method
+    return prep.column(dens), dens
+
+
+def _finish(prep: _Prepared, columns: dict[str, np.ndarray]) -> Any:
+    out = prep.cells
+    geom = out.geometry.name
+    for name, values in columns.items():
+        out[name] = values
+    order = ["cell_id", "row", "col", *columns, geom]
+    out = out[order]
+    return attach(out, prep.record, prep.spec.to_dict())
+
+
+# --- verbs ----------------------------------------------------------------------------------
+
+
+def hotspot_count(
+    data: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    *,
+    weights: str | None = None,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Count points per grid cell.
+
+    Parameters
+    ----------
+    data : geopandas.GeoDataFrame
+        Points in a projected CRS in metres (EPSG:3006).
+    grid : geopandas.GeoDataFrame, optional
+        Cells from :func:`make_grid` (same CRS as ``data``); built automatically if ``None``.
+    cell_size : float, optional
+        Cell side in metres when ``grid`` is ``None`` (``None`` = automatic, see
+        :func:`tryggaplatser.analysis.grid.auto_cell_size`).
+    weights : str, optional
+        Column of non-negative weights; adds the column ``sum``.
+    area : GeoDataFrame or geometry, optional
+        Clip an automatic grid to this polygon.
+    quiet : bool
+        Do not announce automatic choices.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n[, sum], geometry``. Each point is counted in exactly one
+        cell (half-open cells, see :mod:`tryggaplatser.analysis.grid`); points outside the grid
+        are reported in ``attrs["tryggaplatser"]["n_outside_grid"]``.
+    """
+    prep = _Prepared(data, grid, cell_size, weights, area, quiet)
+    cols: dict[str, np.ndarray] = {"n": prep.n}
+    if prep.w is not None:
+        sums, _ = count_dense(prep.spec, prep.x, prep.y, prep.w)
+        cols["sum"] = prep.column(sums)
+    return _finish(prep, cols)
+
+
+def hotspot_kde(
+    data: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    bandwidth: float | None = None,
+    *,
+    bandwidth_adjust: float = 1.0,
+    weights: str | None = None,
+    period: tuple[Any, Any] | None = None,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Quartic kernel density at cell centres, in events per km² per year.
+
+    Parameters
+    ----------
+    data, grid, cell_size, weights, area, quiet
+        As in :func:`hotspot_count`.
+    bandwidth : float, optional
+        Kernel radius ``h`` in metres. ``None`` uses ArcGIS's rule
+        ``h = 0.9 · min(SD, √(1/ln 2)·Dm) · n^(−0.2)`` (SD standard distance, Dm median distance
+        to the mean centre; Esri "How Kernel Density works"), announced and recorded.
+    bandwidth_adjust : float
+        Multiplies the bandwidth (automatic or given), as in sfhotspot.
+    period : (start, end), optional
+        Time window for the per-year scaling; ``None`` = first to last ``occurred_at`` (at least
+        one day). Without an ``occurred_at`` column the density is per km².
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n, kde, geometry``. ``kde`` =
+        ``Σ_i w_i K_h(‖centre − p_i‖) · 10⁶ / years`` with the quartic kernel
+        ``K_h(r) = 3/(πh²)·(1 − r²/h²)²`` (Silverman 1986), i.e. events (or weight) per km² per
+        year; the unit is in ``attrs["tryggaplatser"]["units"]["kde"]`` and the evaluation method
+        (linear binning + FFT, or exact) in ``attrs["tryggaplatser"]["kde_method"]``. Points
+        beyond the grid edge still contribute to cells within ``h``.
+    """
+    prep = _Prepared(data, grid, cell_size, weights, area, quiet)
+    h = _bandwidth(prep, bandwidth, bandwidth_adjust, quiet)
+    kde_col, _ = _kde_column(prep, data, h, period, quiet)
+    return _finish(prep, {"n": prep.n, "kde": kde_col})
+
+
+def _distance(prep: _Prepared, distance: float | None, quiet: bool) -> np.ndarray:
+    c = prep.spec.cell_size
+    d = check_positive(distance, "distance")
+    if d is None:
+        d = c * math.sqrt(2.0)
+        record_param(
+            prep.record,
+            "neighbourhood",
+            {"distance_m": round(d, 3), "weights": "binary", "cells": 9},
+            auto=True,
+            rule=NEIGHBOURHOOD_RULE,
+            quiet=quiet,
+            message=tr(
+                "Grannskap för Gi*: {rule}.", "Gi* neighbourhood: {rule}.", rule=NEIGHBOURHOOD_RULE
+            ),
+        )
+    fp = _gi.footprint(c, d)
+    if d is not None and "neighbourhood" not in prep.record["params"]:
+        record_param(
+            prep.record,
+            "neighbourhood",
+            {"distance_m": d, "weights": "binary", "cells": int(fp.sum())},
+            auto=False,
+        )
+    return fp
+
+
+def hotspot_gistar(
+    data: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    bandwidth: float | None = None,
+    *,
+    kde: bool = False,
+    bandwidth_adjust: float = 1.0,
+    weights: str | None = None,
+    distance: float | None = None,
+    fdr: bool = True,
+    period: tuple[Any, Any] | None = None,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Getis-Ord Gi* hot and cold spots per cell, with FDR-corrected confidence bins.
+
+    Parameters
+    ----------
+    data, grid, cell_size, weights, area, quiet
+        As in :func:`hotspot_count`.
+    bandwidth, bandwidth_adjust, period
+        As in :func:`hotspot_kde`; used only with ``kde=True``.
+    kde : bool
+        Compute Gi* on the KDE values instead of the counts (``n``, or ``sum`` with weights).
+    distance : float, optional
+        Neighbourhood radius in metres: binary weights for all cells whose centres are within
+        ``distance`` of the cell's centre, the cell itself included (the "star"). ``None`` =
+        ``c·√2``, the cell and its 8 neighbours, as sfhotspot's ``hotspot_gistar``.
+    fdr : bool
+        Bins after the False Discovery Rate correction (Benjamini–Hochberg at 90/95/99 %), as
+        ArcGIS's Optimized Hot Spot Analysis. ``False`` uses the raw p-values.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n[, kde], gistar, pvalue, gi_bin, geometry``: ``gistar`` the
+        analytic Gi* z (Ord & Getis 1995; equal to
+        ``esda.G_Local(y, w, star=True, transform="B", permutations=0).Zs``), ``pvalue``
+        two-sided, ``gi_bin`` −3…+3 (±3/±2/±1 = hot/cold at 99/95/90 %). Grid edges and clipped
+        cells have fewer neighbours; they are not padded.
+
+    Examples
+    --------
+    >>> import geopandas as gpd
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(1)
+    >>> xy = np.r_[rng.uniform(0, 2000, (400, 2)), rng.normal(1125, 150, (200, 2))]
+    >>> pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3006)
+    >>> cells = hotspot_gistar(pts, cell_size=250, quiet=True)
+    >>> list(cells.columns)
+    ['cell_id', 'row', 'col', 'n', 'gistar', 'pvalue', 'gi_bin', 'geometry']
+    >>> top = cells.loc[cells.gistar.idxmax()]
+    >>> int(cells.n.sum()), top.cell_id, int(top.gi_bin)
+    (600, '250mE1000N1000', 3)
+    """
+    prep = _Prepared(data, grid, cell_size, weights, area, quiet)
+    fp = _distance(prep, distance, quiet)
+    cols: dict[str, np.ndarray] = {"n": prep.n}
+    if kde:
+        h = _bandwidth(prep, bandwidth, bandwidth_adjust, quiet)
+        cols["kde"], values = _kde_column(prep, data, h, period, quiet)
+        on = "kde"
+    elif prep.w is not None:
+        values, _ = count_dense(prep.spec, prep.x, prep.y, prep.w)
+        cols["sum"] = prep.column(values)
+        on = "sum"
+    else:
+        values = prep.counts.astype(float)
+        on = "n"
+    record_param(prep.record, "gistar_on", on, auto=False)
+    record_param(prep.record, "fdr", bool(fdr), auto=False)
+    z = _gi.gistar_dense(values, prep.mask, fp)
+    zc = prep.column(z)
+    p = _gi.pvalue_two_sided(zc)
+    cols.update({"gistar": zc, "pvalue": p, "gi_bin": _gi.fdr_bins(zc, p, fdr)})
+    if not np.isfinite(zc).any():
+        prep.record["notes"].append(
+            tr(
+                "Alla celler har samma värde: Gi* saknas (NaN).",
+                "All cells have the same value: Gi* is undefined (NaN).",
+            )
+        )
+    return _finish(prep, cols)
+
+
+# --- classification over time ---------------------------------------------------------------
+
+
+def auto_period_days(span_days: float) -> int:
+    """sfhotspot's period rule (``hotspot_classify.R``): span ≤ 14 d → 1 d; ≤ 91 d → 7 d;
+    ≤ 732 d → 28 d; ≤ 3 653 d → 91 d; else 365 d."""
+    for limit, days in ((14, 1), (91, 7), (732, 28), (3653, 91)):
+        if span_days <= limit:
+            return days
+    return 365
+
+
+def _times(data: Any, name: str = "data"):
+    import pandas as pd
+
+    if TIME_COLUMN not in data.columns:
+        raise ArgumentError(
+            tr(
+                "`{name}` saknar tidskolumnen `{c}`.",
+                "`{name}` has no time column `{c}`.",
+                name=name,
+                c=TIME_COLUMN,
+            ),
+            rule="TIME_MISSING",
+            fix=tr(
+                "läs in händelser med tryggaplatser.load_layer",
+                "read incidents with tryggaplatser.load_layer",
+            ),
+        )
+    t = pd.to_datetime(data[TIME_COLUMN])
+    if t.isna().any():
+        first = int(np.flatnonzero(t.isna().to_numpy())[0])
+        raise ArgumentError(
+            tr(
+                "`{name}` rad {row} saknar tidpunkt i `{c}`.",
+                "`{name}` row {row} has no time in `{c}`.",
+                name=name,
+                row=first,
+                c=TIME_COLUMN,
+            ),
+            rule="TIME_MISSING",
+        )
+    return t
+
+
+HOT_LEVEL = 1  # gi_bin ≥ 1: hot at 90 % after FDR, as Esri's Emerging Hot Spot Analysis
+PERSISTENT_SHARE = 0.9
+TREND_ALPHA = 0.05
+
+
+def classify_series(hot: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray) -> np.ndarray:
+    """Category codes from a ``(cells, periods)`` boolean hot-spot array and the Mann-Kendall
+    trend of each cell's Gi* z series. The rules are those of :func:`hotspot_classify`."""
+    ncell, t = hot.shape
+    recent_len = max(1, math.ceil(t / 4))
+    early, recent = hot[:, :-recent_len], hot[:, -recent_len:]
+    share = hot.mean(axis=1)
+    final = hot[:, -1]
+    any_hot = hot.any(axis=1)
+    any_recent = recent.any(axis=1)
+    any_early = early.any(axis=1)
+    up = (trend_p < TREND_ALPHA) & (trend_z > 0)
+    down = (trend_p < TREND_ALPHA) & (trend_z < 0)
+    # one unbroken run of hot periods that ends with the final period
+    first_hot = np.where(any_hot, np.argmax(hot, axis=1), t)
+    run = final & (hot.sum(axis=1) == (t - first_hot))
+    cat = np.full(ncell, "sporadisk", dtype=object)
+    persistent = share >= PERSISTENT_SHARE
+    rules = [
+        (~any_hot, "inget_monster"),
+        (persistent & final & up, "intensifierande"),
+        (persistent & final & down, "avtagande"),
+        (persistent & final, "bestaende"),
+        (persistent & ~final, "historisk"),
+        (run, "ny"),
+        (any_recent & ~any_early, "ny"),
+        (~any_recent, "historisk"),
+        (up, "framvaxande"),
+        (down, "avtagande"),
+    ]
+    done = np.zeros(ncell, dtype=bool)
+    for cond, code in rules:
+        sel = cond & ~done
+        cat[sel] = code
+        done |= sel
+    return cat
+
+
+def hotspot_classify(
+    data: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    *,
+    period: str | Any = None,
+    start: Any = None,
+    end: Any = None,
+    distance: float | None = None,
+    fdr: bool = True,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Classify cells by how their hot-spot status changes over time.
+
+    The time window (``start``–``end``, default first–last ``occurred_at``) is cut into equal
+    periods counted backwards from ``end``; an incomplete earliest part shorter than one period
+    is left out (announced). Each period gets Gi* on its counts (as :func:`hotspot_gistar`,
+    same grid and neighbourhood) and a cell is *hot* in a period when its bin is ≥ +1 (90 %
+    after FDR, as Esri's Emerging Hot Spot Analysis). The Mann-Kendall test (α = 0.05) on each
+    cell's series of Gi* z gives its trend. With T periods, the *recent* periods are the last
+    ⌈T/4⌉ and the *earlier* ones the rest. The first rule that matches decides:
+
+    1. ``inget_monster`` (no pattern): never hot.
+    2. ``intensifierande``: hot in ≥ 90 % of periods including the final one, significant
+       upward trend (Esri "intensifying").
+    3. ``avtagande``: hot in ≥ 90 % including the final one, significant downward trend (Esri
+       "diminishing").
+    4. ``bestaende``: hot in ≥ 90 % including the final one, no significant trend (Esri
+       "persistent").
+    5. ``historisk``: hot in ≥ 90 % but not in the final period (Esri "historical").
+    6. ``ny``: the hot periods form one unbroken run ending with the final period (Esri "new"
+       and "consecutive" merged), or the cell is hot in recent periods and never earlier.
+    7. ``historisk``: hot earlier but in none of the recent periods (a former hot spot).
+    8. ``framvaxande``: hot both earlier and recently, significant upward trend (emerging).
+    9. ``avtagande``: hot both earlier and recently, significant downward trend.
+    10. ``sporadisk``: anything else — on-and-off hot (Esri "sporadic").
+
+    Cold spots are not classified (they fall under rule 1 or the hot rules never match).
+    Swedish and English labels are in the ``hotspot_category`` vocabulary.
+
+    Parameters
+    ----------
+    data, grid, cell_size, area, quiet
+        As in :func:`hotspot_count`; ``data`` needs ``occurred_at``.
+    period : str or pandas.Timedelta, optional
+        Period length, e.g. ``"28D"``. ``None`` uses sfhotspot's rule on the window length
+        (:func:`auto_period_days`).
+    start, end : datetime-like, optional
+        Time window; events outside it are left out. Naive date-times are Europe/Stockholm
+        local time. Default: whole local days from the first event's day to the last's.
+    distance, fdr
+        As in :func:`hotspot_gistar`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n, hot_periods, trend_z, trend_pvalue, hotspot_category,
+        geometry``; ``n`` counts events in the classified periods, ``hot_periods`` the periods in
+        which the cell was hot. Period boundaries are in ``attrs["tryggaplatser"]["periods"]``.
+    """
+    import pandas as pd
+
+    check_points(data)
+    t_all = _times(data)
+    keep = np.ones(len(data), dtype=bool)
+    if start is not None:
+        keep &= (t_all >= _as_utc(start)).to_numpy()
+    if end is not None:
+        keep &= (t_all <= _as_utc(end)).to_numpy()
+    if not keep.any():
+        raise ArgumentError(
+            tr("Inga händelser i tidsfönstret.", "No events in the time window."),
+            rule="TIME_WINDOW_EMPTY",
+        )
+    sub = data.loc[keep] if not keep.all() else data
+    t = t_all[keep]
+    d_start, d_end = _day_window(t)
+    t_start = _as_utc(start) if start is not None else d_start
+    t_end = _as_utc(end) if end is not None else d_end
+    span_days = (t_end - t_start) / pd.Timedelta(days=1)
+    prep = _Prepared(sub, grid, cell_size, None, area, quiet)
+    if start is None or end is None:
+        record_param(
+            prep.record,
+            "window",
+            [str(t_start), str(t_end)],
+            auto=True,
+            rule=WINDOW_RULE,
+            quiet=quiet,
+            message=tr(
+                "Tidsfönster {a} – {b} ({rule}).",
+                "Time window {a} – {b} ({rule}).",
+                a=t_start,
+                b=t_end,
+                rule=WINDOW_RULE,
+            ),
+        )
+    if period is None:
+        pdays = auto_period_days(span_days)
+        plen = pd.Timedelta(days=pdays)
+        record_param(
+            prep.record,
+            "period_length",
+            f"{pdays} d",
+            auto=True,
+            rule=PERIOD_RULE,
+            quiet=quiet,
+            message=tr(
+                "Periodlängd {d} dagar vald automatiskt ({rule}).",
+                "Period length set to {d} days automatically ({rule}).",
+                d=pdays,
+                rule=PERIOD_RULE,
+            ),
+        )
+    else:
+        plen = pd.Timedelta(period)
+        if plen <= pd.Timedelta(0):
+            raise ArgumentError(
+                tr(
+                    "`period` måste vara positiv, fick {p!r}.",
+                    "`period` must be positive, got {p!r}.",
+                    p=period,
+                ),
+                rule="PERIOD_LENGTH",
+            )
+        record_param(prep.record, "period_length", str(plen), auto=False)
+    n_periods = int(span_days // (plen / pd.Timedelta(days=1)))
+    if n_periods < 4:
+        raise ArgumentError(
+            tr(
+                "Tidsfönstret ({d:.0f} dagar) räcker bara till {k} perioder à {p}; minst 4 behövs "
+                "för trendtestet.",
+                "The time window ({d:.0f} days) gives only {k} periods of {p}; at least 4 are "
+                "needed for the trend test.",
+                d=span_days,
+                k=n_periods,
+                p=plen,
+            ),
+            rule="TOO_FEW_PERIODS",
+            fix=tr("välj en kortare period (period=)", "choose a shorter period (period=)"),
+        )
+    first = t_end - n_periods * plen
+    pidx = np.floor(((t - first) / plen).to_numpy(dtype=float)).astype(np.int64)
+    pidx = np.where((t == t_end).to_numpy(), n_periods - 1, pidx)
+    pidx = np.minimum(pidx, n_periods - 1)
+    used = pidx >= 0
+    dropped = int((~used).sum())
+    if dropped:
+        msg = tr(
+            "{k} händelser före {d} ligger i en ofullständig första period och utelämnas.",
+            "{k} events before {d} fall in an incomplete first period and are left out.",
+            k=dropped,
+            d=first,
+        )
+        prep.record["notes"].append(msg)
+        announce(msg, quiet=quiet)
+    fp = _distance(prep, distance, quiet)
+    record_param(prep.record, "fdr", bool(fdr), auto=False)
+    spec = prep.spec
+    flat_pts = spec.flat_index(prep.x, prep.y)
+    ok = used & (flat_pts >= 0)
+    cube = np.bincount(
+        pidx[ok] * spec.n_cells + flat_pts[ok], minlength=n_periods * spec.n_cells
+    ).reshape(n_periods, spec.nrows, spec.ncols)
+    zs = np.zeros((len(prep.flat), n_periods))
+    hot = np.zeros((len(prep.flat), n_periods), dtype=bool)
+    for k in range(n_periods):
+        z = prep.column(_gi.gistar_dense(cube[k].astype(float), prep.mask, fp))
+        p = _gi.pvalue_two_sided(z)
+        bins = _gi.fdr_bins(z, p, fdr)
+        zs[:, k] = np.nan_to_num(z, nan=0.0)
+        hot[:, k] = bins >= HOT_LEVEL
+    _, tz, tp = mann_kendall(zs)
+    cat = classify_series(hot, tz, tp)
+    prep.record["periods"] = [
+        [str(first + k * plen), str(first + (k + 1) * plen)] for k in range(n_periods)
+    ]
+    prep.record["hot_level"] = "gi_bin >= 1 (90 % efter FDR)" if fdr else "gi_bin >= 1 (90 %)"
+    n_used = cube.sum(axis=0).ravel()[prep.flat].astype(np.int64)
+    return _finish(
+        prep,
+        {
+            "n": n_used,
+            "hot_periods": hot.sum(axis=1).astype(np.int32),
+            "trend_z": tz,
+            "trend_pvalue": tp,
+            "hotspot_category": cat,
+        },
+    )
+
+
+def _as_utc(value: Any):
+    import pandas as pd
+
+    ts = pd.Timestamp(value)
+    if ts.tzinfo is None:
+        ts = ts.tz_localize("Europe/Stockholm")
+    return ts.tz_convert("UTC")
+
+
+# --- change between two periods -------------------------------------------------------------
+
+
+def _bh_adjust(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (q-values) over the finite entries."""
+    q = np.full(p.shape, np.nan)
+    fin = np.flatnonzero(np.isfinite(p))
+    m = len(fin)
+    if m == 0:
+        return q
+    order = fin[np.argsort(p[fin])]
+    ranked = p[order] * m / np.arange(1, m + 1)
+    ranked = np.minimum.accumulate(ranked[::-1])[::-1]
+    q[order] = np.minimum(ranked, 1.0)
+    return q
+
+
+def hotspot_change(
+    data: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    *,
+    boundary: Any = None,
+    start: Any = None,
+    end: Any = None,
+    expected: str = "area",
+    alpha: float = 0.05,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Counts before and after a date per cell, and whether the change is significant.
+
+    The test is the exact conditional binomial test for two Poisson counts (Przyborowski &
+    Wilenski 1940): given the cell's total ``n = n_before + n_after``, ``n_after`` is
+    Binomial(n, π₀) under "no change". With ``expected="area"`` (default) π₀ is the share of all
+    events in the grid that fall after the boundary, so a cell is flagged only when it changed
+    *differently from the whole area* (a general rise is not a local hot spot); with
+    ``expected="time"`` π₀ is the after period's share of the time window. The two-sided p-value
+    doubles the smaller tail (capped at 1). Cells with no events are not tested. Significance is
+    judged on Benjamini–Hochberg q-values at ``alpha`` over the tested cells.
+
+    Parameters
+    ----------
+    data, grid, cell_size, area, quiet
+        As in :func:`hotspot_count`; ``data`` needs ``occurred_at``.
+    boundary : datetime-like, optional
+        First instant of the "after" period. ``None`` = the middle of the time window
+        (announced). Naive date-times are read as Europe/Stockholm local time.
+    start, end : datetime-like, optional
+        Time window (default: first and last event), read like ``boundary``.
+    expected : {"area", "time"}
+        Null hypothesis, see above.
+    alpha : float
+        FDR level for ``change_bin``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n_before, n_after, change, pvalue, qvalue, change_bin,
+        geometry``: ``change = n_after − n_before``, ``change_bin`` +1 significant increase,
+        −1 significant decrease, 0 otherwise.
+    """
+    from scipy.stats import binom
+
+    if expected not in ("area", "time"):
+        raise ArgumentError(
+            tr(
+                "`expected` måste vara 'area' eller 'time', fick {v!r}.",
+                "`expected` must be 'area' or 'time', got {v!r}.",
+                v=expected,
+            ),
+            rule="CHANGE_EXPECTED",
+        )
+    check_points(data)
+    t = _times(data)
+    t_start = _as_utc(start) if start is not None else t.min()
+    t_end = _as_utc(end) if end is not None else t.max()
+    keep = ((t >= t_start) & (t <= t_end)).to_numpy()
+    sub = data.loc[keep] if not keep.all() else data
+    t = t[keep]
+    prep = _Prepared(sub, grid, cell_size, None, area, quiet)
+    if boundary is None:
+        b = t_start + (t_end - t_start) / 2
+        rule = "mitten av tidsfönstret"
+        record_param(
+            prep.record,
+            "boundary",
+            str(b),
+            auto=True,
+            rule=rule,
+            quiet=quiet,
+            message=tr(
+                "Brytpunkt före/efter {b} vald automatiskt ({rule}).",
+                "Before/after boundary set to {b} automatically ({rule}).",
+                b=b,
+                rule=rule,
+            ),
+        )
+    else:
+        b = _as_utc(boundary)
+        record_param(prep.record, "boundary", str(b), auto=False)
+    if not (t_start < b <= t_end):
+        raise ArgumentError(
+            tr(
+                "Brytpunkten {b} ligger utanför tidsfönstret {a} – {e}.",
+                "The boundary {b} is outside the time window {a} – {e}.",
+                b=b,
+                a=t_start,
+                e=t_end,
+            ),
+            rule="CHANGE_BOUNDARY",
+        )
+    after = (t >= b).to_numpy()
+    nb, _ = count_dense(prep.spec, prep.x[~after], prep.y[~after])
+    na, _ = count_dense(prep.spec, prep.x[after], prep.y[after])
+    n0 = prep.column(nb).astype(np.int64)
+    n1 = prep.column(na).astype(np.int64)
+    tot = n0 + n1
+    share = n1.sum() / max(tot.sum(), 1) if expected == "area" else (t_end - b) / (t_end - t_start)
+    record_param(
+        prep.record, "expected", {"kind": expected, "after_share": float(share)}, auto=False
+    )
+    record_param(prep.record, "alpha", alpha, auto=False)
+    p = np.full(len(tot), np.nan)
+    tested = tot > 0
+    lower = binom.cdf(n1[tested], tot[tested], share)
+    upper = binom.sf(n1[tested] - 1, tot[tested], share)
+    p[tested] = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    q = _bh_adjust(p)
+    sig = np.isfinite(q) & (q <= alpha)
+    expected_after = tot * share
+    direction = np.sign(n1 - expected_after).astype(np.int8)
+    change_bin = np.where(sig, direction, 0).astype(np.int8)
+    prep.record["n_before"] = int(n0.sum())
+    prep.record["n_after"] = int(n1.sum())
+    return _finish(
+        prep,
+        {
+            "n_before": n0,
+            "n_after": n1,
+            "change": n1 - n0,
+            "pvalue": p,
+            "qvalue": q,
+            "change_bin": change_bin,
+        },
+    )
+
+
+# --- two surfaces ---------------------------------------------------------------------------
+
+
+def hotspot_dual_kde(
+    data: Any,
+    denominator: Any,
+    grid: Any = None,
+    cell_size: float | None = None,
+    bandwidth: float | None = None,
+    *,
+    method: str = "ratio",
+    bandwidth_adjust: float = 1.0,
+    weights: str | None = None,
+    denominator_weights: str | None = None,
+    min_denominator: float | None = None,
+    area: Any = None,
+    quiet: bool = False,
+) -> Any:
+    """Compare two kernel-density surfaces: ``data`` relative to ``denominator``.
+
+    Both surfaces use the same grid and bandwidth (automatic from ``data`` by the rule of
+    :func:`hotspot_kde`) and are densities per km² (per year when the layer has
+    ``occurred_at``). Typical uses: incidents relative to population (``denominator_weights`` =
+    population column), or "feels unsafe" pins relative to incidents.
+
+    ``method="ratio"`` gives ``kde / kde_denominator``; ``"log_ratio"`` its natural log;
+    ``"difference"`` gives the difference of the two surfaces each scaled to sum to 1 over the
+    grid (share of the numerator minus share of the denominator, so different units compare).
+    Tiny-denominator guard: ratios are NaN where ``kde_denominator < min_denominator``. ``None``
+    sets it to the peak density of a single (unit-weight) denominator event,
+    ``3/(πh²)`` per m² in the surface's unit — a ratio needs at least about one event's worth of
+    denominator support (announced).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``cell_id, row, col, n, n_denominator, kde, kde_denominator, dual, geometry``.
+    """
+    if method not in ("ratio", "log_ratio", "difference"):
+        raise ArgumentError(
+            tr(
+                "`method` måste vara 'ratio', 'log_ratio' eller 'difference', fick {m!r}.",
+                "`method` must be 'ratio', 'log_ratio' or 'difference', got {m!r}.",
+                m=method,
+            ),
+            rule="DUAL_METHOD",
+        )
+    prep = _Prepared(data, grid, cell_size, weights, area, quiet)
+    check_points(denominator, "denominator")
+    check_same_crs(data.crs, denominator.crs, "data", "denominator")
+    h = _bandwidth(prep, bandwidth, bandwidth_adjust, quiet)
+    kde_num, _ = _kde_column(prep, data, h, None, quiet)
+    grid_cells = prep.cells.copy()
+    grid_cells.attrs = {"tryggaplatser": {"grid": prep.spec.to_dict(), "params": {}}}
+    den = hotspot_kde(denominator, grid_cells, None, h, weights=denominator_weights, quiet=True)
+    kde_den = den["kde"].to_numpy()
+    den_rec = den.attrs["tryggaplatser"]
+    prep.record["units"]["kde_denominator"] = den_rec["units"].get("kde")
+    record_param(prep.record, "method", method, auto=False)
+    if method == "difference":
+        s1, s2 = kde_num.sum(), kde_den.sum()
+        dual = (kde_num / s1 if s1 > 0 else kde_num) - (kde_den / s2 if s2 > 0 else kde_den)
+        prep.record["units"]["dual"] = "andelsskillnad"
+    else:
+        mind = check_positive(min_denominator, "min_denominator")
+        if mind is None:
+            years = _years(denominator, None, {"params": {}, "units": {}, "notes": []}, True)
+            mind = 3.0 / (math.pi * h * h) * 1e6 / (years if years else 1.0)
+            rule = "toppvärdet av en enda händelse i nämnarytan, 3/(πh²)"
+            record_param(
+                prep.record,
+                "min_denominator",
+                mind,
+                auto=True,
+                rule=rule,
+                quiet=quiet,
+                message=tr(
+                    "Minsta nämnare {v:.3g} vald automatiskt ({rule}).",
+                    "Minimum denominator set to {v:.3g} automatically ({rule}).",
+                    v=mind,
+                    rule=rule,
+                ),
+            )
+        else:
+            record_param(prep.record, "min_denominator", mind, auto=False)
+        ok = kde_den >= mind
+        dual = np.full(len(kde_num), np.nan)
+        dual[ok] = kde_num[ok] / kde_den[ok]
+        if method == "log_ratio":
+            with np.errstate(divide="ignore"):
+                dual[ok] = np.log(dual[ok])
+        prep.record["units"]["dual"] = "kvot" if method == "ratio" else "log(kvot)"
+        prep.record["n_guarded"] = int((~ok).sum())
+    return _finish(
+        prep,
+        {
+            "n": prep.n,
+            "n_denominator": den["n"].to_numpy(),
+            "kde": kde_num,
+            "kde_denominator": kde_den,
+            "dual": dual,
+        },
+    )
