@@ -58,6 +58,7 @@ class ProjectConfig:
     extra_categories: dict[str, dict[str, str]] = field(default_factory=dict)
     sources: tuple[SourceSpec, ...] = ()
     quarantine_dir: Path | None = None  # internal; default <config folder>/karantan
+    plans_catalogue: Path | None = None  # [plans] catalogue: the municipality's measure catalogue
 
     @property
     def root(self) -> Path:
@@ -115,6 +116,11 @@ def load_config(path: str | Path) -> ProjectConfig:
     extra = {k: v for k, v in categories.get("extra", {}).items()}
     study_area = project.get("study_area")
     quarantine_dir = project.get("quarantine_dir")
+    plans = raw.get("plans", {})
+    if not isinstance(plans, dict) or set(plans) - {"catalogue"}:
+        raise ConfigError("[plans] tillåter bara nyckeln 'catalogue'", file=str(path),
+                          fix='t.ex. [plans] catalogue = "atgardskatalog.toml"')
+    catalogue = plans.get("catalogue")
     return ProjectConfig(
         path=path.resolve(),
         name=project["name"],
@@ -129,4 +135,5 @@ def load_config(path: str | Path) -> ProjectConfig:
         extra_categories=extra,
         sources=tuple(sources),
         quarantine_dir=(root / quarantine_dir).resolve() if quarantine_dir else None,
+        plans_catalogue=(root / catalogue).resolve() if catalogue else None,
     )

@@ -1,0 +1,118 @@
+"""``tryggaplatser plan`` and ``tryggaplatser evaluate`` (cli/plan.py), on the demo."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from tryggaplatser.cli import cli
+from tryggaplatser.cli.plan import run_evaluation, run_plans
+from tryggaplatser.datasets import demo_config_path, demo_truth_path
+from tryggaplatser.errors import GateRefusal
+from tryggaplatser.layers.load import load_project
+from tryggaplatser.publish.gate import INTERNAL_MARKING
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return load_project(demo_config_path(), quiet=True,
+                        quarantine_dir=tmp_path_factory.mktemp("karantan"))
+
+
+@pytest.fixture(scope="module")
+def truth():
+    return json.loads(demo_truth_path().read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def lighting(project, truth, tmp_path_factory):
+    measure = truth["lighting_measure"]
+    out = tmp_path_factory.mktemp("utv")
+    return run_evaluation(project, measure["measure_id"], out, "internal"), out
+
+
+def test_plan_command_writes_the_files(tmp_path):
+    out = tmp_path / "ut"
+    res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path()), "--area",
+                                   "Vektorholmen", "--date", "2026-11-27", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    names = sorted(p.name for p in out.iterdir())
+    assert {"handlingsplan_2026_EX19.html", "handlingsplan_2026_EX19.xlsx",
+            "handlingsplan_2026_EX19.csv"} <= set(names)
+    assert "Handlingsplaner 2026 (internal): EX19" in res.output
+
+
+def test_plan_command_needs_area_or_all():
+    res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path())])
+    assert res.exit_code != 0
+    assert "ange antingen --area eller --all" in res.output
+    assert "Traceback" not in res.output
+
+
+def test_plan_public_mode_is_one_clear_error(tmp_path):
+    res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path()), "--all",
+                                   "--mode", "public", "--out", str(tmp_path)])
+    assert res.exit_code != 0
+    assert "internt arbetsunderlag" in res.output and "Traceback" not in res.output
+
+
+def test_run_plans_for_two_areas_by_name_and_id(project, tmp_path):
+    summary = run_plans(project, tmp_path, "internal", areas=["EX01", "provdataåsen"],
+                        plan_date="2026-11-27")
+    assert list(summary["areas"]) == ["EX01", "EX05"]
+    assert all(n > 0 for n in summary["areas"].values())
+    assert len(summary["files"]) == 6 and all("plan" in f for f in summary["files"])
+    with pytest.raises(GateRefusal):
+        run_plans(project, tmp_path, "public", areas=["EX01"])
+
+
+def test_planted_lighting_measure_shows_effect_and_displacement(lighting, truth):
+    summary, _out = lighting
+    planted = truth["lighting_measure"]
+    ev = summary["evaluation"]
+    assert ev.buffer_width == pytest.approx(planted["buffer_m"] - planted["radius_m"])
+    assert sorted(ev.categories) == sorted(planted["categories"])
+    c = summary["counts"]
+    control = c["C1"] / c["C0"]
+    target = c["A1"] / c["A0"] / control
+    buffer = c["B1"] / c["B0"] / control
+    # planted: x0.5 in the target (effect -0.5), x1.2 in the ring (displacement +0.2)
+    assert target == pytest.approx(1 + planted["effect"], abs=0.15)
+    assert buffer == pytest.approx(1 + planted["displacement"], abs=0.2)
+    assert buffer > 1.0 > target
+    assert -1 < summary["wdq"] < 0  # some displacement, smaller than the gain
+    assert summary["wdd"] < 0 and summary["wdd_se"] > 0
+    assert ev.control_id is not None  # chosen by the stated rule
+
+
+def test_evaluation_report_states_the_assumptions(lighting):
+    summary, out = lighting
+    assert summary["files"] == ["utvardering_ATG-2025-001.csv", "utvardering_ATG-2025-001.html"]
+    page = (out / "utvardering_ATG-2025-001.html").read_text(encoding="utf-8")
+    assert INTERNAL_MARKING in page
+    for needle in ("Antaganden", "Kontrollområdet antas följa samma trend",
+                   "Buffertzon 200 m vald automatiskt", "valt automatiskt", "WDD", "WDQ",
+                   "Standardfel", "installationsmånaden utesluten", "data:image/svg+xml"):
+        assert needle in page, needle
+
+
+def test_evaluate_command(tmp_path):
+    res = CliRunner().invoke(cli, ["evaluate", "--measure", "ATG-2025-001", "--config",
+                                   str(demo_config_path()), "--mode", "public", "--out",
+                                   str(tmp_path)])
+    assert res.exit_code == 0, res.output
+    assert "Utvärdering ATG-2025-001 (public)" in res.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "utvardering_ATG-2025-001_publik.html" in names
+    page = (tmp_path / "utvardering_ATG-2025-001_publik.html").read_text(encoding="utf-8")
+    assert "INTERNT" not in page and "Antaganden" in page
+
+
+def test_evaluate_unknown_measure_is_one_clear_error(project, tmp_path):
+    from tryggaplatser.errors import ArgumentError
+
+    with pytest.raises(ArgumentError, match="finns inte") as err:
+        run_evaluation(project, "ATG-0000", tmp_path)
+    assert "ATG-2025-001" in str(err.value)
