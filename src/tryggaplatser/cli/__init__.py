@@ -25,6 +25,10 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "map": ("tryggaplatser.cli.maps", "map_command", "Kartor: områdeskartor och EST-hotspotkarta."),
     "audit": ("tryggaplatser.cli.audit", "audit", "Granska en utdatamapp inför publicering."),
     "est": ("tryggaplatser.cli.est", "est", "EST-veckobrev (veckolägesbild)."),
+    "area": ("tryggaplatser.cli.area", "area", "Områdesanalys per område."),
+    "lagesbild": ("tryggaplatser.cli.area", "lagesbild", "Kommunens lägesbild för ett år."),
+    "plan": ("tryggaplatser.cli.plan", "plan", "Områdesspecifik handlingsplan (utkast)."),
+    "evaluate": ("tryggaplatser.cli.plan", "evaluate", "Utvärdera en åtgärd (WDQ/WDD)."),
 }
 
 
