@@ -50,27 +50,28 @@ ALERT_COLUMNS = [
     "window_end", "active_next_week", "geometry",
 ]
 
-#: Points per hotspot category code (from the emerging-hotspot classification) in focus_places.
+#: Points per hotspot category code in focus_places. The codes are those of the
+#: ``[hotspot_category]`` vocabulary written by ``hotspot_classify`` (one source of truth);
+#: the reason text is the vocabulary's label.
 HOTSPOT_POINTS: dict[str, int] = {
     "ny": 3,
     "intensifierande": 3,
-    "konsekutiv": 2,
-    "ihallande": 2,
+    "framvaxande": 3,
+    "bestaende": 2,
     "sporadisk": 1,
-    "oscillerande": 1,
     "avtagande": 0,
     "historisk": 0,
+    "inget_monster": 0,
 }
-HOTSPOT_REASONS: dict[str, tuple[str, str]] = {
-    "ny": ("ny hotspot", "new hotspot"),
-    "intensifierande": ("intensifierande hotspot", "intensifying hotspot"),
-    "konsekutiv": ("konsekutiv hotspot", "consecutive hotspot"),
-    "ihallande": ("ihållande hotspot", "persistent hotspot"),
-    "sporadisk": ("sporadisk hotspot", "sporadic hotspot"),
-    "oscillerande": ("oscillerande hotspot", "oscillating hotspot"),
-    "avtagande": ("avtagande hotspot", "diminishing hotspot"),
-    "historisk": ("historisk hotspot", "historical hotspot"),
-}
+
+
+def hotspot_reason(code: str) -> str:
+    """The reason text of a hotspot category in focus_places: its vocabulary label, lower case."""
+    from ..layers.vocab import label
+
+    return label("hotspot_category", code).lower()
+
+
 #: Points in focus_places for an unusual increase in the cell's area, and for an active alert.
 UNUSUAL_POINTS = 2
 ALERT_POINTS = 2
@@ -835,12 +836,14 @@ def focus_places(
 
     * recurrence: 1 point per week with reports among the recurring-places weeks
       (reason "4 av senaste 4 veckorna");
-    * hotspot category of the cell (emerging-hotspot codes): ``ny`` and ``intensifierande`` 3,
-      ``konsekutiv`` and ``ihallande`` 2, ``sporadisk`` and ``oscillerande`` 1, ``avtagande`` and
-      ``historisk`` 0 (reason "ny hotspot", …); unknown codes 0 but named in the reasons;
-    * an unusual increase (``weekly_counts`` flag) in the cell's area: 2 points
-      (reason "ovanlig ökning av inbrott i området (p = 0,01)"), needs ``area_id`` in
-      ``recurring``;
+    * hotspot category of the cell (codes of ``hotspot_classify``, vocabulary
+      ``[hotspot_category]``): ``ny``, ``intensifierande`` and ``framvaxande`` 3, ``bestaende``
+      2, ``sporadisk`` 1, ``avtagande`` and ``historisk`` 0 (reason: the category's label, e.g.
+      "ny hotspot"); ``inget_monster`` is no reason; unknown codes 0 but named in the reasons;
+    * an unusual increase (``weekly_counts`` flag) in the cell's area: 2 points once, however
+      many categories rose (reason "ovanlig ökning av inbrott i området (p = 0,01)", or
+      "ovanlig ökning i området av klotter (p = 0,001) och inbrott (p = 0,01)"), needs
+      ``area_id`` in ``recurring``;
     * an active near-repeat alert in the cell (window reaching into next week): 2 points
       (reason "near-repeat-fönster aktivt till 2026-11-30").
 
@@ -892,20 +895,30 @@ def focus_places(
             if pd.isna(code):
                 continue
             points = HOTSPOT_POINTS.get(str(code), 0)
-            sv, en = HOTSPOT_REASONS.get(str(code), (f"hotspot ({code})", f"hotspot ({code})"))
+            if str(code) == "inget_monster":
+                continue
             if points > 0 or cell in score:
-                add(cell, points, tr(sv, en))
+                add(cell, points, hotspot_reason(str(code)))
 
     if weekly_flags is not None and len(weekly_flags):
-        flagged = weekly_flags[weekly_flags["unusual"]]
+        flagged = weekly_flags[weekly_flags["unusual"]].sort_values("p_value", kind="stable")
+        by_area = {a: g for a, g in flagged.groupby("area_id", sort=False)}
         for cell, a in list(area.items()):
-            if a is None or pd.isna(a):
+            if a is None or pd.isna(a) or a not in by_area:
                 continue
-            for row in flagged[flagged["area_id"] == a].itertuples(index=False):
-                add(cell, UNUSUAL_POINTS, tr(
-                    "ovanlig ökning av {c} i området (p = {p})",
-                    "unusual increase in {c} in the area (p = {p})",
-                    c=label("category", row.category).lower(), p=fmt_p(row.p_value)))
+            # one area flag is one reason (2 points), however many categories rose there
+            parts = [tr("{c} (p = {p})", "{c} (p = {p})",
+                        c=label("category", row.category).lower(), p=fmt_p(row.p_value))
+                     for row in by_area[a].itertuples(index=False)]
+            what = parts[0] if len(parts) == 1 else (
+                ", ".join(parts[:-1]) + tr(" och ", " and ") + parts[-1])
+            if len(parts) == 1:
+                what = what.replace(" (p", tr(" i området (p", " in the area (p"), 1)
+            add(cell, UNUSUAL_POINTS,
+                tr("ovanlig ökning av {w}", "unusual increase in {w}", w=what)
+                if len(parts) == 1 else
+                tr("ovanlig ökning i området av {w}", "unusual increase in the area in {w}",
+                   w=what))
 
     if alerts is not None and len(alerts):
         active = alerts[alerts["active_next_week"]]
@@ -932,11 +945,11 @@ def focus_places(
     out.attrs.update({
         "cell_size": size,
         "rule": tr(
-            "Poäng per ruta: 1 per vecka med rapporter; hotspot ny/intensifierande 3, "
-            "konsekutiv/ihållande 2, sporadisk/oscillerande 1; ovanlig ökning i området 2; "
-            "aktivt near-repeat-fönster 2. Lika poäng: fler rapporter först.",
-            "Points per cell: 1 per week with reports; hotspot new/intensifying 3, "
-            "consecutive/persistent 2, sporadic/oscillating 1; unusual increase in the area 2; "
-            "active near-repeat window 2. Ties: more reports first."),
+            "Poäng per ruta: 1 per vecka med rapporter; hotspot ny/intensifierande/framväxande "
+            "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt near-repeat-fönster "
+            "2. Lika poäng: fler rapporter först.",
+            "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
+            "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
+            "window 2. Ties: more reports first."),
     })
     return out

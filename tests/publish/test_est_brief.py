@@ -1,0 +1,214 @@
+"""The weekly EST brief on the demo municipality (publish/est_brief.py)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+from synthetic import PAYLOADS
+
+from tryggaplatser.analysis.est import iso_week_bounds, week_label
+from tryggaplatser.datasets import demo_config_path, demo_truth_path
+from tryggaplatser.errors import GateRefusal
+from tryggaplatser.layers.load import load_project
+from tryggaplatser.publish.est_brief import (
+    _last_complete_month,
+    default_week,
+    est_brief,
+    est_report,
+    write_est_brief,
+)
+from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+
+SECTIONS = (
+    "Veckans rapporter",
+    "Fokusplatser nästa vecka",
+    "Återkommande platser",
+    "Nya och framväxande hotspots",
+    "Near-repeat-larm",
+    "Uppföljning av beslutade åtgärder",
+    "Datakvalitet",
+    "Metod och parametrar",
+)
+
+
+@pytest.fixture(scope="module")
+def demo():
+    project = load_project(demo_config_path(), quiet=True)
+    truth = json.loads(Path(demo_truth_path()).read_text(encoding="utf-8"))
+    return project, truth
+
+
+@pytest.fixture(scope="module")
+def silent_week(demo):
+    """The brief for a week in the middle of the planted silent period."""
+    project, truth = demo
+    weeks = truth["silent_source"].get("iso_weeks") or [
+        week_label(pd.Timestamp(truth["silent_source"]["from"]) + pd.Timedelta(days=14))
+    ]
+    week = weeks[len(weeks) // 2]
+    return est_brief(
+        project.incidents, project.areas, project.measures, week, public=True, quiet=True
+    )
+
+
+def test_planted_silent_source_is_flagged(demo, silent_week):
+    _, truth = demo
+    silent = silent_week.sources.set_index("source")
+    planted = truth["silent_source"]["source"]
+    assert bool(silent.loc[planted, "silent"])
+    assert silent.loc[planted, "count"] == 0
+    assert silent_week.sources["silent"].sum() == 1  # only the planted one
+
+
+def test_planted_near_repeat_series_is_detected(demo, silent_week):
+    _, truth = demo
+    nr = truth["near_repeat"]
+    table = silent_week.near_repeat_table.set_index("category")
+    assert bool(table.loc[nr["category"], "pattern"])
+    assert table.loc[nr["category"], "window_days"] >= 7
+
+
+def test_planted_near_repeat_series_gives_alerts_in_its_weeks(demo):
+    project, truth = demo
+    nr = truth["near_repeat"]
+    inc = project.incidents
+    start, end = (
+        pd.Timestamp(nr["start"], tz="Europe/Stockholm"),
+        pd.Timestamp(nr["end"], tz="Europe/Stockholm") + pd.Timedelta(days=1),
+    )
+    near = inc[
+        (inc["category"] == nr["category"])
+        & (inc["occurred_at"] >= start)
+        & (inc["occurred_at"] < end)
+        & (np.hypot(inc.geometry.x - nr["x"], inc.geometry.y - nr["y"]) <= nr["radius_m"])
+    ]
+    weeks = near["occurred_at"].dt.tz_convert("Europe/Stockholm").map(week_label)
+    week = weeks.value_counts().index[0]
+    brief = est_brief(inc, project.areas, project.measures, week, quiet=True)
+    alerts = brief.alerts[brief.alerts["category"] == nr["category"]]
+    d = np.hypot(alerts.geometry.x - nr["x"], alerts.geometry.y - nr["y"])
+    assert (d <= nr["radius_m"]).sum() >= 1
+    assert brief.near_repeat_table.set_index("category").loc[nr["category"], "pattern"]
+
+
+def test_default_week_is_last_complete_week_of_the_data(demo):
+    project, truth = demo
+    week, why = default_week(project.incidents, today="2026-11-27", quiet=True)
+    end = pd.Timestamp(truth["period"]["end"])  # a Sunday
+    assert week == week_label(end.date() - pd.Timedelta(days=end.weekday()))
+    assert week in why
+    # data ending mid-week: the week before
+    cut = project.incidents[
+        project.incidents["occurred_at"] < iso_week_bounds(week)[0] + pd.Timedelta(days=3)
+    ]
+    earlier, why = default_week(cut, today="2026-11-27", quiet=True)
+    assert earlier < week and "senaste hela vecka i data" in why
+
+
+def test_brief_data_is_consistent(demo, silent_week):
+    project, _ = demo
+    b = silent_week
+    start, end = iso_week_bounds(b.week)
+    inc = project.incidents
+    in_week = ((inc["occurred_at"] >= start) & (inc["occurred_at"] < end)).sum()
+    assert b.n_incidents == in_week == b.weekly["count"].sum() == b.area_totals["count"].sum()
+    assert b.series["count"].iloc[-1] == in_week
+    assert list(b.focus["rank"]) == list(range(1, len(b.focus) + 1))
+    assert (b.focus["reasons"].str.len() > 0).all()
+    assert set(b.emerging["hotspot_category"]) <= {"ny", "intensifierande", "framvaxande"}
+    assert b.emerging["cell_id"].str.match(r"^250m_E\d+_N\d+$").all()
+    # no data after the week is used
+    assert b.sources["last_report"].max() < pd.Timestamp(end.date())
+
+
+def test_internal_html_has_sections_and_marking(demo, silent_week):
+    project, _ = demo
+    gate = Gate("internal", quiet=True)
+    page = est_report(silent_week, gate, municipality=project.config.name).render()
+    for title in SECTIONS:
+        assert title in page, title
+    assert INTERNAL_MARKING in page
+    assert "Ensidigt Poissontest" in page and "p &lt; 0,05" in page
+    assert "Tyst källa: vaktare" in page
+
+
+def test_writes_internal_and_public_sets(demo, silent_week, tmp_path):
+    project, _ = demo
+    files = write_est_brief(
+        silent_week,
+        tmp_path / "intern",
+        Gate("internal", quiet=True),
+        municipality=project.config.name,
+    )
+    names = {p.name for p in files.values()}
+    assert f"est_{silent_week.week}.html" in names and f"est_{silent_week.week}.gpkg" in names
+    assert all("est" in n or n.startswith("offentlig") for n in names)
+    import pyogrio
+
+    layers = {name for name, _ in pyogrio.list_layers(files["gpkg"])}
+    assert {"aterkommande_platser", "fokusplatser", "near_repeat_larm", "hotspotklasser"} <= layers
+    csv = files["fokusplatser"].read_text(encoding="utf-8-sig")
+    assert csv.startswith(INTERNAL_MARKING)
+
+    public = write_est_brief(
+        silent_week,
+        tmp_path / "publik",
+        Gate("public", quiet=True),
+        municipality=project.config.name,
+    )
+    month = silent_week.month
+    assert month == str(_last_complete_month(iso_week_bounds(silent_week.week)[1]))
+    page = public["html"].read_text(encoding="utf-8")
+    assert public["html"].name == f"est_{month}_publik.html"
+    assert INTERNAL_MARKING not in page
+    assert "Fokusplatser" not in page and "250m_E" not in page
+    from tryggaplatser.publish.audit import scan_dir
+
+    assert scan_dir(tmp_path / "publik", "public") == []
+
+
+def test_public_month_is_a_complete_month():
+    assert str(_last_complete_month(iso_week_bounds("2026-W47")[1])) == "2026-10"
+    # the week ends on the last day of a month: that month is complete
+    assert str(_last_complete_month(pd.Timestamp("2026-06-01", tz="Europe/Stockholm"))) == (
+        "2026-05"
+    )
+
+
+def test_public_report_needs_public_data(demo, silent_week):
+    from dataclasses import replace
+
+    internal_only = replace(silent_week, month=None)
+    with pytest.raises(Exception, match="public=True"):
+        est_report(internal_only, Gate("public", quiet=True), municipality="X")
+
+
+def test_user_text_payloads_stay_text(demo, silent_week):
+    project, _ = demo
+    areas = project.areas.copy()
+    areas["name"] = [PAYLOADS[i % len(PAYLOADS)] for i in range(len(areas))]
+    measures = project.measures.copy()
+    measures["title"] = PAYLOADS[0]
+    measures["responsible"] = PAYLOADS[3]
+    measures["status"] = "beslutad"
+    incidents = project.incidents.copy()
+    incidents["category"] = incidents["category"].replace({"klotter": PAYLOADS[1]})
+    brief = est_brief(incidents, areas, measures, silent_week.week, quiet=True)
+    page = est_report(brief, Gate("internal", quiet=True), municipality=PAYLOADS[2]).render()
+    for raw in ("<img src=x", "<svg onload", "<script>alert", "${alert"):
+        assert raw not in page
+    assert page.count("&lt;img src=x onerror=") >= 2
+
+
+def test_public_gate_refuses_internal_version(silent_week):
+    from tryggaplatser.publish.est_brief import _internal_report
+
+    with pytest.raises(GateRefusal):
+        _internal_report(silent_week, Gate("public", quiet=True), municipality="X")

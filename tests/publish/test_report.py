@@ -1,0 +1,169 @@
+"""The shared report infrastructure (publish/report.py, publish/charts.py)."""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
+from synthetic import PAYLOADS
+
+from tryggaplatser.errors import ArgumentError, GateRefusal
+from tryggaplatser.i18n import language
+from tryggaplatser.publish.charts import bar_chart, to_data_uri, weekly_chart
+from tryggaplatser.publish.gate import INTERNAL_MARKING, MANIFEST, Gate
+from tryggaplatser.publish.report import (
+    Report,
+    _css_string,
+    fmt_int,
+    fmt_num,
+    internal_table,
+    parameters_from_attrs,
+    release_table,
+)
+
+
+def _report(mode: str, **kw) -> Report:
+    gate = Gate(mode, quiet=True)
+    return Report(
+        "Veckolägesbild",
+        gate=gate,
+        municipality=kw.pop("municipality", "Exempelstad"),
+        period="vecka 2026-W47",
+        kind="EST-veckobrev",
+        issued="2026-11-23",
+        **kw,
+    )
+
+
+def counts_table():
+    return pd.DataFrame(
+        {"area_id": ["A", "A", "B", "B"], "category": ["klotter", "brand"] * 2, "n": [12, 3, 40, 7]}
+    )
+
+
+def test_internal_report_is_marked_and_self_contained(tmp_path):
+    report = _report("internal")
+    report.summary(["Tre ovanliga ökningar."])
+    s = report.section("Veckans rapporter", intro="Per område.")
+    s.paragraph("Text.")
+    s.facts([("Rapporter", 12)])
+    s.note("Observera.", tone="warning")
+    s.bullets(["ett", "två"])
+    s.figure(weekly_chart(["2026-W46", "2026-W47"], [3, 9], baseline=[2, 4]), caption="Figur")
+    report.parameter("Cellstorlek", "250 m", auto=True, rule="SCB:s rutnät")
+    path = report.write(tmp_path / "rapport.html")
+    page = path.read_text(encoding="utf-8")
+    assert INTERNAL_MARKING in page
+    assert 'name="tryggaplatser-mode" content="internal"' in page
+    # marking on every printed page: CSS page-margin boxes top and bottom
+    marking_css = _css_string(INTERNAL_MARKING)
+    assert f"@top-center {{ content: {marking_css}" in page
+    assert f"@bottom-left {{ content: {marking_css}" in page
+    assert "size: A4" in page
+    # no network: no external src/href, figures are data: URIs
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert 'src="data:image/svg+xml;base64,' in page
+    # methods box lists the automatic parameter with its rule
+    assert "automatiskt" in page and "SCB:s rutnät" in page
+    assert (tmp_path / MANIFEST).exists()
+
+
+def test_public_report_has_no_marking_and_refuses_internal_tables():
+    report = _report("public")
+    with pytest.raises(GateRefusal, match="intern arbetstabell"):
+        internal_table(report.gate, counts_table(), name="t")
+    page = report.render()
+    assert INTERNAL_MARKING not in page and "Publik version" in page
+
+
+def test_tables_must_be_released_by_a_gate_of_the_same_mode():
+    report = _report("public")
+    section = report.section("Tabell")
+    with pytest.raises(GateRefusal, match="publiceringsgrinden"):
+        section.table(counts_table())
+    with pytest.raises(GateRefusal):
+        section.table(internal_table(Gate("internal", quiet=True), counts_table(), name="t"))
+    released = release_table(
+        report.gate, counts_table(), "area_category_table", counts=("n",), margins=True
+    )
+    section.table(released, columns={"area_id": "Område", "category": "Kategori", "n": "Antal"})
+    page = report.render()
+    assert "&lt;5" in page  # the gate's suppression is what is shown
+    assert ">3<" not in page
+
+
+def test_payloads_stay_text(tmp_path):
+    report = _report("internal", municipality=PAYLOADS[2])
+    report.summary([PAYLOADS[0]])
+    s = report.section(PAYLOADS[1])
+    s.paragraph(PAYLOADS[3])
+    s.facts([(PAYLOADS[4], PAYLOADS[0])])
+    table = pd.DataFrame({"name": list(PAYLOADS), "n": range(len(PAYLOADS))})
+    s.table(internal_table(report.gate, table, name="t"), caption=PAYLOADS[0])
+    report.parameter(PAYLOADS[0], PAYLOADS[3], rule=PAYLOADS[1])
+    page = report.render()
+    for raw in ("<img src=x", "<svg onload", "<script>alert", "${alert", "`;alert"):
+        assert raw not in page
+    assert "&lt;img src=x onerror=" in page
+    assert "&#36;&#123;alert(&#x27;tpl&#x27;)&#125;" in page
+    # the municipality name in the print header is a CSS string of hex escapes only
+    header = re.search(r"@top-left \{ content: (\"[^\"]*\")", page).group(1)
+    assert re.fullmatch(r'"(?:[A-Za-z0-9]|\\[0-9a-f]{6} )*"', header)
+
+
+def test_css_string_keeps_spaces_and_cannot_break_out():
+    css = _css_string('a b"}</style>')
+    assert css.startswith('"a\\000020 b\\000022 ') and "</style>" not in css
+
+
+def test_english_output():
+    with language("en"):
+        report = _report("internal")
+        report.section("Reports").paragraph("x")
+        page = report.render()
+    assert 'lang="en"' in page and "Methods and parameters" in page
+    assert "INTERNAL – not for distribution" in page
+
+
+def test_parameters_from_attrs_reads_both_conventions():
+    attrs = {
+        "choices": ["Cellstorlek 250 m vald automatiskt."],
+        "tryggaplatser": {
+            "params": {
+                "bandwidth": {"value": 300.0, "auto": True, "rule": "Silverman"},
+                "fdr": {"value": True, "auto": False},
+            }
+        },
+    }
+    rows = parameters_from_attrs(attrs)
+    assert [r.auto for r in rows] == [True, True, False]
+    assert rows[1].name == "bandwidth" and rows[1].value == "300" and rows[1].rule == "Silverman"
+
+
+def test_formatting_is_swedish_by_default():
+    assert fmt_int(12345) == "12\u202f345" and fmt_num(2.25, 1) == "2,2"
+    assert fmt_int("<5") == "<5" and fmt_num(float("nan")) == "–"
+    with language("en"):
+        assert fmt_num(1234.5) == "1,234.5"
+
+
+def test_charts_leak_no_metadata():
+    fig = bar_chart({"Norra $x$": 4, "Södra": 2}, title="T", highlight=["Södra"])
+    svg = base64.b64decode(to_data_uri(fig).split(",", 1)[1]).decode()
+    assert "<dc:date>" not in svg and "Matplotlib v" not in svg
+    assert str(Path.home()) not in svg
+    png = base64.b64decode(to_data_uri(fig, fmt="png").split(",", 1)[1])
+    assert png.startswith(b"\x89PNG") and b"Matplotlib" not in png
+    with pytest.raises(ArgumentError):
+        to_data_uri(object())
+
+
+def test_note_rejects_unknown_tone():
+    with pytest.raises(ArgumentError):
+        _report("internal").section("S").note("x", tone="loud")
