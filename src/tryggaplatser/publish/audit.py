@@ -1,0 +1,922 @@
+"""Audit of an output folder: does anything in it reveal more than the mode allows?
+
+:func:`scan_dir` reads every file (HTML, JS, GeoJSON, JSON, GeoPackage with all its tables,
+CSV, XLSX, GeoTIFF tags, PNG text chunks, PDF metadata, any other file as text or as the
+printable strings of its bytes) and returns :class:`Finding` objects. The CLI command
+``tryggaplatser audit DIR --mode public`` prints them and exits 1 when there are any.
+
+Rules (``Finding.rule``)
+------------------------
+``pii``               personnummer/samordningsnummer, phone numbers, e-mail addresses,
+                      registration plates, police case numbers (all modes)
+``markup``            executable markup in data: ``on…=`` handlers, ``javascript:`` URLs,
+                      ``<script>/<img>/<svg>/<iframe>`` inside map data or strings, script
+                      payload calls (``alert(``, ``document.cookie``…) (all modes)
+``metadata``          absolute paths, the user name or the host name in metadata; in public
+                      mode also bandwidth/seed parameters (all modes)
+``formula``           spreadsheet formulas / CSV cells starting with ``= + - @`` (all modes)
+``internal_marking``  a file carrying "INTERNT – ej för spridning" or an internal mode tag in a
+                      public folder
+``marking_missing``   an internal file without the marking (internal mode)
+``point``             point geometries (individual events) in a public file
+``grid``              grid cells or raster cells finer than 250 m
+``coordinate``        latitude/longitude pairs in HTML/JS not on the 125 m lattice of the
+                      public 250 m grid (cell corners and centres) in SWEREF 99 TM
+``small_count``       count columns (``n``, ``count``, ``antal``…) with values 1–4
+``free_text``         free-text columns, or text values of eight words or more
+``time``              dates or times finer than month in tables
+``raster``            an unclassed (floating-point) density raster in public mode
+``not_gated`` / ``modified`` / ``internal_in_manifest``  the file is not in the gate's manifest,
+                      changed after the gate sealed it, or was sealed as internal
+``unreadable``        a file that could not be read as its type
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import getpass
+import io
+import json
+import re
+import socket
+import sqlite3
+import struct
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+from ..i18n import tr
+
+__all__ = ["PII_PATTERNS", "Finding", "metadata_problems", "redact", "scan_dir", "scan_file"]
+
+INTERNAL_MARKING = "INTERNT – ej för spridning"
+MANIFEST = "utgivning.json"
+_EXEMPT = {MANIFEST}
+MIN_COUNT = 5
+MIN_GRID_M = 250
+LATTICE_M = 125.0
+LATTICE_TOL_M = 2.0
+
+# --------------------------------------------------------------------------------------------
+# personal-data patterns (shared with the gate's fallback redaction)
+
+_DATE6 = r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]|6[1-9]|[78]\d|9[01])"
+_PNR_SEP = re.compile(rf"(?<![\w.,])(?:19|20)?{_DATE6}[-+]\d{{4}}(?![\w.,])")
+_PNR_12 = re.compile(rf"(?<![\w.,])(?:19|20){_DATE6}\d{{4}}(?![\w.,])")
+_PNR_10 = re.compile(rf"(?<![\w.,]){_DATE6}\d{{4}}(?![\w.,])")
+_MOBILE = re.compile(r"(?<![\w.+])(?:\+46\s?|0046\s?|0)7[02369](?:[\s-]?\d){7}(?![\w.])")
+_LANDLINE = re.compile(
+    r"(?<![\w.+])(?:\+46\s?|0046\s?|0)(?:8|[1-69]\d{1,2})[\s-]\d(?:\s?\d){4,7}(?![\w.])")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_PLATE = re.compile(r"(?<![\w-])([A-HJ-PR-UW-Z]{3})\s?\d{2}[A-HJ-PR-UW-Z0-9](?![\w-])")
+_PLATE_STOP = {"SHA", "UTF", "ISO", "RGB", "WGS", "GMT", "UTC", "CET", "CRS", "DPI", "KDE",
+               "PDF", "PNG", "SVG", "CSS", "TLS", "SSL", "RFC", "EPS", "XYZ", "API", "NTU",
+               "MAC", "EST", "MDN", "CEST", "ECMA", "HSL", "LAB", "AES", "MD5", "DOS", "WIN"}
+_CASE = re.compile(r"(?<![\w-])(?:\d{4}-)?K\d{3,7}-\d{2}(?![\w-])")
+
+PII_PATTERNS: dict[str, re.Pattern[str]] = {
+    "personnummer": _PNR_SEP,
+    "personnummer12": _PNR_12,
+    "personnummer10": _PNR_10,
+    "mobil": _MOBILE,
+    "telefon": _LANDLINE,
+    "epost": _EMAIL,
+    "regnr": _PLATE,
+    "diarienummer_polis": _CASE,
+}
+_PII_LABEL = {
+    "personnummer": ("personnummer/samordningsnummer", "personal identity number"),
+    "personnummer12": ("personnummer/samordningsnummer", "personal identity number"),
+    "personnummer10": ("personnummer/samordningsnummer", "personal identity number"),
+    "mobil": ("telefonnummer", "phone number"),
+    "telefon": ("telefonnummer", "phone number"),
+    "epost": ("e-postadress", "e-mail address"),
+    "regnr": ("registreringsnummer", "registration plate"),
+    "diarienummer_polis": ("polisens ärendenummer", "police case number"),
+}
+
+
+def _luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(digits[-10:]):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return total % 10 == 0
+
+
+def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]:
+    for key, pattern in PII_PATTERNS.items():
+        if key == "regnr" and not plates:
+            continue
+        for m in pattern.finditer(text):
+            value = m.group(0)
+            if key == "personnummer10" and not _luhn_ok(value):
+                continue  # bare ten digits: only when the check digit fits (few false hits)
+            if key == "regnr" and m.group(1) in _PLATE_STOP:
+                continue
+            yield key, value
+
+
+def redact(text: str) -> str:
+    """Replace personal-data patterns in free text with ``[borttaget]``.
+
+    Personnummer and samordningsnummer are removed whatever their check digit; also phone
+    numbers, e-mail addresses, registration plates and police case numbers. Used by the gate
+    for internal free text when ``tryggaplatser.layers.redact`` is not available.
+    """
+    out = str(text)
+    for key, pattern in PII_PATTERNS.items():
+        if key == "regnr":
+            out = pattern.sub(lambda m: m.group(0) if m.group(1) in _PLATE_STOP
+                              else "[borttaget]", out)
+        else:
+            out = pattern.sub("[borttaget]", out)
+    return out
+
+
+def _mask(value: str) -> str:
+    value = str(value)
+    if len(value) <= 3:
+        return "•" * len(value)
+    return value[:2] + re.sub(r"[\w@]", "•", value[2:])
+
+
+# --------------------------------------------------------------------------------------------
+# metadata
+
+_ABS_PATH = re.compile(
+    r"(?<![\w.:/%-])(?:/(?:home|Users|root|tmp|var|work|mnt|srv|opt|private|media|data|scratch)"
+    r"/[^\s\"'<>)]*|[A-Za-z]:\\[^\s\"'<>]+|file:/{2,3}[^\s\"'<>]+|\\\\[\w.-]+\\[^\s\"'<>]+)")
+_GENERIC_USERS = {"root", "user", "admin", "runner", "nobody", "ubuntu", "debian", "jovyan",
+                  "localhost"}
+
+
+def _identity() -> set[str]:
+    names = set()
+    with contextlib.suppress(Exception):
+        names.add(getpass.getuser())
+    try:
+        host = socket.gethostname()
+        names.update({host, host.split(".")[0]})
+    except OSError:
+        pass
+    return {n for n in names if n and len(n) >= 3 and n.lower() not in _GENERIC_USERS}
+
+
+def metadata_problems(text: str) -> list[str]:
+    """Reasons a metadata text must not be published: absolute paths, user or host names."""
+    problems = []
+    if _ABS_PATH.search(text):
+        problems.append(tr("absolut sökväg", "absolute path"))
+    for name in _identity():
+        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
+            problems.append(tr("användar- eller datornamn", "user or host name"))
+            break
+    return problems
+
+
+# --------------------------------------------------------------------------------------------
+# findings
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One problem in one file. ``excerpt`` is masked so the report itself leaks nothing."""
+
+    file: str
+    rule: str
+    message: str
+    excerpt: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+class _Collector:
+    def __init__(self, file: str, mode: str):
+        self.file = file
+        self.mode = mode
+        self.public = mode == "public"
+        self.items: list[Finding] = []
+        self._seen: set[tuple[str, str]] = set()
+        self.marked = False  # the internal marking was seen
+
+    def add(self, rule: str, message: str, excerpt: str = "") -> None:
+        excerpt = re.sub(r"\s+", " ", str(excerpt))[:80]
+        key = (rule, excerpt)
+        if key in self._seen or len([f for f in self.items if f.rule == rule]) >= 20:
+            return
+        self._seen.add(key)
+        self.items.append(Finding(self.file, rule, message, excerpt))
+
+    # -- content checks -------------------------------------------------------------------------
+    def text(self, text: str, *, plates: bool = True, markup: bool = True) -> None:
+        """Checks for any user-visible or data text."""
+        if not text:
+            return
+        for key, value in _pii_matches(text, plates=plates):
+            sv, en = _PII_LABEL[key]
+            self.add("pii", tr("möjlig personuppgift: {k}", "possible personal data: {k}",
+                               k=tr(sv, en)), _mask(value))
+        self.marking(text)
+        m = _ABS_PATH.search(text)
+        if m:
+            self.add("metadata", tr("absolut sökväg", "absolute path"), _mask(m.group(0)))
+        if markup:
+            self.markup(text)
+
+    def marking(self, text: str) -> None:
+        if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
+                r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I):
+            self.marked = True
+            if self.public:
+                self.add("internal_marking",
+                         tr("filen är märkt som intern men ligger i en publik mapp",
+                            "the file is marked internal but is in a public folder"),
+                         INTERNAL_MARKING)
+
+    def markup(self, text: str) -> None:
+        decoded = _unescape_js(text)
+        for pattern, what in _DANGEROUS:
+            m = pattern.search(decoded)
+            if m:
+                self.add("markup", tr("körbar kod i data: {w}", "executable markup in data: {w}",
+                                      w=what), m.group(0))
+
+    def metadata(self, text: str) -> None:
+        if not text:
+            return
+        for problem in metadata_problems(text):
+            self.add("metadata", tr("metadata innehåller {p}", "metadata contains {p}",
+                                    p=problem), _mask(text[:60]))
+        if self.public and re.search(r"bandwidth|bandbredd|\bseed\b|\bfrö\b", text, re.I):
+            self.add("metadata", tr("metadata avslöjar parametrar som kan häva skyddet "
+                                    "(bandbredd/frö)", "metadata reveals parameters that could "
+                                    "undo the protection (bandwidth/seed)"), text[:60])
+        self.text(text, markup=False)
+
+    def table(self, header: list[str], rows: Iterable[list[Any]], *, csv_cells: bool = False
+              ) -> None:
+        """Checks for tabular data (CSV, XLSX, GPKG attributes, GeoJSON properties)."""
+        from ..layers.schema import LAYERS
+
+        free_cols = {c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text"}
+        names = [str(h or "").strip() for h in header]
+        count_idx = [i for i, h in enumerate(names) if _COUNT_COL.match(h.lower())]
+        free_idx = [i for i, h in enumerate(names) if h.lower() in free_cols]
+        from .gate import is_pii_column
+
+        for h in names:
+            if h and is_pii_column(h):
+                self.add("pii", tr("kolumn med personuppgifter: {c}",
+                                   "column holding personal data: {c}", c=h), h)
+        for row in rows:
+            for i, value in enumerate(row):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    if (csv_cells and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+                            and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?",
+                                                 value)):
+                        self.add("formula", tr("cell som kalkylprogram tolkar som formel",
+                                               "cell a spreadsheet would run as a formula"),
+                                 value[:40])
+                    self.text(value)
+                    if self.public:
+                        if i in free_idx and value.strip():
+                            self.add("free_text", tr("fritextkolumn {c}", "free-text column {c}",
+                                                     c=names[i]), value[:30])
+                        elif len(value.split()) >= 8 and len(value) >= 40:
+                            self.add("free_text", tr("lång fritext i {c}", "long free text in {c}",
+                                                     c=names[i] if i < len(names) else "?"),
+                                     value[:30])
+                        if _FINE_TIME.match(value.strip()):
+                            self.add("time", tr("tid finare än månad i {c}",
+                                                "time finer than month in {c}",
+                                                c=names[i] if i < len(names) else "?"), value)
+                if self.public and i in count_idx:
+                    number = _number(value)
+                    if number is not None and 1 <= number < MIN_COUNT:
+                        self.add("small_count", tr("antal under {m} i kolumnen {c}",
+                                                   "count below {m} in column {c}", m=MIN_COUNT,
+                                                   c=names[i]), str(value))
+
+    def geometry_types(self, types: Iterable[str], where: str) -> None:
+        if self.public and set(types) & {"Point", "MultiPoint"}:
+            self.add("point", tr("punktgeometrier (enskilda platser) i {w}",
+                                 "point geometries (individual places) in {w}", w=where), where)
+
+    def rectangles(self, rings: Iterable[list[tuple[float, float]]], crs: Any, where: str
+                   ) -> None:
+        """Axis-aligned rectangles (grid cells) smaller than 250 m, measured in EPSG:3006."""
+        if not self.public:
+            return
+        transform = _to_3006(crs)
+        for ring in rings:
+            if len(ring) not in (4, 5):
+                continue
+            xs, ys = transform([p[0] for p in ring], [p[1] for p in ring])
+            xs, ys = sorted(set(round(x, 0) for x in xs)), sorted(set(round(y, 0) for y in ys))
+            w = max(xs) - min(xs)
+            h = max(ys) - min(ys)
+            if not w or not h:
+                continue
+            # an axis-aligned rectangle has two distinct x and two distinct y (±1 m)
+            if _clusters(xs) == 2 and _clusters(ys) == 2 and min(w, h) < MIN_GRID_M - 1:
+                self.add("grid", tr("rutor mindre än {m} m i {w}", "cells smaller than {m} m "
+                                    "in {w}", m=MIN_GRID_M, w=where), f"{min(w, h):.0f} m")
+                return
+
+
+_COUNT_COL = re.compile(r"^(n|count|counts|antal|antal_.+|n_(?!visning|flagga).+|.+_antal|"
+                        r".+_count|.+_n)$")
+_FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
+_DANGEROUS = [
+    (re.compile(r"<\s*script\b[^>]*>[^<]{0,200}", re.I), "<script>"),
+    (re.compile(r"<\s*(?:img|svg|iframe|object|embed|body|video|audio|details|math)\b[^>]*"
+                r"\son\w+\s*=", re.I), "on…= handler"),
+    (re.compile(r"<[^>]*\son(?:error|load|click|mouseover|focus|toggle|begin|animationstart)"
+                r"\s*=", re.I), "on…= handler"),
+    (re.compile(r"(?:href|src|action|formaction)\s*=\s*[\"']?\s*(?:javascript|vbscript)\s*:",
+                re.I), "javascript:"),
+    (re.compile(r"<\s*iframe\b", re.I), "<iframe>"),
+]
+_PAYLOAD_CALLS = re.compile(r"\b(?:alert|prompt|confirm)\s*\(|document\.cookie|"
+                            r"document\.write\s*\(|\beval\s*\(|String\.fromCharCode|\batob\s*\(")
+
+
+_TEMPLATE_PAYLOAD = re.compile(
+    r"\$\{[^}]*(?:alert|prompt|confirm|eval|fetch|document|window|import|location|constructor|"
+    r"Function|atob|XMLHttpRequest|\\u|\\x)[^}]*\}")
+
+
+def _unescape_js(text: str) -> str:
+    text = re.sub(r"\\u00([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+    return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
+
+
+def _clusters(values: list[float], tol: float = 1.5) -> int:
+    groups, last = 0, None
+    for v in sorted(values):
+        if last is None or v - last > tol:
+            groups += 1
+        last = v
+    return groups
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:[.,]0+)?\s*", value):
+        return float(value.replace(",", "."))
+    return None
+
+
+def _to_3006(crs: Any):
+    from pyproj import CRS, Transformer
+
+    try:
+        src = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4326)
+    except Exception:
+        src = CRS.from_epsg(4326)
+    if src.equals(CRS.from_epsg(3006)) or (src.is_projected and src.axis_info[0].unit_name
+                                           in ("metre", "meter")):
+        return lambda xs, ys: (list(xs), list(ys))
+    tf = Transformer.from_crs(src, 3006, always_xy=True)
+    return lambda xs, ys: tf.transform(list(xs), list(ys))
+
+
+# --------------------------------------------------------------------------------------------
+# readers per file type
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    for enc in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1")
+
+
+def _scan_geojson(obj: Any, col: _Collector, where: str, crs: Any = None) -> None:
+    features = []
+    if isinstance(obj, dict):
+        if obj.get("type") == "FeatureCollection":
+            features = obj.get("features") or []
+            crs = ((obj.get("crs") or {}).get("properties") or {}).get("name", crs)
+        elif obj.get("type") == "Feature":
+            features = [obj]
+    types, rings, props = set(), [], []
+    for feat in features:
+        if not isinstance(feat, dict):
+            continue
+        geom = feat.get("geometry") or {}
+        gtype = geom.get("type")
+        types.add(gtype)
+        coords = geom.get("coordinates")
+        if gtype == "Polygon" and coords:
+            rings.append([tuple(p[:2]) for p in coords[0]])
+        elif gtype == "MultiPolygon" and coords:
+            rings.extend([tuple(p[:2]) for p in poly[0]] for poly in coords if poly)
+        if isinstance(feat.get("properties"), dict):
+            props.append(feat["properties"])
+    col.geometry_types(types, where)
+    col.rectangles(rings, crs, where)
+    if props:
+        header = list(dict.fromkeys(k for p in props for k in p))
+        col.table(header, ([p.get(h) for h in header] for p in props))
+
+
+def _json_strings(obj: Any) -> Iterator[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for k, v in obj.items():
+            yield str(k)
+            yield from _json_strings(v)
+    elif isinstance(obj, list):
+        for v in obj:
+            yield from _json_strings(v)
+
+
+def _scan_json(path: Path, col: _Collector) -> None:
+    try:
+        obj = json.loads(_read_text(path))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        col.add("unreadable", tr("ogiltig JSON", "invalid JSON"), str(exc)[:60])
+        return
+    if isinstance(obj, dict) and obj.get("type") in ("FeatureCollection", "Feature"):
+        _scan_geojson(obj, col, path.name)
+        strings = [s for s in _json_strings({k: v for k, v in obj.items() if k != "features"})]
+    else:
+        strings = list(_json_strings(obj))
+        if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
+            header = list(dict.fromkeys(k for r in obj for k in r))
+            col.table(header, ([r.get(h) for h in header] for r in obj))
+    for s in strings:
+        col.text(s)
+
+
+class _HTMLCollector(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.texts: list[str] = []
+        self.meta: list[str] = []
+        self.scripts: list[str] = []
+        self.attrs_bad: list[str] = []
+        self.tables: list[list[list[str]]] = []
+        self._stack: list[str] = []
+        self._script: list[str] | None = None
+        self._row: list[str] | None = None
+        self._cell: list[str] | None = None
+        self._title = False
+
+    def handle_starttag(self, tag, attrs):
+        tag = tag.lower()
+        for name, value in attrs:
+            name = (name or "").lower()
+            value = value or ""
+            if name.startswith("on"):
+                self.attrs_bad.append(f"<{tag} {name}=…>")
+            if name in ("href", "src", "action", "formaction", "xlink:href", "data") and re.match(
+                    r"\s*(?:javascript|vbscript|data:text/html)", value, re.I):
+                self.attrs_bad.append(f"<{tag} {name}={value[:30]}>")
+            if name in ("content", "name") and tag == "meta":
+                self.meta.append(value)
+            elif name in ("title", "alt", "aria-label", "placeholder"):
+                self.texts.append(value)
+        if tag == "script":
+            self._script = []
+        elif tag == "title":
+            self._title = True
+        elif tag == "table":
+            self.tables.append([])
+        elif tag == "tr" and self.tables:
+            self._row = []
+            self.tables[-1].append(self._row)
+        elif tag in ("td", "th") and self._row is not None:
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        tag = tag.lower()
+        if tag == "script" and self._script is not None:
+            self.scripts.append("".join(self._script))
+            self._script = None
+        elif tag == "title":
+            self._title = False
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr":
+            self._row = None
+
+    def handle_data(self, data):
+        if self._script is not None:
+            self._script.append(data)
+            return
+        if self._title:
+            self.meta.append(data)
+        if self._cell is not None:
+            self._cell.append(data)
+        self.texts.append(data)
+
+    def handle_comment(self, data):
+        self.meta.append(data)
+
+
+_VENDOR = re.compile(r"@license|@preserve|/\*!|Leaflet|jQuery|Bootstrap|Font Awesome|"
+                     r"Copyright|\(c\) 20\d\d", re.I)
+_LATLNG = re.compile(r"\[\s*(-?\d{1,2}\.\d{3,})\s*,\s*(-?\d{1,3}\.\d{3,})\s*\]")
+
+
+def _is_vendor(script: str) -> bool:
+    head = script[:600]
+    return len(script) > 60_000 or bool(_VENDOR.search(head))
+
+
+def _scan_script(script: str, col: _Collector) -> None:
+    """Our own (non-library) script: embedded GeoJSON, coordinates, payloads, text."""
+    spans = []
+    decoder = json.JSONDecoder()
+    for m in re.finditer(r"\{\s*\"(?:bbox|features|type)\"", script):
+        if any(a <= m.start() < b for a, b in spans):
+            continue
+        try:
+            obj, end = decoder.raw_decode(script, m.start())
+        except json.JSONDecodeError:
+            continue
+        if isinstance(obj, dict) and obj.get("type") in ("FeatureCollection", "Feature"):
+            _scan_geojson(obj, col, tr("kartdata", "map data"))
+            for s in _json_strings({k: v for k, v in obj.items() if k != "features"}):
+                col.text(s)
+            for feat in obj.get("features", []) if obj.get("type") == "FeatureCollection" \
+                    else [obj]:
+                for s in _json_strings((feat or {}).get("properties") or {}):
+                    col.text(s)
+            spans.append((m.start(), end))
+    rest = script
+    for a, b in sorted(spans, reverse=True):
+        rest = rest[:a] + " " + rest[b:]
+    if col.public:
+        _check_latlng(rest, col)
+    literals = re.compile(r"`([^`]*)`|\"((?:[^\"\\\n]|\\.)*)\"|'((?:[^'\\\n]|\\.)*)'")
+    code = literals.sub('""', rest)
+    m = _PAYLOAD_CALLS.search(code)
+    if m:
+        col.add("markup", tr("misstänkt skriptkod", "suspicious script code"),
+                code[max(0, m.start() - 10):m.end() + 20])
+    for lit in literals.findall(rest):
+        text = next((x for x in lit if x), "")
+        if text:
+            col.text(text, plates=False)
+    for template in re.findall(r"`([^`]*)`", rest):
+        m = _TEMPLATE_PAYLOAD.search(template)
+        if m:
+            col.add("markup", tr("kod i mallsträng (${…})", "code in a template literal (${…})"),
+                    m.group(0))
+
+
+def _check_latlng(script: str, col: _Collector) -> None:
+    points = []
+    for m in _LATLNG.finditer(script):
+        before = script[max(0, m.start() - 40):m.start()]
+        if re.search(r"center|[Bb]ounds|setView|flyTo|panTo", before):
+            continue
+        lat, lng = float(m.group(1)), float(m.group(2))
+        if 54.0 <= lat <= 70.0 and 9.0 <= lng <= 25.0:
+            points.append((lat, lng, m.group(0)))
+    if not points:
+        return
+    transform = _to_3006(4326)
+    xs, ys = transform([p[1] for p in points], [p[0] for p in points])
+    for (_, _, raw), x, y in zip(points, xs, ys):
+        off_x = abs(x - round(x / LATTICE_M) * LATTICE_M)
+        off_y = abs(y - round(y / LATTICE_M) * LATTICE_M)
+        if off_x > LATTICE_TOL_M or off_y > LATTICE_TOL_M:
+            col.add("coordinate", tr("koordinat finare än rutnätet (250 m)",
+                                     "coordinate finer than the grid (250 m)"), _mask(raw))
+            return
+
+
+def _scan_html(path: Path, col: _Collector) -> None:
+    text = _read_text(path)
+    parser = _HTMLCollector()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:
+        col.add("unreadable", tr("kunde inte tolka HTML", "could not parse HTML"), str(exc)[:60])
+    for bad in parser.attrs_bad:
+        col.add("markup", tr("händelsehanterare eller javascript:-länk i HTML",
+                             "event handler or javascript: link in HTML"), bad)
+    for meta in parser.meta:
+        col.metadata(meta)
+    for t in parser.texts:
+        col.text(t, plates=True, markup=False)
+    own_scripts = [s for s in parser.scripts if not _is_vendor(s)]
+    for script in own_scripts:
+        _scan_script(script, col)
+    for table in parser.tables:
+        if len(table) >= 2:
+            col.table(table[0], table[1:])
+
+
+def _scan_csv(path: Path, col: _Collector) -> None:
+    text = _read_text(path)
+    sample = text[:4096]
+    delimiter = max((";", ",", "\t"), key=sample.count)
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    for r in rows[:2]:
+        col.marking(" ".join(r))
+    start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
+    if rows:
+        col.table(rows[start], rows[start + 1:], csv_cells=True)
+
+
+def _scan_xlsx(path: Path, col: _Collector) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=False, data_only=False)
+    props = wb.properties
+    for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords",
+                 "category", "identifier"):
+        value = getattr(props, name, None)
+        if value:
+            col.metadata(f"{name}={value}")
+    for ws in wb.worksheets:
+        col.marking(ws.title)
+        for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
+            if hf:
+                col.marking(hf)
+        rows = []
+        for row in ws.iter_rows():
+            values = []
+            for cell in row:
+                if cell.data_type == "f":
+                    col.add("formula", tr("formel i kalkylblad", "formula in spreadsheet"),
+                            str(cell.value)[:40])
+                values.append(cell.value)
+            rows.append(values)
+        rows = [r for r in rows if any(v not in (None, "") for v in r)]
+        for r in rows[:2]:
+            col.marking(" ".join(str(v) for v in r if v is not None))
+        start = next((i for i, r in enumerate(rows)
+                      if sum(1 for v in r if v not in (None, "")) >= 2), 0)
+        if rows:
+            col.table([str(v) if v is not None else "" for v in rows[start]], rows[start + 1:])
+
+
+def _scan_gpkg(path: Path, col: _Collector) -> None:
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'rtree_%'")]
+        features: dict[str, str] = {}
+        try:
+            for name, dtype in con.execute("SELECT table_name, data_type FROM gpkg_contents"):
+                features[name] = dtype
+        except sqlite3.Error:
+            pass
+        geom_cols: dict[str, str] = {}
+        try:
+            for t, c in con.execute("SELECT table_name, column_name FROM gpkg_geometry_columns"):
+                geom_cols[t] = c
+        except sqlite3.Error:
+            pass
+        for table in tables:
+            cur = con.execute(f'SELECT * FROM "{table.replace(chr(34), "")}"')  # noqa: S608
+            header = [d[0] for d in cur.description]
+            rows = [list(r) for r in cur.fetchall()]
+            if table not in features or table in ("layer_styles", "qgis_projects"):
+                # gpkg_* system tables, QGIS styles and projects: metadata
+                for r in rows:
+                    for v in r:
+                        if isinstance(v, str):
+                            col.metadata(v)
+                continue
+            gcol = geom_cols.get(table)
+            keep = [i for i, h in enumerate(header) if h != gcol]
+            col.table([header[i] for i in keep],
+                      ([r[i] if not isinstance(r[i], bytes) else None for i in keep]
+                       for r in rows))
+    finally:
+        con.close()
+    for table, dtype in features.items():
+        if dtype != "features":
+            continue
+        import pyogrio
+
+        try:
+            gdf = pyogrio.read_dataframe(path, layer=table)
+        except Exception as exc:
+            col.add("unreadable", tr("lagret kunde inte läsas", "layer could not be read"),
+                    f"{table}: {str(exc)[:40]}")
+            continue
+        col.geometry_types(set(gdf.geom_type.dropna()), table)
+        rings = []
+        for geom in gdf.geometry:
+            if geom is None or geom.is_empty:
+                continue
+            polys = getattr(geom, "geoms", [geom])
+            for poly in polys:
+                if poly.geom_type == "Polygon":
+                    rings.append(list(poly.exterior.coords))
+        col.rectangles(rings, gdf.crs, table)
+
+
+def _scan_tiff(path: Path, col: _Collector) -> None:
+    import rasterio
+
+    with rasterio.open(path) as src:
+        texts = [f"{k}={v}" for k, v in src.tags().items()]
+        for ns in src.tag_namespaces():
+            if ns == "DERIVED_SUBDATASETS":  # made up by GDAL at read time from the path
+                continue
+            texts += [f"{k}={v}" for k, v in src.tags(ns=ns).items()]
+        for b in range(1, src.count + 1):
+            texts += [f"{k}={v}" for k, v in src.tags(b).items()]
+        texts += [d for d in src.descriptions if d]
+        for t in texts:
+            col.metadata(t)
+        if col.public:
+            if src.crs is not None and src.crs.is_projected and min(
+                    abs(src.res[0]), abs(src.res[1])) < MIN_GRID_M - 1:
+                col.add("grid", tr("rasterceller mindre än {m} m", "raster cells smaller than "
+                                   "{m} m", m=MIN_GRID_M), f"{min(src.res):.0f} m")
+            if any(str(dt).startswith("float") for dt in src.dtypes):
+                import numpy as np
+
+                band = src.read(1, masked=True).compressed()
+                band = band[np.isfinite(band)]
+                if band.size and (np.any(band != np.round(band)) or band.max() > 10
+                                  or band.min() < 0):
+                    col.add("raster", tr("oklassade täthetsvärden i publik raster",
+                                         "unclassed density values in a public raster"),
+                            str(src.dtypes[0]))
+
+
+def _png_texts(data: bytes) -> list[str]:
+    out, pos = [], 8
+    while pos + 8 <= len(data):
+        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
+        chunk = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        try:
+            if ctype == b"tEXt":
+                k, _, v = chunk.partition(b"\0")
+                out.append(f"{k.decode('latin-1')}={v.decode('latin-1')}")
+            elif ctype == b"zTXt":
+                k, _, v = chunk.partition(b"\0")
+                out.append(f"{k.decode('latin-1')}={zlib.decompress(v[1:]).decode('latin-1')}")
+            elif ctype == b"iTXt":
+                k, _, rest = chunk.partition(b"\0")
+                flag, _method, rest = rest[0], rest[1], rest[2:]
+                _lang, _, rest = rest.partition(b"\0")
+                _tkey, _, text = rest.partition(b"\0")
+                text = zlib.decompress(text) if flag else text
+                out.append(f"{k.decode('latin-1')}={text.decode('utf-8', 'replace')}")
+        except (zlib.error, IndexError, UnicodeDecodeError):
+            out.append(chunk.decode("latin-1", "replace"))
+        if ctype == b"IEND":
+            break
+    return out
+
+
+def _pdf_texts(data: bytes) -> list[str]:
+    text = data.decode("latin-1")
+    out = [f"{m.group(1)}={m.group(2)}" for m in re.finditer(
+        r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text)]
+    out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]
+    return out
+
+
+def _binary_strings(data: bytes, min_len: int = 6) -> Iterator[str]:
+    for m in re.finditer(rb"[\x20-\x7e\xc0-\xff]{%d,}" % min_len, data):
+        yield m.group(0).decode("utf-8", "replace")
+
+
+_TEXT_EXT = {".txt", ".md", ".js", ".css", ".qml", ".xml", ".svg", ".log", ".toml", ".yaml",
+             ".yml", ".sld"}
+
+
+def scan_file(path: str | Path, mode: str = "public", *, root: str | Path | None = None,
+              manifest: bool = True) -> list[Finding]:
+    """Audit one file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    mode : {"public", "internal"}
+        Rules of which mode to apply.
+    root : str or Path, optional
+        Folder the reported file name is relative to (default: the file's folder).
+    manifest : bool
+        Also check the folder's gate manifest (``utgivning.json``) for this file.
+
+    Returns
+    -------
+    list of Finding
+    """
+    path = Path(path)
+    name = str(path.relative_to(root)) if root else path.name
+    col = _Collector(name, mode)
+    ext = path.suffix.lower()
+    try:
+        if ext in (".html", ".htm"):
+            _scan_html(path, col)
+        elif ext in (".json", ".geojson"):
+            _scan_json(path, col)
+        elif ext in (".csv", ".tsv"):
+            _scan_csv(path, col)
+        elif ext in (".xlsx", ".xlsm"):
+            _scan_xlsx(path, col)
+        elif ext == ".gpkg":
+            _scan_gpkg(path, col)
+        elif ext in (".tif", ".tiff"):
+            _scan_tiff(path, col)
+        elif ext == ".png":
+            for t in _png_texts(path.read_bytes()):
+                col.metadata(t)
+        elif ext == ".pdf":
+            data = path.read_bytes()
+            for t in _pdf_texts(data):
+                col.metadata(t)
+            for s in _binary_strings(data, 12):
+                col.marking(s)
+        elif ext in _TEXT_EXT:
+            text = _read_text(path)
+            if ext == ".js" and not _is_vendor(text):
+                _scan_script(text, col)
+            elif ext != ".js":
+                col.text(text)
+        else:
+            for s in _binary_strings(path.read_bytes()):
+                col.text(s, plates=False, markup=False)
+    except Exception as exc:
+        col.add("unreadable", tr("filen kunde inte läsas som {t}", "file could not be read as {t}",
+                                 t=ext or "?"), f"{type(exc).__name__}: {str(exc)[:50]}")
+    if mode == "internal" and not col.marked and path.name not in _EXEMPT:
+        col.add("marking_missing", tr("intern fil saknar märkningen ”{m}”",
+                                      "internal file lacks the marking “{m}”",
+                                      m=INTERNAL_MARKING), path.name)
+    findings = col.items
+    if manifest and mode == "public":
+        findings += _manifest_findings(path, name)
+    return findings
+
+
+def _manifest_findings(path: Path, name: str) -> list[Finding]:
+    import hashlib
+
+    manifest = path.parent / MANIFEST
+    try:
+        files = json.loads(manifest.read_text(encoding="utf-8")).get("files", {})
+    except (OSError, json.JSONDecodeError, AttributeError):
+        files = None
+    if files is None:
+        return [Finding(name, "not_gated", tr("mappen saknar grindens manifest ({m})",
+                                              "the folder lacks the gate's manifest ({m})",
+                                              m=MANIFEST), path.name)]
+    entry = files.get(path.name)
+    if not isinstance(entry, dict):
+        return [Finding(name, "not_gated", tr("filen har inte gått genom publiceringsgrinden",
+                                              "the file did not pass the publishing gate"),
+                        path.name)]
+    out = []
+    if entry.get("mode") != "public":
+        out.append(Finding(name, "internal_in_manifest",
+                           tr("filen släpptes i läget {m}, inte public",
+                              "the file was released in mode {m}, not public",
+                              m=entry.get("mode")), path.name))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if entry.get("sha256") != digest:
+        out.append(Finding(name, "modified", tr("filen har ändrats efter grinden",
+                                                "the file changed after the gate"), path.name))
+    return out
+
+
+def scan_dir(directory: str | Path, mode: str = "public") -> list[Finding]:
+    """Audit every file under a folder (recursively); see the module docstring for the rules."""
+    root = Path(directory)
+    findings: list[Finding] = []
+    for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
+        if path.is_symlink():
+            findings.append(Finding(str(path.relative_to(root)), "unreadable",
+                                    tr("symbolisk länk i utdatamappen",
+                                       "symbolic link in the output folder"), path.name))
+            continue
+        if path.name in _EXEMPT:
+            continue
+        findings += scan_file(path, mode, root=root)
+    return findings

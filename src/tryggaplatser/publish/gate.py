@@ -1,0 +1,1184 @@
+"""The publishing gate: every output the toolkit writes passes here (REFERENCE.md §5).
+
+One object, :class:`Gate`, knows whether an output set is **public** (leaves the office:
+residents, council, press) or **internal** (EST meetings, analysts). Exporters call it in two
+places:
+
+1. :meth:`Gate.release` on the *data* before writing (tables, grid cells, area layers, map
+   layers, point layers, rasters). It returns a transformed copy — counts suppressed, rates and
+   shares withheld, KDE values classed, points snapped, columns restricted to an allowlist — or
+   raises :class:`~tryggaplatser.errors.GateRefusal` with a Swedish message naming the rule,
+   the column or value, and what to do.
+2. :meth:`Gate.seal` on the *file* after writing (or :meth:`Gate.export` / :meth:`Gate.write_html`
+   which do release → write → seal in one call). Sealing scans the file with the audit rules of
+   the mode, refuses (and removes) a public file that breaks one, and records the file with its
+   SHA-256 and mode in the folder's manifest ``utgivning.json``. An internal file must carry the
+   marking "INTERNT – ej för spridning"; ``tryggaplatser audit --mode public`` flags any file
+   that carries it, any file missing from the manifest, recorded as internal, or changed after
+   sealing — so an internal output cannot be relabelled public without re-running the gate.
+
+:meth:`Gate.finish` writes the disclosure report of a public set (``offentliggorande.html``).
+
+How each exporter calls the gate
+--------------------------------
+* CSV/XLSX: ``tables.write_csv(df, path, gate=gate, kind="area_category_table", margins=True)``
+  and ``tables.write_xlsx({...}, path, gate=gate, kind=...)`` (release + write + seal).
+* Grid cells to GeoPackage: ``gate.export(cells, "grid_cells", path, write_cells_gpkg)``
+  (the gate stamps the mode into ``gpkg_metadata`` and seals the file).
+* COG rasters: ``rel = gate.release(cells, "grid_cells")`` then
+  ``write_cog(rel, path, column="kde_class" if gate.public else "kde", tags=gate.metadata())``
+  and ``gate.seal(path)``; or an array: ``gate.export(arr, "raster", path, writer,
+  support=..., cell_size=...)``.
+* Maps: every layer's frame through ``gate.release(..., "map_layer" | "grid_cells" |
+  "area_layer" | "points")``, all text through :func:`.safe_text.html`, then
+  ``gate.write_html(m.get_root().render(), path, kind="map")``.
+* HTML reports: tables through ``gate.release``, then ``gate.write_html(page, path)``.
+* Anything else written into an output folder: ``gate.seal(path)``. At the end of a public
+  set: ``gate.finish(out_dir)``.
+
+Examples
+--------
+>>> gate = Gate("public")                                     # doctest: +SKIP
+>>> table = gate.release(counts, "area_category_table", margins=True)  # doctest: +SKIP
+>>> write_csv(table, out / "antal.csv", gate=gate)          # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from .._announce import announce
+from ..errors import GateRefusal
+from ..i18n import tr
+from .disclosure import (
+    PRIMARY,
+    PUBLISHED,
+    SECONDARY,
+    DisclosureSummary,
+    LinearTable,
+    suppress,
+    write_disclosure_report,
+)
+
+if TYPE_CHECKING:
+    from ..layers.config import ProjectConfig
+
+__all__ = [
+    "HIDDEN",
+    "INTERNAL_MARKING",
+    "KINDS",
+    "MANIFEST",
+    "MIN_COUNT",
+    "MIN_GRID_M",
+    "MIN_POPULATION",
+    "MIN_SURVEY_N",
+    "MODES",
+    "SMALL",
+    "TOTAL",
+    "Gate",
+    "ReleasedRaster",
+    "is_pii_column",
+]
+
+MODES = ("public", "internal")
+MIN_COUNT = 5  # counts 1..MIN_COUNT-1 are shown as "<5" in public outputs
+MIN_POPULATION = 50  # rates need a population of at least this
+MIN_SURVEY_N = 10  # survey/dialogue shares need at least this many responses
+MIN_GRID_M = 250  # finest public grid
+SNAP_M = 50  # internal point snapping lattice
+INTERNAL_FLAG_MAX = 2  # internal: counts 1..2 flagged
+RASTER_MIN_SUPPORT = 5
+RASTER_CLASSES = 5
+INTERNAL_MARKING = "INTERNT – ej för spridning"
+MANIFEST = "utgivning.json"
+SMALL = "<5"  # primary suppression display
+HIDDEN = ".."  # complementary suppression / withheld value display
+TOTAL = "totalt"  # label of margin rows and columns
+FLAG_TEXT = "1–2: tolka försiktigt"
+
+# ---------------------------------------------------------------------------------------------
+# column policy
+
+_PII_TOKENS = {
+    "victim", "offer", "brottsoffer", "malsagare", "pnr", "personnummer", "persnr", "personnr",
+    "samordningsnummer", "ssn", "telefon", "telefonnummer", "tel", "phone", "mobil", "mobile",
+    "mobilnummer", "email", "epost", "mail", "namn", "fornamn", "efternamn", "firstname",
+    "lastname", "surname", "fullname", "adress", "address", "gatuadress", "postadress", "ip",
+    "user", "username", "anvandare", "anvandarnamn", "login", "regnr", "registreringsnummer",
+    "plate", "fodelsedatum", "birthdate", "birth", "dob", "reporter", "rapportor", "anmalare",
+    "witness", "vittne", "suspect", "misstankt", "gärningsperson", "garningsperson", "person",
+    "personal_id",
+}
+_PII_SUBSTRINGS = ("personnummer", "e-mail", "email", "e_post", "e-post", "epost", "telefon",
+                   "phone",
+                   "samordningsnr", "victim", "brottsoffer")
+
+
+_NAME_OK = {"area", "place", "layer", "category", "table", "sheet", "column", "style", "f",
+            "omrade", "plats", "kategori", "indicator", "campaign", "source"}
+
+
+def _tokens(name: str) -> list[str]:
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
+    plain = re.sub(r"([a-z])([A-Z])", r"\1_\2", plain)
+    return [t for t in re.split(r"[^a-z0-9]+", plain) if t]
+
+
+def is_pii_column(name: str) -> bool:
+    """Whether a column name looks like it holds personal data (defence in depth).
+
+    The bare canonical ``name`` (an area's or a place's name) is allowed; ``victim_name``,
+    ``user_name``, ``namn``, ``pnr``, ``personnummer``, ``telefon``, ``email`` and the like are not.
+    """
+    lower = str(name).lower()
+    if any(s in lower for s in _PII_SUBSTRINGS):
+        return True
+    toks = _tokens(name)
+    if any(t in _PII_TOKENS for t in toks):
+        return True
+    return "name" in toks and len(toks) > 1 and not (set(toks) - {"name"}) <= _NAME_OK
+
+
+def _free_text_names() -> set[str]:
+    from ..layers.schema import LAYERS
+
+    names = set()
+    for layer in LAYERS.values():
+        for col in layer.columns:
+            if col.kind == "free_text":
+                names.add(col.name.lower())
+                names.update(a.lower() for a in col.aliases)
+    return names | {"fritext", "kommentar", "comment", "comments", "beskrivning", "description",
+                    "notes", "anteckning", "anteckningar", "text", "summary", "message",
+                    "meddelande"}
+
+
+_TIME_TOKENS = {"date", "datum", "day", "dag", "dagar", "hour", "timme", "timmar", "time", "tid",
+                "tidpunkt", "klockslag", "weekday", "veckodag", "week", "vecka", "datetime",
+                "timestamp", "at", "on", "minute", "minut"}
+_TIME_OK_TOKENS = {"month", "manad", "year", "ar", "period", "quarter", "kvartal", "tertial",
+                   "population"}
+_ALLOWED_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]))?$")
+
+_KEYS = ["area_id", "name", "area_type", "code", "municipality_code", "parent_id",
+         "population", "population_year", "category", "month", "period", "year"]
+
+# allowlists per output kind: (public, extra columns allowed internally)
+KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "grid_cells": (frozenset({"cell_id", "row", "col", "n", "n_visning", "gi_bin",
+                              "hotspot_category", "kde_class", "category", "month", "period",
+                              "year", "area_id"}),
+                   frozenset({"kde", "gistar", "pvalue", "support", "n_flagga"})),
+    "area_layer": (frozenset([*_KEYS, "n", "n_visning", "indicator", "value", "scale"]),
+                   frozenset({"n_flagga"})),
+    "area_table": (frozenset([*_KEYS, "n"]), frozenset()),
+    "area_category_table": (frozenset([*_KEYS, "n"]), frozenset()),
+    "survey_table": (frozenset({"source", "year", "area_id", "name", "indicator", "value",
+                                "scale", "n", "period", "category"}), frozenset()),
+    "map_layer": (frozenset([*_KEYS, "cell_id", "n", "n_visning", "gi_bin", "hotspot_category",
+                             "kde_class", "indicator", "value", "scale", "label",
+                             "problem_category", "status", "perception"]),
+                  frozenset({"kde", "gistar", "pvalue", "n_flagga"})),
+    "points": (frozenset(), frozenset()),  # internal only; allowlist from the layer's schema
+    "raster": (frozenset(), frozenset()),
+}
+_COUNT_KINDS = {"grid_cells", "area_layer", "area_table", "area_category_table", "map_layer"}
+_TABLE_KINDS = {"area_table", "area_category_table"}
+_CATEGORY_COLUMNS = ("category", "problem_category")
+
+
+@dataclass
+class ReleasedRaster:
+    """A raster released by the gate.
+
+    Attributes
+    ----------
+    values : numpy.ndarray
+        Public: ``uint8`` classes 1–5 with ``nodata`` where blanked. Internal: raw values.
+    nodata : float or int
+        The nodata value to write.
+    tags : dict of str to str
+        Metadata tags to write (mode, marking, what the values mean; never bandwidth or seed).
+    blanked : int
+        Cells blanked for low support.
+    """
+
+    values: np.ndarray
+    nodata: float | int
+    tags: dict[str, str]
+    blanked: int = 0
+
+
+@dataclass
+class _Record:
+    kind: str
+    primary: int = 0
+    secondary: int = 0
+
+
+def _refuse(message: str, fix: str, rule: str) -> GateRefusal:
+    return GateRefusal(message, rule=rule, fix=fix)
+
+
+class Gate:
+    """The publishing gate for one output set.
+
+    Parameters
+    ----------
+    mode : {"public", "internal"}, optional
+        ``None`` takes the project's ``privacy_mode`` (or ``"internal"`` without a config).
+    config : ProjectConfig, optional
+        Supplies the default mode and ``sensitive_categories``.
+    sensitive_categories : iterable of str, optional
+        Extra category codes to treat as sensitive.
+    quiet : bool
+        Silence announcements (dropped columns...).
+
+    Attributes
+    ----------
+    summary : DisclosureSummary
+        What was suppressed, for the disclosure report (public only).
+    """
+
+    def __init__(self, mode: str | None = None, config: ProjectConfig | None = None, *,
+                 sensitive_categories: Iterable[str] = (), quiet: bool = False):
+        if mode is None:
+            mode = config.privacy_mode if config is not None else "internal"
+        if mode not in MODES:
+            raise GateRefusal(tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+                              rule="mode", fix=tr("välj public eller internal",
+                                                  "choose public or internal"))
+        self.mode = mode
+        self.config = config
+        self.sensitive = set(sensitive_categories) | set(
+            getattr(config, "sensitive_categories", ()) or ())
+        self.quiet = quiet
+        self.summary = DisclosureSummary(min_count=MIN_COUNT, min_population=MIN_POPULATION,
+                                         min_survey_n=MIN_SURVEY_N, raster_classes=RASTER_CLASSES)
+        self.summary.rules.update({"allowlist", "metadata", "free_text"} if self.public else ())
+
+    # -----------------------------------------------------------------------------------------
+    @property
+    def public(self) -> bool:
+        return self.mode == "public"
+
+    def __repr__(self) -> str:
+        return f"Gate(mode={self.mode!r})"
+
+    # -----------------------------------------------------------------------------------------
+    # data
+
+    def release(self, data: Any, kind: str, **options: Any) -> Any:
+        """Check and transform data for the gate's mode; the single data entry point.
+
+        Parameters
+        ----------
+        data : DataFrame, GeoDataFrame or numpy.ndarray
+            The finished result to publish. Never modified.
+        kind : str
+            One of ``KINDS``:
+
+            ``"grid_cells"``
+                Grid GeoDataFrame from the hotspot analysis (``n, kde, gistar, pvalue, gi_bin,
+                hotspot_category``). Public: cell size ≥ 250 m (from
+                ``attrs["tryggaplatser"]["params"]["cell_size"]`` or the geometry), ``n`` 1–4
+                set to missing with ``n_visning = "<5"``, ``kde`` replaced by ``kde_class``
+                1–5 and blanked where fewer than 5 events support it, ``gistar`` and ``pvalue``
+                dropped (a published z-score field lets neighbourhood sums, and so hidden cell
+                counts, be solved for). Options: ``published_total=True`` when a total of
+                ``n`` is published in the same set (adds complementary suppression).
+            ``"area_layer"``, ``"map_layer"``
+                Areas or other polygons for maps/GPKG: like grid cells without the grid rule.
+            ``"area_table"``, ``"area_category_table"``
+                Long tables of counts by ``by`` columns (default: the key columns present).
+                Options: ``counts=("n",)``, ``margins=True`` adds row/column/grand totals
+                (rows labelled ``"totalt"``) and complementary suppression over them,
+                ``parents={child_area_id: parent_area_id}`` declares nested geographies
+                whose rows are in the table, ``rates={"rate_per_1000": ("n", "population")}``,
+                ``per=1000``. Public counts become text: numbers, ``"<5"`` or ``".."``.
+            ``"survey_table"``
+                Shares with respondent counts: ``shares=("value",)``, ``n="n"``; shares with
+                ``n < 10`` withheld.
+            ``"points"``
+                Internal only: point layers (``layer="incidents"`` etc. selects the schema
+                allowlist), snapped to a 50 m lattice, free text redacted.
+            ``"raster"``
+                ``numpy`` array of a density surface; returns :class:`ReleasedRaster`.
+                Options: ``cell_size``, and ``support`` (events supporting each cell) or
+                ``counts`` + ``bandwidth`` to compute it. The bandwidth is never written.
+
+        Returns
+        -------
+        DataFrame, GeoDataFrame or ReleasedRaster
+            A transformed copy with ``attrs["tryggaplatser"]["gate"]`` recording the mode.
+
+        Raises
+        ------
+        GateRefusal
+            When the data breaks a rule the gate cannot fix by transforming it (points, a grid
+            finer than 250 m, daily time, sensitive categories below municipality level, free
+            text in public; unknown ``kind``).
+        """
+        if kind not in KINDS:
+            raise _refuse(tr("okänd utdatatyp {k!r}", "unknown output kind {k!r}", k=kind),
+                          tr("välj en av: {v}", "choose one of: {v}", v=", ".join(KINDS)),
+                          "kind")
+        if kind == "raster":
+            return self._release_raster(np.asarray(data), **options)
+        if not isinstance(data, pd.DataFrame):
+            raise _refuse(tr("{k}: väntade en tabell (DataFrame), fick {t}",
+                             "{k}: expected a DataFrame, got {t}", k=kind,
+                             t=type(data).__name__), "", "type")
+        df = data.copy()
+        df.attrs = {}
+        if kind == "points":
+            out = self._release_points(df, **options)
+        else:
+            df = self._restrict_columns(df, kind, extra=self._option_columns(options))
+            self._check_geometry(df, kind, data)
+            self._check_time(df, kind)
+            self._check_sensitive(df, kind)
+            if kind in _TABLE_KINDS:
+                out = self._release_table(df, kind, **options)
+            elif kind == "survey_table":
+                out = self._release_survey(df, **options)
+            else:
+                out = self._release_layer(df, kind, data, **options)
+        out.attrs = {"tryggaplatser": {"gate": {"mode": self.mode, "kind": kind}}}
+        # the grid description (origin, cell size, shape, CRS) is public knowledge and lets
+        # raster writers place the cells; parameters (bandwidth...), notes and totals are not
+        # carried over
+        grid_spec = (data.attrs.get("tryggaplatser", {}) or {}).get("grid")
+        if grid_spec is not None:
+            out.attrs["tryggaplatser"]["grid"] = grid_spec
+        if self.mode == "internal":
+            out.attrs["tryggaplatser"]["marking"] = INTERNAL_MARKING
+        return out
+
+    # -- column policy --------------------------------------------------------------------------
+    @staticmethod
+    def _option_columns(options: Mapping[str, Any]) -> set[str]:
+        cols = set(options.get("rates", {}) or {})
+        for num, pop in (options.get("rates", {}) or {}).values():
+            cols.update({num, pop})
+        cols.update(options.get("counts", ()) or ())
+        cols.update(options.get("shares", ()) or ())
+        cols.update(options.get("by", ()) or ())
+        return cols
+
+    def _restrict_columns(self, df: pd.DataFrame, kind: str, extra: set[str] = frozenset()
+                          ) -> pd.DataFrame:
+        public_cols, internal_extra = KINDS[kind]
+        allowed = set(public_cols) | {c for c in extra if c}
+        if not self.public:
+            allowed |= internal_extra
+        geometry = getattr(df, "_geometry_column_name", None) if hasattr(df, "geometry") else None
+        free = _free_text_names()
+        keep, dropped = [], []
+        for col in df.columns:
+            if col == geometry:
+                keep.append(col)
+                continue
+            if is_pii_column(col):
+                if col in extra and kind != "points":
+                    raise _refuse(
+                        tr("kolumnen {c!r} ser ut att innehålla personuppgifter och publiceras "
+                           "aldrig", "column {c!r} looks like personal data and is never "
+                           "published", c=col),
+                        tr("ta bort den ur by=/counts=", "remove it from by=/counts="), "pii")
+                dropped.append(col)
+                continue
+            if str(col).lower() in free:
+                if not self.public and col in allowed:
+                    keep.append(col)  # internal: kept, redacted by the caller of this helper
+                    continue
+                if self.public and col in extra:
+                    raise _refuse(
+                        tr("kolumnen {c!r} är fritext och får aldrig publiceras",
+                           "column {c!r} is free text and is never published", c=col),
+                        tr("ta bort den eller använd läget internal",
+                           "drop it or use internal mode"), "free_text")
+                dropped.append(col)
+                continue
+            (keep if col in allowed else dropped).append(col)
+        if dropped:
+            self.summary.columns_dropped += len(dropped)
+            announce(tr("Publiceringsgrinden ({m}, {k}): kolumner utanför tillåtelselistan "
+                        "togs bort: {c}", "Publishing gate ({m}, {k}): columns outside the "
+                        "allowlist were dropped: {c}", m=self.mode, k=kind,
+                        c=", ".join(map(str, dropped))), quiet=self.quiet)
+        return df[keep]
+
+    def _check_geometry(self, df: pd.DataFrame, kind: str, original: pd.DataFrame) -> None:
+        if not hasattr(df, "geometry") or getattr(df, "_geometry_column_name", None) not in df:
+            if kind in {"grid_cells"}:
+                raise _refuse(tr("{k}: geometri saknas", "{k}: geometry missing", k=kind), "",
+                              "geometry")
+            return
+        types = set(df.geometry.geom_type.dropna().unique())
+        if types & {"Point", "MultiPoint"} and self.public:
+            raise _refuse(
+                tr("{k}: punktgeometrier (enskilda händelser) får inte publiceras publikt",
+                   "{k}: point geometries (individual events) are not allowed in public "
+                   "outputs", k=kind),
+                tr("aggregera till områden eller ett rutnät om minst 250 m",
+                   "aggregate to areas or a grid of at least 250 m"), "points")
+        if kind != "grid_cells":
+            return
+        crs = df.crs
+        if crs is None or not crs.is_projected:
+            raise _refuse(tr("grid_cells: rutnätet måste ha ett metriskt koordinatsystem, "
+                             "fick {c}", "grid_cells: the grid needs a metric CRS, got {c}",
+                             c=crs), tr("använd t.ex. EPSG:3006", "use e.g. EPSG:3006"), "crs")
+        size = _cell_size(original)
+        if self.public:
+            self.summary.rules.add("grid")
+            if size is None or size < MIN_GRID_M - 1e-6:
+                raise _refuse(
+                    tr("grid_cells: rutstorleken {s} m är mindre än {m} m",
+                       "grid_cells: cell size {s} m is below {m} m",
+                       s="?" if size is None else f"{size:g}", m=MIN_GRID_M),
+                    tr("gör om analysen med cell_size ≥ {m} för publik utdata",
+                       "re-run the analysis with cell_size ≥ {m} for public output",
+                       m=MIN_GRID_M), "grid")
+            self.summary.grid_sizes.add(round(size))
+
+    def _check_time(self, df: pd.DataFrame, kind: str) -> None:
+        if not self.public:
+            return
+        self.summary.rules.add("time")
+        for col in df.columns:
+            if col == getattr(df, "_geometry_column_name", None):
+                continue
+            series = df[col]
+            toks = set(_tokens(col))
+            fine = False
+            if isinstance(series.dtype, pd.PeriodDtype):
+                fine = not series.dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
+            elif pd.api.types.is_datetime64_any_dtype(series) or (
+                    toks & _TIME_TOKENS and not toks & _TIME_OK_TOKENS):
+                fine = True
+            elif series.dtype == object or pd.api.types.is_string_dtype(series):
+                sample = series.dropna().astype(str).head(50)
+                if col in {"period", "month"} and len(sample) and not all(
+                        _ALLOWED_PERIOD.match(v) for v in sample):
+                    fine = True
+            if fine:
+                raise _refuse(
+                    tr("kolumnen {c!r} har finare tidsupplösning än månad",
+                       "column {c!r} has a finer time resolution than month", c=col),
+                    tr("aggregera till månad (t.ex. '2026-03') eller grövre för publik utdata; "
+                       "dag, vecka, veckodag och timme bara i läget internal",
+                       "aggregate to month (e.g. '2026-03') or coarser for public output; "
+                       "day, week, weekday and hour only in internal mode"), "time")
+
+    def _check_sensitive(self, df: pd.DataFrame, kind: str) -> None:
+        if not self.public or not self.sensitive:
+            return
+        self.summary.rules.add("sensitive")
+        below = kind in {"grid_cells", "map_layer"} or "area_id" in df.columns
+        if not below:
+            return
+        for col in _CATEGORY_COLUMNS:
+            if col in df.columns:
+                hits = sorted(set(df[col].dropna().astype(str)) & self.sensitive)
+                if hits:
+                    raise _refuse(
+                        tr("känslig kategori {h} redovisas under kommunnivå ({k})",
+                           "sensitive category {h} shown below municipality level ({k})",
+                           h=", ".join(hits), k=kind),
+                        tr("ta bort kategorin ur tabellen och redovisa den bara för hela "
+                           "kommunen", "drop the category here and report it for the whole "
+                           "municipality only"), "sensitive")
+
+    # -- counts ---------------------------------------------------------------------------------
+    def _flag_internal(self, out: pd.DataFrame, col: str) -> None:
+        values = pd.to_numeric(out[col], errors="coerce")
+        out[f"{col}_flagga"] = np.where((values >= 1) & (values <= INTERNAL_FLAG_MAX),
+                                        FLAG_TEXT, "")
+
+    def _release_layer(self, df: pd.DataFrame, kind: str, original: pd.DataFrame, *,
+                       counts: Sequence[str] = ("n",), published_total: bool = False,
+                       rates: Mapping[str, tuple[str, str]] | None = None, per: float = 1000,
+                       **options: Any) -> pd.DataFrame:
+        out = df
+        counts = [c for c in counts if c in out.columns]
+        raw_counts = {c: _as_counts(out[c], c) for c in counts}
+        if not self.public:
+            for col in counts:
+                self._flag_internal(out, col)
+            for rate_col, (num, pop) in (rates or {}).items():
+                numer = _as_counts(original[num], num)
+                popv = pd.to_numeric(original[pop], errors="coerce").to_numpy(float)
+                out[rate_col] = np.round(np.where(popv > 0, numer / np.where(popv > 0, popv, 1)
+                                                  * per, np.nan), 1)
+            return out
+        self.summary.rules.add("small_counts")
+        for col in counts:
+            values = _as_counts(out[col], col)
+            if published_total:
+                self.summary.rules.add("complementary")
+                n = len(values)
+                table = LinearTable(np.append(values, values.sum()),
+                                    ((n, tuple(range(n))),),
+                                    np.append(np.zeros(n, bool), True))
+                status = suppress(table, MIN_COUNT)[:n]
+            else:
+                status = np.where((values >= 1) & (values < MIN_COUNT), PRIMARY, PUBLISHED)
+            self._count(status)
+            shown = pd.array(values, dtype="Int64")
+            shown[status != PUBLISHED] = pd.NA
+            out[col] = shown
+            out[f"{col}_visning"] = _display(values, status)
+        for rate_col, (num, pop) in (rates or {}).items():
+            # numeric layers: a withheld rate is missing (NaN), never a text marker
+            self.summary.rules.add("rates")
+            numer = raw_counts.get(num, _as_counts(original[num], num))
+            popv = pd.to_numeric(original[pop], errors="coerce").to_numpy(float)
+            rate = np.where(popv > 0, numer / np.where(popv > 0, popv, 1) * per, np.nan)
+            ok = np.isfinite(rate) & (numer >= MIN_COUNT) & (popv >= MIN_POPULATION)
+            if num in out.columns:
+                ok &= pd.notna(out[num]).to_numpy()
+            self.summary.rates_suppressed += int((np.isfinite(rate) & ~ok).sum())
+            out[rate_col] = np.where(ok, np.round(rate, 1), np.nan)
+        if "kde" in original.columns:
+            out = self._class_kde(out, original, counts[0] if counts else None)
+        return out
+
+    def _class_kde(self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None
+                   ) -> pd.DataFrame:
+        self.summary.rules.add("raster")
+        kde = pd.to_numeric(original["kde"], errors="coerce").to_numpy(float)
+        if "support" in original.columns:
+            support = pd.to_numeric(original["support"], errors="coerce").fillna(0).to_numpy()
+        else:
+            bandwidth = _param(original, "bandwidth")
+            n = _as_counts(original[count_col], count_col) if count_col else None
+            support = (_support_from_cells(original, n, float(bandwidth))
+                       if n is not None and bandwidth else
+                       (n if n is not None else np.zeros(len(kde))))
+        blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(kde)
+        self.summary.raster_cells_blanked += int((blank & (kde > 0)).sum())
+        classes = _quantile_classes(np.where(blank, np.nan, kde), RASTER_CLASSES)
+        out = out.drop(columns=[c for c in ("kde", "gistar", "pvalue", "support")
+                                if c in out.columns])
+        out["kde_class"] = pd.array(classes, dtype="Int64")
+        return out
+
+    def _release_table(self, df: pd.DataFrame, kind: str, *, counts: Sequence[str] = ("n",),
+                       by: Sequence[str] | None = None, margins: bool = False,
+                       parents: Mapping[Any, Any] | None = None,
+                       rates: Mapping[str, tuple[str, str]] | None = None, per: float = 1000,
+                       **options: Any) -> pd.DataFrame:
+        counts = [c for c in counts if c in df.columns]
+        if not counts:
+            raise _refuse(tr("{k}: ingen antalskolumn (counts) finns i tabellen",
+                             "{k}: no count column (counts) in the table", k=kind),
+                          tr("ange counts=(...)", "pass counts=(...)"), "counts")
+        rates = dict(rates or {})
+        if by is None:
+            by = [c for c in ("area_id", "category", "month", "period", "year")
+                  if c in df.columns]
+        by = list(by)
+        pop_cols = {p for _, p in rates.values()} | {"population"}
+        attrs_cols = [c for c in df.columns if c not in by and c not in counts
+                      and c not in rates and c not in pop_cols]
+        if df.duplicated(by).any():
+            raise _refuse(tr("{k}: flera rader för samma {b}", "{k}: several rows for the "
+                             "same {b}", k=kind, b=by), tr("summera först", "aggregate first"),
+                          "duplicates")
+        frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
+        for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
+            if "area_id" not in by:
+                frame[pop] = df[pop].iloc[0] if df[pop].nunique() == 1 else np.nan
+                continue
+            lookup = df.drop_duplicates("area_id").set_index("area_id")[pop]
+            frame[pop] = frame["area_id"].map(lookup).astype(float)
+            roots = [a for a in lookup.index if a not in set((parents or {}).keys())
+                     or (parents or {}).get(a) not in set(lookup.index)]
+            frame.loc[frame["area_id"] == TOTAL, pop] = float(
+                pd.to_numeric(lookup.loc[roots], errors="coerce").sum())
+        for col in attrs_cols:  # attributes of the area (name...) carried to the cells
+            if "area_id" in by and col in df.columns:
+                lookup = df.drop_duplicates("area_id").set_index("area_id")[col]
+                frame[col] = frame["area_id"].map(lookup)
+                if "area_id" in frame:
+                    frame.loc[frame["area_id"] == TOTAL, col] = (
+                        tr("Totalt", "Total") if col == "name" else None)
+        statuses = {}
+        for col in counts:
+            values = _as_counts(frame[col], col)
+            if self.public:
+                self.summary.rules.add("small_counts")
+                if equations:
+                    self.summary.rules.add("complementary")
+                status = suppress(LinearTable(values, tuple(equations), is_total), MIN_COUNT)
+                self._count(status)
+            else:
+                status = np.zeros(len(values), np.int8)
+            statuses[col] = status
+        for rate_col, (num, pop) in rates.items():
+            numer = _as_counts(frame[num], num)
+            popv = pd.to_numeric(frame[pop], errors="coerce").to_numpy(float)
+            computed = np.where(popv > 0, numer / np.where(popv > 0, popv, 1) * per, np.nan)
+            ok = np.isfinite(computed)
+            if self.public:
+                self.summary.rules.add("rates")
+                ok &= (numer >= MIN_COUNT) & (popv >= MIN_POPULATION)
+                ok &= statuses.get(num, np.zeros(len(numer))) == PUBLISHED
+                self.summary.rates_suppressed += int((~ok & np.isfinite(computed)).sum())
+                frame[rate_col] = [round(float(r), 1) if k else HIDDEN
+                                   for r, k in zip(computed, ok)]
+            else:
+                frame[rate_col] = np.round(computed, 1)
+        for col in counts:
+            values = _as_counts(frame[col], col)
+            if self.public:
+                frame[col] = _display(values, statuses[col])
+            else:
+                self._flag_internal(frame, col)
+        if "population" in frame.columns:
+            pops = pd.to_numeric(frame["population"], errors="coerce")
+            frame["population"] = pops.round().astype("Int64")
+        front = [c for c in (*by, *attrs_cols) if c in frame.columns]
+        frame = frame[front + [c for c in frame.columns if c not in front]]
+        return frame.reset_index(drop=True)
+
+    def _release_survey(self, df: pd.DataFrame, *, shares: Sequence[str] = ("value",),
+                        n: str = "n", **options: Any) -> pd.DataFrame:
+        out = df
+        if not self.public:
+            return out
+        self.summary.rules.add("survey")
+        if n not in out.columns:
+            raise _refuse(tr("andelar utan antal svar ({n!r}) kan inte publiceras",
+                             "shares without a response count ({n!r}) cannot be published", n=n),
+                          tr("lägg till antalet svar per rad", "add the response count per row"),
+                          "survey")
+        counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy()
+        low = counts < MIN_SURVEY_N
+        for col in shares:
+            if col in out.columns:
+                values = out[col].astype(object)
+                self.summary.shares_suppressed += int((low & values.notna().to_numpy()).sum())
+                out[col] = [HIDDEN if w else v for v, w in zip(values, low)]
+        return out
+
+    def _release_points(self, df: pd.DataFrame, *, layer: str | None = None,
+                        snap: float = SNAP_M, **options: Any) -> pd.DataFrame:
+        if self.public:
+            raise _refuse(
+                tr("punktlager (enskilda händelser, pins, observationer) får inte publiceras "
+                   "publikt", "point layers (individual events, pins, observations) are not "
+                   "allowed in public outputs"),
+                tr("aggregera till områden eller ett rutnät om minst 250 m, eller använd läget "
+                   "internal", "aggregate to areas or a ≥ 250 m grid, or use internal mode"),
+                "points")
+        if snap < SNAP_M:
+            raise _refuse(tr("snäppning {s} m är mindre än {m} m", "snapping {s} m is below {m} m",
+                             s=snap, m=SNAP_M), "", "snap")
+        from ..layers.schema import LAYERS
+
+        allowed = set(LAYERS[layer].column_names) if layer in LAYERS else set(df.columns)
+        allowed |= set(KINDS["map_layer"][0]) | set(options.get("columns", ()))
+        geometry = getattr(df, "_geometry_column_name", None)
+        if geometry is None:
+            raise _refuse(tr("points: geometri saknas", "points: geometry missing"), "", "geometry")
+        if df.crs is None or not df.crs.is_projected:
+            raise _refuse(tr("points: metriskt koordinatsystem krävs för snäppning, fick {c}",
+                             "points: a metric CRS is needed for snapping, got {c}", c=df.crs),
+                          tr("projicera till t.ex. EPSG:3006", "project to e.g. EPSG:3006"), "crs")
+        df = self._restrict_columns(df, "points", extra=allowed)
+        free = _free_text_names()
+        for col in df.columns:
+            if str(col).lower() in free:
+                df[col] = _redact_series(df[col])
+        import shapely
+
+        geoms = df.geometry.to_numpy()
+        coords = shapely.get_coordinates(geoms)
+        snapped = np.floor(coords / snap) * snap + snap / 2
+        df[geometry] = shapely.set_coordinates(shapely.from_wkb(shapely.to_wkb(geoms)), snapped)
+        return df
+
+    def _release_raster(self, values: np.ndarray, *, cell_size: float | None = None,
+                        support: np.ndarray | None = None, counts: np.ndarray | None = None,
+                        bandwidth: float | None = None, nodata: float = -9999.0,
+                        **options: Any) -> ReleasedRaster:
+        values = np.array(values, dtype=float)
+        tags = {"TRYGGAPLATSER_MODE": self.mode}
+        if not self.public:
+            tags["TRYGGAPLATSER_MARKING"] = INTERNAL_MARKING
+            tags["TRYGGAPLATSER_VALUES"] = "tathet (ra)"
+            values = np.where(np.isfinite(values), values, nodata)
+            return ReleasedRaster(values, nodata, tags)
+        self.summary.rules.add("raster")
+        if cell_size is None or cell_size < MIN_GRID_M - 1e-6:
+            raise _refuse(tr("raster: cellstorleken {s} m är mindre än {m} m",
+                             "raster: cell size {s} m is below {m} m", s=cell_size,
+                             m=MIN_GRID_M),
+                          tr("beräkna ytan med cell_size ≥ {m} för publik utdata",
+                             "compute the surface with cell_size ≥ {m} for public output",
+                             m=MIN_GRID_M), "grid")
+        self.summary.grid_sizes.add(round(cell_size))
+        if support is None:
+            if counts is None or bandwidth is None:
+                raise _refuse(tr("raster: stödet per cell saknas", "raster: support missing"),
+                              tr("ange support= (antal händelser som bär varje cell) eller "
+                                 "counts= och bandwidth=", "pass support= (events supporting "
+                                 "each cell) or counts= and bandwidth="), "raster")
+            support = _disk_sum(np.asarray(counts, float), float(bandwidth) / float(cell_size))
+        support = np.asarray(support, dtype=float)
+        if support.shape != values.shape:
+            raise _refuse(tr("raster: support har formen {a}, värdena {b}",
+                             "raster: support has shape {a}, values {b}", a=support.shape,
+                             b=values.shape), "", "raster")
+        blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(values)
+        blanked = int((blank & (np.nan_to_num(values) > 0)).sum())
+        self.summary.raster_cells_blanked += blanked
+        classes = _quantile_classes(np.where(blank, np.nan, values).ravel(), RASTER_CLASSES)
+        out = np.where(np.isnan(classes), 0, classes).reshape(values.shape).astype(np.uint8)
+        tags["TRYGGAPLATSER_VALUES"] = tr("klass 1–{k} (kvantiler), 0 = ingen uppgift",
+                                          "class 1–{k} (quantiles), 0 = no data",
+                                          k=RASTER_CLASSES)
+        return ReleasedRaster(out, 0, tags, blanked)
+
+    def _count(self, status: np.ndarray) -> None:
+        self.summary.primary += int((status == PRIMARY).sum())
+        self.summary.secondary += int((status == SECONDARY).sum())
+
+    # -----------------------------------------------------------------------------------------
+    # metadata, HTML, files
+
+    def metadata(self, extra: Mapping[str, Any] | None = None) -> dict[str, str]:
+        """Metadata tags for any file (GeoTIFF tags, GPKG/PDF/PNG metadata, HTML meta).
+
+        Always ``tryggaplatser_mode``; internal adds ``tryggaplatser_marking`` with
+        "INTERNT – ej för spridning". ``extra`` values are checked: no absolute paths, user or
+        host names; in public mode keys about bandwidth, seeds or raw parameters are refused.
+        """
+        from .audit import metadata_problems
+
+        tags = {"tryggaplatser_mode": self.mode}
+        if not self.public:
+            tags["tryggaplatser_marking"] = INTERNAL_MARKING
+        for key, value in (extra or {}).items():
+            text = f"{key}={value}"
+            problems = metadata_problems(text)
+            if self.public and re.search(r"bandwidth|bandbredd|seed|fro|frö|breaks|brytpunkt",
+                                         str(key), re.I):
+                problems.append(tr("parameter som kan användas för att återskapa skyddade "
+                                   "värden", "parameter that could help undo the protection"))
+            if problems:
+                raise _refuse(tr("metadata {k!r}: {p}", "metadata {k!r}: {p}", k=key,
+                                 p="; ".join(problems)),
+                              tr("ta bort fältet", "remove the field"), "metadata")
+            tags[str(key)] = str(value)
+        return tags
+
+    def banner_html(self) -> str:
+        """The visible marking for internal HTML (empty string in public mode)."""
+        if self.public:
+            return ""
+        return ('<div class="tryggaplatser-internt" style="position:fixed;top:0;left:50%;'
+                'transform:translateX(-50%);z-index:100000;background:#b00020;color:#fff;'
+                'font:bold 14px sans-serif;padding:4px 12px;border-radius:0 0 4px 4px">'
+                f'{INTERNAL_MARKING}</div>')
+
+    def finalise_html(self, page: str) -> str:
+        """Add the mode ``<meta>`` tag, and for internal pages a visible marking and title prefix.
+
+        Parameters
+        ----------
+        page : str
+            A complete HTML document (e.g. ``folium.Map.get_root().render()``).
+        """
+        meta = f'<meta name="tryggaplatser-mode" content="{self.mode}">'
+        if re.search(r"<head[^>]*>", page, re.I):
+            page = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1,
+                          flags=re.I)
+        else:
+            page = meta + page
+        if not self.public:
+            banner = self.banner_html()
+            if re.search(r"<body[^>]*>", page, re.I):
+                page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1,
+                              flags=re.I)
+            else:
+                page += banner
+            page = re.sub(r"<title>", f"<title>{INTERNAL_MARKING} – ", page, count=1)
+        return page
+
+    def write_html(self, page: str, path: str | Path, *, kind: str = "html") -> Path:
+        """Finalise an HTML page (:meth:`finalise_html`), write it as UTF-8 and :meth:`seal` it."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(self.finalise_html(page), encoding="utf-8")
+        self.seal(path, kind=kind)
+        return path
+
+    def export(self, data: Any, kind: str, path: str | Path,
+               writer: Callable[..., Any], *, writer_kwargs: Mapping[str, Any] | None = None,
+               **release_options: Any) -> Path:
+        """Release data, write it with ``writer(released, path, **writer_kwargs)``, seal the file.
+
+        ``writer`` receives ``metadata=self.metadata()`` unless ``writer_kwargs`` sets it, so a
+        writer should accept a ``metadata`` keyword and write it into the file (GPKG metadata,
+        GeoTIFF tags...).
+        """
+        import inspect
+
+        released = self.release(data, kind, **release_options)
+        kwargs = dict(writer_kwargs or {})
+        try:
+            params = inspect.signature(writer).parameters
+        except (TypeError, ValueError):
+            params = {}
+        if isinstance(released, ReleasedRaster):
+            if "nodata" in params:
+                kwargs.setdefault("nodata", released.nodata)
+            tags = {**self.metadata(), **released.tags}
+        else:
+            tags = self.metadata()
+        for name in ("metadata", "tags"):
+            if name in params:
+                kwargs.setdefault(name, tags)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = released.values if isinstance(released, ReleasedRaster) else released
+        writer(payload, path, **kwargs)
+        self.stamp(path)
+        self.seal(path, kind=kind)
+        return path
+
+    def stamp(self, path: str | Path) -> None:
+        """Write the mode (and the internal marking) into a file's own metadata.
+
+        GeoPackage: a row in the standard ``gpkg_metadata`` tables (metadata extension),
+        visible in QGIS' layer properties. GeoTIFF: dataset tags (only if the writer did not
+        already set them; prefer passing :meth:`metadata` as the writer's tags). Other file
+        types carry the marking in their content (HTML banner, CSV first line, XLSX sheet).
+        """
+        path = Path(path)
+        tags = self.metadata()
+        if path.suffix.lower() == ".gpkg":
+            _stamp_gpkg(path, tags)
+        elif path.suffix.lower() in (".tif", ".tiff"):
+            import rasterio
+
+            with rasterio.open(path) as src:
+                present = src.tags()
+            if any(present.get(k) != v for k, v in tags.items()):
+                with rasterio.open(path, "r+") as dst:
+                    dst.update_tags(**tags)
+
+    def seal(self, path: str | Path, *, kind: str = "file") -> dict[str, str]:
+        """Scan a written file with the mode's audit rules and record it in the manifest.
+
+        Public files with findings are deleted and refused. Internal files must carry the
+        marking "INTERNT – ej för spridning" (in text, or in metadata tags).
+
+        Returns
+        -------
+        dict
+            The manifest entry (``mode``, ``kind``, ``sha256``).
+        """
+        from .audit import scan_file
+
+        path = Path(path)
+        findings = [f for f in scan_file(path, self.mode, manifest=False)]
+        if findings:
+            if self.public:
+                path.unlink(missing_ok=True)
+            lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
+            raise _refuse(tr("{f}: {n} fynd vid granskning: {l}", "{f}: {n} audit findings: {l}",
+                             f=path.name, n=len(findings), l=lines),
+                          tr("rätta exporten; filen har inte släppts",
+                             "fix the exporter; the file was not released"), "audit")
+        entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
+        manifest_path = path.parent / MANIFEST
+        manifest = _read_manifest(manifest_path)
+        manifest["files"][path.name] = entry
+        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
+                                 encoding="utf-8")
+        if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
+            self.summary.outputs[path.name] = kind
+        return entry
+
+    def finish(self, out_dir: str | Path) -> list[Path]:
+        """Close an output set: in public mode write and seal the disclosure report."""
+        if not self.public:
+            return []
+        paths = write_disclosure_report(out_dir, self.summary)
+        for p in paths:
+            self.seal(p, kind="disclosure_report")
+        return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def _stamp_gpkg(path: Path, tags: Mapping[str, str]) -> None:
+    import sqlite3
+
+    text = json.dumps(dict(tags), ensure_ascii=False)
+    con = sqlite3.connect(path)
+    try:
+        con.execute("""CREATE TABLE IF NOT EXISTS gpkg_metadata (
+            id INTEGER CONSTRAINT m_pk PRIMARY KEY ASC NOT NULL,
+            md_scope TEXT NOT NULL DEFAULT 'dataset', md_standard_uri TEXT NOT NULL,
+            mime_type TEXT NOT NULL DEFAULT 'text/xml', metadata TEXT NOT NULL DEFAULT '')""")
+        con.execute("""CREATE TABLE IF NOT EXISTS gpkg_metadata_reference (
+            reference_scope TEXT NOT NULL, table_name TEXT, column_name TEXT, row_id_value INTEGER,
+            timestamp DATETIME NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+            md_file_id INTEGER NOT NULL, md_parent_id INTEGER,
+            CONSTRAINT crmr_mfi_fk FOREIGN KEY (md_file_id) REFERENCES gpkg_metadata(id),
+            CONSTRAINT crmr_mpi_fk FOREIGN KEY (md_parent_id) REFERENCES gpkg_metadata(id))""")
+        con.execute("""CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT,
+            column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
+            scope TEXT NOT NULL)""")
+        uri = "https://tryggaplatser/gate"
+        old = [r[0] for r in con.execute("SELECT id FROM gpkg_metadata WHERE md_standard_uri=?",
+                                         (uri,))]
+        for i in old:
+            con.execute("DELETE FROM gpkg_metadata_reference WHERE md_file_id=?", (i,))
+            con.execute("DELETE FROM gpkg_metadata WHERE id=?", (i,))
+        cur = con.execute("INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, "
+                          "metadata) VALUES ('dataset', ?, 'application/json', ?)", (uri, text))
+        con.execute("INSERT INTO gpkg_metadata_reference (reference_scope, md_file_id) "
+                    "VALUES ('geopackage', ?)", (cur.lastrowid,))
+        for table in ("gpkg_metadata", "gpkg_metadata_reference"):
+            exists = con.execute("SELECT 1 FROM gpkg_extensions WHERE table_name=? AND "
+                                 "extension_name='gpkg_metadata'", (table,)).fetchone()
+            if not exists:
+                con.execute("INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', "
+                            "'http://www.geopackage.org/spec120/#extension_metadata', "
+                            "'read-write')", (table,))
+        con.commit()
+    finally:
+        con.close()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _read_manifest(path: Path) -> dict:
+    if path.exists():
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                return data
+        except (OSError, json.JSONDecodeError):
+            pass
+    return {"tryggaplatser_manifest": 1, "files": {}}
+
+
+def _as_counts(series: pd.Series, name: str) -> np.ndarray:
+    values = pd.to_numeric(series, errors="coerce")
+    if values.isna().any():
+        values = values.fillna(0)
+    arr = values.to_numpy(float)
+    if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
+        raise _refuse(tr("kolumnen {c!r} innehåller värden som inte är antal (heltal ≥ 0)",
+                         "column {c!r} holds values that are not counts (integers ≥ 0)", c=name),
+                      tr("ange räknekolumnen via counts=", "name the count column via counts="),
+                      "counts")
+    return np.round(arr).astype(np.int64)
+
+
+def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
+    return [SMALL if s == PRIMARY else HIDDEN if s == SECONDARY else int(v)
+            for v, s in zip(values, status)]
+
+
+def _param(frame: pd.DataFrame, name: str) -> Any:
+    """A parameter recorded by the analysis in ``attrs["tryggaplatser"]["params"]``.
+
+    Accepts both plain values and the ``{"value": …, "auto": …, "rule": …}`` records of the
+    hotspot verbs; falls back to ``attrs["tryggaplatser"]["grid"]`` for ``cell_size``.
+    """
+    record = frame.attrs.get("tryggaplatser", {}) or {}
+    value = (record.get("params", {}) or {}).get(name)
+    if isinstance(value, Mapping):
+        value = value.get("value")
+    if value is None and name == "cell_size":
+        value = (record.get("grid", {}) or {}).get("cell_size")
+    try:
+        return float(value) if value is not None else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _cell_size(frame: pd.DataFrame) -> float | None:
+    geom_size = None
+    if hasattr(frame, "geometry") and len(frame):
+        bounds = frame.geometry.bounds
+        side = np.minimum(bounds["maxx"] - bounds["minx"], bounds["maxy"] - bounds["miny"])
+        geom_size = float(np.nanmin(side.to_numpy())) if len(side) else None
+    size = _param(frame, "cell_size")
+    if size is None:
+        return geom_size
+    if geom_size is not None:
+        return min(float(size), geom_size)
+    return float(size)
+
+
+def _quantile_classes(values: np.ndarray, k: int) -> np.ndarray:
+    """Classes 1..k by quantiles of the positive finite values; 0 stays NaN-free as NaN."""
+    values = np.asarray(values, dtype=float)
+    out = np.full(values.shape, np.nan)
+    valid = np.isfinite(values) & (values > 0)
+    if not valid.any():
+        return out
+    ranks = pd.Series(values[valid]).rank(method="average", pct=True).to_numpy()
+    out[valid] = np.clip(np.ceil(ranks * k), 1, k)
+    return out
+
+
+def _disk_sum(counts: np.ndarray, radius_cells: float) -> np.ndarray:
+    from scipy.signal import fftconvolve
+
+    r = max(0, math.ceil(radius_cells))
+    yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
+    kernel = (np.hypot(yy, xx) <= max(radius_cells, 0.5)).astype(float)
+    return np.round(fftconvolve(np.nan_to_num(counts), kernel, mode="same"), 6)
+
+
+def _support_from_cells(cells: pd.DataFrame, n: np.ndarray, bandwidth: float) -> np.ndarray:
+    from scipy.spatial import cKDTree
+
+    centres = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    tree = cKDTree(centres)
+    neighbours = tree.query_ball_point(centres, r=bandwidth)
+    return np.array([n[idx].sum() for idx in neighbours], dtype=float)
+
+
+def _redact_series(values: pd.Series) -> pd.Series:
+    """Free text with personal data replaced (the importers' redaction, run again here)."""
+    missing = values.isna()
+    try:
+        from ..layers.redact import redact_text
+
+        redacted, _ = redact_text(values.where(~missing, ""))
+    except ImportError:  # pragma: no cover - layers.redact ships with the package
+        from .audit import redact
+
+        redacted = values.where(~missing, "").astype(str).map(redact)
+    from .audit import redact as audit_redact  # second, stricter-on-format pass
+
+    redacted = redacted.astype(object).map(audit_redact)
+    return redacted.where(~missing, None)
+
+
+def _build_cells(df: pd.DataFrame, by: list[str], counts: list[str], margins: bool,
+                 parents: Mapping[Any, Any]
+                 ) -> tuple[pd.DataFrame, list[tuple[int, tuple[int, ...]]], np.ndarray]:
+    """The full table (inner cells, margins, parent areas) and its additive equations."""
+    levels: dict[str, list[Any]] = {d: list(pd.unique(df[d])) for d in by}
+    if TOTAL in {str(v) for d in by for v in levels[d]}:
+        raise _refuse(tr("värdet {t!r} är reserverat för summor", "the value {t!r} is reserved "
+                         "for totals", t=TOTAL), tr("ta bort summarader; grinden räknar dem",
+                                                   "drop total rows; the gate computes them"),
+                      "totals")
+    value_cols = list(counts)
+    base = pd.DataFrame(df[value_cols].to_numpy(float), columns=value_cols,
+                        index=pd.MultiIndex.from_frame(df[by]))
+    children: dict[Any, list[Any]] = {}
+    if parents:
+        if "area_id" not in by:
+            raise _refuse("parents kräver area_id i by", "", "parents")
+        present = set(levels["area_id"])
+        for child, parent in parents.items():
+            if child in present and parent in present:
+                children.setdefault(parent, []).append(child)
+    roots = [a for a in levels.get("area_id", []) if a not in
+             {c for cs in children.values() for c in cs}] if parents else None
+    dims_levels = [levels[d] + ([TOTAL] if margins else []) for d in by]
+    index = pd.MultiIndex.from_product(dims_levels, names=by)
+    full = pd.DataFrame(index=index, columns=value_cols, dtype=float)
+    inner = full.index.isin(base.index)
+    full.loc[base.index, value_cols] = base.to_numpy(float)
+    full.loc[~inner & ~_has_total(full.index, by), value_cols] = 0.0
+    pos = {key: i for i, key in enumerate(full.index)}
+    equations: list[tuple[int, tuple[int, ...]]] = []
+    # margins: total over dimension d of every line (other dims fixed, totals included).
+    # Values first (passes until every total is known), then EVERY equation, including the
+    # ones implied by others (e.g. grand total = sum of row totals = sum of column totals):
+    # the suppression needs each cell's full list of equations to find complements.
+    if margins:
+        def parts_of(key: tuple, d: int) -> list[int]:
+            dim = by[d]
+            members_levels = roots if dim == "area_id" and roots is not None else levels[dim]
+            out = []
+            for lv in members_levels:
+                k = list(key)
+                k[d] = lv
+                out.append(pos[tuple(k)])
+            return out
+
+        total_keys = [key for key in full.index if TOTAL in key]
+        for _ in range(len(by) + 1):
+            for key in total_keys:
+                for d in range(len(by)):
+                    if key[d] != TOTAL:
+                        continue
+                    vals = full.iloc[parts_of(key, d)][value_cols].to_numpy(float)
+                    if not np.isnan(vals).any():
+                        full.iloc[pos[key], :] = vals.sum(axis=0)
+                        break
+        for key in total_keys:
+            for d in range(len(by)):
+                if key[d] == TOTAL:
+                    equations.append((pos[key], tuple(parts_of(key, d))))
+    # nested areas: parent = sum(children), for every combination of the other dims
+    if children:
+        d = by.index("area_id")
+        for parent, kids in children.items():
+            for key in full.index:
+                if key[d] != parent:
+                    continue
+                parts = []
+                for kid in kids:
+                    k = list(key)
+                    k[d] = kid
+                    parts.append(pos[tuple(k)])
+                total = full.iloc[pos[key]][counts].to_numpy(float)
+                summed = full.iloc[parts][counts].to_numpy(float).sum(axis=0)
+                if not np.allclose(total, summed):
+                    raise _refuse(
+                        tr("området {p!r} är inte summan av sina delområden ({a} ≠ {b})",
+                           "area {p!r} is not the sum of its parts ({a} ≠ {b})", p=parent,
+                           a=total.tolist(), b=summed.tolist()),
+                        tr("kontrollera parents= eller publicera inte båda nivåerna",
+                           "check parents= or do not publish both levels"), "nested")
+                equations.append((pos[key], tuple(parts)))
+    is_total = _has_total(full.index, by)
+    frame = full.reset_index()
+    frame[by] = frame[by].astype(object)
+    return frame, equations, is_total
+
+
+def _has_total(index: pd.MultiIndex, by: list[str]) -> np.ndarray:
+    mask = np.zeros(len(index), bool)
+    for i, key in enumerate(index):
+        mask[i] = any(k == TOTAL for k in (key if isinstance(key, tuple) else (key,)))
+    return mask
+

@@ -1,0 +1,177 @@
+"""CSV and XLSX writers that go through the publishing gate.
+
+CSV format: UTF-8 with byte-order mark, ``;`` as separator and ``,`` as decimal sign — what
+Excel in Swedish locale opens correctly by double-click (and LibreOffice/pandas read with
+``sep=";", decimal=","``). Every text cell passes :func:`~.safe_text.neutralise_cell`, so a cell
+starting with ``= + - @``, tab or CR is shown as text, never run as a formula.
+
+Internal files carry the marking "INTERNT – ej för spridning": as the first line of a CSV, and
+in XLSX as the sheet title, the first row and the page header.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import numbers
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .gate import INTERNAL_MARKING, Gate
+from .safe_text import neutralise_cell, text_of
+
+__all__ = ["write_csv", "write_xlsx"]
+
+
+def _prepare(data: pd.DataFrame, gate: Gate, kind: str | None, release: dict[str, Any]
+             ) -> pd.DataFrame:
+    if kind is not None:
+        data = gate.release(data, kind, **release)
+    else:
+        stamp = (data.attrs.get("tryggaplatser", {}) or {}).get("gate", {})
+        if stamp.get("mode") != gate.mode:
+            from ..errors import GateRefusal
+            from ..i18n import tr
+
+            raise GateRefusal(
+                tr("tabellen har inte släppts av grinden i läget {m}",
+                   "the table was not released by the gate in mode {m}", m=gate.mode),
+                rule="gate", fix=tr("ange kind= eller anropa gate.release() först",
+                                    "pass kind= or call gate.release() first"))
+    geometry = getattr(data, "_geometry_column_name", None)
+    if geometry is not None and geometry in data.columns:
+        data = pd.DataFrame(data.drop(columns=[geometry]))
+    return data
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        f = float(value)
+        if math.isnan(f):
+            return ""
+        return (str(int(f)) if f.is_integer() else repr(f)).replace(".", ",")
+    if isinstance(value, pd.Timestamp | pd.Period):
+        return str(value)
+    return neutralise_cell(text_of(value))
+
+
+def write_csv(data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | None = None,
+              **release: Any) -> Path:
+    """Write a table as CSV for Swedish Excel through the gate, and seal it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Either raw data (then give ``kind`` and the release options) or a table already
+        returned by ``gate.release`` (``kind=None``).
+    path : str or Path
+        Output file.
+    gate : Gate
+        The output set's gate.
+    kind : str, optional
+        Output kind for :meth:`Gate.release`.
+    **release
+        Options for :meth:`Gate.release` (``margins=``, ``rates=``...).
+
+    Returns
+    -------
+    Path
+    """
+    table = _prepare(data, gate, kind, release)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        if not gate.public:
+            writer.writerow([INTERNAL_MARKING])
+        writer.writerow([neutralise_cell(str(c)) for c in table.columns])
+        for row in table.itertuples(index=False, name=None):
+            writer.writerow([_csv_value(v) for v in row])
+    gate.seal(path, kind=f"csv:{kind or 'table'}")
+    return path
+
+
+def write_xlsx(sheets: pd.DataFrame | dict[str, pd.DataFrame], path: str | Path, *, gate: Gate,
+               kind: str | None = None, **release: Any) -> Path:
+    """Write one or several tables as an XLSX workbook through the gate, and seal it.
+
+    Strings are stored as text cells (never formulas); text that starts with ``= + - @``, tab
+    or CR is additionally marked with Excel's quote prefix. Document properties carry no user
+    name (creator "tryggaplatser").
+
+    Parameters
+    ----------
+    sheets : DataFrame or dict of str to DataFrame
+        One table, or ``{sheet name: table}``.
+    path : str or Path
+        Output file.
+    gate : Gate
+        The output set's gate.
+    kind : str, optional
+        Output kind for :meth:`Gate.release` (applied to every sheet).
+    **release
+        Options for :meth:`Gate.release`.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    if isinstance(sheets, pd.DataFrame):
+        sheets = {"data": sheets}
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "tryggaplatser"
+    wb.properties.lastModifiedBy = "tryggaplatser"
+    wb.properties.title = INTERNAL_MARKING if not gate.public else "tryggaplatser"
+    wb.properties.keywords = f"tryggaplatser_mode={gate.mode}"
+    for i, (name, data) in enumerate(sheets.items()):
+        table = _prepare(data, gate, kind, release)
+        title = _sheet_title(name, i)
+        if not gate.public:
+            title = _sheet_title(f"INTERNT {name}", i)
+        ws = wb.create_sheet(title)
+        row = 1
+        if not gate.public:
+            ws.cell(row=1, column=1, value=INTERNAL_MARKING).font = Font(bold=True,
+                                                                       color="B00020")
+            ws.oddHeader.center.text = INTERNAL_MARKING
+            row = 2
+        for c, name_ in enumerate(table.columns, start=1):
+            _put(ws, row, c, str(name_)).font = Font(bold=True)
+        for r, values in enumerate(table.itertuples(index=False, name=None), start=row + 1):
+            for c, value in enumerate(values, start=1):
+                _put(ws, r, c, value)
+        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    wb.save(path)
+    gate.seal(path, kind=f"xlsx:{kind or 'table'}")
+    return path
+
+
+def _sheet_title(name: str, index: int) -> str:
+    clean = "".join(ch for ch in str(name) if ch not in '[]:*?/\\').strip("'") or f"blad{index}"
+    return clean[:31]
+
+
+def _put(ws, row: int, column: int, value: Any):
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ws.cell(row=row, column=column)
+    if isinstance(value, bool | numbers.Number) and not isinstance(value, str):
+        return ws.cell(row=row, column=column, value=value)
+    if isinstance(value, pd.Timestamp | pd.Period):
+        value = str(value)
+    text = text_of(value)  # also drops control characters XLSX cannot hold
+    cell = ws.cell(row=row, column=column)
+    cell.value = text
+    cell.data_type = "s"  # never a formula, whatever the text starts with
+    if neutralise_cell(text) != text:
+        cell.quotePrefix = True
+    return cell

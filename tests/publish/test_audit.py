@@ -1,0 +1,207 @@
+"""The audit finds each kind of leak in each file type, and passes clean gated outputs."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from tryggaplatser.publish.audit import metadata_problems, redact, scan_dir, scan_file
+from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+from tryggaplatser.publish.safe_text import html
+
+
+def rules(path, mode="public"):
+    return {f.rule for f in scan_file(path, mode, manifest=False)}
+
+
+@pytest.mark.parametrize("text,found", [
+    ("pnr 19850101-1234", True), ("850161-1234", True), ("8501011234", False),
+    ("8112189876", True), ("070-123 45 67", True), ("+46 70 123 45 67", True),
+    ("08-123 456 78", True), ("anna@example.se", True), ("ABC 123", True), ("ABC12D", True),
+    ("5000-K123456-24", True), ("SHA256", False), ("2026-03-01", False), ("17.61234", False),
+    ("map_3f2a8501011234bc", False),
+])
+def test_pii_patterns(tmp_path, text, found):
+    p = tmp_path / "x.txt"
+    p.write_text(f"Kommentar: {text} slut", encoding="utf-8")
+    assert ("pii" in rules(p)) is found
+    if found:
+        assert text not in redact(f"a {text} b")
+
+
+def test_findings_are_masked(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_text("area_id;kommentar\nA;ring 070-123 45 67\n", encoding="utf-8")
+    finding = next(f for f in scan_file(p, "public", manifest=False) if f.rule == "pii")
+    assert "123 45 67" not in finding.excerpt
+
+
+def test_csv_rules(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("\ufeffarea_id;n;datum;kommentar\n"
+                 "A;3;2026-03-14;Det var väldigt otryggt vid busshållplatsen igår kväll ja\n"
+                 "B;=HYPERLINK(\"http://x\");2026-03;\n", encoding="utf-8")
+    assert {"small_count", "time", "free_text", "formula"} <= rules(p)
+    assert rules(p, "internal") >= {"formula", "marking_missing"}
+    assert "small_count" not in rules(p, "internal")
+
+
+def test_html_rules(tmp_path):
+    p = tmp_path / "k.html"
+    p.write_text(
+        "<html><head><meta name='author' content='/home/anna/projekt'></head><body>"
+        "<img src=x onerror=alert(1)><a href='javascript:alert(1)'>x</a>"
+        "<script>var d = {\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
+        "\"Feature\", \"properties\": {\"n\": 2, \"namn\": \"\\u003cimg src=x onerror=alert(1)"
+        "\\u003e\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [17.6, 59.2]}}]};"
+        "L.marker([59.2012345, 17.6123456]).addTo(m);</script>"
+        "<script>alert(document.cookie)</script>"
+        f"<div>{INTERNAL_MARKING}</div></body></html>", encoding="utf-8")
+    found = rules(p)
+    assert {"markup", "metadata", "point", "coordinate", "small_count", "pii",
+            "internal_marking"} <= found
+
+
+def test_escaped_payloads_in_folium_pass(tmp_path):
+    import folium
+
+    m = folium.Map(location=[59.2, 17.6], tiles=None)
+    for payload in ["<img src=x onerror=alert(1)>", "${alert(1)}",
+                    "</script><script>alert(1)</script>"]:
+        folium.Marker([59.2, 17.6], popup=folium.Popup(html(payload)),
+                      tooltip=folium.Tooltip(html(payload))).add_to(m)
+    p = tmp_path / "k.html"
+    p.write_text(m.get_root().render(), encoding="utf-8")
+    found = {f.rule for f in scan_file(p, "public", manifest=False)}
+    assert "markup" not in found
+    # the same page built without the safe-text helper is caught
+    m2 = folium.Map(location=[59.2, 17.6], tiles=None)
+    folium.Marker([59.2, 17.6], popup=folium.Popup("</script><script>alert(1)</script>"),
+                  tooltip="<img src=x onerror=alert(1)>").add_to(m2)
+    p2 = tmp_path / "k2.html"
+    p2.write_text(m2.get_root().render(), encoding="utf-8")
+    assert "markup" in rules(p2)
+
+
+def test_coordinates_on_grid_lattice_pass(tmp_path):
+    from pyproj import Transformer
+
+    tf = Transformer.from_crs(3006, 4326, always_xy=True)
+    lng, lat = tf.transform(650125.0, 6550375.0)  # a 250 m cell centre
+    p = tmp_path / "k.html"
+    p.write_text(f"<html><body><script>L.marker([{lat:.7f}, {lng:.7f}]);"
+                 "var m = L.map('x', {center: [59.2012345, 17.6123456]});</script></body></html>",
+                 encoding="utf-8")
+    assert "coordinate" not in rules(p)
+
+
+def geojson(tmp_path, geoms, props):
+    gdf = gpd.GeoDataFrame(props, geometry=geoms, crs=3006).to_crs(4326)
+    p = tmp_path / "lager.geojson"
+    p.write_text(gdf.to_json(), encoding="utf-8")
+    return p
+
+
+def test_geojson_points_and_fine_grid(tmp_path):
+    p = geojson(tmp_path, [Point(650000, 6550000)], {"n": [7]})
+    assert "point" in rules(p)
+    p = geojson(tmp_path, [box(650000, 6550000, 650100, 6550100)], {"n": [7]})
+    assert "grid" in rules(p)
+    p = geojson(tmp_path, [box(650000, 6550000, 650250, 6550250)], {"n": [7]})
+    assert rules(p) == set()
+
+
+def test_gpkg_rules(tmp_path):
+    gdf = gpd.GeoDataFrame({"n": [2], "pnr": ["19850101-1234"]},
+                           geometry=[Point(650000, 6550000)], crs=3006)
+    p = tmp_path / "x.gpkg"
+    gdf.to_file(p, driver="GPKG", metadata={"source": "/home/anna/hemligt.csv"})
+    assert {"point", "small_count", "pii", "metadata"} <= rules(p)
+
+
+def test_tiff_rules(tmp_path):
+    import rasterio
+    from rasterio.transform import from_origin
+
+    p = tmp_path / "kde.tif"
+    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32",
+                       crs="EPSG:3006", transform=from_origin(650000, 6551000, 100, 100)) as dst:
+        dst.write(np.linspace(0.01, 3.7, 16, dtype="float32").reshape(1, 4, 4))
+        dst.update_tags(TRYGGAPLATSER_PARAMS='{"bandwidth": 600}', SOURCE="C:\\Users\\anna\\x")
+    assert {"grid", "raster", "metadata"} <= rules(p)
+
+
+def test_png_and_pdf_metadata(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1])
+    fig.savefig(tmp_path / "f.png", metadata={"Author": "/home/anna/figur"})
+    fig.savefig(tmp_path / "f.pdf", metadata={"Author": "/Users/anna"})
+    fig.savefig(tmp_path / "ok.png")
+    plt.close(fig)
+    assert "metadata" in rules(tmp_path / "f.png")
+    assert "metadata" in rules(tmp_path / "f.pdf")
+    assert rules(tmp_path / "ok.png") == set()
+
+
+def test_xlsx_formula_and_metadata(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["area_id", "n"])
+    wb.active.append(["A", "=1+1"])
+    wb.properties.creator = "/home/anna"
+    wb.save(tmp_path / "t.xlsx")
+    assert {"formula", "metadata"} <= rules(tmp_path / "t.xlsx")
+
+
+def test_user_and_host_names_in_metadata():
+    import getpass
+    import socket
+
+    names = [n for n in (getpass.getuser(), socket.gethostname()) if len(n) >= 3
+             and n not in ("root", "user", "admin", "runner", "localhost")]
+    for n in names:
+        assert metadata_problems(f"skapad av {n}")
+    assert metadata_problems("tryggaplatser 0.1") == []
+
+
+def test_manifest_rules_and_clean_set(tmp_path):
+    gate = Gate("public", quiet=True)
+    gate.write_html("<html><head><title>Karta</title></head><body><p>ok</p></body></html>",
+                    tmp_path / "karta.html")
+    gate.finish(tmp_path)
+    assert scan_dir(tmp_path) == []
+    (tmp_path / "extra.txt").write_text("hej", encoding="utf-8")
+    assert {f.rule for f in scan_dir(tmp_path)} == {"not_gated"}
+    (tmp_path / "extra.txt").unlink()
+    with (tmp_path / "karta.html").open("a", encoding="utf-8") as fh:
+        fh.write("<!-- -->")
+    assert {f.rule for f in scan_dir(tmp_path)} == {"modified"}
+    manifest = json.loads((tmp_path / "utgivning.json").read_text(encoding="utf-8"))
+    assert all(e["mode"] == "public" for e in manifest["files"].values())
+
+
+def test_unreadable_file_is_a_finding(tmp_path):
+    (tmp_path / "trasig.gpkg").write_bytes(b"not a geopackage")
+    assert "unreadable" in rules(tmp_path / "trasig.gpkg")
+
+
+def test_release_then_audit_property_small_counts(tmp_path):
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"area_id": [f"A{i}" for i in range(12)],
+                       "n": rng.integers(0, 9, 12)})
+    from tryggaplatser.publish.tables import write_csv
+
+    gate = Gate("public", quiet=True)
+    write_csv(df, tmp_path / "t.csv", gate=gate, kind="area_table", margins=True)
+    assert scan_dir(tmp_path) == []

@@ -1,0 +1,112 @@
+"""CSV and XLSX writers: Swedish Excel format, formula neutralisation, marking, gate stamp."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tryggaplatser.errors import GateRefusal
+from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+from tryggaplatser.publish.tables import write_csv, write_xlsx
+
+
+def table(names=("Alfa", "Beta")):
+    return pd.DataFrame({"area_id": ["A", "B"], "name": list(names), "n": [12, 30],
+                         "population": [1000, 2000]})
+
+
+def test_csv_format_swedish_excel(tmp_path):
+    gate = Gate("public", quiet=True)
+    p = write_csv(table(), tmp_path / "t.csv", gate=gate, kind="area_table",
+                  rates={"per_1000": ("n", "population")})
+    raw = p.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    lines = raw.decode("utf-8-sig").splitlines()
+    assert lines[0] == "area_id;name;n;population;per_1000"
+    assert lines[1] == "A;Alfa;12;1000;12"
+    assert lines[2] == "B;Beta;30;2000;15"
+
+
+def test_csv_decimal_comma(tmp_path):
+    gate = Gate("public", quiet=True)
+    df = pd.DataFrame({"area_id": ["A"], "n": [7], "population": [300]})
+    p = write_csv(df, tmp_path / "t.csv", gate=gate, kind="area_table",
+                  rates={"per_1000": ("n", "population")})
+    assert p.read_text(encoding="utf-8-sig").splitlines()[1] == "A;7;300;23,3"
+
+
+PAYLOADS = ["=HYPERLINK(\"http://evil\",\"klicka\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1",
+            "\r=1"]
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_formula_payloads_neutralised(tmp_path, payload):
+    gate = Gate("public", quiet=True)
+    p = write_csv(table(names=(payload, "Beta")), tmp_path / "t.csv", gate=gate,
+                  kind="area_table")
+    import csv
+
+    rows = list(csv.reader(p.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    assert rows[1][1] == "'" + payload
+    x = write_xlsx(table(names=(payload, "Beta")), tmp_path / "t.xlsx", gate=gate,
+                   kind="area_table")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(x).active
+    cell = ws.cell(row=2, column=2)
+    assert cell.data_type == "s" and cell.quotePrefix
+    assert cell.value in (payload, payload.replace("\r", "\n"))  # XLSX stores CR as LF
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=20))
+def test_no_text_becomes_formula(tmp_path, text):
+    gate = Gate("internal", quiet=True)
+    df = pd.DataFrame({"area_id": ["A"], "name": [text], "n": [5]})
+    x = write_xlsx(df, tmp_path / "p.xlsx", gate=gate, kind="area_table")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(x).worksheets[0]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
+
+
+def test_numbers_stay_numbers_in_xlsx(tmp_path):
+    gate = Gate("internal", quiet=True)
+    df = pd.DataFrame({"area_id": ["A"], "n": [5], "population": [100]})
+    x = write_xlsx(df, tmp_path / "t.xlsx", gate=gate, kind="area_table")
+    from openpyxl import load_workbook
+
+    ws = load_workbook(x).worksheets[0]
+    assert ws.title.startswith("INTERNT")
+    assert ws.cell(row=1, column=1).value == INTERNAL_MARKING
+    assert ws.cell(row=3, column=2).value == 5  # a number, not text
+
+
+def test_internal_csv_first_line_marking(tmp_path):
+    gate = Gate("internal", quiet=True)
+    p = write_csv(table(), tmp_path / "t.csv", gate=gate, kind="area_table")
+    assert p.read_text(encoding="utf-8-sig").splitlines()[0] == INTERNAL_MARKING
+
+
+def test_unreleased_table_refused(tmp_path):
+    gate = Gate("public", quiet=True)
+    with pytest.raises(GateRefusal, match="släppts"):
+        write_csv(table(), tmp_path / "t.csv", gate=gate)
+    released = Gate("internal", quiet=True).release(table(), "area_table")
+    with pytest.raises(GateRefusal):  # released internally, written publicly
+        write_csv(released, tmp_path / "t.csv", gate=gate)
+    ok = gate.release(table(), "area_table")
+    write_csv(ok, tmp_path / "t.csv", gate=gate)
+
+
+def test_xlsx_properties_have_no_user(tmp_path):
+    gate = Gate("public", quiet=True)
+    x = write_xlsx({"Antal": table()}, tmp_path / "t.xlsx", gate=gate, kind="area_table")
+    from openpyxl import load_workbook
+
+    wb = load_workbook(x)
+    assert wb.properties.creator == "tryggaplatser"
+    assert wb.sheetnames == ["Antal"]
