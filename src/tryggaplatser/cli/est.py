@@ -88,8 +88,11 @@ def run_est(
     seed: int | None = None,
     out_dir: str = "outputs",
     today=None,
+    project=None,
 ) -> dict:
     """The work of the command (also used by ``tryggaplatser demo``); returns a summary.
+
+    ``project`` is an already loaded project (``config_path`` is then not read again).
 
     Parameters
     ----------
@@ -124,7 +127,7 @@ def run_est(
 
         iso_week_bounds(week, quiet=True)
     path = Path(config_path)
-    if not path.exists():
+    if project is None and not path.exists():
         raise ConfigError(
             tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
             file=path.name,
@@ -134,7 +137,8 @@ def run_est(
                 "give --config, e.g. data/tryggaplatser.toml",
             ),
         )
-    project = load_project(path, quiet=True)
+    if project is None:
+        project = load_project(path, quiet=True)
     config = project.config
     if seed is None:
         seed = getattr(config, "seed", 0) or None

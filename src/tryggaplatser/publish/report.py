@@ -44,6 +44,7 @@ from typing import Any
 
 import pandas as pd
 
+from .. import _clock
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import get_language, tr
 from .gate import INTERNAL_MARKING, Gate, is_pii_column
@@ -524,7 +525,7 @@ class Report:
         self.period = period
         self.subtitle = subtitle
         self.kind = kind
-        self.issued = pd.Timestamp(issued).date() if issued is not None else date.today()
+        self.issued = pd.Timestamp(issued).date() if issued is not None else _clock.today()
         self.sections: list[Section] = []
         self.parameters: list[Parameter] = []
         self.summary_items: list[str] = []
