@@ -1,0 +1,351 @@
+"""``tryggaplatser area`` and ``tryggaplatser lagesbild``: områdesanalys and lägesbild reports.
+
+``area NAME`` (or ``--all``) writes ``omrade_<slug>.html`` per area plus the indicator tables
+``indikatorer_*.csv`` and ``indikatorer.xlsx``; ``lagesbild --year YYYY`` writes
+``lagesbild_<year>.html`` and ``lagesbild_<year>_indikatorer_*``. Public sets also get the
+disclosure report. Heavy libraries are imported inside the functions so ``--help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .options import config_option, mode_option, out_option
+
+
+def _lang_option(f):
+    return click.option(
+        "--lang",
+        type=click.Choice(["sv", "en"]),
+        default=None,
+        help="Språk i rapporten (standard: samma som tryggaplatser --lang).",
+    )(f)
+
+
+def _period(year: int | None, date_from: str | None, date_to: str | None) -> Any:
+    from ..errors import ArgumentError
+    from ..i18n import tr
+
+    if year is not None and (date_from or date_to):
+        raise ArgumentError(
+            tr(
+                "Ange antingen --year eller --from/--to, inte båda.",
+                "Give either --year or --from/--to, not both.",
+            ),
+            rule="PERIOD_OPTIONS",
+            fix="--year 2026 | --from 2026-01-01 --to 2026-06-30",
+        )
+    if year is not None:
+        return int(year)
+    if date_from or date_to:
+        if not (date_from and date_to):
+            raise ArgumentError(
+                tr("--from och --to måste anges tillsammans.", "--from and --to go together."),
+                rule="PERIOD_OPTIONS",
+                fix="--from 2026-01-01 --to 2026-06-30",
+            )
+        return (date_from, date_to)
+    return None
+
+
+def _load(config_path: str):
+    from ..errors import ConfigError
+    from ..i18n import tr
+    from ..layers.load import load_project
+
+    path = Path(config_path)
+    if not path.exists():
+        raise ConfigError(
+            tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
+            file=path.name,
+            rule="CONFIG_MISSING",
+            fix=tr(
+                "ange --config, t.ex. data/tryggaplatser.toml",
+                "give --config, e.g. data/tryggaplatser.toml",
+            ),
+        )
+    return load_project(path, quiet=True)
+
+
+def run_area_reports(
+    project: Any,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    area_ids: list[str] | None = None,
+    period: Any = None,
+    with_map: bool = True,
+    tables: bool = True,
+    gate: Any = None,
+    quiet: bool = True,
+) -> list[Path]:
+    """Write area reports (all areas by default) and the indicator tables; the library entry
+    point behind ``tryggaplatser area`` (also used by ``tryggaplatser demo``).
+
+    Parameters
+    ----------
+    project : Project
+        From :func:`tryggaplatser.load_project`.
+    out_dir : str or Path
+        Output folder.
+    mode : {"public", "internal"}, optional
+        ``None`` = the project's ``privacy_mode``.
+    area_ids : list of str, optional
+        Area ids or names; ``None`` = every area.
+    period : None, int or (start, end)
+        As in :func:`tryggaplatser.publish.area_report.prepare_area_analysis`.
+    with_map : bool
+        Static hotspot map in every report.
+    tables : bool
+        Write ``indikatorer_*.csv`` and ``indikatorer.xlsx``.
+    gate : Gate, optional
+        The output set's gate when the caller writes more into the same folder (e.g.
+        ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
+        ``gate.finish(out_dir)`` once, so one disclosure report covers the whole set.
+        ``None`` = a new gate, finished here.
+    quiet : bool
+        Silence announcements.
+
+    Returns
+    -------
+    list of Path
+        Every file written (reports, tables, and for public sets the disclosure report).
+    """
+    from ..publish.area_report import (
+        prepare_area_analysis,
+        write_area_reports,
+        write_indicator_tables,
+    )
+    from ..publish.gate import Gate
+
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
+    analysis = prepare_area_analysis(project, period=period, quiet=quiet)
+    paths = write_area_reports(analysis, out_dir, gate, area_ids=area_ids, with_map=with_map)
+    if tables:
+        paths += write_indicator_tables(analysis, out_dir, gate)
+    if own_gate:
+        paths += gate.finish(out_dir)
+    return paths
+
+
+def run_lagesbild(
+    project: Any,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    year: int | None = None,
+    with_map: bool = True,
+    tables: bool = True,
+    gate: Any = None,
+    quiet: bool = True,
+) -> list[Path]:
+    """Write the lägesbild for ``year`` (default: the year of the latest incident, announced)
+    with its indicator tables; the library entry point behind ``tryggaplatser lagesbild``.
+
+    The period is the calendar year, cut at the latest incident when the year is not over
+    (announced); the comparison column is the same dates one year earlier. ``gate`` works as
+    in :func:`run_area_reports`.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    import pandas as pd
+
+    from .._announce import announce
+    from ..analysis.rates import LOCAL_TZ
+    from ..i18n import tr
+    from ..publish.area_report import (
+        prepare_area_analysis,
+        write_indicator_tables,
+        write_lagesbild,
+    )
+    from ..publish.gate import Gate
+
+    local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
+    if year is None:
+        year = int(local.max().year)
+        announce(
+            tr(
+                "År {y} valt automatiskt (senaste händelsens år).",
+                "Year {y} chosen automatically (the latest incident's year).",
+                y=year,
+            ),
+            quiet=quiet,
+        )
+    import datetime as dt
+
+    year = int(year)
+    start = dt.date(year, 1, 1)
+    end = min(dt.date(year, 12, 31), local.max().date())
+    if end < start:
+        end = dt.date(year, 12, 31)
+    elif end < dt.date(year, 12, 31):
+        announce(
+            tr(
+                "Året {y} är ofullständigt i data: lägesbilden gäller {a}–{b}, och "
+                "jämförelsen samma datum året före.",
+                "The year {y} is incomplete in the "
+                "data: the lägesbild covers {a}–{b}, compared with the same dates the year "
+                "before.",
+                y=year,
+                a=start.isoformat(),
+                b=end.isoformat(),
+            ),
+            quiet=quiet,
+        )
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
+    analysis = prepare_area_analysis(
+        project, period=(start.isoformat(), end.isoformat()), quiet=quiet
+    )
+    trend = prepare_area_analysis(project, period=None, quiet=True)
+    ldate = local.dt.date
+    prev_start, prev_end = _year_before(start), _year_before(end)
+    previous = project.incidents[((ldate >= prev_start) & (ldate <= prev_end)).to_numpy()]
+    paths = [
+        write_lagesbild(
+            analysis,
+            out_dir,
+            gate,
+            trend=trend,
+            previous=previous if len(previous) else None,
+            with_map=with_map,
+        )
+    ]
+    if tables:
+        paths += write_indicator_tables(
+            analysis, out_dir, gate, stem=f"lagesbild_{int(year)}_indikatorer"
+        )
+    if own_gate:
+        paths += gate.finish(out_dir)
+    return paths
+
+
+def _year_before(day):
+    """The same date one year earlier (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+def _done(paths: list[Path], out_dir: str) -> None:
+    from ..i18n import tr
+
+    click.echo(
+        tr(
+            "{n} filer skrivna i {o}: {f}",
+            "{n} files written to {o}: {f}",
+            n=len(paths),
+            o=out_dir,
+            f=", ".join(sorted(p.name for p in paths)),
+        )
+    )
+
+
+@click.command("area")
+@click.argument("name", required=False)
+@click.option("--all", "all_areas", is_flag=True, help="Rapport för varje område.")
+@config_option
+@click.option("--year", type=int, default=None, help="Ett kalenderår, t.ex. 2026.")
+@click.option("--from", "date_from", default=None, metavar="ÅÅÅÅ-MM-DD", help="Periodens start.")
+@click.option("--to", "date_to", default=None, metavar="ÅÅÅÅ-MM-DD", help="Periodens slut.")
+@mode_option
+@_lang_option
+@click.option("--no-map", is_flag=True, help="Hoppa över den statiska kartan (snabbare).")
+@out_option
+def area(
+    name: str | None,
+    all_areas: bool,
+    config_path: str,
+    year: int | None,
+    date_from: str | None,
+    date_to: str | None,
+    mode: str | None,
+    lang: str | None,
+    no_map: bool,
+    out_dir: str,
+) -> None:
+    """Områdesanalys: HTML-rapport per område (omrade_<namn>.html) och indikatortabeller
+    (CSV och XLSX), genom publiceringsgrinden.
+    """
+    from ..errors import ArgumentError, TryggaplatserError
+    from ..i18n import language, tr
+
+    ctx = click.get_current_context()
+    try:
+        if bool(name) == bool(all_areas):
+            raise ArgumentError(
+                tr(
+                    "Ange ett område (id eller namn) eller --all.",
+                    "Give one area (id or name) or --all.",
+                ),
+                rule="AREA_CHOICE",
+                fix="tryggaplatser area EX01 | tryggaplatser area --all",
+            )
+        period = _period(year, date_from, date_to)
+        project = _load(config_path)
+        with language(lang) if lang else _nullcontext():
+            paths = run_area_reports(
+                project,
+                out_dir,
+                mode,
+                area_ids=None if all_areas else [name],
+                period=period,
+                with_map=not no_map,
+            )
+    except TryggaplatserError as exc:
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    _done(paths, out_dir)
+
+
+@click.command("lagesbild")
+@config_option
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    help="Året lägesbilden gäller (standard: senaste händelsens år).",
+)
+@mode_option
+@_lang_option
+@click.option("--no-map", is_flag=True, help="Hoppa över den statiska kartan (snabbare).")
+@out_option
+def lagesbild(
+    config_path: str,
+    year: int | None,
+    mode: str | None,
+    lang: str | None,
+    no_map: bool,
+    out_dir: str,
+) -> None:
+    """Kommunens lägesbild för ett år enligt lag (2023:196): kartläggning, annan relevant
+    information och analys inklusive orsaker (lagesbild_<år>.html + indikatortabeller).
+    """
+    from ..errors import TryggaplatserError
+    from ..i18n import language, tr
+
+    ctx = click.get_current_context()
+    try:
+        project = _load(config_path)
+        with language(lang) if lang else _nullcontext():
+            paths = run_lagesbild(project, out_dir, mode, year=year, with_map=not no_map)
+    except TryggaplatserError as exc:
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+    _done(paths, out_dir)
+
+
+def _nullcontext():
+    from contextlib import nullcontext
+
+    return nullcontext()

@@ -1,0 +1,2579 @@
+"""Area analysis (områdesanalys) and the municipal lägesbild as printable reports and tables.
+
+Two products, both built on the shared report infrastructure (:mod:`.report`) and the one
+publishing gate (:mod:`.gate`):
+
+* :func:`area_report` — one area's områdesanalys: incidents by category (counts, raw and
+  empirical-Bayes rates per 1 000 residents and year, compared with the municipality), the
+  trend and its test, the hour × weekday profile (internal only), the årshjul, hotspot cells
+  with a static map, safety-walk findings with åtgärdsgrad, dialogue results, survey
+  indicators (one table per scale), police classification, perceived insecurity versus
+  incidents with the reasons people gave, data quality and a methods box;
+* :func:`lagesbild_report` — the municipality's lägesbild for a year, structured as the law
+  (2023:196) asks: (1) kartläggning av brottslighet och dess konsekvenser, (2) annan relevant
+  information, (3) analys inklusive orsaker, the last written as data-driven sentences that
+  are marked as generated.
+
+The numbers come from one :class:`AreaAnalysis` (:func:`prepare_area_analysis`), so every
+report and the indicator tables (:func:`indicator_tables`, written as CSV and XLSX by
+:func:`write_indicator_tables`) show the same released figures. The area × category table is
+released **once** for all areas, with margins, so complementary suppression holds across all
+reports of a set: no hidden cell can be recovered by subtracting figures of different reports.
+
+Publishing rules (REFERENCE.md §5), applied by the gate: in public mode counts 1–4 are "<5",
+complementary cells "..", rates withheld when the count is below 5 or the population below 50,
+shares only with n ≥ 10, no free text, no points, month as the finest time, sensitive categories
+only at municipality level. Derived figures (EB rates, ratios, åtgärdsgrad, median days) are
+shown only where the figures they are derived from were published. Internal reports carry the
+marking "INTERNT – ej för spridning".
+
+Examples
+--------
+>>> from tryggaplatser import load_project                     # doctest: +SKIP
+>>> project = load_project("data/tryggaplatser.toml")           # doctest: +SKIP
+>>> analysis = prepare_area_analysis(project, period=2026)      # doctest: +SKIP
+>>> gate = Gate("public", config=project.config)                # doctest: +SKIP
+>>> area_report(analysis, "EX01", gate).write("outputs/omrade_ex01.html")  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ArgumentError
+from ..i18n import get_language, tr
+from ..layers import vocab
+from .gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, TOTAL, Gate
+from .report import Report, Section, fmt_int, fmt_num, internal_table, release_table
+
+__all__ = [
+    "AreaAnalysis",
+    "AreaReport",
+    "area_file_name",
+    "area_report",
+    "indicator_tables",
+    "lagesbild_file_name",
+    "lagesbild_report",
+    "prepare_area_analysis",
+    "write_area_reports",
+    "write_indicator_tables",
+    "write_lagesbild",
+]
+
+#: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
+HOT_BINS = (2, 3)
+#: Cell size of the hotspot and perception-gap grid (SCB's 250 m lattice, the finest public grid).
+DEFAULT_CELL_SIZE = 250.0
+_WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
+_WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+_MONTH_ABBR_SV = [
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "maj",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+]
+_MONTH_ABBR_EN = [
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "May",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Oct",
+    "Nov",
+    "Dec",
+]
+
+
+# ---------------------------------------------------------------------------------------------
+# the analysis behind every report of a set
+
+
+@dataclass
+class AreaAnalysis:
+    """Every finished result the area reports and the lägesbild of one period draw on.
+
+    Built by :func:`prepare_area_analysis`; computation only (nothing is released yet).
+
+    Attributes
+    ----------
+    config : ProjectConfig or None
+        The project configuration (municipality name, sensitive categories).
+    areas : GeoDataFrame
+        The areas layer.
+    incidents : GeoDataFrame
+        The incidents inside the period (all of them, also those never placed in an area).
+    incidents_all : GeoDataFrame
+        All incidents of the project (for trends over the years).
+    profiles : dict of str to AreaProfile
+        :func:`tryggaplatser.analysis.areas.area_profiles_all` for the period.
+    cells : GeoDataFrame
+        :func:`tryggaplatser.analysis.hotspots.hotspot_gistar` on the period's placed incidents.
+    gap_cells, gap_areas : GeoDataFrame
+        :func:`tryggaplatser.analysis.perception.perception_gap` per cell and per area.
+    weekly, silent, precision, quarantine : DataFrame
+        Data-quality tables (:mod:`tryggaplatser.analysis.quality`).
+    walk_observations, dialogue, survey_indicators, police_classification : frames or None
+        The secondary layers (dialogue and walks restricted to nothing: campaigns are shown
+        as they are, labelled by campaign).
+    start, end : datetime.date
+        The period, inclusive local dates.
+    years : float
+        Length of the period in years (days / 365.25), the denominator of yearly rates.
+    sensitive : set of str
+        Sensitive category codes (never below municipality level in public outputs).
+    """
+
+    config: Any
+    areas: Any
+    incidents: Any
+    incidents_all: Any
+    profiles: dict
+    cells: Any
+    gap_cells: Any
+    gap_areas: Any
+    weekly: pd.DataFrame
+    silent: pd.DataFrame
+    precision: pd.DataFrame
+    quarantine: pd.DataFrame
+    walk_observations: Any = None
+    dialogue: Any = None
+    survey_indicators: Any = None
+    police_classification: Any = None
+    start: dt.date = dt.date(1970, 1, 1)
+    end: dt.date = dt.date(1970, 1, 1)
+    years: float = 1.0
+    sensitive: set = field(default_factory=set)
+    _released: Any = field(default_factory=weakref.WeakKeyDictionary, repr=False)
+
+    @property
+    def municipality(self) -> str:
+        """Municipality name for report headers."""
+        return str(getattr(self.config, "name", "") or tr("Kommunen", "The municipality"))
+
+    @property
+    def period_text(self) -> str:
+        """The period as shown in headers (``2026-01-01 – 2026-12-31``)."""
+        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+
+    def area_name(self, area_id: str) -> str:
+        """The name of an area (its id when the layer has no names)."""
+        prof = self.profiles.get(str(area_id))
+        return prof.name if prof is not None else str(area_id)
+
+
+def _local_dates(occurred_at: pd.Series) -> pd.Series:
+    from ..analysis.rates import LOCAL_TZ
+
+    return pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ).dt.date
+
+
+def prepare_area_analysis(
+    project: Any,
+    *,
+    period: Any = None,
+    cell_size: float = DEFAULT_CELL_SIZE,
+    quiet: bool = True,
+) -> AreaAnalysis:
+    """Compute everything the area reports and the lägesbild need, once.
+
+    Parameters
+    ----------
+    project : Project
+        From :func:`tryggaplatser.load_project`.
+    period : None, int or (start, end)
+        As in :func:`~tryggaplatser.analysis.areas.area_profile`: ``None`` = first to last
+        incident (announced unless ``quiet``), a year, or inclusive local dates.
+    cell_size : float
+        Grid of the hotspot and perception-gap analyses in metres (default 250, the finest
+        public grid; public reports refuse finer grids).
+    quiet : bool
+        Silence announcements of automatic choices (they are recorded and shown in the
+        methods box either way).
+
+    Notes
+    -----
+    Profiles are computed for **every** area: the area × category table is released once for
+    all of them with margins, which is what makes complementary suppression hold across the
+    reports of a set (choose the areas to write in :func:`write_area_reports`).
+
+    Returns
+    -------
+    AreaAnalysis
+    """
+    from ..analysis.areas import area_profiles_all
+    from ..analysis.hotspots import hotspot_gistar
+    from ..analysis.perception import perception_gap
+    from ..analysis.quality import (
+        location_precision_share,
+        quarantine_share,
+        reports_per_source_week,
+        silent_periods,
+    )
+
+    layers = getattr(project, "layers", {})
+    areas = layers["areas"]
+    incidents = layers["incidents"]
+    if areas is None or len(areas) == 0:
+        raise ArgumentError(
+            tr("Projektet saknar områden.", "The project has no areas."),
+            rule="AREAS_EMPTY",
+            fix=tr(
+                "lägg till [[layers.areas]] i tryggaplatser.toml",
+                "add [[layers.areas]] to tryggaplatser.toml",
+            ),
+        )
+    if incidents is None or len(incidents) == 0:
+        raise ArgumentError(
+            tr("Projektet saknar händelser.", "The project has no incidents."),
+            rule="INCIDENTS_EMPTY",
+            fix=tr(
+                "lägg till [[layers.incidents]] i tryggaplatser.toml",
+                "add [[layers.incidents]] to tryggaplatser.toml",
+            ),
+        )
+
+    def layer(name: str) -> Any:
+        frame = layers.get(name)
+        return frame if frame is not None and len(frame) else None
+
+    walks, dialogue = layer("walk_observations"), layer("dialogue")
+    surveys, police = layer("survey_indicators"), layer("police_classification")
+    profiles = area_profiles_all(
+        areas=areas,
+        incidents=incidents,
+        walk_observations=walks,
+        dialogue=dialogue,
+        survey_indicators=surveys,
+        police_classification=police,
+        period=period,
+        quiet=quiet,
+    )
+    first = next(iter(profiles.values()))
+    start, end = (dt.date.fromisoformat(d) for d in first.params["period"])
+    years = float(first.params["years"])
+    ldate = _local_dates(incidents["occurred_at"])
+    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
+    inc = incidents.loc[in_period]
+    placed = inc
+    if "location_precision" in inc.columns:
+        placed = inc[
+            (inc["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy(dtype=bool)
+        ]
+    cells = hotspot_gistar(placed, cell_size=cell_size, quiet=quiet)
+    # hotspot cells per area: attach them to the profiles (centroid rule of area_profiles_all)
+    hot = cells[cells["gi_bin"].isin(HOT_BINS)]
+    _attach_hot_cells(profiles, hot, areas)
+    gap_cells = perception_gap(
+        incidents=inc,
+        dialogue=dialogue,
+        walk_observations=walks,
+        areas=areas,
+        cell_size=cell_size,
+        by="cell",
+        quiet=quiet,
+    )
+    gap_areas = perception_gap(
+        incidents=inc,
+        dialogue=dialogue,
+        walk_observations=walks,
+        areas=areas,
+        cell_size=cell_size,
+        by="area",
+        quiet=quiet,
+    )
+    sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
+    return AreaAnalysis(
+        config=getattr(project, "config", None),
+        areas=areas,
+        incidents=inc,
+        incidents_all=incidents,
+        profiles=profiles,
+        cells=cells,
+        gap_cells=gap_cells,
+        gap_areas=gap_areas,
+        weekly=reports_per_source_week(inc),
+        silent=silent_periods(inc),
+        precision=location_precision_share(inc),
+        quarantine=quarantine_share(getattr(project, "reports", []) or []),
+        walk_observations=walks,
+        dialogue=dialogue,
+        survey_indicators=surveys,
+        police_classification=police,
+        start=start,
+        end=end,
+        years=years,
+        sensitive=sensitive,
+    )
+
+
+def _attach_hot_cells(profiles: dict, hot: Any, areas: Any) -> None:
+    from ..analysis.areas import assign_points
+
+    if hot is None or len(hot) == 0:
+        for prof in profiles.values():
+            prof.hotspot_cells = hot.iloc[0:0] if hot is not None else None
+        return
+    import geopandas as gpd
+
+    cent = gpd.GeoDataFrame(geometry=hot.geometry.centroid.to_numpy(), crs=hot.crs)
+    assignment = assign_points(cent, areas)
+    for aid, prof in profiles.items():
+        pos = np.sort(assignment.loc[assignment["area_id"] == aid, "pos"].to_numpy())
+        prof.hotspot_cells = hot.iloc[pos]
+
+
+# ---------------------------------------------------------------------------------------------
+# small helpers
+
+
+def _is_number(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or value is pd.NA:
+        return False
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return not (isinstance(value, float) and math.isnan(value))
+    return False
+
+
+def _num(value: Any) -> float | None:
+    """A released value as a number, or ``None`` when it was withheld ("<5", "..", missing)."""
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.replace("\u202f", "").replace(" ", ""))
+        except ValueError:
+            return None
+    return None
+
+
+def _pct(value: Any, decimals: int = 0) -> str:
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return fmt_num(100 * float(value), decimals) + " %"
+
+
+def _share_if(numerator: Any, denominator: Any, gate: Gate, *, min_n: int = MIN_SURVEY_N) -> Any:
+    """A share of two released counts: withheld ("..") in public mode when either count was
+    withheld or the denominator is below ``min_n``; NaN when the denominator is 0."""
+    num, den = _num(numerator), _num(denominator)
+    if num is None or den is None:
+        return HIDDEN
+    if den <= 0:
+        return float("nan")
+    if gate.public and den < min_n:
+        return HIDDEN
+    return num / den
+
+
+def _label(vocab_name: str, code: Any) -> str:
+    try:
+        return vocab.label(vocab_name, code)
+    except KeyError:
+        return str(code)
+
+
+#: Labels of data sources and survey indicators that have no vocabulary of their own
+#: (a municipality's own codes are shown as they are).
+_SOURCE_LABELS = {
+    "est": ("EST-rapporter", "EST reports"),
+    "bostadsbolag": ("Bostadsbolag", "Housing company"),
+    "vaktare": ("Väktare", "Security guards"),
+    "felanmalan": ("Felanmälan", "Fault reports"),
+    "polisen": ("Polisen (öppna händelser)", "Police (open events)"),
+    "raddningstjanst": ("Räddningstjänsten", "Rescue service"),
+    "saknas": ("Källa saknas", "Source missing"),
+    "alla": ("Alla källor", "All sources"),
+}
+_INDICATOR_LABELS = {
+    "otrygg_sen_kvall_andel": ("Otrygg ute sent på kvällen", "Unsafe out late in the evening"),
+    "problemindex": ("Problemindex", "Problem index"),
+}
+_PARAM_LABELS = {
+    "period": ("Period", "Period"),
+    "excluded_kommun_centroid": (
+        "Poster med kommunens mittpunkt (ej placerade)",
+        "Records at the municipality centroid (not placed)",
+    ),
+    "n_incidents_in_period": ("Händelser i perioden", "Incidents in the period"),
+    "assignment_rule": ("Tilldelning till område", "Assignment to areas"),
+    "years": ("År i perioden (nämnare för takter)", "Years in the period (rate denominator)"),
+    "population_year": ("Befolkningsår", "Population year"),
+    "eb_prior": ("EB-prior (alla kategorier)", "EB prior (all categories)"),
+    "aoristic": ("Aoristisk viktning", "Aoristic weighting"),
+    "trend_test": ("Trendtest", "Trend test"),
+}
+
+
+def _source_label(code: Any) -> str:
+    pair = _SOURCE_LABELS.get(str(code))
+    return tr(*pair) if pair else str(code)
+
+
+def _indicator_label(code: Any) -> str:
+    pair = _INDICATOR_LABELS.get(str(code))
+    return tr(*pair) if pair else str(code).replace("_", " ").capitalize()
+
+
+def _cat_label(code: Any) -> str:
+    if code == TOTAL:
+        return tr("Alla kategorier", "All categories")
+    return _label("category", code)
+
+
+def _period_months(start: dt.date, end: dt.date) -> str:
+    months = _MONTH_ABBR_SV if tr("sv", "en") == "sv" else _MONTH_ABBR_EN
+    return f"{months[start.month - 1]} {start.year} – {months[end.month - 1]} {end.year}"
+
+
+def _rate_fmt(value: Any) -> str:
+    return fmt_num(value, 1) if _is_number(value) else (value if isinstance(value, str) else "–")
+
+
+# ---------------------------------------------------------------------------------------------
+# released tables shared by all reports of a set
+
+
+def _by_category_long(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
+    """Area × category counts of every area (sensitive categories left out in public mode)."""
+    frames = []
+    for aid, prof in analysis.profiles.items():
+        bc = prof.by_category
+        bc = bc[bc["category"] != "alla"]
+        frames.append(
+            pd.DataFrame(
+                {
+                    "area_id": aid,
+                    "name": prof.name,
+                    "category": bc["category"].astype(str),
+                    "n": bc["count"].astype(np.int64),
+                    "population": bc["population"].astype(float),
+                }
+            )
+        )
+    long = (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["area_id", "name", "category", "n", "population"])
+    )
+    if gate.public and analysis.sensitive:
+        long = long[~long["category"].isin(analysis.sensitive)]
+    return long
+
+
+def _released(analysis: AreaAnalysis, gate: Gate, key: str, build: Any) -> Any:
+    """Build set-wide content once per gate and language (the same figures in every report).
+
+    The cache lives on the analysis, keyed weakly by the gate object, so a table released by
+    one gate is never served to another.
+    """
+    cache = analysis._released.setdefault(gate, {})
+    full_key = (key, get_language())
+    if full_key not in cache:
+        cache[full_key] = build()
+    return cache[full_key]
+
+
+def area_category_table(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
+    """The released area × category table with margins, rates and derived columns.
+
+    Released by :meth:`Gate.release` (``area_category_table``, ``margins=True``, rates per
+    1 000 residents **per year**: ``per = 1000 / years``), then completed with ``label``,
+    ``rate_eb`` (empirical-Bayes rate of the profile, shown only where the raw rate was
+    published) and ``ratio_to_municipality`` (area rate / the municipality row's rate of the
+    same category, both published). Rows with ``area_id == "totalt"`` are the municipality
+    (all areas of the group); rows with ``category == "totalt"`` all categories.
+    """
+
+    def build() -> pd.DataFrame:
+        long = _by_category_long(analysis, gate)
+        table = release_table(
+            gate,
+            long,
+            "area_category_table",
+            by=["area_id", "category"],
+            counts=("n",),
+            margins=True,
+            rates={"rate_per_1000": ("n", "population")},
+            per=1000.0 / analysis.years,
+        )
+        table["label"] = [_cat_label(c) for c in table["category"]]
+        eb = {}
+        for aid, prof in analysis.profiles.items():
+            for cat, value in zip(
+                prof.by_category["category"], prof.by_category["rate_eb"], strict=True
+            ):
+                eb[(aid, TOTAL if cat == "alla" else cat)] = float(value)
+        table["rate_eb"] = [
+            round(eb.get((a, c), float("nan")), 1)
+            if _is_number(r)
+            else (HIDDEN if isinstance(r, str) else float("nan"))
+            for a, c, r in zip(
+                table["area_id"], table["category"], table["rate_per_1000"], strict=True
+            )
+        ]
+        muni = table[table["area_id"] == TOTAL].set_index("category")["rate_per_1000"]
+        ratios = []
+        for c, r in zip(table["category"], table["rate_per_1000"], strict=True):
+            m = muni.get(c)
+            ratios.append(
+                round(float(r) / float(m), 2)
+                if _is_number(r) and _is_number(m) and float(m) > 0
+                else (HIDDEN if isinstance(r, str) else float("nan"))
+            )
+        table["ratio_to_municipality"] = ratios
+        return table
+
+    return _released(analysis, gate, "area_category", build)
+
+
+def municipality_category_table(
+    analysis: AreaAnalysis, gate: Gate, previous: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """All incidents of the period per category for the whole municipality (with margin).
+
+    Includes records never placed in an area (Polisen's municipality centroids, points outside
+    every area) and sensitive categories (municipality level is allowed). With ``previous``
+    (incidents of the previous period) a column ``n_previous`` is added.
+    """
+
+    def build() -> pd.DataFrame:
+        counts = analysis.incidents["category"].astype(str).value_counts()
+        frame = pd.DataFrame({"category": counts.index, "n": counts.to_numpy(np.int64)})
+        opts: dict[str, Any] = {"counts": ("n",)}
+        if previous is not None:
+            prev = previous["category"].astype(str).value_counts()
+            frame["n_previous"] = frame["category"].map(prev).fillna(0).astype(np.int64)
+            missing = prev.index.difference(frame["category"])
+            if len(missing):
+                frame = pd.concat(
+                    [
+                        frame,
+                        pd.DataFrame(
+                            {
+                                "category": missing,
+                                "n": 0,
+                                "n_previous": prev.loc[missing].to_numpy(np.int64),
+                            }
+                        ),
+                    ],
+                    ignore_index=True,
+                )
+            opts["counts"] = ("n", "n_previous")
+        frame = frame.sort_values(["n", "category"], ascending=[False, True])
+        table = release_table(gate, frame, "area_table", by=["category"], margins=True, **opts)
+        table["label"] = [_cat_label(c) for c in table["category"]]
+        return table
+
+    return _released(analysis, gate, f"municipality_category:{previous is not None}", build)
+
+
+# ---------------------------------------------------------------------------------------------
+# charts (finished tables in, figures out)
+
+
+def _seasonal_chart(values: Sequence[float | None], title: str):
+    """Årshjul: a polar bar chart of the mean per month (withheld months drawn as gaps)."""
+    from matplotlib.figure import Figure
+
+    from .charts import PALETTE, plain
+
+    fig = Figure(figsize=(4.2, 4.2), dpi=150, facecolor="white")
+    ax = fig.add_subplot(1, 1, 1, projection="polar")
+    theta = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    heights = np.array([v if v is not None else 0.0 for v in values], dtype=float)
+    colours = [PALETTE["main"] if v is not None else PALETTE["grid"] for v in values]
+    ax.bar(theta, heights, width=2 * np.pi / 12 * 0.9, color=colours, edgecolor="white")
+    ax.set_theta_zero_location("N")
+    ax.set_theta_direction(-1)
+    months = _MONTH_ABBR_SV if tr("sv", "en") == "sv" else _MONTH_ABBR_EN
+    ax.set_xticks(theta)
+    ax.set_xticklabels(months, fontsize=8, color=PALETTE["ink"])
+    ax.tick_params(axis="y", labelsize=6, colors=PALETTE["base"])
+    ax.set_title(plain(title), fontsize=9, color=PALETTE["ink"], pad=14)
+    fig.tight_layout()
+    return fig
+
+
+def _heat_chart(matrix: pd.DataFrame, title: str):
+    """Hour × weekday heat map (aoristic weights), weekdays as rows, hours as columns."""
+    from .charts import PALETTE, new_figure, plain
+
+    fig, ax = new_figure(height_cm=6.0)
+    ax.yaxis.grid(False)
+    values = matrix.to_numpy(dtype=float)
+    image = ax.imshow(values, aspect="auto", cmap="Blues", interpolation="nearest")
+    ax.set_xticks(range(24))
+    ax.set_xticklabels([f"{h:02d}" for h in range(24)], fontsize=6.5)
+    ax.set_yticks(range(7))
+    ax.set_yticklabels(_WEEKDAYS_SV if tr("sv", "en") == "sv" else _WEEKDAYS_EN, fontsize=7.5)
+    ax.set_xlabel(tr("Timme (lokal tid)", "Hour (local time)"), fontsize=8, color=PALETTE["ink"])
+    cbar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
+    cbar.ax.tick_params(labelsize=6.5)
+    ax.set_title(plain(title), fontsize=9.5, color=PALETTE["ink"], loc="left")
+    fig.tight_layout()
+    return fig
+
+
+def _lines_chart(
+    series: dict[str, tuple[list[str], list[float | None]]],
+    title: str,
+    ylabel: str,
+    max_ticks: int = 12,
+):
+    """One line per source over weeks or months (withheld values are gaps)."""
+    from .charts import PALETTE, new_figure, plain
+
+    fig, ax = new_figure(height_cm=6.5)
+    colours = ["#2f6690", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d99ae", "#30638e"]
+    labels: list[str] = []
+    for i, (name, (xs, ys)) in enumerate(series.items()):
+        labels = xs if len(xs) > len(labels) else labels
+        y = np.array([np.nan if v is None else v for v in ys], dtype=float)
+        ax.plot(
+            range(len(xs)), y, color=colours[i % len(colours)], linewidth=1.2, label=plain(name)
+        )
+    step = max(1, math.ceil(len(labels) / max_ticks))
+    ax.set_xticks(range(0, len(labels), step))
+    ax.set_xticklabels(
+        [labels[i] for i in range(0, len(labels), step)], fontsize=6.5, rotation=30, ha="right"
+    )
+    ax.set_ylabel(plain(ylabel), fontsize=8, color=PALETTE["ink"])
+    ax.set_title(plain(title), fontsize=9.5, color=PALETTE["ink"], loc="left")
+    ax.legend(
+        fontsize=7,
+        frameon=False,
+        ncol=min(5, max(1, len(series))),
+        loc="upper left",
+        bbox_to_anchor=(0, -0.28),
+    )
+    fig.tight_layout()
+    return fig
+
+
+def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
+    """The static map (PNG figure) of the hotspot cells for one area or all areas."""
+    from .figures import static_map
+    from .maps import neighbourhood_map
+
+    cells = analysis.cells
+    m = neighbourhood_map(
+        area_id,
+        areas=analysis.areas,
+        cells=cells,
+        mode=gate.mode,
+        gate=gate,
+        municipality=analysis.municipality,
+        sensitive_categories=sorted(analysis.sensitive),
+        quiet=True,
+    )
+    return static_map(m, figsize=(8.0, 6.4), dpi=110)
+
+
+# ---------------------------------------------------------------------------------------------
+# sections shared by the area report and the lägesbild
+
+
+def _section_categories(
+    section: Section, table: pd.DataFrame, area_id: str, analysis: AreaAnalysis, gate: Gate
+) -> None:
+    rows = table[table["area_id"] == area_id].copy()
+    muni = table[table["area_id"] == TOTAL].set_index("category")
+    rows["muni_n"] = rows["category"].map(muni["n"])
+    rows["muni_rate"] = rows["category"].map(muni["rate_per_1000"])
+    rows["_o"] = (rows["category"] == TOTAL).astype(int)
+    rows["_n"] = [-(_num(v) or 0) for v in rows["n"]]
+    rows = rows.sort_values(["_o", "_n", "label"]).drop(columns=["_o", "_n"])
+    rows["is_total"] = rows["category"] == TOTAL
+    flagged = False
+    if "n_flagga" in rows.columns:  # internal mode: counts 1–2 flagged by the gate
+        marks = rows["n_flagga"].fillna("").astype(str) != ""
+        flagged = bool(marks.any())
+        rows["n"] = [f"{fmt_int(v)}*" if m else v for v, m in zip(rows["n"], marks, strict=True)]
+    section.table(
+        rows,
+        columns={
+            "label": tr("Kategori", "Category"),
+            "n": tr("Antal", "Count"),
+            "rate_per_1000": tr("Per 1 000 inv. och år", "Per 1,000 res. and year"),
+            "rate_eb": tr("EB-utjämnad", "EB-smoothed"),
+            "muni_n": tr("Kommunen, antal", "Municipality, count"),
+            "muni_rate": tr("Kommunen, per 1 000", "Municipality, per 1,000"),
+            "ratio_to_municipality": tr("Kvot mot kommunen", "Ratio to municipality"),
+        },
+        formats={
+            "n": fmt_int,
+            "muni_n": fmt_int,
+            "rate_per_1000": _rate_fmt,
+            "rate_eb": _rate_fmt,
+            "muni_rate": _rate_fmt,
+            "ratio_to_municipality": lambda v: (
+                fmt_num(v, 2) if _is_number(v) else (v if isinstance(v, str) else "–")
+            ),
+        },
+        numeric=["n", "muni_n", "rate_per_1000", "rate_eb", "muni_rate", "ratio_to_municipality"],
+        caption=tr(
+            "Händelser per kategori, {p}. Kommunen = alla områden av samma typ.",
+            "Incidents by category, {p}. Municipality = all areas of the same type.",
+            p=analysis.period_text,
+        ),
+        widths={"label": "30%"},
+    )
+    if flagged:
+        section.paragraph(
+            tr(
+                "* 1–2 händelser: tolka försiktigt (intern markering).",
+                "* 1–2 incidents: interpret with care (internal flag).",
+            )
+        )
+
+
+def _section_trend(section: Section, prof: Any, gate: Gate) -> None:
+    trend = prof.trend
+    frame = pd.DataFrame({"year": trend["year"].astype(int), "n": trend["count"].astype(int)})
+    released = release_table(gate, frame, "area_table", by=["year"], counts=("n",))
+    released["days"] = trend["days_in_period"].to_numpy()
+    released["complete"] = trend["complete"].to_numpy()
+    released["per_365"] = [
+        round(_num(n) / d * 365)
+        if _num(n) is not None and d
+        else (n if isinstance(n, str) else float("nan"))
+        for n, d in zip(released["n"], released["days"], strict=True)
+    ]
+    section.table(
+        released,
+        columns={
+            "year": tr("År", "Year"),
+            "n": tr("Antal", "Count"),
+            "days": tr("Dagar i perioden", "Days in period"),
+            "complete": tr("Helt år", "Whole year"),
+            "per_365": tr("Omräknat till helår", "Scaled to a full year"),
+        },
+        formats={"year": str, "n": fmt_int, "per_365": fmt_int},
+        numeric=["n", "per_365"],
+        caption=tr("Händelser per år i området", "Incidents per year in the area"),
+    )
+    section.paragraph(_trend_sentence(prof.trend_test))
+
+
+def _trend_sentence(test: dict) -> str:
+    p, slope, n = test.get("p_value"), test.get("slope_per_year"), test.get("n_values", 0)
+    if p is None or (isinstance(p, float) and math.isnan(p)) or not n:
+        return tr(
+            "Trendtest: för få hela månader för ett test.",
+            "Trend test: too few complete months for a test.",
+        )
+    if p < 0.05:
+        direction = (
+            tr("ökande", "increasing") if (slope or 0) > 0 else tr("minskande", "decreasing")
+        )
+        verdict = tr(
+            "en statistiskt säkerställd {d} trend",
+            "a statistically significant {d} trend",
+            d=direction,
+        )
+    else:
+        verdict = tr("ingen statistiskt säkerställd trend", "no statistically significant trend")
+    return tr(
+        "Trendtest (säsongs-Mann-Kendall på {n} hela månader): {v} (z = {z}, p = {p}); "
+        "Sens lutning {s} händelser per månad och år.",
+        "Trend test (seasonal Mann-Kendall on {n} complete months): {v} (z = {z}, "
+        "p = {p}); Sen's slope {s} incidents per month per year.",
+        n=n,
+        v=verdict,
+        z=fmt_num(test.get("z", float("nan")), 2),
+        p=fmt_num(p, 3),
+        s=fmt_num(slope, 2),
+    )
+
+
+def _section_time(section: Section, prof: Any, gate: Gate) -> None:
+    seas = prof.seasonal
+    frame = pd.DataFrame({"month": seas["month"].astype(int), "n": seas["total"].astype(int)})
+    released = release_table(gate, frame, "area_table", by=["month"], counts=("n",))
+    released["label"] = seas["label"].to_numpy()
+    released["n_years"] = seas["n_years"].to_numpy()
+    released["mean"] = [
+        (_num(n) / y) if _num(n) is not None and y else (n if isinstance(n, str) else float("nan"))
+        for n, y in zip(released["n"], released["n_years"], strict=True)
+    ]
+    values = [v if _is_number(v) else None for v in released["mean"]]
+    if any(v for v in values):
+        section.figure(
+            _seasonal_chart(
+                values, tr("Årshjul: medelantal per månad", "Annual cycle: mean count per month")
+            ),
+            caption=tr(
+                "Årshjul: medelantal händelser per kalendermånad (hela "
+                "månader i perioden). Grå = undertryckt.",
+                "Annual cycle: mean incidents per calendar month (complete "
+                "months of the period). Grey = suppressed.",
+            ),
+            width="55%",
+        )
+    section.table(
+        released,
+        columns={
+            "label": tr("Månad", "Month"),
+            "n_years": tr("Antal år", "Years"),
+            "n": tr("Totalt", "Total"),
+            "mean": tr("Medel per år", "Mean per year"),
+        },
+        formats={
+            "n": fmt_int,
+            "mean": lambda v: (
+                fmt_num(v, 1) if _is_number(v) else (v if isinstance(v, str) else "–")
+            ),
+        },
+        numeric=["n", "mean", "n_years"],
+        caption=tr("Säsong (årshjul)", "Seasonal cycle"),
+    )
+    if gate.public:
+        section.note(
+            tr(
+                "Fördelningen över timme och veckodag visas bara i den interna "
+                "versionen: publika utdata redovisar tid som finast per månad.",
+                "The hour × weekday profile is shown in the internal version only: "
+                "public outputs show time by month at the finest.",
+            )
+        )
+        return
+    hw = prof.hour_weekday
+    total = float(np.nansum(hw.to_numpy()))
+    if total > 0:
+        section.figure(
+            _heat_chart(
+                hw, tr("Timme × veckodag (aoristisk vikt)", "Hour × weekday (aoristic weight)")
+            ),
+            caption=tr(
+                "Händelser per timme och veckodag; händelser kända bara som "
+                "ett tidsfönster fördelas över fönstrets timmar (aoristisk "
+                "metod, Ratcliffe 2000). Summa {n}.",
+                "Incidents per hour and weekday; incidents known only as a "
+                "time window are spread over its hours (aoristic method, "
+                "Ratcliffe 2000). Sum {n}.",
+                n=fmt_num(total, 0),
+            ),
+        )
+        frame = hw.copy()
+        frame.index = _WEEKDAYS_SV if tr("sv", "en") == "sv" else _WEEKDAYS_EN
+        bands = pd.DataFrame(
+            {
+                tr("Veckodag", "Weekday"): frame.index,
+                "00–06": frame.iloc[:, 0:6].sum(axis=1).round(0).to_numpy(),
+                "06–12": frame.iloc[:, 6:12].sum(axis=1).round(0).to_numpy(),
+                "12–18": frame.iloc[:, 12:18].sum(axis=1).round(0).to_numpy(),
+                "18–24": frame.iloc[:, 18:24].sum(axis=1).round(0).to_numpy(),
+            }
+        )
+        section.table(
+            internal_table(gate, bands, name="hour_weekday"),
+            caption=tr(
+                "Timme × veckodag i fyra tidsband (aoristisk vikt)",
+                "Hour × weekday in four time bands (aoristic weight)",
+            ),
+        )
+
+
+def _section_hotspots(
+    section: Section, prof: Any, analysis: AreaAnalysis, gate: Gate, with_map: bool
+) -> None:
+    hot = prof.hotspot_cells
+    if hot is None or len(hot) == 0:
+        section.paragraph(
+            tr(
+                "Inga hotspotceller (Gi*, 95 % eller 99 % konfidens efter "
+                "FDR-korrigering) i området under perioden.",
+                "No hotspot cells (Gi*, 95 % or 99 % confidence after FDR "
+                "correction) in the area in the period.",
+            )
+        )
+    else:
+        released = release_table(gate, _grid_for_gate(hot), "grid_cells")
+        released = released.assign(
+            bin_label=[_label("gi_bin", b) for b in released["gi_bin"]],
+            _n=[-(_num(v) or 0) for v in released["n"]],
+        ).sort_values(["gi_bin", "_n"], ascending=[False, True])
+        count_col = "n_visning" if "n_visning" in released.columns else "n"
+        section.table(
+            released,
+            columns={
+                "cell_id": tr("Ruta (250 m, nedre vänstra hörnet)", "Cell (lower-left corner)"),
+                count_col: tr("Antal händelser", "Incidents"),
+                "bin_label": tr("Gi*-klass", "Gi* class"),
+            },
+            formats={count_col: fmt_int},
+            numeric=[count_col],
+            max_rows=20,
+            caption=tr(
+                "Hotspotceller i området ({n} st), sorterade efter klass och antal",
+                "Hotspot cells in the area ({n}), by class and count",
+                n=len(hot),
+            ),
+        )
+    if with_map:
+        section.figure(
+            _static_area_map(analysis, prof.area_id, gate),
+            caption=tr(
+                "Karta: Gi*-hotspots (rutor om {c} m) i och kring området.",
+                "Map: Gi* hotspots ({c} m cells) in and around the area.",
+                c=fmt_int(_cell_size(analysis.cells)),
+            ),
+            width="92%",
+        )
+
+
+def _grid_for_gate(cells: Any) -> Any:
+    """A copy of grid cells whose provenance names the cell size as a plain number.
+
+    The analyses record ``params["cell_size"]`` as ``{"value", "auto", "rule"}``; the gate's
+    grid rule reads a number, so the released copy carries only that number.
+    """
+    out = cells.copy()
+    out.attrs = {"tryggaplatser": {"params": {"cell_size": _cell_size(cells)}}}
+    return out
+
+
+def _cell_size(cells: Any) -> float:
+    params = ((getattr(cells, "attrs", {}) or {}).get("tryggaplatser", {}) or {}).get(
+        "params", {}
+    ) or {}
+    rec = params.get("cell_size", DEFAULT_CELL_SIZE)
+    return float(rec.get("value", DEFAULT_CELL_SIZE) if isinstance(rec, dict) else rec)
+
+
+def _walk_release(walks: pd.DataFrame, gate: Gate) -> pd.DataFrame:
+    frame = walks[["problem_category", "n", "n_otrygg", "n_sent", "n_atgardad", "n_decided"]].copy()
+    frame = frame[frame["problem_category"] != "totalt"]
+    released = release_table(
+        gate,
+        frame,
+        "area_table",
+        by=["problem_category"],
+        counts=("n", "n_otrygg", "n_sent", "n_atgardad", "n_decided"),
+        margins=True,
+    )
+    released["label"] = [
+        tr("Totalt", "Total") if c == TOTAL else _label("problem_category", c)
+        for c in released["problem_category"]
+    ]
+    released["atgardsgrad"] = [
+        _share_if(a, s, gate)
+        for a, s in zip(released["n_atgardad"], released["n_sent"], strict=True)
+    ]
+    median = dict(
+        zip(
+            walks["problem_category"].replace({"totalt": TOTAL}),
+            walks["median_days_to_resolve"],
+            strict=True,
+        )
+    )
+    released["median_days"] = [
+        median.get(c, float("nan"))
+        if (_num(a) or 0) >= (MIN_COUNT if gate.public else 1)
+        else (HIDDEN if isinstance(a, str) else float("nan"))
+        for c, a in zip(released["problem_category"], released["n_atgardad"], strict=True)
+    ]
+    released["is_total"] = released["problem_category"] == TOTAL
+    return released
+
+
+def _section_walks(section: Section, walks: pd.DataFrame | None, gate: Gate, scope: str) -> None:
+    if walks is None or len(walks) == 0 or int(walks["n"].iloc[-1]) == 0:
+        section.paragraph(
+            tr(
+                "Inga observationer från trygghetsvandringar {s}.",
+                "No safety-walk observations {s}.",
+                s=scope,
+            )
+        )
+        return
+    released = _walk_release(walks, gate)
+    total = released[released["is_total"]].iloc[0]
+    section.facts(
+        [
+            (tr("Observationer", "Observations"), fmt_int(total["n"])),
+            (
+                tr("Åtgärdsgrad (åtgärdade / skickade)", "Share resolved (resolved / sent)"),
+                _pct(total["atgardsgrad"]),
+            ),
+            (
+                tr("Mediantid till åtgärd", "Median days to resolve"),
+                fmt_num(total["median_days"], 0) + tr(" dagar", " days")
+                if _is_number(total["median_days"])
+                else text_or_dash(total["median_days"]),
+            ),
+        ]
+    )
+    section.table(
+        released,
+        columns={
+            "label": tr("Problem", "Problem"),
+            "n": tr("Antal", "Count"),
+            "n_otrygg": tr("Otrygga", "Unsafe"),
+            "n_sent": tr("Skickade", "Sent"),
+            "n_atgardad": tr("Åtgärdade", "Resolved"),
+            "atgardsgrad": tr("Åtgärdsgrad", "Share resolved"),
+            "median_days": tr("Mediandagar", "Median days"),
+        },
+        formats={c: fmt_int for c in ("n", "n_otrygg", "n_sent", "n_atgardad")}
+        | {
+            "atgardsgrad": _pct,
+            "median_days": lambda v: fmt_num(v, 0) if _is_number(v) else text_or_dash(v),
+        },
+        numeric=["n", "n_otrygg", "n_sent", "n_atgardad", "atgardsgrad", "median_days"],
+        caption=tr(
+            "Trygghetsvandringarnas observationer per problem och status. Åtgärdsgrad "
+            "= åtgärdade / skickade till ansvarig (alla status utom ny).",
+            "Safety-walk observations by problem and status. Share resolved = "
+            "resolved / sent to the responsible party (all statuses except new).",
+        ),
+    )
+
+
+def text_or_dash(value: Any) -> str:
+    """A withheld marker as is; anything else missing as ``–``."""
+    return value if isinstance(value, str) and value else "–"
+
+
+def _section_dialogue(
+    section: Section,
+    dialogue: pd.DataFrame | None,
+    reasons: pd.DataFrame | None,
+    times: pd.DataFrame | None,
+    gate: Gate,
+    scope: str,
+) -> None:
+    if dialogue is None or len(dialogue) == 0:
+        section.paragraph(
+            tr("Inga svar från medborgardialog {s}.", "No citizen-dialogue responses {s}.", s=scope)
+        )
+        return
+    base = dialogue.copy()
+    base["n_answered"] = base["n_otrygg"] + base["n_trygg"]
+    rel = release_table(
+        gate,
+        base[["campaign_id", "n_answered", "share_otrygg"]].rename(columns={"n_answered": "n"}),
+        "survey_table",
+        shares=("share_otrygg",),
+        n="n",
+        by=("campaign_id",),
+    )
+    section.table(
+        rel,
+        columns={
+            "campaign_id": tr("Kampanj", "Campaign"),
+            "n": tr("Antal svar (n)", "Responses (n)"),
+            "share_otrygg": tr("Andel otrygga", "Share unsafe"),
+        },
+        formats={"n": fmt_int, "share_otrygg": _pct},
+        numeric=["n", "share_otrygg"],
+        caption=tr(
+            "Medborgardialog: andel kartnålar markerade som otrygga, per kampanj "
+            "(kampanjer redovisas var för sig, aldrig sammanslagna).",
+            "Citizen dialogue: share of map pins marked unsafe, per campaign "
+            "(campaigns are never pooled).",
+        ),
+    )
+    n_unsafe = dict(zip(base["campaign_id"], base["n_otrygg"], strict=True))
+    for frame, code_col, title in (
+        (reasons, "reason", tr("Skäl", "Reason")),
+        (times, "time_of_day", tr("Tid på dygnet", "Time of day")),
+    ):
+        if frame is None or len(frame) == 0:
+            continue
+        f = frame[["campaign_id", code_col, "label", "share_of_otrygg"]].copy()
+        f["n"] = f["campaign_id"].map(n_unsafe).astype(np.int64)
+        rel = release_table(
+            gate,
+            f.rename(columns={code_col: "indicator"}),
+            "survey_table",
+            shares=("share_of_otrygg",),
+            n="n",
+            by=("campaign_id", "label"),
+        )
+        wide = rel.pivot_table(
+            index="label",
+            columns="campaign_id",
+            values="share_of_otrygg",
+            aggfunc="first",
+            sort=False,
+        )
+        wide = wide.reset_index()
+        wide.attrs = rel.attrs
+        order = [c for c in wide.columns if c != "label"]
+        section.table(
+            wide,
+            columns={"label": title} | {c: f"{c} (n={n_unsafe.get(c, 0)})" for c in order},
+            formats={c: _pct for c in order},
+            numeric=order,
+            caption=tr(
+                "{t} bland otrygga kartnålar (andel av de otrygga; en nål kan ange flera)",
+                "{t} among unsafe pins (share of the unsafe pins; a pin may name several)",
+                t=title,
+            ),
+        )
+
+
+def _section_surveys(
+    section: Section, surveys: pd.DataFrame | None, gate: Gate, scope: str
+) -> None:
+    if surveys is None or len(surveys) == 0:
+        section.paragraph(tr("Inga enkätindikatorer {s}.", "No survey indicators {s}.", s=scope))
+        return
+    cols = [
+        c
+        for c in ("source", "year", "area_id", "indicator", "value", "scale", "n")
+        if c in surveys.columns
+    ]
+    released = release_table(gate, surveys[cols], "survey_table", shares=("value",), n="n")
+    for scale, g in released.groupby("scale", sort=True):
+        g = g.assign(
+            source_label=[_label("survey_source", s) for s in g["source"]],
+            indicator=[_indicator_label(i) for i in g["indicator"]],
+            year=g["year"].astype(int).astype(str),
+        )
+        wide = g.pivot_table(
+            index=["source_label", "indicator"], columns="year", values="value", aggfunc="first"
+        ).reset_index()
+        wide.attrs = released.attrs
+        years = [c for c in wide.columns if c not in ("source_label", "indicator")]
+        unit = _label("survey_scale", scale)
+        section.table(
+            wide,
+            columns={
+                "source_label": tr("Källa", "Source"),
+                "indicator": tr("Indikator", "Indicator"),
+            }
+            | {y: y for y in years},
+            formats={
+                y: (lambda v: fmt_num(v, 1) if _is_number(v) else text_or_dash(v)) for y in years
+            },
+            numeric=years,
+            caption=tr(
+                "Enkätindikatorer, skala: {u} (skalor blandas aldrig)",
+                "Survey indicators, scale: {u} (scales are never mixed)",
+                u=unit,
+            ),
+        )
+
+
+def _police_release(police: pd.DataFrame, gate: Gate) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "area_id": police["area_id"].astype(str),
+            "year": police["year"].astype(int),
+            "indicator": "polisens_klassning",
+            "value": [_label("police_classification", c) for c in police["classification"]],
+        }
+    )
+    return release_table(gate, frame, "area_layer")
+
+
+def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: Gate) -> None:
+    row = analysis.gap_areas[analysis.gap_areas["area_id"].astype(str) == area_id]
+    if len(row):
+        r = row.iloc[0]
+        section.paragraph(
+            tr(
+                "Hela området klassas som: {c}. Otrygga signaler (kartnålar och vandrings"
+                "observationer): {o}; händelser: {i}. Vanligaste skäl: {r}.",
+                "The area as a whole is classed as: {c}. Unsafe signals (pins and walk "
+                "observations): {o}; incidents: {i}. Most frequent reasons: {r}.",
+                c=r["gap_label"],
+                o=_count_text(r["n_otrygg"], gate),
+                i=_count_text(r["n_incidents"], gate),
+                r=r["top_reason_labels"] or tr("inga angivna", "none given"),
+            )
+        )
+    cells = analysis.gap_cells
+    cells = cells[
+        (cells["area_id"].astype("string") == area_id).fillna(False).to_numpy()
+        & (cells["gap_class"] != "inget").to_numpy()
+    ]
+    if len(cells) == 0:
+        section.paragraph(
+            tr(
+                "Inga rutor i området sticker ut i upplevd otrygghet eller händelser.",
+                "No cells in the area stand out in perceived insecurity or incidents.",
+            )
+        )
+        return
+    released = _gap_cells_release(cells, gate)
+    order = {
+        c: i for i, c in enumerate(("otrygg_fa_handelser", "bada_hoga", "handelser_ej_upplevt"))
+    }
+    released = released.assign(_o=released["gap_class"].map(order)).sort_values(["_o", "cell_id"])
+    section.table(
+        released,
+        columns={
+            "cell_id": tr("Ruta", "Cell"),
+            "gap_label": tr("Klass", "Class"),
+            "n_otrygg_visning": tr("Otrygga signaler", "Unsafe signals"),
+            "n_incidents_visning": tr("Händelser", "Incidents"),
+            "reasons": tr("Vanligaste skäl", "Most frequent reasons"),
+        },
+        numeric=["n_otrygg_visning", "n_incidents_visning"],
+        max_rows=25,
+        caption=tr(
+            "Upplevd otrygghet mot händelser per ruta ({c} m). Hög = minst den övre "
+            "kvartilen bland rutor med någon signal (och minst 3).",
+            "Perceived insecurity versus incidents per cell ({c} m). High = at least "
+            "the upper quartile among cells with any signal (and at least 3).",
+            c=fmt_int(DEFAULT_CELL_SIZE),
+        ),
+        widths={"reasons": "34%"},
+    )
+
+
+def _count_text(value: Any, gate: Gate) -> str:
+    v = _num(value)
+    if v is None:
+        return "–"
+    if gate.public and 1 <= v < MIN_COUNT:
+        return "<5"
+    return fmt_int(v)
+
+
+def _gap_cells_release(cells: Any, gate: Gate) -> pd.DataFrame:
+    released = release_table(
+        gate,
+        _grid_for_gate(cells),
+        "grid_cells",
+        counts=("n_incidents", "n_otrygg"),
+        by=("gap_class", "gap_label", "top_reason_labels"),
+    )
+    for col in ("n_incidents", "n_otrygg"):
+        vis = f"{col}_visning"
+        if vis not in released.columns:
+            released[vis] = [fmt_int(v) for v in released[col]]
+    # reasons of very few people are not shown publicly (each pin is one person's answer)
+    released["reasons"] = [
+        r if (not gate.public or (_num(n) or 0) >= MIN_COUNT) else HIDDEN
+        for r, n in zip(released["top_reason_labels"], released["n_otrygg"], strict=True)
+    ]
+    return released
+
+
+def _section_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Data quality of the whole set (sources per week/month, silent sources, location
+    precision, import); built once per gate and reused by every report of the set."""
+
+    def build() -> list:
+        scratch = Section(section.title, section.key, _report=section._report)
+        _build_quality(scratch, analysis, gate)
+        return scratch.blocks
+
+    section.blocks.extend(_released(analysis, gate, "quality", build))
+
+
+def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    weekly = analysis.weekly
+    if len(weekly):
+        if gate.public:
+            monthly = (
+                weekly.assign(month=weekly["week_start"].dt.strftime("%Y-%m"))
+                .groupby(["source", "month"], as_index=False)["n"]
+                .sum()
+            )
+            released = release_table(
+                gate, monthly, "area_table", by=["source", "month"], counts=("n",)
+            )
+            unit = tr("Rapporter per månad", "Reports per month")
+            key = "month"
+        else:
+            released = internal_table(
+                gate, weekly[["source", "week", "n"]], name="reports_per_source_week"
+            )
+            unit = tr("Rapporter per vecka", "Reports per week")
+            key = "week"
+        series = {}
+        for source, g in released.groupby("source", sort=True):
+            series[_source_label(source)] = (list(g[key].astype(str)), [_num(v) for v in g["n"]])
+        section.figure(
+            _lines_chart(series, tr("{u} och källa", "{u} by source", u=unit), unit),
+            caption=tr(
+                "{u} per källa (hela kommunen) – ett fall till noll betyder "
+                "oftast att källan slutat rapportera, inte att det blivit "
+                "lugnt.",
+                "{u} per source (whole municipality) – a drop to "
+                "zero usually means the source stopped reporting, not that "
+                "things got quiet.",
+                u=unit,
+            ),
+        )
+    silent = analysis.silent
+    if len(silent):
+        items = []
+        for r in silent.itertuples(index=False):
+            months = _period_months(pd.Timestamp(r.start).date(), pd.Timestamp(r.end).date())
+            when = months if gate.public else f"{r.start_week} – {r.end_week}"
+            items.append(
+                tr(
+                    "{s}: inga rapporter {w} ({n} veckor){o}.",
+                    "{s}: no reports {w} ({n} weeks){o}.",
+                    s=_source_label(r.source),
+                    w=when,
+                    n=r.n_weeks,
+                    o=tr(", pågår", ", ongoing") if r.ongoing else "",
+                )
+            )
+        section.note(tr("Tysta källor: ", "Silent sources: ") + " ".join(items), tone="warning")
+    else:
+        section.paragraph(
+            tr(
+                "Ingen källa har varit tyst i två veckor eller mer.",
+                "No source was silent for two weeks or more.",
+            )
+        )
+    prec = analysis.precision
+    if len(prec):
+        frame = prec.loc[prec["n"] > 0, ["source", "location_precision", "n"]].copy()
+        released = release_table(
+            gate, frame, "area_table", by=["source", "location_precision"], counts=("n",)
+        )
+        totals = prec.groupby("source")["n"].sum()
+        released["label"] = [
+            tr("Saknas", "Missing") if c == "saknas" else _label("location_precision", c)
+            for c in released["location_precision"]
+        ]
+        released["source_label"] = [_source_label(s) for s in released["source"]]
+        released["share"] = [
+            _share_if(n, totals.get(s, 0), gate, min_n=1)
+            for n, s in zip(released["n"], released["source"], strict=True)
+        ]
+        released["flagged"] = released["location_precision"] == "kommun_centroid"
+        section.table(
+            released,
+            columns={
+                "source_label": tr("Källa", "Source"),
+                "label": tr("Lägesprecision", "Precision"),
+                "n": tr("Antal", "Count"),
+                "share": tr("Andel", "Share"),
+            },
+            formats={"n": fmt_int, "share": _pct},
+            numeric=["n", "share"],
+            highlight="flagged",
+            caption=tr(
+                "Lägesprecision per källa. Markerade rader (kommunens mittpunkt, t.ex. "
+                "Polisens öppna händelser) placeras aldrig i något område eller ruta.",
+                "Location precision by source. Highlighted rows (municipality "
+                "centroid, e.g. Polisen's open events) are never placed in an area or "
+                "cell.",
+            ),
+        )
+    quarantine = analysis.quarantine
+    if len(quarantine):
+        frame = quarantine[quarantine["file"] != "totalt"][
+            ["file", "read", "accepted", "quarantined", "duplicates_dropped"]
+        ]
+        frame = frame.groupby("file", as_index=False, sort=True).sum()
+        released = release_table(
+            gate,
+            frame,
+            "area_table",
+            by=["file"],
+            margins=True,
+            counts=("read", "accepted", "quarantined", "duplicates_dropped"),
+        )
+        released["share"] = [
+            _share_if(q, r, gate, min_n=1)
+            for q, r in zip(released["quarantined"], released["read"], strict=True)
+        ]
+        released["file"] = [tr("Totalt", "Total") if f == TOTAL else f for f in released["file"]]
+        section.table(
+            released,
+            columns={
+                "file": tr("Fil", "File"),
+                "read": tr("Lästa", "Read"),
+                "accepted": tr("Godkända", "Accepted"),
+                "quarantined": tr("I karantän", "Quarantined"),
+                "duplicates_dropped": tr("Dubbletter", "Duplicates"),
+                "share": tr("Andel i karantän", "Share quarantined"),
+            },
+            formats={c: fmt_int for c in ("read", "accepted", "quarantined", "duplicates_dropped")}
+            | {"share": lambda v: _pct(v, 1)},
+            numeric=["read", "accepted", "quarantined", "duplicates_dropped", "share"],
+            caption=tr(
+                "Import: rader per fil (lästa = godkända + karantän + dubbletter)",
+                "Import: rows per file (read = accepted + quarantined + duplicates)",
+            ),
+        )
+
+
+def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
+    record = {}
+    if prof is not None:
+        record = prof.by_category.attrs
+    else:
+        first = next(iter(analysis.profiles.values()))
+        record = first.by_category.attrs
+    params = (record.get("tryggaplatser", {}) or {}).get("params", {}) or {}
+    for name, rec in params.items():
+        if not isinstance(rec, dict):
+            continue
+        value = rec.get("value")
+        if name == "eb_prior" and isinstance(value, dict):
+            prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
+            value = (
+                tr(
+                    "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
+                    "utjämnade var för sig)",
+                    "mean {m} per 1,000 and year over {a} areas "
+                    "({n} categories smoothed separately)",
+                    m=fmt_num(prior["mean_per_1000_per_year"], 1),
+                    a=prior["n_areas"],
+                    n=len(value) - 1,
+                )
+                if prior
+                else len(value)
+            )
+        elif name == "aoristic" and isinstance(value, dict):
+            value = tr(
+                "tak {c} h; {e} utan känd tid uteslutna",
+                "cap {c} h; {e} without a known time excluded",
+                c=value.get("cap_hours"),
+                e=value.get("excluded_time_unknown"),
+            )
+        elif isinstance(value, (list, tuple)):
+            value = " – ".join(str(v) for v in value)
+        elif isinstance(value, float):
+            value = fmt_num(value, 3)
+        pair = _PARAM_LABELS.get(name)
+        report.parameter(
+            tr(*pair) if pair else name.replace("_", " "),
+            value,
+            auto=bool(rec.get("auto")),
+            rule=str(rec.get("rule") or ""),
+            group=tr("Områdesprofil", "Area profile"),
+        )
+    report.parameters_from(analysis.cells.attrs, group=tr("Hotspots (Gi*)", "Hotspots (Gi*)"))
+    report.parameter(
+        tr("hotspotklasser", "hotspot classes"),
+        "Gi* bin ≥ 2 (95 %, 99 %)",
+        rule=tr("rutor vars mittpunkt ligger i området", "cells whose centre lies in the area"),
+    )
+    report.parameters_from(
+        analysis.gap_cells.attrs, group=tr("Upplevd otrygghet", "Perceived insecurity")
+    )
+    report.parameter(
+        tr("publiceringsläge", "publishing mode"),
+        report.gate.mode,
+        rule=tr(
+            "publikt: antal 1–4 visas som <5, kompletterande undertryckning "
+            "(..) över marginaler, takter bara när antal ≥ 5 och "
+            "befolkning ≥ 50, andelar bara när n ≥ 10, ingen fritext",
+            "public: counts 1–4 shown as <5, complementary suppression (..) "
+            "over margins, rates only when count ≥ 5 and population ≥ 50, "
+            "shares only when n ≥ 10, no free text",
+        ),
+    )
+    report.method_note(
+        tr(
+            "Takter är per 1 000 invånare och år: antal / befolkning / år × 1 000, med år = "
+            "dagar i perioden / 365,25. EB-utjämnad takt: Marshalls (1991) globala empiriska "
+            "Bayes-skattning, som drar takter i små områden mot kommunens nivå. Trend: "
+            "säsongs-Mann-Kendall (Hirsch, Slack & Smith 1982) på hela månader. Hotspots: "
+            "Getis-Ord Gi* med FDR-korrigering (Benjamini–Hochberg). Upplevd otrygghet mot "
+            "händelser: varje signal jämförs bara med sig själv (övre kvartilen). Händelser "
+            "med lägesprecision 'kommunens mittpunkt' placeras aldrig i ett område.",
+            "Rates are per 1,000 residents and year: count / population / years × 1,000, with "
+            "years = days in the period / 365.25. EB-smoothed rate: Marshall's (1991) global "
+            "empirical-Bayes estimate, which pulls the rates of small areas towards the "
+            "municipality's level. Trend: seasonal Mann-Kendall (Hirsch, Slack & Smith 1982) on "
+            "complete months. Hotspots: Getis-Ord Gi* with FDR correction (Benjamini–Hochberg). "
+            "Perceived insecurity versus incidents: each signal is compared only with itself "
+            "(upper quartile). Records with location precision 'municipality centroid' are never "
+            "placed in an area.",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# the area report
+
+
+class AreaReport(Report):
+    """A :class:`~.report.Report` with the page rules of the area reports added.
+
+    ``templates/area_report.css`` keeps a table shorter than a page together (no caption or
+    header row left alone at the bottom of a printed page). Everything else — gate, marking,
+    escaping, methods box — is the shared report's.
+    """
+
+    def render(self) -> str:
+        """The HTML document of :meth:`Report.render` with ``area_report.css`` added."""
+        from importlib import resources
+
+        page = super().render()
+        css = (
+            resources.files(__package__)
+            .joinpath("templates", "area_report.css")
+            .read_text(encoding="utf-8")
+        )
+        return page.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
+
+
+def area_report(
+    analysis: AreaAnalysis, area_id: str, gate: Gate, *, with_map: bool = True
+) -> Report:
+    """Build the områdesanalys of one area as a :class:`~.report.Report`.
+
+    Parameters
+    ----------
+    analysis : AreaAnalysis
+        From :func:`prepare_area_analysis`.
+    area_id : str
+        An ``area_id`` of the analysis (or an area's exact name).
+    gate : Gate
+        The output set's publishing gate; every table passes it.
+    with_map : bool
+        Draw the static hotspot map (about a second per area).
+
+    Returns
+    -------
+    Report
+        Write it with :meth:`Report.write` (through the gate).
+    """
+    area_id = _resolve_area(analysis, area_id)
+    prof = analysis.profiles[area_id]
+    table = area_category_table(analysis, gate)
+    report = AreaReport(
+        tr("Områdesanalys: {n}", "Area analysis: {n}", n=prof.name),
+        gate=gate,
+        municipality=analysis.municipality,
+        period=analysis.period_text,
+        kind=tr("Områdesanalys", "Area analysis"),
+        subtitle=tr(
+            "Händelser, trygghet och åtgärder i området",
+            "Incidents, perceived safety and measures in the area",
+        ),
+    )
+    report.summary(_area_summary(analysis, prof, table, gate))
+
+    s = report.section(tr("Händelser per kategori", "Incidents by category"), key="kategorier")
+    _section_categories(s, table, area_id, analysis, gate)
+    if gate.public and analysis.sensitive:
+        s.note(
+            tr(
+                "Känsliga kategorier redovisas bara för hela kommunen.",
+                "Sensitive categories are reported for the whole municipality only.",
+            )
+        )
+    s = report.section(tr("Trend över åren", "Trend over the years"), key="trend")
+    _section_trend(s, prof, gate)
+    s = report.section(
+        tr("När: årshjul och tid på dygnet", "When: annual cycle and time of day"), key="tid"
+    )
+    _section_time(s, prof, gate)
+    s = report.section(
+        tr("Hotspots i området", "Hotspots in the area"), key="hotspots", new_page=True
+    )
+    _section_hotspots(s, prof, analysis, gate, with_map)
+    s = report.section(
+        tr("Upplevd otrygghet och varför", "Perceived insecurity and why"),
+        key="upplevd",
+        intro=tr(
+            "Var säger människor att de känner sig otrygga (kartnålar, "
+            "vandringsobservationer) jämfört med var händelser "
+            "registreras – och vilka skäl anger de?",
+            "Where do people say they feel unsafe (pins, walk "
+            "observations) compared with where incidents are recorded – "
+            "and which reasons do they give?",
+        ),
+    )
+    _section_gap(s, analysis, area_id, gate)
+    s = report.section(tr("Trygghetsvandringar", "Safety walks"), key="vandringar")
+    _section_walks(s, prof.walks, gate, tr("i området", "in the area"))
+    s = report.section(tr("Medborgardialog", "Citizen dialogue"), key="dialog")
+    _section_dialogue(
+        s,
+        prof.dialogue,
+        prof.dialogue_reasons,
+        prof.dialogue_time_of_day,
+        gate,
+        tr("i området", "in the area"),
+    )
+    s = report.section(
+        tr("Enkäter och polisens klassning", "Surveys and police classification"), key="enkater"
+    )
+    surveys = analysis.survey_indicators
+    if surveys is not None:
+        surveys = surveys[surveys["area_id"].astype(str) == area_id]
+    _section_surveys(s, surveys, gate, tr("för området", "for the area"))
+    police = analysis.police_classification
+    if police is not None:
+        police = police[police["area_id"].astype(str) == area_id]
+    if police is not None and len(police):
+        released = _police_release(police.sort_values("year"), gate)
+        s.table(
+            released,
+            columns={
+                "year": tr("År", "Year"),
+                "value": tr("Polisens klassning", "Police classification"),
+            },
+            formats={"year": str},
+            widths={"year": "15%"},
+            numeric=[],
+            caption=tr(
+                "Polisens klassning av området över tid", "Police classification of the area"
+            ),
+        )
+    else:
+        s.paragraph(
+            tr(
+                "Området finns inte i polisens lista över utsatta områden.",
+                "The area is not on the police list of vulnerable areas.",
+            )
+        )
+    s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
+    _section_quality(s, analysis, gate)
+    _methods(report, analysis, prof)
+    return report
+
+
+def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
+    key = str(area_id)
+    if key in analysis.profiles:
+        return key
+    by_name = {p.name: a for a, p in analysis.profiles.items()}
+    if key in by_name:
+        return by_name[key]
+    lower = {p.name.lower(): a for a, p in analysis.profiles.items()}
+    if key.lower() in lower:
+        return lower[key.lower()]
+    raise ArgumentError(
+        tr("Okänt område {a!r}.", "Unknown area {a!r}.", a=key),
+        rule="AREA_UNKNOWN",
+        fix=tr(
+            "välj ett område_id eller namn: {ids}",
+            "choose an area_id or name: {ids}",
+            ids=", ".join(list(analysis.profiles)[:30]),
+        ),
+    )
+
+
+def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: Gate) -> list[str]:
+    items = []
+    rows = table[(table["area_id"] == prof.area_id)]
+    total = rows[rows["category"] == TOTAL]
+    if len(total):
+        t = total.iloc[0]
+        rate, ratio = t["rate_per_1000"], t["ratio_to_municipality"]
+        if _is_number(rate) and _is_number(ratio):
+            items.append(
+                tr(
+                    "{n} händelser under perioden ({r} per 1 000 invånare och år; {q} gånger "
+                    "kommunens nivå).",
+                    "{n} incidents in the period ({r} per 1,000 residents and year; {q} times "
+                    "the municipality's level).",
+                    n=fmt_int(t["n"]),
+                    r=_rate_fmt(rate),
+                    q=fmt_num(ratio, 2),
+                )
+            )
+        else:
+            items.append(
+                tr(
+                    "{n} händelser under perioden. Takt per invånare redovisas inte "
+                    "(befolkning under 50 eller för få händelser).",
+                    "{n} incidents in the period. No rate per resident is shown (population "
+                    "under 50 or too few incidents).",
+                    n=fmt_int(t["n"]),
+                )
+            )
+    high = rows[(rows["category"] != TOTAL)]
+    high = high[[(_is_number(v) and v >= 1.5) for v in high["ratio_to_municipality"]]]
+    high = high[[(_num(n) or 0) >= MIN_COUNT for n in high["n"]]]
+    if len(high):
+        high = high.sort_values("ratio_to_municipality", ascending=False).head(3)
+        items.append(
+            tr(
+                "Klart över kommunens nivå: {c}.",
+                "Clearly above the municipality's level: {c}.",
+                c="; ".join(
+                    f"{lab} ({fmt_num(q, 1)}×)"
+                    for lab, q in zip(high["label"], high["ratio_to_municipality"], strict=True)
+                ),
+            )
+        )
+    items.append(_trend_sentence(prof.trend_test))
+    hot = prof.hotspot_cells
+    items.append(
+        tr(
+            "{n} hotspotceller (Gi*, 95–99 %) i området.",
+            "{n} hotspot cells (Gi*, 95–99 %) in the area.",
+            n=0 if hot is None else len(hot),
+        )
+    )
+    gap = analysis.gap_cells
+    sel = gap[(gap["area_id"].astype("string") == prof.area_id).fillna(False).to_numpy()]
+    unsafe = sel[sel["gap_class"] == "otrygg_fa_handelser"]
+    if len(unsafe):
+        reasons = _top_labels(unsafe, gate)
+        items.append(
+            tr(
+                "{n} rutor där många känner sig otrygga men få händelser registreras{r}.",
+                "{n} cells where many feel unsafe but few incidents are recorded{r}.",
+                n=len(unsafe),
+                r=tr(" – skäl: {x}", " – reasons: {x}", x=reasons) if reasons else "",
+            )
+        )
+    if prof.walks is not None and int(prof.walks["n"].iloc[-1]) > 0:
+        released = _walk_release(prof.walks, gate)
+        t = released[released["is_total"]].iloc[0]
+        items.append(
+            tr(
+                "Trygghetsvandringar: {n} observationer, åtgärdsgrad {a}.",
+                "Safety walks: {n} observations, share resolved {a}.",
+                n=fmt_int(t["n"]),
+                a=_pct(t["atgardsgrad"]),
+            )
+        )
+    return items
+
+
+def _top_labels(cells: pd.DataFrame, gate: Gate, top: int = 3) -> str:
+    """Most frequent reason labels over cells, counted per cell (public: cells with ≥ 5)."""
+    counts: dict[str, int] = {}
+    for labels, n in zip(cells["top_reason_labels"], cells["n_otrygg"], strict=True):
+        if gate.public and n < MIN_COUNT:
+            continue
+        for lab in str(labels or "").split("; "):
+            if lab:
+                counts[lab] = counts.get(lab, 0) + 1
+    best = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return ", ".join(k for k, _ in best)
+
+
+# ---------------------------------------------------------------------------------------------
+# the lägesbild
+
+
+def lagesbild_report(
+    analysis: AreaAnalysis,
+    gate: Gate,
+    *,
+    trend: AreaAnalysis | None = None,
+    previous: Any = None,
+    with_map: bool = True,
+) -> Report:
+    """Build the municipality's lägesbild for the analysis period (normally one year).
+
+    Structured as the law (2023:196) asks:
+
+    1. *Kartläggning av brottslighet och dess konsekvenser*: extent by category (with the
+       previous year), per-area table (counts, rates, EB rates, ratio to the municipality),
+       trend over the years, hotspots (table and map), consequences (severity, reported to
+       the police, incidents against staff, perceived insecurity);
+    2. *Annan relevant information*: dialogue, safety walks, surveys, police classification,
+       data quality;
+    3. *Analys inklusive orsaker*: sentences generated from the numbers — perception gap with
+       reasons, patterns by place type and time, recurring places, areas with significant
+       trends — clearly marked as generated.
+
+    Parameters
+    ----------
+    analysis : AreaAnalysis
+        For the year (``prepare_area_analysis(project, period=year)``).
+    gate : Gate
+    trend : AreaAnalysis, optional
+        The same project over all years (trend tests per area); default: none (only the
+        municipality's yearly counts are shown).
+    previous : GeoDataFrame, optional
+        Incidents of the previous year, for the comparison column.
+    with_map : bool
+        Draw the municipality's hotspot map.
+
+    Returns
+    -------
+    Report
+    """
+    table = area_category_table(analysis, gate)
+    muni = municipality_category_table(analysis, gate, previous)
+    label_year = (
+        str(analysis.start.year)
+        if analysis.start.year == analysis.end.year
+        else analysis.period_text
+    )
+    report = AreaReport(
+        tr("Lägesbild {y}", "Situation picture {y}", y=label_year),
+        gate=gate,
+        municipality=analysis.municipality,
+        period=analysis.period_text,
+        kind=tr("Lägesbild enligt lag (2023:196)", "Lägesbild under Act 2023:196"),
+        subtitle=tr(
+            "Kartläggning av brottslighet och otrygghet, annan relevant "
+            "information och analys av orsaker",
+            "Mapping of crime and insecurity, other relevant information and an analysis of causes",
+        ),
+    )
+    findings = _generated_findings(analysis, gate, trend)
+    report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
+
+    # (1) kartläggning --------------------------------------------------------------------
+    s = report.section(
+        tr(
+            "Kartläggning av brottslighet och dess konsekvenser",
+            "Mapping of crime and its consequences",
+        ),
+        key="kartlaggning",
+        intro=tr(
+            "Omfattning, fördelning över områden, utveckling över tid och "
+            "var händelserna koncentreras.",
+            "Extent, distribution over areas, development over time and "
+            "where incidents concentrate.",
+        ),
+    )
+    cols = {"label": tr("Kategori", "Category"), "n": tr("Antal", "Count")}
+    if "n_previous" in muni.columns:
+        cols["n_previous"] = tr("Samma period året före", "Same period the year before")
+    s.table(
+        muni,
+        columns=cols,
+        formats={c: fmt_int for c in cols if c != "label"},
+        numeric=[c for c in cols if c != "label"],
+        caption=tr(
+            "Händelser per kategori i hela kommunen (alla källor, även poster som "
+            "inte kan placeras i ett område)",
+            "Incidents by category in the whole "
+            "municipality (all sources, also records that cannot be placed in an "
+            "area)",
+        ),
+    )
+    per_area = table[(table["category"] == TOTAL)].copy()
+    per_area["is_total"] = per_area["area_id"] == TOTAL
+    per_area["_n"] = [-(_num(v) or 0) for v in per_area["n"]]
+    per_area = per_area.sort_values(["is_total", "_n"])
+    s.table(
+        per_area,
+        columns={
+            "name": tr("Område", "Area"),
+            "population": tr("Befolkning", "Population"),
+            "n": tr("Antal", "Count"),
+            "rate_per_1000": tr("Per 1 000 inv. och år", "Per 1,000 res. and year"),
+            "rate_eb": tr("EB-utjämnad", "EB-smoothed"),
+            "ratio_to_municipality": tr("Kvot mot kommunen", "Ratio to municipality"),
+        },
+        formats={
+            "n": fmt_int,
+            "population": fmt_int,
+            "rate_per_1000": _rate_fmt,
+            "rate_eb": _rate_fmt,
+            "ratio_to_municipality": lambda v: fmt_num(v, 2) if _is_number(v) else text_or_dash(v),
+        },
+        numeric=["population", "n", "rate_per_1000", "rate_eb", "ratio_to_municipality"],
+        widths={"name": "28%"},
+        caption=tr(
+            "Händelser per område (alla kategorier), sorterade efter antal",
+            "Incidents per area (all categories), by count",
+        ),
+    )
+    _lagesbild_consequences(s, analysis, gate)
+    _lagesbild_trend(s, analysis, gate)
+    _lagesbild_hotspots(s, analysis, gate, with_map)
+
+    # (2) annan relevant information ------------------------------------------------------
+    s = report.section(
+        tr("Annan relevant information", "Other relevant information"),
+        key="annan-information",
+        new_page=True,
+        intro=tr(
+            "Medborgardialog, trygghetsvandringar, enkäter, polisens klassning och datakvalitet.",
+            "Citizen dialogue, safety walks, surveys, police classification and data quality.",
+        ),
+    )
+    first = next(iter(analysis.profiles.values()))
+    from ..analysis.areas import _dialogue_tables, _walk_table
+
+    dia = analysis.dialogue
+    if dia is not None and len(dia):
+        d_t, d_r, d_tod = _dialogue_tables(dia)
+        _section_dialogue(s, d_t, d_r, d_tod, gate, tr("i kommunen", "in the municipality"))
+    else:
+        _section_dialogue(s, None, None, None, gate, tr("i kommunen", "in the municipality"))
+    walks = analysis.walk_observations
+    _section_walks(
+        s,
+        _walk_table(walks) if walks is not None and len(walks) else None,
+        gate,
+        tr("i kommunen", "in the municipality"),
+    )
+    surveys = analysis.survey_indicators
+    if surveys is not None and len(surveys):
+        latest = surveys[surveys["year"] >= surveys["year"].max() - 1]
+        _section_surveys_by_area(s, latest, analysis, gate)
+    police = analysis.police_classification
+    if police is not None and len(police):
+        released = _police_release(police.sort_values(["area_id", "year"]), gate)
+        released["name"] = [analysis.area_name(a) for a in released["area_id"]]
+        s.table(
+            released,
+            columns={
+                "name": tr("Område", "Area"),
+                "year": tr("År", "Year"),
+                "value": tr("Polisens klassning", "Police classification"),
+            },
+            formats={"year": str},
+            caption=tr("Polisens klassning av områden", "Police classification of areas"),
+        )
+    s.paragraph(
+        tr(
+            "Datakvalitet: vilka källor som rapporterat, tysta perioder, lägesprecision "
+            "och import.",
+            "Data quality: which sources reported, silent periods, location precision and import.",
+        )
+    )
+    _section_quality(s, analysis, gate)
+
+    # (3) analys inklusive orsaker -------------------------------------------------------
+    s = report.section(
+        tr("Analys inklusive orsaker", "Analysis including causes"), key="analys", new_page=True
+    )
+    s.note(
+        tr(
+            "Texten i detta avsnitt är automatiskt genererad ur siffrorna ovan. Den pekar ut "
+            "mönster; orsaker ska bedömas av analytiker och samverkansparter innan den "
+            "används i beslut.",
+            "The text in this section is generated automatically from "
+            "the figures above. It points out patterns; causes must be judged by analysts "
+            "and partners before the text is used in decisions.",
+        ),
+        tone="warning",
+    )
+    s.bullets(findings)
+    _lagesbild_gap_table(s, analysis, gate)
+    _methods(report, analysis, None)
+    if first is not None and trend is not None:
+        report.parameter(
+            tr("trendperiod", "trend period"),
+            trend.period_text,
+            rule=tr(
+                "alla år i data, för trendtest per område",
+                "all years in the data, for the trend tests per area",
+            ),
+        )
+    return report
+
+
+def _lagesbild_summary(
+    analysis: AreaAnalysis, muni: pd.DataFrame, table: pd.DataFrame, gate: Gate
+) -> list[str]:
+    items = []
+    total = muni[muni["category"] == TOTAL]
+    if len(total):
+        t = total.iloc[0]
+        text = tr(
+            "{n} registrerade händelser i kommunen under perioden",
+            "{n} recorded incidents in the municipality in the period",
+            n=fmt_int(t["n"]),
+        )
+        if "n_previous" in muni.columns and _num(t["n_previous"]):
+            change = (_num(t["n"]) or 0) / _num(t["n_previous"]) - 1
+            text += tr(
+                " ({c} mot föregående period)",
+                " ({c} against the previous period)",
+                c=("+" if change >= 0 else "") + fmt_num(100 * change, 0) + " %",
+            )
+        items.append(text + ".")
+    cats = muni[(muni["category"] != TOTAL)].copy()
+    cats["_n"] = [_num(v) or 0 for v in cats["n"]]
+    top = cats.sort_values("_n", ascending=False).head(3)
+    if len(top):
+        items.append(
+            tr(
+                "Vanligast: {c}.",
+                "Most common: {c}.",
+                c=", ".join(
+                    f"{lab} ({fmt_int(n)})" for lab, n in zip(top["label"], top["n"], strict=True)
+                ),
+            )
+        )
+    return items
+
+
+def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    from ..analysis.rates import LOCAL_TZ
+
+    local = pd.to_datetime(analysis.incidents_all["occurred_at"]).dt.tz_convert(LOCAL_TZ)
+    years = local.dt.year.value_counts().sort_index()
+    frame = pd.DataFrame({"year": years.index.astype(int), "n": years.to_numpy(np.int64)})
+    released = release_table(gate, frame, "area_table", by=["year"], counts=("n",))
+    first_day = local.min().date()
+    last_day = local.max().date()
+    released["note"] = [
+        tr("ofullständigt år (från {d})", "incomplete year (from {d})", d=first_day.isoformat())
+        if y == first_day.year and (first_day.month, first_day.day) != (1, 1)
+        else tr("ofullständigt år (till {d})", "incomplete year (to {d})", d=last_day.isoformat())
+        if y == last_day.year and (last_day.month, last_day.day) != (12, 31)
+        else ""
+        for y in released["year"]
+    ]
+    section.table(
+        released,
+        columns={
+            "year": tr("År", "Year"),
+            "n": tr("Antal", "Count"),
+            "note": tr("Anmärkning", "Note"),
+        },
+        formats={"year": str, "n": fmt_int},
+        numeric=["n"],
+        caption=tr(
+            "Händelser per år i hela kommunen (alla år i data)",
+            "Incidents per year in the whole municipality (all years in the data)",
+        ),
+    )
+
+
+def _lagesbild_hotspots(
+    section: Section, analysis: AreaAnalysis, gate: Gate, with_map: bool
+) -> None:
+    cells = analysis.cells
+    hot = cells[cells["gi_bin"].isin(HOT_BINS)]
+    if len(hot) == 0:
+        section.paragraph(
+            tr(
+                "Inga statistiskt säkerställda hotspots under perioden.",
+                "No statistically significant hotspots in the period.",
+            )
+        )
+        return
+    released = release_table(gate, _grid_for_gate(hot), "grid_cells")
+    import geopandas as gpd
+
+    from ..analysis.areas import assign_points
+
+    cent = gpd.GeoDataFrame(geometry=hot.geometry.centroid.to_numpy(), crs=hot.crs)
+    where = assign_points(cent, analysis.areas).drop_duplicates("pos").set_index("pos")["area_id"]
+    released["name"] = [
+        analysis.area_name(where[i]) if i in where.index else "–" for i in range(len(released))
+    ]
+    released["bin_label"] = [_label("gi_bin", b) for b in released["gi_bin"]]
+    released["_n"] = [-(_num(v) or 0) for v in released["n"]]
+    released = released.sort_values(["gi_bin", "_n"], ascending=[False, True])
+    count_col = "n_visning" if "n_visning" in released.columns else "n"
+    section.table(
+        released,
+        columns={
+            "cell_id": tr("Ruta", "Cell"),
+            "name": tr("Område", "Area"),
+            count_col: tr("Antal", "Count"),
+            "bin_label": tr("Gi*-klass", "Gi* class"),
+        },
+        formats={count_col: fmt_int},
+        numeric=[count_col],
+        max_rows=10,
+        caption=tr(
+            "De största hotspotcellerna ({n} celler med 95–99 % konfidens)",
+            "The largest hotspot cells ({n} cells at 95–99 % confidence)",
+            n=len(hot),
+        ),
+    )
+    if with_map:
+        section.figure(
+            _static_area_map(analysis, None, gate),
+            caption=tr(
+                "Karta: Gi*-hotspots i hela kommunen.",
+                "Map: Gi* hotspots in the whole municipality.",
+            ),
+            width="85%",
+        )
+
+
+def _lagesbild_consequences(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    inc = analysis.incidents
+    section.paragraph(
+        tr(
+            "Konsekvenser: allvarlighetsgrad, polisanmälan, hot och våld mot "
+            "personal samt upplevd otrygghet.",
+            "Consequences: severity, reports "
+            "to the police, threats and violence against staff, and perceived "
+            "insecurity.",
+        )
+    )
+    rows = []
+    if "severity" in inc.columns:
+        sev = pd.to_numeric(inc["severity"], errors="coerce")
+        for level in (1, 2, 3):
+            rows.append(
+                {
+                    "indicator": f"severity_{level}",
+                    "label": tr("Allvarlighetsgrad {s}", "Severity {s}", s=level),
+                    "n": int((sev == level).sum()),
+                }
+            )
+    if "reported_to_police" in inc.columns:
+        rep = inc["reported_to_police"].astype("string")
+        for code in ("ja", "nej", "okand"):
+            rows.append(
+                {
+                    "indicator": f"police_{code}",
+                    "label": tr(
+                        "Polisanmäld: {c}",
+                        "Reported to police: {c}",
+                        c=_label("reported_to_police", code),
+                    ),
+                    "n": int((rep == code).fillna(False).sum()),
+                }
+            )
+    staff = int((inc["category"].astype(str) == "hot_vald_personal").sum())
+    rows.append(
+        {"indicator": "hot_vald_personal", "label": _cat_label("hot_vald_personal"), "n": staff}
+    )
+    frame = pd.DataFrame(rows)
+    released = release_table(gate, frame, "area_table", by=["indicator"], counts=("n",))
+    released["label"] = frame["label"].to_numpy()
+    released["share"] = [_share_if(n, len(inc), gate, min_n=1) for n in released["n"]]
+    section.table(
+        released,
+        columns={
+            "label": tr("Konsekvensmått", "Consequence measure"),
+            "n": tr("Antal", "Count"),
+            "share": tr("Andel", "Share"),
+        },
+        formats={"n": fmt_int, "share": _pct},
+        numeric=["n", "share"],
+        caption=tr(
+            "Konsekvenser av händelserna (andel av alla händelser)",
+            "Consequences of the incidents (share of all incidents)",
+        ),
+    )
+
+
+def _section_surveys_by_area(
+    section: Section, surveys: pd.DataFrame, analysis: AreaAnalysis, gate: Gate
+) -> None:
+    cols = [
+        c
+        for c in ("source", "year", "area_id", "indicator", "value", "scale", "n")
+        if c in surveys.columns
+    ]
+    released = release_table(gate, surveys[cols], "survey_table", shares=("value",), n="n")
+    for scale, g in released.groupby("scale", sort=True):
+        g = g.assign(
+            name=[analysis.area_name(a) for a in g["area_id"]],
+            col=[
+                f"{_label('survey_source', s)} {int(y)}"
+                for s, y in zip(g["source"], g["year"], strict=True)
+            ],
+        )
+        for indicator, gi in g.groupby("indicator", sort=True):
+            wide = gi.pivot_table(
+                index="name", columns="col", values="value", aggfunc="first"
+            ).reset_index()
+            wide.attrs = released.attrs
+            keys = [c for c in wide.columns if c != "name"]
+            section.table(
+                wide,
+                columns={"name": tr("Område", "Area")} | {k: k for k in keys},
+                formats={
+                    k: (lambda v: fmt_num(v, 1) if _is_number(v) else text_or_dash(v)) for k in keys
+                },
+                numeric=keys,
+                caption=tr(
+                    "Enkätindikator {i}, skala: {u} (senaste två åren; skalor blandas aldrig)",
+                    "Survey indicator {i}, scale: {u} (latest two years; scales are never mixed)",
+                    i=_indicator_label(indicator),
+                    u=_label("survey_scale", scale),
+                ),
+            )
+
+
+def _lagesbild_gap_table(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    gap = analysis.gap_areas
+    if gap is None or len(gap) == 0:
+        return
+    frame = pd.DataFrame(gap.drop(columns="geometry"))
+    released = release_table(
+        gate,
+        frame,
+        "area_layer",
+        counts=("n_incidents", "n_otrygg"),
+        by=("gap_class", "gap_label", "top_reason_labels"),
+    )
+    for col in ("n_incidents", "n_otrygg"):
+        if f"{col}_visning" not in released.columns:
+            released[f"{col}_visning"] = [fmt_int(v) for v in released[col]]
+    released = released[released["gap_class"] != "inget"]
+    released["top_reason_labels"] = [
+        r if (not gate.public or (_num(n) or 0) >= MIN_COUNT) else HIDDEN
+        for r, n in zip(released["top_reason_labels"], released["n_otrygg"], strict=True)
+    ]
+    order = {
+        c: i for i, c in enumerate(("otrygg_fa_handelser", "bada_hoga", "handelser_ej_upplevt"))
+    }
+    released = released.assign(_o=released["gap_class"].map(order)).sort_values(["_o", "name"])
+    section.table(
+        released,
+        columns={
+            "name": tr("Område", "Area"),
+            "gap_label": tr("Klass", "Class"),
+            "n_otrygg_visning": tr("Otrygga signaler", "Unsafe signals"),
+            "n_incidents_visning": tr("Händelser", "Incidents"),
+            "top_reason_labels": tr("Vanligaste skäl", "Most frequent reasons"),
+        },
+        numeric=["n_otrygg_visning", "n_incidents_visning"],
+        widths={"top_reason_labels": "34%"},
+        caption=tr(
+            "Upplevd otrygghet mot händelser per område (områden som sticker ut)",
+            "Perceived insecurity versus incidents per area (areas that stand out)",
+        ),
+        empty=tr("Inga områden sticker ut.", "No areas stand out."),
+    )
+
+
+def _generated_findings(
+    analysis: AreaAnalysis, gate: Gate, trend: AreaAnalysis | None
+) -> list[str]:
+    """Data-driven sentences for the analysis section (each built only from released rules)."""
+    out: list[str] = []
+    gap = analysis.gap_cells
+    unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
+    if len(unsafe):
+        per_area = (
+            unsafe.groupby(unsafe["area_id"].astype("string").fillna("–"))
+            .size()
+            .sort_values(ascending=False)
+        )
+        areas_text = ", ".join(
+            f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
+        )
+        reasons = _top_labels(unsafe, gate)
+        out.append(
+            tr(
+                "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
+                "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
+                "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
+                "öde platser) snarare än mot brottslighet.",
+                "Insecurity without matching incidents: {n} cells where many feel unsafe "
+                "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
+                "{r}. Such places point to situational shortcomings (e.g. lighting, "
+                "deserted places) rather than to crime.",
+                n=len(unsafe),
+                a=areas_text,
+                r=reasons or tr("inga angivna", "none given"),
+            )
+        )
+    unseen = gap[gap["gap_class"] == "handelser_ej_upplevt"]
+    if len(unseen):
+        per_area = (
+            unseen.groupby(unseen["area_id"].astype("string").fillna("–"))
+            .size()
+            .sort_values(ascending=False)
+        )
+        out.append(
+            tr(
+                "Händelser som inte upplevs: {n} rutor med många händelser men få "
+                "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
+                "förråd) eller där dialogen inte nått fram.",
+                "Incidents not perceived: {n} cells with many incidents but few unsafe "
+                "signals, mainly in {a} – often places few people visit (industry, "
+                "storage) or which the dialogue did not reach.",
+                n=len(unseen),
+                a=", ".join(
+                    f"{analysis.area_name(a)} ({k})"
+                    for a, k in per_area.head(4).items()
+                    if a != "–"
+                ),
+            )
+        )
+    inc = analysis.incidents
+    if "place_type" in inc.columns and len(inc):
+        pt = (
+            inc.groupby(
+                [inc["category"].astype(str), inc["place_type"].astype("string").fillna("okand")]
+            )
+            .size()
+            .rename("n")
+            .reset_index()
+        )
+        cat_tot = pt.groupby("category")["n"].transform("sum")
+        pt["share"] = pt["n"] / cat_tot
+        pt = pt[(cat_tot >= 50) & (pt["share"] >= 0.4) & (pt["n"] >= MIN_COUNT)]
+        pt = pt.sort_values("n", ascending=False).head(4)
+        if len(pt):
+            out.append(
+                tr(
+                    "Mönster efter platstyp: {p}.",
+                    "Patterns by place type: {p}.",
+                    p="; ".join(
+                        tr(
+                            "{c} sker till {s} vid {t}",
+                            "{c} happens {s} at {t}",
+                            c=_cat_label(r.category),
+                            s=_pct(r.share),
+                            t=_label("place_type", r.place_type).lower(),
+                        )
+                        for r in pt.itertuples()
+                    ),
+                )
+            )
+    from ..analysis.rates import LOCAL_TZ
+
+    if len(inc):
+        hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
+        evening = float(((hour >= 18) | (hour < 6)).mean())
+        out.append(
+            tr(
+                "Tid: {s} av händelserna registreras kväll och natt (18–06).",
+                "Time: {s} of the incidents are recorded in the evening and at night (18–06).",
+                s=_pct(evening),
+            )
+        )
+    recurring = _recurring_hotspots(analysis)
+    if recurring is not None and len(recurring):
+        names = recurring.groupby("name").size().sort_values(ascending=False)
+        out.append(
+            tr(
+                "Återkommande platser: {n} rutor är hotspots (Gi* 95–99 %) varje år "
+                "{y}, i {a}. Långvariga koncentrationer talar för platsbundna orsaker "
+                "som bör angripas med platsspecifika åtgärder.",
+                "Recurring places: {n} cells are hotspots (Gi* 95–99 %) every year "
+                "{y}, in {a}. Long-lasting concentrations suggest place-bound causes "
+                "that call for place-specific measures.",
+                n=len(recurring),
+                y=recurring.attrs.get("years", ""),
+                a=", ".join(f"{k} ({v})" for k, v in names.head(5).items()),
+            )
+        )
+    if trend is not None:
+        ups, downs = [], []
+        for prof in trend.profiles.values():
+            t = prof.trend_test
+            p = t.get("p_value")
+            if p is not None and not (isinstance(p, float) and math.isnan(p)) and p < 0.05:
+                (ups if (t.get("slope_per_year") or 0) > 0 else downs).append(prof.name)
+        if ups or downs:
+            out.append(
+                tr(
+                    "Utveckling {p}: statistiskt säkerställd ökning i {u}; minskning i {d}.",
+                    "Development {p}: statistically significant increase in {u}; decrease in {d}.",
+                    p=trend.period_text,
+                    u=", ".join(ups) or tr("inga områden", "no areas"),
+                    d=", ".join(downs) or tr("inga områden", "no areas"),
+                )
+            )
+        else:
+            out.append(
+                tr(
+                    "Utveckling {p}: inget område har en statistiskt säkerställd trend.",
+                    "Development {p}: no area has a statistically significant trend.",
+                    p=trend.period_text,
+                )
+            )
+    return out
+
+
+def _recurring_hotspots(analysis: AreaAnalysis) -> pd.DataFrame | None:
+    """Cells that are Gi* hotspots (bins 2–3) in every complete calendar year of all data."""
+    from ..analysis.areas import assign_points
+    from ..analysis.hotspots import hotspot_gistar
+    from ..analysis.rates import LOCAL_TZ
+
+    inc = analysis.incidents_all
+    if "location_precision" in inc.columns:
+        inc = inc[
+            (inc["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy(dtype=bool)
+        ]
+    local = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ)
+    counts = local.dt.year.value_counts()
+    years = sorted(int(y) for y, n in counts.items() if n >= 100)
+    if len(years) < 2:
+        return None
+    size = _cell_size(analysis.cells)
+    hot_sets = []
+    cells_by_id = None
+    for y in years:
+        sel = (local.dt.year == y).to_numpy()
+        cells = hotspot_gistar(inc[sel], cell_size=size, quiet=True)
+        hot = cells[cells["gi_bin"].isin(HOT_BINS)]
+        hot_sets.append(set(hot["cell_id"]))
+        cells_by_id = hot.set_index("cell_id")
+    common = sorted(set.intersection(*hot_sets))
+    if not common or cells_by_id is None:
+        return None
+    import geopandas as gpd
+
+    last = cells_by_id.loc[common]
+    cent = gpd.GeoDataFrame(geometry=last.geometry.centroid.to_numpy(), crs=analysis.cells.crs)
+    where = assign_points(cent, analysis.areas).drop_duplicates("pos").set_index("pos")["area_id"]
+    frame = pd.DataFrame(
+        {
+            "cell_id": common,
+            "name": [
+                analysis.area_name(where[i]) if i in where.index else "–"
+                for i in range(len(common))
+            ],
+        }
+    )
+    frame.attrs["years"] = f"{years[0]}–{years[-1]}"
+    return frame
+
+
+# ---------------------------------------------------------------------------------------------
+# indicator tables
+
+
+def indicator_tables(analysis: AreaAnalysis, gate: Gate) -> dict[str, pd.DataFrame]:
+    """The indicator tables of a set, released by the gate, keyed by sheet/file name.
+
+    ``omraden_kategorier``: the area × category table (counts, rates per 1 000 residents and
+    year, EB rates, ratio to the municipality, margins); ``omraden_indikatorer``: one row per
+    area (all categories, hotspot cells, perception-gap class, dialogue share unsafe per
+    campaign is not pooled so it is left to the reports, walk observations and åtgärdsgrad);
+    ``kommunen_kategorier``: the municipality per category (all records).
+    """
+    table = area_category_table(analysis, gate)
+    cats = table[
+        [
+            "area_id",
+            "name",
+            "category",
+            "label",
+            "population",
+            "n",
+            "rate_per_1000",
+            "rate_eb",
+            "ratio_to_municipality",
+        ]
+    ].copy()
+    cats.attrs = table.attrs
+    rows = []
+    gap = analysis.gap_areas.set_index(analysis.gap_areas["area_id"].astype(str))
+    for aid, prof in analysis.profiles.items():
+        t = prof.trend_test
+        rows.append(
+            {
+                "area_id": aid,
+                "name": prof.name,
+                "n": int(0 if prof.hotspot_cells is None else len(prof.hotspot_cells)),
+                "gap_class": gap["gap_class"].get(aid, ""),
+                "trend_p": round(float(t.get("p_value", float("nan"))), 4),
+                "trend_slope": round(float(t.get("slope_per_year", float("nan"))), 3),
+            }
+        )
+    per_area = pd.DataFrame(rows)
+    released = release_table(
+        gate, per_area.rename(columns={"n": "n"}), "area_table", by=["area_id"], counts=("n",)
+    )
+    released = released.rename(columns={"n": "hotspot_cells"})
+    totals = table[table["category"] == TOTAL].set_index("area_id")
+    released.insert(2, "incidents", released["area_id"].map(totals["n"]))
+    released.insert(3, "rate_per_1000", released["area_id"].map(totals["rate_per_1000"]))
+    released.insert(4, "rate_eb", released["area_id"].map(totals["rate_eb"]))
+    released["gap_class"] = released["area_id"].map(per_area.set_index("area_id")["gap_class"])
+    released["trend_p"] = released["area_id"].map(per_area.set_index("area_id")["trend_p"])
+    released["trend_slope"] = released["area_id"].map(per_area.set_index("area_id")["trend_slope"])
+    muni = municipality_category_table(analysis, gate)
+    muni_out = muni[["category", "label", "n"]].copy()
+    muni_out.attrs = muni.attrs
+    return {
+        "omraden_kategorier": cats,
+        "omraden_indikatorer": released,
+        "kommunen_kategorier": muni_out,
+    }
+
+
+def write_indicator_tables(
+    analysis: AreaAnalysis, out_dir: str | Path, gate: Gate, *, stem: str = "indikatorer"
+) -> list[Path]:
+    """Write :func:`indicator_tables` as one CSV per table and one XLSX workbook.
+
+    Files: ``<stem>_<table>.csv`` and ``<stem>.xlsx`` in ``out_dir``, written with the gate's
+    table writers (:mod:`.tables`: formula neutralisation, internal marking) and sealed.
+    """
+    from .tables import write_csv, write_xlsx
+
+    out = Path(out_dir)
+    tables = indicator_tables(analysis, gate)
+    paths = [write_csv(t, out / f"{stem}_{name}.csv", gate=gate) for name, t in tables.items()]
+    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate))
+    return paths
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def area_file_name(analysis: AreaAnalysis, area_id: str) -> str:
+    """``omrade_<slug>.html`` — the slug of the area's name (ASCII, safe)."""
+    from .maps import slugify
+
+    return f"omrade_{slugify(analysis.area_name(area_id))}.html"
+
+
+def lagesbild_file_name(analysis: AreaAnalysis) -> str:
+    """``lagesbild_<year>.html`` (``lagesbild_<start>_<end>.html`` for other periods)."""
+    if analysis.start.year == analysis.end.year:
+        return f"lagesbild_{analysis.start.year}.html"
+    return f"lagesbild_{analysis.start.isoformat()}_{analysis.end.isoformat()}.html"
+
+
+def write_area_reports(
+    analysis: AreaAnalysis,
+    out_dir: str | Path,
+    gate: Gate,
+    *,
+    area_ids: Iterable[str] | None = None,
+    with_map: bool = True,
+) -> list[Path]:
+    """Write the area report of each area (default: all) into ``out_dir``.
+
+    File names are ``omrade_<slug>.html``; two areas whose names give the same slug get their
+    ``area_id`` appended.
+    """
+    out = Path(out_dir)
+    ids = [_resolve_area(analysis, a) for a in (area_ids or analysis.profiles)]
+    seen: dict[str, int] = {}
+    for aid in analysis.profiles:
+        name = area_file_name(analysis, aid)
+        seen[name] = seen.get(name, 0) + 1
+    from .maps import slugify
+
+    paths = []
+    for aid in ids:
+        name = area_file_name(analysis, aid)
+        if seen.get(name, 0) > 1:
+            name = name[:-5] + f"_{slugify(aid)}.html"
+        paths.append(area_report(analysis, aid, gate, with_map=with_map).write(out / name))
+    return paths
+
+
+def write_lagesbild(
+    analysis: AreaAnalysis,
+    out_dir: str | Path,
+    gate: Gate,
+    *,
+    trend: AreaAnalysis | None = None,
+    previous: Any = None,
+    with_map: bool = True,
+) -> Path:
+    """Write the lägesbild (``lagesbild_<year>.html``) into ``out_dir``."""
+    report = lagesbild_report(analysis, gate, trend=trend, previous=previous, with_map=with_map)
+    return report.write(Path(out_dir) / lagesbild_file_name(analysis))

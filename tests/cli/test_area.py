@@ -1,0 +1,140 @@
+"""``tryggaplatser area`` and ``tryggaplatser lagesbild`` through the CLI runner."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tryggaplatser.cli import cli
+from tryggaplatser.datasets import demo_config_path
+from tryggaplatser.publish.audit import scan_dir
+from tryggaplatser.publish.gate import INTERNAL_MARKING, MANIFEST
+
+
+@pytest.fixture(scope="module")
+def config() -> str:
+    return str(demo_config_path())
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
+    res = _run(
+        "area",
+        "EX01",
+        "--config",
+        config,
+        "--mode",
+        "public",
+        "--no-map",
+        "--year",
+        "2025",
+        "--out",
+        str(tmp_path),
+    )
+    assert res.exit_code == 0, res.output
+    names = {p.name for p in tmp_path.iterdir()}
+    assert "omrade_exempelstad-centrum.html" in names
+    assert {
+        "indikatorer.xlsx",
+        "indikatorer_omraden_kategorier.csv",
+        "indikatorer_omraden_indikatorer.csv",
+        "indikatorer_kommunen_kategorier.csv",
+        "offentliggorande.html",
+        MANIFEST,
+    } <= names
+    assert "omrade_exempelstad-centrum.html" in res.output
+    page = (tmp_path / "omrade_exempelstad-centrum.html").read_text(encoding="utf-8")
+    assert "2025-01-01 – 2025-12-31" in page
+    assert scan_dir(tmp_path, "public") == []
+
+
+def test_area_by_name_internal_english(config, tmp_path):
+    res = _run(
+        "area",
+        "Provdataåsen",
+        "--config",
+        config,
+        "--mode",
+        "internal",
+        "--lang",
+        "en",
+        "--no-map",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-06-30",
+        "--out",
+        str(tmp_path),
+    )
+    assert res.exit_code == 0, res.output
+    page = (tmp_path / "omrade_provdataasen.html").read_text(encoding="utf-8")
+    assert INTERNAL_MARKING in page and "Area analysis: Provdataåsen" in page
+
+
+def test_lagesbild_writes_law_structured_report(config, tmp_path):
+    res = _run(
+        "lagesbild",
+        "--year",
+        "2026",
+        "--config",
+        config,
+        "--mode",
+        "public",
+        "--no-map",
+        "--out",
+        str(tmp_path),
+    )
+    assert res.exit_code == 0, res.output
+    page = tmp_path / "lagesbild_2026.html"
+    assert page.exists()
+    assert (tmp_path / "lagesbild_2026_indikatorer.xlsx").exists()
+    text = page.read_text(encoding="utf-8")
+    assert "Analys inklusive orsaker" in text and "Samma period året före" in text
+    assert scan_dir(tmp_path, "public") == []
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        ((), "--all"),
+        (("EX01", "--all"), "--all"),
+        (("EX01", "--year", "2025", "--from", "2025-01-01", "--to", "2025-02-01"), "--year"),
+        (("EX01", "--from", "2025-01-01"), "--to"),
+    ],
+)
+def test_area_argument_errors_are_one_line(config, tmp_path, args, needle):
+    res = _run("area", *args, "--config", config, "--out", str(tmp_path))
+    assert res.exit_code == 2
+    assert needle in res.output and "Traceback" not in res.output
+
+
+def test_unknown_area_and_missing_config(config, tmp_path):
+    res = _run("area", "Finnsinte", "--config", config, "--no-map", "--out", str(tmp_path))
+    assert res.exit_code == 2 and "Finnsinte" in res.output
+    res = _run("area", "--all", "--config", str(Path(tmp_path) / "saknas.toml"))
+    assert res.exit_code == 2 and "saknas.toml" in res.output
+
+
+def test_library_entry_points_share_one_gate(tmp_path):
+    """What ``tryggaplatser demo`` does: area reports and lägesbild in one public set."""
+    from tryggaplatser.cli.area import run_area_reports, run_lagesbild
+    from tryggaplatser.layers.load import load_project
+    from tryggaplatser.publish.gate import Gate
+
+    project = load_project(demo_config_path(), quiet=True)
+    gate = Gate("public", config=project.config, quiet=True)
+    paths = run_area_reports(project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate)
+    paths += run_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate)
+    assert not any(p.name.startswith("offentliggorande") for p in paths)
+    paths += gate.finish(tmp_path)
+    names = {p.name for p in paths}
+    assert {"omrade_testfallsmora.html", "lagesbild_2025.html", "offentliggorande.html"} <= names
+    assert "omrade_testfallsmora.html" in (tmp_path / "offentliggorande.html").read_text(
+        encoding="utf-8"
+    )
+    assert scan_dir(tmp_path, "public") == []
