@@ -9,6 +9,8 @@ import rasterio
 from click.testing import CliRunner
 
 from tryggaplatser.cli import cli
+from tryggaplatser.publish.audit import scan_dir
+from tryggaplatser.publish.gate import INTERNAL_MARKING
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -37,6 +39,8 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
         cli,
         [
             "hotspots",
+            "--mode",
+            "internal",
             "--incidents",
             str(incidents_gpkg),
             "--category",
@@ -73,6 +77,28 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
         "gi_bin.tif",
         "hotspots.json",
     }
+    # internal outputs: marked, raw values kept, every file sealed in the manifest
+    assert summary["mode"] == "internal" and summary["marking"] == INTERNAL_MARKING
+    assert set(summary["files"]) <= {p.name for p in out.iterdir()}
+    manifest = json.loads((out / "utgivning.json").read_text(encoding="utf-8"))
+    assert set(summary["files"]) <= set(manifest["files"])
+    assert {e["mode"] for e in manifest["files"].values()} == {"internal"}
+    for name in ("kde.tif", "gistar.tif", "gi_bin.tif"):
+        with rasterio.open(out / name) as ds:
+            assert ds.tags()["tryggaplatser_marking"] == INTERNAL_MARKING
+    with rasterio.open(out / "kde.tif") as ds:
+        assert ds.dtypes[0].startswith("float")
+    import sqlite3
+
+    with sqlite3.connect(out / "hotspots.gpkg") as con:
+        meta = " ".join(r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata"))
+    assert INTERNAL_MARKING in meta
+    gi = gpd.read_file(out / "hotspots.gpkg", layer="gistar")
+    assert {"n", "gistar", "pvalue", "gi_bin"} <= set(gi.columns)
+    cl = gpd.read_file(out / "hotspots.gpkg", layer="klassning")
+    assert {"n", "hot_periods", "trend_z", "hotspot_category"} <= set(cl.columns)
+    assert scan_dir(out, mode="internal") == []
+    assert any(f.rule == "internal_marking" for f in scan_dir(out, mode="public"))
     import pyogrio
 
     assert {"gistar", "kde", "klassning"} <= {
@@ -82,6 +108,105 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
         assert ds.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
         assert str(tmp_path) not in json.dumps(ds.tags())
     assert str(tmp_path) not in (out / "hotspots.json").read_text(encoding="utf-8")
+
+
+def test_public_run_passes_audit(incidents_gpkg, tmp_path):
+    out = tmp_path / "publik" / "hotspots"
+    res = CliRunner().invoke(
+        cli,
+        [
+            "hotspots",
+            "--incidents",
+            str(incidents_gpkg),
+            "--bandwidth",
+            "412",
+            "--classify",
+            "--mode",
+            "public",
+            "--out",
+            str(out),
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert scan_dir(out, mode="public") == []
+    names = {p.name for p in out.iterdir()}
+    assert {
+        "hotspots.gpkg",
+        "gi_bin.tif",
+        "kde_class.tif",
+        "hotspots.json",
+        "offentliggorande.html",
+        "offentliggorande.json",
+        "utgivning.json",
+    } <= names
+    assert not {"gistar.tif", "kde.tif"} & names  # z-scores and raw densities stay internal
+    text = (out / "hotspots.json").read_text(encoding="utf-8")
+    summary = json.loads(text)
+    assert summary["mode"] == "public" and "marking" not in summary
+    assert "bandwidth" not in text and "412" not in text
+    # the automatic cell size (50 m here) is replaced by the public minimum, and recorded
+    assert summary["cell_size_m"] == 250.0
+    assert summary["params"]["cell_size"]["value"] == 250.0
+    assert "250" in summary["params"]["cell_size"]["rule"]
+    import pyogrio
+
+    assert {"gistar", "kde", "klassning"} <= {
+        name for name, _ in pyogrio.list_layers(out / "hotspots.gpkg")
+    }
+    gi = gpd.read_file(out / "hotspots.gpkg", layer="gistar")
+    assert "gi_bin" in gi.columns and not {"gistar", "pvalue", "kde"} & set(gi.columns)
+    shown = pd.to_numeric(gi["n"], errors="coerce").dropna()
+    assert not ((shown >= 1) & (shown < 5)).any()
+    cl = gpd.read_file(out / "hotspots.gpkg", layer="klassning")
+    assert "hotspot_category" in cl.columns and not {"n", "trend_z"} & set(cl.columns)
+    kde = gpd.read_file(out / "hotspots.gpkg", layer="kde")
+    assert "kde_class" in kde.columns and "kde" not in kde.columns
+    with rasterio.open(out / "kde_class.tif") as ds:
+        assert ds.dtypes[0] in ("uint8", "int8") and ds.nodata == 0
+        assert set(np.unique(ds.read(1))) <= {0, 1, 2, 3, 4, 5}
+        assert "bandwidth" not in json.dumps(ds.tags()).lower()
+        assert ds.res == (250.0, 250.0)
+    with rasterio.open(out / "gi_bin.tif") as ds:
+        assert ds.tags()["tryggaplatser_mode"] == "public"
+
+
+def test_public_automatic_cell_size_is_announced(incidents_gpkg, tmp_path, caplog):
+    import logging
+
+    from tryggaplatser.cli.hotspots import run_hotspots
+
+    with caplog.at_level(logging.INFO, logger="tryggaplatser"):
+        summary = run_hotspots(
+            config_path=str(tmp_path / "saknas.toml"),
+            incidents_path=str(incidents_gpkg),
+            mode="public",
+            out_dir=str(tmp_path / "ut"),
+        )
+    assert summary["cell_size_m"] == 250.0
+    assert "Publikt läge: cellstorleken 50 m (automatisk) är mindre än 250 m; 250 m används" in (
+        caplog.text
+    )
+
+
+def test_public_fine_cell_size_refused(incidents_gpkg, tmp_path):
+    res = CliRunner().invoke(
+        cli,
+        [
+            "hotspots",
+            "--incidents",
+            str(incidents_gpkg),
+            "--cell-size",
+            "100",
+            "--mode",
+            "public",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert res.exit_code == 2
+    assert "PUBLIC_CELL_SIZE" in res.output and "250 m" in res.output
+    assert "Traceback" not in res.output
+    assert not list(tmp_path.iterdir())
 
 
 def test_unknown_category_is_one_clear_line(incidents_gpkg, tmp_path):
@@ -112,7 +237,12 @@ def test_demo_config(tmp_path):
     cfg = ROOT / "data" / "tryggaplatser.toml"
     if not cfg.exists():
         pytest.skip("data/tryggaplatser.toml finns inte")
-    res = CliRunner().invoke(cli, ["-q", "hotspots", "--config", str(cfg), "--out", str(tmp_path)])
-    assert res.exit_code == 0, res.output
-    summary = json.loads((tmp_path / "hotspots.json").read_text(encoding="utf-8"))
-    assert summary["significant_cells"]["hot_95"] > 0
+    for mode in ("internal", "public"):
+        out = tmp_path / mode
+        res = CliRunner().invoke(
+            cli, ["-q", "hotspots", "--config", str(cfg), "--mode", mode, "--out", str(out)]
+        )
+        assert res.exit_code == 0, res.output
+        summary = json.loads((out / "hotspots.json").read_text(encoding="utf-8"))
+        assert summary["significant_cells"]["hot_95"] > 0
+        assert scan_dir(out, mode=mode) == []

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import Point, box
 
+from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.audit import metadata_problems, redact, scan_dir, scan_file
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
 from tryggaplatser.publish.safe_text import html
@@ -65,6 +66,42 @@ def test_html_rules(tmp_path):
     found = rules(p)
     assert {"markup", "metadata", "point", "coordinate", "small_count", "pii",
             "internal_marking"} <= found
+
+
+def _report(cell_html: str) -> str:
+    return ("<html><head><title>Rapport</title></head><body><table>"
+            "<tr><th>Område</th><th>Andel</th></tr>"
+            f"<tr><td>{cell_html}</td><td>12 %</td></tr></table></body></html>")
+
+
+@pytest.mark.parametrize("payload", [
+    "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<script>alert(1)</script>",
+    "<iframe src=javascript:alert(1)>", "<a href='javascript:alert(1)'>x</a>",
+    "<details open ontoggle=alert(1)>",
+])
+def test_html_table_escaped_payload_passes_raw_is_flagged(tmp_path, payload):
+    """Escaped markup in a report cell is text; the same markup raw is executable."""
+    escaped = tmp_path / "escaped.html"
+    escaped.write_text(_report(html(payload)), encoding="utf-8")
+    assert "&lt;" in escaped.read_text(encoding="utf-8")
+    assert "markup" not in rules(escaped)
+    assert "markup" not in rules(escaped, "internal")
+    raw = tmp_path / "raw.html"
+    raw.write_text(_report(payload), encoding="utf-8")
+    assert "markup" in rules(raw)
+    assert "markup" in rules(raw, "internal")
+
+
+def test_internal_report_with_escaped_area_name_is_written(tmp_path):
+    """An internal report whose area name is an escaped payload is sealed, not refused."""
+    gate = Gate("internal", quiet=True)
+    page = _report(html("<img src=x onerror=alert(1)>"))
+    path = gate.write_html(page, tmp_path / "rapport.html")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in path.read_text(encoding="utf-8")
+    assert not scan_dir(tmp_path, mode="internal")
+    raw = _report("<img src=x onerror=alert(1)>")
+    with pytest.raises(GateRefusal, match="markup"):
+        gate.write_html(raw, tmp_path / "rapport_ra.html")
 
 
 def test_escaped_payloads_in_folium_pass(tmp_path):

@@ -159,6 +159,50 @@ def test_snapped_points_never_keep_exact_coordinates(x, y):
     assert (sx - 25) % 50 == pytest.approx(0, abs=1e-6) or (sx - 25) % 50 == pytest.approx(50)
 
 
+def _as_records(cells):
+    """The hotspot verbs' form of the params: ``{"value", "auto", "rule"}`` per choice."""
+    out = cells.copy()
+    params = cells.attrs["tryggaplatser"]["params"]
+    out.attrs["tryggaplatser"] = {"params": {
+        k: {"value": v, "auto": True, "rule": "test"} for k, v in params.items()}}
+    return out
+
+
+def test_params_read_in_both_forms():
+    # cell size as a record: a 100 m grid is refused, also when the record says 500 m
+    with pytest.raises(GateRefusal, match="rutstorleken 100 m"):
+        Gate("public").release(_as_records(grid(size=100.0)), "grid_cells")
+    lying = _as_records(grid(size=100.0))
+    lying.attrs["tryggaplatser"]["params"]["cell_size"]["value"] = 500
+    with pytest.raises(GateRefusal, match="rutstorleken 100 m"):
+        Gate("public").release(lying, "grid_cells")
+    # the bandwidth record is used for the KDE support, same result as the plain form
+    n = [0, 3, 7, 12, 9, 1, 0, 5]
+    plain = Gate("public", quiet=True).release(grid(n=n), "grid_cells")
+    records = Gate("public", quiet=True).release(_as_records(grid(n=n)), "grid_cells")
+    pd.testing.assert_series_equal(plain["kde_class"], records["kde_class"])
+    assert plain["kde_class"].notna().any()
+    gate = Gate("public", quiet=True)
+    gate.release(_as_records(grid(size=500.0)), "grid_cells")
+    assert gate.summary.grid_sizes == {500}
+
+
+def test_hotspot_result_passes_gate_directly():
+    """A real hotspot_kde result (params as records) goes through the gate without adapters."""
+    from tryggaplatser.analysis.hotspots import hotspot_kde
+
+    rng = np.random.default_rng(3)
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(
+        650_000 + rng.normal(0, 400, 300), 6_550_000 + rng.normal(0, 400, 300)), crs=3006)
+    cells = hotspot_kde(pts, cell_size=250, quiet=True)
+    assert isinstance(cells.attrs["tryggaplatser"]["params"]["cell_size"], dict)
+    out = Gate("public", quiet=True).release(cells, "grid_cells")
+    assert "kde_class" in out.columns and "kde" not in out.columns
+    fine = hotspot_kde(pts, cell_size=100, quiet=True)
+    with pytest.raises(GateRefusal, match="rutstorleken 100 m"):
+        Gate("public").release(fine, "grid_cells")
+
+
 @pytest.mark.parametrize("size", [100.0, 200.0, 249.0])
 def test_fine_grid_refused(size):
     with pytest.raises(GateRefusal, match="rutstorleken"):
@@ -220,6 +264,45 @@ def test_free_text_refused_when_asked_for_and_dropped_otherwise():
                                                               "description"])
     out = Gate("public", quiet=True).release(df, "area_category_table")
     assert "description" not in out.columns
+
+
+def test_internal_keeps_allowlisted_free_text_redacted():
+    """REFERENCE.md §5: internal releases keep free text after redaction, public never."""
+    walks = gpd.GeoDataFrame(
+        {"observation_id": ["O1", "O2"], "status": ["ny", "ej_atgardbar"],
+         "proposed_measure": ["Ring 070-123 45 67 om lampan", None],
+         "reason_if_not": [None, "Mejla kim@example.se, personnr 19121212-1212"],
+         "victim_name": ["Anna", "Bo"]},
+        geometry=[Point(650_010, 6_550_010), Point(650_400, 6_550_400)], crs=3006)
+    out = Gate("internal", quiet=True).release(walks, "points", layer="walk_observations")
+    assert {"proposed_measure", "reason_if_not"} <= set(out.columns)
+    assert "victim_name" not in out.columns
+    assert out["proposed_measure"].iloc[0].startswith("Ring ")
+    assert "om lampan" in out["proposed_measure"].iloc[0]
+    assert "070" not in out["proposed_measure"].iloc[0]
+    assert pd.isna(out["proposed_measure"].iloc[1])  # missing stays missing
+    reason = out["reason_if_not"].iloc[1]
+    assert reason.startswith("Mejla") and "kim@" not in reason and "1212" not in reason
+    assert walks["proposed_measure"].iloc[0] == "Ring 070-123 45 67 om lampan"  # not mutated
+    dialogue = gpd.GeoDataFrame({"response_id": ["D1"], "perception": ["otrygg"],
+                                 "comment": ["Mörkt här, ring 08-123 456 78"]},
+                                geometry=[Point(650_010, 6_550_010)], crs=3006)
+    out = Gate("internal", quiet=True).release(dialogue, "points", layer="dialogue")
+    assert out["comment"].iloc[0].startswith("Mörkt här") and "123 456" not in out["comment"][0]
+    # any kind: free text asked for in an internal table is kept, redacted
+    df = area_table(description=["ring 070-123 45 67"] * 6)
+    table = Gate("internal", quiet=True).release(df, "area_category_table",
+                                                 by=["area_id", "category", "description"])
+    assert table["description"].notna().any()
+    assert not table["description"].astype(str).str.contains("070").any()
+    # public: points refused, free text never kept
+    with pytest.raises(GateRefusal):
+        Gate("public").release(walks, "points", layer="walk_observations")
+    cells = walks.drop(columns="geometry").assign(
+        geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)])
+    cells = gpd.GeoDataFrame(cells, geometry="geometry", crs=3006)
+    layer = Gate("public", quiet=True).release(cells, "map_layer")
+    assert not {"proposed_measure", "reason_if_not"} & set(layer.columns)
 
 
 # --- rasters -------------------------------------------------------------------------------------

@@ -100,6 +100,25 @@ def test_only_allowlisted_values_reach_html(pages):
         assert "Mörkt vid busshållplatsen" not in text  # dialogue free text never public
 
 
+def test_internal_popups_show_redacted_free_text(layers, pages):
+    """REFERENCE.md §5: internal maps show free text after redaction; public maps never."""
+    internal = _data_part(pages["area_internal"][1])
+    assert "Byt armatur vid gångtunneln" in internal  # walk observation: proposed measure
+    assert "Mörkt vid busshållplatsen" in internal  # dialogue comment
+    public = _data_part(pages["area_public"][1])
+    assert "Byt armatur" not in public and "Mörkt vid" not in public
+    walks = layers["walk_observations"].copy()
+    walks.loc[2, "proposed_measure"] = "Ring Kim på 070-123 45 67 om lampan"
+    walks.loc[3, "reason_if_not"] = "Fastighetsägaren kim@example.se svarar inte"
+    m = neighbourhood_map(None, areas=layers["areas"], walk_observations=walks,
+                          mode="internal", quiet=True)
+    popups = " ".join(v for row in map_content(m).layer("walks").frame["popup"]
+                      for _, v in row)
+    assert "Ring Kim på" in popups and "om lampan" in popups
+    assert "070-123 45 67" not in popups and "kim@example.se" not in popups
+    assert "Fastighetsägaren" in popups  # reason_if_not shown, redacted
+
+
 def test_payloads_escaped(pages):
     for _, text in pages.values():
         data = _data_part(text)

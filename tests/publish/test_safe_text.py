@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from hypothesis import given
@@ -93,11 +92,7 @@ def test_folium_page_carries_no_executable_payload(payload):
 
 
 @pytest.mark.browser
-def test_payloads_do_not_run_in_chromium(tmp_path):
-    chromium = shutil.which("chromium")
-    playwright = pytest.importorskip("playwright.sync_api")
-    if chromium is None:
-        pytest.skip("chromium not installed")
+def test_payloads_do_not_run_in_chromium(tmp_path, browser):
     import folium
 
     m = folium.Map(location=[59.2, 17.6], zoom_start=12, tiles=None)
@@ -123,19 +118,17 @@ def test_payloads_do_not_run_in_chromium(tmp_path):
     path = tmp_path / "karta.html"
     path.write_text(page, encoding="utf-8")
     dialogs = []
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        try:
-            ctx = browser.new_page()
-            ctx.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            ctx.goto(path.as_uri())
-            ctx.wait_for_timeout(800)
-            # hover every marker so tooltips/popups render
-            for el in ctx.query_selector_all(".leaflet-marker-icon"):
-                el.click(force=True)
-            ctx.wait_for_timeout(300)
-            text = ctx.inner_text("body")
-        finally:
-            browser.close()
+    ctx = browser.new_page()
+    try:
+        ctx.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        ctx.goto(path.as_uri())
+        ctx.wait_for_timeout(800)
+        # click every marker so tooltips/popups render
+        for el in ctx.query_selector_all(".leaflet-marker-icon"):
+            el.click(force=True)
+        ctx.wait_for_timeout(300)
+        text = ctx.inner_text("body")
+    finally:
+        ctx.close()
     assert dialogs == []
     assert "<img src=x onerror=alert(1)>" in text  # shown as text

@@ -1,17 +1,38 @@
 """``tryggaplatser hotspots``: grid, KDE and Gi* (and optionally classification over time).
 
-Writes into ``--out``: ``hotspots.gpkg`` (layers ``gistar``, ``kde`` and, with ``--classify``,
-``klassning``, each with its QGIS style stored in the file), ``kde.tif``, ``gistar.tif`` and
-``gi_bin.tif`` (Cloud-Optimised GeoTIFFs) and ``hotspots.json`` (the parameters used, every
-automatic choice with its rule, and the number of significant cells). Heavy libraries are imported
-inside the command so ``tryggaplatser --help`` stays fast.
+Every file goes through the publishing gate (:class:`tryggaplatser.publish.gate.Gate`) in the
+mode given by ``--mode`` (default: the project's ``privacy_mode``) and is written directly into
+``--out`` (e.g. ``outputs/publik/hotspots`` or ``outputs/internt/hotspots``):
+
+``--mode internal``
+    ``hotspots.gpkg`` (layers ``gistar``, ``kde`` and, with ``--classify``, ``klassning``, each
+    with its QGIS style), ``kde.tif``, ``gistar.tif`` and ``gi_bin.tif`` (Cloud-Optimised
+    GeoTIFFs) and ``hotspots.json`` (the parameters used, every automatic choice with its rule,
+    the number of significant cells). Every file carries the marking "INTERNT – ej för
+    spridning" (GeoPackage metadata, GeoTIFF tags, JSON field).
+``--mode public``
+    The grid is at least 250 m (an automatic cell size below that is replaced by 250 m, and
+    said so; a smaller ``--cell-size`` is refused). ``hotspots.gpkg`` with counts 1–4 shown as
+    "<5" (with complementary suppression, since the total is published), KDE as classes 1–5
+    blanked where fewer than 5 events support it, no z-scores or p-values, the ``klassning``
+    layer without counts (they cover fewer periods than ``n`` of the other layers, and the
+    difference could be a small count); ``gi_bin.tif`` and
+    ``kde_class.tif`` only (``gistar.tif`` and ``kde.tif`` hold values the public set may not
+    show); ``hotspots.json`` without bandwidth or other parameters that would help undo the
+    protection; and the disclosure report ``offentliggorande.html``/``.json``. Sensitive
+    categories (``sensitive_categories`` in the configuration) are left out; asking for one
+    with ``--category`` is refused.
+
+Heavy libraries are imported inside the command so ``tryggaplatser --help`` stays fast.
 """
 
 from __future__ import annotations
 
+import re
+
 import click
 
-from .options import config_option, out_option
+from .options import config_option, mode_option, out_option
 
 
 @click.command("hotspots")
@@ -51,6 +72,7 @@ from .options import config_option, out_option
     "--bandwidth", type=float, default=None, help="KDE-bandbredd i meter (standard: automatisk)."
 )
 @click.option("--classify", is_flag=True, help="Klassa celler över tid (ny, bestående …).")
+@mode_option
 @out_option
 def hotspots(
     config_path,
@@ -61,12 +83,16 @@ def hotspots(
     cell_size,
     bandwidth,
     classify,
+    mode,
     out_dir,
 ) -> None:
     """Hotspotanalys: rutnät, kerneltäthet (KDE) och Getis-Ord Gi* med FDR-korrektion.
 
-    Skriver hotspots.gpkg (med QGIS-stilar), kde.tif, gistar.tif, gi_bin.tif och hotspots.json
-    i --out.
+    Allt går genom publiceringsgrinden i läget --mode och skrivs direkt i --out. Internt:
+    hotspots.gpkg (med QGIS-stilar), kde.tif, gistar.tif, gi_bin.tif och hotspots.json, märkta
+    "INTERNT – ej för spridning". Publikt: rutor om minst 250 m, antal 1–4 som "<5", KDE i
+    klasser, gi_bin.tif och kde_class.tif, hotspots.json utan bandbredd, och
+    röjandekontrollrapporten offentliggorande.html.
     """
     from ..errors import TryggaplatserError
     from ..i18n import tr
@@ -82,6 +108,7 @@ def hotspots(
             cell_size=cell_size,
             bandwidth=bandwidth,
             classify=classify,
+            mode=mode,
             out_dir=out_dir,
         )
     except TryggaplatserError as exc:
@@ -208,6 +235,114 @@ def _filter(data, categories, date_from, date_to):
     return data
 
 
+_PUBLIC_HIDDEN_PARAMS = re.compile(r"bandwidth|bandbredd|seed|fro|frö|breaks|permutation", re.I)
+
+
+def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool):
+    """The grid for the gate's mode: public grids are at least 250 m (REFERENCE.md §5)."""
+    from .._announce import announce
+    from ..analysis._common import fmt_m
+    from ..analysis.grid import make_grid
+    from ..errors import ArgumentError
+    from ..i18n import tr
+    from ..publish.gate import MIN_GRID_M
+
+    if gate.public and cell_size is not None and cell_size < MIN_GRID_M:
+        raise ArgumentError(
+            tr(
+                "--cell-size {s} m är mindre än {m} m, den minsta rutstorleken i publik utdata.",
+                "--cell-size {s} m is below {m} m, the smallest cell size in public output.",
+                s=fmt_m(cell_size),
+                m=MIN_GRID_M,
+            ),
+            rule="PUBLIC_CELL_SIZE",
+            fix=tr(
+                "ange --cell-size {m} eller större, utelämna den, eller använd --mode internal",
+                "give --cell-size {m} or more, leave it out, or use --mode internal",
+                m=MIN_GRID_M,
+            ),
+        )
+    grid = make_grid(data, cell_size, area=area, quiet=quiet)
+    chosen = float(grid.attrs["tryggaplatser"]["grid"]["cell_size"])
+    if gate.public and chosen < MIN_GRID_M:
+        announce(
+            tr(
+                "Publikt läge: cellstorleken {a} m (automatisk) är mindre än {m} m; {m} m "
+                "används i stället.",
+                "Public mode: the automatic cell size {a} m is below {m} m; {m} m is used instead.",
+                a=fmt_m(chosen),
+                m=MIN_GRID_M,
+            ),
+            quiet=quiet,
+        )
+        grid = make_grid(data, float(MIN_GRID_M), area=area, quiet=True)
+        grid.attrs["tryggaplatser"]["params"]["cell_size"] = {
+            "value": float(MIN_GRID_M),
+            "auto": True,
+            "rule": tr(
+                "automatisk storlek under {m} m ersatt med {m} m (publik utdata)",
+                "automatic size below {m} m replaced by {m} m (public output)",
+                m=MIN_GRID_M,
+            ),
+        }
+    return grid
+
+
+def _sensitive_filter(data, categories, gate, quiet: bool):
+    """Public mode: sensitive categories are never shown below municipality level."""
+    from .._announce import announce
+    from ..errors import GateRefusal
+    from ..i18n import tr
+
+    if not gate.public or not gate.sensitive or "category" not in data.columns:
+        return data
+    asked = sorted(set(categories) & gate.sensitive)
+    if asked:
+        raise GateRefusal(
+            tr(
+                "känslig kategori {c} kan inte visas i ett publikt rutnät",
+                "sensitive category {c} cannot be shown on a public grid",
+                c=", ".join(asked),
+            ),
+            rule="sensitive",
+            fix=tr(
+                "redovisa den bara för hela kommunen, eller använd --mode internal",
+                "report it for the whole municipality only, or use --mode internal",
+            ),
+        )
+    keep = ~data["category"].astype(str).isin(sorted(gate.sensitive))
+    if not keep.all():
+        announce(
+            tr(
+                "Publikt läge: {n} händelser i känsliga kategorier ({c}) ingår inte.",
+                "Public mode: {n} incidents in sensitive categories ({c}) are left out.",
+                n=int((~keep).sum()),
+                c=", ".join(sorted(gate.sensitive)),
+            ),
+            quiet=quiet,
+        )
+    return data[keep.to_numpy()]
+
+
+def _write_class_raster(rel, path, column: str, tags: dict):
+    """A released class column (1–5, missing = blanked) as an integer COG with nodata 0."""
+    import numpy as np
+
+    from ..analysis.grid import grid_spec_of
+    from ..publish.rasters import write_cog
+
+    spec = grid_spec_of(rel)
+    arr = np.zeros((spec.nrows, spec.ncols), dtype=np.uint8)
+    values = rel[column].fillna(0).to_numpy(dtype=np.int64)
+    arr[rel["row"].to_numpy(), rel["col"].to_numpy()] = values
+    return write_cog(arr, path, column=column, grid=rel, tags=tags, nodata=0)
+
+
+def _public_params(params: dict) -> dict:
+    """Parameters safe to publish: no bandwidth, seeds or class breaks (REFERENCE.md §5)."""
+    return {k: v for k, v in params.items() if not _PUBLIC_HIDDEN_PARAMS.search(str(k))}
+
+
 def run_hotspots(
     *,
     config_path: str,
@@ -218,43 +353,135 @@ def run_hotspots(
     cell_size: float | None = None,
     bandwidth: float | None = None,
     classify: bool = False,
+    mode: str | None = None,
     out_dir: str = "outputs",
+    project=None,
+    quiet: bool = False,
 ) -> dict:
-    """The work of the command (also used by ``tryggaplatser demo``); returns the summary."""
+    """Run the hotspot analysis and write its outputs through the publishing gate.
+
+    The work of the ``hotspots`` command, also used by ``tryggaplatser demo``.
+
+    Parameters
+    ----------
+    config_path : str
+        The project configuration (``privacy_mode``, ``sensitive_categories``, incident files).
+    incidents_path : str, optional
+        Read incidents from this file instead of the project's layers.
+    categories : tuple of str
+        Category codes to keep (default: all).
+    date_from, date_to : datetime, optional
+        First and last day (inclusive, local time).
+    cell_size : float, optional
+        Cell size in metres; ``None`` chooses (public mode: at least 250 m, announced).
+    bandwidth : float, optional
+        KDE bandwidth in metres; ``None`` chooses.
+    classify : bool
+        Also classify cells over time (``klassning`` layer).
+    mode : {"public", "internal"}, optional
+        Publishing mode; ``None`` takes the configuration's ``privacy_mode`` (``"internal"``
+        without a configuration).
+    out_dir : str
+        Folder the files are written into (directly, no sub-folder).
+    project : Project, optional
+        An already loaded project (its incidents and configuration are used).
+    quiet : bool
+        Silence announcements.
+
+    Returns
+    -------
+    dict
+        The summary as written to ``hotspots.json`` (in public mode without bandwidth).
+
+    Raises
+    ------
+    GateRefusal
+        When an output would break a rule of the mode.
+    """
     import json
     from pathlib import Path
 
-    from ..analysis.grid import make_grid
     from ..analysis.hotspots import hotspot_classify, hotspot_gistar, hotspot_kde
+    from ..publish.gate import INTERNAL_MARKING, Gate
     from ..publish.geopackage import write_cells_gpkg
     from ..publish.rasters import write_cog
 
-    data, area, source = _load_incidents(config_path, incidents_path)
+    config = None
+    if project is not None and incidents_path is None:
+        config = project.config
+        data = project.incidents
+        area = None
+        study = config.study_area
+        if study is not None and Path(study).exists():
+            import geopandas as gpd
+
+            area = gpd.read_file(study, engine="pyogrio").to_crs(data.crs)
+        source = Path(config_path).name
+    else:
+        data, area, source = _load_incidents(config_path, incidents_path)
+        if incidents_path is None or Path(config_path).exists():
+            from ..layers.config import load_config
+
+            config = project.config if project is not None else load_config(config_path)
+    gate = Gate(mode, config=config, quiet=quiet)
     data = _filter(data, categories, date_from, date_to)
+    data = _sensitive_filter(data, categories, gate, quiet)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    grid = make_grid(data, cell_size, area=area)
-    kde = hotspot_kde(data, grid, bandwidth=bandwidth)
-    gi = hotspot_gistar(data, grid)
+    grid = _public_cell_size(data, cell_size, area, gate, quiet)
+    kde = hotspot_kde(data, grid, bandwidth=bandwidth, quiet=quiet)
+    gi = hotspot_gistar(data, grid, quiet=quiet)
+    cl = hotspot_classify(data, grid, quiet=quiet) if classify else None
+    # the summary publishes the number of incidents, so the cell counts add up to a known
+    # total: public counts get complementary suppression over it
+    release = {"published_total": True} if gate.public else {}
     gpkg = out / "hotspots.gpkg"
     if gpkg.exists():
         gpkg.unlink()
-    write_cells_gpkg(gi, gpkg, layer="gistar", style="gi_bin")
-    write_cells_gpkg(kde, gpkg, layer="kde", style="kde")
+    layers = [("gistar", gi, "gi_bin"), ("kde", kde, None if gate.public else "kde")]
+    if cl is not None:
+        # public: the classified periods' counts would differ from the full counts by the
+        # (possibly small) number of events outside them, so only the categories are shown
+        shown = cl.drop(columns=["n"]) if gate.public and "n" in cl.columns else cl
+        layers.append(("klassning", shown, "hotspot_category"))
+    for layer, frame, style in layers:
+        gate.export(
+            frame,
+            "grid_cells",
+            gpkg,
+            write_cells_gpkg,
+            writer_kwargs={"layer": layer, "style": style},
+            **release,
+        )
+    files = ["hotspots.gpkg"]
     filters = {
         "categories": sorted(categories) or None,
         "from": date_from.date().isoformat() if date_from else None,
         "to": date_to.date().isoformat() if date_to else None,
     }
-    tags = {"TRYGGAPLATSER_FILTER": filters}
-    files = ["hotspots.gpkg"]
-    for frame, column in ((kde, "kde"), (gi, "gistar"), (gi, "gi_bin")):
-        write_cog(frame, out / f"{column}.tif", column=column, tags=tags)
-        files.append(f"{column}.tif")
+    tags = {**gate.metadata(), "TRYGGAPLATSER_FILTER": filters}
+    if gate.public:
+        # gistar (z) and raw kde are not publishable: only the bins and the KDE classes
+        rasters = ((gi, "gi_bin"), (kde, "kde_class"))
+    else:
+        rasters = ((kde, "kde"), (gi, "gistar"), (gi, "gi_bin"))
+    for frame, column in rasters:
+        path = out / f"{column}.tif"
+        rel = gate.release(frame, "grid_cells", **release)
+        if column == "kde_class":
+            _write_class_raster(rel, path, column, tags)
+        else:
+            write_cog(rel, path, column=column, tags=tags)
+        gate.seal(path, kind="raster")
+        files.append(path.name)
     params = {}
     for frame in (kde, gi):
         params.update(frame.attrs["tryggaplatser"]["params"])
+    params["cell_size"] = grid.attrs["tryggaplatser"]["params"].get(
+        "cell_size", params.get("cell_size")
+    )
     summary = {
+        "mode": gate.mode,
         "source": source,
         "filters": filters,
         "n_incidents": len(data),
@@ -262,7 +489,7 @@ def run_hotspots(
         "n_cells": len(gi),
         "cell_size_m": grid.attrs["tryggaplatser"]["grid"]["cell_size"],
         "grid": gi.attrs["tryggaplatser"]["grid"],
-        "params": params,
+        "params": _public_params(params) if gate.public else params,
         "units": kde.attrs["tryggaplatser"]["units"],
         "kde_method": kde.attrs["tryggaplatser"].get("kde_method"),
         "significant_cells": {
@@ -273,19 +500,25 @@ def run_hotspots(
             "by_bin": {str(b): int((gi.gi_bin == b).sum()) for b in range(-3, 4)},
         },
     }
-    if classify:
-        cl = hotspot_classify(data, grid)
-        write_cells_gpkg(cl, gpkg, layer="klassning", style="hotspot_category")
+    if not gate.public:
+        summary["marking"] = INTERNAL_MARKING
+    if cl is not None:
+        cl_params = cl.attrs["tryggaplatser"]["params"]
         summary["classification"] = {
-            "params": cl.attrs["tryggaplatser"]["params"],
+            "params": _public_params(cl_params) if gate.public else cl_params,
             "periods": len(cl.attrs["tryggaplatser"]["periods"]),
             "categories": {
                 str(k): int(v) for k, v in cl.hotspot_category.value_counts().sort_index().items()
             },
         }
     files.append("hotspots.json")
+    if gate.public:
+        files += ["offentliggorande.html", "offentliggorande.json"]
     summary["files"] = files
-    (out / "hotspots.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    path = out / "hotspots.json"
+    path.write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )
+    gate.seal(path, kind="summary")
+    gate.finish(out)
     return summary

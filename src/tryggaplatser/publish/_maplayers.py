@@ -212,27 +212,6 @@ def new_gate(mode: str, sensitive_categories: Sequence[str] = (), quiet: bool = 
     return Gate(check_mode(mode), sensitive_categories=sensitive_categories, quiet=quiet)
 
 
-def _flat_params(frame):
-    """A shallow copy whose ``attrs`` params are plain values (``{"cell_size": 250.0}``).
-
-    The analysis records each parameter as ``{"value", "auto", "rule"}``; the gate reads plain
-    values. This adapter passes the values only; the record itself is not changed.
-    """
-    out = frame.copy()
-    meta = dict(frame.attrs.get("tryggaplatser", {}) or {})
-    params = {k: (v.get("value") if isinstance(v, Mapping) else v)
-              for k, v in (meta.get("params", {}) or {}).items()}
-    params = {k: v for k, v in params.items() if isinstance(v, (int, float)) and
-              not isinstance(v, bool)}
-    out.attrs = {"tryggaplatser": {**meta, "params": params}}
-    return out
-
-
-def release(gate, frame, kind: str, **options):
-    """Pass a frame through the publishing gate (``Gate.release``) before drawing it."""
-    return gate.release(_flat_params(frame), kind, **options)
-
-
 # --------------------------------------------------------------------------- classification
 
 
@@ -398,7 +377,7 @@ def count_layer(x: np.ndarray, y: np.ndarray, *, size: float, gate, key: str, na
     Public mode: the gate shows counts 1–4 as "<5" (grey cells); internal: counts 1–2 flagged.
     """
     x0, y0, n = grid_counts(x, y, size)
-    released = release(gate, _cells_frame(x0, y0, size, n=n), "grid_cells")
+    released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
     values, text = shown_counts(released)
     fill = np.full(len(values), SUPPRESSED_COLOUR, dtype=object)
     legend: list[LegendEntry] = []
@@ -592,7 +571,7 @@ def kde_layer(kde, gate) -> MapLayer:
     Public: the gate replaces ``kde`` by quantile classes 1–5 and blanks cells supported by
     fewer than 5 events; internal: raw densities, classed here by quantiles.
     """
-    released = release(gate, kde, "grid_cells")
+    released = gate.release(kde, "grid_cells")
     names = [tr("Mycket låg", "Very low"), tr("Låg", "Low"), tr("Medel", "Medium"),
              tr("Hög", "High"), tr("Mycket hög", "Very high")]
     title = tr("Täthet (KDE)", "Density (KDE)")
@@ -767,7 +746,7 @@ def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
     resolved = (walk_observations["status"].astype(str) == "atgardad").to_numpy(dtype=float)
     x0, y0, n = grid_counts(x, y, size)
     _, _, r = grid_counts(x, y, size, weights=resolved)
-    released = release(gate, _cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
+    released = gate.release(_cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
                        "grid_cells", counts=("n", "resolved"))
     nv, nt = shown_counts(released, "n")
     rv, rt = shown_counts(released, "resolved")
@@ -1001,7 +980,7 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
 
     incidents = usable_incidents(incidents, gate)
     size = public_cell_size(cell_size_of(cells) or cell_size_of(kde), mode)
-    visible_areas = release(gate, areas, "area_layer")  # all: classes are municipality-wide
+    visible_areas = gate.release(areas, "area_layer")  # all: classes are municipality-wide
     layers: list[MapLayer] = []
     facts: list[tuple[str, str]] = []
     if indicator is not None:
@@ -1020,7 +999,7 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
                       tr("rutor {s} m, {c}", "cells {s} m, {c}", s=_fmt(size),
                          c=counts.legend_title.split("; ", 1)[-1])))
     if cells is not None:
-        released = release(gate, area_filter(cells, bounds), "grid_cells")
+        released = gate.release(area_filter(cells, bounds), "grid_cells")
         if "gi_bin" in released.columns:
             layers.append(gistar_layer(released))
         if "hotspot_category" in released.columns:
@@ -1083,12 +1062,12 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
     stacked = np.vstack(parts)
     bounds = _expand((stacked[:, 0].min(), stacked[:, 1].min(), stacked[:, 2].max(),
                       stacked[:, 3].max()), margin=0.02)
-    released = release(gate, cells, "grid_cells")
+    released = gate.release(cells, "grid_cells")
     layers = [gistar_layer(released)] if "gi_bin" in released.columns else []
     if "hotspot_category" in released.columns:
         layers.append(category_layer(released, outline=bool(layers)))
     if areas is not None and len(areas):
-        layers.append(areas_layer(release(gate, areas, "area_layer"), None))
+        layers.append(areas_layer(gate.release(areas, "area_layer"), None))
     if focus_places is not None and len(focus_places):
         layers.append(focus_layer(focus_places, gate, public_cell_size(size, mode)))
     title = (tr("Hotspotkarta för EST, vecka {w}", "EST hot-spot map, week {w}", w=week)

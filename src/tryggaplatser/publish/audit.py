@@ -259,9 +259,24 @@ class _Collector:
                                     "undo the protection (bandwidth/seed)"), text[:60])
         self.text(text, markup=False)
 
-    def table(self, header: list[str], rows: Iterable[list[Any]], *, csv_cells: bool = False
-              ) -> None:
-        """Checks for tabular data (CSV, XLSX, GPKG attributes, GeoJSON properties)."""
+    def table(self, header: list[str], rows: Iterable[list[Any]], *, csv_cells: bool = False,
+              markup: bool = True) -> None:
+        """Checks for tabular data (CSV, XLSX, GPKG attributes, GeoJSON properties, HTML).
+
+        Parameters
+        ----------
+        header : list of str
+            Column names.
+        rows : iterable of list
+            Cell values.
+        csv_cells : bool
+            Also flag cells a spreadsheet would run as a formula.
+        markup : bool
+            Look for executable markup in the cell text. ``False`` for HTML tables: their
+            cells arrive with character references decoded, so an escaped payload
+            (``&lt;img onerror=…&gt;``, harmless text) would look like markup; raw markup in
+            an HTML cell is found by the HTML parser instead (:class:`_HTMLCollector`).
+        """
         from ..layers.schema import LAYERS
 
         free_cols = {c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text"}
@@ -285,7 +300,7 @@ class _Collector:
                         self.add("formula", tr("cell som kalkylprogram tolkar som formel",
                                                "cell a spreadsheet would run as a formula"),
                                  value[:40])
-                    self.text(value)
+                    self.text(value, markup=markup)
                     if self.public:
                         if i in free_idx and value.strip():
                             self.add("free_text", tr("fritextkolumn {c}", "free-text column {c}",
@@ -466,6 +481,15 @@ def _scan_json(path: Path, col: _Collector) -> None:
 
 
 class _HTMLCollector(HTMLParser):
+    """Collects an HTML page's text, metadata, scripts and tables, and its *raw* markup problems.
+
+    Executable markup is judged on the raw tags the parser sees (``attrs_bad``): event-handler
+    attributes, ``javascript:``/``vbscript:``/``data:text/html`` URLs, ``srcdoc`` and
+    elements that have no business inside a table cell (``<script>``, ``<iframe>``…). Text is
+    collected with character references decoded, so escaped user text (``&lt;img …&gt;``) is
+    text, checked for personal data but not mistaken for markup.
+    """
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
@@ -489,10 +513,14 @@ class _HTMLCollector(HTMLParser):
             if name in ("href", "src", "action", "formaction", "xlink:href", "data") and re.match(
                     r"\s*(?:javascript|vbscript|data:text/html)", value, re.I):
                 self.attrs_bad.append(f"<{tag} {name}={value[:30]}>")
+            if name == "srcdoc":
+                self.attrs_bad.append(f"<{tag} srcdoc=…>")
             if name in ("content", "name") and tag == "meta":
                 self.meta.append(value)
             elif name in ("title", "alt", "aria-label", "placeholder"):
                 self.texts.append(value)
+        if self._cell is not None and tag in _NOT_IN_CELLS:
+            self.attrs_bad.append(f"<{tag}> " + tr("i tabellcell", "in a table cell"))
         if tag == "script":
             self._script = []
         elif tag == "title":
@@ -532,6 +560,9 @@ class _HTMLCollector(HTMLParser):
         self.meta.append(data)
 
 
+# elements our writers never put inside a table cell; raw in a cell they are injected markup
+_NOT_IN_CELLS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base",
+                           "link", "meta", "form", "applet", "portal"})
 _VENDOR = re.compile(r"@license|@preserve|/\*!|Leaflet|jQuery|Bootstrap|Font Awesome|"
                      r"Copyright|\(c\) 20\d\d", re.I)
 _LATLNG = re.compile(r"\[\s*(-?\d{1,2}\.\d{3,})\s*,\s*(-?\d{1,3}\.\d{3,})\s*\]")
@@ -626,7 +657,8 @@ def _scan_html(path: Path, col: _Collector) -> None:
         _scan_script(script, col)
     for table in parser.tables:
         if len(table) >= 2:
-            col.table(table[0], table[1:])
+            # cells are decoded text: markup in them was judged on the raw tags above
+            col.table(table[0], table[1:], markup=False)
 
 
 def _scan_csv(path: Path, col: _Collector) -> None:

@@ -107,35 +107,21 @@ def _bounds(values: np.ndarray, status: np.ndarray, min_count: int) -> list[tupl
     return out
 
 
-def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 5, *,
-                       targets: set[int] | None = None) -> dict[int, tuple[float, float]]:
-    """The interval a reader can deduce for every suppressed cell.
+@dataclass
+class _Group:
+    """Suppressed cells tied together by published equations, as an LP ``A x = b``."""
 
-    Solves ``min x_i`` and ``max x_i`` subject to every published equation, the published
-    values, ``1 ≤ x ≤ min_count − 1`` for cells shown as "<5" and ``x ≥ 0`` for cells shown as
-    "..". Independent groups of suppressed cells are solved separately; a group tied by a single
-    equation is solved in closed form.
+    cells: list[int]
+    a_eq: np.ndarray | None  # None: no equation binds the group
+    b_eq: np.ndarray | None
+    lo: np.ndarray
+    hi: np.ndarray  # np.inf = unbounded
+    single: tuple[np.ndarray, np.ndarray, float] | None = None  # the one equation, if one
 
-    Parameters
-    ----------
-    table : LinearTable
-        The table and its equations.
-    status : numpy.ndarray
-        ``PUBLISHED``, ``PRIMARY`` or ``SECONDARY`` per cell.
-    min_count : int
-        The threshold; primary cells are known to lie in ``[1, min_count − 1]``.
-    targets : set of int, optional
-        Only these cells need an interval (LPs are skipped for the others); default all.
 
-    Returns
-    -------
-    dict
-        ``{cell index: (low, high)}`` for every suppressed cell (``high`` may be ``inf``).
-    """
-    from scipy.optimize import linprog
-
+def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
+    """Connected groups of suppressed cells and the attacker's constraints on each."""
     values = np.asarray(table.values, dtype=float)
-    status = np.asarray(status)
     suppressed = np.flatnonzero(status != PUBLISHED)
     bounds = _bounds(values, status, min_count)
     # equations restricted to suppressed unknowns: sum(coef * x) = rhs
@@ -161,39 +147,19 @@ def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 
         root = find(int(idx[0]))
         for j in idx[1:]:
             parent[find(int(j))] = root
-    groups: dict[int, list[int]] = {}
+    members: dict[int, list[int]] = {}
     for i in suppressed:
-        groups.setdefault(find(int(i)), []).append(int(i))
+        members.setdefault(find(int(i)), []).append(int(i))
     eqs_of: dict[int, list[int]] = {}
     for k, (idx, _, _) in enumerate(eqs):
         eqs_of.setdefault(find(int(idx[0])), []).append(k)
-
-    result: dict[int, tuple[float, float]] = {}
-    for root, cells in groups.items():
+    out = []
+    for root, cells in members.items():
+        lo = np.array([bounds[i][0] for i in cells], dtype=float)
+        hi = np.array([np.inf if bounds[i][1] is None else bounds[i][1] for i in cells])
         ek = eqs_of.get(root, [])
-        lo_b = {i: bounds[i][0] for i in cells}
-        hi_b = {i: (np.inf if bounds[i][1] is None else bounds[i][1]) for i in cells}
         if not ek:
-            for i in cells:
-                result[i] = (lo_b[i], hi_b[i])
-            continue
-        if len(ek) == 1:
-            idx, coef, rhs = eqs[ek[0]]
-            # sum c_j x_j = rhs with c_j = ±1: bound x_i by the extremes of the others
-            mins = np.array([lo_b[j] if c > 0 else -hi_b[j] for j, c in zip(idx, coef)])
-            maxs = np.array([hi_b[j] if c > 0 else -lo_b[j] for j, c in zip(idx, coef)])
-            fin_min, fin_max = np.isfinite(mins), np.isfinite(maxs)
-            smin, smax = mins[fin_min].sum(), maxs[fin_max].sum()
-            ninf_min, ninf_max = int((~fin_min).sum()), int((~fin_max).sum())
-            for k, (i, c) in enumerate(zip(idx, coef)):
-                # sum over the other members, with infinite bounds counted separately
-                other_min = (-np.inf if ninf_min - (not fin_min[k]) > 0
-                             else smin - (mins[k] if fin_min[k] else 0.0))
-                other_max = (np.inf if ninf_max - (not fin_max[k]) > 0
-                             else smax - (maxs[k] if fin_max[k] else 0.0))
-                a, b = rhs - other_max, rhs - other_min  # range of c*x_i
-                lo, hi = (a, b) if c > 0 else (-b, -a)
-                result[int(i)] = (max(lo_b[int(i)], lo), min(hi_b[int(i)], hi))
+            out.append(_Group(cells, None, None, lo, hi))
             continue
         pos = {c: k for k, c in enumerate(cells)}
         a_eq = np.zeros((len(ek), len(cells)))
@@ -203,18 +169,96 @@ def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 
             for j, c in zip(idx, coef):
                 a_eq[r, pos[int(j)]] += c
             b_eq[r] = rhs
-        var_bounds = [(lo_b[i], None if np.isinf(hi_b[i]) else hi_b[i]) for i in cells]
-        for i in cells:
+        single = eqs[ek[0]] if len(ek) == 1 else None
+        out.append(_Group(cells, a_eq, b_eq, lo, hi, single))
+    return out
+
+
+def _single_equation_intervals(group: _Group) -> dict[int, tuple[float, float]]:
+    """Closed-form attacker intervals for a group tied by one equation ``sum c_j x_j = rhs``."""
+    idx, coef, rhs = group.single
+    pos = {c: k for k, c in enumerate(group.cells)}
+    lo_b = {int(i): group.lo[pos[int(i)]] for i in idx}
+    hi_b = {int(i): group.hi[pos[int(i)]] for i in idx}
+    # c_j = ±1: bound x_i by the extremes of the others
+    mins = np.array([lo_b[int(j)] if c > 0 else -hi_b[int(j)] for j, c in zip(idx, coef)])
+    maxs = np.array([hi_b[int(j)] if c > 0 else -lo_b[int(j)] for j, c in zip(idx, coef)])
+    fin_min, fin_max = np.isfinite(mins), np.isfinite(maxs)
+    smin, smax = mins[fin_min].sum(), maxs[fin_max].sum()
+    ninf_min, ninf_max = int((~fin_min).sum()), int((~fin_max).sum())
+    result = {}
+    for k, (i, c) in enumerate(zip(idx, coef)):
+        # sum over the other members, with infinite bounds counted separately
+        other_min = (-np.inf if ninf_min - (not fin_min[k]) > 0
+                     else smin - (mins[k] if fin_min[k] else 0.0))
+        other_max = (np.inf if ninf_max - (not fin_max[k]) > 0
+                     else smax - (maxs[k] if fin_max[k] else 0.0))
+        a, b = rhs - other_max, rhs - other_min  # range of c*x_i
+        lo, hi = (a, b) if c > 0 else (-b, -a)
+        result[int(i)] = (max(lo_b[int(i)], lo), min(hi_b[int(i)], hi))
+    return result
+
+
+def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | None = None):
+    """Solve ``min sense * sum(x_k)`` over the group's constraints (HiGHS).
+
+    ``cap`` lowers the upper bound of the ``k`` cells to ``cap`` (a smaller feasible set, so
+    any solution is still a table the reader must consider possible).
+    """
+    from scipy.optimize import linprog
+
+    c = np.zeros(len(group.cells))
+    c[k] = sense
+    hi = group.hi.copy()
+    if cap is not None:
+        hi[k] = np.minimum(hi[k], cap)
+    bounds = [(lo, None if np.isinf(h) else h) for lo, h in zip(group.lo, hi)]
+    return linprog(c, A_eq=group.a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
+
+
+def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 5, *,
+                       targets: set[int] | None = None) -> dict[int, tuple[float, float]]:
+    """The interval a reader can deduce for every suppressed cell.
+
+    Solves ``min x_i`` and ``max x_i`` subject to every published equation, the published
+    values, ``1 ≤ x ≤ min_count − 1`` for cells shown as "<5" and ``x ≥ 0`` for cells shown as
+    "..". Independent groups of suppressed cells are solved separately; a group tied by a single
+    equation is solved in closed form.
+
+    Parameters
+    ----------
+    table : LinearTable
+        The table and its equations.
+    status : numpy.ndarray
+        ``PUBLISHED``, ``PRIMARY`` or ``SECONDARY`` per cell.
+    min_count : int
+        The threshold; primary cells are known to lie in ``[1, min_count − 1]``.
+    targets : set of int, optional
+        Only these cells need an interval (LPs are skipped for the others); default all.
+
+    Returns
+    -------
+    dict
+        ``{cell index: (low, high)}`` for every suppressed cell (``high`` may be ``inf``).
+    """
+    status = np.asarray(status)
+    result: dict[int, tuple[float, float]] = {}
+    for group in _groups(table, status, min_count):
+        if group.a_eq is None:
+            for k, i in enumerate(group.cells):
+                result[i] = (float(group.lo[k]), float(group.hi[k]))
+            continue
+        if group.single is not None:
+            result.update(_single_equation_intervals(group))
+            continue
+        for k, i in enumerate(group.cells):
             if targets is not None and i not in targets:
                 continue
-            c = np.zeros(len(cells))
-            c[pos[i]] = 1.0
-            lo_res = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=var_bounds, method="highs")
-            hi_res = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=var_bounds, method="highs")
-            lo = lo_res.fun if lo_res.status == 0 else lo_b[i]
+            lo_res, hi_res = _extreme(group, k, 1.0), _extreme(group, k, -1.0)
+            lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
             # status 3 = unbounded above
             hi = (np.inf if hi_res.status == 3 else
-                  -hi_res.fun if hi_res.status == 0 else hi_b[i])
+                  -hi_res.fun if hi_res.status == 0 else group.hi[k])
             result[i] = (float(lo), float(hi))
     return result
 
@@ -222,6 +266,71 @@ def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 
 def _is_protected(interval: tuple[float, float], min_count: int) -> bool:
     lo, hi = interval
     return lo <= 1 + _EPS and hi >= (min_count - 1) - _EPS
+
+
+def _witness(cells: np.ndarray, x: np.ndarray, top: int, need_low: set[int],
+             need_high: set[int]) -> None:
+    """A feasible table ``x`` certifies every cell it puts at 1 (low) or at ``top`` (high)."""
+    need_low.difference_update(int(j) for j in cells[x <= 1 + _EPS])
+    need_high.difference_update(int(j) for j in cells[x >= top - _EPS])
+
+
+def _certify(table: LinearTable, status: np.ndarray, min_count: int, need_low: set[int],
+             need_high: set[int]) -> None:
+    """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
+
+    A primary cell is protected when the published table is consistent with it being 1 (its
+    low end) and with it being ``min_count − 1`` (its high end). Each attacker LP returns a
+    whole feasible table, which certifies the ends of *every* cell it reaches, so most cells
+    need no LP of their own. Cells whose own LP shows an end out of reach stay in the sets.
+    """
+    top = min_count - 1
+    for group in _groups(table, status, min_count):
+        todo = [i for i in group.cells if i in need_low or i in need_high]
+        if not todo:
+            continue
+        if group.a_eq is None or group.single is not None:
+            intervals = (_single_equation_intervals(group) if group.single is not None else
+                         {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)})
+            for i in todo:
+                lo, hi = intervals[i]
+                if lo <= 1 + _EPS:
+                    need_low.discard(i)
+                if hi >= top - _EPS:
+                    need_high.discard(i)
+            continue
+        pos = {c: k for k, c in enumerate(group.cells)}
+        cells = np.array(group.cells)
+
+        # one LP for many cells: push all pending cells to their low (high) end at once;
+        # repeat while it certifies some, then one LP per cell left
+        for sense, need in ((1.0, need_low), (-1.0, need_high)):
+            while True:
+                pending = [i for i in todo if i in need]
+                if len(pending) < 2:
+                    break
+                res = _extreme(group, [pos[i] for i in pending], sense,
+                               cap=top if sense < 0 else None)
+                if res.status != 0:
+                    break
+                _witness(cells, res.x, top, need_low, need_high)
+                if all(i in need for i in pending):
+                    break
+        for i in todo:
+            for sense, need in ((1.0, need_low), (-1.0, need_high)):
+                if i not in need:
+                    continue
+                res = _extreme(group, pos[i], sense)
+                if res.status == 3 and sense < 0:  # unbounded above
+                    need.discard(i)
+                    continue
+                if res.status != 0:  # numerical trouble: judge this cell by its bounds only
+                    ok = group.lo[pos[i]] <= 1 + _EPS if sense > 0 else \
+                        group.hi[pos[i]] >= top - _EPS
+                    if ok:
+                        need.discard(i)
+                    continue
+                _witness(cells, res.x, top, need_low, need_high)
 
 
 def _choose_partner(table: LinearTable, status: np.ndarray, members: np.ndarray,
@@ -245,7 +354,7 @@ def _choose_partner(table: LinearTable, status: np.ndarray, members: np.ndarray,
     return best
 
 
-def suppress(table: LinearTable, min_count: int = 5, *, max_rounds: int = 10_000) -> np.ndarray:
+def suppress(table: LinearTable, min_count: int = 5) -> np.ndarray:
     """Primary and complementary cell suppression, verified by the attacker's LP.
 
     Parameters
@@ -254,23 +363,35 @@ def suppress(table: LinearTable, min_count: int = 5, *, max_rounds: int = 10_000
         Cells (inner cells and published totals) and the equations linking them.
     min_count : int
         Counts ``1 … min_count − 1`` are primary-suppressed (shown as "<5").
-    max_rounds : int
-        Safety limit on the verification loop.
 
     Returns
     -------
     numpy.ndarray
         Status per cell: ``PUBLISHED`` (0), ``PRIMARY`` (1) or ``SECONDARY`` (2).
 
+    Raises
+    ------
+    RuntimeError
+        Only if the equations are not of the additive kind the gate builds (a table cannot then
+        be protected by hiding cells); never for margins and nested areas.
+
     Notes
     -----
     1. Primary: ``1 ≤ v < min_count``.
     2. No equation may contain exactly one suppressed cell (it would follow by subtraction):
        add the cheapest complement (:func:`_choose_partner`) until none does.
-    3. Verify with :func:`attacker_intervals`; for every primary cell still narrower than
-       ``[1, min_count − 1]``, suppress one more member of one of its equations. When every
-       member of its equations is already suppressed, a neighbouring "<5" cell is shown as ".."
-       instead (which removes the known bounds that pinned it). Repeat until verified.
+    3. Verify with the attacker's LP (:func:`_certify`). For every primary cell a reader can
+       still narrow, suppress the cheapest published member of one of its equations.
+    4. When the cell's equations have no published member left (the greedy step stalls), the
+       pin comes from further away: show a "<5" neighbour as ".." (which removes its known
+       bounds), else suppress the smallest published cell of any equation that touches the
+       group of suppressed cells the weak cell belongs to, else show the group's "<5" cells as
+       "..".
+
+    Every step hides at least one more cell and hiding only widens what a reader must consider
+    possible, so the loop ends after at most two steps per cell, and a cell found protected stays
+    protected (it is never checked again). When a whole group and every equation touching it is
+    hidden, each total can absorb any change of its parts, so the cells are protected.
     """
     values = np.asarray(table.values)
     small = (values >= 1) & (values < min_count)
@@ -278,8 +399,11 @@ def suppress(table: LinearTable, min_count: int = 5, *, max_rounds: int = 10_000
     if not small.any():
         return status
     members = table.members()
-    targets = {int(i) for i in np.flatnonzero(small)}
     is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
+    targets = [int(i) for i in np.flatnonzero(small)]
+    # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
+    need_low = {i for i in targets if values[i] > 1}
+    need_high = {i for i in targets if values[i] < min_count - 1}
 
     def by_total(j: int) -> tuple[bool, int]:
         return (bool(is_total[j]), j)
@@ -301,50 +425,57 @@ def suppress(table: LinearTable, min_count: int = 5, *, max_rounds: int = 10_000
                         status[partner] = SECONDARY
                         changed = True
 
-    for _ in range(max_rounds):
+    def component(i: int) -> set[int]:
+        """Suppressed cells reachable from ``i`` through equations."""
+        seen, stack = {i}, [i]
+        while stack:
+            j = stack.pop()
+            for k in eqs_of_cell.get(j, []):
+                for n in members[k]:
+                    n = int(n)
+                    if n not in seen and status[n] != PUBLISHED:
+                        seen.add(n)
+                        stack.append(n)
+        return seen
+
+    for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         close_single_suppressions()
-        intervals = attacker_intervals(table, status, min_count, targets=targets)
-        weak = [i for i, iv in intervals.items()
-                if small[i] and not _is_protected(iv, min_count)]
+        _certify(table, status, min_count, need_low, need_high)
+        weak = sorted(need_low | need_high)
         if not weak:
             return status
         progressed = False
         for i in weak:
-            candidates = []
-            for k in eqs_of_cell.get(i, []):
-                p = _choose_partner(table, status, members[k], min_count)
-                if p is not None:
-                    candidates.append(p)
+            candidates = [p for k in eqs_of_cell.get(i, [])
+                          if (p := _choose_partner(table, status, members[k], min_count))
+                          is not None]
             if candidates:
-                status[min(candidates, key=lambda j: (int(table.values[j]) < min_count,
-                                                      int(table.values[j])))] = SECONDARY
+                status[min(candidates, key=lambda j: (int(values[j]) < min_count,
+                                                      int(values[j])))] = SECONDARY
                 progressed = True
-        if not progressed:
-            # every equation around the weak cells is fully suppressed: the "<5" bounds pin them;
-            # show one "<5" neighbour (preferably a total) as ".." to remove its known bounds
-            i = weak[0]
-            neigh = [int(j) for k in eqs_of_cell.get(i, []) for j in members[k]
-                     if status[int(j)] == PRIMARY and int(j) != i]
-            group = {int(j) for w in weak for k in eqs_of_cell.get(w, []) for j in members[k]}
-            prim_group = [j for j in group if status[j] == PRIMARY]
-            pub_group = [j for j in group if status[j] == PUBLISHED and values[j] > 0]
-            prim_all = [j for j in range(table.size) if status[j] == PRIMARY]
-            pub_all = [j for j in range(table.size) if status[j] == PUBLISHED and values[j] > 0]
-            if neigh:
-                status[max(neigh, key=by_total)] = SECONDARY
-            elif status[i] == PRIMARY:
-                status[i] = SECONDARY
-            elif prim_group:
-                status[max(prim_group, key=by_total)] = SECONDARY
-            elif pub_group:
-                status[pub_group] = SECONDARY
-            elif prim_all:
-                status[max(prim_all, key=by_total)] = SECONDARY
-            elif pub_all:
-                status[pub_all] = SECONDARY
-            else:
-                return status  # everything non-zero is hidden: nothing left to derive
-    raise RuntimeError("cell suppression did not converge")  # pragma: no cover
+        if progressed:
+            continue
+        # stalled: every equation of the weak cells is fully hidden
+        i = weak[0]
+        neigh = [int(j) for k in eqs_of_cell.get(i, []) for j in members[k]
+                 if status[int(j)] == PRIMARY and int(j) != i]
+        if neigh:
+            status[max(neigh, key=by_total)] = SECONDARY
+            continue
+        group = component(i)
+        frontier = {int(j) for g in group for k in eqs_of_cell.get(g, []) for j in members[k]}
+        partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count)
+        if partner is not None:
+            status[partner] = SECONDARY
+            continue
+        primaries = [j for j in group if status[j] == PRIMARY]
+        if primaries:
+            status[primaries] = SECONDARY
+            continue
+        break
+    raise RuntimeError(tr("röjandekontrollen kunde inte skydda tabellen: ekvationerna är inte "
+                          "summor av celler", "disclosure control could not protect the table: "
+                          "the equations are not sums of cells"))
 
 
 # --------------------------------------------------------------------------------------------

@@ -1831,9 +1831,7 @@ def _write_public_tables(
         gate=gate,
     )
     if brief.hotspots is not None:
-        from ._maplayers import release as release_cells  # adapts the params record
-
-        cells = release_cells(gate, brief.hotspots, "grid_cells")
+        cells = gate.release(brief.hotspots, "grid_cells")
         path = out / f"{stem}_hotspots.gpkg"
         if path.exists():
             path.unlink()

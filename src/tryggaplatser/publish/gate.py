@@ -27,8 +27,12 @@ How each exporter calls the gate
   (the gate stamps the mode into ``gpkg_metadata`` and seals the file).
 * COG rasters: ``rel = gate.release(cells, "grid_cells")`` then
   ``write_cog(rel, path, column="kde_class" if gate.public else "kde", tags=gate.metadata())``
-  and ``gate.seal(path)``; or an array: ``gate.export(arr, "raster", path, writer,
-  support=..., cell_size=...)``.
+  and ``gate.seal(path)`` (public ``kde_class`` is nullable — blanked cells are missing —
+  so write it as a ``uint8`` array with nodata 0, as ``tryggaplatser hotspots`` does); or an
+  array: ``gate.export(arr, "raster", path, writer, support=..., cell_size=...)``.
+* Analysis parameters are read from ``attrs["tryggaplatser"]["params"]`` in either form,
+  plain values or the hotspot verbs' ``{"value", "auto", "rule"}`` records (:func:`_param`);
+  callers pass results unchanged.
 * Maps: every layer's frame through ``gate.release(..., "map_layer" | "grid_cells" |
   "area_layer" | "points")``, all text through :func:`.safe_text.html`, then
   ``gate.write_html(m.get_root().render(), path, kind="map")``.
@@ -180,7 +184,8 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     "grid_cells": (frozenset({"cell_id", "row", "col", "n", "n_visning", "gi_bin",
                               "hotspot_category", "kde_class", "category", "month", "period",
                               "year", "area_id"}),
-                   frozenset({"kde", "gistar", "pvalue", "support", "n_flagga"})),
+                   frozenset({"kde", "gistar", "pvalue", "support", "n_flagga", "hot_periods",
+                              "trend_z", "trend_pvalue"})),
     "area_layer": (frozenset([*_KEYS, "n", "n_visning", "indicator", "value", "scale"]),
                    frozenset({"n_flagga"})),
     "area_table": (frozenset([*_KEYS, "n"]), frozenset()),
@@ -380,13 +385,34 @@ class Gate:
 
     def _restrict_columns(self, df: pd.DataFrame, kind: str, extra: set[str] = frozenset()
                           ) -> pd.DataFrame:
+        """Keep only allowlisted columns; redact the free text an internal release may keep.
+
+        Parameters
+        ----------
+        df : DataFrame
+            The gate's private copy of the data.
+        kind : str
+            Output kind (its allowlist in :data:`KINDS`).
+        extra : set of str
+            Columns the caller asked for explicitly (``by=``, ``counts=``, a point layer's
+            schema columns).
+
+        Returns
+        -------
+        DataFrame
+            The allowed columns. Personal-data columns are always dropped (refused when asked
+            for). Free-text columns: public mode drops them (refuses when asked for); internal
+            mode keeps an allowlisted one with personal data redacted
+            (:func:`tryggaplatser.layers.redact.redact_text` and then the audit's pattern pass),
+            REFERENCE.md §5 "free text only after redaction".
+        """
         public_cols, internal_extra = KINDS[kind]
         allowed = set(public_cols) | {c for c in extra if c}
         if not self.public:
             allowed |= internal_extra
         geometry = getattr(df, "_geometry_column_name", None) if hasattr(df, "geometry") else None
         free = _free_text_names()
-        keep, dropped = [], []
+        keep, dropped, redact = [], [], []
         for col in df.columns:
             if col == geometry:
                 keep.append(col)
@@ -402,7 +428,8 @@ class Gate:
                 continue
             if str(col).lower() in free:
                 if not self.public and col in allowed:
-                    keep.append(col)  # internal: kept, redacted by the caller of this helper
+                    keep.append(col)  # internal: allowlisted free text, redacted below
+                    redact.append(col)
                     continue
                 if self.public and col in extra:
                     raise _refuse(
@@ -419,7 +446,10 @@ class Gate:
                         "togs bort: {c}", "Publishing gate ({m}, {k}): columns outside the "
                         "allowlist were dropped: {c}", m=self.mode, k=kind,
                         c=", ".join(map(str, dropped))), quiet=self.quiet)
-        return df[keep]
+        out = df[keep].copy() if redact else df[keep]
+        for col in redact:  # REFERENCE.md §5: internal free text only after redaction
+            out[col] = _redact_series(out[col])
+        return out
 
     def _check_geometry(self, df: pd.DataFrame, kind: str, original: pd.DataFrame) -> None:
         if not hasattr(df, "geometry") or getattr(df, "_geometry_column_name", None) not in df:
@@ -700,11 +730,7 @@ class Gate:
             raise _refuse(tr("points: metriskt koordinatsystem krävs för snäppning, fick {c}",
                              "points: a metric CRS is needed for snapping, got {c}", c=df.crs),
                           tr("projicera till t.ex. EPSG:3006", "project to e.g. EPSG:3006"), "crs")
-        df = self._restrict_columns(df, "points", extra=allowed)
-        free = _free_text_names()
-        for col in df.columns:
-            if str(col).lower() in free:
-                df[col] = _redact_series(df[col])
+        df = self._restrict_columns(df, "points", extra=allowed)  # free text redacted there
         import shapely
 
         geoms = df.geometry.to_numpy()
@@ -1009,22 +1035,41 @@ def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
             for v, s in zip(values, status)]
 
 
-def _param(frame: pd.DataFrame, name: str) -> Any:
-    """A parameter recorded by the analysis in ``attrs["tryggaplatser"]["params"]``.
+def _param(frame: pd.DataFrame, name: str) -> float | None:
+    """A numeric parameter recorded by the analysis in ``attrs["tryggaplatser"]["params"]``.
 
-    Accepts both plain values and the ``{"value": …, "auto": …, "rule": …}`` records of the
-    hotspot verbs; falls back to ``attrs["tryggaplatser"]["grid"]`` for ``cell_size``.
+    The single place the gate reads analysis parameters. Accepts both plain values
+    (``{"cell_size": 250.0}``) and the records the hotspot verbs write
+    (``{"cell_size": {"value": 250.0, "auto": True, "rule": "…"}}``, see
+    :func:`tryggaplatser.analysis._common.record_param`); falls back to
+    ``attrs["tryggaplatser"]["grid"]["cell_size"]`` for ``cell_size``.
+
+    Parameters
+    ----------
+    frame : DataFrame
+        An analysis result (its ``attrs`` are read, never changed).
+    name : str
+        Parameter name, e.g. ``"cell_size"`` or ``"bandwidth"``.
+
+    Returns
+    -------
+    float or None
+        The value, or ``None`` when it is missing, not a finite number, or a boolean.
     """
-    record = frame.attrs.get("tryggaplatser", {}) or {}
-    value = (record.get("params", {}) or {}).get(name)
+    record = getattr(frame, "attrs", {}).get("tryggaplatser", {}) or {}
+    params = record.get("params", {}) or {}
+    value = params.get(name) if isinstance(params, Mapping) else None
     if isinstance(value, Mapping):
         value = value.get("value")
     if value is None and name == "cell_size":
         value = (record.get("grid", {}) or {}).get("cell_size")
+    if value is None or isinstance(value, (bool, np.bool_)):
+        return None
     try:
-        return float(value) if value is not None else None
+        number = float(value)
     except (TypeError, ValueError):
         return None
+    return number if math.isfinite(number) else None
 
 
 def _cell_size(frame: pd.DataFrame) -> float | None:
