@@ -250,3 +250,23 @@ def test_report_has_no_reversible_details(tmp_path):
     assert data["undertryckta_varden_primart"] == 3 and data["rutstorlek_m"] == [250]
     for secret in ("bandwidth", "bandbredd", "seed", "frö", "cell_id"):
         assert secret not in text.lower() and secret not in json.dumps(data).lower()
+
+
+def test_report_covers_every_run_published_into_one_folder(tmp_path):
+    """Maps, area reports and the EST overview may share a public folder: the disclosure report
+    must sum them, and re-running one of them must replace, not double, its part."""
+    maps = DisclosureSummary(rules={"grid"}, outputs={"karta.html": "map"}, primary=3,
+                             grid_sizes={250})
+    reports = DisclosureSummary(rules={"small_counts", "complementary"},
+                                outputs={"omrade_a.html": "report"}, primary=4, secondary=2)
+    write_disclosure_report(tmp_path, maps)
+    write_disclosure_report(tmp_path, reports)
+    data = json.loads((tmp_path / "offentliggorande.json").read_text(encoding="utf-8"))
+    assert data["undertryckta_varden_primart"] == 7
+    assert data["undertryckta_varden_sekundart"] == 2
+    assert set(data["utdata"]) == {"karta.html", "omrade_a.html"}
+    assert set(data["regler"]) == {"grid", "small_counts", "complementary"}
+    write_disclosure_report(tmp_path, maps)  # the map command run again
+    data = json.loads((tmp_path / "offentliggorande.json").read_text(encoding="utf-8"))
+    assert data["undertryckta_varden_primart"] == 7
+    assert "karta.html" in (tmp_path / "offentliggorande.html").read_text(encoding="utf-8")

@@ -205,7 +205,7 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         if png:
             written.append(save_figure(static_map(m), folder / f"karta_hotspots_{week}.png",
                                        gate=gate))
-        return written
+        return written + gate.finish(folder)
 
     cells = gistar(incidents)
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
@@ -221,7 +221,7 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         if png:
             written.append(save_figure(static_map(m), folder / f"karta_omrade_{slug}.png",
                                        gate=gate))
-    return written
+    return written + gate.finish(folder)
 
 
 def _nonempty(project, name: str):

@@ -36,7 +36,6 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -517,6 +516,64 @@ class DisclosureSummary:
             "borttagna_kolumner": self.columns_dropped,
         }
 
+    @classmethod
+    def from_dict(cls, data: dict) -> DisclosureSummary:
+        """Inverse of :meth:`to_dict` (unknown keys ignored)."""
+        return cls(
+            rules=set(data.get("regler", ())),
+            outputs=dict(data.get("utdata", {})),
+            primary=int(data.get("undertryckta_varden_primart", 0)),
+            secondary=int(data.get("undertryckta_varden_sekundart", 0)),
+            rates_suppressed=int(data.get("undertryckta_kvoter", 0)),
+            shares_suppressed=int(data.get("undertryckta_andelar", 0)),
+            raster_cells_blanked=int(data.get("blankade_rasterceller", 0)),
+            grid_sizes=set(data.get("rutstorlek_m", ())),
+            columns_dropped=int(data.get("borttagna_kolumner", 0)),
+        )
+
+    def merged(self, other: DisclosureSummary) -> DisclosureSummary:
+        """The summary of two output runs published in the same folder."""
+        return DisclosureSummary(
+            rules=self.rules | other.rules,
+            outputs={**self.outputs, **other.outputs},
+            primary=self.primary + other.primary,
+            secondary=self.secondary + other.secondary,
+            rates_suppressed=self.rates_suppressed + other.rates_suppressed,
+            shares_suppressed=self.shares_suppressed + other.shares_suppressed,
+            raster_cells_blanked=self.raster_cells_blanked + other.raster_cells_blanked,
+            grid_sizes=self.grid_sizes | other.grid_sizes,
+            columns_dropped=self.columns_dropped + other.columns_dropped,
+            min_count=self.min_count,
+            min_population=self.min_population,
+            min_survey_n=self.min_survey_n,
+            raster_classes=self.raster_classes,
+        )
+
+
+def _accumulate(out: Path, summary: DisclosureSummary) -> tuple[DisclosureSummary, list[dict]]:
+    """Combine this run with earlier runs published in the same folder.
+
+    Several commands (maps, area reports, the EST overview…) may publish into one folder; the
+    folder's report must cover all of them. Each run's summary is kept as a part
+    (``delmangder``); a part whose files are all rewritten by this run is replaced, not added.
+    """
+    parts: list[dict] = []
+    existing = out / "offentliggorande.json"
+    if existing.exists():
+        try:
+            parts = list(json.loads(existing.read_text(encoding="utf-8")).get("delmangder", []))
+        except (OSError, ValueError, AttributeError):
+            parts = []
+    current = set(summary.outputs)
+    parts = [p for p in parts if not set(p.get("utdata", {})) <= current]
+    parts.append(summary.to_dict())
+    total = DisclosureSummary(min_count=summary.min_count, min_population=summary.min_population,
+                              min_survey_n=summary.min_survey_n,
+                              raster_classes=summary.raster_classes)
+    for part in parts:
+        total = total.merged(DisclosureSummary.from_dict(part))
+    return total, parts
+
 
 RULE_TEXT: dict[str, tuple[str, str]] = {
     "small_counts": ("Antal 1–4 visas som ”<5”; 0 visas som 0.",
@@ -571,12 +628,15 @@ def write_disclosure_report(out_dir: str | Path, summary: DisclosureSummary, *,
     Contains only which rules were applied, totals of suppressed values, grid sizes and
     thresholds. Never bandwidths, seeds, class breaks or which cells were suppressed.
     """
+    from .._clock import today
     from .safe_text import html
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    summary, parts = _accumulate(out, summary)
     data = summary.to_dict()
-    data["publicerad_manad"] = date.today().strftime("%Y-%m")
+    data["publicerad_manad"] = today().strftime("%Y-%m")
+    data["delmangder"] = parts
     (out / "offentliggorande.json").write_text(
         json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     heading = title or tr("Röjandekontroll – så har uppgifterna skyddats",
