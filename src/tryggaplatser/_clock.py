@@ -32,3 +32,57 @@ def fixed_today(day: date):
         yield
     finally:
         _fixed = previous
+
+
+def pin_file_times(path) -> None:
+    """Replace the write-time stamps inside a GeoPackage or XLSX file by :func:`today`.
+
+    GDAL/SQLite stamp ``last_change`` and metadata timestamps, openpyxl stamps the document
+    properties and every zip member; with the stamps pinned the same inputs give byte-identical
+    files. Other files are left alone.
+    """
+    from pathlib import Path
+
+    path = Path(path)
+    stamp = today().isoformat()
+    if path.suffix.lower() == ".gpkg":
+        _pin_gpkg(path, stamp + "T00:00:00.000Z")
+    elif path.suffix.lower() == ".xlsx":
+        _pin_zip(path, stamp)
+
+
+def _pin_gpkg(path, stamp: str) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        updates = [("gpkg_contents", "last_change"), ("gpkg_metadata_reference", "timestamp"),
+                   ("layer_styles", "update_time")]
+        for table, column in updates:
+            if table in tables:
+                cols = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+                if column in cols:
+                    con.execute(f"UPDATE {table} SET {column} = ?", (stamp,))  # noqa: S608
+        con.commit()
+        con.execute("VACUUM")
+    finally:
+        con.close()
+
+
+def _pin_zip(path, stamp: str) -> None:
+    import re
+    import zipfile
+
+    year, month, day = (int(p) for p in stamp.split("-"))
+    with zipfile.ZipFile(path) as zin:
+        members = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for name, data in members:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(<)",
+                              rb"\g<1>" + stamp.encode() + rb"T00:00:00Z\g<3>", data)
+            info = zipfile.ZipInfo(name, date_time=(year, month, day, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16
+            zout.writestr(info, data)

@@ -520,6 +520,19 @@ _EXTERNAL = re.compile(
     re.IGNORECASE)
 
 
+def _stable_ids(text: str) -> str:
+    """Replace folium's random element ids (uuid4 hex) by ids numbered in order of appearance,
+    so the same inputs give a byte-identical map."""
+    import re
+
+    ids: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        return ids.setdefault(match.group(0), f"{len(ids):032x}")
+
+    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", number, text)
+
+
 def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
     """Write a map as ONE self-contained HTML file (UTF-8) that renders with no network.
 
@@ -545,7 +558,7 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
     """
     m.default_js = []
     m.default_css = []
-    text = m.get_root().render()
+    text = _stable_ids(m.get_root().render())
     found = _EXTERNAL.search(text)
     if found:
         raise ArgumentError(
