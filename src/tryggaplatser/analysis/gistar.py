@@ -34,6 +34,22 @@ def footprint(cell_size: float, distance: float) -> np.ndarray:
     return (d2 <= (distance * (1 + 1e-9)) ** 2).astype(float)
 
 
+def hex_footprint(width: float, distance: float) -> np.ndarray:
+    """Binary footprint, in the axial storage of a hexagon grid (``row = r0 − r``,
+    ``col = q − q0``, see :mod:`tryggaplatser.analysis.grid`), of all hexagons whose centre lies
+    within ``distance`` (inclusive, 1e-9 relative tolerance) of a cell's centre. Centres of
+    axial offset ``(dq, dr)`` are ``width·√(dq² + dq·dr + dr²)`` apart (``width`` = distance
+    between opposite edges = between neighbouring centres). ``distance = width`` gives the cell
+    and its 6 neighbours: ``[[1, 1, 0], [1, 1, 1], [0, 1, 1]]``."""
+    k = distance / width * (1 + 1e-9)
+    reach = math.floor(k * 2.0 / math.sqrt(3.0))
+    off = np.arange(-reach, reach + 1)
+    dq = off[None, :]  # columns: dq
+    dr = -off[:, None]  # rows: drow = −dr
+    d2 = dq * dq + dq * dr + dr * dr
+    return (d2 <= k * k).astype(float)
+
+
 def gistar_dense(
     values: np.ndarray, mask: np.ndarray | None = None, fp: np.ndarray | None = None
 ) -> np.ndarray:

@@ -71,6 +71,14 @@ from .options import config_option, mode_option, out_option
 @click.option(
     "--bandwidth", type=float, default=None, help="KDE-bandbredd i meter (standard: automatisk)."
 )
+@click.option(
+    "--shape",
+    type=click.Choice(["square", "hexagon"]),
+    default="square",
+    show_default=True,
+    help="Cellform: kvadrater (SCB:s rutnät) eller sexhörningar med samma area. "
+    "Sexhörningar ger bara GeoPackage, inga GeoTIFF-raster.",
+)
 @click.option("--classify", is_flag=True, help="Klassa celler över tid (ny, bestående …).")
 @mode_option
 @out_option
@@ -82,6 +90,7 @@ def hotspots(
     date_to,
     cell_size,
     bandwidth,
+    shape,
     classify,
     mode,
     out_dir,
@@ -107,6 +116,7 @@ def hotspots(
             date_to=date_to,
             cell_size=cell_size,
             bandwidth=bandwidth,
+            shape=shape,
             classify=classify,
             mode=mode,
             out_dir=out_dir,
@@ -238,7 +248,7 @@ def _filter(data, categories, date_from, date_to):
 _PUBLIC_HIDDEN_PARAMS = re.compile(r"bandwidth|bandbredd|seed|fro|frö|breaks|permutation", re.I)
 
 
-def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool):
+def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool, shape="square"):
     """The grid for the gate's mode: public grids are at least 250 m (REFERENCE.md §5)."""
     from .._announce import announce
     from ..analysis._common import fmt_m
@@ -262,7 +272,7 @@ def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool):
                 m=MIN_GRID_M,
             ),
         )
-    grid = make_grid(data, cell_size, area=area, quiet=quiet)
+    grid = make_grid(data, cell_size, shape=shape, area=area, quiet=quiet)
     chosen = float(grid.attrs["tryggaplatser"]["grid"]["cell_size"])
     if gate.public and chosen < MIN_GRID_M:
         announce(
@@ -275,7 +285,7 @@ def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool):
             ),
             quiet=quiet,
         )
-        grid = make_grid(data, float(MIN_GRID_M), area=area, quiet=True)
+        grid = make_grid(data, float(MIN_GRID_M), shape=shape, area=area, quiet=True)
         grid.attrs["tryggaplatser"]["params"]["cell_size"] = {
             "value": float(MIN_GRID_M),
             "auto": True,
@@ -352,6 +362,7 @@ def run_hotspots(
     date_to=None,
     cell_size: float | None = None,
     bandwidth: float | None = None,
+    shape: str = "square",
     classify: bool = False,
     mode: str | None = None,
     out_dir: str = "outputs",
@@ -376,6 +387,9 @@ def run_hotspots(
         Cell size in metres; ``None`` chooses (public mode: at least 250 m, announced).
     bandwidth : float, optional
         KDE bandwidth in metres; ``None`` chooses.
+    shape : {"square", "hexagon"}
+        Cell shape (:func:`tryggaplatser.analysis.grid.make_grid`). Hexagons are written to the
+        GeoPackage only: GeoTIFF rasters need square cells, so none are written (announced).
     classify : bool
         Also classify cells over time (``klassning`` layer).
     mode : {"public", "internal"}, optional
@@ -428,7 +442,7 @@ def run_hotspots(
     data = _sensitive_filter(data, categories, gate, quiet)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    grid = _public_cell_size(data, cell_size, area, gate, quiet)
+    grid = _public_cell_size(data, cell_size, area, gate, quiet, shape)
     kde = hotspot_kde(data, grid, bandwidth=bandwidth, quiet=quiet)
     gi = hotspot_gistar(data, grid, quiet=quiet)
     cl = hotspot_classify(data, grid, quiet=quiet) if classify else None
@@ -460,7 +474,20 @@ def run_hotspots(
         "to": date_to.date().isoformat() if date_to else None,
     }
     tags = {**gate.metadata(), "TRYGGAPLATSER_FILTER": filters}
-    if gate.public:
+    if shape != "square":
+        from .._announce import announce
+        from ..i18n import tr
+
+        # GeoTIFFs are square pixels: hexagon results exist only as GeoPackage layers
+        rasters = ()
+        announce(
+            tr(
+                "Sexhörningar: inga GeoTIFF-raster skrivs (de kräver kvadratiska celler).",
+                "Hexagons: no GeoTIFF rasters are written (they need square cells).",
+            ),
+            quiet=quiet,
+        )
+    elif gate.public:
         # gistar (z) and raw kde are not publishable: only the bins and the KDE classes
         rasters = ((gi, "gi_bin"), (kde, "kde_class"))
     else:

@@ -210,6 +210,21 @@ def write_cog(
             all_tags["TRYGGAPLATSER_PARAMS"] = json.dumps(
                 record["params"], ensure_ascii=False, default=str
             )
+    if getattr(spec, "shape", "square") != "square":
+        raise ArgumentError(
+            tr(
+                "GeoTIFF-raster kräver kvadratiska celler, men rutnätet har formen {s!r}.",
+                "GeoTIFF rasters need square cells, but the grid has shape {s!r}.",
+                s=spec.shape,
+            ),
+            rule="RASTER_SHAPE",
+            fix=tr(
+                "exportera sexhörningarna som GeoPackage (write_cells_gpkg) eller gör om "
+                "analysen med shape='square'",
+                "export the hexagons as a GeoPackage (write_cells_gpkg) or re-run the analysis "
+                "with shape='square'",
+            ),
+        )
     if nodata is not None:
         nd = nodata
     for key, value in (tags or {}).items():
