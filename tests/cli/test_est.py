@@ -31,7 +31,7 @@ def test_est_writes_the_brief_files(tmp_path, silent_week):
     assert len(csvs) >= 8 and all(n.startswith(f"est_{silent_week}_") for n in csvs)
     page = (out / f"est_{silent_week}.html").read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page and "Veckolägesbild för EST" in page
-    assert f"EST-veckobrev {silent_week} (internal)" in res.output
+    assert f"EST-veckobrev {silent_week} (intern)" in res.output
 
 
 def test_est_public_mode_writes_the_monthly_overview(tmp_path, silent_week):

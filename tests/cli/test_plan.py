@@ -41,7 +41,7 @@ def test_plan_command_writes_the_files(tmp_path):
     names = sorted(p.name for p in out.iterdir())
     assert {"handlingsplan_2026_EX19.html", "handlingsplan_2026_EX19.xlsx",
             "handlingsplan_2026_EX19.csv"} <= set(names)
-    assert "Handlingsplaner 2026 (internal): EX19" in res.output
+    assert "Handlingsplaner 2026 (intern): EX19" in res.output
 
 
 def test_plan_command_needs_area_or_all():
@@ -103,7 +103,7 @@ def test_evaluate_command(tmp_path):
                                    str(demo_config_path()), "--mode", "public", "--out",
                                    str(tmp_path)])
     assert res.exit_code == 0, res.output
-    assert "Utvärdering ATG-2025-001 (public)" in res.output
+    assert "Utvärdering ATG-2025-001 (publik)" in res.output
     names = {p.name for p in tmp_path.iterdir()}
     assert "utvardering_ATG-2025-001_publik.html" in names
     page = (tmp_path / "utvardering_ATG-2025-001_publik.html").read_text(encoding="utf-8")

@@ -17,7 +17,8 @@ from ..errors import TryggaplatserError
 # command name -> (module, function, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("tryggaplatser.cli.project", "init", "Skriv en kommenterad tryggaplatser.toml."),
-    "validate": ("tryggaplatser.cli.validate", "validate", "Validera indatafiler eller ett projekt."),
+    "validate": ("tryggaplatser.cli.validate", "validate",
+                 "Validera indatafiler eller ett projekt."),
     "demo": ("tryggaplatser.cli.demo", "demo", "Kör hela kedjan på demokommunen."),
     "generate-demo": ("tryggaplatser.cli.generate", "generate_demo",
                       "Generera demokommunens data (även stor variant)."),
@@ -79,6 +80,12 @@ def main(argv: list[str] | None = None) -> None:
     except click.exceptions.Abort:
         click.echo("avbrutet", err=True)
         sys.exit(130)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # bare `tryggaplatser`: the help text
+            exc.show()
+        else:
+            click.echo(_usage_message(exc), err=True)
+        sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -87,3 +94,45 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
+
+
+def _usage_message(exc: click.UsageError) -> str:
+    """A wrong argument as one line in the output language: what, which argument, where to look
+    (click's own text is English)."""
+    from ..i18n import tr
+
+    path = exc.ctx.command_path if exc.ctx is not None else "tryggaplatser"
+    see = tr("se `{c} --help`", "see `{c} --help`", c=path)
+    if isinstance(exc, click.NoSuchOption):
+        text = tr("okänt alternativ {o}", "no such option {o}", o=exc.option_name)
+        if exc.possibilities:
+            text += tr(" (menade du {p}?)", " (did you mean {p}?)",
+                       p=", ".join(sorted(exc.possibilities)))
+    elif isinstance(exc, click.MissingParameter):
+        name = (exc.param_hint if isinstance(exc.param_hint, str)
+                else "/".join(exc.param.opts) if exc.param is not None else "")
+        name = name or (exc.param.human_readable_name if exc.param is not None else "?")
+        text = tr("{n} saknas", "missing {n}", n=name)
+    elif isinstance(exc, click.BadParameter):
+        param = exc.param
+        name = (exc.param_hint if isinstance(exc.param_hint, str)
+                else param.human_readable_name if isinstance(param, click.Argument)
+                else "/".join(param.opts) if param is not None else "")
+        message = exc.message
+        kind = getattr(param, "type", None)
+        quoted = message.split("'")[1] if message.count("'") >= 2 else message
+        if isinstance(kind, click.Path) and "does not exist" in message:
+            message = tr("{m} finns inte", "{m} does not exist", m=quoted)
+        elif type(kind) is click.Choice and "is not one of" in message:
+            message = tr("{v!r} finns inte; välj bland: {c}", "{v!r} is not one of: {c}",
+                         v=quoted, c=", ".join(map(str, kind.choices)))
+        elif isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
+            message = tr("{v!r} är inget tal", "{v!r} is not a number", v=quoted)
+        text = tr("ogiltigt värde för {n}: {m}", "invalid value for {n}: {m}", n=name or "?",
+                  m=message)
+    elif exc.message.startswith("No such command"):
+        text = tr("okänt kommando {c}", "no such command {c}",
+                  c=exc.message.split("'")[1] if exc.message.count("'") >= 2 else exc.message)
+    else:
+        text = exc.format_message()
+    return f"{tr('fel', 'error')}: {text} — {see}"

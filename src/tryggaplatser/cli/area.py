@@ -60,11 +60,13 @@ def _load(config_path: str):
     if not path.exists():
         raise ConfigError(
             tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
-            file=path.name,
+            file=str(path),
             rule="CONFIG_MISSING",
             fix=tr(
-                "ange --config, t.ex. data/tryggaplatser.toml",
-                "give --config, e.g. data/tryggaplatser.toml",
+                "ange rätt sökväg med --config, eller skapa en fil med "
+                "`tryggaplatser init KATALOG`",
+                "give the right path with --config, or write one with "
+                "`tryggaplatser init DIR`",
             ),
         )
     return load_project(path, quiet=True)

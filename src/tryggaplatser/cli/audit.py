@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import click
 
+from .options import ModeChoice
+
 
 @click.command("audit")
 @click.argument("directory", type=click.Path(exists=True, file_okay=False))
-@click.option("--mode", type=click.Choice(["public", "internal"]), default="public",
+@click.option("--mode", type=ModeChoice(), default="public",
               show_default=True, help="Granska mot reglerna för publik eller intern utdata.")
 @click.option("--json", "as_json", is_flag=True, help="Skriv fynden som JSON på stdout.")
 def audit(directory: str, mode: str, as_json: bool) -> None:
@@ -36,9 +38,17 @@ def audit(directory: str, mode: str, as_json: bool) -> None:
         if findings:
             click.echo(tr("{n} fynd i {f} filer ({m}). Publicera inte förrän de är åtgärdade.",
                           "{n} findings in {f} files ({m}). Do not publish until fixed.",
-                          n=len(findings), f=len({x.file for x in findings}), m=mode), err=True)
+                          n=len(findings), f=len({x.file for x in findings}),
+                          m=_mode(mode)), err=True)
         else:
             click.echo(tr("Inga fynd: {f} filer granskade ({m}).",
-                          "No findings: {f} files audited ({m}).", f=n_files, m=mode))
+                          "No findings: {f} files audited ({m}).", f=n_files, m=_mode(mode)))
     if findings:
         raise click.exceptions.Exit(1)
+
+
+def _mode(mode: str) -> str:
+    from ..i18n import tr
+
+    return tr("publikt läge", "public mode") if mode == "public" else tr("internt läge",
+                                                                        "internal mode")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, out_option
+from .options import ModeChoice, config_option, out_option
 
 
 @click.command("est")
@@ -25,7 +25,7 @@ from .options import config_option, out_option
 )
 @click.option(
     "--mode",
-    type=click.Choice(["internal", "public"]),
+    type=ModeChoice(["internal", "public"]),
     default="internal",
     show_default=True,
     help="internal: veckobrevet för EST-mötet (INTERNT). public: publik "
@@ -51,6 +51,18 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(exc.exit_code)
+    if not summary["n_incidents"]:
+        click.echo(
+            tr(
+                "varning: inga rapporter vecka {w} (senaste händelsen i data: {d}) — kontrollera "
+                "--week",
+                "warning: no reports in week {w} (latest incident in the data: {d}) — check "
+                "--week",
+                w=summary["week"],
+                d=summary.get("data_end") or "?",
+            ),
+            err=True,
+        )
     if summary["mode"] == "public":
         click.echo(
             tr(
@@ -70,7 +82,7 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
             "EST brief {w} ({m}): {n} reports, {u} unusual increases, {f} focus places. "
             "Files in {o}: {files}",
             w=summary["week"],
-            m=summary["mode"],
+            m=tr("publik", "public") if summary["mode"] == "public" else tr("intern", "internal"),
             n=summary["n_incidents"],
             u=summary["n_unusual"],
             f=summary["n_focus"],
@@ -130,11 +142,13 @@ def run_est(
     if project is None and not path.exists():
         raise ConfigError(
             tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
-            file=path.name,
+            file=str(path),
             rule="CONFIG_MISSING",
             fix=tr(
-                "ange --config, t.ex. data/tryggaplatser.toml",
-                "give --config, e.g. data/tryggaplatser.toml",
+                "ange rätt sökväg med --config, eller skapa en fil med "
+                "`tryggaplatser init KATALOG`",
+                "give the right path with --config, or write one with "
+                "`tryggaplatser init DIR`",
             ),
         )
     if project is None:
@@ -157,4 +171,14 @@ def run_est(
         "n_unusual": int(brief.weekly["unusual"].sum()),
         "n_focus": len(brief.focus),
         "files": sorted(p.name for p in files.values()),
+        "data_end": _data_end(project.incidents),
     }
+
+
+def _data_end(incidents) -> str | None:
+    """The local date of the latest incident (for the empty-week warning), or None."""
+    try:
+        t = incidents["occurred_at"].max()
+        return t.tz_convert("Europe/Stockholm").date().isoformat()
+    except (KeyError, AttributeError, TypeError, ValueError):
+        return None

@@ -93,7 +93,7 @@ def indicator_series(survey_indicators, name: str | None = None):
     """The latest year of one survey indicator as a Series by ``area_id`` (or None).
 
     ``attrs["n"]`` carries the numbers of responses (the gate withholds shares with n < 10 in
-    public mode) and ``attrs["label"]`` a legend title such as "otrygg_sen_kvall_andel 2025
+    public mode) and ``attrs["label"]`` a legend title such as "Otrygg ute sent på kvällen (%) 2025
     (NTU (Brå))".
     """
     from ..errors import ArgumentError
@@ -121,7 +121,11 @@ def indicator_series(survey_indicators, name: str | None = None):
     rows = rows[rows["source"].astype(str) == source].drop_duplicates("area_id", keep="last")
     series = rows.set_index(rows["area_id"].astype(str))["value"].astype(float)
     series.name = name
-    label = f"{name.replace('_', ' ')} {year} ({vocab.label('survey_source', source)})"
+    from ..publish.area_report import _indicator_label
+
+    scale = str(rows["scale"].iloc[0]) if "scale" in rows else ""
+    unit = {"andel_procent": " (%)"}.get(scale, "")
+    label = f"{_indicator_label(name)}{unit} {year} ({vocab.label('survey_source', source)})"
     n = rows.set_index(rows["area_id"].astype(str))["n"] if "n" in rows else None
     series.attrs = {"label": label,
                     "n": None if n is None else {k: (None if v != v else float(v))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 import click
 
 config_option = click.option(
@@ -10,6 +12,29 @@ config_option = click.option(
 out_option = click.option(
     "--out", "out_dir", type=click.Path(file_okay=False), default="outputs", show_default=True,
     help="Katalog för utdata.")
+
+
+class ModeChoice(click.Choice):
+    """``public`` | ``internal``; the Swedish words (``publik``, ``intern``, ``internt`` – the
+    names of the output folders) are accepted too, and a wrong value is explained in Swedish."""
+
+    ALIASES: ClassVar[dict[str, str]] = {"publik": "public", "offentlig": "public",
+                                         "intern": "internal", "internt": "internal"}
+
+    def __init__(self, choices=("public", "internal")) -> None:
+        super().__init__(list(choices), case_sensitive=False)
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, str):
+            value = self.ALIASES.get(value.strip().lower(), value)
+        if isinstance(value, str) and value.strip().lower() in self.choices:
+            return value.strip().lower()
+        from ..i18n import tr
+
+        self.fail(tr("{v!r} är inget läge; ange public (publik) eller internal (intern)",
+                     "{v!r} is not a mode; give public or internal", v=value), param, ctx)
+
+
 mode_option = click.option(
-    "--mode", type=click.Choice(["public", "internal"]), default=None,
+    "--mode", type=ModeChoice(), default=None,
     help="Publik eller intern utdata (standard: projektets privacy_mode).")

@@ -36,10 +36,12 @@ def _load(config_path: str):
     path = Path(config_path)
     if not path.exists():
         raise ConfigError(tr("Konfigurationsfilen finns inte.",
-                             "The configuration file does not exist."), file=path.name,
+                             "The configuration file does not exist."), file=str(path),
                           rule="CONFIG_MISSING",
-                          fix=tr("ange --config, t.ex. data/tryggaplatser.toml",
-                                 "give --config, e.g. data/tryggaplatser.toml"))
+                          fix=tr("ange rätt sökväg med --config, eller skapa en fil med "
+                                 "`tryggaplatser init KATALOG`",
+                                 "give the right path with --config, or write one with "
+                                 "`tryggaplatser init DIR`"))
     return load_project(path, quiet=True)
 
 
@@ -279,7 +281,8 @@ def plan(area: tuple[str, ...], all_areas: bool, year: int | None, plan_date: st
         return
     click.echo(tr("Handlingsplaner {y} ({m}): {a}. Filer i {o}: {f}",
                   "Action plans {y} ({m}): {a}. Files in {o}: {f}", y=summary["year"],
-                  m=summary["mode"], o=out_dir, f=", ".join(summary["files"]),
+                  m=tr("publik", "public") if summary["mode"] == "public"
+                  else tr("intern", "internal"), o=out_dir, f=", ".join(summary["files"]),
                   a=", ".join(tr("{i} {n} förslag", "{i} {n} proposals", i=i, n=n)
                               for i, n in summary["areas"].items())))
 
@@ -316,7 +319,11 @@ def evaluate(measure_id: str, radius: float, control: str | None, buffer_width: 
                   "kontroll {c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Filer i {o}: {f}",
                   "Evaluation {m} ({mode}): target {a0}→{a1}, buffer {b0}→{b1}, control "
                   "{c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Files in {o}: {f}",
-                  m=summary["measure_id"], mode=summary["mode"], a0=c["A0"], a1=c["A1"],
+                  m=summary["measure_id"],
+                  mode=tr("publik", "public") if summary["mode"] == "public"
+                  else tr("intern", "internal"), a0=c["A0"], a1=c["A1"],
                   b0=c["B0"], b1=c["B1"], c0=c["C0"], c1=c["C1"], d=f"{summary['wdd']:.0f}",
-                  se=f"{summary['wdd_se']:.1f}", q=f"{summary['wdq']:.2f}", o=out_dir,
+                  se=tr(f"{summary['wdd_se']:.1f}".replace(".", ","), f"{summary['wdd_se']:.1f}"),
+                  q=tr(f"{summary['wdq']:.2f}".replace(".", ","), f"{summary['wdq']:.2f}"),
+                  o=out_dir,
                   f=", ".join(summary["files"])))

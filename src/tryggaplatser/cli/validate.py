@@ -173,6 +173,9 @@ def _validate_one(spec, *, crs, study_area, config, quarantine_dir, as_json) -> 
             if report is not None:
                 _summary(report)
             click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+            hint = _hint(exc.rule, spec, config)
+            if hint:
+                click.echo(f"{tr('tips', 'hint')}: {hint}", err=True)
         return 1
     if as_json:
         click.echo(json.dumps(result.report.to_dict(), ensure_ascii=False, default=str))
@@ -239,3 +242,27 @@ def _summary(report) -> None:
                     k=len(group) - EXAMPLES_PER_RULE,
                 )
             )
+
+
+def _hint(rule: str, spec, config) -> str:
+    """A second line for the two problems a newcomer meets first (no place to fix otherwise)."""
+    from ..i18n import tr
+
+    if config is None and rule == "SCHEMA_MISSING_COLUMN":
+        return tr("utan --config kan kolumnerna inte anges; skriv en konfiguration med "
+                  "`tryggaplatser init KATALOG`, ange filen och dess kolumner under "
+                  "[[layers.{l}]] och kör `tryggaplatser validate --config KATALOG/"
+                  "tryggaplatser.toml`",
+                  "without --config the columns cannot be given; write a configuration with "
+                  "`tryggaplatser init DIR`, give the file and its columns under "
+                  "[[layers.{l}]] and run `tryggaplatser validate --config DIR/"
+                  "tryggaplatser.toml`", l=spec.layer)
+    from pathlib import Path
+
+    if config is not None and rule == "FILE_UNREADABLE" and not Path(str(spec.file)).exists():
+        return tr("filen anges som file = ... under [[layers.{l}]] i konfigurationen; rätta "
+                  "sökvägen där (relativ till konfigurationsfilens mapp)",
+                  "the file is given as file = ... under [[layers.{l}]] in the configuration; "
+                  "correct the path there (relative to the configuration file's folder)",
+                  l=spec.layer)
+    return ""

@@ -830,6 +830,23 @@ def period_text(incidents, mode: str) -> str:
 _SHOWN_PARAMS = ("cell_size", "bandwidth", "neighbourhood", "fdr", "period", "period_days")
 
 
+def _local_day(text: str, end: bool = False) -> str:
+    """A recorded UTC timestamp as a Stockholm date (``YYYY-MM-DD``); the exclusive end of a
+    ``[start, end)`` window at local midnight is shown as the last day included."""
+    import pandas as pd
+
+    try:
+        ts = pd.Timestamp(text)
+    except (ValueError, TypeError, OverflowError):
+        return text
+    if ts.tzinfo is None:
+        return text
+    local = ts.tz_convert("Europe/Stockholm")
+    if end and local == local.normalize():
+        local -= pd.Timedelta(days=1)
+    return local.date().isoformat()
+
+
 def _param_value(name: str, value: Any, mode: str) -> str:
     if isinstance(value, bool):
         return tr("ja", "yes") if value else tr("nej", "no")
@@ -843,7 +860,7 @@ def _param_value(name: str, value: Any, mode: str) -> str:
     if isinstance(value, (list, tuple)) and len(value) == 2 and all(
             isinstance(v, str) for v in value):
         n = 7 if mode == "public" else 10
-        lo, hi = value[0][:n], value[1][:n]
+        lo, hi = _local_day(value[0])[:n], _local_day(value[1], end=True)[:n]
         return lo if lo == hi else f"{lo} – {hi}"
     if isinstance(value, float):
         return _fmt(value)
@@ -862,7 +879,8 @@ def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
               "neighbourhood": tr("Gi*-grannskap", "Gi* neighbourhood"),
               "fdr": tr("FDR-korrigering", "FDR correction"),
               "period": tr("Analysperiod", "Analysis period"),
-              "period_days": tr("Period för klassning", "Classification period")}
+              "period_days": tr("Period för klassning", "Classification period"),
+              "period_length": tr("Periodlängd", "Period length")}
     rows = []
     for name, rec in cells_params(cells).items():
         if mode == "public" and "bandwidth" in name:

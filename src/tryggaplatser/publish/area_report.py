@@ -1670,9 +1670,9 @@ def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
         tr("Okänt område {a!r}.", "Unknown area {a!r}.", a=key),
         rule="AREA_UNKNOWN",
         fix=tr(
-            "välj ett område_id eller namn: {ids}",
-            "choose an area_id or name: {ids}",
-            ids=", ".join(list(analysis.profiles)[:30]),
+            "ange ett område-id eller namn: {ids}",
+            "give an area id or name: {ids}",
+            ids=", ".join(f"{a} ({p.name})" for a, p in list(analysis.profiles.items())[:30]),
         ),
     )
 

@@ -1174,13 +1174,15 @@ def _internal_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
     if brief.n_without_place:
         s.note(
             tr(
-                "{n} rapporter saknar plats (Polisens händelser har kommunens mittpunkt som "
+                "{n} {r} saknar plats (Polisens händelser har kommunens mittpunkt som "
                 "koordinat) och redovisas som ”utan plats”, aldrig i ett område eller en "
                 "ruta.",
-                "{n} reports have no place (Polisen's events carry the "
+                "{n} {r} no place (Polisen's events carry the "
                 "municipality's centre point) and are shown as “no place”, never in an area "
                 "or a cell.",
                 n=brief.n_without_place,
+                r=tr("rapport" if brief.n_without_place == 1 else "rapporter",
+                     "report has" if brief.n_without_place == 1 else "reports have"),
             )
         )
 
@@ -1580,6 +1582,7 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         "area_category_table",
         (last_year, brief.month),
         label_of=_cat,
+        sort_labels=True,
     )
     report.summary(
         [
@@ -1662,9 +1665,12 @@ def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -
 
 
 def _released_months(
-    gate, table: pd.DataFrame, key: str, kind: str, months: tuple[str, str], *, label_of
+    gate, table: pd.DataFrame, key: str, kind: str, months: tuple[str, str], *, label_of,
+    sort_labels: bool = False,
 ) -> pd.DataFrame:
-    """Released months side by side: rows of ``key`` (total last), columns ``before``, ``now``."""
+    """Released months side by side: rows of ``key`` (total last), columns ``before``, ``now``.
+
+    ``sort_labels`` orders the rows alphabetically by label (Swedish order: å, ä, ö last)."""
     from .gate import TOTAL
 
     columns = {}
@@ -1674,7 +1680,11 @@ def _released_months(
         columns[name] = dict(zip(released[key].astype(str), released["n"]))
         stamp = released.attrs
     keys = list(dict.fromkeys([*columns["now"], *columns["before"]]))
-    keys = [k for k in keys if k != TOTAL] + [TOTAL]
+    keys = [k for k in keys if k != TOTAL]
+    if sort_labels:
+        swedish = str.maketrans({"å": "{", "ä": "|", "ö": "}", "Å": "{", "Ä": "|", "Ö": "}"})
+        keys.sort(key=lambda k: str(label_of(k)).lower().translate(swedish))
+    keys.append(TOTAL)
     out = pd.DataFrame(
         {
             "label": [tr("Totalt", "Total") if k == TOTAL else label_of(k) for k in keys],

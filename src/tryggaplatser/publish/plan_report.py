@@ -327,6 +327,7 @@ def write_plan(plan: pd.DataFrame, out_dir: str | Path, gate: Gate, *, municipal
         ``{"html": path, "xlsx": path, "csv": path}``.
     """
     from ..analysis.plans import PLAN_COLUMNS, catalogue_table
+    from ..layers import vocab
     from .tables import write_csv, write_xlsx
 
     _check_plan(plan)
@@ -348,12 +349,24 @@ def write_plan(plan: pd.DataFrame, out_dir: str | Path, gate: Gate, *, municipal
         columns=PLAN_HEADERS)
     sheets = {tr("Åtgärder", "Measures"): internal_table(gate, labelled, name="plan")}
     if followup is not None and len(followup):
-        fu = followup.rename(columns={
+        kinds = {"vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+                 "atgard": tr("Åtgärd", "Measure")}
+        fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(columns={
             "kind": "Slag", "responsible": "Ansvarig", "n": "Antal", "n_open": "Öppna",
             "n_resolved": "Åtgärdade", "atgardsgrad": "Åtgärdsgrad",
             "median_days_to_resolve": "Median dagar till åtgärd", "n_overdue": "Försenade"})
         sheets[tr("Uppföljning", "Follow-up")] = internal_table(gate, fu, name="uppföljning")
-    cat = catalogue_table(catalogue).rename(columns={
+    cat = catalogue_table(catalogue)
+    sources = {"walk": tr("Trygghetsvandring", "Safety walk"),
+               "reason": tr("Medborgardialog (skäl)", "Citizen dialogue (reason)"),
+               "category": tr("Händelsekategori", "Incident category")}
+    cat = cat.assign(
+        source=cat["source"].map(lambda v: sources.get(v, v)),
+        **{col: cat[col].map(lambda v, n=name: vocab.label(n, v) if v else v)
+           for col, name in (("kind", "measure_kind"), ("measure_type", "measure_type"),
+                             ("responsible_type", "responsible_type"))},
+        serious=cat["serious"].map(lambda v: tr("ja", "yes") if v else tr("nej", "no")),
+    ).rename(columns={
         "source": "Källa", "code": "Kod", "problem": "Problem", "theme": "Tema",
         "situational": "Situationell åtgärd", "social": "Social åtgärd", "kind": "Typ",
         "measure_type": "Åtgärdstyp", "responsible_type": "Typ av ansvarig",
@@ -612,23 +625,39 @@ def evaluation_report(evaluation, gate: Gate, *, municipality: str, title: str,
     s2.paragraph(tr("Kategorier som räknas: {c}.", "Categories counted: {c}.",
                     c=_categories_text(ev.categories)))
 
+    # each choice sentence under its own first word ("Målområde", "Buffertzon"); the buffer,
+    # control and periods get a structured row only when no sentence already states them
+    named = set()
     for choice in ev.choices:
-        report.parameter(tr("Automatiskt val", "Automatic choice"), choice, auto=True)
-    report.parameter(tr("Buffertzon", "Buffer ring"),
-                     tr("{w} m", "{w} m", w=fmt_int(ev.buffer_width)) if ev.buffer_width
-                     else tr("given geometri", "given geometry"),
-                     auto=any("Buffert" in c or "Buffer" in c for c in ev.choices),
-                     rule=tr("ring med samma yta som målområdet, minst 200 m",
-                             "ring of the same area as the target, at least 200 m"))
-    report.parameter(tr("Kontrollområde", "Control area"), ev.control_id or tr("given geometri",
-                                                                               "given geometry"),
-                     auto=any("Kontroll" in c or "Control" in c for c in ev.choices),
-                     rule=tr("minst 1 000 m bort, utanför buffertzonen, antal före närmast "
-                             "målområdets", "at least 1,000 m away, outside the buffer, "
-                             "before-count closest to the target's"))
-    report.parameter(tr("Perioder", "Periods"), ev.periods.describe())
+        first = str(choice).split(" ", 1)[0].rstrip(":.")
+        first = first if first.istitle() else tr("Automatiskt val", "Automatic choice")
+        named.add(first.lower())
+        report.parameter(first, choice, auto=True)
+    if not named & {"buffertzon", "buffer"}:
+        report.parameter(tr("Buffertzon", "Buffer ring"),
+                         tr("{w} m", "{w} m", w=fmt_int(ev.buffer_width)) if ev.buffer_width
+                         else tr("given geometri", "given geometry"))
+    if not named & {"kontrollområde", "control"}:
+        report.parameter(tr("Kontrollområde", "Control area"),
+                         ev.control_id or tr("given geometri", "given geometry"))
+    if not named & {"perioder", "periods"}:
+        report.parameter(tr("Perioder", "Periods"), ev.periods.describe())
     if change_cells is not None:
-        report.parameters_from(change_cells.attrs, group=tr("Förändringskarta", "Change map"))
+        params = (change_cells.attrs.get("tryggaplatser", {}) or {}).get("params", {}) or {}
+        shown = {
+            "cell_size": (tr("Förändringskarta: rutstorlek", "Change map: cell size"),
+                          lambda v: f"{fmt_int(v)} m"),
+            "alpha": (tr("Förändringskarta: signifikansnivå", "Change map: significance level"),
+                      lambda v: tr("{p} % (Benjamini–Hochberg)", "{p} % (Benjamini–Hochberg)",
+                                   p=fmt_num(float(v) * 100, 0))),
+        }
+        for name, (label, fmt) in shown.items():
+            rec = params.get(name)
+            if isinstance(rec, dict) and rec.get("value") is not None:
+                report.parameter(label, fmt(rec["value"]), auto=bool(rec.get("auto")),
+                                 rule=str(rec.get("rule") or ""))
+        for sentence in change_cells.attrs.get("choices", []) or []:
+            report.parameter(tr("Förändringskarta", "Change map"), str(sentence), auto=True)
     return report
 
 
