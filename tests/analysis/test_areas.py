@@ -154,8 +154,11 @@ def test_trend_seasonal_and_hour_weekday(layers):
     assert prof.trend["count"].sum() == total
     row = prof.trend.iloc[0]
     assert row["count_per_365"] == pytest.approx(row["count"] / row["days_in_period"] * 365)
-    assert prof.trend_test["method"] == "seasonal_mann_kendall"
+    assert prof.trend_test["method"] == "mann_kendall_deseasonalised"
     assert 0 <= prof.trend_test["p_value"] <= 1
+    assert "seasonal_p_value" in prof.trend_test
+    assert "trend_test" in prof.params and "trend_test_result" in prof.params
+
     assert prof.hour_weekday.shape == (7, 24)
     assert prof.hour_weekday.to_numpy().sum() == pytest.approx(total)
     assert prof.seasonal["month"].tolist() == list(range(1, 13))
@@ -163,6 +166,34 @@ def test_trend_seasonal_and_hour_weekday(layers):
     # complete months only: 2022-03 .. 2025-01 gives 3 Januaries and 2 Februaries
     assert prof.seasonal.set_index("month").loc[2, "n_years"] == 2
     assert prof.seasonal.set_index("month").loc[1, "n_years"] == 3
+
+
+
+def test_trend_test_uses_complete_months_and_matches_pymannkendall(layers):
+    mk = pytest.importorskip("pymannkendall")
+    areas, inc = layers
+    prof = area_profile("A", areas=areas, incidents=inc, quiet=True)
+    t = prof.trend_test
+    start, end = (pd.Period(d, "M") for d in (t["first_month"], t["last_month"]))
+    # the same monthly series, rebuilt independently: complete months, zero months kept
+    local = pd.to_datetime(inc["occurred_at"]).dt.tz_convert("Europe/Stockholm")
+    from tryggaplatser.analysis.areas import assign_points
+
+    a = assign_points(inc, areas)
+    pos = a.loc[a["area_id"] == "A", "pos"].to_numpy()
+    per = local.iloc[pos].dt.tz_localize(None).dt.to_period("M")
+    per = per[(per >= start) & (per <= end)]
+    idx = pd.period_range(start, end, freq="M")
+    counts = per.value_counts().reindex(idx, fill_value=0).to_numpy(dtype=float)
+    assert t["n_values"] == len(idx)
+    ref = mk.seasonal_test(counts, period=12)
+    assert t["seasonal_s"] == pytest.approx(ref.s)
+    assert t["seasonal_p_value"] == pytest.approx(ref.p)
+    month = idx.month.to_numpy()
+    r = counts - pd.Series(counts).groupby(month).transform("mean").to_numpy()
+    ref2 = mk.original_test(np.round(r, 9))
+    assert t["s"] == pytest.approx(ref2.s)
+    assert t["p_value"] == pytest.approx(ref2.p)
 
 
 def test_period_auto_is_announced_and_recorded(layers, caplog):

@@ -10,10 +10,12 @@ from hypothesis import strategies as st
 
 from tryggaplatser.analysis.rates import (
     aoristic_hour_of_week,
+    deseasonalised_mann_kendall,
     eb_smooth,
     hour_weekday_matrix,
     rate_per_1000,
     seasonal_mann_kendall,
+    trend_test,
 )
 
 
@@ -85,6 +87,66 @@ def test_seasonal_mann_kendall_matches_pymannkendall():
 def test_seasonal_mann_kendall_single_year_has_no_test():
     res = seasonal_mann_kendall(_series({2024: [1.0] * 12}))
     assert np.isnan(res.p_value) and np.isnan(res.slope_per_year)
+
+
+def _monthly_poisson(growth_per_year: float, seed: int, years: int = 3,
+                     base: float = 60.0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    cycle = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
+    k = np.arange(12 * years)
+    lam = base * cycle[k % 12] * (1 + growth_per_year) ** (k / 12)
+    return pd.DataFrame({"year": 2024 + k // 12, "month": k % 12 + 1,
+                         "count": rng.poisson(lam)})
+
+
+def test_deseasonalised_mann_kendall_matches_pymannkendall():
+    mk = pytest.importorskip("pymannkendall")
+    table = _monthly_poisson(0.1, seed=5)
+    ours = deseasonalised_mann_kendall(table)
+    r = table["count"] - table.groupby("month")["count"].transform("mean")
+    ref = mk.original_test(np.round(r.to_numpy(dtype=float), 9))
+    assert ours.method == "mann_kendall_deseasonalised"
+    assert ours.s == pytest.approx(ref.s)
+    assert ours.var_s == pytest.approx(ref.var_s)
+    assert ours.z == pytest.approx(ref.z)
+    assert ours.p_value == pytest.approx(ref.p)
+    assert ours.slope_per_year == pytest.approx(ref.slope * 12)  # per month -> per year
+    assert ours.n_values == 36 and ours.n_seasons == 12
+
+
+def test_trend_test_detects_planted_rise_and_not_flat():
+    up = trend_test(_monthly_poisson(0.30, seed=11))
+    assert up["p_value"] < 0.05 and up["z"] > 0 and up["slope_per_year"] > 0
+    flat = trend_test(_monthly_poisson(0.0, seed=11))
+    assert flat["p_value"] >= 0.05
+    # real statistics, not placeholders
+    assert flat["z"] != 0 and flat["p_value"] < 1
+
+
+def test_trend_test_rejection_rate_planted_and_flat():
+    up = [trend_test(_monthly_poisson(0.30, seed=s))["p_value"] < 0.05 for s in range(40)]
+    flat = [trend_test(_monthly_poisson(0.0, seed=s))["p_value"] < 0.05 for s in range(40)]
+    assert np.mean(up) >= 0.95
+    assert np.mean(flat) <= 0.15
+
+
+def test_trend_test_keys_and_seasonal_alongside():
+    mk = pytest.importorskip("pymannkendall")
+    table = _monthly_poisson(0.05, seed=2)
+    res = trend_test(table)
+    for key in ("method", "s", "var_s", "z", "p_value", "slope_per_year", "n_values",
+                "n_seasons", "first_month", "last_month", "seasonal_s", "seasonal_z",
+                "seasonal_p_value", "seasonal_slope_per_year", "lag1_autocorrelation"):
+        assert key in res
+    assert (res["first_month"], res["last_month"]) == ("2024-01", "2026-12")
+    ref = mk.seasonal_test(table["count"].to_numpy(dtype=float), period=12)
+    assert res["seasonal_s"] == pytest.approx(ref.s)
+    assert res["seasonal_p_value"] == pytest.approx(ref.p)
+
+
+def test_trend_test_single_year_is_nan():
+    res = trend_test(_series({2024: [3.0] * 12}))
+    assert np.isnan(res["p_value"]) and np.isnan(res["z"]) and np.isnan(res["slope_per_year"])
 
 
 def _ts(values):

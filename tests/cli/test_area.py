@@ -37,7 +37,8 @@ def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
         str(tmp_path),
     )
     assert res.exit_code == 0, res.output
-    names = {p.name for p in tmp_path.iterdir()}
+    out = tmp_path / "publik"
+    names = {p.name for p in out.iterdir()}
     assert "omrade_exempelstad-centrum.html" in names
     assert {
         "indikatorer.xlsx",
@@ -48,9 +49,9 @@ def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
         MANIFEST,
     } <= names
     assert "omrade_exempelstad-centrum.html" in res.output
-    page = (tmp_path / "omrade_exempelstad-centrum.html").read_text(encoding="utf-8")
+    page = (out / "omrade_exempelstad-centrum.html").read_text(encoding="utf-8")
     assert "2025-01-01 – 2025-12-31" in page
-    assert scan_dir(tmp_path, "public") == []
+    assert scan_dir(out, "public") == []
 
 
 def test_area_by_name_internal_english(config, tmp_path):
@@ -72,7 +73,7 @@ def test_area_by_name_internal_english(config, tmp_path):
         str(tmp_path),
     )
     assert res.exit_code == 0, res.output
-    page = (tmp_path / "omrade_provdataasen.html").read_text(encoding="utf-8")
+    page = (tmp_path / "internt" / "omrade_provdataasen.html").read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page and "Area analysis: Provdataåsen" in page
 
 
@@ -90,12 +91,12 @@ def test_lagesbild_writes_law_structured_report(config, tmp_path):
         str(tmp_path),
     )
     assert res.exit_code == 0, res.output
-    page = tmp_path / "lagesbild_2026.html"
+    page = tmp_path / "publik" / "lagesbild_2026.html"
     assert page.exists()
-    assert (tmp_path / "lagesbild_2026_indikatorer.xlsx").exists()
+    assert (tmp_path / "publik" / "lagesbild_2026_indikatorer.xlsx").exists()
     text = page.read_text(encoding="utf-8")
     assert "Analys inklusive orsaker" in text and "Samma period året före" in text
-    assert scan_dir(tmp_path, "public") == []
+    assert scan_dir(tmp_path / "publik", "public") == []
 
 
 @pytest.mark.parametrize(
@@ -131,10 +132,11 @@ def test_library_entry_points_share_one_gate(tmp_path):
     paths = run_area_reports(project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate)
     paths += run_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate)
     assert not any(p.name.startswith("offentliggorande") for p in paths)
-    paths += gate.finish(tmp_path)
+    out = tmp_path / "publik"
+    paths += gate.finish(out)
     names = {p.name for p in paths}
     assert {"omrade_testfallsmora.html", "lagesbild_2025.html", "offentliggorande.html"} <= names
-    assert "omrade_testfallsmora.html" in (tmp_path / "offentliggorande.html").read_text(
+    assert "omrade_testfallsmora.html" in (out / "offentliggorande.html").read_text(
         encoding="utf-8"
     )
-    assert scan_dir(tmp_path, "public") == []
+    assert scan_dir(out, "public") == []

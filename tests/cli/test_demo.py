@@ -27,8 +27,7 @@ def test_demo_reports_a_clean_public_audit(demo_out):
 
 
 @pytest.mark.parametrize("pattern", [
-    "hotspots/hotspots.gpkg", "hotspots/gi_bin.tif", "hotspots/kde_class.tif",
-    "hotspots/hotspots.json", "karta_omrade_*.html", "karta_hotspots_*.html", "omrade_*.html",
+    "hotspots.gpkg", "hotspots_gi_bin.tif", "hotspots_kde_class.tif", "hotspots.json", "karta_omrade_*.html", "karta_hotspots_*.html", "omrade_*.html",
     "lagesbild_*.html", "indikatorer*.csv", "indikatorer*.xlsx", "est_*.html",
     "utvardering_*.html", "offentliggorande.html",
 ])
@@ -38,7 +37,7 @@ def test_public_set_has_every_product(demo_out, pattern):
 
 
 @pytest.mark.parametrize("pattern", [
-    "hotspots/gistar.tif", "hotspots/kde.tif", "karta_omrade_*.html", "karta_hotspots_*.html",
+    "hotspots_gistar.tif", "hotspots_kde.tif", "hotspots.gpkg", "karta_omrade_*.html", "karta_hotspots_*.html",
     "omrade_*.html", "lagesbild_*.html", "est_*.html", "est_*.gpkg", "*plan*.xlsx",
     "*plan*.html", "utvardering_*.html", "validering.json",
 ])

@@ -25,6 +25,7 @@ def test_est_writes_the_brief_files(tmp_path, silent_week):
         cli, ["est", "--config", str(demo_config_path()), "--week", silent_week, "--out", str(out)]
     )
     assert res.exit_code == 0, res.output
+    out = out / "internt"
     names = sorted(p.name for p in out.iterdir())
     assert f"est_{silent_week}.html" in names and f"est_{silent_week}.gpkg" in names
     csvs = [n for n in names if n.endswith(".csv")]
@@ -35,7 +36,8 @@ def test_est_writes_the_brief_files(tmp_path, silent_week):
 
 
 def test_est_public_mode_writes_the_monthly_overview(tmp_path, silent_week):
-    out = tmp_path / "publik"
+    root = tmp_path / "ut"
+    out = root / "publik"
     res = CliRunner().invoke(
         cli,
         [
@@ -47,7 +49,7 @@ def test_est_public_mode_writes_the_monthly_overview(tmp_path, silent_week):
             "--mode",
             "public",
             "--out",
-            str(out),
+            str(root),
         ],
     )
     assert res.exit_code == 0, res.output

@@ -60,6 +60,7 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     )
     assert res.exit_code == 0, res.output
     assert "signifikanta hotspots" in res.output
+    out = out / "internt"
     summary = json.loads((out / "hotspots.json").read_text(encoding="utf-8"))
     assert summary["params"]["cell_size"] == {"value": 100.0, "auto": False}
     assert summary["params"]["bandwidth"]["value"] == 250.0
@@ -72,9 +73,9 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     assert "classification" in summary
     assert set(summary["files"]) == {
         "hotspots.gpkg",
-        "kde.tif",
-        "gistar.tif",
-        "gi_bin.tif",
+        "hotspots_kde.tif",
+        "hotspots_gistar.tif",
+        "hotspots_gi_bin.tif",
         "hotspots.json",
     }
     # internal outputs: marked, raw values kept, every file sealed in the manifest
@@ -83,10 +84,10 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     manifest = json.loads((out / "utgivning.json").read_text(encoding="utf-8"))
     assert set(summary["files"]) <= set(manifest["files"])
     assert {e["mode"] for e in manifest["files"].values()} == {"internal"}
-    for name in ("kde.tif", "gistar.tif", "gi_bin.tif"):
+    for name in ("hotspots_kde.tif", "hotspots_gistar.tif", "hotspots_gi_bin.tif"):
         with rasterio.open(out / name) as ds:
             assert ds.tags()["tryggaplatser_marking"] == INTERNAL_MARKING
-    with rasterio.open(out / "kde.tif") as ds:
+    with rasterio.open(out / "hotspots_kde.tif") as ds:
         assert ds.dtypes[0].startswith("float")
     import sqlite3
 
@@ -104,14 +105,15 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     assert {"gistar", "kde", "klassning"} <= {
         name for name, _ in pyogrio.list_layers(out / "hotspots.gpkg")
     }
-    with rasterio.open(out / "gi_bin.tif") as ds:
+    with rasterio.open(out / "hotspots_gi_bin.tif") as ds:
         assert ds.tags(ns="IMAGE_STRUCTURE")["LAYOUT"] == "COG"
         assert str(tmp_path) not in json.dumps(ds.tags())
     assert str(tmp_path) not in (out / "hotspots.json").read_text(encoding="utf-8")
 
 
 def test_public_run_passes_audit(incidents_gpkg, tmp_path):
-    out = tmp_path / "publik" / "hotspots"
+    root = tmp_path / "ut"
+    out = root / "publik"
     res = CliRunner().invoke(
         cli,
         [
@@ -124,7 +126,7 @@ def test_public_run_passes_audit(incidents_gpkg, tmp_path):
             "--mode",
             "public",
             "--out",
-            str(out),
+            str(root),
         ],
     )
     assert res.exit_code == 0, res.output
@@ -132,14 +134,15 @@ def test_public_run_passes_audit(incidents_gpkg, tmp_path):
     names = {p.name for p in out.iterdir()}
     assert {
         "hotspots.gpkg",
-        "gi_bin.tif",
-        "kde_class.tif",
+        "hotspots_gi_bin.tif",
+        "hotspots_kde_class.tif",
         "hotspots.json",
         "offentliggorande.html",
         "offentliggorande.json",
         "utgivning.json",
     } <= names
-    assert not {"gistar.tif", "kde.tif"} & names  # z-scores and raw densities stay internal
+    # z-scores and raw densities stay internal
+    assert not {"hotspots_gistar.tif", "hotspots_kde.tif"} & names
     text = (out / "hotspots.json").read_text(encoding="utf-8")
     summary = json.loads(text)
     assert summary["mode"] == "public" and "marking" not in summary
@@ -161,12 +164,12 @@ def test_public_run_passes_audit(incidents_gpkg, tmp_path):
     assert "hotspot_category" in cl.columns and not {"n", "trend_z"} & set(cl.columns)
     kde = gpd.read_file(out / "hotspots.gpkg", layer="kde")
     assert "kde_class" in kde.columns and "kde" not in kde.columns
-    with rasterio.open(out / "kde_class.tif") as ds:
+    with rasterio.open(out / "hotspots_kde_class.tif") as ds:
         assert ds.dtypes[0] in ("uint8", "int8") and ds.nodata == 0
         assert set(np.unique(ds.read(1))) <= {0, 1, 2, 3, 4, 5}
         assert "bandwidth" not in json.dumps(ds.tags()).lower()
         assert ds.res == (250.0, 250.0)
-    with rasterio.open(out / "gi_bin.tif") as ds:
+    with rasterio.open(out / "hotspots_gi_bin.tif") as ds:
         assert ds.tags()["tryggaplatser_mode"] == "public"
 
 
@@ -243,6 +246,7 @@ def test_demo_config(tmp_path):
             cli, ["-q", "hotspots", "--config", str(cfg), "--mode", mode, "--out", str(out)]
         )
         assert res.exit_code == 0, res.output
+        out = out / ("publik" if mode == "public" else "internt")
         summary = json.loads((out / "hotspots.json").read_text(encoding="utf-8"))
         assert summary["significant_cells"]["hot_95"] > 0
         assert scan_dir(out, mode=mode) == []

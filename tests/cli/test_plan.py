@@ -30,7 +30,7 @@ def truth():
 def lighting(project, truth, tmp_path_factory):
     measure = truth["lighting_measure"]
     out = tmp_path_factory.mktemp("utv")
-    return run_evaluation(project, measure["measure_id"], out, "internal"), out
+    return run_evaluation(project, measure["measure_id"], out, "internal"), out / "internt"
 
 
 def test_plan_command_writes_the_files(tmp_path):
@@ -38,7 +38,7 @@ def test_plan_command_writes_the_files(tmp_path):
     res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path()), "--area",
                                    "Vektorholmen", "--date", "2026-11-27", "--out", str(out)])
     assert res.exit_code == 0, res.output
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in (out / "internt").iterdir())
     assert {"handlingsplan_2026_EX19.html", "handlingsplan_2026_EX19.xlsx",
             "handlingsplan_2026_EX19.csv"} <= set(names)
     assert "Handlingsplaner 2026 (intern): EX19" in res.output
@@ -104,9 +104,10 @@ def test_evaluate_command(tmp_path):
                                    str(tmp_path)])
     assert res.exit_code == 0, res.output
     assert "Utvärdering ATG-2025-001 (publik)" in res.output
-    names = {p.name for p in tmp_path.iterdir()}
+    names = {p.name for p in (tmp_path / "publik").iterdir()}
     assert "utvardering_ATG-2025-001_publik.html" in names
-    page = (tmp_path / "utvardering_ATG-2025-001_publik.html").read_text(encoding="utf-8")
+    page = (tmp_path / "publik" / "utvardering_ATG-2025-001_publik.html").read_text(
+        encoding="utf-8")
     assert "INTERNT" not in page and "Antaganden" in page
 
 

@@ -455,3 +455,46 @@ def test_area_layer_rates_numeric_and_withheld():
     internal = Gate("internal").release(areas, "area_layer",
                                         rates={"per_1000": ("n", "population")})
     assert internal["per_1000"].tolist() == [3.0, 500.0, 10.0]
+
+
+def _gate_messages(caplog, action) -> list[str]:
+    import logging
+
+    logger = logging.getLogger("tryggaplatser")
+    own = not logger.propagate  # the CLI tests turn propagation off
+    if own:
+        logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="tryggaplatser"):
+            caplog.clear()
+            action()
+    finally:
+        if own:
+            logger.removeHandler(caplog.handler)
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(("Publiceringsgrinden", "Publishing gate"))]
+
+
+def test_dropped_columns_announced_once_in_swedish(caplog):
+    import geopandas as gpd
+    from shapely import box
+
+    cells = gpd.GeoDataFrame({"n": [7, 9], "gistar": [2.1, 0.3], "pvalue": [0.03, 0.7],
+                              "gi_bin": [2, 0]},
+                             geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)],
+                             crs="EPSG:3006")
+    gate = Gate("public")
+    # one result released twice into the same output set (GeoPackage + raster, KDE + Gi*)
+    messages = _gate_messages(caplog, lambda: [gate.release(cells, "grid_cells")
+                                               for _ in range(2)])
+    assert messages == ["Publiceringsgrinden (publik, rutnätsceller): kolumner utanför "
+                        "tillåtelselistan togs bort: gistar, pvalue"]
+    assert gate.summary.columns_dropped == 4  # the disclosure count still sees both
+    from tryggaplatser.i18n import language
+
+    with language("en"):
+        messages = _gate_messages(caplog, lambda: Gate("internal").release(
+            cells.assign(secret=1), "area_layer"))
+    assert messages == ["Publishing gate (internal, area layer): columns outside the "
+                        "allowlist were dropped: gistar, pvalue, gi_bin, secret"]
+    assert _gate_messages(caplog, lambda: Gate("public", quiet=True).release(
+        cells, "grid_cells")) == []

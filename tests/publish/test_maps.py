@@ -188,11 +188,94 @@ def test_municipality_centroid_records_not_drawn(layers):
 
 def test_hotspot_map_layers(pages):
     content = map_content(pages["hotspots_public"][0])
-    assert [lyr.key for lyr in content.layers] == ["gistar", "categories", "areas", "focus"]
-    # public: focus points become their 250 m cell, internal: pins
-    assert content.layer("focus").kind == "polygon"
-    assert map_content(pages["hotspots_internal"][0]).layer("focus").kind == "point"
+    # public: focus places are an internal working list and never shown
+    assert [lyr.key for lyr in content.layers] == ["gistar", "categories", "areas"]
+    internal = map_content(pages["hotspots_internal"][0])
+    assert [lyr.key for lyr in internal.layers] == ["gistar", "categories", "areas", "focus"]
+    # internal: each focus place is the outline of its 250 m cell, labelled with its rank
+    focus = internal.layer("focus")
+    assert focus.kind == "polygon" and focus.fill_opacity == 0.0
+    assert focus.frame["tooltip"].tolist() == ["1", "2"]
     assert "Hotspotkarta för EST, vecka 2026-W47" in content.title
+
+
+def _brief_focus():
+    """A ranked list shaped like ``ESTBrief.focus`` (analysis.est.focus_places + area_name)."""
+    import pandas as pd
+
+    focus = pd.DataFrame({
+        "rank": [1, 2, 3], "cell_id": ["250m_E650500_N6561000", "250m_E652750_N6560750",
+                                       "250m_E651000_N6563000"],
+        "cell_x": [650_500, 652_750, 651_000], "cell_y": [6_561_000, 6_560_750, 6_563_000],
+        "area_id": ["A1", "A2", "A4"], "score": [9.0, 6.0, 3.0],
+        "reasons": ["4 av senaste 4 veckorna; bestående hotspot; " + PAYLOADS[0],
+                    "ny hotspot; near-repeat-fönster aktivt till 2026-11-30",
+                    "3 av senaste 4 veckorna"],
+        "area_name": ["Norra Hagen", PAYLOADS[1], "Centrum"]})
+    focus.attrs["cell_size"] = 250.0
+    return focus
+
+
+@pytest.fixture(scope="module")
+def focus_pages(layers, tmp_path_factory):
+    """Hotspot maps drawn with an EST brief's focus list: {mode: (map, html text)}."""
+    out = {}
+    for mode in ("public", "internal"):
+        m = hotspot_map(areas=layers["areas"], cells=layers["cells"],
+                        focus_places=_brief_focus(), week="2026-W47", mode=mode, quiet=True)
+        path = save_map(m, tmp_path_factory.mktemp(mode) / "karta_est_2026-W47.html")
+        out[mode] = (m, path.read_text(encoding="utf-8"))
+    return out
+
+
+def test_focus_layer_from_brief_list(focus_pages):
+    content = map_content(focus_pages["internal"][0])
+    focus = content.layer("focus")
+    assert focus.name == "Fokusplatser"
+    assert focus.frame["tooltip"].tolist() == ["1", "2", "3"]
+    # cells from the lower-left corners and the list's cell size
+    assert focus.frame.geometry.iloc[0].bounds == (650_500, 6_561_000, 650_750, 6_561_250)
+    popups = [dict(p) for p in focus.frame["popup"]]
+    assert popups[0]["Fokusplats"] == "1. Norra Hagen"
+    assert popups[0]["Ruta"] == "250m_E650500_N6561000"
+    assert popups[0]["Skäl"].splitlines() == ["• 4 av senaste 4 veckorna",
+                                              "• bestående hotspot", "• " + PAYLOADS[0]]
+    assert "near-repeat-fönster aktivt till 2026-11-30" in popups[1]["Skäl"]
+    text = _data_part(focus_pages["internal"][1])
+    assert '"k":"focus"' in text and '"lab":true' in text
+    assert "bestående hotspot" in text  # the reasons reach the popups ...
+    for payload in PAYLOADS[:2]:  # ... escaped by the safe-text helper
+        assert payload not in text
+
+
+def test_public_maps_never_show_focus_places(focus_pages, pages, caplog):
+    import logging
+
+    for _, text in (focus_pages["public"], pages["hotspots_public"], pages["area_public"]):
+        data = _data_part(text)
+        assert '"k":"focus"' not in data
+        assert "Fokusplats" not in data and "veckorna" not in data
+    assert map_content(focus_pages["public"][0]).layer("focus") is None
+    layers = make_layers(300)
+    logger = logging.getLogger("tryggaplatser")
+    own = not logger.propagate  # the CLI tests turn propagation off
+    if own:
+        logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.INFO, logger="tryggaplatser"):
+            hotspot_map(areas=layers["areas"], cells=layers["cells"],
+                        focus_places=_brief_focus(), mode="public")
+    finally:
+        if own:
+            logger.removeHandler(caplog.handler)
+    assert any("Fokusplatserna visas inte" in r.getMessage() for r in caplog.records)
+
+
+def test_focus_places_need_cells_or_geometry(layers):
+    with pytest.raises(ArgumentError, match="cell_x"):
+        hotspot_map(areas=layers["areas"], cells=layers["cells"],
+                    focus_places=_brief_focus().drop(columns=["cell_x"]), mode="internal",
+                    quiet=True)
 
 
 def test_title_block_lists_automatic_parameters(pages):

@@ -31,7 +31,7 @@ from .rates import (
     eb_smooth,
     hour_weekday_matrix,
     rate_per_1000,
-    seasonal_mann_kendall,
+    trend_test,
 )
 
 ALL_CATEGORIES = "alla"
@@ -85,8 +85,11 @@ class AreaProfile:
         year inside the period), ``complete`` (whole year inside the period),
         ``count_per_365 = count / days_in_period * 365``. The test is in ``trend_test``.
     trend_test : dict
-        Seasonal Mann-Kendall (Hirsch et al. 1982) on monthly counts of the complete months:
-        ``method, s, var_s, z, p_value, slope_per_year, n_values, n_seasons``.
+        :func:`~tryggaplatser.analysis.rates.trend_test` on the counts of the complete
+        months (Mann-Kendall on deseasonalised monthly counts, Sen's slope in incidents per
+        month per year): ``method, s, var_s, z, p_value, slope_per_year, n_values,
+        n_seasons, first_month, last_month``, the seasonal Mann-Kendall as ``seasonal_*`` and
+        ``lag1_autocorrelation``.
     hour_weekday : DataFrame
         7 × 24 (index ``weekday`` 0 = Monday, columns ``hour`` 0–23, local time), aoristic
         weights (Ratcliffe 2000); sums to the incidents with a usable time.
@@ -550,11 +553,17 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
     name_of = dict(zip(all_ids, (areas["name"].astype(str) if "name" in areas.columns
                                  else areas["area_id"].astype(str)), strict=True))
     record["params"]["trend_test"] = {
-        "value": "seasonal_mann_kendall", "auto": False,
-        "rule": tr("säsongs-Mann-Kendall (Hirsch m.fl. 1982) på månadsantal, endast hela "
-                   "månader; Sens lutning per år",
-                   "seasonal Mann-Kendall (Hirsch et al. 1982) on monthly counts, complete "
-                   "months only; Sen's slope per year")}
+        "value": "mann_kendall_deseasonalised", "auto": False,
+        "rule": tr("Mann-Kendall på säsongsrensade månadsantal (varje hel månad minus "
+                   "medelvärdet för sin kalendermånad; delmånader i periodens början och slut "
+                   "utelämnas, månader utan händelser räknas som 0); Sens lutning i händelser "
+                   "per månad och år; säsongs-Mann-Kendall (Hirsch m.fl. 1982) redovisas "
+                   "bredvid (seasonal_*)",
+                   "Mann-Kendall on deseasonalised monthly counts (each complete month minus "
+                   "the mean of its calendar month; partial months at the ends of the period "
+                   "left out, months without incidents count as 0); Sen's slope in incidents "
+                   "per month per year; seasonal Mann-Kendall (Hirsch et al. 1982) reported "
+                   "alongside (seasonal_*)")}
     out: dict[str, AreaProfile] = {}
     by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
     for i, aid in enumerate(wanted):
@@ -573,7 +582,7 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
             .astype(np.int64)
         trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
         trend = trend[TREND_COLUMNS]
-        test = seasonal_mann_kendall(m[m["complete"]], value="count").as_dict()
+        test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
         complete = m[m["complete"]]
         seas = complete.groupby("month").agg(n_years=("count", "size"), total=("count", "sum")) \
             .reindex(range(1, 13), fill_value=0).reset_index()

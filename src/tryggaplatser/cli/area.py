@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, mode_folder, mode_option, out_option
 
 
 def _lang_option(f):
@@ -106,7 +106,8 @@ def run_area_reports(
     gate : Gate, optional
         The output set's gate when the caller writes more into the same folder (e.g.
         ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
-        ``gate.finish(out_dir)`` once, so one disclosure report covers the whole set.
+        ``gate.finish(mode_folder(out_dir, gate))`` once, so one disclosure report covers the
+        whole set.
         ``None`` = a new gate, finished here.
     quiet : bool
         Silence announcements.
@@ -126,12 +127,13 @@ def run_area_reports(
     own_gate = gate is None
     if own_gate:
         gate = Gate(mode, config=project.config, quiet=quiet)
+    folder = mode_folder(out_dir, gate)
     analysis = prepare_area_analysis(project, period=period, quiet=quiet)
-    paths = write_area_reports(analysis, out_dir, gate, area_ids=area_ids, with_map=with_map)
+    paths = write_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
     if tables:
-        paths += write_indicator_tables(analysis, out_dir, gate)
+        paths += write_indicator_tables(analysis, folder, gate)
     if own_gate:
-        paths += gate.finish(out_dir)
+        paths += gate.finish(folder)
     return paths
 
 
@@ -212,10 +214,11 @@ def run_lagesbild(
     ldate = local.dt.date
     prev_start, prev_end = _year_before(start), _year_before(end)
     previous = project.incidents[((ldate >= prev_start) & (ldate <= prev_end)).to_numpy()]
+    folder = mode_folder(out_dir, gate)
     paths = [
         write_lagesbild(
             analysis,
-            out_dir,
+            folder,
             gate,
             trend=trend,
             previous=previous if len(previous) else None,
@@ -224,10 +227,10 @@ def run_lagesbild(
     ]
     if tables:
         paths += write_indicator_tables(
-            analysis, out_dir, gate, stem=f"lagesbild_{int(year)}_indikatorer"
+            analysis, folder, gate, stem=f"lagesbild_{int(year)}_indikatorer"
         )
     if own_gate:
-        paths += gate.finish(out_dir)
+        paths += gate.finish(folder)
     return paths
 
 
@@ -247,7 +250,7 @@ def _done(paths: list[Path], out_dir: str) -> None:
             "{n} filer skrivna i {o}: {f}",
             "{n} files written to {o}: {f}",
             n=len(paths),
-            o=out_dir,
+            o=paths[0].parent if paths else out_dir,
             f=", ".join(sorted(p.name for p in paths)),
         )
     )

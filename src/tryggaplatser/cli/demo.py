@@ -73,7 +73,7 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     started = time.perf_counter()
     try:
         with fixed_today((data_end + pd.Timedelta(days=1)).date()):
-            project = _pipeline(demo_config_path(), public, internal, truth, step)
+            project = _pipeline(demo_config_path(), out, truth, step)
             findings = []
             if audit:
                 from ..publish.audit import scan_dir
@@ -106,8 +106,8 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
             "internal": internal, "seconds": total}
 
 
-def _pipeline(config_path, public, internal, truth: dict, step):
-    """The demo's steps; each writes its internal and its public outputs."""
+def _pipeline(config_path, out, truth: dict, step):
+    """The demo's steps; each writes its internal and its public outputs under ``out``."""
     import json
     from pathlib import Path
 
@@ -115,52 +115,58 @@ def _pipeline(config_path, public, internal, truth: dict, step):
 
     from ..i18n import tr
     from ..layers.load import load_project
-    from ..publish.gate import Gate
+    from ..publish.gate import INTERNAL_MARKING, Gate
     from .area import run_area_reports, run_lagesbild
     from .est import run_est
     from .hotspots import run_hotspots
     from .maps import run_maps
+    from .options import mode_folder
     from .plan import run_evaluation, run_plans
 
-    sets = (("internal", internal), ("public", public))
+    modes = ("internal", "public")
     data_end = pd.Timestamp(truth["period"]["end"])
+    internal = Gate("internal", quiet=True)
 
     step(tr("Läser och validerar lagren", "Reading and validating the layers"))
-    project = load_project(config_path, quarantine_dir=internal / "karantan", quiet=True)
+    folder = mode_folder(out, internal)
+    project = load_project(config_path, quarantine_dir=folder / "karantan", quiet=True)
     reports = [r.to_dict() for r in project.reports]
     for r in reports:  # file names only: absolute paths never leave the machine
         r["file"] = Path(str(r["file"])).name
         if r.get("quarantine_file"):
             r["quarantine_file"] = Path(str(r["quarantine_file"])).name
-    text = json.dumps(reports, ensure_ascii=False, indent=2, default=str) + "\n"
-    (internal / "validering.json").write_text(text, encoding="utf-8")
+    record = {"marking": INTERNAL_MARKING, "files": reports}
+    path = folder / "validering.json"
+    path.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
+                    encoding="utf-8")
+    internal.seal(path, kind="validation_report")
 
     step(tr("Hotspotanalys (rutnät, KDE, Gi*, klassning)", "Hot-spot analysis"))
-    for mode, folder in sets:
-        run_hotspots(config_path=str(config_path), classify=True, mode=mode,
-                     out_dir=str(folder / "hotspots"), project=project, quiet=True)
+    for mode in modes:
+        run_hotspots(config_path=str(config_path), classify=True, mode=mode, out_dir=str(out),
+                     project=project, quiet=True)
 
     step(tr("Kartor per område och EST-hotspotkarta", "Area maps and the EST hot-spot map"))
-    for mode, folder in sets:
+    for mode in modes:
         for hotspots in (False, True):
             run_maps(config_path=str(config_path), all_areas=not hotspots, hotspots=hotspots,
-                     mode=mode, out_dir=str(folder.parent), png=not hotspots, quiet=True,
+                     mode=mode, out_dir=str(out), png=not hotspots, quiet=True,
                      project=project)
 
     step(tr("Områdesanalyser och lägesbild", "Area analyses and the lägesbild"))
-    for mode, folder in sets:
+    for mode in modes:
         gate = Gate(mode, config=project.config, quiet=True)
-        run_area_reports(project, folder, mode, gate=gate)
-        run_lagesbild(project, folder, mode, year=int(data_end.year), tables=False, gate=gate)
-        gate.finish(folder)
+        run_area_reports(project, out, mode, gate=gate)
+        run_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate)
+        gate.finish(mode_folder(out, gate))
 
     step(tr("EST-veckobrev", "EST weekly brief"))
-    for mode, folder in sets:
-        run_est(config_path=str(config_path), mode=mode, out_dir=str(folder), project=project,
+    for mode in modes:
+        run_est(config_path=str(config_path), mode=mode, out_dir=str(out), project=project,
                 today=data_end + pd.Timedelta(days=1))
 
     step(tr("Handlingsplaner (utkast) och utvärdering", "Draft action plans and evaluation"))
-    run_plans(project, internal, "internal", plan_date=data_end)
-    for mode, folder in sets:
-        run_evaluation(project, truth["lighting_measure"]["measure_id"], folder, mode)
+    run_plans(project, out, "internal", plan_date=data_end)
+    for mode in modes:
+        run_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return project

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .options import ModeChoice, config_option, out_option
+from .options import ModeChoice, config_option, folder_for, mode_folder, out_option
 
 
 @click.command("est")
@@ -70,7 +70,7 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
                 "Public monthly overview {m} (brief week {w}). Files in {o}: {files}",
                 m=summary["month"],
                 w=summary["week"],
-                o=out_dir,
+                o=folder_for(out_dir, summary["mode"]),
                 files=", ".join(summary["files"]),
             )
         )
@@ -86,7 +86,7 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
             n=summary["n_incidents"],
             u=summary["n_unusual"],
             f=summary["n_focus"],
-            o=out_dir,
+            o=folder_for(out_dir, summary["mode"]),
             files=", ".join(summary["files"]),
         )
     )
@@ -162,7 +162,7 @@ def run_est(
         project.incidents, project.areas, measures, week, public=gate.public, seed=seed, today=today
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
-    files = write_est_brief(brief, out_dir, gate, municipality=municipality)
+    files = write_est_brief(brief, mode_folder(out_dir, gate), gate, municipality=municipality)
     return {
         "week": brief.week,
         "month": brief.month,

@@ -32,7 +32,7 @@ import re
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, mode_folder, mode_option, out_option
 
 
 @click.command("hotspots")
@@ -440,9 +440,9 @@ def run_hotspots(
     gate = Gate(mode, config=config, quiet=quiet)
     data = _filter(data, categories, date_from, date_to)
     data = _sensitive_filter(data, categories, gate, quiet)
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     grid = _public_cell_size(data, cell_size, area, gate, quiet, shape)
+    out = mode_folder(out_dir, gate)  # created only once the arguments are accepted
+    out.mkdir(parents=True, exist_ok=True)
     kde = hotspot_kde(data, grid, bandwidth=bandwidth, quiet=quiet)
     gi = hotspot_gistar(data, grid, quiet=quiet)
     cl = hotspot_classify(data, grid, quiet=quiet) if classify else None
@@ -493,7 +493,7 @@ def run_hotspots(
     else:
         rasters = ((kde, "kde"), (gi, "gistar"), (gi, "gi_bin"))
     for frame, column in rasters:
-        path = out / f"{column}.tif"
+        path = out / f"hotspots_{column}.tif"
         rel = gate.release(frame, "grid_cells", **release)
         if column == "kde_class":
             _write_class_raster(rel, path, column, tags)

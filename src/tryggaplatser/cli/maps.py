@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, mode_folder, mode_option, out_option
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
@@ -159,7 +159,7 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         project = load_project(config_path, quiet=True)
     config = project.config
     gate = Gate(mode, config=config, quiet=quiet)
-    folder = Path(out_dir) / ("publik" if gate.public else "internt")
+    folder = mode_folder(out_dir, gate)
     incidents = project.incidents
     areas = project.areas
     if areas is None or len(areas) == 0:

@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, folder_for, mode_folder, mode_option, out_option
 
 #: Radius (m) of the target around a measure given as a point or line.
 DEFAULT_TARGET_RADIUS = 200.0
@@ -125,8 +125,8 @@ def run_plans(project, out_dir: str | Path, mode: str | None = None, *,
         followup = followup_by_responsible(
             layers.get("walk_observations"), layers.get("measures"), areas=area_layer,
             area_id=area_id, today=plan.attrs["plan_date"], quiet=True)
-        written = write_plan(plan, out_dir, gate, municipality=municipality, followup=followup,
-                             catalogue=catalogue)
+        written = write_plan(plan, mode_folder(out_dir, gate), gate, municipality=municipality,
+                             followup=followup, catalogue=catalogue)
         counts[area_id] = len(plan)
         files += [p.name for p in written.values()]
     return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
@@ -237,9 +237,10 @@ def run_evaluation(project, measure_id: str, out_dir: str | Path, mode: str | No
         change = hotspot_change(sub, cell_size=250, boundary=boundary, quiet=True)
     title = str(row.get("title") or measure_id)
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
-    written = write_evaluation(evaluation, out_dir, gate, municipality=municipality, title=title,
+    folder = mode_folder(out_dir, gate)
+    written = write_evaluation(evaluation, folder, gate, municipality=municipality, title=title,
                                measure_id=str(measure_id), change_cells=change)
-    extra = gate.finish(out_dir) if gate.public else []
+    extra = gate.finish(folder) if gate.public else []
     return {
         "measure_id": str(measure_id), "mode": gate.mode, "counts": evaluation.counts,
         "wdq": evaluation.wdq.value, "wdd": evaluation.wdd.value, "wdd_se": evaluation.wdd.se,
@@ -282,7 +283,8 @@ def plan(area: tuple[str, ...], all_areas: bool, year: int | None, plan_date: st
     click.echo(tr("Handlingsplaner {y} ({m}): {a}. Filer i {o}: {f}",
                   "Action plans {y} ({m}): {a}. Files in {o}: {f}", y=summary["year"],
                   m=tr("publik", "public") if summary["mode"] == "public"
-                  else tr("intern", "internal"), o=out_dir, f=", ".join(summary["files"]),
+                  else tr("intern", "internal"), o=folder_for(out_dir, summary["mode"]),
+                  f=", ".join(summary["files"]),
                   a=", ".join(tr("{i} {n} förslag", "{i} {n} proposals", i=i, n=n)
                               for i, n in summary["areas"].items())))
 
@@ -325,5 +327,5 @@ def evaluate(measure_id: str, radius: float, control: str | None, buffer_width: 
                   b0=c["B0"], b1=c["B1"], c0=c["C0"], c1=c["C1"], d=f"{summary['wdd']:.0f}",
                   se=tr(f"{summary['wdd_se']:.1f}".replace(".", ","), f"{summary['wdd_se']:.1f}"),
                   q=tr(f"{summary['wdq']:.2f}".replace(".", ","), f"{summary['wdq']:.2f}"),
-                  o=out_dir,
+                  o=folder_for(out_dir, summary["mode"]),
                   f=", ".join(summary["files"])))

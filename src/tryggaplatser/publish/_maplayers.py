@@ -565,13 +565,28 @@ def category_layer(cells, *, outline: bool = False) -> MapLayer:
                     fill_opacity=0.12 if outline else 0.75, weight=2.0 if outline else 0.6)
 
 
-def kde_layer(kde, gate) -> MapLayer:
+def kde_layer(kde, gate, *, released=None) -> MapLayer:
     """Kernel density as classed cells, released by the gate.
 
     Public: the gate replaces ``kde`` by quantile classes 1–5 and blanks cells supported by
     fewer than 5 events; internal: raw densities, classed here by quantiles.
+
+    Parameters
+    ----------
+    kde : geopandas.GeoDataFrame
+        Result of ``hotspot_kde`` (``kde`` and ``n``).
+    gate : Gate
+        The map's publishing gate.
+    released : geopandas.GeoDataFrame, optional
+        ``gate.release(kde, "grid_cells")`` when the caller already has it (the KDE and the
+        Gi* layers of one map often come from the same grid: released once).
+
+    Returns
+    -------
+    MapLayer
     """
-    released = gate.release(kde, "grid_cells")
+    if released is None:
+        released = gate.release(kde, "grid_cells")
     names = [tr("Mycket låg", "Very low"), tr("Låg", "Low"), tr("Medel", "Medium"),
              tr("Hög", "High"), tr("Mycket hög", "Very high")]
     title = tr("Täthet (KDE)", "Density (KDE)")
@@ -768,45 +783,146 @@ def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
                     show=False, fill_opacity=0.6, weight=0.3)
 
 
-def focus_layer(focus_places, gate, size: float) -> MapLayer:
-    """Focus places of the EST brief, ranked: pins (internal) or their grid cell (public).
+FOCUS_COLOUR = "#00441b"
 
-    Public mode never shows points: a point becomes the outline of its ≥ 250 m grid cell, and
-    the layer passes the gate as a map layer. The motivation text is shown internally only.
+
+def focus_frame(focus_places, size: float):
+    """Focus places as a GeoDataFrame of ranked grid cells in EPSG:3006.
+
+    Parameters
+    ----------
+    focus_places : pandas.DataFrame or geopandas.GeoDataFrame
+        Either the EST brief's ranked list (``ESTBrief.focus`` or
+        :func:`tryggaplatser.analysis.est.focus_places`: ``rank``, ``cell_id``, lower-left
+        corner ``cell_x``/``cell_y``, ``reasons`` and optionally ``area_name`` and ``score``;
+        the cell size is ``attrs["cell_size"]``), or a GeoDataFrame of places (``name``,
+        optional ``rank`` and ``reason``/``reasons``) as points or polygons.
+    size : float
+        Cell size (m) for points and for a list without ``attrs["cell_size"]``.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``rank``, ``name``, ``reasons``, ``area_name``, ``cell_id``, ``score`` and
+        square cells as geometry (a point becomes the grid cell, on multiples of ``size``,
+        that holds it), sorted by rank.
     """
+    import geopandas as gpd
+    import shapely
+
+    n = len(focus_places)
+
+    def column(*names: str, default: Any = "") -> list:
+        for name in names:
+            if name in focus_places.columns:
+                return focus_places[name].astype(object).where(
+                    focus_places[name].notna(), default).tolist()
+        return [default] * n
+
+    ranks = (pd_numeric(focus_places["rank"]) if "rank" in focus_places.columns
+             else np.arange(1, n + 1, dtype=float))
+    if isinstance(focus_places, gpd.GeoDataFrame):
+        geoms = focus_places.geometry.to_numpy().copy()
+        points = shapely.get_type_id(geoms) == 0
+        if points.any():
+            xy = shapely.get_coordinates(geoms[points])
+            geoms[points] = _squares(np.floor(xy[:, 0] / size) * size,
+                                     np.floor(xy[:, 1] / size) * size, size)
+    else:
+        missing = [c for c in ("cell_x", "cell_y") if c not in focus_places.columns]
+        if missing:
+            raise ArgumentError(
+                tr("`focus_places` saknar kolumnerna {c}.", "`focus_places` lacks the columns "
+                   "{c}.", c=", ".join(missing)), rule="MAP_LAYER_COLUMNS",
+                fix=tr("använd ESTBrief.focus eller analysis.est.focus_places",
+                       "use ESTBrief.focus or analysis.est.focus_places"))
+        cell = float(focus_places.attrs.get("cell_size") or size)
+        x0 = pd_numeric(focus_places["cell_x"])
+        y0 = pd_numeric(focus_places["cell_y"])
+        ok = np.isfinite(x0) & np.isfinite(y0)
+        geoms = np.array([None] * n, dtype=object)
+        geoms[ok] = _squares(x0[ok], y0[ok], cell)
+    area_names = column("area_name")
+    frame = gpd.GeoDataFrame(
+        {"rank": ranks,
+         "name": column("name", "label", "area_name"),
+         "reasons": column("reasons", "reason"),
+         "area_name": area_names,
+         "cell_id": column("cell_id"),
+         "score": column("score", default=None)},
+        geometry=list(geoms), crs=getattr(focus_places, "crs", None) or WORKING_CRS)
+    frame = frame[~frame.geometry.isna()]
+    if frame.crs.to_epsg() != 3006:
+        frame = frame.to_crs(WORKING_CRS)
+    return frame.sort_values("rank", kind="stable").reset_index(drop=True)
+
+
+def _check_focus(focus_places: Any):
+    """Validate ``focus_places``: a GeoDataFrame of places or the EST brief's ranked list."""
+    import geopandas as gpd
     import pandas as pd
 
-    focus = focus_places.copy()
-    names = (focus["name"] if "name" in focus else focus.get("label", focus.index.to_series()))
-    focus["name"] = names.astype(str).to_numpy()
-    ranks = (pd_numeric(focus["rank"]) if "rank" in focus
-             else np.arange(1, len(focus) + 1, dtype=float))
-    reasons = (focus["reason"].astype("string").fillna("").to_numpy()
-               if "reason" in focus and gate.mode == "internal" else [""] * len(focus))
-    points = (focus.geometry.geom_type == "Point").to_numpy()
-    if gate.mode == "public" and points.any():
-        import shapely
+    if focus_places is None or isinstance(focus_places, gpd.GeoDataFrame):
+        return _check_frame(focus_places, "focus_places", ("Point", "Polygon", "MultiPolygon"))
+    if not isinstance(focus_places, pd.DataFrame):
+        raise ArgumentError(
+            tr("`focus_places` måste vara en (Geo)DataFrame, fick {t}.",
+               "`focus_places` must be a (Geo)DataFrame, got {t}.",
+               t=type(focus_places).__name__), rule="MAP_LAYER_TYPE")
+    return focus_places
 
-        xy = shapely.get_coordinates(focus.geometry[points].to_numpy())
-        geoms = focus.geometry.to_numpy().copy()
-        geoms[points] = _squares(np.floor(xy[:, 0] / size) * size,
-                                 np.floor(xy[:, 1] / size) * size, size)
-        focus = focus.set_geometry(pd.Series(geoms, index=focus.index), crs=WORKING_CRS)
-    released = gate.release(focus[["name", "geometry"]], "map_layer")
-    labels = [f"{int(r)}. {nm}" if np.isfinite(r) else nm
-              for r, nm in zip(ranks, released["name"].astype(str))]
-    popups = [((tr("Fokusplats", "Focus place"), lab),) + (
-        ((tr("Motivering", "Reason"), str(rs)),) if rs else ()) for lab, rs in zip(labels, reasons)]
-    kind = "point" if (released.geometry.geom_type == "Point").all() else "polygon"
+
+def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
+    """The EST brief's ranked focus places as outlined grid cells with their rank number.
+
+    Focus places are an internal working list (where guards and night walkers go next week):
+    a public gate gets ``None`` and the map has no focus layer. Internally each place is drawn
+    as the outline of its grid cell, labelled with its rank; the popup names the place and
+    lists the reasons behind the rank, one per line. The renderers escape every text
+    (:func:`tryggaplatser.publish.safe_text.html`).
+
+    Parameters
+    ----------
+    focus_places : pandas.DataFrame or geopandas.GeoDataFrame
+        See :func:`focus_frame`.
+    gate : Gate
+        The map's publishing gate; its mode decides.
+    size : float
+        Cell size (m) of the map's grid.
+
+    Returns
+    -------
+    MapLayer or None
+    """
+    if gate.public:
+        return None
+    focus = focus_frame(focus_places, size)
+    released = gate.release(focus[["name", "cell_id", "geometry"]], "map_layer")
+    ranks = focus["rank"].to_numpy(dtype=float)
+    labels = [str(int(r)) if np.isfinite(r) else "•" for r in ranks]
+    popups = []
+    for lab, name, row in zip(labels, released["name"].astype(str),
+                              focus.itertuples(index=False)):
+        place = f"{lab}. {name}" if name else lab
+        pairs = [(tr("Fokusplats", "Focus place"), place)]
+        if row.area_name and str(row.area_name) != name:
+            pairs.append((tr("Område", "Area"), str(row.area_name)))
+        if row.cell_id:
+            pairs.append((tr("Ruta", "Cell"), str(row.cell_id)))
+        if row.score is not None and np.isfinite(float(row.score)):
+            pairs.append((tr("Poäng", "Score"), _fmt(float(row.score))))
+        reasons = [r.strip() for r in str(row.reasons or "").split(";") if r.strip()]
+        if reasons:
+            pairs.append((tr("Skäl", "Reasons"), "\n".join(f"• {r}" for r in reasons)))
+        popups.append(tuple(pairs))
     n = len(released)
-    frame = _frame(released.geometry.to_numpy(), fill=["#00441b"] * n, stroke=["#00441b"] * n,
-                   tooltip=labels, popup=popups)
-    legend = [LegendEntry("#00441b", tr("Fokusplats (rangordnad)", "Focus place (ranked)"),
-                          "circle" if kind == "point" else "line")]
-    return MapLayer("focus", tr("Fokusplatser", "Focus places"), kind, frame,
-                    tr("Fokusplatser", "Focus places"), legend,
-                    fill_opacity=0.0 if kind == "polygon" else 0.9, weight=3.0, radius=8.0,
-                    dash="6 4" if kind == "polygon" else None)
+    frame = _frame(released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=labels,
+                   popup=popups)
+    legend = [LegendEntry(FOCUS_COLOUR, tr("Fokusplats nästa vecka (rangnummer)",
+                                           "Focus place next week (rank number)"), "line")]
+    return MapLayer("focus", tr("Fokusplatser", "Focus places"), "polygon", frame,
+                    tr("Fokusplatser", "Focus places"), legend, fill_opacity=0.0, weight=3.0,
+                    dash="6 4")
 
 
 # --------------------------------------------------------------------------- title facts
@@ -1005,8 +1121,12 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
         chor = choropleth_layer(visible_areas, indicator, gate, source=areas)
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
+    released_cells = (gate.release(area_filter(cells, bounds), "grid_cells")
+                      if cells is not None else None)
     if kde is not None:
-        layers.append(kde_layer(area_filter(kde, bounds), gate))
+        same = kde is cells  # one grid with kde and Gi*: release it once
+        layers.append(kde_layer(area_filter(kde, bounds), gate,
+                                released=released_cells if same else None))
     if incidents is not None and len(incidents):
         x, y = _xy(area_filter(incidents, bounds))
         counts = count_layer(x, y, size=size, gate=gate, key="incidents",
@@ -1017,7 +1137,7 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
                       tr("rutor {s} m, {c}", "cells {s} m, {c}", s=_fmt(size),
                          c=counts.legend_title.split("; ", 1)[-1])))
     if cells is not None:
-        released = gate.release(area_filter(cells, bounds), "grid_cells")
+        released = released_cells
         if "gi_bin" in released.columns:
             layers.append(gistar_layer(released))
         if "hotspot_category" in released.columns:
@@ -1060,7 +1180,8 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
 
 
 def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None, gate,
-                    title_params: Mapping[str, Any] | None = None) -> MapContent:
+                    title_params: Mapping[str, Any] | None = None,
+                    quiet: bool = False) -> MapContent:
     """Prepare the layers of the EST hotspot map (see ``maps.hotspot_map``)."""
     mode = gate.mode
     areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
@@ -1069,8 +1190,7 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
         raise ArgumentError(tr("`cells` saknas", "`cells` is missing"), rule="MAP_NO_CELLS",
                             fix=tr("kör hotspot_gistar/hotspot_classify först",
                                    "run hotspot_gistar/hotspot_classify first"))
-    focus_places = _check_frame(focus_places, "focus_places",
-                                ("Point", "Polygon", "MultiPolygon"))
+    focus_places = _check_focus(focus_places)
     size = cell_size_of(cells) or PUBLIC_MIN_CELL
     parts = [b for b in (areas.total_bounds if areas is not None and len(areas) else None,
                          cells.total_bounds if len(cells) else None) if b is not None]
@@ -1087,7 +1207,13 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
     if areas is not None and len(areas):
         layers.append(areas_layer(gate.release(areas, "area_layer"), None))
     if focus_places is not None and len(focus_places):
-        layers.append(focus_layer(focus_places, gate, public_cell_size(size, mode)))
+        focus = focus_layer(focus_places, gate, size)
+        if focus is not None:
+            layers.append(focus)
+        else:  # public: focus places are an internal working list
+            announce(tr("Fokusplatserna visas inte på den publika kartan (intern arbetslista).",
+                        "The focus places are not shown on the public map (internal working "
+                        "list)."), quiet=quiet or gate.quiet)
     title = (tr("Hotspotkarta för EST, vecka {w}", "EST hot-spot map, week {w}", w=week)
              if week else tr("Hotspotkarta för EST", "EST hot-spot map"))
     facts = merge_facts(

@@ -799,9 +799,9 @@ def _trend_sentence(test: dict) -> str:
     else:
         verdict = tr("ingen statistiskt säkerställd trend", "no statistically significant trend")
     return tr(
-        "Trendtest (säsongs-Mann-Kendall på {n} hela månader): {v} (z = {z}, p = {p}); "
+        "Trendtest (Mann-Kendall på {n} säsongsrensade hela månader): {v} (z = {z}, p = {p}); "
         "Sens lutning {s} händelser per månad och år.",
-        "Trend test (seasonal Mann-Kendall on {n} complete months): {v} (z = {z}, "
+        "Trend test (Mann-Kendall on {n} deseasonalised complete months): {v} (z = {z}, "
         "p = {p}); Sen's slope {s} incidents per month per year.",
         n=n,
         v=verdict,
@@ -1497,15 +1497,19 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
             "Takter är per 1 000 invånare och år: antal / befolkning / år × 1 000, med år = "
             "dagar i perioden / 365,25. EB-utjämnad takt: Marshalls (1991) globala empiriska "
             "Bayes-skattning, som drar takter i små områden mot kommunens nivå. Trend: "
-            "säsongs-Mann-Kendall (Hirsch, Slack & Smith 1982) på hela månader. Hotspots: "
+            "Mann-Kendall med Sens lutning på säsongsrensade hela månader (varje månad minus "
+            "sin kalendermånads medelvärde; säsongs-Mann-Kendall enligt Hirsch, Slack & Smith "
+            "1982 redovisas bredvid). Hotspots: "
             "Getis-Ord Gi* med FDR-korrigering (Benjamini–Hochberg). Upplevd otrygghet mot "
             "händelser: varje signal jämförs bara med sig själv (övre kvartilen). Händelser "
             "med lägesprecision 'kommunens mittpunkt' placeras aldrig i ett område.",
             "Rates are per 1,000 residents and year: count / population / years × 1,000, with "
             "years = days in the period / 365.25. EB-smoothed rate: Marshall's (1991) global "
             "empirical-Bayes estimate, which pulls the rates of small areas towards the "
-            "municipality's level. Trend: seasonal Mann-Kendall (Hirsch, Slack & Smith 1982) on "
-            "complete months. Hotspots: Getis-Ord Gi* with FDR correction (Benjamini–Hochberg). "
+            "municipality's level. Trend: Mann-Kendall with Sen's slope on deseasonalised "
+            "complete months (each month minus its calendar month's mean; the seasonal "
+            "Mann-Kendall of Hirsch, Slack & Smith 1982 alongside). Hotspots: Getis-Ord Gi* "
+            "with FDR correction (Benjamini–Hochberg). "
             "Perceived insecurity versus incidents: each signal is compared only with itself "
             "(upper quartile). Records with location precision 'municipality centroid' are never "
             "placed in an area.",

@@ -957,7 +957,9 @@ def _cat(code: Any) -> str:
     return label("category", code) if pd.notna(code) else "–"
 
 
-def est_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
+def est_report(
+    brief: ESTBrief, gate, *, municipality: str, issued=None, map_file: str | None = None
+):
     """Draw the brief as a report for the gate's mode (internal brief or public overview).
 
     Parameters
@@ -970,6 +972,9 @@ def est_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         Municipality name for the header.
     issued : date-like, optional
         Date printed on the report (default today).
+    map_file : str, optional
+        Internal brief: file name of the interactive map written next to it (see
+        :func:`est_map`); the focus-places section links to it with a relative link.
 
     Returns
     -------
@@ -977,7 +982,9 @@ def est_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
     """
     if gate.public:
         return _public_report(brief, gate, municipality=municipality, issued=issued)
-    return _internal_report(brief, gate, municipality=municipality, issued=issued)
+    return _internal_report(
+        brief, gate, municipality=municipality, issued=issued, map_file=map_file
+    )
 
 
 def _add_parameters(report, brief: ESTBrief) -> None:
@@ -985,7 +992,9 @@ def _add_parameters(report, brief: ESTBrief) -> None:
         report.parameter(name, value, auto=auto, rule=rule)
 
 
-def _internal_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
+def _internal_report(
+    brief: ESTBrief, gate, *, municipality: str, issued=None, map_file: str | None = None
+):
     from .charts import weekly_chart
     from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
 
@@ -1202,6 +1211,8 @@ def _internal_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         ),
     )
     _map_figure(s, brief, gate, municipality)
+    if map_file:
+        s.paragraph(_map_link(map_file))
     s.table(
         internal_table(gate, brief.focus, name="focus_places"),
         columns={
@@ -1463,31 +1474,78 @@ def _p(value: Any) -> str:
     return fmt_p(float(value))
 
 
+def map_focus(brief: ESTBrief, gate) -> pd.DataFrame | None:
+    """The brief's focus places for a map: ``brief.focus`` internally, ``None`` in public.
+
+    The ranked list is drawn as it is by :func:`tryggaplatser.publish.maps.hotspot_map`
+    (cells from ``cell_x``/``cell_y`` and the list's ``attrs["cell_size"]``, rank labels,
+    reasons in the popups). Focus places are an internal working list: never on a public map.
+    """
+    if gate.public or brief.focus is None or not len(brief.focus):
+        return None
+    focus = brief.focus.copy()
+    focus.attrs["cell_size"] = float(
+        brief.focus.attrs.get("cell_size")
+        or brief.recurring.attrs.get("cell_size", _est.DEFAULT_CELL_SIZE)
+    )
+    return focus
+
+
+def est_map(brief: ESTBrief, gate, *, municipality: str):
+    """The week's interactive hotspot map with the focus places, for the EST meeting.
+
+    Parameters
+    ----------
+    brief : ESTBrief
+        From :func:`est_brief`; needs ``hotspots`` and ``areas``.
+    gate : Gate
+        The output set's publishing gate (the map is built and later saved through it).
+    municipality : str
+        Municipality name for the attribution.
+
+    Returns
+    -------
+    folium.Map or None
+        ``None`` when there is no hotspot classification (too little data) or no areas.
+    """
+    if brief.hotspots is None or brief.areas is None or not len(brief.areas):
+        return None
+    from .maps import hotspot_map
+
+    return hotspot_map(
+        areas=brief.areas,
+        cells=brief.hotspots,
+        focus_places=map_focus(brief, gate),
+        week=None if gate.public else brief.week,
+        mode=gate.mode,
+        gate=gate,
+        municipality=municipality,
+        quiet=True,
+    )
+
+
+def _map_link(map_file: str):
+    """A paragraph with a relative link to the interactive map (file name escaped)."""
+    from urllib.parse import quote
+
+    from .safe_text import Trusted, html
+
+    href = quote(Path(map_file).name)
+    text = tr(
+        "Interaktiv karta med fokusplatserna (lager, klickbara skäl): ",
+        "Interactive map of the focus places (layers, clickable reasons): ",
+    )
+    return Trusted(f'{html(text)}<a href="{html(href)}">{html(Path(map_file).name)}</a>')
+
+
 def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
     """A static map of the hotspot classes and the focus places (if the maps module can draw)."""
     if brief.hotspots is None or brief.areas is None or not len(brief.areas):
         return
-    import geopandas as gpd
-    from shapely import box
-
     from .figures import static_map
     from .maps import hotspot_map
 
-    size = float(brief.recurring.attrs.get("cell_size", _est.DEFAULT_CELL_SIZE))
-    focus = None
-    if len(brief.focus) and not gate.public:
-        focus = gpd.GeoDataFrame(
-            {
-                "name": [f"{r.area_name}" for r in brief.focus.itertuples()],
-                "rank": brief.focus["rank"].to_numpy(),
-                "reason": brief.focus["reasons"].to_numpy(),
-            },
-            geometry=[
-                box(x, y, x + size, y + size)
-                for x, y in zip(brief.focus["cell_x"], brief.focus["cell_y"])
-            ],
-            crs=brief.areas.crs,
-        )
+    focus = map_focus(brief, gate)
     # the public map shows no week: public outputs have month as the finest time unit
     m = hotspot_map(
         areas=brief.areas,
@@ -1705,7 +1763,9 @@ def write_est_brief(
 ) -> dict[str, Path]:
     """Write the brief's HTML, GeoPackage and CSV files through the gate.
 
-    Internal: ``est_<week>.html``, ``est_<week>.gpkg`` (layers ``aterkommande_platser``,
+    Internal: ``est_<week>.html`` (linking to the interactive map
+    ``karta_est_<week>.html`` of :func:`est_map`, written through the same gate when there is
+    a hotspot classification), ``est_<week>.gpkg`` (layers ``aterkommande_platser``,
     ``fokusplatser``, ``near_repeat_larm``, ``hotspotklasser``, each with a QGIS style) and
     ``est_<week>_<table>.csv`` (veckoantal, omraden, aterkommande, fokusplatser, near_repeat,
     larm, atgarder, kallor). Public: ``est_<month>_publik.html``, ``est_<month>_omraden.csv``,
@@ -1718,8 +1778,20 @@ def write_est_brief(
     """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    report = est_report(brief, gate, municipality=municipality, issued=issued)
     files: dict[str, Path] = {}
+    if not gate.public:
+        m = est_map(brief, gate, municipality=municipality)
+        if m is not None:
+            from .maps import save_map
+
+            files["karta"] = save_map(m, out / f"karta_est_{brief.week}.html", gate=gate)
+    report = est_report(
+        brief,
+        gate,
+        municipality=municipality,
+        issued=issued,
+        map_file=files["karta"].name if "karta" in files else None,
+    )
     if gate.public:
         stem = f"est_{brief.month}"
         files["html"] = report.write(out / f"{stem}_publik.html")

@@ -204,6 +204,33 @@ _TABLE_KINDS = {"area_table", "area_category_table"}
 _CATEGORY_COLUMNS = ("category", "problem_category")
 
 
+_KIND_TEXT = {
+    "grid_cells": ("rutnätsceller", "grid cells"),
+    "area_layer": ("områdeslager", "area layer"),
+    "map_layer": ("kartlager", "map layer"),
+    "area_table": ("områdestabell", "area table"),
+    "area_category_table": ("tabell per område och kategori", "table by area and category"),
+    "survey_table": ("enkättabell", "survey table"),
+    "points": ("punktlager", "point layer"),
+    "raster": ("raster", "raster"),
+}
+
+
+def mode_text(mode: str) -> str:
+    """The gate's mode in words for messages: "publik"/"intern" ("public"/"internal" in en)."""
+    if mode == "public":
+        return tr("publik", "public")
+    if mode == "internal":
+        return tr("intern", "internal")
+    return str(mode)
+
+
+def kind_text(kind: str) -> str:
+    """An output kind in words for messages, e.g. ``"grid_cells"`` → "rutnätsceller"."""
+    sv_en = _KIND_TEXT.get(kind)
+    return tr(*sv_en) if sv_en else str(kind)
+
+
 @dataclass
 class ReleasedRaster:
     """A raster released by the gate.
@@ -270,6 +297,7 @@ class Gate:
         self.sensitive = set(sensitive_categories) | set(
             getattr(config, "sensitive_categories", ()) or ())
         self.quiet = quiet
+        self._announced: set[str] = set()
         self.summary = DisclosureSummary(min_count=MIN_COUNT, min_population=MIN_POPULATION,
                                          min_survey_n=MIN_SURVEY_N, raster_classes=RASTER_CLASSES)
         self.summary.rules.update({"allowlist", "metadata", "free_text"} if self.public else ())
@@ -281,6 +309,18 @@ class Gate:
 
     def __repr__(self) -> str:
         return f"Gate(mode={self.mode!r})"
+
+    def _announce(self, message: str) -> None:
+        """Announce ``message`` once per gate (unless quiet).
+
+        A gate serves one output set, and one result is often released more than once into
+        it (a GeoPackage and rasters, or the KDE and Gi* layers of one map, from the same
+        grid): the same sentence is said once, the counts in :attr:`summary` still add up.
+        """
+        if message in self._announced:
+            return
+        self._announced.add(message)
+        announce(message, quiet=self.quiet)
 
     # -----------------------------------------------------------------------------------------
     # data
@@ -344,7 +384,7 @@ class Gate:
             return self._release_raster(np.asarray(data), **options)
         if not isinstance(data, pd.DataFrame):
             raise _refuse(tr("{k}: väntade en tabell (DataFrame), fick {t}",
-                             "{k}: expected a DataFrame, got {t}", k=kind,
+                             "{k}: expected a DataFrame, got {t}", k=kind_text(kind),
                              t=type(data).__name__), "", "type")
         df = data.copy()
         df.attrs = {}
@@ -442,10 +482,11 @@ class Gate:
             (keep if col in allowed else dropped).append(col)
         if dropped:
             self.summary.columns_dropped += len(dropped)
-            announce(tr("Publiceringsgrinden ({m}, {k}): kolumner utanför tillåtelselistan "
-                        "togs bort: {c}", "Publishing gate ({m}, {k}): columns outside the "
-                        "allowlist were dropped: {c}", m=self.mode, k=kind,
-                        c=", ".join(map(str, dropped))), quiet=self.quiet)
+            self._announce(tr("Publiceringsgrinden ({m}, {k}): kolumner utanför "
+                              "tillåtelselistan togs bort: {c}", "Publishing gate ({m}, {k}): "
+                              "columns outside the allowlist were dropped: {c}",
+                              m=mode_text(self.mode), k=kind_text(kind),
+                              c=", ".join(map(str, dropped))))
         out = df[keep].copy() if redact else df[keep]
         for col in redact:  # REFERENCE.md §5: internal free text only after redaction
             out[col] = _redact_series(out[col])
@@ -454,31 +495,31 @@ class Gate:
     def _check_geometry(self, df: pd.DataFrame, kind: str, original: pd.DataFrame) -> None:
         if not hasattr(df, "geometry") or getattr(df, "_geometry_column_name", None) not in df:
             if kind in {"grid_cells"}:
-                raise _refuse(tr("{k}: geometri saknas", "{k}: geometry missing", k=kind), "",
-                              "geometry")
+                raise _refuse(tr("{k}: geometri saknas", "{k}: geometry missing",
+                                 k=kind_text(kind)), "", "geometry")
             return
         types = set(df.geometry.geom_type.dropna().unique())
         if types & {"Point", "MultiPoint"} and self.public:
             raise _refuse(
                 tr("{k}: punktgeometrier (enskilda händelser) får inte publiceras publikt",
                    "{k}: point geometries (individual events) are not allowed in public "
-                   "outputs", k=kind),
+                   "outputs", k=kind_text(kind)),
                 tr("aggregera till områden eller ett rutnät om minst 250 m",
                    "aggregate to areas or a grid of at least 250 m"), "points")
         if kind != "grid_cells":
             return
         crs = df.crs
         if crs is None or not crs.is_projected:
-            raise _refuse(tr("grid_cells: rutnätet måste ha ett metriskt koordinatsystem, "
-                             "fick {c}", "grid_cells: the grid needs a metric CRS, got {c}",
+            raise _refuse(tr("rutnätsceller: rutnätet måste ha ett metriskt koordinatsystem, "
+                             "fick {c}", "grid cells: the grid needs a metric CRS, got {c}",
                              c=crs), tr("använd t.ex. EPSG:3006", "use e.g. EPSG:3006"), "crs")
         size = _cell_size(original)
         if self.public:
             self.summary.rules.add("grid")
             if size is None or size < MIN_GRID_M - 1e-6:
                 raise _refuse(
-                    tr("grid_cells: rutstorleken {s} m är mindre än {m} m",
-                       "grid_cells: cell size {s} m is below {m} m",
+                    tr("rutnätsceller: rutstorleken {s} m är mindre än {m} m",
+                       "grid cells: cell size {s} m is below {m} m",
                        s="?" if size is None else f"{size:g}", m=MIN_GRID_M),
                     tr("gör om analysen med cell_size ≥ {m} för publik utdata",
                        "re-run the analysis with cell_size ≥ {m} for public output",
@@ -528,7 +569,7 @@ class Gate:
                     raise _refuse(
                         tr("känslig kategori {h} redovisas under kommunnivå ({k})",
                            "sensitive category {h} shown below municipality level ({k})",
-                           h=", ".join(hits), k=kind),
+                           h=", ".join(hits), k=kind_text(kind)),
                         tr("ta bort kategorin ur tabellen och redovisa den bara för hela "
                            "kommunen", "drop the category here and report it for the whole "
                            "municipality only"), "sensitive")
@@ -615,7 +656,8 @@ class Gate:
         counts = [c for c in counts if c in df.columns]
         if not counts:
             raise _refuse(tr("{k}: ingen antalskolumn (counts) finns i tabellen",
-                             "{k}: no count column (counts) in the table", k=kind),
+                             "{k}: no count column (counts) in the table",
+                             k=kind_text(kind)),
                           tr("ange counts=(...)", "pass counts=(...)"), "counts")
         rates = dict(rates or {})
         if by is None:
@@ -627,8 +669,8 @@ class Gate:
                       and c not in rates and c not in pop_cols]
         if df.duplicated(by).any():
             raise _refuse(tr("{k}: flera rader för samma {b}", "{k}: several rows for the "
-                             "same {b}", k=kind, b=by), tr("summera först", "aggregate first"),
-                          "duplicates")
+                             "same {b}", k=kind_text(kind), b=", ".join(map(str, by))),
+                          tr("summera först", "aggregate first"), "duplicates")
         frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
         for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
             if "area_id" not in by:

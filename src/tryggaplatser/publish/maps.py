@@ -75,6 +75,10 @@ _CSS = """
 .tp-popup td{padding:1px 0;white-space:pre-wrap}
 .tp-label{background:transparent;border:0;box-shadow:none;color:#08306b;font-weight:600;
  font-size:11px;text-shadow:0 0 3px #fff,0 0 3px #fff,0 0 3px #fff}
+.tp-rank{background:#00441b;border:2px solid #fff;border-radius:50%;color:#fff;
+ font:700 12px/16px sans-serif;min-width:16px;padding:1px 3px;text-align:center;
+ box-shadow:0 1px 3px rgba(0,0,0,.45)}
+.tp-rank:before{display:none}
 .tp-north{background:rgba(255,255,255,.9);border-radius:4px;padding:2px 6px;
  box-shadow:0 1px 4px rgba(0,0,0,.35);font:700 12px/1.1 sans-serif;text-align:center;color:#222}
 .leaflet-control-layers{font-size:12px}
@@ -104,7 +108,7 @@ _JS = """
         var p = f.properties;
         if (p.t) {
           l.bindTooltip(p.t, o.lab ? {permanent: true, direction: "center",
-                                      className: "tp-label"} : {sticky: true});
+                                      className: o.lc || "tp-label"} : {sticky: true});
         }
         if (p.p) { l.bindPopup(p.p, {maxWidth: 360}); }
       }
@@ -372,6 +376,9 @@ def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
         if layer.key == "areas":
             options["i"] = False  # outlines on top must not catch clicks meant for cells
             options["lab"] = len(layer.frame) <= 40
+        if layer.key == "focus":  # the rank number stays on the cell
+            options["lab"] = True
+            options["lc"] = "tp-rank"
         if options["c"] is None:
             options["c"] = "#555555"
         payload = ('{"k":' + _script_json(layer.key) + ',"o":' + _script_json(options)
@@ -496,13 +503,21 @@ def hotspot_map(*, areas, cells, focus_places=None, week: str | None = None,
     cells : geopandas.GeoDataFrame
         Result of ``hotspot_classify``/``hotspot_gistar``: cells with ``gi_bin`` (−3..3) and,
         when present, ``hotspot_category`` (codes of ``[hotspot_category]`` in vocabulary.toml).
-    focus_places : geopandas.GeoDataFrame, optional
-        Ranked focus places (``name``, optional ``rank`` and ``reason``); points are shown as
-        their 250 m cell in public mode.
+    focus_places : pandas.DataFrame or geopandas.GeoDataFrame, optional
+        The EST brief's ranked focus places: ``ESTBrief.focus`` as it is (``rank``,
+        ``cell_id``, ``cell_x``/``cell_y``, ``reasons``, ``area_name``), or a GeoDataFrame of
+        places (``name``, optional ``rank`` and ``reason``; a point is drawn as its grid
+        cell). Internal mode only: layer "Fokusplatser" with each cell outlined and labelled
+        with its rank, and a popup listing the reasons. Focus places are an internal working
+        list, so a public gate leaves them out (and says so).
     week : str, optional
         ISO week shown in the title, e.g. ``"2026-W47"``.
     mode, tiles, title_params, attribution, municipality
         As in :func:`neighbourhood_map`.
+    gate : Gate, optional
+        The output set's publishing gate (its mode wins); by default a new one for ``mode``.
+    quiet : bool
+        Do not announce automatic choices.
 
     Returns
     -------
@@ -510,7 +525,7 @@ def hotspot_map(*, areas, cells, focus_places=None, week: str | None = None,
     """
     gate = _gate_for(gate, mode, (), quiet)
     content = ml.hotspot_content(areas=areas, cells=cells, focus_places=focus_places, week=week,
-                                 gate=gate, title_params=title_params)
+                                 gate=gate, title_params=title_params, quiet=quiet)
     content.attribution = _attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
