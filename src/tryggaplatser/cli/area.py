@@ -128,6 +128,8 @@ def run_area_reports(
     if own_gate:
         gate = Gate(mode, config=project.config, quiet=quiet)
     folder = mode_folder(out_dir, gate)
+    if gate.public and period is None:
+        period = _public_default_period(project, quiet)
     analysis = prepare_area_analysis(project, period=period, quiet=quiet)
     paths = write_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
     if tables:
@@ -186,8 +188,13 @@ def run_lagesbild(
     import datetime as dt
 
     year = int(year)
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
     start = dt.date(year, 1, 1)
     end = min(dt.date(year, 12, 31), local.max().date())
+    if gate.public:  # month is the finest public time unit: end at a whole month
+        end = _whole_months(start, end)[1]
     if end < start:
         end = dt.date(year, 12, 31)
     elif end < dt.date(year, 12, 31):
@@ -204,9 +211,6 @@ def run_lagesbild(
             ),
             quiet=quiet,
         )
-    own_gate = gate is None
-    if own_gate:
-        gate = Gate(mode, config=project.config, quiet=quiet)
     analysis = prepare_area_analysis(
         project, period=(start.isoformat(), end.isoformat()), quiet=quiet
     )
@@ -232,6 +236,34 @@ def run_lagesbild(
     if own_gate:
         paths += gate.finish(folder)
     return paths
+
+
+def _whole_months(start, end):
+    """Shrink ``[start, end]`` (dates, inclusive) to whole calendar months."""
+    import datetime as dt
+
+    if start.day != 1:
+        start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    if (end + dt.timedelta(days=1)).day != 1:
+        end = end.replace(day=1) - dt.timedelta(days=1)
+    return start, end
+
+
+def _public_default_period(project, quiet: bool):
+    """Public reports cover whole months (REFERENCE.md §5: month is the finest time unit), so
+    two reports can never be subtracted into a week or a day. Announced."""
+    import pandas as pd
+
+    from .._announce import announce
+    from ..analysis.rates import LOCAL_TZ
+    from ..i18n import tr
+
+    local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
+    start, end = _whole_months(local.min().date(), local.max().date())
+    announce(tr("Publikt läge: perioden avgränsas till hela månader, {a} – {b}.",
+                "Public mode: the period is limited to whole months, {a} – {b}.",
+                a=start.isoformat(), b=end.isoformat()), quiet=quiet)
+    return start.isoformat(), end.isoformat()
 
 
 def _year_before(day):

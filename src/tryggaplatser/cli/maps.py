@@ -84,6 +84,20 @@ def week_bounds(week: str):
     return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
 
 
+def _public_month(week_end):
+    """The last whole calendar month that has ended by ``week_end`` (UTC): label and bounds.
+
+    A public hot-spot map never shows a week (REFERENCE.md §5); it shows the month.
+    """
+    import pandas as pd
+
+    local_end = pd.Timestamp(week_end).tz_convert("Europe/Stockholm")
+    month_end = local_end.normalize().replace(day=1)  # whole months end at or before this
+    month_start = (month_end - pd.Timedelta(days=1)).replace(day=1)
+    return (month_start.strftime("%Y-%m"), month_start.tz_convert("UTC"),
+            month_end.tz_convert("UTC"))
+
+
 def _iso_week(ts) -> str:
     year, number, _ = ts.tz_convert("Europe/Stockholm").isocalendar()
     return f"{year}-W{number:02d}"
@@ -192,6 +206,8 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         times = pd.to_datetime(incidents["occurred_at"], utc=True)
         week = week or _iso_week(times.max())
         start, end = week_bounds(week)
+        if gate.public:  # month is the finest public time unit: the last whole month
+            week, start, end = _public_month(end)
         in_week = incidents[(times >= start) & (times < end)]
         if len(in_week) < 3:
             raise ArgumentError(
