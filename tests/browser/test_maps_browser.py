@@ -162,3 +162,25 @@ def test_title_block_collapses(open_map, written):
     assert table.is_visible()
     page.locator(".tp-title h1").click()
     assert not table.is_visible()
+
+
+def test_focus_layer_toggles_and_popup_lists_reasons(open_map, written):
+    loaded = open_map(written["hotspots_internal"])
+    page = loaded.page
+    row = page.locator(".leaflet-control-layers-overlays label", has_text="Fokusplatser")
+    checkbox = row.locator("input")
+    assert checkbox.is_checked()
+    assert page.locator(".tp-rank").count() == 2  # rank numbers on the cells
+    checkbox.click()
+    assert page.evaluate("() => TP.map.hasLayer(TP.layers.focus)") is False
+    checkbox.click()
+    assert page.evaluate("() => TP.map.hasLayer(TP.layers.focus)") is True
+    text = page.evaluate("""() => {
+        const first = TP.layers.focus.getLayers()[0];
+        first.openPopup();
+        return first.getPopup().getElement().innerText;
+    }""")
+    assert "Fokusplats" in text and "Skäl" in text and "Bestående hotspot" in text
+    assert loaded.dialogs == []
+    public = open_map(written["hotspots_public"]).page
+    assert public.evaluate("() => 'focus' in TP.layers") is False

@@ -32,6 +32,9 @@ def test_est_writes_the_brief_files(tmp_path, silent_week):
     assert len(csvs) >= 8 and all(n.startswith(f"est_{silent_week}_") for n in csvs)
     page = (out / f"est_{silent_week}.html").read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page and "Veckolägesbild för EST" in page
+    # the interactive EST map with the focus places, linked from the brief
+    assert f"karta_est_{silent_week}.html" in names
+    assert f'href="karta_est_{silent_week}.html"' in page
     assert f"EST-veckobrev {silent_week} (intern)" in res.output
 
 

@@ -18,7 +18,8 @@ def test_public_hotspot_map_is_monthly(tmp_path):
     maps = sorted(p.name for p in out.glob("karta_hotspots_*.html"))
     assert maps == ["karta_hotspots_2026-10.html"]  # W47 ends inside November: October
     page = (out / maps[0]).read_text(encoding="utf-8")
-    assert "W47" not in page
+    assert "W47" not in page and "vecka" not in page.lower()
+    assert "Hotspotkarta, månad 2026-10" in page
     assert scan_dir(out, mode="public") == []
 
 

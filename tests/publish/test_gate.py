@@ -471,7 +471,8 @@ def _gate_messages(caplog, action) -> list[str]:
     finally:
         if own:
             logger.removeHandler(caplog.handler)
-    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(("Publiceringsgrinden", "Publishing gate"))]
+    starts = ("Publiceringsgrinden", "Publishing gate")
+    return [r.getMessage() for r in caplog.records if r.getMessage().startswith(starts)]
 
 
 def test_dropped_columns_announced_once_in_swedish(caplog):

@@ -1214,10 +1214,16 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
             announce(tr("Fokusplatserna visas inte på den publika kartan (intern arbetslista).",
                         "The focus places are not shown on the public map (internal working "
                         "list)."), quiet=quiet or gate.quiet)
-    title = (tr("Hotspotkarta för EST, vecka {w}", "EST hot-spot map, week {w}", w=week)
-             if week else tr("Hotspotkarta för EST", "EST hot-spot map"))
+    monthly = bool(week) and "W" not in str(week)  # public maps show a month ("2026-10")
+    if not week:
+        title = tr("Hotspotkarta för EST", "EST hot-spot map")
+    elif monthly:
+        title = tr("Hotspotkarta, månad {w}", "Hot-spot map, month {w}", w=week)
+    else:
+        title = tr("Hotspotkarta för EST, vecka {w}", "EST hot-spot map, week {w}", w=week)
+    period_label = tr("Månad", "Month") if monthly else tr("Vecka", "Week")
     facts = merge_facts(
-        [(tr("Vecka", "Week"), week or "")],
+        [(period_label, week or "")],
         [(tr("Läge", "Mode"), mode_label(mode))],
         param_facts(cells, mode),
         [(tr("Cellstorlek", "Cell size"), f"{_fmt(size)} m")],
