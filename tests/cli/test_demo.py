@@ -27,9 +27,10 @@ def test_demo_reports_a_clean_public_audit(demo_out):
 
 
 @pytest.mark.parametrize("pattern", [
-    "hotspots.gpkg", "hotspots_gi_bin.tif", "hotspots_kde_class.tif", "hotspots.json", "karta_omrade_*.html", "karta_hotspots_*.html", "omrade_*.html",
-    "lagesbild_*.html", "indikatorer*.csv", "indikatorer*.xlsx", "est_*.html",
-    "utvardering_*.html", "offentliggorande.html",
+    "hotspots.gpkg", "hotspots_gi_bin.tif", "hotspots_kde_class.tif", "hotspots.json",
+    "karta_omrade_*.html", "karta_hotspots_*.html", "omrade_*.html", "lagesbild_*.html",
+    "indikatorer*.csv", "indikatorer*.xlsx", "est_*.html", "utvardering_*.html",
+    "offentliggorande.html",
 ])
 def test_public_set_has_every_product(demo_out, pattern):
     out, _ = demo_out
@@ -37,9 +38,10 @@ def test_public_set_has_every_product(demo_out, pattern):
 
 
 @pytest.mark.parametrize("pattern", [
-    "hotspots_gistar.tif", "hotspots_kde.tif", "hotspots.gpkg", "karta_omrade_*.html", "karta_hotspots_*.html",
-    "omrade_*.html", "lagesbild_*.html", "est_*.html", "est_*.gpkg", "*plan*.xlsx",
-    "*plan*.html", "utvardering_*.html", "validering.json",
+    "hotspots_gistar.tif", "hotspots_kde.tif", "hotspots.gpkg", "karta_omrade_*.html",
+    "karta_hotspots_*.html", "karta_est_*.html", "omrade_*.html", "lagesbild_*.html",
+    "est_*.html", "est_*.gpkg", "*plan*.xlsx", "*plan*.html", "utvardering_*.html",
+    "validering.json",
 ])
 def test_internal_set_has_every_product(demo_out, pattern):
     out, _ = demo_out
