@@ -373,3 +373,12 @@ def test_internal_counts_one_or_two_are_flagged(analysis, tmp_path):
     rows = {r[0]: r[1] for r in table_with(page, "Händelser per kategori")["rows"]}
     assert rows[label].endswith("*")
     assert "1–2 händelser: tolka försiktigt" in page.read_text(encoding="utf-8")
+
+
+def test_followup_per_responsible_only_in_internal_reports(internal_report, public_set):
+    """Issue 8: åtgärdsgrad, median days and overdue items per responsible in the area report;
+    names of responsible organisations and overdue lists are an internal working table."""
+    text = internal_report.read_text(encoding="utf-8")
+    assert "Uppföljning per ansvarig" in text and "Försenade" in text
+    public = public_set["paths"]["omrade_exempelstad-centrum.html"].read_text(encoding="utf-8")
+    assert "Uppföljning per ansvarig" not in public

@@ -230,7 +230,9 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
     cells = gistar(incidents)
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
     targets = list(areas["area_id"].astype(str)) if all_areas else [area]
-    for target in targets:
+    from .._progress import progress
+
+    for target in progress(targets, tr("Kartor", "Maps")):
         target, name = resolve_area(areas, target)
         m = neighbourhood_map(target, areas=areas, cells=cells, kde=cells, incidents=incidents,
                               walk_observations=_nonempty(project, "walk_observations"),

@@ -114,7 +114,9 @@ def run_plans(project, out_dir: str | Path, mode: str | None = None, *,
     files: list[str] = []
     counts: dict[str, int] = {}
     used_year = year
-    for area_id in wanted:
+    from .._progress import progress
+
+    for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
         plan = action_plan(area_id, year, areas=area_layer, incidents=layers["incidents"],
                            walk_observations=layers.get("walk_observations"),
                            walks=layers.get("walks"), dialogue=layers.get("dialogue"),

@@ -160,6 +160,7 @@ class AreaAnalysis:
     dialogue: Any = None
     survey_indicators: Any = None
     police_classification: Any = None
+    measures: Any = None
     start: dt.date = dt.date(1970, 1, 1)
     end: dt.date = dt.date(1970, 1, 1)
     years: float = 1.0
@@ -322,6 +323,7 @@ def prepare_area_analysis(
         dialogue=dialogue,
         survey_indicators=surveys,
         police_classification=police,
+        measures=_layer(project, "measures"),
         start=start,
         end=end,
         years=years,
@@ -1542,6 +1544,47 @@ class AreaReport(Report):
         return page.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
 
 
+def _layer(project: Any, name: str):
+    layers = getattr(project, "layers", None) or {}
+    layer = layers.get(name) if isinstance(layers, dict) else getattr(project, name, None)
+    return layer if layer is not None and len(layer) else None
+
+
+def _section_followup(section: Section, analysis: AreaAnalysis, area_id: str, gate: Gate) -> None:
+    """Internal: follow-up per responsible organisation (åtgärdsgrad, median days, overdue) for
+    walk findings and decided measures in the area, as of the report's issue date."""
+    from .._clock import today
+    from ..analysis.plans import followup_by_responsible
+    from .report import internal_table
+
+    if analysis.walk_observations is None and analysis.measures is None:
+        return
+    table = followup_by_responsible(analysis.walk_observations, analysis.measures,
+                                    areas=analysis.areas, area_id=area_id, today=today(),
+                                    quiet=True)
+    if not len(table):
+        return
+    table = table.assign(kind=table["kind"].map(
+        {"vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+         "atgard": tr("Åtgärd", "Measure")}).fillna(table["kind"]),
+        atgardsgrad=(table["atgardsgrad"] * 100).round(0))
+    section.paragraph(tr(
+        "Uppföljning per ansvarig den {d}: åtgärdsgrad = andel åtgärdade av de fynd som skickats "
+        "vidare; försenade = öppna med passerat klart-datum.",
+        "Follow-up per responsible on {d}: share resolved = resolved among the findings passed "
+        "on; overdue = open with a passed due date.", d=today().isoformat()))
+    section.table(
+        internal_table(gate, table, name="followup_by_responsible"),
+        columns={"kind": tr("Slag", "Kind"), "responsible": tr("Ansvarig", "Responsible"),
+                 "n": tr("Antal", "Number"), "n_open": tr("Öppna", "Open"),
+                 "n_resolved": tr("Åtgärdade", "Resolved"),
+                 "atgardsgrad": tr("Åtgärdsgrad (%)", "Share resolved (%)"),
+                 "median_days_to_resolve": tr("Mediandagar till åtgärd", "Median days to fix"),
+                 "n_overdue": tr("Försenade", "Overdue")},
+        caption=tr("Uppföljning per ansvarig (internt)", "Follow-up per responsible (internal)"),
+    )
+
+
 def area_report(
     analysis: AreaAnalysis, area_id: str, gate: Gate, *, with_map: bool = True
 ) -> Report:
@@ -1613,6 +1656,8 @@ def area_report(
     _section_gap(s, analysis, area_id, gate)
     s = report.section(tr("Trygghetsvandringar", "Safety walks"), key="vandringar")
     _section_walks(s, prof.walks, gate, tr("i området", "in the area"))
+    if not gate.public:
+        _section_followup(s, analysis, area_id, gate)
     s = report.section(tr("Medborgardialog", "Citizen dialogue"), key="dialog")
     _section_dialogue(
         s,
@@ -2558,10 +2603,11 @@ def write_area_reports(
     for aid in analysis.profiles:
         name = area_file_name(analysis, aid)
         seen[name] = seen.get(name, 0) + 1
+    from .._progress import progress
     from .maps import slugify
 
     paths = []
-    for aid in ids:
+    for aid in progress(ids, tr("Områdesrapporter", "Area reports")):
         name = area_file_name(analysis, aid)
         if seen.get(name, 0) > 1:
             name = name[:-5] + f"_{slugify(aid)}.html"
