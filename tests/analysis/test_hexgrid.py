@@ -332,6 +332,7 @@ def test_cli_shape_hexagon_writes_gpkg_without_rasters(tmp_path, mode):
     args = ["hotspots", "--mode", mode, "--incidents", str(path), "--shape", "hexagon"]
     res = CliRunner().invoke(cli, [*args, "--cell-size", "250", "--out", str(out)])
     assert res.exit_code == 0, res.output
+    out = out / ("publik" if mode == "public" else "internt")
     assert (out / "hotspots.gpkg").exists() and not list(out.glob("*.tif"))
     summary = json.loads((out / "hotspots.json").read_text(encoding="utf-8"))
     assert summary["params"]["shape"]["value"] == "hexagon"

@@ -26,7 +26,8 @@ def maps():
                                       walk_observations=lay["walk_observations"],
                                       indicator="otrygghet", mode=mode, quiet=True)
     out["hotspots"] = hotspot_map(areas=lay["areas"], cells=lay["cells"],
-                                  focus_places=lay["focus_places"], week="2026-W47")
+                                  focus_places=lay["focus_places"], week="2026-W47",
+                                  mode="internal")  # focus places are internal only
     return out
 
 
