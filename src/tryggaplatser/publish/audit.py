@@ -395,10 +395,11 @@ def _number(value: Any) -> float | None:
 
 def _to_3006(crs: Any):
     from pyproj import CRS, Transformer
+    from pyproj.exceptions import CRSError
 
     try:
         src = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4326)
-    except Exception:
+    except CRSError:  # unknown label: audit the numbers as WGS84, the common web case
         src = CRS.from_epsg(4326)
     if src.equals(CRS.from_epsg(3006)) or (src.is_projected and src.axis_info[0].unit_name
                                            in ("metre", "meter")):
