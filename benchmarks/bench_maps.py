@@ -76,8 +76,12 @@ def load_config_layers(config: str):
     from tryggaplatser.layers.load import load_project
 
     project = load_project(config, quiet=True)
-    return (project.areas, project.incidents, project.walk_observations or None,
-            project.dialogue or None)
+
+    def nonempty(layer):
+        return layer if layer is not None and len(layer) else None
+
+    return (project.areas, project.incidents, nonempty(project.walk_observations),
+            nonempty(project.dialogue))
 
 
 def render_times(paths: list[Path]) -> list[float]:
