@@ -18,7 +18,6 @@ Examples
 from __future__ import annotations
 
 import json
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -1341,19 +1340,10 @@ def _write_geojson(path: Path, props: pd.DataFrame, lon: np.ndarray, lat: np.nda
 
 def _fix_zip(path: Path) -> None:
     """Rewrite an XLSX archive with fixed member timestamps and document properties."""
-    import re
+    from .._clock import fixed_today, pin_file_times
 
-    with zipfile.ZipFile(path) as zin:
-        members = [(i.filename, zin.read(i.filename)) for i in zin.infolist()]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for name, data in members:
-            if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(<)",
-                              rb"\g<1>2026-11-27T00:00:00Z\g<3>", data)
-            info = zipfile.ZipInfo(name, date_time=(2026, 11, 27, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            zout.writestr(info, data)
+    with fixed_today(date(2026, 11, 27)):
+        pin_file_times(path)
 
 
 def _write_xlsx(path: Path, df: pd.DataFrame, sheet: str) -> None:
