@@ -170,8 +170,8 @@ def test_cell_ids_floor_division():
     cx, cy, ids = cell_ids([650_000, 650_249.9, 650_250, -1], [6_560_000] * 4, 250)
     assert list(cx) == [650_000, 650_000, 650_250, -250]
     assert set(cy) == {6_560_000}
-    assert ids[0] == "250m_E650000_N6560000"
-    assert ids[2] == "250m_E650250_N6560000"
+    assert ids[0] == "250mE650000N6560000"  # the hotspot grid's id format
+    assert ids[2] == "250mE650250N6560000"
 
 
 def test_recurring_places():
@@ -187,7 +187,7 @@ def test_recurring_places():
     assert list(res.columns) == [*RECURRING_COLUMNS, *week_cols, "geometry"]
     assert len(res) == 1
     row = res.iloc[0]
-    assert row["cell_id"] == "250m_E650000_N6560000"
+    assert row["cell_id"] == "250mE650000N6560000"
     assert row["weeks_with_reports"] == 3 and row["total"] == 4
     assert [row[c] for c in week_cols] == [0, 1, 1, 2]
     assert row["categories"] == "klotter;inbrott"
@@ -295,7 +295,7 @@ def test_near_repeat_alerts():
     assert r.loc["i1", "window_end"] == pd.Timestamp("2026-11-29")
     assert bool(r.loc["i0", "active_next_week"]) and bool(r.loc["i1", "active_next_week"])
     assert r.loc["i0", "alert_distance_m"] == 200 and r.loc["i0", "cell_id"] == (
-        "250m_E650000_N6560000")
+        "250mE650000N6560000")
     # a near_repeat result can be passed directly
     nr = pd.DataFrame()
     nr.attrs["risk_window"] = {"distance_m": 100.0, "days": 7.0, "knox_ratio": 2.0, "p_value": 0.01}
@@ -321,7 +321,7 @@ def test_focus_places_scoring_and_reasons():
                                 quiet=True)
     res = focus_places(rec, flags, hot, alerts)
     assert list(res.columns) == FOCUS_COLUMNS
-    assert list(res["cell_id"]) == ["250m_E651000_N6560000", "250m_E650000_N6560000"]
+    assert list(res["cell_id"]) == ["250mE651000N6560000", "250mE650000N6560000"]
     b, a = res.iloc[0], res.iloc[1]
     assert b["score"] == 3 + 3 + 2 and b["rank"] == 1
     assert b["reasons"] == ("3 av senaste 4 veckorna; ny hotspot; "

@@ -156,7 +156,7 @@ def test_walk_items_link_observations_and_take_the_responsible(plan_ex05, projec
 def test_plan_text_has_no_exact_coordinates(plan_ex05):
     text = " ".join(plan_ex05[["place", "problem", "evidence", "title"]].astype(str)
                     .to_numpy().ravel())
-    text = re.sub(r"250m_E\d+_N\d+", "", text)  # 250 m grid cells are allowed
+    text = re.sub(r"250mE\d+N\d+", "", text)  # 250 m grid cells are allowed
     assert not re.search(r"\d{6}", text)
 
 

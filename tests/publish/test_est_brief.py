@@ -123,7 +123,7 @@ def test_brief_data_is_consistent(demo, silent_week):
     assert list(b.focus["rank"]) == list(range(1, len(b.focus) + 1))
     assert (b.focus["reasons"].str.len() > 0).all()
     assert set(b.emerging["hotspot_category"]) <= {"ny", "intensifierande", "framvaxande"}
-    assert b.emerging["cell_id"].str.match(r"^250m_E\d+_N\d+$").all()
+    assert b.emerging["cell_id"].str.match(r"^250mE\d+N\d+$").all()
     # no data after the week is used
     assert b.sources["last_report"].max() < pd.Timestamp(end.date())
 
@@ -154,6 +154,11 @@ def test_writes_internal_and_public_sets(demo, silent_week, tmp_path):
 
     layers = {name for name, _ in pyogrio.list_layers(files["gpkg"])}
     assert {"aterkommande_platser", "fokusplatser", "near_repeat_larm", "hotspotklasser"} <= layers
+    import geopandas as gpd
+
+    for layer in ("aterkommande_platser", "fokusplatser", "near_repeat_larm"):
+        cells = gpd.read_file(files["gpkg"], layer=layer)  # cells rebuilt from their ids
+        assert cells.geometry.notna().all() and not cells.geometry.is_empty.any(), layer
     csv = files["fokusplatser"].read_text(encoding="utf-8-sig")
     assert csv.startswith(INTERNAL_MARKING)
 
@@ -168,7 +173,7 @@ def test_writes_internal_and_public_sets(demo, silent_week, tmp_path):
     page = public["html"].read_text(encoding="utf-8")
     assert public["html"].name == f"est_{month}_publik.html"
     assert INTERNAL_MARKING not in page
-    assert "Fokusplatser" not in page and "250m_E" not in page
+    assert "Fokusplatser" not in page and "250mE" not in page
     from tryggaplatser.publish.audit import scan_dir
 
     assert scan_dir(tmp_path / "publik", "public") == []

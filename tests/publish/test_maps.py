@@ -204,8 +204,8 @@ def _brief_focus():
     import pandas as pd
 
     focus = pd.DataFrame({
-        "rank": [1, 2, 3], "cell_id": ["250m_E650500_N6561000", "250m_E652750_N6560750",
-                                       "250m_E651000_N6563000"],
+        "rank": [1, 2, 3], "cell_id": ["250mE650500N6561000", "250mE652750N6560750",
+                                       "250mE651000N6563000"],
         "cell_x": [650_500, 652_750, 651_000], "cell_y": [6_561_000, 6_560_750, 6_563_000],
         "area_id": ["A1", "A2", "A4"], "score": [9.0, 6.0, 3.0],
         "reasons": ["4 av senaste 4 veckorna; bestående hotspot; " + PAYLOADS[0],
@@ -237,7 +237,7 @@ def test_focus_layer_from_brief_list(focus_pages):
     assert focus.frame.geometry.iloc[0].bounds == (650_500, 6_561_000, 650_750, 6_561_250)
     popups = [dict(p) for p in focus.frame["popup"]]
     assert popups[0]["Fokusplats"] == "1. Norra Hagen"
-    assert popups[0]["Ruta"] == "250m_E650500_N6561000"
+    assert popups[0]["Ruta"] == "250mE650500N6561000"
     assert popups[0]["Skäl"].splitlines() == ["• 4 av senaste 4 veckorna",
                                               "• bestående hotspot", "• " + PAYLOADS[0]]
     assert "near-repeat-fönster aktivt till 2026-11-30" in popups[1]["Skäl"]

@@ -230,3 +230,11 @@ def attach(result: Any, record: dict[str, Any], grid_spec: dict[str, Any] | None
 def fmt_m(v: float) -> str:
     """Metres for messages: integers without decimals."""
     return f"{v:.0f}" if float(v).is_integer() else f"{v:.1f}"
+
+
+def cell_labels(xll, yll, cell_size: float) -> list[str]:
+    """Ids of square cells from their lower-left corners: ``"{c}mE{x}N{y}"``, e.g.
+    ``"250mE650000N6560000"`` — the one id format of every grid in the product (hotspot grid,
+    perception gap, EST places), so tables and layers join on it."""
+    size = fmt_m(cell_size)
+    return [f"{size}mE{a:.0f}N{b:.0f}" for a, b in zip(list(xll), list(yll))]

@@ -7,8 +7,8 @@ every interval is half-open ``[start, end)``.
 Grid cells follow the SCB national grid: square cells whose corners lie on multiples of the cell
 size in SWEREF 99 TM (EPSG:3006). A cell is found by floor division of the coordinates, so a point
 exactly on a cell edge belongs to the cell to its north-east, and cell ids agree with any grid on
-the same lattice (e.g. the hotspot grid). The id is ``"<size>m_E<east>_N<north>"`` with the
-south-west corner, e.g. ``"250m_E650000_N6560250"``.
+the same lattice (e.g. the hotspot grid). The id is the hotspot grid's
+``"<size>mE<east>N<north>"`` with the south-west corner, e.g. ``"250mE650000N6560250"``.
 """
 
 from __future__ import annotations
@@ -209,13 +209,14 @@ def cell_ids(x, y, cell_size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
     """SCB-aligned grid cells of coordinates: south-west corners and ids, by floor division.
 
     Returns ``(cell_x, cell_y, cell_id)`` where ``cell_x = floor(x / size) * size`` (and the
-    same for y) and ``cell_id = "<size>m_E<cell_x>_N<cell_y>"``.
+    same for y) and ``cell_id`` as on the hotspot grid (``"250mE650000N6560000"``).
     """
+    from ._common import cell_labels
+
     size = float(cell_size)
     cx = (np.floor(np.asarray(x, float) / size) * size).astype(np.int64)
     cy = (np.floor(np.asarray(y, float) / size) * size).astype(np.int64)
-    label = fmt_number(size).replace(",", ".")
-    ids = np.array([f"{label}m_E{a}_N{b}" for a, b in zip(cx.tolist(), cy.tolist())], dtype=object)
+    ids = np.array(cell_labels(cx.tolist(), cy.tolist(), size), dtype=object)
     return cx, cy, ids
 
 
@@ -932,7 +933,7 @@ def focus_places(
         cells = cells[:top]
     rows = []
     for k, cell in enumerate(cells, start=1):
-        m = re.match(r"^.*_E(-?\d+)_N(-?\d+)$", cell)
+        m = re.match(r"^.*mE(-?\d+)N(-?\d+)$", cell)
         cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
         texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
         rows.append({"rank": k, "cell_id": cell, "cell_x": cx, "cell_y": cy,

@@ -44,6 +44,7 @@ from ..i18n import tr
 from ._common import (
     ATTRS_KEY,
     attach,
+    cell_labels,
     check_points,
     check_positive,
     check_projected,
@@ -617,8 +618,7 @@ def cells_from_spec(spec: GridSpec, clip_geom: Any = None) -> Any:
     xll = spec.x0 + cols * c
     yll = spec.y0 + (spec.nrows - 1 - rows) * c
     geoms = shapely.box(xll, yll, xll + c, yll + c)
-    size = fmt_m(c)
-    ids = [f"{size}mE{a:.0f}N{b:.0f}" for a, b in zip(xll.tolist(), yll.tolist())]
+    ids = cell_labels(xll.tolist(), yll.tolist(), c)
     cells = gpd.GeoDataFrame(
         {"cell_id": ids, "row": rows.astype(np.int32), "col": cols.astype(np.int32)},
         geometry=geoms,

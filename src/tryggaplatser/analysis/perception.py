@@ -19,10 +19,10 @@ from ..i18n import tr
 from ..layers import vocab
 from ._common import (
     attach,
+    cell_labels,
     check_positive,
     check_projected,
     check_same_crs,
-    fmt_m,
     new_record,
     record_param,
 )
@@ -282,8 +282,7 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
             "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
             "n_otrygg": counts["n_otrygg"].to_numpy(), "n_trygg": counts["n_trygg"].to_numpy(),
         }, index=counts.index)
-        size = fmt_m(c)
-        table["cell_id"] = [f"{size}mE{a:.0f}N{b:.0f}" for a, b in zip(table["x"], table["y"])]
+        table["cell_id"] = cell_labels(table["x"], table["y"], c)
         reasons = _reason_frame(d_unsafe, w_unsafe,
                                 keys["n_dialogue_otrygg"] if d_unsafe is not None else
                                 pd.Series([], dtype=object),

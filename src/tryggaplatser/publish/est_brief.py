@@ -406,7 +406,7 @@ def _alert_cells(alerts, size: float):
         )
         .reset_index()
     )
-    xy = grouped["cell_id"].str.extract(r"_E(-?\d+)_N(-?\d+)$").astype(float)
+    xy = grouped["cell_id"].str.extract(r"mE(-?\d+)N(-?\d+)$").astype(float)
     geoms = [box(x, y, x + size, y + size) for x, y in zip(xy[0], xy[1])]
     grouped = grouped.sort_values(
         ["active_next_week", "n", "cell_id"], ascending=[False, False, True], kind="stable"
@@ -573,7 +573,7 @@ def est_brief(
 
     hotspots, emerging = _hotspots(placed, end, size, params, quiet)
     if emerging is not None:
-        # the brief names cells as analysis.est does ("250m_E…_N…", same SCB lattice)
+        # the brief names cells as analysis.est does ("250mE…N…", the hotspot grid's ids)
         centre = emerging.geometry.centroid
         emerging["cell_id"] = _est.cell_ids(centre.x.to_numpy(), centre.y.to_numpy(), size)[2]
         emerging = emerging.assign(area_id=emerging["cell_id"].map(cell_area).astype("string"))
