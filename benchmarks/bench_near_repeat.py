@@ -26,8 +26,11 @@ def synthetic(n: int, seed: int = 0) -> gpd.GeoDataFrame:
     uniform = rng.uniform(0, 15_000, (n - n_clustered, 2))
     xy = np.vstack([clustered, uniform]) + np.array([640_000, 6_550_000])
     t = pd.Timestamp("2025-01-01", tz="UTC") + pd.to_timedelta(rng.uniform(0, 365, n), unit="D")
-    return gpd.GeoDataFrame({"occurred_at": t, "category": "inbrott"},
-                            geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3006)
+    return gpd.GeoDataFrame(
+        {"occurred_at": t, "category": "inbrott"},
+        geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]),
+        crs=3006,
+    )
 
 
 def main() -> None:
@@ -37,8 +40,10 @@ def main() -> None:
     start = time.perf_counter()
     result = near_repeat(data, permutations=perms, seed=1, quiet=True)
     elapsed = time.perf_counter() - start
-    print(f"near_repeat: {n} incidents, {perms} permutations, "
-          f"{result.attrs['n_spatial_pairs']} spatial pairs < 500 m: {elapsed:.2f} s")
+    print(
+        f"near_repeat: {n} incidents, {perms} permutations, "
+        f"{result.attrs['n_spatial_pairs']} spatial pairs < 500 m: {elapsed:.2f} s"
+    )
 
 
 if __name__ == "__main__":

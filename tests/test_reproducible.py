@@ -12,17 +12,23 @@ from tryggaplatser.datasets import demo_config_path
 
 
 def _digests(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-@pytest.mark.parametrize("args", [
-    ["hotspots", "--mode", "public", "--classify"],
-    ["hotspots", "--mode", "internal"],
-    ["map", "--area", "EX05", "--mode", "internal", "--png"],
-    ["est", "--week", "2026-W39"],
-    ["plan", "--area", "EX19", "--date", "2026-11-23", "--mode", "internal"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["hotspots", "--mode", "public", "--classify"],
+        ["hotspots", "--mode", "internal"],
+        ["map", "--area", "EX05", "--mode", "internal", "--png"],
+        ["est", "--week", "2026-W39"],
+        ["plan", "--area", "EX19", "--date", "2026-11-23", "--mode", "internal"],
+    ],
+)
 def test_two_runs_write_identical_files(tmp_path, args, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")  # 2026-11-23
     config = str(demo_config_path())

@@ -57,8 +57,11 @@ def _pin_gpkg(path, stamp: str) -> None:
     con = sqlite3.connect(path)
     try:
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        updates = [("gpkg_contents", "last_change"), ("gpkg_metadata_reference", "timestamp"),
-                   ("layer_styles", "update_time")]
+        updates = [
+            ("gpkg_contents", "last_change"),
+            ("gpkg_metadata_reference", "timestamp"),
+            ("layer_styles", "update_time"),
+        ]
         for table, column in updates:
             if table in tables:
                 cols = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
@@ -80,8 +83,11 @@ def _pin_zip(path, stamp: str) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for name, data in members:
             if name == "docProps/core.xml":
-                data = re.sub(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(<)",
-                              rb"\g<1>" + stamp.encode() + rb"T00:00:00Z\g<3>", data)
+                data = re.sub(
+                    rb"(<dcterms:(created|modified)[^>]*>)[^<]*(<)",
+                    rb"\g<1>" + stamp.encode() + rb"T00:00:00Z\g<3>",
+                    data,
+                )
             info = zipfile.ZipInfo(name, date_time=(year, month, day, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o600 << 16

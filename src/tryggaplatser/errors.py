@@ -9,8 +9,14 @@ class TryggaplatserError(ValueError):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, rule: str | None = None, fix: str | None = None,
-                 file: str | None = None):
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str | None = None,
+        fix: str | None = None,
+        file: str | None = None,
+    ):
         self.rule = rule
         self.fix = fix
         self.file = file

@@ -33,32 +33,45 @@ CATS = ["klotter", "stold", "brand"]
 
 def make_areas() -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
-        {"area_id": ["A", "B", "C", "D", "S"],
-         "name": ["Alby", "Bby", "Cby", "Dby", "Stadsdel Väst"],
-         "area_type": ["deso", "deso", "deso", "deso", "stadsdel"],
-         "population": [5000, 200, 3000, 50, 8000],
-         "population_year": 2024},
-        geometry=[box(X0, Y0, X0 + 1000, Y0 + 1000), box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
-                  box(X0, Y0 + 1000, X0 + 1000, Y0 + 2000),
-                  box(X0 + 1000, Y0 + 1000, X0 + 2000, Y0 + 2000),
-                  box(X0, Y0, X0 + 1000, Y0 + 2000)],
-        crs=3006)
+        {
+            "area_id": ["A", "B", "C", "D", "S"],
+            "name": ["Alby", "Bby", "Cby", "Dby", "Stadsdel Väst"],
+            "area_type": ["deso", "deso", "deso", "deso", "stadsdel"],
+            "population": [5000, 200, 3000, 50, 8000],
+            "population_year": 2024,
+        },
+        geometry=[
+            box(X0, Y0, X0 + 1000, Y0 + 1000),
+            box(X0 + 1000, Y0, X0 + 2000, Y0 + 1000),
+            box(X0, Y0 + 1000, X0 + 1000, Y0 + 2000),
+            box(X0 + 1000, Y0 + 1000, X0 + 2000, Y0 + 2000),
+            box(X0, Y0, X0 + 1000, Y0 + 2000),
+        ],
+        crs=3006,
+    )
 
 
 def make_incidents(n: int = 3000, seed: int = 1) -> gpd.GeoDataFrame:
     rng = np.random.default_rng(seed)
     t = pd.Timestamp("2022-03-01", tz="UTC") + pd.to_timedelta(
-        rng.uniform(0, 3 * 365 * 24, n), unit="h")
+        rng.uniform(0, 3 * 365 * 24, n), unit="h"
+    )
     window = np.where(rng.random(n) < 0.3, rng.uniform(0.5, 200, n), np.nan)
     prec = np.where(rng.random(n) < 0.05, "kommun_centroid", "exakt")
     return gpd.GeoDataFrame(
-        {"incident_id": [f"i{i}" for i in range(n)], "occurred_at": t,
-         "occurred_end": t + pd.to_timedelta(window, unit="h"),
-         "category": rng.choice(CATS, n), "source": rng.choice(["bolag", "vaktare"], n),
-         "location_precision": prec},
-        geometry=gpd.points_from_xy(rng.uniform(X0 - 200, X0 + 2000, n),
-                                    rng.uniform(Y0, Y0 + 2000, n)),
-        crs=3006)
+        {
+            "incident_id": [f"i{i}" for i in range(n)],
+            "occurred_at": t,
+            "occurred_end": t + pd.to_timedelta(window, unit="h"),
+            "category": rng.choice(CATS, n),
+            "source": rng.choice(["bolag", "vaktare"], n),
+            "location_precision": prec,
+        },
+        geometry=gpd.points_from_xy(
+            rng.uniform(X0 - 200, X0 + 2000, n), rng.uniform(Y0, Y0 + 2000, n)
+        ),
+        crs=3006,
+    )
 
 
 def manual_counts(incidents, areas, start, end):
@@ -68,8 +81,9 @@ def manual_counts(incidents, areas, start, end):
     for _, a in areas.iterrows():
         for cat in CATS:
             out[(a["area_id"], cat)] = 0
-        for geom, c, d, p in zip(incidents.geometry, incidents["category"], local,
-                                 incidents["location_precision"]):
+        for geom, c, d, p in zip(
+            incidents.geometry, incidents["category"], local, incidents["location_precision"]
+        ):
             if p == "kommun_centroid" or not (start <= d <= end):
                 continue
             if a.geometry.contains(geom):
@@ -97,7 +111,8 @@ def test_counts_and_rates_equal_independent_computation(layers):
         for cat in CATS:
             assert bc.loc[cat, "count"] == manual[(aid, cat)], (aid, cat)
             assert bc.loc[cat, "rate_per_1000"] == pytest.approx(
-                manual[(aid, cat)] / pop / years * 1000)
+                manual[(aid, cat)] / pop / years * 1000
+            )
         assert bc.loc["alla", "count"] == sum(manual[(aid, c)] for c in CATS)
         assert bc.index[-1] == "alla"
     # municipality comparison: distinct incidents in any deso, over the deso population
@@ -107,7 +122,8 @@ def test_counts_and_rates_equal_independent_computation(layers):
         assert deso.loc[cat, "municipality_count"] == total
         assert deso.loc[cat, "municipality_rate"] == pytest.approx(total / 8250 / years * 1000)
         assert deso.loc[cat, "ratio_to_municipality"] == pytest.approx(
-            deso.loc[cat, "rate_per_1000"] / deso.loc[cat, "municipality_rate"])
+            deso.loc[cat, "rate_per_1000"] / deso.loc[cat, "municipality_rate"]
+        )
     # the overlapping stadsdel is its own comparison group
     s = profiles["S"].by_category.set_index("category")
     assert s.loc["klotter", "municipality_population"] == 8000
@@ -128,12 +144,20 @@ def test_kommun_centroid_never_placed_and_boundary_rule():
     areas = make_areas()
     t = pd.Timestamp("2024-05-05 12:00", tz="UTC")
     inc = gpd.GeoDataFrame(
-        {"incident_id": ["e1", "e2", "c1"], "occurred_at": [t] * 3, "category": ["stold"] * 3,
-         "source": ["x"] * 3, "location_precision": ["exakt", "exakt", "kommun_centroid"]},
-        geometry=[Point(X0 + 1000, Y0 + 500),  # edge between A and B
-                  Point(X0 + 1000, Y0 + 1000),  # corner of A, B, C, D
-                  Point(X0 + 500, Y0 + 500)],  # inside A, but a centroid record
-        crs=3006)
+        {
+            "incident_id": ["e1", "e2", "c1"],
+            "occurred_at": [t] * 3,
+            "category": ["stold"] * 3,
+            "source": ["x"] * 3,
+            "location_precision": ["exakt", "exakt", "kommun_centroid"],
+        },
+        geometry=[
+            Point(X0 + 1000, Y0 + 500),  # edge between A and B
+            Point(X0 + 1000, Y0 + 1000),  # corner of A, B, C, D
+            Point(X0 + 500, Y0 + 500),
+        ],  # inside A, but a centroid record
+        crs=3006,
+    )
     a = assign_points(inc, areas)
     got = sorted(map(tuple, a[["pos", "area_id"]].to_numpy().tolist()))
     # each boundary point once per area type: lowest area_id among touching areas
@@ -166,7 +190,6 @@ def test_trend_seasonal_and_hour_weekday(layers):
     # complete months only: 2022-03 .. 2025-01 gives 3 Januaries and 2 Februaries
     assert prof.seasonal.set_index("month").loc[2, "n_years"] == 2
     assert prof.seasonal.set_index("month").loc[1, "n_years"] == 3
-
 
 
 def test_trend_test_uses_complete_months_and_matches_pymannkendall(layers):
@@ -234,40 +257,80 @@ def test_walks_dialogue_surveys_police_hotspots(layers):
     areas, inc = layers
     pts = [Point(X0 + 100 + 10 * i, Y0 + 100) for i in range(6)]
     obs = gpd.GeoDataFrame(
-        {"observation_id": list("123456"), "walk_id": "w1",
-         "perception": ["otrygg"] * 5 + ["trygg"],
-         "problem_category": ["belysning", "belysning", "belysning", "klotter", "klotter",
-                              "annat"],
-         "status": ["atgardad", "atgardad", "ny", "avslagen", "pagaende", "ny"],
-         "decided_on": pd.to_datetime(["2024-01-01", "2024-01-01", None, "2024-02-01",
-                                       "2024-02-01", None]),
-         "resolved_on": pd.to_datetime(["2024-01-11", "2024-01-31", None, None, None, None])},
-        geometry=pts, crs=3006)
+        {
+            "observation_id": list("123456"),
+            "walk_id": "w1",
+            "perception": ["otrygg"] * 5 + ["trygg"],
+            "problem_category": [
+                "belysning",
+                "belysning",
+                "belysning",
+                "klotter",
+                "klotter",
+                "annat",
+            ],
+            "status": ["atgardad", "atgardad", "ny", "avslagen", "pagaende", "ny"],
+            "decided_on": pd.to_datetime(
+                ["2024-01-01", "2024-01-01", None, "2024-02-01", "2024-02-01", None]
+            ),
+            "resolved_on": pd.to_datetime(["2024-01-11", "2024-01-31", None, None, None, None]),
+        },
+        geometry=pts,
+        crs=3006,
+    )
     outside = obs.iloc[[0]].copy()
     outside["observation_id"] = "x"
     outside.geometry = [Point(X0 + 1500, Y0 + 500)]
     obs = pd.concat([obs, outside], ignore_index=True)
     dia = gpd.GeoDataFrame(
-        {"response_id": list("abcd"), "campaign_id": ["k1", "k1", "k1", "k2"],
-         "perception": ["otrygg", "otrygg", "trygg", "otrygg"],
-         "reasons": ["belysning;ode_plats", "belysning", None, "narkotika"],
-         "time_of_day": ["kvall;natt", "kvall", "dag", "natt"]},
-        geometry=[Point(X0 + 300, Y0 + 300)] * 4, crs=3006)
+        {
+            "response_id": list("abcd"),
+            "campaign_id": ["k1", "k1", "k1", "k2"],
+            "perception": ["otrygg", "otrygg", "trygg", "otrygg"],
+            "reasons": ["belysning;ode_plats", "belysning", None, "narkotika"],
+            "time_of_day": ["kvall;natt", "kvall", "dag", "natt"],
+        },
+        geometry=[Point(X0 + 300, Y0 + 300)] * 4,
+        crs=3006,
+    )
     surveys = pd.DataFrame(
-        {"source": ["ntu", "ntu", "polisens_trygghetsmatning", "ntu"],
-         "year": [2023, 2024, 2024, 2024], "area_id": ["A", "A", "A", "B"],
-         "indicator": ["otrygg_sen_kvall_andel", "otrygg_sen_kvall_andel", "problemindex",
-                       "otrygg_sen_kvall_andel"],
-         "value": [31.0, 28.0, 2.4, 12.0], "scale": ["andel_procent", "andel_procent",
-                                                      "index_0_6", "andel_procent"]})
-    police = pd.DataFrame({"area_id": ["A", "A", "B"], "year": [2023, 2021, 2023],
-                           "classification": ["utsatt", "riskomrade", "ej_listad"]})
-    cells = gpd.GeoDataFrame({"cell_id": ["c1", "c2"], "gi_bin": [3, 0]},
-                             geometry=[box(X0, Y0, X0 + 250, Y0 + 250),
-                                       box(X0 + 1000, Y0, X0 + 1250, Y0 + 250)], crs=3006)
-    prof = area_profile("A", areas=areas, incidents=inc, walk_observations=obs, dialogue=dia,
-                        survey_indicators=surveys, police_classification=police,
-                        hotspot_cells=cells, quiet=True)
+        {
+            "source": ["ntu", "ntu", "polisens_trygghetsmatning", "ntu"],
+            "year": [2023, 2024, 2024, 2024],
+            "area_id": ["A", "A", "A", "B"],
+            "indicator": [
+                "otrygg_sen_kvall_andel",
+                "otrygg_sen_kvall_andel",
+                "problemindex",
+                "otrygg_sen_kvall_andel",
+            ],
+            "value": [31.0, 28.0, 2.4, 12.0],
+            "scale": ["andel_procent", "andel_procent", "index_0_6", "andel_procent"],
+        }
+    )
+    police = pd.DataFrame(
+        {
+            "area_id": ["A", "A", "B"],
+            "year": [2023, 2021, 2023],
+            "classification": ["utsatt", "riskomrade", "ej_listad"],
+        }
+    )
+    cells = gpd.GeoDataFrame(
+        {"cell_id": ["c1", "c2"], "gi_bin": [3, 0]},
+        geometry=[box(X0, Y0, X0 + 250, Y0 + 250), box(X0 + 1000, Y0, X0 + 1250, Y0 + 250)],
+        crs=3006,
+    )
+    prof = area_profile(
+        "A",
+        areas=areas,
+        incidents=inc,
+        walk_observations=obs,
+        dialogue=dia,
+        survey_indicators=surveys,
+        police_classification=police,
+        hotspot_cells=cells,
+        quiet=True,
+    )
     w = prof.walks.set_index("problem_category")
     assert list(prof.walks.columns) == WALK_COLUMNS
     assert w.loc["totalt", "n"] == 6  # the observation in B is not in A
@@ -289,8 +352,10 @@ def test_walks_dialogue_surveys_police_hotspots(layers):
     assert r["reason"].tolist() == ["belysning", "ode_plats"]
     assert r["share_of_otrygg"].tolist() == [1.0, 0.5]
     t = prof.dialogue_time_of_day
-    assert t[t["campaign_id"] == "k1"].set_index("time_of_day")["n"].to_dict() == \
-        {"kvall": 2, "natt": 1}
+    assert t[t["campaign_id"] == "k1"].set_index("time_of_day")["n"].to_dict() == {
+        "kvall": 2,
+        "natt": 1,
+    }
 
     assert set(prof.surveys) == {"andel_procent", "index_0_6"}
     pct = prof.surveys["andel_procent"]
@@ -364,11 +429,17 @@ def test_demo_hotspot_cells_inside_area():
     project, truth = load_demo()
     hotspots = pytest.importorskip("tryggaplatser.analysis.hotspots")
     inc = project.layers["incidents"]
-    cells = hotspots.hotspot_gistar(inc[inc["location_precision"] != "kommun_centroid"],
-                                    cell_size=250, quiet=True)
+    cells = hotspots.hotspot_gistar(
+        inc[inc["location_precision"] != "kommun_centroid"], cell_size=250, quiet=True
+    )
     spot = truth["hotspots"]["stable"][0]
-    prof = area_profile(spot["area_id"], areas=project.layers["areas"], incidents=inc,
-                        hotspot_cells=cells, quiet=True)
+    prof = area_profile(
+        spot["area_id"],
+        areas=project.layers["areas"],
+        incidents=inc,
+        hotspot_cells=cells,
+        quiet=True,
+    )
     h = prof.hotspot_cells
     assert len(h) < len(cells)
     at_spot = h[h.geometry.contains(Point(spot["x"], spot["y"]))]

@@ -36,12 +36,21 @@ W47 = date(2026, 11, 16)  # Monday of 2026-W47
 def make(rows, crs=3006) -> gpd.GeoDataFrame:
     """rows: (day as date, x, y, category, source, area_id); time 12:00 local."""
     days, xs, ys, cats, srcs, areas = zip(*rows)
-    t = pd.to_datetime([f"{d.isoformat()} 12:00" for d in days]).tz_localize(
-        "Europe/Stockholm").tz_convert("UTC")
+    t = (
+        pd.to_datetime([f"{d.isoformat()} 12:00" for d in days])
+        .tz_localize("Europe/Stockholm")
+        .tz_convert("UTC")
+    )
     return gpd.GeoDataFrame(
-        {"incident_id": [f"i{k}" for k in range(len(rows))], "occurred_at": t,
-         "category": list(cats), "source": list(srcs), "area_id": list(areas)},
-        geometry=gpd.points_from_xy(xs, ys), crs=crs,
+        {
+            "incident_id": [f"i{k}" for k in range(len(rows))],
+            "occurred_at": t,
+            "category": list(cats),
+            "source": list(srcs),
+            "area_id": list(areas),
+        },
+        geometry=gpd.points_from_xy(xs, ys),
+        crs=crs,
     )
 
 
@@ -98,8 +107,10 @@ def weekly_data():
     rows = []
     # A / inbrott: 5 this week, 1,0,1,0 in the previous 4 weeks, 2 in the same week last year
     rows += [(day(0, k), 100, 100, "inbrott", "polis", "A") for k in range(5)]
-    rows += [(day(1), 100, 100, "inbrott", "polis", "A"), (day(3), 100, 100, "inbrott", "polis",
-                                                          "A")]
+    rows += [
+        (day(1), 100, 100, "inbrott", "polis", "A"),
+        (day(3), 100, 100, "inbrott", "polis", "A"),
+    ]
     rows += [(date(2025, 11, 18), 100, 100, "inbrott", "polis", "A")] * 2
     rows += [(day(5), 100, 100, "inbrott", "polis", "A")]  # week 5: outside the baseline
     # A / klotter: 4 this week, 4 in each previous week
@@ -143,8 +154,11 @@ def test_weekly_counts_against_hand_computed_poisson():
 
 def test_weekly_counts_with_area_polygons_matches_column():
     data = weekly_data()
-    areas = gpd.GeoDataFrame({"area_id": ["A", "B"], "name": ["a", "b"]},
-                             geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)], crs=3006)
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A", "B"], "name": ["a", "b"]},
+        geometry=[box(0, 0, 1000, 1000), box(1000, 0, 2000, 1000)],
+        crs=3006,
+    )
     by_col = weekly_counts(data, "area_id", "2026-W47", quiet=True)
     by_poly = weekly_counts(data.drop(columns="area_id"), areas, "2026-W47", quiet=True)
     pd.testing.assert_frame_equal(by_col, by_poly, check_like=False)
@@ -235,15 +249,17 @@ def test_planted_silent_source_is_detected():
 
 
 def test_measure_followup():
-    measures = pd.DataFrame({
-        "measure_id": ["m1", "m2", "m3", "m4", "m5"],
-        "title": ["Belysning", "Röjning", "Väktare", "Klotter", "Okänt"],
-        "area_id": ["A", "A", "B", "B", "B"],
-        "status": ["beslutad", "genomford", "pagaende", "avbruten", "foreslagen"],
-        "responsible": ["Gata", "Park", "Bolag", "Gata", None],
-        "follow_up_on": ["2026-11-01", "2026-10-01", None, "2026-01-01", None],
-        "end": [None, None, "2026-11-20", None, None],
-    })
+    measures = pd.DataFrame(
+        {
+            "measure_id": ["m1", "m2", "m3", "m4", "m5"],
+            "title": ["Belysning", "Röjning", "Väktare", "Klotter", "Okänt"],
+            "area_id": ["A", "A", "B", "B", "B"],
+            "status": ["beslutad", "genomford", "pagaende", "avbruten", "foreslagen"],
+            "responsible": ["Gata", "Park", "Bolag", "Gata", None],
+            "follow_up_on": ["2026-11-01", "2026-10-01", None, "2026-01-01", None],
+            "end": [None, None, "2026-11-20", None, None],
+        }
+    )
     before = measures.copy()
     res = measure_followup(measures, today="2026-11-24")
     pd.testing.assert_frame_equal(measures, before)
@@ -284,8 +300,7 @@ def alert_data():
 
 
 def test_near_repeat_alerts():
-    windows = {"inbrott": (200, 14), "brand": None,
-               "klotter_x": RiskWindow(100, 7, 2.0, 0.01)}
+    windows = {"inbrott": (200, 14), "brand": None, "klotter_x": RiskWindow(100, 7, 2.0, 0.01)}
     res = near_repeat_alerts(alert_data(), "2026-W47", windows, cell_size=250, quiet=True)
     assert list(res.columns) == ALERT_COLUMNS
     assert res.attrs["internal_geometry"] is True
@@ -295,7 +310,8 @@ def test_near_repeat_alerts():
     assert r.loc["i1", "window_end"] == pd.Timestamp("2026-11-29")
     assert bool(r.loc["i0", "active_next_week"]) and bool(r.loc["i1", "active_next_week"])
     assert r.loc["i0", "alert_distance_m"] == 200 and r.loc["i0", "cell_id"] == (
-        "250mE650000N6560000")
+        "250mE650000N6560000"
+    )
     # a near_repeat result can be passed directly
     nr = pd.DataFrame()
     nr.attrs["risk_window"] = {"distance_m": 100.0, "days": 7.0, "knox_ratio": 2.0, "p_value": 0.01}
@@ -311,21 +327,35 @@ def test_focus_places_scoring_and_reasons():
     rows += [(day(w, 3), x0 + 1000, y0, "klotter", "bolag", "B") for w in (0, 1)]
     data = make(rows)
     rec = recurring_places(data, "2026-W47", cell_size=250, quiet=True)
-    flags = pd.DataFrame({"area_id": ["B"], "category": ["klotter"], "count": [5],
-                          "baseline_mean": [0.5], "last_year": [0], "change": [4.5],
-                          "p_value": [0.012], "unusual": [True]})
-    hot = gpd.GeoDataFrame({"hotspot_category": ["ny", "avtagande"]},
-                           geometry=[box(651_000, 6_560_000, 651_250, 6_560_250),
-                                     box(655_000, 6_560_000, 655_250, 6_560_250)], crs=3006)
-    alerts = near_repeat_alerts(data, "2026-W47", {"inbrott": (200, 14)}, cell_size=250,
-                                quiet=True)
+    flags = pd.DataFrame(
+        {
+            "area_id": ["B"],
+            "category": ["klotter"],
+            "count": [5],
+            "baseline_mean": [0.5],
+            "last_year": [0],
+            "change": [4.5],
+            "p_value": [0.012],
+            "unusual": [True],
+        }
+    )
+    hot = gpd.GeoDataFrame(
+        {"hotspot_category": ["ny", "avtagande"]},
+        geometry=[
+            box(651_000, 6_560_000, 651_250, 6_560_250),
+            box(655_000, 6_560_000, 655_250, 6_560_250),
+        ],
+        crs=3006,
+    )
+    alerts = near_repeat_alerts(data, "2026-W47", {"inbrott": (200, 14)}, cell_size=250, quiet=True)
     res = focus_places(rec, flags, hot, alerts)
     assert list(res.columns) == FOCUS_COLUMNS
     assert list(res["cell_id"]) == ["250mE651000N6560000", "250mE650000N6560000"]
     b, a = res.iloc[0], res.iloc[1]
     assert b["score"] == 3 + 3 + 2 and b["rank"] == 1
-    assert b["reasons"] == ("3 av senaste 4 veckorna; ny hotspot; "
-                            "ovanlig ökning av klotter i området (p = 0,01)")
+    assert b["reasons"] == (
+        "3 av senaste 4 veckorna; ny hotspot; ovanlig ökning av klotter i området (p = 0,01)"
+    )
     assert a["score"] == 4 + 2
     assert a["reasons"] == "4 av senaste 4 veckorna; near-repeat-fönster aktivt till 2026-12-01"
     assert a["cell_x"] == 650_000 and a["cell_y"] == 6_560_000
@@ -354,11 +384,11 @@ def test_automatic_week_is_recorded_in_attrs(caplog):
 def test_empty_week_gives_empty_tables_with_pinned_columns():
     empty = make([(day(30), 0, 0, "klotter", "bolag", "A")])  # only long before the week
     assert list(weekly_counts(empty, "area_id", "2026-W47", quiet=True).columns) == (
-        WEEKLY_COUNT_COLUMNS)
+        WEEKLY_COUNT_COLUMNS
+    )
     rec = recurring_places(empty, "2026-W47", cell_size=250, quiet=True)
     assert len(rec) == 0 and list(rec.columns[:7]) == RECURRING_COLUMNS
-    alerts = near_repeat_alerts(empty, "2026-W47", {"klotter": (100, 7)}, cell_size=250,
-                                quiet=True)
+    alerts = near_repeat_alerts(empty, "2026-W47", {"klotter": (100, 7)}, cell_size=250, quiet=True)
     assert len(alerts) == 0 and list(alerts.columns) == ALERT_COLUMNS
     assert list(focus_places(rec, alerts=alerts).columns) == FOCUS_COLUMNS
     silent = silent_sources(empty, "2026-W47", quiet=True)

@@ -114,9 +114,16 @@ def layout():
     """Target A (400 m square), adjacent B, near C (600 m away), far D (control) and E."""
     areas = gpd.GeoDataFrame(
         {"area_id": ["A", "B", "C", "D", "E"], "name": list("ABCDE")},
-        geometry=[box(X0 + a, Y0 + b, X0 + c, Y0 + d) for a, b, c, d in [
-            (0, 0, 400, 400), (400, 0, 800, 400), (1000, 0, 1400, 400),
-            (5000, 0, 5400, 400), (9000, 0, 9400, 400)]],
+        geometry=[
+            box(X0 + a, Y0 + b, X0 + c, Y0 + d)
+            for a, b, c, d in [
+                (0, 0, 400, 400),
+                (400, 0, 800, 400),
+                (1000, 0, 1400, 400),
+                (5000, 0, 5400, 400),
+                (9000, 0, 9400, 400),
+            ]
+        ],
         crs=3006,
     )
     return areas
@@ -128,23 +135,37 @@ def make_incidents(spec) -> gpd.GeoDataFrame:
     for x, y, when, n, cat in spec:
         rows += [(X0 + x, Y0 + y, when, cat)] * n
     xs, ys, whens, cats = zip(*rows)
-    t = pd.to_datetime([f"{w} 22:00" for w in whens]).tz_localize(
-        "Europe/Stockholm").tz_convert("UTC")
+    t = (
+        pd.to_datetime([f"{w} 22:00" for w in whens])
+        .tz_localize("Europe/Stockholm")
+        .tz_convert("UTC")
+    )
     return gpd.GeoDataFrame(
-        {"incident_id": [f"i{k}" for k in range(len(rows))], "occurred_at": t,
-         "category": list(cats), "source": "test"},
-        geometry=gpd.points_from_xy(xs, ys), crs=3006)
+        {
+            "incident_id": [f"i{k}" for k in range(len(rows))],
+            "occurred_at": t,
+            "category": list(cats),
+            "source": "test",
+        },
+        geometry=gpd.points_from_xy(xs, ys),
+        crs=3006,
+    )
 
 
 def planted():
     """Target −50 %, buffer +20 %, control and its ring flat; noise in other categories."""
     s = "skadegorelse"
     spec = [
-        (200, 200, "2025-01-15", 100, s), (200, 200, "2026-01-15", 50, s),  # target
-        (500, 200, "2025-01-15", 100, s), (500, 200, "2026-01-15", 120, s),  # buffer
-        (5200, 200, "2025-01-15", 100, s), (5200, 200, "2026-01-15", 100, s),  # control D
-        (5500, 200, "2025-01-15", 40, s), (5500, 200, "2026-01-15", 40, s),  # D's ring
-        (9200, 200, "2025-01-15", 30, s), (9200, 200, "2026-01-15", 30, s),  # area E
+        (200, 200, "2025-01-15", 100, s),
+        (200, 200, "2026-01-15", 50, s),  # target
+        (500, 200, "2025-01-15", 100, s),
+        (500, 200, "2026-01-15", 120, s),  # buffer
+        (5200, 200, "2025-01-15", 100, s),
+        (5200, 200, "2026-01-15", 100, s),  # control D
+        (5500, 200, "2025-01-15", 40, s),
+        (5500, 200, "2026-01-15", 40, s),  # D's ring
+        (9200, 200, "2025-01-15", 30, s),
+        (9200, 200, "2026-01-15", 30, s),  # area E
         (1200, 200, "2025-01-15", 99, s),  # near area C: closest count but too near
         (200, 200, "2025-06-20", 500, s),  # installation month: left out
         (200, 200, "2026-01-15", 400, "klotter"),  # other category
@@ -154,8 +175,14 @@ def planted():
 
 
 def test_choose_control_rule():
-    table = choose_control(layout(), "A", planted(), (date(2024, 6, 1), date(2025, 6, 1)),
-                           categories="skadegorelse", quiet=True)
+    table = choose_control(
+        layout(),
+        "A",
+        planted(),
+        (date(2024, 6, 1), date(2025, 6, 1)),
+        categories="skadegorelse",
+        quiet=True,
+    )
     assert list(table.columns) == CONTROL_COLUMNS
     assert table.attrs["chosen"] == "D"
     assert table.attrs["target_before_count"] == 100
@@ -166,16 +193,24 @@ def test_choose_control_rule():
     assert t.loc["E", "difference"] == 70
     assert "minst 1000 m" in table.attrs["rule"]
     with pytest.raises(ArgumentError, match="inget kontrollområde"):
-        choose_control(layout(), "A", planted(), (date(2024, 6, 1), date(2025, 6, 1)),
-                       categories="skadegorelse", min_distance=50_000, quiet=True)
+        choose_control(
+            layout(),
+            "A",
+            planted(),
+            (date(2024, 6, 1), date(2025, 6, 1)),
+            categories="skadegorelse",
+            min_distance=50_000,
+            quiet=True,
+        )
 
 
 def test_planted_effect_and_displacement_are_recovered(caplog):
     data = planted()
     before = data.copy()
     with caplog.at_level("INFO", logger="tryggaplatser"):
-        ev = evaluate_measure(data, "A", areas=layout(), installed_on="2025-06-15",
-                              categories=["skadegorelse"])
+        ev = evaluate_measure(
+            data, "A", areas=layout(), installed_on="2025-06-15", categories=["skadegorelse"]
+        )
     pd.testing.assert_frame_equal(data, before)
     assert list(ev.table.columns) == EVALUATION_COLUMNS
     assert ev.control_id == "D" and ev.buffer_width == 200
@@ -198,16 +233,27 @@ def test_planted_effect_and_displacement_are_recovered(caplog):
 def test_evaluate_with_given_geometries_and_noisy_poisson_effect():
     rng = np.random.default_rng(5)
     spec = []
-    for (x, lam0, lam1) in [(200, 1000, 500), (500, 1000, 1200), (5200, 1000, 1000),
-                               (5500, 400, 400)]:
+    for x, lam0, lam1 in [
+        (200, 1000, 500),
+        (500, 1000, 1200),
+        (5200, 1000, 1000),
+        (5500, 400, 400),
+    ]:
         spec.append((x, 200, "2025-02-10", int(rng.poisson(lam0)), "inbrott"))
         spec.append((x, 200, "2026-02-10", int(rng.poisson(lam1)), "inbrott"))
     data = make_incidents(spec)
     areas = layout()
     target = areas.loc[areas["area_id"] == "A"]
     control = areas.loc[areas["area_id"] == "D"].geometry.iloc[0]
-    ev = evaluate_measure(data, target, control=control, buffer=200.0,
-                          installed_on=date(2025, 6, 15), data_end="2026-06-30", quiet=True)
+    ev = evaluate_measure(
+        data,
+        target,
+        control=control,
+        buffer=200.0,
+        installed_on=date(2025, 6, 15),
+        data_end="2026-06-30",
+        quiet=True,
+    )
     t = ev.table.set_index("zone")
     assert t.loc["target", "change_pct"] == pytest.approx(-50, abs=8)
     assert t.loc["buffer", "change_pct"] == pytest.approx(20, abs=8)
@@ -219,10 +265,12 @@ def test_evaluate_with_given_geometries_and_noisy_poisson_effect():
 def test_evaluate_errors():
     data = planted()
     with pytest.raises(ArgumentError, match="areas"):
-        evaluate_measure(data, box(X0, Y0, X0 + 400, Y0 + 400), installed_on="2025-06-15",
-                         quiet=True)
+        evaluate_measure(
+            data, box(X0, Y0, X0 + 400, Y0 + 400), installed_on="2025-06-15", quiet=True
+        )
     with pytest.raises(ArgumentError, match="överlappar"):
-        evaluate_measure(data, "A", areas=layout(), control="B", installed_on="2025-06-15",
-                         quiet=True)
+        evaluate_measure(
+            data, "A", areas=layout(), control="B", installed_on="2025-06-15", quiet=True
+        )
     with pytest.raises(ArgumentError, match="finns inte"):
         evaluate_measure(data, "Z", areas=layout(), installed_on="2025-06-15", quiet=True)

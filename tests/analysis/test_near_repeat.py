@@ -27,8 +27,9 @@ X0, Y0 = 650_000.0, 6_560_000.0
 def incidents(x, y, days, category="inbrott") -> gpd.GeoDataFrame:
     """Incidents at (X0 + x, Y0 + y) on day ``days`` (noon local time) after 2025-01-01."""
     days = np.asarray(days)
-    t = (pd.Timestamp("2025-01-01 12:00", tz="Europe/Stockholm")
-         + pd.to_timedelta(days, unit="D")).tz_convert("UTC")
+    t = (
+        pd.Timestamp("2025-01-01 12:00", tz="Europe/Stockholm") + pd.to_timedelta(days, unit="D")
+    ).tz_convert("UTC")
     return gpd.GeoDataFrame(
         {
             "incident_id": [f"i{k}" for k in range(len(days))],
@@ -43,8 +44,10 @@ def incidents(x, y, days, category="inbrott") -> gpd.GeoDataFrame:
 
 def brute_force(gdf, d_edges, t_edges) -> np.ndarray:
     xy = np.column_stack([gdf.geometry.x, gdf.geometry.y])
-    day = (gdf["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
-           .dt.normalize() - pd.Timestamp("1970-01-01")).dt.days.to_numpy()
+    day = (
+        gdf["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.tz_localize(None).dt.normalize()
+        - pd.Timestamp("1970-01-01")
+    ).dt.days.to_numpy()
     counts = np.zeros((len(d_edges) - 1, len(t_edges) - 1), dtype=int)
     for a, b in itertools.combinations(range(len(gdf)), 2):
         d = float(np.hypot(*(xy[a] - xy[b])))
@@ -58,8 +61,9 @@ def brute_force(gdf, d_edges, t_edges) -> np.ndarray:
 
 def test_columns_and_labels_are_pinned():
     gdf = incidents([0, 50, 120], [0, 0, 0], [0, 3, 10])
-    res = near_repeat(gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=9,
-                      seed=1, quiet=True)
+    res = near_repeat(
+        gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=9, seed=1, quiet=True
+    )
     assert list(res.columns) == NEAR_REPEAT_COLUMNS
     assert list(res["band"]) == [
         "[0, 100) m × [0, 7) d",
@@ -75,12 +79,16 @@ def test_columns_and_labels_are_pinned():
 def test_band_boundaries_are_half_open():
     # pair A: distance exactly 0, 0 days   -> [0,100) x [0,7)
     # pair B: distance exactly 100, 7 days -> [100,200) x [7,14)
-    gdf = pd.concat([
-        incidents([0, 0], [0, 0], [0, 0]),
-        incidents([10_000, 10_100], [0, 0], [100, 107]),
-    ], ignore_index=True)
-    res = near_repeat(gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=5,
-                      seed=0, quiet=True).set_index("band")
+    gdf = pd.concat(
+        [
+            incidents([0, 0], [0, 0], [0, 0]),
+            incidents([10_000, 10_100], [0, 0], [100, 107]),
+        ],
+        ignore_index=True,
+    )
+    res = near_repeat(
+        gdf, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=5, seed=0, quiet=True
+    ).set_index("band")
     assert res.loc["[0, 100) m × [0, 7) d", "observed"] == 1
     assert res.loc["[100, 200) m × [7, 14) d", "observed"] == 1
     assert res["observed"].sum() == 2
@@ -88,8 +96,14 @@ def test_band_boundaries_are_half_open():
     gdf2 = incidents([0, 200], [0, 0], [0, 0])
     gdf3 = incidents([0, 50], [0, 0], [0, 14])
     for g in (gdf2, gdf3):
-        r = near_repeat(g, distance_bands=[0, 100, 200], time_bands=[0, 7, 14], permutations=5,
-                        seed=0, quiet=True)
+        r = near_repeat(
+            g,
+            distance_bands=[0, 100, 200],
+            time_bands=[0, 7, 14],
+            permutations=5,
+            seed=0,
+            quiet=True,
+        )
         assert r["observed"].sum() == 0
 
 
@@ -97,15 +111,17 @@ def test_band_boundaries_are_half_open():
 @given(
     pts=st.lists(
         st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(0, 40)),
-        min_size=2, max_size=40,
+        min_size=2,
+        max_size=40,
     )
 )
 def test_observed_equals_brute_force(pts):
     x, y, d = zip(*pts)
     gdf = incidents(x, y, d)
     d_edges, t_edges = [0, 50, 150, 300], [0, 3, 10, 21]
-    res = near_repeat(gdf, distance_bands=d_edges, time_bands=t_edges, permutations=1, seed=0,
-                      quiet=True)
+    res = near_repeat(
+        gdf, distance_bands=d_edges, time_bands=t_edges, permutations=1, seed=0, quiet=True
+    )
     np.testing.assert_array_equal(res["observed"].to_numpy(), brute_force(gdf, d_edges, t_edges))
 
 
@@ -200,8 +216,9 @@ def test_summary_format_is_swedish_and_english():
 
 def test_distance_zero_pairs_go_to_first_band_or_own_band():
     gdf = incidents([0, 0, 50], [0, 0, 0], [0, 2, 4])
-    res = near_repeat(gdf, distance_bands=[0, 1, 100], time_bands=[0, 7], permutations=3, seed=0,
-                      quiet=True).set_index("band")
+    res = near_repeat(
+        gdf, distance_bands=[0, 1, 100], time_bands=[0, 7], permutations=3, seed=0, quiet=True
+    ).set_index("band")
     assert res.loc["[0, 1) m × [0, 7) d", "observed"] == 1
     assert res.loc["[1, 100) m × [0, 7) d", "observed"] == 2
 
@@ -250,8 +267,9 @@ def test_p_values_are_permutation_ranks():
     np.testing.assert_allclose(k, np.round(k))
     assert (res["p_value"] >= 1 / 20).all() and (res["p_value"] <= 1).all()
     with_expected = res[res["expected"] > 0]
-    np.testing.assert_allclose(with_expected["knox_ratio"],
-                               with_expected["observed"] / with_expected["expected"])
+    np.testing.assert_allclose(
+        with_expected["knox_ratio"], with_expected["observed"] / with_expected["expected"]
+    )
 
 
 def test_nan_coordinates_are_refused():

@@ -53,9 +53,17 @@ def layout():
     # noise that must be ignored: planned events and a centroid record in the planted cell
     inc_geoms += pts_in_cell(2, 1, 20, rng)
     inc_cats += ["arrangemang"] * 20
-    inc = gpd.GeoDataFrame({"incident_id": [f"i{i}" for i in range(len(inc_cats))],
-                            "occurred_at": T, "category": inc_cats, "source": "x",
-                            "location_precision": "exakt"}, geometry=inc_geoms, crs=3006)
+    inc = gpd.GeoDataFrame(
+        {
+            "incident_id": [f"i{i}" for i in range(len(inc_cats))],
+            "occurred_at": T,
+            "category": inc_cats,
+            "source": "x",
+            "location_precision": "exakt",
+        },
+        geometry=inc_geoms,
+        crs=3006,
+    )
     centroid = inc.iloc[[0]].copy()
     centroid["location_precision"] = "kommun_centroid"
     centroid.geometry = pts_in_cell(2, 1, 1, rng)
@@ -76,20 +84,35 @@ def layout():
     d_geoms += pts_in_cell(7, 2, 3, rng)  # people feel safe at the incident cell
     d_perc += ["trygg"] * 3
     d_reasons += [None] * 3
-    dia = gpd.GeoDataFrame({"response_id": [f"d{i}" for i in range(len(d_perc))],
-                            "campaign_id": "k1", "perception": d_perc, "reasons": d_reasons},
-                           geometry=d_geoms, crs=3006)
-    obs = gpd.GeoDataFrame({"observation_id": ["o1", "o2", "o3"], "walk_id": "w",
-                            "perception": ["otrygg", "otrygg", "trygg"],
-                            "problem_category": ["belysning", "vegetation_skymd_sikt",
-                                                 "annat"],
-                            "status": "ny"},
-                           geometry=pts_in_cell(2, 1, 2, rng) + pts_in_cell(7, 2, 1, rng),
-                           crs=3006)
-    areas = gpd.GeoDataFrame({"area_id": ["V", "O"], "name": ["Väst", "Öst"]},
-                             geometry=[box(X0, Y0, X0 + 5 * C, Y0 + 4 * C),
-                                       box(X0 + 5 * C, Y0, X0 + 10 * C, Y0 + 4 * C)],
-                             crs=3006)
+    dia = gpd.GeoDataFrame(
+        {
+            "response_id": [f"d{i}" for i in range(len(d_perc))],
+            "campaign_id": "k1",
+            "perception": d_perc,
+            "reasons": d_reasons,
+        },
+        geometry=d_geoms,
+        crs=3006,
+    )
+    obs = gpd.GeoDataFrame(
+        {
+            "observation_id": ["o1", "o2", "o3"],
+            "walk_id": "w",
+            "perception": ["otrygg", "otrygg", "trygg"],
+            "problem_category": ["belysning", "vegetation_skymd_sikt", "annat"],
+            "status": "ny",
+        },
+        geometry=pts_in_cell(2, 1, 2, rng) + pts_in_cell(7, 2, 1, rng),
+        crs=3006,
+    )
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["V", "O"], "name": ["Väst", "Öst"]},
+        geometry=[
+            box(X0, Y0, X0 + 5 * C, Y0 + 4 * C),
+            box(X0 + 5 * C, Y0, X0 + 10 * C, Y0 + 4 * C),
+        ],
+        crs=3006,
+    )
     return inc, dia, obs, areas
 
 
@@ -99,8 +122,9 @@ def cell_id(col, row):
 
 def test_planted_cells_get_their_classes():
     inc, dia, obs, areas = layout()
-    gap = perception_gap(incidents=inc, dialogue=dia, walk_observations=obs, areas=areas,
-                         quiet=True)
+    gap = perception_gap(
+        incidents=inc, dialogue=dia, walk_observations=obs, areas=areas, quiet=True
+    )
     assert list(gap.columns) == CELL_COLUMNS
     assert len(gap) == 40
     g = gap.set_index("cell_id")
@@ -140,8 +164,15 @@ def test_stated_rule_thresholds_and_percentiles():
 
 def test_by_area():
     inc, dia, obs, areas = layout()
-    gap = perception_gap(incidents=inc, dialogue=dia, walk_observations=obs, areas=areas,
-                         by="area", min_count=1, quiet=True)
+    gap = perception_gap(
+        incidents=inc,
+        dialogue=dia,
+        walk_observations=obs,
+        areas=areas,
+        by="area",
+        min_count=1,
+        quiet=True,
+    )
     assert list(gap.columns) == AREA_COLUMNS
     g = gap.set_index("area_id")
     west_cells = [(c, r) for c in range(5) for r in range(4)]
@@ -211,12 +242,15 @@ def test_demo_planted_perception_gap_places():
     dia = project.layers["dialogue"]
     obs = project.layers["walk_observations"]
     areas = project.layers["areas"]
-    gap = perception_gap(incidents=inc, dialogue=dia, walk_observations=obs, areas=areas,
-                         quiet=True)
+    gap = perception_gap(
+        incidents=inc, dialogue=dia, walk_observations=obs, areas=areas, quiet=True
+    )
     centres = gpd.GeoSeries(gap.geometry.centroid, crs=gap.crs)
     places = truth["perception_gap"]
-    for key, cls, signal in (("feels_unsafe_few_incidents", "otrygg_fa_handelser", "n_otrygg"),
-                             ("incidents_not_perceived", "handelser_ej_upplevt", "n_incidents")):
+    for key, cls, signal in (
+        ("feels_unsafe_few_incidents", "otrygg_fa_handelser", "n_otrygg"),
+        ("incidents_not_perceived", "handelser_ej_upplevt", "n_incidents"),
+    ):
         p = places[key]
         near = centres.distance(Point(p["x"], p["y"])) <= p["radius_m"] + C / np.sqrt(2)
         sub = gap[near.to_numpy()]
@@ -232,9 +266,14 @@ def test_demo_planted_perception_gap_places():
 def test_demo_planted_places_by_area():
     project, truth = load_demo()
     layers = project.layers
-    gap = perception_gap(incidents=layers["incidents"], dialogue=layers["dialogue"],
-                         walk_observations=layers["walk_observations"], areas=layers["areas"],
-                         by="area", quiet=True).set_index("area_id")
+    gap = perception_gap(
+        incidents=layers["incidents"],
+        dialogue=layers["dialogue"],
+        walk_observations=layers["walk_observations"],
+        areas=layers["areas"],
+        by="area",
+        quiet=True,
+    ).set_index("area_id")
     unsafe = truth["perception_gap"]["feels_unsafe_few_incidents"]
     # the planted unsafe place's area has the most otrygg signals of all areas
     assert gap["n_otrygg"].idxmax() == unsafe["area_id"]
@@ -246,7 +285,8 @@ def test_inputs_not_mutated():
     inc, dia, obs, areas = layout()
     copies = [x.copy() for x in (inc, dia, obs, areas)]
     perception_gap(incidents=inc, dialogue=dia, walk_observations=obs, areas=areas, quiet=True)
-    perception_gap(incidents=inc, dialogue=dia, walk_observations=obs, areas=areas, by="area",
-                   quiet=True)
+    perception_gap(
+        incidents=inc, dialogue=dia, walk_observations=obs, areas=areas, by="area", quiet=True
+    )
     for before, after in zip(copies, (inc, dia, obs, areas)):
         pd.testing.assert_frame_equal(before, after)

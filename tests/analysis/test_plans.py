@@ -34,8 +34,9 @@ PLAN_DATE = date(2026, 11, 27)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return load_project(demo_config_path(), quiet=True,
-                        quarantine_dir=tmp_path_factory.mktemp("karantan"))
+    return load_project(
+        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -44,9 +45,18 @@ def truth():
 
 
 def _plan(project, area_id, **kw):
-    return action_plan(area_id, 2026, areas=project.areas, incidents=project.incidents,
-                       walk_observations=project.walk_observations, walks=project.walks,
-                       dialogue=project.dialogue, plan_date=PLAN_DATE, quiet=True, **kw)
+    return action_plan(
+        area_id,
+        2026,
+        areas=project.areas,
+        incidents=project.incidents,
+        walk_observations=project.walk_observations,
+        walks=project.walks,
+        dialogue=project.dialogue,
+        plan_date=PLAN_DATE,
+        quiet=True,
+        **kw,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +65,7 @@ def plan_ex05(project):
 
 
 # --------------------------------------------------------------------------- catalogue
+
 
 def test_catalogue_covers_every_code_of_the_three_vocabularies():
     cat = load_catalogue()
@@ -70,9 +81,11 @@ def test_catalogue_covers_every_code_of_the_three_vocabularies():
 
 def test_catalogue_override_replaces_and_completes_entries(tmp_path):
     own = tmp_path / "katalog.toml"
-    own.write_text('[walk.belysning]\nresponsible_type = "fastighetsagare"\n'
-                   'situational = { sv = "Egen åtgärd", en = "Own measure" }\n',
-                   encoding="utf-8")
+    own.write_text(
+        '[walk.belysning]\nresponsible_type = "fastighetsagare"\n'
+        'situational = { sv = "Egen åtgärd", en = "Own measure" }\n',
+        encoding="utf-8",
+    )
     cat = load_catalogue(own)
     entry = catalogue_entry("walk", "belysning", cat)
     assert entry.responsible_type == "fastighetsagare"
@@ -80,11 +93,14 @@ def test_catalogue_override_replaces_and_completes_entries(tmp_path):
     assert entry.indicator == load_catalogue()[("walk", "belysning")].indicator  # completed
 
 
-@pytest.mark.parametrize("text, needle", [
-    ('[walk.lampor]\nkind = "situationell"\n', "okänd kod"),
-    ('[walk.belysning]\nkind = "magi"\n', "kind = 'magi'"),
-    ('[atgarder.x]\nkind = "social"\n', "okänd del [atgarder]"),
-])
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ('[walk.lampor]\nkind = "situationell"\n', "okänd kod"),
+        ('[walk.belysning]\nkind = "magi"\n', "kind = 'magi'"),
+        ('[atgarder.x]\nkind = "social"\n', "okänd del [atgarder]"),
+    ],
+)
 def test_catalogue_override_errors_name_the_file_and_entry(tmp_path, text, needle):
     own = tmp_path / "fel.toml"
     own.write_text(text, encoding="utf-8")
@@ -95,14 +111,17 @@ def test_catalogue_override_errors_name_the_file_and_entry(tmp_path, text, needl
 
 def test_config_plans_catalogue_key(tmp_path):
     cfg = tmp_path / "tryggaplatser.toml"
-    cfg.write_text('[project]\nname = "X"\nmunicipality_code = "9999"\n'
-                   '[plans]\ncatalogue = "egen.toml"\n', encoding="utf-8")
+    cfg.write_text(
+        '[project]\nname = "X"\nmunicipality_code = "9999"\n[plans]\ncatalogue = "egen.toml"\n',
+        encoding="utf-8",
+    )
     config = load_config(cfg)
     assert config.plans_catalogue == (tmp_path / "egen.toml").resolve()
     (tmp_path / "egen.toml").write_text('[reason.annat]\nkind = "social"\n', encoding="utf-8")
     assert load_catalogue(config=config)[("reason", "annat")].kind == "social"
-    cfg.write_text('[project]\nname = "X"\nmunicipality_code = "9999"\n[plans]\nfoo = 1\n',
-                   encoding="utf-8")
+    cfg.write_text(
+        '[project]\nname = "X"\nmunicipality_code = "9999"\n[plans]\nfoo = 1\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="plans"):
         load_config(cfg)
 
@@ -117,6 +136,7 @@ def test_catalogue_entry_falls_back_and_table_has_labels():
 
 
 # --------------------------------------------------------------------------- action plan
+
 
 def test_plan_columns_ranking_and_measure_fields(plan_ex05):
     plan = plan_ex05
@@ -154,8 +174,9 @@ def test_walk_items_link_observations_and_take_the_responsible(plan_ex05, projec
 
 
 def test_plan_text_has_no_exact_coordinates(plan_ex05):
-    text = " ".join(plan_ex05[["place", "problem", "evidence", "title"]].astype(str)
-                    .to_numpy().ravel())
+    text = " ".join(
+        plan_ex05[["place", "problem", "evidence", "title"]].astype(str).to_numpy().ravel()
+    )
     text = re.sub(r"250mE\d+N\d+", "", text)  # 250 m grid cells are allowed
     assert not re.search(r"\d{6}", text)
 
@@ -174,8 +195,14 @@ def test_plan_errors(project):
         _plan(project, "EX99")
     assert "EX01" in str(err.value)
     with pytest.raises(ArgumentError, match="koordinatsystem"):
-        action_plan("EX01", 2026, areas=project.areas.to_crs(3011),
-                    incidents=project.incidents, plan_date=PLAN_DATE, quiet=True)
+        action_plan(
+            "EX01",
+            2026,
+            areas=project.areas.to_crs(3011),
+            incidents=project.incidents,
+            plan_date=PLAN_DATE,
+            quiet=True,
+        )
     with pytest.raises(ArgumentError, match="follow_up_months"):
         _plan(project, "EX01", follow_up_months=0)
 
@@ -194,6 +221,7 @@ def test_plan_does_not_modify_inputs(project):
 
 # --------------------------------------------------------------------------- follow-up
 
+
 def _observations():
     rows = [
         ("o1", "atgardad", "Gatuenheten", "2026-01-01", "2026-01-11", "2026-02-01"),
@@ -202,21 +230,27 @@ def _observations():
         ("o4", "ny", "Parkenheten", None, None, None),
         ("o5", "ej_atgardbar", "Parkenheten", "2026-01-01", None, "2026-12-01"),
     ]
-    frame = pd.DataFrame(rows, columns=["observation_id", "status", "responsible",
-                                        "decided_on", "resolved_on", "due_on"])
+    frame = pd.DataFrame(
+        rows,
+        columns=["observation_id", "status", "responsible", "decided_on", "resolved_on", "due_on"],
+    )
     for c in ("decided_on", "resolved_on", "due_on"):
         frame[c] = pd.to_datetime(frame[c])
     return gpd.GeoDataFrame(frame, geometry=[Point(10, 10)] * 5, crs="EPSG:3006")
 
 
 def _measures():
-    frame = pd.DataFrame({
-        "measure_id": ["m1", "m2", "m3"], "status": ["genomford", "pagaende", "foreslagen"],
-        "responsible": ["Gatuenheten", "Gatuenheten", "Polisen"],
-        "start": pd.to_datetime(["2025-01-01", "2026-01-01", None]),
-        "end": pd.to_datetime(["2025-01-31", None, None]),
-        "follow_up_on": pd.to_datetime([None, "2026-04-01", None]),
-        "area_id": ["A", "A", "B"]})
+    frame = pd.DataFrame(
+        {
+            "measure_id": ["m1", "m2", "m3"],
+            "status": ["genomford", "pagaende", "foreslagen"],
+            "responsible": ["Gatuenheten", "Gatuenheten", "Polisen"],
+            "start": pd.to_datetime(["2025-01-01", "2026-01-01", None]),
+            "end": pd.to_datetime(["2025-01-31", None, None]),
+            "follow_up_on": pd.to_datetime([None, "2026-04-01", None]),
+            "area_id": ["A", "A", "B"],
+        }
+    )
     return frame
 
 
@@ -238,11 +272,14 @@ def test_followup_by_responsible_values():
 
 
 def test_followup_for_one_area():
-    areas = gpd.GeoDataFrame({"area_id": ["A", "B"]},
-                             geometry=[box(0, 0, 100, 100), box(200, 0, 300, 100)],
-                             crs="EPSG:3006")
-    table = followup_by_responsible(_observations(), _measures(), areas=areas, area_id="B",
-                                    today="2026-06-01")
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A", "B"]},
+        geometry=[box(0, 0, 100, 100), box(200, 0, 300, 100)],
+        crs="EPSG:3006",
+    )
+    table = followup_by_responsible(
+        _observations(), _measures(), areas=areas, area_id="B", today="2026-06-01"
+    )
     assert set(table["kind"]) == {"atgard"}
     assert table.loc[table["responsible"] == "totalt", "n"].item() == 1
 

@@ -26,8 +26,13 @@ from tryggaplatser.errors import ArgumentError
 def incidents(rows):
     """rows: (source, local time string, location_precision)."""
     t = pd.to_datetime([r[1] for r in rows]).tz_localize("Europe/Stockholm").tz_convert("UTC")
-    return pd.DataFrame({"source": [r[0] for r in rows], "occurred_at": t,
-                         "location_precision": [r[2] for r in rows]})
+    return pd.DataFrame(
+        {
+            "source": [r[0] for r in rows],
+            "occurred_at": t,
+            "location_precision": [r[2] for r in rows],
+        }
+    )
 
 
 def weekly_data():
@@ -78,17 +83,20 @@ def test_silent_periods_inside_span_and_ongoing():
 
 
 def test_location_precision_share_flags_centroids():
-    data = incidents([("polisen", "2024-01-01 10:00", "kommun_centroid"),
-                      ("polisen", "2024-01-01 11:00", "kommun_centroid"),
-                      ("bolag", "2024-01-01 10:00", "exakt"),
-                      ("bolag", "2024-01-01 10:00", None),
-                      ("bolag", "2024-01-01 10:00", "adress"),
-                      ("bolag", "2024-01-01 10:00", "exakt")])
+    data = incidents(
+        [
+            ("polisen", "2024-01-01 10:00", "kommun_centroid"),
+            ("polisen", "2024-01-01 11:00", "kommun_centroid"),
+            ("bolag", "2024-01-01 10:00", "exakt"),
+            ("bolag", "2024-01-01 10:00", None),
+            ("bolag", "2024-01-01 10:00", "adress"),
+            ("bolag", "2024-01-01 10:00", "exakt"),
+        ]
+    )
     t = location_precision_share(data)
     assert list(t.columns) == PRECISION_COLUMNS
     alla = t[t["source"] == "alla"].set_index("location_precision")
-    assert alla["n"].to_dict() == {
-        "exakt": 2, "adress": 1, "kommun_centroid": 2, "saknas": 1}
+    assert alla["n"].to_dict() == {"exakt": 2, "adress": 1, "kommun_centroid": 2, "saknas": 1}
     assert alla.loc["kommun_centroid", "share"] == pytest.approx(2 / 6)
     assert alla.loc["kommun_centroid", "flagged"]
     assert not alla.loc["exakt", "flagged"]
@@ -102,14 +110,38 @@ def test_location_precision_share_flags_centroids():
 
 def test_quarantine_share_from_dicts_and_objects():
     reports = [
-        {"file": "handelser.csv", "layer": "incidents", "read": 100, "accepted": 90,
-         "quarantined": 8, "duplicates_dropped": 2},
-        SimpleNamespace(file="omraden.gpkg", layer="areas", read=10, accepted=10,
-                        quarantined=0, duplicates_dropped=0),
-        {"file": "tom.csv", "layer": "incidents", "read": 0, "accepted": 0, "quarantined": 0,
-         "duplicates_dropped": 0},
-        {"file": "fel.csv", "layer": "incidents", "read": 5, "accepted": 1, "quarantined": 1,
-         "duplicates_dropped": 0},
+        {
+            "file": "handelser.csv",
+            "layer": "incidents",
+            "read": 100,
+            "accepted": 90,
+            "quarantined": 8,
+            "duplicates_dropped": 2,
+        },
+        SimpleNamespace(
+            file="omraden.gpkg",
+            layer="areas",
+            read=10,
+            accepted=10,
+            quarantined=0,
+            duplicates_dropped=0,
+        ),
+        {
+            "file": "tom.csv",
+            "layer": "incidents",
+            "read": 0,
+            "accepted": 0,
+            "quarantined": 0,
+            "duplicates_dropped": 0,
+        },
+        {
+            "file": "fel.csv",
+            "layer": "incidents",
+            "read": 5,
+            "accepted": 1,
+            "quarantined": 1,
+            "duplicates_dropped": 0,
+        },
     ]
     q = quarantine_share(reports)
     assert list(q.columns) == QUARANTINE_COLUMNS

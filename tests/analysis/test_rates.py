@@ -62,8 +62,12 @@ def test_eb_zero_prior_variance_gives_mean_and_missing_population_nan():
 
 
 def _series(values_by_year: dict[int, list[float]]) -> pd.DataFrame:
-    rows = [(y, m + 1, v) for y, vals in values_by_year.items() for m, v in enumerate(vals)
-            if not np.isnan(v)]
+    rows = [
+        (y, m + 1, v)
+        for y, vals in values_by_year.items()
+        for m, v in enumerate(vals)
+        if not np.isnan(v)
+    ]
     return pd.DataFrame(rows, columns=["year", "month", "count"])
 
 
@@ -89,14 +93,14 @@ def test_seasonal_mann_kendall_single_year_has_no_test():
     assert np.isnan(res.p_value) and np.isnan(res.slope_per_year)
 
 
-def _monthly_poisson(growth_per_year: float, seed: int, years: int = 3,
-                     base: float = 60.0) -> pd.DataFrame:
+def _monthly_poisson(
+    growth_per_year: float, seed: int, years: int = 3, base: float = 60.0
+) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     cycle = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
     k = np.arange(12 * years)
     lam = base * cycle[k % 12] * (1 + growth_per_year) ** (k / 12)
-    return pd.DataFrame({"year": 2024 + k // 12, "month": k % 12 + 1,
-                         "count": rng.poisson(lam)})
+    return pd.DataFrame({"year": 2024 + k // 12, "month": k % 12 + 1, "count": rng.poisson(lam)})
 
 
 def test_deseasonalised_mann_kendall_matches_pymannkendall():
@@ -134,9 +138,23 @@ def test_trend_test_keys_and_seasonal_alongside():
     mk = pytest.importorskip("pymannkendall")
     table = _monthly_poisson(0.05, seed=2)
     res = trend_test(table)
-    for key in ("method", "s", "var_s", "z", "p_value", "slope_per_year", "n_values",
-                "n_seasons", "first_month", "last_month", "seasonal_s", "seasonal_z",
-                "seasonal_p_value", "seasonal_slope_per_year", "lag1_autocorrelation"):
+    for key in (
+        "method",
+        "s",
+        "var_s",
+        "z",
+        "p_value",
+        "slope_per_year",
+        "n_values",
+        "n_seasons",
+        "first_month",
+        "last_month",
+        "seasonal_s",
+        "seasonal_z",
+        "seasonal_p_value",
+        "seasonal_slope_per_year",
+        "lag1_autocorrelation",
+    ):
         assert key in res
     assert (res["first_month"], res["last_month"]) == ("2024-01", "2026-12")
     ref = mk.seasonal_test(table["count"].to_numpy(dtype=float), period=12)
@@ -150,8 +168,7 @@ def test_trend_test_single_year_is_nan():
 
 
 def _ts(values):
-    return pd.Series(pd.to_datetime(values)).dt.tz_localize("Europe/Stockholm") \
-        .dt.tz_convert("UTC")
+    return pd.Series(pd.to_datetime(values)).dt.tz_localize("Europe/Stockholm").dt.tz_convert("UTC")
 
 
 def test_aoristic_exact_window_overlap_weights():
@@ -186,8 +203,13 @@ def test_aoristic_time_precision_day_week_unknown():
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 24 * 400), st.floats(0, 400, allow_nan=False)),
-                min_size=1, max_size=30))
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 24 * 400), st.floats(0, 400, allow_nan=False)),
+        min_size=1,
+        max_size=30,
+    )
+)
 def test_aoristic_weights_sum_to_number_of_incidents(spec):
     base = pd.Timestamp("2023-01-01 00:00", tz="UTC")
     start = pd.Series([base + pd.Timedelta(minutes=7 * s) for s, _ in spec])

@@ -31,8 +31,9 @@ def open_map(browser):
     def _open(path: Path, *, width: int = 1400, height: int = 900) -> LoadedPage:
         page = browser.new_page(viewport={"width": width, "height": height})
         loaded = LoadedPage(page)
-        page.on("console", lambda m: loaded.console_errors.append(m.text)
-                if m.type == "error" else None)
+        page.on(
+            "console", lambda m: loaded.console_errors.append(m.text) if m.type == "error" else None
+        )
         page.on("pageerror", lambda e: loaded.console_errors.append(str(e)))
 
         def _dialog(dialog):

@@ -22,14 +22,27 @@ def written(tmp_path_factory):
     folder = tmp_path_factory.mktemp("kartor")
     out = {}
     for mode in ("public", "internal"):
-        m = neighbourhood_map("A2", areas=lay["areas"], cells=lay["cells"], kde=lay["cells"],
-                              incidents=lay["incidents"],
-                              walk_observations=lay["walk_observations"],
-                              dialogue=lay["dialogue"], indicator="otrygghet", mode=mode,
-                              title_params={PAYLOADS[0]: PAYLOADS[2]}, quiet=True)
+        m = neighbourhood_map(
+            "A2",
+            areas=lay["areas"],
+            cells=lay["cells"],
+            kde=lay["cells"],
+            incidents=lay["incidents"],
+            walk_observations=lay["walk_observations"],
+            dialogue=lay["dialogue"],
+            indicator="otrygghet",
+            mode=mode,
+            title_params={PAYLOADS[0]: PAYLOADS[2]},
+            quiet=True,
+        )
         out[f"area_{mode}"] = save_map(m, folder / mode / "karta_omrade_sodra-hagen.html")
-        h = hotspot_map(areas=lay["areas"], cells=lay["cells"],
-                        focus_places=lay["focus_places"], week="2026-W47", mode=mode)
+        h = hotspot_map(
+            areas=lay["areas"],
+            cells=lay["cells"],
+            focus_places=lay["focus_places"],
+            week="2026-W47",
+            mode=mode,
+        )
         out[f"hotspots_{mode}"] = save_map(h, folder / mode / "karta_hotspots_2026-W47.html")
     return out
 
@@ -52,8 +65,9 @@ INJECTED = """() => document.querySelectorAll(
     'img[src="x"], img[onerror], svg[onload], [onload], [onerror]').length"""
 
 
-@pytest.mark.parametrize("name", ["area_public", "area_internal", "hotspots_public",
-                                  "hotspots_internal"])
+@pytest.mark.parametrize(
+    "name", ["area_public", "area_internal", "hotspots_public", "hotspots_internal"]
+)
 def test_renders_offline_without_errors_or_injection(open_map, written, name, tmp_path):
     loaded = open_map(written[name])
     page = loaded.page
@@ -87,12 +101,22 @@ def _assert_not_blank(path) -> None:
 def test_layers_toggle_from_layer_control(open_map, written):
     page = open_map(written["area_internal"]).page
     keys = page.evaluate("() => Object.keys(TP.layers).sort()")
-    assert keys == sorted(["indicator", "kde", "incidents", "gistar", "categories", "areas",
-                           "points", "dialogue", "walks"])
+    assert keys == sorted(
+        [
+            "indicator",
+            "kde",
+            "incidents",
+            "gistar",
+            "categories",
+            "areas",
+            "points",
+            "dialogue",
+            "walks",
+        ]
+    )
     labels = page.locator(".leaflet-control-layers-overlays label")
     assert labels.count() == len(keys)
-    row = page.locator(".leaflet-control-layers-overlays label",
-                       has_text="Händelser per ruta")
+    row = page.locator(".leaflet-control-layers-overlays label", has_text="Händelser per ruta")
     checkbox = row.locator("input")
     assert not checkbox.is_checked()
     assert page.evaluate("() => TP.map.hasLayer(TP.layers.incidents)") is False

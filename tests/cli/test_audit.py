@@ -28,8 +28,9 @@ def test_clean_folder_exits_zero(tmp_path):
 
 def test_findings_exit_one_and_are_listed(tmp_path):
     folder = public_set(tmp_path)
-    (folder / "lacka.csv").write_text("area_id;n;kommentar\nA;3;ring 070-123 45 67\n",
-                                      encoding="utf-8")
+    (folder / "lacka.csv").write_text(
+        "area_id;n;kommentar\nA;3;ring 070-123 45 67\n", encoding="utf-8"
+    )
     result = CliRunner().invoke(cli, ["audit", str(folder), "--mode", "public"])
     assert result.exit_code == 1
     assert "lacka.csv: [small_count]" in result.output
@@ -39,9 +40,21 @@ def test_findings_exit_one_and_are_listed(tmp_path):
 
 def test_json_output(tmp_path):
     folder = public_set(tmp_path)
-    (folder / "x.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "properties": {"n": 9},
-         "geometry": {"type": "Point", "coordinates": [17.6, 59.2]}}]}), encoding="utf-8")
+    (folder / "x.geojson").write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"n": 9},
+                        "geometry": {"type": "Point", "coordinates": [17.6, 59.2]},
+                    }
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["audit", str(folder), "--json"])
     assert result.exit_code == 1
     data = json.loads(result.stdout)
@@ -51,8 +64,9 @@ def test_json_output(tmp_path):
 
 def test_internal_mode(tmp_path):
     gate = Gate("internal", quiet=True)
-    write_csv(pd.DataFrame({"area_id": ["A"], "n": [1]}), tmp_path / "t.csv", gate=gate,
-              kind="area_table")
+    write_csv(
+        pd.DataFrame({"area_id": ["A"], "n": [1]}), tmp_path / "t.csv", gate=gate, kind="area_table"
+    )
     assert CliRunner().invoke(cli, ["audit", str(tmp_path), "--mode", "internal"]).exit_code == 0
     assert CliRunner().invoke(cli, ["audit", str(tmp_path), "--mode", "public"]).exit_code == 1
 

@@ -26,23 +26,48 @@ def test_demo_reports_a_clean_public_audit(demo_out):
     assert list(scan_dir(out / "publik", mode="public")) == []
 
 
-@pytest.mark.parametrize("pattern", [
-    "hotspots.gpkg", "hotspots_gi_bin.tif", "hotspots_kde_class.tif", "hotspots.json",
-    "karta_omrade_*.html", "karta_hotspots_*.html", "omrade_*.html", "lagesbild_*.html",
-    "indikatorer*.csv", "indikatorer*.xlsx", "est_*.html", "utvardering_*.html",
-    "offentliggorande.html",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "hotspots.gpkg",
+        "hotspots_gi_bin.tif",
+        "hotspots_kde_class.tif",
+        "hotspots.json",
+        "karta_omrade_*.html",
+        "karta_hotspots_*.html",
+        "omrade_*.html",
+        "lagesbild_*.html",
+        "indikatorer*.csv",
+        "indikatorer*.xlsx",
+        "est_*.html",
+        "utvardering_*.html",
+        "offentliggorande.html",
+    ],
+)
 def test_public_set_has_every_product(demo_out, pattern):
     out, _ = demo_out
     assert list((out / "publik").glob(pattern)), pattern
 
 
-@pytest.mark.parametrize("pattern", [
-    "hotspots_gistar.tif", "hotspots_kde.tif", "hotspots.gpkg", "karta_omrade_*.html",
-    "karta_hotspots_*.html", "karta_est_*.html", "omrade_*.html", "lagesbild_*.html",
-    "est_*.html", "est_*.gpkg", "*plan*.xlsx", "*plan*.html", "utvardering_*.html",
-    "validering.json",
-])
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "hotspots_gistar.tif",
+        "hotspots_kde.tif",
+        "hotspots.gpkg",
+        "karta_omrade_*.html",
+        "karta_hotspots_*.html",
+        "karta_est_*.html",
+        "omrade_*.html",
+        "lagesbild_*.html",
+        "est_*.html",
+        "est_*.gpkg",
+        "*plan*.xlsx",
+        "*plan*.html",
+        "utvardering_*.html",
+        "validering.json",
+    ],
+)
 def test_internal_set_has_every_product(demo_out, pattern):
     out, _ = demo_out
     assert list((out / "internt").glob(pattern)), pattern
@@ -57,9 +82,11 @@ def test_one_area_report_and_map_per_demo_area(demo_out):
 
 def test_internal_set_is_marked_and_quarantine_never_public(demo_out):
     out, _ = demo_out
-    internal_findings = [f for f in scan_dir(out / "internt", mode="internal")
-                         if f.rule == "marking_missing"]
+    internal_findings = [
+        f for f in scan_dir(out / "internt", mode="internal") if f.rule == "marking_missing"
+    ]
     assert internal_findings == []
     assert not [p for p in (out / "publik").rglob("*") if "karantan" in p.name]
     assert "INTERNT – ej för spridning" in (out / "internt" / "lagesbild_2026.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )

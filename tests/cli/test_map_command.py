@@ -10,9 +10,22 @@ from tryggaplatser.publish.audit import scan_dir
 
 
 def test_public_hotspot_map_is_monthly(tmp_path):
-    res = CliRunner().invoke(cli, ["-q", "map", "--hotspots", "--week", "2026-W47", "--mode",
-                                   "public", "--config", str(demo_config_path()),
-                                   "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "map",
+            "--hotspots",
+            "--week",
+            "2026-W47",
+            "--mode",
+            "public",
+            "--config",
+            str(demo_config_path()),
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     out = tmp_path / "publik"
     maps = sorted(p.name for p in out.glob("karta_hotspots_*.html"))
@@ -24,8 +37,21 @@ def test_public_hotspot_map_is_monthly(tmp_path):
 
 
 def test_internal_hotspot_map_keeps_the_week(tmp_path):
-    res = CliRunner().invoke(cli, ["-q", "map", "--hotspots", "--week", "2026-W47", "--mode",
-                                   "internal", "--config", str(demo_config_path()),
-                                   "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "-q",
+            "map",
+            "--hotspots",
+            "--week",
+            "2026-W47",
+            "--mode",
+            "internal",
+            "--config",
+            str(demo_config_path()),
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert (tmp_path / "internt" / "karta_hotspots_2026-W47.html").exists()

@@ -17,8 +17,9 @@ from tryggaplatser.publish.gate import INTERNAL_MARKING
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return load_project(demo_config_path(), quiet=True,
-                        quarantine_dir=tmp_path_factory.mktemp("karantan"))
+    return load_project(
+        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
+    )
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +36,27 @@ def lighting(project, truth, tmp_path_factory):
 
 def test_plan_command_writes_the_files(tmp_path):
     out = tmp_path / "ut"
-    res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path()), "--area",
-                                   "Vektorholmen", "--date", "2026-11-27", "--out", str(out)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "plan",
+            "--config",
+            str(demo_config_path()),
+            "--area",
+            "Vektorholmen",
+            "--date",
+            "2026-11-27",
+            "--out",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     names = sorted(p.name for p in (out / "internt").iterdir())
-    assert {"handlingsplan_2026_EX19.html", "handlingsplan_2026_EX19.xlsx",
-            "handlingsplan_2026_EX19.csv"} <= set(names)
+    assert {
+        "handlingsplan_2026_EX19.html",
+        "handlingsplan_2026_EX19.xlsx",
+        "handlingsplan_2026_EX19.csv",
+    } <= set(names)
     assert "Handlingsplaner 2026 (intern): EX19" in res.output
 
 
@@ -52,15 +68,27 @@ def test_plan_command_needs_area_or_all():
 
 
 def test_plan_public_mode_is_one_clear_error(tmp_path):
-    res = CliRunner().invoke(cli, ["plan", "--config", str(demo_config_path()), "--all",
-                                   "--mode", "public", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "plan",
+            "--config",
+            str(demo_config_path()),
+            "--all",
+            "--mode",
+            "public",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code != 0
     assert "internt arbetsunderlag" in res.output and "Traceback" not in res.output
 
 
 def test_run_plans_for_two_areas_by_name_and_id(project, tmp_path):
-    summary = run_plans(project, tmp_path, "internal", areas=["EX01", "provdataåsen"],
-                        plan_date="2026-11-27")
+    summary = run_plans(
+        project, tmp_path, "internal", areas=["EX01", "provdataåsen"], plan_date="2026-11-27"
+    )
     assert list(summary["areas"]) == ["EX01", "EX05"]
     assert all(n > 0 for n in summary["areas"].values())
     assert len(summary["files"]) == 6 and all("plan" in f for f in summary["files"])
@@ -92,22 +120,42 @@ def test_evaluation_report_states_the_assumptions(lighting):
     assert summary["files"] == ["utvardering_ATG-2025-001.csv", "utvardering_ATG-2025-001.html"]
     page = (out / "utvardering_ATG-2025-001.html").read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page
-    for needle in ("Antaganden", "Kontrollområdet antas följa samma trend",
-                   "Buffertzon 200 m vald automatiskt", "valt automatiskt", "WDD", "WDQ",
-                   "Standardfel", "installationsmånaden utesluten", "data:image/svg+xml"):
+    for needle in (
+        "Antaganden",
+        "Kontrollområdet antas följa samma trend",
+        "Buffertzon 200 m vald automatiskt",
+        "valt automatiskt",
+        "WDD",
+        "WDQ",
+        "Standardfel",
+        "installationsmånaden utesluten",
+        "data:image/svg+xml",
+    ):
         assert needle in page, needle
 
 
 def test_evaluate_command(tmp_path):
-    res = CliRunner().invoke(cli, ["evaluate", "--measure", "ATG-2025-001", "--config",
-                                   str(demo_config_path()), "--mode", "public", "--out",
-                                   str(tmp_path)])
+    res = CliRunner().invoke(
+        cli,
+        [
+            "evaluate",
+            "--measure",
+            "ATG-2025-001",
+            "--config",
+            str(demo_config_path()),
+            "--mode",
+            "public",
+            "--out",
+            str(tmp_path),
+        ],
+    )
     assert res.exit_code == 0, res.output
     assert "Utvärdering ATG-2025-001 (publik)" in res.output
     names = {p.name for p in (tmp_path / "publik").iterdir()}
     assert "utvardering_ATG-2025-001_publik.html" in names
     page = (tmp_path / "publik" / "utvardering_ATG-2025-001_publik.html").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     assert "INTERNT" not in page and "Antaganden" in page
 
 

@@ -28,8 +28,10 @@ def read_incidents(root: Path) -> pd.DataFrame:
 
     cfg = tomllib.loads((root / "tryggaplatser.toml").read_text(encoding="utf-8"))
     frames = []
-    to3006 = {crs: Transformer.from_crs(crs, "EPSG:3006", always_xy=True)
-              for crs in ("EPSG:3011", "EPSG:4326")}
+    to3006 = {
+        crs: Transformer.from_crs(crs, "EPSG:3006", always_xy=True)
+        for crs in ("EPSG:3011", "EPSG:4326")
+    }
     for spec in cfg["layers"]["incidents"]:
         path = root / spec["file"]
         cols = spec.get("columns", {})
@@ -37,19 +39,25 @@ def read_incidents(root: Path) -> pd.DataFrame:
         inv = {v: k for k, v in cols.items()}
         fmt = spec.get("format")
         if path.suffix == ".csv":
-            raw = pd.read_csv(path, sep=spec.get("separator", ","),
-                              encoding=spec.get("encoding", "utf-8"), dtype=str)
+            raw = pd.read_csv(
+                path,
+                sep=spec.get("separator", ","),
+                encoding=spec.get("encoding", "utf-8"),
+                dtype=str,
+            )
         elif path.suffix == ".xlsx":
             raw = pd.read_excel(path, sheet_name=spec.get("table", 0), dtype=str)
         elif fmt == "polisen":
             events = json.loads(path.read_text(encoding="utf-8"))
-            raw = pd.DataFrame({
-                "incident_id": [str(e["id"]) for e in events],
-                "occurred_at": [e["datetime"][:19] for e in events],
-                "category": [cats[e["type"]] for e in events],
-                "x": [float(e["location"]["gps"].split(",")[1]) for e in events],
-                "y": [float(e["location"]["gps"].split(",")[0]) for e in events],
-            })
+            raw = pd.DataFrame(
+                {
+                    "incident_id": [str(e["id"]) for e in events],
+                    "occurred_at": [e["datetime"][:19] for e in events],
+                    "category": [cats[e["type"]] for e in events],
+                    "x": [float(e["location"]["gps"].split(",")[1]) for e in events],
+                    "y": [float(e["location"]["gps"].split(",")[0]) for e in events],
+                }
+            )
             x, y = to3006["EPSG:4326"].transform(raw["x"].to_numpy(), raw["y"].to_numpy())
             raw["x"], raw["y"] = x, y
             raw["source"] = spec["defaults"]["source"]
@@ -58,13 +66,16 @@ def read_incidents(root: Path) -> pd.DataFrame:
             continue
         else:
             raw = pyogrio.read_dataframe(path, layer=spec.get("table"))
-        df = pd.DataFrame({
-            "incident_id": raw[inv["incident_id"]].astype(str),
-            "occurred_at": pd.to_datetime(raw[inv["occurred_at"]],
-                                          format=spec.get("date_format", "ISO8601")),
-            "category": raw[inv["category"]].map(cats),
-            "source": spec["defaults"]["source"],
-        })
+        df = pd.DataFrame(
+            {
+                "incident_id": raw[inv["incident_id"]].astype(str),
+                "occurred_at": pd.to_datetime(
+                    raw[inv["occurred_at"]], format=spec.get("date_format", "ISO8601")
+                ),
+                "category": raw[inv["category"]].map(cats),
+                "source": spec["defaults"]["source"],
+            }
+        )
         if "x" in spec:
             dec = spec.get("decimal", ".")
             xs = pd.to_numeric(raw[spec["x"]].str.replace(dec, ".")).to_numpy()

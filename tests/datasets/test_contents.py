@@ -52,8 +52,9 @@ def test_config_category_mappings_use_codes(demo_dir):
 def test_every_code_is_in_the_vocabulary(demo_dir):
     from tryggaplatser.datasets import generate as g
 
-    est = pd.read_csv(demo_dir / g.INCIDENT_FILES["est"], sep=";", decimal=",",
-                      encoding="cp1252", dtype=str)
+    est = pd.read_csv(
+        demo_dir / g.INCIDENT_FILES["est"], sep=";", decimal=",", encoding="cp1252", dtype=str
+    )
     _check(est, "incidents", {v: k for k, v in g.EST_COLUMNS.items() if k != "category"})
     xlsx = pd.read_excel(demo_dir / g.INCIDENT_FILES["bostadsbolag"], dtype=str)
     _check(xlsx, "incidents", {v: k for k, v in g.XLSX_COLUMNS.items() if k != "category"})
@@ -130,16 +131,16 @@ def test_names_are_set_and_fictional(demo_dir, truth):
 
 
 def test_walk_statuses_are_consistent(demo_dir):
-    obs = pyogrio.read_dataframe(demo_dir / "walks" / "trygghetsvandringar.gpkg",
-                                 layer="observationer", read_geometry=False)
+    obs = pyogrio.read_dataframe(
+        demo_dir / "walks" / "trygghetsvandringar.gpkg", layer="observationer", read_geometry=False
+    )
     assert 150 <= len(obs) <= 300
     dates = {c: pd.to_datetime(obs[c]) for c in ("beslutad", "klart_senast", "atgardad_datum")}
     resolved = obs["status"] == "atgardad"
     assert dates["atgardad_datum"][resolved].notna().all()
     assert dates["atgardad_datum"][~resolved].isna().all()
     assert (dates["atgardad_datum"][resolved] >= dates["beslutad"][resolved]).all()
-    decided = obs["status"].isin(["planerad", "pagaende", "atgardad", "ej_atgardbar",
-                                  "avslagen"])
+    decided = obs["status"].isin(["planerad", "pagaende", "atgardad", "ej_atgardbar", "avslagen"])
     assert dates["beslutad"][decided].notna().all()
     assert dates["beslutad"][obs["status"].isin(["ny", "skickad"])].isna().all()
     has_due = dates["klart_senast"].notna()
@@ -166,8 +167,9 @@ def test_incident_rhythm(incidents):
 
 
 def test_description_has_fake_pii_for_redaction(demo_dir):
-    est = pd.read_csv(demo_dir / "incidents" / "est_rapporter.csv", sep=";", encoding="cp1252",
-                      dtype=str)
+    est = pd.read_csv(
+        demo_dir / "incidents" / "est_rapporter.csv", sep=";", encoding="cp1252", dtype=str
+    )
     text = est["Beskrivning"].dropna()
     assert 0.02 < len(text) / len(est) < 0.1
     assert text.str.contains("850412-1234|070-123 45 67|@example.com").any()

@@ -18,8 +18,11 @@ from .conftest import SMALL_SIZE, read_incidents
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_demo_paths_found():
@@ -93,8 +96,9 @@ def test_cli_generate_demo(tmp_path):
     from tryggaplatser.cli import cli
 
     out = tmp_path / "cli"
-    result = CliRunner().invoke(cli, ["generate-demo", "--size", "3000", "--seed", "5",
-                                      "--out", str(out)])
+    result = CliRunner().invoke(
+        cli, ["generate-demo", "--size", "3000", "--seed", "5", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert "händelser" in result.output
     assert json.loads((out / "truth.json").read_text(encoding="utf-8"))["seed"] == 5

@@ -7,8 +7,20 @@ import pandas as pd
 import pyogrio
 import shapely
 
-REQUIRED_TRUTH_KEYS = {"synthetic", "seed", "crs", "period", "bbox", "hotspots", "near_repeat",
-                       "perception_gap", "lighting_measure", "silent_source", "sources", "areas"}
+REQUIRED_TRUTH_KEYS = {
+    "synthetic",
+    "seed",
+    "crs",
+    "period",
+    "bbox",
+    "hotspots",
+    "near_repeat",
+    "perception_gap",
+    "lighting_measure",
+    "silent_source",
+    "sources",
+    "areas",
+}
 
 
 def _near(inc: pd.DataFrame, site: dict, radius: float | None = None) -> np.ndarray:
@@ -84,8 +96,12 @@ def test_quiet_zones_have_no_cluster(truth, incidents):
 def test_near_repeat_series(truth, incidents):
     nr = truth["near_repeat"]
     day = _day(incidents)
-    m = (incidents["category"] == "inbrott").to_numpy() & _near(incidents, nr, 100) \
-        & (day >= nr["start"]).to_numpy() & (day <= nr["end"]).to_numpy()
+    m = (
+        (incidents["category"] == "inbrott").to_numpy()
+        & _near(incidents, nr, 100)
+        & (day >= nr["start"]).to_numpy()
+        & (day <= nr["end"]).to_numpy()
+    )
     series = incidents[m].sort_values("occurred_at")
     assert len(series) >= nr["n_events"]
     xy = series[["x", "y"]].to_numpy()
@@ -101,8 +117,7 @@ def test_near_repeat_series(truth, incidents):
 def test_silent_source_has_no_rows_in_gap(truth, demo_dir):
     ss = truth["silent_source"]
     assert ss["source"] == "vaktare"
-    raw = pyogrio.read_dataframe(demo_dir / "incidents" / "vaktrapporter.gpkg",
-                                 read_geometry=False)
+    raw = pyogrio.read_dataframe(demo_dir / "incidents" / "vaktrapporter.gpkg", read_geometry=False)
     day = raw["tidpunkt"].str[:10]
     assert ((day >= ss["from"]) & (day <= ss["to"])).sum() == 0
     weekly = raw.groupby(pd.to_datetime(raw["tidpunkt"]).dt.strftime("%G-W%V")).size()
@@ -118,8 +133,9 @@ def test_lighting_measure_effect_and_displacement(truth, incidents, demo_dir):
     exact = (incidents["source"] != "polisen").to_numpy()
     day = _day(incidents).to_numpy()
     w = lm["equal_windows"]
-    assert (pd.Timestamp(w["before"]["end"]) - pd.Timestamp(w["before"]["start"])
-            == pd.Timestamp(w["after"]["end"]) - pd.Timestamp(w["after"]["start"]))
+    assert pd.Timestamp(w["before"]["end"]) - pd.Timestamp(w["before"]["start"]) == pd.Timestamp(
+        w["after"]["end"]
+    ) - pd.Timestamp(w["after"]["start"])
     assert w["after"]["start"] == lm["installed_on"]
 
     def count(zone, win):
@@ -154,8 +170,9 @@ def test_perception_gaps(truth, incidents, demo_dir):
     assert (reasons.str.contains("belysning") | reasons.str.contains("ode_plats")).mean() > 0.9
     assert (otrygg & (d_unperc < unperceived["no_otrygg_pins_within_m"])).sum() == 0
 
-    obs = pyogrio.read_dataframe(demo_dir / "walks" / "trygghetsvandringar.gpkg",
-                                 layer="observationer")
+    obs = pyogrio.read_dataframe(
+        demo_dir / "walks" / "trygghetsvandringar.gpkg", layer="observationer"
+    )
     d_obs = np.hypot(obs.geometry.x - unsafe["x"], obs.geometry.y - unsafe["y"])
     near_obs = obs[(d_obs < unsafe["radius_m"]) & (obs["upplevelse"] == "otrygg")]
     assert near_obs["problemkategori"].isin(["belysning", "ode_plats"]).sum() >= 6
@@ -164,9 +181,14 @@ def test_perception_gaps(truth, incidents, demo_dir):
 def test_planted_sites_are_in_their_areas(truth, demo_dir):
     areas = pyogrio.read_dataframe(demo_dir / "areas" / "omraden.gpkg")
     geoms = dict(zip(areas["omrade_id"], areas.geometry))
-    sites = [*truth["hotspots"]["stable"], *truth["hotspots"]["emerging"],
-             *truth["hotspots"]["fading"], truth["near_repeat"], truth["lighting_measure"],
-             truth["perception_gap"]["feels_unsafe_few_incidents"]]
+    sites = [
+        *truth["hotspots"]["stable"],
+        *truth["hotspots"]["emerging"],
+        *truth["hotspots"]["fading"],
+        truth["near_repeat"],
+        truth["lighting_measure"],
+        truth["perception_gap"]["feels_unsafe_few_incidents"],
+    ]
     for s in sites:
         assert shapely.contains_xy(geoms[s["area_id"]], s["x"], s["y"]), s
     pops = {a["area_id"]: a["population"] for a in truth["areas"]}

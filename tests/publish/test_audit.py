@@ -20,13 +20,26 @@ def rules(path, mode="public"):
     return {f.rule for f in scan_file(path, mode, manifest=False)}
 
 
-@pytest.mark.parametrize("text,found", [
-    ("pnr 19850101-1234", True), ("850161-1234", True), ("8501011234", False),
-    ("8112189876", True), ("070-123 45 67", True), ("+46 70 123 45 67", True),
-    ("08-123 456 78", True), ("anna@example.se", True), ("ABC 123", True), ("ABC12D", True),
-    ("5000-K123456-24", True), ("SHA256", False), ("2026-03-01", False), ("17.61234", False),
-    ("map_3f2a8501011234bc", False),
-])
+@pytest.mark.parametrize(
+    "text,found",
+    [
+        ("pnr 19850101-1234", True),
+        ("850161-1234", True),
+        ("8501011234", False),
+        ("8112189876", True),
+        ("070-123 45 67", True),
+        ("+46 70 123 45 67", True),
+        ("08-123 456 78", True),
+        ("anna@example.se", True),
+        ("ABC 123", True),
+        ("ABC12D", True),
+        ("5000-K123456-24", True),
+        ("SHA256", False),
+        ("2026-03-01", False),
+        ("17.61234", False),
+        ("map_3f2a8501011234bc", False),
+    ],
+)
 def test_pii_patterns(tmp_path, text, found):
     p = tmp_path / "x.txt"
     p.write_text(f"Kommentar: {text} slut", encoding="utf-8")
@@ -44,9 +57,12 @@ def test_findings_are_masked(tmp_path):
 
 def test_csv_rules(tmp_path):
     p = tmp_path / "t.csv"
-    p.write_text("\ufeffarea_id;n;datum;kommentar\n"
-                 "A;3;2026-03-14;Det var väldigt otryggt vid busshållplatsen igår kväll ja\n"
-                 "B;=HYPERLINK(\"http://x\");2026-03;\n", encoding="utf-8")
+    p.write_text(
+        "\ufeffarea_id;n;datum;kommentar\n"
+        "A;3;2026-03-14;Det var väldigt otryggt vid busshållplatsen igår kväll ja\n"
+        'B;=HYPERLINK("http://x");2026-03;\n',
+        encoding="utf-8",
+    )
     assert {"small_count", "time", "free_text", "formula"} <= rules(p)
     assert rules(p, "internal") >= {"formula", "marking_missing"}
     assert "small_count" not in rules(p, "internal")
@@ -57,28 +73,45 @@ def test_html_rules(tmp_path):
     p.write_text(
         "<html><head><meta name='author' content='/home/anna/projekt'></head><body>"
         "<img src=x onerror=alert(1)><a href='javascript:alert(1)'>x</a>"
-        "<script>var d = {\"type\": \"FeatureCollection\", \"features\": [{\"type\": "
-        "\"Feature\", \"properties\": {\"n\": 2, \"namn\": \"\\u003cimg src=x onerror=alert(1)"
-        "\\u003e\"}, \"geometry\": {\"type\": \"Point\", \"coordinates\": [17.6, 59.2]}}]};"
+        '<script>var d = {"type": "FeatureCollection", "features": [{"type": '
+        '"Feature", "properties": {"n": 2, "namn": "\\u003cimg src=x onerror=alert(1)'
+        '\\u003e"}, "geometry": {"type": "Point", "coordinates": [17.6, 59.2]}}]};'
         "L.marker([59.2012345, 17.6123456]).addTo(m);</script>"
         "<script>alert(document.cookie)</script>"
-        f"<div>{INTERNAL_MARKING}</div></body></html>", encoding="utf-8")
+        f"<div>{INTERNAL_MARKING}</div></body></html>",
+        encoding="utf-8",
+    )
     found = rules(p)
-    assert {"markup", "metadata", "point", "coordinate", "small_count", "pii",
-            "internal_marking"} <= found
+    assert {
+        "markup",
+        "metadata",
+        "point",
+        "coordinate",
+        "small_count",
+        "pii",
+        "internal_marking",
+    } <= found
 
 
 def _report(cell_html: str) -> str:
-    return ("<html><head><title>Rapport</title></head><body><table>"
-            "<tr><th>Område</th><th>Andel</th></tr>"
-            f"<tr><td>{cell_html}</td><td>12 %</td></tr></table></body></html>")
+    return (
+        "<html><head><title>Rapport</title></head><body><table>"
+        "<tr><th>Område</th><th>Andel</th></tr>"
+        f"<tr><td>{cell_html}</td><td>12 %</td></tr></table></body></html>"
+    )
 
 
-@pytest.mark.parametrize("payload", [
-    "<img src=x onerror=alert(1)>", "<svg onload=alert(1)>", "<script>alert(1)</script>",
-    "<iframe src=javascript:alert(1)>", "<a href='javascript:alert(1)'>x</a>",
-    "<details open ontoggle=alert(1)>",
-])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<img src=x onerror=alert(1)>",
+        "<svg onload=alert(1)>",
+        "<script>alert(1)</script>",
+        "<iframe src=javascript:alert(1)>",
+        "<a href='javascript:alert(1)'>x</a>",
+        "<details open ontoggle=alert(1)>",
+    ],
+)
 def test_html_table_escaped_payload_passes_raw_is_flagged(tmp_path, payload):
     """Escaped markup in a report cell is text; the same markup raw is executable."""
     escaped = tmp_path / "escaped.html"
@@ -108,18 +141,25 @@ def test_escaped_payloads_in_folium_pass(tmp_path):
     import folium
 
     m = folium.Map(location=[59.2, 17.6], tiles=None)
-    for payload in ["<img src=x onerror=alert(1)>", "${alert(1)}",
-                    "</script><script>alert(1)</script>"]:
-        folium.Marker([59.2, 17.6], popup=folium.Popup(html(payload)),
-                      tooltip=folium.Tooltip(html(payload))).add_to(m)
+    for payload in [
+        "<img src=x onerror=alert(1)>",
+        "${alert(1)}",
+        "</script><script>alert(1)</script>",
+    ]:
+        folium.Marker(
+            [59.2, 17.6], popup=folium.Popup(html(payload)), tooltip=folium.Tooltip(html(payload))
+        ).add_to(m)
     p = tmp_path / "k.html"
     p.write_text(m.get_root().render(), encoding="utf-8")
     found = {f.rule for f in scan_file(p, "public", manifest=False)}
     assert "markup" not in found
     # the same page built without the safe-text helper is caught
     m2 = folium.Map(location=[59.2, 17.6], tiles=None)
-    folium.Marker([59.2, 17.6], popup=folium.Popup("</script><script>alert(1)</script>"),
-                  tooltip="<img src=x onerror=alert(1)>").add_to(m2)
+    folium.Marker(
+        [59.2, 17.6],
+        popup=folium.Popup("</script><script>alert(1)</script>"),
+        tooltip="<img src=x onerror=alert(1)>",
+    ).add_to(m2)
     p2 = tmp_path / "k2.html"
     p2.write_text(m2.get_root().render(), encoding="utf-8")
     assert "markup" in rules(p2)
@@ -131,9 +171,11 @@ def test_coordinates_on_grid_lattice_pass(tmp_path):
     tf = Transformer.from_crs(3006, 4326, always_xy=True)
     lng, lat = tf.transform(650125.0, 6550375.0)  # a 250 m cell centre
     p = tmp_path / "k.html"
-    p.write_text(f"<html><body><script>L.marker([{lat:.7f}, {lng:.7f}]);"
-                 "var m = L.map('x', {center: [59.2012345, 17.6123456]});</script></body></html>",
-                 encoding="utf-8")
+    p.write_text(
+        f"<html><body><script>L.marker([{lat:.7f}, {lng:.7f}]);"
+        "var m = L.map('x', {center: [59.2012345, 17.6123456]});</script></body></html>",
+        encoding="utf-8",
+    )
     assert "coordinate" not in rules(p)
 
 
@@ -154,8 +196,9 @@ def test_geojson_points_and_fine_grid(tmp_path):
 
 
 def test_gpkg_rules(tmp_path):
-    gdf = gpd.GeoDataFrame({"n": [2], "pnr": ["19850101-1234"]},
-                           geometry=[Point(650000, 6550000)], crs=3006)
+    gdf = gpd.GeoDataFrame(
+        {"n": [2], "pnr": ["19850101-1234"]}, geometry=[Point(650000, 6550000)], crs=3006
+    )
     p = tmp_path / "x.gpkg"
     gdf.to_file(p, driver="GPKG", metadata={"source": "/home/anna/hemligt.csv"})
     assert {"point", "small_count", "pii", "metadata"} <= rules(p)
@@ -166,8 +209,17 @@ def test_tiff_rules(tmp_path):
     from rasterio.transform import from_origin
 
     p = tmp_path / "kde.tif"
-    with rasterio.open(p, "w", driver="GTiff", width=4, height=4, count=1, dtype="float32",
-                       crs="EPSG:3006", transform=from_origin(650000, 6551000, 100, 100)) as dst:
+    with rasterio.open(
+        p,
+        "w",
+        driver="GTiff",
+        width=4,
+        height=4,
+        count=1,
+        dtype="float32",
+        crs="EPSG:3006",
+        transform=from_origin(650000, 6551000, 100, 100),
+    ) as dst:
         dst.write(np.linspace(0.01, 3.7, 16, dtype="float32").reshape(1, 4, 4))
         dst.update_tags(TRYGGAPLATSER_PARAMS='{"bandwidth": 600}', SOURCE="C:\\Users\\anna\\x")
     assert {"grid", "raster", "metadata"} <= rules(p)
@@ -205,8 +257,11 @@ def test_user_and_host_names_in_metadata():
     import getpass
     import socket
 
-    names = [n for n in (getpass.getuser(), socket.gethostname()) if len(n) >= 3
-             and n not in ("root", "user", "admin", "runner", "localhost")]
+    names = [
+        n
+        for n in (getpass.getuser(), socket.gethostname())
+        if len(n) >= 3 and n not in ("root", "user", "admin", "runner", "localhost")
+    ]
     for n in names:
         assert metadata_problems(f"skapad av {n}")
     assert metadata_problems("tryggaplatser 0.1") == []
@@ -214,8 +269,10 @@ def test_user_and_host_names_in_metadata():
 
 def test_manifest_rules_and_clean_set(tmp_path):
     gate = Gate("public", quiet=True)
-    gate.write_html("<html><head><title>Karta</title></head><body><p>ok</p></body></html>",
-                    tmp_path / "karta.html")
+    gate.write_html(
+        "<html><head><title>Karta</title></head><body><p>ok</p></body></html>",
+        tmp_path / "karta.html",
+    )
     gate.finish(tmp_path)
     assert scan_dir(tmp_path) == []
     (tmp_path / "extra.txt").write_text("hej", encoding="utf-8")
@@ -235,8 +292,7 @@ def test_unreadable_file_is_a_finding(tmp_path):
 
 def test_release_then_audit_property_small_counts(tmp_path):
     rng = np.random.default_rng(7)
-    df = pd.DataFrame({"area_id": [f"A{i}" for i in range(12)],
-                       "n": rng.integers(0, 9, 12)})
+    df = pd.DataFrame({"area_id": [f"A{i}" for i in range(12)], "n": rng.integers(0, 9, 12)})
     from tryggaplatser.publish.tables import write_csv
 
     gate = Gate("public", quiet=True)

@@ -123,8 +123,9 @@ def nested_tables(draw):
 @given(nested_tables())
 def test_nested_geographies_no_exact_recovery(data):
     df, parents = data
-    out = Gate("public", quiet=True).release(df, "area_table", by=["area_id"], margins=True,
-                                             parents=parents)
+    out = Gate("public", quiet=True).release(
+        df, "area_table", by=["area_id"], margins=True, parents=parents
+    )
     cells = {r.area_id: r.n for r in out.itertuples()}
     equations = []
     for parent in set(parents.values()):
@@ -136,11 +137,14 @@ def test_nested_geographies_no_exact_recovery(data):
 @settings(max_examples=25, deadline=None)
 @given(st.lists(values_st, min_size=1, max_size=30))
 def test_grid_with_published_total(counts):
-    table = LinearTable(np.array([*counts, sum(counts)]),
-                        ((len(counts), tuple(range(len(counts)))),))
+    table = LinearTable(
+        np.array([*counts, sum(counts)]), ((len(counts), tuple(range(len(counts)))),)
+    )
     status = suppress(table)
-    shown = {i: (SMALL if s == PRIMARY else HIDDEN if s == SECONDARY else int(v))
-             for i, (v, s) in enumerate(zip(table.values, status))}
+    shown = {
+        i: (SMALL if s == PRIMARY else HIDDEN if s == SECONDARY else int(v))
+        for i, (v, s) in enumerate(zip(table.values, status))
+    }
     assert_not_recoverable(attacker_bounds(shown, [(len(counts), list(range(len(counts))))]))
 
 
@@ -148,15 +152,22 @@ def _category_month_table(n_cats: int, n_months: int, seed: int) -> pd.DataFrame
     """Many small values, as in a weekly EST table by category and month."""
     rng = np.random.default_rng(seed)
     p = rng.dirichlet(np.ones(7))
-    rows = [{"category": f"k{c:02d}", "month": f"2026-{m + 1:02d}",
-             "n": int(rng.choice([0, 1, 2, 3, 4, 6, 15], p=p))}
-            for c in range(n_cats) for m in range(n_months)]
+    rows = [
+        {
+            "category": f"k{c:02d}",
+            "month": f"2026-{m + 1:02d}",
+            "n": int(rng.choice([0, 1, 2, 3, 4, 6, 15], p=p)),
+        }
+        for c in range(n_cats)
+        for m in range(n_months)
+    ]
     return pd.DataFrame(rows)
 
 
 def _check_category_month(df: pd.DataFrame) -> None:
-    out = Gate("public", quiet=True).release(df, "area_category_table",
-                                             by=["category", "month"], margins=True)
+    out = Gate("public", quiet=True).release(
+        df, "area_category_table", by=["category", "month"], margins=True
+    )
     cells = {(r.category, r.month): r.n for r in out.itertuples()}
     cats, months = sorted(df.category.unique()), sorted(df.month.unique())
     equations = [((c, TOTAL), [(c, m) for m in months]) for c in [*cats, TOTAL]]
@@ -175,19 +186,33 @@ def test_17_categories_by_2_months_with_totals_converges(seed):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.integers(1, 20), st.integers(1, 4), st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 9]),
-                                                       min_size=80, max_size=80))
+@given(
+    st.integers(1, 20),
+    st.integers(1, 4),
+    st.lists(st.sampled_from([0, 1, 2, 3, 4, 5, 9]), min_size=80, max_size=80),
+)
 def test_small_value_tables_always_terminate_protected(n_cats, n_months, values):
-    rows = [{"category": f"k{c:02d}", "month": f"2026-{m + 1:02d}",
-             "n": values[(c * n_months + m) % len(values)]}
-            for c in range(n_cats) for m in range(n_months)]
+    rows = [
+        {
+            "category": f"k{c:02d}",
+            "month": f"2026-{m + 1:02d}",
+            "n": values[(c * n_months + m) % len(values)],
+        }
+        for c in range(n_cats)
+        for m in range(n_months)
+    ]
     _check_category_month(pd.DataFrame(rows))
 
 
 def test_all_cells_small_hides_what_it_must():
     """Every cell "<5": protection may need whole rows/columns and totals, but it ends."""
-    df = pd.DataFrame([{"category": f"k{c}", "month": f"2026-0{m + 1}", "n": 1 + (c + m) % 4}
-                       for c in range(6) for m in range(3)])
+    df = pd.DataFrame(
+        [
+            {"category": f"k{c}", "month": f"2026-0{m + 1}", "n": 1 + (c + m) % 4}
+            for c in range(6)
+            for m in range(3)
+        ]
+    )
     _check_category_month(df)
 
 
@@ -197,13 +222,15 @@ def test_large_table_is_fast():
 
     df = _category_month_table(60, 12, seed=7)
     df2 = _category_month_table(60, 6, seed=8).assign(
-        month=lambda d: d.month.str.replace("2026", "2027"))
+        month=lambda d: d.month.str.replace("2026", "2027")
+    )
     df = pd.concat([df, df2], ignore_index=True)
     assert df.month.nunique() == 18
     Gate("public", quiet=True).release(df.head(4), "area_category_table", margins=True)  # warm
     start = time.perf_counter()
-    Gate("public", quiet=True).release(df, "area_category_table", by=["category", "month"],
-                                       margins=True)
+    Gate("public", quiet=True).release(
+        df, "area_category_table", by=["category", "month"], margins=True
+    )
     assert time.perf_counter() - start < 2.0
 
 
@@ -220,8 +247,9 @@ def test_single_small_cell_in_row_gets_a_complement():
 
 def test_all_small_cells_pinned_by_bounds_are_protected():
     # total 4 = 1+1+1+1: with every cell "<5" each part would be pinned to 1
-    table = LinearTable(np.array([4, 1, 1, 1, 1]), ((0, (1, 2, 3, 4)),),
-                        np.array([1, 0, 0, 0, 0], bool))
+    table = LinearTable(
+        np.array([4, 1, 1, 1, 1]), ((0, (1, 2, 3, 4)),), np.array([1, 0, 0, 0, 0], bool)
+    )
     status = suppress(table)
     intervals = attacker_intervals(table, status)
     for i in range(5):
@@ -240,9 +268,13 @@ def test_inconsistent_equation_rejected():
 
 
 def test_report_has_no_reversible_details(tmp_path):
-    s = DisclosureSummary(rules={"small_counts", "complementary", "grid", "raster"},
-                          primary=3, secondary=4, grid_sizes={250},
-                          outputs={"karta.html": "map"})
+    s = DisclosureSummary(
+        rules={"small_counts", "complementary", "grid", "raster"},
+        primary=3,
+        secondary=4,
+        grid_sizes={250},
+        outputs={"karta.html": "map"},
+    )
     paths = write_disclosure_report(tmp_path, s)
     text = paths[0].read_text(encoding="utf-8")
     data = json.loads(paths[1].read_text(encoding="utf-8"))
@@ -255,10 +287,15 @@ def test_report_has_no_reversible_details(tmp_path):
 def test_report_covers_every_run_published_into_one_folder(tmp_path):
     """Maps, area reports and the EST overview may share a public folder: the disclosure report
     must sum them, and re-running one of them must replace, not double, its part."""
-    maps = DisclosureSummary(rules={"grid"}, outputs={"karta.html": "map"}, primary=3,
-                             grid_sizes={250})
-    reports = DisclosureSummary(rules={"small_counts", "complementary"},
-                                outputs={"omrade_a.html": "report"}, primary=4, secondary=2)
+    maps = DisclosureSummary(
+        rules={"grid"}, outputs={"karta.html": "map"}, primary=3, grid_sizes={250}
+    )
+    reports = DisclosureSummary(
+        rules={"small_counts", "complementary"},
+        outputs={"omrade_a.html": "report"},
+        primary=4,
+        secondary=2,
+    )
     write_disclosure_report(tmp_path, maps)
     write_disclosure_report(tmp_path, reports)
     data = json.loads((tmp_path / "offentliggorande.json").read_text(encoding="utf-8"))

@@ -21,13 +21,23 @@ def maps():
     lay = make_layers(2000, payload=True)
     out = {}
     for mode in ("public", "internal"):
-        out[mode] = neighbourhood_map("A4", areas=lay["areas"], cells=lay["cells"],
-                                      incidents=lay["incidents"],
-                                      walk_observations=lay["walk_observations"],
-                                      indicator="otrygghet", mode=mode, quiet=True)
-    out["hotspots"] = hotspot_map(areas=lay["areas"], cells=lay["cells"],
-                                  focus_places=lay["focus_places"], week="2026-W47",
-                                  mode="internal")  # focus places are internal only
+        out[mode] = neighbourhood_map(
+            "A4",
+            areas=lay["areas"],
+            cells=lay["cells"],
+            incidents=lay["incidents"],
+            walk_observations=lay["walk_observations"],
+            indicator="otrygghet",
+            mode=mode,
+            quiet=True,
+        )
+    out["hotspots"] = hotspot_map(
+        areas=lay["areas"],
+        cells=lay["cells"],
+        focus_places=lay["focus_places"],
+        week="2026-W47",
+        mode="internal",
+    )  # focus places are internal only
     return out
 
 
@@ -92,7 +102,8 @@ def test_unknown_layer_and_source_refused(maps, tmp_path):
         save_figure(static_map(maps["public"]), tmp_path / "x.pdf", gate=map_gate(maps["public"]))
 
 
-@pytest.mark.parametrize(("width", "expected"), [(2600, 500), (10_000, 2000), (400, 50),
-                                                 (60_000, 10_000)])
+@pytest.mark.parametrize(
+    ("width", "expected"), [(2600, 500), (10_000, 2000), (400, 50), (60_000, 10_000)]
+)
 def test_scale_bar_length(width, expected):
     assert scale_bar_length(width) == expected

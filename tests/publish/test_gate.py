@@ -22,37 +22,70 @@ from tryggaplatser.publish.gate import (
 )
 from tryggaplatser.publish.tables import write_csv, write_xlsx
 
-PII_COLUMNS = ["victim_name", "pnr", "personnummer", "namn", "telefon", "email", "E-post",
-               "victimName", "brottsoffer", "reporter_name", "user_name", "fornamn",
-               "mobilnummer", "adress", "regnr"]
+PII_COLUMNS = [
+    "victim_name",
+    "pnr",
+    "personnummer",
+    "namn",
+    "telefon",
+    "email",
+    "E-post",
+    "victimName",
+    "brottsoffer",
+    "reporter_name",
+    "user_name",
+    "fornamn",
+    "mobilnummer",
+    "adress",
+    "regnr",
+]
 
 
 def grid(n=(0, 3, 7, 12), size=250.0, **extra):
     cells = gpd.GeoDataFrame(
-        {"cell_id": range(len(n)), "n": list(n), "kde": np.linspace(0.1, 2, len(n)),
-         "gistar": np.arange(len(n), dtype=float), "pvalue": [0.5] * len(n),
-         "gi_bin": [0] * len(n), "hotspot_category": ["ingen"] * len(n), **extra},
-        geometry=[box(i * size, 0, (i + 1) * size, size) for i in range(len(n))], crs=3006)
+        {
+            "cell_id": range(len(n)),
+            "n": list(n),
+            "kde": np.linspace(0.1, 2, len(n)),
+            "gistar": np.arange(len(n), dtype=float),
+            "pvalue": [0.5] * len(n),
+            "gi_bin": [0] * len(n),
+            "hotspot_category": ["ingen"] * len(n),
+            **extra,
+        },
+        geometry=[box(i * size, 0, (i + 1) * size, size) for i in range(len(n))],
+        crs=3006,
+    )
     cells.attrs["tryggaplatser"] = {"params": {"cell_size": size, "bandwidth": 600.0}}
     return cells
 
 
 def area_table(**extra):
-    return pd.DataFrame({
-        "area_id": ["A", "A", "B", "B", "C", "C"],
-        "name": ["Alfa", "Alfa", "Beta", "Beta", "Gamma", "Gamma"],
-        "category": ["klotter", "brand"] * 3,
-        "n": [2, 10, 7, 8, 30, 1],
-        "population": [1000, 1000, 40, 40, 500, 500], **extra})
+    return pd.DataFrame(
+        {
+            "area_id": ["A", "A", "B", "B", "C", "C"],
+            "name": ["Alfa", "Alfa", "Beta", "Beta", "Gamma", "Gamma"],
+            "category": ["klotter", "brand"] * 3,
+            "n": [2, 10, 7, 8, 30, 1],
+            "population": [1000, 1000, 40, 40, 500, 500],
+            **extra,
+        }
+    )
 
 
 # --- modes ---------------------------------------------------------------------------------------
 
+
 def test_mode_from_config_and_unknown_mode():
     from tryggaplatser.layers.config import ProjectConfig
 
-    cfg = ProjectConfig(path=None, name="x", municipality_code="0000", privacy_mode="public",
-                        sensitive_categories=("sexualbrott",))
+    cfg = ProjectConfig(
+        path=None,
+        name="x",
+        municipality_code="0000",
+        privacy_mode="public",
+        sensitive_categories=("sexualbrott",),
+    )
     gate = Gate(config=cfg)
     assert gate.mode == "public" and "sexualbrott" in gate.sensitive
     assert Gate().mode == "internal"
@@ -71,6 +104,7 @@ def test_inputs_are_never_mutated():
 
 # --- small counts, rates, complementary ---------------------------------------------------------
 
+
 def test_grid_counts_suppressed_and_zero_kept():
     out = Gate("public", quiet=True).release(grid(), "grid_cells")
     assert out["n_visning"].tolist() == [0, SMALL, 7, 12]
@@ -81,8 +115,9 @@ def test_grid_counts_suppressed_and_zero_kept():
 
 
 def test_grid_with_published_total_gets_complement():
-    out = Gate("public", quiet=True).release(grid(n=(0, 3, 7, 12, 40)), "grid_cells",
-                                             published_total=True)
+    out = Gate("public", quiet=True).release(
+        grid(n=(0, 3, 7, 12, 40)), "grid_cells", published_total=True
+    )
     assert (out["n_visning"] == HIDDEN).sum() >= 1
 
 
@@ -94,8 +129,9 @@ def test_internal_keeps_values_and_flags_one_two():
 
 
 def test_rates_withheld_for_small_numerator_or_population():
-    out = Gate("public", quiet=True).release(area_table(), "area_category_table", margins=True,
-                                             rates={"per_1000": ("n", "population")})
+    out = Gate("public", quiet=True).release(
+        area_table(), "area_category_table", margins=True, rates={"per_1000": ("n", "population")}
+    )
     rows = out.set_index(["area_id", "category"])
     assert rows.loc[("A", "klotter"), "per_1000"] == HIDDEN  # n = 2
     assert rows.loc[("B", "totalt"), "per_1000"] == HIDDEN  # population 40
@@ -109,8 +145,13 @@ def test_rates_withheld_for_small_numerator_or_population():
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 200)), min_size=1, max_size=8))
 def test_rate_rule_property(rows):
-    df = pd.DataFrame({"area_id": [f"A{i}" for i in range(len(rows))],
-                       "n": [r[0] for r in rows], "population": [r[1] for r in rows]})
+    df = pd.DataFrame(
+        {
+            "area_id": [f"A{i}" for i in range(len(rows))],
+            "n": [r[0] for r in rows],
+            "population": [r[1] for r in rows],
+        }
+    )
     out = Gate("public", quiet=True).release(df, "area_table", rates={"r": ("n", "population")})
     for (n, pop), rate in zip(rows, out["r"]):
         if n < 5 or pop < 50:
@@ -122,8 +163,9 @@ def test_rate_rule_property(rows):
 def test_nested_parent_not_sum_is_refused():
     df = pd.DataFrame({"area_id": ["P", "C1", "C2"], "n": [10, 3, 4]})
     with pytest.raises(GateRefusal, match="summan"):
-        Gate("public", quiet=True).release(df, "area_table", by=["area_id"],
-                                           parents={"C1": "P", "C2": "P"})
+        Gate("public", quiet=True).release(
+            df, "area_table", by=["area_id"], parents={"C1": "P", "C2": "P"}
+        )
 
 
 def test_total_rows_from_caller_are_refused():
@@ -134,10 +176,18 @@ def test_total_rows_from_caller_are_refused():
 
 # --- space, time, categories, surveys -----------------------------------------------------------
 
+
 def test_points_refused_in_public_and_snapped_internal():
-    pts = gpd.GeoDataFrame({"incident_id": ["1"], "category": ["klotter"],
-                            "description": ["ring 070-123 45 67"], "victim_name": ["Anna"]},
-                           geometry=[Point(650123.4, 6550321.7)], crs=3006)
+    pts = gpd.GeoDataFrame(
+        {
+            "incident_id": ["1"],
+            "category": ["klotter"],
+            "description": ["ring 070-123 45 67"],
+            "victim_name": ["Anna"],
+        },
+        geometry=[Point(650123.4, 6550321.7)],
+        crs=3006,
+    )
     with pytest.raises(GateRefusal, match="punkt"):
         Gate("public").release(pts, "points", layer="incidents")
     with pytest.raises(GateRefusal, match="punktgeometrier"):
@@ -163,8 +213,9 @@ def _as_records(cells):
     """The hotspot verbs' form of the params: ``{"value", "auto", "rule"}`` per choice."""
     out = cells.copy()
     params = cells.attrs["tryggaplatser"]["params"]
-    out.attrs["tryggaplatser"] = {"params": {
-        k: {"value": v, "auto": True, "rule": "test"} for k, v in params.items()}}
+    out.attrs["tryggaplatser"] = {
+        "params": {k: {"value": v, "auto": True, "rule": "test"} for k, v in params.items()}
+    }
     return out
 
 
@@ -192,8 +243,12 @@ def test_hotspot_result_passes_gate_directly():
     from tryggaplatser.analysis.hotspots import hotspot_kde
 
     rng = np.random.default_rng(3)
-    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(
-        650_000 + rng.normal(0, 400, 300), 6_550_000 + rng.normal(0, 400, 300)), crs=3006)
+    pts = gpd.GeoDataFrame(
+        geometry=gpd.points_from_xy(
+            650_000 + rng.normal(0, 400, 300), 6_550_000 + rng.normal(0, 400, 300)
+        ),
+        crs=3006,
+    )
     cells = hotspot_kde(pts, cell_size=250, quiet=True)
     assert isinstance(cells.attrs["tryggaplatser"]["params"]["cell_size"], dict)
     out = Gate("public", quiet=True).release(cells, "grid_cells")
@@ -217,11 +272,18 @@ def test_grid_size_from_geometry_when_params_lie():
         Gate("public").release(cells, "grid_cells")
 
 
-@pytest.mark.parametrize("column,values", [
-    ("date", ["2026-03-01"]), ("occurred_at", pd.to_datetime(["2026-03-01 10:00"])),
-    ("hour", [22]), ("weekday", ["mån"]), ("vecka", ["2026-W10"]),
-    ("period", ["2026-03-01"]), ("period", pd.period_range("2026-03-01", periods=1, freq="D")),
-])
+@pytest.mark.parametrize(
+    "column,values",
+    [
+        ("date", ["2026-03-01"]),
+        ("occurred_at", pd.to_datetime(["2026-03-01 10:00"])),
+        ("hour", [22]),
+        ("weekday", ["mån"]),
+        ("vecka", ["2026-W10"]),
+        ("period", ["2026-03-01"]),
+        ("period", pd.period_range("2026-03-01", periods=1, freq="D")),
+    ],
+)
 def test_time_finer_than_month_refused(column, values):
     df = pd.DataFrame({"area_id": ["A"], "n": [7], column: list(values)})
     with pytest.raises(GateRefusal, match="månad"):
@@ -237,21 +299,29 @@ def test_month_allowed():
 
 def test_sensitive_category_below_municipality_refused():
     gate = Gate("public", sensitive_categories=["sexualbrott"], quiet=True)
-    df = pd.DataFrame({"area_id": ["A", "B"], "category": ["sexualbrott", "klotter"],
-                       "n": [9, 9]})
+    df = pd.DataFrame({"area_id": ["A", "B"], "category": ["sexualbrott", "klotter"], "n": [9, 9]})
     with pytest.raises(GateRefusal, match="känslig"):
         gate.release(df, "area_category_table")
     cells = grid(category=["sexualbrott"] * 4)
     with pytest.raises(GateRefusal, match="känslig"):
         gate.release(cells, "grid_cells")
     # municipality level is fine
-    gate.release(pd.DataFrame({"category": ["sexualbrott"], "n": [9]}), "area_table",
-                 by=["category"])
+    gate.release(
+        pd.DataFrame({"category": ["sexualbrott"], "n": [9]}), "area_table", by=["category"]
+    )
 
 
 def test_survey_shares_need_ten_responses():
-    df = pd.DataFrame({"area_id": ["A", "B"], "indicator": ["otrygg"] * 2, "value": [40.0, 55.0],
-                       "scale": ["andel_procent"] * 2, "n": [9, 10], "comment": ["x", "y"]})
+    df = pd.DataFrame(
+        {
+            "area_id": ["A", "B"],
+            "indicator": ["otrygg"] * 2,
+            "value": [40.0, 55.0],
+            "scale": ["andel_procent"] * 2,
+            "n": [9, 10],
+            "comment": ["x", "y"],
+        }
+    )
     out = Gate("public", quiet=True).release(df, "survey_table")
     assert out["value"].tolist() == [HIDDEN, 55.0]
     assert "comment" not in out.columns
@@ -260,8 +330,7 @@ def test_survey_shares_need_ten_responses():
 def test_free_text_refused_when_asked_for_and_dropped_otherwise():
     df = area_table(description=["en lång kommentar"] * 6)
     with pytest.raises(GateRefusal, match="fritext"):
-        Gate("public").release(df, "area_category_table", by=["area_id", "category",
-                                                              "description"])
+        Gate("public").release(df, "area_category_table", by=["area_id", "category", "description"])
     out = Gate("public", quiet=True).release(df, "area_category_table")
     assert "description" not in out.columns
 
@@ -269,11 +338,16 @@ def test_free_text_refused_when_asked_for_and_dropped_otherwise():
 def test_internal_keeps_allowlisted_free_text_redacted():
     """REFERENCE.md §5: internal releases keep free text after redaction, public never."""
     walks = gpd.GeoDataFrame(
-        {"observation_id": ["O1", "O2"], "status": ["ny", "ej_atgardbar"],
-         "proposed_measure": ["Ring 070-123 45 67 om lampan", None],
-         "reason_if_not": [None, "Mejla kim@example.se, personnr 19121212-1212"],
-         "victim_name": ["Anna", "Bo"]},
-        geometry=[Point(650_010, 6_550_010), Point(650_400, 6_550_400)], crs=3006)
+        {
+            "observation_id": ["O1", "O2"],
+            "status": ["ny", "ej_atgardbar"],
+            "proposed_measure": ["Ring 070-123 45 67 om lampan", None],
+            "reason_if_not": [None, "Mejla kim@example.se, personnr 19121212-1212"],
+            "victim_name": ["Anna", "Bo"],
+        },
+        geometry=[Point(650_010, 6_550_010), Point(650_400, 6_550_400)],
+        crs=3006,
+    )
     out = Gate("internal", quiet=True).release(walks, "points", layer="walk_observations")
     assert {"proposed_measure", "reason_if_not"} <= set(out.columns)
     assert "victim_name" not in out.columns
@@ -284,28 +358,37 @@ def test_internal_keeps_allowlisted_free_text_redacted():
     reason = out["reason_if_not"].iloc[1]
     assert reason.startswith("Mejla") and "kim@" not in reason and "1212" not in reason
     assert walks["proposed_measure"].iloc[0] == "Ring 070-123 45 67 om lampan"  # not mutated
-    dialogue = gpd.GeoDataFrame({"response_id": ["D1"], "perception": ["otrygg"],
-                                 "comment": ["Mörkt här, ring 08-123 456 78"]},
-                                geometry=[Point(650_010, 6_550_010)], crs=3006)
+    dialogue = gpd.GeoDataFrame(
+        {
+            "response_id": ["D1"],
+            "perception": ["otrygg"],
+            "comment": ["Mörkt här, ring 08-123 456 78"],
+        },
+        geometry=[Point(650_010, 6_550_010)],
+        crs=3006,
+    )
     out = Gate("internal", quiet=True).release(dialogue, "points", layer="dialogue")
     assert out["comment"].iloc[0].startswith("Mörkt här") and "123 456" not in out["comment"][0]
     # any kind: free text asked for in an internal table is kept, redacted
     df = area_table(description=["ring 070-123 45 67"] * 6)
-    table = Gate("internal", quiet=True).release(df, "area_category_table",
-                                                 by=["area_id", "category", "description"])
+    table = Gate("internal", quiet=True).release(
+        df, "area_category_table", by=["area_id", "category", "description"]
+    )
     assert table["description"].notna().any()
     assert not table["description"].astype(str).str.contains("070").any()
     # public: points refused, free text never kept
     with pytest.raises(GateRefusal):
         Gate("public").release(walks, "points", layer="walk_observations")
     cells = walks.drop(columns="geometry").assign(
-        geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)])
+        geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)]
+    )
     cells = gpd.GeoDataFrame(cells, geometry="geometry", crs=3006)
     layer = Gate("public", quiet=True).release(cells, "map_layer")
     assert not {"proposed_measure", "reason_if_not"} & set(layer.columns)
 
 
 # --- rasters -------------------------------------------------------------------------------------
+
 
 def test_raster_blanked_and_classed_without_bandwidth():
     rng = np.random.default_rng(1)
@@ -329,21 +412,39 @@ def test_raster_blanked_and_classed_without_bandwidth():
 
 # --- PII columns ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("name", PII_COLUMNS)
 def test_pii_column_names(name):
     assert is_pii_column(name)
 
 
-@pytest.mark.parametrize("name", ["name", "area_id", "n", "category", "gi_bin", "area_name",
-                                  "population", "kde_class", "layer_name"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "name",
+        "area_id",
+        "n",
+        "category",
+        "gi_bin",
+        "area_name",
+        "population",
+        "kde_class",
+        "layer_name",
+    ],
+)
 def test_ordinary_column_names(name):
     assert not is_pii_column(name)
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                 HealthCheck.function_scoped_fixture])
-@given(st.lists(st.sampled_from(PII_COLUMNS), min_size=1, max_size=4, unique=True),
-       st.sampled_from(["public", "internal"]))
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    st.lists(st.sampled_from(PII_COLUMNS), min_size=1, max_size=4, unique=True),
+    st.sampled_from(["public", "internal"]),
+)
 def test_hidden_pii_columns_never_reach_any_output(tmp_path_factory, cols, mode):
     out_dir = tmp_path_factory.mktemp("out") / mode
     gate = Gate(mode, quiet=True)
@@ -351,14 +452,19 @@ def test_hidden_pii_columns_never_reach_any_output(tmp_path_factory, cols, mode)
     cells = grid(**{c: [f"hemlig-{c}"] * 4 for c in cols})
     with pytest.raises(GateRefusal, match="personuppgifter"):
         gate.release(table, "area_category_table", by=["area_id", "category", cols[0]])
-    released = [gate.release(table, "area_category_table"),
-                gate.release(cells, "grid_cells"), gate.release(cells, "map_layer")]
+    released = [
+        gate.release(table, "area_category_table"),
+        gate.release(cells, "grid_cells"),
+        gate.release(cells, "map_layer"),
+    ]
     for frame in released:
         assert not set(cols) & set(frame.columns)
     write_csv(table, out_dir / "t.csv", gate=gate, kind="area_category_table")
     write_xlsx(table, out_dir / "t.xlsx", gate=gate, kind="area_category_table")
-    gate.write_html("<html><head><title>t</title></head><body>"
-                    + released[0].to_html() + "</body></html>", out_dir / "t.html")
+    gate.write_html(
+        "<html><head><title>t</title></head><body>" + released[0].to_html() + "</body></html>",
+        out_dir / "t.html",
+    )
     for path in out_dir.iterdir():
         data = path.read_bytes()
         if path.suffix == ".xlsx":
@@ -373,12 +479,15 @@ def test_hidden_pii_columns_never_reach_any_output(tmp_path_factory, cols, mode)
 
 # --- files, marking, manifest ---------------------------------------------------------------------
 
+
 def test_internal_files_marked_and_cannot_be_relabelled(tmp_path):
     internal = Gate("internal", quiet=True)
-    csv_path = write_csv(area_table(), tmp_path / "internt" / "t.csv", gate=internal,
-                         kind="area_category_table")
-    html_path = internal.write_html("<html><head><title>K</title></head><body>x</body></html>",
-                                    tmp_path / "internt" / "k.html")
+    csv_path = write_csv(
+        area_table(), tmp_path / "internt" / "t.csv", gate=internal, kind="area_category_table"
+    )
+    html_path = internal.write_html(
+        "<html><head><title>K</title></head><body>x</body></html>", tmp_path / "internt" / "k.html"
+    )
     assert INTERNAL_MARKING in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert INTERNAL_MARKING in html_path.read_text(encoding="utf-8")
     assert scan_dir(tmp_path / "internt", "internal") == []
@@ -421,8 +530,9 @@ def test_export_gpkg_and_finish_pass_audit(tmp_path):
         gate = Gate(mode, quiet=True)
         out = tmp_path / mode
         gate.export(grid(), "grid_cells", out / "celler.gpkg", write_cells_gpkg)
-        write_csv(area_table(), out / "antal.csv", gate=gate, kind="area_category_table",
-                  margins=True)
+        write_csv(
+            area_table(), out / "antal.csv", gate=gate, kind="area_category_table", margins=True
+        )
         gate.finish(out)
         assert scan_dir(out, mode) == []
         assert (out / MANIFEST).exists()
@@ -444,16 +554,24 @@ def test_unknown_kind():
 
 
 def test_area_layer_rates_numeric_and_withheld():
-    areas = gpd.GeoDataFrame({"area_id": ["A", "B", "C"], "name": ["a", "b", "c"],
-                              "n": [3, 20, 30], "population": [1000, 40, 3000]},
-                             geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)],
-                             crs=3006)
-    out = Gate("public", quiet=True).release(areas, "area_layer",
-                                             rates={"per_1000": ("n", "population")})
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["A", "B", "C"],
+            "name": ["a", "b", "c"],
+            "n": [3, 20, 30],
+            "population": [1000, 40, 3000],
+        },
+        geometry=[box(i * 1000, 0, (i + 1) * 1000, 1000) for i in range(3)],
+        crs=3006,
+    )
+    out = Gate("public", quiet=True).release(
+        areas, "area_layer", rates={"per_1000": ("n", "population")}
+    )
     assert out["per_1000"].isna().tolist() == [True, True, False]
     assert out["per_1000"].iloc[2] == 10.0
-    internal = Gate("internal").release(areas, "area_layer",
-                                        rates={"per_1000": ("n", "population")})
+    internal = Gate("internal").release(
+        areas, "area_layer", rates={"per_1000": ("n", "population")}
+    )
     assert internal["per_1000"].tolist() == [3.0, 500.0, 10.0]
 
 
@@ -479,23 +597,30 @@ def test_dropped_columns_announced_once_in_swedish(caplog):
     import geopandas as gpd
     from shapely import box
 
-    cells = gpd.GeoDataFrame({"n": [7, 9], "gistar": [2.1, 0.3], "pvalue": [0.03, 0.7],
-                              "gi_bin": [2, 0]},
-                             geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)],
-                             crs="EPSG:3006")
+    cells = gpd.GeoDataFrame(
+        {"n": [7, 9], "gistar": [2.1, 0.3], "pvalue": [0.03, 0.7], "gi_bin": [2, 0]},
+        geometry=[box(0, 0, 250, 250), box(250, 0, 500, 250)],
+        crs="EPSG:3006",
+    )
     gate = Gate("public")
     # one result released twice into the same output set (GeoPackage + raster, KDE + Gi*)
-    messages = _gate_messages(caplog, lambda: [gate.release(cells, "grid_cells")
-                                               for _ in range(2)])
-    assert messages == ["Publiceringsgrinden (publik, rutnätsceller): kolumner utanför "
-                        "tillåtelselistan togs bort: gistar, pvalue"]
+    messages = _gate_messages(caplog, lambda: [gate.release(cells, "grid_cells") for _ in range(2)])
+    assert messages == [
+        "Publiceringsgrinden (publik, rutnätsceller): kolumner utanför "
+        "tillåtelselistan togs bort: gistar, pvalue"
+    ]
     assert gate.summary.columns_dropped == 4  # the disclosure count still sees both
     from tryggaplatser.i18n import language
 
     with language("en"):
-        messages = _gate_messages(caplog, lambda: Gate("internal").release(
-            cells.assign(secret=1), "area_layer"))
-    assert messages == ["Publishing gate (internal, area layer): columns outside the "
-                        "allowlist were dropped: gistar, pvalue, gi_bin, secret"]
-    assert _gate_messages(caplog, lambda: Gate("public", quiet=True).release(
-        cells, "grid_cells")) == []
+        messages = _gate_messages(
+            caplog, lambda: Gate("internal").release(cells.assign(secret=1), "area_layer")
+        )
+    assert messages == [
+        "Publishing gate (internal, area layer): columns outside the "
+        "allowlist were dropped: gistar, pvalue, gi_bin, secret"
+    ]
+    assert (
+        _gate_messages(caplog, lambda: Gate("public", quiet=True).release(cells, "grid_cells"))
+        == []
+    )

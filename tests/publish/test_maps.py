@@ -34,15 +34,27 @@ def pages(layers, tmp_path_factory):
     out = {}
     for mode in ("public", "internal"):
         folder = tmp_path_factory.mktemp(mode)
-        m = neighbourhood_map("A1", areas=layers["areas"], cells=layers["cells"],
-                              kde=layers["cells"], incidents=layers["incidents"],
-                              walk_observations=layers["walk_observations"],
-                              dialogue=layers["dialogue"], indicator="otrygghet", mode=mode,
-                              quiet=True)
+        m = neighbourhood_map(
+            "A1",
+            areas=layers["areas"],
+            cells=layers["cells"],
+            kde=layers["cells"],
+            incidents=layers["incidents"],
+            walk_observations=layers["walk_observations"],
+            dialogue=layers["dialogue"],
+            indicator="otrygghet",
+            mode=mode,
+            quiet=True,
+        )
         path = save_map(m, folder / "karta_omrade_a1.html")
         out[f"area_{mode}"] = (m, path.read_text(encoding="utf-8"))
-        h = hotspot_map(areas=layers["areas"], cells=layers["cells"],
-                        focus_places=layers["focus_places"], week="2026-W47", mode=mode)
+        h = hotspot_map(
+            areas=layers["areas"],
+            cells=layers["cells"],
+            focus_places=layers["focus_places"],
+            week="2026-W47",
+            mode=mode,
+        )
         path = save_map(h, folder / "karta_hotspots_2026-W47.html")
         out[f"hotspots_{mode}"] = (h, path.read_text(encoding="utf-8"))
     return out
@@ -50,7 +62,7 @@ def pages(layers, tmp_path_factory):
 
 def _data_part(text: str) -> str:
     """The page's own script (after the inlined Leaflet library)."""
-    return text[text.index("TP.layer("):]
+    return text[text.index("TP.layer(") :]
 
 
 def test_self_contained_no_cdn(pages):
@@ -84,8 +96,12 @@ def test_public_shows_no_bandwidth_and_no_points(pages):
 
 def test_public_small_counts_are_lt5(pages):
     content = map_content(pages["area_public"][0])
-    tips = [t for lyr in content.layers if lyr.key in ("incidents", "dialogue")
-            for t in lyr.frame["tooltip"]]
+    tips = [
+        t
+        for lyr in content.layers
+        if lyr.key in ("incidents", "dialogue")
+        for t in lyr.frame["tooltip"]
+    ]
     assert tips
     assert not [t for t in tips if re.match(r"^[1-4] ", t)]
     assert any(t.startswith("<5 ") for t in tips)
@@ -110,10 +126,10 @@ def test_internal_popups_show_redacted_free_text(layers, pages):
     walks = layers["walk_observations"].copy()
     walks.loc[2, "proposed_measure"] = "Ring Kim på 070-123 45 67 om lampan"
     walks.loc[3, "reason_if_not"] = "Fastighetsägaren kim@example.se svarar inte"
-    m = neighbourhood_map(None, areas=layers["areas"], walk_observations=walks,
-                          mode="internal", quiet=True)
-    popups = " ".join(v for row in map_content(m).layer("walks").frame["popup"]
-                      for _, v in row)
+    m = neighbourhood_map(
+        None, areas=layers["areas"], walk_observations=walks, mode="internal", quiet=True
+    )
+    popups = " ".join(v for row in map_content(m).layer("walks").frame["popup"] for _, v in row)
     assert "Ring Kim på" in popups and "om lampan" in popups
     assert "070-123 45 67" not in popups and "kim@example.se" not in popups
     assert "Fastighetsägaren" in popups  # reason_if_not shown, redacted
@@ -149,8 +165,7 @@ def test_gate_refuses_fine_grid_in_public(layers):
 
 
 def test_public_incident_cells_at_least_250m(layers):
-    m = neighbourhood_map("A2", areas=layers["areas"], incidents=layers["incidents"],
-                          mode="public")
+    m = neighbourhood_map("A2", areas=layers["areas"], incidents=layers["incidents"], mode="public")
     frame = map_content(m).layer("incidents").frame
     minx, miny, maxx, _ = frame.geometry.iloc[0].bounds
     assert maxx - minx >= 250 and minx % 250 == 0 and miny % 250 == 0
@@ -163,11 +178,14 @@ def test_internal_points_are_capped_and_snapped():
 
     lay = make_layers(10)
     xy = np.column_stack([X0 + rng.uniform(0, 6000, 20000), Y0 + rng.uniform(0, 4000, 20000)])
-    incidents = gpd.GeoDataFrame({"incident_id": np.arange(20000).astype(str),
-                                  "category": "klotter"},
-                                 geometry=shapely.points(xy), crs="EPSG:3006")
-    m = neighbourhood_map(None, areas=lay["areas"], incidents=incidents, mode="internal",
-                          quiet=True)
+    incidents = gpd.GeoDataFrame(
+        {"incident_id": np.arange(20000).astype(str), "category": "klotter"},
+        geometry=shapely.points(xy),
+        crs="EPSG:3006",
+    )
+    m = neighbourhood_map(
+        None, areas=lay["areas"], incidents=incidents, mode="internal", quiet=True
+    )
     points = map_content(m).layer("points")
     assert 0 < len(points.frame) <= ml.MAX_POINT_MARKERS
     assert points.frame["n"].sum() == 20000
@@ -181,8 +199,7 @@ def test_municipality_centroid_records_not_drawn(layers):
     inc = layers["incidents"].copy()
     inc["location_precision"] = "exakt"
     inc.loc[inc.index[:500], "location_precision"] = "kommun_centroid"
-    m = neighbourhood_map(None, areas=layers["areas"], incidents=inc, mode="internal",
-                          quiet=True)
+    m = neighbourhood_map(None, areas=layers["areas"], incidents=inc, mode="internal", quiet=True)
     assert map_content(m).layer("points").frame["n"].sum() == len(inc) - 500
 
 
@@ -203,15 +220,22 @@ def _brief_focus():
     """A ranked list shaped like ``ESTBrief.focus`` (analysis.est.focus_places + area_name)."""
     import pandas as pd
 
-    focus = pd.DataFrame({
-        "rank": [1, 2, 3], "cell_id": ["250mE650500N6561000", "250mE652750N6560750",
-                                       "250mE651000N6563000"],
-        "cell_x": [650_500, 652_750, 651_000], "cell_y": [6_561_000, 6_560_750, 6_563_000],
-        "area_id": ["A1", "A2", "A4"], "score": [9.0, 6.0, 3.0],
-        "reasons": ["4 av senaste 4 veckorna; bestående hotspot; " + PAYLOADS[0],
-                    "ny hotspot; near-repeat-fönster aktivt till 2026-11-30",
-                    "3 av senaste 4 veckorna"],
-        "area_name": ["Norra Hagen", PAYLOADS[1], "Centrum"]})
+    focus = pd.DataFrame(
+        {
+            "rank": [1, 2, 3],
+            "cell_id": ["250mE650500N6561000", "250mE652750N6560750", "250mE651000N6563000"],
+            "cell_x": [650_500, 652_750, 651_000],
+            "cell_y": [6_561_000, 6_560_750, 6_563_000],
+            "area_id": ["A1", "A2", "A4"],
+            "score": [9.0, 6.0, 3.0],
+            "reasons": [
+                "4 av senaste 4 veckorna; bestående hotspot; " + PAYLOADS[0],
+                "ny hotspot; near-repeat-fönster aktivt till 2026-11-30",
+                "3 av senaste 4 veckorna",
+            ],
+            "area_name": ["Norra Hagen", PAYLOADS[1], "Centrum"],
+        }
+    )
     focus.attrs["cell_size"] = 250.0
     return focus
 
@@ -221,8 +245,14 @@ def focus_pages(layers, tmp_path_factory):
     """Hotspot maps drawn with an EST brief's focus list: {mode: (map, html text)}."""
     out = {}
     for mode in ("public", "internal"):
-        m = hotspot_map(areas=layers["areas"], cells=layers["cells"],
-                        focus_places=_brief_focus(), week="2026-W47", mode=mode, quiet=True)
+        m = hotspot_map(
+            areas=layers["areas"],
+            cells=layers["cells"],
+            focus_places=_brief_focus(),
+            week="2026-W47",
+            mode=mode,
+            quiet=True,
+        )
         path = save_map(m, tmp_path_factory.mktemp(mode) / "karta_est_2026-W47.html")
         out[mode] = (m, path.read_text(encoding="utf-8"))
     return out
@@ -238,8 +268,11 @@ def test_focus_layer_from_brief_list(focus_pages):
     popups = [dict(p) for p in focus.frame["popup"]]
     assert popups[0]["Fokusplats"] == "1. Norra Hagen"
     assert popups[0]["Ruta"] == "250mE650500N6561000"
-    assert popups[0]["Skäl"].splitlines() == ["• 4 av senaste 4 veckorna",
-                                              "• bestående hotspot", "• " + PAYLOADS[0]]
+    assert popups[0]["Skäl"].splitlines() == [
+        "• 4 av senaste 4 veckorna",
+        "• bestående hotspot",
+        "• " + PAYLOADS[0],
+    ]
     assert "near-repeat-fönster aktivt till 2026-11-30" in popups[1]["Skäl"]
     text = _data_part(focus_pages["internal"][1])
     assert '"k":"focus"' in text and '"lab":true' in text
@@ -263,8 +296,12 @@ def test_public_maps_never_show_focus_places(focus_pages, pages, caplog):
         logger.addHandler(caplog.handler)
     try:
         with caplog.at_level(logging.INFO, logger="tryggaplatser"):
-            hotspot_map(areas=layers["areas"], cells=layers["cells"],
-                        focus_places=_brief_focus(), mode="public")
+            hotspot_map(
+                areas=layers["areas"],
+                cells=layers["cells"],
+                focus_places=_brief_focus(),
+                mode="public",
+            )
     finally:
         if own:
             logger.removeHandler(caplog.handler)
@@ -273,9 +310,13 @@ def test_public_maps_never_show_focus_places(focus_pages, pages, caplog):
 
 def test_focus_places_need_cells_or_geometry(layers):
     with pytest.raises(ArgumentError, match="cell_x"):
-        hotspot_map(areas=layers["areas"], cells=layers["cells"],
-                    focus_places=_brief_focus().drop(columns=["cell_x"]), mode="internal",
-                    quiet=True)
+        hotspot_map(
+            areas=layers["areas"],
+            cells=layers["cells"],
+            focus_places=_brief_focus().drop(columns=["cell_x"]),
+            mode="internal",
+            quiet=True,
+        )
 
 
 def test_title_block_lists_automatic_parameters(pages):
@@ -315,9 +356,17 @@ def test_cells_without_result_columns_refused(layers):
         hotspot_map(areas=layers["areas"], cells=layers["cells"][["n", "geometry"]])
 
 
-@pytest.mark.parametrize(("name", "slug"), [
-    ("Östra Hagen/Norr", "ostra-hagen-norr"), ("Åsen", "asen"), ("../../etc", "etc"),
-    (PAYLOADS[0], "img-src-x-onerror-alert-img"), ("", "omrade"), ("€€", "omrade")])
+@pytest.mark.parametrize(
+    ("name", "slug"),
+    [
+        ("Östra Hagen/Norr", "ostra-hagen-norr"),
+        ("Åsen", "asen"),
+        ("../../etc", "etc"),
+        (PAYLOADS[0], "img-src-x-onerror-alert-img"),
+        ("", "omrade"),
+        ("€€", "omrade"),
+    ],
+)
 def test_slugify(name, slug):
     assert slugify(name) == slug
 
@@ -379,8 +428,20 @@ def test_cli_map_area_public_passes_audit(tmp_path):
 
     areas = load_project(DEMO_CONFIG, quiet=True).areas
     name = str(areas["name"].iloc[0])
-    result = _run(["-q", "map", "--config", str(DEMO_CONFIG), "--area", name, "--mode", "public",
-                   "--out", str(tmp_path)])
+    result = _run(
+        [
+            "-q",
+            "map",
+            "--config",
+            str(DEMO_CONFIG),
+            "--area",
+            name,
+            "--mode",
+            "public",
+            "--out",
+            str(tmp_path),
+        ]
+    )
     assert result.exit_code == 0, result.output
     written = tmp_path / "publik" / f"karta_omrade_{slugify(name)}.html"
     assert written.exists() and str(written) in result.output

@@ -29,14 +29,23 @@ PLAN_DATE = date(2026, 11, 27)
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory):
-    return load_project(demo_config_path(), quiet=True,
-                        quarantine_dir=tmp_path_factory.mktemp("karantan"))
+    return load_project(
+        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
+    )
 
 
 def _plan(project, area_id):
-    return action_plan(area_id, 2026, areas=project.areas, incidents=project.incidents,
-                       walk_observations=project.walk_observations, walks=project.walks,
-                       dialogue=project.dialogue, plan_date=PLAN_DATE, quiet=True)
+    return action_plan(
+        area_id,
+        2026,
+        areas=project.areas,
+        incidents=project.incidents,
+        walk_observations=project.walk_observations,
+        walks=project.walks,
+        dialogue=project.dialogue,
+        plan_date=PLAN_DATE,
+        quiet=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +54,19 @@ def written(project, tmp_path_factory):
     files = {}
     for area_id in ("EX19", "EX01"):
         plan = _plan(project, area_id)
-        fu = followup_by_responsible(project.walk_observations, project.measures,
-                                     areas=project.areas, area_id=area_id, today=PLAN_DATE)
-        files[area_id] = (plan, write_plan(plan, out, Gate("internal", quiet=True),
-                                           municipality="Exempelstad", followup=fu))
+        fu = followup_by_responsible(
+            project.walk_observations,
+            project.measures,
+            areas=project.areas,
+            area_id=area_id,
+            today=PLAN_DATE,
+        )
+        files[area_id] = (
+            plan,
+            write_plan(
+                plan, out, Gate("internal", quiet=True), municipality="Exempelstad", followup=fu
+            ),
+        )
     return files
 
 
@@ -65,12 +83,13 @@ def test_xlsx_headers_widths_frozen_row_and_no_formulas(written):
         assert INTERNAL_MARKING.split(" ")[0] in ws.title
         assert ws.oddHeader.center.text == INTERNAL_MARKING
         headers = [c.value for c in ws[1]]
-        assert headers[:len(PLAN_COLUMNS)] == [PLAN_HEADERS[c] for c in PLAN_COLUMNS]
+        assert headers[: len(PLAN_COLUMNS)] == [PLAN_HEADERS[c] for c in PLAN_COLUMNS]
         assert {"Titel", "Ansvarig", "Status", "Uppföljning", "Underlag"} <= set(headers)
         assert ws.freeze_panes == "A2"
-        widths = {ws.cell(1, i + 1).value: ws.column_dimensions[ws.cell(1, i + 1)
-                                                                 .column_letter].width
-                  for i in range(len(headers))}
+        widths = {
+            ws.cell(1, i + 1).value: ws.column_dimensions[ws.cell(1, i + 1).column_letter].width
+            for i in range(len(headers))
+        }
         assert widths["Underlag"] >= 50 and widths["Titel"] >= 40 and widths["Rang"] <= 8
         assert ws.max_row == len(plan) + 1
         assert any("Föreslagen" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
@@ -129,9 +148,14 @@ def _with_payloads(project, cells):
 
 
 def test_markup_payloads_stay_text_in_html(project):
-    plan = _with_payloads(project, {(0, "title"): "<script>alert(1)</script>",
-                                      (1, "responsible"): "AB <img src=x onerror=alert(2)>",
-                                      (1, "evidence"): "{{ 7*7 }} ${x}"})
+    plan = _with_payloads(
+        project,
+        {
+            (0, "title"): "<script>alert(1)</script>",
+            (1, "responsible"): "AB <img src=x onerror=alert(2)>",
+            (1, "evidence"): "{{ 7*7 }} ${x}",
+        },
+    )
     page = plan_report(plan, Gate("internal", quiet=True), municipality="<b>X</b>").render()
     assert "<script>alert(1)" not in page and "&lt;script&gt;" in page
     assert "<img src=x" not in page and "<b>X</b>" not in page
@@ -145,9 +169,14 @@ def test_markup_payloads_are_refused_by_the_gate_in_files(project, tmp_path):
 
 
 def test_formula_payloads_stay_text_in_xlsx_and_csv(project, tmp_path):
-    plan = _with_payloads(project, {(0, "title"): '=HYPERLINK("http://evil.example","x")',
-                                      (0, "responsible"): "-2+3",
-                                      (1, "problem"): "@SUM(A1:A2)"})
+    plan = _with_payloads(
+        project,
+        {
+            (0, "title"): '=HYPERLINK("http://evil.example","x")',
+            (0, "responsible"): "-2+3",
+            (1, "problem"): "@SUM(A1:A2)",
+        },
+    )
     files = write_plan(plan, tmp_path, Gate("internal", quiet=True), municipality="X")
     ws = load_workbook(files["xlsx"]).worksheets[0]
     headers = [c.value for c in ws[1]]
@@ -167,12 +196,18 @@ def test_public_plan_is_refused(written, tmp_path):
 
 # --------------------------------------------------------------------------- evaluation
 
+
 @pytest.fixture(scope="module")
 def evaluation(project):
     m = project.measures.set_index("measure_id").loc["ATG-2025-001"]
-    return evaluate_measure(project.incidents, m.geometry.buffer(200), installed_on=m["start"],
-                            areas=project.areas, categories=m["linked_categories"].split(";"),
-                            quiet=True)
+    return evaluate_measure(
+        project.incidents,
+        m.geometry.buffer(200),
+        installed_on=m["start"],
+        areas=project.areas,
+        categories=m["linked_categories"].split(";"),
+        quiet=True,
+    )
 
 
 def _fmt(v, d):
@@ -180,9 +215,14 @@ def _fmt(v, d):
 
 
 def test_evaluation_report_numbers_equal_evaluate_measure(evaluation, tmp_path):
-    files = write_evaluation(evaluation, tmp_path, Gate("internal", quiet=True),
-                             municipality="Exempelstad", title="Ny belysning",
-                             measure_id="ATG-2025-001")
+    files = write_evaluation(
+        evaluation,
+        tmp_path,
+        Gate("internal", quiet=True),
+        municipality="Exempelstad",
+        title="Ny belysning",
+        measure_id="ATG-2025-001",
+    )
     page = files["html"].read_text(encoding="utf-8")
     ev = evaluation
     assert _fmt(ev.wdd.se, 1) in page
@@ -197,15 +237,15 @@ def test_evaluation_report_numbers_equal_evaluate_measure(evaluation, tmp_path):
     assert rows[0] == INTERNAL_MARKING and rows[1].startswith("Zon;Före;Efter")
 
 
-def test_public_evaluation_suppresses_small_counts_and_withholds_statistics(evaluation,
-                                                                           tmp_path):
+def test_public_evaluation_suppresses_small_counts_and_withholds_statistics(evaluation, tmp_path):
     small = evaluation.table.copy()
     small.loc[small["zone"] == "buffer", ["before", "after"]] = [3, 2]
     from dataclasses import replace
 
     ev = replace(evaluation, table=small)
-    report = evaluation_report(ev, Gate("public", quiet=True), municipality="X",
-                               title="Ljus", measure_id="M1")
+    report = evaluation_report(
+        ev, Gate("public", quiet=True), municipality="X", title="Ljus", measure_id="M1"
+    )
     page = report.render()
     assert "&lt;5" in page or "<5" in page
     assert "WDQ och WDD visas inte" in page
@@ -217,9 +257,12 @@ def test_change_map_figure(evaluation, project):
 
     inc = project.incidents
     inc = inc[inc["category"].isin(evaluation.categories).to_numpy()]
-    cells = hotspot_change(inc, cell_size=250,
-                           boundary=pd.Timestamp(evaluation.periods.after_start)
-                           .tz_localize("Europe/Stockholm"), quiet=True)
+    cells = hotspot_change(
+        inc,
+        cell_size=250,
+        boundary=pd.Timestamp(evaluation.periods.after_start).tz_localize("Europe/Stockholm"),
+        quiet=True,
+    )
     for public in (False, True):
         fig = change_map_figure(cells, evaluation.zones, public=public, title="T")
         labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]

@@ -17,7 +17,7 @@ PAYLOADS = [
     "</script><script>alert(1)</script>",
     "`+alert(1)+`",
     "javascript:alert(1)",
-    "\"><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
     "'-alert(1)-'",
     "{{7*7}}",
     "\\u003cimg src=x onerror=alert(1)\\u003e",
@@ -60,8 +60,9 @@ def test_safe_url():
     assert safe_url("rapport.html") == "rapport.html"
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1",
-                                   "=HYPERLINK(\"http://x\",\"y\")", "＝1"])
+@pytest.mark.parametrize(
+    "value", ["=1+1", "+1", "-1+2", "@SUM(A1)", "\t=1", "\r=1", '=HYPERLINK("http://x","y")', "＝1"]
+)
 def test_neutralise_formula_text(value):
     assert neutralise_cell(value) == "'" + value
 
@@ -75,8 +76,9 @@ def _folium_page(payload: str) -> str:
     import folium
 
     m = folium.Map(location=[59.2, 17.6], zoom_start=12, tiles=None)
-    folium.Marker([59.2, 17.6], popup=folium.Popup(html(payload)),
-                  tooltip=folium.Tooltip(html(payload))).add_to(m)
+    folium.Marker(
+        [59.2, 17.6], popup=folium.Popup(html(payload)), tooltip=folium.Tooltip(html(payload))
+    ).add_to(m)
     folium.FeatureGroup(name=html(payload)).add_to(m)
     folium.LayerControl().add_to(m)
     return m.get_root().render()
@@ -97,8 +99,11 @@ def test_payloads_do_not_run_in_chromium(tmp_path, browser):
 
     m = folium.Map(location=[59.2, 17.6], zoom_start=12, tiles=None)
     for i, payload in enumerate(PAYLOADS):
-        folium.Marker([59.2 + i * 0.001, 17.6], popup=folium.Popup(html(payload), show=True),
-                      tooltip=folium.Tooltip(html(payload), permanent=True)).add_to(m)
+        folium.Marker(
+            [59.2 + i * 0.001, 17.6],
+            popup=folium.Popup(html(payload), show=True),
+            tooltip=folium.Tooltip(html(payload), permanent=True),
+        ).add_to(m)
         folium.FeatureGroup(name=html(payload)).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
     m.default_js = []  # offline: Leaflet comes from xstatic below
@@ -111,10 +116,13 @@ def test_payloads_do_not_run_in_chromium(tmp_path, browser):
 
     js = Path(base, "leaflet.js").read_text(encoding="utf-8")
     css = Path(base, "leaflet.css").read_text(encoding="utf-8")
-    jquery_stub = "<script>window.$=function(h){var d=document.createElement('div');" \
-                  "d.innerHTML=h;return [d.firstChild];};</script>"
-    page = page.replace("<head>", f"<head><style>{css}</style><script>{js}</script>"
-                        f"{jquery_stub}", 1)
+    jquery_stub = (
+        "<script>window.$=function(h){var d=document.createElement('div');"
+        "d.innerHTML=h;return [d.firstChild];};</script>"
+    )
+    page = page.replace(
+        "<head>", f"<head><style>{css}</style><script>{js}</script>{jquery_stub}", 1
+    )
     path = tmp_path / "karta.html"
     path.write_text(page, encoding="utf-8")
     dialogs = []

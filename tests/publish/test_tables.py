@@ -13,14 +13,20 @@ from tryggaplatser.publish.tables import write_csv, write_xlsx
 
 
 def table(names=("Alfa", "Beta")):
-    return pd.DataFrame({"area_id": ["A", "B"], "name": list(names), "n": [12, 30],
-                         "population": [1000, 2000]})
+    return pd.DataFrame(
+        {"area_id": ["A", "B"], "name": list(names), "n": [12, 30], "population": [1000, 2000]}
+    )
 
 
 def test_csv_format_swedish_excel(tmp_path):
     gate = Gate("public", quiet=True)
-    p = write_csv(table(), tmp_path / "t.csv", gate=gate, kind="area_table",
-                  rates={"per_1000": ("n", "population")})
+    p = write_csv(
+        table(),
+        tmp_path / "t.csv",
+        gate=gate,
+        kind="area_table",
+        rates={"per_1000": ("n", "population")},
+    )
     raw = p.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     lines = raw.decode("utf-8-sig").splitlines()
@@ -32,26 +38,30 @@ def test_csv_format_swedish_excel(tmp_path):
 def test_csv_decimal_comma(tmp_path):
     gate = Gate("public", quiet=True)
     df = pd.DataFrame({"area_id": ["A"], "n": [7], "population": [300]})
-    p = write_csv(df, tmp_path / "t.csv", gate=gate, kind="area_table",
-                  rates={"per_1000": ("n", "population")})
+    p = write_csv(
+        df,
+        tmp_path / "t.csv",
+        gate=gate,
+        kind="area_table",
+        rates={"per_1000": ("n", "population")},
+    )
     assert p.read_text(encoding="utf-8-sig").splitlines()[1] == "A;7;300;23,3"
 
 
-PAYLOADS = ["=HYPERLINK(\"http://evil\",\"klicka\")", "+1+1", "-2+3", "@SUM(A1)", "\t=1",
-            "\r=1"]
+PAYLOADS = ['=HYPERLINK("http://evil","klicka")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
 def test_formula_payloads_neutralised(tmp_path, payload):
     gate = Gate("public", quiet=True)
-    p = write_csv(table(names=(payload, "Beta")), tmp_path / "t.csv", gate=gate,
-                  kind="area_table")
+    p = write_csv(table(names=(payload, "Beta")), tmp_path / "t.csv", gate=gate, kind="area_table")
     import csv
 
     rows = list(csv.reader(p.open(encoding="utf-8-sig", newline=""), delimiter=";"))
     assert rows[1][1] == "'" + payload
-    x = write_xlsx(table(names=(payload, "Beta")), tmp_path / "t.xlsx", gate=gate,
-                   kind="area_table")
+    x = write_xlsx(
+        table(names=(payload, "Beta")), tmp_path / "t.xlsx", gate=gate, kind="area_table"
+    )
     from openpyxl import load_workbook
 
     ws = load_workbook(x).active
@@ -60,8 +70,9 @@ def test_formula_payloads_neutralised(tmp_path, payload):
     assert cell.value in (payload, payload.replace("\r", "\n"))  # XLSX stores CR as LF
 
 
-@settings(max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.text(min_size=1, max_size=20))
 def test_no_text_becomes_formula(tmp_path, text):
     gate = Gate("internal", quiet=True)

@@ -42,8 +42,16 @@ SENT_STATUSES = ("skickad", "planerad", "pagaende", "atgardad", "ej_atgardbar", 
 DECIDED_STATUSES = ("atgardad", "ej_atgardbar", "avslagen")
 
 BY_CATEGORY_COLUMNS = [
-    "area_id", "category", "label", "count", "population", "rate_per_1000", "rate_eb",
-    "municipality_count", "municipality_population", "municipality_rate",
+    "area_id",
+    "category",
+    "label",
+    "count",
+    "population",
+    "rate_per_1000",
+    "rate_eb",
+    "municipality_count",
+    "municipality_population",
+    "municipality_rate",
     "ratio_to_municipality",
 ]
 TREND_COLUMNS = ["year", "count", "days_in_period", "complete", "count_per_365"]
@@ -58,10 +66,34 @@ DIALOGUE_REASON_COLUMNS = ["campaign_id", "reason", "label", "n", "share_of_otry
 DIALOGUE_TIME_COLUMNS = ["campaign_id", "time_of_day", "label", "n", "share_of_otrygg"]
 POLICE_COLUMNS = ["year", "classification", "label"]
 
-_MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-              "september", "oktober", "november", "december"]
-_MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
+_MONTHS_SV = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
+_MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass
@@ -138,6 +170,7 @@ class AreaProfile:
 
 # ----------------------------------------------------------------------------- assignment
 
+
 def _assignment_rule() -> str:
     return tr(
         "punkt i område: tryggaplatser.layers.join.assign_areas per områdestyp — en punkt på "
@@ -176,29 +209,41 @@ def assign_points(points, areas) -> pd.DataFrame:
 
     check_same_crs(areas.crs, points.crs, "areas", "points")
     pts = points.reset_index(drop=True)
-    types = (areas["area_type"].astype("string").fillna("").to_numpy()
-             if "area_type" in areas.columns else np.array([""] * len(areas), dtype=object))
+    types = (
+        areas["area_type"].astype("string").fillna("").to_numpy()
+        if "area_type" in areas.columns
+        else np.array([""] * len(areas), dtype=object)
+    )
     parts = []
     for t in sorted(set(types)):
         sub = areas.loc[types == t]
         hit = assign_areas(pts, sub)
         ok = hit.notna().to_numpy()
-        parts.append(pd.DataFrame({"pos": np.flatnonzero(ok).astype(np.int64),
-                                   "area_id": hit[ok].astype(str).to_numpy()}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "pos": np.flatnonzero(ok).astype(np.int64),
+                    "area_id": hit[ok].astype(str).to_numpy(),
+                }
+            )
+        )
     if not parts:
-        return pd.DataFrame({"pos": np.array([], dtype=np.int64),
-                             "area_id": np.array([], dtype=object)})
+        return pd.DataFrame(
+            {"pos": np.array([], dtype=np.int64), "area_id": np.array([], dtype=object)}
+        )
     return pd.concat(parts, ignore_index=True)
 
 
 # ----------------------------------------------------------------------------- period
 
+
 def _to_date(v) -> dt.date:
     return pd.Timestamp(v).date()
 
 
-def resolve_period(period, occurred_at: pd.Series, record: dict, quiet: bool
-                   ) -> tuple[dt.date, dt.date]:
+def resolve_period(
+    period, occurred_at: pd.Series, record: dict, quiet: bool
+) -> tuple[dt.date, dt.date]:
     """Period as inclusive local dates ``(start, end)``.
 
     ``period`` may be ``None`` (choose: first to last local date of the incidents), a year
@@ -207,16 +252,28 @@ def resolve_period(period, occurred_at: pd.Series, record: dict, quiet: bool
     if period is None:
         local = pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ)
         if local.notna().sum() == 0:
-            raise ArgumentError(tr("`incidents` saknar tidpunkter.", "`incidents` has no times."),
-                                rule="PERIOD_EMPTY")
+            raise ArgumentError(
+                tr("`incidents` saknar tidpunkter.", "`incidents` has no times."),
+                rule="PERIOD_EMPTY",
+            )
         start, end = local.min().date(), local.max().date()
-        record_param(record, "period", (start.isoformat(), end.isoformat()), auto=True,
-                     rule=tr("från första till sista händelsens datum",
-                             "from the first to the last incident's date"),
-                     message=tr("Period {a}–{b} vald automatiskt (första till sista händelsen).",
-                                "Period {a}–{b} chosen automatically (first to last incident).",
-                                a=start.isoformat(), b=end.isoformat()),
-                     quiet=quiet)
+        record_param(
+            record,
+            "period",
+            (start.isoformat(), end.isoformat()),
+            auto=True,
+            rule=tr(
+                "från första till sista händelsens datum",
+                "from the first to the last incident's date",
+            ),
+            message=tr(
+                "Period {a}–{b} vald automatiskt (första till sista händelsen).",
+                "Period {a}–{b} chosen automatically (first to last incident).",
+                a=start.isoformat(),
+                b=end.isoformat(),
+            ),
+            quiet=quiet,
+        )
         return start, end
     try:
         if isinstance(period, int | np.integer):
@@ -226,24 +283,38 @@ def resolve_period(period, occurred_at: pd.Series, record: dict, quiet: bool
             start, end = _to_date(a), _to_date(b)
     except (TypeError, ValueError) as exc:
         raise ArgumentError(
-            tr("`period` ska vara ett år eller ett par datum (start, slut), fick {p!r}.",
-               "`period` must be a year or a pair of dates (start, end), got {p!r}.", p=period),
-            rule="PERIOD_FORMAT", fix=tr("t.ex. period=2025 eller period=('2024-01-01', "
-                                         "'2025-12-31')", "e.g. period=2025 or "
-                                         "period=('2024-01-01', '2025-12-31')")) from exc
+            tr(
+                "`period` ska vara ett år eller ett par datum (start, slut), fick {p!r}.",
+                "`period` must be a year or a pair of dates (start, end), got {p!r}.",
+                p=period,
+            ),
+            rule="PERIOD_FORMAT",
+            fix=tr(
+                "t.ex. period=2025 eller period=('2024-01-01', '2025-12-31')",
+                "e.g. period=2025 or period=('2024-01-01', '2025-12-31')",
+            ),
+        ) from exc
     if end < start:
         raise ArgumentError(
-            tr("`period` slutar ({b}) före start ({a}).", "`period` ends ({b}) before it starts "
-               "({a}).", a=start, b=end), rule="PERIOD_ORDER",
-            fix=tr("byt plats på datumen", "swap the dates"))
+            tr(
+                "`period` slutar ({b}) före start ({a}).",
+                "`period` ends ({b}) before it starts ({a}).",
+                a=start,
+                b=end,
+            ),
+            rule="PERIOD_ORDER",
+            fix=tr("byt plats på datumen", "swap the dates"),
+        )
     record_param(record, "period", (start.isoformat(), end.isoformat()), auto=False)
     return start, end
 
 
 # ----------------------------------------------------------------------------- core
 
-def _month_is_complete(years: np.ndarray, months: np.ndarray, start: dt.date, end: dt.date
-                       ) -> np.ndarray:
+
+def _month_is_complete(
+    years: np.ndarray, months: np.ndarray, start: dt.date, end: dt.date
+) -> np.ndarray:
     first = pd.to_datetime(pd.DataFrame({"year": years, "month": months, "day": 1}))
     last = first + pd.offsets.MonthEnd(0)
     return ((first.dt.date >= start) & (last.dt.date <= end)).to_numpy()
@@ -254,15 +325,24 @@ def _prepare_incidents(incidents, areas, period, record, quiet):
     missing = [c for c in required if c not in incidents.columns]
     if missing:
         raise ArgumentError(
-            tr("`incidents` saknar kolumnerna {c}.", "`incidents` lacks the columns {c}.",
-               c=", ".join(missing)), rule="COLUMNS_MISSING",
-            fix=tr("läs in lagret med load_project", "load the layer with load_project"))
+            tr(
+                "`incidents` saknar kolumnerna {c}.",
+                "`incidents` lacks the columns {c}.",
+                c=", ".join(missing),
+            ),
+            rule="COLUMNS_MISSING",
+            fix=tr("läs in lagret med load_project", "load the layer with load_project"),
+        )
     occurred = pd.to_datetime(incidents["occurred_at"])
     if getattr(occurred.dt, "tz", None) is None:
         raise ArgumentError(
-            tr("`incidents.occurred_at` saknar tidszon.", "`incidents.occurred_at` has no time "
-               "zone."), rule="TIME_NAIVE",
-            fix=tr("lagra tider som tidszonsmedvetna UTC", "store times as timezone-aware UTC"))
+            tr(
+                "`incidents.occurred_at` saknar tidszon.",
+                "`incidents.occurred_at` has no time zone.",
+            ),
+            rule="TIME_NAIVE",
+            fix=tr("lagra tider som tidszonsmedvetna UTC", "store times as timezone-aware UTC"),
+        )
     start, end = resolve_period(period, occurred, record, quiet)
     local = occurred.dt.tz_convert(LOCAL_TZ)
     ldate = local.dt.date
@@ -271,14 +351,17 @@ def _prepare_incidents(incidents, areas, period, record, quiet):
     assignment = assign_points(inc, areas)
     n_centroid = 0
     if "location_precision" in inc.columns:
-        n_centroid = int((inc["location_precision"].astype("string") == "kommun_centroid")
-                         .fillna(False).sum())
+        n_centroid = int(
+            (inc["location_precision"].astype("string") == "kommun_centroid").fillna(False).sum()
+        )
     loc = local[in_period].reset_index(drop=True)
-    frame = pd.DataFrame({
-        "category": inc["category"].astype(str).to_numpy(),
-        "year": loc.dt.year.to_numpy(),
-        "month": loc.dt.month.to_numpy(),
-    })
+    frame = pd.DataFrame(
+        {
+            "category": inc["category"].astype(str).to_numpy(),
+            "year": loc.dt.year.to_numpy(),
+            "month": loc.dt.month.to_numpy(),
+        }
+    )
     record["params"]["excluded_kommun_centroid"] = {"value": n_centroid, "auto": False}
     record["params"]["n_incidents_in_period"] = {"value": int(in_period.sum()), "auto": False}
     record["params"]["assignment_rule"] = {"value": _assignment_rule(), "auto": False}
@@ -289,20 +372,26 @@ def _population(areas, record, quiet) -> pd.Series:
     if "population" not in areas.columns:
         pop = pd.Series(np.nan, index=areas["area_id"].astype(str).to_numpy())
     else:
-        pop = pd.Series(pd.to_numeric(areas["population"], errors="coerce").to_numpy(dtype=float),
-                        index=areas["area_id"].astype(str).to_numpy())
+        pop = pd.Series(
+            pd.to_numeric(areas["population"], errors="coerce").to_numpy(dtype=float),
+            index=areas["area_id"].astype(str).to_numpy(),
+        )
     years = None
     if "population_year" in areas.columns:
-        years = sorted({int(y) for y in pd.to_numeric(areas["population_year"], errors="coerce")
-                        .dropna()})
+        years = sorted(
+            {int(y) for y in pd.to_numeric(areas["population_year"], errors="coerce").dropna()}
+        )
     record["params"]["population_year"] = {"value": years, "auto": False}
     return pop
 
 
 def _by_category(frame, assignment, areas, pop, years, record, quiet) -> pd.DataFrame:
     area_ids = areas["area_id"].astype(str).to_numpy()
-    types = (areas["area_type"].astype("string").fillna("").to_numpy()
-             if "area_type" in areas.columns else np.array([""] * len(areas)))
+    types = (
+        areas["area_type"].astype("string").fillna("").to_numpy()
+        if "area_type" in areas.columns
+        else np.array([""] * len(areas))
+    )
     type_of = dict(zip(area_ids, types, strict=True))
     a = assignment.assign(category=frame["category"].to_numpy()[assignment["pos"].to_numpy()])
     a["area_type"] = a["area_id"].map(type_of)
@@ -312,10 +401,18 @@ def _by_category(frame, assignment, areas, pop, years, record, quiet) -> pd.Data
         ids = [i for i in area_ids if type_of[i] == t]
         at = a[a["area_type"] == t]
         cats = sorted(at["category"].unique())
-        counts = (at.groupby(["area_id", "category"]).size().unstack(fill_value=0)
-                  .reindex(index=ids, columns=cats, fill_value=0))
-        counts[ALL_CATEGORIES] = at.drop_duplicates(["area_id", "pos"]).groupby("area_id") \
-            .size().reindex(ids, fill_value=0)
+        counts = (
+            at.groupby(["area_id", "category"])
+            .size()
+            .unstack(fill_value=0)
+            .reindex(index=ids, columns=cats, fill_value=0)
+        )
+        counts[ALL_CATEGORIES] = (
+            at.drop_duplicates(["area_id", "pos"])
+            .groupby("area_id")
+            .size()
+            .reindex(ids, fill_value=0)
+        )
         muni = at.drop_duplicates("pos").groupby("category").size().reindex(cats, fill_value=0)
         muni[ALL_CATEGORIES] = at["pos"].nunique()
         p = pop.reindex(ids).to_numpy(dtype=float)
@@ -325,25 +422,45 @@ def _by_category(frame, assignment, areas, pop, years, record, quiet) -> pd.Data
             x = counts[c].to_numpy(dtype=float)
             eb, prior = eb_smooth(x, p)
             scale = 1000 / years
-            priors[f"{t or '-'}:{c}"] = {"mean_per_1000_per_year": prior.mean * scale,
-                                         "variance_per_1000_per_year": prior.variance * scale**2,
-                                         "n_areas": prior.n_areas}
+            priors[f"{t or '-'}:{c}"] = {
+                "mean_per_1000_per_year": prior.mean * scale,
+                "variance_per_1000_per_year": prior.variance * scale**2,
+                "n_areas": prior.n_areas,
+            }
             raw = rate_per_1000(x, p, years)
             mrate = float(rate_per_1000(muni[c], muni_pop, years)) if p_ok.any() else np.nan
-            lab = (tr("Alla kategorier", "All categories") if c == ALL_CATEGORIES
-                   else vocab.label("category", c))
+            lab = (
+                tr("Alla kategorier", "All categories")
+                if c == ALL_CATEGORIES
+                else vocab.label("category", c)
+            )
             with np.errstate(divide="ignore", invalid="ignore"):
                 ratio = raw / mrate if mrate and np.isfinite(mrate) else np.full(len(ids), np.nan)
-            rows.append(pd.DataFrame({
-                "area_id": ids, "category": c, "label": lab, "count": x.astype(np.int64),
-                "population": p, "rate_per_1000": raw, "rate_eb": eb * 1000 / years,
-                "municipality_count": int(muni[c]), "municipality_population": muni_pop,
-                "municipality_rate": mrate, "ratio_to_municipality": ratio,
-            }))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "area_id": ids,
+                        "category": c,
+                        "label": lab,
+                        "count": x.astype(np.int64),
+                        "population": p,
+                        "rate_per_1000": raw,
+                        "rate_eb": eb * 1000 / years,
+                        "municipality_count": int(muni[c]),
+                        "municipality_population": muni_pop,
+                        "municipality_rate": mrate,
+                        "ratio_to_municipality": ratio,
+                    }
+                )
+            )
     record["params"]["eb_prior"] = {
-        "value": priors, "auto": False,
-        "rule": tr("Marshall (1991), global momentmetod över alla områden av samma typ",
-                   "Marshall (1991), global method of moments over all areas of the same type")}
+        "value": priors,
+        "auto": False,
+        "rule": tr(
+            "Marshall (1991), global momentmetod över alla områden av samma typ",
+            "Marshall (1991), global method of moments over all areas of the same type",
+        ),
+    }
     if not rows:
         return pd.DataFrame(columns=BY_CATEGORY_COLUMNS)
     return pd.concat(rows, ignore_index=True)[BY_CATEGORY_COLUMNS]
@@ -362,8 +479,7 @@ def _year_days(start: dt.date, end: dt.date) -> pd.DataFrame:
 def _all_months(start: dt.date, end: dt.date) -> pd.DataFrame:
     months = pd.period_range(start, end, freq="M")
     df = pd.DataFrame({"year": months.year, "month": months.month})
-    df["complete"] = _month_is_complete(df["year"].to_numpy(), df["month"].to_numpy(),
-                                        start, end)
+    df["complete"] = _month_is_complete(df["year"].to_numpy(), df["month"].to_numpy(), start, end)
     return df
 
 
@@ -383,16 +499,20 @@ def _walk_table(obs: pd.DataFrame) -> pd.DataFrame:
 
     def summarise(g: pd.DataFrame) -> dict:
         st = g["status"].astype("string")
-        out = {"n": len(g),
-               "n_otrygg": int((g["perception"].astype("string") == "otrygg").sum())
-               if "perception" in g else 0}
+        out = {
+            "n": len(g),
+            "n_otrygg": int((g["perception"].astype("string") == "otrygg").sum())
+            if "perception" in g
+            else 0,
+        }
         for s in statuses:
             out[f"n_{s}"] = int((st == s).sum())
         out["n_sent"] = int(st.isin(SENT_STATUSES).sum())
         out["n_decided"] = int(st.isin(DECIDED_STATUSES).sum())
         out["atgardsgrad"] = out["n_atgardad"] / out["n_sent"] if out["n_sent"] else np.nan
-        out["atgardsgrad_avgjorda"] = (out["n_atgardad"] / out["n_decided"]
-                                       if out["n_decided"] else np.nan)
+        out["atgardsgrad_avgjorda"] = (
+            out["n_atgardad"] / out["n_decided"] if out["n_decided"] else np.nan
+        )
         days = np.nan
         if {"decided_on", "resolved_on"} <= set(g.columns):
             done = g[st == "atgardad"]
@@ -405,23 +525,34 @@ def _walk_table(obs: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     for code, g in obs.groupby(obs["problem_category"].astype(str), sort=True):
-        rows.append({"problem_category": code, "label": vocab.label("problem_category", code),
-                     **summarise(g)})
-    rows.append({"problem_category": TOTAL_ROW, "label": tr("Totalt", "Total"),
-                 **summarise(obs)})
+        rows.append(
+            {
+                "problem_category": code,
+                "label": vocab.label("problem_category", code),
+                **summarise(g),
+            }
+        )
+    rows.append({"problem_category": TOTAL_ROW, "label": tr("Totalt", "Total"), **summarise(obs)})
     return pd.DataFrame(rows)[WALK_COLUMNS]
 
 
 def _dialogue_tables(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     perc = d["perception"].astype("string")
-    base = (pd.DataFrame({"campaign_id": d["campaign_id"].astype(str).to_numpy(),
-                          "otrygg": (perc == "otrygg").fillna(False).to_numpy(),
-                          "trygg": (perc == "trygg").fillna(False).to_numpy()})
-            .groupby("campaign_id", sort=True)
-            .agg(n=("otrygg", "size"), n_otrygg=("otrygg", "sum"), n_trygg=("trygg", "sum"))
-            .reset_index())
-    base["share_otrygg"] = base["n_otrygg"] / (base["n_otrygg"] + base["n_trygg"]) \
-        .replace(0, np.nan)
+    base = (
+        pd.DataFrame(
+            {
+                "campaign_id": d["campaign_id"].astype(str).to_numpy(),
+                "otrygg": (perc == "otrygg").fillna(False).to_numpy(),
+                "trygg": (perc == "trygg").fillna(False).to_numpy(),
+            }
+        )
+        .groupby("campaign_id", sort=True)
+        .agg(n=("otrygg", "size"), n_otrygg=("otrygg", "sum"), n_trygg=("trygg", "sum"))
+        .reset_index()
+    )
+    base["share_otrygg"] = base["n_otrygg"] / (base["n_otrygg"] + base["n_trygg"]).replace(
+        0, np.nan
+    )
     unsafe = d[(perc == "otrygg").fillna(False).to_numpy()]
     n_unsafe = base.set_index("campaign_id")["n_otrygg"]
 
@@ -432,8 +563,9 @@ def _dialogue_tables(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
         if col not in unsafe.columns or len(unsafe) == 0:
             return pd.DataFrame(columns=columns)
         s = unsafe[col].astype("string").str.replace(",", ";").str.split(";")
-        t = pd.DataFrame({"campaign_id": unsafe["campaign_id"].astype(str), "_pin": unsafe["_pin"],
-                          out_col: s}).explode(out_col)
+        t = pd.DataFrame(
+            {"campaign_id": unsafe["campaign_id"].astype(str), "_pin": unsafe["_pin"], out_col: s}
+        ).explode(out_col)
         t[out_col] = t[out_col].astype("string").str.strip()
         t = t[t[out_col].notna() & (t[out_col] != "")].drop_duplicates(["_pin", out_col])
         if len(t) == 0:
@@ -452,18 +584,28 @@ def _dialogue_tables(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.Da
 def _survey_tables(s: pd.DataFrame) -> dict[str, pd.DataFrame]:
     out = {}
     for scale, g in s.groupby(s["scale"].astype(str), sort=True):
-        t = g.pivot_table(index=["source", "indicator"], columns="year", values="value",
-                          aggfunc="first")
+        t = g.pivot_table(
+            index=["source", "indicator"], columns="year", values="value", aggfunc="first"
+        )
         t.columns.name = "year"
         t.attrs["scale"] = scale
         out[scale] = t
     return out
 
 
-def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None,
-                      survey_indicators=None, police_classification=None, hotspot_cells=None,
-                      period=None, area_ids=None, quiet: bool = False
-                      ) -> dict[str, AreaProfile]:
+def area_profiles_all(
+    *,
+    areas,
+    incidents,
+    walk_observations=None,
+    dialogue=None,
+    survey_indicators=None,
+    police_classification=None,
+    hotspot_cells=None,
+    period=None,
+    area_ids=None,
+    quiet: bool = False,
+) -> dict[str, AreaProfile]:
     """Area profiles of all areas (or of ``area_ids``), computed in one vectorised pass.
 
     Incidents are assigned to areas once (:func:`assign_points`), then every table is a
@@ -475,8 +617,9 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
         Keyed by ``area_id`` in the order of ``areas``.
     """
     if "area_id" not in areas.columns:
-        raise ArgumentError(tr("`areas` saknar kolumnen area_id.", "`areas` lacks area_id."),
-                            rule="COLUMNS_MISSING")
+        raise ArgumentError(
+            tr("`areas` saknar kolumnen area_id.", "`areas` lacks area_id."), rule="COLUMNS_MISSING"
+        )
     record = new_record()
     all_ids = areas["area_id"].astype(str).tolist()
     if area_ids is None:
@@ -488,10 +631,10 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
             raise ArgumentError(
                 tr("Okänt område {a!r}.", "Unknown area {a!r}.", a=unknown[0]),
                 rule="AREA_UNKNOWN",
-                fix=tr("välj bland: {ids}", "choose from: {ids}", ids=", ".join(all_ids[:30])))
+                fix=tr("välj bland: {ids}", "choose from: {ids}", ids=", ".join(all_ids[:30])),
+            )
     check_same_crs(areas.crs, incidents.crs, "areas", "incidents")
-    inc, frame, assignment, start, end = _prepare_incidents(incidents, areas, period, record,
-                                                            quiet)
+    inc, frame, assignment, start, end = _prepare_incidents(incidents, areas, period, record, quiet)
     days = (end - start).days + 1
     years = days / 365.25
     record["params"]["years"] = {"value": years, "auto": False}
@@ -501,9 +644,14 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
     # yearly and monthly counts per area
     a_year = frame["year"].to_numpy()[assignment["pos"].to_numpy()]
     a_month = frame["month"].to_numpy()[assignment["pos"].to_numpy()]
-    monthly = (pd.DataFrame({"area_id": assignment["area_id"].to_numpy(), "year": a_year,
-                             "month": a_month})
-               .groupby(["area_id", "year", "month"]).size().rename("count"))
+    monthly = (
+        pd.DataFrame(
+            {"area_id": assignment["area_id"].to_numpy(), "year": a_year, "month": a_month}
+        )
+        .groupby(["area_id", "year", "month"])
+        .size()
+        .rename("count")
+    )
     months = _all_months(start, end)
     year_days = _year_days(start, end)
     month_labels = _seasonal_labels()
@@ -514,9 +662,17 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
     code = pd.Index(wanted)
     a_code = code.get_indexer(assignment["area_id"])
     keep = a_code >= 0
-    type_of = dict(zip(all_ids, (areas["area_type"].astype("string").fillna("").tolist()
-                                 if "area_type" in areas.columns else [""] * len(all_ids)),
-                       strict=True))
+    type_of = dict(
+        zip(
+            all_ids,
+            (
+                areas["area_type"].astype("string").fillna("").tolist()
+                if "area_type" in areas.columns
+                else [""] * len(all_ids)
+            ),
+            strict=True,
+        )
+    )
     a_type = assignment["area_id"].map(type_of).to_numpy()
     partitions = []
     for t in sorted(set(a_type[keep])):
@@ -527,16 +683,24 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
     hw = aoristic_matrix(inc["occurred_at"], end_col, tp, partitions, len(wanted))
     n_no_time = 0
     if tp is not None:
-        has_end = (pd.to_datetime(end_col).notna().to_numpy() if end_col is not None
-                   else np.zeros(len(inc), dtype=bool))
-        n_no_time = int(((tp.astype("string") == "okand").fillna(False).to_numpy()
-                         & ~has_end).sum())
+        has_end = (
+            pd.to_datetime(end_col).notna().to_numpy()
+            if end_col is not None
+            else np.zeros(len(inc), dtype=bool)
+        )
+        n_no_time = int(
+            ((tp.astype("string") == "okand").fillna(False).to_numpy() & ~has_end).sum()
+        )
     record["params"]["aoristic"] = {
-        "value": {"cap_hours": 168, "excluded_time_unknown": n_no_time}, "auto": False,
-        "rule": tr("Ratcliffe (2000): vikten 1 fördelas över fönstrets timmar efter överlapp; "
-                   "fönster ≥ 168 h sprids jämnt över veckan",
-                   "Ratcliffe (2000): weight 1 spread over the window's hours by overlap; "
-                   "windows ≥ 168 h spread evenly over the week")}
+        "value": {"cap_hours": 168, "excluded_time_unknown": n_no_time},
+        "auto": False,
+        "rule": tr(
+            "Ratcliffe (2000): vikten 1 fördelas över fönstrets timmar efter överlapp; "
+            "fönster ≥ 168 h sprids jämnt över veckan",
+            "Ratcliffe (2000): weight 1 spread over the window's hours by overlap; "
+            "windows ≥ 168 h spread evenly over the week",
+        ),
+    }
 
     # secondary layers assigned once
     walk_obs, walk_assign = _clip_points(walk_observations, areas, "walk_observations")
@@ -546,46 +710,67 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
         check_same_crs(areas.crs, hotspot_cells.crs, "areas", "hotspot_cells")
         import geopandas as gpd
 
-        cent = gpd.GeoDataFrame(geometry=hotspot_cells.geometry.centroid.to_numpy(),
-                                crs=hotspot_cells.crs)
+        cent = gpd.GeoDataFrame(
+            geometry=hotspot_cells.geometry.centroid.to_numpy(), crs=hotspot_cells.crs
+        )
         hot_centroids = assign_points(cent, areas)
 
-    name_of = dict(zip(all_ids, (areas["name"].astype(str) if "name" in areas.columns
-                                 else areas["area_id"].astype(str)), strict=True))
+    name_of = dict(
+        zip(
+            all_ids,
+            (
+                areas["name"].astype(str)
+                if "name" in areas.columns
+                else areas["area_id"].astype(str)
+            ),
+            strict=True,
+        )
+    )
     record["params"]["trend_test"] = {
-        "value": "mann_kendall_deseasonalised", "auto": False,
-        "rule": tr("Mann-Kendall på säsongsrensade månadsantal (varje hel månad minus "
-                   "medelvärdet för sin kalendermånad; delmånader i periodens början och slut "
-                   "utelämnas, månader utan händelser räknas som 0); Sens lutning i händelser "
-                   "per månad och år; säsongs-Mann-Kendall (Hirsch m.fl. 1982) redovisas "
-                   "bredvid (seasonal_*)",
-                   "Mann-Kendall on deseasonalised monthly counts (each complete month minus "
-                   "the mean of its calendar month; partial months at the ends of the period "
-                   "left out, months without incidents count as 0); Sen's slope in incidents "
-                   "per month per year; seasonal Mann-Kendall (Hirsch et al. 1982) reported "
-                   "alongside (seasonal_*)")}
+        "value": "mann_kendall_deseasonalised",
+        "auto": False,
+        "rule": tr(
+            "Mann-Kendall på säsongsrensade månadsantal (varje hel månad minus "
+            "medelvärdet för sin kalendermånad; delmånader i periodens början och slut "
+            "utelämnas, månader utan händelser räknas som 0); Sens lutning i händelser "
+            "per månad och år; säsongs-Mann-Kendall (Hirsch m.fl. 1982) redovisas "
+            "bredvid (seasonal_*)",
+            "Mann-Kendall on deseasonalised monthly counts (each complete month minus "
+            "the mean of its calendar month; partial months at the ends of the period "
+            "left out, months without incidents count as 0); Sen's slope in incidents "
+            "per month per year; seasonal Mann-Kendall (Hirsch et al. 1982) reported "
+            "alongside (seasonal_*)",
+        ),
+    }
     out: dict[str, AreaProfile] = {}
     by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
     for i, aid in enumerate(wanted):
-        bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)) \
-            .reset_index(drop=True)
+        bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)).reset_index(
+            drop=True
+        )
         attach(bc, record)
         m = months.copy()
         if aid in monthly.index.get_level_values(0):
             mc = monthly.loc[aid]
-            m["count"] = [int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"],
-                                                                 strict=True)]
+            m["count"] = [
+                int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"], strict=True)
+            ]
         else:
             m["count"] = 0
         trend = year_days.copy()
-        trend["count"] = trend["year"].map(m.groupby("year")["count"].sum()).fillna(0) \
-            .astype(np.int64)
+        trend["count"] = (
+            trend["year"].map(m.groupby("year")["count"].sum()).fillna(0).astype(np.int64)
+        )
         trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
         trend = trend[TREND_COLUMNS]
         test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
         complete = m[m["complete"]]
-        seas = complete.groupby("month").agg(n_years=("count", "size"), total=("count", "sum")) \
-            .reindex(range(1, 13), fill_value=0).reset_index()
+        seas = (
+            complete.groupby("month")
+            .agg(n_years=("count", "size"), total=("count", "sum"))
+            .reindex(range(1, 13), fill_value=0)
+            .reset_index()
+        )
         seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
         seas["label"] = month_labels
         seas = seas[SEASONAL_COLUMNS]
@@ -610,22 +795,45 @@ def area_profiles_all(*, areas, incidents, walk_observations=None, dialogue=None
         if police_classification is not None:
             p = police_classification[police_classification["area_id"].astype(str) == aid]
             police = p[["year", "classification"]].sort_values("year").reset_index(drop=True)
-            police["label"] = [vocab.label("police_classification", c)
-                               for c in police["classification"]]
+            police["label"] = [
+                vocab.label("police_classification", c) for c in police["classification"]
+            ]
             police = police[POLICE_COLUMNS]
         params = {k: v["value"] for k, v in record["params"].items()}
         params["trend_test_result"] = test
         out[aid] = AreaProfile(
-            area_id=aid, name=name_of[aid], by_category=bc, trend=trend, trend_test=test,
-            hour_weekday=hour_weekday_matrix(hw[i]), seasonal=seas, hotspot_cells=hot,
-            walks=walks_t, dialogue=d_t, dialogue_reasons=d_r, dialogue_time_of_day=d_tod,
-            surveys=surveys, police_classification=police, params=params)
+            area_id=aid,
+            name=name_of[aid],
+            by_category=bc,
+            trend=trend,
+            trend_test=test,
+            hour_weekday=hour_weekday_matrix(hw[i]),
+            seasonal=seas,
+            hotspot_cells=hot,
+            walks=walks_t,
+            dialogue=d_t,
+            dialogue_reasons=d_r,
+            dialogue_time_of_day=d_tod,
+            surveys=surveys,
+            police_classification=police,
+            params=params,
+        )
     return out
 
 
-def area_profile(area_id, *, areas, incidents, walk_observations=None, dialogue=None,
-                 survey_indicators=None, police_classification=None, hotspot_cells=None,
-                 period=None, quiet: bool = False) -> AreaProfile:
+def area_profile(
+    area_id,
+    *,
+    areas,
+    incidents,
+    walk_observations=None,
+    dialogue=None,
+    survey_indicators=None,
+    police_classification=None,
+    hotspot_cells=None,
+    period=None,
+    quiet: bool = False,
+) -> AreaProfile:
     """The områdesanalys of one area for one period.
 
     Parameters
@@ -669,7 +877,14 @@ def area_profile(area_id, *, areas, incidents, walk_observations=None, dialogue=
     comparison need it; use :func:`area_profiles_all` for many areas.
     """
     return area_profiles_all(
-        areas=areas, incidents=incidents, walk_observations=walk_observations,
-        dialogue=dialogue, survey_indicators=survey_indicators,
-        police_classification=police_classification, hotspot_cells=hotspot_cells,
-        period=period, area_ids=[area_id], quiet=quiet)[str(area_id)]
+        areas=areas,
+        incidents=incidents,
+        walk_observations=walk_observations,
+        dialogue=dialogue,
+        survey_indicators=survey_indicators,
+        police_classification=police_classification,
+        hotspot_cells=hotspot_cells,
+        period=period,
+        area_ids=[area_id],
+        quiet=quiet,
+    )[str(area_id)]

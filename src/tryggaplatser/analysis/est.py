@@ -31,23 +31,57 @@ from .near_repeat import LOCAL_TZ, RiskWindow, check_points, fmt_number, fmt_p
 DEFAULT_CELL_SIZE = 250
 
 WEEKLY_COUNT_COLUMNS = [
-    "area_id", "category", "count", "baseline_mean", "last_year", "change", "p_value", "unusual",
+    "area_id",
+    "category",
+    "count",
+    "baseline_mean",
+    "last_year",
+    "change",
+    "p_value",
+    "unusual",
 ]
 RECURRING_COLUMNS = [
-    "cell_id", "cell_x", "cell_y", "area_id", "weeks_with_reports", "total", "categories",
+    "cell_id",
+    "cell_x",
+    "cell_y",
+    "area_id",
+    "weeks_with_reports",
+    "total",
+    "categories",
 ]
 SILENT_SOURCE_COLUMNS = [
-    "source", "count", "weeks_reported", "share_weeks_reported", "median_weekly", "last_report",
-    "weeks_since_last_report", "usual", "silent",
+    "source",
+    "count",
+    "weeks_reported",
+    "share_weeks_reported",
+    "median_weekly",
+    "last_report",
+    "weeks_since_last_report",
+    "usual",
+    "silent",
 ]
 MEASURE_FOLLOWUP_COLUMNS = [
-    "measure_id", "title", "area_id", "status", "status_label", "responsible", "due",
-    "overdue", "days_overdue",
+    "measure_id",
+    "title",
+    "area_id",
+    "status",
+    "status_label",
+    "responsible",
+    "due",
+    "overdue",
+    "days_overdue",
 ]
 FOCUS_COLUMNS = ["rank", "cell_id", "cell_x", "cell_y", "area_id", "score", "reasons"]
 ALERT_COLUMNS = [
-    "incident_id", "category", "occurred_on", "cell_id", "alert_distance_m", "window_days",
-    "window_end", "active_next_week", "geometry",
+    "incident_id",
+    "category",
+    "occurred_on",
+    "cell_id",
+    "alert_distance_m",
+    "window_days",
+    "window_end",
+    "active_next_week",
+    "geometry",
 ]
 
 #: Points per hotspot category code in focus_places. The codes are those of the
@@ -97,9 +131,14 @@ def _as_date(value, name: str) -> date:
         ts = None
     if ts is None or pd.isna(ts):
         raise ArgumentError(
-            tr("{n}: kan inte tolka {v!r} som datum", "{n}: cannot read {v!r} as a date",
-               n=name, v=value),
-            rule="bad-date", fix=tr("skriv datumet som ÅÅÅÅ-MM-DD", "write the date as YYYY-MM-DD"),
+            tr(
+                "{n}: kan inte tolka {v!r} som datum",
+                "{n}: cannot read {v!r} as a date",
+                n=name,
+                v=value,
+            ),
+            rule="bad-date",
+            fix=tr("skriv datumet som ÅÅÅÅ-MM-DD", "write the date as YYYY-MM-DD"),
         )
     if ts.tzinfo is not None:
         ts = ts.tz_convert(LOCAL_TZ)
@@ -116,8 +155,9 @@ def week_label(start: date | pd.Timestamp) -> str:
     return f"{iso[0]}-W{iso[1]:02d}"
 
 
-def iso_week_bounds(week: str | None = None, *, today=None, quiet: bool = False
-                    ) -> tuple[pd.Timestamp, pd.Timestamp]:
+def iso_week_bounds(
+    week: str | None = None, *, today=None, quiet: bool = False
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """Start and end of an ISO week in Europe/Stockholm local time.
 
     Parameters
@@ -145,9 +185,12 @@ def iso_week_bounds(week: str | None = None, *, today=None, quiet: bool = False
         ref = pd.Timestamp.now(tz=LOCAL_TZ).date() if today is None else _as_date(today, "today")
         monday = ref - timedelta(days=ref.weekday()) - timedelta(days=7)
         announce(
-            tr("Vecka {w} vald automatiskt (senaste hela vecka före {d}).",
-               "Week {w} chosen automatically (last complete week before {d}).",
-               w=week_label(monday), d=ref.isoformat()),
+            tr(
+                "Vecka {w} vald automatiskt (senaste hela vecka före {d}).",
+                "Week {w} chosen automatically (last complete week before {d}).",
+                w=week_label(monday),
+                d=ref.isoformat(),
+            ),
             quiet=quiet,
         )
     else:
@@ -156,13 +199,21 @@ def iso_week_bounds(week: str | None = None, *, today=None, quiet: bool = False
         if not match or not 1 <= num <= _weeks_in_year(year):
             hint = ""
             if match:
-                hint = tr(" ({y} har {n} veckor)", " ({y} has {n} weeks)", y=year,
-                          n=_weeks_in_year(year))
+                hint = tr(
+                    " ({y} har {n} veckor)", " ({y} has {n} weeks)", y=year, n=_weeks_in_year(year)
+                )
             raise ArgumentError(
-                tr("week: kan inte tolka {v!r} som ISO-vecka{h}",
-                   "week: cannot read {v!r} as an ISO week{h}", v=week, h=hint),
-                rule="bad-week", fix=tr("skriv veckan som ÅÅÅÅ-Wvv, t.ex. 2026-W47",
-                                        "write the week as YYYY-Www, e.g. 2026-W47"),
+                tr(
+                    "week: kan inte tolka {v!r} som ISO-vecka{h}",
+                    "week: cannot read {v!r} as an ISO week{h}",
+                    v=week,
+                    h=hint,
+                ),
+                rule="bad-week",
+                fix=tr(
+                    "skriv veckan som ÅÅÅÅ-Wvv, t.ex. 2026-W47",
+                    "write the week as YYYY-Www, e.g. 2026-W47",
+                ),
             )
         monday = date.fromisocalendar(year, num, 1)
     start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
@@ -170,13 +221,17 @@ def iso_week_bounds(week: str | None = None, *, today=None, quiet: bool = False
     return start, end
 
 
-def _resolve_week(week, today, quiet: bool, choices: list[str]
-                  ) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _resolve_week(
+    week, today, quiet: bool, choices: list[str]
+) -> tuple[pd.Timestamp, pd.Timestamp]:
     """iso_week_bounds, recording the automatic week in ``choices`` as well as announcing it."""
     start, end = iso_week_bounds(week, today=today, quiet=True)
     if week is None:
-        msg = tr("Vecka {w} vald automatiskt (senaste hela vecka).",
-                 "Week {w} chosen automatically (last complete week).", w=week_label(start.date()))
+        msg = tr(
+            "Vecka {w} vald automatiskt (senaste hela vecka).",
+            "Week {w} chosen automatically (last complete week).",
+            w=week_label(start.date()),
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     return start, end
@@ -221,22 +276,33 @@ def cell_ids(x, y, cell_size: float) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _check_cell_size(cell_size) -> float:
-    if isinstance(cell_size, bool) or not isinstance(cell_size, (int, float, np.number)) \
-            or not math.isfinite(cell_size) or cell_size <= 0:
+    if (
+        isinstance(cell_size, bool)
+        or not isinstance(cell_size, (int, float, np.number))
+        or not math.isfinite(cell_size)
+        or cell_size <= 0
+    ):
         raise ArgumentError(
-            tr("cell_size måste vara ett positivt antal meter, fick {v!r}",
-               "cell_size must be a positive number of metres, got {v!r}", v=cell_size),
-            rule="bad-cell-size", fix=tr("t.ex. cell_size=250", "e.g. cell_size=250"),
+            tr(
+                "cell_size måste vara ett positivt antal meter, fick {v!r}",
+                "cell_size must be a positive number of metres, got {v!r}",
+                v=cell_size,
+            ),
+            rule="bad-cell-size",
+            fix=tr("t.ex. cell_size=250", "e.g. cell_size=250"),
         )
     return float(cell_size)
 
 
 def _cell_size_or_default(cell_size, choices: list[str], quiet: bool) -> float:
     if cell_size is None:
-        msg = tr("Cellstorlek {c} m vald automatiskt (SCB:s rutnät, minsta rutstorlek i publika "
-                 "utdata).",
-                 "Cell size {c} m chosen automatically (SCB's grid, the finest allowed in public "
-                 "outputs).", c=DEFAULT_CELL_SIZE)
+        msg = tr(
+            "Cellstorlek {c} m vald automatiskt (SCB:s rutnät, minsta rutstorlek i publika "
+            "utdata).",
+            "Cell size {c} m chosen automatically (SCB's grid, the finest allowed in public "
+            "outputs).",
+            c=DEFAULT_CELL_SIZE,
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
         return float(DEFAULT_CELL_SIZE)
@@ -261,16 +327,25 @@ def _assign_areas(incidents, areas) -> pd.Series:
 
     if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
         raise ArgumentError(
-            tr("areas måste vara en GeoDataFrame med kolumnen area_id eller namnet på en kolumn",
-               "areas must be a GeoDataFrame with an area_id column, or the name of a column"),
+            tr(
+                "areas måste vara en GeoDataFrame med kolumnen area_id eller namnet på en kolumn",
+                "areas must be a GeoDataFrame with an area_id column, or the name of a column",
+            ),
             rule="argument-type",
         )
     if areas.crs != incidents.crs:
         raise ArgumentError(
-            tr("olika koordinatsystem: händelser {a}, områden {b}",
-               "different CRSs: incidents {a}, areas {b}", a=incidents.crs, b=areas.crs),
-            rule="crs-mismatch", fix=tr("transformera områdena: areas.to_crs(incidents.crs)",
-                                        "transform the areas: areas.to_crs(incidents.crs)"),
+            tr(
+                "olika koordinatsystem: händelser {a}, områden {b}",
+                "different CRSs: incidents {a}, areas {b}",
+                a=incidents.crs,
+                b=areas.crs,
+            ),
+            rule="crs-mismatch",
+            fix=tr(
+                "transformera områdena: areas.to_crs(incidents.crs)",
+                "transform the areas: areas.to_crs(incidents.crs)",
+            ),
         )
     pts = gpd.GeoDataFrame(geometry=incidents.geometry.to_numpy(), crs=incidents.crs)
     joined = gpd.sjoin(pts, areas[["area_id", "geometry"]], how="left", predicate="intersects")
@@ -338,8 +413,12 @@ def weekly_counts(
         ("lambda_floor", lambda_floor, isinstance(lambda_floor, (int, float)) and lambda_floor > 0),
     ):
         if not ok:
-            raise ArgumentError(tr("ogiltigt värde för {n}: {v!r}", "invalid value for {n}: {v!r}",
-                                   n=name, v=value), rule="bad-argument")
+            raise ArgumentError(
+                tr(
+                    "ogiltigt värde för {n}: {v!r}", "invalid value for {n}: {v!r}", n=name, v=value
+                ),
+                rule="bad-argument",
+            )
     start, end = _resolve_week(week, today, quiet, choices)
     monday = start.date()
     dates = _local_dates(incidents["occurred_at"])
@@ -351,59 +430,76 @@ def weekly_counts(
     if isinstance(areas_or_area_column, str):
         if areas_or_area_column not in incidents.columns:
             raise ArgumentError(
-                tr("incidents saknar kolumnen {c}", "incidents lacks the column {c}",
-                   c=areas_or_area_column),
+                tr(
+                    "incidents saknar kolumnen {c}",
+                    "incidents lacks the column {c}",
+                    c=areas_or_area_column,
+                ),
                 rule="missing-column",
-                fix=tr("ge områdena som GeoDataFrame i stället",
-                       "pass the areas as a GeoDataFrame"),
+                fix=tr(
+                    "ge områdena som GeoDataFrame i stället", "pass the areas as a GeoDataFrame"
+                ),
             )
         area = incidents[areas_or_area_column].astype("string")
     else:
         area = _assign_areas(incidents, areas_or_area_column)
 
-    frame = pd.DataFrame({
-        "area_id": area.to_numpy(),
-        "category": incidents["category"].astype("string").to_numpy(),
-        "this": widx == 0,
-        "base": (widx >= 1) & (widx <= baseline_weeks),
-        "ly": ly,
-    })
+    frame = pd.DataFrame(
+        {
+            "area_id": area.to_numpy(),
+            "category": incidents["category"].astype("string").to_numpy(),
+            "this": widx == 0,
+            "base": (widx >= 1) & (widx <= baseline_weeks),
+            "ly": ly,
+        }
+    )
     grouped = frame.groupby(["area_id", "category"], dropna=False, sort=True)[
-        ["this", "base", "ly"]].sum()
-    out = pd.DataFrame({
-        "area_id": grouped.index.get_level_values(0).astype("string"),
-        "category": grouped.index.get_level_values(1).astype("string"),
-        "count": grouped["this"].to_numpy(np.int64),
-        "baseline_mean": grouped["base"].to_numpy(float) / baseline_weeks,
-        "last_year": grouped["ly"].to_numpy(np.int64),
-    })
+        ["this", "base", "ly"]
+    ].sum()
+    out = pd.DataFrame(
+        {
+            "area_id": grouped.index.get_level_values(0).astype("string"),
+            "category": grouped.index.get_level_values(1).astype("string"),
+            "count": grouped["this"].to_numpy(np.int64),
+            "baseline_mean": grouped["base"].to_numpy(float) / baseline_weeks,
+            "last_year": grouped["ly"].to_numpy(np.int64),
+        }
+    )
     out["change"] = out["count"] - out["baseline_mean"]
     lam = np.maximum(out["baseline_mean"].to_numpy(), lambda_floor)
     out["p_value"] = poisson_upper_tail(out["count"].to_numpy(), lam)
     out["unusual"] = (out["p_value"] < alpha) & (out["count"] >= min_count)
-    out = out.sort_values(["unusual", "p_value", "area_id", "category"],
-                          ascending=[False, True, True, True], kind="stable")
+    out = out.sort_values(
+        ["unusual", "p_value", "area_id", "category"],
+        ascending=[False, True, True, True],
+        kind="stable",
+    )
     out = out.reset_index(drop=True)[WEEKLY_COUNT_COLUMNS]
     test = tr(
         "Ensidigt Poissontest: p = P(X ≥ antal | λ = medel för {b} föregående veckor, minst "
         "{f}); ovanlig ökning när p < {a} och antal ≥ {m}. Ingen korrektion för många test.",
         "One-sided Poisson test: p = P(X ≥ count | λ = mean of the {b} previous weeks, at least "
         "{f}); unusual increase when p < {a} and count ≥ {m}. No multiple-testing correction.",
-        b=baseline_weeks, f=fmt_number(lambda_floor), a=fmt_number(alpha, 2), m=min_count,
+        b=baseline_weeks,
+        f=fmt_number(lambda_floor),
+        a=fmt_number(alpha, 2),
+        m=min_count,
     )
-    out.attrs.update({
-        "week": week_label(monday),
-        "week_start": start,
-        "week_end": end,
-        "same_week_last_year": week_label(ly_monday),
-        "test": test,
-        "alpha": alpha,
-        "min_count": min_count,
-        "lambda_floor": lambda_floor,
-        "baseline_weeks": baseline_weeks,
-        "expected_false_alarms": len(out) * alpha,
-        "choices": choices,
-    })
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "week_start": start,
+            "week_end": end,
+            "same_week_last_year": week_label(ly_monday),
+            "test": test,
+            "alpha": alpha,
+            "min_count": min_count,
+            "lambda_floor": lambda_floor,
+            "baseline_weeks": baseline_weeks,
+            "expected_false_alarms": len(out) * alpha,
+            "choices": choices,
+        }
+    )
     return out
 
 
@@ -411,13 +507,16 @@ def weekly_counts(
 # recurring places
 
 
-def _mode_per_cell(frame: pd.DataFrame, column: str, sep: str, first_only: bool = False
-                   ) -> pd.Series:
+def _mode_per_cell(
+    frame: pd.DataFrame, column: str, sep: str, first_only: bool = False
+) -> pd.Series:
     """Per cell, the values of ``column`` by frequency (ties: alphabetical), vectorised."""
-    counts = (frame.dropna(subset=[column]).groupby(["cell_id", column]).size()
-              .rename("n").reset_index())
-    counts = counts.sort_values(["cell_id", "n", column], ascending=[True, False, True],
-                                kind="stable")
+    counts = (
+        frame.dropna(subset=[column]).groupby(["cell_id", column]).size().rename("n").reset_index()
+    )
+    counts = counts.sort_values(
+        ["cell_id", "n", column], ascending=[True, False, True], kind="stable"
+    )
     if first_only:
         out = counts.drop_duplicates("cell_id").set_index("cell_id")[column]
     else:
@@ -468,8 +567,12 @@ def recurring_places(
     size = _cell_size_or_default(cell_size, choices, quiet)
     if not (isinstance(weeks, int) and isinstance(min_weeks, int) and 1 <= min_weeks <= weeks):
         raise ArgumentError(
-            tr("kräver 1 ≤ min_weeks ≤ weeks, fick min_weeks={m}, weeks={w}",
-               "needs 1 ≤ min_weeks ≤ weeks, got min_weeks={m}, weeks={w}", m=min_weeks, w=weeks),
+            tr(
+                "kräver 1 ≤ min_weeks ≤ weeks, fick min_weeks={m}, weeks={w}",
+                "needs 1 ≤ min_weeks ≤ weeks, got min_weeks={m}, weeks={w}",
+                m=min_weeks,
+                w=weeks,
+            ),
             rule="bad-argument",
         )
     start, _ = _resolve_week(week, today, quiet, choices)
@@ -481,15 +584,26 @@ def recurring_places(
     keep = (widx >= 0) & (widx < weeks)
     sub = incidents[keep]
     cx, cy, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
-    frame = pd.DataFrame({
-        "cell_id": ids, "cell_x": cx, "cell_y": cy,
-        "col": np.array(week_cols, dtype=object)[weeks - 1 - widx[keep]] if keep.any() else [],
-        "category": sub["category"].astype("string").to_numpy(),
-        "area_id": (sub["area_id"].astype("string").to_numpy() if "area_id" in sub.columns
-                    else pd.array([pd.NA] * len(sub), dtype="string")),
-    })
-    wide = (frame.groupby(["cell_id", "col"]).size().unstack("col", fill_value=0)
-            .reindex(columns=week_cols, fill_value=0))
+    frame = pd.DataFrame(
+        {
+            "cell_id": ids,
+            "cell_x": cx,
+            "cell_y": cy,
+            "col": np.array(week_cols, dtype=object)[weeks - 1 - widx[keep]] if keep.any() else [],
+            "category": sub["category"].astype("string").to_numpy(),
+            "area_id": (
+                sub["area_id"].astype("string").to_numpy()
+                if "area_id" in sub.columns
+                else pd.array([pd.NA] * len(sub), dtype="string")
+            ),
+        }
+    )
+    wide = (
+        frame.groupby(["cell_id", "col"])
+        .size()
+        .unstack("col", fill_value=0)
+        .reindex(columns=week_cols, fill_value=0)
+    )
     wide.columns.name = None
     meta = frame.groupby("cell_id").agg(cell_x=("cell_x", "first"), cell_y=("cell_y", "first"))
     meta["area_id"] = _mode_per_cell(frame, "area_id", ";", first_only=True)
@@ -498,24 +612,31 @@ def recurring_places(
     meta["categories"] = _mode_per_cell(frame, "category", ";")
     table = meta.join(wide)
     table = table[table["weeks_with_reports"] >= min_weeks].reset_index()
-    table = table.sort_values(["weeks_with_reports", "total", "cell_id"],
-                              ascending=[False, False, True], kind="stable").reset_index(drop=True)
+    table = table.sort_values(
+        ["weeks_with_reports", "total", "cell_id"], ascending=[False, False, True], kind="stable"
+    ).reset_index(drop=True)
     table = table[RECURRING_COLUMNS + week_cols]
     for col in ("weeks_with_reports", "total", *week_cols):
         table[col] = table[col].astype(np.int64)
     geometry = [box(x, y, x + size, y + size) for x, y in zip(table["cell_x"], table["cell_y"])]
     out = gpd.GeoDataFrame(table, geometry=geometry, crs=incidents.crs)
-    out.attrs.update({
-        "week": week_label(monday),
-        "week_columns": week_cols,
-        "cell_size": size,
-        "weeks": weeks,
-        "min_weeks": min_weeks,
-        "rule": tr("Rutor med rapporter under minst {m} av de senaste {w} veckorna ({c} m-rutor).",
-                   "Cells with reports in at least {m} of the last {w} weeks ({c} m cells).",
-                   m=min_weeks, w=weeks, c=fmt_number(size)),
-        "choices": choices,
-    })
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "week_columns": week_cols,
+            "cell_size": size,
+            "weeks": weeks,
+            "min_weeks": min_weeks,
+            "rule": tr(
+                "Rutor med rapporter under minst {m} av de senaste {w} veckorna ({c} m-rutor).",
+                "Cells with reports in at least {m} of the last {w} weeks ({c} m cells).",
+                m=min_weeks,
+                w=weeks,
+                c=fmt_number(size),
+            ),
+            "choices": choices,
+        }
+    )
     return out
 
 
@@ -553,13 +674,21 @@ def silent_sources(
     """
     choices: list[str] = []
     check_points(incidents, "incidents", ("occurred_at", "source"))
-    if not (isinstance(history_weeks, int) and history_weeks >= 1
-            and isinstance(silent_weeks, int) and 1 <= silent_weeks <= history_weeks + 1
-            and 0 < usual_share <= 1):
+    if not (
+        isinstance(history_weeks, int)
+        and history_weeks >= 1
+        and isinstance(silent_weeks, int)
+        and 1 <= silent_weeks <= history_weeks + 1
+        and 0 < usual_share <= 1
+    ):
         raise ArgumentError(
-            tr("ogiltig regel: history_weeks={h}, usual_share={u}, silent_weeks={s}",
-               "invalid rule: history_weeks={h}, usual_share={u}, silent_weeks={s}",
-               h=history_weeks, u=usual_share, s=silent_weeks),
+            tr(
+                "ogiltig regel: history_weeks={h}, usual_share={u}, silent_weeks={s}",
+                "invalid rule: history_weeks={h}, usual_share={u}, silent_weeks={s}",
+                h=history_weeks,
+                u=usual_share,
+                s=silent_weeks,
+            ),
             rule="bad-argument",
         )
     start, _ = _resolve_week(week, today, quiet, choices)
@@ -567,10 +696,19 @@ def silent_sources(
     dates = _local_dates(incidents["occurred_at"])
     widx = _week_index(dates, monday)
     keep = (widx >= 0) & (widx <= history_weeks)
-    frame = pd.DataFrame({"source": incidents["source"].astype("string").to_numpy()[keep],
-                          "w": widx[keep], "date": dates[keep]})
-    counts = (frame.groupby(["source", "w"]).size().unstack("w", fill_value=0)
-              .reindex(columns=range(history_weeks + 1), fill_value=0))
+    frame = pd.DataFrame(
+        {
+            "source": incidents["source"].astype("string").to_numpy()[keep],
+            "w": widx[keep],
+            "date": dates[keep],
+        }
+    )
+    counts = (
+        frame.groupby(["source", "w"])
+        .size()
+        .unstack("w", fill_value=0)
+        .reindex(columns=range(history_weeks + 1), fill_value=0)
+    )
     history = counts.loc[:, 1:history_weeks]
     out = pd.DataFrame(index=counts.index)
     out["count"] = counts[0].astype(np.int64)
@@ -588,19 +726,25 @@ def silent_sources(
     out["source"] = out["source"].astype("string")
     out = out.sort_values(["silent", "source"], ascending=[False, True], kind="stable")
     out = out.reset_index(drop=True)[SILENT_SOURCE_COLUMNS]
-    out.attrs.update({
-        "week": week_label(monday),
-        "rule": tr(
-            "En källa räknas som tyst när den rapporterat under minst {u} % av de {h} föregående "
-            "veckorna men inte har rapporterat på {s} vecka/veckor (denna vecka inräknad).",
-            "A source is silent when it reported in at least {u} % of the {h} previous weeks "
-            "but has not reported for {s} week(s) (this week included).",
-            u=fmt_number(usual_share * 100), h=history_weeks, s=silent_weeks),
-        "history_weeks": history_weeks,
-        "usual_share": usual_share,
-        "silent_weeks": silent_weeks,
-        "choices": choices,
-    })
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "rule": tr(
+                "En källa räknas som tyst när den rapporterat under minst {u} % av de {h} "
+                "föregående "
+                "veckorna men inte har rapporterat på {s} vecka/veckor (denna vecka inräknad).",
+                "A source is silent when it reported in at least {u} % of the {h} previous weeks "
+                "but has not reported for {s} week(s) (this week included).",
+                u=fmt_number(usual_share * 100),
+                h=history_weeks,
+                s=silent_weeks,
+            ),
+            "history_weeks": history_weeks,
+            "usual_share": usual_share,
+            "silent_weeks": silent_weeks,
+            "choices": choices,
+        }
+    )
     return out
 
 
@@ -641,16 +785,27 @@ def measure_followup(measures, today=None, *, quiet: bool = False) -> pd.DataFra
 
     choices: list[str] = []
     if not isinstance(measures, pd.DataFrame):
-        raise ArgumentError(tr("measures måste vara en (Geo)DataFrame",
-                               "measures must be a (Geo)DataFrame"), rule="argument-type")
+        raise ArgumentError(
+            tr("measures måste vara en (Geo)DataFrame", "measures must be a (Geo)DataFrame"),
+            rule="argument-type",
+        )
     missing = [c for c in ("measure_id", "status") if c not in measures.columns]
     if missing:
-        raise ArgumentError(tr("measures saknar kolumnerna {m}", "measures lacks the columns {m}",
-                               m=", ".join(missing)), rule="missing-column")
+        raise ArgumentError(
+            tr(
+                "measures saknar kolumnerna {m}",
+                "measures lacks the columns {m}",
+                m=", ".join(missing),
+            ),
+            rule="missing-column",
+        )
     if today is None:
         ref = pd.Timestamp.now(tz=LOCAL_TZ).date()
-        msg = tr("Dagens datum {d} används som referens.", "Today's date {d} used as reference.",
-                 d=ref.isoformat())
+        msg = tr(
+            "Dagens datum {d} används som referens.",
+            "Today's date {d} used as reference.",
+            d=ref.isoformat(),
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     else:
@@ -669,30 +824,41 @@ def measure_followup(measures, today=None, *, quiet: bool = False) -> pd.DataFra
     overdue = (~closed) & due.notna() & (due < ref_ts)
     days = (ref_ts - due).dt.days.astype("Int64")
     days = days.where(overdue, 0).where(due.notna(), pd.NA)
-    out = pd.DataFrame({
-        "measure_id": measures["measure_id"].astype("string").to_numpy(),
-        "title": col("title").astype("string").to_numpy(),
-        "area_id": col("area_id").astype("string").to_numpy(),
-        "status": status.to_numpy(),
-        "status_label": [label("measure_status", s) if pd.notna(s) else pd.NA for s in status],
-        "responsible": col("responsible").astype("string").to_numpy(),
-        "due": due.to_numpy(),
-        "overdue": overdue.to_numpy(bool),
-        "days_overdue": days.to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "measure_id": measures["measure_id"].astype("string").to_numpy(),
+            "title": col("title").astype("string").to_numpy(),
+            "area_id": col("area_id").astype("string").to_numpy(),
+            "status": status.to_numpy(),
+            "status_label": [label("measure_status", s) if pd.notna(s) else pd.NA for s in status],
+            "responsible": col("responsible").astype("string").to_numpy(),
+            "due": due.to_numpy(),
+            "overdue": overdue.to_numpy(bool),
+            "days_overdue": days.to_numpy(),
+        }
+    )
     out["status_label"] = out["status_label"].astype("string")
     out["days_overdue"] = out["days_overdue"].astype("Int64")
-    out = out.sort_values(["overdue", "days_overdue", "due", "measure_id"],
-                          ascending=[False, False, True, True], kind="stable", na_position="last")
+    out = out.sort_values(
+        ["overdue", "days_overdue", "due", "measure_id"],
+        ascending=[False, False, True, True],
+        kind="stable",
+        na_position="last",
+    )
     out = out.reset_index(drop=True)[MEASURE_FOLLOWUP_COLUMNS]
-    out.attrs.update({
-        "today": ref,
-        "rule": tr("Försenad: inte genomförd eller avbruten och uppföljningsdatum (annars "
-                   "slutdatum) före {d}.",
-                   "Overdue: not completed or cancelled and the follow-up date (else the end "
-                   "date) before {d}.", d=ref.isoformat()),
-        "choices": choices,
-    })
+    out.attrs.update(
+        {
+            "today": ref,
+            "rule": tr(
+                "Försenad: inte genomförd eller avbruten och uppföljningsdatum (annars "
+                "slutdatum) före {d}.",
+                "Overdue: not completed or cancelled and the follow-up date (else the end "
+                "date) before {d}.",
+                d=ref.isoformat(),
+            ),
+            "choices": choices,
+        }
+    )
     return out
 
 
@@ -709,16 +875,21 @@ def _window_of(value) -> RiskWindow | None:
         w = value.attrs.get("risk_window")
         return RiskWindow(**w) if w else None
     if isinstance(value, Mapping):
-        return RiskWindow(float(value["distance_m"]), float(value["days"]),
-                          float(value.get("knox_ratio", math.nan)),
-                          float(value.get("p_value", math.nan)))
+        return RiskWindow(
+            float(value["distance_m"]),
+            float(value["days"]),
+            float(value.get("knox_ratio", math.nan)),
+            float(value.get("p_value", math.nan)),
+        )
     if isinstance(value, Sequence) and len(value) == 2:
         return RiskWindow(float(value[0]), float(value[1]), math.nan, math.nan)
     raise ArgumentError(
         tr("risk_window: okänd form {t}", "risk_window: unknown form {t}", t=type(value).__name__),
         rule="argument-type",
-        fix=tr("ge {kategori: near_repeat-resultat} eller {kategori: (meter, dagar)}",
-               "pass {category: near_repeat result} or {category: (metres, days)}"),
+        fix=tr(
+            "ge {kategori: near_repeat-resultat} eller {kategori: (meter, dagar)}",
+            "pass {category: near_repeat result} or {category: (metres, days)}",
+        ),
     )
 
 
@@ -763,9 +934,13 @@ def near_repeat_alerts(
     check_points(incidents, "incidents", ("occurred_at", "category", "incident_id"))
     size = _cell_size_or_default(cell_size, choices, quiet)
     if not isinstance(risk_window, Mapping):
-        raise ArgumentError(tr("risk_window måste vara en mappning {kategori: fönster}",
-                               "risk_window must be a mapping {category: window}"),
-                            rule="argument-type")
+        raise ArgumentError(
+            tr(
+                "risk_window måste vara en mappning {kategori: fönster}",
+                "risk_window must be a mapping {category: window}",
+            ),
+            rule="argument-type",
+        )
     windows = {str(k): _window_of(v) for k, v in risk_window.items()}
     windows = {k: v for k, v in windows.items() if v is not None}
     start, end = _resolve_week(week, today, quiet, choices)
@@ -780,25 +955,31 @@ def near_repeat_alerts(
     occurred = pd.to_datetime(dates[keep])
     window_end = occurred + pd.to_timedelta(np.ceil(wdays) - 1, unit="D")
     _, _, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
-    out = gpd.GeoDataFrame({
-        "incident_id": sub["incident_id"].astype("string").to_numpy(),
-        "category": pd.array(cats, dtype="string"),
-        "occurred_on": occurred,
-        "cell_id": ids,
-        "alert_distance_m": dist,
-        "window_days": wdays,
-        "window_end": window_end,
-        "active_next_week": np.asarray(window_end >= pd.Timestamp(end.date())),
-    }, geometry=sub.geometry.to_numpy(), crs=incidents.crs)
+    out = gpd.GeoDataFrame(
+        {
+            "incident_id": sub["incident_id"].astype("string").to_numpy(),
+            "category": pd.array(cats, dtype="string"),
+            "occurred_on": occurred,
+            "cell_id": ids,
+            "alert_distance_m": dist,
+            "window_days": wdays,
+            "window_end": window_end,
+            "active_next_week": np.asarray(window_end >= pd.Timestamp(end.date())),
+        },
+        geometry=sub.geometry.to_numpy(),
+        crs=incidents.crs,
+    )
     out = out.sort_values(["occurred_on", "incident_id"], kind="stable").reset_index(drop=True)
     out = out[ALERT_COLUMNS]
-    out.attrs.update({
-        "week": week_label(monday),
-        "cell_size": size,
-        "internal_geometry": True,
-        "windows": {k: v.as_dict() for k, v in windows.items()},
-        "choices": choices,
-    })
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "cell_size": size,
+            "internal_geometry": True,
+            "windows": {k: v.as_dict() for k, v in windows.items()},
+            "choices": choices,
+        }
+    )
     return out
 
 
@@ -808,19 +989,26 @@ def near_repeat_alerts(
 
 def _hotspot_cells(hotspots, size: float) -> pd.DataFrame:
     if "hotspot_category" not in hotspots.columns:
-        raise ArgumentError(tr("hotspots saknar kolumnen hotspot_category",
-                               "hotspots lacks the column hotspot_category"),
-                            rule="missing-column")
+        raise ArgumentError(
+            tr(
+                "hotspots saknar kolumnen hotspot_category",
+                "hotspots lacks the column hotspot_category",
+            ),
+            rule="missing-column",
+        )
     if "geometry" in hotspots.columns and hotspots.geometry.notna().all():
         c = hotspots.geometry.centroid
         _, _, ids = cell_ids(c.x.to_numpy(), c.y.to_numpy(), size)
     elif "cell_id" in hotspots.columns:
         ids = hotspots["cell_id"].astype(str).to_numpy()
     else:
-        raise ArgumentError(tr("hotspots behöver geometri eller cell_id",
-                               "hotspots needs a geometry or a cell_id"), rule="missing-column")
-    return pd.DataFrame({"cell_id": ids,
-                         "code": hotspots["hotspot_category"].astype("string").to_numpy()})
+        raise ArgumentError(
+            tr("hotspots behöver geometri eller cell_id", "hotspots needs a geometry or a cell_id"),
+            rule="missing-column",
+        )
+    return pd.DataFrame(
+        {"cell_id": ids, "code": hotspots["hotspot_category"].astype("string").to_numpy()}
+    )
 
 
 def focus_places(
@@ -885,9 +1073,16 @@ def focus_places(
         reasons.setdefault(cell, []).append((points, text))
 
     for row in recurring.itertuples(index=False):
-        add(row.cell_id, int(row.weeks_with_reports),
-            tr("{k} av senaste {n} veckorna", "{k} of the last {n} weeks",
-               k=int(row.weeks_with_reports), n=n_weeks))
+        add(
+            row.cell_id,
+            int(row.weeks_with_reports),
+            tr(
+                "{k} av senaste {n} veckorna",
+                "{k} of the last {n} weeks",
+                k=int(row.weeks_with_reports),
+                n=n_weeks,
+            ),
+        )
         area[row.cell_id] = row.area_id
         total[row.cell_id] = int(row.total)
 
@@ -908,25 +1103,45 @@ def focus_places(
             if a is None or pd.isna(a) or a not in by_area:
                 continue
             # one area flag is one reason (2 points), however many categories rose there
-            parts = [tr("{c} (p = {p})", "{c} (p = {p})",
-                        c=label("category", row.category).lower(), p=fmt_p(row.p_value))
-                     for row in by_area[a].itertuples(index=False)]
-            what = parts[0] if len(parts) == 1 else (
-                ", ".join(parts[:-1]) + tr(" och ", " and ") + parts[-1])
+            parts = [
+                tr(
+                    "{c} (p = {p})",
+                    "{c} (p = {p})",
+                    c=label("category", row.category).lower(),
+                    p=fmt_p(row.p_value),
+                )
+                for row in by_area[a].itertuples(index=False)
+            ]
+            what = (
+                parts[0]
+                if len(parts) == 1
+                else (", ".join(parts[:-1]) + tr(" och ", " and ") + parts[-1])
+            )
             if len(parts) == 1:
                 what = what.replace(" (p", tr(" i området (p", " in the area (p"), 1)
-            add(cell, UNUSUAL_POINTS,
+            add(
+                cell,
+                UNUSUAL_POINTS,
                 tr("ovanlig ökning av {w}", "unusual increase in {w}", w=what)
-                if len(parts) == 1 else
-                tr("ovanlig ökning i området av {w}", "unusual increase in the area in {w}",
-                   w=what))
+                if len(parts) == 1
+                else tr(
+                    "ovanlig ökning i området av {w}", "unusual increase in the area in {w}", w=what
+                ),
+            )
 
     if alerts is not None and len(alerts):
         active = alerts[alerts["active_next_week"]]
         for cell, group in active.groupby("cell_id"):
             last = pd.Timestamp(group["window_end"].max()).date().isoformat()
-            add(cell, ALERT_POINTS, tr("near-repeat-fönster aktivt till {d}",
-                                       "near-repeat window active until {d}", d=last))
+            add(
+                cell,
+                ALERT_POINTS,
+                tr(
+                    "near-repeat-fönster aktivt till {d}",
+                    "near-repeat window active until {d}",
+                    d=last,
+                ),
+            )
 
     cells = sorted(score, key=lambda c: (-score[c], -total.get(c, 0), c))
     if top is not None:
@@ -936,21 +1151,34 @@ def focus_places(
         m = re.match(r"^.*mE(-?\d+)N(-?\d+)$", cell)
         cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
         texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
-        rows.append({"rank": k, "cell_id": cell, "cell_x": cx, "cell_y": cy,
-                     "area_id": area.get(cell, pd.NA), "score": float(score[cell]),
-                     "reasons": "; ".join(texts)})
+        rows.append(
+            {
+                "rank": k,
+                "cell_id": cell,
+                "cell_x": cx,
+                "cell_y": cy,
+                "area_id": area.get(cell, pd.NA),
+                "score": float(score[cell]),
+                "reasons": "; ".join(texts),
+            }
+        )
     out = pd.DataFrame(rows, columns=FOCUS_COLUMNS)
     out["rank"] = out["rank"].astype(np.int64)
     out["score"] = out["score"].astype(float)
     out["area_id"] = out["area_id"].astype("string")
-    out.attrs.update({
-        "cell_size": size,
-        "rule": tr(
-            "Poäng per ruta: 1 per vecka med rapporter; hotspot ny/intensifierande/framväxande "
-            "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt near-repeat-fönster "
-            "2. Lika poäng: fler rapporter först.",
-            "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
-            "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
-            "window 2. Ties: more reports first."),
-    })
+    out.attrs.update(
+        {
+            "cell_size": size,
+            "rule": tr(
+                "Poäng per ruta: 1 per vecka med rapporter; hotspot "
+                "ny/intensifierande/framväxande "
+                "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt "
+                "near-repeat-fönster "
+                "2. Lika poäng: fler rapporter först.",
+                "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
+                "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
+                "window 2. Ties: more reports first.",
+            ),
+        }
+    )
     return out

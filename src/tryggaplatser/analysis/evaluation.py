@@ -53,11 +53,19 @@ def _check_counts(**counts) -> dict[str, float]:
     for name, value in counts.items():
         if value is None:
             continue
-        if isinstance(value, bool) or not isinstance(value, (int, float, np.number)) \
-                or not math.isfinite(value) or value < 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float, np.number))
+            or not math.isfinite(value)
+            or value < 0
+        ):
             raise ArgumentError(
-                tr("{n} måste vara ett antal ≥ 0, fick {v!r}",
-                   "{n} must be a count ≥ 0, got {v!r}", n=name, v=value),
+                tr(
+                    "{n} måste vara ett antal ≥ 0, fick {v!r}",
+                    "{n} must be a count ≥ 0, got {v!r}",
+                    n=name,
+                    v=value,
+                ),
                 rule="bad-count",
             )
         out[name] = float(value)
@@ -84,44 +92,66 @@ def wdq(a0: float, a1: float, b0: float, b1: float, c0: float, c1: float) -> Dis
     c = _check_counts(a0=a0, a1=a1, b0=b0, b1=b1, c0=c0, c1=c1)
     if c["c0"] == 0 or c["c1"] == 0:
         raise ArgumentError(
-            tr("WDQ kräver händelser i kontrollområdet båda perioderna (C0={c0}, C1={c1})",
-               "WDQ needs incidents in the control area in both periods (C0={c0}, C1={c1})",
-               c0=fmt_number(c["c0"]), c1=fmt_number(c["c1"])),
-            rule="control-empty", fix=tr("välj ett större kontrollområde eller fler kategorier",
-                                         "choose a larger control area or more categories"),
+            tr(
+                "WDQ kräver händelser i kontrollområdet båda perioderna (C0={c0}, C1={c1})",
+                "WDQ needs incidents in the control area in both periods (C0={c0}, C1={c1})",
+                c0=fmt_number(c["c0"]),
+                c1=fmt_number(c["c1"]),
+            ),
+            rule="control-empty",
+            fix=tr(
+                "välj ett större kontrollområde eller fler kategorier",
+                "choose a larger control area or more categories",
+            ),
         )
     success = c["a1"] / c["c1"] - c["a0"] / c["c0"]
     displacement = c["b1"] / c["c1"] - c["b0"] / c["c0"]
     components = {"success_measure": success, "buffer_displacement_measure": displacement}
     if success >= 0:
         value = displacement / success if success > 0 else math.nan
-        text = tr("WDQ saknar mening: målområdet minskade inte jämfört med kontrollområdet.",
-                  "WDQ is not meaningful: the target did not improve relative to the control.")
+        text = tr(
+            "WDQ saknar mening: målområdet minskade inte jämfört med kontrollområdet.",
+            "WDQ is not meaningful: the target did not improve relative to the control.",
+        )
         return DisplacementStatistic("WDQ", value, None, None, None, text, components)
     value = displacement / success
     if abs(value) < 1e-9:
-        text = tr("Varken förflyttning eller spridning av positiva effekter till buffertzonen.",
-                  "Neither displacement nor diffusion of benefits into the buffer.")
+        text = tr(
+            "Varken förflyttning eller spridning av positiva effekter till buffertzonen.",
+            "Neither displacement nor diffusion of benefits into the buffer.",
+        )
     elif value > 0:
-        text = tr("Spridning av positiva effekter: buffertzonen minskade också.",
-                  "Diffusion of benefits: the buffer improved too.")
+        text = tr(
+            "Spridning av positiva effekter: buffertzonen minskade också.",
+            "Diffusion of benefits: the buffer improved too.",
+        )
     elif value > -1:
-        text = tr("Viss förflyttning till buffertzonen, men mindre än vinsten i målområdet.",
-                  "Some displacement into the buffer, smaller than the gain in the target.")
+        text = tr(
+            "Viss förflyttning till buffertzonen, men mindre än vinsten i målområdet.",
+            "Some displacement into the buffer, smaller than the gain in the target.",
+        )
     elif abs(value + 1) < 1e-9:
-        text = tr("Fullständig förflyttning: ökningen i buffertzonen tar ut minskningen i "
-                  "målområdet.",
-                  "Complete displacement: the buffer's increase cancels the target's decrease.")
+        text = tr(
+            "Fullständig förflyttning: ökningen i buffertzonen tar ut minskningen i målområdet.",
+            "Complete displacement: the buffer's increase cancels the target's decrease.",
+        )
     else:
-        text = tr("Förflyttningen är större än vinsten i målområdet.",
-                  "Displacement is larger than the gain in the target.")
+        text = tr(
+            "Förflyttningen är större än vinsten i målområdet.",
+            "Displacement is larger than the gain in the target.",
+        )
     return DisplacementStatistic("WDQ", value, None, None, None, text, components)
 
 
 def wdd(
-    t0: float, t1: float, ct0: float, ct1: float,
-    d0: float | None = None, d1: float | None = None,
-    cd0: float | None = None, cd1: float | None = None,
+    t0: float,
+    t1: float,
+    ct0: float,
+    ct1: float,
+    d0: float | None = None,
+    d1: float | None = None,
+    cd0: float | None = None,
+    cd1: float | None = None,
 ) -> DisplacementStatistic:
     """Weighted Displacement Difference with standard error (Wheeler & Ratcliffe 2018).
 
@@ -140,8 +170,10 @@ def wdd(
     pair_d = (d0 is None, d1 is None, cd0 is None, cd1 is None)
     if any(pair_d) and not all(pair_d):
         raise ArgumentError(
-            tr("WDD: ange alla fyra d0, d1, cd0, cd1 eller ingen av dem",
-               "WDD: give all four of d0, d1, cd0, cd1 or none of them"),
+            tr(
+                "WDD: ange alla fyra d0, d1, cd0, cd1 eller ingen av dem",
+                "WDD: give all four of d0, d1, cd0, cd1 or none of them",
+            ),
             rule="bad-argument",
         )
     c = _check_counts(t0=t0, t1=t1, ct0=ct0, ct1=ct1, d0=d0, d1=d1, cd0=cd0, cd1=cd1)
@@ -161,13 +193,21 @@ def wdd(
     if not math.isfinite(z):
         text = tr("Inga händelser: WDD kan inte testas.", "No incidents: WDD cannot be tested.")
     elif value < 0:
-        text = tr("Nettominskning med {n} händelser (z = {z}, p = {p}).",
-                  "Net reduction of {n} incidents (z = {z}, p = {p}).",
-                  n=fmt_number(-value), z=fmt_number(z, 2), p=fmt_p(p))
+        text = tr(
+            "Nettominskning med {n} händelser (z = {z}, p = {p}).",
+            "Net reduction of {n} incidents (z = {z}, p = {p}).",
+            n=fmt_number(-value),
+            z=fmt_number(z, 2),
+            p=fmt_p(p),
+        )
     else:
-        text = tr("Ingen nettominskning: {n} händelser fler (z = {z}, p = {p}).",
-                  "No net reduction: {n} more incidents (z = {z}, p = {p}).",
-                  n=fmt_number(value), z=fmt_number(z, 2), p=fmt_p(p))
+        text = tr(
+            "Ingen nettominskning: {n} händelser fler (z = {z}, p = {p}).",
+            "No net reduction: {n} more incidents (z = {z}, p = {p}).",
+            n=fmt_number(value),
+            z=fmt_number(z, 2),
+            p=fmt_p(p),
+        )
     return DisplacementStatistic("WDD", value, se, z, p, text, components)
 
 
@@ -196,21 +236,35 @@ def buffer_ring(target_geom, width: float | None = None, *, quiet: bool = False)
         The ring (buffer of the target minus the target) and the width used.
     """
     if target_geom is None or target_geom.is_empty:
-        raise ArgumentError(tr("målområdet saknar geometri", "the target has no geometry"),
-                            rule="geometry-empty")
+        raise ArgumentError(
+            tr("målområdet saknar geometri", "the target has no geometry"), rule="geometry-empty"
+        )
     if width is None:
         r = math.sqrt(target_geom.area / math.pi)
         width = max(MIN_BUFFER_WIDTH, r * (math.sqrt(2) - 1))
-        announce(tr("Buffertzon {w} m vald automatiskt (lika stor yta som målområdet, minst "
-                    "{m} m).",
-                    "Buffer ring {w} m chosen automatically (same area as the target, at least "
-                    "{m} m).", w=fmt_number(round(width)), m=fmt_number(MIN_BUFFER_WIDTH)),
-                 quiet=quiet)
-    elif isinstance(width, bool) or not isinstance(width, (int, float, np.number)) \
-            or not math.isfinite(width) or width <= 0:
-        raise ArgumentError(tr("buffertbredden måste vara > 0 m, fick {v!r}",
-                               "the buffer width must be > 0 m, got {v!r}", v=width),
-                            rule="bad-buffer-width")
+        announce(
+            tr(
+                "Buffertzon {w} m vald automatiskt (lika stor yta som målområdet, minst {m} m).",
+                "Buffer ring {w} m chosen automatically (same area as the target, at least {m} m).",
+                w=fmt_number(round(width)),
+                m=fmt_number(MIN_BUFFER_WIDTH),
+            ),
+            quiet=quiet,
+        )
+    elif (
+        isinstance(width, bool)
+        or not isinstance(width, (int, float, np.number))
+        or not math.isfinite(width)
+        or width <= 0
+    ):
+        raise ArgumentError(
+            tr(
+                "buffertbredden måste vara > 0 m, fick {v!r}",
+                "the buffer width must be > 0 m, got {v!r}",
+                v=width,
+            ),
+            rule="bad-buffer-width",
+        )
     ring = target_geom.buffer(float(width)).difference(target_geom)
     return ring, float(width)
 
@@ -223,9 +277,15 @@ def _date(value, name: str) -> date:
     try:
         return _date(pd.Timestamp(value), name)
     except (ValueError, TypeError):
-        raise ArgumentError(tr("{n}: kan inte tolka {v!r} som datum",
-                               "{n}: cannot read {v!r} as a date", n=name, v=value),
-                            rule="bad-date") from None
+        raise ArgumentError(
+            tr(
+                "{n}: kan inte tolka {v!r} som datum",
+                "{n}: cannot read {v!r} as a date",
+                n=name,
+                v=value,
+            ),
+            rule="bad-date",
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -248,12 +308,15 @@ class Periods:
 
     def describe(self) -> str:
         last = self.after_end - timedelta(days=1)
-        return tr("före {a}–{b}, efter {c}–{d} ({m} månader vardera, installationsmånaden "
-                  "utesluten)",
-                  "before {a}–{b}, after {c}–{d} ({m} months each, installation month excluded)",
-                  a=self.before_start.isoformat(),
-                  b=(self.before_end - timedelta(days=1)).isoformat(),
-                  c=self.after_start.isoformat(), d=last.isoformat(), m=self.months)
+        return tr(
+            "före {a}–{b}, efter {c}–{d} ({m} månader vardera, installationsmånaden utesluten)",
+            "before {a}–{b}, after {c}–{d} ({m} months each, installation month excluded)",
+            a=self.before_start.isoformat(),
+            b=(self.before_end - timedelta(days=1)).isoformat(),
+            c=self.after_start.isoformat(),
+            d=last.isoformat(),
+            m=self.months,
+        )
 
 
 def _add_months(d: date, months: int) -> date:
@@ -285,9 +348,14 @@ def equal_periods(installed_on, data_end, *, max_months: int = 12) -> Periods:
     inst = _date(installed_on, "installed_on")
     end = _date(data_end, "data_end")
     if not isinstance(max_months, int) or max_months < 1:
-        raise ArgumentError(tr("max_months måste vara ett heltal ≥ 1, fick {v!r}",
-                               "max_months must be an integer ≥ 1, got {v!r}", v=max_months),
-                            rule="bad-argument")
+        raise ArgumentError(
+            tr(
+                "max_months måste vara ett heltal ≥ 1, fick {v!r}",
+                "max_months must be an integer ≥ 1, got {v!r}",
+                v=max_months,
+            ),
+            rule="bad-argument",
+        )
     month_start = date(inst.year, inst.month, 1)
     after_start = _add_months(month_start, 1)
     e = end + timedelta(days=1)
@@ -295,21 +363,37 @@ def equal_periods(installed_on, data_end, *, max_months: int = 12) -> Periods:
     months = min(max_months, available)
     if months < 1:
         raise ArgumentError(
-            tr("för lite data efter åtgärden: data slutar {d}, eftermätningen börjar {a} och "
-               "behöver minst en hel månad",
-               "too little data after the measure: data end {d}, the after period starts {a} "
-               "and needs at least one whole month", d=end.isoformat(), a=after_start.isoformat()),
+            tr(
+                "för lite data efter åtgärden: data slutar {d}, eftermätningen börjar {a} och "
+                "behöver minst en hel månad",
+                "too little data after the measure: data end {d}, the after period starts {a} "
+                "and needs at least one whole month",
+                d=end.isoformat(),
+                a=after_start.isoformat(),
+            ),
             rule="after-period-empty",
-            fix=tr("vänta på mer data eller kontrollera installationsdatumet",
-                   "wait for more data or check the installation date"),
+            fix=tr(
+                "vänta på mer data eller kontrollera installationsdatumet",
+                "wait for more data or check the installation date",
+            ),
         )
-    return Periods(_add_months(month_start, -months), month_start, after_start,
-                   _add_months(after_start, months), months)
+    return Periods(
+        _add_months(month_start, -months),
+        month_start,
+        after_start,
+        _add_months(after_start, months),
+        months,
+    )
 
 
 def _local_date_array(incidents) -> np.ndarray:
-    return (incidents["occurred_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-            .to_numpy().astype("datetime64[D]"))
+    return (
+        incidents["occurred_at"]
+        .dt.tz_convert(LOCAL_TZ)
+        .dt.tz_localize(None)
+        .to_numpy()
+        .astype("datetime64[D]")
+    )
 
 
 def _in_period(dates: np.ndarray, period: tuple[date, date]) -> np.ndarray:
@@ -328,15 +412,19 @@ def _as_period(value) -> tuple[date, date]:
     try:
         start, end = value
     except (TypeError, ValueError):
-        raise ArgumentError(tr("before_period måste vara (start, slut)",
-                               "before_period must be (start, end)"), rule="bad-argument") from None
+        raise ArgumentError(
+            tr("before_period måste vara (start, slut)", "before_period must be (start, end)"),
+            rule="bad-argument",
+        ) from None
     return _date(start, "before_period"), _date(end, "before_period")
 
 
 def _filter_categories(incidents, categories, choices: list[str], quiet: bool):
     if categories is None:
-        msg = tr("Alla kategorier räknas (ange categories= för att begränsa).",
-                 "All categories are counted (pass categories= to restrict).")
+        msg = tr(
+            "Alla kategorier räknas (ange categories= för att begränsa).",
+            "All categories are counted (pass categories= to restrict).",
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
         return incidents
@@ -344,22 +432,34 @@ def _filter_categories(incidents, categories, choices: list[str], quiet: bool):
     return incidents[incidents["category"].isin(cats).to_numpy()]
 
 
-def _control_candidates(areas, target_geom, ring, counts_before: pd.Series, target_count: int,
-                        min_distance: float, exclude: set[str]) -> pd.DataFrame:
+def _control_candidates(
+    areas,
+    target_geom,
+    ring,
+    counts_before: pd.Series,
+    target_count: int,
+    min_distance: float,
+    exclude: set[str],
+) -> pd.DataFrame:
     distance = areas.geometry.distance(target_geom).to_numpy()
     touches_ring = areas.geometry.intersects(ring).to_numpy()
     ids = areas["area_id"].astype(str).to_numpy()
     before = counts_before.reindex(ids).fillna(0).astype(np.int64).to_numpy()
     eligible = (distance >= min_distance) & ~touches_ring & ~np.isin(ids, list(exclude))
-    table = pd.DataFrame({
-        "area_id": pd.array(ids, dtype="string"),
-        "before_count": before,
-        "difference": np.abs(before - target_count),
-        "distance_m": distance,
-        "eligible": eligible,
-    })
-    table = table.sort_values(["eligible", "difference", "before_count", "area_id"],
-                              ascending=[False, True, False, True], kind="stable")
+    table = pd.DataFrame(
+        {
+            "area_id": pd.array(ids, dtype="string"),
+            "before_count": before,
+            "difference": np.abs(before - target_count),
+            "distance_m": distance,
+            "eligible": eligible,
+        }
+    )
+    table = table.sort_values(
+        ["eligible", "difference", "before_count", "area_id"],
+        ascending=[False, True, False, True],
+        kind="stable",
+    )
     table["chosen"] = False
     if table["eligible"].any():
         table.iloc[0, table.columns.get_loc("chosen")] = True
@@ -370,15 +470,27 @@ def _check_areas(areas, incidents) -> None:
     import geopandas as gpd
 
     if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
-        raise ArgumentError(tr("areas måste vara en GeoDataFrame med kolumnen area_id",
-                               "areas must be a GeoDataFrame with an area_id column"),
-                            rule="argument-type")
+        raise ArgumentError(
+            tr(
+                "areas måste vara en GeoDataFrame med kolumnen area_id",
+                "areas must be a GeoDataFrame with an area_id column",
+            ),
+            rule="argument-type",
+        )
     if areas.crs != incidents.crs:
         raise ArgumentError(
-            tr("olika koordinatsystem: händelser {a}, områden {b}",
-               "different CRSs: incidents {a}, areas {b}", a=incidents.crs, b=areas.crs),
-            rule="crs-mismatch", fix=tr("transformera: areas.to_crs(incidents.crs)",
-                                        "transform: areas.to_crs(incidents.crs)"))
+            tr(
+                "olika koordinatsystem: händelser {a}, områden {b}",
+                "different CRSs: incidents {a}, areas {b}",
+                a=incidents.crs,
+                b=areas.crs,
+            ),
+            rule="crs-mismatch",
+            fix=tr(
+                "transformera: areas.to_crs(incidents.crs)",
+                "transform: areas.to_crs(incidents.crs)",
+            ),
+        )
 
 
 def _area_geom(areas, area_id: str):
@@ -387,8 +499,11 @@ def _area_geom(areas, area_id: str):
         raise ArgumentError(
             tr("området {a!r} finns inte i areas", "area {a!r} is not in areas", a=area_id),
             rule="unknown-area",
-            fix=tr("välj ett av: {v}", "choose one of: {v}",
-                   v=", ".join(map(str, areas["area_id"].head(20)))),
+            fix=tr(
+                "välj ett av: {v}",
+                "choose one of: {v}",
+                v=", ".join(map(str, areas["area_id"].head(20))),
+            ),
         )
     return match.geometry.union_all()
 
@@ -458,33 +573,49 @@ def choose_control(
     counts = _before_counts_by_area(areas, data, period)
     target_count = int(counts.get(str(target_area_id), 0))
     others = areas[areas["area_id"].astype(str) != str(target_area_id)]
-    table = _control_candidates(others, target_geom, ring, counts, target_count, min_distance,
-                                set())
+    table = _control_candidates(
+        others, target_geom, ring, counts, target_count, min_distance, set()
+    )
     if not table["chosen"].any():
         raise ArgumentError(
-            tr("inget kontrollområde uppfyller regeln (minst {d} m från målområdet och utanför "
-               "buffertzonen)",
-               "no control area meets the rule (at least {d} m from the target and outside the "
-               "buffer)", d=fmt_number(min_distance)),
-            rule="no-control", fix=tr("ange control= själv eller minska min_distance",
-                                      "pass control= yourself or lower min_distance"),
+            tr(
+                "inget kontrollområde uppfyller regeln (minst {d} m från målområdet och utanför "
+                "buffertzonen)",
+                "no control area meets the rule (at least {d} m from the target and outside the "
+                "buffer)",
+                d=fmt_number(min_distance),
+            ),
+            rule="no-control",
+            fix=tr(
+                "ange control= själv eller minska min_distance",
+                "pass control= yourself or lower min_distance",
+            ),
         )
     chosen = str(table.loc[table["chosen"], "area_id"].iloc[0])
-    msg = tr("Kontrollområde {c} valt automatiskt ({n} händelser före, målområdet {t}).",
-             "Control area {c} chosen automatically ({n} incidents before, target {t}).",
-             c=chosen, n=int(table.loc[table["chosen"], "before_count"].iloc[0]), t=target_count)
+    msg = tr(
+        "Kontrollområde {c} valt automatiskt ({n} händelser före, målområdet {t}).",
+        "Control area {c} chosen automatically ({n} incidents before, target {t}).",
+        c=chosen,
+        n=int(table.loc[table["chosen"], "before_count"].iloc[0]),
+        t=target_count,
+    )
     choices.append(msg)
     announce(msg, quiet=quiet)
-    table.attrs.update({
-        "chosen": chosen,
-        "target_before_count": target_count,
-        "buffer_width": width,
-        "rule": tr("Området minst {d} m från målområdet, utanför buffertzonen, med antal "
-                   "händelser före åtgärden närmast målområdets.",
-                   "The area at least {d} m from the target, outside the buffer, with the "
-                   "before-period count closest to the target's.", d=fmt_number(min_distance)),
-        "choices": choices,
-    })
+    table.attrs.update(
+        {
+            "chosen": chosen,
+            "target_before_count": target_count,
+            "buffer_width": width,
+            "rule": tr(
+                "Området minst {d} m från målområdet, utanför buffertzonen, med antal "
+                "händelser före åtgärden närmast målområdets.",
+                "The area at least {d} m from the target, outside the buffer, with the "
+                "before-period count closest to the target's.",
+                d=fmt_number(min_distance),
+            ),
+            "choices": choices,
+        }
+    )
     return table
 
 
@@ -517,9 +648,12 @@ class MeasureEvaluation:
         """``A0, A1, B0, B1, C0, C1`` (Bowers & Johnson letters) as a dict."""
         t = self.table.set_index("zone")
         return {
-            "A0": int(t.loc["target", "before"]), "A1": int(t.loc["target", "after"]),
-            "B0": int(t.loc["buffer", "before"]), "B1": int(t.loc["buffer", "after"]),
-            "C0": int(t.loc["control", "before"]), "C1": int(t.loc["control", "after"]),
+            "A0": int(t.loc["target", "before"]),
+            "A1": int(t.loc["target", "after"]),
+            "B0": int(t.loc["buffer", "before"]),
+            "B1": int(t.loc["buffer", "after"]),
+            "C0": int(t.loc["control", "before"]),
+            "C1": int(t.loc["control", "after"]),
         }
 
 
@@ -534,12 +668,20 @@ def _geometry_of(value, name: str, areas):
     if isinstance(value, str):
         if areas is None:
             raise ArgumentError(
-                tr("{n}={v!r} är ett område-id men areas saknas",
-                   "{n}={v!r} is an area id but areas is missing", n=name, v=value),
-                rule="missing-argument", fix=tr("ange areas=", "pass areas="))
+                tr(
+                    "{n}={v!r} är ett område-id men areas saknas",
+                    "{n}={v!r} is an area id but areas is missing",
+                    n=name,
+                    v=value,
+                ),
+                rule="missing-argument",
+                fix=tr("ange areas=", "pass areas="),
+            )
         return _area_geom(areas, value), value
-    raise ArgumentError(tr("{n}: okänd typ {t}", "{n}: unknown type {t}", n=name,
-                           t=type(value).__name__), rule="argument-type")
+    raise ArgumentError(
+        tr("{n}: okänd typ {t}", "{n}: unknown type {t}", n=name, t=type(value).__name__),
+        rule="argument-type",
+    )
 
 
 def evaluate_measure(
@@ -606,8 +748,11 @@ def evaluate_measure(
         if len(incidents) == 0:
             raise ArgumentError(tr("inga händelser", "no incidents"), rule="no-data")
         data_end = pd.Timestamp(_local_date_array(incidents).max()).date()
-        msg = tr("Dataslut {d} valt automatiskt (senaste händelsen).",
-                 "Data end {d} chosen automatically (latest incident).", d=data_end.isoformat())
+        msg = tr(
+            "Dataslut {d} valt automatiskt (senaste händelsen).",
+            "Data end {d} chosen automatically (latest incident).",
+            d=data_end.isoformat(),
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     periods = equal_periods(installed_on, data_end, max_months=max_months)
@@ -620,10 +765,12 @@ def evaluate_measure(
     if buffer is None or (isinstance(buffer, (int, float)) and not isinstance(buffer, bool)):
         ring, width = buffer_ring(target_geom, buffer, quiet=True)
         if buffer is None:
-            msg = tr("Buffertzon {w} m vald automatiskt (lika stor yta som målområdet, minst "
-                     "{m} m).",
-                     "Buffer ring {w} m chosen automatically (same area as the target, at least "
-                     "{m} m).", w=fmt_number(round(width)), m=fmt_number(MIN_BUFFER_WIDTH))
+            msg = tr(
+                "Buffertzon {w} m vald automatiskt (lika stor yta som målområdet, minst {m} m).",
+                "Buffer ring {w} m chosen automatically (same area as the target, at least {m} m).",
+                w=fmt_number(round(width)),
+                m=fmt_number(MIN_BUFFER_WIDTH),
+            )
             choices.append(msg)
             announce(msg, quiet=quiet)
     elif isinstance(buffer, BaseGeometry):
@@ -636,41 +783,58 @@ def evaluate_measure(
     if control is None:
         if areas is None:
             raise ArgumentError(
-                tr("control saknas och areas behövs för att välja ett kontrollområde",
-                   "control is missing and areas are needed to choose one"),
-                rule="missing-argument", fix=tr("ange control= eller areas=",
-                                                "pass control= or areas="))
+                tr(
+                    "control saknas och areas behövs för att välja ett kontrollområde",
+                    "control is missing and areas are needed to choose one",
+                ),
+                rule="missing-argument",
+                fix=tr("ange control= eller areas=", "pass control= or areas="),
+            )
         counts = _before_counts_by_area(areas, data, periods.before)
-        target_count = int(_count_in(target_geom, data.geometry.x.to_numpy(),
-                                     data.geometry.y.to_numpy())[
-            _in_period(dates, periods.before)].sum())
+        target_count = int(
+            _count_in(target_geom, data.geometry.x.to_numpy(), data.geometry.y.to_numpy())[
+                _in_period(dates, periods.before)
+            ].sum()
+        )
         exclude = {target_id} if target_id else set()
-        table = _control_candidates(areas, target_geom, ring, counts, target_count,
-                                    CONTROL_MIN_DISTANCE, exclude)
+        table = _control_candidates(
+            areas, target_geom, ring, counts, target_count, CONTROL_MIN_DISTANCE, exclude
+        )
         if not table["chosen"].any():
             raise ArgumentError(
-                tr("inget kontrollområde uppfyller regeln (minst {d} m från målområdet och "
-                   "utanför buffertzonen)",
-                   "no control area meets the rule (at least {d} m from the target and outside "
-                   "the buffer)", d=fmt_number(CONTROL_MIN_DISTANCE)),
-                rule="no-control", fix=tr("ange control= själv", "pass control= yourself"))
+                tr(
+                    "inget kontrollområde uppfyller regeln (minst {d} m från målområdet och "
+                    "utanför buffertzonen)",
+                    "no control area meets the rule (at least {d} m from the target and outside "
+                    "the buffer)",
+                    d=fmt_number(CONTROL_MIN_DISTANCE),
+                ),
+                rule="no-control",
+                fix=tr("ange control= själv", "pass control= yourself"),
+            )
         control_id = str(table.loc[table["chosen"], "area_id"].iloc[0])
         control_geom = _area_geom(areas, control_id)
-        msg = tr("Kontrollområde {c} valt automatiskt: minst {d} m bort, utanför buffertzonen, "
-                 "med antal händelser före åtgärden närmast målområdets.",
-                 "Control area {c} chosen automatically: at least {d} m away, outside the "
-                 "buffer, with the before-period count closest to the target's.",
-                 c=control_id, d=fmt_number(CONTROL_MIN_DISTANCE))
+        msg = tr(
+            "Kontrollområde {c} valt automatiskt: minst {d} m bort, utanför buffertzonen, "
+            "med antal händelser före åtgärden närmast målområdets.",
+            "Control area {c} chosen automatically: at least {d} m away, outside the "
+            "buffer, with the before-period count closest to the target's.",
+            c=control_id,
+            d=fmt_number(CONTROL_MIN_DISTANCE),
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     else:
         control_geom, control_id = _geometry_of(control, "control", areas)
     if control_geom.intersection(target_geom.union(ring)).area > 0:
         raise ArgumentError(
-            tr("kontrollområdet överlappar målområdet eller buffertzonen",
-               "the control area overlaps the target or the buffer"),
-            rule="control-overlap", fix=tr("välj ett kontrollområde längre bort",
-                                           "choose a control area further away"))
+            tr(
+                "kontrollområdet överlappar målområdet eller buffertzonen",
+                "the control area overlaps the target or the buffer",
+            ),
+            rule="control-overlap",
+            fix=tr("välj ett kontrollområde längre bort", "choose a control area further away"),
+        )
     control_ring, _ = buffer_ring(control_geom, width, quiet=True)
     control_ring = control_ring.difference(target_geom.union(ring))
 
@@ -681,8 +845,12 @@ def evaluate_measure(
     in_cring = _count_in(control_ring, x, y) & ~in_target & ~in_buffer & ~in_control
     before = _in_period(dates, periods.before)
     after = _in_period(dates, periods.after)
-    zones = {"target": in_target, "buffer": in_buffer, "control": in_control,
-             "control_buffer": in_cring}
+    zones = {
+        "target": in_target,
+        "buffer": in_buffer,
+        "control": in_control,
+        "control_buffer": in_cring,
+    }
     labels = {
         "target": tr("Målområde", "Target area"),
         "buffer": tr("Buffertzon", "Buffer ring"),
@@ -692,48 +860,90 @@ def evaluate_measure(
     rows = []
     for zone, mask in zones.items():
         b, a = int((mask & before).sum()), int((mask & after).sum())
-        rows.append({"zone": zone, "label": labels[zone], "before": b, "after": a,
-                     "change": a - b, "change_pct": (a - b) / b * 100 if b else math.nan})
+        rows.append(
+            {
+                "zone": zone,
+                "label": labels[zone],
+                "before": b,
+                "after": a,
+                "change": a - b,
+                "change_pct": (a - b) / b * 100 if b else math.nan,
+            }
+        )
     table = pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
     c = {r["zone"]: (r["before"], r["after"]) for r in rows}
-    wdq_result = wdq(*c["target"], *c["buffer"], *c["control"]) if min(c["control"]) > 0 else \
-        DisplacementStatistic("WDQ", math.nan, None, None, None,
-                              tr("WDQ kan inte beräknas: inga händelser i kontrollområdet en av "
-                                 "perioderna.",
-                                 "WDQ cannot be computed: no incidents in the control area in "
-                                 "one of the periods."))
+    wdq_result = (
+        wdq(*c["target"], *c["buffer"], *c["control"])
+        if min(c["control"]) > 0
+        else DisplacementStatistic(
+            "WDQ",
+            math.nan,
+            None,
+            None,
+            None,
+            tr(
+                "WDQ kan inte beräknas: inga händelser i kontrollområdet en av perioderna.",
+                "WDQ cannot be computed: no incidents in the control area in one of the periods.",
+            ),
+        )
+    )
     wdd_result = wdd(*c["target"], *c["control"], *c["buffer"], *c["control_buffer"])
 
-    cats = None if categories is None else ([categories] if isinstance(categories, str)
-                                            else list(categories))
+    cats = (
+        None
+        if categories is None
+        else ([categories] if isinstance(categories, str) else list(categories))
+    )
     assumptions = [
-        tr("Kontrollområdet antas följa samma trend som målområdet skulle ha gjort utan "
-           "åtgärden.",
-           "The control area is assumed to follow the trend the target would have followed "
-           "without the measure."),
-        tr("Inga andra åtgärder eller händelser påverkade målområdet eller buffertzonen "
-           "olika mycket under perioderna.",
-           "No other measure or event affected the target or the buffer differently during "
-           "the periods."),
-        tr("Förflyttning söks bara i buffertzonen ({w}); brott kan också flytta längre bort, "
-           "till andra tider eller andra brottstyper.",
-           "Displacement is only looked for in the buffer ring ({w}); crime can also move "
-           "further, to other times or to other offence types.",
-           w=tr("{m} m", "{m} m", m=fmt_number(round(width))) if width else
-           tr("given av användaren", "given by the user")),
-        tr("Rapporteringen antas vara lika fullständig före och efter åtgärden (en åtgärd kan "
-           "själv ändra hur mycket som rapporteras).",
-           "Reporting is assumed to be equally complete before and after (a measure can itself "
-           "change how much is reported)."),
-        tr("Standardfelet för WDD bygger på att antalen är oberoende Poissonfördelade; "
-           "WDQ har inget standardfel.",
-           "The WDD standard error assumes independent Poisson counts; the WDQ has no standard "
-           "error."),
+        tr(
+            "Kontrollområdet antas följa samma trend som målområdet skulle ha gjort utan åtgärden.",
+            "The control area is assumed to follow the trend the target would have followed "
+            "without the measure.",
+        ),
+        tr(
+            "Inga andra åtgärder eller händelser påverkade målområdet eller buffertzonen "
+            "olika mycket under perioderna.",
+            "No other measure or event affected the target or the buffer differently during "
+            "the periods.",
+        ),
+        tr(
+            "Förflyttning söks bara i buffertzonen ({w}); brott kan också flytta längre bort, "
+            "till andra tider eller andra brottstyper.",
+            "Displacement is only looked for in the buffer ring ({w}); crime can also move "
+            "further, to other times or to other offence types.",
+            w=tr("{m} m", "{m} m", m=fmt_number(round(width)))
+            if width
+            else tr("given av användaren", "given by the user"),
+        ),
+        tr(
+            "Rapporteringen antas vara lika fullständig före och efter åtgärden (en åtgärd kan "
+            "själv ändra hur mycket som rapporteras).",
+            "Reporting is assumed to be equally complete before and after (a measure can itself "
+            "change how much is reported).",
+        ),
+        tr(
+            "Standardfelet för WDD bygger på att antalen är oberoende Poissonfördelade; "
+            "WDQ har inget standardfel.",
+            "The WDD standard error assumes independent Poisson counts; the WDQ has no standard "
+            "error.",
+        ),
         tr("Lika långa perioder: {p}.", "Periods of equal length: {p}.", p=periods.describe()),
     ]
     zones_gdf = gpd.GeoDataFrame(
         {"zone": list(zones)},
-        geometry=[target_geom, ring, control_geom, control_ring], crs=incidents.crs)
+        geometry=[target_geom, ring, control_geom, control_ring],
+        crs=incidents.crs,
+    )
     table.attrs.update({"assumptions": assumptions, "choices": choices})
-    return MeasureEvaluation(table, wdq_result, wdd_result, periods, width, control_id, cats,
-                             assumptions, choices, zones_gdf)
+    return MeasureEvaluation(
+        table,
+        wdq_result,
+        wdd_result,
+        periods,
+        width,
+        control_id,
+        cats,
+        assumptions,
+        choices,
+        zones_gdf,
+    )

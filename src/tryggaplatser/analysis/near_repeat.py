@@ -106,26 +106,42 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
 
     if not isinstance(data, gpd.GeoDataFrame):
         raise ArgumentError(
-            tr("{n} måste vara en GeoDataFrame, fick {t}", "{n} must be a GeoDataFrame, got {t}",
-               n=name, t=type(data).__name__),
+            tr(
+                "{n} måste vara en GeoDataFrame, fick {t}",
+                "{n} must be a GeoDataFrame, got {t}",
+                n=name,
+                t=type(data).__name__,
+            ),
             rule="argument-type",
         )
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ArgumentError(
-            tr("{n} saknar kolumnerna {m}", "{n} lacks the columns {m}", n=name,
-               m=", ".join(missing)),
+            tr(
+                "{n} saknar kolumnerna {m}",
+                "{n} lacks the columns {m}",
+                n=name,
+                m=", ".join(missing),
+            ),
             rule="missing-column",
-            fix=tr("läs in lagret med tryggaplatser.load_layer", "load the layer with "
-                   "tryggaplatser.load_layer"),
+            fix=tr(
+                "läs in lagret med tryggaplatser.load_layer",
+                "load the layer with tryggaplatser.load_layer",
+            ),
         )
     if data.crs is None or not data.crs.is_projected:
         raise ArgumentError(
-            tr("{n} måste ha ett metriskt koordinatsystem, har {c}",
-               "{n} must have a metric CRS, has {c}", n=name, c=data.crs),
+            tr(
+                "{n} måste ha ett metriskt koordinatsystem, har {c}",
+                "{n} must have a metric CRS, has {c}",
+                n=name,
+                c=data.crs,
+            ),
             rule="crs-not-metric",
-            fix=tr("transformera till SWEREF 99 TM: data.to_crs(3006)",
-                   "transform to SWEREF 99 TM: data.to_crs(3006)"),
+            fix=tr(
+                "transformera till SWEREF 99 TM: data.to_crs(3006)",
+                "transform to SWEREF 99 TM: data.to_crs(3006)",
+            ),
         )
     if len(data):
         geom = data.geometry
@@ -133,39 +149,58 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
         if bad.any():
             first = data.index[bad.to_numpy()][0]
             raise ArgumentError(
-                tr("{n}: {k} rader saknar punktgeometri (första: index {f})",
-                   "{n}: {k} rows have no point geometry (first: index {f})",
-                   n=name, k=int(bad.sum()), f=first),
+                tr(
+                    "{n}: {k} rader saknar punktgeometri (första: index {f})",
+                    "{n}: {k} rows have no point geometry (first: index {f})",
+                    n=name,
+                    k=int(bad.sum()),
+                    f=first,
+                ),
                 rule="geometry-not-point",
                 fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
             )
         finite = np.zeros(len(data), dtype=bool)
         finite[~bad.to_numpy()] = np.isfinite(geom[~bad].x.to_numpy()) & np.isfinite(
-            geom[~bad].y.to_numpy())
+            geom[~bad].y.to_numpy()
+        )
         if not finite.all():
             first = data.index[~finite][0]
             raise ArgumentError(
-                tr("{n}: {k} punkter har ogiltiga koordinater (NaN/inf; första: index {f})",
-                   "{n}: {k} points have invalid coordinates (NaN/inf; first: index {f})",
-                   n=name, k=int((~finite).sum()), f=first),
+                tr(
+                    "{n}: {k} punkter har ogiltiga koordinater (NaN/inf; första: index {f})",
+                    "{n}: {k} points have invalid coordinates (NaN/inf; first: index {f})",
+                    n=name,
+                    k=int((~finite).sum()),
+                    f=first,
+                ),
                 rule="coordinates-not-finite",
             )
     if "occurred_at" in columns:
         t = data["occurred_at"]
         if not isinstance(t.dtype, pd.DatetimeTZDtype):
             raise ArgumentError(
-                tr("{n}.occurred_at måste vara tidszonsmedveten datetime, är {d}",
-                   "{n}.occurred_at must be a timezone-aware datetime, is {d}", n=name, d=t.dtype),
+                tr(
+                    "{n}.occurred_at måste vara tidszonsmedveten datetime, är {d}",
+                    "{n}.occurred_at must be a timezone-aware datetime, is {d}",
+                    n=name,
+                    d=t.dtype,
+                ),
                 rule="time-not-tz-aware",
-                fix=tr("använd t.ex. pd.to_datetime(..., utc=True)",
-                       "use e.g. pd.to_datetime(..., utc=True)"),
+                fix=tr(
+                    "använd t.ex. pd.to_datetime(..., utc=True)",
+                    "use e.g. pd.to_datetime(..., utc=True)",
+                ),
             )
         if t.isna().any():
             first = data.index[t.isna().to_numpy()][0]
             raise ArgumentError(
-                tr("{n}.occurred_at saknas på {k} rader (första: index {f})",
-                   "{n}.occurred_at is missing on {k} rows (first: index {f})",
-                   n=name, k=int(t.isna().sum()), f=first),
+                tr(
+                    "{n}.occurred_at saknas på {k} rader (första: index {f})",
+                    "{n}.occurred_at is missing on {k} rows (first: index {f})",
+                    n=name,
+                    k=int(t.isna().sum()),
+                    f=first,
+                ),
                 rule="time-missing",
             )
 
@@ -173,7 +208,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
 def local_days(occurred_at: pd.Series) -> np.ndarray:
     """Calendar day numbers (days since 1970-01-01) of timestamps in Europe/Stockholm."""
     local = occurred_at.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
-    return (local.to_numpy().astype("datetime64[D]").astype(np.int64))
+    return local.to_numpy().astype("datetime64[D]").astype(np.int64)
 
 
 def _check_edges(edges, name: str, unit: str) -> np.ndarray:
@@ -186,9 +221,13 @@ def _check_edges(edges, name: str, unit: str) -> np.ndarray:
         or np.any(np.diff(arr) <= 0)
     ):
         raise ArgumentError(
-            tr("{n} måste vara minst två strikt växande gränser ≥ 0 ({u}), fick {v!r}",
-               "{n} must be at least two strictly increasing edges ≥ 0 ({u}), got {v!r}",
-               n=name, u=unit, v=list(edges) if np.ndim(edges) else edges),
+            tr(
+                "{n} måste vara minst två strikt växande gränser ≥ 0 ({u}), fick {v!r}",
+                "{n} must be at least two strictly increasing edges ≥ 0 ({u}), got {v!r}",
+                n=name,
+                u=unit,
+                v=list(edges) if np.ndim(edges) else edges,
+            ),
             rule="bad-bands",
             fix=tr("t.ex. {n}=[0, 100, 200]", "e.g. {n}=[0, 100, 200]", n=name),
         )
@@ -236,8 +275,9 @@ def _time_lookup(time_edges: np.ndarray) -> np.ndarray:
     return tbin.astype(np.int64)
 
 
-def _count_table(pair_base: np.ndarray, dt: np.ndarray, lookup: np.ndarray, n_dist: int,
-                 n_time: int) -> np.ndarray:
+def _count_table(
+    pair_base: np.ndarray, dt: np.ndarray, lookup: np.ndarray, n_dist: int, n_time: int
+) -> np.ndarray:
     """Counts per (distance band, time band), flattened distance-major.
 
     ``pair_base`` is ``distance_band * (n_time + 1)``; the extra time slot collects the pairs
@@ -335,35 +375,52 @@ def near_repeat(
     choices: list[str] = []
     if distance_bands is None:
         distance_bands = DEFAULT_DISTANCE_BANDS
-        msg = tr("Avståndsband 0–500 m i steg om 100 m valda automatiskt (standard).",
-                 "Distance bands 0–500 m in 100 m steps chosen automatically (default).")
+        msg = tr(
+            "Avståndsband 0–500 m i steg om 100 m valda automatiskt (standard).",
+            "Distance bands 0–500 m in 100 m steps chosen automatically (default).",
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     if time_bands is None:
         time_bands = DEFAULT_TIME_BANDS
-        msg = tr("Tidsband 0–28 dagar i steg om 7 dagar valda automatiskt (standard).",
-                 "Time bands 0–28 days in 7-day steps chosen automatically (default).")
+        msg = tr(
+            "Tidsband 0–28 dagar i steg om 7 dagar valda automatiskt (standard).",
+            "Time bands 0–28 days in 7-day steps chosen automatically (default).",
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     d_edges = _check_edges(distance_bands, "distance_bands", "m")
     t_edges = _check_edges(time_bands, "time_bands", "d")
-    if isinstance(permutations, bool) or not isinstance(permutations, (int, np.integer)) \
-            or permutations < 1:
+    if (
+        isinstance(permutations, bool)
+        or not isinstance(permutations, (int, np.integer))
+        or permutations < 1
+    ):
         raise ArgumentError(
-            tr("permutations måste vara ett heltal ≥ 1, fick {v!r}",
-               "permutations must be an integer ≥ 1, got {v!r}", v=permutations),
-            rule="bad-permutations", fix=tr("t.ex. permutations=99", "e.g. permutations=99"),
+            tr(
+                "permutations måste vara ett heltal ≥ 1, fick {v!r}",
+                "permutations must be an integer ≥ 1, got {v!r}",
+                v=permutations,
+            ),
+            rule="bad-permutations",
+            fix=tr("t.ex. permutations=99", "e.g. permutations=99"),
         )
     if len(data) < 2:
         raise ArgumentError(
-            tr("near_repeat behöver minst 2 händelser, fick {n}",
-               "near_repeat needs at least 2 incidents, got {n}", n=len(data)),
+            tr(
+                "near_repeat behöver minst 2 händelser, fick {n}",
+                "near_repeat needs at least 2 incidents, got {n}",
+                n=len(data),
+            ),
             rule="too-few-incidents",
         )
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**32))
-        msg = tr("Slumpfrö {s} valt automatiskt (ange seed={s} för att upprepa körningen).",
-                 "Random seed {s} chosen automatically (pass seed={s} to repeat the run).", s=seed)
+        msg = tr(
+            "Slumpfrö {s} valt automatiskt (ange seed={s} för att upprepa körningen).",
+            "Random seed {s} chosen automatically (pass seed={s} to repeat the run).",
+            s=seed,
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
 
@@ -386,8 +443,9 @@ def near_repeat(
     perm_counts = np.empty((permutations, n_dist * n_time), dtype=np.int64)
     for k in range(permutations):
         shuffled = rng.permutation(days)
-        perm_counts[k] = _count_table(pair_base, np.abs(shuffled[i32] - shuffled[j32]), lookup,
-                                      n_dist, n_time)
+        perm_counts[k] = _count_table(
+            pair_base, np.abs(shuffled[i32] - shuffled[j32]), lookup, n_dist, n_time
+        )
     expected = perm_counts.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)
@@ -414,8 +472,9 @@ def near_repeat(
         columns=NEAR_REPEAT_COLUMNS,
     )
 
-    window = _risk_window(significant.reshape(n_dist, n_time), observed, perm_counts, d_edges,
-                          t_edges)
+    window = _risk_window(
+        significant.reshape(n_dist, n_time), observed, perm_counts, d_edges, t_edges
+    )
     what = _event_phrase(data)
     summary = _summary(window, what)
     result.attrs.update(
@@ -425,8 +484,10 @@ def near_repeat(
             "time_bands": [float(x) for x in t_edges],
             "permutations": int(permutations),
             "seed": int(seed),
-            "time_basis": tr("kalenderdatum för occurred_at (händelsens start), Europe/Stockholm",
-                             "calendar date of occurred_at (event start), Europe/Stockholm"),
+            "time_basis": tr(
+                "kalenderdatum för occurred_at (händelsens start), Europe/Stockholm",
+                "calendar date of occurred_at (event start), Europe/Stockholm",
+            ),
             "alpha": ALPHA,
             "n_incidents": len(data),
             "n_spatial_pairs": int(i.size),
@@ -438,8 +499,13 @@ def near_repeat(
     return result
 
 
-def _risk_window(sig: np.ndarray, observed: np.ndarray, perm_counts: np.ndarray,
-                 d_edges: np.ndarray, t_edges: np.ndarray) -> RiskWindow | None:
+def _risk_window(
+    sig: np.ndarray,
+    observed: np.ndarray,
+    perm_counts: np.ndarray,
+    d_edges: np.ndarray,
+    t_edges: np.ndarray,
+) -> RiskWindow | None:
     n_dist, n_time = sig.shape
     if not sig[0, 0]:
         return None
@@ -485,6 +551,9 @@ def _summary(window: RiskWindow | None, what: str) -> str:
     return tr(
         "Förhöjd risk inom {d} m och {t} dagar efter {w} (kvot {r}, p = {p})",
         "Raised risk within {d} m and {t} days after {w} (ratio {r}, p = {p})",
-        d=fmt_number(window.distance_m), t=fmt_number(window.days), w=what,
-        r=fmt_number(window.knox_ratio), p=fmt_p(window.p_value),
+        d=fmt_number(window.distance_m),
+        t=fmt_number(window.days),
+        w=what,
+        r=fmt_number(window.knox_ratio),
+        p=fmt_p(window.p_value),
     )

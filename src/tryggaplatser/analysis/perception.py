@@ -33,9 +33,19 @@ DEFAULT_EXCLUDED_CATEGORIES = ("arrangemang", "otrygg_plats")
 GAP_CLASSES = ("bada_hoga", "otrygg_fa_handelser", "handelser_ej_upplevt", "inget")
 
 GAP_COLUMNS = [
-    "n_incidents", "n_dialogue_otrygg", "n_walk_otrygg", "n_otrygg", "n_trygg",
-    "incident_pct", "otrygg_pct", "incident_high", "otrygg_high", "gap_class", "gap_label",
-    "top_reasons", "top_reason_labels",
+    "n_incidents",
+    "n_dialogue_otrygg",
+    "n_walk_otrygg",
+    "n_otrygg",
+    "n_trygg",
+    "incident_pct",
+    "otrygg_pct",
+    "incident_high",
+    "otrygg_high",
+    "gap_class",
+    "gap_label",
+    "top_reasons",
+    "top_reason_labels",
 ]
 CELL_COLUMNS = ["cell_id", "x", "y", "area_id", *GAP_COLUMNS, "geometry"]
 AREA_COLUMNS = ["area_id", "name", *GAP_COLUMNS, "geometry"]
@@ -81,17 +91,24 @@ def _reason_frame(dialogue, walk_observations, d_key, w_key) -> pd.DataFrame:
     parts = []
     if dialogue is not None and len(d_key) and "reasons" in dialogue.columns:
         s = dialogue["reasons"].astype("string").str.replace(",", ";").str.split(";")
-        t = pd.DataFrame({"key": d_key.to_numpy(), "pin": np.arange(len(d_key)),
-                          "code": s.to_numpy()})
+        t = pd.DataFrame(
+            {"key": d_key.to_numpy(), "pin": np.arange(len(d_key)), "code": s.to_numpy()}
+        )
         t = t.explode("code")
         t["code"] = t["code"].astype("string").str.strip()
         t = t[t["code"].notna() & (t["code"] != "")].drop_duplicates(["pin", "code"])
         parts.append(t[["key", "code"]])
-    if walk_observations is not None and len(w_key) and "problem_category" in \
-            walk_observations.columns:
-        t = pd.DataFrame({"key": w_key.to_numpy(),
-                          "code": walk_observations["problem_category"].astype("string")
-                          .to_numpy()})
+    if (
+        walk_observations is not None
+        and len(w_key)
+        and "problem_category" in walk_observations.columns
+    ):
+        t = pd.DataFrame(
+            {
+                "key": w_key.to_numpy(),
+                "code": walk_observations["problem_category"].astype("string").to_numpy(),
+            }
+        )
         parts.append(t[t["code"].notna()])
     if not parts:
         return pd.DataFrame({"key": [], "code": []})
@@ -112,8 +129,11 @@ def _top_reasons(reasons: pd.DataFrame, keys: pd.Index, top: int) -> tuple[list,
         cnt = cnt.sort_values(["key", "n", "code"], ascending=[True, False, True])
         cnt = cnt.groupby("key").head(top)
         joined = cnt.groupby("key")["code"].agg(lambda s: ";".join(s))
-        lab = cnt.assign(label=[_reason_label(c) for c in cnt["code"]]) \
-            .groupby("key")["label"].agg(lambda s: "; ".join(s))
+        lab = (
+            cnt.assign(label=[_reason_label(c) for c in cnt["code"]])
+            .groupby("key")["label"]
+            .agg(lambda s: "; ".join(s))
+        )
         codes.loc[codes.index.intersection(joined.index)] = joined
         labels.loc[labels.index.intersection(lab.index)] = lab
     return codes.tolist(), labels.tolist()
@@ -135,10 +155,20 @@ def _classify(table: pd.DataFrame, q: float, min_count: int) -> dict:
     return {"incident_threshold": t_inc, "otrygg_threshold": t_ot}
 
 
-def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
-                   cell_size: float = 250, by: str = "cell",
-                   categories: Sequence[str] | None = None, high_quantile: float = 0.75,
-                   min_count: int = 3, top_reasons: int = 3, quiet: bool = False):
+def perception_gap(
+    *,
+    incidents,
+    dialogue,
+    walk_observations=None,
+    areas=None,
+    cell_size: float = 250,
+    by: str = "cell",
+    categories: Sequence[str] | None = None,
+    high_quantile: float = 0.75,
+    min_count: int = 3,
+    top_reasons: int = 3,
+    quiet: bool = False,
+):
     """Compare perceived insecurity with recorded incidents, per grid cell or per area.
 
     Parameters
@@ -198,22 +228,36 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
     import shapely
 
     if by not in ("cell", "area"):
-        raise ArgumentError(tr("`by` måste vara 'cell' eller 'area', fick {b!r}.",
-                               "`by` must be 'cell' or 'area', got {b!r}.", b=by),
-                            rule="BY_VALUE")
+        raise ArgumentError(
+            tr(
+                "`by` måste vara 'cell' eller 'area', fick {b!r}.",
+                "`by` must be 'cell' or 'area', got {b!r}.",
+                b=by,
+            ),
+            rule="BY_VALUE",
+        )
     if by == "area" and areas is None:
-        raise ArgumentError(tr("`by='area'` kräver `areas`.", "`by='area'` needs `areas`."),
-                            rule="AREAS_MISSING",
-                            fix=tr("skicka med områdeslagret: areas=...",
-                                   "pass the areas layer: areas=..."))
+        raise ArgumentError(
+            tr("`by='area'` kräver `areas`.", "`by='area'` needs `areas`."),
+            rule="AREAS_MISSING",
+            fix=tr("skicka med områdeslagret: areas=...", "pass the areas layer: areas=..."),
+        )
     c = check_positive(cell_size, "cell_size", allow_none=False)
     if not 0 < high_quantile < 1:
-        raise ArgumentError(tr("`high_quantile` ska ligga mellan 0 och 1, fick {q!r}.",
-                               "`high_quantile` must be between 0 and 1, got {q!r}.",
-                               q=high_quantile), rule="QUANTILE_RANGE")
+        raise ArgumentError(
+            tr(
+                "`high_quantile` ska ligga mellan 0 och 1, fick {q!r}.",
+                "`high_quantile` must be between 0 and 1, got {q!r}.",
+                q=high_quantile,
+            ),
+            rule="QUANTILE_RANGE",
+        )
     check_projected(incidents.crs, "incidents")
-    for name, layer in (("dialogue", dialogue), ("walk_observations", walk_observations),
-                        ("areas", areas)):
+    for name, layer in (
+        ("dialogue", dialogue),
+        ("walk_observations", walk_observations),
+        ("areas", areas),
+    ):
         if layer is not None:
             check_same_crs(incidents.crs, layer.crs, "incidents", name)
 
@@ -221,13 +265,21 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
     if categories is None:
         present = set(incidents["category"].astype(str).unique())
         categories = sorted(present - set(DEFAULT_EXCLUDED_CATEGORIES))
-        record_param(record, "categories", categories, auto=True,
-                     rule=tr("alla utom arrangemang och otrygg_plats",
-                             "all except arrangemang and otrygg_plats"),
-                     message=tr("Händelsekategorier valda automatiskt: alla utom arrangemang "
-                                "och otrygg_plats.",
-                                "Incident categories chosen automatically: all except "
-                                "arrangemang and otrygg_plats."), quiet=quiet)
+        record_param(
+            record,
+            "categories",
+            categories,
+            auto=True,
+            rule=tr(
+                "alla utom arrangemang och otrygg_plats", "all except arrangemang and otrygg_plats"
+            ),
+            message=tr(
+                "Händelsekategorier valda automatiskt: alla utom arrangemang och otrygg_plats.",
+                "Incident categories chosen automatically: all except "
+                "arrangemang and otrygg_plats.",
+            ),
+            quiet=quiet,
+        )
     else:
         categories = [str(x) for x in categories]
         record_param(record, "categories", categories, auto=False)
@@ -238,8 +290,10 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
     inc_mask = incidents["category"].astype(str).isin(categories).to_numpy()
     if "location_precision" in incidents.columns:
         centroid = _is(incidents["location_precision"], "kommun_centroid")
-        record["params"]["excluded_kommun_centroid"] = {"value": int((centroid & inc_mask).sum()),
-                                                        "auto": False}
+        record["params"]["excluded_kommun_centroid"] = {
+            "value": int((centroid & inc_mask).sum()),
+            "auto": False,
+        }
         inc_mask = inc_mask & ~centroid
     inc = incidents.loc[inc_mask]
 
@@ -251,8 +305,13 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
     if walk_observations is not None and len(walk_observations):
         w_unsafe = walk_observations.loc[_is(walk_observations["perception"], "otrygg")]
         w_safe = walk_observations.loc[_is(walk_observations["perception"], "trygg")]
-    layers = {"n_incidents": inc, "n_dialogue_otrygg": d_unsafe, "n_walk_otrygg": w_unsafe,
-              "n_trygg_d": d_safe, "n_trygg_w": w_safe}
+    layers = {
+        "n_incidents": inc,
+        "n_dialogue_otrygg": d_unsafe,
+        "n_walk_otrygg": w_unsafe,
+        "n_trygg_d": d_safe,
+        "n_trygg_w": w_safe,
+    }
 
     if by == "cell":
         keys: dict[str, pd.Series] = {}
@@ -266,8 +325,13 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
             key = pd.array(ix * _KEY + (iy + _KEY // 2), dtype="Int64")
             key[~ok] = pd.NA
             keys[col] = pd.Series(key, index=layer.index)
-        counts = pd.DataFrame({col: k.dropna().astype(np.int64).value_counts()
-                               for col, k in keys.items()}).fillna(0).astype(np.int64)
+        counts = (
+            pd.DataFrame(
+                {col: k.dropna().astype(np.int64).value_counts() for col, k in keys.items()}
+            )
+            .fillna(0)
+            .astype(np.int64)
+        )
         for col in layers:
             if col not in counts.columns:
                 counts[col] = 0
@@ -275,29 +339,39 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
         counts["n_trygg"] = counts["n_trygg_d"] + counts["n_trygg_w"]
         counts = counts[(counts["n_incidents"] > 0) | (counts["n_otrygg"] > 0)]
         kk = counts.index.to_numpy(dtype=np.int64)
-        table = pd.DataFrame({
-            "x": (kk // _KEY) * c, "y": (kk % _KEY - _KEY // 2) * c,
-            "n_incidents": counts["n_incidents"].to_numpy(),
-            "n_dialogue_otrygg": counts["n_dialogue_otrygg"].to_numpy(),
-            "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
-            "n_otrygg": counts["n_otrygg"].to_numpy(), "n_trygg": counts["n_trygg"].to_numpy(),
-        }, index=counts.index)
+        table = pd.DataFrame(
+            {
+                "x": (kk // _KEY) * c,
+                "y": (kk % _KEY - _KEY // 2) * c,
+                "n_incidents": counts["n_incidents"].to_numpy(),
+                "n_dialogue_otrygg": counts["n_dialogue_otrygg"].to_numpy(),
+                "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
+                "n_otrygg": counts["n_otrygg"].to_numpy(),
+                "n_trygg": counts["n_trygg"].to_numpy(),
+            },
+            index=counts.index,
+        )
         table["cell_id"] = cell_labels(table["x"], table["y"], c)
-        reasons = _reason_frame(d_unsafe, w_unsafe,
-                                keys["n_dialogue_otrygg"] if d_unsafe is not None else
-                                pd.Series([], dtype=object),
-                                keys["n_walk_otrygg"] if w_unsafe is not None else
-                                pd.Series([], dtype=object))
+        reasons = _reason_frame(
+            d_unsafe,
+            w_unsafe,
+            keys["n_dialogue_otrygg"] if d_unsafe is not None else pd.Series([], dtype=object),
+            keys["n_walk_otrygg"] if w_unsafe is not None else pd.Series([], dtype=object),
+        )
         reasons = reasons[reasons["key"].notna()]
-        geometry = shapely.box(table["x"].to_numpy(), table["y"].to_numpy(),
-                               table["x"].to_numpy() + c, table["y"].to_numpy() + c)
+        geometry = shapely.box(
+            table["x"].to_numpy(),
+            table["y"].to_numpy(),
+            table["x"].to_numpy() + c,
+            table["y"].to_numpy() + c,
+        )
         table["area_id"] = None
         if areas is not None and len(table):
             from .areas import assign_points
 
-            centres = gpd.GeoDataFrame(geometry=shapely.points(table["x"] + c / 2,
-                                                               table["y"] + c / 2),
-                                       crs=incidents.crs)
+            centres = gpd.GeoDataFrame(
+                geometry=shapely.points(table["x"] + c / 2, table["y"] + c / 2), crs=incidents.crs
+            )
             a = assign_points(centres, areas).drop_duplicates("pos")
             aid = np.full(len(table), None, dtype=object)
             aid[a["pos"].to_numpy()] = a["area_id"].to_numpy()
@@ -320,11 +394,12 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
         table["n_otrygg"] = table["n_dialogue_otrygg"] + table["n_walk_otrygg"]
         table["n_trygg"] = table["n_trygg_d"] + table["n_trygg_w"]
         table["area_id"] = ids
-        table["name"] = (areas["name"].astype(str).to_numpy() if "name" in areas.columns
-                         else ids)
+        table["name"] = areas["name"].astype(str).to_numpy() if "name" in areas.columns else ids
         parts = []
-        for col, layer, field in (("n_dialogue_otrygg", d_unsafe, "reasons"),
-                                  ("n_walk_otrygg", w_unsafe, "problem_category")):
+        for col, layer, field in (
+            ("n_dialogue_otrygg", d_unsafe, "reasons"),
+            ("n_walk_otrygg", w_unsafe, "problem_category"),
+        ):
             if layer is None or len(layer) == 0 or field not in layer.columns:
                 continue
             k = a_keys[col]
@@ -333,8 +408,9 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
                 parts.append(_reason_frame(sub, None, pd.Series(k.to_numpy()), pd.Series([])))
             else:
                 parts.append(_reason_frame(None, sub, pd.Series([]), pd.Series(k.to_numpy())))
-        reasons = (pd.concat(parts, ignore_index=True) if parts
-                   else pd.DataFrame({"key": [], "code": []}))
+        reasons = (
+            pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"key": [], "code": []})
+        )
         geometry = areas.geometry.to_numpy()
         columns = AREA_COLUMNS
 
@@ -342,14 +418,16 @@ def perception_gap(*, incidents, dialogue, walk_observations=None, areas=None,
     top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
     table["top_reasons"] = top_codes
     table["top_reason_labels"] = top_labels
-    record["params"]["thresholds"] = {"value": thresholds, "auto": False,
-                                      "rule": tr("hög = antal ≥ max(min_count, kvantil "
-                                                 "{q} bland enheter med minst en signal)",
-                                                 "high = count ≥ max(min_count, quantile {q} "
-                                                 "among units with at least one signal)",
-                                                 q=high_quantile)}
-    out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry,
-                           crs=incidents.crs)
+    record["params"]["thresholds"] = {
+        "value": thresholds,
+        "auto": False,
+        "rule": tr(
+            "hög = antal ≥ max(min_count, kvantil {q} bland enheter med minst en signal)",
+            "high = count ≥ max(min_count, quantile {q} among units with at least one signal)",
+            q=high_quantile,
+        ),
+    }
+    out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs=incidents.crs)
     out = out[columns]
     if by == "cell":
         out = out.sort_values("cell_id").reset_index(drop=True)

@@ -71,20 +71,61 @@ MAX_RECURRING_PLACES = 3
 FOLLOW_UP_MONTHS = 6
 
 _SOURCE_ORDER = {"hotspot": 0, "incidents": 1, "walk": 2, "dialogue": 3}
-_DECIDED_BY = {"hotspot": "est_mote", "incidents": "lagesbild", "walk": "trygghetsvandring",
-               "dialogue": "medborgardialog"}
+_DECIDED_BY = {
+    "hotspot": "est_mote",
+    "incidents": "lagesbild",
+    "walk": "trygghetsvandring",
+    "dialogue": "medborgardialog",
+}
 
 PLAN_COLUMNS = [
-    "rank", "priority_score", "priority_reasons", "source", "theme", "place", "problem",
-    "evidence", "measure_id", "title", "other_measures", "type", "measure_type", "area_id",
-    "linked_categories", "linked_observations", "linked_reasons", "responsible_type",
-    "responsible", "partners", "decided_by", "status", "start", "end", "indicator",
-    "target_value", "follow_up_on",
+    "rank",
+    "priority_score",
+    "priority_reasons",
+    "source",
+    "theme",
+    "place",
+    "problem",
+    "evidence",
+    "measure_id",
+    "title",
+    "other_measures",
+    "type",
+    "measure_type",
+    "area_id",
+    "linked_categories",
+    "linked_observations",
+    "linked_reasons",
+    "responsible_type",
+    "responsible",
+    "partners",
+    "decided_by",
+    "status",
+    "start",
+    "end",
+    "indicator",
+    "target_value",
+    "follow_up_on",
 ]
-FOLLOWUP_COLUMNS = ["kind", "responsible", "n", "n_open", "n_resolved", "atgardsgrad",
-                    "median_days_to_resolve", "n_overdue"]
-STATUS_OVER_TIME_COLUMNS = ["kind", "year", "n", "n_open", "n_resolved", "atgardsgrad",
-                            "median_days_to_resolve"]
+FOLLOWUP_COLUMNS = [
+    "kind",
+    "responsible",
+    "n",
+    "n_open",
+    "n_resolved",
+    "atgardsgrad",
+    "median_days_to_resolve",
+    "n_overdue",
+]
+STATUS_OVER_TIME_COLUMNS = [
+    "kind",
+    "year",
+    "n",
+    "n_open",
+    "n_resolved",
+    "atgardsgrad",
+    "median_days_to_resolve",
+]
 
 
 def _priority_rule() -> str:
@@ -109,7 +150,8 @@ def _priority_rule() -> str:
         "catalogue), at most 2. Seriousness: +1 if the catalogue marks the problem as a threat "
         "to life and health (violence, fire, drugs). Ties: higher strength, more cases, then "
         "source (recurring place, incidents, walk, dialogue).",
-        v=f"{VERY_HIGH_RATIO:g}".replace(".", ","))
+        v=f"{VERY_HIGH_RATIO:g}".replace(".", ","),
+    )
 
 
 def _selection_rules() -> str:
@@ -127,9 +169,14 @@ def _selection_rules() -> str:
         "{s} % of those feeling unsafe in the latest citizen dialogue with at least {d} unsafe "
         "pins; 250 m cells in the area with reports in at least half of the year's {w} weeks "
         "(at most {k}).",
-        m=MIN_EVIDENCE, h=f"{HIGH_RATIO:g}".replace(".", ","),
-        r=f"{RISE_FACTOR:g}".replace(".", ","), s=round(MIN_REASON_SHARE * 100),
-        d=MIN_DIALOGUE_OTRYGG, w=RECURRING_WEEKS, k=MAX_RECURRING_PLACES)
+        m=MIN_EVIDENCE,
+        h=f"{HIGH_RATIO:g}".replace(".", ","),
+        r=f"{RISE_FACTOR:g}".replace(".", ","),
+        s=round(MIN_REASON_SHARE * 100),
+        d=MIN_DIALOGUE_OTRYGG,
+        w=RECURRING_WEEKS,
+        k=MAX_RECURRING_PLACES,
+    )
 
 
 #: The priority rule in words (Swedish; English under ``i18n.language("en")``): call it.
@@ -194,14 +241,23 @@ def _read_toml(path: Path) -> dict:
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError(tr("åtgärdskatalogen finns inte", "the measure catalogue does not exist"),
-                          file=str(path),
-                          fix=tr("rätta [plans] catalogue i tryggaplatser.toml",
-                                 "correct [plans] catalogue in tryggaplatser.toml")) from None
+        raise ConfigError(
+            tr("åtgärdskatalogen finns inte", "the measure catalogue does not exist"),
+            file=str(path),
+            fix=tr(
+                "rätta [plans] catalogue i tryggaplatser.toml",
+                "correct [plans] catalogue in tryggaplatser.toml",
+            ),
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(tr("ogiltig TOML i åtgärdskatalogen: {e}",
-                             "invalid TOML in the measure catalogue: {e}", e=exc),
-                          file=str(path)) from None
+        raise ConfigError(
+            tr(
+                "ogiltig TOML i åtgärdskatalogen: {e}",
+                "invalid TOML in the measure catalogue: {e}",
+                e=exc,
+            ),
+            file=str(path),
+        ) from None
 
 
 def _bilingual(value: Any, where: str, path: Path) -> dict:
@@ -209,13 +265,19 @@ def _bilingual(value: Any, where: str, path: Path) -> dict:
         return {"sv": value, "en": value}
     if isinstance(value, dict) and isinstance(value.get("sv"), str) and value["sv"].strip():
         return {"sv": value["sv"], "en": value.get("en") or value["sv"]}
-    raise ConfigError(tr("{w}: texten måste vara {{ sv = \"...\", en = \"...\" }}",
-                         "{w}: the text must be {{ sv = \"...\", en = \"...\" }}", w=where),
-                      file=str(path))
+    raise ConfigError(
+        tr(
+            '{w}: texten måste vara {{ sv = "...", en = "..." }}',
+            '{w}: the text must be {{ sv = "...", en = "..." }}',
+            w=where,
+        ),
+        file=str(path),
+    )
 
 
-def load_catalogue(path: str | Path | None = None, *, config=None) -> dict[tuple[str, str],
-                                                                          CatalogueEntry]:
+def load_catalogue(
+    path: str | Path | None = None, *, config=None
+) -> dict[tuple[str, str], CatalogueEntry]:
     """The measure catalogue: bundled entries, replaced or extended by the municipality's file.
 
     Parameters
@@ -252,16 +314,22 @@ def load_catalogue(path: str | Path | None = None, *, config=None) -> dict[tuple
         for section, entries in raw.items():
             if section not in CATALOGUE_SOURCES:
                 raise ConfigError(
-                    tr("okänd del [{s}] i åtgärdskatalogen", "unknown section [{s}] in the "
-                       "measure catalogue", s=section), file=str(file),
-                    fix=tr("tillåtna: {v}", "allowed: {v}", v=", ".join(CATALOGUE_SOURCES)))
+                    tr(
+                        "okänd del [{s}] i åtgärdskatalogen",
+                        "unknown section [{s}] in the measure catalogue",
+                        s=section,
+                    ),
+                    file=str(file),
+                    fix=tr("tillåtna: {v}", "allowed: {v}", v=", ".join(CATALOGUE_SOURCES)),
+                )
             valid = set(codes(CATALOGUE_SOURCES[section]))
             for code, entry in entries.items():
                 if code not in valid:
                     raise ConfigError(
                         tr("[{s}.{c}]: okänd kod", "[{s}.{c}]: unknown code", s=section, c=code),
-                        file=str(file), fix=tr("välj bland: {v}", "choose from: {v}",
-                                               v=", ".join(sorted(valid))))
+                        file=str(file),
+                        fix=tr("välj bland: {v}", "choose from: {v}", v=", ".join(sorted(valid))),
+                    )
                 key = (section, code)
                 merged[key] = {**merged.get(key, {}), **entry}
                 origin[key] = file
@@ -274,29 +342,47 @@ def load_catalogue(path: str | Path | None = None, *, config=None) -> dict[tuple
         file = origin[(section, code)]
         for key in ("situational", "social", "indicator", "kind", "responsible_type"):
             if key not in entry:
-                raise ConfigError(tr("{w} saknar {k}", "{w} lacks {k}", w=where, k=key),
-                                  file=str(file))
+                raise ConfigError(
+                    tr("{w} saknar {k}", "{w} lacks {k}", w=where, k=key), file=str(file)
+                )
         checks = (("kind", kinds), ("responsible_type", owners))
         for key, allowed in checks:
             if entry[key] not in allowed:
                 raise ConfigError(
-                    tr("{w}: {k} = {v!r} är ingen giltig kod", "{w}: {k} = {v!r} is not a valid "
-                       "code", w=where, k=key, v=entry[key]), file=str(file),
-                    fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(allowed))))
+                    tr(
+                        "{w}: {k} = {v!r} är ingen giltig kod",
+                        "{w}: {k} = {v!r} is not a valid code",
+                        w=where,
+                        k=key,
+                        v=entry[key],
+                    ),
+                    file=str(file),
+                    fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(allowed))),
+                )
         mtype = entry.get("measure_type")
         if mtype is not None and mtype not in types:
             raise ConfigError(
-                tr("{w}: measure_type = {v!r} är ingen giltig kod",
-                   "{w}: measure_type = {v!r} is not a valid code", w=where, v=mtype),
-                file=str(file), fix=tr("välj bland: {a}", "choose from: {a}",
-                                       a=", ".join(sorted(types))))
+                tr(
+                    "{w}: measure_type = {v!r} är ingen giltig kod",
+                    "{w}: measure_type = {v!r} is not a valid code",
+                    w=where,
+                    v=mtype,
+                ),
+                file=str(file),
+                fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(types))),
+            )
         out[(section, code)] = CatalogueEntry(
-            source=section, code=code, theme=str(entry.get("theme", code)),
+            source=section,
+            code=code,
+            theme=str(entry.get("theme", code)),
             situational=_bilingual(entry["situational"], where, file),
             social=_bilingual(entry["social"], where, file),
-            kind=entry["kind"], measure_type=mtype, responsible_type=entry["responsible_type"],
+            kind=entry["kind"],
+            measure_type=mtype,
+            responsible_type=entry["responsible_type"],
             indicator=_bilingual(entry["indicator"], where, file),
-            serious=bool(entry.get("serious", False)))
+            serious=bool(entry.get("serious", False)),
+        )
     return out
 
 
@@ -310,17 +396,24 @@ def catalogue_entry(source: str, code: str, catalogue: dict | None = None) -> Ca
     'kommun'
     """
     if source not in CATALOGUE_SOURCES:
-        raise ArgumentError(tr("okänd källa {s!r}", "unknown source {s!r}", s=source),
-                            rule="bad-argument",
-                            fix=tr("välj bland: {v}", "choose from: {v}",
-                                   v=", ".join(CATALOGUE_SOURCES)))
+        raise ArgumentError(
+            tr("okänd källa {s!r}", "unknown source {s!r}", s=source),
+            rule="bad-argument",
+            fix=tr("välj bland: {v}", "choose from: {v}", v=", ".join(CATALOGUE_SOURCES)),
+        )
     cat = catalogue if catalogue is not None else load_catalogue()
     for key in ((source, code), (source, "annat"), (source, "ovrigt")):
         if key in cat:
             return cat[key]
-    raise ArgumentError(tr("åtgärdskatalogen saknar [{s}.{c}]",
-                           "the measure catalogue lacks [{s}.{c}]", s=source, c=code),
-                        rule="catalogue-missing")
+    raise ArgumentError(
+        tr(
+            "åtgärdskatalogen saknar [{s}.{c}]",
+            "the measure catalogue lacks [{s}.{c}]",
+            s=source,
+            c=code,
+        ),
+        rule="catalogue-missing",
+    )
 
 
 def catalogue_table(catalogue: dict | None = None) -> pd.DataFrame:
@@ -338,13 +431,21 @@ def catalogue_table(catalogue: dict | None = None) -> pd.DataFrame:
     cat = catalogue if catalogue is not None else load_catalogue()
     rows = []
     for (source, code), e in cat.items():
-        rows.append({
-            "source": source, "code": code, "problem": label(CATALOGUE_SOURCES[source], code),
-            "theme": e.theme, "situational": e.text("situational"), "social": e.text("social"),
-            "kind": e.kind, "measure_type": e.measure_type or "",
-            "responsible_type": e.responsible_type, "indicator": e.text("indicator"),
-            "serious": e.serious,
-        })
+        rows.append(
+            {
+                "source": source,
+                "code": code,
+                "problem": label(CATALOGUE_SOURCES[source], code),
+                "theme": e.theme,
+                "situational": e.text("situational"),
+                "social": e.text("social"),
+                "kind": e.kind,
+                "measure_type": e.measure_type or "",
+                "responsible_type": e.responsible_type,
+                "indicator": e.text("indicator"),
+                "serious": e.serious,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -374,9 +475,15 @@ def _as_date(value: Any, name: str) -> date:
     except (TypeError, ValueError):
         ts = pd.NaT
     if pd.isna(ts):
-        raise ArgumentError(tr("{n}: kan inte tolka {v!r} som datum",
-                               "{n}: cannot read {v!r} as a date", n=name, v=value),
-                            rule="bad-date")
+        raise ArgumentError(
+            tr(
+                "{n}: kan inte tolka {v!r} som datum",
+                "{n}: cannot read {v!r} as a date",
+                n=name,
+                v=value,
+            ),
+            rule="bad-date",
+        )
     return ts.date()
 
 
@@ -392,8 +499,12 @@ def _today(today, choices: list[str], quiet: bool, name: str = "plan_date") -> d
     if today is not None:
         return _as_date(today, name)
     ref = pd.Timestamp.now(tz="Europe/Stockholm").date()
-    msg = tr("Dagens datum {d} används som {n}.", "Today's date {d} used as {n}.",
-             d=ref.isoformat(), n=name)
+    msg = tr(
+        "Dagens datum {d} används som {n}.",
+        "Today's date {d} used as {n}.",
+        d=ref.isoformat(),
+        n=name,
+    )
     choices.append(msg)
     announce(msg, quiet=quiet)
     return ref
@@ -404,11 +515,13 @@ def _points_in(points, geom) -> np.ndarray:
 
     if points is None or len(points) == 0:
         return np.zeros(0 if points is None else len(points), dtype=bool)
-    inside = shapely.intersects_xy(geom, points.geometry.x.to_numpy(),
-                                   points.geometry.y.to_numpy())
+    inside = shapely.intersects_xy(geom, points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
     if "location_precision" in points.columns:
-        inside &= (points["location_precision"].astype("string") != "kommun_centroid"
-                   ).fillna(True).to_numpy()
+        inside &= (
+            (points["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy()
+        )
     return inside
 
 
@@ -426,22 +539,37 @@ def _mode_text(values: pd.Series) -> str | None:
 # the plan
 
 
-def _incident_items(area_id: str, name: str, year: int, *, areas, incidents, catalogue,
-                    sensitive: set[str], choices: list[str]) -> list[dict]:
+def _incident_items(
+    area_id: str,
+    name: str,
+    year: int,
+    *,
+    areas,
+    incidents,
+    catalogue,
+    sensitive: set[str],
+    choices: list[str],
+) -> list[dict]:
     from ..layers.vocab import label
     from .areas import area_profile
 
     prof = area_profile(area_id, areas=areas, incidents=incidents, period=year, quiet=True)
     now = prof.by_category
     try:
-        prev = area_profile(area_id, areas=areas, incidents=incidents, period=year - 1,
-                            quiet=True).by_category
+        prev = area_profile(
+            area_id, areas=areas, incidents=incidents, period=year - 1, quiet=True
+        ).by_category
         prev_rate = prev.set_index("category")["rate_per_1000"]
         prev_count = prev.set_index("category")["count"]
     except ArgumentError:
         prev_rate = prev_count = pd.Series(dtype=float)
-        choices.append(tr("Inga data för {y}: ökning kan inte bedömas.",
-                          "No data for {y}: a rise cannot be judged.", y=year - 1))
+        choices.append(
+            tr(
+                "Inga data för {y}: ökning kan inte bedömas.",
+                "No data for {y}: a rise cannot be judged.",
+                y=year - 1,
+            )
+        )
     items = []
     for row in now.itertuples(index=False):
         cat = str(row.category)
@@ -450,14 +578,16 @@ def _incident_items(area_id: str, name: str, year: int, *, areas, incidents, cat
         count = int(row.count)
         if count < MIN_EVIDENCE:
             continue
-        ratio = float(row.ratio_to_municipality) if pd.notna(row.ratio_to_municipality) else \
-            math.nan
+        ratio = (
+            float(row.ratio_to_municipality) if pd.notna(row.ratio_to_municipality) else math.nan
+        )
         rate = float(row.rate_per_1000) if pd.notna(row.rate_per_1000) else math.nan
         p_rate = float(prev_rate.get(cat, 0.0) or 0.0)
         p_count = int(prev_count.get(cat, 0) or 0)
         expected_now = p_rate / rate * count if rate and rate > 0 else 0.0
-        rising = bool(p_rate > 0 and rate >= RISE_FACTOR * p_rate
-                      and count - expected_now >= MIN_EVIDENCE)
+        rising = bool(
+            p_rate > 0 and rate >= RISE_FACTOR * p_rate and count - expected_now >= MIN_EVIDENCE
+        )
         high = bool(math.isfinite(ratio) and ratio >= HIGH_RATIO)
         if not (high or rising):
             continue
@@ -465,34 +595,60 @@ def _incident_items(area_id: str, name: str, year: int, *, areas, incidents, cat
         evidence = tr(
             "{n} rapporter {y} ({r} per 1 000 invånare och år, {q} gånger kommunens nivå)",
             "{n} reports in {y} ({r} per 1,000 residents a year, {q} times the municipality's "
-            "level)", n=count, y=year, r=_num(rate), q=_num(ratio))
+            "level)",
+            n=count,
+            y=year,
+            r=_num(rate),
+            q=_num(ratio),
+        )
         if p_count or p_rate:
-            evidence += tr("; {p} rapporter {y0} ({pr} per 1 000 och år){ok}",
-                           "; {p} reports in {y0} ({pr} per 1,000 a year){ok}",
-                           p=p_count, y0=year - 1, pr=_num(p_rate),
-                           ok=tr(", alltså ökande", ", so rising") if rising else "")
-        evidence += tr(". Källa: rapporterade händelser (områdesanalysen).",
-                       ". Source: reported incidents (area analysis).")
+            evidence += tr(
+                "; {p} rapporter {y0} ({pr} per 1 000 och år){ok}",
+                "; {p} reports in {y0} ({pr} per 1,000 a year){ok}",
+                p=p_count,
+                y0=year - 1,
+                pr=_num(p_rate),
+                ok=tr(", alltså ökande", ", so rising") if rising else "",
+            )
+        evidence += tr(
+            ". Källa: rapporterade händelser (områdesanalysen).",
+            ". Source: reported incidents (area analysis).",
+        )
         strength = 1 + int(math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO) + int(rising)
         reasons = []
         if math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO:
-            reasons.append(tr("minst {v} ggr kommunens nivå", "at least {v} × the municipality",
-                              v=_num(VERY_HIGH_RATIO, 0)))
+            reasons.append(
+                tr(
+                    "minst {v} ggr kommunens nivå",
+                    "at least {v} × the municipality",
+                    v=_num(VERY_HIGH_RATIO, 0),
+                )
+            )
         if rising:
             reasons.append(tr("ökande", "rising"))
-        items.append({
-            "source": "incidents", "entry": entry, "n": count, "strength": strength,
-            "strength_reasons": reasons,
-            "place": tr("{a} (hela området)", "{a} (whole area)", a=name),
-            "problem": label("category", cat), "evidence": evidence,
-            "linked_categories": cat, "linked_observations": None, "linked_reasons": None,
-            "responsible": None, "responsible_type": None,
-        })
+        items.append(
+            {
+                "source": "incidents",
+                "entry": entry,
+                "n": count,
+                "strength": strength,
+                "strength_reasons": reasons,
+                "place": tr("{a} (hela området)", "{a} (whole area)", a=name),
+                "problem": label("category", cat),
+                "evidence": evidence,
+                "linked_categories": cat,
+                "linked_observations": None,
+                "linked_reasons": None,
+                "responsible": None,
+                "responsible_type": None,
+            }
+        )
     return items
 
 
-def _walk_items(area_geom, name: str, year: int, *, walk_observations, walks, catalogue,
-                plan_date: date) -> list[dict]:
+def _walk_items(
+    area_geom, name: str, year: int, *, walk_observations, walks, catalogue, plan_date: date
+) -> list[dict]:
     from ..layers.vocab import label
 
     if walk_observations is None or len(walk_observations) == 0:
@@ -504,55 +660,82 @@ def _walk_items(area_geom, name: str, year: int, *, walk_observations, walks, ca
         obs = obs[(when.isna() | (when.dt.year <= year)).to_numpy()]
     status = obs["status"].astype("string")
     perception = obs["perception"].astype("string")
-    open_ = obs[(status.isin(OPEN_OBSERVATION_STATUSES) & (perception == "otrygg"))
-                .fillna(False).to_numpy()]
+    open_ = obs[
+        (status.isin(OPEN_OBSERVATION_STATUSES) & (perception == "otrygg")).fillna(False).to_numpy()
+    ]
     if open_.empty:
         return []
     items = []
-    due = _local_dates(open_["due_on"]) if "due_on" in open_.columns else \
-        pd.Series(pd.NaT, index=open_.index)
+    due = (
+        _local_dates(open_["due_on"])
+        if "due_on" in open_.columns
+        else pd.Series(pd.NaT, index=open_.index)
+    )
     for cat, group in open_.groupby(open_["problem_category"].astype(str), sort=True):
         entry = catalogue_entry("walk", cat, catalogue)
         n = len(group)
-        high = int((group.get("priority", pd.Series(dtype="string")).astype("string") == "hog")
-                   .fillna(False).sum())
+        high = int(
+            (group.get("priority", pd.Series(dtype="string")).astype("string") == "hog")
+            .fillna(False)
+            .sum()
+        )
         overdue = int((due.loc[group.index] < pd.Timestamp(plan_date)).fillna(False).sum())
         walk_ids = sorted(group["walk_id"].dropna().astype(str).unique())
         statuses = group["status"].astype(str).value_counts()
-        status_text = ", ".join(f"{label('observation_status', s).lower()} {k}"
-                                for s, k in statuses.items())
+        status_text = ", ".join(
+            f"{label('observation_status', s).lower()} {k}" for s, k in statuses.items()
+        )
         evidence = tr(
             "{n} {f} (upplevt otryggt) från trygghetsvandring {w} ({s}); {h} med hög "
             "prioritet; {o} försenade mot satt datum. Källa: trygghetsvandringar.",
             "{n} open finding(s) (felt unsafe) from safety walk {w} ({s}); {h} high priority; "
             "{o} overdue. Source: safety walks.",
-            n=n, f="öppet fynd" if n == 1 else "öppna fynd", w=", ".join(walk_ids),
-            s=status_text, h=high, o=overdue)
+            n=n,
+            f="öppet fynd" if n == 1 else "öppna fynd",
+            w=", ".join(walk_ids),
+            s=status_text,
+            h=high,
+            o=overdue,
+        )
         reasons = []
         if high:
             reasons.append(tr("hög prioritet på vandringen", "high priority on the walk"))
         if n >= MIN_WALK_FINDINGS:
-            reasons.append(tr("minst {m} öppna fynd", "at least {m} open findings",
-                              m=MIN_WALK_FINDINGS))
-        items.append({
-            "source": "walk", "entry": entry, "n": n,
-            "strength": 1 + int(high > 0) + int(n >= MIN_WALK_FINDINGS),
-            "strength_reasons": reasons,
-            "place": tr("{a}: {n} {p} längs vandring {w}", "{a}: {n} place(s) along walk {w}",
-                        a=name, n=n, p="plats" if n == 1 else "platser", w=", ".join(walk_ids)),
-            "problem": label("problem_category", cat), "evidence": evidence,
-            "linked_categories": None,
-            "linked_observations": ";".join(sorted(group["observation_id"].astype(str))),
-            "linked_reasons": None,
-            "responsible": _mode_text(group["responsible"]) if "responsible" in group else None,
-            "responsible_type": (_mode_text(group["responsible_type"])
-                                 if "responsible_type" in group else None),
-        })
+            reasons.append(
+                tr("minst {m} öppna fynd", "at least {m} open findings", m=MIN_WALK_FINDINGS)
+            )
+        items.append(
+            {
+                "source": "walk",
+                "entry": entry,
+                "n": n,
+                "strength": 1 + int(high > 0) + int(n >= MIN_WALK_FINDINGS),
+                "strength_reasons": reasons,
+                "place": tr(
+                    "{a}: {n} {p} längs vandring {w}",
+                    "{a}: {n} place(s) along walk {w}",
+                    a=name,
+                    n=n,
+                    p="plats" if n == 1 else "platser",
+                    w=", ".join(walk_ids),
+                ),
+                "problem": label("problem_category", cat),
+                "evidence": evidence,
+                "linked_categories": None,
+                "linked_observations": ";".join(sorted(group["observation_id"].astype(str))),
+                "linked_reasons": None,
+                "responsible": _mode_text(group["responsible"]) if "responsible" in group else None,
+                "responsible_type": (
+                    _mode_text(group["responsible_type"]) if "responsible_type" in group else None
+                ),
+            }
+        )
     return items
 
 
-def _dialogue_items(area_geom, name: str, year: int, *, dialogue, catalogue,
-                    choices: list[str]) -> list[dict]:
+def _dialogue_items(
+    area_geom, name: str, year: int, *, dialogue, catalogue, choices: list[str]
+) -> list[dict]:
     from ..layers.vocab import label
 
     if dialogue is None or len(dialogue) == 0:
@@ -564,21 +747,29 @@ def _dialogue_items(area_geom, name: str, year: int, *, dialogue, catalogue,
     otrygg = pins[(pins["perception"].astype("string") == "otrygg").fillna(False).to_numpy()]
     if otrygg.empty:
         return []
-    order = (otrygg.groupby("campaign_id")["submitted_at"].max().sort_values()
-             if "submitted_at" in otrygg.columns
-             else otrygg.groupby("campaign_id").size().sort_index())
+    order = (
+        otrygg.groupby("campaign_id")["submitted_at"].max().sort_values()
+        if "submitted_at" in otrygg.columns
+        else otrygg.groupby("campaign_id").size().sort_index()
+    )
     counts = otrygg.groupby("campaign_id").size()
     eligible = [c for c in order.index if counts.get(c, 0) >= MIN_DIALOGUE_OTRYGG]
     if not eligible:
-        choices.append(tr("Medborgardialogen i {a} har färre än {m} otrygga markeringar per "
-                          "kampanj: inga dialogpunkter.",
-                          "The citizen dialogue in {a} has fewer than {m} unsafe pins per "
-                          "campaign: no dialogue items.", a=name, m=MIN_DIALOGUE_OTRYGG))
+        choices.append(
+            tr(
+                "Medborgardialogen i {a} har färre än {m} otrygga markeringar per "
+                "kampanj: inga dialogpunkter.",
+                "The citizen dialogue in {a} has fewer than {m} unsafe pins per "
+                "campaign: no dialogue items.",
+                a=name,
+                m=MIN_DIALOGUE_OTRYGG,
+            )
+        )
         return []
     campaign = eligible[-1]
     sub = otrygg[otrygg["campaign_id"] == campaign]
     total = len(sub)
-    reasons = (sub["reasons"].dropna().astype(str).str.split(";").explode().str.strip())
+    reasons = sub["reasons"].dropna().astype(str).str.split(";").explode().str.strip()
     reasons = reasons[reasons != ""].value_counts()
     items = []
     for reason, n in reasons.items():
@@ -589,27 +780,45 @@ def _dialogue_items(area_geom, name: str, year: int, *, dialogue, catalogue,
         evidence = tr(
             "{n} av {t} otrygga markeringar ({s} %) i {c} anger skälet {r}. Källa: "
             "medborgardialog.",
-            "{n} of {t} unsafe pins ({s} %) in {c} give the reason {r}. Source: citizen "
-            "dialogue.", n=int(n), t=total, s=_num(share * 100, 0), c=campaign,
-            r=label("reason", reason).lower())
+            "{n} of {t} unsafe pins ({s} %) in {c} give the reason {r}. Source: citizen dialogue.",
+            n=int(n),
+            t=total,
+            s=_num(share * 100, 0),
+            c=campaign,
+            r=label("reason", reason).lower(),
+        )
         strength_reasons = []
         if share >= 0.3:
-            strength_reasons.append(tr("minst {p} % av de otrygga", "at least {p} % of those "
-                                       "feeling unsafe", p=50 if share >= 0.5 else 30))
-        items.append({
-            "source": "dialogue", "entry": entry, "n": int(n),
-            "strength": 1 + int(share >= 0.3) + int(share >= 0.5),
-            "strength_reasons": strength_reasons,
-            "place": tr("{a} (markeringar i dialogen)", "{a} (dialogue pins)", a=name),
-            "problem": tr("Otrygghet: {r}", "Insecurity: {r}", r=label("reason", reason)),
-            "evidence": evidence, "linked_categories": None, "linked_observations": None,
-            "linked_reasons": str(reason), "responsible": None, "responsible_type": None,
-        })
+            strength_reasons.append(
+                tr(
+                    "minst {p} % av de otrygga",
+                    "at least {p} % of those feeling unsafe",
+                    p=50 if share >= 0.5 else 30,
+                )
+            )
+        items.append(
+            {
+                "source": "dialogue",
+                "entry": entry,
+                "n": int(n),
+                "strength": 1 + int(share >= 0.3) + int(share >= 0.5),
+                "strength_reasons": strength_reasons,
+                "place": tr("{a} (markeringar i dialogen)", "{a} (dialogue pins)", a=name),
+                "problem": tr("Otrygghet: {r}", "Insecurity: {r}", r=label("reason", reason)),
+                "evidence": evidence,
+                "linked_categories": None,
+                "linked_observations": None,
+                "linked_reasons": str(reason),
+                "responsible": None,
+                "responsible_type": None,
+            }
+        )
     return items
 
 
-def _recurring_items(area_geom, name: str, year: int, *, incidents, catalogue,
-                     sensitive: set[str]) -> list[dict]:
+def _recurring_items(
+    area_geom, name: str, year: int, *, incidents, catalogue, sensitive: set[str]
+) -> list[dict]:
     from ..layers.vocab import label
     from .est import recurring_places, week_label
 
@@ -623,15 +832,22 @@ def _recurring_items(area_geom, name: str, year: int, *, incidents, catalogue,
     # the last complete ISO week up to the end of the year / the data
     if last.weekday() != 6:
         last_monday = last_monday - pd.Timedelta(days=7)
-    table = recurring_places(sub, week_label(last_monday), cell_size=250,
-                             weeks=RECURRING_WEEKS,
-                             min_weeks=math.ceil(RECURRING_WEEKS * RECURRING_MIN_SHARE),
-                             quiet=True)
+    table = recurring_places(
+        sub,
+        week_label(last_monday),
+        cell_size=250,
+        weeks=RECURRING_WEEKS,
+        min_weeks=math.ceil(RECURRING_WEEKS * RECURRING_MIN_SHARE),
+        quiet=True,
+    )
     # one item per main category: neighbouring cells with the same problem are one place
     groups: dict[str, list] = {}
     for row in table.head(MAX_RECURRING_PLACES).itertuples(index=False):
-        cats = [c for c in str(row.categories).split(";")
-                if c and c not in EXCLUDED_CATEGORIES and c not in sensitive]
+        cats = [
+            c
+            for c in str(row.categories).split(";")
+            if c and c not in EXCLUDED_CATEGORIES and c not in sensitive
+        ]
         if cats:
             groups.setdefault(cats[0], []).append((row, cats))
     items = []
@@ -645,26 +861,45 @@ def _recurring_items(area_geom, name: str, year: int, *, incidents, catalogue,
             "Rapporter under {w} av {W} veckor fram till {v} i {k}, totalt {t}; vanligast "
             "{c}. Källa: EST (återkommande plats).",
             "Reports in {w} of {W} weeks up to {v} in {k}, {t} in all; most common {c}. "
-            "Source: EST (recurring place).", w=weeks, W=RECURRING_WEEKS,
+            "Source: EST (recurring place).",
+            w=weeks,
+            W=RECURRING_WEEKS,
             v=table.attrs.get("week", ""),
-            k=tr("en ruta", "one cell") if len(cells) == 1 else
-            tr("{n} intilliggande rutor", "{n} cells", n=len(cells)),
-            t=total, c=", ".join(label("category", c).lower() for c in cats))
+            k=tr("en ruta", "one cell")
+            if len(cells) == 1
+            else tr("{n} intilliggande rutor", "{n} cells", n=len(cells)),
+            t=total,
+            c=", ".join(label("category", c).lower() for c in cats),
+        )
         reasons = [tr("återkommande plats", "recurring place")]
-        strength = 1 + int(weeks >= 0.75 * RECURRING_WEEKS) + int(
-            total >= RECURRING_WEEKS * len(cells))
-        items.append({
-            "source": "hotspot", "entry": entry, "n": total, "strength": strength,
-            "strength_reasons": reasons,
-            "place": tr("{a}, {r} {c}", "{a}, {r} {c}", a=name,
-                        r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
-                        c=", ".join(cells)),
-            "problem": tr("Återkommande plats: {c}", "Recurring place: {c}",
-                          c=label("category", top)),
-            "evidence": evidence, "linked_categories": ";".join(cats),
-            "linked_observations": None, "linked_reasons": None, "responsible": None,
-            "responsible_type": None,
-        })
+        strength = (
+            1 + int(weeks >= 0.75 * RECURRING_WEEKS) + int(total >= RECURRING_WEEKS * len(cells))
+        )
+        items.append(
+            {
+                "source": "hotspot",
+                "entry": entry,
+                "n": total,
+                "strength": strength,
+                "strength_reasons": reasons,
+                "place": tr(
+                    "{a}, {r} {c}",
+                    "{a}, {r} {c}",
+                    a=name,
+                    r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
+                    c=", ".join(cells),
+                ),
+                "problem": tr(
+                    "Återkommande plats: {c}", "Recurring place: {c}", c=label("category", top)
+                ),
+                "evidence": evidence,
+                "linked_categories": ";".join(cats),
+                "linked_observations": None,
+                "linked_reasons": None,
+                "responsible": None,
+                "responsible_type": None,
+            }
+        )
     return items
 
 
@@ -741,29 +976,49 @@ def action_plan(
 
     choices: list[str] = []
     if "area_id" not in getattr(areas, "columns", []):
-        raise ArgumentError(tr("areas saknar kolumnen area_id", "areas lacks area_id"),
-                            rule="missing-column")
+        raise ArgumentError(
+            tr("areas saknar kolumnen area_id", "areas lacks area_id"), rule="missing-column"
+        )
     match = areas[areas["area_id"].astype(str) == str(area_id)]
     if match.empty:
         raise ArgumentError(
             tr("området {a!r} finns inte", "area {a!r} does not exist", a=area_id),
-            rule="unknown-area", fix=tr("välj bland: {v}", "choose from: {v}",
-                                        v=", ".join(areas["area_id"].astype(str).head(30))))
+            rule="unknown-area",
+            fix=tr(
+                "välj bland: {v}",
+                "choose from: {v}",
+                v=", ".join(areas["area_id"].astype(str).head(30)),
+            ),
+        )
     if areas.crs != incidents.crs:
-        raise ArgumentError(tr("olika koordinatsystem: areas {a}, incidents {b}",
-                               "different CRSs: areas {a}, incidents {b}", a=areas.crs,
-                               b=incidents.crs), rule="crs-mismatch")
+        raise ArgumentError(
+            tr(
+                "olika koordinatsystem: areas {a}, incidents {b}",
+                "different CRSs: areas {a}, incidents {b}",
+                a=areas.crs,
+                b=incidents.crs,
+            ),
+            rule="crs-mismatch",
+        )
     if not isinstance(follow_up_months, int) or follow_up_months < 1:
-        raise ArgumentError(tr("follow_up_months måste vara ett heltal ≥ 1, fick {v!r}",
-                               "follow_up_months must be an integer ≥ 1, got {v!r}",
-                               v=follow_up_months), rule="bad-argument")
+        raise ArgumentError(
+            tr(
+                "follow_up_months måste vara ett heltal ≥ 1, fick {v!r}",
+                "follow_up_months must be an integer ≥ 1, got {v!r}",
+                v=follow_up_months,
+            ),
+            rule="bad-argument",
+        )
     area_id = str(area_id)
     name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
     geom = match.geometry.union_all()
     if year is None:
         year = int(_local_dates(incidents["occurred_at"]).max().year)
-        msg = tr("Planår {y} valt automatiskt (året för den senaste händelsen).",
-                 "Plan year {y} chosen automatically (the year of the latest incident).", y=year)
+        msg = tr(
+            "Planår {y} valt automatiskt (året för den senaste händelsen).",
+            "Plan year {y} chosen automatically (the year of the latest incident).",
+            y=year,
+        )
         choices.append(msg)
         announce(msg, quiet=quiet)
     year = int(year)
@@ -772,14 +1027,29 @@ def action_plan(
     cat = catalogue if catalogue is not None else load_catalogue()
     sensitive = set(sensitive_categories or ())
 
-    items = (_recurring_items(geom, name, year, incidents=incidents, catalogue=cat,
-                              sensitive=sensitive)
-             + _incident_items(area_id, name, year, areas=areas, incidents=incidents,
-                               catalogue=cat, sensitive=sensitive, choices=choices)
-             + _walk_items(geom, name, year, walk_observations=walk_observations, walks=walks,
-                           catalogue=cat, plan_date=plan)
-             + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat,
-                               choices=choices))
+    items = (
+        _recurring_items(geom, name, year, incidents=incidents, catalogue=cat, sensitive=sensitive)
+        + _incident_items(
+            area_id,
+            name,
+            year,
+            areas=areas,
+            incidents=incidents,
+            catalogue=cat,
+            sensitive=sensitive,
+            choices=choices,
+        )
+        + _walk_items(
+            geom,
+            name,
+            year,
+            walk_observations=walk_observations,
+            walks=walks,
+            catalogue=cat,
+            plan_date=plan,
+        )
+        + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
+    )
 
     themes: dict[str, set[str]] = {}
     for it in items:
@@ -792,35 +1062,63 @@ def action_plan(
         score = it["strength"] + agreement + int(e.serious)
         reasons = list(it["strength_reasons"])
         if agreement:
-            names = {"hotspot": tr("återkommande plats", "recurring place"),
-                     "incidents": tr("händelser", "incidents"),
-                     "walk": tr("vandring", "walk"), "dialogue": tr("dialog", "dialogue")}
-            reasons.append(tr("stöds även av {s}", "also supported by {s}",
-                              s=", ".join(names[s] for s in sorted(others,
-                                                                   key=_SOURCE_ORDER.get))))
+            names = {
+                "hotspot": tr("återkommande plats", "recurring place"),
+                "incidents": tr("händelser", "incidents"),
+                "walk": tr("vandring", "walk"),
+                "dialogue": tr("dialog", "dialogue"),
+            }
+            reasons.append(
+                tr(
+                    "stöds även av {s}",
+                    "also supported by {s}",
+                    s=", ".join(names[s] for s in sorted(others, key=_SOURCE_ORDER.get)),
+                )
+            )
         if e.serious:
             reasons.append(tr("allvarligt (liv och hälsa)", "serious (life and health)"))
         owner_type = it["responsible_type"] or e.responsible_type
-        rows.append({
-            "priority_score": score, "_strength": it["strength"], "_n": it["n"],
-            "_order": _SOURCE_ORDER[it["source"]],
-            "priority_reasons": "; ".join(reasons) if reasons else tr("grundnivå", "base level"),
-            "source": it["source"], "theme": e.theme, "place": it["place"],
-            "problem": it["problem"], "evidence": it["evidence"],
-            "title": e.text("situational"), "other_measures": e.text("social"),
-            "type": e.kind, "measure_type": e.measure_type, "area_id": area_id,
-            "linked_categories": it["linked_categories"],
-            "linked_observations": it["linked_observations"],
-            "linked_reasons": it["linked_reasons"], "responsible_type": owner_type,
-            "responsible": it["responsible"] or label("responsible_type", owner_type),
-            "partners": None, "decided_by": _DECIDED_BY[it["source"]], "status": "foreslagen",
-            "start": pd.NaT, "end": pd.NaT, "indicator": e.text("indicator"),
-            "target_value": np.nan, "follow_up_on": pd.Timestamp(follow),
-        })
+        rows.append(
+            {
+                "priority_score": score,
+                "_strength": it["strength"],
+                "_n": it["n"],
+                "_order": _SOURCE_ORDER[it["source"]],
+                "priority_reasons": "; ".join(reasons)
+                if reasons
+                else tr("grundnivå", "base level"),
+                "source": it["source"],
+                "theme": e.theme,
+                "place": it["place"],
+                "problem": it["problem"],
+                "evidence": it["evidence"],
+                "title": e.text("situational"),
+                "other_measures": e.text("social"),
+                "type": e.kind,
+                "measure_type": e.measure_type,
+                "area_id": area_id,
+                "linked_categories": it["linked_categories"],
+                "linked_observations": it["linked_observations"],
+                "linked_reasons": it["linked_reasons"],
+                "responsible_type": owner_type,
+                "responsible": it["responsible"] or label("responsible_type", owner_type),
+                "partners": None,
+                "decided_by": _DECIDED_BY[it["source"]],
+                "status": "foreslagen",
+                "start": pd.NaT,
+                "end": pd.NaT,
+                "indicator": e.text("indicator"),
+                "target_value": np.nan,
+                "follow_up_on": pd.Timestamp(follow),
+            }
+        )
     frame = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "_strength", "_n", "_order"])
     if len(frame):
-        frame = frame.sort_values(["priority_score", "_strength", "_n", "_order", "problem"],
-                                  ascending=[False, False, False, True, True], kind="stable")
+        frame = frame.sort_values(
+            ["priority_score", "_strength", "_n", "_order", "problem"],
+            ascending=[False, False, False, True, True],
+            kind="stable",
+        )
     frame = frame.reset_index(drop=True)
     frame["rank"] = np.arange(1, len(frame) + 1, dtype=np.int64)
     frame["measure_id"] = [f"PLAN-{year}-{area_id}-{r:02d}" for r in frame["rank"]]
@@ -829,12 +1127,18 @@ def action_plan(
         frame[col] = pd.to_datetime(frame[col])
     frame["target_value"] = frame["target_value"].astype(float)
     frame = frame[PLAN_COLUMNS]
-    frame.attrs.update({
-        "area_id": area_id, "name": name, "year": year, "plan_date": plan,
-        "follow_up_months": follow_up_months,
-        "priority_rule": _priority_rule(), "selection_rules": _selection_rules(),
-        "choices": choices,
-    })
+    frame.attrs.update(
+        {
+            "area_id": area_id,
+            "name": name,
+            "year": year,
+            "plan_date": plan,
+            "follow_up_months": follow_up_months,
+            "priority_rule": _priority_rule(),
+            "selection_rules": _selection_rules(),
+            "choices": choices,
+        }
+    )
     return frame
 
 
@@ -851,20 +1155,26 @@ def _median_days(start: pd.Series, end: pd.Series) -> float:
 def _walk_frame(walk_observations, today: pd.Timestamp) -> pd.DataFrame:
     obs = walk_observations
     status = obs["status"].astype("string")
+
     def col(c):
-        return (obs[c] if c in obs.columns else pd.Series(pd.NA, index=obs.index))
-    return pd.DataFrame({
-        "kind": "vandringsfynd",
-        "responsible": col("responsible").astype("string").fillna(
-            tr("(ej angiven)", "(not given)")).to_numpy(),
-        "status": status.to_numpy(),
-        "counted": (status != "ny").fillna(False).to_numpy(),
-        "open": status.isin(OPEN_OBSERVATION_STATUSES).fillna(False).to_numpy(),
-        "resolved": (status == "atgardad").fillna(False).to_numpy(),
-        "start": _local_dates(col("decided_on")).to_numpy(),
-        "end": _local_dates(col("resolved_on")).to_numpy(),
-        "due": _local_dates(col("due_on")).to_numpy(),
-    }).assign(overdue=lambda f: f["open"] & f["due"].notna() & (f["due"] < today))
+        return obs[c] if c in obs.columns else pd.Series(pd.NA, index=obs.index)
+
+    return pd.DataFrame(
+        {
+            "kind": "vandringsfynd",
+            "responsible": col("responsible")
+            .astype("string")
+            .fillna(tr("(ej angiven)", "(not given)"))
+            .to_numpy(),
+            "status": status.to_numpy(),
+            "counted": (status != "ny").fillna(False).to_numpy(),
+            "open": status.isin(OPEN_OBSERVATION_STATUSES).fillna(False).to_numpy(),
+            "resolved": (status == "atgardad").fillna(False).to_numpy(),
+            "start": _local_dates(col("decided_on")).to_numpy(),
+            "end": _local_dates(col("resolved_on")).to_numpy(),
+            "due": _local_dates(col("due_on")).to_numpy(),
+        }
+    ).assign(overdue=lambda f: f["open"] & f["due"].notna() & (f["due"] < today))
 
 
 def _measure_frame(measures, today: pd.Timestamp) -> pd.DataFrame:
@@ -873,21 +1183,27 @@ def _measure_frame(measures, today: pd.Timestamp) -> pd.DataFrame:
     fu = measure_followup(measures, today=today.date(), quiet=True).set_index("measure_id")
     m = measures.set_index(measures["measure_id"].astype("string"))
     status = m["status"].astype("string")
+
     def col(c):
-        return (m[c] if c in m.columns else pd.Series(pd.NA, index=m.index))
-    return pd.DataFrame({
-        "kind": "atgard",
-        "responsible": col("responsible").astype("string").fillna(
-            tr("(ej angiven)", "(not given)")).to_numpy(),
-        "status": status.to_numpy(),
-        "counted": (status != "foreslagen").fillna(False).to_numpy(),
-        "open": (~status.isin(("genomford", "avbruten"))).fillna(True).to_numpy(),
-        "resolved": (status == "genomford").fillna(False).to_numpy(),
-        "start": _local_dates(col("start")).to_numpy(),
-        "end": _local_dates(col("end")).to_numpy(),
-        "due": pd.NaT,
-        "overdue": fu["overdue"].reindex(m.index).fillna(False).astype(bool).to_numpy(),
-    })
+        return m[c] if c in m.columns else pd.Series(pd.NA, index=m.index)
+
+    return pd.DataFrame(
+        {
+            "kind": "atgard",
+            "responsible": col("responsible")
+            .astype("string")
+            .fillna(tr("(ej angiven)", "(not given)"))
+            .to_numpy(),
+            "status": status.to_numpy(),
+            "counted": (status != "foreslagen").fillna(False).to_numpy(),
+            "open": (~status.isin(("genomford", "avbruten"))).fillna(True).to_numpy(),
+            "resolved": (status == "genomford").fillna(False).to_numpy(),
+            "start": _local_dates(col("start")).to_numpy(),
+            "end": _local_dates(col("end")).to_numpy(),
+            "due": pd.NaT,
+            "overdue": fu["overdue"].reindex(m.index).fillna(False).astype(bool).to_numpy(),
+        }
+    )
 
 
 def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -896,14 +1212,17 @@ def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
         key = key if isinstance(key, tuple) else (key,)
         counted = g[g["counted"]]
         resolved = g[g["resolved"]]
-        rows.append({
-            **dict(zip(keys, key, strict=True)),
-            "n": len(g), "n_open": int(g["open"].sum()),
-            "n_resolved": len(resolved),
-            "atgardsgrad": len(resolved) / len(counted) if len(counted) else math.nan,
-            "median_days_to_resolve": _median_days(resolved["start"], resolved["end"]),
-            "n_overdue": int(g["overdue"].sum()) if "overdue" in g else 0,
-        })
+        rows.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "n": len(g),
+                "n_open": int(g["open"].sum()),
+                "n_resolved": len(resolved),
+                "atgardsgrad": len(resolved) / len(counted) if len(counted) else math.nan,
+                "median_days_to_resolve": _median_days(resolved["start"], resolved["end"]),
+                "n_overdue": int(g["overdue"].sum()) if "overdue" in g else 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -914,12 +1233,15 @@ def _followup_frames(walk_observations, measures, areas, area_id, today):
     geom = None
     if area_id is not None:
         if areas is None:
-            raise ArgumentError(tr("area_id kräver areas", "area_id needs areas"),
-                                rule="missing-argument")
+            raise ArgumentError(
+                tr("area_id kräver areas", "area_id needs areas"), rule="missing-argument"
+            )
         match = areas[areas["area_id"].astype(str) == str(area_id)]
         if match.empty:
-            raise ArgumentError(tr("området {a!r} finns inte", "area {a!r} does not exist",
-                                   a=area_id), rule="unknown-area")
+            raise ArgumentError(
+                tr("området {a!r} finns inte", "area {a!r} does not exist", a=area_id),
+                rule="unknown-area",
+            )
         geom = match.geometry.union_all()
     if walk_observations is not None and len(walk_observations):
         obs = walk_observations
@@ -930,8 +1252,11 @@ def _followup_frames(walk_observations, measures, areas, area_id, today):
     if measures is not None and len(measures):
         m = measures
         if area_id is not None:
-            in_area = (m["area_id"].astype("string") == str(area_id)).fillna(False).to_numpy() \
-                if "area_id" in m.columns else np.zeros(len(m), bool)
+            in_area = (
+                (m["area_id"].astype("string") == str(area_id)).fillna(False).to_numpy()
+                if "area_id" in m.columns
+                else np.zeros(len(m), bool)
+            )
             if isinstance(m, gpd.GeoDataFrame) and m.geometry.notna().any():
                 has_geom = m.geometry.notna().to_numpy()
                 in_area |= has_geom & m.geometry.intersects(geom).fillna(False).to_numpy()
@@ -941,9 +1266,15 @@ def _followup_frames(walk_observations, measures, areas, area_id, today):
     return frames
 
 
-def followup_by_responsible(walk_observations=None, measures=None, *, areas=None,
-                            area_id: str | None = None, today=None,
-                            quiet: bool = False) -> pd.DataFrame:
+def followup_by_responsible(
+    walk_observations=None,
+    measures=None,
+    *,
+    areas=None,
+    area_id: str | None = None,
+    today=None,
+    quiet: bool = False,
+) -> pd.DataFrame:
     """Follow-up per responsible: åtgärdsgrad, median days to resolve and overdue items.
 
     Walk findings (``kind = "vandringsfynd"``): ``n`` all findings, ``n_open`` status ``ny``,
@@ -978,27 +1309,46 @@ def followup_by_responsible(walk_observations=None, measures=None, *, areas=None
     parts = []
     for f in frames:
         per = _summarise(f, ["kind", "responsible"])
-        per = per.sort_values(["n_overdue", "n_open", "responsible"],
-                              ascending=[False, False, True], kind="stable")
+        per = per.sort_values(
+            ["n_overdue", "n_open", "responsible"], ascending=[False, False, True], kind="stable"
+        )
         total = _summarise(f.assign(responsible="totalt"), ["kind", "responsible"])
         parts += [per, total]
-    out = (pd.concat(parts, ignore_index=True) if parts
-           else pd.DataFrame(columns=FOLLOWUP_COLUMNS))[FOLLOWUP_COLUMNS]
-    out.attrs.update({"today": ref.date(), "choices": choices, "rule": tr(
-        "Åtgärdsgrad = åtgärdade / vidareskickade fynd (alla status utom ny); för åtgärder "
-        "genomförda / beslutade (alla status utom föreslagen). Dagar till åtgärd = medianen av "
-        "beslutsdatum till åtgärdsdatum (åtgärder: start till slut). Försenad: öppen och "
-        "klart-senast-datum (åtgärder: uppföljningsdatum, annars slutdatum) före {d}.",
-        "Resolution rate = resolved / passed-on findings (every status but new); for measures "
-        "completed / decided (every status but proposed). Days to resolve = median from "
-        "decision to resolution (measures: start to end). Overdue: open and the due date "
-        "(measures: follow-up date, else end date) before {d}.", d=ref.date().isoformat())})
+    out = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=FOLLOWUP_COLUMNS)
+    )[FOLLOWUP_COLUMNS]
+    out.attrs.update(
+        {
+            "today": ref.date(),
+            "choices": choices,
+            "rule": tr(
+                "Åtgärdsgrad = åtgärdade / vidareskickade fynd (alla status utom ny); för åtgärder "
+                "genomförda / beslutade (alla status utom föreslagen). Dagar till åtgärd = "
+                "medianen av "
+                "beslutsdatum till åtgärdsdatum (åtgärder: start till slut). Försenad: öppen och "
+                "klart-senast-datum (åtgärder: uppföljningsdatum, annars slutdatum) före "
+                "{d}.",
+                "Resolution rate = resolved / passed-on findings (every status but new); for "
+                "measures "
+                "completed / decided (every status but proposed). Days to resolve = median from "
+                "decision to resolution (measures: start to end). Overdue: open and the due date "
+                "(measures: follow-up date, else end date) before {d}.",
+                d=ref.date().isoformat(),
+            ),
+        }
+    )
     return out
 
 
-def status_over_time(walk_observations=None, measures=None, *, areas=None,
-                     area_id: str | None = None, today=None, quiet: bool = False
-                     ) -> pd.DataFrame:
+def status_over_time(
+    walk_observations=None,
+    measures=None,
+    *,
+    areas=None,
+    area_id: str | None = None,
+    today=None,
+    quiet: bool = False,
+) -> pd.DataFrame:
     """Status of walk findings and measures by the year they were decided.
 
     Same definitions as :func:`followup_by_responsible`, grouped by ``kind`` and the year of
@@ -1017,8 +1367,11 @@ def status_over_time(walk_observations=None, measures=None, *, areas=None,
     for f in frames:
         f = f.assign(year=pd.array(pd.to_datetime(f["start"]).dt.year, dtype="Int64"))
         parts.append(_summarise(f, ["kind", "year"]))
-    out = (pd.concat(parts, ignore_index=True) if parts
-           else pd.DataFrame(columns=[*STATUS_OVER_TIME_COLUMNS, "n_overdue"]))
+    out = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[*STATUS_OVER_TIME_COLUMNS, "n_overdue"])
+    )
     out = out[STATUS_OVER_TIME_COLUMNS]
     out["year"] = out["year"].astype("Int64")
     out.attrs.update({"today": ref.date(), "choices": choices})

@@ -24,8 +24,16 @@ from .rates import LOCAL_TZ
 WEEK_COLUMNS = ["source", "week", "week_start", "n"]
 SILENT_COLUMNS = ["source", "start_week", "end_week", "start", "end", "n_weeks", "ongoing"]
 PRECISION_COLUMNS = ["source", "location_precision", "label", "n", "share", "flagged"]
-QUARANTINE_COLUMNS = ["file", "layer", "read", "accepted", "quarantined", "duplicates_dropped",
-                      "quarantine_share", "balanced"]
+QUARANTINE_COLUMNS = [
+    "file",
+    "layer",
+    "read",
+    "accepted",
+    "quarantined",
+    "duplicates_dropped",
+    "quarantine_share",
+    "balanced",
+]
 QUARANTINE_KEYS = ("file", "layer", "read", "accepted", "quarantined", "duplicates_dropped")
 ALL_SOURCES = "alla"
 MISSING = "saknas"
@@ -35,18 +43,28 @@ def _require(data, columns: list[str], name: str) -> None:
     missing = [c for c in columns if c not in data.columns]
     if missing:
         raise ArgumentError(
-            tr("`{name}` saknar kolumnerna {c}.", "`{name}` lacks the columns {c}.",
-               name=name, c=", ".join(missing)), rule="COLUMNS_MISSING",
-            fix=tr("läs in lagret med load_project", "load the layer with load_project"))
+            tr(
+                "`{name}` saknar kolumnerna {c}.",
+                "`{name}` lacks the columns {c}.",
+                name=name,
+                c=", ".join(missing),
+            ),
+            rule="COLUMNS_MISSING",
+            fix=tr("läs in lagret med load_project", "load the layer with load_project"),
+        )
 
 
 def _week_start(occurred_at: pd.Series) -> pd.Series:
     local = pd.to_datetime(occurred_at)
     if getattr(local.dt, "tz", None) is None:
         raise ArgumentError(
-            tr("`incidents.occurred_at` saknar tidszon.",
-               "`incidents.occurred_at` has no time zone."), rule="TIME_NAIVE",
-            fix=tr("lagra tider som tidszonsmedvetna UTC", "store times as timezone-aware UTC"))
+            tr(
+                "`incidents.occurred_at` saknar tidszon.",
+                "`incidents.occurred_at` has no time zone.",
+            ),
+            rule="TIME_NAIVE",
+            fix=tr("lagra tider som tidszonsmedvetna UTC", "store times as timezone-aware UTC"),
+        )
     local = local.dt.tz_convert(LOCAL_TZ)
     day = local.dt.tz_localize(None).dt.normalize()
     return day - pd.to_timedelta(day.dt.day_of_week, unit="D")
@@ -77,8 +95,12 @@ def reports_per_source_week(incidents) -> pd.DataFrame:
         return pd.DataFrame(columns=WEEK_COLUMNS)
     monday = _week_start(incidents["occurred_at"])
     src = incidents["source"].astype("string").fillna(MISSING)
-    counts = pd.DataFrame({"source": src.to_numpy(), "week_start": monday.to_numpy()}) \
-        .dropna().groupby(["source", "week_start"]).size()
+    counts = (
+        pd.DataFrame({"source": src.to_numpy(), "week_start": monday.to_numpy()})
+        .dropna()
+        .groupby(["source", "week_start"])
+        .size()
+    )
     weeks = pd.date_range(monday.min(), monday.max(), freq="7D")
     sources = sorted(counts.index.get_level_values(0).unique())
     full = pd.MultiIndex.from_product([sources, weeks], names=["source", "week_start"])
@@ -111,9 +133,14 @@ def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
         naive local dates, ``n_weeks``, ``ongoing`` (the run reaches the last week of data).
     """
     if int(min_weeks) < 1:
-        raise ArgumentError(tr("`min_weeks` måste vara minst 1, fick {v!r}.",
-                               "`min_weeks` must be at least 1, got {v!r}.", v=min_weeks),
-                            rule="MIN_WEEKS")
+        raise ArgumentError(
+            tr(
+                "`min_weeks` måste vara minst 1, fick {v!r}.",
+                "`min_weeks` must be at least 1, got {v!r}.",
+                v=min_weeks,
+            ),
+            rule="MIN_WEEKS",
+        )
     weekly = reports_per_source_week(incidents)
     rows: list[dict[str, Any]] = []
     if len(weekly) == 0:
@@ -135,10 +162,17 @@ def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
             if n < int(min_weeks):
                 continue
             ws, we = g["week_start"].iloc[a], g["week_start"].iloc[b]
-            rows.append({"source": source, "start_week": g["week"].iloc[a],
-                         "end_week": g["week"].iloc[b], "start": ws,
-                         "end": we + pd.Timedelta(days=6), "n_weeks": int(n),
-                         "ongoing": bool(we == last_week)})
+            rows.append(
+                {
+                    "source": source,
+                    "start_week": g["week"].iloc[a],
+                    "end_week": g["week"].iloc[b],
+                    "start": ws,
+                    "end": we + pd.Timedelta(days=6),
+                    "n_weeks": int(n),
+                    "ongoing": bool(we == last_week),
+                }
+            )
     return pd.DataFrame(rows, columns=SILENT_COLUMNS)
 
 
@@ -162,8 +196,7 @@ def location_precision_share(incidents, *, by_source: bool = True) -> pd.DataFra
         ``PRECISION_COLUMNS``: ``source``, ``location_precision``, ``label``, ``n``, ``share``
         (of the source's records), ``flagged``. Precisions in vocabulary order.
     """
-    _require(incidents, ["location_precision"] + (["source"] if by_source else []),
-             "incidents")
+    _require(incidents, ["location_precision"] + (["source"] if by_source else []), "incidents")
     prec = incidents["location_precision"].astype("string").fillna(MISSING)
     order = {c: i for i, c in enumerate([*vocab.codes("location_precision"), MISSING])}
     blocks = []
@@ -174,14 +207,21 @@ def location_precision_share(incidents, *, by_source: bool = True) -> pd.DataFra
     groups.append((ALL_SOURCES, prec))
     for source, p in groups:
         cnt = p.value_counts()
-        t = pd.DataFrame({"source": source, "location_precision": cnt.index.astype(str),
-                          "n": cnt.to_numpy(dtype=np.int64)})
+        t = pd.DataFrame(
+            {
+                "source": source,
+                "location_precision": cnt.index.astype(str),
+                "n": cnt.to_numpy(dtype=np.int64),
+            }
+        )
         t["share"] = t["n"] / len(p) if len(p) else np.nan
         t["_o"] = t["location_precision"].map(order).fillna(len(order))
         blocks.append(t.sort_values(["_o", "location_precision"]))
     out = pd.concat(blocks, ignore_index=True)
-    out["label"] = [tr("Saknas", "Missing") if c == MISSING
-                    else vocab.label("location_precision", c) for c in out["location_precision"]]
+    out["label"] = [
+        tr("Saknas", "Missing") if c == MISSING else vocab.label("location_precision", c)
+        for c in out["location_precision"]
+    ]
     out["flagged"] = out["location_precision"] == "kommun_centroid"
     return out[PRECISION_COLUMNS].reset_index(drop=True)
 
@@ -190,8 +230,10 @@ def _report_row(report: Any) -> dict[str, Any]:
     if isinstance(report, Mapping):
         get = report.get
     else:
+
         def get(k, default=None):
             return getattr(report, k, default)
+
     row = {k: get(k) for k in QUARANTINE_KEYS}
     if row["file"] is not None:
         # the file name only: reports must not reveal folders, user or host names
@@ -199,11 +241,18 @@ def _report_row(report: Any) -> dict[str, Any]:
     missing = [k for k in ("read", "quarantined") if row[k] is None]
     if missing:
         raise ArgumentError(
-            tr("Importrapporten för {f!r} saknar {k}.", "The import report of {f!r} lacks {k}.",
-               f=row["file"], k=", ".join(missing)), rule="LOAD_REPORT_KEYS",
-            fix=tr("varje rapport ska ha file, layer, read, accepted, quarantined, "
-                   "duplicates_dropped", "each report needs file, layer, read, accepted, "
-                   "quarantined, duplicates_dropped"))
+            tr(
+                "Importrapporten för {f!r} saknar {k}.",
+                "The import report of {f!r} lacks {k}.",
+                f=row["file"],
+                k=", ".join(missing),
+            ),
+            rule="LOAD_REPORT_KEYS",
+            fix=tr(
+                "varje rapport ska ha file, layer, read, accepted, quarantined, duplicates_dropped",
+                "each report needs file, layer, read, accepted, quarantined, duplicates_dropped",
+            ),
+        )
     return row
 
 
@@ -229,14 +278,17 @@ def quarantine_share(load_reports: Iterable[Any]) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=list(QUARANTINE_KEYS))
     for k in ("read", "accepted", "quarantined", "duplicates_dropped"):
         out[k] = pd.to_numeric(out[k], errors="coerce").fillna(0).astype(np.int64)
-    total = {"file": "totalt", "layer": None,
-             **{k: int(out[k].sum()) for k in ("read", "accepted", "quarantined",
-                                               "duplicates_dropped")}}
+    total = {
+        "file": "totalt",
+        "layer": None,
+        **{k: int(out[k].sum()) for k in ("read", "accepted", "quarantined", "duplicates_dropped")},
+    }
     out = pd.concat([out, pd.DataFrame([total])], ignore_index=True)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["quarantine_share"] = np.where(out["read"] > 0,
-                                           out["quarantined"] / out["read"].replace(0, 1),
-                                           np.nan)
-    out["balanced"] = out["read"] == (out["accepted"] + out["quarantined"]
-                                      + out["duplicates_dropped"])
+        out["quarantine_share"] = np.where(
+            out["read"] > 0, out["quarantined"] / out["read"].replace(0, 1), np.nan
+        )
+    out["balanced"] = out["read"] == (
+        out["accepted"] + out["quarantined"] + out["duplicates_dropped"]
+    )
     return out[QUARANTINE_COLUMNS]

@@ -132,8 +132,9 @@ def _var_s(values: np.ndarray) -> float:
     return float((n * (n - 1) * (2 * n + 5) - np.sum(t * (t - 1) * (2 * t + 5))) / 18.0)
 
 
-def seasonal_mann_kendall(table: pd.DataFrame, *, value: str = "count", season: str = "month",
-                          time: str = "year") -> TrendTest:
+def seasonal_mann_kendall(
+    table: pd.DataFrame, *, value: str = "count", season: str = "month", time: str = "year"
+) -> TrendTest:
     """Seasonal Mann-Kendall test and Sen's seasonal slope (Hirsch, Slack & Smith 1982).
 
     Each season (calendar month) is compared only with the same season in other years, so the
@@ -175,8 +176,9 @@ def seasonal_mann_kendall(table: pd.DataFrame, *, value: str = "count", season: 
         slopes.append((v[j] - v[i]) / (t[j] - t[i]))
     z, p = _mk_z_p(s_total, var_total)
     slope = float(np.median(np.concatenate(slopes))) if slopes else float("nan")
-    return TrendTest("seasonal_mann_kendall", s_total, var_total, float(z), p, slope,
-                     n_values, n_seasons)
+    return TrendTest(
+        "seasonal_mann_kendall", s_total, var_total, float(z), p, slope, n_values, n_seasons
+    )
 
 
 def _mk_z_p(s_total: float, var_total: float) -> tuple[float, float]:
@@ -187,8 +189,9 @@ def _mk_z_p(s_total: float, var_total: float) -> tuple[float, float]:
     return float("nan"), float("nan")
 
 
-def deseasonalised_mann_kendall(table: pd.DataFrame, *, value: str = "count",
-                                season: str = "month", time: str = "year") -> TrendTest:
+def deseasonalised_mann_kendall(
+    table: pd.DataFrame, *, value: str = "count", season: str = "month", time: str = "year"
+) -> TrendTest:
     """Mann-Kendall test with Sen's slope on a deseasonalised monthly series.
 
     Each value minus the mean of its season (calendar month) over the table; the residuals,
@@ -209,8 +212,9 @@ def deseasonalised_mann_kendall(table: pd.DataFrame, *, value: str = "count",
     n_per = d.groupby(season)[value].transform("size")
     d = d[n_per >= 2]
     if d.empty:
-        return TrendTest("mann_kendall_deseasonalised", 0.0, 0.0, float("nan"),
-                         float("nan"), float("nan"), 0, 0)
+        return TrendTest(
+            "mann_kendall_deseasonalised", 0.0, 0.0, float("nan"), float("nan"), float("nan"), 0, 0
+        )
     v = d[value].to_numpy(dtype=float)
     r = v - d.groupby(season)[value].transform("mean").to_numpy(dtype=float)
     r = np.round(r, 9)  # exact ties stay ties after the subtraction
@@ -222,8 +226,16 @@ def deseasonalised_mann_kendall(table: pd.DataFrame, *, value: str = "count",
     var_total = _var_s(r)
     z, p = _mk_z_p(s_total, var_total)
     slope = float(np.median((r[j] - r[i]) / (t[j] - t[i])))
-    return TrendTest("mann_kendall_deseasonalised", s_total, var_total, z, p, slope,
-                     len(r), int(d[season].nunique()))
+    return TrendTest(
+        "mann_kendall_deseasonalised",
+        s_total,
+        var_total,
+        z,
+        p,
+        slope,
+        len(r),
+        int(d[season].nunique()),
+    )
 
 
 def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
@@ -265,14 +277,18 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
     seasonal = seasonal_mann_kendall(monthly, value=value)
     out = dict(primary)
     if len(monthly):
-        ym = (monthly["year"].astype(int) * 100 + monthly["month"].astype(int))
+        ym = monthly["year"].astype(int) * 100 + monthly["month"].astype(int)
         out["first_month"] = f"{int(ym.min()) // 100}-{int(ym.min()) % 100:02d}"
         out["last_month"] = f"{int(ym.max()) // 100}-{int(ym.max()) % 100:02d}"
     else:
         out["first_month"] = out["last_month"] = None
-    out.update(seasonal_s=seasonal.s, seasonal_var_s=seasonal.var_s, seasonal_z=seasonal.z,
-               seasonal_p_value=seasonal.p_value,
-               seasonal_slope_per_year=seasonal.slope_per_year)
+    out.update(
+        seasonal_s=seasonal.s,
+        seasonal_var_s=seasonal.var_s,
+        seasonal_z=seasonal.z,
+        seasonal_p_value=seasonal.p_value,
+        seasonal_slope_per_year=seasonal.slope_per_year,
+    )
     d = monthly.sort_values(["year", "month"])
     v = d[value].to_numpy(dtype=float)
     r = v - d.groupby("month")[value].transform("mean").to_numpy(dtype=float)
@@ -291,8 +307,9 @@ def _local(ts: pd.Series) -> pd.Series:
     return ts.dt.tz_convert(LOCAL_TZ)
 
 
-def _aoristic_parts(occurred_at: pd.Series, occurred_end: pd.Series | None,
-                    time_precision: pd.Series | None):
+def _aoristic_parts(
+    occurred_at: pd.Series, occurred_end: pd.Series | None, time_precision: pd.Series | None
+):
     """Per incident: hour-of-week of the window start, offset within that hour, window length
     in hours (0 = exact) and whether the incident has a usable time."""
     start = _local(occurred_at).reset_index(drop=True)
@@ -321,8 +338,10 @@ def _aoristic_parts(occurred_at: pd.Series, occurred_end: pd.Series | None,
     dow = start.dt.day_of_week.to_numpy(dtype=float, na_value=0)
     hour = start.dt.hour.to_numpy(dtype=float, na_value=0)
     how = (dow * 24 + hour).astype(np.int64)
-    frac = (start.dt.minute.to_numpy(dtype=float, na_value=0) * 60
-            + start.dt.second.to_numpy(dtype=float, na_value=0)) / 3600.0
+    frac = (
+        start.dt.minute.to_numpy(dtype=float, na_value=0) * 60
+        + start.dt.second.to_numpy(dtype=float, na_value=0)
+    ) / 3600.0
     return how, frac, duration, keep
 
 
@@ -355,15 +374,20 @@ def _aoristic_accumulate(how, frac, duration, keep, groups, n_groups, cap_hours,
             mask[sel] = True
             # emit in incident order so bins/weights align with the mask
             ordr = np.argsort(sel)
-            emit(mask, ((how[sel] + k) % HOURS_PER_WEEK)[ordr],
-                 (overlap[hit] / dur[:live][hit])[ordr])
+            emit(
+                mask,
+                ((how[sel] + k) % HOURS_PER_WEEK)[ordr],
+                (overlap[hit] / dur[:live][hit])[ordr],
+            )
 
 
-def aoristic_hour_of_week(occurred_at: pd.Series, occurred_end: pd.Series | None = None,
-                          time_precision: pd.Series | None = None,
-                          *, cap_hours: float = AORISTIC_CAP_HOURS) -> tuple[np.ndarray,
-                                                                              np.ndarray,
-                                                                              np.ndarray]:
+def aoristic_hour_of_week(
+    occurred_at: pd.Series,
+    occurred_end: pd.Series | None = None,
+    time_precision: pd.Series | None = None,
+    *,
+    cap_hours: float = AORISTIC_CAP_HOURS,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Aoristic weights of incidents over the 168 hours of the week (Ratcliffe 2000).
 
     Local time (Europe/Stockholm) is used; hour-of-week ``= weekday · 24 + hour`` with Monday
@@ -397,15 +421,25 @@ def aoristic_hour_of_week(occurred_at: pd.Series, occurred_end: pd.Series | None
             bins.append(b)
             weights.append(w)
 
-    _aoristic_accumulate(how, frac, duration, keep, np.zeros(len(how), dtype=np.int64), 1,
-                         cap_hours, emit)
-    return (np.concatenate(rows).astype(np.int64), np.concatenate(bins).astype(np.int64),
-            np.concatenate(weights))
+    _aoristic_accumulate(
+        how, frac, duration, keep, np.zeros(len(how), dtype=np.int64), 1, cap_hours, emit
+    )
+    return (
+        np.concatenate(rows).astype(np.int64),
+        np.concatenate(bins).astype(np.int64),
+        np.concatenate(weights),
+    )
 
 
-def aoristic_matrix(occurred_at: pd.Series, occurred_end: pd.Series | None,
-                    time_precision: pd.Series | None, groups: list[np.ndarray], n_groups: int,
-                    *, cap_hours: float = AORISTIC_CAP_HOURS) -> np.ndarray:
+def aoristic_matrix(
+    occurred_at: pd.Series,
+    occurred_end: pd.Series | None,
+    time_precision: pd.Series | None,
+    groups: list[np.ndarray],
+    n_groups: int,
+    *,
+    cap_hours: float = AORISTIC_CAP_HOURS,
+) -> np.ndarray:
     """Aoristic hour-of-week totals per group, without materialising per-incident weights.
 
     Same rule as :func:`aoristic_hour_of_week`. ``groups`` is a list of integer arrays (one
@@ -427,8 +461,9 @@ def aoristic_matrix(occurred_at: pd.Series, occurred_end: pd.Series | None,
                 per = np.bincount(g[mask], minlength=n_groups) / HOURS_PER_WEEK
                 out.reshape(n_groups, HOURS_PER_WEEK)[:] += per[:, None]
             else:
-                out[:] += np.bincount(g[mask] * HOURS_PER_WEEK + b, weights=w,
-                                      minlength=n_groups * HOURS_PER_WEEK)
+                out[:] += np.bincount(
+                    g[mask] * HOURS_PER_WEEK + b, weights=w, minlength=n_groups * HOURS_PER_WEEK
+                )
 
         _aoristic_accumulate(how, frac, duration, keep, g, n_groups, cap_hours, emit)
     return out.reshape(n_groups, HOURS_PER_WEEK)
@@ -436,7 +471,9 @@ def aoristic_matrix(occurred_at: pd.Series, occurred_end: pd.Series | None,
 
 def hour_weekday_matrix(weights_by_hour: np.ndarray) -> pd.DataFrame:
     """Shape a length-168 vector into the 7 × 24 weekday × hour table (Monday = 0)."""
-    m = pd.DataFrame(np.asarray(weights_by_hour, dtype=float).reshape(7, 24),
-                     index=pd.RangeIndex(7, name="weekday"),
-                     columns=pd.RangeIndex(24, name="hour"))
+    m = pd.DataFrame(
+        np.asarray(weights_by_hour, dtype=float).reshape(7, 24),
+        index=pd.RangeIndex(7, name="weekday"),
+        columns=pd.RangeIndex(24, name="hour"),
+    )
     return m

@@ -17,11 +17,17 @@ from ..errors import TryggaplatserError
 # command name -> (module, function, one-line help shown by --help)
 COMMANDS: dict[str, tuple[str, str, str]] = {
     "init": ("tryggaplatser.cli.project", "init", "Skriv en kommenterad tryggaplatser.toml."),
-    "validate": ("tryggaplatser.cli.validate", "validate",
-                 "Validera indatafiler eller ett projekt."),
+    "validate": (
+        "tryggaplatser.cli.validate",
+        "validate",
+        "Validera indatafiler eller ett projekt.",
+    ),
     "demo": ("tryggaplatser.cli.demo", "demo", "Kör hela kedjan på demokommunen."),
-    "generate-demo": ("tryggaplatser.cli.generate", "generate_demo",
-                      "Generera demokommunens data (även stor variant)."),
+    "generate-demo": (
+        "tryggaplatser.cli.generate",
+        "generate_demo",
+        "Generera demokommunens data (även stor variant).",
+    ),
     "hotspots": ("tryggaplatser.cli.hotspots", "hotspots", "Hotspotanalys: rutnät, KDE, Gi*."),
     "map": ("tryggaplatser.cli.maps", "map_command", "Kartor: områdeskartor och EST-hotspotkarta."),
     "audit": ("tryggaplatser.cli.audit", "audit", "Granska en utdatamapp inför publicering."),
@@ -61,8 +67,13 @@ def _setup_logging(quiet: bool) -> None:
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tryggaplatser")
-@click.option("--lang", type=click.Choice(["sv", "en"]), default="sv", show_default=True,
-              help="Språk i utdata.")
+@click.option(
+    "--lang",
+    type=click.Choice(["sv", "en"]),
+    default="sv",
+    show_default=True,
+    help="Språk i utdata.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Visa bara varningar och fel.")
 def cli(lang: str, quiet: bool) -> None:
     """tryggaplatser – platsbaserad trygghetsanalys för kommuner (lag 2023:196)."""
@@ -106,33 +117,53 @@ def _usage_message(exc: click.UsageError) -> str:
     if isinstance(exc, click.NoSuchOption):
         text = tr("okänt alternativ {o}", "no such option {o}", o=exc.option_name)
         if exc.possibilities:
-            text += tr(" (menade du {p}?)", " (did you mean {p}?)",
-                       p=", ".join(sorted(exc.possibilities)))
+            text += tr(
+                " (menade du {p}?)", " (did you mean {p}?)", p=", ".join(sorted(exc.possibilities))
+            )
     elif isinstance(exc, click.MissingParameter):
-        name = (exc.param_hint if isinstance(exc.param_hint, str)
-                else "/".join(exc.param.opts) if exc.param is not None else "")
+        name = (
+            exc.param_hint
+            if isinstance(exc.param_hint, str)
+            else "/".join(exc.param.opts)
+            if exc.param is not None
+            else ""
+        )
         name = name or (exc.param.human_readable_name if exc.param is not None else "?")
         text = tr("{n} saknas", "missing {n}", n=name)
     elif isinstance(exc, click.BadParameter):
         param = exc.param
-        name = (exc.param_hint if isinstance(exc.param_hint, str)
-                else param.human_readable_name if isinstance(param, click.Argument)
-                else "/".join(param.opts) if param is not None else "")
+        name = (
+            exc.param_hint
+            if isinstance(exc.param_hint, str)
+            else param.human_readable_name
+            if isinstance(param, click.Argument)
+            else "/".join(param.opts)
+            if param is not None
+            else ""
+        )
         message = exc.message
         kind = getattr(param, "type", None)
         quoted = message.split("'")[1] if message.count("'") >= 2 else message
         if isinstance(kind, click.Path) and "does not exist" in message:
             message = tr("{m} finns inte", "{m} does not exist", m=quoted)
         elif type(kind) is click.Choice and "is not one of" in message:
-            message = tr("{v!r} finns inte; välj bland: {c}", "{v!r} is not one of: {c}",
-                         v=quoted, c=", ".join(map(str, kind.choices)))
+            message = tr(
+                "{v!r} finns inte; välj bland: {c}",
+                "{v!r} is not one of: {c}",
+                v=quoted,
+                c=", ".join(map(str, kind.choices)),
+            )
         elif isinstance(kind, (click.types.IntParamType, click.types.FloatParamType)):
             message = tr("{v!r} är inget tal", "{v!r} is not a number", v=quoted)
-        text = tr("ogiltigt värde för {n}: {m}", "invalid value for {n}: {m}", n=name or "?",
-                  m=message)
+        text = tr(
+            "ogiltigt värde för {n}: {m}", "invalid value for {n}: {m}", n=name or "?", m=message
+        )
     elif exc.message.startswith("No such command"):
-        text = tr("okänt kommando {c}", "no such command {c}",
-                  c=exc.message.split("'")[1] if exc.message.count("'") >= 2 else exc.message)
+        text = tr(
+            "okänt kommando {c}",
+            "no such command {c}",
+            c=exc.message.split("'")[1] if exc.message.count("'") >= 2 else exc.message,
+        )
     else:
         text = exc.format_message()
     return f"{tr('fel', 'error')}: {text} — {see}"

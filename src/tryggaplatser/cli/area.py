@@ -65,8 +65,7 @@ def _load(config_path: str):
             fix=tr(
                 "ange rätt sökväg med --config, eller skapa en fil med "
                 "`tryggaplatser init KATALOG`",
-                "give the right path with --config, or write one with "
-                "`tryggaplatser init DIR`",
+                "give the right path with --config, or write one with `tryggaplatser init DIR`",
             ),
         )
     return load_project(path, quiet=True)
@@ -260,9 +259,15 @@ def _public_default_period(project, quiet: bool):
 
     local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
     start, end = _whole_months(local.min().date(), local.max().date())
-    announce(tr("Publikt läge: perioden avgränsas till hela månader, {a} – {b}.",
-                "Public mode: the period is limited to whole months, {a} – {b}.",
-                a=start.isoformat(), b=end.isoformat()), quiet=quiet)
+    announce(
+        tr(
+            "Publikt läge: perioden avgränsas till hela månader, {a} – {b}.",
+            "Public mode: the period is limited to whole months, {a} – {b}.",
+            a=start.isoformat(),
+            b=end.isoformat(),
+        ),
+        quiet=quiet,
+    )
     return start.isoformat(), end.isoformat()
 
 

@@ -13,8 +13,12 @@ from .options import out_option
 
 @click.command("demo")
 @out_option
-@click.option("-v", "--verbose", is_flag=True,
-              help="Visa varje automatiskt val (de står också i varje utdata).")
+@click.option(
+    "-v",
+    "--verbose",
+    is_flag=True,
+    help="Visa varje automatiskt val (de står också i varje utdata).",
+)
 @click.option("--skip-audit", is_flag=True, hidden=True, help="Hoppa över slutgranskningen.")
 def demo(out_dir: str, verbose: bool, skip_audit: bool) -> None:
     """Kör hela kedjan på den fiktiva demokommunen och skriv utdata i --out."""
@@ -87,23 +91,36 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     n_public = sum(1 for p in public.rglob("*") if p.is_file())
     n_internal = sum(1 for p in internal.rglob("*") if p.is_file())
     lines = [
-        tr("Demokommunen: {n} (syntetiska data)", "Demo municipality: {n} (synthetic data)",
-           n=project.config.name),
+        tr(
+            "Demokommunen: {n} (syntetiska data)",
+            "Demo municipality: {n} (synthetic data)",
+            n=project.config.name,
+        ),
         tr("  publik:  {p} ({k} filer)", "  public:   {p} ({k} files)", p=public, k=n_public),
         tr("  internt: {p} ({k} filer)", "  internal: {p} ({k} files)", p=internal, k=n_internal),
     ]
     if audit:
         lines.append(
-            tr("  granskning av den publika mängden: {r}", "  audit of the public set: {r}",
-               r=tr("inga fynd", "no findings") if not findings
-               else tr("{n} fynd", "{n} findings", n=len(findings))))
+            tr(
+                "  granskning av den publika mängden: {r}",
+                "  audit of the public set: {r}",
+                r=tr("inga fynd", "no findings")
+                if not findings
+                else tr("{n} fynd", "{n} findings", n=len(findings)),
+            )
+        )
         lines += [f"    {f}" for f in findings[:20]]
     lines.append(tr("  klart på {s:.0f} s", "  done in {s:.0f} s", s=total))
     if level <= logging.INFO:
         ends = [t for _, t in steps[1:]] + [started + total]
         lines += [f"    {t1 - t0:6.1f} s  {label}" for (label, t0), t1 in zip(steps, ends)]
-    return {"text": "\n".join(lines), "findings": findings, "public": public,
-            "internal": internal, "seconds": total}
+    return {
+        "text": "\n".join(lines),
+        "findings": findings,
+        "public": public,
+        "internal": internal,
+        "seconds": total,
+    }
 
 
 def _pipeline(config_path, out, truth: dict, step):
@@ -137,21 +154,35 @@ def _pipeline(config_path, out, truth: dict, step):
             r["quarantine_file"] = Path(str(r["quarantine_file"])).name
     record = {"marking": INTERNAL_MARKING, "files": reports}
     path = folder / "validering.json"
-    path.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n",
-                    encoding="utf-8")
+    path.write_text(
+        json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
     internal.seal(path, kind="validation_report")
 
     step(tr("Hotspotanalys (rutnät, KDE, Gi*, klassning)", "Hot-spot analysis"))
     for mode in modes:
-        run_hotspots(config_path=str(config_path), classify=True, mode=mode, out_dir=str(out),
-                     project=project, quiet=True)
+        run_hotspots(
+            config_path=str(config_path),
+            classify=True,
+            mode=mode,
+            out_dir=str(out),
+            project=project,
+            quiet=True,
+        )
 
     step(tr("Kartor per område och EST-hotspotkarta", "Area maps and the EST hot-spot map"))
     for mode in modes:
         for hotspots in (False, True):
-            run_maps(config_path=str(config_path), all_areas=not hotspots, hotspots=hotspots,
-                     mode=mode, out_dir=str(out), png=not hotspots, quiet=True,
-                     project=project)
+            run_maps(
+                config_path=str(config_path),
+                all_areas=not hotspots,
+                hotspots=hotspots,
+                mode=mode,
+                out_dir=str(out),
+                png=not hotspots,
+                quiet=True,
+                project=project,
+            )
 
     step(tr("Områdesanalyser och lägesbild", "Area analyses and the lägesbild"))
     for mode in modes:
@@ -162,8 +193,13 @@ def _pipeline(config_path, out, truth: dict, step):
 
     step(tr("EST-veckobrev", "EST weekly brief"))
     for mode in modes:
-        run_est(config_path=str(config_path), mode=mode, out_dir=str(out), project=project,
-                today=data_end + pd.Timedelta(days=1))
+        run_est(
+            config_path=str(config_path),
+            mode=mode,
+            out_dir=str(out),
+            project=project,
+            today=data_end + pd.Timedelta(days=1),
+        )
 
     step(tr("Handlingsplaner (utkast) och utvärdering", "Draft action plans and evaluation"))
     run_plans(project, out, "internal", plan_date=data_end)

@@ -56,8 +56,7 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
             tr(
                 "varning: inga rapporter vecka {w} (senaste händelsen i data: {d}) — kontrollera "
                 "--week",
-                "warning: no reports in week {w} (latest incident in the data: {d}) — check "
-                "--week",
+                "warning: no reports in week {w} (latest incident in the data: {d}) — check --week",
                 w=summary["week"],
                 d=summary.get("data_end") or "?",
             ),
@@ -147,8 +146,7 @@ def run_est(
             fix=tr(
                 "ange rätt sökväg med --config, eller skapa en fil med "
                 "`tryggaplatser init KATALOG`",
-                "give the right path with --config, or write one with "
-                "`tryggaplatser init DIR`",
+                "give the right path with --config, or write one with `tryggaplatser init DIR`",
             ),
         )
     if project is None:

@@ -18,11 +18,20 @@ def _default_out() -> Path:
 
 
 @click.command("generate-demo")
-@click.option("--size", type=click.IntRange(min=1000), default=None,
-              help="Antal händelser (standard 50 000; ≥ 1 000 000 för prestandamätning).")
+@click.option(
+    "--size",
+    type=click.IntRange(min=1000),
+    default=None,
+    help="Antal händelser (standard 50 000; ≥ 1 000 000 för prestandamätning).",
+)
 @click.option("--seed", type=int, default=None, help="Slumpfrö (standard 20261127).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
-              help="Målkatalog (standard: repots data/).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Målkatalog (standard: repots data/).",
+)
 def generate_demo(size: int | None, seed: int | None, out_dir: str | None) -> None:
     """Generera demokommunen Exempelstad (fiktiv, syntetiska data) med planterad facit.
 
@@ -39,8 +48,10 @@ def generate_demo(size: int | None, seed: int | None, out_dir: str | None) -> No
     truth = run(out, size=size or DEFAULT_SIZE, seed=SEED if seed is None else seed)
     took = time.perf_counter() - start
     counts = truth["counts"]
-    click.echo(f"Demokommunen skriven till {out} på {took:.1f} s: "
-               f"{counts['incidents']} händelser, {counts['walk_observations']} "
-               f"vandringsobservationer, {counts['dialogue_2024'] + counts['dialogue_2026']} "
-               "dialogsvar.")
+    click.echo(
+        f"Demokommunen skriven till {out} på {took:.1f} s: "
+        f"{counts['incidents']} händelser, {counts['walk_observations']} "
+        f"vandringsobservationer, {counts['dialogue_2024'] + counts['dialogue_2026']} "
+        "dialogsvar."
+    )
     click.echo(f"Konfiguration: {out / 'tryggaplatser.toml'}  Facit: {out / 'truth.json'}")

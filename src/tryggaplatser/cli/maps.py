@@ -23,18 +23,37 @@ _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 @click.option("--area", "area", default=None, help="Område (namn eller id) att kartlägga.")
 @click.option("--all", "all_areas", is_flag=True, help="En områdeskarta för varje område.")
 @click.option("--hotspots", "hotspots", is_flag=True, help="EST-hotspotkartan för en vecka.")
-@click.option("--week", default=None, help="ISO-vecka för --hotspots, t.ex. 2026-W47 "
-              "(standard: sista veckan med händelser).")
+@click.option(
+    "--week",
+    default=None,
+    help="ISO-vecka för --hotspots, t.ex. 2026-W47 (standard: sista veckan med händelser).",
+)
 @mode_option
-@click.option("--tiles", default="none", show_default=True,
-              help="Bakgrund: none, osm eller en https-adress med {z}/{x}/{y}.")
-@click.option("--indicator", default=None,
-              help="Enkätindikator för koropleten (standard: den första i projektet).")
+@click.option(
+    "--tiles",
+    default="none",
+    show_default=True,
+    help="Bakgrund: none, osm eller en https-adress med {z}/{x}/{y}.",
+)
+@click.option(
+    "--indicator",
+    default=None,
+    help="Enkätindikator för koropleten (standard: den första i projektet).",
+)
 @click.option("--png", is_flag=True, help="Skriv även statiska PNG-kartor.")
 @out_option
-def map_command(config_path: str, area: str | None, all_areas: bool, hotspots: bool,
-                week: str | None, mode: str | None, tiles: str, indicator: str | None,
-                png: bool, out_dir: str) -> None:
+def map_command(
+    config_path: str,
+    area: str | None,
+    all_areas: bool,
+    hotspots: bool,
+    week: str | None,
+    mode: str | None,
+    tiles: str,
+    indicator: str | None,
+    png: bool,
+    out_dir: str,
+) -> None:
     """Kartor: områdeskartor (--area NAMN eller --all) och EST-hotspotkartan (--hotspots).
 
     HTML-filerna är fristående och fungerar utan internet; bakgrundskarta är valfri.
@@ -46,15 +65,30 @@ def map_command(config_path: str, area: str | None, all_areas: bool, hotspots: b
     try:
         chosen = sum([area is not None, all_areas, hotspots])
         if chosen != 1:
-            raise ArgumentError(tr("välj precis ett av --area NAMN, --all och --hotspots",
-                                   "choose exactly one of --area NAME, --all and --hotspots"),
-                                rule="MAP_WHAT")
+            raise ArgumentError(
+                tr(
+                    "välj precis ett av --area NAMN, --all och --hotspots",
+                    "choose exactly one of --area NAME, --all and --hotspots",
+                ),
+                rule="MAP_WHAT",
+            )
         if week is not None and not hotspots:
-            raise ArgumentError(tr("--week gäller bara --hotspots",
-                                   "--week only applies to --hotspots"), rule="MAP_WEEK")
-        paths = run_maps(config_path=config_path, area=area, all_areas=all_areas,
-                         hotspots=hotspots, week=week, mode=mode, tiles=tiles,
-                         indicator=indicator, png=png, out_dir=out_dir)
+            raise ArgumentError(
+                tr("--week gäller bara --hotspots", "--week only applies to --hotspots"),
+                rule="MAP_WEEK",
+            )
+        paths = run_maps(
+            config_path=config_path,
+            area=area,
+            all_areas=all_areas,
+            hotspots=hotspots,
+            week=week,
+            mode=mode,
+            tiles=tiles,
+            indicator=indicator,
+            png=png,
+            out_dir=out_dir,
+        )
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(exc.exit_code)
@@ -77,9 +111,11 @@ def week_bounds(week: str):
             raise ValueError(week)
         monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
     except ValueError:
-        raise ArgumentError(tr("ogiltig vecka {w!r}", "invalid week {w!r}", w=week),
-                            rule="MAP_WEEK", fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47",
-                                                    "write YYYY-Www, e.g. 2026-W47")) from None
+        raise ArgumentError(
+            tr("ogiltig vecka {w!r}", "invalid week {w!r}", w=week),
+            rule="MAP_WEEK",
+            fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47", "write YYYY-Www, e.g. 2026-W47"),
+        ) from None
     start = pd.Timestamp(monday).tz_localize("Europe/Stockholm")
     return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
 
@@ -94,8 +130,11 @@ def _public_month(week_end):
     local_end = pd.Timestamp(week_end).tz_convert("Europe/Stockholm")
     month_end = local_end.normalize().replace(day=1)  # whole months end at or before this
     month_start = (month_end - pd.Timedelta(days=1)).replace(day=1)
-    return (month_start.strftime("%Y-%m"), month_start.tz_convert("UTC"),
-            month_end.tz_convert("UTC"))
+    return (
+        month_start.strftime("%Y-%m"),
+        month_start.tz_convert("UTC"),
+        month_end.tz_convert("UTC"),
+    )
 
 
 def _iso_week(ts) -> str:
@@ -116,18 +155,21 @@ def indicator_series(survey_indicators, name: str | None = None):
 
     if survey_indicators is None or len(survey_indicators) == 0:
         if name is not None:
-            raise ArgumentError(tr("projektet har inga enkätindikatorer",
-                                   "the project has no survey indicators"),
-                                rule="MAP_INDICATOR")
+            raise ArgumentError(
+                tr("projektet har inga enkätindikatorer", "the project has no survey indicators"),
+                rule="MAP_INDICATOR",
+            )
         return None
     data = survey_indicators
     names = sorted(data["indicator"].astype(str).unique())
     if name is None:
         name = names[0]
     elif name not in names:
-        raise ArgumentError(tr("indikatorn {i!r} finns inte", "indicator {i!r} does not exist",
-                               i=name), rule="MAP_INDICATOR",
-                            fix=tr("välj bland: {n}", "choose from: {n}", n=", ".join(names)))
+        raise ArgumentError(
+            tr("indikatorn {i!r} finns inte", "indicator {i!r} does not exist", i=name),
+            rule="MAP_INDICATOR",
+            fix=tr("välj bland: {n}", "choose from: {n}", n=", ".join(names)),
+        )
     rows = data[data["indicator"].astype(str) == name]
     year = int(rows["year"].max())
     rows = rows[rows["year"] == year]
@@ -141,16 +183,28 @@ def indicator_series(survey_indicators, name: str | None = None):
     unit = {"andel_procent": " (%)"}.get(scale, "")
     label = f"{_indicator_label(name)}{unit} {year} ({vocab.label('survey_source', source)})"
     n = rows.set_index(rows["area_id"].astype(str))["n"] if "n" in rows else None
-    series.attrs = {"label": label,
-                    "n": None if n is None else {k: (None if v != v else float(v))
-                                                 for k, v in n.items()}}
+    series.attrs = {
+        "label": label,
+        "n": None if n is None else {k: (None if v != v else float(v)) for k, v in n.items()},
+    }
     return series
 
 
-def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = False,
-             hotspots: bool = False, week: str | None = None, mode: str | None = None,
-             tiles: str = "none", indicator: str | None = None, png: bool = False,
-             out_dir: str = "outputs", quiet: bool = False, project=None) -> list[Any]:
+def run_maps(
+    *,
+    config_path: str,
+    area: str | None = None,
+    all_areas: bool = False,
+    hotspots: bool = False,
+    week: str | None = None,
+    mode: str | None = None,
+    tiles: str = "none",
+    indicator: str | None = None,
+    png: bool = False,
+    out_dir: str = "outputs",
+    quiet: bool = False,
+    project=None,
+) -> list[Any]:
     """The work of the command (also used by ``tryggaplatser demo``); returns the written paths.
 
     ``project`` is an already loaded project (``config_path`` is then not read again).
@@ -177,8 +231,9 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
     incidents = project.incidents
     areas = project.areas
     if areas is None or len(areas) == 0:
-        raise ArgumentError(tr("projektet har inga områden", "the project has no areas"),
-                            rule="MAP_NO_AREAS")
+        raise ArgumentError(
+            tr("projektet har inga områden", "the project has no areas"), rule="MAP_NO_AREAS"
+        )
     study = None
     if config.study_area is not None and Path(config.study_area).exists():
         import geopandas as gpd
@@ -189,8 +244,9 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         if data is None or len(data) < 3:
             return None
         cells = hotspot_gistar(data, kde=True, area=study, quiet=quiet)
-        size = cells.attrs.get("tryggaplatser", {}).get("params", {}).get(
-            "cell_size", {}).get("value")
+        size = (
+            cells.attrs.get("tryggaplatser", {}).get("params", {}).get("cell_size", {}).get("value")
+        )
         if gate.public and size is not None and size < 250:
             cells = hotspot_gistar(data, cell_size=250.0, kde=True, area=study, quiet=quiet)
         return cells
@@ -199,8 +255,10 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
     written: list[Any] = []
     if hotspots:
         if incidents is None or len(incidents) == 0:
-            raise ArgumentError(tr("projektet har inga händelser", "the project has no "
-                                   "incidents"), rule="MAP_NO_INCIDENTS")
+            raise ArgumentError(
+                tr("projektet har inga händelser", "the project has no incidents"),
+                rule="MAP_NO_INCIDENTS",
+            )
         import pandas as pd
 
         times = pd.to_datetime(incidents["occurred_at"], utc=True)
@@ -211,10 +269,15 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         in_week = incidents[(times >= start) & (times < end)]
         if len(in_week) < 3:
             raise ArgumentError(
-                tr("vecka {w} har {n} händelser; för få för en hotspotkarta",
-                   "week {w} has {n} incidents; too few for a hot-spot map", w=week,
-                   n=len(in_week)), rule="MAP_WEEK_EMPTY",
-                fix=tr("välj en annan vecka med --week", "choose another week with --week"))
+                tr(
+                    "vecka {w} har {n} händelser; för få för en hotspotkarta",
+                    "week {w} has {n} incidents; too few for a hot-spot map",
+                    w=week,
+                    n=len(in_week),
+                ),
+                rule="MAP_WEEK_EMPTY",
+                fix=tr("välj en annan vecka med --week", "choose another week with --week"),
+            )
         cells = gistar(in_week)
         size = cells.attrs["tryggaplatser"]["params"]["cell_size"]["value"]
         history = incidents[times < end]
@@ -223,8 +286,9 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
         m = hotspot_map(areas=areas, cells=cells, week=week, **common)
         written.append(save_map(m, folder / f"karta_hotspots_{week}.html"))
         if png:
-            written.append(save_figure(static_map(m), folder / f"karta_hotspots_{week}.png",
-                                       gate=gate))
+            written.append(
+                save_figure(static_map(m), folder / f"karta_hotspots_{week}.png", gate=gate)
+            )
         return written + gate.finish(folder)
 
     cells = gistar(incidents)
@@ -234,15 +298,24 @@ def run_maps(*, config_path: str, area: str | None = None, all_areas: bool = Fal
 
     for target in progress(targets, tr("Kartor", "Maps")):
         target, name = resolve_area(areas, target)
-        m = neighbourhood_map(target, areas=areas, cells=cells, kde=cells, incidents=incidents,
-                              walk_observations=_nonempty(project, "walk_observations"),
-                              dialogue=_nonempty(project, "dialogue"), indicator=series,
-                              mode=gate.mode, **common)
+        m = neighbourhood_map(
+            target,
+            areas=areas,
+            cells=cells,
+            kde=cells,
+            incidents=incidents,
+            walk_observations=_nonempty(project, "walk_observations"),
+            dialogue=_nonempty(project, "dialogue"),
+            indicator=series,
+            mode=gate.mode,
+            **common,
+        )
         slug = slugify(name)
         written.append(save_map(m, folder / f"karta_omrade_{slug}.html"))
         if png:
-            written.append(save_figure(static_map(m), folder / f"karta_omrade_{slug}.png",
-                                       gate=gate))
+            written.append(
+                save_figure(static_map(m), folder / f"karta_omrade_{slug}.png", gate=gate)
+            )
     return written + gate.finish(folder)
 
 

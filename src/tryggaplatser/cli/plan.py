@@ -35,13 +35,16 @@ def _load(config_path: str):
 
     path = Path(config_path)
     if not path.exists():
-        raise ConfigError(tr("Konfigurationsfilen finns inte.",
-                             "The configuration file does not exist."), file=str(path),
-                          rule="CONFIG_MISSING",
-                          fix=tr("ange rätt sökväg med --config, eller skapa en fil med "
-                                 "`tryggaplatser init KATALOG`",
-                                 "give the right path with --config, or write one with "
-                                 "`tryggaplatser init DIR`"))
+        raise ConfigError(
+            tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
+            file=str(path),
+            rule="CONFIG_MISSING",
+            fix=tr(
+                "ange rätt sökväg med --config, eller skapa en fil med "
+                "`tryggaplatser init KATALOG`",
+                "give the right path with --config, or write one with `tryggaplatser init DIR`",
+            ),
+        )
     return load_project(path, quiet=True)
 
 
@@ -56,17 +59,27 @@ def _resolve_area(areas, name_or_id: str) -> str:
     hit = ids[names.str.casefold() == name_or_id.casefold()]
     if len(hit) == 1:
         return str(hit.iloc[0])
-    raise ArgumentError(tr("okänt område {a!r}", "unknown area {a!r}", a=name_or_id),
-                        rule="unknown-area",
-                        fix=tr("ange ett område-id eller namn, t.ex. {e}",
-                               "give an area id or name, e.g. {e}",
-                               e=", ".join(f"{i} ({n})" for i, n in
-                                           list(zip(ids, names, strict=True))[:5])))
+    raise ArgumentError(
+        tr("okänt område {a!r}", "unknown area {a!r}", a=name_or_id),
+        rule="unknown-area",
+        fix=tr(
+            "ange ett område-id eller namn, t.ex. {e}",
+            "give an area id or name, e.g. {e}",
+            e=", ".join(f"{i} ({n})" for i, n in list(zip(ids, names, strict=True))[:5]),
+        ),
+    )
 
 
-def run_plans(project, out_dir: str | Path, mode: str | None = None, *,
-              areas: list[str] | None = None, year: int | None = None, plan_date=None,
-              quiet: bool = True) -> dict[str, Any]:
+def run_plans(
+    project,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    areas: list[str] | None = None,
+    year: int | None = None,
+    plan_date=None,
+    quiet: bool = True,
+) -> dict[str, Any]:
     """Draft and write action plans for some or all areas of a loaded project.
 
     Parameters
@@ -100,16 +113,24 @@ def run_plans(project, out_dir: str | Path, mode: str | None = None, *,
         from ..errors import GateRefusal
 
         raise GateRefusal(
-            tr("en utkastplan är ett internt arbetsunderlag och har ingen publik form",
-               "a draft plan is an internal working document and has no public form"),
+            tr(
+                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
+                "a draft plan is an internal working document and has no public form",
+            ),
             rule="internal_only",
-            fix=tr("kör med --mode internal; publicera den beslutade planen efter granskning",
-                   "run with --mode internal; publish the decided plan after review"))
+            fix=tr(
+                "kör med --mode internal; publicera den beslutade planen efter granskning",
+                "run with --mode internal; publish the decided plan after review",
+            ),
+        )
     catalogue = load_catalogue(config=config)
     layers = project.layers
     area_layer = layers["areas"]
-    wanted = ([_resolve_area(area_layer, a) for a in areas] if areas
-              else area_layer["area_id"].astype(str).tolist())
+    wanted = (
+        [_resolve_area(area_layer, a) for a in areas]
+        if areas
+        else area_layer["area_id"].astype(str).tolist()
+    )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     files: list[str] = []
     counts: dict[str, int] = {}
@@ -117,18 +138,36 @@ def run_plans(project, out_dir: str | Path, mode: str | None = None, *,
     from .._progress import progress
 
     for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
-        plan = action_plan(area_id, year, areas=area_layer, incidents=layers["incidents"],
-                           walk_observations=layers.get("walk_observations"),
-                           walks=layers.get("walks"), dialogue=layers.get("dialogue"),
-                           catalogue=catalogue, plan_date=plan_date,
-                           sensitive_categories=getattr(config, "sensitive_categories", ()),
-                           quiet=quiet)
+        plan = action_plan(
+            area_id,
+            year,
+            areas=area_layer,
+            incidents=layers["incidents"],
+            walk_observations=layers.get("walk_observations"),
+            walks=layers.get("walks"),
+            dialogue=layers.get("dialogue"),
+            catalogue=catalogue,
+            plan_date=plan_date,
+            sensitive_categories=getattr(config, "sensitive_categories", ()),
+            quiet=quiet,
+        )
         used_year = plan.attrs["year"]
         followup = followup_by_responsible(
-            layers.get("walk_observations"), layers.get("measures"), areas=area_layer,
-            area_id=area_id, today=plan.attrs["plan_date"], quiet=True)
-        written = write_plan(plan, mode_folder(out_dir, gate), gate, municipality=municipality,
-                             followup=followup, catalogue=catalogue)
+            layers.get("walk_observations"),
+            layers.get("measures"),
+            areas=area_layer,
+            area_id=area_id,
+            today=plan.attrs["plan_date"],
+            quiet=True,
+        )
+        written = write_plan(
+            plan,
+            mode_folder(out_dir, gate),
+            gate,
+            municipality=municipality,
+            followup=followup,
+            catalogue=catalogue,
+        )
         counts[area_id] = len(plan)
         files += [p.name for p in written.values()]
     return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
@@ -143,18 +182,28 @@ def _measure_target(row, radius: float, choices: list[str], quiet: bool):
         return None
     if geom.geom_type in ("Polygon", "MultiPolygon"):
         return geom
-    msg = tr("Målområde: {r} m runt åtgärdens {g} (ange --radius för en annan räckvidd).",
-             "Target: {r} m around the measure's {g} (give --radius for another reach).",
-             r=int(radius), g=tr("punkt", "point") if geom.geom_type == "Point"
-             else tr("linje", "line"))
+    msg = tr(
+        "Målområde: {r} m runt åtgärdens {g} (ange --radius för en annan räckvidd).",
+        "Target: {r} m around the measure's {g} (give --radius for another reach).",
+        r=int(radius),
+        g=tr("punkt", "point") if geom.geom_type == "Point" else tr("linje", "line"),
+    )
     choices.append(msg)
     announce(msg, quiet=quiet)
     return geom.buffer(radius)
 
 
-def run_evaluation(project, measure_id: str, out_dir: str | Path, mode: str | None = None, *,
-                   radius: float = DEFAULT_TARGET_RADIUS, control: str | None = None,
-                   buffer_width: float | None = None, quiet: bool = True) -> dict[str, Any]:
+def run_evaluation(
+    project,
+    measure_id: str,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    radius: float = DEFAULT_TARGET_RADIUS,
+    control: str | None = None,
+    buffer_width: float | None = None,
+    quiet: bool = True,
+) -> dict[str, Any]:
     """Evaluate one measure of the measures layer and write the report.
 
     The target is the measure's polygon, or ``radius`` metres around its point or line, or its
@@ -182,41 +231,71 @@ def run_evaluation(project, measure_id: str, out_dir: str | Path, mode: str | No
     layers = project.layers
     measures = layers.get("measures")
     if measures is None or len(measures) == 0:
-        raise ArgumentError(tr("projektet har inga åtgärder (lagret measures är tomt)",
-                               "the project has no measures (the measures layer is empty)"),
-                            rule="no-measures", fix=tr("lägg till [[layers.measures]]",
-                                                       "add [[layers.measures]]"))
+        raise ArgumentError(
+            tr(
+                "projektet har inga åtgärder (lagret measures är tomt)",
+                "the project has no measures (the measures layer is empty)",
+            ),
+            rule="no-measures",
+            fix=tr("lägg till [[layers.measures]]", "add [[layers.measures]]"),
+        )
     hit = measures[measures["measure_id"].astype(str) == str(measure_id)]
     if hit.empty:
-        raise ArgumentError(tr("åtgärden {m!r} finns inte", "measure {m!r} does not exist",
-                               m=measure_id), rule="unknown-measure",
-                            fix=tr("välj bland: {v}", "choose from: {v}",
-                                   v=", ".join(measures["measure_id"].astype(str).head(20))))
+        raise ArgumentError(
+            tr("åtgärden {m!r} finns inte", "measure {m!r} does not exist", m=measure_id),
+            rule="unknown-measure",
+            fix=tr(
+                "välj bland: {v}",
+                "choose from: {v}",
+                v=", ".join(measures["measure_id"].astype(str).head(20)),
+            ),
+        )
     row = hit.iloc[0]
     if pd.isna(row.get("start")):
-        raise ArgumentError(tr("åtgärden {m} saknar startdatum (när den infördes)",
-                               "measure {m} has no start date (when it was put in place)",
-                               m=measure_id), rule="missing-start",
-                            fix=tr("fyll i startdatum i åtgärdslagret",
-                                   "fill in the start date in the measures layer"))
+        raise ArgumentError(
+            tr(
+                "åtgärden {m} saknar startdatum (när den infördes)",
+                "measure {m} has no start date (when it was put in place)",
+                m=measure_id,
+            ),
+            rule="missing-start",
+            fix=tr(
+                "fyll i startdatum i åtgärdslagret", "fill in the start date in the measures layer"
+            ),
+        )
     choices: list[str] = []
     target = _measure_target(row, radius, choices, quiet)
     areas = layers["areas"]
     if target is None:
         if pd.isna(row.get("area_id")):
-            raise ArgumentError(tr("åtgärden {m} saknar både geometri och område",
-                                   "measure {m} has neither a geometry nor an area",
-                                   m=measure_id), rule="missing-geometry")
+            raise ArgumentError(
+                tr(
+                    "åtgärden {m} saknar både geometri och område",
+                    "measure {m} has neither a geometry nor an area",
+                    m=measure_id,
+                ),
+                rule="missing-geometry",
+            )
         target = str(row["area_id"])
     cats = row.get("linked_categories")
     categories = [c for c in str(cats).split(";") if c] if isinstance(cats, str) else None
     incidents = layers["incidents"]
     if "location_precision" in incidents.columns:
-        incidents = incidents[(incidents["location_precision"].astype("string")
-                               != "kommun_centroid").fillna(True).to_numpy()]
-    evaluation = evaluate_measure(incidents, target, installed_on=row["start"],
-                                  buffer=buffer_width, control=control, areas=areas,
-                                  categories=categories, quiet=quiet)
+        incidents = incidents[
+            (incidents["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy()
+        ]
+    evaluation = evaluate_measure(
+        incidents,
+        target,
+        installed_on=row["start"],
+        buffer=buffer_width,
+        control=control,
+        areas=areas,
+        categories=categories,
+        quiet=quiet,
+    )
     evaluation.choices[:0] = choices
 
     # before/after change map of the surroundings: the same categories and periods
@@ -229,8 +308,9 @@ def run_evaluation(project, measure_id: str, out_dir: str | Path, mode: str | No
         sel = sel & incidents["category"].isin(categories).to_numpy()
     target_zone = evaluation.zones[evaluation.zones["zone"] == "target"].union_all()
     cx, cy = target_zone.centroid.coords[0]
-    near = incidents.geometry.x.between(cx - CHANGE_MAP_REACH, cx + CHANGE_MAP_REACH) & \
-        incidents.geometry.y.between(cy - CHANGE_MAP_REACH, cy + CHANGE_MAP_REACH)
+    near = incidents.geometry.x.between(
+        cx - CHANGE_MAP_REACH, cx + CHANGE_MAP_REACH
+    ) & incidents.geometry.y.between(cy - CHANGE_MAP_REACH, cy + CHANGE_MAP_REACH)
     sel = sel & near.to_numpy()
     change = None
     sub = incidents[sel]
@@ -240,31 +320,65 @@ def run_evaluation(project, measure_id: str, out_dir: str | Path, mode: str | No
     title = str(row.get("title") or measure_id)
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     folder = mode_folder(out_dir, gate)
-    written = write_evaluation(evaluation, folder, gate, municipality=municipality, title=title,
-                               measure_id=str(measure_id), change_cells=change)
+    written = write_evaluation(
+        evaluation,
+        folder,
+        gate,
+        municipality=municipality,
+        title=title,
+        measure_id=str(measure_id),
+        change_cells=change,
+    )
     extra = gate.finish(folder) if gate.public else []
     return {
-        "measure_id": str(measure_id), "mode": gate.mode, "counts": evaluation.counts,
-        "wdq": evaluation.wdq.value, "wdd": evaluation.wdd.value, "wdd_se": evaluation.wdd.se,
-        "control": evaluation.control_id, "buffer_width": evaluation.buffer_width,
+        "measure_id": str(measure_id),
+        "mode": gate.mode,
+        "counts": evaluation.counts,
+        "wdq": evaluation.wdq.value,
+        "wdd": evaluation.wdd.value,
+        "wdd_se": evaluation.wdd.se,
+        "control": evaluation.control_id,
+        "buffer_width": evaluation.buffer_width,
         "files": sorted([p.name for p in written.values()] + [p.name for p in extra]),
         "evaluation": evaluation,
     }
 
 
 @click.command("plan")
-@click.option("--area", "area", multiple=True, metavar="NAMN|ID",
-              help="Område (id eller namn); kan anges flera gånger.")
+@click.option(
+    "--area",
+    "area",
+    multiple=True,
+    metavar="NAMN|ID",
+    help="Område (id eller namn); kan anges flera gånger.",
+)
 @click.option("--all", "all_areas", is_flag=True, help="En plan för varje område.")
-@click.option("--year", type=int, default=None, metavar="ÅÅÅÅ",
-              help="Planår (standard: året för den senaste händelsen).")
-@click.option("--date", "plan_date", default=None, metavar="ÅÅÅÅ-MM-DD",
-              help="Plandatum (standard: i dag); uppföljning sex månader senare.")
+@click.option(
+    "--year",
+    type=int,
+    default=None,
+    metavar="ÅÅÅÅ",
+    help="Planår (standard: året för den senaste händelsen).",
+)
+@click.option(
+    "--date",
+    "plan_date",
+    default=None,
+    metavar="ÅÅÅÅ-MM-DD",
+    help="Plandatum (standard: i dag); uppföljning sex månader senare.",
+)
 @config_option
 @mode_option
 @out_option
-def plan(area: tuple[str, ...], all_areas: bool, year: int | None, plan_date: str | None,
-         config_path: str, mode: str | None, out_dir: str) -> None:
+def plan(
+    area: tuple[str, ...],
+    all_areas: bool,
+    year: int | None,
+    plan_date: str | None,
+    config_path: str,
+    mode: str | None,
+    out_dir: str,
+) -> None:
     """Utkast till områdesspecifik handlingsplan (HTML, XLSX att redigera, CSV)."""
     from ..errors import ArgumentError, TryggaplatserError
     from ..i18n import tr
@@ -272,39 +386,77 @@ def plan(area: tuple[str, ...], all_areas: bool, year: int | None, plan_date: st
     ctx = click.get_current_context()
     try:
         if bool(area) == all_areas:
-            raise ArgumentError(tr("ange antingen --area eller --all",
-                                   "give either --area or --all"), rule="bad-argument",
-                                fix="tryggaplatser plan --area Vektorholmen")
+            raise ArgumentError(
+                tr("ange antingen --area eller --all", "give either --area or --all"),
+                rule="bad-argument",
+                fix="tryggaplatser plan --area Vektorholmen",
+            )
         project = _load(config_path)
-        summary = run_plans(project, out_dir, mode, areas=list(area) or None, year=year,
-                            plan_date=plan_date, quiet=False)
+        summary = run_plans(
+            project,
+            out_dir,
+            mode,
+            areas=list(area) or None,
+            year=year,
+            plan_date=plan_date,
+            quiet=False,
+        )
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(getattr(exc, "exit_code", 1) or 1)
         return
-    click.echo(tr("Handlingsplaner {y} ({m}): {a}. Filer i {o}: {f}",
-                  "Action plans {y} ({m}): {a}. Files in {o}: {f}", y=summary["year"],
-                  m=tr("publik", "public") if summary["mode"] == "public"
-                  else tr("intern", "internal"), o=folder_for(out_dir, summary["mode"]),
-                  f=", ".join(summary["files"]),
-                  a=", ".join(tr("{i} {n} förslag", "{i} {n} proposals", i=i, n=n)
-                              for i, n in summary["areas"].items())))
+    click.echo(
+        tr(
+            "Handlingsplaner {y} ({m}): {a}. Filer i {o}: {f}",
+            "Action plans {y} ({m}): {a}. Files in {o}: {f}",
+            y=summary["year"],
+            m=tr("publik", "public") if summary["mode"] == "public" else tr("intern", "internal"),
+            o=folder_for(out_dir, summary["mode"]),
+            f=", ".join(summary["files"]),
+            a=", ".join(
+                tr("{i} {n} förslag", "{i} {n} proposals", i=i, n=n)
+                for i, n in summary["areas"].items()
+            ),
+        )
+    )
 
 
 @click.command("evaluate")
-@click.option("--measure", "measure_id", required=True, metavar="ID",
-              help="Åtgärdens id i åtgärdslagret.")
-@click.option("--radius", type=float, default=DEFAULT_TARGET_RADIUS, show_default=True,
-              help="Målområdets radie (m) runt en åtgärd som är en punkt eller linje.")
-@click.option("--control", default=None, metavar="OMRADE_ID",
-              help="Kontrollområde (standard: väljs automatiskt enligt regeln).")
-@click.option("--buffer", "buffer_width", type=float, default=None,
-              help="Buffertzonens bredd i meter (standard: automatisk).")
+@click.option(
+    "--measure", "measure_id", required=True, metavar="ID", help="Åtgärdens id i åtgärdslagret."
+)
+@click.option(
+    "--radius",
+    type=float,
+    default=DEFAULT_TARGET_RADIUS,
+    show_default=True,
+    help="Målområdets radie (m) runt en åtgärd som är en punkt eller linje.",
+)
+@click.option(
+    "--control",
+    default=None,
+    metavar="OMRADE_ID",
+    help="Kontrollområde (standard: väljs automatiskt enligt regeln).",
+)
+@click.option(
+    "--buffer",
+    "buffer_width",
+    type=float,
+    default=None,
+    help="Buffertzonens bredd i meter (standard: automatisk).",
+)
 @config_option
 @mode_option
 @out_option
-def evaluate(measure_id: str, radius: float, control: str | None, buffer_width: float | None,
-             config_path: str, mode: str | None, out_dir: str) -> None:
+def evaluate(
+    measure_id: str,
+    radius: float,
+    control: str | None,
+    buffer_width: float | None,
+    config_path: str,
+    mode: str | None,
+    out_dir: str,
+) -> None:
     """Utvärdera en åtgärd: före/efter, WDQ och WDD med standardfel, förflyttning."""
     from ..errors import TryggaplatserError
     from ..i18n import tr
@@ -312,22 +464,41 @@ def evaluate(measure_id: str, radius: float, control: str | None, buffer_width: 
     ctx = click.get_current_context()
     try:
         project = _load(config_path)
-        summary = run_evaluation(project, measure_id, out_dir, mode, radius=radius,
-                                 control=control, buffer_width=buffer_width, quiet=False)
+        summary = run_evaluation(
+            project,
+            measure_id,
+            out_dir,
+            mode,
+            radius=radius,
+            control=control,
+            buffer_width=buffer_width,
+            quiet=False,
+        )
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(getattr(exc, "exit_code", 1) or 1)
         return
     c = summary["counts"]
-    click.echo(tr("Utvärdering {m} ({mode}): målområde {a0}→{a1}, buffertzon {b0}→{b1}, "
-                  "kontroll {c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Filer i {o}: {f}",
-                  "Evaluation {m} ({mode}): target {a0}→{a1}, buffer {b0}→{b1}, control "
-                  "{c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Files in {o}: {f}",
-                  m=summary["measure_id"],
-                  mode=tr("publik", "public") if summary["mode"] == "public"
-                  else tr("intern", "internal"), a0=c["A0"], a1=c["A1"],
-                  b0=c["B0"], b1=c["B1"], c0=c["C0"], c1=c["C1"], d=f"{summary['wdd']:.0f}",
-                  se=tr(f"{summary['wdd_se']:.1f}".replace(".", ","), f"{summary['wdd_se']:.1f}"),
-                  q=tr(f"{summary['wdq']:.2f}".replace(".", ","), f"{summary['wdq']:.2f}"),
-                  o=folder_for(out_dir, summary["mode"]),
-                  f=", ".join(summary["files"])))
+    click.echo(
+        tr(
+            "Utvärdering {m} ({mode}): målområde {a0}→{a1}, buffertzon {b0}→{b1}, "
+            "kontroll {c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Filer i {o}: {f}",
+            "Evaluation {m} ({mode}): target {a0}→{a1}, buffer {b0}→{b1}, control "
+            "{c0}→{c1}; WDD {d} (SE {se}), WDQ {q}. Files in {o}: {f}",
+            m=summary["measure_id"],
+            mode=tr("publik", "public")
+            if summary["mode"] == "public"
+            else tr("intern", "internal"),
+            a0=c["A0"],
+            a1=c["A1"],
+            b0=c["B0"],
+            b1=c["B1"],
+            c0=c["C0"],
+            c1=c["C1"],
+            d=f"{summary['wdd']:.0f}",
+            se=tr(f"{summary['wdd_se']:.1f}".replace(".", ","), f"{summary['wdd_se']:.1f}"),
+            q=tr(f"{summary['wdq']:.2f}".replace(".", ","), f"{summary['wdq']:.2f}"),
+            o=folder_for(out_dir, summary["mode"]),
+            f=", ".join(summary["files"]),
+        )
+    )

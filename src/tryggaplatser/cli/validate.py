@@ -249,20 +249,25 @@ def _hint(rule: str, spec, config) -> str:
     from ..i18n import tr
 
     if config is None and rule == "SCHEMA_MISSING_COLUMN":
-        return tr("utan --config kan kolumnerna inte anges; skriv en konfiguration med "
-                  "`tryggaplatser init KATALOG`, ange filen och dess kolumner under "
-                  "[[layers.{l}]] och kör `tryggaplatser validate --config KATALOG/"
-                  "tryggaplatser.toml`",
-                  "without --config the columns cannot be given; write a configuration with "
-                  "`tryggaplatser init DIR`, give the file and its columns under "
-                  "[[layers.{l}]] and run `tryggaplatser validate --config DIR/"
-                  "tryggaplatser.toml`", l=spec.layer)
+        return tr(
+            "utan --config kan kolumnerna inte anges; skriv en konfiguration med "
+            "`tryggaplatser init KATALOG`, ange filen och dess kolumner under "
+            "[[layers.{l}]] och kör `tryggaplatser validate --config KATALOG/"
+            "tryggaplatser.toml`",
+            "without --config the columns cannot be given; write a configuration with "
+            "`tryggaplatser init DIR`, give the file and its columns under "
+            "[[layers.{l}]] and run `tryggaplatser validate --config DIR/"
+            "tryggaplatser.toml`",
+            l=spec.layer,
+        )
     from pathlib import Path
 
     if config is not None and rule == "FILE_UNREADABLE" and not Path(str(spec.file)).exists():
-        return tr("filen anges som file = ... under [[layers.{l}]] i konfigurationen; rätta "
-                  "sökvägen där (relativ till konfigurationsfilens mapp)",
-                  "the file is given as file = ... under [[layers.{l}]] in the configuration; "
-                  "correct the path there (relative to the configuration file's folder)",
-                  l=spec.layer)
+        return tr(
+            "filen anges som file = ... under [[layers.{l}]] i konfigurationen; rätta "
+            "sökvägen där (relativ till konfigurationsfilens mapp)",
+            "the file is given as file = ... under [[layers.{l}]] in the configuration; "
+            "correct the path there (relative to the configuration file's folder)",
+            l=spec.layer,
+        )
     return ""

@@ -41,17 +41,58 @@ BACKGROUND_CONTRAST = 0.6
 
 # index 0 = centre, 1-7 inner ring, 8-24 outer ring
 AREA_NAMES = [
-    "Exempelstad centrum", "Påhittsberga", "Testfallsmora", "Modellvik", "Provdataåsen",
+    "Exempelstad centrum",
+    "Påhittsberga",
+    "Testfallsmora",
+    "Modellvik",
+    "Provdataåsen",
     "Demohagen",
-    "Låtsasdal", "Skissvik", "Utkastberga", "Exempelby", "Prototorp", "Simulunda",
-    "Verksområdet Exempel", "Kalkylsta", "Datahöjden", "Pixelparken", "Rutnätsgärdet",
-    "Koordinatbacken", "Vektorholmen", "Polygonängen", "Slumpmossen", "Slumpfröskogen",
-    "Skalfaktorn", "Hypotesängen", "Nollpunkten",
+    "Låtsasdal",
+    "Skissvik",
+    "Utkastberga",
+    "Exempelby",
+    "Prototorp",
+    "Simulunda",
+    "Verksområdet Exempel",
+    "Kalkylsta",
+    "Datahöjden",
+    "Pixelparken",
+    "Rutnätsgärdet",
+    "Koordinatbacken",
+    "Vektorholmen",
+    "Polygonängen",
+    "Slumpmossen",
+    "Slumpfröskogen",
+    "Skalfaktorn",
+    "Hypotesängen",
+    "Nollpunkten",
 ]
 POPULATION = [
-    3900, 3600, 3200, 2800, 3400, 2500, 3000, 2700,
-    2100, 2400, 1800, 1500, 28, 2600, 1900, 2300, 1700, 1200, 2000, 1600, 1100, 310,
-    1300, 460, 1400,
+    3900,
+    3600,
+    3200,
+    2800,
+    3400,
+    2500,
+    3000,
+    2700,
+    2100,
+    2400,
+    1800,
+    1500,
+    28,
+    2600,
+    1900,
+    2300,
+    1700,
+    1200,
+    2000,
+    1600,
+    1100,
+    310,
+    1300,
+    460,
+    1400,
 ]
 POPULATION_YEAR = 2025
 
@@ -80,68 +121,125 @@ CATEGORY_PROFILES: dict[str, tuple[str, str, str]] = {
 # Source -> (file-level category label per code, share of background, reporting orgs)
 SOURCE_LABELS: dict[str, dict[str, str]] = {
     "est": {
-        "skadegorelse": "Skadegörelse", "klotter": "Klotter", "brand": "Brand",
-        "nedskrapning": "Nedskräpning", "ordningsstorning": "Ordningsstörning",
-        "samlingar": "Störande samlingar", "narkotika": "Misstänkt narkotika",
-        "hot_vald": "Hot/våld allmän plats", "hot_vald_personal": "Hot/våld mot personal",
-        "stold": "Stöld", "fordon": "Buskörning", "fyrverkerier": "Fyrverkerier",
-        "otrygg_plats": "Otrygg plats", "arrangemang": "Arrangemang", "inbrott": "Inbrott",
+        "skadegorelse": "Skadegörelse",
+        "klotter": "Klotter",
+        "brand": "Brand",
+        "nedskrapning": "Nedskräpning",
+        "ordningsstorning": "Ordningsstörning",
+        "samlingar": "Störande samlingar",
+        "narkotika": "Misstänkt narkotika",
+        "hot_vald": "Hot/våld allmän plats",
+        "hot_vald_personal": "Hot/våld mot personal",
+        "stold": "Stöld",
+        "fordon": "Buskörning",
+        "fyrverkerier": "Fyrverkerier",
+        "otrygg_plats": "Otrygg plats",
+        "arrangemang": "Arrangemang",
+        "inbrott": "Inbrott",
         "ovrigt": "Övrigt",
     },
     "bostadsbolag": {
-        "skadegorelse": "skadegörelse", "klotter": "klotter",
+        "skadegorelse": "skadegörelse",
+        "klotter": "klotter",
         "nedskrapning": "nedskräpning/grovsopor",
-        "inbrott": "inbrott förråd/källare", "brand": "brand i soprum/miljöhus",
-        "samlingar": "störande ungdomsgrupp", "ordningsstorning": "störning",
+        "inbrott": "inbrott förråd/källare",
+        "brand": "brand i soprum/miljöhus",
+        "samlingar": "störande ungdomsgrupp",
+        "ordningsstorning": "störning",
         "stold": "stöld",
     },
     "vaktare": {
-        "ordningsstorning": "Ordningsstörning", "samlingar": "Gruppering",
-        "narkotika": "Narkotika (misstänkt)", "hot_vald": "Hot/våld",
-        "hot_vald_personal": "Hot mot väktare/personal", "fordon": "Moped/EPA-körning",
-        "skadegorelse": "Skadegörelse", "stold": "Stöld/snatteri",
+        "ordningsstorning": "Ordningsstörning",
+        "samlingar": "Gruppering",
+        "narkotika": "Narkotika (misstänkt)",
+        "hot_vald": "Hot/våld",
+        "hot_vald_personal": "Hot mot väktare/personal",
+        "fordon": "Moped/EPA-körning",
+        "skadegorelse": "Skadegörelse",
+        "stold": "Stöld/snatteri",
     },
     "felanmalan": {
-        "fysisk_brist": "Trasig belysning", "klotter": "Klotter",
-        "nedskrapning": "Nedskräpning", "skadegorelse": "Skadegörelse",
+        "fysisk_brist": "Trasig belysning",
+        "klotter": "Klotter",
+        "nedskrapning": "Nedskräpning",
+        "skadegorelse": "Skadegörelse",
         "otrygg_plats": "Otrygg plats",
     },
 }
 BACKGROUND_MIX: dict[str, dict[str, float]] = {
     "est": {
-        "skadegorelse": 18, "klotter": 11, "nedskrapning": 9, "ordningsstorning": 14,
-        "samlingar": 10, "narkotika": 6, "hot_vald": 6, "hot_vald_personal": 3, "stold": 6,
-        "fordon": 6, "brand": 3, "fyrverkerier": 2.5, "otrygg_plats": 2, "arrangemang": 1,
-        "inbrott": 1.5, "ovrigt": 1,
+        "skadegorelse": 18,
+        "klotter": 11,
+        "nedskrapning": 9,
+        "ordningsstorning": 14,
+        "samlingar": 10,
+        "narkotika": 6,
+        "hot_vald": 6,
+        "hot_vald_personal": 3,
+        "stold": 6,
+        "fordon": 6,
+        "brand": 3,
+        "fyrverkerier": 2.5,
+        "otrygg_plats": 2,
+        "arrangemang": 1,
+        "inbrott": 1.5,
+        "ovrigt": 1,
     },
     "bostadsbolag": {
-        "skadegorelse": 25, "klotter": 15, "nedskrapning": 20, "inbrott": 15, "brand": 5,
-        "samlingar": 8, "ordningsstorning": 7, "stold": 5,
+        "skadegorelse": 25,
+        "klotter": 15,
+        "nedskrapning": 20,
+        "inbrott": 15,
+        "brand": 5,
+        "samlingar": 8,
+        "ordningsstorning": 7,
+        "stold": 5,
     },
     "vaktare": {
-        "ordningsstorning": 25, "samlingar": 20, "narkotika": 12, "hot_vald": 10,
-        "hot_vald_personal": 8, "fordon": 10, "skadegorelse": 10, "stold": 5,
+        "ordningsstorning": 25,
+        "samlingar": 20,
+        "narkotika": 12,
+        "hot_vald": 10,
+        "hot_vald_personal": 8,
+        "fordon": 10,
+        "skadegorelse": 10,
+        "stold": 5,
     },
     "felanmalan": {
-        "fysisk_brist": 55, "klotter": 18, "nedskrapning": 15, "skadegorelse": 9,
+        "fysisk_brist": 55,
+        "klotter": 18,
+        "nedskrapning": 15,
+        "skadegorelse": 9,
         "otrygg_plats": 3,
     },
 }
 SOURCE_DEFAULTS: dict[str, dict[str, str]] = {
-    "bostadsbolag": {"source": "bostadsbolag", "reporting_org": "Exempelhem AB (fiktivt)",
-                     "location_precision": "adress"},
-    "vaktare": {"source": "vaktare", "reporting_org": "Vaktbolaget Exempel AB (fiktivt)",
-                "location_precision": "exakt"},
-    "felanmalan": {"source": "felanmalan", "reporting_org": "Exempelstad kommun, gatuenheten",
-                   "location_precision": "exakt"},
+    "bostadsbolag": {
+        "source": "bostadsbolag",
+        "reporting_org": "Exempelhem AB (fiktivt)",
+        "location_precision": "adress",
+    },
+    "vaktare": {
+        "source": "vaktare",
+        "reporting_org": "Vaktbolaget Exempel AB (fiktivt)",
+        "location_precision": "exakt",
+    },
+    "felanmalan": {
+        "source": "felanmalan",
+        "reporting_org": "Exempelstad kommun, gatuenheten",
+        "location_precision": "exakt",
+    },
 }
 SOURCE_SHARE = {"est": 0.44, "bostadsbolag": 0.25, "vaktare": 0.17, "felanmalan": 0.14}
 SOURCE_PREFIX = {"est": "EST", "bostadsbolag": "EH", "vaktare": "VR", "felanmalan": "FA"}
 REPORTING_ORGS: dict[str, list[str]] = {
     "est": [
-        "Exempelstad kommun, fältgruppen", "Exempelstad kommun, fritidsgårdarna",
-        "Exempelstad kommun, skolförvaltningen", "Exempelstad kommun, trygghetssamordnare",
-        "Regionens kollektivtrafik (fiktiv)", "Centrumföreningen Exempelstad (fiktiv)",
+        "Exempelstad kommun, fältgruppen",
+        "Exempelstad kommun, fritidsgårdarna",
+        "Exempelstad kommun, skolförvaltningen",
+        "Exempelstad kommun, trygghetssamordnare",
+        "Regionens kollektivtrafik (fiktiv)",
+        "Centrumföreningen Exempelstad (fiktiv)",
         "Räddningstjänsten Exempelstad (fiktiv)",
     ],
     "bostadsbolag": ["Exempelhem AB (fiktivt)"],
@@ -149,36 +247,94 @@ REPORTING_ORGS: dict[str, list[str]] = {
     "felanmalan": ["Exempelstad kommun, gatuenheten"],
 }
 POLISEN_TYPES = {
-    "skadegorelse": "Skadegörelse", "brand": "Brand", "inbrott": "Inbrott",
-    "hot_vald": "Misshandel", "stold": "Stöld", "narkotika": "Narkotikabrott",
-    "ordningsstorning": "Ordningslagen", "fordon": "Trafikbrott",
+    "skadegorelse": "Skadegörelse",
+    "brand": "Brand",
+    "inbrott": "Inbrott",
+    "hot_vald": "Misshandel",
+    "stold": "Stöld",
+    "narkotika": "Narkotikabrott",
+    "ordningsstorning": "Ordningslagen",
+    "fordon": "Trafikbrott",
 }
-POLISEN_MIX = {"skadegorelse": 22, "brand": 14, "inbrott": 16, "hot_vald": 18, "stold": 12,
-               "narkotika": 8, "ordningsstorning": 6, "fordon": 4}
+POLISEN_MIX = {
+    "skadegorelse": 22,
+    "brand": 14,
+    "inbrott": 16,
+    "hot_vald": 18,
+    "stold": 12,
+    "narkotika": 8,
+    "ordningsstorning": 6,
+    "fordon": 4,
+}
 PLACE_TYPES: dict[str, list[str]] = {
-    "est": ["gata_torg", "park_gronyta", "skolgard", "centrum_handel", "hallplats_station",
-            "lekplats", "gangtunnel_passage", "idrott_fritid"],
-    "bostadsbolag": ["trapphus_kallare_forrad", "miljohus_soprum", "innergard",
-                     "parkering_garage", "lekplats"],
+    "est": [
+        "gata_torg",
+        "park_gronyta",
+        "skolgard",
+        "centrum_handel",
+        "hallplats_station",
+        "lekplats",
+        "gangtunnel_passage",
+        "idrott_fritid",
+    ],
+    "bostadsbolag": [
+        "trapphus_kallare_forrad",
+        "miljohus_soprum",
+        "innergard",
+        "parkering_garage",
+        "lekplats",
+    ],
     "vaktare": ["centrum_handel", "hallplats_station", "parkering_garage", "gata_torg"],
-    "felanmalan": ["gata_torg", "park_gronyta", "gangtunnel_passage", "lekplats",
-                   "hallplats_station"],
+    "felanmalan": [
+        "gata_torg",
+        "park_gronyta",
+        "gangtunnel_passage",
+        "lekplats",
+        "hallplats_station",
+    ],
 }
-POLICE_PROB = {"inbrott": 0.85, "hot_vald": 0.6, "allvarligt_vald": 0.95, "stold": 0.5,
-               "brand": 0.45, "skadegorelse": 0.3, "hot_vald_personal": 0.4, "narkotika": 0.3}
-SEVERITY_BASE = {"allvarligt_vald": 3, "hot_vald": 2, "hot_vald_personal": 2, "brand": 2,
-                 "inbrott": 2, "narkotika": 2}
+POLICE_PROB = {
+    "inbrott": 0.85,
+    "hot_vald": 0.6,
+    "allvarligt_vald": 0.95,
+    "stold": 0.5,
+    "brand": 0.45,
+    "skadegorelse": 0.3,
+    "hot_vald_personal": 0.4,
+    "narkotika": 0.3,
+}
+SEVERITY_BASE = {
+    "allvarligt_vald": 3,
+    "hot_vald": 2,
+    "hot_vald_personal": 2,
+    "brand": 2,
+    "inbrott": 2,
+    "narkotika": 2,
+}
 
 DESCRIPTIONS: dict[str, list[str]] = {
-    "skadegorelse": ["Krossad ruta vid entrén.", "Sönderslagen papperskorg.",
-                     "Skadad bänk i parken.", "Sönderslagen busskur."],
-    "klotter": ["Klotter på fasad mot gångvägen.", "Taggar på elskåp.",
-                "Nytt klotter i gångtunneln."],
+    "skadegorelse": [
+        "Krossad ruta vid entrén.",
+        "Sönderslagen papperskorg.",
+        "Skadad bänk i parken.",
+        "Sönderslagen busskur.",
+    ],
+    "klotter": [
+        "Klotter på fasad mot gångvägen.",
+        "Taggar på elskåp.",
+        "Nytt klotter i gångtunneln.",
+    ],
     "brand": ["Brand i papperskorg, släckt.", "Brand i container.", "Anlagd brand i soprum."],
-    "nedskrapning": ["Mycket skräp efter helgen.", "Grovsopor utanför miljöhuset.",
-                     "Nedskräpning vid lekplatsen."],
-    "ordningsstorning": ["Högljudda personer sent på kvällen.", "Störande musik i parken.",
-                         "Bråk utanför butiken."],
+    "nedskrapning": [
+        "Mycket skräp efter helgen.",
+        "Grovsopor utanför miljöhuset.",
+        "Nedskräpning vid lekplatsen.",
+    ],
+    "ordningsstorning": [
+        "Högljudda personer sent på kvällen.",
+        "Störande musik i parken.",
+        "Bråk utanför butiken.",
+    ],
     "samlingar": ["Grupp ungdomar samlas vid entrén.", "Större samling vid torget."],
     "narkotika": ["Misstänkt langning vid gångvägen.", "Kanyler hittade i buskage."],
     "hot_vald": ["Slagsmål mellan två personer.", "Hot mot förbipasserande."],
@@ -187,8 +343,12 @@ DESCRIPTIONS: dict[str, list[str]] = {
     "stold": ["Cykel stulen från cykelstället.", "Stöld ur bil på parkeringen."],
     "fordon": ["Mopeder kör på gångbanan.", "EPA-traktorer buskör på parkeringen."],
     "fyrverkerier": ["Raketer avfyrade mot fasad.", "Smällare i trapphuset."],
-    "fysisk_brist": ["Gatlykta släckt.", "Belysningen i gångtunneln fungerar inte.",
-                     "Trasig armatur vid lekplatsen.", "Flera lampor släckta längs stråket."],
+    "fysisk_brist": [
+        "Gatlykta släckt.",
+        "Belysningen i gångtunneln fungerar inte.",
+        "Trasig armatur vid lekplatsen.",
+        "Flera lampor släckta längs stråket.",
+    ],
     "otrygg_plats": ["Mörkt och öde stråk.", "Skymd sikt vid passagen."],
     "arrangemang": ["Planerat evenemang på torget.", "Idrottsevenemang med mycket folk."],
     "ovrigt": ["Övrig iakttagelse.", "Se bifogad rapport."],
@@ -204,15 +364,29 @@ FAKE_PII = [
     "Vittne 19900101-0017 kan kontaktas på 08-123 456 78.",
 ]
 
-DIALOGUE_REASONS = ["belysning", "vegetation", "personer_grupper", "narkotika", "trafik",
-                    "ode_plats", "tidigare_handelse", "klotter_nedskrapning", "underhall", "annat"]
+DIALOGUE_REASONS = [
+    "belysning",
+    "vegetation",
+    "personer_grupper",
+    "narkotika",
+    "trafik",
+    "ode_plats",
+    "tidigare_handelse",
+    "klotter_nedskrapning",
+    "underhall",
+    "annat",
+]
 DIALOGUE_COMMENTS_OTRYGG = [
-    "Alldeles för mörkt på kvällen.", "Känns öde, ingen som ser en.",
-    "Grupper som hänger här och kastar saker.", "Buskarna skymmer sikten.",
-    "Undviker att gå här ensam.", "Mopeder kör fort på gångvägen.",
+    "Alldeles för mörkt på kvällen.",
+    "Känns öde, ingen som ser en.",
+    "Grupper som hänger här och kastar saker.",
+    "Buskarna skymmer sikten.",
+    "Undviker att gå här ensam.",
+    "Mopeder kör fort på gångvägen.",
 ]
 DIALOGUE_COMMENTS_TRYGG = [
-    "Bra belysning och mycket folk.", "Trevlig park, trygg även på kvällen.",
+    "Bra belysning och mycket folk.",
+    "Trevlig park, trygg även på kvällen.",
     "Öppet och överblickbart.",
 ]
 DIALOGUE_PII = [
@@ -221,34 +395,90 @@ DIALOGUE_PII = [
     "Mejla mig: test.person@example.com",
 ]
 PROPOSED_MEASURES = {
-    "belysning": ("Sätt upp fler armaturer längs gångstråket.", "belysning_ny", "kommun",
-                  "Exempelstad kommun, gatuenheten"),
-    "vegetation_skymd_sikt": ("Beskär buskage så att sikten blir fri.", "beskarning_rojning",
-                              "kommun", "Exempelstad kommun, parkenheten"),
-    "klotter": ("Sanera klotter inom 24 timmar.", "klottersanering", "kommunalt_bolag",
-                "Exempelhem AB (fiktivt)"),
-    "nedskrapning": ("Tätare tömning av papperskorgar.", "stadning", "kommun",
-                     "Exempelstad kommun, parkenheten"),
-    "skadegorelse": ("Reparera och byt till tåligare material.", "reparation",
-                     "fastighetsagare", "Fiktiva Fastigheter AB"),
-    "otydliga_strak": ("Tydligare skyltning till hållplatsen.", "skyltning", "kommun",
-                       "Exempelstad kommun, gatuenheten"),
-    "gangtunnel_passage": ("Ljusare gångtunnel, måla om och förbättra belysningen.",
-                           "ombyggnad", "trafikverket", "Trafikverket"),
-    "ode_plats": ("Flytta cykelparkering och skapa mer rörelse på platsen.", "ombyggnad",
-                  "kommun", "Exempelstad kommun, samhällsbyggnadsförvaltningen"),
-    "brist_alternativ_vag": ("Anlägg en alternativ belyst gångväg.", "ombyggnad", "kommun",
-                             "Exempelstad kommun, samhällsbyggnadsförvaltningen"),
-    "entre_trapphus": ("Byt till ljusare entrébelysning och låsbar port.", "reparation",
-                       "kommunalt_bolag", "Exempelhem AB (fiktivt)"),
-    "trafik": ("Hastighetsdämpande åtgärd vid övergångsstället.", "ombyggnad",
-               "region_kollektivtrafik", "Regionens kollektivtrafik (fiktiv)"),
-    "underhall_skotsel": ("Förbättra snöröjning av gångvägen.", "stadning", "kommun",
-                          "Exempelstad kommun, gatuenheten"),
-    "skyltning": ("Sätt upp skyltar med orienteringskarta.", "skyltning", "kommun",
-                  "Exempelstad kommun, gatuenheten"),
-    "samlingsplats": ("Öka vuxennärvaro kvällstid.", "narvaro_bevakning", "polis",
-                      "Polisen, lokalpolisområde Exempelstad (fiktivt)"),
+    "belysning": (
+        "Sätt upp fler armaturer längs gångstråket.",
+        "belysning_ny",
+        "kommun",
+        "Exempelstad kommun, gatuenheten",
+    ),
+    "vegetation_skymd_sikt": (
+        "Beskär buskage så att sikten blir fri.",
+        "beskarning_rojning",
+        "kommun",
+        "Exempelstad kommun, parkenheten",
+    ),
+    "klotter": (
+        "Sanera klotter inom 24 timmar.",
+        "klottersanering",
+        "kommunalt_bolag",
+        "Exempelhem AB (fiktivt)",
+    ),
+    "nedskrapning": (
+        "Tätare tömning av papperskorgar.",
+        "stadning",
+        "kommun",
+        "Exempelstad kommun, parkenheten",
+    ),
+    "skadegorelse": (
+        "Reparera och byt till tåligare material.",
+        "reparation",
+        "fastighetsagare",
+        "Fiktiva Fastigheter AB",
+    ),
+    "otydliga_strak": (
+        "Tydligare skyltning till hållplatsen.",
+        "skyltning",
+        "kommun",
+        "Exempelstad kommun, gatuenheten",
+    ),
+    "gangtunnel_passage": (
+        "Ljusare gångtunnel, måla om och förbättra belysningen.",
+        "ombyggnad",
+        "trafikverket",
+        "Trafikverket",
+    ),
+    "ode_plats": (
+        "Flytta cykelparkering och skapa mer rörelse på platsen.",
+        "ombyggnad",
+        "kommun",
+        "Exempelstad kommun, samhällsbyggnadsförvaltningen",
+    ),
+    "brist_alternativ_vag": (
+        "Anlägg en alternativ belyst gångväg.",
+        "ombyggnad",
+        "kommun",
+        "Exempelstad kommun, samhällsbyggnadsförvaltningen",
+    ),
+    "entre_trapphus": (
+        "Byt till ljusare entrébelysning och låsbar port.",
+        "reparation",
+        "kommunalt_bolag",
+        "Exempelhem AB (fiktivt)",
+    ),
+    "trafik": (
+        "Hastighetsdämpande åtgärd vid övergångsstället.",
+        "ombyggnad",
+        "region_kollektivtrafik",
+        "Regionens kollektivtrafik (fiktiv)",
+    ),
+    "underhall_skotsel": (
+        "Förbättra snöröjning av gångvägen.",
+        "stadning",
+        "kommun",
+        "Exempelstad kommun, gatuenheten",
+    ),
+    "skyltning": (
+        "Sätt upp skyltar med orienteringskarta.",
+        "skyltning",
+        "kommun",
+        "Exempelstad kommun, gatuenheten",
+    ),
+    "samlingsplats": (
+        "Öka vuxennärvaro kvällstid.",
+        "narvaro_bevakning",
+        "polis",
+        "Polisen, lokalpolisområde Exempelstad (fiktivt)",
+    ),
     "annat": ("Följ upp vid nästa vandring.", "annat", "okand", ""),
 }
 
@@ -298,8 +528,12 @@ def make_geography(rng: np.random.Generator) -> Municipality:
     cx, cy = CENTRE
     theta = np.linspace(0, 2 * np.pi, 257)[:-1]
     ph = rng.uniform(0, 2 * np.pi, 3)
-    r = 1 + 0.06 * np.sin(3 * theta + ph[0]) + 0.04 * np.sin(5 * theta + ph[1]) \
+    r = (
+        1
+        + 0.06 * np.sin(3 * theta + ph[0])
+        + 0.04 * np.sin(5 * theta + ph[1])
         + 0.03 * np.sin(7 * theta + ph[2])
+    )
     bx = np.round(cx + 5200 * r * np.cos(theta), 2)
     by = np.round(cy + 4000 * r * np.sin(theta), 2)
     boundary = shapely.Polygon(np.column_stack([bx, by]))
@@ -308,16 +542,25 @@ def make_geography(rng: np.random.Generator) -> Municipality:
     off = rng.uniform(0, 2 * np.pi)
     for k in range(7):
         a = off + 2 * np.pi * k / 7
-        seeds.append((cx + 1500 * 1.2 * np.cos(a) + rng.normal(0, 120),
-                      cy + 1500 * 0.95 * np.sin(a) + rng.normal(0, 120)))
+        seeds.append(
+            (
+                cx + 1500 * 1.2 * np.cos(a) + rng.normal(0, 120),
+                cy + 1500 * 0.95 * np.sin(a) + rng.normal(0, 120),
+            )
+        )
     off = rng.uniform(0, 2 * np.pi)
     for k in range(17):
         a = off + 2 * np.pi * k / 17
-        seeds.append((cx + 3300 * 1.25 * np.cos(a) + rng.normal(0, 150),
-                      cy + 3300 * 0.85 * np.sin(a) + rng.normal(0, 150)))
+        seeds.append(
+            (
+                cx + 3300 * 1.25 * np.cos(a) + rng.normal(0, 150),
+                cy + 3300 * 0.85 * np.sin(a) + rng.normal(0, 150),
+            )
+        )
     seeds_arr = np.round(np.array(seeds), 1)
-    cells = shapely.voronoi_polygons(shapely.MultiPoint(seeds_arr),
-                                     extend_to=boundary.buffer(3000), ordered=True)
+    cells = shapely.voronoi_polygons(
+        shapely.MultiPoint(seeds_arr), extend_to=boundary.buffer(3000), ordered=True
+    )
     polys = [shapely.intersection(c, boundary) for c in shapely.get_parts(cells)]
     polys = [shapely.normalize(shapely.make_valid(p)) for p in polys]
     n = len(AREA_NAMES)
@@ -353,8 +596,9 @@ def area_of(muni: Municipality, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return out
 
 
-def sample_in_polygon(rng: np.random.Generator, geom: Any, n: int,
-                      margin: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+def sample_in_polygon(
+    rng: np.random.Generator, geom: Any, n: int, margin: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
     """``n`` uniform points inside ``geom`` (optionally at least ``margin`` m from its edge)."""
     import shapely
 
@@ -455,8 +699,11 @@ def make_hour_grid() -> HourGrid:
     ones = np.ones(n)
     valborg = np.where((md == "04-30") & (hod >= 16), 5.0, 1.0)
     nyar = np.where(((md == "12-31") & (hod >= 18)) | ((md == "01-01") & (hod <= 3)), 120.0, 1.0)
-    nyar = np.where(np.isin(md, ["12-26", "12-27", "12-28", "12-29", "12-30"]) & (hod >= 16),
-                    np.maximum(nyar, 10.0), nyar)
+    nyar = np.where(
+        np.isin(md, ["12-26", "12-27", "12-28", "12-29", "12-30"]) & (hod >= 16),
+        np.maximum(nyar, 10.0),
+        nyar,
+    )
     # midsummer eve: the Friday between 19 and 25 June
     mids = np.zeros(n, dtype=bool)
     for year in (2024, 2025, 2026):
@@ -474,23 +721,33 @@ def make_hour_grid() -> HourGrid:
         "fyrverkerier": nyar,
     }
     del dow, ones
-    return HourGrid(start=t, hod=hod, night_dow=night_dow, month=month, special=special,
-                    valid=~dst_invalid(t))
+    return HourGrid(
+        start=t, hod=hod, night_dow=night_dow, month=month, special=special, valid=~dst_invalid(t)
+    )
 
 
 def hour_weights(grid: HourGrid, category: str) -> np.ndarray:
     """Relative intensity of ``category`` in every hour of the grid."""
     prof = _profiles()
     hp, wp, sp = CATEGORY_PROFILES[category]
-    w = prof["hour"][hp][grid.hod] * prof["weekday"][wp][grid.night_dow] \
+    w = (
+        prof["hour"][hp][grid.hod]
+        * prof["weekday"][wp][grid.night_dow]
         * prof["season"][sp][grid.month - 1]
+    )
     if category in grid.special:
         w = w * grid.special[category]
     return w * grid.valid
 
 
-def sample_times(rng: np.random.Generator, grid: HourGrid, category: str, n: int,
-                 mask: np.ndarray | None = None, flat: bool = False) -> np.ndarray:
+def sample_times(
+    rng: np.random.Generator,
+    grid: HourGrid,
+    category: str,
+    n: int,
+    mask: np.ndarray | None = None,
+    flat: bool = False,
+) -> np.ndarray:
     """``n`` local timestamps (whole minutes) following the category's rhythm.
 
     ``mask`` restricts to some hours; ``flat`` ignores the seasonal profile's trend (used for
@@ -513,9 +770,15 @@ def fix_times(t: np.ndarray) -> np.ndarray:
     return np.where(bad, t + np.timedelta64(1, "h"), t)
 
 
-def make_unique(t: np.ndarray, cat: np.ndarray, x: np.ndarray | None = None,
-                y: np.ndarray | None = None, min_gap_s: int = 60, near_m: float = 12.0,
-                near_s: int = 12 * 60) -> np.ndarray:
+def make_unique(
+    t: np.ndarray,
+    cat: np.ndarray,
+    x: np.ndarray | None = None,
+    y: np.ndarray | None = None,
+    min_gap_s: int = 60,
+    near_m: float = 12.0,
+    near_s: int = 12 * 60,
+) -> np.ndarray:
     """Nudge timestamps forward so each category's events are well separated.
 
     Every (time, category) pair becomes unique with at least ``min_gap_s`` seconds between
@@ -563,15 +826,17 @@ def make_unique(t: np.ndarray, cat: np.ndarray, x: np.ndarray | None = None,
 # incidents
 
 
-def _gauss(rng: np.random.Generator, site: Site, n: int,
-           sd: float) -> tuple[np.ndarray, np.ndarray]:
+def _gauss(
+    rng: np.random.Generator, site: Site, n: int, sd: float
+) -> tuple[np.ndarray, np.ndarray]:
     return site.x + rng.normal(0, sd, n), site.y + rng.normal(0, sd, n)
 
 
-def _disk(rng: np.random.Generator, x: float, y: float, r0: float, r1: float,
-          n: int) -> tuple[np.ndarray, np.ndarray]:
+def _disk(
+    rng: np.random.Generator, x: float, y: float, r0: float, r1: float, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Uniform points in the annulus r0 <= r < r1 around (x, y)."""
-    rr = np.sqrt(rng.uniform(r0 ** 2, r1 ** 2, n))
+    rr = np.sqrt(rng.uniform(r0**2, r1**2, n))
     a = rng.uniform(0, 2 * np.pi, n)
     return x + rr * np.cos(a), y + rr * np.sin(a)
 
@@ -582,8 +847,9 @@ def _choose(rng: np.random.Generator, mix: dict[str, float], n: int) -> np.ndarr
     return np.array(keys, dtype=object)[rng.choice(len(keys), size=n, p=p / p.sum())]
 
 
-def _source_for(rng: np.random.Generator, categories: np.ndarray,
-                prefer: dict[str, float] | None = None) -> np.ndarray:
+def _source_for(
+    rng: np.random.Generator, categories: np.ndarray, prefer: dict[str, float] | None = None
+) -> np.ndarray:
     """Pick a reporting source that records each category."""
     prefer = prefer or SOURCE_SHARE
     out = np.empty(len(categories), dtype=object)
@@ -620,35 +886,54 @@ def make_plan(muni: Municipality, rng: np.random.Generator) -> Plan:
     """Place the planted truths relative to the neighbourhood seed points."""
     s = muni.seeds
 
-    def at(i: int, dx: float, dy: float, sid: str, kind: str, radius: float,
-           cats: list[str] | None = None) -> Site:
+    def at(
+        i: int,
+        dx: float,
+        dy: float,
+        sid: str,
+        kind: str,
+        radius: float,
+        cats: list[str] | None = None,
+    ) -> Site:
         x, y = float(s[i, 0] + dx), float(s[i, 1] + dy)
         site = Site(sid, kind, round(x, 1), round(y, 1), radius, cats or [])
         site.area_id = str(area_of(muni, np.array([site.x]), np.array([site.y]))[0])
         return site
 
     stable = [
-        at(0, 150, -100, "S1", "stable", 150,
-           ["ordningsstorning", "samlingar", "narkotika", "hot_vald"]),
+        at(
+            0,
+            150,
+            -100,
+            "S1",
+            "stable",
+            150,
+            ["ordningsstorning", "samlingar", "narkotika", "hot_vald"],
+        ),
         at(2, -120, 80, "S2", "stable", 150, ["skadegorelse", "klotter", "hot_vald"]),
         at(5, 100, 120, "S3", "stable", 150, ["brand", "skadegorelse", "fordon", "samlingar"]),
         at(12, 0, 0, "S4", "stable", 150, ["stold", "skadegorelse", "nedskrapning", "fordon"]),
     ]
     return Plan(
         stable=stable,
-        emerging=at(9, 80, -60, "E1", "emerging", 150,
-                    ["skadegorelse", "fordon", "samlingar", "narkotika"]),
+        emerging=at(
+            9, 80, -60, "E1", "emerging", 150, ["skadegorelse", "fordon", "samlingar", "narkotika"]
+        ),
         emerging_start=date(2026, 3, 23),
         fading=at(7, -90, -90, "F1", "fading", 150, ["klotter", "skadegorelse", "nedskrapning"]),
         fading_end=date(2025, 5, 31),
-        quiet=[at(21, 0, 0, "Q1", "quiet", 400), at(23, 0, 0, "Q2", "quiet", 400),
-               at(19, 0, 0, "Q3", "quiet", 400)],
+        quiet=[
+            at(21, 0, 0, "Q1", "quiet", 400),
+            at(23, 0, 0, "Q2", "quiet", 400),
+            at(19, 0, 0, "Q3", "quiet", 400),
+        ],
         near_repeat=at(15, 60, 40, "NR1", "near_repeat", 300, ["inbrott"]),
         nr_start=date(2025, 9, 8),
         gap_unsafe=at(4, -100, 60, "P1", "feels_unsafe_few_incidents", 150),
         gap_unperceived=stable[3],
-        lighting=at(18, 0, 0, "L1", "lighting", 200,
-                    ["skadegorelse", "ordningsstorning", "hot_vald"]),
+        lighting=at(
+            18, 0, 0, "L1", "lighting", 200, ["skadegorelse", "ordningsstorning", "hot_vald"]
+        ),
         lighting_buffer=400.0,
         installed_on=date(2025, 5, 19),
         silent_source="vaktare",
@@ -667,8 +952,9 @@ def _days_mask(grid: HourGrid, start: date | None, end: date | None) -> np.ndarr
     return m
 
 
-def background(muni: Municipality, plan: Plan, rng: np.random.Generator,
-               n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def background(
+    muni: Municipality, plan: Plan, rng: np.random.Generator, n: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Background incidents: x, y, source, category (times are drawn later).
 
     Uniform within each area with intensity ∝ area × (1 + c × density / max density), then
@@ -692,15 +978,17 @@ def background(muni: Municipality, plan: Plan, rng: np.random.Generator,
         cats[idx] = _choose(rng, BACKGROUND_MIX[s], len(idx))
     gu, lt = plan.gap_unsafe, plan.lighting
     keep = ~((np.hypot(bx - gu.x, by - gu.y) < 300) & (rng.uniform(size=n) < 0.92))
-    keep &= ~((np.hypot(bx - lt.x, by - lt.y) < plan.lighting_buffer + 10)
-              & np.isin(cats, lt.categories))
+    keep &= ~(
+        (np.hypot(bx - lt.x, by - lt.y) < plan.lighting_buffer + 10) & np.isin(cats, lt.categories)
+    )
     for q in plan.quiet:
         keep &= ~((np.hypot(bx - q.x, by - q.y) < q.radius_m) & (rng.uniform(size=n) < 0.5))
     return bx[keep], by[keep], src[keep], cats[keep]
 
 
-def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, grid: HourGrid,
-                   size: int) -> pd.DataFrame:
+def make_incidents(
+    muni: Municipality, plan: Plan, rng: np.random.Generator, grid: HourGrid, size: int
+) -> pd.DataFrame:
     """All incidents in canonical columns plus ``x``, ``y`` (EPSG:3006), sorted by time.
 
     Parameters
@@ -725,13 +1013,28 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
     years = ((PERIOD_END - PERIOD_START).days + 1) / 365.25
     parts: list[dict[str, np.ndarray]] = []
 
-    def add(x: np.ndarray, y: np.ndarray, t: np.ndarray, cat: np.ndarray, src: np.ndarray,
-            tag: str) -> None:
-        parts.append({"x": x, "y": y, "t": t, "category": cat, "source": src,
-                      "planted": np.full(len(x), tag, dtype=object)})
+    def add(
+        x: np.ndarray, y: np.ndarray, t: np.ndarray, cat: np.ndarray, src: np.ndarray, tag: str
+    ) -> None:
+        parts.append(
+            {
+                "x": x,
+                "y": y,
+                "t": t,
+                "category": cat,
+                "source": src,
+                "planted": np.full(len(x), tag, dtype=object),
+            }
+        )
 
-    def cluster(site: Site, n: int, sd: float, start: date | None = None,
-                end: date | None = None, prefer: dict[str, float] | None = None) -> None:
+    def cluster(
+        site: Site,
+        n: int,
+        sd: float,
+        start: date | None = None,
+        end: date | None = None,
+        prefer: dict[str, float] | None = None,
+    ) -> None:
         cats = _choose(rng, dict.fromkeys(site.categories, 1.0), n)
         ts = np.empty(n, dtype="datetime64[s]")
         mask = _days_mask(grid, start, end)
@@ -756,8 +1059,10 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
     rate_t, rate_r = 200 * f, 150 * f  # events per year before the measure
     spec = []
     # exact counts in the two equal 52-week windows, the same yearly rates outside them
-    for r0, r1, rate, change in ((0, lt.radius_m, rate_t, 0.5),
-                                 (lt.radius_m, plan.lighting_buffer, rate_r, 1.2)):
+    for r0, r1, rate, change in (
+        (0, lt.radius_m, rate_t, 0.5),
+        (lt.radius_m, plan.lighting_buffer, rate_r, 1.2),
+    ):
         spec += [
             (r0, r1, rate * pre_years, None, b0 - timedelta(days=1)),
             (r0, r1, rate, b0, inst - timedelta(days=1)),
@@ -784,8 +1089,14 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
     t_nr = day0 + (offs * 86400).astype("timedelta64[s]")
     t_nr = (t_nr.astype("datetime64[m]")).astype("datetime64[s]")
     x, y = _disk(rng, nr.x, nr.y, 0, 95, n_nr)
-    add(x, y, t_nr, np.full(n_nr, "inbrott", dtype=object),
-        np.full(n_nr, "bostadsbolag", dtype=object), nr.id)
+    add(
+        x,
+        y,
+        t_nr,
+        np.full(n_nr, "inbrott", dtype=object),
+        np.full(n_nr, "bostadsbolag", dtype=object),
+        nr.id,
+    )
 
     planted_n = sum(len(p["x"]) for p in parts)
     n_polisen = round(BASE_POLISEN * f)
@@ -814,8 +1125,14 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
         idx = np.flatnonzero(pcat == c)
         pts[idx] = sample_times(rng, grid, c, len(idx))
     pts = pts + rng.integers(0, 60, n_polisen).astype("timedelta64[s]")
-    add(np.full(n_polisen, pc.x), np.full(n_polisen, pc.y), pts, pcat,
-        np.full(n_polisen, "polisen", dtype=object), "")
+    add(
+        np.full(n_polisen, pc.x),
+        np.full(n_polisen, pc.y),
+        pts,
+        pcat,
+        np.full(n_polisen, "polisen", dtype=object),
+        "",
+    )
 
     df = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
     df["x"] = df["x"].round(2)
@@ -824,13 +1141,17 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
     # the silent source: nothing from it in its gap (EST reporters covered the places)
     t = df["t"].to_numpy().astype("datetime64[s]")
     day = t.astype("datetime64[D]")
-    gap = (df["source"].to_numpy() == plan.silent_source) \
-        & (day >= np.datetime64(plan.silent_from)) & (day <= np.datetime64(plan.silent_to))
+    gap = (
+        (df["source"].to_numpy() == plan.silent_source)
+        & (day >= np.datetime64(plan.silent_from))
+        & (day <= np.datetime64(plan.silent_to))
+    )
     df.loc[gap, "source"] = "est"
 
     t = fix_times(t)
-    t = make_unique(t, df["category"].to_numpy().astype(str), df["x"].to_numpy(),
-                    df["y"].to_numpy())
+    t = make_unique(
+        t, df["category"].to_numpy().astype(str), df["x"].to_numpy(), df["y"].to_numpy()
+    )
     df["occurred_at"] = t
     df = df.drop(columns="t").sort_values(["occurred_at", "category"], kind="mergesort")
     df = df.reset_index(drop=True)
@@ -868,9 +1189,16 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
         pt[idx] = np.array(opts, dtype=object)[rng.integers(0, len(opts), len(idx))]
     pt[src == "polisen"] = "annat"
     planted = df["planted"].to_numpy()
-    site_place = {"S1": "centrum_handel", "S2": "hallplats_station", "S3": "skolgard",
-                  "S4": "parkering_garage", "E1": "idrott_fritid", "F1": "gangtunnel_passage",
-                  "L1": "park_gronyta", "NR1": "trapphus_kallare_forrad"}
+    site_place = {
+        "S1": "centrum_handel",
+        "S2": "hallplats_station",
+        "S3": "skolgard",
+        "S4": "parkering_garage",
+        "E1": "idrott_fritid",
+        "F1": "gangtunnel_passage",
+        "L1": "park_gronyta",
+        "NR1": "trapphus_kallare_forrad",
+    }
     for sid, p in site_place.items():
         m = (planted == sid) & (rng.uniform(size=n) < 0.7)
         pt[m] = p
@@ -919,9 +1247,23 @@ def make_incidents(muni: Municipality, plan: Plan, rng: np.random.Generator, gri
     pidx = np.flatnonzero(src == "polisen")
     ids[pidx] = [str(600000 + 7 * k) for k in range(len(pidx))]
     df.insert(0, "incident_id", ids)
-    cols = ["incident_id", "occurred_at", "occurred_end", "category", "source",
-            "time_precision", "reporting_org", "severity", "place_type", "location_precision",
-            "reported_to_police", "description", "x", "y", "planted"]
+    cols = [
+        "incident_id",
+        "occurred_at",
+        "occurred_end",
+        "category",
+        "source",
+        "time_precision",
+        "reporting_org",
+        "severity",
+        "place_type",
+        "location_precision",
+        "reported_to_police",
+        "description",
+        "x",
+        "y",
+        "planted",
+    ]
     del years
     return df[cols]
 
@@ -942,8 +1284,9 @@ def _route(rng: np.random.Generator, x: float, y: float, radius: float = 380) ->
     return np.round(pts, 1)
 
 
-def make_walks(muni: Municipality, plan: Plan,
-               rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
+def make_walks(
+    muni: Municipality, plan: Plan, rng: np.random.Generator
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Safety walks (with routes) and their observations.
 
     Returns
@@ -962,28 +1305,70 @@ def make_walks(muni: Municipality, plan: Plan,
         ("TV-2025-01", date(2025, 4, 8), "dagsljus", tuple(s[2] + [200, -150]), "aldre", 22, ""),
         ("TV-2025-02", date(2025, 10, 21), "morker", (gu.x, gu.y), "unga", 26, "gap"),
         ("TV-2025-03", date(2025, 11, 18), "morker", tuple(s[13] + [100, 100]), "boende", 24, ""),
-        ("TV-2026-01", date(2026, 9, 29), "morker", (plan.emerging.x, plan.emerging.y), "unga",
-         26, ""),
-        ("TV-2026-02", date(2026, 10, 20), "morker", tuple(s[5] + [-200, -150]),
-         "funktionsnedsattning", 24, ""),
+        (
+            "TV-2026-01",
+            date(2026, 9, 29),
+            "morker",
+            (plan.emerging.x, plan.emerging.y),
+            "unga",
+            26,
+            "",
+        ),
+        (
+            "TV-2026-02",
+            date(2026, 10, 20),
+            "morker",
+            tuple(s[5] + [-200, -150]),
+            "funktionsnedsattning",
+            24,
+            "",
+        ),
     ]
-    statuses_old = {"atgardad": 55, "ej_atgardbar": 7, "avslagen": 5, "pagaende": 13,
-                    "planerad": 10, "skickad": 5, "ny": 5}
+    statuses_old = {
+        "atgardad": 55,
+        "ej_atgardbar": 7,
+        "avslagen": 5,
+        "pagaende": 13,
+        "planerad": 10,
+        "skickad": 5,
+        "ny": 5,
+    }
     statuses_new = {"atgardad": 8, "pagaende": 12, "planerad": 20, "skickad": 30, "ny": 30}
-    problems = {"belysning": 14, "vegetation_skymd_sikt": 12, "klotter": 8, "nedskrapning": 8,
-                "skadegorelse": 6, "otydliga_strak": 6, "gangtunnel_passage": 5, "ode_plats": 8,
-                "brist_alternativ_vag": 3, "entre_trapphus": 6, "trafik": 6,
-                "underhall_skotsel": 8, "skyltning": 3, "samlingsplats": 5, "annat": 2}
+    problems = {
+        "belysning": 14,
+        "vegetation_skymd_sikt": 12,
+        "klotter": 8,
+        "nedskrapning": 8,
+        "skadegorelse": 6,
+        "otydliga_strak": 6,
+        "gangtunnel_passage": 5,
+        "ode_plats": 8,
+        "brist_alternativ_vag": 3,
+        "entre_trapphus": 6,
+        "trafik": 6,
+        "underhall_skotsel": 8,
+        "skyltning": 3,
+        "samlingsplats": 5,
+        "annat": 2,
+    }
     walk_rows, obs_rows = [], []
     avoid = plan.gap_unperceived
     obs_no = 0
     for wid, wdate, light, (fx, fy), tg, n_obs, special in walks_spec:
         route = _route(rng, fx, fy)
         aid = str(area_of(muni, np.array([fx]), np.array([fy]))[0])
-        walk_rows.append({"walk_id": wid, "date": wdate, "light_condition": light,
-                          "area_id": aid, "organiser": "Exempelstad kommun, trygghetssamordnare",
-                          "target_group": tg, "n_participants": int(rng.integers(6, 25)),
-                          "route": route})
+        walk_rows.append(
+            {
+                "walk_id": wid,
+                "date": wdate,
+                "light_condition": light,
+                "area_id": aid,
+                "organiser": "Exempelstad kommun, trygghetssamordnare",
+                "target_group": tg,
+                "n_participants": int(rng.integers(6, 25)),
+                "route": route,
+            }
+        )
         import shapely
 
         line = shapely.LineString(route)
@@ -1005,29 +1390,54 @@ def make_walks(muni: Municipality, plan: Plan,
                 perception = "trygg"
             text, mtype, rtype, resp = PROPOSED_MEASURES[problem]
             row: dict[str, Any] = {
-                "observation_id": f"OBS-{obs_no:04d}", "walk_id": wid, "perception": perception,
-                "problem_category": problem, "priority": None, "proposed_measure": text,
-                "measure_type": mtype, "responsible_type": rtype, "responsible": resp or None,
-                "status": "ny", "reason_if_not": None, "decided_on": None, "due_on": None,
-                "resolved_on": None, "photo_ref": f"foto_{wid}_{k + 1:02d}.jpg",
-                "x": round(ox, 1), "y": round(oy, 1),
+                "observation_id": f"OBS-{obs_no:04d}",
+                "walk_id": wid,
+                "perception": perception,
+                "problem_category": problem,
+                "priority": None,
+                "proposed_measure": text,
+                "measure_type": mtype,
+                "responsible_type": rtype,
+                "responsible": resp or None,
+                "status": "ny",
+                "reason_if_not": None,
+                "decided_on": None,
+                "due_on": None,
+                "resolved_on": None,
+                "photo_ref": f"foto_{wid}_{k + 1:02d}.jpg",
+                "x": round(ox, 1),
+                "y": round(oy, 1),
             }
             if perception == "trygg":
-                row.update(priority="lag", proposed_measure="Bevara – platsen upplevs trygg.",
-                           measure_type=None, responsible_type=None, responsible=None)
+                row.update(
+                    priority="lag",
+                    proposed_measure="Bevara – platsen upplevs trygg.",
+                    measure_type=None,
+                    responsible_type=None,
+                    responsible=None,
+                )
                 obs_rows.append(row)
                 continue
             row["priority"] = str(_choose(rng, {"hog": 3, "medel": 5, "lag": 2}, 1)[0])
             status = str(_choose(rng, statuses_old if age_days > 300 else statuses_new, 1)[0])
             if special == "light" and k == 0:
                 ang = rng.uniform(0, 2 * np.pi)
-                row.update(x=round(lt.x + 40 * np.cos(ang), 1), y=round(lt.y + 40 * np.sin(ang), 1),
-                           problem_category="belysning", priority="hog",
-                           proposed_measure="Ny belysning längs gångstråket genom parken.",
-                           measure_type="belysning_ny", responsible_type="kommun",
-                           responsible="Exempelstad kommun, gatuenheten")
-                row.update(status="atgardad", decided_on=date(2024, 12, 10),
-                           due_on=date(2025, 6, 30), resolved_on=plan.installed_on)
+                row.update(
+                    x=round(lt.x + 40 * np.cos(ang), 1),
+                    y=round(lt.y + 40 * np.sin(ang), 1),
+                    problem_category="belysning",
+                    priority="hog",
+                    proposed_measure="Ny belysning längs gångstråket genom parken.",
+                    measure_type="belysning_ny",
+                    responsible_type="kommun",
+                    responsible="Exempelstad kommun, gatuenheten",
+                )
+                row.update(
+                    status="atgardad",
+                    decided_on=date(2024, 12, 10),
+                    due_on=date(2025, 6, 30),
+                    resolved_on=plan.installed_on,
+                )
                 obs_rows.append(row)
                 continue
             if status in ("ny", "skickad"):
@@ -1049,9 +1459,11 @@ def make_walks(muni: Municipality, plan: Plan,
                     row["resolved_on"] = resolved
             if status in ("ej_atgardbar", "avslagen"):
                 row["due_on"] = None
-                row["reason_if_not"] = ("Platsen ägs av annan part och åtgärden ryms inte i "
-                                        "budgeten." if status == "ej_atgardbar"
-                                        else "Bedöms inte nödvändig efter platsbesök.")
+                row["reason_if_not"] = (
+                    "Platsen ägs av annan part och åtgärden ryms inte i budgeten."
+                    if status == "ej_atgardbar"
+                    else "Bedöms inte nödvändig efter platsbesök."
+                )
             row["status"] = status
             obs_rows.append(row)
     return pd.DataFrame(walk_rows), pd.DataFrame(obs_rows)
@@ -1065,11 +1477,14 @@ def _lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.round(lon, 6), np.round(lat, 6)
 
 
-def make_dialogue(muni: Municipality, plan: Plan, rng: np.random.Generator,
-                  n_per_campaign: int = 2000) -> pd.DataFrame:
+def make_dialogue(
+    muni: Municipality, plan: Plan, rng: np.random.Generator, n_per_campaign: int = 2000
+) -> pd.DataFrame:
     """Dialogue pins of two campaigns (2024 and 2026), canonical columns plus ``x``, ``y``."""
-    campaigns = [("dialog-2024", date(2024, 9, 2), date(2024, 10, 27)),
-                 ("dialog-2026", date(2026, 9, 7), date(2026, 10, 25))]
+    campaigns = [
+        ("dialog-2024", date(2024, 9, 2), date(2024, 10, 27)),
+        ("dialog-2026", date(2026, 9, 7), date(2026, 10, 25)),
+    ]
     pop = np.array(POPULATION, dtype=float)
     rows = []
     rid = 0
@@ -1078,8 +1493,16 @@ def make_dialogue(muni: Municipality, plan: Plan, rng: np.random.Generator,
     for cid, d0, d1 in campaigns:
         xs, ys, perc, tags = [], [], [], []
 
-        def pins(x: np.ndarray, y: np.ndarray, p: str, tag: str, xs: list = xs,
-                 ys: list = ys, perc: list = perc, tags: list = tags) -> None:
+        def pins(
+            x: np.ndarray,
+            y: np.ndarray,
+            p: str,
+            tag: str,
+            xs: list = xs,
+            ys: list = ys,
+            perc: list = perc,
+            tags: list = tags,
+        ) -> None:
             xs.append(x)
             ys.append(y)
             perc.append(np.full(len(x), p, dtype=object))
@@ -1119,26 +1542,41 @@ def make_dialogue(muni: Municipality, plan: Plan, rng: np.random.Generator,
             rid += 1
             if p[i] == "otrygg":
                 if tag[i] == "gap":
-                    base = ["belysning", "ode_plats"] if rng.uniform() < 0.6 else \
-                        [("belysning", "ode_plats")[int(rng.integers(0, 2))]]
+                    base = (
+                        ["belysning", "ode_plats"]
+                        if rng.uniform() < 0.6
+                        else [("belysning", "ode_plats")[int(rng.integers(0, 2))]]
+                    )
                     if rng.uniform() < 0.3:
                         base.append("vegetation")
                     reasons = base
                     tod = ["kvall", "natt"] if rng.uniform() < 0.6 else ["kvall"]
                 else:
                     k = int(rng.integers(1, 4))
-                    reasons = list(rng.choice(DIALOGUE_REASONS, size=k, replace=False,
-                                              p=_reason_p()))
-                    tod = sorted(set(rng.choice(["dag", "kvall", "natt", "morgon"],
-                                                size=int(rng.integers(1, 3)),
-                                                p=[0.1, 0.5, 0.35, 0.05]).tolist()),
-                                 key=["morgon", "dag", "kvall", "natt"].index)
+                    reasons = list(
+                        rng.choice(DIALOGUE_REASONS, size=k, replace=False, p=_reason_p())
+                    )
+                    tod = sorted(
+                        set(
+                            rng.choice(
+                                ["dag", "kvall", "natt", "morgon"],
+                                size=int(rng.integers(1, 3)),
+                                p=[0.1, 0.5, 0.35, 0.05],
+                            ).tolist()
+                        ),
+                        key=["morgon", "dag", "kvall", "natt"].index,
+                    )
                 comment_pool = DIALOGUE_COMMENTS_OTRYGG
             else:
                 reasons = []
-                tod = sorted(set(rng.choice(["morgon", "dag", "kvall"],
-                                            size=int(rng.integers(1, 3))).tolist()),
-                             key=["morgon", "dag", "kvall", "natt"].index)
+                tod = sorted(
+                    set(
+                        rng.choice(
+                            ["morgon", "dag", "kvall"], size=int(rng.integers(1, 3))
+                        ).tolist()
+                    ),
+                    key=["morgon", "dag", "kvall", "natt"].index,
+                )
                 comment_pool = DIALOGUE_COMMENTS_TRYGG
             reasons = sorted(set(reasons), key=DIALOGUE_REASONS.index)
             comment = None
@@ -1147,23 +1585,37 @@ def make_dialogue(muni: Municipality, plan: Plan, rng: np.random.Generator,
                 comment = comment_pool[int(rng.integers(0, len(comment_pool)))]
                 if u < 0.006:
                     comment = f"{comment} {DIALOGUE_PII[int(rng.integers(0, len(DIALOGUE_PII)))]}"
-            rows.append({
-                "response_id": f"{cid}-{rid:05d}", "campaign_id": cid, "perception": p[i],
-                "time_of_day": ";".join(tod),
-                "weekday_type": "helg" if rng.uniform() < 0.35 else "vardag",
-                "season": str(rng.choice(["vinter", "var", "sommar", "host"],
-                                         p=[0.35, 0.15, 0.15, 0.35])),
-                "reasons": ";".join(reasons) if reasons else None,
-                "comment": comment,
-                "age_group": str(rng.choice(["0-15", "16-24", "25-44", "45-64", "65+"],
-                                            p=[0.06, 0.18, 0.36, 0.25, 0.15])),
-                "gender": str(rng.choice(["kvinna", "man", "annat", "vill_ej_ange"],
-                                         p=[0.55, 0.38, 0.02, 0.05])),
-                "lives_in_area": bool(rng.uniform() < 0.7),
-                "submitted_at": datetime(sub[i].year, sub[i].month, sub[i].day,
-                                         int(hrs[i]), int(mins[i])),
-                "x": round(float(x[i]), 1), "y": round(float(y[i]), 1),
-            })
+            rows.append(
+                {
+                    "response_id": f"{cid}-{rid:05d}",
+                    "campaign_id": cid,
+                    "perception": p[i],
+                    "time_of_day": ";".join(tod),
+                    "weekday_type": "helg" if rng.uniform() < 0.35 else "vardag",
+                    "season": str(
+                        rng.choice(["vinter", "var", "sommar", "host"], p=[0.35, 0.15, 0.15, 0.35])
+                    ),
+                    "reasons": ";".join(reasons) if reasons else None,
+                    "comment": comment,
+                    "age_group": str(
+                        rng.choice(
+                            ["0-15", "16-24", "25-44", "45-64", "65+"],
+                            p=[0.06, 0.18, 0.36, 0.25, 0.15],
+                        )
+                    ),
+                    "gender": str(
+                        rng.choice(
+                            ["kvinna", "man", "annat", "vill_ej_ange"], p=[0.55, 0.38, 0.02, 0.05]
+                        )
+                    ),
+                    "lives_in_area": bool(rng.uniform() < 0.7),
+                    "submitted_at": datetime(
+                        sub[i].year, sub[i].month, sub[i].day, int(hrs[i]), int(mins[i])
+                    ),
+                    "x": round(float(x[i]), 1),
+                    "y": round(float(y[i]), 1),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -1172,14 +1624,17 @@ def _reason_p() -> np.ndarray:
     return w / w.sum()
 
 
-def make_survey_indicators(muni: Municipality, plan: Plan,
-                           rng: np.random.Generator) -> pd.DataFrame:
+def make_survey_indicators(
+    muni: Municipality, plan: Plan, rng: np.random.Generator
+) -> pd.DataFrame:
     """Survey indicators per area and year (shares in % and problem index 0-6)."""
     rows = []
     gap_area = plan.gap_unsafe.area_id
     hot_areas = {s.area_id for s in plan.stable[:3]}
-    for src, years in (("kommunens_enkat", (2024, 2026)),
-                       ("polisens_trygghetsmatning", (2023, 2025))):
+    for src, years in (
+        ("kommunens_enkat", (2024, 2026)),
+        ("polisens_trygghetsmatning", (2023, 2025)),
+    ):
         for aid, pop in zip(muni.areas["area_id"], muni.areas["population"]):
             if pop < 100:
                 continue
@@ -1188,12 +1643,28 @@ def make_survey_indicators(muni: Municipality, plan: Plan,
                 n = int(min(pop * rng.uniform(0.05, 0.12), 400))
                 share = float(np.clip(base + rng.normal(0, 3) + (yr - 2024) * 0.5, 3, 80))
                 idx = float(np.clip(1.2 + (base - 22) / 12 + rng.normal(0, 0.25), 0, 6))
-                rows.append({"source": src, "year": yr, "area_id": aid,
-                             "indicator": "otrygg_sen_kvall_andel", "value": round(share, 1),
-                             "scale": "andel_procent", "n": n})
-                rows.append({"source": src, "year": yr, "area_id": aid,
-                             "indicator": "problemindex", "value": round(idx, 2),
-                             "scale": "index_0_6", "n": n})
+                rows.append(
+                    {
+                        "source": src,
+                        "year": yr,
+                        "area_id": aid,
+                        "indicator": "otrygg_sen_kvall_andel",
+                        "value": round(share, 1),
+                        "scale": "andel_procent",
+                        "n": n,
+                    }
+                )
+                rows.append(
+                    {
+                        "source": src,
+                        "year": yr,
+                        "area_id": aid,
+                        "indicator": "problemindex",
+                        "value": round(idx, 2),
+                        "scale": "index_0_6",
+                        "n": n,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -1201,9 +1672,14 @@ def make_police_classification(muni: Municipality, plan: Plan) -> pd.DataFrame:
     """Fictional police classification (every two years) for a few areas."""
     s1, s2, s3 = (s.area_id for s in plan.stable[:3])
     rows = [
-        (s1, 2021, "utsatt"), (s1, 2023, "riskomrade"), (s1, 2025, "utsatt"),
-        (s2, 2021, "ej_listad"), (s2, 2023, "utsatt"), (s2, 2025, "utsatt"),
-        (s3, 2023, "ej_listad"), (s3, 2025, "utsatt"),
+        (s1, 2021, "utsatt"),
+        (s1, 2023, "riskomrade"),
+        (s1, 2025, "utsatt"),
+        (s2, 2021, "ej_listad"),
+        (s2, 2023, "utsatt"),
+        (s2, 2025, "utsatt"),
+        (s3, 2023, "ej_listad"),
+        (s3, 2025, "utsatt"),
     ]
     return pd.DataFrame(rows, columns=["area_id", "year", "classification"])
 
@@ -1212,67 +1688,153 @@ def make_measures(plan: Plan, observations: pd.DataFrame) -> pd.DataFrame:
     """Decided measures, including the planted lighting measure ``ATG-2025-001``."""
     lt = plan.lighting
     light_obs = observations.loc[
-        (observations["walk_id"] == "TV-2024-02") & (observations["status"] == "atgardad")
-        & (observations["measure_type"] == "belysning_ny"), "observation_id"]
+        (observations["walk_id"] == "TV-2024-02")
+        & (observations["status"] == "atgardad")
+        & (observations["measure_type"] == "belysning_ny"),
+        "observation_id",
+    ]
     e1, s1, gu, f1 = plan.emerging, plan.stable[0], plan.gap_unsafe, plan.fading
     rows = [
-        {"measure_id": "ATG-2025-001", "title": "Ny belysning längs parkstråket i "
-         + _name(lt.area_id), "type": "situationell", "area_id": lt.area_id,
-         "linked_categories": ";".join(lt.categories),
-         "linked_observations": ";".join(light_obs), "linked_reasons": "belysning",
-         "responsible": "Exempelstad kommun, gatuenheten",
-         "partners": "Exempelhem AB (fiktivt)", "decided_by": "trygghetsvandring",
-         "status": "genomford", "start": plan.installed_on, "end": plan.installed_on,
-         "indicator": "Antal händelser (skadegörelse, ordningsstörning, hot/våld) inom 200 m",
-         "target_value": -30.0, "follow_up_on": date(2026, 5, 18), "x": lt.x, "y": lt.y},
-        {"measure_id": "ATG-2026-004", "title": "Väktarnärvaro fredag–lördag kväll vid "
-         + "idrottsplatsen", "type": "narvaro", "area_id": e1.area_id,
-         "linked_categories": "skadegorelse;fordon;samlingar", "linked_observations": None,
-         "linked_reasons": "personer_grupper", "responsible": "Vaktbolaget Exempel AB (fiktivt)",
-         "partners": "Exempelstad kommun, fältgruppen", "decided_by": "est_mote",
-         "status": "pagaende", "start": date(2026, 10, 5), "end": date(2026, 12, 31),
-         "indicator": "Antal rapporter per vecka inom 150 m", "target_value": 5.0,
-         "follow_up_on": date(2026, 11, 30), "x": e1.x, "y": e1.y},
-        {"measure_id": "ATG-2026-002", "title": "Kamerabevakning av torget", "type":
-         "situationell", "area_id": s1.area_id, "linked_categories": "hot_vald;narkotika",
-         "linked_observations": None, "linked_reasons": "personer_grupper;narkotika",
-         "responsible": "Polisen, lokalpolisområde Exempelstad (fiktivt)",
-         "partners": "Centrumföreningen Exempelstad (fiktiv)", "decided_by": "lagesbild",
-         "status": "beslutad", "start": date(2026, 4, 1), "end": None,
-         "indicator": "Andel otrygga på kvällen (kommunens enkät)", "target_value": 25.0,
-         "follow_up_on": date(2026, 9, 30), "x": s1.x, "y": s1.y},
-        {"measure_id": "ATG-2026-003", "title": "Nattvandring fredagar i centrum", "type":
-         "social", "area_id": s1.area_id, "linked_categories": "ordningsstorning;samlingar",
-         "linked_observations": None, "linked_reasons": "personer_grupper",
-         "responsible": "Exempelstad kommun, fältgruppen", "partners": "Föreningen Nattvandrarna "
-         "Exempelstad (fiktiv)", "decided_by": "est_mote", "status": "pagaende",
-         "start": date(2026, 5, 1), "end": None, "indicator": "Antal ordningsstörningar per "
-         "helg", "target_value": None, "follow_up_on": date(2026, 12, 15), "x": s1.x + 60,
-         "y": s1.y - 40},
-        {"measure_id": "ATG-2026-005", "title": "Belysning och röjning vid gångstråket i "
-         + _name(gu.area_id), "type": "situationell", "area_id": gu.area_id,
-         "linked_categories": None, "linked_observations": None,
-         "linked_reasons": "belysning;ode_plats;vegetation",
-         "responsible": "Exempelstad kommun, parkenheten", "partners": None,
-         "decided_by": "medborgardialog", "status": "foreslagen", "start": None, "end": None,
-         "indicator": "Andel otrygga pins inom 150 m", "target_value": None,
-         "follow_up_on": date(2027, 3, 31), "x": gu.x, "y": gu.y},
-        {"measure_id": "ATG-2024-001", "title": "Klottersanering inom 24 timmar i gångtunneln",
-         "type": "situationell", "area_id": f1.area_id,
-         "linked_categories": "klotter;skadegorelse", "linked_observations": None,
-         "linked_reasons": "klotter_nedskrapning", "responsible": "Exempelhem AB (fiktivt)",
-         "partners": "Exempelstad kommun, gatuenheten", "decided_by": "est_mote",
-         "status": "genomford", "start": date(2024, 9, 1), "end": date(2025, 5, 31),
-         "indicator": "Antal klotterrapporter per månad", "target_value": 5.0,
-         "follow_up_on": date(2025, 9, 1), "x": f1.x, "y": f1.y},
-        {"measure_id": "ATG-2025-002", "title": "Samverkan med fastighetsägare om skalskydd "
-         "för källarförråd", "type": "samverkan", "area_id": plan.near_repeat.area_id,
-         "linked_categories": "inbrott", "linked_observations": None, "linked_reasons": None,
-         "responsible": "Exempelhem AB (fiktivt)", "partners": "Polisen, lokalpolisområde "
-         "Exempelstad (fiktivt)", "decided_by": "est_mote", "status": "beslutad",
-         "start": date(2025, 12, 1), "end": date(2026, 3, 31), "indicator": "Antal inbrott i "
-         "förråd", "target_value": 0.0, "follow_up_on": date(2026, 4, 30),
-         "x": plan.near_repeat.x, "y": plan.near_repeat.y},
+        {
+            "measure_id": "ATG-2025-001",
+            "title": "Ny belysning längs parkstråket i " + _name(lt.area_id),
+            "type": "situationell",
+            "area_id": lt.area_id,
+            "linked_categories": ";".join(lt.categories),
+            "linked_observations": ";".join(light_obs),
+            "linked_reasons": "belysning",
+            "responsible": "Exempelstad kommun, gatuenheten",
+            "partners": "Exempelhem AB (fiktivt)",
+            "decided_by": "trygghetsvandring",
+            "status": "genomford",
+            "start": plan.installed_on,
+            "end": plan.installed_on,
+            "indicator": "Antal händelser (skadegörelse, ordningsstörning, hot/våld) inom 200 m",
+            "target_value": -30.0,
+            "follow_up_on": date(2026, 5, 18),
+            "x": lt.x,
+            "y": lt.y,
+        },
+        {
+            "measure_id": "ATG-2026-004",
+            "title": "Väktarnärvaro fredag–lördag kväll vid " + "idrottsplatsen",
+            "type": "narvaro",
+            "area_id": e1.area_id,
+            "linked_categories": "skadegorelse;fordon;samlingar",
+            "linked_observations": None,
+            "linked_reasons": "personer_grupper",
+            "responsible": "Vaktbolaget Exempel AB (fiktivt)",
+            "partners": "Exempelstad kommun, fältgruppen",
+            "decided_by": "est_mote",
+            "status": "pagaende",
+            "start": date(2026, 10, 5),
+            "end": date(2026, 12, 31),
+            "indicator": "Antal rapporter per vecka inom 150 m",
+            "target_value": 5.0,
+            "follow_up_on": date(2026, 11, 30),
+            "x": e1.x,
+            "y": e1.y,
+        },
+        {
+            "measure_id": "ATG-2026-002",
+            "title": "Kamerabevakning av torget",
+            "type": "situationell",
+            "area_id": s1.area_id,
+            "linked_categories": "hot_vald;narkotika",
+            "linked_observations": None,
+            "linked_reasons": "personer_grupper;narkotika",
+            "responsible": "Polisen, lokalpolisområde Exempelstad (fiktivt)",
+            "partners": "Centrumföreningen Exempelstad (fiktiv)",
+            "decided_by": "lagesbild",
+            "status": "beslutad",
+            "start": date(2026, 4, 1),
+            "end": None,
+            "indicator": "Andel otrygga på kvällen (kommunens enkät)",
+            "target_value": 25.0,
+            "follow_up_on": date(2026, 9, 30),
+            "x": s1.x,
+            "y": s1.y,
+        },
+        {
+            "measure_id": "ATG-2026-003",
+            "title": "Nattvandring fredagar i centrum",
+            "type": "social",
+            "area_id": s1.area_id,
+            "linked_categories": "ordningsstorning;samlingar",
+            "linked_observations": None,
+            "linked_reasons": "personer_grupper",
+            "responsible": "Exempelstad kommun, fältgruppen",
+            "partners": "Föreningen Nattvandrarna Exempelstad (fiktiv)",
+            "decided_by": "est_mote",
+            "status": "pagaende",
+            "start": date(2026, 5, 1),
+            "end": None,
+            "indicator": "Antal ordningsstörningar per helg",
+            "target_value": None,
+            "follow_up_on": date(2026, 12, 15),
+            "x": s1.x + 60,
+            "y": s1.y - 40,
+        },
+        {
+            "measure_id": "ATG-2026-005",
+            "title": "Belysning och röjning vid gångstråket i " + _name(gu.area_id),
+            "type": "situationell",
+            "area_id": gu.area_id,
+            "linked_categories": None,
+            "linked_observations": None,
+            "linked_reasons": "belysning;ode_plats;vegetation",
+            "responsible": "Exempelstad kommun, parkenheten",
+            "partners": None,
+            "decided_by": "medborgardialog",
+            "status": "foreslagen",
+            "start": None,
+            "end": None,
+            "indicator": "Andel otrygga pins inom 150 m",
+            "target_value": None,
+            "follow_up_on": date(2027, 3, 31),
+            "x": gu.x,
+            "y": gu.y,
+        },
+        {
+            "measure_id": "ATG-2024-001",
+            "title": "Klottersanering inom 24 timmar i gångtunneln",
+            "type": "situationell",
+            "area_id": f1.area_id,
+            "linked_categories": "klotter;skadegorelse",
+            "linked_observations": None,
+            "linked_reasons": "klotter_nedskrapning",
+            "responsible": "Exempelhem AB (fiktivt)",
+            "partners": "Exempelstad kommun, gatuenheten",
+            "decided_by": "est_mote",
+            "status": "genomford",
+            "start": date(2024, 9, 1),
+            "end": date(2025, 5, 31),
+            "indicator": "Antal klotterrapporter per månad",
+            "target_value": 5.0,
+            "follow_up_on": date(2025, 9, 1),
+            "x": f1.x,
+            "y": f1.y,
+        },
+        {
+            "measure_id": "ATG-2025-002",
+            "title": "Samverkan med fastighetsägare om skalskydd för källarförråd",
+            "type": "samverkan",
+            "area_id": plan.near_repeat.area_id,
+            "linked_categories": "inbrott",
+            "linked_observations": None,
+            "linked_reasons": None,
+            "responsible": "Exempelhem AB (fiktivt)",
+            "partners": "Polisen, lokalpolisområde Exempelstad (fiktivt)",
+            "decided_by": "est_mote",
+            "status": "beslutad",
+            "start": date(2025, 12, 1),
+            "end": date(2026, 3, 31),
+            "indicator": "Antal inbrott i förråd",
+            "target_value": 0.0,
+            "follow_up_on": date(2026, 4, 30),
+            "x": plan.near_repeat.x,
+            "y": plan.near_repeat.y,
+        },
     ]
     return pd.DataFrame(rows)
 
@@ -1313,8 +1875,9 @@ def _date_str(s: pd.Series) -> pd.Series:
 def _points(df: pd.DataFrame, crs: str = CRS) -> Any:
     import geopandas as gpd
 
-    return gpd.GeoDataFrame(df.drop(columns=["x", "y"]),
-                            geometry=gpd.points_from_xy(df["x"], df["y"]), crs=crs)
+    return gpd.GeoDataFrame(
+        df.drop(columns=["x", "y"]), geometry=gpd.points_from_xy(df["x"], df["y"]), crs=crs
+    )
 
 
 def _none(v: Any) -> Any:
@@ -1323,15 +1886,21 @@ def _none(v: Any) -> Any:
     return v
 
 
-def _write_geojson(path: Path, props: pd.DataFrame, lon: np.ndarray, lat: np.ndarray,
-                   name: str) -> None:
+def _write_geojson(
+    path: Path, props: pd.DataFrame, lon: np.ndarray, lat: np.ndarray, name: str
+) -> None:
     """Write an RFC 7946 GeoJSON FeatureCollection (WGS84) deterministically."""
     records = props.to_dict(orient="records")
     feats = []
     for rec, x, y in zip(records, lon, lat):
         clean = {k: _none(v) for k, v in rec.items()}
-        feats.append({"type": "Feature", "properties": clean,
-                      "geometry": {"type": "Point", "coordinates": [float(x), float(y)]}})
+        feats.append(
+            {
+                "type": "Feature",
+                "properties": clean,
+                "geometry": {"type": "Point", "coordinates": [float(x), float(y)]},
+            }
+        )
     doc = {"type": "FeatureCollection", "name": name, "features": feats}
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(doc, fh, ensure_ascii=False, separators=(",", ":"))
@@ -1370,58 +1939,123 @@ INCIDENT_FILES = {
     "polisen": "incidents/polisen_handelser.json",
 }
 EST_COLUMNS = {
-    "incident_id": "Rapport-ID", "occurred_at": "Tidpunkt", "occurred_end": "Tidpunkt till",
-    "category": "Kategori", "place_type": "Platstyp", "location_precision": "Lägesprecision",
-    "time_precision": "Tidsprecision", "reported_to_police": "Polisanmäld",
-    "severity": "Allvarlighetsgrad", "reporting_org": "Rapportör (organisation)",
+    "incident_id": "Rapport-ID",
+    "occurred_at": "Tidpunkt",
+    "occurred_end": "Tidpunkt till",
+    "category": "Kategori",
+    "place_type": "Platstyp",
+    "location_precision": "Lägesprecision",
+    "time_precision": "Tidsprecision",
+    "reported_to_police": "Polisanmäld",
+    "severity": "Allvarlighetsgrad",
+    "reporting_org": "Rapportör (organisation)",
     "description": "Beskrivning",
 }
 EST_X, EST_Y = "X (SWEREF 99 18 00)", "Y (SWEREF 99 18 00)"
 XLSX_COLUMNS = {
-    "incident_id": "Ärendenr", "occurred_at": "Datum", "occurred_end": "Upptäckt",
-    "category": "Händelsetyp", "place_type": "Platstyp", "reported_to_police": "Polisanmält",
-    "severity": "Allvarlighet", "time_precision": "Tidsprecision", "description": "Kommentar",
+    "incident_id": "Ärendenr",
+    "occurred_at": "Datum",
+    "occurred_end": "Upptäckt",
+    "category": "Händelsetyp",
+    "place_type": "Platstyp",
+    "reported_to_police": "Polisanmält",
+    "severity": "Allvarlighet",
+    "time_precision": "Tidsprecision",
+    "description": "Kommentar",
 }
 GPKG_COLUMNS = {
-    "incident_id": "rapport_id", "occurred_at": "tidpunkt", "category": "handelsetyp",
-    "place_type": "platstyp", "severity": "allvarlighet", "reported_to_police": "polisanmald",
+    "incident_id": "rapport_id",
+    "occurred_at": "tidpunkt",
+    "category": "handelsetyp",
+    "place_type": "platstyp",
+    "severity": "allvarlighet",
+    "reported_to_police": "polisanmald",
     "time_precision": "tidsprecision",
 }
 GEOJSON_COLUMNS = {
-    "incident_id": "arende", "occurred_at": "inkommen", "category": "kategori",
-    "place_type": "platstyp", "time_precision": "tidsprecision", "description": "beskrivning",
+    "incident_id": "arende",
+    "occurred_at": "inkommen",
+    "category": "kategori",
+    "place_type": "platstyp",
+    "time_precision": "tidsprecision",
+    "description": "beskrivning",
 }
 WALK_COLUMNS = {
-    "walk_id": "vandring_id", "date": "datum", "light_condition": "ljusforhallande",
-    "area_id": "omrade_id", "organiser": "arrangor", "target_group": "malgrupp",
+    "walk_id": "vandring_id",
+    "date": "datum",
+    "light_condition": "ljusforhallande",
+    "area_id": "omrade_id",
+    "organiser": "arrangor",
+    "target_group": "malgrupp",
     "n_participants": "antal_deltagare",
 }
 OBS_COLUMNS = {
-    "observation_id": "obs_id", "walk_id": "vandring_id", "perception": "upplevelse",
-    "problem_category": "problemkategori", "priority": "prioritet",
-    "proposed_measure": "forslag", "measure_type": "atgardstyp",
-    "responsible_type": "ansvarig_typ", "responsible": "ansvarig", "status": "status",
-    "reason_if_not": "motivering", "decided_on": "beslutad", "due_on": "klart_senast",
-    "resolved_on": "atgardad_datum", "photo_ref": "foto",
+    "observation_id": "obs_id",
+    "walk_id": "vandring_id",
+    "perception": "upplevelse",
+    "problem_category": "problemkategori",
+    "priority": "prioritet",
+    "proposed_measure": "forslag",
+    "measure_type": "atgardstyp",
+    "responsible_type": "ansvarig_typ",
+    "responsible": "ansvarig",
+    "status": "status",
+    "reason_if_not": "motivering",
+    "decided_on": "beslutad",
+    "due_on": "klart_senast",
+    "resolved_on": "atgardad_datum",
+    "photo_ref": "foto",
 }
 DIALOGUE_COLUMNS = {
-    "response_id": "svar_id", "campaign_id": "kampanj", "perception": "upplevelse",
-    "time_of_day": "tid_pa_dygnet", "weekday_type": "veckodag", "season": "arstid",
-    "reasons": "orsaker", "comment": "kommentar", "age_group": "aldersgrupp", "gender": "kon",
-    "lives_in_area": "bor_i_omradet", "submitted_at": "inskickad",
+    "response_id": "svar_id",
+    "campaign_id": "kampanj",
+    "perception": "upplevelse",
+    "time_of_day": "tid_pa_dygnet",
+    "weekday_type": "veckodag",
+    "season": "arstid",
+    "reasons": "orsaker",
+    "comment": "kommentar",
+    "age_group": "aldersgrupp",
+    "gender": "kon",
+    "lives_in_area": "bor_i_omradet",
+    "submitted_at": "inskickad",
 }
-SURVEY_COLUMNS = {"source": "kalla", "year": "ar", "area_id": "omrade_id",
-                  "indicator": "indikator", "value": "varde", "scale": "skala", "n": "antal_svar"}
+SURVEY_COLUMNS = {
+    "source": "kalla",
+    "year": "ar",
+    "area_id": "omrade_id",
+    "indicator": "indikator",
+    "value": "varde",
+    "scale": "skala",
+    "n": "antal_svar",
+}
 MEASURE_COLUMNS = {
-    "measure_id": "atgard_id", "title": "titel", "type": "typ", "area_id": "omrade_id",
-    "linked_categories": "kategorier", "linked_observations": "observationer",
-    "linked_reasons": "orsaker", "responsible": "ansvarig", "partners": "parter",
-    "decided_by": "beslutad_av", "status": "status", "start": "startdatum", "end": "slutdatum",
-    "indicator": "indikator", "target_value": "malvarde", "follow_up_on": "uppfoljning",
+    "measure_id": "atgard_id",
+    "title": "titel",
+    "type": "typ",
+    "area_id": "omrade_id",
+    "linked_categories": "kategorier",
+    "linked_observations": "observationer",
+    "linked_reasons": "orsaker",
+    "responsible": "ansvarig",
+    "partners": "parter",
+    "decided_by": "beslutad_av",
+    "status": "status",
+    "start": "startdatum",
+    "end": "slutdatum",
+    "indicator": "indikator",
+    "target_value": "malvarde",
+    "follow_up_on": "uppfoljning",
 }
-AREA_COLUMNS = {"area_id": "omrade_id", "name": "namn", "area_type": "omradestyp",
-                "code": "kod", "municipality_code": "kommunkod", "population": "befolkning",
-                "population_year": "befolkning_ar"}
+AREA_COLUMNS = {
+    "area_id": "omrade_id",
+    "name": "namn",
+    "area_type": "omradestyp",
+    "code": "kod",
+    "municipality_code": "kommunkod",
+    "population": "befolkning",
+    "population_year": "befolkning_ar",
+}
 
 
 def write_incident_sources(inc: pd.DataFrame, out: Path) -> dict[str, int]:
@@ -1438,34 +2072,49 @@ def write_incident_sources(inc: pd.DataFrame, out: Path) -> dict[str, int]:
         if source == "est":
             tr = Transformer.from_crs(CRS, "EPSG:3011", always_xy=True)
             ex, ey = tr.transform(d["x"].to_numpy(), d["y"].to_numpy())
-            t = d.assign(category=cat.map(SOURCE_LABELS["est"]),
-                         occurred_at=_fmt(d["occurred_at"], "%Y-%m-%d %H:%M"),
-                         occurred_end=_fmt(d["occurred_end"], "%Y-%m-%d %H:%M"),
-                         description=d["description"].replace("", None))
+            t = d.assign(
+                category=cat.map(SOURCE_LABELS["est"]),
+                occurred_at=_fmt(d["occurred_at"], "%Y-%m-%d %H:%M"),
+                occurred_end=_fmt(d["occurred_end"], "%Y-%m-%d %H:%M"),
+                description=d["description"].replace("", None),
+            )
             t = t[list(EST_COLUMNS)].rename(columns=EST_COLUMNS)
             t[EST_X] = np.round(ex, 2)
             t[EST_Y] = np.round(ey, 2)
-            t.to_csv(path, sep=";", decimal=",", encoding="cp1252", index=False,
-                     lineterminator="\r\n", float_format="%.2f")
+            t.to_csv(
+                path,
+                sep=";",
+                decimal=",",
+                encoding="cp1252",
+                index=False,
+                lineterminator="\r\n",
+                float_format="%.2f",
+            )
         elif source == "bostadsbolag":
             lon, lat = _lonlat(d["x"], d["y"])
-            t = d.assign(category=cat.map(SOURCE_LABELS["bostadsbolag"]),
-                         occurred_at=_fmt(d["occurred_at"], "%d/%m/%Y %H:%M"),
-                         occurred_end=_fmt(d["occurred_end"], "%d/%m/%Y %H:%M"),
-                         description=d["description"].replace("", None))
+            t = d.assign(
+                category=cat.map(SOURCE_LABELS["bostadsbolag"]),
+                occurred_at=_fmt(d["occurred_at"], "%d/%m/%Y %H:%M"),
+                occurred_end=_fmt(d["occurred_end"], "%d/%m/%Y %H:%M"),
+                description=d["description"].replace("", None),
+            )
             t = t[list(XLSX_COLUMNS)].rename(columns=XLSX_COLUMNS)
             t["Latitud"] = lat
             t["Longitud"] = lon
             _write_xlsx(path, t, "Logg")
         elif source == "vaktare":
-            t = d.assign(category=cat.map(SOURCE_LABELS["vaktare"]),
-                         occurred_at=_fmt(d["occurred_at"], "%Y-%m-%dT%H:%M:%S"))
+            t = d.assign(
+                category=cat.map(SOURCE_LABELS["vaktare"]),
+                occurred_at=_fmt(d["occurred_at"], "%Y-%m-%dT%H:%M:%S"),
+            )
             t = t[[*GPKG_COLUMNS, "x", "y"]].rename(columns=GPKG_COLUMNS)
             _write_gpkg(_points(t), path, "rapporter")
         elif source == "felanmalan":
             lon, lat = _lonlat(d["x"], d["y"])
-            t = d.assign(category=cat.map(SOURCE_LABELS["felanmalan"]),
-                         occurred_at=_fmt(d["occurred_at"], "%Y-%m-%dT%H:%M"))
+            t = d.assign(
+                category=cat.map(SOURCE_LABELS["felanmalan"]),
+                occurred_at=_fmt(d["occurred_at"], "%Y-%m-%dT%H:%M"),
+            )
             t = t[list(GEOJSON_COLUMNS)].rename(columns=GEOJSON_COLUMNS)
             _write_geojson(path, t, lon, lat, "felanmalan")
         else:
@@ -1473,8 +2122,20 @@ def write_incident_sources(inc: pd.DataFrame, out: Path) -> dict[str, int]:
     return counts
 
 
-_MONTHS_SV = ["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
-              "september", "oktober", "november", "december"]
+_MONTHS_SV = [
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def _write_polisen(d: pd.DataFrame, path: Path) -> None:
@@ -1489,15 +2150,17 @@ def _write_polisen(d: pd.DataFrame, path: Path) -> None:
         name = f"{ts.day} {_MONTHS_SV[ts.month - 1]} {ts:%H.%M}, {typ}, {TOWN}"
         slug = f"{ts.day}-{_MONTHS_SV[ts.month - 1]}-{ts:%H%M}-{typ.lower()}-{TOWN.lower()}"
         slug = slug.translate(str.maketrans({"å": "a", "ä": "a", "ö": "o", " ": "-", ",": ""}))
-        events.append({
-            "id": int(d["incident_id"].iloc[i]),
-            "datetime": f"{ts:%Y-%m-%d %H:%M:%S} {off[:3]}:{off[3:]}",
-            "name": name,
-            "summary": d["description"].iloc[i],
-            "url": f"/aktuellt/handelser/{ts.year}/{_MONTHS_SV[ts.month - 1]}/{ts.day}/{slug}/",
-            "type": typ,
-            "location": {"name": TOWN, "gps": f"{lat[i]:.6f},{lon[i]:.6f}"},
-        })
+        events.append(
+            {
+                "id": int(d["incident_id"].iloc[i]),
+                "datetime": f"{ts:%Y-%m-%d %H:%M:%S} {off[:3]}:{off[3:]}",
+                "name": name,
+                "summary": d["description"].iloc[i],
+                "url": f"/aktuellt/handelser/{ts.year}/{_MONTHS_SV[ts.month - 1]}/{ts.day}/{slug}/",
+                "type": typ,
+                "location": {"name": TOWN, "gps": f"{lat[i]:.6f},{lon[i]:.6f}"},
+            }
+        )
     events.reverse()  # the API lists the newest first
     with open(path, "w", encoding="utf-8", newline="\n") as fh:
         json.dump(events, fh, ensure_ascii=False, indent=1)
@@ -1513,8 +2176,9 @@ def write_canonical_incidents(inc: pd.DataFrame, out: Path) -> None:
     t["occurred_at"] = _fmt(t["occurred_at"], "%Y-%m-%dT%H:%M:%S")
     t["occurred_end"] = _fmt(t["occurred_end"], "%Y-%m-%dT%H:%M:%S")
     t["description"] = t["description"].replace("", None)
-    t.to_csv(out / "incidents" / "handelser.csv", index=False, float_format="%.2f",
-             lineterminator="\n")
+    t.to_csv(
+        out / "incidents" / "handelser.csv", index=False, float_format="%.2f", lineterminator="\n"
+    )
     g = out / "incidents" / "handelser.gpkg"
     if g.exists():
         g.unlink()
@@ -1611,7 +2275,7 @@ y = "y"
 # EST-rapporter: export från rapportverktyget, semikolonseparerad, decimalkomma, cp1252,
 # koordinater i SWEREF 99 18 00.
 [[layers.incidents]]
-file = "{INCIDENT_FILES['est']}"
+file = "{INCIDENT_FILES["est"]}"
 format = "csv"
 separator = ";"
 decimal = ","
@@ -1622,11 +2286,11 @@ y = {_toml_str(EST_Y)}
 date_format = "%Y-%m-%d %H:%M"
 columns = {_toml_table(est_cols)}
 defaults = {{ "source" = "est" }}
-categories = {_toml_table(_inv(SOURCE_LABELS['est']))}
+categories = {_toml_table(_inv(SOURCE_LABELS["est"]))}
 
 # Bostadsbolagets logg (Excel): WGS84 lat/lon, datum dag/månad/år.
 [[layers.incidents]]
-file = "{INCIDENT_FILES['bostadsbolag']}"
+file = "{INCIDENT_FILES["bostadsbolag"]}"
 table = "Logg"
 crs = "EPSG:4326"
 x = "Longitud"
@@ -1635,27 +2299,27 @@ date_format = "%d/%m/%Y %H:%M"
 dayfirst = true
 columns = {_toml_table(_inv(XLSX_COLUMNS))}
 defaults = {_toml_table(SOURCE_DEFAULTS["bostadsbolag"])}
-categories = {_toml_table(_inv(SOURCE_LABELS['bostadsbolag']))}
+categories = {_toml_table(_inv(SOURCE_LABELS["bostadsbolag"]))}
 
 # Väktarrapporter (GeoPackage, SWEREF 99 TM).
 [[layers.incidents]]
-file = "{INCIDENT_FILES['vaktare']}"
+file = "{INCIDENT_FILES["vaktare"]}"
 table = "rapporter"
 columns = {_toml_table(_inv(GPKG_COLUMNS))}
 defaults = {_toml_table(SOURCE_DEFAULTS["vaktare"])}
-categories = {_toml_table(_inv(SOURCE_LABELS['vaktare']))}
+categories = {_toml_table(_inv(SOURCE_LABELS["vaktare"]))}
 
 # Kommunens felanmälan (GeoJSON, WGS84).
 [[layers.incidents]]
-file = "{INCIDENT_FILES['felanmalan']}"
+file = "{INCIDENT_FILES["felanmalan"]}"
 crs = "EPSG:4326"
 columns = {_toml_table(_inv(GEOJSON_COLUMNS))}
 defaults = {_toml_table(SOURCE_DEFAULTS["felanmalan"])}
-categories = {_toml_table(_inv(SOURCE_LABELS['felanmalan']))}
+categories = {_toml_table(_inv(SOURCE_LABELS["felanmalan"]))}
 
 # Polisens öppna händelser (JSON från API:t). Koordinaten är kommunens mittpunkt.
 [[layers.incidents]]
-file = "{INCIDENT_FILES['polisen']}"
+file = "{INCIDENT_FILES["polisen"]}"
 format = "polisen"
 crs = "EPSG:4326"
 defaults = {{ "source" = "polisen", "reporting_org" = "Polisen" }}
@@ -1716,8 +2380,9 @@ def _site_dict(site: Site, **extra: Any) -> dict[str, Any]:
     return d
 
 
-def make_truth(muni: Municipality, plan: Plan, inc: pd.DataFrame, seed: int, size: int,
-               counts: dict[str, Any]) -> dict[str, Any]:
+def make_truth(
+    muni: Municipality, plan: Plan, inc: pd.DataFrame, seed: int, size: int, counts: dict[str, Any]
+) -> dict[str, Any]:
     """The machine-readable ground truth (``docs/truth-format.md`` plus extra fields)."""
     planted = inc["planted"].to_numpy()
     lt = plan.lighting
@@ -1725,8 +2390,7 @@ def make_truth(muni: Municipality, plan: Plan, inc: pd.DataFrame, seed: int, siz
     nr = inc[planted == plan.near_repeat.id]
     nr_t = pd.to_datetime(nr["occurred_at"])
     xy = nr[["x", "y"]].to_numpy()
-    dmax = float(np.max(np.hypot(xy[:, None, 0] - xy[None, :, 0],
-                                 xy[:, None, 1] - xy[None, :, 1])))
+    dmax = float(np.max(np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])))
     gaps = np.diff(np.sort(nr_t.to_numpy())).astype("timedelta64[s]").astype(float) / 86400
     weeks = pd.date_range(plan.silent_from, plan.silent_to, freq="W-MON")
     n_planted = {sid: int((planted == sid).sum()) for sid in np.unique(planted) if sid}
@@ -1736,7 +2400,7 @@ def make_truth(muni: Municipality, plan: Plan, inc: pd.DataFrame, seed: int, siz
         "municipality": MUNICIPALITY,
         "municipality_code": MUNICIPALITY_CODE,
         "note": "Syntetiska data för en påhittad kommun. Synthetic data for a fictional "
-                "municipality; names, organisations and people are invented.",
+        "municipality; names, organisations and people are invented.",
         "seed": seed,
         "size": size,
         "crs": CRS,
@@ -1744,61 +2408,85 @@ def make_truth(muni: Municipality, plan: Plan, inc: pd.DataFrame, seed: int, siz
         "bbox": [round(v, 1) for v in b],
         "hotspots": {
             "stable": [_site_dict(s, sd_m=55) for s in plan.stable],
-            "emerging": [_site_dict(plan.emerging, start=plan.emerging_start.isoformat(),
-                                    sd_m=55)],
+            "emerging": [_site_dict(plan.emerging, start=plan.emerging_start.isoformat(), sd_m=55)],
             "fading": [_site_dict(plan.fading, end=plan.fading_end.isoformat(), sd_m=55)],
             "quiet": [_site_dict(q) for q in plan.quiet],
-            "other": [_site_dict(lt, kind="lighting_measure_site",
-                                 note="tät i målområdet före åtgärden, halverad efter; "
-                                      "dense before the lighting measure, halved after")],
+            "other": [
+                _site_dict(
+                    lt,
+                    kind="lighting_measure_site",
+                    note="tät i målområdet före åtgärden, halverad efter; "
+                    "dense before the lighting measure, halved after",
+                )
+            ],
         },
         "near_repeat": {
-            "category": "inbrott", "x": plan.near_repeat.x, "y": plan.near_repeat.y,
+            "category": "inbrott",
+            "x": plan.near_repeat.x,
+            "y": plan.near_repeat.y,
             "radius_m": plan.near_repeat.radius_m,
-            "start": nr_t.min().date().isoformat(), "end": nr_t.max().date().isoformat(),
-            "n_events": len(nr), "max_distance_m": 200, "max_days": 14,
+            "start": nr_t.min().date().isoformat(),
+            "end": nr_t.max().date().isoformat(),
+            "n_events": len(nr),
+            "max_distance_m": 200,
+            "max_days": 14,
             "observed_max_distance_m": round(dmax, 1),
             "observed_max_gap_days": round(float(gaps.max()), 2),
-            "area_id": plan.near_repeat.area_id, "source": "bostadsbolag",
+            "area_id": plan.near_repeat.area_id,
+            "source": "bostadsbolag",
         },
         "perception_gap": {
-            "feels_unsafe_few_incidents": _site_dict(plan.gap_unsafe,
-                                                     reasons=["belysning", "ode_plats"]),
-            "incidents_not_perceived": _site_dict(plan.gap_unperceived,
-                                                  radius_m=150, no_otrygg_pins_within_m=350),
+            "feels_unsafe_few_incidents": _site_dict(
+                plan.gap_unsafe, reasons=["belysning", "ode_plats"]
+            ),
+            "incidents_not_perceived": _site_dict(
+                plan.gap_unperceived, radius_m=150, no_otrygg_pins_within_m=350
+            ),
         },
         "lighting_measure": {
-            "measure_id": "ATG-2025-001", "area_id": lt.area_id, "x": lt.x, "y": lt.y,
-            "radius_m": lt.radius_m, "buffer_m": plan.lighting_buffer,
-            "installed_on": inst.isoformat(), "categories": lt.categories,
-            "effect": -0.5, "displacement": 0.2,
+            "measure_id": "ATG-2025-001",
+            "area_id": lt.area_id,
+            "x": lt.x,
+            "y": lt.y,
+            "radius_m": lt.radius_m,
+            "buffer_m": plan.lighting_buffer,
+            "installed_on": inst.isoformat(),
+            "categories": lt.categories,
+            "effect": -0.5,
+            "displacement": 0.2,
             "rate_note": "all incidents of these categories within buffer_m come from the "
-                         "planted process: constant yearly rate (with seasonal rhythm) before, "
-                         "×0.5 in the disk and ×1.2 in the ring after installed_on",
+            "planted process: constant yearly rate (with seasonal rhythm) before, "
+            "×0.5 in the disk and ×1.2 in the ring after installed_on",
             "equal_windows": {
-                "before": {"start": (inst - timedelta(weeks=52)).isoformat(),
-                           "end": (inst - timedelta(days=1)).isoformat()},
-                "after": {"start": inst.isoformat(),
-                          "end": (inst + timedelta(weeks=52) - timedelta(days=1)).isoformat()},
+                "before": {
+                    "start": (inst - timedelta(weeks=52)).isoformat(),
+                    "end": (inst - timedelta(days=1)).isoformat(),
+                },
+                "after": {
+                    "start": inst.isoformat(),
+                    "end": (inst + timedelta(weeks=52) - timedelta(days=1)).isoformat(),
+                },
             },
         },
         "silent_source": {
-            "source": plan.silent_source, "from": plan.silent_from.isoformat(),
+            "source": plan.silent_source,
+            "from": plan.silent_from.isoformat(),
             "to": plan.silent_to.isoformat(),
             "iso_weeks": [f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in weeks],
         },
         "background": {
             "description": "background incidents are uniform within each area with intensity "
-                           "∝ area × (1 + c × population density / max density); quiet zones "
-                           "get half of it; no other clusters are planted",
+            "∝ area × (1 + c × population density / max density); quiet zones "
+            "get half of it; no other clusters are planted",
             "contrast_c": BACKGROUND_CONTRAST,
         },
         "sources": list(INCIDENT_FILES),
         "counts": counts,
         "planted_counts": n_planted,
-        "areas": [{"area_id": a, "name": n, "population": int(p)}
-                  for a, n, p in zip(muni.areas["area_id"], muni.areas["name"],
-                                     muni.areas["population"])],
+        "areas": [
+            {"area_id": a, "name": n, "population": int(p)}
+            for a, n, p in zip(muni.areas["area_id"], muni.areas["name"], muni.areas["population"])
+        ],
     }
 
 
@@ -1813,66 +2501,96 @@ def readme_text(truth: dict[str, Any], large: bool = False) -> str:
 
     def site(s: dict[str, Any]) -> str:
         cats = ", ".join(s.get("categories", [])) or "–"
-        return (f"`{s['id']}` {s.get('area_name', '')} ({s.get('area_id', '')}), "
-                f"E {s['x']:.0f} N {s['y']:.0f}, r {s['radius_m']:.0f} m; {cats}")
+        return (
+            f"`{s['id']}` {s.get('area_name', '')} ({s.get('area_id', '')}), "
+            f"E {s['x']:.0f} N {s['y']:.0f}, r {s['radius_m']:.0f} m; {cats}"
+        )
 
     stable = "\n".join(f"  - {site(s)}" for s in h["stable"])
     quiet = "\n".join(f"  - {site(s)}" for s in h["quiet"])
     rows = [
         ("tryggaplatser.toml", "projektkonfiguration", "TOML"),
-        ("areas/omraden.gpkg (lager omraden)", "25 områden med befolkning",
-         "GeoPackage, EPSG:3006"),
+        (
+            "areas/omraden.gpkg (lager omraden)",
+            "25 områden med befolkning",
+            "GeoPackage, EPSG:3006",
+        ),
         ("areas/kommungrans.gpkg", "studieområde (kommungräns)", "GeoPackage, EPSG:3006"),
         ("areas/polisens_klassning.csv", "polisens klassning per år (påhittad)", "CSV"),
     ]
     if large:
         rows += [
-            ("incidents/handelser.gpkg", "alla händelser, kanoniska kolumner",
-             "GeoPackage, EPSG:3006"),
+            (
+                "incidents/handelser.gpkg",
+                "alla händelser, kanoniska kolumner",
+                "GeoPackage, EPSG:3006",
+            ),
             ("incidents/handelser.csv", "samma händelser", "CSV, x/y i EPSG:3006"),
         ]
     else:
         rows += [
-            ("incidents/est_rapporter.csv", "EST-rapporter",
-             "CSV med `;`, decimalkomma, cp1252, SWEREF 99 18 00 (EPSG:3011)"),
-            ("incidents/exempelhem_logg.xlsx (blad Logg)", "bostadsbolagets logg",
-             "XLSX, lat/lon WGS84, datum dd/mm/åååå tt:mm"),
-            ("incidents/vaktrapporter.gpkg (lager rapporter)", "väktarrapporter",
-             "GeoPackage, EPSG:3006"),
-            ("incidents/felanmalan.geojson", "kommunens felanmälan (fysiska brister m.m.)",
-             "GeoJSON, WGS84"),
-            ("incidents/polisen_handelser.json", "Polisens öppna händelser",
-             "JSON som API:t; koordinat = kommunens mittpunkt"),
+            (
+                "incidents/est_rapporter.csv",
+                "EST-rapporter",
+                "CSV med `;`, decimalkomma, cp1252, SWEREF 99 18 00 (EPSG:3011)",
+            ),
+            (
+                "incidents/exempelhem_logg.xlsx (blad Logg)",
+                "bostadsbolagets logg",
+                "XLSX, lat/lon WGS84, datum dd/mm/åååå tt:mm",
+            ),
+            (
+                "incidents/vaktrapporter.gpkg (lager rapporter)",
+                "väktarrapporter",
+                "GeoPackage, EPSG:3006",
+            ),
+            (
+                "incidents/felanmalan.geojson",
+                "kommunens felanmälan (fysiska brister m.m.)",
+                "GeoJSON, WGS84",
+            ),
+            (
+                "incidents/polisen_handelser.json",
+                "Polisens öppna händelser",
+                "JSON som API:t; koordinat = kommunens mittpunkt",
+            ),
         ]
     rows += [
-        ("walks/trygghetsvandringar.gpkg (lager vandringar, observationer)",
-         "trygghetsvandringar och observationer", "GeoPackage, EPSG:3006"),
-        ("dialogue/dialog_2024.csv", "medborgardialog 2024 (kartnålar)",
-         "CSV UTF-8 med BOM, WKT i EPSG:3006"),
+        (
+            "walks/trygghetsvandringar.gpkg (lager vandringar, observationer)",
+            "trygghetsvandringar och observationer",
+            "GeoPackage, EPSG:3006",
+        ),
+        (
+            "dialogue/dialog_2024.csv",
+            "medborgardialog 2024 (kartnålar)",
+            "CSV UTF-8 med BOM, WKT i EPSG:3006",
+        ),
         ("dialogue/dialog_2026.geojson", "medborgardialog 2026 (kartnålar)", "GeoJSON, WGS84"),
         ("surveys/enkatindikatorer.csv", "enkätindikatorer per område och år", "CSV"),
-        ("measures/atgarder.gpkg (lager atgarder)", "beslutade åtgärder",
-         "GeoPackage, EPSG:3006"),
+        ("measures/atgarder.gpkg (lager atgarder)", "beslutade åtgärder", "GeoPackage, EPSG:3006"),
         ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
     ]
+
     def _file(a: str) -> str:
         name, _, layer = a.partition(" (")
         return f"`{name}`" + (f" ({layer}" if layer else "")
 
     files = "| fil | innehåll | format |\n|---|---|---|\n" + "".join(
-        f"| {_file(a)} | {b} | {c_} |\n" for a, b, c_ in rows)
+        f"| {_file(a)} | {b} | {c_} |\n" for a, b, c_ in rows
+    )
     counts = ", ".join(f"{k} {v}" for k, v in c.items())
     no_pins = pg["incidents_not_perceived"]["no_otrygg_pins_within_m"]
     fu = pg["feels_unsafe_few_incidents"]
-    return f"""# {truth['municipality']} – syntetisk demokommun
+    return f"""# {truth["municipality"]} – syntetisk demokommun
 
-**Allt här är påhittat.** Kommunen, kommunkoden `{truth['municipality_code']}`, områdesnamnen,
+**Allt här är påhittat.** Kommunen, kommunkoden `{truth["municipality_code"]}`, områdesnamnen,
 organisationerna och alla händelser, vandringar och dialogsvar är genererade av
 `tryggaplatser generate-demo` (koden: `src/tryggaplatser/datasets/generate.py`, frö
-{truth['seed']}). Inga data beskriver verkliga platser eller personer. Personnummer, telefonnummer
+{truth["seed"]}). Inga data beskriver verkliga platser eller personer. Personnummer, telefonnummer
 och e-postadresser i fritexten är påhittade och finns där för att testa maskeringen vid import.
 
-Period: {truth['period']['start']} – {truth['period']['end']} (156 hela ISO-veckor).
+Period: {truth["period"]["start"]} – {truth["period"]["end"]} (156 hela ISO-veckor).
 Koordinatsystem: SWEREF 99 TM (EPSG:3006) om inget annat anges.
 
 ## Filer
@@ -1889,26 +2607,26 @@ Stor variant för prestandamätning: `tryggaplatser generate-demo --size 1000000
 
 - **Stabila hotspots** (täta kluster alla tre år, σ ≈ 55 m):
 {stable}
-- **Ny hotspot** (från {h['emerging'][0]['start']}): {site(h['emerging'][0])}
-- **Avtagande hotspot** (upphör efter {h['fading'][0]['end']}): {site(h['fading'][0])}
+- **Ny hotspot** (från {h["emerging"][0]["start"]}): {site(h["emerging"][0])}
+- **Avtagande hotspot** (upphör efter {h["fading"][0]["end"]}): {site(h["fading"][0])}
 - **Lugna zoner** (inget planterat kluster, glesare bakgrund):
 {quiet}
-- **Near repeat-serie**: {nr['n_events']} inbrott (bostadsbolaget) inom {nr['max_distance_m']} m
-  och högst {nr['max_days']} dagar mellan på varandra följande, {nr['start']} – {nr['end']},
-  kring E {nr['x']:.0f} N {nr['y']:.0f} ({nr['area_id']}).
-- **Upplevd otrygghet utan händelser**: `{fu['id']}` {fu['area_name']} ({fu['area_id']}),
-  E {fu['x']:.0f} N {fu['y']:.0f}, r {fu['radius_m']:.0f} m – många otrygga kartnålar och
+- **Near repeat-serie**: {nr["n_events"]} inbrott (bostadsbolaget) inom {nr["max_distance_m"]} m
+  och högst {nr["max_days"]} dagar mellan på varandra följande, {nr["start"]} – {nr["end"]},
+  kring E {nr["x"]:.0f} N {nr["y"]:.0f} ({nr["area_id"]}).
+- **Upplevd otrygghet utan händelser**: `{fu["id"]}` {fu["area_name"]} ({fu["area_id"]}),
+  E {fu["x"]:.0f} N {fu["y"]:.0f}, r {fu["radius_m"]:.0f} m – många otrygga kartnålar och
   vandringsobservationer (belysning, öde plats), nästan inga händelser.
-- **Händelser som inte upplevs**: hotspot `{pg['incidents_not_perceived']['id']}` i
+- **Händelser som inte upplevs**: hotspot `{pg["incidents_not_perceived"]["id"]}` i
   industriområdet – inga otrygga kartnålar inom {no_pins} m.
-- **Belysningsåtgärd** `{lm['measure_id']}` installerad {lm['installed_on']} vid
-  E {lm['x']:.0f} N {lm['y']:.0f} ({lm['area_id']}): kategorierna {', '.join(lm['categories'])}
-  minskar med 50 % inom {lm['radius_m']:.0f} m och ökar med 20 % i ringen
-  {lm['radius_m']:.0f}–{lm['buffer_m']:.0f} m (förflyttning). Lika långa perioder:
-  {lm['equal_windows']['before']['start']} – {lm['equal_windows']['before']['end']} och
-  {lm['equal_windows']['after']['start']} – {lm['equal_windows']['after']['end']}.
-- **Tyst källa**: `{ss['source']}` rapporterar ingenting {ss['from']} – {ss['to']}
-  (veckorna {', '.join(ss['iso_weeks'])}).
+- **Belysningsåtgärd** `{lm["measure_id"]}` installerad {lm["installed_on"]} vid
+  E {lm["x"]:.0f} N {lm["y"]:.0f} ({lm["area_id"]}): kategorierna {", ".join(lm["categories"])}
+  minskar med 50 % inom {lm["radius_m"]:.0f} m och ökar med 20 % i ringen
+  {lm["radius_m"]:.0f}–{lm["buffer_m"]:.0f} m (förflyttning). Lika långa perioder:
+  {lm["equal_windows"]["before"]["start"]} – {lm["equal_windows"]["before"]["end"]} och
+  {lm["equal_windows"]["after"]["start"]} – {lm["equal_windows"]["after"]["end"]}.
+- **Tyst källa**: `{ss["source"]}` rapporterar ingenting {ss["from"]} – {ss["to"]}
+  (veckorna {", ".join(ss["iso_weeks"])}).
 
 Bakgrunden är jämnt utspridd inom varje område, något tätare där befolkningstätheten är hög
 (högst 1,6 gånger det glesaste), så att bara de planterade klustren sticker ut. Den har dygns-,
@@ -1918,7 +2636,7 @@ felanmälan, helgtoppar, sommartopp, valborg, midsommar, nyår med fyrverkerier)
 
 ## English
 
-Synthetic demo municipality "{truth['municipality']}" (code {truth['municipality_code']}):
+Synthetic demo municipality "{truth["municipality"]}" (code {truth["municipality_code"]}):
 everything is invented and generated by a seeded script. Five incident sources in five real
 file formats (semicolon CSV with decimal commas in cp1252 and EPSG:3011, XLSX with WGS84 and
 day-first dates, GeoPackage, GeoJSON, Polisen's events JSON), safety walks, two dialogue
@@ -1928,8 +2646,13 @@ with −50 % effect and +20 % displacement, a source silent for five weeks) is i
 """
 
 
-def generate_demo(out: str | Path, size: int = DEFAULT_SIZE, seed: int = SEED,
-                  large: bool | None = None, n_dialogue: int | None = None) -> dict[str, Any]:
+def generate_demo(
+    out: str | Path,
+    size: int = DEFAULT_SIZE,
+    seed: int = SEED,
+    large: bool | None = None,
+    n_dialogue: int | None = None,
+) -> dict[str, Any]:
     """Generate the demo municipality into ``out``.
 
     Parameters
@@ -1972,30 +2695,36 @@ def generate_demo(out: str | Path, size: int = DEFAULT_SIZE, seed: int = SEED,
     measures = make_measures(plan, obs)
 
     # areas and study area
-    _write_gpkg(muni.areas.rename(columns=AREA_COLUMNS), out / "areas" / "omraden.gpkg",
-                "omraden")
-    study = gpd.GeoDataFrame({"namn": [MUNICIPALITY], "kommunkod": [MUNICIPALITY_CODE]},
-                             geometry=[muni.boundary], crs=CRS)
+    _write_gpkg(muni.areas.rename(columns=AREA_COLUMNS), out / "areas" / "omraden.gpkg", "omraden")
+    study = gpd.GeoDataFrame(
+        {"namn": [MUNICIPALITY], "kommunkod": [MUNICIPALITY_CODE]},
+        geometry=[muni.boundary],
+        crs=CRS,
+    )
     _write_gpkg(study, out / "areas" / "kommungrans.gpkg", "kommungrans")
-    police.rename(columns={"area_id": "omrade_id", "year": "ar",
-                           "classification": "klassning"}).to_csv(
-        out / "areas" / "polisens_klassning.csv", index=False, lineterminator="\n")
+    police.rename(
+        columns={"area_id": "omrade_id", "year": "ar", "classification": "klassning"}
+    ).to_csv(out / "areas" / "polisens_klassning.csv", index=False, lineterminator="\n")
 
     # incidents
     if large:
         write_canonical_incidents(inc, out)
         counts: dict[str, Any] = {"incidents": len(inc)}
-        counts.update({f"incidents_{k}": int(v) for k, v in
-                       inc["source"].value_counts().sort_index().items()})
+        counts.update(
+            {f"incidents_{k}": int(v) for k, v in inc["source"].value_counts().sort_index().items()}
+        )
     else:
         counts = {f"incidents_{k}": v for k, v in write_incident_sources(inc, out).items()}
         counts = {"incidents": len(inc), **counts}
 
     # walks
     wgdf = gpd.GeoDataFrame(
-        walks.drop(columns="route").assign(date=_date_str(walks["date"])).rename(
-            columns=WALK_COLUMNS),
-        geometry=[__import__("shapely").LineString(r) for r in walks["route"]], crs=CRS)
+        walks.drop(columns="route")
+        .assign(date=_date_str(walks["date"]))
+        .rename(columns=WALK_COLUMNS),
+        geometry=[__import__("shapely").LineString(r) for r in walks["route"]],
+        crs=CRS,
+    )
     wpath = out / "walks" / "trygghetsvandringar.gpkg"
     _write_gpkg(wgdf, wpath, "vandringar")
     o = obs.copy()
@@ -2009,27 +2738,38 @@ def generate_demo(out: str | Path, size: int = DEFAULT_SIZE, seed: int = SEED,
     d24["lives_in_area"] = d24["lives_in_area"].map({True: "true", False: "false"})
     d24["geometri_wkt"] = [f"POINT ({x:.1f} {y:.1f})" for x, y in zip(d24["x"], d24["y"])]
     d24.drop(columns=["x", "y"]).rename(columns=DIALOGUE_COLUMNS).to_csv(
-        out / "dialogue" / "dialog_2024.csv", index=False, encoding="utf-8-sig",
-        lineterminator="\n")
+        out / "dialogue" / "dialog_2024.csv", index=False, encoding="utf-8-sig", lineterminator="\n"
+    )
     d26 = dia[dia["campaign_id"] == "dialog-2026"].copy()
     d26["submitted_at"] = _fmt(d26["submitted_at"], "%Y-%m-%dT%H:%M")
     lon, lat = _lonlat(d26["x"], d26["y"])
-    _write_geojson(out / "dialogue" / "dialog_2026.geojson",
-                   d26.drop(columns=["x", "y"]).rename(columns=DIALOGUE_COLUMNS), lon, lat,
-                   "dialog_2026")
-    counts.update(walks=len(walks), walk_observations=len(obs),
-                  dialogue_2024=len(d24), dialogue_2026=len(d26))
+    _write_geojson(
+        out / "dialogue" / "dialog_2026.geojson",
+        d26.drop(columns=["x", "y"]).rename(columns=DIALOGUE_COLUMNS),
+        lon,
+        lat,
+        "dialog_2026",
+    )
+    counts.update(
+        walks=len(walks), walk_observations=len(obs), dialogue_2024=len(d24), dialogue_2026=len(d26)
+    )
 
     # surveys and measures
-    surveys.rename(columns=SURVEY_COLUMNS).to_csv(out / "surveys" / "enkatindikatorer.csv",
-                                                  index=False, lineterminator="\n")
+    surveys.rename(columns=SURVEY_COLUMNS).to_csv(
+        out / "surveys" / "enkatindikatorer.csv", index=False, lineterminator="\n"
+    )
     m = measures.copy()
     for col in ("start", "end", "follow_up_on"):
         m[col] = _date_str(m[col])
-    _write_gpkg(_points(m.rename(columns=MEASURE_COLUMNS)), out / "measures" / "atgarder.gpkg",
-                "atgarder")
-    counts.update(survey_indicators=len(surveys), measures=len(measures),
-                  areas=len(muni.areas), police_classification=len(police))
+    _write_gpkg(
+        _points(m.rename(columns=MEASURE_COLUMNS)), out / "measures" / "atgarder.gpkg", "atgarder"
+    )
+    counts.update(
+        survey_indicators=len(surveys),
+        measures=len(measures),
+        areas=len(muni.areas),
+        police_classification=len(police),
+    )
 
     # config, truth, README
     if large:
@@ -2038,7 +2778,8 @@ def generate_demo(out: str | Path, size: int = DEFAULT_SIZE, seed: int = SEED,
     else:
         (out / "tryggaplatser.toml").write_text(config_text(seed), encoding="utf-8")
     truth = make_truth(muni, plan, inc, seed, size, counts)
-    (out / "truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n",
-                                    encoding="utf-8")
+    (out / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
     (out / "README.md").write_text(readme_text(truth, large), encoding="utf-8")
     return truth

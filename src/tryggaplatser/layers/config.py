@@ -77,8 +77,11 @@ def load_config(path: str | Path) -> ProjectConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ConfigError("konfigurationsfilen finns inte", file=str(path),
-                          fix="skapa en med `tryggaplatser init KATALOG`") from None
+        raise ConfigError(
+            "konfigurationsfilen finns inte",
+            file=str(path),
+            fix="skapa en med `tryggaplatser init KATALOG`",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"ogiltig TOML: {exc}", file=str(path)) from None
     root = path.parent
@@ -95,19 +98,26 @@ def load_config(path: str | Path) -> ProjectConfig:
     sources = []
     for layer, entries in raw.get("layers", {}).items():
         if layer not in LAYERS:
-            raise ConfigError(f"okänt lager [layers.{layer}]", file=str(path),
-                              fix=f"välj bland: {', '.join(LAYERS)}")
+            raise ConfigError(
+                f"okänt lager [layers.{layer}]",
+                file=str(path),
+                fix=f"välj bland: {', '.join(LAYERS)}",
+            )
         for entry in entries if isinstance(entries, list) else [entries]:
             unknown = set(entry) - _SOURCE_KEYS
             if unknown:
-                raise ConfigError(f"[layers.{layer}] okända nycklar: {sorted(unknown)}",
-                                  file=str(path), fix=f"tillåtna: {sorted(_SOURCE_KEYS)}")
+                raise ConfigError(
+                    f"[layers.{layer}] okända nycklar: {sorted(unknown)}",
+                    file=str(path),
+                    fix=f"tillåtna: {sorted(_SOURCE_KEYS)}",
+                )
             if "file" not in entry:
                 raise ConfigError(f"[layers.{layer}] saknar 'file'", file=str(path))
             rule = entry.get("unknown_category", "quarantine")
             if rule not in UNKNOWN_CATEGORY_RULES:
-                raise ConfigError(f"unknown_category måste vara ett av {UNKNOWN_CATEGORY_RULES}",
-                                  file=str(path))
+                raise ConfigError(
+                    f"unknown_category måste vara ett av {UNKNOWN_CATEGORY_RULES}", file=str(path)
+                )
             kwargs = dict(entry)
             kwargs["file"] = (root / entry["file"]).resolve()
             sources.append(SourceSpec(layer=layer, **kwargs))
@@ -118,8 +128,11 @@ def load_config(path: str | Path) -> ProjectConfig:
     quarantine_dir = project.get("quarantine_dir")
     plans = raw.get("plans", {})
     if not isinstance(plans, dict) or set(plans) - {"catalogue"}:
-        raise ConfigError("[plans] tillåter bara nyckeln 'catalogue'", file=str(path),
-                          fix='t.ex. [plans] catalogue = "atgardskatalog.toml"')
+        raise ConfigError(
+            "[plans] tillåter bara nyckeln 'catalogue'",
+            file=str(path),
+            fix='t.ex. [plans] catalogue = "atgardskatalog.toml"',
+        )
     catalogue = plans.get("catalogue")
     return ProjectConfig(
         path=path.resolve(),

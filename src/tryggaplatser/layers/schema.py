@@ -100,10 +100,18 @@ INCIDENTS = LayerSchema(
         C("reporting_org", "text", aliases=("rapporterande_org", "organisation")),
         C("severity", "int", aliases=("allvarlighet",)),
         C("place_type", "code", vocab="place_type", aliases=("platstyp",)),
-        C("location_precision", "code", vocab="location_precision",
-          aliases=("platsprecision", "lagesprecision")),
-        C("reported_to_police", "code", vocab="reported_to_police",
-          aliases=("polisanmald", "anmalt_till_polis")),
+        C(
+            "location_precision",
+            "code",
+            vocab="location_precision",
+            aliases=("platsprecision", "lagesprecision"),
+        ),
+        C(
+            "reported_to_police",
+            "code",
+            vocab="reported_to_police",
+            aliases=("polisanmald", "anmalt_till_polis"),
+        ),
         C("description", "free_text", aliases=("beskrivning", "kommentar", "summary")),
     ),
     geometry=POINT,
@@ -137,8 +145,13 @@ WALK_OBSERVATIONS = LayerSchema(
         C("observation_id", "id", True, aliases=("observation", "obs_id", "id")),
         C("walk_id", "id", True, aliases=("vandring_id",)),
         C("perception", "code", True, vocab="perception", aliases=("upplevelse",)),
-        C("problem_category", "code", True, vocab="problem_category",
-          aliases=("problemkategori", "problem")),
+        C(
+            "problem_category",
+            "code",
+            True,
+            vocab="problem_category",
+            aliases=("problemkategori", "problem"),
+        ),
         C("priority", "code", vocab="priority", aliases=("prioritet",)),
         C("proposed_measure", "free_text", aliases=("foreslagen_atgard", "förslag", "forslag")),
         C("measure_type", "code", vocab="measure_type", aliases=("atgardstyp",)),
@@ -228,8 +241,13 @@ POLICE_CLASSIFICATION = LayerSchema(
     (
         C("area_id", "id", True, aliases=("omrade_id",)),
         C("year", "int", True, aliases=("ar", "år")),
-        C("classification", "code", True, vocab="police_classification",
-          aliases=("klassning", "polisens_klassning")),
+        C(
+            "classification",
+            "code",
+            True,
+            vocab="police_classification",
+            aliases=("klassning", "polisens_klassning"),
+        ),
     ),
     geometry=None,
     label_sv="polisens klassning",
@@ -239,8 +257,16 @@ POLICE_CLASSIFICATION = LayerSchema(
 
 LAYERS: dict[str, LayerSchema] = {
     s.name: s
-    for s in (AREAS, INCIDENTS, WALKS, WALK_OBSERVATIONS, DIALOGUE, SURVEY_INDICATORS, MEASURES,
-              POLICE_CLASSIFICATION)
+    for s in (
+        AREAS,
+        INCIDENTS,
+        WALKS,
+        WALK_OBSERVATIONS,
+        DIALOGUE,
+        SURVEY_INDICATORS,
+        MEASURES,
+        POLICE_CLASSIFICATION,
+    )
 }
 
 

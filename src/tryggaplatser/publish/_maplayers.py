@@ -42,18 +42,32 @@ WORKING_CRS = "EPSG:3006"
 
 # ArcGIS-like Gi* bin colours (cold -> hot), bin 0 is not drawn
 GI_COLOURS = {
-    -3: "#4575b5", -2: "#849eba", -1: "#c0ccbe", 0: "#ffffbf",
-    1: "#fab984", 2: "#ed7551", 3: "#d62f27",
+    -3: "#4575b5",
+    -2: "#849eba",
+    -1: "#c0ccbe",
+    0: "#ffffbf",
+    1: "#fab984",
+    2: "#ed7551",
+    3: "#d62f27",
 }
 # colours of the space-time categories (after Esri's Emerging Hot Spot Analysis symbology)
 CATEGORY_COLOURS = {
-    "ny": "#ffd92f", "framvaxande": "#fd8d3c", "intensifierande": "#d7301f",
-    "bestaende": "#7f0000", "avtagande": "#fdbb84", "sporadisk": "#ae6fbf",
+    "ny": "#ffd92f",
+    "framvaxande": "#fd8d3c",
+    "intensifierande": "#d7301f",
+    "bestaende": "#7f0000",
+    "avtagande": "#fdbb84",
+    "sporadisk": "#ae6fbf",
     "historisk": "#b0b0b0",
 }
 STATUS_COLOURS = {
-    "ny": "#d7191c", "skickad": "#fd8d3c", "planerad": "#fdae61", "pagaende": "#2c7fb8",
-    "atgardad": "#1a9641", "ej_atgardbar": "#7b3294", "avslagen": "#636363",
+    "ny": "#d7191c",
+    "skickad": "#fd8d3c",
+    "planerad": "#fdae61",
+    "pagaende": "#2c7fb8",
+    "atgardad": "#1a9641",
+    "ej_atgardbar": "#7b3294",
+    "avslagen": "#636363",
 }
 PERCEPTION_COLOURS = {"otrygg": "#c51b7d", "trygg": "#4d9221"}
 # sequential palettes (ColorBrewer), light -> dark, indexed by number of classes
@@ -121,8 +135,10 @@ def check_mode(mode: str) -> str:
     """Return ``mode`` if it is ``"public"`` or ``"internal"``, else raise ``ArgumentError``."""
     if mode not in MODES:
         raise ArgumentError(
-            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode), rule="MAP_MODE",
-            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"))
+            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+            rule="MAP_MODE",
+            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
+        )
     return mode
 
 
@@ -134,22 +150,38 @@ def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence
         return None
     if not isinstance(frame, gpd.GeoDataFrame):
         raise ArgumentError(
-            tr("`{n}` måste vara en GeoDataFrame, fick {t}.",
-               "`{n}` must be a GeoDataFrame, got {t}.", n=name, t=type(frame).__name__),
-            rule="MAP_LAYER_TYPE")
+            tr(
+                "`{n}` måste vara en GeoDataFrame, fick {t}.",
+                "`{n}` must be a GeoDataFrame, got {t}.",
+                n=name,
+                t=type(frame).__name__,
+            ),
+            rule="MAP_LAYER_TYPE",
+        )
     if frame.crs is None:
         raise ArgumentError(
             tr("`{n}` saknar koordinatsystem (CRS).", "`{n}` has no CRS.", n=name),
             rule="MAP_LAYER_CRS",
-            fix=tr("läs lagret med tryggaplatser.layers (EPSG:3006)",
-                   "read the layer with tryggaplatser.layers (EPSG:3006)"))
+            fix=tr(
+                "läs lagret med tryggaplatser.layers (EPSG:3006)",
+                "read the layer with tryggaplatser.layers (EPSG:3006)",
+            ),
+        )
     missing = [c for c in required if c not in frame.columns]
     if missing:
         raise ArgumentError(
-            tr("`{n}` saknar kolumnerna {c}.", "`{n}` lacks the columns {c}.", n=name,
-               c=", ".join(missing)), rule="MAP_LAYER_COLUMNS",
-            fix=tr("använd resultatet från tryggaplatser.analysis", "use the result of "
-                   "tryggaplatser.analysis"))
+            tr(
+                "`{n}` saknar kolumnerna {c}.",
+                "`{n}` lacks the columns {c}.",
+                n=name,
+                c=", ".join(missing),
+            ),
+            rule="MAP_LAYER_COLUMNS",
+            fix=tr(
+                "använd resultatet från tryggaplatser.analysis",
+                "use the result of tryggaplatser.analysis",
+            ),
+        )
     import shapely
 
     geoms = frame.geometry.to_numpy()
@@ -158,14 +190,28 @@ def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence
         frame = frame[~missing]
         geoms = geoms[~missing]
     if len(frame):
-        names = {0: "Point", 1: "LineString", 2: "LinearRing", 3: "Polygon", 4: "MultiPoint",
-                 5: "MultiLineString", 6: "MultiPolygon", 7: "GeometryCollection"}
+        names = {
+            0: "Point",
+            1: "LineString",
+            2: "LinearRing",
+            3: "Polygon",
+            4: "MultiPoint",
+            5: "MultiLineString",
+            6: "MultiPolygon",
+            7: "GeometryCollection",
+        }
         types = {names.get(int(t), str(t)) for t in np.unique(shapely.get_type_id(geoms))}
         if not types <= set(kinds):
             raise ArgumentError(
-                tr("`{n}` ska ha geometrityperna {k}, fick {f}.",
-                   "`{n}` must have geometry types {k}, got {f}.", n=name,
-                   k="/".join(kinds), f="/".join(sorted(types))), rule="MAP_LAYER_GEOMETRY")
+                tr(
+                    "`{n}` ska ha geometrityperna {k}, fick {f}.",
+                    "`{n}` must have geometry types {k}, got {f}.",
+                    n=name,
+                    k="/".join(kinds),
+                    f="/".join(sorted(types)),
+                ),
+                rule="MAP_LAYER_GEOMETRY",
+            )
     if frame.crs.to_epsg() != 3006:
         frame = frame.to_crs(WORKING_CRS)
     return frame
@@ -178,10 +224,16 @@ def _check_cells(cells: Any):
     cells = _check_frame(cells, "cells", ("Polygon",))
     if not {"gi_bin", "hotspot_category"} & set(cells.columns):
         raise ArgumentError(
-            tr("`cells` saknar både gi_bin och hotspot_category",
-               "`cells` has neither gi_bin nor hotspot_category"), rule="MAP_LAYER_COLUMNS",
-            fix=tr("använd resultatet från hotspot_gistar eller hotspot_classify",
-                   "use the result of hotspot_gistar or hotspot_classify"))
+            tr(
+                "`cells` saknar både gi_bin och hotspot_category",
+                "`cells` has neither gi_bin nor hotspot_category",
+            ),
+            rule="MAP_LAYER_COLUMNS",
+            fix=tr(
+                "använd resultatet från hotspot_gistar eller hotspot_classify",
+                "use the result of hotspot_gistar or hotspot_classify",
+            ),
+        )
     return cells
 
 
@@ -241,8 +293,9 @@ class Classes:
     description: str
 
 
-def classify(values: Any, scheme: str = "Quantiles", k: int = 5, *,
-             integer: bool = False) -> Classes:
+def classify(
+    values: Any, scheme: str = "Quantiles", k: int = 5, *, integer: bool = False
+) -> Classes:
     """Class values with mapclassify and make legend labels.
 
     Parameters
@@ -269,12 +322,17 @@ def classify(values: Any, scheme: str = "Quantiles", k: int = 5, *,
     k = int(max(1, min(k, len(distinct))))
     if scheme == "FisherJenks" and len(y) > 1000:
         scheme = "Quantiles"
-    names = {"Quantiles": tr("kvantiler", "quantiles"),
-             "FisherJenks": tr("naturliga brytpunkter (Jenks)", "natural breaks (Jenks)"),
-             "EqualInterval": tr("lika intervall", "equal interval")}
+    names = {
+        "Quantiles": tr("kvantiler", "quantiles"),
+        "FisherJenks": tr("naturliga brytpunkter (Jenks)", "natural breaks (Jenks)"),
+        "EqualInterval": tr("lika intervall", "equal interval"),
+    }
     if scheme not in names:
-        raise ArgumentError(tr("okänd klassning {s!r}", "unknown classification {s!r}",
-                               s=scheme), rule="MAP_SCHEME", fix=", ".join(names))
+        raise ArgumentError(
+            tr("okänd klassning {s!r}", "unknown classification {s!r}", s=scheme),
+            rule="MAP_SCHEME",
+            fix=", ".join(names),
+        )
     if k == 1:
         yb = np.zeros(len(y), dtype=int)
         bins = [float(distinct[0])] if len(distinct) else [0.0]
@@ -309,8 +367,9 @@ def _xy(frame) -> tuple[np.ndarray, np.ndarray]:
     return xy[:, 0], xy[:, 1]
 
 
-def grid_counts(x: np.ndarray, y: np.ndarray, size: float,
-                weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def grid_counts(
+    x: np.ndarray, y: np.ndarray, size: float, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Count points per grid cell aligned to multiples of ``size`` in EPSG:3006.
 
     The grid has corners at multiples of the cell size, like SCB's population grid (DOMAIN.md),
@@ -341,18 +400,19 @@ def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     n = len(geometry)
-    defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n,
-                "popup": [()] * n}
-    data = {k: list(columns[k]) if columns.get(k) is not None else v
-            for k, v in defaults.items()}
+    defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n, "popup": [()] * n}
+    data = {k: list(columns[k]) if columns.get(k) is not None else v for k, v in defaults.items()}
     return gpd.GeoDataFrame(data, geometry=list(geometry) if n else [], crs=WORKING_CRS)
 
 
 def _cells_frame(x0: np.ndarray, y0: np.ndarray, size: float, **counts: np.ndarray):
     import geopandas as gpd
 
-    frame = gpd.GeoDataFrame({k: v.astype(np.int64) for k, v in counts.items()},
-                             geometry=_squares(x0, y0, size), crs=WORKING_CRS)
+    frame = gpd.GeoDataFrame(
+        {k: v.astype(np.int64) for k, v in counts.items()},
+        geometry=_squares(x0, y0, size),
+        crs=WORKING_CRS,
+    )
     frame.attrs = {"tryggaplatser": {"params": {"cell_size": float(size)}}}
     return frame
 
@@ -364,14 +424,27 @@ def shown_counts(released, column: str = "n") -> tuple[np.ndarray, list[str]]:
         values = np.array([float(t) if t.isdigit() else np.nan for t in text])
         return values, text
     values = released[column].to_numpy(dtype=float)
-    flags = (released[f"{column}_flagga"].astype(str).to_numpy()
-             if f"{column}_flagga" in released.columns else [""] * len(values))
+    flags = (
+        released[f"{column}_flagga"].astype(str).to_numpy()
+        if f"{column}_flagga" in released.columns
+        else [""] * len(values)
+    )
     text = [f"{int(v)} ({tr('få', 'few')})" if f else str(int(v)) for v, f in zip(values, flags)]
     return values, text
 
 
-def count_layer(x: np.ndarray, y: np.ndarray, *, size: float, gate, key: str, name: str,
-                unit: str, palette_name: str = "YlOrRd", show: bool = True) -> MapLayer:
+def count_layer(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    size: float,
+    gate,
+    key: str,
+    name: str,
+    unit: str,
+    palette_name: str = "YlOrRd",
+    show: bool = True,
+) -> MapLayer:
     """Points aggregated to grid cells, released by the gate, classed by count.
 
     Public mode: the gate shows counts 1–4 as "<5" (grey cells); internal: counts 1–2 flagged.
@@ -390,16 +463,18 @@ def count_layer(x: np.ndarray, y: np.ndarray, *, size: float, gate, key: str, na
         legend = [LegendEntry(c, lab) for c, lab in zip(colours, classes.labels)]
         description = classes.description
     if (~shown).any():
-        legend.insert(0, LegendEntry(SUPPRESSED_COLOUR, tr("<5 (färre än fem)",
-                                                           "<5 (fewer than five)")))
-    frame = _frame(released.geometry.to_numpy(), fill=list(fill),
-                   tooltip=[f"{t} {unit}" for t in text])
-    title = tr("{u} per ruta ({s} m)", "{u} per cell ({s} m)", u=unit.capitalize(),
-               s=_fmt(size))
+        legend.insert(
+            0, LegendEntry(SUPPRESSED_COLOUR, tr("<5 (färre än fem)", "<5 (fewer than five)"))
+        )
+    frame = _frame(
+        released.geometry.to_numpy(), fill=list(fill), tooltip=[f"{t} {unit}" for t in text]
+    )
+    title = tr("{u} per ruta ({s} m)", "{u} per cell ({s} m)", u=unit.capitalize(), s=_fmt(size))
     if description:
         title += f"; {description}"
-    return MapLayer(key, name, "polygon", frame, title, legend, show=show, fill_opacity=0.65,
-                    weight=0.3)
+    return MapLayer(
+        key, name, "polygon", frame, title, legend, show=show, fill_opacity=0.65, weight=0.3
+    )
 
 
 def area_filter(frame, bounds: tuple[float, float, float, float] | None):
@@ -446,14 +521,27 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
             if pop is not None and not (isinstance(pop, float) and math.isnan(pop)):
                 pairs.append((tr("Befolkning", "Population"), f"{int(pop):,}".replace(",", " ")))
         popups.append(tuple(pairs))
-    frame = _frame(areas.geometry.to_numpy(), fill=[None] * len(ids), stroke=list(stroke),
-                   tooltip=[str(n) for n in names], popup=popups)
+    frame = _frame(
+        areas.geometry.to_numpy(),
+        fill=[None] * len(ids),
+        stroke=list(stroke),
+        tooltip=[str(n) for n in names],
+        popup=popups,
+    )
     frame["selected"] = selected
     legend = [LegendEntry("#6b6b6b", tr("Områdesgräns", "Area boundary"), "line")]
     if selected.any():
         legend.insert(0, LegendEntry("#08306b", tr("Valt område", "Selected area"), "line"))
-    return MapLayer("areas", tr("Områden", "Areas"), "polygon", frame,
-                    tr("Områden", "Areas"), legend, fill_opacity=0.0, weight=1.5)
+    return MapLayer(
+        "areas",
+        tr("Områden", "Areas"),
+        "polygon",
+        frame,
+        tr("Områden", "Areas"),
+        legend,
+        fill_opacity=0.0,
+        weight=1.5,
+    )
 
 
 def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series | None]:
@@ -463,11 +551,17 @@ def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series |
     if isinstance(indicator, str):
         if indicator not in areas.columns:
             raise ArgumentError(
-                tr("indikatorn {i!r} finns inte bland områdenas kolumner",
-                   "indicator {i!r} is not a column of the areas", i=indicator),
+                tr(
+                    "indikatorn {i!r} finns inte bland områdenas kolumner",
+                    "indicator {i!r} is not a column of the areas",
+                    i=indicator,
+                ),
                 rule="MAP_INDICATOR",
-                fix=tr("ange en kolumn eller en pandas.Series per area_id",
-                       "pass a column name or a pandas.Series by area_id"))
+                fix=tr(
+                    "ange en kolumn eller en pandas.Series per area_id",
+                    "pass a column name or a pandas.Series by area_id",
+                ),
+            )
         values = pd.Series(areas[indicator].to_numpy(), index=areas["area_id"].astype(str))
         return indicator, pd.to_numeric(values, errors="coerce"), None
     if isinstance(indicator, pd.Series):
@@ -478,13 +572,18 @@ def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series |
         label = str(indicator.attrs.get("label") or indicator.name or tr("indikator", "indicator"))
         return label, values, n
     raise ArgumentError(
-        tr("`indicator` ska vara ett kolumnnamn eller en pandas.Series, fick {t}",
-           "`indicator` must be a column name or a pandas.Series, got {t}",
-           t=type(indicator).__name__), rule="MAP_INDICATOR")
+        tr(
+            "`indicator` ska vara ett kolumnnamn eller en pandas.Series, fick {t}",
+            "`indicator` must be a column name or a pandas.Series, got {t}",
+            t=type(indicator).__name__,
+        ),
+        rule="MAP_INDICATOR",
+    )
 
 
-def choropleth_layer(areas, indicator: Any, gate, *, source=None, scheme: str = "FisherJenks",
-                     k: int = 5) -> MapLayer:
+def choropleth_layer(
+    areas, indicator: Any, gate, *, source=None, scheme: str = "FisherJenks", k: int = 5
+) -> MapLayer:
     """Areas coloured by an indicator, classed with mapclassify.
 
     Values pass the gate first: with response counts (``indicator.attrs["n"]``) as a survey
@@ -494,8 +593,9 @@ def choropleth_layer(areas, indicator: Any, gate, *, source=None, scheme: str = 
 
     label, values, n = indicator_values(areas if source is None else source, indicator)
     ids = areas["area_id"].astype(str)
-    table = pd.DataFrame({"area_id": ids.to_numpy(),
-                          "value": values.reindex(ids).to_numpy(dtype=float)})
+    table = pd.DataFrame(
+        {"area_id": ids.to_numpy(), "value": values.reindex(ids).to_numpy(dtype=float)}
+    )
     if n is not None:
         table["n"] = n.reindex(ids).to_numpy(dtype=float)
         table["indicator"] = label
@@ -514,16 +614,31 @@ def choropleth_layer(areas, indicator: Any, gate, *, source=None, scheme: str = 
         legend = [LegendEntry(c, lab) for c, lab in zip(colours, classes.labels)]
         description = classes.description
     if suppressed.any():
-        legend.append(LegendEntry(SUPPRESSED_COLOUR, tr("Uppgift saknas eller för få svar",
-                                                        "No data or too few responses")))
+        legend.append(
+            LegendEntry(
+                SUPPRESSED_COLOUR,
+                tr("Uppgift saknas eller för få svar", "No data or too few responses"),
+            )
+        )
     names = areas["name"].astype(str).to_numpy() if "name" in areas else ids.to_numpy()
     shown = ["–" if s else _fmt(val) for val, s in zip(v, suppressed)]
-    frame = _frame(areas.geometry.to_numpy(), fill=list(fill),
-                   tooltip=[f"{nm}: {t}" for nm, t in zip(names, shown)],
-                   popup=[((tr("Område", "Area"), nm), (label, t)) for nm, t in zip(names, shown)])
+    frame = _frame(
+        areas.geometry.to_numpy(),
+        fill=list(fill),
+        tooltip=[f"{nm}: {t}" for nm, t in zip(names, shown)],
+        popup=[((tr("Område", "Area"), nm), (label, t)) for nm, t in zip(names, shown)],
+    )
     title = label + (f" ({description})" if description else "")
-    layer = MapLayer("indicator", tr("Indikator: {l}", "Indicator: {l}", l=label), "polygon",
-                     frame, title, legend, fill_opacity=0.45, weight=0.8)
+    layer = MapLayer(
+        "indicator",
+        tr("Indikator: {l}", "Indicator: {l}", l=label),
+        "polygon",
+        frame,
+        title,
+        legend,
+        fill_opacity=0.45,
+        weight=0.8,
+    )
     return layer
 
 
@@ -535,10 +650,19 @@ def gistar_layer(cells) -> MapLayer:
     b = sub["gi_bin"].astype(int).to_numpy()
     tips = [vocab.label("gi_bin", str(v)) for v in b]
     frame = _frame(sub.geometry.to_numpy(), fill=[GI_COLOURS[v] for v in b], tooltip=tips)
-    legend = [LegendEntry(GI_COLOURS[v], vocab.label("gi_bin", str(v)))
-              for v in (3, 2, 1, -1, -2, -3)]
-    return MapLayer("gistar", tr("Hotspots (Gi*)", "Hot spots (Gi*)"), "polygon", frame,
-                    tr("Getis-Ord Gi*", "Getis-Ord Gi*"), legend, fill_opacity=0.75, weight=0.2)
+    legend = [
+        LegendEntry(GI_COLOURS[v], vocab.label("gi_bin", str(v))) for v in (3, 2, 1, -1, -2, -3)
+    ]
+    return MapLayer(
+        "gistar",
+        tr("Hotspots (Gi*)", "Hot spots (Gi*)"),
+        "polygon",
+        frame,
+        tr("Getis-Ord Gi*", "Getis-Ord Gi*"),
+        legend,
+        fill_opacity=0.75,
+        weight=0.2,
+    )
 
 
 def category_layer(cells, *, outline: bool = False) -> MapLayer:
@@ -553,16 +677,29 @@ def category_layer(cells, *, outline: bool = False) -> MapLayer:
     c = cats[keep]
     fill = [CATEGORY_COLOURS.get(v, "#9e9e9e") for v in c]
     tips = [vocab.label("hotspot_category", v) for v in c]
-    frame = _frame(sub.geometry.to_numpy(), fill=fill, stroke=fill if outline else None,
-                   tooltip=tips)
+    frame = _frame(
+        sub.geometry.to_numpy(), fill=fill, stroke=fill if outline else None, tooltip=tips
+    )
     present = [code for code in vocab.codes("hotspot_category") if code in set(c)]
     present += sorted(set(c) - set(present))
-    legend = [LegendEntry(CATEGORY_COLOURS.get(v, "#9e9e9e"), vocab.label("hotspot_category", v),
-                          "line" if outline else "box") for v in present]
-    return MapLayer("categories", tr("Hotspotkategorier över tid", "Hot-spot categories over "
-                                     "time"), "polygon", frame,
-                    tr("Klassning över tid", "Classification over time"), legend,
-                    fill_opacity=0.12 if outline else 0.75, weight=2.0 if outline else 0.6)
+    legend = [
+        LegendEntry(
+            CATEGORY_COLOURS.get(v, "#9e9e9e"),
+            vocab.label("hotspot_category", v),
+            "line" if outline else "box",
+        )
+        for v in present
+    ]
+    return MapLayer(
+        "categories",
+        tr("Hotspotkategorier över tid", "Hot-spot categories over time"),
+        "polygon",
+        frame,
+        tr("Klassning över tid", "Classification over time"),
+        legend,
+        fill_opacity=0.12 if outline else 0.75,
+        weight=2.0 if outline else 0.6,
+    )
 
 
 def kde_layer(kde, gate, *, released=None) -> MapLayer:
@@ -587,8 +724,13 @@ def kde_layer(kde, gate, *, released=None) -> MapLayer:
     """
     if released is None:
         released = gate.release(kde, "grid_cells")
-    names = [tr("Mycket låg", "Very low"), tr("Låg", "Low"), tr("Medel", "Medium"),
-             tr("Hög", "High"), tr("Mycket hög", "Very high")]
+    names = [
+        tr("Mycket låg", "Very low"),
+        tr("Låg", "Low"),
+        tr("Medel", "Medium"),
+        tr("Hög", "High"),
+        tr("Mycket hög", "Very high"),
+    ]
     title = tr("Täthet (KDE)", "Density (KDE)")
     if "kde_class" in released.columns:  # public
         cls = pd_numeric(released["kde_class"])
@@ -611,14 +753,27 @@ def kde_layer(kde, gate, *, released=None) -> MapLayer:
             colours = palette("RdPu", len(classes.bins))
             fill = [colours[i] for i in classes.yb]
             picked = [names[i] for i in np.linspace(0, 4, len(classes.bins)).round().astype(int)]
-            tips = [tr("Täthet: {v} per km² och år", "Density: {v} per km² and year", v=_fmt(x))
-                    for x in v]
-            legend = [LegendEntry(c, f"{nm} ({lab})")
-                      for c, nm, lab in zip(colours, picked, classes.labels)]
+            tips = [
+                tr("Täthet: {v} per km² och år", "Density: {v} per km² and year", v=_fmt(x))
+                for x in v
+            ]
+            legend = [
+                LegendEntry(c, f"{nm} ({lab})")
+                for c, nm, lab in zip(colours, picked, classes.labels)
+            ]
             title += f"; {classes.description}"
     frame = _frame(sub.geometry.to_numpy(), fill=fill, tooltip=tips)
-    return MapLayer("kde", tr("Täthet (KDE)", "Density (KDE)"), "polygon", frame, title, legend,
-                    show=False, fill_opacity=0.6, weight=0.0)
+    return MapLayer(
+        "kde",
+        tr("Täthet (KDE)", "Density (KDE)"),
+        "polygon",
+        frame,
+        title,
+        legend,
+        show=False,
+        fill_opacity=0.6,
+        weight=0.0,
+    )
 
 
 def pd_numeric(series) -> np.ndarray:
@@ -628,9 +783,17 @@ def pd_numeric(series) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
 
 
-def snapped_points_layer(x: np.ndarray, y: np.ndarray, *, snap: float, unit: str, key: str,
-                         name: str, colour: str = "#b30000",
-                         quiet: bool = False) -> tuple[MapLayer, float]:
+def snapped_points_layer(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    snap: float,
+    unit: str,
+    key: str,
+    name: str,
+    colour: str = "#b30000",
+    quiet: bool = False,
+) -> tuple[MapLayer, float]:
     """Internal mode: points snapped to ≥ 50 m and merged per snapped cell (with counts).
 
     The snap distance doubles until at most ``MAX_POINT_MARKERS`` markers remain, so a map
@@ -644,22 +807,51 @@ def snapped_points_layer(x: np.ndarray, y: np.ndarray, *, snap: float, unit: str
             break
         chosen *= 2
     if chosen != snap:
-        announce(tr("Punkter fästa till {s} m (i stället för {o} m) så att kartan har högst {m} "
-                    "markörer.", "Points snapped to {s} m (instead of {o} m) so the map has at "
-                    "most {m} markers.", s=_fmt(chosen), o=_fmt(snap), m=MAX_POINT_MARKERS),
-                 quiet=quiet)
+        announce(
+            tr(
+                "Punkter fästa till {s} m (i stället för {o} m) så att kartan har högst {m} "
+                "markörer.",
+                "Points snapped to {s} m (instead of {o} m) so the map has at most {m} markers.",
+                s=_fmt(chosen),
+                o=_fmt(snap),
+                m=MAX_POINT_MARKERS,
+            ),
+            quiet=quiet,
+        )
     import shapely
 
     pts = shapely.points(x0 + chosen / 2, y0 + chosen / 2)
-    tips = [(tr("{n} (få)", "{n} (few)", n=int(v)) if v < INTERNAL_FLAG_COUNT else str(int(v)))
-            + f" {unit}" for v in n]
+    tips = [
+        (tr("{n} (få)", "{n} (few)", n=int(v)) if v < INTERNAL_FLAG_COUNT else str(int(v)))
+        + f" {unit}"
+        for v in n
+    ]
     frame = _frame(pts, fill=[colour] * len(n), tooltip=tips)
     frame["n"] = n.astype(int)
-    legend = [LegendEntry(colour, tr("{u}, fäst till {s} m; storlek = antal",
-                                     "{u}, snapped to {s} m; size = count",
-                                     u=unit.capitalize(), s=_fmt(chosen)), "circle")]
-    layer = MapLayer(key, name, "point", frame, name, legend, show=False, fill_opacity=0.7,
-                     weight=0.8, radius=4.0)
+    legend = [
+        LegendEntry(
+            colour,
+            tr(
+                "{u}, fäst till {s} m; storlek = antal",
+                "{u}, snapped to {s} m; size = count",
+                u=unit.capitalize(),
+                s=_fmt(chosen),
+            ),
+            "circle",
+        )
+    ]
+    layer = MapLayer(
+        key,
+        name,
+        "point",
+        frame,
+        name,
+        legend,
+        show=False,
+        fill_opacity=0.7,
+        weight=0.8,
+        radius=4.0,
+    )
     return layer, chosen
 
 
@@ -699,29 +891,45 @@ def walk_points_layer(walk_observations) -> MapLayer:
         tips.append(f"{problem} – {vocab.label('observation_status', status)}")
         pairs = [
             (tr("Problem", "Problem"), problem),
-            (tr("Upplevelse", "Perception"),
-             vocab.label("perception", _get(row, "perception") or "")),
+            (
+                tr("Upplevelse", "Perception"),
+                vocab.label("perception", _get(row, "perception") or ""),
+            ),
             (tr("Prioritet", "Priority"), vocab.label("priority", _get(row, "priority") or "")),
             (tr("Föreslagen åtgärd", "Proposed measure"), _get(row, "proposed_measure") or ""),
-            (tr("Ansvarig", "Responsible"), _get(row, "responsible")
-             or vocab.label("responsible_type", _get(row, "responsible_type") or "")),
+            (
+                tr("Ansvarig", "Responsible"),
+                _get(row, "responsible")
+                or vocab.label("responsible_type", _get(row, "responsible_type") or ""),
+            ),
             (tr("Status", "Status"), vocab.label("observation_status", status)),
             (tr("Beslutad", "Decided"), _date(_get(row, "decided_on"))),
             (tr("Klart senast", "Due"), _date(_get(row, "due_on"))),
             (tr("Åtgärdad", "Resolved"), _date(_get(row, "resolved_on"))),
         ]
         if _get(row, "reason_if_not"):
-            pairs.append((tr("Skäl om ej åtgärdad", "Reason if not resolved"),
-                          row["reason_if_not"]))
+            pairs.append(
+                (tr("Skäl om ej åtgärdad", "Reason if not resolved"), row["reason_if_not"])
+            )
         popups.append(tuple((k, str(v)) for k, v in pairs if v not in ("", None)))
     frame = _frame(walk_observations.geometry.to_numpy(), fill=fill, tooltip=tips, popup=popups)
     present = set(walk_observations["status"].astype(str)) if len(records) else set()
-    legend = [LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
-              for c in vocab.codes("observation_status") if c in present]
-    return MapLayer("walks", tr("Trygghetsvandringar: observationer", "Safety walks: "
-                                "observations"), "point", frame,
-                    tr("Observationer efter status", "Observations by status"), legend,
-                    fill_opacity=0.9, weight=1.2, radius=7.0)
+    legend = [
+        LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
+        for c in vocab.codes("observation_status")
+        if c in present
+    ]
+    return MapLayer(
+        "walks",
+        tr("Trygghetsvandringar: observationer", "Safety walks: observations"),
+        "point",
+        frame,
+        tr("Observationer efter status", "Observations by status"),
+        legend,
+        fill_opacity=0.9,
+        weight=1.2,
+        radius=7.0,
+    )
 
 
 def _codes_text(value: Any, vocabulary: str) -> str:
@@ -741,18 +949,33 @@ def dialogue_points_layer(dialogue) -> MapLayer:
         fill.append(PERCEPTION_COLOURS.get(perception, "#636363"))
         reasons = _codes_text(_get(row, "reasons"), "reason")
         tips.append(label + (f": {reasons}" if reasons else ""))
-        pairs = [(tr("Upplevelse", "Perception"), label),
-                 (tr("Orsaker", "Reasons"), reasons),
-                 (tr("Tid på dygnet", "Time of day"),
-                  _codes_text(_get(row, "time_of_day"), "time_of_day")),
-                 (tr("Kommentar", "Comment"), _get(row, "comment") or "")]
+        pairs = [
+            (tr("Upplevelse", "Perception"), label),
+            (tr("Orsaker", "Reasons"), reasons),
+            (
+                tr("Tid på dygnet", "Time of day"),
+                _codes_text(_get(row, "time_of_day"), "time_of_day"),
+            ),
+            (tr("Kommentar", "Comment"), _get(row, "comment") or ""),
+        ]
         popups.append(tuple((k, str(v)) for k, v in pairs if v))
     frame = _frame(dialogue.geometry.to_numpy(), fill=fill, tooltip=tips, popup=popups)
-    legend = [LegendEntry(PERCEPTION_COLOURS[c], vocab.label("perception", c), "circle")
-              for c in ("otrygg", "trygg")]
-    return MapLayer("dialogue", tr("Medborgardialog", "Citizen dialogue"), "point", frame,
-                    tr("Medborgardialog: upplevelse", "Citizen dialogue: perception"), legend,
-                    show=False, fill_opacity=0.85, weight=0.8, radius=5.0)
+    legend = [
+        LegendEntry(PERCEPTION_COLOURS[c], vocab.label("perception", c), "circle")
+        for c in ("otrygg", "trygg")
+    ]
+    return MapLayer(
+        "dialogue",
+        tr("Medborgardialog", "Citizen dialogue"),
+        "point",
+        frame,
+        tr("Medborgardialog: upplevelse", "Citizen dialogue: perception"),
+        legend,
+        show=False,
+        fill_opacity=0.85,
+        weight=0.8,
+        radius=5.0,
+    )
 
 
 def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
@@ -761,26 +984,45 @@ def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
     resolved = (walk_observations["status"].astype(str) == "atgardad").to_numpy(dtype=float)
     x0, y0, n = grid_counts(x, y, size)
     _, _, r = grid_counts(x, y, size, weights=resolved)
-    released = gate.release(_cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
-                       "grid_cells", counts=("n", "resolved"))
+    released = gate.release(
+        _cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
+        "grid_cells",
+        counts=("n", "resolved"),
+    )
     nv, nt = shown_counts(released, "n")
     rv, rt = shown_counts(released, "resolved")
     colours = palette("Greens", 4)
     ok = np.isfinite(nv) & np.isfinite(rv) & (nv > 0)
     share = np.where(ok, rv / np.where(ok, nv, 1), np.nan)
     fill = [colours[min(3, int(sh * 4))] if k else SUPPRESSED_COLOUR for k, sh in zip(ok, share)]
-    tips = [tr("{n} observationer, {r} åtgärdade", "{n} observations, {r} resolved", n=a, r=b)
-            for a, b in zip(nt, rt)]
+    tips = [
+        tr("{n} observationer, {r} åtgärdade", "{n} observations, {r} resolved", n=a, r=b)
+        for a, b in zip(nt, rt)
+    ]
     frame = _frame(released.geometry.to_numpy(), fill=fill, tooltip=tips)
-    legend = [LegendEntry(c, lab) for c, lab in zip(
-        colours, ["0–24 %", "25–49 %", "50–74 %", "75–100 %"])]
-    legend.append(LegendEntry(SUPPRESSED_COLOUR, tr("Andel dold (färre än fem)",
-                                                    "Share withheld (fewer than five)")))
-    return MapLayer("walks", tr("Trygghetsvandringar: åtgärdsgrad", "Safety walks: share "
-                                "resolved"), "polygon", frame,
-                    tr("Åtgärdade observationer per ruta ({s} m)",
-                       "Resolved observations per cell ({s} m)", s=_fmt(size)), legend,
-                    show=False, fill_opacity=0.6, weight=0.3)
+    legend = [
+        LegendEntry(c, lab) for c, lab in zip(colours, ["0–24 %", "25–49 %", "50–74 %", "75–100 %"])
+    ]
+    legend.append(
+        LegendEntry(
+            SUPPRESSED_COLOUR, tr("Andel dold (färre än fem)", "Share withheld (fewer than five)")
+        )
+    )
+    return MapLayer(
+        "walks",
+        tr("Trygghetsvandringar: åtgärdsgrad", "Safety walks: share resolved"),
+        "polygon",
+        frame,
+        tr(
+            "Åtgärdade observationer per ruta ({s} m)",
+            "Resolved observations per cell ({s} m)",
+            s=_fmt(size),
+        ),
+        legend,
+        show=False,
+        fill_opacity=0.6,
+        weight=0.3,
+    )
 
 
 FOCUS_COLOUR = "#00441b"
@@ -815,27 +1057,42 @@ def focus_frame(focus_places, size: float):
     def column(*names: str, default: Any = "") -> list:
         for name in names:
             if name in focus_places.columns:
-                return focus_places[name].astype(object).where(
-                    focus_places[name].notna(), default).tolist()
+                return (
+                    focus_places[name]
+                    .astype(object)
+                    .where(focus_places[name].notna(), default)
+                    .tolist()
+                )
         return [default] * n
 
-    ranks = (pd_numeric(focus_places["rank"]) if "rank" in focus_places.columns
-             else np.arange(1, n + 1, dtype=float))
+    ranks = (
+        pd_numeric(focus_places["rank"])
+        if "rank" in focus_places.columns
+        else np.arange(1, n + 1, dtype=float)
+    )
     if isinstance(focus_places, gpd.GeoDataFrame):
         geoms = focus_places.geometry.to_numpy().copy()
         points = shapely.get_type_id(geoms) == 0
         if points.any():
             xy = shapely.get_coordinates(geoms[points])
-            geoms[points] = _squares(np.floor(xy[:, 0] / size) * size,
-                                     np.floor(xy[:, 1] / size) * size, size)
+            geoms[points] = _squares(
+                np.floor(xy[:, 0] / size) * size, np.floor(xy[:, 1] / size) * size, size
+            )
     else:
         missing = [c for c in ("cell_x", "cell_y") if c not in focus_places.columns]
         if missing:
             raise ArgumentError(
-                tr("`focus_places` saknar kolumnerna {c}.", "`focus_places` lacks the columns "
-                   "{c}.", c=", ".join(missing)), rule="MAP_LAYER_COLUMNS",
-                fix=tr("använd ESTBrief.focus eller analysis.est.focus_places",
-                       "use ESTBrief.focus or analysis.est.focus_places"))
+                tr(
+                    "`focus_places` saknar kolumnerna {c}.",
+                    "`focus_places` lacks the columns {c}.",
+                    c=", ".join(missing),
+                ),
+                rule="MAP_LAYER_COLUMNS",
+                fix=tr(
+                    "använd ESTBrief.focus eller analysis.est.focus_places",
+                    "use ESTBrief.focus or analysis.est.focus_places",
+                ),
+            )
         cell = float(focus_places.attrs.get("cell_size") or size)
         x0 = pd_numeric(focus_places["cell_x"])
         y0 = pd_numeric(focus_places["cell_y"])
@@ -844,13 +1101,17 @@ def focus_frame(focus_places, size: float):
         geoms[ok] = _squares(x0[ok], y0[ok], cell)
     area_names = column("area_name")
     frame = gpd.GeoDataFrame(
-        {"rank": ranks,
-         "name": column("name", "label", "area_name"),
-         "reasons": column("reasons", "reason"),
-         "area_name": area_names,
-         "cell_id": column("cell_id"),
-         "score": column("score", default=None)},
-        geometry=list(geoms), crs=getattr(focus_places, "crs", None) or WORKING_CRS)
+        {
+            "rank": ranks,
+            "name": column("name", "label", "area_name"),
+            "reasons": column("reasons", "reason"),
+            "area_name": area_names,
+            "cell_id": column("cell_id"),
+            "score": column("score", default=None),
+        },
+        geometry=list(geoms),
+        crs=getattr(focus_places, "crs", None) or WORKING_CRS,
+    )
     frame = frame[~frame.geometry.isna()]
     if frame.crs.to_epsg() != 3006:
         frame = frame.to_crs(WORKING_CRS)
@@ -866,9 +1127,13 @@ def _check_focus(focus_places: Any):
         return _check_frame(focus_places, "focus_places", ("Point", "Polygon", "MultiPolygon"))
     if not isinstance(focus_places, pd.DataFrame):
         raise ArgumentError(
-            tr("`focus_places` måste vara en (Geo)DataFrame, fick {t}.",
-               "`focus_places` must be a (Geo)DataFrame, got {t}.",
-               t=type(focus_places).__name__), rule="MAP_LAYER_TYPE")
+            tr(
+                "`focus_places` måste vara en (Geo)DataFrame, fick {t}.",
+                "`focus_places` must be a (Geo)DataFrame, got {t}.",
+                t=type(focus_places).__name__,
+            ),
+            rule="MAP_LAYER_TYPE",
+        )
     return focus_places
 
 
@@ -901,8 +1166,7 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
     ranks = focus["rank"].to_numpy(dtype=float)
     labels = [str(int(r)) if np.isfinite(r) else "•" for r in ranks]
     popups = []
-    for lab, name, row in zip(labels, released["name"].astype(str),
-                              focus.itertuples(index=False)):
+    for lab, name, row in zip(labels, released["name"].astype(str), focus.itertuples(index=False)):
         place = f"{lab}. {name}" if name else lab
         pairs = [(tr("Fokusplats", "Focus place"), place)]
         if row.area_name and str(row.area_name) != name:
@@ -916,13 +1180,27 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
             pairs.append((tr("Skäl", "Reasons"), "\n".join(f"• {r}" for r in reasons)))
         popups.append(tuple(pairs))
     n = len(released)
-    frame = _frame(released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=labels,
-                   popup=popups)
-    legend = [LegendEntry(FOCUS_COLOUR, tr("Fokusplats nästa vecka (rangnummer)",
-                                           "Focus place next week (rank number)"), "line")]
-    return MapLayer("focus", tr("Fokusplatser", "Focus places"), "polygon", frame,
-                    tr("Fokusplatser", "Focus places"), legend, fill_opacity=0.0, weight=3.0,
-                    dash="6 4")
+    frame = _frame(
+        released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=labels, popup=popups
+    )
+    legend = [
+        LegendEntry(
+            FOCUS_COLOUR,
+            tr("Fokusplats nästa vecka (rangnummer)", "Focus place next week (rank number)"),
+            "line",
+        )
+    ]
+    return MapLayer(
+        "focus",
+        tr("Fokusplatser", "Focus places"),
+        "polygon",
+        frame,
+        tr("Fokusplatser", "Focus places"),
+        legend,
+        fill_opacity=0.0,
+        weight=3.0,
+        dash="6 4",
+    )
 
 
 # --------------------------------------------------------------------------- title facts
@@ -970,11 +1248,18 @@ def _param_value(name: str, value: Any, mode: str) -> str:
         return f"{_fmt(float(value))} m"
     if isinstance(value, Mapping):
         if "distance_m" in value:
-            return tr("{c} celler inom {d} m", "{c} cells within {d} m",
-                      c=value.get("cells", "?"), d=_fmt(float(value["distance_m"])))
+            return tr(
+                "{c} celler inom {d} m",
+                "{c} cells within {d} m",
+                c=value.get("cells", "?"),
+                d=_fmt(float(value["distance_m"])),
+            )
         return ", ".join(f"{k} {_param_value(k, v, mode)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)) and len(value) == 2 and all(
-            isinstance(v, str) for v in value):
+    if (
+        isinstance(value, (list, tuple))
+        and len(value) == 2
+        and all(isinstance(v, str) for v in value)
+    ):
         n = 7 if mode == "public" else 10
         lo, hi = _local_day(value[0])[:n], _local_day(value[1], end=True)[:n]
         return lo if lo == hi else f"{lo} – {hi}"
@@ -990,13 +1275,15 @@ def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
     and the multiple-testing correction; the KDE bandwidth is never shown in public mode
     (REFERENCE.md §5).
     """
-    labels = {"cell_size": tr("Cellstorlek", "Cell size"),
-              "bandwidth": tr("Bandbredd (KDE)", "Bandwidth (KDE)"),
-              "neighbourhood": tr("Gi*-grannskap", "Gi* neighbourhood"),
-              "fdr": tr("FDR-korrigering", "FDR correction"),
-              "period": tr("Analysperiod", "Analysis period"),
-              "period_days": tr("Period för klassning", "Classification period"),
-              "period_length": tr("Periodlängd", "Period length")}
+    labels = {
+        "cell_size": tr("Cellstorlek", "Cell size"),
+        "bandwidth": tr("Bandbredd (KDE)", "Bandwidth (KDE)"),
+        "neighbourhood": tr("Gi*-grannskap", "Gi* neighbourhood"),
+        "fdr": tr("FDR-korrigering", "FDR correction"),
+        "period": tr("Analysperiod", "Analysis period"),
+        "period_days": tr("Period för klassning", "Classification period"),
+        "period_length": tr("Periodlängd", "Period length"),
+    }
     rows = []
     for name, rec in cells_params(cells).items():
         if mode == "public" and "bandwidth" in name:
@@ -1027,8 +1314,11 @@ def merge_facts(*groups: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def mode_label(mode: str) -> str:
     """The mode as shown in title blocks."""
-    return (tr("Publik", "Public") if mode == "public"
-            else tr("Intern – ej för spridning", "Internal – not for distribution"))
+    return (
+        tr("Publik", "Public")
+        if mode == "public"
+        else tr("Intern – ej för spridning", "Internal – not for distribution")
+    )
 
 
 def resolve_area(areas, area_id: Any) -> tuple[str, str]:
@@ -1044,7 +1334,8 @@ def resolve_area(areas, area_id: Any) -> tuple[str, str]:
         raise ArgumentError(
             tr("området {a!r} finns inte", "area {a!r} does not exist", a=key),
             rule="MAP_AREA_UNKNOWN",
-            fix=tr("välj ett av: {k}", "choose one of: {k}", k=known))
+            fix=tr("välj ett av: {k}", "choose one of: {k}", k=known),
+        )
     i = int(np.flatnonzero(hit.to_numpy())[0])
     return ids.iloc[i], names.iloc[i]
 
@@ -1072,8 +1363,11 @@ def usable_incidents(incidents, gate):
         return None
     keep = np.ones(len(incidents), dtype=bool)
     if "location_precision" in incidents.columns:
-        keep &= (incidents["location_precision"].astype("string") != "kommun_centroid").fillna(
-            True).to_numpy(dtype=bool)
+        keep &= (
+            (incidents["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy(dtype=bool)
+        )
     if gate.public and gate.sensitive and "category" in incidents.columns:
         keep &= ~incidents["category"].astype(str).isin(sorted(gate.sensitive)).to_numpy()
     return incidents[keep]
@@ -1085,21 +1379,36 @@ def _points_xy(gate, frame, layer: str) -> tuple[np.ndarray, np.ndarray]:
     return _xy(released)
 
 
-def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, incidents=None,
-                          walk_observations=None, dialogue=None, indicator: Any = None,
-                          gate, title_params: Mapping[str, Any] | None = None,
-                          snap: float = MIN_SNAP, quiet: bool = False) -> MapContent:
+def neighbourhood_content(
+    area_id: Any | None,
+    *,
+    areas,
+    cells=None,
+    kde=None,
+    incidents=None,
+    walk_observations=None,
+    dialogue=None,
+    indicator: Any = None,
+    gate,
+    title_params: Mapping[str, Any] | None = None,
+    snap: float = MIN_SNAP,
+    quiet: bool = False,
+) -> MapContent:
     """Prepare the layers of a neighbourhood map (see ``maps.neighbourhood_map``)."""
     mode = gate.mode
     areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
     if areas is None or len(areas) == 0:
-        raise ArgumentError(tr("`areas` är tomt", "`areas` is empty"), rule="MAP_NO_AREAS",
-                            fix=tr("läs in områdeslagret", "load the areas layer"))
+        raise ArgumentError(
+            tr("`areas` är tomt", "`areas` is empty"),
+            rule="MAP_NO_AREAS",
+            fix=tr("läs in områdeslagret", "load the areas layer"),
+        )
     cells = _check_cells(cells)
     kde = _check_frame(kde, "kde", ("Polygon",), ("kde",))
     incidents = _check_frame(incidents, "incidents", ("Point",))
-    walk_observations = _check_frame(walk_observations, "walk_observations", ("Point",),
-                                     ("status",))
+    walk_observations = _check_frame(
+        walk_observations, "walk_observations", ("Point",), ("status",)
+    )
     dialogue = _check_frame(dialogue, "dialogue", ("Point",))
 
     if area_id is not None:
@@ -1121,21 +1430,38 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
         chor = choropleth_layer(visible_areas, indicator, gate, source=areas)
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
-    released_cells = (gate.release(area_filter(cells, bounds), "grid_cells")
-                      if cells is not None else None)
+    released_cells = (
+        gate.release(area_filter(cells, bounds), "grid_cells") if cells is not None else None
+    )
     if kde is not None:
         same = kde is cells  # one grid with kde and Gi*: release it once
-        layers.append(kde_layer(area_filter(kde, bounds), gate,
-                                released=released_cells if same else None))
+        layers.append(
+            kde_layer(area_filter(kde, bounds), gate, released=released_cells if same else None)
+        )
     if incidents is not None and len(incidents):
         x, y = _xy(area_filter(incidents, bounds))
-        counts = count_layer(x, y, size=size, gate=gate, key="incidents",
-                             name=tr("Händelser per ruta", "Incidents per cell"),
-                             unit=tr("händelser", "incidents"), show=cells is None)
+        counts = count_layer(
+            x,
+            y,
+            size=size,
+            gate=gate,
+            key="incidents",
+            name=tr("Händelser per ruta", "Incidents per cell"),
+            unit=tr("händelser", "incidents"),
+            show=cells is None,
+        )
         layers.append(counts)
-        facts.append((tr("Händelser per ruta", "Incidents per cell"),
-                      tr("rutor {s} m, {c}", "cells {s} m, {c}", s=_fmt(size),
-                         c=counts.legend_title.split("; ", 1)[-1])))
+        facts.append(
+            (
+                tr("Händelser per ruta", "Incidents per cell"),
+                tr(
+                    "rutor {s} m, {c}",
+                    "cells {s} m, {c}",
+                    s=_fmt(size),
+                    c=counts.legend_title.split("; ", 1)[-1],
+                ),
+            )
+        )
     if cells is not None:
         released = released_cells
         if "gi_bin" in released.columns:
@@ -1149,18 +1475,34 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
             layers.append(walk_cells_layer(area_filter(walk_observations, bounds), size, gate))
         if dialogue is not None and len(dialogue):
             x, y = _xy(area_filter(dialogue, bounds))
-            layers.append(count_layer(x, y, size=size, gate=gate, key="dialogue",
-                                      name=tr("Medborgardialog: svar per ruta",
-                                              "Citizen dialogue: responses per cell"),
-                                      unit=tr("svar", "responses"), palette_name="Blues",
-                                      show=False))
+            layers.append(
+                count_layer(
+                    x,
+                    y,
+                    size=size,
+                    gate=gate,
+                    key="dialogue",
+                    name=tr(
+                        "Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"
+                    ),
+                    unit=tr("svar", "responses"),
+                    palette_name="Blues",
+                    show=False,
+                )
+            )
     layers.append(areas_layer(visible_areas, chosen_id))
     if mode == "internal":
         if incidents is not None and len(incidents):
             x, y = _points_xy(gate, area_filter(incidents, bounds), "incidents")
             points, chosen = snapped_points_layer(
-                x, y, snap=snap, unit=tr("händelser", "incidents"), key="points",
-                name=tr("Händelser, fästa punkter", "Incidents, snapped points"), quiet=quiet)
+                x,
+                y,
+                snap=snap,
+                unit=tr("händelser", "incidents"),
+                key="points",
+                name=tr("Händelser, fästa punkter", "Incidents, snapped points"),
+                quiet=quiet,
+            )
             layers.append(points)
             facts.append((tr("Punkter fästa till", "Points snapped to"), f"{_fmt(chosen)} m"))
         if dialogue is not None and len(dialogue):
@@ -1168,38 +1510,61 @@ def neighbourhood_content(area_id: Any | None, *, areas, cells=None, kde=None, i
             layers.append(dialogue_points_layer(gate.release(sub, "points", layer="dialogue")))
         if walk_observations is not None and len(walk_observations):
             sub = area_filter(walk_observations, bounds)
-            layers.append(walk_points_layer(
-                gate.release(sub, "points", layer="walk_observations")))
+            layers.append(walk_points_layer(gate.release(sub, "points", layer="walk_observations")))
     facts = merge_facts(
         [(tr("Område", "Area"), chosen_name or tr("alla", "all"))],
         [(tr("Period", "Period"), period_text(incidents, mode))],
         [(tr("Läge", "Mode"), mode_label(mode))],
-        param_facts(cells, mode), param_facts(kde, mode), facts,
-        [(str(k), str(v)) for k, v in (title_params or {}).items()])
+        param_facts(cells, mode),
+        param_facts(kde, mode),
+        facts,
+        [(str(k), str(v)) for k, v in (title_params or {}).items()],
+    )
     return MapContent(title, mode, layers, bounds, facts)
 
 
-def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None, gate,
-                    title_params: Mapping[str, Any] | None = None,
-                    quiet: bool = False) -> MapContent:
+def hotspot_content(
+    *,
+    areas,
+    cells,
+    focus_places=None,
+    week: str | None = None,
+    gate,
+    title_params: Mapping[str, Any] | None = None,
+    quiet: bool = False,
+) -> MapContent:
     """Prepare the layers of the EST hotspot map (see ``maps.hotspot_map``)."""
     mode = gate.mode
     areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
     cells = _check_cells(cells)
     if cells is None:
-        raise ArgumentError(tr("`cells` saknas", "`cells` is missing"), rule="MAP_NO_CELLS",
-                            fix=tr("kör hotspot_gistar/hotspot_classify först",
-                                   "run hotspot_gistar/hotspot_classify first"))
+        raise ArgumentError(
+            tr("`cells` saknas", "`cells` is missing"),
+            rule="MAP_NO_CELLS",
+            fix=tr(
+                "kör hotspot_gistar/hotspot_classify först",
+                "run hotspot_gistar/hotspot_classify first",
+            ),
+        )
     focus_places = _check_focus(focus_places)
     size = cell_size_of(cells) or PUBLIC_MIN_CELL
-    parts = [b for b in (areas.total_bounds if areas is not None and len(areas) else None,
-                         cells.total_bounds if len(cells) else None) if b is not None]
+    parts = [
+        b
+        for b in (
+            areas.total_bounds if areas is not None and len(areas) else None,
+            cells.total_bounds if len(cells) else None,
+        )
+        if b is not None
+    ]
     if not parts:
-        raise ArgumentError(tr("kartan har inget innehåll", "the map has no content"),
-                            rule="MAP_EMPTY")
+        raise ArgumentError(
+            tr("kartan har inget innehåll", "the map has no content"), rule="MAP_EMPTY"
+        )
     stacked = np.vstack(parts)
-    bounds = _expand((stacked[:, 0].min(), stacked[:, 1].min(), stacked[:, 2].max(),
-                      stacked[:, 3].max()), margin=0.02)
+    bounds = _expand(
+        (stacked[:, 0].min(), stacked[:, 1].min(), stacked[:, 2].max(), stacked[:, 3].max()),
+        margin=0.02,
+    )
     released = gate.release(cells, "grid_cells")
     layers = [gistar_layer(released)] if "gi_bin" in released.columns else []
     if "hotspot_category" in released.columns:
@@ -1211,9 +1576,13 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
         if focus is not None:
             layers.append(focus)
         else:  # public: focus places are an internal working list
-            announce(tr("Fokusplatserna visas inte på den publika kartan (intern arbetslista).",
-                        "The focus places are not shown on the public map (internal working "
-                        "list)."), quiet=quiet or gate.quiet)
+            announce(
+                tr(
+                    "Fokusplatserna visas inte på den publika kartan (intern arbetslista).",
+                    "The focus places are not shown on the public map (internal working list).",
+                ),
+                quiet=quiet or gate.quiet,
+            )
     monthly = bool(week) and "W" not in str(week)  # public maps show a month ("2026-10")
     if not week:
         title = tr("Hotspotkarta för EST", "EST hot-spot map")
@@ -1227,5 +1596,6 @@ def hotspot_content(*, areas, cells, focus_places=None, week: str | None = None,
         [(tr("Läge", "Mode"), mode_label(mode))],
         param_facts(cells, mode),
         [(tr("Cellstorlek", "Cell size"), f"{_fmt(size)} m")],
-        [(str(k), str(v)) for k, v in (title_params or {}).items()])
+        [(str(k), str(v)) for k, v in (title_params or {}).items()],
+    )
     return MapContent(title, mode, layers, bounds, facts)

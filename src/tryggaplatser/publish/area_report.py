@@ -1559,28 +1559,49 @@ def _section_followup(section: Section, analysis: AreaAnalysis, area_id: str, ga
 
     if analysis.walk_observations is None and analysis.measures is None:
         return
-    table = followup_by_responsible(analysis.walk_observations, analysis.measures,
-                                    areas=analysis.areas, area_id=area_id, today=today(),
-                                    quiet=True)
+    table = followup_by_responsible(
+        analysis.walk_observations,
+        analysis.measures,
+        areas=analysis.areas,
+        area_id=area_id,
+        today=today(),
+        quiet=True,
+    )
     if not len(table):
         return
-    table = table.assign(kind=table["kind"].map(
-        {"vandringsfynd": tr("Vandringsfynd", "Walk findings"),
-         "atgard": tr("Åtgärd", "Measure")}).fillna(table["kind"]),
-        atgardsgrad=(table["atgardsgrad"] * 100).round(0))
-    section.paragraph(tr(
-        "Uppföljning per ansvarig den {d}: åtgärdsgrad = andel åtgärdade av de fynd som skickats "
-        "vidare; försenade = öppna med passerat klart-datum.",
-        "Follow-up per responsible on {d}: share resolved = resolved among the findings passed "
-        "on; overdue = open with a passed due date.", d=today().isoformat()))
+    table = table.assign(
+        kind=table["kind"]
+        .map(
+            {
+                "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+                "atgard": tr("Åtgärd", "Measure"),
+            }
+        )
+        .fillna(table["kind"]),
+        atgardsgrad=(table["atgardsgrad"] * 100).round(0),
+    )
+    section.paragraph(
+        tr(
+            "Uppföljning per ansvarig den {d}: åtgärdsgrad = andel åtgärdade av de fynd som "
+            "skickats "
+            "vidare; försenade = öppna med passerat klart-datum.",
+            "Follow-up per responsible on {d}: share resolved = resolved among the findings passed "
+            "on; overdue = open with a passed due date.",
+            d=today().isoformat(),
+        )
+    )
     section.table(
         internal_table(gate, table, name="followup_by_responsible"),
-        columns={"kind": tr("Slag", "Kind"), "responsible": tr("Ansvarig", "Responsible"),
-                 "n": tr("Antal", "Number"), "n_open": tr("Öppna", "Open"),
-                 "n_resolved": tr("Åtgärdade", "Resolved"),
-                 "atgardsgrad": tr("Åtgärdsgrad (%)", "Share resolved (%)"),
-                 "median_days_to_resolve": tr("Mediandagar till åtgärd", "Median days to fix"),
-                 "n_overdue": tr("Försenade", "Overdue")},
+        columns={
+            "kind": tr("Slag", "Kind"),
+            "responsible": tr("Ansvarig", "Responsible"),
+            "n": tr("Antal", "Number"),
+            "n_open": tr("Öppna", "Open"),
+            "n_resolved": tr("Åtgärdade", "Resolved"),
+            "atgardsgrad": tr("Åtgärdsgrad (%)", "Share resolved (%)"),
+            "median_days_to_resolve": tr("Mediandagar till åtgärd", "Median days to fix"),
+            "n_overdue": tr("Försenade", "Overdue"),
+        },
         caption=tr("Uppföljning per ansvarig (internt)", "Follow-up per responsible (internal)"),
     )
 

@@ -70,12 +70,45 @@ _PNR_12 = re.compile(rf"(?<![\w.,])(?:19|20){_DATE6}\d{{4}}(?![\w.,])")
 _PNR_10 = re.compile(rf"(?<![\w.,]){_DATE6}\d{{4}}(?![\w.,])")
 _MOBILE = re.compile(r"(?<![\w.+])(?:\+46\s?|0046\s?|0)7[02369](?:[\s-]?\d){7}(?![\w.])")
 _LANDLINE = re.compile(
-    r"(?<![\w.+])(?:\+46\s?|0046\s?|0)(?:8|[1-69]\d{1,2})[\s-]\d(?:\s?\d){4,7}(?![\w.])")
+    r"(?<![\w.+])(?:\+46\s?|0046\s?|0)(?:8|[1-69]\d{1,2})[\s-]\d(?:\s?\d){4,7}(?![\w.])"
+)
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}(?![\w-])")
 _PLATE = re.compile(r"(?<![\w-])([A-HJ-PR-UW-Z]{3})\s?\d{2}[A-HJ-PR-UW-Z0-9](?![\w-])")
-_PLATE_STOP = {"SHA", "UTF", "ISO", "RGB", "WGS", "GMT", "UTC", "CET", "CRS", "DPI", "KDE",
-               "PDF", "PNG", "SVG", "CSS", "TLS", "SSL", "RFC", "EPS", "XYZ", "API", "NTU",
-               "MAC", "EST", "MDN", "CEST", "ECMA", "HSL", "LAB", "AES", "MD5", "DOS", "WIN"}
+_PLATE_STOP = {
+    "SHA",
+    "UTF",
+    "ISO",
+    "RGB",
+    "WGS",
+    "GMT",
+    "UTC",
+    "CET",
+    "CRS",
+    "DPI",
+    "KDE",
+    "PDF",
+    "PNG",
+    "SVG",
+    "CSS",
+    "TLS",
+    "SSL",
+    "RFC",
+    "EPS",
+    "XYZ",
+    "API",
+    "NTU",
+    "MAC",
+    "EST",
+    "MDN",
+    "CEST",
+    "ECMA",
+    "HSL",
+    "LAB",
+    "AES",
+    "MD5",
+    "DOS",
+    "WIN",
+}
 _CASE = re.compile(r"(?<![\w-])(?:\d{4}-)?K\d{3,7}-\d{2}(?![\w-])")
 
 PII_PATTERNS: dict[str, re.Pattern[str]] = {
@@ -131,8 +164,9 @@ def redact(text: str) -> str:
     out = str(text)
     for key, pattern in PII_PATTERNS.items():
         if key == "regnr":
-            out = pattern.sub(lambda m: m.group(0) if m.group(1) in _PLATE_STOP
-                              else "[borttaget]", out)
+            out = pattern.sub(
+                lambda m: m.group(0) if m.group(1) in _PLATE_STOP else "[borttaget]", out
+            )
         else:
             out = pattern.sub("[borttaget]", out)
     return out
@@ -150,9 +184,19 @@ def _mask(value: str) -> str:
 
 _ABS_PATH = re.compile(
     r"(?<![\w.:/%-])(?:/(?:home|Users|root|tmp|var|work|mnt|srv|opt|private|media|data|scratch)"
-    r"/[^\s\"'<>)]*|[A-Za-z]:\\[^\s\"'<>]+|file:/{2,3}[^\s\"'<>]+|\\\\[\w.-]+\\[^\s\"'<>]+)")
-_GENERIC_USERS = {"root", "user", "admin", "runner", "nobody", "ubuntu", "debian", "jovyan",
-                  "localhost"}
+    r"/[^\s\"'<>)]*|[A-Za-z]:\\[^\s\"'<>]+|file:/{2,3}[^\s\"'<>]+|\\\\[\w.-]+\\[^\s\"'<>]+)"
+)
+_GENERIC_USERS = {
+    "root",
+    "user",
+    "admin",
+    "runner",
+    "nobody",
+    "ubuntu",
+    "debian",
+    "jovyan",
+    "localhost",
+}
 
 
 def _identity() -> set[str]:
@@ -220,8 +264,11 @@ class _Collector:
             return
         for key, value in _pii_matches(text, plates=plates):
             sv, en = _PII_LABEL[key]
-            self.add("pii", tr("möjlig personuppgift: {k}", "possible personal data: {k}",
-                               k=tr(sv, en)), _mask(value))
+            self.add(
+                "pii",
+                tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
+                _mask(value),
+            )
         self.marking(text)
         m = _ABS_PATH.search(text)
         if m:
@@ -231,36 +278,58 @@ class _Collector:
 
     def marking(self, text: str) -> None:
         if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
-                r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I):
+            r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I
+        ):
             self.marked = True
             if self.public:
-                self.add("internal_marking",
-                         tr("filen är märkt som intern men ligger i en publik mapp",
-                            "the file is marked internal but is in a public folder"),
-                         INTERNAL_MARKING)
+                self.add(
+                    "internal_marking",
+                    tr(
+                        "filen är märkt som intern men ligger i en publik mapp",
+                        "the file is marked internal but is in a public folder",
+                    ),
+                    INTERNAL_MARKING,
+                )
 
     def markup(self, text: str) -> None:
         decoded = _unescape_js(text)
         for pattern, what in _DANGEROUS:
             m = pattern.search(decoded)
             if m:
-                self.add("markup", tr("körbar kod i data: {w}", "executable markup in data: {w}",
-                                      w=what), m.group(0))
+                self.add(
+                    "markup",
+                    tr("körbar kod i data: {w}", "executable markup in data: {w}", w=what),
+                    m.group(0),
+                )
 
     def metadata(self, text: str) -> None:
         if not text:
             return
         for problem in metadata_problems(text):
-            self.add("metadata", tr("metadata innehåller {p}", "metadata contains {p}",
-                                    p=problem), _mask(text[:60]))
+            self.add(
+                "metadata",
+                tr("metadata innehåller {p}", "metadata contains {p}", p=problem),
+                _mask(text[:60]),
+            )
         if self.public and re.search(r"bandwidth|bandbredd|\bseed\b|\bfrö\b", text, re.I):
-            self.add("metadata", tr("metadata avslöjar parametrar som kan häva skyddet "
-                                    "(bandbredd/frö)", "metadata reveals parameters that could "
-                                    "undo the protection (bandwidth/seed)"), text[:60])
+            self.add(
+                "metadata",
+                tr(
+                    "metadata avslöjar parametrar som kan häva skyddet (bandbredd/frö)",
+                    "metadata reveals parameters that could undo the protection (bandwidth/seed)",
+                ),
+                text[:60],
+            )
         self.text(text, markup=False)
 
-    def table(self, header: list[str], rows: Iterable[list[Any]], *, csv_cells: bool = False,
-              markup: bool = True) -> None:
+    def table(
+        self,
+        header: list[str],
+        rows: Iterable[list[Any]],
+        *,
+        csv_cells: bool = False,
+        markup: bool = True,
+    ) -> None:
         """Checks for tabular data (CSV, XLSX, GPKG attributes, GeoJSON properties, HTML).
 
         Parameters
@@ -287,46 +356,84 @@ class _Collector:
 
         for h in names:
             if h and is_pii_column(h):
-                self.add("pii", tr("kolumn med personuppgifter: {c}",
-                                   "column holding personal data: {c}", c=h), h)
+                self.add(
+                    "pii",
+                    tr("kolumn med personuppgifter: {c}", "column holding personal data: {c}", c=h),
+                    h,
+                )
         for row in rows:
             for i, value in enumerate(row):
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    if (csv_cells and value[:1] in ("=", "+", "-", "@", "\t", "\r")
-                            and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?",
-                                                 value)):
-                        self.add("formula", tr("cell som kalkylprogram tolkar som formel",
-                                               "cell a spreadsheet would run as a formula"),
-                                 value[:40])
+                    if (
+                        csv_cells
+                        and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+                        and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", value)
+                    ):
+                        self.add(
+                            "formula",
+                            tr(
+                                "cell som kalkylprogram tolkar som formel",
+                                "cell a spreadsheet would run as a formula",
+                            ),
+                            value[:40],
+                        )
                     self.text(value, markup=markup)
                     if self.public:
                         if i in free_idx and value.strip():
-                            self.add("free_text", tr("fritextkolumn {c}", "free-text column {c}",
-                                                     c=names[i]), value[:30])
+                            self.add(
+                                "free_text",
+                                tr("fritextkolumn {c}", "free-text column {c}", c=names[i]),
+                                value[:30],
+                            )
                         elif len(value.split()) >= 8 and len(value) >= 40:
-                            self.add("free_text", tr("lång fritext i {c}", "long free text in {c}",
-                                                     c=names[i] if i < len(names) else "?"),
-                                     value[:30])
+                            self.add(
+                                "free_text",
+                                tr(
+                                    "lång fritext i {c}",
+                                    "long free text in {c}",
+                                    c=names[i] if i < len(names) else "?",
+                                ),
+                                value[:30],
+                            )
                         if _FINE_TIME.match(value.strip()):
-                            self.add("time", tr("tid finare än månad i {c}",
-                                                "time finer than month in {c}",
-                                                c=names[i] if i < len(names) else "?"), value)
+                            self.add(
+                                "time",
+                                tr(
+                                    "tid finare än månad i {c}",
+                                    "time finer than month in {c}",
+                                    c=names[i] if i < len(names) else "?",
+                                ),
+                                value,
+                            )
                 if self.public and i in count_idx:
                     number = _number(value)
                     if number is not None and 1 <= number < MIN_COUNT:
-                        self.add("small_count", tr("antal under {m} i kolumnen {c}",
-                                                   "count below {m} in column {c}", m=MIN_COUNT,
-                                                   c=names[i]), str(value))
+                        self.add(
+                            "small_count",
+                            tr(
+                                "antal under {m} i kolumnen {c}",
+                                "count below {m} in column {c}",
+                                m=MIN_COUNT,
+                                c=names[i],
+                            ),
+                            str(value),
+                        )
 
     def geometry_types(self, types: Iterable[str], where: str) -> None:
         if self.public and set(types) & {"Point", "MultiPoint"}:
-            self.add("point", tr("punktgeometrier (enskilda platser) i {w}",
-                                 "point geometries (individual places) in {w}", w=where), where)
+            self.add(
+                "point",
+                tr(
+                    "punktgeometrier (enskilda platser) i {w}",
+                    "point geometries (individual places) in {w}",
+                    w=where,
+                ),
+                where,
+            )
 
-    def rectangles(self, rings: Iterable[list[tuple[float, float]]], crs: Any, where: str
-                   ) -> None:
+    def rectangles(self, rings: Iterable[list[tuple[float, float]]], crs: Any, where: str) -> None:
         """Axis-aligned rectangles (grid cells) smaller than 250 m, measured in EPSG:3006."""
         if not self.public:
             return
@@ -342,31 +449,60 @@ class _Collector:
                 continue
             # an axis-aligned rectangle has two distinct x and two distinct y (±1 m)
             if _clusters(xs) == 2 and _clusters(ys) == 2 and min(w, h) < MIN_GRID_M - 1:
-                self.add("grid", tr("rutor mindre än {m} m i {w}", "cells smaller than {m} m "
-                                    "in {w}", m=MIN_GRID_M, w=where), f"{min(w, h):.0f} m")
+                self.add(
+                    "grid",
+                    tr(
+                        "rutor mindre än {m} m i {w}",
+                        "cells smaller than {m} m in {w}",
+                        m=MIN_GRID_M,
+                        w=where,
+                    ),
+                    f"{min(w, h):.0f} m",
+                )
                 return
 
 
-_COUNT_COL = re.compile(r"^(n|count|counts|antal|antal_.+|n_(?!visning|flagga).+|.+_antal|"
-                        r".+_count|.+_n)$")
+_COUNT_COL = re.compile(
+    r"^(n|count|counts|antal|antal_.+|n_(?!visning|flagga).+|.+_antal|"
+    r".+_count|.+_n)$"
+)
 _FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
 _DANGEROUS = [
     (re.compile(r"<\s*script\b[^>]*>[^<]{0,200}", re.I), "<script>"),
-    (re.compile(r"<\s*(?:img|svg|iframe|object|embed|body|video|audio|details|math)\b[^>]*"
-                r"\son\w+\s*=", re.I), "on…= handler"),
-    (re.compile(r"<[^>]*\son(?:error|load|click|mouseover|focus|toggle|begin|animationstart)"
-                r"\s*=", re.I), "on…= handler"),
-    (re.compile(r"(?:href|src|action|formaction)\s*=\s*[\"']?\s*(?:javascript|vbscript)\s*:",
-                re.I), "javascript:"),
+    (
+        re.compile(
+            r"<\s*(?:img|svg|iframe|object|embed|body|video|audio|details|math)\b[^>]*"
+            r"\son\w+\s*=",
+            re.I,
+        ),
+        "on…= handler",
+    ),
+    (
+        re.compile(
+            r"<[^>]*\son(?:error|load|click|mouseover|focus|toggle|begin|animationstart)"
+            r"\s*=",
+            re.I,
+        ),
+        "on…= handler",
+    ),
+    (
+        re.compile(
+            r"(?:href|src|action|formaction)\s*=\s*[\"']?\s*(?:javascript|vbscript)\s*:", re.I
+        ),
+        "javascript:",
+    ),
     (re.compile(r"<\s*iframe\b", re.I), "<iframe>"),
 ]
-_PAYLOAD_CALLS = re.compile(r"\b(?:alert|prompt|confirm)\s*\(|document\.cookie|"
-                            r"document\.write\s*\(|\beval\s*\(|String\.fromCharCode|\batob\s*\(")
+_PAYLOAD_CALLS = re.compile(
+    r"\b(?:alert|prompt|confirm)\s*\(|document\.cookie|"
+    r"document\.write\s*\(|\beval\s*\(|String\.fromCharCode|\batob\s*\("
+)
 
 
 _TEMPLATE_PAYLOAD = re.compile(
     r"\$\{[^}]*(?:alert|prompt|confirm|eval|fetch|document|window|import|location|constructor|"
-    r"Function|atob|XMLHttpRequest|\\u|\\x)[^}]*\}")
+    r"Function|atob|XMLHttpRequest|\\u|\\x)[^}]*\}"
+)
 
 
 def _unescape_js(text: str) -> str:
@@ -401,8 +537,9 @@ def _to_3006(crs: Any):
         src = CRS.from_user_input(crs) if crs is not None else CRS.from_epsg(4326)
     except CRSError:  # unknown label: audit the numbers as WGS84, the common web case
         src = CRS.from_epsg(4326)
-    if src.equals(CRS.from_epsg(3006)) or (src.is_projected and src.axis_info[0].unit_name
-                                           in ("metre", "meter")):
+    if src.equals(CRS.from_epsg(3006)) or (
+        src.is_projected and src.axis_info[0].unit_name in ("metre", "meter")
+    ):
         return lambda xs, ys: (list(xs), list(ys))
     tf = Transformer.from_crs(src, 3006, always_xy=True)
     return lambda xs, ys: tf.transform(list(xs), list(ys))
@@ -512,7 +649,8 @@ class _HTMLCollector(HTMLParser):
             if name.startswith("on"):
                 self.attrs_bad.append(f"<{tag} {name}=…>")
             if name in ("href", "src", "action", "formaction", "xlink:href", "data") and re.match(
-                    r"\s*(?:javascript|vbscript|data:text/html)", value, re.I):
+                r"\s*(?:javascript|vbscript|data:text/html)", value, re.I
+            ):
                 self.attrs_bad.append(f"<{tag} {name}={value[:30]}>")
             if name == "srcdoc":
                 self.attrs_bad.append(f"<{tag} srcdoc=…>")
@@ -562,10 +700,27 @@ class _HTMLCollector(HTMLParser):
 
 
 # elements our writers never put inside a table cell; raw in a cell they are injected markup
-_NOT_IN_CELLS = frozenset({"script", "iframe", "object", "embed", "frame", "frameset", "base",
-                           "link", "meta", "form", "applet", "portal"})
-_VENDOR = re.compile(r"@license|@preserve|/\*!|Leaflet|jQuery|Bootstrap|Font Awesome|"
-                     r"Copyright|\(c\) 20\d\d", re.I)
+_NOT_IN_CELLS = frozenset(
+    {
+        "script",
+        "iframe",
+        "object",
+        "embed",
+        "frame",
+        "frameset",
+        "base",
+        "link",
+        "meta",
+        "form",
+        "applet",
+        "portal",
+    }
+)
+_VENDOR = re.compile(
+    r"@license|@preserve|/\*!|Leaflet|jQuery|Bootstrap|Font Awesome|"
+    r"Copyright|\(c\) 20\d\d",
+    re.I,
+)
 _LATLNG = re.compile(r"\[\s*(-?\d{1,2}\.\d{3,})\s*,\s*(-?\d{1,3}\.\d{3,})\s*\]")
 
 
@@ -589,8 +744,9 @@ def _scan_script(script: str, col: _Collector) -> None:
             _scan_geojson(obj, col, tr("kartdata", "map data"))
             for s in _json_strings({k: v for k, v in obj.items() if k != "features"}):
                 col.text(s)
-            for feat in obj.get("features", []) if obj.get("type") == "FeatureCollection" \
-                    else [obj]:
+            for feat in (
+                obj.get("features", []) if obj.get("type") == "FeatureCollection" else [obj]
+            ):
                 for s in _json_strings((feat or {}).get("properties") or {}):
                     col.text(s)
             spans.append((m.start(), end))
@@ -603,8 +759,11 @@ def _scan_script(script: str, col: _Collector) -> None:
     code = literals.sub('""', rest)
     m = _PAYLOAD_CALLS.search(code)
     if m:
-        col.add("markup", tr("misstänkt skriptkod", "suspicious script code"),
-                code[max(0, m.start() - 10):m.end() + 20])
+        col.add(
+            "markup",
+            tr("misstänkt skriptkod", "suspicious script code"),
+            code[max(0, m.start() - 10) : m.end() + 20],
+        )
     for lit in literals.findall(rest):
         text = next((x for x in lit if x), "")
         if text:
@@ -612,14 +771,17 @@ def _scan_script(script: str, col: _Collector) -> None:
     for template in re.findall(r"`([^`]*)`", rest):
         m = _TEMPLATE_PAYLOAD.search(template)
         if m:
-            col.add("markup", tr("kod i mallsträng (${…})", "code in a template literal (${…})"),
-                    m.group(0))
+            col.add(
+                "markup",
+                tr("kod i mallsträng (${…})", "code in a template literal (${…})"),
+                m.group(0),
+            )
 
 
 def _check_latlng(script: str, col: _Collector) -> None:
     points = []
     for m in _LATLNG.finditer(script):
-        before = script[max(0, m.start() - 40):m.start()]
+        before = script[max(0, m.start() - 40) : m.start()]
         if re.search(r"center|[Bb]ounds|setView|flyTo|panTo", before):
             continue
         lat, lng = float(m.group(1)), float(m.group(2))
@@ -633,8 +795,13 @@ def _check_latlng(script: str, col: _Collector) -> None:
         off_x = abs(x - round(x / LATTICE_M) * LATTICE_M)
         off_y = abs(y - round(y / LATTICE_M) * LATTICE_M)
         if off_x > LATTICE_TOL_M or off_y > LATTICE_TOL_M:
-            col.add("coordinate", tr("koordinat finare än rutnätet (250 m)",
-                                     "coordinate finer than the grid (250 m)"), _mask(raw))
+            col.add(
+                "coordinate",
+                tr(
+                    "koordinat finare än rutnätet (250 m)", "coordinate finer than the grid (250 m)"
+                ),
+                _mask(raw),
+            )
             return
 
 
@@ -647,8 +814,14 @@ def _scan_html(path: Path, col: _Collector) -> None:
     except Exception as exc:
         col.add("unreadable", tr("kunde inte tolka HTML", "could not parse HTML"), str(exc)[:60])
     for bad in parser.attrs_bad:
-        col.add("markup", tr("händelsehanterare eller javascript:-länk i HTML",
-                             "event handler or javascript: link in HTML"), bad)
+        col.add(
+            "markup",
+            tr(
+                "händelsehanterare eller javascript:-länk i HTML",
+                "event handler or javascript: link in HTML",
+            ),
+            bad,
+        )
     for meta in parser.meta:
         col.metadata(meta)
     for t in parser.texts:
@@ -672,7 +845,7 @@ def _scan_csv(path: Path, col: _Collector) -> None:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
-        col.table(rows[start], rows[start + 1:], csv_cells=True)
+        col.table(rows[start], rows[start + 1 :], csv_cells=True)
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
@@ -680,8 +853,16 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
 
     wb = load_workbook(path, read_only=False, data_only=False)
     props = wb.properties
-    for name in ("creator", "lastModifiedBy", "title", "subject", "description", "keywords",
-                 "category", "identifier"):
+    for name in (
+        "creator",
+        "lastModifiedBy",
+        "title",
+        "subject",
+        "description",
+        "keywords",
+        "category",
+        "identifier",
+    ):
         value = getattr(props, name, None)
         if value:
             col.metadata(f"{name}={value}")
@@ -695,25 +876,33 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             values = []
             for cell in row:
                 if cell.data_type == "f":
-                    col.add("formula", tr("formel i kalkylblad", "formula in spreadsheet"),
-                            str(cell.value)[:40])
+                    col.add(
+                        "formula",
+                        tr("formel i kalkylblad", "formula in spreadsheet"),
+                        str(cell.value)[:40],
+                    )
                 values.append(cell.value)
             rows.append(values)
         rows = [r for r in rows if any(v not in (None, "") for v in r)]
         for r in rows[:2]:
             col.marking(" ".join(str(v) for v in r if v is not None))
-        start = next((i for i, r in enumerate(rows)
-                      if sum(1 for v in r if v not in (None, "")) >= 2), 0)
+        start = next(
+            (i for i, r in enumerate(rows) if sum(1 for v in r if v not in (None, "")) >= 2), 0
+        )
         if rows:
-            col.table([str(v) if v is not None else "" for v in rows[start]], rows[start + 1:])
+            col.table([str(v) if v is not None else "" for v in rows[start]], rows[start + 1 :])
 
 
 def _scan_gpkg(path: Path, col: _Collector) -> None:
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name NOT LIKE 'rtree_%'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name NOT LIKE 'rtree_%'"
+            )
+        ]
         features: dict[str, str] = {}
         try:
             for name, dtype in con.execute("SELECT table_name, data_type FROM gpkg_contents"):
@@ -739,9 +928,10 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
                 continue
             gcol = geom_cols.get(table)
             keep = [i for i, h in enumerate(header) if h != gcol]
-            col.table([header[i] for i in keep],
-                      ([r[i] if not isinstance(r[i], bytes) else None for i in keep]
-                       for r in rows))
+            col.table(
+                [header[i] for i in keep],
+                ([r[i] if not isinstance(r[i], bytes) else None for i in keep] for r in rows),
+            )
     finally:
         con.close()
     for table, dtype in features.items():
@@ -752,8 +942,11 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
         try:
             gdf = pyogrio.read_dataframe(path, layer=table)
         except Exception as exc:
-            col.add("unreadable", tr("lagret kunde inte läsas", "layer could not be read"),
-                    f"{table}: {str(exc)[:40]}")
+            col.add(
+                "unreadable",
+                tr("lagret kunde inte läsas", "layer could not be read"),
+                f"{table}: {str(exc)[:40]}",
+            )
             continue
         col.geometry_types(set(gdf.geom_type.dropna()), table)
         rings = []
@@ -782,27 +975,43 @@ def _scan_tiff(path: Path, col: _Collector) -> None:
         for t in texts:
             col.metadata(t)
         if col.public:
-            if src.crs is not None and src.crs.is_projected and min(
-                    abs(src.res[0]), abs(src.res[1])) < MIN_GRID_M - 1:
-                col.add("grid", tr("rasterceller mindre än {m} m", "raster cells smaller than "
-                                   "{m} m", m=MIN_GRID_M), f"{min(src.res):.0f} m")
+            if (
+                src.crs is not None
+                and src.crs.is_projected
+                and min(abs(src.res[0]), abs(src.res[1])) < MIN_GRID_M - 1
+            ):
+                col.add(
+                    "grid",
+                    tr(
+                        "rasterceller mindre än {m} m",
+                        "raster cells smaller than {m} m",
+                        m=MIN_GRID_M,
+                    ),
+                    f"{min(src.res):.0f} m",
+                )
             if any(str(dt).startswith("float") for dt in src.dtypes):
                 import numpy as np
 
                 band = src.read(1, masked=True).compressed()
                 band = band[np.isfinite(band)]
-                if band.size and (np.any(band != np.round(band)) or band.max() > 10
-                                  or band.min() < 0):
-                    col.add("raster", tr("oklassade täthetsvärden i publik raster",
-                                         "unclassed density values in a public raster"),
-                            str(src.dtypes[0]))
+                if band.size and (
+                    np.any(band != np.round(band)) or band.max() > 10 or band.min() < 0
+                ):
+                    col.add(
+                        "raster",
+                        tr(
+                            "oklassade täthetsvärden i publik raster",
+                            "unclassed density values in a public raster",
+                        ),
+                        str(src.dtypes[0]),
+                    )
 
 
 def _png_texts(data: bytes) -> list[str]:
     out, pos = [], 8
     while pos + 8 <= len(data):
-        length, ctype = struct.unpack(">I4s", data[pos:pos + 8])
-        chunk = data[pos + 8:pos + 8 + length]
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        chunk = data[pos + 8 : pos + 8 + length]
         pos += 12 + length
         try:
             if ctype == b"tEXt":
@@ -827,8 +1036,12 @@ def _png_texts(data: bytes) -> list[str]:
 
 def _pdf_texts(data: bytes) -> list[str]:
     text = data.decode("latin-1")
-    out = [f"{m.group(1)}={m.group(2)}" for m in re.finditer(
-        r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text)]
+    out = [
+        f"{m.group(1)}={m.group(2)}"
+        for m in re.finditer(
+            r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text
+        )
+    ]
     out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]
     return out
 
@@ -838,12 +1051,25 @@ def _binary_strings(data: bytes, min_len: int = 6) -> Iterator[str]:
         yield m.group(0).decode("utf-8", "replace")
 
 
-_TEXT_EXT = {".txt", ".md", ".js", ".css", ".qml", ".xml", ".svg", ".log", ".toml", ".yaml",
-             ".yml", ".sld"}
+_TEXT_EXT = {
+    ".txt",
+    ".md",
+    ".js",
+    ".css",
+    ".qml",
+    ".xml",
+    ".svg",
+    ".log",
+    ".toml",
+    ".yaml",
+    ".yml",
+    ".sld",
+}
 
 
-def scan_file(path: str | Path, mode: str = "public", *, root: str | Path | None = None,
-              manifest: bool = True) -> list[Finding]:
+def scan_file(
+    path: str | Path, mode: str = "public", *, root: str | Path | None = None, manifest: bool = True
+) -> list[Finding]:
     """Audit one file.
 
     Parameters
@@ -897,12 +1123,21 @@ def scan_file(path: str | Path, mode: str = "public", *, root: str | Path | None
             for s in _binary_strings(path.read_bytes()):
                 col.text(s, plates=False, markup=False)
     except Exception as exc:
-        col.add("unreadable", tr("filen kunde inte läsas som {t}", "file could not be read as {t}",
-                                 t=ext or "?"), f"{type(exc).__name__}: {str(exc)[:50]}")
+        col.add(
+            "unreadable",
+            tr("filen kunde inte läsas som {t}", "file could not be read as {t}", t=ext or "?"),
+            f"{type(exc).__name__}: {str(exc)[:50]}",
+        )
     if mode == "internal" and not col.marked and path.name not in _EXEMPT:
-        col.add("marking_missing", tr("intern fil saknar märkningen ”{m}”",
-                                      "internal file lacks the marking “{m}”",
-                                      m=INTERNAL_MARKING), path.name)
+        col.add(
+            "marking_missing",
+            tr(
+                "intern fil saknar märkningen ”{m}”",
+                "internal file lacks the marking “{m}”",
+                m=INTERNAL_MARKING,
+            ),
+            path.name,
+        )
     findings = col.items
     if manifest and mode == "public":
         findings += _manifest_findings(path, name)
@@ -918,24 +1153,55 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
     except (OSError, json.JSONDecodeError, AttributeError):
         files = None
     if files is None:
-        return [Finding(name, "not_gated", tr("mappen saknar grindens manifest ({m})",
-                                              "the folder lacks the gate's manifest ({m})",
-                                              m=MANIFEST), path.name)]
+        return [
+            Finding(
+                name,
+                "not_gated",
+                tr(
+                    "mappen saknar grindens manifest ({m})",
+                    "the folder lacks the gate's manifest ({m})",
+                    m=MANIFEST,
+                ),
+                path.name,
+            )
+        ]
     entry = files.get(path.name)
     if not isinstance(entry, dict):
-        return [Finding(name, "not_gated", tr("filen har inte gått genom publiceringsgrinden",
-                                              "the file did not pass the publishing gate"),
-                        path.name)]
+        return [
+            Finding(
+                name,
+                "not_gated",
+                tr(
+                    "filen har inte gått genom publiceringsgrinden",
+                    "the file did not pass the publishing gate",
+                ),
+                path.name,
+            )
+        ]
     out = []
     if entry.get("mode") != "public":
-        out.append(Finding(name, "internal_in_manifest",
-                           tr("filen släpptes i läget {m}, inte public",
-                              "the file was released in mode {m}, not public",
-                              m=entry.get("mode")), path.name))
+        out.append(
+            Finding(
+                name,
+                "internal_in_manifest",
+                tr(
+                    "filen släpptes i läget {m}, inte public",
+                    "the file was released in mode {m}, not public",
+                    m=entry.get("mode"),
+                ),
+                path.name,
+            )
+        )
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     if entry.get("sha256") != digest:
-        out.append(Finding(name, "modified", tr("filen har ändrats efter grinden",
-                                                "the file changed after the gate"), path.name))
+        out.append(
+            Finding(
+                name,
+                "modified",
+                tr("filen har ändrats efter grinden", "the file changed after the gate"),
+                path.name,
+            )
+        )
     return out
 
 
@@ -945,9 +1211,14 @@ def scan_dir(directory: str | Path, mode: str = "public") -> list[Finding]:
     findings: list[Finding] = []
     for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
         if path.is_symlink():
-            findings.append(Finding(str(path.relative_to(root)), "unreadable",
-                                    tr("symbolisk länk i utdatamappen",
-                                       "symbolic link in the output folder"), path.name))
+            findings.append(
+                Finding(
+                    str(path.relative_to(root)),
+                    "unreadable",
+                    tr("symbolisk länk i utdatamappen", "symbolic link in the output folder"),
+                    path.name,
+                )
+            )
             continue
         if path.name in _EXEMPT:
             continue

@@ -188,10 +188,12 @@ def _single_equation_intervals(group: _Group) -> dict[int, tuple[float, float]]:
     result = {}
     for k, (i, c) in enumerate(zip(idx, coef)):
         # sum over the other members, with infinite bounds counted separately
-        other_min = (-np.inf if ninf_min - (not fin_min[k]) > 0
-                     else smin - (mins[k] if fin_min[k] else 0.0))
-        other_max = (np.inf if ninf_max - (not fin_max[k]) > 0
-                     else smax - (maxs[k] if fin_max[k] else 0.0))
+        other_min = (
+            -np.inf if ninf_min - (not fin_min[k]) > 0 else smin - (mins[k] if fin_min[k] else 0.0)
+        )
+        other_max = (
+            np.inf if ninf_max - (not fin_max[k]) > 0 else smax - (maxs[k] if fin_max[k] else 0.0)
+        )
         a, b = rhs - other_max, rhs - other_min  # range of c*x_i
         lo, hi = (a, b) if c > 0 else (-b, -a)
         result[int(i)] = (max(lo_b[int(i)], lo), min(hi_b[int(i)], hi))
@@ -215,8 +217,9 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
     return linprog(c, A_eq=group.a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
 
 
-def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 5, *,
-                       targets: set[int] | None = None) -> dict[int, tuple[float, float]]:
+def attacker_intervals(
+    table: LinearTable, status: np.ndarray, min_count: int = 5, *, targets: set[int] | None = None
+) -> dict[int, tuple[float, float]]:
     """The interval a reader can deduce for every suppressed cell.
 
     Solves ``min x_i`` and ``max x_i`` subject to every published equation, the published
@@ -256,8 +259,9 @@ def attacker_intervals(table: LinearTable, status: np.ndarray, min_count: int = 
             lo_res, hi_res = _extreme(group, k, 1.0), _extreme(group, k, -1.0)
             lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
             # status 3 = unbounded above
-            hi = (np.inf if hi_res.status == 3 else
-                  -hi_res.fun if hi_res.status == 0 else group.hi[k])
+            hi = (
+                np.inf if hi_res.status == 3 else -hi_res.fun if hi_res.status == 0 else group.hi[k]
+            )
             result[i] = (float(lo), float(hi))
     return result
 
@@ -267,15 +271,17 @@ def _is_protected(interval: tuple[float, float], min_count: int) -> bool:
     return lo <= 1 + _EPS and hi >= (min_count - 1) - _EPS
 
 
-def _witness(cells: np.ndarray, x: np.ndarray, top: int, need_low: set[int],
-             need_high: set[int]) -> None:
+def _witness(
+    cells: np.ndarray, x: np.ndarray, top: int, need_low: set[int], need_high: set[int]
+) -> None:
     """A feasible table ``x`` certifies every cell it puts at 1 (low) or at ``top`` (high)."""
     need_low.difference_update(int(j) for j in cells[x <= 1 + _EPS])
     need_high.difference_update(int(j) for j in cells[x >= top - _EPS])
 
 
-def _certify(table: LinearTable, status: np.ndarray, min_count: int, need_low: set[int],
-             need_high: set[int]) -> None:
+def _certify(
+    table: LinearTable, status: np.ndarray, min_count: int, need_low: set[int], need_high: set[int]
+) -> None:
     """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
 
     A primary cell is protected when the published table is consistent with it being 1 (its
@@ -289,8 +295,11 @@ def _certify(table: LinearTable, status: np.ndarray, min_count: int, need_low: s
         if not todo:
             continue
         if group.a_eq is None or group.single is not None:
-            intervals = (_single_equation_intervals(group) if group.single is not None else
-                         {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)})
+            intervals = (
+                _single_equation_intervals(group)
+                if group.single is not None
+                else {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)}
+            )
             for i in todo:
                 lo, hi = intervals[i]
                 if lo <= 1 + _EPS:
@@ -308,8 +317,9 @@ def _certify(table: LinearTable, status: np.ndarray, min_count: int, need_low: s
                 pending = [i for i in todo if i in need]
                 if len(pending) < 2:
                     break
-                res = _extreme(group, [pos[i] for i in pending], sense,
-                               cap=top if sense < 0 else None)
+                res = _extreme(
+                    group, [pos[i] for i in pending], sense, cap=top if sense < 0 else None
+                )
                 if res.status != 0:
                     break
                 _witness(cells, res.x, top, need_low, need_high)
@@ -324,16 +334,24 @@ def _certify(table: LinearTable, status: np.ndarray, min_count: int, need_low: s
                     need.discard(i)
                     continue
                 if res.status != 0:  # numerical trouble: judge this cell by its bounds only
-                    ok = group.lo[pos[i]] <= 1 + _EPS if sense > 0 else \
-                        group.hi[pos[i]] >= top - _EPS
+                    ok = (
+                        group.lo[pos[i]] <= 1 + _EPS
+                        if sense > 0
+                        else group.hi[pos[i]] >= top - _EPS
+                    )
                     if ok:
                         need.discard(i)
                     continue
                 _witness(cells, res.x, top, need_low, need_high)
 
 
-def _choose_partner(table: LinearTable, status: np.ndarray, members: np.ndarray,
-                    min_count: int, exclude: Iterable[int] = ()) -> int | None:
+def _choose_partner(
+    table: LinearTable,
+    status: np.ndarray,
+    members: np.ndarray,
+    min_count: int,
+    exclude: Iterable[int] = (),
+) -> int | None:
     """The cheapest published member of an equation to suppress as a complement.
 
     Preference: inner cells before totals; cells ≥ ``min_count`` (they have the slack to hide a
@@ -445,19 +463,26 @@ def suppress(table: LinearTable, min_count: int = 5) -> np.ndarray:
             return status
         progressed = False
         for i in weak:
-            candidates = [p for k in eqs_of_cell.get(i, [])
-                          if (p := _choose_partner(table, status, members[k], min_count))
-                          is not None]
+            candidates = [
+                p
+                for k in eqs_of_cell.get(i, [])
+                if (p := _choose_partner(table, status, members[k], min_count)) is not None
+            ]
             if candidates:
-                status[min(candidates, key=lambda j: (int(values[j]) < min_count,
-                                                      int(values[j])))] = SECONDARY
+                status[
+                    min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))
+                ] = SECONDARY
                 progressed = True
         if progressed:
             continue
         # stalled: every equation of the weak cells is fully hidden
         i = weak[0]
-        neigh = [int(j) for k in eqs_of_cell.get(i, []) for j in members[k]
-                 if status[int(j)] == PRIMARY and int(j) != i]
+        neigh = [
+            int(j)
+            for k in eqs_of_cell.get(i, [])
+            for j in members[k]
+            if status[int(j)] == PRIMARY and int(j) != i
+        ]
         if neigh:
             status[max(neigh, key=by_total)] = SECONDARY
             continue
@@ -472,9 +497,12 @@ def suppress(table: LinearTable, min_count: int = 5) -> np.ndarray:
             status[primaries] = SECONDARY
             continue
         break
-    raise RuntimeError(tr("röjandekontrollen kunde inte skydda tabellen: ekvationerna är inte "
-                          "summor av celler", "disclosure control could not protect the table: "
-                          "the equations are not sums of cells"))
+    raise RuntimeError(
+        tr(
+            "röjandekontrollen kunde inte skydda tabellen: ekvationerna är inte summor av celler",
+            "disclosure control could not protect the table: the equations are not sums of cells",
+        )
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -567,46 +595,68 @@ def _accumulate(out: Path, summary: DisclosureSummary) -> tuple[DisclosureSummar
     current = set(summary.outputs)
     parts = [p for p in parts if not set(p.get("utdata", {})) <= current]
     parts.append(summary.to_dict())
-    total = DisclosureSummary(min_count=summary.min_count, min_population=summary.min_population,
-                              min_survey_n=summary.min_survey_n,
-                              raster_classes=summary.raster_classes)
+    total = DisclosureSummary(
+        min_count=summary.min_count,
+        min_population=summary.min_population,
+        min_survey_n=summary.min_survey_n,
+        raster_classes=summary.raster_classes,
+    )
     for part in parts:
         total = total.merged(DisclosureSummary.from_dict(part))
     return total, parts
 
 
 RULE_TEXT: dict[str, tuple[str, str]] = {
-    "small_counts": ("Antal 1–4 visas som ”<5”; 0 visas som 0.",
-                     "Counts 1–4 are shown as “<5”; 0 is shown as 0."),
-    "complementary": ("Komplementär undertryckning (”..”) där summor eller överlappande områden "
-                      "publiceras, så att inget dolt värde kan räknas fram; kontrollerat med "
-                      "linjärprogrammering.",
-                      "Complementary suppression (“..”) wherever totals or overlapping areas are "
-                      "published so no hidden value can be derived; verified by linear "
-                      "programming."),
-    "rates": ("Kvoter visas inte när täljaren är under 5 eller befolkningen under 50.",
-              "Rates are withheld when the numerator is below 5 or the population below 50."),
-    "grid": ("Endast fördefinierade områden eller rutor om minst 250 m; inga enskilda händelser.",
-             "Only predefined areas or grid cells of at least 250 m; no individual events."),
+    "small_counts": (
+        "Antal 1–4 visas som ”<5”; 0 visas som 0.",
+        "Counts 1–4 are shown as “<5”; 0 is shown as 0.",
+    ),
+    "complementary": (
+        "Komplementär undertryckning (”..”) där summor eller överlappande områden "
+        "publiceras, så att inget dolt värde kan räknas fram; kontrollerat med "
+        "linjärprogrammering.",
+        "Complementary suppression (“..”) wherever totals or overlapping areas are "
+        "published so no hidden value can be derived; verified by linear "
+        "programming.",
+    ),
+    "rates": (
+        "Kvoter visas inte när täljaren är under 5 eller befolkningen under 50.",
+        "Rates are withheld when the numerator is below 5 or the population below 50.",
+    ),
+    "grid": (
+        "Endast fördefinierade områden eller rutor om minst 250 m; inga enskilda händelser.",
+        "Only predefined areas or grid cells of at least 250 m; no individual events.",
+    ),
     "time": ("Månad är den finaste tidsenheten.", "Month is the finest time unit."),
-    "sensitive": ("Känsliga kategorier redovisas bara för hela kommunen.",
-                  "Sensitive categories are reported for the whole municipality only."),
-    "survey": ("Andelar från enkäter och dialoger visas bara när minst 10 har svarat.",
-               "Survey and dialogue shares are shown only with at least 10 responses."),
+    "sensitive": (
+        "Känsliga kategorier redovisas bara för hela kommunen.",
+        "Sensitive categories are reported for the whole municipality only.",
+    ),
+    "survey": (
+        "Andelar från enkäter och dialoger visas bara när minst 10 har svarat.",
+        "Survey and dialogue shares are shown only with at least 10 responses.",
+    ),
     "free_text": ("Ingen fritext publiceras.", "No free text is published."),
-    "raster": ("Täthetsytor: celler med stöd av färre än 5 händelser är tomma och värdena är "
-               "indelade i klasser 1–5.",
-               "Density surfaces: cells supported by fewer than 5 events are blank and values "
-               "are shown as classes 1–5."),
-    "allowlist": ("Endast godkända fält publiceras; all text är teckenskyddad.",
-                  "Only approved fields are published; all text is escaped."),
-    "metadata": ("Metadata innehåller inga användarnamn, sökvägar eller datornamn.",
-                 "Metadata contains no user names, paths or host names."),
+    "raster": (
+        "Täthetsytor: celler med stöd av färre än 5 händelser är tomma och värdena är "
+        "indelade i klasser 1–5.",
+        "Density surfaces: cells supported by fewer than 5 events are blank and values "
+        "are shown as classes 1–5.",
+    ),
+    "allowlist": (
+        "Endast godkända fält publiceras; all text är teckenskyddad.",
+        "Only approved fields are published; all text is escaped.",
+    ),
+    "metadata": (
+        "Metadata innehåller inga användarnamn, sökvägar eller datornamn.",
+        "Metadata contains no user names, paths or host names.",
+    ),
 }
 
 
-def write_disclosure_report(out_dir: str | Path, summary: DisclosureSummary, *,
-                            title: str | None = None) -> list[Path]:
+def write_disclosure_report(
+    out_dir: str | Path, summary: DisclosureSummary, *, title: str | None = None
+) -> list[Path]:
     """Write ``offentliggorande.html`` and ``offentliggorande.json`` into a public output folder.
 
     Parameters
@@ -638,18 +688,27 @@ def write_disclosure_report(out_dir: str | Path, summary: DisclosureSummary, *,
     data["publicerad_manad"] = today().strftime("%Y-%m")
     data["delmangder"] = parts
     (out / "offentliggorande.json").write_text(
-        json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    heading = title or tr("Röjandekontroll – så har uppgifterna skyddats",
-                          "Disclosure control – how the figures were protected")
+        json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    heading = title or tr(
+        "Röjandekontroll – så har uppgifterna skyddats",
+        "Disclosure control – how the figures were protected",
+    )
     rules = [RULE_TEXT[r] for r in sorted(summary.rules) if r in RULE_TEXT]
     rule_items = "\n".join(f"<li>{html(tr(sv, en))}</li>" for sv, en in rules)
     facts: Sequence[tuple[str, object]] = [
         (tr("Minsta visade antal", "Smallest count shown"), summary.min_count),
-        (tr("Rutstorlek", "Grid cell size"),
-         ", ".join(f"{s} m" for s in sorted(summary.grid_sizes)) or "–"),
+        (
+            tr("Rutstorlek", "Grid cell size"),
+            ", ".join(f"{s} m" for s in sorted(summary.grid_sizes)) or "–",
+        ),
         (tr("Värden visade som ”<5”", "Values shown as “<5”"), summary.primary),
-        (tr("Värden dolda (”..”) för att skydda andra", "Values hidden (“..”) to protect others"),
-         summary.secondary),
+        (
+            tr(
+                "Värden dolda (”..”) för att skydda andra", "Values hidden (“..”) to protect others"
+            ),
+            summary.secondary,
+        ),
         (tr("Undertryckta kvoter", "Rates withheld"), summary.rates_suppressed),
         (tr("Undertryckta andelar", "Shares withheld"), summary.shares_suppressed),
         (tr("Tomma rasterceller", "Blank raster cells"), summary.raster_cells_blanked),
@@ -657,17 +716,23 @@ def write_disclosure_report(out_dir: str | Path, summary: DisclosureSummary, *,
     rows = "\n".join(f"<tr><th>{html(k)}</th><td>{html(v)}</td></tr>" for k, v in facts)
     files = "\n".join(f"<li>{html(name)}</li>" for name in sorted(summary.outputs))
     page = f"""<!DOCTYPE html>
-<html lang="{html(tr('sv', 'en'))}">
+<html lang="{html(tr("sv", "en"))}">
 <head><meta charset="utf-8"><meta name="tryggaplatser-mode" content="public">
 <title>{html(heading)}</title>
 <style>body{{font-family:sans-serif;max-width:48em;margin:2em auto;line-height:1.4}}
 th{{text-align:left;padding-right:2em}}</style></head>
 <body>
 <h1>{html(heading)}</h1>
-<p>{html(tr("Uppgifterna i den här mappen har gått igenom tryggaplatsers publiceringsgrind i "
-            "publikt läge. Följande regler har tillämpats:",
-            "The outputs in this folder passed tryggaplatser's publishing gate in public "
-            "mode. These rules were applied:"))}</p>
+<p>{
+        html(
+            tr(
+                "Uppgifterna i den här mappen har gått igenom tryggaplatsers publiceringsgrind i "
+                "publikt läge. Följande regler har tillämpats:",
+                "The outputs in this folder passed tryggaplatser's publishing gate in public "
+                "mode. These rules were applied:",
+            )
+        )
+    }</p>
 <ul>
 {rule_items}
 </ul>
@@ -678,9 +743,15 @@ th{{text-align:left;padding-right:2em}}</style></head>
 <ul>
 {files}
 </ul>
-<p>{html(tr("Teckenförklaring: ”<5” = 1–4; ”..” = dolt för att skydda ett annat värde; "
-            "0 = inga händelser.",
-            "Key: “<5” = 1–4; “..” = hidden to protect another value; 0 = no events."))}</p>
+<p>{
+        html(
+            tr(
+                "Teckenförklaring: ”<5” = 1–4; ”..” = dolt för att skydda ett annat värde; "
+                "0 = inga händelser.",
+                "Key: “<5” = 1–4; “..” = hidden to protect another value; 0 = no events.",
+            )
+        )
+    }</p>
 </body>
 </html>
 """

@@ -1190,8 +1190,10 @@ def _internal_report(
                 "municipality's centre point) and are shown as “no place”, never in an area "
                 "or a cell.",
                 n=brief.n_without_place,
-                r=tr("rapport" if brief.n_without_place == 1 else "rapporter",
-                     "report has" if brief.n_without_place == 1 else "reports have"),
+                r=tr(
+                    "rapport" if brief.n_without_place == 1 else "rapporter",
+                    "report has" if brief.n_without_place == 1 else "reports have",
+                ),
             )
         )
 
@@ -1723,7 +1725,13 @@ def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -
 
 
 def _released_months(
-    gate, table: pd.DataFrame, key: str, kind: str, months: tuple[str, str], *, label_of,
+    gate,
+    table: pd.DataFrame,
+    key: str,
+    kind: str,
+    months: tuple[str, str],
+    *,
+    label_of,
     sort_labels: bool = False,
 ) -> pd.DataFrame:
     """Released months side by side: rows of ``key`` (total last), columns ``before``, ``now``.

@@ -55,11 +55,17 @@ def _content(source: Any) -> ml.MapContent:
     content = map_content(source)
     if content is None:
         raise ArgumentError(
-            tr("static_map behöver en karta från neighbourhood_map/hotspot_map eller dess "
-               "innehåll", "static_map needs a map from neighbourhood_map/hotspot_map or its "
-               "content"), rule="FIGURE_SOURCE",
-            fix=tr("bygg kartan med tryggaplatser.publish.maps", "build the map with "
-                   "tryggaplatser.publish.maps"))
+            tr(
+                "static_map behöver en karta från neighbourhood_map/hotspot_map eller dess "
+                "innehåll",
+                "static_map needs a map from neighbourhood_map/hotspot_map or its content",
+            ),
+            rule="FIGURE_SOURCE",
+            fix=tr(
+                "bygg kartan med tryggaplatser.publish.maps",
+                "build the map with tryggaplatser.publish.maps",
+            ),
+        )
     return content
 
 
@@ -76,9 +82,16 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         else:
             radius = np.full(len(frame), layer.radius)
         edge = [s if isinstance(s, str) else "white" for s in frame["stroke"]]
-        ax.scatter(xy[:, 0], xy[:, 1], s=(radius * 0.9) ** 2, c=list(frame["fill"]),
-                   edgecolors=edge, linewidths=max(layer.weight, 0.5), alpha=layer.fill_opacity,
-                   zorder=5)
+        ax.scatter(
+            xy[:, 0],
+            xy[:, 1],
+            s=(radius * 0.9) ** 2,
+            c=list(frame["fill"]),
+            edgecolors=edge,
+            linewidths=max(layer.weight, 0.5),
+            alpha=layer.fill_opacity,
+            zorder=5,
+        )
         return
     from matplotlib.collections import PatchCollection
     from matplotlib.patches import PathPatch
@@ -90,11 +103,16 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     for geom, fill, stroke in zip(frame.geometry, frame["fill"], frame["stroke"]):
         polys = getattr(geom, "geoms", [geom])
         for poly in polys:
-            rings = [np.asarray(poly.exterior.coords)] + [np.asarray(r.coords)
-                                                         for r in poly.interiors]
+            rings = [np.asarray(poly.exterior.coords)] + [
+                np.asarray(r.coords) for r in poly.interiors
+            ]
             verts = np.concatenate(rings)
-            codes = np.concatenate([[MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2)
-                                    + [MplPath.CLOSEPOLY] for r in rings])
+            codes = np.concatenate(
+                [
+                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
+                    for r in rings
+                ]
+            )
             patches.append(PathPatch(MplPath(verts, codes)))
             faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
             edges.append(stroke if isinstance(stroke, str) else "#555555")
@@ -104,17 +122,31 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     linewidth = layer.weight * 0.9 if layer.weight else 0.0
     if layer.key == "areas" and "selected" in frame.columns:
         linewidth = [2.2 if s else 0.9 for s in frame["selected"]]
-    collection = PatchCollection(patches, facecolors=facecolors, edgecolors=edges,
-                                 linewidths=linewidth, zorder=4 if layer.key == "areas" else 2)
+    collection = PatchCollection(
+        patches,
+        facecolors=facecolors,
+        edgecolors=edges,
+        linewidths=linewidth,
+        zorder=4 if layer.key == "areas" else 2,
+    )
     if layer.dash:
         collection.set_linestyle((0, tuple(float(v) for v in layer.dash.split())))
     ax.add_collection(collection)
     if layer.key == "areas" and len(frame) <= 40:
         for geom, text in zip(frame.geometry, frame["tooltip"]):
             p = geom.representative_point()
-            ax.annotate(_plain(text), (p.x, p.y), ha="center", va="center", fontsize=7.5,
-                        color="#08306b", fontweight="bold", zorder=6, annotation_clip=True,
-                        path_effects=_halo())
+            ax.annotate(
+                _plain(text),
+                (p.x, p.y),
+                ha="center",
+                va="center",
+                fontsize=7.5,
+                color="#08306b",
+                fontweight="bold",
+                zorder=6,
+                annotation_clip=True,
+                path_effects=_halo(),
+            )
 
 
 def _halo():
@@ -132,21 +164,52 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     from matplotlib.patches import Rectangle
 
     for i in range(4):
-        ax.add_patch(Rectangle((x0 + i * length / 4, y0), length / 4, h, zorder=8,
-                               facecolor="#222222" if i % 2 == 0 else "white",
-                               edgecolor="#222222", linewidth=0.8))
+        ax.add_patch(
+            Rectangle(
+                (x0 + i * length / 4, y0),
+                length / 4,
+                h,
+                zorder=8,
+                facecolor="#222222" if i % 2 == 0 else "white",
+                edgecolor="#222222",
+                linewidth=0.8,
+            )
+        )
     label = f"{length / 1000:g} km" if length >= 1000 else f"{length:g} m"
-    ax.text(x0, y0 + 1.8 * h, "0", fontsize=7, ha="center", va="bottom", zorder=8,
-            path_effects=_halo())
-    ax.text(x0 + length, y0 + 1.8 * h, _plain(label), fontsize=7, ha="center", va="bottom",
-            zorder=8, path_effects=_halo())
+    ax.text(
+        x0, y0 + 1.8 * h, "0", fontsize=7, ha="center", va="bottom", zorder=8, path_effects=_halo()
+    )
+    ax.text(
+        x0 + length,
+        y0 + 1.8 * h,
+        _plain(label),
+        fontsize=7,
+        ha="center",
+        va="bottom",
+        zorder=8,
+        path_effects=_halo(),
+    )
 
 
 def _north_arrow(ax: Axes) -> None:
-    ax.annotate("N", xy=(0.955, 0.95), xytext=(0.955, 0.86), xycoords="axes fraction",
-                ha="center", va="center", fontsize=11, fontweight="bold", zorder=9,
-                arrowprops={"facecolor": "#222222", "edgecolor": "#222222", "width": 4,
-                            "headwidth": 11, "headlength": 10})
+    ax.annotate(
+        "N",
+        xy=(0.955, 0.95),
+        xytext=(0.955, 0.86),
+        xycoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=11,
+        fontweight="bold",
+        zorder=9,
+        arrowprops={
+            "facecolor": "#222222",
+            "edgecolor": "#222222",
+            "width": 4,
+            "headwidth": 11,
+            "headlength": 10,
+        },
+    )
 
 
 def _legend(ax: Axes, layers: Sequence[ml.MapLayer]) -> None:
@@ -163,25 +226,46 @@ def _legend(ax: Axes, layers: Sequence[ml.MapLayer]) -> None:
             if entry.shape == "line":
                 handles.append(Line2D([], [], color=entry.colour, linewidth=2.2))
             elif entry.shape == "circle":
-                handles.append(Line2D([], [], marker="o", linestyle="", markersize=7,
-                                      markerfacecolor=entry.colour, markeredgecolor="white"))
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        marker="o",
+                        linestyle="",
+                        markersize=7,
+                        markerfacecolor=entry.colour,
+                        markeredgecolor="white",
+                    )
+                )
             else:
-                handles.append(Patch(facecolor=entry.colour, edgecolor="#555555",
-                                     linewidth=0.5))
+                handles.append(Patch(facecolor=entry.colour, edgecolor="#555555", linewidth=0.5))
             labels.append(_plain(textwrap.fill(entry.label, 48)))
     if not handles:
         return
-    legend = ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
-                       fontsize=7.5, frameon=True, framealpha=0.95, borderaxespad=0.0,
-                       handlelength=1.6)
+    legend = ax.legend(
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7.5,
+        frameon=True,
+        framealpha=0.95,
+        borderaxespad=0.0,
+        handlelength=1.6,
+    )
     for handle, text in zip(legend.legend_handles, legend.get_texts()):
         if isinstance(handle, Patch) and not handle.get_visible():
             text.set_fontweight("bold")
             text.set_x(-20)
 
 
-def static_map(source: Any, *, layers: Sequence[str] | None = None,
-               figsize: tuple[float, float] = (11.0, 8.0), dpi: int = 150) -> Figure:
+def static_map(
+    source: Any,
+    *,
+    layers: Sequence[str] | None = None,
+    figsize: tuple[float, float] = (11.0, 8.0),
+    dpi: int = 150,
+) -> Figure:
     """Draw a map as a matplotlib figure.
 
     Parameters
@@ -211,8 +295,9 @@ def static_map(source: Any, *, layers: Sequence[str] | None = None,
         if unknown:
             raise ArgumentError(
                 tr("okända lager {u}", "unknown layers {u}", u=", ".join(unknown)),
-                rule="FIGURE_LAYERS", fix=tr("välj bland: {k}", "choose from: {k}",
-                                             k=", ".join(sorted(known))))
+                rule="FIGURE_LAYERS",
+                fix=tr("välj bland: {k}", "choose from: {k}", k=", ".join(sorted(known))),
+            )
         drawn = [layer for layer in content.layers if layer.key in set(layers)]
     else:
         drawn = [layer for layer in content.layers if layer.show]
@@ -235,28 +320,59 @@ def static_map(source: Any, *, layers: Sequence[str] | None = None,
     _north_arrow(ax)
     _legend(ax, drawn)
 
-    fig.text(0.02, 0.955, _plain(content.title), fontsize=15, fontweight="bold",
-             color="#08306b", va="bottom")
+    fig.text(
+        0.02,
+        0.955,
+        _plain(content.title),
+        fontsize=15,
+        fontweight="bold",
+        color="#08306b",
+        va="bottom",
+    )
     facts = "   ·   ".join(f"{k}: {v}" for k, v in content.facts[:3])
     fig.text(0.02, 0.93, _plain(facts), fontsize=8.5, va="top", color="#333333")
     rest = content.facts[3:]
     if rest:
         lines = textwrap.wrap("   ·   ".join(f"{k}: {v}" for k, v in rest), 190)
-        fig.text(0.02, 0.905, _plain("\n".join(lines[:3])), fontsize=7.5, va="top",
-                 color="#555555", linespacing=1.4)
+        fig.text(
+            0.02,
+            0.905,
+            _plain("\n".join(lines[:3])),
+            fontsize=7.5,
+            va="top",
+            color="#555555",
+            linespacing=1.4,
+        )
     attribution = content.attribution or tr("Data: kommunen", "Data: the municipality")
-    fig.text(0.02, 0.045, _plain(attribution + tr(
-        ". Koordinatsystem SWEREF 99 TM (EPSG:3006). Framställd med tryggaplatser.",
-        ". Coordinate system SWEREF 99 TM (EPSG:3006). Made with tryggaplatser.")),
-        fontsize=7, color="#555555", va="top")
+    fig.text(
+        0.02,
+        0.045,
+        _plain(
+            attribution
+            + tr(
+                ". Koordinatsystem SWEREF 99 TM (EPSG:3006). Framställd med tryggaplatser.",
+                ". Coordinate system SWEREF 99 TM (EPSG:3006). Made with tryggaplatser.",
+            )
+        ),
+        fontsize=7,
+        color="#555555",
+        va="top",
+    )
     if content.mode == "internal":
         from .gate import INTERNAL_MARKING
 
         mark = INTERNAL_MARKING if tr("sv", "en") == "sv" else "INTERNAL – not for distribution"
-        fig.text(0.99, 0.975, mark, fontsize=11, fontweight="bold", color="white",
-                 ha="right", va="top",
-                 bbox={"boxstyle": "round,pad=0.35", "facecolor": "#b00020",
-                       "edgecolor": "none"})
+        fig.text(
+            0.99,
+            0.975,
+            mark,
+            fontsize=11,
+            fontweight="bold",
+            color="white",
+            ha="right",
+            va="top",
+            bbox={"boxstyle": "round,pad=0.35", "facecolor": "#b00020", "edgecolor": "none"},
+        )
     return fig
 
 
@@ -278,13 +394,24 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
     """
     path = Path(path)
     if path.suffix.lower() != ".png":
-        raise ArgumentError(tr("statiska kartor skrivs som PNG, inte {s!r}",
-                               "static maps are written as PNG, not {s!r}", s=path.suffix),
-                            rule="FIGURE_FORMAT", fix=tr("använd filändelsen .png",
-                                                          "use the extension .png"))
+        raise ArgumentError(
+            tr(
+                "statiska kartor skrivs som PNG, inte {s!r}",
+                "static maps are written as PNG, not {s!r}",
+                s=path.suffix,
+            ),
+            rule="FIGURE_FORMAT",
+            fix=tr("använd filändelsen .png", "use the extension .png"),
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Software": "tryggaplatser", **gate.metadata()}
-    fig.savefig(path, format="png", dpi=dpi or fig.dpi, metadata=metadata,
-                bbox_inches="tight", pad_inches=0.15)
+    fig.savefig(
+        path,
+        format="png",
+        dpi=dpi or fig.dpi,
+        metadata=metadata,
+        bbox_inches="tight",
+        pad_inches=0.15,
+    )
     gate.seal(path, kind="figure")
     return path

@@ -114,22 +114,94 @@ FLAG_TEXT = "1–2: tolka försiktigt"
 # column policy
 
 _PII_TOKENS = {
-    "victim", "offer", "brottsoffer", "malsagare", "pnr", "personnummer", "persnr", "personnr",
-    "samordningsnummer", "ssn", "telefon", "telefonnummer", "tel", "phone", "mobil", "mobile",
-    "mobilnummer", "email", "epost", "mail", "namn", "fornamn", "efternamn", "firstname",
-    "lastname", "surname", "fullname", "adress", "address", "gatuadress", "postadress", "ip",
-    "user", "username", "anvandare", "anvandarnamn", "login", "regnr", "registreringsnummer",
-    "plate", "fodelsedatum", "birthdate", "birth", "dob", "reporter", "rapportor", "anmalare",
-    "witness", "vittne", "suspect", "misstankt", "gärningsperson", "garningsperson", "person",
+    "victim",
+    "offer",
+    "brottsoffer",
+    "malsagare",
+    "pnr",
+    "personnummer",
+    "persnr",
+    "personnr",
+    "samordningsnummer",
+    "ssn",
+    "telefon",
+    "telefonnummer",
+    "tel",
+    "phone",
+    "mobil",
+    "mobile",
+    "mobilnummer",
+    "email",
+    "epost",
+    "mail",
+    "namn",
+    "fornamn",
+    "efternamn",
+    "firstname",
+    "lastname",
+    "surname",
+    "fullname",
+    "adress",
+    "address",
+    "gatuadress",
+    "postadress",
+    "ip",
+    "user",
+    "username",
+    "anvandare",
+    "anvandarnamn",
+    "login",
+    "regnr",
+    "registreringsnummer",
+    "plate",
+    "fodelsedatum",
+    "birthdate",
+    "birth",
+    "dob",
+    "reporter",
+    "rapportor",
+    "anmalare",
+    "witness",
+    "vittne",
+    "suspect",
+    "misstankt",
+    "gärningsperson",
+    "garningsperson",
+    "person",
     "personal_id",
 }
-_PII_SUBSTRINGS = ("personnummer", "e-mail", "email", "e_post", "e-post", "epost", "telefon",
-                   "phone",
-                   "samordningsnr", "victim", "brottsoffer")
+_PII_SUBSTRINGS = (
+    "personnummer",
+    "e-mail",
+    "email",
+    "e_post",
+    "e-post",
+    "epost",
+    "telefon",
+    "phone",
+    "samordningsnr",
+    "victim",
+    "brottsoffer",
+)
 
 
-_NAME_OK = {"area", "place", "layer", "category", "table", "sheet", "column", "style", "f",
-            "omrade", "plats", "kategori", "indicator", "campaign", "source"}
+_NAME_OK = {
+    "area",
+    "place",
+    "layer",
+    "category",
+    "table",
+    "sheet",
+    "column",
+    "style",
+    "f",
+    "omrade",
+    "plats",
+    "kategori",
+    "indicator",
+    "campaign",
+    "source",
+}
 
 
 def _tokens(name: str) -> list[str]:
@@ -164,38 +236,152 @@ def _free_text_names() -> set[str]:
             if col.kind == "free_text":
                 names.add(col.name.lower())
                 names.update(a.lower() for a in col.aliases)
-    return names | {"fritext", "kommentar", "comment", "comments", "beskrivning", "description",
-                    "notes", "anteckning", "anteckningar", "text", "summary", "message",
-                    "meddelande"}
+    return names | {
+        "fritext",
+        "kommentar",
+        "comment",
+        "comments",
+        "beskrivning",
+        "description",
+        "notes",
+        "anteckning",
+        "anteckningar",
+        "text",
+        "summary",
+        "message",
+        "meddelande",
+    }
 
 
-_TIME_TOKENS = {"date", "datum", "day", "dag", "dagar", "hour", "timme", "timmar", "time", "tid",
-                "tidpunkt", "klockslag", "weekday", "veckodag", "week", "vecka", "datetime",
-                "timestamp", "at", "on", "minute", "minut"}
-_TIME_OK_TOKENS = {"month", "manad", "year", "ar", "period", "quarter", "kvartal", "tertial",
-                   "population"}
+_TIME_TOKENS = {
+    "date",
+    "datum",
+    "day",
+    "dag",
+    "dagar",
+    "hour",
+    "timme",
+    "timmar",
+    "time",
+    "tid",
+    "tidpunkt",
+    "klockslag",
+    "weekday",
+    "veckodag",
+    "week",
+    "vecka",
+    "datetime",
+    "timestamp",
+    "at",
+    "on",
+    "minute",
+    "minut",
+}
+_TIME_OK_TOKENS = {
+    "month",
+    "manad",
+    "year",
+    "ar",
+    "period",
+    "quarter",
+    "kvartal",
+    "tertial",
+    "population",
+}
 _ALLOWED_PERIOD = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|T[1-3]))?$")
 
-_KEYS = ["area_id", "name", "area_type", "code", "municipality_code", "parent_id",
-         "population", "population_year", "category", "month", "period", "year"]
+_KEYS = [
+    "area_id",
+    "name",
+    "area_type",
+    "code",
+    "municipality_code",
+    "parent_id",
+    "population",
+    "population_year",
+    "category",
+    "month",
+    "period",
+    "year",
+]
 
 # allowlists per output kind: (public, extra columns allowed internally)
 KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
-    "grid_cells": (frozenset({"cell_id", "row", "col", "n", "n_visning", "gi_bin",
-                              "hotspot_category", "kde_class", "category", "month", "period",
-                              "year", "area_id"}),
-                   frozenset({"kde", "gistar", "pvalue", "support", "n_flagga", "hot_periods",
-                              "trend_z", "trend_pvalue"})),
-    "area_layer": (frozenset([*_KEYS, "n", "n_visning", "indicator", "value", "scale"]),
-                   frozenset({"n_flagga"})),
+    "grid_cells": (
+        frozenset(
+            {
+                "cell_id",
+                "row",
+                "col",
+                "n",
+                "n_visning",
+                "gi_bin",
+                "hotspot_category",
+                "kde_class",
+                "category",
+                "month",
+                "period",
+                "year",
+                "area_id",
+            }
+        ),
+        frozenset(
+            {
+                "kde",
+                "gistar",
+                "pvalue",
+                "support",
+                "n_flagga",
+                "hot_periods",
+                "trend_z",
+                "trend_pvalue",
+            }
+        ),
+    ),
+    "area_layer": (
+        frozenset([*_KEYS, "n", "n_visning", "indicator", "value", "scale"]),
+        frozenset({"n_flagga"}),
+    ),
     "area_table": (frozenset([*_KEYS, "n"]), frozenset()),
     "area_category_table": (frozenset([*_KEYS, "n"]), frozenset()),
-    "survey_table": (frozenset({"source", "year", "area_id", "name", "indicator", "value",
-                                "scale", "n", "period", "category"}), frozenset()),
-    "map_layer": (frozenset([*_KEYS, "cell_id", "n", "n_visning", "gi_bin", "hotspot_category",
-                             "kde_class", "indicator", "value", "scale", "label",
-                             "problem_category", "status", "perception"]),
-                  frozenset({"kde", "gistar", "pvalue", "n_flagga"})),
+    "survey_table": (
+        frozenset(
+            {
+                "source",
+                "year",
+                "area_id",
+                "name",
+                "indicator",
+                "value",
+                "scale",
+                "n",
+                "period",
+                "category",
+            }
+        ),
+        frozenset(),
+    ),
+    "map_layer": (
+        frozenset(
+            [
+                *_KEYS,
+                "cell_id",
+                "n",
+                "n_visning",
+                "gi_bin",
+                "hotspot_category",
+                "kde_class",
+                "indicator",
+                "value",
+                "scale",
+                "label",
+                "problem_category",
+                "status",
+                "perception",
+            ]
+        ),
+        frozenset({"kde", "gistar", "pvalue", "n_flagga"}),
+    ),
     "points": (frozenset(), frozenset()),  # internal only; allowlist from the layer's schema
     "raster": (frozenset(), frozenset()),
 }
@@ -284,22 +470,35 @@ class Gate:
         What was suppressed, for the disclosure report (public only).
     """
 
-    def __init__(self, mode: str | None = None, config: ProjectConfig | None = None, *,
-                 sensitive_categories: Iterable[str] = (), quiet: bool = False):
+    def __init__(
+        self,
+        mode: str | None = None,
+        config: ProjectConfig | None = None,
+        *,
+        sensitive_categories: Iterable[str] = (),
+        quiet: bool = False,
+    ):
         if mode is None:
             mode = config.privacy_mode if config is not None else "internal"
         if mode not in MODES:
-            raise GateRefusal(tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-                              rule="mode", fix=tr("välj public eller internal",
-                                                  "choose public or internal"))
+            raise GateRefusal(
+                tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+                rule="mode",
+                fix=tr("välj public eller internal", "choose public or internal"),
+            )
         self.mode = mode
         self.config = config
         self.sensitive = set(sensitive_categories) | set(
-            getattr(config, "sensitive_categories", ()) or ())
+            getattr(config, "sensitive_categories", ()) or ()
+        )
         self.quiet = quiet
         self._announced: set[str] = set()
-        self.summary = DisclosureSummary(min_count=MIN_COUNT, min_population=MIN_POPULATION,
-                                         min_survey_n=MIN_SURVEY_N, raster_classes=RASTER_CLASSES)
+        self.summary = DisclosureSummary(
+            min_count=MIN_COUNT,
+            min_population=MIN_POPULATION,
+            min_survey_n=MIN_SURVEY_N,
+            raster_classes=RASTER_CLASSES,
+        )
         self.summary.rules.update({"allowlist", "metadata", "free_text"} if self.public else ())
 
     # -----------------------------------------------------------------------------------------
@@ -377,15 +576,24 @@ class Gate:
             text in public; unknown ``kind``).
         """
         if kind not in KINDS:
-            raise _refuse(tr("okänd utdatatyp {k!r}", "unknown output kind {k!r}", k=kind),
-                          tr("välj en av: {v}", "choose one of: {v}", v=", ".join(KINDS)),
-                          "kind")
+            raise _refuse(
+                tr("okänd utdatatyp {k!r}", "unknown output kind {k!r}", k=kind),
+                tr("välj en av: {v}", "choose one of: {v}", v=", ".join(KINDS)),
+                "kind",
+            )
         if kind == "raster":
             return self._release_raster(np.asarray(data), **options)
         if not isinstance(data, pd.DataFrame):
-            raise _refuse(tr("{k}: väntade en tabell (DataFrame), fick {t}",
-                             "{k}: expected a DataFrame, got {t}", k=kind_text(kind),
-                             t=type(data).__name__), "", "type")
+            raise _refuse(
+                tr(
+                    "{k}: väntade en tabell (DataFrame), fick {t}",
+                    "{k}: expected a DataFrame, got {t}",
+                    k=kind_text(kind),
+                    t=type(data).__name__,
+                ),
+                "",
+                "type",
+            )
         df = data.copy()
         df.attrs = {}
         if kind == "points":
@@ -423,8 +631,9 @@ class Gate:
         cols.update(options.get("by", ()) or ())
         return cols
 
-    def _restrict_columns(self, df: pd.DataFrame, kind: str, extra: set[str] = frozenset()
-                          ) -> pd.DataFrame:
+    def _restrict_columns(
+        self, df: pd.DataFrame, kind: str, extra: set[str] = frozenset()
+    ) -> pd.DataFrame:
         """Keep only allowlisted columns; redact the free text an internal release may keep.
 
         Parameters
@@ -460,10 +669,15 @@ class Gate:
             if is_pii_column(col):
                 if col in extra and kind != "points":
                     raise _refuse(
-                        tr("kolumnen {c!r} ser ut att innehålla personuppgifter och publiceras "
-                           "aldrig", "column {c!r} looks like personal data and is never "
-                           "published", c=col),
-                        tr("ta bort den ur by=/counts=", "remove it from by=/counts="), "pii")
+                        tr(
+                            "kolumnen {c!r} ser ut att innehålla personuppgifter och publiceras "
+                            "aldrig",
+                            "column {c!r} looks like personal data and is never published",
+                            c=col,
+                        ),
+                        tr("ta bort den ur by=/counts=", "remove it from by=/counts="),
+                        "pii",
+                    )
                 dropped.append(col)
                 continue
             if str(col).lower() in free:
@@ -473,20 +687,32 @@ class Gate:
                     continue
                 if self.public and col in extra:
                     raise _refuse(
-                        tr("kolumnen {c!r} är fritext och får aldrig publiceras",
-                           "column {c!r} is free text and is never published", c=col),
-                        tr("ta bort den eller använd läget internal",
-                           "drop it or use internal mode"), "free_text")
+                        tr(
+                            "kolumnen {c!r} är fritext och får aldrig publiceras",
+                            "column {c!r} is free text and is never published",
+                            c=col,
+                        ),
+                        tr(
+                            "ta bort den eller använd läget internal",
+                            "drop it or use internal mode",
+                        ),
+                        "free_text",
+                    )
                 dropped.append(col)
                 continue
             (keep if col in allowed else dropped).append(col)
         if dropped:
             self.summary.columns_dropped += len(dropped)
-            self._announce(tr("Publiceringsgrinden ({m}, {k}): kolumner utanför "
-                              "tillåtelselistan togs bort: {c}", "Publishing gate ({m}, {k}): "
-                              "columns outside the allowlist were dropped: {c}",
-                              m=mode_text(self.mode), k=kind_text(kind),
-                              c=", ".join(map(str, dropped))))
+            self._announce(
+                tr(
+                    "Publiceringsgrinden ({m}, {k}): kolumner utanför "
+                    "tillåtelselistan togs bort: {c}",
+                    "Publishing gate ({m}, {k}): columns outside the allowlist were dropped: {c}",
+                    m=mode_text(self.mode),
+                    k=kind_text(kind),
+                    c=", ".join(map(str, dropped)),
+                )
+            )
         out = df[keep].copy() if redact else df[keep]
         for col in redact:  # REFERENCE.md §5: internal free text only after redaction
             out[col] = _redact_series(out[col])
@@ -495,35 +721,57 @@ class Gate:
     def _check_geometry(self, df: pd.DataFrame, kind: str, original: pd.DataFrame) -> None:
         if not hasattr(df, "geometry") or getattr(df, "_geometry_column_name", None) not in df:
             if kind in {"grid_cells"}:
-                raise _refuse(tr("{k}: geometri saknas", "{k}: geometry missing",
-                                 k=kind_text(kind)), "", "geometry")
+                raise _refuse(
+                    tr("{k}: geometri saknas", "{k}: geometry missing", k=kind_text(kind)),
+                    "",
+                    "geometry",
+                )
             return
         types = set(df.geometry.geom_type.dropna().unique())
         if types & {"Point", "MultiPoint"} and self.public:
             raise _refuse(
-                tr("{k}: punktgeometrier (enskilda händelser) får inte publiceras publikt",
-                   "{k}: point geometries (individual events) are not allowed in public "
-                   "outputs", k=kind_text(kind)),
-                tr("aggregera till områden eller ett rutnät om minst 250 m",
-                   "aggregate to areas or a grid of at least 250 m"), "points")
+                tr(
+                    "{k}: punktgeometrier (enskilda händelser) får inte publiceras publikt",
+                    "{k}: point geometries (individual events) are not allowed in public outputs",
+                    k=kind_text(kind),
+                ),
+                tr(
+                    "aggregera till områden eller ett rutnät om minst 250 m",
+                    "aggregate to areas or a grid of at least 250 m",
+                ),
+                "points",
+            )
         if kind != "grid_cells":
             return
         crs = df.crs
         if crs is None or not crs.is_projected:
-            raise _refuse(tr("rutnätsceller: rutnätet måste ha ett metriskt koordinatsystem, "
-                             "fick {c}", "grid cells: the grid needs a metric CRS, got {c}",
-                             c=crs), tr("använd t.ex. EPSG:3006", "use e.g. EPSG:3006"), "crs")
+            raise _refuse(
+                tr(
+                    "rutnätsceller: rutnätet måste ha ett metriskt koordinatsystem, fick {c}",
+                    "grid cells: the grid needs a metric CRS, got {c}",
+                    c=crs,
+                ),
+                tr("använd t.ex. EPSG:3006", "use e.g. EPSG:3006"),
+                "crs",
+            )
         size = _cell_size(original)
         if self.public:
             self.summary.rules.add("grid")
             if size is None or size < MIN_GRID_M - 1e-6:
                 raise _refuse(
-                    tr("rutnätsceller: rutstorleken {s} m är mindre än {m} m",
-                       "grid cells: cell size {s} m is below {m} m",
-                       s="?" if size is None else f"{size:g}", m=MIN_GRID_M),
-                    tr("gör om analysen med cell_size ≥ {m} för publik utdata",
-                       "re-run the analysis with cell_size ≥ {m} for public output",
-                       m=MIN_GRID_M), "grid")
+                    tr(
+                        "rutnätsceller: rutstorleken {s} m är mindre än {m} m",
+                        "grid cells: cell size {s} m is below {m} m",
+                        s="?" if size is None else f"{size:g}",
+                        m=MIN_GRID_M,
+                    ),
+                    tr(
+                        "gör om analysen med cell_size ≥ {m} för publik utdata",
+                        "re-run the analysis with cell_size ≥ {m} for public output",
+                        m=MIN_GRID_M,
+                    ),
+                    "grid",
+                )
             self.summary.grid_sizes.add(round(size))
 
     def _check_time(self, df: pd.DataFrame, kind: str) -> None:
@@ -539,21 +787,32 @@ class Gate:
             if isinstance(series.dtype, pd.PeriodDtype):
                 fine = not series.dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
             elif pd.api.types.is_datetime64_any_dtype(series) or (
-                    toks & _TIME_TOKENS and not toks & _TIME_OK_TOKENS):
+                toks & _TIME_TOKENS and not toks & _TIME_OK_TOKENS
+            ):
                 fine = True
             elif series.dtype == object or pd.api.types.is_string_dtype(series):
                 sample = series.dropna().astype(str).head(50)
-                if col in {"period", "month"} and len(sample) and not all(
-                        _ALLOWED_PERIOD.match(v) for v in sample):
+                if (
+                    col in {"period", "month"}
+                    and len(sample)
+                    and not all(_ALLOWED_PERIOD.match(v) for v in sample)
+                ):
                     fine = True
             if fine:
                 raise _refuse(
-                    tr("kolumnen {c!r} har finare tidsupplösning än månad",
-                       "column {c!r} has a finer time resolution than month", c=col),
-                    tr("aggregera till månad (t.ex. '2026-03') eller grövre för publik utdata; "
-                       "dag, vecka, veckodag och timme bara i läget internal",
-                       "aggregate to month (e.g. '2026-03') or coarser for public output; "
-                       "day, week, weekday and hour only in internal mode"), "time")
+                    tr(
+                        "kolumnen {c!r} har finare tidsupplösning än månad",
+                        "column {c!r} has a finer time resolution than month",
+                        c=col,
+                    ),
+                    tr(
+                        "aggregera till månad (t.ex. '2026-03') eller grövre för publik utdata; "
+                        "dag, vecka, veckodag och timme bara i läget internal",
+                        "aggregate to month (e.g. '2026-03') or coarser for public output; "
+                        "day, week, weekday and hour only in internal mode",
+                    ),
+                    "time",
+                )
 
     def _check_sensitive(self, df: pd.DataFrame, kind: str) -> None:
         if not self.public or not self.sensitive:
@@ -567,23 +826,38 @@ class Gate:
                 hits = sorted(set(df[col].dropna().astype(str)) & self.sensitive)
                 if hits:
                     raise _refuse(
-                        tr("känslig kategori {h} redovisas under kommunnivå ({k})",
-                           "sensitive category {h} shown below municipality level ({k})",
-                           h=", ".join(hits), k=kind_text(kind)),
-                        tr("ta bort kategorin ur tabellen och redovisa den bara för hela "
-                           "kommunen", "drop the category here and report it for the whole "
-                           "municipality only"), "sensitive")
+                        tr(
+                            "känslig kategori {h} redovisas under kommunnivå ({k})",
+                            "sensitive category {h} shown below municipality level ({k})",
+                            h=", ".join(hits),
+                            k=kind_text(kind),
+                        ),
+                        tr(
+                            "ta bort kategorin ur tabellen och redovisa den bara för hela kommunen",
+                            "drop the category here and report it for the whole municipality only",
+                        ),
+                        "sensitive",
+                    )
 
     # -- counts ---------------------------------------------------------------------------------
     def _flag_internal(self, out: pd.DataFrame, col: str) -> None:
         values = pd.to_numeric(out[col], errors="coerce")
-        out[f"{col}_flagga"] = np.where((values >= 1) & (values <= INTERNAL_FLAG_MAX),
-                                        FLAG_TEXT, "")
+        out[f"{col}_flagga"] = np.where(
+            (values >= 1) & (values <= INTERNAL_FLAG_MAX), FLAG_TEXT, ""
+        )
 
-    def _release_layer(self, df: pd.DataFrame, kind: str, original: pd.DataFrame, *,
-                       counts: Sequence[str] = ("n",), published_total: bool = False,
-                       rates: Mapping[str, tuple[str, str]] | None = None, per: float = 1000,
-                       **options: Any) -> pd.DataFrame:
+    def _release_layer(
+        self,
+        df: pd.DataFrame,
+        kind: str,
+        original: pd.DataFrame,
+        *,
+        counts: Sequence[str] = ("n",),
+        published_total: bool = False,
+        rates: Mapping[str, tuple[str, str]] | None = None,
+        per: float = 1000,
+        **options: Any,
+    ) -> pd.DataFrame:
         out = df
         counts = [c for c in counts if c in out.columns]
         raw_counts = {c: _as_counts(out[c], c) for c in counts}
@@ -593,8 +867,9 @@ class Gate:
             for rate_col, (num, pop) in (rates or {}).items():
                 numer = _as_counts(original[num], num)
                 popv = pd.to_numeric(original[pop], errors="coerce").to_numpy(float)
-                out[rate_col] = np.round(np.where(popv > 0, numer / np.where(popv > 0, popv, 1)
-                                                  * per, np.nan), 1)
+                out[rate_col] = np.round(
+                    np.where(popv > 0, numer / np.where(popv > 0, popv, 1) * per, np.nan), 1
+                )
             return out
         self.summary.rules.add("small_counts")
         for col in counts:
@@ -602,9 +877,11 @@ class Gate:
             if published_total:
                 self.summary.rules.add("complementary")
                 n = len(values)
-                table = LinearTable(np.append(values, values.sum()),
-                                    ((n, tuple(range(n))),),
-                                    np.append(np.zeros(n, bool), True))
+                table = LinearTable(
+                    np.append(values, values.sum()),
+                    ((n, tuple(range(n))),),
+                    np.append(np.zeros(n, bool), True),
+                )
                 status = suppress(table, MIN_COUNT)[:n]
             else:
                 status = np.where((values >= 1) & (values < MIN_COUNT), PRIMARY, PUBLISHED)
@@ -628,8 +905,9 @@ class Gate:
             out = self._class_kde(out, original, counts[0] if counts else None)
         return out
 
-    def _class_kde(self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None
-                   ) -> pd.DataFrame:
+    def _class_kde(
+        self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None
+    ) -> pd.DataFrame:
         self.summary.rules.add("raster")
         kde = pd.to_numeric(original["kde"], errors="coerce").to_numpy(float)
         if "support" in original.columns:
@@ -637,40 +915,65 @@ class Gate:
         else:
             bandwidth = _param(original, "bandwidth")
             n = _as_counts(original[count_col], count_col) if count_col else None
-            support = (_support_from_cells(original, n, float(bandwidth))
-                       if n is not None and bandwidth else
-                       (n if n is not None else np.zeros(len(kde))))
+            support = (
+                _support_from_cells(original, n, float(bandwidth))
+                if n is not None and bandwidth
+                else (n if n is not None else np.zeros(len(kde)))
+            )
         blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(kde)
         self.summary.raster_cells_blanked += int((blank & (kde > 0)).sum())
         classes = _quantile_classes(np.where(blank, np.nan, kde), RASTER_CLASSES)
-        out = out.drop(columns=[c for c in ("kde", "gistar", "pvalue", "support")
-                                if c in out.columns])
+        out = out.drop(
+            columns=[c for c in ("kde", "gistar", "pvalue", "support") if c in out.columns]
+        )
         out["kde_class"] = pd.array(classes, dtype="Int64")
         return out
 
-    def _release_table(self, df: pd.DataFrame, kind: str, *, counts: Sequence[str] = ("n",),
-                       by: Sequence[str] | None = None, margins: bool = False,
-                       parents: Mapping[Any, Any] | None = None,
-                       rates: Mapping[str, tuple[str, str]] | None = None, per: float = 1000,
-                       **options: Any) -> pd.DataFrame:
+    def _release_table(
+        self,
+        df: pd.DataFrame,
+        kind: str,
+        *,
+        counts: Sequence[str] = ("n",),
+        by: Sequence[str] | None = None,
+        margins: bool = False,
+        parents: Mapping[Any, Any] | None = None,
+        rates: Mapping[str, tuple[str, str]] | None = None,
+        per: float = 1000,
+        **options: Any,
+    ) -> pd.DataFrame:
         counts = [c for c in counts if c in df.columns]
         if not counts:
-            raise _refuse(tr("{k}: ingen antalskolumn (counts) finns i tabellen",
-                             "{k}: no count column (counts) in the table",
-                             k=kind_text(kind)),
-                          tr("ange counts=(...)", "pass counts=(...)"), "counts")
+            raise _refuse(
+                tr(
+                    "{k}: ingen antalskolumn (counts) finns i tabellen",
+                    "{k}: no count column (counts) in the table",
+                    k=kind_text(kind),
+                ),
+                tr("ange counts=(...)", "pass counts=(...)"),
+                "counts",
+            )
         rates = dict(rates or {})
         if by is None:
-            by = [c for c in ("area_id", "category", "month", "period", "year")
-                  if c in df.columns]
+            by = [c for c in ("area_id", "category", "month", "period", "year") if c in df.columns]
         by = list(by)
         pop_cols = {p for _, p in rates.values()} | {"population"}
-        attrs_cols = [c for c in df.columns if c not in by and c not in counts
-                      and c not in rates and c not in pop_cols]
+        attrs_cols = [
+            c
+            for c in df.columns
+            if c not in by and c not in counts and c not in rates and c not in pop_cols
+        ]
         if df.duplicated(by).any():
-            raise _refuse(tr("{k}: flera rader för samma {b}", "{k}: several rows for the "
-                             "same {b}", k=kind_text(kind), b=", ".join(map(str, by))),
-                          tr("summera först", "aggregate first"), "duplicates")
+            raise _refuse(
+                tr(
+                    "{k}: flera rader för samma {b}",
+                    "{k}: several rows for the same {b}",
+                    k=kind_text(kind),
+                    b=", ".join(map(str, by)),
+                ),
+                tr("summera först", "aggregate first"),
+                "duplicates",
+            )
         frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
         for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
             if "area_id" not in by:
@@ -678,17 +981,23 @@ class Gate:
                 continue
             lookup = df.drop_duplicates("area_id").set_index("area_id")[pop]
             frame[pop] = frame["area_id"].map(lookup).astype(float)
-            roots = [a for a in lookup.index if a not in set((parents or {}).keys())
-                     or (parents or {}).get(a) not in set(lookup.index)]
+            roots = [
+                a
+                for a in lookup.index
+                if a not in set((parents or {}).keys())
+                or (parents or {}).get(a) not in set(lookup.index)
+            ]
             frame.loc[frame["area_id"] == TOTAL, pop] = float(
-                pd.to_numeric(lookup.loc[roots], errors="coerce").sum())
+                pd.to_numeric(lookup.loc[roots], errors="coerce").sum()
+            )
         for col in attrs_cols:  # attributes of the area (name...) carried to the cells
             if "area_id" in by and col in df.columns:
                 lookup = df.drop_duplicates("area_id").set_index("area_id")[col]
                 frame[col] = frame["area_id"].map(lookup)
                 if "area_id" in frame:
                     frame.loc[frame["area_id"] == TOTAL, col] = (
-                        tr("Totalt", "Total") if col == "name" else None)
+                        tr("Totalt", "Total") if col == "name" else None
+                    )
         statuses = {}
         for col in counts:
             values = _as_counts(frame[col], col)
@@ -711,8 +1020,9 @@ class Gate:
                 ok &= (numer >= MIN_COUNT) & (popv >= MIN_POPULATION)
                 ok &= statuses.get(num, np.zeros(len(numer))) == PUBLISHED
                 self.summary.rates_suppressed += int((~ok & np.isfinite(computed)).sum())
-                frame[rate_col] = [round(float(r), 1) if k else HIDDEN
-                                   for r, k in zip(computed, ok)]
+                frame[rate_col] = [
+                    round(float(r), 1) if k else HIDDEN for r, k in zip(computed, ok)
+                ]
             else:
                 frame[rate_col] = np.round(computed, 1)
         for col in counts:
@@ -728,17 +1038,23 @@ class Gate:
         frame = frame[front + [c for c in frame.columns if c not in front]]
         return frame.reset_index(drop=True)
 
-    def _release_survey(self, df: pd.DataFrame, *, shares: Sequence[str] = ("value",),
-                        n: str = "n", **options: Any) -> pd.DataFrame:
+    def _release_survey(
+        self, df: pd.DataFrame, *, shares: Sequence[str] = ("value",), n: str = "n", **options: Any
+    ) -> pd.DataFrame:
         out = df
         if not self.public:
             return out
         self.summary.rules.add("survey")
         if n not in out.columns:
-            raise _refuse(tr("andelar utan antal svar ({n!r}) kan inte publiceras",
-                             "shares without a response count ({n!r}) cannot be published", n=n),
-                          tr("lägg till antalet svar per rad", "add the response count per row"),
-                          "survey")
+            raise _refuse(
+                tr(
+                    "andelar utan antal svar ({n!r}) kan inte publiceras",
+                    "shares without a response count ({n!r}) cannot be published",
+                    n=n,
+                ),
+                tr("lägg till antalet svar per rad", "add the response count per row"),
+                "survey",
+            )
         counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy()
         low = counts < MIN_SURVEY_N
         for col in shares:
@@ -748,19 +1064,35 @@ class Gate:
                 out[col] = [HIDDEN if w else v for v, w in zip(values, low)]
         return out
 
-    def _release_points(self, df: pd.DataFrame, *, layer: str | None = None,
-                        snap: float = SNAP_M, **options: Any) -> pd.DataFrame:
+    def _release_points(
+        self, df: pd.DataFrame, *, layer: str | None = None, snap: float = SNAP_M, **options: Any
+    ) -> pd.DataFrame:
         if self.public:
             raise _refuse(
-                tr("punktlager (enskilda händelser, pins, observationer) får inte publiceras "
-                   "publikt", "point layers (individual events, pins, observations) are not "
-                   "allowed in public outputs"),
-                tr("aggregera till områden eller ett rutnät om minst 250 m, eller använd läget "
-                   "internal", "aggregate to areas or a ≥ 250 m grid, or use internal mode"),
-                "points")
+                tr(
+                    "punktlager (enskilda händelser, pins, observationer) får inte publiceras "
+                    "publikt",
+                    "point layers (individual events, pins, observations) are not "
+                    "allowed in public outputs",
+                ),
+                tr(
+                    "aggregera till områden eller ett rutnät om minst 250 m, eller använd läget "
+                    "internal",
+                    "aggregate to areas or a ≥ 250 m grid, or use internal mode",
+                ),
+                "points",
+            )
         if snap < SNAP_M:
-            raise _refuse(tr("snäppning {s} m är mindre än {m} m", "snapping {s} m is below {m} m",
-                             s=snap, m=SNAP_M), "", "snap")
+            raise _refuse(
+                tr(
+                    "snäppning {s} m är mindre än {m} m",
+                    "snapping {s} m is below {m} m",
+                    s=snap,
+                    m=SNAP_M,
+                ),
+                "",
+                "snap",
+            )
         from ..layers.schema import LAYERS
 
         allowed = set(LAYERS[layer].column_names) if layer in LAYERS else set(df.columns)
@@ -769,9 +1101,15 @@ class Gate:
         if geometry is None:
             raise _refuse(tr("points: geometri saknas", "points: geometry missing"), "", "geometry")
         if df.crs is None or not df.crs.is_projected:
-            raise _refuse(tr("points: metriskt koordinatsystem krävs för snäppning, fick {c}",
-                             "points: a metric CRS is needed for snapping, got {c}", c=df.crs),
-                          tr("projicera till t.ex. EPSG:3006", "project to e.g. EPSG:3006"), "crs")
+            raise _refuse(
+                tr(
+                    "points: metriskt koordinatsystem krävs för snäppning, fick {c}",
+                    "points: a metric CRS is needed for snapping, got {c}",
+                    c=df.crs,
+                ),
+                tr("projicera till t.ex. EPSG:3006", "project to e.g. EPSG:3006"),
+                "crs",
+            )
         df = self._restrict_columns(df, "points", extra=allowed)  # free text redacted there
         import shapely
 
@@ -781,10 +1119,17 @@ class Gate:
         df[geometry] = shapely.set_coordinates(shapely.from_wkb(shapely.to_wkb(geoms)), snapped)
         return df
 
-    def _release_raster(self, values: np.ndarray, *, cell_size: float | None = None,
-                        support: np.ndarray | None = None, counts: np.ndarray | None = None,
-                        bandwidth: float | None = None, nodata: float = -9999.0,
-                        **options: Any) -> ReleasedRaster:
+    def _release_raster(
+        self,
+        values: np.ndarray,
+        *,
+        cell_size: float | None = None,
+        support: np.ndarray | None = None,
+        counts: np.ndarray | None = None,
+        bandwidth: float | None = None,
+        nodata: float = -9999.0,
+        **options: Any,
+    ) -> ReleasedRaster:
         values = np.array(values, dtype=float)
         tags = {"TRYGGAPLATSER_MODE": self.mode}
         if not self.public:
@@ -794,33 +1139,55 @@ class Gate:
             return ReleasedRaster(values, nodata, tags)
         self.summary.rules.add("raster")
         if cell_size is None or cell_size < MIN_GRID_M - 1e-6:
-            raise _refuse(tr("raster: cellstorleken {s} m är mindre än {m} m",
-                             "raster: cell size {s} m is below {m} m", s=cell_size,
-                             m=MIN_GRID_M),
-                          tr("beräkna ytan med cell_size ≥ {m} för publik utdata",
-                             "compute the surface with cell_size ≥ {m} for public output",
-                             m=MIN_GRID_M), "grid")
+            raise _refuse(
+                tr(
+                    "raster: cellstorleken {s} m är mindre än {m} m",
+                    "raster: cell size {s} m is below {m} m",
+                    s=cell_size,
+                    m=MIN_GRID_M,
+                ),
+                tr(
+                    "beräkna ytan med cell_size ≥ {m} för publik utdata",
+                    "compute the surface with cell_size ≥ {m} for public output",
+                    m=MIN_GRID_M,
+                ),
+                "grid",
+            )
         self.summary.grid_sizes.add(round(cell_size))
         if support is None:
             if counts is None or bandwidth is None:
-                raise _refuse(tr("raster: stödet per cell saknas", "raster: support missing"),
-                              tr("ange support= (antal händelser som bär varje cell) eller "
-                                 "counts= och bandwidth=", "pass support= (events supporting "
-                                 "each cell) or counts= and bandwidth="), "raster")
+                raise _refuse(
+                    tr("raster: stödet per cell saknas", "raster: support missing"),
+                    tr(
+                        "ange support= (antal händelser som bär varje cell) eller "
+                        "counts= och bandwidth=",
+                        "pass support= (events supporting each cell) or counts= and bandwidth=",
+                    ),
+                    "raster",
+                )
             support = _disk_sum(np.asarray(counts, float), float(bandwidth) / float(cell_size))
         support = np.asarray(support, dtype=float)
         if support.shape != values.shape:
-            raise _refuse(tr("raster: support har formen {a}, värdena {b}",
-                             "raster: support has shape {a}, values {b}", a=support.shape,
-                             b=values.shape), "", "raster")
+            raise _refuse(
+                tr(
+                    "raster: support har formen {a}, värdena {b}",
+                    "raster: support has shape {a}, values {b}",
+                    a=support.shape,
+                    b=values.shape,
+                ),
+                "",
+                "raster",
+            )
         blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(values)
         blanked = int((blank & (np.nan_to_num(values) > 0)).sum())
         self.summary.raster_cells_blanked += blanked
         classes = _quantile_classes(np.where(blank, np.nan, values).ravel(), RASTER_CLASSES)
         out = np.where(np.isnan(classes), 0, classes).reshape(values.shape).astype(np.uint8)
-        tags["TRYGGAPLATSER_VALUES"] = tr("klass 1–{k} (kvantiler), 0 = ingen uppgift",
-                                          "class 1–{k} (quantiles), 0 = no data",
-                                          k=RASTER_CLASSES)
+        tags["TRYGGAPLATSER_VALUES"] = tr(
+            "klass 1–{k} (kvantiler), 0 = ingen uppgift",
+            "class 1–{k} (quantiles), 0 = no data",
+            k=RASTER_CLASSES,
+        )
         return ReleasedRaster(out, 0, tags, blanked)
 
     def _count(self, status: np.ndarray) -> None:
@@ -845,14 +1212,21 @@ class Gate:
         for key, value in (extra or {}).items():
             text = f"{key}={value}"
             problems = metadata_problems(text)
-            if self.public and re.search(r"bandwidth|bandbredd|seed|fro|frö|breaks|brytpunkt",
-                                         str(key), re.I):
-                problems.append(tr("parameter som kan användas för att återskapa skyddade "
-                                   "värden", "parameter that could help undo the protection"))
+            if self.public and re.search(
+                r"bandwidth|bandbredd|seed|fro|frö|breaks|brytpunkt", str(key), re.I
+            ):
+                problems.append(
+                    tr(
+                        "parameter som kan användas för att återskapa skyddade värden",
+                        "parameter that could help undo the protection",
+                    )
+                )
             if problems:
-                raise _refuse(tr("metadata {k!r}: {p}", "metadata {k!r}: {p}", k=key,
-                                 p="; ".join(problems)),
-                              tr("ta bort fältet", "remove the field"), "metadata")
+                raise _refuse(
+                    tr("metadata {k!r}: {p}", "metadata {k!r}: {p}", k=key, p="; ".join(problems)),
+                    tr("ta bort fältet", "remove the field"),
+                    "metadata",
+                )
             tags[str(key)] = str(value)
         return tags
 
@@ -860,10 +1234,12 @@ class Gate:
         """The visible marking for internal HTML (empty string in public mode)."""
         if self.public:
             return ""
-        return ('<div class="tryggaplatser-internt" style="position:fixed;top:0;left:50%;'
-                'transform:translateX(-50%);z-index:100000;background:#b00020;color:#fff;'
-                'font:bold 14px sans-serif;padding:4px 12px;border-radius:0 0 4px 4px">'
-                f'{INTERNAL_MARKING}</div>')
+        return (
+            '<div class="tryggaplatser-internt" style="position:fixed;top:0;left:50%;'
+            "transform:translateX(-50%);z-index:100000;background:#b00020;color:#fff;"
+            'font:bold 14px sans-serif;padding:4px 12px;border-radius:0 0 4px 4px">'
+            f"{INTERNAL_MARKING}</div>"
+        )
 
     def finalise_html(self, page: str) -> str:
         """Add the mode ``<meta>`` tag, and for internal pages a visible marking and title prefix.
@@ -875,15 +1251,15 @@ class Gate:
         """
         meta = f'<meta name="tryggaplatser-mode" content="{self.mode}">'
         if re.search(r"<head[^>]*>", page, re.I):
-            page = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1,
-                          flags=re.I)
+            page = re.sub(r"(<head[^>]*>)", lambda m: m.group(1) + meta, page, count=1, flags=re.I)
         else:
             page = meta + page
         if not self.public:
             banner = self.banner_html()
             if re.search(r"<body[^>]*>", page, re.I):
-                page = re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1,
-                              flags=re.I)
+                page = re.sub(
+                    r"(<body[^>]*>)", lambda m: m.group(1) + banner, page, count=1, flags=re.I
+                )
             else:
                 page += banner
             page = re.sub(r"<title>", f"<title>{INTERNAL_MARKING} – ", page, count=1)
@@ -897,9 +1273,16 @@ class Gate:
         self.seal(path, kind=kind)
         return path
 
-    def export(self, data: Any, kind: str, path: str | Path,
-               writer: Callable[..., Any], *, writer_kwargs: Mapping[str, Any] | None = None,
-               **release_options: Any) -> Path:
+    def export(
+        self,
+        data: Any,
+        kind: str,
+        path: str | Path,
+        writer: Callable[..., Any],
+        *,
+        writer_kwargs: Mapping[str, Any] | None = None,
+        **release_options: Any,
+    ) -> Path:
         """Release data, write it with ``writer(released, path, **writer_kwargs)``, seal the file.
 
         ``writer`` receives ``metadata=self.metadata()`` unless ``writer_kwargs`` sets it, so a
@@ -973,16 +1356,27 @@ class Gate:
             if self.public:
                 path.unlink(missing_ok=True)
             lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
-            raise _refuse(tr("{f}: {n} fynd vid granskning: {l}", "{f}: {n} audit findings: {l}",
-                             f=path.name, n=len(findings), l=lines),
-                          tr("rätta exporten; filen har inte släppts",
-                             "fix the exporter; the file was not released"), "audit")
+            raise _refuse(
+                tr(
+                    "{f}: {n} fynd vid granskning: {l}",
+                    "{f}: {n} audit findings: {l}",
+                    f=path.name,
+                    n=len(findings),
+                    l=lines,
+                ),
+                tr(
+                    "rätta exporten; filen har inte släppts",
+                    "fix the exporter; the file was not released",
+                ),
+                "audit",
+            )
         entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
         manifest_path = path.parent / MANIFEST
         manifest = _read_manifest(manifest_path)
         manifest["files"][path.name] = entry
-        manifest_path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                                 encoding="utf-8")
+        manifest_path.write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
         if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
             self.summary.outputs[path.name] = kind
         return entry
@@ -1021,22 +1415,36 @@ def _stamp_gpkg(path: Path, tags: Mapping[str, str]) -> None:
             column_name TEXT, extension_name TEXT NOT NULL, definition TEXT NOT NULL,
             scope TEXT NOT NULL)""")
         uri = "https://tryggaplatser/gate"
-        old = [r[0] for r in con.execute("SELECT id FROM gpkg_metadata WHERE md_standard_uri=?",
-                                         (uri,))]
+        old = [
+            r[0]
+            for r in con.execute("SELECT id FROM gpkg_metadata WHERE md_standard_uri=?", (uri,))
+        ]
         for i in old:
             con.execute("DELETE FROM gpkg_metadata_reference WHERE md_file_id=?", (i,))
             con.execute("DELETE FROM gpkg_metadata WHERE id=?", (i,))
-        cur = con.execute("INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, "
-                          "metadata) VALUES ('dataset', ?, 'application/json', ?)", (uri, text))
-        con.execute("INSERT INTO gpkg_metadata_reference (reference_scope, md_file_id) "
-                    "VALUES ('geopackage', ?)", (cur.lastrowid,))
+        cur = con.execute(
+            "INSERT INTO gpkg_metadata (md_scope, md_standard_uri, mime_type, "
+            "metadata) VALUES ('dataset', ?, 'application/json', ?)",
+            (uri, text),
+        )
+        con.execute(
+            "INSERT INTO gpkg_metadata_reference (reference_scope, md_file_id) "
+            "VALUES ('geopackage', ?)",
+            (cur.lastrowid,),
+        )
         for table in ("gpkg_metadata", "gpkg_metadata_reference"):
-            exists = con.execute("SELECT 1 FROM gpkg_extensions WHERE table_name=? AND "
-                                 "extension_name='gpkg_metadata'", (table,)).fetchone()
+            exists = con.execute(
+                "SELECT 1 FROM gpkg_extensions WHERE table_name=? AND "
+                "extension_name='gpkg_metadata'",
+                (table,),
+            ).fetchone()
             if not exists:
-                con.execute("INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', "
-                            "'http://www.geopackage.org/spec120/#extension_metadata', "
-                            "'read-write')", (table,))
+                con.execute(
+                    "INSERT INTO gpkg_extensions VALUES (?, NULL, 'gpkg_metadata', "
+                    "'http://www.geopackage.org/spec120/#extension_metadata', "
+                    "'read-write')",
+                    (table,),
+                )
         con.commit()
     finally:
         con.close()
@@ -1067,16 +1475,23 @@ def _as_counts(series: pd.Series, name: str) -> np.ndarray:
         values = values.fillna(0)
     arr = values.to_numpy(float)
     if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
-        raise _refuse(tr("kolumnen {c!r} innehåller värden som inte är antal (heltal ≥ 0)",
-                         "column {c!r} holds values that are not counts (integers ≥ 0)", c=name),
-                      tr("ange räknekolumnen via counts=", "name the count column via counts="),
-                      "counts")
+        raise _refuse(
+            tr(
+                "kolumnen {c!r} innehåller värden som inte är antal (heltal ≥ 0)",
+                "column {c!r} holds values that are not counts (integers ≥ 0)",
+                c=name,
+            ),
+            tr("ange räknekolumnen via counts=", "name the count column via counts="),
+            "counts",
+        )
     return np.round(arr).astype(np.int64)
 
 
 def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
-    return [SMALL if s == PRIMARY else HIDDEN if s == SECONDARY else int(v)
-            for v, s in zip(values, status)]
+    return [
+        SMALL if s == PRIMARY else HIDDEN if s == SECONDARY else int(v)
+        for v, s in zip(values, status)
+    ]
 
 
 def _param(frame: pd.DataFrame, name: str) -> float | None:
@@ -1146,7 +1561,7 @@ def _disk_sum(counts: np.ndarray, radius_cells: float) -> np.ndarray:
     from scipy.signal import fftconvolve
 
     r = max(0, math.ceil(radius_cells))
-    yy, xx = np.mgrid[-r:r + 1, -r:r + 1]
+    yy, xx = np.mgrid[-r : r + 1, -r : r + 1]
     kernel = (np.hypot(yy, xx) <= max(radius_cells, 0.5)).astype(float)
     return np.round(fftconvolve(np.nan_to_num(counts), kernel, mode="same"), 6)
 
@@ -1177,19 +1592,25 @@ def _redact_series(values: pd.Series) -> pd.Series:
     return redacted.where(~missing, None)
 
 
-def _build_cells(df: pd.DataFrame, by: list[str], counts: list[str], margins: bool,
-                 parents: Mapping[Any, Any]
-                 ) -> tuple[pd.DataFrame, list[tuple[int, tuple[int, ...]]], np.ndarray]:
+def _build_cells(
+    df: pd.DataFrame, by: list[str], counts: list[str], margins: bool, parents: Mapping[Any, Any]
+) -> tuple[pd.DataFrame, list[tuple[int, tuple[int, ...]]], np.ndarray]:
     """The full table (inner cells, margins, parent areas) and its additive equations."""
     levels: dict[str, list[Any]] = {d: list(pd.unique(df[d])) for d in by}
     if TOTAL in {str(v) for d in by for v in levels[d]}:
-        raise _refuse(tr("värdet {t!r} är reserverat för summor", "the value {t!r} is reserved "
-                         "for totals", t=TOTAL), tr("ta bort summarader; grinden räknar dem",
-                                                   "drop total rows; the gate computes them"),
-                      "totals")
+        raise _refuse(
+            tr(
+                "värdet {t!r} är reserverat för summor",
+                "the value {t!r} is reserved for totals",
+                t=TOTAL,
+            ),
+            tr("ta bort summarader; grinden räknar dem", "drop total rows; the gate computes them"),
+            "totals",
+        )
     value_cols = list(counts)
-    base = pd.DataFrame(df[value_cols].to_numpy(float), columns=value_cols,
-                        index=pd.MultiIndex.from_frame(df[by]))
+    base = pd.DataFrame(
+        df[value_cols].to_numpy(float), columns=value_cols, index=pd.MultiIndex.from_frame(df[by])
+    )
     children: dict[Any, list[Any]] = {}
     if parents:
         if "area_id" not in by:
@@ -1198,8 +1619,15 @@ def _build_cells(df: pd.DataFrame, by: list[str], counts: list[str], margins: bo
         for child, parent in parents.items():
             if child in present and parent in present:
                 children.setdefault(parent, []).append(child)
-    roots = [a for a in levels.get("area_id", []) if a not in
-             {c for cs in children.values() for c in cs}] if parents else None
+    roots = (
+        [
+            a
+            for a in levels.get("area_id", [])
+            if a not in {c for cs in children.values() for c in cs}
+        ]
+        if parents
+        else None
+    )
     dims_levels = [levels[d] + ([TOTAL] if margins else []) for d in by]
     index = pd.MultiIndex.from_product(dims_levels, names=by)
     full = pd.DataFrame(index=index, columns=value_cols, dtype=float)
@@ -1213,6 +1641,7 @@ def _build_cells(df: pd.DataFrame, by: list[str], counts: list[str], margins: bo
     # ones implied by others (e.g. grand total = sum of row totals = sum of column totals):
     # the suppression needs each cell's full list of equations to find complements.
     if margins:
+
         def parts_of(key: tuple, d: int) -> list[int]:
             dim = by[d]
             members_levels = roots if dim == "area_id" and roots is not None else levels[dim]
@@ -1253,11 +1682,19 @@ def _build_cells(df: pd.DataFrame, by: list[str], counts: list[str], margins: bo
                 summed = full.iloc[parts][counts].to_numpy(float).sum(axis=0)
                 if not np.allclose(total, summed):
                     raise _refuse(
-                        tr("området {p!r} är inte summan av sina delområden ({a} ≠ {b})",
-                           "area {p!r} is not the sum of its parts ({a} ≠ {b})", p=parent,
-                           a=total.tolist(), b=summed.tolist()),
-                        tr("kontrollera parents= eller publicera inte båda nivåerna",
-                           "check parents= or do not publish both levels"), "nested")
+                        tr(
+                            "området {p!r} är inte summan av sina delområden ({a} ≠ {b})",
+                            "area {p!r} is not the sum of its parts ({a} ≠ {b})",
+                            p=parent,
+                            a=total.tolist(),
+                            b=summed.tolist(),
+                        ),
+                        tr(
+                            "kontrollera parents= eller publicera inte båda nivåerna",
+                            "check parents= or do not publish both levels",
+                        ),
+                        "nested",
+                    )
                 equations.append((pos[key], tuple(parts)))
     is_total = _has_total(full.index, by)
     frame = full.reset_index()
@@ -1270,4 +1707,3 @@ def _has_total(index: pd.MultiIndex, by: list[str]) -> np.ndarray:
     for i, key in enumerate(index):
         mask[i] = any(k == TOTAL for k in (key if isinstance(key, tuple) else (key,)))
     return mask
-

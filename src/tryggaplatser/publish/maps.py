@@ -173,8 +173,13 @@ _JS = """
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element (no ``</script>``, no U+2028)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def _folium_classes():
@@ -195,8 +200,10 @@ def _folium_classes():
             super().__init__()
             self._name = "TpOfflineAssets"
             leaflet_js, leaflet_css, _ = leaflet_assets()
-            self.text = (f"<style>{leaflet_css}</style>\n<script>{leaflet_js}</script>\n"
-                         f"<style>{_CSS}</style>\n<script>{_JS}</script>\n")
+            self.text = (
+                f"<style>{leaflet_css}</style>\n<script>{leaflet_js}</script>\n"
+                f"<style>{_CSS}</style>\n<script>{_JS}</script>\n"
+            )
 
         def render(self, **kwargs) -> str:
             return self.text
@@ -207,7 +214,8 @@ def _folium_classes():
         _template = Template(
             "{% macro script(this, kwargs) %}"
             "var {{ this.get_name() }} = TP.layer({{ this.payload }});\n"
-            "{% endmacro %}")
+            "{% endmacro %}"
+        )
 
         def __init__(self, payload: str, name: str, show: bool) -> None:
             super().__init__(name=name, overlay=True, control=True, show=show)
@@ -220,7 +228,8 @@ def _folium_classes():
         _template = Template(
             "{% macro script(this, kwargs) %}"
             "TP.init({{ this._parent.get_name() }}, {{ this.config }});\n"
-            "{% endmacro %}")
+            "{% endmacro %}"
+        )
 
         def __init__(self, config: str) -> None:
             super().__init__()
@@ -259,8 +268,11 @@ def _legend_html(layers: Sequence[ml.MapLayer]) -> str:
             else:
                 swatch = f'<i style="background:{_colour(entry.colour)}"></i>'
             rows.append(f'<div class="tp-row">{swatch}<span>{html(entry.label)}</span></div>')
-        parts.append(f'<div data-layer="{html(layer.key)}"><h2>{html(layer.legend_title)}</h2>'
-                     + "".join(rows) + "</div>")
+        parts.append(
+            f'<div data-layer="{html(layer.key)}"><h2>{html(layer.legend_title)}</h2>'
+            + "".join(rows)
+            + "</div>"
+        )
     return Trusted("".join(parts))
 
 
@@ -311,8 +323,9 @@ def _feature_collection(layer: ml.MapLayer) -> str:
             props["r"] = float(radius[i])
         if selected[i]:
             props["w"] = 3.5
-        features.append('{"type":"Feature","geometry":' + g + ',"properties":'
-                        + _script_json(props) + "}")
+        features.append(
+            '{"type":"Feature","geometry":' + g + ',"properties":' + _script_json(props) + "}"
+        )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
@@ -326,25 +339,37 @@ def _tile_layer(tiles: str | None):
         return None
     if tiles in ("osm", "OpenStreetMap", "openstreetmap"):
         return folium.TileLayer(
-            "OpenStreetMap", name=html(tr("Bakgrund: OpenStreetMap", "Background: "
-                                          "OpenStreetMap")), overlay=False, control=True,
-            attr=html("© OpenStreetMap contributors"))
+            "OpenStreetMap",
+            name=html(tr("Bakgrund: OpenStreetMap", "Background: OpenStreetMap")),
+            overlay=False,
+            control=True,
+            attr=html("© OpenStreetMap contributors"),
+        )
     url = str(tiles)
     if not re.fullmatch(r"https://[^\s\"'<>`]+", url) or not all(
-            p in url for p in ("{z}", "{x}", "{y}")):
+        p in url for p in ("{z}", "{x}", "{y}")
+    ):
         raise ArgumentError(
             tr("ogiltig kakeltjänst {u!r}", "invalid tile service {u!r}", u=url),
             rule="MAP_TILES",
-            fix=tr("ange none, osm eller en https-adress med {z}, {x} och {y}",
-                   "give none, osm or an https URL with {z}, {x} and {y}"))
-    return folium.TileLayer(url, name=html(tr("Bakgrund: kommunens karta", "Background: "
-                                              "municipal map")), overlay=False, control=True,
-                            attr=html(tr("Bakgrundskarta: kommunen", "Background: the "
-                                         "municipality")), max_zoom=19)
+            fix=tr(
+                "ange none, osm eller en https-adress med {z}, {x} och {y}",
+                "give none, osm or an https URL with {z}, {x} and {y}",
+            ),
+        )
+    return folium.TileLayer(
+        url,
+        name=html(tr("Bakgrund: kommunens karta", "Background: municipal map")),
+        overlay=False,
+        control=True,
+        attr=html(tr("Bakgrundskarta: kommunen", "Background: the municipality")),
+        max_zoom=19,
+    )
 
 
-def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
-            gate: Any) -> folium.Map:
+def _render(
+    content: ml.MapContent, *, tiles: str | None, attribution: str, gate: Any
+) -> folium.Map:
     import folium
     import numpy as np
     import pyproj
@@ -352,14 +377,23 @@ def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
     OfflineAssets, DataLayer, Controls = _folium_classes()
     to_wgs = pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
     minx, miny, maxx, maxy = content.bounds
-    lon, lat = to_wgs.transform(np.array([minx, maxx, minx, maxx]),
-                                np.array([miny, miny, maxy, maxy]))
-    bounds = [[round(float(lat.min()), 6), round(float(lon.min()), 6)],
-              [round(float(lat.max()), 6), round(float(lon.max()), 6)]]
-    m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2,
-                             (bounds[0][1] + bounds[1][1]) / 2],
-                   zoom_start=13, tiles=None, prefer_canvas=True, control_scale=False,
-                   max_zoom=19, zoom_snap=0.25, zoom_delta=0.5)
+    lon, lat = to_wgs.transform(
+        np.array([minx, maxx, minx, maxx]), np.array([miny, miny, maxy, maxy])
+    )
+    bounds = [
+        [round(float(lat.min()), 6), round(float(lon.min()), 6)],
+        [round(float(lat.max()), 6), round(float(lon.max()), 6)],
+    ]
+    m = folium.Map(
+        location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+        zoom_start=13,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=False,
+        max_zoom=19,
+        zoom_snap=0.25,
+        zoom_delta=0.5,
+    )
     m.default_js = []  # folium's CDN links: replaced by OfflineAssets
     m.default_css = []
     root = m.get_root()
@@ -369,10 +403,15 @@ def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
     if tile is not None:
         tile.add_to(m)
     for layer in content.layers:
-        options = {"c": _colour(layer.frame["stroke"].dropna().iloc[0])
-                   if layer.frame["stroke"].notna().any() else "#555555",
-                   "w": layer.weight, "fo": layer.fill_opacity, "r": layer.radius,
-                   "d": layer.dash}
+        options = {
+            "c": _colour(layer.frame["stroke"].dropna().iloc[0])
+            if layer.frame["stroke"].notna().any()
+            else "#555555",
+            "w": layer.weight,
+            "fo": layer.fill_opacity,
+            "r": layer.radius,
+            "d": layer.dash,
+        }
         if layer.key == "areas":
             options["i"] = False  # outlines on top must not catch clicks meant for cells
             options["lab"] = len(layer.frame) <= 40
@@ -381,15 +420,26 @@ def _render(content: ml.MapContent, *, tiles: str | None, attribution: str,
             options["lc"] = "tp-rank"
         if options["c"] is None:
             options["c"] = "#555555"
-        payload = ('{"k":' + _script_json(layer.key) + ',"o":' + _script_json(options)
-                   + ',"fc":' + _feature_collection(layer) + "}")
+        payload = (
+            '{"k":'
+            + _script_json(layer.key)
+            + ',"o":'
+            + _script_json(options)
+            + ',"fc":'
+            + _feature_collection(layer)
+            + "}"
+        )
         DataLayer(payload, html(layer.name), layer.show).add_to(m)
     folium.LayerControl(collapsed=False, position="topright").add_to(m)
     # the visible "INTERNT – ej för spridning" marking is added by the gate when saving
-    config = {"title": _title_html(content), "legend": _legend_html(content.layers),
-              "attribution": html(attribution), "bounds": bounds, "prefix": "Leaflet",
-              "toggle": html(tr("Klicka för att visa/dölja detaljer",
-                                "Click to show/hide details"))}
+    config = {
+        "title": _title_html(content),
+        "legend": _legend_html(content.layers),
+        "attribution": html(attribution),
+        "bounds": bounds,
+        "prefix": "Leaflet",
+        "toggle": html(tr("Klicka för att visa/dölja detaljer", "Click to show/hide details")),
+    }
     Controls(_script_json(config)).add_to(m)
     setattr(m, _CONTENT_KEY, content)
     setattr(m, _GATE_KEY, gate)
@@ -402,9 +452,15 @@ def _gate_for(gate: Any, mode: str, sensitive_categories: Sequence[str], quiet: 
         return ml.new_gate(mode, sensitive_categories, quiet)
     if mode != gate.mode and mode != "public":
         raise ArgumentError(
-            tr("läget {m!r} skiljer sig från grindens läge {g!r}",
-               "mode {m!r} differs from the gate's mode {g!r}", m=mode, g=gate.mode),
-            rule="MAP_MODE", fix=tr("ange samma läge", "give the same mode"))
+            tr(
+                "läget {m!r} skiljer sig från grindens läge {g!r}",
+                "mode {m!r} differs from the gate's mode {g!r}",
+                m=mode,
+                g=gate.mode,
+            ),
+            rule="MAP_MODE",
+            fix=tr("ange samma läge", "give the same mode"),
+        )
     return gate
 
 
@@ -421,17 +477,33 @@ def map_content(m: Any) -> ml.MapContent | None:
 def _attribution(attribution: str | None, municipality: str | None) -> str:
     if attribution:
         return attribution
-    return tr("Data: {k}; syntetiska demodata", "Data: {k}; synthetic demo data",
-              k=municipality or tr("kommunen", "the municipality"))
+    return tr(
+        "Data: {k}; syntetiska demodata",
+        "Data: {k}; synthetic demo data",
+        k=municipality or tr("kommunen", "the municipality"),
+    )
 
 
-def neighbourhood_map(area_id: Any | None, *, areas, cells=None, kde=None, incidents=None,
-                      walk_observations=None, dialogue=None, indicator: Any = None,
-                      mode: str = "public", tiles: str | None = "none",
-                      title_params: Mapping[str, Any] | None = None,
-                      sensitive_categories: Sequence[str] = (), snap: float = ml.MIN_SNAP,
-                      attribution: str | None = None, municipality: str | None = None,
-                      gate: Any = None, quiet: bool = False) -> folium.Map:
+def neighbourhood_map(
+    area_id: Any | None,
+    *,
+    areas,
+    cells=None,
+    kde=None,
+    incidents=None,
+    walk_observations=None,
+    dialogue=None,
+    indicator: Any = None,
+    mode: str = "public",
+    tiles: str | None = "none",
+    title_params: Mapping[str, Any] | None = None,
+    sensitive_categories: Sequence[str] = (),
+    snap: float = ml.MIN_SNAP,
+    attribution: str | None = None,
+    municipality: str | None = None,
+    gate: Any = None,
+    quiet: bool = False,
+) -> folium.Map:
     """Neighbourhood map of one area (or all areas) for planners.
 
     Parameters
@@ -482,18 +554,37 @@ def neighbourhood_map(area_id: Any | None, *, areas, cells=None, kde=None, incid
     """
     gate = _gate_for(gate, mode, sensitive_categories, quiet)
     content = ml.neighbourhood_content(
-        area_id, areas=areas, cells=cells, kde=kde, incidents=incidents,
-        walk_observations=walk_observations, dialogue=dialogue, indicator=indicator, gate=gate,
-        title_params=title_params, snap=snap, quiet=quiet)
+        area_id,
+        areas=areas,
+        cells=cells,
+        kde=kde,
+        incidents=incidents,
+        walk_observations=walk_observations,
+        dialogue=dialogue,
+        indicator=indicator,
+        gate=gate,
+        title_params=title_params,
+        snap=snap,
+        quiet=quiet,
+    )
     content.attribution = _attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
 
-def hotspot_map(*, areas, cells, focus_places=None, week: str | None = None,
-                mode: str = "public", tiles: str | None = "none",
-                title_params: Mapping[str, Any] | None = None, attribution: str | None = None,
-                municipality: str | None = None, gate: Any = None,
-                quiet: bool = False) -> folium.Map:
+def hotspot_map(
+    *,
+    areas,
+    cells,
+    focus_places=None,
+    week: str | None = None,
+    mode: str = "public",
+    tiles: str | None = "none",
+    title_params: Mapping[str, Any] | None = None,
+    attribution: str | None = None,
+    municipality: str | None = None,
+    gate: Any = None,
+    quiet: bool = False,
+) -> folium.Map:
     """The EST meeting's hot-spot map for a week.
 
     Parameters
@@ -524,15 +615,22 @@ def hotspot_map(*, areas, cells, focus_places=None, week: str | None = None,
     folium.Map
     """
     gate = _gate_for(gate, mode, (), quiet)
-    content = ml.hotspot_content(areas=areas, cells=cells, focus_places=focus_places, week=week,
-                                 gate=gate, title_params=title_params, quiet=quiet)
+    content = ml.hotspot_content(
+        areas=areas,
+        cells=cells,
+        focus_places=focus_places,
+        week=week,
+        gate=gate,
+        title_params=title_params,
+        quiet=quiet,
+    )
     content.attribution = _attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
 
 _EXTERNAL = re.compile(
-    r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//",
-    re.IGNORECASE)
+    r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
+)
 
 
 def _stable_ids(text: str) -> str:
@@ -577,15 +675,24 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
     found = _EXTERNAL.search(text)
     if found:
         raise ArgumentError(
-            tr("kartan skulle hämta resurser från nätet: {f}", "the map would load resources "
-               "from the web: {f}", f=found.group(0)[:120]), rule="MAP_NOT_OFFLINE",
-            fix=tr("använd bara element från tryggaplatser.publish.maps",
-                   "use only elements from tryggaplatser.publish.maps"))
+            tr(
+                "kartan skulle hämta resurser från nätet: {f}",
+                "the map would load resources from the web: {f}",
+                f=found.group(0)[:120],
+            ),
+            rule="MAP_NOT_OFFLINE",
+            fix=tr(
+                "använd bara element från tryggaplatser.publish.maps",
+                "use only elements from tryggaplatser.publish.maps",
+            ),
+        )
     gate = gate if gate is not None else getattr(m, _GATE_KEY, None)
     if gate is None:
-        raise ArgumentError(tr("kartan saknar publiceringsgrind", "the map has no publishing "
-                               "gate"), rule="MAP_NO_GATE",
-                            fix=tr("skicka gate=Gate(...)", "pass gate=Gate(...)"))
+        raise ArgumentError(
+            tr("kartan saknar publiceringsgrind", "the map has no publishing gate"),
+            rule="MAP_NO_GATE",
+            fix=tr("skicka gate=Gate(...)", "pass gate=Gate(...)"),
+        )
     return gate.write_html(text, path, kind="map")
 
 

@@ -72,19 +72,53 @@ PLAN_HEADERS = {
     "theme": "Tema",
     "geometry_wkt": "geometri",
 }
-_WIDTHS = {"rank": 6, "priority_score": 10, "priority_reasons": 30, "source": 14, "place": 30,
-           "problem": 24, "evidence": 60, "measure_id": 20, "title": 45,
-           "other_measures": 40, "type": 13, "measure_type": 18, "area_id": 10,
-           "linked_categories": 22, "linked_observations": 22, "linked_reasons": 16,
-           "responsible_type": 16, "responsible": 30, "partners": 24, "decided_by": 16,
-           "status": 13, "start": 12, "end": 12, "indicator": 45, "target_value": 10,
-           "follow_up_on": 12, "theme": 14, "geometry_wkt": 12}
-_WRAP = {"priority_reasons", "place", "problem", "evidence", "title", "other_measures",
-         "indicator", "responsible", "linked_observations"}
-_SOURCE_LABELS = {"hotspot": ("Återkommande plats (EST)", "Recurring place (EST)"),
-                  "incidents": ("Händelser", "Incidents"),
-                  "walk": ("Trygghetsvandring", "Safety walk"),
-                  "dialogue": ("Medborgardialog", "Citizen dialogue")}
+_WIDTHS = {
+    "rank": 6,
+    "priority_score": 10,
+    "priority_reasons": 30,
+    "source": 14,
+    "place": 30,
+    "problem": 24,
+    "evidence": 60,
+    "measure_id": 20,
+    "title": 45,
+    "other_measures": 40,
+    "type": 13,
+    "measure_type": 18,
+    "area_id": 10,
+    "linked_categories": 22,
+    "linked_observations": 22,
+    "linked_reasons": 16,
+    "responsible_type": 16,
+    "responsible": 30,
+    "partners": 24,
+    "decided_by": 16,
+    "status": 13,
+    "start": 12,
+    "end": 12,
+    "indicator": 45,
+    "target_value": 10,
+    "follow_up_on": 12,
+    "theme": 14,
+    "geometry_wkt": 12,
+}
+_WRAP = {
+    "priority_reasons",
+    "place",
+    "problem",
+    "evidence",
+    "title",
+    "other_measures",
+    "indicator",
+    "responsible",
+    "linked_observations",
+}
+_SOURCE_LABELS = {
+    "hotspot": ("Återkommande plats (EST)", "Recurring place (EST)"),
+    "incidents": ("Händelser", "Incidents"),
+    "walk": ("Trygghetsvandring", "Safety walk"),
+    "dialogue": ("Medborgardialog", "Citizen dialogue"),
+}
 
 
 def plan_headers() -> dict[str, str]:
@@ -97,9 +131,13 @@ def _label_frame(plan: pd.DataFrame) -> pd.DataFrame:
     from ..layers.vocab import label
 
     out = plan.copy()
-    for col, vocab in (("type", "measure_kind"), ("measure_type", "measure_type"),
-                       ("responsible_type", "responsible_type"), ("decided_by", "decided_by"),
-                       ("status", "measure_status")):
+    for col, vocab in (
+        ("type", "measure_kind"),
+        ("measure_type", "measure_type"),
+        ("responsible_type", "responsible_type"),
+        ("decided_by", "decided_by"),
+        ("status", "measure_status"),
+    ):
         out[col] = [label(vocab, v) if isinstance(v, str) and v else None for v in out[col]]
     out["source"] = [tr(*_SOURCE_LABELS[s]) if s in _SOURCE_LABELS else s for s in out["source"]]
     for col in ("start", "end", "follow_up_on"):
@@ -113,14 +151,28 @@ def _check_plan(plan: pd.DataFrame) -> None:
 
     missing = [c for c in PLAN_COLUMNS if c not in plan.columns]
     if missing:
-        raise ArgumentError(tr("planen saknar kolumnerna {m}", "the plan lacks the columns {m}",
-                               m=", ".join(missing)), rule="missing-column",
-                            fix=tr("skapa den med analysis.plans.action_plan",
-                                   "create it with analysis.plans.action_plan"))
+        raise ArgumentError(
+            tr(
+                "planen saknar kolumnerna {m}",
+                "the plan lacks the columns {m}",
+                m=", ".join(missing),
+            ),
+            rule="missing-column",
+            fix=tr(
+                "skapa den med analysis.plans.action_plan",
+                "create it with analysis.plans.action_plan",
+            ),
+        )
 
 
-def plan_report(plan: pd.DataFrame, gate: Gate, *, municipality: str,
-                followup: pd.DataFrame | None = None, issued: Any = None) -> Report:
+def plan_report(
+    plan: pd.DataFrame,
+    gate: Gate,
+    *,
+    municipality: str,
+    followup: pd.DataFrame | None = None,
+    issued: Any = None,
+) -> Report:
     """The draft action plan as a printable A4 report (internal only).
 
     Parameters
@@ -144,102 +196,195 @@ def plan_report(plan: pd.DataFrame, gate: Gate, *, municipality: str,
     name = attrs.get("name", "")
     year = attrs.get("year", "")
     labelled = _label_frame(plan)
-    released = internal_table(gate, labelled, name=tr("handlingsplan (utkast)",
-                                                      "action plan (draft)"))
-    report = Report(tr("Områdesspecifik handlingsplan – {a}", "Area action plan – {a}", a=name),
-                    gate=gate, municipality=municipality, period=str(year),
-                    subtitle=tr("Utkast att diskutera med fastighetsägare, polis och andra "
-                                "aktörer – inget är beslutat", "Draft to discuss with property "
-                                "owners, the police and other partners – nothing is decided"),
-                    issued=issued or attrs.get("plan_date"),
-                    kind=tr("Handlingsplan (utkast)", "Action plan (draft)"))
+    released = internal_table(
+        gate, labelled, name=tr("handlingsplan (utkast)", "action plan (draft)")
+    )
+    report = Report(
+        tr("Områdesspecifik handlingsplan – {a}", "Area action plan – {a}", a=name),
+        gate=gate,
+        municipality=municipality,
+        period=str(year),
+        subtitle=tr(
+            "Utkast att diskutera med fastighetsägare, polis och andra aktörer – inget är beslutat",
+            "Draft to discuss with property "
+            "owners, the police and other partners – nothing is decided",
+        ),
+        issued=issued or attrs.get("plan_date"),
+        kind=tr("Handlingsplan (utkast)", "Action plan (draft)"),
+    )
     n = len(plan)
     by_source = plan["source"].value_counts()
     top = plan.head(3)
-    summary = [tr("{n} förslag till åtgärder för {a} {y}, ordnade efter prioritet.",
-                  "{n} proposed measures for {a} in {y}, ordered by priority.", n=n, a=name,
-                  y=year)]
+    summary = [
+        tr(
+            "{n} förslag till åtgärder för {a} {y}, ordnade efter prioritet.",
+            "{n} proposed measures for {a} in {y}, ordered by priority.",
+            n=n,
+            a=name,
+            y=year,
+        )
+    ]
     for row in top.itertuples(index=False):
-        summary.append(tr("Prioritet {p}: {pr} – {t} ({r}).", "Priority {p}: {pr} – {t} ({r}).",
-                          p=row.priority_score, pr=row.problem, t=row.title,
-                          r=row.responsible or "–"))
+        summary.append(
+            tr(
+                "Prioritet {p}: {pr} – {t} ({r}).",
+                "Priority {p}: {pr} – {t} ({r}).",
+                p=row.priority_score,
+                pr=row.problem,
+                t=row.title,
+                r=row.responsible or "–",
+            )
+        )
     if len(plan):
-        summary.append(tr("Uppföljning av förslagen senast {d}.", "Follow-up of the proposals "
-                          "by {d}.", d=fmt_date(plan["follow_up_on"].iloc[0])))
+        summary.append(
+            tr(
+                "Uppföljning av förslagen senast {d}.",
+                "Follow-up of the proposals by {d}.",
+                d=fmt_date(plan["follow_up_on"].iloc[0]),
+            )
+        )
     report.summary(summary)
 
-    s = report.section(tr("Förslag till åtgärder", "Proposed measures"), key="atgarder",
-                       intro=tr("Varje rad bygger på underlaget i kolumnen Underlag. Ansvarig är "
-                                "den som normalt har rådighet över platsen; ändra i Excel-filen "
-                                "efter samråd.",
-                                "Each row rests on the evidence shown. The responsible is whoever "
-                                "normally controls the place; change it in the Excel file after "
-                                "consultation."))
-    s.facts([(tr(*_SOURCE_LABELS[k]), fmt_int(int(by_source.get(k, 0))))
-             for k in ("hotspot", "incidents", "walk", "dialogue")])
-    s.table(released, columns={
-        "rank": "#", "priority_score": tr("Prio", "Prio"), "problem": tr("Problem", "Problem"),
-        "place": tr("Plats", "Place"), "evidence": tr("Underlag", "Evidence"),
-        "title": tr("Föreslagen åtgärd", "Proposed measure"),
-        "responsible": tr("Ansvarig", "Responsible"),
-    }, widths={"rank": "3%", "priority_score": "5%", "problem": "12%", "place": "13%",
-               "evidence": "31%", "title": "24%", "responsible": "12%"},
+    s = report.section(
+        tr("Förslag till åtgärder", "Proposed measures"),
+        key="atgarder",
+        intro=tr(
+            "Varje rad bygger på underlaget i kolumnen Underlag. Ansvarig är "
+            "den som normalt har rådighet över platsen; ändra i Excel-filen "
+            "efter samråd.",
+            "Each row rests on the evidence shown. The responsible is whoever "
+            "normally controls the place; change it in the Excel file after "
+            "consultation.",
+        ),
+    )
+    s.facts(
+        [
+            (tr(*_SOURCE_LABELS[k]), fmt_int(int(by_source.get(k, 0))))
+            for k in ("hotspot", "incidents", "walk", "dialogue")
+        ]
+    )
+    s.table(
+        released,
+        columns={
+            "rank": "#",
+            "priority_score": tr("Prio", "Prio"),
+            "problem": tr("Problem", "Problem"),
+            "place": tr("Plats", "Place"),
+            "evidence": tr("Underlag", "Evidence"),
+            "title": tr("Föreslagen åtgärd", "Proposed measure"),
+            "responsible": tr("Ansvarig", "Responsible"),
+        },
+        widths={
+            "rank": "3%",
+            "priority_score": "5%",
+            "problem": "12%",
+            "place": "13%",
+            "evidence": "31%",
+            "title": "24%",
+            "responsible": "12%",
+        },
         caption=tr("Förslag i prioritetsordning", "Proposals by priority"),
-        empty=tr("Underlaget visar inga problem som uppfyller urvalsreglerna.",
-                 "The evidence shows no problem meeting the selection rules."))
+        empty=tr(
+            "Underlaget visar inga problem som uppfyller urvalsreglerna.",
+            "The evidence shows no problem meeting the selection rules.",
+        ),
+    )
 
-    s2 = report.section(tr("Uppföljning och indikatorer", "Follow-up and indicators"),
-                        key="indikatorer", new_page=True)
-    s2.table(released, columns={
-        "rank": "#", "problem": tr("Problem", "Problem"),
-        "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
-        "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
-        "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
-        "follow_up_on": tr("Uppföljning", "Follow-up"),
-        "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
-    }, widths={"rank": "3%", "problem": "14%", "other_measures": "24%",
-               "indicator": "27%", "responsible_type": "10%", "follow_up_on": "9%",
-               "priority_reasons": "13%"},
-        caption=tr("Hur varje förslag följs upp (Id i Excel-filen: {p}-nr)",
-                   "How each proposal is followed up (Id in the Excel file: {p}-no.)",
-                   p=f"PLAN-{year}-{attrs.get('area_id', '')}"))
+    s2 = report.section(
+        tr("Uppföljning och indikatorer", "Follow-up and indicators"),
+        key="indikatorer",
+        new_page=True,
+    )
+    s2.table(
+        released,
+        columns={
+            "rank": "#",
+            "problem": tr("Problem", "Problem"),
+            "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
+            "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
+            "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
+            "follow_up_on": tr("Uppföljning", "Follow-up"),
+            "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
+        },
+        widths={
+            "rank": "3%",
+            "problem": "14%",
+            "other_measures": "24%",
+            "indicator": "27%",
+            "responsible_type": "10%",
+            "follow_up_on": "9%",
+            "priority_reasons": "13%",
+        },
+        caption=tr(
+            "Hur varje förslag följs upp (Id i Excel-filen: {p}-nr)",
+            "How each proposal is followed up (Id in the Excel file: {p}-no.)",
+            p=f"PLAN-{year}-{attrs.get('area_id', '')}",
+        ),
+    )
     if followup is not None and len(followup):
         fu = internal_table(gate, followup, name=tr("uppföljning", "follow-up"))
-        kind_labels = {"vandringsfynd": tr("Vandringsfynd", "Walk findings"),
-                       "atgard": tr("Åtgärd", "Measure")}
-        s2.table(fu, columns={
-            "kind": tr("Slag", "Kind"), "responsible": tr("Ansvarig", "Responsible"),
-            "n": tr("Antal", "Number"), "n_open": tr("Öppna", "Open"),
-            "n_resolved": tr("Åtgärdade", "Resolved"),
-            "atgardsgrad": tr("Åtgärdsgrad", "Resolution rate"),
-            "median_days_to_resolve": tr("Median dagar", "Median days"),
-            "n_overdue": tr("Försenade", "Overdue"),
-        }, formats={"kind": lambda v: kind_labels.get(v, str(v)),
-                    "atgardsgrad": lambda v: "–" if pd.isna(v) else f"{fmt_num(v * 100, 0)} %",
-                    "median_days_to_resolve": lambda v: "–" if pd.isna(v) else fmt_int(v)},
-            caption=tr("Status för tidigare fynd och åtgärder i området per ansvarig",
-                       "Status of earlier findings and measures in the area per responsible"),
-            highlight=None)
+        kind_labels = {
+            "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+            "atgard": tr("Åtgärd", "Measure"),
+        }
+        s2.table(
+            fu,
+            columns={
+                "kind": tr("Slag", "Kind"),
+                "responsible": tr("Ansvarig", "Responsible"),
+                "n": tr("Antal", "Number"),
+                "n_open": tr("Öppna", "Open"),
+                "n_resolved": tr("Åtgärdade", "Resolved"),
+                "atgardsgrad": tr("Åtgärdsgrad", "Resolution rate"),
+                "median_days_to_resolve": tr("Median dagar", "Median days"),
+                "n_overdue": tr("Försenade", "Overdue"),
+            },
+            formats={
+                "kind": lambda v: kind_labels.get(v, str(v)),
+                "atgardsgrad": lambda v: "–" if pd.isna(v) else f"{fmt_num(v * 100, 0)} %",
+                "median_days_to_resolve": lambda v: "–" if pd.isna(v) else fmt_int(v),
+            },
+            caption=tr(
+                "Status för tidigare fynd och åtgärder i området per ansvarig",
+                "Status of earlier findings and measures in the area per responsible",
+            ),
+            highlight=None,
+        )
         report.method_note(followup.attrs.get("rule", ""))
 
     report.parameter(tr("Planår", "Plan year"), year)
-    report.parameter(tr("Plandatum", "Plan date"), fmt_date(attrs.get("plan_date")),
-                     auto=any("plan_date" in c for c in attrs.get("choices", [])))
-    report.parameter(tr("Uppföljning", "Follow-up"),
-                     tr("{m} månader efter plandatum", "{m} months after the plan date",
-                        m=attrs.get("follow_up_months", 6)),
-                     rule=tr("kommunala åtgärder inom sex månader är ett vanligt lokalt mål",
-                             "municipal measures within six months is a common local target"))
+    report.parameter(
+        tr("Plandatum", "Plan date"),
+        fmt_date(attrs.get("plan_date")),
+        auto=any("plan_date" in c for c in attrs.get("choices", [])),
+    )
+    report.parameter(
+        tr("Uppföljning", "Follow-up"),
+        tr(
+            "{m} månader efter plandatum",
+            "{m} months after the plan date",
+            m=attrs.get("follow_up_months", 6),
+        ),
+        rule=tr(
+            "kommunala åtgärder inom sex månader är ett vanligt lokalt mål",
+            "municipal measures within six months is a common local target",
+        ),
+    )
     report.parameters_from(attrs)
     report.method_note(tr("Urval: ", "Selection: ") + str(attrs.get("selection_rules", "")))
-    report.method_note(tr("Prioritetsregel: ", "Priority rule: ")
-                       + str(attrs.get("priority_rule", "")))
-    report.method_note(tr("Åtgärdsförslagen kommer ur åtgärdskatalogen (kan ändras av kommunen "
-                          "med [plans] catalogue i tryggaplatser.toml). De är utgångspunkter "
-                          "för samtal, inte beslut.",
-                          "The proposals come from the measure catalogue (the municipality can "
-                          "change it with [plans] catalogue in tryggaplatser.toml). They are "
-                          "starting points for discussion, not decisions."))
+    report.method_note(
+        tr("Prioritetsregel: ", "Priority rule: ") + str(attrs.get("priority_rule", ""))
+    )
+    report.method_note(
+        tr(
+            "Åtgärdsförslagen kommer ur åtgärdskatalogen (kan ändras av kommunen "
+            "med [plans] catalogue i tryggaplatser.toml). De är utgångspunkter "
+            "för samtal, inte beslut.",
+            "The proposals come from the measure catalogue (the municipality can "
+            "change it with [plans] catalogue in tryggaplatser.toml). They are "
+            "starting points for discussion, not decisions.",
+        )
+    )
     return report
 
 
@@ -254,8 +399,12 @@ def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
 
     wb = load_workbook(path)
     ws = wb.worksheets[0]
-    if not gate.public and ws.max_row >= 1 and ws.cell(1, 1).value and \
-            "INTERNT" in str(ws.cell(1, 1).value):
+    if (
+        not gate.public
+        and ws.max_row >= 1
+        and ws.cell(1, 1).value
+        and "INTERNT" in str(ws.cell(1, 1).value)
+    ):
         # The marking stays in the sheet title, the page header and the document title; the
         # first row must be the header row so the workbook reads back as the measures layer.
         ws.delete_rows(1)
@@ -279,9 +428,14 @@ def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
         c = columns.index("status") + 1
         letter = get_column_letter(c)
         options = ",".join(label("measure_status", s) for s in codes("measure_status"))
-        dv = DataValidation(type="list", formula1=f'"{options}"', allow_blank=False,
-                            showErrorMessage=True, errorTitle="Status",
-                            error=tr("Välj en status i listan", "Choose a status from the list"))
+        dv = DataValidation(
+            type="list",
+            formula1=f'"{options}"',
+            allow_blank=False,
+            showErrorMessage=True,
+            errorTitle="Status",
+            error=tr("Välj en status i listan", "Choose a status from the list"),
+        )
         dv.add(f"{letter}2:{letter}{max(ws.max_row, 2) + 200}")
         ws.add_data_validation(dv)
     ws.print_options.gridLines = True
@@ -292,17 +446,24 @@ def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
     ws.print_title_rows = "1:1"
     for other in wb.worksheets[1:]:
         for col_cells in other.iter_cols(min_row=1, max_row=min(other.max_row, 60)):
-            longest = max((len(str(c.value)) for c in col_cells if c.value is not None),
-                          default=8)
-            other.column_dimensions[col_cells[0].column_letter].width = min(max(10, longest + 2),
-                                                                            60)
+            longest = max((len(str(c.value)) for c in col_cells if c.value is not None), default=8)
+            other.column_dimensions[col_cells[0].column_letter].width = min(
+                max(10, longest + 2), 60
+            )
     wb.save(path)
     gate.seal(path, kind="xlsx:action_plan")
 
 
-def write_plan(plan: pd.DataFrame, out_dir: str | Path, gate: Gate, *, municipality: str,
-               followup: pd.DataFrame | None = None, catalogue: dict | None = None,
-               stem: str | None = None) -> dict[str, Path]:
+def write_plan(
+    plan: pd.DataFrame,
+    out_dir: str | Path,
+    gate: Gate,
+    *,
+    municipality: str,
+    followup: pd.DataFrame | None = None,
+    catalogue: dict | None = None,
+    stem: str | None = None,
+) -> dict[str, Path]:
     """Write the draft plan as HTML (A4), XLSX (to edit and read back) and CSV.
 
     Parameters
@@ -333,11 +494,16 @@ def write_plan(plan: pd.DataFrame, out_dir: str | Path, gate: Gate, *, municipal
     _check_plan(plan)
     if gate.public:
         raise GateRefusal(
-            tr("en utkastplan är ett internt arbetsunderlag och har ingen publik form",
-               "a draft plan is an internal working document and has no public form"),
+            tr(
+                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
+                "a draft plan is an internal working document and has no public form",
+            ),
             rule="internal_only",
-            fix=tr("kör med --mode internal; publicera den beslutade planen efter granskning",
-                   "run with --mode internal; publish the decided plan after review"))
+            fix=tr(
+                "kör med --mode internal; publicera den beslutade planen efter granskning",
+                "run with --mode internal; publish the decided plan after review",
+            ),
+        )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     attrs = plan.attrs
@@ -345,44 +511,75 @@ def write_plan(plan: pd.DataFrame, out_dir: str | Path, gate: Gate, *, municipal
     # an empty WKT column: the measures layer may carry a geometry (drawn later in GIS), and
     # the table importer needs to know where it would be
     columns = [*PLAN_COLUMNS, "geometry_wkt"]
-    labelled = _label_frame(plan).assign(geometry_wkt=None)[columns].rename(
-        columns=PLAN_HEADERS)
+    labelled = _label_frame(plan).assign(geometry_wkt=None)[columns].rename(columns=PLAN_HEADERS)
     sheets = {tr("Åtgärder", "Measures"): internal_table(gate, labelled, name="plan")}
     if followup is not None and len(followup):
-        kinds = {"vandringsfynd": tr("Vandringsfynd", "Walk findings"),
-                 "atgard": tr("Åtgärd", "Measure")}
-        fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(columns={
-            "kind": "Slag", "responsible": "Ansvarig", "n": "Antal", "n_open": "Öppna",
-            "n_resolved": "Åtgärdade", "atgardsgrad": "Åtgärdsgrad",
-            "median_days_to_resolve": "Median dagar till åtgärd", "n_overdue": "Försenade"})
+        kinds = {
+            "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+            "atgard": tr("Åtgärd", "Measure"),
+        }
+        fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(
+            columns={
+                "kind": "Slag",
+                "responsible": "Ansvarig",
+                "n": "Antal",
+                "n_open": "Öppna",
+                "n_resolved": "Åtgärdade",
+                "atgardsgrad": "Åtgärdsgrad",
+                "median_days_to_resolve": "Median dagar till åtgärd",
+                "n_overdue": "Försenade",
+            }
+        )
         sheets[tr("Uppföljning", "Follow-up")] = internal_table(gate, fu, name="uppföljning")
     cat = catalogue_table(catalogue)
-    sources = {"walk": tr("Trygghetsvandring", "Safety walk"),
-               "reason": tr("Medborgardialog (skäl)", "Citizen dialogue (reason)"),
-               "category": tr("Händelsekategori", "Incident category")}
+    sources = {
+        "walk": tr("Trygghetsvandring", "Safety walk"),
+        "reason": tr("Medborgardialog (skäl)", "Citizen dialogue (reason)"),
+        "category": tr("Händelsekategori", "Incident category"),
+    }
     cat = cat.assign(
         source=cat["source"].map(lambda v: sources.get(v, v)),
-        **{col: cat[col].map(lambda v, n=name: vocab.label(n, v) if v else v)
-           for col, name in (("kind", "measure_kind"), ("measure_type", "measure_type"),
-                             ("responsible_type", "responsible_type"))},
+        **{
+            col: cat[col].map(lambda v, n=name: vocab.label(n, v) if v else v)
+            for col, name in (
+                ("kind", "measure_kind"),
+                ("measure_type", "measure_type"),
+                ("responsible_type", "responsible_type"),
+            )
+        },
         serious=cat["serious"].map(lambda v: tr("ja", "yes") if v else tr("nej", "no")),
-    ).rename(columns={
-        "source": "Källa", "code": "Kod", "problem": "Problem", "theme": "Tema",
-        "situational": "Situationell åtgärd", "social": "Social åtgärd", "kind": "Typ",
-        "measure_type": "Åtgärdstyp", "responsible_type": "Typ av ansvarig",
-        "indicator": "Indikator", "serious": "Allvarligt"})
-    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = internal_table(gate, cat,
-                                                                        name="katalog")
-    rules = pd.DataFrame({tr("Regel", "Rule"): [tr("Urval", "Selection"),
-                                                 tr("Prioritet", "Priority")],
-                          tr("Beskrivning", "Description"): [attrs.get("selection_rules", ""),
-                                                             attrs.get("priority_rule", "")]})
+    ).rename(
+        columns={
+            "source": "Källa",
+            "code": "Kod",
+            "problem": "Problem",
+            "theme": "Tema",
+            "situational": "Situationell åtgärd",
+            "social": "Social åtgärd",
+            "kind": "Typ",
+            "measure_type": "Åtgärdstyp",
+            "responsible_type": "Typ av ansvarig",
+            "indicator": "Indikator",
+            "serious": "Allvarligt",
+        }
+    )
+    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = internal_table(gate, cat, name="katalog")
+    rules = pd.DataFrame(
+        {
+            tr("Regel", "Rule"): [tr("Urval", "Selection"), tr("Prioritet", "Priority")],
+            tr("Beskrivning", "Description"): [
+                attrs.get("selection_rules", ""),
+                attrs.get("priority_rule", ""),
+            ],
+        }
+    )
     sheets[tr("Regler", "Rules")] = internal_table(gate, rules, name="regler")
     xlsx = write_xlsx(sheets, out / f"{stem}.xlsx", gate=gate)
     _layout_plan_sheet(xlsx, columns, gate)
     csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
     html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
-        out / f"{stem}.html")
+        out / f"{stem}.html"
+    )
     return {"html": html, "xlsx": xlsx, "csv": csv}
 
 
@@ -422,9 +619,11 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
     handles = []
     if public:
         colours = {-1: "#2166ac", 0: "#f0f0f0", 1: "#b2182b"}
-        names = {-1: tr("Signifikant minskning", "Significant decrease"),
-                 0: tr("Ingen signifikant förändring", "No significant change"),
-                 1: tr("Signifikant ökning", "Significant increase")}
+        names = {
+            -1: tr("Signifikant minskning", "Significant decrease"),
+            0: tr("Ingen signifikant förändring", "No significant change"),
+            1: tr("Signifikant ökning", "Significant increase"),
+        }
         tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
         for b, colour in colours.items():
             part = tested[tested["change_bin"] == b]
@@ -438,20 +637,30 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
         norm = BoundaryNorm(bounds, cmap.N)
         tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
         if len(tested):
-            tested.plot(ax=ax, column="change", cmap=cmap, norm=norm, edgecolor="white",
-                        linewidth=0.4)
+            tested.plot(
+                ax=ax, column="change", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.4
+            )
             sig = tested[tested["change_bin"] != 0]
             if len(sig):
                 sig.boundary.plot(ax=ax, color="#222222", linewidth=1.4)
         labels = ["≤ −11", "−10 – −5", "−4 – −1", "0", "+1 – +4", "+5 – +10", "≥ +11"]
-        handles += [Patch(facecolor=c, edgecolor="#999999", label=lab)
-                    for c, lab in zip(colours, labels, strict=True)]
-        handles.append(Patch(facecolor="none", edgecolor="#222222", linewidth=1.4,
-                             label=tr("Signifikant förändring (FDR 5 %)",
-                                      "Significant change (FDR 5 %)")))
-    styles = {"target": ("#000000", "-", tr("Målområde", "Target area")),
-              "buffer": ("#000000", "--", tr("Buffertzon", "Buffer ring")),
-              "control": ("#1b7837", "-", tr("Kontrollområde", "Control area"))}
+        handles += [
+            Patch(facecolor=c, edgecolor="#999999", label=lab)
+            for c, lab in zip(colours, labels, strict=True)
+        ]
+        handles.append(
+            Patch(
+                facecolor="none",
+                edgecolor="#222222",
+                linewidth=1.4,
+                label=tr("Signifikant förändring (FDR 5 %)", "Significant change (FDR 5 %)"),
+            )
+        )
+    styles = {
+        "target": ("#000000", "-", tr("Målområde", "Target area")),
+        "buffer": ("#000000", "--", tr("Buffertzon", "Buffer ring")),
+        "control": ("#1b7837", "-", tr("Kontrollområde", "Control area")),
+    }
     from matplotlib.lines import Line2D
     from shapely import box
 
@@ -460,8 +669,9 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
         geom = zones.loc[zones["zone"] == zone]
         if len(geom) and geom.union_all().intersects(view):
             geom.boundary.plot(ax=ax, color=colour, linestyle=style, linewidth=1.6)
-            handles.append(Line2D([0], [0], color=colour, linestyle=style, linewidth=1.6,
-                                  label=name))
+            handles.append(
+                Line2D([0], [0], color=colour, linestyle=style, linewidth=1.6, label=name)
+            )
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal")
@@ -473,14 +683,31 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
     x0, y0 = minx + 0.05 * (maxx - minx), miny + 0.05 * (maxy - miny)
     ax.plot([x0, x0 + 500], [y0, y0], color="#222222", linewidth=3)
     ax.text(x0 + 250, y0 + 0.02 * (maxy - miny), "500 m", ha="center", fontsize=8)
-    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7.5,
-              frameon=False, title=tr("Förändring efter − före", "Change after − before")
-              if not public else tr("Förändring", "Change"), title_fontsize=8)
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.02, 1.0),
+        fontsize=7.5,
+        frameon=False,
+        title=tr("Förändring efter − före", "Change after − before")
+        if not public
+        else tr("Förändring", "Change"),
+        title_fontsize=8,
+    )
     if title:
         fig.text(0.02, 0.95, plain(title), fontsize=11, fontweight="bold", color="#1b2a41")
-    fig.text(0.02, 0.04, plain(tr("250 m-rutor (SCB:s rutnät). Koordinatsystem SWEREF 99 TM.",
-                                  "250 m cells (SCB grid). Coordinate system SWEREF 99 TM.")),
-             fontsize=7, color="#555555")
+    fig.text(
+        0.02,
+        0.04,
+        plain(
+            tr(
+                "250 m-rutor (SCB:s rutnät). Koordinatsystem SWEREF 99 TM.",
+                "250 m cells (SCB grid). Coordinate system SWEREF 99 TM.",
+            )
+        ),
+        fontsize=7,
+        color="#555555",
+    )
     return fig
 
 
@@ -498,8 +725,16 @@ def _stat_text(value: float, decimals: int = 2) -> str:
     return "–" if value is None or not math.isfinite(value) else fmt_num(value, decimals)
 
 
-def evaluation_report(evaluation, gate: Gate, *, municipality: str, title: str,
-                      measure_id: str = "", change_cells=None, issued: Any = None) -> Report:
+def evaluation_report(
+    evaluation,
+    gate: Gate,
+    *,
+    municipality: str,
+    title: str,
+    measure_id: str = "",
+    change_cells=None,
+    issued: Any = None,
+) -> Report:
     """A short report on whether a measure worked and whether the problem moved.
 
     Parameters
@@ -522,15 +757,24 @@ def evaluation_report(evaluation, gate: Gate, *, municipality: str, title: str,
     counts = ev.counts
     small = min(counts.values()) < MIN_COUNT
     withhold = gate.public and small
-    report = Report(tr("Utvärdering: {t}", "Evaluation: {t}", t=title), gate=gate,
-                    municipality=municipality,
-                    period=tr("före {a} / efter {b}", "before {a} / after {b}",
-                              a=f"{ev.periods.before_start:%Y-%m}",
-                              b=f"{ev.periods.after_start:%Y-%m}"),
-                    subtitle=tr("Åtgärd {m}: före/efter med kontrollområde och förflyttning",
-                                "Measure {m}: before/after with control area and displacement",
-                                m=measure_id), issued=issued,
-                    kind=tr("Utvärdering av åtgärd", "Evaluation of a measure"))
+    report = Report(
+        tr("Utvärdering: {t}", "Evaluation: {t}", t=title),
+        gate=gate,
+        municipality=municipality,
+        period=tr(
+            "före {a} / efter {b}",
+            "before {a} / after {b}",
+            a=f"{ev.periods.before_start:%Y-%m}",
+            b=f"{ev.periods.after_start:%Y-%m}",
+        ),
+        subtitle=tr(
+            "Åtgärd {m}: före/efter med kontrollområde och förflyttning",
+            "Measure {m}: before/after with control area and displacement",
+            m=measure_id,
+        ),
+        issued=issued,
+        kind=tr("Utvärdering av åtgärd", "Evaluation of a measure"),
+    )
     t = ev.table.set_index("zone")
 
     def pct(zone):
@@ -539,91 +783,156 @@ def evaluation_report(evaluation, gate: Gate, *, municipality: str, title: str,
 
     summary = []
     if withhold:
-        summary.append(tr("Antalen är för små för att visa statistiken publikt (någon zon har "
-                          "färre än {m} händelser).", "The counts are too small to show the "
-                          "statistics publicly (a zone has fewer than {m} incidents).",
-                          m=MIN_COUNT))
+        summary.append(
+            tr(
+                "Antalen är för små för att visa statistiken publikt (någon zon har "
+                "färre än {m} händelser).",
+                "The counts are too small to show the "
+                "statistics publicly (a zone has fewer than {m} incidents).",
+                m=MIN_COUNT,
+            )
+        )
     else:
         summary += [
-            tr("Målområdet: {p} händelser efter åtgärden jämfört med före; kontrollområdet "
-               "{c}.", "Target area: {p} incidents after the measure compared with before; "
-               "control area {c}.", p=pct("target"), c=pct("control")),
-            tr("Buffertzonen runt om: {p}.", "The surrounding buffer ring: {p}.",
-               p=pct("buffer")),
+            tr(
+                "Målområdet: {p} händelser efter åtgärden jämfört med före; kontrollområdet {c}.",
+                "Target area: {p} incidents after the measure compared with before; "
+                "control area {c}.",
+                p=pct("target"),
+                c=pct("control"),
+            ),
+            tr("Buffertzonen runt om: {p}.", "The surrounding buffer ring: {p}.", p=pct("buffer")),
             ev.wdd.interpretation,
-            tr("WDQ = {v}: {i}", "WDQ = {v}: {i}", v=_stat_text(ev.wdq.value),
-               i=ev.wdq.interpretation),
+            tr(
+                "WDQ = {v}: {i}",
+                "WDQ = {v}: {i}",
+                v=_stat_text(ev.wdq.value),
+                i=ev.wdq.interpretation,
+            ),
         ]
     report.summary(summary)
 
     s = report.section(tr("Resultat", "Results"), key="resultat")
     if gate.public:
         released = _public_counts(ev, gate)
-        s.table(released, columns={"name": tr("Zon och period", "Zone and period"),
-                                   "n": tr("Antal händelser", "Incidents")},
-                caption=tr("Händelser per zon och period (1–4 visas som {s})",
-                           "Incidents per zone and period (1–4 shown as {s})", s=SMALL))
+        s.table(
+            released,
+            columns={
+                "name": tr("Zon och period", "Zone and period"),
+                "n": tr("Antal händelser", "Incidents"),
+            },
+            caption=tr(
+                "Händelser per zon och period (1–4 visas som {s})",
+                "Incidents per zone and period (1–4 shown as {s})",
+                s=SMALL,
+            ),
+        )
     else:
         table = internal_table(gate, ev.table, name=tr("utvärdering", "evaluation"))
-        s.table(table, columns={"label": tr("Zon", "Zone"), "before": tr("Före", "Before"),
-                                "after": tr("Efter", "After"),
-                                "change": tr("Förändring", "Change"),
-                                "change_pct": tr("Förändring %", "Change %")},
-                formats={"change": lambda v: f"{'+' if v > 0 else ''}{fmt_int(v)}",
-                         "change_pct": lambda v: "–" if pd.isna(v) else
-                         f"{'+' if v > 0 else ''}{fmt_num(v, 1)}"},
-                caption=tr("Händelser per zon, lika långa perioder före och efter",
-                           "Incidents per zone, before and after periods of equal length"))
+        s.table(
+            table,
+            columns={
+                "label": tr("Zon", "Zone"),
+                "before": tr("Före", "Before"),
+                "after": tr("Efter", "After"),
+                "change": tr("Förändring", "Change"),
+                "change_pct": tr("Förändring %", "Change %"),
+            },
+            formats={
+                "change": lambda v: f"{'+' if v > 0 else ''}{fmt_int(v)}",
+                "change_pct": lambda v: (
+                    "–" if pd.isna(v) else f"{'+' if v > 0 else ''}{fmt_num(v, 1)}"
+                ),
+            },
+            caption=tr(
+                "Händelser per zon, lika långa perioder före och efter",
+                "Incidents per zone, before and after periods of equal length",
+            ),
+        )
     if withhold:
-        s.note(tr("WDQ och WDD visas inte: med så små antal skulle de avslöja enskilda "
-                  "händelser. Se den interna versionen.", "WDQ and WDD are not shown: with "
-                  "such small counts they would reveal single incidents. See the internal "
-                  "version."), tone="warning")
+        s.note(
+            tr(
+                "WDQ och WDD visas inte: med så små antal skulle de avslöja enskilda "
+                "händelser. Se den interna versionen.",
+                "WDQ and WDD are not shown: with "
+                "such small counts they would reveal single incidents. See the internal "
+                "version.",
+            ),
+            tone="warning",
+        )
     else:
         wdd, wdq = ev.wdd, ev.wdq
-        s.facts([
-            ("WDD", f"{'+' if wdd.value > 0 else ''}{fmt_num(wdd.value, 0)}"),
-            (tr("Standardfel (WDD)", "Standard error (WDD)"), _stat_text(wdd.se, 1)),
-            ("z", _stat_text(wdd.z, 2)),
-            ("p", "–" if wdd.p_value is None else (
-                "< 0,001" if wdd.p_value < 0.001 else _stat_text(wdd.p_value, 3))),
-            ("WDQ", _stat_text(wdq.value, 2)),
-        ])
-        s.paragraph(tr("WDD (Wheeler & Ratcliffe 2018) är nettoförändringen i antal händelser: "
-                       "målområdets förändring minus kontrollområdets, plus buffertzonens "
-                       "förändring minus dess kontrollzons. Negativt = färre händelser totalt. "
-                       "{i}",
-                       "The WDD (Wheeler & Ratcliffe 2018) is the net change in incidents: the "
-                       "target's change minus the control's, plus the buffer's change minus its "
-                       "control ring's. Negative = fewer incidents overall. {i}",
-                       i=wdd.interpretation))
-        s.paragraph(tr("WDQ (Bowers & Johnson 2003) jämför buffertzonens förändring med "
-                       "målområdets, båda i förhållande till kontrollområdet: över 0 betyder "
-                       "att även omgivningen fick det bättre (spridning av positiva effekter), "
-                       "mellan 0 och −1 viss förflyttning men mindre än vinsten, −1 eller lägre "
-                       "att problemet flyttade helt. {i}",
-                       "The WDQ (Bowers & Johnson 2003) compares the buffer's change with the "
-                       "target's, both relative to the control: above 0 the surroundings "
-                       "improved too (diffusion of benefits), between 0 and −1 some "
-                       "displacement but less than the gain, −1 or below the problem moved "
-                       "entirely. {i}", i=wdq.interpretation))
+        s.facts(
+            [
+                ("WDD", f"{'+' if wdd.value > 0 else ''}{fmt_num(wdd.value, 0)}"),
+                (tr("Standardfel (WDD)", "Standard error (WDD)"), _stat_text(wdd.se, 1)),
+                ("z", _stat_text(wdd.z, 2)),
+                (
+                    "p",
+                    "–"
+                    if wdd.p_value is None
+                    else ("< 0,001" if wdd.p_value < 0.001 else _stat_text(wdd.p_value, 3)),
+                ),
+                ("WDQ", _stat_text(wdq.value, 2)),
+            ]
+        )
+        s.paragraph(
+            tr(
+                "WDD (Wheeler & Ratcliffe 2018) är nettoförändringen i antal händelser: "
+                "målområdets förändring minus kontrollområdets, plus buffertzonens "
+                "förändring minus dess kontrollzons. Negativt = färre händelser totalt. "
+                "{i}",
+                "The WDD (Wheeler & Ratcliffe 2018) is the net change in incidents: the "
+                "target's change minus the control's, plus the buffer's change minus its "
+                "control ring's. Negative = fewer incidents overall. {i}",
+                i=wdd.interpretation,
+            )
+        )
+        s.paragraph(
+            tr(
+                "WDQ (Bowers & Johnson 2003) jämför buffertzonens förändring med "
+                "målområdets, båda i förhållande till kontrollområdet: över 0 betyder "
+                "att även omgivningen fick det bättre (spridning av positiva effekter), "
+                "mellan 0 och −1 viss förflyttning men mindre än vinsten, −1 eller lägre "
+                "att problemet flyttade helt. {i}",
+                "The WDQ (Bowers & Johnson 2003) compares the buffer's change with the "
+                "target's, both relative to the control: above 0 the surroundings "
+                "improved too (diffusion of benefits), between 0 and −1 some "
+                "displacement but less than the gain, −1 or below the problem moved "
+                "entirely. {i}",
+                i=wdq.interpretation,
+            )
+        )
     if change_cells is not None and ev.zones is not None:
         fig = change_map_figure(change_cells, ev.zones, public=gate.public)
-        s.figure(fig, caption=tr(
-            "Förändring per 250 m-ruta i omgivningen, efter minus före (samma perioder och "
-            "kategorier). Signifikans: exakt binomialtest per ruta mot hela områdets "
-            "förändring, Benjamini–Hochberg 5 %.",
-            "Change per 250 m cell around the measure, after minus before (same periods and "
-            "categories). Significance: exact binomial test per cell against the whole area's "
-            "change, Benjamini–Hochberg 5 %."),
-            alt=tr("Karta över förändring före/efter", "Map of before/after change"))
+        s.figure(
+            fig,
+            caption=tr(
+                "Förändring per 250 m-ruta i omgivningen, efter minus före (samma perioder och "
+                "kategorier). Signifikans: exakt binomialtest per ruta mot hela områdets "
+                "förändring, Benjamini–Hochberg 5 %.",
+                "Change per 250 m cell around the measure, after minus before (same periods and "
+                "categories). Significance: exact binomial test per cell against the whole area's "
+                "change, Benjamini–Hochberg 5 %.",
+            ),
+            alt=tr("Karta över förändring före/efter", "Map of before/after change"),
+        )
 
     s2 = report.section(tr("Antaganden", "Assumptions"), key="antaganden")
-    s2.paragraph(tr("Resultatet gäller bara om följande antaganden håller:",
-                    "The result only holds if these assumptions hold:"))
+    s2.paragraph(
+        tr(
+            "Resultatet gäller bara om följande antaganden håller:",
+            "The result only holds if these assumptions hold:",
+        )
+    )
     s2.bullets(ev.assumptions)
-    s2.paragraph(tr("Kategorier som räknas: {c}.", "Categories counted: {c}.",
-                    c=_categories_text(ev.categories)))
+    s2.paragraph(
+        tr(
+            "Kategorier som räknas: {c}.",
+            "Categories counted: {c}.",
+            c=_categories_text(ev.categories),
+        )
+    )
 
     # each choice sentence under its own first word ("Målområde", "Buffertzon"); the buffer,
     # control and periods get a structured row only when no sentence already states them
@@ -634,28 +943,44 @@ def evaluation_report(evaluation, gate: Gate, *, municipality: str, title: str,
         named.add(first.lower())
         report.parameter(first, choice, auto=True)
     if not named & {"buffertzon", "buffer"}:
-        report.parameter(tr("Buffertzon", "Buffer ring"),
-                         tr("{w} m", "{w} m", w=fmt_int(ev.buffer_width)) if ev.buffer_width
-                         else tr("given geometri", "given geometry"))
+        report.parameter(
+            tr("Buffertzon", "Buffer ring"),
+            tr("{w} m", "{w} m", w=fmt_int(ev.buffer_width))
+            if ev.buffer_width
+            else tr("given geometri", "given geometry"),
+        )
     if not named & {"kontrollområde", "control"}:
-        report.parameter(tr("Kontrollområde", "Control area"),
-                         ev.control_id or tr("given geometri", "given geometry"))
+        report.parameter(
+            tr("Kontrollområde", "Control area"),
+            ev.control_id or tr("given geometri", "given geometry"),
+        )
     if not named & {"perioder", "periods"}:
         report.parameter(tr("Perioder", "Periods"), ev.periods.describe())
     if change_cells is not None:
         params = (change_cells.attrs.get("tryggaplatser", {}) or {}).get("params", {}) or {}
         shown = {
-            "cell_size": (tr("Förändringskarta: rutstorlek", "Change map: cell size"),
-                          lambda v: f"{fmt_int(v)} m"),
-            "alpha": (tr("Förändringskarta: signifikansnivå", "Change map: significance level"),
-                      lambda v: tr("{p} % (Benjamini–Hochberg)", "{p} % (Benjamini–Hochberg)",
-                                   p=fmt_num(float(v) * 100, 0))),
+            "cell_size": (
+                tr("Förändringskarta: rutstorlek", "Change map: cell size"),
+                lambda v: f"{fmt_int(v)} m",
+            ),
+            "alpha": (
+                tr("Förändringskarta: signifikansnivå", "Change map: significance level"),
+                lambda v: tr(
+                    "{p} % (Benjamini–Hochberg)",
+                    "{p} % (Benjamini–Hochberg)",
+                    p=fmt_num(float(v) * 100, 0),
+                ),
+            ),
         }
         for name, (label, fmt) in shown.items():
             rec = params.get(name)
             if isinstance(rec, dict) and rec.get("value") is not None:
-                report.parameter(label, fmt(rec["value"]), auto=bool(rec.get("auto")),
-                                 rule=str(rec.get("rule") or ""))
+                report.parameter(
+                    label,
+                    fmt(rec["value"]),
+                    auto=bool(rec.get("auto")),
+                    rule=str(rec.get("rule") or ""),
+                )
         for sentence in change_cells.attrs.get("choices", []) or []:
             report.parameter(tr("Förändringskarta", "Change map"), str(sentence), auto=True)
     return report
@@ -669,9 +994,17 @@ def _categories_text(categories) -> str:
     return ", ".join(label("category", c).lower() for c in categories)
 
 
-def write_evaluation(evaluation, out_dir: str | Path, gate: Gate, *, municipality: str,
-                     title: str, measure_id: str = "", change_cells=None,
-                     stem: str | None = None) -> dict[str, Path]:
+def write_evaluation(
+    evaluation,
+    out_dir: str | Path,
+    gate: Gate,
+    *,
+    municipality: str,
+    title: str,
+    measure_id: str = "",
+    change_cells=None,
+    stem: str | None = None,
+) -> dict[str, Path]:
     """Write the evaluation report (HTML) and its counts table (CSV).
 
     Returns
@@ -683,16 +1016,32 @@ def write_evaluation(evaluation, out_dir: str | Path, gate: Gate, *, municipalit
     out.mkdir(parents=True, exist_ok=True)
     safe_id = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in measure_id) or "atgard"
     stem = stem or f"utvardering_{safe_id}" + ("_publik" if gate.public else "")
-    report = evaluation_report(evaluation, gate, municipality=municipality, title=title,
-                               measure_id=measure_id, change_cells=change_cells)
+    report = evaluation_report(
+        evaluation,
+        gate,
+        municipality=municipality,
+        title=title,
+        measure_id=measure_id,
+        change_cells=change_cells,
+    )
     html = report.write(out / f"{stem}.html")
     from .tables import write_csv
 
     if gate.public:
         table = _public_counts(evaluation, gate)
     else:
-        table = internal_table(gate, evaluation.table.drop(columns=["zone"]).rename(columns={
-            "label": "Zon", "before": "Före", "after": "Efter", "change": "Förändring",
-            "change_pct": "Förändring %"}), name="utvärdering")
+        table = internal_table(
+            gate,
+            evaluation.table.drop(columns=["zone"]).rename(
+                columns={
+                    "label": "Zon",
+                    "before": "Före",
+                    "after": "Efter",
+                    "change": "Förändring",
+                    "change_pct": "Förändring %",
+                }
+            ),
+            name="utvärdering",
+        )
     csv = write_csv(table, out / f"{stem}.csv", gate=gate)
     return {"html": html, "csv": csv}

@@ -26,8 +26,7 @@ __all__ = ["Trusted", "html", "join", "neutralise_cell", "safe_url", "text_of"]
 
 # characters that are harmless in HTML text but dangerous inside JS template literals, regex
 # replacement patterns and template engines: replaced by numeric character references
-_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;",
-                        "}": "&#125;"})
+_EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 # C0 controls except tab/newline/CR, DEL and C1 controls; also U+2028/2029 which end JS lines
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")

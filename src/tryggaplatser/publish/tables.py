@@ -25,8 +25,9 @@ from .safe_text import neutralise_cell, text_of
 __all__ = ["write_csv", "write_xlsx"]
 
 
-def _prepare(data: pd.DataFrame, gate: Gate, kind: str | None, release: dict[str, Any]
-             ) -> pd.DataFrame:
+def _prepare(
+    data: pd.DataFrame, gate: Gate, kind: str | None, release: dict[str, Any]
+) -> pd.DataFrame:
     if kind is not None:
         data = gate.release(data, kind, **release)
     else:
@@ -36,10 +37,17 @@ def _prepare(data: pd.DataFrame, gate: Gate, kind: str | None, release: dict[str
             from ..i18n import tr
 
             raise GateRefusal(
-                tr("tabellen har inte släppts av grinden i läget {m}",
-                   "the table was not released by the gate in mode {m}", m=gate.mode),
-                rule="gate", fix=tr("ange kind= eller anropa gate.release() först",
-                                    "pass kind= or call gate.release() first"))
+                tr(
+                    "tabellen har inte släppts av grinden i läget {m}",
+                    "the table was not released by the gate in mode {m}",
+                    m=gate.mode,
+                ),
+                rule="gate",
+                fix=tr(
+                    "ange kind= eller anropa gate.release() först",
+                    "pass kind= or call gate.release() first",
+                ),
+            )
     geometry = getattr(data, "_geometry_column_name", None)
     if geometry is not None and geometry in data.columns:
         data = pd.DataFrame(data.drop(columns=[geometry]))
@@ -63,8 +71,9 @@ def _csv_value(value: Any) -> Any:
     return neutralise_cell(text_of(value))
 
 
-def write_csv(data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | None = None,
-              **release: Any) -> Path:
+def write_csv(
+    data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | None = None, **release: Any
+) -> Path:
     """Write a table as CSV for Swedish Excel through the gate, and seal it.
 
     Parameters
@@ -99,8 +108,14 @@ def write_csv(data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | N
     return path
 
 
-def write_xlsx(sheets: pd.DataFrame | dict[str, pd.DataFrame], path: str | Path, *, gate: Gate,
-               kind: str | None = None, **release: Any) -> Path:
+def write_xlsx(
+    sheets: pd.DataFrame | dict[str, pd.DataFrame],
+    path: str | Path,
+    *,
+    gate: Gate,
+    kind: str | None = None,
+    **release: Any,
+) -> Path:
     """Write one or several tables as an XLSX workbook through the gate, and seal it.
 
     Strings are stored as text cells (never formulas); text that starts with ``= + - @``, tab
@@ -141,8 +156,7 @@ def write_xlsx(sheets: pd.DataFrame | dict[str, pd.DataFrame], path: str | Path,
         ws = wb.create_sheet(title)
         row = 1
         if not gate.public:
-            ws.cell(row=1, column=1, value=INTERNAL_MARKING).font = Font(bold=True,
-                                                                       color="B00020")
+            ws.cell(row=1, column=1, value=INTERNAL_MARKING).font = Font(bold=True, color="B00020")
             ws.oddHeader.center.text = INTERNAL_MARKING
             row = 2
         for c, name_ in enumerate(table.columns, start=1):
@@ -157,7 +171,7 @@ def write_xlsx(sheets: pd.DataFrame | dict[str, pd.DataFrame], path: str | Path,
 
 
 def _sheet_title(name: str, index: int) -> str:
-    clean = "".join(ch for ch in str(name) if ch not in '[]:*?/\\').strip("'") or f"blad{index}"
+    clean = "".join(ch for ch in str(name) if ch not in "[]:*?/\\").strip("'") or f"blad{index}"
     return clean[:31]
 
 
