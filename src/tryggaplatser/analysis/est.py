@@ -322,7 +322,8 @@ def poisson_upper_tail(observed, mean) -> np.ndarray:
 
 
 def _assign_areas(incidents, areas) -> pd.Series:
-    """area_id of each incident; a point on a shared boundary goes to the lowest area_id."""
+    """area_id of each incident; a point on a shared boundary goes to the lowest area_id and a
+    ``kommun_centroid`` record to none (:func:`tryggaplatser.layers.join.assign_areas`)."""
     import geopandas as gpd
 
     if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
@@ -347,12 +348,10 @@ def _assign_areas(incidents, areas) -> pd.Series:
                 "transform the areas: areas.to_crs(incidents.crs)",
             ),
         )
-    pts = gpd.GeoDataFrame(geometry=incidents.geometry.to_numpy(), crs=incidents.crs)
-    joined = gpd.sjoin(pts, areas[["area_id", "geometry"]], how="left", predicate="intersects")
-    joined["area_id"] = joined["area_id"].astype("string")
-    joined = joined.sort_values("area_id", na_position="last", kind="stable")
-    first = joined[~joined.index.duplicated(keep="first")].sort_index()
-    return pd.Series(first["area_id"].to_numpy(), index=incidents.index, dtype="string")
+    from ..layers.join import assign_areas
+
+    # the one boundary rule of the product (smallest area_id; municipality centroids get none)
+    return assign_areas(incidents, areas).astype("string").rename(None)
 
 
 def weekly_counts(
