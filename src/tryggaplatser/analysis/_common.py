@@ -238,3 +238,40 @@ def cell_labels(xll, yll, cell_size: float) -> list[str]:
     perception gap, EST places), so tables and layers join on it."""
     size = fmt_m(cell_size)
     return [f"{size}mE{a:.0f}N{b:.0f}" for a, b in zip(list(xll), list(yll))]
+
+
+def check_area_layer(areas: Any, incidents: Any, *, column_allowed: bool = False) -> None:
+    """``areas`` is a GeoDataFrame with ``area_id`` in the incidents' CRS, else a clear error.
+
+    ``column_allowed`` says in the message that the caller also accepts the name of an
+    incidents column instead of an area layer.
+    """
+    import geopandas as gpd
+
+    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
+        raise ArgumentError(
+            tr(
+                "areas måste vara en GeoDataFrame med kolumnen area_id eller namnet på en kolumn",
+                "areas must be a GeoDataFrame with an area_id column, or the name of a column",
+            )
+            if column_allowed
+            else tr(
+                "areas måste vara en GeoDataFrame med kolumnen area_id",
+                "areas must be a GeoDataFrame with an area_id column",
+            ),
+            rule="argument-type",
+        )
+    if areas.crs != incidents.crs:
+        raise ArgumentError(
+            tr(
+                "olika koordinatsystem: händelser {a}, områden {b}",
+                "different CRSs: incidents {a}, areas {b}",
+                a=incidents.crs,
+                b=areas.crs,
+            ),
+            rule="crs-mismatch",
+            fix=tr(
+                "transformera områdena: areas.to_crs(incidents.crs)",
+                "transform the areas: areas.to_crs(incidents.crs)",
+            ),
+        )

@@ -324,32 +324,10 @@ def poisson_upper_tail(observed, mean) -> np.ndarray:
 def _assign_areas(incidents, areas) -> pd.Series:
     """area_id of each incident; a point on a shared boundary goes to the lowest area_id and a
     ``kommun_centroid`` record to none (:func:`tryggaplatser.layers.join.assign_areas`)."""
-    import geopandas as gpd
-
-    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
-        raise ArgumentError(
-            tr(
-                "areas måste vara en GeoDataFrame med kolumnen area_id eller namnet på en kolumn",
-                "areas must be a GeoDataFrame with an area_id column, or the name of a column",
-            ),
-            rule="argument-type",
-        )
-    if areas.crs != incidents.crs:
-        raise ArgumentError(
-            tr(
-                "olika koordinatsystem: händelser {a}, områden {b}",
-                "different CRSs: incidents {a}, areas {b}",
-                a=incidents.crs,
-                b=areas.crs,
-            ),
-            rule="crs-mismatch",
-            fix=tr(
-                "transformera områdena: areas.to_crs(incidents.crs)",
-                "transform the areas: areas.to_crs(incidents.crs)",
-            ),
-        )
     from ..layers.join import assign_areas
+    from ._common import check_area_layer
 
+    check_area_layer(areas, incidents, column_allowed=True)
     # the one boundary rule of the product (smallest area_id; municipality centroids get none)
     return assign_areas(incidents, areas).astype("string").rename(None)
 

@@ -467,30 +467,9 @@ def _control_candidates(
 
 
 def _check_areas(areas, incidents) -> None:
-    import geopandas as gpd
+    from ._common import check_area_layer
 
-    if not isinstance(areas, gpd.GeoDataFrame) or "area_id" not in areas.columns:
-        raise ArgumentError(
-            tr(
-                "areas måste vara en GeoDataFrame med kolumnen area_id",
-                "areas must be a GeoDataFrame with an area_id column",
-            ),
-            rule="argument-type",
-        )
-    if areas.crs != incidents.crs:
-        raise ArgumentError(
-            tr(
-                "olika koordinatsystem: händelser {a}, områden {b}",
-                "different CRSs: incidents {a}, areas {b}",
-                a=incidents.crs,
-                b=areas.crs,
-            ),
-            rule="crs-mismatch",
-            fix=tr(
-                "transformera: areas.to_crs(incidents.crs)",
-                "transform: areas.to_crs(incidents.crs)",
-            ),
-        )
+    check_area_layer(areas, incidents)
 
 
 def _area_geom(areas, area_id: str):
