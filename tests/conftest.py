@@ -1,13 +1,26 @@
-"""Shared fixtures: one headless Chromium for the whole session.
+"""Shared fixtures: the demo project, its truth file, one demo run and one headless Chromium.
+
+The bundled demo municipality is in the repository, so tests that need it **fail** (never skip)
+when it cannot be loaded. It is loaded once per test session (per worker under pytest-xdist) and
+every test module gets its own copy, so no test can change what another test sees; a check at
+the end of the session proves the loaded original was never modified. ``tryggaplatser demo`` runs
+once per session (``demo_run``); the tests that inspect its outputs share it and live in one file,
+which ``make test`` keeps on one xdist worker (``--dist loadfile``).
 
 Debian's ``chromium`` is driven by Playwright; no browser is ever downloaded. Only one Playwright
-instance may run at a time, so every browser test uses this fixture.
+instance may run at a time, so every browser test uses the ``browser`` fixture. A missing
+Chromium is an error with the command that installs it, not a skip.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
+import json
 import shutil
+from dataclasses import replace
 
+import pandas as pd
 import pytest
 
 CHROMIUM_ARGS = [
@@ -19,17 +32,113 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+DEMO_EPOCH = "1795392000"  # 2026-11-23, the Monday the demo pretends to run on
+
+
+# --------------------------------------------------------------------------- browser
+
 
 @pytest.fixture(scope="session")
 def browser():
     executable = shutil.which("chromium") or shutil.which("chromium-browser")
     if executable is None:
-        pytest.skip("Debian-paketet chromium saknas (apt-get install chromium); CI installerar det")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Python-paketet playwright saknas (pip install playwright)")
+        pytest.fail(
+            "Debian-paketet chromium saknas: kör `make test` som root (installerar det) "
+            "eller `sudo apt-get install chromium`",
+            pytrace=False,
+        )
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --------------------------------------------------------------------------- demo data
+
+
+def _frame_digest(frame) -> str:
+    data = frame.to_wkb(hex=True) if hasattr(frame, "to_wkb") else frame
+    hashed = pd.util.hash_pandas_object(pd.DataFrame(data).astype(str), index=True)
+    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()
+
+
+def copy_project(project):
+    """A deep copy of a loaded project: fresh frames, the same (frozen) configuration."""
+    return replace(
+        project,
+        layers={name: frame.copy(deep=True) for name, frame in project.layers.items()},
+        reports=copy.deepcopy(project.reports),
+        results=list(project.results),
+    )
+
+
+@pytest.fixture(scope="session")
+def _demo_project_original(tmp_path_factory):
+    from tryggaplatser.datasets import demo_config_path
+    from tryggaplatser.layers.load import load_project
+
+    project = load_project(
+        demo_config_path(), quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True
+    )
+    before = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    yield project
+    after = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    assert after == before, "a test modified the shared demo project instead of its copy"
+
+
+@pytest.fixture(scope="module")
+def demo_project(_demo_project_original):
+    """The bundled demo project (all layers in the working CRS): this module's own copy."""
+    return copy_project(_demo_project_original)
+
+
+@pytest.fixture(scope="session")
+def _demo_truth_text() -> str:
+    from tryggaplatser.datasets import demo_truth_path
+
+    return demo_truth_path().read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def demo_truth(_demo_truth_text) -> dict:
+    """The planted ground truth of the demo (``data/truth.json``), a fresh dict per module."""
+    return json.loads(_demo_truth_text)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory):
+    """One ``tryggaplatser demo`` run for the whole session: ``(out folder, printed text)``.
+
+    Tests inspect the files; none may write into the folder.
+    """
+    from click.testing import CliRunner
+
+    from tryggaplatser.cli import cli
+
+    out = tmp_path_factory.mktemp("demo")
+    result = CliRunner().invoke(
+        cli, ["demo", "--out", str(out)], env={"SOURCE_DATE_EPOCH": DEMO_EPOCH}
+    )
+    assert result.exit_code == 0, result.output
+    return out, result.output
+
+
+# --------------------------------------------------------------------------- skip summary
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """One line at the end of every run: what was skipped and why (or that nothing was)."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        terminalreporter.write_line("Överhoppade tester: inga.")
+        return
+    reasons: dict[str, int] = {}
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        reasons[reason] = reasons.get(reason, 0) + 1
+    listed = "; ".join(f"{n} × {r}" for r, n in reasons.items())
+    terminalreporter.write_line(f"Överhoppade tester: {len(skipped)} ({listed}).", yellow=True)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -193,7 +191,8 @@ def test_trend_seasonal_and_hour_weekday(layers):
 
 
 def test_trend_test_uses_complete_months_and_matches_pymannkendall(layers):
-    mk = pytest.importorskip("pymannkendall")
+    import pymannkendall as mk
+
     areas, inc = layers
     prof = area_profile("A", areas=areas, incidents=inc, quiet=True)
     t = prof.trend_test
@@ -382,34 +381,13 @@ def test_all_areas_consistent_with_single(layers):
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@functools.cache
-def _load_demo_cached():
-    from tryggaplatser.layers.config import load_config
-    from tryggaplatser.layers.load import load_project
-
-    return load_project(load_config(ROOT / "data" / "tryggaplatser.toml"), quiet=True)
-
-
-def load_demo():
-    """The demo project and truth file, or skip with the reason."""
-    truth = ROOT / "data" / "truth.json"
-    cfg = ROOT / "data" / "tryggaplatser.toml"
-    if not truth.exists() or not cfg.exists():
-        pytest.skip("demodata saknas ännu (data/truth.json, data/tryggaplatser.toml)")
-    try:
-        import tryggaplatser.layers.load  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"tryggaplatser.layers.load.load_project finns inte ännu ({exc})")
-    return _load_demo_cached(), json.loads(truth.read_text(encoding="utf-8"))
-
-
 def _layer(project, name):
     return project.layers[name]
 
 
 @pytest.mark.slow
-def test_demo_area_counts_match_truth_populations():
-    project, truth = load_demo()
+def test_demo_area_counts_match_truth_populations(demo_project, demo_truth):
+    project, truth = demo_project, demo_truth
     areas, inc = _layer(project, "areas"), _layer(project, "incidents")
     profiles = area_profiles_all(areas=areas, incidents=inc, quiet=True)
     for a in truth["areas"]:
@@ -425,9 +403,10 @@ def test_demo_area_counts_match_truth_populations():
 
 
 @pytest.mark.slow
-def test_demo_hotspot_cells_inside_area():
-    project, truth = load_demo()
-    hotspots = pytest.importorskip("tryggaplatser.analysis.hotspots")
+def test_demo_hotspot_cells_inside_area(demo_project, demo_truth):
+    project, truth = demo_project, demo_truth
+    from tryggaplatser.analysis import hotspots
+
     inc = project.layers["incidents"]
     cells = hotspots.hotspot_gistar(
         inc[inc["location_precision"] != "kommun_centroid"], cell_size=250, quiet=True

@@ -3,13 +3,11 @@
 import math
 import warnings
 
+import esda
 import numpy as np
 import pytest
 
 from tryggaplatser.analysis import gistar as gi
-
-esda = pytest.importorskip("esda")
-libpysal = pytest.importorskip("libpysal")
 
 
 def _esda_z(xc, yc, values, threshold):

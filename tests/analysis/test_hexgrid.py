@@ -217,8 +217,9 @@ def test_kde_within_one_percent_of_exact_quartic_sum(h, method):
 @pytest.mark.parametrize("contiguity", ["Rook", "Queen"])
 @pytest.mark.parametrize("clip", [False, True])
 def test_gistar_equals_esda_with_contiguity_weights(contiguity, clip):
-    esda = pytest.importorskip("esda")
-    libpysal = pytest.importorskip("libpysal")
+    import esda
+    import libpysal
+
     pts = _cloud(4000, seed=5)
     circle = shapely.Point(X0 + 1500, Y0 + 1500).buffer(1400)
     area = gpd.GeoSeries([circle], crs=3006) if clip else None

@@ -1,6 +1,5 @@
 """The verbs: pinned columns, attrs, exactness against esda, classification, change."""
 
-import json
 import math
 import warnings
 from pathlib import Path
@@ -107,7 +106,7 @@ def test_kde_units_and_auto_choices_recorded(caplog):
 
 
 def test_gistar_verb_equals_esda_on_grid():
-    esda = pytest.importorskip("esda")
+    import esda
     from libpysal.weights import DistanceBand
 
     d = _incidents(n=1500)
@@ -218,25 +217,10 @@ def test_errors_are_clear():
 
 # --- the demo truth ---------------------------------------------------------------------------
 
-TRUTH = ROOT / "data" / "truth.json"
-
-
-def _demo_incidents():
-    from tryggaplatser.layers.load import load_project
-
-    return load_project(ROOT / "data" / "tryggaplatser.toml", quiet=True).incidents
-
 
 @pytest.fixture(scope="module")
-def demo():
-    if not TRUTH.exists():
-        pytest.skip("data/truth.json finns inte än (demodata genereras av en annan del)")
-    truth = json.loads(TRUTH.read_text(encoding="utf-8"))
-    try:
-        incidents = _demo_incidents()
-    except (ImportError, FileNotFoundError) as exc:
-        pytest.skip(f"demodata kan inte läsas: {exc}")
-    return truth, incidents
+def demo(demo_project, demo_truth):
+    return demo_truth, demo_project.incidents
 
 
 def _cells_near(res, spot):
@@ -274,7 +258,7 @@ def test_demo_emerging_and_fading_categories(demo):
 
 
 def test_gistar_distance_band_and_kde_values_equal_esda():
-    esda = pytest.importorskip("esda")
+    import esda
     from libpysal.weights import DistanceBand
 
     d = _incidents(n=800)
@@ -290,7 +274,8 @@ def test_gistar_distance_band_and_kde_values_equal_esda():
 
 
 def test_classify_trend_is_mann_kendall_of_period_z():
-    pymk = pytest.importorskip("pymannkendall")
+    import pymannkendall as pymk
+
     from tryggaplatser.analysis import gistar as gi
     from tryggaplatser.analysis.grid import grid_spec_of
 

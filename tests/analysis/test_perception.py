@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 
 import geopandas as gpd
@@ -215,29 +213,9 @@ def test_vocabulary_has_the_four_classes():
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@functools.cache
-def _load_demo_cached():
-    from tryggaplatser.layers.config import load_config
-    from tryggaplatser.layers.load import load_project
-
-    return load_project(load_config(ROOT / "data" / "tryggaplatser.toml"), quiet=True)
-
-
-def load_demo():
-    """The demo project and truth file, or skip with the reason."""
-    truth = ROOT / "data" / "truth.json"
-    if not truth.exists() or not (ROOT / "data" / "tryggaplatser.toml").exists():
-        pytest.skip("demodata saknas ännu (data/truth.json, data/tryggaplatser.toml)")
-    try:
-        import tryggaplatser.layers.load  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"tryggaplatser.layers.load.load_project finns inte ännu ({exc})")
-    return _load_demo_cached(), json.loads(truth.read_text(encoding="utf-8"))
-
-
 @pytest.mark.slow
-def test_demo_planted_perception_gap_places():
-    project, truth = load_demo()
+def test_demo_planted_perception_gap_places(demo_project, demo_truth):
+    project, truth = demo_project, demo_truth
     inc = project.layers["incidents"]
     dia = project.layers["dialogue"]
     obs = project.layers["walk_observations"]
@@ -263,8 +241,8 @@ def test_demo_planted_perception_gap_places():
 
 
 @pytest.mark.slow
-def test_demo_planted_places_by_area():
-    project, truth = load_demo()
+def test_demo_planted_places_by_area(demo_project, demo_truth):
+    project, truth = demo_project, demo_truth
     layers = project.layers
     gap = perception_gap(
         incidents=layers["incidents"],

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 
@@ -23,25 +22,21 @@ from tryggaplatser.analysis.plans import (
     load_catalogue,
     status_over_time,
 )
-from tryggaplatser.datasets import demo_config_path, demo_truth_path
 from tryggaplatser.errors import ArgumentError, ConfigError
 from tryggaplatser.layers.config import load_config
-from tryggaplatser.layers.load import load_project
 from tryggaplatser.layers.vocab import codes
 
 PLAN_DATE = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return load_project(
-        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
-    )
+def project(demo_project):
+    return demo_project
 
 
 @pytest.fixture(scope="module")
-def truth():
-    return json.loads(demo_truth_path().read_text(encoding="utf-8"))
+def truth(demo_truth):
+    return demo_truth
 
 
 def _plan(project, area_id, **kw):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-import json
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -165,29 +163,9 @@ def test_naive_times_refused():
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@functools.cache
-def _load_demo_cached():
-    from tryggaplatser.layers.config import load_config
-    from tryggaplatser.layers.load import load_project
-
-    return load_project(load_config(ROOT / "data" / "tryggaplatser.toml"), quiet=True)
-
-
-def load_demo():
-    """The demo project and truth file, or skip with the reason."""
-    truth = ROOT / "data" / "truth.json"
-    if not truth.exists() or not (ROOT / "data" / "tryggaplatser.toml").exists():
-        pytest.skip("demodata saknas ännu (data/truth.json, data/tryggaplatser.toml)")
-    try:
-        import tryggaplatser.layers.load  # noqa: F401
-    except ImportError as exc:
-        pytest.skip(f"tryggaplatser.layers.load.load_project finns inte ännu ({exc})")
-    return _load_demo_cached(), json.loads(truth.read_text(encoding="utf-8"))
-
-
 @pytest.mark.slow
-def test_demo_silent_source_precision_and_quarantine():
-    project, truth = load_demo()
+def test_demo_silent_source_precision_and_quarantine(demo_project, demo_truth):
+    project, truth = demo_project, demo_truth
     inc = project.layers["incidents"]
     silent = truth["silent_source"]
     s = silent_periods(inc)

@@ -1,9 +1,8 @@
 import numpy as np
+import pymannkendall as pymk
 import pytest
 
 from tryggaplatser.analysis.trend import mann_kendall
-
-pymk = pytest.importorskip("pymannkendall")
 
 
 def test_equals_pymannkendall_with_ties():

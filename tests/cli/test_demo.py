@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from click.testing import CliRunner
 
-from tryggaplatser.cli import cli
 from tryggaplatser.publish.audit import scan_dir
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_out(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(cli, ["demo", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    return out, result.output
+def demo_out(demo_run):
+    return demo_run
 
 
 def test_demo_reports_a_clean_public_audit(demo_out):

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from click.testing import CliRunner
 
 from tryggaplatser.cli import cli
 from tryggaplatser.cli.plan import run_evaluation, run_plans
-from tryggaplatser.datasets import demo_config_path, demo_truth_path
+from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.layers.load import load_project
 from tryggaplatser.publish.gate import INTERNAL_MARKING
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return load_project(
-        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
-    )
+def project(demo_project):
+    return demo_project
 
 
 @pytest.fixture(scope="module")
-def truth():
-    return json.loads(demo_truth_path().read_text(encoding="utf-8"))
+def truth(demo_truth):
+    return demo_truth
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pyogrio
-import pytest
 from click.testing import CliRunner
 
 from tryggaplatser.datasets import demo_config_path, demo_data_dir, demo_truth_path
@@ -80,16 +79,6 @@ def test_large_variant_layout(tmp_path):
     assert len(csv) == len(gpkg) == truth["counts"]["incidents"]
     assert {"incident_id", "occurred_at", "category", "source", "x", "y"} <= set(csv.columns)
     assert csv["incident_id"].is_unique
-
-
-@pytest.mark.slow
-def test_million_incidents_fast(tmp_path):  # pragma: no cover - benchmark size
-    import time
-
-    start = time.perf_counter()
-    truth = generate_demo(tmp_path / "stor", size=1_000_000)
-    assert truth["counts"]["incidents"] == 1_000_000
-    assert time.perf_counter() - start < 60
 
 
 def test_cli_generate_demo(tmp_path):

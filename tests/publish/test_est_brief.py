@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -14,9 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from synthetic import PAYLOADS
 
 from tryggaplatser.analysis.est import iso_week_bounds, week_label
-from tryggaplatser.datasets import demo_config_path, demo_truth_path
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.layers.load import load_project
 from tryggaplatser.publish.est_brief import (
     _last_complete_month,
     default_week,
@@ -39,10 +36,8 @@ SECTIONS = (
 
 
 @pytest.fixture(scope="module")
-def demo():
-    project = load_project(demo_config_path(), quiet=True)
-    truth = json.loads(Path(demo_truth_path()).read_text(encoding="utf-8"))
-    return project, truth
+def demo(demo_project, demo_truth):
+    return demo_project, demo_truth
 
 
 @pytest.fixture(scope="module")

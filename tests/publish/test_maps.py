@@ -422,11 +422,8 @@ def test_cli_week_format():
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not DEMO_CONFIG.exists(), reason="demodata saknas (data/tryggaplatser.toml)")
-def test_cli_map_area_public_passes_audit(tmp_path):
-    from tryggaplatser.layers.load import load_project
-
-    areas = load_project(DEMO_CONFIG, quiet=True).areas
+def test_cli_map_area_public_passes_audit(tmp_path, demo_project):
+    areas = demo_project.areas
     name = str(areas["name"].iloc[0])
     result = _run(
         [

@@ -11,9 +11,8 @@ from openpyxl import load_workbook
 
 from tryggaplatser.analysis.evaluation import evaluate_measure
 from tryggaplatser.analysis.plans import PLAN_COLUMNS, action_plan, followup_by_responsible
-from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.layers.load import load_layer, load_project
+from tryggaplatser.layers.load import load_layer
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
 from tryggaplatser.publish.plan_report import (
     PLAN_HEADERS,
@@ -28,10 +27,8 @@ PLAN_DATE = date(2026, 11, 27)
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    return load_project(
-        demo_config_path(), quiet=True, quarantine_dir=tmp_path_factory.mktemp("karantan")
-    )
+def project(demo_project):
+    return demo_project
 
 
 def _plan(project, area_id):
