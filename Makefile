@@ -20,8 +20,7 @@ demo: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-# Everything CI runs: lint, every test (browser tests included) and the doctests in src/,
-# on two processes.
+# Everything CI runs: lint and every test (browser tests included), on two processes.
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
