@@ -20,10 +20,12 @@ demo: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-# Everything CI runs: lint and every test (browser tests included), on two processes.
+# Everything CI runs: lint, every test (browser tests included) on two processes, and the
+# examples in the docstrings of src/ (doctests).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -p no:cacheprovider --import-mode=importlib --doctest-modules src
 
 # Inner loop while developing: skips the slow end-to-end tests (CI always runs everything).
 test-quick: $(STAMP)

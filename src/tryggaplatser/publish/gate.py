@@ -42,9 +42,25 @@ How each exporter calls the gate
 
 Examples
 --------
->>> gate = Gate("public")                                     # doctest: +SKIP
->>> table = gate.release(counts, "area_category_table", margins=True)  # doctest: +SKIP
->>> write_csv(table, out / "antal.csv", gate=gate)          # doctest: +SKIP
+A public area × category table: the 3 is shown as "<5", and enough other cells are hidden
+("..") that it cannot be recovered from the totals.
+
+>>> import pandas as pd
+>>> counts = pd.DataFrame({"area_id": ["A", "A", "B", "B"],
+...                        "category": ["klotter", "brand", "klotter", "brand"],
+...                        "n": [12, 3, 20, 7]})
+>>> gate = Gate("public", quiet=True)
+>>> print(gate.release(counts, "area_category_table", margins=True).to_string(index=False))
+area_id category  n
+      A  klotter ..
+      A    brand <5
+      A   totalt 15
+      B  klotter ..
+      B    brand ..
+      B   totalt 27
+ totalt  klotter 32
+ totalt    brand 10
+ totalt   totalt 42
 """
 
 from __future__ import annotations

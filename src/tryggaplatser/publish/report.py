@@ -27,7 +27,8 @@ Examples
 >>> report = Report("Veckolägesbild", gate=gate, municipality="Exempelstad kommun",
 ...                 period="vecka 2026-W47")
 >>> s = report.section("Händelser")
->>> s.paragraph("12 rapporter, 3 fler än vanligt.")
+>>> s.paragraph("12 rapporter, 3 fler än vanligt.").title
+'Händelser'
 >>> report.parameter("Cellstorlek", "250 m", auto=True, rule="SCB:s rutnät")
 >>> "INTERNT" in report.render()
 True
