@@ -330,9 +330,23 @@ def load_layer(
 
     Examples
     --------
-    >>> result = load_layer("handelser.csv", "incidents", crs="EPSG:3006")  # doctest: +SKIP
-    >>> result.report.read == (result.report.accepted + result.report.quarantined
-    ...                        + result.report.duplicates_dropped)  # doctest: +SKIP
+    Four rows: one exact duplicate and one unreadable date, which goes to the quarantine file.
+
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "handelser.csv").write_text(
+    ...     "incident_id,occurred_at,category,source,x,y\\n"
+    ...     "1,2026-03-01T21:10,klotter,est,650100,6560100\\n"
+    ...     "2,2026-03-02T22:00,brand,est,650300,6560200\\n"
+    ...     "2,2026-03-02T22:00,brand,est,650300,6560200\\n"
+    ...     "3,inte ett datum,klotter,est,650500,6560300\\n", encoding="utf-8")
+    >>> result = load_layer(folder / "handelser.csv", "incidents", crs="EPSG:3006",
+    ...                     quarantine_dir=folder / "karantan", quiet=True)
+    >>> r = result.report
+    >>> r.read, r.accepted, r.quarantined, r.duplicates_dropped
+    (4, 2, 1, 1)
+    >>> r.read == r.accepted + r.quarantined + r.duplicates_dropped
     True
     """
     import shapely
