@@ -367,9 +367,21 @@ def near_repeat(
 
     Examples
     --------
-    >>> result = near_repeat(burglaries, permutations=99, seed=1)  # doctest: +SKIP
-    >>> result.attrs["summary"]  # doctest: +SKIP
-    'Förhöjd risk inom 200 m och 14 dagar efter en händelse (inbrott) (kvot 2,3, p = 0,01)'
+    60 burglaries spread over a year and 3 km, plus a series of 20 within about 50 m over ten days:
+
+    >>> import geopandas as gpd
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> rng = np.random.default_rng(1)
+    >>> x = np.r_[rng.uniform(0, 3000, 60), 1500 + rng.normal(0, 40, 20)] + 650000
+    >>> y = np.r_[rng.uniform(0, 3000, 60), 1500 + rng.normal(0, 40, 20)] + 6560000
+    >>> days = np.r_[rng.uniform(0, 365, 60), 100 + np.arange(20) * 0.5]
+    >>> t = pd.Timestamp("2026-01-01", tz="Europe/Stockholm") + pd.to_timedelta(days, unit="D")
+    >>> burglaries = gpd.GeoDataFrame({"occurred_at": t, "category": "inbrott"},
+    ...                               geometry=gpd.points_from_xy(x, y), crs=3006)
+    >>> result = near_repeat(burglaries, permutations=99, seed=1, quiet=True)
+    >>> result.attrs["summary"]
+    'Förhöjd risk inom 200 m och 14 dagar efter en händelse (inbrott) (kvot 6,5, p = 0,01)'
     """
     check_points(data)
     choices: list[str] = []
