@@ -9,9 +9,19 @@ block, legend, scale bar, north arrow and attribution, and internal figures the 
 
 Examples
 --------
->>> m = neighbourhood_map("A1", areas=areas, incidents=incidents)   # doctest: +SKIP
->>> fig = static_map(m)                                                # doctest: +SKIP
->>> save_figure(fig, "outputs/publik/karta_omrade_norra.png", gate=map_gate(m))  # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> import geopandas as gpd
+>>> from shapely.geometry import box
+>>> from tryggaplatser.publish.gate import Gate
+>>> from tryggaplatser.publish.maps import neighbourhood_map
+>>> areas = gpd.GeoDataFrame({"area_id": ["A1"], "name": ["Norra"]},
+...                          geometry=[box(650000, 6561000, 652000, 6563000)], crs=3006)
+>>> gate = Gate("public", quiet=True)
+>>> m = neighbourhood_map("A1", areas=areas, gate=gate, quiet=True)
+>>> fig = static_map(m)
+>>> save_figure(fig, Path(tempfile.mkdtemp()) / "karta_omrade_norra.png", gate=gate).name
+'karta_omrade_norra.png'
 """
 
 from __future__ import annotations

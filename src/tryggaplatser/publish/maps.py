@@ -19,9 +19,18 @@ JavaScript. Public mode follows the publishing gate (:mod:`tryggaplatser.publish
 
 Examples
 --------
->>> from tryggaplatser.publish.maps import neighbourhood_map, save_map  # doctest: +SKIP
->>> m = neighbourhood_map("A1", areas=areas, incidents=incidents, mode="public")  # doctest: +SKIP
->>> save_map(m, "outputs/publik/karta_omrade_norra.html")  # doctest: +SKIP
+>>> import tempfile
+>>> from pathlib import Path
+>>> import geopandas as gpd
+>>> from shapely.geometry import box
+>>> from tryggaplatser.publish.gate import Gate
+>>> areas = gpd.GeoDataFrame({"area_id": ["A1", "A2"], "name": ["Norra", "Södra"]},
+...                          geometry=[box(650000, 6561000, 652000, 6563000),
+...                                    box(650000, 6559000, 652000, 6561000)], crs=3006)
+>>> gate = Gate("public", quiet=True)
+>>> m = neighbourhood_map("A1", areas=areas, gate=gate, quiet=True)
+>>> save_map(m, Path(tempfile.mkdtemp()) / "karta_omrade_norra.html", gate=gate).name
+'karta_omrade_norra.html'
 """
 
 from __future__ import annotations
