@@ -29,7 +29,11 @@ marking "INTERNT – ej för spridning".
 
 Examples
 --------
->>> from tryggaplatser import load_project                     # doctest: +SKIP
+These lines are not run as doctests (``+SKIP``): they need a whole loaded project, which takes
+tens of seconds even for a 500-incident demo; ``tests/publish/test_area_report.py`` runs the
+same calls on the bundled demo.
+
+>>> from tryggaplatser.layers.load import load_project          # doctest: +SKIP
 >>> project = load_project("data/tryggaplatser.toml")           # doctest: +SKIP
 >>> analysis = prepare_area_analysis(project, period=2026)      # doctest: +SKIP
 >>> gate = Gate("public", config=project.config)                # doctest: +SKIP
