@@ -50,15 +50,19 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from ..policy import (
+    INTERNAL_MARKING,
+    MANIFEST,
+    MIN_COUNT,
+    MIN_GRID_M,
+    PUBLIC_MIN_CELL_SIZE,
+    is_pii_column,
+)
 
 __all__ = ["PII_PATTERNS", "Finding", "metadata_problems", "redact", "scan_dir", "scan_file"]
 
-INTERNAL_MARKING = "INTERNT – ej för spridning"
-MANIFEST = "utgivning.json"
 _EXEMPT = {MANIFEST}
-MIN_COUNT = 5
-MIN_GRID_M = 250
-LATTICE_M = 125.0
+LATTICE_M = PUBLIC_MIN_CELL_SIZE / 2  # corners and centres of the public grid's cells
 LATTICE_TOL_M = 2.0
 
 # --------------------------------------------------------------------------------------------
@@ -352,8 +356,6 @@ class _Collector:
         names = [str(h or "").strip() for h in header]
         count_idx = [i for i, h in enumerate(names) if _COUNT_COL.match(h.lower())]
         free_idx = [i for i, h in enumerate(names) if h.lower() in free_cols]
-        from .gate import is_pii_column
-
         for h in names:
             if h and is_pii_column(h):
                 self.add(

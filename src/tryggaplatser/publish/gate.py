@@ -80,6 +80,23 @@ import pandas as pd
 from .._announce import announce
 from ..errors import GateRefusal
 from ..i18n import tr
+from ..policy import (
+    HIDDEN,
+    INTERNAL_FLAG_MAX,
+    INTERNAL_MARKING,
+    MANIFEST,
+    MIN_COUNT,
+    MIN_GRID_M,
+    MIN_POPULATION,
+    MIN_SURVEY_N,
+    MODES,
+    RASTER_CLASSES,
+    RASTER_MIN_SUPPORT,
+    SMALL,
+    is_pii_column,
+)
+from ..policy import name_tokens as _tokens
+from .audit import metadata_problems, redact, scan_file
 from .disclosure import (
     PRIMARY,
     PUBLISHED,
@@ -110,137 +127,12 @@ __all__ = [
     "is_pii_column",
 ]
 
-MODES = ("public", "internal")
-MIN_COUNT = 5  # counts 1..MIN_COUNT-1 are shown as "<5" in public outputs
-MIN_POPULATION = 50  # rates need a population of at least this
-MIN_SURVEY_N = 10  # survey/dialogue shares need at least this many responses
-MIN_GRID_M = 250  # finest public grid
 SNAP_M = 50  # internal point snapping lattice
-INTERNAL_FLAG_MAX = 2  # internal: counts 1..2 flagged
-RASTER_MIN_SUPPORT = 5
-RASTER_CLASSES = 5
-INTERNAL_MARKING = "INTERNT – ej för spridning"
-MANIFEST = "utgivning.json"
-SMALL = "<5"  # primary suppression display
-HIDDEN = ".."  # complementary suppression / withheld value display
 TOTAL = "totalt"  # label of margin rows and columns
 FLAG_TEXT = "1–2: tolka försiktigt"
 
 # ---------------------------------------------------------------------------------------------
-# column policy
-
-_PII_TOKENS = {
-    "victim",
-    "offer",
-    "brottsoffer",
-    "malsagare",
-    "pnr",
-    "personnummer",
-    "persnr",
-    "personnr",
-    "samordningsnummer",
-    "ssn",
-    "telefon",
-    "telefonnummer",
-    "tel",
-    "phone",
-    "mobil",
-    "mobile",
-    "mobilnummer",
-    "email",
-    "epost",
-    "mail",
-    "namn",
-    "fornamn",
-    "efternamn",
-    "firstname",
-    "lastname",
-    "surname",
-    "fullname",
-    "adress",
-    "address",
-    "gatuadress",
-    "postadress",
-    "ip",
-    "user",
-    "username",
-    "anvandare",
-    "anvandarnamn",
-    "login",
-    "regnr",
-    "registreringsnummer",
-    "plate",
-    "fodelsedatum",
-    "birthdate",
-    "birth",
-    "dob",
-    "reporter",
-    "rapportor",
-    "anmalare",
-    "witness",
-    "vittne",
-    "suspect",
-    "misstankt",
-    "gärningsperson",
-    "garningsperson",
-    "person",
-    "personal_id",
-}
-_PII_SUBSTRINGS = (
-    "personnummer",
-    "e-mail",
-    "email",
-    "e_post",
-    "e-post",
-    "epost",
-    "telefon",
-    "phone",
-    "samordningsnr",
-    "victim",
-    "brottsoffer",
-)
-
-
-_NAME_OK = {
-    "area",
-    "place",
-    "layer",
-    "category",
-    "table",
-    "sheet",
-    "column",
-    "style",
-    "f",
-    "omrade",
-    "plats",
-    "kategori",
-    "indicator",
-    "campaign",
-    "source",
-}
-
-
-def _tokens(name: str) -> list[str]:
-    import unicodedata
-
-    plain = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode().lower()
-    plain = re.sub(r"([a-z])([A-Z])", r"\1_\2", plain)
-    return [t for t in re.split(r"[^a-z0-9]+", plain) if t]
-
-
-def is_pii_column(name: str) -> bool:
-    """Whether a column name looks like it holds personal data (defence in depth).
-
-    The bare canonical ``name`` (an area's or a place's name) is allowed; ``victim_name``,
-    ``user_name``, ``namn``, ``pnr``, ``personnummer``, ``telefon``, ``email`` and the like are not.
-    """
-    lower = str(name).lower()
-    if any(s in lower for s in _PII_SUBSTRINGS):
-        return True
-    toks = _tokens(name)
-    if any(t in _PII_TOKENS for t in toks):
-        return True
-    return "name" in toks and len(toks) > 1 and not (set(toks) - {"name"}) <= _NAME_OK
+# column policy (personal-data column names: tryggaplatser.policy.is_pii_column)
 
 
 def _free_text_names() -> set[str]:
@@ -1220,8 +1112,6 @@ class Gate:
         "INTERNT – ej för spridning". ``extra`` values are checked: no absolute paths, user or
         host names; in public mode keys about bandwidth, seeds or raw parameters are refused.
         """
-        from .audit import metadata_problems
-
         tags = {"tryggaplatser_mode": self.mode}
         if not self.public:
             tags["tryggaplatser_marking"] = INTERNAL_MARKING
@@ -1363,7 +1253,6 @@ class Gate:
             The manifest entry (``mode``, ``kind``, ``sha256``).
         """
         from .._clock import pin_file_times
-        from .audit import scan_file
 
         path = Path(path)
         pin_file_times(path)  # same inputs -> byte-identical files
@@ -1599,12 +1488,8 @@ def _redact_series(values: pd.Series) -> pd.Series:
 
         redacted, _ = redact_text(values.where(~missing, ""))
     except ImportError:  # pragma: no cover - layers.redact ships with the package
-        from .audit import redact
-
         redacted = values.where(~missing, "").astype(str).map(redact)
-    from .audit import redact as audit_redact  # second, stricter-on-format pass
-
-    redacted = redacted.astype(object).map(audit_redact)
+    redacted = redacted.astype(object).map(redact)  # the audit's pass: stricter on format
     return redacted.where(~missing, None)
 
 
