@@ -18,6 +18,7 @@ import numpy as np
 from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import tr
+from ..policy import LOCAL_TZ
 from . import gistar as _gi
 from . import kde as _kde
 from ._common import (
@@ -167,11 +168,7 @@ def _day_window(t: Any) -> tuple[Any, Any]:
     in UTC: the default time window of every verb."""
     import pandas as pd
 
-    local = (
-        t.dt.tz_convert("Europe/Stockholm")
-        if t.dt.tz is not None
-        else t.dt.tz_localize("Europe/Stockholm")
-    )
+    local = t.dt.tz_convert(LOCAL_TZ) if t.dt.tz is not None else t.dt.tz_localize(LOCAL_TZ)
     start = local.min().floor("D")
     end = local.max().floor("D") + pd.Timedelta(days=1)
     return start.tz_convert("UTC"), end.tz_convert("UTC")
@@ -840,7 +837,7 @@ def _as_utc(value: Any):
 
     ts = pd.Timestamp(value)
     if ts.tzinfo is None:
-        ts = ts.tz_localize("Europe/Stockholm")
+        ts = ts.tz_localize(LOCAL_TZ)
     return ts.tz_convert("UTC")
 
 

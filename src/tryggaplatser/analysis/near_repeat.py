@@ -31,6 +31,7 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import get_language, tr
+from ..policy import LOCAL_TZ
 
 #: Default distance band edges in metres: 0–500 m in 100 m steps.
 DEFAULT_DISTANCE_BANDS: tuple[float, ...] = (0, 100, 200, 300, 400, 500)
@@ -38,8 +39,6 @@ DEFAULT_DISTANCE_BANDS: tuple[float, ...] = (0, 100, 200, 300, 400, 500)
 DEFAULT_TIME_BANDS: tuple[float, ...] = (0, 7, 14, 21, 28)
 #: Significance level for a band and for the risk window.
 ALPHA = 0.05
-#: Local time zone used to turn timestamps into calendar dates.
-LOCAL_TZ = "Europe/Stockholm"
 
 #: Pinned output columns of :func:`near_repeat`.
 NEAR_REPEAT_COLUMNS = [

@@ -32,6 +32,7 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ArgumentError, ConfigError
 from ..i18n import tr
+from ..policy import LOCAL_TZ
 
 __all__ = [
     "CATALOGUE_SOURCES",
@@ -465,7 +466,7 @@ def _num(value: float, decimals: int = 1) -> str:
 def _local_dates(values: pd.Series) -> pd.Series:
     parsed = pd.to_datetime(values, errors="coerce")
     if isinstance(parsed.dtype, pd.DatetimeTZDtype):
-        parsed = parsed.dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+        parsed = parsed.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
     return parsed.dt.normalize()
 
 
@@ -498,7 +499,7 @@ def _add_months(d: date, months: int) -> date:
 def _today(today, choices: list[str], quiet: bool, name: str = "plan_date") -> date:
     if today is not None:
         return _as_date(today, name)
-    ref = pd.Timestamp.now(tz="Europe/Stockholm").date()
+    ref = pd.Timestamp.now(tz=LOCAL_TZ).date()
     msg = tr(
         "Dagens datum {d} används som {n}.",
         "Today's date {d} used as {n}.",

@@ -32,7 +32,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-LOCAL_TZ = "Europe/Stockholm"
+from ..policy import LOCAL_TZ
+
 HOURS_PER_WEEK = 168
 #: Windows longer than this are spread evenly over all 168 hours of the week.
 AORISTIC_CAP_HOURS = 168.0

@@ -164,8 +164,8 @@ def run_lagesbild(
     import pandas as pd
 
     from .._announce import announce
-    from ..analysis.rates import LOCAL_TZ
     from ..i18n import tr
+    from ..policy import LOCAL_TZ
     from ..publish.area_report import (
         prepare_area_analysis,
         write_indicator_tables,
@@ -254,8 +254,8 @@ def _public_default_period(project, quiet: bool):
     import pandas as pd
 
     from .._announce import announce
-    from ..analysis.rates import LOCAL_TZ
     from ..i18n import tr
+    from ..policy import LOCAL_TZ
 
     local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
     start, end = _whole_months(local.min().date(), local.max().date())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import click
 
+from ..policy import LOCAL_TZ
 from .options import ModeChoice, config_option, folder_for, mode_folder, out_option
 
 
@@ -177,6 +178,6 @@ def _data_end(incidents) -> str | None:
     """The local date of the latest incident (for the empty-week warning), or None."""
     try:
         t = incidents["occurred_at"].max()
-        return t.tz_convert("Europe/Stockholm").date().isoformat()
+        return t.tz_convert(LOCAL_TZ).date().isoformat()
     except (KeyError, AttributeError, TypeError, ValueError):
         return None

@@ -32,6 +32,7 @@ import re
 
 import click
 
+from ..policy import LOCAL_TZ
 from .options import config_option, mode_folder, mode_option, out_option
 
 
@@ -228,10 +229,10 @@ def _filter(data, categories, date_from, date_to):
         t = pd.to_datetime(data["occurred_at"], utc=True)
         keep = pd.Series(True, index=data.index)
         if date_from is not None:
-            start = pd.Timestamp(date_from).tz_localize("Europe/Stockholm")
+            start = pd.Timestamp(date_from).tz_localize(LOCAL_TZ)
             keep &= t >= start
         if date_to is not None:
-            end = (pd.Timestamp(date_to) + pd.Timedelta(days=1)).tz_localize("Europe/Stockholm")
+            end = (pd.Timestamp(date_to) + pd.Timedelta(days=1)).tz_localize(LOCAL_TZ)
             keep &= t < end
         data = data[keep]
     if len(data) == 0:

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..policy import LOCAL_TZ
 from .options import config_option, mode_folder, mode_option, out_option
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -116,7 +117,7 @@ def week_bounds(week: str):
             rule="MAP_WEEK",
             fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47", "write YYYY-Www, e.g. 2026-W47"),
         ) from None
-    start = pd.Timestamp(monday).tz_localize("Europe/Stockholm")
+    start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
     return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
 
 
@@ -127,7 +128,7 @@ def _public_month(week_end):
     """
     import pandas as pd
 
-    local_end = pd.Timestamp(week_end).tz_convert("Europe/Stockholm")
+    local_end = pd.Timestamp(week_end).tz_convert(LOCAL_TZ)
     month_end = local_end.normalize().replace(day=1)  # whole months end at or before this
     month_start = (month_end - pd.Timedelta(days=1)).replace(day=1)
     return (
@@ -138,7 +139,7 @@ def _public_month(week_end):
 
 
 def _iso_week(ts) -> str:
-    year, number, _ = ts.tz_convert("Europe/Stockholm").isocalendar()
+    year, number, _ = ts.tz_convert(LOCAL_TZ).isocalendar()
     return f"{year}-W{number:02d}"
 
 

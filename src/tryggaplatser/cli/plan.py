@@ -20,6 +20,7 @@ from typing import Any
 
 import click
 
+from ..policy import LOCAL_TZ
 from .options import config_option, folder_for, mode_folder, mode_option, out_option
 
 #: Radius (m) of the target around a measure given as a point or line.
@@ -300,7 +301,7 @@ def run_evaluation(
 
     # before/after change map of the surroundings: the same categories and periods
     p = evaluation.periods
-    local = incidents["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.tz_localize(None)
+    local = incidents["occurred_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
     in_before = (local >= pd.Timestamp(p.before_start)) & (local < pd.Timestamp(p.before_end))
     in_after = (local >= pd.Timestamp(p.after_start)) & (local < pd.Timestamp(p.after_end))
     sel = (in_before | in_after).to_numpy().copy()
@@ -315,7 +316,7 @@ def run_evaluation(
     change = None
     sub = incidents[sel]
     if len(sub) > 1 and in_after[sel].any() and in_before[sel].any():
-        boundary = pd.Timestamp(p.after_start).tz_localize("Europe/Stockholm")
+        boundary = pd.Timestamp(p.after_start).tz_localize(LOCAL_TZ)
         change = hotspot_change(sub, cell_size=250, boundary=boundary, quiet=True)
     title = str(row.get("title") or measure_id)
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..policy import LOCAL_TZ
+
 SEED = 20261127
 DEFAULT_SIZE = 50_000
 PERIOD_START = date(2023, 11, 27)  # Monday, ISO week 2023-W48
@@ -2143,7 +2145,7 @@ _MONTHS_SV = [
 
 def _write_polisen(d: pd.DataFrame, path: Path) -> None:
     """Polisen's open events JSON (the API's own shape; coordinate = municipality centroid)."""
-    local = pd.to_datetime(d["occurred_at"]).dt.tz_localize("Europe/Stockholm")
+    local = pd.to_datetime(d["occurred_at"]).dt.tz_localize(LOCAL_TZ)
     lon, lat = _lonlat(d["x"], d["y"])
     events = []
     for i in range(len(d)):

@@ -24,9 +24,9 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
+from ..policy import LOCAL_TZ
 from .validate import Problems
 
-LOCAL_TZ = "Europe/Stockholm"
 _OFFSET = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _DMY = (
     r"^(?P<a>\d{1,2})[./-](?P<b>\d{1,2})[./-](?P<y>\d{4})"

@@ -26,6 +26,7 @@ from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..layers import vocab
+from ..policy import LOCAL_TZ
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -1215,7 +1216,7 @@ def period_text(incidents, mode: str) -> str:
     t = pd.to_datetime(incidents["occurred_at"], utc=True, errors="coerce").dropna()
     if t.empty:
         return ""
-    t = t.dt.tz_convert("Europe/Stockholm")
+    t = t.dt.tz_convert(LOCAL_TZ)
     fmt = "%Y-%m" if mode == "public" else "%Y-%m-%d"
     lo, hi = t.min().strftime(fmt), t.max().strftime(fmt)
     return lo if lo == hi else f"{lo} – {hi}"
@@ -1235,7 +1236,7 @@ def _local_day(text: str, end: bool = False) -> str:
         return text
     if ts.tzinfo is None:
         return text
-    local = ts.tz_convert("Europe/Stockholm")
+    local = ts.tz_convert(LOCAL_TZ)
     if end and local == local.normalize():
         local -= pd.Timedelta(days=1)
     return local.date().isoformat()

@@ -188,7 +188,7 @@ class AreaAnalysis:
 
 
 def _local_dates(occurred_at: pd.Series) -> pd.Series:
-    from ..analysis.rates import LOCAL_TZ
+    from ..policy import LOCAL_TZ
 
     return pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ).dt.date
 
@@ -2091,7 +2091,7 @@ def _lagesbild_summary(
 
 
 def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
-    from ..analysis.rates import LOCAL_TZ
+    from ..policy import LOCAL_TZ
 
     local = pd.to_datetime(analysis.incidents_all["occurred_at"]).dt.tz_convert(LOCAL_TZ)
     years = local.dt.year.value_counts().sort_index()
@@ -2406,7 +2406,7 @@ def _generated_findings(
                     ),
                 )
             )
-    from ..analysis.rates import LOCAL_TZ
+    from ..policy import LOCAL_TZ
 
     if len(inc):
         hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
@@ -2466,7 +2466,7 @@ def _recurring_hotspots(analysis: AreaAnalysis) -> pd.DataFrame | None:
     """Cells that are Gi* hotspots (bins 2–3) in every complete calendar year of all data."""
     from ..analysis.areas import assign_points
     from ..analysis.hotspots import hotspot_gistar
-    from ..analysis.rates import LOCAL_TZ
+    from ..policy import LOCAL_TZ
 
     inc = analysis.incidents_all
     if "location_precision" in inc.columns:
