@@ -24,11 +24,12 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import tr
+from ..policy import MIN_GRID_M
 from .near_repeat import LOCAL_TZ, RiskWindow, check_points, fmt_number, fmt_p
 
 #: Default grid cell size (m) of recurring places and alerts: SCB's 250 m grid, which is also the
 #: finest grid allowed in public outputs.
-DEFAULT_CELL_SIZE = 250
+DEFAULT_CELL_SIZE = MIN_GRID_M
 
 WEEKLY_COUNT_COLUMNS = [
     "area_id",

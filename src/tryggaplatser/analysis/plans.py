@@ -32,7 +32,7 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ArgumentError, ConfigError
 from ..i18n import tr
-from ..policy import LOCAL_TZ
+from ..policy import LOCAL_TZ, MIN_GRID_M
 
 __all__ = [
     "CATALOGUE_SOURCES",
@@ -836,7 +836,7 @@ def _recurring_items(
     table = recurring_places(
         sub,
         week_label(last_monday),
-        cell_size=250,
+        cell_size=MIN_GRID_M,
         weeks=RECURRING_WEEKS,
         min_weeks=math.ceil(RECURRING_WEEKS * RECURRING_MIN_SHARE),
         quiet=True,

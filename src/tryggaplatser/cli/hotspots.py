@@ -256,7 +256,7 @@ def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool, sh
     from ..analysis.grid import make_grid
     from ..errors import ArgumentError
     from ..i18n import tr
-    from ..publish.gate import MIN_GRID_M
+    from ..policy import MIN_GRID_M
 
     if gate.public and cell_size is not None and cell_size < MIN_GRID_M:
         raise ArgumentError(

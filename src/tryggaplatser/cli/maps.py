@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..policy import LOCAL_TZ
+from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 from .options import config_option, mode_folder, mode_option, out_option
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -248,8 +248,10 @@ def run_maps(
         size = (
             cells.attrs.get("tryggaplatser", {}).get("params", {}).get("cell_size", {}).get("value")
         )
-        if gate.public and size is not None and size < 250:
-            cells = hotspot_gistar(data, cell_size=250.0, kde=True, area=study, quiet=quiet)
+        if gate.public and size is not None and size < PUBLIC_MIN_CELL_SIZE:
+            cells = hotspot_gistar(
+                data, cell_size=PUBLIC_MIN_CELL_SIZE, kde=True, area=study, quiet=quiet
+            )
         return cells
 
     common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}

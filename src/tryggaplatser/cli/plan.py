@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from ..policy import LOCAL_TZ
+from ..policy import LOCAL_TZ, MIN_GRID_M
 from .options import config_option, folder_for, mode_folder, mode_option, out_option
 
 #: Radius (m) of the target around a measure given as a point or line.
@@ -317,7 +317,7 @@ def run_evaluation(
     sub = incidents[sel]
     if len(sub) > 1 and in_after[sel].any() and in_before[sel].any():
         boundary = pd.Timestamp(p.after_start).tz_localize(LOCAL_TZ)
-        change = hotspot_change(sub, cell_size=250, boundary=boundary, quiet=True)
+        change = hotspot_change(sub, cell_size=MIN_GRID_M, boundary=boundary, quiet=True)
     title = str(row.get("title") or measure_id)
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     folder = mode_folder(out_dir, gate)

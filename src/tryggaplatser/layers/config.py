@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..policy import MODES
 
-MODES = ("public", "internal")
 UNKNOWN_CATEGORY_RULES = ("quarantine", "ovrigt", "keep")
 
 

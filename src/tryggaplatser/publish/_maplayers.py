@@ -26,17 +26,12 @@ from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..layers import vocab
-from ..policy import LOCAL_TZ
+from ..policy import INTERNAL_FLAG_MAX, LOCAL_TZ, MODES, PUBLIC_MIN_CELL_SIZE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
     import pandas as pd
 
-MODES = ("public", "internal")
-PUBLIC_MIN_CELL = 250.0  # m, REFERENCE.md §5
-PUBLIC_MIN_COUNT = 5  # counts 1..4 are shown as "<5"
-INTERNAL_FLAG_COUNT = 3  # counts 1..2 are flagged in internal mode
-PUBLIC_MIN_SHARE_N = 10  # shares (survey, dialogue) only with n >= 10
 MIN_SNAP = 50.0  # m, internal snapped points
 MAX_POINT_MARKERS = 3000  # never more markers than this: aggregate coarser instead
 WORKING_CRS = "EPSG:3006"
@@ -823,7 +818,7 @@ def snapped_points_layer(
 
     pts = shapely.points(x0 + chosen / 2, y0 + chosen / 2)
     tips = [
-        (tr("{n} (få)", "{n} (few)", n=int(v)) if v < INTERNAL_FLAG_COUNT else str(int(v)))
+        (tr("{n} (få)", "{n} (few)", n=int(v)) if v <= INTERNAL_FLAG_MAX else str(int(v)))
         + f" {unit}"
         for v in n
     ]
@@ -1349,8 +1344,8 @@ def _expand(bounds, margin: float = 0.08, minimum: float = 300.0):
 
 def public_cell_size(size: float | None, mode: str) -> float:
     """The cell size to aggregate points to: at least 250 m in public mode."""
-    size = float(size) if size else PUBLIC_MIN_CELL
-    return max(size, PUBLIC_MIN_CELL) if mode == "public" else size
+    size = float(size) if size else PUBLIC_MIN_CELL_SIZE
+    return max(size, PUBLIC_MIN_CELL_SIZE) if mode == "public" else size
 
 
 def usable_incidents(incidents, gate):
@@ -1548,7 +1543,7 @@ def hotspot_content(
             ),
         )
     focus_places = _check_focus(focus_places)
-    size = cell_size_of(cells) or PUBLIC_MIN_CELL
+    size = cell_size_of(cells) or PUBLIC_MIN_CELL_SIZE
     parts = [
         b
         for b in (

@@ -56,7 +56,8 @@ import pandas as pd
 from ..errors import ArgumentError
 from ..i18n import get_language, tr
 from ..layers import vocab
-from .gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, TOTAL, Gate
+from ..policy import PUBLIC_MIN_CELL_SIZE
+from .gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
 from .report import Report, Section, fmt_int, fmt_num, internal_table, release_table
 
 __all__ = [
@@ -76,7 +77,7 @@ __all__ = [
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
 HOT_BINS = (2, 3)
 #: Cell size of the hotspot and perception-gap grid (SCB's 250 m lattice, the finest public grid).
-DEFAULT_CELL_SIZE = 250.0
+DEFAULT_CELL_SIZE = PUBLIC_MIN_CELL_SIZE
 _WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
 _WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _MONTH_ABBR_SV = [
@@ -1261,7 +1262,7 @@ def _count_text(value: Any, gate: Gate) -> str:
     if v is None:
         return "–"
     if gate.public and 1 <= v < MIN_COUNT:
-        return "<5"
+        return SMALL
     return fmt_int(v)
 
 

@@ -41,6 +41,7 @@ from pathlib import Path
 import numpy as np
 
 from ..i18n import tr
+from ..policy import MIN_COUNT, MIN_POPULATION, MIN_SURVEY_N, RASTER_CLASSES
 
 __all__ = [
     "PRIMARY",
@@ -218,7 +219,11 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
 
 
 def attacker_intervals(
-    table: LinearTable, status: np.ndarray, min_count: int = 5, *, targets: set[int] | None = None
+    table: LinearTable,
+    status: np.ndarray,
+    min_count: int = MIN_COUNT,
+    *,
+    targets: set[int] | None = None,
 ) -> dict[int, tuple[float, float]]:
     """The interval a reader can deduce for every suppressed cell.
 
@@ -371,7 +376,7 @@ def _choose_partner(
     return best
 
 
-def suppress(table: LinearTable, min_count: int = 5) -> np.ndarray:
+def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
     """Primary and complementary cell suppression, verified by the attacker's LP.
 
     Parameters
@@ -522,10 +527,10 @@ class DisclosureSummary:
     raster_cells_blanked: int = 0
     grid_sizes: set[int] = field(default_factory=set)
     columns_dropped: int = 0
-    min_count: int = 5
-    min_population: int = 50
-    min_survey_n: int = 10
-    raster_classes: int = 5
+    min_count: int = MIN_COUNT
+    min_population: int = MIN_POPULATION
+    min_survey_n: int = MIN_SURVEY_N
+    raster_classes: int = RASTER_CLASSES
 
     def to_dict(self) -> dict:
         return {

@@ -369,9 +369,9 @@ def static_map(
         va="top",
     )
     if content.mode == "internal":
-        from .gate import INTERNAL_MARKING
+        from ..policy import INTERNAL_MARKING, INTERNAL_MARKING_EN
 
-        mark = INTERNAL_MARKING if tr("sv", "en") == "sv" else "INTERNAL – not for distribution"
+        mark = INTERNAL_MARKING if tr("sv", "en") == "sv" else INTERNAL_MARKING_EN
         fig.text(
             0.99,
             0.975,

@@ -48,6 +48,7 @@ import pandas as pd
 from .. import _clock
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import get_language, tr
+from ..policy import INTERNAL_MARKING_EN
 from .gate import INTERNAL_MARKING, Gate, is_pii_column
 from .safe_text import Trusted, html, text_of
 
@@ -66,7 +67,6 @@ __all__ = [
 ]
 
 _TEMPLATES = "templates"
-INTERNAL_MARKING_EN = "INTERNAL – not for distribution"
 
 
 # ---------------------------------------------------------------------------------------------
