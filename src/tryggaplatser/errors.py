@@ -3,9 +3,12 @@ them into one clear line and a non-zero exit code, never a traceback."""
 
 from __future__ import annotations
 
+from .rules import check_rule
+
 
 class TryggaplatserError(ValueError):
-    """Base class. ``rule`` is a stable ID, ``fix`` tells the user what to do."""
+    """Base class. ``rule`` is a stable ID defined in :mod:`tryggaplatser.rules`, ``fix`` tells the
+    user what to do."""
 
     exit_code = 1
 
@@ -17,7 +20,7 @@ class TryggaplatserError(ValueError):
         fix: str | None = None,
         file: str | None = None,
     ):
-        self.rule = rule
+        self.rule = check_rule(rule)
         self.fix = fix
         self.file = file
         self.message = message

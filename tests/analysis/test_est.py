@@ -91,7 +91,7 @@ def test_default_week_is_last_complete_week(caplog):
 def test_bad_week(bad):
     with pytest.raises(ArgumentError, match="kan inte tolka") as exc:
         iso_week_bounds(bad)
-    assert exc.value.rule == "bad-week"
+    assert exc.value.rule == "WEEK_INVALID"
     assert "2026-W47" in str(exc.value)
 
 

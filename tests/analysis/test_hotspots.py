@@ -205,7 +205,7 @@ def test_errors_are_clear():
     d = _incidents(n=100)
     with pytest.raises(ArgumentError, match="bandwidth"):
         tp.hotspot_kde(d, bandwidth=-1, quiet=True)
-    with pytest.raises(ArgumentError, match="WEIGHTS_COLUMN"):
+    with pytest.raises(ArgumentError, match="COLUMNS_MISSING"):
         tp.hotspot_count(d, weights="nope", quiet=True)
     with pytest.raises(ArgumentError, match="TOO_FEW_PERIODS"):
         tp.hotspot_classify(d, period="400D", quiet=True)

@@ -233,11 +233,11 @@ def test_input_not_mutated():
 @pytest.mark.parametrize(
     ("kwargs", "rule"),
     [
-        ({"distance_bands": [100, 50]}, "bad-bands"),
-        ({"distance_bands": [0]}, "bad-bands"),
-        ({"time_bands": [-1, 7]}, "bad-bands"),
-        ({"permutations": 0}, "bad-permutations"),
-        ({"permutations": 9.5}, "bad-permutations"),
+        ({"distance_bands": [100, 50]}, "BANDS_INVALID"),
+        ({"distance_bands": [0]}, "BANDS_INVALID"),
+        ({"time_bands": [-1, 7]}, "BANDS_INVALID"),
+        ({"permutations": 0}, "NOT_POSITIVE"),
+        ({"permutations": 9.5}, "NOT_POSITIVE"),
     ],
 )
 def test_bad_arguments(kwargs, rule):

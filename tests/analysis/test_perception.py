@@ -187,9 +187,9 @@ def test_english_labels_and_errors():
     with language("en"):
         gap = perception_gap(incidents=inc, dialogue=dia, quiet=True)
     assert "Feels unsafe but few incidents" in set(gap["gap_label"])
-    with pytest.raises(ArgumentError, match="BY_VALUE"):
+    with pytest.raises(ArgumentError, match="ARGUMENT_INVALID"):
         perception_gap(incidents=inc, dialogue=dia, by="grid")
-    with pytest.raises(ArgumentError, match="AREAS_MISSING"):
+    with pytest.raises(ArgumentError, match="ARGUMENT_MISSING"):
         perception_gap(incidents=inc, dialogue=dia, by="area")
     with pytest.raises(ArgumentError, match="CRS_MISMATCH"):
         perception_gap(incidents=inc, dialogue=dia.to_crs(3011))

@@ -76,7 +76,7 @@ def test_silent_periods_inside_span_and_ongoing():
     assert rows["polisen"].n_weeks == 8
     # a one-week gap is not reported with the default min_weeks=2
     assert len(silent_periods(weekly_data(), min_weeks=8)) == 1
-    with pytest.raises(ArgumentError, match="MIN_WEEKS"):
+    with pytest.raises(ArgumentError, match="NOT_POSITIVE"):
         silent_periods(weekly_data(), min_weeks=0)
 
 

@@ -33,9 +33,9 @@ def test_findings_exit_one_and_are_listed(tmp_path):
     )
     result = CliRunner().invoke(cli, ["audit", str(folder), "--mode", "public"])
     assert result.exit_code == 1
-    assert "lacka.csv: [small_count]" in result.output
-    assert "[pii]" in result.output and "123 45 67" not in result.output
-    assert "[not_gated]" in result.output
+    assert "lacka.csv: [SMALL_COUNT]" in result.output
+    assert "[PERSONAL_DATA]" in result.output and "123 45 67" not in result.output
+    assert "[NOT_GATED]" in result.output
 
 
 def test_json_output(tmp_path):
@@ -59,7 +59,7 @@ def test_json_output(tmp_path):
     assert result.exit_code == 1
     data = json.loads(result.stdout)
     assert data["mode"] == "public"
-    assert {"point", "not_gated"} <= {f["rule"] for f in data["findings"]}
+    assert {"POINTS_PUBLIC", "NOT_GATED"} <= {f["rule"] for f in data["findings"]}
 
 
 def test_internal_mode(tmp_path):

@@ -78,7 +78,7 @@ def test_one_area_report_and_map_per_demo_area(demo_out):
 def test_internal_set_is_marked_and_quarantine_never_public(demo_out):
     out, _ = demo_out
     internal_findings = [
-        f for f in scan_dir(out / "internt", mode="internal") if f.rule == "marking_missing"
+        f for f in scan_dir(out / "internt", mode="internal") if f.rule == "MARKING_MISSING"
     ]
     assert internal_findings == []
     assert not [p for p in (out / "publik").rglob("*") if "karantan" in p.name]

@@ -99,7 +99,7 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     cl = gpd.read_file(out / "hotspots.gpkg", layer="klassning")
     assert {"n", "hot_periods", "trend_z", "hotspot_category"} <= set(cl.columns)
     assert scan_dir(out, mode="internal") == []
-    assert any(f.rule == "internal_marking" for f in scan_dir(out, mode="public"))
+    assert any(f.rule == "INTERNAL_IN_PUBLIC" for f in scan_dir(out, mode="public"))
     import pyogrio
 
     assert {"gistar", "kde", "klassning"} <= {

@@ -43,7 +43,7 @@ def rules(path, mode="public"):
 def test_pii_patterns(tmp_path, text, found):
     p = tmp_path / "x.txt"
     p.write_text(f"Kommentar: {text} slut", encoding="utf-8")
-    assert ("pii" in rules(p)) is found
+    assert ("PERSONAL_DATA" in rules(p)) is found
     if found:
         assert text not in redact(f"a {text} b")
 
@@ -51,7 +51,7 @@ def test_pii_patterns(tmp_path, text, found):
 def test_findings_are_masked(tmp_path):
     p = tmp_path / "x.csv"
     p.write_text("area_id;kommentar\nA;ring 070-123 45 67\n", encoding="utf-8")
-    finding = next(f for f in scan_file(p, "public", manifest=False) if f.rule == "pii")
+    finding = next(f for f in scan_file(p, "public", manifest=False) if f.rule == "PERSONAL_DATA")
     assert "123 45 67" not in finding.excerpt
 
 
@@ -63,9 +63,9 @@ def test_csv_rules(tmp_path):
         'B;=HYPERLINK("http://x");2026-03;\n',
         encoding="utf-8",
     )
-    assert {"small_count", "time", "free_text", "formula"} <= rules(p)
-    assert rules(p, "internal") >= {"formula", "marking_missing"}
-    assert "small_count" not in rules(p, "internal")
+    assert {"SMALL_COUNT", "TIME_TOO_FINE", "FREE_TEXT", "SPREADSHEET_FORMULA"} <= rules(p)
+    assert rules(p, "internal") >= {"SPREADSHEET_FORMULA", "MARKING_MISSING"}
+    assert "SMALL_COUNT" not in rules(p, "internal")
 
 
 def test_html_rules(tmp_path):
@@ -83,13 +83,13 @@ def test_html_rules(tmp_path):
     )
     found = rules(p)
     assert {
-        "markup",
-        "metadata",
-        "point",
-        "coordinate",
-        "small_count",
-        "pii",
-        "internal_marking",
+        "MARKUP_EXECUTABLE",
+        "METADATA_PRIVATE",
+        "POINTS_PUBLIC",
+        "COORDINATE_OFF_GRID",
+        "SMALL_COUNT",
+        "PERSONAL_DATA",
+        "INTERNAL_IN_PUBLIC",
     } <= found
 
 
@@ -117,12 +117,12 @@ def test_html_table_escaped_payload_passes_raw_is_flagged(tmp_path, payload):
     escaped = tmp_path / "escaped.html"
     escaped.write_text(_report(html(payload)), encoding="utf-8")
     assert "&lt;" in escaped.read_text(encoding="utf-8")
-    assert "markup" not in rules(escaped)
-    assert "markup" not in rules(escaped, "internal")
+    assert "MARKUP_EXECUTABLE" not in rules(escaped)
+    assert "MARKUP_EXECUTABLE" not in rules(escaped, "internal")
     raw = tmp_path / "raw.html"
     raw.write_text(_report(payload), encoding="utf-8")
-    assert "markup" in rules(raw)
-    assert "markup" in rules(raw, "internal")
+    assert "MARKUP_EXECUTABLE" in rules(raw)
+    assert "MARKUP_EXECUTABLE" in rules(raw, "internal")
 
 
 def test_internal_report_with_escaped_area_name_is_written(tmp_path):
@@ -133,7 +133,7 @@ def test_internal_report_with_escaped_area_name_is_written(tmp_path):
     assert "&lt;img src=x onerror=alert(1)&gt;" in path.read_text(encoding="utf-8")
     assert not scan_dir(tmp_path, mode="internal")
     raw = _report("<img src=x onerror=alert(1)>")
-    with pytest.raises(GateRefusal, match="markup"):
+    with pytest.raises(GateRefusal, match="MARKUP_EXECUTABLE"):
         gate.write_html(raw, tmp_path / "rapport_ra.html")
 
 
@@ -152,7 +152,7 @@ def test_escaped_payloads_in_folium_pass(tmp_path):
     p = tmp_path / "k.html"
     p.write_text(m.get_root().render(), encoding="utf-8")
     found = {f.rule for f in scan_file(p, "public", manifest=False)}
-    assert "markup" not in found
+    assert "MARKUP_EXECUTABLE" not in found
     # the same page built without the safe-text helper is caught
     m2 = folium.Map(location=[59.2, 17.6], tiles=None)
     folium.Marker(
@@ -162,7 +162,7 @@ def test_escaped_payloads_in_folium_pass(tmp_path):
     ).add_to(m2)
     p2 = tmp_path / "k2.html"
     p2.write_text(m2.get_root().render(), encoding="utf-8")
-    assert "markup" in rules(p2)
+    assert "MARKUP_EXECUTABLE" in rules(p2)
 
 
 def test_coordinates_on_grid_lattice_pass(tmp_path):
@@ -176,7 +176,7 @@ def test_coordinates_on_grid_lattice_pass(tmp_path):
         "var m = L.map('x', {center: [59.2012345, 17.6123456]});</script></body></html>",
         encoding="utf-8",
     )
-    assert "coordinate" not in rules(p)
+    assert "COORDINATE_OFF_GRID" not in rules(p)
 
 
 def geojson(tmp_path, geoms, props):
@@ -188,9 +188,9 @@ def geojson(tmp_path, geoms, props):
 
 def test_geojson_points_and_fine_grid(tmp_path):
     p = geojson(tmp_path, [Point(650000, 6550000)], {"n": [7]})
-    assert "point" in rules(p)
+    assert "POINTS_PUBLIC" in rules(p)
     p = geojson(tmp_path, [box(650000, 6550000, 650100, 6550100)], {"n": [7]})
-    assert "grid" in rules(p)
+    assert "PUBLIC_CELL_SIZE" in rules(p)
     p = geojson(tmp_path, [box(650000, 6550000, 650250, 6550250)], {"n": [7]})
     assert rules(p) == set()
 
@@ -201,7 +201,7 @@ def test_gpkg_rules(tmp_path):
     )
     p = tmp_path / "x.gpkg"
     gdf.to_file(p, driver="GPKG", metadata={"source": "/home/anna/hemligt.csv"})
-    assert {"point", "small_count", "pii", "metadata"} <= rules(p)
+    assert {"POINTS_PUBLIC", "SMALL_COUNT", "PERSONAL_DATA", "METADATA_PRIVATE"} <= rules(p)
 
 
 def test_tiff_rules(tmp_path):
@@ -222,7 +222,7 @@ def test_tiff_rules(tmp_path):
     ) as dst:
         dst.write(np.linspace(0.01, 3.7, 16, dtype="float32").reshape(1, 4, 4))
         dst.update_tags(TRYGGAPLATSER_PARAMS='{"bandwidth": 600}', SOURCE="C:\\Users\\anna\\x")
-    assert {"grid", "raster", "metadata"} <= rules(p)
+    assert {"PUBLIC_CELL_SIZE", "RASTER_UNCLASSED", "METADATA_PRIVATE"} <= rules(p)
 
 
 def test_png_and_pdf_metadata(tmp_path):
@@ -237,8 +237,8 @@ def test_png_and_pdf_metadata(tmp_path):
     fig.savefig(tmp_path / "f.pdf", metadata={"Author": "/Users/anna"})
     fig.savefig(tmp_path / "ok.png")
     plt.close(fig)
-    assert "metadata" in rules(tmp_path / "f.png")
-    assert "metadata" in rules(tmp_path / "f.pdf")
+    assert "METADATA_PRIVATE" in rules(tmp_path / "f.png")
+    assert "METADATA_PRIVATE" in rules(tmp_path / "f.pdf")
     assert rules(tmp_path / "ok.png") == set()
 
 
@@ -250,7 +250,7 @@ def test_xlsx_formula_and_metadata(tmp_path):
     wb.active.append(["A", "=1+1"])
     wb.properties.creator = "/home/anna"
     wb.save(tmp_path / "t.xlsx")
-    assert {"formula", "metadata"} <= rules(tmp_path / "t.xlsx")
+    assert {"SPREADSHEET_FORMULA", "METADATA_PRIVATE"} <= rules(tmp_path / "t.xlsx")
 
 
 def test_user_and_host_names_in_metadata():
@@ -276,18 +276,18 @@ def test_manifest_rules_and_clean_set(tmp_path):
     gate.finish(tmp_path)
     assert scan_dir(tmp_path) == []
     (tmp_path / "extra.txt").write_text("hej", encoding="utf-8")
-    assert {f.rule for f in scan_dir(tmp_path)} == {"not_gated"}
+    assert {f.rule for f in scan_dir(tmp_path)} == {"NOT_GATED"}
     (tmp_path / "extra.txt").unlink()
     with (tmp_path / "karta.html").open("a", encoding="utf-8") as fh:
         fh.write("<!-- -->")
-    assert {f.rule for f in scan_dir(tmp_path)} == {"modified"}
+    assert {f.rule for f in scan_dir(tmp_path)} == {"MODIFIED_AFTER_SEAL"}
     manifest = json.loads((tmp_path / "utgivning.json").read_text(encoding="utf-8"))
     assert all(e["mode"] == "public" for e in manifest["files"].values())
 
 
 def test_unreadable_file_is_a_finding(tmp_path):
     (tmp_path / "trasig.gpkg").write_bytes(b"not a geopackage")
-    assert "unreadable" in rules(tmp_path / "trasig.gpkg")
+    assert "FILE_UNREADABLE" in rules(tmp_path / "trasig.gpkg")
 
 
 def test_release_then_audit_property_small_counts(tmp_path):

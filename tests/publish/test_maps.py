@@ -341,7 +341,7 @@ def test_tiles_options(layers):
 def test_unknown_area_lists_choices(layers):
     with pytest.raises(ArgumentError, match="A1") as err:
         neighbourhood_map("Nowhere", areas=layers["areas"])
-    assert err.value.rule == "MAP_AREA_UNKNOWN"
+    assert err.value.rule == "AREA_UNKNOWN"
     # an exact name works as well as an id
     assert "Åsen" in map_content(neighbourhood_map("A3", areas=make_layers(10)["areas"])).title
 

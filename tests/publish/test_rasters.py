@@ -68,9 +68,9 @@ def test_clipped_cells_are_nodata(tmp_path):
 
 
 def test_private_tags_refused(result, tmp_path):
-    with pytest.raises(ArgumentError, match="TAG_PRIVATE"):
+    with pytest.raises(ArgumentError, match="METADATA_PRIVATE"):
         write_cog(result, tmp_path / "x.tif", column="kde", tags={"src": "/home/anna/in.gpkg"})
-    with pytest.raises(ArgumentError, match="TAG_PRIVATE"):
+    with pytest.raises(ArgumentError, match="METADATA_PRIVATE"):
         write_cog(result, tmp_path / "x.tif", column="kde", tags={"src": r"C:\Users\x\a.csv"})
 
 
@@ -81,7 +81,7 @@ def test_array_input(result, tmp_path):
     arr = np.arange(spec.n_cells, dtype=float).reshape(spec.nrows, spec.ncols)
     with rasterio.open(write_cog(arr, tmp_path / "a.tif", grid=result)) as ds:
         assert ds.read(1)[0, 1] == 1.0 and ds.bounds.left == spec.x0
-    with pytest.raises(ArgumentError, match="RASTER_GRID"):
+    with pytest.raises(ArgumentError, match="ARGUMENT_MISSING"):
         write_cog(arr, tmp_path / "b.tif")
 
 

@@ -35,7 +35,7 @@ def check_points(data: Any, name: str = "data") -> tuple[np.ndarray, np.ndarray]
                 name=name,
                 t=type(data).__name__,
             ),
-            rule="POINTS_TYPE",
+            rule="ARGUMENT_TYPE",
             fix=tr(
                 "läs in lagret med tryggaplatser.load_layer eller geopandas.read_file",
                 "read the layer with tryggaplatser.load_layer or geopandas.read_file",
@@ -44,7 +44,7 @@ def check_points(data: Any, name: str = "data") -> tuple[np.ndarray, np.ndarray]
     if len(data) == 0:
         raise ArgumentError(
             tr("`{name}` har inga rader.", "`{name}` has no rows.", name=name),
-            rule="POINTS_EMPTY",
+            rule="INCIDENTS_EMPTY",
             fix=tr("kontrollera filtret (kategori, datum)", "check the filter (category, dates)"),
         )
     check_projected(data.crs, name)
@@ -65,7 +65,7 @@ def check_points(data: Any, name: str = "data") -> tuple[np.ndarray, np.ndarray]
                 idx=data.index[first],
                 found=types[first] or "tom/saknas",
             ),
-            rule="POINTS_GEOMETRY",
+            rule="GEOM_TYPE_UNEXPECTED",
             fix=tr(
                 "validera lagret först (tryggaplatser validate) eller ta bort raden",
                 "validate the layer first (tryggaplatser validate) or drop the row",
@@ -86,7 +86,7 @@ def check_points(data: Any, name: str = "data") -> tuple[np.ndarray, np.ndarray]
                 x=x[first],
                 y=y[first],
             ),
-            rule="POINTS_COORDINATES",
+            rule="COORD_NONFINITE",
             fix=tr("rätta eller ta bort raden", "fix or drop the row"),
         )
     return x, y
@@ -174,7 +174,7 @@ def weights_array(data: Any, weights: str | None) -> np.ndarray | None:
                 w=weights,
                 cols=", ".join(map(str, data.columns)),
             ),
-            rule="WEIGHTS_COLUMN",
+            rule="COLUMNS_MISSING",
         )
     w = np.asarray(data[weights], dtype=float)
     bad = ~np.isfinite(w) | (w < 0)
@@ -259,7 +259,7 @@ def check_area_layer(areas: Any, incidents: Any, *, column_allowed: bool = False
                 "areas måste vara en GeoDataFrame med kolumnen area_id",
                 "areas must be a GeoDataFrame with an area_id column",
             ),
-            rule="argument-type",
+            rule="ARGUMENT_TYPE",
         )
     if areas.crs != incidents.crs:
         raise ArgumentError(
@@ -269,7 +269,7 @@ def check_area_layer(areas: Any, incidents: Any, *, column_allowed: bool = False
                 a=incidents.crs,
                 b=areas.crs,
             ),
-            rule="crs-mismatch",
+            rule="CRS_MISMATCH",
             fix=tr(
                 "transformera områdena: areas.to_crs(incidents.crs)",
                 "transform the areas: areas.to_crs(incidents.crs)",

@@ -138,7 +138,7 @@ def _as_date(value, name: str) -> date:
                 n=name,
                 v=value,
             ),
-            rule="bad-date",
+            rule="DATE_INVALID",
             fix=tr("skriv datumet som ÅÅÅÅ-MM-DD", "write the date as YYYY-MM-DD"),
         )
     if ts.tzinfo is not None:
@@ -210,7 +210,7 @@ def iso_week_bounds(
                     v=week,
                     h=hint,
                 ),
-                rule="bad-week",
+                rule="WEEK_INVALID",
                 fix=tr(
                     "skriv veckan som ÅÅÅÅ-Wvv, t.ex. 2026-W47",
                     "write the week as YYYY-Www, e.g. 2026-W47",
@@ -289,7 +289,7 @@ def _check_cell_size(cell_size) -> float:
                 "cell_size must be a positive number of metres, got {v!r}",
                 v=cell_size,
             ),
-            rule="bad-cell-size",
+            rule="NOT_POSITIVE",
             fix=tr("t.ex. cell_size=250", "e.g. cell_size=250"),
         )
     return float(cell_size)
@@ -395,7 +395,7 @@ def weekly_counts(
                 tr(
                     "ogiltigt värde för {n}: {v!r}", "invalid value for {n}: {v!r}", n=name, v=value
                 ),
-                rule="bad-argument",
+                rule="ARGUMENT_INVALID",
             )
     start, end = _resolve_week(week, today, quiet, choices)
     monday = start.date()
@@ -413,7 +413,7 @@ def weekly_counts(
                     "incidents lacks the column {c}",
                     c=areas_or_area_column,
                 ),
-                rule="missing-column",
+                rule="COLUMNS_MISSING",
                 fix=tr(
                     "ge områdena som GeoDataFrame i stället", "pass the areas as a GeoDataFrame"
                 ),
@@ -551,7 +551,7 @@ def recurring_places(
                 m=min_weeks,
                 w=weeks,
             ),
-            rule="bad-argument",
+            rule="ARGUMENT_INVALID",
         )
     start, _ = _resolve_week(week, today, quiet, choices)
     monday = start.date()
@@ -667,7 +667,7 @@ def silent_sources(
                 u=usual_share,
                 s=silent_weeks,
             ),
-            rule="bad-argument",
+            rule="ARGUMENT_INVALID",
         )
     start, _ = _resolve_week(week, today, quiet, choices)
     monday = start.date()
@@ -765,7 +765,7 @@ def measure_followup(measures, today=None, *, quiet: bool = False) -> pd.DataFra
     if not isinstance(measures, pd.DataFrame):
         raise ArgumentError(
             tr("measures måste vara en (Geo)DataFrame", "measures must be a (Geo)DataFrame"),
-            rule="argument-type",
+            rule="ARGUMENT_TYPE",
         )
     missing = [c for c in ("measure_id", "status") if c not in measures.columns]
     if missing:
@@ -775,7 +775,7 @@ def measure_followup(measures, today=None, *, quiet: bool = False) -> pd.DataFra
                 "measures lacks the columns {m}",
                 m=", ".join(missing),
             ),
-            rule="missing-column",
+            rule="COLUMNS_MISSING",
         )
     if today is None:
         ref = pd.Timestamp.now(tz=LOCAL_TZ).date()
@@ -863,7 +863,7 @@ def _window_of(value) -> RiskWindow | None:
         return RiskWindow(float(value[0]), float(value[1]), math.nan, math.nan)
     raise ArgumentError(
         tr("risk_window: okänd form {t}", "risk_window: unknown form {t}", t=type(value).__name__),
-        rule="argument-type",
+        rule="ARGUMENT_TYPE",
         fix=tr(
             "ge {kategori: near_repeat-resultat} eller {kategori: (meter, dagar)}",
             "pass {category: near_repeat result} or {category: (metres, days)}",
@@ -917,7 +917,7 @@ def near_repeat_alerts(
                 "risk_window måste vara en mappning {kategori: fönster}",
                 "risk_window must be a mapping {category: window}",
             ),
-            rule="argument-type",
+            rule="ARGUMENT_TYPE",
         )
     windows = {str(k): _window_of(v) for k, v in risk_window.items()}
     windows = {k: v for k, v in windows.items() if v is not None}
@@ -972,7 +972,7 @@ def _hotspot_cells(hotspots, size: float) -> pd.DataFrame:
                 "hotspots saknar kolumnen hotspot_category",
                 "hotspots lacks the column hotspot_category",
             ),
-            rule="missing-column",
+            rule="COLUMNS_MISSING",
         )
     if "geometry" in hotspots.columns and hotspots.geometry.notna().all():
         c = hotspots.geometry.centroid
@@ -982,7 +982,7 @@ def _hotspot_cells(hotspots, size: float) -> pd.DataFrame:
     else:
         raise ArgumentError(
             tr("hotspots behöver geometri eller cell_id", "hotspots needs a geometry or a cell_id"),
-            rule="missing-column",
+            rule="COLUMNS_MISSING",
         )
     return pd.DataFrame(
         {"cell_id": ids, "code": hotspots["hotspot_category"].astype("string").to_numpy()}

@@ -66,7 +66,7 @@ def _check_counts(**counts) -> dict[str, float]:
                     n=name,
                     v=value,
                 ),
-                rule="bad-count",
+                rule="COUNT_INVALID",
             )
         out[name] = float(value)
     return out
@@ -98,7 +98,7 @@ def wdq(a0: float, a1: float, b0: float, b1: float, c0: float, c1: float) -> Dis
                 c0=fmt_number(c["c0"]),
                 c1=fmt_number(c["c1"]),
             ),
-            rule="control-empty",
+            rule="CONTROL_EMPTY",
             fix=tr(
                 "välj ett större kontrollområde eller fler kategorier",
                 "choose a larger control area or more categories",
@@ -174,7 +174,7 @@ def wdd(
                 "WDD: ange alla fyra d0, d1, cd0, cd1 eller ingen av dem",
                 "WDD: give all four of d0, d1, cd0, cd1 or none of them",
             ),
-            rule="bad-argument",
+            rule="ARGUMENTS_CONFLICT",
         )
     c = _check_counts(t0=t0, t1=t1, ct0=ct0, ct1=ct1, d0=d0, d1=d1, cd0=cd0, cd1=cd1)
     delta_t = c["t1"] - c["t0"]
@@ -237,7 +237,7 @@ def buffer_ring(target_geom, width: float | None = None, *, quiet: bool = False)
     """
     if target_geom is None or target_geom.is_empty:
         raise ArgumentError(
-            tr("målområdet saknar geometri", "the target has no geometry"), rule="geometry-empty"
+            tr("målområdet saknar geometri", "the target has no geometry"), rule="GEOM_MISSING"
         )
     if width is None:
         r = math.sqrt(target_geom.area / math.pi)
@@ -263,7 +263,7 @@ def buffer_ring(target_geom, width: float | None = None, *, quiet: bool = False)
                 "the buffer width must be > 0 m, got {v!r}",
                 v=width,
             ),
-            rule="bad-buffer-width",
+            rule="NOT_POSITIVE",
         )
     ring = target_geom.buffer(float(width)).difference(target_geom)
     return ring, float(width)
@@ -284,7 +284,7 @@ def _date(value, name: str) -> date:
                 n=name,
                 v=value,
             ),
-            rule="bad-date",
+            rule="DATE_INVALID",
         ) from None
 
 
@@ -354,7 +354,7 @@ def equal_periods(installed_on, data_end, *, max_months: int = 12) -> Periods:
                 "max_months must be an integer ≥ 1, got {v!r}",
                 v=max_months,
             ),
-            rule="bad-argument",
+            rule="NOT_POSITIVE",
         )
     month_start = date(inst.year, inst.month, 1)
     after_start = _add_months(month_start, 1)
@@ -371,7 +371,7 @@ def equal_periods(installed_on, data_end, *, max_months: int = 12) -> Periods:
                 d=end.isoformat(),
                 a=after_start.isoformat(),
             ),
-            rule="after-period-empty",
+            rule="AFTER_PERIOD_EMPTY",
             fix=tr(
                 "vänta på mer data eller kontrollera installationsdatumet",
                 "wait for more data or check the installation date",
@@ -414,7 +414,7 @@ def _as_period(value) -> tuple[date, date]:
     except (TypeError, ValueError):
         raise ArgumentError(
             tr("before_period måste vara (start, slut)", "before_period must be (start, end)"),
-            rule="bad-argument",
+            rule="ARGUMENT_INVALID",
         ) from None
     return _date(start, "before_period"), _date(end, "before_period")
 
@@ -477,7 +477,7 @@ def _area_geom(areas, area_id: str):
     if match.empty:
         raise ArgumentError(
             tr("området {a!r} finns inte i areas", "area {a!r} is not in areas", a=area_id),
-            rule="unknown-area",
+            rule="AREA_UNKNOWN",
             fix=tr(
                 "välj ett av: {v}",
                 "choose one of: {v}",
@@ -564,7 +564,7 @@ def choose_control(
                 "buffer)",
                 d=fmt_number(min_distance),
             ),
-            rule="no-control",
+            rule="CONTROL_NONE",
             fix=tr(
                 "ange control= själv eller minska min_distance",
                 "pass control= yourself or lower min_distance",
@@ -653,13 +653,13 @@ def _geometry_of(value, name: str, areas):
                     n=name,
                     v=value,
                 ),
-                rule="missing-argument",
+                rule="ARGUMENT_MISSING",
                 fix=tr("ange areas=", "pass areas="),
             )
         return _area_geom(areas, value), value
     raise ArgumentError(
         tr("{n}: okänd typ {t}", "{n}: unknown type {t}", n=name, t=type(value).__name__),
-        rule="argument-type",
+        rule="ARGUMENT_TYPE",
     )
 
 
@@ -725,7 +725,7 @@ def evaluate_measure(
     dates = _local_date_array(data)
     if data_end is None:
         if len(incidents) == 0:
-            raise ArgumentError(tr("inga händelser", "no incidents"), rule="no-data")
+            raise ArgumentError(tr("inga händelser", "no incidents"), rule="INCIDENTS_EMPTY")
         data_end = pd.Timestamp(_local_date_array(incidents).max()).date()
         msg = tr(
             "Dataslut {d} valt automatiskt (senaste händelsen).",
@@ -766,7 +766,7 @@ def evaluate_measure(
                     "control saknas och areas behövs för att välja ett kontrollområde",
                     "control is missing and areas are needed to choose one",
                 ),
-                rule="missing-argument",
+                rule="ARGUMENT_MISSING",
                 fix=tr("ange control= eller areas=", "pass control= or areas="),
             )
         counts = _before_counts_by_area(areas, data, periods.before)
@@ -788,7 +788,7 @@ def evaluate_measure(
                     "the buffer)",
                     d=fmt_number(CONTROL_MIN_DISTANCE),
                 ),
-                rule="no-control",
+                rule="CONTROL_NONE",
                 fix=tr("ange control= själv", "pass control= yourself"),
             )
         control_id = str(table.loc[table["chosen"], "area_id"].iloc[0])
@@ -811,7 +811,7 @@ def evaluate_measure(
                 "kontrollområdet överlappar målområdet eller buffertzonen",
                 "the control area overlaps the target or the buffer",
             ),
-            rule="control-overlap",
+            rule="CONTROL_OVERLAP",
             fix=tr("välj ett kontrollområde längre bort", "choose a control area further away"),
         )
     control_ring, _ = buffer_ring(control_geom, width, quiet=True)

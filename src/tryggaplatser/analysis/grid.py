@@ -588,7 +588,7 @@ def _area_geometry(area: Any) -> tuple[Any, Any]:
 
     if isinstance(area, gpd.GeoDataFrame | gpd.GeoSeries):
         if len(area) == 0:
-            raise ArgumentError(tr("`area` är tom.", "`area` is empty."), rule="AREA_EMPTY")
+            raise ArgumentError(tr("`area` är tom.", "`area` is empty."), rule="AREAS_EMPTY")
         check_projected(area.crs, "area")
         geom = shapely.union_all(area.geometry.to_numpy())
         return geom, area.crs
@@ -600,7 +600,7 @@ def _area_geometry(area: Any) -> tuple[Any, Any]:
             "`area` must be a GeoDataFrame, GeoSeries or shapely geometry, got {t}.",
             t=type(area).__name__,
         ),
-        rule="AREA_TYPE",
+        rule="ARGUMENT_TYPE",
     )
 
 
@@ -705,7 +705,7 @@ def resolve_grid(
                     "Ange antingen `grid` eller `cell_size`, inte båda.",
                     "Give either `grid` or `cell_size`, not both.",
                 ),
-                rule="GRID_AND_CELL_SIZE",
+                rule="ARGUMENTS_CONFLICT",
             )
         check_same_crs(data.crs, grid.crs, "data", "grid")
         cells = grid[["cell_id", "row", "col", "geometry"]].copy()

@@ -574,7 +574,7 @@ def _times(data: Any, name: str = "data"):
                 name=name,
                 c=TIME_COLUMN,
             ),
-            rule="TIME_MISSING",
+            rule="COLUMNS_MISSING",
             fix=tr(
                 "läs in händelser med tryggaplatser.load_layer",
                 "read incidents with tryggaplatser.load_layer",
@@ -713,7 +713,7 @@ def hotspot_classify(
     if not keep.any():
         raise ArgumentError(
             tr("Inga händelser i tidsfönstret.", "No events in the time window."),
-            rule="TIME_WINDOW_EMPTY",
+            rule="FILTER_EMPTY",
         )
     sub = data.loc[keep] if not keep.all() else data
     t = t_all[keep]
@@ -764,7 +764,7 @@ def hotspot_classify(
                     "`period` must be positive, got {p!r}.",
                     p=period,
                 ),
-                rule="PERIOD_LENGTH",
+                rule="NOT_POSITIVE",
             )
         record_param(prep.record, "period_length", str(plen), auto=False)
     n_periods = int(span_days // (plen / pd.Timedelta(days=1)))
@@ -913,7 +913,7 @@ def hotspot_change(
                 "`expected` must be 'area' or 'time', got {v!r}.",
                 v=expected,
             ),
-            rule="CHANGE_EXPECTED",
+            rule="ARGUMENT_INVALID",
         )
     check_points(data)
     t = _times(data)
@@ -1036,7 +1036,7 @@ def hotspot_dual_kde(
                 "`method` must be 'ratio', 'log_ratio' or 'difference', got {m!r}.",
                 m=method,
             ),
-            rule="DUAL_METHOD",
+            rule="ARGUMENT_INVALID",
         )
     prep = _Prepared(data, grid, cell_size, weights, area, quiet, shape)
     check_points(denominator, "denominator")

@@ -111,7 +111,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                 n=name,
                 t=type(data).__name__,
             ),
-            rule="argument-type",
+            rule="ARGUMENT_TYPE",
         )
     missing = [c for c in columns if c not in data.columns]
     if missing:
@@ -122,7 +122,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                 n=name,
                 m=", ".join(missing),
             ),
-            rule="missing-column",
+            rule="COLUMNS_MISSING",
             fix=tr(
                 "läs in lagret med tryggaplatser.load_layer",
                 "load the layer with tryggaplatser.load_layer",
@@ -136,7 +136,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                 n=name,
                 c=data.crs,
             ),
-            rule="crs-not-metric",
+            rule="CRS_NOT_METRIC",
             fix=tr(
                 "transformera till SWEREF 99 TM: data.to_crs(3006)",
                 "transform to SWEREF 99 TM: data.to_crs(3006)",
@@ -155,7 +155,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                     k=int(bad.sum()),
                     f=first,
                 ),
-                rule="geometry-not-point",
+                rule="GEOM_TYPE_UNEXPECTED",
                 fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
             )
         finite = np.zeros(len(data), dtype=bool)
@@ -172,7 +172,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                     k=int((~finite).sum()),
                     f=first,
                 ),
-                rule="coordinates-not-finite",
+                rule="COORD_NONFINITE",
             )
     if "occurred_at" in columns:
         t = data["occurred_at"]
@@ -184,7 +184,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                     n=name,
                     d=t.dtype,
                 ),
-                rule="time-not-tz-aware",
+                rule="TIME_NAIVE",
                 fix=tr(
                     "använd t.ex. pd.to_datetime(..., utc=True)",
                     "use e.g. pd.to_datetime(..., utc=True)",
@@ -200,7 +200,7 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
                     k=int(t.isna().sum()),
                     f=first,
                 ),
-                rule="time-missing",
+                rule="TIME_MISSING",
             )
 
 
@@ -227,7 +227,7 @@ def _check_edges(edges, name: str, unit: str) -> np.ndarray:
                 u=unit,
                 v=list(edges) if np.ndim(edges) else edges,
             ),
-            rule="bad-bands",
+            rule="BANDS_INVALID",
             fix=tr("t.ex. {n}=[0, 100, 200]", "e.g. {n}=[0, 100, 200]", n=name),
         )
     return arr
@@ -413,7 +413,7 @@ def near_repeat(
                 "permutations must be an integer ≥ 1, got {v!r}",
                 v=permutations,
             ),
-            rule="bad-permutations",
+            rule="NOT_POSITIVE",
             fix=tr("t.ex. permutations=99", "e.g. permutations=99"),
         )
     if len(data) < 2:
@@ -423,7 +423,7 @@ def near_repeat(
                 "near_repeat needs at least 2 incidents, got {n}",
                 n=len(data),
             ),
-            rule="too-few-incidents",
+            rule="TOO_FEW_INCIDENTS",
         )
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**32))

@@ -234,12 +234,12 @@ def perception_gap(
                 "`by` must be 'cell' or 'area', got {b!r}.",
                 b=by,
             ),
-            rule="BY_VALUE",
+            rule="ARGUMENT_INVALID",
         )
     if by == "area" and areas is None:
         raise ArgumentError(
             tr("`by='area'` kräver `areas`.", "`by='area'` needs `areas`."),
-            rule="AREAS_MISSING",
+            rule="ARGUMENT_MISSING",
             fix=tr("skicka med områdeslagret: areas=...", "pass the areas layer: areas=..."),
         )
     c = check_positive(cell_size, "cell_size", allow_none=False)
@@ -250,7 +250,7 @@ def perception_gap(
                 "`high_quantile` must be between 0 and 1, got {q!r}.",
                 q=high_quantile,
             ),
-            rule="QUANTILE_RANGE",
+            rule="ARGUMENT_INVALID",
         )
     check_projected(incidents.crs, "incidents")
     for name, layer in (

@@ -399,7 +399,7 @@ def catalogue_entry(source: str, code: str, catalogue: dict | None = None) -> Ca
     if source not in CATALOGUE_SOURCES:
         raise ArgumentError(
             tr("okänd källa {s!r}", "unknown source {s!r}", s=source),
-            rule="bad-argument",
+            rule="ARGUMENT_INVALID",
             fix=tr("välj bland: {v}", "choose from: {v}", v=", ".join(CATALOGUE_SOURCES)),
         )
     cat = catalogue if catalogue is not None else load_catalogue()
@@ -413,7 +413,7 @@ def catalogue_entry(source: str, code: str, catalogue: dict | None = None) -> Ca
             s=source,
             c=code,
         ),
-        rule="catalogue-missing",
+        rule="CATALOGUE_ENTRY_MISSING",
     )
 
 
@@ -483,7 +483,7 @@ def _as_date(value: Any, name: str) -> date:
                 n=name,
                 v=value,
             ),
-            rule="bad-date",
+            rule="DATE_INVALID",
         )
     return ts.date()
 
@@ -978,13 +978,13 @@ def action_plan(
     choices: list[str] = []
     if "area_id" not in getattr(areas, "columns", []):
         raise ArgumentError(
-            tr("areas saknar kolumnen area_id", "areas lacks area_id"), rule="missing-column"
+            tr("areas saknar kolumnen area_id", "areas lacks area_id"), rule="COLUMNS_MISSING"
         )
     match = areas[areas["area_id"].astype(str) == str(area_id)]
     if match.empty:
         raise ArgumentError(
             tr("området {a!r} finns inte", "area {a!r} does not exist", a=area_id),
-            rule="unknown-area",
+            rule="AREA_UNKNOWN",
             fix=tr(
                 "välj bland: {v}",
                 "choose from: {v}",
@@ -999,7 +999,7 @@ def action_plan(
                 a=areas.crs,
                 b=incidents.crs,
             ),
-            rule="crs-mismatch",
+            rule="CRS_MISMATCH",
         )
     if not isinstance(follow_up_months, int) or follow_up_months < 1:
         raise ArgumentError(
@@ -1008,7 +1008,7 @@ def action_plan(
                 "follow_up_months must be an integer ≥ 1, got {v!r}",
                 v=follow_up_months,
             ),
-            rule="bad-argument",
+            rule="NOT_POSITIVE",
         )
     area_id = str(area_id)
     name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
@@ -1235,13 +1235,13 @@ def _followup_frames(walk_observations, measures, areas, area_id, today):
     if area_id is not None:
         if areas is None:
             raise ArgumentError(
-                tr("area_id kräver areas", "area_id needs areas"), rule="missing-argument"
+                tr("area_id kräver areas", "area_id needs areas"), rule="ARGUMENT_MISSING"
             )
         match = areas[areas["area_id"].astype(str) == str(area_id)]
         if match.empty:
             raise ArgumentError(
                 tr("området {a!r} finns inte", "area {a!r} does not exist", a=area_id),
-                rule="unknown-area",
+                rule="AREA_UNKNOWN",
             )
         geom = match.geometry.union_all()
     if walk_observations is not None and len(walk_observations):

@@ -139,7 +139,7 @@ def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
                 "`min_weeks` must be at least 1, got {v!r}.",
                 v=min_weeks,
             ),
-            rule="MIN_WEEKS",
+            rule="NOT_POSITIVE",
         )
     weekly = reports_per_source_week(incidents)
     rows: list[dict[str, Any]] = []

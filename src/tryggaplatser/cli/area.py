@@ -35,7 +35,7 @@ def _period(year: int | None, date_from: str | None, date_to: str | None) -> Any
                 "Ange antingen --year eller --from/--to, inte båda.",
                 "Give either --year or --from/--to, not both.",
             ),
-            rule="PERIOD_OPTIONS",
+            rule="ARGUMENTS_CONFLICT",
             fix="--year 2026 | --from 2026-01-01 --to 2026-06-30",
         )
     if year is not None:
@@ -44,7 +44,7 @@ def _period(year: int | None, date_from: str | None, date_to: str | None) -> Any
         if not (date_from and date_to):
             raise ArgumentError(
                 tr("--from och --to måste anges tillsammans.", "--from and --to go together."),
-                rule="PERIOD_OPTIONS",
+                rule="ARGUMENTS_CONFLICT",
                 fix="--from 2026-01-01 --to 2026-06-30",
             )
         return (date_from, date_to)
@@ -330,7 +330,7 @@ def area(
                     "Ange ett område (id eller namn) eller --all.",
                     "Give one area (id or name) or --all.",
                 ),
-                rule="AREA_CHOICE",
+                rule="ARGUMENTS_CONFLICT",
                 fix="tryggaplatser area EX01 | tryggaplatser area --all",
             )
         period = _period(year, date_from, date_to)

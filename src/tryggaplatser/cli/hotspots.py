@@ -157,7 +157,7 @@ def _load_incidents(config_path: str, incidents_path: str | None):
             raise FileProblem(
                 tr("Filen finns inte.", "The file does not exist."),
                 file=path.name,
-                rule="FILE_MISSING",
+                rule="FILE_UNREADABLE",
             )
         data = gpd.read_file(path, engine="pyogrio")
         if "occurred_at" in data.columns:
@@ -210,7 +210,7 @@ def _filter(data, categories, date_from, date_to):
                     "Händelserna saknar kolumnen category.",
                     "The incidents have no column category.",
                 ),
-                rule="CATEGORY_MISSING",
+                rule="COLUMNS_MISSING",
             )
         unknown = sorted(set(categories) - set(data["category"].dropna().astype(str)))
         if unknown:
@@ -315,7 +315,7 @@ def _sensitive_filter(data, categories, gate, quiet: bool):
                 "sensitive category {c} cannot be shown on a public grid",
                 c=", ".join(asked),
             ),
-            rule="sensitive",
+            rule="SENSITIVE_CATEGORY",
             fix=tr(
                 "redovisa den bara för hela kommunen, eller använd --mode internal",
                 "report it for the whole municipality only, or use --mode internal",

@@ -71,12 +71,12 @@ def map_command(
                     "välj precis ett av --area NAMN, --all och --hotspots",
                     "choose exactly one of --area NAME, --all and --hotspots",
                 ),
-                rule="MAP_WHAT",
+                rule="ARGUMENTS_CONFLICT",
             )
         if week is not None and not hotspots:
             raise ArgumentError(
                 tr("--week gäller bara --hotspots", "--week only applies to --hotspots"),
-                rule="MAP_WEEK",
+                rule="ARGUMENTS_CONFLICT",
             )
         paths = run_maps(
             config_path=config_path,
@@ -114,7 +114,7 @@ def week_bounds(week: str):
     except ValueError:
         raise ArgumentError(
             tr("ogiltig vecka {w!r}", "invalid week {w!r}", w=week),
-            rule="MAP_WEEK",
+            rule="WEEK_INVALID",
             fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47", "write YYYY-Www, e.g. 2026-W47"),
         ) from None
     start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
@@ -233,7 +233,7 @@ def run_maps(
     areas = project.areas
     if areas is None or len(areas) == 0:
         raise ArgumentError(
-            tr("projektet har inga områden", "the project has no areas"), rule="MAP_NO_AREAS"
+            tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
         )
     study = None
     if config.study_area is not None and Path(config.study_area).exists():
@@ -260,7 +260,7 @@ def run_maps(
         if incidents is None or len(incidents) == 0:
             raise ArgumentError(
                 tr("projektet har inga händelser", "the project has no incidents"),
-                rule="MAP_NO_INCIDENTS",
+                rule="INCIDENTS_EMPTY",
             )
         import pandas as pd
 
@@ -278,7 +278,7 @@ def run_maps(
                     w=week,
                     n=len(in_week),
                 ),
-                rule="MAP_WEEK_EMPTY",
+                rule="TOO_FEW_INCIDENTS",
                 fix=tr("välj en annan vecka med --week", "choose another week with --week"),
             )
         cells = gistar(in_week)

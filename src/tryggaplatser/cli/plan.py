@@ -62,7 +62,7 @@ def _resolve_area(areas, name_or_id: str) -> str:
         return str(hit.iloc[0])
     raise ArgumentError(
         tr("okänt område {a!r}", "unknown area {a!r}", a=name_or_id),
-        rule="unknown-area",
+        rule="AREA_UNKNOWN",
         fix=tr(
             "ange ett område-id eller namn, t.ex. {e}",
             "give an area id or name, e.g. {e}",
@@ -118,7 +118,7 @@ def run_plans(
                 "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
                 "a draft plan is an internal working document and has no public form",
             ),
-            rule="internal_only",
+            rule="INTERNAL_ONLY",
             fix=tr(
                 "kör med --mode internal; publicera den beslutade planen efter granskning",
                 "run with --mode internal; publish the decided plan after review",
@@ -237,14 +237,14 @@ def run_evaluation(
                 "projektet har inga åtgärder (lagret measures är tomt)",
                 "the project has no measures (the measures layer is empty)",
             ),
-            rule="no-measures",
+            rule="MEASURES_EMPTY",
             fix=tr("lägg till [[layers.measures]]", "add [[layers.measures]]"),
         )
     hit = measures[measures["measure_id"].astype(str) == str(measure_id)]
     if hit.empty:
         raise ArgumentError(
             tr("åtgärden {m!r} finns inte", "measure {m!r} does not exist", m=measure_id),
-            rule="unknown-measure",
+            rule="MEASURE_UNKNOWN",
             fix=tr(
                 "välj bland: {v}",
                 "choose from: {v}",
@@ -259,7 +259,7 @@ def run_evaluation(
                 "measure {m} has no start date (when it was put in place)",
                 m=measure_id,
             ),
-            rule="missing-start",
+            rule="MEASURE_START_MISSING",
             fix=tr(
                 "fyll i startdatum i åtgärdslagret", "fill in the start date in the measures layer"
             ),
@@ -275,7 +275,7 @@ def run_evaluation(
                     "measure {m} has neither a geometry nor an area",
                     m=measure_id,
                 ),
-                rule="missing-geometry",
+                rule="GEOM_MISSING",
             )
         target = str(row["area_id"])
     cats = row.get("linked_categories")
@@ -389,7 +389,7 @@ def plan(
         if bool(area) == all_areas:
             raise ArgumentError(
                 tr("ange antingen --area eller --all", "give either --area or --all"),
-                rule="bad-argument",
+                rule="ARGUMENTS_CONFLICT",
                 fix="tryggaplatser plan --area Vektorholmen",
             )
         project = _load(config_path)

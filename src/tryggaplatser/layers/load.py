@@ -803,8 +803,8 @@ def _codes_column(
     msg_sv = "okänt värde för {f} (vokabulär {v})"
     msg_en = "unknown value for {f} (vocabulary {v})"
     if is_main:
-        rule = spec.unknown_category
-        if rule == "quarantine":
+        policy = spec.unknown_category
+        if policy == "quarantine":
             problems.flag(
                 unknown,
                 "CATEGORY_UNKNOWN",
@@ -818,7 +818,7 @@ def _codes_column(
                 ),
                 text,
             )
-        elif rule == "ovrigt":
+        elif policy == "ovrigt":
             problems.flag(
                 unknown,
                 "CATEGORY_UNKNOWN",

@@ -1,6 +1,7 @@
 """Validation rules, problem records and the per-file load report.
 
-Every problem found while importing a file has a **stable rule ID** (``RULES``). A problem has a
+Every problem found while importing a file has a **stable rule ID** (``RULES``, the
+``import`` group of :data:`tryggaplatser.rules.RULES`). A problem has a
 ``severity``:
 
 ``error``       the whole file cannot be used (raised as :class:`~tryggaplatser.errors.FileProblem`)
@@ -23,61 +24,13 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
+from ..rules import RULES as ALL_RULES
 
 SEVERITIES = ("error", "quarantine", "warning", "info")
 
-# rule ID -> (Swedish title, English title)
+# rule ID -> (Swedish title, English title) of the import rules; defined in ..rules
 RULES: dict[str, tuple[str, str]] = {
-    "FILE_UNREADABLE": ("filen kan inte öppnas", "the file cannot be opened"),
-    "FILE_CORRUPT": ("filen är trasig eller tom", "the file is corrupt or empty"),
-    "ARCHIVE_UNSAFE": ("osäker zip-fil", "unsafe zip archive"),
-    "ARCHIVE_LIMIT": ("zip-filen överskrider gränserna", "zip archive exceeds the limits"),
-    "SCHEMA_MISSING_COLUMN": ("obligatorisk kolumn saknas", "required column missing"),
-    "CRS_MISSING": ("koordinatsystem saknas", "coordinate reference system missing"),
-    "CRS_BOUNDS_MISMATCH": (
-        "koordinaterna passar inte koordinatsystemet",
-        "coordinates do not fit the CRS",
-    ),
-    "COORD_SWAPPED_SUSPECT": (
-        "x och y (lon/lat) verkar omkastade",
-        "x and y (lon/lat) look swapped",
-    ),
-    "COORD_NONFINITE": ("koordinat saknar ändligt värde", "coordinate is not finite"),
-    "GEOM_MISSING": ("geometri saknas", "geometry missing"),
-    "GEOM_EMPTY": ("geometrin är tom", "geometry is empty"),
-    "GEOM_UNREADABLE": (
-        "geometrin kan inte läsas (t.ex. ej sluten ring)",
-        "geometry cannot be read (e.g. unclosed ring)",
-    ),
-    "GEOM_TYPE_UNEXPECTED": ("fel geometrityp", "unexpected geometry type"),
-    "GEOM_REPAIRED": ("ogiltig geometri reparerad", "invalid geometry repaired"),
-    "GEOM_REPAIR_LOSSY": (
-        "reparationen ändrade ytan för mycket",
-        "repair changed the area too much",
-    ),
-    "GEOM_TOO_COMPLEX": ("geometrin har för många hörn", "geometry has too many vertices"),
-    "OUTSIDE_STUDY_AREA": ("utanför studieområdet", "outside the study area"),
-    "DUPLICATE_EXACT": ("exakt dubblett borttagen", "exact duplicate dropped"),
-    "DUPLICATE_SUSPECT": ("möjlig dubblett", "possible duplicate"),
-    "ID_DUPLICATE": ("samma id förekommer flera gånger", "the same id occurs more than once"),
-    "DATE_INVALID": ("ogiltigt datum/tid", "invalid date/time"),
-    "DATE_AMBIGUOUS": ("tvetydigt datum (dag/månad)", "ambiguous date (day/month)"),
-    "TIME_NONEXISTENT_DST": (
-        "tiden finns inte (sommartid börjar)",
-        "the time does not exist (DST starts)",
-    ),
-    "TIME_AMBIGUOUS_DST": (
-        "tiden förekommer två gånger (sommartid slutar)",
-        "the time occurs twice (DST ends)",
-    ),
-    "CATEGORY_UNKNOWN": ("okänd kod/kategori", "unknown code/category"),
-    "VALUE_MISSING": ("obligatoriskt värde saknas", "required value missing"),
-    "VALUE_INVALID": ("ogiltigt värde", "invalid value"),
-    "ENCODING_FALLBACK": ("filen är inte UTF-8", "the file is not UTF-8"),
-    "ENCODING_MOJIBAKE": ("felkodade tecken (t.ex. 'Ã¤')", "garbled characters (e.g. 'Ã¤')"),
-    "COLUMN_DROPPED": ("kolumn borttagen vid import", "column dropped at import"),
-    "PII_REDACTED": ("personuppgifter maskerade", "personal data redacted"),
-    "NO_VALID_ROWS": ("inga giltiga rader", "no valid rows"),
+    rid: (rule.sv, rule.en) for rid, rule in ALL_RULES.items() if rule.group == "import"
 }
 
 

@@ -132,7 +132,7 @@ def check_mode(mode: str) -> str:
     if mode not in MODES:
         raise ArgumentError(
             tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-            rule="MAP_MODE",
+            rule="ARGUMENT_INVALID",
             fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
         )
     return mode
@@ -152,12 +152,12 @@ def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence
                 n=name,
                 t=type(frame).__name__,
             ),
-            rule="MAP_LAYER_TYPE",
+            rule="ARGUMENT_TYPE",
         )
     if frame.crs is None:
         raise ArgumentError(
             tr("`{n}` saknar koordinatsystem (CRS).", "`{n}` has no CRS.", n=name),
-            rule="MAP_LAYER_CRS",
+            rule="CRS_MISSING",
             fix=tr(
                 "läs lagret med tryggaplatser.layers (EPSG:3006)",
                 "read the layer with tryggaplatser.layers (EPSG:3006)",
@@ -172,7 +172,7 @@ def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence
                 n=name,
                 c=", ".join(missing),
             ),
-            rule="MAP_LAYER_COLUMNS",
+            rule="COLUMNS_MISSING",
             fix=tr(
                 "använd resultatet från tryggaplatser.analysis",
                 "use the result of tryggaplatser.analysis",
@@ -206,7 +206,7 @@ def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence
                     k="/".join(kinds),
                     f="/".join(sorted(types)),
                 ),
-                rule="MAP_LAYER_GEOMETRY",
+                rule="GEOM_TYPE_UNEXPECTED",
             )
     if frame.crs.to_epsg() != 3006:
         frame = frame.to_crs(WORKING_CRS)
@@ -224,7 +224,7 @@ def _check_cells(cells: Any):
                 "`cells` saknar både gi_bin och hotspot_category",
                 "`cells` has neither gi_bin nor hotspot_category",
             ),
-            rule="MAP_LAYER_COLUMNS",
+            rule="COLUMNS_MISSING",
             fix=tr(
                 "använd resultatet från hotspot_gistar eller hotspot_classify",
                 "use the result of hotspot_gistar or hotspot_classify",
@@ -326,7 +326,7 @@ def classify(
     if scheme not in names:
         raise ArgumentError(
             tr("okänd klassning {s!r}", "unknown classification {s!r}", s=scheme),
-            rule="MAP_SCHEME",
+            rule="ARGUMENT_INVALID",
             fix=", ".join(names),
         )
     if k == 1:
@@ -573,7 +573,7 @@ def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series |
             "`indicator` must be a column name or a pandas.Series, got {t}",
             t=type(indicator).__name__,
         ),
-        rule="MAP_INDICATOR",
+        rule="ARGUMENT_TYPE",
     )
 
 
@@ -1083,7 +1083,7 @@ def focus_frame(focus_places, size: float):
                     "`focus_places` lacks the columns {c}.",
                     c=", ".join(missing),
                 ),
-                rule="MAP_LAYER_COLUMNS",
+                rule="COLUMNS_MISSING",
                 fix=tr(
                     "använd ESTBrief.focus eller analysis.est.focus_places",
                     "use ESTBrief.focus or analysis.est.focus_places",
@@ -1128,7 +1128,7 @@ def _check_focus(focus_places: Any):
                 "`focus_places` must be a (Geo)DataFrame, got {t}.",
                 t=type(focus_places).__name__,
             ),
-            rule="MAP_LAYER_TYPE",
+            rule="ARGUMENT_TYPE",
         )
     return focus_places
 
@@ -1329,7 +1329,7 @@ def resolve_area(areas, area_id: Any) -> tuple[str, str]:
         known = ", ".join(f"{i} ({n})" for i, n in list(zip(ids, names))[:8])
         raise ArgumentError(
             tr("området {a!r} finns inte", "area {a!r} does not exist", a=key),
-            rule="MAP_AREA_UNKNOWN",
+            rule="AREA_UNKNOWN",
             fix=tr("välj ett av: {k}", "choose one of: {k}", k=known),
         )
     i = int(np.flatnonzero(hit.to_numpy())[0])
@@ -1396,7 +1396,7 @@ def neighbourhood_content(
     if areas is None or len(areas) == 0:
         raise ArgumentError(
             tr("`areas` är tomt", "`areas` is empty"),
-            rule="MAP_NO_AREAS",
+            rule="AREAS_EMPTY",
             fix=tr("läs in områdeslagret", "load the areas layer"),
         )
     cells = _check_cells(cells)
@@ -1536,7 +1536,7 @@ def hotspot_content(
     if cells is None:
         raise ArgumentError(
             tr("`cells` saknas", "`cells` is missing"),
-            rule="MAP_NO_CELLS",
+            rule="ARGUMENT_MISSING",
             fix=tr(
                 "kör hotspot_gistar/hotspot_classify först",
                 "run hotspot_gistar/hotspot_classify first",

@@ -5,30 +5,30 @@ CSV, XLSX, GeoTIFF tags, PNG text chunks, PDF metadata, any other file as text o
 printable strings of its bytes) and returns :class:`Finding` objects. The CLI command
 ``tryggaplatser audit DIR --mode public`` prints them and exits 1 when there are any.
 
-Rules (``Finding.rule``)
-------------------------
-``pii``               personnummer/samordningsnummer, phone numbers, e-mail addresses,
-                      registration plates, police case numbers (all modes)
-``markup``            executable markup in data: ``on…=`` handlers, ``javascript:`` URLs,
-                      ``<script>/<img>/<svg>/<iframe>`` inside map data or strings, script
-                      payload calls (``alert(``, ``document.cookie``…) (all modes)
-``metadata``          absolute paths, the user name or the host name in metadata; in public
-                      mode also bandwidth/seed parameters (all modes)
-``formula``           spreadsheet formulas / CSV cells starting with ``= + - @`` (all modes)
-``internal_marking``  a file carrying "INTERNT – ej för spridning" or an internal mode tag in a
-                      public folder
-``marking_missing``   an internal file without the marking (internal mode)
-``point``             point geometries (individual events) in a public file
-``grid``              grid cells or raster cells finer than 250 m
-``coordinate``        latitude/longitude pairs in HTML/JS not on the 125 m lattice of the
-                      public 250 m grid (cell corners and centres) in SWEREF 99 TM
-``small_count``       count columns (``n``, ``count``, ``antal``…) with values 1–4
-``free_text``         free-text columns, or text values of eight words or more
-``time``              dates or times finer than month in tables
-``raster``            an unclassed (floating-point) density raster in public mode
-``not_gated`` / ``modified`` / ``internal_in_manifest``  the file is not in the gate's manifest,
-                      changed after the gate sealed it, or was sealed as internal
-``unreadable``        a file that could not be read as its type
+Rules (``Finding.rule``, defined in :mod:`tryggaplatser.rules`)
+---------------------------------------------------------------
+``PERSONAL_DATA``        personnummer/samordningsnummer, phone numbers, e-mail addresses,
+                         registration plates, police case numbers (all modes)
+``MARKUP_EXECUTABLE``    executable markup in data: ``on…=`` handlers, ``javascript:`` URLs,
+                         ``<script>/<img>/<svg>/<iframe>`` inside map data or strings, script
+                         payload calls (``alert(``, ``document.cookie``…) (all modes)
+``METADATA_PRIVATE``     absolute paths, the user name or the host name in metadata; in public
+                         mode also bandwidth/seed parameters (all modes)
+``SPREADSHEET_FORMULA``  spreadsheet formulas / CSV cells starting with ``= + - @`` (all modes)
+``INTERNAL_IN_PUBLIC``   a file carrying "INTERNT – ej för spridning" or an internal mode tag in
+                         a public folder, or sealed by the gate as internal
+``MARKING_MISSING``      an internal file without the marking (internal mode)
+``POINTS_PUBLIC``        point geometries (individual events) in a public file
+``PUBLIC_CELL_SIZE``     grid cells or raster cells finer than 250 m
+``COORDINATE_OFF_GRID``  latitude/longitude pairs in HTML/JS not on the 125 m lattice of the
+                         public 250 m grid (cell corners and centres) in SWEREF 99 TM
+``SMALL_COUNT``          count columns (``n``, ``count``, ``antal``…) with values 1–4
+``FREE_TEXT``            free-text columns, or text values of eight words or more
+``TIME_TOO_FINE``        dates or times finer than month in tables
+``RASTER_UNCLASSED``     an unclassed (floating-point) density raster in public mode
+``NOT_GATED`` / ``MODIFIED_AFTER_SEAL``  the file is not in the gate's manifest, or changed
+                         after the gate sealed it
+``FILE_UNREADABLE``      a file that could not be read as its type
 """
 
 from __future__ import annotations
@@ -58,6 +58,7 @@ from ..policy import (
     PUBLIC_MIN_CELL_SIZE,
     is_pii_column,
 )
+from ..rules import check_rule
 
 __all__ = ["PII_PATTERNS", "Finding", "metadata_problems", "redact", "scan_dir", "scan_file"]
 
@@ -240,6 +241,9 @@ class Finding:
     message: str
     excerpt: str = ""
 
+    def __post_init__(self) -> None:
+        check_rule(self.rule)
+
     def to_dict(self) -> dict[str, str]:
         return asdict(self)
 
@@ -269,14 +273,14 @@ class _Collector:
         for key, value in _pii_matches(text, plates=plates):
             sv, en = _PII_LABEL[key]
             self.add(
-                "pii",
+                "PERSONAL_DATA",
                 tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
                 _mask(value),
             )
         self.marking(text)
         m = _ABS_PATH.search(text)
         if m:
-            self.add("metadata", tr("absolut sökväg", "absolute path"), _mask(m.group(0)))
+            self.add("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(m.group(0)))
         if markup:
             self.markup(text)
 
@@ -287,7 +291,7 @@ class _Collector:
             self.marked = True
             if self.public:
                 self.add(
-                    "internal_marking",
+                    "INTERNAL_IN_PUBLIC",
                     tr(
                         "filen är märkt som intern men ligger i en publik mapp",
                         "the file is marked internal but is in a public folder",
@@ -301,7 +305,7 @@ class _Collector:
             m = pattern.search(decoded)
             if m:
                 self.add(
-                    "markup",
+                    "MARKUP_EXECUTABLE",
                     tr("körbar kod i data: {w}", "executable markup in data: {w}", w=what),
                     m.group(0),
                 )
@@ -311,13 +315,13 @@ class _Collector:
             return
         for problem in metadata_problems(text):
             self.add(
-                "metadata",
+                "METADATA_PRIVATE",
                 tr("metadata innehåller {p}", "metadata contains {p}", p=problem),
                 _mask(text[:60]),
             )
         if self.public and re.search(r"bandwidth|bandbredd|\bseed\b|\bfrö\b", text, re.I):
             self.add(
-                "metadata",
+                "METADATA_PRIVATE",
                 tr(
                     "metadata avslöjar parametrar som kan häva skyddet (bandbredd/frö)",
                     "metadata reveals parameters that could undo the protection (bandwidth/seed)",
@@ -359,7 +363,7 @@ class _Collector:
         for h in names:
             if h and is_pii_column(h):
                 self.add(
-                    "pii",
+                    "PERSONAL_DATA",
                     tr("kolumn med personuppgifter: {c}", "column holding personal data: {c}", c=h),
                     h,
                 )
@@ -374,7 +378,7 @@ class _Collector:
                         and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", value)
                     ):
                         self.add(
-                            "formula",
+                            "SPREADSHEET_FORMULA",
                             tr(
                                 "cell som kalkylprogram tolkar som formel",
                                 "cell a spreadsheet would run as a formula",
@@ -385,13 +389,13 @@ class _Collector:
                     if self.public:
                         if i in free_idx and value.strip():
                             self.add(
-                                "free_text",
+                                "FREE_TEXT",
                                 tr("fritextkolumn {c}", "free-text column {c}", c=names[i]),
                                 value[:30],
                             )
                         elif len(value.split()) >= 8 and len(value) >= 40:
                             self.add(
-                                "free_text",
+                                "FREE_TEXT",
                                 tr(
                                     "lång fritext i {c}",
                                     "long free text in {c}",
@@ -401,7 +405,7 @@ class _Collector:
                             )
                         if _FINE_TIME.match(value.strip()):
                             self.add(
-                                "time",
+                                "TIME_TOO_FINE",
                                 tr(
                                     "tid finare än månad i {c}",
                                     "time finer than month in {c}",
@@ -413,7 +417,7 @@ class _Collector:
                     number = _number(value)
                     if number is not None and 1 <= number < MIN_COUNT:
                         self.add(
-                            "small_count",
+                            "SMALL_COUNT",
                             tr(
                                 "antal under {m} i kolumnen {c}",
                                 "count below {m} in column {c}",
@@ -426,7 +430,7 @@ class _Collector:
     def geometry_types(self, types: Iterable[str], where: str) -> None:
         if self.public and set(types) & {"Point", "MultiPoint"}:
             self.add(
-                "point",
+                "POINTS_PUBLIC",
                 tr(
                     "punktgeometrier (enskilda platser) i {w}",
                     "point geometries (individual places) in {w}",
@@ -452,7 +456,7 @@ class _Collector:
             # an axis-aligned rectangle has two distinct x and two distinct y (±1 m)
             if _clusters(xs) == 2 and _clusters(ys) == 2 and min(w, h) < MIN_GRID_M - 1:
                 self.add(
-                    "grid",
+                    "PUBLIC_CELL_SIZE",
                     tr(
                         "rutor mindre än {m} m i {w}",
                         "cells smaller than {m} m in {w}",
@@ -606,7 +610,7 @@ def _scan_json(path: Path, col: _Collector) -> None:
     try:
         obj = json.loads(_read_text(path))
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        col.add("unreadable", tr("ogiltig JSON", "invalid JSON"), str(exc)[:60])
+        col.add("FILE_UNREADABLE", tr("ogiltig JSON", "invalid JSON"), str(exc)[:60])
         return
     if isinstance(obj, dict) and obj.get("type") in ("FeatureCollection", "Feature"):
         _scan_geojson(obj, col, path.name)
@@ -762,7 +766,7 @@ def _scan_script(script: str, col: _Collector) -> None:
     m = _PAYLOAD_CALLS.search(code)
     if m:
         col.add(
-            "markup",
+            "MARKUP_EXECUTABLE",
             tr("misstänkt skriptkod", "suspicious script code"),
             code[max(0, m.start() - 10) : m.end() + 20],
         )
@@ -774,7 +778,7 @@ def _scan_script(script: str, col: _Collector) -> None:
         m = _TEMPLATE_PAYLOAD.search(template)
         if m:
             col.add(
-                "markup",
+                "MARKUP_EXECUTABLE",
                 tr("kod i mallsträng (${…})", "code in a template literal (${…})"),
                 m.group(0),
             )
@@ -798,7 +802,7 @@ def _check_latlng(script: str, col: _Collector) -> None:
         off_y = abs(y - round(y / LATTICE_M) * LATTICE_M)
         if off_x > LATTICE_TOL_M or off_y > LATTICE_TOL_M:
             col.add(
-                "coordinate",
+                "COORDINATE_OFF_GRID",
                 tr(
                     "koordinat finare än rutnätet (250 m)", "coordinate finer than the grid (250 m)"
                 ),
@@ -814,10 +818,12 @@ def _scan_html(path: Path, col: _Collector) -> None:
         parser.feed(text)
         parser.close()
     except Exception as exc:
-        col.add("unreadable", tr("kunde inte tolka HTML", "could not parse HTML"), str(exc)[:60])
+        col.add(
+            "FILE_UNREADABLE", tr("kunde inte tolka HTML", "could not parse HTML"), str(exc)[:60]
+        )
     for bad in parser.attrs_bad:
         col.add(
-            "markup",
+            "MARKUP_EXECUTABLE",
             tr(
                 "händelsehanterare eller javascript:-länk i HTML",
                 "event handler or javascript: link in HTML",
@@ -879,7 +885,7 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     col.add(
-                        "formula",
+                        "SPREADSHEET_FORMULA",
                         tr("formel i kalkylblad", "formula in spreadsheet"),
                         str(cell.value)[:40],
                     )
@@ -945,7 +951,7 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
             gdf = pyogrio.read_dataframe(path, layer=table)
         except Exception as exc:
             col.add(
-                "unreadable",
+                "FILE_UNREADABLE",
                 tr("lagret kunde inte läsas", "layer could not be read"),
                 f"{table}: {str(exc)[:40]}",
             )
@@ -983,7 +989,7 @@ def _scan_tiff(path: Path, col: _Collector) -> None:
                 and min(abs(src.res[0]), abs(src.res[1])) < MIN_GRID_M - 1
             ):
                 col.add(
-                    "grid",
+                    "PUBLIC_CELL_SIZE",
                     tr(
                         "rasterceller mindre än {m} m",
                         "raster cells smaller than {m} m",
@@ -1000,7 +1006,7 @@ def _scan_tiff(path: Path, col: _Collector) -> None:
                     np.any(band != np.round(band)) or band.max() > 10 or band.min() < 0
                 ):
                     col.add(
-                        "raster",
+                        "RASTER_UNCLASSED",
                         tr(
                             "oklassade täthetsvärden i publik raster",
                             "unclassed density values in a public raster",
@@ -1126,13 +1132,13 @@ def scan_file(
                 col.text(s, plates=False, markup=False)
     except Exception as exc:
         col.add(
-            "unreadable",
+            "FILE_UNREADABLE",
             tr("filen kunde inte läsas som {t}", "file could not be read as {t}", t=ext or "?"),
             f"{type(exc).__name__}: {str(exc)[:50]}",
         )
     if mode == "internal" and not col.marked and path.name not in _EXEMPT:
         col.add(
-            "marking_missing",
+            "MARKING_MISSING",
             tr(
                 "intern fil saknar märkningen ”{m}”",
                 "internal file lacks the marking “{m}”",
@@ -1158,7 +1164,7 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
         return [
             Finding(
                 name,
-                "not_gated",
+                "NOT_GATED",
                 tr(
                     "mappen saknar grindens manifest ({m})",
                     "the folder lacks the gate's manifest ({m})",
@@ -1172,7 +1178,7 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
         return [
             Finding(
                 name,
-                "not_gated",
+                "NOT_GATED",
                 tr(
                     "filen har inte gått genom publiceringsgrinden",
                     "the file did not pass the publishing gate",
@@ -1185,7 +1191,7 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
         out.append(
             Finding(
                 name,
-                "internal_in_manifest",
+                "INTERNAL_IN_PUBLIC",
                 tr(
                     "filen släpptes i läget {m}, inte public",
                     "the file was released in mode {m}, not public",
@@ -1199,7 +1205,7 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
         out.append(
             Finding(
                 name,
-                "modified",
+                "MODIFIED_AFTER_SEAL",
                 tr("filen har ändrats efter grinden", "the file changed after the gate"),
                 path.name,
             )
@@ -1216,7 +1222,7 @@ def scan_dir(directory: str | Path, mode: str = "public") -> list[Finding]:
             findings.append(
                 Finding(
                     str(path.relative_to(root)),
-                    "unreadable",
+                    "FILE_UNREADABLE",
                     tr("symbolisk länk i utdatamappen", "symbolic link in the output folder"),
                     path.name,
                 )

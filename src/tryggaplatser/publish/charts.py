@@ -106,7 +106,7 @@ def weekly_chart(
     if len(weeks) != len(counts):
         raise ArgumentError(
             tr("weeks och counts har olika längd", "weeks and counts differ in length"),
-            rule="bad-argument",
+            rule="ARGUMENT_INVALID",
         )
     fig, ax = new_figure()
     x = list(range(len(weeks)))
@@ -220,7 +220,7 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
             return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
         raise ArgumentError(
             tr("okänt bildformat {f!r}", "unknown image format {f!r}", f=fmt),
-            rule="bad-argument",
+            rule="FIGURE_FORMAT",
             fix="svg, png",
         )
     if isinstance(image, (bytes, bytearray)):
@@ -237,13 +237,13 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
                     "only PNG and SVG can be embedded, got {s!r}",
                     s=suffix,
                 ),
-                rule="bad-argument",
+                rule="FIGURE_FORMAT",
             )
         kind = "png" if suffix == ".png" else "svg+xml"
         return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode()
     raise ArgumentError(
         tr("kan inte bädda in {t}", "cannot embed {t}", t=type(image).__name__),
-        rule="argument-type",
+        rule="ARGUMENT_TYPE",
         fix=tr(
             "ge en matplotlib-figur, PNG-bytes eller en filväg",
             "pass a matplotlib figure, PNG bytes or a file path",

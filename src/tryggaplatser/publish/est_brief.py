@@ -225,7 +225,7 @@ def _area_ids(incidents, areas) -> pd.Series:
                 a=incidents.crs,
                 b=areas.crs,
             ),
-            rule="crs-mismatch",
+            rule="CRS_MISMATCH",
             fix=tr(
                 "transformera områdena: areas.to_crs(incidents.crs)",
                 "transform the areas: areas.to_crs(incidents.crs)",
@@ -501,7 +501,7 @@ def est_brief(
                     n=name,
                     v=value,
                 ),
-                rule="bad-argument",
+                rule="NOT_POSITIVE",
             )
     params: list[tuple[str, str, bool, str]] = []
     choices: list[str] = []
@@ -1605,7 +1605,7 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
                 "den publika versionen behöver est_brief(..., public=True)",
                 "the public version needs est_brief(..., public=True)",
             ),
-            rule="public-month",
+            rule="BRIEF_NOT_PUBLIC",
             fix=tr("beräkna veckobrevet med public=True", "compute the brief with public=True"),
         )
     month = pd.Period(brief.month, freq="M")

@@ -391,7 +391,7 @@ class Gate:
         if mode not in MODES:
             raise GateRefusal(
                 tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-                rule="mode",
+                rule="ARGUMENT_INVALID",
                 fix=tr("välj public eller internal", "choose public or internal"),
             )
         self.mode = mode
@@ -487,7 +487,7 @@ class Gate:
             raise _refuse(
                 tr("okänd utdatatyp {k!r}", "unknown output kind {k!r}", k=kind),
                 tr("välj en av: {v}", "choose one of: {v}", v=", ".join(KINDS)),
-                "kind",
+                "ARGUMENT_INVALID",
             )
         if kind == "raster":
             return self._release_raster(np.asarray(data), **options)
@@ -500,7 +500,7 @@ class Gate:
                     t=type(data).__name__,
                 ),
                 "",
-                "type",
+                "ARGUMENT_TYPE",
             )
         df = data.copy()
         df.attrs = {}
@@ -584,7 +584,7 @@ class Gate:
                             c=col,
                         ),
                         tr("ta bort den ur by=/counts=", "remove it from by=/counts="),
-                        "pii",
+                        "PERSONAL_DATA",
                     )
                 dropped.append(col)
                 continue
@@ -604,7 +604,7 @@ class Gate:
                             "ta bort den eller använd läget internal",
                             "drop it or use internal mode",
                         ),
-                        "free_text",
+                        "FREE_TEXT",
                     )
                 dropped.append(col)
                 continue
@@ -632,7 +632,7 @@ class Gate:
                 raise _refuse(
                     tr("{k}: geometri saknas", "{k}: geometry missing", k=kind_text(kind)),
                     "",
-                    "geometry",
+                    "GEOM_MISSING",
                 )
             return
         types = set(df.geometry.geom_type.dropna().unique())
@@ -647,7 +647,7 @@ class Gate:
                     "aggregera till områden eller ett rutnät om minst 250 m",
                     "aggregate to areas or a grid of at least 250 m",
                 ),
-                "points",
+                "POINTS_PUBLIC",
             )
         if kind != "grid_cells":
             return
@@ -660,7 +660,7 @@ class Gate:
                     c=crs,
                 ),
                 tr("använd t.ex. EPSG:3006", "use e.g. EPSG:3006"),
-                "crs",
+                "CRS_NOT_METRIC",
             )
         size = _cell_size(original)
         if self.public:
@@ -678,7 +678,7 @@ class Gate:
                         "re-run the analysis with cell_size ≥ {m} for public output",
                         m=MIN_GRID_M,
                     ),
-                    "grid",
+                    "PUBLIC_CELL_SIZE",
                 )
             self.summary.grid_sizes.add(round(size))
 
@@ -719,7 +719,7 @@ class Gate:
                         "aggregate to month (e.g. '2026-03') or coarser for public output; "
                         "day, week, weekday and hour only in internal mode",
                     ),
-                    "time",
+                    "TIME_TOO_FINE",
                 )
 
     def _check_sensitive(self, df: pd.DataFrame, kind: str) -> None:
@@ -744,7 +744,7 @@ class Gate:
                             "ta bort kategorin ur tabellen och redovisa den bara för hela kommunen",
                             "drop the category here and report it for the whole municipality only",
                         ),
-                        "sensitive",
+                        "SENSITIVE_CATEGORY",
                     )
 
     # -- counts ---------------------------------------------------------------------------------
@@ -859,7 +859,7 @@ class Gate:
                     k=kind_text(kind),
                 ),
                 tr("ange counts=(...)", "pass counts=(...)"),
-                "counts",
+                "COUNT_INVALID",
             )
         rates = dict(rates or {})
         if by is None:
@@ -880,7 +880,7 @@ class Gate:
                     b=", ".join(map(str, by)),
                 ),
                 tr("summera först", "aggregate first"),
-                "duplicates",
+                "ID_DUPLICATE",
             )
         frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
         for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
@@ -961,7 +961,7 @@ class Gate:
                     n=n,
                 ),
                 tr("lägg till antalet svar per rad", "add the response count per row"),
-                "survey",
+                "SURVEY_N_MISSING",
             )
         counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy()
         low = counts < MIN_SURVEY_N
@@ -988,7 +988,7 @@ class Gate:
                     "internal",
                     "aggregate to areas or a ≥ 250 m grid, or use internal mode",
                 ),
-                "points",
+                "POINTS_PUBLIC",
             )
         if snap < SNAP_M:
             raise _refuse(
@@ -999,7 +999,7 @@ class Gate:
                     m=SNAP_M,
                 ),
                 "",
-                "snap",
+                "SNAP_TOO_FINE",
             )
         from ..layers.schema import LAYERS
 
@@ -1007,7 +1007,9 @@ class Gate:
         allowed |= set(KINDS["map_layer"][0]) | set(options.get("columns", ()))
         geometry = getattr(df, "_geometry_column_name", None)
         if geometry is None:
-            raise _refuse(tr("points: geometri saknas", "points: geometry missing"), "", "geometry")
+            raise _refuse(
+                tr("points: geometri saknas", "points: geometry missing"), "", "GEOM_MISSING"
+            )
         if df.crs is None or not df.crs.is_projected:
             raise _refuse(
                 tr(
@@ -1016,7 +1018,7 @@ class Gate:
                     c=df.crs,
                 ),
                 tr("projicera till t.ex. EPSG:3006", "project to e.g. EPSG:3006"),
-                "crs",
+                "CRS_NOT_METRIC",
             )
         df = self._restrict_columns(df, "points", extra=allowed)  # free text redacted there
         import shapely
@@ -1059,7 +1061,7 @@ class Gate:
                     "compute the surface with cell_size ≥ {m} for public output",
                     m=MIN_GRID_M,
                 ),
-                "grid",
+                "PUBLIC_CELL_SIZE",
             )
         self.summary.grid_sizes.add(round(cell_size))
         if support is None:
@@ -1071,7 +1073,7 @@ class Gate:
                         "counts= och bandwidth=",
                         "pass support= (events supporting each cell) or counts= and bandwidth=",
                     ),
-                    "raster",
+                    "ARGUMENT_MISSING",
                 )
             support = _disk_sum(np.asarray(counts, float), float(bandwidth) / float(cell_size))
         support = np.asarray(support, dtype=float)
@@ -1084,7 +1086,7 @@ class Gate:
                     b=values.shape,
                 ),
                 "",
-                "raster",
+                "RASTER_SHAPE",
             )
         blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(values)
         blanked = int((blank & (np.nan_to_num(values) > 0)).sum())
@@ -1131,7 +1133,7 @@ class Gate:
                 raise _refuse(
                     tr("metadata {k!r}: {p}", "metadata {k!r}: {p}", k=key, p="; ".join(problems)),
                     tr("ta bort fältet", "remove the field"),
-                    "metadata",
+                    "METADATA_PRIVATE",
                 )
             tags[str(key)] = str(value)
         return tags
@@ -1273,7 +1275,7 @@ class Gate:
                     "rätta exporten; filen har inte släppts",
                     "fix the exporter; the file was not released",
                 ),
-                "audit",
+                "AUDIT_FINDINGS",
             )
         entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
         manifest_path = path.parent / MANIFEST
@@ -1387,7 +1389,7 @@ def _as_counts(series: pd.Series, name: str) -> np.ndarray:
                 c=name,
             ),
             tr("ange räknekolumnen via counts=", "name the count column via counts="),
-            "counts",
+            "COUNT_INVALID",
         )
     return np.round(arr).astype(np.int64)
 
@@ -1506,7 +1508,7 @@ def _build_cells(
                 t=TOTAL,
             ),
             tr("ta bort summarader; grinden räknar dem", "drop total rows; the gate computes them"),
-            "totals",
+            "TOTAL_RESERVED",
         )
     value_cols = list(counts)
     base = pd.DataFrame(
@@ -1515,7 +1517,7 @@ def _build_cells(
     children: dict[Any, list[Any]] = {}
     if parents:
         if "area_id" not in by:
-            raise _refuse("parents kräver area_id i by", "", "parents")
+            raise _refuse("parents kräver area_id i by", "", "ARGUMENTS_CONFLICT")
         present = set(levels["area_id"])
         for child, parent in parents.items():
             if child in present and parent in present:
@@ -1594,7 +1596,7 @@ def _build_cells(
                             "kontrollera parents= eller publicera inte båda nivåerna",
                             "check parents= or do not publish both levels",
                         ),
-                        "nested",
+                        "TOTALS_INCONSISTENT",
                     )
                 equations.append((pos[key], tuple(parts)))
     is_total = _has_total(full.index, by)

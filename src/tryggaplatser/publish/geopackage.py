@@ -201,7 +201,7 @@ def style_for(cells: Any, style: str = "auto") -> tuple[str, str] | None:
                 "Style `{s}` needs the column `{s}`, which is missing.",
                 s=style,
             ),
-            rule="STYLE_COLUMN",
+            rule="COLUMNS_MISSING",
         )
     if style == "gi_bin":
         cats = [(b, label("gi_bin", b), GI_BIN_COLOURS[b]) for b in range(-3, 4)]
@@ -262,7 +262,7 @@ def write_cells_gpkg(
     if not isinstance(cells, gpd.GeoDataFrame):
         raise ArgumentError(
             tr("`cells` måste vara en GeoDataFrame.", "`cells` must be a GeoDataFrame."),
-            rule="GPKG_TYPE",
+            rule="ARGUMENT_TYPE",
         )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

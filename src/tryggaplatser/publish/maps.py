@@ -467,7 +467,7 @@ def _gate_for(gate: Any, mode: str, sensitive_categories: Sequence[str], quiet: 
                 m=mode,
                 g=gate.mode,
             ),
-            rule="MAP_MODE",
+            rule="MODE_MISMATCH",
             fix=tr("ange samma läge", "give the same mode"),
         )
     return gate
@@ -699,7 +699,7 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
     if gate is None:
         raise ArgumentError(
             tr("kartan saknar publiceringsgrind", "the map has no publishing gate"),
-            rule="MAP_NO_GATE",
+            rule="NOT_GATED",
             fix=tr("skicka gate=Gate(...)", "pass gate=Gate(...)"),
         )
     return gate.write_html(text, path, kind="map")

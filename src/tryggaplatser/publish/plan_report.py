@@ -157,7 +157,7 @@ def _check_plan(plan: pd.DataFrame) -> None:
                 "the plan lacks the columns {m}",
                 m=", ".join(missing),
             ),
-            rule="missing-column",
+            rule="COLUMNS_MISSING",
             fix=tr(
                 "skapa den med analysis.plans.action_plan",
                 "create it with analysis.plans.action_plan",
@@ -498,7 +498,7 @@ def write_plan(
                 "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
                 "a draft plan is an internal working document and has no public form",
             ),
-            rule="internal_only",
+            rule="INTERNAL_ONLY",
             fix=tr(
                 "kör med --mode internal; publicera den beslutade planen efter granskning",
                 "run with --mode internal; publish the decided plan after review",

@@ -47,7 +47,7 @@ def _private_words() -> list[str]:
 
 def check_tags(tags: dict[str, str]) -> None:
     """Refuse tag values holding an absolute path, the user name, the home folder or the host
-    name (:class:`~tryggaplatser.errors.ArgumentError`, rule ``TAG_PRIVATE``)."""
+    name (:class:`~tryggaplatser.errors.ArgumentError`, rule ``METADATA_PRIVATE``)."""
     private = _private_words()
     for key, value in tags.items():
         text = str(value)
@@ -67,7 +67,7 @@ def check_tags(tags: dict[str, str]) -> None:
                     k=key,
                     what=hit,
                 ),
-                rule="TAG_PRIVATE",
+                rule="METADATA_PRIVATE",
                 fix=tr("använd relativa namn i taggarna", "use relative names in the tags"),
             )
 
@@ -93,7 +93,7 @@ def dense_from_cells(cells: Any, column: str) -> tuple[np.ndarray, Any, Any]:
                 c=column,
                 cols=", ".join(map(str, cells.columns)),
             ),
-            rule="RASTER_COLUMN",
+            rule="COLUMNS_MISSING",
         )
     spec = grid_spec_of(cells)
     values = cells[column].to_numpy()
@@ -171,7 +171,7 @@ def write_cog(
         if grid is None:
             raise ArgumentError(
                 tr("Ett array behöver `grid` (rutnätet).", "An array needs `grid`."),
-                rule="RASTER_GRID",
+                rule="ARGUMENT_MISSING",
             )
         spec = _grid_of(grid)
         arr = np.asarray(cells_or_array)
@@ -197,7 +197,7 @@ def write_cog(
                     "Ange `column` (vilken kolumn som ska bli raster).",
                     "Give `column` (the column to rasterise).",
                 ),
-                rule="RASTER_COLUMN",
+                rule="ARGUMENT_MISSING",
             )
         spec = _grid_of(cells_or_array)
         arr, dtype, nd = dense_from_cells(cells_or_array, column)

@@ -187,7 +187,7 @@ def internal_table(
                 "{n}: the table is an internal working table and has no public form",
                 n=name,
             ),
-            rule="internal_only",
+            rule="INTERNAL_ONLY",
             fix=tr(
                 "använd läget internal, eller publicera en aggregerad tabell via gate.release",
                 "use internal mode, or publish an aggregated table via gate.release",
@@ -268,7 +268,7 @@ class Section:
         if tone not in ("info", "warning", "ok"):
             raise ArgumentError(
                 tr("okänd ton {t!r}", "unknown tone {t!r}", t=tone),
-                rule="bad-argument",
+                rule="ARGUMENT_INVALID",
                 fix="info, warning, ok",
             )
         self.blocks.append(Block("note", {"text": text, "tone": tone}))
@@ -332,7 +332,7 @@ class Section:
                     c=caption or self.title,
                     m=mode,
                 ),
-                rule="gate",
+                rule="NOT_GATED",
                 fix=tr(
                     "skicka tabellen genom gate.release() eller internal_table() först",
                     "pass the table through gate.release() or internal_table() first",
@@ -347,7 +347,7 @@ class Section:
                     "the table lacks the columns {m}",
                     m=", ".join(missing),
                 ),
-                rule="missing-column",
+                rule="COLUMNS_MISSING",
             )
         formats = dict(formats or {})
         total = len(data)
@@ -517,7 +517,7 @@ class Report:
         if not isinstance(gate, Gate):
             raise ArgumentError(
                 tr("gate måste vara en Gate", "gate must be a Gate"),
-                rule="argument-type",
+                rule="ARGUMENT_TYPE",
                 fix=tr("skapa den med Gate(mode)", "create it with Gate(mode)"),
             )
         self.title = title

@@ -42,7 +42,7 @@ def _prepare(
                     "the table was not released by the gate in mode {m}",
                     m=gate.mode,
                 ),
-                rule="gate",
+                rule="NOT_GATED",
                 fix=tr(
                     "ange kind= eller anropa gate.release() först",
                     "pass kind= or call gate.release() first",
