@@ -550,16 +550,19 @@ def _incident_items(
     catalogue,
     sensitive: set[str],
     choices: list[str],
+    profiles=None,
 ) -> list[dict]:
     from ..layers.vocab import label
     from .areas import area_profile
 
-    prof = area_profile(area_id, areas=areas, incidents=incidents, period=year, quiet=True)
-    now = prof.by_category
+    def profile(period: int):
+        if profiles is not None:
+            return profiles(period)[str(area_id)]
+        return area_profile(area_id, areas=areas, incidents=incidents, period=period, quiet=True)
+
+    now = profile(year).by_category
     try:
-        prev = area_profile(
-            area_id, areas=areas, incidents=incidents, period=year - 1, quiet=True
-        ).by_category
+        prev = profile(year - 1).by_category
         prev_rate = prev.set_index("category")["rate_per_1000"]
         prev_count = prev.set_index("category")["count"]
     except ArgumentError:
@@ -917,6 +920,7 @@ def action_plan(
     plan_date=None,
     follow_up_months: int = FOLLOW_UP_MONTHS,
     sensitive_categories=(),
+    profiles=None,
     quiet: bool = False,
 ) -> pd.DataFrame:
     """Draft an area-specific action plan (områdesspecifik handlingsplan) for one area and year.
@@ -961,6 +965,10 @@ def action_plan(
         Municipal measures within six months is a common local target (DOMAIN.md).
     sensitive_categories : iterable of str
         Categories never turned into items (the configuration's ``sensitive``).
+    profiles : callable, optional
+        ``year -> {area_id: AreaProfile}`` of every area, e.g. ``run.profiles`` of a
+        :class:`~tryggaplatser.analysis.run.Run`, so many plans share one computation;
+        ``None`` = compute the area's profiles here.
     quiet : bool
 
     Returns
@@ -1039,6 +1047,7 @@ def action_plan(
             catalogue=cat,
             sensitive=sensitive,
             choices=choices,
+            profiles=profiles,
         )
         + _walk_items(
             geom,

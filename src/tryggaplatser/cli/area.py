@@ -82,6 +82,7 @@ def run_area_reports(
     tables: bool = True,
     gate: Any = None,
     quiet: bool = True,
+    run: Any = None,
 ) -> list[Path]:
     """Write area reports (all areas by default) and the indicator tables; the library entry
     point behind ``tryggaplatser area`` (also used by ``tryggaplatser demo``).
@@ -110,26 +111,26 @@ def run_area_reports(
         ``None`` = a new gate, finished here.
     quiet : bool
         Silence announcements.
+    run : Run, optional
+        The run whose results the reports render (:class:`tryggaplatser.Run`); ``None`` = a
+        new run of the project in the gate's mode. Public runs cover whole months.
 
     Returns
     -------
     list of Path
         Every file written (reports, tables, and for public sets the disclosure report).
     """
-    from ..publish.area_report import (
-        prepare_area_analysis,
-        write_area_reports,
-        write_indicator_tables,
-    )
+    from ..analysis.run import Run
+    from ..publish.area_report import write_area_reports, write_indicator_tables
     from ..publish.gate import Gate
 
     own_gate = gate is None
     if own_gate:
         gate = Gate(mode, config=project.config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
-    if gate.public and period is None:
-        period = _public_default_period(project, quiet)
-    analysis = prepare_area_analysis(project, period=period, quiet=quiet)
+    analysis = run.area_analysis(period)
     paths = write_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
@@ -148,6 +149,7 @@ def run_lagesbild(
     tables: bool = True,
     gate: Any = None,
     quiet: bool = True,
+    run: Any = None,
 ) -> list[Path]:
     """Write the lägesbild for ``year`` (default: the year of the latest incident, announced)
     with its indicator tables; the library entry point behind ``tryggaplatser lagesbild``.
@@ -161,19 +163,19 @@ def run_lagesbild(
     list of Path
         Every file written.
     """
-    import pandas as pd
-
     from .._announce import announce
+    from ..analysis import periods
+    from ..analysis.run import Run
     from ..i18n import tr
-    from ..policy import LOCAL_TZ
-    from ..publish.area_report import (
-        prepare_area_analysis,
-        write_indicator_tables,
-        write_lagesbild,
-    )
+    from ..publish.area_report import write_indicator_tables, write_lagesbild
     from ..publish.gate import Gate
 
-    local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
+    local = periods.local_times(project.incidents["occurred_at"])
     if year is None:
         year = int(local.max().year)
         announce(
@@ -184,19 +186,9 @@ def run_lagesbild(
             ),
             quiet=quiet,
         )
-    import datetime as dt
-
     year = int(year)
-    own_gate = gate is None
-    if own_gate:
-        gate = Gate(mode, config=project.config, quiet=quiet)
-    start = dt.date(year, 1, 1)
-    end = min(dt.date(year, 12, 31), local.max().date())
-    if gate.public:  # month is the finest public time unit: end at a whole month
-        end = _whole_months(start, end)[1]
-    if end < start:
-        end = dt.date(year, 12, 31)
-    elif end < dt.date(year, 12, 31):
+    start, end = periods.year_period(year, local.max().date(), public=gate.public)
+    if end < start.replace(month=12, day=31):
         announce(
             tr(
                 "Året {y} är ofullständigt i data: lägesbilden gäller {a}–{b}, och "
@@ -210,12 +202,10 @@ def run_lagesbild(
             ),
             quiet=quiet,
         )
-    analysis = prepare_area_analysis(
-        project, period=(start.isoformat(), end.isoformat()), quiet=quiet
-    )
-    trend = prepare_area_analysis(project, period=None, quiet=True)
+    analysis = run.area_analysis((start, end))
+    trend = run.area_analysis(None)
     ldate = local.dt.date
-    prev_start, prev_end = _year_before(start), _year_before(end)
+    prev_start, prev_end = periods.year_before(start), periods.year_before(end)
     previous = project.incidents[((ldate >= prev_start) & (ldate <= prev_end)).to_numpy()]
     folder = mode_folder(out_dir, gate)
     paths = [
@@ -235,48 +225,6 @@ def run_lagesbild(
     if own_gate:
         paths += gate.finish(folder)
     return paths
-
-
-def _whole_months(start, end):
-    """Shrink ``[start, end]`` (dates, inclusive) to whole calendar months."""
-    import datetime as dt
-
-    if start.day != 1:
-        start = (start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    if (end + dt.timedelta(days=1)).day != 1:
-        end = end.replace(day=1) - dt.timedelta(days=1)
-    return start, end
-
-
-def _public_default_period(project, quiet: bool):
-    """Public reports cover whole months (REFERENCE.md §5: month is the finest time unit), so
-    two reports can never be subtracted into a week or a day. Announced."""
-    import pandas as pd
-
-    from .._announce import announce
-    from ..i18n import tr
-    from ..policy import LOCAL_TZ
-
-    local = pd.to_datetime(project.incidents["occurred_at"]).dt.tz_convert(LOCAL_TZ)
-    start, end = _whole_months(local.min().date(), local.max().date())
-    announce(
-        tr(
-            "Publikt läge: perioden avgränsas till hela månader, {a} – {b}.",
-            "Public mode: the period is limited to whole months, {a} – {b}.",
-            a=start.isoformat(),
-            b=end.isoformat(),
-        ),
-        quiet=quiet,
-    )
-    return start.isoformat(), end.isoformat()
-
-
-def _year_before(day):
-    """The same date one year earlier (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
 
 
 def _done(paths: list[Path], out_dir: str) -> None:

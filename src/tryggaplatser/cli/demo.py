@@ -130,6 +130,7 @@ def _pipeline(config_path, out, truth: dict, step):
 
     import pandas as pd
 
+    from ..analysis.run import Run
     from ..i18n import tr
     from ..layers.load import load_project
     from ..publish.gate import INTERNAL_MARKING, Gate
@@ -159,6 +160,9 @@ def _pipeline(config_path, out, truth: dict, step):
     )
     internal.seal(path, kind="validation_report")
 
+    # one run per mode: every statistic is computed once and every product renders it
+    runs = {mode: Run(project, mode, quiet=True) for mode in modes}
+
     step(tr("Hotspotanalys (rutnät, KDE, Gi*, klassning)", "Hot-spot analysis"))
     for mode in modes:
         run_hotspots(
@@ -168,6 +172,7 @@ def _pipeline(config_path, out, truth: dict, step):
             out_dir=str(out),
             project=project,
             quiet=True,
+            run=runs[mode],
         )
 
     step(tr("Kartor per område och EST-hotspotkarta", "Area maps and the EST hot-spot map"))
@@ -182,13 +187,16 @@ def _pipeline(config_path, out, truth: dict, step):
                 png=not hotspots,
                 quiet=True,
                 project=project,
+                run=runs[mode],
             )
 
     step(tr("Områdesanalyser och lägesbild", "Area analyses and the lägesbild"))
     for mode in modes:
         gate = Gate(mode, config=project.config, quiet=True)
-        run_area_reports(project, out, mode, gate=gate)
-        run_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate)
+        run_area_reports(project, out, mode, gate=gate, run=runs[mode])
+        run_lagesbild(
+            project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=runs[mode]
+        )
         gate.finish(mode_folder(out, gate))
 
     step(tr("EST-veckobrev", "EST weekly brief"))
@@ -202,7 +210,7 @@ def _pipeline(config_path, out, truth: dict, step):
         )
 
     step(tr("Handlingsplaner (utkast) och utvärdering", "Draft action plans and evaluation"))
-    run_plans(project, out, "internal", plan_date=data_end)
+    run_plans(project, out, "internal", plan_date=data_end, run=runs["internal"])
     for mode in modes:
         run_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return project

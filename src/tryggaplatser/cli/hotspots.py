@@ -32,7 +32,6 @@ import re
 
 import click
 
-from ..policy import LOCAL_TZ
 from .options import config_option, mode_folder, mode_option, out_option
 
 
@@ -197,142 +196,7 @@ def _load_incidents(config_path: str, incidents_path: str | None):
     return incidents, area, path.name
 
 
-def _filter(data, categories, date_from, date_to):
-    import pandas as pd
-
-    from ..errors import ArgumentError
-    from ..i18n import tr
-
-    if categories:
-        if "category" not in data.columns:
-            raise ArgumentError(
-                tr(
-                    "Händelserna saknar kolumnen category.",
-                    "The incidents have no column category.",
-                ),
-                rule="COLUMNS_MISSING",
-            )
-        unknown = sorted(set(categories) - set(data["category"].dropna().astype(str)))
-        if unknown:
-            present = ", ".join(sorted(data["category"].dropna().astype(str).unique()))
-            raise ArgumentError(
-                tr(
-                    "Kategorin {u} finns inte bland händelserna; finns: {p}.",
-                    "Category {u} does not occur among the incidents; present: {p}.",
-                    u=", ".join(unknown),
-                    p=present,
-                ),
-                rule="CATEGORY_UNKNOWN",
-            )
-        data = data[data["category"].isin(categories)]
-    if date_from is not None or date_to is not None:
-        t = pd.to_datetime(data["occurred_at"], utc=True)
-        keep = pd.Series(True, index=data.index)
-        if date_from is not None:
-            start = pd.Timestamp(date_from).tz_localize(LOCAL_TZ)
-            keep &= t >= start
-        if date_to is not None:
-            end = (pd.Timestamp(date_to) + pd.Timedelta(days=1)).tz_localize(LOCAL_TZ)
-            keep &= t < end
-        data = data[keep]
-    if len(data) == 0:
-        raise ArgumentError(
-            tr(
-                "Inga händelser kvar efter filtret (kategori/datum).",
-                "No incidents left after the filter (category/dates).",
-            ),
-            rule="FILTER_EMPTY",
-        )
-    return data
-
-
 _PUBLIC_HIDDEN_PARAMS = re.compile(r"bandwidth|bandbredd|seed|fro|frö|breaks|permutation", re.I)
-
-
-def _public_cell_size(data, cell_size: float | None, area, gate, quiet: bool, shape="square"):
-    """The grid for the gate's mode: public grids are at least 250 m (REFERENCE.md §5)."""
-    from .._announce import announce
-    from ..analysis._common import fmt_m
-    from ..analysis.grid import make_grid
-    from ..errors import ArgumentError
-    from ..i18n import tr
-    from ..policy import MIN_GRID_M
-
-    if gate.public and cell_size is not None and cell_size < MIN_GRID_M:
-        raise ArgumentError(
-            tr(
-                "--cell-size {s} m är mindre än {m} m, den minsta rutstorleken i publik utdata.",
-                "--cell-size {s} m is below {m} m, the smallest cell size in public output.",
-                s=fmt_m(cell_size),
-                m=MIN_GRID_M,
-            ),
-            rule="PUBLIC_CELL_SIZE",
-            fix=tr(
-                "ange --cell-size {m} eller större, utelämna den, eller använd --mode internal",
-                "give --cell-size {m} or more, leave it out, or use --mode internal",
-                m=MIN_GRID_M,
-            ),
-        )
-    grid = make_grid(data, cell_size, shape=shape, area=area, quiet=quiet)
-    chosen = float(grid.attrs["tryggaplatser"]["grid"]["cell_size"])
-    if gate.public and chosen < MIN_GRID_M:
-        announce(
-            tr(
-                "Publikt läge: cellstorleken {a} m (automatisk) är mindre än {m} m; {m} m "
-                "används i stället.",
-                "Public mode: the automatic cell size {a} m is below {m} m; {m} m is used instead.",
-                a=fmt_m(chosen),
-                m=MIN_GRID_M,
-            ),
-            quiet=quiet,
-        )
-        grid = make_grid(data, float(MIN_GRID_M), shape=shape, area=area, quiet=True)
-        grid.attrs["tryggaplatser"]["params"]["cell_size"] = {
-            "value": float(MIN_GRID_M),
-            "auto": True,
-            "rule": tr(
-                "automatisk storlek under {m} m ersatt med {m} m (publik utdata)",
-                "automatic size below {m} m replaced by {m} m (public output)",
-                m=MIN_GRID_M,
-            ),
-        }
-    return grid
-
-
-def _sensitive_filter(data, categories, gate, quiet: bool):
-    """Public mode: sensitive categories are never shown below municipality level."""
-    from .._announce import announce
-    from ..errors import GateRefusal
-    from ..i18n import tr
-
-    if not gate.public or not gate.sensitive or "category" not in data.columns:
-        return data
-    asked = sorted(set(categories) & gate.sensitive)
-    if asked:
-        raise GateRefusal(
-            tr(
-                "känslig kategori {c} kan inte visas i ett publikt rutnät",
-                "sensitive category {c} cannot be shown on a public grid",
-                c=", ".join(asked),
-            ),
-            rule="SENSITIVE_CATEGORY",
-            fix=tr(
-                "redovisa den bara för hela kommunen, eller använd --mode internal",
-                "report it for the whole municipality only, or use --mode internal",
-            ),
-        )
-    keep = ~data["category"].astype(str).isin(sorted(gate.sensitive))
-    if not keep.all():
-        announce(
-            tr(
-                "Publikt läge: {n} händelser i känsliga kategorier ({c}) ingår inte.",
-                "Public mode: {n} incidents in sensitive categories ({c}) are left out.",
-                n=int((~keep).sum()),
-                c=", ".join(sorted(gate.sensitive)),
-            ),
-            quiet=quiet,
-        )
-    return data[keep.to_numpy()]
 
 
 def _write_class_raster(rel, path, column: str, tags: dict):
@@ -369,6 +233,7 @@ def run_hotspots(
     out_dir: str = "outputs",
     project=None,
     quiet: bool = False,
+    run=None,
 ) -> dict:
     """Run the hotspot analysis and write its outputs through the publishing gate.
 
@@ -402,6 +267,8 @@ def run_hotspots(
         An already loaded project (its incidents and configuration are used).
     quiet : bool
         Silence announcements.
+    run : Run, optional
+        The run whose results are written (used when no filter or grid option is given).
 
     Returns
     -------
@@ -415,38 +282,50 @@ def run_hotspots(
     """
     import json
     from pathlib import Path
+    from types import SimpleNamespace
 
-    from ..analysis.hotspots import hotspot_classify, hotspot_gistar, hotspot_kde
+    from ..analysis.run import Run
+    from ..i18n import tr
     from ..publish.gate import INTERNAL_MARKING, Gate
     from ..publish.geopackage import write_cells_gpkg
     from ..publish.rasters import write_cog
 
-    config = None
     if project is not None and incidents_path is None:
-        config = project.config
-        data = project.incidents
-        area = None
-        study = config.study_area
-        if study is not None and Path(study).exists():
-            import geopandas as gpd
-
-            area = gpd.read_file(study, engine="pyogrio").to_crs(data.crs)
         source = Path(config_path).name
     else:
-        data, area, source = _load_incidents(config_path, incidents_path)
+        data, _, source = _load_incidents(config_path, incidents_path)
+        config = None
         if incidents_path is None or Path(config_path).exists():
             from ..layers.config import load_config
 
             config = project.config if project is not None else load_config(config_path)
+        project = SimpleNamespace(layers={"incidents": data}, config=config)
+    config = project.config
     gate = Gate(mode, config=config, quiet=quiet)
-    data = _filter(data, categories, date_from, date_to)
-    data = _sensitive_filter(data, categories, gate, quiet)
-    grid = _public_cell_size(data, cell_size, area, gate, quiet, shape)
+    period = None
+    if date_from is not None or date_to is not None:
+        period = (
+            date_from.date() if date_from is not None else None,
+            date_to.date() if date_to is not None else None,
+        )
+    asked = (cell_size, bandwidth, tuple(categories), period, shape)
+    if run is None or run.mode != gate.mode or asked != (None, None, (), None, "square"):
+        run = Run(
+            project,
+            gate.mode,
+            cell_size=cell_size,
+            bandwidth=bandwidth,
+            categories=categories,
+            period=period,
+            shape=shape,
+            quiet=quiet,
+        )
+    result = run.hotspots()
+    grid, kde, gi = run.grid, result.kde, result.gistar
+    data = result.incidents
     out = mode_folder(out_dir, gate)  # created only once the arguments are accepted
     out.mkdir(parents=True, exist_ok=True)
-    kde = hotspot_kde(data, grid, bandwidth=bandwidth, quiet=quiet)
-    gi = hotspot_gistar(data, grid, quiet=quiet)
-    cl = hotspot_classify(data, grid, quiet=quiet) if classify else None
+    cl = run.classification() if classify else None
     # the summary publishes the number of incidents, so the cell counts add up to a known
     # total: public counts get complementary suppression over it
     release = {"published_total": True} if gate.public else {}
@@ -508,9 +387,18 @@ def run_hotspots(
     params["cell_size"] = grid.attrs["tryggaplatser"]["params"].get(
         "cell_size", params.get("cell_size")
     )
+    params["period"] = {
+        "value": [run.period[0].isoformat(), run.period[1].isoformat()],
+        "auto": period is None,
+        "rule": tr(
+            "lokala kalenderdatum; publikt: hela månader",
+            "local calendar dates; public: whole months",
+        ),
+    }
     summary = {
         "mode": gate.mode,
         "source": source,
+        "period": list(params["period"]["value"]),
         "filters": filters,
         "n_incidents": len(data),
         "n_outside_grid": gi.attrs["tryggaplatser"]["n_outside_grid"],

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
+from ..policy import LOCAL_TZ
 from .options import config_option, mode_folder, mode_option, out_option
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -205,17 +205,19 @@ def run_maps(
     out_dir: str = "outputs",
     quiet: bool = False,
     project=None,
+    run=None,
 ) -> list[Any]:
     """The work of the command (also used by ``tryggaplatser demo``); returns the written paths.
 
-    ``project`` is an already loaded project (``config_path`` is then not read again).
-
-    Loads the project, runs Gi* (with KDE) once on a grid of ≥ 250 m in public mode, and writes
-    each requested map through one publishing gate into ``<out>/publik`` or ``<out>/internt``.
+    ``project`` is an already loaded project (``config_path`` is then not read again); ``run``
+    the :class:`~tryggaplatser.analysis.run.Run` whose results the maps show (``None`` = a new
+    run in the gate's mode). The maps draw the run's grid: Gi* on counts (public: ≥ 250 m, whole
+    months) with the KDE as a density layer; each map goes through one publishing gate into
+    ``<out>/publik`` or ``<out>/internt``.
     """
-    from pathlib import Path
+    import datetime as dt
 
-    from ..analysis.hotspots import hotspot_classify, hotspot_gistar
+    from ..analysis.run import Run, in_period
     from ..errors import ArgumentError
     from ..i18n import tr
     from ..layers.load import load_project
@@ -228,6 +230,8 @@ def run_maps(
         project = load_project(config_path, quiet=True)
     config = project.config
     gate = Gate(mode, config=config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     incidents = project.incidents
     areas = project.areas
@@ -235,25 +239,6 @@ def run_maps(
         raise ArgumentError(
             tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
         )
-    study = None
-    if config.study_area is not None and Path(config.study_area).exists():
-        import geopandas as gpd
-
-        study = gpd.read_file(config.study_area, engine="pyogrio").to_crs(areas.crs)
-
-    def gistar(data):
-        if data is None or len(data) < 3:
-            return None
-        cells = hotspot_gistar(data, kde=True, area=study, quiet=quiet)
-        size = (
-            cells.attrs.get("tryggaplatser", {}).get("params", {}).get("cell_size", {}).get("value")
-        )
-        if gate.public and size is not None and size < PUBLIC_MIN_CELL_SIZE:
-            cells = hotspot_gistar(
-                data, cell_size=PUBLIC_MIN_CELL_SIZE, kde=True, area=study, quiet=quiet
-            )
-        return cells
-
     common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
     written: list[Any] = []
     if hotspots:
@@ -269,23 +254,21 @@ def run_maps(
         start, end = week_bounds(week)
         if gate.public:  # month is the finest public time unit: the last whole month
             week, start, end = _public_month(end)
-        in_week = incidents[(times >= start) & (times < end)]
-        if len(in_week) < 3:
+        first = start.tz_convert(LOCAL_TZ).date()
+        last = end.tz_convert(LOCAL_TZ).date() - dt.timedelta(days=1)
+        result = run.hotspots((first, last))
+        if len(result.incidents) < 3:
             raise ArgumentError(
                 tr(
                     "vecka {w} har {n} händelser; för få för en hotspotkarta",
                     "week {w} has {n} incidents; too few for a hot-spot map",
                     w=week,
-                    n=len(in_week),
+                    n=len(result.incidents),
                 ),
                 rule="TOO_FEW_INCIDENTS",
                 fix=tr("välj en annan vecka med --week", "choose another week with --week"),
             )
-        cells = gistar(in_week)
-        size = cells.attrs["tryggaplatser"]["params"]["cell_size"]["value"]
-        history = incidents[times < end]
-        classified = hotspot_classify(history, cell_size=size, end=end, area=study, quiet=quiet)
-        cells = _join_categories(cells, classified)
+        cells = _join_categories(result.cells, run.classification(end=end))
         m = hotspot_map(areas=areas, cells=cells, week=week, **common)
         written.append(save_map(m, folder / f"karta_hotspots_{week}.html"))
         if png:
@@ -294,7 +277,7 @@ def run_maps(
             )
         return written + gate.finish(folder)
 
-    cells = gistar(incidents)
+    cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
     targets = list(areas["area_id"].astype(str)) if all_areas else [area]
     from .._progress import progress
@@ -306,7 +289,7 @@ def run_maps(
             areas=areas,
             cells=cells,
             kde=cells,
-            incidents=incidents,
+            incidents=in_period(incidents, run.period),
             walk_observations=_nonempty(project, "walk_observations"),
             dialogue=_nonempty(project, "dialogue"),
             indicator=series,

@@ -80,6 +80,7 @@ def run_plans(
     year: int | None = None,
     plan_date=None,
     quiet: bool = True,
+    run=None,
 ) -> dict[str, Any]:
     """Draft and write action plans for some or all areas of a loaded project.
 
@@ -97,6 +98,8 @@ def run_plans(
     plan_date : date-like, optional
         Date of the draft; ``None`` = today.
     quiet : bool
+    run : Run, optional
+        The run whose area profiles the plans use (``None`` = a new internal run).
 
     Returns
     -------
@@ -124,6 +127,10 @@ def run_plans(
                 "run with --mode internal; publish the decided plan after review",
             ),
         )
+    if run is None or run.mode != gate.mode:
+        from ..analysis.run import Run
+
+        run = Run(project, gate.mode, quiet=quiet)
     catalogue = load_catalogue(config=config)
     layers = project.layers
     area_layer = layers["areas"]
@@ -150,6 +157,7 @@ def run_plans(
             catalogue=catalogue,
             plan_date=plan_date,
             sensitive_categories=getattr(config, "sensitive_categories", ()),
+            profiles=run.profiles,
             quiet=quiet,
         )
         used_year = plan.attrs["year"]

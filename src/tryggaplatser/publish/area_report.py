@@ -44,19 +44,24 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import weakref
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from ..analysis.area_analysis import (
+    DEFAULT_CELL_SIZE,
+    HOT_BINS,
+    AreaAnalysis,
+    cell_size_of,
+    prepare_area_analysis,
+    recurring_hotspots,
+)
 from ..errors import ArgumentError
 from ..i18n import get_language, tr
 from ..layers import vocab
-from ..policy import PUBLIC_MIN_CELL_SIZE
 from .gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
 from .report import Report, Section, fmt_int, fmt_num, internal_table, release_table
 
@@ -74,10 +79,6 @@ __all__ = [
     "write_lagesbild",
 ]
 
-#: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
-HOT_BINS = (2, 3)
-#: Cell size of the hotspot and perception-gap grid (SCB's 250 m lattice, the finest public grid).
-DEFAULT_CELL_SIZE = PUBLIC_MIN_CELL_SIZE
 _WEEKDAYS_SV = ["mån", "tis", "ons", "tor", "fre", "lör", "sön"]
 _WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _MONTH_ABBR_SV = [
@@ -108,248 +109,6 @@ _MONTH_ABBR_EN = [
     "Nov",
     "Dec",
 ]
-
-
-# ---------------------------------------------------------------------------------------------
-# the analysis behind every report of a set
-
-
-@dataclass
-class AreaAnalysis:
-    """Every finished result the area reports and the lägesbild of one period draw on.
-
-    Built by :func:`prepare_area_analysis`; computation only (nothing is released yet).
-
-    Attributes
-    ----------
-    config : ProjectConfig or None
-        The project configuration (municipality name, sensitive categories).
-    areas : GeoDataFrame
-        The areas layer.
-    incidents : GeoDataFrame
-        The incidents inside the period (all of them, also those never placed in an area).
-    incidents_all : GeoDataFrame
-        All incidents of the project (for trends over the years).
-    profiles : dict of str to AreaProfile
-        :func:`tryggaplatser.analysis.areas.area_profiles_all` for the period.
-    cells : GeoDataFrame
-        :func:`tryggaplatser.analysis.hotspots.hotspot_gistar` on the period's placed incidents.
-    gap_cells, gap_areas : GeoDataFrame
-        :func:`tryggaplatser.analysis.perception.perception_gap` per cell and per area.
-    weekly, silent, precision, quarantine : DataFrame
-        Data-quality tables (:mod:`tryggaplatser.analysis.quality`).
-    walk_observations, dialogue, survey_indicators, police_classification : frames or None
-        The secondary layers (dialogue and walks restricted to nothing: campaigns are shown
-        as they are, labelled by campaign).
-    start, end : datetime.date
-        The period, inclusive local dates.
-    years : float
-        Length of the period in years (days / 365.25), the denominator of yearly rates.
-    sensitive : set of str
-        Sensitive category codes (never below municipality level in public outputs).
-    """
-
-    config: Any
-    areas: Any
-    incidents: Any
-    incidents_all: Any
-    profiles: dict
-    cells: Any
-    gap_cells: Any
-    gap_areas: Any
-    weekly: pd.DataFrame
-    silent: pd.DataFrame
-    precision: pd.DataFrame
-    quarantine: pd.DataFrame
-    walk_observations: Any = None
-    dialogue: Any = None
-    survey_indicators: Any = None
-    police_classification: Any = None
-    measures: Any = None
-    start: dt.date = dt.date(1970, 1, 1)
-    end: dt.date = dt.date(1970, 1, 1)
-    years: float = 1.0
-    sensitive: set = field(default_factory=set)
-    _released: Any = field(default_factory=weakref.WeakKeyDictionary, repr=False)
-
-    @property
-    def municipality(self) -> str:
-        """Municipality name for report headers."""
-        return str(getattr(self.config, "name", "") or tr("Kommunen", "The municipality"))
-
-    @property
-    def period_text(self) -> str:
-        """The period as shown in headers (``2026-01-01 – 2026-12-31``)."""
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
-
-    def area_name(self, area_id: str) -> str:
-        """The name of an area (its id when the layer has no names)."""
-        prof = self.profiles.get(str(area_id))
-        return prof.name if prof is not None else str(area_id)
-
-
-def _local_dates(occurred_at: pd.Series) -> pd.Series:
-    from ..policy import LOCAL_TZ
-
-    return pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ).dt.date
-
-
-def prepare_area_analysis(
-    project: Any,
-    *,
-    period: Any = None,
-    cell_size: float = DEFAULT_CELL_SIZE,
-    quiet: bool = True,
-) -> AreaAnalysis:
-    """Compute everything the area reports and the lägesbild need, once.
-
-    Parameters
-    ----------
-    project : Project
-        From :func:`tryggaplatser.load_project`.
-    period : None, int or (start, end)
-        As in :func:`~tryggaplatser.analysis.areas.area_profile`: ``None`` = first to last
-        incident (announced unless ``quiet``), a year, or inclusive local dates.
-    cell_size : float
-        Grid of the hotspot and perception-gap analyses in metres (default 250, the finest
-        public grid; public reports refuse finer grids).
-    quiet : bool
-        Silence announcements of automatic choices (they are recorded and shown in the
-        methods box either way).
-
-    Notes
-    -----
-    Profiles are computed for **every** area: the area × category table is released once for
-    all of them with margins, which is what makes complementary suppression hold across the
-    reports of a set (choose the areas to write in :func:`write_area_reports`).
-
-    Returns
-    -------
-    AreaAnalysis
-    """
-    from ..analysis.areas import area_profiles_all
-    from ..analysis.hotspots import hotspot_gistar
-    from ..analysis.perception import perception_gap
-    from ..analysis.quality import (
-        location_precision_share,
-        quarantine_share,
-        reports_per_source_week,
-        silent_periods,
-    )
-
-    layers = getattr(project, "layers", {})
-    areas = layers["areas"]
-    incidents = layers["incidents"]
-    if areas is None or len(areas) == 0:
-        raise ArgumentError(
-            tr("Projektet saknar områden.", "The project has no areas."),
-            rule="AREAS_EMPTY",
-            fix=tr(
-                "lägg till [[layers.areas]] i tryggaplatser.toml",
-                "add [[layers.areas]] to tryggaplatser.toml",
-            ),
-        )
-    if incidents is None or len(incidents) == 0:
-        raise ArgumentError(
-            tr("Projektet saknar händelser.", "The project has no incidents."),
-            rule="INCIDENTS_EMPTY",
-            fix=tr(
-                "lägg till [[layers.incidents]] i tryggaplatser.toml",
-                "add [[layers.incidents]] to tryggaplatser.toml",
-            ),
-        )
-
-    def layer(name: str) -> Any:
-        frame = layers.get(name)
-        return frame if frame is not None and len(frame) else None
-
-    walks, dialogue = layer("walk_observations"), layer("dialogue")
-    surveys, police = layer("survey_indicators"), layer("police_classification")
-    profiles = area_profiles_all(
-        areas=areas,
-        incidents=incidents,
-        walk_observations=walks,
-        dialogue=dialogue,
-        survey_indicators=surveys,
-        police_classification=police,
-        period=period,
-        quiet=quiet,
-    )
-    first = next(iter(profiles.values()))
-    start, end = (dt.date.fromisoformat(d) for d in first.params["period"])
-    years = float(first.params["years"])
-    ldate = _local_dates(incidents["occurred_at"])
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
-    inc = incidents.loc[in_period]
-    placed = inc
-    if "location_precision" in inc.columns:
-        placed = inc[
-            (inc["location_precision"].astype("string") != "kommun_centroid")
-            .fillna(True)
-            .to_numpy(dtype=bool)
-        ]
-    cells = hotspot_gistar(placed, cell_size=cell_size, quiet=quiet)
-    # hotspot cells per area: attach them to the profiles (centroid rule of area_profiles_all)
-    hot = cells[cells["gi_bin"].isin(HOT_BINS)]
-    _attach_hot_cells(profiles, hot, areas)
-    gap_cells = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="cell",
-        quiet=quiet,
-    )
-    gap_areas = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="area",
-        quiet=quiet,
-    )
-    sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
-    return AreaAnalysis(
-        config=getattr(project, "config", None),
-        areas=areas,
-        incidents=inc,
-        incidents_all=incidents,
-        profiles=profiles,
-        cells=cells,
-        gap_cells=gap_cells,
-        gap_areas=gap_areas,
-        weekly=reports_per_source_week(inc),
-        silent=silent_periods(inc),
-        precision=location_precision_share(inc),
-        quarantine=quarantine_share(getattr(project, "reports", []) or []),
-        walk_observations=walks,
-        dialogue=dialogue,
-        survey_indicators=surveys,
-        police_classification=police,
-        measures=_layer(project, "measures"),
-        start=start,
-        end=end,
-        years=years,
-        sensitive=sensitive,
-    )
-
-
-def _attach_hot_cells(profiles: dict, hot: Any, areas: Any) -> None:
-    from ..analysis.areas import assign_points
-
-    if hot is None or len(hot) == 0:
-        for prof in profiles.values():
-            prof.hotspot_cells = hot.iloc[0:0] if hot is not None else None
-        return
-    import geopandas as gpd
-
-    cent = gpd.GeoDataFrame(geometry=hot.geometry.centroid.to_numpy(), crs=hot.crs)
-    assignment = assign_points(cent, areas)
-    for aid, prof in profiles.items():
-        pos = np.sort(assignment.loc[assignment["area_id"] == aid, "pos"].to_numpy())
-        prof.hotspot_cells = hot.iloc[pos]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -948,7 +707,7 @@ def _section_hotspots(
             caption=tr(
                 "Karta: Gi*-hotspots (rutor om {c} m) i och kring området.",
                 "Map: Gi* hotspots ({c} m cells) in and around the area.",
-                c=fmt_int(_cell_size(analysis.cells)),
+                c=fmt_int(cell_size_of(analysis.cells)),
             ),
             width="92%",
         )
@@ -961,16 +720,8 @@ def _grid_for_gate(cells: Any) -> Any:
     grid rule reads a number, so the released copy carries only that number.
     """
     out = cells.copy()
-    out.attrs = {"tryggaplatser": {"params": {"cell_size": _cell_size(cells)}}}
+    out.attrs = {"tryggaplatser": {"params": {"cell_size": cell_size_of(cells)}}}
     return out
-
-
-def _cell_size(cells: Any) -> float:
-    params = ((getattr(cells, "attrs", {}) or {}).get("tryggaplatser", {}) or {}).get(
-        "params", {}
-    ) or {}
-    rec = params.get("cell_size", DEFAULT_CELL_SIZE)
-    return float(rec.get("value", DEFAULT_CELL_SIZE) if isinstance(rec, dict) else rec)
 
 
 def _walk_release(walks: pd.DataFrame, gate: Gate) -> pd.DataFrame:
@@ -1547,12 +1298,6 @@ class AreaReport(Report):
             .read_text(encoding="utf-8")
         )
         return page.replace("</head>", f"<style>\n{css}</style>\n</head>", 1)
-
-
-def _layer(project: Any, name: str):
-    layers = getattr(project, "layers", None) or {}
-    layer = layers.get(name) if isinstance(layers, dict) else getattr(project, name, None)
-    return layer if layer is not None and len(layer) else None
 
 
 def _section_followup(section: Section, analysis: AreaAnalysis, area_id: str, gate: Gate) -> None:
@@ -2419,7 +2164,7 @@ def _generated_findings(
                 s=_pct(evening),
             )
         )
-    recurring = _recurring_hotspots(analysis)
+    recurring = recurring_hotspots(analysis)
     if recurring is not None and len(recurring):
         names = recurring.groupby("name").size().sort_values(ascending=False)
         out.append(
@@ -2461,54 +2206,6 @@ def _generated_findings(
                 )
             )
     return out
-
-
-def _recurring_hotspots(analysis: AreaAnalysis) -> pd.DataFrame | None:
-    """Cells that are Gi* hotspots (bins 2–3) in every complete calendar year of all data."""
-    from ..analysis.areas import assign_points
-    from ..analysis.hotspots import hotspot_gistar
-    from ..policy import LOCAL_TZ
-
-    inc = analysis.incidents_all
-    if "location_precision" in inc.columns:
-        inc = inc[
-            (inc["location_precision"].astype("string") != "kommun_centroid")
-            .fillna(True)
-            .to_numpy(dtype=bool)
-        ]
-    local = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ)
-    counts = local.dt.year.value_counts()
-    years = sorted(int(y) for y, n in counts.items() if n >= 100)
-    if len(years) < 2:
-        return None
-    size = _cell_size(analysis.cells)
-    hot_sets = []
-    cells_by_id = None
-    for y in years:
-        sel = (local.dt.year == y).to_numpy()
-        cells = hotspot_gistar(inc[sel], cell_size=size, quiet=True)
-        hot = cells[cells["gi_bin"].isin(HOT_BINS)]
-        hot_sets.append(set(hot["cell_id"]))
-        cells_by_id = hot.set_index("cell_id")
-    common = sorted(set.intersection(*hot_sets))
-    if not common or cells_by_id is None:
-        return None
-    import geopandas as gpd
-
-    last = cells_by_id.loc[common]
-    cent = gpd.GeoDataFrame(geometry=last.geometry.centroid.to_numpy(), crs=analysis.cells.crs)
-    where = assign_points(cent, analysis.areas).drop_duplicates("pos").set_index("pos")["area_id"]
-    frame = pd.DataFrame(
-        {
-            "cell_id": common,
-            "name": [
-                analysis.area_name(where[i]) if i in where.index else "–"
-                for i in range(len(common))
-            ],
-        }
-    )
-    frame.attrs["years"] = f"{years[0]}–{years[-1]}"
-    return frame
 
 
 # ---------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import unicodedata
@@ -191,6 +192,7 @@ def _script_json(value: Any) -> str:
     )
 
 
+@functools.lru_cache(maxsize=1)
 def _folium_classes():
     """Our three folium elements, defined lazily (folium is imported only when drawing)."""
     from branca.element import Element, MacroElement

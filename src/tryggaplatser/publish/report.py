@@ -36,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -620,12 +621,14 @@ class Report:
 # templates
 
 
+@functools.lru_cache(maxsize=8)
 def _read_template(name: str) -> str:
     from importlib import resources
 
     return resources.files(__package__).joinpath(_TEMPLATES, name).read_text(encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=1)
 def _environment():
     from importlib import resources
 

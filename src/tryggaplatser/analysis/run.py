@@ -1,0 +1,535 @@
+"""One run: the analysis of a project for one mode, computed once and shared by every product.
+
+A :class:`Run` is what a command (or a notebook) asks for its statistics. Every result is
+computed the first time a product asks for it and then kept, so the interactive maps, the PNG
+figures, the area reports, the lägesbild, the GeoPackage, the rasters and the action plans of a
+run all render **the same** objects: the same grid, the same Gi* cells in the same classes, the
+same area profiles. The mode's rules are applied here, once:
+
+* the incidents of a run are the *placed* ones (records at the municipality centroid are never
+  a place) and, in public mode, without the sensitive categories;
+* the grid's cell size is chosen once (sfhotspot's rule, announced), and public runs use at
+  least :data:`~tryggaplatser.policy.PUBLIC_MIN_CELL_SIZE`;
+* a public run's period is whole months (:data:`~tryggaplatser.policy.PUBLIC_FINEST_TIME`).
+
+Gi* is computed on counts everywhere; the KDE is a density surface to look at and is never
+tested.
+
+Examples
+--------
+>>> import geopandas as gpd, numpy as np, pandas as pd
+>>> from types import SimpleNamespace
+>>> rng = np.random.default_rng(3)
+>>> xy = np.r_[rng.uniform(0, 3000, (300, 2)), rng.normal(1400, 120, (150, 2))]
+>>> times = pd.Timestamp("2025-01-03", tz="Europe/Stockholm") + pd.to_timedelta(
+...     rng.uniform(0, 700, len(xy)), unit="D")
+>>> incidents = gpd.GeoDataFrame({"occurred_at": times.tz_convert("UTC"),
+...     "category": "skadegorelse"}, geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3006)
+>>> project = SimpleNamespace(layers={"incidents": incidents}, config=None)
+>>> run = Run(project, "public")
+>>> run.period
+(datetime.date(2025, 2, 1), datetime.date(2026, 11, 30))
+>>> cells = run.hotspots().cells
+>>> run.hotspots() is run.hotspots(), run.provenance.cell_size
+(True, 250.0)
+>>> int(cells["gi_bin"].eq(3).sum()) > 0
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from .._announce import announce
+from ..errors import ArgumentError, GateRefusal
+from ..i18n import tr
+from ..policy import MIN_GRID_M, MODES, PUBLIC_MIN_CELL_SIZE
+from . import periods as _periods
+
+__all__ = ["Choice", "HotspotResult", "Provenance", "Run", "placed"]
+
+
+# ---------------------------------------------------------------------------------------------
+# provenance
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One parameter of a result: its value, whether it was chosen automatically, and the rule."""
+
+    name: str
+    value: Any
+    auto: bool = False
+    rule: str = ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """The typed record of how a result was computed.
+
+    Every product prints these values (legends, methods boxes, JSON summaries); they are read
+    from here, never recomputed or re-derived from column values.
+
+    Attributes
+    ----------
+    mode : {"public", "internal"}
+    period : (date, date)
+        Inclusive local calendar dates.
+    cell_size : float
+        Metres.
+    bandwidth : float or None
+        KDE bandwidth in metres.
+    neighbourhood : str
+        The Gi* neighbourhood in words.
+    alpha : float
+        Significance level of the hot/cold classes shown as hotspots (bins ±2…±3: 95 %).
+    choices : tuple of Choice
+        Every parameter with its rule, in the order they were made.
+    """
+
+    mode: str
+    period: tuple[dt.date, dt.date]
+    cell_size: float
+    bandwidth: float | None = None
+    neighbourhood: str = ""
+    alpha: float = 0.05
+    choices: tuple[Choice, ...] = ()
+
+    @property
+    def period_text(self) -> str:
+        """``2024-01-01 – 2026-10-31``: local dates, the way every product prints a period."""
+        return f"{self.period[0].isoformat()} – {self.period[1].isoformat()}"
+
+    @classmethod
+    def of(cls, frame: Any, *, mode: str, period: tuple[dt.date, dt.date]) -> Provenance:
+        """The provenance of a grid result from its recorded parameters."""
+        record = (getattr(frame, "attrs", {}) or {}).get("tryggaplatser", {}) or {}
+        params = record.get("params", {}) or {}
+        choices = []
+        for name, rec in params.items():
+            if isinstance(rec, dict):
+                choices.append(
+                    Choice(name, rec.get("value"), bool(rec.get("auto")), str(rec.get("rule", "")))
+                )
+            else:
+                choices.append(Choice(name, rec))
+        by = {c.name: c.value for c in choices}
+        hood = by.get("neighbourhood")
+        cells = hood.get("cells") if isinstance(hood, dict) else None
+        return cls(
+            mode=mode,
+            period=period,
+            cell_size=float(record.get("grid", {}).get("cell_size") or by.get("cell_size")),
+            bandwidth=None if by.get("bandwidth") is None else float(by["bandwidth"]),
+            neighbourhood=tr(
+                "cellen och dess {n} grannar",
+                "the cell and its {n} neighbours",
+                n=(cells or 9) - 1,
+            ),
+            choices=tuple(choices),
+        )
+
+
+@dataclass
+class HotspotResult:
+    """The hotspot analysis of a run for one period: one grid, counts, KDE, Gi* (on counts).
+
+    Attributes
+    ----------
+    cells : GeoDataFrame
+        ``cell_id, row, col, n, kde, gistar, pvalue, gi_bin, geometry`` (square grids; hexagon
+        grids have no ``row``/``col``).
+    kde : GeoDataFrame
+        :func:`~tryggaplatser.analysis.hotspots.hotspot_kde` on the same grid (with its own
+        parameter record, e.g. the bandwidth).
+    gistar : GeoDataFrame
+        :func:`~tryggaplatser.analysis.hotspots.hotspot_gistar` on the counts of the same grid.
+    incidents : GeoDataFrame
+        The incidents the grid was computed from.
+    provenance : Provenance
+    """
+
+    cells: Any
+    kde: Any
+    gistar: Any
+    incidents: Any
+    provenance: Provenance
+    _classified: dict = field(default_factory=dict, repr=False)
+
+
+def placed(incidents: Any) -> Any:
+    """The incidents that have a place: records at the municipality centroid
+    (``location_precision = kommun_centroid``, e.g. Polisen's open events) are never a place."""
+    if incidents is None or "location_precision" not in incidents.columns:
+        return incidents
+    keep = (incidents["location_precision"].astype("string") != "kommun_centroid").fillna(True)
+    return incidents[keep.to_numpy(dtype=bool)]
+
+
+def in_period(incidents: Any, period: tuple[dt.date, dt.date]) -> Any:
+    """The incidents whose local calendar date lies in ``period`` (inclusive)."""
+    day = _periods.local_times(incidents["occurred_at"]).dt.date
+    keep = ((day >= period[0]) & (day <= period[1])).fillna(False)
+    return incidents[keep.to_numpy(dtype=bool)]
+
+
+# ---------------------------------------------------------------------------------------------
+# the run
+
+
+class Run:
+    """The analysis of one project for one mode; every statistic computed once, on demand.
+
+    Parameters
+    ----------
+    project : Project
+        From :func:`tryggaplatser.load_project` (anything with ``layers`` and ``config``).
+    mode : {"public", "internal"}, optional
+        ``None`` = the configuration's ``privacy_mode`` (``"internal"`` without one).
+    cell_size : float, optional
+        Grid cell size in metres; ``None`` = choose (sfhotspot's rule; public runs at least
+        250 m). Announced.
+    bandwidth : float, optional
+        KDE bandwidth in metres; ``None`` = choose (announced).
+    categories : sequence of str, optional
+        Keep only these incident categories.
+    period : None, int or (start, end)
+        The run's period (inclusive local dates; either end may be ``None`` = the data's);
+        ``None`` = all data. Public runs keep whole months only.
+    shape : {"square", "hexagon"}
+    quiet : bool
+        Silence announcements of automatic choices (they are recorded either way).
+    """
+
+    def __init__(
+        self,
+        project: Any,
+        mode: str | None = None,
+        *,
+        cell_size: float | None = None,
+        bandwidth: float | None = None,
+        categories: tuple[str, ...] | list[str] = (),
+        period: Any = None,
+        shape: str = "square",
+        quiet: bool = True,
+    ) -> None:
+        config = getattr(project, "config", None)
+        mode = mode or getattr(config, "privacy_mode", None) or "internal"
+        if mode not in MODES:
+            raise ArgumentError(
+                tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+                rule="ARGUMENT_INVALID",
+                fix=" | ".join(MODES),
+            )
+        self.project = project
+        self.config = config
+        self.mode = mode
+        self.public = mode == "public"
+        self.quiet = quiet
+        self.shape = shape
+        self.categories = tuple(sorted(categories or ()))
+        self._cell_size_asked = cell_size
+        self.bandwidth = bandwidth
+        self._period_asked = period
+        self._memo: dict[Hashable, Any] = {}
+        if self.public and cell_size is not None and cell_size < PUBLIC_MIN_CELL_SIZE:
+            raise ArgumentError(
+                tr(
+                    "--cell-size {s} m är mindre än {m} m, den minsta rutstorleken i publik "
+                    "utdata.",
+                    "--cell-size {s} m is below {m} m, the smallest cell size in public output.",
+                    s=_fmt_m(cell_size),
+                    m=MIN_GRID_M,
+                ),
+                rule="PUBLIC_CELL_SIZE",
+                fix=tr(
+                    "ange --cell-size {m} eller större, utelämna den, eller använd --mode internal",
+                    "give --cell-size {m} or more, leave it out, or use --mode internal",
+                    m=MIN_GRID_M,
+                ),
+            )
+
+    # -- layers ---------------------------------------------------------------------------------
+    def layer(self, name: str) -> Any:
+        """A layer of the project, ``None`` when missing or empty."""
+        layers = getattr(self.project, "layers", None) or {}
+        frame = layers.get(name) if isinstance(layers, dict) else getattr(self.project, name, None)
+        return frame if frame is not None and len(frame) else None
+
+    @property
+    def sensitive(self) -> set[str]:
+        """Sensitive category codes of the configuration."""
+        return set(getattr(self.config, "sensitive_categories", ()) or ())
+
+    @cached_property
+    def incidents(self) -> Any:
+        """All incidents of the run: the category filter applied, and in public mode the
+        sensitive categories left out (announced)."""
+        data = self.layer("incidents")
+        if data is None:
+            raise ArgumentError(
+                tr("Projektet saknar händelser.", "The project has no incidents."),
+                rule="INCIDENTS_EMPTY",
+                fix=tr(
+                    "lägg till [[layers.incidents]] i tryggaplatser.toml",
+                    "add [[layers.incidents]] to tryggaplatser.toml",
+                ),
+            )
+        if self.categories:
+            data = filter_categories(data, self.categories)
+        if self.public and self.sensitive and "category" in data.columns:
+            asked = sorted(set(self.categories) & self.sensitive)
+            if asked:
+                raise GateRefusal(
+                    tr(
+                        "känslig kategori {c} kan inte visas i ett publikt rutnät",
+                        "sensitive category {c} cannot be shown on a public grid",
+                        c=", ".join(asked),
+                    ),
+                    rule="SENSITIVE_CATEGORY",
+                    fix=tr(
+                        "redovisa den bara för hela kommunen, eller använd --mode internal",
+                        "report it for the whole municipality only, or use --mode internal",
+                    ),
+                )
+            keep = ~data["category"].astype(str).isin(sorted(self.sensitive))
+            if not keep.all():
+                announce(
+                    tr(
+                        "Publikt läge: {n} händelser i känsliga kategorier ({c}) ingår inte i "
+                        "rutnätet.",
+                        "Public mode: {n} incidents in sensitive categories ({c}) are left out "
+                        "of the grid.",
+                        n=int((~keep).sum()),
+                        c=", ".join(sorted(self.sensitive)),
+                    ),
+                    quiet=self.quiet,
+                )
+                data = data[keep.to_numpy()]
+        return data
+
+    @cached_property
+    def study_area(self) -> Any:
+        """The configured study area (municipality boundary) in the incidents' CRS, or None."""
+        from pathlib import Path
+
+        path = getattr(self.config, "study_area", None)
+        if path is None or not Path(path).exists():
+            return None
+        import geopandas as gpd
+
+        return gpd.read_file(path, engine="pyogrio").to_crs(self.incidents.crs)
+
+    # -- periods --------------------------------------------------------------------------------
+    @cached_property
+    def period(self) -> tuple[dt.date, dt.date]:
+        """The run's period as inclusive local dates: the asked one, else the data's span; a
+        public run keeps whole months only (announced)."""
+        asked = self._period_asked
+        span = _periods.data_span(self.layer("incidents")["occurred_at"])
+        start, end = _periods.as_date_pair(asked) if asked is not None else span
+        start, end = start or span[0], end or span[1]
+        if self.public:
+            whole = _periods.whole_months(start, end)
+            if whole != (start, end):
+                announce(
+                    tr(
+                        "Publikt läge: perioden avgränsas till hela månader, {a} – {b}.",
+                        "Public mode: the period is limited to whole months, {a} – {b}.",
+                        a=whole[0].isoformat(),
+                        b=whole[1].isoformat(),
+                    ),
+                    quiet=self.quiet,
+                )
+            start, end = whole
+        return start, end
+
+    def resolve(self, period: Any = None) -> tuple[dt.date, dt.date]:
+        """A period as inclusive dates; ``None`` = the run's period."""
+        return self.period if period is None else _periods.as_date_pair(period)
+
+    # -- memo -----------------------------------------------------------------------------------
+    def _once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    # -- the grid and the hotspots --------------------------------------------------------------
+    @property
+    def cell_size(self) -> float:
+        """The run's cell size in metres (chosen once, announced)."""
+        return self.provenance.cell_size
+
+    @cached_property
+    def _grid(self) -> Any:
+        from .grid import make_grid
+
+        data = placed(in_period(self.incidents, self.period))
+        if len(data) == 0:
+            raise ArgumentError(
+                tr(
+                    "Inga händelser med plats i perioden {a} – {b}.",
+                    "No placed incidents in the period {a} – {b}.",
+                    a=self.period[0].isoformat(),
+                    b=self.period[1].isoformat(),
+                ),
+                rule="FILTER_EMPTY",
+            )
+        grid = make_grid(
+            data, self._cell_size_asked, shape=self.shape, area=self.study_area, quiet=self.quiet
+        )
+        chosen = float(grid.attrs["tryggaplatser"]["grid"]["cell_size"])
+        if self.public and chosen < PUBLIC_MIN_CELL_SIZE:
+            announce(
+                tr(
+                    "Publikt läge: cellstorleken {a} m (automatisk) är mindre än {m} m; {m} m "
+                    "används i stället.",
+                    "Public mode: the automatic cell size {a} m is below {m} m; {m} m is used "
+                    "instead.",
+                    a=_fmt_m(chosen),
+                    m=MIN_GRID_M,
+                ),
+                quiet=self.quiet,
+            )
+            grid = make_grid(
+                data, PUBLIC_MIN_CELL_SIZE, shape=self.shape, area=self.study_area, quiet=True
+            )
+            grid.attrs["tryggaplatser"]["params"]["cell_size"] = {
+                "value": PUBLIC_MIN_CELL_SIZE,
+                "auto": True,
+                "rule": tr(
+                    "automatisk storlek under {m} m ersatt med {m} m (publik utdata)",
+                    "automatic size below {m} m replaced by {m} m (public output)",
+                    m=MIN_GRID_M,
+                ),
+            }
+        return grid
+
+    @property
+    def grid(self) -> Any:
+        """The run's grid (every hotspot product of the run uses it)."""
+        return self._grid
+
+    @property
+    def provenance(self) -> Provenance:
+        """The run's provenance: mode, period, cell size, bandwidth and every choice."""
+        return self.hotspots().provenance
+
+    def hotspots(self, period: Any = None) -> HotspotResult:
+        """Counts, KDE and Gi* (on counts) of the placed incidents of ``period`` on the run's
+        grid (``None`` = the run's period). Computed once per period."""
+        key = ("hotspots", self.resolve(period))
+        return self._once(key, lambda: self._hotspots(key[1]))
+
+    def _hotspots(self, period: tuple[dt.date, dt.date]) -> HotspotResult:
+        from .hotspots import hotspot_gistar, hotspot_kde
+
+        grid = self._grid
+        data = placed(in_period(self.incidents, period))
+        kde = hotspot_kde(data, grid, bandwidth=self.bandwidth, quiet=self.quiet)
+        gistar = hotspot_gistar(data, grid, quiet=self.quiet)
+        cells = gistar.copy()
+        cells.insert(cells.columns.get_loc("n") + 1, "kde", kde["kde"].to_numpy())
+        record = {**gistar.attrs["tryggaplatser"]}
+        record["params"] = {**kde.attrs["tryggaplatser"]["params"], **record["params"]}
+        for key in ("units", "kde_method"):
+            if key in kde.attrs["tryggaplatser"]:
+                record[key] = kde.attrs["tryggaplatser"][key]
+        cells.attrs = {"tryggaplatser": record}
+        prov = Provenance.of(cells, mode=self.mode, period=period)
+        return HotspotResult(cells, kde, gistar, data, prov)
+
+    def classification(self, end: Any = None) -> Any:
+        """Emerging-hotspot classification on the run's grid over the run's period (or up to
+        ``end``, a UTC timestamp). Computed once per end."""
+        from .hotspots import hotspot_classify
+
+        end_ts = (
+            pd.Timestamp(self.period[1] + dt.timedelta(days=1)).tz_localize(_periods.LOCAL_TZ)
+            if end is None
+            else pd.Timestamp(end)
+        ).tz_convert("UTC")
+        start_ts = pd.Timestamp(self.period[0]).tz_localize(_periods.LOCAL_TZ).tz_convert("UTC")
+
+        def compute() -> Any:
+            data = placed(self.incidents)
+            t = pd.to_datetime(data["occurred_at"], utc=True)
+            data = data[((t >= start_ts) & (t < end_ts)).to_numpy()]
+            return hotspot_classify(data, self._grid, start=start_ts, end=end_ts, quiet=self.quiet)
+
+        return self._once(("classification", end_ts), compute)
+
+    # -- areas ----------------------------------------------------------------------------------
+    def area_analysis(self, period: Any = None) -> Any:
+        """Everything the area reports, the lägesbild and the indicator tables of ``period``
+        show (:class:`~tryggaplatser.analysis.area_analysis.AreaAnalysis`); computed once per
+        period. The run's own period uses the run's hotspot cells."""
+        key = ("areas", self.resolve(period))
+
+        def compute() -> Any:
+            from .area_analysis import prepare_area_analysis
+
+            return prepare_area_analysis(
+                self.project,
+                period=(key[1][0].isoformat(), key[1][1].isoformat()),
+                cells=self.hotspots(key[1]).cells,
+                profiles=self.profiles(key[1]),
+                quiet=self.quiet,
+            )
+
+        return self._once(key, compute)
+
+    def profiles(self, period: Any = None) -> dict:
+        """Area profiles of every area for ``period`` (shared with :meth:`area_analysis`);
+        computed once per period."""
+        key = ("profiles", self.resolve(period))
+
+        def compute() -> dict:
+            from .areas import area_profiles_all
+
+            start, end = key[1]
+            return area_profiles_all(
+                areas=self.layer("areas"),
+                incidents=self.layer("incidents"),
+                walk_observations=self.layer("walk_observations"),
+                dialogue=self.layer("dialogue"),
+                survey_indicators=self.layer("survey_indicators"),
+                police_classification=self.layer("police_classification"),
+                period=(start.isoformat(), end.isoformat()),
+                quiet=self.quiet,
+            )
+
+        return self._once(key, compute)
+
+
+def filter_categories(data: Any, categories: tuple[str, ...]) -> Any:
+    """Keep the incidents of ``categories``; an unknown category is an error listing the
+    categories present."""
+    if "category" not in data.columns:
+        raise ArgumentError(
+            tr("Händelserna saknar kolumnen category.", "The incidents have no column category."),
+            rule="COLUMNS_MISSING",
+        )
+    present = set(data["category"].dropna().astype(str))
+    unknown = sorted(set(categories) - present)
+    if unknown:
+        raise ArgumentError(
+            tr(
+                "Kategorin {u} finns inte bland händelserna; finns: {p}.",
+                "Category {u} does not occur among the incidents; present: {p}.",
+                u=", ".join(unknown),
+                p=", ".join(sorted(present)),
+            ),
+            rule="CATEGORY_UNKNOWN",
+        )
+    return data[data["category"].astype(str).isin(categories).to_numpy()]
+
+
+def _fmt_m(v: float) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
