@@ -85,3 +85,97 @@ def test_internal_set_is_marked_and_quarantine_never_public(demo_out):
     assert "INTERNT – ej för spridning" in (out / "internt" / "lagesbild_2026.html").read_text(
         encoding="utf-8"
     )
+
+
+# --------------------------------------------------------------------------- one run, one answer
+
+
+def _gistar_layer(out, folder):
+    """The run's hot cells from its GeoPackage: ``{cell corner: gi_bin}`` and the cell size."""
+    import json
+
+    import geopandas as gpd
+
+    summary = json.loads((out / folder / "hotspots.json").read_text(encoding="utf-8"))
+    cells = gpd.read_file(out / folder / "hotspots.gpkg", layer="gistar")
+    size = float(summary["cell_size_m"])
+    b = cells.geometry.bounds
+    corners = list(zip(b["minx"].round().astype(int), b["miny"].round().astype(int)))
+    return dict(zip(corners, cells["gi_bin"].astype(int))), size, cells
+
+
+def _map_gistar_cells(html: str, size: float) -> dict:
+    """The Gi* cells drawn in an HTML map: ``{cell corner: class label}``, read from the page."""
+    import json
+
+    from pyproj import Transformer
+
+    to_sweref = Transformer.from_crs(4326, 3006, always_xy=True)
+    decoder = json.JSONDecoder()
+    drawn = {}
+    start = html.find("TP.layer(")
+    while start >= 0:
+        payload, _ = decoder.raw_decode(html, start + len("TP.layer("))
+        if payload.get("k") == "gistar":
+            for feature in payload["fc"]["features"]:
+                ring = feature["geometry"]["coordinates"][0]
+                xs, ys = to_sweref.transform([p[0] for p in ring], [p[1] for p in ring])
+                cx, cy = sum(xs[:-1]) / (len(xs) - 1), sum(ys[:-1]) / (len(ys) - 1)
+                corner = (int(cx // size * size), int(cy // size * size))
+                drawn[corner] = feature["properties"]["t"]
+        start = html.find("TP.layer(", start + 1)
+    return drawn
+
+
+@pytest.mark.parametrize("folder", ["publik", "internt"])
+def test_every_product_shows_the_runs_hotspots(demo_out, folder):
+    """Maps, area reports and the GeoPackage of one run show the same cells in the same classes,
+    and every cell size they print equals the run's (hotspots.json)."""
+    import re
+
+    import geopandas as gpd
+
+    from tryggaplatser.datasets import demo_config_path
+    from tryggaplatser.layers import vocab
+
+    out, _ = demo_out
+    bins, size, cells = _gistar_layer(out, folder)
+    hot = {c: b for c, b in bins.items() if b >= 2}
+    assert hot, "the demo has planted hotspots"
+    # hot cells per area by centroid, from the GeoPackage and the areas layer
+    areas = gpd.read_file(demo_config_path().parent / "areas" / "omraden.gpkg")
+    hot_cells = cells[cells["gi_bin"] >= 2]
+    centroids = gpd.GeoDataFrame(geometry=hot_cells.geometry.centroid, crs=cells.crs)
+    joined = gpd.sjoin(centroids, areas[["omrade_id", "namn", "geometry"]], predicate="within")
+    expected = joined.groupby("namn").size().to_dict()
+    b = hot_cells.geometry.bounds.loc[joined.index]
+    corners_in = {
+        name: set(zip(g_x.round().astype(int), g_y.round().astype(int)))
+        for name, g_x, g_y in (
+            (n, b.loc[idx, "minx"], b.loc[idx, "miny"])
+            for n, idx in joined.groupby("namn").groups.items()
+        )
+    }
+    size_text = f"{size:g}".replace(".", ",")
+
+    checked_maps = 0
+    for report in sorted((out / folder).glob("omrade_*.html")):
+        html = report.read_text(encoding="utf-8")
+        name = re.search(r"<h1[^>]*>(?:Områdesanalys: )?([^<]+)</h1>", html)
+        stated = re.search(r"Hotspotceller i området \((\d+) st\)", html)
+        n = int(stated.group(1)) if stated else 0
+        area_name = name.group(1).strip() if name else ""
+        if area_name in expected or n:
+            assert n == expected.get(area_name, 0), (report.name, area_name, n)
+        for shown in re.findall(r"(?:Ruta \(|rutor om )([\d ,]+) m", html):
+            assert shown.replace("\u202f", "").replace(" ", "") == size_text, report.name
+        slug = report.name.removeprefix("omrade_")
+        page = out / folder / f"karta_omrade_{slug}"
+        drawn = _map_gistar_cells(page.read_text(encoding="utf-8"), size)
+        for corner, label in drawn.items():
+            assert corner in bins, (page.name, corner)
+            assert label == vocab.label("gi_bin", str(bins[corner])), (page.name, corner, label)
+        missing = corners_in.get(area_name, set()) - set(drawn)
+        assert not missing, (page.name, sorted(missing)[:3])
+        checked_maps += 1
+    assert checked_maps == 25

@@ -688,7 +688,11 @@ def _section_hotspots(
         section.table(
             released,
             columns={
-                "cell_id": tr("Ruta (250 m, nedre vänstra hörnet)", "Cell (lower-left corner)"),
+                "cell_id": tr(
+                    "Ruta ({c} m, nedre vänstra hörnet)",
+                    "Cell ({c} m, lower-left corner)",
+                    c=fmt_int(cell_size_of(analysis.cells)),
+                ),
                 count_col: tr("Antal händelser", "Incidents"),
                 "bin_label": tr("Gi*-klass", "Gi* class"),
             },

@@ -204,8 +204,6 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
                     buffer,
                     format="svg",
                     metadata=CLEAN_SVG_METADATA,
-                    bbox_inches="tight",
-                    pad_inches=0.05,
                 )
             return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
         if fmt == "png":
@@ -213,8 +211,6 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
                 buffer,
                 format="png",
                 metadata=CLEAN_PNG_METADATA,
-                bbox_inches="tight",
-                pad_inches=0.05,
                 dpi=200,
             )
             return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
