@@ -20,6 +20,7 @@ import pandas as pd
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
+from ..provenance import cell_size_of as _cell_size_of
 from .run import placed
 
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
@@ -311,16 +312,12 @@ def recurring_hotspots(analysis: AreaAnalysis) -> pd.DataFrame | None:
     return frame
 
 
-def cell_size_of(cells: Any) -> float:
-    """The cell size a grid result was computed with (its provenance record)."""
-    params = ((getattr(cells, "attrs", {}) or {}).get("tryggaplatser", {}) or {}).get(
-        "params", {}
-    ) or {}
-    rec = params.get("cell_size", DEFAULT_CELL_SIZE)
-    return float(rec.get("value", DEFAULT_CELL_SIZE) if isinstance(rec, dict) else rec)
-
-
 def _layer(project: Any, name: str):
     layers = getattr(project, "layers", None) or {}
     layer = layers.get(name) if isinstance(layers, dict) else getattr(project, name, None)
     return layer if layer is not None and len(layer) else None
+
+
+def cell_size_of(cells: Any) -> float:
+    """The cell size a grid result was computed with (its provenance record; default 250 m)."""
+    return _cell_size_of(cells, DEFAULT_CELL_SIZE)

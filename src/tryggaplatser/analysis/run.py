@@ -50,90 +50,10 @@ from .._announce import announce
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import tr
 from ..policy import MIN_GRID_M, MODES, PUBLIC_MIN_CELL_SIZE
+from ..provenance import Choice, Provenance
 from . import periods as _periods
 
 __all__ = ["Choice", "HotspotResult", "Provenance", "Run", "placed"]
-
-
-# ---------------------------------------------------------------------------------------------
-# provenance
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One parameter of a result: its value, whether it was chosen automatically, and the rule."""
-
-    name: str
-    value: Any
-    auto: bool = False
-    rule: str = ""
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """The typed record of how a result was computed.
-
-    Every product prints these values (legends, methods boxes, JSON summaries); they are read
-    from here, never recomputed or re-derived from column values.
-
-    Attributes
-    ----------
-    mode : {"public", "internal"}
-    period : (date, date)
-        Inclusive local calendar dates.
-    cell_size : float
-        Metres.
-    bandwidth : float or None
-        KDE bandwidth in metres.
-    neighbourhood : str
-        The Gi* neighbourhood in words.
-    alpha : float
-        Significance level of the hot/cold classes shown as hotspots (bins ±2…±3: 95 %).
-    choices : tuple of Choice
-        Every parameter with its rule, in the order they were made.
-    """
-
-    mode: str
-    period: tuple[dt.date, dt.date]
-    cell_size: float
-    bandwidth: float | None = None
-    neighbourhood: str = ""
-    alpha: float = 0.05
-    choices: tuple[Choice, ...] = ()
-
-    @property
-    def period_text(self) -> str:
-        """``2024-01-01 – 2026-10-31``: local dates, the way every product prints a period."""
-        return f"{self.period[0].isoformat()} – {self.period[1].isoformat()}"
-
-    @classmethod
-    def of(cls, frame: Any, *, mode: str, period: tuple[dt.date, dt.date]) -> Provenance:
-        """The provenance of a grid result from its recorded parameters."""
-        record = (getattr(frame, "attrs", {}) or {}).get("tryggaplatser", {}) or {}
-        params = record.get("params", {}) or {}
-        choices = []
-        for name, rec in params.items():
-            if isinstance(rec, dict):
-                choices.append(
-                    Choice(name, rec.get("value"), bool(rec.get("auto")), str(rec.get("rule", "")))
-                )
-            else:
-                choices.append(Choice(name, rec))
-        by = {c.name: c.value for c in choices}
-        hood = by.get("neighbourhood")
-        cells = hood.get("cells") if isinstance(hood, dict) else None
-        return cls(
-            mode=mode,
-            period=period,
-            cell_size=float(record.get("grid", {}).get("cell_size") or by.get("cell_size")),
-            bandwidth=None if by.get("bandwidth") is None else float(by["bandwidth"]),
-            neighbourhood=tr(
-                "cellen och dess {n} grannar",
-                "the cell and its {n} neighbours",
-                n=(cells or 9) - 1,
-            ),
-            choices=tuple(choices),
-        )
 
 
 @dataclass
