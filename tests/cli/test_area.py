@@ -123,8 +123,8 @@ def test_unknown_area_and_missing_config(config, tmp_path):
 
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     """What ``tryggaplatser demo`` does: area reports and lägesbild in one public set."""
-    from tryggaplatser.publish.products import write_area_reports, write_lagesbild
     from tryggaplatser.publish.gate import Gate
+    from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
     project = demo_project
     gate = Gate("public", config=project.config, quiet=True)

@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from tryggaplatser.cli import cli
-from tryggaplatser.publish.products import write_action_plans, write_evaluation
 from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.gate import INTERNAL_MARKING
+from tryggaplatser.publish.products import write_action_plans, write_evaluation
 
 
 @pytest.fixture(scope="module")
