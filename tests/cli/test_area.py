@@ -123,13 +123,13 @@ def test_unknown_area_and_missing_config(config, tmp_path):
 
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     """What ``tryggaplatser demo`` does: area reports and lägesbild in one public set."""
-    from tryggaplatser.cli.area import run_area_reports, run_lagesbild
     from tryggaplatser.publish.gate import Gate
+    from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
     project = demo_project
     gate = Gate("public", config=project.config, quiet=True)
-    paths = run_area_reports(project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate)
-    paths += run_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate)
+    paths = write_area_reports(project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate)
+    paths += write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate)
     assert not any(p.name.startswith("offentliggorande") for p in paths)
     out = tmp_path / "publik"
     paths += gate.finish(out)

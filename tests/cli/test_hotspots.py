@@ -176,10 +176,10 @@ def test_public_run_passes_audit(incidents_gpkg, tmp_path):
 def test_public_automatic_cell_size_is_announced(incidents_gpkg, tmp_path, caplog):
     import logging
 
-    from tryggaplatser.cli.hotspots import run_hotspots
+    from tryggaplatser.publish.products import write_hotspot_layers
 
     with caplog.at_level(logging.INFO, logger="tryggaplatser"):
-        summary = run_hotspots(
+        summary = write_hotspot_layers(
             config_path=str(tmp_path / "saknas.toml"),
             incidents_path=str(incidents_gpkg),
             mode="public",

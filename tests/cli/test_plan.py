@@ -6,10 +6,10 @@ import pytest
 from click.testing import CliRunner
 
 from tryggaplatser.cli import cli
-from tryggaplatser.cli.plan import run_evaluation, run_plans
 from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.gate import INTERNAL_MARKING
+from tryggaplatser.publish.products import write_action_plans, write_evaluation
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +26,7 @@ def truth(demo_truth):
 def lighting(project, truth, tmp_path_factory):
     measure = truth["lighting_measure"]
     out = tmp_path_factory.mktemp("utv")
-    return run_evaluation(project, measure["measure_id"], out, "internal"), out / "internt"
+    return write_evaluation(project, measure["measure_id"], out, "internal"), out / "internt"
 
 
 def test_plan_command_writes_the_files(tmp_path):
@@ -80,15 +80,15 @@ def test_plan_public_mode_is_one_clear_error(tmp_path):
     assert "internt arbetsunderlag" in res.output and "Traceback" not in res.output
 
 
-def test_run_plans_for_two_areas_by_name_and_id(project, tmp_path):
-    summary = run_plans(
+def test_write_action_plans_for_two_areas_by_name_and_id(project, tmp_path):
+    summary = write_action_plans(
         project, tmp_path, "internal", areas=["EX01", "provdataåsen"], plan_date="2026-11-27"
     )
     assert list(summary["areas"]) == ["EX01", "EX05"]
     assert all(n > 0 for n in summary["areas"].values())
     assert len(summary["files"]) == 6 and all("plan" in f for f in summary["files"])
     with pytest.raises(GateRefusal):
-        run_plans(project, tmp_path, "public", areas=["EX01"])
+        write_action_plans(project, tmp_path, "public", areas=["EX01"])
 
 
 def test_planted_lighting_measure_shows_effect_and_displacement(lighting, truth):
@@ -158,5 +158,5 @@ def test_evaluate_unknown_measure_is_one_clear_error(project, tmp_path):
     from tryggaplatser.errors import ArgumentError
 
     with pytest.raises(ArgumentError, match="finns inte") as err:
-        run_evaluation(project, "ATG-0000", tmp_path)
+        write_evaluation(project, "ATG-0000", tmp_path)
     assert "ATG-2025-001" in str(err.value)

@@ -412,7 +412,7 @@ def test_cli_map_needs_one_target(args, tmp_path):
 
 
 def test_cli_week_format():
-    from tryggaplatser.cli.maps import week_bounds
+    from tryggaplatser.analysis.periods import week_bounds
 
     start, end = week_bounds("2026-W47")
     assert str(start.tz_convert("Europe/Stockholm").date()) == "2026-11-16"

@@ -9,6 +9,7 @@ every product of a public run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 import pandas as pd
@@ -91,3 +92,104 @@ def as_date_pair(period: Any) -> tuple[dt.date, dt.date] | None:
         None if a is None else pd.Timestamp(a).date(),
         None if b is None else pd.Timestamp(b).date(),
     )
+
+
+# ISO weeks (the EST hot-spot map) and the public month that replaces a week
+
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_bounds(week: str):
+    """Start (Monday 00:00) and end (next Monday) of an ISO week in Europe/Stockholm, as UTC.
+
+    Strict ``YYYY-Www`` (the EST brief's :func:`tryggaplatser.analysis.est.iso_week_bounds` is
+    lenient and chooses a default week); a wrong week is refused with ``WEEK_INVALID``.
+
+    >>> week_bounds("2026-W47")[0]
+    Timestamp('2026-11-15 23:00:00+0000', tz='UTC')
+    """
+    from ..errors import ArgumentError
+    from ..i18n import tr
+
+    match = _WEEK.match(week or "")
+    try:
+        if not match:
+            raise ValueError(week)
+        monday = dt.date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        raise ArgumentError(
+            tr("ogiltig vecka {w!r}", "invalid week {w!r}", w=week),
+            rule="WEEK_INVALID",
+            fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47", "write YYYY-Www, e.g. 2026-W47"),
+        ) from None
+    start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
+    return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
+
+
+def public_month(week_end):
+    """The last whole calendar month that has ended by ``week_end`` (UTC): label and bounds.
+
+    A public hot-spot map never shows a week (REFERENCE.md §5); it shows the month.
+
+    >>> public_month(pd.Timestamp("2026-11-23", tz="UTC"))[0]
+    '2026-10'
+    """
+    local_end = pd.Timestamp(week_end).tz_convert(LOCAL_TZ)
+    month_end = local_end.normalize().replace(day=1)  # whole months end at or before this
+    month_start = (month_end - pd.Timedelta(days=1)).replace(day=1)
+    return (
+        month_start.strftime("%Y-%m"),
+        month_start.tz_convert("UTC"),
+        month_end.tz_convert("UTC"),
+    )
+
+
+def iso_week(ts) -> str:
+    """The ISO week label (``YYYY-Www``) of a tz-aware timestamp, in local time.
+
+    >>> iso_week(pd.Timestamp("2026-11-22 23:30", tz="UTC"))
+    '2026-W48'
+    """
+    year, number, _ = ts.tz_convert(LOCAL_TZ).isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def period_from_options(
+    year: int | None = None, date_from: str | None = None, date_to: str | None = None
+) -> Any:
+    """The ``period`` of an area analysis from a year or a ``from``/``to`` pair of ISO dates.
+
+    A year gives ``int`` (its calendar year), a pair gives ``(from, to)``, neither gives ``None``
+    (the whole data). A year together with dates, or only one of the two dates, is refused with
+    ``ARGUMENTS_CONFLICT``.
+
+    >>> period_from_options(2026)
+    2026
+    >>> period_from_options(date_from="2026-01-01", date_to="2026-06-30")
+    ('2026-01-01', '2026-06-30')
+    >>> period_from_options() is None
+    True
+    """
+    from ..errors import ArgumentError
+    from ..i18n import tr
+
+    if year is not None and (date_from or date_to):
+        raise ArgumentError(
+            tr(
+                "Ange antingen --year eller --from/--to, inte båda.",
+                "Give either --year or --from/--to, not both.",
+            ),
+            rule="ARGUMENTS_CONFLICT",
+            fix="--year 2026 | --from 2026-01-01 --to 2026-06-30",
+        )
+    if year is not None:
+        return int(year)
+    if date_from or date_to:
+        if not (date_from and date_to):
+            raise ArgumentError(
+                tr("--from och --to måste anges tillsammans.", "--from and --to go together."),
+                rule="ARGUMENTS_CONFLICT",
+                fix="--from 2026-01-01 --to 2026-06-30",
+            )
+        return (date_from, date_to)
+    return None

@@ -4,16 +4,16 @@ Writes into ``--out`` (internal mode, the default): ``est_<week>.html`` (printab
 ``est_<week>.gpkg`` (layers for QGIS: recurring places, focus places, near-repeat alert cells,
 hotspot classes) and ``est_<week>_<table>.csv``. Public mode writes the public monthly overview
 ``est_<month>_publik.html`` with its CSV tables and disclosure report (a weekly brief is never
-public: see :mod:`tryggaplatser.publish.est_brief`). Heavy libraries are imported inside the
-command so ``tryggaplatser --help`` stays fast.
+public: see :mod:`tryggaplatser.publish.est_brief`). The files are written by
+:func:`tryggaplatser.publish.products.write_est_brief_set`; heavy libraries are imported inside
+the command so ``tryggaplatser --help`` stays fast.
 """
 
 from __future__ import annotations
 
 import click
 
-from ..policy import LOCAL_TZ
-from .options import ModeChoice, config_option, folder_for, mode_folder, out_option
+from .options import ModeChoice, config_option, out_option
 
 
 @click.command("est")
@@ -45,10 +45,13 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
     """
     from ..errors import TryggaplatserError
     from ..i18n import tr
+    from ..publish.products import folder_for, write_est_brief_set
 
     ctx = click.get_current_context()
     try:
-        summary = run_est(config_path=config_path, week=week, mode=mode, seed=seed, out_dir=out_dir)
+        summary = write_est_brief_set(
+            config_path=config_path, week=week, mode=mode, seed=seed, out_dir=out_dir
+        )
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(exc.exit_code)
@@ -90,94 +93,3 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
             files=", ".join(summary["files"]),
         )
     )
-
-
-def run_est(
-    *,
-    config_path: str,
-    week: str | None = None,
-    mode: str = "internal",
-    seed: int | None = None,
-    out_dir: str = "outputs",
-    today=None,
-    project=None,
-) -> dict:
-    """The work of the command (also used by ``tryggaplatser demo``); returns a summary.
-
-    ``project`` is an already loaded project (``config_path`` is then not read again).
-
-    Parameters
-    ----------
-    config_path : str
-        The project's ``tryggaplatser.toml``.
-    week : str, optional
-        ISO week; ``None`` = the last complete week of the data (announced).
-    mode : {"internal", "public"}
-    seed : int, optional
-        Near-repeat seed; default the project's ``seed`` (or the toolkit's fixed default).
-    out_dir : str
-        Output folder.
-    today : date-like, optional
-        Reference date for the default week (tests).
-
-    Returns
-    -------
-    dict
-        ``week``, ``month`` (public mode), ``mode``, ``n_incidents``, ``n_unusual``,
-        ``n_focus``, ``files``.
-    """
-    from pathlib import Path
-
-    from ..errors import ConfigError
-    from ..i18n import tr
-    from ..layers.load import load_project
-    from ..publish.est_brief import est_brief, write_est_brief
-    from ..publish.gate import Gate
-
-    if week is not None:  # a bad week is refused before the (slow) loading
-        from ..analysis.est import iso_week_bounds
-
-        iso_week_bounds(week, quiet=True)
-    path = Path(config_path)
-    if project is None and not path.exists():
-        raise ConfigError(
-            tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
-            file=str(path),
-            rule="CONFIG_MISSING",
-            fix=tr(
-                "ange rätt sökväg med --config, eller skapa en fil med "
-                "`tryggaplatser init KATALOG`",
-                "give the right path with --config, or write one with `tryggaplatser init DIR`",
-            ),
-        )
-    if project is None:
-        project = load_project(path, quiet=True)
-    config = project.config
-    if seed is None:
-        seed = getattr(config, "seed", 0) or None
-    gate = Gate(mode, config=config)
-    measures = project.layers.get("measures")
-    brief = est_brief(
-        project.incidents, project.areas, measures, week, public=gate.public, seed=seed, today=today
-    )
-    municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
-    files = write_est_brief(brief, mode_folder(out_dir, gate), gate, municipality=municipality)
-    return {
-        "week": brief.week,
-        "month": brief.month,
-        "mode": mode,
-        "n_incidents": brief.n_incidents,
-        "n_unusual": int(brief.weekly["unusual"].sum()),
-        "n_focus": len(brief.focus),
-        "files": sorted(p.name for p in files.values()),
-        "data_end": _data_end(project.incidents),
-    }
-
-
-def _data_end(incidents) -> str | None:
-    """The local date of the latest incident (for the empty-week warning), or None."""
-    try:
-        t = incidents["occurred_at"].max()
-        return t.tz_convert(LOCAL_TZ).date().isoformat()
-    except (KeyError, AttributeError, TypeError, ValueError):
-        return None

@@ -62,19 +62,3 @@ mode_option = click.option(
     default=None,
     help="Publik eller intern utdata (standard: projektets privacy_mode).",
 )
-
-
-def mode_folder(out_dir, gate):
-    """The folder a command writes into: ``<out>/publik`` or ``<out>/internt`` by the gate's mode.
-
-    Every command keeps the two sets apart this way, so a public and an internal run never
-    overwrite or mix with each other (the audit would refuse a mixed public folder).
-    """
-    return folder_for(out_dir, gate.mode)
-
-
-def folder_for(out_dir, mode: str):
-    """``<out>/publik`` for ``mode == "public"``, else ``<out>/internt``."""
-    from pathlib import Path
-
-    return Path(out_dir) / ("publik" if mode == "public" else "internt")

@@ -18,7 +18,6 @@ LAYER_CHOICES = (
     "measures",
     "police_classification",
 )
-EXAMPLES_PER_RULE = 3
 
 
 @click.command("validate")
@@ -130,8 +129,8 @@ def _validate_one(spec, *, crs, study_area, config, quarantine_dir, as_json) -> 
     import json
 
     from ..errors import TryggaplatserError
-    from ..i18n import tr
     from ..layers.load import load_layer
+    from ..layers.report_text import report_lines
 
     try:
         result = load_layer(
@@ -143,131 +142,30 @@ def _validate_one(spec, *, crs, study_area, config, quarantine_dir, as_json) -> 
             quiet=as_json,
         )
     except TryggaplatserError as exc:
-        report = getattr(exc, "report", None)
-        if as_json:
-            if report is not None:
-                obj = report.to_dict()
-            else:
-                obj = {
-                    "file": str(spec.file),
-                    "layer": spec.layer,
-                    "read": 0,
-                    "accepted": 0,
-                    "quarantined": 0,
-                    "duplicates_dropped": 0,
-                    "quarantine_file": None,
-                    "problems": [
-                        {
-                            "row": None,
-                            "field": None,
-                            "rule": exc.rule,
-                            "severity": "error",
-                            "message": exc.message,
-                            "value": None,
-                        }
-                    ],
-                }
-            obj["error"] = {"rule": exc.rule, "message": exc.message, "fix": exc.fix}
-            click.echo(json.dumps(obj, ensure_ascii=False, default=str))
-        else:
-            if report is not None:
-                _summary(report)
-            click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
-            hint = _hint(exc.rule, spec, config)
-            if hint:
-                click.echo(f"{tr('tips', 'hint')}: {hint}", err=True)
+        _print_failure(exc, spec, config, as_json)
         return 1
     if as_json:
         click.echo(json.dumps(result.report.to_dict(), ensure_ascii=False, default=str))
     else:
-        _summary(result.report)
+        for line in report_lines(result.report):
+            click.echo(line)
     return 0
 
 
-def _summary(report) -> None:
-    """A readable summary of one report (Swedish by default)."""
-    from pathlib import Path
-
-    import pandas as pd
+def _print_failure(exc, spec, config, as_json: bool) -> None:
+    """A file that could not be used: its JSON record, or its summary, the error and a hint."""
+    import json
 
     from ..i18n import tr
-    from ..layers.schema import schema
-    from ..layers.validate import rule_title
+    from ..layers.report_text import failure_record, report_hint, report_lines
 
-    sch = schema(report.layer)
-    name = tr(sch.label_sv, sch.label_en) or report.layer
-    click.echo(
-        tr(
-            "{f} ({l}): {r} rader lästa, {a} godkända, {q} i karantän, {d} dubbletter borttagna",
-            "{f} ({l}): {r} rows read, {a} accepted, {q} quarantined, {d} duplicates dropped",
-            f=Path(report.file).name,
-            l=name,
-            r=report.read,
-            a=report.accepted,
-            q=report.quarantined,
-            d=report.duplicates_dropped,
-        )
-    )
-    if report.quarantine_file:
-        click.echo(
-            tr(
-                "  karantänfil (intern): {p}",
-                "  quarantine file (internal): {p}",
-                p=report.quarantine_file,
-            )
-        )
-    frame = report.problems_frame
-    if frame.empty:
-        click.echo(tr("  inga anmärkningar", "  no remarks"))
+    if as_json:
+        click.echo(json.dumps(failure_record(exc, spec), ensure_ascii=False, default=str))
         return
-    labels = {
-        "error": tr("fel", "error"),
-        "quarantine": tr("karantän", "quarantine"),
-        "warning": tr("varning", "warning"),
-        "info": tr("info", "info"),
-    }
-    for (rule, severity), group in frame.groupby(["rule", "severity"], sort=False):
-        click.echo(f"  {rule} ({labels[severity]}) ×{len(group)}: {rule_title(rule)}")
-        for rec in group.head(EXAMPLES_PER_RULE).itertuples():
-            where = tr("fil", "file") if pd.isna(rec.row) else tr("rad {r}", "row {r}", r=rec.row)
-            fld = f", {rec.field}" if isinstance(rec.field, str) and rec.field else ""
-            shown = isinstance(rec.value, str) and rec.value and rec.value not in rec.message
-            val = f" [{rec.value}]" if shown else ""
-            click.echo(f"    {where}{fld}: {rec.message}{val}")
-        if len(group) > EXAMPLES_PER_RULE:
-            click.echo(
-                tr(
-                    "    … och {k} till (alla listas med --json)",
-                    "    … and {k} more (all are listed with --json)",
-                    k=len(group) - EXAMPLES_PER_RULE,
-                )
-            )
-
-
-def _hint(rule: str, spec, config) -> str:
-    """A second line for the two problems a newcomer meets first (no place to fix otherwise)."""
-    from ..i18n import tr
-
-    if config is None and rule == "SCHEMA_MISSING_COLUMN":
-        return tr(
-            "utan --config kan kolumnerna inte anges; skriv en konfiguration med "
-            "`tryggaplatser init KATALOG`, ange filen och dess kolumner under "
-            "[[layers.{l}]] och kör `tryggaplatser validate --config KATALOG/"
-            "tryggaplatser.toml`",
-            "without --config the columns cannot be given; write a configuration with "
-            "`tryggaplatser init DIR`, give the file and its columns under "
-            "[[layers.{l}]] and run `tryggaplatser validate --config DIR/"
-            "tryggaplatser.toml`",
-            l=spec.layer,
-        )
-    from pathlib import Path
-
-    if config is not None and rule == "FILE_UNREADABLE" and not Path(str(spec.file)).exists():
-        return tr(
-            "filen anges som file = ... under [[layers.{l}]] i konfigurationen; rätta "
-            "sökvägen där (relativ till konfigurationsfilens mapp)",
-            "the file is given as file = ... under [[layers.{l}]] in the configuration; "
-            "correct the path there (relative to the configuration file's folder)",
-            l=spec.layer,
-        )
-    return ""
+    report = getattr(exc, "report", None)
+    for line in report_lines(report) if report is not None else []:
+        click.echo(line)
+    click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+    hint = report_hint(exc.rule, spec, config)
+    if hint:
+        click.echo(f"{tr('tips', 'hint')}: {hint}", err=True)

@@ -1,0 +1,52 @@
+"""What every product writer shares: the output folder of a mode and opening a project file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+
+def folder_for(out_dir: str | Path, mode: str) -> Path:
+    """``<out>/publik`` for ``mode == "public"``, else ``<out>/internt``.
+
+    >>> folder_for("outputs", "public").as_posix()
+    'outputs/publik'
+    >>> folder_for("outputs", "internal").as_posix()
+    'outputs/internt'
+    """
+    return Path(out_dir) / ("publik" if mode == "public" else "internt")
+
+
+def mode_folder(out_dir: str | Path, gate: Any) -> Path:
+    """The folder a writer writes into: ``<out>/publik`` or ``<out>/internt`` by the gate's mode.
+
+    Every product keeps the two sets apart this way, so a public and an internal run never
+    overwrite or mix with each other (the audit would refuse a mixed public folder).
+    """
+    return folder_for(out_dir, gate.mode)
+
+
+def open_project(project: Any):
+    """A loaded project as it is, or the project of a configuration file (``str`` or ``Path``).
+
+    A missing configuration file is refused with ``CONFIG_MISSING`` and how to write one.
+    """
+    if not isinstance(project, (str, Path)):
+        return project
+    from ...errors import ConfigError
+    from ...i18n import tr
+    from ...layers.load import load_project
+
+    path = Path(project)
+    if not path.exists():
+        raise ConfigError(
+            tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
+            file=str(path),
+            rule="CONFIG_MISSING",
+            fix=tr(
+                "ange rätt sökväg med --config, eller skapa en fil med "
+                "`tryggaplatser init KATALOG`",
+                "give the right path with --config, or write one with `tryggaplatser init DIR`",
+            ),
+        )
+    return load_project(path, quiet=True)

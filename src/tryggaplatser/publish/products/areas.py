@@ -1,0 +1,177 @@
+"""The area set of a run: one report per area, the lägesbild of a year, their indicator tables.
+
+What ``tryggaplatser area`` and ``tryggaplatser lagesbild`` write: ``omrade_<slug>.html`` per
+area plus ``indikatorer_*.csv`` and ``indikatorer.xlsx``; ``lagesbild_<year>.html`` and
+``lagesbild_<year>_indikatorer_*``. Public sets also get the disclosure report. The rendering
+itself is :mod:`tryggaplatser.publish.area_report`; these functions choose the run, the period
+and the folder.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ._common import mode_folder, open_project
+
+
+def write_area_reports(
+    project: Any,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    area_ids: list[str] | None = None,
+    period: Any = None,
+    with_map: bool = True,
+    tables: bool = True,
+    gate: Any = None,
+    quiet: bool = True,
+    run: Any = None,
+) -> list[Path]:
+    """Write area reports (all areas by default) and the indicator tables; the library entry
+    point behind ``tryggaplatser area`` (also used by ``tryggaplatser demo``).
+
+    The reports render :func:`tryggaplatser.publish.area_report.write_area_reports`.
+
+    Parameters
+    ----------
+    project : Project or path
+        From :func:`tryggaplatser.load_project`, or the path of its ``tryggaplatser.toml``.
+    out_dir : str or Path
+        Output folder.
+    mode : {"public", "internal"}, optional
+        ``None`` = the project's ``privacy_mode``.
+    area_ids : list of str, optional
+        Area ids or names; ``None`` = every area.
+    period : None, int or (start, end)
+        As in :func:`tryggaplatser.publish.area_report.prepare_area_analysis`.
+    with_map : bool
+        Static hotspot map in every report.
+    tables : bool
+        Write ``indikatorer_*.csv`` and ``indikatorer.xlsx``.
+    gate : Gate, optional
+        The output set's gate when the caller writes more into the same folder (e.g.
+        ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
+        ``gate.finish(mode_folder(out_dir, gate))`` once, so one disclosure report covers the
+        whole set.
+        ``None`` = a new gate, finished here.
+    quiet : bool
+        Silence announcements.
+    run : Run, optional
+        The run whose results the reports render (:class:`tryggaplatser.Run`); ``None`` = a
+        new run of the project in the gate's mode. Public runs cover whole months.
+
+    Returns
+    -------
+    list of Path
+        Every file written (reports, tables, and for public sets the disclosure report).
+    """
+    from ...analysis.run import Run
+    from ..area_report import write_area_reports as render_area_reports
+    from ..area_report import write_indicator_tables
+    from ..gate import Gate
+
+    project = open_project(project)
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
+    folder = mode_folder(out_dir, gate)
+    analysis = run.area_analysis(period)
+    paths = render_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
+    if tables:
+        paths += write_indicator_tables(analysis, folder, gate)
+    if own_gate:
+        paths += gate.finish(folder)
+    return paths
+
+
+def write_lagesbild(
+    project: Any,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    year: int | None = None,
+    with_map: bool = True,
+    tables: bool = True,
+    gate: Any = None,
+    quiet: bool = True,
+    run: Any = None,
+) -> list[Path]:
+    """Write the lägesbild for ``year`` (default: the year of the latest incident, announced)
+    with its indicator tables; the library entry point behind ``tryggaplatser lagesbild``.
+
+    The period is the calendar year, cut at the latest incident when the year is not over
+    (announced); the comparison column is the same dates one year earlier. ``gate`` works as
+    in :func:`write_area_reports`; ``project`` may be a configuration path as there.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+    """
+    from ..._announce import announce
+    from ...analysis import periods
+    from ...analysis.run import Run
+    from ...i18n import tr
+    from ..area_report import write_indicator_tables
+    from ..area_report import write_lagesbild as render_lagesbild
+    from ..gate import Gate
+
+    project = open_project(project)
+    own_gate = gate is None
+    if own_gate:
+        gate = Gate(mode, config=project.config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
+    local = periods.local_times(project.incidents["occurred_at"])
+    if year is None:
+        year = int(local.max().year)
+        announce(
+            tr(
+                "År {y} valt automatiskt (senaste händelsens år).",
+                "Year {y} chosen automatically (the latest incident's year).",
+                y=year,
+            ),
+            quiet=quiet,
+        )
+    year = int(year)
+    start, end = periods.year_period(year, local.max().date(), public=gate.public)
+    if end < start.replace(month=12, day=31):
+        announce(
+            tr(
+                "Året {y} är ofullständigt i data: lägesbilden gäller {a}–{b}, och "
+                "jämförelsen samma datum året före.",
+                "The year {y} is incomplete in the "
+                "data: the lägesbild covers {a}–{b}, compared with the same dates the year "
+                "before.",
+                y=year,
+                a=start.isoformat(),
+                b=end.isoformat(),
+            ),
+            quiet=quiet,
+        )
+    analysis = run.area_analysis((start, end))
+    trend = run.area_analysis(None)
+    ldate = local.dt.date
+    prev_start, prev_end = periods.year_before(start), periods.year_before(end)
+    previous = project.incidents[((ldate >= prev_start) & (ldate <= prev_end)).to_numpy()]
+    folder = mode_folder(out_dir, gate)
+    paths = [
+        render_lagesbild(
+            analysis,
+            folder,
+            gate,
+            trend=trend,
+            previous=previous if len(previous) else None,
+            with_map=with_map,
+        )
+    ]
+    if tables:
+        paths += write_indicator_tables(
+            analysis, folder, gate, stem=f"lagesbild_{int(year)}_indikatorer"
+        )
+    if own_gate:
+        paths += gate.finish(folder)
+    return paths

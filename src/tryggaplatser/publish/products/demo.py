@@ -1,0 +1,198 @@
+"""The whole pipeline on the bundled demo municipality: every product set in both modes.
+
+What ``tryggaplatser demo`` does: a public set into ``<out>/publik/`` and an internal set into
+``<out>/internt/``, the public set audited at the end. Each step is one of the product writers
+of :mod:`tryggaplatser.publish.products`, rendering one :class:`~tryggaplatser.Run` per mode.
+"""
+
+from __future__ import annotations
+
+
+def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = False) -> dict:
+    """Run every step on the demo municipality; return a summary with a readable ``text``.
+
+    The steps, in order: load and validate the layers (quarantine into the internal set), hotspot
+    layers and rasters, maps, area reports and the lägesbild, the EST brief for the last complete
+    week of the data, draft action plans, the evaluation of the planted lighting measure, and a
+    final audit of the public set. Every automatic choice is recorded in the outputs; with
+    ``verbose`` it is also announced as it is made. On a terminal a step counter shows progress.
+    The demo pretends to run on the Monday after its data ends, so the same data give identical
+    outputs whatever the date.
+    """
+    import json
+    import logging
+    import shutil
+    import time
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ..._announce import logger
+    from ..._clock import fixed_today
+    from ..._progress import interactive
+    from ...datasets import demo_config_path, demo_truth_path
+    from ...i18n import tr
+
+    out = Path(out_dir)
+    public, internal = out / "publik", out / "internt"
+    for folder in (public, internal):  # a re-run replaces the previous sets completely
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+
+    truth = json.loads(Path(demo_truth_path()).read_text(encoding="utf-8"))
+    data_end = pd.Timestamp(truth["period"]["end"])
+    steps: list[tuple[str, float]] = []
+    show = interactive()
+    n_steps = 7 if audit else 6
+
+    def step(label: str) -> None:
+        steps.append((label, time.perf_counter()))
+        if show:
+            import click
+
+            click.echo(f"[{len(steps)}/{n_steps}] {label} …", err=True)
+
+    level = logger.level
+    if not verbose and logger.isEnabledFor(logging.INFO):
+        logger.setLevel(logging.WARNING)  # choices are in every output; the run stays readable
+    started = time.perf_counter()
+    try:
+        with fixed_today((data_end + pd.Timedelta(days=1)).date()):
+            project = demo_pipeline(demo_config_path(), out, truth, step)
+            findings = []
+            if audit:
+                from ..audit import scan_dir
+
+                step(tr("Granskar den publika mängden", "Auditing the public set"))
+                findings = list(scan_dir(public, mode="public"))
+    finally:
+        logger.setLevel(level)
+    total = time.perf_counter() - started
+
+    n_public = sum(1 for p in public.rglob("*") if p.is_file())
+    n_internal = sum(1 for p in internal.rglob("*") if p.is_file())
+    lines = [
+        tr(
+            "Demokommunen: {n} (syntetiska data)",
+            "Demo municipality: {n} (synthetic data)",
+            n=project.config.name,
+        ),
+        tr("  publik:  {p} ({k} filer)", "  public:   {p} ({k} files)", p=public, k=n_public),
+        tr("  internt: {p} ({k} filer)", "  internal: {p} ({k} files)", p=internal, k=n_internal),
+    ]
+    if audit:
+        lines.append(
+            tr(
+                "  granskning av den publika mängden: {r}",
+                "  audit of the public set: {r}",
+                r=tr("inga fynd", "no findings")
+                if not findings
+                else tr("{n} fynd", "{n} findings", n=len(findings)),
+            )
+        )
+        lines += [f"    {f}" for f in findings[:20]]
+    lines.append(tr("  klart på {s:.0f} s", "  done in {s:.0f} s", s=total))
+    if level <= logging.INFO:
+        ends = [t for _, t in steps[1:]] + [started + total]
+        lines += [f"    {t1 - t0:6.1f} s  {label}" for (label, t0), t1 in zip(steps, ends)]
+    return {
+        "text": "\n".join(lines),
+        "findings": findings,
+        "public": public,
+        "internal": internal,
+        "seconds": total,
+    }
+
+
+def demo_pipeline(config_path, out, truth: dict, step):
+    """The demo's steps; each writes its internal and its public outputs under ``out``."""
+    import json
+    from pathlib import Path
+
+    import pandas as pd
+
+    from ...analysis.run import Run
+    from ...i18n import tr
+    from ...layers.load import load_project
+    from ..gate import INTERNAL_MARKING, Gate
+    from ._common import mode_folder
+    from .areas import write_area_reports, write_lagesbild
+    from .est import write_est_brief_set
+    from .hotspots import write_hotspot_layers
+    from .maps import write_maps
+    from .plans import write_action_plans, write_evaluation
+
+    modes = ("internal", "public")
+    data_end = pd.Timestamp(truth["period"]["end"])
+    internal = Gate("internal", quiet=True)
+
+    step(tr("Läser och validerar lagren", "Reading and validating the layers"))
+    folder = mode_folder(out, internal)
+    project = load_project(config_path, quarantine_dir=folder / "karantan", quiet=True)
+    reports = [r.to_dict() for r in project.reports]
+    for r in reports:  # file names only: absolute paths never leave the machine
+        r["file"] = Path(str(r["file"])).name
+        if r.get("quarantine_file"):
+            r["quarantine_file"] = Path(str(r["quarantine_file"])).name
+    record = {"marking": INTERNAL_MARKING, "files": reports}
+    path = folder / "validering.json"
+    path.write_text(
+        json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    internal.seal(path, kind="validation_report")
+
+    # one run per mode: every statistic is computed once and every product renders it
+    runs = {mode: Run(project, mode, quiet=True) for mode in modes}
+
+    step(tr("Hotspotanalys (rutnät, KDE, Gi*, klassning)", "Hot-spot analysis"))
+    for mode in modes:
+        write_hotspot_layers(
+            config_path=str(config_path),
+            classify=True,
+            mode=mode,
+            out_dir=str(out),
+            project=project,
+            quiet=True,
+            run=runs[mode],
+        )
+
+    step(tr("Kartor per område och EST-hotspotkarta", "Area maps and the EST hot-spot map"))
+    for mode in modes:
+        for hotspots in (False, True):
+            write_maps(
+                config_path=str(config_path),
+                all_areas=not hotspots,
+                hotspots=hotspots,
+                mode=mode,
+                out_dir=str(out),
+                png=not hotspots,
+                quiet=True,
+                project=project,
+                run=runs[mode],
+            )
+
+    step(tr("Områdesanalyser och lägesbild", "Area analyses and the lägesbild"))
+    for mode in modes:
+        gate = Gate(mode, config=project.config, quiet=True)
+        write_area_reports(project, out, mode, gate=gate, run=runs[mode])
+        write_lagesbild(
+            project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=runs[mode]
+        )
+        gate.finish(mode_folder(out, gate))
+
+    step(tr("EST-veckobrev", "EST weekly brief"))
+    for mode in modes:
+        write_est_brief_set(
+            config_path=str(config_path),
+            mode=mode,
+            out_dir=str(out),
+            project=project,
+            today=data_end + pd.Timedelta(days=1),
+        )
+
+    step(tr("Handlingsplaner (utkast) och utvärdering", "Draft action plans and evaluation"))
+    write_action_plans(project, out, "internal", plan_date=data_end, run=runs["internal"])
+    for mode in modes:
+        write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
+    return project

@@ -1,0 +1,310 @@
+"""The hotspot layers of a run: ``hotspots.gpkg``, GeoTIFF rasters and ``hotspots.json``.
+
+What ``tryggaplatser hotspots`` writes (see :func:`write_hotspot_layers` for the files of each
+mode). Heavy libraries are imported inside the functions so ``tryggaplatser --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._common import mode_folder
+
+
+def load_incidents(config_path: str, incidents_path: str | None):
+    """Incidents and the study area (or ``None``)."""
+    from pathlib import Path
+
+    import geopandas as gpd
+
+    from ...errors import ConfigError, FileProblem
+    from ...i18n import tr
+
+    if incidents_path is not None:
+        path = Path(incidents_path)
+        if not path.exists():
+            raise FileProblem(
+                tr("Filen finns inte.", "The file does not exist."),
+                file=path.name,
+                rule="FILE_UNREADABLE",
+            )
+        data = gpd.read_file(path, engine="pyogrio")
+        if "occurred_at" in data.columns:
+            import pandas as pd
+
+            data["occurred_at"] = pd.to_datetime(data["occurred_at"], utc=True)
+        return data, None, path.name
+    path = Path(config_path)
+    if not path.exists():
+        raise ConfigError(
+            tr("Konfigurationsfilen finns inte.", "The configuration file does not exist."),
+            file=path.name,
+            rule="CONFIG_MISSING",
+            fix=tr("ange --config eller --incidents", "give --config or --incidents"),
+        )
+    import pandas as pd
+
+    from ...layers.config import load_config
+    from ...layers.load import empty_layer, load_layer
+
+    config = load_config(path)
+    # only the incident files: the other layers are not needed here (as load_project does it)
+    parts = [
+        load_layer(spec, crs=None, config=config, quiet=True).data
+        for spec in config.sources_for("incidents")
+    ]
+    if not parts:
+        incidents = empty_layer("incidents", config.crs)
+    elif len(parts) == 1:
+        incidents = parts[0]
+    else:
+        incidents = gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), crs=parts[0].crs)
+    area = None
+    study = config.study_area
+    if study is not None and Path(study).exists():
+        area = gpd.read_file(study, engine="pyogrio").to_crs(incidents.crs)
+    return incidents, area, path.name
+
+
+PUBLIC_HIDDEN_PARAMS = re.compile(r"bandwidth|bandbredd|seed|fro|frö|breaks|permutation", re.I)
+
+
+def write_class_raster(rel, path, column: str, tags: dict):
+    """A released class column (1–5, missing = blanked) as an integer COG with nodata 0."""
+    import numpy as np
+
+    from ...analysis.grid import grid_spec_of
+    from ..rasters import write_cog
+
+    spec = grid_spec_of(rel)
+    arr = np.zeros((spec.nrows, spec.ncols), dtype=np.uint8)
+    values = rel[column].fillna(0).to_numpy(dtype=np.int64)
+    arr[rel["row"].to_numpy(), rel["col"].to_numpy()] = values
+    return write_cog(arr, path, column=column, grid=rel, tags=tags, nodata=0)
+
+
+def public_params(params: dict) -> dict:
+    """Parameters safe to publish: no bandwidth, seeds or class breaks (REFERENCE.md §5)."""
+    return {k: v for k, v in params.items() if not PUBLIC_HIDDEN_PARAMS.search(str(k))}
+
+
+def write_hotspot_layers(
+    *,
+    config_path: str,
+    incidents_path: str | None = None,
+    categories: tuple[str, ...] = (),
+    date_from=None,
+    date_to=None,
+    cell_size: float | None = None,
+    bandwidth: float | None = None,
+    shape: str = "square",
+    classify: bool = False,
+    mode: str | None = None,
+    out_dir: str = "outputs",
+    project=None,
+    quiet: bool = False,
+    run=None,
+) -> dict:
+    """Run the hotspot analysis and write its outputs through the publishing gate.
+
+    The library call behind ``tryggaplatser hotspots`` (also used by ``tryggaplatser demo``).
+
+    Parameters
+    ----------
+    config_path : str
+        The project configuration (``privacy_mode``, ``sensitive_categories``, incident files).
+    incidents_path : str, optional
+        Read incidents from this file instead of the project's layers.
+    categories : tuple of str
+        Category codes to keep (default: all).
+    date_from, date_to : datetime, optional
+        First and last day (inclusive, local time).
+    cell_size : float, optional
+        Cell size in metres; ``None`` chooses (public mode: at least 250 m, announced).
+    bandwidth : float, optional
+        KDE bandwidth in metres; ``None`` chooses.
+    shape : {"square", "hexagon"}
+        Cell shape (:func:`tryggaplatser.analysis.grid.make_grid`). Hexagons are written to the
+        GeoPackage only: GeoTIFF rasters need square cells, so none are written (announced).
+    classify : bool
+        Also classify cells over time (``klassning`` layer).
+    mode : {"public", "internal"}, optional
+        Publishing mode; ``None`` takes the configuration's ``privacy_mode`` (``"internal"``
+        without a configuration).
+    out_dir : str
+        Folder the files are written into (directly, no sub-folder).
+    project : Project, optional
+        An already loaded project (its incidents and configuration are used).
+    quiet : bool
+        Silence announcements.
+    run : Run, optional
+        The run whose results are written (used when no filter or grid option is given).
+
+    Returns
+    -------
+    dict
+        The summary as written to ``hotspots.json`` (in public mode without bandwidth).
+
+    Raises
+    ------
+    GateRefusal
+        When an output would break a rule of the mode.
+    """
+    import json
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from ...analysis.run import Run
+    from ...i18n import tr
+    from ..gate import INTERNAL_MARKING, Gate
+    from ..geopackage import write_cells_gpkg
+    from ..rasters import write_cog
+
+    if project is not None and incidents_path is None:
+        source = Path(config_path).name
+    else:
+        data, _, source = load_incidents(config_path, incidents_path)
+        config = None
+        if incidents_path is None or Path(config_path).exists():
+            from ...layers.config import load_config
+
+            config = project.config if project is not None else load_config(config_path)
+        project = SimpleNamespace(layers={"incidents": data}, config=config)
+    config = project.config
+    gate = Gate(mode, config=config, quiet=quiet)
+    period = None
+    if date_from is not None or date_to is not None:
+        period = (
+            date_from.date() if date_from is not None else None,
+            date_to.date() if date_to is not None else None,
+        )
+    asked = (cell_size, bandwidth, tuple(categories), period, shape)
+    if run is None or run.mode != gate.mode or asked != (None, None, (), None, "square"):
+        run = Run(
+            project,
+            gate.mode,
+            cell_size=cell_size,
+            bandwidth=bandwidth,
+            categories=categories,
+            period=period,
+            shape=shape,
+            quiet=quiet,
+        )
+    result = run.hotspots()
+    grid, kde, gi = run.grid, result.kde, result.gistar
+    data = result.incidents
+    out = mode_folder(out_dir, gate)  # created only once the arguments are accepted
+    out.mkdir(parents=True, exist_ok=True)
+    cl = run.classification() if classify else None
+    # the summary publishes the number of incidents, so the cell counts add up to a known
+    # total: public counts get complementary suppression over it
+    release = {"published_total": True} if gate.public else {}
+    gpkg = out / "hotspots.gpkg"
+    if gpkg.exists():
+        gpkg.unlink()
+    layers = [("gistar", gi, "gi_bin"), ("kde", kde, None if gate.public else "kde")]
+    if cl is not None:
+        # public: the classified periods' counts would differ from the full counts by the
+        # (possibly small) number of events outside them, so only the categories are shown
+        shown = cl.drop(columns=["n"]) if gate.public and "n" in cl.columns else cl
+        layers.append(("klassning", shown, "hotspot_category"))
+    for layer, frame, style in layers:
+        gate.export(
+            frame,
+            "grid_cells",
+            gpkg,
+            write_cells_gpkg,
+            writer_kwargs={"layer": layer, "style": style},
+            **release,
+        )
+    files = ["hotspots.gpkg"]
+    filters = {
+        "categories": sorted(categories) or None,
+        "from": date_from.date().isoformat() if date_from else None,
+        "to": date_to.date().isoformat() if date_to else None,
+    }
+    tags = {**gate.metadata(), "TRYGGAPLATSER_FILTER": filters}
+    if shape != "square":
+        from ..._announce import announce
+        from ...i18n import tr
+
+        # GeoTIFFs are square pixels: hexagon results exist only as GeoPackage layers
+        rasters = ()
+        announce(
+            tr(
+                "Sexhörningar: inga GeoTIFF-raster skrivs (de kräver kvadratiska celler).",
+                "Hexagons: no GeoTIFF rasters are written (they need square cells).",
+            ),
+            quiet=quiet,
+        )
+    elif gate.public:
+        # gistar (z) and raw kde are not publishable: only the bins and the KDE classes
+        rasters = ((gi, "gi_bin"), (kde, "kde_class"))
+    else:
+        rasters = ((kde, "kde"), (gi, "gistar"), (gi, "gi_bin"))
+    for frame, column in rasters:
+        path = out / f"hotspots_{column}.tif"
+        rel = gate.release(frame, "grid_cells", **release)
+        if column == "kde_class":
+            write_class_raster(rel, path, column, tags)
+        else:
+            write_cog(rel, path, column=column, tags=tags)
+        gate.seal(path, kind="raster")
+        files.append(path.name)
+    params = {}
+    for frame in (kde, gi):
+        params.update(frame.attrs["tryggaplatser"]["params"])
+    params["cell_size"] = grid.attrs["tryggaplatser"]["params"].get(
+        "cell_size", params.get("cell_size")
+    )
+    params["period"] = {
+        "value": [run.period[0].isoformat(), run.period[1].isoformat()],
+        "auto": period is None,
+        "rule": tr(
+            "lokala kalenderdatum; publikt: hela månader",
+            "local calendar dates; public: whole months",
+        ),
+    }
+    summary = {
+        "mode": gate.mode,
+        "source": source,
+        "period": list(params["period"]["value"]),
+        "filters": filters,
+        "n_incidents": len(data),
+        "n_outside_grid": gi.attrs["tryggaplatser"]["n_outside_grid"],
+        "n_cells": len(gi),
+        "cell_size_m": grid.attrs["tryggaplatser"]["grid"]["cell_size"],
+        "grid": gi.attrs["tryggaplatser"]["grid"],
+        "params": public_params(params) if gate.public else params,
+        "units": kde.attrs["tryggaplatser"]["units"],
+        "kde_method": kde.attrs["tryggaplatser"].get("kde_method"),
+        "significant_cells": {
+            "hot_99": int((gi.gi_bin == 3).sum()),
+            "hot_95": int((gi.gi_bin >= 2).sum()),
+            "hot_90": int((gi.gi_bin >= 1).sum()),
+            "cold_95": int((gi.gi_bin <= -2).sum()),
+            "by_bin": {str(b): int((gi.gi_bin == b).sum()) for b in range(-3, 4)},
+        },
+    }
+    if not gate.public:
+        summary["marking"] = INTERNAL_MARKING
+    if cl is not None:
+        cl_params = cl.attrs["tryggaplatser"]["params"]
+        summary["classification"] = {
+            "params": public_params(cl_params) if gate.public else cl_params,
+            "periods": len(cl.attrs["tryggaplatser"]["periods"]),
+            "categories": {
+                str(k): int(v) for k, v in cl.hotspot_category.value_counts().sort_index().items()
+            },
+        }
+    files.append("hotspots.json")
+    if gate.public:
+        files += ["offentliggorande.html", "offentliggorande.json"]
+    summary["files"] = files
+    path = out / "hotspots.json"
+    path.write_text(
+        json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    gate.seal(path, kind="summary")
+    gate.finish(out)
+    return summary

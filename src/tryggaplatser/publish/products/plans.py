@@ -1,0 +1,329 @@
+"""Draft action plans per area and the evaluation of one measure (did it work?).
+
+What ``tryggaplatser plan`` and ``tryggaplatser evaluate`` write. :func:`write_action_plans`:
+per area ``handlingsplan_<year>_<area_id>`` ``.html`` (A4), ``.xlsx`` (to edit; reads back as
+the measures layer) and ``.csv``; a draft plan is internal, public mode is refused.
+:func:`write_evaluation`: ``utvardering_<ID>.html`` (and a CSV of the counts) with WDQ and WDD,
+an automatic buffer ring and control area, equal before/after periods, a before/after change map
+of the surroundings and the assumptions in plain Swedish.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from ...policy import LOCAL_TZ, MIN_GRID_M
+from ._common import mode_folder, open_project
+
+#: Radius (m) of the target around a measure given as a point or line.
+DEFAULT_TARGET_RADIUS = 200.0
+#: Half-width (m) of the window around the measure used for the change map.
+CHANGE_MAP_REACH = 2000.0
+
+
+def resolve_area(areas, name_or_id: str) -> str:
+    from ...errors import ArgumentError
+    from ...i18n import tr
+
+    ids = areas["area_id"].astype(str)
+    if (ids == name_or_id).any():
+        return name_or_id
+    names = areas["name"].astype(str) if "name" in areas.columns else ids
+    hit = ids[names.str.casefold() == name_or_id.casefold()]
+    if len(hit) == 1:
+        return str(hit.iloc[0])
+    raise ArgumentError(
+        tr("okänt område {a!r}", "unknown area {a!r}", a=name_or_id),
+        rule="AREA_UNKNOWN",
+        fix=tr(
+            "ange ett område-id eller namn, t.ex. {e}",
+            "give an area id or name, e.g. {e}",
+            e=", ".join(f"{i} ({n})" for i, n in list(zip(ids, names, strict=True))[:5]),
+        ),
+    )
+
+
+def write_action_plans(
+    project,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    areas: list[str] | None = None,
+    year: int | None = None,
+    plan_date=None,
+    quiet: bool = True,
+    run=None,
+) -> dict[str, Any]:
+    """Draft and write action plans for some or all areas of a loaded project.
+
+    Parameters
+    ----------
+    project : Project or path
+        From :func:`tryggaplatser.load_project`, or the path of its ``tryggaplatser.toml``.
+    out_dir : str or Path
+    mode : {"internal", "public"}, optional
+        ``None`` = the project's ``privacy_mode``. Public is refused (draft plans are internal).
+    areas : list of str, optional
+        Area ids or names; ``None`` = every area.
+    year : int, optional
+        Plan year; ``None`` = the year of the latest incident.
+    plan_date : date-like, optional
+        Date of the draft; ``None`` = today.
+    quiet : bool
+    run : Run, optional
+        The run whose area profiles the plans use (``None`` = a new internal run).
+
+    Returns
+    -------
+    dict
+        ``mode``, ``year``, ``areas`` (``{area_id: n_items}``), ``files`` (names).
+    """
+    from ...analysis.plans import action_plan, followup_by_responsible, load_catalogue
+    from ...i18n import tr
+    from ..gate import Gate
+    from ..plan_report import write_plan
+
+    project = open_project(project)
+    config = project.config
+    gate = Gate(mode, config=config)
+    if gate.public:
+        from ...errors import GateRefusal
+
+        raise GateRefusal(
+            tr(
+                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
+                "a draft plan is an internal working document and has no public form",
+            ),
+            rule="INTERNAL_ONLY",
+            fix=tr(
+                "kör med --mode internal; publicera den beslutade planen efter granskning",
+                "run with --mode internal; publish the decided plan after review",
+            ),
+        )
+    if run is None or run.mode != gate.mode:
+        from ...analysis.run import Run
+
+        run = Run(project, gate.mode, quiet=quiet)
+    catalogue = load_catalogue(config=config)
+    layers = project.layers
+    area_layer = layers["areas"]
+    wanted = (
+        [resolve_area(area_layer, a) for a in areas]
+        if areas
+        else area_layer["area_id"].astype(str).tolist()
+    )
+    municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
+    files: list[str] = []
+    counts: dict[str, int] = {}
+    used_year = year
+    from ..._progress import progress
+
+    for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
+        plan = action_plan(
+            area_id,
+            year,
+            areas=area_layer,
+            incidents=layers["incidents"],
+            walk_observations=layers.get("walk_observations"),
+            walks=layers.get("walks"),
+            dialogue=layers.get("dialogue"),
+            catalogue=catalogue,
+            plan_date=plan_date,
+            sensitive_categories=getattr(config, "sensitive_categories", ()),
+            profiles=run.profiles,
+            quiet=quiet,
+        )
+        used_year = plan.attrs["year"]
+        followup = followup_by_responsible(
+            layers.get("walk_observations"),
+            layers.get("measures"),
+            areas=area_layer,
+            area_id=area_id,
+            today=plan.attrs["plan_date"],
+            quiet=True,
+        )
+        written = write_plan(
+            plan,
+            mode_folder(out_dir, gate),
+            gate,
+            municipality=municipality,
+            followup=followup,
+            catalogue=catalogue,
+        )
+        counts[area_id] = len(plan)
+        files += [p.name for p in written.values()]
+    return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
+
+
+def measure_target(row, radius: float, choices: list[str], quiet: bool):
+    from ..._announce import announce
+    from ...i18n import tr
+
+    geom = row.geometry if "geometry" in row.index else None
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type in ("Polygon", "MultiPolygon"):
+        return geom
+    msg = tr(
+        "Målområde: {r} m runt åtgärdens {g} (ange --radius för en annan räckvidd).",
+        "Target: {r} m around the measure's {g} (give --radius for another reach).",
+        r=int(radius),
+        g=tr("punkt", "point") if geom.geom_type == "Point" else tr("linje", "line"),
+    )
+    choices.append(msg)
+    announce(msg, quiet=quiet)
+    return geom.buffer(radius)
+
+
+def write_evaluation(
+    project,
+    measure_id: str,
+    out_dir: str | Path,
+    mode: str | None = None,
+    *,
+    radius: float = DEFAULT_TARGET_RADIUS,
+    control: str | None = None,
+    buffer_width: float | None = None,
+    quiet: bool = True,
+) -> dict[str, Any]:
+    """Evaluate one measure of the measures layer and write the report.
+
+    ``project`` is a loaded project or the path of its ``tryggaplatser.toml``.
+    The target is the measure's polygon, or ``radius`` metres around its point or line, or its
+    ``area_id`` when it has no geometry; the categories are its ``linked_categories`` (all when
+    empty); the installation date is its ``start``. Buffer ring and control area follow the
+    automatic rules of :func:`tryggaplatser.analysis.evaluation.evaluate_measure` unless given.
+
+    Returns
+    -------
+    dict
+        ``measure_id``, ``mode``, ``counts`` (A0…C1), ``wdq``, ``wdd``, ``wdd_se``,
+        ``control``, ``buffer_width``, ``files`` and the ``evaluation`` object itself.
+    """
+    import pandas as pd
+
+    from ...analysis.evaluation import evaluate_measure
+    from ...analysis.hotspots import hotspot_change
+    from ...errors import ArgumentError
+    from ...i18n import tr
+    from ..gate import Gate
+    from ..plan_report import write_evaluation as render_evaluation
+
+    project = open_project(project)
+    config = project.config
+    gate = Gate(mode, config=config)
+    layers = project.layers
+    measures = layers.get("measures")
+    if measures is None or len(measures) == 0:
+        raise ArgumentError(
+            tr(
+                "projektet har inga åtgärder (lagret measures är tomt)",
+                "the project has no measures (the measures layer is empty)",
+            ),
+            rule="MEASURES_EMPTY",
+            fix=tr("lägg till [[layers.measures]]", "add [[layers.measures]]"),
+        )
+    hit = measures[measures["measure_id"].astype(str) == str(measure_id)]
+    if hit.empty:
+        raise ArgumentError(
+            tr("åtgärden {m!r} finns inte", "measure {m!r} does not exist", m=measure_id),
+            rule="MEASURE_UNKNOWN",
+            fix=tr(
+                "välj bland: {v}",
+                "choose from: {v}",
+                v=", ".join(measures["measure_id"].astype(str).head(20)),
+            ),
+        )
+    row = hit.iloc[0]
+    if pd.isna(row.get("start")):
+        raise ArgumentError(
+            tr(
+                "åtgärden {m} saknar startdatum (när den infördes)",
+                "measure {m} has no start date (when it was put in place)",
+                m=measure_id,
+            ),
+            rule="MEASURE_START_MISSING",
+            fix=tr(
+                "fyll i startdatum i åtgärdslagret", "fill in the start date in the measures layer"
+            ),
+        )
+    choices: list[str] = []
+    target = measure_target(row, radius, choices, quiet)
+    areas = layers["areas"]
+    if target is None:
+        if pd.isna(row.get("area_id")):
+            raise ArgumentError(
+                tr(
+                    "åtgärden {m} saknar både geometri och område",
+                    "measure {m} has neither a geometry nor an area",
+                    m=measure_id,
+                ),
+                rule="GEOM_MISSING",
+            )
+        target = str(row["area_id"])
+    cats = row.get("linked_categories")
+    categories = [c for c in str(cats).split(";") if c] if isinstance(cats, str) else None
+    incidents = layers["incidents"]
+    if "location_precision" in incidents.columns:
+        incidents = incidents[
+            (incidents["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy()
+        ]
+    evaluation = evaluate_measure(
+        incidents,
+        target,
+        installed_on=row["start"],
+        buffer=buffer_width,
+        control=control,
+        areas=areas,
+        categories=categories,
+        quiet=quiet,
+    )
+    evaluation.choices[:0] = choices
+
+    # before/after change map of the surroundings: the same categories and periods
+    p = evaluation.periods
+    local = incidents["occurred_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
+    in_before = (local >= pd.Timestamp(p.before_start)) & (local < pd.Timestamp(p.before_end))
+    in_after = (local >= pd.Timestamp(p.after_start)) & (local < pd.Timestamp(p.after_end))
+    sel = (in_before | in_after).to_numpy().copy()
+    if categories:
+        sel = sel & incidents["category"].isin(categories).to_numpy()
+    target_zone = evaluation.zones[evaluation.zones["zone"] == "target"].union_all()
+    cx, cy = target_zone.centroid.coords[0]
+    near = incidents.geometry.x.between(
+        cx - CHANGE_MAP_REACH, cx + CHANGE_MAP_REACH
+    ) & incidents.geometry.y.between(cy - CHANGE_MAP_REACH, cy + CHANGE_MAP_REACH)
+    sel = sel & near.to_numpy()
+    change = None
+    sub = incidents[sel]
+    if len(sub) > 1 and in_after[sel].any() and in_before[sel].any():
+        boundary = pd.Timestamp(p.after_start).tz_localize(LOCAL_TZ)
+        change = hotspot_change(sub, cell_size=MIN_GRID_M, boundary=boundary, quiet=True)
+    title = str(row.get("title") or measure_id)
+    municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
+    folder = mode_folder(out_dir, gate)
+    written = render_evaluation(
+        evaluation,
+        folder,
+        gate,
+        municipality=municipality,
+        title=title,
+        measure_id=str(measure_id),
+        change_cells=change,
+    )
+    extra = gate.finish(folder) if gate.public else []
+    return {
+        "measure_id": str(measure_id),
+        "mode": gate.mode,
+        "counts": evaluation.counts,
+        "wdq": evaluation.wdq.value,
+        "wdd": evaluation.wdd.value,
+        "wdd_se": evaluation.wdd.se,
+        "control": evaluation.control_id,
+        "buffer_width": evaluation.buffer_width,
+        "files": sorted([p.name for p in written.values()] + [p.name for p in extra]),
+        "evaluation": evaluation,
+    }
