@@ -26,6 +26,10 @@ class TryggaplatserError(ValueError):
         self.message = message
         super().__init__(self.__str__())
 
+    def __reduce__(self):
+        # keep rule, fix and file when an error crosses a process boundary (the demo's sets)
+        return (_restore, (type(self), self.message, self.rule, self.fix, self.file))
+
     def __str__(self) -> str:
         parts = []
         if self.file:
@@ -61,3 +65,8 @@ class GateRefusal(TryggaplatserError):
     """The publishing gate refused an output that would reveal more than the mode allows."""
 
     exit_code = 3
+
+
+def _restore(cls, message, rule, fix, file):
+    """Rebuild a pickled :class:`TryggaplatserError` with its rule, fix and file."""
+    return cls(message, rule=rule, fix=fix, file=file)

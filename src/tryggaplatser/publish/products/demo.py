@@ -44,7 +44,7 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     data_end = pd.Timestamp(truth["period"]["end"])
     steps: list[tuple[str, float]] = []
     show = interactive()
-    n_steps = 7 if audit else 6
+    n_steps = 3 if audit else 2
 
     def step(label: str) -> None:
         steps.append((label, time.perf_counter()))
@@ -59,7 +59,7 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     started = time.perf_counter()
     try:
         with fixed_today((data_end + pd.Timedelta(days=1)).date()):
-            project = demo_pipeline(demo_config_path(), out, truth, step)
+            project, seconds = demo_pipeline(demo_config_path(), out, truth, step)
             findings = []
             if audit:
                 from ..audit import scan_dir
@@ -96,6 +96,13 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     if level <= logging.INFO:
         ends = [t for _, t in steps[1:]] + [started + total]
         lines += [f"    {t1 - t0:6.1f} s  {label}" for (label, t0), t1 in zip(steps, ends)]
+        lines += [
+            tr("      {s:6.1f} s  {m} mängd", "      {s:6.1f} s  {m} set", s=s, m=mode_text)
+            for mode_text, s in (
+                (tr("intern", "internal"), seconds.get("internal", 0.0)),
+                (tr("publik", "public"), seconds.get("public", 0.0)),
+            )
+        ]
     return {
         "text": "\n".join(lines),
         "findings": findings,
@@ -106,27 +113,22 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
 
 
 def demo_pipeline(config_path, out, truth: dict, step):
-    """The demo's steps; each writes its internal and its public outputs under ``out``."""
+    """The demo's steps: load once, then write the internal and the public set.
+
+    The two sets share nothing but the loaded project, so on a machine with more than one core
+    they are written in two processes at the same time (forked, so the project is not copied);
+    each renders its own :class:`~tryggaplatser.Run`. Returns the project and the seconds each
+    set took.
+    """
     import json
     from pathlib import Path
 
-    import pandas as pd
-
-    from ...analysis.run import Run
     from ...i18n import tr
     from ...layers.load import load_project
     from ..gate import INTERNAL_MARKING, Gate
     from ._common import mode_folder
-    from .areas import write_area_reports, write_lagesbild
-    from .est import write_est_brief_set
-    from .hotspots import write_hotspot_layers
-    from .maps import write_maps
-    from .plans import write_action_plans, write_evaluation
 
-    modes = ("internal", "public")
-    data_end = pd.Timestamp(truth["period"]["end"])
     internal = Gate("internal", quiet=True)
-
     step(tr("Läser och validerar lagren", "Reading and validating the layers"))
     folder = mode_folder(out, internal)
     project = load_project(config_path, quarantine_dir=folder / "karantan", quiet=True)
@@ -142,57 +144,83 @@ def demo_pipeline(config_path, out, truth: dict, step):
     )
     internal.seal(path, kind="validation_report")
 
-    # one run per mode: every statistic is computed once and every product renders it
-    runs = {mode: Run(project, mode, quiet=True) for mode in modes}
+    step(
+        tr(
+            "Hotspots, kartor, områdesanalyser, lägesbild, EST-veckobrev, handlingsplaner och "
+            "utvärdering (internt och publikt)",
+            "Hot spots, maps, area analyses, lägesbild, EST brief, action plans and evaluation "
+            "(internal and public)",
+        )
+    )
+    jobs = [(mode, config_path, out, truth) for mode in ("internal", "public")]
+    seconds = dict(_in_parallel(_write_set, jobs, project))
+    return project, seconds
 
-    step(tr("Hotspotanalys (rutnät, KDE, Gi*, klassning)", "Hot-spot analysis"))
-    for mode in modes:
-        write_hotspot_layers(
-            config_path=str(config_path),
-            classify=True,
-            mode=mode,
-            out_dir=str(out),
-            project=project,
+
+_PROJECT = None  # the loaded project, inherited by the forked workers of _in_parallel
+
+
+def _in_parallel(func, jobs: list, project) -> list:
+    """``func(project, *job)`` for every job: in forked processes when the machine has more
+    than one core and can fork, else one after the other. Errors are raised as they are."""
+    import multiprocessing as mp
+    import os
+
+    global _PROJECT
+    workers = min(len(jobs), os.cpu_count() or 1)
+    if workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [func(project, *job) for job in jobs]
+    from concurrent.futures import ProcessPoolExecutor
+
+    _PROJECT = project
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            futures = [pool.submit(_forked, func, job) for job in jobs]
+            return [f.result() for f in futures]
+    finally:
+        _PROJECT = None
+
+
+def _forked(func, job):
+    return func(_PROJECT, *job)
+
+
+def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, float]:
+    """Every product of one mode into ``<out>/internt`` or ``<out>/publik``, from one run."""
+    import time
+
+    import pandas as pd
+
+    from ...analysis.run import Run
+    from ..gate import Gate
+    from ._common import mode_folder
+    from .areas import write_area_reports, write_lagesbild
+    from .est import write_est_brief_set
+    from .hotspots import write_hotspot_layers
+    from .maps import write_maps
+    from .plans import write_action_plans, write_evaluation
+
+    started = time.perf_counter()
+    data_end = pd.Timestamp(truth["period"]["end"])
+    run = Run(project, mode, quiet=True)  # every statistic of the set is computed once here
+    common = {"config_path": str(config_path), "mode": mode, "out_dir": str(out)}
+    write_hotspot_layers(**common, classify=True, project=project, quiet=True, run=run)
+    for hotspots in (False, True):
+        write_maps(
+            **common,
+            all_areas=not hotspots,
+            hotspots=hotspots,
+            png=not hotspots,
             quiet=True,
-            run=runs[mode],
-        )
-
-    step(tr("Kartor per område och EST-hotspotkarta", "Area maps and the EST hot-spot map"))
-    for mode in modes:
-        for hotspots in (False, True):
-            write_maps(
-                config_path=str(config_path),
-                all_areas=not hotspots,
-                hotspots=hotspots,
-                mode=mode,
-                out_dir=str(out),
-                png=not hotspots,
-                quiet=True,
-                project=project,
-                run=runs[mode],
-            )
-
-    step(tr("Områdesanalyser och lägesbild", "Area analyses and the lägesbild"))
-    for mode in modes:
-        gate = Gate(mode, config=project.config, quiet=True)
-        write_area_reports(project, out, mode, gate=gate, run=runs[mode])
-        write_lagesbild(
-            project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=runs[mode]
-        )
-        gate.finish(mode_folder(out, gate))
-
-    step(tr("EST-veckobrev", "EST weekly brief"))
-    for mode in modes:
-        write_est_brief_set(
-            config_path=str(config_path),
-            mode=mode,
-            out_dir=str(out),
             project=project,
-            today=data_end + pd.Timedelta(days=1),
+            run=run,
         )
-
-    step(tr("Handlingsplaner (utkast) och utvärdering", "Draft action plans and evaluation"))
-    write_action_plans(project, out, "internal", plan_date=data_end, run=runs["internal"])
-    for mode in modes:
-        write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
-    return project
+    gate = Gate(mode, config=project.config, quiet=True)
+    write_area_reports(project, out, mode, gate=gate, run=run)
+    write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
+    gate.finish(mode_folder(out, gate))
+    write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1))
+    if mode == "internal":  # draft plans are internal working documents
+        write_action_plans(project, out, "internal", plan_date=data_end, run=run)
+    write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
+    return mode, time.perf_counter() - started
