@@ -70,29 +70,7 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
         logger.setLevel(level)
     total = time.perf_counter() - started
 
-    n_public = sum(1 for p in public.rglob("*") if p.is_file())
-    n_internal = sum(1 for p in internal.rglob("*") if p.is_file())
-    lines = [
-        tr(
-            "Demokommunen: {n} (syntetiska data)",
-            "Demo municipality: {n} (synthetic data)",
-            n=project.config.name,
-        ),
-        tr("  publik:  {p} ({k} filer)", "  public:   {p} ({k} files)", p=public, k=n_public),
-        tr("  internt: {p} ({k} filer)", "  internal: {p} ({k} files)", p=internal, k=n_internal),
-    ]
-    if audit:
-        lines.append(
-            tr(
-                "  granskning av den publika mängden: {r}",
-                "  audit of the public set: {r}",
-                r=tr("inga fynd", "no findings")
-                if not findings
-                else tr("{n} fynd", "{n} findings", n=len(findings)),
-            )
-        )
-        lines += [f"    {f}" for f in findings[:20]]
-    lines.append(tr("  klart på {s:.0f} s", "  done in {s:.0f} s", s=total))
+    lines = _summary_lines(project, public, internal, findings if audit else None, total)
     if level <= logging.INFO:
         ends = [t for _, t in steps[1:]] + [started + total]
         lines += [f"    {t1 - t0:6.1f} s  {label}" for (label, t0), t1 in zip(steps, ends)]
@@ -110,6 +88,36 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
         "internal": internal,
         "seconds": total,
     }
+
+
+def _summary_lines(project, public, internal, findings, total: float) -> list[str]:
+    """What the demo prints: the two folders with their file counts, the audit and the time."""
+    from ...i18n import tr
+
+    n_public = sum(1 for p in public.rglob("*") if p.is_file())
+    n_internal = sum(1 for p in internal.rglob("*") if p.is_file())
+    lines = [
+        tr(
+            "Demokommunen: {n} (syntetiska data)",
+            "Demo municipality: {n} (synthetic data)",
+            n=project.config.name,
+        ),
+        tr("  publik:  {p} ({k} filer)", "  public:   {p} ({k} files)", p=public, k=n_public),
+        tr("  internt: {p} ({k} filer)", "  internal: {p} ({k} files)", p=internal, k=n_internal),
+    ]
+    if findings is not None:
+        lines.append(
+            tr(
+                "  granskning av den publika mängden: {r}",
+                "  audit of the public set: {r}",
+                r=tr("inga fynd", "no findings")
+                if not findings
+                else tr("{n} fynd", "{n} findings", n=len(findings)),
+            )
+        )
+        lines += [f"    {f}" for f in findings[:20]]
+    lines.append(tr("  klart på {s:.0f} s", "  done in {s:.0f} s", s=total))
+    return lines
 
 
 def demo_pipeline(config_path, out, truth: dict, step):

@@ -150,59 +150,76 @@ def write_hotspot_layers(
     GateRefusal
         When an output would break a rule of the mode.
     """
-    import json
-    from pathlib import Path
-    from types import SimpleNamespace
+    from ..gate import Gate
 
-    from ...analysis.run import Run
-    from ...i18n import tr
-    from ..gate import INTERNAL_MARKING, Gate
-    from ..geopackage import write_cells_gpkg
-    from ..rasters import write_cog
-
-    if project is not None and incidents_path is None:
-        source = Path(config_path).name
-    else:
-        data, _, source = load_incidents(config_path, incidents_path)
-        config = None
-        if incidents_path is None or Path(config_path).exists():
-            from ...layers.config import load_config
-
-            config = project.config if project is not None else load_config(config_path)
-        project = SimpleNamespace(layers={"incidents": data}, config=config)
-    config = project.config
-    gate = Gate(mode, config=config, quiet=quiet)
+    project, source = _project_for(config_path, incidents_path, project)
+    gate = Gate(mode, config=project.config, quiet=quiet)
     period = None
     if date_from is not None or date_to is not None:
         period = (
             date_from.date() if date_from is not None else None,
             date_to.date() if date_to is not None else None,
         )
-    asked = (cell_size, bandwidth, tuple(categories), period, shape)
-    if run is None or run.mode != gate.mode or asked != (None, None, (), None, "square"):
-        run = Run(
-            project,
-            gate.mode,
-            cell_size=cell_size,
-            bandwidth=bandwidth,
-            categories=categories,
-            period=period,
-            shape=shape,
-            quiet=quiet,
-        )
+    asked = {
+        "cell_size": cell_size,
+        "bandwidth": bandwidth,
+        "categories": tuple(categories),
+        "period": period,
+        "shape": shape,
+    }
+    if (
+        run is None
+        or run.mode != gate.mode
+        or any(v not in (None, (), "square") for v in asked.values())
+    ):
+        from ...analysis.run import Run
+
+        run = Run(project, gate.mode, quiet=quiet, **asked)
     result = run.hotspots()
-    grid, kde, gi = run.grid, result.kde, result.gistar
-    data = result.incidents
     out = mode_folder(out_dir, gate)  # created only once the arguments are accepted
     out.mkdir(parents=True, exist_ok=True)
     cl = run.classification() if classify else None
     # the summary publishes the number of incidents, so the cell counts add up to a known
     # total: public counts get complementary suppression over it
     release = {"published_total": True} if gate.public else {}
+    filters = {
+        "categories": sorted(categories) or None,
+        "from": date_from.date().isoformat() if date_from else None,
+        "to": date_to.date().isoformat() if date_to else None,
+    }
+    files = _write_gpkg(out, gate, result, cl, release)
+    files += _write_rasters(out, gate, result, shape, release, filters, quiet)
+    summary = _summary(run, result, cl, gate, source, filters, auto_period=period is None)
+    return _write_summary(out, gate, summary, files)
+
+
+def _project_for(config_path: str, incidents_path: str | None, project):
+    """The project to analyse (a loaded one, or the incidents file alone) and its source name."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    if project is not None and incidents_path is None:
+        return project, Path(config_path).name
+    data, _, source = load_incidents(config_path, incidents_path)
+    config = None
+    if incidents_path is None or Path(config_path).exists():
+        from ...layers.config import load_config
+
+        config = project.config if project is not None else load_config(config_path)
+    return SimpleNamespace(layers={"incidents": data}, config=config), source
+
+
+def _write_gpkg(out, gate, result, cl, release: dict) -> list[str]:
+    """hotspots.gpkg: the Gi* and KDE layers (and the classification) through the gate."""
+    from ..geopackage import write_cells_gpkg
+
     gpkg = out / "hotspots.gpkg"
     if gpkg.exists():
         gpkg.unlink()
-    layers = [("gistar", gi, "gi_bin"), ("kde", kde, None if gate.public else "kde")]
+    layers = [
+        ("gistar", result.gistar, "gi_bin"),
+        ("kde", result.kde, None if gate.public else "kde"),
+    ]
     if cl is not None:
         # public: the classified periods' counts would differ from the full counts by the
         # (possibly small) number of events outside them, so only the categories are shown
@@ -217,19 +234,20 @@ def write_hotspot_layers(
             writer_kwargs={"layer": layer, "style": style},
             **release,
         )
-    files = ["hotspots.gpkg"]
-    filters = {
-        "categories": sorted(categories) or None,
-        "from": date_from.date().isoformat() if date_from else None,
-        "to": date_to.date().isoformat() if date_to else None,
-    }
+    return ["hotspots.gpkg"]
+
+
+def _write_rasters(out, gate, result, shape, release, filters, quiet) -> list[str]:
+    """The GeoTIFFs of the mode: internal kde, gistar, gi_bin; public gi_bin and KDE classes."""
+    from ..rasters import write_cog
+
+    gi, kde = result.gistar, result.kde
     tags = {**gate.metadata(), "TRYGGAPLATSER_FILTER": filters}
     if shape != "square":
         from ..._announce import announce
         from ...i18n import tr
 
         # GeoTIFFs are square pixels: hexagon results exist only as GeoPackage layers
-        rasters = ()
         announce(
             tr(
                 "Sexhörningar: inga GeoTIFF-raster skrivs (de kräver kvadratiska celler).",
@@ -237,11 +255,13 @@ def write_hotspot_layers(
             ),
             quiet=quiet,
         )
-    elif gate.public:
+        return []
+    if gate.public:
         # gistar (z) and raw kde are not publishable: only the bins and the KDE classes
         rasters = ((gi, "gi_bin"), (kde, "kde_class"))
     else:
         rasters = ((kde, "kde"), (gi, "gistar"), (gi, "gi_bin"))
+    files = []
     for frame, column in rasters:
         path = out / f"hotspots_{column}.tif"
         rel = gate.release(frame, "grid_cells", **release)
@@ -251,15 +271,24 @@ def write_hotspot_layers(
             write_cog(rel, path, column=column, tags=tags)
         gate.seal(path, kind="raster")
         files.append(path.name)
+    return files
+
+
+def _summary(run, result, cl, gate, source, filters, *, auto_period: bool) -> dict:
+    """hotspots.json's content: the run's provenance and the counts of significant cells."""
+    from ...i18n import tr
+    from ..gate import INTERNAL_MARKING
+
+    gi, kde = result.gistar, result.kde
     params = {}
     for frame in (kde, gi):
         params.update(frame.attrs["tryggaplatser"]["params"])
-    params["cell_size"] = grid.attrs["tryggaplatser"]["params"].get(
+    params["cell_size"] = run.grid.attrs["tryggaplatser"]["params"].get(
         "cell_size", params.get("cell_size")
     )
     params["period"] = {
         "value": [run.period[0].isoformat(), run.period[1].isoformat()],
-        "auto": period is None,
+        "auto": auto_period,
         "rule": tr(
             "lokala kalenderdatum; publikt: hela månader",
             "local calendar dates; public: whole months",
@@ -270,10 +299,10 @@ def write_hotspot_layers(
         "source": source,
         "period": list(params["period"]["value"]),
         "filters": filters,
-        "n_incidents": len(data),
+        "n_incidents": len(result.incidents),
         "n_outside_grid": gi.attrs["tryggaplatser"]["n_outside_grid"],
         "n_cells": len(gi),
-        "cell_size_m": grid.attrs["tryggaplatser"]["grid"]["cell_size"],
+        "cell_size_m": run.provenance.cell_size,
         "grid": gi.attrs["tryggaplatser"]["grid"],
         "params": public_params(params) if gate.public else params,
         "units": kde.attrs["tryggaplatser"]["units"],
@@ -297,7 +326,14 @@ def write_hotspot_layers(
                 str(k): int(v) for k, v in cl.hotspot_category.value_counts().sort_index().items()
             },
         }
-    files.append("hotspots.json")
+    return summary
+
+
+def _write_summary(out, gate, summary: dict, files: list[str]) -> dict:
+    """Write and seal hotspots.json listing every file of the set; close the set."""
+    import json
+
+    files = [*files, "hotspots.json"]
     if gate.public:
         files += ["offentliggorande.html", "offentliggorande.json"]
     summary["files"] = files

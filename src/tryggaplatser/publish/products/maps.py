@@ -87,20 +87,40 @@ def write_maps(
     months) with the KDE as a density layer; each map goes through one publishing gate into
     ``<out>/publik`` or ``<out>/internt``.
     """
-    import datetime as dt
 
-    from ...analysis.periods import iso_week, public_month, week_bounds
-    from ...analysis.run import Run, in_period
+    from ...analysis.run import Run
     from ...errors import ArgumentError
     from ...i18n import tr
     from ...layers.load import load_project
-    from .._maplayers import resolve_area
-    from ..figures import save_figure, static_map
     from ..gate import Gate
-    from ..maps import hotspot_map, neighbourhood_map, save_map, slugify
 
-    chosen = sum([area is not None, all_areas, hotspots])
-    if chosen != 1:
+    _check_what(area, all_areas, hotspots, week)
+    if project is None:
+        project = load_project(config_path, quiet=True)
+    config = project.config
+    gate = Gate(mode, config=config, quiet=quiet)
+    if run is None or run.mode != gate.mode:
+        run = Run(project, gate.mode, quiet=quiet)
+    folder = mode_folder(out_dir, gate)
+    if project.areas is None or len(project.areas) == 0:
+        raise ArgumentError(
+            tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
+        )
+    common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
+    if hotspots:
+        written = _hotspot_map(project, run, folder, week, png, common)
+    else:
+        targets = list(project.areas["area_id"].astype(str)) if all_areas else [area]
+        written = _area_maps(project, run, folder, targets, indicator, png, common)
+    return written + gate.finish(folder)
+
+
+def _check_what(area, all_areas: bool, hotspots: bool, week) -> None:
+    """Exactly one of one area, every area and the hot-spot map; a week only for the latter."""
+    from ...errors import ArgumentError
+    from ...i18n import tr
+
+    if sum([area is not None, all_areas, hotspots]) != 1:
         raise ArgumentError(
             tr(
                 "välj precis ett av --area NAMN, --all och --hotspots",
@@ -113,83 +133,92 @@ def write_maps(
             tr("--week gäller bara --hotspots", "--week only applies to --hotspots"),
             rule="ARGUMENTS_CONFLICT",
         )
-    if project is None:
-        project = load_project(config_path, quiet=True)
-    config = project.config
-    gate = Gate(mode, config=config, quiet=quiet)
-    if run is None or run.mode != gate.mode:
-        run = Run(project, gate.mode, quiet=quiet)
-    folder = mode_folder(out_dir, gate)
-    incidents = project.incidents
-    areas = project.areas
-    if areas is None or len(areas) == 0:
-        raise ArgumentError(
-            tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
-        )
-    common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
-    written: list[Any] = []
-    if hotspots:
-        if incidents is None or len(incidents) == 0:
-            raise ArgumentError(
-                tr("projektet har inga händelser", "the project has no incidents"),
-                rule="INCIDENTS_EMPTY",
-            )
-        import pandas as pd
 
-        times = pd.to_datetime(incidents["occurred_at"], utc=True)
-        week = week or iso_week(times.max())
-        start, end = week_bounds(week)
-        if gate.public:  # month is the finest public time unit: the last whole month
-            week, start, end = public_month(end)
-        first = start.tz_convert(LOCAL_TZ).date()
-        last = end.tz_convert(LOCAL_TZ).date() - dt.timedelta(days=1)
-        result = run.hotspots((first, last))
-        if len(result.incidents) < 3:
-            raise ArgumentError(
-                tr(
-                    "vecka {w} har {n} händelser; för få för en hotspotkarta",
-                    "week {w} has {n} incidents; too few for a hot-spot map",
-                    w=week,
-                    n=len(result.incidents),
-                ),
-                rule="TOO_FEW_INCIDENTS",
-                fix=tr("välj en annan vecka med --week", "choose another week with --week"),
-            )
-        cells = join_categories(result.cells, run.classification(end=end))
-        m = hotspot_map(areas=areas, cells=cells, week=week, **common)
-        written.append(save_map(m, folder / f"karta_hotspots_{week}.html"))
-        if png:
-            written.append(
-                save_figure(static_map(m), folder / f"karta_hotspots_{week}.png", gate=gate)
-            )
-        return written + gate.finish(folder)
+
+def _hotspot_map(project, run, folder, week, png: bool, common: dict) -> list:
+    """The hot-spot map of one ISO week (public: the last whole month) on the run's grid."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from ...analysis.periods import iso_week, public_month, week_bounds
+    from ...errors import ArgumentError
+    from ...i18n import tr
+    from ..figures import save_figure, static_map
+    from ..maps import hotspot_map, save_map
+
+    incidents, gate = project.incidents, common["gate"]
+    if incidents is None or len(incidents) == 0:
+        raise ArgumentError(
+            tr("projektet har inga händelser", "the project has no incidents"),
+            rule="INCIDENTS_EMPTY",
+        )
+    times = pd.to_datetime(incidents["occurred_at"], utc=True)
+    week = week or iso_week(times.max())
+    start, end = week_bounds(week)
+    if gate.public:  # month is the finest public time unit: the last whole month
+        week, start, end = public_month(end)
+    first = start.tz_convert(LOCAL_TZ).date()
+    last = end.tz_convert(LOCAL_TZ).date() - dt.timedelta(days=1)
+    result = run.hotspots((first, last))
+    if len(result.incidents) < 3:
+        raise ArgumentError(
+            tr(
+                "vecka {w} har {n} händelser; för få för en hotspotkarta",
+                "week {w} has {n} incidents; too few for a hot-spot map",
+                w=week,
+                n=len(result.incidents),
+            ),
+            rule="TOO_FEW_INCIDENTS",
+            fix=tr("välj en annan vecka med --week", "choose another week with --week"),
+        )
+    cells = join_categories(result.cells, run.classification(end=end))
+    m = hotspot_map(areas=project.areas, cells=cells, week=week, **common)
+    written = [save_map(m, folder / f"karta_hotspots_{week}.html")]
+    if png:
+        written.append(save_figure(static_map(m), folder / f"karta_hotspots_{week}.png", gate=gate))
+    return written
+
+
+def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict) -> list:
+    """One neighbourhood map per area (and its PNG), all drawing the run's cells and period."""
+    from ..._progress import progress
+    from ...analysis.run import in_period
+    from ...i18n import tr
+    from .._maplayers import resolve_area
+    from ..figures import save_figure, static_map
+    from ..maps import neighbourhood_map, save_map, slugify
 
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
-    targets = list(areas["area_id"].astype(str)) if all_areas else [area]
-    from ..._progress import progress
-
+    incidents = in_period(project.incidents, run.period)
+    written = []
     for target in progress(targets, tr("Kartor", "Maps")):
-        target, name = resolve_area(areas, target)
+        target, name = resolve_area(project.areas, target)
         m = neighbourhood_map(
             target,
-            areas=areas,
+            areas=project.areas,
             cells=cells,
             kde=cells,
-            incidents=in_period(incidents, run.period),
+            incidents=incidents,
             walk_observations=_nonempty(project, "walk_observations"),
             dialogue=_nonempty(project, "dialogue"),
             indicator=series,
-            mode=gate.mode,
+            mode=common["gate"].mode,
             **common,
         )
         slug = slugify(name)
         written.append(save_map(m, folder / f"karta_omrade_{slug}.html"))
         if png:
+            figure = static_map(m)
             written.append(
-                save_figure(static_map(m), folder / f"karta_omrade_{slug}.png", gate=gate)
+                save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common))
             )
-    return written + gate.finish(folder)
+    return written
+
+
+def _gate(common: dict) -> dict:
+    return {"gate": common["gate"]}
 
 
 def _nonempty(project, name: str):

@@ -13,13 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ...policy import LOCAL_TZ, MIN_GRID_M
+from ...analysis.measures import DEFAULT_TARGET_RADIUS
 from ._common import mode_folder, open_project
-
-#: Radius (m) of the target around a measure given as a point or line.
-DEFAULT_TARGET_RADIUS = 200.0
-#: Half-width (m) of the window around the measure used for the change map.
-CHANGE_MAP_REACH = 2000.0
 
 
 def resolve_area(areas, name_or_id: str) -> str:
@@ -156,26 +151,6 @@ def write_action_plans(
     return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
 
 
-def measure_target(row, radius: float, choices: list[str], quiet: bool):
-    from ..._announce import announce
-    from ...i18n import tr
-
-    geom = row.geometry if "geometry" in row.index else None
-    if geom is None or geom.is_empty:
-        return None
-    if geom.geom_type in ("Polygon", "MultiPolygon"):
-        return geom
-    msg = tr(
-        "Målområde: {r} m runt åtgärdens {g} (ange --radius för en annan räckvidd).",
-        "Target: {r} m around the measure's {g} (give --radius for another reach).",
-        r=int(radius),
-        g=tr("punkt", "point") if geom.geom_type == "Point" else tr("linje", "line"),
-    )
-    choices.append(msg)
-    announce(msg, quiet=quiet)
-    return geom.buffer(radius)
-
-
 def write_evaluation(
     project,
     measure_id: str,
@@ -201,11 +176,7 @@ def write_evaluation(
         ``measure_id``, ``mode``, ``counts`` (A0…C1), ``wdq``, ``wdd``, ``wdd_se``,
         ``control``, ``buffer_width``, ``files`` and the ``evaluation`` object itself.
     """
-    import pandas as pd
-
-    from ...analysis.evaluation import evaluate_measure
-    from ...analysis.hotspots import hotspot_change
-    from ...errors import ArgumentError
+    from ...analysis.measures import change_around, evaluate_from_layer
     from ...i18n import tr
     from ..gate import Gate
     from ..plan_report import write_evaluation as render_evaluation
@@ -213,104 +184,22 @@ def write_evaluation(
     project = open_project(project)
     config = project.config
     gate = Gate(mode, config=config)
-    layers = project.layers
-    measures = layers.get("measures")
-    if measures is None or len(measures) == 0:
-        raise ArgumentError(
-            tr(
-                "projektet har inga åtgärder (lagret measures är tomt)",
-                "the project has no measures (the measures layer is empty)",
-            ),
-            rule="MEASURES_EMPTY",
-            fix=tr("lägg till [[layers.measures]]", "add [[layers.measures]]"),
-        )
-    hit = measures[measures["measure_id"].astype(str) == str(measure_id)]
-    if hit.empty:
-        raise ArgumentError(
-            tr("åtgärden {m!r} finns inte", "measure {m!r} does not exist", m=measure_id),
-            rule="MEASURE_UNKNOWN",
-            fix=tr(
-                "välj bland: {v}",
-                "choose from: {v}",
-                v=", ".join(measures["measure_id"].astype(str).head(20)),
-            ),
-        )
-    row = hit.iloc[0]
-    if pd.isna(row.get("start")):
-        raise ArgumentError(
-            tr(
-                "åtgärden {m} saknar startdatum (när den infördes)",
-                "measure {m} has no start date (when it was put in place)",
-                m=measure_id,
-            ),
-            rule="MEASURE_START_MISSING",
-            fix=tr(
-                "fyll i startdatum i åtgärdslagret", "fill in the start date in the measures layer"
-            ),
-        )
-    choices: list[str] = []
-    target = measure_target(row, radius, choices, quiet)
-    areas = layers["areas"]
-    if target is None:
-        if pd.isna(row.get("area_id")):
-            raise ArgumentError(
-                tr(
-                    "åtgärden {m} saknar både geometri och område",
-                    "measure {m} has neither a geometry nor an area",
-                    m=measure_id,
-                ),
-                rule="GEOM_MISSING",
-            )
-        target = str(row["area_id"])
-    cats = row.get("linked_categories")
-    categories = [c for c in str(cats).split(";") if c] if isinstance(cats, str) else None
-    incidents = layers["incidents"]
-    if "location_precision" in incidents.columns:
-        incidents = incidents[
-            (incidents["location_precision"].astype("string") != "kommun_centroid")
-            .fillna(True)
-            .to_numpy()
-        ]
-    evaluation = evaluate_measure(
-        incidents,
-        target,
-        installed_on=row["start"],
-        buffer=buffer_width,
+    evaluation, row, categories, incidents = evaluate_from_layer(
+        project.layers,
+        measure_id,
+        radius=radius,
         control=control,
-        areas=areas,
-        categories=categories,
+        buffer_width=buffer_width,
         quiet=quiet,
     )
-    evaluation.choices[:0] = choices
-
-    # before/after change map of the surroundings: the same categories and periods
-    p = evaluation.periods
-    local = incidents["occurred_at"].dt.tz_convert(LOCAL_TZ).dt.tz_localize(None)
-    in_before = (local >= pd.Timestamp(p.before_start)) & (local < pd.Timestamp(p.before_end))
-    in_after = (local >= pd.Timestamp(p.after_start)) & (local < pd.Timestamp(p.after_end))
-    sel = (in_before | in_after).to_numpy().copy()
-    if categories:
-        sel = sel & incidents["category"].isin(categories).to_numpy()
-    target_zone = evaluation.zones[evaluation.zones["zone"] == "target"].union_all()
-    cx, cy = target_zone.centroid.coords[0]
-    near = incidents.geometry.x.between(
-        cx - CHANGE_MAP_REACH, cx + CHANGE_MAP_REACH
-    ) & incidents.geometry.y.between(cy - CHANGE_MAP_REACH, cy + CHANGE_MAP_REACH)
-    sel = sel & near.to_numpy()
-    change = None
-    sub = incidents[sel]
-    if len(sub) > 1 and in_after[sel].any() and in_before[sel].any():
-        boundary = pd.Timestamp(p.after_start).tz_localize(LOCAL_TZ)
-        change = hotspot_change(sub, cell_size=MIN_GRID_M, boundary=boundary, quiet=True)
-    title = str(row.get("title") or measure_id)
-    municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
+    change = change_around(evaluation, incidents, categories)
     folder = mode_folder(out_dir, gate)
     written = render_evaluation(
         evaluation,
         folder,
         gate,
-        municipality=municipality,
-        title=title,
+        municipality=getattr(config, "name", None) or tr("Kommunen", "The municipality"),
+        title=str(row.get("title") or measure_id),
         measure_id=str(measure_id),
         change_cells=change,
     )
