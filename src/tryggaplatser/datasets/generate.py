@@ -1015,47 +1015,94 @@ def make_incidents(
         reported_to_police, description, x, y, planted (site id or "").
     """
     f = size / DEFAULT_SIZE
-    years = ((PERIOD_END - PERIOD_START).days + 1) / 365.25
-    parts: list[dict[str, np.ndarray]] = []
-
-    def add(
-        x: np.ndarray, y: np.ndarray, t: np.ndarray, cat: np.ndarray, src: np.ndarray, tag: str
-    ) -> None:
-        parts.append(
-            {
-                "x": x,
-                "y": y,
-                "t": t,
-                "category": cat,
-                "source": src,
-                "planted": np.full(len(x), tag, dtype=object),
-            }
-        )
-
-    def cluster(
-        site: Site,
-        n: int,
-        sd: float,
-        start: date | None = None,
-        end: date | None = None,
-        prefer: dict[str, float] | None = None,
-    ) -> None:
-        cats = _choose(rng, dict.fromkeys(site.categories, 1.0), n)
-        ts = np.empty(n, dtype="datetime64[s]")
-        mask = _days_mask(grid, start, end)
-        for c in np.unique(cats):
-            idx = np.flatnonzero(cats == c)
-            ts[idx] = sample_times(rng, grid, c, len(idx), mask)
-        x, y = _gauss(rng, site, n, sd)
-        add(x, y, ts, cats, _source_for(rng, cats, prefer), site.id)
-
     # --- planted clusters
-    for site, n in zip(plan.stable, (1500, 1100, 900, 1000)):
-        cluster(site, round(n * f), 55)
-    cluster(plan.emerging, round(450 * f), 55, start=plan.emerging_start)
-    cluster(plan.fading, round(700 * f), 55, end=plan.fading_end)
+    parts = [
+        _cluster(rng, grid, site, round(n * f), 55)
+        for site, n in zip(plan.stable, (1500, 1100, 900, 1000))
+    ]
+    parts.append(_cluster(rng, grid, plan.emerging, round(450 * f), 55, start=plan.emerging_start))
+    parts.append(_cluster(rng, grid, plan.fading, round(700 * f), 55, end=plan.fading_end))
+    parts += _lighting_incidents(plan, rng, grid, f)
+    parts.append(_near_repeat_incidents(plan, rng, f))
+    planted_n = sum(len(p["x"]) for p in parts)
+    n_polisen = round(BASE_POLISEN * f)
+    n_bg = max(size - planted_n - n_polisen, 0)
+    parts.append(_background_incidents(muni, plan, rng, grid, n_bg))
+    parts.append(_polisen_incidents(muni, rng, grid, n_polisen))
+    df = _assemble_incidents(parts, plan)
+    # --- optional columns (the order of the random draws is part of the demo data)
+    _add_time_precision(df, rng)
+    _add_reporter_and_severity(df, rng)
+    _add_place_columns(df, rng)
+    _add_police_and_description(df, rng)
+    df.insert(0, "incident_id", _incident_ids(df))
+    return df[_INCIDENT_COLUMNS]
 
-    # lighting measure: target disk and ring get all events of its categories from here
+
+_INCIDENT_COLUMNS = [
+    "incident_id",
+    "occurred_at",
+    "occurred_end",
+    "category",
+    "source",
+    "time_precision",
+    "reporting_org",
+    "severity",
+    "place_type",
+    "location_precision",
+    "reported_to_police",
+    "description",
+    "x",
+    "y",
+    "planted",
+]
+
+
+def _part(
+    x: np.ndarray, y: np.ndarray, t: np.ndarray, cat: np.ndarray, src: np.ndarray, tag: str
+) -> dict[str, np.ndarray]:
+    """One batch of incidents as columns, tagged with the planted site id (or "")."""
+    return {
+        "x": x,
+        "y": y,
+        "t": t,
+        "category": cat,
+        "source": src,
+        "planted": np.full(len(x), tag, dtype=object),
+    }
+
+
+def _times_by_category(
+    rng: np.random.Generator, grid: HourGrid, cats: np.ndarray, mask: np.ndarray | None = None
+) -> np.ndarray:
+    """Times for ``cats``, each category with its own rhythm (drawn category by category)."""
+    ts = np.empty(len(cats), dtype="datetime64[s]")
+    for c in np.unique(cats):
+        idx = np.flatnonzero(cats == c)
+        ts[idx] = sample_times(rng, grid, c, len(idx), mask)
+    return ts
+
+
+def _cluster(
+    rng: np.random.Generator,
+    grid: HourGrid,
+    site: Site,
+    n: int,
+    sd: float,
+    start: date | None = None,
+    end: date | None = None,
+) -> dict[str, np.ndarray]:
+    """A planted Gaussian cluster of ``n`` incidents at ``site`` between ``start`` and ``end``."""
+    cats = _choose(rng, dict.fromkeys(site.categories, 1.0), n)
+    ts = _times_by_category(rng, grid, cats, _days_mask(grid, start, end))
+    x, y = _gauss(rng, site, n, sd)
+    return _part(x, y, ts, cats, _source_for(rng, cats), site.id)
+
+
+def _lighting_incidents(
+    plan: Plan, rng: np.random.Generator, grid: HourGrid, f: float
+) -> list[dict[str, np.ndarray]]:
+    """The lighting measure's disk and ring: all events of its categories, before and after."""
     lt = plan.lighting
     inst = plan.installed_on
     b0, a1 = inst - timedelta(weeks=52), inst + timedelta(weeks=52) - timedelta(days=1)
@@ -1074,18 +1121,18 @@ def make_incidents(
             (r0, r1, rate * change, inst, a1),
             (r0, r1, rate * change * post_years, a1 + timedelta(days=1), None),
         ]
+    parts = []
     for r0, r1, n_f, start, end in spec:
         n = round(n_f)
         cats = _choose(rng, dict.fromkeys(lt.categories, 1.0), n)
-        ts = np.empty(n, dtype="datetime64[s]")
-        mask = _days_mask(grid, start, end)
-        for c in np.unique(cats):
-            idx = np.flatnonzero(cats == c)
-            ts[idx] = sample_times(rng, grid, c, len(idx), mask)
+        ts = _times_by_category(rng, grid, cats, _days_mask(grid, start, end))
         x, y = _disk(rng, lt.x, lt.y, r0, r1, n)
-        add(x, y, ts, cats, _source_for(rng, cats), lt.id)
+        parts.append(_part(x, y, ts, cats, _source_for(rng, cats), lt.id))
+    return parts
 
-    # near-repeat burglary series: consecutive gaps 0.5-5 days, all within 95 m of the centre
+
+def _near_repeat_incidents(plan: Plan, rng: np.random.Generator, f: float) -> dict[str, np.ndarray]:
+    """The near-repeat burglary series: gaps 0.5-5 days, all within 95 m of the centre."""
     nr = plan.near_repeat
     n_nr = max(40, round(40 * f))
     gaps = rng.uniform(0.5, 5.0, n_nr - 1) if n_nr == 40 else rng.uniform(0.05, 0.25, n_nr - 1)
@@ -1094,7 +1141,7 @@ def make_incidents(
     t_nr = day0 + (offs * 86400).astype("timedelta64[s]")
     t_nr = (t_nr.astype("datetime64[m]")).astype("datetime64[s]")
     x, y = _disk(rng, nr.x, nr.y, 0, 95, n_nr)
-    add(
+    return _part(
         x,
         y,
         t_nr,
@@ -1103,12 +1150,13 @@ def make_incidents(
         nr.id,
     )
 
-    planted_n = sum(len(p["x"]) for p in parts)
-    n_polisen = round(BASE_POLISEN * f)
-    n_bg = max(size - planted_n - n_polisen, 0)
 
-    # --- background: spread over the whole municipality, somewhat denser where more people
-    # live (at most 1.6 × the sparsest density), so only the planted clusters stand out
+def _background_incidents(
+    muni: Municipality, plan: Plan, rng: np.random.Generator, grid: HourGrid, n_bg: int
+) -> dict[str, np.ndarray]:
+    """Exactly ``n_bg`` background incidents over the whole municipality."""
+    # somewhat denser where more people live (at most 1.6 × the sparsest density), so only the
+    # planted clusters stand out
     parts_bg = [background(muni, plan, rng, n_bg)]
     for _ in range(5):  # top up what the thinning removed so the total is exactly `size`
         short = n_bg - sum(len(b[0]) for b in parts_bg)
@@ -1116,21 +1164,19 @@ def make_incidents(
             break
         parts_bg.append(background(muni, plan, rng, int(short * 1.1) + 10))
     bx, by, src, cats = (np.concatenate([b[k] for b in parts_bg])[:n_bg] for k in range(4))
-    ts = np.empty(len(bx), dtype="datetime64[s]")
-    for c in np.unique(cats):
-        idx = np.flatnonzero(cats == c)
-        ts[idx] = sample_times(rng, grid, c, len(idx))
-    add(bx, by, ts, cats, src, "")
+    ts = _times_by_category(rng, grid, cats)
+    return _part(bx, by, ts, cats, src, "")
 
-    # --- Polisen: municipality centroid
+
+def _polisen_incidents(
+    muni: Municipality, rng: np.random.Generator, grid: HourGrid, n_polisen: int
+) -> dict[str, np.ndarray]:
+    """Polisen's events, all at the municipality's centroid."""
     pc = muni.boundary.centroid
     pcat = _choose(rng, POLISEN_MIX, n_polisen)
-    pts = np.empty(n_polisen, dtype="datetime64[s]")
-    for c in np.unique(pcat):
-        idx = np.flatnonzero(pcat == c)
-        pts[idx] = sample_times(rng, grid, c, len(idx))
+    pts = _times_by_category(rng, grid, pcat)
     pts = pts + rng.integers(0, 60, n_polisen).astype("timedelta64[s]")
-    add(
+    return _part(
         np.full(n_polisen, pc.x),
         np.full(n_polisen, pc.y),
         pts,
@@ -1139,6 +1185,9 @@ def make_incidents(
         "",
     )
 
+
+def _assemble_incidents(parts: list[dict[str, np.ndarray]], plan: Plan) -> pd.DataFrame:
+    """One frame of all parts: silent-source gap applied, times fixed and unique, sorted."""
     df = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
     df["x"] = df["x"].round(2)
     df["y"] = df["y"].round(2)
@@ -1159,12 +1208,14 @@ def make_incidents(
     )
     df["occurred_at"] = t
     df = df.drop(columns="t").sort_values(["occurred_at", "category"], kind="mergesort")
-    df = df.reset_index(drop=True)
+    return df.reset_index(drop=True)
+
+
+def _add_time_precision(df: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Add ``occurred_end`` (burglary windows) and ``time_precision``."""
     n = len(df)
     cat = df["category"].to_numpy()
     src = df["source"].to_numpy()
-
-    # --- optional columns
     end = np.full(n, np.datetime64("NaT"), dtype="datetime64[s]")
     tp = np.full(n, "exakt", dtype=object)
     burg = cat == "inbrott"
@@ -1178,6 +1229,12 @@ def make_incidents(
     df["occurred_end"] = end
     df["time_precision"] = tp
 
+
+def _add_reporter_and_severity(df: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Add ``reporting_org`` (by source) and ``severity`` (by category, sometimes one more)."""
+    n = len(df)
+    cat = df["category"].to_numpy()
+    src = df["source"].to_numpy()
     org = np.empty(n, dtype=object)
     for s, names in REPORTING_ORGS.items():
         idx = np.flatnonzero(src == s)
@@ -1188,6 +1245,11 @@ def make_incidents(
     sev = np.array([SEVERITY_BASE.get(c, 1) for c in cat]) + (rng.uniform(size=n) < 0.15)
     df["severity"] = np.clip(sev, 1, 3).astype(np.int64)
 
+
+def _add_place_columns(df: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Add ``place_type`` (by source and planted site) and ``location_precision``."""
+    n = len(df)
+    src = df["source"].to_numpy()
     pt = np.empty(n, dtype=object)
     for s, opts in PLACE_TYPES.items():
         idx = np.flatnonzero(src == s)
@@ -1218,6 +1280,12 @@ def make_incidents(
     lp[src == "polisen"] = "kommun_centroid"
     df["location_precision"] = lp
 
+
+def _add_police_and_description(df: pd.DataFrame, rng: np.random.Generator) -> None:
+    """Add ``reported_to_police`` and ``description`` (a few with fake personal data)."""
+    n = len(df)
+    cat = df["category"].to_numpy()
+    src = df["source"].to_numpy()
     prob = np.array([POLICE_PROB.get(c, 0.08) for c in cat])
     u = rng.uniform(size=n)
     rp = np.where(u < prob, "ja", np.where(u < prob + (1 - prob) * 0.85, "nej", "okand"))
@@ -1240,6 +1308,11 @@ def make_incidents(
         desc[i] = f"{POLISEN_TYPES[cat[i]]} i {TOWN}. Polisen har upprättat en anmälan."
     df["description"] = desc
 
+
+def _incident_ids(df: pd.DataFrame) -> np.ndarray:
+    """Incident ids in each source's own style (EST per year, Polisen numeric)."""
+    n = len(df)
+    src = df["source"].to_numpy()
     ids = np.empty(n, dtype=object)
     years_arr = df["occurred_at"].dt.year.to_numpy()
     for s, prefix in SOURCE_PREFIX.items():
@@ -1251,26 +1324,7 @@ def make_incidents(
             ids[idx] = [f"{prefix}-{k:06d}" for k in range(1, len(idx) + 1)]
     pidx = np.flatnonzero(src == "polisen")
     ids[pidx] = [str(600000 + 7 * k) for k in range(len(pidx))]
-    df.insert(0, "incident_id", ids)
-    cols = [
-        "incident_id",
-        "occurred_at",
-        "occurred_end",
-        "category",
-        "source",
-        "time_precision",
-        "reporting_org",
-        "severity",
-        "place_type",
-        "location_precision",
-        "reported_to_police",
-        "description",
-        "x",
-        "y",
-        "planted",
-    ]
-    del years
-    return df[cols]
+    return ids
 
 
 # --------------------------------------------------------------------------------------------
@@ -1300,9 +1354,39 @@ def make_walks(
         ``walks`` has canonical columns plus ``route`` (list of (x, y)); ``observations`` has
         canonical columns plus ``x``, ``y``.
     """
+    import shapely
+
+    walk_rows, obs_rows = [], []
+    obs_no = 0
+    for wid, wdate, light, (fx, fy), tg, n_obs, special in _walk_plan(muni, plan):
+        route = _route(rng, fx, fy)
+        aid = str(area_of(muni, np.array([fx]), np.array([fy]))[0])
+        walk_rows.append(
+            {
+                "walk_id": wid,
+                "date": wdate,
+                "light_condition": light,
+                "area_id": aid,
+                "organiser": "Exempelstad kommun, trygghetssamordnare",
+                "target_group": tg,
+                "n_participants": int(rng.integers(6, 25)),
+                "route": route,
+            }
+        )
+        line = shapely.LineString(route)
+        for k in range(n_obs):
+            obs_no += 1
+            obs_rows.append(
+                _walk_observation(rng, plan, line, wid, wdate, (fx, fy), special, k, obs_no)
+            )
+    return pd.DataFrame(walk_rows), pd.DataFrame(obs_rows)
+
+
+def _walk_plan(muni: Municipality, plan: Plan) -> list[tuple]:
+    """The eight walks: id, date, light, focus (x, y), target group, n observations, special."""
     s = muni.seeds
     gu, lt = plan.gap_unsafe, plan.lighting
-    walks_spec = [
+    return [
         # walk_id, date, light, focus (x, y), target group, n obs, special
         ("TV-2024-01", date(2024, 3, 12), "morker", (gu.x, gu.y), "kvinnor", 26, "gap"),
         ("TV-2024-02", date(2024, 10, 15), "morker", (lt.x, lt.y), "boende", 24, "light"),
@@ -1329,149 +1413,147 @@ def make_walks(
             "",
         ),
     ]
-    statuses_old = {
-        "atgardad": 55,
-        "ej_atgardbar": 7,
-        "avslagen": 5,
-        "pagaende": 13,
-        "planerad": 10,
-        "skickad": 5,
-        "ny": 5,
-    }
-    statuses_new = {"atgardad": 8, "pagaende": 12, "planerad": 20, "skickad": 30, "ny": 30}
-    problems = {
-        "belysning": 14,
-        "vegetation_skymd_sikt": 12,
-        "klotter": 8,
-        "nedskrapning": 8,
-        "skadegorelse": 6,
-        "otydliga_strak": 6,
-        "gangtunnel_passage": 5,
-        "ode_plats": 8,
-        "brist_alternativ_vag": 3,
-        "entre_trapphus": 6,
-        "trafik": 6,
-        "underhall_skotsel": 8,
-        "skyltning": 3,
-        "samlingsplats": 5,
-        "annat": 2,
-    }
-    walk_rows, obs_rows = [], []
-    avoid = plan.gap_unperceived
-    obs_no = 0
-    for wid, wdate, light, (fx, fy), tg, n_obs, special in walks_spec:
-        route = _route(rng, fx, fy)
-        aid = str(area_of(muni, np.array([fx]), np.array([fy]))[0])
-        walk_rows.append(
-            {
-                "walk_id": wid,
-                "date": wdate,
-                "light_condition": light,
-                "area_id": aid,
-                "organiser": "Exempelstad kommun, trygghetssamordnare",
-                "target_group": tg,
-                "n_participants": int(rng.integers(6, 25)),
-                "route": route,
-            }
-        )
-        import shapely
 
-        line = shapely.LineString(route)
-        age_days = (PERIOD_END - wdate).days
-        for k in range(n_obs):
-            obs_no += 1
-            d = rng.uniform(0, line.length)
-            p = line.interpolate(d)
-            ox, oy = p.x + rng.normal(0, 15), p.y + rng.normal(0, 15)
-            perception = "otrygg" if rng.uniform() < 0.82 else "trygg"
-            problem = str(_choose(rng, problems, 1)[0])
-            if special == "gap" and k < 12:
-                ang = rng.uniform(0, 2 * np.pi)
-                rr = rng.uniform(0, 110)
-                ox, oy = fx + rr * np.cos(ang), fy + rr * np.sin(ang)
-                perception = "otrygg"
-                problem = ("belysning", "ode_plats", "vegetation_skymd_sikt")[k % 3]
-            if np.hypot(ox - avoid.x, oy - avoid.y) < 300:
-                perception = "trygg"
-            text, mtype, rtype, resp = PROPOSED_MEASURES[problem]
-            row: dict[str, Any] = {
-                "observation_id": f"OBS-{obs_no:04d}",
-                "walk_id": wid,
-                "perception": perception,
-                "problem_category": problem,
-                "priority": None,
-                "proposed_measure": text,
-                "measure_type": mtype,
-                "responsible_type": rtype,
-                "responsible": resp or None,
-                "status": "ny",
-                "reason_if_not": None,
-                "decided_on": None,
-                "due_on": None,
-                "resolved_on": None,
-                "photo_ref": f"foto_{wid}_{k + 1:02d}.jpg",
-                "x": round(ox, 1),
-                "y": round(oy, 1),
-            }
-            if perception == "trygg":
-                row.update(
-                    priority="lag",
-                    proposed_measure="Bevara – platsen upplevs trygg.",
-                    measure_type=None,
-                    responsible_type=None,
-                    responsible=None,
-                )
-                obs_rows.append(row)
-                continue
-            row["priority"] = str(_choose(rng, {"hog": 3, "medel": 5, "lag": 2}, 1)[0])
-            status = str(_choose(rng, statuses_old if age_days > 300 else statuses_new, 1)[0])
-            if special == "light" and k == 0:
-                ang = rng.uniform(0, 2 * np.pi)
-                row.update(
-                    x=round(lt.x + 40 * np.cos(ang), 1),
-                    y=round(lt.y + 40 * np.sin(ang), 1),
-                    problem_category="belysning",
-                    priority="hog",
-                    proposed_measure="Ny belysning längs gångstråket genom parken.",
-                    measure_type="belysning_ny",
-                    responsible_type="kommun",
-                    responsible="Exempelstad kommun, gatuenheten",
-                )
-                row.update(
-                    status="atgardad",
-                    decided_on=date(2024, 12, 10),
-                    due_on=date(2025, 6, 30),
-                    resolved_on=plan.installed_on,
-                )
-                obs_rows.append(row)
-                continue
-            if status in ("ny", "skickad"):
-                row["status"] = status
-                obs_rows.append(row)
-                continue
-            decided = wdate + timedelta(days=int(rng.integers(7, 60)))
-            due = decided + timedelta(days=int(rng.integers(60, 180)))
-            if decided > PERIOD_END:
-                row["status"] = "skickad"
-                obs_rows.append(row)
-                continue
-            row.update(decided_on=decided, due_on=due)
-            if status == "atgardad":
-                resolved = decided + timedelta(days=int(rng.integers(5, 300)))
-                if resolved > PERIOD_END:
-                    status = "pagaende"
-                else:
-                    row["resolved_on"] = resolved
-            if status in ("ej_atgardbar", "avslagen"):
-                row["due_on"] = None
-                row["reason_if_not"] = (
-                    "Platsen ägs av annan part och åtgärden ryms inte i budgeten."
-                    if status == "ej_atgardbar"
-                    else "Bedöms inte nödvändig efter platsbesök."
-                )
-            row["status"] = status
-            obs_rows.append(row)
-    return pd.DataFrame(walk_rows), pd.DataFrame(obs_rows)
+
+_WALK_STATUS_OLD = {
+    "atgardad": 55,
+    "ej_atgardbar": 7,
+    "avslagen": 5,
+    "pagaende": 13,
+    "planerad": 10,
+    "skickad": 5,
+    "ny": 5,
+}
+_WALK_STATUS_NEW = {"atgardad": 8, "pagaende": 12, "planerad": 20, "skickad": 30, "ny": 30}
+_WALK_PROBLEMS = {
+    "belysning": 14,
+    "vegetation_skymd_sikt": 12,
+    "klotter": 8,
+    "nedskrapning": 8,
+    "skadegorelse": 6,
+    "otydliga_strak": 6,
+    "gangtunnel_passage": 5,
+    "ode_plats": 8,
+    "brist_alternativ_vag": 3,
+    "entre_trapphus": 6,
+    "trafik": 6,
+    "underhall_skotsel": 8,
+    "skyltning": 3,
+    "samlingsplats": 5,
+    "annat": 2,
+}
+
+
+def _walk_observation(
+    rng: np.random.Generator,
+    plan: Plan,
+    line: Any,
+    wid: str,
+    wdate: date,
+    focus: tuple[float, float],
+    special: str,
+    k: int,
+    obs_no: int,
+) -> dict[str, Any]:
+    """Observation ``k`` of a walk: place, perception, problem and (if unsafe) its follow-up."""
+    fx, fy = focus
+    avoid = plan.gap_unperceived
+    d = rng.uniform(0, line.length)
+    p = line.interpolate(d)
+    ox, oy = p.x + rng.normal(0, 15), p.y + rng.normal(0, 15)
+    perception = "otrygg" if rng.uniform() < 0.82 else "trygg"
+    problem = str(_choose(rng, _WALK_PROBLEMS, 1)[0])
+    if special == "gap" and k < 12:
+        ang = rng.uniform(0, 2 * np.pi)
+        rr = rng.uniform(0, 110)
+        ox, oy = fx + rr * np.cos(ang), fy + rr * np.sin(ang)
+        perception = "otrygg"
+        problem = ("belysning", "ode_plats", "vegetation_skymd_sikt")[k % 3]
+    if np.hypot(ox - avoid.x, oy - avoid.y) < 300:
+        perception = "trygg"
+    text, mtype, rtype, resp = PROPOSED_MEASURES[problem]
+    row: dict[str, Any] = {
+        "observation_id": f"OBS-{obs_no:04d}",
+        "walk_id": wid,
+        "perception": perception,
+        "problem_category": problem,
+        "priority": None,
+        "proposed_measure": text,
+        "measure_type": mtype,
+        "responsible_type": rtype,
+        "responsible": resp or None,
+        "status": "ny",
+        "reason_if_not": None,
+        "decided_on": None,
+        "due_on": None,
+        "resolved_on": None,
+        "photo_ref": f"foto_{wid}_{k + 1:02d}.jpg",
+        "x": round(ox, 1),
+        "y": round(oy, 1),
+    }
+    if perception == "trygg":
+        row.update(
+            priority="lag",
+            proposed_measure="Bevara – platsen upplevs trygg.",
+            measure_type=None,
+            responsible_type=None,
+            responsible=None,
+        )
+        return row
+    return _follow_up(rng, row, plan, wdate, special, k)
+
+
+def _follow_up(
+    rng: np.random.Generator, row: dict[str, Any], plan: Plan, wdate: date, special: str, k: int
+) -> dict[str, Any]:
+    """Priority, status and dates of an unsafe observation (the planted lighting one fixed)."""
+    lt = plan.lighting
+    age_days = (PERIOD_END - wdate).days
+    row["priority"] = str(_choose(rng, {"hog": 3, "medel": 5, "lag": 2}, 1)[0])
+    status = str(_choose(rng, _WALK_STATUS_OLD if age_days > 300 else _WALK_STATUS_NEW, 1)[0])
+    if special == "light" and k == 0:
+        ang = rng.uniform(0, 2 * np.pi)
+        row.update(
+            x=round(lt.x + 40 * np.cos(ang), 1),
+            y=round(lt.y + 40 * np.sin(ang), 1),
+            problem_category="belysning",
+            priority="hog",
+            proposed_measure="Ny belysning längs gångstråket genom parken.",
+            measure_type="belysning_ny",
+            responsible_type="kommun",
+            responsible="Exempelstad kommun, gatuenheten",
+        )
+        row.update(
+            status="atgardad",
+            decided_on=date(2024, 12, 10),
+            due_on=date(2025, 6, 30),
+            resolved_on=plan.installed_on,
+        )
+        return row
+    if status in ("ny", "skickad"):
+        row["status"] = status
+        return row
+    decided = wdate + timedelta(days=int(rng.integers(7, 60)))
+    due = decided + timedelta(days=int(rng.integers(60, 180)))
+    if decided > PERIOD_END:
+        row["status"] = "skickad"
+        return row
+    row.update(decided_on=decided, due_on=due)
+    if status == "atgardad":
+        resolved = decided + timedelta(days=int(rng.integers(5, 300)))
+        if resolved > PERIOD_END:
+            status = "pagaende"
+        else:
+            row["resolved_on"] = resolved
+    if status in ("ej_atgardbar", "avslagen"):
+        row["due_on"] = None
+        row["reason_if_not"] = (
+            "Platsen ägs av annan part och åtgärden ryms inte i budgeten."
+            if status == "ej_atgardbar"
+            else "Bedöms inte nödvändig efter platsbesök."
+        )
+    row["status"] = status
+    return row
 
 
 def _lonlat(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1490,54 +1572,10 @@ def make_dialogue(
         ("dialog-2024", date(2024, 9, 2), date(2024, 10, 27)),
         ("dialog-2026", date(2026, 9, 7), date(2026, 10, 25)),
     ]
-    pop = np.array(POPULATION, dtype=float)
     rows = []
     rid = 0
-    gu, avoid = plan.gap_unsafe, plan.gap_unperceived
-    f = n_per_campaign / 2000
     for cid, d0, d1 in campaigns:
-        xs, ys, perc, tags = [], [], [], []
-
-        def pins(
-            x: np.ndarray,
-            y: np.ndarray,
-            p: str,
-            tag: str,
-            xs: list = xs,
-            ys: list = ys,
-            perc: list = perc,
-            tags: list = tags,
-        ) -> None:
-            xs.append(x)
-            ys.append(y)
-            perc.append(np.full(len(x), p, dtype=object))
-            tags.append(np.full(len(x), tag, dtype=object))
-
-        n_gap = round(170 * f)
-        pins(*_gauss(rng, gu, n_gap, 65), "otrygg", "gap")
-        hot = [*plan.stable[:3]]
-        hot.append(plan.fading if cid == "dialog-2024" else plan.emerging)
-        for site in hot:
-            pins(*_gauss(rng, site, round(70 * f), 80), "otrygg", "hot")
-        n_rest = n_per_campaign - sum(len(a) for a in xs)
-        n_ot = round(n_rest * 0.5)
-        counts = rng.multinomial(n_rest, pop / pop.sum())
-        gx, gy = [], []
-        for geom, k in zip(muni.areas.geometry, counts):
-            px, py = sample_in_polygon(rng, geom, int(k), margin=15)
-            gx.append(px)
-            gy.append(py)
-        gx, gy = np.concatenate(gx), np.concatenate(gy)
-        order = rng.permutation(len(gx))
-        gx, gy = gx[order], gy[order]
-        pins(gx[:n_ot], gy[:n_ot], "otrygg", "")
-        pins(gx[n_ot:], gy[n_ot:], "trygg", "")
-        x, y = np.concatenate(xs), np.concatenate(ys)
-        p = np.concatenate(perc)
-        tag = np.concatenate(tags)
-        # nobody feels unsafe at the unperceived hotspot (industrial area, empty at night)
-        p[(np.hypot(x - avoid.x, y - avoid.y) < 350) & (p == "otrygg")] = "trygg"
-        # keep the gap place dominated by its own reasons: no random pins right on it
+        x, y, p, tag = _campaign_pins(muni, plan, rng, cid, n_per_campaign)
         n = len(x)
         days = (d1 - d0).days + 1
         sub = [d0 + timedelta(days=int(k)) for k in rng.integers(0, days, n)]
@@ -1545,83 +1583,148 @@ def make_dialogue(
         mins = rng.integers(0, 60, n)
         for i in range(n):
             rid += 1
-            if p[i] == "otrygg":
-                if tag[i] == "gap":
-                    base = (
-                        ["belysning", "ode_plats"]
-                        if rng.uniform() < 0.6
-                        else [("belysning", "ode_plats")[int(rng.integers(0, 2))]]
-                    )
-                    if rng.uniform() < 0.3:
-                        base.append("vegetation")
-                    reasons = base
-                    tod = ["kvall", "natt"] if rng.uniform() < 0.6 else ["kvall"]
-                else:
-                    k = int(rng.integers(1, 4))
-                    reasons = list(
-                        rng.choice(DIALOGUE_REASONS, size=k, replace=False, p=_reason_p())
-                    )
-                    tod = sorted(
-                        set(
-                            rng.choice(
-                                ["dag", "kvall", "natt", "morgon"],
-                                size=int(rng.integers(1, 3)),
-                                p=[0.1, 0.5, 0.35, 0.05],
-                            ).tolist()
-                        ),
-                        key=["morgon", "dag", "kvall", "natt"].index,
-                    )
-                comment_pool = DIALOGUE_COMMENTS_OTRYGG
-            else:
-                reasons = []
-                tod = sorted(
-                    set(
-                        rng.choice(
-                            ["morgon", "dag", "kvall"], size=int(rng.integers(1, 3))
-                        ).tolist()
-                    ),
-                    key=["morgon", "dag", "kvall", "natt"].index,
-                )
-                comment_pool = DIALOGUE_COMMENTS_TRYGG
-            reasons = sorted(set(reasons), key=DIALOGUE_REASONS.index)
-            comment = None
-            u = rng.uniform()
-            if u < 0.15:
-                comment = comment_pool[int(rng.integers(0, len(comment_pool)))]
-                if u < 0.006:
-                    comment = f"{comment} {DIALOGUE_PII[int(rng.integers(0, len(DIALOGUE_PII)))]}"
+            reasons, tod, comment_pool = _pin_reasons(rng, p[i], tag[i])
+            comment = _pin_comment(rng, comment_pool)
             rows.append(
-                {
-                    "response_id": f"{cid}-{rid:05d}",
-                    "campaign_id": cid,
-                    "perception": p[i],
-                    "time_of_day": ";".join(tod),
-                    "weekday_type": "helg" if rng.uniform() < 0.35 else "vardag",
-                    "season": str(
-                        rng.choice(["vinter", "var", "sommar", "host"], p=[0.35, 0.15, 0.15, 0.35])
-                    ),
-                    "reasons": ";".join(reasons) if reasons else None,
-                    "comment": comment,
-                    "age_group": str(
-                        rng.choice(
-                            ["0-15", "16-24", "25-44", "45-64", "65+"],
-                            p=[0.06, 0.18, 0.36, 0.25, 0.15],
-                        )
-                    ),
-                    "gender": str(
-                        rng.choice(
-                            ["kvinna", "man", "annat", "vill_ej_ange"], p=[0.55, 0.38, 0.02, 0.05]
-                        )
-                    ),
-                    "lives_in_area": bool(rng.uniform() < 0.7),
-                    "submitted_at": datetime(
-                        sub[i].year, sub[i].month, sub[i].day, int(hrs[i]), int(mins[i])
-                    ),
-                    "x": round(float(x[i]), 1),
-                    "y": round(float(y[i]), 1),
-                }
+                _pin_row(
+                    rng, cid, rid, p[i], tod, reasons, comment, sub[i], hrs[i], mins[i], x[i], y[i]
+                )
             )
     return pd.DataFrame(rows)
+
+
+def _campaign_pins(
+    muni: Municipality, plan: Plan, rng: np.random.Generator, cid: str, n_per_campaign: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Pin places of one campaign: the perception gap, hotspots, then by population."""
+    pop = np.array(POPULATION, dtype=float)
+    gu, avoid = plan.gap_unsafe, plan.gap_unperceived
+    f = n_per_campaign / 2000
+    xs, ys, perc, tags = [], [], [], []
+
+    def pins(x: np.ndarray, y: np.ndarray, p: str, tag: str) -> None:
+        xs.append(x)
+        ys.append(y)
+        perc.append(np.full(len(x), p, dtype=object))
+        tags.append(np.full(len(x), tag, dtype=object))
+
+    n_gap = round(170 * f)
+    pins(*_gauss(rng, gu, n_gap, 65), "otrygg", "gap")
+    hot = [*plan.stable[:3]]
+    hot.append(plan.fading if cid == "dialog-2024" else plan.emerging)
+    for site in hot:
+        pins(*_gauss(rng, site, round(70 * f), 80), "otrygg", "hot")
+    n_rest = n_per_campaign - sum(len(a) for a in xs)
+    n_ot = round(n_rest * 0.5)
+    counts = rng.multinomial(n_rest, pop / pop.sum())
+    gx, gy = [], []
+    for geom, k in zip(muni.areas.geometry, counts):
+        px, py = sample_in_polygon(rng, geom, int(k), margin=15)
+        gx.append(px)
+        gy.append(py)
+    gx, gy = np.concatenate(gx), np.concatenate(gy)
+    order = rng.permutation(len(gx))
+    gx, gy = gx[order], gy[order]
+    pins(gx[:n_ot], gy[:n_ot], "otrygg", "")
+    pins(gx[n_ot:], gy[n_ot:], "trygg", "")
+    x, y = np.concatenate(xs), np.concatenate(ys)
+    p = np.concatenate(perc)
+    tag = np.concatenate(tags)
+    # nobody feels unsafe at the unperceived hotspot (industrial area, empty at night)
+    p[(np.hypot(x - avoid.x, y - avoid.y) < 350) & (p == "otrygg")] = "trygg"
+    # keep the gap place dominated by its own reasons: no random pins right on it
+    return x, y, p, tag
+
+
+def _pin_reasons(
+    rng: np.random.Generator, perception: str, tag: str
+) -> tuple[list[str], list[str], list[str]]:
+    """Reasons, times of day and the comment pool of one pin."""
+    if perception == "otrygg":
+        if tag == "gap":
+            base = (
+                ["belysning", "ode_plats"]
+                if rng.uniform() < 0.6
+                else [("belysning", "ode_plats")[int(rng.integers(0, 2))]]
+            )
+            if rng.uniform() < 0.3:
+                base.append("vegetation")
+            reasons = base
+            tod = ["kvall", "natt"] if rng.uniform() < 0.6 else ["kvall"]
+        else:
+            k = int(rng.integers(1, 4))
+            reasons = list(rng.choice(DIALOGUE_REASONS, size=k, replace=False, p=_reason_p()))
+            tod = sorted(
+                set(
+                    rng.choice(
+                        ["dag", "kvall", "natt", "morgon"],
+                        size=int(rng.integers(1, 3)),
+                        p=[0.1, 0.5, 0.35, 0.05],
+                    ).tolist()
+                ),
+                key=["morgon", "dag", "kvall", "natt"].index,
+            )
+        comment_pool = DIALOGUE_COMMENTS_OTRYGG
+    else:
+        reasons = []
+        tod = sorted(
+            set(rng.choice(["morgon", "dag", "kvall"], size=int(rng.integers(1, 3))).tolist()),
+            key=["morgon", "dag", "kvall", "natt"].index,
+        )
+        comment_pool = DIALOGUE_COMMENTS_TRYGG
+    reasons = sorted(set(reasons), key=DIALOGUE_REASONS.index)
+    return reasons, tod, comment_pool
+
+
+def _pin_comment(rng: np.random.Generator, comment_pool: list[str]) -> str | None:
+    """A comment for some pins (a very few with fake personal data)."""
+    comment = None
+    u = rng.uniform()
+    if u < 0.15:
+        comment = comment_pool[int(rng.integers(0, len(comment_pool)))]
+        if u < 0.006:
+            comment = f"{comment} {DIALOGUE_PII[int(rng.integers(0, len(DIALOGUE_PII)))]}"
+    return comment
+
+
+def _pin_row(
+    rng: np.random.Generator,
+    cid: str,
+    rid: int,
+    perception: str,
+    tod: list[str],
+    reasons: list[str],
+    comment: str | None,
+    day: date,
+    hour: int,
+    minute: int,
+    x: float,
+    y: float,
+) -> dict[str, Any]:
+    """One dialogue response in canonical columns (respondent fields drawn here)."""
+    return {
+        "response_id": f"{cid}-{rid:05d}",
+        "campaign_id": cid,
+        "perception": perception,
+        "time_of_day": ";".join(tod),
+        "weekday_type": "helg" if rng.uniform() < 0.35 else "vardag",
+        "season": str(rng.choice(["vinter", "var", "sommar", "host"], p=[0.35, 0.15, 0.15, 0.35])),
+        "reasons": ";".join(reasons) if reasons else None,
+        "comment": comment,
+        "age_group": str(
+            rng.choice(
+                ["0-15", "16-24", "25-44", "45-64", "65+"],
+                p=[0.06, 0.18, 0.36, 0.25, 0.15],
+            )
+        ),
+        "gender": str(
+            rng.choice(["kvinna", "man", "annat", "vill_ej_ange"], p=[0.55, 0.38, 0.02, 0.05])
+        ),
+        "lives_in_area": bool(rng.uniform() < 0.7),
+        "submitted_at": datetime(day.year, day.month, day.day, int(hour), int(minute)),
+        "x": round(float(x), 1),
+        "y": round(float(y), 1),
+    }
 
 
 def _reason_p() -> np.ndarray:
@@ -1690,36 +1793,14 @@ def make_police_classification(muni: Municipality, plan: Plan) -> pd.DataFrame:
 
 
 def make_measures(plan: Plan, observations: pd.DataFrame) -> pd.DataFrame:
-    """Decided measures, including the planted lighting measure ``ATG-2025-001``."""
-    lt = plan.lighting
-    light_obs = observations.loc[
-        (observations["walk_id"] == "TV-2024-02")
-        & (observations["status"] == "atgardad")
-        & (observations["measure_type"] == "belysning_ny"),
-        "observation_id",
-    ]
+    """Decided measures, including the planted lighting measure ``ATG-2025-001``.
+
+    The body is long because it is a literal table, one dict per hand-written measure; it reads
+    best whole, in the order the rows are written.
+    """
     e1, s1, gu, f1 = plan.emerging, plan.stable[0], plan.gap_unsafe, plan.fading
     rows = [
-        {
-            "measure_id": "ATG-2025-001",
-            "title": "Ny belysning längs parkstråket i " + _name(lt.area_id),
-            "type": "situationell",
-            "area_id": lt.area_id,
-            "linked_categories": ";".join(lt.categories),
-            "linked_observations": ";".join(light_obs),
-            "linked_reasons": "belysning",
-            "responsible": "Exempelstad kommun, gatuenheten",
-            "partners": "Exempelhem AB (fiktivt)",
-            "decided_by": "trygghetsvandring",
-            "status": "genomford",
-            "start": plan.installed_on,
-            "end": plan.installed_on,
-            "indicator": "Antal händelser (skadegörelse, ordningsstörning, hot/våld) inom 200 m",
-            "target_value": -30.0,
-            "follow_up_on": date(2026, 5, 18),
-            "x": lt.x,
-            "y": lt.y,
-        },
+        _lighting_measure(plan, observations),
         {
             "measure_id": "ATG-2026-004",
             "title": "Väktarnärvaro fredag–lördag kväll vid " + "idrottsplatsen",
@@ -1842,6 +1923,37 @@ def make_measures(plan: Plan, observations: pd.DataFrame) -> pd.DataFrame:
         },
     ]
     return pd.DataFrame(rows)
+
+
+def _lighting_measure(plan: Plan, observations: pd.DataFrame) -> dict[str, Any]:
+    """The planted lighting measure, linked to the walk observation that proposed it."""
+    lt = plan.lighting
+    light_obs = observations.loc[
+        (observations["walk_id"] == "TV-2024-02")
+        & (observations["status"] == "atgardad")
+        & (observations["measure_type"] == "belysning_ny"),
+        "observation_id",
+    ]
+    return {
+        "measure_id": "ATG-2025-001",
+        "title": "Ny belysning längs parkstråket i " + _name(lt.area_id),
+        "type": "situationell",
+        "area_id": lt.area_id,
+        "linked_categories": ";".join(lt.categories),
+        "linked_observations": ";".join(light_obs),
+        "linked_reasons": "belysning",
+        "responsible": "Exempelstad kommun, gatuenheten",
+        "partners": "Exempelhem AB (fiktivt)",
+        "decided_by": "trygghetsvandring",
+        "status": "genomford",
+        "start": plan.installed_on,
+        "end": plan.installed_on,
+        "indicator": "Antal händelser (skadegörelse, ordningsstörning, hot/våld) inom 200 m",
+        "target_value": -30.0,
+        "follow_up_on": date(2026, 5, 18),
+        "x": lt.x,
+        "y": lt.y,
+    }
 
 
 _AREA_NAME: dict[str, str] = {f"EX{i + 1:02d}": n for i, n in enumerate(AREA_NAMES)}
@@ -2224,7 +2336,12 @@ def _inv(mapping: dict[str, str]) -> dict[str, str]:
 
 def config_text(seed: int, large: str | None = None) -> str:
     """The ``tryggaplatser.toml`` of the demo (``large`` = "gpkg"/"csv" for the big variant)."""
-    head = f"""# Demokommunen "{MUNICIPALITY}" – SYNTETISKA DATA, ingen riktig kommun.
+    return _config_project(seed) + _config_incidents(large) + _config_other_layers()
+
+
+def _config_project(seed: int) -> str:
+    """The configuration's header, ``[project]``, ``[categories]`` and the area layers."""
+    return f"""# Demokommunen "{MUNICIPALITY}" – SYNTETISKA DATA, ingen riktig kommun.
 # Genererad av `tryggaplatser generate-demo` (tryggaplatser.datasets.generate), frö {seed}.
 # Sökvägar är relativa till den här filens katalog.
 
@@ -2253,16 +2370,19 @@ separator = ","
 encoding = "utf-8"
 columns = {{ "omrade_id" = "area_id", "ar" = "year", "klassning" = "classification" }}
 """
-    if large:
-        if large == "gpkg":
-            inc = """
+
+
+def _config_incidents(large: str | None) -> str:
+    """The configuration's incident layers: five sources, or one canonical file (``large``)."""
+    if large == "gpkg":
+        return """
 # --- händelser (stor variant för prestandamätning: kanoniska kolumner) ---------------------
 [[layers.incidents]]
 file = "incidents/handelser.gpkg"
 table = "handelser"
 """
-        else:
-            inc = """
+    if large:
+        return """
 # --- händelser (stor variant för prestandamätning: kanoniska kolumner) ---------------------
 [[layers.incidents]]
 file = "incidents/handelser.csv"
@@ -2273,9 +2393,8 @@ crs = "EPSG:3006"
 x = "x"
 y = "y"
 """
-    else:
-        est_cols = {v: k for k, v in EST_COLUMNS.items()}
-        inc = f"""
+    est_cols = {v: k for k, v in EST_COLUMNS.items()}
+    return f"""
 # --- händelser -----------------------------------------------------------------------------
 # EST-rapporter: export från rapportverktyget, semikolonseparerad, decimalkomma, cp1252,
 # koordinater i SWEREF 99 18 00.
@@ -2330,7 +2449,11 @@ crs = "EPSG:4326"
 defaults = {{ "source" = "polisen", "reporting_org" = "Polisen" }}
 categories = {_toml_table(_inv(POLISEN_TYPES))}
 """
-    rest = f"""
+
+
+def _config_other_layers() -> str:
+    """The configuration's walk, dialogue, survey and measure layers."""
+    return f"""
 # --- trygghetsvandringar --------------------------------------------------------------------
 [[layers.walks]]
 file = "walks/trygghetsvandringar.gpkg"
@@ -2371,7 +2494,6 @@ file = "measures/atgarder.gpkg"
 table = "atgarder"
 columns = {_toml_table(_inv(MEASURE_COLUMNS))}
 """
-    return head + inc + rest
 
 
 def _site_dict(site: Site, **extra: Any) -> dict[str, Any]:
@@ -2390,13 +2512,6 @@ def make_truth(
 ) -> dict[str, Any]:
     """The machine-readable ground truth (``docs/truth-format.md`` plus extra fields)."""
     planted = inc["planted"].to_numpy()
-    lt = plan.lighting
-    inst = plan.installed_on
-    nr = inc[planted == plan.near_repeat.id]
-    nr_t = pd.to_datetime(nr["occurred_at"])
-    xy = nr[["x", "y"]].to_numpy()
-    dmax = float(np.max(np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])))
-    gaps = np.diff(np.sort(nr_t.to_numpy())).astype("timedelta64[s]").astype(float) / 86400
     weeks = pd.date_range(plan.silent_from, plan.silent_to, freq="W-MON")
     n_planted = {sid: int((planted == sid).sum()) for sid in np.unique(planted) if sid}
     b = muni.boundary.bounds
@@ -2411,35 +2526,8 @@ def make_truth(
         "crs": CRS,
         "period": {"start": PERIOD_START.isoformat(), "end": PERIOD_END.isoformat()},
         "bbox": [round(v, 1) for v in b],
-        "hotspots": {
-            "stable": [_site_dict(s, sd_m=55) for s in plan.stable],
-            "emerging": [_site_dict(plan.emerging, start=plan.emerging_start.isoformat(), sd_m=55)],
-            "fading": [_site_dict(plan.fading, end=plan.fading_end.isoformat(), sd_m=55)],
-            "quiet": [_site_dict(q) for q in plan.quiet],
-            "other": [
-                _site_dict(
-                    lt,
-                    kind="lighting_measure_site",
-                    note="tät i målområdet före åtgärden, halverad efter; "
-                    "dense before the lighting measure, halved after",
-                )
-            ],
-        },
-        "near_repeat": {
-            "category": "inbrott",
-            "x": plan.near_repeat.x,
-            "y": plan.near_repeat.y,
-            "radius_m": plan.near_repeat.radius_m,
-            "start": nr_t.min().date().isoformat(),
-            "end": nr_t.max().date().isoformat(),
-            "n_events": len(nr),
-            "max_distance_m": 200,
-            "max_days": 14,
-            "observed_max_distance_m": round(dmax, 1),
-            "observed_max_gap_days": round(float(gaps.max()), 2),
-            "area_id": plan.near_repeat.area_id,
-            "source": "bostadsbolag",
-        },
+        "hotspots": _hotspots_truth(plan),
+        "near_repeat": _near_repeat_truth(plan, inc),
         "perception_gap": {
             "feels_unsafe_few_incidents": _site_dict(
                 plan.gap_unsafe, reasons=["belysning", "ode_plats"]
@@ -2448,31 +2536,7 @@ def make_truth(
                 plan.gap_unperceived, radius_m=150, no_otrygg_pins_within_m=350
             ),
         },
-        "lighting_measure": {
-            "measure_id": "ATG-2025-001",
-            "area_id": lt.area_id,
-            "x": lt.x,
-            "y": lt.y,
-            "radius_m": lt.radius_m,
-            "buffer_m": plan.lighting_buffer,
-            "installed_on": inst.isoformat(),
-            "categories": lt.categories,
-            "effect": -0.5,
-            "displacement": 0.2,
-            "rate_note": "all incidents of these categories within buffer_m come from the "
-            "planted process: constant yearly rate (with seasonal rhythm) before, "
-            "×0.5 in the disk and ×1.2 in the ring after installed_on",
-            "equal_windows": {
-                "before": {
-                    "start": (inst - timedelta(weeks=52)).isoformat(),
-                    "end": (inst - timedelta(days=1)).isoformat(),
-                },
-                "after": {
-                    "start": inst.isoformat(),
-                    "end": (inst + timedelta(weeks=52) - timedelta(days=1)).isoformat(),
-                },
-            },
-        },
+        "lighting_measure": _lighting_truth(plan),
         "silent_source": {
             "source": plan.silent_source,
             "from": plan.silent_from.isoformat(),
@@ -2495,95 +2559,97 @@ def make_truth(
     }
 
 
+def _hotspots_truth(plan: Plan) -> dict[str, Any]:
+    """The planted hotspots: stable, emerging, fading, quiet zones and the lighting site."""
+    lt = plan.lighting
+    return {
+        "stable": [_site_dict(s, sd_m=55) for s in plan.stable],
+        "emerging": [_site_dict(plan.emerging, start=plan.emerging_start.isoformat(), sd_m=55)],
+        "fading": [_site_dict(plan.fading, end=plan.fading_end.isoformat(), sd_m=55)],
+        "quiet": [_site_dict(q) for q in plan.quiet],
+        "other": [
+            _site_dict(
+                lt,
+                kind="lighting_measure_site",
+                note="tät i målområdet före åtgärden, halverad efter; "
+                "dense before the lighting measure, halved after",
+            )
+        ],
+    }
+
+
+def _near_repeat_truth(plan: Plan, inc: pd.DataFrame) -> dict[str, Any]:
+    """The near-repeat series as generated: its span, size, largest distance and gap."""
+    planted = inc["planted"].to_numpy()
+    nr = inc[planted == plan.near_repeat.id]
+    nr_t = pd.to_datetime(nr["occurred_at"])
+    xy = nr[["x", "y"]].to_numpy()
+    dmax = float(np.max(np.hypot(xy[:, None, 0] - xy[None, :, 0], xy[:, None, 1] - xy[None, :, 1])))
+    gaps = np.diff(np.sort(nr_t.to_numpy())).astype("timedelta64[s]").astype(float) / 86400
+    return {
+        "category": "inbrott",
+        "x": plan.near_repeat.x,
+        "y": plan.near_repeat.y,
+        "radius_m": plan.near_repeat.radius_m,
+        "start": nr_t.min().date().isoformat(),
+        "end": nr_t.max().date().isoformat(),
+        "n_events": len(nr),
+        "max_distance_m": 200,
+        "max_days": 14,
+        "observed_max_distance_m": round(dmax, 1),
+        "observed_max_gap_days": round(float(gaps.max()), 2),
+        "area_id": plan.near_repeat.area_id,
+        "source": "bostadsbolag",
+    }
+
+
+def _lighting_truth(plan: Plan) -> dict[str, Any]:
+    """The planted lighting measure: place, date, effect, displacement and equal windows."""
+    lt = plan.lighting
+    inst = plan.installed_on
+    return {
+        "measure_id": "ATG-2025-001",
+        "area_id": lt.area_id,
+        "x": lt.x,
+        "y": lt.y,
+        "radius_m": lt.radius_m,
+        "buffer_m": plan.lighting_buffer,
+        "installed_on": inst.isoformat(),
+        "categories": lt.categories,
+        "effect": -0.5,
+        "displacement": 0.2,
+        "rate_note": "all incidents of these categories within buffer_m come from the "
+        "planted process: constant yearly rate (with seasonal rhythm) before, "
+        "×0.5 in the disk and ×1.2 in the ring after installed_on",
+        "equal_windows": {
+            "before": {
+                "start": (inst - timedelta(weeks=52)).isoformat(),
+                "end": (inst - timedelta(days=1)).isoformat(),
+            },
+            "after": {
+                "start": inst.isoformat(),
+                "end": (inst + timedelta(weeks=52) - timedelta(days=1)).isoformat(),
+            },
+        },
+    }
+
+
 def readme_text(truth: dict[str, Any], large: bool = False) -> str:
-    """README (Swedish, then a short English summary) describing the files and the truths."""
+    """README (Swedish, then a short English summary) describing the files and the truths.
+
+    The body is mostly one text template (the README itself), kept whole so it reads as the file.
+    """
     h = truth["hotspots"]
     lm = truth["lighting_measure"]
     nr = truth["near_repeat"]
     pg = truth["perception_gap"]
     ss = truth["silent_source"]
     c = truth["counts"]
-
-    def site(s: dict[str, Any]) -> str:
-        cats = ", ".join(s.get("categories", [])) or "–"
-        return (
-            f"`{s['id']}` {s.get('area_name', '')} ({s.get('area_id', '')}), "
-            f"E {s['x']:.0f} N {s['y']:.0f}, r {s['radius_m']:.0f} m; {cats}"
-        )
+    site = _readme_site
 
     stable = "\n".join(f"  - {site(s)}" for s in h["stable"])
     quiet = "\n".join(f"  - {site(s)}" for s in h["quiet"])
-    rows = [
-        ("tryggaplatser.toml", "projektkonfiguration", "TOML"),
-        (
-            "areas/omraden.gpkg (lager omraden)",
-            "25 områden med befolkning",
-            "GeoPackage, EPSG:3006",
-        ),
-        ("areas/kommungrans.gpkg", "studieområde (kommungräns)", "GeoPackage, EPSG:3006"),
-        ("areas/polisens_klassning.csv", "polisens klassning per år (påhittad)", "CSV"),
-    ]
-    if large:
-        rows += [
-            (
-                "incidents/handelser.gpkg",
-                "alla händelser, kanoniska kolumner",
-                "GeoPackage, EPSG:3006",
-            ),
-            ("incidents/handelser.csv", "samma händelser", "CSV, x/y i EPSG:3006"),
-        ]
-    else:
-        rows += [
-            (
-                "incidents/est_rapporter.csv",
-                "EST-rapporter",
-                "CSV med `;`, decimalkomma, cp1252, SWEREF 99 18 00 (EPSG:3011)",
-            ),
-            (
-                "incidents/exempelhem_logg.xlsx (blad Logg)",
-                "bostadsbolagets logg",
-                "XLSX, lat/lon WGS84, datum dd/mm/åååå tt:mm",
-            ),
-            (
-                "incidents/vaktrapporter.gpkg (lager rapporter)",
-                "väktarrapporter",
-                "GeoPackage, EPSG:3006",
-            ),
-            (
-                "incidents/felanmalan.geojson",
-                "kommunens felanmälan (fysiska brister m.m.)",
-                "GeoJSON, WGS84",
-            ),
-            (
-                "incidents/polisen_handelser.json",
-                "Polisens öppna händelser",
-                "JSON som API:t; koordinat = kommunens mittpunkt",
-            ),
-        ]
-    rows += [
-        (
-            "walks/trygghetsvandringar.gpkg (lager vandringar, observationer)",
-            "trygghetsvandringar och observationer",
-            "GeoPackage, EPSG:3006",
-        ),
-        (
-            "dialogue/dialog_2024.csv",
-            "medborgardialog 2024 (kartnålar)",
-            "CSV UTF-8 med BOM, WKT i EPSG:3006",
-        ),
-        ("dialogue/dialog_2026.geojson", "medborgardialog 2026 (kartnålar)", "GeoJSON, WGS84"),
-        ("surveys/enkatindikatorer.csv", "enkätindikatorer per område och år", "CSV"),
-        ("measures/atgarder.gpkg (lager atgarder)", "beslutade åtgärder", "GeoPackage, EPSG:3006"),
-        ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
-    ]
-
-    def _file(a: str) -> str:
-        name, _, layer = a.partition(" (")
-        return f"`{name}`" + (f" ({layer}" if layer else "")
-
-    files = "| fil | innehåll | format |\n|---|---|---|\n" + "".join(
-        f"| {_file(a)} | {b} | {c_} |\n" for a, b, c_ in rows
-    )
+    files = _readme_files_table(large)
     counts = ", ".join(f"{k} {v}" for k, v in c.items())
     no_pins = pg["incidents_not_perceived"]["no_otrygg_pins_within_m"]
     fu = pg["feels_unsafe_few_incidents"]
@@ -2651,6 +2717,92 @@ with −50 % effect and +20 % displacement, a source silent for five weeks) is i
 """
 
 
+def _readme_site(s: dict[str, Any]) -> str:
+    """One planted site as a README line: id, area, coordinates, radius, categories."""
+    cats = ", ".join(s.get("categories", [])) or "–"
+    return (
+        f"`{s['id']}` {s.get('area_name', '')} ({s.get('area_id', '')}), "
+        f"E {s['x']:.0f} N {s['y']:.0f}, r {s['radius_m']:.0f} m; {cats}"
+    )
+
+
+def _readme_files_table(large: bool) -> str:
+    """The README's Markdown table of files (the big variant has canonical incident files)."""
+    rows = [
+        ("tryggaplatser.toml", "projektkonfiguration", "TOML"),
+        (
+            "areas/omraden.gpkg (lager omraden)",
+            "25 områden med befolkning",
+            "GeoPackage, EPSG:3006",
+        ),
+        ("areas/kommungrans.gpkg", "studieområde (kommungräns)", "GeoPackage, EPSG:3006"),
+        ("areas/polisens_klassning.csv", "polisens klassning per år (påhittad)", "CSV"),
+    ]
+    if large:
+        rows += [
+            (
+                "incidents/handelser.gpkg",
+                "alla händelser, kanoniska kolumner",
+                "GeoPackage, EPSG:3006",
+            ),
+            ("incidents/handelser.csv", "samma händelser", "CSV, x/y i EPSG:3006"),
+        ]
+    else:
+        rows += [
+            (
+                "incidents/est_rapporter.csv",
+                "EST-rapporter",
+                "CSV med `;`, decimalkomma, cp1252, SWEREF 99 18 00 (EPSG:3011)",
+            ),
+            (
+                "incidents/exempelhem_logg.xlsx (blad Logg)",
+                "bostadsbolagets logg",
+                "XLSX, lat/lon WGS84, datum dd/mm/åååå tt:mm",
+            ),
+            (
+                "incidents/vaktrapporter.gpkg (lager rapporter)",
+                "väktarrapporter",
+                "GeoPackage, EPSG:3006",
+            ),
+            (
+                "incidents/felanmalan.geojson",
+                "kommunens felanmälan (fysiska brister m.m.)",
+                "GeoJSON, WGS84",
+            ),
+            (
+                "incidents/polisen_handelser.json",
+                "Polisens öppna händelser",
+                "JSON som API:t; koordinat = kommunens mittpunkt",
+            ),
+        ]
+    rows += [
+        (
+            "walks/trygghetsvandringar.gpkg (lager vandringar, observationer)",
+            "trygghetsvandringar och observationer",
+            "GeoPackage, EPSG:3006",
+        ),
+        (
+            "dialogue/dialog_2024.csv",
+            "medborgardialog 2024 (kartnålar)",
+            "CSV UTF-8 med BOM, WKT i EPSG:3006",
+        ),
+        ("dialogue/dialog_2026.geojson", "medborgardialog 2026 (kartnålar)", "GeoJSON, WGS84"),
+        ("surveys/enkatindikatorer.csv", "enkätindikatorer per område och år", "CSV"),
+        ("measures/atgarder.gpkg (lager atgarder)", "beslutade åtgärder", "GeoPackage, EPSG:3006"),
+        ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
+    ]
+
+    return "| fil | innehåll | format |\n|---|---|---|\n" + "".join(
+        f"| {_readme_file_cell(a)} | {b} | {c_} |\n" for a, b, c_ in rows
+    )
+
+
+def _readme_file_cell(a: str) -> str:
+    """A file name in backticks, with its layer note kept outside them."""
+    name, _, layer = a.partition(" (")
+    return f"`{name}`" + (f" ({layer}" if layer else "")
+
+
 def generate_demo(
     out: str | Path,
     size: int = DEFAULT_SIZE,
@@ -2679,8 +2831,6 @@ def generate_demo(
     dict
         The truth written to ``out/truth.json``.
     """
-    import geopandas as gpd
-
     out = Path(out)
     for sub in ("areas", "incidents", "walks", "dialogue", "surveys", "measures"):
         (out / sub).mkdir(parents=True, exist_ok=True)
@@ -2699,7 +2849,33 @@ def generate_demo(
     police = make_police_classification(muni, plan)
     measures = make_measures(plan, obs)
 
-    # areas and study area
+    _write_areas(out, muni, police)
+    counts = _write_incidents(out, inc, large)
+    _write_walks(out, walks, obs)
+    n24, n26 = _write_dialogue(out, dia)
+    counts.update(
+        walks=len(walks), walk_observations=len(obs), dialogue_2024=n24, dialogue_2026=n26
+    )
+    _write_surveys_and_measures(out, surveys, measures)
+    counts.update(
+        survey_indicators=len(surveys),
+        measures=len(measures),
+        areas=len(muni.areas),
+        police_classification=len(police),
+    )
+    _write_config(out, seed, large)
+    truth = make_truth(muni, plan, inc, seed, size, counts)
+    (out / "truth.json").write_text(
+        json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    (out / "README.md").write_text(readme_text(truth, large), encoding="utf-8")
+    return truth
+
+
+def _write_areas(out: Path, muni: Municipality, police: pd.DataFrame) -> None:
+    """Write the areas, the study area (municipal boundary) and Polisen's classification."""
+    import geopandas as gpd
+
     _write_gpkg(muni.areas.rename(columns=AREA_COLUMNS), out / "areas" / "omraden.gpkg", "omraden")
     study = gpd.GeoDataFrame(
         {"namn": [MUNICIPALITY], "kommunkod": [MUNICIPALITY_CODE]},
@@ -2711,7 +2887,9 @@ def generate_demo(
         columns={"area_id": "omrade_id", "year": "ar", "classification": "klassning"}
     ).to_csv(out / "areas" / "polisens_klassning.csv", index=False, lineterminator="\n")
 
-    # incidents
+
+def _write_incidents(out: Path, inc: pd.DataFrame, large: bool) -> dict[str, Any]:
+    """Write the incidents (five source files, or canonical files if ``large``); the counts."""
     if large:
         write_canonical_incidents(inc, out)
         counts: dict[str, Any] = {"incidents": len(inc)}
@@ -2721,8 +2899,13 @@ def generate_demo(
     else:
         counts = {f"incidents_{k}": v for k, v in write_incident_sources(inc, out).items()}
         counts = {"incidents": len(inc), **counts}
+    return counts
 
-    # walks
+
+def _write_walks(out: Path, walks: pd.DataFrame, obs: pd.DataFrame) -> None:
+    """Write the walks (routes as lines) and their observations to one GeoPackage."""
+    import geopandas as gpd
+
     wgdf = gpd.GeoDataFrame(
         walks.drop(columns="route")
         .assign(date=_date_str(walks["date"]))
@@ -2737,7 +2920,9 @@ def generate_demo(
         o[col] = _date_str(o[col])
     _write_gpkg(_points(o.rename(columns=OBS_COLUMNS)), wpath, "observationer", append=True)
 
-    # dialogue
+
+def _write_dialogue(out: Path, dia: pd.DataFrame) -> tuple[int, int]:
+    """Write the 2024 campaign as WKT CSV and the 2026 one as GeoJSON; their sizes."""
     d24 = dia[dia["campaign_id"] == "dialog-2024"].copy()
     d24["submitted_at"] = _fmt(d24["submitted_at"], "%Y-%m-%d %H:%M")
     d24["lives_in_area"] = d24["lives_in_area"].map({True: "true", False: "false"})
@@ -2755,11 +2940,11 @@ def generate_demo(
         lat,
         "dialog_2026",
     )
-    counts.update(
-        walks=len(walks), walk_observations=len(obs), dialogue_2024=len(d24), dialogue_2026=len(d26)
-    )
+    return len(d24), len(d26)
 
-    # surveys and measures
+
+def _write_surveys_and_measures(out: Path, surveys: pd.DataFrame, measures: pd.DataFrame) -> None:
+    """Write the survey indicators (CSV) and the measures (GeoPackage)."""
     surveys.rename(columns=SURVEY_COLUMNS).to_csv(
         out / "surveys" / "enkatindikatorer.csv", index=False, lineterminator="\n"
     )
@@ -2769,22 +2954,12 @@ def generate_demo(
     _write_gpkg(
         _points(m.rename(columns=MEASURE_COLUMNS)), out / "measures" / "atgarder.gpkg", "atgarder"
     )
-    counts.update(
-        survey_indicators=len(surveys),
-        measures=len(measures),
-        areas=len(muni.areas),
-        police_classification=len(police),
-    )
 
-    # config, truth, README
+
+def _write_config(out: Path, seed: int, large: bool) -> None:
+    """Write ``tryggaplatser.toml`` (and ``tryggaplatser_csv.toml`` for the big variant)."""
     if large:
         (out / "tryggaplatser.toml").write_text(config_text(seed, "gpkg"), encoding="utf-8")
         (out / "tryggaplatser_csv.toml").write_text(config_text(seed, "csv"), encoding="utf-8")
     else:
         (out / "tryggaplatser.toml").write_text(config_text(seed), encoding="utf-8")
-    truth = make_truth(muni, plan, inc, seed, size, counts)
-    (out / "truth.json").write_text(
-        json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    (out / "README.md").write_text(readme_text(truth, large), encoding="utf-8")
-    return truth

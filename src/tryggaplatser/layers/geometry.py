@@ -141,11 +141,28 @@ def check_geometries(
     Returns a new object array where quarantined geometries are kept unchanged and repaired ones
     replaced. Flags go to ``problems``.
     """
-    import shapely
-
     geoms = np.array(geoms, dtype=object, copy=True)
     n = len(geoms)
     skip = already_flagged if already_flagged is not None else np.zeros(n, dtype=bool)
+    work = _flag_missing_or_empty(geoms, required, problems, field, skip)
+    allowed_ids = [_TYPE_IDS[t] for t in allowed]
+    work = _flag_nonfinite_and_type(geoms, work, allowed, allowed_ids, problems, field)
+    if allowed == ("Point",):
+        return geoms
+    work &= ~_flag_too_complex(geoms, work, problems, field)
+    return _repair_invalid(geoms, work, allowed, allowed_ids, problems, field)
+
+
+def _flag_missing_or_empty(
+    geoms: np.ndarray, required: bool, problems: Problems, field: str, skip: np.ndarray
+) -> np.ndarray:
+    """Flag missing and empty geometries (optional empty ones become ``None`` in place).
+
+    Returns the rows still worth checking.
+    """
+    import shapely
+
+    n = len(geoms)
     missing = pd.isna(geoms)
     sev = "quarantine" if required else "warning"
     problems.flag(
@@ -174,7 +191,21 @@ def check_geometries(
         geoms[empty] = None
         present &= ~empty
         empty[:] = False
-    work = present & ~empty & ~problems.quarantined
+    return present & ~empty & ~problems.quarantined
+
+
+def _flag_nonfinite_and_type(
+    geoms: np.ndarray,
+    work: np.ndarray,
+    allowed: tuple[str, ...],
+    allowed_ids: list[int],
+    problems: Problems,
+    field: str,
+) -> np.ndarray:
+    """Flag non-finite coordinates and disallowed geometry types; returns the rows left."""
+    import shapely
+
+    n = len(geoms)
     nonfinite = _nonfinite(geoms, work)
     problems.flag(
         nonfinite,
@@ -186,10 +217,9 @@ def check_geometries(
         ),
         only_new=True,
     )
-    work &= ~nonfinite
+    work = work & ~nonfinite
     types = np.full(n, -1)
     types[work] = shapely.get_type_id(geoms[work])
-    allowed_ids = [_TYPE_IDS[t] for t in allowed]
     wrong = work & ~np.isin(types, allowed_ids)
     if wrong.any():
         names = pd.Series([_TYPE_NAMES.get(int(t), "?") for t in types])
@@ -205,10 +235,16 @@ def check_geometries(
             names,
             only_new=True,
         )
-    work &= ~wrong
-    if allowed == ("Point",):
-        return geoms
-    nverts = np.zeros(n, dtype="int64")
+    return work & ~wrong
+
+
+def _flag_too_complex(
+    geoms: np.ndarray, work: np.ndarray, problems: Problems, field: str
+) -> np.ndarray:
+    """Flag geometries with more than ``MAX_VERTICES`` vertices; returns their mask."""
+    import shapely
+
+    nverts = np.zeros(len(geoms), dtype="int64")
     nverts[work] = shapely.get_num_coordinates(geoms[work])
     complex_ = work & (nverts > MAX_VERTICES)
     problems.flag(
@@ -223,7 +259,21 @@ def check_geometries(
         pd.Series(nverts),
         only_new=True,
     )
-    work &= ~complex_
+    return complex_
+
+
+def _repair_invalid(
+    geoms: np.ndarray,
+    work: np.ndarray,
+    allowed: tuple[str, ...],
+    allowed_ids: list[int],
+    problems: Problems,
+    field: str,
+) -> np.ndarray:
+    """Repair invalid geometries with ``make_valid`` (in place) unless the area changes > 1 %."""
+    import shapely
+
+    n = len(geoms)
     invalid = np.zeros(n, dtype=bool)
     invalid[work] = ~shapely.is_valid(geoms[work])
     if not invalid.any():
@@ -353,36 +403,67 @@ def project(
         ``CRS_MISSING`` when ``source`` is unknown; ``CRS_BOUNDS_MISMATCH`` or
         ``COORD_SWAPPED_SUSPECT`` when most coordinates fall outside Sweden.
     """
-    from pyproj import CRS
-
     work = ~problems.quarantined & ~pd.isna(geoms)
     idx = np.flatnonzero(work)
     if source is None:
-        guess = diagnose_crs(geoms[idx[:1000]], target) if idx.size else None
-        hint = (
-            tr(
-                " – koordinaterna ser ut som {g}",
-                " – the coordinates look like {g}",
-                g=CANDIDATE_CRS[guess],
-            )
-            if guess and guess != "swapped"
-            else ""
+        _raise_crs_missing(geoms, idx, target, file)
+    out, work = _transform_checked(geoms, work, source, target, problems, field)
+    idx = np.flatnonzero(work)
+    if idx.size == 0:
+        return out
+    bounds = plausible_bounds(target)
+    x, y = _coords_xy(out[idx])
+    inside = _inside(x, y, bounds)
+    if inside.all():
+        return out
+    outside_idx = idx[~inside]
+    if inside.mean() < 0.5:
+        _raise_mostly_outside(geoms, idx, outside_idx, source, target, file)
+    _flag_few_outside(out, geoms, outside_idx, source, target, bounds, problems, field)
+    return out
+
+
+def _raise_crs_missing(geoms: np.ndarray, idx: np.ndarray, target: str, file: str | Path) -> None:
+    """Raise ``CRS_MISSING``, with a guess at the CRS when the coordinates suggest one."""
+    guess = diagnose_crs(geoms[idx[:1000]], target) if idx.size else None
+    hint = (
+        tr(
+            " – koordinaterna ser ut som {g}",
+            " – the coordinates look like {g}",
+            g=CANDIDATE_CRS[guess],
         )
-        raise file_problem(
-            file,
-            "CRS_MISSING",
-            tr(
-                "filen anger inget koordinatsystem{h}",
-                "the file has no coordinate reference system{h}",
-                h=hint,
-            ),
-            tr(
-                'ange det med --crs EPSG:NNNN eller crs = "EPSG:NNNN" under lagret i '
-                "tryggaplatser.toml",
-                'give it with --crs EPSG:NNNN or crs = "EPSG:NNNN" under the '
-                "layer in tryggaplatser.toml",
-            ),
-        )
+        if guess and guess != "swapped"
+        else ""
+    )
+    raise file_problem(
+        file,
+        "CRS_MISSING",
+        tr(
+            "filen anger inget koordinatsystem{h}",
+            "the file has no coordinate reference system{h}",
+            h=hint,
+        ),
+        tr(
+            'ange det med --crs EPSG:NNNN eller crs = "EPSG:NNNN" under lagret i '
+            "tryggaplatser.toml",
+            'give it with --crs EPSG:NNNN or crs = "EPSG:NNNN" under the '
+            "layer in tryggaplatser.toml",
+        ),
+    )
+
+
+def _transform_checked(
+    geoms: np.ndarray,
+    work: np.ndarray,
+    source: str,
+    target: str,
+    problems: Problems,
+    field: str,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Transform to ``target`` and flag coordinates that become non-finite; returns out, work."""
+    from pyproj import CRS
+
+    idx = np.flatnonzero(work)
     out = np.array(geoms, dtype=object, copy=True)
     same = CRS.from_user_input(source).equals(CRS.from_user_input(target))
     if idx.size and not same:
@@ -402,71 +483,85 @@ def project(
             only_new=True,
         )
         work &= ~nonfinite
-        idx = np.flatnonzero(work)
-    if idx.size == 0:
-        return out
-    bounds = plausible_bounds(target)
-    x, y = _coords_xy(out[idx])
-    inside = _inside(x, y, bounds)
-    if inside.all():
-        return out
-    outside_idx = idx[~inside]
+    return out, work
+
+
+def _raise_mostly_outside(
+    geoms: np.ndarray,
+    idx: np.ndarray,
+    outside_idx: np.ndarray,
+    source: str,
+    target: str,
+    file: str | Path,
+) -> None:
+    """Most coordinates fall outside Sweden: raise ``COORD_SWAPPED_SUSPECT`` or a bounds error."""
     src_name = crs_name(source)
-    if inside.mean() < 0.5:
-        sample = geoms[outside_idx[:1000]]
-        guess = diagnose_crs(sample, target, exclude=source)
-        x0, y0 = _coords_xy(geoms[outside_idx[:1]])
-        found = f"x={_fmt(x0[0])}, y={_fmt(y0[0])}"
-        if guess == "swapped":
-            raise file_problem(
-                file,
-                "COORD_SWAPPED_SUSPECT",
-                tr(
-                    "{k} av {n} koordinater hamnar utanför Sverige men passar med x och y "
-                    "omkastade (första: {f})",
-                    "{k} of {n} coordinates fall outside Sweden but fit with x and y "
-                    "swapped (first: {f})",
-                    k=len(outside_idx),
-                    n=idx.size,
-                    f=found,
-                ),
-                tr(
-                    "byt plats på kolumnerna (x = öst/longitud, y = nord/latitud), t.ex. med "
-                    'x = "..." och y = "..." i konfigurationen',
-                    "swap the columns (x = east/"
-                    'longitude, y = north/latitude), e.g. with x = "..." and y = "..." in the '
-                    "config",
-                ),
-            )
-        if guess:
-            hint = tr("de ser ut som {g}", "they look like {g}", g=CANDIDATE_CRS[guess])
-            fix = tr(
-                'ange rätt koordinatsystem: --crs {g} eller crs = "{g}" i konfigurationen',
-                'give the right CRS: --crs {g} or crs = "{g}" in the config',
-                g=guess,
-            )
-        else:
-            hint = tr("inget känt svenskt koordinatsystem passar", "no known Swedish CRS fits")
-            fix = tr(
-                "kontrollera koordinatsystemet i källsystemet och ange det med --crs",
-                "check the CRS in the source system and give it with --crs",
-            )
+    sample = geoms[outside_idx[:1000]]
+    guess = diagnose_crs(sample, target, exclude=source)
+    x0, y0 = _coords_xy(geoms[outside_idx[:1]])
+    found = f"x={_fmt(x0[0])}, y={_fmt(y0[0])}"
+    if guess == "swapped":
         raise file_problem(
             file,
-            "CRS_BOUNDS_MISMATCH",
+            "COORD_SWAPPED_SUSPECT",
             tr(
-                "{k} av {n} koordinater hamnar utanför Sverige när de läses som {s} (första: {f}); "
-                "{h}",
-                "{k} of {n} coordinates fall outside Sweden when read as {s} (first: {f}); {h}",
+                "{k} av {n} koordinater hamnar utanför Sverige men passar med x och y "
+                "omkastade (första: {f})",
+                "{k} of {n} coordinates fall outside Sweden but fit with x and y "
+                "swapped (first: {f})",
                 k=len(outside_idx),
                 n=idx.size,
-                s=src_name,
                 f=found,
-                h=hint,
             ),
-            fix,
+            tr(
+                "byt plats på kolumnerna (x = öst/longitud, y = nord/latitud), t.ex. med "
+                'x = "..." och y = "..." i konfigurationen',
+                "swap the columns (x = east/"
+                'longitude, y = north/latitude), e.g. with x = "..." and y = "..." in the '
+                "config",
+            ),
         )
-    # a few rows outside: quarantine them, telling swapped ones apart
+    if guess:
+        hint = tr("de ser ut som {g}", "they look like {g}", g=CANDIDATE_CRS[guess])
+        fix = tr(
+            'ange rätt koordinatsystem: --crs {g} eller crs = "{g}" i konfigurationen',
+            'give the right CRS: --crs {g} or crs = "{g}" in the config',
+            g=guess,
+        )
+    else:
+        hint = tr("inget känt svenskt koordinatsystem passar", "no known Swedish CRS fits")
+        fix = tr(
+            "kontrollera koordinatsystemet i källsystemet och ange det med --crs",
+            "check the CRS in the source system and give it with --crs",
+        )
+    raise file_problem(
+        file,
+        "CRS_BOUNDS_MISMATCH",
+        tr(
+            "{k} av {n} koordinater hamnar utanför Sverige när de läses som {s} (första: {f}); {h}",
+            "{k} of {n} coordinates fall outside Sweden when read as {s} (first: {f}); {h}",
+            k=len(outside_idx),
+            n=idx.size,
+            s=src_name,
+            f=found,
+            h=hint,
+        ),
+        fix,
+    )
+
+
+def _flag_few_outside(
+    out: np.ndarray,
+    geoms: np.ndarray,
+    outside_idx: np.ndarray,
+    source: str,
+    target: str,
+    bounds: tuple[float, float, float, float],
+    problems: Problems,
+    field: str,
+) -> None:
+    """A few rows fall outside Sweden: quarantine them, telling swapped ones apart."""
+    src_name = crs_name(source)
     swapped = np.zeros(len(out), dtype=bool)
     with np.errstate(all="ignore"):
         sx, sy = _coords_xy(_transform(_swap(geoms[outside_idx]), source, target))
@@ -499,4 +594,3 @@ def project(
         shown,
         only_new=True,
     )
-    return out

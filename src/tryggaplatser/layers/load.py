@@ -349,13 +349,8 @@ def load_layer(
     >>> r.read == r.accepted + r.quarantined + r.duplicates_dropped
     True
     """
-    import shapely
-
-    from .geometry import check_crs, check_geometries, project
-    from .quarantine import build_quarantine, quarantine_dir_for, write_quarantine
-    from .readers import read_source, to_number
-    from .redact import pseudonymise, redact_text
-    from .times import parse_datetimes
+    from .geometry import check_crs
+    from .readers import read_source
 
     if isinstance(config, (str, Path)):
         config = load_config(config)
@@ -385,8 +380,47 @@ def load_layer(
         format=raw.format,
         crs=working_crs if sch.geometry else None,
     )
+    cols = _source_columns(raw, spec, sch, file, problems)
+    extra_codes = (config.extra_categories if config else {}) or {}
+    out = _parse_columns(cols, sch, spec, raw, problems, extra_codes, choices)
+    _check_end_after_start(out, problems)
+    lap("validate")
+    geometry = None
+    if sch.geometry is not None:
+        if study_area is None:
+            study_area = config.study_area if config else None
+        geometry = _load_geometry(
+            raw, sch, spec, crs, working_crs, study_area, problems, choices, report
+        )
+    lap("geometry_project")
+    _redact_free_text(out, sch, problems)
+    dropped_dup = _duplicates(out, geometry, sch, problems)
+    quarantined = problems.quarantined & ~dropped_dup
+    accepted = ~quarantined & ~dropped_dup
+    report.quarantined = int(quarantined.sum())
+    report.duplicates_dropped = int(dropped_dup.sum())
+    report.accepted = int(accepted.sum())
+    report.choices = choices
+    report.check_counts()
+    lap("redact_deduplicate")
+    data = _accepted_data(out, accepted, geometry, raw, sch, config, file, working_crs, choices)
+    qtable, pframe = _quarantine_output(
+        raw, problems, quarantined, quarantine_dir, config, file, sch, report
+    )
+    lap("output_quarantine")
+    report.timings = timings
+    for sentence in choices:
+        announce(sentence, quiet=quiet)
+    if report.accepted == 0:
+        _raise_no_valid_rows(problems, pframe, report, file, n)
+    return LoadResult(data=data, report=report, quarantine=qtable)
 
-    # ---- columns
+
+def _source_columns(
+    raw: RawTable, spec: SourceSpec, sch: LayerSchema, file: Path, problems: Problems
+) -> dict[str, pd.Series | None]:
+    """Map the file's columns to the schema's; a missing required column is a file problem."""
+    n = len(raw.frame)
     mapping, dropped = map_columns(
         list(raw.frame.columns),
         spec,
@@ -438,10 +472,23 @@ def load_layer(
             cols[c.name] = _constant(str(value), n)
         else:
             cols[c.name] = None  # absent: an empty column of the right type, no checks
+    return cols
 
-    # ---- values by kind
+
+def _parse_columns(
+    cols: dict[str, pd.Series | None],
+    sch: LayerSchema,
+    spec: SourceSpec,
+    raw: RawTable,
+    problems: Problems,
+    extra_codes: dict[str, Any],
+    choices: list[str],
+) -> dict[str, pd.Series]:
+    """Parse every column by its kind (dates, numbers, yes/no, codes, text), flagging bad values."""
+    from .times import parse_datetimes
+
+    n = len(raw.frame)
     out: dict[str, pd.Series] = {}
-    extra_codes = (config.extra_categories if config else {}) or {}
     for c in sch.columns:
         values = cols[c.name]
         if values is None:
@@ -472,48 +519,9 @@ def load_layer(
         if c.kind in ("id", "text", "free_text"):
             out[c.name] = text
         elif c.kind in ("int", "float"):
-            num = to_number(values if values.dtype.kind in "fiu" else text)
-            bad = present & ~np.isfinite(num.to_numpy())
-            if c.kind == "int":
-                bad |= present & np.isfinite(num.to_numpy()) & (num.to_numpy() % 1 != 0)
-            sev = "quarantine" if c.required else "warning"
-            problems.flag(
-                bad,
-                "VALUE_INVALID",
-                c.name,
-                tr(
-                    "inte ett {k}",
-                    "not a {k2}",
-                    k="heltal" if c.kind == "int" else "tal",
-                    k2="whole number" if c.kind == "int" else "number",
-                ),
-                text,
-                severity=sev,
-            )
-            if c.required:
-                problems.flag(
-                    ~present,
-                    "VALUE_MISSING",
-                    c.name,
-                    tr("obligatoriskt värde saknas", "required value missing"),
-                )
-            num = num.where(~bad)
-            out[c.name] = num.round().astype("Int64") if c.kind == "int" else num
+            out[c.name] = _parse_number(values, text, present, c, problems)
         elif c.kind == "bool":
-            low = text.str.lower()
-            val = pd.Series(pd.array([None] * n, dtype="boolean"))
-            val[low.isin(_TRUE).to_numpy()] = True
-            val[low.isin(_FALSE).to_numpy()] = False
-            bad = present & val.isna().to_numpy()
-            problems.flag(
-                bad,
-                "VALUE_INVALID",
-                c.name,
-                tr("inte ja/nej", "not yes/no"),
-                text,
-                severity="warning",
-            )
-            out[c.name] = val
+            out[c.name] = _parse_bool(text, present, c, problems)
         elif c.kind == "code":
             out[c.name] = _codes_column(
                 text, c, sch, spec, raw, problems, extra_codes, choices, present
@@ -522,7 +530,64 @@ def load_layer(
             out[c.name] = _multi_codes(text, c, problems, present)
         else:  # pragma: no cover - schema kinds are fixed
             raise AssertionError(c.kind)
+    return out
 
+
+def _parse_number(
+    values: pd.Series, text: pd.Series, present: np.ndarray, c: Column, problems: Problems
+) -> pd.Series:
+    """Parse an ``int`` or ``float`` column; invalid values are flagged and emptied."""
+    from .readers import to_number
+
+    num = to_number(values if values.dtype.kind in "fiu" else text)
+    bad = present & ~np.isfinite(num.to_numpy())
+    if c.kind == "int":
+        bad |= present & np.isfinite(num.to_numpy()) & (num.to_numpy() % 1 != 0)
+    sev = "quarantine" if c.required else "warning"
+    problems.flag(
+        bad,
+        "VALUE_INVALID",
+        c.name,
+        tr(
+            "inte ett {k}",
+            "not a {k2}",
+            k="heltal" if c.kind == "int" else "tal",
+            k2="whole number" if c.kind == "int" else "number",
+        ),
+        text,
+        severity=sev,
+    )
+    if c.required:
+        problems.flag(
+            ~present,
+            "VALUE_MISSING",
+            c.name,
+            tr("obligatoriskt värde saknas", "required value missing"),
+        )
+    num = num.where(~bad)
+    return num.round().astype("Int64") if c.kind == "int" else num
+
+
+def _parse_bool(text: pd.Series, present: np.ndarray, c: Column, problems: Problems) -> pd.Series:
+    """Parse a yes/no column (ja/nej, true/false, 1/0, x…); other values are flagged."""
+    low = text.str.lower()
+    val = pd.Series(pd.array([None] * len(text), dtype="boolean"))
+    val[low.isin(_TRUE).to_numpy()] = True
+    val[low.isin(_FALSE).to_numpy()] = False
+    bad = present & val.isna().to_numpy()
+    problems.flag(
+        bad,
+        "VALUE_INVALID",
+        c.name,
+        tr("inte ja/nej", "not yes/no"),
+        text,
+        severity="warning",
+    )
+    return val
+
+
+def _check_end_after_start(out: dict[str, pd.Series], problems: Problems) -> None:
+    """An end time before the start time is flagged and emptied (in place)."""
     if "occurred_end" in out and "occurred_at" in out:
         reversed_ = (out["occurred_end"] < out["occurred_at"]).fillna(False).to_numpy()
         problems.flag(
@@ -538,83 +603,110 @@ def load_layer(
         )
         if reversed_.any():
             out["occurred_end"] = out["occurred_end"].mask(reversed_)
-    lap("validate")
-    # ---- geometry
-    geometry = None
+
+
+def _source_crs(
+    raw: RawTable, spec: SourceSpec, crs: str | None, file: Path, choices: list[str]
+) -> str | None:
+    """The CRS of the file's coordinates: ``crs`` argument, else the spec's, else the file's."""
+    from .geometry import check_crs
+
     source_crs = None
-    if sch.geometry is not None:
-        geoms = raw.geometry
-        if geoms is None:
-            if sch.geometry_required:
-                raise file_problem(
-                    file,
-                    "SCHEMA_MISSING_COLUMN",
-                    tr("filen saknar geometri", "the file has no geometry"),
-                    tr(
-                        "exportera med geometri, eller lägg till x/y-kolumner",
-                        "export with geometry, or add x/y columns",
-                    ),
+    if crs:
+        source_crs = check_crs(crs, what="--crs")
+        if raw.crs and check_crs(raw.crs, what=str(file)) != source_crs:
+            choices.append(
+                tr(
+                    "{f}: filens koordinatsystem {a} ersatt med {b}",
+                    "{f}: the file's CRS {a} replaced by {b}",
+                    f=file.name,
+                    a=raw.crs,
+                    b=source_crs,
                 )
-            geoms = np.full(n, None, dtype=object)
-        if crs:
-            source_crs = check_crs(crs, what="--crs")
-            if raw.crs and check_crs(raw.crs, what=str(file)) != source_crs:
-                choices.append(
-                    tr(
-                        "{f}: filens koordinatsystem {a} ersatt med {b}",
-                        "{f}: the file's CRS {a} replaced by {b}",
-                        f=file.name,
-                        a=raw.crs,
-                        b=source_crs,
-                    )
-                )
-        elif spec.crs:
-            source_crs = check_crs(spec.crs, what=str(file))
-        elif raw.crs:
-            source_crs = check_crs(raw.crs, what=str(file))
-        report.source_crs = source_crs
-        has_any = bool((~pd.isna(geoms)).any())
-        geoms = check_geometries(
-            geoms,
-            allowed=sch.geometry,
-            required=sch.geometry_required,
-            problems=problems,
-            already_flagged=raw.geom_flagged,
-        )
-        if has_any:
-            geoms = project(
-                geoms, source=source_crs, target=working_crs, problems=problems, file=file
             )
-        area = _study_area(
-            study_area if study_area is not None else (config.study_area if config else None),
-            working_crs,
-        )
-        if area is not None:
-            open_ = ~problems.quarantined & ~pd.isna(geoms)
-            idx = np.flatnonzero(open_)
-            inside = np.ones(n, dtype=bool)
-            if idx.size:
-                shapely.prepare(area)
-                if sch.geometry == ("Point",):
-                    hit = shapely.contains_xy(
-                        area, shapely.get_x(geoms[idx]), shapely.get_y(geoms[idx])
-                    )
-                    # points exactly on the boundary count as inside
-                    edge = ~hit
-                    hit[edge] = shapely.intersects(area, geoms[idx][edge])
-                    inside[idx] = hit
-                else:
-                    inside[idx] = shapely.intersects(area, geoms[idx])
-            problems.flag(
-                open_ & ~inside,
-                "OUTSIDE_STUDY_AREA",
-                "geometry",
-                tr("ligger utanför studieområdet", "lies outside the study area"),
-                only_new=True,
+    elif spec.crs:
+        source_crs = check_crs(spec.crs, what=str(file))
+    elif raw.crs:
+        source_crs = check_crs(raw.crs, what=str(file))
+    return source_crs
+
+
+def _load_geometry(
+    raw: RawTable,
+    sch: LayerSchema,
+    spec: SourceSpec,
+    crs: str | None,
+    working_crs: str,
+    study_area,
+    problems: Problems,
+    choices: list[str],
+    report: LoadReport,
+) -> np.ndarray:
+    """Check, project and clip the geometries to the study area; returns them in the working CRS."""
+    from .geometry import check_geometries, project
+
+    file = Path(spec.file)
+    geoms = raw.geometry
+    if geoms is None:
+        if sch.geometry_required:
+            raise file_problem(
+                file,
+                "SCHEMA_MISSING_COLUMN",
+                tr("filen saknar geometri", "the file has no geometry"),
+                tr(
+                    "exportera med geometri, eller lägg till x/y-kolumner",
+                    "export with geometry, or add x/y columns",
+                ),
             )
-        geometry = geoms
-    lap("geometry_project")
-    # ---- free text redaction
+        geoms = np.full(len(raw.frame), None, dtype=object)
+    source_crs = _source_crs(raw, spec, crs, file, choices)
+    report.source_crs = source_crs
+    has_any = bool((~pd.isna(geoms)).any())
+    geoms = check_geometries(
+        geoms,
+        allowed=sch.geometry,
+        required=sch.geometry_required,
+        problems=problems,
+        already_flagged=raw.geom_flagged,
+    )
+    if has_any:
+        geoms = project(geoms, source=source_crs, target=working_crs, problems=problems, file=file)
+    area = _study_area(study_area, working_crs)
+    if area is not None:
+        _flag_outside(geoms, area, sch, problems)
+    return geoms
+
+
+def _flag_outside(geoms: np.ndarray, area, sch: LayerSchema, problems: Problems) -> None:
+    """Flag open rows whose geometry lies outside the study area (``OUTSIDE_STUDY_AREA``)."""
+    import shapely
+
+    open_ = ~problems.quarantined & ~pd.isna(geoms)
+    idx = np.flatnonzero(open_)
+    inside = np.ones(len(geoms), dtype=bool)
+    if idx.size:
+        shapely.prepare(area)
+        if sch.geometry == ("Point",):
+            hit = shapely.contains_xy(area, shapely.get_x(geoms[idx]), shapely.get_y(geoms[idx]))
+            # points exactly on the boundary count as inside
+            edge = ~hit
+            hit[edge] = shapely.intersects(area, geoms[idx][edge])
+            inside[idx] = hit
+        else:
+            inside[idx] = shapely.intersects(area, geoms[idx])
+    problems.flag(
+        open_ & ~inside,
+        "OUTSIDE_STUDY_AREA",
+        "geometry",
+        tr("ligger utanför studieområdet", "lies outside the study area"),
+        only_new=True,
+    )
+
+
+def _redact_free_text(out: dict[str, pd.Series], sch: LayerSchema, problems: Problems) -> None:
+    """Replace personal data in free-text columns by placeholders (in place), flagging each row."""
+    from .redact import redact_text
+
     for name in sch.free_text_columns():
         red, found = redact_text(out[name])
         hit = (found != "").to_numpy()
@@ -633,18 +725,20 @@ def load_layer(
             )
         out[name] = red
 
-    # ---- duplicates (among rows not quarantined)
-    dropped_dup = _duplicates(out, geometry, sch, problems)
 
-    # ---- split
-    quarantined = problems.quarantined & ~dropped_dup
-    accepted = ~quarantined & ~dropped_dup
-    report.quarantined = int(quarantined.sum())
-    report.duplicates_dropped = int(dropped_dup.sum())
-    report.accepted = int(accepted.sum())
-    report.choices = choices
-    report.check_counts()
-    lap("redact_deduplicate")
+def _accepted_data(
+    out: dict[str, pd.Series],
+    accepted: np.ndarray,
+    geometry,
+    raw: RawTable,
+    sch: LayerSchema,
+    config: ProjectConfig | None,
+    file: Path,
+    working_crs: str,
+    choices: list[str],
+):
+    """The accepted rows as a (Geo)DataFrame indexed by the user's row number."""
+    from .redact import pseudonymise
 
     frame = pd.DataFrame({k: v for k, v in out.items()})
     frame = frame.loc[accepted].copy()
@@ -670,8 +764,25 @@ def load_layer(
         data = frame
     data.attrs["source_file"] = str(file)
     data.attrs["choices"] = list(choices)
+    return data
 
-    # ---- quarantine file
+
+def _quarantine_output(
+    raw: RawTable,
+    problems: Problems,
+    quarantined: np.ndarray,
+    quarantine_dir,
+    config: ProjectConfig | None,
+    file: Path,
+    sch: LayerSchema,
+    report: LoadReport,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Build (and write, when asked) the quarantine table; returns it and the problems frame."""
+    import shapely
+
+    from .quarantine import build_quarantine, quarantine_dir_for, write_quarantine
+
+    n = len(raw.frame)
     qpos = np.flatnonzero(quarantined)
     pframe = problems.frame()
     raw_wkt = None  # original geometries of quarantined rows, in the file's CRS
@@ -684,43 +795,42 @@ def load_layer(
     if qpos.size and quarantine_dir is not False and (quarantine_dir is not None or config):
         folder = quarantine_dir_for(quarantine_dir if quarantine_dir is not True else None, config)
         report.quarantine_file = str(write_quarantine(qtable, folder, file, sch.name))
-    lap("output_quarantine")
-    report.timings = timings
-    for sentence in choices:
-        announce(sentence, quiet=quiet)
-    if report.accepted == 0:
-        problems.file("NO_VALID_ROWS", "", severity="error")
-        report.problems_frame = problems.frame()
-        counts = pframe["rule"][pframe["severity"] == "quarantine"].value_counts()
-        top = ", ".join(f"{r} ×{k}" for r, k in counts.head(3).items()) or tr(
-            "filen har inga datarader", "the file has no data rows"
-        )
-        where = (
-            tr("; se karantänfilen {q}", "; see the quarantine file {q}", q=report.quarantine_file)
-            if report.quarantine_file
-            else ""
-        )
-        message = tr(
-            "inga giltiga rader av {n} lästa ({t}){w}",
-            "no valid rows of {n} read ({t}){w}",
-            n=n,
-            t=top,
-            w=where,
-        )
-        report.problems_frame.loc[report.problems_frame["rule"] == "NO_VALID_ROWS", "message"] = (
-            message
-        )
-        raise file_problem(
-            file,
-            "NO_VALID_ROWS",
-            message,
-            tr(
-                "rätta felen i filen (eller mappningen i tryggaplatser.toml) och försök igen",
-                "fix the errors in the file (or the mapping in tryggaplatser.toml) and try again",
-            ),
-            report=report,
-        )
-    return LoadResult(data=data, report=report, quarantine=qtable)
+    return qtable, pframe
+
+
+def _raise_no_valid_rows(
+    problems: Problems, pframe: pd.DataFrame, report: LoadReport, file: Path, n: int
+) -> None:
+    """Raise ``NO_VALID_ROWS`` naming the three commonest reasons and the quarantine file."""
+    problems.file("NO_VALID_ROWS", "", severity="error")
+    report.problems_frame = problems.frame()
+    counts = pframe["rule"][pframe["severity"] == "quarantine"].value_counts()
+    top = ", ".join(f"{r} ×{k}" for r, k in counts.head(3).items()) or tr(
+        "filen har inga datarader", "the file has no data rows"
+    )
+    where = (
+        tr("; se karantänfilen {q}", "; see the quarantine file {q}", q=report.quarantine_file)
+        if report.quarantine_file
+        else ""
+    )
+    message = tr(
+        "inga giltiga rader av {n} lästa ({t}){w}",
+        "no valid rows of {n} read ({t}){w}",
+        n=n,
+        t=top,
+        w=where,
+    )
+    report.problems_frame.loc[report.problems_frame["rule"] == "NO_VALID_ROWS", "message"] = message
+    raise file_problem(
+        file,
+        "NO_VALID_ROWS",
+        message,
+        tr(
+            "rätta felen i filen (eller mappningen i tryggaplatser.toml) och försök igen",
+            "fix the errors in the file (or the mapping in tryggaplatser.toml) and try again",
+        ),
+        report=report,
+    )
 
 
 EARLIEST = pd.Timestamp("1970-01-01")
@@ -800,57 +910,82 @@ def _codes_column(
     unknown = present & codes.isna().to_numpy()
     if not unknown.any():
         return codes
-    msg_sv = "okänt värde för {f} (vokabulär {v})"
-    msg_en = "unknown value for {f} (vocabulary {v})"
     if is_main:
-        policy = spec.unknown_category
-        if policy == "quarantine":
-            problems.flag(
-                unknown,
-                "CATEGORY_UNKNOWN",
-                c.name,
-                tr(
-                    msg_sv + "; lägg till den under categories i [layers.{l}] eller rätta värdet",
-                    msg_en + "; add it under categories in [layers.{l}] or fix the value",
-                    f=c.name,
-                    v=c.vocab,
-                    l=sch.name,
-                ),
-                text,
-            )
-        elif policy == "ovrigt":
-            problems.flag(
-                unknown,
-                "CATEGORY_UNKNOWN",
-                c.name,
-                tr(
-                    msg_sv + '; omkodat till ovrigt enligt unknown_category = "ovrigt"',
-                    msg_en + '; recoded to ovrigt by unknown_category = "ovrigt"',
-                    f=c.name,
-                    v=c.vocab,
-                ),
-                text,
-                severity="warning",
-            )
-            codes = codes.copy()
-            codes[unknown] = "ovrigt"
-        else:
-            problems.flag(
-                unknown,
-                "CATEGORY_UNKNOWN",
-                c.name,
-                tr(
-                    msg_sv + '; behållet oförändrat enligt unknown_category = "keep"',
-                    msg_en + '; kept as written by unknown_category = "keep"',
-                    f=c.name,
-                    v=c.vocab,
-                ),
-                text,
-                severity="warning",
-            )
-            codes = codes.copy()
-            codes[unknown] = text[unknown]
-        return codes
+        return _unknown_main_category(codes, unknown, text, c, sch, spec, problems)
+    _flag_unknown_code(unknown, text, c, lookup, problems)
+    return codes
+
+
+_UNKNOWN_SV = "okänt värde för {f} (vokabulär {v})"
+_UNKNOWN_EN = "unknown value for {f} (vocabulary {v})"
+
+
+def _unknown_main_category(
+    codes: pd.Series,
+    unknown: np.ndarray,
+    text: pd.Series,
+    c: Column,
+    sch: LayerSchema,
+    spec: SourceSpec,
+    problems: Problems,
+) -> pd.Series:
+    """Apply ``unknown_category`` (quarantine, ``ovrigt``, ``keep``) to unknown main categories."""
+    msg_sv, msg_en = _UNKNOWN_SV, _UNKNOWN_EN
+    policy = spec.unknown_category
+    if policy == "quarantine":
+        problems.flag(
+            unknown,
+            "CATEGORY_UNKNOWN",
+            c.name,
+            tr(
+                msg_sv + "; lägg till den under categories i [layers.{l}] eller rätta värdet",
+                msg_en + "; add it under categories in [layers.{l}] or fix the value",
+                f=c.name,
+                v=c.vocab,
+                l=sch.name,
+            ),
+            text,
+        )
+    elif policy == "ovrigt":
+        problems.flag(
+            unknown,
+            "CATEGORY_UNKNOWN",
+            c.name,
+            tr(
+                msg_sv + '; omkodat till ovrigt enligt unknown_category = "ovrigt"',
+                msg_en + '; recoded to ovrigt by unknown_category = "ovrigt"',
+                f=c.name,
+                v=c.vocab,
+            ),
+            text,
+            severity="warning",
+        )
+        codes = codes.copy()
+        codes[unknown] = "ovrigt"
+    else:
+        problems.flag(
+            unknown,
+            "CATEGORY_UNKNOWN",
+            c.name,
+            tr(
+                msg_sv + '; behållet oförändrat enligt unknown_category = "keep"',
+                msg_en + '; kept as written by unknown_category = "keep"',
+                f=c.name,
+                v=c.vocab,
+            ),
+            text,
+            severity="warning",
+        )
+        codes = codes.copy()
+        codes[unknown] = text[unknown]
+    return codes
+
+
+def _flag_unknown_code(
+    unknown: np.ndarray, text: pd.Series, c: Column, lookup: dict[str, str], problems: Problems
+) -> None:
+    """Unknown values in other code columns: quarantine if required, else empty and warn."""
+    msg_sv, msg_en = _UNKNOWN_SV, _UNKNOWN_EN
     if c.required:
         problems.flag(
             unknown,
@@ -874,7 +1009,6 @@ def _codes_column(
             text,
             severity="warning",
         )
-    return codes
 
 
 def _multi_codes(text: pd.Series, c: Column, problems: Problems, present: np.ndarray) -> pd.Series:
@@ -967,12 +1101,39 @@ def _duplicates(
     out: dict[str, pd.Series], geometry, sch: LayerSchema, problems: Problems
 ) -> np.ndarray:
     """Flag duplicates; returns the mask of exact duplicates to drop."""
-    import shapely
-
     n = len(next(iter(out.values()))) if out else 0
     open_ = ~problems.quarantined
-    key = pd.DataFrame({k: v for k, v in out.items()})
     points = geometry is not None and sch.geometry == ("Point",)
+    key, xy = _duplicate_key(out, geometry, points, n)
+    dup = _exact_duplicates(key, open_, n)
+    problems.flag(
+        dup,
+        "DUPLICATE_EXACT",
+        None,
+        tr(
+            "exakt dubblett av en tidigare rad; borttagen",
+            "exact duplicate of an earlier row; dropped",
+        ),
+        severity="info",
+    )
+    remaining = open_ & ~dup
+    idcol = sch.id_column
+    if idcol and idcol in out:
+        remaining &= ~_flag_repeated_ids(out[idcol], idcol, remaining, problems)
+    if points and "occurred_at" in out and "category" in out:
+        _suspect_spacetime(out, xy, remaining, problems)
+    elif sch.duplicate_keys and all(k in out for k in sch.duplicate_keys):
+        _flag_same_keys(out, sch.duplicate_keys, remaining, problems)
+    return dup
+
+
+def _duplicate_key(
+    out: dict[str, pd.Series], geometry, points: bool, n: int
+) -> tuple[pd.DataFrame, tuple[np.ndarray, np.ndarray] | None]:
+    """All canonical columns plus the geometry (x/y for points, WKB otherwise); and x/y."""
+    import shapely
+
+    key = pd.DataFrame({k: v for k, v in out.items()})
     xy = None
     if geometry is not None:
         has = ~pd.isna(geometry)
@@ -987,6 +1148,11 @@ def _duplicates(
             wkb = np.full(n, None, dtype=object)
             wkb[has] = shapely.to_wkb(geometry[has])
             key["_wkb"] = wkb
+    return key, xy
+
+
+def _exact_duplicates(key: pd.DataFrame, open_: np.ndarray, n: int) -> np.ndarray:
+    """Open rows identical to an earlier open row in every key column."""
     dup = np.zeros(n, dtype=bool)
     # candidates first: rows sharing the cheap numeric part of the key (coordinates, times)
     cheap = [
@@ -1006,62 +1172,59 @@ def _duplicates(
         if cand.any():
             sub = key.iloc[open_idx[cand]].astype(str)
             dup[open_idx[cand][sub.duplicated().to_numpy()]] = True
-    problems.flag(
-        dup,
-        "DUPLICATE_EXACT",
-        None,
-        tr(
-            "exakt dubblett av en tidigare rad; borttagen",
-            "exact duplicate of an earlier row; dropped",
-        ),
-        severity="info",
-    )
-    remaining = open_ & ~dup
-    idcol = sch.id_column
-    if idcol and idcol in out:
-        ids = out[idcol]
-        again = remaining & ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
-        if again.any():
-            first = (
-                pd.Series(np.flatnonzero(again))
-                .groupby(ids.to_numpy()[again])
-                .transform("min")
-                .to_numpy()
-            )
-            later = np.zeros(n, dtype=bool)
-            later[np.flatnonzero(again)[np.flatnonzero(again) != first]] = True
-            problems.flag(
-                later,
-                "ID_DUPLICATE",
-                idcol,
-                tr(
-                    "id:t finns redan på en tidigare rad med annat innehåll; ge raden ett eget id",
-                    "the id is already used by an earlier row with other content; give the row its "
-                    "own id",
-                ),
-                ids,
-                only_new=True,
-            )
-            remaining &= ~later
-    if points and "occurred_at" in out and "category" in out:
-        _suspect_spacetime(out, xy, remaining, problems)
-    elif sch.duplicate_keys and all(k in out for k in sch.duplicate_keys):
-        keys = pd.DataFrame({k: out[k] for k in sch.duplicate_keys})[remaining]
-        d = keys.duplicated(keep="first").to_numpy()
-        mask = np.zeros(n, dtype=bool)
-        mask[np.flatnonzero(remaining)[d]] = True
-        problems.flag(
-            mask,
-            "DUPLICATE_SUSPECT",
-            ",".join(sch.duplicate_keys),
-            tr(
-                "samma {k} som en tidigare rad",
-                "same {k} as an earlier row",
-                k="/".join(sch.duplicate_keys),
-            ),
-            severity="warning",
-        )
     return dup
+
+
+def _flag_repeated_ids(
+    ids: pd.Series, idcol: str, remaining: np.ndarray, problems: Problems
+) -> np.ndarray:
+    """Quarantine later rows reusing an id (``ID_DUPLICATE``); returns their mask."""
+    n = len(ids)
+    later = np.zeros(n, dtype=bool)
+    again = remaining & ids.duplicated(keep=False).to_numpy() & ids.notna().to_numpy()
+    if again.any():
+        first = (
+            pd.Series(np.flatnonzero(again))
+            .groupby(ids.to_numpy()[again])
+            .transform("min")
+            .to_numpy()
+        )
+        later[np.flatnonzero(again)[np.flatnonzero(again) != first]] = True
+        problems.flag(
+            later,
+            "ID_DUPLICATE",
+            idcol,
+            tr(
+                "id:t finns redan på en tidigare rad med annat innehåll; ge raden ett eget id",
+                "the id is already used by an earlier row with other content; give the row its "
+                "own id",
+            ),
+            ids,
+            only_new=True,
+        )
+    return later
+
+
+def _flag_same_keys(
+    out: dict[str, pd.Series], keys_: tuple[str, ...], remaining: np.ndarray, problems: Problems
+) -> None:
+    """Flag later rows repeating the layer's duplicate keys (``DUPLICATE_SUSPECT``, warning)."""
+    n = len(remaining)
+    keys = pd.DataFrame({k: out[k] for k in keys_})[remaining]
+    d = keys.duplicated(keep="first").to_numpy()
+    mask = np.zeros(n, dtype=bool)
+    mask[np.flatnonzero(remaining)[d]] = True
+    problems.flag(
+        mask,
+        "DUPLICATE_SUSPECT",
+        ",".join(keys_),
+        tr(
+            "samma {k} som en tidigare rad",
+            "same {k} as an earlier row",
+            k="/".join(keys_),
+        ),
+        severity="warning",
+    )
 
 
 def _suspect_spacetime(out, xy, remaining, problems: Problems) -> None:

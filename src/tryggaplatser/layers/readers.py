@@ -211,107 +211,124 @@ def extract_zip_safely(path: Path, dest: Path, *, table: str | None = None) -> P
     )
     with zf:
         members = zf.infolist()
-        if len(members) > ZIP_MAX_MEMBERS:
+        _check_zip_members(members, path, fix_unsafe)
+        _extract_members(zf, members, dest, path, fix_unsafe)
+    return _zip_data_file(path, dest, table)
+
+
+def _check_zip_members(members: list[zipfile.ZipInfo], path: Path, fix_unsafe: str) -> None:
+    """Refuse unsafe paths, symbolic links, too many members, too large or too compressed."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        raise file_problem(
+            path,
+            "ARCHIVE_LIMIT",
+            tr(
+                "zip-filen har {n} filer (gräns {m})",
+                "the zip has {n} members (limit {m})",
+                n=len(members),
+                m=ZIP_MAX_MEMBERS,
+            ),
+            fix_unsafe,
+        )
+    total = 0
+    for m in members:
+        name = m.filename
+        parts = PurePosixPath(name.replace("\\", "/")).parts
+        if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise file_problem(
+                path,
+                "ARCHIVE_UNSAFE",
+                tr(
+                    "zip-filen innehåller en farlig sökväg: {n!r}",
+                    "the zip contains a dangerous path: {n!r}",
+                    n=name,
+                ),
+                fix_unsafe,
+            )
+        mode = m.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise file_problem(
+                path,
+                "ARCHIVE_UNSAFE",
+                tr(
+                    "zip-filen innehåller en symbolisk länk: {n!r}",
+                    "the zip contains a symbolic link: {n!r}",
+                    n=name,
+                ),
+                fix_unsafe,
+            )
+        total += m.file_size
+        if m.compress_size > 0 and m.file_size / m.compress_size > ZIP_MAX_RATIO:
             raise file_problem(
                 path,
                 "ARCHIVE_LIMIT",
                 tr(
-                    "zip-filen har {n} filer (gräns {m})",
-                    "the zip has {n} members (limit {m})",
-                    n=len(members),
-                    m=ZIP_MAX_MEMBERS,
+                    "{n!r} packas upp {r:.0f} gånger större (gräns {m}); möjlig zip-bomb",
+                    "{n!r} expands {r:.0f} times (limit {m}); possible zip bomb",
+                    n=name,
+                    r=m.file_size / m.compress_size,
+                    m=ZIP_MAX_RATIO,
                 ),
                 fix_unsafe,
             )
-        total = 0
-        for m in members:
-            name = m.filename
-            parts = PurePosixPath(name.replace("\\", "/")).parts
-            if name.startswith(("/", "\\")) or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                raise file_problem(
-                    path,
-                    "ARCHIVE_UNSAFE",
-                    tr(
-                        "zip-filen innehåller en farlig sökväg: {n!r}",
-                        "the zip contains a dangerous path: {n!r}",
-                        n=name,
-                    ),
-                    fix_unsafe,
-                )
-            mode = m.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise file_problem(
-                    path,
-                    "ARCHIVE_UNSAFE",
-                    tr(
-                        "zip-filen innehåller en symbolisk länk: {n!r}",
-                        "the zip contains a symbolic link: {n!r}",
-                        n=name,
-                    ),
-                    fix_unsafe,
-                )
-            total += m.file_size
-            if m.compress_size > 0 and m.file_size / m.compress_size > ZIP_MAX_RATIO:
-                raise file_problem(
-                    path,
-                    "ARCHIVE_LIMIT",
-                    tr(
-                        "{n!r} packas upp {r:.0f} gånger större (gräns {m}); möjlig zip-bomb",
-                        "{n!r} expands {r:.0f} times (limit {m}); possible zip bomb",
-                        n=name,
-                        r=m.file_size / m.compress_size,
-                        m=ZIP_MAX_RATIO,
-                    ),
-                    fix_unsafe,
-                )
-        if total > ZIP_MAX_TOTAL_BYTES:
+    if total > ZIP_MAX_TOTAL_BYTES:
+        raise file_problem(
+            path,
+            "ARCHIVE_LIMIT",
+            tr(
+                "uppackat innehåll {s} MB (gräns {m} MB)",
+                "unpacked size {s} MB (limit {m} MB)",
+                s=total // 2**20,
+                m=ZIP_MAX_TOTAL_BYTES // 2**20,
+            ),
+            fix_unsafe,
+        )
+
+
+def _extract_members(
+    zf: zipfile.ZipFile, members: list[zipfile.ZipInfo], dest: Path, path: Path, fix_unsafe: str
+) -> None:
+    """Extract the checked members into ``dest``, enforcing the sizes while writing."""
+    written = 0
+    for m in members:
+        if m.is_dir():
+            continue
+        target = dest.joinpath(*PurePosixPath(m.filename.replace("\\", "/")).parts)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            with zf.open(m) as src, open(target, "wb") as out:
+                remaining = m.file_size
+                while chunk := src.read(1 << 20):
+                    written += len(chunk)
+                    remaining -= len(chunk)
+                    if remaining < 0 or written > ZIP_MAX_TOTAL_BYTES:
+                        raise file_problem(
+                            path,
+                            "ARCHIVE_LIMIT",
+                            tr(
+                                "{n!r} är större än zip-huvudet anger",
+                                "{n!r} is larger than its header says",
+                                n=m.filename,
+                            ),
+                            fix_unsafe,
+                        )
+                    out.write(chunk)
+        except (zipfile.BadZipFile, OSError, EOFError) as exc:
             raise file_problem(
                 path,
-                "ARCHIVE_LIMIT",
+                "FILE_CORRUPT",
                 tr(
-                    "uppackat innehåll {s} MB (gräns {m} MB)",
-                    "unpacked size {s} MB (limit {m} MB)",
-                    s=total // 2**20,
-                    m=ZIP_MAX_TOTAL_BYTES // 2**20,
+                    "{n!r} i zip-filen är trasig ({e})",
+                    "{n!r} in the zip is corrupt ({e})",
+                    n=m.filename,
+                    e=exc,
                 ),
-                fix_unsafe,
-            )
-        written = 0
-        for m in members:
-            if m.is_dir():
-                continue
-            target = dest.joinpath(*PurePosixPath(m.filename.replace("\\", "/")).parts)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                with zf.open(m) as src, open(target, "wb") as out:
-                    remaining = m.file_size
-                    while chunk := src.read(1 << 20):
-                        written += len(chunk)
-                        remaining -= len(chunk)
-                        if remaining < 0 or written > ZIP_MAX_TOTAL_BYTES:
-                            raise file_problem(
-                                path,
-                                "ARCHIVE_LIMIT",
-                                tr(
-                                    "{n!r} är större än zip-huvudet anger",
-                                    "{n!r} is larger than its header says",
-                                    n=m.filename,
-                                ),
-                                fix_unsafe,
-                            )
-                        out.write(chunk)
-            except (zipfile.BadZipFile, OSError, EOFError) as exc:
-                raise file_problem(
-                    path,
-                    "FILE_CORRUPT",
-                    tr(
-                        "{n!r} i zip-filen är trasig ({e})",
-                        "{n!r} in the zip is corrupt ({e})",
-                        n=m.filename,
-                        e=exc,
-                    ),
-                    tr("packa filerna på nytt", "zip the files again"),
-                ) from None
+                tr("packa filerna på nytt", "zip the files again"),
+            ) from None
+
+
+def _zip_data_file(path: Path, dest: Path, table: str | None) -> Path:
+    """The one data file (``.shp``/``.gpkg``/``.geojson``, or ``table``) extracted to ``dest``."""
     candidates = [
         p
         for p in dest.rglob("*")
@@ -341,33 +358,54 @@ def extract_zip_safely(path: Path, dest: Path, *, table: str | None = None) -> P
 
 
 def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawTable:
+    """Read a GeoPackage, shapefile or GeoJSON into a :class:`RawTable`."""
+    path = Path(spec.file)
+    meta, fids, wkb, frame = _open_vector(path, spec, display)
+    n = len(fids)
+    frame.index = pd.RangeIndex(n)
+    fmt = {".gpkg": "gpkg", ".shp": "shp"}.get(path.suffix.lower(), "geojson")
+    rows = np.asarray(fids, dtype="int64") if fmt == "gpkg" else np.arange(1, n + 1)
+    problems.set_rows(rows)
+    geometry, flagged = _decode_wkb(wkb, n, problems)
+    crs = meta.get("crs")
+    return RawTable(frame, geometry, crs, fmt, rows, geom_flagged=flagged)
+
+
+def _gpkg_layer(path: Path, spec: SourceSpec, display: Path) -> str | None:
+    """The GeoPackage layer to read: the only one, or the one named like the schema layer."""
     import pyogrio
-    import shapely
+
+    layer = None
+    layers = pyogrio.list_layers(path)
+    names = [str(n) for n, _ in layers]
+    if len(names) > 1:
+        wanted = [n for n in names if n == spec.layer]
+        if not wanted:
+            raise file_problem(
+                display,
+                "FILE_UNREADABLE",
+                tr(
+                    "GeoPackage har flera lager ({n}) och inget valt",
+                    "the GeoPackage has several layers ({n}) and none was chosen",
+                    n=", ".join(names),
+                ),
+                tr(
+                    'ange table = "lagernamn" i konfigurationen',
+                    'set table = "layer name" in the config',
+                ),
+            )
+        layer = wanted[0]
+    return layer
+
+
+def _open_vector(path: Path, spec: SourceSpec, display: Path):
+    """Read the file's columns with pyogrio; read errors become file problems."""
     from pyogrio.errors import DataLayerError, DataSourceError
 
-    path = Path(spec.file)
     layer = spec.table
     try:
         if layer is None and path.suffix.lower() == ".gpkg":
-            layers = pyogrio.list_layers(path)
-            names = [str(n) for n, _ in layers]
-            if len(names) > 1:
-                wanted = [n for n in names if n == spec.layer]
-                if not wanted:
-                    raise file_problem(
-                        display,
-                        "FILE_UNREADABLE",
-                        tr(
-                            "GeoPackage har flera lager ({n}) och inget valt",
-                            "the GeoPackage has several layers ({n}) and none was chosen",
-                            n=", ".join(names),
-                        ),
-                        tr(
-                            'ange table = "lagernamn" i konfigurationen',
-                            'set table = "layer name" in the config',
-                        ),
-                    )
-                layer = wanted[0]
+            layer = _gpkg_layer(path, spec, display)
         kwargs = {"encoding": spec.encoding} if spec.encoding else {}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
@@ -406,11 +444,13 @@ def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawT
             ),
             tr("exportera filen på nytt", "export the file again"),
         ) from None
-    n = len(fids)
-    frame.index = pd.RangeIndex(n)
-    fmt = {".gpkg": "gpkg", ".shp": "shp"}.get(path.suffix.lower(), "geojson")
-    rows = np.asarray(fids, dtype="int64") if fmt == "gpkg" else np.arange(1, n + 1)
-    problems.set_rows(rows)
+    return meta, fids, wkb, frame
+
+
+def _decode_wkb(wkb, n: int, problems: Problems) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Geometries from WKB; unreadable ones are flagged ``GEOM_UNREADABLE`` with GEOS's reason."""
+    import shapely
+
     geometry = None
     if wkb is not None:
         wkb = np.asarray(wkb, dtype=object)
@@ -436,8 +476,7 @@ def _read_vector(spec: SourceSpec, problems: Problems, *, display: Path) -> RawT
         flagged = unreadable
     else:
         flagged = None
-    crs = meta.get("crs")
-    return RawTable(frame, geometry, crs, fmt, rows, geom_flagged=flagged)
+    return geometry, flagged
 
 
 def _read_columns(path: Path, layer, kwargs: dict):
@@ -578,23 +617,14 @@ def _line_numbers(text: str, n: int) -> np.ndarray:
 
 
 def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTable:
+    """Read a CSV file (any encoding, detected separator and decimal mark) into a RawTable."""
     path = Path(spec.file)
     data = path.read_bytes()
     text, encoding = decode_text(path, data, spec.encoding, problems)
     end = text.find("\n")
     header = text[: end if end >= 0 else len(text)]
     choices = []
-    sep = spec.separator
-    if not sep:
-        sep = detect_separator(header)
-        choices.append(
-            tr(
-                "{f}: avgränsare {s!r} upptäckt",
-                "{f}: separator {s!r} detected",
-                f=path.name,
-                s=sep,
-            )
-        )
+    sep = _csv_separator(spec, header, path, choices)
     options = {
         "sep": sep,
         "keep_default_na": False,
@@ -606,9 +636,7 @@ def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTa
     # fast path: coordinate columns parsed as numbers by the C parser
     names = [c.strip().strip('"') for c in header.strip().split(sep)]
     coords = _coord_names(names, spec) if has_geometry else None
-    dtypes: dict = dict.fromkeys(names, "str")
     decimal = spec.decimal or ("," if sep != "," and re.search(r"\d,\d", text[:65536]) else ".")
-    frame = None
     payload = (
         data[3:]
         if encoding == "utf-8-sig"
@@ -616,34 +644,69 @@ def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTa
         if encoding == "utf-8"
         else text.encode("utf-8")
     )
+    frame = None
     if coords and coords[0] != "wkt" and len(set(names)) == len(names):
-        try:
-            frame = pd.read_csv(
-                io.BytesIO(payload),
-                dtype={**dtypes, coords[1]: "float64", coords[2]: "float64"},
-                decimal=decimal,
-                **options,
-            )
-        except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
-            frame = None
-    if frame is not None:
-        nan = (frame[coords[1]].isna() | frame[coords[2]].isna()).to_numpy()
-        if nan.any():  # tell empty cells from NaN/inf text: re-read only these columns as text
-            as_text = pd.read_csv(
-                io.BytesIO(payload), usecols=[coords[1], coords[2]], dtype=str, **options
-            )
-            for c in coords[1:]:
-                col = frame[c].astype(object)
-                col[nan] = as_text[c][nan].to_numpy()
-                frame[c] = col
-        frame.columns = [str(c).strip() for c in frame.columns]
-        rows = _line_numbers(text, len(frame))
-        problems.set_rows(rows)
-        raw = RawTable(frame, None, spec.crs, "csv", rows, choices=choices)
+        frame = _read_csv_numeric_coords(payload, names, coords, decimal, options)
+    if frame is None:
+        frame = _read_csv_as_text(text, options, path)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    rows = _line_numbers(text, len(frame))
+    problems.set_rows(rows)
+    raw = RawTable(frame, None, spec.crs, "csv", rows, choices=choices)
+    if has_geometry:
         _table_geometry(raw, spec, problems, path)
-        return raw
+    return raw
+
+
+def _csv_separator(spec: SourceSpec, header: str, path: Path, choices: list[str]) -> str:
+    """The configured separator, else the one detected from the header (announced)."""
+    sep = spec.separator
+    if not sep:
+        sep = detect_separator(header)
+        choices.append(
+            tr(
+                "{f}: avgränsare {s!r} upptäckt",
+                "{f}: separator {s!r} detected",
+                f=path.name,
+                s=sep,
+            )
+        )
+    return sep
+
+
+def _read_csv_numeric_coords(
+    payload: bytes, names: list[str], coords: tuple, decimal: str, options: dict
+) -> pd.DataFrame | None:
+    """Read with the coordinate columns as numbers (C parser); ``None`` if that fails.
+
+    Cells that are not numbers (NaN/inf text) are put back as the text written in the file.
+    """
+    dtypes: dict = dict.fromkeys(names, "str")
     try:
-        frame = pd.read_csv(io.StringIO(text), dtype=str, **options)
+        frame = pd.read_csv(
+            io.BytesIO(payload),
+            dtype={**dtypes, coords[1]: "float64", coords[2]: "float64"},
+            decimal=decimal,
+            **options,
+        )
+    except (ValueError, pd.errors.ParserError, pd.errors.EmptyDataError):
+        return None
+    nan = (frame[coords[1]].isna() | frame[coords[2]].isna()).to_numpy()
+    if nan.any():  # tell empty cells from NaN/inf text: re-read only these columns as text
+        as_text = pd.read_csv(
+            io.BytesIO(payload), usecols=[coords[1], coords[2]], dtype=str, **options
+        )
+        for c in coords[1:]:
+            col = frame[c].astype(object)
+            col[nan] = as_text[c][nan].to_numpy()
+            frame[c] = col
+    return frame
+
+
+def _read_csv_as_text(text: str, options: dict, path: Path) -> pd.DataFrame:
+    """Read every column as text; an empty or unparsable file is ``FILE_CORRUPT``."""
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, **options)
     except pd.errors.EmptyDataError:
         raise file_problem(
             path,
@@ -665,13 +728,6 @@ def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTa
                 "check that every line has the same number of fields (the file may be truncated)",
             ),
         ) from None
-    frame.columns = [str(c).strip() for c in frame.columns]
-    rows = _line_numbers(text, len(frame))
-    problems.set_rows(rows)
-    raw = RawTable(frame, None, spec.crs, "csv", rows, choices=choices)
-    if has_geometry:
-        _table_geometry(raw, spec, problems, path)
-    return raw
 
 
 def _read_xlsx(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTable:
@@ -864,86 +920,17 @@ def _read_polisen(spec: SourceSpec, problems: Problems) -> RawTable:
     ``polisen_event_type`` table (the config's ``categories`` add to it); ``summary`` becomes
     ``description`` (free text, redacted later); ``source`` is ``polisen``.
     """
-    import shapely
-
     from .vocab import polisen_event_types
 
     path = Path(spec.file)
     data = path.read_bytes()
     text, _ = decode_text(path, data, spec.encoding, problems)
-    try:
-        events = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise file_problem(
-            path,
-            "FILE_CORRUPT",
-            tr("ogiltig JSON ({e})", "invalid JSON ({e})", e=exc),
-            tr("hämta filen från polisen.se igen", "download the file from polisen.se again"),
-        ) from None
-    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
-        raise file_problem(
-            path,
-            "FILE_CORRUPT",
-            tr(
-                "väntade en lista med händelser (Polisens format)",
-                "expected a list of events (Polisen format)",
-            ),
-            tr(
-                "använd svaret från polisen.se/api/events oförändrat",
-                "use the response of polisen.se/api/events unchanged",
-            ),
-        )
+    events = _polisen_events(text, path)
     n = len(events)
-    used = {"id", "datetime", "type", "summary", "location"}
-    seen = dict.fromkeys(k for e in events[:1000] for k in e)
-    seen_loc = dict.fromkeys(
-        k for e in events[:1000] if isinstance(e.get("location"), dict) for k in e["location"]
-    )
-    for key in [k for k in seen if k not in used] + [
-        f"location.{k}" for k in seen_loc if k != "gps"
-    ]:
-        problems.file(
-            "COLUMN_DROPPED",
-            tr(
-                "fältet {c!r} används inte och togs bort",
-                "field {c!r} is not used and was dropped",
-                c=key,
-            ),
-            field=key,
-        )
+    _drop_unused_polisen_fields(events, problems)
     location = [e.get("location") if isinstance(e.get("location"), dict) else {} for e in events]
-    frame = pd.DataFrame(
-        {
-            "id": pd.array(
-                [None if e.get("id") is None else str(e.get("id")) for e in events], dtype="str"
-            ),
-            "datetime": pd.array([e.get("datetime") for e in events], dtype="str"),
-            "type": pd.array([e.get("type") for e in events], dtype="str"),
-            "summary": pd.array([e.get("summary") for e in events], dtype="str"),
-        }
-    )
-    gps = pd.Series([loc.get("gps") for loc in location], dtype="str")
-    parts = gps.str.split(",", n=1, expand=True) if n else pd.DataFrame({0: [], 1: []})
-    if parts.shape[1] < 2:
-        parts[1] = None
-    lat, lon = to_number(parts[0]), to_number(parts[1])
-    rows = np.arange(1, n + 1)
-    problems.set_rows(rows)
-    missing = gps.isna().to_numpy()
-    problems.flag(
-        missing, "GEOM_MISSING", "location.gps", tr("koordinat saknas", "coordinate missing")
-    )
-    bad = ~missing & ~(np.isfinite(lat.to_numpy()) & np.isfinite(lon.to_numpy()))
-    problems.flag(
-        bad,
-        "COORD_NONFINITE",
-        "location.gps",
-        tr('koordinaten kan inte tolkas som "lat,lng"', 'the coordinate is not "lat,lng"'),
-        gps,
-    )
-    ok = ~(missing | bad)
-    geoms = np.full(n, None, dtype=object)
-    geoms[ok] = shapely.points(lon.to_numpy()[ok], lat.to_numpy()[ok])
+    frame = _polisen_frame(events)
+    rows, geoms, ok = _polisen_points(location, n, problems)
     frame["id"] = "polisen-" + frame["id"]
     raw = RawTable(
         frame,
@@ -969,3 +956,96 @@ def _read_polisen(spec: SourceSpec, problems: Problems) -> RawTable:
         )
     )
     return raw
+
+
+def _polisen_events(text: str, path: Path) -> list[dict]:
+    """Parse the JSON text as Polisen's list of events, else ``FILE_CORRUPT``."""
+    try:
+        events = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise file_problem(
+            path,
+            "FILE_CORRUPT",
+            tr("ogiltig JSON ({e})", "invalid JSON ({e})", e=exc),
+            tr("hämta filen från polisen.se igen", "download the file from polisen.se again"),
+        ) from None
+    if not isinstance(events, list) or not all(isinstance(e, dict) for e in events):
+        raise file_problem(
+            path,
+            "FILE_CORRUPT",
+            tr(
+                "väntade en lista med händelser (Polisens format)",
+                "expected a list of events (Polisen format)",
+            ),
+            tr(
+                "använd svaret från polisen.se/api/events oförändrat",
+                "use the response of polisen.se/api/events unchanged",
+            ),
+        )
+    return events
+
+
+def _drop_unused_polisen_fields(events: list[dict], problems: Problems) -> None:
+    """Report every field the loader does not use as dropped (``COLUMN_DROPPED``)."""
+    used = {"id", "datetime", "type", "summary", "location"}
+    seen = dict.fromkeys(k for e in events[:1000] for k in e)
+    seen_loc = dict.fromkeys(
+        k for e in events[:1000] if isinstance(e.get("location"), dict) for k in e["location"]
+    )
+    for key in [k for k in seen if k not in used] + [
+        f"location.{k}" for k in seen_loc if k != "gps"
+    ]:
+        problems.file(
+            "COLUMN_DROPPED",
+            tr(
+                "fältet {c!r} används inte och togs bort",
+                "field {c!r} is not used and was dropped",
+                c=key,
+            ),
+            field=key,
+        )
+
+
+def _polisen_frame(events: list[dict]) -> pd.DataFrame:
+    """The used fields of the events (id, datetime, type, summary) as text columns."""
+    return pd.DataFrame(
+        {
+            "id": pd.array(
+                [None if e.get("id") is None else str(e.get("id")) for e in events], dtype="str"
+            ),
+            "datetime": pd.array([e.get("datetime") for e in events], dtype="str"),
+            "type": pd.array([e.get("type") for e in events], dtype="str"),
+            "summary": pd.array([e.get("summary") for e in events], dtype="str"),
+        }
+    )
+
+
+def _polisen_points(
+    location: list[dict], n: int, problems: Problems
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Points from ``location.gps`` ("lat,lng"); missing/unreadable ones flagged. Sets the rows."""
+    import shapely
+
+    gps = pd.Series([loc.get("gps") for loc in location], dtype="str")
+    parts = gps.str.split(",", n=1, expand=True) if n else pd.DataFrame({0: [], 1: []})
+    if parts.shape[1] < 2:
+        parts[1] = None
+    lat, lon = to_number(parts[0]), to_number(parts[1])
+    rows = np.arange(1, n + 1)
+    problems.set_rows(rows)
+    missing = gps.isna().to_numpy()
+    problems.flag(
+        missing, "GEOM_MISSING", "location.gps", tr("koordinat saknas", "coordinate missing")
+    )
+    bad = ~missing & ~(np.isfinite(lat.to_numpy()) & np.isfinite(lon.to_numpy()))
+    problems.flag(
+        bad,
+        "COORD_NONFINITE",
+        "location.gps",
+        tr('koordinaten kan inte tolkas som "lat,lng"', 'the coordinate is not "lat,lng"'),
+        gps,
+    )
+    ok = ~(missing | bad)
+    geoms = np.full(n, None, dtype=object)
+    geoms[ok] = shapely.points(lon.to_numpy()[ok], lat.to_numpy()[ok])
+    return rows, geoms, ok

@@ -71,7 +71,6 @@ def parse_datetimes(
     pandas.Series
         Aligned to ``values``; NaT where missing or invalid.
     """
-    n = len(values)
     index = values.index
     if isinstance(values.dtype, pd.DatetimeTZDtype):
         out = values.dt.tz_convert("UTC")
@@ -82,50 +81,105 @@ def parse_datetimes(
         text = values.astype(object)
         present = values.notna().to_numpy()
     else:
-        text = values.astype("str")
-        present = (text.notna() & (text != "")).to_numpy()
-        if not present.all():
-            text = text.where(present, None)
-        naive, aware = _parse_text(text, date_format)
-        # values with surrounding spaces: strip and try again (only the failures)
-        retry = present & naive.isna().to_numpy()
-        if aware is not None:
-            retry &= aware.isna().to_numpy()
-        if retry.any():
-            stripped = text[retry].str.strip()
-            changed = (stripped != text[retry]).to_numpy()
-            if changed.any():
-                text = text.copy()
-                text[np.flatnonzero(retry)[changed]] = stripped[changed].to_numpy()
-                n2, a2 = _parse_text(text[retry], date_format)
-                naive = naive.copy()
-                naive[retry] = n2.to_numpy()
-                if a2 is not None:
-                    aware = (
-                        aware.copy()
-                        if aware is not None
-                        else pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
-                    )
-                    aware[retry] = a2.to_numpy()
-        # dd/mm vs mm/dd for what ISO could not read
-        todo = present & naive.isna().to_numpy()
-        if aware is not None:
-            todo &= aware.isna().to_numpy()
-        if todo.any() and not date_format:
-            extra = _parse_dmy(
-                text[todo],
-                field=field,
-                problems=problems,
-                dayfirst=dayfirst,
-                positions=np.flatnonzero(todo),
-                n=n,
-                choices=choices,
-            )
-            naive = naive.copy()
-            naive[todo] = extra.to_numpy()
+        text, present, naive, aware = _parse_text_column(
+            values, field, problems, date_format, dayfirst, choices
+        )
     bad = present & naive.isna().to_numpy()
     if aware is not None:
         bad &= aware.isna().to_numpy()
+    _flag_unreadable_or_missing(bad, present, text, field, problems, required)
+    if not localize:
+        out = naive.dt.normalize()
+        if aware is not None:
+            fill = aware.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
+            out = out.where(out.notna(), fill)
+        return out.astype("datetime64[ns]")
+    local = _localize_local_times(naive, text, field, problems, required)
+    out = local.dt.tz_convert("UTC")
+    if aware is not None:
+        out = out.where(out.notna(), aware)
+    out.index = index
+    return out.astype("datetime64[ns, UTC]")
+
+
+def _parse_text_column(
+    values: pd.Series,
+    field: str,
+    problems: Problems,
+    date_format: str | None,
+    dayfirst: bool,
+    choices: list[str] | None,
+) -> tuple[pd.Series, np.ndarray, pd.Series, pd.Series | None]:
+    """Parse text: ISO (or ``date_format``), again stripped, then dd/mm or mm/dd.
+
+    Returns ``(text, present, naive, aware_utc_or_None)``.
+    """
+    n = len(values)
+    text = values.astype("str")
+    present = (text.notna() & (text != "")).to_numpy()
+    if not present.all():
+        text = text.where(present, None)
+    naive, aware = _parse_text(text, date_format)
+    # values with surrounding spaces: strip and try again (only the failures)
+    text, naive, aware = _retry_stripped(text, present, naive, aware, date_format)
+    # dd/mm vs mm/dd for what ISO could not read
+    todo = present & naive.isna().to_numpy()
+    if aware is not None:
+        todo &= aware.isna().to_numpy()
+    if todo.any() and not date_format:
+        extra = _parse_dmy(
+            text[todo],
+            field=field,
+            problems=problems,
+            dayfirst=dayfirst,
+            positions=np.flatnonzero(todo),
+            n=n,
+            choices=choices,
+        )
+        naive = naive.copy()
+        naive[todo] = extra.to_numpy()
+    return text, present, naive, aware
+
+
+def _retry_stripped(
+    text: pd.Series,
+    present: np.ndarray,
+    naive: pd.Series,
+    aware: pd.Series | None,
+    date_format: str | None,
+) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """Parse the failed values again with surrounding spaces stripped."""
+    retry = present & naive.isna().to_numpy()
+    if aware is not None:
+        retry &= aware.isna().to_numpy()
+    if retry.any():
+        stripped = text[retry].str.strip()
+        changed = (stripped != text[retry]).to_numpy()
+        if changed.any():
+            text = text.copy()
+            text[np.flatnonzero(retry)[changed]] = stripped[changed].to_numpy()
+            n2, a2 = _parse_text(text[retry], date_format)
+            naive = naive.copy()
+            naive[retry] = n2.to_numpy()
+            if a2 is not None:
+                aware = (
+                    aware.copy()
+                    if aware is not None
+                    else pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns, UTC]")
+                )
+                aware[retry] = a2.to_numpy()
+    return text, naive, aware
+
+
+def _flag_unreadable_or_missing(
+    bad: np.ndarray,
+    present: np.ndarray,
+    text: pd.Series,
+    field: str,
+    problems: Problems,
+    required: bool,
+) -> None:
+    """Flag unreadable values (``DATE_INVALID``) and, if required, missing ones."""
     if bad.any():
         fix = tr(
             "skriv som ÅÅÅÅ-MM-DD TT:MM eller ange date_format i konfigurationen",
@@ -146,12 +200,13 @@ def parse_datetimes(
             field,
             tr("obligatoriskt datum saknas", "required date missing"),
         )
-    if not localize:
-        out = naive.dt.normalize()
-        if aware is not None:
-            fill = aware.dt.tz_convert(LOCAL_TZ).dt.tz_localize(None).dt.normalize()
-            out = out.where(out.notna(), fill)
-        return out.astype("datetime64[ns]")
+
+
+def _localize_local_times(
+    naive: pd.Series, text: pd.Series, field: str, problems: Problems, required: bool
+) -> pd.Series:
+    """Local Swedish times to aware times; DST gaps quarantined, repeated hours read as summer."""
+    n = len(naive)
     local = naive.dt.tz_localize(LOCAL_TZ, ambiguous="NaT", nonexistent="NaT")
     lost = (naive.notna() & local.isna()).to_numpy()
     if lost.any():
@@ -188,11 +243,7 @@ def parse_datetimes(
             text,
             severity="warning",
         )
-    out = local.dt.tz_convert("UTC")
-    if aware is not None:
-        out = out.where(out.notna(), aware)
-    out.index = index
-    return out.astype("datetime64[ns, UTC]")
+    return local
 
 
 def _parse_text(text: pd.Series, date_format: str | None) -> tuple[pd.Series, pd.Series | None]:
