@@ -621,6 +621,60 @@ def area_profiles_all(
             tr("`areas` saknar kolumnen area_id.", "`areas` lacks area_id."), rule="COLUMNS_MISSING"
         )
     record = new_record()
+    all_ids, wanted = _wanted_area_ids(areas, area_ids)
+    check_same_crs(areas.crs, incidents.crs, "areas", "incidents")
+    inc, frame, assignment, start, end = _prepare_incidents(incidents, areas, period, record, quiet)
+    days = (end - start).days + 1
+    years = days / 365.25
+    record["params"]["years"] = {"value": years, "auto": False}
+    pop = _population(areas, record, quiet)
+    by_cat = _by_category(frame, assignment, areas, pop, years, record, quiet)
+    monthly = _monthly_counts(frame, assignment)
+    months = _all_months(start, end)
+    year_days = _year_days(start, end)
+    month_labels = _seasonal_labels()
+    hw = _hour_weekday_weights(inc, assignment, areas, all_ids, wanted, record)
+    secondary = _SecondaryLayers.assign(
+        areas, walk_observations, dialogue, hotspot_cells, survey_indicators, police_classification
+    )
+    name_of = dict(
+        zip(
+            all_ids,
+            (
+                areas["name"].astype(str)
+                if "name" in areas.columns
+                else areas["area_id"].astype(str)
+            ),
+            strict=True,
+        )
+    )
+    _record_trend_test(record)
+    out: dict[str, AreaProfile] = {}
+    by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
+    for i, aid in enumerate(wanted):
+        bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)).reset_index(
+            drop=True
+        )
+        attach(bc, record)
+        trend, test, seas = _time_tables(aid, monthly, months, year_days, month_labels)
+        params = {k: v["value"] for k, v in record["params"].items()}
+        params["trend_test_result"] = test
+        out[aid] = AreaProfile(
+            area_id=aid,
+            name=name_of[aid],
+            by_category=bc,
+            trend=trend,
+            trend_test=test,
+            hour_weekday=hour_weekday_matrix(hw[i]),
+            seasonal=seas,
+            **secondary.tables(aid),
+            params=params,
+        )
+    return out
+
+
+def _wanted_area_ids(areas, area_ids) -> tuple[list[str], list[str]]:
+    """All area ids of ``areas`` and the ones asked for (all when ``area_ids`` is ``None``)."""
     all_ids = areas["area_id"].astype(str).tolist()
     if area_ids is None:
         wanted = all_ids
@@ -633,18 +687,14 @@ def area_profiles_all(
                 rule="AREA_UNKNOWN",
                 fix=tr("välj bland: {ids}", "choose from: {ids}", ids=", ".join(all_ids[:30])),
             )
-    check_same_crs(areas.crs, incidents.crs, "areas", "incidents")
-    inc, frame, assignment, start, end = _prepare_incidents(incidents, areas, period, record, quiet)
-    days = (end - start).days + 1
-    years = days / 365.25
-    record["params"]["years"] = {"value": years, "auto": False}
-    pop = _population(areas, record, quiet)
-    by_cat = _by_category(frame, assignment, areas, pop, years, record, quiet)
+    return all_ids, wanted
 
-    # yearly and monthly counts per area
+
+def _monthly_counts(frame: pd.DataFrame, assignment: pd.DataFrame) -> pd.Series:
+    """Incident counts per (area_id, year, month)."""
     a_year = frame["year"].to_numpy()[assignment["pos"].to_numpy()]
     a_month = frame["month"].to_numpy()[assignment["pos"].to_numpy()]
-    monthly = (
+    return (
         pd.DataFrame(
             {"area_id": assignment["area_id"].to_numpy(), "year": a_year, "month": a_month}
         )
@@ -652,11 +702,10 @@ def area_profiles_all(
         .size()
         .rename("count")
     )
-    months = _all_months(start, end)
-    year_days = _year_days(start, end)
-    month_labels = _seasonal_labels()
 
-    # aoristic weights once for all incidents in the period, then per area
+
+def _hour_weekday_weights(inc, assignment, areas, all_ids, wanted, record) -> np.ndarray:
+    """Aoristic hour × weekday weights per wanted area (one pass), recorded in ``record``."""
     tp = inc["time_precision"] if "time_precision" in inc.columns else None
     end_col = inc["occurred_end"] if "occurred_end" in inc.columns else None
     code = pd.Index(wanted)
@@ -701,31 +750,11 @@ def area_profiles_all(
             "windows ≥ 168 h spread evenly over the week",
         ),
     }
+    return hw
 
-    # secondary layers assigned once
-    walk_obs, walk_assign = _clip_points(walk_observations, areas, "walk_observations")
-    dia, dia_assign = _clip_points(dialogue, areas, "dialogue")
-    hot_centroids = None
-    if hotspot_cells is not None and len(hotspot_cells):
-        check_same_crs(areas.crs, hotspot_cells.crs, "areas", "hotspot_cells")
-        import geopandas as gpd
 
-        cent = gpd.GeoDataFrame(
-            geometry=hotspot_cells.geometry.centroid.to_numpy(), crs=hotspot_cells.crs
-        )
-        hot_centroids = assign_points(cent, areas)
-
-    name_of = dict(
-        zip(
-            all_ids,
-            (
-                areas["name"].astype(str)
-                if "name" in areas.columns
-                else areas["area_id"].astype(str)
-            ),
-            strict=True,
-        )
-    )
+def _record_trend_test(record: dict) -> None:
+    """Record which trend test the profiles use."""
     record["params"]["trend_test"] = {
         "value": "mann_kendall_deseasonalised",
         "auto": False,
@@ -742,39 +771,83 @@ def area_profiles_all(
             "alongside (seasonal_*)",
         ),
     }
-    out: dict[str, AreaProfile] = {}
-    by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
-    for i, aid in enumerate(wanted):
-        bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)).reset_index(
-            drop=True
-        )
-        attach(bc, record)
-        m = months.copy()
-        if aid in monthly.index.get_level_values(0):
-            mc = monthly.loc[aid]
-            m["count"] = [
-                int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"], strict=True)
-            ]
-        else:
-            m["count"] = 0
-        trend = year_days.copy()
-        trend["count"] = (
-            trend["year"].map(m.groupby("year")["count"].sum()).fillna(0).astype(np.int64)
-        )
-        trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
-        trend = trend[TREND_COLUMNS]
-        test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
-        complete = m[m["complete"]]
-        seas = (
-            complete.groupby("month")
-            .agg(n_years=("count", "size"), total=("count", "sum"))
-            .reindex(range(1, 13), fill_value=0)
-            .reset_index()
-        )
-        seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
-        seas["label"] = month_labels
-        seas = seas[SEASONAL_COLUMNS]
 
+
+def _time_tables(aid, monthly, months, year_days, month_labels):
+    """Yearly trend table, trend test and seasonal table of one area."""
+    m = months.copy()
+    if aid in monthly.index.get_level_values(0):
+        mc = monthly.loc[aid]
+        m["count"] = [int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"], strict=True)]
+    else:
+        m["count"] = 0
+    trend = year_days.copy()
+    trend["count"] = trend["year"].map(m.groupby("year")["count"].sum()).fillna(0).astype(np.int64)
+    trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
+    trend = trend[TREND_COLUMNS]
+    test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
+    complete = m[m["complete"]]
+    seas = (
+        complete.groupby("month")
+        .agg(n_years=("count", "size"), total=("count", "sum"))
+        .reindex(range(1, 13), fill_value=0)
+        .reset_index()
+    )
+    seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
+    seas["label"] = month_labels
+    seas = seas[SEASONAL_COLUMNS]
+    return trend, test, seas
+
+
+@dataclass
+class _SecondaryLayers:
+    """The secondary layers of :func:`area_profiles_all`, each assigned to areas once."""
+
+    walk_obs: Any
+    walk_assign: Any
+    dia: Any
+    dia_assign: Any
+    hot_centroids: Any
+    hotspot_cells: Any
+    survey_indicators: Any
+    police_classification: Any
+
+    @classmethod
+    def assign(
+        cls, areas, walk_observations, dialogue, hotspot_cells, survey_indicators, police
+    ) -> _SecondaryLayers:
+        """Check CRSs and assign walk observations, dialogue pins and hotspot cells to areas."""
+        walk_obs, walk_assign = _clip_points(walk_observations, areas, "walk_observations")
+        dia, dia_assign = _clip_points(dialogue, areas, "dialogue")
+        hot_centroids = None
+        if hotspot_cells is not None and len(hotspot_cells):
+            check_same_crs(areas.crs, hotspot_cells.crs, "areas", "hotspot_cells")
+            import geopandas as gpd
+
+            cent = gpd.GeoDataFrame(
+                geometry=hotspot_cells.geometry.centroid.to_numpy(), crs=hotspot_cells.crs
+            )
+            hot_centroids = assign_points(cent, areas)
+        return cls(
+            walk_obs,
+            walk_assign,
+            dia,
+            dia_assign,
+            hot_centroids,
+            hotspot_cells,
+            survey_indicators,
+            police,
+        )
+
+    def tables(self, aid: str) -> dict:
+        """The AreaProfile fields built from the secondary layers, for one area."""
+        hotspot_cells = self.hotspot_cells
+        hot_centroids, walk_obs, walk_assign = self.hot_centroids, self.walk_obs, self.walk_assign
+        dia, dia_assign = self.dia, self.dia_assign
+        survey_indicators, police_classification = (
+            self.survey_indicators,
+            self.police_classification,
+        )
         hot = None
         if hot_centroids is not None:
             pos = hot_centroids.loc[hot_centroids["area_id"] == aid, "pos"].to_numpy()
@@ -799,26 +872,15 @@ def area_profiles_all(
                 vocab.label("police_classification", c) for c in police["classification"]
             ]
             police = police[POLICE_COLUMNS]
-        params = {k: v["value"] for k, v in record["params"].items()}
-        params["trend_test_result"] = test
-        out[aid] = AreaProfile(
-            area_id=aid,
-            name=name_of[aid],
-            by_category=bc,
-            trend=trend,
-            trend_test=test,
-            hour_weekday=hour_weekday_matrix(hw[i]),
-            seasonal=seas,
-            hotspot_cells=hot,
-            walks=walks_t,
-            dialogue=d_t,
-            dialogue_reasons=d_r,
-            dialogue_time_of_day=d_tod,
-            surveys=surveys,
-            police_classification=police,
-            params=params,
-        )
-    return out
+        return {
+            "hotspot_cells": hot,
+            "walks": walks_t,
+            "dialogue": d_t,
+            "dialogue_reasons": d_r,
+            "dialogue_time_of_day": d_tod,
+            "surveys": surveys,
+            "police_classification": police,
+        }
 
 
 def area_profile(

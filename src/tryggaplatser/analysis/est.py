@@ -384,6 +384,38 @@ def weekly_counts(
     """
     choices: list[str] = []
     check_points(incidents, "incidents", ("occurred_at", "category"))
+    _check_weekly_arguments(baseline_weeks, alpha, min_count, lambda_floor)
+    start, end = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    dates = _local_dates(incidents["occurred_at"])
+    widx = _week_index(dates, monday)
+    ly_monday = same_week_last_year(monday)
+    ly = (dates >= np.datetime64(ly_monday, "D")) & (dates < np.datetime64(ly_monday, "D") + 7)
+    relevant = ((widx >= 0) & (widx <= baseline_weeks)) | ly
+    incidents, widx, ly = incidents[relevant], widx[relevant], ly[relevant]
+    area = _weekly_area(incidents, areas_or_area_column)
+    out = _weekly_table(area, incidents, widx, ly, baseline_weeks, alpha, min_count, lambda_floor)
+    test = _weekly_test_text(baseline_weeks, alpha, min_count, lambda_floor)
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "week_start": start,
+            "week_end": end,
+            "same_week_last_year": week_label(ly_monday),
+            "test": test,
+            "alpha": alpha,
+            "min_count": min_count,
+            "lambda_floor": lambda_floor,
+            "baseline_weeks": baseline_weeks,
+            "expected_false_alarms": len(out) * alpha,
+            "choices": choices,
+        }
+    )
+    return out
+
+
+def _check_weekly_arguments(baseline_weeks, alpha, min_count, lambda_floor) -> None:
+    """Refuse an invalid baseline length or flag rule of :func:`weekly_counts`."""
     for name, value, ok in (
         ("baseline_weeks", baseline_weeks, isinstance(baseline_weeks, int) and baseline_weeks >= 1),
         ("alpha", alpha, isinstance(alpha, (int, float)) and 0 < alpha < 1),
@@ -397,14 +429,10 @@ def weekly_counts(
                 ),
                 rule="ARGUMENT_INVALID",
             )
-    start, end = _resolve_week(week, today, quiet, choices)
-    monday = start.date()
-    dates = _local_dates(incidents["occurred_at"])
-    widx = _week_index(dates, monday)
-    ly_monday = same_week_last_year(monday)
-    ly = (dates >= np.datetime64(ly_monday, "D")) & (dates < np.datetime64(ly_monday, "D") + 7)
-    relevant = ((widx >= 0) & (widx <= baseline_weeks)) | ly
-    incidents, widx, ly = incidents[relevant], widx[relevant], ly[relevant]
+
+
+def _weekly_area(incidents, areas_or_area_column) -> pd.Series:
+    """The area of every incident: from the named column, or by location in the areas."""
     if isinstance(areas_or_area_column, str):
         if areas_or_area_column not in incidents.columns:
             raise ArgumentError(
@@ -418,10 +446,14 @@ def weekly_counts(
                     "ge områdena som GeoDataFrame i stället", "pass the areas as a GeoDataFrame"
                 ),
             )
-        area = incidents[areas_or_area_column].astype("string")
-    else:
-        area = _assign_areas(incidents, areas_or_area_column)
+        return incidents[areas_or_area_column].astype("string")
+    return _assign_areas(incidents, areas_or_area_column)
 
+
+def _weekly_table(
+    area, incidents, widx, ly, baseline_weeks, alpha, min_count, lambda_floor
+) -> pd.DataFrame:
+    """Counts per area × category this week, in the baseline and last year, with the flag."""
     frame = pd.DataFrame(
         {
             "area_id": area.to_numpy(),
@@ -453,7 +485,12 @@ def weekly_counts(
         kind="stable",
     )
     out = out.reset_index(drop=True)[WEEKLY_COUNT_COLUMNS]
-    test = tr(
+    return out
+
+
+def _weekly_test_text(baseline_weeks, alpha, min_count, lambda_floor) -> str:
+    """The plain-language statement of the weekly test, for ``attrs["test"]``."""
+    return tr(
         "Ensidigt Poissontest: p = P(X ≥ antal | λ = medel för {b} föregående veckor, minst "
         "{f}); ovanlig ökning när p < {a} och antal ≥ {m}. Ingen korrektion för många test.",
         "One-sided Poisson test: p = P(X ≥ count | λ = mean of the {b} previous weeks, at least "
@@ -463,22 +500,6 @@ def weekly_counts(
         a=fmt_number(alpha, 2),
         m=min_count,
     )
-    out.attrs.update(
-        {
-            "week": week_label(monday),
-            "week_start": start,
-            "week_end": end,
-            "same_week_last_year": week_label(ly_monday),
-            "test": test,
-            "alpha": alpha,
-            "min_count": min_count,
-            "lambda_floor": lambda_floor,
-            "baseline_weeks": baseline_weeks,
-            "expected_false_alarms": len(out) * alpha,
-            "choices": choices,
-        }
-    )
-    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1037,34 +1058,69 @@ def focus_places(
         ``rank`` (1 = first), ``cell_id``, ``cell_x``, ``cell_y``, ``area_id``, ``score``,
         ``reasons`` (``"; "``-joined, strongest first).
     """
-    from ..layers.vocab import label
-
     size = float(recurring.attrs.get("cell_size", DEFAULT_CELL_SIZE))
     n_weeks = int(recurring.attrs.get("weeks", 4))
-    score: dict[str, float] = {}
-    reasons: dict[str, list[tuple[float, str]]] = {}
-    area: dict[str, object] = {}
-    total: dict[str, int] = {}
-
-    def add(cell: str, points: float, text: str) -> None:
-        score[cell] = score.get(cell, 0) + points
-        reasons.setdefault(cell, []).append((points, text))
-
-    for row in recurring.itertuples(index=False):
-        add(
-            row.cell_id,
-            int(row.weeks_with_reports),
-            tr(
-                "{k} av senaste {n} veckorna",
-                "{k} of the last {n} weeks",
-                k=int(row.weeks_with_reports),
-                n=n_weeks,
-            ),
-        )
-        area[row.cell_id] = row.area_id
-        total[row.cell_id] = int(row.total)
-
+    places = _FocusScores()
+    places.add_recurring(recurring, n_weeks)
     if hotspots is not None and len(hotspots):
+        places.add_hotspots(hotspots, size)
+    if weekly_flags is not None and len(weekly_flags):
+        places.add_unusual(weekly_flags)
+    if alerts is not None and len(alerts):
+        places.add_alerts(alerts)
+    out = places.ranked(top)
+    out.attrs.update(
+        {
+            "cell_size": size,
+            "rule": tr(
+                "Poäng per ruta: 1 per vecka med rapporter; hotspot "
+                "ny/intensifierande/framväxande "
+                "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt "
+                "near-repeat-fönster "
+                "2. Lika poäng: fler rapporter först.",
+                "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
+                "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
+                "window 2. Ties: more reports first.",
+            ),
+        }
+    )
+    return out
+
+
+class _FocusScores:
+    """Points and reasons per candidate cell of :func:`focus_places`, in the order added."""
+
+    def __init__(self) -> None:
+        self.score: dict[str, float] = {}
+        self.reasons: dict[str, list[tuple[float, str]]] = {}
+        self.area: dict[str, object] = {}
+        self.total: dict[str, int] = {}
+
+    def add(self, cell: str, points: float, text: str) -> None:
+        """Give ``cell`` ``points`` for the reason ``text``."""
+        self.score[cell] = self.score.get(cell, 0) + points
+        self.reasons.setdefault(cell, []).append((points, text))
+
+    def add_recurring(self, recurring, n_weeks: int) -> None:
+        """1 point per week with reports, for every recurring cell (also notes area and total)."""
+        add, area, total = self.add, self.area, self.total
+        for row in recurring.itertuples(index=False):
+            add(
+                row.cell_id,
+                int(row.weeks_with_reports),
+                tr(
+                    "{k} av senaste {n} veckorna",
+                    "{k} of the last {n} weeks",
+                    k=int(row.weeks_with_reports),
+                    n=n_weeks,
+                ),
+            )
+            area[row.cell_id] = row.area_id
+            total[row.cell_id] = int(row.total)
+
+    def add_hotspots(self, hotspots, size: float) -> None:
+        """Points by the cell's hotspot category (see ``HOTSPOT_POINTS``)."""
+        add, score = self.add, self.score
         for cell, code in _hotspot_cells(hotspots, size).itertuples(index=False):
             if pd.isna(code):
                 continue
@@ -1074,7 +1130,11 @@ def focus_places(
             if points > 0 or cell in score:
                 add(cell, points, hotspot_reason(str(code)))
 
-    if weekly_flags is not None and len(weekly_flags):
+    def add_unusual(self, weekly_flags: pd.DataFrame) -> None:
+        """2 points once per cell whose area has an unusual increase this week."""
+        from ..layers.vocab import label
+
+        add, area = self.add, self.area
         flagged = weekly_flags[weekly_flags["unusual"]].sort_values("p_value", kind="stable")
         by_area = {a: g for a, g in flagged.groupby("area_id", sort=False)}
         for cell, a in list(area.items()):
@@ -1107,7 +1167,9 @@ def focus_places(
                 ),
             )
 
-    if alerts is not None and len(alerts):
+    def add_alerts(self, alerts) -> None:
+        """2 points per cell with a near-repeat window reaching into next week."""
+        add = self.add
         active = alerts[alerts["active_next_week"]]
         for cell, group in active.groupby("cell_id"):
             last = pd.Timestamp(group["window_end"].max()).date().isoformat()
@@ -1121,42 +1183,30 @@ def focus_places(
                 ),
             )
 
-    cells = sorted(score, key=lambda c: (-score[c], -total.get(c, 0), c))
-    if top is not None:
-        cells = cells[:top]
-    rows = []
-    for k, cell in enumerate(cells, start=1):
-        m = re.match(r"^.*mE(-?\d+)N(-?\d+)$", cell)
-        cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
-        texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
-        rows.append(
-            {
-                "rank": k,
-                "cell_id": cell,
-                "cell_x": cx,
-                "cell_y": cy,
-                "area_id": area.get(cell, pd.NA),
-                "score": float(score[cell]),
-                "reasons": "; ".join(texts),
-            }
-        )
-    out = pd.DataFrame(rows, columns=FOCUS_COLUMNS)
-    out["rank"] = out["rank"].astype(np.int64)
-    out["score"] = out["score"].astype(float)
-    out["area_id"] = out["area_id"].astype("string")
-    out.attrs.update(
-        {
-            "cell_size": size,
-            "rule": tr(
-                "Poäng per ruta: 1 per vecka med rapporter; hotspot "
-                "ny/intensifierande/framväxande "
-                "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt "
-                "near-repeat-fönster "
-                "2. Lika poäng: fler rapporter först.",
-                "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
-                "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
-                "window 2. Ties: more reports first.",
-            ),
-        }
-    )
-    return out
+    def ranked(self, top: int | None) -> pd.DataFrame:
+        """The ``top`` cells by score (ties: more reports, then ``cell_id``) as the result frame."""
+        score, reasons, area, total = self.score, self.reasons, self.area, self.total
+        cells = sorted(score, key=lambda c: (-score[c], -total.get(c, 0), c))
+        if top is not None:
+            cells = cells[:top]
+        rows = []
+        for k, cell in enumerate(cells, start=1):
+            m = re.match(r"^.*mE(-?\d+)N(-?\d+)$", cell)
+            cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
+            texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
+            rows.append(
+                {
+                    "rank": k,
+                    "cell_id": cell,
+                    "cell_x": cx,
+                    "cell_y": cy,
+                    "area_id": area.get(cell, pd.NA),
+                    "score": float(score[cell]),
+                    "reasons": "; ".join(texts),
+                }
+            )
+        out = pd.DataFrame(rows, columns=FOCUS_COLUMNS)
+        out["rank"] = out["rank"].astype(np.int64)
+        out["score"] = out["score"].astype(float)
+        out["area_id"] = out["area_id"].astype("string")
+        return out

@@ -723,6 +723,55 @@ def evaluate_measure(
     target_geom, target_id = _geometry_of(target, "target", areas)
     data = _filter_categories(incidents, categories, choices, quiet)
     dates = _local_date_array(data)
+    data_end = _resolve_data_end(incidents, data_end, choices, quiet)
+    periods = equal_periods(installed_on, data_end, max_months=max_months)
+    msg = tr("Perioder: {p}.", "Periods: {p}.", p=periods.describe())
+    choices.append(msg)
+    announce(msg, quiet=quiet)
+    ring, width = _buffer_zone(target_geom, buffer, areas, choices, quiet)
+    if control is None:
+        control_geom, control_id = _auto_control(
+            areas, data, dates, periods, target_geom, target_id, ring, choices, quiet
+        )
+    else:
+        control_geom, control_id = _geometry_of(control, "control", areas)
+    control_ring = _control_ring(control_geom, target_geom, ring, width)
+
+    zones = _zone_masks(data, target_geom, ring, control_geom, control_ring)
+    table = _zone_table(zones, dates, periods)
+    c = {
+        zone: (int(b), int(a))
+        for zone, b, a in zip(table["zone"], table["before"], table["after"], strict=True)
+    }
+    wdq_result, wdd_result = _displacement_statistics(c)
+    cats = (
+        None
+        if categories is None
+        else ([categories] if isinstance(categories, str) else list(categories))
+    )
+    assumptions = _assumptions(width, periods)
+    zones_gdf = gpd.GeoDataFrame(
+        {"zone": list(zones)},
+        geometry=[target_geom, ring, control_geom, control_ring],
+        crs=incidents.crs,
+    )
+    table.attrs.update({"assumptions": assumptions, "choices": choices})
+    return MeasureEvaluation(
+        table,
+        wdq_result,
+        wdd_result,
+        periods,
+        width,
+        control_id,
+        cats,
+        assumptions,
+        choices,
+        zones_gdf,
+    )
+
+
+def _resolve_data_end(incidents, data_end, choices: list[str], quiet: bool):
+    """The last date of the data: given, or the latest incident's local date (announced)."""
     if data_end is None:
         if len(incidents) == 0:
             raise ArgumentError(tr("inga händelser", "no incidents"), rule="INCIDENTS_EMPTY")
@@ -734,11 +783,11 @@ def evaluate_measure(
         )
         choices.append(msg)
         announce(msg, quiet=quiet)
-    periods = equal_periods(installed_on, data_end, max_months=max_months)
-    msg = tr("Perioder: {p}.", "Periods: {p}.", p=periods.describe())
-    choices.append(msg)
-    announce(msg, quiet=quiet)
+    return data_end
 
+
+def _buffer_zone(target_geom, buffer, areas, choices: list[str], quiet: bool):
+    """The displacement ring around the target and its width (``None`` when given as geometry)."""
     from shapely.geometry.base import BaseGeometry
 
     if buffer is None or (isinstance(buffer, (int, float)) and not isinstance(buffer, bool)):
@@ -757,54 +806,59 @@ def evaluate_measure(
     else:
         ring, _ = _geometry_of(buffer, "buffer", areas)
         ring, width = ring.difference(target_geom), None
+    return ring, width
 
-    control_id = None
-    if control is None:
-        if areas is None:
-            raise ArgumentError(
-                tr(
-                    "control saknas och areas behövs för att välja ett kontrollområde",
-                    "control is missing and areas are needed to choose one",
-                ),
-                rule="ARGUMENT_MISSING",
-                fix=tr("ange control= eller areas=", "pass control= or areas="),
-            )
-        counts = _before_counts_by_area(areas, data, periods.before)
-        target_count = int(
-            _count_in(target_geom, data.geometry.x.to_numpy(), data.geometry.y.to_numpy())[
-                _in_period(dates, periods.before)
-            ].sum()
+
+def _auto_control(areas, data, dates, periods, target_geom, target_id, ring, choices, quiet):
+    """Choose (and announce) the control area by :func:`choose_control`'s rule."""
+    if areas is None:
+        raise ArgumentError(
+            tr(
+                "control saknas och areas behövs för att välja ett kontrollområde",
+                "control is missing and areas are needed to choose one",
+            ),
+            rule="ARGUMENT_MISSING",
+            fix=tr("ange control= eller areas=", "pass control= or areas="),
         )
-        exclude = {target_id} if target_id else set()
-        table = _control_candidates(
-            areas, target_geom, ring, counts, target_count, CONTROL_MIN_DISTANCE, exclude
+    counts = _before_counts_by_area(areas, data, periods.before)
+    target_count = int(
+        _count_in(target_geom, data.geometry.x.to_numpy(), data.geometry.y.to_numpy())[
+            _in_period(dates, periods.before)
+        ].sum()
+    )
+    exclude = {target_id} if target_id else set()
+    table = _control_candidates(
+        areas, target_geom, ring, counts, target_count, CONTROL_MIN_DISTANCE, exclude
+    )
+    if not table["chosen"].any():
+        raise ArgumentError(
+            tr(
+                "inget kontrollområde uppfyller regeln (minst {d} m från målområdet och "
+                "utanför buffertzonen)",
+                "no control area meets the rule (at least {d} m from the target and outside "
+                "the buffer)",
+                d=fmt_number(CONTROL_MIN_DISTANCE),
+            ),
+            rule="CONTROL_NONE",
+            fix=tr("ange control= själv", "pass control= yourself"),
         )
-        if not table["chosen"].any():
-            raise ArgumentError(
-                tr(
-                    "inget kontrollområde uppfyller regeln (minst {d} m från målområdet och "
-                    "utanför buffertzonen)",
-                    "no control area meets the rule (at least {d} m from the target and outside "
-                    "the buffer)",
-                    d=fmt_number(CONTROL_MIN_DISTANCE),
-                ),
-                rule="CONTROL_NONE",
-                fix=tr("ange control= själv", "pass control= yourself"),
-            )
-        control_id = str(table.loc[table["chosen"], "area_id"].iloc[0])
-        control_geom = _area_geom(areas, control_id)
-        msg = tr(
-            "Kontrollområde {c} valt automatiskt: minst {d} m bort, utanför buffertzonen, "
-            "med antal händelser före åtgärden närmast målområdets.",
-            "Control area {c} chosen automatically: at least {d} m away, outside the "
-            "buffer, with the before-period count closest to the target's.",
-            c=control_id,
-            d=fmt_number(CONTROL_MIN_DISTANCE),
-        )
-        choices.append(msg)
-        announce(msg, quiet=quiet)
-    else:
-        control_geom, control_id = _geometry_of(control, "control", areas)
+    control_id = str(table.loc[table["chosen"], "area_id"].iloc[0])
+    control_geom = _area_geom(areas, control_id)
+    msg = tr(
+        "Kontrollområde {c} valt automatiskt: minst {d} m bort, utanför buffertzonen, "
+        "med antal händelser före åtgärden närmast målområdets.",
+        "Control area {c} chosen automatically: at least {d} m away, outside the "
+        "buffer, with the before-period count closest to the target's.",
+        c=control_id,
+        d=fmt_number(CONTROL_MIN_DISTANCE),
+    )
+    choices.append(msg)
+    announce(msg, quiet=quiet)
+    return control_geom, control_id
+
+
+def _control_ring(control_geom, target_geom, ring, width):
+    """The control's own ring of the buffer's width; the control must not overlap target/ring."""
     if control_geom.intersection(target_geom.union(ring)).area > 0:
         raise ArgumentError(
             tr(
@@ -816,20 +870,28 @@ def evaluate_measure(
         )
     control_ring, _ = buffer_ring(control_geom, width, quiet=True)
     control_ring = control_ring.difference(target_geom.union(ring))
+    return control_ring
 
+
+def _zone_masks(data, target_geom, ring, control_geom, control_ring) -> dict[str, np.ndarray]:
+    """Which incidents count in each zone (first zone that contains the point wins)."""
     x, y = data.geometry.x.to_numpy(), data.geometry.y.to_numpy()
     in_target = _count_in(target_geom, x, y)
     in_buffer = _count_in(ring, x, y) & ~in_target
     in_control = _count_in(control_geom, x, y) & ~in_target & ~in_buffer
     in_cring = _count_in(control_ring, x, y) & ~in_target & ~in_buffer & ~in_control
-    before = _in_period(dates, periods.before)
-    after = _in_period(dates, periods.after)
-    zones = {
+    return {
         "target": in_target,
         "buffer": in_buffer,
         "control": in_control,
         "control_buffer": in_cring,
     }
+
+
+def _zone_table(zones: dict[str, np.ndarray], dates, periods) -> pd.DataFrame:
+    """Counts before and after, change and change in percent per zone."""
+    before = _in_period(dates, periods.before)
+    after = _in_period(dates, periods.after)
     labels = {
         "target": tr("Målområde", "Target area"),
         "buffer": tr("Buffertzon", "Buffer ring"),
@@ -849,8 +911,11 @@ def evaluate_measure(
                 "change_pct": (a - b) / b * 100 if b else math.nan,
             }
         )
-    table = pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
-    c = {r["zone"]: (r["before"], r["after"]) for r in rows}
+    return pd.DataFrame(rows, columns=EVALUATION_COLUMNS)
+
+
+def _displacement_statistics(c: dict) -> tuple:
+    """WDQ (NaN with a note when the control has no incidents in a period) and WDD."""
     wdq_result = (
         wdq(*c["target"], *c["buffer"], *c["control"])
         if min(c["control"]) > 0
@@ -867,13 +932,12 @@ def evaluate_measure(
         )
     )
     wdd_result = wdd(*c["target"], *c["control"], *c["buffer"], *c["control_buffer"])
+    return wdq_result, wdd_result
 
-    cats = (
-        None
-        if categories is None
-        else ([categories] if isinstance(categories, str) else list(categories))
-    )
-    assumptions = [
+
+def _assumptions(width, periods) -> list[str]:
+    """The evaluation's assumptions in plain language."""
+    return [
         tr(
             "Kontrollområdet antas följa samma trend som målområdet skulle ha gjort utan åtgärden.",
             "The control area is assumed to follow the trend the target would have followed "
@@ -908,21 +972,3 @@ def evaluate_measure(
         ),
         tr("Lika långa perioder: {p}.", "Periods of equal length: {p}.", p=periods.describe()),
     ]
-    zones_gdf = gpd.GeoDataFrame(
-        {"zone": list(zones)},
-        geometry=[target_geom, ring, control_geom, control_ring],
-        crs=incidents.crs,
-    )
-    table.attrs.update({"assumptions": assumptions, "choices": choices})
-    return MeasureEvaluation(
-        table,
-        wdq_result,
-        wdd_result,
-        periods,
-        width,
-        control_id,
-        cats,
-        assumptions,
-        choices,
-        zones_gdf,
-    )

@@ -704,22 +704,7 @@ def hotspot_classify(
     import pandas as pd
 
     check_points(data)
-    t_all = _times(data)
-    keep = np.ones(len(data), dtype=bool)
-    if start is not None:
-        keep &= (t_all >= _as_utc(start)).to_numpy()
-    if end is not None:
-        keep &= (t_all <= _as_utc(end)).to_numpy()
-    if not keep.any():
-        raise ArgumentError(
-            tr("Inga händelser i tidsfönstret.", "No events in the time window."),
-            rule="FILTER_EMPTY",
-        )
-    sub = data.loc[keep] if not keep.all() else data
-    t = t_all[keep]
-    d_start, d_end = _day_window(t)
-    t_start = _as_utc(start) if start is not None else d_start
-    t_end = _as_utc(end) if end is not None else d_end
+    sub, t, t_start, t_end = _classify_window(data, start, end)
     span_days = (t_end - t_start) / pd.Timedelta(days=1)
     prep = _Prepared(sub, grid, cell_size, None, area, quiet, shape)
     if start is None or end is None:
@@ -738,6 +723,57 @@ def hotspot_classify(
                 rule=WINDOW_RULE,
             ),
         )
+    plen = _period_length(prep, period, span_days, quiet)
+    n_periods = _count_periods(span_days, plen)
+    first = t_end - n_periods * plen
+    pidx, used = _period_index(prep, t, first, t_end, plen, n_periods, quiet)
+    fp = _distance(prep, distance, quiet)
+    record_param(prep.record, "fdr", bool(fdr), auto=False)
+    cube, zs, hot = _period_gistar(prep, pidx, used, n_periods, fp, fdr)
+    _, tz, tp = mann_kendall(zs)
+    cat = classify_series(hot, tz, tp)
+    prep.record["periods"] = [
+        [str(first + k * plen), str(first + (k + 1) * plen)] for k in range(n_periods)
+    ]
+    prep.record["hot_level"] = "gi_bin >= 1 (90 % efter FDR)" if fdr else "gi_bin >= 1 (90 %)"
+    n_used = cube.sum(axis=0).ravel()[prep.flat].astype(np.int64)
+    return _finish(
+        prep,
+        {
+            "n": n_used,
+            "hot_periods": hot.sum(axis=1).astype(np.int32),
+            "trend_z": tz,
+            "trend_pvalue": tp,
+            "hotspot_category": cat,
+        },
+    )
+
+
+def _classify_window(data: Any, start: Any, end: Any):
+    """The events inside ``start``–``end``, their times, and the window's two ends (UTC)."""
+    t_all = _times(data)
+    keep = np.ones(len(data), dtype=bool)
+    if start is not None:
+        keep &= (t_all >= _as_utc(start)).to_numpy()
+    if end is not None:
+        keep &= (t_all <= _as_utc(end)).to_numpy()
+    if not keep.any():
+        raise ArgumentError(
+            tr("Inga händelser i tidsfönstret.", "No events in the time window."),
+            rule="FILTER_EMPTY",
+        )
+    sub = data.loc[keep] if not keep.all() else data
+    t = t_all[keep]
+    d_start, d_end = _day_window(t)
+    t_start = _as_utc(start) if start is not None else d_start
+    t_end = _as_utc(end) if end is not None else d_end
+    return sub, t, t_start, t_end
+
+
+def _period_length(prep: _Prepared, period: Any, span_days: float, quiet: bool):
+    """The period length: given (checked positive) or chosen by rule and announced."""
+    import pandas as pd
+
     if period is None:
         pdays = auto_period_days(span_days)
         plen = pd.Timedelta(days=pdays)
@@ -767,6 +803,13 @@ def hotspot_classify(
                 rule="NOT_POSITIVE",
             )
         record_param(prep.record, "period_length", str(plen), auto=False)
+    return plen
+
+
+def _count_periods(span_days: float, plen: Any) -> int:
+    """Whole periods in the window; at least 4 are needed for the trend test."""
+    import pandas as pd
+
     n_periods = int(span_days // (plen / pd.Timedelta(days=1)))
     if n_periods < 4:
         raise ArgumentError(
@@ -782,7 +825,13 @@ def hotspot_classify(
             rule="TOO_FEW_PERIODS",
             fix=tr("välj en kortare period (period=)", "choose a shorter period (period=)"),
         )
-    first = t_end - n_periods * plen
+    return n_periods
+
+
+def _period_index(
+    prep: _Prepared, t: Any, first: Any, t_end: Any, plen: Any, n_periods: int, quiet: bool
+):
+    """Period number of every event, and which events fall in a whole period (rest announced)."""
     pidx = np.floor(((t - first) / plen).to_numpy(dtype=float)).astype(np.int64)
     pidx = np.where((t == t_end).to_numpy(), n_periods - 1, pidx)
     pidx = np.minimum(pidx, n_periods - 1)
@@ -797,8 +846,11 @@ def hotspot_classify(
         )
         prep.record["notes"].append(msg)
         announce(msg, quiet=quiet)
-    fp = _distance(prep, distance, quiet)
-    record_param(prep.record, "fdr", bool(fdr), auto=False)
+    return pidx, used
+
+
+def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
+    """Count cube (period × row × col), Gi* z per cell and period, and the hot flags."""
     spec = prep.spec
     flat_pts = spec.flat_index(prep.x, prep.y)
     ok = used & (flat_pts >= 0)
@@ -813,23 +865,7 @@ def hotspot_classify(
         bins = _gi.fdr_bins(z, p, fdr)
         zs[:, k] = np.nan_to_num(z, nan=0.0)
         hot[:, k] = bins >= HOT_LEVEL
-    _, tz, tp = mann_kendall(zs)
-    cat = classify_series(hot, tz, tp)
-    prep.record["periods"] = [
-        [str(first + k * plen), str(first + (k + 1) * plen)] for k in range(n_periods)
-    ]
-    prep.record["hot_level"] = "gi_bin >= 1 (90 % efter FDR)" if fdr else "gi_bin >= 1 (90 %)"
-    n_used = cube.sum(axis=0).ravel()[prep.flat].astype(np.int64)
-    return _finish(
-        prep,
-        {
-            "n": n_used,
-            "hot_periods": hot.sum(axis=1).astype(np.int32),
-            "trend_z": tz,
-            "trend_pvalue": tp,
-            "hotspot_category": cat,
-        },
-    )
+    return cube, zs, hot
 
 
 def _as_utc(value: Any):
@@ -904,8 +940,6 @@ def hotspot_change(
         geometry``: ``change = n_after − n_before``, ``change_bin`` +1 significant increase,
         −1 significant decrease, 0 otherwise.
     """
-    from scipy.stats import binom
-
     if expected not in ("area", "time"):
         raise ArgumentError(
             tr(
@@ -923,6 +957,36 @@ def hotspot_change(
     sub = data.loc[keep] if not keep.all() else data
     t = t[keep]
     prep = _Prepared(sub, grid, cell_size, None, area, quiet, shape)
+    b = _change_boundary(prep, boundary, t_start, t_end, quiet)
+    after = (t >= b).to_numpy()
+    nb, _ = count_dense(prep.spec, prep.x[~after], prep.y[~after])
+    na, _ = count_dense(prep.spec, prep.x[after], prep.y[after])
+    n0 = prep.column(nb).astype(np.int64)
+    n1 = prep.column(na).astype(np.int64)
+    tot = n0 + n1
+    share = n1.sum() / max(tot.sum(), 1) if expected == "area" else (t_end - b) / (t_end - t_start)
+    record_param(
+        prep.record, "expected", {"kind": expected, "after_share": float(share)}, auto=False
+    )
+    record_param(prep.record, "alpha", alpha, auto=False)
+    p, q, change_bin = _change_test(n0, n1, share, alpha)
+    prep.record["n_before"] = int(n0.sum())
+    prep.record["n_after"] = int(n1.sum())
+    return _finish(
+        prep,
+        {
+            "n_before": n0,
+            "n_after": n1,
+            "change": n1 - n0,
+            "pvalue": p,
+            "qvalue": q,
+            "change_bin": change_bin,
+        },
+    )
+
+
+def _change_boundary(prep: _Prepared, boundary: Any, t_start: Any, t_end: Any, quiet: bool):
+    """The before/after boundary: given or the window's middle (announced); must lie inside."""
     if boundary is None:
         b = t_start + (t_end - t_start) / 2
         rule = "mitten av tidsfönstret"
@@ -954,17 +1018,14 @@ def hotspot_change(
             ),
             rule="CHANGE_BOUNDARY",
         )
-    after = (t >= b).to_numpy()
-    nb, _ = count_dense(prep.spec, prep.x[~after], prep.y[~after])
-    na, _ = count_dense(prep.spec, prep.x[after], prep.y[after])
-    n0 = prep.column(nb).astype(np.int64)
-    n1 = prep.column(na).astype(np.int64)
+    return b
+
+
+def _change_test(n0: np.ndarray, n1: np.ndarray, share: float, alpha: float):
+    """Two-sided conditional binomial p-values, BH q-values and the ±1/0 change bin per cell."""
+    from scipy.stats import binom
+
     tot = n0 + n1
-    share = n1.sum() / max(tot.sum(), 1) if expected == "area" else (t_end - b) / (t_end - t_start)
-    record_param(
-        prep.record, "expected", {"kind": expected, "after_share": float(share)}, auto=False
-    )
-    record_param(prep.record, "alpha", alpha, auto=False)
     p = np.full(len(tot), np.nan)
     tested = tot > 0
     lower = binom.cdf(n1[tested], tot[tested], share)
@@ -975,19 +1036,7 @@ def hotspot_change(
     expected_after = tot * share
     direction = np.sign(n1 - expected_after).astype(np.int8)
     change_bin = np.where(sig, direction, 0).astype(np.int8)
-    prep.record["n_before"] = int(n0.sum())
-    prep.record["n_after"] = int(n1.sum())
-    return _finish(
-        prep,
-        {
-            "n_before": n0,
-            "n_after": n1,
-            "change": n1 - n0,
-            "pvalue": p,
-            "qvalue": q,
-            "change_bin": change_bin,
-        },
-    )
+    return p, q, change_bin
 
 
 # --- two surfaces ---------------------------------------------------------------------------

@@ -143,65 +143,75 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
             ),
         )
     if len(data):
-        geom = data.geometry
-        bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
-        if bad.any():
-            first = data.index[bad.to_numpy()][0]
-            raise ArgumentError(
-                tr(
-                    "{n}: {k} rader saknar punktgeometri (första: index {f})",
-                    "{n}: {k} rows have no point geometry (first: index {f})",
-                    n=name,
-                    k=int(bad.sum()),
-                    f=first,
-                ),
-                rule="GEOM_TYPE_UNEXPECTED",
-                fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
-            )
-        finite = np.zeros(len(data), dtype=bool)
-        finite[~bad.to_numpy()] = np.isfinite(geom[~bad].x.to_numpy()) & np.isfinite(
-            geom[~bad].y.to_numpy()
-        )
-        if not finite.all():
-            first = data.index[~finite][0]
-            raise ArgumentError(
-                tr(
-                    "{n}: {k} punkter har ogiltiga koordinater (NaN/inf; första: index {f})",
-                    "{n}: {k} points have invalid coordinates (NaN/inf; first: index {f})",
-                    n=name,
-                    k=int((~finite).sum()),
-                    f=first,
-                ),
-                rule="COORD_NONFINITE",
-            )
+        _check_point_geometry(data, name)
     if "occurred_at" in columns:
-        t = data["occurred_at"]
-        if not isinstance(t.dtype, pd.DatetimeTZDtype):
-            raise ArgumentError(
-                tr(
-                    "{n}.occurred_at måste vara tidszonsmedveten datetime, är {d}",
-                    "{n}.occurred_at must be a timezone-aware datetime, is {d}",
-                    n=name,
-                    d=t.dtype,
-                ),
-                rule="TIME_NAIVE",
-                fix=tr(
-                    "använd t.ex. pd.to_datetime(..., utc=True)",
-                    "use e.g. pd.to_datetime(..., utc=True)",
-                ),
-            )
-        if t.isna().any():
-            first = data.index[t.isna().to_numpy()][0]
-            raise ArgumentError(
-                tr(
-                    "{n}.occurred_at saknas på {k} rader (första: index {f})",
-                    "{n}.occurred_at is missing on {k} rows (first: index {f})",
-                    n=name,
-                    k=int(t.isna().sum()),
-                    f=first,
-                ),
-                rule="TIME_MISSING",
-            )
+        _check_occurred_at(data, name)
+
+
+def _check_point_geometry(data, name: str) -> None:
+    """Refuse rows without a point geometry or with non-finite coordinates."""
+    geom = data.geometry
+    bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
+    if bad.any():
+        first = data.index[bad.to_numpy()][0]
+        raise ArgumentError(
+            tr(
+                "{n}: {k} rader saknar punktgeometri (första: index {f})",
+                "{n}: {k} rows have no point geometry (first: index {f})",
+                n=name,
+                k=int(bad.sum()),
+                f=first,
+            ),
+            rule="GEOM_TYPE_UNEXPECTED",
+            fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
+        )
+    finite = np.zeros(len(data), dtype=bool)
+    finite[~bad.to_numpy()] = np.isfinite(geom[~bad].x.to_numpy()) & np.isfinite(
+        geom[~bad].y.to_numpy()
+    )
+    if not finite.all():
+        first = data.index[~finite][0]
+        raise ArgumentError(
+            tr(
+                "{n}: {k} punkter har ogiltiga koordinater (NaN/inf; första: index {f})",
+                "{n}: {k} points have invalid coordinates (NaN/inf; first: index {f})",
+                n=name,
+                k=int((~finite).sum()),
+                f=first,
+            ),
+            rule="COORD_NONFINITE",
+        )
+
+
+def _check_occurred_at(data, name: str) -> None:
+    """Refuse an ``occurred_at`` that is not timezone-aware or has missing values."""
+    t = data["occurred_at"]
+    if not isinstance(t.dtype, pd.DatetimeTZDtype):
+        raise ArgumentError(
+            tr(
+                "{n}.occurred_at måste vara tidszonsmedveten datetime, är {d}",
+                "{n}.occurred_at must be a timezone-aware datetime, is {d}",
+                n=name,
+                d=t.dtype,
+            ),
+            rule="TIME_NAIVE",
+            fix=tr(
+                "använd t.ex. pd.to_datetime(..., utc=True)",
+                "use e.g. pd.to_datetime(..., utc=True)",
+            ),
+        )
+    if t.isna().any():
+        first = data.index[t.isna().to_numpy()][0]
+        raise ArgumentError(
+            tr(
+                "{n}.occurred_at saknas på {k} rader (första: index {f})",
+                "{n}.occurred_at is missing on {k} rows (first: index {f})",
+                n=name,
+                k=int(t.isna().sum()),
+                f=first,
+            ),
+            rule="TIME_MISSING",
+        )
 
 
 def local_days(occurred_at: pd.Series) -> np.ndarray:
@@ -384,6 +394,53 @@ def near_repeat(
     """
     check_points(data)
     choices: list[str] = []
+    d_edges, t_edges = _resolve_bands(distance_bands, time_bands, choices, quiet)
+    _check_permutations(permutations)
+    if len(data) < 2:
+        raise ArgumentError(
+            tr(
+                "near_repeat behöver minst 2 händelser, fick {n}",
+                "near_repeat needs at least 2 incidents, got {n}",
+                n=len(data),
+            ),
+            rule="TOO_FEW_INCIDENTS",
+        )
+    seed = _resolve_seed(seed, choices, quiet)
+
+    observed, perm_counts, n_pairs = _knox_counts(data, d_edges, t_edges, permutations, seed)
+    result, significant = _band_table(observed, perm_counts, d_edges, t_edges, permutations)
+    n_dist, n_time = d_edges.size - 1, t_edges.size - 1
+    window = _risk_window(
+        significant.reshape(n_dist, n_time), observed, perm_counts, d_edges, t_edges
+    )
+    what = _event_phrase(data)
+    summary = _summary(window, what)
+    result.attrs.update(
+        {
+            "method": "knox_monte_carlo",
+            "distance_bands": [float(x) for x in d_edges],
+            "time_bands": [float(x) for x in t_edges],
+            "permutations": int(permutations),
+            "seed": int(seed),
+            "time_basis": tr(
+                "kalenderdatum för occurred_at (händelsens start), Europe/Stockholm",
+                "calendar date of occurred_at (event start), Europe/Stockholm",
+            ),
+            "alpha": ALPHA,
+            "n_incidents": len(data),
+            "n_spatial_pairs": n_pairs,
+            "risk_window": window.as_dict() if window else None,
+            "summary": summary,
+            "choices": choices,
+        }
+    )
+    return result
+
+
+def _resolve_bands(
+    distance_bands, time_bands, choices: list[str], quiet: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """Choose (and announce) default bands where ``None``, then validate both edge lists."""
     if distance_bands is None:
         distance_bands = DEFAULT_DISTANCE_BANDS
         msg = tr(
@@ -402,6 +459,11 @@ def near_repeat(
         announce(msg, quiet=quiet)
     d_edges = _check_edges(distance_bands, "distance_bands", "m")
     t_edges = _check_edges(time_bands, "time_bands", "d")
+    return d_edges, t_edges
+
+
+def _check_permutations(permutations) -> None:
+    """Refuse a number of permutations that is not an integer ≥ 1."""
     if (
         isinstance(permutations, bool)
         or not isinstance(permutations, (int, np.integer))
@@ -416,15 +478,10 @@ def near_repeat(
             rule="NOT_POSITIVE",
             fix=tr("t.ex. permutations=99", "e.g. permutations=99"),
         )
-    if len(data) < 2:
-        raise ArgumentError(
-            tr(
-                "near_repeat behöver minst 2 händelser, fick {n}",
-                "near_repeat needs at least 2 incidents, got {n}",
-                n=len(data),
-            ),
-            rule="TOO_FEW_INCIDENTS",
-        )
+
+
+def _resolve_seed(seed: int | None, choices: list[str], quiet: bool) -> int:
+    """Draw (and announce) a fresh random seed when ``seed`` is ``None``."""
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**32))
         msg = tr(
@@ -434,7 +491,13 @@ def near_repeat(
         )
         choices.append(msg)
         announce(msg, quiet=quiet)
+    return seed
 
+
+def _knox_counts(
+    data, d_edges: np.ndarray, t_edges: np.ndarray, permutations: int, seed: int
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Observed pair counts per band, the counts of every permutation, and the number of pairs."""
     xy = np.column_stack([data.geometry.x.to_numpy(), data.geometry.y.to_numpy()])
     days = local_days(data["occurred_at"])
     i, j, dist = spatial_pairs(xy, float(d_edges[-1]))
@@ -457,6 +520,18 @@ def near_repeat(
         perm_counts[k] = _count_table(
             pair_base, np.abs(shuffled[i32] - shuffled[j32]), lookup, n_dist, n_time
         )
+    return observed, perm_counts, int(i.size)
+
+
+def _band_table(
+    observed: np.ndarray,
+    perm_counts: np.ndarray,
+    d_edges: np.ndarray,
+    t_edges: np.ndarray,
+    permutations: int,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The per-band result frame (pinned columns) and the band significance flags."""
+    n_dist, n_time = d_edges.size - 1, t_edges.size - 1
     expected = perm_counts.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)
@@ -482,32 +557,7 @@ def near_repeat(
         },
         columns=NEAR_REPEAT_COLUMNS,
     )
-
-    window = _risk_window(
-        significant.reshape(n_dist, n_time), observed, perm_counts, d_edges, t_edges
-    )
-    what = _event_phrase(data)
-    summary = _summary(window, what)
-    result.attrs.update(
-        {
-            "method": "knox_monte_carlo",
-            "distance_bands": [float(x) for x in d_edges],
-            "time_bands": [float(x) for x in t_edges],
-            "permutations": int(permutations),
-            "seed": int(seed),
-            "time_basis": tr(
-                "kalenderdatum för occurred_at (händelsens start), Europe/Stockholm",
-                "calendar date of occurred_at (event start), Europe/Stockholm",
-            ),
-            "alpha": ALPHA,
-            "n_incidents": len(data),
-            "n_spatial_pairs": int(i.size),
-            "risk_window": window.as_dict() if window else None,
-            "summary": summary,
-            "choices": choices,
-        }
-    )
-    return result
+    return result, significant
 
 
 def _risk_window(

@@ -225,8 +225,43 @@ def perception_gap(
     "not among the top quarter", not zero.
     """
     import geopandas as gpd
-    import shapely
 
+    c = _check_gap_arguments(
+        by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
+    )
+    record, categories = _gap_record(incidents, categories, c, high_quantile, min_count, quiet)
+    layers = _signal_layers(incidents, dialogue, walk_observations, categories, record)
+    if by == "cell":
+        table, reasons, geometry = _cell_table(layers, areas, c, incidents.crs)
+        columns = CELL_COLUMNS
+    else:
+        table, reasons, geometry = _area_table(layers, areas)
+        columns = AREA_COLUMNS
+
+    thresholds = _classify(table, high_quantile, min_count)
+    top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
+    table["top_reasons"] = top_codes
+    table["top_reason_labels"] = top_labels
+    record["params"]["thresholds"] = {
+        "value": thresholds,
+        "auto": False,
+        "rule": tr(
+            "hög = antal ≥ max(min_count, kvantil {q} bland enheter med minst en signal)",
+            "high = count ≥ max(min_count, quantile {q} among units with at least one signal)",
+            q=high_quantile,
+        ),
+    }
+    out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs=incidents.crs)
+    out = out[columns]
+    if by == "cell":
+        out = out.sort_values("cell_id").reset_index(drop=True)
+    return attach(out, record)
+
+
+def _check_gap_arguments(
+    by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
+) -> float:
+    """Validate the arguments of :func:`perception_gap`; return the checked cell size."""
     if by not in ("cell", "area"):
         raise ArgumentError(
             tr(
@@ -260,7 +295,11 @@ def perception_gap(
     ):
         if layer is not None:
             check_same_crs(incidents.crs, layer.crs, "incidents", name)
+    return c
 
+
+def _gap_record(incidents, categories, c, high_quantile, min_count, quiet) -> tuple[dict, list]:
+    """Start the provenance record: categories (chosen and announced when ``None``) and knobs."""
     record = new_record()
     if categories is None:
         present = set(incidents["category"].astype(str).unique())
@@ -286,7 +325,11 @@ def perception_gap(
     record_param(record, "cell_size", c, auto=False)
     record_param(record, "high_quantile", high_quantile, auto=False)
     record_param(record, "min_count", min_count, auto=False)
+    return record, categories
 
+
+def _signal_layers(incidents, dialogue, walk_observations, categories, record) -> dict:
+    """The placed incidents and the unsafe/safe dialogue and walk signals, by count column."""
     inc_mask = incidents["category"].astype(str).isin(categories).to_numpy()
     if "location_precision" in incidents.columns:
         centroid = _is(incidents["location_precision"], "kommun_centroid")
@@ -312,123 +355,113 @@ def perception_gap(
         "n_trygg_d": d_safe,
         "n_trygg_w": w_safe,
     }
+    return layers
 
-    if by == "cell":
-        keys: dict[str, pd.Series] = {}
-        for col, layer in layers.items():
-            if layer is None or len(layer) == 0:
-                keys[col] = pd.Series([], dtype=object)
-                continue
-            x, y, ok = _xy(layer)
-            ix = np.floor(np.where(ok, x, 0) / c).astype(np.int64)
-            iy = np.floor(np.where(ok, y, 0) / c).astype(np.int64)
-            key = pd.array(ix * _KEY + (iy + _KEY // 2), dtype="Int64")
-            key[~ok] = pd.NA
-            keys[col] = pd.Series(key, index=layer.index)
-        counts = (
-            pd.DataFrame(
-                {col: k.dropna().astype(np.int64).value_counts() for col, k in keys.items()}
-            )
-            .fillna(0)
-            .astype(np.int64)
-        )
-        for col in layers:
-            if col not in counts.columns:
-                counts[col] = 0
-        counts["n_otrygg"] = counts["n_dialogue_otrygg"] + counts["n_walk_otrygg"]
-        counts["n_trygg"] = counts["n_trygg_d"] + counts["n_trygg_w"]
-        counts = counts[(counts["n_incidents"] > 0) | (counts["n_otrygg"] > 0)]
-        kk = counts.index.to_numpy(dtype=np.int64)
-        table = pd.DataFrame(
-            {
-                "x": (kk // _KEY) * c,
-                "y": (kk % _KEY - _KEY // 2) * c,
-                "n_incidents": counts["n_incidents"].to_numpy(),
-                "n_dialogue_otrygg": counts["n_dialogue_otrygg"].to_numpy(),
-                "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
-                "n_otrygg": counts["n_otrygg"].to_numpy(),
-                "n_trygg": counts["n_trygg"].to_numpy(),
-            },
-            index=counts.index,
-        )
-        table["cell_id"] = cell_labels(table["x"], table["y"], c)
-        reasons = _reason_frame(
-            d_unsafe,
-            w_unsafe,
-            keys["n_dialogue_otrygg"] if d_unsafe is not None else pd.Series([], dtype=object),
-            keys["n_walk_otrygg"] if w_unsafe is not None else pd.Series([], dtype=object),
-        )
-        reasons = reasons[reasons["key"].notna()]
-        geometry = shapely.box(
-            table["x"].to_numpy(),
-            table["y"].to_numpy(),
-            table["x"].to_numpy() + c,
-            table["y"].to_numpy() + c,
-        )
-        table["area_id"] = None
-        if areas is not None and len(table):
-            from .areas import assign_points
 
-            centres = gpd.GeoDataFrame(
-                geometry=shapely.points(table["x"] + c / 2, table["y"] + c / 2), crs=incidents.crs
-            )
-            a = assign_points(centres, areas).drop_duplicates("pos")
-            aid = np.full(len(table), None, dtype=object)
-            aid[a["pos"].to_numpy()] = a["area_id"].to_numpy()
-            table["area_id"] = aid
-        columns = CELL_COLUMNS
-    else:
+def _cell_table(layers: dict, areas, c: float, crs) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """Counts, reasons and cell polygons per grid cell with at least one signal."""
+    import geopandas as gpd
+    import shapely
+
+    d_unsafe, w_unsafe = layers["n_dialogue_otrygg"], layers["n_walk_otrygg"]
+    keys: dict[str, pd.Series] = {}
+    for col, layer in layers.items():
+        if layer is None or len(layer) == 0:
+            keys[col] = pd.Series([], dtype=object)
+            continue
+        x, y, ok = _xy(layer)
+        ix = np.floor(np.where(ok, x, 0) / c).astype(np.int64)
+        iy = np.floor(np.where(ok, y, 0) / c).astype(np.int64)
+        key = pd.array(ix * _KEY + (iy + _KEY // 2), dtype="Int64")
+        key[~ok] = pd.NA
+        keys[col] = pd.Series(key, index=layer.index)
+    counts = (
+        pd.DataFrame({col: k.dropna().astype(np.int64).value_counts() for col, k in keys.items()})
+        .fillna(0)
+        .astype(np.int64)
+    )
+    for col in layers:
+        if col not in counts.columns:
+            counts[col] = 0
+    counts["n_otrygg"] = counts["n_dialogue_otrygg"] + counts["n_walk_otrygg"]
+    counts["n_trygg"] = counts["n_trygg_d"] + counts["n_trygg_w"]
+    counts = counts[(counts["n_incidents"] > 0) | (counts["n_otrygg"] > 0)]
+    kk = counts.index.to_numpy(dtype=np.int64)
+    table = pd.DataFrame(
+        {
+            "x": (kk // _KEY) * c,
+            "y": (kk % _KEY - _KEY // 2) * c,
+            "n_incidents": counts["n_incidents"].to_numpy(),
+            "n_dialogue_otrygg": counts["n_dialogue_otrygg"].to_numpy(),
+            "n_walk_otrygg": counts["n_walk_otrygg"].to_numpy(),
+            "n_otrygg": counts["n_otrygg"].to_numpy(),
+            "n_trygg": counts["n_trygg"].to_numpy(),
+        },
+        index=counts.index,
+    )
+    table["cell_id"] = cell_labels(table["x"], table["y"], c)
+    reasons = _reason_frame(
+        d_unsafe,
+        w_unsafe,
+        keys["n_dialogue_otrygg"] if d_unsafe is not None else pd.Series([], dtype=object),
+        keys["n_walk_otrygg"] if w_unsafe is not None else pd.Series([], dtype=object),
+    )
+    reasons = reasons[reasons["key"].notna()]
+    geometry = shapely.box(
+        table["x"].to_numpy(),
+        table["y"].to_numpy(),
+        table["x"].to_numpy() + c,
+        table["y"].to_numpy() + c,
+    )
+    table["area_id"] = None
+    if areas is not None and len(table):
         from .areas import assign_points
 
-        ids = areas["area_id"].astype(str).tolist()
-        table = pd.DataFrame(index=pd.Index(ids, name="key"))
-        a_keys: dict[str, pd.Series] = {}
-        for col, layer in layers.items():
-            if layer is None or len(layer) == 0:
-                table[col] = 0
-                a_keys[col] = pd.Series([], dtype=object)
-                continue
-            a = assign_points(layer, areas)
-            table[col] = a.groupby("area_id").size().reindex(ids, fill_value=0).to_numpy()
-            a_keys[col] = pd.Series(a["area_id"].to_numpy(), index=a["pos"].to_numpy())
-        table["n_otrygg"] = table["n_dialogue_otrygg"] + table["n_walk_otrygg"]
-        table["n_trygg"] = table["n_trygg_d"] + table["n_trygg_w"]
-        table["area_id"] = ids
-        table["name"] = areas["name"].astype(str).to_numpy() if "name" in areas.columns else ids
-        parts = []
-        for col, layer, field in (
-            ("n_dialogue_otrygg", d_unsafe, "reasons"),
-            ("n_walk_otrygg", w_unsafe, "problem_category"),
-        ):
-            if layer is None or len(layer) == 0 or field not in layer.columns:
-                continue
-            k = a_keys[col]
-            sub = layer.iloc[k.index.to_numpy()]
-            if field == "reasons":
-                parts.append(_reason_frame(sub, None, pd.Series(k.to_numpy()), pd.Series([])))
-            else:
-                parts.append(_reason_frame(None, sub, pd.Series([]), pd.Series(k.to_numpy())))
-        reasons = (
-            pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"key": [], "code": []})
+        centres = gpd.GeoDataFrame(
+            geometry=shapely.points(table["x"] + c / 2, table["y"] + c / 2), crs=crs
         )
-        geometry = areas.geometry.to_numpy()
-        columns = AREA_COLUMNS
+        a = assign_points(centres, areas).drop_duplicates("pos")
+        aid = np.full(len(table), None, dtype=object)
+        aid[a["pos"].to_numpy()] = a["area_id"].to_numpy()
+        table["area_id"] = aid
+    return table, reasons, geometry
 
-    thresholds = _classify(table, high_quantile, min_count)
-    top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
-    table["top_reasons"] = top_codes
-    table["top_reason_labels"] = top_labels
-    record["params"]["thresholds"] = {
-        "value": thresholds,
-        "auto": False,
-        "rule": tr(
-            "hög = antal ≥ max(min_count, kvantil {q} bland enheter med minst en signal)",
-            "high = count ≥ max(min_count, quantile {q} among units with at least one signal)",
-            q=high_quantile,
-        ),
-    }
-    out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs=incidents.crs)
-    out = out[columns]
-    if by == "cell":
-        out = out.sort_values("cell_id").reset_index(drop=True)
-    return attach(out, record)
+
+def _area_table(layers: dict, areas) -> tuple[pd.DataFrame, pd.DataFrame, object]:
+    """Counts, reasons and polygons per area."""
+    from .areas import assign_points
+
+    d_unsafe, w_unsafe = layers["n_dialogue_otrygg"], layers["n_walk_otrygg"]
+    ids = areas["area_id"].astype(str).tolist()
+    table = pd.DataFrame(index=pd.Index(ids, name="key"))
+    a_keys: dict[str, pd.Series] = {}
+    for col, layer in layers.items():
+        if layer is None or len(layer) == 0:
+            table[col] = 0
+            a_keys[col] = pd.Series([], dtype=object)
+            continue
+        a = assign_points(layer, areas)
+        table[col] = a.groupby("area_id").size().reindex(ids, fill_value=0).to_numpy()
+        a_keys[col] = pd.Series(a["area_id"].to_numpy(), index=a["pos"].to_numpy())
+    table["n_otrygg"] = table["n_dialogue_otrygg"] + table["n_walk_otrygg"]
+    table["n_trygg"] = table["n_trygg_d"] + table["n_trygg_w"]
+    table["area_id"] = ids
+    table["name"] = areas["name"].astype(str).to_numpy() if "name" in areas.columns else ids
+    parts = []
+    for col, layer, field in (
+        ("n_dialogue_otrygg", d_unsafe, "reasons"),
+        ("n_walk_otrygg", w_unsafe, "problem_category"),
+    ):
+        if layer is None or len(layer) == 0 or field not in layer.columns:
+            continue
+        k = a_keys[col]
+        sub = layer.iloc[k.index.to_numpy()]
+        if field == "reasons":
+            parts.append(_reason_frame(sub, None, pd.Series(k.to_numpy()), pd.Series([])))
+        else:
+            parts.append(_reason_frame(None, sub, pd.Series([]), pd.Series(k.to_numpy())))
+    reasons = (
+        pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"key": [], "code": []})
+    )
+    geometry = areas.geometry.to_numpy()
+    return table, reasons, geometry

@@ -309,6 +309,22 @@ def load_catalogue(
     layers = [(bundled_path, _read_toml(bundled_path))]
     if path is not None:
         layers.append((Path(path), _read_toml(Path(path))))
+    merged, origin = _merge_catalogue_files(layers)
+    kinds = set(codes("measure_kind"))
+    types = set(codes("measure_type"))
+    owners = set(codes("responsible_type"))
+    return {
+        (section, code): _catalogue_entry_of(
+            section, code, entry, origin[(section, code)], kinds, types, owners
+        )
+        for (section, code), entry in merged.items()
+    }
+
+
+def _merge_catalogue_files(layers) -> tuple[dict, dict]:
+    """Merge the catalogue files in order (later keys win); check sections and codes."""
+    from ..layers.vocab import codes
+
     merged: dict[tuple[str, str], dict] = {}
     origin: dict[tuple[str, str], Path] = {}
     for file, raw in layers:
@@ -334,57 +350,53 @@ def load_catalogue(
                 key = (section, code)
                 merged[key] = {**merged.get(key, {}), **entry}
                 origin[key] = file
-    kinds = set(codes("measure_kind"))
-    types = set(codes("measure_type"))
-    owners = set(codes("responsible_type"))
-    out: dict[tuple[str, str], CatalogueEntry] = {}
-    for (section, code), entry in merged.items():
-        where = f"[{section}.{code}]"
-        file = origin[(section, code)]
-        for key in ("situational", "social", "indicator", "kind", "responsible_type"):
-            if key not in entry:
-                raise ConfigError(
-                    tr("{w} saknar {k}", "{w} lacks {k}", w=where, k=key), file=str(file)
-                )
-        checks = (("kind", kinds), ("responsible_type", owners))
-        for key, allowed in checks:
-            if entry[key] not in allowed:
-                raise ConfigError(
-                    tr(
-                        "{w}: {k} = {v!r} är ingen giltig kod",
-                        "{w}: {k} = {v!r} is not a valid code",
-                        w=where,
-                        k=key,
-                        v=entry[key],
-                    ),
-                    file=str(file),
-                    fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(allowed))),
-                )
-        mtype = entry.get("measure_type")
-        if mtype is not None and mtype not in types:
+    return merged, origin
+
+
+def _catalogue_entry_of(section, code, entry: dict, file: Path, kinds, types, owners):
+    """Check one merged catalogue entry and turn it into a :class:`CatalogueEntry`."""
+    where = f"[{section}.{code}]"
+    for key in ("situational", "social", "indicator", "kind", "responsible_type"):
+        if key not in entry:
+            raise ConfigError(tr("{w} saknar {k}", "{w} lacks {k}", w=where, k=key), file=str(file))
+    checks = (("kind", kinds), ("responsible_type", owners))
+    for key, allowed in checks:
+        if entry[key] not in allowed:
             raise ConfigError(
                 tr(
-                    "{w}: measure_type = {v!r} är ingen giltig kod",
-                    "{w}: measure_type = {v!r} is not a valid code",
+                    "{w}: {k} = {v!r} är ingen giltig kod",
+                    "{w}: {k} = {v!r} is not a valid code",
                     w=where,
-                    v=mtype,
+                    k=key,
+                    v=entry[key],
                 ),
                 file=str(file),
-                fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(types))),
+                fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(allowed))),
             )
-        out[(section, code)] = CatalogueEntry(
-            source=section,
-            code=code,
-            theme=str(entry.get("theme", code)),
-            situational=_bilingual(entry["situational"], where, file),
-            social=_bilingual(entry["social"], where, file),
-            kind=entry["kind"],
-            measure_type=mtype,
-            responsible_type=entry["responsible_type"],
-            indicator=_bilingual(entry["indicator"], where, file),
-            serious=bool(entry.get("serious", False)),
+    mtype = entry.get("measure_type")
+    if mtype is not None and mtype not in types:
+        raise ConfigError(
+            tr(
+                "{w}: measure_type = {v!r} är ingen giltig kod",
+                "{w}: measure_type = {v!r} is not a valid code",
+                w=where,
+                v=mtype,
+            ),
+            file=str(file),
+            fix=tr("välj bland: {a}", "choose from: {a}", a=", ".join(sorted(types))),
         )
-    return out
+    return CatalogueEntry(
+        source=section,
+        code=code,
+        theme=str(entry.get("theme", code)),
+        situational=_bilingual(entry["situational"], where, file),
+        social=_bilingual(entry["social"], where, file),
+        kind=entry["kind"],
+        measure_type=mtype,
+        responsible_type=entry["responsible_type"],
+        indicator=_bilingual(entry["indicator"], where, file),
+        serious=bool(entry.get("serious", False)),
+    )
 
 
 def catalogue_entry(source: str, code: str, catalogue: dict | None = None) -> CatalogueEntry:
@@ -540,6 +552,40 @@ def _mode_text(values: pd.Series) -> str | None:
 # the plan
 
 
+def _item(
+    source: str,
+    entry: CatalogueEntry,
+    n: int,
+    strength: int,
+    strength_reasons: list[str],
+    *,
+    place: str,
+    problem: str,
+    evidence: str,
+    linked_categories: str | None = None,
+    linked_observations: str | None = None,
+    linked_reasons: str | None = None,
+    responsible: str | None = None,
+    responsible_type: str | None = None,
+) -> dict:
+    """One candidate plan item from one source, before prioritisation."""
+    return {
+        "source": source,
+        "entry": entry,
+        "n": n,
+        "strength": strength,
+        "strength_reasons": strength_reasons,
+        "place": place,
+        "problem": problem,
+        "evidence": evidence,
+        "linked_categories": linked_categories,
+        "linked_observations": linked_observations,
+        "linked_reasons": linked_reasons,
+        "responsible": responsible,
+        "responsible_type": responsible_type,
+    }
+
+
 def _incident_items(
     area_id: str,
     name: str,
@@ -552,7 +598,7 @@ def _incident_items(
     choices: list[str],
     profiles=None,
 ) -> list[dict]:
-    from ..layers.vocab import label
+    """Items for incident categories that are high against the municipality or rising."""
     from .areas import area_profile
 
     def profile(period: int):
@@ -579,84 +625,100 @@ def _incident_items(
         cat = str(row.category)
         if cat in ("alla", *EXCLUDED_CATEGORIES) or cat in sensitive:
             continue
-        count = int(row.count)
-        if count < MIN_EVIDENCE:
-            continue
-        ratio = (
-            float(row.ratio_to_municipality) if pd.notna(row.ratio_to_municipality) else math.nan
-        )
-        rate = float(row.rate_per_1000) if pd.notna(row.rate_per_1000) else math.nan
-        p_rate = float(prev_rate.get(cat, 0.0) or 0.0)
-        p_count = int(prev_count.get(cat, 0) or 0)
-        expected_now = p_rate / rate * count if rate and rate > 0 else 0.0
-        rising = bool(
-            p_rate > 0 and rate >= RISE_FACTOR * p_rate and count - expected_now >= MIN_EVIDENCE
-        )
-        high = bool(math.isfinite(ratio) and ratio >= HIGH_RATIO)
-        if not (high or rising):
-            continue
-        entry = catalogue_entry("category", cat, catalogue)
-        evidence = tr(
-            "{n} rapporter {y} ({r} per 1 000 invånare och år, {q} gånger kommunens nivå)",
-            "{n} reports in {y} ({r} per 1,000 residents a year, {q} times the municipality's "
-            "level)",
-            n=count,
-            y=year,
-            r=_num(rate),
-            q=_num(ratio),
-        )
-        if p_count or p_rate:
-            evidence += tr(
-                "; {p} rapporter {y0} ({pr} per 1 000 och år){ok}",
-                "; {p} reports in {y0} ({pr} per 1,000 a year){ok}",
-                p=p_count,
-                y0=year - 1,
-                pr=_num(p_rate),
-                ok=tr(", alltså ökande", ", so rising") if rising else "",
-            )
-        evidence += tr(
-            ". Källa: rapporterade händelser (områdesanalysen).",
-            ". Source: reported incidents (area analysis).",
-        )
-        strength = 1 + int(math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO) + int(rising)
-        reasons = []
-        if math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO:
-            reasons.append(
-                tr(
-                    "minst {v} ggr kommunens nivå",
-                    "at least {v} × the municipality",
-                    v=_num(VERY_HIGH_RATIO, 0),
-                )
-            )
-        if rising:
-            reasons.append(tr("ökande", "rising"))
-        items.append(
-            {
-                "source": "incidents",
-                "entry": entry,
-                "n": count,
-                "strength": strength,
-                "strength_reasons": reasons,
-                "place": tr("{a} (hela området)", "{a} (whole area)", a=name),
-                "problem": label("category", cat),
-                "evidence": evidence,
-                "linked_categories": cat,
-                "linked_observations": None,
-                "linked_reasons": None,
-                "responsible": None,
-                "responsible_type": None,
-            }
-        )
+        item = _incident_item(row, name, year, prev_rate, prev_count, catalogue)
+        if item is not None:
+            items.append(item)
     return items
+
+
+def _incident_item(row, name: str, year: int, prev_rate, prev_count, catalogue):
+    """The item of one incident category, or ``None`` when it is neither high nor rising."""
+    from ..layers.vocab import label
+
+    cat = str(row.category)
+    count = int(row.count)
+    if count < MIN_EVIDENCE:
+        return None
+    ratio = float(row.ratio_to_municipality) if pd.notna(row.ratio_to_municipality) else math.nan
+    rate = float(row.rate_per_1000) if pd.notna(row.rate_per_1000) else math.nan
+    p_rate = float(prev_rate.get(cat, 0.0) or 0.0)
+    p_count = int(prev_count.get(cat, 0) or 0)
+    expected_now = p_rate / rate * count if rate and rate > 0 else 0.0
+    rising = bool(
+        p_rate > 0 and rate >= RISE_FACTOR * p_rate and count - expected_now >= MIN_EVIDENCE
+    )
+    high = bool(math.isfinite(ratio) and ratio >= HIGH_RATIO)
+    if not (high or rising):
+        return None
+    entry = catalogue_entry("category", cat, catalogue)
+    evidence = tr(
+        "{n} rapporter {y} ({r} per 1 000 invånare och år, {q} gånger kommunens nivå)",
+        "{n} reports in {y} ({r} per 1,000 residents a year, {q} times the municipality's level)",
+        n=count,
+        y=year,
+        r=_num(rate),
+        q=_num(ratio),
+    )
+    if p_count or p_rate:
+        evidence += tr(
+            "; {p} rapporter {y0} ({pr} per 1 000 och år){ok}",
+            "; {p} reports in {y0} ({pr} per 1,000 a year){ok}",
+            p=p_count,
+            y0=year - 1,
+            pr=_num(p_rate),
+            ok=tr(", alltså ökande", ", so rising") if rising else "",
+        )
+    evidence += tr(
+        ". Källa: rapporterade händelser (områdesanalysen).",
+        ". Source: reported incidents (area analysis).",
+    )
+    strength = 1 + int(math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO) + int(rising)
+    reasons = []
+    if math.isfinite(ratio) and ratio >= VERY_HIGH_RATIO:
+        reasons.append(
+            tr(
+                "minst {v} ggr kommunens nivå",
+                "at least {v} × the municipality",
+                v=_num(VERY_HIGH_RATIO, 0),
+            )
+        )
+    if rising:
+        reasons.append(tr("ökande", "rising"))
+    return _item(
+        "incidents",
+        entry,
+        count,
+        strength,
+        reasons,
+        place=tr("{a} (hela området)", "{a} (whole area)", a=name),
+        problem=label("category", cat),
+        evidence=evidence,
+        linked_categories=cat,
+    )
 
 
 def _walk_items(
     area_geom, name: str, year: int, *, walk_observations, walks, catalogue, plan_date: date
 ) -> list[dict]:
-    from ..layers.vocab import label
-
-    if walk_observations is None or len(walk_observations) == 0:
+    """Items for open safety-walk findings felt as unsafe, one per problem category."""
+    open_ = _open_walk_findings(area_geom, year, walk_observations, walks)
+    if open_ is None or open_.empty:
         return []
+    due = (
+        _local_dates(open_["due_on"])
+        if "due_on" in open_.columns
+        else pd.Series(pd.NaT, index=open_.index)
+    )
+    return [
+        _walk_item(str(cat), group, due, name, catalogue, plan_date)
+        for cat, group in open_.groupby(open_["problem_category"].astype(str), sort=True)
+    ]
+
+
+def _open_walk_findings(area_geom, year: int, walk_observations, walks):
+    """Open findings felt as unsafe in the area from walks up to ``year`` (``None``: no layer)."""
+    if walk_observations is None or len(walk_observations) == 0:
+        return None
     obs = walk_observations[_points_in(walk_observations, area_geom)]
     if walks is not None and len(walks) and "date" in walks.columns and "walk_id" in obs.columns:
         walk_dates = _local_dates(walks.set_index("walk_id")["date"])
@@ -664,82 +726,75 @@ def _walk_items(
         obs = obs[(when.isna() | (when.dt.year <= year)).to_numpy()]
     status = obs["status"].astype("string")
     perception = obs["perception"].astype("string")
-    open_ = obs[
+    return obs[
         (status.isin(OPEN_OBSERVATION_STATUSES) & (perception == "otrygg")).fillna(False).to_numpy()
     ]
-    if open_.empty:
-        return []
-    items = []
-    due = (
-        _local_dates(open_["due_on"])
-        if "due_on" in open_.columns
-        else pd.Series(pd.NaT, index=open_.index)
+
+
+def _walk_item(cat: str, group, due, name: str, catalogue, plan_date: date) -> dict:
+    """The item of one problem category's open walk findings."""
+    from ..layers.vocab import label
+
+    entry = catalogue_entry("walk", cat, catalogue)
+    n = len(group)
+    high = int(
+        (group.get("priority", pd.Series(dtype="string")).astype("string") == "hog")
+        .fillna(False)
+        .sum()
     )
-    for cat, group in open_.groupby(open_["problem_category"].astype(str), sort=True):
-        entry = catalogue_entry("walk", cat, catalogue)
-        n = len(group)
-        high = int(
-            (group.get("priority", pd.Series(dtype="string")).astype("string") == "hog")
-            .fillna(False)
-            .sum()
+    overdue = int((due.loc[group.index] < pd.Timestamp(plan_date)).fillna(False).sum())
+    walk_ids = sorted(group["walk_id"].dropna().astype(str).unique())
+    statuses = group["status"].astype(str).value_counts()
+    status_text = ", ".join(
+        f"{label('observation_status', s).lower()} {k}" for s, k in statuses.items()
+    )
+    evidence = tr(
+        "{n} {f} (upplevt otryggt) från trygghetsvandring {w} ({s}); {h} med hög "
+        "prioritet; {o} försenade mot satt datum. Källa: trygghetsvandringar.",
+        "{n} open finding(s) (felt unsafe) from safety walk {w} ({s}); {h} high priority; "
+        "{o} overdue. Source: safety walks.",
+        n=n,
+        f="öppet fynd" if n == 1 else "öppna fynd",
+        w=", ".join(walk_ids),
+        s=status_text,
+        h=high,
+        o=overdue,
+    )
+    reasons = []
+    if high:
+        reasons.append(tr("hög prioritet på vandringen", "high priority on the walk"))
+    if n >= MIN_WALK_FINDINGS:
+        reasons.append(
+            tr("minst {m} öppna fynd", "at least {m} open findings", m=MIN_WALK_FINDINGS)
         )
-        overdue = int((due.loc[group.index] < pd.Timestamp(plan_date)).fillna(False).sum())
-        walk_ids = sorted(group["walk_id"].dropna().astype(str).unique())
-        statuses = group["status"].astype(str).value_counts()
-        status_text = ", ".join(
-            f"{label('observation_status', s).lower()} {k}" for s, k in statuses.items()
-        )
-        evidence = tr(
-            "{n} {f} (upplevt otryggt) från trygghetsvandring {w} ({s}); {h} med hög "
-            "prioritet; {o} försenade mot satt datum. Källa: trygghetsvandringar.",
-            "{n} open finding(s) (felt unsafe) from safety walk {w} ({s}); {h} high priority; "
-            "{o} overdue. Source: safety walks.",
+    return _item(
+        "walk",
+        entry,
+        n,
+        1 + int(high > 0) + int(n >= MIN_WALK_FINDINGS),
+        reasons,
+        place=tr(
+            "{a}: {n} {p} längs vandring {w}",
+            "{a}: {n} place(s) along walk {w}",
+            a=name,
             n=n,
-            f="öppet fynd" if n == 1 else "öppna fynd",
+            p="plats" if n == 1 else "platser",
             w=", ".join(walk_ids),
-            s=status_text,
-            h=high,
-            o=overdue,
-        )
-        reasons = []
-        if high:
-            reasons.append(tr("hög prioritet på vandringen", "high priority on the walk"))
-        if n >= MIN_WALK_FINDINGS:
-            reasons.append(
-                tr("minst {m} öppna fynd", "at least {m} open findings", m=MIN_WALK_FINDINGS)
-            )
-        items.append(
-            {
-                "source": "walk",
-                "entry": entry,
-                "n": n,
-                "strength": 1 + int(high > 0) + int(n >= MIN_WALK_FINDINGS),
-                "strength_reasons": reasons,
-                "place": tr(
-                    "{a}: {n} {p} längs vandring {w}",
-                    "{a}: {n} place(s) along walk {w}",
-                    a=name,
-                    n=n,
-                    p="plats" if n == 1 else "platser",
-                    w=", ".join(walk_ids),
-                ),
-                "problem": label("problem_category", cat),
-                "evidence": evidence,
-                "linked_categories": None,
-                "linked_observations": ";".join(sorted(group["observation_id"].astype(str))),
-                "linked_reasons": None,
-                "responsible": _mode_text(group["responsible"]) if "responsible" in group else None,
-                "responsible_type": (
-                    _mode_text(group["responsible_type"]) if "responsible_type" in group else None
-                ),
-            }
-        )
-    return items
+        ),
+        problem=label("problem_category", cat),
+        evidence=evidence,
+        linked_observations=";".join(sorted(group["observation_id"].astype(str))),
+        responsible=_mode_text(group["responsible"]) if "responsible" in group else None,
+        responsible_type=(
+            _mode_text(group["responsible_type"]) if "responsible_type" in group else None
+        ),
+    )
 
 
 def _dialogue_items(
     area_geom, name: str, year: int, *, dialogue, catalogue, choices: list[str]
 ) -> list[dict]:
+    """Items for reasons given by many of those feeling unsafe in the latest dialogue campaign."""
     from ..layers.vocab import label
 
     if dialogue is None or len(dialogue) == 0:
@@ -801,21 +856,17 @@ def _dialogue_items(
                 )
             )
         items.append(
-            {
-                "source": "dialogue",
-                "entry": entry,
-                "n": int(n),
-                "strength": 1 + int(share >= 0.3) + int(share >= 0.5),
-                "strength_reasons": strength_reasons,
-                "place": tr("{a} (markeringar i dialogen)", "{a} (dialogue pins)", a=name),
-                "problem": tr("Otrygghet: {r}", "Insecurity: {r}", r=label("reason", reason)),
-                "evidence": evidence,
-                "linked_categories": None,
-                "linked_observations": None,
-                "linked_reasons": str(reason),
-                "responsible": None,
-                "responsible_type": None,
-            }
+            _item(
+                "dialogue",
+                entry,
+                int(n),
+                1 + int(share >= 0.3) + int(share >= 0.5),
+                strength_reasons,
+                place=tr("{a} (markeringar i dialogen)", "{a} (dialogue pins)", a=name),
+                problem=tr("Otrygghet: {r}", "Insecurity: {r}", r=label("reason", reason)),
+                evidence=evidence,
+                linked_reasons=str(reason),
+            )
         )
     return items
 
@@ -823,7 +874,7 @@ def _dialogue_items(
 def _recurring_items(
     area_geom, name: str, year: int, *, incidents, catalogue, sensitive: set[str]
 ) -> list[dict]:
-    from ..layers.vocab import label
+    """Items for recurring EST places in the area, one per main category."""
     from .est import recurring_places, week_label
 
     inside = _points_in(incidents, area_geom)
@@ -845,6 +896,13 @@ def _recurring_items(
         quiet=True,
     )
     # one item per main category: neighbouring cells with the same problem are one place
+    groups = _recurring_groups(table, sensitive)
+    week = table.attrs.get("week", "")
+    return [_recurring_item(top, rows, week, name, catalogue) for top, rows in groups.items()]
+
+
+def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
+    """The top recurring cells grouped by their main (non-excluded, non-sensitive) category."""
     groups: dict[str, list] = {}
     for row in table.head(MAX_RECURRING_PLACES).itertuples(index=False):
         cats = [
@@ -854,57 +912,51 @@ def _recurring_items(
         ]
         if cats:
             groups.setdefault(cats[0], []).append((row, cats))
-    items = []
-    for top, rows in groups.items():
-        entry = catalogue_entry("category", top, catalogue)
-        weeks = max(int(r.weeks_with_reports) for r, _ in rows)
-        total = sum(int(r.total) for r, _ in rows)
-        cats = list(dict.fromkeys(c for _, cs in rows for c in cs[:3]))[:3]
-        cells = [str(r.cell_id) for r, _ in rows]
-        evidence = tr(
-            "Rapporter under {w} av {W} veckor fram till {v} i {k}, totalt {t}; vanligast "
-            "{c}. Källa: EST (återkommande plats).",
-            "Reports in {w} of {W} weeks up to {v} in {k}, {t} in all; most common {c}. "
-            "Source: EST (recurring place).",
-            w=weeks,
-            W=RECURRING_WEEKS,
-            v=table.attrs.get("week", ""),
-            k=tr("en ruta", "one cell")
-            if len(cells) == 1
-            else tr("{n} intilliggande rutor", "{n} cells", n=len(cells)),
-            t=total,
-            c=", ".join(label("category", c).lower() for c in cats),
-        )
-        reasons = [tr("återkommande plats", "recurring place")]
-        strength = (
-            1 + int(weeks >= 0.75 * RECURRING_WEEKS) + int(total >= RECURRING_WEEKS * len(cells))
-        )
-        items.append(
-            {
-                "source": "hotspot",
-                "entry": entry,
-                "n": total,
-                "strength": strength,
-                "strength_reasons": reasons,
-                "place": tr(
-                    "{a}, {r} {c}",
-                    "{a}, {r} {c}",
-                    a=name,
-                    r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
-                    c=", ".join(cells),
-                ),
-                "problem": tr(
-                    "Återkommande plats: {c}", "Recurring place: {c}", c=label("category", top)
-                ),
-                "evidence": evidence,
-                "linked_categories": ";".join(cats),
-                "linked_observations": None,
-                "linked_reasons": None,
-                "responsible": None,
-                "responsible_type": None,
-            }
-        )
-    return items
+    return groups
+
+
+def _recurring_item(top: str, rows: list, week: str, name: str, catalogue) -> dict:
+    """The item of the recurring cells whose main category is ``top``."""
+    from ..layers.vocab import label
+
+    entry = catalogue_entry("category", top, catalogue)
+    weeks = max(int(r.weeks_with_reports) for r, _ in rows)
+    total = sum(int(r.total) for r, _ in rows)
+    cats = list(dict.fromkeys(c for _, cs in rows for c in cs[:3]))[:3]
+    cells = [str(r.cell_id) for r, _ in rows]
+    evidence = tr(
+        "Rapporter under {w} av {W} veckor fram till {v} i {k}, totalt {t}; vanligast "
+        "{c}. Källa: EST (återkommande plats).",
+        "Reports in {w} of {W} weeks up to {v} in {k}, {t} in all; most common {c}. "
+        "Source: EST (recurring place).",
+        w=weeks,
+        W=RECURRING_WEEKS,
+        v=week,
+        k=tr("en ruta", "one cell")
+        if len(cells) == 1
+        else tr("{n} intilliggande rutor", "{n} cells", n=len(cells)),
+        t=total,
+        c=", ".join(label("category", c).lower() for c in cats),
+    )
+    reasons = [tr("återkommande plats", "recurring place")]
+    strength = 1 + int(weeks >= 0.75 * RECURRING_WEEKS) + int(total >= RECURRING_WEEKS * len(cells))
+    return _item(
+        "hotspot",
+        entry,
+        total,
+        strength,
+        reasons,
+        place=tr(
+            "{a}, {r} {c}",
+            "{a}, {r} {c}",
+            a=name,
+            r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
+            c=", ".join(cells),
+        ),
+        problem=tr("Återkommande plats: {c}", "Recurring place: {c}", c=label("category", top)),
+        evidence=evidence,
+        linked_categories=";".join(cats),
+    )
 
 
 def action_plan(
@@ -981,9 +1033,64 @@ def action_plan(
         ``attrs``: ``area_id``, ``name``, ``year``, ``plan_date``, ``priority_rule``,
         ``selection_rules``, ``choices``.
     """
-    from ..layers.vocab import label
-
     choices: list[str] = []
+    match = _plan_area(areas, incidents, area_id, follow_up_months)
+    area_id = str(area_id)
+    name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
+    geom = match.geometry.union_all()
+    year = _plan_year(incidents, year, choices, quiet)
+    plan = _today(plan_date, choices, quiet)
+    follow = _add_months(plan, follow_up_months)
+    cat = catalogue if catalogue is not None else load_catalogue()
+    sensitive = set(sensitive_categories or ())
+
+    items = (
+        _recurring_items(geom, name, year, incidents=incidents, catalogue=cat, sensitive=sensitive)
+        + _incident_items(
+            area_id,
+            name,
+            year,
+            areas=areas,
+            incidents=incidents,
+            catalogue=cat,
+            sensitive=sensitive,
+            choices=choices,
+            profiles=profiles,
+        )
+        + _walk_items(
+            geom,
+            name,
+            year,
+            walk_observations=walk_observations,
+            walks=walks,
+            catalogue=cat,
+            plan_date=plan,
+        )
+        + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
+    )
+
+    themes: dict[str, set[str]] = {}
+    for it in items:
+        themes.setdefault(it["entry"].theme, set()).add(it["source"])
+    rows = [_plan_row(it, themes[it["entry"].theme], area_id, follow) for it in items]
+    frame = _ranked_plan(rows, year, area_id)
+    frame.attrs.update(
+        {
+            "area_id": area_id,
+            "name": name,
+            "year": year,
+            "plan_date": plan,
+            "follow_up_months": follow_up_months,
+            "priority_rule": _priority_rule(),
+            "selection_rules": _selection_rules(),
+            "choices": choices,
+        }
+    )
+    return frame
+
+
+def _plan_area(areas, incidents, area_id, follow_up_months: int):
+    """Validate the arguments of :func:`action_plan`; return the area's row(s) of ``areas``."""
     if "area_id" not in getattr(areas, "columns", []):
         raise ArgumentError(
             tr("areas saknar kolumnen area_id", "areas lacks area_id"), rule="COLUMNS_MISSING"
@@ -1018,9 +1125,11 @@ def action_plan(
             ),
             rule="NOT_POSITIVE",
         )
-    area_id = str(area_id)
-    name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
-    geom = match.geometry.union_all()
+    return match
+
+
+def _plan_year(incidents, year: int | None, choices: list[str], quiet: bool) -> int:
+    """The plan year: given, or the year of the latest incident (announced)."""
     if year is None:
         year = int(_local_dates(incidents["occurred_at"]).max().year)
         msg = tr(
@@ -1030,98 +1139,69 @@ def action_plan(
         )
         choices.append(msg)
         announce(msg, quiet=quiet)
-    year = int(year)
-    plan = _today(plan_date, choices, quiet)
-    follow = _add_months(plan, follow_up_months)
-    cat = catalogue if catalogue is not None else load_catalogue()
-    sensitive = set(sensitive_categories or ())
+    return int(year)
 
-    items = (
-        _recurring_items(geom, name, year, incidents=incidents, catalogue=cat, sensitive=sensitive)
-        + _incident_items(
-            area_id,
-            name,
-            year,
-            areas=areas,
-            incidents=incidents,
-            catalogue=cat,
-            sensitive=sensitive,
-            choices=choices,
-            profiles=profiles,
-        )
-        + _walk_items(
-            geom,
-            name,
-            year,
-            walk_observations=walk_observations,
-            walks=walks,
-            catalogue=cat,
-            plan_date=plan,
-        )
-        + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
-    )
 
-    themes: dict[str, set[str]] = {}
-    for it in items:
-        themes.setdefault(it["entry"].theme, set()).add(it["source"])
-    rows = []
-    for it in items:
-        e: CatalogueEntry = it["entry"]
-        others = themes[e.theme] - {it["source"]}
-        agreement = min(2, len(others))
-        score = it["strength"] + agreement + int(e.serious)
-        reasons = list(it["strength_reasons"])
-        if agreement:
-            names = {
-                "hotspot": tr("återkommande plats", "recurring place"),
-                "incidents": tr("händelser", "incidents"),
-                "walk": tr("vandring", "walk"),
-                "dialogue": tr("dialog", "dialogue"),
-            }
-            reasons.append(
-                tr(
-                    "stöds även av {s}",
-                    "also supported by {s}",
-                    s=", ".join(names[s] for s in sorted(others, key=_SOURCE_ORDER.get)),
-                )
+def _plan_row(it: dict, theme_sources: set[str], area_id: str, follow: date) -> dict:
+    """Prioritise one item (strength + agreement + seriousness) and fill the plan columns."""
+    from ..layers.vocab import label
+
+    e: CatalogueEntry = it["entry"]
+    others = theme_sources - {it["source"]}
+    agreement = min(2, len(others))
+    score = it["strength"] + agreement + int(e.serious)
+    reasons = list(it["strength_reasons"])
+    if agreement:
+        names = {
+            "hotspot": tr("återkommande plats", "recurring place"),
+            "incidents": tr("händelser", "incidents"),
+            "walk": tr("vandring", "walk"),
+            "dialogue": tr("dialog", "dialogue"),
+        }
+        reasons.append(
+            tr(
+                "stöds även av {s}",
+                "also supported by {s}",
+                s=", ".join(names[s] for s in sorted(others, key=_SOURCE_ORDER.get)),
             )
-        if e.serious:
-            reasons.append(tr("allvarligt (liv och hälsa)", "serious (life and health)"))
-        owner_type = it["responsible_type"] or e.responsible_type
-        rows.append(
-            {
-                "priority_score": score,
-                "_strength": it["strength"],
-                "_n": it["n"],
-                "_order": _SOURCE_ORDER[it["source"]],
-                "priority_reasons": "; ".join(reasons)
-                if reasons
-                else tr("grundnivå", "base level"),
-                "source": it["source"],
-                "theme": e.theme,
-                "place": it["place"],
-                "problem": it["problem"],
-                "evidence": it["evidence"],
-                "title": e.text("situational"),
-                "other_measures": e.text("social"),
-                "type": e.kind,
-                "measure_type": e.measure_type,
-                "area_id": area_id,
-                "linked_categories": it["linked_categories"],
-                "linked_observations": it["linked_observations"],
-                "linked_reasons": it["linked_reasons"],
-                "responsible_type": owner_type,
-                "responsible": it["responsible"] or label("responsible_type", owner_type),
-                "partners": None,
-                "decided_by": _DECIDED_BY[it["source"]],
-                "status": "foreslagen",
-                "start": pd.NaT,
-                "end": pd.NaT,
-                "indicator": e.text("indicator"),
-                "target_value": np.nan,
-                "follow_up_on": pd.Timestamp(follow),
-            }
         )
+    if e.serious:
+        reasons.append(tr("allvarligt (liv och hälsa)", "serious (life and health)"))
+    owner_type = it["responsible_type"] or e.responsible_type
+    return {
+        "priority_score": score,
+        "_strength": it["strength"],
+        "_n": it["n"],
+        "_order": _SOURCE_ORDER[it["source"]],
+        "priority_reasons": "; ".join(reasons) if reasons else tr("grundnivå", "base level"),
+        "source": it["source"],
+        "theme": e.theme,
+        "place": it["place"],
+        "problem": it["problem"],
+        "evidence": it["evidence"],
+        "title": e.text("situational"),
+        "other_measures": e.text("social"),
+        "type": e.kind,
+        "measure_type": e.measure_type,
+        "area_id": area_id,
+        "linked_categories": it["linked_categories"],
+        "linked_observations": it["linked_observations"],
+        "linked_reasons": it["linked_reasons"],
+        "responsible_type": owner_type,
+        "responsible": it["responsible"] or label("responsible_type", owner_type),
+        "partners": None,
+        "decided_by": _DECIDED_BY[it["source"]],
+        "status": "foreslagen",
+        "start": pd.NaT,
+        "end": pd.NaT,
+        "indicator": e.text("indicator"),
+        "target_value": np.nan,
+        "follow_up_on": pd.Timestamp(follow),
+    }
+
+
+def _ranked_plan(rows: list[dict], year: int, area_id: str) -> pd.DataFrame:
+    """Sort the rows by priority and ties, number them and give them measure ids."""
     frame = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "_strength", "_n", "_order"])
     if len(frame):
         frame = frame.sort_values(
@@ -1137,18 +1217,6 @@ def action_plan(
         frame[col] = pd.to_datetime(frame[col])
     frame["target_value"] = frame["target_value"].astype(float)
     frame = frame[PLAN_COLUMNS]
-    frame.attrs.update(
-        {
-            "area_id": area_id,
-            "name": name,
-            "year": year,
-            "plan_date": plan,
-            "follow_up_months": follow_up_months,
-            "priority_rule": _priority_rule(),
-            "selection_rules": _selection_rules(),
-            "choices": choices,
-        }
-    )
     return frame
 
 
