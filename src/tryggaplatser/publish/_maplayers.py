@@ -1407,16 +1407,7 @@ def neighbourhood_content(
     )
     dialogue = _check_frame(dialogue, "dialogue", ("Point",))
 
-    if area_id is not None:
-        chosen_id, chosen_name = resolve_area(areas, area_id)
-        area_geom = areas.geometry[areas["area_id"].astype(str) == chosen_id].union_all()
-        bounds = _expand(area_geom.bounds)
-        title = tr("Områdeskarta: {n}", "Area map: {n}", n=chosen_name)
-    else:
-        chosen_id, chosen_name = None, None
-        bounds = _expand(areas.total_bounds, margin=0.02)
-        title = tr("Områdeskarta: alla områden", "Area map: all areas")
-
+    chosen_id, chosen_name, bounds, title = _neighbourhood_extent(areas, area_id)
     incidents = usable_incidents(incidents, gate)
     size = public_cell_size(cell_size_of(cells) or cell_size_of(kde), mode)
     visible_areas = gate.release(areas, "area_layer")  # all: classes are municipality-wide
@@ -1435,78 +1426,20 @@ def neighbourhood_content(
             kde_layer(area_filter(kde, bounds), gate, released=released_cells if same else None)
         )
     if incidents is not None and len(incidents):
-        x, y = _xy(area_filter(incidents, bounds))
-        counts = count_layer(
-            x,
-            y,
-            size=size,
-            gate=gate,
-            key="incidents",
-            name=tr("Händelser per ruta", "Incidents per cell"),
-            unit=tr("händelser", "incidents"),
-            show=cells is None,
-        )
+        counts, fact = _incident_count_layer(incidents, bounds, size, gate, show=cells is None)
         layers.append(counts)
-        facts.append(
-            (
-                tr("Händelser per ruta", "Incidents per cell"),
-                tr(
-                    "rutor {s} m, {c}",
-                    "cells {s} m, {c}",
-                    s=_fmt(size),
-                    c=counts.legend_title.split("; ", 1)[-1],
-                ),
-            )
-        )
+        facts.append(fact)
     if cells is not None:
-        released = released_cells
-        if "gi_bin" in released.columns:
-            layers.append(gistar_layer(released))
-        if "hotspot_category" in released.columns:
-            cat = category_layer(released)
-            cat.show = False
-            layers.append(cat)
+        layers += _cell_class_layers(released_cells)
     if mode == "public":
-        if walk_observations is not None and len(walk_observations):
-            layers.append(walk_cells_layer(area_filter(walk_observations, bounds), size, gate))
-        if dialogue is not None and len(dialogue):
-            x, y = _xy(area_filter(dialogue, bounds))
-            layers.append(
-                count_layer(
-                    x,
-                    y,
-                    size=size,
-                    gate=gate,
-                    key="dialogue",
-                    name=tr(
-                        "Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"
-                    ),
-                    unit=tr("svar", "responses"),
-                    palette_name="Blues",
-                    show=False,
-                )
-            )
+        layers += _public_observation_layers(walk_observations, dialogue, bounds, size, gate)
     layers.append(areas_layer(visible_areas, chosen_id))
     if mode == "internal":
-        if incidents is not None and len(incidents):
-            x, y = _points_xy(gate, area_filter(incidents, bounds), "incidents")
-            points, chosen = snapped_points_layer(
-                x,
-                y,
-                snap=snap,
-                unit=tr("händelser", "incidents"),
-                key="points",
-                name=tr("Händelser, fästa punkter", "Incidents, snapped points"),
-                quiet=quiet,
-            )
-            layers.append(points)
-            facts.append((tr("Punkter fästa till", "Points snapped to"), f"{_fmt(chosen)} m"))
-        if dialogue is not None and len(dialogue):
-            sub = area_filter(dialogue, bounds)
-            layers.append(dialogue_points_layer(gate.release(sub, "points", layer="dialogue")))
-        if walk_observations is not None and len(walk_observations):
-            sub = area_filter(walk_observations, bounds)
-            layers.append(walk_points_layer(gate.release(sub, "points", layer="walk_observations")))
+        point_layers, point_facts = _internal_point_layers(
+            incidents, walk_observations, dialogue, bounds, gate, snap, quiet
+        )
+        layers += point_layers
+        facts += point_facts
     facts = merge_facts(
         [(tr("Område", "Area"), chosen_name or tr("alla", "all"))],
         [(tr("Period", "Period"), period_text(incidents, mode))],
@@ -1517,6 +1450,110 @@ def neighbourhood_content(
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
     return MapContent(title, mode, layers, bounds, facts)
+
+
+def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:
+    """The chosen area's id and name, the map bounds and the title (all areas if None)."""
+    if area_id is not None:
+        chosen_id, chosen_name = resolve_area(areas, area_id)
+        area_geom = areas.geometry[areas["area_id"].astype(str) == chosen_id].union_all()
+        bounds = _expand(area_geom.bounds)
+        title = tr("Områdeskarta: {n}", "Area map: {n}", n=chosen_name)
+    else:
+        chosen_id, chosen_name = None, None
+        bounds = _expand(areas.total_bounds, margin=0.02)
+        title = tr("Områdeskarta: alla områden", "Area map: all areas")
+    return chosen_id, chosen_name, bounds, title
+
+
+def _incident_count_layer(
+    incidents, bounds, size: float, gate, *, show: bool
+) -> tuple[MapLayer, tuple[str, str]]:
+    """The incidents-per-cell layer of a neighbourhood map and its title-block fact."""
+    x, y = _xy(area_filter(incidents, bounds))
+    counts = count_layer(
+        x,
+        y,
+        size=size,
+        gate=gate,
+        key="incidents",
+        name=tr("Händelser per ruta", "Incidents per cell"),
+        unit=tr("händelser", "incidents"),
+        show=show,
+    )
+    fact = (
+        tr("Händelser per ruta", "Incidents per cell"),
+        tr(
+            "rutor {s} m, {c}",
+            "cells {s} m, {c}",
+            s=_fmt(size),
+            c=counts.legend_title.split("; ", 1)[-1],
+        ),
+    )
+    return counts, fact
+
+
+def _cell_class_layers(released) -> list[MapLayer]:
+    """Gi* and hotspot-category layers of released cells (whichever columns they carry)."""
+    layers = []
+    if "gi_bin" in released.columns:
+        layers.append(gistar_layer(released))
+    if "hotspot_category" in released.columns:
+        cat = category_layer(released)
+        cat.show = False
+        layers.append(cat)
+    return layers
+
+
+def _public_observation_layers(walk_observations, dialogue, bounds, size: float, gate):
+    """Public mode: walk observations and dialogue responses as counts per cell."""
+    layers = []
+    if walk_observations is not None and len(walk_observations):
+        layers.append(walk_cells_layer(area_filter(walk_observations, bounds), size, gate))
+    if dialogue is not None and len(dialogue):
+        x, y = _xy(area_filter(dialogue, bounds))
+        layers.append(
+            count_layer(
+                x,
+                y,
+                size=size,
+                gate=gate,
+                key="dialogue",
+                name=tr("Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"),
+                unit=tr("svar", "responses"),
+                palette_name="Blues",
+                show=False,
+            )
+        )
+    return layers
+
+
+def _internal_point_layers(
+    incidents, walk_observations, dialogue, bounds, gate, snap: float, quiet: bool
+) -> tuple[list[MapLayer], list[tuple[str, str]]]:
+    """Internal mode: snapped incident points, dialogue and walk points, with their facts."""
+    layers: list[MapLayer] = []
+    facts: list[tuple[str, str]] = []
+    if incidents is not None and len(incidents):
+        x, y = _points_xy(gate, area_filter(incidents, bounds), "incidents")
+        points, chosen = snapped_points_layer(
+            x,
+            y,
+            snap=snap,
+            unit=tr("händelser", "incidents"),
+            key="points",
+            name=tr("Händelser, fästa punkter", "Incidents, snapped points"),
+            quiet=quiet,
+        )
+        layers.append(points)
+        facts.append((tr("Punkter fästa till", "Points snapped to"), f"{_fmt(chosen)} m"))
+    if dialogue is not None and len(dialogue):
+        sub = area_filter(dialogue, bounds)
+        layers.append(dialogue_points_layer(gate.release(sub, "points", layer="dialogue")))
+    if walk_observations is not None and len(walk_observations):
+        sub = area_filter(walk_observations, bounds)
+        layers.append(walk_points_layer(gate.release(sub, "points", layer="walk_observations")))
+    return layers, facts
 
 
 def hotspot_content(

@@ -421,93 +421,130 @@ def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
     if not small.any():
         return status
     members = table.members()
-    is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
+    eqs_of_cell = _equations_of_cells(members)
     targets = [int(i) for i in np.flatnonzero(small)]
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
-
-    def by_total(j: int) -> tuple[bool, int]:
-        return (bool(is_total[j]), j)
-
-    eqs_of_cell: dict[int, list[int]] = {}
-    for k, m in enumerate(members):
-        for j in m:
-            eqs_of_cell.setdefault(int(j), []).append(k)
-
-    def close_single_suppressions() -> None:
-        changed = True
-        while changed:
-            changed = False
-            for m in members:
-                sup = m[status[m] != PUBLISHED]
-                if len(sup) == 1:
-                    partner = _choose_partner(table, status, m, min_count)
-                    if partner is not None:
-                        status[partner] = SECONDARY
-                        changed = True
-
-    def component(i: int) -> set[int]:
-        """Suppressed cells reachable from ``i`` through equations."""
-        seen, stack = {i}, [i]
-        while stack:
-            j = stack.pop()
-            for k in eqs_of_cell.get(j, []):
-                for n in members[k]:
-                    n = int(n)
-                    if n not in seen and status[n] != PUBLISHED:
-                        seen.add(n)
-                        stack.append(n)
-        return seen
-
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
-        close_single_suppressions()
+        _close_single_suppressions(table, status, members, min_count)
         _certify(table, status, min_count, need_low, need_high)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
-        progressed = False
-        for i in weak:
-            candidates = [
-                p
-                for k in eqs_of_cell.get(i, [])
-                if (p := _choose_partner(table, status, members[k], min_count)) is not None
-            ]
-            if candidates:
-                status[
-                    min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))
-                ] = SECONDARY
-                progressed = True
-        if progressed:
+        if _pin_weak_cells(table, status, weak, members, eqs_of_cell, min_count):
             continue
         # stalled: every equation of the weak cells is fully hidden
-        i = weak[0]
-        neigh = [
-            int(j)
-            for k in eqs_of_cell.get(i, [])
-            for j in members[k]
-            if status[int(j)] == PRIMARY and int(j) != i
-        ]
-        if neigh:
-            status[max(neigh, key=by_total)] = SECONDARY
-            continue
-        group = component(i)
-        frontier = {int(j) for g in group for k in eqs_of_cell.get(g, []) for j in members[k]}
-        partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count)
-        if partner is not None:
-            status[partner] = SECONDARY
-            continue
-        primaries = [j for j in group if status[j] == PRIMARY]
-        if primaries:
-            status[primaries] = SECONDARY
-            continue
-        break
+        if not _unstall(table, status, weak[0], members, eqs_of_cell, min_count):
+            break
     raise RuntimeError(
         tr(
             "röjandekontrollen kunde inte skydda tabellen: ekvationerna är inte summor av celler",
             "disclosure control could not protect the table: the equations are not sums of cells",
         )
     )
+
+
+def _equations_of_cells(members: list[np.ndarray]) -> dict[int, list[int]]:
+    """For each cell, the indices of the equations it is a member of."""
+    eqs_of_cell: dict[int, list[int]] = {}
+    for k, m in enumerate(members):
+        for j in m:
+            eqs_of_cell.setdefault(int(j), []).append(k)
+    return eqs_of_cell
+
+
+def _close_single_suppressions(
+    table: LinearTable, status: np.ndarray, members: list[np.ndarray], min_count: int
+) -> None:
+    """Step 2: complement every equation holding exactly one suppressed cell (in place)."""
+    changed = True
+    while changed:
+        changed = False
+        for m in members:
+            sup = m[status[m] != PUBLISHED]
+            if len(sup) == 1:
+                partner = _choose_partner(table, status, m, min_count)
+                if partner is not None:
+                    status[partner] = SECONDARY
+                    changed = True
+
+
+def _suppressed_component(
+    i: int, status: np.ndarray, members: list[np.ndarray], eqs_of_cell: dict[int, list[int]]
+) -> set[int]:
+    """Suppressed cells reachable from ``i`` through equations."""
+    seen, stack = {i}, [i]
+    while stack:
+        j = stack.pop()
+        for k in eqs_of_cell.get(j, []):
+            for n in members[k]:
+                n = int(n)
+                if n not in seen and status[n] != PUBLISHED:
+                    seen.add(n)
+                    stack.append(n)
+    return seen
+
+
+def _pin_weak_cells(
+    table: LinearTable,
+    status: np.ndarray,
+    weak: list[int],
+    members: list[np.ndarray],
+    eqs_of_cell: dict[int, list[int]],
+    min_count: int,
+) -> bool:
+    """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?"""
+    values = np.asarray(table.values)
+    progressed = False
+    for i in weak:
+        candidates = [
+            p
+            for k in eqs_of_cell.get(i, [])
+            if (p := _choose_partner(table, status, members[k], min_count)) is not None
+        ]
+        if candidates:
+            status[min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))] = (
+                SECONDARY
+            )
+            progressed = True
+    return progressed
+
+
+def _unstall(
+    table: LinearTable,
+    status: np.ndarray,
+    i: int,
+    members: list[np.ndarray],
+    eqs_of_cell: dict[int, list[int]],
+    min_count: int,
+) -> bool:
+    """Step 4: pin the stalled weak cell ``i`` from further away; False if nothing is left."""
+    is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
+
+    def by_total(j: int) -> tuple[bool, int]:
+        return (bool(is_total[j]), j)
+
+    neigh = [
+        int(j)
+        for k in eqs_of_cell.get(i, [])
+        for j in members[k]
+        if status[int(j)] == PRIMARY and int(j) != i
+    ]
+    if neigh:
+        status[max(neigh, key=by_total)] = SECONDARY
+        return True
+    group = _suppressed_component(i, status, members, eqs_of_cell)
+    frontier = {int(j) for g in group for k in eqs_of_cell.get(g, []) for j in members[k]}
+    partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count)
+    if partner is not None:
+        status[partner] = SECONDARY
+        return True
+    primaries = [j for j in group if status[j] == PRIMARY]
+    if primaries:
+        status[primaries] = SECONDARY
+        return True
+    return False
 
 
 # --------------------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -424,6 +424,17 @@ def _select_measures(followup: pd.DataFrame, week_start: pd.Timestamp) -> pd.Dat
     return followup[~closed | recent.fillna(False)].reset_index(drop=True)
 
 
+class _KnoxSettings(NamedTuple):
+    """The near-repeat (Knox) settings of one brief, as printed in its rules and parameters."""
+
+    months: int
+    min_events: int
+    max_events: int
+    permutations: int
+    seed: int
+    seed_auto: bool
+
+
 def est_brief(
     incidents,
     areas=None,
@@ -486,13 +497,152 @@ def est_brief(
     from ..analysis.near_repeat import check_points
 
     check_points(incidents, "incidents", ("occurred_at", "category", "source", "incident_id"))
-    for name, value in (
-        ("near_repeat_months", near_repeat_months),
-        ("near_repeat_min_events", near_repeat_min_events),
-        ("near_repeat_max_events", near_repeat_max_events),
-        ("permutations", permutations),
-        ("top", top),
-    ):
+    _check_positive_ints(
+        near_repeat_months=near_repeat_months,
+        near_repeat_min_events=near_repeat_min_events,
+        near_repeat_max_events=near_repeat_max_events,
+        permutations=permutations,
+        top=top,
+    )
+    params: list[tuple[str, str, bool, str]] = []
+    choices: list[str] = []
+    week, start, end, size = _week_and_cell_size(
+        incidents, week, cell_size, today, quiet, params, choices
+    )
+    knox = _KnoxSettings(
+        near_repeat_months,
+        near_repeat_min_events,
+        near_repeat_max_events,
+        permutations,
+        20261127 if seed is None else int(seed),
+        seed is None,
+    )
+
+    inc = _incidents_in_reach(incidents, areas, end)
+    placed = inc[_has_place(inc)]
+    names = _names(areas)
+
+    weekly = _est.weekly_counts(inc, "area_id", week, quiet=True)
+    weekly["area_name"] = [_name_of(names, a) for a in weekly["area_id"]]
+    area_totals = _area_totals(weekly)
+    series = _weekly_series(inc, start)
+
+    recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
+    recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
+    cell_area = _cell_areas(placed, size)
+    hotspots, emerging = _hotspots(placed, end, size, params, quiet)
+    if emerging is not None:
+        emerging = _place_emerging(emerging, size, cell_area, names)
+
+    nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet)
+    alerts, alert_cells = _week_alerts(placed, week, nr, size, cell_area, names)
+
+    focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
+    meeting_day = end.date()
+    followup = _measures_to_follow_up(measures, meeting_day, start, names)
+    sources = _sources_table(inc, week)
+
+    in_week = ((inc["occurred_at"] >= start) & (inc["occurred_at"] < end)).to_numpy()
+    rules = _brief_rules(weekly, recurring, sources, focus, meeting_day, knox)
+    params += _brief_parameters(weekly, recurring, sources, meeting_day, top, nr_notes, knox)
+    brief = ESTBrief(
+        week=week,
+        week_start=start,
+        week_end=end,
+        areas=areas,
+        weekly=weekly,
+        area_totals=area_totals,
+        series=series,
+        recurring=recurring,
+        hotspots=hotspots,
+        emerging=emerging,
+        near_repeat=nr,
+        near_repeat_table=nr_table,
+        alerts=alerts,
+        alert_cells=alert_cells,
+        focus=focus,
+        measures=followup,
+        sources=sources,
+        n_incidents=int(in_week.sum()),
+        n_without_place=int((in_week & ~_has_place(inc)).sum()),
+        parameters=params,
+        rules=rules,
+        choices=choices,
+    )
+    if public:
+        _public_month(brief, incidents, areas, params)
+    return brief
+
+
+def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool):
+    """The Knox test per category over the months before the end of the week."""
+    return _near_repeat_all(
+        inc,
+        end,
+        months=knox.months,
+        min_events=knox.min_events,
+        max_events=knox.max_events,
+        permutations=knox.permutations,
+        seed=knox.seed,
+        quiet=quiet,
+    )
+
+
+def _incidents_in_reach(incidents, areas, end: pd.Timestamp):
+    """The incidents of the 66 weeks up to the end of the week, with their area ids."""
+    # only the 66 weeks up to the end of the week (and nothing after it) matter
+    t = incidents["occurred_at"]
+    horizon = end - pd.Timedelta(weeks=66)  # 13-week series a year back
+    inc = incidents[((t >= horizon) & (t < end)).to_numpy()]
+    return inc.assign(area_id=_area_ids(inc, areas))
+
+
+def _name_or_dash(names: dict[str, str], area_id: Any) -> str:
+    """The name of an area id, ``"–"`` when missing or unknown."""
+    return names.get(str(area_id), "–") if pd.notna(area_id) else "–"
+
+
+def _focus_places(recurring, weekly, hotspots, alerts, top: int, cell_area: dict, names: dict):
+    """The ranked focus places with the area of every cell filled in."""
+    focus = _est.focus_places(recurring, weekly, hotspots, alerts, top=top)
+    missing = focus["area_id"].isna()
+    focus.loc[missing, "area_id"] = focus.loc[missing, "cell_id"].map(cell_area)
+    focus["area_name"] = [_area_name_of_cell(c, cell_area, names) for c in focus["cell_id"]]
+    return focus
+
+
+def _brief_parameters(
+    weekly,
+    recurring,
+    sources,
+    meeting_day: date,
+    top: int,
+    nr_notes: list[str],
+    knox: _KnoxSettings,
+) -> list[tuple[str, str, bool, str]]:
+    """The brief's parameter rows after the week and cell size, in report order."""
+    params = _count_parameters(weekly, recurring)
+    params += _near_repeat_parameters(knox)
+    params += _followup_parameters(sources, meeting_day, top)
+    for note in nr_notes:
+        params.append(
+            (
+                tr("Near-repeat, urval", "Near repeat, sample"),
+                note,
+                True,
+                tr(
+                    "högst {x} händelser per kategori",
+                    "at most {x} events per category",
+                    x=knox.max_events,
+                ),
+            )
+        )
+    return params
+
+
+def _check_positive_ints(**values: Any) -> None:
+    """Refuse any of the named arguments that is not a positive integer."""
+    for name, value in values.items():
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ArgumentError(
                 tr(
@@ -503,8 +653,12 @@ def est_brief(
                 ),
                 rule="NOT_POSITIVE",
             )
-    params: list[tuple[str, str, bool, str]] = []
-    choices: list[str] = []
+
+
+def _week_and_cell_size(
+    incidents, week, cell_size, today, quiet: bool, params: list, choices: list
+) -> tuple[str, pd.Timestamp, pd.Timestamp, float]:
+    """The ISO week (default: announced), its bounds and the cell size; records both choices."""
     if week is None:
         week, why = default_week(incidents, today, quiet=quiet)
         params.append((tr("Vecka", "Week"), week, True, why))
@@ -528,19 +682,11 @@ def est_brief(
         )
     else:
         params.append((tr("Cellstorlek", "Cell size"), f"{fmt_number(size)} m", False, ""))
-    seed_auto = seed is None
-    seed = 20261127 if seed is None else int(seed)
+    return week, start, end, size
 
-    # only the 66 weeks up to the end of the week (and nothing after it) matter
-    t = incidents["occurred_at"]
-    horizon = end - pd.Timedelta(weeks=66)  # 13-week series a year back
-    inc = incidents[((t >= horizon) & (t < end)).to_numpy()]
-    inc = inc.assign(area_id=_area_ids(inc, areas))
-    placed = inc[_has_place(inc)]
-    names = _names(areas)
 
-    weekly = _est.weekly_counts(inc, "area_id", week, quiet=True)
-    weekly["area_name"] = [_name_of(names, a) for a in weekly["area_id"]]
+def _area_totals(weekly: pd.DataFrame) -> pd.DataFrame:
+    """The week's counts per area (summed over categories), most reports first."""
     area_frame = weekly.assign(area_key=weekly["area_id"].fillna("–"))
     area_totals = (
         area_frame.groupby("area_key", sort=False)
@@ -558,58 +704,51 @@ def est_brief(
     area_totals = area_totals.sort_values(
         ["count", "area_name"], ascending=[False, True], kind="stable"
     ).reset_index(drop=True)
-    series = _weekly_series(inc, start)
+    return area_totals
 
-    recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
-    recurring["area_name"] = [
-        names.get(str(a), "–") if pd.notna(a) else "–" for a in recurring["area_id"]
-    ]
 
-    cell_area = _cell_areas(placed, size)
+def _area_name_of_cell(cell_id: Any, cell_area: dict[str, str], names: dict[str, str]) -> str:
+    """The name of the area a cell lies in, ``"–"`` when none."""
+    area = cell_area.get(cell_id)
+    return names.get(str(area), "–") if area is not None else "–"
 
-    def area_name_of_cell(cell_id: Any) -> str:
-        area = cell_area.get(cell_id)
-        return names.get(str(area), "–") if area is not None else "–"
 
-    hotspots, emerging = _hotspots(placed, end, size, params, quiet)
-    if emerging is not None:
-        # the brief names cells as analysis.est does ("250mE…N…", the hotspot grid's ids)
-        centre = emerging.geometry.centroid
-        emerging["cell_id"] = _est.cell_ids(centre.x.to_numpy(), centre.y.to_numpy(), size)[2]
-        emerging = emerging.assign(area_id=emerging["cell_id"].map(cell_area).astype("string"))
-        emerging["area_name"] = [area_name_of_cell(c) for c in emerging["cell_id"]]
+def _place_emerging(emerging, size: float, cell_area: dict, names: dict):
+    """Name emerging hotspot cells as analysis.est does and give them their area."""
+    # the brief names cells as analysis.est does ("250mE…N…", the hotspot grid's ids)
+    centre = emerging.geometry.centroid
+    emerging["cell_id"] = _est.cell_ids(centre.x.to_numpy(), centre.y.to_numpy(), size)[2]
+    emerging = emerging.assign(area_id=emerging["cell_id"].map(cell_area).astype("string"))
+    emerging["area_name"] = [_area_name_of_cell(c, cell_area, names) for c in emerging["cell_id"]]
+    return emerging
 
-    nr, nr_table, nr_notes = _near_repeat_all(
-        inc,
-        end,
-        months=near_repeat_months,
-        min_events=near_repeat_min_events,
-        max_events=near_repeat_max_events,
-        permutations=permutations,
-        seed=seed,
-        quiet=quiet,
-    )
+
+def _week_alerts(placed, week: str, nr: dict, size: float, cell_area: dict, names: dict):
+    """The week's near-repeat alerts, and the same per cell with their areas."""
     windows = {c: r for c, r in nr.items() if r.attrs.get("risk_window")}
     alerts = _est.near_repeat_alerts(placed, week, windows, cell_size=size, quiet=True)
     alert_cells = _alert_cells(alerts, size)
     alert_cells["area_id"] = alert_cells["cell_id"].map(cell_area).astype("string")
-    alert_cells["area_name"] = [area_name_of_cell(c) for c in alert_cells["cell_id"]]
+    alert_cells["area_name"] = [
+        _area_name_of_cell(c, cell_area, names) for c in alert_cells["cell_id"]
+    ]
+    return alerts, alert_cells
 
-    focus = _est.focus_places(recurring, weekly, hotspots, alerts, top=top)
-    missing = focus["area_id"].isna()
-    focus.loc[missing, "area_id"] = focus.loc[missing, "cell_id"].map(cell_area)
-    focus["area_name"] = [area_name_of_cell(c) for c in focus["cell_id"]]
 
-    meeting_day = end.date()
+def _measures_to_follow_up(measures, meeting_day: date, start: pd.Timestamp, names: dict):
+    """The measures to follow up at the EST meeting, with their area names."""
     if measures is not None and len(measures):
         followup = _est.measure_followup(measures, today=meeting_day, quiet=True)
         followup = _select_measures(followup, start)
-        followup["area_name"] = [
-            names.get(str(a), "–") if pd.notna(a) else "–" for a in followup["area_id"]
-        ]
+        followup["area_name"] = [_name_or_dash(names, a) for a in followup["area_id"]]
     else:
         followup = pd.DataFrame(columns=[*_est.MEASURE_FOLLOWUP_COLUMNS, "area_name"])
 
+    return followup
+
+
+def _sources_table(inc, week: str) -> pd.DataFrame:
+    """Reports per source with silent sources flagged and their reporting organisations."""
     sources = _est.silent_sources(inc, week, quiet=True)
     if "reporting_org" in inc.columns:
         orgs = (
@@ -621,8 +760,19 @@ def est_brief(
     else:
         sources["organisations"] = pd.Series(pd.NA, index=sources.index, dtype="string")
 
-    in_week = ((inc["occurred_at"] >= start) & (inc["occurred_at"] < end)).to_numpy()
-    rules = {
+    return sources
+
+
+def _brief_rules(
+    weekly,
+    recurring,
+    sources,
+    focus,
+    meeting_day: date,
+    knox: _KnoxSettings,
+) -> dict[str, str]:
+    """The rule texts the brief prints beside each part."""
+    return {
         "test": weekly.attrs["test"],
         "expected_false_alarms": tr(
             "Med {m} rader väntas omkring {e} falsklarm av slumpen.",
@@ -645,13 +795,17 @@ def est_brief(
             "7-day steps, over the {m} months before the end of the week; categories with at "
             "least {n} placed events. The risk window is the largest rectangle of significant "
             "bands (p ≤ 0.05) starting at the shortest distance and time.",
-            p=permutations,
-            s=seed,
-            m=near_repeat_months,
-            n=near_repeat_min_events,
+            p=knox.permutations,
+            s=knox.seed,
+            m=knox.months,
+            n=knox.min_events,
         ),
     }
-    params += [
+
+
+def _count_parameters(weekly, recurring) -> list[tuple[str, str, bool, str]]:
+    """Parameters of the weekly comparison, the Poisson flag and recurring places."""
+    return [
         (
             tr("Jämförelse", "Comparison"),
             tr(
@@ -686,15 +840,22 @@ def est_brief(
             False,
             "",
         ),
+    ]
+
+
+def _near_repeat_parameters(knox: _KnoxSettings) -> list[tuple[str, str, bool, str]]:
+    """Parameters of the near-repeat test and its random seed."""
+    seed, seed_auto = knox.seed, knox.seed_auto
+    return [
         (
             tr("Near-repeat", "Near repeat"),
             tr(
                 "{m} månader, minst {n} händelser, högst {x} per kategori, {p} permutationer",
                 "{m} months, at least {n} events, at most {x} per category, {p} permutations",
-                m=near_repeat_months,
-                n=near_repeat_min_events,
-                x=near_repeat_max_events,
-                p=permutations,
+                m=knox.months,
+                n=knox.min_events,
+                x=knox.max_events,
+                p=knox.permutations,
             ),
             False,
             "",
@@ -710,6 +871,12 @@ def est_brief(
             if seed_auto
             else "",
         ),
+    ]
+
+
+def _followup_parameters(sources, meeting_day: date, top: int) -> list[tuple[str, str, bool, str]]:
+    """Parameters of silent sources, the measures' follow-up date and the focus places."""
+    return [
         (
             tr("Tysta källor", "Silent sources"),
             tr(
@@ -738,46 +905,6 @@ def est_brief(
             "",
         ),
     ]
-    for note in nr_notes:
-        params.append(
-            (
-                tr("Near-repeat, urval", "Near repeat, sample"),
-                note,
-                True,
-                tr(
-                    "högst {x} händelser per kategori",
-                    "at most {x} events per category",
-                    x=near_repeat_max_events,
-                ),
-            )
-        )
-    brief = ESTBrief(
-        week=week,
-        week_start=start,
-        week_end=end,
-        areas=areas,
-        weekly=weekly,
-        area_totals=area_totals,
-        series=series,
-        recurring=recurring,
-        hotspots=hotspots,
-        emerging=emerging,
-        near_repeat=nr,
-        near_repeat_table=nr_table,
-        alerts=alerts,
-        alert_cells=alert_cells,
-        focus=focus,
-        measures=followup,
-        sources=sources,
-        n_incidents=int(in_week.sum()),
-        n_without_place=int((in_week & ~_has_place(inc)).sum()),
-        parameters=params,
-        rules=rules,
-        choices=choices,
-    )
-    if public:
-        _public_month(brief, incidents, areas, params)
-    return brief
 
 
 def measure_rule(meeting_day: date) -> str:
@@ -995,8 +1122,7 @@ def _add_parameters(report, brief: ESTBrief) -> None:
 def _internal_report(
     brief: ESTBrief, gate, *, municipality: str, issued=None, map_file: str | None = None
 ):
-    from .charts import weekly_chart
-    from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
+    from .report import Report
 
     report = Report(
         tr("Veckolägesbild för EST", "Weekly situation picture for EST"),
@@ -1014,6 +1140,31 @@ def _internal_report(
         issued=issued,
         kind=tr("EST-veckobrev", "EST weekly brief"),
     )
+    _internal_summary(report, brief)
+    _section_reports(report, brief, gate)
+    _section_focus_places(report, brief, gate, municipality, map_file)
+    _section_recurring_places(report, brief, gate)
+    _section_hotspots(report, brief, gate)
+    _section_near_repeat(report, brief, gate)
+    _section_measures(report, brief, gate)
+    _section_data_quality(report, brief, gate)
+    _internal_method_notes(report, brief)
+    return report
+
+
+def _week_totals(brief: ESTBrief) -> tuple[float, int]:
+    """Mean reports of the four weeks before the week, and the same week last year."""
+    base_total = (
+        float(brief.series["count"].iloc[-5:-1].mean()) if len(brief.series) >= 5 else math.nan
+    )
+    ly_total = int(brief.series["last_year"].iloc[-1]) if len(brief.series) else 0
+    return base_total, ly_total
+
+
+def _internal_summary(report, brief: ESTBrief) -> None:
+    """Summary: the week's reports, unusual increases, places, alerts, silent sources, delays."""
+    from .report import fmt_int, fmt_num
+
     weekly = brief.weekly
     unusual = weekly[weekly["unusual"]]
     silent = brief.sources[brief.sources["silent"]]
@@ -1027,10 +1178,7 @@ def _internal_report(
         if len(brief.alert_cells)
         else brief.alert_cells
     )
-    base_total = (
-        float(brief.series["count"].iloc[-5:-1].mean()) if len(brief.series) >= 5 else math.nan
-    )
-    ly_total = int(brief.series["last_year"].iloc[-1]) if len(brief.series) else 0
+    base_total, ly_total = _week_totals(brief)
     summary = [
         tr(
             "{n} rapporter under veckan (medel för de fyra veckorna före: {b}; samma vecka "
@@ -1095,7 +1243,14 @@ def _internal_report(
         )
     report.summary(summary)
 
-    # 1 reports
+
+def _section_reports(report, brief: ESTBrief, gate) -> None:
+    """Section 1 "Veckans rapporter": facts, the weekly chart and the area tables."""
+    from .charts import weekly_chart
+    from .report import fmt_int, fmt_num
+
+    unusual = brief.weekly[brief.weekly["unusual"]]
+    base_total, ly_total = _week_totals(brief)
     s = report.section(
         tr("Veckans rapporter", "The week's reports"),
         key="rapporter",
@@ -1131,6 +1286,31 @@ def _internal_report(
         ),
         width="88%",
     )
+    _reports_tables(s, brief, gate)
+    s.note(brief.rules["test"] + " " + brief.rules["expected_false_alarms"])
+    if brief.n_without_place:
+        s.note(
+            tr(
+                "{n} {r} saknar plats (Polisens händelser har kommunens mittpunkt som "
+                "koordinat) och redovisas som ”utan plats”, aldrig i ett område eller en "
+                "ruta.",
+                "{n} {r} no place (Polisen's events carry the "
+                "municipality's centre point) and are shown as “no place”, never in an area "
+                "or a cell.",
+                n=brief.n_without_place,
+                r=tr(
+                    "rapport" if brief.n_without_place == 1 else "rapporter",
+                    "report has" if brief.n_without_place == 1 else "reports have",
+                ),
+            )
+        )
+
+
+def _reports_tables(s, brief: ESTBrief, gate) -> None:
+    """Section 1: reports per area and per area × category."""
+    from .report import fmt_num, internal_table
+
+    weekly = brief.weekly
     totals = internal_table(
         gate,
         brief.area_totals.assign(flag=brief.area_totals["unusual_rows"] > 0),
@@ -1179,25 +1359,12 @@ def _internal_report(
         max_rows=25,
         empty=tr("Inga rapporter under veckan.", "No reports in the week."),
     )
-    s.note(brief.rules["test"] + " " + brief.rules["expected_false_alarms"])
-    if brief.n_without_place:
-        s.note(
-            tr(
-                "{n} {r} saknar plats (Polisens händelser har kommunens mittpunkt som "
-                "koordinat) och redovisas som ”utan plats”, aldrig i ett område eller en "
-                "ruta.",
-                "{n} {r} no place (Polisen's events carry the "
-                "municipality's centre point) and are shown as “no place”, never in an area "
-                "or a cell.",
-                n=brief.n_without_place,
-                r=tr(
-                    "rapport" if brief.n_without_place == 1 else "rapporter",
-                    "report has" if brief.n_without_place == 1 else "reports have",
-                ),
-            )
-        )
 
-    # 2 map + focus places
+
+def _section_focus_places(report, brief: ESTBrief, gate, municipality: str, map_file) -> None:
+    """Section 2 "Fokusplatser nästa vecka": the map, its link and the ranked focus places."""
+    from .report import fmt_num, internal_table
+
     s = report.section(
         tr("Fokusplatser nästa vecka", "Focus places next week"),
         key="fokus",
@@ -1230,7 +1397,11 @@ def _internal_report(
     )
     s.note(brief.rules["focus"])
 
-    # 3 recurring places
+
+def _section_recurring_places(report, brief: ESTBrief, gate) -> None:
+    """Section 3 "Återkommande platser": cells with reports in many of the recent weeks."""
+    from .report import internal_table
+
     s = report.section(
         tr("Återkommande platser", "Recurring places"),
         key="aterkommande",
@@ -1259,7 +1430,11 @@ def _internal_report(
         empty=tr("Inga återkommande platser.", "No recurring places."),
     )
 
-    # 4 hotspots
+
+def _section_hotspots(report, brief: ESTBrief, gate) -> None:
+    """Section 4 "Nya och framväxande hotspots": emerging cells and all class counts."""
+    from .report import fmt_int, internal_table
+
     s = report.section(
         tr("Nya och framväxande hotspots", "New and emerging hotspots"),
         key="hotspots",
@@ -1309,7 +1484,11 @@ def _internal_report(
             + "."
         )
 
-    # 5 near repeat
+
+def _section_near_repeat(report, brief: ESTBrief, gate) -> None:
+    """Section 5 "Near-repeat-larm": the Knox test per category and the week's alerts."""
+    from .report import internal_table
+
     s = report.section(
         tr("Near-repeat-larm", "Near-repeat alerts"),
         key="near-repeat",
@@ -1340,6 +1519,14 @@ def _internal_report(
             "Ingen kategori hade tillräckligt många händelser.", "No category had enough events."
         ),
     )
+    _alerts_table(s, brief, gate)
+    s.note(brief.rules["near_repeat"])
+
+
+def _alerts_table(s, brief: ESTBrief, gate) -> None:
+    """Section 5: the week's near-repeat alerts per cell."""
+    from .report import fmt_date, internal_table
+
     s.table(
         internal_table(
             gate,
@@ -1371,9 +1558,12 @@ def _internal_report(
         caption=tr("Veckans larm per ruta", "The week's alerts per cell"),
         empty=tr("Inga larm denna vecka.", "No alerts this week."),
     )
-    s.note(brief.rules["near_repeat"])
 
-    # 6 measures
+
+def _section_measures(report, brief: ESTBrief, gate) -> None:
+    """Section 6 "Uppföljning av beslutade åtgärder": decided measures and their status."""
+    from .report import fmt_date, internal_table
+
     s = report.section(
         tr("Uppföljning av beslutade åtgärder", "Follow-up of decided measures"), key="atgarder"
     )
@@ -1399,7 +1589,12 @@ def _internal_report(
     )
     s.note(brief.rules["measures"])
 
-    # 7 data quality
+
+def _section_data_quality(report, brief: ESTBrief, gate) -> None:
+    """Section 7 "Datakvalitet": reports per source and which sources went silent."""
+    from .report import fmt_date, fmt_num, internal_table
+
+    silent = brief.sources[brief.sources["silent"]]
     s = report.section(
         tr("Datakvalitet", "Data quality"),
         key="datakvalitet",
@@ -1432,6 +1627,9 @@ def _internal_report(
     )
     s.note(brief.rules["silent"], tone="warning" if len(silent) else "info")
 
+
+def _internal_method_notes(report, brief: ESTBrief) -> None:
+    """Method notes and parameters of the internal brief."""
     report.method_note(
         tr(
             "EST-veckobrevet bygger på kommunens lager (händelser, områden, åtgärder) och räknar "
@@ -1448,7 +1646,6 @@ def _internal_report(
     )
     report.method_note(brief.rules["test"])
     _add_parameters(report, brief)
-    return report
 
 
 def text_of_int(value: Any) -> str:
@@ -1599,15 +1796,7 @@ def _png(fig) -> bytes:
 def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
     from .report import Report
 
-    if brief.month is None or brief.month_areas is None or brief.month_categories is None:
-        raise ArgumentError(
-            tr(
-                "den publika versionen behöver est_brief(..., public=True)",
-                "the public version needs est_brief(..., public=True)",
-            ),
-            rule="BRIEF_NOT_PUBLIC",
-            fix=tr("beräkna veckobrevet med public=True", "compute the brief with public=True"),
-        )
+    _check_public_brief(brief)
     month = pd.Period(brief.month, freq="M")
     last_year = str(month - 12)
     report = Report(
@@ -1626,6 +1815,29 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         issued=issued,
         kind=tr("EST – publik månadsöversikt", "EST – public monthly overview"),
     )
+    wide, wide_c = _public_month_tables(gate, brief, last_year)
+    _public_summary(report, brief)
+    _section_public_months(report, brief, wide, wide_c, last_year)
+    _section_public_hotspots(report, brief, gate, municipality)
+    _public_method_notes(report, brief)
+    return report
+
+
+def _check_public_brief(brief: ESTBrief) -> None:
+    """Refuse a brief computed without its public monthly overview."""
+    if brief.month is None or brief.month_areas is None or brief.month_categories is None:
+        raise ArgumentError(
+            tr(
+                "den publika versionen behöver est_brief(..., public=True)",
+                "the public version needs est_brief(..., public=True)",
+            ),
+            rule="BRIEF_NOT_PUBLIC",
+            fix=tr("beräkna veckobrevet med public=True", "compute the brief with public=True"),
+        )
+
+
+def _public_month_tables(gate, brief: ESTBrief, last_year: str):
+    """Released month tables per area and per category (this month and a year before)."""
     names = _names(brief.areas)
     wide = _released_months(
         gate,
@@ -1644,6 +1856,11 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         label_of=_cat,
         sort_labels=True,
     )
+    return wide, wide_c
+
+
+def _public_summary(report, brief: ESTBrief) -> None:
+    """Summary of the public overview: the month covered and how small counts are shown."""
     report.summary(
         [
             tr(
@@ -1660,6 +1877,10 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
             ),
         ]
     )
+
+
+def _section_public_months(report, brief: ESTBrief, wide, wide_c, last_year: str) -> None:
+    """Sections "Rapporter per område" and "Rapporter per kategori" of the public overview."""
     s = report.section(tr("Rapporter per område", "Reports per area"), key="omraden")
     s.table(
         wide,
@@ -1675,6 +1896,10 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
         columns={"label": tr("Kategori", "Category"), "now": brief.month, "before": last_year},
         numeric=("now", "before"),
     )
+
+
+def _section_public_hotspots(report, brief: ESTBrief, gate, municipality: str) -> None:
+    """Section "Hotspots" of the public overview: the released hotspot map."""
     s = report.section(
         tr("Hotspots", "Hotspots"),
         key="hotspots",
@@ -1686,6 +1911,10 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
     )
     if brief.hotspots is not None:
         _map_figure(s, brief, gate, municipality)
+
+
+def _public_method_notes(report, brief: ESTBrief) -> None:
+    """Method note and parameters of the public overview."""
     report.method_note(
         tr(
             "Uppgifterna är rapporter från kommunens EST-rapportörer, bostadsbolag, väktare, "
@@ -1709,7 +1938,6 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
     )
     report.parameter(tr("Minsta visade antal", "Smallest count shown"), "5")
     report.parameter(tr("Rutstorlek", "Cell size"), "250 m")
-    return report
 
 
 def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -> pd.DataFrame:

@@ -850,17 +850,7 @@ class Gate:
         per: float = 1000,
         **options: Any,
     ) -> pd.DataFrame:
-        counts = [c for c in counts if c in df.columns]
-        if not counts:
-            raise _refuse(
-                tr(
-                    "{k}: ingen antalskolumn (counts) finns i tabellen",
-                    "{k}: no count column (counts) in the table",
-                    k=kind_text(kind),
-                ),
-                tr("ange counts=(...)", "pass counts=(...)"),
-                "COUNT_INVALID",
-            )
+        counts = _table_counts(df, kind, counts)
         rates = dict(rates or {})
         if by is None:
             by = [c for c in ("area_id", "category", "month", "period", "year") if c in df.columns]
@@ -883,29 +873,30 @@ class Gate:
                 "ID_DUPLICATE",
             )
         frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
-        for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
-            if "area_id" not in by:
-                frame[pop] = df[pop].iloc[0] if df[pop].nunique() == 1 else np.nan
-                continue
-            lookup = df.drop_duplicates("area_id").set_index("area_id")[pop]
-            frame[pop] = frame["area_id"].map(lookup).astype(float)
-            roots = [
-                a
-                for a in lookup.index
-                if a not in set((parents or {}).keys())
-                or (parents or {}).get(a) not in set(lookup.index)
-            ]
-            frame.loc[frame["area_id"] == TOTAL, pop] = float(
-                pd.to_numeric(lookup.loc[roots], errors="coerce").sum()
-            )
-        for col in attrs_cols:  # attributes of the area (name...) carried to the cells
-            if "area_id" in by and col in df.columns:
-                lookup = df.drop_duplicates("area_id").set_index("area_id")[col]
-                frame[col] = frame["area_id"].map(lookup)
-                if "area_id" in frame:
-                    frame.loc[frame["area_id"] == TOTAL, col] = (
-                        tr("Totalt", "Total") if col == "name" else None
-                    )
+        _carry_area_attributes(frame, df, by, pop_cols, attrs_cols, parents)
+        statuses = self._count_statuses(frame, counts, equations, is_total)
+        self._release_rates(frame, rates, statuses, per)
+        for col in counts:
+            values = _as_counts(frame[col], col)
+            if self.public:
+                frame[col] = _display(values, statuses[col])
+            else:
+                self._flag_internal(frame, col)
+        if "population" in frame.columns:
+            pops = pd.to_numeric(frame["population"], errors="coerce")
+            frame["population"] = pops.round().astype("Int64")
+        front = [c for c in (*by, *attrs_cols) if c in frame.columns]
+        frame = frame[front + [c for c in frame.columns if c not in front]]
+        return frame.reset_index(drop=True)
+
+    def _count_statuses(
+        self,
+        frame: pd.DataFrame,
+        counts: Sequence[str],
+        equations: list,
+        is_total: np.ndarray,
+    ) -> dict[str, np.ndarray]:
+        """Suppression status per count column (public: primary and complementary)."""
         statuses = {}
         for col in counts:
             values = _as_counts(frame[col], col)
@@ -918,6 +909,16 @@ class Gate:
             else:
                 status = np.zeros(len(values), np.int8)
             statuses[col] = status
+        return statuses
+
+    def _release_rates(
+        self,
+        frame: pd.DataFrame,
+        rates: Mapping[str, tuple[str, str]],
+        statuses: Mapping[str, np.ndarray],
+        per: float,
+    ) -> None:
+        """Compute each rate column in place; public: hide rates of small or hidden counts."""
         for rate_col, (num, pop) in rates.items():
             numer = _as_counts(frame[num], num)
             popv = pd.to_numeric(frame[pop], errors="coerce").to_numpy(float)
@@ -933,18 +934,6 @@ class Gate:
                 ]
             else:
                 frame[rate_col] = np.round(computed, 1)
-        for col in counts:
-            values = _as_counts(frame[col], col)
-            if self.public:
-                frame[col] = _display(values, statuses[col])
-            else:
-                self._flag_internal(frame, col)
-        if "population" in frame.columns:
-            pops = pd.to_numeric(frame["population"], errors="coerce")
-            frame["population"] = pops.round().astype("Int64")
-        front = [c for c in (*by, *attrs_cols) if c in frame.columns]
-        frame = frame[front + [c for c in frame.columns if c not in front]]
-        return frame.reset_index(drop=True)
 
     def _release_survey(
         self, df: pd.DataFrame, *, shares: Sequence[str] = ("value",), n: str = "n", **options: Any
@@ -1495,6 +1484,56 @@ def _redact_series(values: pd.Series) -> pd.Series:
     return redacted.where(~missing, None)
 
 
+def _table_counts(df: pd.DataFrame, kind: str, counts: Sequence[str]) -> list[str]:
+    """The count columns present in ``df``; refuses a table without one."""
+    counts = [c for c in counts if c in df.columns]
+    if not counts:
+        raise _refuse(
+            tr(
+                "{k}: ingen antalskolumn (counts) finns i tabellen",
+                "{k}: no count column (counts) in the table",
+                k=kind_text(kind),
+            ),
+            tr("ange counts=(...)", "pass counts=(...)"),
+            "COUNT_INVALID",
+        )
+    return counts
+
+
+def _carry_area_attributes(
+    frame: pd.DataFrame,
+    df: pd.DataFrame,
+    by: Sequence[str],
+    pop_cols: set[str],
+    attrs_cols: Sequence[str],
+    parents: Mapping[Any, Any] | None,
+) -> None:
+    """Copy population and area attributes (name…) from ``df`` onto the cells, in place."""
+    for pop in sorted(pop_cols & set(df.columns)):  # attribute of the area, not additive
+        if "area_id" not in by:
+            frame[pop] = df[pop].iloc[0] if df[pop].nunique() == 1 else np.nan
+            continue
+        lookup = df.drop_duplicates("area_id").set_index("area_id")[pop]
+        frame[pop] = frame["area_id"].map(lookup).astype(float)
+        roots = [
+            a
+            for a in lookup.index
+            if a not in set((parents or {}).keys())
+            or (parents or {}).get(a) not in set(lookup.index)
+        ]
+        frame.loc[frame["area_id"] == TOTAL, pop] = float(
+            pd.to_numeric(lookup.loc[roots], errors="coerce").sum()
+        )
+    for col in attrs_cols:  # attributes of the area (name...) carried to the cells
+        if "area_id" in by and col in df.columns:
+            lookup = df.drop_duplicates("area_id").set_index("area_id")[col]
+            frame[col] = frame["area_id"].map(lookup)
+            if "area_id" in frame:
+                frame.loc[frame["area_id"] == TOTAL, col] = (
+                    tr("Totalt", "Total") if col == "name" else None
+                )
+
+
 def _build_cells(
     df: pd.DataFrame, by: list[str], counts: list[str], margins: bool, parents: Mapping[Any, Any]
 ) -> tuple[pd.DataFrame, list[tuple[int, tuple[int, ...]]], np.ndarray]:
@@ -1514,14 +1553,7 @@ def _build_cells(
     base = pd.DataFrame(
         df[value_cols].to_numpy(float), columns=value_cols, index=pd.MultiIndex.from_frame(df[by])
     )
-    children: dict[Any, list[Any]] = {}
-    if parents:
-        if "area_id" not in by:
-            raise _refuse("parents kräver area_id i by", "", "ARGUMENTS_CONFLICT")
-        present = set(levels["area_id"])
-        for child, parent in parents.items():
-            if child in present and parent in present:
-                children.setdefault(parent, []).append(child)
+    children = _children_of(parents, by, levels)
     roots = (
         [
             a
@@ -1539,70 +1571,113 @@ def _build_cells(
     full.loc[~inner & ~_has_total(full.index, by), value_cols] = 0.0
     pos = {key: i for i, key in enumerate(full.index)}
     equations: list[tuple[int, tuple[int, ...]]] = []
-    # margins: total over dimension d of every line (other dims fixed, totals included).
-    # Values first (passes until every total is known), then EVERY equation, including the
-    # ones implied by others (e.g. grand total = sum of row totals = sum of column totals):
-    # the suppression needs each cell's full list of equations to find complements.
     if margins:
-
-        def parts_of(key: tuple, d: int) -> list[int]:
-            dim = by[d]
-            members_levels = roots if dim == "area_id" and roots is not None else levels[dim]
-            out = []
-            for lv in members_levels:
-                k = list(key)
-                k[d] = lv
-                out.append(pos[tuple(k)])
-            return out
-
-        total_keys = [key for key in full.index if TOTAL in key]
-        for _ in range(len(by) + 1):
-            for key in total_keys:
-                for d in range(len(by)):
-                    if key[d] != TOTAL:
-                        continue
-                    vals = full.iloc[parts_of(key, d)][value_cols].to_numpy(float)
-                    if not np.isnan(vals).any():
-                        full.iloc[pos[key], :] = vals.sum(axis=0)
-                        break
-        for key in total_keys:
-            for d in range(len(by)):
-                if key[d] == TOTAL:
-                    equations.append((pos[key], tuple(parts_of(key, d))))
-    # nested areas: parent = sum(children), for every combination of the other dims
+        equations += _margin_equations(full, by, levels, roots, pos)
     if children:
-        d = by.index("area_id")
-        for parent, kids in children.items():
-            for key in full.index:
-                if key[d] != parent:
-                    continue
-                parts = []
-                for kid in kids:
-                    k = list(key)
-                    k[d] = kid
-                    parts.append(pos[tuple(k)])
-                total = full.iloc[pos[key]][counts].to_numpy(float)
-                summed = full.iloc[parts][counts].to_numpy(float).sum(axis=0)
-                if not np.allclose(total, summed):
-                    raise _refuse(
-                        tr(
-                            "området {p!r} är inte summan av sina delområden ({a} ≠ {b})",
-                            "area {p!r} is not the sum of its parts ({a} ≠ {b})",
-                            p=parent,
-                            a=total.tolist(),
-                            b=summed.tolist(),
-                        ),
-                        tr(
-                            "kontrollera parents= eller publicera inte båda nivåerna",
-                            "check parents= or do not publish both levels",
-                        ),
-                        "TOTALS_INCONSISTENT",
-                    )
-                equations.append((pos[key], tuple(parts)))
+        equations += _nested_equations(full, by, counts, children, pos)
     is_total = _has_total(full.index, by)
     frame = full.reset_index()
     frame[by] = frame[by].astype(object)
     return frame, equations, is_total
+
+
+def _children_of(
+    parents: Mapping[Any, Any], by: list[str], levels: dict[str, list[Any]]
+) -> dict[Any, list[Any]]:
+    """Parent area → its child areas, both present in the table."""
+    children: dict[Any, list[Any]] = {}
+    if parents:
+        if "area_id" not in by:
+            raise _refuse("parents kräver area_id i by", "", "ARGUMENTS_CONFLICT")
+        present = set(levels["area_id"])
+        for child, parent in parents.items():
+            if child in present and parent in present:
+                children.setdefault(parent, []).append(child)
+    return children
+
+
+def _margin_equations(
+    full: pd.DataFrame,
+    by: list[str],
+    levels: dict[str, list[Any]],
+    roots: list[Any] | None,
+    pos: dict[tuple, int],
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Fill the margins of ``full`` in place and return every margin equation.
+
+    Margins: total over dimension d of every line (other dims fixed, totals included).
+    Values first (passes until every total is known), then EVERY equation, including the
+    ones implied by others (e.g. grand total = sum of row totals = sum of column totals):
+    the suppression needs each cell's full list of equations to find complements.
+    """
+    value_cols = list(full.columns)
+
+    def parts_of(key: tuple, d: int) -> list[int]:
+        dim = by[d]
+        members_levels = roots if dim == "area_id" and roots is not None else levels[dim]
+        out = []
+        for lv in members_levels:
+            k = list(key)
+            k[d] = lv
+            out.append(pos[tuple(k)])
+        return out
+
+    total_keys = [key for key in full.index if TOTAL in key]
+    for _ in range(len(by) + 1):
+        for key in total_keys:
+            for d in range(len(by)):
+                if key[d] != TOTAL:
+                    continue
+                vals = full.iloc[parts_of(key, d)][value_cols].to_numpy(float)
+                if not np.isnan(vals).any():
+                    full.iloc[pos[key], :] = vals.sum(axis=0)
+                    break
+    equations = []
+    for key in total_keys:
+        for d in range(len(by)):
+            if key[d] == TOTAL:
+                equations.append((pos[key], tuple(parts_of(key, d))))
+    return equations
+
+
+def _nested_equations(
+    full: pd.DataFrame,
+    by: list[str],
+    counts: list[str],
+    children: dict[Any, list[Any]],
+    pos: dict[tuple, int],
+) -> list[tuple[int, tuple[int, ...]]]:
+    """Nested areas: parent = sum(children), for every combination of the other dims."""
+    equations = []
+    d = by.index("area_id")
+    for parent, kids in children.items():
+        for key in full.index:
+            if key[d] != parent:
+                continue
+            parts = []
+            for kid in kids:
+                k = list(key)
+                k[d] = kid
+                parts.append(pos[tuple(k)])
+            total = full.iloc[pos[key]][counts].to_numpy(float)
+            summed = full.iloc[parts][counts].to_numpy(float).sum(axis=0)
+            if not np.allclose(total, summed):
+                raise _refuse(
+                    tr(
+                        "området {p!r} är inte summan av sina delområden ({a} ≠ {b})",
+                        "area {p!r} is not the sum of its parts ({a} ≠ {b})",
+                        p=parent,
+                        a=total.tolist(),
+                        b=summed.tolist(),
+                    ),
+                    tr(
+                        "kontrollera parents= eller publicera inte båda nivåerna",
+                        "check parents= or do not publish both levels",
+                    ),
+                    "TOTALS_INCONSISTENT",
+                )
+            equations.append((pos[key], tuple(parts)))
+    return equations
 
 
 def _has_total(index: pd.MultiIndex, by: list[str]) -> np.ndarray:

@@ -212,8 +212,16 @@ def plan_report(
         issued=issued or attrs.get("plan_date"),
         kind=tr("Handlingsplan (utkast)", "Action plan (draft)"),
     )
+    _plan_summary(report, plan, name, year)
+    _section_plan_measures(report, plan, released)
+    _section_plan_followup(report, gate, released, followup, year, attrs.get("area_id", ""))
+    _plan_parameters(report, attrs, year)
+    return report
+
+
+def _plan_summary(report: Report, plan: pd.DataFrame, name: str, year: Any) -> None:
+    """Summary: the number of proposals, the top three and the follow-up date."""
     n = len(plan)
-    by_source = plan["source"].value_counts()
     top = plan.head(3)
     summary = [
         tr(
@@ -245,6 +253,10 @@ def plan_report(
         )
     report.summary(summary)
 
+
+def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.DataFrame) -> None:
+    """Section "Förslag till åtgärder": counts per source and the proposals by priority."""
+    by_source = plan["source"].value_counts()
     s = report.section(
         tr("Förslag till åtgärder", "Proposed measures"),
         key="atgarder",
@@ -290,6 +302,16 @@ def plan_report(
         ),
     )
 
+
+def _section_plan_followup(
+    report: Report,
+    gate: Gate,
+    released: pd.DataFrame,
+    followup: pd.DataFrame | None,
+    year: Any,
+    area_id: Any,
+) -> None:
+    """Section "Uppföljning och indikatorer": indicators per proposal and earlier follow-up."""
     s2 = report.section(
         tr("Uppföljning och indikatorer", "Follow-up and indicators"),
         key="indikatorer",
@@ -318,7 +340,7 @@ def plan_report(
         caption=tr(
             "Hur varje förslag följs upp (Id i Excel-filen: {p}-nr)",
             "How each proposal is followed up (Id in the Excel file: {p}-no.)",
-            p=f"PLAN-{year}-{attrs.get('area_id', '')}",
+            p=f"PLAN-{year}-{area_id}",
         ),
     )
     if followup is not None and len(followup):
@@ -352,6 +374,9 @@ def plan_report(
         )
         report.method_note(followup.attrs.get("rule", ""))
 
+
+def _plan_parameters(report: Report, attrs: dict, year: Any) -> None:
+    """Parameters and method notes of the plan report."""
     report.parameter(tr("Planår", "Plan year"), year)
     report.parameter(
         tr("Plandatum", "Plan date"),
@@ -385,7 +410,6 @@ def plan_report(
             "starting points for discussion, not decisions.",
         )
     )
-    return report
 
 
 def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
@@ -487,8 +511,7 @@ def write_plan(
     dict
         ``{"html": path, "xlsx": path, "csv": path}``.
     """
-    from ..analysis.plans import PLAN_COLUMNS, catalogue_table
-    from ..layers import vocab
+    from ..analysis.plans import PLAN_COLUMNS
     from .tables import write_csv, write_xlsx
 
     _check_plan(plan)
@@ -514,23 +537,44 @@ def write_plan(
     labelled = _label_frame(plan).assign(geometry_wkt=None)[columns].rename(columns=PLAN_HEADERS)
     sheets = {tr("Åtgärder", "Measures"): internal_table(gate, labelled, name="plan")}
     if followup is not None and len(followup):
-        kinds = {
-            "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
-            "atgard": tr("Åtgärd", "Measure"),
+        sheets[tr("Uppföljning", "Follow-up")] = _followup_sheet(followup, gate)
+    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = _catalogue_sheet(catalogue, gate)
+    sheets[tr("Regler", "Rules")] = _rules_sheet(attrs, gate)
+    xlsx = write_xlsx(sheets, out / f"{stem}.xlsx", gate=gate)
+    _layout_plan_sheet(xlsx, columns, gate)
+    csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
+    html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
+        out / f"{stem}.html"
+    )
+    return {"html": html, "xlsx": xlsx, "csv": csv}
+
+
+def _followup_sheet(followup: pd.DataFrame, gate: Gate) -> pd.DataFrame:
+    """Sheet "Uppföljning": the follow-up table with Swedish headers and kind labels."""
+    kinds = {
+        "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
+        "atgard": tr("Åtgärd", "Measure"),
+    }
+    fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(
+        columns={
+            "kind": "Slag",
+            "responsible": "Ansvarig",
+            "n": "Antal",
+            "n_open": "Öppna",
+            "n_resolved": "Åtgärdade",
+            "atgardsgrad": "Åtgärdsgrad",
+            "median_days_to_resolve": "Median dagar till åtgärd",
+            "n_overdue": "Försenade",
         }
-        fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(
-            columns={
-                "kind": "Slag",
-                "responsible": "Ansvarig",
-                "n": "Antal",
-                "n_open": "Öppna",
-                "n_resolved": "Åtgärdade",
-                "atgardsgrad": "Åtgärdsgrad",
-                "median_days_to_resolve": "Median dagar till åtgärd",
-                "n_overdue": "Försenade",
-            }
-        )
-        sheets[tr("Uppföljning", "Follow-up")] = internal_table(gate, fu, name="uppföljning")
+    )
+    return internal_table(gate, fu, name="uppföljning")
+
+
+def _catalogue_sheet(catalogue: dict | None, gate: Gate) -> pd.DataFrame:
+    """Sheet "Åtgärdskatalog": the measure catalogue used, with labels and Swedish headers."""
+    from ..analysis.plans import catalogue_table
+    from ..layers import vocab
+
     cat = catalogue_table(catalogue)
     sources = {
         "walk": tr("Trygghetsvandring", "Safety walk"),
@@ -563,7 +607,11 @@ def write_plan(
             "serious": "Allvarligt",
         }
     )
-    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = internal_table(gate, cat, name="katalog")
+    return internal_table(gate, cat, name="katalog")
+
+
+def _rules_sheet(attrs: dict, gate: Gate) -> pd.DataFrame:
+    """Sheet "Regler": the selection and priority rules of the plan."""
     rules = pd.DataFrame(
         {
             tr("Regel", "Rule"): [tr("Urval", "Selection"), tr("Prioritet", "Priority")],
@@ -573,14 +621,7 @@ def write_plan(
             ],
         }
     )
-    sheets[tr("Regler", "Rules")] = internal_table(gate, rules, name="regler")
-    xlsx = write_xlsx(sheets, out / f"{stem}.xlsx", gate=gate)
-    _layout_plan_sheet(xlsx, columns, gate)
-    csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
-    html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
-        out / f"{stem}.html"
-    )
-    return {"html": html, "xlsx": xlsx, "csv": csv}
+    return internal_table(gate, rules, name="regler")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -605,66 +646,83 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
     -------
     matplotlib.figure.Figure
     """
-    from matplotlib.colors import BoundaryNorm, ListedColormap
     from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
-    from .charts import plain
 
     fig = Figure(figsize=(17 / 2.54, 13 / 2.54), dpi=150, facecolor="white")
     ax = fig.add_axes((0.02, 0.1, 0.68, 0.82))
     focus = zones[zones["zone"].isin(["target", "buffer"])].union_all()
     minx, miny, maxx, maxy = focus.buffer(600).bounds
     shown = cells.cx[minx:maxx, miny:maxy]
+    handles = _draw_change_classes(ax, shown) if public else _draw_change_counts(ax, shown)
+    handles += _draw_zones(ax, zones, (minx, miny, maxx, maxy))
+    _finish_change_map(fig, ax, (minx, miny, maxx, maxy), handles, public=public, title=title)
+    return fig
+
+
+def _draw_change_classes(ax, shown) -> list:
+    """Public change map: the significance classes of the tested cells; legend handles."""
+    from matplotlib.patches import Patch
+
     handles = []
-    if public:
-        colours = {-1: "#2166ac", 0: "#f0f0f0", 1: "#b2182b"}
-        names = {
-            -1: tr("Signifikant minskning", "Significant decrease"),
-            0: tr("Ingen signifikant förändring", "No significant change"),
-            1: tr("Signifikant ökning", "Significant increase"),
-        }
-        tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
-        for b, colour in colours.items():
-            part = tested[tested["change_bin"] == b]
-            if len(part):
-                part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.4)
-            handles.append(Patch(facecolor=colour, edgecolor="#999999", label=names[b]))
-    else:
-        bounds = [-1e9, -10.5, -4.5, -0.5, 0.5, 4.5, 10.5, 1e9]
-        colours = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
-        cmap = ListedColormap(colours)
-        norm = BoundaryNorm(bounds, cmap.N)
-        tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
-        if len(tested):
-            tested.plot(
-                ax=ax, column="change", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.4
-            )
-            sig = tested[tested["change_bin"] != 0]
-            if len(sig):
-                sig.boundary.plot(ax=ax, color="#222222", linewidth=1.4)
-        labels = ["≤ −11", "−10 – −5", "−4 – −1", "0", "+1 – +4", "+5 – +10", "≥ +11"]
-        handles += [
-            Patch(facecolor=c, edgecolor="#999999", label=lab)
-            for c, lab in zip(colours, labels, strict=True)
-        ]
-        handles.append(
-            Patch(
-                facecolor="none",
-                edgecolor="#222222",
-                linewidth=1.4,
-                label=tr("Signifikant förändring (FDR 5 %)", "Significant change (FDR 5 %)"),
-            )
+    colours = {-1: "#2166ac", 0: "#f0f0f0", 1: "#b2182b"}
+    names = {
+        -1: tr("Signifikant minskning", "Significant decrease"),
+        0: tr("Ingen signifikant förändring", "No significant change"),
+        1: tr("Signifikant ökning", "Significant increase"),
+    }
+    tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
+    for b, colour in colours.items():
+        part = tested[tested["change_bin"] == b]
+        if len(part):
+            part.plot(ax=ax, color=colour, edgecolor="white", linewidth=0.4)
+        handles.append(Patch(facecolor=colour, edgecolor="#999999", label=names[b]))
+    return handles
+
+
+def _draw_change_counts(ax, shown) -> list:
+    """Internal change map: the count change per cell, significant cells outlined; handles."""
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.patches import Patch
+
+    handles = []
+    bounds = [-1e9, -10.5, -4.5, -0.5, 0.5, 4.5, 10.5, 1e9]
+    colours = ["#2166ac", "#67a9cf", "#d1e5f0", "#f7f7f7", "#fddbc7", "#ef8a62", "#b2182b"]
+    cmap = ListedColormap(colours)
+    norm = BoundaryNorm(bounds, cmap.N)
+    tested = shown[(shown["n_before"] + shown["n_after"]) > 0]
+    if len(tested):
+        tested.plot(ax=ax, column="change", cmap=cmap, norm=norm, edgecolor="white", linewidth=0.4)
+        sig = tested[tested["change_bin"] != 0]
+        if len(sig):
+            sig.boundary.plot(ax=ax, color="#222222", linewidth=1.4)
+    labels = ["≤ −11", "−10 – −5", "−4 – −1", "0", "+1 – +4", "+5 – +10", "≥ +11"]
+    handles += [
+        Patch(facecolor=c, edgecolor="#999999", label=lab)
+        for c, lab in zip(colours, labels, strict=True)
+    ]
+    handles.append(
+        Patch(
+            facecolor="none",
+            edgecolor="#222222",
+            linewidth=1.4,
+            label=tr("Signifikant förändring (FDR 5 %)", "Significant change (FDR 5 %)"),
         )
+    )
+    return handles
+
+
+def _draw_zones(ax, zones, view_bounds: tuple[float, float, float, float]) -> list:
+    """Outline the target, buffer and control zones inside the view; legend handles."""
+    from matplotlib.lines import Line2D
+    from shapely import box
+
+    handles = []
     styles = {
         "target": ("#000000", "-", tr("Målområde", "Target area")),
         "buffer": ("#000000", "--", tr("Buffertzon", "Buffer ring")),
         "control": ("#1b7837", "-", tr("Kontrollområde", "Control area")),
     }
-    from matplotlib.lines import Line2D
-    from shapely import box
-
-    view = box(minx, miny, maxx, maxy)
+    view = box(*view_bounds)
     for zone, (colour, style, name) in styles.items():
         geom = zones.loc[zones["zone"] == zone]
         if len(geom) and geom.union_all().intersects(view):
@@ -672,6 +730,22 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
             handles.append(
                 Line2D([0], [0], color=colour, linestyle=style, linewidth=1.6, label=name)
             )
+    return handles
+
+
+def _finish_change_map(
+    fig,
+    ax,
+    view_bounds: tuple[float, float, float, float],
+    handles: list,
+    *,
+    public: bool,
+    title: str,
+) -> None:
+    """Frame, 500 m scale bar, legend, title and grid note of the change map."""
+    from .charts import plain
+
+    minx, miny, maxx, maxy = view_bounds
     ax.set_xlim(minx, maxx)
     ax.set_ylim(miny, maxy)
     ax.set_aspect("equal")
@@ -708,7 +782,6 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
         fontsize=7,
         color="#555555",
     )
-    return fig
 
 
 def _public_counts(evaluation, gate: Gate) -> pd.DataFrame:
@@ -775,6 +848,21 @@ def evaluation_report(
         issued=issued,
         kind=tr("Utvärdering av åtgärd", "Evaluation of a measure"),
     )
+    _evaluation_summary(report, ev, withhold)
+    s = report.section(tr("Resultat", "Results"), key="resultat")
+    _results_table(s, ev, gate)
+    _results_statistics(s, ev, withhold)
+    if change_cells is not None and ev.zones is not None:
+        _results_change_map(s, ev, gate, change_cells)
+    _section_assumptions(report, ev)
+    _evaluation_parameters(report, ev)
+    if change_cells is not None:
+        _change_map_parameters(report, change_cells)
+    return report
+
+
+def _evaluation_summary(report: Report, ev, withhold: bool) -> None:
+    """Summary: change in target, control and buffer, WDD and WDQ (or why they are withheld)."""
     t = ev.table.set_index("zone")
 
     def pct(zone):
@@ -812,7 +900,9 @@ def evaluation_report(
         ]
     report.summary(summary)
 
-    s = report.section(tr("Resultat", "Results"), key="resultat")
+
+def _results_table(s, ev, gate: Gate) -> None:
+    """Section "Resultat": incidents per zone and period (public: released counts only)."""
     if gate.public:
         released = _public_counts(ev, gate)
         s.table(
@@ -849,6 +939,10 @@ def evaluation_report(
                 "Incidents per zone, before and after periods of equal length",
             ),
         )
+
+
+def _results_statistics(s, ev, withhold: bool) -> None:
+    """Section "Resultat": WDD and WDQ with their standard error and reading."""
     if withhold:
         s.note(
             tr(
@@ -903,21 +997,27 @@ def evaluation_report(
                 i=wdq.interpretation,
             )
         )
-    if change_cells is not None and ev.zones is not None:
-        fig = change_map_figure(change_cells, ev.zones, public=gate.public)
-        s.figure(
-            fig,
-            caption=tr(
-                "Förändring per 250 m-ruta i omgivningen, efter minus före (samma perioder och "
-                "kategorier). Signifikans: exakt binomialtest per ruta mot hela områdets "
-                "förändring, Benjamini–Hochberg 5 %.",
-                "Change per 250 m cell around the measure, after minus before (same periods and "
-                "categories). Significance: exact binomial test per cell against the whole area's "
-                "change, Benjamini–Hochberg 5 %.",
-            ),
-            alt=tr("Karta över förändring före/efter", "Map of before/after change"),
-        )
 
+
+def _results_change_map(s, ev, gate: Gate, change_cells) -> None:
+    """Section "Resultat": the before/after change map around the measure."""
+    fig = change_map_figure(change_cells, ev.zones, public=gate.public)
+    s.figure(
+        fig,
+        caption=tr(
+            "Förändring per 250 m-ruta i omgivningen, efter minus före (samma perioder och "
+            "kategorier). Signifikans: exakt binomialtest per ruta mot hela områdets "
+            "förändring, Benjamini–Hochberg 5 %.",
+            "Change per 250 m cell around the measure, after minus before (same periods and "
+            "categories). Significance: exact binomial test per cell against the whole area's "
+            "change, Benjamini–Hochberg 5 %.",
+        ),
+        alt=tr("Karta över förändring före/efter", "Map of before/after change"),
+    )
+
+
+def _section_assumptions(report: Report, ev) -> None:
+    """Section "Antaganden": the assumptions the result rests on and the categories counted."""
     s2 = report.section(tr("Antaganden", "Assumptions"), key="antaganden")
     s2.paragraph(
         tr(
@@ -934,6 +1034,9 @@ def evaluation_report(
         )
     )
 
+
+def _evaluation_parameters(report: Report, ev) -> None:
+    """Parameters: the evaluation's automatic choices, buffer, control area and periods."""
     # each choice sentence under its own first word ("Målområde", "Buffertzon"); the buffer,
     # control and periods get a structured row only when no sentence already states them
     named = set()
@@ -956,34 +1059,36 @@ def evaluation_report(
         )
     if not named & {"perioder", "periods"}:
         report.parameter(tr("Perioder", "Periods"), ev.periods.describe())
-    if change_cells is not None:
-        params = (change_cells.attrs.get("tryggaplatser", {}) or {}).get("params", {}) or {}
-        shown = {
-            "cell_size": (
-                tr("Förändringskarta: rutstorlek", "Change map: cell size"),
-                lambda v: f"{fmt_int(v)} m",
+
+
+def _change_map_parameters(report: Report, change_cells) -> None:
+    """Parameters of the change map: cell size, significance level and automatic choices."""
+    params = (change_cells.attrs.get("tryggaplatser", {}) or {}).get("params", {}) or {}
+    shown = {
+        "cell_size": (
+            tr("Förändringskarta: rutstorlek", "Change map: cell size"),
+            lambda v: f"{fmt_int(v)} m",
+        ),
+        "alpha": (
+            tr("Förändringskarta: signifikansnivå", "Change map: significance level"),
+            lambda v: tr(
+                "{p} % (Benjamini–Hochberg)",
+                "{p} % (Benjamini–Hochberg)",
+                p=fmt_num(float(v) * 100, 0),
             ),
-            "alpha": (
-                tr("Förändringskarta: signifikansnivå", "Change map: significance level"),
-                lambda v: tr(
-                    "{p} % (Benjamini–Hochberg)",
-                    "{p} % (Benjamini–Hochberg)",
-                    p=fmt_num(float(v) * 100, 0),
-                ),
-            ),
-        }
-        for name, (label, fmt) in shown.items():
-            rec = params.get(name)
-            if isinstance(rec, dict) and rec.get("value") is not None:
-                report.parameter(
-                    label,
-                    fmt(rec["value"]),
-                    auto=bool(rec.get("auto")),
-                    rule=str(rec.get("rule") or ""),
-                )
-        for sentence in change_cells.attrs.get("choices", []) or []:
-            report.parameter(tr("Förändringskarta", "Change map"), str(sentence), auto=True)
-    return report
+        ),
+    }
+    for name, (label, fmt) in shown.items():
+        rec = params.get(name)
+        if isinstance(rec, dict) and rec.get("value") is not None:
+            report.parameter(
+                label,
+                fmt(rec["value"]),
+                auto=bool(rec.get("auto")),
+                rule=str(rec.get("rule") or ""),
+            )
+    for sentence in change_cells.attrs.get("choices", []) or []:
+        report.parameter(tr("Förändringskarta", "Change map"), str(sentence), auto=True)
 
 
 def _categories_text(categories) -> str:

@@ -162,54 +162,92 @@ def write_cog(
         The written file.
     """
     import rasterio
-    from affine import Affine
 
     from .. import __version__
 
     all_tags: dict[str, str] = {"TRYGGAPLATSER_VERSION": __version__}
     if isinstance(cells_or_array, np.ndarray):
-        if grid is None:
-            raise ArgumentError(
-                tr("Ett array behöver `grid` (rutnätet).", "An array needs `grid`."),
-                rule="ARGUMENT_MISSING",
-            )
-        spec = _grid_of(grid)
-        arr = np.asarray(cells_or_array)
-        if arr.shape != (spec.nrows, spec.ncols):
-            raise ArgumentError(
-                tr(
-                    "Arrayen har formen {s}, rutnätet {r} × {c}.",
-                    "The array has shape {s}, the grid {r} × {c}.",
-                    s=arr.shape,
-                    r=spec.nrows,
-                    c=spec.ncols,
-                ),
-                rule="RASTER_SHAPE",
-            )
-        dtype, nd = _dtype_for(arr)
-        arr = arr.astype(dtype)
-        if column:
-            all_tags["TRYGGAPLATSER_COLUMN"] = column
+        spec, arr, dtype, nd = _band_from_array(cells_or_array, grid, column, all_tags)
     else:
-        if column is None:
-            raise ArgumentError(
-                tr(
-                    "Ange `column` (vilken kolumn som ska bli raster).",
-                    "Give `column` (the column to rasterise).",
-                ),
-                rule="ARGUMENT_MISSING",
-            )
-        spec = _grid_of(cells_or_array)
-        arr, dtype, nd = dense_from_cells(cells_or_array, column)
+        spec, arr, dtype, nd = _band_from_cells(cells_or_array, column, include_params, all_tags)
+    _check_square(spec)
+    if nodata is not None:
+        nd = nodata
+    for key, value in (tags or {}).items():
+        all_tags[str(key)] = (
+            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+        )
+    all_tags["TRYGGAPLATSER_GRID"] = json.dumps(
+        {"cell_size": spec.cell_size, "x0": spec.x0, "y0": spec.y0, "crs": spec.crs}
+    )
+    check_tags(all_tags)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with rasterio.open(path, "w", **_cog_profile(spec, dtype, nd)) as dst:
+        dst.write(arr, 1)
+        dst.update_tags(**all_tags)
+        if column:
+            dst.set_band_description(1, column)
+    return path
+
+
+def _band_from_array(
+    array: np.ndarray, grid: Any, column: str | None, all_tags: dict[str, str]
+) -> tuple[Any, np.ndarray, Any, float]:
+    """Grid, band, dtype and nodata of an array on ``grid``; records the column tag."""
+    if grid is None:
+        raise ArgumentError(
+            tr("Ett array behöver `grid` (rutnätet).", "An array needs `grid`."),
+            rule="ARGUMENT_MISSING",
+        )
+    spec = _grid_of(grid)
+    arr = np.asarray(array)
+    if arr.shape != (spec.nrows, spec.ncols):
+        raise ArgumentError(
+            tr(
+                "Arrayen har formen {s}, rutnätet {r} × {c}.",
+                "The array has shape {s}, the grid {r} × {c}.",
+                s=arr.shape,
+                r=spec.nrows,
+                c=spec.ncols,
+            ),
+            rule="RASTER_SHAPE",
+        )
+    dtype, nd = _dtype_for(arr)
+    arr = arr.astype(dtype)
+    if column:
         all_tags["TRYGGAPLATSER_COLUMN"] = column
-        record = cells_or_array.attrs.get("tryggaplatser", {})
-        unit = record.get("units", {}).get(column)
-        if unit:
-            all_tags["TRYGGAPLATSER_UNIT"] = unit
-        if include_params and record.get("params"):
-            all_tags["TRYGGAPLATSER_PARAMS"] = json.dumps(
-                record["params"], ensure_ascii=False, default=str
-            )
+    return spec, arr, dtype, nd
+
+
+def _band_from_cells(
+    cells: Any, column: str | None, include_params: bool, all_tags: dict[str, str]
+) -> tuple[Any, np.ndarray, Any, float]:
+    """Grid, band, dtype and nodata of a cell column; records column, unit and parameter tags."""
+    if column is None:
+        raise ArgumentError(
+            tr(
+                "Ange `column` (vilken kolumn som ska bli raster).",
+                "Give `column` (the column to rasterise).",
+            ),
+            rule="ARGUMENT_MISSING",
+        )
+    spec = _grid_of(cells)
+    arr, dtype, nd = dense_from_cells(cells, column)
+    all_tags["TRYGGAPLATSER_COLUMN"] = column
+    record = cells.attrs.get("tryggaplatser", {})
+    unit = record.get("units", {}).get(column)
+    if unit:
+        all_tags["TRYGGAPLATSER_UNIT"] = unit
+    if include_params and record.get("params"):
+        all_tags["TRYGGAPLATSER_PARAMS"] = json.dumps(
+            record["params"], ensure_ascii=False, default=str
+        )
+    return spec, arr, dtype, nd
+
+
+def _check_square(spec: Any) -> None:
+    """Refuse a grid that is not square (a GeoTIFF holds square cells only)."""
     if getattr(spec, "shape", "square") != "square":
         raise ArgumentError(
             tr(
@@ -225,23 +263,17 @@ def write_cog(
                 "with shape='square'",
             ),
         )
-    if nodata is not None:
-        nd = nodata
-    for key, value in (tags or {}).items():
-        all_tags[str(key)] = (
-            value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-        )
-    all_tags["TRYGGAPLATSER_GRID"] = json.dumps(
-        {"cell_size": spec.cell_size, "x0": spec.x0, "y0": spec.y0, "crs": spec.crs}
-    )
-    check_tags(all_tags)
+
+
+def _cog_profile(spec: Any, dtype: Any, nd: float) -> dict[str, Any]:
+    """The rasterio profile of a one-band, DEFLATE-compressed COG on ``spec``."""
+    from affine import Affine
+
     categorical = np.dtype(dtype).kind in "iu"
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     transform = Affine(
         spec.cell_size, 0.0, spec.x0, 0.0, -spec.cell_size, spec.y0 + spec.nrows * spec.cell_size
     )
-    profile = {
+    return {
         "driver": "COG",
         "width": spec.ncols,
         "height": spec.nrows,
@@ -256,9 +288,3 @@ def write_cog(
         "overview_resampling": "nearest" if categorical else "average",
         "BIGTIFF": "IF_SAFER",
     }
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(arr, 1)
-        dst.update_tags(**all_tags)
-        if column:
-            dst.set_band_description(1, column)
-    return path
