@@ -604,12 +604,15 @@ def area_profiles_all(
     hotspot_cells=None,
     period=None,
     area_ids=None,
+    secondary=None,
     quiet: bool = False,
 ) -> dict[str, AreaProfile]:
     """Area profiles of all areas (or of ``area_ids``), computed in one vectorised pass.
 
     Incidents are assigned to areas once (:func:`assign_points`), then every table is a
-    ``groupby`` over that assignment. Parameters and outputs are as in :func:`area_profile`.
+    ``groupby`` over that assignment. Parameters and outputs are as in :func:`area_profile`;
+    ``secondary`` takes the tables of :func:`secondary_tables` already computed (they do not
+    depend on the period, so a run computes them once for all its periods).
 
     Returns
     -------
@@ -634,9 +637,16 @@ def area_profiles_all(
     year_days = _year_days(start, end)
     month_labels = _seasonal_labels()
     hw = _hour_weekday_weights(inc, assignment, areas, all_ids, wanted, record)
-    secondary = _SecondaryLayers.assign(
-        areas, walk_observations, dialogue, hotspot_cells, survey_indicators, police_classification
-    )
+    if secondary is None or hotspot_cells is not None:
+        layers = _SecondaryLayers.assign(
+            areas,
+            walk_observations,
+            dialogue,
+            hotspot_cells,
+            survey_indicators,
+            police_classification,
+        )
+        secondary = {aid: layers.tables(aid) for aid in wanted}
     name_of = dict(
         zip(
             all_ids,
@@ -667,10 +677,22 @@ def area_profiles_all(
             trend_test=test,
             hour_weekday=hour_weekday_matrix(hw[i]),
             seasonal=seas,
-            **secondary.tables(aid),
+            **secondary[aid],
             params=params,
         )
     return out
+
+
+def secondary_tables(
+    areas, walk_observations=None, dialogue=None, survey_indicators=None, police_classification=None
+) -> dict[str, dict]:
+    """Per area, the profile tables of the secondary layers (safety walks, dialogue, surveys,
+    police classification). Campaigns and walks are shown as they are, so these tables do not
+    depend on the period: compute them once and pass them to :func:`area_profiles_all`."""
+    layers = _SecondaryLayers.assign(
+        areas, walk_observations, dialogue, None, survey_indicators, police_classification
+    )
+    return {aid: layers.tables(aid) for aid in areas["area_id"].astype(str)}
 
 
 def _wanted_area_ids(areas, area_ids) -> tuple[list[str], list[str]]:

@@ -405,6 +405,20 @@ class Run:
 
         return self._once(key, compute)
 
+    @cached_property
+    def _secondary_tables(self) -> dict:
+        """Per-area tables of walks, dialogue, surveys and police classification (the same
+        for every period of the run)."""
+        from .areas import secondary_tables
+
+        return secondary_tables(
+            self.layer("areas"),
+            self.layer("walk_observations"),
+            self.layer("dialogue"),
+            self.layer("survey_indicators"),
+            self.layer("police_classification"),
+        )
+
     def profiles(self, period: Any = None) -> dict:
         """Area profiles of every area for ``period`` (shared with :meth:`area_analysis`);
         computed once per period."""
@@ -422,6 +436,7 @@ class Run:
                 survey_indicators=self.layer("survey_indicators"),
                 police_classification=self.layer("police_classification"),
                 period=(start.isoformat(), end.isoformat()),
+                secondary=self._secondary_tables,
                 quiet=self.quiet,
             )
 

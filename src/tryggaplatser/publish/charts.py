@@ -199,7 +199,7 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
         if fmt == "svg":
             import matplotlib
 
-            with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "path"}):
+            with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "none"}):
                 image.savefig(
                     buffer,
                     format="svg",

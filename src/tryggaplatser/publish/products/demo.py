@@ -170,12 +170,14 @@ _PROJECT = None  # the loaded project, inherited by the forked workers of _in_pa
 
 def _in_parallel(func, jobs: list, project) -> list:
     """``func(project, *job)`` for every job: in forked processes when the machine has more
-    than one core and can fork, else one after the other. Errors are raised as they are."""
+    than one core and can fork, else one after the other (``TRYGGAPLATSER_PROCESSES=1`` forces
+    that, e.g. to profile). Errors are raised as they are."""
     import multiprocessing as mp
     import os
 
     global _PROJECT
-    workers = min(len(jobs), os.cpu_count() or 1)
+    asked = os.environ.get("TRYGGAPLATSER_PROCESSES", "")
+    workers = min(len(jobs), int(asked) if asked.isdigit() else (os.cpu_count() or 1))
     if workers < 2 or "fork" not in mp.get_all_start_methods():
         return [func(project, *job) for job in jobs]
     from concurrent.futures import ProcessPoolExecutor
