@@ -1659,7 +1659,32 @@ def lagesbild_report(
     findings = _generated_findings(analysis, gate, trend)
     report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
 
-    # (1) kartläggning --------------------------------------------------------------------
+    _lagesbild_mapping(report, analysis, gate, muni, table, with_map)
+    first = next(iter(analysis.profiles.values()))
+    _lagesbild_other_information(report, analysis, gate)
+    _lagesbild_analysis(report, analysis, gate, findings)
+    _methods(report, analysis, None)
+    if first is not None and trend is not None:
+        report.parameter(
+            tr("trendperiod", "trend period"),
+            trend.period_text,
+            rule=tr(
+                "alla år i data, för trendtest per område",
+                "all years in the data, for the trend tests per area",
+            ),
+        )
+    return report
+
+
+def _lagesbild_mapping(
+    report: Report,
+    analysis: AreaAnalysis,
+    gate: Gate,
+    muni: pd.DataFrame,
+    table: pd.DataFrame,
+    with_map: bool,
+) -> None:
+    """Section (1), kartläggning: extent by category and area, consequences, trend, hotspots."""
     s = report.section(
         tr(
             "Kartläggning av brottslighet och dess konsekvenser",
@@ -1721,7 +1746,9 @@ def lagesbild_report(
     _lagesbild_trend(s, analysis, gate)
     _lagesbild_hotspots(s, analysis, gate, with_map)
 
-    # (2) annan relevant information ------------------------------------------------------
+
+def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Section (2), annan relevant information: dialogue, walks, surveys, police, quality."""
     s = report.section(
         tr("Annan relevant information", "Other relevant information"),
         key="annan-information",
@@ -1731,7 +1758,6 @@ def lagesbild_report(
             "Citizen dialogue, safety walks, surveys, police classification and data quality.",
         ),
     )
-    first = next(iter(analysis.profiles.values()))
     from ..analysis.areas import _dialogue_tables, _walk_table
 
     dia = analysis.dialogue
@@ -1774,7 +1800,11 @@ def lagesbild_report(
     )
     _section_quality(s, analysis, gate)
 
-    # (3) analys inklusive orsaker -------------------------------------------------------
+
+def _lagesbild_analysis(
+    report: Report, analysis: AreaAnalysis, gate: Gate, findings: list[str]
+) -> None:
+    """Section (3), analys inklusive orsaker: the generated findings and the gap table."""
     s = report.section(
         tr("Analys inklusive orsaker", "Analysis including causes"), key="analys", new_page=True
     )
@@ -1791,17 +1821,6 @@ def lagesbild_report(
     )
     s.bullets(findings)
     _lagesbild_gap_table(s, analysis, gate)
-    _methods(report, analysis, None)
-    if first is not None and trend is not None:
-        report.parameter(
-            tr("trendperiod", "trend period"),
-            trend.period_text,
-            rule=tr(
-                "alla år i data, för trendtest per område",
-                "all years in the data, for the trend tests per area",
-            ),
-        )
-    return report
 
 
 def _lagesbild_summary(
