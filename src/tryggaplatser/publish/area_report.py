@@ -2093,142 +2093,166 @@ def _generated_findings(
     analysis: AreaAnalysis, gate: Gate, trend: AreaAnalysis | None
 ) -> list[str]:
     """Data-driven sentences for the analysis section (each built only from released rules)."""
-    out: list[str] = []
+    found = [
+        _finding_unsafe_without_incidents(analysis, gate),
+        _finding_incidents_not_perceived(analysis),
+        _finding_place_type(analysis),
+        _finding_time_of_day(analysis),
+        _finding_recurring_places(analysis),
+        _finding_trend(trend),
+    ]
+    return [sentence for sentence in found if sentence is not None]
+
+
+def _gap_cells_per_area(cells: pd.DataFrame) -> pd.Series:
+    """Perception-gap cells per area id (``–`` for cells outside every area), most first."""
+    return (
+        cells.groupby(cells["area_id"].astype("string").fillna("–"))
+        .size()
+        .sort_values(ascending=False)
+    )
+
+
+def _finding_unsafe_without_incidents(analysis: AreaAnalysis, gate: Gate) -> str | None:
+    """Finding: cells where many feel unsafe but few incidents are recorded, with reasons."""
     gap = analysis.gap_cells
     unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
-    if len(unsafe):
-        per_area = (
-            unsafe.groupby(unsafe["area_id"].astype("string").fillna("–"))
-            .size()
-            .sort_values(ascending=False)
-        )
-        areas_text = ", ".join(
-            f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
-        )
-        reasons = _top_labels(unsafe, gate)
-        out.append(
-            tr(
-                "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
-                "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
-                "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
-                "öde platser) snarare än mot brottslighet.",
-                "Insecurity without matching incidents: {n} cells where many feel unsafe "
-                "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
-                "{r}. Such places point to situational shortcomings (e.g. lighting, "
-                "deserted places) rather than to crime.",
-                n=len(unsafe),
-                a=areas_text,
-                r=reasons or tr("inga angivna", "none given"),
-            )
-        )
+    if not len(unsafe):
+        return None
+    per_area = _gap_cells_per_area(unsafe)
+    areas_text = ", ".join(
+        f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
+    )
+    reasons = _top_labels(unsafe, gate)
+    return tr(
+        "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
+        "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
+        "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
+        "öde platser) snarare än mot brottslighet.",
+        "Insecurity without matching incidents: {n} cells where many feel unsafe "
+        "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
+        "{r}. Such places point to situational shortcomings (e.g. lighting, "
+        "deserted places) rather than to crime.",
+        n=len(unsafe),
+        a=areas_text,
+        r=reasons or tr("inga angivna", "none given"),
+    )
+
+
+def _finding_incidents_not_perceived(analysis: AreaAnalysis) -> str | None:
+    """Finding: cells with many incidents but few unsafe signals."""
+    gap = analysis.gap_cells
     unseen = gap[gap["gap_class"] == "handelser_ej_upplevt"]
-    if len(unseen):
-        per_area = (
-            unseen.groupby(unseen["area_id"].astype("string").fillna("–"))
-            .size()
-            .sort_values(ascending=False)
-        )
-        out.append(
-            tr(
-                "Händelser som inte upplevs: {n} rutor med många händelser men få "
-                "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
-                "förråd) eller där dialogen inte nått fram.",
-                "Incidents not perceived: {n} cells with many incidents but few unsafe "
-                "signals, mainly in {a} – often places few people visit (industry, "
-                "storage) or which the dialogue did not reach.",
-                n=len(unseen),
-                a=", ".join(
-                    f"{analysis.area_name(a)} ({k})"
-                    for a, k in per_area.head(4).items()
-                    if a != "–"
-                ),
-            )
-        )
+    if not len(unseen):
+        return None
+    per_area = _gap_cells_per_area(unseen)
+    return tr(
+        "Händelser som inte upplevs: {n} rutor med många händelser men få "
+        "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
+        "förråd) eller där dialogen inte nått fram.",
+        "Incidents not perceived: {n} cells with many incidents but few unsafe "
+        "signals, mainly in {a} – often places few people visit (industry, "
+        "storage) or which the dialogue did not reach.",
+        n=len(unseen),
+        a=", ".join(
+            f"{analysis.area_name(a)} ({k})" for a, k in per_area.head(4).items() if a != "–"
+        ),
+    )
+
+
+def _finding_place_type(analysis: AreaAnalysis) -> str | None:
+    """Finding: categories concentrated at one place type (share ≥ 40 % of ≥ 50 incidents)."""
     inc = analysis.incidents
-    if "place_type" in inc.columns and len(inc):
-        pt = (
-            inc.groupby(
-                [inc["category"].astype(str), inc["place_type"].astype("string").fillna("okand")]
-            )
-            .size()
-            .rename("n")
-            .reset_index()
+    if "place_type" not in inc.columns or not len(inc):
+        return None
+    pt = (
+        inc.groupby(
+            [inc["category"].astype(str), inc["place_type"].astype("string").fillna("okand")]
         )
-        cat_tot = pt.groupby("category")["n"].transform("sum")
-        pt["share"] = pt["n"] / cat_tot
-        pt = pt[(cat_tot >= 50) & (pt["share"] >= 0.4) & (pt["n"] >= MIN_COUNT)]
-        pt = pt.sort_values("n", ascending=False).head(4)
-        if len(pt):
-            out.append(
-                tr(
-                    "Mönster efter platstyp: {p}.",
-                    "Patterns by place type: {p}.",
-                    p="; ".join(
-                        tr(
-                            "{c} sker till {s} vid {t}",
-                            "{c} happens {s} at {t}",
-                            c=_cat_label(r.category),
-                            s=_pct(r.share),
-                            t=_label("place_type", r.place_type).lower(),
-                        )
-                        for r in pt.itertuples()
-                    ),
-                )
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    cat_tot = pt.groupby("category")["n"].transform("sum")
+    pt["share"] = pt["n"] / cat_tot
+    pt = pt[(cat_tot >= 50) & (pt["share"] >= 0.4) & (pt["n"] >= MIN_COUNT)]
+    pt = pt.sort_values("n", ascending=False).head(4)
+    if not len(pt):
+        return None
+    return tr(
+        "Mönster efter platstyp: {p}.",
+        "Patterns by place type: {p}.",
+        p="; ".join(
+            tr(
+                "{c} sker till {s} vid {t}",
+                "{c} happens {s} at {t}",
+                c=_cat_label(r.category),
+                s=_pct(r.share),
+                t=_label("place_type", r.place_type).lower(),
             )
+            for r in pt.itertuples()
+        ),
+    )
+
+
+def _finding_time_of_day(analysis: AreaAnalysis) -> str | None:
+    """Finding: the share of incidents recorded in the evening and at night (18–06)."""
     from ..policy import LOCAL_TZ
 
-    if len(inc):
-        hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
-        evening = float(((hour >= 18) | (hour < 6)).mean())
-        out.append(
-            tr(
-                "Tid: {s} av händelserna registreras kväll och natt (18–06).",
-                "Time: {s} of the incidents are recorded in the evening and at night (18–06).",
-                s=_pct(evening),
-            )
-        )
+    inc = analysis.incidents
+    if not len(inc):
+        return None
+    hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
+    evening = float(((hour >= 18) | (hour < 6)).mean())
+    return tr(
+        "Tid: {s} av händelserna registreras kväll och natt (18–06).",
+        "Time: {s} of the incidents are recorded in the evening and at night (18–06).",
+        s=_pct(evening),
+    )
+
+
+def _finding_recurring_places(analysis: AreaAnalysis) -> str | None:
+    """Finding: cells that are Gi* hotspots in every complete year of the data."""
     recurring = recurring_hotspots(analysis)
-    if recurring is not None and len(recurring):
-        names = recurring.groupby("name").size().sort_values(ascending=False)
-        out.append(
-            tr(
-                "Återkommande platser: {n} rutor är hotspots (Gi* 95–99 %) varje år "
-                "{y}, i {a}. Långvariga koncentrationer talar för platsbundna orsaker "
-                "som bör angripas med platsspecifika åtgärder.",
-                "Recurring places: {n} cells are hotspots (Gi* 95–99 %) every year "
-                "{y}, in {a}. Long-lasting concentrations suggest place-bound causes "
-                "that call for place-specific measures.",
-                n=len(recurring),
-                y=recurring.attrs.get("years", ""),
-                a=", ".join(f"{k} ({v})" for k, v in names.head(5).items()),
-            )
+    if recurring is None or not len(recurring):
+        return None
+    names = recurring.groupby("name").size().sort_values(ascending=False)
+    return tr(
+        "Återkommande platser: {n} rutor är hotspots (Gi* 95–99 %) varje år "
+        "{y}, i {a}. Långvariga koncentrationer talar för platsbundna orsaker "
+        "som bör angripas med platsspecifika åtgärder.",
+        "Recurring places: {n} cells are hotspots (Gi* 95–99 %) every year "
+        "{y}, in {a}. Long-lasting concentrations suggest place-bound causes "
+        "that call for place-specific measures.",
+        n=len(recurring),
+        y=recurring.attrs.get("years", ""),
+        a=", ".join(f"{k} ({v})" for k, v in names.head(5).items()),
+    )
+
+
+def _finding_trend(trend: AreaAnalysis | None) -> str | None:
+    """Finding: areas with a significant trend (p < 0.05) over all years, up or down."""
+    if trend is None:
+        return None
+    ups, downs = [], []
+    for prof in trend.profiles.values():
+        t = prof.trend_test
+        p = t.get("p_value")
+        if p is not None and not (isinstance(p, float) and math.isnan(p)) and p < 0.05:
+            (ups if (t.get("slope_per_year") or 0) > 0 else downs).append(prof.name)
+    if ups or downs:
+        return tr(
+            "Utveckling {p}: statistiskt säkerställd ökning i {u}; minskning i {d}.",
+            "Development {p}: statistically significant increase in {u}; decrease in {d}.",
+            p=trend.period_text,
+            u=", ".join(ups) or tr("inga områden", "no areas"),
+            d=", ".join(downs) or tr("inga områden", "no areas"),
         )
-    if trend is not None:
-        ups, downs = [], []
-        for prof in trend.profiles.values():
-            t = prof.trend_test
-            p = t.get("p_value")
-            if p is not None and not (isinstance(p, float) and math.isnan(p)) and p < 0.05:
-                (ups if (t.get("slope_per_year") or 0) > 0 else downs).append(prof.name)
-        if ups or downs:
-            out.append(
-                tr(
-                    "Utveckling {p}: statistiskt säkerställd ökning i {u}; minskning i {d}.",
-                    "Development {p}: statistically significant increase in {u}; decrease in {d}.",
-                    p=trend.period_text,
-                    u=", ".join(ups) or tr("inga områden", "no areas"),
-                    d=", ".join(downs) or tr("inga områden", "no areas"),
-                )
-            )
-        else:
-            out.append(
-                tr(
-                    "Utveckling {p}: inget område har en statistiskt säkerställd trend.",
-                    "Development {p}: no area has a statistically significant trend.",
-                    p=trend.period_text,
-                )
-            )
-    return out
+    return tr(
+        "Utveckling {p}: inget område har en statistiskt säkerställd trend.",
+        "Development {p}: no area has a statistically significant trend.",
+        p=trend.period_text,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
