@@ -578,6 +578,23 @@ def _trend_sentence(test: dict) -> str:
 
 
 def _section_time(section: Section, prof: Any, gate: Gate) -> None:
+    """The annual cycle; internal reports add the hour × weekday profile."""
+    _time_seasonal(section, prof, gate)
+    if gate.public:
+        section.note(
+            tr(
+                "Fördelningen över timme och veckodag visas bara i den interna "
+                "versionen: publika utdata redovisar tid som finast per månad.",
+                "The hour × weekday profile is shown in the internal version only: "
+                "public outputs show time by month at the finest.",
+            )
+        )
+        return
+    _time_hour_weekday(section, prof, gate)
+
+
+def _time_seasonal(section: Section, prof: Any, gate: Gate) -> None:
+    """Mean incidents per calendar month: chart and released table."""
     seas = prof.seasonal
     frame = pd.DataFrame({"month": seas["month"].astype(int), "n": seas["total"].astype(int)})
     released = release_table(gate, frame, "area_table", by=["month"], counts=("n",))
@@ -618,16 +635,10 @@ def _section_time(section: Section, prof: Any, gate: Gate) -> None:
         numeric=["n", "mean", "n_years"],
         caption=tr("Säsong (årshjul)", "Seasonal cycle"),
     )
-    if gate.public:
-        section.note(
-            tr(
-                "Fördelningen över timme och veckodag visas bara i den interna "
-                "versionen: publika utdata redovisar tid som finast per månad.",
-                "The hour × weekday profile is shown in the internal version only: "
-                "public outputs show time by month at the finest.",
-            )
-        )
-        return
+
+
+def _time_hour_weekday(section: Section, prof: Any, gate: Gate) -> None:
+    """Internal only: hour × weekday heat chart and four time bands (aoristic weight)."""
     hw = prof.hour_weekday
     total = float(np.nansum(hw.to_numpy()))
     if total > 0:
