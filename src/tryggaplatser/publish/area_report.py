@@ -1065,6 +1065,15 @@ def _section_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> No
 
 
 def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Data quality of the whole set, one block after another."""
+    _quality_reports_per_source(section, analysis, gate)
+    _quality_silent_sources(section, analysis, gate)
+    _quality_location_precision(section, analysis, gate)
+    _quality_import(section, analysis, gate)
+
+
+def _quality_reports_per_source(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Reports per source and week (internal) or month (public), as a line chart."""
     weekly = analysis.weekly
     if len(weekly):
         if gate.public:
@@ -1099,6 +1108,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 u=unit,
             ),
         )
+
+
+def _quality_silent_sources(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Sources that were silent for two weeks or more (weeks internally, months publicly)."""
     silent = analysis.silent
     if len(silent):
         items = []
@@ -1123,6 +1136,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 "No source was silent for two weeks or more.",
             )
         )
+
+
+def _quality_location_precision(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Location precision per source, municipality-centroid rows highlighted."""
     prec = analysis.precision
     if len(prec):
         frame = prec.loc[prec["n"] > 0, ["source", "location_precision", "n"]].copy()
@@ -1159,6 +1176,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 "cell.",
             ),
         )
+
+
+def _quality_import(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Import: rows read, accepted, quarantined and dropped as duplicates per file."""
     quarantine = analysis.quarantine
     if len(quarantine):
         frame = quarantine[quarantine["file"] != "totalt"][
