@@ -1220,6 +1220,7 @@ def _quality_import(section: Section, analysis: AreaAnalysis, gate: Gate) -> Non
 
 
 def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
+    """The methods box: profile, Gi* and perception-gap parameters, mode and the method note."""
     record = {}
     if prof is not None:
         record = prof.by_category.attrs
@@ -1230,33 +1231,7 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
     for name, rec in params.items():
         if not isinstance(rec, dict):
             continue
-        value = rec.get("value")
-        if name == "eb_prior" and isinstance(value, dict):
-            prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
-            value = (
-                tr(
-                    "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
-                    "utjämnade var för sig)",
-                    "mean {m} per 1,000 and year over {a} areas "
-                    "({n} categories smoothed separately)",
-                    m=fmt_num(prior["mean_per_1000_per_year"], 1),
-                    a=prior["n_areas"],
-                    n=len(value) - 1,
-                )
-                if prior
-                else len(value)
-            )
-        elif name == "aoristic" and isinstance(value, dict):
-            value = tr(
-                "tak {c} h; {e} utan känd tid uteslutna",
-                "cap {c} h; {e} without a known time excluded",
-                c=value.get("cap_hours"),
-                e=value.get("excluded_time_unknown"),
-            )
-        elif isinstance(value, (list, tuple)):
-            value = " – ".join(str(v) for v in value)
-        elif isinstance(value, float):
-            value = fmt_num(value, 3)
+        value = _profile_parameter_value(name, rec.get("value"))
         pair = _PARAM_LABELS.get(name)
         report.parameter(
             tr(*pair) if pair else name.replace("_", " "),
@@ -1286,6 +1261,41 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
             "shares only when n ≥ 10, no free text",
         ),
     )
+    _methods_note(report)
+
+
+def _profile_parameter_value(name: str, value: Any) -> Any:
+    """An area-profile parameter's value as shown in the methods box."""
+    if name == "eb_prior" and isinstance(value, dict):
+        prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
+        value = (
+            tr(
+                "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
+                "utjämnade var för sig)",
+                "mean {m} per 1,000 and year over {a} areas ({n} categories smoothed separately)",
+                m=fmt_num(prior["mean_per_1000_per_year"], 1),
+                a=prior["n_areas"],
+                n=len(value) - 1,
+            )
+            if prior
+            else len(value)
+        )
+    elif name == "aoristic" and isinstance(value, dict):
+        value = tr(
+            "tak {c} h; {e} utan känd tid uteslutna",
+            "cap {c} h; {e} without a known time excluded",
+            c=value.get("cap_hours"),
+            e=value.get("excluded_time_unknown"),
+        )
+    elif isinstance(value, (list, tuple)):
+        value = " – ".join(str(v) for v in value)
+    elif isinstance(value, float):
+        value = fmt_num(value, 3)
+    return value
+
+
+def _methods_note(report: Report) -> None:
+    """The methods note: rates, EB smoothing, trend, Gi* and the perception gap."""
     report.method_note(
         tr(
             "Takter är per 1 000 invånare och år: antal / befolkning / år × 1 000, med år = "
