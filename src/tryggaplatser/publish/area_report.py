@@ -1439,6 +1439,25 @@ def area_report(
     )
     report.summary(_area_summary(analysis, prof, table, gate))
 
+    _area_incident_sections(report, analysis, prof, table, area_id, gate, with_map)
+    _area_people_sections(report, analysis, prof, area_id, gate)
+    _area_surveys_and_police(report, analysis, area_id, gate)
+    s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
+    _section_quality(s, analysis, gate)
+    _methods(report, analysis, prof)
+    return report
+
+
+def _area_incident_sections(
+    report: Report,
+    analysis: AreaAnalysis,
+    prof: Any,
+    table: pd.DataFrame,
+    area_id: str,
+    gate: Gate,
+    with_map: bool,
+) -> None:
+    """The area report's incident sections: categories, trend, time and hotspots."""
     s = report.section(tr("Händelser per kategori", "Incidents by category"), key="kategorier")
     _section_categories(s, table, area_id, analysis, gate)
     if gate.public and analysis.sensitive:
@@ -1458,6 +1477,12 @@ def area_report(
         tr("Hotspots i området", "Hotspots in the area"), key="hotspots", new_page=True
     )
     _section_hotspots(s, prof, analysis, gate, with_map)
+
+
+def _area_people_sections(
+    report: Report, analysis: AreaAnalysis, prof: Any, area_id: str, gate: Gate
+) -> None:
+    """The area report's sections on what people say: perception gap, walks, dialogue."""
     s = report.section(
         tr("Upplevd otrygghet och varför", "Perceived insecurity and why"),
         key="upplevd",
@@ -1484,6 +1509,12 @@ def area_report(
         gate,
         tr("i området", "in the area"),
     )
+
+
+def _area_surveys_and_police(
+    report: Report, analysis: AreaAnalysis, area_id: str, gate: Gate
+) -> None:
+    """The area report's surveys and the police classification of the area over time."""
     s = report.section(
         tr("Enkäter och polisens klassning", "Surveys and police classification"), key="enkater"
     )
@@ -1516,10 +1547,6 @@ def area_report(
                 "The area is not on the police list of vulnerable areas.",
             )
         )
-    s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
-    _section_quality(s, analysis, gate)
-    _methods(report, analysis, prof)
-    return report
 
 
 def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
