@@ -150,7 +150,6 @@ def prepare_area_analysis(
     """
     from .areas import area_profiles_all
     from .hotspots import hotspot_gistar
-    from .perception import perception_gap
     from .quality import (
         location_precision_share,
         quarantine_share,
@@ -159,33 +158,9 @@ def prepare_area_analysis(
     )
 
     layers = getattr(project, "layers", {})
-    areas = layers["areas"]
-    incidents = layers["incidents"]
-    if areas is None or len(areas) == 0:
-        raise ArgumentError(
-            tr("Projektet saknar områden.", "The project has no areas."),
-            rule="AREAS_EMPTY",
-            fix=tr(
-                "lägg till [[layers.areas]] i tryggaplatser.toml",
-                "add [[layers.areas]] to tryggaplatser.toml",
-            ),
-        )
-    if incidents is None or len(incidents) == 0:
-        raise ArgumentError(
-            tr("Projektet saknar händelser.", "The project has no incidents."),
-            rule="INCIDENTS_EMPTY",
-            fix=tr(
-                "lägg till [[layers.incidents]] i tryggaplatser.toml",
-                "add [[layers.incidents]] to tryggaplatser.toml",
-            ),
-        )
+    areas, incidents = _areas_and_incidents(layers)
 
-    def layer(name: str) -> Any:
-        frame = layers.get(name)
-        return frame if frame is not None and len(frame) else None
-
-    walks, dialogue = layer("walk_observations"), layer("dialogue")
-    surveys, police = layer("survey_indicators"), layer("police_classification")
+    walks, dialogue, surveys, police = _secondary_layers(layers)
     profiles = (
         profiles
         if profiles is not None
@@ -200,9 +175,7 @@ def prepare_area_analysis(
             quiet=quiet,
         )
     )
-    first = next(iter(profiles.values()))
-    start, end = (dt.date.fromisoformat(d) for d in first.params["period"])
-    years = float(first.params["years"])
+    start, end, years = _profile_period(profiles)
     ldate = _local_dates(incidents["occurred_at"])
     in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
     inc = incidents.loc[in_period]
@@ -211,23 +184,8 @@ def prepare_area_analysis(
     # hotspot cells per area: attach them to the profiles (centroid rule of area_profiles_all)
     hot = cells[cells["gi_bin"].isin(HOT_BINS)]
     _attach_hot_cells(profiles, hot, areas)
-    gap_cells = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="cell",
-        quiet=quiet,
-    )
-    gap_areas = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="area",
-        quiet=quiet,
+    gap_cells, gap_areas = _perception_gaps(
+        inc, dialogue, walks, areas, cell_size=cell_size, quiet=quiet
     )
     sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
     return AreaAnalysis(
@@ -253,6 +211,78 @@ def prepare_area_analysis(
         years=years,
         sensitive=sensitive,
     )
+
+
+def _areas_and_incidents(layers: dict) -> tuple[Any, Any]:
+    """The areas and incidents layers; an empty or missing one is an ArgumentError."""
+    areas = layers["areas"]
+    incidents = layers["incidents"]
+    if areas is None or len(areas) == 0:
+        raise ArgumentError(
+            tr("Projektet saknar områden.", "The project has no areas."),
+            rule="AREAS_EMPTY",
+            fix=tr(
+                "lägg till [[layers.areas]] i tryggaplatser.toml",
+                "add [[layers.areas]] to tryggaplatser.toml",
+            ),
+        )
+    if incidents is None or len(incidents) == 0:
+        raise ArgumentError(
+            tr("Projektet saknar händelser.", "The project has no incidents."),
+            rule="INCIDENTS_EMPTY",
+            fix=tr(
+                "lägg till [[layers.incidents]] i tryggaplatser.toml",
+                "add [[layers.incidents]] to tryggaplatser.toml",
+            ),
+        )
+    return areas, incidents
+
+
+def _secondary_layers(layers: dict) -> tuple[Any, Any, Any, Any]:
+    """Walk observations, dialogue, survey indicators and police classification (None if empty)."""
+
+    def layer(name: str) -> Any:
+        frame = layers.get(name)
+        return frame if frame is not None and len(frame) else None
+
+    walks, dialogue = layer("walk_observations"), layer("dialogue")
+    surveys, police = layer("survey_indicators"), layer("police_classification")
+    return walks, dialogue, surveys, police
+
+
+def _profile_period(profiles: dict) -> tuple[dt.date, dt.date, float]:
+    """The period (inclusive local dates) and its length in years, as the profiles record it."""
+    first = next(iter(profiles.values()))
+    start, end = (dt.date.fromisoformat(d) for d in first.params["period"])
+    years = float(first.params["years"])
+    return start, end, years
+
+
+def _perception_gaps(
+    inc: Any, dialogue: Any, walks: Any, areas: Any, *, cell_size: float, quiet: bool
+) -> tuple[Any, Any]:
+    """The perception gap of the period per cell and per area."""
+    from .perception import perception_gap
+
+    gap_cells = perception_gap(
+        incidents=inc,
+        dialogue=dialogue,
+        walk_observations=walks,
+        areas=areas,
+        cell_size=cell_size,
+        by="cell",
+        quiet=quiet,
+    )
+    gap_areas = perception_gap(
+        incidents=inc,
+        dialogue=dialogue,
+        walk_observations=walks,
+        areas=areas,
+        cell_size=cell_size,
+        by="area",
+        quiet=quiet,
+    )
+    return gap_cells, gap_areas
 
 
 def _attach_hot_cells(profiles: dict, hot: Any, areas: Any) -> None:

@@ -578,6 +578,23 @@ def _trend_sentence(test: dict) -> str:
 
 
 def _section_time(section: Section, prof: Any, gate: Gate) -> None:
+    """The annual cycle; internal reports add the hour × weekday profile."""
+    _time_seasonal(section, prof, gate)
+    if gate.public:
+        section.note(
+            tr(
+                "Fördelningen över timme och veckodag visas bara i den interna "
+                "versionen: publika utdata redovisar tid som finast per månad.",
+                "The hour × weekday profile is shown in the internal version only: "
+                "public outputs show time by month at the finest.",
+            )
+        )
+        return
+    _time_hour_weekday(section, prof, gate)
+
+
+def _time_seasonal(section: Section, prof: Any, gate: Gate) -> None:
+    """Mean incidents per calendar month: chart and released table."""
     seas = prof.seasonal
     frame = pd.DataFrame({"month": seas["month"].astype(int), "n": seas["total"].astype(int)})
     released = release_table(gate, frame, "area_table", by=["month"], counts=("n",))
@@ -618,16 +635,10 @@ def _section_time(section: Section, prof: Any, gate: Gate) -> None:
         numeric=["n", "mean", "n_years"],
         caption=tr("Säsong (årshjul)", "Seasonal cycle"),
     )
-    if gate.public:
-        section.note(
-            tr(
-                "Fördelningen över timme och veckodag visas bara i den interna "
-                "versionen: publika utdata redovisar tid som finast per månad.",
-                "The hour × weekday profile is shown in the internal version only: "
-                "public outputs show time by month at the finest.",
-            )
-        )
-        return
+
+
+def _time_hour_weekday(section: Section, prof: Any, gate: Gate) -> None:
+    """Internal only: hour × weekday heat chart and four time bands (aoristic weight)."""
     hw = prof.hour_weekday
     total = float(np.nansum(hw.to_numpy()))
     if total > 0:
@@ -1054,6 +1065,15 @@ def _section_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> No
 
 
 def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Data quality of the whole set, one block after another."""
+    _quality_reports_per_source(section, analysis, gate)
+    _quality_silent_sources(section, analysis, gate)
+    _quality_location_precision(section, analysis, gate)
+    _quality_import(section, analysis, gate)
+
+
+def _quality_reports_per_source(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Reports per source and week (internal) or month (public), as a line chart."""
     weekly = analysis.weekly
     if len(weekly):
         if gate.public:
@@ -1088,6 +1108,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 u=unit,
             ),
         )
+
+
+def _quality_silent_sources(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Sources that were silent for two weeks or more (weeks internally, months publicly)."""
     silent = analysis.silent
     if len(silent):
         items = []
@@ -1112,6 +1136,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 "No source was silent for two weeks or more.",
             )
         )
+
+
+def _quality_location_precision(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Location precision per source, municipality-centroid rows highlighted."""
     prec = analysis.precision
     if len(prec):
         frame = prec.loc[prec["n"] > 0, ["source", "location_precision", "n"]].copy()
@@ -1148,6 +1176,10 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
                 "cell.",
             ),
         )
+
+
+def _quality_import(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Import: rows read, accepted, quarantined and dropped as duplicates per file."""
     quarantine = analysis.quarantine
     if len(quarantine):
         frame = quarantine[quarantine["file"] != "totalt"][
@@ -1188,6 +1220,7 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
 
 
 def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
+    """The methods box: profile, Gi* and perception-gap parameters, mode and the method note."""
     record = {}
     if prof is not None:
         record = prof.by_category.attrs
@@ -1198,33 +1231,7 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
     for name, rec in params.items():
         if not isinstance(rec, dict):
             continue
-        value = rec.get("value")
-        if name == "eb_prior" and isinstance(value, dict):
-            prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
-            value = (
-                tr(
-                    "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
-                    "utjämnade var för sig)",
-                    "mean {m} per 1,000 and year over {a} areas "
-                    "({n} categories smoothed separately)",
-                    m=fmt_num(prior["mean_per_1000_per_year"], 1),
-                    a=prior["n_areas"],
-                    n=len(value) - 1,
-                )
-                if prior
-                else len(value)
-            )
-        elif name == "aoristic" and isinstance(value, dict):
-            value = tr(
-                "tak {c} h; {e} utan känd tid uteslutna",
-                "cap {c} h; {e} without a known time excluded",
-                c=value.get("cap_hours"),
-                e=value.get("excluded_time_unknown"),
-            )
-        elif isinstance(value, (list, tuple)):
-            value = " – ".join(str(v) for v in value)
-        elif isinstance(value, float):
-            value = fmt_num(value, 3)
+        value = _profile_parameter_value(name, rec.get("value"))
         pair = _PARAM_LABELS.get(name)
         report.parameter(
             tr(*pair) if pair else name.replace("_", " "),
@@ -1254,6 +1261,41 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
             "shares only when n ≥ 10, no free text",
         ),
     )
+    _methods_note(report)
+
+
+def _profile_parameter_value(name: str, value: Any) -> Any:
+    """An area-profile parameter's value as shown in the methods box."""
+    if name == "eb_prior" and isinstance(value, dict):
+        prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
+        value = (
+            tr(
+                "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
+                "utjämnade var för sig)",
+                "mean {m} per 1,000 and year over {a} areas ({n} categories smoothed separately)",
+                m=fmt_num(prior["mean_per_1000_per_year"], 1),
+                a=prior["n_areas"],
+                n=len(value) - 1,
+            )
+            if prior
+            else len(value)
+        )
+    elif name == "aoristic" and isinstance(value, dict):
+        value = tr(
+            "tak {c} h; {e} utan känd tid uteslutna",
+            "cap {c} h; {e} without a known time excluded",
+            c=value.get("cap_hours"),
+            e=value.get("excluded_time_unknown"),
+        )
+    elif isinstance(value, (list, tuple)):
+        value = " – ".join(str(v) for v in value)
+    elif isinstance(value, float):
+        value = fmt_num(value, 3)
+    return value
+
+
+def _methods_note(report: Report) -> None:
+    """The methods note: rates, EB smoothing, trend, Gi* and the perception gap."""
     report.method_note(
         tr(
             "Takter är per 1 000 invånare och år: antal / befolkning / år × 1 000, med år = "
@@ -1397,6 +1439,25 @@ def area_report(
     )
     report.summary(_area_summary(analysis, prof, table, gate))
 
+    _area_incident_sections(report, analysis, prof, table, area_id, gate, with_map)
+    _area_people_sections(report, analysis, prof, area_id, gate)
+    _area_surveys_and_police(report, analysis, area_id, gate)
+    s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
+    _section_quality(s, analysis, gate)
+    _methods(report, analysis, prof)
+    return report
+
+
+def _area_incident_sections(
+    report: Report,
+    analysis: AreaAnalysis,
+    prof: Any,
+    table: pd.DataFrame,
+    area_id: str,
+    gate: Gate,
+    with_map: bool,
+) -> None:
+    """The area report's incident sections: categories, trend, time and hotspots."""
     s = report.section(tr("Händelser per kategori", "Incidents by category"), key="kategorier")
     _section_categories(s, table, area_id, analysis, gate)
     if gate.public and analysis.sensitive:
@@ -1416,6 +1477,12 @@ def area_report(
         tr("Hotspots i området", "Hotspots in the area"), key="hotspots", new_page=True
     )
     _section_hotspots(s, prof, analysis, gate, with_map)
+
+
+def _area_people_sections(
+    report: Report, analysis: AreaAnalysis, prof: Any, area_id: str, gate: Gate
+) -> None:
+    """The area report's sections on what people say: perception gap, walks, dialogue."""
     s = report.section(
         tr("Upplevd otrygghet och varför", "Perceived insecurity and why"),
         key="upplevd",
@@ -1442,6 +1509,12 @@ def area_report(
         gate,
         tr("i området", "in the area"),
     )
+
+
+def _area_surveys_and_police(
+    report: Report, analysis: AreaAnalysis, area_id: str, gate: Gate
+) -> None:
+    """The area report's surveys and the police classification of the area over time."""
     s = report.section(
         tr("Enkäter och polisens klassning", "Surveys and police classification"), key="enkater"
     )
@@ -1474,10 +1547,6 @@ def area_report(
                 "The area is not on the police list of vulnerable areas.",
             )
         )
-    s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
-    _section_quality(s, analysis, gate)
-    _methods(report, analysis, prof)
-    return report
 
 
 def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
@@ -1659,7 +1728,32 @@ def lagesbild_report(
     findings = _generated_findings(analysis, gate, trend)
     report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
 
-    # (1) kartläggning --------------------------------------------------------------------
+    _lagesbild_mapping(report, analysis, gate, muni, table, with_map)
+    first = next(iter(analysis.profiles.values()))
+    _lagesbild_other_information(report, analysis, gate)
+    _lagesbild_analysis(report, analysis, gate, findings)
+    _methods(report, analysis, None)
+    if first is not None and trend is not None:
+        report.parameter(
+            tr("trendperiod", "trend period"),
+            trend.period_text,
+            rule=tr(
+                "alla år i data, för trendtest per område",
+                "all years in the data, for the trend tests per area",
+            ),
+        )
+    return report
+
+
+def _lagesbild_mapping(
+    report: Report,
+    analysis: AreaAnalysis,
+    gate: Gate,
+    muni: pd.DataFrame,
+    table: pd.DataFrame,
+    with_map: bool,
+) -> None:
+    """Section (1), kartläggning: extent by category and area, consequences, trend, hotspots."""
     s = report.section(
         tr(
             "Kartläggning av brottslighet och dess konsekvenser",
@@ -1721,7 +1815,9 @@ def lagesbild_report(
     _lagesbild_trend(s, analysis, gate)
     _lagesbild_hotspots(s, analysis, gate, with_map)
 
-    # (2) annan relevant information ------------------------------------------------------
+
+def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: Gate) -> None:
+    """Section (2), annan relevant information: dialogue, walks, surveys, police, quality."""
     s = report.section(
         tr("Annan relevant information", "Other relevant information"),
         key="annan-information",
@@ -1731,7 +1827,6 @@ def lagesbild_report(
             "Citizen dialogue, safety walks, surveys, police classification and data quality.",
         ),
     )
-    first = next(iter(analysis.profiles.values()))
     from ..analysis.areas import _dialogue_tables, _walk_table
 
     dia = analysis.dialogue
@@ -1774,7 +1869,11 @@ def lagesbild_report(
     )
     _section_quality(s, analysis, gate)
 
-    # (3) analys inklusive orsaker -------------------------------------------------------
+
+def _lagesbild_analysis(
+    report: Report, analysis: AreaAnalysis, gate: Gate, findings: list[str]
+) -> None:
+    """Section (3), analys inklusive orsaker: the generated findings and the gap table."""
     s = report.section(
         tr("Analys inklusive orsaker", "Analysis including causes"), key="analys", new_page=True
     )
@@ -1791,17 +1890,6 @@ def lagesbild_report(
     )
     s.bullets(findings)
     _lagesbild_gap_table(s, analysis, gate)
-    _methods(report, analysis, None)
-    if first is not None and trend is not None:
-        report.parameter(
-            tr("trendperiod", "trend period"),
-            trend.period_text,
-            rule=tr(
-                "alla år i data, för trendtest per område",
-                "all years in the data, for the trend tests per area",
-            ),
-        )
-    return report
 
 
 def _lagesbild_summary(
@@ -2074,142 +2162,166 @@ def _generated_findings(
     analysis: AreaAnalysis, gate: Gate, trend: AreaAnalysis | None
 ) -> list[str]:
     """Data-driven sentences for the analysis section (each built only from released rules)."""
-    out: list[str] = []
+    found = [
+        _finding_unsafe_without_incidents(analysis, gate),
+        _finding_incidents_not_perceived(analysis),
+        _finding_place_type(analysis),
+        _finding_time_of_day(analysis),
+        _finding_recurring_places(analysis),
+        _finding_trend(trend),
+    ]
+    return [sentence for sentence in found if sentence is not None]
+
+
+def _gap_cells_per_area(cells: pd.DataFrame) -> pd.Series:
+    """Perception-gap cells per area id (``–`` for cells outside every area), most first."""
+    return (
+        cells.groupby(cells["area_id"].astype("string").fillna("–"))
+        .size()
+        .sort_values(ascending=False)
+    )
+
+
+def _finding_unsafe_without_incidents(analysis: AreaAnalysis, gate: Gate) -> str | None:
+    """Finding: cells where many feel unsafe but few incidents are recorded, with reasons."""
     gap = analysis.gap_cells
     unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
-    if len(unsafe):
-        per_area = (
-            unsafe.groupby(unsafe["area_id"].astype("string").fillna("–"))
-            .size()
-            .sort_values(ascending=False)
-        )
-        areas_text = ", ".join(
-            f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
-        )
-        reasons = _top_labels(unsafe, gate)
-        out.append(
-            tr(
-                "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
-                "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
-                "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
-                "öde platser) snarare än mot brottslighet.",
-                "Insecurity without matching incidents: {n} cells where many feel unsafe "
-                "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
-                "{r}. Such places point to situational shortcomings (e.g. lighting, "
-                "deserted places) rather than to crime.",
-                n=len(unsafe),
-                a=areas_text,
-                r=reasons or tr("inga angivna", "none given"),
-            )
-        )
+    if not len(unsafe):
+        return None
+    per_area = _gap_cells_per_area(unsafe)
+    areas_text = ", ".join(
+        f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
+    )
+    reasons = _top_labels(unsafe, gate)
+    return tr(
+        "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
+        "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
+        "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
+        "öde platser) snarare än mot brottslighet.",
+        "Insecurity without matching incidents: {n} cells where many feel unsafe "
+        "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
+        "{r}. Such places point to situational shortcomings (e.g. lighting, "
+        "deserted places) rather than to crime.",
+        n=len(unsafe),
+        a=areas_text,
+        r=reasons or tr("inga angivna", "none given"),
+    )
+
+
+def _finding_incidents_not_perceived(analysis: AreaAnalysis) -> str | None:
+    """Finding: cells with many incidents but few unsafe signals."""
+    gap = analysis.gap_cells
     unseen = gap[gap["gap_class"] == "handelser_ej_upplevt"]
-    if len(unseen):
-        per_area = (
-            unseen.groupby(unseen["area_id"].astype("string").fillna("–"))
-            .size()
-            .sort_values(ascending=False)
-        )
-        out.append(
-            tr(
-                "Händelser som inte upplevs: {n} rutor med många händelser men få "
-                "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
-                "förråd) eller där dialogen inte nått fram.",
-                "Incidents not perceived: {n} cells with many incidents but few unsafe "
-                "signals, mainly in {a} – often places few people visit (industry, "
-                "storage) or which the dialogue did not reach.",
-                n=len(unseen),
-                a=", ".join(
-                    f"{analysis.area_name(a)} ({k})"
-                    for a, k in per_area.head(4).items()
-                    if a != "–"
-                ),
-            )
-        )
+    if not len(unseen):
+        return None
+    per_area = _gap_cells_per_area(unseen)
+    return tr(
+        "Händelser som inte upplevs: {n} rutor med många händelser men få "
+        "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
+        "förråd) eller där dialogen inte nått fram.",
+        "Incidents not perceived: {n} cells with many incidents but few unsafe "
+        "signals, mainly in {a} – often places few people visit (industry, "
+        "storage) or which the dialogue did not reach.",
+        n=len(unseen),
+        a=", ".join(
+            f"{analysis.area_name(a)} ({k})" for a, k in per_area.head(4).items() if a != "–"
+        ),
+    )
+
+
+def _finding_place_type(analysis: AreaAnalysis) -> str | None:
+    """Finding: categories concentrated at one place type (share ≥ 40 % of ≥ 50 incidents)."""
     inc = analysis.incidents
-    if "place_type" in inc.columns and len(inc):
-        pt = (
-            inc.groupby(
-                [inc["category"].astype(str), inc["place_type"].astype("string").fillna("okand")]
-            )
-            .size()
-            .rename("n")
-            .reset_index()
+    if "place_type" not in inc.columns or not len(inc):
+        return None
+    pt = (
+        inc.groupby(
+            [inc["category"].astype(str), inc["place_type"].astype("string").fillna("okand")]
         )
-        cat_tot = pt.groupby("category")["n"].transform("sum")
-        pt["share"] = pt["n"] / cat_tot
-        pt = pt[(cat_tot >= 50) & (pt["share"] >= 0.4) & (pt["n"] >= MIN_COUNT)]
-        pt = pt.sort_values("n", ascending=False).head(4)
-        if len(pt):
-            out.append(
-                tr(
-                    "Mönster efter platstyp: {p}.",
-                    "Patterns by place type: {p}.",
-                    p="; ".join(
-                        tr(
-                            "{c} sker till {s} vid {t}",
-                            "{c} happens {s} at {t}",
-                            c=_cat_label(r.category),
-                            s=_pct(r.share),
-                            t=_label("place_type", r.place_type).lower(),
-                        )
-                        for r in pt.itertuples()
-                    ),
-                )
+        .size()
+        .rename("n")
+        .reset_index()
+    )
+    cat_tot = pt.groupby("category")["n"].transform("sum")
+    pt["share"] = pt["n"] / cat_tot
+    pt = pt[(cat_tot >= 50) & (pt["share"] >= 0.4) & (pt["n"] >= MIN_COUNT)]
+    pt = pt.sort_values("n", ascending=False).head(4)
+    if not len(pt):
+        return None
+    return tr(
+        "Mönster efter platstyp: {p}.",
+        "Patterns by place type: {p}.",
+        p="; ".join(
+            tr(
+                "{c} sker till {s} vid {t}",
+                "{c} happens {s} at {t}",
+                c=_cat_label(r.category),
+                s=_pct(r.share),
+                t=_label("place_type", r.place_type).lower(),
             )
+            for r in pt.itertuples()
+        ),
+    )
+
+
+def _finding_time_of_day(analysis: AreaAnalysis) -> str | None:
+    """Finding: the share of incidents recorded in the evening and at night (18–06)."""
     from ..policy import LOCAL_TZ
 
-    if len(inc):
-        hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
-        evening = float(((hour >= 18) | (hour < 6)).mean())
-        out.append(
-            tr(
-                "Tid: {s} av händelserna registreras kväll och natt (18–06).",
-                "Time: {s} of the incidents are recorded in the evening and at night (18–06).",
-                s=_pct(evening),
-            )
-        )
+    inc = analysis.incidents
+    if not len(inc):
+        return None
+    hour = pd.to_datetime(inc["occurred_at"]).dt.tz_convert(LOCAL_TZ).dt.hour
+    evening = float(((hour >= 18) | (hour < 6)).mean())
+    return tr(
+        "Tid: {s} av händelserna registreras kväll och natt (18–06).",
+        "Time: {s} of the incidents are recorded in the evening and at night (18–06).",
+        s=_pct(evening),
+    )
+
+
+def _finding_recurring_places(analysis: AreaAnalysis) -> str | None:
+    """Finding: cells that are Gi* hotspots in every complete year of the data."""
     recurring = recurring_hotspots(analysis)
-    if recurring is not None and len(recurring):
-        names = recurring.groupby("name").size().sort_values(ascending=False)
-        out.append(
-            tr(
-                "Återkommande platser: {n} rutor är hotspots (Gi* 95–99 %) varje år "
-                "{y}, i {a}. Långvariga koncentrationer talar för platsbundna orsaker "
-                "som bör angripas med platsspecifika åtgärder.",
-                "Recurring places: {n} cells are hotspots (Gi* 95–99 %) every year "
-                "{y}, in {a}. Long-lasting concentrations suggest place-bound causes "
-                "that call for place-specific measures.",
-                n=len(recurring),
-                y=recurring.attrs.get("years", ""),
-                a=", ".join(f"{k} ({v})" for k, v in names.head(5).items()),
-            )
+    if recurring is None or not len(recurring):
+        return None
+    names = recurring.groupby("name").size().sort_values(ascending=False)
+    return tr(
+        "Återkommande platser: {n} rutor är hotspots (Gi* 95–99 %) varje år "
+        "{y}, i {a}. Långvariga koncentrationer talar för platsbundna orsaker "
+        "som bör angripas med platsspecifika åtgärder.",
+        "Recurring places: {n} cells are hotspots (Gi* 95–99 %) every year "
+        "{y}, in {a}. Long-lasting concentrations suggest place-bound causes "
+        "that call for place-specific measures.",
+        n=len(recurring),
+        y=recurring.attrs.get("years", ""),
+        a=", ".join(f"{k} ({v})" for k, v in names.head(5).items()),
+    )
+
+
+def _finding_trend(trend: AreaAnalysis | None) -> str | None:
+    """Finding: areas with a significant trend (p < 0.05) over all years, up or down."""
+    if trend is None:
+        return None
+    ups, downs = [], []
+    for prof in trend.profiles.values():
+        t = prof.trend_test
+        p = t.get("p_value")
+        if p is not None and not (isinstance(p, float) and math.isnan(p)) and p < 0.05:
+            (ups if (t.get("slope_per_year") or 0) > 0 else downs).append(prof.name)
+    if ups or downs:
+        return tr(
+            "Utveckling {p}: statistiskt säkerställd ökning i {u}; minskning i {d}.",
+            "Development {p}: statistically significant increase in {u}; decrease in {d}.",
+            p=trend.period_text,
+            u=", ".join(ups) or tr("inga områden", "no areas"),
+            d=", ".join(downs) or tr("inga områden", "no areas"),
         )
-    if trend is not None:
-        ups, downs = [], []
-        for prof in trend.profiles.values():
-            t = prof.trend_test
-            p = t.get("p_value")
-            if p is not None and not (isinstance(p, float) and math.isnan(p)) and p < 0.05:
-                (ups if (t.get("slope_per_year") or 0) > 0 else downs).append(prof.name)
-        if ups or downs:
-            out.append(
-                tr(
-                    "Utveckling {p}: statistiskt säkerställd ökning i {u}; minskning i {d}.",
-                    "Development {p}: statistically significant increase in {u}; decrease in {d}.",
-                    p=trend.period_text,
-                    u=", ".join(ups) or tr("inga områden", "no areas"),
-                    d=", ".join(downs) or tr("inga områden", "no areas"),
-                )
-            )
-        else:
-            out.append(
-                tr(
-                    "Utveckling {p}: inget område har en statistiskt säkerställd trend.",
-                    "Development {p}: no area has a statistically significant trend.",
-                    p=trend.period_text,
-                )
-            )
-    return out
+    return tr(
+        "Utveckling {p}: inget område har en statistiskt säkerställd trend.",
+        "Development {p}: no area has a statistically significant trend.",
+        p=trend.period_text,
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -299,6 +299,16 @@ def static_map(
     from matplotlib.figure import Figure
 
     content = _content(source)
+    drawn = _drawn_layers(content, layers)
+    fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
+    _draw_map_panel(fig, content, drawn)
+    _title_block(fig, content)
+    _footer_and_marking(fig, content)
+    return fig
+
+
+def _drawn_layers(content: ml.MapContent, layers: Sequence[str] | None) -> list[ml.MapLayer]:
+    """The layers to draw: the named ones (unknown keys refused) or those shown on opening."""
     known = {layer.key for layer in content.layers}
     if layers is not None:
         unknown = sorted(set(layers) - known)
@@ -311,8 +321,11 @@ def static_map(
         drawn = [layer for layer in content.layers if layer.key in set(layers)]
     else:
         drawn = [layer for layer in content.layers if layer.show]
+    return drawn
 
-    fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
+
+def _draw_map_panel(fig: Figure, content: ml.MapContent, drawn: list[ml.MapLayer]) -> None:
+    """The map panel: layers, extent, frame, scale bar, north arrow and legend."""
     ax = fig.add_axes((0.02, 0.08, 0.70, 0.78))
     ax.set_facecolor("#f4f3ef")
     for layer in drawn:
@@ -330,6 +343,9 @@ def static_map(
     _north_arrow(ax)
     _legend(ax, drawn)
 
+
+def _title_block(fig: Figure, content: ml.MapContent) -> None:
+    """The title and the facts line(s) above the map."""
     fig.text(
         0.02,
         0.955,
@@ -353,6 +369,10 @@ def static_map(
             color="#555555",
             linespacing=1.4,
         )
+
+
+def _footer_and_marking(fig: Figure, content: ml.MapContent) -> None:
+    """The attribution line and, on internal maps, the marking in the top right corner."""
     attribution = content.attribution or tr("Data: kommunen", "Data: the municipality")
     fig.text(
         0.02,
@@ -383,7 +403,6 @@ def static_map(
             va="top",
             bbox={"boxstyle": "round,pad=0.35", "facecolor": "#b00020", "edgecolor": "none"},
         )
-    return fig
 
 
 def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = None) -> Path:
