@@ -207,3 +207,14 @@ def test_public_gate_refuses_internal_version(silent_week):
 
     with pytest.raises(GateRefusal):
         _internal_report(silent_week, Gate("public", quiet=True), municipality="X")
+
+
+def test_today_is_the_time_anchor_and_issued_still_works(silent_week):
+    from datetime import date
+
+    gate = Gate("internal", quiet=True)
+    report = est_report(silent_week, gate, municipality="X", today="2026-11-23")
+    assert report.issued == date(2026, 11, 23)
+    with pytest.warns(DeprecationWarning, match="'issued' is deprecated, use 'today'"):
+        old = est_report(silent_week, gate, municipality="X", issued="2026-11-23")
+    assert old.issued == report.issued
