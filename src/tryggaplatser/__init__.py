@@ -50,7 +50,7 @@ _API = {
     "focus_places": "tryggaplatser.analysis.est",
     "measure_followup": "tryggaplatser.analysis.est",
     "silent_sources": "tryggaplatser.analysis.est",
-    "est_brief": "tryggaplatser.publish.est_brief",
+    "est_brief": "tryggaplatser.analysis.est_brief",
     "write_est_brief": "tryggaplatser.publish.est_brief",
     # action plans and evaluation
     "action_plan": "tryggaplatser.analysis.plans",

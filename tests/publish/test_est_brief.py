@@ -1,4 +1,4 @@
-"""The weekly EST brief on the demo municipality (publish/est_brief.py)."""
+"""The weekly EST brief on the demo municipality (analysis/est_brief.py, publish/est_brief.py)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from synthetic import PAYLOADS
 
 from tryggaplatser.analysis.est import iso_week_bounds, week_label
+from tryggaplatser.analysis.est_brief import _last_complete_month, default_week, est_brief
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.publish.est_brief import (
-    _last_complete_month,
-    default_week,
-    est_brief,
-    est_report,
-    write_est_brief,
-)
+from tryggaplatser.publish.est_brief import est_report, write_est_brief
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
 
 SECTIONS = (
@@ -49,7 +44,7 @@ def silent_week(demo):
     ]
     week = weeks[len(weeks) // 2]
     return est_brief(
-        project.incidents, project.areas, project.measures, week, public=True, quiet=True
+        project.incidents, project.areas, project.measures, week, mode="public", quiet=True
     )
 
 
@@ -212,3 +207,14 @@ def test_public_gate_refuses_internal_version(silent_week):
 
     with pytest.raises(GateRefusal):
         _internal_report(silent_week, Gate("public", quiet=True), municipality="X")
+
+
+def test_today_is_the_time_anchor_and_issued_still_works(silent_week):
+    from datetime import date
+
+    gate = Gate("internal", quiet=True)
+    report = est_report(silent_week, gate, municipality="X", today="2026-11-23")
+    assert report.issued == date(2026, 11, 23)
+    with pytest.warns(DeprecationWarning, match="'issued' is deprecated, use 'today'"):
+        old = est_report(silent_week, gate, municipality="X", issued="2026-11-23")
+    assert old.issued == report.issued

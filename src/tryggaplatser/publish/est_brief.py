@@ -1,16 +1,11 @@
-"""The weekly EST brief (veckolägesbild): assemble, draw and write it.
+"""The weekly EST brief (veckolägesbild): draw and write it.
 
-Three steps, in the toolkit's one-way data flow:
+The brief is computed in :mod:`tryggaplatser.analysis.est_brief` (:func:`est_brief` returns an
+:class:`ESTBrief`; both are importable from here too). This module takes the finished brief:
 
-1. :func:`est_brief` **computes** everything the EST meeting works from for one ISO week — the
-   week's reports by area × category against the previous four weeks and the same week last
-   year (Poisson flag), recurring places, new and emerging hotspots, near-repeat risk windows and
-   the week's alerts, ranked focus places for next week, follow-up of measures and the data
-   quality of the week (which sources reported, which went silent) — and returns an
-   :class:`ESTBrief`. Nothing is drawn or written.
-2. :func:`est_report` **draws** the brief as a :class:`~tryggaplatser.publish.report.Report`
+1. :func:`est_report` **draws** the brief as a :class:`~tryggaplatser.publish.report.Report`
    (internal or public version, decided by the gate's mode).
-3. :func:`write_est_brief` **writes** the HTML brief, the GeoPackage for QGIS and the CSV
+2. :func:`write_est_brief` **writes** the HTML brief, the GeoPackage for QGIS and the CSV
    tables, every file through the publishing gate.
 
 Internal and public versions
@@ -21,26 +16,32 @@ page. A weekly brief cannot be public: public outputs allow month as the finest 
 (REFERENCE.md §5), and a "month to date" figure published every week would give the weekly
 counts away by subtraction. The **public version** is therefore a *monthly overview*: the last
 complete calendar month that ended before the week was over (for 2026-W47, October 2026), with
-reports per area and per category for that month and the same month a year earlier, small
-counts suppressed by the gate (with complementary suppression over the totals), and the
-hotspot classification of the 250 m grid. Points, weeks, days, near-repeat alerts, focus
-places, measures with owners and dates, and per-source counts are never in the public version.
+reports per area and per category for that month and the same month a year earlier (computed by
+``est_brief(..., mode="public")``), small counts suppressed by the gate here (with complementary
+suppression over the totals), and the hotspot classification of the 250 m grid. Points, weeks,
+days, near-repeat alerts, focus places, measures with owners and dates, and per-source counts are
+never in the public version.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from .._announce import announce
+from .._compat import renamed
 from ..analysis import est as _est
-from ..analysis.near_repeat import LOCAL_TZ, fmt_number, fmt_p
+from ..analysis.est_brief import (
+    EMERGING_CATEGORIES,
+    NEAR_REPEAT_EXCLUDED,
+    ESTBrief,
+    _names,
+    default_week,
+    est_brief,
+)
+from ..analysis.near_repeat import fmt_number, fmt_p
 from ..errors import ArgumentError
 from ..i18n import tr
 
@@ -53,1014 +54,6 @@ __all__ = [
     "est_report",
     "write_est_brief",
 ]
-
-#: Hotspot categories reported as "new and emerging" (codes of [hotspot_category]).
-EMERGING_CATEGORIES = ("ny", "intensifierande", "framvaxande")
-#: Categories never tested for near repeats: planned events are not offences.
-NEAR_REPEAT_EXCLUDED = ("arrangemang",)
-#: Location precisions that are not a place (Polisen's municipality centroid).
-NOT_A_PLACE = ("kommun_centroid",)
-#: Measure statuses that are closed.
-CLOSED = _est.CLOSED_MEASURE_STATUSES
-
-
-@dataclass
-class ESTBrief:
-    """Everything the weekly EST brief shows, computed for one ISO week.
-
-    Attributes
-    ----------
-    week : str
-        ISO week label (``"2026-W47"``).
-    week_start, week_end : pandas.Timestamp
-        ``[start, end)`` in Europe/Stockholm.
-    weekly : pandas.DataFrame
-        :func:`~tryggaplatser.analysis.est.weekly_counts` (area × category; ``area_id`` NA =
-        no place, e.g. Polisen's municipality centroid) plus ``area_name``.
-    area_totals : pandas.DataFrame
-        Per area: ``count``, ``baseline_mean``, ``last_year``, ``change``, ``unusual_rows``.
-    series : pandas.DataFrame
-        Reports per week for the last 13 weeks (``week``, ``count``, ``last_year``).
-    recurring : geopandas.GeoDataFrame
-        :func:`~tryggaplatser.analysis.est.recurring_places` plus ``area_name``.
-    hotspots : geopandas.GeoDataFrame or None
-        ``hotspot_classify`` of the 52 weeks up to the week (None when too little data).
-    emerging : geopandas.GeoDataFrame
-        The cells of ``hotspots`` whose category is in :data:`EMERGING_CATEGORIES`.
-    near_repeat : dict of str to pandas.DataFrame
-        ``near_repeat`` result per tested category.
-    near_repeat_table : pandas.DataFrame
-        One row per tested category: events, window, ratio, p, summary.
-    alerts : geopandas.GeoDataFrame
-        :func:`~tryggaplatser.analysis.est.near_repeat_alerts` (exact points: internal only).
-    alert_cells : geopandas.GeoDataFrame
-        Alerts per 250 m cell and category (``n``, ``window_end``, ``active_next_week``).
-    focus : pandas.DataFrame
-        :func:`~tryggaplatser.analysis.est.focus_places` plus ``area_name``.
-    measures : pandas.DataFrame
-        :func:`~tryggaplatser.analysis.est.measure_followup`, filtered (see ``rules``).
-    sources : pandas.DataFrame
-        :func:`~tryggaplatser.analysis.est.silent_sources` plus ``organisations``.
-    month : str or None
-        Public version: the month shown (``"2026-10"``) and its counts in ``month_areas`` and
-        ``month_categories`` (long tables with ``period``).
-    parameters : list of tuple
-        ``(name, value, auto, rule)`` rows for the methods box.
-    rules : dict of str to str
-        The stated rules and tests (Poisson flag, recurrence, silence, focus score ...).
-    """
-
-    week: str
-    week_start: pd.Timestamp
-    week_end: pd.Timestamp
-    areas: Any
-    weekly: pd.DataFrame
-    area_totals: pd.DataFrame
-    series: pd.DataFrame
-    recurring: Any
-    hotspots: Any
-    emerging: Any
-    near_repeat: dict[str, pd.DataFrame]
-    near_repeat_table: pd.DataFrame
-    alerts: Any
-    alert_cells: Any
-    focus: pd.DataFrame
-    measures: pd.DataFrame
-    sources: pd.DataFrame
-    n_incidents: int
-    n_without_place: int
-    month: str | None = None
-    month_areas: pd.DataFrame | None = None
-    month_categories: pd.DataFrame | None = None
-    parameters: list[tuple[str, str, bool, str]] = field(default_factory=list)
-    rules: dict[str, str] = field(default_factory=dict)
-    choices: list[str] = field(default_factory=list)
-
-    @property
-    def next_week(self) -> str:
-        """Label of the week the focus places are proposed for."""
-        return _est.week_label(self.week_end.date())
-
-
-# ---------------------------------------------------------------------------------------------
-# the week
-
-
-def default_week(incidents, today=None, *, quiet: bool = False) -> tuple[str, str]:
-    """The last complete ISO week of the data (and of the calendar), with the reason.
-
-    A week is complete in the data when the data reach its Sunday; it is complete in the
-    calendar when its Sunday is before ``today``. The later of the two constraints decides: the
-    default is the latest week complete in both. Announced.
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        With ``occurred_at``.
-    today : date-like, optional
-        Default: today's date in Stockholm.
-
-    Returns
-    -------
-    (str, str)
-        The ISO week label and the sentence explaining the choice.
-    """
-    ref = pd.Timestamp.now(tz=LOCAL_TZ).date() if today is None else pd.Timestamp(today).date()
-    calendar_monday = ref - timedelta(days=ref.weekday()) - timedelta(days=7)
-    if len(incidents) and "occurred_at" in incidents:
-        last = pd.to_datetime(incidents["occurred_at"], utc=True).max()
-        last_day = last.tz_convert(LOCAL_TZ).date()
-        # the week is complete in the data when the data reach its Sunday
-        data_monday = last_day - timedelta(days=last_day.weekday())
-        if last_day.weekday() != 6:
-            data_monday -= timedelta(days=7)
-    else:
-        last_day, data_monday = None, calendar_monday
-    monday = min(calendar_monday, data_monday)
-    week = _est.week_label(monday)
-    if last_day is not None and data_monday < calendar_monday:
-        why = tr(
-            "Vecka {w} vald automatiskt: senaste hela vecka i data (sista händelse {d}).",
-            "Week {w} chosen automatically: last complete week in the data (last incident {d}).",
-            w=week,
-            d=last_day.isoformat(),
-        )
-    else:
-        why = tr(
-            "Vecka {w} vald automatiskt: senaste hela kalendervecka före {d}.",
-            "Week {w} chosen automatically: last complete calendar week before {d}.",
-            w=week,
-            d=ref.isoformat(),
-        )
-    announce(why, quiet=quiet)
-    return week, why
-
-
-def _last_complete_month(week_end: pd.Timestamp) -> pd.Period:
-    """The last calendar month that had ended when the week ended."""
-    last_day = (week_end - pd.Timedelta(days=1)).date()
-    month = pd.Period(last_day, freq="M")
-    if last_day != month.end_time.date():
-        month = month - 1
-    return month
-
-
-# ---------------------------------------------------------------------------------------------
-# computation
-
-
-def _area_ids(incidents, areas) -> pd.Series:
-    """area_id per incident (NA without a place or outside every area); lowest id on borders."""
-    import geopandas as gpd
-
-    out = pd.Series(pd.NA, index=incidents.index, dtype="string")
-    has_place = _has_place(incidents)
-    if areas is None or not len(areas) or not has_place.any():
-        return out
-    if areas.crs != incidents.crs:
-        raise ArgumentError(
-            tr(
-                "olika koordinatsystem: händelser {a}, områden {b}",
-                "different CRSs: incidents {a}, areas {b}",
-                a=incidents.crs,
-                b=areas.crs,
-            ),
-            rule="CRS_MISMATCH",
-            fix=tr(
-                "transformera områdena: areas.to_crs(incidents.crs)",
-                "transform the areas: areas.to_crs(incidents.crs)",
-            ),
-        )
-    pts = gpd.GeoDataFrame(
-        geometry=incidents.geometry[has_place].to_numpy(),
-        index=incidents.index[has_place],
-        crs=incidents.crs,
-    )
-    joined = gpd.sjoin(pts, areas[["area_id", "geometry"]], how="inner", predicate="intersects")
-    joined["area_id"] = joined["area_id"].astype("string")
-    first = joined.sort_values("area_id", kind="stable")
-    first = first[~first.index.duplicated(keep="first")]
-    out.loc[first.index] = first["area_id"].to_numpy()
-    return out
-
-
-def _has_place(incidents) -> np.ndarray:
-    if "location_precision" not in incidents.columns:
-        return np.ones(len(incidents), bool)
-    return (
-        ~incidents["location_precision"].astype("string").isin(NOT_A_PLACE).fillna(False).to_numpy()
-    )
-
-
-def _names(areas) -> dict[str, str]:
-    if areas is None or not len(areas):
-        return {}
-    if "name" not in areas.columns:
-        return {str(a): str(a) for a in areas["area_id"]}
-    return {str(a): str(n) for a, n in zip(areas["area_id"], areas["name"])}
-
-
-def _name_of(names: dict[str, str], area_id: Any) -> str:
-    if area_id is None or area_id is pd.NA or (isinstance(area_id, float) and math.isnan(area_id)):
-        return tr(
-            "Utan plats (t.ex. Polisens kommunpunkt)",
-            "No place (e.g. Polisen's municipality point)",
-        )
-    return names.get(str(area_id), str(area_id))
-
-
-def _weekly_series(incidents, week_start: pd.Timestamp, n_weeks: int = 13) -> pd.DataFrame:
-    dates = _est._local_dates(incidents["occurred_at"])
-    monday = week_start.date()
-    idx = _est._week_index(dates, monday)
-    ly_monday = _est.same_week_last_year(monday)
-    ly_idx = _est._week_index(dates, ly_monday)
-    rows = []
-    for k in range(n_weeks - 1, -1, -1):
-        rows.append(
-            {
-                "week": _est.week_label(monday - timedelta(days=7 * k)),
-                "count": int((idx == k).sum()),
-                "last_year": int((ly_idx == k).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _near_repeat_all(
-    incidents,
-    week_end: pd.Timestamp,
-    *,
-    months: int,
-    min_events: int,
-    max_events: int,
-    permutations: int,
-    seed: int,
-    quiet: bool,
-) -> tuple[dict[str, pd.DataFrame], pd.DataFrame, list[str]]:
-    from ..analysis.near_repeat import near_repeat
-    from ..layers.vocab import label
-
-    start = week_end - pd.DateOffset(months=months)
-    t = incidents["occurred_at"]
-    window = incidents[((t >= start) & (t < week_end)).to_numpy() & _has_place(incidents)]
-    results: dict[str, pd.DataFrame] = {}
-    rows = []
-    notes: list[str] = []
-    cats = window["category"].astype("string")
-    for category, n in cats.value_counts().sort_index().items():
-        if category in NEAR_REPEAT_EXCLUDED or n < min_events:
-            continue
-        sub = window[(cats == category).to_numpy()]
-        n_all = len(sub)
-        if n_all > max_events:
-            # an even random sample over the whole window: thinning keeps the Knox ratio (close
-            # pairs and expected pairs both scale with the sampling fraction squared) and the
-            # time span, which a "latest events only" cut would shrink below the time bands
-            rng = np.random.default_rng(seed)
-            keep = np.sort(rng.choice(n_all, size=max_events, replace=False))
-            sub = sub.iloc[keep]
-            notes.append(
-                tr(
-                    "Near-repeat för {c}: slumpmässigt urval av {m} av {n} händelser (frö {s}).",
-                    "Near repeat for {c}: random sample of {m} of {n} events (seed {s}).",
-                    c=label("category", category).lower(),
-                    m=max_events,
-                    n=n_all,
-                    s=seed,
-                )
-            )
-        result = near_repeat(sub, permutations=permutations, seed=seed, quiet=True)
-        results[str(category)] = result
-        w = result.attrs.get("risk_window")
-        rows.append(
-            {
-                "category": str(category),
-                "category_label": label("category", category),
-                "n_events": len(sub),
-                "n_in_window": n_all,
-                "from": start.date().isoformat(),
-                "window_m": w["distance_m"] if w else math.nan,
-                "window_days": w["days"] if w else math.nan,
-                "knox_ratio": w["knox_ratio"] if w else math.nan,
-                "p_value": w["p_value"] if w else math.nan,
-                "pattern": bool(w),
-                "summary": result.attrs["summary"],
-                "result": result.attrs["summary"]
-                if w
-                else tr(
-                    "Inget near-repeat-mönster (första bandet p > 0,05).",
-                    "No near-repeat pattern (first band p > 0.05).",
-                ),
-            }
-        )
-    for note in notes:
-        announce(note, quiet=quiet)
-    table = pd.DataFrame(
-        rows,
-        columns=[
-            "category",
-            "category_label",
-            "n_events",
-            "n_in_window",
-            "from",
-            "window_m",
-            "window_days",
-            "knox_ratio",
-            "p_value",
-            "pattern",
-            "summary",
-            "result",
-        ],
-    )
-    table = table.sort_values(
-        ["pattern", "category"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
-    return results, table, notes
-
-
-def _alert_cells(alerts, size: float):
-    import geopandas as gpd
-    from shapely import box
-
-    if not len(alerts):
-        return gpd.GeoDataFrame(
-            {
-                "cell_id": pd.Series(dtype="string"),
-                "category": pd.Series(dtype="string"),
-                "n": pd.Series(dtype="int64"),
-                "window_end": pd.Series(dtype="datetime64[ns]"),
-                "active_next_week": pd.Series(dtype=bool),
-            },
-            geometry=gpd.GeoSeries([], crs=alerts.crs),
-            crs=alerts.crs,
-        )
-    grouped = (
-        alerts.groupby(["cell_id", "category"], sort=True)
-        .agg(
-            n=("incident_id", "size"),
-            window_end=("window_end", "max"),
-            active_next_week=("active_next_week", "any"),
-            alert_distance_m=("alert_distance_m", "first"),
-            window_days=("window_days", "first"),
-        )
-        .reset_index()
-    )
-    xy = grouped["cell_id"].str.extract(r"mE(-?\d+)N(-?\d+)$").astype(float)
-    geoms = [box(x, y, x + size, y + size) for x, y in zip(xy[0], xy[1])]
-    grouped = grouped.sort_values(
-        ["active_next_week", "n", "cell_id"], ascending=[False, False, True], kind="stable"
-    )
-    out = gpd.GeoDataFrame(
-        grouped.reset_index(drop=True), geometry=[geoms[i] for i in grouped.index], crs=alerts.crs
-    )
-    return out
-
-
-def _select_measures(followup: pd.DataFrame, week_start: pd.Timestamp) -> pd.DataFrame:
-    """Open measures, and closed ones whose due date is within the 4 weeks before the week."""
-    closed = followup["status"].isin(CLOSED).fillna(False)
-    recent = followup["due"] >= pd.Timestamp(week_start.date()) - pd.Timedelta(days=28)
-    return followup[~closed | recent.fillna(False)].reset_index(drop=True)
-
-
-class _KnoxSettings(NamedTuple):
-    """The near-repeat (Knox) settings of one brief, as printed in its rules and parameters."""
-
-    months: int
-    min_events: int
-    max_events: int
-    permutations: int
-    seed: int
-    seed_auto: bool
-
-
-def est_brief(
-    incidents,
-    areas=None,
-    measures=None,
-    week: str | None = None,
-    *,
-    public: bool = False,
-    cell_size: float | None = None,
-    near_repeat_months: int = 12,
-    near_repeat_min_events: int = 30,
-    near_repeat_max_events: int = 3000,
-    permutations: int = 99,
-    seed: int | None = None,
-    top: int = 10,
-    today=None,
-    quiet: bool = False,
-) -> ESTBrief:
-    """Compute the weekly EST brief for one ISO week.
-
-    Parameters
-    ----------
-    incidents : geopandas.GeoDataFrame
-        The incidents layer (``incident_id``, ``occurred_at``, ``category``, ``source``, Point
-        geometry in a metric CRS; ``location_precision`` when present: records at Polisen's
-        municipality centroid count for the municipality and the sources but are never placed
-        in an area, a grid cell or a near-repeat pair).
-    areas : geopandas.GeoDataFrame, optional
-        Areas (``area_id``, ``name``) in the same CRS.
-    measures : pandas.DataFrame, optional
-        The measures layer.
-    week : str, optional
-        ISO week ``"2026-W47"``; ``None`` = :func:`default_week` (announced).
-    public : bool
-        Also compute the public monthly overview (see the module notes).
-    cell_size : float, optional
-        Grid cell for recurring places, alerts and hotspots; ``None`` = 250 m (SCB grid,
-        announced).
-    near_repeat_months, near_repeat_min_events, near_repeat_max_events
-        The near-repeat test runs per category over the ``near_repeat_months`` months before
-        the end of the week, for categories with at least ``near_repeat_min_events`` events
-        there (except :data:`NEAR_REPEAT_EXCLUDED`); a category with more than
-        ``near_repeat_max_events`` events uses an even random sample of that many (seeded,
-        announced): thinning keeps the Knox ratio and the time span and keeps the brief fast
-        on large data.
-    permutations, seed
-        Monte Carlo permutations of the Knox test and the seed (``None`` = 20261127,
-        recorded, so the brief is reproducible).
-    top : int
-        Number of focus places.
-    today : date-like, optional
-        Reference date for the default week. Measures are followed up as of the Monday after
-        the week (the day of the EST meeting).
-    quiet : bool
-        Silence announcements (they are still recorded in ``parameters``).
-
-    Returns
-    -------
-    ESTBrief
-    """
-    from ..analysis.near_repeat import check_points
-
-    check_points(incidents, "incidents", ("occurred_at", "category", "source", "incident_id"))
-    _check_positive_ints(
-        near_repeat_months=near_repeat_months,
-        near_repeat_min_events=near_repeat_min_events,
-        near_repeat_max_events=near_repeat_max_events,
-        permutations=permutations,
-        top=top,
-    )
-    params: list[tuple[str, str, bool, str]] = []
-    choices: list[str] = []
-    week, start, end, size = _week_and_cell_size(
-        incidents, week, cell_size, today, quiet, params, choices
-    )
-    knox = _KnoxSettings(
-        near_repeat_months,
-        near_repeat_min_events,
-        near_repeat_max_events,
-        permutations,
-        20261127 if seed is None else int(seed),
-        seed is None,
-    )
-
-    inc = _incidents_in_reach(incidents, areas, end)
-    placed = inc[_has_place(inc)]
-    names = _names(areas)
-
-    weekly = _est.weekly_counts(inc, "area_id", week, quiet=True)
-    weekly["area_name"] = [_name_of(names, a) for a in weekly["area_id"]]
-    area_totals = _area_totals(weekly)
-    series = _weekly_series(inc, start)
-
-    recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
-    recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
-    cell_area = _cell_areas(placed, size)
-    hotspots, emerging = _hotspots(placed, end, size, params, quiet)
-    if emerging is not None:
-        emerging = _place_emerging(emerging, size, cell_area, names)
-
-    nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet)
-    alerts, alert_cells = _week_alerts(placed, week, nr, size, cell_area, names)
-
-    focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
-    meeting_day = end.date()
-    followup = _measures_to_follow_up(measures, meeting_day, start, names)
-    sources = _sources_table(inc, week)
-
-    in_week = ((inc["occurred_at"] >= start) & (inc["occurred_at"] < end)).to_numpy()
-    rules = _brief_rules(weekly, recurring, sources, focus, meeting_day, knox)
-    params += _brief_parameters(weekly, recurring, sources, meeting_day, top, nr_notes, knox)
-    brief = ESTBrief(
-        week=week,
-        week_start=start,
-        week_end=end,
-        areas=areas,
-        weekly=weekly,
-        area_totals=area_totals,
-        series=series,
-        recurring=recurring,
-        hotspots=hotspots,
-        emerging=emerging,
-        near_repeat=nr,
-        near_repeat_table=nr_table,
-        alerts=alerts,
-        alert_cells=alert_cells,
-        focus=focus,
-        measures=followup,
-        sources=sources,
-        n_incidents=int(in_week.sum()),
-        n_without_place=int((in_week & ~_has_place(inc)).sum()),
-        parameters=params,
-        rules=rules,
-        choices=choices,
-    )
-    if public:
-        _public_month(brief, incidents, areas, params)
-    return brief
-
-
-def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool):
-    """The Knox test per category over the months before the end of the week."""
-    return _near_repeat_all(
-        inc,
-        end,
-        months=knox.months,
-        min_events=knox.min_events,
-        max_events=knox.max_events,
-        permutations=knox.permutations,
-        seed=knox.seed,
-        quiet=quiet,
-    )
-
-
-def _incidents_in_reach(incidents, areas, end: pd.Timestamp):
-    """The incidents of the 66 weeks up to the end of the week, with their area ids."""
-    # only the 66 weeks up to the end of the week (and nothing after it) matter
-    t = incidents["occurred_at"]
-    horizon = end - pd.Timedelta(weeks=66)  # 13-week series a year back
-    inc = incidents[((t >= horizon) & (t < end)).to_numpy()]
-    return inc.assign(area_id=_area_ids(inc, areas))
-
-
-def _name_or_dash(names: dict[str, str], area_id: Any) -> str:
-    """The name of an area id, ``"–"`` when missing or unknown."""
-    return names.get(str(area_id), "–") if pd.notna(area_id) else "–"
-
-
-def _focus_places(recurring, weekly, hotspots, alerts, top: int, cell_area: dict, names: dict):
-    """The ranked focus places with the area of every cell filled in."""
-    focus = _est.focus_places(recurring, weekly, hotspots, alerts, top=top)
-    missing = focus["area_id"].isna()
-    focus.loc[missing, "area_id"] = focus.loc[missing, "cell_id"].map(cell_area)
-    focus["area_name"] = [_area_name_of_cell(c, cell_area, names) for c in focus["cell_id"]]
-    return focus
-
-
-def _brief_parameters(
-    weekly,
-    recurring,
-    sources,
-    meeting_day: date,
-    top: int,
-    nr_notes: list[str],
-    knox: _KnoxSettings,
-) -> list[tuple[str, str, bool, str]]:
-    """The brief's parameter rows after the week and cell size, in report order."""
-    params = _count_parameters(weekly, recurring)
-    params += _near_repeat_parameters(knox)
-    params += _followup_parameters(sources, meeting_day, top)
-    for note in nr_notes:
-        params.append(
-            (
-                tr("Near-repeat, urval", "Near repeat, sample"),
-                note,
-                True,
-                tr(
-                    "högst {x} händelser per kategori",
-                    "at most {x} events per category",
-                    x=knox.max_events,
-                ),
-            )
-        )
-    return params
-
-
-def _check_positive_ints(**values: Any) -> None:
-    """Refuse any of the named arguments that is not a positive integer."""
-    for name, value in values.items():
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ArgumentError(
-                tr(
-                    "{n} måste vara ett positivt heltal, fick {v!r}",
-                    "{n} must be a positive integer, got {v!r}",
-                    n=name,
-                    v=value,
-                ),
-                rule="NOT_POSITIVE",
-            )
-
-
-def _week_and_cell_size(
-    incidents, week, cell_size, today, quiet: bool, params: list, choices: list
-) -> tuple[str, pd.Timestamp, pd.Timestamp, float]:
-    """The ISO week (default: announced), its bounds and the cell size; records both choices."""
-    if week is None:
-        week, why = default_week(incidents, today, quiet=quiet)
-        params.append((tr("Vecka", "Week"), week, True, why))
-        choices.append(why)
-    else:
-        params.append((tr("Vecka", "Week"), str(week), False, ""))
-    start, end = _est.iso_week_bounds(week, quiet=True)
-    week = _est.week_label(start.date())
-    size = float(cell_size) if cell_size is not None else float(_est.DEFAULT_CELL_SIZE)
-    if cell_size is None:
-        params.append(
-            (
-                tr("Cellstorlek", "Cell size"),
-                f"{fmt_number(size)} m",
-                True,
-                tr(
-                    "SCB:s rutnät om 250 m, minsta rutstorlek i publika utdata",
-                    "SCB's 250 m grid, the finest allowed in public outputs",
-                ),
-            )
-        )
-    else:
-        params.append((tr("Cellstorlek", "Cell size"), f"{fmt_number(size)} m", False, ""))
-    return week, start, end, size
-
-
-def _area_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """The week's counts per area (summed over categories), most reports first."""
-    area_frame = weekly.assign(area_key=weekly["area_id"].fillna("–"))
-    area_totals = (
-        area_frame.groupby("area_key", sort=False)
-        .agg(
-            area_id=("area_id", "first"),
-            area_name=("area_name", "first"),
-            count=("count", "sum"),
-            baseline_mean=("baseline_mean", "sum"),
-            last_year=("last_year", "sum"),
-            unusual_rows=("unusual", "sum"),
-        )
-        .reset_index(drop=True)
-    )
-    area_totals["change"] = area_totals["count"] - area_totals["baseline_mean"]
-    area_totals = area_totals.sort_values(
-        ["count", "area_name"], ascending=[False, True], kind="stable"
-    ).reset_index(drop=True)
-    return area_totals
-
-
-def _area_name_of_cell(cell_id: Any, cell_area: dict[str, str], names: dict[str, str]) -> str:
-    """The name of the area a cell lies in, ``"–"`` when none."""
-    area = cell_area.get(cell_id)
-    return names.get(str(area), "–") if area is not None else "–"
-
-
-def _place_emerging(emerging, size: float, cell_area: dict, names: dict):
-    """Name emerging hotspot cells as analysis.est does and give them their area."""
-    # the brief names cells as analysis.est does ("250mE…N…", the hotspot grid's ids)
-    centre = emerging.geometry.centroid
-    emerging["cell_id"] = _est.cell_ids(centre.x.to_numpy(), centre.y.to_numpy(), size)[2]
-    emerging = emerging.assign(area_id=emerging["cell_id"].map(cell_area).astype("string"))
-    emerging["area_name"] = [_area_name_of_cell(c, cell_area, names) for c in emerging["cell_id"]]
-    return emerging
-
-
-def _week_alerts(placed, week: str, nr: dict, size: float, cell_area: dict, names: dict):
-    """The week's near-repeat alerts, and the same per cell with their areas."""
-    windows = {c: r for c, r in nr.items() if r.attrs.get("risk_window")}
-    alerts = _est.near_repeat_alerts(placed, week, windows, cell_size=size, quiet=True)
-    alert_cells = _alert_cells(alerts, size)
-    alert_cells["area_id"] = alert_cells["cell_id"].map(cell_area).astype("string")
-    alert_cells["area_name"] = [
-        _area_name_of_cell(c, cell_area, names) for c in alert_cells["cell_id"]
-    ]
-    return alerts, alert_cells
-
-
-def _measures_to_follow_up(measures, meeting_day: date, start: pd.Timestamp, names: dict):
-    """The measures to follow up at the EST meeting, with their area names."""
-    if measures is not None and len(measures):
-        followup = _est.measure_followup(measures, today=meeting_day, quiet=True)
-        followup = _select_measures(followup, start)
-        followup["area_name"] = [_name_or_dash(names, a) for a in followup["area_id"]]
-    else:
-        followup = pd.DataFrame(columns=[*_est.MEASURE_FOLLOWUP_COLUMNS, "area_name"])
-
-    return followup
-
-
-def _sources_table(inc, week: str) -> pd.DataFrame:
-    """Reports per source with silent sources flagged and their reporting organisations."""
-    sources = _est.silent_sources(inc, week, quiet=True)
-    if "reporting_org" in inc.columns:
-        orgs = (
-            inc.dropna(subset=["reporting_org"])
-            .groupby("source")["reporting_org"]
-            .agg(lambda s: "; ".join(sorted(pd.unique(s.astype(str)))[:3]))
-        )
-        sources["organisations"] = sources["source"].map(orgs).astype("string")
-    else:
-        sources["organisations"] = pd.Series(pd.NA, index=sources.index, dtype="string")
-
-    return sources
-
-
-def _brief_rules(
-    weekly,
-    recurring,
-    sources,
-    focus,
-    meeting_day: date,
-    knox: _KnoxSettings,
-) -> dict[str, str]:
-    """The rule texts the brief prints beside each part."""
-    return {
-        "test": weekly.attrs["test"],
-        "expected_false_alarms": tr(
-            "Med {m} rader väntas omkring {e} falsklarm av slumpen.",
-            "With {m} rows about {e} false alarms are expected by chance.",
-            m=len(weekly),
-            e=fmt_number(weekly.attrs["expected_false_alarms"]),
-        ),
-        "recurring": recurring.attrs["rule"],
-        "silent": sources.attrs["rule"],
-        "focus": focus.attrs["rule"],
-        "measures": measure_rule(meeting_day),
-        "near_repeat": tr(
-            "Knox-test per kategori med Monte Carlo-permutation av datum ({p} permutationer, "
-            "frö {s}), avståndsband 0–500 m i steg om 100 m och tidsband 0–28 dagar i steg om "
-            "7 dagar, över de {m} månaderna före veckans slut; kategorier med minst {n} "
-            "händelser med plats. Riskfönstret är det största rektangel av signifikanta band "
-            "(p ≤ 0,05) som börjar i det kortaste avståndet och tiden.",
-            "Knox test per category with Monte Carlo permutation of dates ({p} permutations, "
-            "seed {s}), distance bands 0–500 m in 100 m steps and time bands 0–28 days in "
-            "7-day steps, over the {m} months before the end of the week; categories with at "
-            "least {n} placed events. The risk window is the largest rectangle of significant "
-            "bands (p ≤ 0.05) starting at the shortest distance and time.",
-            p=knox.permutations,
-            s=knox.seed,
-            m=knox.months,
-            n=knox.min_events,
-        ),
-    }
-
-
-def _count_parameters(weekly, recurring) -> list[tuple[str, str, bool, str]]:
-    """Parameters of the weekly comparison, the Poisson flag and recurring places."""
-    return [
-        (
-            tr("Jämförelse", "Comparison"),
-            tr(
-                "medel av {b} föregående veckor; samma ISO-vecka året innan ({ly})",
-                "mean of the {b} previous weeks; same ISO week the year before ({ly})",
-                b=weekly.attrs["baseline_weeks"],
-                ly=weekly.attrs["same_week_last_year"],
-            ),
-            False,
-            "",
-        ),
-        (
-            tr("Poissonflagga", "Poisson flag"),
-            tr(
-                "p < {a} och antal ≥ {m}; λ minst {f}",
-                "p < {a} and count ≥ {m}; λ at least {f}",
-                a=fmt_number(weekly.attrs["alpha"], 2),
-                m=weekly.attrs["min_count"],
-                f=fmt_number(weekly.attrs["lambda_floor"]),
-            ),
-            False,
-            "",
-        ),
-        (
-            tr("Återkommande platser", "Recurring places"),
-            tr(
-                "rapporter ≥ {m} av {w} veckor",
-                "reports in ≥ {m} of {w} weeks",
-                m=recurring.attrs["min_weeks"],
-                w=recurring.attrs["weeks"],
-            ),
-            False,
-            "",
-        ),
-    ]
-
-
-def _near_repeat_parameters(knox: _KnoxSettings) -> list[tuple[str, str, bool, str]]:
-    """Parameters of the near-repeat test and its random seed."""
-    seed, seed_auto = knox.seed, knox.seed_auto
-    return [
-        (
-            tr("Near-repeat", "Near repeat"),
-            tr(
-                "{m} månader, minst {n} händelser, högst {x} per kategori, {p} permutationer",
-                "{m} months, at least {n} events, at most {x} per category, {p} permutations",
-                m=knox.months,
-                n=knox.min_events,
-                x=knox.max_events,
-                p=knox.permutations,
-            ),
-            False,
-            "",
-        ),
-        (
-            tr("Slumpfrö (near-repeat)", "Random seed (near repeat)"),
-            str(seed),
-            seed_auto,
-            tr(
-                "fast standardfrö så att veckobrevet kan upprepas exakt",
-                "fixed default seed so the brief can be repeated exactly",
-            )
-            if seed_auto
-            else "",
-        ),
-    ]
-
-
-def _followup_parameters(sources, meeting_day: date, top: int) -> list[tuple[str, str, bool, str]]:
-    """Parameters of silent sources, the measures' follow-up date and the focus places."""
-    return [
-        (
-            tr("Tysta källor", "Silent sources"),
-            tr(
-                "rapporterat ≥ {u} % av {h} veckor, tyst {s} vecka",
-                "reported ≥ {u} % of {h} weeks, silent {s} week",
-                u=fmt_number(sources.attrs["usual_share"] * 100),
-                h=sources.attrs["history_weeks"],
-                s=sources.attrs["silent_weeks"],
-            ),
-            False,
-            "",
-        ),
-        (
-            tr("Uppföljningsdag för åtgärder", "Follow-up date of measures"),
-            meeting_day.isoformat(),
-            True,
-            tr(
-                "måndagen efter veckan (EST-mötets vecka)",
-                "the Monday after the week (the EST meeting's week)",
-            ),
-        ),
-        (
-            tr("Fokusplatser", "Focus places"),
-            tr("de {k} med högst poäng", "the {k} with the highest score", k=top),
-            False,
-            "",
-        ),
-    ]
-
-
-def measure_rule(meeting_day: date) -> str:
-    """The stated follow-up rule of the brief's measures section."""
-    return tr(
-        "Visar öppna åtgärder och avslutade med uppföljningsdatum de senaste fyra veckorna. "
-        "Försenad: inte genomförd eller avbruten och uppföljningsdatum (annars slutdatum) före "
-        "{d}. Status är den som står i åtgärdslagret nu.",
-        "Shows open measures and closed ones with a follow-up date in the last four weeks. "
-        "Overdue: not completed or cancelled and the follow-up date (else the end date) before "
-        "{d}. The status is the one in the measures layer now.",
-        d=meeting_day.isoformat(),
-    )
-
-
-def _cell_areas(placed, size: float) -> dict[str, str]:
-    """The most common area_id of the placed incidents in each grid cell (ties: lowest id)."""
-    if not len(placed):
-        return {}
-    _, _, ids = _est.cell_ids(placed.geometry.x.to_numpy(), placed.geometry.y.to_numpy(), size)
-    frame = pd.DataFrame({"cell_id": ids, "area_id": placed["area_id"].to_numpy()}).dropna()
-    counts = frame.groupby(["cell_id", "area_id"]).size().rename("n").reset_index()
-    counts = counts.sort_values(
-        ["cell_id", "n", "area_id"], ascending=[True, False, True], kind="stable"
-    ).drop_duplicates("cell_id")
-    return dict(zip(counts["cell_id"], counts["area_id"].astype(str)))
-
-
-def _hotspots(placed, end: pd.Timestamp, size: float, params: list, quiet: bool):
-    """Emerging-hotspot classification over the 52 weeks before the end of the week."""
-    from ..analysis.hotspots import hotspot_classify
-
-    start = end - pd.Timedelta(weeks=52)
-    window = placed[((placed["occurred_at"] >= start) & (placed["occurred_at"] < end)).to_numpy()]
-    if len(window) < 20:
-        params.append(
-            (
-                tr("Hotspotklassning", "Hotspot classification"),
-                tr("inte gjord: för få händelser", "not done: too few incidents"),
-                True,
-                "",
-            )
-        )
-        return None, None
-    try:
-        cells = hotspot_classify(
-            window,
-            cell_size=size,
-            start=start.tz_convert("UTC"),
-            end=end.tz_convert("UTC"),
-            quiet=True,
-        )
-    except ArgumentError as exc:
-        params.append(
-            (
-                tr("Hotspotklassning", "Hotspot classification"),
-                tr("inte gjord: {e}", "not done: {e}", e=exc.message),
-                True,
-                "",
-            )
-        )
-        return None, None
-    record = cells.attrs.get("tryggaplatser", {}).get("params", {})
-    period = record.get("period_length", {})
-    params.append(
-        (
-            tr("Hotspotklassning", "Hotspot classification"),
-            tr(
-                "Gi* per period (90 % efter FDR) och Mann-Kendall-trend över 52 veckor till "
-                "veckans slut, perioder om {p}",
-                "Gi* per period (90 % after FDR) and Mann-Kendall trend over "
-                "the 52 weeks to the end of the week, periods of {p}",
-                p=period.get("value", "?"),
-            ),
-            bool(period.get("auto")),
-            str(period.get("rule", "")),
-        )
-    )
-    neighbourhood = record.get("neighbourhood", {})
-    if neighbourhood:
-        value = neighbourhood.get("value")
-        if isinstance(value, dict):
-            value = tr(
-                "{c} celler inom {d} m",
-                "{c} cells within {d} m",
-                c=value.get("cells"),
-                d=fmt_number(float(value.get("distance_m", 0))),
-            )
-        params.append(
-            (
-                tr("Gi*-grannskap", "Gi* neighbourhood"),
-                str(value),
-                bool(neighbourhood.get("auto")),
-                str(neighbourhood.get("rule", "")),
-            )
-        )
-    emerging = cells[cells["hotspot_category"].isin(EMERGING_CATEGORIES)].copy()
-    order = {c: i for i, c in enumerate(EMERGING_CATEGORIES)}
-    emerging = (
-        emerging.assign(_o=emerging["hotspot_category"].map(order))
-        .sort_values(["_o", "n"], ascending=[True, False], kind="stable")
-        .drop(columns="_o")
-    )
-    return cells, emerging.reset_index(drop=True)
-
-
-def _public_month(brief: ESTBrief, incidents, areas, params: list) -> None:
-    """The public monthly overview: counts per area and per category, month vs a year before."""
-    month = _last_complete_month(brief.week_end)
-    last_year = month - 12
-    local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(LOCAL_TZ)
-    periods = local.dt.tz_localize(None).dt.to_period("M")
-    keep = periods.isin([month, last_year]).to_numpy()
-    sub = incidents[keep]
-    sub = sub.assign(area_id=_area_ids(sub, areas), period=periods[keep].astype(str).to_numpy())
-    cats = sub["category"].astype("string")
-    by_area = (
-        sub.dropna(subset=["area_id"])
-        .groupby(["area_id", "period"])
-        .size()
-        .rename("n")
-        .reset_index()
-    )
-    full = pd.MultiIndex.from_product(
-        [
-            sorted(_names(areas)) or sorted(by_area["area_id"].unique()),
-            [str(last_year), str(month)],
-        ],
-        names=["area_id", "period"],
-    )
-    by_area = by_area.set_index(["area_id", "period"]).reindex(full, fill_value=0).reset_index()
-    by_cat = (
-        sub.assign(category=cats).groupby(["category", "period"]).size().rename("n").reset_index()
-    )
-    full_c = pd.MultiIndex.from_product(
-        [sorted(by_cat["category"].unique()), [str(last_year), str(month)]],
-        names=["category", "period"],
-    )
-    by_cat = by_cat.set_index(["category", "period"]).reindex(full_c, fill_value=0).reset_index()
-    brief.month = str(month)
-    brief.month_areas = by_area
-    brief.month_categories = by_cat
-    params.append(
-        (
-            tr("Publik månad", "Public month"),
-            str(month),
-            True,
-            tr(
-                "senaste hela kalendermånad när veckan {w} var slut; publik utdata tillåter "
-                "månad som finaste tidsenhet",
-                "last complete calendar month when week {w} ended; public output "
-                "allows month as the finest time unit",
-                w=brief.week,
-            ),
-        )
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1084,21 +77,23 @@ def _cat(code: Any) -> str:
     return label("category", code) if pd.notna(code) else "–"
 
 
+@renamed(issued="today")
 def est_report(
-    brief: ESTBrief, gate, *, municipality: str, issued=None, map_file: str | None = None
+    brief: ESTBrief, gate, *, municipality: str, today=None, map_file: str | None = None
 ):
     """Draw the brief as a report for the gate's mode (internal brief or public overview).
 
     Parameters
     ----------
     brief : ESTBrief
-        From :func:`est_brief` (with ``public=True`` for a public gate).
+        From :func:`est_brief` (with ``mode="public"`` for a public gate).
     gate : Gate
         The output set's publishing gate.
     municipality : str
         Municipality name for the header.
-    issued : date-like, optional
-        Date printed on the report (default today).
+    today : date-like, optional
+        The time anchor: the date printed on the report as issued (default: today's date). The
+        deprecated keyword ``issued`` still works, with a ``DeprecationWarning``.
     map_file : str, optional
         Internal brief: file name of the interactive map written next to it (see
         :func:`est_map`); the focus-places section links to it with a relative link.
@@ -1108,10 +103,8 @@ def est_report(
     tryggaplatser.publish.report.Report
     """
     if gate.public:
-        return _public_report(brief, gate, municipality=municipality, issued=issued)
-    return _internal_report(
-        brief, gate, municipality=municipality, issued=issued, map_file=map_file
-    )
+        return _public_report(brief, gate, municipality=municipality, today=today)
+    return _internal_report(brief, gate, municipality=municipality, today=today, map_file=map_file)
 
 
 def _add_parameters(report, brief: ESTBrief) -> None:
@@ -1120,7 +113,7 @@ def _add_parameters(report, brief: ESTBrief) -> None:
 
 
 def _internal_report(
-    brief: ESTBrief, gate, *, municipality: str, issued=None, map_file: str | None = None
+    brief: ESTBrief, gate, *, municipality: str, today=None, map_file: str | None = None
 ):
     from .report import Report
 
@@ -1137,7 +130,7 @@ def _internal_report(
             "week.",
             n=brief.next_week,
         ),
-        issued=issued,
+        issued=today,
         kind=tr("EST-veckobrev", "EST weekly brief"),
     )
     _internal_summary(report, brief)
@@ -1793,7 +786,7 @@ def _png(fig) -> bytes:
     return buffer.getvalue()
 
 
-def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
+def _public_report(brief: ESTBrief, gate, *, municipality: str, today=None):
     from .report import Report
 
     _check_public_brief(brief)
@@ -1812,7 +805,7 @@ def _public_report(brief: ESTBrief, gate, *, municipality: str, issued=None):
             "for a whole month. Weekly detail, places and measure owners "
             "are only in the internal version.",
         ),
-        issued=issued,
+        issued=today,
         kind=tr("EST – publik månadsöversikt", "EST – public monthly overview"),
     )
     wide, wide_c = _public_month_tables(gate, brief, last_year)
@@ -1994,8 +987,9 @@ def _released_months(
 # writing
 
 
+@renamed(issued="today")
 def write_est_brief(
-    brief: ESTBrief, out_dir: str | Path, gate, *, municipality: str, issued=None
+    brief: ESTBrief, out_dir: str | Path, gate, *, municipality: str, today=None
 ) -> dict[str, Path]:
     """Write the brief's HTML, GeoPackage and CSV files through the gate.
 
@@ -2007,6 +1001,9 @@ def write_est_brief(
     larm, atgarder, kallor). Public: ``est_<month>_publik.html``, ``est_<month>_omraden.csv``,
     ``est_<month>_kategorier.csv`` and ``est_<month>_hotspots.gpkg`` (grid cells through the
     gate), plus the gate's disclosure report.
+
+    ``today`` is the time anchor: the date printed on the reports as issued (default: today's
+    date). The deprecated keyword ``issued`` still works, with a ``DeprecationWarning``.
 
     Returns
     -------
@@ -2025,7 +1022,7 @@ def write_est_brief(
         brief,
         gate,
         municipality=municipality,
-        issued=issued,
+        today=today,
         map_file=files["karta"].name if "karta" in files else None,
     )
     if gate.public:

@@ -1,0 +1,95 @@
+"""The EST brief's computation (analysis/est_brief.py) on a tiny synthetic layer: the mode, the
+deprecated ``public`` flag, and the old import path."""
+
+from __future__ import annotations
+
+import warnings
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely.geometry import Point, box
+
+from tryggaplatser.analysis.est_brief import ESTBrief, est_brief
+from tryggaplatser.errors import ArgumentError
+
+WEEK = "2026-W47"
+
+
+@pytest.fixture(scope="module")
+def layers():
+    """60 incidents over September–November 2026 and the same months of 2025, in one area."""
+    rng = np.random.default_rng(1)
+    days = pd.to_datetime(
+        [
+            *pd.date_range("2025-09-01", "2025-11-22", freq="4D"),
+            *pd.date_range("2026-09-01", "2026-11-22", freq="3D"),
+        ]
+    )
+    n = len(days)
+    incidents = gpd.GeoDataFrame(
+        {
+            "incident_id": [f"i{k}" for k in range(n)],
+            "occurred_at": (days + pd.Timedelta(hours=12)).tz_localize("Europe/Stockholm"),
+            "category": np.where(np.arange(n) % 2 == 0, "klotter", "skadegorelse"),
+            "source": "felanmalan",
+        },
+        geometry=[Point(xy) for xy in 674_000 + rng.uniform(0, 900, size=(n, 2))],
+        crs=3006,
+    )
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A1"], "name": ["Centrum"]},
+        geometry=[box(673_000, 673_000, 676_000, 676_000)],
+        crs=3006,
+    )
+    return incidents, areas
+
+
+def _brief(layers, **kwargs) -> ESTBrief:
+    incidents, areas = layers
+    return est_brief(incidents, areas, None, WEEK, quiet=True, **kwargs)
+
+
+def test_public_mode_adds_the_monthly_overview_and_internal_does_not(layers):
+    public = _brief(layers, mode="public")
+    assert public.month == "2026-10"
+    assert set(public.month_areas["period"]) == {"2025-10", "2026-10"}
+    assert public.month_categories is not None
+    internal = _brief(layers)  # mode="internal" is the default
+    assert internal.month is None and internal.month_areas is None
+
+
+def test_deprecated_public_flag_still_works_and_warns(layers):
+    with pytest.warns(DeprecationWarning, match="'public' is deprecated, use 'mode'"):
+        old = _brief(layers, public=True)
+    new = _brief(layers, mode="public")
+    assert old.month == new.month
+    pd.testing.assert_frame_equal(old.month_areas, new.month_areas)
+    assert old.parameters == new.parameters
+    with pytest.warns(DeprecationWarning):
+        assert _brief(layers, public=False).month is None
+
+
+def test_an_unknown_mode_is_refused(layers):
+    with pytest.raises(ArgumentError, match="okänt läge 'publik'") as err:
+        _brief(layers, mode="publik")
+    assert err.value.rule == "ARGUMENT_INVALID"
+
+
+def test_public_and_mode_together_are_refused(layers):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        with pytest.raises(TypeError, match="'mode' or the deprecated 'public'"):
+            _brief(layers, mode="public", public=True)
+
+
+def test_the_old_import_path_gives_the_same_objects():
+    from tryggaplatser.analysis import est_brief as analysis
+    from tryggaplatser.publish import est_brief as publish
+
+    for name in ("ESTBrief", "est_brief", "default_week", "EMERGING_CATEGORIES"):
+        assert getattr(publish, name) is getattr(analysis, name), name
+    import tryggaplatser
+
+    assert tryggaplatser.est_brief is analysis.est_brief
