@@ -179,3 +179,63 @@ def test_every_product_shows_the_runs_hotspots(demo_out, folder):
         assert not missing, (page.name, sorted(missing)[:3])
         checked_maps += 1
     assert checked_maps == 25
+
+
+@pytest.mark.parametrize("folder", ["publik", "internt"])
+def test_raster_and_period_equal_the_runs_record(demo_out, folder):
+    """The Gi* raster holds the GeoPackage's class in every cell, and every area report and
+    map prints the run's period (hotspots.json)."""
+    import json
+
+    import rasterio
+
+    out, _ = demo_out
+    _, size, cells = _gistar_layer(out, folder)
+    with rasterio.open(out / folder / "hotspots_gi_bin.tif") as src:
+        band = src.read(1)
+        centres = cells.geometry.centroid
+        rows, cols = rasterio.transform.rowcol(src.transform, centres.x, centres.y)
+        assert abs(src.res[0] - size) < 1e-6
+    assert (band[rows, cols] == cells["gi_bin"].to_numpy()).all()
+    summary = json.loads((out / folder / "hotspots.json").read_text(encoding="utf-8"))
+    start, end = summary["period"]
+    in_reports = f"{start} – {end}"
+    # maps print the period as their title block does: whole months in public, days internally
+    in_maps = f"{start[:7]} – {end[:7]}" if folder == "publik" else in_reports
+    for page in sorted((out / folder).glob("omrade_*.html")):
+        assert in_reports in page.read_text(encoding="utf-8"), page.name
+    for page in sorted((out / folder).glob("karta_omrade_*.html")):
+        assert in_maps in page.read_text(encoding="utf-8"), page.name
+
+
+@pytest.mark.parametrize(
+    ("folder", "window", "dates"),
+    [
+        ("internt", "2026-W47", ("2026-11-16", "2026-11-22")),
+        ("publik", "2026-10", ("2026-10-01", "2026-10-31")),
+    ],
+)
+def test_week_and_month_map_equal_the_hotspots_layer_of_the_same_window(
+    demo_out, tmp_path, folder, window, dates
+):
+    """The EST hot-spot map of a week (internal) or month (public) draws the same cells in the
+    same classes as `tryggaplatser hotspots --from … --to …` writes for that window."""
+    from click.testing import CliRunner
+
+    from tryggaplatser.cli import cli
+    from tryggaplatser.datasets import demo_config_path
+    from tryggaplatser.layers import vocab
+
+    out, _ = demo_out
+    mode = "public" if folder == "publik" else "internal"
+    args = ["hotspots", "--config", str(demo_config_path()), "--mode", mode]
+    args += ["--from", dates[0], "--to", dates[1], "--out", str(tmp_path)]
+    result = CliRunner().invoke(cli, args, env={"SOURCE_DATE_EPOCH": "1795392000"})
+    assert result.exit_code == 0, result.output
+    bins, size, _ = _gistar_layer(tmp_path, folder)
+    page = out / folder / f"karta_hotspots_{window}.html"
+    drawn = _map_gistar_cells(page.read_text(encoding="utf-8"), size)
+    hot = {c for c, b in bins.items() if b != 0}
+    assert drawn and set(drawn) == hot, (len(drawn), len(hot))
+    for corner, label in drawn.items():
+        assert label == vocab.label("gi_bin", str(bins[corner])), (corner, label)

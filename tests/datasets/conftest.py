@@ -46,7 +46,7 @@ def read_incidents(root: Path) -> pd.DataFrame:
                 dtype=str,
             )
         elif path.suffix == ".xlsx":
-            raw = pd.read_excel(path, sheet_name=spec.get("table", 0), dtype=str)
+            raw = pd.read_excel(path, sheet_name=spec.get("table", 0), dtype=str, engine="calamine")
         elif fmt == "polisen":
             events = json.loads(path.read_text(encoding="utf-8"))
             raw = pd.DataFrame(

@@ -56,7 +56,7 @@ def test_every_code_is_in_the_vocabulary(demo_dir):
         demo_dir / g.INCIDENT_FILES["est"], sep=";", decimal=",", encoding="cp1252", dtype=str
     )
     _check(est, "incidents", {v: k for k, v in g.EST_COLUMNS.items() if k != "category"})
-    xlsx = pd.read_excel(demo_dir / g.INCIDENT_FILES["bostadsbolag"], dtype=str)
+    xlsx = pd.read_excel(demo_dir / g.INCIDENT_FILES["bostadsbolag"], dtype=str, engine="calamine")
     _check(xlsx, "incidents", {v: k for k, v in g.XLSX_COLUMNS.items() if k != "category"})
     gpkg = pyogrio.read_dataframe(demo_dir / g.INCIDENT_FILES["vaktare"], read_geometry=False)
     _check(gpkg, "incidents", {v: k for k, v in g.GPKG_COLUMNS.items() if k != "category"})

@@ -8,8 +8,9 @@ same area profiles. The mode's rules are applied here, once:
 
 * the incidents of a run are the *placed* ones (records at the municipality centroid are never
   a place) and, in public mode, without the sensitive categories;
-* the grid's cell size is chosen once (sfhotspot's rule, announced), and public runs use at
-  least :data:`~tryggaplatser.policy.PUBLIC_MIN_CELL_SIZE`;
+* the grid is chosen once, on all the run's placed incidents (sfhotspot's cell-size rule,
+  announced; public runs at least :data:`~tryggaplatser.policy.PUBLIC_MIN_CELL_SIZE`), so a
+  week, a month and a year of the same project are analysed on the same grid;
 * a public run's period is whole months (:data:`~tryggaplatser.policy.PUBLIC_FINEST_TIME`).
 
 Gi* is computed on counts everywhere; the KDE is a density surface to look at and is never
@@ -290,8 +291,7 @@ class Run:
     def _grid(self) -> Any:
         from .grid import make_grid
 
-        data = placed(in_period(self.incidents, self.period))
-        if len(data) == 0:
+        if len(placed(in_period(self.incidents, self.period))) == 0:
             raise ArgumentError(
                 tr(
                     "Inga händelser med plats i perioden {a} – {b}.",
@@ -301,6 +301,9 @@ class Run:
                 ),
                 rule="FILTER_EMPTY",
             )
+        # the grid is chosen on all of the run's placed incidents, not the period's, so every
+        # window of a project (a week, a month, a year) is analysed on the same grid
+        data = placed(self.incidents)
         grid = make_grid(
             data, self._cell_size_asked, shape=self.shape, area=self.study_area, quiet=self.quiet
         )

@@ -63,7 +63,7 @@ def write_est_brief_set(
     gate = Gate(mode, config=config)
     measures = project.layers.get("measures")
     brief = est_brief(
-        project.incidents, project.areas, measures, week, public=gate.public, seed=seed, today=today
+        project.incidents, project.areas, measures, week, mode=gate.mode, seed=seed, today=today
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     files = write_est_brief(brief, mode_folder(out_dir, gate), gate, municipality=municipality)
