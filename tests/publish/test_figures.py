@@ -71,7 +71,7 @@ def test_figure_has_legend_scale_north_attribution(maps):
     assert "Getis-Ord Gi*" in text  # legend section of a drawn layer
     assert "N" in text.split("\n")  # north arrow
     assert "500 m" in text or "1 km" in text  # scale bar
-    assert "syntetiska demodata" in text and "EPSG:3006" in text
+    assert "Data: " in text and "EPSG:3006" in text
     assert "INTERNT – ej för spridning" in text
     assert "INTERNT" not in _texts(static_map(maps["public"]))
 

@@ -443,21 +443,16 @@ def _lines_chart(
 
 def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
     """The static map (PNG figure) of the hotspot cells for one area or all areas."""
+    from . import _maplayers as ml
     from .figures import static_map
-    from .maps import neighbourhood_map
+    from .maps import map_attribution
 
-    cells = analysis.cells
-    m = neighbourhood_map(
-        area_id,
-        areas=analysis.areas,
-        cells=cells,
-        mode=gate.mode,
-        gate=gate,
-        municipality=analysis.municipality,
-        sensitive_categories=sorted(analysis.sensitive),
-        quiet=True,
+    # the map's content only: the static figure needs no interactive (folium) rendering
+    content = ml.neighbourhood_content(
+        area_id, areas=analysis.areas, cells=analysis.cells, gate=gate, quiet=True
     )
-    return static_map(m, figsize=(8.0, 6.4), dpi=110)
+    content.attribution = map_attribution(None, analysis.municipality)
+    return static_map(content, figsize=(8.0, 6.4), dpi=110)
 
 
 # ---------------------------------------------------------------------------------------------

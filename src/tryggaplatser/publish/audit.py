@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import getpass
 import io
 import json
@@ -49,7 +50,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from ..i18n import tr
+from ..i18n import get_language, tr
 from ..policy import (
     INTERNAL_MARKING,
     MANIFEST,
@@ -248,6 +249,48 @@ class Finding:
         return asdict(self)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _text_findings(
+    text: str, plates: bool, markup: bool, language: str
+) -> tuple[tuple[str, str, str], ...]:
+    """The findings of :meth:`_Collector.text` for one string (personal data, absolute paths,
+    executable markup), cached: reports and tables repeat the same strings many times."""
+    found = []
+    for key, value in _pii_matches(text, plates=plates):
+        sv, en = _PII_LABEL[key]
+        found.append(
+            (
+                "PERSONAL_DATA",
+                tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
+                _mask(value),
+            )
+        )
+    m = _ABS_PATH.search(text)
+    if m:
+        found.append(("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(m.group(0))))
+    if markup:
+        found += _markup_findings(text, language)
+    return tuple(found)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
+    """Executable markup in a string (after undoing JavaScript escapes), cached."""
+    decoded = _unescape_js(text)
+    found = []
+    for pattern, what in _DANGEROUS:
+        m = pattern.search(decoded)
+        if m:
+            found.append(
+                (
+                    "MARKUP_EXECUTABLE",
+                    tr("körbar kod i data: {w}", "executable markup in data: {w}", w=what),
+                    m.group(0),
+                )
+            )
+    return tuple(found)
+
+
 class _Collector:
     def __init__(self, file: str, mode: str):
         self.file = file
@@ -270,19 +313,9 @@ class _Collector:
         """Checks for any user-visible or data text."""
         if not text:
             return
-        for key, value in _pii_matches(text, plates=plates):
-            sv, en = _PII_LABEL[key]
-            self.add(
-                "PERSONAL_DATA",
-                tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
-                _mask(value),
-            )
+        for rule, message, excerpt in _text_findings(text, plates, markup, get_language()):
+            self.add(rule, message, excerpt)
         self.marking(text)
-        m = _ABS_PATH.search(text)
-        if m:
-            self.add("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(m.group(0)))
-        if markup:
-            self.markup(text)
 
     def marking(self, text: str) -> None:
         if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
@@ -300,15 +333,8 @@ class _Collector:
                 )
 
     def markup(self, text: str) -> None:
-        decoded = _unescape_js(text)
-        for pattern, what in _DANGEROUS:
-            m = pattern.search(decoded)
-            if m:
-                self.add(
-                    "MARKUP_EXECUTABLE",
-                    tr("körbar kod i data: {w}", "executable markup in data: {w}", w=what),
-                    m.group(0),
-                )
+        for rule, message, excerpt in _markup_findings(text, get_language()):
+            self.add(rule, message, excerpt)
 
     def metadata(self, text: str) -> None:
         if not text:

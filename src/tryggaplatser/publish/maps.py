@@ -485,14 +485,12 @@ def map_content(m: Any) -> ml.MapContent | None:
     return getattr(m, _CONTENT_KEY, None)
 
 
-def _attribution(attribution: str | None, municipality: str | None) -> str:
+def map_attribution(attribution: str | None, municipality: str | None) -> str:
+    """The data credit of a map: the given text, else "Data: <municipality>" (a real
+    municipality's data is never called synthetic; the demo's name says it is fictional)."""
     if attribution:
         return attribution
-    return tr(
-        "Data: {k}; syntetiska demodata",
-        "Data: {k}; synthetic demo data",
-        k=municipality or tr("kommunen", "the municipality"),
-    )
+    return tr("Data: {k}", "Data: {k}", k=municipality or tr("kommunen", "the municipality"))
 
 
 def neighbourhood_map(
@@ -554,7 +552,7 @@ def neighbourhood_map(
         Internal mode: snap distance for incident points (at least 50 m; doubled automatically
         until at most 3 000 markers remain).
     attribution, municipality : str, optional
-        Attribution text; by default "Data: <municipality>; syntetiska demodata".
+        Attribution text; by default "Data: <municipality>".
     quiet : bool
         Do not announce automatic choices.
 
@@ -578,7 +576,7 @@ def neighbourhood_map(
         snap=snap,
         quiet=quiet,
     )
-    content.attribution = _attribution(attribution, municipality)
+    content.attribution = map_attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
 
@@ -635,7 +633,7 @@ def hotspot_map(
         title_params=title_params,
         quiet=quiet,
     )
-    content.attribution = _attribution(attribution, municipality)
+    content.attribution = map_attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
 
