@@ -364,45 +364,19 @@ def municipality_category_table(
 
 def _seasonal_chart(values: Sequence[float | None], title: str):
     """Årshjul: a polar bar chart of the mean per month (withheld months drawn as gaps)."""
-    from matplotlib.figure import Figure
+    from .svgcharts import seasonal_chart
 
-    from .charts import PALETTE, plain
-
-    fig = Figure(figsize=(4.2, 4.2), dpi=150, facecolor="white")
-    ax = fig.add_subplot(1, 1, 1, projection="polar")
-    theta = np.linspace(0, 2 * np.pi, 12, endpoint=False)
-    heights = np.array([v if v is not None else 0.0 for v in values], dtype=float)
-    colours = [PALETTE["main"] if v is not None else PALETTE["grid"] for v in values]
-    ax.bar(theta, heights, width=2 * np.pi / 12 * 0.9, color=colours, edgecolor="white")
-    ax.set_theta_zero_location("N")
-    ax.set_theta_direction(-1)
     months = _MONTH_ABBR_SV if tr("sv", "en") == "sv" else _MONTH_ABBR_EN
-    ax.set_xticks(theta)
-    ax.set_xticklabels(months, fontsize=8, color=PALETTE["ink"])
-    ax.tick_params(axis="y", labelsize=6, colors=PALETTE["base"])
-    ax.set_title(plain(title), fontsize=9, color=PALETTE["ink"], pad=14)
-    fig.tight_layout()
-    return fig
+    return seasonal_chart(values, title, months=months)
 
 
 def _heat_chart(matrix: pd.DataFrame, title: str):
     """Hour × weekday heat map (aoristic weights), weekdays as rows, hours as columns."""
-    from .charts import PALETTE, new_figure, plain
+    from .svgcharts import heat_chart
 
-    fig, ax = new_figure(height_cm=6.0)
-    ax.yaxis.grid(False)
-    values = matrix.to_numpy(dtype=float)
-    image = ax.imshow(values, aspect="auto", cmap="Blues", interpolation="nearest")
-    ax.set_xticks(range(24))
-    ax.set_xticklabels([f"{h:02d}" for h in range(24)], fontsize=6.5)
-    ax.set_yticks(range(7))
-    ax.set_yticklabels(_WEEKDAYS_SV if tr("sv", "en") == "sv" else _WEEKDAYS_EN, fontsize=7.5)
-    ax.set_xlabel(tr("Timme (lokal tid)", "Hour (local time)"), fontsize=8, color=PALETTE["ink"])
-    cbar = fig.colorbar(image, ax=ax, fraction=0.03, pad=0.01)
-    cbar.ax.tick_params(labelsize=6.5)
-    ax.set_title(plain(title), fontsize=9.5, color=PALETTE["ink"], loc="left")
-    fig.tight_layout()
-    return fig
+    rows = _WEEKDAYS_SV if tr("sv", "en") == "sv" else _WEEKDAYS_EN
+    xlabel = tr("Timme (lokal tid)", "Hour (local time)")
+    return heat_chart(matrix.to_numpy(dtype=float).tolist(), rows, title, xlabel)
 
 
 def _lines_chart(
@@ -412,33 +386,9 @@ def _lines_chart(
     max_ticks: int = 12,
 ):
     """One line per source over weeks or months (withheld values are gaps)."""
-    from .charts import PALETTE, new_figure, plain
+    from .svgcharts import lines_chart
 
-    fig, ax = new_figure(height_cm=6.5)
-    colours = ["#2f6690", "#d1495b", "#edae49", "#00798c", "#66a182", "#8d99ae", "#30638e"]
-    labels: list[str] = []
-    for i, (name, (xs, ys)) in enumerate(series.items()):
-        labels = xs if len(xs) > len(labels) else labels
-        y = np.array([np.nan if v is None else v for v in ys], dtype=float)
-        ax.plot(
-            range(len(xs)), y, color=colours[i % len(colours)], linewidth=1.2, label=plain(name)
-        )
-    step = max(1, math.ceil(len(labels) / max_ticks))
-    ax.set_xticks(range(0, len(labels), step))
-    ax.set_xticklabels(
-        [labels[i] for i in range(0, len(labels), step)], fontsize=6.5, rotation=30, ha="right"
-    )
-    ax.set_ylabel(plain(ylabel), fontsize=8, color=PALETTE["ink"])
-    ax.set_title(plain(title), fontsize=9.5, color=PALETTE["ink"], loc="left")
-    ax.legend(
-        fontsize=7,
-        frameon=False,
-        ncol=min(5, max(1, len(series))),
-        loc="upper left",
-        bbox_to_anchor=(0, -0.28),
-    )
-    fig.tight_layout()
-    return fig
+    return lines_chart(series, title, ylabel, max_ticks=max_ticks)
 
 
 def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):

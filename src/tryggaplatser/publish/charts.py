@@ -181,8 +181,9 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
 
     Parameters
     ----------
-    image : matplotlib Figure, bytes, or path
-        A figure (saved as SVG by default, ``fmt="png"`` for PNG), PNG bytes, or the path of a
+    image : SvgChart, matplotlib Figure, bytes, or path
+        A chart of :mod:`.svgcharts`, a figure (saved as SVG by default, ``fmt="png"`` for
+        PNG), PNG bytes, or the path of a
         ``.png``/``.svg`` file (e.g. one written by
         :func:`tryggaplatser.publish.figures.save_figure`).
     fmt : {"svg", "png"}, optional
@@ -193,6 +194,8 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
     str
         ``data:image/svg+xml;base64,…`` or ``data:image/png;base64,…``.
     """
+    if hasattr(image, "svg") and isinstance(image.svg, str):  # an svgcharts.SvgChart
+        return "data:image/svg+xml;base64," + base64.b64encode(image.svg.encode()).decode()
     if hasattr(image, "savefig"):
         fmt = fmt or "svg"
         buffer = io.BytesIO()
