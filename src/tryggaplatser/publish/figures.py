@@ -439,8 +439,6 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         format="png",
         dpi=dpi or fig.dpi,
         metadata=metadata,
-        bbox_inches="tight",
-        pad_inches=0.15,
     )
     gate.seal(path, kind="figure")
     return path
