@@ -826,7 +826,9 @@ def _count_periods(span_days: float, plen: Any) -> int:
                 p=plen,
             ),
             rule="TOO_FEW_PERIODS",
-            fix=tr("välj ett kortare tidssteg (time_step=)", "choose a shorter time step (time_step=)"),
+            fix=tr(
+                "välj ett kortare tidssteg (time_step=)", "choose a shorter time step (time_step=)"
+            ),
         )
     return n_periods
 
