@@ -249,7 +249,7 @@ def test_evaluate_with_given_geometries_and_noisy_poisson_effect():
         data,
         target,
         control=control,
-        buffer=200.0,
+        buffer_width=200.0,
         installed_on=date(2025, 6, 15),
         data_end="2026-06-30",
         quiet=True,

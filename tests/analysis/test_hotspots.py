@@ -208,7 +208,7 @@ def test_errors_are_clear():
     with pytest.raises(ArgumentError, match="COLUMNS_MISSING"):
         tp.hotspot_count(d, weights="nope", quiet=True)
     with pytest.raises(ArgumentError, match="TOO_FEW_PERIODS"):
-        tp.hotspot_classify(d, period="400D", quiet=True)
+        tp.hotspot_classify(d, time_step="400D", quiet=True)
     bad = d.copy()
     bad.loc[bad.index[3], "geometry"] = None
     with pytest.raises(ArgumentError, match="rad 3"):
@@ -280,7 +280,7 @@ def test_classify_trend_is_mann_kendall_of_period_z():
     from tryggaplatser.analysis.grid import grid_spec_of
 
     d = _incidents(n=1500, days=364)
-    r = tp.hotspot_classify(d, cell_size=500, period="28D", quiet=True)
+    r = tp.hotspot_classify(d, cell_size=500, time_step="28D", quiet=True)
     periods = r.attrs["tryggaplatser"]["periods"]
     spec = grid_spec_of(r)
     t = d.occurred_at

@@ -202,6 +202,27 @@ def test_auto_categories_announced(caplog):
     assert "arrangemang" in caplog.text
 
 
+def test_cell_size_none_chooses_scb_250_m_announced_and_recorded(caplog):
+    inc, dia, _obs, _areas = layout()
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        auto = perception_gap(incidents=inc, dialogue=dia)
+    assert "Cellstorlek 250 m vald automatiskt (SCB:s 250-metersrutnät" in caplog.text
+    rec = auto.attrs["tryggaplatser"]["params"]["cell_size"]
+    assert rec == {
+        "value": 250.0,
+        "auto": True,
+        "rule": "SCB:s 250-metersrutnät, den finaste publika rutstorleken",
+    }
+    given = perception_gap(incidents=inc, dialogue=dia, cell_size=250, quiet=True)
+    assert given.attrs["tryggaplatser"]["params"]["cell_size"] == {"value": 250.0, "auto": False}
+    pd.testing.assert_frame_equal(auto, given)
+    with language("en"):
+        en = perception_gap(incidents=inc, dialogue=dia, quiet=True)
+    assert en.attrs["tryggaplatser"]["params"]["cell_size"]["rule"] == (
+        "SCB's 250 m grid, the finest public cell size"
+    )
+
+
 def test_vocabulary_has_the_four_classes():
     v = vocab.vocabulary("perception_gap")
     assert list(v) == ["bada_hoga", "otrygg_fa_handelser", "handelser_ej_upplevt", "inget"]

@@ -48,7 +48,7 @@ def _plan(project, area_id, **kw):
         walk_observations=project.walk_observations,
         walks=project.walks,
         dialogue=project.dialogue,
-        plan_date=PLAN_DATE,
+        today=PLAN_DATE,
         quiet=True,
         **kw,
     )
@@ -195,7 +195,7 @@ def test_plan_errors(project):
             2026,
             areas=project.areas.to_crs(3011),
             incidents=project.incidents,
-            plan_date=PLAN_DATE,
+            today=PLAN_DATE,
             quiet=True,
         )
     with pytest.raises(ArgumentError, match="follow_up_months"):

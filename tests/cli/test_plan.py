@@ -82,13 +82,13 @@ def test_plan_public_mode_is_one_clear_error(tmp_path):
 
 def test_write_action_plans_for_two_areas_by_name_and_id(project, tmp_path):
     summary = write_action_plans(
-        project, tmp_path, "internal", areas=["EX01", "provdataåsen"], plan_date="2026-11-27"
+        project, tmp_path, "internal", area_ids=["EX01", "provdataåsen"], today="2026-11-27"
     )
     assert list(summary["areas"]) == ["EX01", "EX05"]
     assert all(n > 0 for n in summary["areas"].values())
     assert len(summary["files"]) == 6 and all("plan" in f for f in summary["files"])
     with pytest.raises(GateRefusal):
-        write_action_plans(project, tmp_path, "public", areas=["EX01"])
+        write_action_plans(project, tmp_path, "public", area_ids=["EX01"])
 
 
 def test_planted_lighting_measure_shows_effect_and_displacement(lighting, truth):

@@ -116,6 +116,14 @@ def analysis(project):
     return prepare_area_analysis(project, quiet=True)
 
 
+def test_area_analysis_cell_size_none_is_scb_250_m_recorded_as_automatic(analysis):
+    rule = "SCB:s 250-metersrutnät, den finaste publika rutstorleken"
+    for result in (analysis.cells, analysis.gap_cells, analysis.gap_areas):
+        rec = result.attrs["tryggaplatser"]["params"]["cell_size"]
+        assert rec == {"value": 250.0, "auto": True, "rule": rule}
+    assert analysis.cells.attrs["tryggaplatser"]["grid"]["cell_size"] == 250.0
+
+
 @pytest.fixture(scope="module")
 def public_set(analysis, tmp_path_factory) -> dict:
     out = tmp_path_factory.mktemp("publik")

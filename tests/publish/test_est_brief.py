@@ -181,7 +181,7 @@ def test_public_report_needs_public_data(demo, silent_week):
     from dataclasses import replace
 
     internal_only = replace(silent_week, month=None)
-    with pytest.raises(Exception, match="public=True"):
+    with pytest.raises(Exception, match=r"mode=\"public\""):
         est_report(internal_only, Gate("public", quiet=True), municipality="X")
 
 

@@ -40,7 +40,7 @@ def _plan(project, area_id):
         walk_observations=project.walk_observations,
         walks=project.walks,
         dialogue=project.dialogue,
-        plan_date=PLAN_DATE,
+        today=PLAN_DATE,
         quiet=True,
     )
 
@@ -260,8 +260,8 @@ def test_change_map_figure(evaluation, project):
         boundary=pd.Timestamp(evaluation.periods.after_start).tz_localize("Europe/Stockholm"),
         quiet=True,
     )
-    for public in (False, True):
-        fig = change_map_figure(cells, evaluation.zones, public=public, title="T")
+    for mode in ("internal", "public"):
+        fig = change_map_figure(cells, evaluation.zones, mode=mode, title="T")
         labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         assert "Målområde" in labels and "Buffertzon" in labels
         assert math.isfinite(fig.get_figwidth())

@@ -218,6 +218,48 @@ def record_param(
         announce(message, quiet=quiet)
 
 
+def public_grid_rule() -> str:
+    """The rule by which ``cell_size=None`` picks SCB's 250 m grid (perception gap, area
+    analysis), in the current language."""
+    return tr(
+        "SCB:s 250-metersrutnät, den finaste publika rutstorleken",
+        "SCB's 250 m grid, the finest public cell size",
+    )
+
+
+def record_public_cell_size(
+    record: dict[str, Any], cell_size: float | None, *, quiet: bool = False
+) -> float:
+    """Record the cell size of a verb whose ``None`` means SCB's 250 m grid; return it.
+
+    ``None`` chooses :data:`~tryggaplatser.policy.PUBLIC_MIN_CELL_SIZE` and records and
+    announces it with :func:`public_grid_rule`; a given size is checked and recorded as given.
+    """
+    from ..policy import PUBLIC_MIN_CELL_SIZE
+
+    if cell_size is not None:
+        size = check_positive(cell_size, "cell_size", allow_none=False)
+        record_param(record, "cell_size", size, auto=False)
+        return size
+    size = float(PUBLIC_MIN_CELL_SIZE)
+    rule = public_grid_rule()
+    record_param(
+        record,
+        "cell_size",
+        size,
+        auto=True,
+        rule=rule,
+        quiet=quiet,
+        message=tr(
+            "Cellstorlek {c} m vald automatiskt ({rule}).",
+            "Cell size set to {c} m automatically ({rule}).",
+            c=fmt_m(size),
+            rule=rule,
+        ),
+    )
+    return size
+
+
 def attach(result: Any, record: dict[str, Any], grid_spec: dict[str, Any] | None = None) -> Any:
     """Store the provenance record (and grid description) on ``result.attrs``."""
     rec = copy.deepcopy(record)

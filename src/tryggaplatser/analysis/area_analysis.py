@@ -21,6 +21,7 @@ from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 from ..provenance import cell_size_of as _cell_size_of
+from ._common import ATTRS_KEY, new_record, record_public_cell_size
 from .run import placed
 
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
@@ -111,7 +112,7 @@ def prepare_area_analysis(
     project: Any,
     *,
     period: Any = None,
-    cell_size: float = DEFAULT_CELL_SIZE,
+    cell_size: float | None = None,
     cells: Any = None,
     profiles: dict | None = None,
     quiet: bool = True,
@@ -125,9 +126,10 @@ def prepare_area_analysis(
     period : None, int or (start, end)
         As in :func:`~tryggaplatser.analysis.areas.area_profile`: ``None`` = first to last
         incident (announced unless ``quiet``), a year, or inclusive local dates.
-    cell_size : float
-        Grid of the hotspot and perception-gap analyses in metres (default 250, the finest
-        public grid; public reports refuse finer grids).
+    cell_size : float, optional
+        Grid of the hotspot and perception-gap analyses in metres; ``None`` chooses 250 m,
+        SCB's grid and the finest public cell size (announced unless ``quiet`` and recorded as
+        automatic; public reports refuse finer grids).
     cells : GeoDataFrame, optional
         Gi* cells already computed for the period (a :class:`~.run.Run` passes its own, so
         the reports show the run's hotspots); ``None`` = compute them here on ``cell_size``.
@@ -149,7 +151,6 @@ def prepare_area_analysis(
     AreaAnalysis
     """
     from .areas import area_profiles_all
-    from .hotspots import hotspot_gistar
     from .quality import (
         location_precision_share,
         quarantine_share,
@@ -180,7 +181,7 @@ def prepare_area_analysis(
     in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
     inc = incidents.loc[in_period]
     if cells is None:
-        cells = hotspot_gistar(placed(inc), cell_size=cell_size, quiet=quiet)
+        cells = _gistar_cells(inc, cell_size, quiet)
     # hotspot cells per area: attach them to the profiles (centroid rule of area_profiles_all)
     hot = cells[cells["gi_bin"].isin(HOT_BINS)]
     _attach_hot_cells(profiles, hot, areas)
@@ -258,8 +259,21 @@ def _profile_period(profiles: dict) -> tuple[dt.date, dt.date, float]:
     return start, end, years
 
 
+def _gistar_cells(inc: Any, cell_size: float | None, quiet: bool) -> Any:
+    """Gi* on the period's placed incidents; ``cell_size=None`` is SCB's 250 m grid, recorded
+    on the cells as an automatic choice (announced by the perception gap)."""
+    from .hotspots import hotspot_gistar
+
+    record = new_record()
+    size = record_public_cell_size(record, cell_size, quiet=True)
+    cells = hotspot_gistar(placed(inc), cell_size=size, quiet=quiet)
+    if cell_size is None:
+        cells.attrs[ATTRS_KEY]["params"]["cell_size"] = record["params"]["cell_size"]
+    return cells
+
+
 def _perception_gaps(
-    inc: Any, dialogue: Any, walks: Any, areas: Any, *, cell_size: float, quiet: bool
+    inc: Any, dialogue: Any, walks: Any, areas: Any, *, cell_size: float | None, quiet: bool
 ) -> tuple[Any, Any]:
     """The perception gap of the period per cell and per area."""
     from .perception import perception_gap

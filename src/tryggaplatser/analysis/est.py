@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._announce import announce
+from .._compat import renamed
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import MIN_GRID_M
@@ -333,9 +334,10 @@ def _assign_areas(incidents, areas) -> pd.Series:
     return assign_areas(incidents, areas).astype("string").rename(None)
 
 
+@renamed(incidents="data", areas_or_area_column="areas")
 def weekly_counts(
-    incidents,
-    areas_or_area_column,
+    data,
+    areas,
     week: str | None = None,
     *,
     baseline_weeks: int = 4,
@@ -358,11 +360,11 @@ def weekly_counts(
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
+    data : geopandas.GeoDataFrame
         Incidents with ``occurred_at`` and ``category``.
-    areas_or_area_column : geopandas.GeoDataFrame or str
+    areas : geopandas.GeoDataFrame or str
         Areas (``area_id`` + polygons, same CRS; a point on a shared boundary goes to the lowest
-        ``area_id``) or the name of a column in ``incidents`` that already holds the area.
+        ``area_id``) or the name of a column in ``data`` that already holds the area.
     week : str, optional
         ISO week ``"2026-W47"``; ``None`` = the last complete week before ``today`` (announced).
     baseline_weeks, alpha, min_count, lambda_floor
@@ -383,18 +385,18 @@ def weekly_counts(
         ``p_value``, ``area_id``, ``category``.
     """
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "category"))
+    check_points(data, "data", ("occurred_at", "category"))
     _check_weekly_arguments(baseline_weeks, alpha, min_count, lambda_floor)
     start, end = _resolve_week(week, today, quiet, choices)
     monday = start.date()
-    dates = _local_dates(incidents["occurred_at"])
+    dates = _local_dates(data["occurred_at"])
     widx = _week_index(dates, monday)
     ly_monday = same_week_last_year(monday)
     ly = (dates >= np.datetime64(ly_monday, "D")) & (dates < np.datetime64(ly_monday, "D") + 7)
     relevant = ((widx >= 0) & (widx <= baseline_weeks)) | ly
-    incidents, widx, ly = incidents[relevant], widx[relevant], ly[relevant]
-    area = _weekly_area(incidents, areas_or_area_column)
-    out = _weekly_table(area, incidents, widx, ly, baseline_weeks, alpha, min_count, lambda_floor)
+    data, widx, ly = data[relevant], widx[relevant], ly[relevant]
+    area = _weekly_area(data, areas)
+    out = _weekly_table(area, data, widx, ly, baseline_weeks, alpha, min_count, lambda_floor)
     test = _weekly_test_text(baseline_weeks, alpha, min_count, lambda_floor)
     out.attrs.update(
         {
@@ -431,23 +433,23 @@ def _check_weekly_arguments(baseline_weeks, alpha, min_count, lambda_floor) -> N
             )
 
 
-def _weekly_area(incidents, areas_or_area_column) -> pd.Series:
+def _weekly_area(data, areas) -> pd.Series:
     """The area of every incident: from the named column, or by location in the areas."""
-    if isinstance(areas_or_area_column, str):
-        if areas_or_area_column not in incidents.columns:
+    if isinstance(areas, str):
+        if areas not in data.columns:
             raise ArgumentError(
                 tr(
-                    "incidents saknar kolumnen {c}",
-                    "incidents lacks the column {c}",
-                    c=areas_or_area_column,
+                    "data saknar kolumnen {c}",
+                    "data lacks the column {c}",
+                    c=areas,
                 ),
                 rule="COLUMNS_MISSING",
                 fix=tr(
                     "ge områdena som GeoDataFrame i stället", "pass the areas as a GeoDataFrame"
                 ),
             )
-        return incidents[areas_or_area_column].astype("string")
-    return _assign_areas(incidents, areas_or_area_column)
+        return data[areas].astype("string")
+    return _assign_areas(data, areas)
 
 
 def _weekly_table(
@@ -523,8 +525,9 @@ def _mode_per_cell(
     return out.reindex(frame["cell_id"].unique()).astype("string")
 
 
+@renamed(incidents="data")
 def recurring_places(
-    incidents,
+    data,
     week: str | None = None,
     *,
     cell_size: float | None = None,
@@ -540,7 +543,7 @@ def recurring_places(
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
+    data : geopandas.GeoDataFrame
         Incidents with ``occurred_at`` and ``category`` (and optionally ``area_id``).
     week : str, optional
         ISO week; ``None`` = the last complete week before ``today`` (announced).
@@ -562,7 +565,7 @@ def recurring_places(
     from shapely import box
 
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "category"))
+    check_points(data, "data", ("occurred_at", "category"))
     size = _cell_size_or_default(cell_size, choices, quiet)
     if not (isinstance(weeks, int) and isinstance(min_weeks, int) and 1 <= min_weeks <= weeks):
         raise ArgumentError(
@@ -579,9 +582,9 @@ def recurring_places(
     week_mondays = [monday - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
     week_cols = [week_label(m) for m in week_mondays]
 
-    widx = _week_index(_local_dates(incidents["occurred_at"]), monday)
+    widx = _week_index(_local_dates(data["occurred_at"]), monday)
     keep = (widx >= 0) & (widx < weeks)
-    sub = incidents[keep]
+    sub = data[keep]
     cx, cy, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
     frame = pd.DataFrame(
         {
@@ -618,7 +621,7 @@ def recurring_places(
     for col in ("weeks_with_reports", "total", *week_cols):
         table[col] = table[col].astype(np.int64)
     geometry = [box(x, y, x + size, y + size) for x, y in zip(table["cell_x"], table["cell_y"])]
-    out = gpd.GeoDataFrame(table, geometry=geometry, crs=incidents.crs)
+    out = gpd.GeoDataFrame(table, geometry=geometry, crs=data.crs)
     out.attrs.update(
         {
             "week": week_label(monday),
@@ -643,8 +646,9 @@ def recurring_places(
 # data quality: silent sources
 
 
+@renamed(incidents="data")
 def silent_sources(
-    incidents,
+    data,
     week: str | None = None,
     *,
     history_weeks: int = 12,
@@ -672,7 +676,7 @@ def silent_sources(
         ``silent``. Silent sources first, then by source.
     """
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "source"))
+    check_points(data, "data", ("occurred_at", "source"))
     if not (
         isinstance(history_weeks, int)
         and history_weeks >= 1
@@ -692,12 +696,12 @@ def silent_sources(
         )
     start, _ = _resolve_week(week, today, quiet, choices)
     monday = start.date()
-    dates = _local_dates(incidents["occurred_at"])
+    dates = _local_dates(data["occurred_at"])
     widx = _week_index(dates, monday)
     keep = (widx >= 0) & (widx <= history_weeks)
     frame = pd.DataFrame(
         {
-            "source": incidents["source"].astype("string").to_numpy()[keep],
+            "source": data["source"].astype("string").to_numpy()[keep],
             "w": widx[keep],
             "date": dates[keep],
         }
@@ -892,8 +896,9 @@ def _window_of(value) -> RiskWindow | None:
     )
 
 
+@renamed(incidents="data")
 def near_repeat_alerts(
-    incidents,
+    data,
     week: str | None,
     risk_window: Mapping[str, object],
     *,
@@ -905,7 +910,7 @@ def near_repeat_alerts(
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
+    data : geopandas.GeoDataFrame
         Incidents with ``incident_id``, ``occurred_at``, ``category``.
     week : str or None
         ISO week; ``None`` = the last complete week before ``today`` (announced).
@@ -930,7 +935,7 @@ def near_repeat_alerts(
     import geopandas as gpd
 
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "category", "incident_id"))
+    check_points(data, "data", ("occurred_at", "category", "incident_id"))
     size = _cell_size_or_default(cell_size, choices, quiet)
     if not isinstance(risk_window, Mapping):
         raise ArgumentError(
@@ -944,10 +949,10 @@ def near_repeat_alerts(
     windows = {k: v for k, v in windows.items() if v is not None}
     start, end = _resolve_week(week, today, quiet, choices)
     monday = start.date()
-    dates = _local_dates(incidents["occurred_at"])
-    category = incidents["category"].astype("string")
+    dates = _local_dates(data["occurred_at"])
+    category = data["category"].astype("string")
     keep = (_week_index(dates, monday) == 0) & category.isin(list(windows)).fillna(False).to_numpy()
-    sub = incidents[keep]
+    sub = data[keep]
     cats = category[keep].to_numpy()
     dist = np.array([windows[c].distance_m for c in cats], dtype=float)
     wdays = np.array([windows[c].days for c in cats], dtype=float)
@@ -966,7 +971,7 @@ def near_repeat_alerts(
             "active_next_week": np.asarray(window_end >= pd.Timestamp(end.date())),
         },
         geometry=sub.geometry.to_numpy(),
-        crs=incidents.crs,
+        crs=data.crs,
     )
     out = out.sort_values(["occurred_on", "incident_id"], kind="stable").reset_index(drop=True)
     out = out[ALERT_COLUMNS]

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .._announce import announce
+from .._compat import renamed
 from ..errors import ArgumentError
 from ..i18n import tr
 from .near_repeat import LOCAL_TZ, check_points, fmt_number, fmt_p
@@ -498,10 +499,11 @@ def _before_counts_by_area(areas, incidents, period) -> pd.Series:
     return joined.groupby(joined["area_id"].astype(str)).size()
 
 
+@renamed(incidents="data")
 def choose_control(
     areas,
     target_area_id: str,
-    incidents,
+    data,
     before_period,
     *,
     categories=None,
@@ -521,13 +523,14 @@ def choose_control(
     Parameters
     ----------
     areas : geopandas.GeoDataFrame
-        Areas with ``area_id``, in the incidents' CRS.
+        Areas with ``area_id``, in the CRS of ``data``.
     target_area_id : str
         The target area.
-    incidents : geopandas.GeoDataFrame
-        Incidents with ``occurred_at`` and ``category``.
+    data : geopandas.GeoDataFrame
+        The incidents (``occurred_at``, ``category``).
     before_period : (date, date) or Periods
-        ``[start, end)`` of the before period.
+        The before window ``[start, end)`` (a time window like ``period`` elsewhere; the end is
+        exclusive as in :class:`Periods`).
     categories : str or list of str, optional
         Categories to count; ``None`` = all (announced).
     buffer_width : float, optional
@@ -543,13 +546,13 @@ def choose_control(
         ``attrs``: ``chosen`` (area_id), ``target_before_count``, ``rule``, ``choices``.
     """
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "category"))
-    _check_areas(areas, incidents)
+    check_points(data, "data", ("occurred_at", "category"))
+    _check_areas(areas, data)
     target_geom = _area_geom(areas, target_area_id)
     ring, width = buffer_ring(target_geom, buffer_width, quiet=quiet)
     period = _as_period(before_period)
-    data = _filter_categories(incidents, categories, choices, quiet)
-    counts = _before_counts_by_area(areas, data, period)
+    selected = _filter_categories(data, categories, choices, quiet)
+    counts = _before_counts_by_area(areas, selected, period)
     target_count = int(counts.get(str(target_area_id), 0))
     others = areas[areas["area_id"].astype(str) != str(target_area_id)]
     table = _control_candidates(
@@ -663,12 +666,13 @@ def _geometry_of(value, name: str, areas):
     )
 
 
+@renamed(incidents="data", buffer="buffer_width")
 def evaluate_measure(
-    incidents,
+    data,
     target,
     *,
     installed_on,
-    buffer=None,
+    buffer_width=None,
     control=None,
     areas=None,
     categories=None,
@@ -680,13 +684,13 @@ def evaluate_measure(
 
     Parameters
     ----------
-    incidents : geopandas.GeoDataFrame
+    data : geopandas.GeoDataFrame
         Incidents (``occurred_at``, ``category``, points in a metric CRS).
     target : shapely geometry, GeoDataFrame/GeoSeries or str
         The target area (an ``area_id`` needs ``areas``).
     installed_on : date-like
         When the measure was put in place. Periods follow :func:`equal_periods`.
-    buffer : None, float or geometry
+    buffer_width : None, float or geometry
         The displacement area: ``None`` = automatic ring (:func:`buffer_ring`), a number = ring
         width in metres, a geometry = used as given (the target is cut out of it).
     control : None, str or geometry
@@ -717,27 +721,27 @@ def evaluate_measure(
     import geopandas as gpd
 
     choices: list[str] = []
-    check_points(incidents, "incidents", ("occurred_at", "category"))
+    check_points(data, "data", ("occurred_at", "category"))
     if areas is not None:
-        _check_areas(areas, incidents)
+        _check_areas(areas, data)
     target_geom, target_id = _geometry_of(target, "target", areas)
-    data = _filter_categories(incidents, categories, choices, quiet)
-    dates = _local_date_array(data)
-    data_end = _resolve_data_end(incidents, data_end, choices, quiet)
+    selected = _filter_categories(data, categories, choices, quiet)
+    dates = _local_date_array(selected)
+    data_end = _resolve_data_end(data, data_end, choices, quiet)
     periods = equal_periods(installed_on, data_end, max_months=max_months)
     msg = tr("Perioder: {p}.", "Periods: {p}.", p=periods.describe())
     choices.append(msg)
     announce(msg, quiet=quiet)
-    ring, width = _buffer_zone(target_geom, buffer, areas, choices, quiet)
+    ring, width = _buffer_zone(target_geom, buffer_width, areas, choices, quiet)
     if control is None:
         control_geom, control_id = _auto_control(
-            areas, data, dates, periods, target_geom, target_id, ring, choices, quiet
+            areas, selected, dates, periods, target_geom, target_id, ring, choices, quiet
         )
     else:
         control_geom, control_id = _geometry_of(control, "control", areas)
     control_ring = _control_ring(control_geom, target_geom, ring, width)
 
-    zones = _zone_masks(data, target_geom, ring, control_geom, control_ring)
+    zones = _zone_masks(selected, target_geom, ring, control_geom, control_ring)
     table = _zone_table(zones, dates, periods)
     c = {
         zone: (int(b), int(a))
@@ -753,7 +757,7 @@ def evaluate_measure(
     zones_gdf = gpd.GeoDataFrame(
         {"zone": list(zones)},
         geometry=[target_geom, ring, control_geom, control_ring],
-        crs=incidents.crs,
+        crs=data.crs,
     )
     table.attrs.update({"assumptions": assumptions, "choices": choices})
     return MeasureEvaluation(

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from .._announce import announce
+from .._compat import renamed
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import LOCAL_TZ
@@ -639,13 +640,14 @@ def classify_series(hot: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray) -
     return cat
 
 
+@renamed(period="time_step")
 def hotspot_classify(
     data: Any,
     grid: Any = None,
     cell_size: float | None = None,
     *,
     shape: str | None = None,
-    period: str | Any = None,
+    time_step: str | Any = None,
     start: Any = None,
     end: Any = None,
     distance: float | None = None,
@@ -685,9 +687,10 @@ def hotspot_classify(
     ----------
     data, grid, cell_size, shape, area, quiet
         As in :func:`hotspot_count`; ``data`` needs ``occurred_at``.
-    period : str or pandas.Timedelta, optional
-        Period length, e.g. ``"28D"``. ``None`` uses sfhotspot's rule on the window length
-        (:func:`auto_period_days`).
+    time_step : str or pandas.Timedelta, optional
+        Length of one time step (period), e.g. ``"28D"``. ``None`` uses sfhotspot's rule on the
+        window length (:func:`auto_period_days`). (Formerly ``period=``, which elsewhere means
+        the time window; the old keyword still works with a ``DeprecationWarning``.)
     start, end : datetime-like, optional
         Time window; events outside it are left out. Naive date-times are Europe/Stockholm
         local time. Default: whole local days from the first event's day to the last's.
@@ -723,7 +726,7 @@ def hotspot_classify(
                 rule=WINDOW_RULE,
             ),
         )
-    plen = _period_length(prep, period, span_days, quiet)
+    plen = _period_length(prep, time_step, span_days, quiet)
     n_periods = _count_periods(span_days, plen)
     first = t_end - n_periods * plen
     pidx, used = _period_index(prep, t, first, t_end, plen, n_periods, quiet)
@@ -770,11 +773,11 @@ def _classify_window(data: Any, start: Any, end: Any):
     return sub, t, t_start, t_end
 
 
-def _period_length(prep: _Prepared, period: Any, span_days: float, quiet: bool):
+def _period_length(prep: _Prepared, time_step: Any, span_days: float, quiet: bool):
     """The period length: given (checked positive) or chosen by rule and announced."""
     import pandas as pd
 
-    if period is None:
+    if time_step is None:
         pdays = auto_period_days(span_days)
         plen = pd.Timedelta(days=pdays)
         record_param(
@@ -792,13 +795,13 @@ def _period_length(prep: _Prepared, period: Any, span_days: float, quiet: bool):
             ),
         )
     else:
-        plen = pd.Timedelta(period)
+        plen = pd.Timedelta(time_step)
         if plen <= pd.Timedelta(0):
             raise ArgumentError(
                 tr(
-                    "`period` måste vara positiv, fick {p!r}.",
-                    "`period` must be positive, got {p!r}.",
-                    p=period,
+                    "`time_step` måste vara positiv, fick {p!r}.",
+                    "`time_step` must be positive, got {p!r}.",
+                    p=time_step,
                 ),
                 rule="NOT_POSITIVE",
             )
@@ -823,7 +826,9 @@ def _count_periods(span_days: float, plen: Any) -> int:
                 p=plen,
             ),
             rule="TOO_FEW_PERIODS",
-            fix=tr("välj en kortare period (period=)", "choose a shorter period (period=)"),
+            fix=tr(
+                "välj ett kortare tidssteg (time_step=)", "choose a shorter time step (time_step=)"
+            ),
         )
     return n_periods
 

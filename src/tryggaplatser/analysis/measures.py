@@ -124,7 +124,7 @@ def evaluate_from_layer(
         incidents,
         target,
         installed_on=row["start"],
-        buffer=buffer_width,
+        buffer_width=buffer_width,
         control=control,
         areas=layers["areas"],
         categories=categories,

@@ -25,6 +25,7 @@ from ._common import (
     check_same_crs,
     new_record,
     record_param,
+    record_public_cell_size,
 )
 
 #: Incident categories left out by default: planned events are not problems and
@@ -161,7 +162,7 @@ def perception_gap(
     dialogue,
     walk_observations=None,
     areas=None,
-    cell_size: float = 250,
+    cell_size: float | None = None,
     by: str = "cell",
     categories: Sequence[str] | None = None,
     high_quantile: float = 0.75,
@@ -185,8 +186,9 @@ def perception_gap(
     areas : GeoDataFrame, optional
         Needed for ``by="area"``; with ``by="cell"`` each cell gets the ``area_id`` of the area
         containing its centre (None outside every area).
-    cell_size : float
-        Cell size in metres (default 250, SCB's grid). Cells have their corners at multiples of
+    cell_size : float, optional
+        Cell size in metres. ``None`` chooses 250 m, SCB's grid and the finest public cell
+        size (announced and recorded as automatic). Cells have their corners at multiples of
         the cell size in the layers' CRS (EPSG:3006 lattice), half-open ``[x, x+c) × [y, y+c)``;
         ``cell_id`` is ``"{c}mE{x}N{y}"`` of the lower-left corner, as in ``analysis.grid``.
     by : {"cell", "area"}
@@ -229,7 +231,7 @@ def perception_gap(
     c = _check_gap_arguments(
         by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
     )
-    record, categories = _gap_record(incidents, categories, c, high_quantile, min_count, quiet)
+    record, categories, c = _gap_record(incidents, categories, c, high_quantile, min_count, quiet)
     layers = _signal_layers(incidents, dialogue, walk_observations, categories, record)
     if by == "cell":
         table, reasons, geometry = _cell_table(layers, areas, c, incidents.crs)
@@ -260,8 +262,9 @@ def perception_gap(
 
 def _check_gap_arguments(
     by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
-) -> float:
-    """Validate the arguments of :func:`perception_gap`; return the checked cell size."""
+) -> float | None:
+    """Validate the arguments of :func:`perception_gap`; return the checked cell size (or
+    ``None``: chosen in :func:`_gap_record`)."""
     if by not in ("cell", "area"):
         raise ArgumentError(
             tr(
@@ -277,7 +280,7 @@ def _check_gap_arguments(
             rule="ARGUMENT_MISSING",
             fix=tr("skicka med områdeslagret: areas=...", "pass the areas layer: areas=..."),
         )
-    c = check_positive(cell_size, "cell_size", allow_none=False)
+    c = check_positive(cell_size, "cell_size")
     if not 0 < high_quantile < 1:
         raise ArgumentError(
             tr(
@@ -298,8 +301,11 @@ def _check_gap_arguments(
     return c
 
 
-def _gap_record(incidents, categories, c, high_quantile, min_count, quiet) -> tuple[dict, list]:
-    """Start the provenance record: categories (chosen and announced when ``None``) and knobs."""
+def _gap_record(
+    incidents, categories, c, high_quantile, min_count, quiet
+) -> tuple[dict, list, float]:
+    """Start the provenance record: categories and cell size (chosen and announced when
+    ``None``) and knobs; also return the categories and the cell size."""
     record = new_record()
     if categories is None:
         present = set(incidents["category"].astype(str).unique())
@@ -322,10 +328,10 @@ def _gap_record(incidents, categories, c, high_quantile, min_count, quiet) -> tu
     else:
         categories = [str(x) for x in categories]
         record_param(record, "categories", categories, auto=False)
-    record_param(record, "cell_size", c, auto=False)
+    c = record_public_cell_size(record, c, quiet=quiet)
     record_param(record, "high_quantile", high_quantile, auto=False)
     record_param(record, "min_count", min_count, auto=False)
-    return record, categories
+    return record, categories, c
 
 
 def _signal_layers(incidents, dialogue, walk_observations, categories, record) -> dict:

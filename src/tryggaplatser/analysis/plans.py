@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .._announce import announce
+from .._compat import renamed
 from ..errors import ArgumentError, ConfigError
 from ..i18n import tr
 from ..policy import LOCAL_TZ, MIN_GRID_M
@@ -959,6 +960,7 @@ def _recurring_item(top: str, rows: list, week: str, name: str, catalogue) -> di
     )
 
 
+@renamed(plan_date="today")
 def action_plan(
     area_id: str,
     year: int | None = None,
@@ -969,7 +971,7 @@ def action_plan(
     walks=None,
     dialogue=None,
     catalogue: dict | None = None,
-    plan_date=None,
+    today=None,
     follow_up_months: int = FOLLOW_UP_MONTHS,
     sensitive_categories=(),
     profiles=None,
@@ -1010,9 +1012,10 @@ def action_plan(
         Safety-walk findings (with ``walks`` for the walk dates) and dialogue pins.
     catalogue : dict, optional
         From :func:`load_catalogue`; ``None`` = the bundled catalogue.
-    plan_date : date-like, optional
-        Date of the draft; ``None`` = today (announced). Follow-up = plan date +
-        ``follow_up_months``.
+    today : date-like, optional
+        The time anchor: the date of the draft (recorded as ``attrs["plan_date"]``); ``None`` =
+        the real date today (announced). Follow-up = plan date + ``follow_up_months``.
+        (Formerly ``plan_date=``, still accepted with a ``DeprecationWarning``.)
     follow_up_months : int, default 6
         Municipal measures within six months is a common local target (DOMAIN.md).
     sensitive_categories : iterable of str
@@ -1039,7 +1042,7 @@ def action_plan(
     name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
     geom = match.geometry.union_all()
     year = _plan_year(incidents, year, choices, quiet)
-    plan = _today(plan_date, choices, quiet)
+    plan = _today(today, choices, quiet)
     follow = _add_months(plan, follow_up_months)
     cat = catalogue if catalogue is not None else load_catalogue()
     sensitive = set(sensitive_categories or ())

@@ -40,7 +40,7 @@ from .options import config_option, mode_option, out_option
 )
 @click.option(
     "--date",
-    "plan_date",
+    "today",
     default=None,
     metavar="ÅÅÅÅ-MM-DD",
     help="Plandatum (standard: i dag); uppföljning sex månader senare.",
@@ -52,7 +52,7 @@ def plan(
     area: tuple[str, ...],
     all_areas: bool,
     year: int | None,
-    plan_date: str | None,
+    today: str | None,
     config_path: str,
     mode: str | None,
     out_dir: str,
@@ -74,9 +74,9 @@ def plan(
             config_path,
             out_dir,
             mode,
-            areas=list(area) or None,
+            area_ids=list(area) or None,
             year=year,
-            plan_date=plan_date,
+            today=today,
             quiet=False,
         )
     except TryggaplatserError as exc:

@@ -821,11 +821,11 @@ def _check_public_brief(brief: ESTBrief) -> None:
     if brief.month is None or brief.month_areas is None or brief.month_categories is None:
         raise ArgumentError(
             tr(
-                "den publika versionen behöver est_brief(..., public=True)",
-                "the public version needs est_brief(..., public=True)",
+                'den publika versionen behöver est_brief(..., mode="public")',
+                'the public version needs est_brief(..., mode="public")',
             ),
             rule="BRIEF_NOT_PUBLIC",
-            fix=tr("beräkna veckobrevet med public=True", "compute the brief with public=True"),
+            fix=tr('beräkna veckobrevet med mode="public"', 'compute the brief with mode="public"'),
         )
 
 

@@ -25,8 +25,10 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import GateRefusal
+from .._compat import renamed
+from ..errors import ArgumentError, GateRefusal
 from ..i18n import tr
+from ..policy import MODES
 from .gate import MIN_COUNT, SMALL, Gate
 from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
 
@@ -628,7 +630,8 @@ def _rules_sheet(attrs: dict, gate: Gate) -> pd.DataFrame:
 # evaluation
 
 
-def change_map_figure(cells, zones, *, public: bool, title: str = ""):
+@renamed(public=("mode", lambda public: "public" if public else "internal"))
+def change_map_figure(cells, zones, *, mode: str, title: str = ""):
     """Before/after change per cell around a measure, with the evaluation zones outlined.
 
     Parameters
@@ -638,8 +641,10 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
         ``change``, ``change_bin``).
     zones : GeoDataFrame
         ``MeasureEvaluation.zones`` (``zone``: target, buffer, control, control_buffer).
-    public : bool
-        Public: only the significance classes are drawn (no counts).
+    mode : {"public", "internal"}
+        ``"public"``: only the significance classes are drawn (no counts); ``"internal"``: the
+        count change per cell. (Formerly ``public: bool``, still accepted with a
+        ``DeprecationWarning``.)
     title : str
 
     Returns
@@ -648,6 +653,13 @@ def change_map_figure(cells, zones, *, public: bool, title: str = ""):
     """
     from matplotlib.figure import Figure
 
+    if mode not in MODES:
+        raise ArgumentError(
+            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+            rule="ARGUMENT_INVALID",
+            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
+        )
+    public = mode == "public"
     fig = Figure(figsize=(17 / 2.54, 13 / 2.54), dpi=150, facecolor="white")
     ax = fig.add_axes((0.02, 0.1, 0.68, 0.82))
     focus = zones[zones["zone"].isin(["target", "buffer"])].union_all()
@@ -1001,7 +1013,7 @@ def _results_statistics(s, ev, withhold: bool) -> None:
 
 def _results_change_map(s, ev, gate: Gate, change_cells) -> None:
     """Section "Resultat": the before/after change map around the measure."""
-    fig = change_map_figure(change_cells, ev.zones, public=gate.public)
+    fig = change_map_figure(change_cells, ev.zones, mode=gate.mode)
     s.figure(
         fig,
         caption=tr(

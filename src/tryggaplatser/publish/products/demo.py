@@ -231,6 +231,6 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     gate.finish(mode_folder(out, gate))
     write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1))
     if mode == "internal":  # draft plans are internal working documents
-        write_action_plans(project, out, "internal", plan_date=data_end, run=run)
+        write_action_plans(project, out, "internal", today=data_end, run=run)
     write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return mode, time.perf_counter() - started

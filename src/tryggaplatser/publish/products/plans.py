@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..._compat import renamed
 from ...analysis.measures import DEFAULT_TARGET_RADIUS
 from ._common import mode_folder, open_project
 
@@ -39,14 +40,15 @@ def resolve_area(areas, name_or_id: str) -> str:
     )
 
 
+@renamed(plan_date="today", areas="area_ids")
 def write_action_plans(
     project,
     out_dir: str | Path,
     mode: str | None = None,
     *,
-    areas: list[str] | None = None,
+    area_ids: list[str] | None = None,
     year: int | None = None,
-    plan_date=None,
+    today=None,
     quiet: bool = True,
     run=None,
 ) -> dict[str, Any]:
@@ -59,12 +61,14 @@ def write_action_plans(
     out_dir : str or Path
     mode : {"internal", "public"}, optional
         ``None`` = the project's ``privacy_mode``. Public is refused (draft plans are internal).
-    areas : list of str, optional
-        Area ids or names; ``None`` = every area.
+    area_ids : list of str, optional
+        Area ids or names; ``None`` = every area. (Formerly ``areas=``, which elsewhere is the
+        areas layer; still accepted with a ``DeprecationWarning``.)
     year : int, optional
         Plan year; ``None`` = the year of the latest incident.
-    plan_date : date-like, optional
-        Date of the draft; ``None`` = today.
+    today : date-like, optional
+        The time anchor: the date of the draft; ``None`` = the real date today. (Formerly
+        ``plan_date=``, still accepted with a ``DeprecationWarning``.)
     quiet : bool
     run : Run, optional
         The run whose area profiles the plans use (``None`` = a new internal run).
@@ -104,8 +108,8 @@ def write_action_plans(
     layers = project.layers
     area_layer = layers["areas"]
     wanted = (
-        [resolve_area(area_layer, a) for a in areas]
-        if areas
+        [resolve_area(area_layer, a) for a in area_ids]
+        if area_ids
         else area_layer["area_id"].astype(str).tolist()
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
@@ -124,7 +128,7 @@ def write_action_plans(
             walks=layers.get("walks"),
             dialogue=layers.get("dialogue"),
             catalogue=catalogue,
-            plan_date=plan_date,
+            today=today,
             sensitive_categories=getattr(config, "sensitive_categories", ()),
             profiles=run.profiles,
             quiet=quiet,
