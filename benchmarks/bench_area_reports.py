@@ -23,12 +23,12 @@ from pathlib import Path
 
 from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.layers.load import load_project
-from tryggaplatser.publish.area_report import (
+from tryggaplatser.publish.gate import Gate
+from tryggaplatser.publish.reports.area_report import (
     prepare_area_analysis,
     write_area_reports,
     write_indicator_tables,
 )
-from tryggaplatser.publish.gate import Gate
 
 BIG = Path("/tmp/big/tryggaplatser.toml")
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.layers.load import load_project
-from tryggaplatser.publish.est_brief import est_brief, write_est_brief
 from tryggaplatser.publish.gate import Gate
+from tryggaplatser.publish.reports.est_brief import est_brief, write_est_brief
 
 
 def bench(config: Path) -> None:

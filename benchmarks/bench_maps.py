@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     opts = parser.parse_args(argv)
 
     from tryggaplatser.analysis.hotspots import hotspot_gistar
-    from tryggaplatser.publish.maps import hotspot_map, neighbourhood_map, save_map
+    from tryggaplatser.publish.maps.interactive import hotspot_map, neighbourhood_map, save_map
 
     t = time.perf_counter()
     if opts.config:

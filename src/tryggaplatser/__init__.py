@@ -51,7 +51,7 @@ _API = {
     "measure_followup": "tryggaplatser.analysis.est",
     "silent_sources": "tryggaplatser.analysis.est",
     "est_brief": "tryggaplatser.analysis.est_brief",
-    "write_est_brief": "tryggaplatser.publish.est_brief",
+    "write_est_brief": "tryggaplatser.publish.reports.est_brief",
     # action plans and evaluation
     "action_plan": "tryggaplatser.analysis.plans",
     "followup_by_responsible": "tryggaplatser.analysis.plans",
@@ -63,8 +63,8 @@ _API = {
     "wdd": "tryggaplatser.analysis.evaluation",
     # publishing: the gate, single reports and figures, the audit
     "Gate": "tryggaplatser.publish.gate",
-    "area_report": "tryggaplatser.publish.area_report",
-    "change_map_figure": "tryggaplatser.publish.plan_report",
+    "area_report": "tryggaplatser.publish.reports.area_report",
+    "change_map_figure": "tryggaplatser.publish.reports.plan_report",
     "scan_dir": "tryggaplatser.publish.audit",
     # products: what a command writes, the same call from a notebook
     "write_hotspot_layers": "tryggaplatser.publish.products",

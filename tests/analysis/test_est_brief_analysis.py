@@ -86,7 +86,7 @@ def test_public_and_mode_together_are_refused(layers):
 
 def test_the_old_import_path_gives_the_same_objects():
     from tryggaplatser.analysis import est_brief as analysis
-    from tryggaplatser.publish import est_brief as publish
+    from tryggaplatser.publish.reports import est_brief as publish
 
     for name in ("ESTBrief", "est_brief", "default_week", "EMERGING_CATEGORIES"):
         assert getattr(publish, name) is getattr(analysis, name), name

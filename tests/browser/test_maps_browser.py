@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from synthetic import PAYLOADS, make_layers
 
-from tryggaplatser.publish.maps import hotspot_map, neighbourhood_map, save_map
+from tryggaplatser.publish.maps.interactive import hotspot_map, neighbourhood_map, save_map
 
 pytestmark = pytest.mark.browser
 

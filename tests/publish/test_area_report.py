@@ -17,7 +17,9 @@ import pytest
 import shapely
 
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.publish.area_report import (
+from tryggaplatser.publish.audit import scan_dir
+from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+from tryggaplatser.publish.reports.area_report import (
     area_category_table,
     area_report,
     indicator_tables,
@@ -27,8 +29,6 @@ from tryggaplatser.publish.area_report import (
     write_indicator_tables,
     write_lagesbild,
 )
-from tryggaplatser.publish.audit import scan_dir
-from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
 
 AREAS = ["EX01", "EX05", "EX13"]
 
@@ -358,7 +358,7 @@ def test_indicator_tables_are_released(analysis, public_set):
 
 
 def _slug(name: str) -> str:
-    from tryggaplatser.publish.maps import slugify
+    from tryggaplatser.publish.maps.interactive import slugify
 
     return slugify(name)
 

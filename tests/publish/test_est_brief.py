@@ -1,4 +1,4 @@
-"""The weekly EST brief on the demo municipality (analysis/est_brief.py, publish/est_brief.py)."""
+"""The weekly EST brief on the demo municipality (analysis/ and publish/reports/est_brief.py)."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from synthetic import PAYLOADS
 from tryggaplatser.analysis.est import iso_week_bounds, week_label
 from tryggaplatser.analysis.est_brief import _last_complete_month, default_week, est_brief
 from tryggaplatser.errors import GateRefusal
-from tryggaplatser.publish.est_brief import est_report, write_est_brief
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+from tryggaplatser.publish.reports.est_brief import est_report, write_est_brief
 
 SECTIONS = (
     "Veckans rapporter",
@@ -203,7 +203,7 @@ def test_user_text_payloads_stay_text(demo, silent_week):
 
 
 def test_public_gate_refuses_internal_version(silent_week):
-    from tryggaplatser.publish.est_brief import _internal_report
+    from tryggaplatser.publish.reports.est_brief import _internal_report
 
     with pytest.raises(GateRefusal):
         _internal_report(silent_week, Gate("public", quiet=True), municipality="X")

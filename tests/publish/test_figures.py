@@ -1,4 +1,4 @@
-"""Static PNG maps (publish/figures.py)."""
+"""Static PNG maps (publish/maps/figures.py)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from synthetic import make_layers
 
 from tryggaplatser.errors import ArgumentError
-from tryggaplatser.publish.figures import save_figure, scale_bar_length, static_map
-from tryggaplatser.publish.maps import hotspot_map, map_content, map_gate, neighbourhood_map
+from tryggaplatser.publish.maps.figures import save_figure, scale_bar_length, static_map
+from tryggaplatser.publish.maps.interactive import (
+    hotspot_map,
+    map_content,
+    map_gate,
+    neighbourhood_map,
+)
 
 
 @pytest.fixture(scope="module")

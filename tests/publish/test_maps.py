@@ -1,4 +1,4 @@
-"""Interactive maps (publish/maps.py): self-contained, gated, allowlisted, escaped."""
+"""Interactive maps (publish/maps/interactive.py): self-contained, gated, allowlisted, escaped."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "browser"))
 from synthetic import PAYLOADS, X0, Y0, make_layers
 
 from tryggaplatser.errors import ArgumentError, GateRefusal
-from tryggaplatser.publish import _maplayers as ml
-from tryggaplatser.publish.maps import (
+from tryggaplatser.publish.maps import _layers as ml
+from tryggaplatser.publish.maps.interactive import (
     hotspot_map,
     map_content,
     neighbourhood_map,

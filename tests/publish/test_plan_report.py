@@ -1,4 +1,4 @@
-"""Plan outputs (HTML, XLSX, CSV) and the evaluation report (publish/plan_report.py)."""
+"""Plan outputs (HTML, XLSX, CSV) and the evaluation report (publish/reports/plan_report.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tryggaplatser.analysis.plans import PLAN_COLUMNS, action_plan, followup_by_
 from tryggaplatser.errors import GateRefusal
 from tryggaplatser.layers.load import load_layer
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
-from tryggaplatser.publish.plan_report import (
+from tryggaplatser.publish.reports.plan_report import (
     PLAN_HEADERS,
     change_map_figure,
     evaluation_report,

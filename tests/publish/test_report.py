@@ -1,4 +1,4 @@
-"""The shared report infrastructure (publish/report.py, publish/charts.py)."""
+"""The shared report infrastructure (publish/reports/report.py, charts.py, svgcharts.py)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from synthetic import PAYLOADS
 
 from tryggaplatser.errors import ArgumentError, GateRefusal
 from tryggaplatser.i18n import language
-from tryggaplatser.publish.charts import bar_chart, to_data_uri, weekly_chart
 from tryggaplatser.publish.gate import INTERNAL_MARKING, MANIFEST, Gate
-from tryggaplatser.publish.report import (
+from tryggaplatser.publish.reports.charts import bar_chart, to_data_uri, weekly_chart
+from tryggaplatser.publish.reports.report import (
     Report,
     _css_string,
     fmt_int,

@@ -7,8 +7,8 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 
-from tryggaplatser.publish.charts import to_data_uri
-from tryggaplatser.publish.svgcharts import heat_chart, lines_chart, seasonal_chart
+from tryggaplatser.publish.reports.charts import to_data_uri
+from tryggaplatser.publish.reports.svgcharts import heat_chart, lines_chart, seasonal_chart
 
 NS = {"s": "http://www.w3.org/2000/svg"}
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]

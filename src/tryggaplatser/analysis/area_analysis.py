@@ -3,8 +3,8 @@
 :func:`prepare_area_analysis` computes, for one period, everything those products show: the
 profiles of every area, the Gi* hotspot cells, the perception gap per cell and per area and the
 data-quality tables. It is computation only: nothing here is released, drawn or written (the
-products in :mod:`tryggaplatser.publish.area_report` render it). A :class:`~.run.Run` keeps one
-per period, so every product of a run shows the same figures.
+products in :mod:`tryggaplatser.publish.reports.area_report` render it). A :class:`~.run.Run`
+keeps one per period, so every product of a run shows the same figures.
 """
 
 from __future__ import annotations

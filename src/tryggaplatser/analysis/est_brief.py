@@ -5,8 +5,8 @@ week's reports by area × category against the previous four weeks and the same 
 (Poisson flag), recurring places, new and emerging hotspots, near-repeat risk windows and the
 week's alerts, ranked focus places for next week, follow-up of measures and the data quality of
 the week (which sources reported, which went silent) — and returns an :class:`ESTBrief`. Nothing
-is drawn, written or released here: :mod:`tryggaplatser.publish.est_brief` draws the brief and
-writes its files through the publishing gate.
+is drawn, written or released here: :mod:`tryggaplatser.publish.reports.est_brief` draws the
+brief and writes its files through the publishing gate.
 
 Internal and public versions
 ----------------------------

@@ -4,7 +4,7 @@ Writes into ``--out`` (internal mode, the default): ``est_<week>.html`` (printab
 ``est_<week>.gpkg`` (layers for QGIS: recurring places, focus places, near-repeat alert cells,
 hotspot classes) and ``est_<week>_<table>.csv``. Public mode writes the public monthly overview
 ``est_<month>_publik.html`` with its CSV tables and disclosure report (a weekly brief is never
-public: see :mod:`tryggaplatser.publish.est_brief`). The files are written by
+public: see :mod:`tryggaplatser.publish.reports.est_brief`). The files are written by
 :func:`tryggaplatser.publish.products.write_est_brief_set`; heavy libraries are imported inside
 the command so ``tryggaplatser --help`` stays fast.
 """

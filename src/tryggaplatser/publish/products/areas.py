@@ -3,8 +3,8 @@
 What ``tryggaplatser area`` and ``tryggaplatser lagesbild`` write: ``omrade_<slug>.html`` per
 area plus ``indikatorer_*.csv`` and ``indikatorer.xlsx``; ``lagesbild_<year>.html`` and
 ``lagesbild_<year>_indikatorer_*``. Public sets also get the disclosure report. The rendering
-itself is :mod:`tryggaplatser.publish.area_report`; these functions choose the run, the period
-and the folder.
+itself is :mod:`tryggaplatser.publish.reports.area_report`; these functions choose the run,
+the period and the folder.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def write_area_reports(
     """Write area reports (all areas by default) and the indicator tables; the library entry
     point behind ``tryggaplatser area`` (also used by ``tryggaplatser demo``).
 
-    The reports render :func:`tryggaplatser.publish.area_report.write_area_reports`.
+    The reports render :func:`tryggaplatser.publish.reports.area_report.write_area_reports`.
 
     Parameters
     ----------
@@ -44,7 +44,7 @@ def write_area_reports(
     area_ids : list of str, optional
         Area ids or names; ``None`` = every area.
     period : None, int or (start, end)
-        As in :func:`tryggaplatser.publish.area_report.prepare_area_analysis`.
+        As in :func:`tryggaplatser.publish.reports.area_report.prepare_area_analysis`.
     with_map : bool
         Static hotspot map in every report.
     tables : bool
@@ -67,9 +67,9 @@ def write_area_reports(
         Every file written (reports, tables, and for public sets the disclosure report).
     """
     from ...analysis.run import Run
-    from ..area_report import write_area_reports as render_area_reports
-    from ..area_report import write_indicator_tables
     from ..gate import Gate
+    from ..reports.area_report import write_area_reports as render_area_reports
+    from ..reports.area_report import write_indicator_tables
 
     project = open_project(project)
     own_gate = gate is None
@@ -115,9 +115,9 @@ def write_lagesbild(
     from ...analysis import periods
     from ...analysis.run import Run
     from ...i18n import tr
-    from ..area_report import write_indicator_tables
-    from ..area_report import write_lagesbild as render_lagesbild
     from ..gate import Gate
+    from ..reports.area_report import write_indicator_tables
+    from ..reports.area_report import write_lagesbild as render_lagesbild
 
     project = open_project(project)
     own_gate = gate is None

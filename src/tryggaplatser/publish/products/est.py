@@ -4,7 +4,8 @@ What ``tryggaplatser est`` writes into ``<out>/internt`` (internal mode): ``est_
 (printable A4 brief), ``est_<week>.gpkg`` (layers for QGIS: recurring places, focus places,
 near-repeat alert cells, hotspot classes) and ``est_<week>_<table>.csv``; in public mode, into
 ``<out>/publik``, the monthly overview ``est_<month>_publik.html`` with its CSV tables and
-disclosure report (a weekly brief is never public: see :mod:`tryggaplatser.publish.est_brief`).
+disclosure report (a weekly brief is never public: see
+:mod:`tryggaplatser.publish.reports.est_brief`).
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def write_est_brief_set(
         ``n_focus``, ``files``.
     """
     from ...i18n import tr
-    from ..est_brief import est_brief, write_est_brief
     from ..gate import Gate
+    from ..reports.est_brief import est_brief, write_est_brief
 
     if week is not None:  # a bad week is refused before the (slow) loading
         from ...analysis.est import iso_week_bounds

@@ -49,7 +49,7 @@ def indicator_series(survey_indicators, name: str | None = None):
     rows = rows[rows["source"].astype(str) == source].drop_duplicates("area_id", keep="last")
     series = rows.set_index(rows["area_id"].astype(str))["value"].astype(float)
     series.name = name
-    from ..area_report import _indicator_label
+    from ..reports.area_report import _indicator_label
 
     scale = str(rows["scale"].iloc[0]) if "scale" in rows else ""
     unit = {"andel_procent": " (%)"}.get(scale, "")
@@ -144,8 +144,8 @@ def _hotspot_map(project, run, folder, week, png: bool, common: dict) -> list:
     from ...analysis.periods import iso_week, public_month, week_bounds
     from ...errors import ArgumentError
     from ...i18n import tr
-    from ..figures import save_figure, static_map
-    from ..maps import hotspot_map, save_map
+    from ..maps.figures import save_figure, static_map
+    from ..maps.interactive import hotspot_map, save_map
 
     incidents, gate = project.incidents, common["gate"]
     if incidents is None or len(incidents) == 0:
@@ -185,9 +185,9 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     from ..._progress import progress
     from ...analysis.run import in_period
     from ...i18n import tr
-    from .._maplayers import resolve_area
-    from ..figures import save_figure, static_map
-    from ..maps import neighbourhood_map, save_map, slugify
+    from ..maps._layers import resolve_area
+    from ..maps.figures import save_figure, static_map
+    from ..maps.interactive import neighbourhood_map, save_map, slugify
 
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)

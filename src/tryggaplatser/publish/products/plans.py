@@ -81,7 +81,7 @@ def write_action_plans(
     from ...analysis.plans import action_plan, followup_by_responsible, load_catalogue
     from ...i18n import tr
     from ..gate import Gate
-    from ..plan_report import write_plan
+    from ..reports.plan_report import write_plan
 
     project = open_project(project)
     config = project.config
@@ -183,7 +183,7 @@ def write_evaluation(
     from ...analysis.measures import change_around, evaluate_from_layer
     from ...i18n import tr
     from ..gate import Gate
-    from ..plan_report import write_evaluation as render_evaluation
+    from ..reports.plan_report import write_evaluation as render_evaluation
 
     project = open_project(project)
     config = project.config

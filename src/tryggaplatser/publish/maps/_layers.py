@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._announce import announce
-from ..errors import ArgumentError
-from ..i18n import tr
-from ..layers import vocab
-from ..policy import INTERNAL_FLAG_MAX, LOCAL_TZ, MODES, PUBLIC_MIN_CELL_SIZE
+from ..._announce import announce
+from ...errors import ArgumentError
+from ...i18n import tr
+from ...layers import vocab
+from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, MODES, PUBLIC_MIN_CELL_SIZE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -255,7 +255,7 @@ def cell_size_of(cells: Any) -> float | None:
 
 def new_gate(mode: str, sensitive_categories: Sequence[str] = (), quiet: bool = False):
     """A publishing gate for one map (:class:`tryggaplatser.publish.gate.Gate`)."""
-    from .gate import Gate
+    from ..gate import Gate
 
     return Gate(check_mode(mode), sensitive_categories=sensitive_categories, quiet=quiet)
 

@@ -3,11 +3,11 @@
 **Action plan.** A draft area-specific action plan is an internal working document: it names
 responsible organisations, observation ids and dates and is meant to be discussed with
 property owners and the police before anything is decided. Its tables go through
-:func:`tryggaplatser.publish.report.internal_table`, so the gate refuses a plan in public mode
-(publish the *decided* plan after review). The XLSX is written by the gate's table writer
-(text cells only, formula-like text quote-prefixed), then laid out for people: Swedish headers
-that the measures importer recognises, column widths, frozen header row, wrapped text, a status
-drop-down. An edited workbook reads back as the ``measures`` layer with
+:func:`tryggaplatser.publish.reports.report.internal_table`, so the gate refuses a plan in
+public mode (publish the *decided* plan after review). The XLSX is written by the gate's table
+writer (text cells only, formula-like text quote-prefixed), then laid out for people: Swedish
+headers that the measures importer recognises, column widths, frozen header row, wrapped text, a
+status drop-down. An edited workbook reads back as the ``measures`` layer with
 ``load_layer(path, "measures")``.
 
 **Evaluation.** :func:`evaluation_report` states the assumptions in plain Swedish, shows the
@@ -25,11 +25,11 @@ from typing import Any
 
 import pandas as pd
 
-from .._compat import renamed
-from ..errors import ArgumentError, GateRefusal
-from ..i18n import tr
-from ..policy import MODES
-from .gate import MIN_COUNT, SMALL, Gate
+from ..._compat import renamed
+from ...errors import ArgumentError, GateRefusal
+from ...i18n import tr
+from ...policy import MODES
+from ..gate import MIN_COUNT, SMALL, Gate
 from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
 
 __all__ = [
@@ -130,7 +130,7 @@ def plan_headers() -> dict[str, str]:
 
 def _label_frame(plan: pd.DataFrame) -> pd.DataFrame:
     """Codes → labels for people (the importer reads the Swedish labels back as codes)."""
-    from ..layers.vocab import label
+    from ...layers.vocab import label
 
     out = plan.copy()
     for col, vocab in (
@@ -148,8 +148,8 @@ def _label_frame(plan: pd.DataFrame) -> pd.DataFrame:
 
 
 def _check_plan(plan: pd.DataFrame) -> None:
-    from ..analysis.plans import PLAN_COLUMNS
-    from ..errors import ArgumentError
+    from ...analysis.plans import PLAN_COLUMNS
+    from ...errors import ArgumentError
 
     missing = [c for c in PLAN_COLUMNS if c not in plan.columns]
     if missing:
@@ -421,7 +421,7 @@ def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    from ..layers.vocab import codes, label
+    from ...layers.vocab import codes, label
 
     wb = load_workbook(path)
     ws = wb.worksheets[0]
@@ -513,8 +513,8 @@ def write_plan(
     dict
         ``{"html": path, "xlsx": path, "csv": path}``.
     """
-    from ..analysis.plans import PLAN_COLUMNS
-    from .tables import write_csv, write_xlsx
+    from ...analysis.plans import PLAN_COLUMNS
+    from ..tables import write_csv, write_xlsx
 
     _check_plan(plan)
     if gate.public:
@@ -574,8 +574,8 @@ def _followup_sheet(followup: pd.DataFrame, gate: Gate) -> pd.DataFrame:
 
 def _catalogue_sheet(catalogue: dict | None, gate: Gate) -> pd.DataFrame:
     """Sheet "Åtgärdskatalog": the measure catalogue used, with labels and Swedish headers."""
-    from ..analysis.plans import catalogue_table
-    from ..layers import vocab
+    from ...analysis.plans import catalogue_table
+    from ...layers import vocab
 
     cat = catalogue_table(catalogue)
     sources = {
@@ -1104,7 +1104,7 @@ def _change_map_parameters(report: Report, change_cells) -> None:
 
 
 def _categories_text(categories) -> str:
-    from ..layers.vocab import label
+    from ...layers.vocab import label
 
     if not categories:
         return tr("alla", "all")
@@ -1142,7 +1142,7 @@ def write_evaluation(
         change_cells=change_cells,
     )
     html = report.write(out / f"{stem}.html")
-    from .tables import write_csv
+    from ..tables import write_csv
 
     if gate.public:
         table = _public_counts(evaluation, gate)

@@ -51,7 +51,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..analysis.area_analysis import (
+from ...analysis.area_analysis import (
     DEFAULT_CELL_SIZE,
     HOT_BINS,
     AreaAnalysis,
@@ -59,10 +59,10 @@ from ..analysis.area_analysis import (
     prepare_area_analysis,
     recurring_hotspots,
 )
-from ..errors import ArgumentError
-from ..i18n import get_language, tr
-from ..layers import vocab
-from .gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
+from ...errors import ArgumentError
+from ...i18n import get_language, tr
+from ...layers import vocab
+from ..gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
 from .report import Report, Section, fmt_int, fmt_num, internal_table, release_table
 
 __all__ = [
@@ -393,9 +393,9 @@ def _lines_chart(
 
 def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
     """The static map (PNG figure) of the hotspot cells for one area or all areas."""
-    from . import _maplayers as ml
-    from .figures import static_map
-    from .maps import map_attribution
+    from ..maps import _layers as ml
+    from ..maps.figures import static_map
+    from ..maps.interactive import map_attribution
 
     # the map's content only: the static figure needs no interactive (folium) rendering
     content = ml.neighbourhood_content(
@@ -1294,8 +1294,8 @@ class AreaReport(Report):
 def _section_followup(section: Section, analysis: AreaAnalysis, area_id: str, gate: Gate) -> None:
     """Internal: follow-up per responsible organisation (åtgärdsgrad, median days, overdue) for
     walk findings and decided measures in the area, as of the report's issue date."""
-    from .._clock import today
-    from ..analysis.plans import followup_by_responsible
+    from ..._clock import today
+    from ...analysis.plans import followup_by_responsible
     from .report import internal_table
 
     if analysis.walk_observations is None and analysis.measures is None:
@@ -1772,7 +1772,7 @@ def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: G
             "Citizen dialogue, safety walks, surveys, police classification and data quality.",
         ),
     )
-    from ..analysis.areas import _dialogue_tables, _walk_table
+    from ...analysis.areas import _dialogue_tables, _walk_table
 
     dia = analysis.dialogue
     if dia is not None and len(dia):
@@ -1874,7 +1874,7 @@ def _lagesbild_summary(
 
 
 def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
-    from ..policy import LOCAL_TZ
+    from ...policy import LOCAL_TZ
 
     local = pd.to_datetime(analysis.incidents_all["occurred_at"]).dt.tz_convert(LOCAL_TZ)
     years = local.dt.year.value_counts().sort_index()
@@ -1922,7 +1922,7 @@ def _lagesbild_hotspots(
     released = release_table(gate, _grid_for_gate(hot), "grid_cells")
     import geopandas as gpd
 
-    from ..analysis.areas import assign_points
+    from ...analysis.areas import assign_points
 
     cent = gpd.GeoDataFrame(geometry=hot.geometry.centroid.to_numpy(), crs=hot.crs)
     where = assign_points(cent, analysis.areas).drop_duplicates("pos").set_index("pos")["area_id"]
@@ -2211,7 +2211,7 @@ def _finding_place_type(analysis: AreaAnalysis) -> str | None:
 
 def _finding_time_of_day(analysis: AreaAnalysis) -> str | None:
     """Finding: the share of incidents recorded in the evening and at night (18–06)."""
-    from ..policy import LOCAL_TZ
+    from ...policy import LOCAL_TZ
 
     inc = analysis.incidents
     if not len(inc):
@@ -2341,7 +2341,7 @@ def write_indicator_tables(
     Files: ``<stem>_<table>.csv`` and ``<stem>.xlsx`` in ``out_dir``, written with the gate's
     table writers (:mod:`.tables`: formula neutralisation, internal marking) and sealed.
     """
-    from .tables import write_csv, write_xlsx
+    from ..tables import write_csv, write_xlsx
 
     out = Path(out_dir)
     tables = indicator_tables(analysis, gate)
@@ -2356,7 +2356,7 @@ def write_indicator_tables(
 
 def area_file_name(analysis: AreaAnalysis, area_id: str) -> str:
     """``omrade_<slug>.html`` — the slug of the area's name (ASCII, safe)."""
-    from .maps import slugify
+    from ..maps.interactive import slugify
 
     return f"omrade_{slugify(analysis.area_name(area_id))}.html"
 
@@ -2387,8 +2387,8 @@ def write_area_reports(
     for aid in analysis.profiles:
         name = area_file_name(analysis, aid)
         seen[name] = seen.get(name, 0) + 1
-    from .._progress import progress
-    from .maps import slugify
+    from ..._progress import progress
+    from ..maps.interactive import slugify
 
     paths = []
     for aid in progress(ids, tr("Områdesrapporter", "Area reports")):

@@ -1,8 +1,8 @@
 """Static map figures (PNG) for reports and documents, drawn with matplotlib.
 
 A static figure shows the same prepared, gated layers as the interactive map it mirrors
-(:func:`tryggaplatser.publish.maps.neighbourhood_map` / :func:`~.maps.hotspot_map`): pass the
-``folium.Map`` (or its :class:`~._maplayers.MapContent`) to :func:`static_map`. The figure is in
+(:func:`~.interactive.neighbourhood_map` / :func:`~.interactive.hotspot_map`): pass the
+``folium.Map`` (or its :class:`~._layers.MapContent`) to :func:`static_map`. The figure is in
 SWEREF 99 TM (EPSG:3006), so distances on the scale bar are true metres; it carries a title
 block, legend, scale bar, north arrow and attribution, and internal figures the marking
 "INTERNT – ej för spridning". No background tiles are needed.
@@ -14,7 +14,7 @@ Examples
 >>> import geopandas as gpd
 >>> from shapely.geometry import box
 >>> from tryggaplatser.publish.gate import Gate
->>> from tryggaplatser.publish.maps import neighbourhood_map
+>>> from tryggaplatser.publish.maps.interactive import neighbourhood_map
 >>> areas = gpd.GeoDataFrame({"area_id": ["A1"], "name": ["Norra"]},
 ...                          geometry=[box(650000, 6561000, 652000, 6563000)], crs=3006)
 >>> gate = Gate("public", quiet=True)
@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..errors import ArgumentError
-from ..i18n import tr
-from . import _maplayers as ml
+from ...errors import ArgumentError
+from ...i18n import tr
+from . import _layers as ml
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -60,7 +60,7 @@ def scale_bar_length(width_m: float, fraction: float = 0.2) -> float:
 def _content(source: Any) -> ml.MapContent:
     if isinstance(source, ml.MapContent):
         return source
-    from .maps import map_content
+    from .interactive import map_content
 
     content = map_content(source)
     if content is None:
@@ -72,8 +72,8 @@ def _content(source: Any) -> ml.MapContent:
             ),
             rule="FIGURE_SOURCE",
             fix=tr(
-                "bygg kartan med tryggaplatser.publish.maps",
-                "build the map with tryggaplatser.publish.maps",
+                "bygg kartan med tryggaplatser.publish.maps.interactive",
+                "build the map with tryggaplatser.publish.maps.interactive",
             ),
         )
     return content
@@ -281,9 +281,9 @@ def static_map(
     Parameters
     ----------
     source : folium.Map or MapContent
-        A map from :func:`~tryggaplatser.publish.maps.neighbourhood_map` or
-        :func:`~tryggaplatser.publish.maps.hotspot_map` (its prepared, gated layers are drawn),
-        or the content itself.
+        A map from :func:`~.interactive.neighbourhood_map` or
+        :func:`~.interactive.hotspot_map` (its prepared, gated layers are drawn), or the content
+        itself.
     layers : sequence of str, optional
         Layer keys to draw (``"indicator"``, ``"kde"``, ``"incidents"``, ``"gistar"``,
         ``"categories"``, ``"walks"``, ``"dialogue"``, ``"areas"``, ``"points"``, ``"focus"``);
@@ -389,7 +389,7 @@ def _footer_and_marking(fig: Figure, content: ml.MapContent) -> None:
         va="top",
     )
     if content.mode == "internal":
-        from ..policy import INTERNAL_MARKING, INTERNAL_MARKING_EN
+        from ...policy import INTERNAL_MARKING, INTERNAL_MARKING_EN
 
         mark = INTERNAL_MARKING if tr("sv", "en") == "sv" else INTERNAL_MARKING_EN
         fig.text(

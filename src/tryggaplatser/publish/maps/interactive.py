@@ -12,7 +12,7 @@ package) and needs no network: background tiles are optional (``tiles="none"`` b
 
 Safety (REFERENCE.md §4): every piece of user text reaches the page through
 :func:`tryggaplatser.publish.safe_text.html`; our own markup is wrapped in ``Trusted``. Layers are
-built from prepared, allowlisted frames (:mod:`._maplayers`), never with ``folium.GeoJson(gdf)``
+built from prepared, allowlisted frames (:mod:`._layers`), never with ``folium.GeoJson(gdf)``
 (it embeds every column) and never with the HeatMap plugin (it embeds every coordinate). No folium
 popups or tooltips are used: features carry pre-escaped HTML bound by a few lines of our own
 JavaScript. Public mode follows the publishing gate (:mod:`tryggaplatser.publish.gate`).
@@ -43,10 +43,10 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArgumentError
-from ..i18n import tr
-from . import _maplayers as ml
-from .safe_text import Trusted, html
+from ...errors import ArgumentError
+from ...i18n import tr
+from ..safe_text import Trusted, html
+from . import _layers as ml
 
 if TYPE_CHECKING:  # pragma: no cover
     import folium
@@ -691,8 +691,8 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
             ),
             rule="MAP_NOT_OFFLINE",
             fix=tr(
-                "använd bara element från tryggaplatser.publish.maps",
-                "use only elements from tryggaplatser.publish.maps",
+                "använd bara element från tryggaplatser.publish.maps.interactive",
+                "use only elements from tryggaplatser.publish.maps.interactive",
             ),
         )
     gate = gate if gate is not None else getattr(m, _GATE_KEY, None)

@@ -46,12 +46,12 @@ from typing import Any
 
 import pandas as pd
 
-from .. import _clock
-from ..errors import ArgumentError, GateRefusal
-from ..i18n import get_language, tr
-from ..policy import INTERNAL_MARKING_EN
-from .gate import INTERNAL_MARKING, Gate, is_pii_column
-from .safe_text import Trusted, html, text_of
+from ... import _clock
+from ...errors import ArgumentError, GateRefusal
+from ...i18n import get_language, tr
+from ...policy import INTERNAL_MARKING_EN
+from ..gate import INTERNAL_MARKING, Gate, is_pii_column
+from ..safe_text import Trusted, html, text_of
 
 __all__ = [
     "Block",
@@ -200,7 +200,7 @@ def internal_table(
     drop = [c for c in frame.columns if c == geometry or is_pii_column(str(c))]
     frame = frame.drop(columns=drop)
     if free_text:
-        from ..layers.redact import redact_text
+        from ...layers.redact import redact_text
 
         for col in free_text:
             if col in frame.columns:
@@ -399,7 +399,7 @@ class Section:
     ) -> Section:
         """A figure: a matplotlib figure (embedded as SVG), PNG bytes or a PNG/SVG file path.
 
-        Matplotlib figures are rendered through :func:`tryggaplatser.publish.charts.to_data_uri`
+        Matplotlib figures are rendered through :func:`~.charts.to_data_uri`
         (metadata cleaned: no user, host, path or date). The image is embedded as a ``data:``
         URI so the report stays one self-contained file.
         """

@@ -16,8 +16,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ArgumentError
-from ..i18n import tr
+from ...errors import ArgumentError
+from ...i18n import tr
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -185,7 +185,7 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
         A chart of :mod:`.svgcharts`, a figure (saved as SVG by default, ``fmt="png"`` for
         PNG), PNG bytes, or the path of a
         ``.png``/``.svg`` file (e.g. one written by
-        :func:`tryggaplatser.publish.figures.save_figure`).
+        :func:`tryggaplatser.publish.maps.figures.save_figure`).
     fmt : {"svg", "png"}, optional
         Format for a figure; default SVG (sharp in print).
 

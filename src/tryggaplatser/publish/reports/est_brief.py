@@ -3,7 +3,7 @@
 The brief is computed in :mod:`tryggaplatser.analysis.est_brief` (:func:`est_brief` returns an
 :class:`ESTBrief`; both are importable from here too). This module takes the finished brief:
 
-1. :func:`est_report` **draws** the brief as a :class:`~tryggaplatser.publish.report.Report`
+1. :func:`est_report` **draws** the brief as a :class:`~tryggaplatser.publish.reports.report.Report`
    (internal or public version, decided by the gate's mode).
 2. :func:`write_est_brief` **writes** the HTML brief, the GeoPackage for QGIS and the CSV
    tables, every file through the publishing gate.
@@ -31,9 +31,9 @@ from typing import Any
 
 import pandas as pd
 
-from .._compat import renamed
-from ..analysis import est as _est
-from ..analysis.est_brief import (
+from ..._compat import renamed
+from ...analysis import est as _est
+from ...analysis.est_brief import (
     EMERGING_CATEGORIES,
     NEAR_REPEAT_EXCLUDED,
     ESTBrief,
@@ -41,9 +41,9 @@ from ..analysis.est_brief import (
     default_week,
     est_brief,
 )
-from ..analysis.near_repeat import fmt_number, fmt_p
-from ..errors import ArgumentError
-from ..i18n import tr
+from ...analysis.near_repeat import fmt_number, fmt_p
+from ...errors import ArgumentError
+from ...i18n import tr
 
 __all__ = [
     "EMERGING_CATEGORIES",
@@ -72,7 +72,7 @@ def _week_period_text(brief: ESTBrief) -> str:
 
 
 def _cat(code: Any) -> str:
-    from ..layers.vocab import label
+    from ...layers.vocab import label
 
     return label("category", code) if pd.notna(code) else "–"
 
@@ -100,7 +100,7 @@ def est_report(
 
     Returns
     -------
-    tryggaplatser.publish.report.Report
+    tryggaplatser.publish.reports.report.Report
     """
     if gate.public:
         return _public_report(brief, gate, municipality=municipality, today=today)
@@ -447,7 +447,7 @@ def _section_hotspots(report, brief: ESTBrief, gate) -> None:
             tone="warning",
         )
     else:
-        from ..layers.vocab import label
+        from ...layers.vocab import label
 
         em = brief.emerging.assign(
             category_label=[
@@ -669,7 +669,7 @@ def _p(value: Any) -> str:
 def map_focus(brief: ESTBrief, gate) -> pd.DataFrame | None:
     """The brief's focus places for a map: ``brief.focus`` internally, ``None`` in public.
 
-    The ranked list is drawn as it is by :func:`tryggaplatser.publish.maps.hotspot_map`
+    The ranked list is drawn as it is by :func:`tryggaplatser.publish.maps.interactive.hotspot_map`
     (cells from ``cell_x``/``cell_y`` and the list's ``attrs["cell_size"]``, rank labels,
     reasons in the popups). Focus places are an internal working list: never on a public map.
     """
@@ -702,7 +702,7 @@ def est_map(brief: ESTBrief, gate, *, municipality: str):
     """
     if brief.hotspots is None or brief.areas is None or not len(brief.areas):
         return None
-    from .maps import hotspot_map
+    from ..maps.interactive import hotspot_map
 
     return hotspot_map(
         areas=brief.areas,
@@ -720,7 +720,7 @@ def _map_link(map_file: str):
     """A paragraph with a relative link to the interactive map (file name escaped)."""
     from urllib.parse import quote
 
-    from .safe_text import Trusted, html
+    from ..safe_text import Trusted, html
 
     href = quote(Path(map_file).name)
     text = tr(
@@ -734,8 +734,8 @@ def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
     """A static map of the hotspot classes and the focus places (if the maps module can draw)."""
     if brief.hotspots is None or brief.areas is None or not len(brief.areas):
         return
-    from .figures import static_map
-    from .maps import hotspot_map
+    from ..maps.figures import static_map
+    from ..maps.interactive import hotspot_map
 
     focus = map_focus(brief, gate)
     # the public map shows no week: public outputs have month as the finest time unit
@@ -958,7 +958,7 @@ def _released_months(
     """Released months side by side: rows of ``key`` (total last), columns ``before``, ``now``.
 
     ``sort_labels`` orders the rows alphabetically by label (Swedish order: å, ä, ö last)."""
-    from .gate import TOTAL
+    from ..gate import TOTAL
 
     columns = {}
     for name, month in zip(("before", "now"), months):
@@ -1015,7 +1015,7 @@ def write_est_brief(
     if not gate.public:
         m = est_map(brief, gate, municipality=municipality)
         if m is not None:
-            from .maps import save_map
+            from ..maps.interactive import save_map
 
             files["karta"] = save_map(m, out / f"karta_est_{brief.week}.html", gate=gate)
     report = est_report(
@@ -1040,8 +1040,8 @@ def write_est_brief(
 
 
 def _write_internal_gpkg(brief: ESTBrief, path: Path, gate) -> Path:
-    from .gate import INTERNAL_MARKING
-    from .geopackage import write_cells_gpkg
+    from ..gate import INTERNAL_MARKING
+    from ..geopackage import write_cells_gpkg
     from .report import internal_table
 
     if path.exists():
@@ -1102,8 +1102,8 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
 def _write_internal_tables(
     brief: ESTBrief, out: Path, stem: str, gate, files: dict[str, Path]
 ) -> None:
+    from ..tables import write_csv
     from .report import internal_table
-    from .tables import write_csv
 
     tables = {
         "veckoantal": brief.weekly,
@@ -1127,8 +1127,8 @@ def _write_internal_tables(
 def _write_public_tables(
     brief: ESTBrief, out: Path, stem: str, gate, files: dict[str, Path]
 ) -> None:
-    from .geopackage import write_cells_gpkg
-    from .tables import write_csv
+    from ..geopackage import write_cells_gpkg
+    from ..tables import write_csv
 
     names = _names(brief.areas)
     areas = brief.month_areas.assign(
