@@ -112,3 +112,26 @@ def test_unknown_layer_and_source_refused(maps, tmp_path):
 )
 def test_scale_bar_length(width, expected):
     assert scale_bar_length(width) == expected
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_png_draws_the_same_cells_in_the_same_classes_as_the_html_map(mode):
+    """The static figure and the interactive map render one content: every Gi* cell of the
+    HTML map is one patch of the figure's Gi* layer, in the same colour."""
+    import json
+    import re
+
+    from matplotlib.colors import to_hex
+
+    lay = make_layers(2000, payload=False)
+    m = neighbourhood_map("A4", areas=lay["areas"], cells=lay["cells"], mode=mode, quiet=True)
+    html = m.get_root().render()
+    start = html.index('TP.layer({"k":"gistar"') + len("TP.layer(")
+    payload, _ = json.JSONDecoder().raw_decode(html, start)
+    html_fills = sorted(f["properties"]["f"] for f in payload["fc"]["features"])
+    fig = static_map(m)
+    (collection,) = [c for ax in fig.axes for c in ax.collections if c.get_gid() == "layer-gistar"]
+    png_fills = sorted(to_hex(rgba, keep_alpha=False) for rgba in collection.get_facecolors())
+    assert len(collection.get_paths()) == len(html_fills) > 0
+    assert png_fills == [f.lower() for f in html_fills]
+    assert re.fullmatch(r"#[0-9a-f]{6}", png_fills[0])

@@ -141,6 +141,7 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     )
     if layer.dash:
         collection.set_linestyle((0, tuple(float(v) for v in layer.dash.split())))
+    collection.set_gid(f"layer-{layer.key}")  # names the layer in the figure (and in SVG)
     ax.add_collection(collection)
     if layer.key == "areas" and len(frame) <= 40:
         for geom, text in zip(frame.geometry, frame["tooltip"]):
