@@ -303,6 +303,11 @@ def check_area_layer(areas: Any, incidents: Any, *, column_allowed: bool = False
             ),
             rule="ARGUMENT_TYPE",
         )
+    check_areas_crs(areas, incidents)
+
+
+def check_areas_crs(areas: Any, incidents: Any) -> None:
+    """The areas must be in the incidents' CRS: else an error showing both CRSs and the fix."""
     if areas.crs != incidents.crs:
         raise ArgumentError(
             tr(
@@ -317,3 +322,16 @@ def check_area_layer(areas: Any, incidents: Any, *, column_allowed: bool = False
                 "transform the areas: areas.to_crs(incidents.crs)",
             ),
         )
+
+
+def check_mode(mode: Any) -> str:
+    """Return ``mode`` if it is one of :data:`~tryggaplatser.policy.MODES`, else a clear error."""
+    from ..policy import MODES
+
+    if mode not in MODES:
+        raise ArgumentError(
+            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
+            rule="ARGUMENT_INVALID",
+            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
+        )
+    return mode

@@ -32,8 +32,8 @@ from .._announce import announce
 from .._compat import renamed
 from ..errors import ArgumentError
 from ..i18n import tr
-from ..policy import MODES
 from . import est as _est
+from ._common import check_areas_crs, check_mode
 from .near_repeat import LOCAL_TZ, fmt_number
 
 __all__ = [
@@ -209,20 +209,7 @@ def _area_ids(incidents, areas) -> pd.Series:
     has_place = _has_place(incidents)
     if areas is None or not len(areas) or not has_place.any():
         return out
-    if areas.crs != incidents.crs:
-        raise ArgumentError(
-            tr(
-                "olika koordinatsystem: händelser {a}, områden {b}",
-                "different CRSs: incidents {a}, areas {b}",
-                a=incidents.crs,
-                b=areas.crs,
-            ),
-            rule="CRS_MISMATCH",
-            fix=tr(
-                "transformera områdena: areas.to_crs(incidents.crs)",
-                "transform the areas: areas.to_crs(incidents.crs)",
-            ),
-        )
+    check_areas_crs(areas, incidents)
     pts = gpd.GeoDataFrame(
         geometry=incidents.geometry[has_place].to_numpy(),
         index=incidents.index[has_place],
@@ -432,17 +419,6 @@ def _mode_of_public(public: bool) -> str:
     return "public" if public else "internal"
 
 
-def _check_mode(mode: Any) -> str:
-    """Return ``mode`` if it is ``"public"`` or ``"internal"``, else raise ``ArgumentError``."""
-    if mode not in MODES:
-        raise ArgumentError(
-            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-            rule="ARGUMENT_INVALID",
-            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
-        )
-    return mode
-
-
 @renamed(public=("mode", _mode_of_public))
 def est_brief(
     incidents,
@@ -508,7 +484,7 @@ def est_brief(
     from .near_repeat import check_points
 
     check_points(incidents, "incidents", ("occurred_at", "category", "source", "incident_id"))
-    _check_mode(mode)
+    check_mode(mode)
     _check_positive_ints(
         near_repeat_months=near_repeat_months,
         near_repeat_min_events=near_repeat_min_events,

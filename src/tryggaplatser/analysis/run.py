@@ -50,9 +50,10 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import tr
-from ..policy import MIN_GRID_M, MODES, PUBLIC_MIN_CELL_SIZE
+from ..policy import MIN_GRID_M, PUBLIC_MIN_CELL_SIZE
 from ..provenance import Choice, Provenance
 from . import periods as _periods
+from ._common import check_mode
 
 __all__ = ["Choice", "HotspotResult", "Provenance", "Run", "placed"]
 
@@ -142,12 +143,7 @@ class Run:
     ) -> None:
         config = getattr(project, "config", None)
         mode = mode or getattr(config, "privacy_mode", None) or "internal"
-        if mode not in MODES:
-            raise ArgumentError(
-                tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-                rule="ARGUMENT_INVALID",
-                fix=" | ".join(MODES),
-            )
+        check_mode(mode)
         self.project = project
         self.config = config
         self.mode = mode

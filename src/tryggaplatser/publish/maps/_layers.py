@@ -23,10 +23,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..._announce import announce
+from ...analysis._common import check_mode
 from ...errors import ArgumentError
 from ...i18n import tr
 from ...layers import vocab
-from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, MODES, PUBLIC_MIN_CELL_SIZE
+from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -125,17 +126,6 @@ class MapContent:
 
 
 # --------------------------------------------------------------------------- validation
-
-
-def check_mode(mode: str) -> str:
-    """Return ``mode`` if it is ``"public"`` or ``"internal"``, else raise ``ArgumentError``."""
-    if mode not in MODES:
-        raise ArgumentError(
-            tr("okänt läge {m!r}", "unknown mode {m!r}", m=mode),
-            rule="ARGUMENT_INVALID",
-            fix=tr("välj 'public' eller 'internal'", "choose 'public' or 'internal'"),
-        )
-    return mode
 
 
 def _check_frame(frame: Any, name: str, kinds: Sequence[str], required: Sequence[str] = ()):
