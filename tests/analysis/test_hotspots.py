@@ -105,6 +105,24 @@ def test_kde_units_and_auto_choices_recorded(caplog):
     assert total == pytest.approx(len(d), rel=0.05)
 
 
+def test_gistar_dense_counts_use_the_normal_p_value_of_esda():
+    import esda
+    from libpysal.weights import DistanceBand
+
+    d = _incidents(n=1500)
+    r = tp.hotspot_gistar(d, cell_size=500, quiet=True)
+    assert r.attrs["tryggaplatser"]["params"]["test"]["value"] == "normal"
+    cent = np.column_stack([r.geometry.centroid.x, r.geometry.centroid.y])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w = DistanceBand(
+            cent, threshold=500 * math.sqrt(2) * 1.0001, binary=True, silence_warnings=True
+        )
+        ref = esda.G_Local(r.n.to_numpy(float), w, star=True, transform="B", permutations=0)
+    np.testing.assert_allclose(r.gistar, ref.Zs, atol=1e-9)
+    np.testing.assert_allclose(r.pvalue, 2 * ref.p_norm, atol=1e-12)
+
+
 def test_gistar_verb_equals_esda_on_grid():
     import esda
     from libpysal.weights import DistanceBand
@@ -120,7 +138,18 @@ def test_gistar_verb_equals_esda_on_grid():
         )
         ref = esda.G_Local(r.n.to_numpy(float), w, star=True, transform="B", permutations=0)
     np.testing.assert_allclose(r.gistar, ref.Zs, atol=1e-9)
-    np.testing.assert_allclose(r.pvalue, 2 * ref.p_norm, atol=1e-12)
+    # 1 500 events on 2 500 cells is sparse (about 5 expected per neighbourhood): the p-values
+    # come from the exact conditional binomial test, recomputed here from esda's weights
+    from scipy.stats import binom
+
+    assert r.attrs["tryggaplatser"]["params"]["test"]["value"] == "exact"
+    counts, total, n_cells = r.n.to_numpy(float), int(r.n.sum()), len(r)
+    local = np.array([counts[i] + counts[w.neighbors[i]].sum() for i in range(n_cells)])
+    share = np.array([(1 + len(w.neighbors[i])) / n_cells for i in range(n_cells)])
+    exact = np.minimum(
+        1.0, 2 * np.minimum(binom.sf(local - 1, total, share), binom.cdf(local, total, share))
+    )
+    np.testing.assert_allclose(r.pvalue, exact, atol=1e-12)
     hot = r.loc[r.gi_bin >= 2]
     assert (
         hot.geometry.centroid.distance(gpd.points_from_xy([602000], [6502000], crs=3006)[0]).min()

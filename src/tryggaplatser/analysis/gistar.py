@@ -15,6 +15,18 @@ so cells on the grid's edge — or next to clipped-away cells — have fewer nei
 p-values are two-sided from the normal distribution (ArcGIS; esda's ``p_norm`` is one-sided).
 :func:`fdr_bins` turns z and p into ArcGIS's −3…+3 confidence bins after the False Discovery Rate
 correction (Benjamini & Hochberg 1995), applied at each of the 90/95/99 % levels.
+
+**When the test is valid** (:func:`count_test`, for counts of events). The normal approximation
+behind the z is poor when a neighbourhood expects few events: in a sparse window every event's
+neighbourhood comes out "significant". So, for counts:
+
+* fewer than :data:`MIN_EVENTS` events in the window (ArcGIS requires 30 features): no test —
+  counts only, every cell in bin 0;
+* a mean expected count per neighbourhood below :data:`MIN_EXPECTED`: the exact conditional
+  test. Given the window's N events spread over the n cells under complete spatial randomness,
+  a neighbourhood of W cells holds S ~ Binomial(N, W/n) events; the two-sided p-value is twice
+  the smaller tail (capped at 1). It is computed with the same FDR bins;
+* otherwise the normal p-value of the z.
 """
 
 from __future__ import annotations
@@ -22,6 +34,12 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
+#: Fewer events than this in a window: no significance test (ArcGIS requires 30 features).
+MIN_EVENTS = 30
+#: Below this mean expected count per neighbourhood, p-values come from the exact conditional
+#: binomial test instead of the normal approximation.
+MIN_EXPECTED = 20.0
 
 
 def footprint(cell_size: float, distance: float) -> np.ndarray:
@@ -172,3 +190,51 @@ def fdr_bins(z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarray:
         sig = finite & (p <= cut)
         out[sig] = level
     return (out * np.sign(np.where(finite, z, 0.0))).astype(np.int8)
+
+
+def exact_count_pvalues(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> np.ndarray:
+    """Two-sided exact p-values of each neighbourhood's count under complete spatial
+    randomness, conditional on the total: ``S_i ~ Binomial(N, W_i / n)`` with N the events and
+    n the cells of the mask, ``W_i`` the cells of i's neighbourhood (itself included);
+    ``p = min(1, 2·min(P(S ≥ s), P(S ≤ s)))``. NaN outside the mask."""
+    from scipy.stats import binom
+
+    m = np.asarray(mask, dtype=bool)
+    c = np.where(m, np.asarray(counts, dtype=float), 0.0)
+    n, total = int(m.sum()), round(float(c.sum()))
+    p = np.full(c.shape, np.nan)
+    if n == 0 or total == 0:
+        return p
+    local = np.rint(correlate_binary(c, fp))
+    share = correlate_binary(m.astype(float), fp) / n
+    upper = binom.sf(local - 1, total, share)
+    lower = binom.cdf(local, total, share)
+    p[m] = np.minimum(1.0, 2.0 * np.minimum(upper, lower))[m]
+    return p
+
+
+def count_test(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> tuple[str, float]:
+    """Which test is valid for these counts: ``("none" | "exact" | "normal", expected)``, with
+    ``expected`` the mean expected count per neighbourhood (see the module docstring)."""
+    m = np.asarray(mask, dtype=bool)
+    total = float(np.where(m, counts, 0).sum())
+    n = int(m.sum())
+    if n == 0:
+        return "none", 0.0
+    card = correlate_binary(m.astype(float), fp)[m]
+    expected = float(total * card.mean() / n)
+    if total < MIN_EVENTS:
+        return "none", expected
+    return ("exact" if expected < MIN_EXPECTED else "normal"), expected
+
+
+def count_pvalues(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray, z: np.ndarray):
+    """Two-sided p-values for a dense grid of counts by the valid test (:func:`count_test`):
+    NaN when there are too few events, exact binomial when sparse, else normal from ``z``.
+    Returns ``(p, test, expected)``; ``p`` and ``z`` are dense arrays of the grid's shape."""
+    test, expected = count_test(counts, mask, fp)
+    if test == "none":
+        return np.full(np.shape(z), np.nan), test, expected
+    if test == "exact":
+        return exact_count_pvalues(counts, mask, fp), test, expected
+    return pvalue_two_sided(z), test, expected

@@ -539,10 +539,17 @@ def hotspot_gistar(
     record_param(prep.record, "gistar_on", on, auto=False)
     record_param(prep.record, "fdr", bool(fdr), auto=False)
     z = _gi.gistar_dense(values, prep.mask, fp)
+    if on == "n":  # counts: the test that is valid for this many events (gistar.count_test)
+        p_dense, test, expected = _gi.count_pvalues(prep.counts, prep.mask, fp, z)
+        _record_test(prep, test, expected, quiet)
+        if test == "none":
+            z = np.full(z.shape, np.nan)
+        p = prep.column(p_dense)
+    else:
+        p = _gi.pvalue_two_sided(prep.column(z))
     zc = prep.column(z)
-    p = _gi.pvalue_two_sided(zc)
     cols.update({"gistar": zc, "pvalue": p, "gi_bin": _gi.fdr_bins(zc, p, fdr)})
-    if not np.isfinite(zc).any():
+    if not np.isfinite(zc).any() and on != "n":
         prep.record["notes"].append(
             tr(
                 "Alla celler har samma värde: Gi* saknas (NaN).",
@@ -550,6 +557,39 @@ def hotspot_gistar(
             )
         )
     return _finish(prep, cols)
+
+
+def _record_test(prep: _Prepared, test: str, expected: float, quiet: bool) -> None:
+    """Record (and announce when it is not the usual one) which significance test was used."""
+    rules = {
+        "normal": (
+            "Gi* z, normalfördelningens p-värde",
+            "Gi* z, normal p-value",
+        ),
+        "exact": (
+            "exakt binomialtest av grannskapets antal givet totalen (glesa data: i medel "
+            "{e} förväntade händelser per grannskap < {m})",
+            "exact binomial test of the neighbourhood count given the total (sparse data: "
+            "{e} expected events per neighbourhood on average < {m})",
+        ),
+        "none": (
+            "för få händelser för ett signifikanstest ({n} < {k}): bara antal och täthet",
+            "too few events for a significance test ({n} < {k}): counts and density only",
+        ),
+    }
+    sv, en = rules[test]
+    text = tr(
+        sv,
+        en,
+        e=f"{expected:.1f}".replace(".", ",") if tr("sv", "en") == "sv" else f"{expected:.1f}",
+        m=f"{_gi.MIN_EXPECTED:g}",
+        n=int(prep.n.sum()),
+        k=_gi.MIN_EVENTS,
+    )
+    record_param(prep.record, "test", test, auto=True, rule=text)
+    if test != "normal":
+        prep.record["notes"].append(text[:1].upper() + text[1:] + ".")
+        announce(text[:1].upper() + text[1:] + ".", quiet=quiet)
 
 
 # --- classification over time ---------------------------------------------------------------
@@ -865,9 +905,10 @@ def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
     zs = np.zeros((len(prep.flat), n_periods))
     hot = np.zeros((len(prep.flat), n_periods), dtype=bool)
     for k in range(n_periods):
-        z = prep.column(_gi.gistar_dense(cube[k].astype(float), prep.mask, fp))
-        p = _gi.pvalue_two_sided(z)
-        bins = _gi.fdr_bins(z, p, fdr)
+        z_dense = _gi.gistar_dense(cube[k].astype(float), prep.mask, fp)
+        p_dense, _, _ = _gi.count_pvalues(cube[k], prep.mask, fp, z_dense)
+        z, p = prep.column(z_dense), prep.column(p_dense)
+        bins = _gi.fdr_bins(z, p, fdr)  # no test in a period with too few events: all 0
         zs[:, k] = np.nan_to_num(z, nan=0.0)
         hot[:, k] = bins >= HOT_LEVEL
     return cube, zs, hot

@@ -1269,6 +1269,7 @@ def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
         "period": tr("Analysperiod", "Analysis period"),
         "period_days": tr("Period för klassning", "Classification period"),
         "period_length": tr("Periodlängd", "Period length"),
+        "test": tr("Signifikanstest", "Significance test"),
     }
     rows = []
     for name, rec in cells_params(cells).items():
@@ -1277,6 +1278,8 @@ def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
         if not rec.get("auto") and name not in _SHOWN_PARAMS:
             continue
         text = _param_value(name, rec.get("value"), mode)
+        if name == "test":  # the test in words, with its rule (too few events, exact, normal)
+            text = str(rec.get("rule") or text)
         if rec.get("auto"):
             text += tr(" (automatiskt)", " (automatic)")
         rows.append((labels.get(name, name.replace("_", " ").capitalize()), text))
