@@ -325,3 +325,19 @@ def test_classify_trend_is_mann_kendall_of_period_z():
         ref = pymk.original_test(zs[i])
         assert r.trend_z.iloc[i] == pytest.approx(ref.z, abs=1e-9)
         assert r.trend_pvalue.iloc[i] == pytest.approx(ref.p, abs=1e-9)
+
+
+def test_periods_are_printed_as_local_calendar_dates(caplog):
+    """Data from 2024-01-01 to 2025-12-31 (Stockholm) read "2024-01-01 – 2025-12-31", not the
+    UTC dates of the local midnights ("2023-12-31 – 2025-12-30")."""
+    times = pd.to_datetime(["2024-01-01 00:30", "2024-06-01 12:00", "2025-12-31 23:30"])
+    d = gpd.GeoDataFrame(
+        {"occurred_at": times.tz_localize("Europe/Stockholm").tz_convert("UTC")},
+        geometry=gpd.points_from_xy([0, 500, 900], [0, 400, 800]),
+        crs=3006,
+    )
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        kde = tp.hotspot_kde(d, cell_size=100)
+    assert kde.attrs["tryggaplatser"]["params"]["period"]["value"] == ["2024-01-01", "2025-12-31"]
+    assert "2024-01-01 – 2025-12-31" in caplog.text
+    assert "2023-12-31" not in caplog.text and "+00:00" not in caplog.text

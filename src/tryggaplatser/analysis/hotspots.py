@@ -140,18 +140,19 @@ def _years(
     start, end = _day_window(pd.to_datetime(data[TIME_COLUMN]))
     days = (end - start) / pd.Timedelta(days=1)
     rule = WINDOW_RULE
+    first, last = local_days(start, end)
     record_param(
         record,
         "period",
-        [str(start), str(end)],
+        [first, last],
         auto=True,
         rule=rule,
         quiet=quiet,
         message=tr(
             "Tidsfönster för täthet per år: {a} – {b} ({d:.0f} dagar, {rule}).",
             "Time window for density per year: {a} – {b} ({d:.0f} days, {rule}).",
-            a=start.date(),
-            b=end.date(),
+            a=first,
+            b=last,
             d=days,
             rule=rule,
         ),
@@ -162,6 +163,19 @@ def _years(
 WINDOW_RULE = (
     "hela dygn (Europe/Stockholm) från första händelsens dag till och med sista händelsens dag"
 )
+
+
+def local_days(start: Any, end: Any) -> tuple[str, str]:
+    """A ``[start, end)`` window of UTC timestamps as the local calendar dates it covers,
+    ``(first day, last day)`` inclusive: what every message and output prints (never the UTC
+    date of a local midnight, which is a day early)."""
+    import pandas as pd
+
+    first = pd.Timestamp(start).tz_convert(LOCAL_TZ)
+    last = pd.Timestamp(end).tz_convert(LOCAL_TZ)
+    if last == last.normalize():  # an exclusive end at local midnight: the day before is last
+        last -= pd.Timedelta(days=1)
+    return first.date().isoformat(), last.date().isoformat()
 
 
 def _day_window(t: Any) -> tuple[Any, Any]:
@@ -751,18 +765,19 @@ def hotspot_classify(
     span_days = (t_end - t_start) / pd.Timedelta(days=1)
     prep = _Prepared(sub, grid, cell_size, None, area, quiet, shape)
     if start is None or end is None:
+        first_day, last_day = local_days(t_start, t_end)
         record_param(
             prep.record,
             "window",
-            [str(t_start), str(t_end)],
+            [first_day, last_day],
             auto=True,
             rule=WINDOW_RULE,
             quiet=quiet,
             message=tr(
                 "Tidsfönster {a} – {b} ({rule}).",
                 "Time window {a} – {b} ({rule}).",
-                a=t_start,
-                b=t_end,
+                a=first_day,
+                b=last_day,
                 rule=WINDOW_RULE,
             ),
         )
