@@ -164,6 +164,10 @@ RULES: dict[str, Rule] = {
         GRID_EMPTY=("inga rutor skär området", "no cells intersect the area"),
         GRID_NOT_OURS=("rutnätet saknar rutnätsbeskrivning", "the grid has no grid description"),
         GRID_TOO_LARGE=("rutnätet blir för stort", "the grid would be too large"),
+        GRID_NO_OVERLAP=(
+            "rutnätet täcker ingen av punkterna",
+            "the grid covers none of the points",
+        ),
         LOAD_REPORT_KEYS=("importrapporten är ofullständig", "the import report is incomplete"),
         CONTROL_NONE=(
             "inget kontrollområde uppfyller regeln",

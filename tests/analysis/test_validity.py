@@ -13,6 +13,7 @@ import pytest
 from shapely.geometry import Point
 
 import tryggaplatser as tp
+from tryggaplatser import errors as tp_errors
 from tryggaplatser.analysis import gistar as gi
 
 SIDE = 10_000.0  # a 10 × 10 km square …
@@ -82,3 +83,48 @@ def test_exact_p_values_equal_a_brute_force_binomial():
         tails = binom.sf(s - 1, total, w / n), binom.cdf(s, total, w / n)
         assert p[i, j] == pytest.approx(min(1.0, 2 * min(tails)), abs=1e-12)
     assert np.isnan(p[0, 0])
+
+
+# --------------------------------------------------------------------------- bad time and place
+
+
+def test_one_stray_point_does_not_stretch_the_grid(caplog):
+    """One point at (0, 0) among 1 000 in a municipality would build millions of cells."""
+    rng = np.random.default_rng(4)
+    xy = np.c_[rng.uniform(640_000, 650_000, 1000), rng.uniform(6_550_000, 6_560_000, 1000)]
+    xy[17] = (0.0, 0.0)
+    data = gpd.GeoDataFrame(geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs=3006)
+    with caplog.at_level("WARNING", logger="tryggaplatser"):
+        cells = tp.hotspot_count(data, cell_size=250)
+    assert len(cells) <= 41 * 41  # the municipality's 10 × 10 km, not 2 600 × 26 000 km
+    record = cells.attrs["tryggaplatser"]
+    assert record["n_strays"] == 1 and record["n_outside_grid"] == 1
+    assert cells["n"].sum() == 999
+    assert "(0, 0), rad 17" in caplog.text
+
+
+def test_a_grid_that_covers_none_of_the_points_is_an_error():
+    data = _csr(200, 2)
+    far = gpd.GeoDataFrame(geometry=[Point(50_000, 50_000).buffer(1000)], crs=3006)
+    with pytest.raises(tp_errors.ArgumentError) as err:
+        tp.hotspot_gistar(data, cell_size=250, area=far, quiet=True)
+    assert err.value.rule == "GRID_NO_OVERLAP"
+
+
+def test_naive_times_follow_the_import_rule_for_summer_time():
+    """A naive time in the autumn's repeated hour is read as summer time (the import's rule);
+    one in the spring gap is a clear error naming the row — never a raw pandas error."""
+    import pandas as pd
+
+    times = pd.to_datetime(["2025-10-26 02:30", "2025-06-01 12:00", "2025-07-01 12:00"])
+    data = gpd.GeoDataFrame(
+        {"occurred_at": times}, geometry=gpd.points_from_xy([0, 300, 600], [0, 300, 600]), crs=3006
+    )
+    kde = tp.hotspot_kde(data, cell_size=100, quiet=True)
+    assert kde.attrs["tryggaplatser"]["params"]["period"]["value"] == ["2025-06-01", "2025-10-26"]
+    gap = data.assign(
+        occurred_at=pd.to_datetime(["2025-03-30 02:30", "2025-06-01 12:00", "2025-07-01 12:00"])
+    )
+    with pytest.raises(tp_errors.ArgumentError) as err:
+        tp.hotspot_kde(gap, cell_size=100, quiet=True)
+    assert err.value.rule == "TIME_NONEXISTENT_DST" and "rad 0" in str(err.value)

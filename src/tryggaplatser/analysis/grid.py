@@ -38,7 +38,7 @@ from typing import Any
 
 import numpy as np
 
-from .._announce import announce
+from .._announce import announce, logger
 from ..errors import ArgumentError
 from ..i18n import tr
 from ._common import (
@@ -477,8 +477,8 @@ def make_grid(
         bounds = tuple(clip_geom.bounds)
         px = py = None
     else:
-        bounds = (float(x.min()), float(y.min()), float(x.max()), float(y.max()))
-        px, py = x, y
+        px, py = _without_strays(x, y, record, quiet)
+        bounds = (float(px.min()), float(py.min()), float(px.max()), float(py.max()))
     if shape == "hexagon":
         spec, cells = _hex_grid(bounds, size, data.crs, max_cells, clip_geom, px, py)
     else:
@@ -486,6 +486,45 @@ def make_grid(
         cells = cells_from_spec(spec, clip_geom)
     record_param(record, "area", area is not None, auto=False)
     return attach(cells, record, spec.to_dict())
+
+
+#: A point is a stray when it lies farther than this many robust widths (1st–99th percentile
+#: range) outside the robust extent of the points; strays never stretch a grid.
+STRAY_FACTOR = 2.0
+
+
+def _without_strays(x: np.ndarray, y: np.ndarray, record: dict, quiet: bool):
+    """The points that span the grid: all but the strays far outside the rest (announced).
+
+    With at least 20 points, a point is a stray when it lies more than :data:`STRAY_FACTOR`
+    robust widths (or heights) outside the 1st–99th percentile range of x (or y): one point at
+    (0, 0) among a municipality's incidents would otherwise build a grid of millions of cells.
+    The strays stay in the data and are counted as outside the grid.
+    """
+    if len(x) < 20:
+        return x, y
+    lo_x, hi_x = np.percentile(x, [1, 99])
+    lo_y, hi_y = np.percentile(y, [1, 99])
+    mx = STRAY_FACTOR * max(hi_x - lo_x, hi_y - lo_y, 1.0)
+    keep = (x >= lo_x - mx) & (x <= hi_x + mx) & (y >= lo_y - mx) & (y <= hi_y + mx)
+    n_out = int((~keep).sum())
+    if n_out:
+        first = int(np.flatnonzero(~keep)[0])
+        msg = tr(
+            "{k} punkter ligger långt utanför övriga (t.ex. ({px:.0f}, {py:.0f}), rad {r}) och "
+            "får inte styra rutnätets utbredning; de räknas som utanför rutnätet.",
+            "{k} points lie far outside the others (e.g. ({px:.0f}, {py:.0f}), row {r}) and do "
+            "not stretch the grid; they count as outside the grid.",
+            k=n_out,
+            px=x[first],
+            py=y[first],
+            r=first,
+        )
+        record["notes"].append(msg)
+        record["n_strays"] = n_out
+        if not quiet:
+            logger.warning(msg)
+    return x[keep], y[keep]
 
 
 def _too_large(n: int, detail: str, c: float, max_cells: int, x: Any, y: Any) -> ArgumentError:

@@ -38,6 +38,7 @@ from .grid import (
     make_grid,
     resolve_grid,
 )
+from .periods import aware_times
 from .trend import mann_kendall
 
 __all__ = [
@@ -91,6 +92,21 @@ class _Prepared:
         self.counts, _ = count_dense(self.spec, self.x, self.y)
         self.n = self.counts.ravel()[self.flat].astype(np.int64)
         n_out = len(self.x) - int(self.n.sum())
+        if len(self.x) and n_out == len(self.x):
+            raise ArgumentError(
+                tr(
+                    "Rutnätet täcker ingen av de {n} punkterna.",
+                    "The grid covers none of the {n} points.",
+                    n=len(self.x),
+                ),
+                rule="GRID_NO_OVERLAP",
+                fix=tr(
+                    "kontrollera att rutnät, studieområde och punkter gäller samma plats och "
+                    "koordinatsystem",
+                    "check that the grid, the study area and the points cover the same place "
+                    "in the same coordinate system",
+                ),
+            )
         self.record["n_points"] = len(self.x)
         self.record["n_outside_grid"] = n_out
         if n_out:
@@ -137,7 +153,7 @@ def _years(
             )
         )
         return None
-    start, end = _day_window(pd.to_datetime(data[TIME_COLUMN]))
+    start, end = _day_window(aware_times(data[TIME_COLUMN], "data"))
     days = (end - start) / pd.Timedelta(days=1)
     rule = WINDOW_RULE
     first, last = local_days(start, end)
@@ -183,7 +199,7 @@ def _day_window(t: Any) -> tuple[Any, Any]:
     in UTC: the default time window of every verb."""
     import pandas as pd
 
-    local = t.dt.tz_convert(LOCAL_TZ) if t.dt.tz is not None else t.dt.tz_localize(LOCAL_TZ)
+    local = aware_times(t).dt.tz_convert(LOCAL_TZ)
     start = local.min().floor("D")
     end = local.max().floor("D") + pd.Timedelta(days=1)
     return start.tz_convert("UTC"), end.tz_convert("UTC")
@@ -648,7 +664,7 @@ def _times(data: Any, name: str = "data"):
             ),
             rule="TIME_MISSING",
         )
-    return t
+    return aware_times(t, name)
 
 
 HOT_LEVEL = 1  # gi_bin ≥ 1: hot at 90 % after FDR, as Esri's Emerging Hot Spot Analysis

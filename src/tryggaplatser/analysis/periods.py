@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ..policy import LOCAL_TZ
@@ -193,3 +194,39 @@ def period_from_options(
             )
         return (date_from, date_to)
     return None
+
+
+def aware_times(times: Any, name: str = "data") -> pd.Series:
+    """Timestamps as tz-aware UTC. Naive times are local Swedish time, read by the import's
+    rule: an hour that occurs twice when the clocks go back is read as the first (summer time);
+    a time that does not exist when the clocks go forward is an error naming its row.
+
+    >>> aware_times(pd.Series(pd.to_datetime(["2025-10-26 02:30"]))).iloc[0]
+    Timestamp('2025-10-26 00:30:00+0000', tz='UTC')
+    """
+    from ..errors import ArgumentError
+    from ..i18n import tr
+
+    t = pd.to_datetime(pd.Series(times))
+    if t.dt.tz is not None:
+        return t.dt.tz_convert("UTC")
+    local = t.dt.tz_localize(LOCAL_TZ, ambiguous=np.ones(len(t), dtype=bool), nonexistent="NaT")
+    gap = (t.notna() & local.isna()).to_numpy()
+    if gap.any():
+        row = int(np.flatnonzero(gap)[0])
+        raise ArgumentError(
+            tr(
+                "`{n}` rad {r}: {t} finns inte i lokal tid (klockan ställdes fram 02:00→03:00).",
+                "`{n}` row {r}: {t} does not exist in local time (clocks went forward "
+                "02:00→03:00).",
+                n=name,
+                r=row,
+                t=t.iloc[row],
+            ),
+            rule="TIME_NONEXISTENT_DST",
+            fix=tr(
+                "läs in händelserna med tryggaplatser.load_layer (sätter sådana rader i karantän)",
+                "read the incidents with tryggaplatser.load_layer (it quarantines such rows)",
+            ),
+        )
+    return local.dt.tz_convert("UTC")
