@@ -43,6 +43,7 @@ import re
 import unicodedata
 
 __all__ = [
+    "DENSITY_CLASS_BOUNDS",
     "HIDDEN",
     "INTERNAL_FLAG_MAX",
     "INTERNAL_MARKING",
@@ -83,8 +84,11 @@ PUBLIC_MIN_CELL_SIZE = 250.0
 MIN_GRID_M = int(PUBLIC_MIN_CELL_SIZE)
 #: Public KDE rasters blank cells supported by fewer events than this …
 RASTER_MIN_SUPPORT = 5
-#: … and show this many classes instead of densities.
+#: … and show this many classes instead of densities: the density relative to the mean density
+#: of the whole grid (the municipality), with these upper bounds (× mean) for classes 1–4;
+#: class 5 is at least the last bound. The same classes in every legend, map and raster.
 RASTER_CLASSES = 5
+DENSITY_CLASS_BOUNDS = (1.0, 2.0, 4.0, 8.0)
 
 #: Finest time unit of public outputs (internal outputs may show days and hours).
 PUBLIC_FINEST_TIME = "month"

@@ -66,6 +66,7 @@ area_id category  n
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -81,6 +82,7 @@ from .._announce import announce
 from ..errors import GateRefusal
 from ..i18n import tr
 from ..policy import (
+    DENSITY_CLASS_BOUNDS,
     HIDDEN,
     INTERNAL_FLAG_MAX,
     INTERNAL_MARKING,
@@ -830,7 +832,8 @@ class Gate:
             )
         blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(kde)
         self.summary.raster_cells_blanked += int((blank & (kde > 0)).sum())
-        classes = _quantile_classes(np.where(blank, np.nan, kde), RASTER_CLASSES)
+        mean = float(np.nanmean(np.where(np.isfinite(kde), kde, np.nan))) if len(kde) else 0.0
+        classes = density_classes(np.where(blank, np.nan, kde), mean)
         out = out.drop(
             columns=[c for c in ("kde", "gistar", "pvalue", "support") if c in out.columns]
         )
@@ -1080,11 +1083,12 @@ class Gate:
         blank = (support < RASTER_MIN_SUPPORT) | ~np.isfinite(values)
         blanked = int((blank & (np.nan_to_num(values) > 0)).sum())
         self.summary.raster_cells_blanked += blanked
-        classes = _quantile_classes(np.where(blank, np.nan, values).ravel(), RASTER_CLASSES)
+        mean = float(np.nanmean(values)) if np.isfinite(values).any() else 0.0
+        classes = density_classes(np.where(blank, np.nan, values).ravel(), mean)
         out = np.where(np.isnan(classes), 0, classes).reshape(values.shape).astype(np.uint8)
         tags["TRYGGAPLATSER_VALUES"] = tr(
-            "klass 1–{k} (kvantiler), 0 = ingen uppgift",
-            "class 1–{k} (quantiles), 0 = no data",
+            "klass 1–{k} (täthet jämfört med medel: <1, 1–2, 2–4, 4–8, ≥8 ×), 0 = ingen uppgift",
+            "class 1–{k} (density against the mean: <1, 1–2, 2–4, 4–8, ≥8 ×), 0 = no data",
             k=RASTER_CLASSES,
         )
         return ReleasedRaster(out, 0, tags, blanked)
@@ -1441,16 +1445,36 @@ def _cell_size(frame: pd.DataFrame) -> float | None:
     return float(size)
 
 
-def _quantile_classes(values: np.ndarray, k: int) -> np.ndarray:
-    """Classes 1..k by quantiles of the positive finite values; 0 stays NaN-free as NaN."""
+def density_classes(values: np.ndarray, mean: float) -> np.ndarray:
+    """Density classes 1–5 relative to the mean density ``mean`` of the whole grid: 1 below the
+    mean, 2 at 1–2 ×, 3 at 2–4 ×, 4 at 4–8 ×, 5 at 8 × or more
+    (:data:`~tryggaplatser.policy.DENSITY_CLASS_BOUNDS`). Zero, missing or blanked values stay
+    NaN (no class).
+
+    >>> density_classes(np.array([0.0, 0.5, 1.0, 3.0, 7.9, 8.0, np.nan]), 1.0).tolist()
+    [nan, 1.0, 2.0, 3.0, 4.0, 5.0, nan]
+    """
     values = np.asarray(values, dtype=float)
     out = np.full(values.shape, np.nan)
     valid = np.isfinite(values) & (values > 0)
-    if not valid.any():
+    if not valid.any() or not mean > 0:
         return out
-    ranks = pd.Series(values[valid]).rank(method="average", pct=True).to_numpy()
-    out[valid] = np.clip(np.ceil(ranks * k), 1, k)
+    ratio = values[valid] / mean
+    out[valid] = 1 + np.searchsorted(np.asarray(DENSITY_CLASS_BOUNDS), ratio, side="right")
     return out
+
+
+def density_class_labels() -> list[str]:
+    """Legend texts of the density classes, in Swedish or English."""
+    b = [f"{v:g}" for v in DENSITY_CLASS_BOUNDS]
+    return [
+        tr("under medel (< {a} ×)", "below the mean (< {a} ×)", a=b[0]),
+        *(
+            tr("{a}–{c} × medel", "{a}–{c} × the mean", a=lo, c=hi)
+            for lo, hi in itertools.pairwise(b)
+        ),
+        tr("minst {a} × medel", "at least {a} × the mean", a=b[-1]),
+    ]
 
 
 def _disk_sum(counts: np.ndarray, radius_cells: float) -> np.ndarray:

@@ -710,44 +710,25 @@ def kde_layer(kde, gate, *, released=None) -> MapLayer:
     """
     if released is None:
         released = gate.release(kde, "grid_cells")
-    names = [
-        tr("Mycket låg", "Very low"),
-        tr("Låg", "Low"),
-        tr("Medel", "Medium"),
-        tr("Hög", "High"),
-        tr("Mycket hög", "Very high"),
-    ]
-    title = tr("Täthet (KDE)", "Density (KDE)")
-    if "kde_class" in released.columns:  # public
+    from ..gate import density_class_labels, density_classes
+
+    names = density_class_labels()
+    colours = palette("RdPu", len(names))
+    title = tr(
+        "Täthet (KDE) jämfört med kommunens medeltäthet",
+        "Density (KDE) against the municipality's mean density",
+    )
+    if "kde_class" in released.columns:  # public: the gate's classes
         cls = pd_numeric(released["kde_class"])
-        keep = np.isfinite(cls) & (cls >= 1)
-        sub = released[keep]
-        idx = cls[keep].astype(int) - 1
-        colours = palette("RdPu", 5)
-        fill = [colours[i] for i in idx]
-        tips = [tr("Täthet: {c}", "Density: {c}", c=names[i].lower()) for i in idx]
-        legend = [LegendEntry(c, lab) for c, lab in zip(colours, names)]
-        title += tr("; kvantilklasser, k=5", "; quantile classes, k=5")
-    else:
+    else:  # internal: the same classes, from the densities
         values = released["kde"].to_numpy(dtype=float)
-        keep = np.isfinite(values) & (values > 0)
-        sub = released[keep]
-        v = values[keep]
-        fill, tips, legend = [], [], []
-        if len(v):
-            classes = classify(v, "Quantiles", 5)
-            colours = palette("RdPu", len(classes.bins))
-            fill = [colours[i] for i in classes.yb]
-            picked = [names[i] for i in np.linspace(0, 4, len(classes.bins)).round().astype(int)]
-            tips = [
-                tr("Täthet: {v} per km² och år", "Density: {v} per km² and year", v=_fmt(x))
-                for x in v
-            ]
-            legend = [
-                LegendEntry(c, f"{nm} ({lab})")
-                for c, nm, lab in zip(colours, picked, classes.labels)
-            ]
-            title += f"; {classes.description}"
+        cls = density_classes(values, float(np.nanmean(values)) if len(values) else 0.0)
+    keep = np.isfinite(cls) & (cls >= 1)
+    sub = released[keep]
+    idx = cls[keep].astype(int) - 1
+    fill = [colours[i] for i in idx]
+    tips = [tr("Täthet: {c}", "Density: {c}", c=names[i]) for i in idx]
+    legend = [LegendEntry(c, lab) for c, lab in zip(colours, names, strict=True)]
     frame = _frame(sub.geometry.to_numpy(), fill=fill, tooltip=tips)
     return MapLayer(
         "kde",
