@@ -128,3 +128,32 @@ def test_naive_times_follow_the_import_rule_for_summer_time():
     with pytest.raises(tp_errors.ArgumentError) as err:
         tp.hotspot_kde(gap, cell_size=100, quiet=True)
     assert err.value.rule == "TIME_NONEXISTENT_DST" and "rad 0" in str(err.value)
+
+
+def test_trend_classes_are_corrected_across_cells():
+    """Many stationary hot cells (a large, dense, steady area) have Mann-Kendall p-values that
+    are uniform by chance; a class that rests on a trend (intensifying, diminishing, emerging)
+    needs the p-value to survive Benjamini–Hochberg across the cells with a hot spot (checked
+    with scipy's independent implementation), so none of these steady cells gets one."""
+    import pandas as pd
+    from scipy.stats import false_discovery_control
+
+    rng = np.random.default_rng(11)
+    n_bg, n_area = 4000, 30000
+    r, a = 1500 * np.sqrt(rng.uniform(0, 1, n_area)), rng.uniform(0, 2 * np.pi, n_area)
+    x = np.r_[rng.uniform(0, 10000, n_bg), 5000 + r * np.cos(a)]
+    y = np.r_[rng.uniform(0, 10000, n_bg), 5000 + r * np.sin(a)]
+    t0 = pd.Timestamp("2024-01-01", tz="Europe/Stockholm")
+    times = t0 + pd.to_timedelta(rng.uniform(0, 730, n_bg + n_area), unit="D")
+    data = gpd.GeoDataFrame(
+        {"occurred_at": times.tz_convert("UTC")}, geometry=gpd.points_from_xy(x, y), crs=3006
+    )
+    cells = tp.hotspot_classify(data, cell_size=250, quiet=True)
+    assert cells.attrs["tryggaplatser"]["params"]["trend_correction"]["value"] == "fdr_bh"
+    tested = cells["hot_periods"].to_numpy() > 0
+    assert tested.sum() > 80  # many steady hot cells
+    q = np.ones(len(cells))
+    q[tested] = false_discovery_control(cells["trend_pvalue"].to_numpy()[tested])
+    by_trend = cells["hotspot_category"].isin(["intensifierande", "avtagande", "framvaxande"])
+    assert (q[by_trend.to_numpy()] < 0.05).all()
+    assert not by_trend.any()  # a steady area has no trend once the claims are corrected

@@ -805,7 +805,22 @@ def hotspot_classify(
     record_param(prep.record, "fdr", bool(fdr), auto=False)
     cube, zs, hot = _period_gistar(prep, pidx, used, n_periods, fp, fdr)
     _, tz, tp = mann_kendall(zs)
-    cat = classify_series(hot, tz, tp)
+    # one trend test per cell: the claims across cells are corrected (Benjamini–Hochberg)
+    tq = _bh_adjust(np.where(hot.any(axis=1), tp, np.nan))
+    record_param(
+        prep.record,
+        "trend_correction",
+        "fdr_bh",
+        auto=False,
+        rule=tr(
+            "Mann-Kendall-trenden testas per cell med en hotspot; p-värdena korrigeras över "
+            "cellerna (Benjamini–Hochberg, FDR {a})",
+            "the Mann-Kendall trend is tested per cell with a hot spot; the p-values are "
+            "corrected across the cells (Benjamini–Hochberg, FDR {a})",
+            a=TREND_ALPHA,
+        ),
+    )
+    cat = classify_series(hot, tz, np.where(np.isfinite(tq), tq, 1.0))
     prep.record["periods"] = [
         [str(first + k * plen), str(first + (k + 1) * plen)] for k in range(n_periods)
     ]
