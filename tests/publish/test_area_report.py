@@ -386,3 +386,18 @@ def test_followup_per_responsible_only_in_internal_reports(internal_report, publ
     assert "Uppföljning per ansvarig" in text and "Försenade" in text
     public = public_set["paths"]["omrade_exempelstad-centrum.html"].read_text(encoding="utf-8")
     assert "Uppföljning per ansvarig" not in public
+
+
+def test_a_measure_no_source_recorded_reads_uppgift_saknas_never_zero():
+    from tryggaplatser.publish.reports.area_report import _consequence_rows
+
+    none = pd.DataFrame({"category": ["klotter"] * 3, "reported_to_police": pd.NA})
+    rows, missing = _consequence_rows(none)
+    assert missing == ["allvarlighetsgrad", "polisanmälan"] and rows == []
+    partly = pd.DataFrame(
+        {"category": ["klotter"] * 4, "reported_to_police": ["ja", "nej", None, None]}
+    )
+    rows, missing = _consequence_rows(partly)
+    counts = {r["label"]: r["n"] for r in rows}
+    assert counts["Polisanmäld: uppgift saknas"] == 2 and counts["Polisanmäld: Ja"] == 1
+    assert missing == ["allvarlighetsgrad"]

@@ -1961,6 +1961,50 @@ def _lagesbild_hotspots(
         )
 
 
+def _consequence_rows(inc: pd.DataFrame) -> tuple[list[dict], list[str]]:
+    """Rows of the consequence table, and the measures no source recorded ("uppgift saknas":
+    a column that was never filled in is missing, not zero). Records without a value in a
+    partly filled column get their own "uppgift saknas" row."""
+    missing_text = tr("uppgift saknas", "not recorded")
+    rows: list[dict] = []
+    missing: list[str] = []
+    sev = pd.to_numeric(inc["severity"], errors="coerce") if "severity" in inc.columns else None
+    if sev is None or sev.notna().sum() == 0:
+        missing.append(tr("allvarlighetsgrad", "severity"))
+    else:
+        for level in (1, 2, 3):
+            label = tr("Allvarlighetsgrad {s}", "Severity {s}", s=level)
+            rows.append(
+                {"indicator": f"severity_{level}", "label": label, "n": int((sev == level).sum())}
+            )
+        if sev.isna().any():
+            label = tr("Allvarlighetsgrad: {m}", "Severity: {m}", m=missing_text)
+            rows.append(
+                {"indicator": "severity_missing", "label": label, "n": int(sev.isna().sum())}
+            )
+    rep = (
+        inc["reported_to_police"].astype("string") if "reported_to_police" in inc.columns else None
+    )
+    if rep is None or rep.notna().sum() == 0:
+        missing.append(tr("polisanmälan", "police report"))
+    else:
+        for code in ("ja", "nej", "okand"):
+            label = tr(
+                "Polisanmäld: {c}", "Reported to police: {c}", c=_label("reported_to_police", code)
+            )
+            rows.append(
+                {
+                    "indicator": f"police_{code}",
+                    "label": label,
+                    "n": int((rep == code).fillna(False).sum()),
+                }
+            )
+        if rep.isna().any():
+            label = tr("Polisanmäld: {m}", "Reported to police: {m}", m=missing_text)
+            rows.append({"indicator": "police_missing", "label": label, "n": int(rep.isna().sum())})
+    return rows, missing
+
+
 def _lagesbild_consequences(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
     inc = analysis.incidents
     section.paragraph(
@@ -1972,31 +2016,15 @@ def _lagesbild_consequences(section: Section, analysis: AreaAnalysis, gate: Gate
             "insecurity.",
         )
     )
-    rows = []
-    if "severity" in inc.columns:
-        sev = pd.to_numeric(inc["severity"], errors="coerce")
-        for level in (1, 2, 3):
-            rows.append(
-                {
-                    "indicator": f"severity_{level}",
-                    "label": tr("Allvarlighetsgrad {s}", "Severity {s}", s=level),
-                    "n": int((sev == level).sum()),
-                }
+    rows, missing = _consequence_rows(inc)
+    if missing:
+        section.paragraph(
+            tr(
+                "Uppgift saknas i källorna: {m}.",
+                "Not recorded in the sources: {m}.",
+                m=", ".join(missing),
             )
-    if "reported_to_police" in inc.columns:
-        rep = inc["reported_to_police"].astype("string")
-        for code in ("ja", "nej", "okand"):
-            rows.append(
-                {
-                    "indicator": f"police_{code}",
-                    "label": tr(
-                        "Polisanmäld: {c}",
-                        "Reported to police: {c}",
-                        c=_label("reported_to_police", code),
-                    ),
-                    "n": int((rep == code).fillna(False).sum()),
-                }
-            )
+        )
     staff = int((inc["category"].astype(str) == "hot_vald_personal").sum())
     rows.append(
         {"indicator": "hot_vald_personal", "label": _cat_label("hot_vald_personal"), "n": staff}
