@@ -401,3 +401,27 @@ def test_a_measure_no_source_recorded_reads_uppgift_saknas_never_zero():
     counts = {r["label"]: r["n"] for r in rows}
     assert counts["Polisanmäld: uppgift saknas"] == 2 and counts["Polisanmäld: Ja"] == 1
     assert missing == ["allvarlighetsgrad"]
+
+
+def test_published_rates_carry_an_exact_interval_and_small_areas_a_caveat():
+    from scipy.stats import poisson
+
+    from tryggaplatser.analysis.rates import poisson_interval
+    from tryggaplatser.publish.reports.area_report import _with_rate_interval
+
+    counts = np.arange(1, 60)
+    low, high = poisson_interval(counts)
+    np.testing.assert_allclose(poisson.sf(counts - 1, low), 0.025, atol=1e-9)
+    np.testing.assert_allclose(poisson.cdf(counts, high), 0.025, atol=1e-9)
+    table = pd.DataFrame(
+        {
+            "n": [40, 12, ".."],
+            "population": [5000, 310, 2000],
+            "rate_per_1000": [8.0, 38.7, ".."],
+        }
+    )
+    out = _with_rate_interval(table, per=1000.0)
+    assert out["rate_low"][0] == pytest.approx(round(low[39] / 5000 * 1000, 1))
+    assert out["rate_high"][0] == pytest.approx(round(high[39] / 5000 * 1000, 1))
+    assert out["uncertain"].tolist() == [False, True, False]  # 310 residents: a caveat
+    assert out["rate_low"][2] == ".." and out["rate_high"][2] == ".."  # withheld stays withheld

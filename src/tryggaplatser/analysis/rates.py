@@ -72,6 +72,37 @@ class EBPrior:
     n_areas: int
 
 
+#: Rates of areas with fewer residents than this are uncertain: they carry a caveat, are never
+#: headlined and never claimed "clearly above" the municipality.
+SMALL_AREA_POPULATION = 1000
+
+
+def poisson_interval(count, alpha: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    """Exact (Garwood) confidence interval of a Poisson count: ``(low, high)`` with
+    ``low = χ²(α/2; 2n)/2`` (0 for n = 0) and ``high = χ²(1 − α/2; 2n + 2)/2``. Divide by
+    population and years (× 1 000) for the interval of a rate.
+
+    >>> low, high = poisson_interval([0, 5, 100])
+    >>> [round(float(v), 3) for v in low], [round(float(v), 3) for v in high]
+    ([0.0, 1.623, 81.364], [3.689, 11.668, 121.627])
+    """
+    from scipy.stats import chi2
+
+    n = np.asarray(count, dtype=float)
+    low = np.where(n > 0, chi2.ppf(alpha / 2, 2 * n) / 2, 0.0)
+    high = chi2.ppf(1 - alpha / 2, 2 * n + 2) / 2
+    return low, high
+
+
+def rate_is_uncertain(population, low, high, rate) -> np.ndarray:
+    """A rate needs a caveat: the area has fewer than :data:`SMALL_AREA_POPULATION`
+    residents, or its 95 % interval is wider than the rate itself."""
+    pop = np.asarray(population, dtype=float)
+    width = np.asarray(high, dtype=float) - np.asarray(low, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (pop < SMALL_AREA_POPULATION) | (width > np.asarray(rate, dtype=float))
+
+
 def eb_smooth(count, population) -> tuple[np.ndarray, EBPrior]:
     """Empirical-Bayes smoothed rates, Marshall (1991) global method of moments.
 

@@ -59,6 +59,7 @@ from ...analysis.area_analysis import (
     prepare_area_analysis,
     recurring_hotspots,
 )
+from ...analysis.rates import SMALL_AREA_POPULATION
 from ...errors import ArgumentError
 from ...i18n import get_language, tr
 from ...layers import vocab
@@ -312,9 +313,37 @@ def area_category_table(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
                 else (HIDDEN if isinstance(r, str) else float("nan"))
             )
         table["ratio_to_municipality"] = ratios
-        return table
+        return _with_rate_interval(table, per=1000.0 / analysis.years)
 
     return _released(analysis, gate, "area_category", build)
+
+
+def _with_rate_interval(table: pd.DataFrame, *, per: float) -> pd.DataFrame:
+    """Add the exact 95 % Poisson interval of every published rate (``rate_low``,
+    ``rate_high``, from the published count and population: nothing new is disclosed) and
+    ``uncertain`` (small area or an interval wider than the rate; see
+    :func:`~tryggaplatser.analysis.rates.rate_is_uncertain`). Withheld rates stay withheld."""
+    from ...analysis.rates import poisson_interval, rate_is_uncertain
+
+    n = np.array([_num(v) if _is_number(v) else np.nan for v in table["n"]], dtype=float)
+    pop = pd.to_numeric(table["population"], errors="coerce").to_numpy(dtype=float)
+    shown = np.array([_is_number(v) for v in table["rate_per_1000"]]) & np.isfinite(n)
+    low, high = poisson_interval(np.where(shown, n, 0.0))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low, high = low / pop * per, high / pop * per
+    hidden = [HIDDEN if isinstance(r, str) else float("nan") for r in table["rate_per_1000"]]
+    table["rate_low"] = [round(v, 1) if ok else h for v, ok, h in zip(low, shown, hidden)]
+    table["rate_high"] = [round(v, 1) if ok else h for v, ok, h in zip(high, shown, hidden)]
+    rate = np.array([_num(v) if ok else np.nan for v, ok in zip(table["rate_per_1000"], shown)])
+    table["uncertain"] = shown & rate_is_uncertain(pop, low, high, rate)
+    return table
+
+
+def _interval_text(low: Any, high: Any) -> str:
+    """ "3,5–4,6" for a published interval; "–" or the withheld marker otherwise."""
+    if _is_number(low) and _is_number(high):
+        return f"{fmt_num(low, 1)}–{fmt_num(high, 1)}"
+    return low if isinstance(low, str) else "–"
 
 
 def municipality_category_table(
@@ -420,6 +449,7 @@ def _section_categories(
     rows["_n"] = [-(_num(v) or 0) for v in rows["n"]]
     rows = rows.sort_values(["_o", "_n", "label"]).drop(columns=["_o", "_n"])
     rows["is_total"] = rows["category"] == TOTAL
+    rows["rate_ci"] = [_interval_text(a, b) for a, b in zip(rows["rate_low"], rows["rate_high"])]
     flagged = False
     if "n_flagga" in rows.columns:  # internal mode: counts 1–2 flagged by the gate
         marks = rows["n_flagga"].fillna("").astype(str) != ""
@@ -431,6 +461,7 @@ def _section_categories(
             "label": tr("Kategori", "Category"),
             "n": tr("Antal", "Count"),
             "rate_per_1000": tr("Per 1 000 inv. och år", "Per 1,000 res. and year"),
+            "rate_ci": tr("95 % KI", "95 % CI"),
             "rate_eb": tr("EB-utjämnad", "EB-smoothed"),
             "muni_n": tr("Kommunen, antal", "Municipality, count"),
             "muni_rate": tr("Kommunen, per 1 000", "Municipality, per 1,000"),
@@ -1515,50 +1546,70 @@ def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
     )
 
 
+def _summary_rate(t: Any) -> str:
+    """The summary's first line: incidents, the rate and (when the rate is certain enough) its
+    ratio to the municipality; an uncertain rate gets its interval and a caveat instead."""
+    rate, ratio = t["rate_per_1000"], t["ratio_to_municipality"]
+    if _is_number(rate) and _is_number(ratio) and bool(t.get("uncertain", False)):
+        return tr(
+            "{n} händelser under perioden ({r} per 1 000 invånare och år, 95 % KI {i}). "
+            "Takten är osäker (litet område eller brett intervall) och jämförs inte med "
+            "kommunens nivå.",
+            "{n} incidents in the period ({r} per 1,000 residents and year, 95 % CI "
+            "{i}). The rate is uncertain (a small area or a wide interval) and is not "
+            "compared with the municipality's level.",
+            n=fmt_int(t["n"]),
+            r=_rate_fmt(rate),
+            i=_interval_text(t["rate_low"], t["rate_high"]),
+        )
+    if _is_number(rate) and _is_number(ratio):
+        return tr(
+            "{n} händelser under perioden ({r} per 1 000 invånare och år; {q} gånger "
+            "kommunens nivå).",
+            "{n} incidents in the period ({r} per 1,000 residents and year; {q} times "
+            "the municipality's level).",
+            n=fmt_int(t["n"]),
+            r=_rate_fmt(rate),
+            q=fmt_num(ratio, 2),
+        )
+    return tr(
+        "{n} händelser under perioden. Takt per invånare redovisas inte "
+        "(befolkning under 50 eller för få händelser).",
+        "{n} incidents in the period. No rate per resident is shown (population "
+        "under 50 or too few incidents).",
+        n=fmt_int(t["n"]),
+    )
+
+
+def _summary_above(high: pd.DataFrame) -> str | None:
+    """Categories clearly above the municipality's level (≥ 1.5 ×, at least 5 incidents,
+    never on an uncertain rate), the three largest ratios."""
+    high = high[[(_is_number(v) and v >= 1.5) for v in high["ratio_to_municipality"]]]
+    high = high[[(_num(n) or 0) >= MIN_COUNT for n in high["n"]]] if len(high) else high
+    if len(high):
+        high = high[~high["uncertain"].astype(bool).to_numpy()]
+    if not len(high):
+        return None
+    high = high.sort_values("ratio_to_municipality", ascending=False).head(3)
+    return tr(
+        "Klart över kommunens nivå: {c}.",
+        "Clearly above the municipality's level: {c}.",
+        c="; ".join(
+            f"{lab} ({fmt_num(q, 1)}×)"
+            for lab, q in zip(high["label"], high["ratio_to_municipality"], strict=True)
+        ),
+    )
+
+
 def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: Gate) -> list[str]:
     items = []
     rows = table[(table["area_id"] == prof.area_id)]
     total = rows[rows["category"] == TOTAL]
     if len(total):
-        t = total.iloc[0]
-        rate, ratio = t["rate_per_1000"], t["ratio_to_municipality"]
-        if _is_number(rate) and _is_number(ratio):
-            items.append(
-                tr(
-                    "{n} händelser under perioden ({r} per 1 000 invånare och år; {q} gånger "
-                    "kommunens nivå).",
-                    "{n} incidents in the period ({r} per 1,000 residents and year; {q} times "
-                    "the municipality's level).",
-                    n=fmt_int(t["n"]),
-                    r=_rate_fmt(rate),
-                    q=fmt_num(ratio, 2),
-                )
-            )
-        else:
-            items.append(
-                tr(
-                    "{n} händelser under perioden. Takt per invånare redovisas inte "
-                    "(befolkning under 50 eller för få händelser).",
-                    "{n} incidents in the period. No rate per resident is shown (population "
-                    "under 50 or too few incidents).",
-                    n=fmt_int(t["n"]),
-                )
-            )
-    high = rows[(rows["category"] != TOTAL)]
-    high = high[[(_is_number(v) and v >= 1.5) for v in high["ratio_to_municipality"]]]
-    high = high[[(_num(n) or 0) >= MIN_COUNT for n in high["n"]]]
-    if len(high):
-        high = high.sort_values("ratio_to_municipality", ascending=False).head(3)
-        items.append(
-            tr(
-                "Klart över kommunens nivå: {c}.",
-                "Clearly above the municipality's level: {c}.",
-                c="; ".join(
-                    f"{lab} ({fmt_num(q, 1)}×)"
-                    for lab, q in zip(high["label"], high["ratio_to_municipality"], strict=True)
-                ),
-            )
-        )
+        items.append(_summary_rate(total.iloc[0]))
+    above = _summary_above(rows[(rows["category"] != TOTAL)])
+    if above:
+        items.append(above)
     items.append(_trend_sentence(prof.trend_test))
     hot = prof.hotspot_cells
     items.append(
@@ -1732,6 +1783,10 @@ def _lagesbild_mapping(
     per_area["is_total"] = per_area["area_id"] == TOTAL
     per_area["_n"] = [-(_num(v) or 0) for v in per_area["n"]]
     per_area = per_area.sort_values(["is_total", "_n"])
+    per_area["rate_ci"] = [
+        _interval_text(a, b) + (" ⚠" if u else "")
+        for a, b, u in zip(per_area["rate_low"], per_area["rate_high"], per_area["uncertain"])
+    ]
     s.table(
         per_area,
         columns={
@@ -1739,6 +1794,7 @@ def _lagesbild_mapping(
             "population": tr("Befolkning", "Population"),
             "n": tr("Antal", "Count"),
             "rate_per_1000": tr("Per 1 000 inv. och år", "Per 1,000 res. and year"),
+            "rate_ci": tr("95 % KI", "95 % CI"),
             "rate_eb": tr("EB-utjämnad", "EB-smoothed"),
             "ratio_to_municipality": tr("Kvot mot kommunen", "Ratio to municipality"),
         },
@@ -1752,8 +1808,11 @@ def _lagesbild_mapping(
         numeric=["population", "n", "rate_per_1000", "rate_eb", "ratio_to_municipality"],
         widths={"name": "28%"},
         caption=tr(
-            "Händelser per område (alla kategorier), sorterade efter antal",
-            "Incidents per area (all categories), by count",
+            "Händelser per område (alla kategorier), sorterade efter antal. ⚠ = osäker takt "
+            "(färre än {p} invånare eller ett intervall bredare än takten).",
+            "Incidents per area (all categories), by count. ⚠ = uncertain rate (fewer than {p} "
+            "residents or an interval wider than the rate).",
+            p=fmt_int(SMALL_AREA_POPULATION),
         ),
     )
     _lagesbild_consequences(s, analysis, gate)
