@@ -342,7 +342,7 @@ def _with_rate_interval(table: pd.DataFrame, *, per: float) -> pd.DataFrame:
 def _interval_text(low: Any, high: Any) -> str:
     """ "3,5–4,6" for a published interval; "–" or the withheld marker otherwise."""
     if _is_number(low) and _is_number(high):
-        return f"{fmt_num(low, 1)}–{fmt_num(high, 1)}"
+        return f"{fmt_num(low, 1)}\u2060–\u2060{fmt_num(high, 1)}"  # word joiners: one line
     return low if isinstance(low, str) else "–"
 
 
