@@ -626,3 +626,30 @@ def test_dropped_columns_announced_once_in_swedish(caplog):
         _gate_messages(caplog, lambda: Gate("public", quiet=True).release(cells, "grid_cells"))
         == []
     )
+
+
+def test_two_processes_sealing_into_one_folder_lose_no_manifest_entry(tmp_path):
+    """The demo writes two internal jobs at once: the manifest update is locked."""
+    import json
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork")
+    procs = [ctx.Process(target=_seal_many, args=(tmp_path, tag)) for tag in ("a", "b")]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+        assert p.exitcode == 0
+    manifest = json.loads((tmp_path / "utgivning.json").read_text(encoding="utf-8"))
+    assert len(manifest["files"]) == 60
+    assert list(manifest["files"]) == sorted(manifest["files"])  # the same whoever came first
+
+
+def _seal_many(folder, tag: str) -> None:
+    from tryggaplatser.publish.gate import Gate
+
+    gate = Gate("internal", quiet=True)
+    for i in range(30):
+        path = folder / f"{tag}_{i:02d}.txt"
+        path.write_text("INTERNT – ej för spridning\n", encoding="utf-8")
+        gate.seal(path, kind="file")

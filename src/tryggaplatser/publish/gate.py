@@ -65,6 +65,7 @@ area_id category  n
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -1271,12 +1272,7 @@ class Gate:
                 "AUDIT_FINDINGS",
             )
         entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
-        manifest_path = path.parent / MANIFEST
-        manifest = _read_manifest(manifest_path)
-        manifest["files"][path.name] = entry
-        manifest_path.write_text(
-            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-        )
+        _record_in_manifest(path, entry)
         if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
             self.summary.outputs[path.name] = kind
         return entry
@@ -1356,6 +1352,36 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: fh.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def _record_in_manifest(path: Path, entry: dict) -> None:
+    """Add a sealed file to its folder's manifest. The update is locked, so several processes
+    may seal files into one folder at once (the demo writes its sets in parallel), and the
+    files are listed in name order, so the manifest is the same whichever process came first."""
+    manifest_path = path.parent / MANIFEST
+    with _locked(manifest_path):
+        manifest = _read_manifest(manifest_path)
+        manifest["files"][path.name] = entry
+        manifest["files"] = dict(sorted(manifest["files"].items()))
+        manifest_path.write_text(
+            json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """An exclusive advisory lock on ``path`` (created if missing) where the OS has one."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no fcntl (Windows): the demo runs its sets in turn
+        yield
+        return
+    with open(path, "a+", encoding="utf-8") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _read_manifest(path: Path) -> dict:

@@ -160,18 +160,27 @@ def demo_pipeline(config_path, out, truth: dict, step):
             "(internal and public)",
         )
     )
-    jobs = [(mode, config_path, out, truth) for mode in ("internal", "public")]
-    seconds = dict(_in_parallel(_write_set, jobs, project))
+    # three jobs on the cores: the internal set, the draft plans (internal too) and the public
+    # set; the gate's manifest is locked, so two jobs may seal into one folder
+    jobs = [
+        (_write_set, ("internal", config_path, out, truth)),
+        (_write_plans, (config_path, out, truth)),
+        (_write_set, ("public", config_path, out, truth)),
+    ]
+    seconds: dict[str, float] = {}
+    for part, took in _in_parallel(jobs, project):
+        seconds[part] = seconds.get(part, 0.0) + took
     return project, seconds
 
 
 _PROJECT = None  # the loaded project, inherited by the forked workers of _in_parallel
 
 
-def _in_parallel(func, jobs: list, project) -> list:
-    """``func(project, *job)`` for every job: in forked processes when the machine has more
-    than one core and can fork, else one after the other (``TRYGGAPLATSER_PROCESSES=1`` forces
-    that, e.g. to profile). Errors are raised as they are."""
+def _in_parallel(jobs: list, project) -> list:
+    """``func(project, *args)`` for every ``(func, args)`` job: in forked processes when the
+    machine has more than one core and can fork, else one after the other
+    (``TRYGGAPLATSER_PROCESSES=1`` forces that, e.g. to profile). Errors are raised as they
+    are."""
     import multiprocessing as mp
     import os
 
@@ -179,20 +188,20 @@ def _in_parallel(func, jobs: list, project) -> list:
     asked = os.environ.get("TRYGGAPLATSER_PROCESSES", "")
     workers = min(len(jobs), int(asked) if asked.isdigit() else (os.cpu_count() or 1))
     if workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [func(project, *job) for job in jobs]
+        return [func(project, *args) for func, args in jobs]
     from concurrent.futures import ProcessPoolExecutor
 
     _PROJECT = project
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_forked, func, job) for job in jobs]
+            futures = [pool.submit(_forked, func, args) for func, args in jobs]
             return [f.result() for f in futures]
     finally:
         _PROJECT = None
 
 
-def _forked(func, job):
-    return func(_PROJECT, *job)
+def _forked(func, args):
+    return func(_PROJECT, *args)
 
 
 def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, float]:
@@ -208,7 +217,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     from .est import write_est_brief_set
     from .hotspots import write_hotspot_layers
     from .maps import write_maps
-    from .plans import write_action_plans, write_evaluation
+    from .plans import write_evaluation
 
     started = time.perf_counter()
     data_end = pd.Timestamp(truth["period"]["end"])
@@ -230,7 +239,22 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
     gate.finish(mode_folder(out, gate))
     write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1))
-    if mode == "internal":  # draft plans are internal working documents
-        write_action_plans(project, out, "internal", today=data_end, run=run)
     write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return mode, time.perf_counter() - started
+
+
+def _write_plans(project, config_path, out, truth: dict) -> tuple[str, float]:
+    """The draft action plans of every area (internal working documents) into the internal
+    set, from their own internal run."""
+    import time
+
+    import pandas as pd
+
+    from ...analysis.run import Run
+    from .plans import write_action_plans
+
+    started = time.perf_counter()
+    data_end = pd.Timestamp(truth["period"]["end"])
+    run = Run(project, "internal", quiet=True)
+    write_action_plans(project, out, "internal", today=data_end, run=run)
+    return "internal", time.perf_counter() - started
