@@ -10,13 +10,14 @@ installation date is its ``start``; municipality-centroid records are never coun
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import LOCAL_TZ, MIN_GRID_M
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
 
 #: Radius (m) of the target around a measure given as a point or line.
 DEFAULT_TARGET_RADIUS = 200.0
@@ -26,6 +27,8 @@ CHANGE_MAP_REACH = 2000.0
 
 def measure_row(layers: dict, measure_id: str) -> pd.Series:
     """The measure's row of the measures layer; a clear error when it cannot be evaluated."""
+    import pandas as pd
+
     measures = layers.get("measures")
     if measures is None or len(measures) == 0:
         raise ArgumentError(
@@ -100,6 +103,8 @@ def evaluate_from_layer(
         The evaluation, the measure's row, its categories (``None`` = all) and the placed
         incidents the evaluation counted.
     """
+    import pandas as pd
+
     from .evaluation import evaluate_measure
     from .run import placed
 
@@ -138,6 +143,8 @@ def change_around(evaluation: Any, incidents: Any, categories: list[str] | None)
     """Before/after change of the surroundings (:func:`.hotspots.hotspot_change` on 250 m cells
     within :data:`CHANGE_MAP_REACH` of the target): the same categories and periods as the
     evaluation; ``None`` when either period has no incidents there."""
+    import pandas as pd
+
     from .hotspots import hotspot_change
 
     p = evaluation.periods
