@@ -6,6 +6,8 @@ from typing import ClassVar
 
 import click
 
+from ..policy import MODES
+
 config_option = click.option(
     "--config",
     "config_path",
@@ -35,7 +37,7 @@ class ModeChoice(click.Choice):
         "internt": "internal",
     }
 
-    def __init__(self, choices=("public", "internal")) -> None:
+    def __init__(self, choices=MODES) -> None:
         super().__init__(list(choices), case_sensitive=False)
 
     def convert(self, value, param, ctx):
