@@ -278,24 +278,16 @@ def _perception_gaps(
     """The perception gap of the period per cell and per area."""
     from .perception import perception_gap
 
-    gap_cells = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="cell",
-        quiet=quiet,
-    )
-    gap_areas = perception_gap(
-        incidents=inc,
-        dialogue=dialogue,
-        walk_observations=walks,
-        areas=areas,
-        cell_size=cell_size,
-        by="area",
-        quiet=quiet,
-    )
+    common = {
+        "incidents": inc,
+        "dialogue": dialogue,
+        "walk_observations": walks,
+        "areas": areas,
+        "cell_size": cell_size,
+        "quiet": quiet,
+    }
+    gap_cells = perception_gap(**common, by="cell")
+    gap_areas = perception_gap(**common, by="area")
     return gap_cells, gap_areas
 
 

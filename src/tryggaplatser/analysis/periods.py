@@ -2,8 +2,8 @@
 
 Dates here are local calendar dates in the municipality's time zone (Europe/Stockholm), never
 the UTC date of a local midnight. Public products cover whole months only (REFERENCE.md §5:
-the month is the finest public time unit); :func:`public_period` applies that rule once for
-every product of a public run.
+the month is the finest public time unit); :class:`~.run.Run` applies that rule once (with
+:func:`whole_months`) for every product of a public run.
 """
 
 from __future__ import annotations
@@ -74,11 +74,6 @@ def year_period(year: int, data_end: dt.date, *, public: bool) -> tuple[dt.date,
     if end < start:
         end = dt.date(int(year), 12, 31)
     return start, end
-
-
-def public_period(occurred_at: Any) -> tuple[dt.date, dt.date]:
-    """The default period of a public run: the incidents' span shrunk to whole months."""
-    return whole_months(*data_span(occurred_at))
 
 
 def as_date_pair(period: Any) -> tuple[dt.date, dt.date] | None:

@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -51,7 +51,7 @@ from .._announce import announce
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import tr
 from ..policy import MIN_GRID_M, PUBLIC_MIN_CELL_SIZE
-from ..provenance import Choice, Provenance
+from ..provenance import Choice, Provenance, cell_size_of
 from . import periods as _periods
 from ._common import check_mode
 
@@ -82,7 +82,6 @@ class HotspotResult:
     gistar: Any
     incidents: Any
     provenance: Provenance
-    _classified: dict = field(default_factory=dict, repr=False)
 
 
 def placed(incidents: Any) -> Any:
@@ -281,7 +280,7 @@ class Run:
     @property
     def cell_size(self) -> float:
         """The run's cell size in metres (chosen once, announced)."""
-        return self.provenance.cell_size
+        return cell_size_of(self._grid)
 
     @cached_property
     def _grid(self) -> Any:
