@@ -15,6 +15,7 @@ Computation only: nothing is printed, drawn or written. Every automatic choice i
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -495,101 +496,142 @@ def _clip_points(layer, areas, name):
 
 
 def _walk_table(obs: pd.DataFrame) -> pd.DataFrame:
-    statuses = vocab.codes("observation_status")
+    """The walk table of ``obs`` (one row per problem category plus the total row)."""
+    return _walk_tables(obs, np.zeros(len(obs), dtype=np.int64), [0])[0]
 
-    def summarise(g: pd.DataFrame) -> dict:
-        st = g["status"].astype("string")
-        out = {
-            "n": len(g),
-            "n_otrygg": int((g["perception"].astype("string") == "otrygg").sum())
-            if "perception" in g
-            else 0,
-        }
-        for s in statuses:
-            out[f"n_{s}"] = int((st == s).sum())
-        out["n_sent"] = int(st.isin(SENT_STATUSES).sum())
-        out["n_decided"] = int(st.isin(DECIDED_STATUSES).sum())
-        out["atgardsgrad"] = out["n_atgardad"] / out["n_sent"] if out["n_sent"] else np.nan
-        out["atgardsgrad_avgjorda"] = (
-            out["n_atgardad"] / out["n_decided"] if out["n_decided"] else np.nan
-        )
-        days = np.nan
-        if {"decided_on", "resolved_on"} <= set(g.columns):
-            done = g[st == "atgardad"]
-            d = (pd.to_datetime(done["resolved_on"]) - pd.to_datetime(done["decided_on"])).dt.days
-            d = d.dropna()
-            if len(d):
-                days = float(np.median(d))
-        out["median_days_to_resolve"] = days
-        return out
 
-    rows = []
-    for code, g in obs.groupby(obs["problem_category"].astype(str), sort=True):
-        rows.append(
-            {
-                "problem_category": code,
-                "label": vocab.label("problem_category", code),
-                **summarise(g),
-            }
-        )
-    rows.append({"problem_category": TOTAL_ROW, "label": tr("Totalt", "Total"), **summarise(obs)})
-    return pd.DataFrame(rows)[WALK_COLUMNS]
+def _walk_tables(obs: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> dict:
+    """Walk tables per group (e.g. per area), computed in one pass: ``groups[i]`` is the group
+    of ``obs`` row i; every key of ``keys`` gets a table (only the total row when it has no
+    observations). Shares are NaN when nothing was sent / decided."""
+    st = obs["status"].astype("string")
+    flags = {"n": np.ones(len(obs), dtype=np.int64)}
+    unsafe = obs["perception"].astype("string") == "otrygg" if "perception" in obs else False
+    flags["n_otrygg"] = pd.Series(unsafe, index=obs.index).fillna(False).to_numpy(dtype=np.int64)
+    for s in vocab.codes("observation_status"):
+        flags[f"n_{s}"] = (st == s).fillna(False).to_numpy(dtype=np.int64)
+    flags["n_sent"] = st.isin(SENT_STATUSES).to_numpy(dtype=np.int64)
+    flags["n_decided"] = st.isin(DECIDED_STATUSES).to_numpy(dtype=np.int64)
+    f = pd.DataFrame(flags)
+    f["_days"] = np.nan
+    if {"decided_on", "resolved_on"} <= set(obs.columns):
+        days = (pd.to_datetime(obs["resolved_on"]) - pd.to_datetime(obs["decided_on"])).dt.days
+        f["_days"] = np.where((st == "atgardad").fillna(False), days.to_numpy(float), np.nan)
+    f["_g"], f["problem_category"] = groups, obs["problem_category"].astype(str).to_numpy()
+    sums = [c for c in f.columns if c.startswith("n")]
+    agg = {**{c: (c, "sum") for c in sums}, "median_days_to_resolve": ("_days", "median")}
+    per_cat = f.groupby(["_g", "problem_category"], sort=True).agg(**agg).reset_index()
+    total = f.groupby("_g", sort=True).agg(**agg).reset_index()
+    missing = [k for k in keys if k not in set(total["_g"])]
+    empty = pd.DataFrame({"_g": missing, **{c: 0 for c in sums}, "median_days_to_resolve": np.nan})
+    total = pd.concat([total, empty], ignore_index=True).assign(problem_category=TOTAL_ROW)
+    t = pd.concat([per_cat.assign(_last=0), total.assign(_last=1)], ignore_index=True)
+    t = t.sort_values(["_g", "_last", "problem_category"], kind="stable")
+    t["label"] = [
+        tr("Totalt", "Total") if c == TOTAL_ROW else vocab.label("problem_category", c)
+        for c in t["problem_category"]
+    ]
+    t[sums] = t[sums].astype(np.int64)
+    t["atgardsgrad"] = t["n_atgardad"] / t["n_sent"].where(t["n_sent"] > 0)
+    t["atgardsgrad_avgjorda"] = t["n_atgardad"] / t["n_decided"].where(t["n_decided"] > 0)
+    t = t.astype({"median_days_to_resolve": float})
+    return _split(t, keys, WALK_COLUMNS)
+
+
+def _split(frame: pd.DataFrame, keys: Iterable, columns: list[str]) -> dict:
+    """``frame``'s rows per group ``_g`` (``columns`` only, fresh index), for every key of
+    ``keys``; a key without rows gets an empty frame with ``columns``."""
+    parts = {k: g[columns].reset_index(drop=True) for k, g in frame.groupby("_g", sort=False)}
+    return {k: parts[k] if k in parts else pd.DataFrame(columns=columns) for k in keys}
 
 
 def _dialogue_tables(d: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Per campaign: shares feeling unsafe, and the reasons and times of day of the unsafe pins."""
+    return _dialogue_tables_by(d, np.zeros(len(d), dtype=np.int64), [0])[0]
+
+
+def _dialogue_tables_by(d: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> dict:
+    """:func:`_dialogue_tables` per group (e.g. per area) in one pass; every key of ``keys``
+    gets its three tables (empty ones when it has no pins)."""
     perc = d["perception"].astype("string")
+    is_unsafe = (perc == "otrygg").fillna(False).to_numpy()
+    campaign = d["campaign_id"].astype(str).to_numpy()
     base = (
         pd.DataFrame(
             {
-                "campaign_id": d["campaign_id"].astype(str).to_numpy(),
-                "otrygg": (perc == "otrygg").fillna(False).to_numpy(),
+                "_g": groups,
+                "campaign_id": campaign,
+                "otrygg": is_unsafe,
                 "trygg": (perc == "trygg").fillna(False).to_numpy(),
             }
         )
-        .groupby("campaign_id", sort=True)
+        .groupby(["_g", "campaign_id"], sort=True)
         .agg(n=("otrygg", "size"), n_otrygg=("otrygg", "sum"), n_trygg=("trygg", "sum"))
         .reset_index()
     )
     base["share_otrygg"] = base["n_otrygg"] / (base["n_otrygg"] + base["n_trygg"]).replace(
         0, np.nan
     )
-    unsafe = d[(perc == "otrygg").fillna(False).to_numpy()]
-    n_unsafe = base.set_index("campaign_id")["n_otrygg"]
+    n_unsafe = base.set_index(["_g", "campaign_id"])["n_otrygg"]
 
-    unsafe = unsafe.reset_index(drop=True)
-    unsafe = unsafe.assign(_pin=np.arange(len(unsafe)))
-
-    def freq_per_pin(col: str, vocab_name: str, out_col: str, columns: list[str]):
-        if col not in unsafe.columns or len(unsafe) == 0:
-            return pd.DataFrame(columns=columns)
-        s = unsafe[col].astype("string").str.replace(",", ";").str.split(";")
+    def freq_per_pin(col: str, vocab_name: str, out_col: str) -> pd.DataFrame | None:
+        if col not in d.columns or not is_unsafe.any():
+            return None
+        s = d[col].astype("string").str.replace(",", ";").str.split(";")[is_unsafe]
+        pins = np.flatnonzero(is_unsafe)
         t = pd.DataFrame(
-            {"campaign_id": unsafe["campaign_id"].astype(str), "_pin": unsafe["_pin"], out_col: s}
+            {"_g": groups[pins], "campaign_id": campaign[pins], "_pin": pins, out_col: s.to_numpy()}
         ).explode(out_col)
         t[out_col] = t[out_col].astype("string").str.strip()
         t = t[t[out_col].notna() & (t[out_col] != "")].drop_duplicates(["_pin", out_col])
-        if len(t) == 0:
-            return pd.DataFrame(columns=columns)
-        t = t.groupby(["campaign_id", out_col]).size().rename("n").reset_index()
+        t = t.groupby(["_g", "campaign_id", out_col]).size().rename("n").reset_index()
         t["label"] = [vocab.label(vocab_name, c) for c in t[out_col]]
-        t["share_of_otrygg"] = t["n"] / t["campaign_id"].map(n_unsafe).to_numpy()
-        t = t.sort_values(["campaign_id", "n", out_col], ascending=[True, False, True])
-        return t[columns].reset_index(drop=True)
+        idx = pd.MultiIndex.from_arrays([t["_g"], t["campaign_id"]])
+        t["share_of_otrygg"] = t["n"].to_numpy() / n_unsafe.reindex(idx).to_numpy()
+        return t.sort_values(
+            ["_g", "campaign_id", "n", out_col], ascending=[True, True, False, True]
+        )
 
-    reasons = freq_per_pin("reasons", "reason", "reason", DIALOGUE_REASON_COLUMNS)
-    times = freq_per_pin("time_of_day", "time_of_day", "time_of_day", DIALOGUE_TIME_COLUMNS)
-    return base[DIALOGUE_COLUMNS], reasons, times
+    reasons = freq_per_pin("reasons", "reason", "reason")
+    times = freq_per_pin("time_of_day", "time_of_day", "time_of_day")
+
+    keys = list(keys)
+    parts = [
+        _split(frame, keys, columns)
+        if frame is not None
+        else dict.fromkeys(keys, pd.DataFrame(columns=columns))
+        for frame, columns in (
+            (base, DIALOGUE_COLUMNS),
+            (reasons, DIALOGUE_REASON_COLUMNS),
+            (times, DIALOGUE_TIME_COLUMNS),
+        )
+    ]
+    return {key: tuple(p[key] for p in parts) for key in keys}
 
 
 def _survey_tables(s: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    out = {}
-    for scale, g in s.groupby(s["scale"].astype(str), sort=True):
-        t = g.pivot_table(
-            index=["source", "indicator"], columns="year", values="value", aggfunc="first"
-        )
+    """Survey indicators of one area: one ``(source, indicator) × year`` table per scale."""
+    return _survey_tables_by(s, np.zeros(len(s), dtype=np.int64), [0])[0]
+
+
+def _survey_tables_by(s: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> dict:
+    """:func:`_survey_tables` per group (e.g. per area), pivoted once."""
+    out: dict = {key: {} for key in keys}
+    if len(s) == 0:
+        return out
+    big = s.assign(_g=groups, _scale=s["scale"].astype(str)).pivot_table(
+        index=["_g", "_scale", "source", "indicator"],
+        columns="year",
+        values="value",
+        aggfunc="first",
+    )
+    for (key, scale), t in big.groupby(level=["_g", "_scale"], sort=True):
+        if key not in out:
+            continue
+        t = t.droplevel(["_g", "_scale"]).dropna(axis=1, how="all")
         t.columns.name = "year"
         t.attrs["scale"] = scale
-        out[scale] = t
+        out[key][scale] = t
     return out
 
 
@@ -646,7 +688,7 @@ def area_profiles_all(
             survey_indicators,
             police_classification,
         )
-        secondary = {aid: layers.tables(aid) for aid in wanted}
+        secondary = layers.all_tables(wanted)
     name_of = dict(
         zip(
             all_ids,
@@ -692,7 +734,7 @@ def secondary_tables(
     layers = _SecondaryLayers.assign(
         areas, walk_observations, dialogue, None, survey_indicators, police_classification
     )
-    return {aid: layers.tables(aid) for aid in areas["area_id"].astype(str)}
+    return layers.all_tables(areas["area_id"].astype(str).tolist())
 
 
 def _wanted_area_ids(areas, area_ids) -> tuple[list[str], list[str]]:
@@ -863,46 +905,57 @@ class _SecondaryLayers:
 
     def tables(self, aid: str) -> dict:
         """The AreaProfile fields built from the secondary layers, for one area."""
-        hotspot_cells = self.hotspot_cells
-        hot_centroids, walk_obs, walk_assign = self.hot_centroids, self.walk_obs, self.walk_assign
-        dia, dia_assign = self.dia, self.dia_assign
-        survey_indicators, police_classification = (
-            self.survey_indicators,
-            self.police_classification,
-        )
-        hot = None
-        if hot_centroids is not None:
-            pos = hot_centroids.loc[hot_centroids["area_id"] == aid, "pos"].to_numpy()
-            hot = hotspot_cells.iloc[np.sort(pos)].copy()
-        walks_t = None
-        if walk_obs is not None and len(walk_obs):
-            pos = walk_assign.loc[walk_assign["area_id"] == aid, "pos"].to_numpy()
-            walks_t = _walk_table(walk_obs.iloc[np.sort(pos)])
-        d_t = d_r = d_tod = None
-        if dia is not None and len(dia):
-            pos = dia_assign.loc[dia_assign["area_id"] == aid, "pos"].to_numpy()
-            d_t, d_r, d_tod = _dialogue_tables(dia.iloc[np.sort(pos)])
-        surveys = None
-        if survey_indicators is not None:
-            s = survey_indicators[survey_indicators["area_id"].astype(str) == aid]
-            surveys = _survey_tables(s)
-        police = None
-        if police_classification is not None:
-            p = police_classification[police_classification["area_id"].astype(str) == aid]
-            police = p[["year", "classification"]].sort_values("year").reset_index(drop=True)
-            police["label"] = [
-                vocab.label("police_classification", c) for c in police["classification"]
-            ]
-            police = police[POLICE_COLUMNS]
-        return {
-            "hotspot_cells": hot,
-            "walks": walks_t,
-            "dialogue": d_t,
-            "dialogue_reasons": d_r,
-            "dialogue_time_of_day": d_tod,
-            "surveys": surveys,
-            "police_classification": police,
-        }
+        return self.all_tables([aid])[aid]
+
+    def all_tables(self, ids: list[str]) -> dict[str, dict]:
+        """:meth:`tables` of every area of ``ids``, each layer grouped by area in one pass."""
+        walks = dialogue = surveys = None
+        if self.walk_obs is not None and len(self.walk_obs):
+            obs, groups = self._by_area(self.walk_obs, self.walk_assign)
+            walks = _walk_tables(obs, groups, ids)
+        if self.dia is not None and len(self.dia):
+            pins, groups = self._by_area(self.dia, self.dia_assign)
+            dialogue = _dialogue_tables_by(pins, groups, ids)
+        if self.survey_indicators is not None:
+            s = self.survey_indicators
+            surveys = _survey_tables_by(s, s["area_id"].astype(str).to_numpy(), ids)
+        police = self._police(ids)
+        out = {}
+        for aid in ids:
+            d_t, d_r, d_tod = dialogue[aid] if dialogue is not None else (None, None, None)
+            out[aid] = {
+                "hotspot_cells": self._hot_cells(aid),
+                "walks": walks[aid] if walks is not None else None,
+                "dialogue": d_t,
+                "dialogue_reasons": d_r,
+                "dialogue_time_of_day": d_tod,
+                "surveys": surveys[aid] if surveys is not None else None,
+                "police_classification": police[aid],
+            }
+        return out
+
+    @staticmethod
+    def _by_area(layer, assignment) -> tuple[Any, np.ndarray]:
+        """The rows of ``layer`` assigned to an area (a row once per area it belongs to, in
+        layer order within each area) and the area id of each."""
+        a = assignment.sort_values(["area_id", "pos"], kind="stable")
+        return layer.iloc[a["pos"].to_numpy()], a["area_id"].astype(str).to_numpy()
+
+    def _hot_cells(self, aid: str) -> Any:
+        if self.hot_centroids is None:
+            return None
+        pos = self.hot_centroids.loc[self.hot_centroids["area_id"] == aid, "pos"].to_numpy()
+        return self.hotspot_cells.iloc[np.sort(pos)].copy()
+
+    def _police(self, ids: list[str]) -> dict:
+        """The police classification history of every area of ``ids`` (None without it)."""
+        pc = self.police_classification
+        if pc is None:
+            return dict.fromkeys(ids)
+        p = pc.assign(_g=pc["area_id"].astype(str).to_numpy())
+        p = p.sort_values(["_g", "year"], kind="stable")
+        p["label"] = [vocab.label("police_classification", c) for c in p["classification"]]
+        return _split(p, ids, POLICE_COLUMNS)
 
 
 def area_profile(

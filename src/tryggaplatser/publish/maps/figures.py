@@ -406,6 +406,10 @@ def _footer_and_marking(fig: Figure, content: ml.MapContent) -> None:
         )
 
 
+#: zlib level of written PNGs: 3 encodes twice as fast as PIL's default 6 for ~6 % larger maps.
+PNG_COMPRESS_LEVEL = 3
+
+
 def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = None) -> Path:
     """Write a figure as PNG with the gate's metadata tags and seal it (``Gate.seal``).
 
@@ -440,6 +444,7 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         format="png",
         dpi=dpi or fig.dpi,
         metadata=metadata,
+        pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
     )
     gate.seal(path, kind="figure")
     return path
