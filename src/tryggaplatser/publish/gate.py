@@ -1277,6 +1277,22 @@ class Gate:
             self.summary.outputs[path.name] = kind
         return entry
 
+    def take_summary(self) -> DisclosureSummary:
+        """What the gate has recorded so far, leaving it empty: a forked worker hands its part
+        of the set back this way, and the parent's gate adds it with :meth:`add_summary`."""
+        part = self.summary
+        self.summary = DisclosureSummary(
+            min_count=part.min_count,
+            min_population=part.min_population,
+            min_survey_n=part.min_survey_n,
+            raster_classes=part.raster_classes,
+        )
+        return part
+
+    def add_summary(self, part: DisclosureSummary) -> None:
+        """Add what a worker's copy of this gate recorded (see :meth:`take_summary`)."""
+        self.summary = self.summary.merged(part)
+
     def finish(self, out_dir: str | Path) -> list[Path]:
         """Close an output set: in public mode write and seal the disclosure report."""
         if not self.public:

@@ -133,6 +133,7 @@ def demo_pipeline(config_path, out, truth: dict, step):
 
     from ...i18n import tr
     from ...layers.load import load_project
+    from .._parallel import fork_map
     from ..gate import INTERNAL_MARKING, Gate
     from ._common import mode_folder
 
@@ -168,40 +169,13 @@ def demo_pipeline(config_path, out, truth: dict, step):
         (_write_set, ("public", config_path, out, truth)),
     ]
     seconds: dict[str, float] = {}
-    for part, took in _in_parallel(jobs, project):
+    for part, took in fork_map(_job, jobs, project):
         seconds[part] = seconds.get(part, 0.0) + took
     return project, seconds
 
 
-_PROJECT = None  # the loaded project, inherited by the forked workers of _in_parallel
-
-
-def _in_parallel(jobs: list, project) -> list:
-    """``func(project, *args)`` for every ``(func, args)`` job: in forked processes when the
-    machine has more than one core and can fork, else one after the other
-    (``TRYGGAPLATSER_PROCESSES=1`` forces that, e.g. to profile). Errors are raised as they
-    are."""
-    import multiprocessing as mp
-    import os
-
-    global _PROJECT
-    asked = os.environ.get("TRYGGAPLATSER_PROCESSES", "")
-    workers = min(len(jobs), int(asked) if asked.isdigit() else (os.cpu_count() or 1))
-    if workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [func(project, *args) for func, args in jobs]
-    from concurrent.futures import ProcessPoolExecutor
-
-    _PROJECT = project
-    try:
-        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
-            futures = [pool.submit(_forked, func, args) for func, args in jobs]
-            return [f.result() for f in futures]
-    finally:
-        _PROJECT = None
-
-
-def _forked(func, args):
-    return func(_PROJECT, *args)
+def _job(project, func, args):
+    return func(project, *args)
 
 
 def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, float]:

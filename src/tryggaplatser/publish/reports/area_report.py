@@ -2475,15 +2475,41 @@ def write_area_reports(
         name = area_file_name(analysis, aid)
         seen[name] = seen.get(name, 0) + 1
     from ..._progress import progress
+    from .._parallel import fork_map, processes
     from ..maps.interactive import slugify
 
-    paths = []
-    for aid in progress(ids, tr("Områdesrapporter", "Area reports")):
+    files = []
+    for aid in ids:
         name = area_file_name(analysis, aid)
-        if seen.get(name, 0) > 1:
-            name = name[:-5] + f"_{slugify(aid)}.html"
-        paths.append(area_report(analysis, aid, gate, with_map=with_map).write(out / name))
-    return paths
+        files.append((aid, name[:-5] + f"_{slugify(aid)}.html" if seen.get(name, 0) > 1 else name))
+    n = processes(len(files) - 1)
+    if n < 2:
+        return [
+            area_report(analysis, aid, gate, with_map=with_map).write(out / name)
+            for aid, name in progress(files, tr("Områdesrapporter", "Area reports"))
+        ]
+    # The first report is rendered here: it releases the set-wide tables every report shows
+    # (cached per gate), so the gate records them once. The other reports are independent:
+    # they are rendered on every core, each worker with its copy of the gate, whose records
+    # come back to this gate.
+    (aid0, name0), rest = files[0], files[1:]
+    written = {aid0: area_report(analysis, aid0, gate, with_map=with_map).write(out / name0)}
+    state = (analysis, out, gate, with_map)
+    for paths, summary in fork_map(_render_reports, [(rest[i::n],) for i in range(n)], state):
+        gate.add_summary(summary)
+        written.update(paths)
+    return [written[aid] for aid, _ in files]
+
+
+def _render_reports(state, files) -> tuple[dict, Any]:
+    """A worker's share of :func:`write_area_reports`: its files and its gate's records."""
+    analysis, out, gate, with_map = state
+    gate.take_summary()  # start empty: what the parent recorded stays with the parent
+    paths = {
+        aid: area_report(analysis, aid, gate, with_map=with_map).write(out / name)
+        for aid, name in files
+    }
+    return paths, gate.take_summary()
 
 
 def write_lagesbild(

@@ -1,0 +1,61 @@
+"""Independent jobs on the machine's cores, in forked processes.
+
+A product set renders many files from one computed run. The rendering of one file does not
+depend on another's, so the jobs can run in forked worker processes: a fork inherits the run's
+results without copying or pickling them. Only the jobs' return values travel back.
+
+One rule for the number of processes: ``TRYGGAPLATSER_PROCESSES`` when set (``1`` runs the
+jobs one after the other, e.g. to profile), else the number of cores; never more than the
+jobs; and never nested — a job running in a worker runs its own jobs one after the other, so
+``tryggaplatser demo`` (whose sets are jobs) does not oversubscribe the cores.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from typing import Any
+
+_STATE: Any = None  # the shared state, inherited by the forked workers
+_IN_WORKER = False
+
+
+def processes(n_jobs: int) -> int:
+    """How many processes ``n_jobs`` jobs get (see the module docstring)."""
+    import multiprocessing as mp
+
+    if _IN_WORKER or n_jobs < 2 or "fork" not in mp.get_all_start_methods():
+        return 1
+    asked = os.environ.get("TRYGGAPLATSER_PROCESSES", "")
+    return max(1, min(n_jobs, int(asked) if asked.isdigit() else (os.cpu_count() or 1)))
+
+
+def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None) -> list:
+    """``[func(state, *args) for args in jobs]``, in forked worker processes when there is more
+    than one core (:func:`processes`). Results come back in the order of ``jobs``; errors are
+    raised as they are."""
+    workers = processes(len(jobs))
+    if workers < 2:
+        return [func(state, *args) for args in jobs]
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _STATE
+    _STATE = state
+    try:
+        with ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("fork"), initializer=_enter_worker
+        ) as pool:
+            futures = [pool.submit(_call, func, args) for args in jobs]
+            return [f.result() for f in futures]
+    finally:
+        _STATE = None
+
+
+def _enter_worker() -> None:
+    global _IN_WORKER
+    _IN_WORKER = True
+
+
+def _call(func: Callable[..., Any], args: tuple) -> Any:
+    return func(_STATE, *args)
