@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 
+from tryggaplatser.analysis.perception import GAP_SIGNIFICANT
 from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.audit import scan_dir
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
@@ -88,6 +89,15 @@ def table_with(path: Path, caption_start: str) -> dict:
     hits = [t for t in tables_of(path) if t["caption"].startswith(caption_start)]
     assert hits, f"no table '{caption_start}…' in {path.name}"
     return hits[0]
+
+
+def _text(path: Path) -> str:
+    """A page's visible text, tags removed and white space collapsed."""
+    import html
+    import re
+
+    raw = re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", html.unescape(raw)).replace("\u202f", " ")
 
 
 def number(text: str) -> float:
@@ -252,6 +262,24 @@ def test_perception_gap_places_in_the_right_reports(analysis, public_set, truth)
     by_area = {r[0]: r[1] for r in gap_table["rows"]}
     assert by_area[analysis.area_name(p1["area_id"])] == "Upplevs otryggt men få händelser"
     assert by_area[analysis.area_name(s4["area_id"])] == "Händelser men upplevs inte otryggt"
+    # the ranking comes from the test: significant areas only, strongest first, P1's area
+    # first for "insecurity without incidents" and S4's first for "incidents not perceived"
+    gap_areas = analysis.gap_areas.set_index("name")
+    assert set(by_area.values()) <= {
+        "Upplevs otryggt men få händelser",
+        "Händelser men upplevs inte otryggt",
+    }
+    assert set(by_area) == set(gap_areas.index[gap_areas["gap_class"].isin(GAP_SIGNIFICANT)])
+    first = [r[0] for r in gap_table["rows"]]
+    assert first[0] == analysis.area_name(p1["area_id"])
+    unseen = [r[0] for r in gap_table["rows"] if r[1] == "Händelser men upplevs inte otryggt"]
+    assert unseen[0] == analysis.area_name(s4["area_id"])
+    text = _text(lagesbild)
+    named = text.split("Otrygghet utan motsvarande händelser:")[1].split("Vanligaste skäl")[0]
+    assert f"starkast först: {analysis.area_name(p1['area_id'])}," in named
+    quiet = gap_areas.index[gap_areas["gap_class"] == "inget"]
+    assert len(quiet) and not any(name in named for name in quiet)
+    assert "Benjamini–Hochberg-korrigerat över områdena (FDR 5 %)" in text
 
 
 # --------------------------------------------------------------------------- gate

@@ -2,7 +2,10 @@
 
 Answers the plan's "kartlägga upplevd otrygghet och varför": per grid cell (or per area),
 where do people say they feel unsafe (dialogue pins, safety-walk observations marked
-``otrygg``) compared with where incidents are recorded, and why.
+``otrygg``) compared with where incidents are recorded, and why. A unit has a gap when its
+share of unsafe signals among signals + incidents differs from the municipality's share by an
+exact conditional binomial test with Benjamini–Hochberg FDR across units
+(:func:`ratio_pvalues`).
 
 Computation only: nothing is printed, drawn or written.
 """
@@ -31,7 +34,13 @@ from ._common import (
 #: Incident categories left out by default: planned events are not problems and
 #: ``otrygg_plats`` is itself a perception report, not an incident.
 DEFAULT_EXCLUDED_CATEGORIES = ("arrangemang", "otrygg_plats")
-GAP_CLASSES = ("bada_hoga", "otrygg_fa_handelser", "handelser_ej_upplevt", "inget")
+GAP_CLASSES = ("otrygg_fa_handelser", "handelser_ej_upplevt", "inget", "ej_testad")
+#: The classes that report a significant gap (the ones products list and name).
+GAP_SIGNIFICANT = ("otrygg_fa_handelser", "handelser_ej_upplevt")
+#: Default FDR level of the gap test.
+DEFAULT_ALPHA = 0.05
+#: Default minimum of signals + incidents in a unit for the gap test (the public count limit).
+DEFAULT_MIN_N = 5
 
 GAP_COLUMNS = [
     "n_incidents",
@@ -39,10 +48,10 @@ GAP_COLUMNS = [
     "n_walk_otrygg",
     "n_otrygg",
     "n_trygg",
-    "incident_pct",
-    "otrygg_pct",
-    "incident_high",
-    "otrygg_high",
+    "expected_otrygg",
+    "excess_otrygg",
+    "p_value",
+    "q_value",
     "gap_class",
     "gap_label",
     "top_reasons",
@@ -70,21 +79,6 @@ def _xy(layer) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 def _is(series: pd.Series, code: str) -> np.ndarray:
     return (series.astype("string") == code).fillna(False).to_numpy(dtype=bool)
-
-
-def _percentile_rank(n: np.ndarray) -> np.ndarray:
-    """Weak percentile rank among the units with n ≥ 1: share of them with a count ≤ n; 0 for 0."""
-    pos = np.sort(n[n > 0])
-    if len(pos) == 0:
-        return np.zeros(len(n))
-    rank = np.searchsorted(pos, n, side="right") / len(pos)
-    return np.where(n > 0, rank, 0.0)
-
-
-def _threshold(n: np.ndarray, q: float, min_count: int) -> float:
-    pos = n[n > 0]
-    qv = float(np.quantile(pos, q)) if len(pos) else float("inf")
-    return max(float(min_count), qv)
 
 
 def _reason_frame(dialogue, walk_observations, d_key, w_key) -> pd.DataFrame:
@@ -140,20 +134,58 @@ def _top_reasons(reasons: pd.DataFrame, keys: pd.Index, top: int) -> tuple[list,
     return codes.tolist(), labels.tolist()
 
 
-def _classify(table: pd.DataFrame, q: float, min_count: int) -> dict:
-    n_inc = table["n_incidents"].to_numpy()
-    n_ot = table["n_otrygg"].to_numpy()
-    t_inc = _threshold(n_inc, q, min_count)
-    t_ot = _threshold(n_ot, q, min_count)
-    table["incident_pct"] = _percentile_rank(n_inc)
-    table["otrygg_pct"] = _percentile_rank(n_ot)
-    table["incident_high"] = n_inc >= t_inc
-    table["otrygg_high"] = n_ot >= t_ot
-    ih, oh = table["incident_high"].to_numpy(), table["otrygg_high"].to_numpy()
-    cls = np.select([ih & oh, oh & ~ih, ih & ~oh], list(GAP_CLASSES[:3]), default="inget")
+def ratio_pvalues(k, n, p0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Exact conditional binomial p-values of ``k`` unsafe signals among ``n`` signals +
+    incidents when each of the ``n`` is a signal with probability ``p0``.
+
+    Returns ``(p_more, p_fewer, p_two)``: ``P(X ≥ k)``, ``P(X ≤ k)`` for ``X ~ Binomial(n,
+    p0)`` (``scipy.stats.binomtest``'s ``"greater"`` and ``"less"``) and the two-sided
+    ``min(1, 2·min(p_more, p_fewer))``. Vectorised over ``k`` and ``n``.
+    """
+    from scipy.stats import binom
+
+    k = np.asarray(k, dtype=float)
+    n = np.asarray(n, dtype=float)
+    p_more = binom.sf(k - 1, n, p0)
+    p_fewer = binom.cdf(k, n, p0)
+    return p_more, p_fewer, np.minimum(1.0, 2.0 * np.minimum(p_more, p_fewer))
+
+
+def _classify(table: pd.DataFrame, p0: float, alpha: float, min_n: int) -> int:
+    """Test every unit with at least ``min_n`` signals + incidents against ``p0``; fill the
+    test and class columns; return how many units were tested."""
+    from .hotspots import _bh_adjust
+
+    k = table["n_otrygg"].to_numpy(dtype=float)
+    n = k + table["n_incidents"].to_numpy(dtype=float)
+    tested = (n >= min_n) & (0.0 < p0 < 1.0)
+    p_more, p_fewer, p_two = ratio_pvalues(k, n, p0)
+    p = np.where(tested, p_two, np.nan)
+    q = _bh_adjust(p)
+    sig = tested & (q <= alpha)
+    more = p_more < p_fewer
+    cls = np.select(
+        [sig & more, sig & ~more, tested], [*GAP_SIGNIFICANT, "inget"], default="ej_testad"
+    )
+    table["expected_otrygg"] = n * p0
+    table["excess_otrygg"] = k - n * p0
+    table["p_value"] = p
+    table["q_value"] = q
     table["gap_class"] = cls
     table["gap_label"] = [vocab.label("perception_gap", c) for c in cls]
-    return {"incident_threshold": t_inc, "otrygg_threshold": t_ot}
+    return int(tested.sum())
+
+
+def _municipal_share(layers: dict) -> tuple[float, int, int]:
+    """``p0``: the share of unsafe signals among all placed signals + incidents (NaN when
+    there are none), with the two totals."""
+    totals = {}
+    for col in ("n_incidents", "n_dialogue_otrygg", "n_walk_otrygg"):
+        layer = layers[col]
+        totals[col] = 0 if layer is None or len(layer) == 0 else int(_xy(layer)[2].sum())
+    s = totals["n_dialogue_otrygg"] + totals["n_walk_otrygg"]
+    i = totals["n_incidents"]
+    return (s / (s + i) if s + i else float("nan")), s, i
 
 
 def perception_gap(
@@ -165,8 +197,8 @@ def perception_gap(
     cell_size: float | None = None,
     by: str = "cell",
     categories: Sequence[str] | None = None,
-    high_quantile: float = 0.75,
-    min_count: int = 3,
+    alpha: float = DEFAULT_ALPHA,
+    min_n: int = DEFAULT_MIN_N,
     top_reasons: int = 3,
     quiet: bool = False,
 ):
@@ -195,8 +227,11 @@ def perception_gap(
     categories : sequence of str, optional
         Incident categories to count. ``None`` = all except ``arrangemang`` and
         ``otrygg_plats`` (announced).
-    high_quantile, min_count : float, int
-        The "high" rule, see Notes.
+    alpha : float
+        False discovery rate of the gap test (default 0.05), see Notes.
+    min_n : int
+        Units with fewer signals + incidents than this are not tested (default 5, the public
+        count limit): class ``ej_testad``.
     top_reasons : int
         How many reasons to list per unit.
     quiet : bool
@@ -209,29 +244,36 @@ def perception_gap(
         one incident or one ``otrygg`` signal, sorted by ``cell_id``. ``by="area"``:
         ``AREA_COLUMNS``, one row per area. Columns: ``n_incidents``; ``n_dialogue_otrygg``,
         ``n_walk_otrygg`` and their sum ``n_otrygg``; ``n_trygg`` (safe pins and
-        observations, informative only); ``incident_pct`` / ``otrygg_pct`` weak percentile
-        rank of the count among units with at least one such signal (0 when none);
-        ``incident_high`` / ``otrygg_high``; ``gap_class`` (vocabulary ``perception_gap``) and
-        its ``gap_label``; ``top_reasons`` (``;``-separated codes, most frequent first, ties
-        by code) and ``top_reason_labels``. ``attrs["tryggaplatser"]`` holds the thresholds.
+        observations, informative only); ``expected_otrygg`` (``n·p0``) and
+        ``excess_otrygg`` (``n_otrygg − expected_otrygg``); ``p_value`` (two-sided) and
+        ``q_value`` (Benjamini–Hochberg), NaN when not tested; ``gap_class`` (vocabulary
+        ``perception_gap``) and its ``gap_label``; ``top_reasons`` (``;``-separated codes,
+        most frequent first, ties by code) and ``top_reason_labels``.
+        ``attrs["tryggaplatser"]["params"]`` records the test, the correction, ``alpha``,
+        ``min_n`` and ``p0``.
 
     Notes
     -----
-    Counts of incidents (often years of reports) and of dialogue pins (one campaign) are on
-    different scales, so each signal is compared only with itself: a unit is **high** on a
-    signal when its count is at least ``max(min_count, Q)``, where ``Q`` is the
-    ``high_quantile`` (default 0.75, linear interpolation) of that signal's counts among the
-    units with at least one such signal. Classes: ``bada_hoga`` both high;
-    ``otrygg_fa_handelser`` unsafe high, incidents not high; ``handelser_ej_upplevt``
-    incidents high, unsafe not high; ``inget`` neither. "Few incidents" therefore means
-    "not among the top quarter", not zero.
+    Incidents (often years of reports) and unsafe signals (one dialogue campaign, a few walks)
+    are on different scales, so a unit is judged by its *mix*: with ``n`` = signals +
+    incidents in the unit and ``p0`` the share of signals among all placed signals +
+    incidents (the municipality's ratio), the unit's signals are under the null hypothesis
+    ``Binomial(n, p0)`` (two Poisson processes with proportional intensities, conditioned on
+    their sum). The exact two-sided p-value is ``min(1, 2·min(P(X ≥ k), P(X ≤ k)))``
+    (:func:`ratio_pvalues`); units with ``n < min_n`` are not tested. The p-values of the
+    tested units are corrected by Benjamini–Hochberg (per call: across cells, or across
+    areas) and a unit has a gap when ``q ≤ alpha``. Classes: ``otrygg_fa_handelser``
+    significantly more signals than the ratio predicts (feels unsafe, few incidents);
+    ``handelser_ej_upplevt`` significantly fewer (incidents not perceived); ``inget`` tested,
+    no significant gap; ``ej_testad`` fewer than ``min_n``. Under complete spatial
+    randomness of both layers at most about ``alpha`` of the units get a gap class.
     """
     import geopandas as gpd
 
     c = _check_gap_arguments(
-        by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
+        by, areas, cell_size, alpha, min_n, incidents, dialogue, walk_observations
     )
-    record, categories, c = _gap_record(incidents, categories, c, high_quantile, min_count, quiet)
+    record, categories, c = _gap_record(incidents, categories, c, quiet)
     layers = _signal_layers(incidents, dialogue, walk_observations, categories, record)
     if by == "cell":
         table, reasons, geometry = _cell_table(layers, areas, c, incidents.crs)
@@ -240,19 +282,12 @@ def perception_gap(
         table, reasons, geometry = _area_table(layers, areas)
         columns = AREA_COLUMNS
 
-    thresholds = _classify(table, high_quantile, min_count)
+    p0, n_signals, n_incidents = _municipal_share(layers)
+    n_tested = _classify(table, p0, alpha, min_n)
+    _record_test(record, p0, n_signals, n_incidents, alpha, min_n, n_tested, by, quiet)
     top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
     table["top_reasons"] = top_codes
     table["top_reason_labels"] = top_labels
-    record["params"]["thresholds"] = {
-        "value": thresholds,
-        "auto": False,
-        "rule": tr(
-            "hög = antal ≥ max(min_count, kvantil {q} bland enheter med minst en signal)",
-            "high = count ≥ max(min_count, quantile {q} among units with at least one signal)",
-            q=high_quantile,
-        ),
-    }
     out = gpd.GeoDataFrame(table.reset_index(drop=True), geometry=geometry, crs=incidents.crs)
     out = out[columns]
     if by == "cell":
@@ -260,8 +295,94 @@ def perception_gap(
     return attach(out, record)
 
 
+def gap_test_text(alpha: float, min_n: int, by: str = "cell") -> str:
+    """The gap test in one sentence (methods boxes and table captions), current language;
+    ``by`` names the units the correction runs over."""
+    cells = by == "cell"
+    return tr(
+        "exakt binomialtest per {u} av andelen otrygga signaler bland signaler + händelser "
+        "mot kommunens andel, tvåsidigt, Benjamini–Hochberg-korrigerat över {ud} (FDR {a} %); "
+        "{us} med färre än {m} signaler + händelser testas inte",
+        "exact binomial test per {u} of the share of unsafe signals among signals + "
+        "incidents against the municipality's share, two-sided, Benjamini–Hochberg corrected "
+        "over the {us} (FDR {a} %); {us} with fewer than {m} signals + incidents are not tested",
+        u=tr("ruta", "cell") if cells else tr("område", "area"),
+        us=tr("rutor", "cells") if cells else tr("områden", "areas"),
+        ud=tr("rutorna", "cells") if cells else tr("områdena", "areas"),
+        a=_pct_text(alpha),
+        m=min_n,
+    )
+
+
+def _pct_text(share: float) -> str:
+    """``0.05`` → ``"5"``; a decimal comma in Swedish (``0.025`` → ``"2,5"``)."""
+    text = f"{share * 100:g}"
+    return text.replace(".", ",") if tr("sv", "en") == "sv" else text
+
+
+def _record_test(record, p0, n_signals, n_incidents, alpha, min_n, n_tested, by, quiet) -> None:
+    """Record the gap test, its correction, alpha, min_n and the municipal share ``p0``."""
+    units = tr("rutor", "cells") if by == "cell" else tr("områden", "areas")
+    record_param(
+        record,
+        "test",
+        tr("exakt binomialtest, tvåsidigt", "exact binomial test, two-sided"),
+        auto=False,
+        rule=tr(
+            "otrygga signaler ~ Bin(n, p0) givet n = signaler + händelser i enheten; "
+            "p = min(1, 2·min(P(X ≥ k), P(X ≤ k)))",
+            "unsafe signals ~ Bin(n, p0) given n = signals + incidents in the unit; "
+            "p = min(1, 2·min(P(X ≥ k), P(X ≤ k)))",
+        ),
+    )
+    record_param(
+        record,
+        "fdr",
+        "Benjamini–Hochberg",
+        auto=False,
+        rule=tr(
+            "över {t} testade {u}; gap när q ≤ alpha",
+            "over {t} tested {u}; gap when q ≤ alpha",
+            t=n_tested,
+            u=units,
+        ),
+    )
+    record_param(record, "alpha", alpha, auto=False)
+    record_param(
+        record,
+        "min_n",
+        min_n,
+        auto=False,
+        rule=tr(
+            "{u} med färre signaler + händelser testas inte (klass ej_testad)",
+            "{u} with fewer signals + incidents are not tested (class ej_testad)",
+            u=units.capitalize(),
+        ),
+    )
+    rule = tr(
+        "andel otrygga signaler bland alla placerade signaler + händelser: {s} av {n}",
+        "share of unsafe signals among all placed signals + incidents: {s} of {n}",
+        s=n_signals,
+        n=n_signals + n_incidents,
+    )
+    record_param(
+        record,
+        "p0",
+        float(f"{p0:.4g}") if np.isfinite(p0) else None,
+        auto=True,
+        rule=rule,
+        message=tr(
+            "Kommunens kvot p0 = {p} ({r}).",
+            "Municipal ratio p0 = {p} ({r}).",
+            p=f"{p0:.4g}" if np.isfinite(p0) else "–",
+            r=rule,
+        ),
+        quiet=quiet,
+    )
+
+
 def _check_gap_arguments(
-    by, areas, cell_size, high_quantile, incidents, dialogue, walk_observations
+    by, areas, cell_size, alpha, min_n, incidents, dialogue, walk_observations
 ) -> float | None:
     """Validate the arguments of :func:`perception_gap`; return the checked cell size (or
     ``None``: chosen in :func:`_gap_record`)."""
@@ -281,12 +402,21 @@ def _check_gap_arguments(
             fix=tr("skicka med områdeslagret: areas=...", "pass the areas layer: areas=..."),
         )
     c = check_positive(cell_size, "cell_size")
-    if not 0 < high_quantile < 1:
+    if not 0 < alpha < 1:
         raise ArgumentError(
             tr(
-                "`high_quantile` ska ligga mellan 0 och 1, fick {q!r}.",
-                "`high_quantile` must be between 0 and 1, got {q!r}.",
-                q=high_quantile,
+                "`alpha` ska ligga mellan 0 och 1, fick {q!r}.",
+                "`alpha` must be between 0 and 1, got {q!r}.",
+                q=alpha,
+            ),
+            rule="ARGUMENT_INVALID",
+        )
+    if isinstance(min_n, bool) or not isinstance(min_n, (int, np.integer)) or min_n < 1:
+        raise ArgumentError(
+            tr(
+                "`min_n` ska vara ett heltal ≥ 1, fick {m!r}.",
+                "`min_n` must be an integer ≥ 1, got {m!r}.",
+                m=min_n,
             ),
             rule="ARGUMENT_INVALID",
         )
@@ -301,11 +431,9 @@ def _check_gap_arguments(
     return c
 
 
-def _gap_record(
-    incidents, categories, c, high_quantile, min_count, quiet
-) -> tuple[dict, list, float]:
+def _gap_record(incidents, categories, c, quiet) -> tuple[dict, list, float]:
     """Start the provenance record: categories and cell size (chosen and announced when
-    ``None``) and knobs; also return the categories and the cell size."""
+    ``None``); also return the categories and the cell size."""
     record = new_record()
     if categories is None:
         present = set(incidents["category"].astype(str).unique())
@@ -329,8 +457,6 @@ def _gap_record(
         categories = [str(x) for x in categories]
         record_param(record, "categories", categories, auto=False)
     c = record_public_cell_size(record, c, quiet=quiet)
-    record_param(record, "high_quantile", high_quantile, auto=False)
-    record_param(record, "min_count", min_count, auto=False)
     return record, categories, c
 
 

@@ -59,6 +59,7 @@ from ...analysis.area_analysis import (
     prepare_area_analysis,
     recurring_hotspots,
 )
+from ...analysis.perception import GAP_SIGNIFICANT, gap_test_text
 from ...analysis.rates import SMALL_AREA_POPULATION
 from ...errors import ArgumentError
 from ...i18n import get_language, tr
@@ -962,21 +963,20 @@ def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: G
     cells = analysis.gap_cells
     cells = cells[
         (cells["area_id"].astype("string") == area_id).fillna(False).to_numpy()
-        & (cells["gap_class"] != "inget").to_numpy()
+        & cells["gap_class"].isin(GAP_SIGNIFICANT).to_numpy()
     ]
     if len(cells) == 0:
         section.paragraph(
             tr(
-                "Inga rutor i området sticker ut i upplevd otrygghet eller händelser.",
-                "No cells in the area stand out in perceived insecurity or incidents.",
+                "Ingen ruta i området har signifikant fler eller färre otrygga signaler än "
+                "händelserna där motsvarar ({t}).",
+                "No cell in the area has significantly more or fewer unsafe signals than its "
+                "incidents predict ({t}).",
+                t=gap_rule(analysis.gap_cells),
             )
         )
         return
-    released = _gap_cells_release(cells, gate)
-    order = {
-        c: i for i, c in enumerate(("otrygg_fa_handelser", "bada_hoga", "handelser_ej_upplevt"))
-    }
-    released = released.assign(_o=released["gap_class"].map(order)).sort_values(["_o", "cell_id"])
+    released = _by_gap_test(_gap_cells_release(cells, gate), cells, "cell_id")
     section.table(
         released,
         columns={
@@ -989,14 +989,33 @@ def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: G
         numeric=["n_otrygg_visning", "n_incidents_visning"],
         max_rows=25,
         caption=tr(
-            "Upplevd otrygghet mot händelser per ruta ({c} m). Hög = minst den övre "
-            "kvartilen bland rutor med någon signal (och minst 3).",
-            "Perceived insecurity versus incidents per cell ({c} m). High = at least "
-            "the upper quartile among cells with any signal (and at least 3).",
+            "Upplevd otrygghet mot händelser per ruta ({c} m), rutor med signifikant skillnad "
+            "mot kommunens kvot, starkast först: {t}.",
+            "Perceived insecurity versus incidents per cell ({c} m), cells with a significant "
+            "gap against the municipality's ratio, strongest first: {t}.",
             c=fmt_int(DEFAULT_CELL_SIZE),
+            t=gap_rule(analysis.gap_cells),
         ),
         widths={"reasons": "34%"},
     )
+
+
+def gap_rule(gap: Any) -> str:
+    """The perception-gap test of a result, in words, from its recorded ``alpha`` and
+    ``min_n``."""
+    params = gap.attrs["tryggaplatser"]["params"]
+    by = "cell" if "cell_id" in gap.columns else "area"
+    return gap_test_text(params["alpha"]["value"], params["min_n"]["value"], by)
+
+
+def _by_gap_test(released: pd.DataFrame, tested: Any, key: str) -> pd.DataFrame:
+    """Released gap rows in the order of the test: "feels unsafe" first, then "not
+    perceived"; within a class by q-value, then by ``key`` (the q-values are not shown)."""
+    q = pd.Series(tested["q_value"].to_numpy(), index=tested[key].astype(str).to_numpy())
+    order = {c: i for i, c in enumerate(GAP_SIGNIFICANT)}
+    return released.assign(
+        _o=released["gap_class"].map(order), _q=released[key].astype(str).map(q)
+    ).sort_values(["_o", "_q", key])
 
 
 def _count_text(value: Any, gate: Gate) -> str:
@@ -1237,7 +1256,7 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
             "shares only when n ≥ 10, no free text",
         ),
     )
-    _methods_note(report)
+    _methods_note(report, analysis)
 
 
 def _profile_parameter_value(name: str, value: Any) -> Any:
@@ -1270,8 +1289,9 @@ def _profile_parameter_value(name: str, value: Any) -> Any:
     return value
 
 
-def _methods_note(report: Report) -> None:
+def _methods_note(report: Report, analysis: AreaAnalysis) -> None:
     """The methods note: rates, EB smoothing, trend, Gi* and the perception gap."""
+    gap = gap_rule(analysis.gap_cells)
     report.method_note(
         tr(
             "Takter är per 1 000 invånare och år: antal / befolkning / år × 1 000, med år = "
@@ -1281,8 +1301,8 @@ def _methods_note(report: Report) -> None:
             "sin kalendermånads medelvärde; säsongs-Mann-Kendall enligt Hirsch, Slack & Smith "
             "1982 redovisas bredvid). Hotspots: "
             "Getis-Ord Gi* med FDR-korrigering (Benjamini–Hochberg). Upplevd otrygghet mot "
-            "händelser: varje signal jämförs bara med sig själv (övre kvartilen). Händelser "
-            "med lägesprecision 'kommunens mittpunkt' placeras aldrig i ett område.",
+            "händelser: {g}. Händelser med lägesprecision 'kommunens mittpunkt' placeras "
+            "aldrig i ett område.",
             "Rates are per 1,000 residents and year: count / population / years × 1,000, with "
             "years = days in the period / 365.25. EB-smoothed rate: Marshall's (1991) global "
             "empirical-Bayes estimate, which pulls the rates of small areas towards the "
@@ -1290,9 +1310,9 @@ def _methods_note(report: Report) -> None:
             "complete months (each month minus its calendar month's mean; the seasonal "
             "Mann-Kendall of Hirsch, Slack & Smith 1982 alongside). Hotspots: Getis-Ord Gi* "
             "with FDR correction (Benjamini–Hochberg). "
-            "Perceived insecurity versus incidents: each signal is compared only with itself "
-            "(upper quartile). Records with location precision 'municipality centroid' are never "
-            "placed in an area.",
+            "Perceived insecurity versus incidents: {g}. Records with location precision "
+            "'municipality centroid' are never placed in an area.",
+            g=gap,
         )
     )
 
@@ -1626,8 +1646,8 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
         reasons = _top_labels(unsafe, gate)
         items.append(
             tr(
-                "{n} rutor där många känner sig otrygga men få händelser registreras{r}.",
-                "{n} cells where many feel unsafe but few incidents are recorded{r}.",
+                "{n} rutor med signifikant fler otrygga signaler än händelserna där motsvarar{r}.",
+                "{n} cells with significantly more unsafe signals than their incidents predict{r}.",
                 n=len(unsafe),
                 r=tr(" – skäl: {x}", " – reasons: {x}", x=reasons) if reasons else "",
             )
@@ -2162,15 +2182,12 @@ def _lagesbild_gap_table(section: Section, analysis: AreaAnalysis, gate: Gate) -
     for col in ("n_incidents", "n_otrygg"):
         if f"{col}_visning" not in released.columns:
             released[f"{col}_visning"] = [fmt_int(v) for v in released[col]]
-    released = released[released["gap_class"] != "inget"]
+    released = released[released["gap_class"].isin(GAP_SIGNIFICANT)].copy()
     released["top_reason_labels"] = [
         r if (not gate.public or (_num(n) or 0) >= MIN_COUNT) else HIDDEN
         for r, n in zip(released["top_reason_labels"], released["n_otrygg"], strict=True)
     ]
-    order = {
-        c: i for i, c in enumerate(("otrygg_fa_handelser", "bada_hoga", "handelser_ej_upplevt"))
-    }
-    released = released.assign(_o=released["gap_class"].map(order)).sort_values(["_o", "name"])
+    released = _by_gap_test(released, gap, "area_id")
     section.table(
         released,
         columns={
@@ -2183,10 +2200,16 @@ def _lagesbild_gap_table(section: Section, analysis: AreaAnalysis, gate: Gate) -
         numeric=["n_otrygg_visning", "n_incidents_visning"],
         widths={"top_reason_labels": "34%"},
         caption=tr(
-            "Upplevd otrygghet mot händelser per område (områden som sticker ut)",
-            "Perceived insecurity versus incidents per area (areas that stand out)",
+            "Upplevd otrygghet mot händelser per område: områden med signifikant skillnad mot "
+            "kommunens kvot, starkast först ({t})",
+            "Perceived insecurity versus incidents per area: areas with a significant gap "
+            "against the municipality's ratio, strongest first ({t})",
+            t=gap_rule(gap),
         ),
-        empty=tr("Inga områden sticker ut.", "No areas stand out."),
+        empty=tr(
+            "Inget område skiljer sig signifikant från kommunens kvot.",
+            "No area differs significantly from the municipality's ratio.",
+        ),
     )
 
 
@@ -2205,59 +2228,60 @@ def _generated_findings(
     return [sentence for sentence in found if sentence is not None]
 
 
-def _gap_cells_per_area(cells: pd.DataFrame) -> pd.Series:
-    """Perception-gap cells per area id (``–`` for cells outside every area), most first."""
-    return (
-        cells.groupby(cells["area_id"].astype("string").fillna("–"))
-        .size()
-        .sort_values(ascending=False)
-    )
+def _gap_areas_named(analysis: AreaAnalysis, gap_class: str, top: int = 4) -> str:
+    """The areas whose own test puts them in ``gap_class``, strongest first (q-value, then
+    the size of the gap), at most ``top``; an area without a significant gap is never named."""
+    areas = analysis.gap_areas
+    sig = areas[(areas["gap_class"] == gap_class).to_numpy()]
+    sig = sig.assign(_size=-sig["excess_otrygg"].abs()).sort_values(["q_value", "_size"])
+    return ", ".join(analysis.area_name(str(a)) for a in sig["area_id"].head(top))
 
 
 def _finding_unsafe_without_incidents(analysis: AreaAnalysis, gate: Gate) -> str | None:
-    """Finding: cells where many feel unsafe but few incidents are recorded, with reasons."""
+    """Finding: cells and areas with significantly more unsafe signals than their incidents
+    predict (the gap test), with reasons; areas named only when their own test is
+    significant, strongest first."""
     gap = analysis.gap_cells
     unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
-    if not len(unsafe):
+    areas = _gap_areas_named(analysis, "otrygg_fa_handelser")
+    if not len(unsafe) and not areas:
         return None
-    per_area = _gap_cells_per_area(unsafe)
-    areas_text = ", ".join(
-        f"{analysis.area_name(a)} ({n})" for a, n in per_area.head(4).items() if a != "–"
-    )
     reasons = _top_labels(unsafe, gate)
     return tr(
-        "Otrygghet utan motsvarande händelser: {n} rutor där många känner sig "
-        "otrygga men få händelser registreras, främst i {a}. Vanligaste skäl: "
-        "{r}. Sådana platser pekar mot situationella brister (t.ex. belysning, "
-        "öde platser) snarare än mot brottslighet.",
-        "Insecurity without matching incidents: {n} cells where many feel unsafe "
-        "but few incidents are recorded, mainly in {a}. Most frequent reasons: "
-        "{r}. Such places point to situational shortcomings (e.g. lighting, "
-        "deserted places) rather than to crime.",
+        "Otrygghet utan motsvarande händelser: {n} rutor där signifikant fler känner sig "
+        "otrygga än händelserna där motsvarar{a}. Vanligaste skäl: {r}. Sådana platser pekar "
+        "mot situationella brister (t.ex. belysning, öde platser) snarare än mot brottslighet.",
+        "Insecurity without matching incidents: {n} cells where significantly more people "
+        "feel unsafe than their incidents predict{a}. Most frequent reasons: {r}. Such places "
+        "point to situational shortcomings (e.g. lighting, deserted places) rather than to "
+        "crime.",
         n=len(unsafe),
-        a=areas_text,
+        a=tr("; områden, starkast först: {x}", "; areas, strongest first: {x}", x=areas)
+        if areas
+        else "",
         r=reasons or tr("inga angivna", "none given"),
     )
 
 
 def _finding_incidents_not_perceived(analysis: AreaAnalysis) -> str | None:
-    """Finding: cells with many incidents but few unsafe signals."""
+    """Finding: cells and areas with significantly fewer unsafe signals than their incidents
+    predict; areas named only when their own test is significant, strongest first."""
     gap = analysis.gap_cells
     unseen = gap[gap["gap_class"] == "handelser_ej_upplevt"]
-    if not len(unseen):
+    areas = _gap_areas_named(analysis, "handelser_ej_upplevt")
+    if not len(unseen) and not areas:
         return None
-    per_area = _gap_cells_per_area(unseen)
     return tr(
-        "Händelser som inte upplevs: {n} rutor med många händelser men få "
-        "otrygga signaler, främst i {a} – ofta platser där få vistas (industri, "
-        "förråd) eller där dialogen inte nått fram.",
-        "Incidents not perceived: {n} cells with many incidents but few unsafe "
-        "signals, mainly in {a} – often places few people visit (industry, "
-        "storage) or which the dialogue did not reach.",
+        "Händelser som inte upplevs: {n} rutor med signifikant färre otrygga signaler än "
+        "händelserna där motsvarar{a} – ofta platser där få vistas (industri, förråd) eller "
+        "dit dialogen inte nått.",
+        "Incidents not perceived: {n} cells with significantly fewer unsafe signals than "
+        "their incidents predict{a} – often places few people visit (industry, storage) or "
+        "which the dialogue did not reach.",
         n=len(unseen),
-        a=", ".join(
-            f"{analysis.area_name(a)} ({k})" for a, k in per_area.head(4).items() if a != "–"
-        ),
+        a=tr("; områden, starkast först: {x}", "; areas, strongest first: {x}", x=areas)
+        if areas
+        else "",
     )
 
 
