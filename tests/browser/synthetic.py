@@ -16,6 +16,7 @@ PAYLOADS = (
     "${alert('tpl')}",
     "</script><script>alert('script')</script>",
     "`;alert('tick');`",
+    "{{7*7}}x{{7*8}}",  # must stay text: never run as a template
 )
 
 
@@ -33,6 +34,7 @@ def make_layers(
         names[0] = "Norra " + PAYLOADS[0]
         names[1] = PAYLOADS[1]
         names[2] = PAYLOADS[2]
+        names[3] = "Centrum " + PAYLOADS[5]
     boxes = [
         shapely.box(
             X0 + (i % 3) * 2000,
@@ -168,6 +170,7 @@ def make_layers(
     if payload:
         dialogue.loc[0, "comment"] = PAYLOADS[1]
         dialogue.loc[2, "comment"] = PAYLOADS[3]
+        dialogue.loc[3, "comment"] = PAYLOADS[5]
     focus = gpd.GeoDataFrame(
         {
             "name": ["Torget", "Gångtunneln" if not payload else PAYLOADS[0]],

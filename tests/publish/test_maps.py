@@ -144,6 +144,26 @@ def test_payloads_escaped(pages):
     assert "&lt;img src=x onerror=" in pages["area_internal"][1]
 
 
+def test_user_text_is_never_run_as_a_template(pages):
+    """folium/branca compile a rendered element's script as a Jinja template, so a name or
+    comment with ``{{ … }}`` could run as template code. User text has its braces escaped,
+    and our map elements add their script as text, never as a template."""
+    import folium
+
+    from tryggaplatser.publish.maps.interactive import _folium_classes
+
+    for name, (_, text) in pages.items():
+        assert "49x56" not in text, name
+    assert "&#123;&#123;7*7&#125;&#125;x" in pages["area_public"][1].replace("\\u0026", "&")
+    _, data_layer, controls = _folium_classes()
+    m = folium.Map(tiles=None)
+    data_layer('{"t":"{{7*7}}x{%if 1%}j{%endif%}"}', "x", True).add_to(m)
+    controls('{"title":"{{7*8}}"}').add_to(m)
+    page = m.get_root().render()
+    assert '{"t":"{{7*7}}x{%if 1%}j{%endif%}"}' in page and '{"title":"{{7*8}}"}' in page
+    assert ".addTo(map_" in page  # the layer is still added to the map
+
+
 def test_page_title_escaped(pages):
     title = re.search(r"<title>(.*?)</title>", pages["area_public"][1], re.S).group(1)
     assert "<img" not in title and "&lt;img" in title

@@ -196,8 +196,8 @@ def _script_json(value: Any) -> str:
 def _folium_classes():
     """Our three folium elements, defined lazily (folium is imported only when drawing)."""
     from branca.element import Element, MacroElement
+    from folium.elements import ElementAddToElement
     from folium.map import Layer
-    from jinja2 import Template
 
     class OfflineAssets(Element):
         """Leaflet JS/CSS and our small runtime, inlined into the page header as raw text.
@@ -219,33 +219,53 @@ def _folium_classes():
         def render(self, **kwargs) -> str:
             return self.text
 
+    class RawScript(Element):
+        """Script text added to the page as it is: never parsed as a Jinja template."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+        def render(self, **kwargs) -> str:
+            return self.text
+
+    def render_script(element: MacroElement, script: str, kwargs: dict) -> None:
+        """What ``MacroElement.render`` does for a script-only element, except that branca
+        would compile the rendered script as a Jinja template: user text in it (a comment
+        ``{{ … }}``) would then run as template code. Here it stays text."""
+        element.get_root().script.add_child(RawScript(script), name=element.get_name())
+        for child in element._children.values():
+            child.render(**kwargs)
+
     class DataLayer(Layer):
         """A prepared layer: GeoJSON with pre-escaped tooltip/popup HTML, drawn by ``TP.layer``."""
-
-        _template = Template(
-            "{% macro script(this, kwargs) %}"
-            "var {{ this.get_name() }} = TP.layer({{ this.payload }});\n"
-            "{% endmacro %}"
-        )
 
         def __init__(self, payload: str, name: str, show: bool) -> None:
             super().__init__(name=name, overlay=True, control=True, show=show)
             self._name = "TpDataLayer"
             self.payload = payload
 
+        def render(self, **kwargs) -> None:
+            if self.show:  # as folium's Layer.render: add the layer to the map
+                self.add_child(
+                    ElementAddToElement(
+                        element_name=self.get_name(),
+                        element_parent_name=self._parent.get_name(),
+                    ),
+                    name=self.get_name() + "_add",
+                )
+            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
+
     class Controls(MacroElement):
         """Title block, legend, scale bar, north arrow, banner and extent."""
-
-        _template = Template(
-            "{% macro script(this, kwargs) %}"
-            "TP.init({{ this._parent.get_name() }}, {{ this.config }});\n"
-            "{% endmacro %}"
-        )
 
         def __init__(self, config: str) -> None:
             super().__init__()
             self._name = "TpControls"
             self.config = config
+
+        def render(self, **kwargs) -> None:
+            render_script(self, f"TP.init({self._parent.get_name()}, {self.config});\n", kwargs)
 
     return OfflineAssets, DataLayer, Controls
 
