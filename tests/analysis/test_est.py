@@ -6,6 +6,7 @@ import math
 from datetime import date, timedelta
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import box
@@ -295,6 +296,7 @@ def alert_data():
         (date(2026, 11, 18), 650_010, 6_560_010, "klotter", "bolag", "A"),  # no window
         (date(2026, 11, 10), 650_010, 6_560_010, "inbrott", "polis", "A"),  # previous week
         (date(2026, 11, 19), 650_010, 6_560_010, "brand", "rtj", "A"),  # window None
+        (date(2026, 11, 14), 650_650, 6_560_010, "inbrott", "polis", "A"),  # links i1
     ]
     return make(rows)
 
@@ -304,7 +306,9 @@ def test_near_repeat_alerts():
     res = near_repeat_alerts(alert_data(), "2026-W47", windows, cell_size=250, quiet=True)
     assert list(res.columns) == ALERT_COLUMNS
     assert res.attrs["internal_geometry"] is True
-    assert list(res["incident_id"]) == ["i1", "i0"]
+    # both have one earlier burglary in their window: the later event ranks first
+    assert list(res["incident_id"]) == ["i0", "i1"]
+    assert list(res["rank"]) == [1, 2] and list(res["linked_events"]) == [2, 2]
     r = res.set_index("incident_id")
     assert r.loc["i0", "window_end"] == pd.Timestamp("2026-12-01")  # 18 Nov + 14 − 1
     assert r.loc["i1", "window_end"] == pd.Timestamp("2026-11-29")
@@ -312,12 +316,123 @@ def test_near_repeat_alerts():
     assert r.loc["i0", "alert_distance_m"] == 200 and r.loc["i0", "cell_id"] == (
         "250mE650000N6560000"
     )
-    # a near_repeat result can be passed directly
+    assert res.attrs["n_candidates"] == 2 and res.attrs["n_alerts"] == 2
+    assert res.attrs["n_left_out"] == 0 and res.attrs["max_alerts"] is None
+    assert "minst 2 länkade händelser" in res.attrs["rule"]
+    # a near_repeat result can be passed directly: 7 days reach from 18 Nov back to 12 Nov
+    # only, so i0 (previous burglary 10 Nov) is no alert; i1 (14 Nov, 50 m) still is
     nr = pd.DataFrame()
     nr.attrs["risk_window"] = {"distance_m": 100.0, "days": 7.0, "knox_ratio": 2.0, "p_value": 0.01}
     res2 = near_repeat_alerts(alert_data(), "2026-W47", {"inbrott": nr}, cell_size=250, quiet=True)
-    assert list(res2["window_days"]) == [7.0, 7.0]
-    assert list(res2["active_next_week"]) == [False, True]  # 16 Nov + 6 = 22 Nov (Sunday)
+    assert list(res2["incident_id"]) == ["i1"]
+    assert list(res2["window_days"]) == [7.0]
+    assert list(res2["active_next_week"]) == [False]  # 16 Nov + 6 = 22 Nov (Sunday)
+    assert res2.attrs["n_candidates"] == 2 and res2.attrs["n_alerts"] == 1
+
+
+def linked_by_brute_force(data, monday: date, windows: dict) -> dict[str, int]:
+    """{incident_id: linked events} of every week event with an earlier same-category event in
+    its window, by looping over all pairs (independent of near_repeat_alerts)."""
+    rows = list(data.itertuples(index=False))
+    local = data["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.date.tolist()
+    out = {}
+    for a, da in zip(rows, local):
+        w = windows.get(a.category)
+        if w is None or not (monday <= da < monday + timedelta(days=7)):
+            continue
+        n = 1
+        for b, db in zip(rows, local):
+            if b.incident_id == a.incident_id or b.category != a.category:
+                continue
+            dist = math.hypot(a.geometry.x - b.geometry.x, a.geometry.y - b.geometry.y)
+            if dist < w[0] and 0 <= (da - db).days < w[1]:
+                n += 1
+        if n >= 2:
+            out[a.incident_id] = n
+    return out
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_alert_linkage_equals_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    n = 120
+    rows = [
+        (
+            W47 + timedelta(days=int(d)),
+            650_000 + float(x),
+            6_560_000 + float(y),
+            str(c),
+            "polis",
+            "A",
+        )
+        for d, x, y, c in zip(
+            rng.integers(-30, 10, n),  # from 30 days before the week to 3 days after it
+            rng.integers(0, 8, n) * 50.0,  # on a 50 m lattice: distances exactly at the edges
+            rng.integers(0, 8, n) * 50.0,
+            rng.choice(["inbrott", "klotter", "brand"], n),
+        )
+    ]
+    data = make(rows)
+    windows = {"inbrott": (200, 14), "klotter": (100, 7)}
+    res = near_repeat_alerts(data, "2026-W47", windows, cell_size=250, quiet=True)
+    expected = linked_by_brute_force(data, W47, windows)
+    assert expected  # the draw has alerts
+    assert dict(zip(res["incident_id"], res["linked_events"].tolist())) == expected
+    # ranked: linked events descending, then latest event first
+    key = list(zip(-res["linked_events"], -res["occurred_on"].astype("int64")))
+    assert key == sorted(key) and list(res["rank"]) == list(range(1, len(res) + 1))
+
+
+def test_alert_rule_edges():
+    x0, y0 = 650_010, 6_560_010
+    wed = W47 + timedelta(days=2)
+    rows = [
+        (wed, x0, y0, "inbrott", "polis", "A"),  # i0: lone in its place -> no alert
+        (wed - timedelta(days=13), x0 + 5000, y0, "inbrott", "polis", "A"),  # i1: earlier
+        (wed, x0 + 5000 + 199.9, y0, "inbrott", "polis", "A"),  # i2: links i1 (13 d, 199.9 m)
+        (wed - timedelta(days=14), x0 + 9000, y0, "inbrott", "polis", "A"),  # i3: 14 d earlier
+        (wed, x0 + 9000, y0, "inbrott", "polis", "A"),  # i4: too late for i3 -> no alert
+        (wed, x0 + 12_000, y0, "inbrott", "polis", "A"),  # i5: exactly 200 m from i6 ...
+        (wed - timedelta(days=1), x0 + 12_200, y0, "inbrott", "polis", "A"),  # i6 -> no alert
+        (wed, x0 + 15_000, y0, "inbrott", "polis", "A"),  # i7 and i8 the same day: both
+        (wed, x0 + 15_050, y0, "inbrott", "polis", "A"),  # i8 link each other
+        (wed, x0 + 18_000, y0, "inbrott", "polis", "A"),  # i9: only a LATER event near -> no
+        (wed + timedelta(days=1), x0 + 18_000, y0, "inbrott", "polis", "A"),  # i10: alert
+        (wed - timedelta(days=2), x0, y0, "klotter", "bolag", "A"),  # other category: no link
+    ]
+    res = near_repeat_alerts(make(rows), "2026-W47", {"inbrott": (200, 14)}, quiet=True)
+    assert dict(zip(res["incident_id"], res["linked_events"])) == {
+        "i2": 2,
+        "i7": 2,
+        "i8": 2,
+        "i10": 2,
+    }
+    assert res.attrs["n_candidates"] == 9  # the week's burglaries (i6 is in the week too)
+
+
+def test_alerts_are_ranked_and_capped():
+    x0, y0 = 650_010, 6_560_010
+    wed = W47 + timedelta(days=2)
+    rows = []
+    # place A: 4 burglaries on Mon..Thu -> linked 1+0 (no alert), 2, 3, 4
+    rows += [(W47 + timedelta(days=k), x0, y0, "inbrott", "polis", "A") for k in range(4)]
+    # place B: 2 earlier + one on Friday -> linked 3 (latest of the 3s: ranks before A's 3)
+    rows += [(wed - timedelta(days=k), x0 + 3000, y0, "inbrott", "polis", "A") for k in (5, 6)]
+    rows += [(W47 + timedelta(days=4), x0 + 3000, y0, "inbrott", "polis", "A")]
+    # place C: one earlier + Sunday -> linked 2, latest of the 2s
+    rows += [(W47 - timedelta(days=1), x0 + 6000, y0, "inbrott", "polis", "A")]
+    rows += [(W47 + timedelta(days=6), x0 + 6000, y0, "inbrott", "polis", "A")]
+    data = make(rows)
+    full = near_repeat_alerts(data, "2026-W47", {"inbrott": (100, 14)}, quiet=True)
+    assert list(full["incident_id"]) == ["i3", "i6", "i2", "i8", "i1"]
+    assert list(full["linked_events"]) == [4, 3, 3, 2, 2]
+    capped = near_repeat_alerts(data, "2026-W47", {"inbrott": (100, 14)}, max_alerts=3, quiet=True)
+    assert list(capped["incident_id"]) == ["i3", "i6", "i2"]
+    assert capped.attrs["n_alerts"] == 5 and capped.attrs["n_left_out"] == 2
+    assert capped.attrs["max_alerts"] == 3
+    with pytest.raises(ArgumentError) as exc:
+        near_repeat_alerts(data, "2026-W47", {"inbrott": (100, 14)}, max_alerts=0, quiet=True)
+    assert exc.value.rule == "NOT_POSITIVE"
 
 
 def test_focus_places_scoring_and_reasons():

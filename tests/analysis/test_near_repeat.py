@@ -13,8 +13,10 @@ from hypothesis import strategies as st
 from shapely.geometry import Point
 
 from tryggaplatser.analysis.near_repeat import (
+    MIN_KNOX_RATIO,
     NEAR_REPEAT_COLUMNS,
     band_label,
+    bh_adjust,
     near_repeat,
     spatial_pairs,
 )
@@ -277,3 +279,117 @@ def test_nan_coordinates_are_refused():
     gdf.loc[1, "geometry"] = Point(np.nan, np.nan)
     with pytest.raises(ArgumentError, match="ogiltiga koordinater"):
         near_repeat(gdf, quiet=True)
+
+
+# ------------------------------------------------------------------ correction across bands
+
+
+def test_bh_adjust_hand_worked_example():
+    # m = 5, sorted p 0.005, 0.01, 0.03, 0.04, 0.2: m·p/k = 0.025, 0.025, 0.05, 0.05, 0.2;
+    # running minimum from the top leaves them as they are
+    p = np.array([0.03, 0.005, 0.2, 0.01, 0.04])
+    np.testing.assert_allclose(bh_adjust(p), [0.05, 0.025, 0.2, 0.025, 0.05])
+    # the step-up: 0.04 at rank 4 of 4 (0.04 ≤ 4·0.05/4) carries 0.045 at rank 2 along
+    np.testing.assert_allclose(bh_adjust(np.array([0.045, 0.04, 0.046, 0.047])), [0.047] * 4)
+    # NaN is no test: it stays NaN and does not count in m
+    np.testing.assert_allclose(bh_adjust(np.array([0.01, np.nan, 0.02])), [0.02, np.nan, 0.02])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.floats(0.0, 1.0), min_size=1, max_size=40))
+def test_bh_adjust_equals_scipy(ps):
+    from scipy.stats import false_discovery_control
+
+    p = np.array(ps)
+    np.testing.assert_allclose(bh_adjust(p), false_discovery_control(p, method="bh"), atol=1e-12)
+
+
+def largest_window(raised: np.ndarray) -> tuple[int, int] | None:
+    """(distance bands, time bands) of the largest all-raised rectangle at the origin, by brute
+    force (ties: more distance bands)."""
+    best = None
+    for a in range(raised.shape[0]):
+        for b in range(raised.shape[1]):
+            if raised[: a + 1, : b + 1].all():
+                cand = ((a + 1) * (b + 1), a + 1, b + 1)
+                best = cand if best is None or cand[:2] > best[:2] else best
+    return None if best is None else best[1:]
+
+
+@pytest.mark.parametrize("seed", [7, 8])
+def test_bands_count_only_after_correction_and_with_the_minimum_ratio(seed):
+    from scipy.stats import false_discovery_control
+
+    res = near_repeat(planted(seed), seed=1, quiet=True)  # default 999 permutations
+    assert res.attrs["permutations"] == 999 and res.attrs["notes"] == []
+    p_adj = false_discovery_control(res["p_value"].to_numpy(), method="bh")
+    np.testing.assert_allclose(res["p_adjusted"], p_adj)
+    ratio = res["knox_ratio"].to_numpy()
+    expected = (p_adj <= 0.05) & (ratio > 1) & (ratio >= MIN_KNOX_RATIO)
+    np.testing.assert_array_equal(res["raised"].to_numpy(), expected)
+    assert res.attrs["correction"] == "benjamini_hochberg"
+    assert res.attrs["min_knox_ratio"] == MIN_KNOX_RATIO == 1.2
+    assert res.attrs["n_tested_bands"] == 20
+    assert "Benjamini–Hochberg" in res.attrs["rule"] and "minst 1,2" in res.attrs["rule"]
+    # the risk window is the largest rectangle of bands that count
+    size = largest_window(expected.reshape(5, 4))
+    w = res.attrs["risk_window"]
+    assert size is not None and w is not None
+    assert (w["distance_m"], w["days"]) == (100.0 * size[0], 7.0 * size[1])
+
+
+def test_uncorrected_significance_alone_does_not_make_a_window():
+    # a weak excess: one pair per series, so only the first band has a low raw p-value
+    rng = np.random.default_rng(5)
+    n = 700
+    x, y, d = rng.uniform(0, 6000, n), rng.uniform(0, 6000, n), rng.integers(0, 365, n)
+    x = np.r_[x, x[:10] + 30]
+    y = np.r_[y, y[:10]]
+    d = np.r_[d, d[:10] + 2]
+    res = near_repeat(incidents(x, y, d), seed=3, quiet=True)
+    first = res.iloc[0]
+    assert first["p_value"] <= 0.05  # significant without correction ...
+    assert first["p_adjusted"] > 0.05 and not first["raised"]  # ... not after it
+    assert res.attrs["risk_window"] is None
+    assert "efter korrigering" in res.attrs["summary"]
+
+
+def test_minimum_ratio_removes_the_window():
+    gdf = planted(7)
+    assert near_repeat(gdf, permutations=99, seed=1, quiet=True).attrs["risk_window"]
+    res = near_repeat(gdf, permutations=99, seed=1, min_knox_ratio=1e6, quiet=True)
+    assert not res["raised"].any() and res["significant"].any()
+    assert res.attrs["risk_window"] is None
+    with pytest.raises(ArgumentError) as exc:
+        near_repeat(gdf, permutations=9, seed=1, min_knox_ratio=0.5, quiet=True)
+    assert exc.value.rule == "ARGUMENT_INVALID"
+
+
+def test_csr_bands_are_rarely_raised_after_correction():
+    # 20 seeded data sets under complete spatial-temporal randomness: without correction most
+    # have a "significant" band (20 bands at 5 % each); after Benjamini–Hochberg (which holds
+    # the family-wise rate at 5 % when no band has a pattern) about 1 in 20 has one, and no
+    # data set gets a risk window
+    raw_any, raised_any = 0, 0
+    for seed in range(20):
+        rng = np.random.default_rng(100 + seed)
+        n = 600
+        gdf = incidents(rng.uniform(0, 5000, n), rng.uniform(0, 5000, n), rng.integers(0, 365, n))
+        res = near_repeat(gdf, seed=seed, quiet=True)  # 999 permutations
+        raw_any += bool((res["p_value"] <= 0.05).any())
+        raised_any += bool(res["raised"].any())
+        assert res.attrs["risk_window"] is None, seed
+    assert raw_any >= 10
+    assert raised_any <= 2
+
+
+def test_too_few_permutations_for_the_correction_are_announced(caplog):
+    # seed 8: a strong planted pattern in three bands, all at the smallest p of 99 permutations
+    # (0.01): after the correction over 20 bands that is 0.067, so 99 permutations miss it
+    gdf = planted(8)
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        few = near_repeat(gdf, permutations=99, seed=1)
+    assert "99 permutationer räcker inte" in caplog.text and "minst 399 behövs" in caplog.text
+    assert few.attrs["notes"] and few.attrs["risk_window"] is None
+    assert near_repeat(gdf, permutations=399, seed=1, quiet=True).attrs["notes"] == []
+    assert near_repeat(gdf, permutations=999, seed=1, quiet=True).attrs["risk_window"]

@@ -53,3 +53,44 @@ def test_demo_project_loads_with_every_row_accounted_for(tmp_path):
         assert not (r.problems_frame["severity"] == "error").any()
     polisen = project.incidents[project.incidents["source"] == "polisen"]
     assert (polisen["location_precision"] == "kommun_centroid").all()
+
+
+def test_est_max_alerts_setting(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from tryggaplatser.errors import ConfigError
+    from tryggaplatser.layers.config import load_config
+    from tryggaplatser.publish.products import est as est_product
+
+    cfg = tmp_path / "tryggaplatser.toml"
+    head = '[project]\nname = "X"\nmunicipality_code = "9999"\n'
+    cfg.write_text(head, encoding="utf-8")
+    assert load_config(cfg).est_max_alerts is None  # the toolkit's default (15)
+    cfg.write_text(head + "[est]\nmax_alerts = 8\n", encoding="utf-8")
+    config = load_config(cfg)
+    assert config.est_max_alerts == 8
+    for bad in ("max_alerts = 0", "max_alerts = 2.5", 'max_alerts = "15"', "antal = 3"):
+        cfg.write_text(head + f"[est]\n{bad}\n", encoding="utf-8")
+        with pytest.raises(ConfigError, match="max_alerts"):
+            load_config(cfg)
+    # the setting reaches the brief (est_brief itself is tested on the demo)
+    seen = {}
+
+    def fake_brief(*args, **kwargs):
+        seen.update(kwargs)
+        raise RuntimeError("stop")
+
+    import tryggaplatser.publish.reports.est_brief as report
+
+    monkeypatch.setattr(report, "est_brief", fake_brief)
+    project = SimpleNamespace(config=config, layers={}, incidents=None, areas=None)
+    with pytest.raises(RuntimeError, match="stop"):
+        est_product.write_est_brief_set(config_path="", project=project, out_dir=str(tmp_path))
+    assert seen["max_alerts"] == 8
+
+
+def test_template_documents_est_max_alerts():
+    from tryggaplatser.layers.config import load_config
+
+    template = Path(load_config.__code__.co_filename).with_name("template.toml").read_text("utf-8")
+    assert "# max_alerts = 15" in template and "[est]" in template

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from synthetic import PAYLOADS
 from tryggaplatser.analysis.est import iso_week_bounds, week_label
 from tryggaplatser.analysis.est_brief import _last_complete_month, default_week, est_brief
 from tryggaplatser.errors import GateRefusal
+from tryggaplatser.i18n import language
 from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
 from tryggaplatser.publish.reports.est_brief import est_report, write_est_brief
 
@@ -65,7 +67,9 @@ def test_planted_near_repeat_series_is_detected(demo, silent_week):
     assert table.loc[nr["category"], "window_days"] >= 7
 
 
-def test_planted_near_repeat_series_gives_alerts_in_its_weeks(demo):
+@pytest.fixture(scope="module")
+def series_week(demo):
+    """The planted near-repeat series' events and the ISO week with most of them."""
     project, truth = demo
     nr = truth["near_repeat"]
     inc = project.incidents
@@ -80,12 +84,84 @@ def test_planted_near_repeat_series_gives_alerts_in_its_weeks(demo):
         & (np.hypot(inc.geometry.x - nr["x"], inc.geometry.y - nr["y"]) <= nr["radius_m"])
     ]
     weeks = near["occurred_at"].dt.tz_convert("Europe/Stockholm").map(week_label)
-    week = weeks.value_counts().index[0]
-    brief = est_brief(inc, project.areas, project.measures, week, quiet=True)
-    alerts = brief.alerts[brief.alerts["category"] == nr["category"]]
-    d = np.hypot(alerts.geometry.x - nr["x"], alerts.geometry.y - nr["y"])
-    assert (d <= nr["radius_m"]).sum() >= 1
-    assert brief.near_repeat_table.set_index("category").loc[nr["category"], "pattern"]
+    return near, weeks.value_counts().index[0]
+
+
+@pytest.fixture(scope="module")
+def series_brief(demo, series_week):
+    project, _ = demo
+    inc = project.incidents
+    return est_brief(inc, project.areas, project.measures, series_week[1], quiet=True)
+
+
+def linked_before(events, target, distance: float, days: float) -> int:
+    """Brute force: events of ``events`` other than ``target`` closer than ``distance`` and on
+    the same day or fewer than ``days`` days before it (local dates)."""
+    local = events["occurred_at"].dt.tz_convert("Europe/Stockholm").dt.date
+    t_day = target.occurred_at.tz_convert("Europe/Stockholm").date()
+    n = 0
+    for row, d in zip(events.itertuples(index=False), local):
+        if row.incident_id == target.incident_id:
+            continue
+        dist = np.hypot(row.geometry.x - target.geometry.x, row.geometry.y - target.geometry.y)
+        n += bool(dist < distance and 0 <= (t_day - d).days < days)
+    return n
+
+
+def test_planted_near_repeat_series_gives_alerts_in_its_weeks(demo, series_week, series_brief):
+    _, truth = demo
+    nr = truth["near_repeat"]
+    near, week = series_week
+    brief = series_brief
+    table = brief.near_repeat_table.set_index("category")
+    assert table.loc[nr["category"], "pattern"]
+    w = brief.near_repeat[nr["category"]].attrs["risk_window"]
+    assert w["distance_m"] >= 100 and w["days"] >= 7
+    # every series event of the week that repeats an earlier series event inside the window is
+    # an alert (it ranks among the shown ones), with at least that many linked events
+    start, end = iso_week_bounds(week)
+    in_week = near[(near["occurred_at"] >= start) & (near["occurred_at"] < end)]
+    repeats = {
+        r.incident_id: 1 + k
+        for r in in_week.itertuples(index=False)
+        if (k := linked_before(near, r, w["distance_m"], w["days"]))
+    }
+    assert len(repeats) >= 2
+    alerts = brief.alerts.set_index("incident_id")
+    assert set(repeats) <= set(alerts.index)
+    for incident, n in repeats.items():
+        assert alerts.loc[incident, "linked_events"] >= n
+    assert len(brief.alerts) <= 15 and brief.alerts.attrs["max_alerts"] == 15
+
+
+def test_brief_says_how_many_alerts_are_left_out(demo, series_week, series_brief):
+    project, _ = demo
+    n_all = series_brief.alerts.attrs["n_alerts"]
+    assert n_all >= 3
+    capped = est_brief(
+        project.incidents,
+        project.areas,
+        project.measures,
+        series_week[1],
+        max_alerts=2,
+        quiet=True,
+    )
+    assert len(capped.alerts) == 2 and capped.alerts.attrs["n_left_out"] == n_all - 2
+    # the shown alerts are the two highest ranked of all
+    assert list(capped.alerts["incident_id"]) == list(series_brief.alerts["incident_id"][:2])
+    assert capped.alert_cells["n"].sum() == 2
+    gate = Gate("internal", quiet=True)
+    page = est_report(capped, gate, municipality=project.config.name).render()
+    assert f"{n_all - 2} larm till visas inte (gräns 2)" in page
+    assert "Larm: en händelse under veckan med minst en annan händelse" in page
+    assert "Benjamini–Hochberg" in page and re.search(r"Knox-kvot minst 1,2(?!\d)", page)
+    with language("en"):
+        page_en = est_report(capped, gate, municipality=project.config.name).render()
+    assert f"{n_all - 2} more alerts are not shown (limit 2)" in page_en
+    full = est_report(series_brief, gate, municipality=project.config.name).render()
+    assert f"Alla {len(series_brief.alerts)} larm visas (gräns 15)" in full or (
+        f"{n_all - 15} larm till visas inte (gräns 15)" in full
+    )
 
 
 def test_default_week_is_last_complete_week_of_the_data(demo):

@@ -75,9 +75,11 @@ MEASURE_FOLLOWUP_COLUMNS = [
 ]
 FOCUS_COLUMNS = ["rank", "cell_id", "cell_x", "cell_y", "area_id", "score", "reasons"]
 ALERT_COLUMNS = [
+    "rank",
     "incident_id",
     "category",
     "occurred_on",
+    "linked_events",
     "cell_id",
     "alert_distance_m",
     "window_days",
@@ -111,6 +113,12 @@ def hotspot_reason(code: str) -> str:
 #: Points in focus_places for an unusual increase in the cell's area, and for an active alert.
 UNUSUAL_POINTS = 2
 ALERT_POINTS = 2
+
+#: Fewest linked events of a near-repeat alert: the week's event and at least one earlier event
+#: of the same category inside the risk window.
+MIN_LINKED_EVENTS = 2
+#: Default number of near-repeat alerts the EST brief shows (``[est] max_alerts``).
+DEFAULT_MAX_ALERTS = 15
 
 #: Measure statuses that count as closed (not overdue).
 CLOSED_MEASURE_STATUSES = ("genomford", "avbruten")
@@ -903,15 +911,31 @@ def near_repeat_alerts(
     risk_window: Mapping[str, object],
     *,
     cell_size: float | None = None,
+    max_alerts: int | None = None,
     today=None,
     quiet: bool = False,
 ):
-    """The week's incidents of categories with a near-repeat pattern, with their alert zone.
+    """The week's near-repeats: events that repeat an earlier event inside the risk window.
+
+    **Rule** (``attrs["rule"]``). An event of the week, of a category with a risk window
+    (``D`` metres, ``T`` days), is an alert when at least one *other* event of the same category
+    lies closer than ``D`` metres and on the same day or at most ``T − 1`` days before it (local
+    calendar dates; the window's bands are ``[0, D)`` and ``[0, T)``), in the week or before it.
+    ``linked_events`` counts the event itself and those earlier events, so an alert has at
+    least :data:`MIN_LINKED_EVENTS` = 2. A lone event in a category with a risk window is no
+    alert: it is not (yet) a near repeat. Events on the same day link each other.
+
+    **Ranking** (``rank``, ``attrs["ranking"]``): more linked events first, then the latest
+    event first, then category and ``incident_id``. With ``max_alerts`` only the first
+    ``max_alerts`` are returned; ``attrs["n_alerts"]`` is the number before the cap and
+    ``attrs["n_left_out"]`` how many the cap left out.
 
     Parameters
     ----------
     data : geopandas.GeoDataFrame
-        Incidents with ``incident_id``, ``occurred_at``, ``category``.
+        Incidents with ``incident_id``, ``occurred_at``, ``category``: the week and at least the
+        ``T − 1`` days before it (earlier events are only used as links; later ones are
+        ignored).
     week : str or None
         ISO week; ``None`` = the last complete week before ``today`` (announced).
     risk_window : mapping
@@ -921,22 +945,95 @@ def near_repeat_alerts(
     cell_size : float, optional
         Grid cell used to publish the location; ``None`` = 250 m (announced). Use the same size
         as :func:`recurring_places` so :func:`focus_places` can join them.
+    max_alerts : int, optional
+        Keep the ``max_alerts`` highest ranked alerts; ``None`` = all.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        ``incident_id``, ``category``, ``occurred_on`` (local date), ``cell_id`` (SCB-aligned),
+        In rank order: ``rank`` (1 = first), ``incident_id``, ``category``, ``occurred_on``
+        (local date), ``linked_events`` (≥ 2), ``cell_id`` (SCB-aligned),
         ``alert_distance_m``, ``window_days``, ``window_end`` (last day inside the window:
         occurred_on + window_days − 1, because the time band is ``[0, days)``),
         ``active_next_week`` (window_end on or after next Monday) and ``geometry`` — the exact
         incident point, **internal only**: outputs must show ``cell_id`` (or a snapped point),
         never this geometry (``attrs["internal_geometry"] = True``).
     """
-    import geopandas as gpd
-
     choices: list[str] = []
     check_points(data, "data", ("occurred_at", "category", "incident_id"))
     size = _cell_size_or_default(cell_size, choices, quiet)
+    if max_alerts is not None:
+        _check_max_alerts(max_alerts)
+    windows = _alert_windows(risk_window)
+    start, end = _resolve_week(week, today, quiet, choices)
+    monday = start.date()
+    dates = _local_dates(data["occurred_at"])
+    category = data["category"].astype("string").fillna("").to_numpy()
+    in_week = (_week_index(dates, monday) == 0) & np.isin(category, list(windows))
+    linked = _linked_events(data, dates, category, in_week, windows)
+    keep = in_week & (linked >= MIN_LINKED_EVENTS)
+    out = _alert_frame(data[keep], dates[keep], linked[keep], windows, size, end)
+    n_alerts = len(out)
+    if max_alerts is not None:
+        out = out.iloc[:max_alerts].copy()
+    out.attrs.update(
+        {
+            "week": week_label(monday),
+            "cell_size": size,
+            "internal_geometry": True,
+            "windows": {k: v.as_dict() for k, v in windows.items()},
+            "n_candidates": int(in_week.sum()),
+            "n_alerts": n_alerts,
+            "max_alerts": max_alerts,
+            "n_left_out": n_alerts - len(out),
+            "rule": alert_rule(),
+            "ranking": alert_ranking(),
+            "choices": choices,
+        }
+    )
+    return out
+
+
+def alert_rule() -> str:
+    """The rule that makes an event a near-repeat alert, in words."""
+    return tr(
+        "Larm: en händelse under veckan med minst en annan händelse i samma kategori närmare "
+        "än riskfönstrets avstånd och samma dag eller färre än fönstrets dagar före (minst {k} "
+        "länkade händelser).",
+        "Alert: an event in the week with at least one other event of the same category closer "
+        "than the risk window's distance and on the same day or fewer than the window's days "
+        "before it (at least {k} linked events).",
+        k=MIN_LINKED_EVENTS,
+    )
+
+
+def alert_ranking() -> str:
+    """The ranking of near-repeat alerts, in words."""
+    return tr(
+        "Rangordning: flest länkade händelser först, sedan den senaste händelsen.",
+        "Ranking: most linked events first, then the latest event.",
+    )
+
+
+def _check_max_alerts(max_alerts) -> None:
+    if (
+        isinstance(max_alerts, bool)
+        or not isinstance(max_alerts, (int, np.integer))
+        or max_alerts < 1
+    ):
+        raise ArgumentError(
+            tr(
+                "max_alerts måste vara ett positivt heltal, fick {v!r}",
+                "max_alerts must be a positive integer, got {v!r}",
+                v=max_alerts,
+            ),
+            rule="NOT_POSITIVE",
+            fix=tr("t.ex. max_alerts=15", "e.g. max_alerts=15"),
+        )
+
+
+def _alert_windows(risk_window) -> dict[str, RiskWindow]:
+    """The categories' risk windows (``None`` windows dropped)."""
     if not isinstance(risk_window, Mapping):
         raise ArgumentError(
             tr(
@@ -946,24 +1043,55 @@ def near_repeat_alerts(
             rule="ARGUMENT_TYPE",
         )
     windows = {str(k): _window_of(v) for k, v in risk_window.items()}
-    windows = {k: v for k, v in windows.items() if v is not None}
-    start, end = _resolve_week(week, today, quiet, choices)
-    monday = start.date()
-    dates = _local_dates(data["occurred_at"])
-    category = data["category"].astype("string")
-    keep = (_week_index(dates, monday) == 0) & category.isin(list(windows)).fillna(False).to_numpy()
-    sub = data[keep]
-    cats = category[keep].to_numpy()
+    return {k: v for k, v in windows.items() if v is not None}
+
+
+def _linked_events(
+    data, dates: np.ndarray, category: np.ndarray, in_week: np.ndarray, windows: dict
+) -> np.ndarray:
+    """Per row: 1 + the other events of its category within the window before it (0 = not a
+    week event of a windowed category)."""
+    from scipy.spatial import cKDTree
+
+    linked = np.zeros(len(data), dtype=np.int64)
+    if not in_week.any():
+        return linked
+    x, y = data.geometry.x.to_numpy(), data.geometry.y.to_numpy()
+    day = dates.astype(np.int64)
+    for cat, w in windows.items():
+        targets = np.flatnonzero(in_week & (category == cat))
+        if not targets.size:
+            continue
+        first = day[targets].min() - (math.ceil(w.days) - 1)
+        pool = np.flatnonzero((category == cat) & (day >= first) & (day <= day[targets].max()))
+        tree = cKDTree(np.column_stack([x[pool], y[pool]]))
+        xy = np.column_stack([x[targets], y[targets]])
+        for t, near in zip(targets, tree.query_ball_point(xy, r=w.distance_m)):
+            cand = pool[np.asarray(near, dtype=np.int64)]
+            cand = cand[cand != t]
+            dist = np.hypot(x[cand] - x[t], y[cand] - y[t])
+            dt = day[t] - day[cand]
+            linked[t] = 1 + int(((dist < w.distance_m) & (dt >= 0) & (dt < w.days)).sum())
+    return linked
+
+
+def _alert_frame(sub, dates, linked, windows: dict, size: float, end: pd.Timestamp):
+    """The alerts of :func:`near_repeat_alerts` as a ranked GeoDataFrame (pinned columns)."""
+    import geopandas as gpd
+
+    cats = sub["category"].astype("string").to_numpy()
     dist = np.array([windows[c].distance_m for c in cats], dtype=float)
     wdays = np.array([windows[c].days for c in cats], dtype=float)
-    occurred = pd.to_datetime(dates[keep])
+    occurred = pd.to_datetime(dates)
     window_end = occurred + pd.to_timedelta(np.ceil(wdays) - 1, unit="D")
     _, _, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
     out = gpd.GeoDataFrame(
         {
+            "rank": np.zeros(len(sub), dtype=np.int64),
             "incident_id": sub["incident_id"].astype("string").to_numpy(),
             "category": pd.array(cats, dtype="string"),
             "occurred_on": occurred,
+            "linked_events": np.asarray(linked, dtype=np.int64),
             "cell_id": ids,
             "alert_distance_m": dist,
             "window_days": wdays,
@@ -971,20 +1099,15 @@ def near_repeat_alerts(
             "active_next_week": np.asarray(window_end >= pd.Timestamp(end.date())),
         },
         geometry=sub.geometry.to_numpy(),
-        crs=data.crs,
+        crs=sub.crs,
     )
-    out = out.sort_values(["occurred_on", "incident_id"], kind="stable").reset_index(drop=True)
-    out = out[ALERT_COLUMNS]
-    out.attrs.update(
-        {
-            "week": week_label(monday),
-            "cell_size": size,
-            "internal_geometry": True,
-            "windows": {k: v.as_dict() for k, v in windows.items()},
-            "choices": choices,
-        }
-    )
-    return out
+    out = out.sort_values(
+        ["linked_events", "occurred_on", "category", "incident_id"],
+        ascending=[False, False, True, True],
+        kind="stable",
+    ).reset_index(drop=True)
+    out["rank"] = np.arange(1, len(out) + 1, dtype=np.int64)
+    return out[ALERT_COLUMNS]
 
 
 # ---------------------------------------------------------------------------------------------

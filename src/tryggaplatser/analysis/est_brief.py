@@ -3,8 +3,9 @@
 :func:`est_brief` **computes** everything the EST meeting works from for one ISO week — the
 week's reports by area × category against the previous four weeks and the same week last year
 (Poisson flag), recurring places, new and emerging hotspots, near-repeat risk windows and the
-week's alerts, ranked focus places for next week, follow-up of measures and the data quality of
-the week (which sources reported, which went silent) — and returns an :class:`ESTBrief`. Nothing
+week's alerts (ranked, capped at ``max_alerts``), ranked focus places for next week, follow-up
+of measures and the data quality of the week (which sources reported, which went silent) — and
+returns an :class:`ESTBrief`. Nothing
 is drawn, written or released here: :mod:`tryggaplatser.publish.reports.est_brief` draws the
 brief and writes its files through the publishing gate.
 
@@ -34,7 +35,7 @@ from ..errors import ArgumentError
 from ..i18n import tr
 from . import est as _est
 from ._common import check_areas_crs, check_mode
-from .near_repeat import LOCAL_TZ, fmt_number
+from .near_repeat import LOCAL_TZ, band_rule, fmt_number, fmt_ratio
 
 __all__ = [
     "EMERGING_CATEGORIES",
@@ -84,9 +85,13 @@ class ESTBrief:
     near_repeat_table : pandas.DataFrame
         One row per tested category: events, window, ratio, p, summary.
     alerts : geopandas.GeoDataFrame
-        :func:`~tryggaplatser.analysis.est.near_repeat_alerts` (exact points: internal only).
+        :func:`~tryggaplatser.analysis.est.near_repeat_alerts`, ranked and capped at
+        ``max_alerts`` (exact points: internal only); ``attrs["n_alerts"]`` and
+        ``attrs["n_left_out"]`` give the number before the cap and how many it left out.
     alert_cells : geopandas.GeoDataFrame
-        Alerts per 250 m cell and category (``n``, ``window_end``, ``active_next_week``).
+        The shown alerts per 250 m cell and category (``rank`` of the cell's best alert, ``n``,
+        ``linked_events`` (most of any of its alerts), ``window_end``, ``active_next_week``),
+        in rank order.
     focus : pandas.DataFrame
         :func:`~tryggaplatser.analysis.est.focus_places` plus ``area_name``.
     measures : pandas.DataFrame
@@ -325,12 +330,7 @@ def _near_repeat_all(
                 "p_value": w["p_value"] if w else math.nan,
                 "pattern": bool(w),
                 "summary": result.attrs["summary"],
-                "result": result.attrs["summary"]
-                if w
-                else tr(
-                    "Inget near-repeat-mönster (första bandet p > 0,05).",
-                    "No near-repeat pattern (first band p > 0.05).",
-                ),
+                "result": result.attrs["summary"] if w else _no_pattern(result),
             }
         )
     for note in notes:
@@ -358,6 +358,17 @@ def _near_repeat_all(
     return results, table, notes
 
 
+def _no_pattern(result) -> str:
+    """The short result of a category without a risk window."""
+    return tr(
+        "Inget near-repeat-mönster (första bandet räknas inte: inte signifikant efter "
+        "korrigering eller kvot under {r}).",
+        "No near-repeat pattern (the first band does not count: not significant after "
+        "correction or ratio below {r}).",
+        r=fmt_ratio(result.attrs["min_knox_ratio"]),
+    )
+
+
 def _alert_cells(alerts, size: float):
     import geopandas as gpd
     from shapely import box
@@ -367,7 +378,9 @@ def _alert_cells(alerts, size: float):
             {
                 "cell_id": pd.Series(dtype="string"),
                 "category": pd.Series(dtype="string"),
+                "rank": pd.Series(dtype="int64"),
                 "n": pd.Series(dtype="int64"),
+                "linked_events": pd.Series(dtype="int64"),
                 "window_end": pd.Series(dtype="datetime64[ns]"),
                 "active_next_week": pd.Series(dtype=bool),
             },
@@ -377,7 +390,9 @@ def _alert_cells(alerts, size: float):
     grouped = (
         alerts.groupby(["cell_id", "category"], sort=True)
         .agg(
+            rank=("rank", "min"),
             n=("incident_id", "size"),
+            linked_events=("linked_events", "max"),
             window_end=("window_end", "max"),
             active_next_week=("active_next_week", "any"),
             alert_distance_m=("alert_distance_m", "first"),
@@ -387,9 +402,7 @@ def _alert_cells(alerts, size: float):
     )
     xy = grouped["cell_id"].str.extract(r"mE(-?\d+)N(-?\d+)$").astype(float)
     geoms = [box(x, y, x + size, y + size) for x, y in zip(xy[0], xy[1])]
-    grouped = grouped.sort_values(
-        ["active_next_week", "n", "cell_id"], ascending=[False, False, True], kind="stable"
-    )
+    grouped = grouped.sort_values("rank", kind="stable")  # the cell's best alert
     out = gpd.GeoDataFrame(
         grouped.reset_index(drop=True), geometry=[geoms[i] for i in grouped.index], crs=alerts.crs
     )
@@ -413,6 +426,18 @@ class _KnoxSettings(NamedTuple):
     seed: int
     seed_auto: bool
 
+    @classmethod
+    def of(cls, months, min_events, max_events, permutations, seed) -> _KnoxSettings:
+        """The settings of a brief; ``seed=None`` is the fixed default 20261127 (recorded)."""
+        return cls(
+            months,
+            min_events,
+            max_events,
+            permutations,
+            20261127 if seed is None else int(seed),
+            seed is None,
+        )
+
 
 def _mode_of_public(public: bool) -> str:
     """The ``mode`` meant by the deprecated ``public`` flag."""
@@ -431,9 +456,10 @@ def est_brief(
     near_repeat_months: int = 12,
     near_repeat_min_events: int = 30,
     near_repeat_max_events: int = 3000,
-    permutations: int = 99,
+    permutations: int = 999,
     seed: int | None = None,
     top: int = 10,
+    max_alerts: int = _est.DEFAULT_MAX_ALERTS,
     today=None,
     quiet: bool = False,
 ) -> ESTBrief:
@@ -467,10 +493,15 @@ def est_brief(
         announced): thinning keeps the Knox ratio and the time span and keeps the brief fast
         on large data.
     permutations, seed
-        Monte Carlo permutations of the Knox test and the seed (``None`` = 20261127,
+        Monte Carlo permutations of the Knox test (999: enough for one band to be significant
+        after the correction across the 20 bands) and the seed (``None`` = 20261127,
         recorded, so the brief is reproducible).
     top : int
         Number of focus places.
+    max_alerts : int, default 15
+        Most near-repeat alerts shown (``[est] max_alerts`` in ``tryggaplatser.toml``); the
+        highest ranked are kept (see :func:`~tryggaplatser.analysis.est.near_repeat_alerts`),
+        the brief says how many were left out, and only the shown alerts give focus points.
     today : date-like, optional
         Reference date for the default week. Measures are followed up as of the Monday after
         the week (the day of the EST meeting).
@@ -491,19 +522,15 @@ def est_brief(
         near_repeat_max_events=near_repeat_max_events,
         permutations=permutations,
         top=top,
+        max_alerts=max_alerts,
     )
     params: list[tuple[str, str, bool, str]] = []
     choices: list[str] = []
     week, start, end, size = _week_and_cell_size(
         incidents, week, cell_size, today, quiet, params, choices
     )
-    knox = _KnoxSettings(
-        near_repeat_months,
-        near_repeat_min_events,
-        near_repeat_max_events,
-        permutations,
-        20261127 if seed is None else int(seed),
-        seed is None,
+    knox = _KnoxSettings.of(
+        near_repeat_months, near_repeat_min_events, near_repeat_max_events, permutations, seed
     )
 
     inc = _incidents_in_reach(incidents, areas, end)
@@ -523,7 +550,7 @@ def est_brief(
         emerging = _place_emerging(emerging, size, cell_area, names)
 
     nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet)
-    alerts, alert_cells = _week_alerts(placed, week, nr, size, cell_area, names)
+    alerts, alert_cells = _week_alerts(placed, week, nr, size, max_alerts, (cell_area, names))
 
     focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
     meeting_day = end.date()
@@ -532,7 +559,9 @@ def est_brief(
 
     in_week = ((inc["occurred_at"] >= start) & (inc["occurred_at"] < end)).to_numpy()
     rules = _brief_rules(weekly, recurring, sources, focus, meeting_day, knox)
-    params += _brief_parameters(weekly, recurring, sources, meeting_day, top, nr_notes, knox)
+    params += _brief_parameters(
+        weekly, recurring, sources, meeting_day, (top, max_alerts), nr_notes, knox
+    )
     brief = ESTBrief(
         week=week,
         week_start=start,
@@ -604,13 +633,16 @@ def _brief_parameters(
     recurring,
     sources,
     meeting_day: date,
-    top: int,
+    limits: tuple[int, int],
     nr_notes: list[str],
     knox: _KnoxSettings,
 ) -> list[tuple[str, str, bool, str]]:
-    """The brief's parameter rows after the week and cell size, in report order."""
+    """The brief's parameter rows after the week and cell size, in report order; ``limits``
+    are the numbers of focus places and of near-repeat alerts shown."""
+    top, max_alerts = limits
     params = _count_parameters(weekly, recurring)
     params += _near_repeat_parameters(knox)
+    params += _alert_parameters(max_alerts)
     params += _followup_parameters(sources, meeting_day, top)
     for note in nr_notes:
         params.append(
@@ -711,10 +743,13 @@ def _place_emerging(emerging, size: float, cell_area: dict, names: dict):
     return emerging
 
 
-def _week_alerts(placed, week: str, nr: dict, size: float, cell_area: dict, names: dict):
-    """The week's near-repeat alerts, and the same per cell with their areas."""
+def _week_alerts(placed, week: str, nr: dict, size: float, max_alerts: int, places: tuple):
+    """The week's ranked near-repeat alerts (capped), and the same per cell with their areas."""
+    cell_area, names = places
     windows = {c: r for c, r in nr.items() if r.attrs.get("risk_window")}
-    alerts = _est.near_repeat_alerts(placed, week, windows, cell_size=size, quiet=True)
+    alerts = _est.near_repeat_alerts(
+        placed, week, windows, cell_size=size, max_alerts=max_alerts, quiet=True
+    )
     alert_cells = _alert_cells(alerts, size)
     alert_cells["area_id"] = alert_cells["cell_id"].map(cell_area).astype("string")
     alert_cells["area_name"] = [
@@ -776,17 +811,20 @@ def _brief_rules(
             "Knox-test per kategori med Monte Carlo-permutation av datum ({p} permutationer, "
             "frö {s}), avståndsband 0–500 m i steg om 100 m och tidsband 0–28 dagar i steg om "
             "7 dagar, över de {m} månaderna före veckans slut; kategorier med minst {n} "
-            "händelser med plats. Riskfönstret är det största rektangel av signifikanta band "
-            "(p ≤ 0,05) som börjar i det kortaste avståndet och tiden.",
+            "händelser med plats. {b} Riskfönstret är den största rektangel av band som räknas "
+            "och som börjar i det kortaste avståndet och tiden. {a} {k}",
             "Knox test per category with Monte Carlo permutation of dates ({p} permutations, "
             "seed {s}), distance bands 0–500 m in 100 m steps and time bands 0–28 days in "
             "7-day steps, over the {m} months before the end of the week; categories with at "
-            "least {n} placed events. The risk window is the largest rectangle of significant "
-            "bands (p ≤ 0.05) starting at the shortest distance and time.",
+            "least {n} placed events. {b} The risk window is the largest rectangle of bands "
+            "that count, starting at the shortest distance and time. {a} {k}",
             p=knox.permutations,
             s=knox.seed,
             m=knox.months,
             n=knox.min_events,
+            b=band_rule(),
+            a=_est.alert_rule(),
+            k=_est.alert_ranking(),
         ),
     }
 
@@ -858,6 +896,40 @@ def _near_repeat_parameters(knox: _KnoxSettings) -> list[tuple[str, str, bool, s
             )
             if seed_auto
             else "",
+        ),
+    ]
+
+
+def _alert_parameters(max_alerts: int) -> list[tuple[str, str, bool, str]]:
+    """Parameters of the near-repeat bands and alerts: correction, minimum ratio, link, cap."""
+    from .near_repeat import ALPHA, MIN_KNOX_RATIO
+
+    return [
+        (
+            tr("Near-repeat, band", "Near repeat, bands"),
+            tr(
+                "Benjamini–Hochberg över banden, {a} %; Knox-kvot minst {r}",
+                "Benjamini–Hochberg across the bands, {a} %; Knox ratio at least {r}",
+                a=fmt_number(ALPHA * 100),
+                r=fmt_ratio(MIN_KNOX_RATIO),
+            ),
+            False,
+            "",
+        ),
+        (
+            tr("Near-repeat-larm", "Near-repeat alerts"),
+            tr(
+                "minst {k} länkade händelser; högst {m} visas (flest länkade, sedan senaste)",
+                "at least {k} linked events; at most {m} shown (most linked, then latest)",
+                k=_est.MIN_LINKED_EVENTS,
+                m=max_alerts,
+            ),
+            False,
+            tr(
+                "gränsen är [est] max_alerts i tryggaplatser.toml (standard {d})",
+                "the limit is [est] max_alerts in tryggaplatser.toml (default {d})",
+                d=_est.DEFAULT_MAX_ALERTS,
+            ),
         ),
     ]
 

@@ -37,8 +37,13 @@ from ..policy import LOCAL_TZ
 DEFAULT_DISTANCE_BANDS: tuple[float, ...] = (0, 100, 200, 300, 400, 500)
 #: Default time band edges in days: 0–28 days in 7-day steps.
 DEFAULT_TIME_BANDS: tuple[float, ...] = (0, 7, 14, 21, 28)
-#: Significance level for a band and for the risk window.
+#: Significance level of a band after the correction across bands (Benjamini–Hochberg).
 ALPHA = 0.05
+#: Smallest Knox ratio (observed / expected pairs) for a band to count towards the risk window:
+#: a significant band with less than 20 % more close pairs than chance is no pattern to act on.
+MIN_KNOX_RATIO = 1.2
+#: The correction across the bands of one test (one category).
+CORRECTION = "benjamini_hochberg"
 
 #: Pinned output columns of :func:`near_repeat`.
 NEAR_REPEAT_COLUMNS = [
@@ -51,7 +56,9 @@ NEAR_REPEAT_COLUMNS = [
     "expected",
     "knox_ratio",
     "p_value",
+    "p_adjusted",
     "significant",
+    "raised",
 ]
 
 
@@ -88,6 +95,15 @@ def fmt_number(value: float, decimals: int = 1) -> str:
     if float(value).is_integer():
         return str(int(value))
     return _decimal(f"{value:.{decimals}f}")
+
+
+def fmt_ratio(value: float) -> str:
+    """A ratio with the digits it has (at most 3 significant), decimal comma: ``1,2``, ``1,25``.
+
+    >>> fmt_ratio(1.2), fmt_ratio(1.25), fmt_ratio(2)
+    ('1,2', '1,25', '2')
+    """
+    return _decimal(f"{float(value):.3g}")
 
 
 def fmt_p(p: float) -> str:
@@ -306,8 +322,9 @@ def near_repeat(
     *,
     distance_bands: Sequence[float] | None = None,
     time_bands: Sequence[float] | None = None,
-    permutations: int = 99,
+    permutations: int = 999,
     seed: int | None = None,
+    min_knox_ratio: float = MIN_KNOX_RATIO,
     quiet: bool = False,
 ) -> pd.DataFrame:
     """Knox test for near repeats, with Monte Carlo permutation of the dates.
@@ -331,12 +348,19 @@ def near_repeat(
     time_bands : sequence of float, optional
         Band edges in days between the two calendar dates, half-open ``[a, b)``, so ``[0, 7)``
         holds pairs 0–6 days apart. ``None`` chooses ``0, 7, 14, 21, 28`` and announces it.
-    permutations : int, default 99
+    permutations : int, default 999
         Number of Monte Carlo shuffles of the dates. The smallest attainable p-value is
         ``1 / (permutations + 1)``: 19 for 0.05, 99 for 0.01, 999 for 0.001 (NRC guidance).
+        After the correction across ``m`` bands a single band needs ``1 / (permutations + 1)
+        ≤ 0.05 / m`` (399 for the 20 default bands); fewer permutations are announced and
+        noted in ``attrs["notes"]``.
     seed : int, optional
         Seed of the numpy random generator. ``None`` draws a fresh seed, which is recorded in
         ``attrs["seed"]`` so the run can be repeated exactly.
+    min_knox_ratio : float, default 1.2 (:data:`MIN_KNOX_RATIO`)
+        Smallest Knox ratio of a band that counts towards the risk window (besides being
+        significant after the correction): a band with a tiny but significant excess of close
+        pairs is no pattern a meeting can act on.
     quiet : bool, default False
         Silence the announcement of automatic choices (they are still recorded in ``attrs``).
 
@@ -348,20 +372,32 @@ def near_repeat(
         ``distance_to`` (m), ``days_from``, ``days_to`` (d), ``observed`` (pairs),
         ``expected`` (mean over the permutations), ``knox_ratio`` (observed / expected; NaN when
         expected is 0), ``p_value`` = (1 + #permutations with count ≥ observed) /
-        (permutations + 1) and ``significant`` (``p_value ≤ 0.05`` and ``knox_ratio > 1``).
+        (permutations + 1), ``p_adjusted`` (Benjamini–Hochberg over all bands of the table),
+        ``significant`` (``p_adjusted ≤ 0.05`` and ``knox_ratio > 1``) and ``raised``
+        (significant and ``knox_ratio ≥ min_knox_ratio``: the band counts).
 
         ``attrs`` holds ``method``, ``distance_bands``, ``time_bands``, ``permutations``,
-        ``seed``, ``time_basis``, ``alpha``, ``n_incidents``, ``n_spatial_pairs``,
+        ``seed``, ``time_basis``, ``alpha``, ``correction``, ``n_tested_bands``,
+        ``min_knox_ratio``, ``rule`` (the band rule in words), ``notes``, ``n_incidents``,
+        ``n_spatial_pairs``,
         ``risk_window`` (a :class:`RiskWindow` as a dict, or ``None``), ``summary`` (one
         plain-language Swedish/English sentence) and ``choices`` (the automatic choices).
 
     Notes
     -----
+    **Which bands count.** Every band is a test, so the p-values are corrected across the bands
+    of the table by Benjamini–Hochberg (false discovery rate 5 %; valid for the positively
+    dependent band counts of one permutation set). A band counts (``raised``) when its adjusted
+    p-value is at most 0.05 and its Knox ratio is at least ``min_knox_ratio``. With ``m`` bands
+    the strongest band on its own reaches the corrected level only when
+    ``1 / (permutations + 1) ≤ 0.05 / m``: with the 20 default bands that needs 399
+    permutations or more; with 99 a pattern has to show in at least four bands.
+
     The **risk window** is the rectangle of bands anchored at the origin band (shortest distance,
-    fewest days) in which every band is significant; among all such rectangles the one covering
+    fewest days) in which every band counts; among all such rectangles the one covering
     the most bands is chosen (ties: the longer distance). Its ratio is pooled (sum of observed /
     sum of expected over its bands) and its p-value is the permutation p-value of that pooled
-    count. No risk window when the origin band itself is not significant.
+    count. No risk window when the origin band itself does not count.
 
     Pair counting uses a k-d tree to find the spatial pairs once; each permutation only recomputes
     the date differences of that fixed pair list (vectorised), so the cost is
@@ -390,12 +426,13 @@ def near_repeat(
     ...                               geometry=gpd.points_from_xy(x, y), crs=3006)
     >>> result = near_repeat(burglaries, permutations=99, seed=1, quiet=True)
     >>> result.attrs["summary"]
-    'Förhöjd risk inom 200 m och 14 dagar efter en händelse (inbrott) (kvot 6,5, p = 0,01)'
+    'Förhöjd risk inom 200 m och 7 dagar efter en händelse (inbrott) (kvot 8,4, p = 0,01)'
     """
     check_points(data)
     choices: list[str] = []
     d_edges, t_edges = _resolve_bands(distance_bands, time_bands, choices, quiet)
     _check_permutations(permutations)
+    _check_min_ratio(min_knox_ratio)
     if len(data) < 2:
         raise ArgumentError(
             tr(
@@ -408,13 +445,15 @@ def near_repeat(
     seed = _resolve_seed(seed, choices, quiet)
 
     observed, perm_counts, n_pairs = _knox_counts(data, d_edges, t_edges, permutations, seed)
-    result, significant = _band_table(observed, perm_counts, d_edges, t_edges, permutations)
-    n_dist, n_time = d_edges.size - 1, t_edges.size - 1
-    window = _risk_window(
-        significant.reshape(n_dist, n_time), observed, perm_counts, d_edges, t_edges
+    result = _band_table(
+        observed, perm_counts, d_edges, t_edges, permutations, float(min_knox_ratio)
     )
+    n_dist, n_time = d_edges.size - 1, t_edges.size - 1
+    notes = _resolution_notes(permutations, n_dist * n_time, quiet)
+    raised = result["raised"].to_numpy()
+    window = _risk_window(raised.reshape(n_dist, n_time), observed, perm_counts, d_edges, t_edges)
     what = _event_phrase(data)
-    summary = _summary(window, what)
+    summary = _summary(window, what, float(min_knox_ratio))
     result.attrs.update(
         {
             "method": "knox_monte_carlo",
@@ -427,6 +466,11 @@ def near_repeat(
                 "calendar date of occurred_at (event start), Europe/Stockholm",
             ),
             "alpha": ALPHA,
+            "correction": CORRECTION,
+            "n_tested_bands": int(result["p_adjusted"].notna().sum()),
+            "min_knox_ratio": float(min_knox_ratio),
+            "rule": band_rule(float(min_knox_ratio)),
+            "notes": notes,
             "n_incidents": len(data),
             "n_spatial_pairs": n_pairs,
             "risk_window": window.as_dict() if window else None,
@@ -480,6 +524,78 @@ def _check_permutations(permutations) -> None:
         )
 
 
+def _check_min_ratio(min_knox_ratio) -> None:
+    """Refuse a minimum Knox ratio that is not a finite number ≥ 1."""
+    ok = isinstance(min_knox_ratio, (int, float, np.integer, np.floating)) and not isinstance(
+        min_knox_ratio, bool
+    )
+    if not ok or not math.isfinite(float(min_knox_ratio)) or float(min_knox_ratio) < 1:
+        raise ArgumentError(
+            tr(
+                "min_knox_ratio måste vara ett tal ≥ 1, fick {v!r}",
+                "min_knox_ratio must be a number ≥ 1, got {v!r}",
+                v=min_knox_ratio,
+            ),
+            rule="ARGUMENT_INVALID",
+            fix=tr("t.ex. min_knox_ratio=1.2", "e.g. min_knox_ratio=1.2"),
+        )
+
+
+def _resolution_notes(permutations: int, n_bands: int, quiet: bool) -> list[str]:
+    """A note (announced) when no single band can reach the corrected level with these
+    permutations: ``1 / (permutations + 1) > ALPHA / n_bands``."""
+    if (permutations + 1) * ALPHA >= n_bands:
+        return []
+    msg = tr(
+        "{p} permutationer räcker inte för att ett ensamt band ska bli signifikant efter "
+        "korrigering över {m} band (minst {k} behövs); ett mönster måste synas i flera band.",
+        "{p} permutations are too few for a single band to be significant after correction "
+        "across {m} bands (at least {k} are needed); a pattern has to show in several bands.",
+        p=permutations,
+        m=n_bands,
+        k=math.ceil(n_bands / ALPHA) - 1,
+    )
+    announce(msg, quiet=quiet)
+    return [msg]
+
+
+def band_rule(min_knox_ratio: float = MIN_KNOX_RATIO) -> str:
+    """The rule by which a Knox band counts, in words (for methods boxes)."""
+    return tr(
+        "Ett band räknas när det är signifikant efter Benjamini–Hochberg-korrigering över "
+        "banden (5 % falsk upptäcktsandel) och dess Knox-kvot är minst {r}.",
+        "A band counts when it is significant after Benjamini–Hochberg correction across the "
+        "bands (5 % false discovery rate) and its Knox ratio is at least {r}.",
+        r=fmt_ratio(min_knox_ratio),
+    )
+
+
+def bh_adjust(p_values: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (NaN stays NaN and is not counted among the tests).
+
+    ``p_adj_(k) = min over j ≥ k of m · p_(j) / j``, capped at 1, for the sorted finite
+    p-values ``p_(1) ≤ … ≤ p_(m)``; a test is significant at false discovery rate ``q`` when
+    ``p_adj ≤ q`` (Benjamini & Hochberg 1995).
+
+    >>> bh_adjust(np.array([0.01, 0.04, 0.03, 0.5])).round(4).tolist()
+    [0.04, 0.0533, 0.0533, 0.5]
+    """
+    p = np.asarray(p_values, dtype=float)
+    out = np.full(p.shape, np.nan)
+    finite = np.isfinite(p)
+    m = int(finite.sum())
+    if m == 0:
+        return out
+    ps = p[finite]
+    order = np.argsort(ps, kind="stable")
+    scaled = ps[order] * m / np.arange(1, m + 1)
+    adjusted = np.minimum(np.minimum.accumulate(scaled[::-1])[::-1], 1.0)
+    back = np.empty(m)
+    back[order] = adjusted
+    out[finite] = back
+    return out
+
+
 def _resolve_seed(seed: int | None, choices: list[str], quiet: bool) -> int:
     """Draw (and announce) a fresh random seed when ``seed`` is ``None``."""
     if seed is None:
@@ -529,14 +645,17 @@ def _band_table(
     d_edges: np.ndarray,
     t_edges: np.ndarray,
     permutations: int,
-) -> tuple[pd.DataFrame, np.ndarray]:
-    """The per-band result frame (pinned columns) and the band significance flags."""
+    min_knox_ratio: float,
+) -> pd.DataFrame:
+    """The per-band result frame (pinned columns) with the corrected band flags."""
     n_dist, n_time = d_edges.size - 1, t_edges.size - 1
     expected = perm_counts.mean(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = np.where(expected > 0, observed / np.where(expected > 0, expected, 1), np.nan)
     p_value = (1 + (perm_counts >= observed).sum(axis=0)) / (permutations + 1)
-    significant = (p_value <= ALPHA) & (ratio > 1)
+    p_adjusted = bh_adjust(p_value)
+    significant = (p_adjusted <= ALPHA) & (ratio > 1)
+    raised = significant & (ratio >= min_knox_ratio)
 
     dd0 = np.repeat(d_edges[:-1], n_time)
     dd1 = np.repeat(d_edges[1:], n_time)
@@ -553,11 +672,13 @@ def _band_table(
             "expected": expected,
             "knox_ratio": ratio,
             "p_value": p_value,
+            "p_adjusted": p_adjusted,
             "significant": significant,
+            "raised": raised,
         },
         columns=NEAR_REPEAT_COLUMNS,
     )
-    return result, significant
+    return result
 
 
 def _risk_window(
@@ -600,14 +721,17 @@ def _event_phrase(data) -> str:
     return tr("en händelse", "an incident")
 
 
-def _summary(window: RiskWindow | None, what: str) -> str:
+def _summary(window: RiskWindow | None, what: str, min_knox_ratio: float) -> str:
     if window is None:
         return tr(
             "Inget near-repeat-mönster: risken är inte signifikant förhöjd nära i tid och rum "
-            "efter {w} (Knox-test, första bandet p > 0,05).",
+            "efter {w} (Knox-test: första bandet inte signifikant efter korrigering över banden "
+            "eller kvot under {r}).",
             "No near-repeat pattern: risk is not significantly raised close in space and time "
-            "after {w} (Knox test, first band p > 0.05).",
+            "after {w} (Knox test: first band not significant after correction across the bands "
+            "or ratio below {r}).",
             w=what,
+            r=fmt_ratio(min_knox_ratio),
         )
     return tr(
         "Förhöjd risk inom {d} m och {t} dagar efter {w} (kvot {r}, p = {p})",

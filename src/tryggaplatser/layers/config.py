@@ -59,6 +59,7 @@ class ProjectConfig:
     sources: tuple[SourceSpec, ...] = ()
     quarantine_dir: Path | None = None  # internal; default <config folder>/karantan
     plans_catalogue: Path | None = None  # [plans] catalogue: the municipality's measure catalogue
+    est_max_alerts: int | None = None  # [est] max_alerts; None = the toolkit's default (15)
 
     @property
     def root(self) -> Path:
@@ -149,4 +150,25 @@ def load_config(path: str | Path) -> ProjectConfig:
         sources=tuple(sources),
         quarantine_dir=(root / quarantine_dir).resolve() if quarantine_dir else None,
         plans_catalogue=(root / catalogue).resolve() if catalogue else None,
+        est_max_alerts=_est_max_alerts(raw.get("est", {}), path),
     )
+
+
+def _est_max_alerts(est, path: Path) -> int | None:
+    """``[est] max_alerts``: the most near-repeat alerts the EST brief shows (None = default)."""
+    if not isinstance(est, dict) or set(est) - {"max_alerts"}:
+        raise ConfigError(
+            "[est] tillåter bara nyckeln 'max_alerts'",
+            file=str(path),
+            fix="t.ex. [est] max_alerts = 15",
+        )
+    value = est.get("max_alerts")
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(
+            f"[est] max_alerts måste vara ett positivt heltal, inte {value!r}",
+            file=str(path),
+            fix="t.ex. [est] max_alerts = 15",
+        )
+    return value

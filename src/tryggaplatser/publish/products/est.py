@@ -63,8 +63,16 @@ def write_est_brief_set(
         seed = getattr(config, "seed", 0) or None
     gate = Gate(mode, config=config)
     measures = project.layers.get("measures")
+    max_alerts = getattr(config, "est_max_alerts", None)
     brief = est_brief(
-        project.incidents, project.areas, measures, week, mode=gate.mode, seed=seed, today=today
+        project.incidents,
+        project.areas,
+        measures,
+        week,
+        mode=gate.mode,
+        seed=seed,
+        today=today,
+        **({} if max_alerts is None else {"max_alerts": max_alerts}),
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     files = write_est_brief(brief, mode_folder(out_dir, gate), gate, municipality=municipality)

@@ -488,12 +488,12 @@ def _section_near_repeat(report, brief: ESTBrief, gate) -> None:
         new_page=True,
         intro=tr(
             "Efter en händelse är risken förhöjd nära i tid och rum för "
-            "vissa kategorier. Veckans händelser i sådana kategorier ger "
-            "larm för sitt riskfönster.",
+            "vissa kategorier. En händelse under veckan i en sådan kategori ger "
+            "larm när den upprepar en tidigare händelse inom riskfönstret.",
             "After an incident the risk is "
-            "raised close in space and time for some categories. The "
-            "week's incidents in such categories give alerts for their "
-            "risk window.",
+            "raised close in space and time for some categories. An incident "
+            "of the week in such a category gives an alert when it repeats an "
+            "earlier incident inside the risk window.",
         ),
     )
     nr = brief.near_repeat_table
@@ -513,11 +513,40 @@ def _section_near_repeat(report, brief: ESTBrief, gate) -> None:
         ),
     )
     _alerts_table(s, brief, gate)
+    s.note(left_out_text(brief.alerts), tone="warning" if _n_left_out(brief.alerts) else "info")
     s.note(brief.rules["near_repeat"])
 
 
+def _n_left_out(alerts) -> int:
+    return int(alerts.attrs.get("n_left_out", 0) or 0)
+
+
+def left_out_text(alerts) -> str:
+    """How many near-repeat alerts the cap left out: "N larm till visas inte (gräns 15)."."""
+    n_left, cap = _n_left_out(alerts), alerts.attrs.get("max_alerts")
+    if cap is None:
+        return tr(
+            "Alla {n} larm visas (ingen gräns).",
+            "All {n} alerts are shown (no limit).",
+            n=alerts.attrs.get("n_alerts", len(alerts)),
+        )
+    if n_left:
+        return tr(
+            "{n} larm till visas inte (gräns {m}); de visade är de högst rangordnade.",
+            "{n} more alerts are not shown (limit {m}); those shown rank highest.",
+            n=n_left,
+            m=cap,
+        )
+    return tr(
+        "Alla {n} larm visas (gräns {m}).",
+        "All {n} alerts are shown (limit {m}).",
+        n=len(alerts),
+        m=cap,
+    )
+
+
 def _alerts_table(s, brief: ESTBrief, gate) -> None:
-    """Section 5: the week's near-repeat alerts per cell."""
+    """Section 5: the week's shown near-repeat alerts per cell, in rank order."""
     from .report import fmt_date, internal_table
 
     s.table(
@@ -539,7 +568,8 @@ def _alerts_table(s, brief: ESTBrief, gate) -> None:
             "area_name": tr("Område", "Area"),
             "cell_id": tr("Ruta (250 m)", "Cell (250 m)"),
             "category_label": tr("Kategori", "Category"),
-            "n": tr("Händelser", "Incidents"),
+            "n": tr("Larm", "Alerts"),
+            "linked_events": tr("Länkade händelser", "Linked incidents"),
             "window": tr("Fönster", "Window"),
             "window_end": tr("Förhöjd risk till", "Raised risk until"),
             "active_next_week": tr("Aktivt nästa vecka", "Active next week"),
@@ -547,8 +577,11 @@ def _alerts_table(s, brief: ESTBrief, gate) -> None:
         formats={"window_end": fmt_date},
         nowrap=("window", "cell_id"),
         highlight="active_next_week",
-        max_rows=20,
-        caption=tr("Veckans larm per ruta", "The week's alerts per cell"),
+        max_rows=max(20, len(brief.alert_cells)),
+        caption=tr(
+            "Veckans larm per ruta, högst rangordnade först",
+            "The week's alerts per cell, highest ranked first",
+        ),
         empty=tr("Inga larm denna vecka.", "No alerts this week."),
     )
 
