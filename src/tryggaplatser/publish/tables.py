@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import math
 import numbers
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,8 @@ def write_xlsx(
     *,
     gate: Gate,
     kind: str | None = None,
+    layout: Callable[[Any], None] | None = None,
+    manifest_kind: str | None = None,
     **release: Any,
 ) -> Path:
     """Write one or several tables as an XLSX workbook through the gate, and seal it.
@@ -132,6 +135,11 @@ def write_xlsx(
         The output set's gate.
     kind : str, optional
         Output kind for :meth:`Gate.release` (applied to every sheet).
+    layout : callable, optional
+        ``layout(workbook)`` styles the openpyxl workbook (widths, wrap, drop-downs…) before it
+        is saved and sealed, so a styled workbook is written once.
+    manifest_kind : str, optional
+        The file's kind in the manifest; default ``xlsx:<kind or table>``.
     **release
         Options for :meth:`Gate.release`.
     """
@@ -165,8 +173,10 @@ def write_xlsx(
             for c, value in enumerate(values, start=1):
                 _put(ws, r, c, value)
         ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    if layout is not None:
+        layout(wb)
     wb.save(path)
-    gate.seal(path, kind=f"xlsx:{kind or 'table'}")
+    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}")
     return path
 
 

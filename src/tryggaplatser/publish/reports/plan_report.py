@@ -414,16 +414,15 @@ def _plan_parameters(report: Report, attrs: dict, year: Any) -> None:
     )
 
 
-def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
-    """Widths, wrap, frozen header, status drop-down; the marking row becomes a page header."""
-    from openpyxl import load_workbook
+def _layout_plan_sheet(wb: Any, columns: list[str], gate: Gate) -> None:
+    """Widths, wrap, frozen header, status drop-down; the marking row becomes a page header.
+    Applied to the workbook before it is saved and sealed (:func:`..tables.write_xlsx`)."""
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ...layers.vocab import codes, label
 
-    wb = load_workbook(path)
     ws = wb.worksheets[0]
     if (
         not gate.public
@@ -476,8 +475,6 @@ def _layout_plan_sheet(path: Path, columns: list[str], gate: Gate) -> None:
             other.column_dimensions[col_cells[0].column_letter].width = min(
                 max(10, longest + 2), 60
             )
-    wb.save(path)
-    gate.seal(path, kind="xlsx:action_plan")
 
 
 def write_plan(
@@ -542,8 +539,13 @@ def write_plan(
         sheets[tr("Uppföljning", "Follow-up")] = _followup_sheet(followup, gate)
     sheets[tr("Åtgärdskatalog", "Measure catalogue")] = _catalogue_sheet(catalogue, gate)
     sheets[tr("Regler", "Rules")] = _rules_sheet(attrs, gate)
-    xlsx = write_xlsx(sheets, out / f"{stem}.xlsx", gate=gate)
-    _layout_plan_sheet(xlsx, columns, gate)
+    xlsx = write_xlsx(
+        sheets,
+        out / f"{stem}.xlsx",
+        gate=gate,
+        layout=lambda wb: _layout_plan_sheet(wb, columns, gate),
+        manifest_kind="xlsx:action_plan",
+    )
     csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
     html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
         out / f"{stem}.html"
