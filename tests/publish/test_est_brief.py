@@ -112,7 +112,7 @@ def test_brief_data_is_consistent(demo, silent_week):
     assert b.series["count"].iloc[-1] == in_week
     assert list(b.focus["rank"]) == list(range(1, len(b.focus) + 1))
     assert (b.focus["reasons"].str.len() > 0).all()
-    assert set(b.emerging["hotspot_category"]) <= {"ny", "intensifierande", "framvaxande"}
+    assert set(b.emerging["hotspot_category"]) <= {"ny", "i_foljd", "intensifierande"}
     assert b.emerging["cell_id"].str.match(r"^250mE\d+N\d+$").all()
     # no data after the week is used
     assert b.sources["last_report"].max() < pd.Timestamp(end.date())

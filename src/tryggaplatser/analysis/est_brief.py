@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 #: Hotspot categories reported as "new and emerging" (codes of [hotspot_category]).
-EMERGING_CATEGORIES = ("ny", "intensifierande", "framvaxande")
+EMERGING_CATEGORIES = ("ny", "i_foljd", "intensifierande")
 #: Categories never tested for near repeats: planned events are not offences.
 NEAR_REPEAT_EXCLUDED = ("arrangemang",)
 #: Location precisions that are not a place (Polisen's municipality centroid).
