@@ -455,7 +455,7 @@ def test_focus_places_scoring_and_reasons():
         }
     )
     hot = gpd.GeoDataFrame(
-        {"hotspot_category": ["ny", "avtagande"]},
+        {"hotspot_category": ["ny", "historisk"]},
         geometry=[
             box(651_000, 6_560_000, 651_250, 6_560_250),
             box(655_000, 6_560_000, 655_250, 6_560_250),

@@ -64,6 +64,7 @@ def test_pinned_columns():
         *BASE,
         "n",
         "hot_periods",
+        "cold_periods",
         "trend_z",
         "trend_pvalue",
         "hotspot_category",
@@ -190,8 +191,10 @@ def test_classify_emerging_fading_persistent():
         return c.hotspot_category.iloc[0]
 
     assert cat_at(1500, 1500) in {"bestaende", "intensifierande", "avtagande"}
-    assert cat_at(4500, 1500) in {"ny", "framvaxande", "intensifierande"}
-    assert cat_at(1500, 4500) in {"historisk", "avtagande"}
+    assert cat_at(4500, 1500) in {"ny", "i_foljd", "intensifierande"}  # hot from day 600 on
+    # hot only in the first 500 days, then gone: Esri's historical needs ≥ 90 % of the periods
+    # hot, so a site that stopped halfway has no pattern
+    assert cat_at(1500, 4500) == "inget_monster"
     assert (r.hotspot_category == "inget_monster").mean() > 0.8
     from tryggaplatser.layers.vocab import codes
 
@@ -276,8 +279,8 @@ def test_demo_quiet_zones_have_no_hotspot(demo):
 def test_demo_emerging_and_fading_categories(demo):
     truth, inc = demo
     for kind, ok in (
-        ("emerging", {"ny", "framvaxande", "intensifierande"}),
-        ("fading", {"historisk", "avtagande"}),
+        ("emerging", {"ny", "i_foljd", "intensifierande"}),
+        ("fading", {"avtagande", "historisk"}),
     ):
         for spot in truth["hotspots"][kind]:
             sub = inc[inc.category.isin(spot["categories"])]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pyogrio
@@ -75,14 +77,24 @@ def test_emerging_hotspot_starts(truth, incidents):
     assert after > 300
 
 
-def test_fading_hotspot_stops(truth, incidents):
+def test_fading_hotspot_declines_but_is_still_elevated(truth, incidents):
+    """F1 decays exponentially over the whole period (Esri's diminishing hot spot): each
+    364-day year holds about half the previous one (half-life 365 days), and in the last 91
+    days its categories are still far above the same area of the ring around it."""
     site = truth["hotspots"]["fading"][0]
+    assert site["half_life_days"] == 365 and site["start"] == truth["period"]["start"]
     m = _near(incidents, site)
-    day = _day(incidents)
-    active = (m & (day <= site["end"])).sum()
-    later = (m & (day > site["end"])).sum()
-    assert active > 600
-    assert later < active / 10
+    days = (incidents["occurred_at"] - pd.Timestamp(site["start"])).dt.days.to_numpy()
+    per_year = [int((m & (days // 364 == k)).sum()) for k in range(3)]
+    assert per_year[0] > 300, per_year
+    for before, after in itertools.pairwise(per_year):
+        assert 0.3 * before <= after <= 0.7 * before, per_year
+    cats = incidents["category"].isin(site["categories"]).to_numpy()
+    last = days > days.max() - 91
+    dist = np.hypot(incidents["x"] - site["x"], incidents["y"] - site["y"]).to_numpy()
+    ring = (incidents["source"] != "polisen").to_numpy() & (dist >= 300) & (dist < 600)
+    ring_rate = (ring & cats & last).sum() * site["radius_m"] ** 2 / (600**2 - 300**2)
+    assert (m & cats & last).sum() > max(10, 5 * ring_rate)
 
 
 def test_quiet_zones_have_no_cluster(truth, incidents):

@@ -188,7 +188,7 @@ def test_brief_data_is_consistent(demo, silent_week):
     assert b.series["count"].iloc[-1] == in_week
     assert list(b.focus["rank"]) == list(range(1, len(b.focus) + 1))
     assert (b.focus["reasons"].str.len() > 0).all()
-    assert set(b.emerging["hotspot_category"]) <= {"ny", "intensifierande", "framvaxande"}
+    assert set(b.emerging["hotspot_category"]) <= {"ny", "i_foljd", "intensifierande"}
     assert b.emerging["cell_id"].str.match(r"^250mE\d+N\d+$").all()
     # no data after the week is used
     assert b.sources["last_report"].max() < pd.Timestamp(end.date())
@@ -294,3 +294,38 @@ def test_today_is_the_time_anchor_and_issued_still_works(silent_week):
     with pytest.warns(DeprecationWarning, match="'issued' is deprecated, use 'today'"):
         old = est_report(silent_week, gate, municipality="X", issued="2026-11-23")
     assert old.issued == report.issued
+
+
+def test_brief_classes_equal_hotspots_classify_for_the_same_window(demo, tmp_path):
+    """The brief takes its hotspot classes from the run: the 52 weeks up to the end of the
+    week give the same cells and classes as ``hotspots --classify --from <Monday 52 weeks
+    before> --to <the week's Sunday>`` in the same mode (read back from its GeoPackage)."""
+    import pyogrio
+
+    from tryggaplatser.analysis.run import Run
+    from tryggaplatser.datasets import demo_config_path
+    from tryggaplatser.publish.products.hotspots import write_hotspot_layers
+
+    project, _ = demo
+    week = "2026-W20"
+    run = Run(project, "internal", quiet=True)
+    brief = est_brief(project.incidents, project.areas, None, week, quiet=True, run=run)
+    _, end = iso_week_bounds(week)
+    write_hotspot_layers(
+        config_path=str(demo_config_path()),
+        project=project,
+        classify=True,
+        date_from=(end - pd.Timedelta(weeks=52)).tz_localize(None),
+        date_to=(end - pd.Timedelta(days=1)).tz_localize(None),
+        mode="internal",
+        out_dir=str(tmp_path),
+        quiet=True,
+    )
+    written = pyogrio.read_dataframe(tmp_path / "internt" / "hotspots.gpkg", layer="klassning")
+    ours = brief.hotspots.sort_values("cell_id")[["cell_id", "hotspot_category"]]
+    theirs = written.sort_values("cell_id")[["cell_id", "hotspot_category"]]
+    assert len(ours) == len(theirs) > 1000
+    assert ours.to_numpy().tolist() == theirs.to_numpy().tolist()
+    assert (ours["hotspot_category"] != "inget_monster").sum() > 10
+    assert brief.parameters[1][1] == f"{run.cell_size:g} m"  # one grid for the whole brief
+    assert brief.emerging["cell_id"].str.startswith(f"{run.cell_size:g}mE").all()

@@ -66,4 +66,20 @@ def test_category_style(pts, tmp_path):
     cl = tp.hotspot_classify(pts.assign(occurred_at=t), cell_size=200, quiet=True)
     path = write_cells_gpkg(cl, tmp_path / "c.gpkg", layer="klass")
     qml = _styles(path)[0][2]
-    assert 'attr="hotspot_category"' in qml and "Framväxande hotspot" in qml
+    assert 'attr="hotspot_category"' in qml and "Hotspot i följd" in qml and "Ny kall punkt" in qml
+
+
+def test_category_colours_cover_every_class_and_match_the_maps():
+    """Every hotspot class has a colour, the same in the GeoPackage styles as on the maps, and
+    the cold classes are blue (blue channel the largest)."""
+    from tryggaplatser.layers.vocab import codes
+    from tryggaplatser.publish.geopackage import CATEGORY_COLOURS as RGB
+    from tryggaplatser.publish.maps._layers import CATEGORY_COLOURS as HEX
+
+    for code in codes("hotspot_category"):
+        assert code in RGB, code
+        if code != "inget_monster":
+            assert HEX[code] == "#{:02x}{:02x}{:02x}".format(*RGB[code]), code
+        if code.endswith("_kall"):
+            r, g, b = RGB[code]
+            assert b > max(r, g), code

@@ -93,14 +93,16 @@ ALERT_COLUMNS = [
 #: the reason text is the vocabulary's label.
 HOTSPOT_POINTS: dict[str, int] = {
     "ny": 3,
+    "i_foljd": 3,
     "intensifierande": 3,
-    "framvaxande": 3,
     "bestaende": 2,
+    "avtagande": 1,
     "sporadisk": 1,
-    "avtagande": 0,
+    "oscillerande": 1,
     "historisk": 0,
     "inget_monster": 0,
 }
+# cold classes (``*_kall``) get no points: they are absent from the dict (0, named as reasons)
 
 
 def hotspot_reason(code: str) -> str:
@@ -1153,9 +1155,10 @@ def focus_places(
     * recurrence: 1 point per week with reports among the recurring-places weeks
       (reason "4 av senaste 4 veckorna");
     * hotspot category of the cell (codes of ``hotspot_classify``, vocabulary
-      ``[hotspot_category]``): ``ny``, ``intensifierande`` and ``framvaxande`` 3, ``bestaende``
-      2, ``sporadisk`` 1, ``avtagande`` and ``historisk`` 0 (reason: the category's label, e.g.
-      "ny hotspot"); ``inget_monster`` is no reason; unknown codes 0 but named in the reasons;
+      ``[hotspot_category]``, Esri's classes): ``ny``, ``i_foljd`` and ``intensifierande`` 3,
+      ``bestaende`` 2, ``avtagande``, ``sporadisk`` and ``oscillerande`` 1 (hot in the final
+      period), ``historisk`` and the cold classes 0 (reason: the category's label, e.g. "ny
+      hotspot"); ``inget_monster`` is no reason; other codes 0 but named in the reasons;
     * an unusual increase (``weekly_counts`` flag) in the cell's area: 2 points once, however
       many categories rose (reason "ovanlig ökning av inbrott i området (p = 0,01)", or
       "ovanlig ökning i området av klotter (p = 0,001) och inbrott (p = 0,01)"), needs
@@ -1201,14 +1204,12 @@ def focus_places(
         {
             "cell_size": size,
             "rule": tr(
-                "Poäng per ruta: 1 per vecka med rapporter; hotspot "
-                "ny/intensifierande/framväxande "
-                "3, bestående 2, sporadisk 1; ovanlig ökning i området 2; aktivt "
-                "near-repeat-fönster "
-                "2. Lika poäng: fler rapporter först.",
-                "Points per cell: 1 per week with reports; hotspot new/intensifying/emerging 3, "
-                "persistent 2, sporadic 1; unusual increase in the area 2; active near-repeat "
-                "window 2. Ties: more reports first.",
+                "Poäng per ruta: 1 per vecka med rapporter; hotspot ny/i följd/intensifierande "
+                "3, bestående 2, avtagande/sporadisk/oscillerande 1; ovanlig ökning i området "
+                "2; aktivt near-repeat-fönster 2. Lika poäng: fler rapporter först.",
+                "Points per cell: 1 per week with reports; hotspot new/consecutive/intensifying "
+                "3, persistent 2, diminishing/sporadic/oscillating 1; unusual increase in the "
+                "area 2; active near-repeat window 2. Ties: more reports first.",
             ),
         }
     )

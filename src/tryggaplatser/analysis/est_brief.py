@@ -48,7 +48,7 @@ __all__ = [
 ]
 
 #: Hotspot categories reported as "new and emerging" (codes of [hotspot_category]).
-EMERGING_CATEGORIES = ("ny", "intensifierande", "framvaxande")
+EMERGING_CATEGORIES = ("ny", "i_foljd", "intensifierande")
 #: Categories never tested for near repeats: planned events are not offences.
 NEAR_REPEAT_EXCLUDED = ("arrangemang",)
 #: Location precisions that are not a place (Polisen's municipality centroid).
@@ -462,6 +462,7 @@ def est_brief(
     max_alerts: int = _est.DEFAULT_MAX_ALERTS,
     today=None,
     quiet: bool = False,
+    run: Any = None,
 ) -> ESTBrief:
     """Compute the weekly EST brief for one ISO week.
 
@@ -483,8 +484,8 @@ def est_brief(
         module notes). The deprecated ``public=True``/``False`` still works (with a
         ``DeprecationWarning``) and means ``mode="public"``/``"internal"``.
     cell_size : float, optional
-        Grid cell for recurring places, alerts and hotspots; ``None`` = 250 m (SCB grid,
-        announced).
+        Grid cell for recurring places, alerts and hotspots; ``None`` = the run's grid
+        (sfhotspot's rule on all placed incidents, at least 250 m in public mode), recorded.
     near_repeat_months, near_repeat_min_events, near_repeat_max_events
         The near-repeat test runs per category over the ``near_repeat_months`` months before
         the end of the week, for categories with at least ``near_repeat_min_events`` events
@@ -507,6 +508,12 @@ def est_brief(
         the week (the day of the EST meeting).
     quiet : bool
         Silence announcements (they are still recorded in ``parameters``).
+    run : Run, optional
+        The :class:`~tryggaplatser.analysis.run.Run` of the same project and mode. The brief
+        uses its grid, and its hotspot classes are the run's classification of the 52 weeks up
+        to the end of the week — the same cells and classes as ``tryggaplatser hotspots
+        --classify --from <the Monday 52 weeks before> --to <the week's Sunday>``. ``None`` =
+        a run of ``incidents`` in ``mode`` with ``cell_size``.
 
     Returns
     -------
@@ -526,8 +533,9 @@ def est_brief(
     )
     params: list[tuple[str, str, bool, str]] = []
     choices: list[str] = []
+    run = _brief_run(incidents, mode, cell_size, run)
     week, start, end, size = _week_and_cell_size(
-        incidents, week, cell_size, today, quiet, params, choices
+        incidents, week, run, today, quiet, params, choices
     )
     knox = _KnoxSettings.of(
         near_repeat_months, near_repeat_min_events, near_repeat_max_events, permutations, seed
@@ -545,7 +553,7 @@ def est_brief(
     recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
     recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
     cell_area = _cell_areas(placed, size)
-    hotspots, emerging = _hotspots(placed, end, size, params, quiet)
+    hotspots, emerging = _hotspots(run, end, params)
     if emerging is not None:
         emerging = _place_emerging(emerging, size, cell_area, names)
 
@@ -675,10 +683,33 @@ def _check_positive_ints(**values: Any) -> None:
             )
 
 
+def _brief_run(incidents, mode: str, cell_size: float | None, run: Any):
+    """The run the brief takes its grid and classification from (made when not given)."""
+    from types import SimpleNamespace
+
+    from .run import Run
+
+    if run is None:
+        project = SimpleNamespace(layers={"incidents": incidents}, config=None)
+        return Run(project, mode, cell_size=cell_size, quiet=True)
+    if run.mode != mode or (cell_size is not None and float(cell_size) != run.cell_size):
+        raise ArgumentError(
+            tr(
+                "`run` ({m}, {c} m) passar inte veckobriefens läge {mode} och cellstorlek.",
+                "`run` ({m}, {c} m) does not match the brief's mode {mode} and cell size.",
+                m=run.mode,
+                c=fmt_number(run.cell_size),
+                mode=mode,
+            ),
+            rule="ARGUMENT_INVALID",
+        )
+    return run
+
+
 def _week_and_cell_size(
-    incidents, week, cell_size, today, quiet: bool, params: list, choices: list
+    incidents, week, run: Any, today, quiet: bool, params: list, choices: list
 ) -> tuple[str, pd.Timestamp, pd.Timestamp, float]:
-    """The ISO week (default: announced), its bounds and the cell size; records both choices."""
+    """The ISO week (default: announced), its bounds and the run's cell size; records both."""
     if week is None:
         week, why = default_week(incidents, today, quiet=quiet)
         params.append((tr("Vecka", "Week"), week, True, why))
@@ -687,21 +718,19 @@ def _week_and_cell_size(
         params.append((tr("Vecka", "Week"), str(week), False, ""))
     start, end = _est.iso_week_bounds(week, quiet=True)
     week = _est.week_label(start.date())
-    size = float(cell_size) if cell_size is not None else float(_est.DEFAULT_CELL_SIZE)
-    if cell_size is None:
-        params.append(
-            (
-                tr("Cellstorlek", "Cell size"),
-                f"{fmt_number(size)} m",
-                True,
-                tr(
-                    "SCB:s rutnät om 250 m, minsta rutstorlek i publika utdata",
-                    "SCB's 250 m grid, the finest allowed in public outputs",
-                ),
-            )
+    try:
+        size = run.cell_size
+        chosen = run.grid.attrs["tryggaplatser"]["params"].get("cell_size", {})
+    except ArgumentError:  # no placed incident at all: the brief's fixed default, no hotspots
+        size, chosen = float(_est.DEFAULT_CELL_SIZE), {}
+    params.append(
+        (
+            tr("Cellstorlek", "Cell size"),
+            f"{fmt_number(size)} m",
+            bool(chosen.get("auto")),
+            str(chosen.get("rule", "")),
         )
-    else:
-        params.append((tr("Cellstorlek", "Cell size"), f"{fmt_number(size)} m", False, ""))
+    )
     return week, start, end, size
 
 
@@ -993,30 +1022,12 @@ def _cell_areas(placed, size: float) -> dict[str, str]:
     return dict(zip(counts["cell_id"], counts["area_id"].astype(str)))
 
 
-def _hotspots(placed, end: pd.Timestamp, size: float, params: list, quiet: bool):
-    """Emerging-hotspot classification over the 52 weeks before the end of the week."""
-    from .hotspots import hotspot_classify
-
+def _hotspots(run: Any, end: pd.Timestamp, params: list):
+    """The run's emerging-hotspot classification of the 52 weeks up to the end of the week
+    (the same object as ``hotspots --classify`` over that window)."""
     start = end - pd.Timedelta(weeks=52)
-    window = placed[((placed["occurred_at"] >= start) & (placed["occurred_at"] < end)).to_numpy()]
-    if len(window) < 20:
-        params.append(
-            (
-                tr("Hotspotklassning", "Hotspot classification"),
-                tr("inte gjord: för få händelser", "not done: too few incidents"),
-                True,
-                "",
-            )
-        )
-        return None, None
     try:
-        cells = hotspot_classify(
-            window,
-            cell_size=size,
-            start=start.tz_convert("UTC"),
-            end=end.tz_convert("UTC"),
-            quiet=True,
-        )
+        cells = run.classification(end=end, start=start)
     except ArgumentError as exc:
         params.append(
             (
@@ -1033,10 +1044,12 @@ def _hotspots(placed, end: pd.Timestamp, size: float, params: list, quiet: bool)
         (
             tr("Hotspotklassning", "Hotspot classification"),
             tr(
-                "Gi* per period (90 % efter FDR) och Mann-Kendall-trend över 52 veckor till "
-                "veckans slut, perioder om {p}",
-                "Gi* per period (90 % after FDR) and Mann-Kendall trend over "
-                "the 52 weeks to the end of the week, periods of {p}",
+                "Esris klasser: Gi* per period (90 % efter FDR) och Mann-Kendall-trend "
+                "(Benjamini–Hochberg över cellerna) över 52 veckor till veckans slut, perioder "
+                "om {p}; samma som hotspots --classify för samma fönster",
+                "Esri's classes: Gi* per period (90 % after FDR) and Mann-Kendall trend "
+                "(Benjamini–Hochberg across the cells) over the 52 weeks to the end of the week, "
+                "periods of {p}; the same as hotspots --classify for the same window",
                 p=period.get("value", "?"),
             ),
             bool(period.get("auto")),

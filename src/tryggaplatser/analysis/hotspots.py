@@ -671,38 +671,65 @@ HOT_LEVEL = 1  # gi_bin ≥ 1: hot at 90 % after FDR, as Esri's Emerging Hot Spo
 PERSISTENT_SHARE = 0.9
 TREND_ALPHA = 0.05
 
+#: Category codes of the hot classes in Esri's order; the cold classes are ``<code>_kall``.
+HOT_CLASSES = (
+    "ny",
+    "i_foljd",
+    "intensifierande",
+    "bestaende",
+    "avtagande",
+    "sporadisk",
+    "oscillerande",
+    "historisk",
+)
+NO_PATTERN = "inget_monster"
 
-def classify_series(hot: np.ndarray, trend_z: np.ndarray, trend_p: np.ndarray) -> np.ndarray:
-    """Category codes from a ``(cells, periods)`` boolean hot-spot array and the Mann-Kendall
-    trend of each cell's Gi* z series. The rules are those of :func:`hotspot_classify`."""
-    ncell, t = hot.shape
-    recent_len = max(1, math.ceil(t / 4))
-    early, recent = hot[:, :-recent_len], hot[:, -recent_len:]
-    share = hot.mean(axis=1)
-    final = hot[:, -1]
-    any_hot = hot.any(axis=1)
-    any_recent = recent.any(axis=1)
-    any_early = early.any(axis=1)
-    up = (trend_p < TREND_ALPHA) & (trend_z > 0)
-    down = (trend_p < TREND_ALPHA) & (trend_z < 0)
-    # one unbroken run of hot periods that ends with the final period
-    first_hot = np.where(any_hot, np.argmax(hot, axis=1), t)
-    run = final & (hot.sum(axis=1) == (t - first_hot))
-    cat = np.full(ncell, "sporadisk", dtype=object)
-    persistent = share >= PERSISTENT_SHARE
-    rules = [
-        (~any_hot, "inget_monster"),
-        (persistent & final & up, "intensifierande"),
-        (persistent & final & down, "avtagande"),
-        (persistent & final, "bestaende"),
-        (persistent & ~final, "historisk"),
-        (run, "ny"),
-        (any_recent & ~any_early, "ny"),
-        (~any_recent, "historisk"),
-        (up, "framvaxande"),
-        (down, "avtagande"),
+
+def _esri_classes(on: np.ndarray, off: np.ndarray, rising: np.ndarray, falling: np.ndarray):
+    """The eight Esri conditions, in Esri's order, for one side (hot or cold).
+
+    ``on`` is the side's per-period flag (hot, or cold), ``off`` the other side's; ``rising``
+    and ``falling`` the significant trends that intensify and diminish this side."""
+    n = on.shape[1]
+    final = on[:, -1]
+    count = on.sum(axis=1)
+    share = count / n
+    big = share >= PERSISTENT_SHARE
+    # length of the run of flagged periods that ends with the final period
+    gaps = ~on[:, ::-1]
+    run = np.where(gaps.any(axis=1), np.argmax(gaps, axis=1), n)
+    single_run = final & (count == run)
+    return [
+        final & (count == 1),  # new
+        single_run & (run >= 2) & ~big,  # consecutive
+        big & final & rising,  # intensifying
+        big & final & ~rising & ~falling,  # persistent
+        big & final & falling,  # diminishing
+        final & ~big & ~single_run & ~off.any(axis=1),  # sporadic
+        final & ~big & off[:, :-1].any(axis=1),  # oscillating
+        big & ~final,  # historical
     ]
-    done = np.zeros(ncell, dtype=bool)
+
+
+def classify_series(
+    hot: np.ndarray,
+    trend_z: np.ndarray,
+    trend_p: np.ndarray,
+    cold: np.ndarray | None = None,
+    alpha: float = TREND_ALPHA,
+) -> np.ndarray:
+    """Esri's Emerging Hot Spot category codes from ``(cells, periods)`` boolean hot (and cold)
+    flags and each cell's Mann-Kendall trend (``trend_z``, p-value ``trend_p``, significant at
+    ``p < alpha``). The rules and their order are those of :func:`hotspot_classify`."""
+    hot = np.asarray(hot, dtype=bool)
+    cold = np.zeros(hot.shape, dtype=bool) if cold is None else np.asarray(cold, dtype=bool)
+    sig = np.asarray(trend_p, dtype=float) < alpha
+    z = np.asarray(trend_z, dtype=float)
+    up, down = sig & (z > 0), sig & (z < 0)
+    rules = list(zip(_esri_classes(hot, cold, up, down), HOT_CLASSES))
+    rules += zip(_esri_classes(cold, hot, down, up), (f"{c}_kall" for c in HOT_CLASSES))
+    cat = np.full(hot.shape[0], NO_PATTERN, dtype=object)
+    done = np.zeros(hot.shape[0], dtype=bool)
     for cond, code in rules:
         sel = cond & ~done
         cat[sel] = code
@@ -725,33 +752,46 @@ def hotspot_classify(
     area: Any = None,
     quiet: bool = False,
 ) -> Any:
-    """Classify cells by how their hot-spot status changes over time.
+    """Classify cells by how their hot- and cold-spot status changes over time (Esri's
+    Emerging Hot Spot Analysis classes, exactly as published).
 
-    The time window (``start``–``end``, default first–last ``occurred_at``) is cut into equal
+    The time window (``start``–``end``, default first–last ``occurred_at``) is cut into n equal
     periods counted backwards from ``end``; an incomplete earliest part shorter than one period
     is left out (announced). Each period gets Gi* on its counts (as :func:`hotspot_gistar`,
-    same grid and neighbourhood) and a cell is *hot* in a period when its bin is ≥ +1 (90 %
-    after FDR, as Esri's Emerging Hot Spot Analysis). The Mann-Kendall test (α = 0.05) on each
-    cell's series of Gi* z gives its trend. With T periods, the *recent* periods are the last
-    ⌈T/4⌉ and the *earlier* ones the rest. The first rule that matches decides:
+    same grid, neighbourhood and validity rule) and a cell is *hot* in a period when its bin is
+    ≥ +1 and *cold* when it is ≤ −1 (significant at 90 % after FDR, as Esri). A period with
+    too few events for a test leaves every cell neither hot nor cold. The *hot share* is the
+    share of the n periods in which the cell is hot.
 
-    1. ``inget_monster`` (no pattern): never hot.
-    2. ``intensifierande``: hot in ≥ 90 % of periods including the final one, significant
-       upward trend (Esri "intensifying").
-    3. ``avtagande``: hot in ≥ 90 % including the final one, significant downward trend (Esri
-       "diminishing").
-    4. ``bestaende``: hot in ≥ 90 % including the final one, no significant trend (Esri
-       "persistent").
-    5. ``historisk``: hot in ≥ 90 % but not in the final period (Esri "historical").
-    6. ``ny``: the hot periods form one unbroken run ending with the final period (Esri "new"
-       and "consecutive" merged), or the cell is hot in recent periods and never earlier.
-    7. ``historisk``: hot earlier but in none of the recent periods (a former hot spot).
-    8. ``framvaxande``: hot both earlier and recently, significant upward trend (emerging).
-    9. ``avtagande``: hot both earlier and recently, significant downward trend.
-    10. ``sporadisk``: anything else — on-and-off hot (Esri "sporadic").
+    **Trend.** The Mann-Kendall test on each cell's series of Gi* z. One test per cell is many
+    claims, so the p-values of the cells that are hot or cold in some period are corrected
+    across those cells (Benjamini–Hochberg); a trend is significant when its q-value is
+    < 0.05. The correction is recorded (``trend_correction``); ``trend_pvalue`` is uncorrected.
 
-    Cold spots are not classified (they fall under rule 1 or the hot rules never match).
-    Swedish and English labels are in the ``hotspot_category`` vocabulary.
+    **Classes** (Esri's definitions; the first that matches decides, in this order):
+
+    1. ``ny`` (new): hot in the final period and never before.
+    2. ``i_foljd`` (consecutive): a single uninterrupted run of ≥ 2 hot periods ending in the
+       final period, never hot before the run, hot share < 90 %.
+    3. ``intensifierande`` (intensifying): hot share ≥ 90 %, hot in the final period,
+       significant increasing trend.
+    4. ``bestaende`` (persistent): hot share ≥ 90 %, hot in the final period, no significant
+       trend. (Esri's persistent does not name the final period; a cell with hot share ≥ 90 %
+       that is not hot in the final period is Esri's historical, rule 8, whatever its trend.)
+    5. ``avtagande`` (diminishing): hot share ≥ 90 %, hot in the final period, significant
+       decreasing trend.
+    6. ``sporadisk`` (sporadic): hot in the final period, hot share < 90 %, on-again
+       off-again (hot before, not in one run up to the final period), never cold.
+    7. ``oscillerande`` (oscillating): hot in the final period, cold in some earlier period,
+       hot share < 90 % (and not new or consecutive).
+    8. ``historisk`` (historical): not hot in the final period, hot share ≥ 90 %.
+
+    Then the same eight rules for cold spots with hot and cold swapped, codes
+    ``ny_kall``, ``i_foljd_kall``, …, ``historisk_kall``; for cold spots the trend is read
+    mirrored (intensifying cold = significant *decreasing* z). Hot classes are tried before
+    cold ones. Anything else is ``inget_monster`` (no pattern): e.g. a cell hot in fewer than
+    90 % of the periods but not in the final one. Swedish and English labels are in the
+    ``hotspot_category`` vocabulary.
 
     Parameters
     ----------
@@ -770,9 +810,10 @@ def hotspot_classify(
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``cell_id, row, col, n, hot_periods, trend_z, trend_pvalue, hotspot_category,
-        geometry``; ``n`` counts events in the classified periods, ``hot_periods`` the periods in
-        which the cell was hot. Period boundaries are in ``attrs["tryggaplatser"]["periods"]``.
+        Columns ``cell_id, row, col, n, hot_periods, cold_periods, trend_z, trend_pvalue,
+        hotspot_category, geometry``; ``n`` counts events in the classified periods,
+        ``hot_periods`` and ``cold_periods`` the periods in which the cell was hot and cold.
+        Period boundaries are in ``attrs["tryggaplatser"]["periods"]``.
     """
     import pandas as pd
 
@@ -803,24 +844,24 @@ def hotspot_classify(
     pidx, used = _period_index(prep, t, first, t_end, plen, n_periods, quiet)
     fp = _distance(prep, distance, quiet)
     record_param(prep.record, "fdr", bool(fdr), auto=False)
-    cube, zs, hot = _period_gistar(prep, pidx, used, n_periods, fp, fdr)
+    cube, zs, hot, cold = _period_gistar(prep, pidx, used, n_periods, fp, fdr)
     _, tz, tp = mann_kendall(zs)
     # one trend test per cell: the claims across cells are corrected (Benjamini–Hochberg)
-    tq = _bh_adjust(np.where(hot.any(axis=1), tp, np.nan))
+    tq = _bh_adjust(np.where(hot.any(axis=1) | cold.any(axis=1), tp, np.nan))
     record_param(
         prep.record,
         "trend_correction",
         "fdr_bh",
         auto=False,
         rule=tr(
-            "Mann-Kendall-trenden testas per cell med en hotspot; p-värdena korrigeras över "
-            "cellerna (Benjamini–Hochberg, FDR {a})",
-            "the Mann-Kendall trend is tested per cell with a hot spot; the p-values are "
-            "corrected across the cells (Benjamini–Hochberg, FDR {a})",
+            "Mann-Kendall-trenden testas per cell som är het eller kall i någon period; "
+            "p-värdena korrigeras över de cellerna (Benjamini–Hochberg, FDR {a})",
+            "the Mann-Kendall trend is tested per cell that is hot or cold in some period; the "
+            "p-values are corrected across those cells (Benjamini–Hochberg, FDR {a})",
             a=TREND_ALPHA,
         ),
     )
-    cat = classify_series(hot, tz, np.where(np.isfinite(tq), tq, 1.0))
+    cat = classify_series(hot, tz, np.where(np.isfinite(tq), tq, 1.0), cold)
     prep.record["periods"] = [
         [str(first + k * plen), str(first + (k + 1) * plen)] for k in range(n_periods)
     ]
@@ -831,6 +872,7 @@ def hotspot_classify(
         {
             "n": n_used,
             "hot_periods": hot.sum(axis=1).astype(np.int32),
+            "cold_periods": cold.sum(axis=1).astype(np.int32),
             "trend_z": tz,
             "trend_pvalue": tp,
             "hotspot_category": cat,
@@ -941,7 +983,8 @@ def _period_index(
 
 
 def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
-    """Count cube (period × row × col), Gi* z per cell and period, and the hot flags."""
+    """Count cube (period × row × col), Gi* z per cell and period, and the hot and cold
+    flags."""
     spec = prep.spec
     flat_pts = spec.flat_index(prep.x, prep.y)
     ok = used & (flat_pts >= 0)
@@ -950,6 +993,7 @@ def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
     ).reshape(n_periods, spec.nrows, spec.ncols)
     zs = np.zeros((len(prep.flat), n_periods))
     hot = np.zeros((len(prep.flat), n_periods), dtype=bool)
+    cold = np.zeros((len(prep.flat), n_periods), dtype=bool)
     for k in range(n_periods):
         z_dense = _gi.gistar_dense(cube[k].astype(float), prep.mask, fp)
         p_dense, _, _ = _gi.count_pvalues(cube[k], prep.mask, fp, z_dense)
@@ -957,7 +1001,8 @@ def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
         bins = _gi.fdr_bins(z, p, fdr)  # no test in a period with too few events: all 0
         zs[:, k] = np.nan_to_num(z, nan=0.0)
         hot[:, k] = bins >= HOT_LEVEL
-    return cube, zs, hot
+        cold[:, k] = bins <= -HOT_LEVEL
+    return cube, zs, hot, cold
 
 
 def _as_utc(value: Any):

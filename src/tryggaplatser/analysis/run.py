@@ -363,9 +363,11 @@ class Run:
         prov = Provenance.of(cells, mode=self.mode, period=period)
         return HotspotResult(cells, kde, gistar, data, prov)
 
-    def classification(self, end: Any = None) -> Any:
-        """Emerging-hotspot classification on the run's grid over the run's period (or up to
-        ``end``, a UTC timestamp). Computed once per end."""
+    def classification(self, end: Any = None, *, start: Any = None) -> Any:
+        """Emerging-hotspot classification on the run's grid over the run's period, or over
+        ``start``–``end`` (aware timestamps; either ``None`` = the run period's end). Computed
+        once per window: the EST brief's 52 weeks up to its week are the same object as
+        ``hotspots --classify --from <Monday 52 weeks before> --to <the week's Sunday>``."""
         from .hotspots import hotspot_classify
 
         end_ts = (
@@ -373,7 +375,11 @@ class Run:
             if end is None
             else pd.Timestamp(end)
         ).tz_convert("UTC")
-        start_ts = pd.Timestamp(self.period[0]).tz_localize(_periods.LOCAL_TZ).tz_convert("UTC")
+        start_ts = (
+            pd.Timestamp(self.period[0]).tz_localize(_periods.LOCAL_TZ)
+            if start is None
+            else pd.Timestamp(start)
+        ).tz_convert("UTC")
 
         def compute() -> Any:
             data = placed(self.incidents)
@@ -381,7 +387,7 @@ class Run:
             data = data[((t >= start_ts) & (t < end_ts)).to_numpy()]
             return hotspot_classify(data, self._grid, start=start_ts, end=end_ts, quiet=self.quiet)
 
-        return self._once(("classification", end_ts), compute)
+        return self._once(("classification", start_ts, end_ts), compute)
 
     # -- areas ----------------------------------------------------------------------------------
     def area_analysis(self, period: Any = None) -> Any:

@@ -35,6 +35,15 @@ SEED = 20261127
 DEFAULT_SIZE = 50_000
 PERIOD_START = date(2023, 11, 27)  # Monday, ISO week 2023-W48
 PERIOD_END = date(2026, 11, 22)  # Sunday, ISO week 2026-W47 (last complete week before 2026-11-27)
+#: The fading hotspot F1: FADING_N events (at the default size) whose intensity halves every
+#: FADING_HALF_LIFE_DAYS days over the whole period, still above the background at the end
+#: (Esri's "diminishing hot spot": hot in ≥ 90 % of the periods and in the last, falling trend).
+FADING_N = 700
+FADING_HALF_LIFE_DAYS = 365
+FADING_NOTE = (
+    "intensiteten halveras var {d}:e dag under hela perioden, fortfarande förhöjd i slutet; "
+    "intensity halves every {d} days over the whole period, still elevated at the end"
+)
 CRS = "EPSG:3006"
 CENTRE = (648_000.0, 6_556_000.0)
 MUNICIPALITY = "Exempelstad kommun (fiktiv)"
@@ -873,7 +882,7 @@ class Plan:
     emerging: Site
     emerging_start: date
     fading: Site
-    fading_end: date
+    fading_half_life_days: int
     quiet: list[Site]
     near_repeat: Site
     nr_start: date
@@ -926,7 +935,7 @@ def make_plan(muni: Municipality, rng: np.random.Generator) -> Plan:
         ),
         emerging_start=date(2026, 3, 23),
         fading=at(7, -90, -90, "F1", "fading", 150, ["klotter", "skadegorelse", "nedskrapning"]),
-        fading_end=date(2025, 5, 31),
+        fading_half_life_days=FADING_HALF_LIFE_DAYS,
         quiet=[
             at(21, 0, 0, "Q1", "quiet", 400),
             at(23, 0, 0, "Q2", "quiet", 400),
@@ -1021,7 +1030,11 @@ def make_incidents(
         for site, n in zip(plan.stable, (1500, 1100, 900, 1000))
     ]
     parts.append(_cluster(rng, grid, plan.emerging, round(450 * f), 55, start=plan.emerging_start))
-    parts.append(_cluster(rng, grid, plan.fading, round(700 * f), 55, end=plan.fading_end))
+    parts.append(
+        _cluster(
+            rng, grid, plan.fading, round(FADING_N * f), 55, half_life=plan.fading_half_life_days
+        )
+    )
     parts += _lighting_incidents(plan, rng, grid, f)
     parts.append(_near_repeat_incidents(plan, rng, f))
     planted_n = sum(len(p["x"]) for p in parts)
@@ -1091,10 +1104,16 @@ def _cluster(
     sd: float,
     start: date | None = None,
     end: date | None = None,
+    half_life: float | None = None,
 ) -> dict[str, np.ndarray]:
-    """A planted Gaussian cluster of ``n`` incidents at ``site`` between ``start`` and ``end``."""
+    """A planted Gaussian cluster of ``n`` incidents at ``site`` between ``start`` and ``end``;
+    with ``half_life`` (days) its intensity decays exponentially from the period's start."""
     cats = _choose(rng, dict.fromkeys(site.categories, 1.0), n)
-    ts = _times_by_category(rng, grid, cats, _days_mask(grid, start, end))
+    mask = _days_mask(grid, start, end).astype(float)
+    if half_life is not None:
+        days = (grid.start - np.datetime64(PERIOD_START, "s")) / np.timedelta64(1, "D")
+        mask *= 0.5 ** (days / half_life)
+    ts = _times_by_category(rng, grid, cats, mask)
     x, y = _gauss(rng, site, n, sd)
     return _part(x, y, ts, cats, _source_for(rng, cats), site.id)
 
@@ -2565,7 +2584,15 @@ def _hotspots_truth(plan: Plan) -> dict[str, Any]:
     return {
         "stable": [_site_dict(s, sd_m=55) for s in plan.stable],
         "emerging": [_site_dict(plan.emerging, start=plan.emerging_start.isoformat(), sd_m=55)],
-        "fading": [_site_dict(plan.fading, end=plan.fading_end.isoformat(), sd_m=55)],
+        "fading": [
+            _site_dict(
+                plan.fading,
+                start=PERIOD_START.isoformat(),
+                half_life_days=plan.fading_half_life_days,
+                note=FADING_NOTE.format(d=plan.fading_half_life_days),
+                sd_m=55,
+            )
+        ],
         "quiet": [_site_dict(q) for q in plan.quiet],
         "other": [
             _site_dict(
@@ -2679,7 +2706,8 @@ Stor variant för prestandamätning: `tryggaplatser generate-demo --size 1000000
 - **Stabila hotspots** (täta kluster alla tre år, σ ≈ 55 m):
 {stable}
 - **Ny hotspot** (från {h["emerging"][0]["start"]}): {site(h["emerging"][0])}
-- **Avtagande hotspot** (upphör efter {h["fading"][0]["end"]}): {site(h["fading"][0])}
+- **Avtagande hotspot** (intensiteten halveras var {h["fading"][0]["half_life_days"]}:e dag
+  under hela perioden, fortfarande förhöjd i slutet): {site(h["fading"][0])}
 - **Lugna zoner** (inget planterat kluster, glesare bakgrund):
 {quiet}
 - **Near repeat-serie**: {nr["n_events"]} inbrott (bostadsbolaget) inom {nr["max_distance_m"]} m

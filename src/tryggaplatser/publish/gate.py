@@ -244,6 +244,7 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
                 "support",
                 "n_flagga",
                 "hot_periods",
+                "cold_periods",
                 "trend_z",
                 "trend_pvalue",
             }

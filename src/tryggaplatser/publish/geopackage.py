@@ -35,14 +35,24 @@ GI_BIN_COLOURS = {  # ArcGIS Hot Spot Analysis renderer
     2: (237, 117, 81),
     3: (214, 47, 39),
 }
+# the same colours as the maps (publish/maps/_layers.py); cold classes in blues
 CATEGORY_COLOURS = {
-    "ny": (255, 127, 0),
-    "framvaxande": (253, 174, 97),
-    "intensifierande": (165, 0, 38),
-    "bestaende": (215, 48, 39),
-    "avtagande": (244, 109, 67),
-    "sporadisk": (254, 224, 144),
-    "historisk": (171, 171, 171),
+    "ny": (255, 217, 47),
+    "i_foljd": (253, 141, 60),
+    "intensifierande": (215, 48, 31),
+    "bestaende": (127, 0, 0),
+    "avtagande": (253, 187, 132),
+    "sporadisk": (174, 111, 191),
+    "oscillerande": (231, 41, 138),
+    "historisk": (176, 176, 176),
+    "ny_kall": (198, 219, 239),
+    "i_foljd_kall": (107, 174, 214),
+    "intensifierande_kall": (33, 113, 181),
+    "bestaende_kall": (8, 48, 107),
+    "avtagande_kall": (158, 202, 225),
+    "sporadisk_kall": (78, 179, 211),
+    "oscillerande_kall": (65, 182, 196),
+    "historisk_kall": (166, 189, 219),
     "inget_monster": (240, 240, 240),
 }
 CHANGE_COLOURS = {-1: (49, 130, 189), 0: (240, 240, 240), 1: (222, 45, 38)}

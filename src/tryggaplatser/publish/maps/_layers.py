@@ -47,15 +47,25 @@ GI_COLOURS = {
     2: "#ed7551",
     3: "#d62f27",
 }
-# colours of the space-time categories (after Esri's Emerging Hot Spot Analysis symbology)
+# colours of the space-time categories (after Esri's Emerging Hot Spot Analysis symbology):
+# hot classes in reds, oranges and purples, cold classes in blues, historical ones grey
 CATEGORY_COLOURS = {
     "ny": "#ffd92f",
-    "framvaxande": "#fd8d3c",
+    "i_foljd": "#fd8d3c",
     "intensifierande": "#d7301f",
     "bestaende": "#7f0000",
     "avtagande": "#fdbb84",
     "sporadisk": "#ae6fbf",
+    "oscillerande": "#e7298a",
     "historisk": "#b0b0b0",
+    "ny_kall": "#c6dbef",
+    "i_foljd_kall": "#6baed6",
+    "intensifierande_kall": "#2171b5",
+    "bestaende_kall": "#08306b",
+    "avtagande_kall": "#9ecae1",
+    "sporadisk_kall": "#4eb3d3",
+    "oscillerande_kall": "#41b6c4",
+    "historisk_kall": "#a6bddb",
 }
 STATUS_COLOURS = {
     "ny": "#d7191c",

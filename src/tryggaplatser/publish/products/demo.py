@@ -212,7 +212,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     write_area_reports(project, out, mode, gate=gate, run=run)
     write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
     gate.finish(mode_folder(out, gate))
-    write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1))
+    write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1), run=run)
     write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return mode, time.perf_counter() - started
 

@@ -23,6 +23,7 @@ def write_est_brief_set(
     out_dir: str = "outputs",
     today=None,
     project=None,
+    run=None,
 ) -> dict:
     """Write the EST set of ``tryggaplatser est`` (also used by ``tryggaplatser demo``); return a
     summary.
@@ -42,6 +43,9 @@ def write_est_brief_set(
         Output folder.
     today : date-like, optional
         Reference date for the default week (tests).
+    run : Run, optional
+        The project's run in this mode (its grid and classification are used); ``None`` = a
+        new run of the project.
 
     Returns
     -------
@@ -64,6 +68,10 @@ def write_est_brief_set(
     gate = Gate(mode, config=config)
     measures = project.layers.get("measures")
     max_alerts = getattr(config, "est_max_alerts", None)
+    if run is None or run.mode != gate.mode:
+        from ...analysis.run import Run
+
+        run = Run(project, gate.mode, quiet=True)
     brief = est_brief(
         project.incidents,
         project.areas,
@@ -72,6 +80,7 @@ def write_est_brief_set(
         mode=gate.mode,
         seed=seed,
         today=today,
+        run=run,
         **({} if max_alerts is None else {"max_alerts": max_alerts}),
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
