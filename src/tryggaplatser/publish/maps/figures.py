@@ -302,8 +302,11 @@ def static_map(
     content = _content(source)
     drawn = _drawn_layers(content, layers)
     fig = Figure(figsize=figsize, dpi=dpi, facecolor="white")
-    _draw_map_panel(fig, content, drawn)
-    _title_block(fig, content)
+    details = _detail_lines(content)
+    # the map panel starts below the title block, whatever the number of detail lines
+    top = 0.905 - (len(details) * 0.0185 + 0.012 if details else 0.0)
+    _draw_map_panel(fig, content, drawn, top=top)
+    _title_block(fig, content, details)
     _footer_and_marking(fig, content)
     return fig
 
@@ -325,9 +328,12 @@ def _drawn_layers(content: ml.MapContent, layers: Sequence[str] | None) -> list[
     return drawn
 
 
-def _draw_map_panel(fig: Figure, content: ml.MapContent, drawn: list[ml.MapLayer]) -> None:
-    """The map panel: layers, extent, frame, scale bar, north arrow and legend."""
-    ax = fig.add_axes((0.02, 0.08, 0.70, 0.78))
+def _draw_map_panel(
+    fig: Figure, content: ml.MapContent, drawn: list[ml.MapLayer], *, top: float = 0.86
+) -> None:
+    """The map panel (from 0.08 up to ``top`` of the figure's height): layers, extent, frame,
+    scale bar, north arrow and legend."""
+    ax = fig.add_axes((0.02, 0.08, 0.70, min(0.78, top - 0.08)))
     ax.set_facecolor("#f4f3ef")
     for layer in drawn:
         _draw_layer(ax, layer)
@@ -345,8 +351,16 @@ def _draw_map_panel(fig: Figure, content: ml.MapContent, drawn: list[ml.MapLayer
     _legend(ax, drawn)
 
 
-def _title_block(fig: Figure, content: ml.MapContent) -> None:
-    """The title and the facts line(s) above the map."""
+def _detail_lines(content: ml.MapContent) -> list[str]:
+    """The facts after the first three, wrapped into at most three lines."""
+    rest = content.facts[3:]
+    if not rest:
+        return []
+    return textwrap.wrap("   ·   ".join(f"{k}: {v}" for k, v in rest), 190)[:3]
+
+
+def _title_block(fig: Figure, content: ml.MapContent, details: list[str]) -> None:
+    """The title, the facts line and the detail lines above the map."""
     fig.text(
         0.02,
         0.955,
@@ -358,13 +372,11 @@ def _title_block(fig: Figure, content: ml.MapContent) -> None:
     )
     facts = "   ·   ".join(f"{k}: {v}" for k, v in content.facts[:3])
     fig.text(0.02, 0.93, _plain(facts), fontsize=8.5, va="top", color="#333333")
-    rest = content.facts[3:]
-    if rest:
-        lines = textwrap.wrap("   ·   ".join(f"{k}: {v}" for k, v in rest), 190)
+    if details:
         fig.text(
             0.02,
             0.905,
-            _plain("\n".join(lines[:3])),
+            _plain("\n".join(details)),
             fontsize=7.5,
             va="top",
             color="#555555",
