@@ -37,8 +37,7 @@ def demo(demo_project, demo_truth):
     return demo_project, demo_truth
 
 
-@pytest.fixture(scope="module")
-def silent_week(demo):
+def _silent_week_brief(demo, mode: str):
     """The brief for a week in the middle of the planted silent period."""
     project, truth = demo
     weeks = truth["silent_source"].get("iso_weeks") or [
@@ -46,8 +45,25 @@ def silent_week(demo):
     ]
     week = weeks[len(weeks) // 2]
     return est_brief(
-        project.incidents, project.areas, project.measures, week, mode="public", quiet=True
+        project.incidents, project.areas, project.measures, week, mode=mode, quiet=True
     )
+
+
+@pytest.fixture(scope="module")
+def silent_week(demo):
+    return _silent_week_brief(demo, "internal")
+
+
+@pytest.fixture(scope="module")
+def silent_week_public(demo):
+    return _silent_week_brief(demo, "public")
+
+
+def test_public_brief_never_runs_near_repeat(silent_week_public):
+    """Near repeat works on exact points and is internal only."""
+    assert silent_week_public.near_repeat == {}
+    assert len(silent_week_public.near_repeat_table) == 0
+    assert len(silent_week_public.alerts) == 0
 
 
 def test_planted_silent_source_is_flagged(demo, silent_week):
@@ -189,7 +205,9 @@ def test_brief_data_is_consistent(demo, silent_week):
     assert list(b.focus["rank"]) == list(range(1, len(b.focus) + 1))
     assert (b.focus["reasons"].str.len() > 0).all()
     assert set(b.emerging["hotspot_category"]) <= {"ny", "i_foljd", "intensifierande"}
-    assert b.emerging["cell_id"].str.match(r"^250mE\d+N\d+$").all()
+    # the run's grid (internal: the automatic size), one size for every cell
+    sizes = b.emerging["cell_id"].str.extract(r"^(\d+)mE\d+N\d+$")[0]
+    assert sizes.notna().all() and sizes.nunique() == 1
     # no data after the week is used
     assert b.sources["last_report"].max() < pd.Timestamp(end.date())
 
@@ -205,7 +223,7 @@ def test_internal_html_has_sections_and_marking(demo, silent_week):
     assert "Tyst källa: vaktare" in page
 
 
-def test_writes_internal_and_public_sets(demo, silent_week, tmp_path):
+def test_writes_internal_and_public_sets(demo, silent_week, silent_week_public, tmp_path):
     project, _ = demo
     files = write_est_brief(
         silent_week,
@@ -229,12 +247,12 @@ def test_writes_internal_and_public_sets(demo, silent_week, tmp_path):
     assert csv.startswith(INTERNAL_MARKING)
 
     public = write_est_brief(
-        silent_week,
+        silent_week_public,
         tmp_path / "publik",
         Gate("public", quiet=True),
         municipality=project.config.name,
     )
-    month = silent_week.month
+    month = silent_week_public.month
     assert month == str(_last_complete_month(iso_week_bounds(silent_week.week)[1]))
     page = public["html"].read_text(encoding="utf-8")
     assert public["html"].name == f"est_{month}_publik.html"
@@ -253,10 +271,10 @@ def test_public_month_is_a_complete_month():
     )
 
 
-def test_public_report_needs_public_data(demo, silent_week):
+def test_public_report_needs_public_data(demo, silent_week_public):
     from dataclasses import replace
 
-    internal_only = replace(silent_week, month=None)
+    internal_only = replace(silent_week_public, month=None)
     with pytest.raises(Exception, match=r"mode=\"public\""):
         est_report(internal_only, Gate("public", quiet=True), municipality="X")
 

@@ -481,7 +481,8 @@ def est_brief(
         ISO week ``"2026-W47"``; ``None`` = :func:`default_week` (announced).
     mode : {"internal", "public"}
         ``"public"`` also computes the monthly overview the public version shows (see the
-        module notes). The deprecated ``public=True``/``False`` still works (with a
+        module notes) and leaves out the near-repeat test, which works on exact points and is
+        shown internally only (``near_repeat`` is then empty and there are no alerts). The deprecated ``public=True``/``False`` still works (with a
         ``DeprecationWarning``) and means ``mode="public"``/``"internal"``.
     cell_size : float, optional
         Grid cell for recurring places, alerts and hotspots; ``None`` = the run's grid
@@ -557,7 +558,10 @@ def est_brief(
     if emerging is not None:
         emerging = _place_emerging(emerging, size, cell_area, names)
 
-    nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet)
+    # near repeat works on exact points and is internal only: a public brief never runs it
+    nr, nr_table, nr_notes = _near_repeat_tests(
+        inc if mode == "internal" else inc.iloc[:0], end, knox, quiet
+    )
     alerts, alert_cells = _week_alerts(placed, week, nr, size, max_alerts, (cell_area, names))
 
     focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
