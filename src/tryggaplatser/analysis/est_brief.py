@@ -482,8 +482,9 @@ def est_brief(
     mode : {"internal", "public"}
         ``"public"`` also computes the monthly overview the public version shows (see the
         module notes) and leaves out the near-repeat test, which works on exact points and is
-        shown internally only (``near_repeat`` is then empty and there are no alerts). The deprecated ``public=True``/``False`` still works (with a
-        ``DeprecationWarning``) and means ``mode="public"``/``"internal"``.
+        shown internally only (``near_repeat`` is then empty and there are no alerts). The
+        deprecated ``public=True``/``False`` still works (with a ``DeprecationWarning``) and
+        means ``mode="public"``/``"internal"``.
     cell_size : float, optional
         Grid cell for recurring places, alerts and hotspots; ``None`` = the run's grid
         (sfhotspot's rule on all placed incidents, at least 250 m in public mode), recorded.

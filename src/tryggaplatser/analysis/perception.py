@@ -41,6 +41,9 @@ GAP_SIGNIFICANT = ("otrygg_fa_handelser", "handelser_ej_upplevt")
 DEFAULT_ALPHA = 0.05
 #: Default minimum of signals + incidents in a unit for the gap test (the public count limit).
 DEFAULT_MIN_N = 5
+#: a gap also needs the unsafe signals to be at least twice (or at most half) the expected
+#: number: with thousands of signals per area a small, unimportant difference is significant
+DEFAULT_MIN_RATIO = 2.0
 
 GAP_COLUMNS = [
     "n_incidents",
@@ -151,9 +154,10 @@ def ratio_pvalues(k, n, p0: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return p_more, p_fewer, np.minimum(1.0, 2.0 * np.minimum(p_more, p_fewer))
 
 
-def _classify(table: pd.DataFrame, p0: float, alpha: float, min_n: int) -> int:
+def _classify(table: pd.DataFrame, p0: float, alpha: float, min_n: int, min_ratio: float) -> int:
     """Test every unit with at least ``min_n`` signals + incidents against ``p0``; fill the
-    test and class columns; return how many units were tested."""
+    test and class columns; return how many units were tested. A gap needs ``q ≤ alpha`` and
+    observed / expected unsafe signals ≥ ``min_ratio`` (or ≤ 1 / ``min_ratio``)."""
     from .hotspots import _bh_adjust
 
     k = table["n_otrygg"].to_numpy(dtype=float)
@@ -162,8 +166,11 @@ def _classify(table: pd.DataFrame, p0: float, alpha: float, min_n: int) -> int:
     p_more, p_fewer, p_two = ratio_pvalues(k, n, p0)
     p = np.where(tested, p_two, np.nan)
     q = _bh_adjust(p)
-    sig = tested & (q <= alpha)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = k / (n * p0)
     more = p_more < p_fewer
+    strong = np.where(more, ratio >= min_ratio, ratio <= 1.0 / min_ratio)
+    sig = tested & (q <= alpha) & strong
     cls = np.select(
         [sig & more, sig & ~more, tested], [*GAP_SIGNIFICANT, "inget"], default="ej_testad"
     )
@@ -199,6 +206,7 @@ def perception_gap(
     categories: Sequence[str] | None = None,
     alpha: float = DEFAULT_ALPHA,
     min_n: int = DEFAULT_MIN_N,
+    min_ratio: float = DEFAULT_MIN_RATIO,
     top_reasons: int = 3,
     quiet: bool = False,
 ):
@@ -232,6 +240,11 @@ def perception_gap(
     min_n : int
         Units with fewer signals + incidents than this are not tested (default 5, the public
         count limit): class ``ej_testad``.
+    min_ratio : float
+        Minimum effect: a gap also needs the unit's unsafe signals to be at least
+        ``min_ratio`` times (or at most ``1/min_ratio`` of) the expected ``n·p0`` (default 2).
+        With thousands of signals per area a small difference is significant; this keeps the
+        classes for differences that matter.
     top_reasons : int
         How many reasons to list per unit.
     quiet : bool
@@ -250,7 +263,7 @@ def perception_gap(
         ``perception_gap``) and its ``gap_label``; ``top_reasons`` (``;``-separated codes,
         most frequent first, ties by code) and ``top_reason_labels``.
         ``attrs["tryggaplatser"]["params"]`` records the test, the correction, ``alpha``,
-        ``min_n`` and ``p0``.
+        ``min_n``, ``min_ratio`` and ``p0``.
 
     Notes
     -----
@@ -262,7 +275,8 @@ def perception_gap(
     their sum). The exact two-sided p-value is ``min(1, 2·min(P(X ≥ k), P(X ≤ k)))``
     (:func:`ratio_pvalues`); units with ``n < min_n`` are not tested. The p-values of the
     tested units are corrected by Benjamini–Hochberg (per call: across cells, or across
-    areas) and a unit has a gap when ``q ≤ alpha``. Classes: ``otrygg_fa_handelser``
+    areas) and a unit has a gap when ``q ≤ alpha`` and its observed / expected ratio is at
+    least ``min_ratio`` (or at most its inverse). Classes: ``otrygg_fa_handelser``
     significantly more signals than the ratio predicts (feels unsafe, few incidents);
     ``handelser_ej_upplevt`` significantly fewer (incidents not perceived); ``inget`` tested,
     no significant gap; ``ej_testad`` fewer than ``min_n``. Under complete spatial
@@ -283,8 +297,8 @@ def perception_gap(
         columns = AREA_COLUMNS
 
     p0, n_signals, n_incidents = _municipal_share(layers)
-    n_tested = _classify(table, p0, alpha, min_n)
-    _record_test(record, p0, n_signals, n_incidents, alpha, min_n, n_tested, by, quiet)
+    n_tested = _classify(table, p0, alpha, min_n, min_ratio)
+    _record_test(record, p0, n_signals, n_incidents, (alpha, min_n, min_ratio), n_tested, by, quiet)
     top_codes, top_labels = _top_reasons(reasons, table.index, top_reasons)
     table["top_reasons"] = top_codes
     table["top_reason_labels"] = top_labels
@@ -295,22 +309,27 @@ def perception_gap(
     return attach(out, record)
 
 
-def gap_test_text(alpha: float, min_n: int, by: str = "cell") -> str:
+def gap_test_text(
+    alpha: float, min_n: int, by: str = "cell", min_ratio: float = DEFAULT_MIN_RATIO
+) -> str:
     """The gap test in one sentence (methods boxes and table captions), current language;
     ``by`` names the units the correction runs over."""
     cells = by == "cell"
     return tr(
         "exakt binomialtest per {u} av andelen otrygga signaler bland signaler + händelser "
-        "mot kommunens andel, tvåsidigt, Benjamini–Hochberg-korrigerat över {ud} (FDR {a} %); "
+        "mot kommunens andel, tvåsidigt, Benjamini–Hochberg-korrigerat över {ud} (FDR {a} %), "
+        "och minst {r} gånger (eller högst 1/{r} av) det förväntade antalet otrygga signaler; "
         "{us} med färre än {m} signaler + händelser testas inte",
         "exact binomial test per {u} of the share of unsafe signals among signals + "
         "incidents against the municipality's share, two-sided, Benjamini–Hochberg corrected "
-        "over the {us} (FDR {a} %); {us} with fewer than {m} signals + incidents are not tested",
+        "over the {us} (FDR {a} %), and at least {r} times (or at most 1/{r} of) the expected "
+        "unsafe signals; {us} with fewer than {m} signals + incidents are not tested",
         u=tr("ruta", "cell") if cells else tr("område", "area"),
         us=tr("rutor", "cells") if cells else tr("områden", "areas"),
         ud=tr("rutorna", "cells") if cells else tr("områdena", "areas"),
         a=_pct_text(alpha),
         m=min_n,
+        r=f"{min_ratio:g}".replace(".", ",") if tr("sv", "en") == "sv" else f"{min_ratio:g}",
     )
 
 
@@ -320,8 +339,10 @@ def _pct_text(share: float) -> str:
     return text.replace(".", ",") if tr("sv", "en") == "sv" else text
 
 
-def _record_test(record, p0, n_signals, n_incidents, alpha, min_n, n_tested, by, quiet) -> None:
-    """Record the gap test, its correction, alpha, min_n and the municipal share ``p0``."""
+def _record_test(record, p0, n_signals, n_incidents, limits, n_tested, by, quiet) -> None:
+    """Record the gap test, its correction, alpha, min_n, min_ratio and the municipal share
+    ``p0``."""
+    alpha, min_n, min_ratio = limits
     units = tr("rutor", "cells") if by == "cell" else tr("områden", "areas")
     record_param(
         record,
@@ -348,6 +369,19 @@ def _record_test(record, p0, n_signals, n_incidents, alpha, min_n, n_tested, by,
         ),
     )
     record_param(record, "alpha", alpha, auto=False)
+    record_param(
+        record,
+        "min_ratio",
+        min_ratio,
+        auto=False,
+        rule=tr(
+            "ett gap kräver också att de otrygga signalerna är minst {r} gånger (eller högst "
+            "1/{r} av) det förväntade antalet",
+            "a gap also needs the unsafe signals to be at least {r} times (or at most 1/{r} "
+            "of) the expected number",
+            r=f"{min_ratio:g}",
+        ),
+    )
     record_param(
         record,
         "min_n",

@@ -59,7 +59,7 @@ from ...analysis.area_analysis import (
     prepare_area_analysis,
     recurring_hotspots,
 )
-from ...analysis.perception import GAP_SIGNIFICANT, gap_test_text
+from ...analysis.perception import DEFAULT_MIN_RATIO, GAP_SIGNIFICANT, gap_test_text
 from ...analysis.rates import SMALL_AREA_POPULATION
 from ...errors import ArgumentError
 from ...i18n import get_language, tr
@@ -1005,7 +1005,8 @@ def gap_rule(gap: Any) -> str:
     ``min_n``."""
     params = gap.attrs["tryggaplatser"]["params"]
     by = "cell" if "cell_id" in gap.columns else "area"
-    return gap_test_text(params["alpha"]["value"], params["min_n"]["value"], by)
+    ratio = params.get("min_ratio", {}).get("value", DEFAULT_MIN_RATIO)
+    return gap_test_text(params["alpha"]["value"], params["min_n"]["value"], by, ratio)
 
 
 def _by_gap_test(released: pd.DataFrame, tested: Any, key: str) -> pd.DataFrame:
