@@ -162,9 +162,10 @@ def test_planted_cells_get_their_classes():
     assert "Bin(n, p0)" in params["test"]["rule"]
 
 
-def _reference_classes(k, n, p0, alpha, min_n):
+def _reference_classes(k, n, p0, alpha, min_n, min_ratio=2.0):
     """Brute force with scipy: one ``binomtest`` per tested cell and direction, two-sided by
-    doubling the smaller tail, ``false_discovery_control`` (BH) over the tested cells."""
+    doubling the smaller tail, ``false_discovery_control`` (BH) over the tested cells, and
+    the minimum effect (observed / expected at least ``min_ratio`` or at most its inverse)."""
     tested = n >= min_n
     p_two = np.full(len(k), np.nan)
     more = np.zeros(len(k), dtype=bool)
@@ -175,7 +176,9 @@ def _reference_classes(k, n, p0, alpha, min_n):
         more[i] = g < f
     q = np.full(len(k), np.nan)
     q[tested] = false_discovery_control(p_two[tested], method="bh")
-    sig = tested & (q <= alpha)
+    ratio = k / (n * p0)
+    strong = np.where(more, ratio >= min_ratio, ratio <= 1 / min_ratio)
+    sig = tested & (q <= alpha) & strong
     cls = np.where(sig & more, "otrygg_fa_handelser", "inget")
     cls = np.where(sig & ~more, "handelser_ej_upplevt", cls)
     return p_two, q, np.where(tested, cls, "ej_testad")

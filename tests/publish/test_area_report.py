@@ -276,7 +276,7 @@ def test_perception_gap_places_in_the_right_reports(analysis, public_set, truth)
     assert unseen[0] == analysis.area_name(s4["area_id"])
     text = _text(lagesbild)
     named = text.split("Otrygghet utan motsvarande händelser:")[1].split("Vanligaste skäl")[0]
-    assert f"starkast först: {analysis.area_name(p1['area_id'])}," in named
+    assert f"starkast först: {analysis.area_name(p1['area_id'])}" in named
     quiet = gap_areas.index[gap_areas["gap_class"] == "inget"]
     assert len(quiet) and not any(name in named for name in quiet)
     assert "Benjamini–Hochberg-korrigerat över områdena (FDR 5 %)" in text
