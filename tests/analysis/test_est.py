@@ -478,6 +478,24 @@ def test_focus_places_scoring_and_reasons():
     assert len(focus_places(rec, top=1)) == 1
 
 
+def test_neighbouring_focus_cells_are_one_place():
+    """Three recurring cells in an L (touching by side and corner) are one place with the best
+    cell first; a cell two cells away is its own place."""
+    x0, y0 = 650_010, 6_560_010
+    rows = [(day(w), x0, y0, "inbrott", "polis", "A") for w in (0, 1, 2, 3)]  # best: 4 of 4
+    rows += [(day(w), x0 + 250, y0, "inbrott", "polis", "A") for w in (0, 1, 2)]  # east
+    rows += [(day(w), x0 + 500, y0 + 250, "inbrott", "polis", "A") for w in (0, 1, 2)]  # corner
+    rows += [(day(w), x0 + 1000, y0, "inbrott", "polis", "A") for w in (1, 2, 3)]  # apart
+    rec = recurring_places(make(rows), "2026-W47", cell_size=250, quiet=True)
+    res = focus_places(rec)
+    assert list(res["cell_id"]) == ["250mE650000N6560000", "250mE651000N6560000"]
+    assert res.iloc[0]["cells"] == (
+        "250mE650000N6560000;250mE650250N6560000;250mE650500N6560250"
+    )
+    assert res.iloc[1]["cells"] == "250mE651000N6560000"
+    assert list(res["rank"]) == [1, 2]
+
+
 def test_est_functions_reject_wrong_crs():
     data = alert_data().to_crs(4326)
     with pytest.raises(ArgumentError, match="metriskt"):

@@ -221,6 +221,10 @@ def test_internal_html_has_sections_and_marking(demo, silent_week):
     assert INTERNAL_MARKING in page
     assert "Ensidigt Poissontest" in page and "p &lt; 0,05" in page
     assert "Tyst källa: vaktare" in page
+    # every cell size printed is the brief's own grid (the run's), never a fixed 250 m
+    size = f"{silent_week.recurring.attrs['cell_size']:g} m"
+    assert size != "250 m" and f"Ruta ({size})" in page and f"rutor om {size}" in page
+    assert "250 m" not in page
 
 
 def test_writes_internal_and_public_sets(demo, silent_week, silent_week_public, tmp_path):

@@ -73,7 +73,7 @@ MEASURE_FOLLOWUP_COLUMNS = [
     "overdue",
     "days_overdue",
 ]
-FOCUS_COLUMNS = ["rank", "cell_id", "cell_x", "cell_y", "area_id", "score", "reasons"]
+FOCUS_COLUMNS = ["rank", "cell_id", "cells", "cell_x", "cell_y", "area_id", "score", "reasons"]
 ALERT_COLUMNS = [
     "rank",
     "incident_id",
@@ -1168,6 +1168,8 @@ def focus_places(
 
     Candidates are the recurring cells, the cells of any hotspot category with points and the
     cells with an active alert. Ties are broken by the recurring total, then ``cell_id``.
+    Candidate cells that touch a higher-ranked one (8-neighbours, transitively) join its place
+    instead of taking a rank of their own.
 
     Parameters
     ----------
@@ -1186,8 +1188,11 @@ def focus_places(
     Returns
     -------
     pandas.DataFrame
-        ``rank`` (1 = first), ``cell_id``, ``cell_x``, ``cell_y``, ``area_id``, ``score``,
-        ``reasons`` (``"; "``-joined, strongest first).
+        ``rank`` (1 = first), ``cell_id`` (the place's best cell), ``cells`` (``;``-joined
+        ids of the place's cells: the best cell and the candidate cells touching it — one
+        hotspot over neighbouring cells is one place), ``cell_x``, ``cell_y`` (corner of the
+        best cell), ``area_id``, ``score`` and ``reasons`` of the best cell (``"; "``-joined,
+        strongest first).
     """
     size = float(recurring.attrs.get("cell_size", DEFAULT_CELL_SIZE))
     n_weeks = int(recurring.attrs.get("weeks", 4))
@@ -1214,6 +1219,34 @@ def focus_places(
         }
     )
     return out
+
+
+def _places(cells: list[str], top: int | None) -> list[list[str]]:
+    """Group ranked cell ids into places: a cell touching a place's cell (8-neighbours on the
+    same lattice) joins that place; other cells start a new place while fewer than ``top``
+    exist. Each place lists its best cell first."""
+    pattern = re.compile(r"^(\d+(?:\.\d+)?)mE(-?\d+)N(-?\d+)$")
+    places: list[list[str]] = []
+    corners: list[list[tuple[float, float, float]]] = []
+    for cell in cells:
+        m = pattern.match(cell)
+        here = (float(m.group(1)), float(m.group(2)), float(m.group(3))) if m else None
+        home = None
+        if here is not None:
+            for i, members in enumerate(corners):
+                if any(
+                    s == here[0] and abs(x - here[1]) <= s and abs(y - here[2]) <= s
+                    for s, x, y in members
+                ):
+                    home = i
+                    break
+        if home is not None:
+            places[home].append(cell)
+            corners[home].append(here)
+        elif top is None or len(places) < top:
+            places.append([cell])
+            corners.append([here] if here is not None else [])
+    return places
 
 
 class _FocusScores:
@@ -1313,13 +1346,14 @@ class _FocusScores:
             )
 
     def ranked(self, top: int | None) -> pd.DataFrame:
-        """The ``top`` cells by score (ties: more reports, then ``cell_id``) as the result frame."""
+        """The ``top`` places by score (ties: more reports, then ``cell_id``) as the result
+        frame. A place is its best cell plus the candidate cells touching it (8-neighbours,
+        transitively): neighbouring cells of one hotspot are one place, not several ranks."""
         score, reasons, area, total = self.score, self.reasons, self.area, self.total
         cells = sorted(score, key=lambda c: (-score[c], -total.get(c, 0), c))
-        if top is not None:
-            cells = cells[:top]
         rows = []
-        for k, cell in enumerate(cells, start=1):
+        for k, place in enumerate(_places(cells, top), start=1):
+            cell = place[0]
             m = re.match(r"^.*mE(-?\d+)N(-?\d+)$", cell)
             cx, cy = (int(m.group(1)), int(m.group(2))) if m else (pd.NA, pd.NA)
             texts = [t for _, t in sorted(reasons[cell], key=lambda pt: -pt[0])]
@@ -1327,6 +1361,7 @@ class _FocusScores:
                 {
                     "rank": k,
                     "cell_id": cell,
+                    "cells": ";".join(place),
                     "cell_x": cx,
                     "cell_y": cy,
                     "area_id": area.get(cell, pd.NA),

@@ -18,7 +18,7 @@ counts away by subtraction. The **public version** is therefore a *monthly overv
 complete calendar month that ended before the week was over (for 2026-W47, October 2026), with
 reports per area and per category for that month and the same month a year earlier (computed by
 ``est_brief(..., mode="public")``), small counts suppressed by the gate here (with complementary
-suppression over the totals), and the hotspot classification of the 250 m grid. Points, weeks,
+suppression over the totals), and the hotspot classification of the run's grid. Points, weeks,
 days, near-repeat alerts, focus places, measures with owners and dates, and per-source counts are
 never in the public version.
 """
@@ -354,6 +354,36 @@ def _reports_tables(s, brief: ESTBrief, gate) -> None:
     )
 
 
+def _size_text(brief: ESTBrief) -> str:
+    """The brief's cell size as printed: ``"125 m"`` (the run's grid, one size everywhere)."""
+    size = float(brief.recurring.attrs.get("cell_size", _est.DEFAULT_CELL_SIZE))
+    return f"{size:g} m"
+
+
+def _cell_header(brief: ESTBrief) -> str:
+    """Header of a cell-id column: ``"Ruta (125 m)"``."""
+    return tr("Ruta ({s})", "Cell ({s})", s=_size_text(brief))
+
+
+def _cells_of(focus: pd.DataFrame) -> list[list[str]]:
+    """The cells of every focus place (its best cell first)."""
+    if "cells" not in focus.columns:
+        return [[str(c)] for c in focus["cell_id"]]
+    return [str(c).split(";") for c in focus["cells"]]
+
+
+def _place_text(cells: list[str]) -> str:
+    """``"125mE…N…"``, or with the neighbouring cells of the same place counted."""
+    if len(cells) == 1:
+        return cells[0]
+    return tr(
+        "{c} och {n} intilliggande",
+        "{c} and {n} adjacent",
+        c=cells[0],
+        n=len(cells) - 1,
+    )
+
+
 def _section_focus_places(report, brief: ESTBrief, gate, municipality: str, map_file) -> None:
     """Section 2 "Fokusplatser nästa vecka": the map, its link and the ranked focus places."""
     from .report import fmt_num, internal_table
@@ -375,17 +405,18 @@ def _section_focus_places(report, brief: ESTBrief, gate, municipality: str, map_
     _map_figure(s, brief, gate, municipality)
     if map_file:
         s.paragraph(_map_link(map_file))
+    focus = brief.focus.assign(place=[_place_text(c) for c in _cells_of(brief.focus)])
     s.table(
-        internal_table(gate, brief.focus, name="focus_places"),
+        internal_table(gate, focus, name="focus_places"),
         columns={
             "rank": "#",
             "area_name": tr("Område", "Area"),
-            "cell_id": tr("Ruta (250 m)", "Cell (250 m)"),
+            "place": _cell_header(brief),
             "score": tr("Poäng", "Score"),
             "reasons": tr("Skäl", "Reasons"),
         },
         formats={"score": lambda v: fmt_num(v, 0)},
-        widths={"rank": "5%", "area_name": "17%", "cell_id": "22%", "score": "7%"},
+        widths={"rank": "5%", "area_name": "17%", "place": "22%", "score": "7%"},
         empty=tr("Inga förslag denna vecka.", "No proposals this week."),
     )
     s.note(brief.rules["focus"])
@@ -409,7 +440,7 @@ def _section_recurring_places(report, brief: ESTBrief, gate) -> None:
     )
     columns = {
         "area_name": tr("Område", "Area"),
-        "cell_id": tr("Ruta (250 m)", "Cell (250 m)"),
+        "cell_id": _cell_header(brief),
         "weeks_with_reports": tr("Veckor", "Weeks"),
         "total": tr("Totalt", "Total"),
     }
@@ -432,10 +463,11 @@ def _section_hotspots(report, brief: ESTBrief, gate) -> None:
         tr("Nya och framväxande hotspots", "New and emerging hotspots"),
         key="hotspots",
         intro=tr(
-            "Hotspotklassning av 250 m-rutor över de 52 veckorna fram till "
+            "Hotspotklassning av {s}-rutor över de 52 veckorna fram till "
             "veckans slut (Gi* per period och trendtest).",
-            "Hotspot classification of 250 m cells over the 52 weeks to the "
+            "Hotspot classification of {s} cells over the 52 weeks to the "
             "end of the week (Gi* per period and trend test).",
+            s=_size_text(brief),
         ),
     )
     if brief.emerging is None:
@@ -459,7 +491,7 @@ def _section_hotspots(report, brief: ESTBrief, gate) -> None:
             columns={
                 "category_label": tr("Klass", "Class"),
                 "area_name": tr("Område", "Area"),
-                "cell_id": tr("Ruta (250 m)", "Cell (250 m)"),
+                "cell_id": _cell_header(brief),
                 "n": tr("Händelser 52 v", "Events 52 wk"),
                 "hot_periods": tr("Heta perioder", "Hot periods"),
             },
@@ -566,7 +598,7 @@ def _alerts_table(s, brief: ESTBrief, gate) -> None:
         ),
         columns={
             "area_name": tr("Område", "Area"),
-            "cell_id": tr("Ruta (250 m)", "Cell (250 m)"),
+            "cell_id": _cell_header(brief),
             "category_label": tr("Kategori", "Category"),
             "n": tr("Larm", "Alerts"),
             "linked_events": tr("Länkade händelser", "Linked incidents"),
@@ -660,14 +692,15 @@ def _internal_method_notes(report, brief: ESTBrief) -> None:
         tr(
             "EST-veckobrevet bygger på kommunens lager (händelser, områden, åtgärder) och räknar "
             "allt automatiskt. Veckor är ISO-veckor (måndag–söndag) i svensk tid. Alla platser "
-            "redovisas som rutor om 250 m i SCB:s rutnät; exakta koordinater finns aldrig i "
+            "redovisas som rutor om {s} i SCB:s rutnät; exakta koordinater finns aldrig i "
             "veckobrevet. Tabellerna i sin helhet finns som CSV och kartlagren som GeoPackage för "
             "QGIS.",
             "The EST brief is built from the municipality's layers (incidents, areas, "
             "measures) and computed automatically. Weeks are ISO weeks (Monday–Sunday) in Swedish "
-            "time. All places are shown as 250 m cells of SCB's grid; exact coordinates are never "
+            "time. All places are shown as {s} cells of SCB's grid; exact coordinates are never "
             "in the brief. The full tables are in the CSV files and the map layers in the "
             "GeoPackage for QGIS.",
+            s=_size_text(brief),
         )
     )
     report.method_note(brief.rules["test"])
@@ -783,14 +816,19 @@ def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
     )
     fig = static_map(m, figsize=(10.0, 7.0), dpi=110)
     caption = (
-        tr("Hotspotklasser (250 m-rutor, 52 veckor).", "Hotspot classes (250 m cells, 52 weeks).")
+        tr(
+            "Hotspotklasser ({s}-rutor, 52 veckor).",
+            "Hotspot classes ({s} cells, 52 weeks).",
+            s=_size_text(brief),
+        )
         if gate.public
         else tr(
-            "Hotspotklasser (250 m-rutor, 52 veckor) och fokusplatser nästa vecka (gröna "
+            "Hotspotklasser ({s}-rutor, 52 veckor) och fokusplatser nästa vecka (gröna "
             "rutor; rangordningen står i tabellen).",
-            "Hotspot classes (250 m cells, 52 "
+            "Hotspot classes ({s} cells, 52 "
             "weeks) and focus places next week (green cells; the ranking is in the "
             "table).",
+            s=_size_text(brief),
         )
     )
     section.figure(
@@ -931,8 +969,9 @@ def _section_public_hotspots(report, brief: ESTBrief, gate, municipality: str) -
         key="hotspots",
         new_page=True,
         intro=tr(
-            "Klassning av 250 m-rutor över 52 veckor. Rutor med få händelser visar inget antal.",
-            "Classification of 250 m cells over 52 weeks. Cells with few events show no count.",
+            "Klassning av {s}-rutor över 52 veckor. Rutor med få händelser visar inget antal.",
+            "Classification of {s} cells over 52 weeks. Cells with few events show no count.",
+            s=_size_text(brief),
         ),
     )
     if brief.hotspots is not None:
@@ -963,7 +1002,7 @@ def _public_method_notes(report, brief: ESTBrief) -> None:
         ),
     )
     report.parameter(tr("Minsta visade antal", "Smallest count shown"), "5")
-    report.parameter(tr("Rutstorlek", "Cell size"), "250 m")
+    report.parameter(tr("Rutstorlek", "Cell size"), _size_text(brief))
 
 
 def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -> pd.DataFrame:
