@@ -143,7 +143,8 @@ def test_parameters_from_attrs_reads_both_conventions():
     }
     rows = parameters_from_attrs(attrs)
     assert [r.auto for r in rows] == [True, True, False]
-    assert rows[1].name == "bandwidth" and rows[1].value == "300" and rows[1].rule == "Silverman"
+    assert rows[1].name == "Bandbredd (KDE)" and rows[1].value == "300 m"
+    assert rows[1].rule == "Silverman" and rows[2].value == "ja"
 
 
 def test_formatting_is_swedish_by_default():

@@ -174,14 +174,12 @@ class AreaProfile:
 
 def _assignment_rule() -> str:
     return tr(
-        "punkt i område: tryggaplatser.layers.join.assign_areas per områdestyp — en punkt på "
-        "en gräns (eller där områden av samma typ överlappar) tilldelas en gång, till området "
-        "med lägst area_id; poster med location_precision = kommun_centroid placeras aldrig "
-        "i ett område",
-        "point in area: tryggaplatser.layers.join.assign_areas per area type — a point on a "
-        "boundary (or where areas of one type overlap) is assigned once, to the area with the "
-        "lowest area_id; records with location_precision = kommun_centroid are never placed "
-        "in an area",
+        "en punkt hör till det område den ligger i, per områdestyp; en punkt på en gräns "
+        "(eller där områden av samma typ överlappar) räknas en gång, till området med lägst "
+        "områdes-id; poster i kommunens mittpunkt placeras aldrig i ett område",
+        "a point belongs to the area it lies in, per area type; a point on a boundary (or "
+        "where areas of one type overlap) counts once, for the area with the lowest area id; "
+        "records at the municipality centroid are never placed in an area",
     )
 
 

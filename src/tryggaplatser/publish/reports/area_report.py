@@ -65,7 +65,16 @@ from ...errors import ArgumentError
 from ...i18n import get_language, tr
 from ...layers import vocab
 from ..gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
-from .report import Report, Section, fmt_int, fmt_num, internal_table, release_table
+from ..param_text import param_label, param_value
+from .report import (
+    Report,
+    Section,
+    fmt_int,
+    fmt_num,
+    internal_table,
+    mode_text,
+    release_table,
+)
 
 __all__ = [
     "AreaAnalysis",
@@ -180,20 +189,6 @@ _SOURCE_LABELS = {
 _INDICATOR_LABELS = {
     "otrygg_sen_kvall_andel": ("Otrygg ute sent på kvällen", "Unsafe out late in the evening"),
     "problemindex": ("Problemindex", "Problem index"),
-}
-_PARAM_LABELS = {
-    "period": ("Period", "Period"),
-    "excluded_kommun_centroid": (
-        "Poster med kommunens mittpunkt (ej placerade)",
-        "Records at the municipality centroid (not placed)",
-    ),
-    "n_incidents_in_period": ("Händelser i perioden", "Incidents in the period"),
-    "assignment_rule": ("Tilldelning till område", "Assignment to areas"),
-    "years": ("År i perioden (nämnare för takter)", "Years in the period (rate denominator)"),
-    "population_year": ("Befolkningsår", "Population year"),
-    "eb_prior": ("EB-prior (alla kategorier)", "EB prior (all categories)"),
-    "aoristic": ("Aoristisk viktning", "Aoristic weighting"),
-    "trend_test": ("Trendtest", "Trend test"),
 }
 
 
@@ -1227,18 +1222,16 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
     for name, rec in params.items():
         if not isinstance(rec, dict):
             continue
-        value = _profile_parameter_value(name, rec.get("value"))
-        pair = _PARAM_LABELS.get(name)
         report.parameter(
-            tr(*pair) if pair else name.replace("_", " "),
-            value,
+            param_label(name),
+            _profile_parameter_value(name, rec.get("value")),
             auto=bool(rec.get("auto")),
             rule=str(rec.get("rule") or ""),
             group=tr("Områdesprofil", "Area profile"),
         )
     report.parameters_from(analysis.cells.attrs, group=tr("Hotspots (Gi*)", "Hotspots (Gi*)"))
     report.parameter(
-        tr("hotspotklasser", "hotspot classes"),
+        tr("Hotspotklasser", "Hotspot classes"),
         "Gi* bin ≥ 2 (95 %, 99 %)",
         rule=tr("rutor vars mittpunkt ligger i området", "cells whose centre lies in the area"),
     )
@@ -1246,8 +1239,8 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
         analysis.gap_cells.attrs, group=tr("Upplevd otrygghet", "Perceived insecurity")
     )
     report.parameter(
-        tr("publiceringsläge", "publishing mode"),
-        report.gate.mode,
+        tr("Publiceringsläge", "Publishing mode"),
+        mode_text(report.gate.mode),
         rule=tr(
             "publikt: antal 1–4 visas som <5, kompletterande undertryckning "
             "(..) över marginaler, takter bara när antal ≥ 5 och "
@@ -1283,10 +1276,8 @@ def _profile_parameter_value(name: str, value: Any) -> Any:
             c=value.get("cap_hours"),
             e=value.get("excluded_time_unknown"),
         )
-    elif isinstance(value, (list, tuple)):
-        value = " – ".join(str(v) for v in value)
-    elif isinstance(value, float):
-        value = fmt_num(value, 3)
+    else:
+        value = param_value(name, value)
     return value
 
 
@@ -1752,7 +1743,7 @@ def lagesbild_report(
     _methods(report, analysis, None)
     if first is not None and trend is not None:
         report.parameter(
-            tr("trendperiod", "trend period"),
+            tr("Trendperiod", "Trend period"),
             trend.period_text,
             rule=tr(
                 "alla år i data, för trendtest per område",

@@ -51,6 +51,7 @@ from ...errors import ArgumentError, GateRefusal
 from ...i18n import get_language, tr
 from ...policy import INTERNAL_MARKING_EN
 from ..gate import INTERNAL_MARKING, Gate, is_pii_column
+from ..param_text import param_label, param_value
 from ..safe_text import Trusted, html, text_of
 
 __all__ = [
@@ -456,15 +457,10 @@ def parameters_from_attrs(attrs: Mapping[str, Any], group: str = "") -> list[Par
     for name, rec in params.items():
         if not isinstance(rec, Mapping):
             continue
-        value = rec.get("value")
-        if isinstance(value, Mapping):
-            value = ", ".join(f"{k} {v}" for k, v in value.items())
-        elif isinstance(value, (list, tuple)):
-            value = " – ".join(str(v) for v in value)
         out.append(
             Parameter(
-                str(name).replace("_", " "),
-                text_of(value),
+                param_label(str(name)),
+                text_of(param_value(str(name), rec.get("value"))),
                 auto=bool(rec.get("auto")),
                 rule=str(rec.get("rule") or ""),
                 group=group,
