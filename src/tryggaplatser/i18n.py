@@ -40,3 +40,8 @@ def tr(sv: str, en: str, /, **fmt) -> str:
     """Return the text in the current language, formatted with ``fmt``."""
     text = sv if _language == "sv" else en
     return text.format(**fmt) if fmt else text
+
+
+def not_recorded() -> str:
+    """The text for a field no source recorded: "uppgift saknas" (never 0, never blank)."""
+    return tr("uppgift saknas", "not recorded")

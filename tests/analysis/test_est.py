@@ -489,9 +489,7 @@ def test_neighbouring_focus_cells_are_one_place():
     rec = recurring_places(make(rows), "2026-W47", cell_size=250, quiet=True)
     res = focus_places(rec)
     assert list(res["cell_id"]) == ["250mE650000N6560000", "250mE651000N6560000"]
-    assert res.iloc[0]["cells"] == (
-        "250mE650000N6560000;250mE650250N6560000;250mE650500N6560250"
-    )
+    assert res.iloc[0]["cells"] == ("250mE650000N6560000;250mE650250N6560000;250mE650500N6560250")
     assert res.iloc[1]["cells"] == "250mE651000N6560000"
     assert list(res["rank"]) == [1, 2]
 

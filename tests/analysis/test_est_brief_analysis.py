@@ -93,3 +93,13 @@ def test_the_old_import_path_gives_the_same_objects():
     import tryggaplatser
 
     assert tryggaplatser.est_brief is analysis.est_brief
+
+
+def test_public_month_of_the_week_summer_time_starts():
+    """Issue 13: week 2024-W13 ends Monday 1 April 00:00 CEST; one calendar day back is
+    31 March, so March is complete. 24 hours back gave 30 March and the month before."""
+    from tryggaplatser.analysis.est import iso_week_bounds
+    from tryggaplatser.analysis.est_brief import _last_complete_month
+
+    assert str(_last_complete_month(iso_week_bounds("2024-W13")[1])) == "2024-03"
+    assert str(_last_complete_month(iso_week_bounds("2024-W12")[1])) == "2024-02"

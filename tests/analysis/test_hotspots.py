@@ -344,3 +344,46 @@ def test_periods_are_printed_as_local_calendar_dates(caplog):
     assert kde.attrs["tryggaplatser"]["params"]["period"]["value"] == ["2024-01-01", "2025-12-31"]
     assert "2024-01-01 – 2025-12-31" in caplog.text
     assert "2023-12-31" not in caplog.text and "+00:00" not in caplog.text
+
+
+def test_incomplete_first_period_is_announced_as_a_local_date(caplog):
+    """Issue 13: the events left out before the first whole period were announced "before
+    2024-01-04 23:00:00+00:00" (the UTC moment of local midnight); they read "före 2024-01-05".
+
+    Events from 2024-01-01 00:30 to 2024-02-29 (Stockholm, winter time throughout) span 60
+    local days; seven-day periods counted back from 2024-03-01 00:00 leave 8 periods (56 days)
+    starting 2024-01-05 00:00, so the events of 1–4 January (counted independently) are left out.
+    """
+    rng = np.random.default_rng(3)
+    local = pd.Timestamp("2024-01-01 00:30", tz="Europe/Stockholm")
+    offsets = np.concatenate([[0.0, 59.9], rng.uniform(0.0, 59.9, 300)])  # days
+    times = (local + pd.to_timedelta(offsets, unit="D")).tz_convert("UTC")
+    d = gpd.GeoDataFrame(
+        {"occurred_at": times},
+        geometry=gpd.points_from_xy(
+            600000 + rng.uniform(0, 2000, len(times)), 6500000 + rng.uniform(0, 2000, len(times))
+        ),
+        crs=3006,
+    )
+    before = times.tz_convert("Europe/Stockholm") < pd.Timestamp(
+        "2024-01-05", tz="Europe/Stockholm"
+    )
+    with caplog.at_level("INFO", logger="tryggaplatser"):
+        res = tp.hotspot_classify(d, cell_size=250, time_step="7D")
+    note = f"{int(before.sum())} händelser före 2024-01-05 ligger i en ofullständig"
+    assert note in caplog.text
+    assert any(note in n for n in res.attrs["tryggaplatser"]["notes"])
+    assert "+00:00" not in caplog.text and "23:00" not in caplog.text
+
+
+def test_default_window_ends_at_local_midnight_on_a_dst_day():
+    """The last event on 31 March 2024 (summer time starts that night): the window is
+    2024-03-25 – 2024-03-31, not "– 2024-04-01" (local midnight + 24 h is 01:00)."""
+    times = pd.to_datetime(["2024-03-25 08:00", "2024-03-28 12:00", "2024-03-31 22:00"])
+    d = gpd.GeoDataFrame(
+        {"occurred_at": times.tz_localize("Europe/Stockholm").tz_convert("UTC")},
+        geometry=gpd.points_from_xy([0, 500, 900], [0, 400, 800]),
+        crs=3006,
+    )
+    kde = tp.hotspot_kde(d, cell_size=100, quiet=True)
+    assert kde.attrs["tryggaplatser"]["params"]["period"]["value"] == ["2024-03-25", "2024-03-31"]

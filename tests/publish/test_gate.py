@@ -142,6 +142,31 @@ def test_rates_withheld_for_small_numerator_or_population():
             assert r["per_1000"] == HIDDEN
 
 
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_population_not_recorded_is_missing_never_zero_or_withheld(mode):
+    """Issue 13: areas without a recorded population gave the municipality row population 0
+    and (public) the suppression marker ".." as rate; the total is unknown when any area's
+    population is, and a rate that cannot be computed is missing (NaN), not withheld."""
+    none = Gate(mode, quiet=True).release(
+        area_table(population=[pd.NA] * 6),
+        "area_category_table",
+        margins=True,
+        rates={"per_1000": ("n", "population")},
+    )
+    assert none["population"].isna().all()
+    assert all(isinstance(v, float) and np.isnan(v) for v in none["per_1000"])
+    partly = Gate(mode, quiet=True).release(
+        area_table(population=[1000, 1000, pd.NA, pd.NA, 500, 500]),
+        "area_category_table",
+        margins=True,
+        rates={"per_1000": ("n", "population")},
+    )
+    rows = partly.set_index(["area_id", "category"])
+    assert pd.isna(rows.loc[("totalt", "totalt"), "population"])  # unknown, not 1 500
+    assert rows.loc[("A", "totalt"), "population"] == 1000
+    assert rows.loc[("A", "totalt"), "per_1000"] == 12.0  # 12 / 1 000 × 1 000
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(0, 200)), min_size=1, max_size=8))
 def test_rate_rule_property(rows):

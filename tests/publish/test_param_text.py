@@ -33,7 +33,7 @@ def test_values_read_as_words_with_units_and_decimal_comma():
 
 
 def _keys_of(result) -> set[str]:
-    return set(((result.attrs.get("tryggaplatser") or {}).get("params") or {}))
+    return set((result.attrs.get("tryggaplatser") or {}).get("params") or {})
 
 
 @pytest.fixture(scope="module")

@@ -168,3 +168,14 @@ def test_charts_leak_no_metadata():
 def test_note_rejects_unknown_tone():
     with pytest.raises(ArgumentError):
         _report("internal").section("S").note("x", tone="loud")
+
+
+def test_fmt_date_prints_the_local_calendar_date():
+    """Issue 13: a record at 2024-01-01 00:30 local time (2023-12-31 23:30 UTC) is dated
+    2024-01-01 in every report table, not the UTC date."""
+    from tryggaplatser.publish.reports.report import fmt_date
+
+    t = pd.Timestamp("2024-01-01 00:30", tz="Europe/Stockholm").tz_convert("UTC")
+    assert fmt_date(t) == "2024-01-01"
+    assert fmt_date(pd.Timestamp("2024-01-01")) == "2024-01-01"  # naive: already local
+    assert fmt_date(None) == "–"

@@ -121,3 +121,24 @@ def test_xlsx_properties_have_no_user(tmp_path):
     wb = load_workbook(x)
     assert wb.properties.creator == "tryggaplatser"
     assert wb.sheetnames == ["Antal"]
+
+
+def test_timestamp_cells_print_the_local_date_never_utc(tmp_path):
+    """Issue 13: a tz-aware timestamp cell was written as "2023-12-31 23:30:00+00:00"; it is
+    the local date and time (2024-01-01 00:30), a local midnight just the date."""
+    from openpyxl import load_workbook
+
+    from tryggaplatser.publish.reports.report import internal_table
+
+    gate = Gate("internal", quiet=True)
+    when = pd.Series(
+        pd.to_datetime(["2024-01-01 00:30", "2024-06-01 00:00"]).tz_localize("Europe/Stockholm")
+    ).dt.tz_convert("UTC")
+    df = pd.DataFrame({"cell": ["A", "B"], "when": list(when)})
+    released = internal_table(gate, df, name="test")  # an internal working table keeps dates
+    text = write_csv(released, tmp_path / "t.csv", gate=gate).read_text(encoding="utf-8-sig")
+    assert text.splitlines()[2:] == ["A;2024-01-01 00:30", "B;2024-06-01"]
+    assert "+00:00" not in text and "2023-12-31" not in text
+    book = load_workbook(write_xlsx(released, tmp_path / "t.xlsx", gate=gate))
+    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert "2024-01-01 00:30" in cells and "2024-06-01" in cells

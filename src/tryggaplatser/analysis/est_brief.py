@@ -36,6 +36,7 @@ from ..i18n import tr
 from . import est as _est
 from ._common import check_areas_crs, check_mode
 from .near_repeat import LOCAL_TZ, band_rule, fmt_number, fmt_ratio
+from .periods import last_local_day
 
 __all__ = [
     "EMERGING_CATEGORIES",
@@ -195,7 +196,7 @@ def default_week(incidents, today=None, *, quiet: bool = False) -> tuple[str, st
 
 def _last_complete_month(week_end: pd.Timestamp) -> pd.Period:
     """The last calendar month that had ended when the week ended."""
-    last_day = (week_end - pd.Timedelta(days=1)).date()
+    last_day = last_local_day(week_end)  # a calendar day back: 24 h is wrong across DST
     month = pd.Period(last_day, freq="M")
     if last_day != month.end_time.date():
         month = month - 1

@@ -38,7 +38,7 @@ from .grid import (
     make_grid,
     resolve_grid,
 )
-from .periods import aware_times
+from .periods import aware_times, last_local_day, local_stamp
 from .trend import mann_kendall
 
 __all__ = [
@@ -188,10 +188,7 @@ def local_days(start: Any, end: Any) -> tuple[str, str]:
     import pandas as pd
 
     first = pd.Timestamp(start).tz_convert(LOCAL_TZ)
-    last = pd.Timestamp(end).tz_convert(LOCAL_TZ)
-    if last == last.normalize():  # an exclusive end at local midnight: the day before is last
-        last -= pd.Timedelta(days=1)
-    return first.date().isoformat(), last.date().isoformat()
+    return first.date().isoformat(), last_local_day(end).isoformat()
 
 
 def _day_window(t: Any) -> tuple[Any, Any]:
@@ -201,7 +198,7 @@ def _day_window(t: Any) -> tuple[Any, Any]:
 
     local = aware_times(t).dt.tz_convert(LOCAL_TZ)
     start = local.min().floor("D")
-    end = local.max().floor("D") + pd.Timedelta(days=1)
+    end = local.max().floor("D") + pd.DateOffset(days=1)  # next local midnight, also on DST days
     return start.tz_convert("UTC"), end.tz_convert("UTC")
 
 
@@ -975,7 +972,7 @@ def _period_index(
             "{k} händelser före {d} ligger i en ofullständig första period och utelämnas.",
             "{k} events before {d} fall in an incomplete first period and are left out.",
             k=dropped,
-            d=first,
+            d=local_stamp(first),
         )
         prep.record["notes"].append(msg)
         announce(msg, quiet=quiet)

@@ -23,6 +23,58 @@ def local_times(occurred_at: Any) -> pd.Series:
     return pd.to_datetime(pd.Series(occurred_at)).dt.tz_convert(LOCAL_TZ)
 
 
+def local_date(value: Any) -> dt.date:
+    """The local calendar date of a timestamp (a tz-aware one converted to :data:`LOCAL_TZ`
+    first; a naive one is already local), never the UTC date of a local midnight.
+
+    >>> local_date(pd.Timestamp("2023-12-31 23:30", tz="UTC"))
+    datetime.date(2024, 1, 1)
+    """
+    stamp = pd.Timestamp(value)
+    return (stamp.tz_convert(LOCAL_TZ) if stamp.tzinfo is not None else stamp).date()
+
+
+def last_local_day(end: Any) -> dt.date:
+    """The last local calendar day of a window ``[start, end)``: the day before ``end`` when
+    ``end`` is a local midnight (a calendar day back, not 24 hours, which is a day early
+    across the autumn DST change and the wrong day across the spring one).
+
+    >>> last_local_day(pd.Timestamp("2024-04-01", tz="Europe/Stockholm"))  # after spring DST
+    datetime.date(2024, 3, 31)
+    >>> last_local_day(pd.Timestamp("2024-10-27 23:00", tz="UTC"))  # Monday 00:00 CET
+    datetime.date(2024, 10, 27)
+    """
+    stamp = pd.Timestamp(end)
+    local = stamp.tz_convert(LOCAL_TZ) if stamp.tzinfo is not None else stamp
+    day = local.date()
+    return day - dt.timedelta(days=1) if local == local.normalize() else day
+
+
+def local_date_strings(values: pd.Series) -> pd.Series:
+    """A datetime column as ISO local dates (``YYYY-MM-DD``); see :func:`local_date`."""
+    if getattr(values.dt, "tz", None) is not None:
+        values = values.dt.tz_convert(LOCAL_TZ)
+    return values.dt.strftime("%Y-%m-%d")
+
+
+def local_stamp(ts: Any) -> str:
+    """A moment as messages print it: the local calendar date when it is local midnight,
+    else the local date and time to the minute (never a UTC time or offset).
+
+    >>> local_stamp(pd.Timestamp("2024-02-03 23:00", tz="UTC"))
+    '2024-02-04'
+    >>> local_stamp(pd.Timestamp("2024-07-01 22:30", tz="UTC"))
+    '2024-07-02 00:30'
+    >>> local_stamp(pd.Timestamp("2024-01-01 00:30"))
+    '2024-01-01 00:30'
+    """
+    stamp = pd.Timestamp(ts)
+    local = stamp.tz_convert(LOCAL_TZ) if stamp.tzinfo is not None else stamp
+    if local == local.normalize():
+        return local.date().isoformat()
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
 def data_span(occurred_at: Any) -> tuple[dt.date, dt.date]:
     """The first and last local calendar date of the incidents."""
     local = local_times(occurred_at)
@@ -103,6 +155,8 @@ def week_bounds(week: str):
 
     >>> week_bounds("2026-W47")[0]
     Timestamp('2026-11-15 23:00:00+0000', tz='UTC')
+    >>> week_bounds("2024-W13")[1]  # the week summer time starts: ends Monday 00:00 CEST
+    Timestamp('2024-03-31 22:00:00+0000', tz='UTC')
     """
     from ..errors import ArgumentError
     from ..i18n import tr
@@ -119,7 +173,8 @@ def week_bounds(week: str):
             fix=tr("skriv ÅÅÅÅ-Www, t.ex. 2026-W47", "write YYYY-Www, e.g. 2026-W47"),
         ) from None
     start = pd.Timestamp(monday).tz_localize(LOCAL_TZ)
-    return start.tz_convert("UTC"), (start + pd.Timedelta(days=7)).tz_convert("UTC")
+    end = start + pd.DateOffset(days=7)  # next local Monday 00:00, also across a DST change
+    return start.tz_convert("UTC"), end.tz_convert("UTC")
 
 
 def public_month(week_end):
@@ -132,7 +187,7 @@ def public_month(week_end):
     """
     local_end = pd.Timestamp(week_end).tz_convert(LOCAL_TZ)
     month_end = local_end.normalize().replace(day=1)  # whole months end at or before this
-    month_start = (month_end - pd.Timedelta(days=1)).replace(day=1)
+    month_start = month_end - pd.DateOffset(months=1)  # local midnight, also across DST
     return (
         month_start.strftime("%Y-%m"),
         month_start.tz_convert("UTC"),

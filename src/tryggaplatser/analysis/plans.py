@@ -1072,6 +1072,7 @@ def action_plan(
         + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
     )
 
+    missing = _sources_not_recorded(match, walk_observations, dialogue)
     themes: dict[str, set[str]] = {}
     for it in items:
         themes.setdefault(it["entry"].theme, set()).add(it["source"])
@@ -1087,9 +1088,30 @@ def action_plan(
             "priority_rule": _priority_rule(),
             "selection_rules": _selection_rules(),
             "choices": choices,
+            "not_recorded": missing,
         }
     )
     return frame
+
+
+def _sources_not_recorded(match, walk_observations, dialogue) -> list[str]:
+    """The plan sources that could not be judged because their data were never recorded:
+    ``incidents`` (the area has no population, so there is no rate to compare with the
+    municipality's), ``walk`` and ``dialogue`` (the project has no observations or responses).
+    Recorded in ``attrs["not_recorded"]``; reports print "uppgift saknas" for them, never 0."""
+    missing = []
+    population = (
+        pd.to_numeric(match["population"], errors="coerce")
+        if "population" in match.columns
+        else pd.Series(dtype=float)
+    )
+    if population.notna().sum() == 0:
+        missing.append("incidents")
+    if walk_observations is None or len(walk_observations) == 0:
+        missing.append("walk")
+    if dialogue is None or len(dialogue) == 0:
+        missing.append("dialogue")
+    return missing
 
 
 def _plan_area(areas, incidents, area_id, follow_up_months: int):

@@ -934,8 +934,11 @@ class Gate:
                 ok &= (numer >= MIN_COUNT) & (popv >= MIN_POPULATION)
                 ok &= statuses.get(num, np.zeros(len(numer))) == PUBLISHED
                 self.summary.rates_suppressed += int((~ok & np.isfinite(computed)).sum())
+                # a rate without a recorded population is missing, not withheld: "uppgift
+                # saknas" in reports, never the suppression marker
                 frame[rate_col] = [
-                    round(float(r), 1) if k else HIDDEN for r, k in zip(computed, ok)
+                    round(float(r), 1) if k else (np.nan if np.isnan(p) else HIDDEN)
+                    for r, k, p in zip(computed, ok, popv)
                 ]
             else:
                 frame[rate_col] = np.round(computed, 1)
@@ -1581,15 +1584,17 @@ def _carry_area_attributes(
             frame[pop] = df[pop].iloc[0] if df[pop].nunique() == 1 else np.nan
             continue
         lookup = df.drop_duplicates("area_id").set_index("area_id")[pop]
-        frame[pop] = frame["area_id"].map(lookup).astype(float)
+        frame[pop] = pd.to_numeric(frame["area_id"].map(lookup), errors="coerce").astype(float)
         roots = [
             a
             for a in lookup.index
             if a not in set((parents or {}).keys())
             or (parents or {}).get(a) not in set(lookup.index)
         ]
-        frame.loc[frame["area_id"] == TOTAL, pop] = float(
-            pd.to_numeric(lookup.loc[roots], errors="coerce").sum()
+        known = pd.to_numeric(lookup.loc[roots], errors="coerce")
+        # the total is unknown (not 0) when any area's population was not recorded
+        frame.loc[frame["area_id"] == TOTAL, pop] = (
+            float(known.sum()) if len(known) and known.notna().all() else np.nan
         )
     for col in attrs_cols:  # attributes of the area (name...) carried to the cells
         if "area_id" in by and col in df.columns:

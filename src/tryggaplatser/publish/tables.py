@@ -68,8 +68,18 @@ def _csv_value(value: Any) -> Any:
             return ""
         return (str(int(f)) if f.is_integer() else repr(f)).replace(".", ",")
     if isinstance(value, pd.Timestamp | pd.Period):
-        return str(value)
+        return _timestamp_text(value)
     return neutralise_cell(text_of(value))
+
+
+def _timestamp_text(value: Any) -> str:
+    """A timestamp cell: a tz-aware one as its local date (time to the minute unless local
+    midnight), never a UTC time with an offset; others as they are."""
+    if isinstance(value, pd.Timestamp) and value.tzinfo is not None:
+        from ..analysis.periods import local_stamp
+
+        return local_stamp(value)
+    return str(value)
 
 
 def write_csv(
@@ -191,7 +201,7 @@ def _put(ws, row: int, column: int, value: Any):
     if isinstance(value, bool | numbers.Number) and not isinstance(value, str):
         return ws.cell(row=row, column=column, value=value)
     if isinstance(value, pd.Timestamp | pd.Period):
-        value = str(value)
+        value = _timestamp_text(value)
     text = text_of(value)  # also drops control characters XLSX cannot hold
     cell = ws.cell(row=row, column=column)
     cell.value = text

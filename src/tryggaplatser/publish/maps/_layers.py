@@ -25,7 +25,7 @@ import numpy as np
 from ..._announce import announce
 from ...analysis._common import check_mode
 from ...errors import ArgumentError
-from ...i18n import tr
+from ...i18n import not_recorded, tr
 from ...layers import vocab
 from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 
@@ -502,7 +502,10 @@ def _bbox(bounds):
 
 
 def areas_layer(areas, area_id: Any | None) -> MapLayer:
-    """Area boundaries, the chosen area drawn heavier; tooltip: name."""
+    """Area boundaries, the chosen area drawn heavier; tooltip: name; popup: type and population
+    ("uppgift saknas" where the population was not recorded)."""
+    import pandas as pd
+
     ids = areas["area_id"].astype(str).to_numpy()
     names = areas["name"].to_numpy() if "name" in areas else ids
     selected = ids == str(area_id) if area_id is not None else np.zeros(len(ids), bool)
@@ -514,8 +517,8 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
             pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
         if "population" in areas.columns:
             pop = getattr(row, "population", None)
-            if pop is not None and not (isinstance(pop, float) and math.isnan(pop)):
-                pairs.append((tr("Befolkning", "Population"), f"{int(pop):,}".replace(",", " ")))
+            shown = not_recorded() if pd.isna(pop) else f"{int(pop):,}".replace(",", " ")
+            pairs.append((tr("Befolkning", "Population"), shown))
         popups.append(tuple(pairs))
     frame = _frame(
         areas.geometry.to_numpy(),
@@ -842,8 +845,10 @@ def _date(value: Any) -> str:
             return ""
     except (TypeError, ValueError):
         pass
+    from ...analysis.periods import local_date
+
     try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
+        return local_date(value).isoformat()  # the local date of a tz-aware timestamp
     except (TypeError, ValueError):
         return str(value)
 
@@ -1212,10 +1217,9 @@ def _local_day(text: str, end: bool = False) -> str:
         return text
     if ts.tzinfo is None:
         return text
-    local = ts.tz_convert(LOCAL_TZ)
-    if end and local == local.normalize():
-        local -= pd.Timedelta(days=1)
-    return local.date().isoformat()
+    from ...analysis.periods import last_local_day, local_date
+
+    return (last_local_day(ts) if end else local_date(ts)).isoformat()
 
 
 def _param_value(name: str, value: Any, mode: str) -> str:

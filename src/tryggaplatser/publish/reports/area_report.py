@@ -62,7 +62,7 @@ from ...analysis.area_analysis import (
 from ...analysis.perception import DEFAULT_MIN_RATIO, GAP_SIGNIFICANT, gap_test_text
 from ...analysis.rates import SMALL_AREA_POPULATION
 from ...errors import ArgumentError
-from ...i18n import get_language, tr
+from ...i18n import get_language, not_recorded, tr
 from ...layers import vocab
 from ..gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
 from ..param_text import param_label, param_value
@@ -211,6 +211,42 @@ def _cat_label(code: Any) -> str:
 def _period_months(start: dt.date, end: dt.date) -> str:
     months = _MONTH_ABBR_SV if tr("sv", "en") == "sv" else _MONTH_ABBR_EN
     return f"{months[start.month - 1]} {start.year} – {months[end.month - 1]} {end.year}"
+
+
+def _population_fmt(value: Any) -> str:
+    """A population as shown in tables: "uppgift saknas" when it was not recorded (never 0)."""
+    return fmt_int(value) if _is_number(value) else not_recorded()
+
+
+#: Columns of rates per resident: left out of a table when no area has a population.
+_RATE_COLUMNS = (
+    "population",
+    "rate_per_1000",
+    "rate_ci",
+    "rate_eb",
+    "muni_rate",
+    "ratio_to_municipality",
+)
+
+
+def _without_rates_if_no_population(
+    section: Section, table: pd.DataFrame, columns: dict[str, str]
+) -> dict[str, str]:
+    """``columns`` without the rate columns, and a note, when no area of ``table`` has a
+    recorded population (a rate per resident cannot be computed: "uppgift saknas", not 0)."""
+    population = pd.to_numeric(table["population"], errors="coerce")
+    if population.notna().any():
+        return columns
+    section.paragraph(
+        tr(
+            "Befolkning per område: {m}. Takter per 1 000 invånare kan inte beräknas och "
+            "redovisas inte; tabellen visar antal.",
+            "Population by area: {m}. Rates per 1,000 residents cannot be computed and are "
+            "not shown; the table shows counts.",
+            m=not_recorded(),
+        )
+    )
+    return {k: v for k, v in columns.items() if k not in _RATE_COLUMNS}
 
 
 def _rate_fmt(value: Any) -> str:
@@ -451,9 +487,10 @@ def _section_categories(
         marks = rows["n_flagga"].fillna("").astype(str) != ""
         flagged = bool(marks.any())
         rows["n"] = [f"{fmt_int(v)}*" if m else v for v, m in zip(rows["n"], marks, strict=True)]
-    section.table(
-        rows,
-        columns={
+    columns = _without_rates_if_no_population(
+        section,
+        table,
+        {
             "label": tr("Kategori", "Category"),
             "n": tr("Antal", "Count"),
             "rate_per_1000": tr("Per 1 000 inv. och år", "Per 1,000 res. and year"),
@@ -463,6 +500,18 @@ def _section_categories(
             "muni_rate": tr("Kommunen, per 1 000", "Municipality, per 1,000"),
             "ratio_to_municipality": tr("Kvot mot kommunen", "Ratio to municipality"),
         },
+    )
+    if "rate_per_1000" in columns and not _is_number(rows["population"].iloc[0]):
+        section.paragraph(
+            tr(
+                "Befolkning: {m}. Takter per 1 000 invånare kan inte beräknas för området.",
+                "Population: {m}. Rates per 1,000 residents cannot be computed for the area.",
+                m=not_recorded(),
+            )
+        )
+    section.table(
+        rows,
+        columns=columns,
         formats={
             "n": fmt_int,
             "muni_n": fmt_int,
@@ -747,7 +796,26 @@ def _walk_release(walks: pd.DataFrame, gate: Gate) -> pd.DataFrame:
     return released
 
 
-def _section_walks(section: Section, walks: pd.DataFrame | None, gate: Gate, scope: str) -> None:
+def _section_walks(
+    section: Section,
+    walks: pd.DataFrame | None,
+    gate: Gate,
+    scope: str,
+    *,
+    recorded: bool = True,
+) -> None:
+    """Walk observations of the scope; "uppgift saknas" when the project has no walks at all
+    (``recorded=False``), "inga observationer" when it has some, but none in the scope."""
+    if not recorded:
+        section.paragraph(
+            tr(
+                "Trygghetsvandringar: {m} (projektet har inga observationer från "
+                "trygghetsvandringar).",
+                "Safety walks: {m} (the project has no safety-walk observations).",
+                m=not_recorded(),
+            )
+        )
+        return
     if walks is None or len(walks) == 0 or int(walks["n"].iloc[-1]) == 0:
         section.paragraph(
             tr(
@@ -887,7 +955,16 @@ def _section_dialogue(
 def _section_surveys(
     section: Section, surveys: pd.DataFrame | None, gate: Gate, scope: str
 ) -> None:
-    if surveys is None or len(surveys) == 0:
+    if surveys is None:  # the project has no survey indicators at all
+        section.paragraph(
+            tr(
+                "Enkätindikatorer: {m} (projektet har inga enkätindikatorer).",
+                "Survey indicators: {m} (the project has no survey indicators).",
+                m=not_recorded(),
+            )
+        )
+        return
+    if len(surveys) == 0:
         section.paragraph(tr("Inga enkätindikatorer {s}.", "No survey indicators {s}.", s=scope))
         return
     cols = [
@@ -1255,8 +1332,16 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
 
 def _profile_parameter_value(name: str, value: Any) -> Any:
     """An area-profile parameter's value as shown in the methods box."""
+    if name == "population_year" and not _is_number(value) and not str(value or "").strip():
+        return not_recorded()
     if name == "eb_prior" and isinstance(value, dict):
         prior = next((v for k, v in value.items() if k.endswith(":alla")), None)
+        if prior and not prior.get("n_areas"):  # no area has a population
+            return tr(
+                "{m} (ingen befolkning: ingen utjämning)",
+                "{m} (no population: no smoothing)",
+                m=not_recorded(),
+            )
         value = (
             tr(
                 "medel {m} per 1 000 och år över {a} områden ({n} kategorier "
@@ -1485,7 +1570,13 @@ def _area_people_sections(
     )
     _section_gap(s, analysis, area_id, gate)
     s = report.section(tr("Trygghetsvandringar", "Safety walks"), key="vandringar")
-    _section_walks(s, prof.walks, gate, tr("i området", "in the area"))
+    _section_walks(
+        s,
+        prof.walks,
+        gate,
+        tr("i området", "in the area"),
+        recorded=analysis.walk_observations is not None,
+    )
     if not gate.public:
         _section_followup(s, analysis, area_id, gate)
     s = report.section(tr("Medborgardialog", "Citizen dialogue"), key="dialog")
@@ -1511,9 +1602,17 @@ def _area_surveys_and_police(
         surveys = surveys[surveys["area_id"].astype(str) == area_id]
     _section_surveys(s, surveys, gate, tr("för området", "for the area"))
     police = analysis.police_classification
-    if police is not None:
-        police = police[police["area_id"].astype(str) == area_id]
-    if police is not None and len(police):
+    if police is None:  # no classification in the project: unknown, not "not on the list"
+        s.paragraph(
+            tr(
+                "Polisens klassning: {m} (projektet har inget lager med polisens klassning).",
+                "Police classification: {m} (the project has no police classification layer).",
+                m=not_recorded(),
+            )
+        )
+        return
+    police = police[police["area_id"].astype(str) == area_id]
+    if len(police):
         released = _police_release(police.sort_values("year"), gate)
         s.table(
             released,
@@ -1583,6 +1682,13 @@ def _summary_rate(t: Any) -> str:
             n=fmt_int(t["n"]),
             r=_rate_fmt(rate),
             q=fmt_num(ratio, 2),
+        )
+    if not _is_number(t.get("population")):
+        return tr(
+            "{n} händelser under perioden. Takt per invånare redovisas inte (befolkning: {m}).",
+            "{n} incidents in the period. No rate per resident is shown (population: {m}).",
+            n=fmt_int(t["n"]),
+            m=not_recorded(),
         )
     return tr(
         "{n} händelser under perioden. Takt per invånare redovisas inte "
@@ -1799,9 +1905,10 @@ def _lagesbild_mapping(
         _interval_text(a, b) + (" ⚠" if u else "")
         for a, b, u in zip(per_area["rate_low"], per_area["rate_high"], per_area["uncertain"])
     ]
-    s.table(
-        per_area,
-        columns={
+    columns = _without_rates_if_no_population(
+        s,
+        per_area[~per_area["is_total"]],
+        {
             "name": tr("Område", "Area"),
             "population": tr("Befolkning", "Population"),
             "n": tr("Antal", "Count"),
@@ -1810,9 +1917,13 @@ def _lagesbild_mapping(
             "rate_eb": tr("EB-utjämnad", "EB-smoothed"),
             "ratio_to_municipality": tr("Kvot mot kommunen", "Ratio to municipality"),
         },
+    )
+    s.table(
+        per_area,
+        columns=columns,
         formats={
             "n": fmt_int,
-            "population": fmt_int,
+            "population": _population_fmt,
             "rate_per_1000": _rate_fmt,
             "rate_eb": _rate_fmt,
             "ratio_to_municipality": lambda v: fmt_num(v, 2) if _is_number(v) else text_or_dash(v),
@@ -1825,6 +1936,11 @@ def _lagesbild_mapping(
             "Incidents per area (all categories), by count. ⚠ = uncertain rate (fewer than {p} "
             "residents or an interval wider than the rate).",
             p=fmt_int(SMALL_AREA_POPULATION),
+        )
+        if "rate_per_1000" in columns
+        else tr(
+            "Händelser per område (alla kategorier), sorterade efter antal.",
+            "Incidents per area (all categories), by count.",
         ),
     )
     _lagesbild_consequences(s, analysis, gate)
@@ -1857,13 +1973,39 @@ def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: G
         _walk_table(walks) if walks is not None and len(walks) else None,
         gate,
         tr("i kommunen", "in the municipality"),
+        recorded=walks is not None,
     )
+    _lagesbild_surveys_and_police(s, analysis, gate)
+    s.paragraph(
+        tr(
+            "Datakvalitet: vilka källor som rapporterat, tysta perioder, lägesprecision "
+            "och import.",
+            "Data quality: which sources reported, silent periods, location precision and import.",
+        )
+    )
+    _section_quality(s, analysis, gate)
+
+
+def _lagesbild_surveys_and_police(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
+    """The lägesbild's survey indicators (latest two years) and the police classification of
+    areas; each reads "uppgift saknas" when the project has none."""
+    s = section
     surveys = analysis.survey_indicators
     if surveys is not None and len(surveys):
         latest = surveys[surveys["year"] >= surveys["year"].max() - 1]
         _section_surveys_by_area(s, latest, analysis, gate)
+    else:
+        _section_surveys(s, None, gate, tr("i kommunen", "in the municipality"))
     police = analysis.police_classification
-    if police is not None and len(police):
+    if police is None or len(police) == 0:
+        s.paragraph(
+            tr(
+                "Polisens klassning: {m} (projektet har inget lager med polisens klassning).",
+                "Police classification: {m} (the project has no police classification layer).",
+                m=not_recorded(),
+            )
+        )
+    else:
         released = _police_release(police.sort_values(["area_id", "year"]), gate)
         released["name"] = [analysis.area_name(a) for a in released["area_id"]]
         s.table(
@@ -1876,14 +2018,6 @@ def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: G
             formats={"year": str},
             caption=tr("Polisens klassning av områden", "Police classification of areas"),
         )
-    s.paragraph(
-        tr(
-            "Datakvalitet: vilka källor som rapporterat, tysta perioder, lägesprecision "
-            "och import.",
-            "Data quality: which sources reported, silent periods, location precision and import.",
-        )
-    )
-    _section_quality(s, analysis, gate)
 
 
 def _lagesbild_analysis(

@@ -42,6 +42,7 @@ from ...analysis.est_brief import (
     est_brief,
 )
 from ...analysis.near_repeat import fmt_number, fmt_p
+from ...analysis.periods import last_local_day, local_date_strings
 from ...errors import ArgumentError
 from ...i18n import tr
 
@@ -61,7 +62,7 @@ __all__ = [
 
 
 def _week_period_text(brief: ESTBrief) -> str:
-    last = (brief.week_end - pd.Timedelta(days=1)).date()
+    last = last_local_day(brief.week_end)
     return tr(
         "vecka {w} ({a} – {b})",
         "week {w} ({a} – {b})",
@@ -1130,7 +1131,7 @@ def _write_internal_gpkg(brief: ESTBrief, path: Path, gate) -> Path:
         gdf = gpd.GeoDataFrame(released.reset_index(drop=True), geometry=list(geoms), crs=crs)
         for col in gdf.columns:
             if pd.api.types.is_datetime64_any_dtype(gdf[col]):
-                gdf[col] = gdf[col].dt.strftime("%Y-%m-%d")
+                gdf[col] = local_date_strings(gdf[col])
         gdf["markning"] = INTERNAL_MARKING
         write_cells_gpkg(
             gdf,
@@ -1167,7 +1168,7 @@ def _csv_frame(frame: pd.DataFrame) -> pd.DataFrame:
         out = out.drop(columns=geometry)
     for col in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[col]):
-            out[col] = out[col].dt.strftime("%Y-%m-%d")
+            out[col] = local_date_strings(out[col])
     return out
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from ..._compat import renamed
 from ...errors import ArgumentError, GateRefusal
-from ...i18n import tr
+from ...i18n import not_recorded, tr
 from ...policy import MODES
 from ..gate import MIN_COUNT, SMALL, Gate
 from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
@@ -120,6 +120,25 @@ _SOURCE_LABELS = {
     "incidents": ("Händelser", "Incidents"),
     "walk": ("Trygghetsvandring", "Safety walk"),
     "dialogue": ("Medborgardialog", "Citizen dialogue"),
+}
+
+
+#: Why a plan source gives no items when its data were never recorded (``attrs["not_recorded"]``).
+_NOT_RECORDED_NOTES = {
+    "incidents": (
+        "Befolkning för området: {m}. Händelsekategorier kan inte jämföras med kommunens nivå "
+        "per 1 000 invånare, så händelser ger inga förslag.",
+        "Population of the area: {m}. Incident categories cannot be compared with the "
+        "municipality's level per 1,000 residents, so incidents give no proposals.",
+    ),
+    "walk": (
+        "Trygghetsvandringar: {m} (projektet har inga observationer).",
+        "Safety walks: {m} (the project has no observations).",
+    ),
+    "dialogue": (
+        "Medborgardialog: {m} (projektet har inga svar).",
+        "Citizen dialogue: {m} (the project has no responses).",
+    ),
 }
 
 
@@ -271,12 +290,19 @@ def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.Data
             "consultation.",
         ),
     )
+    missing = set(plan.attrs.get("not_recorded", ()))
     s.facts(
         [
-            (tr(*_SOURCE_LABELS[k]), fmt_int(int(by_source.get(k, 0))))
+            (
+                tr(*_SOURCE_LABELS[k]),
+                not_recorded() if k in missing else fmt_int(int(by_source.get(k, 0))),
+            )
             for k in ("hotspot", "incidents", "walk", "dialogue")
         ]
     )
+    for k in ("incidents", "walk", "dialogue"):
+        if k in missing:
+            s.paragraph(tr(*_NOT_RECORDED_NOTES[k], m=not_recorded()))
     s.table(
         released,
         columns={

@@ -110,11 +110,14 @@ def fmt_num(value: Any, decimals: int = 1) -> str:
 
 
 def fmt_date(value: Any) -> str:
-    """ISO date ``2026-11-23`` (the Swedish standard form); ``–`` if missing."""
+    """ISO date ``2026-11-23`` (the Swedish standard form), the local calendar date of a
+    tz-aware timestamp; ``–`` if missing."""
+    from ...analysis.periods import local_date
+
     if text_of(value) == "":
         return "–"
     try:
-        return pd.Timestamp(value).date().isoformat()
+        return local_date(value).isoformat()
     except (TypeError, ValueError):
         return text_of(value)
 

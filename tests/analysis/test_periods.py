@@ -1,0 +1,70 @@
+"""Period helpers: every printed date is the local (Europe/Stockholm) calendar date.
+
+References are worked by hand from the published DST rules (summer time from the last Sunday of
+March 02:00 to the last Sunday of October 03:00): local midnight is 23:00 UTC in winter and
+22:00 UTC in summer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from tryggaplatser.analysis.periods import (
+    last_local_day,
+    local_date,
+    local_date_strings,
+    local_stamp,
+    public_month,
+    week_bounds,
+)
+
+UTC = "UTC"
+STHLM = "Europe/Stockholm"
+
+
+def test_a_record_at_half_past_midnight_is_that_local_day():
+    """2024-01-01 00:30 local is 2023-12-31 23:30 UTC: it prints as 2024-01-01."""
+    t = pd.Timestamp("2024-01-01 00:30", tz=STHLM).tz_convert(UTC)
+    assert str(t).startswith("2023-12-31 23:30")  # the UTC artefact the helpers avoid
+    assert local_date(t) == dt.date(2024, 1, 1)
+    assert local_stamp(t) == "2024-01-01 00:30"
+    assert local_stamp(pd.Timestamp("2024-01-01", tz=STHLM).tz_convert(UTC)) == "2024-01-01"
+    assert local_date_strings(pd.Series([t])).tolist() == ["2024-01-01"]
+
+
+@pytest.mark.parametrize(
+    "week, start_utc, end_utc, last",
+    [
+        # summer time starts Sunday 31 March 2024: Monday 1 April 00:00 CEST = 22:00 UTC
+        ("2024-W13", "2024-03-24 23:00", "2024-03-31 22:00", dt.date(2024, 3, 31)),
+        # summer time ends Sunday 27 October 2024: Monday 28 October 00:00 CET = 23:00 UTC
+        ("2024-W43", "2024-10-20 22:00", "2024-10-27 23:00", dt.date(2024, 10, 27)),
+        ("2026-W47", "2026-11-15 23:00", "2026-11-22 23:00", dt.date(2026, 11, 22)),
+    ],
+)
+def test_iso_weeks_end_at_local_monday_midnight_across_dst(week, start_utc, end_utc, last):
+    """A week was start + 7 × 24 h: across a DST change it ended at Monday 01:00 or Sunday
+    23:00, and its last day printed as the Saturday."""
+    start, end = week_bounds(week)
+    assert start == pd.Timestamp(start_utc, tz=UTC)
+    assert end == pd.Timestamp(end_utc, tz=UTC)
+    assert last_local_day(end) == last
+
+
+def test_public_month_starts_at_local_midnight_of_the_first():
+    """March 2024 (summer time from the 31st) began at 1 March 00:00 CET = 29 February 23:00
+    UTC; one calendar day back from 1 April 00:00 CEST used to give 1 March 23:00 local."""
+    label, start, end = public_month(pd.Timestamp("2024-04-08", tz=STHLM).tz_convert(UTC))
+    assert label == "2024-03"
+    assert start == pd.Timestamp("2024-02-29 23:00", tz=UTC)
+    assert end == pd.Timestamp("2024-03-31 22:00", tz=UTC)
+
+
+def test_last_local_day_of_a_window_is_a_calendar_day_back():
+    assert last_local_day(pd.Timestamp("2024-04-01", tz=STHLM)) == dt.date(2024, 3, 31)
+    assert last_local_day(pd.Timestamp("2024-10-28", tz=STHLM)) == dt.date(2024, 10, 27)
+    assert last_local_day(pd.Timestamp("2024-05-01 12:00", tz=STHLM)) == dt.date(2024, 5, 1)
+    assert last_local_day(pd.Timestamp("2024-05-01")) == dt.date(2024, 4, 30)  # naive = local

@@ -1,0 +1,220 @@
+"""Issue 13: fields a municipality never recorded read "uppgift saknas", never 0.
+
+A tiny project (four 1 km areas, 1 200 incidents over 2024–2025, one measure) without any of the
+optional columns and layers: no population, no severity, no reported_to_police, no
+time_precision/occurred_end, no description, no survey indicators, no police classification, no
+walks, no dialogue. Every product runs on it through the CLI in both modes, without a traceback,
+and the rendered text says "uppgift saknas" where it used to say 0, "–", ".." or "not on the
+police list".
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+import shapely
+from click.testing import CliRunner
+
+from tryggaplatser.cli import cli
+
+MISSING = "uppgift saknas"
+AREAS = {"A1": "Norrby", "A2": "Söderby", "A3": "Österby", "A4": "Västerby"}
+X0, Y0 = 650000, 6560000
+
+
+def _visible_text(path: Path) -> str:
+    """A page's visible text (scripts and tags removed, white space collapsed)."""
+    import html
+
+    raw = path.read_text(encoding="utf-8")
+    raw = re.sub(r"<(script|style)\b.*?</\1>", " ", raw, flags=re.S)
+    raw = re.sub(r"<[^>]+>", " ", raw)
+    return re.sub(r"\s+", " ", html.unescape(raw)).replace("\u202f", " ")
+
+
+def _write_project(root: Path) -> Path:
+    """Areas without population and incidents with only the required columns."""
+    boxes = [
+        shapely.box(X0 + i * 1000, Y0 + j * 1000, X0 + (i + 1) * 1000, Y0 + (j + 1) * 1000)
+        for j in range(2)
+        for i in range(2)
+    ]
+    gpd.GeoDataFrame(
+        {"omrade_id": list(AREAS), "namn": list(AREAS.values())}, geometry=boxes, crs=3006
+    ).to_file(root / "omraden.gpkg", layer="omraden")
+    rng = np.random.default_rng(13)
+    n = 1200
+    hot = rng.random(n) < 0.35  # a persistent hot spot in Norrby
+    x = np.where(hot, rng.normal(X0 + 500, 40, n), rng.uniform(X0 + 20, X0 + 1980, n))
+    y = np.where(hot, rng.normal(Y0 + 500, 40, n), rng.uniform(Y0 + 20, Y0 + 1980, n))
+    start = pd.Timestamp("2024-01-01 00:30")
+    minutes = np.sort(rng.uniform(0, (730 * 24 - 1) * 60, n))
+    minutes[0] = 0  # the first incident is 2024-01-01 00:30 local time
+    times = start + pd.to_timedelta(minutes, unit="min")
+    pd.DataFrame(
+        {
+            "id": [f"H-{i:05d}" for i in range(n)],
+            "tid": times.strftime("%Y-%m-%d %H:%M"),
+            "kategori": rng.choice(["skadegorelse", "klotter", "inbrott", "stold"], n),
+            "x": np.round(x, 1),
+            "y": np.round(y, 1),
+        }
+    ).to_csv(root / "handelser.csv", index=False)
+    gpd.GeoDataFrame(
+        {
+            "atgard_id": ["ATG-1"],
+            "titel": ["Ny belysning"],
+            "typ": ["situationell"],
+            "omrade_id": ["A1"],
+            "status": ["genomford"],
+            "startdatum": ["2024-12-01"],
+            "slutdatum": ["2024-12-31"],
+        },
+        geometry=[shapely.Point(X0 + 500, Y0 + 500)],
+        crs=3006,
+    ).to_file(root / "atgarder.gpkg", layer="atgarder")
+    config = root / "tryggaplatser.toml"
+    config.write_text(
+        """[project]
+name = "Testkommun"
+municipality_code = "9998"
+crs = "EPSG:3006"
+privacy_mode = "internal"
+seed = 1
+
+[[layers.areas]]
+file = "omraden.gpkg"
+columns = { "omrade_id" = "area_id", "namn" = "name" }
+
+[[layers.incidents]]
+file = "handelser.csv"
+separator = ","
+crs = "EPSG:3006"
+x = "x"
+y = "y"
+date_format = "%Y-%m-%d %H:%M"
+columns = { "id" = "incident_id", "tid" = "occurred_at", "kategori" = "category" }
+defaults = { "source" = "est", "location_precision" = "exakt" }
+
+[[layers.measures]]
+file = "atgarder.gpkg"
+columns = { "atgard_id" = "measure_id", "titel" = "title", "typ" = "type", \
+"omrade_id" = "area_id", "status" = "status", "startdatum" = "start", "slutdatum" = "end" }
+""",
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.fixture(scope="module")
+def bare(tmp_path_factory, monkeypatch_module):
+    """The project and the outputs of every product in both modes, with what each printed."""
+    monkeypatch_module.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    root = tmp_path_factory.mktemp("bare")
+    config = str(_write_project(root))
+    out = root / "ut"
+    runner = CliRunner()
+    printed: dict[str, str] = {}
+    commands = {
+        "validate": ["validate", "--config", config],
+        "hotspots": ["hotspots", "--config", config, "--classify"],
+        "map_all": ["map", "--config", config, "--all"],
+        "map_hotspots": ["map", "--config", config, "--hotspots"],
+        "area": ["area", "--config", config, "--all", "--no-map"],
+        "lagesbild": ["lagesbild", "--config", config, "--no-map", "--year", "2025"],
+        "est": ["est", "--config", config],
+        "plan": ["plan", "--config", config, "--all", "--date", "2025-12-31"],
+        "evaluate": ["evaluate", "--config", config, "--measure", "ATG-1", "--control", "A4"],
+    }
+    for mode in ("internal", "public"):
+        for name, args in commands.items():
+            if name == "plan" and mode == "public":
+                continue  # a draft plan has no public form (INTERNAL_ONLY)
+            extra = [] if name == "validate" else ["--mode", mode, "--out", str(out / mode)]
+            res = runner.invoke(cli, [*args, *extra])
+            assert res.exception is None or isinstance(res.exception, SystemExit), (
+                name,
+                mode,
+                res.output,
+            )
+            assert res.exit_code == 0, (name, mode, res.output)
+            assert "Traceback" not in res.output, (name, mode, res.output)
+            printed[f"{mode}:{name}"] = res.output
+    return {"out": out, "printed": printed}
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as mp:
+        yield mp
+
+
+def _page(bare, mode: str, name: str) -> str:
+    folder = bare["out"] / mode / ("internt" if mode == "internal" else "publik")
+    return _visible_text(folder / name)
+
+
+@pytest.mark.parametrize("mode", ["internal", "public"])
+def test_lagesbild_without_population_drops_rates_with_a_note_never_total_0(bare, mode):
+    text = _page(bare, mode, "lagesbild_2025.html")
+    assert f"Befolkning per område: {MISSING}" in text
+    assert "Totalt 0 " not in text  # the summed population of no recorded populations
+    per_area = text.split("Händelser per område (alla kategorier)")[1][:400]
+    assert "Per 1 000 inv." not in per_area and " .. " not in per_area
+    assert "Uppgift saknas i källorna: allvarlighetsgrad, polisanmälan" in text
+    assert "Polisanmäld: Ja 0" not in text and "Allvarlighetsgrad 1 0" not in text
+    assert f"Trygghetsvandringar: {MISSING}" in text
+    assert f"Enkätindikatorer: {MISSING}" in text
+    assert f"Polisens klassning: {MISSING}" in text
+    assert f"Befolkningsår {MISSING}" in text
+    assert "över 0 områden" not in text
+
+
+@pytest.mark.parametrize("mode", ["internal", "public"])
+def test_area_report_says_population_and_layers_not_recorded(bare, mode):
+    text = _page(bare, mode, "omrade_norrby.html")
+    assert f"Takt per invånare redovisas inte (befolkning: {MISSING})" in text
+    assert "befolkning under 50" not in text
+    assert f"Befolkning per område: {MISSING}" in text
+    assert f"Polisens klassning: {MISSING}" in text
+    assert "finns inte i polisens lista" not in text  # unknown, not "not on the list"
+    assert f"Enkätindikatorer: {MISSING}" in text
+    assert "Inga enkätindikatorer" not in text
+    assert f"Trygghetsvandringar: {MISSING}" in text
+    assert "Inga observationer från trygghetsvandringar" not in text
+
+
+def test_plan_counts_sources_never_recorded_as_not_recorded(bare):
+    text = _page(bare, "internal", "handlingsplan_2025_A1.html")
+    facts = text.split("Förslag i prioritetsordning")[0]  # key figures: value, then label
+    assert f"{MISSING} Händelser" in facts
+    assert f"{MISSING} Trygghetsvandring" in facts
+    assert f"{MISSING} Medborgardialog" in facts
+    assert "0 Trygghetsvandring" not in facts and "0 Medborgardialog" not in facts
+    assert f"Befolkning för området: {MISSING}" in facts
+
+
+def test_area_map_popup_population_reads_not_recorded(bare):
+    """Areas without population crashed every map (int(pd.NA)); the popup now says so."""
+    html = (bare["out"] / "internal" / "internt" / "karta_omrade_norrby.html").read_text(
+        encoding="utf-8"
+    )
+    assert MISSING in html
+
+
+def test_messages_and_outputs_print_local_dates(bare):
+    """Data start 2024-01-01 00:30 local (2023-12-31 23:30 UTC): nothing prints the UTC date
+    or a UTC time with an offset."""
+    printed = "\n".join(bare["printed"].values())
+    assert "2023-12-31" not in printed and "+00:00" not in printed
+    assert "2024-01-01" in printed
+    for path in bare["out"].rglob("*"):
+        if path.suffix in (".html", ".csv", ".json") and not path.name.startswith("karta_"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "+00:00" not in text, path.name
+            assert "2023-12-31" not in text, path.name
