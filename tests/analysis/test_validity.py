@@ -39,6 +39,32 @@ def test_share_of_significant_cells_under_csr_stays_below_alpha(n_events):
     assert max(shares_90) <= 0.10, shares_90
 
 
+def test_no_false_cold_spots_along_the_study_area_boundary():
+    """Cells cut by the boundary hold fewer events under CSR. The normal test (equal cells)
+    calls them and their neighbours cold; weighting by the inside area does not."""
+    from tryggaplatser.analysis.gistar import count_pvalues, fdr_bins, gistar_dense
+
+    data = _csr(20_000, 0)
+    cells = tp.hotspot_gistar(data, cell_size=250, area=STUDY_AREA, quiet=True)
+    assert cells.attrs["tryggaplatser"]["params"]["test"]["value"] == "exact_area"
+    assert (cells["gi_bin"] != 0).sum() == 0
+    # the same counts under the normal test: false cold spots, all at the boundary
+    grid = tp.make_grid(data, 250, area=STUDY_AREA, quiet=True)
+    assert (grid["inside"] < 1).sum() > 100
+    n = cells["n"].to_numpy(dtype=float)
+    rows, cols = cells["row"].to_numpy(), cells["col"].to_numpy()
+    dense = np.zeros((rows.max() + 1, cols.max() + 1))
+    mask = np.zeros(dense.shape, dtype=bool)
+    dense[rows, cols], mask[rows, cols] = n, True
+    fp = np.ones((3, 3))
+    z = gistar_dense(dense, mask, fp)
+    p, test, _ = count_pvalues(dense, mask, fp, z)  # no inside shares: the normal test
+    bins = fdr_bins(z[rows, cols], p[rows, cols])
+    assert test == "normal" and (bins < 0).sum() > 5 and (bins > 0).sum() == 0
+    edge = STUDY_AREA.geometry.iloc[0].exterior
+    assert cells.geometry[bins < 0].distance(edge).max() < 400
+
+
 def test_too_few_events_means_no_test_and_says_so(caplog):
     with caplog.at_level("INFO", logger="tryggaplatser"):
         cells = tp.hotspot_gistar(_csr(20, 1), cell_size=250, area=STUDY_AREA)
@@ -59,7 +85,8 @@ def test_sparse_data_use_the_exact_test_and_still_find_a_real_cluster():
     )
     data = gpd.GeoDataFrame(geometry=list(background.geometry) + list(cluster.geometry), crs=3006)
     cells = tp.hotspot_gistar(data, cell_size=250, area=STUDY_AREA, quiet=True)
-    assert cells.attrs["tryggaplatser"]["params"]["test"]["value"] == "exact"
+    # the study area cuts cells at its edge, so the exact test weighs cells by inside area
+    assert cells.attrs["tryggaplatser"]["params"]["test"]["value"] == "exact_area"
     hot = cells[cells["gi_bin"] >= 2]
     centre = Point(3000, 6000)
     assert len(hot) > 0 and hot.geometry.centroid.distance(centre).max() < 600

@@ -192,21 +192,26 @@ def fdr_bins(z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarray:
     return (out * np.sign(np.where(finite, z, 0.0))).astype(np.int8)
 
 
-def exact_count_pvalues(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> np.ndarray:
+def exact_count_pvalues(
+    counts: np.ndarray, mask: np.ndarray, fp: np.ndarray, inside: np.ndarray | None = None
+) -> np.ndarray:
     """Two-sided exact p-values of each neighbourhood's count under complete spatial
     randomness, conditional on the total: ``S_i ~ Binomial(N, W_i / n)`` with N the events and
     n the cells of the mask, ``W_i`` the cells of i's neighbourhood (itself included);
-    ``p = min(1, 2·min(P(S ≥ s), P(S ≤ s)))``. NaN outside the mask."""
+    ``p = min(1, 2·min(P(S ≥ s), P(S ≤ s)))``. With ``inside`` (each cell's share of its area
+    inside the study area) the cells are weighted by it: ``W_i`` and ``n`` are inside areas,
+    so a cell cut by the boundary is expected to hold fewer events. NaN outside the mask."""
     from scipy.stats import binom
 
     m = np.asarray(mask, dtype=bool)
     c = np.where(m, np.asarray(counts, dtype=float), 0.0)
-    n, total = int(m.sum()), round(float(c.sum()))
+    weight = np.where(m, 1.0 if inside is None else np.asarray(inside, dtype=float), 0.0)
+    n, total = float(weight.sum()), round(float(c.sum()))
     p = np.full(c.shape, np.nan)
     if n == 0 or total == 0:
         return p
     local = np.rint(correlate_binary(c, fp))
-    share = correlate_binary(m.astype(float), fp) / n
+    share = np.minimum(correlate_binary(weight, fp) / n, 1.0)
     upper = binom.sf(local - 1, total, share)
     lower = binom.cdf(local, total, share)
     p[m] = np.minimum(1.0, 2.0 * np.minimum(upper, lower))[m]
@@ -228,13 +233,25 @@ def count_test(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> tuple[st
     return ("exact" if expected < MIN_EXPECTED else "normal"), expected
 
 
-def count_pvalues(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray, z: np.ndarray):
+def count_pvalues(
+    counts: np.ndarray,
+    mask: np.ndarray,
+    fp: np.ndarray,
+    z: np.ndarray,
+    inside: np.ndarray | None = None,
+):
     """Two-sided p-values for a dense grid of counts by the valid test (:func:`count_test`):
     NaN when there are too few events, exact binomial when sparse, else normal from ``z``.
+    When the study area cuts cells (``inside`` < 1 somewhere in the mask) the normal test's
+    equal-cells assumption fails at the boundary (cut cells hold fewer events: false cold
+    spots), so every cell gets the exact test weighted by its inside area (``"exact_area"``).
     Returns ``(p, test, expected)``; ``p`` and ``z`` are dense arrays of the grid's shape."""
     test, expected = count_test(counts, mask, fp)
     if test == "none":
         return np.full(np.shape(z), np.nan), test, expected
+    m = np.asarray(mask, dtype=bool)
+    if inside is not None and (np.asarray(inside)[m] < 1.0 - 1e-9).any():
+        return exact_count_pvalues(counts, mask, fp, inside), "exact_area", expected
     if test == "exact":
         return exact_count_pvalues(counts, mask, fp), test, expected
     return pvalue_two_sided(z), test, expected

@@ -415,7 +415,9 @@ def make_grid(
         One row per cell with columns ``cell_id`` (``"{c}mE{x}N{y}"`` from the lower-left
         corner, in the style of INSPIRE grid codes, so it names the SCB square), ``row``
         (0 = northernmost), ``col`` (0 = westernmost) and square ``geometry``; rows in
-        row-major order. The grid description is in ``attrs["tryggaplatser"]["grid"]``.
+        row-major order. With ``area``, also ``inside``: the share of the cell's area inside
+        the study area (cells cut by the boundary; the significance tests weigh them by it).
+        The grid description is in ``attrs["tryggaplatser"]["grid"]``.
         Hexagons: ``cell_id`` is ``"hex{c}m_q{q}_r{r}"`` (axial coordinates from the origin,
         stable between runs), ``row = r0 − r`` (0 = northernmost hexagon row) and
         ``col = q − q0`` (positions in the axial storage, not west-to-east order); the cells are
@@ -484,8 +486,25 @@ def make_grid(
     else:
         spec = _grid_spec_for(bounds, size, data.crs, max_cells, px, py)
         cells = cells_from_spec(spec, clip_geom)
+    if clip_geom is not None:
+        cells["inside"] = inside_share(cells.geometry.to_numpy(), clip_geom)
     record_param(record, "area", area is not None, auto=False)
     return attach(cells, record, spec.to_dict())
+
+
+def inside_share(geoms: np.ndarray, clip_geom: Any) -> np.ndarray:
+    """The share of each cell's area that lies inside ``clip_geom`` (1 for cells wholly
+    inside). Under complete spatial randomness within the study area a cell's expected count
+    is proportional to it, which the significance test needs at the boundary."""
+    import shapely
+
+    shapely.prepare(clip_geom)
+    share = np.ones(len(geoms))
+    part = ~shapely.contains(clip_geom, geoms)
+    if part.any():
+        cut = shapely.area(shapely.intersection(geoms[part], clip_geom))
+        share[part] = np.clip(cut / shapely.area(geoms[part]), 0.0, 1.0)
+    return share
 
 
 #: A point is a stray when it lies farther than this many robust widths (1st–99th percentile
@@ -747,7 +766,8 @@ def resolve_grid(
                 rule="ARGUMENTS_CONFLICT",
             )
         check_same_crs(data.crs, grid.crs, "data", "grid")
-        cells = grid[["cell_id", "row", "col", "geometry"]].copy()
+        keep = ["cell_id", "row", "col", *(["inside"] if "inside" in grid.columns else [])]
+        cells = grid[[*keep, "geometry"]].copy()
         cells.attrs = copy.deepcopy(grid.attrs)
     spec = grid_spec_of(cells)
     record = copy.deepcopy(cells.attrs[ATTRS_KEY])

@@ -89,6 +89,11 @@ class _Prepared:
         self.cells, self.spec, self.record = resolve_grid(data, grid, cell_size, area, quiet, shape)
         self.mask = dense_mask(self.cells, self.spec)
         self.flat = flat_of_cells(self.cells, self.spec)
+        self.inside = None  # share of each cell inside the study area (None: all whole)
+        if "inside" in self.cells.columns:
+            inside = np.zeros(self.spec.n_cells)
+            inside[self.flat] = self.cells["inside"].to_numpy(dtype=float)
+            self.inside = inside.reshape(self.spec.nrows, self.spec.ncols)
         self.counts, _ = count_dense(self.spec, self.x, self.y)
         self.n = self.counts.ravel()[self.flat].astype(np.int64)
         n_out = len(self.x) - int(self.n.sum())
@@ -567,7 +572,7 @@ def hotspot_gistar(
     record_param(prep.record, "fdr", bool(fdr), auto=False)
     z = _gi.gistar_dense(values, prep.mask, fp)
     if on == "n":  # counts: the test that is valid for this many events (gistar.count_test)
-        p_dense, test, expected = _gi.count_pvalues(prep.counts, prep.mask, fp, z)
+        p_dense, test, expected = _gi.count_pvalues(prep.counts, prep.mask, fp, z, prep.inside)
         _record_test(prep, test, expected, quiet)
         if test == "none":
             z = np.full(z.shape, np.nan)
@@ -603,6 +608,14 @@ def _record_test(prep: _Prepared, test: str, expected: float, quiet: bool) -> No
             "för få händelser för ett signifikanstest ({n} < {k}): bara antal och täthet",
             "too few events for a significance test ({n} < {k}): counts and density only",
         ),
+        "exact_area": (
+            "exakt binomialtest av grannskapets antal givet totalen, varje ruta vägd med sin "
+            "yta inom studieområdet (rutor som gränsen skär väntas rymma färre händelser; "
+            "normalfördelningen skulle ge falska kalla punkter längs gränsen)",
+            "exact binomial test of the neighbourhood count given the total, each cell weighted "
+            "by its area inside the study area (cells cut by the boundary are expected to hold "
+            "fewer events; the normal test would give false cold spots along it)",
+        ),
     }
     sv, en = rules[test]
     text = tr(
@@ -614,7 +627,7 @@ def _record_test(prep: _Prepared, test: str, expected: float, quiet: bool) -> No
         k=_gi.MIN_EVENTS,
     )
     record_param(prep.record, "test", test, auto=True, rule=text)
-    if test != "normal":
+    if test not in ("normal", "exact_area"):
         prep.record["notes"].append(text[:1].upper() + text[1:] + ".")
         announce(text[:1].upper() + text[1:] + ".", quiet=quiet)
 
@@ -993,7 +1006,7 @@ def _period_gistar(prep: _Prepared, pidx, used, n_periods: int, fp, fdr: bool):
     cold = np.zeros((len(prep.flat), n_periods), dtype=bool)
     for k in range(n_periods):
         z_dense = _gi.gistar_dense(cube[k].astype(float), prep.mask, fp)
-        p_dense, _, _ = _gi.count_pvalues(cube[k], prep.mask, fp, z_dense)
+        p_dense, _, _ = _gi.count_pvalues(cube[k], prep.mask, fp, z_dense, prep.inside)
         z, p = prep.column(z_dense), prep.column(p_dense)
         bins = _gi.fdr_bins(z, p, fdr)  # no test in a period with too few events: all 0
         zs[:, k] = np.nan_to_num(z, nan=0.0)

@@ -72,6 +72,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
         "normal": ("Gi* z med normalfördelningens p-värde", "Gi* z with the normal p-value"),
         "exact": ("exakt binomialtest (glesa data)", "exact binomial test (sparse data)"),
         "none": ("inget test (för få händelser)", "no test (too few events)"),
+        "exact_area": (
+            "exakt binomialtest, rutor vägda med sin yta inom studieområdet",
+            "exact binomial test, cells weighted by their area inside the study area",
+        ),
     },
     "trend_correction": {"fdr_bh": ("Benjamini–Hochberg", "Benjamini–Hochberg")},
     "trend_test": {
