@@ -3,6 +3,8 @@ them into one clear line and a non-zero exit code, never a traceback."""
 
 from __future__ import annotations
 
+from .limits import current as current_limits
+from .limits import cut
 from .rules import check_rule
 
 
@@ -21,9 +23,11 @@ class TryggaplatserError(ValueError):
         file: str | None = None,
     ):
         self.rule = check_rule(rule)
-        self.fix = fix
+        # a backstop: no message echoes user data whole, even where a quote was not cut
+        longest = current_limits().max_message_chars
+        self.fix = cut(fix, longest) if fix else fix
         self.file = file
-        self.message = message
+        self.message = cut(message, longest)
         super().__init__(self.__str__())
 
     def __reduce__(self):

@@ -42,8 +42,17 @@ RULES: dict[str, Rule] = {
         FILE_CORRUPT=("filen är trasig eller tom", "the file is corrupt or empty"),
         ARCHIVE_UNSAFE=("osäker zip-fil", "unsafe zip archive"),
         ARCHIVE_LIMIT=("zip-filen överskrider gränserna", "zip archive exceeds the limits"),
+        TOO_MANY_COLUMNS=(
+            "filen har fler kolumner än gränsen [limits] max_columns",
+            "the file has more columns than the limit [limits] max_columns",
+        ),
+        TEXT_TOO_LONG=(
+            "en rad är längre än gränsen [limits] max_line_chars",
+            "a line is longer than the limit [limits] max_line_chars",
+        ),
         SCHEMA_MISSING_COLUMN=("obligatorisk kolumn saknas", "required column missing"),
         CRS_MISSING=("koordinatsystem saknas", "coordinate reference system missing"),
+        CRS_UNKNOWN=("okänt koordinatsystem", "unknown coordinate reference system"),
         CRS_BOUNDS_MISMATCH=(
             "koordinaterna passar inte koordinatsystemet",
             "coordinates do not fit the CRS",
@@ -92,6 +101,11 @@ RULES: dict[str, Rule] = {
     **_rules(
         "argument",
         CONFIG_MISSING=("konfigurationsfilen finns inte", "the configuration file does not exist"),
+        CONFIG_INVALID=(
+            "konfigurationen har ett fel (syntax, nyckel eller värde)",
+            "the configuration has an error (syntax, key or value)",
+        ),
+        LAYER_UNKNOWN=("okänt lager", "unknown layer"),
         PSEUDO_KEY_MISSING=(
             "nyckeln för pseudonymisering saknas",
             "the pseudonymisation key is missing",

@@ -261,3 +261,36 @@ def test_main_entry_point_exit_codes(tmp_path, good_csv, capsys):
         ]
     )  # returns normally: exit code 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_empty_point_and_long_line_through_config(runner, tmp_path):
+    """Issue 14: an empty point used to end `validate` with a GEOSException traceback."""
+    long_line = "3;2024-01-21 21:43;brand;est;POINT (674100 6580000)" + " " * 80
+    (tmp_path / "handelser.csv").write_text(
+        "id;tid;kategori;kalla;wkt\n"
+        "1;2024-01-20 21:43;klotter;est;POINT (674000 6580000)\n"
+        "2;2024-01-20 21:43;brand;est;POINT EMPTY\n" + long_line + "\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "tryggaplatser.toml").write_text(
+        '[project]\nname = "T"\nmunicipality_code = "0000"\n'
+        '[[layers.incidents]]\nfile = "handelser.csv"\ncrs = "EPSG:3006"\n'
+        "[limits]\nmax_line_chars = 100\n",
+        encoding="utf-8",
+    )
+    res = runner.invoke(cli, ["validate", "--config", str(tmp_path / "tryggaplatser.toml")])
+    assert res.exit_code == 0, res.output
+    assert res.exception is None and "Traceback" not in res.output
+    assert "3 rader lästa, 1 godkända, 2 i karantän, 0 dubbletter borttagna" in res.stdout
+    assert "rad 3, geometry: geometrin är tom" in res.stdout
+    assert f"rad 4, wkt: raden är {len(long_line)} tecken lång; gränsen är 100" in res.stdout
+
+
+def test_unknown_crs_names_its_rule(runner, good_csv):
+    res = runner.invoke(
+        cli, ["validate", str(good_csv), "--layer", "incidents", "--crs", "EPSG:999999", "--json"]
+    )
+    assert res.exit_code == 2 and "Traceback" not in res.output
+    error = json.loads(res.stdout)["error"]
+    assert error["rule"] == "CRS_UNKNOWN"
+    assert "EPSG:999999" in error["message"]

@@ -320,10 +320,40 @@ def test_date_order_detected_from_column(write):
     rows = [
         "1;03/04/2024 12:00;klotter;est;674000;6580000",
         "2;25/12/2024 12:00;klotter;est;674100;6580000",
+        "3;13/01/2024 12:00;klotter;est;674200;6580000",
     ]
     res = load_csv(write, *rows)
     assert "DATE_AMBIGUOUS" not in rules(res)
     assert res.data["occurred_at"].iloc[0] == pd.Timestamp("2024-04-03 10:00", tz="UTC")
+    # announced with its evidence
+    sentence = "occurred_at: datumordning dag först antagen: 2 av 2 entydiga rader"
+    assert sentence in res.report.choices
+
+
+def test_date_order_from_a_single_row_is_announced_and_flagged(write):
+    """One unambiguous row (25/12) decides the order: the choice names it, the rows it decides
+    are flagged DATE_AMBIGUOUS (kept, read day first)."""
+    rows = [
+        "1;03/04/2024 12:00;klotter;est;674000;6580000",
+        "2;25/12/2024 12:00;klotter;est;674100;6580000",
+        "3;05/06/2024 12:00;klotter;est;674200;6580000",
+    ]
+    res = load_csv(write, *rows)
+    assert problems_for(res, "DATE_AMBIGUOUS")["row"].tolist() == [2, 4]
+    assert "efter en enda entydig rad" in problems_for(res, "DATE_AMBIGUOUS")["message"].iloc[0]
+    [sentence] = [c for c in res.report.choices if "datumordning" in c]
+    assert sentence.startswith("occurred_at: datumordning dag först antagen: 1 av 1 entydiga rader")
+    assert "bara rad 3 avgör" in sentence
+    assert res.report.accepted == 3
+    assert res.data["occurred_at"].iloc[0] == pd.Timestamp("2024-04-03 10:00", tz="UTC")
+
+
+def test_date_order_without_evidence_is_announced(write):
+    res = load_csv(write, "1;03/04/2024 12:00;klotter;est;674000;6580000")
+    sentence = (
+        "occurred_at: datumordning dag först enligt inställningen dayfirst (ingen entydig rad)"
+    )
+    assert sentence in res.report.choices
 
 
 def test_date_monthfirst_detected(write):

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..i18n import tr
+from ..limits import DEFAULT as DEFAULT_LIMITS
+from ..limits import Limits, excerpt
 from ..policy import MODES
 
 UNKNOWN_CATEGORY_RULES = ("quarantine", "ovrigt", "keep")
@@ -60,6 +63,7 @@ class ProjectConfig:
     quarantine_dir: Path | None = None  # internal; default <config folder>/karantan
     plans_catalogue: Path | None = None  # [plans] catalogue: the municipality's measure catalogue
     est_max_alerts: int | None = None  # [est] max_alerts; None = the toolkit's default (15)
+    limits: Limits = DEFAULT_LIMITS  # [limits]: columns, line length, message excerpts
 
     @property
     def root(self) -> Path:
@@ -72,6 +76,11 @@ class ProjectConfig:
 _SOURCE_KEYS = set(SourceSpec.__dataclass_fields__) - {"layer"}
 
 
+def _invalid(path: Path, message: str, fix: str | None = None) -> ConfigError:
+    """A ``CONFIG_INVALID`` error naming the configuration file."""
+    return ConfigError(message, rule="CONFIG_INVALID", file=str(path), fix=fix)
+
+
 def load_config(path: str | Path) -> ProjectConfig:
     """Read and check a ``tryggaplatser.toml``."""
     path = Path(path)
@@ -79,60 +88,50 @@ def load_config(path: str | Path) -> ProjectConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigError(
-            "konfigurationsfilen finns inte",
+            tr("konfigurationsfilen finns inte", "the configuration file does not exist"),
+            rule="CONFIG_MISSING",
             file=str(path),
-            fix="skapa en med `tryggaplatser init KATALOG`",
+            fix=tr(
+                "skapa en med `tryggaplatser init KATALOG`",
+                "create one with `tryggaplatser init DIR`",
+            ),
         ) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"ogiltig TOML: {exc}", file=str(path)) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise _invalid(path, tr("ogiltig TOML: {e}", "invalid TOML: {e}", e=excerpt(exc))) from None
     root = path.parent
     project = raw.get("project", {})
     for key in ("name", "municipality_code"):
         if key not in project:
-            raise ConfigError(f"[project] saknar nyckeln {key!r}", file=str(path))
+            raise _invalid(
+                path, tr("[project] saknar nyckeln {k!r}", "[project] lacks the key {k!r}", k=key)
+            )
     mode = project.get("privacy_mode", "internal")
     if mode not in MODES:
-        raise ConfigError(f"privacy_mode måste vara ett av {MODES}, inte {mode!r}", file=str(path))
-
-    from .schema import LAYERS
-
-    sources = []
-    for layer, entries in raw.get("layers", {}).items():
-        if layer not in LAYERS:
-            raise ConfigError(
-                f"okänt lager [layers.{layer}]",
-                file=str(path),
-                fix=f"välj bland: {', '.join(LAYERS)}",
-            )
-        for entry in entries if isinstance(entries, list) else [entries]:
-            unknown = set(entry) - _SOURCE_KEYS
-            if unknown:
-                raise ConfigError(
-                    f"[layers.{layer}] okända nycklar: {sorted(unknown)}",
-                    file=str(path),
-                    fix=f"tillåtna: {sorted(_SOURCE_KEYS)}",
-                )
-            if "file" not in entry:
-                raise ConfigError(f"[layers.{layer}] saknar 'file'", file=str(path))
-            rule = entry.get("unknown_category", "quarantine")
-            if rule not in UNKNOWN_CATEGORY_RULES:
-                raise ConfigError(
-                    f"unknown_category måste vara ett av {UNKNOWN_CATEGORY_RULES}", file=str(path)
-                )
-            kwargs = dict(entry)
-            kwargs["file"] = (root / entry["file"]).resolve()
-            sources.append(SourceSpec(layer=layer, **kwargs))
-
+        raise _invalid(
+            path,
+            tr(
+                "privacy_mode måste vara ett av {m}, inte {v!r}",
+                "privacy_mode must be one of {m}, not {v!r}",
+                m=MODES,
+                v=excerpt(mode),
+            ),
+        )
     categories = raw.get("categories", {})
     extra = {k: v for k, v in categories.get("extra", {}).items()}
     study_area = project.get("study_area")
     quarantine_dir = project.get("quarantine_dir")
     plans = raw.get("plans", {})
     if not isinstance(plans, dict) or set(plans) - {"catalogue"}:
-        raise ConfigError(
-            "[plans] tillåter bara nyckeln 'catalogue'",
-            file=str(path),
-            fix='t.ex. [plans] catalogue = "atgardskatalog.toml"',
+        raise _invalid(
+            path,
+            tr(
+                "[plans] tillåter bara nyckeln 'catalogue'",
+                "[plans] allows only the key 'catalogue'",
+            ),
+            tr(
+                't.ex. [plans] catalogue = "atgardskatalog.toml"',
+                'e.g. [plans] catalogue = "catalogue.toml"',
+            ),
         )
     catalogue = plans.get("catalogue")
     return ProjectConfig(
@@ -147,28 +146,110 @@ def load_config(path: str | Path) -> ProjectConfig:
         pseudonymise_ids=bool(project.get("pseudonymise_ids", False)),
         sensitive_categories=tuple(categories.get("sensitive", ())),
         extra_categories=extra,
-        sources=tuple(sources),
+        sources=tuple(_sources(raw.get("layers", {}), root, path)),
         quarantine_dir=(root / quarantine_dir).resolve() if quarantine_dir else None,
         plans_catalogue=(root / catalogue).resolve() if catalogue else None,
         est_max_alerts=_est_max_alerts(raw.get("est", {}), path),
+        limits=_limits(raw.get("limits", {}), path),
     )
+
+
+def _sources(layers: dict, root: Path, path: Path) -> list[SourceSpec]:
+    """The ``[layers.*]`` tables as :class:`SourceSpec` objects (paths made absolute)."""
+    from .schema import LAYERS
+
+    sources = []
+    for layer, entries in layers.items():
+        if layer not in LAYERS:
+            raise _invalid(
+                path,
+                tr("okänt lager [layers.{l}]", "unknown layer [layers.{l}]", l=excerpt(layer)),
+                tr("välj bland: {a}", "choose among: {a}", a=", ".join(LAYERS)),
+            )
+        for entry in entries if isinstance(entries, list) else [entries]:
+            unknown = set(entry) - _SOURCE_KEYS
+            if unknown:
+                raise _invalid(
+                    path,
+                    tr(
+                        "[layers.{l}] okända nycklar: {k}",
+                        "[layers.{l}] unknown keys: {k}",
+                        l=layer,
+                        k=excerpt(sorted(unknown)),
+                    ),
+                    tr("tillåtna: {a}", "allowed: {a}", a=sorted(_SOURCE_KEYS)),
+                )
+            if "file" not in entry:
+                raise _invalid(
+                    path, tr("[layers.{l}] saknar 'file'", "[layers.{l}] lacks 'file'", l=layer)
+                )
+            rule = entry.get("unknown_category", "quarantine")
+            if rule not in UNKNOWN_CATEGORY_RULES:
+                raise _invalid(
+                    path,
+                    tr(
+                        "unknown_category måste vara ett av {a}",
+                        "unknown_category must be one of {a}",
+                        a=UNKNOWN_CATEGORY_RULES,
+                    ),
+                )
+            kwargs = dict(entry)
+            kwargs["file"] = (root / entry["file"]).resolve()
+            sources.append(SourceSpec(layer=layer, **kwargs))
+    return sources
+
+
+def _limits(table, path: Path) -> Limits:
+    """``[limits]``: positive whole numbers for the keys of :class:`~tryggaplatser.limits.Limits`;
+    a key left out keeps its default."""
+    keys = Limits.keys()
+    example = tr("t.ex. [limits] max_columns = 500", "e.g. [limits] max_columns = 500")
+    if not isinstance(table, dict) or set(table) - set(keys):
+        raise _invalid(
+            path,
+            tr(
+                "[limits] tillåter bara nycklarna {k}",
+                "[limits] allows only the keys {k}",
+                k=", ".join(keys),
+            ),
+            example,
+        )
+    for key, value in table.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise _invalid(
+                path,
+                tr(
+                    "[limits] {k} måste vara ett positivt heltal, inte {v}",
+                    "[limits] {k} must be a positive whole number, not {v}",
+                    k=key,
+                    v=excerpt(repr(value)),
+                ),
+                example,
+            )
+    return Limits(**table)
 
 
 def _est_max_alerts(est, path: Path) -> int | None:
     """``[est] max_alerts``: the most near-repeat alerts the EST brief shows (None = default)."""
     if not isinstance(est, dict) or set(est) - {"max_alerts"}:
-        raise ConfigError(
-            "[est] tillåter bara nyckeln 'max_alerts'",
-            file=str(path),
-            fix="t.ex. [est] max_alerts = 15",
+        raise _invalid(
+            path,
+            tr(
+                "[est] tillåter bara nyckeln 'max_alerts'", "[est] allows only the key 'max_alerts'"
+            ),
+            tr("t.ex. [est] max_alerts = 15", "e.g. [est] max_alerts = 15"),
         )
     value = est.get("max_alerts")
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ConfigError(
-            f"[est] max_alerts måste vara ett positivt heltal, inte {value!r}",
-            file=str(path),
-            fix="t.ex. [est] max_alerts = 15",
+        raise _invalid(
+            path,
+            tr(
+                "[est] max_alerts måste vara ett positivt heltal, inte {v}",
+                "[est] max_alerts must be a positive whole number, not {v}",
+                v=excerpt(repr(value)),
+            ),
+            tr("t.ex. [est] max_alerts = 15", "e.g. [est] max_alerts = 15"),
         )
     return value

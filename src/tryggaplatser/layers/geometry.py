@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
+from ..limits import excerpt
 from .validate import Problems, file_problem
 
 MAX_VERTICES = 100_000
@@ -86,7 +87,13 @@ def check_crs(crs, *, what: str) -> str:
         c = CRS.from_user_input(crs)
     except CRSError:
         raise ArgumentError(
-            tr("{w}: okänt koordinatsystem {c!r}", "{w}: unknown CRS {c!r}", w=what, c=str(crs)),
+            tr(
+                "{w}: okänt koordinatsystem {c!r}",
+                "{w}: unknown CRS {c!r}",
+                w=what,
+                c=excerpt(crs),
+            ),
+            rule="CRS_UNKNOWN",
             fix=tr("skriv t.ex. EPSG:3006", "write e.g. EPSG:3006"),
         ) from None
     epsg = c.to_epsg()

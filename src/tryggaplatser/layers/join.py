@@ -54,7 +54,8 @@ def assign_areas(points, areas, *, id_column: str = "area_id") -> pd.Series:
         )
     if id_column not in areas:
         raise ArgumentError(
-            tr("områdena saknar kolumnen {c!r}", "the areas lack column {c!r}", c=id_column)
+            tr("områdena saknar kolumnen {c!r}", "the areas lack column {c!r}", c=id_column),
+            rule="COLUMNS_MISSING",
         )
     out = pd.Series(index=points.index, dtype="str", name="area_id")
     geoms = points.geometry.to_numpy()

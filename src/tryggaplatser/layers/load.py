@@ -39,6 +39,8 @@ import pandas as pd
 from .._announce import announce
 from ..errors import ConfigError
 from ..i18n import tr
+from ..limits import applied as applied_limits
+from ..limits import excerpt
 from .config import ProjectConfig, SourceSpec, load_config
 from .schema import LAYERS, Column, LayerSchema, schema
 from .validate import LoadReport, Problems, file_problem
@@ -110,12 +112,14 @@ def _as_spec(source, layer: str | None) -> SourceSpec:
                     "layer {a!r} does not match the source's layer {b!r}",
                     a=layer,
                     b=source.layer,
-                )
+                ),
+                rule="ARGUMENTS_CONFLICT",
             )
         return source
     if not layer:
         raise ConfigError(
             tr("ange vilket lager filen hör till", "say which layer the file is"),
+            rule="ARGUMENT_MISSING",
             fix=tr('t.ex. layer="incidents"', 'e.g. layer="incidents"'),
         )
     schema(layer)
@@ -145,6 +149,7 @@ def map_columns(
                     l=sch.name,
                     t=target,
                 ),
+                rule="CONFIG_INVALID",
                 fix=tr("tillåtna: {c}", "allowed: {c}", c=", ".join(sch.column_names)),
             )
     explicit = {k.lower(): v for k, v in spec.columns.items()}
@@ -324,9 +329,10 @@ def load_layer(
     ------
     FileProblem
         For file-level problems (``FILE_UNREADABLE``, ``FILE_CORRUPT``, ``ARCHIVE_UNSAFE``,
-        ``ARCHIVE_LIMIT``, ``SCHEMA_MISSING_COLUMN``, ``CRS_MISSING``, ``CRS_BOUNDS_MISMATCH``,
-        ``COORD_SWAPPED_SUSPECT``, ``NO_VALID_ROWS``). ``exc.report`` holds the report when rows
-        were read (``NO_VALID_ROWS``).
+        ``ARCHIVE_LIMIT``, ``TOO_MANY_COLUMNS``, ``TEXT_TOO_LONG``, ``SCHEMA_MISSING_COLUMN``,
+        ``CRS_MISSING``, ``CRS_BOUNDS_MISMATCH``, ``COORD_SWAPPED_SUSPECT``, ``NO_VALID_ROWS``).
+        ``exc.report`` holds the report when rows were read (``NO_VALID_ROWS``). The limits are
+        the configuration's ``[limits]`` (:mod:`tryggaplatser.limits`).
 
     Examples
     --------
@@ -349,11 +355,19 @@ def load_layer(
     >>> r.read == r.accepted + r.quarantined + r.duplicates_dropped
     True
     """
+    if isinstance(config, (str, Path)):
+        config = load_config(config)
+    with applied_limits(config.limits if config else None):
+        return _load_layer(source, layer, crs, study_area, config, quarantine_dir, quiet)
+
+
+def _load_layer(
+    source, layer, crs, study_area, config: ProjectConfig | None, quarantine_dir, quiet: bool
+) -> LoadResult:
+    """:func:`load_layer` under the configuration's limits."""
     from .geometry import check_crs
     from .readers import read_source
 
-    if isinstance(config, (str, Path)):
-        config = load_config(config)
     spec = _as_spec(source, layer)
     sch = schema(spec.layer)
     file = Path(spec.file)
@@ -440,7 +454,7 @@ def _source_columns(
                 "obligatorisk kolumn saknas: {m} (filen har: {c})",
                 "required column missing: {m} (the file has: {c})",
                 m=", ".join(missing_cols),
-                c=", ".join(map(str, raw.frame.columns)) or "–",
+                c=excerpt(", ".join(map(str, raw.frame.columns[:1000]))) or "–",
             ),
             tr(
                 'döp om kolumnen, eller ange columns = {{ "källkolumn" = "{t}" }} eller '
@@ -459,7 +473,7 @@ def _source_columns(
                 "(skyddar mot personuppgifter i extra kolumner)",
                 "column {c!r} is not in the layer's schema or "
                 "mapping and was dropped (guards against personal data in extra columns)",
-                c=col,
+                c=excerpt(col),
             ),
             field=col,
         )
@@ -873,6 +887,7 @@ def _require_projected(crs: str) -> None:
                 "the working CRS {c} is not metric; distances and areas need a projected CRS",
                 c=crs,
             ),
+            rule="CRS_NOT_METRIC",
             fix=tr(
                 'använd crs = "EPSG:3006" (SWEREF 99 TM) eller en lokal SWEREF-zon',
                 'use crs = "EPSG:3006" (SWEREF 99 TM) or a local SWEREF zone',
@@ -1137,6 +1152,8 @@ def _duplicate_key(
     xy = None
     if geometry is not None:
         has = ~pd.isna(geometry)
+        # empty geometries (already quarantined as GEOM_EMPTY) have no x/y: key them as missing
+        has[has] = ~shapely.is_empty(geometry[has])
         if points:
             x = np.full(n, np.nan)
             y = np.full(n, np.nan)
@@ -1146,7 +1163,7 @@ def _duplicate_key(
             xy = (x, y)
         else:
             wkb = np.full(n, None, dtype=object)
-            wkb[has] = shapely.to_wkb(geometry[has])
+            wkb[has] = shapely.to_wkb(geometry[has], hex=True)  # text: the key is compared as text
             key["_wkb"] = wkb
     return key, xy
 

@@ -9,6 +9,7 @@ problems are flagged for quarantine) and leave the rest to :mod:`tryggaplatser.l
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -23,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
+from ..limits import current as current_limits
+from ..limits import excerpt
 from .config import SourceSpec
 from .validate import Problems, file_problem
 
@@ -161,11 +164,21 @@ def read_source(spec: SourceSpec, problems: Problems, *, has_geometry: bool = Tr
     Raises
     ------
     FileProblem
-        ``FILE_UNREADABLE``, ``FILE_CORRUPT``, ``ARCHIVE_UNSAFE``, ``ARCHIVE_LIMIT``.
+        ``FILE_UNREADABLE``, ``FILE_CORRUPT``, ``ARCHIVE_UNSAFE``, ``ARCHIVE_LIMIT``,
+        ``TOO_MANY_COLUMNS``, ``TEXT_TOO_LONG`` (a CSV's header line; see
+        :mod:`tryggaplatser.limits`).
     """
     path = Path(spec.file)
     _check_file(path)
     fmt = detect_format(spec)
+    raw = _read_format(spec, fmt, problems, has_geometry)
+    check_column_count(len(raw.frame.columns), path)
+    return raw
+
+
+def _read_format(spec: SourceSpec, fmt: str, problems: Problems, has_geometry: bool) -> RawTable:
+    """Read the file of ``spec`` with the reader of ``fmt``."""
+    path = Path(spec.file)
     if fmt == "zip":
         with tempfile.TemporaryDirectory(prefix="tryggaplatser-zip-") as tmp:
             inner = extract_zip_safely(path, Path(tmp), table=spec.table)
@@ -516,9 +529,9 @@ def _geos_reason(text: str) -> str:
     return _short(text)
 
 
-def _short(text: str, limit: int = 160) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _short(text: str) -> str:
+    """A parser's or GDAL's error text as a message quotes it (they may quote the file)."""
+    return excerpt(text)
 
 
 # --------------------------------------------------------------------------- text tables
@@ -621,10 +634,12 @@ def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTa
     path = Path(spec.file)
     data = path.read_bytes()
     text, encoding = decode_text(path, data, spec.encoding, problems)
-    end = text.find("\n")
-    header = text[: end if end >= 0 else len(text)]
+    end = re.search(r"[\r\n]", text)
+    header = text[: end.start() if end else len(text)]
     choices = []
     sep = _csv_separator(spec, header, path, choices)
+    _check_header(header, sep, path)  # before parsing: a huge header is refused at once
+    long_lines = _long_lines(data, text)
     options = {
         "sep": sep,
         "keep_default_na": False,
@@ -652,10 +667,117 @@ def _read_csv(spec: SourceSpec, problems: Problems, has_geometry: bool) -> RawTa
     frame.columns = [str(c).strip() for c in frame.columns]
     rows = _line_numbers(text, len(frame))
     problems.set_rows(rows)
+    _flag_long_lines(frame, rows, long_lines, problems)
     raw = RawTable(frame, None, spec.crs, "csv", rows, choices=choices)
     if has_geometry:
         _table_geometry(raw, spec, problems, path)
     return raw
+
+
+def check_column_count(n: int, path: Path) -> None:
+    """Refuse a file with more than ``max_columns`` columns (``TOO_MANY_COLUMNS``)."""
+    limit = current_limits().max_columns
+    if n > limit:
+        raise file_problem(
+            path,
+            "TOO_MANY_COLUMNS",
+            tr(
+                "filen har {n} kolumner; gränsen är {m}",
+                "the file has {n} columns; the limit is {m}",
+                n=_thousands(n),
+                m=_thousands(limit),
+            ),
+            _limit_fix("max_columns"),
+        )
+
+
+def _thousands(n: int) -> str:
+    return f"{n:_}".replace("_", " ")
+
+
+def _limit_fix(key: str) -> str:
+    """How to get under the limit ``key`` (``max_columns`` or ``max_line_chars``)."""
+    if key == "max_columns":
+        return tr(
+            "ta bort kolumner som inte behövs och exportera igen, eller höj [limits] max_columns "
+            "i tryggaplatser.toml",
+            "remove the columns that are not needed and export again, or raise [limits] "
+            "max_columns in tryggaplatser.toml",
+        )
+    return tr(
+        "kontrollera att filen är en CSV-fil med en post per rad, eller höj [limits] "
+        "max_line_chars i tryggaplatser.toml",
+        "check that the file is a CSV file with one record per line, or raise [limits] "
+        "max_line_chars in tryggaplatser.toml",
+    )
+
+
+def _check_header(header: str, sep: str, path: Path) -> None:
+    """The CSV header line within the limits: column count first, then length.
+
+    Counting separators is an upper bound; only a header over the limit is split exactly
+    (quoted names may hold the separator).
+    """
+    limits = current_limits()
+    if header.count(sep) + 1 > limits.max_columns:
+        check_column_count(len(next(csv.reader([header], delimiter=sep))), path)
+    if len(header) > limits.max_line_chars:
+        raise file_problem(
+            path,
+            "TEXT_TOO_LONG",
+            tr(
+                "rubrikraden är {n} tecken lång; gränsen är {m} (början: {e})",
+                "the header line is {n} characters long; the limit is {m} (start: {e})",
+                n=_thousands(len(header)),
+                m=_thousands(limits.max_line_chars),
+                e=excerpt(header, min(60, limits.max_excerpt_chars)),
+            ),
+            _limit_fix("max_line_chars"),
+        )
+
+
+def _long_lines(data: bytes, text: str) -> dict[int, int]:
+    """Data lines longer than ``max_line_chars``: line number (header = 1) → length in
+    characters. Byte lengths pick the candidates (a line has at least as many bytes as
+    characters), so a file with short lines costs one pass over its bytes."""
+    limit = current_limits().max_line_chars
+    if len(data) <= limit:
+        return {}
+    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+    starts = np.concatenate([[0], breaks + 1])
+    ends = np.concatenate([breaks, [len(data)]])
+    candidates = np.flatnonzero(ends - starts > limit)
+    if candidates.size == 0:
+        return {}
+    lines = text.split("\n")
+    return {int(i) + 1: len(lines[i]) for i in candidates if len(lines[i].rstrip("\r")) > limit}
+
+
+def _flag_long_lines(
+    frame: pd.DataFrame, rows: np.ndarray, long_lines: dict[int, int], problems: Problems
+) -> None:
+    """Quarantine the rows on lines longer than ``max_line_chars`` (``TEXT_TOO_LONG``), naming
+    the row's longest field."""
+    limit = current_limits().max_line_chars
+    for line, length in long_lines.items():
+        pos = np.flatnonzero(rows == line)
+        if pos.size == 0:
+            continue
+        cells = frame.iloc[pos[0]].astype("str")
+        longest = str(cells.str.len().idxmax())
+        mask = np.zeros(len(rows), dtype=bool)
+        mask[pos[0]] = True
+        problems.flag(
+            mask,
+            "TEXT_TOO_LONG",
+            longest,
+            tr(
+                "raden är {n} tecken lång; gränsen är {m} ([limits] max_line_chars)",
+                "the line is {n} characters long; the limit is {m} ([limits] max_line_chars)",
+                n=_thousands(length),
+                m=_thousands(limit),
+            ),
+        )  # no value: the longest field is often free text, which is never quoted
 
 
 def _csv_separator(spec: SourceSpec, header: str, path: Path, choices: list[str]) -> str:
@@ -830,7 +952,11 @@ def _table_geometry(raw: RawTable, spec: SourceSpec, problems: Problems, path: P
         if wkt_col not in raw.frame:
             raise _missing_coords(path, cols)
         text = raw.frame[wkt_col]
-        geoms = shapely.from_wkt(text.to_numpy(dtype=object, na_value=None), on_invalid="ignore")
+        with warnings.catch_warnings():  # NaN coordinates are flagged later (COORD_NONFINITE)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            geoms = shapely.from_wkt(
+                text.to_numpy(dtype=object, na_value=None), on_invalid="ignore"
+            )
         bad = pd.isna(geoms) & text.notna().to_numpy()
         if bad.any():
             reasons = []

@@ -276,7 +276,10 @@ def schema(layer: str) -> LayerSchema:
         return LAYERS[layer]
     except KeyError:
         from ..errors import ArgumentError
+        from ..i18n import tr
 
         raise ArgumentError(
-            f"okänt lager {layer!r}", fix=f"välj ett av: {', '.join(LAYERS)}"
+            tr("okänt lager {l!r}", "unknown layer {l!r}", l=layer),
+            rule="LAYER_UNKNOWN",
+            fix=tr("välj ett av: {a}", "choose one of: {a}", a=", ".join(LAYERS)),
         ) from None

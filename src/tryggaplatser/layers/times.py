@@ -9,11 +9,15 @@ Rules (documented for users in ``tryggaplatser init``'s template):
 * A local time that occurs twice (when summer time ends, e.g. 2024-10-27 02:30) is read as the
   **first** occurrence (summer time, +02:00) and the row is kept and flagged
   (``TIME_AMBIGUOUS_DST``).
-* ``dd/mm/yyyy`` versus ``mm/dd/yyyy``: if any value has a first part above 12 the column is
-  day-first; if any has a second part above 12 it is month-first; if neither, the configuration's
-  ``dayfirst`` (default true) is used and, unless ``date_format`` is given, every row whose day and
-  month differ is flagged ``DATE_AMBIGUOUS`` (kept). A column showing both orders follows
-  ``dayfirst`` and rows that cannot be read that way get ``DATE_INVALID``.
+* ``dd/mm/yyyy`` versus ``mm/dd/yyyy``: a value whose first part is above 12 is *unambiguous
+  evidence* for day-first, one whose second part is above 12 for month-first. Evidence on one side
+  only decides the column's order; no evidence, or evidence for both, leaves the configuration's
+  ``dayfirst`` (default true), and rows that cannot be read that way get ``DATE_INVALID``. The
+  order is always **announced with its evidence** ("tid: datumordning dag först antagen: 3 av 3
+  entydiga rader"). When fewer than two unambiguous rows decide it (one row, or none), every row
+  whose day and month differ and are both ≤ 12 is also flagged ``DATE_AMBIGUOUS`` (kept), and the
+  announcement names the single deciding row. ``date_format`` in the configuration turns all of
+  this off.
 * Unreadable values: ``DATE_INVALID`` (quarantine for required columns; otherwise the value is
   emptied and the row flagged).
 """
@@ -284,26 +288,19 @@ def _parse_dmy(
     n: int,
     choices: list[str] | None,
 ) -> pd.Series:
-    """Parse ``dd/mm/yyyy`` or ``mm/dd/yyyy`` (also ``.`` and ``-``), detecting the order."""
+    """Parse ``dd/mm/yyyy`` or ``mm/dd/yyyy`` (also ``.`` and ``-``), detecting the order.
+
+    The order chosen is always announced with its evidence (see the module docstring); when one
+    unambiguous row alone decides, the ambiguous rows are flagged ``DATE_AMBIGUOUS`` as well.
+    """
     parts = text.str.extract(_DMY)
     a = pd.to_numeric(parts["a"], errors="coerce")
     b = pd.to_numeric(parts["b"], errors="coerce")
-    day_evidence = bool((a > 12).any())
-    month_evidence = bool((b > 12).any())
-    if day_evidence and not month_evidence:
-        use_dayfirst, ambiguous_column = True, False
-    elif month_evidence and not day_evidence:
-        use_dayfirst, ambiguous_column = False, False
-        if choices is not None:
-            choices.append(
-                tr(
-                    "{f}: datum tolkade som månad/dag/år (värden över 12 i andra fältet)",
-                    "{f}: dates read as month/day/year (values above 12 in the second part)",
-                    f=field,
-                )
-            )
-    else:
-        use_dayfirst, ambiguous_column = dayfirst, not day_evidence
+    day_rows = (a > 12) & (b <= 12)
+    month_rows = (b > 12) & (a <= 12)
+    use_dayfirst = _date_order(
+        day_rows.to_numpy(), month_rows.to_numpy(), dayfirst, field, problems, positions, choices
+    )
     day, month = (a, b) if use_dayfirst else (b, a)
     frame = pd.DataFrame(
         {
@@ -319,26 +316,102 @@ def _parse_dmy(
     out = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     if ok.any():
         out[ok] = pd.to_datetime(frame[ok], errors="coerce").astype("datetime64[ns]")
-    if ambiguous_column:
+    decided = int(day_rows.sum()) if use_dayfirst else int(month_rows.sum())
+    if decided < MIN_ORDER_EVIDENCE:
         amb = (ok & (a <= 12) & (b <= 12) & (a != b) & out.notna()).to_numpy()
-        if amb.any():
-            mask = np.zeros(n, dtype=bool)
-            mask[positions[amb]] = True
-            full = pd.Series(np.full(n, None, dtype=object))
-            full.iloc[positions] = text.to_numpy()
-            order = tr("dag/månad", "day/month") if use_dayfirst else tr("månad/dag", "month/day")
-            problems.flag(
-                mask,
-                "DATE_AMBIGUOUS",
-                field,
-                tr(
-                    "datumet kan läsas både som dag/månad och månad/dag; tolkat som {o} – ange "
-                    'date_format (t.ex. "%d/%m/%Y") eller dayfirst i konfigurationen',
-                    "the date reads both as day/month and month/day; read as {o} – set date_format "
-                    '(e.g. "%d/%m/%Y") or dayfirst in the config',
-                    o=order,
-                ),
-                full,
-                severity="warning",
-            )
+        _flag_ambiguous(amb, text, use_dayfirst, decided, field, problems, positions, n)
     return out
+
+
+#: Unambiguous rows (a part above 12) needed before the order they show is trusted without
+#: flagging the ambiguous rows it decides.
+MIN_ORDER_EVIDENCE = 2
+
+
+def _date_order(
+    day_rows: np.ndarray,
+    month_rows: np.ndarray,
+    dayfirst: bool,
+    field: str,
+    problems: Problems,
+    positions: np.ndarray,
+    choices: list[str] | None,
+) -> bool:
+    """Day-first or not, from the unambiguous rows; the choice is announced with its evidence."""
+    n_day, n_month = int(day_rows.sum()), int(month_rows.sum())
+    if n_day and not n_month:
+        use_dayfirst = True
+    elif n_month and not n_day:
+        use_dayfirst = False
+    else:  # no evidence, or both orders: the configuration's dayfirst
+        use_dayfirst = dayfirst
+    order = tr("dag först", "day first") if use_dayfirst else tr("månad först", "month first")
+    decided = n_day if use_dayfirst else n_month
+    if n_day + n_month == 0:
+        sentence = tr(
+            "{f}: datumordning {o} enligt inställningen dayfirst (ingen entydig rad)",
+            "{f}: date order {o} from the dayfirst setting (no unambiguous row)",
+            f=field,
+            o=order,
+        )
+    else:
+        sentence = tr(
+            "{f}: datumordning {o} antagen: {k} av {m} entydiga rader",
+            "{f}: date order {o} assumed: {k} of {m} unambiguous rows",
+            f=field,
+            o=order,
+            k=decided,
+            m=n_day + n_month,
+        )
+        if decided == 1:
+            row = problems.rows[positions[np.flatnonzero(day_rows if use_dayfirst else month_rows)]]
+            sentence += tr(
+                " (bara rad {r} avgör; tvetydiga datum flaggas DATE_AMBIGUOUS – ange "
+                "date_format i konfigurationen)",
+                " (only row {r} decides; ambiguous dates are flagged DATE_AMBIGUOUS – set "
+                "date_format in the config)",
+                r=int(row[0]),
+            )
+    if choices is not None:
+        choices.append(sentence)
+    return use_dayfirst
+
+
+def _flag_ambiguous(
+    amb: np.ndarray,
+    text: pd.Series,
+    use_dayfirst: bool,
+    decided: int,
+    field: str,
+    problems: Problems,
+    positions: np.ndarray,
+    n: int,
+) -> None:
+    """Flag rows that read differently as day/month and month/day (``DATE_AMBIGUOUS``, kept)."""
+    if not amb.any():
+        return
+    mask = np.zeros(n, dtype=bool)
+    mask[positions[amb]] = True
+    full = pd.Series(np.full(n, None, dtype=object))
+    full.iloc[positions] = text.to_numpy()
+    order = tr("dag/månad", "day/month") if use_dayfirst else tr("månad/dag", "month/day")
+    basis = (
+        tr("efter en enda entydig rad", "after a single unambiguous row")
+        if decided
+        else tr("enligt dayfirst", "from dayfirst")
+    )
+    problems.flag(
+        mask,
+        "DATE_AMBIGUOUS",
+        field,
+        tr(
+            "datumet kan läsas både som dag/månad och månad/dag; tolkat som {o} ({b}) – ange "
+            'date_format (t.ex. "%d/%m/%Y") eller dayfirst i konfigurationen',
+            "the date reads both as day/month and month/day; read as {o} ({b}) – set "
+            'date_format (e.g. "%d/%m/%Y") or dayfirst in the config',
+            o=order,
+            b=basis,
+        ),
+        full,
+        severity="warning",
+    )

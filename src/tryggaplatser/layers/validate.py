@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import tr
+from ..limits import current as current_limits
+from ..limits import cut, excerpt
 from ..rules import RULES as ALL_RULES
 
 SEVERITIES = ("error", "quarantine", "warning", "info")
@@ -77,11 +79,11 @@ class Problems:
         self._file.append(
             {
                 "row": None,
-                "field": field,
+                "field": None if field is None else excerpt(field),
                 "rule": rule,
                 "severity": severity,
-                "message": message,
-                "value": None if value is None else str(value),
+                "message": cut(message, current_limits().max_message_chars),
+                "value": None if value is None else excerpt(value),
             }
         )
 
@@ -118,11 +120,12 @@ class Problems:
                 if not isinstance(values, pd.Series)
                 else values.iloc[idx].reset_index(drop=True)
             )
-            vals = v.astype("str").where(v.notna(), None)
+            vals = _excerpts(v.astype("str").where(v.notna(), None))
+        longest = current_limits().max_message_chars
         if isinstance(message, pd.Series):
-            msg = message.iloc[idx].reset_index(drop=True).astype("str")
+            msg = _excerpts(message.iloc[idx].reset_index(drop=True).astype("str"), longest)
         else:
-            msg = message
+            msg = cut(message, longest)
         frame = pd.DataFrame(
             {
                 "row": self.rows[idx],
@@ -153,6 +156,18 @@ class Problems:
         out = pd.concat(parts, ignore_index=True)
         out["row"] = out["row"].astype("Int64")
         return out.sort_values(["_pos"], kind="stable").reset_index(drop=True)
+
+
+def _excerpts(values: pd.Series, limit: int | None = None) -> pd.Series:
+    """``values`` with every text longer than ``limit`` (the excerpt limit) cut by
+    :func:`~tryggaplatser.limits.excerpt`; short ones, the usual case, are left as they are."""
+    limit = limit or current_limits().max_excerpt_chars
+    long_ = values.str.len().gt(limit).fillna(False).to_numpy(dtype=bool)
+    if not long_.any():
+        return values
+    out = values.astype(object).copy()
+    out[long_] = [excerpt(v, limit) for v in values[long_]]
+    return out
 
 
 @dataclass
