@@ -66,7 +66,7 @@ def test_category_style(pts, tmp_path):
     cl = tp.hotspot_classify(pts.assign(occurred_at=t), cell_size=200, quiet=True)
     path = write_cells_gpkg(cl, tmp_path / "c.gpkg", layer="klass")
     qml = _styles(path)[0][2]
-    assert 'attr="hotspot_category"' in qml and "Hotspot i följd" in qml and "Ny kall punkt" in qml
+    assert 'attr="hotspot_category"' in qml and "Hotspot i följd" in qml and "Ny kallpunkt" in qml
 
 
 def test_category_colours_cover_every_class_and_match_the_maps():
