@@ -16,6 +16,7 @@ checks the result again before anything is written.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ class LegendEntry:
 
     colour: str
     label: str
-    shape: str = "box"  # box | circle | line
+    shape: str = "box"  # box | circle | line | outline (an unfilled box)
 
 
 @dataclass
@@ -383,6 +384,21 @@ def grid_counts(
     first = np.zeros(len(uniq), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(x))[::-1]
     return ix[first] * size, iy[first] * size, counts
+
+
+def _cells_polygon(ids: str, size: float):
+    """The union of the square cells named ``"125mE…N…;125mE…N…"`` (None if none parse)."""
+    import shapely
+
+    corners = [
+        (float(m.group(1)), float(m.group(2)))
+        for m in (re.match(r"^\d+(?:\.\d+)?mE(-?\d+)N(-?\d+)$", c.strip()) for c in ids.split(";"))
+        if m
+    ]
+    if not corners:
+        return None
+    xy = np.array(corners)
+    return shapely.union_all(_squares(xy[:, 0], xy[:, 1], size))
 
 
 def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
@@ -1081,6 +1097,11 @@ def focus_frame(focus_places, size: float):
         ok = np.isfinite(x0) & np.isfinite(y0)
         geoms = np.array([None] * n, dtype=object)
         geoms[ok] = _squares(x0[ok], y0[ok], cell)
+        if "cells" in focus_places.columns:  # a place of several touching cells: their union
+            for i, ids in enumerate(focus_places["cells"].tolist()):
+                place = _cells_polygon(str(ids), cell) if ok[i] and isinstance(ids, str) else None
+                if place is not None:
+                    geoms[i] = place
     area_names = column("area_name")
     frame = gpd.GeoDataFrame(
         {
@@ -1168,8 +1189,8 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
     legend = [
         LegendEntry(
             FOCUS_COLOUR,
-            tr("Fokusplats nästa vecka (rangnummer)", "Focus place next week (rank number)"),
-            "line",
+            tr("Fokusplats nästa vecka (med rangnummer)", "Focus place next week (with its rank)"),
+            "outline",
         )
     ]
     return MapLayer(

@@ -139,8 +139,11 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         linewidths=linewidth,
         zorder=4 if layer.key == "areas" else 2,
     )
-    if layer.dash:
+    if layer.dash and layer.key != "focus":  # small focus cells: dashes read as brackets
         collection.set_linestyle((0, tuple(float(v) for v in layer.dash.split())))
+    if layer.key == "focus":
+        collection.set_zorder(6)
+        _rank_labels(ax, frame)
     collection.set_gid(f"layer-{layer.key}")  # names the layer in the figure (and in SVG)
     ax.add_collection(collection)
     if layer.key == "areas" and len(frame) <= 40:
@@ -158,6 +161,24 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
                 annotation_clip=True,
                 path_effects=_halo(),
             )
+
+
+def _rank_labels(ax: Axes, frame: Any) -> None:
+    """The rank number of every focus place in a small badge at its north-east corner."""
+    for geom, label in zip(frame.geometry, frame["tooltip"]):
+        _, _, maxx, maxy = geom.bounds
+        ax.annotate(
+            _plain(label),
+            (maxx, maxy),
+            ha="center",
+            va="center",
+            fontsize=7,
+            fontweight="bold",
+            color="white",
+            zorder=7,
+            annotation_clip=True,
+            bbox={"boxstyle": "circle,pad=0.25", "facecolor": "#00441b", "edgecolor": "white"},
+        )
 
 
 def _halo():
@@ -248,6 +269,8 @@ def _legend(ax: Axes, layers: Sequence[ml.MapLayer]) -> None:
                         markeredgecolor="white",
                     )
                 )
+            elif entry.shape == "outline":
+                handles.append(Patch(facecolor="none", edgecolor=entry.colour, linewidth=2.0))
             else:
                 handles.append(Patch(facecolor=entry.colour, edgecolor="#555555", linewidth=0.5))
             labels.append(_plain(textwrap.fill(entry.label, 48)))

@@ -296,6 +296,11 @@ def _legend_html(layers: Sequence[ml.MapLayer]) -> str:
                 swatch = f'<i class="tp-line" style="border-top-color:{_colour(entry.colour)}"></i>'
             elif entry.shape == "circle":
                 swatch = f'<i class="tp-circle" style="background:{_colour(entry.colour)}"></i>'
+            elif entry.shape == "outline":
+                swatch = (
+                    '<i style="background:transparent;box-sizing:border-box;'
+                    f'border:2.5px solid {_colour(entry.colour)}"></i>'
+                )
             else:
                 swatch = f'<i style="background:{_colour(entry.colour)}"></i>'
             rows.append(f'<div class="tp-row">{swatch}<span>{html(entry.label)}</span></div>')
