@@ -215,6 +215,8 @@ def staged_writer(func: Callable[..., Any]) -> Callable[..., Any]:
         out_dir = signature.bind_partial(*args, **kwargs).arguments.get("out_dir", default)
         if out_dir is inspect.Parameter.empty:
             return func(*args, **kwargs)  # let Python report the missing argument
+        if _ACTIVE and _ACTIVE[-1].serves(out_dir):
+            return func(*args, **kwargs)  # inside a run: its paths, the outer run commits
         with staged(out_dir) as run:
             result = func(*args, **kwargs)
         return run.final(result)
