@@ -286,6 +286,14 @@ RULES: dict[str, Rule] = {
             "filen har ändrats efter grinden",
             "the file changed after the gate",
         ),
+        SET_INCOMPLETE=(
+            "utdatamängden är inte färdig (avbruten, misslyckad eller pågående körning)",
+            "the output set is not finished (interrupted, failed or running)",
+        ),
+        FILE_MISSING=(
+            "en fil i grindens manifest saknas i mappen",
+            "a file in the gate's manifest is missing from the folder",
+        ),
     ),
 }
 

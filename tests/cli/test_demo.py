@@ -239,3 +239,59 @@ def test_week_and_month_map_equal_the_hotspots_layer_of_the_same_window(
     assert drawn and set(drawn) == hot, (len(drawn), len(hot))
     for corner, label in drawn.items():
         assert label == vocab.label("gi_bin", str(bins[corner])), (corner, label)
+
+
+# --------------------------------------------------------------------------- atomic outputs
+
+
+def _tree(folder):
+    """Every file and folder under ``folder`` (hidden ones too) with its bytes' digest."""
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "dir"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def test_demo_sets_are_complete(demo_out):
+    import json
+
+    from tryggaplatser.publish.audit import set_findings
+
+    out, _ = demo_out
+    for folder, mode in (("publik", "public"), ("internt", "internal")):
+        manifest = json.loads((out / folder / "utgivning.json").read_text(encoding="utf-8"))
+        assert manifest["complete"] is True
+        assert set_findings(out / folder, mode) == []
+    assert sorted(p.name for p in out.iterdir()) == ["internt", "publik"]  # no staging left
+
+
+def test_demo_with_a_corrupt_layer_leaves_the_previous_outputs_byte_identical(
+    demo_out, tmp_path, monkeypatch
+):
+    """The demo validates before it touches anything: one truncated layer, and the previous
+    outputs are the same bytes (it used to delete them first and leave 0 files)."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    import tryggaplatser.datasets as datasets
+    from tryggaplatser.cli import cli
+
+    out, _ = demo_out
+    previous = tmp_path / "ut"
+    shutil.copytree(out, previous)
+    before = _tree(previous)
+    assert len(before) > 250
+    data = tmp_path / "data"
+    shutil.copytree(datasets.demo_data_dir(), data)
+    layer = data / "areas" / "omraden.gpkg"
+    layer.write_bytes(layer.read_bytes()[: layer.stat().st_size // 2])
+    monkeypatch.setattr(datasets, "demo_data_dir", lambda: data)
+    res = CliRunner().invoke(cli, ["demo", "--out", str(previous)])
+    assert res.exit_code != 0
+    assert "FILE_CORRUPT" in res.output + str(res.exception)
+    assert _tree(previous) == before

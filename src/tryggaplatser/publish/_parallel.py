@@ -42,14 +42,26 @@ def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None)
 
     global _STATE
     _STATE = state
+    pool = ProcessPoolExecutor(
+        workers, mp_context=mp.get_context("fork"), initializer=_enter_worker
+    )
     try:
-        with ProcessPoolExecutor(
-            workers, mp_context=mp.get_context("fork"), initializer=_enter_worker
-        ) as pool:
-            futures = [pool.submit(_call, func, args) for args in jobs]
-            return [f.result() for f in futures]
+        futures = [pool.submit(_call, func, args) for args in jobs]
+        results = [f.result() for f in futures]
+    except BaseException:
+        _stop(pool)  # a failed or interrupted run (SIGTERM, Ctrl-C) does not wait for the rest
+        raise
     finally:
         _STATE = None
+    pool.shutdown()
+    return results
+
+
+def _stop(pool: Any) -> None:
+    """Cancel the jobs not started and end the workers now (not after their current job)."""
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()  # no public way before Python 3.14 (terminate_workers)
 
 
 def _enter_worker() -> None:

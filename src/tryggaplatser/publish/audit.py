@@ -28,6 +28,9 @@ Rules (``Finding.rule``, defined in :mod:`tryggaplatser.rules`)
 ``RASTER_UNCLASSED``     an unclassed (floating-point) density raster in public mode
 ``NOT_GATED`` / ``MODIFIED_AFTER_SEAL``  the file is not in the gate's manifest, or changed
                          after the gate sealed it
+``SET_INCOMPLETE``       the manifest says the set is not finished (``"complete": false``), or
+                         a ``.staging-*``/``.previous-*`` folder left by an interrupted run
+``FILE_MISSING``         a file the manifest lists is not in the folder
 ``FILE_UNREADABLE``      a file that could not be read as its type
 """
 
@@ -61,7 +64,15 @@ from ..policy import (
 )
 from ..rules import check_rule
 
-__all__ = ["PII_PATTERNS", "Finding", "metadata_problems", "redact", "scan_dir", "scan_file"]
+__all__ = [
+    "PII_PATTERNS",
+    "Finding",
+    "metadata_problems",
+    "redact",
+    "scan_dir",
+    "scan_file",
+    "set_findings",
+]
 
 _EXEMPT = {MANIFEST}
 LATTICE_M = PUBLIC_MIN_CELL_SIZE / 2  # corners and centres of the public grid's cells
@@ -1239,10 +1250,94 @@ def _manifest_findings(path: Path, name: str) -> list[Finding]:
     return out
 
 
-def scan_dir(directory: str | Path, mode: str = "public") -> list[Finding]:
-    """Audit every file under a folder (recursively); see the module docstring for the rules."""
+def set_findings(directory: str | Path, mode: str = "public") -> list[Finding]:
+    """Findings about the output *sets* under a folder, not about one file's content.
+
+    ``SET_INCOMPLETE``: a folder whose manifest says ``"complete": false`` (the run that wrote
+    it failed, was interrupted or is still running: :mod:`.staging`), or a staging or backup
+    folder an interrupted run left behind (``.staging-*``, ``.previous-*``). ``FILE_MISSING``:
+    a file the manifest lists is not in the folder. ``NOT_GATED`` (internal mode; public mode
+    checks it file by file): a file beside a manifest that does not list it. A manifest
+    without the ``complete`` key (written by the gate outside a command, e.g. in a notebook
+    cell that seals files itself) says nothing about completeness and is not flagged.
+    """
+    from .staging import COMPLETE, LEFTOVER_PREFIXES
+
     root = Path(directory)
     findings: list[Finding] = []
+    folders = [root, *sorted(p for p in root.rglob("*") if p.is_dir() and not p.is_symlink())]
+    for folder in folders:
+        rel = folder.relative_to(root)
+        if folder.name.startswith(LEFTOVER_PREFIXES):
+            findings.append(
+                Finding(
+                    str(rel) if str(rel) != "." else folder.name,
+                    "SET_INCOMPLETE",
+                    tr(
+                        "mappen är kvar efter en avbruten körning och är ingen färdig mängd",
+                        "the folder was left by an interrupted run and is not a finished set",
+                    ),
+                    folder.name,
+                )
+            )
+            continue
+        try:
+            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        files = manifest.get("files") if isinstance(manifest, dict) else None
+        if not isinstance(files, dict):
+            continue  # no manifest: public mode finds every file NOT_GATED
+        where = str(rel / MANIFEST)
+        if manifest.get(COMPLETE) is False:
+            findings.append(
+                Finding(
+                    where,
+                    "SET_INCOMPLETE",
+                    tr(
+                        "manifestet säger att mängden inte är färdig: körningen misslyckades, "
+                        "avbröts eller pågår",
+                        "the manifest says the set is not finished: the run failed, was "
+                        "interrupted or is still running",
+                    ),
+                    MANIFEST,
+                )
+            )
+        for name in sorted(files):
+            if not (folder / name).is_file():
+                findings.append(
+                    Finding(
+                        str(rel / name),
+                        "FILE_MISSING",
+                        tr(
+                            "filen står i manifestet men finns inte i mappen",
+                            "the file is listed in the manifest but not in the folder",
+                        ),
+                        Path(name).name,
+                    )
+                )
+        if mode == "internal":
+            for path in sorted(p for p in folder.iterdir() if p.is_file()):
+                if path.name not in files and path.name not in _EXEMPT:
+                    findings.append(
+                        Finding(
+                            str(rel / path.name),
+                            "NOT_GATED",
+                            tr(
+                                "filen har inte gått genom publiceringsgrinden",
+                                "the file did not pass the publishing gate",
+                            ),
+                            path.name,
+                        )
+                    )
+    return findings
+
+
+def scan_dir(directory: str | Path, mode: str = "public") -> list[Finding]:
+    """Audit every file under a folder (recursively), and the output sets in it
+    (:func:`set_findings`); see the module docstring for the rules."""
+    root = Path(directory)
+    findings: list[Finding] = set_findings(root, mode)
     for path in sorted(p for p in root.rglob("*") if p.is_file() or p.is_symlink()):
         if path.is_symlink():
             findings.append(

@@ -11,7 +11,7 @@ places:
    the column or value, and what to do.
 2. :meth:`Gate.seal` on the *file* after writing (or :meth:`Gate.export` / :meth:`Gate.write_html`
    which do release → write → seal in one call). Sealing scans the file with the audit rules of
-   the mode, refuses (and removes) a public file that breaks one, and records the file with its
+   the mode, refuses (and removes) a file that breaks one, and records the file with its
    SHA-256 and mode in the folder's manifest ``utgivning.json``. An internal file must carry the
    marking "INTERNT – ej för spridning"; ``tryggaplatser audit --mode public`` flags any file
    that carries it, any file missing from the manifest, recorded as internal, or changed after
@@ -1215,8 +1215,12 @@ class Gate:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = released.values if isinstance(released, ReleasedRaster) else released
-        writer(payload, path, **kwargs)
-        self.stamp(path)
+        try:
+            writer(payload, path, **kwargs)
+            self.stamp(path)
+        except BaseException:
+            path.unlink(missing_ok=True)  # never a half-written file
+            raise
         self.seal(path, kind=kind)
         return path
 
@@ -1244,8 +1248,9 @@ class Gate:
     def seal(self, path: str | Path, *, kind: str = "file") -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
-        Public files with findings are deleted and refused. Internal files must carry the
-        marking "INTERNT – ej för spridning" (in text, or in metadata tags).
+        Files with findings are deleted and refused (in both modes: a refused file never
+        stays on disk looking finished). Internal files must carry the marking
+        "INTERNT – ej för spridning" (in text, or in metadata tags).
 
         Returns
         -------
@@ -1258,8 +1263,7 @@ class Gate:
         pin_file_times(path)  # same inputs -> byte-identical files
         findings = [f for f in scan_file(path, self.mode, manifest=False)]
         if findings:
-            if self.public:
-                path.unlink(missing_ok=True)
+            path.unlink(missing_ok=True)  # a refused file never stays looking finished
             lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
             raise _refuse(
                 tr(

@@ -4,7 +4,9 @@ Each ``write_*`` function takes a project (loaded, or the path of its ``tryggapl
 an output folder and a mode, renders the results of one :class:`~tryggaplatser.Run` through one
 publishing :class:`~tryggaplatser.publish.gate.Gate`, writes into ``<out>/publik`` or
 ``<out>/internt`` and returns what it wrote. The command-line interface calls exactly one of
-them per command; a notebook makes the same call and gets byte-identical files.
+them per command; a notebook makes the same call and gets byte-identical files. Each call is
+one atomic run (:mod:`tryggaplatser.publish.staging`): it writes into a staging folder that
+replaces the mode folder only when the set is finished, so a failure leaves the previous set.
 
 Why a package with one module per product set rather than one ``products.py``: the six sets
 share almost nothing but the output folder (:mod:`._common`), each has its own helpers (the

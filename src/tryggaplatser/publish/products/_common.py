@@ -9,11 +9,20 @@ from typing import Any
 def folder_for(out_dir: str | Path, mode: str) -> Path:
     """``<out>/publik`` for ``mode == "public"``, else ``<out>/internt``.
 
+    Inside a staged run into ``out_dir`` (every product writer is one, :mod:`..staging`) this
+    is the run's staging folder for the mode, which replaces the mode folder in one step when
+    the run has finished.
+
     >>> folder_for("outputs", "public").as_posix()
     'outputs/publik'
     >>> folder_for("outputs", "internal").as_posix()
     'outputs/internt'
     """
+    from ..staging import active_folder
+
+    staging = active_folder(out_dir, "public" if mode == "public" else "internal")
+    if staging is not None:
+        return staging
     return Path(out_dir) / ("publik" if mode == "public" else "internt")
 
 

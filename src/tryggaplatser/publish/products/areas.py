@@ -12,9 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..staging import staged_writer
 from ._common import mode_folder, open_project
 
 
+@staged_writer
 def write_area_reports(
     project: Any,
     out_dir: str | Path,
@@ -87,6 +89,7 @@ def write_area_reports(
     return paths
 
 
+@staged_writer
 def write_lagesbild(
     project: Any,
     out_dir: str | Path,

@@ -17,11 +17,13 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     final audit of the public set. Every automatic choice is recorded in the outputs; with
     ``verbose`` it is also announced as it is made. On a terminal a step counter shows progress.
     The demo pretends to run on the Monday after its data ends, so the same data give identical
-    outputs whatever the date.
+    outputs whatever the date. Both sets are written into staging folders that replace the
+    previous ``publik``/``internt`` only once everything is written and sealed
+    (:mod:`..staging`): a corrupt layer or an interrupted demo leaves the previous outputs as
+    they were.
     """
     import json
     import logging
-    import shutil
     import time
     from pathlib import Path
 
@@ -32,14 +34,10 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     from ..._progress import interactive
     from ...datasets import demo_config_path, demo_truth_path
     from ...i18n import tr
+    from ..staging import staged
 
     out = Path(out_dir)
     public, internal = out / "publik", out / "internt"
-    for folder in (public, internal):  # a re-run replaces the previous sets completely
-        if folder.exists():
-            shutil.rmtree(folder)
-        folder.mkdir(parents=True)
-
     truth = json.loads(Path(demo_truth_path()).read_text(encoding="utf-8"))
     data_end = pd.Timestamp(truth["period"]["end"])
     steps: list[tuple[str, float]] = []
@@ -59,7 +57,12 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
     started = time.perf_counter()
     try:
         with fixed_today((data_end + pd.Timedelta(days=1)).date()):
-            project, seconds = demo_pipeline(demo_config_path(), out, truth, step)
+            # the sets are written into staging folders and replace the previous ones only
+            # when both are finished: a corrupt layer or an interrupted run leaves them as
+            # they were (a re-run replaces the previous sets completely: fresh)
+            with staged(out, fresh=True) as run:
+                run.folder("internal"), run.folder("public")  # before the forked jobs
+                project, seconds = demo_pipeline(demo_config_path(), out, truth, step)
             findings = []
             if audit:
                 from ..audit import scan_dir

@@ -11,9 +11,11 @@ disclosure report (a weekly brief is never public: see
 from __future__ import annotations
 
 from ...policy import LOCAL_TZ
+from ..staging import staged_writer
 from ._common import mode_folder, open_project
 
 
+@staged_writer
 def write_est_brief_set(
     *,
     config_path: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ..staging import staged_writer
 from ._common import mode_folder
 
 
@@ -88,6 +89,7 @@ def public_params(params: dict) -> dict:
     return {k: v for k, v in params.items() if not PUBLIC_HIDDEN_PARAMS.search(str(k))}
 
 
+@staged_writer
 def write_hotspot_layers(
     *,
     config_path: str,

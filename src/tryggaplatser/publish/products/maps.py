@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...policy import LOCAL_TZ
+from ..staging import staged_writer
 from ._common import mode_folder
 
 
@@ -62,6 +63,7 @@ def indicator_series(survey_indicators, name: str | None = None):
     return series
 
 
+@staged_writer
 def write_maps(
     *,
     config_path: str,

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..._compat import renamed
 from ...analysis.measures import DEFAULT_TARGET_RADIUS
+from ..staging import staged_writer
 from ._common import mode_folder, open_project
 
 
@@ -41,6 +42,7 @@ def resolve_area(areas, name_or_id: str) -> str:
 
 
 @renamed(plan_date="today", areas="area_ids")
+@staged_writer
 def write_action_plans(
     project,
     out_dir: str | Path,
@@ -155,6 +157,7 @@ def write_action_plans(
     return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
 
 
+@staged_writer
 def write_evaluation(
     project,
     measure_id: str,

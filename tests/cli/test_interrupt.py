@@ -1,0 +1,166 @@
+"""Interrupted runs: ``tryggaplatser area --all`` killed at seeded points never damages the set.
+
+A previous public set (the area reports of 2025) is in ``<out>/publik``. The same command for
+2026 — every file has the same name, other bytes — runs as its own child process (its own
+process group, with forked workers) and is killed with SIGTERM or SIGKILL once its staging
+folder holds ``k`` files sealed by the run, ``k`` drawn with a fixed seed. Afterwards
+``publik`` must be either the previous set byte for byte or the whole new set byte for byte,
+never a mix; its audit is clean; whatever the killed run left behind is flagged by the audit;
+no process of the run is left; and the next run cleans up and publishes the whole new set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tryggaplatser.datasets import demo_config_path
+from tryggaplatser.policy import MANIFEST
+from tryggaplatser.publish.audit import scan_dir, set_findings
+
+pytestmark = pytest.mark.slow
+
+SEED = 20261127
+RUNS = 5
+EPOCH = "1795392000"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        if p.is_file()
+        else "dir"
+        for p in sorted(folder.rglob("*"))
+    }
+
+
+def command(out: Path, year: int) -> list[str]:
+    return [
+        sys.executable,
+        "-c",
+        "from tryggaplatser.cli import main; main()",
+        "area",
+        "--all",
+        "--mode",
+        "public",
+        "--no-map",
+        "--year",
+        str(year),
+        "--config",
+        str(demo_config_path()),
+        "--out",
+        str(out),
+    ]
+
+
+def environment() -> dict[str, str]:
+    src = str(Path(__file__).resolve().parents[2] / "src")
+    path = os.pathsep.join([src, os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)
+    return {
+        **os.environ,
+        "PYTHONPATH": path,
+        "SOURCE_DATE_EPOCH": EPOCH,
+        "TRYGGAPLATSER_PROCESSES": "2",  # the reports are rendered in forked workers
+    }
+
+
+def run(out: Path, year: int) -> None:
+    res = subprocess.run(command(out, year), env=environment(), capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+
+
+def sealed_by_run(staging: Path, previous: dict[str, str]) -> int:
+    """Files the run has sealed into its staging folder so far (new bytes in the manifest)."""
+    try:
+        files = json.loads((staging / MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        return 0
+    return sum(1 for name, e in files.items() if e.get("sha256") != previous.get(name))
+
+
+def group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def interrupt(out: Path, k: int, sig: int, previous: dict[str, str]) -> dict:
+    """Start the 2026 run, kill its process group once ``k`` files are sealed, wait for it."""
+    proc = subprocess.Popen(
+        command(out, 2026),
+        env=environment(),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    staging = out / f".staging-publik-{proc.pid}"
+    seen = -1
+    while proc.poll() is None:
+        if staging.is_dir():
+            seen = sealed_by_run(staging, previous)
+            if seen >= k:
+                os.killpg(proc.pid, sig)
+                break
+        time.sleep(0.005)
+    code = proc.wait()
+    for _ in range(1000):  # the forked workers end with the run (bounded wait, not a timing)
+        if not group_alive(proc.pid):
+            break
+        time.sleep(0.01)
+    return {"code": code, "sealed": seen, "orphans": group_alive(proc.pid)}
+
+
+def test_killed_runs_leave_the_previous_set_or_the_whole_new_one(tmp_path):
+    base = tmp_path / "base"
+    run(base, 2025)
+    previous = tree(base / "publik")
+    previous_sha = json.loads((base / "publik" / MANIFEST).read_text(encoding="utf-8"))["files"]
+    previous_sha = {name: e["sha256"] for name, e in previous_sha.items()}
+    reference = tmp_path / "reference"
+    shutil.copytree(base, reference)
+    run(reference, 2026)
+    new = tree(reference / "publik")
+    changed = sum(1 for name in new if name != MANIFEST and new[name] != previous.get(name))
+    assert new != previous and changed >= 20
+
+    rng = random.Random(SEED)
+    rows = []
+    for i in range(RUNS):
+        out = tmp_path / f"run{i}"
+        shutil.copytree(base, out)
+        k = rng.randint(0, changed)
+        sig = signal.SIGTERM if i % 2 == 0 else signal.SIGKILL
+        result = interrupt(out, k, sig, previous_sha)
+        now = tree(out / "publik")
+        state = "previous" if now == previous else "new" if now == new else "MIXED"
+        leftovers = sorted(p.name for p in out.iterdir() if p.name != "publik")
+        flagged = {f.file for f in set_findings(out) if f.rule == "SET_INCOMPLETE"}
+        rows.append((i, sig.name, k, result["sealed"], result["code"], state, leftovers))
+        assert state != "MIXED", rows[-1]
+        assert scan_dir(out / "publik") == [], rows[-1]
+        assert set(leftovers) <= flagged, rows[-1]  # anything left is flagged by the audit
+        assert not result["orphans"], rows[-1]
+        if sig == signal.SIGTERM and state == "previous":
+            assert leftovers == [], rows[-1]  # a terminated run removes its staging folder
+    print("\nrun signal k sealed exit state leftovers")
+    for row in rows:
+        print(*row)
+    assert any(state == "previous" for *_, state, _ in rows)  # the kills hit a running run
+
+    # the next run into a folder a killed run left behind cleans up and publishes it all
+    killed = tmp_path / "run1"
+    run(killed, 2026)
+    assert tree(killed / "publik") == new
+    assert sorted(p.name for p in killed.iterdir()) == ["publik"]
