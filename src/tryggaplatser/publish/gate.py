@@ -1248,9 +1248,10 @@ class Gate:
     def seal(self, path: str | Path, *, kind: str = "file") -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
-        Files with findings are deleted and refused (in both modes: a refused file never
-        stays on disk looking finished). Internal files must carry the marking
-        "INTERNT – ej för spridning" (in text, or in metadata tags).
+        A file with findings is refused and deleted, in either mode, and its name leaves the
+        manifest (an earlier run's entry included): a refused file never stays on disk looking
+        complete. Internal files must carry the marking "INTERNT – ej för spridning" (in text,
+        or in metadata tags).
 
         Returns
         -------
@@ -1263,7 +1264,8 @@ class Gate:
         pin_file_times(path)  # same inputs -> byte-identical files
         findings = [f for f in scan_file(path, self.mode, manifest=False)]
         if findings:
-            path.unlink(missing_ok=True)  # a refused file never stays looking finished
+            path.unlink(missing_ok=True)
+            _forget_in_manifest(path)
             lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
             raise _refuse(
                 tr(
@@ -1390,6 +1392,19 @@ def _record_in_manifest(path: Path, entry: dict) -> None:
         manifest_path.write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
+
+
+def _forget_in_manifest(path: Path) -> None:
+    """Remove a refused file's entry (left by an earlier run) from its folder's manifest."""
+    manifest_path = path.parent / MANIFEST
+    if not manifest_path.exists():
+        return
+    with _locked(manifest_path):
+        manifest = _read_manifest(manifest_path)
+        if manifest["files"].pop(path.name, None) is not None:
+            manifest_path.write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
 
 
 @contextlib.contextmanager

@@ -67,8 +67,17 @@ def write_area_reports(
     -------
     list of Path
         Every file written (reports, tables, and for public sets the disclosure report).
+
+    Raises
+    ------
+    AreasFailed
+        When the reports of some of several areas failed (exit code 4): the other reports, the
+        tables (and the disclosure report) are written, ``exc.written`` lists their paths and
+        ``exc.failures`` the failed areas with their rules. With one area its error is raised
+        as it is.
     """
     from ...analysis.run import Run
+    from .._per_area import collecting, raise_if_failed
     from ..gate import Gate
     from ..reports.area_report import write_area_reports as render_area_reports
     from ..reports.area_report import write_indicator_tables
@@ -81,11 +90,16 @@ def write_area_reports(
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     analysis = run.area_analysis(period)
-    paths = render_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
+    targets = list(area_ids or analysis.profiles)
+    failures: list | None = [] if collecting(targets) else None
+    paths = render_area_reports(
+        analysis, folder, gate, area_ids=area_ids, with_map=with_map, failures=failures
+    )
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
     if own_gate:
         paths += gate.finish(folder)
+    raise_if_failed(failures or [], len(targets), paths)
     return paths
 
 

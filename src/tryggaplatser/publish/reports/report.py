@@ -662,7 +662,7 @@ def _css_string(text: str) -> str:
     terminator, so spaces in the text (escaped too) survive and nothing can end the string.
     """
     out = []
-    for ch in str(text):
+    for ch in text_of(text):  # no bidi or other controls in the printed header either
         if ch.isascii() and ch.isalnum():
             out.append(ch)
         else:

@@ -24,6 +24,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 
+from ..safe_text import text_of
 from .charts import PALETTE
 
 __all__ = ["SvgChart", "heat_chart", "lines_chart", "seasonal_chart"]
@@ -65,7 +66,7 @@ class _Canvas:
         self.parts.append(
             f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size * 4 / 3:.1f}" '
             f'text-anchor="{anchor}" fill="{colour}" font-weight="{weight}"{turn}>'
-            f"{escape(str(text))}</text>"
+            f"{escape(text_of(str(text)))}</text>"  # no bidi or other controls
         )
 
     def rect(self, x: float, y: float, w: float, h: float, fill: str, cls: str = "") -> None:
