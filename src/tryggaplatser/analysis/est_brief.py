@@ -547,12 +547,10 @@ def est_brief(
     inc = _incidents_in_reach(incidents, areas, end)
     placed = inc[_has_place(inc)]
     names = _names(areas)
-
     weekly = _est.weekly_counts(inc, "area_id", week, quiet=True)
     weekly["area_name"] = [_name_of(names, a) for a in weekly["area_id"]]
     area_totals = _area_totals(weekly)
     series = _weekly_series(inc, start)
-
     recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
     recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
     cell_area = _cell_areas(placed, size)
@@ -561,9 +559,7 @@ def est_brief(
         emerging = _place_emerging(emerging, size, cell_area, names)
 
     # near repeat works on exact points and is internal only: a public brief never runs it
-    nr, nr_table, nr_notes = _near_repeat_tests(
-        inc if mode == "internal" else inc.iloc[:0], end, knox, quiet
-    )
+    nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet, run=mode == "internal")
     alerts, alert_cells = _week_alerts(placed, week, nr, size, max_alerts, (cell_area, names))
 
     focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
@@ -605,10 +601,11 @@ def est_brief(
     return brief
 
 
-def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool):
-    """The Knox test per category over the months before the end of the week."""
+def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool, run: bool = True):
+    """The Knox test per category over the months before the end of the week (none, with
+    empty tables, when ``run`` is false)."""
     return _near_repeat_all(
-        inc,
+        inc if run else inc.iloc[:0],
         end,
         months=knox.months,
         min_events=knox.min_events,
