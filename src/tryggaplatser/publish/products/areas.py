@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 def write_area_reports(
@@ -52,8 +52,8 @@ def write_area_reports(
     gate : Gate, optional
         The output set's gate when the caller writes more into the same folder (e.g.
         ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
-        ``gate.finish(mode_folder(out_dir, gate))`` once, so one disclosure report covers the
-        whole set.
+        ``finish_set(gate, mode_folder(out_dir, gate))`` once, so one disclosure report covers
+        the whole set (and the folder's start page is written once).
         ``None`` = a new gate, finished here.
     quiet : bool
         Silence announcements.
@@ -83,7 +83,7 @@ def write_area_reports(
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
     return paths
 
 
@@ -173,5 +173,5 @@ def write_lagesbild(
             analysis, folder, gate, stem=f"lagesbild_{int(year)}_indikatorer"
         )
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
     return paths

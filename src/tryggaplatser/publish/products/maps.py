@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...policy import LOCAL_TZ
-from ._common import mode_folder
+from ._common import finish_set, mode_folder
 
 
 def indicator_series(survey_indicators, name: str | None = None):
@@ -112,7 +112,7 @@ def write_maps(
     else:
         targets = list(project.areas["area_id"].astype(str)) if all_areas else [area]
         written = _area_maps(project, run, folder, targets, indicator, png, common)
-    return written + gate.finish(folder)
+    return written + finish_set(gate, folder)
 
 
 def _check_what(area, all_areas: bool, hotspots: bool, week) -> None:
@@ -192,6 +192,7 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
     incidents = in_period(project.incidents, run.period)
+    period = f"{run.period[0].isoformat()} – {run.period[1].isoformat()}"
     written = []
     for target in progress(targets, tr("Kartor", "Maps")):
         target, name = resolve_area(project.areas, target)
@@ -208,11 +209,19 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
             **common,
         )
         slug = slugify(name)
-        written.append(save_map(m, folder / f"karta_omrade_{slug}.html"))
+        about = {
+            "title": tr("Karta: {a}", "Map: {a}", a=name),
+            "area": name,
+            "period": period,
+            "municipality": common["municipality"],
+        }
+        written.append(save_map(m, folder / f"karta_omrade_{slug}.html", about=about))
         if png:
             figure = static_map(m)
             written.append(
-                save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common))
+                save_figure(
+                    figure, folder / f"karta_omrade_{slug}.png", **_gate(common), about=about
+                )
             )
     return written
 

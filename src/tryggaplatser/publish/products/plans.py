@@ -15,7 +15,7 @@ from typing import Any
 
 from ..._compat import renamed
 from ...analysis.measures import DEFAULT_TARGET_RADIUS
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 def resolve_area(areas, name_or_id: str) -> str:
@@ -152,6 +152,7 @@ def write_action_plans(
         )
         counts[area_id] = len(plan)
         files += [p.name for p in written.values()]
+    finish_set(gate, mode_folder(out_dir, gate))  # the folder's start page lists the plans
     return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
 
 
@@ -207,7 +208,7 @@ def write_evaluation(
         measure_id=str(measure_id),
         change_cells=change,
     )
-    extra = gate.finish(folder) if gate.public else []
+    extra = finish_set(gate, folder)
     return {
         "measure_id": str(measure_id),
         "mode": gate.mode,
