@@ -302,6 +302,13 @@ _TABLE_KINDS = {"area_table", "area_category_table"}
 _CATEGORY_COLUMNS = ("category", "problem_category")
 
 
+#: what a manifest entry may say about its file for the folder's start page (Gate.seal ``about``)
+ABOUT_KEYS = ("title", "period", "area", "municipality")
+#: the folder's start page, rewritten by every command that writes into the folder
+INDEX_PAGE = "index.html"
+# files of a set that describe the set rather than being one of its outputs
+_NOT_OUTPUTS = frozenset({"offentliggorande.html", "offentliggorande.json", INDEX_PAGE})
+
 _KIND_TEXT = {
     "grid_cells": ("rutnätsceller", "grid cells"),
     "area_layer": ("områdeslager", "area layer"),
@@ -1171,12 +1178,20 @@ class Gate:
             page = re.sub(r"<title>", f"<title>{INTERNAL_MARKING} – ", page, count=1)
         return page
 
-    def write_html(self, page: str, path: str | Path, *, kind: str = "html") -> Path:
-        """Finalise an HTML page (:meth:`finalise_html`), write it as UTF-8 and :meth:`seal` it."""
+    def write_html(
+        self,
+        page: str,
+        path: str | Path,
+        *,
+        kind: str = "html",
+        about: Mapping[str, Any] | None = None,
+    ) -> Path:
+        """Finalise an HTML page (:meth:`finalise_html`), write it as UTF-8 and :meth:`seal` it
+        (``about`` as there)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.finalise_html(page), encoding="utf-8")
-        self.seal(path, kind=kind)
+        self.seal(path, kind=kind, about=about)
         return path
 
     def export(
@@ -1245,7 +1260,9 @@ class Gate:
                 with rasterio.open(path, "r+") as dst:
                     dst.update_tags(**tags)
 
-    def seal(self, path: str | Path, *, kind: str = "file") -> dict[str, str]:
+    def seal(
+        self, path: str | Path, *, kind: str = "file", about: Mapping[str, Any] | None = None
+    ) -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
         A file with findings is refused and deleted, in either mode, and its name leaves the
@@ -1253,10 +1270,21 @@ class Gate:
         complete. Internal files must carry the marking "INTERNT – ej för spridning" (in text,
         or in metadata tags).
 
+        Parameters
+        ----------
+        path : str or Path
+            The written file.
+        kind : str
+            What the file is (``"report"``, ``"map"``, ``"figure"``, ``"csv:table"`` …).
+        about : mapping, optional
+            What the folder's start page (``index.html``) shows about the file, recorded in
+            its manifest entry: ``title``, ``period``, ``area`` (area name) and
+            ``municipality``, each a short text; other keys and empty values are left out.
+
         Returns
         -------
         dict
-            The manifest entry (``mode``, ``kind``, ``sha256``).
+            The manifest entry (``mode``, ``kind``, ``sha256``, and the ``about`` texts).
         """
         from .._clock import pin_file_times
 
@@ -1282,8 +1310,12 @@ class Gate:
                 "AUDIT_FINDINGS",
             )
         entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
+        for key in ABOUT_KEYS:
+            text = " ".join(str((about or {}).get(key) or "").split())
+            if text:
+                entry[key] = text
         _record_in_manifest(path, entry)
-        if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
+        if self.public and path.name not in _NOT_OUTPUTS:
             self.summary.outputs[path.name] = kind
         return entry
 
@@ -1421,6 +1453,42 @@ def _locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(folder: str | Path) -> dict[str, dict]:
+    """The files of a folder's manifest (``{name: entry}``), read under the manifest's lock so
+    a process sealing into the folder at the same time is never seen half-written; ``{}``
+    without a manifest."""
+    path = Path(folder) / MANIFEST
+    if not path.exists():
+        return {}
+    with _locked(path):
+        return dict(_read_manifest(path)["files"])
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path):
+    """An exclusive advisory lock on a folder itself (no lock file is created), for work that
+    reads the whole folder and writes one file from it, such as its start page: two processes
+    finishing into one folder then write it one after the other, the last from the complete
+    manifest. Never take it while holding the manifest's lock (the order is folder, manifest).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no fcntl (Windows): the demo runs its sets in turn
+        yield
+        return
+    import os
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _read_manifest(path: Path) -> dict:

@@ -86,7 +86,13 @@ def _timestamp_text(value: Any) -> str:
 
 
 def write_csv(
-    data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | None = None, **release: Any
+    data: pd.DataFrame,
+    path: str | Path,
+    *,
+    gate: Gate,
+    kind: str | None = None,
+    about: dict[str, Any] | None = None,
+    **release: Any,
 ) -> Path:
     """Write a table as CSV for Swedish Excel through the gate, and seal it.
 
@@ -101,6 +107,8 @@ def write_csv(
         The output set's gate.
     kind : str, optional
         Output kind for :meth:`Gate.release`.
+    about : dict, optional
+        What the folder's start page shows about the file (:meth:`Gate.seal`).
     **release
         Options for :meth:`Gate.release` (``margins=``, ``rates=``...).
 
@@ -118,7 +126,7 @@ def write_csv(
         writer.writerow([cell_text(str(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
             writer.writerow([_csv_value(v) for v in row])
-    gate.seal(path, kind=f"csv:{kind or 'table'}")
+    gate.seal(path, kind=f"csv:{kind or 'table'}", about=about)
     return path
 
 
@@ -130,6 +138,7 @@ def write_xlsx(
     kind: str | None = None,
     layout: Callable[[Any], None] | None = None,
     manifest_kind: str | None = None,
+    about: dict[str, Any] | None = None,
     **release: Any,
 ) -> Path:
     """Write one or several tables as an XLSX workbook through the gate, and seal it.
@@ -153,6 +162,8 @@ def write_xlsx(
         is saved and sealed, so a styled workbook is written once.
     manifest_kind : str, optional
         The file's kind in the manifest; default ``xlsx:<kind or table>``.
+    about : dict, optional
+        What the folder's start page shows about the file (:meth:`Gate.seal`).
     **release
         Options for :meth:`Gate.release`.
     """
@@ -189,7 +200,7 @@ def write_xlsx(
     if layout is not None:
         layout(wb)
     wb.save(path)
-    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}")
+    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}", about=about)
     return path
 
 

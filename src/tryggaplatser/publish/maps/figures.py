@@ -447,7 +447,14 @@ def _footer_and_marking(fig: Figure, content: ml.MapContent) -> None:
 PNG_COMPRESS_LEVEL = 3
 
 
-def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = None) -> Path:
+def save_figure(
+    fig: Figure,
+    path: str | Path,
+    *,
+    gate: Any,
+    dpi: int | None = None,
+    about: dict[str, Any] | None = None,
+) -> Path:
     """Write a figure as PNG with the gate's metadata tags and seal it (``Gate.seal``).
 
     Parameters
@@ -462,6 +469,9 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         audited and recorded in the folder's manifest.
     dpi : int, optional
         Resolution; default the figure's.
+    about : dict, optional
+        What the folder's start page shows about the figure (``area``, ``period``…; see
+        ``Gate.seal``).
     """
     path = Path(path)
     if path.suffix.lower() != ".png":
@@ -483,5 +493,5 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         metadata=metadata,
         pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
     )
-    gate.seal(path, kind="figure")
+    gate.seal(path, kind="figure", about=about)
     return path

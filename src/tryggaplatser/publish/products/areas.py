@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 @staged_writer
@@ -54,8 +54,8 @@ def write_area_reports(
     gate : Gate, optional
         The output set's gate when the caller writes more into the same folder (e.g.
         ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
-        ``gate.finish(mode_folder(out_dir, gate))`` once, so one disclosure report covers the
-        whole set.
+        ``finish_set(gate, mode_folder(out_dir, gate))`` once, so one disclosure report covers
+        the whole set (and the folder's start page is written once).
         ``None`` = a new gate, finished here.
     quiet : bool
         Silence announcements.
@@ -98,7 +98,7 @@ def write_area_reports(
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
     raise_if_failed(failures or [], len(targets), paths)
     return paths
 
@@ -190,5 +190,5 @@ def write_lagesbild(
             analysis, folder, gate, stem=f"lagesbild_{int(year)}_indikatorer"
         )
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
     return paths

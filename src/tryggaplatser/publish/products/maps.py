@@ -12,7 +12,7 @@ from typing import Any
 
 from ...policy import LOCAL_TZ
 from ..staging import staged_writer
-from ._common import mode_folder
+from ._common import finish_set, mode_folder
 
 
 def indicator_series(survey_indicators, name: str | None = None):
@@ -120,7 +120,7 @@ def write_maps(
     else:
         targets = list(project.areas["area_id"].astype(str)) if all_areas else [area]
         written, failures = _area_maps(project, run, folder, targets, indicator, png, common)
-    written += gate.finish(folder)
+    written += finish_set(gate, folder)
     raise_if_failed(failures, len(targets), written)
     return written
 
@@ -204,7 +204,8 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
     incidents = in_period(project.incidents, run.period)
-    shared = (project, cells, series, incidents, folder, png, common)
+    period = f"{run.period[0].isoformat()} – {run.period[1].isoformat()}"
+    shared = (project, cells, series, incidents, folder, png, common, period)
     written, failures = [], []
     for target in progress(targets, tr("Kartor", "Maps")):
         if not collecting(targets):
@@ -219,8 +220,11 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     return written, failures
 
 
-def _area_map(target, project, cells, series, incidents, folder, png: bool, common: dict) -> list:
+def _area_map(
+    target, project, cells, series, incidents, folder, png: bool, common: dict, period: str
+) -> list:
     """The neighbourhood map of one area (and its PNG figure): the written paths."""
+    from ...i18n import tr
     from ..maps._layers import resolve_area
     from ..maps.figures import save_figure, static_map
     from ..maps.interactive import neighbourhood_map, save_map, slugify
@@ -239,10 +243,18 @@ def _area_map(target, project, cells, series, incidents, folder, png: bool, comm
         **common,
     )
     slug = slugify(name)
-    written = [save_map(m, folder / f"karta_omrade_{slug}.html")]
+    about = {
+        "title": tr("Karta: {a}", "Map: {a}", a=name),
+        "area": name,
+        "period": period,
+        "municipality": common["municipality"],
+    }
+    written = [save_map(m, folder / f"karta_omrade_{slug}.html", about=about)]
     if png:
         figure = static_map(m)
-        written.append(save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common)))
+        written.append(
+            save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common), about=about)
+        )
     return written
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from ..._compat import renamed
 from ...analysis.measures import DEFAULT_TARGET_RADIUS
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 def resolve_area(areas, name_or_id: str) -> str:
@@ -143,6 +143,7 @@ def write_action_plans(
         counts[area_id] = n_items
         files += names
     used_year = years[-1] if years else year
+    finish_set(gate, mode_folder(out_dir, gate))  # the folder's start page lists the plans
     summary = {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
     summary["failed"] = {f.area_id: f for f in failures}
     raise_if_failed(failures, len(wanted), summary)
@@ -244,7 +245,7 @@ def write_evaluation(
         measure_id=str(measure_id),
         change_cells=change,
     )
-    extra = gate.finish(folder) if gate.public else []
+    extra = finish_set(gate, folder)
     return {
         "measure_id": str(measure_id),
         "mode": gate.mode,

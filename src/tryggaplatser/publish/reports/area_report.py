@@ -1505,6 +1505,7 @@ def area_report(
         municipality=analysis.municipality,
         period=analysis.period_text,
         kind=tr("Områdesanalys", "Area analysis"),
+        area=prof.name,
         subtitle=tr(
             "Händelser, trygghet och åtgärder i området",
             "Incidents, perceived safety and measures in the area",
@@ -2582,8 +2583,12 @@ def write_indicator_tables(
 
     out = Path(out_dir)
     tables = indicator_tables(analysis, gate)
-    paths = [write_csv(t, out / f"{stem}_{name}.csv", gate=gate) for name, t in tables.items()]
-    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate))
+    about = {"period": analysis.period_text, "municipality": analysis.municipality}
+    paths = [
+        write_csv(t, out / f"{stem}_{name}.csv", gate=gate, about=about)
+        for name, t in tables.items()
+    ]
+    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate, about=about))
     return paths
 
 
