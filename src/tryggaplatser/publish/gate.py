@@ -109,6 +109,7 @@ from .disclosure import (
     suppress,
     write_disclosure_report,
 )
+from .safe_text import text_of
 
 if TYPE_CHECKING:
     from ..layers.config import ProjectConfig
@@ -1311,7 +1312,7 @@ class Gate:
             )
         entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
         for key in ABOUT_KEYS:
-            text = " ".join(str((about or {}).get(key) or "").split())
+            text = " ".join(text_of((about or {}).get(key) or "").split())  # no bidi controls
             if text:
                 entry[key] = text
         _record_in_manifest(path, entry)
