@@ -279,6 +279,7 @@ RULES: dict[str, Rule] = {
             "coordinate finer than the public grid",
         ),
         SMALL_COUNT=("antal 1–4 i publik utdata", "count 1–4 in public output"),
+        HTML_COMMENT=("kommentar i publik HTML", "comment in public HTML"),
         RASTER_UNCLASSED=(
             "oklassade täthetsvärden i publik raster",
             "unclassed density values in a public raster",

@@ -318,7 +318,7 @@ def test_manifest_rules_and_clean_set(tmp_path):
     assert {f.rule for f in scan_dir(tmp_path)} == {"NOT_GATED"}
     (tmp_path / "extra.txt").unlink()
     with (tmp_path / "karta.html").open("a", encoding="utf-8") as fh:
-        fh.write("<!-- -->")
+        fh.write("\n")
     assert {f.rule for f in scan_dir(tmp_path)} == {"MODIFIED_AFTER_SEAL"}
     manifest = json.loads((tmp_path / "utgivning.json").read_text(encoding="utf-8"))
     assert all(e["mode"] == "public" for e in manifest["files"].values())

@@ -44,7 +44,10 @@ def audit(directory: str, mode: str, as_json: bool) -> None:
     else:
         for f in findings:
             click.echo(
-                f"{f.file}: [{f.rule}] {f.message}" + (f" – {f.excerpt}" if f.excerpt else "")
+                f"{f.file}"
+                + (f" ({f.place})" if f.place else "")
+                + f": [{f.rule}] {f.message}"
+                + (f" – {f.excerpt}" if f.excerpt else "")
             )
         if findings:
             click.echo(

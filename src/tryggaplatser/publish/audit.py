@@ -65,6 +65,7 @@ from ..policy import (
     is_pii_column,
 )
 from ..rules import check_rule
+from . import _content_rules as _rules
 
 __all__ = [
     "PII_PATTERNS",
@@ -248,12 +249,16 @@ def metadata_problems(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Finding:
-    """One problem in one file. ``excerpt`` is masked so the report itself leaks nothing."""
+    """One problem in one file: where it is (``place``: row and column, line, metadata key or
+    JSON path) and what kind it is. ``excerpt`` is masked or names only the kind of value
+    found, so the report itself leaks nothing (never the small count, the date, the
+    coordinate or the name)."""
 
     file: str
     rule: str
     message: str
     excerpt: str = ""
+    place: str = ""
 
     def __post_init__(self) -> None:
         check_rule(self.rule)
@@ -313,22 +318,52 @@ class _Collector:
         self._seen: set[tuple[str, str]] = set()
         self.marked = False  # the internal marking was seen
 
-    def add(self, rule: str, message: str, excerpt: str = "") -> None:
+    def add(self, rule: str, message: str, excerpt: str = "", place: str = "") -> None:
         excerpt = re.sub(r"\s+", " ", str(excerpt))[:80]
-        key = (rule, excerpt)
+        key = (rule, excerpt, place)
         if key in self._seen or len([f for f in self.items if f.rule == rule]) >= 20:
             return
         self._seen.add(key)
-        self.items.append(Finding(self.file, rule, message, excerpt))
+        self.items.append(Finding(self.file, rule, message, excerpt, place[:120]))
 
     # -- content checks -------------------------------------------------------------------------
-    def text(self, text: str, *, plates: bool = True, markup: bool = True) -> None:
-        """Checks for any user-visible or data text."""
+    def text(
+        self,
+        text: str,
+        *,
+        plates: bool = True,
+        markup: bool = True,
+        place: str = "",
+        context: str = "",
+        metadata: bool = False,
+    ) -> None:
+        """Checks for any user-visible or data text; in public mode also coordinates written
+        as text and dates finer than a month (``context``: the text just before, for the
+        issue-date allowlist of :func:`~._content_rules.fine_dates`)."""
         if not text:
             return
         for rule, message, excerpt in _text_findings(text, plates, markup, get_language()):
-            self.add(rule, message, excerpt)
+            self.add(rule, message, excerpt, place)
         self.marking(text)
+        if not self.public:
+            return
+        for kind in _coordinate_hits(text):
+            self.add(
+                "COORDINATE_OFF_GRID",
+                tr(
+                    "koordinat i text, finare än rutnätet (250 m)",
+                    "coordinate in text, finer than the grid (250 m)",
+                ),
+                kind,
+                place,
+            )
+        for kind in _rules.fine_dates(text, context, metadata=metadata):
+            self.add(
+                "TIME_TOO_FINE",
+                tr("datum finare än månad", "date finer than a month"),
+                kind,
+                place,
+            )
 
     def marking(self, text: str) -> None:
         if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
@@ -349,14 +384,27 @@ class _Collector:
         for rule, message, excerpt in _markup_findings(text, get_language()):
             self.add(rule, message, excerpt)
 
-    def metadata(self, text: str) -> None:
+    def metadata(self, text: str, place: str = "") -> None:
+        """Checks for a metadata text, ``key=value`` where the reader knows the key."""
         if not text:
             return
+        key, sep, value = text.partition("=")
+        key = key.strip() if sep and re.fullmatch(r"[\w:.-]{1,40}", key.strip()) else ""
+        place = place or key
         for problem in metadata_problems(text):
             self.add(
                 "METADATA_PRIVATE",
                 tr("metadata innehåller {p}", "metadata contains {p}", p=problem),
                 _mask(text[:60]),
+                place,
+            )
+        problem = _rules.author_problem(key, value if key else text)
+        if problem:
+            self.add(
+                "METADATA_PRIVATE",
+                tr("metadata innehåller {p}", "metadata contains {p}", p=problem),
+                key or tr("metadata", "metadata"),
+                place,
             )
         if self.public and re.search(r"bandwidth|bandbredd|\bseed\b|\bfrö\b", text, re.I):
             self.add(
@@ -365,9 +413,10 @@ class _Collector:
                     "metadata avslöjar parametrar som kan häva skyddet (bandbredd/frö)",
                     "metadata reveals parameters that could undo the protection (bandwidth/seed)",
                 ),
-                text[:60],
+                tr("bandbredd/frö", "bandwidth/seed"),
+                place,
             )
-        self.text(text, markup=False)
+        self.text(text, markup=False, place=place, metadata=True)
 
     def table(
         self,
@@ -376,8 +425,12 @@ class _Collector:
         *,
         csv_cells: bool = False,
         markup: bool = True,
+        where: str = "",
+        row_numbers: list[int] | None = None,
     ) -> None:
         """Checks for tabular data (CSV, XLSX, GPKG attributes, GeoJSON properties, HTML).
+
+        long because every cell check names its place; the checks themselves are one call each.
 
         Parameters
         ----------
@@ -393,67 +446,50 @@ class _Collector:
             (``&lt;img onerror=…&gt;``, harmless text) would look like markup; raw markup in
             an HTML cell is found by the HTML parser instead (:class:`_HTMLCollector`).
             ``False`` for internal CSV and XLSX (:func:`_plain_text_markup`).
+        where : str
+            The table's place in the file (sheet, layer, "tabell 3"), prefixed to each place.
+        row_numbers : list of int, optional
+            The file's row number of each row (default: 2, 3, … after a header row).
         """
         from ..layers.schema import LAYERS
 
+        rows = list(rows)
         free_cols = {c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text"}
         names = [str(h or "").strip() for h in header]
-        count_idx = [i for i, h in enumerate(names) if _COUNT_COL.match(h.lower())]
+        count_idx = {i for i, h in enumerate(names) if _rules.is_count_header(h)}
         free_idx = [i for i, h in enumerate(names) if h.lower() in free_cols]
+        prefix = f"{where}: " if where else ""
+        numbers = row_numbers or list(range(2, len(rows) + 2))
+
+        def place(r: int, i: int) -> str:
+            col = names[i] if i < len(names) and names[i] else f"#{i + 1}"
+            return prefix + tr("rad {r}, kolumn {c}", "row {r}, column {c}", r=numbers[r], c=col)
+
         for h in names:
             if h and is_pii_column(h):
                 self.add(
                     "PERSONAL_DATA",
                     tr("kolumn med personuppgifter: {c}", "column holding personal data: {c}", c=h),
                     h,
+                    prefix + tr("rubrik", "header"),
                 )
-        for row in rows:
+        if self.public:
+            self._header_checks(names, rows, prefix, numbers)
+        for r, row in enumerate(rows):
+            label_counts = (
+                self.public
+                and bool(row)
+                and isinstance(row[0], str)
+                and _rules.is_count_header(row[0])
+            )
             for i, value in enumerate(row):
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    if (
-                        csv_cells
-                        and value[:1] in ("=", "+", "-", "@", "\t", "\r")
-                        and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", value)
-                    ):
-                        self.add(
-                            "SPREADSHEET_FORMULA",
-                            tr(
-                                "cell som kalkylprogram tolkar som formel",
-                                "cell a spreadsheet would run as a formula",
-                            ),
-                            value[:40],
-                        )
-                    self.text(value, markup=markup)
-                    if self.public:
-                        if i in free_idx and value.strip():
-                            self.add(
-                                "FREE_TEXT",
-                                tr("fritextkolumn {c}", "free-text column {c}", c=names[i]),
-                                value[:30],
-                            )
-                        elif len(value.split()) >= 8 and len(value) >= 40:
-                            self.add(
-                                "FREE_TEXT",
-                                tr(
-                                    "lång fritext i {c}",
-                                    "long free text in {c}",
-                                    c=names[i] if i < len(names) else "?",
-                                ),
-                                value[:30],
-                            )
-                        if _FINE_TIME.match(value.strip()):
-                            self.add(
-                                "TIME_TOO_FINE",
-                                tr(
-                                    "tid finare än månad i {c}",
-                                    "time finer than month in {c}",
-                                    c=names[i] if i < len(names) else "?",
-                                ),
-                                value,
-                            )
-                if self.public and i in count_idx:
+                    self._cell_text(value, i, names, place(r, i), csv_cells, markup, free_idx)
+                    context = str(row[i - 1]) if i else ""
+                    self.text(value, markup=markup, place=place(r, i), context=context)
+                if self.public and (i in count_idx or (label_counts and i > 0)):
                     number = _number(value)
                     if number is not None and 1 <= number < MIN_COUNT:
                         self.add(
@@ -462,10 +498,86 @@ class _Collector:
                                 "antal under {m} i kolumnen {c}",
                                 "count below {m} in column {c}",
                                 m=MIN_COUNT,
-                                c=names[i],
+                                c=names[i] if i in count_idx else row[0],
                             ),
-                            str(value),
+                            tr("antal 1–4", "count 1–4"),
+                            place(r, i),
                         )
+
+    def _header_checks(
+        self, names: list[str], rows: list[list[Any]], prefix: str, numbers: list[int]
+    ) -> None:
+        """Public header checks: a count 1–4 written into a header, coordinate columns."""
+        for h in names:
+            if _rules.header_counts(h):
+                self.add(
+                    "SMALL_COUNT",
+                    tr("antal under {m} i en rubrik", "count below {m} in a header", m=MIN_COUNT),
+                    tr("(n=1–4)", "(n=1–4)"),
+                    prefix + tr("rubrik", "header"),
+                )
+            self.text(h, markup=False, place=prefix + tr("rubrik", "header"))
+        for name, r in _rules.coordinate_columns(names, rows):
+            self.add(
+                "POINTS_PUBLIC",
+                tr(
+                    "koordinatkolumn {c} (enskilda platser) i publik tabell",
+                    "coordinate column {c} (individual places) in a public table",
+                    c=name,
+                ),
+                tr("koordinater", "coordinates"),
+                prefix + tr("rad {r}, kolumn {c}", "row {r}, column {c}", r=numbers[r - 1], c=name),
+            )
+
+    def _cell_text(
+        self,
+        value: str,
+        i: int,
+        names: list[str],
+        place: str,
+        csv_cells: bool,
+        markup: bool,
+        free_idx: list[int],
+    ) -> None:
+        """Formula-like, free-text and day-level checks of one text cell."""
+        column = names[i] if i < len(names) else "?"
+        if (
+            csv_cells
+            and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+            and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", value)
+        ):
+            self.add(
+                "SPREADSHEET_FORMULA",
+                tr(
+                    "cell som kalkylprogram tolkar som formel",
+                    "cell a spreadsheet would run as a formula",
+                ),
+                _formula_kind(value),
+                place,
+            )
+        if not self.public:
+            return
+        if i in free_idx and value.strip():
+            self.add(
+                "FREE_TEXT",
+                tr("fritextkolumn {c}", "free-text column {c}", c=column),
+                _mask(value[:30]),
+                place,
+            )
+        elif len(value.split()) >= 8 and len(value) >= 40:
+            self.add(
+                "FREE_TEXT",
+                tr("lång fritext i {c}", "long free text in {c}", c=column),
+                _mask(value[:30]),
+                place,
+            )
+        if _FINE_TIME.match(value.strip()):
+            self.add(
+                "TIME_TOO_FINE",
+                tr("tid finare än månad i {c}", "time finer than month in {c}", c=column),
+                tr("tidpunkt", "time"),
+                place,
+            )
 
     def geometry_types(self, types: Iterable[str], where: str) -> None:
         if self.public and set(types) & {"Point", "MultiPoint"}:
@@ -508,10 +620,6 @@ class _Collector:
                 return
 
 
-_COUNT_COL = re.compile(
-    r"^(n|count|counts|antal|antal_.+|n_(?!visning|flagga).+|.+_antal|"
-    r".+_count|.+_n)$"
-)
 _FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
 _DANGEROUS = [
     (re.compile(r"<\s*script\b[^>]*>[^<]{0,200}", re.I), "<script>"),
@@ -549,6 +657,19 @@ _TEMPLATE_PAYLOAD = re.compile(
     r"\$\{[^}]*(?:alert|prompt|confirm|eval|fetch|document|window|import|location|constructor|"
     r"Function|atob|XMLHttpRequest|\\u|\\x)[^}]*\}"
 )
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _coordinate_hits(text: str) -> tuple[str, ...]:
+    """:func:`~._content_rules.coordinate_hits`, cached (reports repeat their strings)."""
+    return tuple(_rules.coordinate_hits(text))
+
+
+def _formula_kind(value: str) -> str:
+    """What a formula-like cell starts with (``=…``, ``@…``), not its text: a crafted
+    formula may carry a command or personal data."""
+    head = {"\t": "TAB", "\r": "CR"}.get(value[:1], value[:1])
+    return f"{head}… ({len(value)} " + tr("tecken", "characters") + ")"
 
 
 def _unescape_js(text: str) -> str:
@@ -631,7 +752,12 @@ def _scan_geojson(obj: Any, col: _Collector, where: str, crs: Any = None) -> Non
     col.rectangles(rings, crs, where)
     if props:
         header = list(dict.fromkeys(k for p in props for k in p))
-        col.table(header, ([p.get(h) for h in header] for p in props))
+        col.table(
+            header,
+            ([p.get(h) for h in header] for p in props),
+            where=f"{where} features",
+            row_numbers=list(range(1, len(props) + 1)),
+        )
 
 
 def _json_strings(obj: Any) -> Iterator[str]:
@@ -646,6 +772,47 @@ def _json_strings(obj: Any) -> Iterator[str]:
             yield from _json_strings(v)
 
 
+def _json_items(obj: Any, path: str = "$") -> Iterator[tuple[str, str, Any]]:
+    """Every leaf of a JSON document with its path (``$.a[2].n``) and key, and every key."""
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            sub = f"{path}.{k}"
+            yield sub, "", str(k)  # keys are text too
+            if isinstance(v, (dict, list)):
+                yield from _json_items(v, sub)
+            else:
+                yield sub, str(k), v
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            sub = f"{path}[{i}]"
+            if isinstance(v, (dict, list)):
+                yield from _json_items(v, sub)
+            else:
+                yield sub, "", v
+
+
+def _scan_json_values(obj: Any, col: _Collector) -> None:
+    """Strings (with their JSON path as place) and, in public mode, counts 1–4 under a
+    count key (``"n": 3``, ``"antal_svar": 2``)."""
+    previous = ""
+    for path, key, value in _json_items(obj):
+        if isinstance(value, str):
+            col.text(value, place=path, context=previous)
+            previous = value
+            continue
+        if col.public and key and _rules.is_count_header(key):
+            number = _number(value)
+            if number is not None and 1 <= number < MIN_COUNT:
+                col.add(
+                    "SMALL_COUNT",
+                    tr(
+                        "antal under {m} under {k}", "count below {m} under {k}", m=MIN_COUNT, k=key
+                    ),
+                    tr("antal 1–4", "count 1–4"),
+                    path,
+                )
+
+
 def _scan_json(path: Path, col: _Collector) -> None:
     try:
         obj = json.loads(_read_text(path))
@@ -654,14 +821,13 @@ def _scan_json(path: Path, col: _Collector) -> None:
         return
     if isinstance(obj, dict) and obj.get("type") in ("FeatureCollection", "Feature"):
         _scan_geojson(obj, col, path.name)
-        strings = [s for s in _json_strings({k: v for k, v in obj.items() if k != "features"})]
+        _scan_json_values({k: v for k, v in obj.items() if k != "features"}, col)
+        return
+    if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
+        header = list(dict.fromkeys(k for r in obj for k in r))
+        col.table(header, ([r.get(h) for h in header] for r in obj), where="$")
     else:
-        strings = list(_json_strings(obj))
-        if isinstance(obj, list) and obj and all(isinstance(r, dict) for r in obj):
-            header = list(dict.fromkeys(k for r in obj for k in r))
-            col.table(header, ([r.get(h) for h in header] for r in obj))
-    for s in strings:
-        col.text(s)
+        _scan_json_values(obj, col)
 
 
 class _HTMLCollector(HTMLParser):
@@ -677,6 +843,9 @@ class _HTMLCollector(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.texts: list[str] = []
+        self.lines: list[int] = []  # the line of each text
+        self.comments: list[tuple[int, str]] = []
+        self.table_lines: list[int] = []
         self.meta: list[str] = []
         self.scripts: list[str] = []
         self.attrs_bad: list[str] = []
@@ -700,10 +869,15 @@ class _HTMLCollector(HTMLParser):
                 self.attrs_bad.append(f"<{tag} {name}={value[:30]}>")
             if name == "srcdoc":
                 self.attrs_bad.append(f"<{tag} srcdoc=…>")
-            if name in ("content", "name") and tag == "meta":
-                self.meta.append(value)
-            elif name in ("title", "alt", "aria-label", "placeholder"):
-                self.texts.append(value)
+            if name in ("title", "alt", "aria-label", "placeholder"):
+                self._text(value)
+        if tag == "meta":
+            named = {(k or "").lower(): v or "" for k, v in attrs}
+            key = named.get("name") or named.get("property") or named.get("http-equiv")
+            if key and named.get("content"):
+                self.meta.append(f"{key}={named['content']}")
+            elif named.get("content") or key:
+                self.meta.append(named.get("content") or key or "")
         if self._cell is not None and tag in _NOT_IN_CELLS:
             self.attrs_bad.append(f"<{tag}> " + tr("i tabellcell", "in a table cell"))
         if tag == "script":
@@ -712,6 +886,7 @@ class _HTMLCollector(HTMLParser):
             self._title = True
         elif tag == "table":
             self.tables.append([])
+            self.table_lines.append(self.getpos()[0])
         elif tag == "tr" and self.tables:
             self._row = []
             self.tables[-1].append(self._row)
@@ -736,13 +911,17 @@ class _HTMLCollector(HTMLParser):
             self._script.append(data)
             return
         if self._title:
-            self.meta.append(data)
+            self.meta.append(f"title={data}")
         if self._cell is not None:
             self._cell.append(data)
+        self._text(data)
+
+    def _text(self, data: str) -> None:
         self.texts.append(data)
+        self.lines.append(self.getpos()[0])
 
     def handle_comment(self, data):
-        self.meta.append(data)
+        self.comments.append((self.getpos()[0], data))
 
 
 # elements our writers never put inside a table cell; raw in a cell they are injected markup
@@ -872,28 +1051,69 @@ def _scan_html(path: Path, col: _Collector) -> None:
         )
     for meta in parser.meta:
         col.metadata(meta)
-    for t in parser.texts:
-        col.text(t, plates=True, markup=False)
+    _html_comments(parser.comments, col)
+    context = ""
+    for t, line in zip(parser.texts, parser.lines, strict=True):
+        col.text(t, plates=True, markup=False, place=_line(line), context=context)
+        if t.strip():
+            context = t.strip()[-40:]
     own_scripts = [s for s in parser.scripts if not _is_vendor(s)]
     for script in own_scripts:
         _scan_script(script, col)
-    for table in parser.tables:
+    for k, table in enumerate(parser.tables):
         if len(table) >= 2:
             # cells are decoded text: markup in them was judged on the raw tags above
-            col.table(table[0], table[1:], markup=False)
+            col.table(
+                table[0],
+                table[1:],
+                markup=False,
+                where=tr(
+                    "tabell {k} (rad {l})", "table {k} (line {l})", k=k + 1, l=parser.table_lines[k]
+                ),
+            )
+
+
+def _line(line: int) -> str:
+    return tr("rad {n}", "line {n}", n=line)
+
+
+def _html_comments(comments: list[tuple[int, str]], col: _Collector) -> None:
+    """Public HTML carries no comments at all (our writers write none): a comment is text no
+    reader sees and no check of the visible page covers, so a name or a note left in one
+    would travel unseen. Internal pages: a comment is checked as metadata."""
+    for line, data in comments:
+        if col.public:
+            col.add(
+                "HTML_COMMENT",
+                tr("kommentar i publik HTML", "comment in public HTML"),
+                tr("kommentar, {n} tecken", "comment, {n} characters", n=len(data)),
+                _line(line),
+            )
+        else:
+            col.metadata(data, place=_line(line))
 
 
 def _scan_csv(path: Path, col: _Collector) -> None:
     text = _read_text(path)
     sample = text[:4096]
     delimiter = max((";", ",", "\t"), key=sample.count)
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    rows = [r for r in rows if any(c.strip() for c in r)]
+    numbered = [
+        (n, r)
+        for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+        if any(c.strip() for c in r)
+    ]
+    rows = [r for _, r in numbered]
     for r in rows[:2]:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
-        col.table(rows[start], rows[start + 1 :], csv_cells=True, markup=_plain_text_markup(col))
+        col.table(
+            rows[start],
+            rows[start + 1 :],
+            csv_cells=True,
+            markup=_plain_text_markup(col),
+            row_numbers=[n for n, _ in numbered[start + 1 :]],
+        )
 
 
 def _plain_text_markup(col: _Collector) -> bool:
@@ -926,25 +1146,27 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
     ):
         value = getattr(props, name, None)
         if value:
-            col.metadata(f"{name}={value}")
+            col.metadata(f"{name}={value}", place=f"docProps {name}")
     for ws in wb.worksheets:
         col.marking(ws.title)
         for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
             if hf:
                 col.marking(hf)
-        rows = []
-        for row in ws.iter_rows():
+        rows, numbers = [], []
+        for n, row in enumerate(ws.iter_rows(), start=1):
             values = []
             for cell in row:
                 if cell.data_type == "f":
                     col.add(
                         "SPREADSHEET_FORMULA",
                         tr("formel i kalkylblad", "formula in spreadsheet"),
-                        str(cell.value)[:40],
+                        _formula_kind(str(cell.value)),
+                        f"{ws.title}!{cell.coordinate}",
                     )
                 values.append(cell.value)
-            rows.append(values)
-        rows = [r for r in rows if any(v not in (None, "") for v in r)]
+            if any(v not in (None, "") for v in values):
+                rows.append(values)
+                numbers.append(n)
         for r in rows[:2]:
             col.marking(" ".join(str(v) for v in r if v is not None))
         start = next(
@@ -956,6 +1178,8 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
                 rows[start + 1 :],
                 csv_cells=True,  # a text cell starting with "=" runs once someone edits it
                 markup=_plain_text_markup(col),
+                where=ws.title,
+                row_numbers=numbers[start + 1 :],
             )
 
 
@@ -990,13 +1214,15 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
                 for r in rows:
                     for v in r:
                         if isinstance(v, str):
-                            col.metadata(v)
+                            col.metadata(v, place=table)
                 continue
             gcol = geom_cols.get(table)
             keep = [i for i, h in enumerate(header) if h != gcol]
             col.table(
                 [header[i] for i in keep],
                 ([r[i] if not isinstance(r[i], bytes) else None for i in keep] for r in rows),
+                where=table,
+                row_numbers=list(range(1, len(rows) + 1)),
             )
     finally:
         con.close()
@@ -1109,6 +1335,8 @@ def _pdf_texts(data: bytes) -> list[str]:
         )
     ]
     out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]
+    for m in re.finditer(r"<dc:creator>(.*?)</dc:creator>", text, re.S):
+        out += [f"dc:creator={v}" for v in re.findall(r"<rdf:li[^>]*>([^<]*)<", m.group(1))]
     return out
 
 
