@@ -100,8 +100,11 @@ class Provenance:
 
     @property
     def period_text(self) -> str:
-        """``2024-01-01 – 2026-10-31``: local dates, the way every product prints a period."""
-        return f"{self.period[0].isoformat()} – {self.period[1].isoformat()}"
+        """The period the way every product prints it: ``2024-01 – 2026-10`` for whole months
+        (always so in public mode), else local dates ``2024-01-03 – 2026-11-22``."""
+        from .analysis.periods import period_label
+
+        return period_label(*self.period)
 
     @classmethod
     def of(cls, frame: Any, *, mode: str, period: tuple[dt.date, dt.date]) -> Provenance:

@@ -226,7 +226,9 @@ def test_planted_effect_and_displacement_are_recovered(caplog):
     assert ev.periods.months == 12
     assert any("Kontrollområdet antas följa samma trend" in a for a in ev.assumptions)
     assert "Kontrollområde D valt automatiskt" in caplog.text
-    assert "Dataslut 2026-07-31 valt automatiskt" in caplog.text
+    assert "Dataslut valt automatiskt från senaste händelsen: sista hela månaden 2026-07" in (
+        caplog.text
+    )
     assert set(ev.zones["zone"]) == {"target", "buffer", "control", "control_buffer"}
 
 

@@ -72,7 +72,8 @@ def test_public_run_uses_whole_months_and_at_least_250_m():
     start, end = run.period
     assert start.day == 1 and (end + dt.timedelta(days=1)).day == 1
     assert run.provenance.cell_size >= 250.0
-    assert run.provenance.period_text == f"{start.isoformat()} – {end.isoformat()}"
+    # printed in months: the month is the finest public time unit
+    assert run.provenance.period_text == f"{start:%Y-%m} – {end:%Y-%m}"
     with pytest.raises(ArgumentError) as err:
         Run(_project(), "public", cell_size=100)
     assert err.value.rule == "PUBLIC_CELL_SIZE"

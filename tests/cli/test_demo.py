@@ -295,3 +295,65 @@ def test_demo_with_a_corrupt_layer_leaves_the_previous_outputs_byte_identical(
     assert res.exit_code != 0
     assert "FILE_CORRUPT" in res.output + str(res.exception)
     assert _tree(previous) == before
+
+
+def test_public_set_prints_no_day_level_date_but_its_issue_date(demo_out):
+    """Month is the finest public time unit: no file of the public set prints a date finer than
+    a month (ISO dates and weeks, in any text, table, JSON value, metadata or file name), except
+    the documents' own issue date after "Framställd"/"Uppdaterad" and file timestamps (a date
+    with a time of day, pinned to the issue date). Read with a plain regex, not the audit."""
+    import re
+
+    out, _ = demo_out
+    folder = out / "publik"
+    day = re.compile(rb"(?<![\d-])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d])")
+    week = re.compile(rb"(?<![\w-])\d{4}-W\d{2}(?!\w)")
+    issued = re.compile(rb"(?:Framst\xc3\xa4lld</dt><dd>|Uppdaterad )$")
+    found = []
+    for path in sorted(folder.iterdir()):
+        if path.name == "utgivning.json":  # the manifest (not a publication) checks itself
+            continue
+        assert not day.search(path.name.encode()) and not week.search(path.name.encode())
+        data = path.read_bytes()
+        if path.suffix == ".xlsx":
+            import zipfile
+
+            with zipfile.ZipFile(path) as z:
+                data = b"".join(z.read(n) for n in z.namelist())
+        for m in [*day.finditer(data), *week.finditer(data)]:
+            if issued.search(data[max(0, m.start() - 40) : m.start()]):
+                continue
+            if re.match(rb"[T ]\d{2}:\d{2}", data[m.end() : m.end() + 6]):
+                continue  # a file timestamp (GeoPackage last_change, XLSX created/modified)
+            found.append((path.name, data[max(0, m.start() - 30) : m.end() + 10]))
+    assert found == []
+
+
+def test_the_public_year_table_sums_whole_months_only(demo_out, demo_project):
+    """The lägesbild's year table counts only whole months in public (so no part of the last
+    month can be derived from it and the monthly counts); internally it counts every day."""
+    import re
+
+    import pandas as pd
+
+    out, _ = demo_out
+    local = pd.to_datetime(demo_project.incidents["occurred_at"]).dt.tz_convert("Europe/Stockholm")
+    first, last = local.min(), local.max()
+    start = (first + pd.offsets.MonthBegin(1)).normalize() if first.day != 1 else first.normalize()
+    end = last.normalize().replace(day=1)  # exclusive: the last month is incomplete
+    whole = local[(local >= start) & (local < end)]
+    for folder, counted in (("publik", whole), ("internt", local)):
+        page = next((out / folder).glob("lagesbild_*.html")).read_text(encoding="utf-8")
+        table = page[page.index("Händelser per år") :]
+        table = table[: table.index("</table>")]
+        rows = re.findall(
+            r"<td[^>]*>(\d{4})</td><td[^>]*>([\d\s\u00a0\u202f]+)</td><td[^>]*>([^<]*)</td>",
+            table,
+        )
+        shown = {int(y): int(re.sub(r"\D", "", n)) for y, n, _ in rows}
+        expected = counted.dt.year.value_counts().to_dict()
+        assert shown == expected, folder
+        notes = " ".join(note for _, _, note in rows)
+        if folder == "publik":
+            assert f"till {(end - pd.Timedelta(days=1)):%Y-%m})" in notes
+            assert not re.search(r"\d{4}-\d{2}-\d{2}", notes)

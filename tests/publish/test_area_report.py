@@ -123,7 +123,11 @@ def truth(demo_truth) -> dict:
 
 @pytest.fixture(scope="module")
 def analysis(project):
-    return prepare_area_analysis(project, quiet=True)
+    """The data's whole months: public reports cover whole months only."""
+    from tryggaplatser.analysis.periods import data_span, whole_months
+
+    period = whole_months(*data_span(project.incidents["occurred_at"]))
+    return prepare_area_analysis(project, period=period, quiet=True)
 
 
 def test_area_analysis_cell_size_none_is_scb_250_m_recorded_as_automatic(analysis):

@@ -68,12 +68,12 @@ def build_folder(folder: Path, mode: str, area: str = EVIL) -> Gate:
         f"Områdesanalys: {area}",
         gate=gate,
         municipality="Exempelstad kommun",
-        period="2026-01-01 – 2026-10-31",
+        period="2026-01 – 2026-10",
         area=area,
     )
     report.section("Händelser").paragraph("Inga.")
     report.write(folder / f"omrade_{slug}.html")
-    about = {"area": area, "period": "2026-01-01 – 2026-10-31"}
+    about = {"area": area, "period": "2026-01 – 2026-10"}
     page = "<html><head><title>Karta</title></head><body><p>karta</p></body></html>"
     gate.write_html(page, folder / f"karta_omrade_{slug}.html", kind="map", about=about)
     _png(folder / f"karta_omrade_{slug}.png", gate, about)
@@ -171,7 +171,7 @@ def test_products_are_grouped_by_kind_with_audience_and_period(folder):
     assert by_key["hotspots"].section == "layers"
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "analytiker och GIS" in page
-    assert "2026-01-01 – 2026-10-31" in page
+    assert "2026-01 – 2026-10" in page
     assert ("allmänheten" in page) == (folder.name == "publik")
 
 

@@ -22,6 +22,9 @@ from tryggaplatser.publish.maps.interactive import (
     slugify,
 )
 
+# the time window of the hot-spot maps: public maps show a month (the finest public unit)
+WINDOW = {"public": "2026-10", "internal": "2026-W47"}
+
 
 @pytest.fixture(scope="module")
 def layers():
@@ -52,10 +55,10 @@ def pages(layers, tmp_path_factory):
             areas=layers["areas"],
             cells=layers["cells"],
             focus_places=layers["focus_places"],
-            week="2026-W47",
+            week=WINDOW[mode],
             mode=mode,
         )
-        path = save_map(h, folder / "karta_hotspots_2026-W47.html")
+        path = save_map(h, folder / f"karta_hotspots_{WINDOW[mode]}.html")
         out[f"hotspots_{mode}"] = (h, path.read_text(encoding="utf-8"))
     return out
 
@@ -233,7 +236,8 @@ def test_hotspot_map_layers(pages):
     focus = internal.layer("focus")
     assert focus.kind == "polygon" and focus.fill_opacity == 0.0
     assert focus.frame["tooltip"].tolist() == ["1", "2"]
-    assert "Hotspotkarta för EST, vecka 2026-W47" in content.title
+    assert "Hotspotkarta, månad 2026-10" in content.title
+    assert "Hotspotkarta för EST, vecka 2026-W47" in internal.title
 
 
 def _brief_focus():
@@ -269,11 +273,11 @@ def focus_pages(layers, tmp_path_factory):
             areas=layers["areas"],
             cells=layers["cells"],
             focus_places=_brief_focus(),
-            week="2026-W47",
+            week=WINDOW[mode],
             mode=mode,
             quiet=True,
         )
-        path = save_map(m, tmp_path_factory.mktemp(mode) / "karta_est_2026-W47.html")
+        path = save_map(m, tmp_path_factory.mktemp(mode) / f"karta_est_{WINDOW[mode]}.html")
         out[mode] = (m, path.read_text(encoding="utf-8"))
     return out
 

@@ -95,8 +95,11 @@ class AreaAnalysis:
 
     @property
     def period_text(self) -> str:
-        """The period as shown in headers (``2026-01-01 – 2026-12-31``)."""
-        return f"{self.start.isoformat()} – {self.end.isoformat()}"
+        """The period as shown in headers: months for whole months (``2026-01 – 2026-10``,
+        always so in public mode), else dates (:func:`~.periods.period_label`)."""
+        from .periods import period_label
+
+        return period_label(self.start, self.end)
 
     def area_name(self, area_id: str) -> str:
         """The name of an area (its id when the layer has no names)."""

@@ -1132,11 +1132,10 @@ def _public_month(brief: ESTBrief, incidents, areas, params: list) -> None:
             str(month),
             True,
             tr(
-                "senaste hela kalendermånad när veckan {w} var slut; publik utdata tillåter "
+                "senaste hela kalendermånad före veckans slut; publik utdata tillåter "
                 "månad som finaste tidsenhet",
-                "last complete calendar month when week {w} ended; public output "
+                "last complete calendar month before the week's end; public output "
                 "allows month as the finest time unit",
-                w=brief.week,
             ),
         )
     )

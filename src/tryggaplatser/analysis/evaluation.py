@@ -308,14 +308,16 @@ class Periods:
         return self.after_start, self.after_end
 
     def describe(self) -> str:
+        """The periods in whole months (``före 2024-05 – 2025-04, efter …``): they are whole
+        months by construction, and the month is the finest public time unit."""
         last = self.after_end - timedelta(days=1)
         return tr(
-            "före {a}–{b}, efter {c}–{d} ({m} månader vardera, installationsmånaden utesluten)",
-            "before {a}–{b}, after {c}–{d} ({m} months each, installation month excluded)",
-            a=self.before_start.isoformat(),
-            b=(self.before_end - timedelta(days=1)).isoformat(),
-            c=self.after_start.isoformat(),
-            d=last.isoformat(),
+            "före {a} – {b}, efter {c} – {d} ({m} månader vardera, installationsmånaden utesluten)",
+            "before {a} – {b}, after {c} – {d} ({m} months each, installation month excluded)",
+            a=self.before_start.strftime("%Y-%m"),
+            b=(self.before_end - timedelta(days=1)).strftime("%Y-%m"),
+            c=self.after_start.strftime("%Y-%m"),
+            d=last.strftime("%Y-%m"),
             m=self.months,
         )
 
@@ -780,10 +782,13 @@ def _resolve_data_end(incidents, data_end, choices: list[str], quiet: bool):
         if len(incidents) == 0:
             raise ArgumentError(tr("inga händelser", "no incidents"), rule="INCIDENTS_EMPTY")
         data_end = pd.Timestamp(_local_date_array(incidents).max()).date()
+        # the periods are whole months: the message names the last whole month, not the day
+        # of the latest incident (which the month is the finest public unit to hide)
+        last_month = (data_end + timedelta(days=1)).replace(day=1) - timedelta(days=1)
         msg = tr(
-            "Dataslut {d} valt automatiskt (senaste händelsen).",
-            "Data end {d} chosen automatically (latest incident).",
-            d=data_end.isoformat(),
+            "Dataslut valt automatiskt från senaste händelsen: sista hela månaden {m}.",
+            "Data end chosen automatically from the latest incident: last whole month {m}.",
+            m=last_month.strftime("%Y-%m"),
         )
         choices.append(msg)
         announce(msg, quiet=quiet)

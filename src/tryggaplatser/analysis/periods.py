@@ -96,6 +96,76 @@ def whole_months(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
     return start, end
 
 
+def is_whole_months(start: dt.date, end: dt.date) -> bool:
+    """Whether ``[start, end]`` (inclusive dates) begins on a 1st and ends on a month's last day.
+
+    >>> is_whole_months(dt.date(2023, 12, 1), dt.date(2026, 10, 31))
+    True
+    """
+    return start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+
+
+def period_label(start: Any, end: Any) -> str:
+    """A period as every product prints it: months (``2023-12 – 2026-10``, or ``2026-10`` for
+    one month) when it is whole months — always so in public mode, where the month is the
+    finest time unit (REFERENCE.md §5) — else inclusive local dates.
+
+    >>> period_label(dt.date(2023, 12, 1), dt.date(2026, 10, 31))
+    '2023-12 – 2026-10'
+    >>> period_label(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
+    '2026-10'
+    >>> period_label(dt.date(2023, 11, 27), dt.date(2026, 11, 22))
+    '2023-11-27 – 2026-11-22'
+    """
+    a, b = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    if is_whole_months(a, b):
+        lo, hi = a.strftime("%Y-%m"), b.strftime("%Y-%m")
+        return lo if lo == hi else f"{lo} – {hi}"
+    return f"{a.isoformat()} – {b.isoformat()}"
+
+
+def period_values(start: Any, end: Any) -> list[str]:
+    """A period as a pair of strings for JSON: months for whole months, else ISO dates.
+
+    >>> period_values(dt.date(2023, 12, 1), dt.date(2026, 10, 31))
+    ['2023-12', '2026-10']
+    """
+    a, b = pd.Timestamp(start).date(), pd.Timestamp(end).date()
+    if is_whole_months(a, b):
+        return [a.strftime("%Y-%m"), b.strftime("%Y-%m")]
+    return [a.isoformat(), b.isoformat()]
+
+
+def counts_per_year(occurred_at: Any, period: tuple[dt.date, dt.date] | None = None) -> Any:
+    """Incidents per calendar year, with the months each year covers: a frame of ``year``,
+    ``n``, ``first`` and ``last`` (dates) and ``complete`` (the whole calendar year).
+
+    ``period`` (inclusive local dates) limits the count — a public run passes its whole-month
+    period, so no year's total includes a part of a month and no part-month can be derived by
+    subtracting published monthly counts. ``None`` counts every incident (internal).
+    """
+    day = local_times(occurred_at).dt.date.dropna()
+    if period is not None:
+        day = day[(day >= period[0]) & (day <= period[1])]
+    rows = []
+    for year, days in day.groupby([d.year for d in day]):
+        first, last = min(days), max(days)
+        if period is not None:  # the covered months, not the first and last incident
+            first = max(period[0], dt.date(int(year), 1, 1))
+            last = min(period[1], dt.date(int(year), 12, 31))
+        rows.append(
+            {
+                "year": int(year),
+                "n": len(days),
+                "first": first,
+                "last": last,
+                "complete": first == dt.date(int(year), 1, 1)
+                and last == dt.date(int(year), 12, 31),
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "n", "first", "last", "complete"])
+
+
 def year_before(day: dt.date) -> dt.date:
     """The same date one year earlier (29 February becomes 28 February).
 

@@ -970,11 +970,17 @@ class Gate:
             )
         counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy()
         low = counts < MIN_SURVEY_N
+        out = out.copy()
         for col in shares:
             if col in out.columns:
                 values = out[col].astype(object)
                 self.summary.shares_suppressed += int((low & values.notna().to_numpy()).sum())
                 out[col] = [HIDDEN if w else v for v, w in zip(values, low)]
+        # the response count is a count too: 1–4 is shown as "<5" (REFERENCE.md §5)
+        small = (counts >= 1) & (counts < MIN_COUNT)
+        if small.any():
+            self.summary.rules.add("small_counts")
+            out[n] = [SMALL if w else v for v, w in zip(out[n].astype(object), small)]
         return out
 
     def _release_points(
@@ -1295,7 +1301,10 @@ class Gate:
         if findings:
             path.unlink(missing_ok=True)
             _forget_in_manifest(path)
-            lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
+            lines = "; ".join(
+                f"{f.rule}: {f.message} ({', '.join(x for x in (f.place, f.excerpt) if x)})"
+                for f in findings[:5]
+            )
             raise _refuse(
                 tr(
                     "{f}: {n} fynd vid granskning: {l}",

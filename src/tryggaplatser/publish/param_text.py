@@ -126,6 +126,8 @@ def param_value(name: str, value: Any) -> str:
         from ..layers.vocab import label
 
         return ", ".join(label("category", str(c)).lower() for c in value)
+    if name == "period" and isinstance(value, (list, tuple)) and len(value) == 2:
+        return _period(value)
     if isinstance(value, (list, tuple)):
         return " – ".join(str(v) for v in value)
     if isinstance(value, Mapping):
@@ -135,6 +137,16 @@ def param_value(name: str, value: Any) -> str:
     if isinstance(value, float):
         return _number(value, 3)
     return str(value)
+
+
+def _period(value: Any) -> str:
+    """A recorded period: months when it is whole months (always in public mode), else dates."""
+    from ..analysis.periods import period_label
+
+    try:
+        return period_label(*value)
+    except (TypeError, ValueError, AttributeError):
+        return " – ".join(str(v) for v in value)
 
 
 def _number(value: float, decimals: int) -> str:

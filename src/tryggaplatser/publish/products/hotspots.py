@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from ...analysis.periods import period_values
 from ..staging import staged_writer
 from ._common import finish_set, mode_folder
 
@@ -184,10 +185,12 @@ def write_hotspot_layers(
     # the summary publishes the number of incidents, so the cell counts add up to a known
     # total: public counts get complementary suppression over it
     release = {"published_total": True} if gate.public else {}
+    # public: the filter as applied, the run's whole months (the finest public time unit)
+    shown = period_values(*run.period) if gate.public else None
     filters = {
         "categories": sorted(categories) or None,
-        "from": date_from.date().isoformat() if date_from else None,
-        "to": date_to.date().isoformat() if date_to else None,
+        "from": (shown[0] if shown else date_from.date().isoformat()) if date_from else None,
+        "to": (shown[1] if shown else date_to.date().isoformat()) if date_to else None,
     }
     files = _write_gpkg(out, gate, result, cl, release)
     files += _write_rasters(out, gate, result, shape, release, filters, quiet)
@@ -289,7 +292,8 @@ def _summary(run, result, cl, gate, source, filters, *, auto_period: bool) -> di
         "cell_size", params.get("cell_size")
     )
     params["period"] = {
-        "value": [run.period[0].isoformat(), run.period[1].isoformat()],
+        # months for whole months (always in public mode), else local dates
+        "value": period_values(*run.period),
         "auto": auto_period,
         "rule": tr(
             "lokala kalenderdatum; publikt: hela månader",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...analysis.periods import period_label
 from ...policy import LOCAL_TZ
 from ..staging import staged_writer
 from ._common import finish_set, mode_folder
@@ -204,7 +205,7 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
     incidents = in_period(project.incidents, run.period)
-    period = f"{run.period[0].isoformat()} – {run.period[1].isoformat()}"
+    period = period_label(*run.period)
     shared = (project, cells, series, incidents, folder, png, common, period)
     written, failures = [], []
     for target in progress(targets, tr("Kartor", "Maps")):

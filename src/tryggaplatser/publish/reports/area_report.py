@@ -939,9 +939,11 @@ def _section_dialogue(
         wide = wide.reset_index()
         wide.attrs = rel.attrs
         order = [c for c in wide.columns if c != "label"]
+        # the header's n is the released count (public: 1–4 shown as "<5")
+        shown = dict(zip(rel["campaign_id"], rel["n"], strict=True))
         section.table(
             wide,
-            columns={"label": title} | {c: f"{c} (n={n_unsafe.get(c, 0)})" for c in order},
+            columns={"label": title} | {c: _n_header(c, shown.get(c, 0)) for c in order},
             formats={c: _pct for c in order},
             numeric=order,
             caption=tr(
@@ -950,6 +952,11 @@ def _section_dialogue(
                 t=title,
             ),
         )
+
+
+def _n_header(campaign: str, n: object) -> str:
+    """A campaign column's header with its count: ``dialog-2024 (n=38)``, ``(n<5)``."""
+    return f"{campaign} (n<5)" if str(n) == SMALL else f"{campaign} (n={n})"
 
 
 def _section_surveys(
@@ -1496,6 +1503,7 @@ def area_report(
     Report
         Write it with :meth:`Report.write` (through the gate).
     """
+    _require_whole_months(gate, analysis)
     area_id = _resolve_area(analysis, area_id)
     prof = analysis.profiles[area_id]
     table = area_category_table(analysis, gate)
@@ -1782,6 +1790,33 @@ def _top_labels(cells: pd.DataFrame, gate: Gate, top: int = 3) -> str:
 # the lägesbild
 
 
+def _require_whole_months(gate: Gate, *analyses: AreaAnalysis | None) -> None:
+    """A public report covers whole months (REFERENCE.md §5: the month is the finest public
+    time unit); an analysis of another period is refused before anything is written."""
+    from ...analysis.periods import is_whole_months
+
+    for analysis in analyses:
+        if (
+            gate.public
+            and analysis is not None
+            and not is_whole_months(analysis.start, analysis.end)
+        ):
+            raise ArgumentError(
+                tr(
+                    "Publika rapporter gäller hela månader; perioden {p} gör det inte.",
+                    "Public reports cover whole months; the period {p} does not.",
+                    p=analysis.period_text,
+                ),
+                rule="TIME_TOO_FINE",
+                fix=tr(
+                    "använd Run i publikt läge eller en period av hela månader, t.ex. "
+                    "period=whole_months(*data_span(...))",
+                    "use a public Run or a period of whole months, e.g. "
+                    "period=whole_months(*data_span(...))",
+                ),
+            )
+
+
 def lagesbild_report(
     analysis: AreaAnalysis,
     gate: Gate,
@@ -1821,6 +1856,7 @@ def lagesbild_report(
     -------
     Report
     """
+    _require_whole_months(gate, analysis, trend)
     table = area_category_table(analysis, gate)
     muni = municipality_category_table(analysis, gate, previous)
     label_year = (
@@ -2080,19 +2116,21 @@ def _lagesbild_summary(
 
 
 def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
-    from ...policy import LOCAL_TZ
+    from ...analysis import periods
 
-    local = pd.to_datetime(analysis.incidents_all["occurred_at"]).dt.tz_convert(LOCAL_TZ)
-    years = local.dt.year.value_counts().sort_index()
-    frame = pd.DataFrame({"year": years.index.astype(int), "n": years.to_numpy(np.int64)})
-    released = release_table(gate, frame, "area_table", by=["year"], counts=("n",))
-    first_day = local.min().date()
-    last_day = local.max().date()
+    occurred = analysis.incidents_all["occurred_at"]
+    # public: whole months only, so no year's total lets a part of a month be derived
+    span = periods.whole_months(*periods.data_span(occurred)) if gate.public else None
+    years = periods.counts_per_year(occurred, span)
+    released = release_table(gate, years[["year", "n"]], "area_table", by=["year"], counts=("n",))
+    fmt = "%Y-%m" if gate.public else "%Y-%m-%d"
+    first = dict(zip(years["year"], years["first"], strict=True))
+    last = dict(zip(years["year"], years["last"], strict=True))
     released["note"] = [
-        tr("ofullständigt år (från {d})", "incomplete year (from {d})", d=first_day.isoformat())
-        if y == first_day.year and (first_day.month, first_day.day) != (1, 1)
-        else tr("ofullständigt år (till {d})", "incomplete year (to {d})", d=last_day.isoformat())
-        if y == last_day.year and (last_day.month, last_day.day) != (12, 31)
+        tr("ofullständigt år (från {d})", "incomplete year (from {d})", d=first[y].strftime(fmt))
+        if (first[y].month, first[y].day) != (1, 1)
+        else tr("ofullständigt år (till {d})", "incomplete year (to {d})", d=last[y].strftime(fmt))
+        if (last[y].month, last[y].day) != (12, 31)
         else ""
         for y in released["year"]
     ]
@@ -2106,6 +2144,11 @@ def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> No
         formats={"year": str, "n": fmt_int},
         numeric=["n"],
         caption=tr(
+            "Händelser per år i hela kommunen (alla hela månader i data)",
+            "Incidents per year in the whole municipality (all whole months in the data)",
+        )
+        if gate.public
+        else tr(
             "Händelser per år i hela kommunen (alla år i data)",
             "Incidents per year in the whole municipality (all years in the data)",
         ),
@@ -2604,10 +2647,13 @@ def area_file_name(analysis: AreaAnalysis, area_id: str) -> str:
 
 
 def lagesbild_file_name(analysis: AreaAnalysis) -> str:
-    """``lagesbild_<year>.html`` (``lagesbild_<start>_<end>.html`` for other periods)."""
+    """``lagesbild_<year>.html`` (``lagesbild_<start>_<end>.html`` for other periods: months
+    for whole months, as every public period is, else dates)."""
+    from ...analysis.periods import period_values
+
     if analysis.start.year == analysis.end.year:
         return f"lagesbild_{analysis.start.year}.html"
-    return f"lagesbild_{analysis.start.isoformat()}_{analysis.end.isoformat()}.html"
+    return f"lagesbild_{'_'.join(period_values(analysis.start, analysis.end))}.html"
 
 
 def write_area_reports(

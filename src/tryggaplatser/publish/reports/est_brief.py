@@ -929,10 +929,10 @@ def _public_summary(report, brief: ESTBrief) -> None:
     report.summary(
         [
             tr(
-                "Översikten gäller {m}, den senaste hela månaden när vecka {w} var slut.",
-                "The overview covers {m}, the last complete month when week {w} ended.",
+                # no week: the month is the finest public time unit (REFERENCE.md §5)
+                "Översikten gäller {m}, den senaste hela månaden.",
+                "The overview covers {m}, the last complete month.",
                 m=brief.month,
-                w=brief.week,
             ),
             tr(
                 "Antal 1–4 visas som ”<5” och några andra celler som ”..” så att inga små tal "
