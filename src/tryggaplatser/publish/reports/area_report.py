@@ -1789,6 +1789,7 @@ def lagesbild_report(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Report:
     """Build the municipality's lägesbild for the analysis period (normally one year).
 
@@ -1816,6 +1817,9 @@ def lagesbild_report(
         Incidents of the previous year, for the comparison column.
     with_map : bool
         Draw the municipality's hotspot map.
+    forecast : ForecastAccuracy, optional
+        :meth:`Run.forecast` (monthly): adds the short section on how predictable the
+        hotspots are.
 
     Returns
     -------
@@ -1844,6 +1848,10 @@ def lagesbild_report(
     report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
 
     _lagesbild_mapping(report, analysis, gate, muni, table, with_map)
+    if forecast is not None:
+        from .forecast_report import lagesbild_forecast_section
+
+        lagesbild_forecast_section(report, forecast, gate)
     first = next(iter(analysis.profiles.values()))
     _lagesbild_other_information(report, analysis, gate)
     _lagesbild_analysis(report, analysis, gate, findings)
@@ -2711,7 +2719,10 @@ def write_lagesbild(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Path:
     """Write the lägesbild (``lagesbild_<year>.html``) into ``out_dir``."""
-    report = lagesbild_report(analysis, gate, trend=trend, previous=previous, with_map=with_map)
+    report = lagesbild_report(
+        analysis, gate, trend=trend, previous=previous, with_map=with_map, forecast=forecast
+    )
     return report.write(Path(out_dir) / lagesbild_file_name(analysis))
