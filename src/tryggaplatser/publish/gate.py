@@ -812,7 +812,7 @@ class Gate:
             if col in out.columns:
                 out[col] = np.where(small, np.nan, pd.to_numeric(out[col], errors="coerce"))
         shown = ["" if not np.isfinite(v) else str(int(v)) for v in values]
-        out["n_visning"] = np.where(small, "<5", shown)
+        out["n_visning"] = np.where(small, SMALL, shown)
         out["n"] = pd.array(np.where(small, np.nan, values), dtype="Float64").astype("Int64")
         return out
 
