@@ -87,7 +87,8 @@ def test_xlsx_headers_widths_frozen_row_and_no_formulas(written):
             ws.cell(1, i + 1).value: ws.column_dimensions[ws.cell(1, i + 1).column_letter].width
             for i in range(len(headers))
         }
-        assert widths["Underlag"] >= 50 and widths["Titel"] >= 40 and widths["Rang"] <= 8
+        assert widths["Underlag"] >= 40 and widths["Titel"] >= 30 and widths["Rang"] <= 8
+        assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$1:$1"  # A4
         assert ws.max_row == len(plan) + 1
         assert any("Föreslagen" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
         for sheet in wb.worksheets:
@@ -131,8 +132,8 @@ def test_html_plan_is_a_marked_report_with_the_priority_rule(written):
 def test_csv_is_marked_and_swedish(written):
     _, files = written["EX19"]
     text = files["csv"].read_text(encoding="utf-8-sig").splitlines()
-    assert text[0] == INTERNAL_MARKING
-    assert text[1].startswith("Rang;Prioritet (poäng)")
+    assert text[0].startswith("Rang;Prioritet (poäng)") and text[0].endswith(";markning")
+    assert all(line.endswith(INTERNAL_MARKING) for line in text[1:])
 
 
 def _with_payloads(project, cells):
@@ -231,7 +232,8 @@ def test_evaluation_report_numbers_equal_evaluate_measure(evaluation, tmp_path):
         assert text.split(" (")[0][:40] in page
     assert "Kontrollområde" in page and "automatiskt" in page
     rows = files["csv"].read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0] == INTERNAL_MARKING and rows[1].startswith("Zon;Före;Efter")
+    assert rows[0] == "Zon;Före;Efter;Förändring;Förändring %;markning"
+    assert rows[1].endswith(INTERNAL_MARKING)
 
 
 def test_public_evaluation_suppresses_small_counts_and_withholds_statistics(evaluation, tmp_path):

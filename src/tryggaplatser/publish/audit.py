@@ -53,6 +53,7 @@ from typing import Any
 from ..i18n import get_language, tr
 from ..policy import (
     INTERNAL_MARKING,
+    INTERNAL_MARKING_COLUMN,
     MANIFEST,
     MIN_COUNT,
     MIN_GRID_M,
@@ -60,6 +61,7 @@ from ..policy import (
     is_pii_column,
 )
 from ..rules import check_rule
+from .xlsx_layout import CODES_SHEET, EXPLANATION_SHEET
 
 __all__ = ["PII_PATTERNS", "Finding", "metadata_problems", "redact", "scan_dir", "scan_file"]
 
@@ -879,7 +881,20 @@ def _scan_csv(path: Path, col: _Collector) -> None:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
-        col.table(rows[start], rows[start + 1 :], csv_cells=True)
+        header, body = rows[start], rows[start + 1 :]
+        # the internal CSV's marking column: every row must carry the marking (a table with
+        # no rows is marked by its header)
+        if (
+            header
+            and header[-1].strip() == INTERNAL_MARKING_COLUMN
+            and all(len(r) == len(header) and _is_marking(r[-1]) for r in body)
+        ):
+            col.marked = True
+        col.table(header, body, csv_cells=True)
+
+
+def _is_marking(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*INTERNT\s*[–—-]\s*ej\s+för\s+spridning\s*", text, re.I))
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
@@ -900,11 +915,21 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
         value = getattr(props, name, None)
         if value:
             col.metadata(f"{name}={value}")
+    codes = _column_codes(wb)
+    prose = {t.lower() for t in (*EXPLANATION_SHEET, *CODES_SHEET)}
     for ws in wb.worksheets:
         col.marking(ws.title)
         for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
             if hf:
                 col.marking(hf)
+        if _bare_title(ws.title) in prose:
+            # the explanation and code sheets are prose (definitions, rules, headers), checked
+            # as text like a report's paragraphs, not as a data table
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str):
+                        col.text(value)
+            continue
         rows = []
         for row in ws.iter_rows():
             values = []
@@ -924,7 +949,28 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             (i for i, r in enumerate(rows) if sum(1 for v in r if v not in (None, "")) >= 2), 0
         )
         if rows:
-            col.table([str(v) if v is not None else "" for v in rows[start]], rows[start + 1 :])
+            # Swedish headers are read as their machine codes (sheet Kolumnkoder), so the
+            # count-column checks see "n", not "Antal"
+            names = codes.get(ws.title, {}) if start == 0 else {}
+            header = [names.get(str(v), str(v)) if v is not None else "" for v in rows[start]]
+            col.table(header, rows[start + 1 :])
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"^INTERNT\s+", "", title).strip().lower()
+
+
+def _column_codes(wb: Any) -> dict[str, dict[str, str]]:
+    """``{sheet: {header: code}}`` from a workbook's sheet Kolumnkoder (sheet, header, code)."""
+    codes_titles = {t.lower() for t in CODES_SHEET}
+    out: dict[str, dict[str, str]] = {}
+    for ws in wb.worksheets:
+        if _bare_title(ws.title) not in codes_titles or ws.max_column != 3:
+            continue
+        for sheet, header, code in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+            if sheet and header and code:
+                out.setdefault(str(sheet), {})[str(header)] = str(code)
+    return out
 
 
 def _scan_gpkg(path: Path, col: _Collector) -> None:
