@@ -97,6 +97,43 @@ def test_xlsx_headers_widths_frozen_row_and_no_formulas(written):
                     assert cell.data_type != "f", (sheet.title, cell.coordinate)
 
 
+def test_xlsx_dates_are_dates_shares_are_per_cent_and_wrapped_rows_are_tall(written):
+    """Issue 15: follow-up dates were text, Åtgärdsgrad showed 0.714285714285714 and wrapped
+    text ran into the next row."""
+    for plan, files in written.values():
+        wb = load_workbook(files["xlsx"])
+        ws = wb.worksheets[0]
+        head = [c.value for c in ws[1]]
+        for name, code in (("Uppföljning", "follow_up_on"), ("Startdatum", "start")):
+            col = head.index(name) + 1
+            for r, expected in enumerate(plan[code], start=2):
+                cell = ws.cell(r, col)
+                if pd.isna(expected):
+                    assert cell.value is None
+                    continue
+                assert cell.is_date and cell.number_format == "yyyy-mm-dd", (name, cell.value)
+                assert cell.value.date() == pd.Timestamp(expected).date()
+        evidence = head.index("Underlag") + 1
+        width = ws.column_dimensions[ws.cell(1, evidence).column_letter].width
+        for r in range(2, ws.max_row + 1):
+            text = ws.cell(r, evidence).value or ""
+            if len(text) > width:  # a wrapped cell: its row holds every line
+                assert ws.cell(r, evidence).alignment.wrap_text
+                lines = -(-len(text) // int(width))
+                assert ws.row_dimensions[r].height >= 15 * lines * 0.9, (r, text)
+        assert isinstance(ws.cell(2, head.index("Rang") + 1).value, int)
+        follow = [s for s in wb.sheetnames if s.endswith("Uppföljning")]
+        if follow:
+            fu = wb[follow[0]]
+            col = [c.value for c in fu[1]].index("Åtgärdsgrad") + 1
+            shares = [fu.cell(r, col) for r in range(2, fu.max_row + 1)]
+            assert all(c.number_format == "0%" for c in shares if c.value is not None)
+        assert any(s.endswith("Förklaringar") for s in wb.sheetnames)
+        codes = wb[next(s for s in wb.sheetnames if s.endswith("Kolumnkoder"))]
+        pairs = {(r[1], r[2]) for r in codes.iter_rows(min_row=2, values_only=True)}
+        assert ("Uppföljning", "follow_up_on") in pairs and ("Id", "measure_id") in pairs
+
+
 def test_edited_xlsx_reads_back_as_the_measures_layer(written, tmp_path):
     plan, files = written["EX19"]
     wb = load_workbook(files["xlsx"])
