@@ -58,6 +58,7 @@ from typing import Any
 from ..i18n import get_language, tr
 from ..policy import (
     INTERNAL_MARKING,
+    INTERNAL_MARKING_COLUMN,
     MANIFEST,
     MIN_COUNT,
     MIN_GRID_M,
@@ -65,6 +66,7 @@ from ..policy import (
     is_pii_column,
 )
 from ..rules import check_rule
+from .xlsx_layout import CODES_SHEET, EXPLANATION_SHEET
 
 __all__ = [
     "PII_PATTERNS",
@@ -893,7 +895,16 @@ def _scan_csv(path: Path, col: _Collector) -> None:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
-        col.table(rows[start], rows[start + 1 :], csv_cells=True, markup=_plain_text_markup(col))
+        header, body = rows[start], rows[start + 1 :]
+        # the internal CSV's marking column: every row must carry the marking (a table with
+        # no rows is marked by its header)
+        if (
+            header
+            and header[-1].strip() == INTERNAL_MARKING_COLUMN
+            and all(len(r) == len(header) and _is_marking(r[-1]) for r in body)
+        ):
+            col.marked = True
+        col.table(header, body, csv_cells=True, markup=_plain_text_markup(col))
 
 
 def _plain_text_markup(col: _Collector) -> bool:
@@ -907,6 +918,10 @@ def _plain_text_markup(col: _Collector) -> bool:
     so there the text is still refused, as is free text (REFERENCE.md §5).
     """
     return col.public
+
+
+def _is_marking(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*INTERNT\s*[–—-]\s*ej\s+för\s+spridning\s*", text, re.I))
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
@@ -927,11 +942,21 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
         value = getattr(props, name, None)
         if value:
             col.metadata(f"{name}={value}")
+    codes = _column_codes(wb)
+    prose = {t.lower() for t in (*EXPLANATION_SHEET, *CODES_SHEET)}
     for ws in wb.worksheets:
         col.marking(ws.title)
         for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
             if hf:
                 col.marking(hf)
+        if _bare_title(ws.title) in prose:
+            # the explanation and code sheets are prose (definitions, rules, headers), checked
+            # as text like a report's paragraphs, not as a data table
+            for row in ws.iter_rows(values_only=True):
+                for value in row:
+                    if isinstance(value, str):  # plain text, markup only a finding in public
+                        col.text(value, markup=_plain_text_markup(col))
+            continue
         rows = []
         for row in ws.iter_rows():
             values = []
@@ -951,12 +976,33 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             (i for i, r in enumerate(rows) if sum(1 for v in r if v not in (None, "")) >= 2), 0
         )
         if rows:
+            # Swedish headers are read as their machine codes (sheet Kolumnkoder), so the
+            # count-column checks see "n", not "Antal"
+            names = codes.get(ws.title, {}) if start == 0 else {}
+            header = [names.get(str(v), str(v)) if v is not None else "" for v in rows[start]]
             col.table(
-                [str(v) if v is not None else "" for v in rows[start]],
+                header,
                 rows[start + 1 :],
                 csv_cells=True,  # a text cell starting with "=" runs once someone edits it
                 markup=_plain_text_markup(col),
             )
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"^INTERNT\s+", "", title).strip().lower()
+
+
+def _column_codes(wb: Any) -> dict[str, dict[str, str]]:
+    """``{sheet: {header: code}}`` from a workbook's sheet Kolumnkoder (sheet, header, code)."""
+    codes_titles = {t.lower() for t in CODES_SHEET}
+    out: dict[str, dict[str, str]] = {}
+    for ws in wb.worksheets:
+        if _bare_title(ws.title) not in codes_titles or ws.max_column != 3:
+            continue
+        for sheet, header, code in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+            if sheet and header and code:
+                out.setdefault(str(sheet), {})[str(header)] = str(code)
+    return out
 
 
 def _scan_gpkg(path: Path, col: _Collector) -> None:

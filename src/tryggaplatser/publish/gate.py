@@ -1296,7 +1296,8 @@ class Gate:
         GeoPackage: a row in the standard ``gpkg_metadata`` tables (metadata extension),
         visible in QGIS' layer properties. GeoTIFF: dataset tags (only if the writer did not
         already set them; prefer passing :meth:`metadata` as the writer's tags). Other file
-        types carry the marking in their content (HTML banner, CSV first line, XLSX sheet).
+        types carry the marking in their content (HTML banner, the CSV column ``markning``,
+        XLSX sheet titles and page headers).
         """
         path = Path(path)
         tags = self.metadata()

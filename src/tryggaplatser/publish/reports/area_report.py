@@ -2596,8 +2596,57 @@ def write_indicator_tables(
         write_csv(t, out / f"{stem}_{name}.csv", gate=gate, about=about)
         for name, t in tables.items()
     ]
-    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate, about=about))
+    paths.append(
+        write_xlsx(
+            _indicator_sheets(tables),
+            out / f"{stem}.xlsx",
+            gate=gate,
+            about=_indicator_about(analysis, gate),
+            manifest_about=about,
+        )
+    )
     return paths
+
+
+def _indicator_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The indicator tables as workbook sheets: Swedish sheet names, perception-gap classes
+    as words (the CSV files keep the codes)."""
+    from ...layers.vocab import label
+
+    names = {
+        "omraden_kategorier": tr("Områden och kategorier", "Areas and categories"),
+        "omraden_indikatorer": tr("Områden", "Areas"),
+        "kommunen_kategorier": tr("Kommunen per kategori", "Municipality by category"),
+    }
+    sheets = {}
+    for key, table in tables.items():
+        if "gap_class" in table.columns:
+            words = table["gap_class"].map(lambda v: label("perception_gap", v) if v else v)
+            table = table.assign(gap_class=words)
+        sheets[names.get(key, key)] = table
+    return sheets
+
+
+def _indicator_about(analysis: AreaAnalysis, gate: Gate) -> dict[str, str]:
+    """Lines of the indicator workbook's sheet "Förklaringar"."""
+    from ... import __version__
+
+    sources = sorted({str(s) for s in analysis.incidents.get("source", pd.Series()).dropna()})
+    return {
+        "title": tr(
+            "Indikatorer per område, {p}", "Indicators by area, {p}", p=analysis.period_text
+        ),
+        tr("Kommun", "Municipality"): analysis.municipality,
+        tr("Period", "Period"): analysis.period_text,
+        tr("Källa", "Source"): tr(
+            "Händelser ur källorna {s}; befolkning ur områdeslagret; beräknat med "
+            "tryggaplatser {v}. Samma siffror som CSV-filerna indikatorer_*.csv.",
+            "Incidents from the sources {s}; population from the areas layer; computed with "
+            "tryggaplatser {v}. The same figures as the CSV files indikatorer_*.csv.",
+            s=", ".join(sources) or "–",
+            v=__version__,
+        ),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
