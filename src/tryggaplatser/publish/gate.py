@@ -1245,12 +1245,15 @@ class Gate:
                 with rasterio.open(path, "r+") as dst:
                     dst.update_tags(**tags)
 
-    def seal(self, path: str | Path, *, kind: str = "file") -> dict[str, str]:
+    def seal(
+        self, path: str | Path, *, kind: str = "file", extra: Mapping[str, str] | None = None
+    ) -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
         Files with findings are deleted and refused (in both modes: a refused file never
         stays on disk looking finished). Internal files must carry the marking
-        "INTERNT – ej för spridning" (in text, or in metadata tags).
+        "INTERNT – ej för spridning" (in text, or in metadata tags). ``extra`` adds fields to
+        the manifest entry (a printed PDF records the ``source_sha256`` of its HTML).
 
         Returns
         -------
@@ -1279,7 +1282,7 @@ class Gate:
                 ),
                 "AUDIT_FINDINGS",
             )
-        entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
+        entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path), **(extra or {})}
         _record_in_manifest(path, entry)
         if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
             self.summary.outputs[path.name] = kind
