@@ -3,6 +3,9 @@ them into one clear line and a non-zero exit code, never a traceback."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from .limits import current as current_limits
 from .limits import cut
 from .rules import check_rule
@@ -69,6 +72,57 @@ class GateRefusal(TryggaplatserError):
     """The publishing gate refused an output that would reveal more than the mode allows."""
 
     exit_code = 3
+
+
+@dataclass(frozen=True)
+class AreaFailure:
+    """One area a product over several areas could not write: its id, the rule and why."""
+
+    area_id: str
+    rule: str
+    message: str
+
+    def __post_init__(self) -> None:
+        check_rule(self.rule)
+
+    def __str__(self) -> str:
+        return f"{self.area_id}: [{self.rule}] {self.message}"
+
+
+class AreasFailed(TryggaplatserError):
+    """Some areas of a product over several areas (``--all``) failed; the others were written.
+
+    ``failures`` lists the failed areas (:class:`AreaFailure`, each with its own rule),
+    ``written`` is what the product function would have returned for the areas it wrote (a
+    list of paths, or the plan summary). The CLI prints both and exits with code 4.
+    """
+
+    exit_code = 4
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        rule: str | None = "SOME_AREAS_FAILED",
+        fix: str | None = None,
+        file: str | None = None,
+        failures: list[AreaFailure] | tuple[AreaFailure, ...] = (),
+        written: Any = None,
+    ):
+        self.failures = list(failures)
+        self.written = written
+        super().__init__(message, rule=rule, fix=fix, file=file)
+
+    def __reduce__(self):
+        return (
+            _restore_failed,
+            (self.message, self.rule, self.fix, self.file, self.failures, self.written),
+        )
+
+
+def _restore_failed(message, rule, fix, file, failures, written):
+    """Rebuild a pickled :class:`AreasFailed` with its failures and what was written."""
+    return AreasFailed(message, rule=rule, fix=fix, file=file, failures=failures, written=written)
 
 
 def _restore(cls, message, rule, fix, file):

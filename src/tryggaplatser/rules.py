@@ -7,7 +7,8 @@ found and the fix) stays where the check is made; this table says what the rule 
 
 Groups: ``import`` (a file or row read by the importers, :mod:`tryggaplatser.layers.validate`),
 ``argument`` (a function or command argument, or the project), ``gate`` (the publishing gate
-refused an output) and ``audit`` (a finding of ``tryggaplatser audit``). An ID met in several
+refused an output), ``audit`` (a finding of ``tryggaplatser audit``) and ``product`` (a product
+over several areas wrote the others when some failed). An ID met in several
 places belongs to the group where it is first met. README.md lists them all; a test keeps the two
 in step.
 
@@ -20,7 +21,7 @@ from typing import NamedTuple
 
 __all__ = ["GROUPS", "RULES", "Rule", "check_rule"]
 
-GROUPS = ("import", "argument", "gate", "audit")
+GROUPS = ("import", "argument", "gate", "audit", "product")
 
 
 class Rule(NamedTuple):
@@ -158,6 +159,10 @@ RULES: dict[str, Rule] = {
         ),
         TOO_FEW_INCIDENTS=("för få händelser för analysen", "too few incidents for the analysis"),
         TOO_FEW_PERIODS=("för få perioder för trendtestet", "too few periods for the trend test"),
+        TOO_FEW_ORIGINS=(
+            "för kort historik för en prognosutvärdering",
+            "too little history for a forecast evaluation",
+        ),
         CELL_SIZE_AUTO=(
             "cellstorleken kan inte väljas automatiskt",
             "the cell size cannot be chosen automatically",
@@ -297,6 +302,17 @@ RULES: dict[str, Rule] = {
         FILE_MISSING=(
             "en fil i grindens manifest saknas i mappen",
             "a file in the gate's manifest is missing from the folder",
+        ),
+    ),
+    **_rules(
+        "product",
+        SOME_AREAS_FAILED=(
+            "några områden kunde inte skrivas; de övriga skrevs",
+            "some areas could not be written; the others were",
+        ),
+        AREA_FAILED=(
+            "området kunde inte skrivas (oväntat fel)",
+            "the area could not be written (unexpected error)",
         ),
     ),
 }

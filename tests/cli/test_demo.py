@@ -310,3 +310,14 @@ def test_demo_with_a_corrupt_layer_leaves_the_previous_outputs_byte_identical(
     assert res.exit_code != 0
     assert "FILE_CORRUPT" in res.output + str(res.exception)
     assert _tree(previous) == before
+
+
+def test_demo_products_show_the_forecast_sections(demo_out):
+    """The internal EST brief scores its focus places; both lägesbilder say how predictable
+    the hotspots are (issue 16)."""
+    out, _ = demo_out
+    brief = next((out / "internt").glob("est_*-W*.html")).read_text(encoding="utf-8")
+    assert "Hur träffsäkra var fokusplatserna?" in brief
+    for folder in ("publik", "internt"):
+        page = (out / folder / "lagesbild_2026.html").read_text(encoding="utf-8")
+        assert "Hur förutsägbara är hotspots?" in page, folder

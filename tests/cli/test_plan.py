@@ -112,7 +112,11 @@ def test_planted_lighting_measure_shows_effect_and_displacement(lighting, truth)
 
 def test_evaluation_report_states_the_assumptions(lighting):
     summary, out = lighting
-    assert summary["files"] == ["utvardering_ATG-2025-001.csv", "utvardering_ATG-2025-001.html"]
+    assert summary["files"] == [
+        "index.html",  # the folder's start page, rewritten when a command finishes
+        "utvardering_ATG-2025-001.csv",
+        "utvardering_ATG-2025-001.html",
+    ]
     page = (out / "utvardering_ATG-2025-001.html").read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page
     for needle in (

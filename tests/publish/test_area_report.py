@@ -333,9 +333,14 @@ def test_injection_in_area_names_stays_text(analysis, tmp_path):
     text = page.read_text(encoding="utf-8")
     assert "<img src=x" not in text and "${alert" not in text
     assert "&lt;img src=x onerror=alert(1)&gt;" in text
-    # markup never reaches a table file: the gate's scan refuses it
-    with pytest.raises(GateRefusal):
-        write_indicator_tables(evil, tmp_path / "markup", gate)
+    # internal tables hold it as the plain text it is (no spreadsheet runs markup)
+    paths = write_indicator_tables(evil, tmp_path / "markup", gate)
+    assert any(payload in p.read_text(encoding="utf-8-sig") for p in paths if p.suffix == ".csv")
+    assert scan_dir(tmp_path / "markup", "internal") == []
+    # a public table file never carries it: the gate's scan refuses it and deletes the file
+    with pytest.raises(GateRefusal, match="MARKUP_EXECUTABLE"):
+        write_indicator_tables(evil, tmp_path / "publik", Gate("public", quiet=True))
+    assert not [p for p in (tmp_path / "publik").iterdir() if p.suffix in (".csv", ".xlsx")]
 
 
 def test_formula_in_area_names_is_neutralised(analysis, tmp_path):

@@ -137,6 +137,45 @@ def test_internal_report_with_escaped_area_name_is_written(tmp_path):
         gate.write_html(raw, tmp_path / "rapport_ra.html")
 
 
+def _xlsx(path, rows, *, marking=True):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    if marking:
+        ws.append([INTERNAL_MARKING])
+    for row in rows:
+        ws.append(row)
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text cells, as our writer stores them
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"])
+def test_markup_text_in_csv_and_xlsx_cells_is_text_internally_refused_publicly(tmp_path, payload):
+    """No spreadsheet runs markup: in an internal table it is just text. A public file
+    travels (open data, web pages inserting cells raw): there it is still a finding."""
+    csv_path = tmp_path / "t.csv"
+    csv_path.write_text(f"{INTERNAL_MARKING}\narea_id;name;n\nA;{payload};12\n", encoding="utf-8")
+    xlsx_path = _xlsx(tmp_path / "t.xlsx", [["area_id", "name", "n"], ["A", payload, 12]])
+    for path in (csv_path, xlsx_path):
+        assert rules(path, "internal") == set(), path.name
+        assert "MARKUP_EXECUTABLE" in rules(path, "public"), path.name
+
+
+def test_formula_like_text_cell_in_xlsx_is_flagged_unless_neutralised(tmp_path):
+    raw = _xlsx(tmp_path / "r.xlsx", [["area_id", "name"], ["A", '=HYPERLINK("http://x","y")']])
+    assert "SPREADSHEET_FORMULA" in rules(raw, "internal")
+    assert "SPREADSHEET_FORMULA" in rules(raw, "public")
+    done = _xlsx(tmp_path / "d.xlsx", [["area_id", "name"], ["A", '\'=HYPERLINK("http://x")']])
+    assert rules(done, "internal") == set()
+    numbers = _xlsx(tmp_path / "n.xlsx", [["area_id", "n"], ["A", -5], ["B", "-5"]])
+    assert rules(numbers, "internal") == set()
+
+
 def test_escaped_payloads_in_folium_pass(tmp_path):
     import folium
 

@@ -540,6 +540,26 @@ def test_public_file_with_findings_is_removed(tmp_path):
     assert not (tmp_path / "k.html").exists()
 
 
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_refused_file_leaves_disk_and_manifest_in_either_mode(tmp_path, mode):
+    """A refused file never stays on disk looking complete, and an earlier run's manifest
+    entry for the same name goes too."""
+    import json
+
+    gate = Gate(mode, quiet=True)
+    good = "<html><body><p>Rapport</p></body></html>"
+    gate.write_html(good, tmp_path / "k.html")
+    gate.write_html(good, tmp_path / "annan.html")
+    manifest = tmp_path / "utgivning.json"
+    assert "k.html" in json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    with pytest.raises(GateRefusal, match="PERSONAL_DATA"):
+        gate.write_html("<html><body><p>Ring 070-123 45 67</p></body></html>", tmp_path / "k.html")
+    assert not (tmp_path / "k.html").exists()
+    files = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+    assert "k.html" not in files and "annan.html" in files
+    assert scan_dir(tmp_path, mode) == []
+
+
 def test_metadata_refuses_paths_and_parameters():
     gate = Gate("public")
     assert gate.metadata() == {"tryggaplatser_mode": "public"}

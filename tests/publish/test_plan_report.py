@@ -159,10 +159,21 @@ def test_markup_payloads_stay_text_in_html(project):
     assert "{{ 7*7 }}" not in page and "&#123;&#123; 7*7 &#125;&#125;" in page
 
 
-def test_markup_payloads_are_refused_by_the_gate_in_files(project, tmp_path):
-    plan = _with_payloads(project, {(0, "responsible"): "<script>alert(1)</script>"})
-    with pytest.raises(GateRefusal, match="körbar kod"):
-        write_plan(plan, tmp_path, Gate("internal", quiet=True), municipality="X")
+def test_markup_payloads_are_released_as_text_in_internal_files(project, tmp_path):
+    """An internal plan whose text holds markup is written: escaped in the HTML, the same
+    plain text in the XLSX and CSV (where no program runs it), and passes the audit."""
+    from tryggaplatser.publish.audit import scan_dir
+
+    payload = "<script>alert(1)</script>"
+    plan = _with_payloads(project, {(0, "responsible"): payload})
+    files = write_plan(plan, tmp_path, Gate("internal", quiet=True), municipality="X")
+    page = files["html"].read_text(encoding="utf-8")
+    assert payload not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    ws = load_workbook(files["xlsx"]).worksheets[0]
+    headers = [c.value for c in ws[1]]
+    assert ws.cell(2, headers.index("Ansvarig") + 1).value == payload
+    assert payload in files["csv"].read_text(encoding="utf-8-sig")
+    assert scan_dir(tmp_path, mode="internal") == []
 
 
 def test_formula_payloads_stay_text_in_xlsx_and_csv(project, tmp_path):
@@ -177,9 +188,14 @@ def test_formula_payloads_stay_text_in_xlsx_and_csv(project, tmp_path):
     files = write_plan(plan, tmp_path, Gate("internal", quiet=True), municipality="X")
     ws = load_workbook(files["xlsx"]).worksheets[0]
     headers = [c.value for c in ws[1]]
-    for row, col in ((2, "Titel"), (2, "Ansvarig"), (3, "Problem")):
+    expected = {
+        (2, "Titel"): '\'=HYPERLINK("http://evil.example","x")',
+        (2, "Ansvarig"): "'-2+3",
+        (3, "Problem"): "'@SUM(A1:A2)",
+    }
+    for (row, col), value in expected.items():
         cell = ws.cell(row, headers.index(col) + 1)
-        assert cell.data_type == "s" and cell.quotePrefix, (row, col, cell.value)
+        assert cell.data_type == "s" and cell.value == value, (row, col, cell.value)
     csv = files["csv"].read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in csv and "'@SUM" in csv and "'-2+3" in csv
 

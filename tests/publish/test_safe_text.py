@@ -8,7 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tryggaplatser.publish.safe_text import Trusted, html, neutralise_cell, safe_url, text_of
+from tryggaplatser.publish.safe_text import (
+    BIDI_CONTROLS,
+    Trusted,
+    cell_text,
+    html,
+    neutralise_cell,
+    safe_url,
+    text_of,
+)
 
 PAYLOADS = [
     "<img src=x onerror=alert(1)>",
@@ -67,6 +75,19 @@ def test_neutralise_formula_text(value):
     assert neutralise_cell(value) == "'" + value
 
 
+def test_bidi_controls_are_the_unicode_bidi_control_set_and_are_removed():
+    # Bidi_Control as published in Unicode's PropList.txt (15.1): 061C, 200E..200F,
+    # 202A..202E, 2066..2069
+    published = [(0x061C, 0x061C), (0x200E, 0x200F), (0x202A, 0x202E), (0x2066, 0x2069)]
+    expected = {chr(c) for lo, hi in published for c in range(lo, hi + 1)}
+    assert set(BIDI_CONTROLS) == expected and len(BIDI_CONTROLS) == 12
+    text = "fil\u202eexe.txt \u2066a\u2069\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u2067\u2068"
+    assert text_of(text) == "filexe.txt a"
+    assert html(text) == "filexe.txt a"
+    assert cell_text("\u202e=1") == "'=1"  # removed first, then neutralised
+    assert text_of("Ärla\u00a0Örn") == "Ärla\u00a0Örn"  # other characters stay
+
+
 @pytest.mark.parametrize("value", [-5, -5.5, 0, 3, None, True, "ok", "Östra Hagen", "5-3"])
 def test_neutralise_leaves_numbers_and_plain_text(value):
     assert neutralise_cell(value) == value
@@ -91,6 +112,13 @@ def test_folium_page_carries_no_executable_payload(payload):
     assert "<img src=x" not in page and "<svg onload" not in page
     assert "${alert" not in page and "`+alert" not in page
     assert len(re.findall(r"<script\b", page)) == page.count("</script>")
+
+
+def test_folium_popup_tooltip_and_layer_name_carry_no_bidi_control():
+    page = _folium_page("Söder \u202eredöS\u202c \u2067x\u2069")
+    assert "Söder redöS x" in page
+    assert not any(ch in page for ch in BIDI_CONTROLS)
+    assert "\\u202e" not in page.lower()  # nor as a JSON escape
 
 
 @pytest.mark.browser

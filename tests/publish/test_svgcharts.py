@@ -58,6 +58,13 @@ def test_lines_follow_the_values_and_break_at_withheld_ones():
     assert "<b>" not in chart.svg and "&lt;b&gt;Väktare&lt;/b&gt;" in chart.svg
 
 
+def test_chart_text_carries_no_bidi_control():
+    weeks = ["2026-W01", "2026-W02"]
+    chart = lines_chart({"Väktare \u202eerätkäV\u202c": (weeks, [1, 2])}, "Titel\u2067", "Antal")
+    assert "Väktare erätkäV" in chart.svg
+    assert not re.search("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", chart.svg)
+
+
 def test_embeds_as_an_svg_data_uri():
     uri = to_data_uri(seasonal_chart([1] * 12, "x", months=MONTHS))
     assert uri.startswith("data:image/svg+xml;base64,")

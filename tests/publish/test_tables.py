@@ -66,8 +66,35 @@ def test_formula_payloads_neutralised(tmp_path, payload):
 
     ws = load_workbook(x).active
     cell = ws.cell(row=2, column=2)
-    assert cell.data_type == "s" and cell.quotePrefix
-    assert cell.value in (payload, payload.replace("\r", "\n"))  # XLSX stores CR as LF
+    assert cell.data_type == "s"
+    # the same neutralised text as in the CSV (XLSX stores CR as LF)
+    assert cell.value in (rows[1][1], rows[1][1].replace("\r", "\n"))
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_csv_and_xlsx_cells_and_headers_are_the_same_text(tmp_path, mode):
+    """One function makes a cell's text for both writers: formula prefix, no bidi controls."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    gate = Gate(mode, quiet=True)
+    names = ("=1+2\u202e", "Norr\u202egnäv\u202c \u2066x\u2069\u200f")
+    data = gate.release(table(names=names), "area_table")
+    data = data.rename(columns={"name": "@name"})
+    p = write_csv(data, tmp_path / "t.csv", gate=gate)
+    x = write_xlsx(data, tmp_path / "t.xlsx", gate=gate)
+    rows = list(csv.reader(p.open(encoding="utf-8-sig", newline=""), delimiter=";"))
+    rows = rows[1:] if mode == "internal" else rows  # the marking line
+    ws = load_workbook(x).worksheets[0]
+    first = 2 if mode == "internal" else 1
+    for r, row in enumerate(rows[:3]):
+        for c, value in enumerate(row[:2]):
+            assert str(ws.cell(first + r, c + 1).value) == value, (r, c)
+    assert rows[0][1] == "'@name"
+    assert [r[1] for r in rows[1:3]] == ["'=1+2", "Norrgnäv x"]
+    raw = p.read_bytes().decode("utf-8-sig") + str([list(r) for r in ws.values])
+    assert not any(ch in raw for ch in "\u202e\u202c\u2066\u2069\u200f")
 
 
 @settings(

@@ -106,6 +106,11 @@ class ESTBrief:
         ``(name, value, auto, rule)`` rows for the methods box.
     rules : dict of str to str
         The stated rules and tests (Poisson flag, recurrence, silence, focus score ...).
+    accuracy : ForecastAccuracy or None
+        Internal brief: how accurate the focus places were over the last 12 weeks
+        (:func:`~tryggaplatser.analysis.forecast.forecast_accuracy`, weekly origins, the focus
+        places beside last week's counts and random places); None in public or without a
+        year of history.
     """
 
     week: str
@@ -133,6 +138,7 @@ class ESTBrief:
     parameters: list[tuple[str, str, bool, str]] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
+    accuracy: Any = None
 
     @property
     def next_week(self) -> str:
@@ -547,12 +553,10 @@ def est_brief(
     inc = _incidents_in_reach(incidents, areas, end)
     placed = inc[_has_place(inc)]
     names = _names(areas)
-
     weekly = _est.weekly_counts(inc, "area_id", week, quiet=True)
     weekly["area_name"] = [_name_of(names, a) for a in weekly["area_id"]]
     area_totals = _area_totals(weekly)
     series = _weekly_series(inc, start)
-
     recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
     recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
     cell_area = _cell_areas(placed, size)
@@ -561,9 +565,7 @@ def est_brief(
         emerging = _place_emerging(emerging, size, cell_area, names)
 
     # near repeat works on exact points and is internal only: a public brief never runs it
-    nr, nr_table, nr_notes = _near_repeat_tests(
-        inc if mode == "internal" else inc.iloc[:0], end, knox, quiet
-    )
+    nr, nr_table, nr_notes = _near_repeat_tests(inc, end, knox, quiet, run=mode == "internal")
     alerts, alert_cells = _week_alerts(placed, week, nr, size, max_alerts, (cell_area, names))
 
     focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
@@ -600,15 +602,55 @@ def est_brief(
         rules=rules,
         choices=choices,
     )
-    if mode == "public":
-        _public_month(brief, incidents, areas, params)
+    _by_mode(brief, mode, (incidents, areas, params), run, end)
     return brief
 
 
-def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool):
-    """The Knox test per category over the months before the end of the week."""
+def _by_mode(brief: ESTBrief, mode: str, layers: tuple, run: Any, end: pd.Timestamp) -> None:
+    """The public version's monthly overview, or the internal brief's focus-place accuracy."""
+    if mode == "public":
+        _public_month(brief, *layers)
+    else:
+        brief.accuracy = focus_accuracy(run, end)
+
+
+#: Weeks over which the internal brief scores its focus places.
+ACCURACY_WEEKS = 12
+
+
+def focus_accuracy(run: Any, end: pd.Timestamp, weeks: int = ACCURACY_WEEKS) -> Any:
+    """How accurate the focus places were over the ``weeks`` weeks up to ``end`` (weekly
+    origins, the EST focus places beside last week's counts and random places, on the run's
+    grid); ``None`` when there is too little history."""
+    from .forecast import forecast_accuracy
+    from .run import placed
+
+    try:
+        data = placed(run.incidents)
+        t = pd.to_datetime(data["occurred_at"], utc=True)
+        data = data[(t < end.tz_convert("UTC")).to_numpy()]
+        first = (end - pd.Timedelta(weeks=weeks)).date()
+        last = (end - pd.Timedelta(days=1)).date()
+        return forecast_accuracy(
+            data,
+            run.grid,
+            bandwidth=run.bandwidth,
+            period=(first, last),
+            step="week",
+            methods=("est", "last_period", "random"),
+            area_shares=(0.01,),
+            places=10,
+            quiet=True,
+        )
+    except ArgumentError:
+        return None
+
+
+def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool, run: bool = True):
+    """The Knox test per category over the months before the end of the week (none, with
+    empty tables, when ``run`` is false)."""
     return _near_repeat_all(
-        inc,
+        inc if run else inc.iloc[:0],
         end,
         months=knox.months,
         min_events=knox.min_events,

@@ -27,7 +27,8 @@ def _lang_option(f):
     )(f)
 
 
-def _done(paths: list[Path], out_dir: str) -> None:
+def _done(paths: list[Path], out_dir: str, failures: list | None = None) -> None:
+    """The exit summary: the files written and, when some areas failed, which and why."""
     from ..i18n import tr
 
     click.echo(
@@ -39,6 +40,19 @@ def _done(paths: list[Path], out_dir: str) -> None:
             f=", ".join(sorted(p.name for p in paths)),
         )
     )
+    if failures:
+        listed = ", ".join(f"{f.area_id} [{f.rule}]" for f in failures)
+        click.echo(tr("Ej skrivna: {l}.", "Not written: {l}.", l=listed))
+
+
+def _partly_done(exc, out_dir: str) -> None:
+    """Some areas failed (:class:`~tryggaplatser.errors.AreasFailed`): the summary of what was
+    written on stdout, the failures on stderr, exit code 4."""
+    from ..i18n import tr
+
+    _done(exc.written or [], out_dir, exc.failures)
+    click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+    click.get_current_context().exit(exc.exit_code)
 
 
 @click.command("area")
@@ -68,7 +82,7 @@ def area(
     (CSV och XLSX), genom publiceringsgrinden.
     """
     from ..analysis.periods import period_from_options
-    from ..errors import ArgumentError, TryggaplatserError
+    from ..errors import AreasFailed, ArgumentError, TryggaplatserError
     from ..i18n import language, tr
     from ..publish.products import write_area_reports
 
@@ -93,6 +107,8 @@ def area(
                 period=period,
                 with_map=not no_map,
             )
+    except AreasFailed as exc:  # the other areas' reports and the tables are written
+        _partly_done(exc, out_dir)
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(exc.exit_code)

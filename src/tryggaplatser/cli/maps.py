@@ -53,7 +53,7 @@ def map_command(
 
     HTML-filerna är fristående och fungerar utan internet; bakgrundskarta är valfri.
     """
-    from ..errors import TryggaplatserError
+    from ..errors import AreasFailed, TryggaplatserError
     from ..i18n import tr
     from ..publish.products import write_maps
 
@@ -71,6 +71,13 @@ def map_command(
             png=png,
             out_dir=out_dir,
         )
+    except AreasFailed as exc:  # the other areas' maps are written
+        for path in exc.written or []:
+            click.echo(str(path))
+        listed = ", ".join(f"{f.area_id} [{f.rule}]" for f in exc.failures)
+        click.echo(tr("Ej skrivna: {l}.", "Not written: {l}.", l=listed))
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        ctx.exit(exc.exit_code)
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(exc.exit_code)

@@ -58,9 +58,9 @@ def plan(
     out_dir: str,
 ) -> None:
     """Utkast till områdesspecifik handlingsplan (HTML, XLSX att redigera, CSV)."""
-    from ..errors import ArgumentError, TryggaplatserError
+    from ..errors import AreasFailed, ArgumentError, TryggaplatserError
     from ..i18n import tr
-    from ..publish.products import folder_for, write_action_plans
+    from ..publish.products import write_action_plans
 
     ctx = click.get_current_context()
     try:
@@ -79,10 +79,23 @@ def plan(
             today=today,
             quiet=False,
         )
+    except AreasFailed as exc:  # the other areas' plans are written
+        _plans_done(exc.written, out_dir)
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        ctx.exit(exc.exit_code)
+        return
     except TryggaplatserError as exc:
         click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         ctx.exit(getattr(exc, "exit_code", 1) or 1)
         return
+    _plans_done(summary, out_dir)
+
+
+def _plans_done(summary: dict, out_dir: str) -> None:
+    """The exit summary of ``plan``: year, mode, areas and proposals, files written."""
+    from ..i18n import tr
+    from ..publish.products import folder_for
+
     click.echo(
         tr(
             "Handlingsplaner {y} ({m}): {a}. Filer i {o}: {f}",
@@ -96,7 +109,18 @@ def plan(
                 for i, n in summary["areas"].items()
             ),
         )
+        + _failed_text(summary.get("failed") or {})
     )
+
+
+def _failed_text(failed: dict) -> str:
+    """`` Ej skrivna: A2 [RULE], …`` for the exit summary, or ``""``."""
+    if not failed:
+        return ""
+    from ..i18n import tr
+
+    listed = ", ".join(f"{a} [{f.rule}]" for a, f in failed.items())
+    return " " + tr("Ej skrivna: {l}.", "Not written: {l}.", l=listed)
 
 
 @click.command("evaluate")

@@ -11,10 +11,12 @@ Rules (``Finding.rule``, defined in :mod:`tryggaplatser.rules`)
                          registration plates, police case numbers (all modes)
 ``MARKUP_EXECUTABLE``    executable markup in data: ``on…=`` handlers, ``javascript:`` URLs,
                          ``<script>/<img>/<svg>/<iframe>`` inside map data or strings, script
-                         payload calls (``alert(``, ``document.cookie``…) (all modes)
+                         payload calls (``alert(``, ``document.cookie``…) (all modes; in
+                         CSV and XLSX cells, which are plain text, public mode only)
 ``METADATA_PRIVATE``     absolute paths, the user name or the host name in metadata; in public
                          mode also bandwidth/seed parameters (all modes)
-``SPREADSHEET_FORMULA``  spreadsheet formulas / CSV cells starting with ``= + - @`` (all modes)
+``SPREADSHEET_FORMULA``  spreadsheet formulas / CSV and XLSX text cells starting with
+                         ``= + - @``, tab or CR (all modes)
 ``INTERNAL_IN_PUBLIC``   a file carrying "INTERNT – ej för spridning" or an internal mode tag in
                          a public folder, or sealed by the gate as internal
 ``MARKING_MISSING``      an internal file without the marking (internal mode)
@@ -401,6 +403,7 @@ class _Collector:
             cells arrive with character references decoded, so an escaped payload
             (``&lt;img onerror=…&gt;``, harmless text) would look like markup; raw markup in
             an HTML cell is found by the HTML parser instead (:class:`_HTMLCollector`).
+            ``False`` for internal CSV and XLSX (:func:`_plain_text_markup`).
         """
         from ..layers.schema import LAYERS
 
@@ -901,7 +904,20 @@ def _scan_csv(path: Path, col: _Collector) -> None:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
-        col.table(rows[start], rows[start + 1 :], csv_cells=True)
+        col.table(rows[start], rows[start + 1 :], csv_cells=True, markup=_plain_text_markup(col))
+
+
+def _plain_text_markup(col: _Collector) -> bool:
+    """Whether markup-like text in a CSV or XLSX cell is a finding: in public files only.
+
+    A cell of a CSV or a workbook is plain text: no spreadsheet program runs ``<script>`` or
+    ``onerror=`` in it, so in an internal table (read by analysts in Excel) a walk comment or
+    an area name holding such text is just that text — the writers store it as they store any
+    text (:func:`~.safe_text.cell_text`), and the HTML of the same set shows it escaped. A
+    public file travels further (open-data portals, web pages that may insert its cells raw),
+    so there the text is still refused, as is free text (REFERENCE.md §5).
+    """
+    return col.public
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
@@ -946,7 +962,12 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             (i for i, r in enumerate(rows) if sum(1 for v in r if v not in (None, "")) >= 2), 0
         )
         if rows:
-            col.table([str(v) if v is not None else "" for v in rows[start]], rows[start + 1 :])
+            col.table(
+                [str(v) if v is not None else "" for v in rows[start]],
+                rows[start + 1 :],
+                csv_cells=True,  # a text cell starting with "=" runs once someone edits it
+                markup=_plain_text_markup(col),
+            )
 
 
 def _scan_gpkg(path: Path, col: _Collector) -> None:

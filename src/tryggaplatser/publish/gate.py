@@ -109,6 +109,7 @@ from .disclosure import (
     suppress,
     write_disclosure_report,
 )
+from .safe_text import text_of
 
 if TYPE_CHECKING:
     from ..layers.config import ProjectConfig
@@ -296,11 +297,45 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "points": (frozenset(), frozenset()),  # internal only; allowlist from the layer's schema
     "raster": (frozenset(), frozenset()),
+    # forecast scores (tryggaplatser prognos): municipality-wide hit rates and indices per
+    # month and method; public rows resting on 1–4 events in the picks are withheld
+    "score_table": (
+        frozenset(
+            {
+                "month",
+                "period",
+                "method",
+                "selection",
+                "target",
+                "cells",
+                "area_share",
+                "hit_rate",
+                "pai",
+                "pei",
+                "rri",
+                "n",
+                "N",
+                "n_visning",
+                "hot_set",
+                "variant",
+                "jaccard",
+                "agreement",
+            }
+        ),
+        frozenset({"origin", "end", "n_star", "n0", "N0"}),
+    ),
 }
 _COUNT_KINDS = {"grid_cells", "area_layer", "area_table", "area_category_table", "map_layer"}
 _TABLE_KINDS = {"area_table", "area_category_table"}
 _CATEGORY_COLUMNS = ("category", "problem_category")
 
+
+#: what a manifest entry may say about its file for the folder's start page (Gate.seal ``about``)
+ABOUT_KEYS = ("title", "period", "area", "municipality")
+#: the folder's start page, rewritten by every command that writes into the folder
+INDEX_PAGE = "index.html"
+# files of a set that describe the set rather than being one of its outputs
+_NOT_OUTPUTS = frozenset({"offentliggorande.html", "offentliggorande.json", INDEX_PAGE})
 
 _KIND_TEXT = {
     "grid_cells": ("rutnätsceller", "grid cells"),
@@ -311,6 +346,7 @@ _KIND_TEXT = {
     "survey_table": ("enkättabell", "survey table"),
     "points": ("punktlager", "point layer"),
     "raster": ("raster", "raster"),
+    "score_table": ("tabell över prognosträffar", "forecast score table"),
 }
 
 
@@ -517,6 +553,8 @@ class Gate:
             self._check_sensitive(df, kind)
             if kind in _TABLE_KINDS:
                 out = self._release_table(df, kind, **options)
+            elif kind == "score_table":
+                out = self._release_scores(df)
             elif kind == "survey_table":
                 out = self._release_survey(df, **options)
             else:
@@ -757,6 +795,26 @@ class Gate:
         out[f"{col}_flagga"] = np.where(
             (values >= 1) & (values <= INTERNAL_FLAG_MAX), FLAG_TEXT, ""
         )
+
+    def _release_scores(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Forecast scores: public rows whose picks hold 1–4 events (``n``, or ``n0`` behind
+        the RRI) have every measure withheld and ``n`` shown as ``"<5"``."""
+        if not self.public:
+            return df
+        self.summary.rules.add("small_counts")
+        out = df.copy()
+        if "n" not in out.columns:
+            return out
+        values = pd.to_numeric(out["n"], errors="coerce").to_numpy(float)
+        small = (values >= 1) & (values < MIN_COUNT)
+        self._count(np.where(small, PRIMARY, PUBLISHED))
+        for col in ("hit_rate", "pai", "pei", "rri"):
+            if col in out.columns:
+                out[col] = np.where(small, np.nan, pd.to_numeric(out[col], errors="coerce"))
+        shown = ["" if not np.isfinite(v) else str(int(v)) for v in values]
+        out["n_visning"] = np.where(small, "<5", shown)
+        out["n"] = pd.array(np.where(small, np.nan, values), dtype="Float64").astype("Int64")
+        return out
 
     def _release_layer(
         self,
@@ -1171,12 +1229,20 @@ class Gate:
             page = re.sub(r"<title>", f"<title>{INTERNAL_MARKING} – ", page, count=1)
         return page
 
-    def write_html(self, page: str, path: str | Path, *, kind: str = "html") -> Path:
-        """Finalise an HTML page (:meth:`finalise_html`), write it as UTF-8 and :meth:`seal` it."""
+    def write_html(
+        self,
+        page: str,
+        path: str | Path,
+        *,
+        kind: str = "html",
+        about: Mapping[str, Any] | None = None,
+    ) -> Path:
+        """Finalise an HTML page (:meth:`finalise_html`), write it as UTF-8 and :meth:`seal` it
+        (``about`` as there)."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(self.finalise_html(page), encoding="utf-8")
-        self.seal(path, kind=kind)
+        self.seal(path, kind=kind, about=about)
         return path
 
     def export(
@@ -1246,19 +1312,38 @@ class Gate:
                     dst.update_tags(**tags)
 
     def seal(
-        self, path: str | Path, *, kind: str = "file", extra: Mapping[str, str] | None = None
+        self,
+        path: str | Path,
+        *,
+        kind: str = "file",
+        about: Mapping[str, Any] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
-        Files with findings are deleted and refused (in both modes: a refused file never
-        stays on disk looking finished). Internal files must carry the marking
-        "INTERNT – ej för spridning" (in text, or in metadata tags). ``extra`` adds fields to
-        the manifest entry (a printed PDF records the ``source_sha256`` of its HTML).
+        A file with findings is refused and deleted, in either mode, and its name leaves the
+        manifest (an earlier run's entry included): a refused file never stays on disk looking
+        complete. Internal files must carry the marking "INTERNT – ej för spridning" (in text,
+        or in metadata tags).
+
+        Parameters
+        ----------
+        path : str or Path
+            The written file.
+        kind : str
+            What the file is (``"report"``, ``"map"``, ``"figure"``, ``"csv:table"`` …).
+        about : mapping, optional
+            What the folder's start page (``index.html``) shows about the file, recorded in
+            its manifest entry: ``title``, ``period``, ``area`` (area name) and
+            ``municipality``, each a short text; other keys and empty values are left out.
+        extra : mapping, optional
+            More fields of the manifest entry, as they are (a printed PDF records the
+            ``source_sha256`` of the HTML it was printed from, :mod:`.pdf`).
 
         Returns
         -------
         dict
-            The manifest entry (``mode``, ``kind``, ``sha256``).
+            The manifest entry (``mode``, ``kind``, ``sha256``, and the ``about`` texts).
         """
         from .._clock import pin_file_times
 
@@ -1266,7 +1351,8 @@ class Gate:
         pin_file_times(path)  # same inputs -> byte-identical files
         findings = [f for f in scan_file(path, self.mode, manifest=False)]
         if findings:
-            path.unlink(missing_ok=True)  # a refused file never stays looking finished
+            path.unlink(missing_ok=True)
+            _forget_in_manifest(path)
             lines = "; ".join(f"{f.rule}: {f.message} ({f.excerpt})" for f in findings[:5])
             raise _refuse(
                 tr(
@@ -1282,9 +1368,14 @@ class Gate:
                 ),
                 "AUDIT_FINDINGS",
             )
-        entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path), **(extra or {})}
+        entry = {"mode": self.mode, "kind": kind, "sha256": _sha256(path)}
+        for key in ABOUT_KEYS:
+            text = " ".join(text_of((about or {}).get(key) or "").split())  # no bidi controls
+            if text:
+                entry[key] = text
+        entry.update(extra or {})
         _record_in_manifest(path, entry)
-        if self.public and path.name not in {"offentliggorande.html", "offentliggorande.json"}:
+        if self.public and path.name not in _NOT_OUTPUTS:
             self.summary.outputs[path.name] = kind
         return entry
 
@@ -1395,6 +1486,19 @@ def _record_in_manifest(path: Path, entry: dict) -> None:
         )
 
 
+def _forget_in_manifest(path: Path) -> None:
+    """Remove a refused file's entry (left by an earlier run) from its folder's manifest."""
+    manifest_path = path.parent / MANIFEST
+    if not manifest_path.exists():
+        return
+    with _locked(manifest_path):
+        manifest = _read_manifest(manifest_path)
+        if manifest["files"].pop(path.name, None) is not None:
+            manifest_path.write_text(
+                json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
+
+
 @contextlib.contextmanager
 def _locked(path: Path):
     """An exclusive advisory lock on ``path`` (created if missing) where the OS has one."""
@@ -1409,6 +1513,42 @@ def _locked(path: Path):
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def read_manifest(folder: str | Path) -> dict[str, dict]:
+    """The files of a folder's manifest (``{name: entry}``), read under the manifest's lock so
+    a process sealing into the folder at the same time is never seen half-written; ``{}``
+    without a manifest."""
+    path = Path(folder) / MANIFEST
+    if not path.exists():
+        return {}
+    with _locked(path):
+        return dict(_read_manifest(path)["files"])
+
+
+@contextlib.contextmanager
+def folder_lock(folder: str | Path):
+    """An exclusive advisory lock on a folder itself (no lock file is created), for work that
+    reads the whole folder and writes one file from it, such as its start page: two processes
+    finishing into one folder then write it one after the other, the last from the complete
+    manifest. Never take it while holding the manifest's lock (the order is folder, manifest).
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no fcntl (Windows): the demo runs its sets in turn
+        yield
+        return
+    import os
+
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
 
 
 def _read_manifest(path: Path) -> dict:

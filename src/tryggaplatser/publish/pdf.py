@@ -148,11 +148,24 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
     print_pdfs([(html, pdf) for html, pdf, _, _ in todo], executable=executable)
     gates: dict[str, Gate] = {}
     written = []
-    for _html, pdf, mode, source in todo:
+    for html, pdf, mode, source in todo:
         gate = gates.setdefault(mode, Gate(mode, quiet=True))
-        gate.seal(pdf, kind=PDF_KIND, extra={"source_sha256": source})
+        about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
+        gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
         written.append(pdf)
+    _rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
     return written
+
+
+def _rewrite_start_pages(folders: dict[Path, object]) -> None:
+    """Rewrite the start page (``index.html``) of each folder that has one, so it links the
+    new PDFs too (the writers wrote it before the PDFs were printed)."""
+    from .gate import INDEX_PAGE
+    from .reports.index_page import write_index
+
+    for folder, gate in folders.items():
+        if (folder / INDEX_PAGE).is_file():
+            write_index(folder, gate)
 
 
 # ---------------------------------------------------------------------------------------------

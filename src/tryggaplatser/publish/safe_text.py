@@ -11,7 +11,14 @@ Raw HTML built by our own templates is passed through only when wrapped in :clas
 
 Spreadsheet programs execute cells that start with ``=``, ``+``, ``-`` or ``@`` (and, in some
 programs, tab or carriage return) as formulas ("CSV injection"). :func:`neutralise_cell` prefixes
-such text with ``'`` and leaves real numbers alone.
+such text with ``'`` and leaves real numbers alone; :func:`cell_text` is the text of a CSV or XLSX
+cell (both writers use it, so a cell reads the same in either file).
+
+Bidirectional control characters (the Unicode ``Bidi_Control`` set: U+061C, U+200E, U+200F,
+U+202A–U+202E, U+2066–U+2069) are removed from all text by :func:`text_of`, with the other
+invisible controls: a right-to-left override (U+202E) in an area name or a comment would
+otherwise reverse what a reader sees ("exe.txt" shown as "txt.exe") in every page, table, map
+popup and print header the text reaches.
 """
 
 from __future__ import annotations
@@ -22,13 +29,25 @@ import numbers
 import re
 from typing import Any
 
-__all__ = ["Trusted", "html", "join", "neutralise_cell", "safe_url", "text_of"]
+__all__ = [
+    "BIDI_CONTROLS",
+    "Trusted",
+    "cell_text",
+    "html",
+    "join",
+    "neutralise_cell",
+    "safe_url",
+    "text_of",
+]
 
 # characters that are harmless in HTML text but dangerous inside JS template literals, regex
 # replacement patterns and template engines: replaced by numeric character references
 _EXTRA = str.maketrans({"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
-# C0 controls except tab/newline/CR, DEL and C1 controls; also U+2028/2029 which end JS lines
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+# the Unicode Bidi_Control characters: ALM, LRM, RLM, LRE, RLE, PDF, LRO, RLO, LRI, RLI, FSI, PDI
+BIDI_CONTROLS = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+# C0 controls except tab/newline/CR, DEL and C1 controls; U+2028/2029 which end JS lines; and
+# the bidi controls
+_CONTROL = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029{BIDI_CONTROLS}]")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -76,7 +95,13 @@ def text_of(value: Any) -> str:
     Returns
     -------
     str
-        The text with control characters (except tab and newline) removed.
+        The text with control characters (except tab, newline and CR) and bidirectional
+        controls (:data:`BIDI_CONTROLS`) removed.
+
+    Examples
+    --------
+    >>> text_of("fil\u202etxt.exe")
+    'filtxt.exe'
     """
     if _is_missing(value):
         return ""
@@ -175,3 +200,18 @@ def neutralise_cell(value: Any) -> Any:
             return "'" + value
         return value
     return value
+
+
+def cell_text(value: Any) -> str:
+    """The text of a CSV or XLSX cell: :func:`text_of`, then :func:`neutralise_cell`.
+
+    The one function both table writers (:mod:`.tables`) use for text cells and headers, so a
+    formula-like value is neutralised the same way in a CSV and in a workbook and bidi controls
+    are gone from both.
+
+    >>> cell_text("=1+2")
+    "'=1+2"
+    >>> cell_text("\u202e@SUM(A1)")
+    "'@SUM(A1)"
+    """
+    return neutralise_cell(text_of(value))

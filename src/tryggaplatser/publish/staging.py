@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 
 from .._announce import announce, logger
+from ..errors import AreasFailed
 from ..i18n import tr
 from ..policy import MANIFEST
 
@@ -215,7 +216,9 @@ def staged(out_dir: str | Path, *, fresh: bool = False) -> Iterator[Staging]:
 
 def staged_writer(func: Callable[..., Any]) -> Callable[..., Any]:
     """Decorate a product writer with an ``out_dir`` parameter: it runs inside :func:`staged`
-    and the paths it returns are the final ones."""
+    and the paths it returns are the final ones. When some areas failed
+    (:class:`~tryggaplatser.errors.AreasFailed`) the others are published and the error is
+    raised with their final paths."""
     signature = inspect.signature(func)
     default = signature.parameters["out_dir"].default
 
@@ -226,8 +229,15 @@ def staged_writer(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)  # let Python report the missing argument
         if _ACTIVE and _ACTIVE[-1].serves(out_dir):
             return func(*args, **kwargs)  # inside a run: its paths, the outer run commits
+        failed = None
         with staged(out_dir) as run:
-            result = func(*args, **kwargs)
+            try:
+                result = func(*args, **kwargs)
+            except AreasFailed as err:  # the other areas were written: publish them
+                failed = err
+        if failed is not None:
+            failed.written = run.final(failed.written)
+            raise failed
         return run.final(result)
 
     return wrapper

@@ -2,8 +2,11 @@
 
 CSV format: UTF-8 with byte-order mark, ``;`` as separator and ``,`` as decimal sign — what
 Excel in Swedish locale opens correctly by double-click (and LibreOffice/pandas read with
-``sep=";", decimal=","``). Every text cell passes :func:`~.safe_text.neutralise_cell`, so a cell
-starting with ``= + - @``, tab or CR is shown as text, never run as a formula.
+``sep=";", decimal=","``). XLSX stores every string as a text cell, never a formula. In both,
+every text cell and header is :func:`~.safe_text.cell_text`: bidi and other control characters
+removed, and text starting with ``= + - @`` (or their full-width forms), tab, CR or LF prefixed
+with ``'``, so the same value reads the same in the CSV and the workbook and never runs as a
+formula, even after a round trip through another program.
 
 Internal files carry the marking "INTERNT – ej för spridning": as the first line of a CSV, and
 in XLSX as the sheet title, the first row and the page header.
@@ -21,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 from .gate import INTERNAL_MARKING, Gate
-from .safe_text import neutralise_cell, text_of
+from .safe_text import cell_text, text_of
 
 __all__ = ["write_csv", "write_xlsx"]
 
@@ -69,7 +72,7 @@ def _csv_value(value: Any) -> Any:
         return (str(int(f)) if f.is_integer() else repr(f)).replace(".", ",")
     if isinstance(value, pd.Timestamp | pd.Period):
         return _timestamp_text(value)
-    return neutralise_cell(text_of(value))
+    return cell_text(value)
 
 
 def _timestamp_text(value: Any) -> str:
@@ -83,7 +86,13 @@ def _timestamp_text(value: Any) -> str:
 
 
 def write_csv(
-    data: pd.DataFrame, path: str | Path, *, gate: Gate, kind: str | None = None, **release: Any
+    data: pd.DataFrame,
+    path: str | Path,
+    *,
+    gate: Gate,
+    kind: str | None = None,
+    about: dict[str, Any] | None = None,
+    **release: Any,
 ) -> Path:
     """Write a table as CSV for Swedish Excel through the gate, and seal it.
 
@@ -98,6 +107,8 @@ def write_csv(
         The output set's gate.
     kind : str, optional
         Output kind for :meth:`Gate.release`.
+    about : dict, optional
+        What the folder's start page shows about the file (:meth:`Gate.seal`).
     **release
         Options for :meth:`Gate.release` (``margins=``, ``rates=``...).
 
@@ -112,10 +123,10 @@ def write_csv(
         writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         if not gate.public:
             writer.writerow([INTERNAL_MARKING])
-        writer.writerow([neutralise_cell(str(c)) for c in table.columns])
+        writer.writerow([cell_text(str(c)) for c in table.columns])
         for row in table.itertuples(index=False, name=None):
             writer.writerow([_csv_value(v) for v in row])
-    gate.seal(path, kind=f"csv:{kind or 'table'}")
+    gate.seal(path, kind=f"csv:{kind or 'table'}", about=about)
     return path
 
 
@@ -127,13 +138,14 @@ def write_xlsx(
     kind: str | None = None,
     layout: Callable[[Any], None] | None = None,
     manifest_kind: str | None = None,
+    about: dict[str, Any] | None = None,
     **release: Any,
 ) -> Path:
     """Write one or several tables as an XLSX workbook through the gate, and seal it.
 
-    Strings are stored as text cells (never formulas); text that starts with ``= + - @``, tab
-    or CR is additionally marked with Excel's quote prefix. Document properties carry no user
-    name (creator "tryggaplatser").
+    Strings are stored as text cells (never formulas), as :func:`~.safe_text.cell_text` makes
+    them, exactly as :func:`write_csv` writes them: text that starts with ``= + - @``, tab or CR
+    gets a leading ``'``. Document properties carry no user name (creator "tryggaplatser").
 
     Parameters
     ----------
@@ -150,6 +162,8 @@ def write_xlsx(
         is saved and sealed, so a styled workbook is written once.
     manifest_kind : str, optional
         The file's kind in the manifest; default ``xlsx:<kind or table>``.
+    about : dict, optional
+        What the folder's start page shows about the file (:meth:`Gate.seal`).
     **release
         Options for :meth:`Gate.release`.
     """
@@ -186,12 +200,12 @@ def write_xlsx(
     if layout is not None:
         layout(wb)
     wb.save(path)
-    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}")
+    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}", about=about)
     return path
 
 
 def _sheet_title(name: str, index: int) -> str:
-    clean = "".join(ch for ch in str(name) if ch not in "[]:*?/\\").strip("'") or f"blad{index}"
+    clean = "".join(ch for ch in text_of(name) if ch not in "[]:*?/\\").strip("'") or f"blad{index}"
     return clean[:31]
 
 
@@ -202,10 +216,7 @@ def _put(ws, row: int, column: int, value: Any):
         return ws.cell(row=row, column=column, value=value)
     if isinstance(value, pd.Timestamp | pd.Period):
         value = _timestamp_text(value)
-    text = text_of(value)  # also drops control characters XLSX cannot hold
     cell = ws.cell(row=row, column=column)
-    cell.value = text
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    if neutralise_cell(text) != text:
-        cell.quotePrefix = True
+    cell.value = cell_text(value)  # neutralised as in the CSV; no controls XLSX cannot hold
+    cell.data_type = "s"  # a text cell, never a formula
     return cell

@@ -104,31 +104,8 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         )
         return
     from matplotlib.collections import PatchCollection
-    from matplotlib.patches import PathPatch
-    from matplotlib.path import Path as MplPath
 
-    patches = []
-    faces = []
-    edges = []
-    for geom, fill, stroke in zip(frame.geometry, frame["fill"], frame["stroke"]):
-        polys = getattr(geom, "geoms", [geom])
-        for poly in polys:
-            rings = [np.asarray(poly.exterior.coords)] + [
-                np.asarray(r.coords) for r in poly.interiors
-            ]
-            verts = np.concatenate(rings)
-            codes = np.concatenate(
-                [
-                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
-                    for r in rings
-                ]
-            )
-            patches.append(PathPatch(MplPath(verts, codes)))
-            faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
-            edges.append(stroke if isinstance(stroke, str) else "#555555")
-    from matplotlib.colors import to_rgba
-
-    facecolors = [(0, 0, 0, 0) if f == "none" else to_rgba(f, layer.fill_opacity) for f in faces]
+    patches, facecolors, edges = _polygon_patches(layer)
     linewidth = layer.weight * 0.9 if layer.weight else 0.0
     if layer.key == "areas" and "selected" in frame.columns:
         linewidth = [2.2 if s else 0.9 for s in frame["selected"]]
@@ -161,6 +138,31 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
                 annotation_clip=True,
                 path_effects=_halo(),
             )
+
+
+def _polygon_patches(layer: ml.MapLayer) -> tuple[list, list, list]:
+    """Matplotlib patches of a polygon layer (holes kept) with their face and edge colours."""
+    from matplotlib.colors import to_rgba
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
+    patches, faces, edges = [], [], []
+    for geom, fill, stroke in zip(layer.frame.geometry, layer.frame["fill"], layer.frame["stroke"]):
+        for poly in getattr(geom, "geoms", [geom]):
+            rings = [np.asarray(poly.exterior.coords)] + [
+                np.asarray(r.coords) for r in poly.interiors
+            ]
+            codes = np.concatenate(
+                [
+                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
+                    for r in rings
+                ]
+            )
+            patches.append(PathPatch(MplPath(np.concatenate(rings), codes)))
+            faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
+            edges.append(stroke if isinstance(stroke, str) else "#555555")
+    colours = [(0, 0, 0, 0) if f == "none" else to_rgba(f, layer.fill_opacity) for f in faces]
+    return patches, colours, edges
 
 
 def _rank_labels(ax: Axes, frame: Any) -> None:
@@ -445,7 +447,14 @@ def _footer_and_marking(fig: Figure, content: ml.MapContent) -> None:
 PNG_COMPRESS_LEVEL = 3
 
 
-def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = None) -> Path:
+def save_figure(
+    fig: Figure,
+    path: str | Path,
+    *,
+    gate: Any,
+    dpi: int | None = None,
+    about: dict[str, Any] | None = None,
+) -> Path:
     """Write a figure as PNG with the gate's metadata tags and seal it (``Gate.seal``).
 
     Parameters
@@ -460,6 +469,9 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         audited and recorded in the folder's manifest.
     dpi : int, optional
         Resolution; default the figure's.
+    about : dict, optional
+        What the folder's start page shows about the figure (``area``, ``period``…; see
+        ``Gate.seal``).
     """
     path = Path(path)
     if path.suffix.lower() != ".png":
@@ -481,5 +493,5 @@ def save_figure(fig: Figure, path: str | Path, *, gate: Any, dpi: int | None = N
         metadata=metadata,
         pil_kwargs={"compress_level": PNG_COMPRESS_LEVEL},
     )
-    gate.seal(path, kind="figure")
+    gate.seal(path, kind="figure", about=about)
     return path

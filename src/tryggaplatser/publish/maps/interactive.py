@@ -680,7 +680,9 @@ def _stable_ids(text: str) -> str:
     return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", number, text)
 
 
-def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
+def save_map(
+    m: folium.Map, path: str | Path, *, gate: Any = None, about: dict[str, Any] | None = None
+) -> Path:
     """Write a map as ONE self-contained HTML file (UTF-8) that renders with no network.
 
     Leaflet's JavaScript and CSS are inlined from the ``xstatic-leaflet`` package; folium's CDN
@@ -698,6 +700,9 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
         is written through ``Gate.write_html``: mode ``<meta>`` tag, visible marking
         "INTERNT – ej för spridning" on internal maps, audit scan and manifest entry (a public
         page with findings is removed and refused).
+    about : dict, optional
+        What the folder's start page shows about the map (``area``, ``period``…; see
+        ``Gate.seal``).
 
     Returns
     -------
@@ -727,7 +732,7 @@ def save_map(m: folium.Map, path: str | Path, *, gate: Any = None) -> Path:
             rule="NOT_GATED",
             fix=tr("skicka gate=Gate(...)", "pass gate=Gate(...)"),
         )
-    return gate.write_html(text, path, kind="map")
+    return gate.write_html(text, path, kind="map", about=about)
 
 
 def slugify(name: Any, *, max_length: int = 60) -> str:

@@ -59,3 +59,18 @@ def open_project(project: Any):
             ),
         )
     return load_project(path, quiet=True)
+
+
+def finish_set(gate: Any, folder: str | Path, *, disclosure: bool = True) -> list[Path]:
+    """Close what a command wrote into ``folder``: the one place every product writer finishes.
+
+    Public sets get their disclosure report (:meth:`Gate.finish`); every set gets its start
+    page ``index.html`` rewritten from the folder's manifest
+    (:func:`~tryggaplatser.publish.reports.index_page.write_index`), so the page lists what
+    all commands so far wrote into the folder. ``disclosure=False`` when the writer already
+    closed the gate itself (the public EST overview). Returns the files written.
+    """
+    from ..reports.index_page import write_index
+
+    closed = gate.finish(folder) if disclosure else []
+    return [*closed, write_index(folder, gate)]

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 @staged_writer
@@ -54,8 +54,8 @@ def write_area_reports(
     gate : Gate, optional
         The output set's gate when the caller writes more into the same folder (e.g.
         ``tryggaplatser demo``): then ``mode`` is ignored and the caller calls
-        ``gate.finish(mode_folder(out_dir, gate))`` once, so one disclosure report covers the
-        whole set.
+        ``finish_set(gate, mode_folder(out_dir, gate))`` once, so one disclosure report covers
+        the whole set (and the folder's start page is written once).
         ``None`` = a new gate, finished here.
     quiet : bool
         Silence announcements.
@@ -67,8 +67,17 @@ def write_area_reports(
     -------
     list of Path
         Every file written (reports, tables, and for public sets the disclosure report).
+
+    Raises
+    ------
+    AreasFailed
+        When the reports of some of several areas failed (exit code 4): the other reports, the
+        tables (and the disclosure report) are written, ``exc.written`` lists their paths and
+        ``exc.failures`` the failed areas with their rules. With one area its error is raised
+        as it is.
     """
     from ...analysis.run import Run
+    from .._per_area import collecting, raise_if_failed
     from ..gate import Gate
     from ..reports.area_report import write_area_reports as render_area_reports
     from ..reports.area_report import write_indicator_tables
@@ -81,11 +90,16 @@ def write_area_reports(
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     analysis = run.area_analysis(period)
-    paths = render_area_reports(analysis, folder, gate, area_ids=area_ids, with_map=with_map)
+    targets = list(area_ids or analysis.profiles)
+    failures: list | None = [] if collecting(targets) else None
+    paths = render_area_reports(
+        analysis, folder, gate, area_ids=area_ids, with_map=with_map, failures=failures
+    )
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
+    raise_if_failed(failures or [], len(targets), paths)
     return paths
 
 
@@ -169,6 +183,7 @@ def write_lagesbild(
             trend=trend,
             previous=previous if len(previous) else None,
             with_map=with_map,
+            forecast=_predictability(run),
         )
     ]
     if tables:
@@ -176,5 +191,17 @@ def write_lagesbild(
             analysis, folder, gate, stem=f"lagesbild_{int(year)}_indikatorer"
         )
     if own_gate:
-        paths += gate.finish(folder)
+        paths += finish_set(gate, folder)
     return paths
+
+
+def _predictability(run: Any) -> Any:
+    """The lägesbild's forecast scores: monthly origins over the run's period, the hotspot
+    methods the map shows (Gi*, KDE) beside last month's counts and random places; ``None``
+    when the data cover too little time."""
+    from ...errors import ArgumentError
+
+    try:
+        return run.forecast("month", ("gistar", "kde", "last_period", "random"))
+    except ArgumentError:
+        return None

@@ -189,7 +189,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
 
     from ...analysis.run import Run
     from ..gate import Gate
-    from ._common import mode_folder
+    from ._common import finish_set, mode_folder
     from .areas import write_area_reports, write_lagesbild
     from .est import write_est_brief_set
     from .hotspots import write_hotspot_layers
@@ -214,7 +214,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     gate = Gate(mode, config=project.config, quiet=True)
     write_area_reports(project, out, mode, gate=gate, run=run)
     write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
-    gate.finish(mode_folder(out, gate))
+    finish_set(gate, mode_folder(out, gate))
     write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1), run=run)
     write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
     return mode, time.perf_counter() - started

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from ...policy import LOCAL_TZ
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 @staged_writer
@@ -86,7 +86,10 @@ def write_est_brief_set(
         **({} if max_alerts is None else {"max_alerts": max_alerts}),
     )
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
-    files = write_est_brief(brief, mode_folder(out_dir, gate), gate, municipality=municipality)
+    folder = mode_folder(out_dir, gate)
+    files = write_est_brief(brief, folder, gate, municipality=municipality)
+    # the folder's start page lists the brief (a public overview closed its gate already)
+    finish_set(gate, folder, disclosure=not gate.public)
     return {
         "week": brief.week,
         "month": brief.month,

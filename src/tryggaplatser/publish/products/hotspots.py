@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from ..staging import staged_writer
-from ._common import mode_folder
+from ._common import finish_set, mode_folder
 
 
 def load_incidents(config_path: str, incidents_path: str | None):
@@ -344,5 +344,5 @@ def _write_summary(out, gate, summary: dict, files: list[str]) -> dict:
         json.dumps(summary, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )
     gate.seal(path, kind="summary")
-    gate.finish(out)
+    finish_set(gate, out)
     return summary

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...policy import LOCAL_TZ
 from ..staging import staged_writer
-from ._common import mode_folder
+from ._common import finish_set, mode_folder
 
 
 def indicator_series(survey_indicators, name: str | None = None):
@@ -88,12 +88,17 @@ def write_maps(
     run in the gate's mode). The maps draw the run's grid: Gi* on counts (public: ≥ 250 m, whole
     months) with the KDE as a density layer; each map goes through one publishing gate into
     ``<out>/publik`` or ``<out>/internt``.
+
+    With ``all_areas``, an area whose map fails is announced and the other maps are written;
+    then :class:`~tryggaplatser.errors.AreasFailed` (exit code 4) is raised with the written
+    paths (``exc.written``) and the failed areas (``exc.failures``).
     """
 
     from ...analysis.run import Run
     from ...errors import ArgumentError
     from ...i18n import tr
     from ...layers.load import load_project
+    from .._per_area import raise_if_failed
     from ..gate import Gate
 
     _check_what(area, all_areas, hotspots, week)
@@ -109,12 +114,15 @@ def write_maps(
             tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
         )
     common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
+    failures, targets = [], [area]
     if hotspots:
         written = _hotspot_map(project, run, folder, week, png, common)
     else:
         targets = list(project.areas["area_id"].astype(str)) if all_areas else [area]
-        written = _area_maps(project, run, folder, targets, indicator, png, common)
-    return written + gate.finish(folder)
+        written, failures = _area_maps(project, run, folder, targets, indicator, png, common)
+    written += finish_set(gate, folder)
+    raise_if_failed(failures, len(targets), written)
+    return written
 
 
 def _check_what(area, all_areas: bool, hotspots: bool, week) -> None:
@@ -182,40 +190,71 @@ def _hotspot_map(project, run, folder, week, png: bool, common: dict) -> list:
     return written
 
 
-def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict) -> list:
-    """One neighbourhood map per area (and its PNG), all drawing the run's cells and period."""
+def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict) -> tuple:
+    """One neighbourhood map per area (and its PNG), all drawing the run's cells and period.
+
+    With several areas, one that fails is announced and collected (:mod:`.._per_area`) and
+    the others are written; the caller raises :class:`~tryggaplatser.errors.AreasFailed`.
+    """
     from ..._progress import progress
     from ...analysis.run import in_period
+    from ...i18n import tr
+    from .._per_area import announce_failure, attempt, collecting
+
+    cells = run.hotspots().cells
+    series = indicator_series(getattr(project, "survey_indicators", None), indicator)
+    incidents = in_period(project.incidents, run.period)
+    period = f"{run.period[0].isoformat()} – {run.period[1].isoformat()}"
+    shared = (project, cells, series, incidents, folder, png, common, period)
+    written, failures = [], []
+    for target in progress(targets, tr("Kartor", "Maps")):
+        if not collecting(targets):
+            written += _area_map(target, *shared)
+            continue
+        paths, failure = attempt(target, _area_map, target, *shared)
+        if failure is None:
+            written += paths
+        else:
+            announce_failure(failure)
+            failures.append(failure)
+    return written, failures
+
+
+def _area_map(
+    target, project, cells, series, incidents, folder, png: bool, common: dict, period: str
+) -> list:
+    """The neighbourhood map of one area (and its PNG figure): the written paths."""
     from ...i18n import tr
     from ..maps._layers import resolve_area
     from ..maps.figures import save_figure, static_map
     from ..maps.interactive import neighbourhood_map, save_map, slugify
 
-    cells = run.hotspots().cells
-    series = indicator_series(getattr(project, "survey_indicators", None), indicator)
-    incidents = in_period(project.incidents, run.period)
-    written = []
-    for target in progress(targets, tr("Kartor", "Maps")):
-        target, name = resolve_area(project.areas, target)
-        m = neighbourhood_map(
-            target,
-            areas=project.areas,
-            cells=cells,
-            kde=cells,
-            incidents=incidents,
-            walk_observations=_nonempty(project, "walk_observations"),
-            dialogue=_nonempty(project, "dialogue"),
-            indicator=series,
-            mode=common["gate"].mode,
-            **common,
+    target, name = resolve_area(project.areas, target)
+    m = neighbourhood_map(
+        target,
+        areas=project.areas,
+        cells=cells,
+        kde=cells,
+        incidents=incidents,
+        walk_observations=_nonempty(project, "walk_observations"),
+        dialogue=_nonempty(project, "dialogue"),
+        indicator=series,
+        mode=common["gate"].mode,
+        **common,
+    )
+    slug = slugify(name)
+    about = {
+        "title": tr("Karta: {a}", "Map: {a}", a=name),
+        "area": name,
+        "period": period,
+        "municipality": common["municipality"],
+    }
+    written = [save_map(m, folder / f"karta_omrade_{slug}.html", about=about)]
+    if png:
+        figure = static_map(m)
+        written.append(
+            save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common), about=about)
         )
-        slug = slugify(name)
-        written.append(save_map(m, folder / f"karta_omrade_{slug}.html"))
-        if png:
-            figure = static_map(m)
-            written.append(
-                save_figure(figure, folder / f"karta_omrade_{slug}.png", **_gate(common))
-            )
     return written
 
 

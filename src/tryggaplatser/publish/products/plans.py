@@ -16,7 +16,7 @@ from typing import Any
 from ..._compat import renamed
 from ...analysis.measures import DEFAULT_TARGET_RADIUS
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 def resolve_area(areas, name_or_id: str) -> str:
@@ -78,12 +78,20 @@ def write_action_plans(
     Returns
     -------
     dict
-        ``mode``, ``year``, ``areas`` (``{area_id: n_items}``), ``files`` (names).
+        ``mode``, ``year``, ``areas`` (``{area_id: n_items}``), ``files`` (names), ``failed``
+        (``{area_id: AreaFailure}``; empty unless :class:`~tryggaplatser.errors.AreasFailed`).
+
+    Raises
+    ------
+    AreasFailed
+        When some of several areas failed (exit code 4): the other plans are written, and
+        ``exc.written`` is this summary with the failed areas under ``failed``. With one area
+        its error is raised as it is.
     """
-    from ...analysis.plans import action_plan, followup_by_responsible, load_catalogue
+    from ...analysis.plans import load_catalogue
     from ...i18n import tr
+    from .._per_area import announce_failure, attempt, collecting, raise_if_failed
     from ..gate import Gate
-    from ..reports.plan_report import write_plan
 
     project = open_project(project)
     config = project.config
@@ -107,8 +115,7 @@ def write_action_plans(
 
         run = Run(project, gate.mode, quiet=quiet)
     catalogue = load_catalogue(config=config)
-    layers = project.layers
-    area_layer = layers["areas"]
+    area_layer = project.layers["areas"]
     wanted = (
         [resolve_area(area_layer, a) for a in area_ids]
         if area_ids
@@ -117,44 +124,72 @@ def write_action_plans(
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     files: list[str] = []
     counts: dict[str, int] = {}
-    used_year = year
+    years: list[int] = []
+    failures = []
     from ..._progress import progress
 
     for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
-        plan = action_plan(
-            area_id,
-            year,
-            areas=area_layer,
-            incidents=layers["incidents"],
-            walk_observations=layers.get("walk_observations"),
-            walks=layers.get("walks"),
-            dialogue=layers.get("dialogue"),
-            catalogue=catalogue,
-            today=today,
-            sensitive_categories=getattr(config, "sensitive_categories", ()),
-            profiles=run.profiles,
-            quiet=quiet,
-        )
-        used_year = plan.attrs["year"]
-        followup = followup_by_responsible(
-            layers.get("walk_observations"),
-            layers.get("measures"),
-            areas=area_layer,
-            area_id=area_id,
-            today=plan.attrs["plan_date"],
-            quiet=True,
-        )
-        written = write_plan(
-            plan,
-            mode_folder(out_dir, gate),
-            gate,
-            municipality=municipality,
-            followup=followup,
-            catalogue=catalogue,
-        )
-        counts[area_id] = len(plan)
-        files += [p.name for p in written.values()]
-    return {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
+        args = (area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet)
+        if not collecting(wanted):
+            written = _write_area_plan(*args)
+        else:
+            written, failure = attempt(area_id, _write_area_plan, *args)
+            if failure is not None:
+                announce_failure(failure)
+                failures.append(failure)
+                continue
+        plan_year, n_items, names = written
+        years.append(plan_year)
+        counts[area_id] = n_items
+        files += names
+    used_year = years[-1] if years else year
+    finish_set(gate, mode_folder(out_dir, gate))  # the folder's start page lists the plans
+    summary = {"mode": gate.mode, "year": used_year, "areas": counts, "files": sorted(files)}
+    summary["failed"] = {f.area_id: f for f in failures}
+    raise_if_failed(failures, len(wanted), summary)
+    return summary
+
+
+def _write_area_plan(
+    area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet
+) -> tuple[int, int, list[str]]:
+    """Draft and write one area's plan: ``(plan year, number of items, file names)``."""
+    from ...analysis.plans import action_plan, followup_by_responsible
+    from ..reports.plan_report import write_plan
+
+    layers = project.layers
+    area_layer = layers["areas"]
+    plan = action_plan(
+        area_id,
+        year,
+        areas=area_layer,
+        incidents=layers["incidents"],
+        walk_observations=layers.get("walk_observations"),
+        walks=layers.get("walks"),
+        dialogue=layers.get("dialogue"),
+        catalogue=catalogue,
+        today=today,
+        sensitive_categories=getattr(project.config, "sensitive_categories", ()),
+        profiles=run.profiles,
+        quiet=quiet,
+    )
+    followup = followup_by_responsible(
+        layers.get("walk_observations"),
+        layers.get("measures"),
+        areas=area_layer,
+        area_id=area_id,
+        today=plan.attrs["plan_date"],
+        quiet=True,
+    )
+    written = write_plan(
+        plan,
+        mode_folder(out_dir, gate),
+        gate,
+        municipality=municipality,
+        followup=followup,
+        catalogue=catalogue,
+    )
+    return int(plan.attrs["year"]), len(plan), [p.name for p in written.values()]
 
 
 @staged_writer
@@ -210,7 +245,7 @@ def write_evaluation(
         measure_id=str(measure_id),
         change_cells=change,
     )
-    extra = gate.finish(folder) if gate.public else []
+    extra = finish_set(gate, folder)
     return {
         "measure_id": str(measure_id),
         "mode": gate.mode,

@@ -1505,6 +1505,7 @@ def area_report(
         municipality=analysis.municipality,
         period=analysis.period_text,
         kind=tr("Områdesanalys", "Area analysis"),
+        area=prof.name,
         subtitle=tr(
             "Händelser, trygghet och åtgärder i området",
             "Incidents, perceived safety and measures in the area",
@@ -1788,6 +1789,7 @@ def lagesbild_report(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Report:
     """Build the municipality's lägesbild for the analysis period (normally one year).
 
@@ -1815,6 +1817,9 @@ def lagesbild_report(
         Incidents of the previous year, for the comparison column.
     with_map : bool
         Draw the municipality's hotspot map.
+    forecast : ForecastAccuracy, optional
+        :meth:`Run.forecast` (monthly): adds the short section on how predictable the
+        hotspots are.
 
     Returns
     -------
@@ -1843,6 +1848,10 @@ def lagesbild_report(
     report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
 
     _lagesbild_mapping(report, analysis, gate, muni, table, with_map)
+    if forecast is not None:
+        from .forecast_report import lagesbild_forecast_section
+
+        lagesbild_forecast_section(report, forecast, gate)
     first = next(iter(analysis.profiles.values()))
     _lagesbild_other_information(report, analysis, gate)
     _lagesbild_analysis(report, analysis, gate, findings)
@@ -2582,8 +2591,12 @@ def write_indicator_tables(
 
     out = Path(out_dir)
     tables = indicator_tables(analysis, gate)
-    paths = [write_csv(t, out / f"{stem}_{name}.csv", gate=gate) for name, t in tables.items()]
-    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate))
+    about = {"period": analysis.period_text, "municipality": analysis.municipality}
+    paths = [
+        write_csv(t, out / f"{stem}_{name}.csv", gate=gate, about=about)
+        for name, t in tables.items()
+    ]
+    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate, about=about))
     return paths
 
 
@@ -2612,11 +2625,17 @@ def write_area_reports(
     *,
     area_ids: Iterable[str] | None = None,
     with_map: bool = True,
+    failures: list | None = None,
 ) -> list[Path]:
     """Write the area report of each area (default: all) into ``out_dir``.
 
     File names are ``omrade_<slug>.html``; two areas whose names give the same slug get their
     ``area_id`` appended.
+
+    With ``failures`` (a list), an area whose report fails is appended to it as an
+    :class:`~tryggaplatser.errors.AreaFailure` (and announced) and the other reports are
+    written, in the forked workers too (:mod:`.._per_area`); the paths returned are those
+    written. Without it the first error is raised.
     """
     out = Path(out_dir)
     ids = [_resolve_area(analysis, a) for a in (area_ids or analysis.profiles)]
@@ -2626,40 +2645,70 @@ def write_area_reports(
         seen[name] = seen.get(name, 0) + 1
     from ..._progress import progress
     from .._parallel import fork_map, processes
+    from .._per_area import announce_failure
     from ..maps.interactive import slugify
 
     files = []
     for aid in ids:
         name = area_file_name(analysis, aid)
         files.append((aid, name[:-5] + f"_{slugify(aid)}.html" if seen.get(name, 0) > 1 else name))
+    state = (analysis, out, gate, with_map, failures is not None)
     n = processes(len(files) - 1)
     if n < 2:
-        return [
-            area_report(analysis, aid, gate, with_map=with_map).write(out / name)
-            for aid, name in progress(files, tr("Områdesrapporter", "Area reports"))
-        ]
-    # The first report is rendered here: it releases the set-wide tables every report shows
-    # (cached per gate), so the gate records them once. The other reports are independent:
-    # they are rendered on every core, each worker with its copy of the gate, whose records
-    # come back to this gate.
-    (aid0, name0), rest = files[0], files[1:]
-    written = {aid0: area_report(analysis, aid0, gate, with_map=with_map).write(out / name0)}
-    state = (analysis, out, gate, with_map)
-    for paths, summary in fork_map(_render_reports, [(rest[i::n],) for i in range(n)], state):
-        gate.add_summary(summary)
-        written.update(paths)
-    return [written[aid] for aid, _ in files]
+        label = tr("Områdesrapporter", "Area reports")
+        written, failed = _render_files(state, progress(files, label))
+    else:
+        # The first report is rendered here: it releases the set-wide tables every report shows
+        # (cached per gate), so the gate records them once (if it fails, the next one does). The
+        # other reports are independent: they are rendered on every core, each worker with its
+        # copy of the gate, whose records come back to this gate.
+        written, failed, rest = {}, [], list(files)
+        while rest and not written:
+            done, bad = _render_files(state, [rest.pop(0)])
+            written.update(done)
+            failed += bad
+        jobs = [(rest[i::n],) for i in range(n)]
+        for paths, bad, summary in fork_map(_render_reports, jobs, state):
+            gate.add_summary(summary)
+            written.update(paths)
+            failed += bad
+    for failure in sorted(failed, key=lambda f: ids.index(f.area_id)):
+        announce_failure(failure)
+        failures.append(failure)
+    return [written[aid] for aid, _ in files if aid in written]
 
 
-def _render_reports(state, files) -> tuple[dict, Any]:
-    """A worker's share of :func:`write_area_reports`: its files and its gate's records."""
-    analysis, out, gate, with_map = state
+def _render_files(state, files) -> tuple[dict, list]:
+    """Render and write ``files`` (``(area_id, file name)``): ``({area_id: path}, failures)``.
+
+    Failures are collected when the state asks for it, else the first error is raised."""
+    from .._per_area import attempt
+
+    analysis, out, gate, with_map, collect = state
+    written, failed = {}, []
+    for aid, name in files:
+        if not collect:
+            written[aid] = _write_one(analysis, aid, gate, with_map, out / name)
+            continue
+        path, failure = attempt(aid, _write_one, analysis, aid, gate, with_map, out / name)
+        if failure is None:
+            written[aid] = path
+        else:
+            failed.append(failure)
+    return written, failed
+
+
+def _write_one(analysis: AreaAnalysis, aid: str, gate: Gate, with_map: bool, path: Path) -> Path:
+    return area_report(analysis, aid, gate, with_map=with_map).write(path)
+
+
+def _render_reports(state, files) -> tuple[dict, list, Any]:
+    """A worker's share of :func:`write_area_reports`: its files, its failures and its gate's
+    records."""
+    gate = state[2]
     gate.take_summary()  # start empty: what the parent recorded stays with the parent
-    paths = {
-        aid: area_report(analysis, aid, gate, with_map=with_map).write(out / name)
-        for aid, name in files
-    }
-    return paths, gate.take_summary()
+    written, failed = _render_files(state, files)
+    return written, failed, gate.take_summary()
 
 
 def write_lagesbild(
@@ -2670,7 +2719,10 @@ def write_lagesbild(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Path:
     """Write the lägesbild (``lagesbild_<year>.html``) into ``out_dir``."""
-    report = lagesbild_report(analysis, gate, trend=trend, previous=previous, with_map=with_map)
+    report = lagesbild_report(
+        analysis, gate, trend=trend, previous=previous, with_map=with_map, forecast=forecast
+    )
     return report.write(Path(out_dir) / lagesbild_file_name(analysis))

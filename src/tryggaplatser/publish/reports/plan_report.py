@@ -225,6 +225,7 @@ def plan_report(
         gate=gate,
         municipality=municipality,
         period=str(year),
+        area=name,
         subtitle=tr(
             "Utkast att diskutera med fastighetsägare, polis och andra aktörer – inget är beslutat",
             "Draft to discuss with property "

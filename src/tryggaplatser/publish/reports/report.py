@@ -494,6 +494,10 @@ class Report:
         Date of the report (default today).
     kind : str
         Short document type shown in the header ("EST-veckobrev", "Områdesanalys" ...).
+    area : str, optional
+        The name of the area the report is about (area reports, action plans): recorded in the
+        folder's manifest so the folder's start page (``index.html``) puts the report on the
+        area's row beside its map and plan, and the report links to that row.
 
     Attributes
     ----------
@@ -515,6 +519,7 @@ class Report:
         subtitle: str = "",
         issued: Any = None,
         kind: str = "",
+        area: str = "",
     ):
         if not isinstance(gate, Gate):
             raise ArgumentError(
@@ -528,6 +533,7 @@ class Report:
         self.period = period
         self.subtitle = subtitle
         self.kind = kind
+        self.area = str(area or "")
         self.issued = pd.Timestamp(issued).date() if issued is not None else _clock.today()
         self.sections: list[Section] = []
         self.parameters: list[Parameter] = []
@@ -601,6 +607,7 @@ class Report:
             mode=self.gate.mode,
             mode_label=mode_text(self.gate.mode),
             issued=self.issued.isoformat(),
+            related=self.related(),
             t={
                 "summary": tr("I korthet", "Summary"),
                 "contents": tr("Innehåll", "Contents"),
@@ -627,9 +634,40 @@ class Report:
             },
         )
 
+    def related(self) -> dict[str, str]:
+        """The link to the folder's start page: an area's row there (its map, plan and tables)
+        for a report about an area, else the page itself. The start page is rewritten by every
+        command that writes into the folder, so the link resolves whichever command ran last."""
+        from ..gate import INDEX_PAGE
+        from ..maps.interactive import slugify
+
+        if self.area:
+            return {
+                "href": f"{INDEX_PAGE}#omrade-{slugify(self.area)}",
+                "text": tr(
+                    "Karta, handlingsplan och tabeller för {a}: se översikten över mappen",
+                    "Map, action plan and tables for {a}: see the folder's overview",
+                    a=self.area,
+                ),
+            }
+        return {
+            "href": INDEX_PAGE,
+            "text": tr(
+                "Kartor, tabeller och andra produkter: se översikten över mappen",
+                "Maps, tables and other products: see the folder's overview",
+            ),
+        }
+
     def write(self, path: str | Path) -> Path:
-        """Render and write through the gate (:meth:`Gate.write_html`): marking, audit, manifest."""
-        return self.gate.write_html(self.render(), path, kind="report")
+        """Render and write through the gate (:meth:`Gate.write_html`): marking, audit, manifest
+        (with the title, period, area and municipality for the folder's start page)."""
+        about = {
+            "title": self.title,
+            "period": self.period,
+            "area": self.area,
+            "municipality": self.municipality,
+        }
+        return self.gate.write_html(self.render(), path, kind="report", about=about)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -678,7 +716,7 @@ def _css_string(text: str) -> str:
     terminator, so spaces in the text (escaped too) survive and nothing can end the string.
     """
     out = []
-    for ch in str(text):
+    for ch in text_of(text):  # no bidi or other controls in the printed header either
         if ch.isascii() and ch.isalnum():
             out.append(ch)
         else:
