@@ -107,6 +107,9 @@ def test_a_sealed_pdf_beside_every_report(printed, mode):
         assert entry["sha256"] == _sha(pdf)
         assert entry["source_sha256"] == _sha(html)  # printed from this very HTML
     assert pdfmod.reports_to_print(folder) == []  # nothing left to print: none is stale
+    start_page = (folder / "index.html").read_text(encoding="utf-8")
+    for html in reports:  # the start page, rewritten after printing, links every PDF
+        assert f'href="{html.with_suffix(".pdf").name}"' in start_page, html.name
 
 
 @pytest.mark.parametrize("mode", ["public", "internal"])
