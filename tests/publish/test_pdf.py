@@ -150,6 +150,26 @@ def test_the_audit_passes_on_both_sets_with_their_pdfs(printed):
     assert list(scan_dir(printed["internal"], mode="internal")) == []
 
 
+def test_links_stay_relative_and_name_no_path_of_the_machine(printed, tmp_path):
+    """Chromium writes relative links as absolute file:// addresses (here into the staging
+    folder): the printed PDFs keep them relative, and the audit refuses a PDF that has one."""
+    for folder in (printed["public"], printed["internal"]):
+        for html in _reports(folder):
+            data = html.with_suffix(".pdf").read_bytes()
+            assert b"file:" not in data and str(printed["out"]).encode() not in data
+            assert b"/URI (index.html" in data, html.name  # the link to the start page
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    fig.text(0.1, 0.5, "Karta", url="file:///home/anna/karta.html")
+    fig.savefig(tmp_path / "l.pdf")
+    plt.close(fig)
+    assert "METADATA_PRIVATE" in {f.rule for f in scan_file(tmp_path / "l.pdf", "public")}
+
+
 def test_pdf_metadata_names_no_user_or_browser(printed):
     import pypdfium2 as pdfium
 

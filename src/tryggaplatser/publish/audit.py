@@ -1116,7 +1116,8 @@ def _pdf_texts(data: bytes) -> list[str]:
     out = [
         f"{m.group(1)}={m.group(2)}"
         for m in re.finditer(
-            r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text
+            r"/(Author|Creator|Producer|Title|Subject|Keywords|URI)\s*\(((?:[^()\\]|\\.)*)\)",
+            text,
         )
     ]
     out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]

@@ -197,9 +197,10 @@ def print_pdfs(
 
     today = _clock.today()
     tabs = max(1, min(tabs or (os.cpu_count() or 1), 4, len(jobs)))
+    folders = {Path(pdf): Path(html).resolve().parent.as_uri() + "/" for html, pdf in jobs}
     with _Browser(executable) as browser:
         for pdf, data in browser.print_all(list(jobs), tabs):
-            pdf.write_bytes(normalise_pdf(data, today))
+            pdf.write_bytes(normalise_pdf(data, today, base=folders[Path(pdf)]))
 
 
 _EXEC_WITH_PIPE = (
@@ -390,29 +391,48 @@ class _Browser:
 
 _DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
 _CREATOR = re.compile(rb"/Creator \((?:[^()\\]|\\.)*\)")
+_URI = re.compile(rb"/URI \(((?:[^()\\]|\\.)*)\)")
 _NODE_ID = re.compile(rb"\(node(\d{8})\)")
 
 
-def normalise_pdf(data: bytes, day) -> bytes:
-    """Chromium's PDF with its dates set to ``day``, its creator "tryggaplatser" and its
-    structure ids renumbered in order (every replacement of equal length: the cross-reference
-    offsets stay right).
+def normalise_pdf(data: bytes, day, *, base: str = "") -> bytes:
+    """Chromium's PDF with its dates set to ``day``, its creator "tryggaplatser", its links
+    relative again and its structure ids renumbered in order. Every replacement is of equal
+    length (shorter strings are followed by spaces, which PDF reads as nothing), so the
+    cross-reference offsets stay right.
+
+    Chromium writes a report's relative links (``index.html#omrade-x``, the map beside it) as
+    absolute ``file://`` addresses: ``base`` (the report folder's ``file://`` address) is cut
+    off them, and any other ``file://`` address keeps only its file name — no path of the
+    machine, and the same bytes whichever folder the set was printed in.
 
     >>> from datetime import date
     >>> raw = b"/Creator (Mozilla/5.0 \\\\(X11\\\\))\\n/CreationDate (D:20261206163921+00'00')"
     >>> normalise_pdf(raw, date(2026, 11, 23))
-    b"/Creator (tryggaplatser)    \\n/CreationDate (D:20261123000000+00'00')"
+    b"/Creator (tryggaplatser)      \\n/CreationDate (D:20261123000000+00'00')"
+    >>> link = b"/URI (file:///tmp/x/.staging-p/index.html#a)"
+    >>> out = normalise_pdf(link, date(2026, 11, 23), base="file:///tmp/x/.staging-p/")
+    >>> out.rstrip(), len(out) == len(link)
+    (b'/URI (index.html#a)', True)
     """
     stamp = day.strftime("%Y%m%d").encode() + b"000000"
     data = _DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp + m.group(2) + b")", data)
 
-    def creator(m: re.Match) -> bytes:
-        plain = b"/Creator (tryggaplatser)"
-        if len(plain) > len(m.group(0)):
-            return m.group(0)
-        return plain + b" " * (len(m.group(0)) - len(plain))  # spaces between tokens
+    def same_length(old: bytes, new: bytes) -> bytes:
+        return new + b" " * (len(old) - len(new)) if len(new) <= len(old) else old
 
-    data = _CREATOR.sub(creator, data)
+    data = _CREATOR.sub(lambda m: same_length(m.group(0), b"/Creator (tryggaplatser)"), data)
+    prefix = base.encode("utf-8")
+
+    def relative(m: re.Match) -> bytes:
+        uri = m.group(1)
+        if prefix and uri.startswith(prefix):
+            uri = uri[len(prefix) :]
+        elif uri.startswith(b"file:"):
+            uri = uri.rsplit(b"/", 1)[-1]
+        return same_length(m.group(0), b"/URI (" + uri + b")")
+
+    data = _URI.sub(relative, data)
     ids = sorted({int(n) for n in _NODE_ID.findall(data)})
     rank = {n: i + 1 for i, n in enumerate(ids)}  # order kept: the name tree stays sorted
     return _NODE_ID.sub(lambda m: b"(node%08d)" % rank[int(m.group(1))], data)
