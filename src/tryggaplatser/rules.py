@@ -227,6 +227,10 @@ RULES: dict[str, Rule] = {
             "rastrets form passar inte rutnätet",
             "the raster's shape does not fit the grid",
         ),
+        PDF_UNAVAILABLE=(
+            "PDF-kopian kunde inte skrivas (Chromium saknas eller svarar inte)",
+            "the PDF copy could not be written (Chromium missing or not answering)",
+        ),
     ),
     **_rules(
         "gate",

@@ -269,6 +269,21 @@ def test_demo_sets_are_complete(demo_out):
     assert sorted(p.name for p in out.iterdir()) == ["internt", "publik"]  # no staging left
 
 
+def test_demo_prints_a_sealed_pdf_beside_every_report(demo_out):
+    import json
+
+    out, _ = demo_out
+    for folder in ("publik", "internt"):
+        files = json.loads((out / folder / "utgivning.json").read_text(encoding="utf-8"))["files"]
+        reports = [n for n, e in files.items() if e["kind"] == "report"]
+        assert len(reports) >= 25
+        for name in reports:
+            pdf = name.removesuffix(".html") + ".pdf"
+            assert (out / folder / pdf).is_file(), pdf
+            assert files[pdf]["kind"] == "pdf"
+            assert files[pdf]["source_sha256"] == files[name]["sha256"]
+
+
 def test_demo_with_a_corrupt_layer_leaves_the_previous_outputs_byte_identical(
     demo_out, tmp_path, monkeypatch
 ):

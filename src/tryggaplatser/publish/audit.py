@@ -162,7 +162,7 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]:
+def _pii_spans(text: str, *, plates: bool = True) -> Iterator[tuple[str, re.Match[str]]]:
     for key, pattern in PII_PATTERNS.items():
         if key == "regnr" and not plates:
             continue
@@ -172,7 +172,12 @@ def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]
                 continue  # bare ten digits: only when the check digit fits (few false hits)
             if key == "regnr" and m.group(1) in _PLATE_STOP:
                 continue
-            yield key, value
+            yield key, m
+
+
+def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]:
+    for key, m in _pii_spans(text, plates=plates):
+        yield key, m.group(0)
 
 
 def redact(text: str) -> str:
@@ -306,6 +311,14 @@ def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ..
     return tuple(found)
 
 
+def _is_marked(text: str) -> bool:
+    """Whether ``text`` carries the internal marking (or the internal mode tag)."""
+    return bool(
+        re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I)
+        or re.search(r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I)
+    )
+
+
 class _Collector:
     def __init__(self, file: str, mode: str):
         self.file = file
@@ -333,9 +346,7 @@ class _Collector:
         self.marking(text)
 
     def marking(self, text: str) -> None:
-        if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
-            r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I
-        ):
+        if _is_marked(text):
             self.marked = True
             if self.public:
                 self.add(
@@ -1151,11 +1162,99 @@ def _pdf_texts(data: bytes) -> list[str]:
     out = [
         f"{m.group(1)}={m.group(2)}"
         for m in re.finditer(
-            r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text
+            r"/(Author|Creator|Producer|Title|Subject|Keywords|URI)\s*\(((?:[^()\\]|\\.)*)\)",
+            text,
         )
     ]
     out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]
     return out
+
+
+def _pdf_pages(path: Path) -> Iterator[tuple[str, Any]]:
+    """``(text, textpage)`` of every page of a PDF (PDFium through pypdfium2, fast on the
+    reports' vector figures); each text page is closed when the next is read."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            textpage = page.get_textpage()
+            try:
+                yield textpage.get_text_range(), textpage
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+
+
+def pdf_page_texts(path: str | Path) -> list[str]:
+    """The text of each page of a PDF."""
+    return [text for text, _ in _pdf_pages(Path(path))]
+
+
+def _one_run(textpage: Any, start: int, end: int) -> bool:
+    """Whether characters ``start:end`` of a PDF page are one run of text: on one line, with
+    no gap wider than most of a character between them. Text extraction puts one space between
+    table cells; a pattern that spans two cells ("12 054 | 0") is not one value."""
+    import pypdfium2.raw as pdfium_c
+
+    previous = None
+    for i in range(start, end):
+        left, bottom, right, _top = textpage.get_charbox(i)
+        if right <= left:  # a space or a generated character
+            continue
+        if previous is not None:
+            p_right, p_bottom, size = previous
+            if abs(bottom - p_bottom) > size or left - p_right > 0.8 * size:
+                return False
+        previous = (right, bottom, max(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 1.0))
+    return True
+
+
+def _scan_pdf(path: Path, col: _Collector) -> None:
+    """A PDF: its document information like metadata, the text of every page like the text of
+    an HTML page (personal data, paths, the marking; a pattern counts only inside one run of
+    text, not across table cells); in internal mode every page must carry the marking (printed
+    reports carry it in the page margins)."""
+    import pypdfium2 as pdfium
+
+    for t in _pdf_texts(path.read_bytes()):  # also XMP packets, which PDFium does not read
+        col.metadata(t)
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        info = doc.get_metadata_dict(skip_empty=True)
+    finally:
+        doc.close()
+    for key, value in info.items():
+        col.metadata(f"{key}={value}")
+    unmarked = []
+    for number, (text, textpage) in enumerate(_pdf_pages(path), 1):
+        for key, m in _pii_spans(text):
+            if _one_run(textpage, m.start(), m.end()):
+                sv, en = _PII_LABEL[key]
+                col.add(
+                    "PERSONAL_DATA",
+                    tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
+                    _mask(m.group(0)),
+                )
+        path_match = _ABS_PATH.search(text)
+        if path_match:
+            col.add("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(path_match[0]))
+        col.marking(text)
+        if not _is_marked(text):
+            unmarked.append(number)
+    if col.mode == "internal" and col.marked and unmarked:
+        col.add(
+            "MARKING_MISSING",
+            tr(
+                "sidor utan märkningen ”{m}”: {p}",
+                "pages without the marking “{m}”: {p}",
+                m=INTERNAL_MARKING,
+                p=", ".join(map(str, unmarked[:10])),
+            ),
+            path.name,
+        )
 
 
 def _binary_strings(data: bytes, min_len: int = 6) -> Iterator[str]:
@@ -1220,11 +1319,7 @@ def scan_file(
             for t in _png_texts(path.read_bytes()):
                 col.metadata(t)
         elif ext == ".pdf":
-            data = path.read_bytes()
-            for t in _pdf_texts(data):
-                col.metadata(t)
-            for s in _binary_strings(data, 12):
-                col.marking(s)
+            _scan_pdf(path, col)
         elif ext in _TEXT_EXT:
             text = _read_text(path)
             if ext == ".js" and not _is_vendor(text):

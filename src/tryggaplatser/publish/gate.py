@@ -1313,7 +1313,12 @@ class Gate:
                     dst.update_tags(**tags)
 
     def seal(
-        self, path: str | Path, *, kind: str = "file", about: Mapping[str, Any] | None = None
+        self,
+        path: str | Path,
+        *,
+        kind: str = "file",
+        about: Mapping[str, Any] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
@@ -1332,6 +1337,9 @@ class Gate:
             What the folder's start page (``index.html``) shows about the file, recorded in
             its manifest entry: ``title``, ``period``, ``area`` (area name) and
             ``municipality``, each a short text; other keys and empty values are left out.
+        extra : mapping, optional
+            More fields of the manifest entry, as they are (a printed PDF records the
+            ``source_sha256`` of the HTML it was printed from, :mod:`.pdf`).
 
         Returns
         -------
@@ -1366,6 +1374,7 @@ class Gate:
             text = " ".join(text_of((about or {}).get(key) or "").split())  # no bidi controls
             if text:
                 entry[key] = text
+        entry.update(extra or {})
         _record_in_manifest(path, entry)
         if self.public and path.name not in _NOT_OUTPUTS:
             self.summary.outputs[path.name] = kind

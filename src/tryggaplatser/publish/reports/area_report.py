@@ -1401,8 +1401,8 @@ def _methods_note(report: Report, analysis: AreaAnalysis) -> None:
 class AreaReport(Report):
     """A :class:`~.report.Report` with the page rules of the area reports added.
 
-    ``templates/area_report.css`` keeps a table shorter than a page together (no caption or
-    header row left alone at the bottom of a printed page). Everything else — gate, marking,
+    ``templates/area_report.css`` keeps the key figures with the table they summarise (the
+    page rules of tables are the shared report's). Everything else — gate, marking,
     escaping, methods box — is the shared report's.
     """
 
