@@ -63,9 +63,9 @@ def prognos(
             "{o}: {files}",
             "Forecast accountability ({m}): {n} origins (every {s}), {c:g} m cells. Files in "
             "{o}: {files}",
-            m=summary["mode"],
+            m=tr("intern", "internal") if summary["mode"] == "internal" else tr("publik", "public"),
             n=summary["n_origins"],
-            s=summary["step"],
+            s=tr("vecka", "week") if summary["step"] == "week" else tr("månad", "month"),
             c=summary["cell_size"],
             o=folder_for(out_dir, summary["mode"]),
             files=", ".join(summary["files"]),

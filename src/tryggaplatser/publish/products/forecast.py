@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..staging import staged_writer
-from ._common import mode_folder, open_project
+from ._common import finish_set, mode_folder, open_project
 
 
 @staged_writer
@@ -76,7 +76,7 @@ def write_forecast_report(
         municipality=municipality,
         period=f"{start.isoformat()} – {end.isoformat()}",
     )
-    paths += gate.finish(folder)
+    paths += finish_set(gate, folder)  # disclosure report (public) and the start page
     return {
         "mode": gate.mode,
         "step": result.step,
