@@ -9,7 +9,9 @@ which ``make test`` keeps on one xdist worker (``--dist loadfile``).
 
 Debian's ``chromium`` is driven by Playwright; no browser is ever downloaded. Only one Playwright
 instance may run at a time, so every browser test uses the ``browser`` fixture. A missing
-Chromium is an error with the command that installs it, not a skip.
+Chromium is an error with the command that installs it, not a skip. The same holds for
+LibreOffice (``libreoffice-calc-nogui``) and poppler-utils, which the spreadsheet tests use
+through the ``libreoffice`` fixture (both installed by ``.ci/system-deps``).
 """
 
 from __future__ import annotations
@@ -53,6 +55,58 @@ def browser():
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+# --------------------------------------------------------------------------- LibreOffice
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory):
+    """``convert(files, to, out_dir)``: LibreOffice Calc headless converts the files (one
+    process, a private profile, so parallel workers never share one) and returns the paths.
+
+    A missing ``soffice``, ``pdfinfo`` or ``pdftotext`` fails the test with the command that
+    installs it (never a skip).
+    """
+    import subprocess
+    from pathlib import Path
+
+    missing = [p for p in ("soffice", "pdfinfo", "pdftotext") if shutil.which(p) is None]
+    if missing:
+        pytest.fail(
+            "Debian-paketen libreoffice-calc-nogui och poppler-utils behövs (saknas: "
+            f"{', '.join(missing)}): kör `make test` som root (installerar dem) eller "
+            "`sudo apt-get install libreoffice-calc-nogui poppler-utils`",
+            pytrace=False,
+        )
+    profile = tmp_path_factory.mktemp("lo-profil").as_uri()
+
+    def convert(files, to: str, out_dir) -> list[Path]:
+        out_dir = Path(out_dir)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        files = [Path(f) for f in files]
+        subprocess.run(
+            [
+                shutil.which("soffice"),
+                f"-env:UserInstallation={profile}",
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(out_dir),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
+        ext = to.split(":")[0]
+        converted = [out_dir / f"{f.stem}.{ext}" for f in files]
+        assert all(p.exists() for p in converted), [p for p in converted if not p.exists()]
+        return converted
+
+    return convert
 
 
 # --------------------------------------------------------------------------- demo data

@@ -27,6 +27,7 @@ RULE_NAMES = {
     "INTERNAL_FLAG_MAX",
     "INTERNAL_MARKING",
     "INTERNAL_MARKING_EN",
+    "INTERNAL_MARKING_COLUMN",
     "SMALL",
     "HIDDEN",
     "MANIFEST",
@@ -149,6 +150,7 @@ def test_old_names_still_point_at_the_policy():
         ("INTERNAL_FLAG_MAX", 2),
         ("INTERNAL_MARKING", "INTERNT – ej för spridning"),
         ("INTERNAL_MARKING_EN", "INTERNAL – not for distribution"),
+        ("INTERNAL_MARKING_COLUMN", "markning"),
         ("LOCAL_TZ", "Europe/Stockholm"),
     ],
 )

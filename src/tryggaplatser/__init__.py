@@ -52,6 +52,9 @@ _API = {
     "silent_sources": "tryggaplatser.analysis.est",
     "est_brief": "tryggaplatser.analysis.est_brief",
     "write_est_brief": "tryggaplatser.publish.reports.est_brief",
+    # forecast accountability: does the map predict, would it look the same on another grid
+    "forecast_accuracy": "tryggaplatser.analysis.forecast",
+    "hotspot_stability": "tryggaplatser.analysis.forecast",
     # action plans and evaluation
     "action_plan": "tryggaplatser.analysis.plans",
     "followup_by_responsible": "tryggaplatser.analysis.plans",
@@ -74,6 +77,7 @@ _API = {
     "write_est_brief_set": "tryggaplatser.publish.products",
     "write_action_plans": "tryggaplatser.publish.products",
     "write_evaluation": "tryggaplatser.publish.products",
+    "write_forecast_report": "tryggaplatser.publish.products",
     "run_demo": "tryggaplatser.publish.products",
     # settings
     "set_language": "tryggaplatser.i18n",

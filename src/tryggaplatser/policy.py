@@ -33,8 +33,9 @@ Personal data in column names
     :func:`is_pii_column`: columns whose names look like personal data are never written.
 Marking
     Every internal file carries :data:`INTERNAL_MARKING` (:data:`INTERNAL_MARKING_EN` in English
-    text); a public folder carrying it fails the audit. The gate records every file it sealed in
-    the folder's manifest :data:`MANIFEST`.
+    text); in an internal CSV it is the last column, :data:`INTERNAL_MARKING_COLUMN`, of every
+    row (the first line stays a clean header); a public folder carrying it fails the audit.
+    The gate records every file it sealed in the folder's manifest :data:`MANIFEST`.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ __all__ = [
     "HIDDEN",
     "INTERNAL_FLAG_MAX",
     "INTERNAL_MARKING",
+    "INTERNAL_MARKING_COLUMN",
     "INTERNAL_MARKING_EN",
     "LOCAL_TZ",
     "MANIFEST",
@@ -102,6 +104,8 @@ MIN_SURVEY_N = 10
 INTERNAL_MARKING = "INTERNT – ej för spridning"
 #: The marking in English-language text.
 INTERNAL_MARKING_EN = "INTERNAL – not for distribution"
+#: Column of an internal CSV that holds :data:`INTERNAL_MARKING` in every row.
+INTERNAL_MARKING_COLUMN = "markning"
 #: The gate's record of the files it sealed in an output folder (read by the audit).
 MANIFEST = "utgivning.json"
 

@@ -159,6 +159,10 @@ RULES: dict[str, Rule] = {
         ),
         TOO_FEW_INCIDENTS=("för få händelser för analysen", "too few incidents for the analysis"),
         TOO_FEW_PERIODS=("för få perioder för trendtestet", "too few periods for the trend test"),
+        TOO_FEW_ORIGINS=(
+            "för kort historik för en prognosutvärdering",
+            "too little history for a forecast evaluation",
+        ),
         CELL_SIZE_AUTO=(
             "cellstorleken kan inte väljas automatiskt",
             "the cell size cannot be chosen automatically",
@@ -222,6 +226,10 @@ RULES: dict[str, Rule] = {
         RASTER_SHAPE=(
             "rastrets form passar inte rutnätet",
             "the raster's shape does not fit the grid",
+        ),
+        PDF_UNAVAILABLE=(
+            "PDF-kopian kunde inte skrivas (Chromium saknas eller svarar inte)",
+            "the PDF copy could not be written (Chromium missing or not answering)",
         ),
     ),
     **_rules(

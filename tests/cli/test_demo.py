@@ -269,6 +269,21 @@ def test_demo_sets_are_complete(demo_out):
     assert sorted(p.name for p in out.iterdir()) == ["internt", "publik"]  # no staging left
 
 
+def test_demo_prints_a_sealed_pdf_beside_every_report(demo_out):
+    import json
+
+    out, _ = demo_out
+    for folder in ("publik", "internt"):
+        files = json.loads((out / folder / "utgivning.json").read_text(encoding="utf-8"))["files"]
+        reports = [n for n, e in files.items() if e["kind"] == "report"]
+        assert len(reports) >= 25
+        for name in reports:
+            pdf = name.removesuffix(".html") + ".pdf"
+            assert (out / folder / pdf).is_file(), pdf
+            assert files[pdf]["kind"] == "pdf"
+            assert files[pdf]["source_sha256"] == files[name]["sha256"]
+
+
 def test_demo_with_a_corrupt_layer_leaves_the_previous_outputs_byte_identical(
     demo_out, tmp_path, monkeypatch
 ):
@@ -357,3 +372,149 @@ def test_the_public_year_table_sums_whole_months_only(demo_out, demo_project):
         if folder == "publik":
             assert f"till {(end - pd.Timedelta(days=1)):%Y-%m})" in notes
             assert not re.search(r"\d{4}-\d{2}-\d{2}", notes)
+
+
+def test_demo_products_show_the_forecast_sections(demo_out):
+    """The internal EST brief scores its focus places; both lägesbilder say how predictable
+    the hotspots are (issue 16)."""
+    out, _ = demo_out
+    brief = next((out / "internt").glob("est_*-W*.html")).read_text(encoding="utf-8")
+    assert "Hur träffsäkra var fokusplatserna?" in brief
+    for folder in ("publik", "internt"):
+        page = (out / folder / "lagesbild_2026.html").read_text(encoding="utf-8")
+        assert "Hur förutsägbara är hotspots?" in page, folder
+
+
+# --------------------------------------------------------------------------- spreadsheets in Calc
+
+
+@pytest.fixture(scope="module")
+def workbooks_as_pdf(demo_out, libreoffice, tmp_path_factory):
+    """Every XLSX of the run, printed to PDF by LibreOffice Calc headless:
+    ``{xlsx path: [(sheet name from the footer, page text, (width, height) in pt)]}``."""
+    import re
+    import subprocess
+
+    out, _ = demo_out
+    pdf_dir = tmp_path_factory.mktemp("kalkyl_pdf")
+    pages = {}
+    for folder in ("publik", "internt"):
+        books = sorted((out / folder).glob("*.xlsx"))
+        for book, pdf in zip(books, libreoffice(books, "pdf", pdf_dir / folder), strict=True):
+            text = subprocess.run(
+                ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, check=True, text=True
+            ).stdout
+            info = subprocess.run(
+                ["pdfinfo", "-f", "1", "-l", "100000", str(pdf)],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout
+            sizes = [
+                (float(w), float(h))
+                for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
+            ]
+            texts = [t for t in text.split("\f") if t.strip()]
+            assert len(texts) == len(sizes), book.name
+            pages[book] = [
+                (_footer_sheet(t), t, size) for t, size in zip(texts, sizes, strict=True)
+            ]
+    return pages
+
+
+def _footer_sheet(page_text: str) -> str:
+    """The sheet name the footer prints ("<sheet>   Sida n av N")."""
+    import re
+
+    last = [line for line in page_text.splitlines() if line.strip()][-1]
+    found = re.match(r"\s*(.*?)\s{2,}Sida \d+ av \d+\s*$", last)
+    assert found, last
+    return found.group(1).strip()
+
+
+def test_every_workbook_prints_on_a4_with_swedish_headers_and_explanations(workbooks_as_pdf):
+    """Issue 15: every sheet of every XLSX prints on A4 (not US Letter), with page numbers,
+    the internal marking on every internal page, and the sheets Förklaringar and Kolumnkoder."""
+    assert len(workbooks_as_pdf) >= 3
+    for book, pages in workbooks_as_pdf.items():
+        for _sheet, text, size in pages:
+            assert sorted(round(v) for v in size) == [595, 842], (book.name, size)  # A4
+            assert ("INTERNT – ej för spridning" in text) == (book.parent.name == "internt")
+        sheets = [s.removeprefix("INTERNT ") for s, _t, _z in pages]
+        assert sheets[-1] == "Kolumnkoder" and "Förklaringar" in sheets, book.name
+        explained = "\n".join(t for s, t, _z in pages if s.endswith("Förklaringar"))
+        assert "Definition" in explained and "Enhet" in explained
+
+
+@pytest.mark.parametrize("folder", ["publik", "internt"])
+def test_indicator_workbook_prints_legibly_in_calc(workbooks_as_pdf, demo_out, folder):
+    """Issue 15: indikatorer.xlsx printed as 25 A4 pages with one column alone on page 24 and
+    English code headers. Now every page of a data sheet holds every column (Swedish headers
+    repeated on each page), the codes are only on Kolumnkoder, and it prints on far fewer
+    pages; the public rules "<5" and ".." are explained."""
+    out, _ = demo_out
+    pages = workbooks_as_pdf[out / folder / "indikatorer.xlsx"]
+    assert len(pages) <= 18
+    headers = {
+        "Områden och kategorier": ["Områdes-id", "Kategori", "Befolkning", "Kvot mot kommunen"],
+        "Områden": ["Områdes-id", "Antal händelser", "Hotspotrutor", "Trend, p-värde"],
+        "Kommunen per kategori": ["Kategorikod", "Kategori", "Antal"],
+    }
+    seen = set()
+    for sheet, text, size in pages:
+        name = sheet.removeprefix("INTERNT ")
+        flat = " ".join(text.split())
+        if name in headers:
+            seen.add(name)
+            words = set(flat.split())
+            for header in headers[name]:  # a header may wrap: each of its words is there
+                assert set(header.split()) <= words, (folder, name, header)
+            for code in ("rate_eb", "ratio_to_municipality", "gap_class", "trend_p"):
+                assert code not in flat, (folder, name, code)
+            assert "0.007292166505211279" not in flat
+        if name == "Områden och kategorier":
+            assert size[0] > size[1]  # landscape: the nine columns at a legible size
+    assert seen == set(headers)
+    explained = " ".join(" ".join(t.split()) for s, t, _z in pages if s.endswith("Förklaringar"))
+    words = {"Utjämnad", "takt", "(EB)", "invånare", "(empirisk", "Bayes),"}
+    assert words <= set(explained.split())
+    if folder == "publik":
+        assert "”<5”" in explained and "”..”" in explained
+    codes = " ".join(t for s, t, _z in pages if s.endswith("Kolumnkoder"))
+    assert "rate_eb" in codes and "ratio_to_municipality" in codes
+
+
+def test_action_plan_workbook_has_dates_shares_and_a_legible_print(
+    workbooks_as_pdf, demo_out, libreoffice, tmp_path
+):
+    """Issue 15: the plan's follow-up dates were text (253 of 253), Åtgärdsgrad showed
+    0.714285714285714 and the Åtgärder sheet printed on US Letter with 28 columns at about
+    4 pt. Calc now reads the dates as dates and the share as a per cent, and the sheet prints
+    on A4 over a few pages across, header row and first column on every page."""
+    from openpyxl import load_workbook
+
+    out, _ = demo_out
+    book = sorted((out / "internt").glob("handlingsplan_*.xlsx"))[0]
+    pages = workbooks_as_pdf[book]
+    measures = [t for s, t, _z in pages if s == "INTERNT Åtgärder"]
+    assert 2 <= len(measures) <= 6  # 28 columns over a few pages, never 4 pt on one
+    for text in measures:  # header row and first column repeated: every page starts "Rang"
+        lines = [line for line in text.splitlines() if line.strip()]
+        assert lines[1].split()[0] == "Rang", lines[:2]
+    flat = " ".join(" ".join(t.split()) for t in measures)
+    for header in ("Titel", "Ansvarig", "Status", "Uppföljning", "Underlag", "Startdatum"):
+        assert header in flat
+    assert "0.714285" not in " ".join(t for _s, t, _z in pages)
+    # what Calc read: re-saved by LibreOffice, the follow-up cells are dates, shares are %
+    resaved = libreoffice([book], "xlsx", tmp_path)[0]
+    wb = load_workbook(resaved)
+    ws = wb.worksheets[0]
+    head = [c.value for c in ws[1]]
+    follow = head.index("Uppföljning") + 1
+    cells = [ws.cell(r, follow) for r in range(2, ws.max_row + 1)]
+    assert cells and all(c.is_date for c in cells), [c.value for c in cells[:3]]
+    if any("Uppföljning" in s for s in wb.sheetnames):
+        fu = wb[next(s for s in wb.sheetnames if s.endswith("Uppföljning"))]
+        col = [c.value for c in fu[1]].index("Åtgärdsgrad") + 1
+        shares = [fu.cell(r, col) for r in range(2, fu.max_row + 1) if fu.cell(r, col).value]
+        assert shares and all("%" in c.number_format for c in shares)

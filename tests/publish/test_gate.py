@@ -513,7 +513,8 @@ def test_internal_files_marked_and_cannot_be_relabelled(tmp_path):
     html_path = internal.write_html(
         "<html><head><title>K</title></head><body>x</body></html>", tmp_path / "internt" / "k.html"
     )
-    assert INTERNAL_MARKING in csv_path.read_text(encoding="utf-8-sig").splitlines()[0]
+    lines = csv_path.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(";markning") and all(ln.endswith(INTERNAL_MARKING) for ln in lines[1:])
     assert INTERNAL_MARKING in html_path.read_text(encoding="utf-8")
     assert scan_dir(tmp_path / "internt", "internal") == []
     # copy into a public folder, even with the manifest entry: the audit refuses

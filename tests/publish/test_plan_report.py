@@ -87,13 +87,51 @@ def test_xlsx_headers_widths_frozen_row_and_no_formulas(written):
             ws.cell(1, i + 1).value: ws.column_dimensions[ws.cell(1, i + 1).column_letter].width
             for i in range(len(headers))
         }
-        assert widths["Underlag"] >= 50 and widths["Titel"] >= 40 and widths["Rang"] <= 8
+        assert widths["Underlag"] >= 40 and widths["Titel"] >= 30 and widths["Rang"] <= 8
+        assert int(ws.page_setup.paperSize) == 9 and ws.print_title_rows == "$1:$1"  # A4
         assert ws.max_row == len(plan) + 1
         assert any("Föreslagen" in (dv.formula1 or "") for dv in ws.data_validations.dataValidation)
         for sheet in wb.worksheets:
             for row in sheet.iter_rows():
                 for cell in row:
                     assert cell.data_type != "f", (sheet.title, cell.coordinate)
+
+
+def test_xlsx_dates_are_dates_shares_are_per_cent_and_wrapped_rows_are_tall(written):
+    """Issue 15: follow-up dates were text, Åtgärdsgrad showed 0.714285714285714 and wrapped
+    text ran into the next row."""
+    for plan, files in written.values():
+        wb = load_workbook(files["xlsx"])
+        ws = wb.worksheets[0]
+        head = [c.value for c in ws[1]]
+        for name, code in (("Uppföljning", "follow_up_on"), ("Startdatum", "start")):
+            col = head.index(name) + 1
+            for r, expected in enumerate(plan[code], start=2):
+                cell = ws.cell(r, col)
+                if pd.isna(expected):
+                    assert cell.value is None
+                    continue
+                assert cell.is_date and cell.number_format == "yyyy-mm-dd", (name, cell.value)
+                assert cell.value.date() == pd.Timestamp(expected).date()
+        evidence = head.index("Underlag") + 1
+        width = ws.column_dimensions[ws.cell(1, evidence).column_letter].width
+        for r in range(2, ws.max_row + 1):
+            text = ws.cell(r, evidence).value or ""
+            if len(text) > width:  # a wrapped cell: its row holds every line
+                assert ws.cell(r, evidence).alignment.wrap_text
+                lines = -(-len(text) // int(width))
+                assert ws.row_dimensions[r].height >= 15 * lines * 0.9, (r, text)
+        assert isinstance(ws.cell(2, head.index("Rang") + 1).value, int)
+        follow = [s for s in wb.sheetnames if s.endswith("Uppföljning")]
+        if follow:
+            fu = wb[follow[0]]
+            col = [c.value for c in fu[1]].index("Åtgärdsgrad") + 1
+            shares = [fu.cell(r, col) for r in range(2, fu.max_row + 1)]
+            assert all(c.number_format == "0%" for c in shares if c.value is not None)
+        assert any(s.endswith("Förklaringar") for s in wb.sheetnames)
+        codes = wb[next(s for s in wb.sheetnames if s.endswith("Kolumnkoder"))]
+        pairs = {(r[1], r[2]) for r in codes.iter_rows(min_row=2, values_only=True)}
+        assert ("Uppföljning", "follow_up_on") in pairs and ("Id", "measure_id") in pairs
 
 
 def test_edited_xlsx_reads_back_as_the_measures_layer(written, tmp_path):
@@ -131,8 +169,8 @@ def test_html_plan_is_a_marked_report_with_the_priority_rule(written):
 def test_csv_is_marked_and_swedish(written):
     _, files = written["EX19"]
     text = files["csv"].read_text(encoding="utf-8-sig").splitlines()
-    assert text[0] == INTERNAL_MARKING
-    assert text[1].startswith("Rang;Prioritet (poäng)")
+    assert text[0].startswith("Rang;Prioritet (poäng)") and text[0].endswith(";markning")
+    assert all(line.endswith(INTERNAL_MARKING) for line in text[1:])
 
 
 def _with_payloads(project, cells):
@@ -247,7 +285,8 @@ def test_evaluation_report_numbers_equal_evaluate_measure(evaluation, tmp_path):
         assert text.split(" (")[0][:40] in page
     assert "Kontrollområde" in page and "automatiskt" in page
     rows = files["csv"].read_text(encoding="utf-8-sig").splitlines()
-    assert rows[0] == INTERNAL_MARKING and rows[1].startswith("Zon;Före;Efter")
+    assert rows[0] == "Zon;Före;Efter;Förändring;Förändring %;markning"
+    assert rows[1].endswith(INTERNAL_MARKING)
 
 
 def test_public_evaluation_suppresses_small_counts_and_withholds_statistics(evaluation, tmp_path):

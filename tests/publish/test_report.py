@@ -61,10 +61,12 @@ def test_internal_report_is_marked_and_self_contained(tmp_path):
     page = path.read_text(encoding="utf-8")
     assert INTERNAL_MARKING in page
     assert 'name="tryggaplatser-mode" content="internal"' in page
-    # marking on every printed page: CSS page-margin boxes top and bottom
+    # marking, issue date and page n / N on every printed page: CSS page-margin boxes
     marking_css = _css_string(INTERNAL_MARKING)
-    assert f"@top-center {{ content: {marking_css}" in page
-    assert f"@bottom-left {{ content: {marking_css}" in page
+    assert f"@top-right {{ content: {marking_css};" in page
+    footer = f"Period vecka 2026-W47 · Framställd {report.issued.isoformat()}"
+    assert f"@bottom-left {{ content: {_css_string(footer)}; }}" in page
+    assert "counter(page)" in page and "counter(pages)" in page
     assert "size: A4" in page
     # no network: no external src/href, figures are data: URIs
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)

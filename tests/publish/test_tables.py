@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -85,13 +87,11 @@ def test_csv_and_xlsx_cells_and_headers_are_the_same_text(tmp_path, mode):
     p = write_csv(data, tmp_path / "t.csv", gate=gate)
     x = write_xlsx(data, tmp_path / "t.xlsx", gate=gate)
     rows = list(csv.reader(p.open(encoding="utf-8-sig", newline=""), delimiter=";"))
-    rows = rows[1:] if mode == "internal" else rows  # the marking line
     ws = load_workbook(x).worksheets[0]
-    first = 2 if mode == "internal" else 1
-    for r, row in enumerate(rows[:3]):
+    for r, row in enumerate(rows[1:3]):  # data rows: the same text in both files
         for c, value in enumerate(row[:2]):
-            assert str(ws.cell(first + r, c + 1).value) == value, (r, c)
-    assert rows[0][1] == "'@name"
+            assert str(ws.cell(2 + r, c + 1).value) == value, (r, c)
+    assert rows[0][1] == "'@name" and ws.cell(1, 2).value == "'@name"  # a header as a cell
     assert [r[1] for r in rows[1:3]] == ["'=1+2", "Norrgnäv x"]
     raw = p.read_bytes().decode("utf-8-sig") + str([list(r) for r in ws.values])
     assert not any(ch in raw for ch in "\u202e\u202c\u2066\u2069\u200f")
@@ -119,14 +119,52 @@ def test_numbers_stay_numbers_in_xlsx(tmp_path):
 
     ws = load_workbook(x).worksheets[0]
     assert ws.title.startswith("INTERNT")
-    assert ws.cell(row=1, column=1).value == INTERNAL_MARKING
-    assert ws.cell(row=3, column=2).value == 5  # a number, not text
+    assert ws.oddHeader.center.text == INTERNAL_MARKING  # on every printed page
+    assert ws.cell(row=1, column=1).value == "Områdes-id"  # the header is the first row
+    assert ws.cell(row=2, column=2).value == 5  # a number, not text
+    assert ws.cell(row=2, column=2).number_format == "#,##0"
 
 
-def test_internal_csv_first_line_marking(tmp_path):
+def test_internal_csv_has_a_clean_header_and_a_marking_column(tmp_path):
+    """Issue 15: the marking line above the header broke machine reading; the header is the
+    first line and the marking is the last column of every row."""
     gate = Gate("internal", quiet=True)
     p = write_csv(table(), tmp_path / "t.csv", gate=gate, kind="area_table")
-    assert p.read_text(encoding="utf-8-sig").splitlines()[0] == INTERNAL_MARKING
+    lines = p.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0] == "area_id;name;n;population;n_flagga;markning"
+    assert all(line.endswith(";" + INTERNAL_MARKING) for line in lines[1:])
+    back = pd.read_csv(p, sep=";", decimal=",", encoding="utf-8-sig")
+    assert back["n"].tolist() == [12, 30] and (back["markning"] == INTERNAL_MARKING).all()
+    from tryggaplatser.publish.audit import scan_file
+
+    assert scan_file(p, "internal") == []
+    # an empty internal table is marked by its header; a row without the marking is not
+    empty = write_csv(table().head(0), tmp_path / "e.csv", gate=gate, kind="area_table")
+    assert scan_file(empty, "internal") == []
+    broken = tmp_path / "b.csv"
+    broken.write_text("area_id;n;markning\r\nA;12;\r\n", encoding="utf-8-sig")
+    assert [f.rule for f in scan_file(broken, "internal")] == ["MARKING_MISSING"]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.007292166505211279, "0,007292"),
+        (3.4476646142986, "3,448"),
+        (-50.25380710659898, "-50,25"),
+        (288.3, "288,3"),
+        (652375.5, "652375,5"),
+        (1e-9, "0,000000001"),
+        (12.0, "12"),
+    ],
+)
+def test_csv_numbers_are_rounded_to_four_significant_digits(tmp_path, value, text):
+    gate = Gate("internal", quiet=True)
+    from tryggaplatser.publish.reports.report import internal_table
+
+    released = internal_table(gate, pd.DataFrame({"p": [value]}), name="test")
+    lines = write_csv(released, tmp_path / "t.csv", gate=gate).read_text("utf-8-sig").splitlines()
+    assert lines[1] == f"{text};{INTERNAL_MARKING}"
 
 
 def test_unreleased_table_refused(tmp_path):
@@ -147,7 +185,7 @@ def test_xlsx_properties_have_no_user(tmp_path):
 
     wb = load_workbook(x)
     assert wb.properties.creator == "tryggaplatser"
-    assert wb.sheetnames == ["Antal"]
+    assert wb.sheetnames == ["Antal", "Förklaringar", "Kolumnkoder"]
 
 
 def test_timestamp_cells_print_the_local_date_never_utc(tmp_path):
@@ -164,8 +202,12 @@ def test_timestamp_cells_print_the_local_date_never_utc(tmp_path):
     df = pd.DataFrame({"cell": ["A", "B"], "when": list(when)})
     released = internal_table(gate, df, name="test")  # an internal working table keeps dates
     text = write_csv(released, tmp_path / "t.csv", gate=gate).read_text(encoding="utf-8-sig")
-    assert text.splitlines()[2:] == ["A;2024-01-01 00:30", "B;2024-06-01"]
+    mark = ";" + INTERNAL_MARKING
+    assert text.splitlines()[1:] == ["A;2024-01-01 00:30" + mark, "B;2024-06-01" + mark]
     assert "+00:00" not in text and "2023-12-31" not in text
     book = load_workbook(write_xlsx(released, tmp_path / "t.xlsx", gate=gate))
-    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
-    assert "2024-01-01 00:30" in cells and "2024-06-01" in cells
+    ws = book.worksheets[0]
+    # issue 15: real date cells (the local date and time), never text
+    assert ws["B2"].value == dt.datetime(2024, 1, 1, 0, 30) and ws["B2"].is_date
+    assert ws["B2"].number_format == "yyyy-mm-dd hh:mm"
+    assert ws["B3"].value == dt.datetime(2024, 6, 1) and ws["B3"].number_format == "yyyy-mm-dd"

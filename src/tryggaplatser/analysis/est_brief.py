@@ -106,6 +106,11 @@ class ESTBrief:
         ``(name, value, auto, rule)`` rows for the methods box.
     rules : dict of str to str
         The stated rules and tests (Poisson flag, recurrence, silence, focus score ...).
+    accuracy : ForecastAccuracy or None
+        Internal brief: how accurate the focus places were over the last 12 weeks
+        (:func:`~tryggaplatser.analysis.forecast.forecast_accuracy`, weekly origins, the focus
+        places beside last week's counts and random places); None in public or without a
+        year of history.
     """
 
     week: str
@@ -133,6 +138,7 @@ class ESTBrief:
     parameters: list[tuple[str, str, bool, str]] = field(default_factory=list)
     rules: dict[str, str] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
+    accuracy: Any = None
 
     @property
     def next_week(self) -> str:
@@ -596,9 +602,48 @@ def est_brief(
         rules=rules,
         choices=choices,
     )
-    if mode == "public":
-        _public_month(brief, incidents, areas, params)
+    _by_mode(brief, mode, (incidents, areas, params), run, end)
     return brief
+
+
+def _by_mode(brief: ESTBrief, mode: str, layers: tuple, run: Any, end: pd.Timestamp) -> None:
+    """The public version's monthly overview, or the internal brief's focus-place accuracy."""
+    if mode == "public":
+        _public_month(brief, *layers)
+    else:
+        brief.accuracy = focus_accuracy(run, end)
+
+
+#: Weeks over which the internal brief scores its focus places.
+ACCURACY_WEEKS = 12
+
+
+def focus_accuracy(run: Any, end: pd.Timestamp, weeks: int = ACCURACY_WEEKS) -> Any:
+    """How accurate the focus places were over the ``weeks`` weeks up to ``end`` (weekly
+    origins, the EST focus places beside last week's counts and random places, on the run's
+    grid); ``None`` when there is too little history."""
+    from .forecast import forecast_accuracy
+    from .run import placed
+
+    try:
+        data = placed(run.incidents)
+        t = pd.to_datetime(data["occurred_at"], utc=True)
+        data = data[(t < end.tz_convert("UTC")).to_numpy()]
+        first = (end - pd.Timedelta(weeks=weeks)).date()
+        last = (end - pd.Timedelta(days=1)).date()
+        return forecast_accuracy(
+            data,
+            run.grid,
+            bandwidth=run.bandwidth,
+            period=(first, last),
+            step="week",
+            methods=("est", "last_period", "random"),
+            area_shares=(0.01,),
+            places=10,
+            quiet=True,
+        )
+    except ArgumentError:
+        return None
 
 
 def _near_repeat_tests(inc, end: pd.Timestamp, knox: _KnoxSettings, quiet: bool, run: bool = True):

@@ -332,11 +332,13 @@ def _grid_spec_for(
     max_cells: int,
     x: np.ndarray | None = None,
     y: np.ndarray | None = None,
+    offset: tuple[float, float] = (0.0, 0.0),
 ) -> GridSpec:
     xmin, ymin, xmax, ymax = bounds
     c = cell_size
-    x0 = math.floor(xmin / c) * c
-    y0 = math.floor(ymin / c) * c
+    ox, oy = float(offset[0]), float(offset[1])
+    x0 = math.floor((xmin - ox) / c) * c + ox
+    y0 = math.floor((ymin - oy) / c) * c + oy
     ncols = math.floor((xmax - x0) / c) + 1
     nrows = math.floor((ymax - y0) / c) + 1
     n = ncols * nrows
@@ -383,6 +385,7 @@ def make_grid(
     shape: str = "square",
     area: Any = None,
     max_cells: int = MAX_CELLS,
+    offset: tuple[float, float] = (0.0, 0.0),
     quiet: bool = False,
 ) -> Any:
     """Build a grid of square (default) or hexagonal cells covering ``data`` (or ``area``),
@@ -406,6 +409,11 @@ def make_grid(
     max_cells : int
         Refuse grids with more cells than this (default 5 000 000) with a message naming the
         farthest point — a stray point far away is the usual cause.
+    offset : (dx, dy)
+        Shift the square lattice by this many metres east and north (default none: corners on
+        multiples of the cell size, SCB's lattice). Used to test whether hotspots depend on
+        where the grid lies (``hotspot_stability``); a shifted grid no longer joins SCB's
+        squares. Squares only; recorded when not zero.
     quiet : bool
         Do not announce automatic choices (they are still recorded in ``attrs``).
 
@@ -484,8 +492,18 @@ def make_grid(
     if shape == "hexagon":
         spec, cells = _hex_grid(bounds, size, data.crs, max_cells, clip_geom, px, py)
     else:
-        spec = _grid_spec_for(bounds, size, data.crs, max_cells, px, py)
+        spec = _grid_spec_for(bounds, size, data.crs, max_cells, px, py, offset)
         cells = cells_from_spec(spec, clip_geom)
+    if tuple(offset) != (0.0, 0.0):
+        if shape == "hexagon":
+            raise ArgumentError(
+                tr(
+                    "`offset` gäller bara kvadratiska rutnät.",
+                    "`offset` applies to square grids only.",
+                ),
+                rule="GRID_SHAPE",
+            )
+        record_param(record, "offset", [float(offset[0]), float(offset[1])], auto=False)
     if clip_geom is not None:
         cells["inside"] = inside_share(cells.geometry.to_numpy(), clip_geom)
     record_param(record, "area", area is not None, auto=False)

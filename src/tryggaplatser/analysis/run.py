@@ -389,6 +389,58 @@ class Run:
 
         return self._once(("classification", start_ts, end_ts), compute)
 
+    # -- forecast accountability ----------------------------------------------------------------
+    def forecast(self, step: str | None = None, methods: tuple[str, ...] | None = None) -> Any:
+        """:func:`~tryggaplatser.analysis.forecast.forecast_accuracy` of the run's placed
+        incidents on the run's grid: every origin whose test window lies in the run's period
+        (the history before it is used). ``step`` ``None`` = ``"month"`` in public mode (whole
+        months) and ``"week"`` internally; a public run refuses weeks. Computed once per step
+        and set of methods."""
+        from .forecast import METHODS, forecast_accuracy
+
+        step = step or ("month" if self.public else "week")
+        if self.public and step != "month":
+            raise GateRefusal(
+                tr(
+                    "publik prognosutvärdering görs per hel månad, inte per {s}",
+                    "a public forecast evaluation is made per whole month, not per {s}",
+                    s=step,
+                ),
+                rule="TIME_TOO_FINE",
+                fix=tr(
+                    "använd --step month eller --mode internal",
+                    "use --step month or --mode internal",
+                ),
+            )
+        methods = tuple(methods or METHODS)
+        return self._once(
+            ("forecast", step, methods),
+            lambda: forecast_accuracy(
+                placed(self.incidents),
+                self._grid,
+                bandwidth=self.bandwidth,
+                period=self.period,
+                step=step,
+                methods=methods,
+                quiet=self.quiet,
+            ),
+        )
+
+    def stability(self, period: Any = None) -> Any:
+        """:func:`~tryggaplatser.analysis.forecast.hotspot_stability` of the placed incidents
+        of ``period`` (``None`` = the run's) around the run's grid; computed once per period."""
+        key = ("stability", self.resolve(period))
+
+        def compute() -> Any:
+            from .forecast import hotspot_stability
+
+            data = placed(in_period(self.incidents, key[1]))
+            return hotspot_stability(
+                data, self._grid, bandwidth=self.bandwidth, area=self.study_area, quiet=True
+            )
+
+        return self._once(key, compute)
+
     # -- areas ----------------------------------------------------------------------------------
     def area_analysis(self, period: Any = None) -> Any:
         """Everything the area reports, the lägesbild and the indicator tables of ``period``

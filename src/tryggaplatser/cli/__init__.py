@@ -36,6 +36,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
     "lagesbild": ("tryggaplatser.cli.area", "lagesbild", "Kommunens lägesbild för ett år."),
     "plan": ("tryggaplatser.cli.plan", "plan", "Områdesspecifik handlingsplan (utkast)."),
     "evaluate": ("tryggaplatser.cli.plan", "evaluate", "Utvärdera en åtgärd (WDQ/WDD)."),
+    "prognos": (
+        "tryggaplatser.cli.prognos",
+        "prognos",
+        "Förutsäger kartan? Träffsäkerhet och stabilitet för hotspots.",
+    ),
 }
 
 

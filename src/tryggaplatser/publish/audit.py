@@ -58,6 +58,7 @@ from typing import Any
 from ..i18n import get_language, tr
 from ..policy import (
     INTERNAL_MARKING,
+    INTERNAL_MARKING_COLUMN,
     MANIFEST,
     MIN_COUNT,
     MIN_GRID_M,
@@ -66,6 +67,7 @@ from ..policy import (
 )
 from ..rules import check_rule
 from . import _content_rules as _rules
+from .xlsx_layout import CODES_SHEET, EXPLANATION_SHEET
 
 __all__ = [
     "PII_PATTERNS",
@@ -161,7 +163,7 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]:
+def _pii_spans(text: str, *, plates: bool = True) -> Iterator[tuple[str, re.Match[str]]]:
     for key, pattern in PII_PATTERNS.items():
         if key == "regnr" and not plates:
             continue
@@ -171,7 +173,12 @@ def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]
                 continue  # bare ten digits: only when the check digit fits (few false hits)
             if key == "regnr" and m.group(1) in _PLATE_STOP:
                 continue
-            yield key, value
+            yield key, m
+
+
+def _pii_matches(text: str, *, plates: bool = True) -> Iterator[tuple[str, str]]:
+    for key, m in _pii_spans(text, plates=plates):
+        yield key, m.group(0)
 
 
 def redact(text: str) -> str:
@@ -309,6 +316,14 @@ def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ..
     return tuple(found)
 
 
+def _is_marked(text: str) -> bool:
+    """Whether ``text`` carries the internal marking (or the internal mode tag)."""
+    return bool(
+        re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I)
+        or re.search(r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I)
+    )
+
+
 class _Collector:
     def __init__(self, file: str, mode: str):
         self.file = file
@@ -366,9 +381,7 @@ class _Collector:
             )
 
     def marking(self, text: str) -> None:
-        if re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I) or re.search(
-            r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I
-        ):
+        if _is_marked(text):
             self.marked = True
             if self.public:
                 self.add(
@@ -1107,9 +1120,18 @@ def _scan_csv(path: Path, col: _Collector) -> None:
         col.marking(" ".join(r))
     start = next((i for i, r in enumerate(rows) if sum(1 for c in r if c.strip()) >= 2), 0)
     if rows:
+        header, body = rows[start], rows[start + 1 :]
+        # the internal CSV's marking column: every row must carry the marking (a table with
+        # no rows is marked by its header)
+        if (
+            header
+            and header[-1].strip() == INTERNAL_MARKING_COLUMN
+            and all(len(r) == len(header) and _is_marking(r[-1]) for r in body)
+        ):
+            col.marked = True
         col.table(
-            rows[start],
-            rows[start + 1 :],
+            header,
+            body,
             csv_cells=True,
             markup=_plain_text_markup(col),
             row_numbers=[n for n, _ in numbered[start + 1 :]],
@@ -1127,6 +1149,10 @@ def _plain_text_markup(col: _Collector) -> bool:
     so there the text is still refused, as is free text (REFERENCE.md §5).
     """
     return col.public
+
+
+def _is_marking(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*INTERNT\s*[–—-]\s*ej\s+för\s+spridning\s*", text, re.I))
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
@@ -1147,11 +1173,21 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
         value = getattr(props, name, None)
         if value:
             col.metadata(f"{name}={value}", place=f"docProps {name}")
+    codes = _column_codes(wb)
+    prose = {t.lower() for t in (*EXPLANATION_SHEET, *CODES_SHEET)}
     for ws in wb.worksheets:
         col.marking(ws.title)
         for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
             if hf:
                 col.marking(hf)
+        if _bare_title(ws.title) in prose:
+            # the explanation and code sheets are prose (definitions, rules, headers), checked
+            # as text like a report's paragraphs, not as a data table
+            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
+                for value in row:
+                    if isinstance(value, str):  # plain text, markup only a finding in public
+                        col.text(value, markup=_plain_text_markup(col), place=f"{ws.title} rad {n}")
+            continue
         rows, numbers = [], []
         for n, row in enumerate(ws.iter_rows(), start=1):
             values = []
@@ -1173,14 +1209,35 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
             (i for i, r in enumerate(rows) if sum(1 for v in r if v not in (None, "")) >= 2), 0
         )
         if rows:
+            # Swedish headers are read as their machine codes (sheet Kolumnkoder), so the
+            # count-column checks see "n", not "Antal"
+            names = codes.get(ws.title, {}) if start == 0 else {}
+            header = [names.get(str(v), str(v)) if v is not None else "" for v in rows[start]]
             col.table(
-                [str(v) if v is not None else "" for v in rows[start]],
+                header,
                 rows[start + 1 :],
                 csv_cells=True,  # a text cell starting with "=" runs once someone edits it
                 markup=_plain_text_markup(col),
                 where=ws.title,
                 row_numbers=numbers[start + 1 :],
             )
+
+
+def _bare_title(title: str) -> str:
+    return re.sub(r"^INTERNT\s+", "", title).strip().lower()
+
+
+def _column_codes(wb: Any) -> dict[str, dict[str, str]]:
+    """``{sheet: {header: code}}`` from a workbook's sheet Kolumnkoder (sheet, header, code)."""
+    codes_titles = {t.lower() for t in CODES_SHEET}
+    out: dict[str, dict[str, str]] = {}
+    for ws in wb.worksheets:
+        if _bare_title(ws.title) not in codes_titles or ws.max_column != 3:
+            continue
+        for sheet, header, code in ws.iter_rows(min_row=2, max_col=3, values_only=True):
+            if sheet and header and code:
+                out.setdefault(str(sheet), {})[str(header)] = str(code)
+    return out
 
 
 def _scan_gpkg(path: Path, col: _Collector) -> None:
@@ -1331,13 +1388,101 @@ def _pdf_texts(data: bytes) -> list[str]:
     out = [
         f"{m.group(1)}={m.group(2)}"
         for m in re.finditer(
-            r"/(Author|Creator|Producer|Title|Subject|Keywords)\s*\(((?:[^()\\]|\\.)*)\)", text
+            r"/(Author|Creator|Producer|Title|Subject|Keywords|URI)\s*\(((?:[^()\\]|\\.)*)\)",
+            text,
         )
     ]
     out += [m.group(0) for m in re.finditer(r"<x:xmpmeta.*?</x:xmpmeta>", text, re.S)]
     for m in re.finditer(r"<dc:creator>(.*?)</dc:creator>", text, re.S):
         out += [f"dc:creator={v}" for v in re.findall(r"<rdf:li[^>]*>([^<]*)<", m.group(1))]
     return out
+
+
+def _pdf_pages(path: Path) -> Iterator[tuple[str, Any]]:
+    """``(text, textpage)`` of every page of a PDF (PDFium through pypdfium2, fast on the
+    reports' vector figures); each text page is closed when the next is read."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        for page in doc:
+            textpage = page.get_textpage()
+            try:
+                yield textpage.get_text_range(), textpage
+            finally:
+                textpage.close()
+                page.close()
+    finally:
+        doc.close()
+
+
+def pdf_page_texts(path: str | Path) -> list[str]:
+    """The text of each page of a PDF."""
+    return [text for text, _ in _pdf_pages(Path(path))]
+
+
+def _one_run(textpage: Any, start: int, end: int) -> bool:
+    """Whether characters ``start:end`` of a PDF page are one run of text: on one line, with
+    no gap wider than most of a character between them. Text extraction puts one space between
+    table cells; a pattern that spans two cells ("12 054 | 0") is not one value."""
+    import pypdfium2.raw as pdfium_c
+
+    previous = None
+    for i in range(start, end):
+        left, bottom, right, _top = textpage.get_charbox(i)
+        if right <= left:  # a space or a generated character
+            continue
+        if previous is not None:
+            p_right, p_bottom, size = previous
+            if abs(bottom - p_bottom) > size or left - p_right > 0.8 * size:
+                return False
+        previous = (right, bottom, max(pdfium_c.FPDFText_GetFontSize(textpage.raw, i), 1.0))
+    return True
+
+
+def _scan_pdf(path: Path, col: _Collector) -> None:
+    """A PDF: its document information like metadata, the text of every page like the text of
+    an HTML page (personal data, paths, the marking; a pattern counts only inside one run of
+    text, not across table cells); in internal mode every page must carry the marking (printed
+    reports carry it in the page margins)."""
+    import pypdfium2 as pdfium
+
+    for t in _pdf_texts(path.read_bytes()):  # also XMP packets, which PDFium does not read
+        col.metadata(t)
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        info = doc.get_metadata_dict(skip_empty=True)
+    finally:
+        doc.close()
+    for key, value in info.items():
+        col.metadata(f"{key}={value}")
+    unmarked = []
+    for number, (text, textpage) in enumerate(_pdf_pages(path), 1):
+        for key, m in _pii_spans(text):
+            if _one_run(textpage, m.start(), m.end()):
+                sv, en = _PII_LABEL[key]
+                col.add(
+                    "PERSONAL_DATA",
+                    tr("möjlig personuppgift: {k}", "possible personal data: {k}", k=tr(sv, en)),
+                    _mask(m.group(0)),
+                )
+        path_match = _ABS_PATH.search(text)
+        if path_match:
+            col.add("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(path_match[0]))
+        col.marking(text)
+        if not _is_marked(text):
+            unmarked.append(number)
+    if col.mode == "internal" and col.marked and unmarked:
+        col.add(
+            "MARKING_MISSING",
+            tr(
+                "sidor utan märkningen ”{m}”: {p}",
+                "pages without the marking “{m}”: {p}",
+                m=INTERNAL_MARKING,
+                p=", ".join(map(str, unmarked[:10])),
+            ),
+            path.name,
+        )
 
 
 def _binary_strings(data: bytes, min_len: int = 6) -> Iterator[str]:
@@ -1402,11 +1547,7 @@ def scan_file(
             for t in _png_texts(path.read_bytes()):
                 col.metadata(t)
         elif ext == ".pdf":
-            data = path.read_bytes()
-            for t in _pdf_texts(data):
-                col.metadata(t)
-            for s in _binary_strings(data, 12):
-                col.marking(s)
+            _scan_pdf(path, col)
         elif ext in _TEXT_EXT:
             text = _read_text(path)
             if ext == ".js" and not _is_vendor(text):

@@ -297,6 +297,33 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     ),
     "points": (frozenset(), frozenset()),  # internal only; allowlist from the layer's schema
     "raster": (frozenset(), frozenset()),
+    # forecast scores (tryggaplatser prognos): municipality-wide hit rates and indices per
+    # month and method; public rows resting on 1–4 events in the picks are withheld
+    "score_table": (
+        frozenset(
+            {
+                "month",
+                "period",
+                "method",
+                "selection",
+                "target",
+                "cells",
+                "area_share",
+                "hit_rate",
+                "pai",
+                "pei",
+                "rri",
+                "n",
+                "N",
+                "n_visning",
+                "hot_set",
+                "variant",
+                "jaccard",
+                "agreement",
+            }
+        ),
+        frozenset({"origin", "end", "n_star", "n0", "N0"}),
+    ),
 }
 _COUNT_KINDS = {"grid_cells", "area_layer", "area_table", "area_category_table", "map_layer"}
 _TABLE_KINDS = {"area_table", "area_category_table"}
@@ -319,6 +346,7 @@ _KIND_TEXT = {
     "survey_table": ("enkättabell", "survey table"),
     "points": ("punktlager", "point layer"),
     "raster": ("raster", "raster"),
+    "score_table": ("tabell över prognosträffar", "forecast score table"),
 }
 
 
@@ -525,6 +553,8 @@ class Gate:
             self._check_sensitive(df, kind)
             if kind in _TABLE_KINDS:
                 out = self._release_table(df, kind, **options)
+            elif kind == "score_table":
+                out = self._release_scores(df)
             elif kind == "survey_table":
                 out = self._release_survey(df, **options)
             else:
@@ -765,6 +795,26 @@ class Gate:
         out[f"{col}_flagga"] = np.where(
             (values >= 1) & (values <= INTERNAL_FLAG_MAX), FLAG_TEXT, ""
         )
+
+    def _release_scores(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Forecast scores: public rows whose picks hold 1–4 events (``n``, or ``n0`` behind
+        the RRI) have every measure withheld and ``n`` shown as ``"<5"``."""
+        if not self.public:
+            return df
+        self.summary.rules.add("small_counts")
+        out = df.copy()
+        if "n" not in out.columns:
+            return out
+        values = pd.to_numeric(out["n"], errors="coerce").to_numpy(float)
+        small = (values >= 1) & (values < MIN_COUNT)
+        self._count(np.where(small, PRIMARY, PUBLISHED))
+        for col in ("hit_rate", "pai", "pei", "rri"):
+            if col in out.columns:
+                out[col] = np.where(small, np.nan, pd.to_numeric(out[col], errors="coerce"))
+        shown = ["" if not np.isfinite(v) else str(int(v)) for v in values]
+        out["n_visning"] = np.where(small, SMALL, shown)
+        out["n"] = pd.array(np.where(small, np.nan, values), dtype="Float64").astype("Int64")
+        return out
 
     def _release_layer(
         self,
@@ -1252,7 +1302,8 @@ class Gate:
         GeoPackage: a row in the standard ``gpkg_metadata`` tables (metadata extension),
         visible in QGIS' layer properties. GeoTIFF: dataset tags (only if the writer did not
         already set them; prefer passing :meth:`metadata` as the writer's tags). Other file
-        types carry the marking in their content (HTML banner, CSV first line, XLSX sheet).
+        types carry the marking in their content (HTML banner, the CSV column ``markning``,
+        XLSX sheet titles and page headers).
         """
         path = Path(path)
         tags = self.metadata()
@@ -1268,7 +1319,12 @@ class Gate:
                     dst.update_tags(**tags)
 
     def seal(
-        self, path: str | Path, *, kind: str = "file", about: Mapping[str, Any] | None = None
+        self,
+        path: str | Path,
+        *,
+        kind: str = "file",
+        about: Mapping[str, Any] | None = None,
+        extra: Mapping[str, str] | None = None,
     ) -> dict[str, str]:
         """Scan a written file with the mode's audit rules and record it in the manifest.
 
@@ -1287,6 +1343,9 @@ class Gate:
             What the folder's start page (``index.html``) shows about the file, recorded in
             its manifest entry: ``title``, ``period``, ``area`` (area name) and
             ``municipality``, each a short text; other keys and empty values are left out.
+        extra : mapping, optional
+            More fields of the manifest entry, as they are (a printed PDF records the
+            ``source_sha256`` of the HTML it was printed from, :mod:`.pdf`).
 
         Returns
         -------
@@ -1324,6 +1383,7 @@ class Gate:
             text = " ".join(text_of((about or {}).get(key) or "").split())  # no bidi controls
             if text:
                 entry[key] = text
+        entry.update(extra or {})
         _record_in_manifest(path, entry)
         if self.public and path.name not in _NOT_OUTPUTS:
             self.summary.outputs[path.name] = kind

@@ -10,11 +10,14 @@ staging folder ``<out>/.staging-<folder>-<pid>`` on the same file system:
    manifest is marked ``"complete": false`` first.
 2. **Write.** The writers write and seal into the staging folder; forked workers
    (:mod:`._parallel`) inherit it. The previous set is not touched.
-3. **Finish.** Only when the writer returned: every file of the folder must be sealed (listed in
+3. **Print.** Only when the writer returned, in the run's own process: every report of the
+   staged folders whose PDF is missing or older than its HTML is printed to PDF in one browser
+   session and sealed (:mod:`.pdf`).
+4. **Finish.** Then every file of the folder must be sealed (listed in
    the manifest with its SHA-256) or unchanged from the previous set — anything else (a file
    the gate refused, a file a failing writer left half-written) is removed — and the manifest
    is rewritten with ``"complete": true``.
-4. **Swap.** The finished folder replaces the previous one in one step: on Linux the two folders
+5. **Swap.** The finished folder replaces the previous one in one step: on Linux the two folders
    are exchanged by ``renameat2(RENAME_EXCHANGE)``, so a reader sees either the whole previous
    set or the whole new one, never a mix and never no folder; elsewhere the previous folder is
    renamed to ``<out>/.previous-<folder>-<pid>`` and the new one into place (two renames; the
@@ -142,7 +145,13 @@ class Staging:
         _recover(self.out)
 
     def commit(self) -> None:
-        """Finish every staged folder and swap it into place (internal first, then public)."""
+        """Print the reports' PDFs, finish every staged folder and swap it into place
+        (internal first, then public)."""
+        from .pdf import print_reports
+
+        print_reports(
+            self.staging_path(m) for m in ("internal", "public") if self.staging_path(m).is_dir()
+        )
         for mode in ("internal", "public"):
             staging = self.staging_path(mode)
             if staging.is_dir():

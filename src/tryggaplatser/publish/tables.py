@@ -8,8 +8,15 @@ removed, and text starting with ``= + - @`` (or their full-width forms), tab, CR
 with ``'``, so the same value reads the same in the CSV and the workbook and never runs as a
 formula, even after a round trip through another program.
 
-Internal files carry the marking "INTERNT – ej för spridning": as the first line of a CSV, and
-in XLSX as the sheet title, the first row and the page header.
+Internal files carry the marking "INTERNT – ej för spridning". A CSV keeps a clean header on
+its first line (machine-readable); the marking is its last column, ``markning``
+(:data:`MARKING_COLUMN`), in every row, so it travels with any rows copied out of the file. An
+XLSX carries it in the sheet titles, the page header of every sheet, the document title and the
+sheet "Förklaringar". CSV numbers are rounded to four significant digits (:func:`_round`).
+
+Every XLSX gets the one layout of :mod:`.xlsx_layout`: Swedish headers from the column
+vocabulary, the sheets "Förklaringar" and "Kolumnkoder", number formats, fitted widths, frozen
+header, auto-filter and A4 print setup.
 """
 
 from __future__ import annotations
@@ -23,10 +30,12 @@ from typing import Any
 
 import pandas as pd
 
+from ..policy import INTERNAL_MARKING_COLUMN as MARKING_COLUMN
 from .gate import INTERNAL_MARKING, Gate
 from .safe_text import cell_text, text_of
+from .xlsx_layout import excel_date
 
-__all__ = ["write_csv", "write_xlsx"]
+__all__ = ["MARKING_COLUMN", "write_csv", "write_xlsx"]
 
 
 def _prepare(
@@ -69,10 +78,23 @@ def _csv_value(value: Any) -> Any:
         f = float(value)
         if math.isnan(f):
             return ""
-        return (str(int(f)) if f.is_integer() else repr(f)).replace(".", ",")
+        return (str(int(f)) if f.is_integer() else _round(f)).replace(".", ",")
     if isinstance(value, pd.Timestamp | pd.Period):
         return _timestamp_text(value)
     return cell_text(value)
+
+
+def _round(f: float, digits: int = 4) -> str:
+    """A float as text with ``digits`` significant digits but never fewer than one decimal
+    (the integer part is never rounded), without exponent or trailing zeros.
+
+    >>> _round(0.007292166505211279), _round(-50.25380710659898), _round(652375.5)
+    ('0.007292', '-50.25', '652375.5')
+    """
+    if not math.isfinite(f):
+        return repr(f)
+    decimals = max(1, digits - 1 - math.floor(math.log10(abs(f))))
+    return f"{f:.{decimals}f}".rstrip("0").rstrip(".")
 
 
 def _timestamp_text(value: Any) -> str:
@@ -95,6 +117,9 @@ def write_csv(
     **release: Any,
 ) -> Path:
     """Write a table as CSV for Swedish Excel through the gate, and seal it.
+
+    The first line is the header (the table's column codes); an internal CSV ends every row
+    with the column :data:`MARKING_COLUMN` holding "INTERNT – ej för spridning".
 
     Parameters
     ----------
@@ -121,11 +146,11 @@ def write_csv(
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh, delimiter=";", quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
-        if not gate.public:
-            writer.writerow([INTERNAL_MARKING])
-        writer.writerow([cell_text(str(c)) for c in table.columns])
+        marking = [] if gate.public else [INTERNAL_MARKING]
+        header = [cell_text(str(c)) for c in table.columns]
+        writer.writerow(header + ([MARKING_COLUMN] if marking else []))
         for row in table.itertuples(index=False, name=None):
-            writer.writerow([_csv_value(v) for v in row])
+            writer.writerow([_csv_value(v) for v in row] + marking)
     gate.seal(path, kind=f"csv:{kind or 'table'}", about=about)
     return path
 
@@ -138,19 +163,24 @@ def write_xlsx(
     kind: str | None = None,
     layout: Callable[[Any], None] | None = None,
     manifest_kind: str | None = None,
-    about: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+    about: dict[str, str] | None = None,
+    manifest_about: dict[str, Any] | None = None,
     **release: Any,
 ) -> Path:
     """Write one or several tables as an XLSX workbook through the gate, and seal it.
 
     Strings are stored as text cells (never formulas), as :func:`~.safe_text.cell_text` makes
     them, exactly as :func:`write_csv` writes them: text that starts with ``= + - @``, tab or CR
-    gets a leading ``'``. Document properties carry no user name (creator "tryggaplatser").
+    gets a leading ``'``. Dates and timestamps are date cells (local calendar dates). Document
+    properties carry no user name (creator "tryggaplatser"). Every workbook gets the layout of
+    :mod:`.xlsx_layout` (Swedish headers, the sheets "Förklaringar" and "Kolumnkoder", number
+    formats, widths, A4 print setup).
 
     Parameters
     ----------
     sheets : DataFrame or dict of str to DataFrame
-        One table, or ``{sheet name: table}``.
+        One table, or ``{sheet name: table}``; columns are machine codes.
     path : str or Path
         Output file.
     gate : Gate
@@ -158,17 +188,23 @@ def write_xlsx(
     kind : str, optional
         Output kind for :meth:`Gate.release` (applied to every sheet).
     layout : callable, optional
-        ``layout(workbook)`` styles the openpyxl workbook (widths, wrap, drop-downs…) before it
-        is saved and sealed, so a styled workbook is written once.
+        ``layout(workbook)`` adds product-specific touches (drop-downs…) after the common
+        layout, before the workbook is saved and sealed, so it is written once.
     manifest_kind : str, optional
         The file's kind in the manifest; default ``xlsx:<kind or table>``.
-    about : dict, optional
-        What the folder's start page shows about the file (:meth:`Gate.seal`).
+    headers : dict of str to str, optional
+        Column code → header, overriding the column vocabulary (``[column.*]``).
+    about : dict of str to str, optional
+        Lines of the sheet "Förklaringar": ``title`` (also the printed page header), then any
+        ``{label: text}`` such as period and source.
+    manifest_about : dict, optional
+        What the folder's start page shows about the file (:meth:`Gate.seal` ``about``).
     **release
         Options for :meth:`Gate.release`.
     """
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+
+    from .xlsx_layout import lay_out_workbook, sheet_columns
 
     if isinstance(sheets, pd.DataFrame):
         sheets = {"data": sheets}
@@ -180,27 +216,22 @@ def write_xlsx(
     wb.properties.lastModifiedBy = "tryggaplatser"
     wb.properties.title = INTERNAL_MARKING if not gate.public else "tryggaplatser"
     wb.properties.keywords = f"tryggaplatser_mode={gate.mode}"
+    columns = {}
     for i, (name, data) in enumerate(sheets.items()):
         table = _prepare(data, gate, kind, release)
-        title = _sheet_title(name, i)
-        if not gate.public:
-            title = _sheet_title(f"INTERNT {name}", i)
+        title = _sheet_title(name if gate.public else f"INTERNT {name}", i)
         ws = wb.create_sheet(title)
-        row = 1
-        if not gate.public:
-            ws.cell(row=1, column=1, value=INTERNAL_MARKING).font = Font(bold=True, color="B00020")
-            ws.oddHeader.center.text = INTERNAL_MARKING
-            row = 2
-        for c, name_ in enumerate(table.columns, start=1):
-            _put(ws, row, c, str(name_)).font = Font(bold=True)
-        for r, values in enumerate(table.itertuples(index=False, name=None), start=row + 1):
+        columns[ws.title] = sheet_columns(table, headers)
+        for c, col in enumerate(columns[ws.title], start=1):
+            _put(ws, 1, c, col.header)
+        for r, values in enumerate(table.itertuples(index=False, name=None), start=2):
             for c, value in enumerate(values, start=1):
                 _put(ws, r, c, value)
-        ws.freeze_panes = ws.cell(row=row + 1, column=1)
+    lay_out_workbook(wb, columns, public=gate.public, about=about)
     if layout is not None:
         layout(wb)
     wb.save(path)
-    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}", about=about)
+    gate.seal(path, kind=manifest_kind or f"xlsx:{kind or 'table'}", about=manifest_about)
     return path
 
 
@@ -214,6 +245,13 @@ def _put(ws, row: int, column: int, value: Any):
         return ws.cell(row=row, column=column)
     if isinstance(value, bool | numbers.Number) and not isinstance(value, str):
         return ws.cell(row=row, column=column, value=value)
+    if value is pd.NaT:
+        return ws.cell(row=row, column=column)
+    dated = excel_date(value)
+    if dated is not None:  # a real date cell, never text
+        cell = ws.cell(row=row, column=column, value=dated[0])
+        cell.number_format = dated[1]
+        return cell
     if isinstance(value, pd.Timestamp | pd.Period):
         value = _timestamp_text(value)
     cell = ws.cell(row=row, column=column)

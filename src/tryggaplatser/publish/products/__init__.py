@@ -25,6 +25,7 @@ writer                       command                          module
 :func:`write_est_brief_set`  ``tryggaplatser est``            :mod:`.est`
 :func:`write_action_plans`   ``tryggaplatser plan``           :mod:`.plans`
 :func:`write_evaluation`     ``tryggaplatser evaluate``       :mod:`.plans`
+:func:`write_forecast_report` ``tryggaplatser prognos``       :mod:`.forecast`
 :func:`run_demo`             ``tryggaplatser demo``           :mod:`.demo`
 ===========================  ===============================  ==========================
 
@@ -43,6 +44,7 @@ _API = {
     "write_est_brief_set": "tryggaplatser.publish.products.est",
     "write_action_plans": "tryggaplatser.publish.products.plans",
     "write_evaluation": "tryggaplatser.publish.products.plans",
+    "write_forecast_report": "tryggaplatser.publish.products.forecast",
     "run_demo": "tryggaplatser.publish.products.demo",
     "folder_for": "tryggaplatser.publish.products._common",
     "mode_folder": "tryggaplatser.publish.products._common",

@@ -183,6 +183,7 @@ def write_lagesbild(
             trend=trend,
             previous=previous if len(previous) else None,
             with_map=with_map,
+            forecast=_predictability(run),
         )
     ]
     if tables:
@@ -192,3 +193,15 @@ def write_lagesbild(
     if own_gate:
         paths += finish_set(gate, folder)
     return paths
+
+
+def _predictability(run: Any) -> Any:
+    """The lägesbild's forecast scores: monthly origins over the run's period, the hotspot
+    methods the map shows (Gi*, KDE) beside last month's counts and random places; ``None``
+    when the data cover too little time."""
+    from ...errors import ArgumentError
+
+    try:
+        return run.forecast("month", ("gistar", "kde", "last_period", "random"))
+    except ArgumentError:
+        return None

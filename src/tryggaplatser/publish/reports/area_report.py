@@ -1408,8 +1408,8 @@ def _methods_note(report: Report, analysis: AreaAnalysis) -> None:
 class AreaReport(Report):
     """A :class:`~.report.Report` with the page rules of the area reports added.
 
-    ``templates/area_report.css`` keeps a table shorter than a page together (no caption or
-    header row left alone at the bottom of a printed page). Everything else — gate, marking,
+    ``templates/area_report.css`` keeps the key figures with the table they summarise (the
+    page rules of tables are the shared report's). Everything else — gate, marking,
     escaping, methods box — is the shared report's.
     """
 
@@ -1824,6 +1824,7 @@ def lagesbild_report(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Report:
     """Build the municipality's lägesbild for the analysis period (normally one year).
 
@@ -1851,6 +1852,9 @@ def lagesbild_report(
         Incidents of the previous year, for the comparison column.
     with_map : bool
         Draw the municipality's hotspot map.
+    forecast : ForecastAccuracy, optional
+        :meth:`Run.forecast` (monthly): adds the short section on how predictable the
+        hotspots are.
 
     Returns
     -------
@@ -1880,6 +1884,10 @@ def lagesbild_report(
     report.summary(_lagesbild_summary(analysis, muni, table, gate) + findings[:2])
 
     _lagesbild_mapping(report, analysis, gate, muni, table, with_map)
+    if forecast is not None:
+        from .forecast_report import lagesbild_forecast_section
+
+        lagesbild_forecast_section(report, forecast, gate)
     first = next(iter(analysis.profiles.values()))
     _lagesbild_other_information(report, analysis, gate)
     _lagesbild_analysis(report, analysis, gate, findings)
@@ -2631,8 +2639,57 @@ def write_indicator_tables(
         write_csv(t, out / f"{stem}_{name}.csv", gate=gate, about=about)
         for name, t in tables.items()
     ]
-    paths.append(write_xlsx(tables, out / f"{stem}.xlsx", gate=gate, about=about))
+    paths.append(
+        write_xlsx(
+            _indicator_sheets(tables),
+            out / f"{stem}.xlsx",
+            gate=gate,
+            about=_indicator_about(analysis, gate),
+            manifest_about=about,
+        )
+    )
     return paths
+
+
+def _indicator_sheets(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The indicator tables as workbook sheets: Swedish sheet names, perception-gap classes
+    as words (the CSV files keep the codes)."""
+    from ...layers.vocab import label
+
+    names = {
+        "omraden_kategorier": tr("Områden och kategorier", "Areas and categories"),
+        "omraden_indikatorer": tr("Områden", "Areas"),
+        "kommunen_kategorier": tr("Kommunen per kategori", "Municipality by category"),
+    }
+    sheets = {}
+    for key, table in tables.items():
+        if "gap_class" in table.columns:
+            words = table["gap_class"].map(lambda v: label("perception_gap", v) if v else v)
+            table = table.assign(gap_class=words)
+        sheets[names.get(key, key)] = table
+    return sheets
+
+
+def _indicator_about(analysis: AreaAnalysis, gate: Gate) -> dict[str, str]:
+    """Lines of the indicator workbook's sheet "Förklaringar"."""
+    from ... import __version__
+
+    sources = sorted({str(s) for s in analysis.incidents.get("source", pd.Series()).dropna()})
+    return {
+        "title": tr(
+            "Indikatorer per område, {p}", "Indicators by area, {p}", p=analysis.period_text
+        ),
+        tr("Kommun", "Municipality"): analysis.municipality,
+        tr("Period", "Period"): analysis.period_text,
+        tr("Källa", "Source"): tr(
+            "Händelser ur källorna {s}; befolkning ur områdeslagret; beräknat med "
+            "tryggaplatser {v}. Samma siffror som CSV-filerna indikatorer_*.csv.",
+            "Incidents from the sources {s}; population from the areas layer; computed with "
+            "tryggaplatser {v}. The same figures as the CSV files indikatorer_*.csv.",
+            s=", ".join(sources) or "–",
+            v=__version__,
+        ),
+    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -2757,7 +2814,10 @@ def write_lagesbild(
     trend: AreaAnalysis | None = None,
     previous: Any = None,
     with_map: bool = True,
+    forecast: Any = None,
 ) -> Path:
     """Write the lägesbild (``lagesbild_<year>.html``) into ``out_dir``."""
-    report = lagesbild_report(analysis, gate, trend=trend, previous=previous, with_map=with_map)
+    report = lagesbild_report(
+        analysis, gate, trend=trend, previous=previous, with_map=with_map, forecast=forecast
+    )
     return report.write(Path(out_dir) / lagesbild_file_name(analysis))

@@ -137,6 +137,10 @@ def _internal_report(
     _internal_summary(report, brief)
     _section_reports(report, brief, gate)
     _section_focus_places(report, brief, gate, municipality, map_file)
+    if brief.accuracy is not None:
+        from .forecast_report import est_accuracy_section
+
+        est_accuracy_section(report, brief.accuracy, gate)
     _section_recurring_places(report, brief, gate)
     _section_hotspots(report, brief, gate)
     _section_near_repeat(report, brief, gate)

@@ -38,12 +38,12 @@ _TABLE_READERS = ("analysts", "planners")
 #: (file name pattern, section, audiences); the first match decides, ``key`` names the product
 #: (files with the same key are one product in several formats, e.g. a plan's HTML/XLSX/CSV)
 _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    (r"(?P<key>omrade_.+)\.html", "areas", ("planners",)),
+    (r"(?P<key>omrade_.+)\.(?:html|pdf)", "areas", ("planners",)),
     (r"(?P<key>karta_omrade_.+)\.(?:html|png)", "areas", ("planners",)),
     (r"(?P<key>handlingsplan_.+)\.\w+", "areas", ("planners",)),
     (r"(?P<key>karta_(?:hotspots|est)_.+)\.(?:html|png)", "maps", ("est", "analysts")),
     (r"(?P<key>lagesbild_.+_indikatorer)(?:_.+)?\.(?:csv|xlsx)", "tables", _TABLE_READERS),
-    (r"(?P<key>lagesbild_.+)\.html", "lagesbild", ("planners",)),
+    (r"(?P<key>lagesbild_.+)\.(?:html|pdf)", "lagesbild", ("planners",)),
     (r"(?P<key>indikatorer)(?:_.+)?\.(?:csv|xlsx)", "tables", _TABLE_READERS),
     (r"(?P<key>est_\d{4}-W\d\d)(?:_.+)?\.\w+", "est", ("est",)),
     (r"(?P<key>est_\d{4}-\d\d)(?:_.+)?\.\w+", "est", ("est",)),

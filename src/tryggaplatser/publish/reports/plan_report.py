@@ -74,47 +74,6 @@ PLAN_HEADERS = {
     "theme": "Tema",
     "geometry_wkt": "geometri",
 }
-_WIDTHS = {
-    "rank": 6,
-    "priority_score": 10,
-    "priority_reasons": 30,
-    "source": 14,
-    "place": 30,
-    "problem": 24,
-    "evidence": 60,
-    "measure_id": 20,
-    "title": 45,
-    "other_measures": 40,
-    "type": 13,
-    "measure_type": 18,
-    "area_id": 10,
-    "linked_categories": 22,
-    "linked_observations": 22,
-    "linked_reasons": 16,
-    "responsible_type": 16,
-    "responsible": 30,
-    "partners": 24,
-    "decided_by": 16,
-    "status": 13,
-    "start": 12,
-    "end": 12,
-    "indicator": 45,
-    "target_value": 10,
-    "follow_up_on": 12,
-    "theme": 14,
-    "geometry_wkt": 12,
-}
-_WRAP = {
-    "priority_reasons",
-    "place",
-    "problem",
-    "evidence",
-    "title",
-    "other_measures",
-    "indicator",
-    "responsible",
-    "linked_observations",
-}
 _SOURCE_LABELS = {
     "hotspot": ("Återkommande plats (EST)", "Recurring place (EST)"),
     "incidents": ("Händelser", "Incidents"),
@@ -162,8 +121,21 @@ def _label_frame(plan: pd.DataFrame) -> pd.DataFrame:
         out[col] = [label(vocab, v) if isinstance(v, str) and v else None for v in out[col]]
     out["source"] = [tr(*_SOURCE_LABELS[s]) if s in _SOURCE_LABELS else s for s in out["source"]]
     for col in ("start", "end", "follow_up_on"):
-        out[col] = [fmt_date(v) if pd.notna(v) else None for v in out[col]]
+        out[col] = [_plan_date(v) for v in out[col]]
     return out
+
+
+def _plan_date(value: Any) -> Any:
+    """The local calendar date (a date cell in the workbook, ISO text in the CSV); text that
+    is no date stays as it is; missing is None."""
+    from ...analysis.periods import local_date
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    try:
+        return local_date(value)
+    except (TypeError, ValueError):
+        return fmt_date(value)
 
 
 def _check_plan(plan: pd.DataFrame) -> None:
@@ -441,44 +413,18 @@ def _plan_parameters(report: Report, attrs: dict, year: Any) -> None:
     )
 
 
-def _layout_plan_sheet(wb: Any, columns: list[str], gate: Gate) -> None:
-    """Widths, wrap, frozen header, status drop-down; the marking row becomes a page header.
-    Applied to the workbook before it is saved and sealed (:func:`..tables.write_xlsx`)."""
-    from openpyxl.styles import Alignment, Font, PatternFill
+def _layout_plan_sheet(wb: Any, columns: list[str]) -> None:
+    """The status drop-down of the Åtgärder sheet (the common layout of
+    :mod:`..xlsx_layout` does headers, widths, formats and print); applied before the workbook
+    is saved and sealed (:func:`..tables.write_xlsx`)."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from ...layers.vocab import codes, label
 
     ws = wb.worksheets[0]
-    if (
-        not gate.public
-        and ws.max_row >= 1
-        and ws.cell(1, 1).value
-        and "INTERNT" in str(ws.cell(1, 1).value)
-    ):
-        # The marking stays in the sheet title, the page header and the document title; the
-        # first row must be the header row so the workbook reads back as the measures layer.
-        ws.delete_rows(1)
-    header_fill = PatternFill("solid", fgColor="DCE6F0")
-    for c, col in enumerate(columns, start=1):
-        letter = get_column_letter(c)
-        ws.column_dimensions[letter].width = _WIDTHS.get(col, 14)
-        head = ws.cell(1, c)
-        head.font = Font(bold=True)
-        head.fill = header_fill
-        head.alignment = Alignment(wrap_text=True, vertical="top")
-        if col in _WRAP:
-            for r in range(2, ws.max_row + 1):
-                ws.cell(r, c).alignment = Alignment(wrap_text=True, vertical="top")
-        else:
-            for r in range(2, ws.max_row + 1):
-                ws.cell(r, c).alignment = Alignment(vertical="top")
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 2)}"
     if "status" in columns:
-        c = columns.index("status") + 1
-        letter = get_column_letter(c)
+        letter = get_column_letter(columns.index("status") + 1)
         options = ",".join(label("measure_status", s) for s in codes("measure_status"))
         dv = DataValidation(
             type="list",
@@ -490,18 +436,6 @@ def _layout_plan_sheet(wb: Any, columns: list[str], gate: Gate) -> None:
         )
         dv.add(f"{letter}2:{letter}{max(ws.max_row, 2) + 200}")
         ws.add_data_validation(dv)
-    ws.print_options.gridLines = True
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = "1:1"
-    for other in wb.worksheets[1:]:
-        for col_cells in other.iter_cols(min_row=1, max_row=min(other.max_row, 60)):
-            longest = max((len(str(c.value)) for c in col_cells if c.value is not None), default=8)
-            other.column_dimensions[col_cells[0].column_letter].width = min(
-                max(10, longest + 2), 60
-            )
 
 
 def write_plan(
@@ -560,8 +494,9 @@ def write_plan(
     # an empty WKT column: the measures layer may carry a geometry (drawn later in GIS), and
     # the table importer needs to know where it would be
     columns = [*PLAN_COLUMNS, "geometry_wkt"]
-    labelled = _label_frame(plan).assign(geometry_wkt=None)[columns].rename(columns=PLAN_HEADERS)
-    sheets = {tr("Åtgärder", "Measures"): internal_table(gate, labelled, name="plan")}
+    coded = _label_frame(plan).assign(geometry_wkt=None)[columns]
+    labelled = coded.rename(columns=PLAN_HEADERS)
+    sheets = {tr("Åtgärder", "Measures"): internal_table(gate, coded, name="plan")}
     if followup is not None and len(followup):
         sheets[tr("Uppföljning", "Follow-up")] = _followup_sheet(followup, gate)
     sheets[tr("Åtgärdskatalog", "Measure catalogue")] = _catalogue_sheet(catalogue, gate)
@@ -570,8 +505,10 @@ def write_plan(
         sheets,
         out / f"{stem}.xlsx",
         gate=gate,
-        layout=lambda wb: _layout_plan_sheet(wb, columns, gate),
+        layout=lambda wb: _layout_plan_sheet(wb, columns),
         manifest_kind="xlsx:action_plan",
+        headers=PLAN_HEADERS,
+        about=_plan_about(attrs, municipality),
     )
     csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
     html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
@@ -580,24 +517,34 @@ def write_plan(
     return {"html": html, "xlsx": xlsx, "csv": csv}
 
 
+def _plan_about(attrs: dict, municipality: str) -> dict[str, str]:
+    """Lines of the workbook's sheet "Förklaringar"."""
+    area = attrs.get("name") or attrs.get("area_id", "")
+    return {
+        "title": tr(
+            "Handlingsplan {y} – {a}", "Action plan {y} – {a}", y=attrs.get("year", ""), a=area
+        ),
+        tr("Kommun", "Municipality"): municipality,
+        tr("Plandatum", "Plan date"): fmt_date(attrs.get("plan_date")),
+        tr("Källa", "Source"): tr(
+            "Utkast från tryggaplatser: händelser, trygghetsvandringar, medborgardialog och "
+            "åtgärdskatalogen (bladen Regler och Åtgärdskatalog). Redigera bladet Åtgärder; "
+            "det läses tillbaka som åtgärdslagret.",
+            "Draft from tryggaplatser: incidents, safety walks, citizen dialogue and the measure "
+            "catalogue (sheets Rules and Measure catalogue). Edit the sheet Measures; it reads "
+            "back as the measures layer.",
+        ),
+    }
+
+
 def _followup_sheet(followup: pd.DataFrame, gate: Gate) -> pd.DataFrame:
-    """Sheet "Uppföljning": the follow-up table with Swedish headers and kind labels."""
+    """Sheet "Uppföljning": the follow-up table with kind labels (headers from the column
+    vocabulary; Åtgärdsgrad is a share shown as per cent)."""
     kinds = {
         "vandringsfynd": tr("Vandringsfynd", "Walk findings"),
         "atgard": tr("Åtgärd", "Measure"),
     }
-    fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v))).rename(
-        columns={
-            "kind": "Slag",
-            "responsible": "Ansvarig",
-            "n": "Antal",
-            "n_open": "Öppna",
-            "n_resolved": "Åtgärdade",
-            "atgardsgrad": "Åtgärdsgrad",
-            "median_days_to_resolve": "Median dagar till åtgärd",
-            "n_overdue": "Försenade",
-        }
-    )
+    fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v)))
     return internal_table(gate, fu, name="uppföljning")
 
 

@@ -7,11 +7,13 @@ such with their rule. :meth:`Report.render` gives ONE self-contained HTML file (
 inline, figures as ``data:`` images) in Swedish by default (English through
 :func:`tryggaplatser.i18n.language`), laid out for A4 print:
 
-* a running header on every printed page with the municipality, the period and the mode, and in
-  internal mode the marking "INTERNT – ej för spridning" on every page (CSS page-margin boxes),
-  plus page numbers in the footer;
-* page breaks between sections on request, tables whose header row repeats on every page and
-  whose rows are never split, figures never split across pages.
+* a running header and footer on every printed page: the municipality and the report, the
+  marking "INTERNT – ej för spridning" in internal mode (else the version), the period, the
+  issue date and "Sida n / N" (CSS page-margin boxes, printed by Chromium and so in the PDF
+  beside every report, :mod:`tryggaplatser.publish.pdf`);
+* sections that flow on from one another (no forced page breaks: they left pages 40–80 %
+  empty), headings kept with what follows, short tables and figures never split, long tables
+  split between rows with the header row repeated on every page.
 
 Privacy is not the report's own business: it is the publishing gate's. The report only accepts
 tables that a :class:`~tryggaplatser.publish.gate.Gate` of the same mode has released (see
@@ -543,7 +545,12 @@ class Report:
     def section(
         self, title: str, *, key: str | None = None, intro: str = "", new_page: bool = False
     ) -> Section:
-        """Add and return a new section (``key`` is its HTML id; default from the title)."""
+        """Add and return a new section (``key`` is its HTML id; default from the title).
+
+        ``new_page`` marks a main part of the document: in print it gets more space above its
+        heading, and its heading stays with the section's first block, but it does not force a
+        page break (forced breaks left the page before mostly empty).
+        """
         key = (
             key or re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or f"s{len(self.sections)}"
         )
@@ -580,9 +587,18 @@ class Report:
         template = env.get_template("report.html.j2")
         css = _read_template("report.css")
         marking = _marking() if not self.gate.public else ""
-        header_left = f"{self.municipality} · {self.kind or self.title}"
-        header_right = self.period if marking else f"{self.period} · {mode_text(self.gate.mode)}"
-        page_css = _page_css(header_left, header_right, marking, tr("Sida", "Page"))
+        page_css = _page_css(
+            f"{self.municipality} · {self.title}",
+            marking or mode_text(self.gate.mode),
+            tr(
+                "Period {p} · Framställd {d}",
+                "Period {p} · Issued {d}",
+                p=self.period,
+                d=self.issued.isoformat(),
+            ),
+            tr("Sida", "Page"),
+            internal=bool(marking),
+        )
         return template.render(
             lang=self.lang,
             report=self,
@@ -708,23 +724,22 @@ def _css_string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _page_css(left: str, right: str, marking: str, page_word: str) -> str:
-    """Running header/footer on every printed page (CSS page-margin boxes)."""
+def _page_css(left: str, right: str, bottom: str, page_word: str, *, internal: bool) -> str:
+    """The running header and footer of every printed page (CSS page-margin boxes).
+
+    Top: municipality and report on the left, the marking (internal, in red) or the version on
+    the right. Bottom: period and issue date on the left, "Sida n / N" on the right. No centre
+    boxes: a centre box is centred on the page whatever the side boxes hold, so a long report
+    title ran into it; two boxes share the width and wrap instead.
+    """
+    marked = " color: #b00020; font-weight: 700;" if internal else ""
     rules = [
         "@page {",
         f"  @top-left {{ content: {_css_string(left)}; }}",
-        f"  @top-right {{ content: {_css_string(right)}; }}",
+        f"  @top-right {{ content: {_css_string(right)};{marked} }}",
+        f"  @bottom-left {{ content: {_css_string(bottom)}; }}",
         f"  @bottom-right {{ content: {_css_string(page_word + ' ')} counter(page) "
         f"{_css_string(' / ')} counter(pages); }}",
+        "}",
     ]
-    if marking:
-        rules.append(
-            f"  @top-center {{ content: {_css_string(marking)}; color: #b00020; "
-            "font-weight: 700; }"
-        )
-        rules.append(
-            f"  @bottom-left {{ content: {_css_string(marking)}; color: #b00020; "
-            "font-weight: 700; }"
-        )
-    rules.append("}")
     return "\n" + "\n".join(rules) + "\n"

@@ -27,7 +27,7 @@ from html import escape
 from ..safe_text import text_of
 from .charts import PALETTE
 
-__all__ = ["SvgChart", "heat_chart", "lines_chart", "seasonal_chart"]
+__all__ = ["SvgChart", "curve_chart", "heat_chart", "lines_chart", "seasonal_chart"]
 
 #: Pixels per centimetre of the drawing (96 dpi), so a chart prints at its stated size.
 PX_PER_CM = 96 / 2.54
@@ -252,6 +252,56 @@ def lines_chart(
         if d:
             c.path(" ".join(d), "none", stroke=colour, width=1.4, cls="series")
     _legend(c, [(name, _LINE_COLOURS[k % len(_LINE_COLOURS)]) for k, name in enumerate(series)])
+    return c.done()
+
+
+def curve_chart(
+    series: Mapping[str, tuple[Sequence[float], Sequence[float | None]]],
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    *,
+    diagonal: str = "",
+) -> SvgChart:
+    """Lines over a numeric x axis from 0 (e.g. hit rate against area share, both as shares
+    shown in per cent); ``diagonal`` names the dashed line y = x (what chance gives)."""
+    c = _Canvas(17.0, 8.0)
+    left, right, top, bottom = 48.0, c.w - 12.0, 30.0, c.h - 62.0
+    xs_all = [float(x) for xs, _ in series.values() for x in xs]
+    ys_all = [float(v) for _, ys in series.values() for v in ys if v is not None and v == v]
+    x_ticks = _nice_ticks(max(xs_all) * 100 if xs_all else 0.0, 6)
+    y_ticks = _nice_ticks(max(ys_all) * 100 if ys_all else 0.0)
+    x_top, y_top = (x_ticks[-1] or 1.0) / 100, (y_ticks[-1] or 1.0) / 100
+
+    def px(x: float, y: float) -> tuple[float, float]:
+        return left + (right - left) * x / x_top, bottom - (bottom - top) * y / y_top
+
+    c.text(left, 18, title, size=9.5)
+    for t in y_ticks:
+        _, y = px(0, t / 100)
+        c.line(left, y, right, y, PALETTE["grid"], 0.6)
+        c.text(left - 5, y + 3, f"{_num(t)} %", size=7, anchor="end")
+    for t in x_ticks:
+        x, _ = px(t / 100, 0)
+        c.text(x, bottom + 12, f"{_num(t)} %", size=7, anchor="middle")
+    c.text((left + right) / 2, bottom + 26, xlabel, size=8, anchor="middle")
+    c.text(12, (top + bottom) / 2, ylabel, size=8, anchor="middle", rotate=-90)
+    entries = []
+    if diagonal:
+        end = min(x_top, y_top)
+        (x0, y0), (x1, y1) = px(0, 0), px(end, end)
+        c.path(f"M {x0:.1f} {y0:.1f} L {x1:.1f} {y1:.1f}", "none", stroke="#999999", cls="chance")
+        entries.append((diagonal, "#999999"))
+    for k, (_, (xs, ys)) in enumerate(series.items()):
+        colour = _LINE_COLOURS[k % len(_LINE_COLOURS)]
+        pts = [px(float(x), float(v)) for x, v in zip(xs, ys) if v is not None and v == v]
+        if pts:
+            d = " ".join(
+                f"{'M' if i == 0 else 'L'} {x:.1f} {y:.1f}" for i, (x, y) in enumerate(pts)
+            )
+            c.path(d, "none", stroke=colour, width=1.4, cls="series")
+    entries += [(name, _LINE_COLOURS[k % len(_LINE_COLOURS)]) for k, name in enumerate(series)]
+    _legend(c, entries)
     return c.done()
 
 

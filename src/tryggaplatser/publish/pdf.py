@@ -1,0 +1,438 @@
+"""A PDF beside every HTML report, printed by headless Chromium in one browser session per set.
+
+Every report (:class:`~.reports.report.Report`: area reports, the lägesbild, EST briefs, action
+plans, evaluations) is written as one self-contained HTML file laid out for A4 print. At the end
+of an output set (:meth:`.staging.Staging.commit`, in the process that owns the run, after every
+forked worker has finished) :func:`print_reports` prints each report whose PDF is missing or
+older than its HTML to ``<name>.pdf`` beside it and seals the PDF through the gate
+(kind ``"pdf"``, with the SHA-256 of the HTML it was printed from as ``source_sha256``), so the
+audit scans it like any other file.
+
+How it prints
+-------------
+Debian's ``chromium`` (or ``chromium-browser``, ``google-chrome``; ``TRYGGAPLATSER_CHROMIUM``
+names another) is started once, headless, with a temporary profile and no network (every host
+name resolves to nothing), and driven over the DevTools protocol on a pipe
+(``--remote-debugging-pipe``): a few tabs (one per core) load the reports and
+``Page.printToPDF`` prints them with the page size and margins of the report's own CSS
+(``@page { size: A4 }``, with the running header and footer in the page-margin boxes). No Python
+browser driver is needed at run time, and the same page-margin boxes print when a user prints the
+HTML from a browser. Measured on the demo (81 reports on 2 cores): one session with two tabs
+costs a startup of about 1 s and 0.1–0.2 s per report; one ``chromium --print-to-pdf`` process
+per report costs about 1 s each.
+
+The printed bytes are made reproducible and anonymous before sealing: the creation and
+modification dates become the issue date (:func:`tryggaplatser._clock.today`), the creator (the
+browser's user-agent string) becomes "tryggaplatser", and the structure-tree ids of the tagged
+PDF (numbered by a browser-wide counter) are renumbered in order — all replacements of equal
+length, so the cross-reference table stays valid.
+
+Without Chromium the set is written without PDFs and one warning says so (``PDF_UNAVAILABLE``);
+``TRYGGAPLATSER_PDF=0`` turns the PDFs off on purpose.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from .._announce import logger
+from ..errors import FileProblem
+from ..i18n import tr
+from ..policy import MANIFEST
+
+__all__ = ["PDF_KIND", "find_chromium", "normalise_pdf", "print_pdfs", "print_reports"]
+
+#: the gate's manifest kind of a printed report
+PDF_KIND = "pdf"
+#: manifest kind of the HTML files that get a PDF
+REPORT_KIND = "report"
+_BROWSERS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+_TIMEOUT_S = 120.0  # one report, loaded and printed, on a busy machine
+_PRINT_OPTIONS = {
+    "preferCSSPageSize": True,  # A4 and the margins from the report's @page rule
+    "printBackground": True,  # the marking's red box, table header shading
+    "displayHeaderFooter": False,  # the report's own page-margin boxes print instead
+    "generateTaggedPDF": True,  # headings and tables for screen readers
+}
+
+
+def find_chromium() -> str | None:
+    """The Chromium program to print with, or ``None`` when there is none."""
+    named = os.environ.get("TRYGGAPLATSER_CHROMIUM", "").strip()
+    if named:
+        return shutil.which(named) or (named if Path(named).is_file() else None)
+    for name in _BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def _enabled() -> bool:
+    return os.environ.get("TRYGGAPLATSER_PDF", "1").strip().lower() not in ("0", "no", "false")
+
+
+# ---------------------------------------------------------------------------------------------
+# which reports need a PDF
+
+
+def _manifest(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    files = data.get("files") if isinstance(data, dict) else None
+    return files if isinstance(files, dict) else {}
+
+
+def reports_to_print(folder: Path) -> list[tuple[Path, Path, str, str]]:
+    """``(html, pdf, mode, html_sha256)`` for every sealed report of ``folder`` whose PDF is
+    missing, unsealed, or printed from another version of the HTML."""
+    files = _manifest(folder)
+    todo = []
+    for name, entry in sorted(files.items()):
+        if not isinstance(entry, dict) or entry.get("kind") != REPORT_KIND:
+            continue
+        html = folder / name
+        if html.suffix.lower() not in (".html", ".htm") or not html.is_file():
+            continue
+        pdf = html.with_suffix(".pdf")
+        done = files.get(pdf.name)
+        if (
+            isinstance(done, dict)
+            and done.get("source_sha256") == entry.get("sha256")
+            and pdf.is_file()
+        ):
+            continue
+        todo.append((html, pdf, str(entry.get("mode", "internal")), str(entry.get("sha256", ""))))
+    return todo
+
+
+def print_reports(folders: Iterable[Path]) -> list[Path]:
+    """Print and seal the PDF of every report in ``folders`` that needs one (one browser).
+
+    Returns the PDFs written. Without Chromium (or with ``TRYGGAPLATSER_PDF=0``) nothing is
+    printed; a missing Chromium is said once as a warning (``PDF_UNAVAILABLE``).
+    """
+    from .gate import Gate
+
+    todo = [job for folder in folders for job in reports_to_print(Path(folder))]
+    if not todo or not _enabled():
+        return []
+    executable = find_chromium()
+    if executable is None:
+        logger.warning(
+            tr(
+                "[PDF_UNAVAILABLE] Ingen PDF skrevs för {n} rapporter: Chromium saknas "
+                "(installera Debian-paketet chromium, eller ange programmet i "
+                "TRYGGAPLATSER_CHROMIUM). HTML-rapporterna går att skriva ut från webbläsaren.",
+                "[PDF_UNAVAILABLE] No PDF was written for {n} reports: Chromium is missing "
+                "(install the Debian package chromium, or name the program in "
+                "TRYGGAPLATSER_CHROMIUM). The HTML reports print from the browser.",
+                n=len(todo),
+            )
+        )
+        return []
+    print_pdfs([(html, pdf) for html, pdf, _, _ in todo], executable=executable)
+    gates: dict[str, Gate] = {}
+    written = []
+    for html, pdf, mode, source in todo:
+        gate = gates.setdefault(mode, Gate(mode, quiet=True))
+        about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
+        gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
+        written.append(pdf)
+    _rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
+    return written
+
+
+def _rewrite_start_pages(folders: dict[Path, object]) -> None:
+    """Rewrite the start page (``index.html``) of each folder that has one, so it links the
+    new PDFs too (the writers wrote it before the PDFs were printed)."""
+    from .gate import INDEX_PAGE
+    from .reports.index_page import write_index
+
+    for folder, gate in folders.items():
+        if (folder / INDEX_PAGE).is_file():
+            write_index(folder, gate)
+
+
+# ---------------------------------------------------------------------------------------------
+# printing
+
+
+def print_pdfs(
+    jobs: Sequence[tuple[Path, Path]], *, executable: str | None = None, tabs: int | None = None
+) -> None:
+    """Print each ``(html, pdf)`` of ``jobs`` in one headless Chromium session.
+
+    The PDFs are written already normalised (:func:`normalise_pdf`); they are not sealed.
+
+    Raises
+    ------
+    FileProblem
+        ``PDF_UNAVAILABLE`` when there is no Chromium, or it fails or stops answering.
+    """
+    executable = executable or find_chromium()
+    if executable is None:
+        raise FileProblem(
+            tr("Chromium saknas.", "Chromium is missing."),
+            rule="PDF_UNAVAILABLE",
+            fix=tr("installera Debian-paketet chromium", "install the Debian package chromium"),
+        )
+    if not jobs:
+        return
+    from .. import _clock
+
+    today = _clock.today()
+    tabs = max(1, min(tabs or (os.cpu_count() or 1), 4, len(jobs)))
+    folders = {Path(pdf): Path(html).resolve().parent.as_uri() + "/" for html, pdf in jobs}
+    with _Browser(executable) as browser:
+        for pdf, data in browser.print_all(list(jobs), tabs):
+            pdf.write_bytes(normalise_pdf(data, today, base=folders[Path(pdf)]))
+
+
+_EXEC_WITH_PIPE = (
+    "import os, sys; os.dup2(int(sys.argv[1]), 3); os.dup2(int(sys.argv[2]), 4); "
+    "os.execv(sys.argv[3], sys.argv[3:])"
+)
+
+
+class _Browser:
+    """One headless Chromium driven over ``--remote-debugging-pipe`` (DevTools protocol:
+    JSON messages, each ended by a NUL byte; the browser reads fd 3 and writes fd 4)."""
+
+    def __init__(self, executable: str):
+        self.executable = executable
+        self._id = 0
+        self._buffer = b""
+        self._stash: list[dict] = []
+
+    def __enter__(self) -> _Browser:
+        import fcntl
+
+        self._profile = tempfile.mkdtemp(prefix="tryggaplatser-chromium-")
+        to_browser_r, self._to_browser = os.pipe()
+        self._from_browser, from_browser_w = os.pipe()
+        # the browser's ends, moved above fd 9 so that moving them to 3 and 4 cannot clash; a
+        # small Python (no shell: dash takes one-digit fds only, and no preexec_fn: not safe
+        # with threads) moves them and execs the browser
+        ends = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (to_browser_r, from_browser_w)]
+        for fd in (to_browser_r, from_browser_w):
+            os.close(fd)
+        args = [
+            sys.executable,
+            "-I",
+            "-S",
+            "-c",
+            _EXEC_WITH_PIPE,
+            str(ends[0]),
+            str(ends[1]),
+            self.executable,
+            "--headless",
+            "--remote-debugging-pipe",
+            f"--user-data-dir={self._profile}",
+            "--no-sandbox",  # only our own self-contained files are opened
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-extensions",
+            "--mute-audio",
+            "--host-resolver-rules=MAP * ~NOTFOUND",  # no network, whatever a page asks for
+        ]
+        try:
+            self._process = subprocess.Popen(
+                args,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                pass_fds=ends,
+            )
+        finally:
+            for fd in ends:
+                os.close(fd)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        with contextlib.suppress(Exception):
+            self._send("Browser.close")
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        for fd in (self._to_browser, self._from_browser):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+        shutil.rmtree(self._profile, ignore_errors=True)
+
+    # -- protocol -------------------------------------------------------------------------------
+    def _send(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        self._id += 1
+        message: dict = {"id": self._id, "method": method, "params": params or {}}
+        if session:
+            message["sessionId"] = session
+        data = json.dumps(message).encode("utf-8") + b"\0"
+        while data:
+            data = data[os.write(self._to_browser, data) :]
+        return self._id
+
+    def _receive(self, deadline: float) -> dict:
+        if self._stash:
+            return self._stash.pop(0)
+        while b"\0" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready = select.select([self._from_browser], [], [], max(left, 0))[0] if left > 0 else []
+            if not ready:
+                raise self._failure(tr("svarar inte", "does not answer"))
+            chunk = os.read(self._from_browser, 1 << 20)
+            if not chunk:
+                raise self._failure(tr("avslutades", "exited"))
+            self._buffer += chunk
+        raw, self._buffer = self._buffer.split(b"\0", 1)
+        return json.loads(raw)
+
+    def _call(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        sent = self._send(method, params, session)
+        deadline = time.monotonic() + _TIMEOUT_S
+        others = []
+        try:
+            while True:
+                message = self._receive(deadline)
+                if message.get("id") == sent:
+                    if "error" in message:
+                        raise self._failure(str(message["error"].get("message", "")))
+                    return message.get("result", {})
+                others.append(message)
+        finally:
+            self._stash = others + self._stash
+
+    def _failure(self, what: str) -> FileProblem:
+        return FileProblem(
+            tr("Chromium {w} när PDF:en skrevs.", "Chromium {w} while printing the PDF.", w=what),
+            rule="PDF_UNAVAILABLE",
+            fix=tr(
+                "kör igen; med TRYGGAPLATSER_PDF=0 skrivs mängden utan PDF",
+                "run again; with TRYGGAPLATSER_PDF=0 the set is written without PDFs",
+            ),
+        )
+
+    def _tab(self) -> str:
+        target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})
+        self._call("Page.enable", session=session["sessionId"])
+        return session["sessionId"]
+
+    def print_all(self, jobs: list[tuple[Path, Path]], tabs: int):
+        """Yield ``(pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at once.
+
+        Each tab loads a report (``Page.navigate``), waits for its load event once the
+        navigation has committed, prints it, and takes the next report.
+        """
+        queue = list(jobs)
+        sessions = [self._tab() for _ in range(tabs)]
+        current: dict[str, tuple[Path, Path]] = {}
+        committed: set[str] = set()
+        requests: dict[int, tuple[str, str]] = {}  # id -> (session, "navigate" | "print")
+
+        def start(session: str) -> None:
+            html, pdf = queue.pop(0)
+            current[session] = (html, pdf)
+            committed.discard(session)
+            sent = self._send("Page.navigate", {"url": Path(html).resolve().as_uri()}, session)
+            requests[sent] = (session, "navigate")
+
+        for session in sessions:
+            if queue:
+                start(session)
+        deadline = time.monotonic() + _TIMEOUT_S
+        while current:
+            message = self._receive(deadline)
+            session = message.get("sessionId", "")
+            if message.get("method") == "Page.loadEventFired" and session in committed:
+                committed.discard(session)
+                requests[self._send("Page.printToPDF", _PRINT_OPTIONS, session)] = (
+                    session,
+                    "print",
+                )
+                continue
+            if message.get("id") not in requests:
+                continue
+            session, step = requests.pop(message["id"])
+            result = message.get("result", {})
+            if "error" in message or result.get("errorText"):
+                what = (message.get("error") or {}).get("message") or result.get("errorText")
+                raise self._failure(f"{current[session][0].name}: {what}")
+            if step == "navigate":
+                committed.add(session)
+                continue
+            _, pdf = current.pop(session)
+            yield pdf, base64.b64decode(result["data"])
+            deadline = time.monotonic() + _TIMEOUT_S
+            if queue:
+                start(session)
+
+
+# ---------------------------------------------------------------------------------------------
+# reproducible, anonymous bytes
+
+_DATE = re.compile(rb"/(CreationDate|ModDate) \(D:\d{14}([^)]*)\)")
+_CREATOR = re.compile(rb"/Creator \((?:[^()\\]|\\.)*\)")
+_URI = re.compile(rb"/URI \(((?:[^()\\]|\\.)*)\)")
+_NODE_ID = re.compile(rb"\(node(\d{8})\)")
+
+
+def normalise_pdf(data: bytes, day, *, base: str = "") -> bytes:
+    """Chromium's PDF with its dates set to ``day``, its creator "tryggaplatser", its links
+    relative again and its structure ids renumbered in order. Every replacement is of equal
+    length (shorter strings are followed by spaces, which PDF reads as nothing), so the
+    cross-reference offsets stay right.
+
+    Chromium writes a report's relative links (``index.html#omrade-x``, the map beside it) as
+    absolute ``file://`` addresses: ``base`` (the report folder's ``file://`` address) is cut
+    off them, and any other ``file://`` address keeps only its file name — no path of the
+    machine, and the same bytes whichever folder the set was printed in.
+
+    >>> from datetime import date
+    >>> raw = b"/Creator (Mozilla/5.0 \\\\(X11\\\\))\\n/CreationDate (D:20261206163921+00'00')"
+    >>> normalise_pdf(raw, date(2026, 11, 23))
+    b"/Creator (tryggaplatser)      \\n/CreationDate (D:20261123000000+00'00')"
+    >>> link = b"/URI (file:///tmp/x/.staging-p/index.html#a)"
+    >>> out = normalise_pdf(link, date(2026, 11, 23), base="file:///tmp/x/.staging-p/")
+    >>> out.rstrip(), len(out) == len(link)
+    (b'/URI (index.html#a)', True)
+    """
+    stamp = day.strftime("%Y%m%d").encode() + b"000000"
+    data = _DATE.sub(lambda m: b"/" + m.group(1) + b" (D:" + stamp + m.group(2) + b")", data)
+
+    def same_length(old: bytes, new: bytes) -> bytes:
+        return new + b" " * (len(old) - len(new)) if len(new) <= len(old) else old
+
+    data = _CREATOR.sub(lambda m: same_length(m.group(0), b"/Creator (tryggaplatser)"), data)
+    prefix = base.encode("utf-8")
+
+    def relative(m: re.Match) -> bytes:
+        uri = m.group(1)
+        if prefix and uri.startswith(prefix):
+            uri = uri[len(prefix) :]
+        elif uri.startswith(b"file:"):
+            uri = uri.rsplit(b"/", 1)[-1]
+        return same_length(m.group(0), b"/URI (" + uri + b")")
+
+    data = _URI.sub(relative, data)
+    ids = sorted({int(n) for n in _NODE_ID.findall(data)})
+    rank = {n: i + 1 for i, n in enumerate(ids)}  # order kept: the name tree stays sorted
+    return _NODE_ID.sub(lambda m: b"(node%08d)" % rank[int(m.group(1))], data)

@@ -1,0 +1,258 @@
+"""A PDF beside every HTML report (publish/pdf.py), and pages that print well (issue 15, Paper).
+
+A small set — two area reports and the lägesbild in both modes, the EST brief and one action
+plan — is written in one staged run (so one browser session prints all its PDFs). The PDFs are
+read back with PDFium (pypdfium2): page size, the text of every page (header, footer, marking,
+"Sida n / N") and how far down each page its ink reaches, measured on the rendered page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tryggaplatser.policy import INTERNAL_MARKING, MANIFEST
+from tryggaplatser.publish import pdf as pdfmod
+from tryggaplatser.publish.audit import metadata_problems, pdf_page_texts, scan_dir, scan_file
+from tryggaplatser.publish.gate import Gate
+from tryggaplatser.publish.products._common import folder_for
+from tryggaplatser.publish.reports.report import Report
+from tryggaplatser.publish.staging import staged
+
+pytestmark = pytest.mark.browser
+
+A4_PT = (595.28, 841.89)
+TOP_MM, BOTTOM_MM = 18, 16  # the @page margins of report.css
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _manifest(folder: Path) -> dict:
+    return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["files"]
+
+
+def _ink_extent(path: Path) -> list[float]:
+    """For each page: how far down the body area (between the page margins) the lowest ink
+    reaches, as a share of the body height (0 = empty, 1 = full). Rendered at 36 dpi."""
+    import pypdfium2 as pdfium
+
+    out = []
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        pixels = page.render(scale=0.5, grayscale=True).to_numpy()
+        gray = pixels if pixels.ndim == 2 else pixels[..., 0]
+        height = gray.shape[0]
+        body = gray[round(height * TOP_MM / 297) : round(height * (1 - BOTTOM_MM / 297))]
+        rows = np.flatnonzero((body < 235).any(axis=1))
+        out.append(float(rows.max() + 1) / body.shape[0] if len(rows) else 0.0)
+        page.close()
+    doc.close()
+    return out
+
+
+@pytest.fixture(scope="module")
+def printed(demo_project, demo_truth, tmp_path_factory) -> dict:
+    from tryggaplatser.publish.products.areas import write_area_reports, write_lagesbild
+    from tryggaplatser.publish.products.est import write_est_brief_set
+    from tryggaplatser.publish.products.plans import write_action_plans
+
+    out = tmp_path_factory.mktemp("pdf_set")
+    end = pd.Timestamp(demo_truth["period"]["end"])
+    with staged(out, fresh=True):  # one run: its PDFs are printed in one browser at the end
+        for mode in ("internal", "public"):
+            write_area_reports(
+                demo_project, out, mode, area_ids=["EX01", "EX05"], with_map=False, tables=False
+            )
+            write_lagesbild(demo_project, out, mode, year=int(end.year), with_map=False)
+        write_est_brief_set(
+            config_path=None,
+            mode="internal",
+            out_dir=str(out),
+            project=demo_project,
+            today=end + pd.Timedelta(days=1),
+        )
+        write_action_plans(demo_project, out, "internal", today=end, area_ids=["EX05"])
+    return {"out": out, "public": out / "publik", "internal": out / "internt"}
+
+
+def _reports(folder: Path) -> list[Path]:
+    return sorted(
+        folder / name for name, e in _manifest(folder).items() if e.get("kind") == "report"
+    )
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_a_sealed_pdf_beside_every_report(printed, mode):
+    folder = printed[mode]
+    files = _manifest(folder)
+    reports = _reports(folder)
+    kinds = {re.sub(r"_.*", "", p.stem) for p in reports}
+    assert {"omrade", "lagesbild"} <= kinds
+    if mode == "internal":
+        assert {"est", "handlingsplan"} <= kinds
+    for html in reports:
+        pdf = html.with_suffix(".pdf")
+        assert pdf.is_file(), pdf.name
+        entry = files[pdf.name]
+        assert entry["kind"] == "pdf" and entry["mode"] == mode
+        assert entry["sha256"] == _sha(pdf)
+        assert entry["source_sha256"] == _sha(html)  # printed from this very HTML
+    assert pdfmod.reports_to_print(folder) == []  # nothing left to print: none is stale
+    start_page = (folder / "index.html").read_text(encoding="utf-8")
+    for html in reports:  # the start page, rewritten after printing, links every PDF
+        assert f'href="{html.with_suffix(".pdf").name}"' in start_page, html.name
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_every_page_is_a4_with_header_footer_and_page_numbers(printed, mode):
+    import pypdfium2 as pdfium
+
+    for html in _reports(printed[mode]):
+        pdf = html.with_suffix(".pdf")
+        doc = pdfium.PdfDocument(str(pdf))
+        sizes = [doc[i].get_size() for i in range(len(doc))]
+        doc.close()
+        assert all(abs(w - A4_PT[0]) < 1 and abs(h - A4_PT[1]) < 1 for w, h in sizes), pdf.name
+        page = html.read_text(encoding="utf-8")
+        title = re.search(r"<h1>([^<]+)</h1>", page).group(1).replace("&amp;", "&")
+        issued = re.search(r"<dt>Framställd</dt><dd>([\d-]+)</dd>", page).group(1)
+        texts = pdf_page_texts(pdf)
+        assert len(texts) == len(sizes) >= 2
+        for n, text in enumerate(texts, 1):
+            flat = " ".join(text.split())
+            assert f"Sida {n} / {len(texts)}" in flat, (pdf.name, n)
+            assert "Exempelstad kommun" in flat and " ".join(title.split()) in flat
+            assert f"Framställd {issued}" in flat, (pdf.name, n)
+            assert (INTERNAL_MARKING in flat) == (mode == "internal"), (pdf.name, n)
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_no_page_is_left_mostly_empty(printed, mode):
+    """Every page but the last is at least half full (the area reports had pages 40–80 %
+    empty before forced breaks were dropped); the last holds more than a stray line."""
+    for html in _reports(printed[mode]):
+        extent = _ink_extent(html.with_suffix(".pdf"))
+        assert all(e >= 0.5 for e in extent[:-1]), (html.name, extent)
+        assert extent[-1] > 0.08, (html.name, extent)
+
+
+def test_the_audit_passes_on_both_sets_with_their_pdfs(printed):
+    assert list(scan_dir(printed["public"], mode="public")) == []
+    assert list(scan_dir(printed["internal"], mode="internal")) == []
+
+
+def test_links_stay_relative_and_name_no_path_of_the_machine(printed, tmp_path):
+    """Chromium writes relative links as absolute file:// addresses (here into the staging
+    folder): the printed PDFs keep them relative, and the audit refuses a PDF that has one."""
+    for folder in (printed["public"], printed["internal"]):
+        for html in _reports(folder):
+            data = html.with_suffix(".pdf").read_bytes()
+            assert b"file:" not in data and str(printed["out"]).encode() not in data
+            assert b"/URI (index.html" in data, html.name  # the link to the start page
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure()
+    fig.text(0.1, 0.5, "Karta", url="file:///home/anna/karta.html")
+    fig.savefig(tmp_path / "l.pdf")
+    plt.close(fig)
+    assert "METADATA_PRIVATE" in {f.rule for f in scan_file(tmp_path / "l.pdf", "public")}
+
+
+def test_pdf_metadata_names_no_user_or_browser(printed):
+    import pypdfium2 as pdfium
+
+    for folder in (printed["public"], printed["internal"]):
+        for html in _reports(folder):
+            doc = pdfium.PdfDocument(str(html.with_suffix(".pdf")))
+            info = doc.get_metadata_dict(skip_empty=True)
+            doc.close()
+            assert info["Creator"] == "tryggaplatser"
+            assert "Author" not in info
+            assert not any(metadata_problems(f"{k}={v}") for k, v in info.items())
+            assert "Mozilla" not in str(info) and "HeadlessChrome" not in str(info)
+
+
+# --------------------------------------------------------------------------------------------
+# small reports: printing, normalising and the PDF audit on pages made for the test
+
+
+def _toy(folder: Path, mode: str, name: str, paragraphs=()) -> Path:
+    report = Report(
+        "Testrapport", gate=Gate(mode, quiet=True), municipality="Testkommun", period="2026"
+    )
+    section = report.section("Del")
+    for text in paragraphs:
+        section.paragraph(text)
+    return report.write(folder / name)
+
+
+def test_printing_twice_gives_the_same_bytes(tmp_path):
+    html = _toy(tmp_path, "internal", "a.html", ["Text."])
+    jobs = [(html, tmp_path / "one.pdf"), (html, tmp_path / "two.pdf")]
+    pdfmod.print_pdfs(jobs)  # one session: its structure ids differ from load to load
+    assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
+
+
+def test_normalise_keeps_lengths_and_orders_structure_ids():
+    raw = (
+        b"/Creator (Mozilla/5.0 \\(X11\\) HeadlessChrome)\n"
+        b"/CreationDate (D:20261206163921+00'00')\n"
+        b"/Names [(node00000069) 1 0 R (node00000248) 2 0 R (node00001000) 3 0 R]"
+    )
+    out = pdfmod.normalise_pdf(raw, date(2026, 11, 23))
+    assert len(out) == len(raw)
+    assert b"(D:20261123000000+00'00')" in out and b"Mozilla" not in out
+    assert b"(node00000001) 1 0 R (node00000002) 2 0 R (node00000003) 3 0 R" in out
+
+
+def test_internal_pdf_without_the_marking_on_a_page_is_refused(tmp_path):
+    html = _toy(tmp_path, "public", "p.html", ["Publik text."])
+    pdf = tmp_path / "p.pdf"
+    pdfmod.print_pdfs([(html, pdf)])
+    assert scan_file(pdf, "public", manifest=False) == []
+    rules = {f.rule for f in scan_file(pdf, "internal", manifest=False)}
+    assert "MARKING_MISSING" in rules
+
+
+def test_personal_data_in_a_pdf_is_found_but_not_across_table_cells(tmp_path):
+    """Text extraction puts one space between table cells: "12 054" then "0", "0", "0" read
+    "12 054 0 0 0", which looks like a phone number; only one run of text counts."""
+    style = "<style>@page { size: A4; } td { padding: 0 4mm; }</style>"
+    html = tmp_path / "x.html"
+    html.write_text(
+        f"<html><head>{style}</head><body><p>Ring 070-123 45 67 om något händer.</p></body></html>",
+        encoding="utf-8",
+    )
+    cells = "".join(f"<td>{c}</td>" for c in ("a.xlsx", "12\u202f054", "0", "0", "0,0 %"))
+    table = tmp_path / "y.html"
+    table.write_text(
+        f"<html><head>{style}</head><body><table><tr>{cells}</tr></table></body></html>",
+        encoding="utf-8",
+    )
+    pdfmod.print_pdfs([(html, tmp_path / "x.pdf"), (table, tmp_path / "y.pdf")])
+    found = scan_file(tmp_path / "x.pdf", "public", manifest=False)
+    assert [f.rule for f in found] == ["PERSONAL_DATA"]
+    assert "054 0 0" in " ".join(pdf_page_texts(tmp_path / "y.pdf")[0].split())
+    assert scan_file(tmp_path / "y.pdf", "public", manifest=False) == []
+
+
+def test_without_chromium_the_set_is_written_without_pdfs(tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("TRYGGAPLATSER_CHROMIUM", str(tmp_path / "no-such-browser"))
+    out = tmp_path / "out"
+    with staged(out):
+        _toy(folder_for(out, "public"), "public", "r.html", ["Text."])
+    assert (out / "publik" / "r.html").is_file()
+    assert not (out / "publik" / "r.pdf").exists()
+    assert "PDF_UNAVAILABLE" in caplog.text
