@@ -33,7 +33,7 @@ def test_findings_exit_one_and_are_listed(tmp_path):
     )
     result = CliRunner().invoke(cli, ["audit", str(folder), "--mode", "public"])
     assert result.exit_code == 1
-    assert "lacka.csv: [SMALL_COUNT]" in result.output
+    assert "lacka.csv (rad 2, kolumn n): [SMALL_COUNT]" in result.output  # file, place, rule
     assert "[PERSONAL_DATA]" in result.output and "123 45 67" not in result.output
     assert "[NOT_GATED]" in result.output
 

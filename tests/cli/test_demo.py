@@ -316,14 +316,17 @@ def test_public_set_prints_no_day_level_date_but_its_issue_date(demo_out):
     """Month is the finest public time unit: no file of the public set prints a date finer than
     a month (ISO dates and weeks, in any text, table, JSON value, metadata or file name), except
     the documents' own issue date after "Framställd"/"Uppdaterad" and file timestamps (a date
-    with a time of day, pinned to the issue date). Read with a plain regex, not the audit."""
+    with a time of day, pinned to the issue date). Read with a plain regex, not the audit;
+    PDFs also by their page text when ``pdftotext`` is installed."""
     import re
+    import shutil
+    import subprocess
 
     out, _ = demo_out
     folder = out / "publik"
     day = re.compile(rb"(?<![\d-])\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])(?![\d])")
     week = re.compile(rb"(?<![\w-])\d{4}-W\d{2}(?!\w)")
-    issued = re.compile(rb"(?:Framst\xc3\xa4lld</dt><dd>|Uppdaterad )$")
+    issued = re.compile(rb"(?:Framst\xc3\xa4lld</dt><dd>|Framst\xc3\xa4lld |Uppdaterad )$")
     found = []
     for path in sorted(folder.iterdir()):
         if path.name == "utgivning.json":  # the manifest (not a publication) checks itself
@@ -335,6 +338,10 @@ def test_public_set_prints_no_day_level_date_but_its_issue_date(demo_out):
 
             with zipfile.ZipFile(path) as z:
                 data = b"".join(z.read(n) for n in z.namelist())
+        elif path.suffix == ".pdf" and shutil.which("pdftotext"):  # the printed page text
+            data += subprocess.run(
+                ["pdftotext", "-q", str(path), "-"], capture_output=True, check=False
+            ).stdout
         for m in [*day.finditer(data), *week.finditer(data)]:
             if issued.search(data[max(0, m.start() - 40) : m.start()]):
                 continue
