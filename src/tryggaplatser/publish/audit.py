@@ -312,9 +312,11 @@ def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ..
 
 
 def _is_marked(text: str) -> bool:
-    """Whether ``text`` carries the internal marking (or the internal mode tag)."""
+    """Whether ``text`` carries the internal marking, Swedish or English (or the internal mode
+    tag)."""
     return bool(
         re.search(r"INTERNT\s*[–—-]\s*ej\s+för\s+spridning", text, re.I)
+        or re.search(r"INTERNAL\s*[–—-]\s*not\s+for\s+distribution", text, re.I)
         or re.search(r"tryggaplatser[_-]mode\W{1,12}internal", text, re.I)
     )
 
