@@ -190,6 +190,18 @@ def _pdf_author(folder: Path, author: str) -> None:
     plt.close(fig)
 
 
+def _pdf_page(folder: Path, text: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig = plt.figure(figsize=(3, 2))
+    fig.text(0.1, 0.5, text)
+    fig.savefig(folder / "figur.pdf")
+    plt.close(fig)
+
+
 def _tiff_artist(folder: Path, artist: str) -> None:
     import numpy as np
     import rasterio
@@ -497,6 +509,20 @@ CASES = [
         "TIME_TOO_FINE",
         "omrade.html",
         "2026-11-22",
+    ),
+    (
+        "pdf_page_day",
+        lambda f: _pdf_page(f, "Dataslut 2026-11-22"),
+        "TIME_TOO_FINE",
+        "figur.pdf",
+        "2026-11-22",
+    ),
+    (
+        "pdf_page_wgs84",
+        lambda f: _pdf_page(f, "Platsen 59.1953, 17.6253"),
+        "COORDINATE_OFF_GRID",
+        "figur.pdf",
+        "59.1953",
     ),
     (
         "json_day_period",

@@ -1442,6 +1442,28 @@ def _one_run(textpage: Any, start: int, end: int) -> bool:
     return True
 
 
+def _public_page_checks(text: str, col: _Collector, place: str) -> None:
+    """A printed page's public content checks: dates finer than a month (the page margins'
+    "Framställd …" is the issue date) and coordinates written as text, line by line."""
+    previous = ""
+    for line in text.splitlines():
+        for kind in _coordinate_hits(line):
+            col.add(
+                "COORDINATE_OFF_GRID",
+                tr(
+                    "koordinat i text, finare än rutnätet (250 m)",
+                    "coordinate in text, finer than the grid (250 m)",
+                ),
+                kind,
+                place,
+            )
+        for kind in _rules.fine_dates(line, previous):
+            col.add(
+                "TIME_TOO_FINE", tr("datum finare än månad", "date finer than a month"), kind, place
+            )
+        previous = line[-40:]
+
+
 def _scan_pdf(path: Path, col: _Collector) -> None:
     """A PDF: its document information like metadata, the text of every page like the text of
     an HTML page (personal data, paths, the marking; a pattern counts only inside one run of
@@ -1474,6 +1496,8 @@ def _scan_pdf(path: Path, col: _Collector) -> None:
         col.marking(text)
         if not _is_marked(text):
             unmarked.append(number)
+        if col.public:
+            _public_page_checks(text, col, tr("sida {n}", "page {n}", n=number))
     if col.mode == "internal" and col.marked and unmarked:
         col.add(
             "MARKING_MISSING",

@@ -67,14 +67,15 @@ def write_forecast_report(
     checks = run.stability() if stability else None
     folder = mode_folder(out_dir, gate)
     municipality = getattr(project.config, "name", None) or tr("Kommunen", "The municipality")
-    start, end = run.period
+    from ...analysis.periods import period_label
+
     paths = render(
         result,
         checks,
         folder,
         gate,
         municipality=municipality,
-        period=f"{start.isoformat()} – {end.isoformat()}",
+        period=period_label(*run.period),  # months (public: the finest time unit)
     )
     paths += finish_set(gate, folder)  # disclosure report (public) and the start page
     return {
