@@ -34,7 +34,7 @@ def folder(request, tmp_path_factory) -> Path:
     lay = make_layers(1500, payload=True)
     out = tmp_path_factory.mktemp("index") / ("publik" if mode == "public" else "internt")
     slug = slugify(AREA)
-    about = {"area": AREA, "period": "2025-12-01 – 2026-11-30"}
+    about = {"area": AREA, "period": "2025-12 – 2026-11"}
     gate = Gate(mode, quiet=True)
     m = neighbourhood_map(
         "A1", areas=lay["areas"], cells=lay["cells"], kde=lay["cells"], mode=mode, quiet=True

@@ -40,10 +40,11 @@ def written(tmp_path_factory):
             areas=lay["areas"],
             cells=lay["cells"],
             focus_places=lay["focus_places"],
-            week="2026-W47",
+            week="2026-W47" if mode == "internal" else None,  # public: never a week
             mode=mode,
         )
-        out[f"hotspots_{mode}"] = save_map(h, folder / mode / "karta_hotspots_2026-W47.html")
+        name = "karta_hotspots_2026-W47.html" if mode == "internal" else "karta_hotspots.html"
+        out[f"hotspots_{mode}"] = save_map(h, folder / mode / name)
     return out
 
 

@@ -440,7 +440,20 @@ def _default_format(value: Any) -> str:
     return text if text != "" else "–"
 
 
-def parameters_from_attrs(attrs: Mapping[str, Any], group: str = "") -> list[Parameter]:
+#: Recorded parameters holding dates (a public methods box shows their months only).
+_DATE_PARAMS = {"period", "window"}
+
+
+def _month_of(value: Any) -> str:
+    """Every ``YYYY-MM-DD`` (with any time after it) in ``value`` cut to ``YYYY-MM``, and a
+    range of one month (``2025-03 – 2025-03``) said once."""
+    text = re.sub(r"(\d{4}-\d{2})-\d{2}(?:[ T][\d:.+]+)?", r"\1", str(value))
+    return re.sub(r"^(\d{4}-\d{2}) – \1$", r"\1", text)
+
+
+def parameters_from_attrs(
+    attrs: Mapping[str, Any], group: str = "", *, public: bool = False
+) -> list[Parameter]:
     """Methods-box rows from an analysis result's recorded automatic choices.
 
     Reads the two recording conventions of the toolkit: ``attrs["choices"]`` (sentences such as
@@ -462,10 +475,13 @@ def parameters_from_attrs(attrs: Mapping[str, Any], group: str = "") -> list[Par
     for name, rec in params.items():
         if not isinstance(rec, Mapping):
             continue
+        text = param_value(str(name), rec.get("value"))
+        if public and name in _DATE_PARAMS:  # public: month is the finest time unit
+            text = _month_of(text)
         out.append(
             Parameter(
                 param_label(str(name)),
-                text_of(param_value(str(name), rec.get("value"))),
+                text_of(text),
                 auto=bool(rec.get("auto")),
                 rule=str(rec.get("rule") or ""),
                 group=group,
@@ -571,7 +587,7 @@ class Report:
     def parameters_from(self, attrs: Mapping[str, Any], group: str = "") -> None:
         """Add the automatic choices recorded on a result (:func:`parameters_from_attrs`)."""
         seen = {(p.name, p.value) for p in self.parameters}
-        for p in parameters_from_attrs(attrs, group):
+        for p in parameters_from_attrs(attrs, group, public=self.gate.public):
             if (p.name, p.value) not in seen:
                 self.parameters.append(p)
                 seen.add((p.name, p.value))
