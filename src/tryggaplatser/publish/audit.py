@@ -326,6 +326,20 @@ def _is_marked(text: str) -> bool:
     )
 
 
+def _add_coordinates(col: Any, text: str, place: str) -> None:
+    """A finding for every coordinate written in ``text`` finer than the public grid."""
+    for kind in _coordinate_hits(text):
+        col.add(
+            "COORDINATE_OFF_GRID",
+            tr(
+                "koordinat i text, finare än rutnätet (250 m)",
+                "coordinate in text, finer than the grid (250 m)",
+            ),
+            kind,
+            place,
+        )
+
+
 class _Collector:
     def __init__(self, file: str, mode: str):
         self.file = file
@@ -364,16 +378,7 @@ class _Collector:
         self.marking(text)
         if not self.public:
             return
-        for kind in _coordinate_hits(text):
-            self.add(
-                "COORDINATE_OFF_GRID",
-                tr(
-                    "koordinat i text, finare än rutnätet (250 m)",
-                    "coordinate in text, finer than the grid (250 m)",
-                ),
-                kind,
-                place,
-            )
+        _add_coordinates(self, text, place)
         for kind in _rules.fine_dates(text, context, metadata=metadata):
             self.add(
                 "TIME_TOO_FINE",
@@ -1447,16 +1452,7 @@ def _public_page_checks(text: str, col: _Collector, place: str) -> None:
     "Framställd …" is the issue date) and coordinates written as text, line by line."""
     previous = ""
     for line in text.splitlines():
-        for kind in _coordinate_hits(line):
-            col.add(
-                "COORDINATE_OFF_GRID",
-                tr(
-                    "koordinat i text, finare än rutnätet (250 m)",
-                    "coordinate in text, finer than the grid (250 m)",
-                ),
-                kind,
-                place,
-            )
+        _add_coordinates(col, line, place)
         for kind in _rules.fine_dates(line, previous):
             col.add(
                 "TIME_TOO_FINE", tr("datum finare än månad", "date finer than a month"), kind, place

@@ -41,7 +41,6 @@ from __future__ import annotations
 import contextlib
 import filecmp
 import functools
-import hashlib
 import inspect
 import json
 import os
@@ -56,6 +55,7 @@ from .._announce import announce, logger
 from ..errors import AreasFailed
 from ..i18n import tr
 from ..policy import MANIFEST
+from .gate import _sha256
 
 __all__ = [
     "COMPLETE",
@@ -266,14 +266,6 @@ def _write(path: Path, manifest: dict) -> None:
     }
     ordered["files"] = dict(sorted(ordered["files"].items()))
     path.write_text(json.dumps(ordered, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _finish(staging: Path, final: Path) -> None:
