@@ -55,7 +55,6 @@ from .._announce import announce, logger
 from ..errors import AreasFailed
 from ..i18n import tr
 from ..policy import MANIFEST
-from .gate import _sha256
 
 __all__ = [
     "COMPLETE",
@@ -270,6 +269,8 @@ def _write(path: Path, manifest: dict) -> None:
 
 def _finish(staging: Path, final: Path) -> None:
     """Keep only sealed files (or files unchanged from the previous set); mark complete."""
+    from .gate import _sha256  # the gate's digest (imported here: --help stays light)
+
     manifest = _read(staging / MANIFEST)
     files = manifest["files"]
     for name in [n for n in files if not (staging / n).is_file()]:
