@@ -96,20 +96,9 @@ def write_action_plans(
     project = open_project(project)
     config = project.config
     gate = Gate(mode, config=config)
-    if gate.public:
-        from ...errors import GateRefusal
+    from ..reports.plan_report import refuse_public_plan
 
-        raise GateRefusal(
-            tr(
-                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
-                "a draft plan is an internal working document and has no public form",
-            ),
-            rule="INTERNAL_ONLY",
-            fix=tr(
-                "kör med --mode internal; publicera den beslutade planen efter granskning",
-                "run with --mode internal; publish the decided plan after review",
-            ),
-        )
+    refuse_public_plan(gate)  # before any work: a draft plan has no public form
     if run is None or run.mode != gate.mode:
         from ...analysis.run import Run
 

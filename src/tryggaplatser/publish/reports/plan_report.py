@@ -438,6 +438,22 @@ def _layout_plan_sheet(wb: Any, columns: list[str]) -> None:
         ws.add_data_validation(dv)
 
 
+def refuse_public_plan(gate: Gate) -> None:
+    """A draft plan is an internal working document: a public gate refuses it."""
+    if gate.public:
+        raise GateRefusal(
+            tr(
+                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
+                "a draft plan is an internal working document and has no public form",
+            ),
+            rule="INTERNAL_ONLY",
+            fix=tr(
+                "kör med --mode internal; publicera den beslutade planen efter granskning",
+                "run with --mode internal; publish the decided plan after review",
+            ),
+        )
+
+
 def write_plan(
     plan: pd.DataFrame,
     out_dir: str | Path,
@@ -475,18 +491,7 @@ def write_plan(
     from ..tables import write_csv, write_xlsx
 
     _check_plan(plan)
-    if gate.public:
-        raise GateRefusal(
-            tr(
-                "en utkastplan är ett internt arbetsunderlag och har ingen publik form",
-                "a draft plan is an internal working document and has no public form",
-            ),
-            rule="INTERNAL_ONLY",
-            fix=tr(
-                "kör med --mode internal; publicera den beslutade planen efter granskning",
-                "run with --mode internal; publish the decided plan after review",
-            ),
-        )
+    refuse_public_plan(gate)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     attrs = plan.attrs
