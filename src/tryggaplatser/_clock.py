@@ -60,13 +60,18 @@ def _pin_gpkg(path, stamp: str) -> None:
         updates = [
             ("gpkg_contents", "last_change"),
             ("gpkg_metadata_reference", "timestamp"),
-            ("layer_styles", "update_time"),
         ]
         for table, column in updates:
             if table in tables:
                 cols = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
                 if column in cols:
                     con.execute(f"UPDATE {table} SET {column} = ?", (stamp,))  # noqa: S608
+        if "layer_styles" in tables:  # one time per style, or QGIS lists a style twice
+            con.execute(
+                "UPDATE layer_styles SET update_time = "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', ?, '+' || id || ' seconds')",
+                (stamp[:10],),
+            )
         con.commit()
         con.execute("VACUUM")
     finally:

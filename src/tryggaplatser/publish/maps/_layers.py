@@ -78,6 +78,8 @@ STATUS_COLOURS = {
     "avslagen": "#636363",
 }
 PERCEPTION_COLOURS = {"otrygg": "#c51b7d", "trygg": "#4d9221"}
+# significant change between two periods (evaluation maps): decrease blue, increase red
+CHANGE_COLOURS = {-1: "#2166ac", 0: "#f0f0f0", 1: "#b2182b"}
 # sequential palettes (ColorBrewer), light -> dark, indexed by number of classes
 _PALETTES = {
     "YlOrRd": ["#ffffb2", "#fed976", "#feb24c", "#fd8d3c", "#f03b20", "#bd0026"],
@@ -87,6 +89,8 @@ _PALETTES = {
     "RdPu": ["#feebe2", "#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177"],
 }
 SUPPRESSED_COLOUR = "#e8e8e8"
+AREA_STROKE = "#6b6b6b"  # area boundaries
+SELECTED_STROKE = "#08306b"  # the chosen area (and the study area in QGIS)
 
 
 @dataclass(frozen=True)
@@ -525,7 +529,7 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
     ids = areas["area_id"].astype(str).to_numpy()
     names = areas["name"].to_numpy() if "name" in areas else ids
     selected = ids == str(area_id) if area_id is not None else np.zeros(len(ids), bool)
-    stroke = np.where(selected, "#08306b", "#6b6b6b")
+    stroke = np.where(selected, SELECTED_STROKE, AREA_STROKE)
     popups = []
     for i, row in enumerate(areas.itertuples(index=False)):
         pairs = [(tr("Område", "Area"), names[i])]
@@ -544,9 +548,9 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
         popup=popups,
     )
     frame["selected"] = selected
-    legend = [LegendEntry("#6b6b6b", tr("Områdesgräns", "Area boundary"), "line")]
+    legend = [LegendEntry(AREA_STROKE, tr("Områdesgräns", "Area boundary"), "line")]
     if selected.any():
-        legend.insert(0, LegendEntry("#08306b", tr("Valt område", "Selected area"), "line"))
+        legend.insert(0, LegendEntry(SELECTED_STROKE, tr("Valt område", "Selected area"), "line"))
     return MapLayer(
         "areas",
         tr("Områden", "Areas"),

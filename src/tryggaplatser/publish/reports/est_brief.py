@@ -1143,6 +1143,7 @@ def _write_internal_gpkg(brief: ESTBrief, path: Path, gate) -> Path:
             layer=name,
             style=style,
             description=f"{INTERNAL_MARKING} – {name} {brief.week}",
+            metadata=gate.metadata(),
         )
 
     rec = brief.recurring.copy()
@@ -1156,8 +1157,11 @@ def _write_internal_gpkg(brief: ESTBrief, path: Path, gate) -> Path:
         ],
         crs=crs,
     )
-    layer(focus, "fokusplatser", "score")
-    layer(brief.alert_cells, "near_repeat_larm", "n" if len(brief.alert_cells) else None)
+    layer(focus, "fokusplatser", "focus")
+    alerts = brief.alert_cells
+    if "active_next_week" not in alerts.columns:  # an empty table without its columns
+        alerts = alerts.assign(active_next_week=pd.Series(dtype=bool))
+    layer(alerts, "near_repeat_larm", "active_next_week")
     if brief.hotspots is not None:
         cells = brief.hotspots[brief.hotspots["hotspot_category"] != "inget_monster"]
         layer(cells, "hotspotklasser", "hotspot_category")
@@ -1227,6 +1231,12 @@ def _write_public_tables(
         path = out / f"{stem}_hotspots.gpkg"
         if path.exists():
             path.unlink()
-        write_cells_gpkg(cells, path, layer="hotspotklasser", style="hotspot_category")
+        write_cells_gpkg(
+            cells,
+            path,
+            layer="hotspotklasser",
+            style="hotspot_category",
+            metadata=gate.metadata(),
+        )
         gate.seal(path, kind="gpkg")
         files["gpkg"] = path

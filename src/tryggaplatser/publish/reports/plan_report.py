@@ -656,8 +656,9 @@ def _draw_change_classes(ax, shown) -> list:
     """Public change map: the significance classes of the tested cells; legend handles."""
     from matplotlib.patches import Patch
 
+    from ..maps._layers import CHANGE_COLOURS as colours
+
     handles = []
-    colours = {-1: "#2166ac", 0: "#f0f0f0", 1: "#b2182b"}
     names = {
         -1: tr("Signifikant minskning", "Significant decrease"),
         0: tr("Ingen signifikant förändring", "No significant change"),
