@@ -7,7 +7,7 @@ import rasterio
 
 import tryggaplatser as tp
 from tryggaplatser.errors import ArgumentError
-from tryggaplatser.publish.rasters import write_cog
+from tryggaplatser.publish.rasters import GI_BIN_OFFSET, write_cog
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def _is_cog(ds):
 
 
 @pytest.mark.parametrize(
-    ("column", "dtype"), [("kde", "float32"), ("gistar", "float32"), ("gi_bin", "int8")]
+    ("column", "dtype"), [("kde", "float32"), ("gistar", "float32"), ("gi_bin", "uint8")]
 )
 def test_cog_roundtrip(result, tmp_path, column, dtype):
     path = write_cog(result, tmp_path / f"{column}.tif", column=column, tags={"source": "demo"})
@@ -44,7 +44,9 @@ def test_cog_roundtrip(result, tmp_path, column, dtype):
     if column == "kde":
         assert tags["TRYGGAPLATSER_UNIT"] == "händelser per km²"  # no time column
     expected = np.zeros(a.shape, dtype=a.dtype)
-    expected[result.row, result.col] = result[column].to_numpy()
+    # gi_bin −3…+3 is stored as the code 1…7 (GDAL < 3.7 misreads int8)
+    offset = GI_BIN_OFFSET if column == "gi_bin" else 0
+    expected[result.row, result.col] = result[column].to_numpy() + offset
     np.testing.assert_allclose(a, expected, rtol=1e-6)
     # the cell at row/col lies where the raster says
     cell = result.iloc[1234]
@@ -90,3 +92,43 @@ def test_params_can_be_left_out(result, tmp_path):
     with rasterio.open(path) as ds:
         assert "TRYGGAPLATSER_PARAMS" not in ds.tags()
         assert "TRYGGAPLATSER_COLUMN" in ds.tags()
+
+
+def test_class_raster_has_colour_table_names_and_style(result, tmp_path):
+    """gi_bin: uint8 with nodata 0, a colour table in the maps' Gi* colours, the class names in
+    a tag and a QGIS paletted style beside the file with the Swedish names."""
+    import xml.etree.ElementTree as ET
+
+    from tryggaplatser.publish.maps._layers import GI_COLOURS
+
+    path = write_cog(result, tmp_path / "gi_bin.tif", column="gi_bin")
+    with rasterio.open(path) as ds:
+        assert ds.nodata == 0 and ds.dtypes[0] == "uint8"
+        table = ds.colormap(1)
+        classes = json.loads(ds.tags()["TRYGGAPLATSER_CLASSES"])
+    for b in (-3, -2, -1, 1, 2, 3):
+        assert "#{:02x}{:02x}{:02x}".format(*table[b + GI_BIN_OFFSET][:3]) == GI_COLOURS[b]
+    assert {c["code"]: c["gi_bin"] for c in classes} == {b + 4: b for b in range(-3, 4)}
+    root = ET.parse(path.with_suffix(".qml")).getroot()
+    entries = root.findall("pipe/rasterrenderer/colorPalette/paletteEntry")
+    assert root.find("pipe/rasterrenderer").get("type") == "paletted"
+    assert [e.get("value") for e in entries] == [str(v) for v in range(1, 8)]
+    assert entries[-1].get("label") == "Hotspot, 99 % konfidens"
+    assert entries[-1].get("color") == GI_COLOURS[3]
+
+
+def test_density_raster_style_uses_the_maps_density_classes(result, tmp_path):
+    """kde: float32 and a pseudocolour style whose class edges are the grid's mean density
+    times 1, 2, 4, 8 (the HTML density layer's classes), in its RdPu colours."""
+    import xml.etree.ElementTree as ET
+
+    from tryggaplatser.publish.maps._layers import palette
+
+    path = write_cog(result, tmp_path / "kde.tif", column="kde")
+    items = ET.parse(path.with_suffix(".qml")).getroot().findall(".//colorrampshader/item")
+    mean = result["kde"].mean()
+    uppers = [float(i.get("value")) for i in items]
+    assert uppers[0] == 0.0 and items[0].get("alpha") == "0"  # zero density is not drawn
+    np.testing.assert_allclose(uppers[1:5], [mean, 2 * mean, 4 * mean, 8 * mean], rtol=1e-9)
+    assert [i.get("color") for i in items[1:]] == palette("RdPu", 5)
+    assert items[1].get("label") == "under medel (< 1 ×)"

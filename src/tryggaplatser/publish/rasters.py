@@ -7,6 +7,14 @@ classes), DEFLATE compression with a predictor, the grid's CRS and a nodata valu
 floats, the smallest value of the type for integers). Cells outside the (clipped) grid are
 nodata.
 
+Types are ones GDAL 3.6 (QGIS 3.22 LTR on Debian bookworm and Ubuntu 22.04) reads correctly:
+never ``int8``. Class rasters are ``uint8`` with a colour table in the colours of the HTML maps
+and 0 as nodata: ``gi_bin`` stores the code ``gi_bin + 4`` (1 = cold spot 99 % … 4 = not
+significant … 7 = hot spot 99 %, :data:`GI_BIN_OFFSET`; the tag ``TRYGGAPLATSER_CLASSES`` lists
+code, bin and name), ``kde_class`` its classes 1–5. Densities and z-values are ``float32``.
+With ``style=True`` a QGIS style ``<name>.qml`` is written beside the GeoTIFF (QGIS loads it
+with the raster): class names in Swedish, densities in the HTML density layer's classes.
+
 A tags block describes how the surface was made: ``TRYGGAPLATSER_COLUMN``, ``…_UNIT``,
 ``…_PARAMS`` (the JSON record of parameters and automatic choices from ``attrs``), ``…_VERSION``
 and any ``tags`` passed in. Tags never carry absolute paths, the user's name or the host name:
@@ -30,6 +38,9 @@ from ..errors import ArgumentError
 from ..i18n import tr
 
 BLOCKSIZE = 512
+GI_BIN_OFFSET = 4  # gi_bin −3…+3 is stored as the uint8 code 1…7 (0 = nodata)
+CLASS_COLUMNS = ("gi_bin", "kde_class")
+STYLED_COLUMNS = (*CLASS_COLUMNS, "kde", "gistar")
 _ABS_PATH = re.compile(r"(^|[\s\"'=(\[])(/[^\s/]+/|[A-Za-z]:[\\/]|\\\\[^\s\\]+\\)")
 
 
@@ -97,6 +108,11 @@ def dense_from_cells(cells: Any, column: str) -> tuple[np.ndarray, Any, Any]:
         )
     spec = grid_spec_of(cells)
     values = cells[column].to_numpy()
+    if column == "gi_bin":
+        values = values.astype(np.int64) + GI_BIN_OFFSET
+        out = np.zeros((spec.nrows, spec.ncols), dtype=np.uint8)
+        out[cells["row"].to_numpy(), cells["col"].to_numpy()] = values.astype(np.uint8)
+        return out, np.uint8, 0
     dtype, nodata = _dtype_for(values)
     out = np.full((spec.nrows, spec.ncols), nodata, dtype=dtype)
     out[cells["row"].to_numpy(), cells["col"].to_numpy()] = values.astype(dtype)
@@ -108,7 +124,9 @@ def _dtype_for(values: np.ndarray) -> tuple[Any, Any]:
         return np.uint8, 255
     if values.dtype.kind in "iu":
         lo, hi = (int(values.min()), int(values.max())) if values.size else (0, 0)
-        for t in (np.int8, np.int16, np.int32):
+        if lo >= 0 and hi < 255:
+            return np.uint8, 255
+        for t in (np.int16, np.int32):  # never int8: GDAL < 3.7 misreads it
             info = np.iinfo(t)
             if info.min < lo and hi <= info.max:
                 return t, int(info.min)
@@ -134,6 +152,7 @@ def write_cog(
     grid: Any = None,
     nodata: float | None = None,
     include_params: bool = True,
+    style: bool = True,
 ) -> Path:
     """Write one band as a Cloud-Optimised GeoTIFF.
 
@@ -155,6 +174,9 @@ def write_cog(
     include_params : bool
         Write the parameter record (``TRYGGAPLATSER_PARAMS``, which holds e.g. the bandwidth).
         A public-mode gate may set ``False`` (REFERENCE.md §5: no bandwidth in public metadata).
+    style : bool
+        For ``gi_bin``, ``kde_class``, ``kde`` and ``gistar``: write the colour table (class
+        rasters) and the QGIS style ``<name>.qml`` beside the file (see the module notes).
 
     Returns
     -------
@@ -183,12 +205,63 @@ def write_cog(
     check_tags(all_tags)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    styled = style and column in STYLED_COLUMNS
+    if styled and column in CLASS_COLUMNS:
+        all_tags["TRYGGAPLATSER_CLASSES"] = _class_tag(column)
     with rasterio.open(path, "w", **_cog_profile(spec, dtype, nd)) as dst:
         dst.write(arr, 1)
         dst.update_tags(**all_tags)
         if column:
             dst.set_band_description(1, column)
+        if styled and column in CLASS_COLUMNS:
+            dst.write_colormap(1, _colour_table(column))
+    if styled:
+        write_raster_style(path, column, arr, marking=all_tags.get("tryggaplatser_marking", ""))
     return path
+
+
+def _class_tag(column: str) -> str:
+    """``TRYGGAPLATSER_CLASSES``: each stored code with its class (and bin) and name."""
+    from .qgis_style import raster_style
+
+    classes = raster_style(column).classes
+    return json.dumps(
+        [
+            {
+                "code": c.value,
+                **({"gi_bin": c.value - GI_BIN_OFFSET} if column == "gi_bin" else {}),
+                "name": c.label,
+            }
+            for c in classes
+        ],
+        ensure_ascii=False,
+    )
+
+
+def _colour_table(column: str) -> dict[int, tuple[int, int, int, int]]:
+    """The colour table of a class raster: the HTML maps' colours; nodata transparent."""
+    from .qgis_style import raster_style
+
+    table = {0: (0, 0, 0, 0)}
+    for c in raster_style(column).classes:
+        r, g, b, a = (int(v) for v in c.rgba.split(","))
+        table[int(c.value)] = (r, g, b, a)
+    return table
+
+
+def write_raster_style(
+    path: str | os.PathLike, column: str, values: np.ndarray | None = None, *, marking: str = ""
+) -> Path:
+    """Write the QGIS style of a raster (``<name>.qml`` beside ``path``) and return its path;
+    ``values`` are the densities the ``kde`` classes are computed from."""
+    from .qgis_style import raster_qml, raster_style
+
+    if values is not None and column == "kde":
+        values = np.asarray(values, dtype=float)
+        values = values[np.isfinite(values)]
+    qml = Path(path).with_suffix(".qml")
+    qml.write_text(raster_qml(raster_style(column, values, marking=marking)), encoding="utf-8")
+    return qml
 
 
 def _band_from_array(
