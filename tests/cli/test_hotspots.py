@@ -76,6 +76,9 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
         "hotspots_kde.tif",
         "hotspots_gistar.tif",
         "hotspots_gi_bin.tif",
+        "hotspots_kde.qml",
+        "hotspots_gistar.qml",
+        "hotspots_gi_bin.qml",
         "hotspots.json",
     }
     # internal outputs: marked, raw values kept, every file sealed in the manifest
@@ -83,6 +86,8 @@ def test_writes_gpkg_cogs_and_summary(incidents_gpkg, tmp_path):
     assert set(summary["files"]) <= {p.name for p in out.iterdir()}
     manifest = json.loads((out / "utgivning.json").read_text(encoding="utf-8"))
     assert set(summary["files"]) <= set(manifest["files"])
+    # the folder's QGIS project went through the gate like every other file
+    assert manifest["files"]["qgis_projekt.qgz"]["kind"] == "qgis_project"
     assert {e["mode"] for e in manifest["files"].values()} == {"internal"}
     for name in ("hotspots_kde.tif", "hotspots_gistar.tif", "hotspots_gi_bin.tif"):
         with rasterio.open(out / name) as ds:
@@ -165,12 +170,15 @@ def test_public_run_passes_audit(incidents_gpkg, tmp_path):
     kde = gpd.read_file(out / "hotspots.gpkg", layer="kde")
     assert "kde_class" in kde.columns and "kde" not in kde.columns
     with rasterio.open(out / "hotspots_kde_class.tif") as ds:
-        assert ds.dtypes[0] in ("uint8", "int8") and ds.nodata == 0
+        assert ds.dtypes[0] == "uint8" and ds.nodata == 0
         assert set(np.unique(ds.read(1))) <= {0, 1, 2, 3, 4, 5}
         assert "bandwidth" not in json.dumps(ds.tags()).lower()
         assert ds.res == (250.0, 250.0)
     with rasterio.open(out / "hotspots_gi_bin.tif") as ds:
         assert ds.tags()["tryggaplatser_mode"] == "public"
+        # uint8 codes 1–7 with a colour table: GDAL < 3.7 misread the former int8
+        assert ds.dtypes[0] == "uint8" and ds.nodata == 0 and ds.colormap(1)
+    assert "qgis_projekt.qgz" in names
 
 
 def test_public_automatic_cell_size_is_announced(incidents_gpkg, tmp_path, caplog):

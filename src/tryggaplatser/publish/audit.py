@@ -1316,6 +1316,18 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
         col.rectangles(rings, gdf.crs, table)
 
 
+def _scan_qgz(path: Path, col: _Collector) -> None:
+    """A zipped QGIS project: the text of every member (the ``.qgs`` XML) as text."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        for info in z.infolist():
+            if info.file_size > 50_000_000:
+                col.add("FILE_UNREADABLE", tr("för stor", "too large"), info.filename)
+                continue
+            col.text(z.read(info).decode("utf-8", "replace"), markup=False, place=info.filename)
+
+
 def _scan_tiff(path: Path, col: _Collector) -> None:
     import rasterio
 
@@ -1565,6 +1577,8 @@ def scan_file(
             _scan_gpkg(path, col)
         elif ext in (".tif", ".tiff"):
             _scan_tiff(path, col)
+        elif ext == ".qgz":
+            _scan_qgz(path, col)
         elif ext == ".png":
             for t in _png_texts(path.read_bytes()):
                 col.metadata(t)

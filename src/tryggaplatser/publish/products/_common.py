@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -61,16 +62,29 @@ def open_project(project: Any):
     return load_project(path, quiet=True)
 
 
-def finish_set(gate: Any, folder: str | Path, *, disclosure: bool = True) -> list[Path]:
+def finish_set(
+    gate: Any,
+    folder: str | Path,
+    *,
+    disclosure: bool = True,
+    background: Sequence[tuple[str, str | Path, str]] = (),
+) -> list[Path]:
     """Close what a command wrote into ``folder``: the one place every product writer finishes.
 
-    Public sets get their disclosure report (:meth:`Gate.finish`); every set gets its start
-    page ``index.html`` rewritten from the folder's manifest
-    (:func:`~tryggaplatser.publish.reports.index_page.write_index`), so the page lists what
-    all commands so far wrote into the folder. ``disclosure=False`` when the writer already
-    closed the gate itself (the public EST overview). Returns the files written.
+    Public sets get their disclosure report (:meth:`Gate.finish`); every set gets its QGIS
+    project ``qgis_projekt.qgz`` with every GeoPackage layer and raster in the folder
+    (:func:`~tryggaplatser.publish.qgis_project.write_qgis_project`; ``background`` are its
+    background layers as ``(label, path, layer)``, by default the ``[basemap]`` layers of the
+    gate's configuration) and its start page ``index.html``
+    rewritten from the folder's manifest
+    (:func:`~tryggaplatser.publish.reports.index_page.write_index`), so both list what all
+    commands so far wrote into the folder. ``disclosure=False`` when the writer already closed
+    the gate itself (the public EST overview). Returns the files written.
     """
+    from ..qgis_project import background_layers, write_qgis_project
     from ..reports.index_page import write_index
 
     closed = gate.finish(folder) if disclosure else []
-    return [*closed, write_index(folder, gate)]
+    background = background or background_layers(getattr(gate, "config", None))
+    project = write_qgis_project(folder, gate, background=background)
+    return [*closed, *([project] if project else []), write_index(folder, gate)]

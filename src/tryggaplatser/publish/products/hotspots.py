@@ -193,6 +193,7 @@ def write_hotspot_layers(
         "to": (shown[1] if shown else date_to.date().isoformat()) if date_to else None,
     }
     files = _write_gpkg(out, gate, result, cl, release)
+    files += write_area_layers(out, gate, project, run)
     files += _write_rasters(out, gate, result, shape, release, filters, quiet)
     summary = _summary(run, result, cl, gate, source, filters, auto_period=period is None)
     return _write_summary(out, gate, summary, files)
@@ -223,7 +224,7 @@ def _write_gpkg(out, gate, result, cl, release: dict) -> list[str]:
         gpkg.unlink()
     layers = [
         ("gistar", result.gistar, "gi_bin"),
-        ("kde", result.kde, None if gate.public else "kde"),
+        ("kde", result.kde, "kde_class" if gate.public else "kde"),
     ]
     if cl is not None:
         # public: the classified periods' counts would differ from the full counts by the
@@ -240,6 +241,33 @@ def _write_gpkg(out, gate, result, cl, release: dict) -> list[str]:
             **release,
         )
     return ["hotspots.gpkg"]
+
+
+def write_area_layers(out, gate, project, run) -> list[str]:
+    """omraden.gpkg: the areas (id and name) and the study area, for the QGIS project."""
+    from ..geopackage import write_cells_gpkg
+
+    areas = (getattr(project, "layers", None) or {}).get("areas")
+    study = run.study_area
+    layers = []
+    if areas is not None and len(areas):
+        keep = [c for c in ("area_id", "name") if c in areas.columns]
+        layers.append(("omraden", areas[[*keep, areas.geometry.name]], "area"))
+    if study is not None and len(study):
+        layers.append(("studieomrade", study[[study.geometry.name]], "study_area"))
+    if not layers:
+        return []
+    path = out / "omraden.gpkg"
+    path.unlink(missing_ok=True)
+    for layer, frame, style in layers:
+        gate.export(
+            frame,
+            "area_layer",
+            path,
+            write_cells_gpkg,
+            writer_kwargs={"layer": layer, "style": style},
+        )
+    return [path.name]
 
 
 def _write_rasters(out, gate, result, shape, release, filters, quiet) -> list[str]:
@@ -276,6 +304,10 @@ def _write_rasters(out, gate, result, shape, release, filters, quiet) -> list[st
             write_cog(rel, path, column=column, tags=tags)
         gate.seal(path, kind="raster")
         files.append(path.name)
+        style = path.with_suffix(".qml")  # the raster's QGIS style (rasters.write_raster_style)
+        if style.exists():
+            gate.seal(style, kind="qgis_style")
+            files.append(style.name)
     return files
 
 

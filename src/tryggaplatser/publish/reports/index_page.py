@@ -48,7 +48,8 @@ _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"(?P<key>est_\d{4}-W\d\d)(?:_.+)?\.\w+", "est", ("est",)),
     (r"(?P<key>est_\d{4}-\d\d)(?:_.+)?\.\w+", "est", ("est",)),
     (r"(?P<key>utvardering_.+)\.\w+", "evaluation", ("planners", "analysts")),
-    (r"(?P<key>hotspots(?:_.+)?)\.(?:gpkg|tif|json)", "layers", ("analysts",)),
+    (r"(?P<key>hotspots(?:_.+)?)\.(?:gpkg|tif|qml|json)", "layers", ("analysts",)),
+    (r"(?P<key>qgis_projekt|omraden)\.(?:qgz|gpkg)", "layers", ("analysts",)),
     (r"(?P<key>offentliggorande)\.(?:html|json)", "disclosure", ("analysts",)),
     (r"(?P<key>validering)\.json", "validation", ("analysts",)),
     (r"(?P<key>.+?)\.\w+", "other", ("analysts",)),
@@ -81,6 +82,11 @@ _TITLES = {
     "hotspots_gistar": ("Gi*-värden (z), raster", "Gi* values (z), raster"),
     "hotspots_kde": ("Täthet (KDE), raster", "Density (KDE), raster"),
     "hotspots_kde_class": ("Täthetsklasser (KDE), raster", "Density classes (KDE), raster"),
+    "qgis_projekt": (
+        "QGIS-projekt med alla lager, grupperade och färdiga att öppna",
+        "QGIS project with every layer, grouped and ready to open",
+    ),
+    "omraden": ("Områden och kommungräns (GeoPackage)", "Areas and municipal boundary"),
     "indikatorer": ("Indikatortabeller för alla områden", "Indicator tables for every area"),
     "offentliggorande": (
         "Vad som undertrycktes eller grovgjordes i den publika mängden",
@@ -102,8 +108,15 @@ _FORMATS = {
     ".tif": ("GeoTIFF", "GeoTIFF"),
     ".json": ("JSON", "JSON"),
     ".pdf": ("PDF", "PDF"),
+    ".qgz": ("QGIS-projekt", "QGIS project"),
+    ".qml": ("QGIS-stil", "QGIS style"),
 }
-_FORMAT_ORDER = (".html", ".pdf", ".xlsx", ".csv", ".gpkg", ".tif", ".png", ".json")
+_FORMAT_ORDER = (".html", ".pdf", ".xlsx", ".csv", ".qgz", ".gpkg", ".tif", ".qml", ".png", ".json")
+
+
+def product_title(key: str) -> str:
+    """What a product is (its title on the start page), or ``""`` for an unknown key."""
+    return tr(*_TITLES[key]) if key in _TITLES else ""
 
 
 @dataclass

@@ -1,0 +1,294 @@
+"""The GeoPackages, rasters and QGIS project of a run, opened in real QGIS (headless PyQGIS).
+
+Debian's ``python3-qgis`` (QGIS 3.22 LTR) lives in the system Python: the probe
+(``_qgis_probe.py``) runs under ``/usr/bin/python3`` with ``QT_QPA_PLATFORM=offscreen`` and a
+temporary profile, and reports what QGIS sees as JSON. A missing PyQGIS fails the tests with
+the command that installs it (never a skip).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tryggaplatser.publish.gate import INTERNAL_MARKING
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+PROBE = Path(__file__).with_name("_qgis_probe.py")
+
+
+def _check_pyqgis() -> None:
+    ok = (
+        Path(SYSTEM_PYTHON).exists()
+        and subprocess.run(
+            [SYSTEM_PYTHON, "-c", "import qgis.core"], capture_output=True, check=False
+        ).returncode
+        == 0
+    )
+    if not ok:
+        pytest.fail(
+            "Debian-paketet python3-qgis behövs (QGIS i systemets Python): kör `make test` som "
+            "root (installerar det) eller `sudo apt-get install python3-qgis`",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="module")
+def sets(demo_project, demo_truth, tmp_path_factory):
+    """The hotspot and EST sets of the demo in both modes, and a background road and lake
+    outside the output folders (the ``[basemap]`` files of a project)."""
+    import geopandas as gpd
+    import pandas as pd
+    import shapely
+
+    from tryggaplatser.analysis.run import Run
+    from tryggaplatser.datasets import demo_config_path
+    from tryggaplatser.publish.gate import Gate
+    from tryggaplatser.publish.products import write_hotspot_layers
+    from tryggaplatser.publish.products.est import write_est_brief_set
+    from tryggaplatser.publish.qgis_project import write_qgis_project
+
+    _check_pyqgis()
+    root = tmp_path_factory.mktemp("qgis")
+    out = root / "ut"
+    today = pd.Timestamp(demo_truth["period"]["end"]) + pd.Timedelta(days=1)
+    common = {"config_path": str(demo_config_path()), "out_dir": str(out)}
+    for mode in ("internal", "public"):
+        run = Run(demo_project, mode, quiet=True)
+        write_hotspot_layers(
+            **common, mode=mode, classify=True, project=demo_project, quiet=True, run=run
+        )
+        write_est_brief_set(**common, mode=mode, project=demo_project, today=today, run=run)
+    x0, y0, x1, y1 = demo_project.layers["areas"].total_bounds
+    data = root / "bakgrund"
+    data.mkdir()
+    road = shapely.LineString([(x0, y0), (x1, y1)])
+    gpd.GeoDataFrame({"namn": ["Storgatan"]}, geometry=[road], crs=3006).to_file(
+        data / "vagar.gpkg", layer="vagar"
+    )
+    lake = shapely.Point((x0 + x1) / 2, (y0 + y1) / 2).buffer((x1 - x0) / 20)
+    gpd.GeoDataFrame(geometry=[lake], crs=3006).to_file(data / "vatten.gpkg", layer="vatten")
+    background = [
+        ("Vägar", data / "vagar.gpkg", "vagar"),
+        ("Vatten", data / "vatten.gpkg", "vatten"),
+    ]
+    for mode, folder in (("internal", "internt"), ("public", "publik")):
+        write_qgis_project(out / folder, Gate(mode, quiet=True), background=background)
+    return out
+
+
+@pytest.fixture(scope="module")
+def qgis(sets, tmp_path_factory):
+    """What QGIS reports about both folders; the internal project rendered to a PNG."""
+    home = tmp_path_factory.mktemp("qgis-home")
+    png = home / "karta.png"
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "offscreen",
+        "HOME": str(home),
+        "XDG_RUNTIME_DIR": str(home),
+        "PYTHONPATH": "",
+    }
+    folders = [str(sets / "internt"), str(sets / "publik")]
+    done = subprocess.run(
+        [SYSTEM_PYTHON, str(PROBE), *folders, "--png", str(png), "--profile", str(home)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return json.loads(done.stdout), png
+
+
+def _layers(report, folder, kind=None):
+    return {
+        k: v
+        for k, v in report[folder]["layers"].items()
+        if kind is None or (kind == "raster") == k.endswith(".tif")
+    }
+
+
+@pytest.mark.parametrize("folder", ["internt", "publik"])
+def test_every_layer_is_valid_and_opens_styled(qgis, folder):
+    report, _ = qgis
+    vectors = _layers(report, folder, "vector")
+    rasters = _layers(report, folder, "raster")
+    assert {"hotspots.gpkg:gistar", "hotspots.gpkg:kde", "hotspots.gpkg:klassning"} <= set(vectors)
+    assert {"omraden.gpkg:omraden", "omraden.gpkg:studieomrade"} <= set(vectors)
+    assert any(k.startswith("est_") for k in vectors)
+    for name, layer in vectors.items():
+        assert layer["valid"], name
+        # a stored style (never QGIS' random single colour), listed once in the style manager
+        assert layer["renderer"] in ("categorizedSymbol", "graduatedSymbol", "singleSymbol"), name
+        assert len(layer["styles"]) == len(set(layer["styles"])), name
+    for name, layer in rasters.items():
+        assert layer["valid"] and layer["renderer"] in ("paletted", "singlebandpseudocolor"), name
+    assert set(rasters) == (
+        {"hotspots_gi_bin.tif", "hotspots_kde_class.tif"}
+        if folder == "publik"
+        else {"hotspots_gi_bin.tif", "hotspots_gistar.tif", "hotspots_kde.tif"}
+    )
+
+
+def test_classes_have_the_maps_colours_and_swedish_labels(qgis):
+    """The Gi* and category layers in the HTML maps' colours with the vocabulary's labels; the
+    not-significant class is listed but not drawn, as on the maps."""
+    from tryggaplatser.layers.vocab import codes, label
+    from tryggaplatser.publish.maps._layers import CATEGORY_COLOURS, GI_COLOURS
+
+    report, _ = qgis
+    for folder in ("internt", "publik"):
+        gi = _layers(report, folder)["hotspots.gpkg:gistar"]
+        assert gi["renderer"] == "categorizedSymbol"
+        assert [c[:3] for c in gi["classes"]] == [
+            [str(b), label("gi_bin", b), GI_COLOURS[b]] for b in range(-3, 4)
+        ]
+        assert [c[3] for c in gi["classes"]] == [b != 0 for b in range(-3, 4)]
+        cl = _layers(report, folder)["hotspots.gpkg:klassning"]
+        assert [c[0] for c in cl["classes"]] == codes("hotspot_category")
+        for value, _text, colour, drawn in cl["classes"]:
+            assert drawn == (value != "inget_monster")
+            if drawn:
+                assert colour == CATEGORY_COLOURS[value]
+
+
+def test_density_layers_use_the_maps_density_classes_with_a_decimal_comma(qgis):
+    from tryggaplatser.publish.gate import density_class_labels
+    from tryggaplatser.publish.maps._layers import palette
+
+    report, _ = qgis
+    names, colours = density_class_labels(), palette("RdPu", 5)
+    public = _layers(report, "publik")["hotspots.gpkg:kde"]
+    assert public["renderer"] == "categorizedSymbol"
+    assert [c[1:3] for c in public["classes"]] == [list(p) for p in zip(names, colours)]
+    internal = _layers(report, "internt")["hotspots.gpkg:kde"]
+    assert internal["renderer"] == "graduatedSymbol" and len(internal["classes"]) == 5
+    for (bounds, text, colour, _), name, expected in zip(
+        internal["classes"], names, colours, strict=True
+    ):
+        assert text.startswith(name) and colour == expected
+        low = f"{bounds[0]:.2f}".replace(".", ",")
+        assert low in text and "." not in text.replace(name, ""), text
+    raster = _layers(report, "publik")["hotspots_kde_class.tif"]
+    assert [c[1:] for c in raster["classes"]] == [list(p) for p in zip(names, colours)]
+    kde = _layers(report, "internt")["hotspots_kde.tif"]
+    assert [c[2] for c in kde["classes"][1:]] == colours
+
+
+def test_rasters_are_types_gdal_3_6_reads_with_named_classes(qgis):
+    """Class rasters are Byte (GDAL type 1) with nodata 0, never the misread int8; the Gi*
+    raster's codes 1–7 are named in Swedish; densities are Float32 (type 6)."""
+    from tryggaplatser.layers.vocab import label
+    from tryggaplatser.publish.maps._layers import GI_COLOURS
+
+    report, _ = qgis
+    for folder in ("internt", "publik"):
+        gi = _layers(report, folder)["hotspots_gi_bin.tif"]
+        assert gi["data_type"] == 1 and gi["nodata"] == 0
+        assert gi["classes"] == [[b + 4, label("gi_bin", b), GI_COLOURS[b]] for b in range(-3, 4)]
+    assert _layers(report, "publik")["hotspots_kde_class.tif"]["data_type"] == 1
+    for name in ("hotspots_kde.tif", "hotspots_gistar.tif"):
+        assert _layers(report, "internt")[name]["data_type"] == 6
+
+
+def test_one_class_est_layers_keep_their_classes(qgis):
+    report, _ = qgis
+    layers = _layers(report, "internt")
+    est = next(k.split(":")[0] for k in layers if k.startswith("est_2"))
+    rec = layers[f"{est}:aterkommande_platser"]
+    assert rec["renderer"] == "categorizedSymbol"
+    assert [c[1] for c in rec["classes"]] == ["2 veckor", "3 veckor", "4 veckor"]
+    assert len({c[2] for c in rec["classes"]}) == 3
+    alerts = layers[f"{est}:near_repeat_larm"]
+    assert [c[1] for c in alerts["classes"]] == ["Aktivt nästa vecka", "Riskfönstret slutar"]
+    focus = layers[f"{est}:fokusplatser"]
+    assert focus["labels"] and focus["features"] > 0  # ranks written on the cells
+
+
+def test_fields_have_swedish_aliases(qgis):
+    report, _ = qgis
+    gi = _layers(report, "internt")["hotspots.gpkg:gistar"]["aliases"]
+    assert gi["gi_bin"] == "Hotspotklass (Gi*)" and gi["n"] == "Antal" and gi["cell_id"] == "Ruta"
+    kde = _layers(report, "publik")["hotspots.gpkg:kde"]["aliases"]
+    assert kde["kde_class"] == "Täthetsklass" and kde["n_visning"] == "Antal (visas)"
+
+
+def test_internal_layers_carry_the_marking_inside_qgis(qgis):
+    report, _ = qgis
+    for name, layer in _layers(report, "internt", "vector").items():
+        assert layer["title"].startswith(INTERNAL_MARKING), name
+        assert layer["abstract"].startswith(INTERNAL_MARKING), name
+        assert INTERNAL_MARKING in layer["map_tip"], name
+    for layer in _layers(report, "publik", "vector").values():
+        assert INTERNAL_MARKING not in layer["title"] + layer["abstract"] + layer["map_tip"]
+    project = report["internt"]["project"]
+    assert project["title"].startswith(INTERNAL_MARKING)
+    assert project["title_label"] == INTERNAL_MARKING
+    assert all(
+        n.startswith(INTERNAL_MARKING) for n in project["layers"] if n not in ("Vägar", "Vatten")
+    )
+    assert report["publik"]["project"]["title_label"] == ""
+
+
+@pytest.mark.parametrize("folder", ["internt", "publik"])
+def test_the_project_loads_every_layer_grouped_with_relative_paths(qgis, sets, folder):
+    report, _ = qgis
+    project = report[folder]["project"]
+    assert project["read"] and project["crs"] == "EPSG:3006" and not project["absolute_paths"]
+    assert project["groups"] == ["EST", "Hotspots", "Områden", "Bakgrund"]
+    layers = project["layers"]
+    assert all(v["valid"] for v in layers.values()), layers
+    n_files = len(report[folder]["layers"])
+    assert len(layers) == n_files + 2  # every GeoPackage layer and raster, and the background
+    assert [n for n, v in layers.items() if v["group"] == "Bakgrund"] == ["Vägar", "Vatten"]
+    renderers = {v["renderer"] for v in layers.values()}
+    assert None not in renderers
+    with zipfile.ZipFile(sets / folder / "qgis_projekt.qgz") as z:
+        text = z.read("qgis_projekt.qgs").decode("utf-8")
+    assert str(sets) not in text  # relative paths only: the folder can be moved
+    assert 'source="./hotspots.gpkg|layername=gistar"' in text
+    assert 'source="../../bakgrund/vagar.gpkg|layername=vagar"' in text
+
+
+def test_the_rendered_project_is_not_blank(qgis):
+    """The internal project's visible layers render with several distinct colours (Gi* hot and
+    cold classes, area lines, focus places, background)."""
+    report, png = qgis
+    render = report["internt"]["project"]["render"]
+    assert png.exists() and png.stat().st_size > 10_000
+    assert render["colours_over_50_px"] >= 6, render
+    assert 0.05 < render["non_white_share"] < 0.95, render
+
+
+def test_project_is_sealed_and_the_public_set_passes_the_audit(sets):
+    from tryggaplatser.publish.audit import scan_dir
+    from tryggaplatser.publish.gate import read_manifest
+
+    for folder in ("internt", "publik"):
+        manifest = read_manifest(sets / folder)
+        assert manifest["qgis_projekt.qgz"]["kind"] == "qgis_project"
+        assert all(f"{p.stem}.qml" in manifest for p in (sets / folder).glob("*.tif"))
+    assert list(scan_dir(sets / "publik", mode="public")) == []
+    assert list(scan_dir(sets / "internt", mode="internal")) == []
+
+
+def test_public_monthly_est_layer_stays_inside_the_municipality(sets, demo_project):
+    """Every cell of the public EST layer touches the study area (the run's grid is clipped
+    to it), the same cells as the public hotspot layers."""
+    import geopandas as gpd
+
+    from tryggaplatser.layers.config import load_config
+
+    study = gpd.read_file(load_config(demo_project.config.path).study_area).union_all()
+    path = next((sets / "publik").glob("est_*_hotspots.gpkg"))
+    cells = gpd.read_file(path, layer="hotspotklasser")
+    assert len(cells) and cells.intersects(study).all()
+    grid = gpd.read_file(sets / "publik" / "hotspots.gpkg", layer="gistar")
+    assert set(cells["cell_id"]) == set(grid["cell_id"])
