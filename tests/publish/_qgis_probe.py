@@ -19,6 +19,7 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
     QgsRectangle,
+    QgsRenderContext,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtCore import QSize
@@ -58,6 +59,17 @@ def vector_info(layer):
         info["classes"] = [[None, "", s.strokeColor().name(), True]]
     if layer.isValid():  # the stored default style of the GeoPackage, by name
         info["styles"] = list(layer.listStylesInDatabase()[2])
+    if r and layer.isValid():  # how many features QGIS draws in each class ("" = none)
+        labels = {item.ruleKey(): item.label() for item in r.legendSymbolItems()}
+        context = QgsRenderContext()
+        r.startRender(context, layer.fields())
+        counts = {}
+        for f in layer.getFeatures():
+            keys = r.legendKeysForFeature(f, context)
+            key = " | ".join(sorted(labels.get(k, k) for k in keys))
+            counts[key] = counts.get(key, 0) + 1
+        r.stopRender(context)
+        info["feature_classes"] = counts
     return info
 
 

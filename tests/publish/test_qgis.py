@@ -79,6 +79,14 @@ def sets(demo_project, demo_truth, tmp_path_factory):
     ]
     for mode, folder in (("internal", "internt"), ("public", "publik")):
         write_qgis_project(out / folder, Gate(mode, quiet=True), background=background)
+    # near-repeat alerts (the demo's week has none): one active, one ending
+    from tryggaplatser.publish.geopackage import write_cells_gpkg
+
+    cells = [shapely.box(x0, y0, x0 + 100, y0 + 100), shapely.box(x0 + 100, y0, x0 + 200, y0 + 100)]
+    alerts = gpd.GeoDataFrame({"active_next_week": [True, False]}, geometry=cells, crs=3006)
+    write_cells_gpkg(
+        alerts, root / "extra" / "larm.gpkg", layer="near_repeat_larm", style="active_next_week"
+    )
     return out
 
 
@@ -94,7 +102,7 @@ def qgis(sets, tmp_path_factory):
         "XDG_RUNTIME_DIR": str(home),
         "PYTHONPATH": "",
     }
-    folders = [str(sets / "internt"), str(sets / "publik")]
+    folders = [str(sets / "internt"), str(sets / "publik"), str(sets.parent / "extra")]
     done = subprocess.run(
         [SYSTEM_PYTHON, str(PROBE), *folders, "--png", str(png), "--profile", str(home)],
         capture_output=True,
@@ -208,8 +216,27 @@ def test_one_class_est_layers_keep_their_classes(qgis):
     assert len({c[2] for c in rec["classes"]}) == 3
     alerts = layers[f"{est}:near_repeat_larm"]
     assert [c[1] for c in alerts["classes"]] == ["Aktivt nästa vecka", "Riskfönstret slutar"]
+    larm = report["extra"]["layers"]["larm.gpkg:near_repeat_larm"]
+    assert larm["feature_classes"] == {"Aktivt nästa vecka": 1, "Riskfönstret slutar": 1}
     focus = layers[f"{est}:fokusplatser"]
     assert focus["labels"] and focus["features"] > 0  # ranks written on the cells
+
+
+@pytest.mark.parametrize("folder", ["internt", "publik"])
+def test_qgis_draws_every_cell_in_its_class(qgis, sets, folder):
+    """QGIS puts each significant cell in the class of its stored gi_bin (counted with
+    geopandas), and draws none of the not-significant ones."""
+    import geopandas as gpd
+
+    from tryggaplatser.layers.vocab import label
+
+    report, _ = qgis
+    cells = gpd.read_file(sets / folder / "hotspots.gpkg", layer="gistar")
+    expected = {
+        label("gi_bin", b): int(n) for b, n in cells["gi_bin"].value_counts().items() if b != 0
+    }
+    expected[""] = int((cells["gi_bin"] == 0).sum())
+    assert _layers(report, folder)["hotspots.gpkg:gistar"]["feature_classes"] == expected
 
 
 def test_fields_have_swedish_aliases(qgis):
