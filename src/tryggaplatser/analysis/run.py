@@ -179,6 +179,12 @@ class Run:
         return frame if frame is not None and len(frame) else None
 
     @property
+    def basemap(self) -> Any:
+        """The project's background layers (``[basemap]``: named streets, buildings, water), or
+        ``None``: :class:`~tryggaplatser.layers.basemap.Basemap`."""
+        return getattr(self.project, "basemap", None)
+
+    @property
     def sensitive(self) -> set[str]:
         """Sensitive category codes of the configuration."""
         return set(getattr(self.config, "sensitive_categories", ()) or ())
