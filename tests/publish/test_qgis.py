@@ -77,8 +77,9 @@ def sets(demo_project, demo_truth, tmp_path_factory):
         ("Vägar", data / "vagar.gpkg", "vagar"),
         ("Vatten", data / "vatten.gpkg", "vatten"),
     ]
-    for mode, folder in (("internal", "internt"), ("public", "publik")):
-        write_qgis_project(out / folder, Gate(mode, quiet=True), background=background)
+    # internal: the [basemap] layers of the demo configuration (the default of finish_set);
+    # public: background layers given explicitly
+    write_qgis_project(out / "publik", Gate("public", quiet=True), background=background)
     # near-repeat alerts (the demo's week has none): one active, one ending
     from tryggaplatser.publish.geopackage import write_cells_gpkg
 
@@ -258,9 +259,8 @@ def test_internal_layers_carry_the_marking_inside_qgis(qgis):
     project = report["internt"]["project"]
     assert project["title"].startswith(INTERNAL_MARKING)
     assert project["title_label"] == INTERNAL_MARKING
-    assert all(
-        n.startswith(INTERNAL_MARKING) for n in project["layers"] if n not in ("Vägar", "Vatten")
-    )
+    background = ("Vägar", "Byggnader", "Vatten")  # the municipality's own map: not marked
+    assert all(n.startswith(INTERNAL_MARKING) for n in project["layers"] if n not in background)
     assert report["publik"]["project"]["title_label"] == ""
 
 
@@ -273,15 +273,23 @@ def test_the_project_loads_every_layer_grouped_with_relative_paths(qgis, sets, f
     layers = project["layers"]
     assert all(v["valid"] for v in layers.values()), layers
     n_files = len(report[folder]["layers"])
-    assert len(layers) == n_files + 2  # every GeoPackage layer and raster, and the background
-    assert [n for n, v in layers.items() if v["group"] == "Bakgrund"] == ["Vägar", "Vatten"]
+    background = [n for n, v in layers.items() if v["group"] == "Bakgrund"]
+    # every GeoPackage layer and raster, and the background: the demo's [basemap] layers
+    # (internal, hooked by finish_set) or the ones given (public)
+    assert background == (
+        ["Vägar", "Byggnader", "Vatten"] if folder == "internt" else ["Vägar", "Vatten"]
+    )
+    assert len(layers) == n_files + len(background)
     renderers = {v["renderer"] for v in layers.values()}
     assert None not in renderers
     with zipfile.ZipFile(sets / folder / "qgis_projekt.qgz") as z:
         text = z.read("qgis_projekt.qgs").decode("utf-8")
     assert str(sets) not in text  # relative paths only: the folder can be moved
     assert 'source="./hotspots.gpkg|layername=gistar"' in text
-    assert 'source="../../bakgrund/vagar.gpkg|layername=vagar"' in text
+    if folder == "publik":
+        assert 'source="../../bakgrund/vagar.gpkg|layername=vagar"' in text
+    else:
+        assert "/data/basemap/vagar.gpkg|layername=vagar" in text
 
 
 def test_the_rendered_project_is_not_blank(qgis):
