@@ -1025,6 +1025,89 @@ def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
 
 FOCUS_COLOUR = "#00441b"
 
+#: The background map's colours: light, so the data stays in front.
+BASEMAP_ROAD = "#a3a3a3"
+BASEMAP_WATER = "#cfe0ec"
+BASEMAP_BUILDING = "#dcd8d0"
+#: Tolerance (m) when simplifying background geometries for a map: invisible, far smaller.
+BASEMAP_SIMPLIFY_M = 2.0
+BASEMAP_KEYS = ("basemap_water", "basemap_buildings", "basemap_roads")
+
+
+def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
+    """The ``[basemap]`` layers of a map, clipped to its extent, drawn lightly under the data.
+
+    Water and buildings as pale polygons, streets as thin grey lines whose tooltip is the
+    street name. Geometries are clipped to ``bounds`` and simplified by
+    :data:`BASEMAP_SIMPLIFY_M` so a map only carries what it shows. Buildings are left out of
+    public maps: they add bulk without helping to find a place, and small axis-aligned
+    rectangles would read as grid cells finer than the public grid to the audit.
+
+    Parameters
+    ----------
+    basemap : Basemap or None
+        From :func:`tryggaplatser.layers.basemap.load_basemap`.
+    bounds : tuple
+        The map's extent in EPSG:3006.
+    gate : Gate
+        The map's gate (its mode decides on buildings).
+
+    Returns
+    -------
+    list of MapLayer
+        Keys among :data:`BASEMAP_KEYS`, bottom first; empty without a basemap.
+    """
+    if basemap is None:
+        return []
+    import shapely
+
+    box = shapely.box(*bounds)
+
+    def clipped(frame):
+        if frame is None or len(frame) == 0:
+            return None
+        frame = frame.to_crs(WORKING_CRS) if frame.crs and frame.crs.to_epsg() != 3006 else frame
+        frame = frame[frame.intersects(box)]
+        geoms = shapely.intersection(frame.geometry.to_numpy(), box)
+        geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
+        keep = ~shapely.is_empty(geoms)
+        return frame[keep].assign(geometry=geoms[keep]) if keep.any() else None
+
+    layers = []
+    water = clipped(getattr(basemap, "water", None))
+    if water is not None:
+        frame = _frame(water.geometry.to_numpy(), fill=[BASEMAP_WATER] * len(water), stroke=None)
+        layers.append(_basemap_layer("basemap_water", tr("Vatten", "Water"), "polygon", frame))
+    buildings = None if gate.public else clipped(getattr(basemap, "buildings", None))
+    if buildings is not None:
+        n = len(buildings)
+        frame = _frame(buildings.geometry.to_numpy(), fill=[BASEMAP_BUILDING] * n, stroke=None)
+        layers.append(
+            _basemap_layer("basemap_buildings", tr("Byggnader", "Buildings"), "polygon", frame)
+        )
+    roads = clipped(getattr(basemap, "roads", None))
+    if roads is not None:
+        roads = roads.explode(index_parts=False)
+        roads = roads[roads.geom_type == "LineString"]
+        names = roads["name"].astype(object).where(roads["name"].notna(), "").astype(str)
+        frame = _frame(
+            roads.geometry.to_numpy(), stroke=[BASEMAP_ROAD] * len(roads), tooltip=names.tolist()
+        )
+        layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
+    return layers
+
+
+def _basemap_layer(key: str, name: str, kind: str, frame) -> MapLayer:
+    """A background layer: no legend, light, below everything else."""
+    return MapLayer(
+        key,
+        tr("Bakgrund: {n}", "Background: {n}", n=name),
+        kind,
+        frame,
+        fill_opacity=0.0 if kind == "line" else 1.0,
+        weight=1.0 if kind == "line" else 0.0,
+    )
+
 
 def focus_frame(focus_places, size: float):
     """Focus places as a GeoDataFrame of ranked grid cells in EPSG:3006.
@@ -1043,7 +1126,8 @@ def focus_frame(focus_places, size: float):
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``rank``, ``name``, ``reasons``, ``area_name``, ``cell_id``, ``score`` and
+        Columns ``rank``, ``name``, ``reasons``, ``area_name``, ``cell_id``, ``place_name``
+        (street description, ``""`` when none), ``score`` and
         square cells as geometry (a point becomes the grid cell, on multiples of ``size``,
         that holds it), sorted by rank.
     """
@@ -1110,6 +1194,7 @@ def focus_frame(focus_places, size: float):
             "reasons": column("reasons", "reason"),
             "area_name": area_names,
             "cell_id": column("cell_id"),
+            "place_name": column("place_name"),
             "score": column("score", default=None),
         },
         geometry=list(geoms),
@@ -1172,6 +1257,8 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
     for lab, name, row in zip(labels, released["name"].astype(str), focus.itertuples(index=False)):
         place = f"{lab}. {name}" if name else lab
         pairs = [(tr("Fokusplats", "Focus place"), place)]
+        if row.place_name:
+            pairs.append((tr("Gata", "Street"), str(row.place_name)))
         if row.area_name and str(row.area_name) != name:
             pairs.append((tr("Område", "Area"), str(row.area_name)))
         if row.cell_id:
@@ -1183,8 +1270,9 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
             pairs.append((tr("Skäl", "Reasons"), "\n".join(f"• {r}" for r in reasons)))
         popups.append(tuple(pairs))
     n = len(released)
+    tips = [f"{lab}. {p}" if p else lab for lab, p in zip(labels, focus["place_name"].astype(str))]
     frame = _frame(
-        released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=labels, popup=popups
+        released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=tips, popup=popups
     )
     legend = [
         LegendEntry(
@@ -1398,6 +1486,7 @@ def neighbourhood_content(
     title_params: Mapping[str, Any] | None = None,
     snap: float = MIN_SNAP,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> MapContent:
     """Prepare the layers of a neighbourhood map (see ``maps.neighbourhood_map``)."""
     mode = gate.mode
@@ -1458,6 +1547,7 @@ def neighbourhood_content(
         facts,
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
+    layers = basemap_layers(basemap, bounds, gate) + layers
     return MapContent(title, mode, layers, bounds, facts)
 
 
@@ -1574,6 +1664,7 @@ def hotspot_content(
     gate,
     title_params: Mapping[str, Any] | None = None,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> MapContent:
     """Prepare the layers of the EST hotspot map (see ``maps.hotspot_map``)."""
     mode = gate.mode
@@ -1640,4 +1731,5 @@ def hotspot_content(
         [(tr("Cellstorlek", "Cell size"), f"{_fmt(size)} m")],
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
+    layers = basemap_layers(basemap, bounds, gate) + layers
     return MapContent(title, mode, layers, bounds, facts)
