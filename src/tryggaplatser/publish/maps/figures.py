@@ -177,6 +177,7 @@ def _rank_labels(ax: Axes, frame: Any) -> None:
             zorder=7,
             annotation_clip=True,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": "#00441b", "edgecolor": "white"},
+            gid="focus-rank",
         )
 
 
