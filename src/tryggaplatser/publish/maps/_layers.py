@@ -1270,9 +1270,8 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
             pairs.append((tr("Skäl", "Reasons"), "\n".join(f"• {r}" for r in reasons)))
         popups.append(tuple(pairs))
     n = len(released)
-    tips = [f"{lab}. {p}" if p else lab for lab, p in zip(labels, focus["place_name"].astype(str))]
     frame = _frame(
-        released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=tips, popup=popups
+        released.geometry.to_numpy(), stroke=[FOCUS_COLOUR] * n, tooltip=labels, popup=popups
     )
     legend = [
         LegendEntry(

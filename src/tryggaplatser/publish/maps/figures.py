@@ -167,7 +167,7 @@ def _rank_labels(ax: Axes, frame: Any) -> None:
     for geom, label in zip(frame.geometry, frame["tooltip"]):
         _, _, maxx, maxy = geom.bounds
         ax.annotate(
-            _plain(str(label).split(".", 1)[0]),
+            _plain(label),
             (maxx, maxy),
             ha="center",
             va="center",
@@ -542,13 +542,13 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
 MAX_STREET_LABELS = 8
 
 
-def _focus_street(tooltip: Any) -> str:
-    """The street a focus place is named after: "3. Storgatan vid Parkvägen" → "Storgatan"."""
-    text = str(tooltip or "")
-    if ". " not in text:
-        return ""
-    place = text.split(". ", 1)[1]
-    return place.split(tr(" vid ", " at "), 1)[0].strip()
+def _focus_street(popup: Any) -> str:
+    """The street a focus place is named after, from its popup's "Gata" row:
+    "Storgatan vid Parkvägen" → "Storgatan" (``""`` when the place has no street)."""
+    for key, value in popup or ():
+        if key == tr("Gata", "Street"):
+            return str(value).split(tr(" vid ", " at "), 1)[0].strip()
+    return ""
 
 
 def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bool = False) -> None:
@@ -570,8 +570,8 @@ def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bo
     if focus is not None and len(focus.frame):
         tree = shapely.STRtree(geoms)
         centres = shapely.centroid(focus.frame.geometry.to_numpy())
-        for centre, tip in zip(centres, focus.frame["tooltip"]):
-            street = _focus_street(tip)
+        for centre, popup in zip(centres, focus.frame["popup"]):
+            street = _focus_street(popup)
             same = np.flatnonzero(names == street)
             if len(same):
                 j = int(same[np.argmin(shapely.distance(geoms[same], centre))])
