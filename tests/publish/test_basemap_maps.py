@@ -198,3 +198,46 @@ def test_street_labels_appear_from_the_stated_zoom(basemap, tmp_path):
     html = save_map(m, tmp_path / "k.html").read_text(encoding="utf-8")
     assert re.search(rf'"streetZoom":\s*{STREET_LABEL_ZOOM}', html)
     assert f'"sl":{STREET_LABEL_ZOOM}' in html
+
+
+def test_background_image_drawn_lightly_under_the_figure(tmp_path):
+    """A GeoTIFF in another CRS (SWEREF 99 18 00) is warped onto the figure's extent: where it
+    covers the map the pixels are its grey, half transparent, under the streets."""
+    import numpy as np
+    import rasterio
+    from pyproj import Transformer
+    from rasterio.transform import from_bounds
+
+    from tryggaplatser.layers.basemap import Basemap
+
+    to3011 = Transformer.from_crs(3006, 3011, always_xy=True)
+    (x0, x1), (y0, y1) = to3011.transform([X0, X0 + 3000], [Y0, Y0 + 4000])
+    path = tmp_path / "ortofoto.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=60,
+        height=80,
+        count=1,
+        dtype="uint8",
+        crs="EPSG:3011",
+        transform=from_bounds(x0, y0, x1, y1, 60, 80),
+    ) as dst:
+        dst.write(np.full((80, 60), 40, dtype="uint8"), 1)
+    bounds = (X0, Y0, X0 + 6000, Y0 + 4000)
+    image = ml.background_image(path, bounds, max_px=300)
+    assert image.shape == (200, 300, 4)
+    # the west half is covered (grey 40, opaque), the east half is transparent
+    assert (image[100, 20] == [40, 40, 40, 255]).all()
+    assert image[100, 280, 3] == 0
+    base = make_basemap()
+    layers = ml.basemap_layers(Basemap(roads=base.roads, image=path), bounds, Gate("public"))
+    content = ml.MapContent("Karta", "public", layers, bounds)
+    content.background_image = path
+    fig = static_map(content)
+    ax = fig.axes[0]
+    drawn = [im for im in ax.images if im.get_gid() == "basemap-image"]
+    assert len(drawn) == 1 and drawn[0].get_alpha() == ml.BASEMAP_IMAGE_OPACITY
+    roads = next(c for c in ax.collections if c.get_gid() == "layer-basemap_roads")
+    assert drawn[0].get_zorder() < roads.get_zorder()

@@ -130,6 +130,7 @@ class MapContent:
     bounds: tuple[float, float, float, float]  # EPSG:3006
     facts: list[tuple[str, str]] = field(default_factory=list)  # title-block rows
     attribution: str = ""
+    background_image: Any = None  # [basemap] image: a local GeoTIFF drawn under the figure
 
     def layer(self, key: str) -> MapLayer | None:
         """The layer with this key, or None."""
@@ -1097,6 +1098,71 @@ def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
     return layers
 
 
+#: Longest side (pixels) of the background image drawn under a figure, and its opacity.
+BASEMAP_IMAGE_PX = 1600
+BASEMAP_IMAGE_OPACITY = 0.5
+
+
+def background_image(path: Any, bounds, max_px: int = BASEMAP_IMAGE_PX) -> np.ndarray | None:
+    """The ``[basemap]`` image warped onto a map's extent in EPSG:3006, as RGBA bytes.
+
+    The image is reprojected (bilinear) to a north-up grid over ``bounds`` whose longest side is
+    ``max_px`` pixels; one band is shown grey (or through its colour table), three or more as
+    RGB; values other than bytes are stretched between their 2nd and 98th percentiles. Pixels
+    without data are transparent. ``None`` without an image or when it does not reach the map.
+    """
+    if path is None:
+        return None
+    import rasterio
+    from rasterio.transform import from_bounds
+    from rasterio.warp import Resampling, reproject
+
+    minx, miny, maxx, maxy = bounds
+    scale = max_px / max(maxx - minx, maxy - miny)
+    width, height = max(1, round((maxx - minx) * scale)), max(1, round((maxy - miny) * scale))
+    transform = from_bounds(minx, miny, maxx, maxy, width, height)
+    with rasterio.open(path) as src:
+        bands = [1, 2, 3] if src.count >= 3 else [1]
+        out = np.zeros((len(bands), height, width), dtype="float64")
+        for i, band in enumerate(bands):
+            reproject(
+                rasterio.band(src, band),
+                out[i],
+                dst_transform=transform,
+                dst_crs=WORKING_CRS,
+                dst_nodata=np.nan,
+                resampling=Resampling.bilinear,
+            )
+        valid = np.isfinite(out).all(axis=0)
+        colormap = src.colormap(1) if src.count == 1 and _has_colormap(src) else None
+        dtype = src.dtypes[0]
+    if not valid.any():
+        return None
+    if colormap is not None:
+        lut = np.zeros((256, 3), dtype="uint8")
+        for value, rgba in colormap.items():
+            if 0 <= value < 256:
+                lut[value] = rgba[:3]
+        rgb = lut[np.nan_to_num(out[0]).round().clip(0, 255).astype("uint8")]
+    else:
+        if dtype != "uint8":
+            lo, hi = np.nanpercentile(out[:, valid], [2, 98])
+            out = (out - lo) / ((hi - lo) or 1.0) * 255.0
+        rgb = np.moveaxis(np.nan_to_num(out).clip(0, 255).astype("uint8"), 0, -1)
+        if rgb.shape[-1] == 1:
+            rgb = np.repeat(rgb, 3, axis=-1)
+    alpha = np.where(valid, 255, 0).astype("uint8")[..., None]
+    return np.concatenate([rgb, alpha], axis=-1)
+
+
+def _has_colormap(src: Any) -> bool:
+    try:
+        src.colormap(1)
+    except ValueError:
+        return False
+    return True
+
+
 def _basemap_layer(key: str, name: str, kind: str, frame) -> MapLayer:
     """A background layer: no legend, light, below everything else."""
     return MapLayer(
@@ -1547,7 +1613,9 @@ def neighbourhood_content(
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
     layers = basemap_layers(basemap, bounds, gate) + layers
-    return MapContent(title, mode, layers, bounds, facts)
+    content = MapContent(title, mode, layers, bounds, facts)
+    content.background_image = getattr(basemap, "image", None)
+    return content
 
 
 def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:
@@ -1731,4 +1799,6 @@ def hotspot_content(
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
     layers = basemap_layers(basemap, bounds, gate) + layers
-    return MapContent(title, mode, layers, bounds, facts)
+    content = MapContent(title, mode, layers, bounds, facts)
+    content.background_image = getattr(basemap, "image", None)
+    return content

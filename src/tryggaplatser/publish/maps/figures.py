@@ -405,6 +405,18 @@ def _draw_map_panel(
     scale bar, north arrow and legend."""
     ax = fig.add_axes((0.02, 0.08, 0.70, min(0.78, top - 0.08)))
     ax.set_facecolor("#f4f3ef")
+    image = ml.background_image(content.background_image, content.bounds)
+    if image is not None:  # the [basemap] image, lightly, under everything
+        minx, miny, maxx, maxy = content.bounds
+        ax.imshow(
+            image,
+            extent=(minx, maxx, miny, maxy),
+            origin="upper",
+            alpha=ml.BASEMAP_IMAGE_OPACITY,
+            zorder=0.5,
+            interpolation="bilinear",
+            gid="basemap-image",
+        )
     for layer in drawn:
         _draw_layer(ax, layer)
     minx, miny, maxx, maxy = content.bounds
