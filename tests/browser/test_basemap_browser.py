@@ -82,7 +82,9 @@ def test_street_labels_only_from_the_stated_zoom(open_map, written, tmp_path):
     page.wait_for_timeout(200)
     assert page.evaluate(visible) > 0
     shown = page.evaluate("""() => [...document.querySelectorAll('.tp-street')]
-        .filter(e => e.offsetParent !== null).map(e => e.innerText)""")
+        .filter(e => e.offsetParent !== null && e.style.visibility !== 'hidden')
+        .map(e => e.innerText)""")
+    assert shown
     assert set(shown) <= {
         "Storgatan",
         "Parkvägen",
@@ -91,6 +93,22 @@ def test_street_labels_only_from_the_stated_zoom(open_map, written, tmp_path):
         "Industrivägen",
         "Kyrkogatan",
     } | {s for s in shown if s.startswith(("Östra", "Västra"))}
+    # shown street names never cover an area name, a rank badge or another street name
+    clashes = page.evaluate("""() => {
+        const shown = sel => [...document.querySelectorAll(sel)]
+            .filter(e => e.offsetParent !== null && e.style.visibility !== 'hidden')
+            .map(e => e.getBoundingClientRect());
+        const hit = (a, b) => a.left < b.right && a.right > b.left && a.top < b.bottom
+            && a.bottom > b.top;
+        const streets = shown('.tp-street'), others = shown('.tp-label, .tp-rank');
+        let n = 0;
+        streets.forEach((a, i) => {
+            others.forEach(b => { if (hit(a, b)) { n++; } });
+            streets.slice(i + 1).forEach(b => { if (hit(a, b)) { n++; } });
+        });
+        return n;
+    }""")
+    assert clashes == 0
     page.screenshot(path=str(tmp_path / "gatunamn.png"))
 
 

@@ -186,6 +186,14 @@ _JS = """
         }
       }
     }
+    // street names yield to area names, rank badges and each other
+    var streets = document.querySelectorAll(".tp-street");
+    for (i = 0; i < streets.length; i++) { streets[i].style.visibility = ""; }
+    for (i = 0; i < streets.length; i++) {
+      if (streets[i].offsetParent === null) { continue; }
+      var s = streets[i].getBoundingClientRect();
+      if (hit(s)) { streets[i].style.visibility = "hidden"; } else { boxes.push(s); }
+    }
   };
   TP.init = function (map, cfg) {
     TP.map = map;
