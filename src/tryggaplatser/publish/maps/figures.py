@@ -5,7 +5,11 @@ A static figure shows the same prepared, gated layers as the interactive map it 
 ``folium.Map`` (or its :class:`~._layers.MapContent`) to :func:`static_map`. The figure is in
 SWEREF 99 TM (EPSG:3006), so distances on the scale bar are true metres; it carries a title
 block, legend, scale bar, north arrow and attribution, and internal figures the marking
-"INTERNT – ej för spridning". No background tiles are needed.
+"INTERNT – ej för spridning". No background tiles are needed: with a ``[basemap]`` the
+municipality's streets (thin grey, the focus places' streets named), water, buildings and
+background image are drawn lightly under the data. Labels are placed greedily so that no area
+name overlaps another, a focus place, the north arrow or the scale bar, and the north arrow
+takes the corner with the least data.
 
 Examples
 --------
@@ -356,7 +360,8 @@ def static_map(
     layers : sequence of str, optional
         Layer keys to draw (``"indicator"``, ``"kde"``, ``"incidents"``, ``"gistar"``,
         ``"categories"``, ``"walks"``, ``"dialogue"``, ``"areas"``, ``"points"``, ``"focus"``);
-        default: the layers the interactive map shows when it opens.
+        default: the layers the interactive map shows when it opens. The ``[basemap]``
+        background (water, buildings, streets and the image) is drawn under any choice.
     figsize, dpi
         Figure size in inches and resolution.
 

@@ -8,7 +8,9 @@ Two products:
   focus places.
 
 :func:`save_map` writes one HTML file that carries Leaflet (inlined from the ``xstatic-leaflet``
-package) and needs no network: background tiles are optional (``tiles="none"`` by default).
+package) and needs no network: background tiles are optional (``tiles="none"`` by default);
+the project's own ``[basemap]`` (streets with their names, water, buildings on internal maps) is
+drawn from the page itself, under the data, as layers that can be switched off.
 
 Safety (REFERENCE.md §4): every piece of user text reaches the page through
 :func:`tryggaplatser.publish.safe_text.html`; our own markup is wrapped in ``Trusted``. Layers are
