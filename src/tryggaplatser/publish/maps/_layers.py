@@ -1444,6 +1444,8 @@ def param_facts(cells: Any, mode: str) -> list[tuple[str, str]]:
     for name, rec in cells_params(cells).items():
         if mode == "public" and "bandwidth" in name:
             continue
+        if name == "place_names":  # how tables name places; the map shows the streets
+            continue
         if not rec.get("auto") and name not in _SHOWN_PARAMS:
             continue
         text = _param_value(name, rec.get("value"), mode)

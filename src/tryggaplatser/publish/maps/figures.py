@@ -604,8 +604,13 @@ def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bo
         for j in np.argsort(-shapely.length(geoms), kind="stable"):
             spots.append((names[j], shapely.line_interpolate_point(geoms[j], 0.5, normalized=True)))
     seen: set[str] = set()
+    placed: list[Any] = []
+    (x0, x1) = placer.ax.get_xlim()
+    spread = 0.12 * (x1 - x0)  # the longest streets' names spread over the map, not bunched
     for name, point in spots:
         if name in seen or len(seen) >= MAX_STREET_LABELS:
+            continue
+        if focus is None and any(point.distance(p) < spread for p in placed):
             continue
         artist = placer.place(
             _plain(name),
@@ -623,6 +628,7 @@ def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bo
         if artist is not None:
             artist.set_gid("street-label")
             seen.add(name)
+            placed.append(point)
 
 
 def _detail_lines(content: ml.MapContent) -> list[str]:
