@@ -294,3 +294,28 @@ def test_unknown_crs_names_its_rule(runner, good_csv):
     error = json.loads(res.stdout)["error"]
     assert error["rule"] == "CRS_UNKNOWN"
     assert "EPSG:999999" in error["message"]
+
+
+def test_validate_config_checks_the_basemap(runner, good_csv, tmp_path):
+    import geopandas as gpd
+    import shapely
+
+    gpd.GeoDataFrame(
+        {"gatunamn": ["Storgatan"]},
+        geometry=[shapely.LineString([(674000, 6580000), (674500, 6580000)])],
+        crs=3006,
+    ).to_file(tmp_path / "vagar.gpkg")
+    head = (
+        '[project]\nname = "T"\nmunicipality_code = "9999"\n'
+        f'[[layers.incidents]]\nfile = "{good_csv.name}"\ncrs = "EPSG:3006"\n'
+        'columns = { "tid" = "occurred_at", "kategori" = "category", "kalla" = "source" }\n'
+    )
+    config = tmp_path / "tryggaplatser.toml"
+    config.write_text(head + '[basemap]\nroads = "vagar.gpkg"\nroads_name = "namn"\n', "utf-8")
+    res = runner.invoke(cli, ["validate", "--config", str(config)])
+    assert res.exit_code == 2
+    assert "BASEMAP_COLUMN_MISSING" in res.output
+    config.write_text(head + '[basemap]\nroads = "vagar.gpkg"\nroads_name = "gatunamn"\n', "utf-8")
+    res = runner.invoke(cli, ["validate", "--config", str(config)])
+    assert res.exit_code == 0, res.output
+    assert "[basemap]: 1 gator (1 med namn)" in res.output

@@ -119,9 +119,52 @@ def validate(path, layer, crs, study_area, config_path, quarantine_dir, as_json)
             quarantine_dir=qdir,
             as_json=as_json,
         )
+    if path is None and config is not None and config.basemap is not None:
+        failed += _validate_basemap(config, as_json)
     if failed:
         # SystemExit, not ctx.exit(): click's main(standalone_mode=False) would swallow Exit
         sys.exit(2)
+
+
+def _validate_basemap(config, as_json: bool) -> int:
+    """Read the ``[basemap]`` layers; print what they hold or the error (1 when they fail)."""
+    import json
+
+    from ..errors import TryggaplatserError
+    from ..i18n import tr
+    from ..layers.basemap import load_basemap
+
+    try:
+        basemap = load_basemap(config)
+    except TryggaplatserError as exc:
+        if as_json:
+            record = {"basemap": {"ok": False, "rule": exc.rule, "message": str(exc)}}
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        return 1
+    counts = {
+        "roads": len(basemap.roads),
+        "named_roads": int(basemap.roads["name"].notna().sum()),
+        "buildings": len(basemap.buildings) if basemap.buildings is not None else 0,
+        "water": len(basemap.water) if basemap.water is not None else 0,
+        "image": basemap.image is not None,
+    }
+    if as_json:
+        click.echo(json.dumps({"basemap": {"ok": True, **counts}}, ensure_ascii=False))
+    else:
+        click.echo(
+            tr(
+                "[basemap]: {r} gator ({n} med namn), {b} byggnader, {w} vattenytor{i}",
+                "[basemap]: {r} streets ({n} named), {b} buildings, {w} water areas{i}",
+                r=counts["roads"],
+                n=counts["named_roads"],
+                b=counts["buildings"],
+                w=counts["water"],
+                i=tr(", bakgrundsbild", ", background image") if counts["image"] else "",
+            )
+        )
+    return 0
 
 
 def _validate_one(spec, *, crs, study_area, config, quarantine_dir, as_json) -> int:

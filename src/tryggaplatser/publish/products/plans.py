@@ -161,6 +161,7 @@ def _write_area_plan(
         sensitive_categories=getattr(project.config, "sensitive_categories", ()),
         profiles=run.profiles,
         quiet=quiet,
+        place_names=run.place_names,
     )
     followup = followup_by_responsible(
         layers.get("walk_observations"),
