@@ -145,6 +145,11 @@ RULES: dict[str, Rule] = {
         PERIOD_EMPTY=("händelserna saknar tidpunkter", "the incidents have no times"),
         AREAS_EMPTY=("det finns inga områden", "there are no areas"),
         INCIDENTS_EMPTY=("det finns inga händelser", "there are no incidents"),
+        CONTEXT_EMPTY=(
+            "det finns inga kontextlager för riskfaktormodellen",
+            "there are no context layers for the risk-factor model",
+        ),
+        ROADS_EMPTY=("vägnätet har inga linjer", "the road network has no lines"),
         MEASURES_EMPTY=("det finns inga åtgärder", "there are no measures"),
         AREA_UNKNOWN=("okänt område", "unknown area"),
         MEASURE_UNKNOWN=("okänd åtgärd", "unknown measure"),
