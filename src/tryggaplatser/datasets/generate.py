@@ -2355,7 +2355,11 @@ def _inv(mapping: dict[str, str]) -> dict[str, str]:
 
 def config_text(seed: int, large: str | None = None) -> str:
     """The ``tryggaplatser.toml`` of the demo (``large`` = "gpkg"/"csv" for the big variant)."""
-    return _config_project(seed) + _config_incidents(large) + _config_other_layers()
+    from .context import context_config
+
+    return (
+        _config_project(seed) + _config_incidents(large) + _config_other_layers() + context_config()
+    )
 
 
 def _config_project(seed: int) -> str:
@@ -2860,7 +2864,7 @@ def generate_demo(
         The truth written to ``out/truth.json``.
     """
     out = Path(out)
-    for sub in ("areas", "incidents", "walks", "dialogue", "surveys", "measures"):
+    for sub in ("areas", "incidents", "walks", "dialogue", "surveys", "measures", "context"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     if large is None:
         large = size > 200_000
@@ -2871,6 +2875,13 @@ def generate_demo(
     plan = make_plan(muni, rng)
     grid = make_hour_grid()
     inc = make_incidents(muni, plan, np.random.default_rng([seed, 1]), grid, size)
+    # context layers with planted risk factors: their own stream, extra incidents appended
+    from .context import CONTEXT_STREAM, context_incidents, make_context
+
+    ctx_rng = np.random.default_rng([seed, CONTEXT_STREAM])
+    context = make_context(muni, plan, ctx_rng)
+    extra = context_incidents(context, plan, ctx_rng, grid, size / DEFAULT_SIZE, inc)
+    inc = pd.concat([inc, extra], ignore_index=True)
     walks, obs = make_walks(muni, plan, np.random.default_rng([seed, 2]))
     dia = make_dialogue(muni, plan, np.random.default_rng([seed, 3]), n_dialogue)
     surveys = make_survey_indicators(muni, plan, np.random.default_rng([seed, 4]))
@@ -2891,8 +2902,12 @@ def generate_demo(
         areas=len(muni.areas),
         police_classification=len(police),
     )
+    from .context import context_truth, write_context
+
+    counts.update(write_context(out, context))
     _write_config(out, seed, large)
     truth = make_truth(muni, plan, inc, seed, size, counts)
+    truth["risk_factors"] = context_truth(context, len(extra), size / DEFAULT_SIZE)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )
