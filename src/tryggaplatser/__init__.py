@@ -24,6 +24,7 @@ _API = {
     "load_config": "tryggaplatser.layers.config",
     "load_layer": "tryggaplatser.layers.load",
     "load_project": "tryggaplatser.layers.load",
+    "load_basemap": "tryggaplatser.layers.basemap",
     "demo_config_path": "tryggaplatser.datasets",
     "demo_truth_path": "tryggaplatser.datasets",
     # one analysis per run

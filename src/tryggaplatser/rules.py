@@ -107,6 +107,18 @@ RULES: dict[str, Rule] = {
             "the configuration has an error (syntax, key or value)",
         ),
         LAYER_UNKNOWN=("okänt lager", "unknown layer"),
+        BASEMAP_FILE_MISSING=(
+            "en fil under [basemap] finns inte",
+            "a file named under [basemap] does not exist",
+        ),
+        BASEMAP_COLUMN_MISSING=(
+            "gatulagret saknar kolumnen för gatunamn (roads_name)",
+            "the roads layer lacks the street-name column (roads_name)",
+        ),
+        BASEMAP_GEOMETRY=(
+            "ett lager under [basemap] har fel geometrityp",
+            "a layer under [basemap] has the wrong geometry type",
+        ),
         PSEUDO_KEY_MISSING=(
             "nyckeln för pseudonymisering saknas",
             "the pseudonymisation key is missing",

@@ -56,8 +56,8 @@ __all__ = [
     "candidate_variables",
     "fit_count_model",
     "irls",
-    "ml_alpha",
     "lighting_context",
+    "ml_alpha",
     "risk_terrain",
 ]
 

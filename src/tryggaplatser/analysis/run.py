@@ -179,6 +179,12 @@ class Run:
         return frame if frame is not None and len(frame) else None
 
     @property
+    def basemap(self) -> Any:
+        """The project's background layers (``[basemap]``: named streets, buildings, water), or
+        ``None``: :class:`~tryggaplatser.layers.basemap.Basemap`."""
+        return getattr(self.project, "basemap", None)
+
+    @property
     def sensitive(self) -> set[str]:
         """Sensitive category codes of the configuration."""
         return set(getattr(self.config, "sensitive_categories", ()) or ())
@@ -498,7 +504,6 @@ class Run:
 
         return self._once(key, compute)
 
-
     # -- risk factors and street stretches ------------------------------------------------------
     @property
     def risk_settings(self) -> Any:
@@ -537,16 +542,10 @@ class Run:
 
         return self._once(key, compute)
 
-    @cached_property
+    @property
     def roads(self) -> Any:
-        """The ``[basemap]`` roads (:func:`tryggaplatser.layers.basemap.load_basemap`), or
-        ``None`` when the project has none."""
-        try:
-            from ..layers.basemap import load_basemap
-        except ImportError:  # a toolkit without the basemap module
-            return None
-        basemap = load_basemap(self.config) if self.config is not None else None
-        roads = getattr(basemap, "roads", None)
+        """The ``[basemap]`` roads (:attr:`basemap`), or ``None`` when the project has none."""
+        roads = getattr(self.basemap, "roads", None)
         return roads if roads is not None and len(roads) else None
 
     def streets(self, period: Any = None) -> Any:

@@ -633,6 +633,210 @@ def sample_in_polygon(
 
 
 # --------------------------------------------------------------------------------------------
+# basemap: a fictional street network, buildings and water (own random stream)
+
+# street-name themes: one per area, so names read like a real Swedish suburb (trees in one,
+# flowers in another); generic names that exist in many towns, none tied to a real district
+STREET_THEMES = [
+    ["Björk", "Ek", "Lind", "Asp", "Lönn", "Rönn", "Hassel", "Al", "Alm", "Ask", "Sälg", "Hägg"],
+    ["Ros", "Lilje", "Tulpan", "Syren", "Vallmo", "Klöver", "Viol", "Pion", "Malva", "Iris"],
+    ["Trast", "Fink", "Lärk", "Sval", "Mås", "Tran", "Sparv", "Mes", "Stare", "Hök", "Örn"],
+    ["Lingon", "Blåbärs", "Hallon", "Smultron", "Hjortron", "Krusbärs", "Vinbärs", "Nypon"],
+    ["Smed", "Snickar", "Murar", "Målar", "Skräddar", "Bagar", "Bryggar", "Väver", "Repslagar"],
+    ["Åker", "Äng", "Hag", "Gärdes", "Lad", "Log", "Såg", "Kvarn", "Tegel", "Kalk", "Hytt"],
+    ["Sjö", "Strand", "Berg", "Back", "Ås", "Dal", "Skog", "Moss", "Kärr", "Bäck", "Käll"],
+    ["Verktygs", "Verkstads", "Fabriks", "Lager", "Spår", "Last", "Montage", "Förråd", "Energi"],
+    ["Skol", "Kyrk", "Park", "Torg", "Rådhus", "Post", "Bad", "Idrotts", "Apoteks", "Ting"],
+    ["Sol", "Mån", "Stjärn", "Komet", "Planet", "Norrsken", "Regnbåge", "Moln", "Vind"],
+    ["Tall", "Gran", "En", "Lärkträds", "Idegran", "Ceder", "Cypress", "Poppel", "Pil"],
+    ["Fläder", "Hagtorn", "Slån", "Kornell", "Olvon", "Try", "Måbär", "Tibast", "Oxel"],
+]
+STREET_SUFFIXES = ["vägen", "gatan", "stigen", "gränd", "slingan", "backen"]
+# the main streets through the town: (name, kind) of the centre's cross and the ring road
+MAIN_STREETS = ["Storgatan", "Kyrkogatan", "Ringvägen"]
+RADIAL_STREETS = [
+    "Industrivägen",
+    "Stationsvägen",
+    "Landsvägen",
+    "Gamla vägen",
+    "Bruksvägen",
+    "Länsvägen",
+]
+# theme of each area (index into STREET_THEMES): the centre gets the town names (Skolgatan,
+# Parkvägen, Torggatan), the industrial area (index 12) the works names
+AREA_THEME = [8, 0, 1, 2, 3, 4, 5, 6, 9, 10, 11, 0, 7, 1, 2, 3, 4, 5, 6, 9, 10, 11, 0, 1, 2]
+
+
+@dataclass
+class Basemap:
+    """The demo's background layers (Swedish column names, as a municipality would have them)."""
+
+    roads: Any  # GeoDataFrame: namn, vagtyp (huvudgata, lokalgata), LineString
+    buildings: Any  # GeoDataFrame: byggnadstyp, Polygon
+    water: Any  # GeoDataFrame: namn, Polygon
+
+
+def make_basemap(muni: Municipality, rng: np.random.Generator) -> Basemap:
+    """A fictional street network with names, buildings near the centre and water.
+
+    Main streets: Storgatan (east–west) and Kyrkogatan (north–south) crossing in the centre, an
+    elliptic Ringvägen and six radial roads to the municipal boundary. Local streets: a rotated
+    grid in every area (160 m apart in the centre, 220 m in the inner ring, 300 m outside),
+    clipped to the area, each line named from the area's theme (``STREET_THEMES``) so that a
+    point of any area lies within about half a spacing of a named street.
+    """
+    import geopandas as gpd
+
+    main = _main_streets(muni, rng)
+    local = _local_streets(muni, rng)
+    roads = gpd.GeoDataFrame(
+        pd.DataFrame(main + local, columns=["namn", "vagtyp", "geometry"]),
+        geometry="geometry",
+        crs=CRS,
+    )
+    return Basemap(
+        roads=roads,
+        buildings=_buildings(roads, muni, rng),
+        water=_water(muni, rng),
+    )
+
+
+def _rounded(geom: Any) -> Any:
+    import shapely
+
+    return shapely.set_precision(geom, 0.1)
+
+
+def _main_streets(muni: Municipality, rng: np.random.Generator) -> list[tuple]:
+    """Storgatan, Kyrkogatan, Ringvägen and the radial roads, clipped to the boundary."""
+    import shapely
+
+    cx, cy = CENTRE
+    t = np.linspace(-1, 1, 41)
+    wob = rng.uniform(0, 2 * np.pi, 2)
+    rows = [
+        ("Storgatan", shapely.LineString(np.c_[cx + 1900 * t, cy + 60 * np.sin(3 * t + wob[0])])),
+        ("Kyrkogatan", shapely.LineString(np.c_[cx + 50 * np.sin(3 * t + wob[1]), cy + 1500 * t])),
+    ]
+    th = np.linspace(0, 2 * np.pi, 121)
+    rows.append(
+        ("Ringvägen", shapely.LineString(np.c_[cx + 2450 * np.cos(th), cy + 1900 * np.sin(th)]))
+    )
+    off = rng.uniform(0, 2 * np.pi)
+    for k, name in enumerate(RADIAL_STREETS):
+        a = off + 2 * np.pi * (k + 0.5) / len(RADIAL_STREETS)
+        r = np.linspace(0.9, 2.4, 16)
+        bend = rng.normal(0, 0.05)
+        rows.append(
+            (
+                name,
+                shapely.LineString(
+                    np.c_[
+                        cx + 2450 * r * np.cos(a + bend * r), cy + 1900 * r * np.sin(a + bend * r)
+                    ]
+                ),
+            )
+        )
+    out = []
+    for name, line in rows:
+        clipped = _rounded(shapely.intersection(line, muni.boundary))
+        for part in shapely.get_parts(clipped):
+            if part.length > 50:
+                out.append((name, "huvudgata", part))
+    return out
+
+
+def _local_streets(muni: Municipality, rng: np.random.Generator) -> list[tuple]:
+    """A rotated grid of named local streets in every area, clipped to the area."""
+    import shapely
+
+    out = []
+    for i, geom in enumerate(muni.areas.geometry):
+        spacing = 160.0 if i == 0 else 220.0 if i < 8 else 300.0
+        theme = STREET_THEMES[AREA_THEME[i]]
+        # a theme met again in a later area takes the next pair of suffixes (Björkstigen)
+        repeat = AREA_THEME[:i].count(AREA_THEME[i])
+        suffixes = (STREET_SUFFIXES * 2)[2 * repeat : 2 * repeat + 2]
+        names = [p + s for s in suffixes for p in theme]
+        order = rng.permutation(len(names))
+        names = [names[j] for j in order]
+        angle = rng.uniform(0, np.pi / 2)
+        c = geom.centroid
+        half = np.hypot(*np.subtract(geom.bounds[2:], geom.bounds[:2])) / 2 + spacing
+        u = np.array([np.cos(angle), np.sin(angle)])
+        v = np.array([-u[1], u[0]])
+        k = 0
+        for direction, across in ((u, v), (v, u)):
+            start = rng.uniform(0, spacing)
+            for off in np.arange(-half + start, half, spacing):
+                mid = np.array([c.x, c.y]) + across * off
+                line = shapely.LineString([mid - direction * half, mid + direction * half])
+                clipped = _rounded(shapely.intersection(line, geom))
+                parts = [p for p in shapely.get_parts(clipped) if p.length > 60]
+                if not parts:
+                    continue
+                name = names[k % len(names)]
+                k += 1
+                out.extend((name, "lokalgata", p) for p in parts)
+    return out
+
+
+def _buildings(roads: Any, muni: Municipality, rng: np.random.Generator) -> Any:
+    """Small rectangles beside the local streets within 1 km of the centre (light context)."""
+    import geopandas as gpd
+    import shapely
+
+    cx, cy = CENTRE
+    polys = []
+    local = roads[roads["vagtyp"] == "lokalgata"].geometry
+    for line in local:
+        if shapely.distance(line, shapely.Point(cx, cy)) > 1000:
+            continue
+        for d in np.arange(30.0, line.length - 30.0, 90.0):
+            p = line.interpolate(d)
+            q = line.interpolate(min(d + 1.0, line.length))
+            ux, uy = (q.x - p.x), (q.y - p.y)
+            norm = np.hypot(ux, uy) or 1.0
+            ux, uy = ux / norm, uy / norm
+            side = 1 if rng.random() < 0.5 else -1
+            w, dep = rng.uniform(14, 30), rng.uniform(10, 16)
+            ox, oy = p.x - uy * side * 22, p.y + ux * side * 22
+            corners = [
+                (ox - ux * w / 2, oy - uy * w / 2),
+                (ox + ux * w / 2, oy + uy * w / 2),
+                (ox + ux * w / 2 - uy * side * dep, oy + uy * w / 2 + ux * side * dep),
+                (ox - ux * w / 2 - uy * side * dep, oy - uy * w / 2 + ux * side * dep),
+            ]
+            polys.append(_rounded(shapely.Polygon(corners)))
+    return gpd.GeoDataFrame({"byggnadstyp": ["bostad"] * len(polys)}, geometry=polys, crs=CRS)
+
+
+def _water(muni: Municipality, rng: np.random.Generator) -> Any:
+    """A lake at the western edge (mostly outside the boundary) and a stream running into it."""
+    import geopandas as gpd
+    import shapely
+
+    cx, cy = CENTRE
+    th = np.linspace(0, 2 * np.pi, 49)[:-1]
+    r = 1 + 0.12 * np.sin(3 * th + rng.uniform(0, 6)) + 0.06 * np.sin(5 * th)
+    lake = shapely.Polygon(np.c_[cx - 5600 + 900 * r * np.cos(th), cy - 600 + 650 * r * np.sin(th)])
+    t = np.linspace(0, 1, 30)
+    stream = shapely.LineString(
+        np.c_[cx - 4800 + 3600 * t, cy - 500 + 1400 * t + 120 * np.sin(6 * t + rng.uniform(0, 6))]
+    ).buffer(9, quad_segs=2)
+    geoms = [_rounded(lake.intersection(muni.boundary.buffer(1500))), _rounded(stream)]
+    return gpd.GeoDataFrame({"namn": ["Sjön", "Ån"]}, geometry=geoms, crs=CRS)
+
+
+def _write_basemap(out: Path, basemap: Basemap) -> None:
+    """Write the street network, buildings and water to ``out/basemap``."""
+    (out / "basemap").mkdir(parents=True, exist_ok=True)
+    _write_gpkg(basemap.roads, out / "basemap" / "vagar.gpkg", "vagar")
+    _write_gpkg(basemap.buildings, out / "basemap" / "byggnader.gpkg", "byggnader")
+    _write_gpkg(basemap.water, out / "basemap" / "vatten.gpkg", "vatten")
+
+
+# --------------------------------------------------------------------------------------------
 # time
 
 
@@ -2358,8 +2562,27 @@ def config_text(seed: int, large: str | None = None) -> str:
     from .context import context_config
 
     return (
-        _config_project(seed) + _config_incidents(large) + _config_other_layers() + context_config()
+        _config_project(seed)
+        + _config_incidents(large)
+        + _config_other_layers()
+        + _config_basemap()
+        + context_config()
     )
+
+
+def _config_basemap() -> str:
+    """The configuration's ``[basemap]``: the fictional street network, buildings and water."""
+    return """
+# --- bakgrundskarta ----------------------------------------------------------------------------
+# Kommunens egna vektorlager, ritas ljust under data i kartor, PNG-figurer och QGIS-projektet.
+# Gatunamnen beskriver platser ("Storgatan vid Parkvägen"). Påhittat gatunät.
+[basemap]
+roads = "basemap/vagar.gpkg"
+roads_name = "namn"
+buildings = "basemap/byggnader.gpkg"
+water = "basemap/vatten.gpkg"
+image = ""
+"""
 
 
 def _config_project(seed: int) -> str:
@@ -2665,6 +2888,15 @@ def _lighting_truth(plan: Plan) -> dict[str, Any]:
     }
 
 
+README_BASEMAP = """\
+Bakgrundskartan (`basemap/`, `[basemap]` i `tryggaplatser.toml`) är ett påhittat gatunät:
+Storgatan och Kyrkogatan korsas i centrum, Ringvägen runt innerstaden, sex infartsvägar och
+ett rutnät av lokalgator i varje område med allmänna svenska gatunamn efter tema (träd,
+blommor, fåglar …; Skolgatan och Parkvägen i centrum). Alla punkter i ett område ligger inom
+ungefär ett halvt kvarter från en namngiven gata. Gatunätet, byggnaderna och vattnet dras ur en
+egen slumpström, så övriga filer blir desamma som utan dem."""
+
+
 def readme_text(truth: dict[str, Any], large: bool = False) -> str:
     """README (Swedish, then a short English summary) describing the files and the truths.
 
@@ -2737,15 +2969,18 @@ vecko- och årsrytm per kategori
 (kvälls- och nattoppar för skadegörelse och ordningsstörning, dagtid för stöld och
 felanmälan, helgtoppar, sommartopp, valborg, midsommar, nyår med fyrverkerier).
 
+{README_BASEMAP}
+
 ## English
 
 Synthetic demo municipality "{truth["municipality"]}" (code {truth["municipality_code"]}):
 everything is invented and generated by a seeded script. Five incident sources in five real
 file formats (semicolon CSV with decimal commas in cp1252 and EPSG:3011, XLSX with WGS84 and
 day-first dates, GeoPackage, GeoJSON, Polisen's events JSON), safety walks, two dialogue
-campaigns, survey indicators, measures. Planted ground truth (stable/emerging/fading hotspots,
-quiet zones, a near-repeat burglary series, both kinds of perception gap, a lighting measure
-with −50 % effect and +20 % displacement, a source silent for five weeks) is in `truth.json`.
+campaigns, survey indicators, measures, a fictional street network (generic Swedish names),
+buildings and water. Planted ground truth (stable/emerging/fading hotspots, quiet zones, a
+near-repeat series, both kinds of perception gap, a lighting measure with −50 % effect and +20 %
+displacement, a source silent for five weeks) is in `truth.json`.
 """
 
 
@@ -2821,6 +3056,17 @@ def _readme_files_table(large: bool) -> str:
         ("dialogue/dialog_2026.geojson", "medborgardialog 2026 (kartnålar)", "GeoJSON, WGS84"),
         ("surveys/enkatindikatorer.csv", "enkätindikatorer per område och år", "CSV"),
         ("measures/atgarder.gpkg (lager atgarder)", "beslutade åtgärder", "GeoPackage, EPSG:3006"),
+        (
+            "basemap/vagar.gpkg (lager vagar)",
+            "påhittat gatunät med gatunamn (namn, vagtyp)",
+            "GeoPackage, EPSG:3006",
+        ),
+        (
+            "basemap/byggnader.gpkg (lager byggnader)",
+            "byggnader nära centrum",
+            "GeoPackage, EPSG:3006",
+        ),
+        ("basemap/vatten.gpkg (lager vatten)", "sjö och å", "GeoPackage, EPSG:3006"),
         ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
     ]
 
@@ -2902,6 +3148,7 @@ def generate_demo(
         areas=len(muni.areas),
         police_classification=len(police),
     )
+    _write_basemap(out, make_basemap(muni, np.random.default_rng([seed, 901])))
     from .context import context_truth, write_context
 
     counts.update(write_context(out, context))

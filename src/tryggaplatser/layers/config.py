@@ -59,6 +59,21 @@ class RiskSettings:
 
 
 @dataclass(frozen=True)
+class BasemapSpec:
+    """``[basemap]``: the municipality's own background layers (absolute paths, ``None`` = not
+    given). Read by :func:`tryggaplatser.layers.basemap.load_basemap`."""
+
+    roads: Path | None = None  # line layer of streets
+    roads_name: str = "namn"  # the column holding the street name
+    buildings: Path | None = None  # optional polygons
+    water: Path | None = None  # optional polygons
+    image: Path | None = None  # optional georeferenced background image (GeoTIFF)
+
+
+BASEMAP_KEYS = tuple(BasemapSpec.__dataclass_fields__)
+
+
+@dataclass(frozen=True)
 class ProjectConfig:
     path: Path | None
     name: str
@@ -77,6 +92,7 @@ class ProjectConfig:
     est_max_alerts: int | None = None  # [est] max_alerts; None = the toolkit's default (15)
     limits: Limits = DEFAULT_LIMITS  # [limits]: columns, line length, message excerpts
     risk: RiskSettings = field(default_factory=lambda: RiskSettings())  # [risk]
+    basemap: BasemapSpec | None = None  # [basemap]: roads with names, buildings, water, image
 
     @property
     def root(self) -> Path:
@@ -165,6 +181,7 @@ def load_config(path: str | Path) -> ProjectConfig:
         est_max_alerts=_est_max_alerts(raw.get("est", {}), path),
         limits=_limits(raw.get("limits", {}), path),
         risk=_risk(raw.get("risk", {}), path),
+        basemap=_basemap(raw.get("basemap"), root, path),
     )
 
 
@@ -349,3 +366,44 @@ def _est_max_alerts(est, path: Path) -> int | None:
             tr("t.ex. [est] max_alerts = 15", "e.g. [est] max_alerts = 15"),
         )
     return value
+
+
+def _basemap(table, root: Path, path: Path) -> BasemapSpec | None:
+    """``[basemap]``: file paths made absolute (an empty string = not given); ``None`` when the
+    section is absent or names no file. The files themselves are checked when they are read."""
+    if table is None:
+        return None
+    example = tr(
+        't.ex. [basemap] roads = "bakgrund/vagar.gpkg", roads_name = "namn"',
+        'e.g. [basemap] roads = "basemap/roads.gpkg", roads_name = "name"',
+    )
+    if not isinstance(table, dict) or set(table) - set(BASEMAP_KEYS):
+        raise _invalid(
+            path,
+            tr(
+                "[basemap] tillåter bara nycklarna {k}",
+                "[basemap] allows only the keys {k}",
+                k=", ".join(BASEMAP_KEYS),
+            ),
+            example,
+        )
+    for key, value in table.items():
+        if not isinstance(value, str):
+            raise _invalid(
+                path,
+                tr(
+                    "[basemap] {k} måste vara text, inte {v}",
+                    "[basemap] {k} must be a string, not {v}",
+                    k=key,
+                    v=excerpt(repr(value)),
+                ),
+                example,
+            )
+    files = {
+        k: (root / table[k]).resolve() if table.get(k, "").strip() else None
+        for k in ("roads", "buildings", "water", "image")
+    }
+    if not any(files.values()):
+        return None
+    name = table.get("roads_name", "").strip() or "namn"
+    return BasemapSpec(roads_name=name, **files)

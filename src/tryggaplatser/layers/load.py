@@ -89,6 +89,7 @@ class Project:
     layers: dict[str, Any]
     reports: list[LoadReport] = field(default_factory=list)
     results: list[LoadResult] = field(default_factory=list)
+    basemap: Any = None  # Basemap from [basemap] (tryggaplatser.layers.basemap), or None
 
     def __getattr__(self, name: str):
         layers = self.__dict__.get("layers", {})
@@ -1355,8 +1356,14 @@ def load_project(
             merged.index.name = "row"
             merged.attrs = {"source_file": [p.attrs.get("source_file") for p in parts]}
             layers[name] = merged
+    from .basemap import load_basemap
+
     return Project(
-        config=config, layers=layers, reports=[r.report for r in results], results=results
+        config=config,
+        layers=layers,
+        reports=[r.report for r in results],
+        results=results,
+        basemap=load_basemap(config),
     )
 
 
