@@ -264,6 +264,10 @@ RULES: dict[str, Rule] = {
             "rutor mindre än 250 m i publik utdata",
             "grid cells smaller than 250 m in public output",
         ),
+        PUBLIC_STRETCH_LENGTH=(
+            "gatusträckor kortare än 250 m i publik utdata",
+            "street stretches shorter than 250 m in public output",
+        ),
         POINTS_PUBLIC=(
             "punkter (enskilda händelser) i publik utdata",
             "points (individual events) in public output",
