@@ -626,8 +626,13 @@ class Gate:
                 out = self._release_risk_table(df)
             elif kind == "street_stretches":
                 out = self._release_layer(
-                    df, kind, data, counts=("n", "n_observations", "n_dialogue")
+                    df,
+                    kind,
+                    data,
+                    counts=("n", "n_observations", "n_dialogue"),
+                    published_total=bool(options.get("published_total")),
                 )
+                out = self._withhold_short_stretches(out)
             elif kind == "survey_table":
                 out = self._release_survey(df, **options)
             else:
@@ -823,6 +828,27 @@ class Gate:
                 "PUBLIC_STRETCH_LENGTH",
             )
         self.summary.grid_sizes.add(round(length))
+
+    def _withhold_short_stretches(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Public: a stretch shorter than half the public minimum (a short road is one
+        stretch) is too small a place; its counts are withheld (``".."``) and its Gi* bin
+        set to 0. Withholding more cells never undoes the complementary suppression."""
+        if not self.public or "length" not in out.columns:
+            return out
+        short = pd.to_numeric(out["length"], errors="coerce").to_numpy(float) < MIN_GRID_M / 2
+        if not short.any():
+            return out
+        for col in ("n", "n_observations", "n_dialogue"):
+            if col in out.columns:
+                shown = ~np.isin(np.asarray(out[f"{col}_visning"], dtype=object), [SMALL, HIDDEN])
+                self.summary.secondary += int((short & shown).sum())
+                values = out[col].copy()
+                values[short] = pd.NA
+                out[col] = values
+                out[f"{col}_visning"] = np.where(short, HIDDEN, out[f"{col}_visning"])
+        if "gi_bin" in out.columns:
+            out["gi_bin"] = np.where(short, 0, out["gi_bin"])
+        return out
 
     def _release_risk_table(self, df: pd.DataFrame) -> pd.DataFrame:
         """Risk-model tables: public snapping counts 1–4 become ``"<5"``."""
