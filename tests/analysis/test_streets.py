@@ -102,3 +102,21 @@ def test_gistar_on_the_network_and_its_exact_test():
     p = min(1.0, 2 * min(binom.sf(local - 1, total, share), binom.cdf(local, total, share)))
     assert s["pvalue"].iloc[i] == pytest.approx(p)
     assert s["gi_bin"].iloc[i] == 3
+
+
+def test_place_reason_names_the_stretch_its_count_and_a_near_factor():
+    from tryggaplatser.analysis.streets import PlaceReasons
+
+    pts = [Point(X0 + 150 + i, Y0 + 10) for i in range(14)]
+    data = gpd.GeoDataFrame(geometry=pts, crs=3006)
+    streets = street_stretches(_roads(), data, stretch_length=100.0, snap_distance=50.0)
+    near = gpd.GeoDataFrame(
+        {"factor": ["Busshållplatser"], "distance": [150.0]},
+        geometry=[Point(X0 + 160, Y0 + 100)],
+        crs=3006,
+    )
+    text = PlaceReasons(streets, near).reason(data.iloc[:3])
+    assert text == "Storgatan 100–200 m: 14 händelser, nära busshållplatser"
+    far = near.assign(distance=50.0)
+    assert PlaceReasons(streets, far).reason(data) == "Storgatan 100–200 m: 14 händelser"
+    assert PlaceReasons(streets).reason(data.iloc[0:0]) is None

@@ -588,6 +588,24 @@ class Run:
             )
         return result
 
+    def place_reasons(self) -> Any:
+        """:class:`~tryggaplatser.analysis.streets.PlaceReasons` of the run (its stretches and
+        the features of the significant raising risk factors), for the action plans' reasons;
+        ``None`` without roads."""
+        from .streets import PlaceReasons
+
+        streets = self.streets()
+        if streets is None:
+            return None
+        layer = self.layer("context")  # the municipality's own layers (the walks' lighting
+        if layer is None:  # factor would only cite the walk findings themselves)
+            return PlaceReasons(streets)
+        sig = self.risk_terrain().significant()
+        sig = sig[sig["rr_lo"] > 1].set_index("factor")["distance"]
+        near = layer.loc[layer["factor"].isin(sig.index), ["factor", "geometry"]].copy()
+        near["distance"] = near["factor"].map(sig).to_numpy(float)
+        return PlaceReasons(streets, near)
+
 
 def filter_categories(data: Any, categories: tuple[str, ...]) -> Any:
     """Keep the incidents of ``categories``; an unknown category is an error listing the

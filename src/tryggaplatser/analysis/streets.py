@@ -34,6 +34,7 @@ from ..i18n import tr
 __all__ = [
     "DEFAULT_SNAP_DISTANCE",
     "DEFAULT_STRETCH_LENGTH",
+    "PlaceReasons",
     "StreetResult",
     "snap_points",
     "split_roads",
@@ -258,3 +259,48 @@ def _params(stretch_length: float | None, snap_distance: float | None) -> dict[s
             ),
         },
     }
+
+
+@dataclass
+class PlaceReasons:
+    """The street stretch and the nearby risk factors of a group of points, as a reason for an
+    action-plan item ("Storgatan 120–220 m: 14 händelser, nära Busshållplatser").
+
+    Attributes
+    ----------
+    streets : StreetResult
+        The run's stretches with counts.
+    near : GeoDataFrame or None
+        Features of the significant raising risk factors (``factor``, ``distance`` = the
+        distance of the factor's selected variable, geometry).
+    """
+
+    streets: StreetResult
+    near: Any = None
+
+    def reason(self, points: Any) -> str | None:
+        """The stretch most of ``points`` snap to, its incidents, and the risk factors whose
+        features lie within their distance of it; ``None`` when no point snaps."""
+        import shapely
+
+        snap = str(self.streets.params["snap_distance"]["value"]).split()[0]
+        which, _ = snap_points(self.streets.stretches, points, float(snap))
+        which = which[which >= 0]
+        if len(which) == 0:
+            return None
+        row = self.streets.stretches.iloc[int(np.bincount(which).argmax())]
+        name = str(row["name"] or "") or tr("namnlös väg", "unnamed road")
+        text = tr(
+            "{s} {a:.0f}–{b:.0f} m: {n} händelser",
+            "{s} {a:.0f}–{b:.0f} m: {n} incidents",
+            s=name,
+            a=row["from_m"],
+            b=row["to_m"],
+            n=int(row["n"]),
+        )
+        if self.near is not None and len(self.near):
+            d = shapely.distance(self.near.geometry.to_numpy(), row.geometry)
+            hits = sorted(set(self.near.loc[d <= self.near["distance"].to_numpy(), "factor"]))
+            if hits:
+                text += tr(", nära {f}", ", near {f}", f=", ".join(map(str, hits)).lower())
+        return text
