@@ -2894,7 +2894,13 @@ Storgatan och Kyrkogatan korsas i centrum, Ringvägen runt innerstaden, sex infa
 ett rutnät av lokalgator i varje område med allmänna svenska gatunamn efter tema (träd,
 blommor, fåglar …; Skolgatan och Parkvägen i centrum). Alla punkter i ett område ligger inom
 ungefär ett halvt kvarter från en namngiven gata. Gatunätet, byggnaderna och vattnet dras ur en
-egen slumpström, så övriga filer blir desamma som utan dem."""
+egen slumpström, så övriga filer blir desamma som utan dem.
+
+Kontextlagren (`context/kontext.gpkg`, `[[layers.context]]`): påhittade busshållplatser,
+restauranger med serveringstillstånd och skolor. Kring busshållplatser och restauranger finns
+planterat fler händelser på kvällen (inom 150 m, 18–24); skolorna har ingen effekt. De extra
+händelserna ligger sist i EST-rapporterna och dras ur en egen slumpström (`truth.json`,
+`risk_factors`)."""
 
 
 def readme_text(truth: dict[str, Any], large: bool = False) -> str:
@@ -2993,6 +2999,13 @@ def _readme_site(s: dict[str, Any]) -> str:
     )
 
 
+_CONTEXT_FILE_ROW = (
+    "context/kontext.gpkg (tre lager)",
+    "kontextlager (riskfaktorer)",
+    "GeoPackage",
+)
+
+
 def _readme_files_table(large: bool) -> str:
     """The README's Markdown table of files (the big variant has canonical incident files)."""
     rows = [
@@ -3067,6 +3080,7 @@ def _readme_files_table(large: bool) -> str:
             "GeoPackage, EPSG:3006",
         ),
         ("basemap/vatten.gpkg (lager vatten)", "sjö och å", "GeoPackage, EPSG:3006"),
+        _CONTEXT_FILE_ROW,
         ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
     ]
 
