@@ -188,3 +188,37 @@ def make_layers(
         "dialogue": dialogue,
         "focus_places": focus,
     }
+
+
+STREETS = ["Storgatan", "Parkvägen", "Skolgatan", "Björkvägen", "Industrivägen", "Kyrkogatan"]
+
+
+def make_basemap():
+    """A fictional background: a street grid every 400 m over the town (east–west streets
+    and north–south streets with generic names), one street 20 km away (never on these maps),
+    a pond and small buildings, as :class:`tryggaplatser.layers.basemap.Basemap`."""
+    import geopandas as gpd
+    import shapely
+
+    from tryggaplatser.layers.basemap import Basemap
+
+    names, lines = [], []
+    for k, y in enumerate(np.arange(Y0 + 200, Y0 + 4000, 400)):
+        names.append(f"{STREETS[k % 3]}" if k < 3 else f"Östra {STREETS[k % 3]} {k}")
+        lines.append(shapely.LineString([(X0 - 300, y), (X0 + 6300, y)]))
+    for k, x in enumerate(np.arange(X0 + 200, X0 + 6000, 400)):
+        names.append(f"{STREETS[3 + k % 3]}" if k < 3 else f"Västra {STREETS[3 + k % 3]} {k}")
+        lines.append(shapely.LineString([(x, Y0 - 300), (x, Y0 + 4300)]))
+    names.append("Fjärranvägen")
+    lines.append(shapely.LineString([(X0 + 20_000, Y0), (X0 + 21_000, Y0)]))
+    roads = gpd.GeoDataFrame({"name": names}, geometry=lines, crs="EPSG:3006")
+    water = gpd.GeoDataFrame(
+        {"name": ["Dammen"]}, geometry=[shapely.Point(X0 + 5200, Y0 + 700).buffer(250)], crs=3006
+    )
+    buildings = gpd.GeoDataFrame(
+        geometry=[
+            shapely.box(X0 + 230 + 90 * i, Y0 + 230, X0 + 250 + 90 * i, Y0 + 262) for i in range(40)
+        ],
+        crs=3006,
+    )
+    return Basemap(roads=roads, buildings=buildings, water=water)

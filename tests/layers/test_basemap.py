@@ -93,3 +93,46 @@ def test_bad_section_is_config_invalid(tmp_path, body):
     with pytest.raises(ConfigError) as err:
         _config(tmp_path, body)
     assert err.value.rule == "CONFIG_INVALID"
+
+
+def _geotiff(path, crs="EPSG:3006"):
+    import numpy as np
+    import rasterio
+    from rasterio.transform import from_origin
+
+    data = np.tile(np.arange(50, dtype="uint8") * 5, (40, 1))
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=50,
+        height=40,
+        count=1,
+        dtype="uint8",
+        crs=crs,
+        transform=from_origin(0, 400, 10, 10),
+    ) as dst:
+        dst.write(data, 1)
+    return path
+
+
+def test_image_is_checked_and_kept_as_a_path(tmp_path):
+    _roads(tmp_path / "vagar.gpkg")
+    _geotiff(tmp_path / "bild.tif")
+    config = _config(tmp_path, '[basemap]\nroads = "vagar.gpkg"\nimage = "bild.tif"\n')
+    basemap = load_basemap(config)
+    assert basemap.image == (tmp_path / "bild.tif").resolve()
+    assert basemap.source_paths["image"] == basemap.image
+
+
+def test_image_that_is_no_raster_or_lacks_a_crs_is_refused(tmp_path):
+    (tmp_path / "bild.tif").write_bytes(b"not an image")
+    config = _config(tmp_path, '[basemap]\nimage = "bild.tif"\n')
+    with pytest.raises(ConfigError) as err:
+        load_basemap(config)
+    assert err.value.rule == "FILE_UNREADABLE"
+    _geotiff(tmp_path / "utan.tif", crs=None)
+    config = _config(tmp_path, '[basemap]\nimage = "utan.tif"\n')
+    with pytest.raises(ConfigError) as err:
+        load_basemap(config)
+    assert err.value.rule == "CRS_MISSING"

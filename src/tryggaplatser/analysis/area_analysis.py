@@ -63,6 +63,12 @@ class AreaAnalysis:
         Length of the period in years (days / 365.25), the denominator of yearly rates.
     sensitive : set of str
         Sensitive category codes (never below municipality level in public outputs).
+    basemap : Basemap or None
+        The project's ``[basemap]`` (streets, water, buildings) the maps draw under the data.
+    place_names : dict of str to str
+        ``cell_id`` → street description of the cell's centre ("Storgatan vid Parkvägen",
+        :func:`tryggaplatser.analysis.places.describe_places`) for the hotspot cells; empty
+        without a basemap.
     """
 
     config: Any
@@ -86,6 +92,8 @@ class AreaAnalysis:
     end: dt.date = dt.date(1970, 1, 1)
     years: float = 1.0
     sensitive: set = field(default_factory=set)
+    basemap: Any = None
+    place_names: dict = field(default_factory=dict)
     _released: Any = field(default_factory=weakref.WeakKeyDictionary, repr=False)
 
     @property
@@ -214,6 +222,7 @@ def prepare_area_analysis(
         end=end,
         years=years,
         sensitive=sensitive,
+        basemap=getattr(project, "basemap", None),
     )
 
 

@@ -106,6 +106,9 @@ class ESTBrief:
         ``(name, value, auto, rule)`` rows for the methods box.
     rules : dict of str to str
         The stated rules and tests (Poisson flag, recurrence, silence, focus score ...).
+    basemap : Basemap or None
+        The run's ``[basemap]``, drawn under the brief's maps; the tables of cells carry
+        ``place_name`` (street description of each cell's centre, ``""`` without a basemap).
     accuracy : ForecastAccuracy or None
         Internal brief: how accurate the focus places were over the last 12 weeks
         (:func:`~tryggaplatser.analysis.forecast.forecast_accuracy`, weekly origins, the focus
@@ -139,6 +142,7 @@ class ESTBrief:
     rules: dict[str, str] = field(default_factory=dict)
     choices: list[str] = field(default_factory=list)
     accuracy: Any = None
+    basemap: Any = None
 
     @property
     def next_week(self) -> str:
@@ -569,6 +573,7 @@ def est_brief(
     alerts, alert_cells = _week_alerts(placed, week, nr, size, max_alerts, (cell_area, names))
 
     focus = _focus_places(recurring, weekly, hotspots, alerts, top, cell_area, names)
+    _name_places(run, (recurring, emerging, alert_cells, focus), params)
     meeting_day = end.date()
     followup = _measures_to_follow_up(measures, meeting_day, start, names)
     sources = _sources_table(inc, week)
@@ -601,6 +606,7 @@ def est_brief(
         parameters=params,
         rules=rules,
         choices=choices,
+        basemap=getattr(run, "basemap", None),
     )
     _by_mode(brief, mode, (incidents, areas, params), run, end)
     return brief
@@ -682,6 +688,25 @@ def _focus_places(recurring, weekly, hotspots, alerts, top: int, cell_area: dict
     focus.loc[missing, "area_id"] = focus.loc[missing, "cell_id"].map(cell_area)
     focus["area_name"] = [_area_name_of_cell(c, cell_area, names) for c in focus["cell_id"]]
     return focus
+
+
+def _name_places(run: Any, tables: tuple, params: list) -> None:
+    """Add ``place_name`` ("Storgatan vid Parkvägen", the cell's centre; ``""`` without a
+    basemap or a street near) to every table of cells, and record the rule once."""
+    for table in tables:
+        if table is not None and "cell_id" in table.columns:
+            table["place_name"] = run.place_names(table["cell_id"])
+    if getattr(getattr(run, "basemap", None), "roads", None) is not None:
+        from .places import MAX_STREET_M, NEAR_M, place_rule
+
+        params.append(
+            (
+                tr("Platsnamn", "Place names"),
+                f"{MAX_STREET_M:g} m / {NEAR_M:g} m",
+                True,
+                place_rule(),
+            )
+        )
 
 
 def _brief_parameters(

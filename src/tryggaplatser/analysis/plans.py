@@ -886,7 +886,14 @@ def _dialogue_items(
 
 
 def _recurring_items(
-    area_geom, name: str, year: int, *, incidents, catalogue, sensitive: set[str]
+    area_geom,
+    name: str,
+    year: int,
+    *,
+    incidents,
+    catalogue,
+    sensitive: set[str],
+    place_names: Any = None,
 ) -> list[dict]:
     """Items for recurring EST places in the area, one per main category."""
     from .est import recurring_places, week_label
@@ -912,7 +919,10 @@ def _recurring_items(
     # one item per main category: neighbouring cells with the same problem are one place
     groups = _recurring_groups(table, sensitive)
     week = table.attrs.get("week", "")
-    return [_recurring_item(top, rows, week, name, catalogue) for top, rows in groups.items()]
+    return [
+        _recurring_item(top, rows, week, name, catalogue, place_names)
+        for top, rows in groups.items()
+    ]
 
 
 def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
@@ -929,8 +939,11 @@ def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, lis
     return groups
 
 
-def _recurring_item(top: str, rows: list, week: str, name: str, catalogue) -> dict:
-    """The item of the recurring cells whose main category is ``top``."""
+def _recurring_item(
+    top: str, rows: list, week: str, name: str, catalogue, place_names: Any = None
+) -> dict:
+    """The item of the recurring cells whose main category is ``top``; its place names the
+    street of the first cell ("Storgatan vid Parkvägen") when ``place_names`` gives one."""
     from ..layers.vocab import label
 
     entry = catalogue_entry("category", top, catalogue)
@@ -960,17 +973,26 @@ def _recurring_item(top: str, rows: list, week: str, name: str, catalogue) -> di
         total,
         strength,
         reasons,
-        place=tr(
-            "{a}, {r} {c}",
-            "{a}, {r} {c}",
-            a=name,
-            r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
-            c=", ".join(cells),
-        ),
+        place=_recurring_place(name, cells, place_names),
         problem=tr("Återkommande plats: {c}", "Recurring place: {c}", c=label("category", top)),
         evidence=evidence,
         linked_categories=";".join(cats),
     )
+
+
+def _recurring_place(name: str, cells: list[str], place_names: Any) -> str:
+    """ "Område, Storgatan vid Parkvägen (ruta 250mE…)" — the street of the first cell when
+    known, the cell ids kept as the reference; else "Område, ruta 250mE…"."""
+    cell_text = tr(
+        "{r} {c}",
+        "{r} {c}",
+        r=tr("ruta", "cell") if len(cells) == 1 else tr("rutor", "cells"),
+        c=", ".join(cells),
+    )
+    street = place_names(cells[:1])[0] if place_names is not None and cells else ""
+    if street:
+        return f"{name}, {street} ({cell_text})"
+    return f"{name}, {cell_text}"
 
 
 @renamed(plan_date="today")
@@ -990,6 +1012,7 @@ def action_plan(
     profiles=None,
     places=None,
     quiet: bool = False,
+    place_names: Any = None,
 ) -> pd.DataFrame:
     """Draft an area-specific action plan (områdesspecifik handlingsplan) for one area and year.
 
@@ -1043,6 +1066,10 @@ def action_plan(
         incidents and the significant risk factors near it are added to the item's evidence
         ("Längs Storgatan 120–220 m: 14 händelser, nära busshållplatser.").
     quiet : bool
+    place_names : callable, optional
+        ``cell ids -> street descriptions``, e.g. ``run.place_names`` of a
+        :class:`~tryggaplatser.analysis.run.Run` with a ``[basemap]``: a recurring place then
+        reads "Område, Storgatan vid Parkvägen (ruta 250mE…)"; ``None`` = cell ids only.
 
     Returns
     -------
@@ -1066,7 +1093,15 @@ def action_plan(
     sensitive = set(sensitive_categories or ())
 
     items = (
-        _recurring_items(geom, name, year, incidents=incidents, catalogue=cat, sensitive=sensitive)
+        _recurring_items(
+            geom,
+            name,
+            year,
+            incidents=incidents,
+            catalogue=cat,
+            sensitive=sensitive,
+            place_names=place_names,
+        )
         + _incident_items(
             area_id,
             name,

@@ -184,6 +184,29 @@ class Run:
         ``None``: :class:`~tryggaplatser.layers.basemap.Basemap`."""
         return getattr(self.project, "basemap", None)
 
+    def place_names(self, cell_ids: Any) -> list[str]:
+        """Street descriptions ("Storgatan vid Parkvägen") of grid cells by id, each cell
+        described by its centre (:func:`~tryggaplatser.analysis.places.describe_places`);
+        ``""`` without a ``[basemap]`` or without a named street near the cell. Each cell is
+        described once per run, however many products ask."""
+        from .places import cell_centres, describe_places
+
+        ids = [str(c) for c in cell_ids]
+        roads = getattr(self.basemap, "roads", None)
+        if roads is None or len(roads) == 0:
+            return [""] * len(ids)
+        cache = self._memo.setdefault("place_names", {})
+        todo = [c for c in dict.fromkeys(ids) if c not in cache]
+        if todo:
+            centres = cell_centres(todo)
+            unparsed = [i for i, c in enumerate(centres) if c is None]
+            if unparsed and "_grid" in self.__dict__:  # hexagon ids: the grid's centroids
+                grid = self._grid.set_index("cell_id").geometry.centroid
+                for i in unparsed:
+                    centres[i] = grid.get(todo[i])
+            cache.update(zip(todo, describe_places(centres, roads)))
+        return [cache[c] for c in ids]
+
     @property
     def sensitive(self) -> set[str]:
         """Sensitive category codes of the configuration."""
@@ -365,6 +388,14 @@ class Run:
         for key in ("units", "kde_method"):
             if key in kde.attrs["tryggaplatser"]:
                 record[key] = kde.attrs["tryggaplatser"][key]
+        if getattr(self.basemap, "roads", None) is not None and len(self.basemap.roads):
+            from .places import MAX_STREET_M, NEAR_M, place_rule
+
+            record["params"]["place_names"] = {
+                "value": f"{MAX_STREET_M:g} m / {NEAR_M:g} m",
+                "auto": True,
+                "rule": place_rule(),
+            }
         cells.attrs = {"tryggaplatser": record}
         prov = Provenance.of(cells, mode=self.mode, period=period)
         return HotspotResult(cells, kde, gistar, data, prov)
@@ -457,13 +488,16 @@ class Run:
         def compute() -> Any:
             from .area_analysis import prepare_area_analysis
 
-            return prepare_area_analysis(
+            analysis = prepare_area_analysis(
                 self.project,
                 period=(key[1][0].isoformat(), key[1][1].isoformat()),
                 cells=self.hotspots(key[1]).cells,
                 profiles=self.profiles(key[1]),
                 quiet=self.quiet,
             )
+            hot = analysis.cells[analysis.cells["gi_bin"].isin((2, 3))]["cell_id"]
+            analysis.place_names = dict(zip(hot.astype(str), self.place_names(hot)))
+            return analysis
 
         return self._once(key, compute)
 

@@ -757,16 +757,22 @@ def _local_streets(muni: Municipality, rng: np.random.Generator) -> list[tuple]:
         # a theme met again in a later area takes the next pair of suffixes (Björkstigen)
         repeat = AREA_THEME[:i].count(AREA_THEME[i])
         suffixes = (STREET_SUFFIXES * 2)[2 * repeat : 2 * repeat + 2]
-        names = [p + s for s in suffixes for p in theme]
-        order = rng.permutation(len(names))
-        names = [names[j] for j in order]
+        # the two directions take disjoint halves of the theme (crossing streets never share a
+        # prefix: no "Parkvägen vid Parkgatan") and their own suffixes, so no name repeats
+        prefixes = [theme[j] for j in rng.permutation(len(theme))]
+        halves = (prefixes[: len(prefixes) // 2], prefixes[len(prefixes) // 2 :])
+        ends = (
+            [suffixes[0], *[x for x in STREET_SUFFIXES if x not in suffixes][::2]],
+            [suffixes[1], *[x for x in STREET_SUFFIXES if x not in suffixes][1::2]],
+        )
         angle = rng.uniform(0, np.pi / 2)
         c = geom.centroid
         half = np.hypot(*np.subtract(geom.bounds[2:], geom.bounds[:2])) / 2 + spacing
         u = np.array([np.cos(angle), np.sin(angle)])
         v = np.array([-u[1], u[0]])
-        k = 0
-        for direction, across in ((u, v), (v, u)):
+        for way, (direction, across) in enumerate(((u, v), (v, u))):
+            k = 0
+            own, end = halves[way], ends[way]
             start = rng.uniform(0, spacing)
             for off in np.arange(-half + start, half, spacing):
                 mid = np.array([c.x, c.y]) + across * off
@@ -775,7 +781,7 @@ def _local_streets(muni: Municipality, rng: np.random.Generator) -> list[tuple]:
                 parts = [p for p in shapely.get_parts(clipped) if p.length > 60]
                 if not parts:
                     continue
-                name = names[k % len(names)]
+                name = own[k % len(own)] + end[(k // len(own)) % len(end)]
                 k += 1
                 out.extend((name, "lokalgata", p) for p in parts)
     return out

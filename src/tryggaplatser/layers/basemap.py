@@ -78,7 +78,8 @@ def load_basemap(config: Any) -> Basemap | None:
     ConfigError
         ``BASEMAP_FILE_MISSING`` (a named file does not exist), ``BASEMAP_COLUMN_MISSING`` (the
         roads have no ``roads_name`` column), ``BASEMAP_GEOMETRY`` (roads are not lines, or
-        buildings/water not polygons), ``CRS_MISSING`` (a layer without a CRS).
+        buildings/water not polygons), ``CRS_MISSING`` (a layer or the image without a CRS),
+        ``FILE_UNREADABLE`` (the image is not a raster GDAL reads).
     """
     spec = getattr(config, "basemap", None)
     if spec is None:
@@ -104,6 +105,8 @@ def load_basemap(config: Any) -> Basemap | None:
                     "correct the path (relative to tryggaplatser.toml) or remove the key",
                 ),
             )
+    if "image" in paths:
+        _check_image(paths["image"])
     roads = _roads(paths["roads"], spec.roads_name, crs) if "roads" in paths else None
     if roads is None:
         import geopandas as gpd
@@ -116,6 +119,35 @@ def load_basemap(config: Any) -> Basemap | None:
         image=paths.get("image"),
         source_paths=paths,
     )
+
+
+def _check_image(path: Path) -> None:
+    """The background image must be a raster GDAL reads, with a coordinate reference system."""
+    import rasterio
+
+    try:
+        with rasterio.open(path) as src:
+            crs = src.crs
+    except rasterio.errors.RasterioIOError:
+        raise ConfigError(
+            tr(
+                "[basemap] image: filen kan inte läsas som georefererad bild",
+                "[basemap] image: the file cannot be read as a georeferenced image",
+            ),
+            rule="FILE_UNREADABLE",
+            file=str(path),
+            fix=tr("ange en GeoTIFF", "give a GeoTIFF"),
+        ) from None
+    if crs is None:
+        raise ConfigError(
+            tr(
+                "[basemap] image: bilden saknar koordinatsystem",
+                "[basemap] image: the image has no coordinate reference system",
+            ),
+            rule="CRS_MISSING",
+            file=str(path),
+            fix=tr("georeferera bilden (GeoTIFF med CRS)", "georeference it (GeoTIFF with a CRS)"),
+        )
 
 
 def _read(path: Path, kind: str, crs: str) -> Any:

@@ -223,6 +223,7 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         frozenset(
             {
                 "cell_id",
+                "place_name",
                 "row",
                 "col",
                 "n",
@@ -279,6 +280,7 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
             [
                 *_KEYS,
                 "cell_id",
+                "place_name",
                 "n",
                 "n_visning",
                 "gi_bin",

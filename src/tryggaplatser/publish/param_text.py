@@ -47,6 +47,7 @@ PARAM_LABELS: dict[str, tuple[str, str]] = {
     "neighbourhood": ("Gi*-grannskap", "Gi* neighbourhood"),
     "p0": ("Kommunens andel otrygga signaler (p0)", "Municipal share of unsafe signals (p0)"),
     "period": ("Period", "Period"),
+    "place_names": ("Platsnamn (gata, korsande gata)", "Place names (street, cross street)"),
     "period_length": ("Periodlängd", "Period length"),
     "population_year": ("Befolkningsår", "Population year"),
     "shape": ("Rutform", "Cell shape"),

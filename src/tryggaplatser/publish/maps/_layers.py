@@ -130,6 +130,7 @@ class MapContent:
     bounds: tuple[float, float, float, float]  # EPSG:3006
     facts: list[tuple[str, str]] = field(default_factory=list)  # title-block rows
     attribution: str = ""
+    background_image: Any = None  # [basemap] image: a local GeoTIFF drawn under the figure
 
     def layer(self, key: str) -> MapLayer | None:
         """The layer with this key, or None."""
@@ -1025,6 +1026,154 @@ def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
 
 FOCUS_COLOUR = "#00441b"
 
+#: The background map's colours: light, so the data stays in front.
+BASEMAP_ROAD = "#a3a3a3"
+BASEMAP_WATER = "#cfe0ec"
+BASEMAP_BUILDING = "#dcd8d0"
+#: Tolerance (m) when simplifying background geometries for a map: invisible, far smaller.
+BASEMAP_SIMPLIFY_M = 2.0
+BASEMAP_KEYS = ("basemap_water", "basemap_buildings", "basemap_roads")
+
+
+def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
+    """The ``[basemap]`` layers of a map, clipped to its extent, drawn lightly under the data.
+
+    Water and buildings as pale polygons, streets as thin grey lines whose tooltip is the
+    street name. Geometries are clipped to ``bounds`` and simplified by
+    :data:`BASEMAP_SIMPLIFY_M` so a map only carries what it shows. Buildings are left out of
+    public maps: they add bulk without helping to find a place, and small axis-aligned
+    rectangles would read as grid cells finer than the public grid to the audit.
+
+    Parameters
+    ----------
+    basemap : Basemap or None
+        From :func:`tryggaplatser.layers.basemap.load_basemap`.
+    bounds : tuple
+        The map's extent in EPSG:3006.
+    gate : Gate
+        The map's gate (its mode decides on buildings).
+
+    Returns
+    -------
+    list of MapLayer
+        Keys among :data:`BASEMAP_KEYS`, bottom first; empty without a basemap.
+    """
+    if basemap is None:
+        return []
+    import shapely
+
+    box = shapely.box(*bounds)
+
+    def clipped(frame):
+        if frame is None or len(frame) == 0:
+            return None
+        frame = frame.to_crs(WORKING_CRS) if frame.crs and frame.crs.to_epsg() != 3006 else frame
+        frame = frame[frame.intersects(box)]
+        geoms = shapely.intersection(frame.geometry.to_numpy(), box)
+        geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
+        keep = ~shapely.is_empty(geoms)
+        return frame[keep].assign(geometry=geoms[keep]) if keep.any() else None
+
+    layers = []
+    water = clipped(getattr(basemap, "water", None))
+    if water is not None:
+        frame = _frame(water.geometry.to_numpy(), fill=[BASEMAP_WATER] * len(water), stroke=None)
+        layers.append(_basemap_layer("basemap_water", tr("Vatten", "Water"), "polygon", frame))
+    buildings = None if gate.public else clipped(getattr(basemap, "buildings", None))
+    if buildings is not None:
+        n = len(buildings)
+        frame = _frame(buildings.geometry.to_numpy(), fill=[BASEMAP_BUILDING] * n, stroke=None)
+        layers.append(
+            _basemap_layer("basemap_buildings", tr("Byggnader", "Buildings"), "polygon", frame)
+        )
+    roads = clipped(getattr(basemap, "roads", None))
+    if roads is not None:
+        roads = roads.explode(index_parts=False)
+        roads = roads[roads.geom_type == "LineString"]
+        names = roads["name"].astype(object).where(roads["name"].notna(), "").astype(str)
+        frame = _frame(
+            roads.geometry.to_numpy(), stroke=[BASEMAP_ROAD] * len(roads), tooltip=names.tolist()
+        )
+        layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
+    return layers
+
+
+#: Longest side (pixels) of the background image drawn under a figure, and its opacity.
+BASEMAP_IMAGE_PX = 1600
+BASEMAP_IMAGE_OPACITY = 0.5
+
+
+def background_image(path: Any, bounds, max_px: int = BASEMAP_IMAGE_PX) -> np.ndarray | None:
+    """The ``[basemap]`` image warped onto a map's extent in EPSG:3006, as RGBA bytes.
+
+    The image is reprojected (bilinear) to a north-up grid over ``bounds`` whose longest side is
+    ``max_px`` pixels; one band is shown grey (or through its colour table), three or more as
+    RGB; values other than bytes are stretched between their 2nd and 98th percentiles. Pixels
+    without data are transparent. ``None`` without an image or when it does not reach the map.
+    """
+    if path is None:
+        return None
+    import rasterio
+    from rasterio.transform import from_bounds
+    from rasterio.warp import Resampling, reproject
+
+    minx, miny, maxx, maxy = bounds
+    scale = max_px / max(maxx - minx, maxy - miny)
+    width, height = max(1, round((maxx - minx) * scale)), max(1, round((maxy - miny) * scale))
+    transform = from_bounds(minx, miny, maxx, maxy, width, height)
+    with rasterio.open(path) as src:
+        bands = [1, 2, 3] if src.count >= 3 else [1]
+        out = np.zeros((len(bands), height, width), dtype="float64")
+        for i, band in enumerate(bands):
+            reproject(
+                rasterio.band(src, band),
+                out[i],
+                dst_transform=transform,
+                dst_crs=WORKING_CRS,
+                dst_nodata=np.nan,
+                resampling=Resampling.bilinear,
+            )
+        valid = np.isfinite(out).all(axis=0)
+        colormap = src.colormap(1) if src.count == 1 and _has_colormap(src) else None
+        dtype = src.dtypes[0]
+    if not valid.any():
+        return None
+    if colormap is not None:
+        lut = np.zeros((256, 3), dtype="uint8")
+        for value, rgba in colormap.items():
+            if 0 <= value < 256:
+                lut[value] = rgba[:3]
+        rgb = lut[np.nan_to_num(out[0]).round().clip(0, 255).astype("uint8")]
+    else:
+        if dtype != "uint8":
+            lo, hi = np.nanpercentile(out[:, valid], [2, 98])
+            out = (out - lo) / ((hi - lo) or 1.0) * 255.0
+        rgb = np.moveaxis(np.nan_to_num(out).clip(0, 255).astype("uint8"), 0, -1)
+        if rgb.shape[-1] == 1:
+            rgb = np.repeat(rgb, 3, axis=-1)
+    alpha = np.where(valid, 255, 0).astype("uint8")[..., None]
+    return np.concatenate([rgb, alpha], axis=-1)
+
+
+def _has_colormap(src: Any) -> bool:
+    try:
+        src.colormap(1)
+    except ValueError:
+        return False
+    return True
+
+
+def _basemap_layer(key: str, name: str, kind: str, frame) -> MapLayer:
+    """A background layer: no legend, light, below everything else."""
+    return MapLayer(
+        key,
+        tr("Bakgrund: {n}", "Background: {n}", n=name),
+        kind,
+        frame,
+        fill_opacity=0.0 if kind == "line" else 1.0,
+        weight=1.0 if kind == "line" else 0.0,
+    )
+
 
 def focus_frame(focus_places, size: float):
     """Focus places as a GeoDataFrame of ranked grid cells in EPSG:3006.
@@ -1043,7 +1192,8 @@ def focus_frame(focus_places, size: float):
     Returns
     -------
     geopandas.GeoDataFrame
-        Columns ``rank``, ``name``, ``reasons``, ``area_name``, ``cell_id``, ``score`` and
+        Columns ``rank``, ``name``, ``reasons``, ``area_name``, ``cell_id``, ``place_name``
+        (street description, ``""`` when none), ``score`` and
         square cells as geometry (a point becomes the grid cell, on multiples of ``size``,
         that holds it), sorted by rank.
     """
@@ -1110,6 +1260,7 @@ def focus_frame(focus_places, size: float):
             "reasons": column("reasons", "reason"),
             "area_name": area_names,
             "cell_id": column("cell_id"),
+            "place_name": column("place_name"),
             "score": column("score", default=None),
         },
         geometry=list(geoms),
@@ -1172,6 +1323,8 @@ def focus_layer(focus_places, gate, size: float) -> MapLayer | None:
     for lab, name, row in zip(labels, released["name"].astype(str), focus.itertuples(index=False)):
         place = f"{lab}. {name}" if name else lab
         pairs = [(tr("Fokusplats", "Focus place"), place)]
+        if row.place_name:
+            pairs.append((tr("Gata", "Street"), str(row.place_name)))
         if row.area_name and str(row.area_name) != name:
             pairs.append((tr("Område", "Area"), str(row.area_name)))
         if row.cell_id:
@@ -1398,6 +1551,7 @@ def neighbourhood_content(
     title_params: Mapping[str, Any] | None = None,
     snap: float = MIN_SNAP,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> MapContent:
     """Prepare the layers of a neighbourhood map (see ``maps.neighbourhood_map``)."""
     mode = gate.mode
@@ -1458,7 +1612,10 @@ def neighbourhood_content(
         facts,
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
-    return MapContent(title, mode, layers, bounds, facts)
+    layers = basemap_layers(basemap, bounds, gate) + layers
+    content = MapContent(title, mode, layers, bounds, facts)
+    content.background_image = getattr(basemap, "image", None)
+    return content
 
 
 def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:
@@ -1574,6 +1731,7 @@ def hotspot_content(
     gate,
     title_params: Mapping[str, Any] | None = None,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> MapContent:
     """Prepare the layers of the EST hotspot map (see ``maps.hotspot_map``)."""
     mode = gate.mode
@@ -1640,4 +1798,7 @@ def hotspot_content(
         [(tr("Cellstorlek", "Cell size"), f"{_fmt(size)} m")],
         [(str(k), str(v)) for k, v in (title_params or {}).items()],
     )
-    return MapContent(title, mode, layers, bounds, facts)
+    layers = basemap_layers(basemap, bounds, gate) + layers
+    content = MapContent(title, mode, layers, bounds, facts)
+    content.background_image = getattr(basemap, "image", None)
+    return content

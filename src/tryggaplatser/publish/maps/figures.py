@@ -83,6 +83,17 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     frame = layer.frame
     if len(frame) == 0:
         return
+    if layer.kind == "line":  # the background's streets: thin grey lines under everything
+        import shapely
+        from matplotlib.collections import LineCollection
+
+        lines = [np.asarray(shapely.get_coordinates(g)) for g in frame.geometry]
+        collection = LineCollection(
+            lines, colors=ml.BASEMAP_ROAD, linewidths=0.6, zorder=1.2, capstyle="round"
+        )
+        collection.set_gid(f"layer-{layer.key}")
+        ax.add_collection(collection)
+        return
     if layer.kind == "point":
         import shapely
 
@@ -109,12 +120,13 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     linewidth = layer.weight * 0.9 if layer.weight else 0.0
     if layer.key == "areas" and "selected" in frame.columns:
         linewidth = [2.2 if s else 0.9 for s in frame["selected"]]
+    background = layer.key in ml.BASEMAP_KEYS
     collection = PatchCollection(
         patches,
         facecolors=facecolors,
-        edgecolors=edges,
-        linewidths=linewidth,
-        zorder=4 if layer.key == "areas" else 2,
+        edgecolors="none" if background else edges,
+        linewidths=0.0 if background else linewidth,
+        zorder=4 if layer.key == "areas" else 1.0 if background else 2,
     )
     if layer.dash and layer.key != "focus":  # small focus cells: dashes read as brackets
         collection.set_linestyle((0, tuple(float(v) for v in layer.dash.split())))
@@ -123,21 +135,6 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         _rank_labels(ax, frame)
     collection.set_gid(f"layer-{layer.key}")  # names the layer in the figure (and in SVG)
     ax.add_collection(collection)
-    if layer.key == "areas" and len(frame) <= 40:
-        for geom, text in zip(frame.geometry, frame["tooltip"]):
-            p = geom.representative_point()
-            ax.annotate(
-                _plain(text),
-                (p.x, p.y),
-                ha="center",
-                va="center",
-                fontsize=7.5,
-                color="#08306b",
-                fontweight="bold",
-                zorder=6,
-                annotation_clip=True,
-                path_effects=_halo(),
-            )
 
 
 def _polygon_patches(layer: ml.MapLayer) -> tuple[list, list, list]:
@@ -180,6 +177,7 @@ def _rank_labels(ax: Axes, frame: Any) -> None:
             zorder=7,
             annotation_clip=True,
             bbox={"boxstyle": "circle,pad=0.25", "facecolor": "#00441b", "edgecolor": "white"},
+            gid="focus-rank",
         )
 
 
@@ -225,11 +223,55 @@ def _scale_bar(ax: Axes, bounds: tuple[float, float, float, float]) -> None:
     )
 
 
-def _north_arrow(ax: Axes) -> None:
-    ax.annotate(
+#: Corners the north arrow may take (axes fractions of the arrow's tip), in order of preference;
+#: the lower-left corner holds the scale bar.
+NORTH_CORNERS = {
+    "upper right": (0.955, 0.95),
+    "upper left": (0.045, 0.95),
+    "lower right": (0.955, 0.14),
+}
+#: The box (axes fractions, width × height) the arrow needs in its corner.
+NORTH_BOX = (0.09, 0.15)
+
+
+def north_corner(ax: Axes, drawn: Sequence[ml.MapLayer]) -> str:
+    """The corner of :data:`NORTH_CORNERS` whose box covers the least data.
+
+    Data are the drawn layers other than the background and the area outlines (cells, points,
+    focus places; points count as their marker's square). Ties go to the first corner in the
+    order of :data:`NORTH_CORNERS`, so an empty corner at the upper right is kept.
+    """
+    import shapely
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    geoms = []
+    for layer in drawn:
+        if layer.key in ml.BASEMAP_KEYS or layer.key in ("areas", "indicator"):
+            continue
+        g = layer.frame.geometry.to_numpy()
+        if layer.kind == "point":
+            g = shapely.buffer(g, 0.012 * w, cap_style="square")
+        geoms.extend(g)
+    data = shapely.union_all(geoms) if geoms else None
+
+    def covered(corner: str) -> float:
+        fx, fy = NORTH_CORNERS[corner]
+        bw, bh = NORTH_BOX
+        box = shapely.box(
+            x0 + (fx - bw / 2) * w, y0 + (fy - bh + 0.01) * h, x0 + (fx + bw / 2) * w, y0 + fy * h
+        )
+        return 0.0 if data is None else float(shapely.intersection(box, data).area)
+
+    return min(NORTH_CORNERS, key=covered)  # min keeps the first of equal corners
+
+
+def _north_arrow(ax: Axes, corner: str = "upper right") -> Any:
+    fx, fy = NORTH_CORNERS[corner]
+    return ax.annotate(
         "N",
-        xy=(0.955, 0.95),
-        xytext=(0.955, 0.86),
+        xy=(fx, fy),
+        xytext=(fx, fy - 0.09),
         xycoords="axes fraction",
         ha="center",
         va="center",
@@ -243,6 +285,7 @@ def _north_arrow(ax: Axes) -> None:
             "headwidth": 11,
             "headlength": 10,
         },
+        gid="north-arrow",
     )
 
 
@@ -350,7 +393,9 @@ def _drawn_layers(content: ml.MapContent, layers: Sequence[str] | None) -> list[
         drawn = [layer for layer in content.layers if layer.key in set(layers)]
     else:
         drawn = [layer for layer in content.layers if layer.show]
-    return drawn
+    # the background is drawn with any choice of layers (it is not data)
+    background = [lyr for lyr in content.layers if lyr.key in ml.BASEMAP_KEYS and lyr.show]
+    return background + [lyr for lyr in drawn if lyr.key not in ml.BASEMAP_KEYS]
 
 
 def _draw_map_panel(
@@ -360,6 +405,18 @@ def _draw_map_panel(
     scale bar, north arrow and legend."""
     ax = fig.add_axes((0.02, 0.08, 0.70, min(0.78, top - 0.08)))
     ax.set_facecolor("#f4f3ef")
+    image = ml.background_image(content.background_image, content.bounds)
+    if image is not None:  # the [basemap] image, lightly, under everything
+        minx, miny, maxx, maxy = content.bounds
+        ax.imshow(
+            image,
+            extent=(minx, maxx, miny, maxy),
+            origin="upper",
+            alpha=ml.BASEMAP_IMAGE_OPACITY,
+            zorder=0.5,
+            interpolation="bilinear",
+            gid="basemap-image",
+        )
     for layer in drawn:
         _draw_layer(ax, layer)
     minx, miny, maxx, maxy = content.bounds
@@ -372,8 +429,195 @@ def _draw_map_panel(
         spine.set_color("#777777")
         spine.set_linewidth(0.8)
     _scale_bar(ax, content.bounds)
-    _north_arrow(ax)
+    arrow = _north_arrow(ax, north_corner(ax, drawn))
     _legend(ax, drawn)
+    _place_labels(fig, ax, drawn, arrow)
+
+
+# --------------------------------------------------------------------------- labels
+
+
+class _Placer:
+    """Greedy label placement: a label takes the first candidate position whose box overlaps
+    no box placed before it (obstacles first); a label with no free position is left out."""
+
+    def __init__(self, fig: Figure, ax: Axes) -> None:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        ax.apply_aspect()
+        self.renderer = fig.canvas.get_renderer()
+        self.ax = ax
+        self.boxes: list[Any] = []
+
+    def block(self, artist: Any, pad: float = 2.0) -> None:
+        """Keep labels off ``artist`` (a text or annotation already drawn)."""
+        self.boxes.append(artist.get_window_extent(self.renderer).expanded(1.0, 1.0).padded(pad))
+
+    def free(self, box: Any) -> bool:
+        axbox = self.ax.get_window_extent(self.renderer)
+        inside = (
+            box.x0 >= axbox.x0 and box.x1 <= axbox.x1 and box.y0 >= axbox.y0 and box.y1 <= axbox.y1
+        )
+        return inside and not any(box.overlaps(b) for b in self.boxes)
+
+    def place(
+        self, text: str, xy: tuple[float, float], offsets, within: Any = None, **style: Any
+    ) -> Any:
+        """Annotate ``text`` at ``xy`` (data) moved by the first free offset (points); with
+        ``within`` (a polygon) the label's centre must stay inside it."""
+        import shapely
+
+        for dx, dy in offsets:
+            artist = self.ax.annotate(
+                text, xy, xytext=(dx, dy), textcoords="offset points", **style
+            )
+            box = artist.get_window_extent(self.renderer).padded(1.5)
+            if within is not None:
+                cx, cy = self.ax.transData.inverted().transform(
+                    [((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)]
+                )[0]
+                if not within.contains(shapely.Point(cx, cy)):
+                    artist.remove()
+                    continue
+            if self.free(box):
+                self.boxes.append(box)
+                return artist
+            artist.remove()
+        return None
+
+
+#: Offsets (points) an area label tries, its own place first.
+AREA_LABEL_OFFSETS = (
+    (0, 0),
+    *(
+        (dx, dy)
+        for r in (11, 22, 33, 44)
+        for dx, dy in ((0, -r), (0, r), (-2.5 * r, 0), (2.5 * r, 0), (-2 * r, -r), (2 * r, r))
+    ),
+)
+#: Offsets (points) a street label tries around its street's point.
+STREET_LABEL_OFFSETS = ((0, 7), (0, -7), (0, 16), (0, -16), (0, 26), (0, -26), (36, 0), (-36, 0))
+
+
+def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: Any) -> None:
+    """Area names and a few street names, placed so that none overlaps another label, a focus
+    place's rank badge, the north arrow or the scale bar. Area labels are drawn above the focus
+    outlines (with a white halo), so an outline never covers a name."""
+    placer = _Placer(fig, ax)
+    placer.block(arrow, pad=4)
+    for artist in ax.texts:  # scale-bar text and the focus places' rank badges
+        placer.block(artist)
+    for patch in ax.patches:  # the scale bar's blocks
+        placer.boxes.append(patch.get_window_extent(placer.renderer).padded(2))
+    focus = next((lyr for lyr in drawn if lyr.key == "focus"), None)
+    if focus is not None:  # names never sit on a focus place's outline
+        from matplotlib.transforms import Bbox
+
+        for geom in focus.frame.geometry:
+            (x0, y0), (x1, y1) = ax.transData.transform(
+                [(geom.bounds[0], geom.bounds[1]), (geom.bounds[2], geom.bounds[3])]
+            )
+            placer.boxes.append(Bbox([[x0, y0], [x1, y1]]).padded(2))
+    _street_labels(placer, drawn, focus_only=True)
+    areas = next((lyr for lyr in drawn if lyr.key == "areas"), None)
+    if areas is not None and 0 < len(areas.frame) <= 40:
+        frame = areas.frame
+        order = np.argsort(-frame.geometry.area.to_numpy(), kind="stable")
+        if "selected" in frame.columns:  # the chosen area first
+            order = sorted(order, key=lambda i: not bool(frame["selected"].iloc[i]))
+        for i in order:
+            p = frame.geometry.iloc[i].representative_point()
+            style = {
+                "ha": "center",
+                "va": "center",
+                "fontsize": 7.5,
+                "color": "#08306b",
+                "fontweight": "bold",
+                "zorder": 7.5,
+                "annotation_clip": True,
+                "path_effects": _halo(),
+            }
+            text = _plain(frame["tooltip"].iloc[i])
+            # inside its own area if there is room, else beside it rather than not at all
+            artist = placer.place(
+                text, (p.x, p.y), AREA_LABEL_OFFSETS, within=frame.geometry.iloc[i], **style
+            ) or placer.place(text, (p.x, p.y), AREA_LABEL_OFFSETS, **style)
+            if artist is not None:
+                artist.set_gid("area-label")
+    if focus is None:
+        _street_labels(placer, drawn)
+
+
+#: Most street names written on a figure.
+MAX_STREET_LABELS = 8
+
+
+def _focus_street(popup: Any) -> str:
+    """The street a focus place is named after, from its popup's "Gata" row:
+    "Storgatan vid Parkvägen" → "Storgatan" (``""`` when the place has no street)."""
+    for key, value in popup or ():
+        if key == tr("Gata", "Street"):
+            return str(value).split(tr(" vid ", " at "), 1)[0].strip()
+    return ""
+
+
+def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bool = False) -> None:
+    """A few street names in grey italics: with focus places, the street each is named after
+    (else the nearest), at its point nearest the place, in rank order; without focus places
+    (and not ``focus_only``) the longest streets in view."""
+    import shapely
+
+    roads = next((lyr for lyr in drawn if lyr.key == "basemap_roads"), None)
+    if roads is None or len(roads.frame) == 0:
+        return
+    frame = roads.frame[roads.frame["tooltip"].astype(str).str.len() > 0]
+    if len(frame) == 0:
+        return
+    geoms = frame.geometry.to_numpy()
+    names = frame["tooltip"].astype(str).to_numpy()
+    focus = next((lyr for lyr in drawn if lyr.key == "focus"), None)
+    spots: list[tuple[str, Any]] = []
+    if focus is not None and len(focus.frame):
+        tree = shapely.STRtree(geoms)
+        centres = shapely.centroid(focus.frame.geometry.to_numpy())
+        for centre, popup in zip(centres, focus.frame["popup"]):
+            street = _focus_street(popup)
+            same = np.flatnonzero(names == street)
+            if len(same):
+                j = int(same[np.argmin(shapely.distance(geoms[same], centre))])
+            else:
+                j = int(tree.nearest(centre))
+            at = shapely.line_interpolate_point(
+                geoms[j], shapely.line_locate_point(geoms[j], centre)
+            )
+            spots.append((names[j], at))
+    elif focus_only:
+        return
+    else:
+        for j in np.argsort(-shapely.length(geoms), kind="stable"):
+            spots.append((names[j], shapely.line_interpolate_point(geoms[j], 0.5, normalized=True)))
+    seen: set[str] = set()
+    for name, point in spots:
+        if name in seen or len(seen) >= MAX_STREET_LABELS:
+            continue
+        artist = placer.place(
+            _plain(name),
+            (point.x, point.y),
+            STREET_LABEL_OFFSETS,
+            ha="center",
+            va="center",
+            fontsize=6.5,
+            fontstyle="italic",
+            color="#4d4d4d",
+            zorder=7.2,
+            annotation_clip=True,
+            path_effects=_halo(),
+        )
+        if artist is not None:
+            artist.set_gid("street-label")
+            seen.add(name)
 
 
 def _detail_lines(content: ml.MapContent) -> list[str]:

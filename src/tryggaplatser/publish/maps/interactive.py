@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["hotspot_map", "map_content", "map_gate", "neighbourhood_map", "save_map", "slugify"]
 
 COORD_DECIMALS = 6  # WGS84 degrees: ~0.1 m, finer than any grid corner needs
+STREET_LABEL_ZOOM = 15  # street names are written on the map from this zoom level on
 _CONTENT_KEY = "_tryggaplatser_content"
 _GATE_KEY = "_tryggaplatser_gate"
 
@@ -89,6 +90,10 @@ _CSS = """
  font:700 12px/16px sans-serif;min-width:16px;padding:1px 3px;text-align:center;
  box-shadow:0 1px 3px rgba(0,0,0,.45)}
 .tp-rank:before{display:none}
+.tp-street{display:none;background:transparent;border:0;box-shadow:none;padding:0;color:#5a5a5a;
+ font:italic 10px/1.1 sans-serif;text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff}
+.tp-street:before{display:none}
+.tp-streets .tp-street{display:block}
 .tp-north{background:rgba(255,255,255,.9);border-radius:4px;padding:2px 6px;
  box-shadow:0 1px 4px rgba(0,0,0,.35);font:700 12px/1.1 sans-serif;text-align:center;color:#222}
 .leaflet-control-layers{font-size:12px}
@@ -98,9 +103,28 @@ _JS = """
 (function () {
   "use strict";
   var TP = window.TP = {layers: {}, map: null, ready: false};
+  TP.streetLabel = function (l, text) {
+    // a street's name at the middle of its line, shown from cfg.streetZoom on (CSS class)
+    var ll = l.getLatLngs(), seg = [], total = 0, i;
+    for (i = 1; i < ll.length; i++) { seg.push(ll[i - 1].distanceTo(ll[i])); total += seg[i - 1]; }
+    if (total < 120) { return null; }
+    var half = total / 2, pos = ll[0];
+    for (i = 0; i < seg.length; i++) {
+      if (half <= seg[i]) {
+        var t = seg[i] ? half / seg[i] : 0;
+        pos = L.latLng(ll[i].lat + t * (ll[i + 1].lat - ll[i].lat),
+                       ll[i].lng + t * (ll[i + 1].lng - ll[i].lng));
+        break;
+      }
+      half -= seg[i];
+    }
+    return L.tooltip({permanent: true, direction: "center", className: "tp-street",
+                      interactive: false}).setLatLng(pos).setContent(text);
+  };
   TP.layer = function (spec) {
     var o = spec.o;
     var interactive = o.i !== false;
+    var labels = [];
     var layer = L.geoJSON(spec.fc, {
       interactive: interactive,
       style: function (f) {
@@ -121,11 +145,47 @@ _JS = """
                                       className: o.lc || "tp-label"} : {sticky: true});
         }
         if (p.p) { l.bindPopup(p.p, {maxWidth: 360}); }
+        if (o.sl && p.t && l.getLatLngs) {
+          var label = TP.streetLabel(l, p.t);
+          if (label) { labels.push(label); }
+        }
       }
     });
+    for (var j = 0; j < labels.length; j++) { layer.addLayer(labels[j]); }
     layer.tpKey = spec.k;
     TP.layers[spec.k] = layer;
     return layer;
+  };
+  TP.declutter = function () {
+    // area labels step aside from the focus places' rank badges and from each other:
+    // each label tries its own place, then below, above, twice below and twice above
+    var boxes = [], i, k;
+    var ranks = document.querySelectorAll(".tp-rank");
+    for (i = 0; i < ranks.length; i++) { boxes.push(ranks[i].getBoundingClientRect()); }
+    var hit = function (r) {
+      for (var b = 0; b < boxes.length; b++) {
+        var o = boxes[b];
+        if (r.left < o.right && r.right > o.left && r.top < o.bottom && r.bottom > o.top) {
+          return true;
+        }
+      }
+      return false;
+    };
+    var labels = document.querySelectorAll(".tp-label");
+    for (i = 0; i < labels.length; i++) { labels[i].style.marginTop = "0px"; }
+    for (i = 0; i < labels.length; i++) {
+      var r = labels[i].getBoundingClientRect(), h = r.height + 2;
+      var steps = [0, h, -h, 2 * h, -2 * h];
+      for (k = 0; k < steps.length; k++) {
+        var moved = {left: r.left, right: r.right, top: r.top + steps[k],
+                     bottom: r.bottom + steps[k]};
+        if (!hit(moved) || k === steps.length - 1) {
+          labels[i].style.marginTop = steps[k] + "px";
+          boxes.push(moved);
+          break;
+        }
+      }
+    }
   };
   TP.init = function (map, cfg) {
     TP.map = map;
@@ -171,7 +231,17 @@ _JS = """
     north.addTo(map);
     if (cfg.attribution) { map.attributionControl.addAttribution(cfg.attribution); }
     map.attributionControl.setPrefix(cfg.prefix);
+    var streets = function () {
+      var on = map.getZoom() >= cfg.streetZoom;
+      map.getContainer().classList.toggle("tp-streets", on);
+    };
+    map.on("zoomend", streets);
+    map.on("zoomend moveend overlayadd overlayremove", function () {
+      window.setTimeout(TP.declutter, 0);
+    });
     map.fitBounds(cfg.bounds, {padding: [12, 12], animate: false});
+    streets();
+    TP.declutter();
     TP.syncLegend();
     TP.ready = true;
     document.documentElement.setAttribute("data-tp-ready", "1");
@@ -454,6 +524,10 @@ def _render(
         if layer.key == "focus":  # the rank number stays on the cell
             options["lab"] = True
             options["lc"] = "tp-rank"
+        if layer.key in ("basemap_water", "basemap_buildings"):
+            options["i"] = False
+        if layer.key == "basemap_roads":  # names: on hover, and as labels when zoomed in
+            options["sl"] = STREET_LABEL_ZOOM
         if options["c"] is None:
             options["c"] = "#555555"
         payload = (
@@ -475,6 +549,7 @@ def _render(
         "bounds": bounds,
         "prefix": "Leaflet",
         "toggle": html(tr("Klicka för att visa/dölja detaljer", "Click to show/hide details")),
+        "streetZoom": STREET_LABEL_ZOOM,
     }
     Controls(_script_json(config)).add_to(m)
     setattr(m, _CONTENT_KEY, content)
@@ -537,6 +612,7 @@ def neighbourhood_map(
     municipality: str | None = None,
     gate: Any = None,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> folium.Map:
     """Neighbourhood map of one area (or all areas) for planners.
 
@@ -580,6 +656,11 @@ def neighbourhood_map(
         Attribution text; by default "Data: <municipality>".
     quiet : bool
         Do not announce automatic choices.
+    basemap : Basemap, optional
+        The project's ``[basemap]`` (:func:`tryggaplatser.layers.basemap.load_basemap`):
+        streets (named in tooltips and, zoomed in, as labels), water and (internal maps)
+        buildings, drawn lightly under the data, clipped to the map's extent; each a layer
+        "Bakgrund: …" that can be switched off.
 
     Returns
     -------
@@ -600,6 +681,7 @@ def neighbourhood_map(
         title_params=title_params,
         snap=snap,
         quiet=quiet,
+        basemap=basemap,
     )
     content.attribution = map_attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
@@ -618,6 +700,7 @@ def hotspot_map(
     municipality: str | None = None,
     gate: Any = None,
     quiet: bool = False,
+    basemap: Any = None,
 ) -> folium.Map:
     """The EST meeting's hot-spot map for a week.
 
@@ -643,6 +726,8 @@ def hotspot_map(
         The output set's publishing gate (its mode wins); by default a new one for ``mode``.
     quiet : bool
         Do not announce automatic choices.
+    basemap : Basemap, optional
+        As in :func:`neighbourhood_map`.
 
     Returns
     -------
@@ -657,6 +742,7 @@ def hotspot_map(
         gate=gate,
         title_params=title_params,
         quiet=quiet,
+        basemap=basemap,
     )
     content.attribution = map_attribution(attribution, municipality)
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)

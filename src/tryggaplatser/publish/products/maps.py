@@ -114,7 +114,13 @@ def write_maps(
         raise ArgumentError(
             tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"
         )
-    common = {"tiles": tiles, "municipality": config.name, "gate": gate, "quiet": quiet}
+    common = {
+        "tiles": tiles,
+        "municipality": config.name,
+        "gate": gate,
+        "quiet": quiet,
+        "basemap": getattr(project, "basemap", None),
+    }
     failures, targets = [], [area]
     if hotspots:
         written = _hotspot_map(project, run, folder, week, png, common)

@@ -162,6 +162,7 @@ def _write_area_plan(
         profiles=run.profiles,
         places=run.place_reasons(),
         quiet=quiet,
+        place_names=run.place_names,
     )
     followup = followup_by_responsible(
         layers.get("walk_observations"),

@@ -452,6 +452,19 @@ def _lines_chart(
     return lines_chart(series, title, ylabel, max_ticks=max_ticks)
 
 
+def _place_names(released: pd.DataFrame, analysis: AreaAnalysis) -> list[str]:
+    """The street description of each released cell (computed by the run; ``""`` when none)."""
+    names = analysis.place_names or {}
+    return [names.get(str(c), "") for c in released["cell_id"]]
+
+
+def _street_header(table: pd.DataFrame) -> dict[str, str]:
+    """The street column's header when any row has a street description, else no column."""
+    if "place_name" in table.columns and any(table["place_name"].astype(str).str.len() > 0):
+        return {"place_name": tr("Plats (gata)", "Place (street)")}
+    return {}
+
+
 def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
     """The static map (PNG figure) of the hotspot cells for one area or all areas."""
     from ..maps import _layers as ml
@@ -460,7 +473,12 @@ def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
 
     # the map's content only: the static figure needs no interactive (folium) rendering
     content = ml.neighbourhood_content(
-        area_id, areas=analysis.areas, cells=analysis.cells, gate=gate, quiet=True
+        area_id,
+        areas=analysis.areas,
+        cells=analysis.cells,
+        gate=gate,
+        quiet=True,
+        basemap=analysis.basemap,
     )
     content.attribution = map_attribution(None, analysis.municipality)
     return static_map(content, figsize=(8.0, 6.4), dpi=110)
@@ -715,11 +733,13 @@ def _section_hotspots(
         released = released.assign(
             bin_label=[_label("gi_bin", b) for b in released["gi_bin"]],
             _n=[-(_num(v) or 0) for v in released["n"]],
+            place_name=_place_names(released, analysis),
         ).sort_values(["gi_bin", "_n"], ascending=[False, True])
         count_col = "n_visning" if "n_visning" in released.columns else "n"
         section.table(
             released,
             columns={
+                **_street_header(released),
                 "cell_id": tr(
                     "Ruta ({c} m, nedre vänstra hörnet)",
                     "Cell ({c} m, lower-left corner)",
@@ -2203,11 +2223,13 @@ def _lagesbild_hotspots(
     ]
     released["bin_label"] = [_label("gi_bin", b) for b in released["gi_bin"]]
     released["_n"] = [-(_num(v) or 0) for v in released["n"]]
+    released["place_name"] = _place_names(released, analysis)
     released = released.sort_values(["gi_bin", "_n"], ascending=[False, True])
     count_col = "n_visning" if "n_visning" in released.columns else "n"
     section.table(
         released,
         columns={
+            **_street_header(released),
             "cell_id": tr("Ruta", "Cell"),
             "name": tr("Område", "Area"),
             count_col: tr("Antal", "Count"),

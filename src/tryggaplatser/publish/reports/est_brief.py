@@ -370,6 +370,13 @@ def _cell_header(brief: ESTBrief) -> str:
     return tr("Ruta ({s})", "Cell ({s})", s=_size_text(brief))
 
 
+def _street_column(table: pd.DataFrame) -> dict[str, str]:
+    """The ``place_name`` column's header when the table has street descriptions, else none."""
+    if "place_name" in table.columns and table["place_name"].astype(str).str.len().gt(0).any():
+        return {"place_name": tr("Plats (gata)", "Place (street)")}
+    return {}
+
+
 def _cells_of(focus: pd.DataFrame) -> list[list[str]]:
     """The cells of every focus place (its best cell first)."""
     if "cells" not in focus.columns:
@@ -416,12 +423,13 @@ def _section_focus_places(report, brief: ESTBrief, gate, municipality: str, map_
         columns={
             "rank": "#",
             "area_name": tr("Område", "Area"),
+            **_street_column(focus),
             "place": _cell_header(brief),
             "score": tr("Poäng", "Score"),
             "reasons": tr("Skäl", "Reasons"),
         },
         formats={"score": lambda v: fmt_num(v, 0)},
-        widths={"rank": "5%", "area_name": "17%", "place": "22%", "score": "7%"},
+        widths={"rank": "5%", "area_name": "14%", "place": "18%", "score": "7%"},
         empty=tr("Inga förslag denna vecka.", "No proposals this week."),
     )
     s.note(brief.rules["focus"])
@@ -445,6 +453,7 @@ def _section_recurring_places(report, brief: ESTBrief, gate) -> None:
     )
     columns = {
         "area_name": tr("Område", "Area"),
+        **_street_column(rec),
         "cell_id": _cell_header(brief),
         "weeks_with_reports": tr("Veckor", "Weeks"),
         "total": tr("Totalt", "Total"),
@@ -496,6 +505,7 @@ def _section_hotspots(report, brief: ESTBrief, gate) -> None:
             columns={
                 "category_label": tr("Klass", "Class"),
                 "area_name": tr("Område", "Area"),
+                **_street_column(em),
                 "cell_id": _cell_header(brief),
                 "n": tr("Händelser 52 v", "Events 52 wk"),
                 "hot_periods": tr("Heta perioder", "Hot periods"),
@@ -603,6 +613,7 @@ def _alerts_table(s, brief: ESTBrief, gate) -> None:
         ),
         columns={
             "area_name": tr("Område", "Area"),
+            **_street_column(brief.alert_cells),
             "cell_id": _cell_header(brief),
             "category_label": tr("Kategori", "Category"),
             "n": tr("Larm", "Alerts"),
@@ -784,6 +795,7 @@ def est_map(brief: ESTBrief, gate, *, municipality: str):
         gate=gate,
         municipality=municipality,
         quiet=True,
+        basemap=brief.basemap,
     )
 
 
@@ -818,6 +830,7 @@ def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
         mode=gate.mode,
         municipality=municipality,
         quiet=True,
+        basemap=brief.basemap,
     )
     fig = static_map(m, figsize=(10.0, 7.0), dpi=110)
     caption = (
