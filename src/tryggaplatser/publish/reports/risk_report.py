@@ -130,7 +130,15 @@ STRETCH_COLUMNS = {
 }
 
 
-def _summary_items(risk: Any, streets: Any) -> list[str]:
+def _count_text(value: Any, gate: Gate) -> str:
+    """A municipality-wide count; public 1–4 as "<5" (the policy's small counts)."""
+    from ...policy import MIN_COUNT, SMALL
+
+    v = int(value)
+    return SMALL if gate.public and 1 <= v < MIN_COUNT else str(v)
+
+
+def _summary_items(risk: Any, streets: Any, gate: Gate) -> list[str]:
     items = []
     sig = risk.significant()
     for _, row in sig.iterrows():
@@ -162,9 +170,9 @@ def _summary_items(risk: Any, streets: Any) -> list[str]:
                 "och redovisas för sig.",
                 "{s} of {n} incidents were snapped to a street stretch; {u} lay too far from the "
                 "road network and are reported separately.",
-                s=int(row["snapped"]),
-                n=int(row["input"]),
-                u=int(row["unsnapped"]),
+                s=_count_text(row["snapped"], gate),
+                n=_count_text(row["input"], gate),
+                u=_count_text(row["unsnapped"], gate),
             )
         )
     return items
@@ -189,7 +197,7 @@ def risk_report(
         issued=today,
         kind=tr("Riskterrängmodell", "Risk-terrain model"),
     )
-    report.summary(_summary_items(risk, streets))
+    report.summary(_summary_items(risk, streets, gate))
     _section_factors(report, risk, gate)
     if streets is not None:
         _section_streets(report, streets, gate)
