@@ -56,6 +56,9 @@ _API = {
     # forecast accountability: does the map predict, would it look the same on another grid
     "forecast_accuracy": "tryggaplatser.analysis.forecast",
     "hotspot_stability": "tryggaplatser.analysis.forecast",
+    # risk factors of the environment and street stretches
+    "risk_terrain": "tryggaplatser.analysis.risk_terrain",
+    "street_stretches": "tryggaplatser.analysis.streets",
     # action plans and evaluation
     "action_plan": "tryggaplatser.analysis.plans",
     "followup_by_responsible": "tryggaplatser.analysis.plans",
@@ -79,6 +82,7 @@ _API = {
     "write_action_plans": "tryggaplatser.publish.products",
     "write_evaluation": "tryggaplatser.publish.products",
     "write_forecast_report": "tryggaplatser.publish.products",
+    "write_risk_factors": "tryggaplatser.publish.products",
     "run_demo": "tryggaplatser.publish.products",
     # settings
     "set_language": "tryggaplatser.i18n",

@@ -157,6 +157,11 @@ RULES: dict[str, Rule] = {
         PERIOD_EMPTY=("händelserna saknar tidpunkter", "the incidents have no times"),
         AREAS_EMPTY=("det finns inga områden", "there are no areas"),
         INCIDENTS_EMPTY=("det finns inga händelser", "there are no incidents"),
+        CONTEXT_EMPTY=(
+            "det finns inga kontextlager för riskfaktormodellen",
+            "there are no context layers for the risk-factor model",
+        ),
+        ROADS_EMPTY=("vägnätet har inga linjer", "the road network has no lines"),
         MEASURES_EMPTY=("det finns inga åtgärder", "there are no measures"),
         AREA_UNKNOWN=("okänt område", "unknown area"),
         MEASURE_UNKNOWN=("okänd åtgärd", "unknown measure"),
@@ -258,6 +263,10 @@ RULES: dict[str, Rule] = {
         PUBLIC_CELL_SIZE=(
             "rutor mindre än 250 m i publik utdata",
             "grid cells smaller than 250 m in public output",
+        ),
+        PUBLIC_STRETCH_LENGTH=(
+            "gatusträckor kortare än 250 m i publik utdata",
+            "street stretches shorter than 250 m in public output",
         ),
         POINTS_PUBLIC=(
             "punkter (enskilda händelser) i publik utdata",

@@ -37,6 +37,9 @@ def test_demo_reports_a_clean_public_audit(demo_out):
         "est_*.html",
         "utvardering_*.html",
         "offentliggorande.html",
+        "riskfaktorer.html",
+        "riskyta.gpkg",
+        "gatustrackor.gpkg",
     ],
 )
 def test_public_set_has_every_product(demo_out, pattern):
@@ -393,6 +396,20 @@ def test_demo_products_show_the_forecast_sections(demo_out):
     for folder in ("publik", "internt"):
         page = (out / folder / "lagesbild_2026.html").read_text(encoding="utf-8")
         assert "Hur förutsägbara är hotspots?" in page, folder
+
+
+def test_demo_products_show_the_risk_factors(demo_out):
+    """The risk-factor set and the short sections in the area reports and the lägesbild
+    (issue 17)."""
+    out, _ = demo_out
+    for folder in ("publik", "internt"):
+        assert (out / folder / "riskfaktorer.pdf").exists(), folder
+        page = (out / folder / "lagesbild_2026.html").read_text(encoding="utf-8")
+        assert 'id="riskfaktorer"' in page, folder
+        area = next((out / folder).glob("omrade_*.html")).read_text(encoding="utf-8")
+        assert 'id="riskfaktorer"' in area, folder
+    report = (out / "internt" / "riskfaktorer.html").read_text(encoding="utf-8")
+    assert "Busshållplatser" in report and "tillför inget" in report
 
 
 # --------------------------------------------------------------------------- spreadsheets in Calc

@@ -54,7 +54,12 @@ def test_committed_data_matches_generator(demo_dir, tmp_path, truth):
 
 def test_small_mode_scales(small_demo):
     truth = json.loads((small_demo / "truth.json").read_text(encoding="utf-8"))
-    assert truth["counts"]["incidents"] == SMALL_SIZE
+    # the planted risk-factor incidents are appended to the size (their own random stream)
+    added = truth["risk_factors"]["added_incidents"]
+    assert added == sum(
+        f["features"] * f["extra_incidents_per_feature"] for f in truth["risk_factors"]["factors"]
+    )
+    assert truth["counts"]["incidents"] == SMALL_SIZE + added
     assert truth["near_repeat"]["n_events"] == 40
     assert len(read_incidents(small_demo)) == truth["counts"]["incidents"]
 

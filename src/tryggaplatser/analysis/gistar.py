@@ -201,8 +201,6 @@ def exact_count_pvalues(
     ``p = min(1, 2·min(P(S ≥ s), P(S ≤ s)))``. With ``inside`` (each cell's share of its area
     inside the study area) the cells are weighted by it: ``W_i`` and ``n`` are inside areas,
     so a cell cut by the boundary is expected to hold fewer events. NaN outside the mask."""
-    from scipy.stats import binom
-
     m = np.asarray(mask, dtype=bool)
     c = np.where(m, np.asarray(counts, dtype=float), 0.0)
     weight = np.where(m, 1.0 if inside is None else np.asarray(inside, dtype=float), 0.0)
@@ -212,10 +210,47 @@ def exact_count_pvalues(
         return p
     local = np.rint(correlate_binary(c, fp))
     share = np.minimum(correlate_binary(weight, fp) / n, 1.0)
+    p[m] = binomial_two_sided(local, total, share)[m]
+    return p
+
+
+def binomial_two_sided(local: np.ndarray, total: int, share: np.ndarray) -> np.ndarray:
+    """``min(1, 2·min(P(S ≥ s), P(S ≤ s)))`` for ``S ~ Binomial(total, share)`` and observed
+    neighbourhood counts ``s = local`` (the exact conditional test of the module docstring)."""
+    from scipy.stats import binom
+
     upper = binom.sf(local - 1, total, share)
     lower = binom.cdf(local, total, share)
-    p[m] = np.minimum(1.0, 2.0 * np.minimum(upper, lower))[m]
-    return p
+    return np.minimum(1.0, 2.0 * np.minimum(upper, lower))
+
+
+def count_pvalues_sparse(
+    counts: np.ndarray, weights, z: np.ndarray, unit_weight: np.ndarray | None = None
+) -> tuple[np.ndarray, str, float]:
+    """:func:`count_pvalues` for any binary weights (e.g. street stretches that share an
+    endpoint), the diagonal included as in :func:`gistar_sparse`. ``unit_weight`` (e.g. each
+    stretch's length) weights the units under complete spatial randomness; when the units are
+    unequal every unit gets the exact test weighted by it (``"exact_length"``), as cut cells do
+    on a grid. Returns ``(p, test, expected)``."""
+    from scipy import sparse
+
+    c = np.asarray(counts, dtype=float)
+    n = len(c)
+    w = sparse.csr_matrix(weights, dtype=float, copy=True)
+    w.setdiag(1.0)
+    w.eliminate_zeros()
+    w.data[:] = 1.0
+    unit = np.ones(n) if unit_weight is None else np.asarray(unit_weight, dtype=float)
+    total = round(float(c.sum()))
+    share = np.minimum((w @ unit) / unit.sum(), 1.0) if n else np.zeros(0)
+    expected = float(total * share.mean()) if n else 0.0
+    if n == 0 or total < MIN_EVENTS:
+        return np.full(n, np.nan), "none", expected
+    unequal = unit_weight is not None and np.ptp(unit) > 1e-9 * max(float(unit.max()), 1.0)
+    if unequal or expected < MIN_EXPECTED:
+        p = binomial_two_sided(np.rint(w @ c), total, share)
+        return p, ("exact_length" if unequal else "exact"), expected
+    return pvalue_two_sided(np.asarray(z, dtype=float)), "normal", expected
 
 
 def count_test(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> tuple[str, float]:

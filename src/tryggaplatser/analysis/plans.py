@@ -698,6 +698,19 @@ def _incident_item(row, name: str, year: int, prev_rate, prev_count, catalogue):
     )
 
 
+def _add_place_reasons(items: list[dict], walk_observations, places) -> None:
+    """Add the street stretch (and nearby risk factors) of each walk item's findings to its
+    evidence (:class:`~tryggaplatser.analysis.streets.PlaceReasons`)."""
+    ids = walk_observations["observation_id"].astype(str)
+    for it in items:
+        if it["source"] != "walk" or not it.get("linked_observations"):
+            continue
+        wanted = set(str(it["linked_observations"]).split(";"))
+        reason = places.reason(walk_observations[ids.isin(wanted).to_numpy()])
+        if reason:
+            it["evidence"] += " " + tr("Längs {r}.", "Along {r}.", r=reason)
+
+
 def _walk_items(
     area_geom, name: str, year: int, *, walk_observations, walks, catalogue, plan_date: date
 ) -> list[dict]:
@@ -997,6 +1010,7 @@ def action_plan(
     follow_up_months: int = FOLLOW_UP_MONTHS,
     sensitive_categories=(),
     profiles=None,
+    places=None,
     quiet: bool = False,
     place_names: Any = None,
 ) -> pd.DataFrame:
@@ -1047,6 +1061,10 @@ def action_plan(
         ``year -> {area_id: AreaProfile}`` of every area, e.g. ``run.profiles`` of a
         :class:`~tryggaplatser.analysis.run.Run`, so many plans share one computation;
         ``None`` = compute the area's profiles here.
+    places : PlaceReasons, optional
+        ``run.place_reasons()``: the street stretch of each walk item's findings, its
+        incidents and the significant risk factors near it are added to the item's evidence
+        ("Längs Storgatan 120–220 m: 14 händelser, nära busshållplatser.").
     quiet : bool
     place_names : callable, optional
         ``cell ids -> street descriptions``, e.g. ``run.place_names`` of a
@@ -1107,6 +1125,8 @@ def action_plan(
         + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
     )
 
+    if places is not None and walk_observations is not None:
+        _add_place_reasons(items, walk_observations, places)
     missing = _sources_not_recorded(match, walk_observations, dialogue)
     themes: dict[str, set[str]] = {}
     for it in items:

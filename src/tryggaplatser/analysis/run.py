@@ -538,6 +538,108 @@ class Run:
 
         return self._once(key, compute)
 
+    # -- risk factors and street stretches ------------------------------------------------------
+    @property
+    def risk_settings(self) -> Any:
+        """The configuration's ``[risk]`` settings (defaults without a configuration)."""
+        from ..layers.config import RiskSettings
+
+        return getattr(self.config, "risk", None) or RiskSettings()
+
+    @cached_property
+    def context(self) -> Any:
+        """The context features of the risk-terrain model: the ``context`` layer and (unless
+        ``[risk] lighting_from_walks = false``) the lighting problems found on safety walks as
+        the derived factor "Belysningsbrist (trygghetsvandringar)"; ``None`` without any."""
+        from .risk_terrain import lighting_context
+
+        parts = [self.layer("context")]
+        if self.risk_settings.lighting_from_walks:
+            parts.append(lighting_context(self.layer("walk_observations")))
+        parts = [p[["factor", "context_type", "geometry"]] for p in parts if p is not None]
+        if not parts:
+            return None
+        return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+    def risk_terrain(self, period: Any = None) -> Any:
+        """:func:`~tryggaplatser.analysis.risk_terrain.risk_terrain` of the placed incidents of
+        ``period`` on the run's grid with :attr:`context`; computed once per period."""
+        key = ("risk_terrain", self.resolve(period))
+
+        def compute() -> Any:
+            from .risk_terrain import risk_terrain
+
+            data = placed(in_period(self.incidents, key[1]))
+            return risk_terrain(
+                data, self._grid, self.context, distances=self.risk_settings.distances
+            )
+
+        return self._once(key, compute)
+
+    @property
+    def roads(self) -> Any:
+        """The ``[basemap]`` roads (:attr:`basemap`), or ``None`` when the project has none."""
+        roads = getattr(self.basemap, "roads", None)
+        return roads if roads is not None and len(roads) else None
+
+    def streets(self, period: Any = None) -> Any:
+        """:func:`~tryggaplatser.analysis.streets.street_stretches` of the placed incidents,
+        walk observations and dialogue pins of ``period`` on the :attr:`roads` (``None``
+        without roads). Public runs use stretches of at least 250 m (the public grid's
+        minimum, announced). Computed once per period."""
+        key = ("streets", self.resolve(period))
+        return self._once(key, lambda: self._streets(key[1]))
+
+    def _streets(self, period: tuple[dt.date, dt.date]) -> Any:
+        from .streets import DEFAULT_STRETCH_LENGTH, street_stretches
+
+        if self.roads is None:
+            return None
+        settings = self.risk_settings
+        length = settings.stretch_length
+        if self.public and (length or DEFAULT_STRETCH_LENGTH) < PUBLIC_MIN_CELL_SIZE:
+            announce(
+                tr(
+                    "Publikt läge: gatusträckor om {m} m i stället för {a} m.",
+                    "Public mode: street stretches of {m} m instead of {a} m.",
+                    m=MIN_GRID_M,
+                    a=_fmt_m(length or DEFAULT_STRETCH_LENGTH),
+                ),
+                quiet=self.quiet,
+            )
+            length = PUBLIC_MIN_CELL_SIZE
+        result = street_stretches(
+            self.roads.to_crs(self.incidents.crs),
+            placed(in_period(self.incidents, period)),
+            walk_observations=self.layer("walk_observations"),
+            dialogue=self.layer("dialogue"),
+            stretch_length=length,
+            snap_distance=settings.snap_distance,
+        )
+        if self.public and length != settings.stretch_length:
+            result.params["stretch_length"]["rule"] = tr(
+                "publik utdata: minst {m} m", "public output: at least {m} m", m=MIN_GRID_M
+            )
+        return result
+
+    def place_reasons(self) -> Any:
+        """:class:`~tryggaplatser.analysis.streets.PlaceReasons` of the run (its stretches and
+        the features of the significant raising risk factors), for the action plans' reasons;
+        ``None`` without roads."""
+        from .streets import PlaceReasons
+
+        streets = self.streets()
+        if streets is None:
+            return None
+        layer = self.layer("context")  # the municipality's own layers (the walks' lighting
+        if layer is None:  # factor would only cite the walk findings themselves)
+            return PlaceReasons(streets)
+        sig = self.risk_terrain().significant()
+        sig = sig[sig["rr_lo"] > 1].set_index("factor")["distance"]
+        near = layer.loc[layer["factor"].isin(sig.index), ["factor", "geometry"]].copy()
+        near["distance"] = near["factor"].map(sig).to_numpy(float)
+        return PlaceReasons(streets, near)
+
 
 def filter_categories(data: Any, categories: tuple[str, ...]) -> Any:
     """Keep the incidents of ``categories``; an unknown category is an error listing the

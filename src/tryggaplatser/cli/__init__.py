@@ -41,6 +41,11 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "prognos",
         "Förutsäger kartan? Träffsäkerhet och stabilitet för hotspots.",
     ),
+    "riskfaktorer": (
+        "tryggaplatser.cli.riskfaktorer",
+        "riskfaktorer",
+        "Riskfaktorer i miljön (riskterrängmodell) och gatusträckor.",
+    ),
 }
 
 

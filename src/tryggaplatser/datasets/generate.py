@@ -2565,11 +2565,14 @@ def _inv(mapping: dict[str, str]) -> dict[str, str]:
 
 def config_text(seed: int, large: str | None = None) -> str:
     """The ``tryggaplatser.toml`` of the demo (``large`` = "gpkg"/"csv" for the big variant)."""
+    from .context import context_config
+
     return (
         _config_project(seed)
         + _config_incidents(large)
         + _config_other_layers()
         + _config_basemap()
+        + context_config()
     )
 
 
@@ -2897,7 +2900,13 @@ Storgatan och Kyrkogatan korsas i centrum, Ringvägen runt innerstaden, sex infa
 ett rutnät av lokalgator i varje område med allmänna svenska gatunamn efter tema (träd,
 blommor, fåglar …; Skolgatan och Parkvägen i centrum). Alla punkter i ett område ligger inom
 ungefär ett halvt kvarter från en namngiven gata. Gatunätet, byggnaderna och vattnet dras ur en
-egen slumpström, så övriga filer blir desamma som utan dem."""
+egen slumpström, så övriga filer blir desamma som utan dem.
+
+Kontextlagren (`context/kontext.gpkg`, `[[layers.context]]`): påhittade busshållplatser,
+restauranger med serveringstillstånd och skolor. Kring busshållplatser och restauranger finns
+planterat fler händelser på kvällen (inom 150 m, 18–24); skolorna har ingen effekt. De extra
+händelserna ligger sist i EST-rapporterna och dras ur en egen slumpström (`truth.json`,
+`risk_factors`)."""
 
 
 def readme_text(truth: dict[str, Any], large: bool = False) -> str:
@@ -2996,6 +3005,13 @@ def _readme_site(s: dict[str, Any]) -> str:
     )
 
 
+_CONTEXT_FILE_ROW = (
+    "context/kontext.gpkg (tre lager)",
+    "kontextlager (riskfaktorer)",
+    "GeoPackage",
+)
+
+
 def _readme_files_table(large: bool) -> str:
     """The README's Markdown table of files (the big variant has canonical incident files)."""
     rows = [
@@ -3070,6 +3086,7 @@ def _readme_files_table(large: bool) -> str:
             "GeoPackage, EPSG:3006",
         ),
         ("basemap/vatten.gpkg (lager vatten)", "sjö och å", "GeoPackage, EPSG:3006"),
+        _CONTEXT_FILE_ROW,
         ("truth.json", "planterad facit (format: docs/truth-format.md)", "JSON"),
     ]
 
@@ -3113,7 +3130,7 @@ def generate_demo(
         The truth written to ``out/truth.json``.
     """
     out = Path(out)
-    for sub in ("areas", "incidents", "walks", "dialogue", "surveys", "measures"):
+    for sub in ("areas", "incidents", "walks", "dialogue", "surveys", "measures", "context"):
         (out / sub).mkdir(parents=True, exist_ok=True)
     if large is None:
         large = size > 200_000
@@ -3124,6 +3141,13 @@ def generate_demo(
     plan = make_plan(muni, rng)
     grid = make_hour_grid()
     inc = make_incidents(muni, plan, np.random.default_rng([seed, 1]), grid, size)
+    # context layers with planted risk factors: their own stream, extra incidents appended
+    from .context import CONTEXT_STREAM, context_incidents, make_context
+
+    ctx_rng = np.random.default_rng([seed, CONTEXT_STREAM])
+    context = make_context(muni, plan, ctx_rng)
+    extra = context_incidents(context, plan, ctx_rng, grid, size / DEFAULT_SIZE, inc)
+    inc = pd.concat([inc, extra], ignore_index=True)
     walks, obs = make_walks(muni, plan, np.random.default_rng([seed, 2]))
     dia = make_dialogue(muni, plan, np.random.default_rng([seed, 3]), n_dialogue)
     surveys = make_survey_indicators(muni, plan, np.random.default_rng([seed, 4]))
@@ -3145,8 +3169,12 @@ def generate_demo(
         police_classification=len(police),
     )
     _write_basemap(out, make_basemap(muni, np.random.default_rng([seed, 901])))
+    from .context import context_truth, write_context
+
+    counts.update(write_context(out, context))
     _write_config(out, seed, large)
     truth = make_truth(muni, plan, inc, seed, size, counts)
+    truth["risk_factors"] = context_truth(context, len(extra), size / DEFAULT_SIZE)
     (out / "truth.json").write_text(
         json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
     )

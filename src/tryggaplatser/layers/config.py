@@ -47,6 +47,18 @@ class SourceSpec:
 
 
 @dataclass(frozen=True)
+class RiskSettings:
+    """``[risk]``: the risk-terrain model and the street stretches (``tryggaplatser
+    riskfaktorer``). Every value has a stated default; see README "Riskfaktorer"."""
+
+    # None = the toolkit's default, recorded as an automatic choice
+    distances: tuple[float, ...] | None = None  # 1–3 distances of the candidates (100, 150, 300 m)
+    snap_distance: float | None = None  # points farther from every road are not snapped (50 m)
+    stretch_length: float | None = None  # target length of a street stretch (100 m)
+    lighting_from_walks: bool = True  # walk observations of type belysning as a derived factor
+
+
+@dataclass(frozen=True)
 class BasemapSpec:
     """``[basemap]``: the municipality's own background layers (absolute paths, ``None`` = not
     given). Read by :func:`tryggaplatser.layers.basemap.load_basemap`."""
@@ -79,6 +91,7 @@ class ProjectConfig:
     plans_catalogue: Path | None = None  # [plans] catalogue: the municipality's measure catalogue
     est_max_alerts: int | None = None  # [est] max_alerts; None = the toolkit's default (15)
     limits: Limits = DEFAULT_LIMITS  # [limits]: columns, line length, message excerpts
+    risk: RiskSettings = field(default_factory=lambda: RiskSettings())  # [risk]
     basemap: BasemapSpec | None = None  # [basemap]: roads with names, buildings, water, image
 
     @property
@@ -167,6 +180,7 @@ def load_config(path: str | Path) -> ProjectConfig:
         plans_catalogue=(root / catalogue).resolve() if catalogue else None,
         est_max_alerts=_est_max_alerts(raw.get("est", {}), path),
         limits=_limits(raw.get("limits", {}), path),
+        risk=_risk(raw.get("risk", {}), path),
         basemap=_basemap(raw.get("basemap"), root, path),
     )
 
@@ -177,6 +191,7 @@ def _sources(layers: dict, root: Path, path: Path) -> list[SourceSpec]:
 
     sources = []
     for layer, entries in layers.items():
+        allowed = _SOURCE_KEYS | ({"name", "type"} if layer == "context" else set())
         if layer not in LAYERS:
             raise _invalid(
                 path,
@@ -184,7 +199,7 @@ def _sources(layers: dict, root: Path, path: Path) -> list[SourceSpec]:
                 tr("välj bland: {a}", "choose among: {a}", a=", ".join(LAYERS)),
             )
         for entry in entries if isinstance(entries, list) else [entries]:
-            unknown = set(entry) - _SOURCE_KEYS
+            unknown = set(entry) - allowed
             if unknown:
                 raise _invalid(
                     path,
@@ -194,7 +209,7 @@ def _sources(layers: dict, root: Path, path: Path) -> list[SourceSpec]:
                         l=layer,
                         k=excerpt(sorted(unknown)),
                     ),
-                    tr("tillåtna: {a}", "allowed: {a}", a=sorted(_SOURCE_KEYS)),
+                    tr("tillåtna: {a}", "allowed: {a}", a=sorted(allowed)),
                 )
             if "file" not in entry:
                 raise _invalid(
@@ -210,10 +225,91 @@ def _sources(layers: dict, root: Path, path: Path) -> list[SourceSpec]:
                         a=UNKNOWN_CATEGORY_RULES,
                     ),
                 )
-            kwargs = dict(entry)
+            kwargs = _context_entry(dict(entry)) if layer == "context" else dict(entry)
             kwargs["file"] = (root / entry["file"]).resolve()
             sources.append(SourceSpec(layer=layer, **kwargs))
     return sources
+
+
+def _context_entry(entry: dict) -> dict:
+    """``[[layers.context]]``: the layer's ``name`` (the factor the model reports) and ``type``
+    (a ``context_type`` code) become the columns ``factor`` and ``context_type`` of every row;
+    a column of the file mapped to them wins. Without a name the type is the factor."""
+    name, kind = entry.pop("name", None), entry.pop("type", None)
+    defaults = dict(entry.get("defaults", {}))
+    if kind is not None:
+        defaults.setdefault("context_type", str(kind))
+    if name is not None or kind is not None:
+        defaults.setdefault("factor", str(name if name is not None else kind))
+    entry["defaults"] = defaults
+    return entry
+
+
+def _risk(table, path: Path) -> RiskSettings:
+    """``[risk]``: ``distances`` (1–3 positive numbers, metres), ``snap_distance`` and
+    ``stretch_length`` (positive metres), ``lighting_from_walks`` (true/false)."""
+    keys = set(RiskSettings.__dataclass_fields__)
+    example = tr(
+        "t.ex. [risk] distances = [100, 150, 300], snap_distance = 50",
+        "e.g. [risk] distances = [100, 150, 300], snap_distance = 50",
+    )
+    if not isinstance(table, dict) or set(table) - keys:
+        raise _invalid(
+            path,
+            tr(
+                "[risk] tillåter bara nycklarna {k}",
+                "[risk] allows only the keys {k}",
+                k=", ".join(sorted(keys)),
+            ),
+            example,
+        )
+
+    def positive(value) -> bool:
+        return not isinstance(value, bool) and isinstance(value, (int, float)) and value > 0
+
+    distances = table.get("distances", [100, 150, 300])
+    if (
+        not isinstance(distances, (list, tuple))
+        or not 1 <= len(distances) <= 3
+        or not all(positive(d) for d in distances)
+    ):
+        raise _invalid(
+            path,
+            tr(
+                "[risk] distances måste vara 1–3 positiva avstånd i meter, inte {v}",
+                "[risk] distances must be 1–3 positive distances in metres, not {v}",
+                v=excerpt(repr(distances)),
+            ),
+            example,
+        )
+    for key in ("snap_distance", "stretch_length"):
+        if key in table and not positive(table[key]):
+            raise _invalid(
+                path,
+                tr(
+                    "[risk] {k} måste vara ett positivt tal (meter), inte {v}",
+                    "[risk] {k} must be a positive number (metres), not {v}",
+                    k=key,
+                    v=excerpt(repr(table[key])),
+                ),
+                example,
+            )
+    if not isinstance(table.get("lighting_from_walks", True), bool):
+        raise _invalid(
+            path,
+            tr(
+                "[risk] lighting_from_walks måste vara true eller false",
+                "[risk] lighting_from_walks must be true or false",
+            ),
+            example,
+        )
+    given = {k: table[k] for k in ("snap_distance", "stretch_length") if k in table}
+    return RiskSettings(
+        distances=tuple(sorted(float(d) for d in distances)) if "distances" in table else None,
+        snap_distance=float(given["snap_distance"]) if "snap_distance" in given else None,
+        stretch_length=float(given["stretch_length"]) if "stretch_length" in given else None,
+        lighting_from_walks=bool(table.get("lighting_from_walks", True)),
+    )
 
 
 def _limits(table, path: Path) -> Limits:

@@ -255,6 +255,31 @@ POLICE_CLASSIFICATION = LayerSchema(
     duplicate_keys=("area_id", "year"),
 )
 
+#: Context layers for the risk-terrain model (``[[layers.context]]``): places and features of
+#: the environment the municipality already has (bus stops, licensed restaurants, schools,
+#: parks, poorly lit paths …). ``factor`` is the layer's name in the configuration (the factor
+#: the model reports), ``context_type`` its type code (vocabulary ``context_type``).
+CONTEXT = LayerSchema(
+    "context",
+    (
+        C("feature_id", "id", aliases=("objekt_id", "id")),
+        C("context_type", "code", True, vocab="context_type", aliases=("kontexttyp", "typ")),
+        C("factor", "text", True, aliases=("faktor",)),
+        C("label", "text", aliases=("benamning", "beteckning")),
+    ),
+    geometry=(
+        "Point",
+        "MultiPoint",
+        "LineString",
+        "MultiLineString",
+        "Polygon",
+        "MultiPolygon",
+    ),
+    id_column="feature_id",
+    label_sv="kontextlager",
+    label_en="context layers",
+)
+
 LAYERS: dict[str, LayerSchema] = {
     s.name: s
     for s in (
@@ -266,6 +291,7 @@ LAYERS: dict[str, LayerSchema] = {
         SURVEY_INDICATORS,
         MEASURES,
         POLICE_CLASSIFICATION,
+        CONTEXT,
     )
 }
 

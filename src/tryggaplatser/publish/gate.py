@@ -326,7 +326,71 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ),
         frozenset({"origin", "end", "n_star", "n0", "N0"}),
     ),
+    # the risk-terrain surface (tryggaplatser riskfaktorer): the model's relative risk per cell
+    # of the run's grid (public: at least 250 m); the counts stay internal
+    "risk_surface": (
+        frozenset({"cell_id", "row", "col", "relative_risk", "risk_class"}),
+        frozenset({"n", "expected"}),
+    ),
+    # street stretches: counts per stretch are counts (public: 1–4 as "<5", stretches of at
+    # least 250 m); the Gi* z and p stay internal like on the grid
+    "street_stretches": (
+        frozenset(
+            {
+                "stretch_id",
+                "name",
+                "from_m",
+                "to_m",
+                "length",
+                "n",
+                "n_visning",
+                "n_observations",
+                "n_observations_visning",
+                "n_dialogue",
+                "n_dialogue_visning",
+                "gi_bin",
+                "rank",
+            }
+        ),
+        frozenset({"gistar", "pvalue"}),
+    ),
+    # the risk-terrain model's municipality-wide tables: factors with relative risks, the
+    # selection path, the snapping report (public: snapping counts 1–4 as "<5")
+    "risk_table": (
+        frozenset(
+            {
+                "factor",
+                "context_type",
+                "n_features",
+                "selected",
+                "kind",
+                "distance",
+                "rr",
+                "rr_lo",
+                "rr_hi",
+                "rr_text",
+                "pvalue",
+                "significant",
+                "delta_bic",
+                "verdict",
+                "step",
+                "variable",
+                "bic",
+                "entered",
+                "layer",
+                "input",
+                "snapped",
+                "unsnapped",
+                "stretch",
+                "n",
+                "gi_bin",
+            }
+        ),
+        frozenset(),
+    ),
 }
+#: count columns of the risk tables (suppressed 1–4 in public mode)
+_RISK_TABLE_COUNTS = ("input", "snapped", "unsnapped", "n")
 _COUNT_KINDS = {"grid_cells", "area_layer", "area_table", "area_category_table", "map_layer"}
 _TABLE_KINDS = {"area_table", "area_category_table"}
 _CATEGORY_COLUMNS = ("category", "problem_category")
@@ -349,6 +413,9 @@ _KIND_TEXT = {
     "points": ("punktlager", "point layer"),
     "raster": ("raster", "raster"),
     "score_table": ("tabell över prognosträffar", "forecast score table"),
+    "risk_surface": ("riskyta", "risk surface"),
+    "street_stretches": ("gatusträckor", "street stretches"),
+    "risk_table": ("tabell över riskfaktorer", "risk-factor table"),
 }
 
 
@@ -557,6 +624,17 @@ class Gate:
                 out = self._release_table(df, kind, **options)
             elif kind == "score_table":
                 out = self._release_scores(df)
+            elif kind == "risk_table":
+                out = self._release_risk_table(df)
+            elif kind == "street_stretches":
+                out = self._release_layer(
+                    df,
+                    kind,
+                    data,
+                    counts=("n", "n_observations", "n_dialogue"),
+                    published_total=bool(options.get("published_total")),
+                )
+                out = self._withhold_short_stretches(out)
             elif kind == "survey_table":
                 out = self._release_survey(df, **options)
             else:
@@ -693,7 +771,10 @@ class Gate:
                 ),
                 "POINTS_PUBLIC",
             )
-        if kind != "grid_cells":
+        if kind == "street_stretches":
+            self._check_stretch_length(original)
+            return
+        if kind not in ("grid_cells", "risk_surface"):
             return
         crs = df.crs
         if crs is None or not crs.is_projected:
@@ -725,6 +806,68 @@ class Gate:
                     "PUBLIC_CELL_SIZE",
                 )
             self.summary.grid_sizes.add(round(size))
+
+    def _check_stretch_length(self, original: pd.DataFrame) -> None:
+        """Public street stretches are at least 250 m long (the public grid's rule on a
+        network), read from the recorded ``stretch_length`` parameter."""
+        if not self.public:
+            return
+        self.summary.rules.add("grid")
+        length = _param(original, "stretch_length")
+        if length is None or length < MIN_GRID_M - 1e-6:
+            raise _refuse(
+                tr(
+                    "gatusträckor: sträcklängden {s} m är kortare än {m} m",
+                    "street stretches: the stretch length {s} m is below {m} m",
+                    s="?" if length is None else f"{length:g}",
+                    m=MIN_GRID_M,
+                ),
+                tr(
+                    "dela vägnätet i sträckor om minst {m} m för publik utdata",
+                    "cut the network into stretches of at least {m} m for public output",
+                    m=MIN_GRID_M,
+                ),
+                "PUBLIC_STRETCH_LENGTH",
+            )
+        self.summary.grid_sizes.add(round(length))
+
+    def _withhold_short_stretches(self, out: pd.DataFrame) -> pd.DataFrame:
+        """Public: a stretch shorter than half the public minimum (a short road is one
+        stretch) is too small a place; its counts are withheld (``".."``) and its Gi* bin
+        set to 0. Withholding more cells never undoes the complementary suppression."""
+        if not self.public or "length" not in out.columns:
+            return out
+        short = pd.to_numeric(out["length"], errors="coerce").to_numpy(float) < MIN_GRID_M / 2
+        if not short.any():
+            return out
+        for col in ("n", "n_observations", "n_dialogue"):
+            if col in out.columns:
+                shown = ~np.isin(np.asarray(out[f"{col}_visning"], dtype=object), [SMALL, HIDDEN])
+                self.summary.secondary += int((short & shown).sum())
+                values = out[col].copy()
+                values[short] = pd.NA
+                out[col] = values
+                out[f"{col}_visning"] = np.where(short, HIDDEN, out[f"{col}_visning"])
+        if "gi_bin" in out.columns:
+            out["gi_bin"] = np.where(short, 0, out["gi_bin"])
+        return out
+
+    def _release_risk_table(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Risk-model tables: public snapping counts 1–4 become ``"<5"``."""
+        if not self.public:
+            return df
+        self.summary.rules.add("small_counts")
+        out = df.copy()
+        for col in _RISK_TABLE_COUNTS:
+            if col in out.columns:
+                values = pd.to_numeric(out[col], errors="coerce").to_numpy(float)
+                small = (values >= 1) & (values < MIN_COUNT)
+                self._count(np.where(small, PRIMARY, PUBLISHED))
+                out[col] = [
+                    SMALL if s else (str(o) if not np.isfinite(v) else str(int(v)))
+                    for v, s, o in zip(values, small, out[col].fillna(""))
+                ]
+        return out
 
     def _check_time(self, df: pd.DataFrame, kind: str) -> None:
         if not self.public:

@@ -26,6 +26,7 @@ writer                       command                          module
 :func:`write_action_plans`   ``tryggaplatser plan``           :mod:`.plans`
 :func:`write_evaluation`     ``tryggaplatser evaluate``       :mod:`.plans`
 :func:`write_forecast_report` ``tryggaplatser prognos``       :mod:`.forecast`
+:func:`write_risk_factors`   ``tryggaplatser riskfaktorer``   :mod:`.risk`
 :func:`run_demo`             ``tryggaplatser demo``           :mod:`.demo`
 ===========================  ===============================  ==========================
 
@@ -45,6 +46,7 @@ _API = {
     "write_action_plans": "tryggaplatser.publish.products.plans",
     "write_evaluation": "tryggaplatser.publish.products.plans",
     "write_forecast_report": "tryggaplatser.publish.products.forecast",
+    "write_risk_factors": "tryggaplatser.publish.products.risk",
     "run_demo": "tryggaplatser.publish.products.demo",
     "folder_for": "tryggaplatser.publish.products._common",
     "mode_folder": "tryggaplatser.publish.products._common",

@@ -93,7 +93,13 @@ def write_area_reports(
     targets = list(area_ids or analysis.profiles)
     failures: list | None = [] if collecting(targets) else None
     paths = render_area_reports(
-        analysis, folder, gate, area_ids=area_ids, with_map=with_map, failures=failures
+        analysis,
+        folder,
+        gate,
+        area_ids=area_ids,
+        with_map=with_map,
+        failures=failures,
+        risk=risk_factors(run),
     )
     if tables:
         paths += write_indicator_tables(analysis, folder, gate)
@@ -184,6 +190,7 @@ def write_lagesbild(
             previous=previous if len(previous) else None,
             with_map=with_map,
             forecast=_predictability(run),
+            risk=risk_factors(run),
         )
     ]
     if tables:
@@ -193,6 +200,14 @@ def write_lagesbild(
     if own_gate:
         paths += finish_set(gate, folder)
     return paths
+
+
+def risk_factors(run: Any) -> Any:
+    """``(risk-terrain model, street stretches or None)`` of the run for the reports'
+    "Riskfaktorer" sections; ``None`` when the project has no context layers."""
+    if run.context is None:
+        return None
+    return run.risk_terrain(), run.streets()
 
 
 def _predictability(run: Any) -> Any:

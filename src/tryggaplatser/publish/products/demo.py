@@ -13,8 +13,9 @@ def run_demo(out_dir: str = "outputs", *, audit: bool = True, verbose: bool = Fa
 
     The steps, in order: load and validate the layers (quarantine into the internal set), hotspot
     layers and rasters, maps, area reports and the lägesbild, the EST brief for the last complete
-    week of the data, draft action plans, the evaluation of the planted lighting measure, and a
-    final audit of the public set. Every automatic choice is recorded in the outputs; with
+    week of the data, draft action plans, the evaluation of the planted lighting measure, the
+    risk factors and street stretches (``riskfaktorer``), and a final audit of the public set.
+    Every automatic choice is recorded in the outputs; with
     ``verbose`` it is also announced as it is made. On a terminal a step counter shows progress.
     The demo pretends to run on the Monday after its data ends, so the same data give identical
     outputs whatever the date. Both sets are written into staging folders that replace the
@@ -217,6 +218,10 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     finish_set(gate, mode_folder(out, gate))
     write_est_brief_set(**common, project=project, today=data_end + pd.Timedelta(days=1), run=run)
     write_evaluation(project, truth["lighting_measure"]["measure_id"], out, mode)
+    if run.context is not None:
+        from .risk import write_risk_factors
+
+        write_risk_factors(project, out, mode, run=run)
     return mode, time.perf_counter() - started
 
 

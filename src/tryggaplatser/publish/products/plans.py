@@ -160,6 +160,7 @@ def _write_area_plan(
         today=today,
         sensitive_categories=getattr(project.config, "sensitive_categories", ()),
         profiles=run.profiles,
+        places=run.place_reasons(),
         quiet=quiet,
         place_names=run.place_names,
     )

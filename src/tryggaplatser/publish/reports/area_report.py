@@ -1503,7 +1503,7 @@ def _section_followup(section: Section, analysis: AreaAnalysis, area_id: str, ga
 
 
 def area_report(
-    analysis: AreaAnalysis, area_id: str, gate: Gate, *, with_map: bool = True
+    analysis: AreaAnalysis, area_id: str, gate: Gate, *, with_map: bool = True, risk: Any = None
 ) -> Report:
     """Build the områdesanalys of one area as a :class:`~.report.Report`.
 
@@ -1517,6 +1517,9 @@ def area_report(
         The output set's publishing gate; every table passes it.
     with_map : bool
         Draw the static hotspot map (about a second per area).
+    risk : (RiskTerrainResult, StreetResult or None), optional
+        :meth:`Run.risk_terrain` and :meth:`Run.streets`: adds the short "Riskfaktorer"
+        section (the significant factors, the area's top street stretches).
 
     Returns
     -------
@@ -1542,6 +1545,11 @@ def area_report(
     report.summary(_area_summary(analysis, prof, table, gate))
 
     _area_incident_sections(report, analysis, prof, table, area_id, gate, with_map)
+    if risk is not None:
+        from .risk_report import risk_section
+
+        within = analysis.areas.loc[analysis.areas["area_id"] == area_id].geometry
+        risk_section(report, *risk, gate, within=within.iloc[0] if len(within) else None)
     _area_people_sections(report, analysis, prof, area_id, gate)
     _area_surveys_and_police(report, analysis, area_id, gate)
     s = report.section(tr("Datakvalitet", "Data quality"), key="datakvalitet", new_page=True)
@@ -1845,6 +1853,7 @@ def lagesbild_report(
     previous: Any = None,
     with_map: bool = True,
     forecast: Any = None,
+    risk: Any = None,
 ) -> Report:
     """Build the municipality's lägesbild for the analysis period (normally one year).
 
@@ -1875,6 +1884,8 @@ def lagesbild_report(
     forecast : ForecastAccuracy, optional
         :meth:`Run.forecast` (monthly): adds the short section on how predictable the
         hotspots are.
+    risk : (RiskTerrainResult, StreetResult or None), optional
+        Adds the short "Riskfaktorer" section (significant factors, top street stretches).
 
     Returns
     -------
@@ -1908,6 +1919,10 @@ def lagesbild_report(
         from .forecast_report import lagesbild_forecast_section
 
         lagesbild_forecast_section(report, forecast, gate)
+    if risk is not None:
+        from .risk_report import risk_section
+
+        risk_section(report, *risk, gate)
     first = next(iter(analysis.profiles.values()))
     _lagesbild_other_information(report, analysis, gate)
     _lagesbild_analysis(report, analysis, gate, findings)
@@ -2743,8 +2758,10 @@ def write_area_reports(
     area_ids: Iterable[str] | None = None,
     with_map: bool = True,
     failures: list | None = None,
+    risk: Any = None,
 ) -> list[Path]:
-    """Write the area report of each area (default: all) into ``out_dir``.
+    """Write the area report of each area (default: all) into ``out_dir`` (``risk`` as in
+    :func:`area_report`).
 
     File names are ``omrade_<slug>.html``; two areas whose names give the same slug get their
     ``area_id`` appended.
@@ -2769,7 +2786,7 @@ def write_area_reports(
     for aid in ids:
         name = area_file_name(analysis, aid)
         files.append((aid, name[:-5] + f"_{slugify(aid)}.html" if seen.get(name, 0) > 1 else name))
-    state = (analysis, out, gate, with_map, failures is not None)
+    state = (analysis, out, gate, (with_map, risk), failures is not None)
     n = processes(len(files) - 1)
     if n < 2:
         label = tr("Områdesrapporter", "Area reports")
@@ -2815,8 +2832,9 @@ def _render_files(state, files) -> tuple[dict, list]:
     return written, failed
 
 
-def _write_one(analysis: AreaAnalysis, aid: str, gate: Gate, with_map: bool, path: Path) -> Path:
-    return area_report(analysis, aid, gate, with_map=with_map).write(path)
+def _write_one(analysis: AreaAnalysis, aid: str, gate: Gate, options: tuple, path: Path) -> Path:
+    with_map, risk = options
+    return area_report(analysis, aid, gate, with_map=with_map, risk=risk).write(path)
 
 
 def _render_reports(state, files) -> tuple[dict, list, Any]:
@@ -2837,9 +2855,16 @@ def write_lagesbild(
     previous: Any = None,
     with_map: bool = True,
     forecast: Any = None,
+    risk: Any = None,
 ) -> Path:
     """Write the lägesbild (``lagesbild_<year>.html``) into ``out_dir``."""
     report = lagesbild_report(
-        analysis, gate, trend=trend, previous=previous, with_map=with_map, forecast=forecast
+        analysis,
+        gate,
+        trend=trend,
+        previous=previous,
+        with_map=with_map,
+        forecast=forecast,
+        risk=risk,
     )
     return report.write(Path(out_dir) / lagesbild_file_name(analysis))

@@ -50,6 +50,8 @@ _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"(?P<key>utvardering_.+)\.\w+", "evaluation", ("planners", "analysts")),
     (r"(?P<key>hotspots(?:_.+)?)\.(?:gpkg|tif|qml|json)", "layers", ("analysts",)),
     (r"(?P<key>qgis_projekt|omraden)\.(?:qgz|gpkg)", "layers", ("analysts",)),
+    (r"(?P<key>riskfaktorer)\.(?:html|pdf)", "risk", ("planners", "analysts")),
+    (r"(?P<key>riskyta|gatustrackor)\.(?:gpkg|tif|qml)", "risk", ("planners", "analysts")),
     (r"(?P<key>offentliggorande)\.(?:html|json)", "disclosure", ("analysts",)),
     (r"(?P<key>validering)\.json", "validation", ("analysts",)),
     (r"(?P<key>.+?)\.\w+", "other", ("analysts",)),
@@ -63,6 +65,7 @@ _SECTIONS = {
     "evaluation": ("Utvärdering av åtgärder", "Evaluation of measures"),
     "layers": ("Hotspotlager, raster och GeoPackage", "Hot-spot layers, rasters and GeoPackage"),
     "tables": ("Tabeller", "Tables"),
+    "risk": ("Riskfaktorer och gatusträckor", "Risk factors and street stretches"),
     "disclosure": ("Offentliggörandeprotokoll", "Disclosure report"),
     "validation": ("Validering av indata", "Input validation"),
     "other": ("Övriga filer", "Other files"),
@@ -97,6 +100,11 @@ _TITLES = {
     "karta_est": ("EST-karta med fokusplatser", "EST map with focus places"),
     "karta_omrade": ("Områdeskarta", "Area map"),
     "lagesbild": ("Lägesbild, tabeller", "Lägesbild, tables"),
+    "riskyta": ("Riskyta (relativ risk per ruta)", "Risk surface (relative risk per cell)"),
+    "gatustrackor": (
+        "Gatusträckor: händelser och Gi* per sträcka",
+        "Street stretches: incidents and Gi* per stretch",
+    ),
 }
 
 _FORMATS = {

@@ -1,0 +1,122 @@
+"""Street stretches: splitting, snapping (against brute force; counts conserved), the network
+adjacency and Gi* on it."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import shapely
+from scipy.stats import binom
+from shapely.geometry import LineString, Point
+
+from tryggaplatser.analysis.gistar import gistar_sparse
+from tryggaplatser.analysis.streets import (
+    snap_points,
+    split_roads,
+    street_stretches,
+    stretch_adjacency,
+)
+
+X0, Y0 = 650_000.0, 6_550_000.0
+
+
+def _roads():
+    # a T: Storgatan west–east 0–1000 m, Parkvägen north from its middle, 300 m
+    return gpd.GeoDataFrame(
+        {"name": ["Storgatan", "Parkvägen"]},
+        geometry=[
+            LineString([(X0, Y0), (X0 + 1000, Y0)]),
+            LineString([(X0 + 500, Y0), (X0 + 500, Y0 + 300)]),
+        ],
+        crs=3006,
+    )
+
+
+def test_split_roads_into_equal_stretches_of_about_the_length():
+    s = split_roads(_roads(), 100.0)
+    store = s[s["name"] == "Storgatan"]
+    assert len(store) == 10 and len(s) == 13
+    np.testing.assert_allclose(store["length"], 100.0)
+    assert store["from_m"].iloc[3] == pytest.approx(300.0)
+    assert s["length"].sum() == pytest.approx(1300.0)
+    s = split_roads(_roads(), 400.0)  # 1000/400 → 2 stretches of 500 m; 300/400 → 1
+    assert sorted(s["length"].round(6)) == [300.0, 500.0, 500.0]
+
+
+def test_snapping_matches_brute_force_and_conserves_counts():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform([X0 - 100, Y0 - 150], [X0 + 1100, Y0 + 400], (3000, 2))
+    pts = [*shapely.points(xy), None, Point()]  # no geometry: never snapped
+    stretches = split_roads(_roads(), 100.0)
+    which, dist = snap_points(stretches, np.array(pts, dtype=object), 50.0)
+    geoms = stretches.geometry.to_numpy()
+    d = np.array([[shapely.distance(p, g) for g in geoms] for p in pts[:-2]])
+    nearest, dmin = d.argmin(axis=1), d.min(axis=1)
+    inside = dmin <= 50.0
+    assert np.array_equal(which[:-2] >= 0, inside)
+    # ties (a point equally far from two stretches) may go either way
+    clear = inside & (np.sort(d, axis=1)[:, 1] - dmin > 1e-6)
+    assert np.array_equal(which[:-2][clear], nearest[clear])
+    np.testing.assert_allclose(dist[:-2][inside], dmin[inside])
+    assert list(which[-2:]) == [-1, -1]
+
+    data = gpd.GeoDataFrame(geometry=pts, crs=3006)
+    result = street_stretches(_roads(), data, stretch_length=100.0, snap_distance=50.0)
+    row = result.snapping.iloc[0]
+    assert row["snapped"] + row["unsnapped"] == row["input"] == len(pts)
+    assert row["unsnapped"] == int((~inside).sum()) + 2
+    assert result.stretches["n"].sum() == row["snapped"]
+    assert result.params["snap_distance"]["auto"] is False
+
+
+def test_adjacency_is_shared_endpoints():
+    s = split_roads(_roads(), 100.0)
+    w = stretch_adjacency(s).toarray()
+    ids = list(s["stretch_id"])
+    # Storgatan's 5th stretch (400–500 m) meets the 6th and Parkvägen's first at the junction
+    fifth = ids[4]
+    neigh = {ids[j] for j in np.flatnonzero(w[ids.index(fifth)])}
+    assert neigh == {ids[3], ids[5], ids[10]}
+    assert w.sum(axis=1)[0] == 1  # the western end has one neighbour
+    assert (w == w.T).all() and np.trace(w) == 0
+
+
+def test_gistar_on_the_network_and_its_exact_test():
+    rng = np.random.default_rng(8)
+    roads = _roads()
+    # 30 incidents near the junction, 20 spread along Storgatan
+    pts = [Point(X0 + 500 + rng.normal(0, 30), Y0 + 5) for _ in range(30)]
+    pts += [Point(X0 + x, Y0 - 5) for x in rng.uniform(0, 1000, 20)]
+    data = gpd.GeoDataFrame(geometry=pts, crs=3006)
+    result = street_stretches(roads, data, stretch_length=100.0, snap_distance=50.0)
+    s = result.stretches
+    w = stretch_adjacency(s)
+    z = gistar_sparse(s["n"].to_numpy(float), w)
+    np.testing.assert_allclose(s["gistar"], z)
+    assert result.test == "exact"  # equal lengths, few events per neighbourhood
+    # the exact p of the junction stretch by hand: S ~ Binomial(N, W/n)
+    i = int(np.nanargmax(z))
+    members = np.r_[i, np.flatnonzero(w.toarray()[i])]
+    local, total, share = s["n"].to_numpy()[members].sum(), 50, len(members) / len(s)
+    p = min(1.0, 2 * min(binom.sf(local - 1, total, share), binom.cdf(local, total, share)))
+    assert s["pvalue"].iloc[i] == pytest.approx(p)
+    assert s["gi_bin"].iloc[i] == 3
+
+
+def test_place_reason_names_the_stretch_its_count_and_a_near_factor():
+    from tryggaplatser.analysis.streets import PlaceReasons
+
+    pts = [Point(X0 + 150 + i, Y0 + 10) for i in range(14)]
+    data = gpd.GeoDataFrame(geometry=pts, crs=3006)
+    streets = street_stretches(_roads(), data, stretch_length=100.0, snap_distance=50.0)
+    near = gpd.GeoDataFrame(
+        {"factor": ["Busshållplatser"], "distance": [150.0]},
+        geometry=[Point(X0 + 160, Y0 + 100)],
+        crs=3006,
+    )
+    text = PlaceReasons(streets, near).reason(data.iloc[:3])
+    assert text == "Storgatan 100–200 m: 14 händelser, nära busshållplatser"
+    far = near.assign(distance=50.0)
+    assert PlaceReasons(streets, far).reason(data) == "Storgatan 100–200 m: 14 händelser"
+    assert PlaceReasons(streets).reason(data.iloc[0:0]) is None
