@@ -143,27 +143,10 @@ def _validate_basemap(config, as_json: bool) -> int:
         else:
             click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         return 1
-    counts = {
-        "roads": len(basemap.roads),
-        "named_roads": int(basemap.roads["name"].notna().sum()),
-        "buildings": len(basemap.buildings) if basemap.buildings is not None else 0,
-        "water": len(basemap.water) if basemap.water is not None else 0,
-        "image": basemap.image is not None,
-    }
     if as_json:
-        click.echo(json.dumps({"basemap": {"ok": True, **counts}}, ensure_ascii=False))
+        click.echo(json.dumps({"basemap": {"ok": True, **basemap.summary()}}, ensure_ascii=False))
     else:
-        click.echo(
-            tr(
-                "[basemap]: {r} gator ({n} med namn), {b} byggnader, {w} vattenytor{i}",
-                "[basemap]: {r} streets ({n} named), {b} buildings, {w} water areas{i}",
-                r=counts["roads"],
-                n=counts["named_roads"],
-                b=counts["buildings"],
-                w=counts["water"],
-                i=tr(", bakgrundsbild", ", background image") if counts["image"] else "",
-            )
-        )
+        click.echo(basemap.describe())
     return 0
 
 

@@ -60,6 +60,29 @@ class Basemap:
     image: Path | None = None
     source_paths: dict[str, Path] = field(default_factory=dict)
 
+    def summary(self) -> dict[str, int | bool]:
+        """What the layers hold: roads (named ones), buildings, water areas, an image or not."""
+        return {
+            "roads": len(self.roads),
+            "named_roads": int(self.roads["name"].notna().sum()),
+            "buildings": len(self.buildings) if self.buildings is not None else 0,
+            "water": len(self.water) if self.water is not None else 0,
+            "image": self.image is not None,
+        }
+
+    def describe(self) -> str:
+        """One line for ``validate``: what the ``[basemap]`` layers hold."""
+        counts = self.summary()
+        return tr(
+            "[basemap]: {r} gator ({n} med namn), {b} byggnader, {w} vattenytor{i}",
+            "[basemap]: {r} streets ({n} named), {b} buildings, {w} water areas{i}",
+            r=counts["roads"],
+            n=counts["named_roads"],
+            b=counts["buildings"],
+            w=counts["water"],
+            i=tr(", bakgrundsbild", ", background image") if counts["image"] else "",
+        )
+
 
 def load_basemap(config: Any) -> Basemap | None:
     """Read the ``[basemap]`` layers of a configuration (``None`` when it has none).
