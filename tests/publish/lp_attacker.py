@@ -43,6 +43,7 @@ class Attack:
     equations: list = field(default_factory=list)  # (total, parts)
     at_least: list = field(default_factory=list)  # (total, parts): total >= sum(parts)
     shares: list = field(default_factory=list)  # (numerator, denominator, low, high)
+    not_above: list = field(default_factory=list)  # (small, big): small <= big, always
     conflicts: list = field(default_factory=list)
 
     # -- reading --------------------------------------------------------------------------
@@ -82,6 +83,8 @@ class Attack:
             keys |= {total, *parts}
         for num, den, _, _ in self.shares:
             keys |= {num, den}
+        for small, big in self.not_above:
+            keys |= {small, big}
         keys = sorted(keys, key=repr)
         return keys, {k: i for i, k in enumerate(keys)}
 
@@ -126,6 +129,12 @@ class Attack:
         eqs = [row(t, ps) for t, ps in self.equations if ours([t, *ps])]
         ats = [row(t, ps) for t, ps in self.at_least if ours([t, *ps])]
         shares = []
+        for small, big in self.not_above:
+            if ours([small, big]):
+                r = np.zeros(n)
+                r[pos[small]] += 1
+                r[pos[big]] -= 1
+                shares.append(r)
         for num, den, low, high in self.shares:
             if ours([num, den]):
                 r = np.zeros(n)  # num - high * den <= 0
@@ -180,6 +189,8 @@ def _components(keys: list, pos: dict, attack: Attack) -> list[list]:
         tie([total, *parts])
     for num, den, _, _ in attack.shares:
         tie([num, den])
+    for small, big in attack.not_above:
+        tie([small, big])
     groups: dict[int, list] = {}
     for k in keys:
         groups.setdefault(find(pos[k]), []).append(k)
@@ -197,6 +208,9 @@ def _components(keys: list, pos: dict, attack: Attack) -> list[list]:
         for num, den, _, _ in attack.shares:
             if num in free or den in free:
                 extra.update((num, den))
+        for small, big in attack.not_above:
+            if small in free or big in free:
+                extra.update((small, big))
         out.append(sorted(free | extra, key=repr))
     return out
 
@@ -318,6 +332,11 @@ def read_walk_tables(attack: Attack, folder: Path) -> dict[str, list[str]]:
                 attack.equations.append(
                     (("walks", m, scope, "Totalt"), [("walks", m, scope, lab) for lab in labels])
                 )
+            for lab in [*labels, "Totalt"]:  # resolved ≤ sent ≤ observed, unsafe ≤ observed
+                for small, big in (("n_ok", "n_sent"), ("n_sent", "n"), ("n_otrygg", "n")):
+                    attack.not_above.append(
+                        (("walks", small, scope, lab), ("walks", big, scope, lab))
+                    )
     areas = [s for s in seen if s != MUNICIPALITY]
     if MUNICIPALITY in seen:
         for m in _WALK_COLUMNS.values():

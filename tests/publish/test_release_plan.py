@@ -254,6 +254,24 @@ def test_relate_adds_what_lies_outside_as_an_unpublished_cell():
     assert not plan.relate("kommun", ["a", "b", "c"], rest="x")  # overlapping: no equation
 
 
+def test_a_small_part_of_a_hidden_whole_is_shown_as_hidden():
+    """sent ≤ observed: with the observed count shown as "<5", a "<5" for the sent ones
+    could be narrowed by a reader (sent = 4 needs observed = 4); it becomes ".."."""
+    plan = DisclosurePlan()
+    for row, (observed, sent) in {"r1": (3, 2), "r2": (25, 3), "r3": (8, 5)}.items():
+        plan.add(("n", row), observed)
+        plan.add(("sent", row), sent)
+        plan.nest(("sent", row), ("n", row))
+    plan.add(("n", "tot"), 36, keep=True)
+    plan.relate(("n", "tot"), [("n", r) for r in ("r1", "r2", "r3")])
+    plan.solve()
+    assert plan.status_of(("n", "r1")) == PRIMARY
+    assert plan.status_of(("sent", "r1")) == SECONDARY  # its whole is hidden
+    assert plan.status_of(("n", "r3")) == SECONDARY  # the complement of r1
+    assert plan.status_of(("sent", "r2")) == PRIMARY  # under a published 25: still 1–4
+    assert plan.status_of(("sent", "r3")) == PUBLISHED  # 5 is not small
+
+
 # --------------------------------------------------------------------------- the demo
 
 
@@ -281,6 +299,10 @@ def test_demo_disclosure_report_counts_the_plan(demo_public):
     import json
 
     report = json.loads((demo_public / "offentliggorande.json").read_text(encoding="utf-8"))
+    print(
+        "disclosure report:",
+        {k: report[k] for k in report if k.startswith(("planerade", "undertryckta_varden"))},
+    )
     assert report["planerade_antal"] > 1000 and report["planerade_samband"] > 100
     assert report["undertryckta_varden_sekundart"] > 0
     assert np.isfinite(report["undertryckta_varden_primart"])

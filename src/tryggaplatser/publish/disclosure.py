@@ -617,6 +617,7 @@ class DisclosurePlan:
     relations: list = field(default_factory=list)
     unpublished: set = field(default_factory=set)
     coarse: set = field(default_factory=set)
+    nested: list = field(default_factory=list)
     status: dict = field(default_factory=dict)
 
     def add(self, key: Any, value: int, *, published: bool = True, keep: bool = False) -> None:
@@ -653,6 +654,16 @@ class DisclosurePlan:
         self.relations.append((total, tuple(parts)))
         return True
 
+    def nest(self, part: Any, whole: Any) -> None:
+        """Declare ``part ≤ whole`` (e.g. the sent observations of a row among all observed).
+
+        Not an equation of the LP: after solving, a part shown as "<5" whose whole is hidden
+        is shown as ".." (declare wholes before their parts). A reader then never bounds a
+        "<5" by a hidden whole (sent ≤ observed ≤ 4 would narrow "<5" to 1–3), and a part
+        under a published whole of at least ``min_count`` keeps its full 1–4."""
+        if part in self.values and whole in self.values:
+            self.nested.append((part, whole))
+
     def _table(self) -> tuple[list, LinearTable, np.ndarray]:
         keys = list(self.values)
         pos = {k: i for i, k in enumerate(keys)}
@@ -682,6 +693,9 @@ class DisclosurePlan:
                 if hi - lo < _EPS:
                     status[i] = PUBLISHED
         self.status = {k: int(s) for k, s in zip(keys, status)}
+        for part, whole in self.nested:
+            if self.status[part] == PRIMARY and self.status[whole] != PUBLISHED:
+                self.status[part] = SECONDARY
         return self
 
     def status_of(self, key: Any) -> int | None:

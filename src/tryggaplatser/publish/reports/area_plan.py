@@ -21,7 +21,8 @@ complementary suppression for the whole folder at once. Keys:
 
 Relations: each table's total = the sum of its rows; the municipality = the sum of its areas
 plus what lies outside them (an unpublished count a reader only knows is ≥ 0); answered pins =
-unsafe + safe pins.
+unsafe + safe pins. In a walk row unsafe and sent observations are among the observed, decided
+among the sent and resolved among the decided (:meth:`DisclosurePlan.nest`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,16 @@ MUNICIPALITY = "kommun"
 _OUTSIDE = "utanfor_omraden"
 #: The walk counts a report prints (and the one it releases beside them).
 WALK_COUNTS = ("n", "n_otrygg", "n_sent", "n_atgardad", "n_decided")
+
+
+#: (part, whole) of a walk row, wholes first: unsafe and sent observations are among all
+#: observed, decided ones among the sent, resolved ones among the decided.
+_WALK_NESTING = (
+    ("n_otrygg", "n"),
+    ("n_sent", "n"),
+    ("n_decided", "n_sent"),
+    ("n_atgardad", "n_decided"),
+)
 
 
 def walk_key(measure: str, area: str, category: str) -> tuple:
@@ -98,6 +109,9 @@ def _add_walk_table(plan: DisclosurePlan, table: Any, area: str) -> list[str]:
             plan.add(walk_key(m, area, c), int(v), keep=coarse)
         plan.add(walk_key(m, area, TOTAL), int(rows[m].sum()), keep=True)
         plan.relate(walk_key(m, area, TOTAL), [walk_key(m, area, c) for c in cats])
+    for c in [*cats, TOTAL]:  # every count of a row is a part of a bigger one in it
+        for part, whole in _WALK_NESTING:
+            plan.nest(walk_key(part, area, c), walk_key(whole, area, c))
     return cats
 
 
