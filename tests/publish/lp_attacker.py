@@ -1,6 +1,8 @@
 """A linear-programming attacker on a whole public folder (test helper, independent of the code
 under test: it reads only the files, never the plan).
 
+It reads the walk and dialogue tables of every area report and the lägesbild (HTML), the
+area reports' category tables (HTML), and the indicator tables (CSV and every workbook sheet).
 It does what a reader with the folder and a spreadsheet could do. Every published count becomes
 a variable: a number fixes it, "<5" bounds it to 1–4, ".." to ≥ 0. The same count printed in
 two files (an area's walk total in its report, the municipality's in the lägesbild, the
@@ -10,7 +12,8 @@ indicator CSV and the workbook) is one variable. The relations a reader knows ar
 * the municipality ≥ the sum of its areas (= when the reader is told nothing lies outside);
 * nested areas: parent = sum of children;
 * a published share p (rounded) of a published or bounded denominator d bounds its numerator:
-  (p − ½ unit)·d ≤ x ≤ (p + ½ unit)·d.
+  (p − ½ unit)·d ≤ x ≤ (p + ½ unit)·d;
+* in a walk row: resolved ≤ sent ≤ observed and unsafe ≤ observed.
 
 For every suppressed cell it solves min x and max x with HiGHS (:func:`scipy.optimize.linprog`).
 A cell is *determined* when max − min < 1 (its integer value follows) and *narrowed* when the
@@ -453,12 +456,43 @@ def _xlsx_rows(path: Path, sheet: str) -> list[dict]:
     return xlsx_sheets(path).get(sheet, [])
 
 
+def read_area_category_pages(attack: Attack, folder: Path, stem: str = "indikatorer") -> int:
+    """The area reports' tables "Händelser per kategori": the area's count and the
+    municipality's ("Kommunen, antal" = all areas) per category, the same cells as the
+    indicator CSV (areas and categories matched through the CSV's names and labels). Returns
+    the number of pages read."""
+    from tryggaplatser.publish.maps.interactive import slugify
+
+    rows = _csv_rows(folder / f"{stem}_omraden_kategorier.csv")
+    area_of = {slugify(str(r["name"])): r["area_id"] for r in rows if r["area_id"] != "totalt"}
+    code_of = {r["label"]: r["category"] for r in rows}
+    pages = 0
+    for path in sorted(folder.glob("omrade_*.html")):
+        area = area_of.get(path.stem.removeprefix("omrade_"))
+        if area is None:
+            continue
+        for t in html_tables(path):
+            if not t["caption"].startswith("Händelser per kategori"):
+                continue
+            pages += 1
+            head = t["headers"]
+            for r in t["rows"]:
+                code = "totalt" if r[0] == "Alla kategorier" else code_of.get(r[0])
+                if code is None:
+                    continue
+                attack.cell(("incidents", area, code), r[head.index("Antal")])
+                if "Kommunen, antal" in head:
+                    attack.cell(("incidents", "totalt", code), r[head.index("Kommunen, antal")])
+    return pages
+
+
 def attack_folder(folder: Path) -> tuple[Attack, dict]:
     """Read every count-bearing file of a public folder and solve the attacker's LPs."""
     attack = Attack()
     read_walk_tables(attack, folder)
     read_dialogue_tables(attack, folder)
     read_category_tables(attack, folder)
+    read_area_category_pages(attack, folder)
     return attack, attack.intervals()
 
 
@@ -474,7 +508,3 @@ def summarise(attack: Attack, intervals: dict) -> dict:
         "min_width": min((hi - lo for lo, hi in intervals.values()), default=math.inf),
         "conflicts": len(attack.conflicts),
     }
-
-
-def keys_of(intervals: dict, kind: str) -> Iterable:
-    return (k for k in intervals if k[0] == kind)
