@@ -37,6 +37,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +48,7 @@ __all__ = [
     "PRIMARY",
     "PUBLISHED",
     "SECONDARY",
+    "DisclosurePlan",
     "DisclosureSummary",
     "LinearTable",
     "attacker_intervals",
@@ -70,11 +72,16 @@ class LinearTable:
         ``(total_index, part_indices)``: ``values[total] == values[parts].sum()``.
     is_total : numpy.ndarray of bool, optional
         Marks margin cells; complementary suppression prefers inner cells.
+    keep : numpy.ndarray of bool, optional
+        Cells hidden as complements only when nothing else protects (e.g. the municipality's
+        figures, which a reader needs most): the greedy steps skip them, and a "<5" cell
+        beside them is shown as ".." first.
     """
 
     values: np.ndarray
     equations: tuple[tuple[int, tuple[int, ...]], ...] = ()
     is_total: np.ndarray | None = None
+    keep: np.ndarray | None = None
 
     def __post_init__(self):
         values = np.asarray(self.values)
@@ -356,13 +363,18 @@ def _choose_partner(
     members: np.ndarray,
     min_count: int,
     exclude: Iterable[int] = (),
+    *,
+    allow_keep: bool = False,
 ) -> int | None:
     """The cheapest published member of an equation to suppress as a complement.
 
     Preference: inner cells before totals; cells ≥ ``min_count`` (they have the slack to hide a
     primary cell both ways), smallest first; zeros last (they cannot absorb an increase).
+    Cells the table asks to keep (:attr:`LinearTable.keep`) only with ``allow_keep``.
     """
     exclude = set(exclude)
+    if not allow_keep and table.keep is not None:
+        exclude |= {int(j) for j in members if table.keep[int(j)]}
     is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
     best, best_key = None, None
     for j in members:
@@ -376,7 +388,9 @@ def _choose_partner(
     return best
 
 
-def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
+def suppress(
+    table: LinearTable, min_count: int = MIN_COUNT, *, initial: np.ndarray | None = None
+) -> np.ndarray:
     """Primary and complementary cell suppression, verified by the attacker's LP.
 
     Parameters
@@ -385,6 +399,10 @@ def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
         Cells (inner cells and published totals) and the equations linking them.
     min_count : int
         Counts ``1 … min_count − 1`` are primary-suppressed (shown as "<5").
+    initial : numpy.ndarray, optional
+        Cells already known to be withheld (``SECONDARY``): cells decided elsewhere (the
+        release-wide :class:`DisclosurePlan`) or cells that are never published at all (a
+        count outside every published area, which a reader only knows to be ``≥ 0``).
 
     Returns
     -------
@@ -417,7 +435,10 @@ def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
     """
     values = np.asarray(table.values)
     small = (values >= 1) & (values < min_count)
+    withheld = np.zeros(len(values), bool) if initial is None else np.asarray(initial) != PUBLISHED
+    small &= ~withheld  # a withheld cell is only known to be >= 0: nothing to protect in it
     status = np.where(small, PRIMARY, PUBLISHED).astype(np.int8)
+    status[withheld] = SECONDARY
     if not small.any():
         return status
     members = table.members()
@@ -427,7 +448,7 @@ def suppress(table: LinearTable, min_count: int = MIN_COUNT) -> np.ndarray:
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
-        _close_single_suppressions(table, status, members, min_count)
+        _close_single_suppressions(table, status, members, min_count, withheld)
         _certify(table, status, min_count, need_low, need_high)
         weak = sorted(need_low | need_high)
         if not weak:
@@ -455,15 +476,22 @@ def _equations_of_cells(members: list[np.ndarray]) -> dict[int, list[int]]:
 
 
 def _close_single_suppressions(
-    table: LinearTable, status: np.ndarray, members: list[np.ndarray], min_count: int
+    table: LinearTable,
+    status: np.ndarray,
+    members: list[np.ndarray],
+    min_count: int,
+    withheld: np.ndarray | None = None,
 ) -> None:
-    """Step 2: complement every equation holding exactly one suppressed cell (in place)."""
+    """Step 2: complement every equation holding exactly one suppressed cell (in place).
+
+    A ``withheld`` cell (never published: nothing to protect in it) alone in an equation may
+    be derived; the LP check still guards every primary cell it touches."""
     changed = True
     while changed:
         changed = False
         for m in members:
             sup = m[status[m] != PUBLISHED]
-            if len(sup) == 1:
+            if len(sup) == 1 and not (withheld is not None and withheld[sup[0]]):
                 partner = _choose_partner(table, status, m, min_count)
                 if partner is not None:
                     status[partner] = SECONDARY
@@ -536,7 +564,7 @@ def _unstall(
         return True
     group = _suppressed_component(i, status, members, eqs_of_cell)
     frontier = {int(j) for g in group for k in eqs_of_cell.get(g, []) for j in members[k]}
-    partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count)
+    partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count, allow_keep=True)
     if partner is not None:
         status[partner] = SECONDARY
         return True
@@ -545,6 +573,158 @@ def _unstall(
         status[primaries] = SECONDARY
         return True
     return False
+
+
+# --------------------------------------------------------------------------------------------
+# the release-wide plan
+
+
+@dataclass
+class DisclosurePlan:
+    """One suppression decision for every count a public output set publishes.
+
+    Per-table suppression protects each table on its own, but a reader holds the whole folder:
+    the municipality's total in the lägesbild minus the totals printed in the other area
+    reports gives the one area total hidden in its own report. The plan therefore collects
+    every published count of the set *once*, under a key naming its dimensions (what is
+    counted, area, category, campaign, period...), with every additive relation a reader knows
+    between them (row and column totals, municipality = sum of its areas + what lies outside
+    them, nested areas), and solves primary and complementary suppression over all of them
+    with :func:`suppress` (greedy complements, then verified and extended with the attacker's
+    linear programme). Products then look up each cell's status (:meth:`status_of`): the same
+    cell gets the same answer in every file, table, header and share of the set.
+
+    Cells added with ``published=False`` are counts no product prints (e.g. the observations
+    outside every area): a reader knows only that they are ``≥ 0``.
+
+    Examples
+    --------
+    Six areas and the municipality; one area's count is 3. Hiding it alone would let a reader
+    subtract; the plan hides a second area too.
+
+    >>> plan = DisclosurePlan()
+    >>> for area, n in {"A": 3, "B": 11, "C": 19, "D": 18, "E": 40, "F": 22}.items():
+    ...     plan.add(("sent", area), n)
+    >>> plan.add(("sent", "kommun"), 113)
+    >>> plan.relate(("sent", "kommun"), [("sent", a) for a in "ABCDEF"])
+    True
+    >>> plan = plan.solve()
+    >>> [plan.status_of(("sent", a)) for a in "ABCDEF"], plan.primary, plan.secondary
+    ([1, 2, 0, 0, 0, 0], 1, 1)
+    """
+
+    values: dict = field(default_factory=dict)
+    relations: list = field(default_factory=list)
+    unpublished: set = field(default_factory=set)
+    coarse: set = field(default_factory=set)
+    nested: list = field(default_factory=list)
+    status: dict = field(default_factory=dict)
+
+    def add(self, key: Any, value: int, *, published: bool = True, keep: bool = False) -> None:
+        """Add a count cell (a key seen twice must carry the same value); ``keep`` marks a
+        coarse figure (a municipality's or a table's total) hidden as a complement only when
+        nothing finer can protect (:attr:`LinearTable.keep`)."""
+        value = int(value)
+        if value < 0:
+            raise ValueError(f"count {key!r} is negative")
+        if key in self.values and self.values[key] != value:
+            raise ValueError(f"cell {key!r} added twice with {self.values[key]} and {value}")
+        self.values[key] = value
+        if not published:
+            self.unpublished.add(key)
+        if keep:
+            self.coarse.add(key)
+
+    def relate(self, total: Any, parts: Sequence[Any], *, rest: Any = None) -> bool:
+        """Declare ``total = sum(parts)`` (parts missing from the plan count as 0).
+
+        With ``rest`` (a key), a positive difference ``total − sum(parts)`` becomes an
+        unpublished cell under that key (what lies outside the parts). Returns False, and adds
+        nothing, when the parts exceed the total (overlapping parts: no equation holds).
+        """
+        parts = [p for p in parts if p in self.values]
+        if total not in self.values or not parts:
+            return False
+        diff = self.values[total] - sum(self.values[p] for p in parts)
+        if diff < 0 or (diff > 0 and rest is None):
+            return False
+        if diff > 0:
+            self.add(rest, diff, published=False)
+            parts = [*parts, rest]
+        self.relations.append((total, tuple(parts)))
+        return True
+
+    def nest(self, part: Any, whole: Any) -> None:
+        """Declare ``part ≤ whole`` (e.g. the sent observations of a row among all observed).
+
+        Not an equation of the LP: after solving, a part shown as "<5" whose whole is hidden
+        is shown as ".." (declare wholes before their parts). A reader then never bounds a
+        "<5" by a hidden whole (sent ≤ observed ≤ 4 would narrow "<5" to 1–3), and a part
+        under a published whole of at least ``min_count`` keeps its full 1–4."""
+        if part in self.values and whole in self.values:
+            self.nested.append((part, whole))
+
+    def _table(self) -> tuple[list, LinearTable, np.ndarray]:
+        keys = list(self.values)
+        pos = {k: i for i, k in enumerate(keys)}
+        values = np.array([self.values[k] for k in keys], dtype=np.int64)
+        equations = tuple((pos[t], tuple(pos[p] for p in parts)) for t, parts in self.relations)
+        is_total = np.zeros(len(keys), bool)
+        for t, _ in self.relations:
+            is_total[pos[t]] = True
+        hidden = np.array([k in self.unpublished for k in keys], dtype=bool)
+        keep = np.array([k in self.coarse for k in keys], dtype=bool)
+        return keys, LinearTable(values, equations, is_total, keep), hidden
+
+    def solve(self, min_count: int = MIN_COUNT) -> DisclosurePlan:
+        """Primary and complementary suppression over every cell and relation (in place)."""
+        keys, table, hidden = self._table()
+        if not keys:
+            return self
+        initial = np.where(hidden, SECONDARY, PUBLISHED).astype(np.int8)
+        status = suppress(table, min_count, initial=initial)
+        # a complementary cell the rest of the folder already determines protects nothing:
+        # show it (publishing a value a reader can compute leaves every interval unchanged)
+        secondary = {int(i) for i in np.flatnonzero((status == SECONDARY) & ~hidden)}
+        if secondary:
+            found = attacker_intervals(table, status, min_count, targets=secondary)
+            for i in secondary:
+                lo, hi = found.get(i, (0.0, np.inf))
+                if hi - lo < _EPS:
+                    status[i] = PUBLISHED
+        self.status = {k: int(s) for k, s in zip(keys, status)}
+        for part, whole in self.nested:
+            if self.status[part] == PRIMARY and self.status[whole] != PUBLISHED:
+                self.status[part] = SECONDARY
+        return self
+
+    def status_of(self, key: Any) -> int | None:
+        """``PUBLISHED``, ``PRIMARY`` or ``SECONDARY`` for a planned cell; None if unplanned."""
+        return self.status.get(key)
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self.status
+
+    def _published_keys(self) -> list:
+        return [k for k in self.status if k not in self.unpublished]
+
+    @property
+    def primary(self) -> int:
+        """Published cells shown as "<5"."""
+        return sum(self.status[k] == PRIMARY for k in self._published_keys())
+
+    @property
+    def secondary(self) -> int:
+        """Published cells hidden ("..") to protect others."""
+        return sum(self.status[k] == SECONDARY for k in self._published_keys())
+
+    def intervals(self, min_count: int = MIN_COUNT) -> dict:
+        """The attacker's interval of every suppressed published cell
+        (:func:`attacker_intervals`)."""
+        keys, table, hidden = self._table()
+        status = np.array([self.status[k] for k in keys], dtype=np.int8)
+        found = attacker_intervals(table, status, min_count)
+        return {keys[i]: iv for i, iv in found.items() if not hidden[i]}
 
 
 # --------------------------------------------------------------------------------------------
@@ -564,6 +744,8 @@ class DisclosureSummary:
     raster_cells_blanked: int = 0
     grid_sizes: set[int] = field(default_factory=set)
     columns_dropped: int = 0
+    plan_cells: int = 0  # counts solved together by the release-wide plan
+    plan_relations: int = 0  # additive relations between them
     min_count: int = MIN_COUNT
     min_population: int = MIN_POPULATION
     min_survey_n: int = MIN_SURVEY_N
@@ -584,6 +766,8 @@ class DisclosureSummary:
             "minsta_antal_svar_for_andel": self.min_survey_n,
             "rasterklasser": self.raster_classes,
             "borttagna_kolumner": self.columns_dropped,
+            "planerade_antal": self.plan_cells,
+            "planerade_samband": self.plan_relations,
         }
 
     @classmethod
@@ -599,6 +783,8 @@ class DisclosureSummary:
             raster_cells_blanked=int(data.get("blankade_rasterceller", 0)),
             grid_sizes=set(data.get("rutstorlek_m", ())),
             columns_dropped=int(data.get("borttagna_kolumner", 0)),
+            plan_cells=int(data.get("planerade_antal", 0)),
+            plan_relations=int(data.get("planerade_samband", 0)),
         )
 
     def merged(self, other: DisclosureSummary) -> DisclosureSummary:
@@ -613,6 +799,8 @@ class DisclosureSummary:
             raster_cells_blanked=self.raster_cells_blanked + other.raster_cells_blanked,
             grid_sizes=self.grid_sizes | other.grid_sizes,
             columns_dropped=self.columns_dropped + other.columns_dropped,
+            plan_cells=self.plan_cells + other.plan_cells,
+            plan_relations=self.plan_relations + other.plan_relations,
             min_count=self.min_count,
             min_population=self.min_population,
             min_survey_n=self.min_survey_n,
@@ -654,11 +842,12 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
         "Counts 1–4 are shown as “<5”; 0 is shown as 0.",
     ),
     "complementary": (
-        "Komplementär undertryckning (”..”) där summor eller överlappande områden "
-        "publiceras, så att inget dolt värde kan räknas fram; kontrollerat med "
-        "linjärprogrammering.",
-        "Complementary suppression (“..”) wherever totals or overlapping areas are "
-        "published so no hidden value can be derived; verified by linear "
+        "Komplementär undertryckning (”..”) över hela mappen på en gång: summor, kommunens "
+        "tal och områdenas tal i alla filer räknas tillsammans, så att inget dolt värde kan "
+        "räknas fram ur det som publiceras; kontrollerat med linjärprogrammering.",
+        "Complementary suppression (“..”) over the whole folder at once: totals, the "
+        "municipality's figures and the areas' figures in every file are solved together, "
+        "so no hidden value can be derived from what is published; verified by linear "
         "programming.",
     ),
     "rates": (
@@ -694,6 +883,31 @@ RULE_TEXT: dict[str, tuple[str, str]] = {
         "Metadata contains no user names, paths or host names.",
     ),
 }
+
+
+def _report_facts(summary: DisclosureSummary) -> Sequence[tuple[str, object]]:
+    """The rows of the disclosure report's table of facts."""
+    return [
+        (tr("Minsta visade antal", "Smallest count shown"), summary.min_count),
+        (
+            tr("Rutstorlek", "Grid cell size"),
+            ", ".join(f"{s} m" for s in sorted(summary.grid_sizes)) or "–",
+        ),
+        (tr("Värden visade som ”<5”", "Values shown as “<5”"), summary.primary),
+        (
+            tr(
+                "Värden dolda (”..”) för att skydda andra", "Values hidden (“..”) to protect others"
+            ),
+            summary.secondary,
+        ),
+        (
+            tr("Antal skyddade tillsammans (samband)", "Counts protected together (relations)"),
+            f"{summary.plan_cells} ({summary.plan_relations})",
+        ),
+        (tr("Undertryckta kvoter", "Rates withheld"), summary.rates_suppressed),
+        (tr("Undertryckta andelar", "Shares withheld"), summary.shares_suppressed),
+        (tr("Tomma rasterceller", "Blank raster cells"), summary.raster_cells_blanked),
+    ]
 
 
 def write_disclosure_report(
@@ -738,23 +952,7 @@ def write_disclosure_report(
     )
     rules = [RULE_TEXT[r] for r in sorted(summary.rules) if r in RULE_TEXT]
     rule_items = "\n".join(f"<li>{html(tr(sv, en))}</li>" for sv, en in rules)
-    facts: Sequence[tuple[str, object]] = [
-        (tr("Minsta visade antal", "Smallest count shown"), summary.min_count),
-        (
-            tr("Rutstorlek", "Grid cell size"),
-            ", ".join(f"{s} m" for s in sorted(summary.grid_sizes)) or "–",
-        ),
-        (tr("Värden visade som ”<5”", "Values shown as “<5”"), summary.primary),
-        (
-            tr(
-                "Värden dolda (”..”) för att skydda andra", "Values hidden (“..”) to protect others"
-            ),
-            summary.secondary,
-        ),
-        (tr("Undertryckta kvoter", "Rates withheld"), summary.rates_suppressed),
-        (tr("Undertryckta andelar", "Shares withheld"), summary.shares_suppressed),
-        (tr("Tomma rasterceller", "Blank raster cells"), summary.raster_cells_blanked),
-    ]
+    facts = _report_facts(summary)
     rows = "\n".join(f"<tr><th>{html(k)}</th><td>{html(v)}</td></tr>" for k, v in facts)
     files = "\n".join(f"<li>{html(name)}</li>" for name in sorted(summary.outputs))
     page = f"""<!DOCTYPE html>

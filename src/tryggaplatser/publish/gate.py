@@ -71,7 +71,7 @@ import itertools
 import json
 import math
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,6 +104,7 @@ from .disclosure import (
     PRIMARY,
     PUBLISHED,
     SECONDARY,
+    DisclosurePlan,
     DisclosureSummary,
     LinearTable,
     suppress,
@@ -517,6 +518,29 @@ class Gate:
             raster_classes=RASTER_CLASSES,
         )
         self.summary.rules.update({"allowlist", "metadata", "free_text"} if self.public else ())
+        #: The set's release-wide suppression decision (:meth:`use_plan`), or None.
+        self.plan: DisclosurePlan | None = None
+
+    def use_plan(self, plan: DisclosurePlan) -> None:
+        """Release the counts of this set by one solved :class:`DisclosurePlan`.
+
+        Tables released with a ``plan_key`` then show each planned cell as the plan decided
+        (the same cell the same way in every file); the plan's suppressed cells are counted
+        once here for the disclosure report, not once per table that shows them. Solve the
+        plan before any product renders (forked workers inherit the gate and its plan).
+        """
+        if not self.public:
+            return
+        self.plan = plan
+        self.summary.rules.update({"small_counts", "complementary"})
+        self.summary.primary += plan.primary
+        self.summary.secondary += plan.secondary
+        self.summary.plan_cells += len(plan.status) - len(plan.unpublished)
+        self.summary.plan_relations += len(plan.relations)
+
+    def planned(self, key: Hashable) -> int | None:
+        """The plan's status of a cell (``PUBLISHED``/``PRIMARY``/``SECONDARY``), or None."""
+        return None if self.plan is None else self.plan.status_of(key)
 
     # -----------------------------------------------------------------------------------------
     @property
@@ -961,6 +985,50 @@ class Gate:
         out["n"] = pd.array(np.where(small, np.nan, values), dtype="Float64").astype("Int64")
         return out
 
+    def _release_planned_survey(
+        self,
+        df: pd.DataFrame,
+        shares: Sequence[str],
+        n: str,
+        by: Sequence[str],
+        plan_key: Callable[[Mapping[str, Any], str], Hashable],
+    ) -> pd.DataFrame:
+        """Shares and their counts by the set's plan: the count ``n`` is shown as the plan
+        decided, and a share only when its denominator ``n`` (≥ :data:`MIN_SURVEY_N`) and its
+        numerator (``plan_key(row, share column)``) are both published — a share of two
+        published counts discloses nothing new, of a hidden one it would disclose it."""
+        self.summary.rules.update({"survey", "small_counts"})
+        out = df.copy()
+        rows = out[list(by)].to_dict("records")
+        counts = pd.to_numeric(out[n], errors="coerce").fillna(0).to_numpy()
+        n_status = [self._plan_status(plan_key(r, n), v) for r, v in zip(rows, counts)]
+        for col in shares:
+            if col not in out.columns:
+                continue
+            shown = []
+            for r, v, count, st in zip(rows, out[col].astype(object), counts, n_status):
+                numerator = self._plan_status(plan_key(r, col), None)
+                ok = st == PUBLISHED and numerator == PUBLISHED and count >= MIN_SURVEY_N
+                if not ok and pd.notna(v):
+                    self.summary.shares_suppressed += 1
+                shown.append(v if ok else HIDDEN if pd.notna(v) else v)
+            out[col] = shown
+        out[n] = [
+            SMALL if st == PRIMARY else HIDDEN if st == SECONDARY else v
+            for v, st in zip(out[n].astype(object), n_status)
+        ]
+        return out
+
+    def _plan_status(self, key: Hashable, value: Any) -> int:
+        """A planned cell's status; an unplanned one is withheld when small (1–4), and a
+        numerator the plan does not know (``value`` None) is withheld."""
+        status = self.planned(key)
+        if status is not None:
+            return status
+        if value is None:
+            return SECONDARY
+        return PRIMARY if 1 <= value < MIN_COUNT else PUBLISHED
+
     def _release_layer(
         self,
         df: pd.DataFrame,
@@ -1056,6 +1124,7 @@ class Gate:
         parents: Mapping[Any, Any] | None = None,
         rates: Mapping[str, tuple[str, str]] | None = None,
         per: float = 1000,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None = None,
         **options: Any,
     ) -> pd.DataFrame:
         counts = _table_counts(df, kind, counts)
@@ -1082,7 +1151,7 @@ class Gate:
             )
         frame, equations, is_total = _build_cells(df, by, counts, margins, parents or {})
         _carry_area_attributes(frame, df, by, pop_cols, attrs_cols, parents)
-        statuses = self._count_statuses(frame, counts, equations, is_total)
+        statuses = self._count_statuses(frame, counts, equations, is_total, by, plan_key)
         self._release_rates(frame, rates, statuses, per)
         for col in counts:
             values = _as_counts(frame[col], col)
@@ -1103,21 +1172,70 @@ class Gate:
         counts: Sequence[str],
         equations: list,
         is_total: np.ndarray,
+        by: Sequence[str] = (),
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None = None,
     ) -> dict[str, np.ndarray]:
-        """Suppression status per count column (public: primary and complementary)."""
+        """Suppression status per count column (public: primary and complementary).
+
+        With the set's plan and a ``plan_key`` (row of ``by`` values, count column → the
+        plan's key), planned cells take the plan's status; a column with unplanned cells is
+        solved as its own table around the planned ones (counted here)."""
         statuses = {}
+        rows = frame[list(by)].to_dict("records") if plan_key is not None else []
         for col in counts:
             values = _as_counts(frame[col], col)
             if self.public:
                 self.summary.rules.add("small_counts")
                 if equations:
                     self.summary.rules.add("complementary")
-                status = suppress(LinearTable(values, tuple(equations), is_total), MIN_COUNT)
-                self._count(status)
+                planned = self._planned_statuses(rows, col, values, plan_key)
+                if planned is not None and (planned >= 0).all():
+                    statuses[col] = planned.astype(np.int8)
+                    continue
+                initial = None if planned is None else np.where(planned == SECONDARY, SECONDARY, 0)
+                table = LinearTable(values, tuple(equations), is_total)
+                status = suppress(table, MIN_COUNT, initial=initial)
+                if planned is not None:  # planned cells keep the plan's decision
+                    status = np.where(planned >= 0, planned, status).astype(np.int8)
+                self._count(np.where(planned is None or planned < 0, status, PUBLISHED))
             else:
                 status = np.zeros(len(values), np.int8)
             statuses[col] = status
         return statuses
+
+    def _planned_statuses(
+        self,
+        rows: list[dict],
+        col: str,
+        values: np.ndarray,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None,
+    ) -> np.ndarray | None:
+        """The plan's status of every cell of a column (−1 = not planned); None without a plan.
+
+        A planned cell must carry the plan's value: anything else is a product counting
+        something other than what the plan protected, refused rather than published."""
+        if plan_key is None or self.plan is None:
+            return None
+        out = np.full(len(values), -1, dtype=np.int8)
+        for i, row in enumerate(rows):
+            key = plan_key(row, col)
+            status = self.plan.status_of(key)
+            if status is None:
+                continue
+            if self.plan.values[key] != int(values[i]):
+                raise _refuse(
+                    tr(
+                        "räknad cell {k} avviker från röjandeplanen ({a} ≠ {b})",
+                        "counted cell {k} differs from the disclosure plan ({a} ≠ {b})",
+                        k=key,
+                        a=int(values[i]),
+                        b=self.plan.values[key],
+                    ),
+                    "",
+                    "TOTALS_INCONSISTENT",
+                )
+            out[i] = status
+        return out
 
     def _release_rates(
         self,
@@ -1147,11 +1265,20 @@ class Gate:
                 frame[rate_col] = np.round(computed, 1)
 
     def _release_survey(
-        self, df: pd.DataFrame, *, shares: Sequence[str] = ("value",), n: str = "n", **options: Any
+        self,
+        df: pd.DataFrame,
+        *,
+        shares: Sequence[str] = ("value",),
+        n: str = "n",
+        by: Sequence[str] = (),
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None = None,
+        **options: Any,
     ) -> pd.DataFrame:
         out = df
         if not self.public:
             return out
+        if plan_key is not None and self.plan is not None:
+            return self._release_planned_survey(out, shares, n, by, plan_key)
         self.summary.rules.add("survey")
         if n not in out.columns:
             raise _refuse(

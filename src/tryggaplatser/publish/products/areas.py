@@ -90,6 +90,7 @@ def write_area_reports(
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     analysis = run.area_analysis(period)
+    plan_area_products(gate, run, [period])
     targets = list(area_ids or analysis.profiles)
     failures: list | None = [] if collecting(targets) else None
     paths = render_area_reports(
@@ -134,10 +135,8 @@ def write_lagesbild(
     list of Path
         Every file written.
     """
-    from ..._announce import announce
     from ...analysis import periods
     from ...analysis.run import Run
-    from ...i18n import tr
     from ..gate import Gate
     from ..reports.area_report import write_indicator_tables
     from ..reports.area_report import write_lagesbild as render_lagesbild
@@ -149,32 +148,8 @@ def write_lagesbild(
     if run is None or run.mode != gate.mode:
         run = Run(project, gate.mode, quiet=quiet)
     local = periods.local_times(project.incidents["occurred_at"])
-    if year is None:
-        year = int(local.max().year)
-        announce(
-            tr(
-                "År {y} valt automatiskt (senaste händelsens år).",
-                "Year {y} chosen automatically (the latest incident's year).",
-                y=year,
-            ),
-            quiet=quiet,
-        )
-    year = int(year)
-    start, end = periods.year_period(year, local.max().date(), public=gate.public)
-    if end < start.replace(month=12, day=31):
-        announce(
-            tr(
-                "Året {y} är ofullständigt i data: lägesbilden gäller {a}–{b}, och "
-                "jämförelsen samma datum året före.",
-                "The year {y} is incomplete in the "
-                "data: the lägesbild covers {a}–{b}, compared with the same dates the year "
-                "before.",
-                y=year,
-                a=start.isoformat(),
-                b=end.isoformat(),
-            ),
-            quiet=quiet,
-        )
+    year, start, end = lagesbild_period(project, year, public=gate.public, quiet=quiet)
+    plan_area_products(gate, run, [(start, end)])
     analysis = run.area_analysis((start, end))
     trend = run.area_analysis(None)
     ldate = local.dt.date
@@ -208,6 +183,61 @@ def risk_factors(run: Any) -> Any:
     if run.context is None:
         return None
     return run.risk_terrain(), run.streets()
+
+
+def lagesbild_period(
+    project: Any, year: int | None, *, public: bool, quiet: bool = True
+) -> tuple[int, Any, Any]:
+    """The lägesbild's year and period ``(year, start, end)``: ``year`` ``None`` = the year of
+    the latest incident (announced); the calendar year, cut at the latest incident when the
+    year is not over (announced; whole months in public mode)."""
+    from ..._announce import announce
+    from ...analysis import periods
+    from ...i18n import tr
+
+    local = periods.local_times(project.incidents["occurred_at"])
+    if year is None:
+        year = int(local.max().year)
+        announce(
+            tr(
+                "År {y} valt automatiskt (senaste händelsens år).",
+                "Year {y} chosen automatically (the latest incident's year).",
+                y=year,
+            ),
+            quiet=quiet,
+        )
+    year = int(year)
+    start, end = periods.year_period(year, local.max().date(), public=public)
+    if end < start.replace(month=12, day=31):
+        announce(
+            tr(
+                "Året {y} är ofullständigt i data: lägesbilden gäller {a}–{b}, och "
+                "jämförelsen samma datum året före.",
+                "The year {y} is incomplete in the "
+                "data: the lägesbild covers {a}–{b}, compared with the same dates the year "
+                "before.",
+                y=year,
+                a=start.isoformat(),
+                b=end.isoformat(),
+            ),
+            quiet=quiet,
+        )
+    return year, start, end
+
+
+def plan_area_products(gate: Any, run: Any, periods: list) -> None:
+    """Solve the disclosure plan of a public set's area products once, before rendering.
+
+    ``periods`` lists every period the set's area reports and lägesbild show (``None`` = the
+    run's). The plan covers them all at once (:func:`~..reports.area_plan.plan_area_set`), so
+    a count hidden in one report cannot be recovered from another file of the folder. A gate
+    that already has a plan keeps it: the caller that writes several products into one set
+    plans them together first (as ``tryggaplatser demo`` does)."""
+    if not gate.public or gate.plan is not None:
+        return
+    from ..reports.area_plan import plan_area_set
+
+    gate.use_plan(plan_area_set([run.area_analysis(p) for p in periods], gate))
 
 
 def _predictability(run: Any) -> Any:

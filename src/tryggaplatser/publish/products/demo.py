@@ -191,7 +191,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     from ...analysis.run import Run
     from ..gate import Gate
     from ._common import finish_set, mode_folder
-    from .areas import write_area_reports, write_lagesbild
+    from .areas import lagesbild_period, plan_area_products, write_area_reports, write_lagesbild
     from .est import write_est_brief_set
     from .hotspots import write_hotspot_layers
     from .maps import write_maps
@@ -213,6 +213,9 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
             run=run,
         )
     gate = Gate(mode, config=project.config, quiet=True)
+    # one disclosure plan for the area reports and the lägesbild of this folder
+    _, start, end = lagesbild_period(project, int(data_end.year), public=gate.public)
+    plan_area_products(gate, run, [None, (start, end)])
     write_area_reports(project, out, mode, gate=gate, run=run)
     write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
     finish_set(gate, mode_folder(out, gate))

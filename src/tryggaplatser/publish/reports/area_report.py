@@ -308,6 +308,10 @@ def area_category_table(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
     (all areas of the group); rows with ``category == "totalt"`` all categories.
     """
 
+    from .area_plan import incident_key
+
+    period = (analysis.start, analysis.end)
+
     def build() -> pd.DataFrame:
         long = _by_category_long(analysis, gate)
         table = release_table(
@@ -319,6 +323,7 @@ def area_category_table(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
             margins=True,
             rates={"rate_per_1000": ("n", "population")},
             per=1000.0 / analysis.years,
+            plan_key=lambda row, col: incident_key(period, row["area_id"], row["category"]),
         )
         table["label"] = [_cat_label(c) for c in table["category"]]
         eb = {}
@@ -388,6 +393,8 @@ def municipality_category_table(
     (incidents of the previous period) a column ``n_previous`` is added.
     """
 
+    from .area_plan import MUNICIPALITY, incident_key
+
     def build() -> pd.DataFrame:
         counts = analysis.incidents["category"].astype(str).value_counts()
         frame = pd.DataFrame({"category": counts.index, "n": counts.to_numpy(np.int64)})
@@ -412,7 +419,20 @@ def municipality_category_table(
                 )
             opts["counts"] = ("n", "n_previous")
         frame = frame.sort_values(["n", "category"], ascending=[False, True])
-        table = release_table(gate, frame, "area_table", by=["category"], margins=True, **opts)
+        period = (analysis.start, analysis.end)
+        table = release_table(
+            gate,
+            frame,
+            "area_table",
+            by=["category"],
+            margins=True,
+            plan_key=lambda row, col: (
+                incident_key(period, MUNICIPALITY, row["category"])
+                if col == "n"
+                else ("unplanned", col)
+            ),
+            **opts,
+        )
         table["label"] = [_cat_label(c) for c in table["category"]]
         return table
 
@@ -780,16 +800,21 @@ def _grid_for_gate(cells: Any) -> Any:
     return out
 
 
-def _walk_release(walks: pd.DataFrame, gate: Gate) -> pd.DataFrame:
-    frame = walks[["problem_category", "n", "n_otrygg", "n_sent", "n_atgardad", "n_decided"]].copy()
+def _walk_release(walks: pd.DataFrame, gate: Gate, area: str) -> pd.DataFrame:
+    """The walk table of ``area`` (an area id or ``MUNICIPALITY``) as the set's plan
+    releases it."""
+    from .area_plan import WALK_COUNTS, walk_key
+
+    frame = walks[["problem_category", *WALK_COUNTS]].copy()
     frame = frame[frame["problem_category"] != "totalt"]
     released = release_table(
         gate,
         frame,
         "area_table",
         by=["problem_category"],
-        counts=("n", "n_otrygg", "n_sent", "n_atgardad", "n_decided"),
+        counts=WALK_COUNTS,
         margins=True,
+        plan_key=lambda row, col: walk_key(col, area, row["problem_category"]),
     )
     released["label"] = [
         tr("Totalt", "Total") if c == TOTAL else _label("problem_category", c)
@@ -822,10 +847,12 @@ def _section_walks(
     gate: Gate,
     scope: str,
     *,
+    area: str,
     recorded: bool = True,
 ) -> None:
-    """Walk observations of the scope; "uppgift saknas" when the project has no walks at all
-    (``recorded=False``), "inga observationer" when it has some, but none in the scope."""
+    """Walk observations of the scope (``area``: an area id or ``MUNICIPALITY``); "uppgift
+    saknas" when the project has no walks at all (``recorded=False``), "inga observationer"
+    when it has some, but none in the scope."""
     if not recorded:
         section.paragraph(
             tr(
@@ -845,7 +872,7 @@ def _section_walks(
             )
         )
         return
-    released = _walk_release(walks, gate)
+    released = _walk_release(walks, gate, area)
     total = released[released["is_total"]].iloc[0]
     section.facts(
         [
@@ -900,7 +927,13 @@ def _section_dialogue(
     times: pd.DataFrame | None,
     gate: Gate,
     scope: str,
+    *,
+    area: str,
 ) -> None:
+    """Dialogue results of the scope (``area``: an area id or ``MUNICIPALITY``); counts and
+    shares as the set's plan releases them."""
+    from .area_plan import dialogue_key
+
     if dialogue is None or len(dialogue) == 0:
         section.paragraph(
             tr("Inga svar från medborgardialog {s}.", "No citizen-dialogue responses {s}.", s=scope)
@@ -915,6 +948,9 @@ def _section_dialogue(
         shares=("share_otrygg",),
         n="n",
         by=("campaign_id",),
+        plan_key=lambda row, col: dialogue_key(
+            "n" if col == "n" else "n_otrygg", area, row["campaign_id"]
+        ),
     )
     section.table(
         rel,
@@ -932,6 +968,21 @@ def _section_dialogue(
             "(campaigns are never pooled).",
         ),
     )
+    _dialogue_reason_tables(section, base, reasons, times, gate, area)
+
+
+def _dialogue_reason_tables(
+    section: Section,
+    base: pd.DataFrame,
+    reasons: pd.DataFrame | None,
+    times: pd.DataFrame | None,
+    gate: Gate,
+    area: str,
+) -> None:
+    """The reasons and times of day of the unsafe pins, one column per campaign, each share
+    of the unsafe pins released by the plan (numerator and denominator are counts)."""
+    from .area_plan import dialogue_key
+
     n_unsafe = dict(zip(base["campaign_id"], base["n_otrygg"], strict=True))
     for frame, code_col, title in (
         (reasons, "reason", tr("Skäl", "Reason")),
@@ -947,7 +998,12 @@ def _section_dialogue(
             "survey_table",
             shares=("share_of_otrygg",),
             n="n",
-            by=("campaign_id", "label"),
+            by=("campaign_id", "label", "indicator"),
+            plan_key=lambda row, col, c=code_col: dialogue_key(
+                "n_otrygg" if col == "n" else (c, str(row["indicator"])),
+                area,
+                row["campaign_id"],
+            ),
         )
         wide = rel.pivot_table(
             index="label",
@@ -1612,6 +1668,7 @@ def _area_people_sections(
         prof.walks,
         gate,
         tr("i området", "in the area"),
+        area=area_id,
         recorded=analysis.walk_observations is not None,
     )
     if not gate.public:
@@ -1624,6 +1681,7 @@ def _area_people_sections(
         prof.dialogue_time_of_day,
         gate,
         tr("i området", "in the area"),
+        area=area_id,
     )
 
 
@@ -1788,7 +1846,7 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             )
         )
     if prof.walks is not None and int(prof.walks["n"].iloc[-1]) > 0:
-        released = _walk_release(prof.walks, gate)
+        released = _walk_release(prof.walks, gate, prof.area_id)
         t = released[released["is_total"]].iloc[0]
         items.append(
             tr(
@@ -2040,19 +2098,25 @@ def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: G
         ),
     )
     from ...analysis.areas import _dialogue_tables, _walk_table
+    from .area_plan import MUNICIPALITY
 
     dia = analysis.dialogue
     if dia is not None and len(dia):
         d_t, d_r, d_tod = _dialogue_tables(dia)
-        _section_dialogue(s, d_t, d_r, d_tod, gate, tr("i kommunen", "in the municipality"))
+        _section_dialogue(
+            s, d_t, d_r, d_tod, gate, tr("i kommunen", "in the municipality"), area=MUNICIPALITY
+        )
     else:
-        _section_dialogue(s, None, None, None, gate, tr("i kommunen", "in the municipality"))
+        _section_dialogue(
+            s, None, None, None, gate, tr("i kommunen", "in the municipality"), area=MUNICIPALITY
+        )
     walks = analysis.walk_observations
     _section_walks(
         s,
         _walk_table(walks) if walks is not None and len(walks) else None,
         gate,
         tr("i kommunen", "in the municipality"),
+        area=MUNICIPALITY,
         recorded=walks is not None,
     )
     _lagesbild_surveys_and_police(s, analysis, gate)

@@ -1,0 +1,510 @@
+"""A linear-programming attacker on a whole public folder (test helper, independent of the code
+under test: it reads only the files, never the plan).
+
+It reads the walk and dialogue tables of every area report and the lägesbild (HTML), the
+area reports' category tables (HTML), and the indicator tables (CSV and every workbook sheet).
+It does what a reader with the folder and a spreadsheet could do. Every published count becomes
+a variable: a number fixes it, "<5" bounds it to 1–4, ".." to ≥ 0. The same count printed in
+two files (an area's walk total in its report, the municipality's in the lägesbild, the
+indicator CSV and the workbook) is one variable. The relations a reader knows are added:
+
+* a table's total row = the sum of its rows;
+* the municipality ≥ the sum of its areas (= when the reader is told nothing lies outside);
+* nested areas: parent = sum of children;
+* a published share p (rounded) of a published or bounded denominator d bounds its numerator:
+  (p − ½ unit)·d ≤ x ≤ (p + ½ unit)·d;
+* in a walk row: resolved ≤ sent ≤ observed and unsafe ≤ observed.
+
+For every suppressed cell it solves min x and max x with HiGHS (:func:`scipy.optimize.linprog`).
+A cell is *determined* when max − min < 1 (its integer value follows) and *narrowed* when the
+interval of a "<5" cell no longer covers 1–4.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linprog
+
+SMALL, HIDDEN = "<5", ".."
+MUNICIPALITY = "kommun"
+
+
+@dataclass
+class Attack:
+    """Published cells, markers and relations of one folder."""
+
+    known: dict = field(default_factory=dict)  # key -> value
+    marked: dict = field(default_factory=dict)  # key -> "<5" / ".."
+    equations: list = field(default_factory=list)  # (total, parts)
+    at_least: list = field(default_factory=list)  # (total, parts): total >= sum(parts)
+    shares: list = field(default_factory=list)  # (numerator, denominator, low, high)
+    not_above: list = field(default_factory=list)  # (small, big): small <= big, always
+    conflicts: list = field(default_factory=list)
+
+    # -- reading --------------------------------------------------------------------------
+    def cell(self, key: Hashable, text: object) -> bool:
+        """Record a printed count; False when ``text`` is not a count or a marker."""
+        value = parse_count(text)
+        if value is None:
+            return False
+        if isinstance(value, str):
+            if key not in self.known:
+                prev = self.marked.get(key)
+                self.marked[key] = SMALL if SMALL in (prev, value) else value
+            return True
+        if key in self.known and self.known[key] != value:
+            self.conflicts.append((key, self.known[key], value))
+        self.known[key] = value
+        self.marked.pop(key, None)
+        return True
+
+    def share(self, numerator: Hashable, denominator: Hashable, text: object) -> None:
+        """A printed share "61 %" of two counts (the numerator becomes a variable)."""
+        if str(text).strip() == HIDDEN:  # a withheld share: its numerator is a hidden count
+            self.cell(numerator, HIDDEN)
+            return
+        m = re.fullmatch(r"\s*(\d+(?:[.,]\d+)?)\s*%\s*", str(text))
+        if not m:
+            return
+        raw = m.group(1).replace(",", ".")
+        decimals = len(raw.split(".")[1]) if "." in raw else 0
+        p, half = float(raw) / 100, 0.5 * 10.0**-decimals / 100
+        self.shares.append((numerator, denominator, max(0.0, p - half), p + half))
+
+    # -- solving --------------------------------------------------------------------------
+    def _variables(self) -> tuple[list, dict]:
+        keys = set(self.known) | set(self.marked)
+        for total, parts in self.equations + self.at_least:
+            keys |= {total, *parts}
+        for num, den, _, _ in self.shares:
+            keys |= {num, den}
+        for small, big in self.not_above:
+            keys |= {small, big}
+        keys = sorted(keys, key=repr)
+        return keys, {k: i for i, k in enumerate(keys)}
+
+    def intervals(self) -> dict:
+        """``{key: (min, max)}`` for every cell printed only as "<5" or "..".
+
+        The municipality's relations to its areas are tried as equalities first (a reader who
+        assumes nothing lies outside the areas, as the issue's attack did) and kept as
+        inequalities for a family of counts whose equalities the folder contradicts."""
+        keys, pos = self._variables()
+        groups = _components(keys, pos, self)
+        out = {}
+        for members in groups:
+            targets = [k for k in members if k in self.marked and k not in self.known]
+            if targets:
+                out.update(self._solve(members, targets))
+        return out
+
+    def _solve(self, members: list, targets: list) -> dict:
+        pos = {k: i for i, k in enumerate(members)}
+        inside = set(members)
+        n = len(members)
+        bounds = []
+        for k in members:
+            if k in self.known:
+                bounds.append((self.known[k], self.known[k]))
+            elif self.marked.get(k) == SMALL:
+                bounds.append((1, 4))
+            else:
+                bounds.append((0, None))
+
+        def row(total, parts, coef=1.0):
+            r = np.zeros(n)
+            r[pos[total]] -= 1
+            for p in parts:
+                r[pos[p]] += coef
+            return r
+
+        def ours(cells) -> bool:
+            return all(c in inside for c in cells) and any(c not in self.known for c in cells)
+
+        eqs = [row(t, ps) for t, ps in self.equations if ours([t, *ps])]
+        ats = [row(t, ps) for t, ps in self.at_least if ours([t, *ps])]
+        shares = []
+        for small, big in self.not_above:
+            if ours([small, big]):
+                r = np.zeros(n)
+                r[pos[small]] += 1
+                r[pos[big]] -= 1
+                shares.append(r)
+        for num, den, low, high in self.shares:
+            if ours([num, den]):
+                r = np.zeros(n)  # num - high * den <= 0
+                r[pos[num]] += 1
+                r[pos[den]] -= high
+                shares.append(r)
+                r = np.zeros(n)  # low * den - num <= 0
+                r[pos[num]] -= 1
+                r[pos[den]] += low
+                shares.append(r)
+        for strict in (True, False):
+            a_eq = eqs + (ats if strict else [])
+            a_ub = shares + ([] if strict else ats)
+            kw = {
+                "A_eq": np.array(a_eq) if a_eq else None,
+                "b_eq": np.zeros(len(a_eq)) if a_eq else None,
+                "A_ub": np.array(a_ub) if a_ub else None,
+                "b_ub": np.zeros(len(a_ub)) if a_ub else None,
+                "bounds": bounds,
+                "method": "highs",
+            }
+            probe = linprog(np.zeros(n), **kw)
+            if probe.status == 0:
+                break
+        assert probe.status == 0, f"the published folder is inconsistent ({probe.message})"
+        out = {}
+        for k in targets:
+            c = np.zeros(n)
+            c[pos[k]] = 1
+            lo = linprog(c, **kw)
+            hi = linprog(-c, **kw)
+            out[k] = (float(lo.fun), math.inf if hi.status == 3 else float(-hi.fun))
+        return out
+
+
+def _components(keys: list, pos: dict, attack: Attack) -> list[list]:
+    """Groups of variables tied by relations (published values tie nothing: they are fixed)."""
+    parent = list(range(len(keys)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def tie(members: Iterable) -> None:
+        free = [pos[m] for m in members if m not in attack.known]
+        for j in free[1:]:
+            parent[find(j)] = find(free[0])
+
+    for total, parts in attack.equations + attack.at_least:
+        tie([total, *parts])
+    for num, den, _, _ in attack.shares:
+        tie([num, den])
+    for small, big in attack.not_above:
+        tie([small, big])
+    groups: dict[int, list] = {}
+    for k in keys:
+        groups.setdefault(find(pos[k]), []).append(k)
+    # a group needs the fixed cells of its relations too
+    out = []
+    for members in groups.values():
+        free = set(members)
+        if all(m in attack.known for m in members):
+            continue
+        extra = set()
+        for total, parts in attack.equations + attack.at_least:
+            cells = [total, *parts]
+            if any(c in free for c in cells):
+                extra.update(cells)
+        for num, den, _, _ in attack.shares:
+            if num in free or den in free:
+                extra.update((num, den))
+        for small, big in attack.not_above:
+            if small in free or big in free:
+                extra.update((small, big))
+        out.append(sorted(free | extra, key=repr))
+    return out
+
+
+def determined(intervals: dict) -> dict:
+    """The cells whose value follows from the folder (interval narrower than 1)."""
+    return {k: iv for k, iv in intervals.items() if iv[1] - iv[0] < 1 - 1e-6}
+
+
+def narrowed(intervals: dict, marked: dict) -> dict:
+    """The "<5" cells whose interval no longer covers 1–4."""
+    return {
+        k: iv
+        for k, iv in intervals.items()
+        if marked.get(k) == SMALL and (iv[0] > 1 + 1e-6 or iv[1] < 4 - 1e-6)
+    }
+
+
+def parse_count(text: object) -> int | str | None:
+    """A printed count: an int, "<5", ".." or None (not a count)."""
+    if text is None:
+        return None
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, np.integer)):
+        return int(text)
+    if isinstance(text, float):
+        return int(text) if text.is_integer() else None
+    s = str(text).strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "")
+    if s in (SMALL, HIDDEN):
+        return s
+    return int(s) if re.fullmatch(r"\d+", s) else None
+
+
+# ---------------------------------------------------------------------------------------------
+# readers
+
+
+class _Tables(HTMLParser):
+    """Every ``<table>`` of a page as (caption, header row, body rows of cell texts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tables: list[dict] = []
+        self._cell: list[str] | None = None
+        self._row: list[str] | None = None
+        self._caption: list[str] | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "table":
+            self.tables.append({"caption": "", "headers": [], "rows": []})
+        elif tag == "caption":
+            self._caption = []
+        elif tag == "tr":
+            self._row = []
+        elif tag in ("td", "th"):
+            self._cell = []
+
+    def handle_endtag(self, tag):
+        if tag == "caption" and self._caption is not None:
+            self.tables[-1]["caption"] = "".join(self._caption).strip()
+            self._caption = None
+        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
+            self._row.append("".join(self._cell).strip())
+            self._cell = None
+        elif tag == "tr" and self._row is not None and self.tables:
+            target = self.tables[-1]
+            if target["headers"]:
+                target["rows"].append(self._row)
+            else:
+                target["headers"] = self._row
+            self._row = None
+
+    def handle_data(self, data):
+        if self._cell is not None:
+            self._cell.append(data)
+        elif self._caption is not None:
+            self._caption.append(data)
+
+
+def html_tables(path: Path) -> list[dict]:
+    parser = _Tables()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser.tables
+
+
+def _scope(path: Path) -> str:
+    """The area a report is about (its file name's slug); the lägesbild is the municipality."""
+    name = path.stem
+    return MUNICIPALITY if name.startswith("lagesbild") else name.removeprefix("omrade_")
+
+
+_WALK_COLUMNS = {"Antal": "n", "Otrygga": "n_otrygg", "Skickade": "n_sent", "Åtgärdade": "n_ok"}
+
+
+def read_walk_tables(attack: Attack, folder: Path) -> dict[str, list[str]]:
+    """Walk tables of every area report and the lägesbild: cells, totals and the shares
+    "Åtgärdsgrad" (resolved / sent). Returns the problem rows seen per scope."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted(folder.glob("*.html")):
+        scope = _scope(path)
+        for t in html_tables(path):
+            if not t["caption"].startswith("Trygghetsvandringarnas observationer"):
+                continue
+            head = t["headers"]
+            rows = [r for r in t["rows"] if len(r) == len(head)]
+            labels = [r[0] for r in rows if r[0] != "Totalt"]
+            seen[scope] = labels
+            for r in rows:
+                for h, v in zip(head, r):
+                    if h in _WALK_COLUMNS:
+                        attack.cell(("walks", _WALK_COLUMNS[h], scope, r[0]), v)
+                if "Åtgärdsgrad" in head:
+                    v = r[head.index("Åtgärdsgrad")]
+                    attack.share(
+                        ("walks", "n_ok", scope, r[0]), ("walks", "n_sent", scope, r[0]), v
+                    )
+            for m in _WALK_COLUMNS.values():
+                attack.equations.append(
+                    (("walks", m, scope, "Totalt"), [("walks", m, scope, lab) for lab in labels])
+                )
+            for lab in [*labels, "Totalt"]:  # resolved ≤ sent ≤ observed, unsafe ≤ observed
+                for small, big in (("n_ok", "n_sent"), ("n_sent", "n"), ("n_otrygg", "n")):
+                    attack.not_above.append(
+                        (("walks", small, scope, lab), ("walks", big, scope, lab))
+                    )
+    areas = [s for s in seen if s != MUNICIPALITY]
+    if MUNICIPALITY in seen:
+        for m in _WALK_COLUMNS.values():
+            for lab in [*seen[MUNICIPALITY], "Totalt"]:
+                parts = [("walks", m, a, lab) for a in areas if lab == "Totalt" or lab in seen[a]]
+                attack.at_least.append((("walks", m, MUNICIPALITY, lab), parts))
+    return seen
+
+
+def read_dialogue_tables(attack: Attack, folder: Path) -> None:
+    """Dialogue tables: answered pins and share unsafe per campaign; the reasons and times of
+    day as shares of the unsafe pins, whose number is in the column header "(n=…)"."""
+    scopes: dict[str, set] = {}
+    for path in sorted(folder.glob("*.html")):
+        scope = _scope(path)
+        for t in html_tables(path):
+            head = t["headers"]
+            if head[:2] == ["Kampanj", "Antal svar (n)"]:
+                for r in t["rows"]:
+                    camp = r[0]
+                    attack.cell(("dialogue", "n", scope, camp), r[1])
+                    attack.share(
+                        ("dialogue", "n_otrygg", scope, camp), ("dialogue", "n", scope, camp), r[2]
+                    )
+                    scopes.setdefault(scope, set()).update({("n", camp), ("n_otrygg", camp)})
+            elif head and head[0] in ("Skäl", "Tid på dygnet"):
+                for j, h in enumerate(head[1:], start=1):
+                    m = re.fullmatch(r"(.+) \(n(?:=(.+)|<5)\)", h)
+                    if not m:
+                        continue
+                    camp = m.group(1)
+                    attack.cell(("dialogue", "n_otrygg", scope, camp), m.group(2) or SMALL)
+                    for r in t["rows"]:
+                        key = ("dialogue", (head[0], r[0]), scope, camp)
+                        attack.share(key, ("dialogue", "n_otrygg", scope, camp), r[j])
+                        scopes.setdefault(scope, set()).add(((head[0], r[0]), camp))
+    for measure, camp in scopes.get(MUNICIPALITY, ()):
+        parts = [
+            ("dialogue", measure, a, camp)
+            for a, ms in scopes.items()
+            if a != MUNICIPALITY and (measure, camp) in ms
+        ]
+        attack.at_least.append((("dialogue", measure, MUNICIPALITY, camp), parts))
+
+
+def read_category_tables(attack: Attack, folder: Path, stem: str = "indikatorer") -> None:
+    """The indicator tables (CSV and the workbook's sheets): area × category with margins
+    (area "totalt" = all areas) and the municipality per category (≥ the areas' total)."""
+    rows = _csv_rows(folder / f"{stem}_omraden_kategorier.csv")
+    rows += _xlsx_rows(folder / f"{stem}.xlsx", "Områden och kategorier")
+    areas, cats = set(), set()
+    for r in rows:
+        a, c = str(r.get("area_id")), str(r.get("category"))
+        if attack.cell(("incidents", a, c), r.get("n")):
+            areas.add(a)
+            cats.add(c)
+    inner_a, inner_c = areas - {"totalt"}, cats - {"totalt"}
+    for a in areas:
+        attack.equations.append(
+            (("incidents", a, "totalt"), [("incidents", a, c) for c in inner_c])
+        )
+    for c in cats:
+        attack.equations.append(
+            (("incidents", "totalt", c), [("incidents", a, c) for a in inner_a])
+        )
+    muni = _csv_rows(folder / f"{stem}_kommunen_kategorier.csv")
+    muni += _xlsx_rows(folder / f"{stem}.xlsx", "Kommunen per kategori")
+    mcats = set()
+    for r in muni:
+        c = str(r.get("category"))
+        if attack.cell(("incidents", MUNICIPALITY, c), r.get("n")):
+            mcats.add(c)
+    if mcats:
+        inner = mcats - {"totalt"}
+        attack.equations.append(
+            (("incidents", MUNICIPALITY, "totalt"), [("incidents", MUNICIPALITY, c) for c in inner])
+        )
+        for c in cats & mcats:
+            attack.at_least.append((("incidents", MUNICIPALITY, c), [("incidents", "totalt", c)]))
+
+
+def _csv_rows(path: Path) -> list[dict]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh, delimiter=";"))
+
+
+def xlsx_sheets(path: Path) -> dict[str, list[dict]]:
+    """Every data sheet of a workbook as rows keyed by column code (from the workbook's own
+    sheet "Kolumnkoder", as a reader would map them)."""
+    if not path.exists():
+        return {}
+    import openpyxl
+
+    wb = openpyxl.load_workbook(path, read_only=True)
+    codes: dict[tuple, str] = {}
+    if "Kolumnkoder" in wb.sheetnames:
+        for sheet, label, code in list(wb["Kolumnkoder"].iter_rows(values_only=True))[1:]:
+            codes[(sheet, label)] = code
+    out = {}
+    for name in wb.sheetnames:
+        if name in ("Kolumnkoder", "Förklaringar"):
+            continue
+        rows = list(wb[name].iter_rows(values_only=True))
+        if not rows:
+            continue
+        head = [codes.get((name, h), str(h)) for h in rows[0]]
+        out[name] = [dict(zip(head, r)) for r in rows[1:]]
+    return out
+
+
+def _xlsx_rows(path: Path, sheet: str) -> list[dict]:
+    return xlsx_sheets(path).get(sheet, [])
+
+
+def read_area_category_pages(attack: Attack, folder: Path, stem: str = "indikatorer") -> int:
+    """The area reports' tables "Händelser per kategori": the area's count and the
+    municipality's ("Kommunen, antal" = all areas) per category, the same cells as the
+    indicator CSV (areas and categories matched through the CSV's names and labels). Returns
+    the number of pages read."""
+    from tryggaplatser.publish.maps.interactive import slugify
+
+    rows = _csv_rows(folder / f"{stem}_omraden_kategorier.csv")
+    area_of = {slugify(str(r["name"])): r["area_id"] for r in rows if r["area_id"] != "totalt"}
+    code_of = {r["label"]: r["category"] for r in rows}
+    pages = 0
+    for path in sorted(folder.glob("omrade_*.html")):
+        area = area_of.get(path.stem.removeprefix("omrade_"))
+        if area is None:
+            continue
+        for t in html_tables(path):
+            if not t["caption"].startswith("Händelser per kategori"):
+                continue
+            pages += 1
+            head = t["headers"]
+            for r in t["rows"]:
+                code = "totalt" if r[0] == "Alla kategorier" else code_of.get(r[0])
+                if code is None:
+                    continue
+                attack.cell(("incidents", area, code), r[head.index("Antal")])
+                if "Kommunen, antal" in head:
+                    attack.cell(("incidents", "totalt", code), r[head.index("Kommunen, antal")])
+    return pages
+
+
+def attack_folder(folder: Path) -> tuple[Attack, dict]:
+    """Read every count-bearing file of a public folder and solve the attacker's LPs."""
+    attack = Attack()
+    read_walk_tables(attack, folder)
+    read_dialogue_tables(attack, folder)
+    read_category_tables(attack, folder)
+    read_area_category_pages(attack, folder)
+    return attack, attack.intervals()
+
+
+def summarise(attack: Attack, intervals: dict) -> dict:
+    """Numbers for a report: suppressed cells by marker, determined and narrowed ones."""
+    small = [k for k in intervals if attack.marked.get(k) == SMALL]
+    return {
+        "cells_published": len(attack.known),
+        "cells_small": len(small),
+        "cells_hidden": len(intervals) - len(small),
+        "determined": len(determined(intervals)),
+        "narrowed_small": len(narrowed(intervals, attack.marked)),
+        "min_width": min((hi - lo for lo, hi in intervals.values()), default=math.inf),
+        "conflicts": len(attack.conflicts),
+    }

@@ -1,0 +1,310 @@
+"""Disclosure control over a whole public folder: the release-wide plan against an LP attacker.
+
+The attacker (:mod:`lp_attacker`) reads only the files of the folder — CSV and XLSX here, the
+HTML reports of the demo in ``test_demo_public_set_discloses_nothing`` — and the relations any
+reader knows (margins, districts made of areas, the same municipality figure in two files). It
+never sees the plan. For every cell shown as "<5" or ".." it solves min/max by linear
+programming; a "<5" cell must still range over 1–4 and no hidden cell may be determined.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tryggaplatser.publish.disclosure import PRIMARY, PUBLISHED, SECONDARY, DisclosurePlan
+from tryggaplatser.publish.gate import TOTAL, Gate
+from tryggaplatser.publish.tables import write_csv, write_xlsx
+
+sys.path.insert(0, str(Path(__file__).parent))
+from lp_attacker import (
+    Attack,
+    _csv_rows,
+    attack_folder,
+    determined,
+    narrowed,
+    read_area_category_pages,
+    summarise,
+    xlsx_sheets,
+)
+
+MUNI = "kommun"
+
+
+# --------------------------------------------------------------------------- the products
+
+
+def _plan(counts: dict, districts: dict[str, list[str]], cats: list[str], periods: list[str]):
+    """The release-wide plan of the three products below (what a product set would build)."""
+    plan = DisclosurePlan()
+    areas = [a for members in districts.values() for a in members]
+
+    def key(p, a, c):
+        return ("x", p, a, c)
+
+    for p in periods:
+        for a in areas:
+            for c in cats:
+                plan.add(key(p, a, c), counts[(p, a, c)])
+            plan.add(key(p, a, TOTAL), sum(counts[(p, a, c)] for c in cats), keep=True)
+        for d, members in districts.items():
+            for c in [*cats, TOTAL]:
+                plan.add(key(p, d, c), sum(plan.values[key(p, a, c)] for a in members))
+                plan.relate(key(p, d, c), [key(p, a, c) for a in members])
+        for c in [*cats, TOTAL]:
+            plan.add(key(p, MUNI, c), sum(plan.values[key(p, a, c)] for a in areas), keep=True)
+            plan.relate(key(p, MUNI, c), [key(p, a, c) for a in areas])
+            plan.relate(key(p, MUNI, c), [key(p, d, c) for d in districts])
+        for a in [*areas, *districts, MUNI]:
+            plan.relate(key(p, a, TOTAL), [key(p, a, c) for c in cats])
+    for c in [*cats, TOTAL]:
+        plan.add(key(TOTAL, MUNI, c), sum(plan.values[key(p, MUNI, c)] for p in periods), keep=True)
+        plan.relate(key(TOTAL, MUNI, c), [key(p, MUNI, c) for p in periods])
+    plan.relate(key(TOTAL, MUNI, TOTAL), [key(TOTAL, MUNI, c) for c in cats])
+    return plan.solve()
+
+
+def publish(folder: Path, counts: dict, districts: dict, cats: list, periods: list, plan: bool):
+    """Three products through the real gate: per period an area × category CSV (margins; its
+    "totalt" area row is the municipality), per period a district × category sheet of one
+    workbook, and the municipality per category and period as a CSV with its margins."""
+    gate = Gate("public", quiet=True)
+    if plan:
+        gate.use_plan(_plan(counts, districts, cats, periods))
+    areas = [a for members in districts.values() for a in members]
+
+    def area_key(p):
+        return lambda row, col: (
+            "x",
+            p,
+            MUNI if row["area_id"] == TOTAL else row["area_id"],
+            row["category"],
+        )
+
+    sheets = {}
+    for p in periods:
+        long = pd.DataFrame(
+            [{"area_id": a, "category": c, "n": counts[(p, a, c)]} for a in areas for c in cats]
+        )
+        opts = {"plan_key": area_key(p)} if plan else {}
+        write_csv(
+            long,
+            folder / f"omraden_{p}.csv",
+            gate=gate,
+            kind="area_category_table",
+            by=["area_id", "category"],
+            margins=True,
+            **opts,
+        )
+        dist = pd.DataFrame(
+            [
+                {"area_id": d, "category": c, "n": sum(counts[(p, a, c)] for a in members)}
+                for d, members in districts.items()
+                for c in cats
+            ]
+        )
+        sheets[f"stadsdelar {p}"] = gate.release(
+            dist, "area_category_table", by=["area_id", "category"], margins=True, **opts
+        )
+    write_xlsx(sheets, folder / "stadsdelar.xlsx", gate=gate)
+    muni = pd.DataFrame(
+        [
+            {"period": p, "category": c, "n": sum(counts[(p, a, c)] for a in areas)}
+            for p in periods
+            for c in cats
+        ]
+    )
+    muni_key = {"plan_key": lambda row, col: ("x", row["period"], MUNI, row["category"])}
+    write_csv(
+        muni,
+        folder / "kommun.csv",
+        gate=gate,
+        kind="area_table",
+        by=["period", "category"],
+        margins=True,
+        **(muni_key if plan else {}),
+    )
+    return gate
+
+
+def attack(folder: Path, districts: dict, cats: list, periods: list) -> Attack:
+    """What a reader derives from the folder: the files' numbers and the relations they know."""
+    a = Attack()
+    areas = [x for members in districts.values() for x in members]
+    for p in periods:
+        for r in _csv_rows(folder / f"omraden_{p}.csv"):
+            area = MUNI if r["area_id"] == TOTAL else r["area_id"]
+            a.cell(("x", p, area, r["category"]), r["n"])
+        for r in xlsx_sheets(folder / "stadsdelar.xlsx").get(f"stadsdelar {p}", []):
+            area = MUNI if r["area_id"] == TOTAL else r["area_id"]
+            a.cell(("x", p, area, r["category"]), r["n"])
+    for r in _csv_rows(folder / "kommun.csv"):
+        a.cell(("x", r["period"], MUNI, r["category"]), r["n"])
+
+    def k(p, x, c):
+        return ("x", p, x, c)
+
+    for p in periods:
+        for c in [*cats, TOTAL]:
+            a.equations.append((k(p, MUNI, c), [k(p, x, c) for x in areas]))
+            a.equations.append((k(p, MUNI, c), [k(p, d, c) for d in districts]))
+            for d, members in districts.items():
+                a.equations.append((k(p, d, c), [k(p, x, c) for x in members]))
+        for x in [*areas, *districts, MUNI]:
+            a.equations.append((k(p, x, TOTAL), [k(p, x, c) for c in cats]))
+    for c in [*cats, TOTAL]:
+        a.equations.append((k(TOTAL, MUNI, c), [k(p, MUNI, c) for p in periods]))
+    a.equations.append((k(TOTAL, MUNI, TOTAL), [k(TOTAL, MUNI, c) for c in cats]))
+    return a
+
+
+@st.composite
+def nested_tables(draw):
+    """Districts of areas × categories × periods with many small counts."""
+    n_districts = draw(st.integers(1, 2))
+    districts = {
+        f"D{d}": [f"D{d}A{i}" for i in range(draw(st.integers(2, 3)))] for d in range(n_districts)
+    }
+    cats = [f"k{i}" for i in range(draw(st.integers(2, 3)))]
+    periods = [f"2026-0{i + 1}" for i in range(draw(st.integers(1, 2)))]
+    value = st.one_of(st.integers(0, 4), st.integers(0, 4), st.integers(5, 30))
+    counts = {
+        (p, a, c): draw(value)
+        for p in periods
+        for members in districts.values()
+        for a in members
+        for c in cats
+    }
+    return counts, districts, cats, periods
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(tables=nested_tables())
+def test_no_suppressed_cell_is_determined_across_the_folder(tables, tmp_path_factory):
+    counts, districts, cats, periods = tables
+    folder = tmp_path_factory.mktemp("mapp")
+    publish(folder, counts, districts, cats, periods, plan=True)
+    a = attack(folder, districts, cats, periods)
+    assert not a.conflicts, "one cell printed with two values"
+    intervals = a.intervals()
+    assert not narrowed(intervals, a.marked), "a '<5' cell is narrowed by the folder"
+    assert not determined(intervals), "a hidden cell follows from the folder"
+    # every small count is hidden somewhere it is printed, and printed nowhere as a number
+    small = {("x", p, x, c) for (p, x, c), v in counts.items() if 1 <= v <= 4}
+    assert not small & set(a.known)
+
+
+def test_per_table_suppression_alone_leaks_and_the_plan_does_not(tmp_path):
+    """A crafted folder: each table is protected on its own, the folder is not."""
+    districts = {"D0": ["A", "B"], "D1": ["C", "D"]}
+    cats, periods = ["k0", "k1"], ["2026-01"]
+    values = {"A": (3, 20), "B": (12, 9), "C": (7, 11), "D": (15, 6)}
+    counts = {("2026-01", x, c): values[x][i] for x in values for i, c in enumerate(cats)}
+    leaks = 0
+    for use_plan in (False, True):
+        folder = tmp_path / str(use_plan)
+        folder.mkdir()
+        publish(folder, counts, districts, cats, periods, plan=use_plan)
+        a = attack(folder, districts, cats, periods)
+        intervals = a.intervals()
+        found = len(narrowed(intervals, a.marked)) + len(determined(intervals))
+        if use_plan:
+            assert found == 0
+        else:
+            leaks = found
+    assert leaks > 0, "the crafted folder must be attackable without the plan"
+
+
+def test_the_plan_gives_one_answer_per_cell_and_counts_once():
+    plan = DisclosurePlan()
+    for x, v in {"A": 3, "B": 11, "C": 19, "D": 18, "E": 40, "F": 22}.items():
+        plan.add(("sent", x), v)
+    plan.add(("sent", MUNI), 113, keep=True)
+    plan.add(("sent", "utanfor"), 0, published=False)
+    assert plan.relate(("sent", MUNI), [("sent", x) for x in "ABCDEF"])
+    plan.solve()
+    assert plan.status_of(("sent", "A")) == PRIMARY
+    assert plan.status_of(("sent", MUNI)) == PUBLISHED
+    assert sum(plan.status_of(("sent", x)) == SECONDARY for x in "BCDEF") == 1
+    assert (plan.primary, plan.secondary) == (1, 1)
+    lo, hi = plan.intervals()[("sent", "A")]
+    assert lo <= 1 and hi >= 4
+    gate = Gate("public", quiet=True)
+    gate.use_plan(plan)
+    assert (gate.summary.primary, gate.summary.secondary) == (1, 1)
+
+
+def test_relate_adds_what_lies_outside_as_an_unpublished_cell():
+    plan = DisclosurePlan()
+    plan.add("kommun", 30)
+    plan.add("a", 10)
+    plan.add("b", 12)
+    assert plan.relate("kommun", ["a", "b"], rest="utanfor")
+    assert plan.values["utanfor"] == 8 and "utanfor" in plan.unpublished
+    plan.add("c", 40)
+    assert not plan.relate("kommun", ["a", "b", "c"], rest="x")  # overlapping: no equation
+
+
+def test_a_small_part_of_a_hidden_whole_is_shown_as_hidden():
+    """sent ≤ observed: with the observed count shown as "<5", a "<5" for the sent ones
+    could be narrowed by a reader (sent = 4 needs observed = 4); it becomes ".."."""
+    plan = DisclosurePlan()
+    for row, (observed, sent) in {"r1": (3, 2), "r2": (25, 3), "r3": (8, 5)}.items():
+        plan.add(("n", row), observed)
+        plan.add(("sent", row), sent)
+        plan.nest(("sent", row), ("n", row))
+    plan.add(("n", "tot"), 36, keep=True)
+    plan.relate(("n", "tot"), [("n", r) for r in ("r1", "r2", "r3")])
+    plan.solve()
+    assert plan.status_of(("n", "r1")) == PRIMARY
+    assert plan.status_of(("sent", "r1")) == SECONDARY  # its whole is hidden
+    assert plan.status_of(("n", "r3")) == SECONDARY  # the complement of r1
+    assert plan.status_of(("sent", "r2")) == PRIMARY  # under a published 25: still 1–4
+    assert plan.status_of(("sent", "r3")) == PUBLISHED  # 5 is not small
+
+
+# --------------------------------------------------------------------------- the demo
+
+
+@pytest.fixture(scope="module")
+def demo_public(demo_run):
+    return demo_run[0] / "publik"
+
+
+def test_demo_public_set_discloses_nothing(demo_public):
+    """The issue's attacks on the demo's public set: the lägesbild's walk totals minus the
+    area reports' totals, the dialogue counts of the municipality minus its areas', shares of
+    small counts, the indicator tables' margins — all solved together by LP."""
+    a, intervals = attack_folder(demo_public)
+    numbers = summarise(a, intervals)
+    print("LP attacker on the demo's public set:", numbers)
+    assert numbers["cells_small"] > 50 and numbers["cells_hidden"] > 50  # it read the files
+    assert read_area_category_pages(Attack(), demo_public) >= 20  # every area report's table
+    assert not a.conflicts  # one answer per cell: the reports, the CSV and the workbook agree
+    assert not narrowed(intervals, a.marked)
+    assert not determined(intervals)
+    # the walk totals of the issue are hidden or published, never derivable
+    assert ("walks", "n_sent", "kommun", "Totalt") in a.known
+
+
+def test_demo_disclosure_report_counts_the_plan(demo_public):
+    import json
+
+    report = json.loads((demo_public / "offentliggorande.json").read_text(encoding="utf-8"))
+    print(
+        "disclosure report:",
+        {k: report[k] for k in report if k.startswith(("planerade", "undertryckta_varden"))},
+    )
+    assert report["planerade_antal"] > 1000 and report["planerade_samband"] > 100
+    assert report["undertryckta_varden_sekundart"] > 0
+    assert np.isfinite(report["undertryckta_varden_primart"])
