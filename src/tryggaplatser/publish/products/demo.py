@@ -164,11 +164,13 @@ def demo_pipeline(config_path, out, truth: dict, step):
             "(internal and public)",
         )
     )
-    # three jobs on the cores: the internal set, the draft plans (internal too) and the public
-    # set; the gate's manifest is locked, so two jobs may seal into one folder
+    # three jobs on the cores: the draft plans (internal), the internal set and the public set;
+    # the gate's manifest is locked, so two jobs may seal into one folder. The plans go first:
+    # they are short, so the internal set, which prints the internal folder's PDFs, finds the
+    # plans' reports written (and in one process they are written before it prints)
     jobs = [
-        (_write_set, ("internal", config_path, out, truth)),
         (_write_plans, (config_path, out, truth)),
+        (_write_set, ("internal", config_path, out, truth)),
         (_write_set, ("public", config_path, out, truth)),
     ]
     seconds: dict[str, float] = {}
