@@ -6,7 +6,9 @@ of an output set (:meth:`.staging.Staging.commit`, in the process that owns the 
 forked worker has finished) :func:`print_reports` prints each report whose PDF is missing or
 older than its HTML to ``<name>.pdf`` beside it and seals the PDF through the gate
 (kind ``"pdf"``, with the SHA-256 of the HTML it was printed from as ``source_sha256``), so the
-audit scans it like any other file.
+audit scans it like any other file. ``tryggaplatser demo`` prints earlier: each set in the job
+that wrote it, while the other set is still being written (one browser per set), so the
+browsers' work overlaps the writing; the commit then finds nothing left to print.
 
 How it prints
 -------------
@@ -50,7 +52,6 @@ from pathlib import Path
 from .._announce import logger
 from ..errors import FileProblem
 from ..i18n import tr
-from ..policy import MANIFEST
 
 __all__ = ["PDF_KIND", "find_chromium", "normalise_pdf", "print_pdfs", "print_reports"]
 
@@ -89,12 +90,14 @@ def _enabled() -> bool:
 
 
 def _manifest(folder: Path) -> dict:
+    """The folder's manifest files, read under its lock: another job of the run may be sealing
+    into the folder while this one prints (the demo prints each set in the job that wrote it)."""
+    from .gate import read_manifest
+
     try:
-        data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return read_manifest(folder)
     except (OSError, ValueError):
         return {}
-    files = data.get("files") if isinstance(data, dict) else None
-    return files if isinstance(files, dict) else {}
 
 
 def reports_to_print(folder: Path) -> list[tuple[Path, Path, str, str]]:
@@ -124,11 +127,14 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
     """Print and seal the PDF of every report in ``folders`` that needs one (one browser).
 
     Returns the PDFs written. Without Chromium (or with ``TRYGGAPLATSER_PDF=0``) nothing is
-    printed; a missing Chromium is said once as a warning (``PDF_UNAVAILABLE``).
+    printed; a missing Chromium is said once as a warning (``PDF_UNAVAILABLE``). Several jobs
+    of one run may print side by side, each into folders no other job prints into (the demo
+    prints each set in the job that wrote it); the manifest is read under its lock.
     """
     from .gate import Gate
 
-    todo = [job for folder in folders for job in reports_to_print(Path(folder))]
+    folders = [Path(folder) for folder in folders]
+    todo = [job for folder in folders for job in reports_to_print(folder)]
     if not todo or not _enabled():
         return []
     executable = find_chromium()
@@ -153,13 +159,13 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
         about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
         gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
         written.append(pdf)
-    _rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
+    rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
     return written
 
 
-def _rewrite_start_pages(folders: dict[Path, object]) -> None:
+def rewrite_start_pages(folders: dict[Path, object]) -> None:
     """Rewrite the start page (``index.html``) of each folder that has one, so it links the
-    new PDFs too (the writers wrote it before the PDFs were printed)."""
+    new PDFs too (the writers wrote it before the PDFs were printed), from ``{folder: gate}``."""
     from .gate import INDEX_PAGE
     from .reports.index_page import write_index
 

@@ -129,8 +129,8 @@ def demo_pipeline(config_path, out, truth: dict, step):
 
     The two sets share nothing but the loaded project, so on a machine with more than one core
     they are written in two processes at the same time (forked, so the project is not copied);
-    each renders its own :class:`~tryggaplatser.Run`. Returns the project and the seconds each
-    set took.
+    each renders its own :class:`~tryggaplatser.Run` and prints its own PDFs when written, while
+    the other set is still being written. Returns the project and the seconds each set took.
     """
     import json
     from pathlib import Path
@@ -165,17 +165,34 @@ def demo_pipeline(config_path, out, truth: dict, step):
             "(internal and public)",
         )
     )
-    # three jobs on the cores: the internal set, the draft plans (internal too) and the public
-    # set; the gate's manifest is locked, so two jobs may seal into one folder
+    # three jobs on the cores: the draft plans (internal), the internal set and the public set;
+    # the gate's manifest is locked, so two jobs may seal into one folder. The plans go first:
+    # they are short, so the internal set, which prints the internal folder's PDFs, finds the
+    # plans' reports written (and in one process they are written before it prints)
     jobs = [
-        (_write_set, ("internal", config_path, out, truth)),
         (_write_plans, (config_path, out, truth)),
+        (_write_set, ("internal", config_path, out, truth)),
         (_write_set, ("public", config_path, out, truth)),
     ]
     seconds: dict[str, float] = {}
     for part, took in fork_map(_job, jobs, project):
         seconds[part] = seconds.get(part, 0.0) + took
+    _print_leftovers(out)
     return project, seconds
+
+
+def _print_leftovers(out) -> None:
+    """The PDFs no job printed (a draft plan sealed after the internal set had printed), and
+    the start pages rewritten once more from the complete manifests: the jobs wrote them side
+    by side, so the last one written may have missed another job's last files."""
+    from ..gate import Gate
+    from ..pdf import print_reports, rewrite_start_pages
+    from ._common import mode_folder
+
+    gates = [Gate(mode, quiet=True) for mode in ("internal", "public")]
+    folders = {mode_folder(out, gate): gate for gate in gates}
+    print_reports(folders)
+    rewrite_start_pages(folders)
 
 
 def _job(project, func, args):
@@ -190,6 +207,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
 
     from ...analysis.run import Run
     from ..gate import Gate
+    from ..pdf import print_reports
     from ._common import finish_set, mode_folder
     from .areas import lagesbild_period, plan_area_products, write_area_reports, write_lagesbild
     from .est import write_est_brief_set
@@ -225,6 +243,8 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
         from .risk import write_risk_factors
 
         write_risk_factors(project, out, mode, run=run)
+    # the set's PDFs in this job, while the other job still writes: one browser per set
+    print_reports([mode_folder(out, gate)])
     return mode, time.perf_counter() - started
 
 
