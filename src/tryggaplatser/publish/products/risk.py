@@ -83,6 +83,18 @@ def write_risk_factors(
         )
     ]
     paths += write_risk_layers(risk, streets, folder, gate)
+    if streets is not None:
+        paths.append(
+            write_street_map(
+                streets,
+                folder,
+                gate,
+                areas=project.areas,
+                basemap=getattr(project, "basemap", None),
+                period=period_label(*run.period),
+                municipality=municipality,
+            )
+        )
     paths += finish_set(gate, folder)
     sig = risk.significant()
     return {
@@ -146,14 +158,56 @@ def _write_surface_raster(surface: Any, folder: Path, gate: Any) -> Path:
     return path
 
 
-def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
-    from ..geopackage import write_cells_gpkg
-
+def stretches_for_export(streets: Any) -> Any:
+    """The run's stretches as the layer and the map publish them: positions and lengths in
+    whole metres, and the stretch length the gate checks (``attrs``)."""
     stretches = streets.stretches.copy()
     for col in ("from_m", "to_m", "length"):
         stretches[col] = stretches[col].round(0)
     length = float(str(streets.params["stretch_length"]["value"]).split()[0])
     stretches.attrs = {"tryggaplatser": {"params": {"stretch_length": length}}}
+    return stretches
+
+
+def write_street_map(
+    streets: Any,
+    folder: Path,
+    gate: Any,
+    *,
+    areas: Any = None,
+    basemap: Any = None,
+    period: str = "",
+    municipality: str | None = None,
+) -> Path:
+    """``gatustrackor.html``: the street-level map (:func:`~..maps.interactive.street_map`)."""
+    from ...i18n import tr
+    from ..maps.interactive import save_map, street_map
+
+    m = street_map(
+        stretches_for_export(streets),
+        areas=areas,
+        period=period,
+        params=streets.params,
+        mode=gate.mode,
+        gate=gate,
+        municipality=municipality,
+        basemap=basemap,
+        quiet=True,
+    )
+    about = {
+        "title": tr(
+            "Gatusträckor: karta för belysning, städning och väktarrundor",
+            "Street stretches: map for lighting, cleaning and guard routes",
+        ),
+        "period": period,
+    }
+    return save_map(m, folder / "gatustrackor.html", gate=gate, about=about)
+
+
+def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
+    from ..geopackage import write_cells_gpkg
+
+    stretches = stretches_for_export(streets)
     gpkg = folder / "gatustrackor.gpkg"
     gpkg.unlink(missing_ok=True)
     return gate.export(
