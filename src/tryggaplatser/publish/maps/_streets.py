@@ -22,7 +22,7 @@ from ...i18n import tr
 from ...layers import vocab
 from . import _layers as ml
 
-__all__ = ["count_class_labels", "stretch_count_classes", "street_content"]
+__all__ = ["count_class_labels", "street_content", "stretch_count_classes"]
 
 
 def stretch_count_classes(released: Any) -> tuple[np.ndarray, list[str]]:
