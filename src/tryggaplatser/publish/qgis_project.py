@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from .background import BACKGROUND_FILE
 
 PROJECT_FILE = "qgis_projekt.qgz"
 
@@ -34,9 +35,10 @@ PROJECT_FILE = "qgis_projekt.qgz"
 _GROUPS = (
     (("EST", "EST"), r"est_.*"),
     (("Hotspots", "Hot spots"), r"hotspots.*"),
+    (("Riskfaktorer", "Risk factors"), r"(riskyta|gatustrackor).*"),
     (("Områden", "Areas"), r"omraden.*"),
 )
-_SHOWN = {"gistar", "fokusplatser", "omraden", "studieomrade"}
+_SHOWN = {"gistar", "fokusplatser", "omraden", "studieomrade", "gatustrackor"}
 
 
 @dataclass
@@ -126,6 +128,8 @@ def _collect(folder: Path, marking: str) -> tuple[list, tuple, str | None]:
     bounds: list[tuple[float, float, float, float]] = []
     crs = None
     for path in sorted(folder.glob("*.gpkg")):
+        if path.name == BACKGROUND_FILE:  # the background: its own group, drawn last
+            continue
         try:
             layers, layer_bounds, layer_crs = _gpkg_layers(path, marking)
         except sqlite3.Error:  # being written by another job: its own finish lists it
@@ -213,7 +217,9 @@ def _background(folder: Path, background: Sequence[tuple[str, str | Path, str]])
     for i, (label, path, layer) in enumerate(background):
         rel = Path(os.path.relpath(Path(path).resolve(), folder.resolve())).as_posix()
         rel = rel if rel.startswith(".") else f"./{rel}"
-        kind = ("roads", "buildings", "water")[min(i, 2)] if i < 3 else "buildings"
+        kind = _BACKGROUND_KINDS.get(layer) or (
+            ("roads", "buildings", "water")[i] if i < 3 else "buildings"
+        )
         style = background_style(kind, _geometry_of(Path(path), layer))
         body, _ = _style_body(vector_qml(style))
         out.append(
@@ -228,6 +234,10 @@ def _background(folder: Path, background: Sequence[tuple[str, str | Path, str]])
             )
         )
     return out
+
+
+#: the layers of ``bakgrund.gpkg`` (and of the demo's [basemap] files) by name
+_BACKGROUND_KINDS = {"vagar": "roads", "byggnader": "buildings", "vatten": "water"}
 
 
 def _geometry_of(path: Path, layer: str) -> str:

@@ -112,8 +112,9 @@ def write_risk_factors(
 
 
 def write_risk_layers(risk: Any, streets: Any, folder: Path, gate: Any) -> list[Path]:
-    """``riskyta.gpkg`` (layer ``riskyta``, styled by class), ``riskyta.tif`` (classes 1–5,
-    public; the relative risk, internal) and ``gatustrackor.gpkg`` (styled by Gi* bin)."""
+    """``riskyta.gpkg`` (layer ``riskyta``, styled by relative-risk class), ``riskyta.tif``
+    (classes 1–5, public; the relative risk, internal; with its QGIS style ``riskyta.qml``) and
+    ``gatustrackor.gpkg`` (lines by Gi* class internal, by count class public)."""
     from ..geopackage import write_cells_gpkg
 
     surface = risk.surface.copy()
@@ -128,7 +129,7 @@ def write_risk_layers(risk: Any, streets: Any, folder: Path, gate: Any) -> list[
             "risk_surface",
             gpkg,
             write_cells_gpkg,
-            writer_kwargs={"layer": "riskyta", "style": "relative_risk"},
+            writer_kwargs={"layer": "riskyta", "style": "risk_class"},
         )
     ]
     paths.append(_write_surface_raster(surface, folder, gate))
@@ -155,6 +156,9 @@ def _write_surface_raster(surface: Any, folder: Path, gate: Any) -> Path:
         arr[released["row"].to_numpy(), released["col"].to_numpy()] = released["relative_risk"]
         write_cog(arr.astype(np.float32), path, column="relative_risk", grid=released, tags=tags)
     gate.seal(path, kind="raster")
+    style = path.with_suffix(".qml")  # the raster's QGIS style (rasters.write_raster_style)
+    if style.exists():
+        gate.seal(style, kind="qgis_style")
     return path
 
 
@@ -215,7 +219,13 @@ def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
         "street_stretches",
         gpkg,
         write_cells_gpkg,
-        writer_kwargs={"layer": "gatustrackor", "style": "gi_bin"},
+        # internal: Gi* classes along the network, the count classes as a second style;
+        # public: the count classes (as on the public street map)
+        writer_kwargs={
+            "layer": "gatustrackor",
+            "style": "stretch_n" if gate.public else "stretch_gi",
+            "extra_styles": () if gate.public else ("stretch_n",),
+        },
         # the report publishes the number of snapped incidents: complementary suppression
         published_total=True,
     )
