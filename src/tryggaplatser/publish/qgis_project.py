@@ -197,7 +197,8 @@ def _raster_layer(path: Path, marking: str) -> ProjectLayer:
 
     qml = path.with_suffix(".qml")
     body, _ = _style_body(qml.read_text(encoding="utf-8") if qml.exists() else "")
-    title = product_title(path.stem) or path.stem
+    # a raster beside a GeoPackage of the same name (riskyta) has its own title
+    title = product_title(f"{path.stem}_raster") or product_title(path.stem) or path.stem
     return ProjectLayer(
         id=_layer_id(path.stem, "raster"),
         name=f"{marking} – {title}" if marking else title,

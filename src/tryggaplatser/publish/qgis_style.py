@@ -30,6 +30,7 @@ The layer kinds (``style``):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -239,7 +240,7 @@ def risk_class_styles() -> list[StyleClass]:
     colours = _colours().RISK_CLASS_COLOURS
     edges = [1.0, *RISK_CLASS_BOUNDS[1:]]
     labels = [tr("1 (ingen vald faktor nära)", "1 (no selected factor near)")]
-    labels += [f"{number(a, 1)} – {number(b, 1)}" for a, b in zip(edges[:-1], edges[1:])]
+    labels += [f"{number(a, 1)} – {number(b, 1)}" for a, b in itertools.pairwise(edges)]
     labels.append(tr("över {r}", "above {r}", r=number(edges[-1], 1)))
     return [StyleClass(text, colours[k], value=k) for k, text in enumerate(labels, start=1)]
 

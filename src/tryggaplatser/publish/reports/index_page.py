@@ -105,6 +105,7 @@ _TITLES = {
     "karta_omrade": ("Områdeskarta", "Area map"),
     "lagesbild": ("Lägesbild, tabeller", "Lägesbild, tables"),
     "riskyta": ("Riskyta (relativ risk per ruta)", "Risk surface (relative risk per cell)"),
+    "riskyta_raster": ("Riskyta, raster (riskklasser)", "Risk surface, raster (risk classes)"),
     "gatustrackor": (
         "Gatusträckor: händelser och Gi* per sträcka",
         "Street stretches: incidents and Gi* per stretch",
