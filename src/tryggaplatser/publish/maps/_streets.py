@@ -112,7 +112,7 @@ def _count_layer(released: Any, classes: np.ndarray, tips, pops, public: bool, s
     colours = [ml.STRETCH_NONE_COLOUR] + [c for _, c in ml.STRETCH_COUNT_CLASSES]
     strokes = [colours[k] if k >= 0 else ml.STRETCH_NONE_COLOUR for k in classes]
     frame = ml._frame(released.geometry.to_numpy(), stroke=strokes, tooltip=tips, popup=pops)
-    frame["selected"] = classes >= 2  # five or more incidents: thick
+    frame["selected"] = classes >= 4  # twenty or more incidents: thick
     labels = count_class_labels(public)
     legend = [
         ml.LegendEntry(colour, label, "line")

@@ -77,24 +77,31 @@ def write_risk_factors(
     streets = run.streets()
     folder = mode_folder(out_dir, gate)
     municipality = getattr(project.config, "name", None) or tr("Kommunen", "The municipality")
-    paths = [
-        write_risk_report(
-            risk, streets, folder, gate, municipality=municipality, period=period_label(*run.period)
-        )
-    ]
-    paths += write_risk_layers(risk, streets, folder, gate)
+    paths, figure = [], None
     if streets is not None:
-        paths.append(
-            write_street_map(
-                streets,
-                folder,
-                gate,
-                areas=project.areas,
-                basemap=getattr(project, "basemap", None),
-                period=period_label(*run.period),
-                municipality=municipality,
-            )
+        street_paths, figure = write_street_map(
+            streets,
+            folder,
+            gate,
+            areas=project.areas,
+            basemap=getattr(project, "basemap", None),
+            period=period_label(*run.period),
+            municipality=municipality,
         )
+        paths += street_paths
+    paths.insert(
+        0,
+        write_risk_report(
+            risk,
+            streets,
+            folder,
+            gate,
+            municipality=municipality,
+            period=period_label(*run.period),
+            figure=figure,
+        ),
+    )
+    paths += write_risk_layers(risk, streets, folder, gate)
     paths += finish_set(gate, folder)
     sig = risk.significant()
     return {
@@ -182,10 +189,13 @@ def write_street_map(
     basemap: Any = None,
     period: str = "",
     municipality: str | None = None,
-) -> Path:
-    """``gatustrackor.html``: the street-level map (:func:`~..maps.interactive.street_map`)."""
+) -> tuple[list[Path], Path | None]:
+    """``gatustrackor.html``: the street-level map (:func:`~..maps.interactive.street_map`),
+    and ``gatustrackor.png``: the same map on paper around the ten stretches with the most
+    incidents (for the report; not written when no stretch has any). Returns the files and
+    the PNG (or ``None``)."""
     from ...i18n import tr
-    from ..maps.interactive import save_map, street_map
+    from ..maps.interactive import map_content, save_map, street_map
 
     m = street_map(
         stretches_for_export(streets),
@@ -205,7 +215,28 @@ def write_street_map(
         ),
         "period": period,
     }
-    return save_map(m, folder / "gatustrackor.html", gate=gate, about=about)
+    paths = [save_map(m, folder / "gatustrackor.html", gate=gate, about=about)]
+    figure = _top_figure(map_content(m), streets)
+    if figure is None:
+        return paths, None
+    from ..maps.figures import save_figure
+
+    png = save_figure(figure, folder / "gatustrackor.png", gate=gate, about=about)
+    return [*paths, png], png
+
+
+def _top_figure(content: Any, streets: Any) -> Any:
+    """The street map's content drawn on paper around the top ten stretches."""
+    import dataclasses
+
+    from ..maps._layers import _expand
+    from ..maps.figures import static_map
+
+    top = streets.top(10)
+    if content is None or len(top) == 0:
+        return None
+    zoomed = dataclasses.replace(content, bounds=_expand(tuple(top.total_bounds), minimum=400.0))
+    return static_map(zoomed, figsize=(9.0, 7.0), dpi=120)
 
 
 def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
