@@ -6,11 +6,13 @@ in it, :mod:`.geopackage`) and every GeoTIFF (with its ``.qml`` style, :mod:`.ra
 writes a QGIS 3.22+ project (``.qgs`` XML from a jinja2 template, zipped as ``.qgz``) with
 relative paths, so the folder can be moved or copied as a whole. QGIS is not needed to write it.
 
-Layers are grouped and ordered top to bottom: "EST", "Hotspots", "Områden" (the areas and the
-study area), "Bakgrund" (the municipality's own background layers, ``background``), then
-anything else. The Gi* layer, the focus places, the areas and the background are shown when
-the project opens; the other layers are listed, ready to tick. An internal project carries the
-marking "INTERNT – ej för spridning" in its title, in every layer's name and as a title label
+Layers are grouped and ordered top to bottom: "EST", "Hotspots", "Riskfaktorer" (risk surface
+and street stretches), "Områden" (the areas and the study area), anything else, then "Bakgrund"
+(the municipality's own background layers, ``background``: by default ``bakgrund.gpkg`` in the
+folder, :mod:`.background`, so no path leads out of the folder). The Gi* layer, the focus
+places, the street stretches, the areas and the background are shown when the project opens;
+the other layers are listed, ready to tick. An internal project carries the marking
+"INTERNT – ej för spridning" in its title, in every layer's name and as a title label
 on the map (QGIS' title decoration).
 """
 
