@@ -89,8 +89,19 @@ def finish_set(
 
     closed = gate.finish(folder) if disclosure else []
     written = []
-    if not background:  # the [basemap] copied into the folder once: bakgrund.gpkg
+    if not background and _has_layers(folder):  # the [basemap] copied in once: bakgrund.gpkg
         background = write_background(folder, gate)
         written = sorted({p for _, p, _ in background})
     project = write_qgis_project(folder, gate, background=background)
     return [*closed, *written, *([project] if project else []), write_index(folder, gate)]
+
+
+def _has_layers(folder: str | Path) -> bool:
+    """Whether the folder holds a map layer (a GeoPackage besides the background, or a GeoTIFF)
+    for a QGIS project; a folder of reports and tables only gets no background and no project."""
+    from ..background import BACKGROUND_FILE
+
+    folder = Path(folder)
+    return any(p.name != BACKGROUND_FILE for p in folder.glob("*.gpkg")) or any(
+        folder.glob("*.tif")
+    )
