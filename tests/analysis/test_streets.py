@@ -120,3 +120,45 @@ def test_place_reason_names_the_stretch_its_count_and_a_near_factor():
     far = near.assign(distance=50.0)
     assert PlaceReasons(streets, far).reason(data) == "Storgatan 100–200 m: 14 händelser"
     assert PlaceReasons(streets).reason(data.iloc[0:0]) is None
+
+
+def test_hot_stretches_name_the_busiest_significant_stretch_crossing_a_cell():
+    """Checked against a brute force over the stretches: the significant hot stretch
+    (gi_bin > 0) crossing the cell's square with the most incidents; "" elsewhere."""
+    from tryggaplatser.analysis.streets import StreetResult
+
+    lines = [
+        LineString([(0, 50), (100, 50)]),  # crosses cell (0, 0)
+        LineString([(100, 50), (200, 50)]),  # touches cell (0, 0) at x=100, inside (100, 0)
+        LineString([(0, 150), (100, 150)]),  # cell (0, 100), not significant
+    ]
+    stretches = gpd.GeoDataFrame(
+        {
+            "stretch_id": ["S1", "S2", "S3"],
+            "name": ["Storgatan", "", "Parkvägen"],
+            "from_m": [0.0, 100.0, 0.0],
+            "to_m": [100.0, 200.0, 100.0],
+            "n": [5, 9, 30],
+            "gistar": [2.0, 3.0, 1.0],
+            "gi_bin": [2, 3, 0],
+        },
+        geometry=lines,
+        crs=3006,
+    )
+    result = StreetResult(stretches, None, "exact")
+    cells = ["100mE0N0", "100mE100N0", "100mE0N100", "kommunen"]
+    got = result.hot_stretches(cells)
+    brute = []
+    for cell in cells[:3]:
+        size, x, y = 100.0, *(float(v) for v in cell[5:].split("N"))
+        box = shapely.box(x, y, x + size, y + size)
+        hits = stretches[(stretches["gi_bin"] > 0) & stretches.intersects(box)]
+        top = hits.sort_values(["n", "gistar"], ascending=False).head(1)
+        brute.append(
+            ""
+            if top.empty
+            else f"{top.iloc[0]['name'] or 'namnlös väg'} "
+            f"{top.iloc[0]['from_m']:.0f}–{top.iloc[0]['to_m']:.0f} m"
+        )
+    assert got == [*brute, ""]
+    assert got[:3] == ["namnlös väg 100–200 m", "namnlös väg 100–200 m", ""]

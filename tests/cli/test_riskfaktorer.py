@@ -50,6 +50,19 @@ def test_public_set_is_written_and_passes_the_audit(tmp_path):
     assert scan_dir(folder) == []
     html = (folder / "riskfaktorer.html").read_text(encoding="utf-8")
     assert "Skolor" in html and "tillför inget" in html
+    # the street map beside the report, linked from it, listed on the start page; the
+    # background copied into the folder without buildings
+    assert '<a href="gatustrackor.html">' in html
+    street_map = (folder / "gatustrackor.html").read_text(encoding="utf-8")
+    assert "stretches_n" in street_map and "stretches_gi" not in street_map
+    assert " m: " in street_map and "händelser" in street_map
+    assert (folder / "gatustrackor.png").exists()
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    assert 'href="gatustrackor.html"' in index and 'href="bakgrund.gpkg"' in index
+    import pyogrio
+
+    layers = {str(n) for n, _ in pyogrio.list_layers(folder / "bakgrund.gpkg")}
+    assert "byggnader" not in layers and {"vagar", "vatten"} <= layers
 
 
 def test_public_gate_refuses_short_stretches():

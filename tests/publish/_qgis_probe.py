@@ -37,6 +37,8 @@ def vector_info(layer):
         "abstract": layer.metadata().abstract(),
         "map_tip": layer.mapTipTemplate(),
         "labels": layer.labelsEnabled(),
+        "geometry": int(layer.geometryType()) if layer.isValid() else None,
+        "symbol_types": sorted({int(s.type()) for s in r.symbols(QgsRenderContext())}) if r else [],
         "classes": [],
     }
     if r and r.type() == "categorizedSymbol":

@@ -51,6 +51,7 @@ def sets(demo_project, demo_truth, tmp_path_factory):
     from tryggaplatser.publish.gate import Gate
     from tryggaplatser.publish.products import write_hotspot_layers
     from tryggaplatser.publish.products.est import write_est_brief_set
+    from tryggaplatser.publish.products.risk import write_risk_factors
     from tryggaplatser.publish.qgis_project import write_qgis_project
 
     _check_pyqgis()
@@ -64,6 +65,7 @@ def sets(demo_project, demo_truth, tmp_path_factory):
             **common, mode=mode, classify=True, project=demo_project, quiet=True, run=run
         )
         write_est_brief_set(**common, mode=mode, project=demo_project, today=today, run=run)
+        write_risk_factors(demo_project, out, mode, run=run)
     x0, y0, x1, y1 = demo_project.layers["areas"].total_bounds
     data = root / "bakgrund"
     data.mkdir()
@@ -140,10 +142,11 @@ def test_every_layer_is_valid_and_opens_styled(qgis, folder):
     for name, layer in rasters.items():
         assert layer["valid"] and layer["renderer"] in ("paletted", "singlebandpseudocolor"), name
     assert set(rasters) == (
-        {"hotspots_gi_bin.tif", "hotspots_kde_class.tif"}
+        {"hotspots_gi_bin.tif", "hotspots_kde_class.tif", "riskyta.tif"}
         if folder == "publik"
-        else {"hotspots_gi_bin.tif", "hotspots_gistar.tif", "hotspots_kde.tif"}
+        else {"hotspots_gi_bin.tif", "hotspots_gistar.tif", "hotspots_kde.tif", "riskyta.tif"}
     )
+    assert {"riskyta.gpkg:riskyta", "gatustrackor.gpkg:gatustrackor"} <= set(vectors)
 
 
 def test_classes_have_the_maps_colours_and_swedish_labels(qgis):
@@ -269,10 +272,18 @@ def test_the_project_loads_every_layer_grouped_with_relative_paths(qgis, sets, f
     report, _ = qgis
     project = report[folder]["project"]
     assert project["read"] and project["crs"] == "EPSG:3006" and not project["absolute_paths"]
-    assert project["groups"] == ["EST", "Hotspots", "Områden", "Bakgrund"]
+    assert project["groups"] == ["EST", "Hotspots", "Riskfaktorer", "Områden", "Bakgrund"]
     layers = project["layers"]
     assert all(v["valid"] for v in layers.values()), layers
-    n_files = len(report[folder]["layers"])
+    titles = (
+        "Riskyta (relativ risk per ruta)",
+        "Riskyta, raster (riskklasser)",
+        "Gatusträckor: händelser per sträcka",
+    )
+    marked = [f"{INTERNAL_MARKING} – {t}" if folder == "internt" else t for t in titles]
+    # the risk surface (GeoPackage and raster) and the street stretches
+    assert {n for n, v in layers.items() if v["group"] == "Riskfaktorer"} == set(marked)
+    n_files = len([k for k in report[folder]["layers"] if not k.startswith("bakgrund.gpkg:")])
     background = [n for n, v in layers.items() if v["group"] == "Bakgrund"]
     # every GeoPackage layer and raster, and the background: the demo's [basemap] layers
     # (internal, hooked by finish_set) or the ones given (public)
@@ -286,10 +297,11 @@ def test_the_project_loads_every_layer_grouped_with_relative_paths(qgis, sets, f
         text = z.read("qgis_projekt.qgs").decode("utf-8")
     assert str(sets) not in text  # relative paths only: the folder can be moved
     assert 'source="./hotspots.gpkg|layername=gistar"' in text
-    if folder == "publik":
+    if folder == "publik":  # background given explicitly: referred to where it is
         assert 'source="../../bakgrund/vagar.gpkg|layername=vagar"' in text
-    else:
-        assert "/data/basemap/vagar.gpkg|layername=vagar" in text
+    else:  # the [basemap] copied into the folder: the folder is self-contained
+        assert 'source="./bakgrund.gpkg|layername=vagar"' in text
+        assert 'source="../' not in text and "basemap/" not in text
 
 
 def test_the_rendered_project_is_not_blank(qgis):
@@ -327,3 +339,56 @@ def test_public_monthly_est_layer_stays_inside_the_municipality(sets, demo_proje
     assert len(cells) and cells.intersects(study).all()
     grid = gpd.read_file(sets / "publik" / "hotspots.gpkg", layer="gistar")
     assert set(cells["cell_id"]) == set(grid["cell_id"])
+
+
+def test_risk_layers_are_styled_in_the_maps_colours(qgis, sets):
+    """The risk surface by relative-risk class (the maps' colours, decimal comma), the street
+    stretches as lines — by Gi* class internally, by count class publicly — with Swedish
+    aliases, and the risk raster with its classes."""
+    import geopandas as gpd
+
+    from tryggaplatser.layers.vocab import label
+    from tryggaplatser.publish.maps._layers import (
+        GI_COLOURS,
+        RISK_CLASS_COLOURS,
+        STRETCH_COUNT_CLASSES,
+        STRETCH_NONE_COLOUR,
+    )
+
+    report, _ = qgis
+    for folder in ("internt", "publik"):
+        layers = _layers(report, folder)
+        surface = layers["riskyta.gpkg:riskyta"]
+        assert surface["valid"] and surface["renderer"] == "categorizedSymbol"
+        assert [c[0] for c in surface["classes"]] == ["1", "2", "3", "4", "5"]
+        assert [c[2] for c in surface["classes"]] == [RISK_CLASS_COLOURS[k] for k in range(1, 6)]
+        assert surface["classes"][1][1] == "1,0 – 1,5" and surface["classes"][4][1] == "över 3,0"
+        assert surface["aliases"]["risk_class"] == "Riskklass"
+        stretches = layers["gatustrackor.gpkg:gatustrackor"]
+        assert stretches["valid"] and stretches["geometry"] == 1  # lines
+        assert stretches["symbol_types"] == [1]  # line symbols, not fills
+        assert stretches["aliases"]["name"] == "Gata"
+        assert stretches["aliases"]["from_m"] == "Från (m)"
+        frame = gpd.read_file(sets / folder / "gatustrackor.gpkg", layer="gatustrackor")
+        if folder == "internt":
+            assert stretches["renderer"] == "categorizedSymbol"
+            assert [c[:3] for c in stretches["classes"]] == [
+                [str(b), label("gi_bin", b), GI_COLOURS[b] if b else STRETCH_NONE_COLOUR]
+                for b in range(-3, 4)
+            ]
+            drawn = stretches["feature_classes"]
+            assert drawn[label("gi_bin", 3)] == int((frame["gi_bin"] == 3).sum())
+            assert sum(drawn.values()) == len(frame)
+            assert len(stretches["styles"]) == 2  # Gi* (default) and count classes
+        else:
+            assert stretches["renderer"] == "graduatedSymbol"
+            assert [c[2] for c in stretches["classes"]] == [STRETCH_NONE_COLOUR] + [
+                c for _, c in STRETCH_COUNT_CLASSES
+            ]
+            n = frame["n"]
+            drawn = stretches["feature_classes"]
+            assert drawn["10–19"] == int(((n >= 10) & (n <= 19)).sum())
+    raster = _layers(report, "publik")["riskyta.tif"]
+    assert raster["renderer"] == "paletted" and raster["data_type"] == 1
+    assert [c[2] for c in raster["classes"]] == [RISK_CLASS_COLOURS[k] for k in range(1, 6)]
+    assert _layers(report, "internt")["riskyta.tif"]["renderer"] == "singlebandpseudocolor"

@@ -692,10 +692,21 @@ def _focus_places(recurring, weekly, hotspots, alerts, top: int, cell_area: dict
 
 def _name_places(run: Any, tables: tuple, params: list) -> None:
     """Add ``place_name`` ("Storgatan vid Parkvägen", the cell's centre; ``""`` without a
-    basemap or a street near) to every table of cells, and record the rule once."""
+    basemap or a street near) to every table of cells, and record the rule once. The focus
+    places (the last table) also name the significant hot street stretch crossing the cell
+    ("hotspotsträcka Storgatan 120–220 m", :meth:`Run.hot_stretches`) in their reasons."""
     for table in tables:
         if table is not None and "cell_id" in table.columns:
             table["place_name"] = run.place_names(table["cell_id"])
+    focus = tables[-1]
+    stretches = getattr(run, "hot_stretches", None)
+    if focus is not None and len(focus) and "reasons" in focus.columns and stretches:
+        # a focus place on a significant hot street stretch names it (internal runs)
+        found = stretches(focus["cell_id"])
+        focus["reasons"] = [
+            f"{r}; " + tr("hotspotsträcka {s}", "hot-spot stretch {s}", s=s) if s else r
+            for r, s in zip(focus["reasons"], found, strict=True)
+        ]
     if getattr(getattr(run, "basemap", None), "roads", None) is not None:
         from .places import MAX_STREET_M, NEAR_M, place_rule
 

@@ -622,6 +622,17 @@ class Run:
             )
         return result
 
+    def hot_stretches(self, cell_ids: Any) -> list[str]:
+        """The significant hot street stretch crossing each grid cell ("Storgatan 120–220 m",
+        :meth:`~tryggaplatser.analysis.streets.StreetResult.hot_stretches` of the run's
+        stretches), for the EST brief's focus places; ``""`` for every cell without roads or
+        in a public run (focus places are an internal working list)."""
+        ids = list(cell_ids)
+        streets = None if self.public else self.streets()
+        if streets is None:
+            return [""] * len(ids)
+        return streets.hot_stretches(ids)
+
     def place_reasons(self) -> Any:
         """:class:`~tryggaplatser.analysis.streets.PlaceReasons` of the run (its stretches and
         the features of the significant raising risk factors), for the action plans' reasons;

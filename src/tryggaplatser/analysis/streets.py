@@ -40,6 +40,7 @@ __all__ = [
     "split_roads",
     "street_stretches",
     "stretch_adjacency",
+    "stretch_label",
 ]
 
 DEFAULT_STRETCH_LENGTH = 100.0
@@ -79,6 +80,38 @@ class StreetResult:
             [column, "gistar", "stretch_id"], ascending=[False, False, True], na_position="last"
         )
         return s[s[column] > 0].head(k)
+
+    def hot_stretches(self, cell_ids: Any) -> list[str]:
+        """For each square grid cell (by id, ``"250mE648250N6555750"``), the significant hot
+        stretch (``gi_bin`` > 0) crossing the cell with the most incidents (ties by Gi*, then
+        id) as ``"Storgatan 120–220 m"``; ``""`` when none crosses it or the id is not a
+        square cell's."""
+        import shapely
+
+        from .places import _CELL
+
+        ids = [str(c) for c in cell_ids]
+        hot = self.stretches[self.stretches["gi_bin"] > 0]
+        if len(hot) == 0:
+            return [""] * len(ids)
+        hot = hot.sort_values(["n", "gistar", "stretch_id"], ascending=[False, False, True])
+        tree = shapely.STRtree(hot.geometry.to_numpy())
+        out = []
+        for cell in ids:
+            m = _CELL.match(cell)
+            if m is None:
+                out.append("")
+                continue
+            size, x, y = (float(g) for g in m.groups())
+            idx = tree.query(shapely.box(x, y, x + size, y + size), predicate="intersects")
+            out.append(stretch_label(hot.iloc[int(idx.min())]) if len(idx) else "")
+        return out
+
+
+def stretch_label(row: Any) -> str:
+    """``"Storgatan 120–220 m"`` (an unnamed road is "namnlös väg")."""
+    name = str(row["name"] or "") or tr("namnlös väg", "unnamed road")
+    return f"{name} {float(row['from_m']):.0f}–{float(row['to_m']):.0f} m"
 
 
 def split_roads(roads: Any, stretch_length: float = DEFAULT_STRETCH_LENGTH) -> Any:

@@ -298,6 +298,8 @@ KINDS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ),
         frozenset({"kde", "gistar", "pvalue", "n_flagga"}),
     ),
+    # the folder's background map (bakgrund.gpkg): public geography, street names only
+    "background": (frozenset({"name"}), frozenset()),
     "points": (frozenset(), frozenset()),  # internal only; allowlist from the layer's schema
     "raster": (frozenset(), frozenset()),
     # forecast scores (tryggaplatser prognos): municipality-wide hit rates and indices per
@@ -416,6 +418,7 @@ _KIND_TEXT = {
     "score_table": ("tabell över prognosträffar", "forecast score table"),
     "risk_surface": ("riskyta", "risk surface"),
     "street_stretches": ("gatusträckor", "street stretches"),
+    "background": ("bakgrundskarta", "background map"),
     "risk_table": ("tabell över riskfaktorer", "risk-factor table"),
 }
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,8 @@ def layer_title(layer: str) -> str:
         "near_repeat_larm": tr("Near repeat-larm", "Near-repeat alerts"),
         "omraden": tr("Områden", "Areas"),
         "studieomrade": tr("Kommungräns (studieområde)", "Municipal boundary (study area)"),
+        "riskyta": tr("Riskyta (relativ risk per ruta)", "Risk surface (relative risk per cell)"),
+        "gatustrackor": tr("Gatusträckor: händelser per sträcka", "Street stretches: incidents"),
     }
     return titles.get(layer, layer)
 
@@ -82,6 +84,7 @@ def write_cells_gpkg(
     description: str | None = None,
     metadata: Mapping[str, str] | None = None,
     title: str | None = None,
+    extra_styles: Sequence[str] = (),
 ) -> Path:
     """Write a cell layer to a GeoPackage (adding to or replacing in an existing file) and
     store its QGIS style as the layer's default.
@@ -104,6 +107,9 @@ def write_cells_gpkg(
         marks the layer internal (title, abstract and map tip).
     title : str, optional
         The layer's title in QGIS (default: :func:`layer_title`).
+    extra_styles : sequence of str
+        Further styles stored beside the default one (QGIS: Layer properties → Style), e.g. the
+        street stretches' count classes beside their Gi* classes.
 
     Returns
     -------
@@ -142,6 +148,13 @@ def write_cells_gpkg(
     if styled is not None:
         name, qml = styled
         _store_style(path, layer, out.geometry.name, f"{layer}_{name}", qml, description or name)
+    for extra in extra_styles:
+        more = style_for(cells, extra, marking=marking)
+        if more is not None:
+            name, qml = more
+            _store_style(
+                path, layer, out.geometry.name, f"{layer}_{name}", qml, name, default=False
+            )
     return path
 
 
@@ -167,7 +180,14 @@ def _describe_layer(path: Path, layer: str, title: str, marking: str) -> None:
 
 
 def _store_style(
-    path: Path, layer: str, geom_col: str, name: str, qml: str, description: str
+    path: Path,
+    layer: str,
+    geom_col: str,
+    name: str,
+    qml: str,
+    description: str,
+    *,
+    default: bool = True,
 ) -> None:
     con = sqlite3.connect(path)
     try:
@@ -186,13 +206,14 @@ def _store_style(
                     "description, last_change) VALUES ('layer_styles', 'attributes', "
                     "'layer_styles', '', strftime('%Y-%m-%dT%H:%M:%fZ','now'))"
                 )
-            con.execute("DELETE FROM layer_styles WHERE f_table_name=?", (layer,))
+            if default:  # a new default replaces the layer's styles
+                con.execute("DELETE FROM layer_styles WHERE f_table_name=?", (layer,))
             cur = con.execute(
                 "INSERT INTO layer_styles (f_table_catalog, f_table_schema, "
                 "f_table_name, f_geometry_column, styleName, styleQML, styleSLD, "
                 "useAsDefault, description, owner, ui) VALUES "
-                "('', '', ?, ?, ?, ?, '', 1, ?, '', '')",
-                (layer, geom_col, name, qml, description),
+                "('', '', ?, ?, ?, ?, '', ?, ?, '', '')",
+                (layer, geom_col, name, qml, int(default), description),
             )
             con.execute(
                 f"UPDATE layer_styles SET update_time = {STYLE_TIME_SQL} WHERE id=?",  # noqa: S608

@@ -6,11 +6,13 @@ in it, :mod:`.geopackage`) and every GeoTIFF (with its ``.qml`` style, :mod:`.ra
 writes a QGIS 3.22+ project (``.qgs`` XML from a jinja2 template, zipped as ``.qgz``) with
 relative paths, so the folder can be moved or copied as a whole. QGIS is not needed to write it.
 
-Layers are grouped and ordered top to bottom: "EST", "Hotspots", "Områden" (the areas and the
-study area), "Bakgrund" (the municipality's own background layers, ``background``), then
-anything else. The Gi* layer, the focus places, the areas and the background are shown when
-the project opens; the other layers are listed, ready to tick. An internal project carries the
-marking "INTERNT – ej för spridning" in its title, in every layer's name and as a title label
+Layers are grouped and ordered top to bottom: "EST", "Hotspots", "Riskfaktorer" (risk surface
+and street stretches), "Områden" (the areas and the study area), anything else, then "Bakgrund"
+(the municipality's own background layers, ``background``: by default ``bakgrund.gpkg`` in the
+folder, :mod:`.background`, so no path leads out of the folder). The Gi* layer, the focus
+places, the street stretches, the areas and the background are shown when the project opens;
+the other layers are listed, ready to tick. An internal project carries the marking
+"INTERNT – ej för spridning" in its title, in every layer's name and as a title label
 on the map (QGIS' title decoration).
 """
 
@@ -27,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import tr
+from .background import BACKGROUND_FILE
 
 PROJECT_FILE = "qgis_projekt.qgz"
 
@@ -34,9 +37,10 @@ PROJECT_FILE = "qgis_projekt.qgz"
 _GROUPS = (
     (("EST", "EST"), r"est_.*"),
     (("Hotspots", "Hot spots"), r"hotspots.*"),
+    (("Riskfaktorer", "Risk factors"), r"(riskyta|gatustrackor).*"),
     (("Områden", "Areas"), r"omraden.*"),
 )
-_SHOWN = {"gistar", "fokusplatser", "omraden", "studieomrade"}
+_SHOWN = {"gistar", "fokusplatser", "omraden", "studieomrade", "gatustrackor"}
 
 
 @dataclass
@@ -126,6 +130,8 @@ def _collect(folder: Path, marking: str) -> tuple[list, tuple, str | None]:
     bounds: list[tuple[float, float, float, float]] = []
     crs = None
     for path in sorted(folder.glob("*.gpkg")):
+        if path.name == BACKGROUND_FILE:  # the background: its own group, drawn last
+            continue
         try:
             layers, layer_bounds, layer_crs = _gpkg_layers(path, marking)
         except sqlite3.Error:  # being written by another job: its own finish lists it
@@ -193,7 +199,8 @@ def _raster_layer(path: Path, marking: str) -> ProjectLayer:
 
     qml = path.with_suffix(".qml")
     body, _ = _style_body(qml.read_text(encoding="utf-8") if qml.exists() else "")
-    title = product_title(path.stem) or path.stem
+    # a raster beside a GeoPackage of the same name (riskyta) has its own title
+    title = product_title(f"{path.stem}_raster") or product_title(path.stem) or path.stem
     return ProjectLayer(
         id=_layer_id(path.stem, "raster"),
         name=f"{marking} – {title}" if marking else title,
@@ -213,7 +220,9 @@ def _background(folder: Path, background: Sequence[tuple[str, str | Path, str]])
     for i, (label, path, layer) in enumerate(background):
         rel = Path(os.path.relpath(Path(path).resolve(), folder.resolve())).as_posix()
         rel = rel if rel.startswith(".") else f"./{rel}"
-        kind = ("roads", "buildings", "water")[min(i, 2)] if i < 3 else "buildings"
+        kind = _BACKGROUND_KINDS.get(layer) or (
+            ("roads", "buildings", "water")[i] if i < 3 else "buildings"
+        )
         style = background_style(kind, _geometry_of(Path(path), layer))
         body, _ = _style_body(vector_qml(style))
         out.append(
@@ -228,6 +237,10 @@ def _background(folder: Path, background: Sequence[tuple[str, str | Path, str]])
             )
         )
     return out
+
+
+#: the layers of ``bakgrund.gpkg`` (and of the demo's [basemap] files) by name
+_BACKGROUND_KINDS = {"vagar": "roads", "byggnader": "buildings", "vatten": "water"}
 
 
 def _geometry_of(path: Path, layer: str) -> str:

@@ -30,6 +30,7 @@ The layer kinds (``style``):
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,7 @@ class StyleClass:
     upper: float | None = None
     render: bool = True
     alpha: int = 255
+    width: str = "0.6"  # line symbols (mm)
 
     @property
     def hex(self) -> str:
@@ -144,7 +146,13 @@ def vector_style(
         style = next((c for c in _AUTO if c in columns), None)
         if style is None:
             return None
-    needs = {"focus": "rank", "area": None, "study_area": None}.get(style, style)
+    needs = {
+        "focus": "rank",
+        "area": None,
+        "study_area": None,
+        "stretch_gi": "gi_bin",
+        "stretch_n": "n",
+    }.get(style, None if style.startswith("background_") else style)
     if needs is not None and needs not in columns:
         raise ArgumentError(
             tr(
@@ -157,6 +165,8 @@ def vector_style(
         )
     result = _style_of_kind(cells, style)
     result.aliases = field_aliases(columns)
+    if result.geometry == "line" and "name" in result.aliases:  # stretches: a street's name
+        result.aliases["name"] = field_aliases(["street_name"])["street_name"]
     result.marking = marking
     result.map_tip = _map_tip(columns, marking)
     return result
@@ -212,7 +222,62 @@ def _style_of_kind(cells: Any, style: str) -> LayerStyle:
         return _alert_style()
     if style in ("focus", "area", "study_area"):
         return _outline_style(style)
+    if style.startswith("background_"):  # bakgrund.gpkg: roads, buildings, water
+        kind = style.removeprefix("background_")
+        return background_style(kind, "line" if kind == "roads" else "polygon")
+    if style == "risk_class":
+        return LayerStyle(style, "categorizedSymbol", style, risk_class_styles())
+    if style in ("stretch_gi", "stretch_n"):
+        return _stretch_style(style)
     return _graduated_style(cells, style)
+
+
+def risk_class_styles() -> list[StyleClass]:
+    """The relative-risk classes 1–5 of the risk surface (``products.risk.risk_classes``) in
+    the maps' colours (``RISK_CLASS_COLOURS``), labelled with their relative-risk ranges."""
+    from .products.risk import RISK_CLASS_BOUNDS
+
+    colours = _colours().RISK_CLASS_COLOURS
+    edges = [1.0, *RISK_CLASS_BOUNDS[1:]]
+    labels = [tr("1 (ingen vald faktor nära)", "1 (no selected factor near)")]
+    labels += [f"{number(a, 1)} – {number(b, 1)}" for a, b in itertools.pairwise(edges)]
+    labels.append(tr("över {r}", "above {r}", r=number(edges[-1], 1)))
+    return [StyleClass(text, colours[k], value=k) for k, text in enumerate(labels, start=1)]
+
+
+def _stretch_style(style: str) -> LayerStyle:
+    """Street stretches as lines: by Gi* class (significant thick in the Gi* colours, the
+    others thin grey) or by count class (the street map's classes, ``STRETCH_COUNT_CLASSES``)."""
+    c = _colours()
+    if style == "stretch_gi":
+        cats = [
+            StyleClass(
+                label_gi(b),
+                c.GI_COLOURS[b] if b else c.STRETCH_NONE_COLOUR,
+                value=b,
+                width="1.2" if b else "0.4",
+            )
+            for b in range(-3, 4)
+        ]
+        return LayerStyle(style, "categorizedSymbol", "gi_bin", cats, geometry="line")
+    lows = [low for low, _ in c.STRETCH_COUNT_CLASSES]
+    uppers = [hi - 1 for hi in lows[1:]] + [1e9]
+    classes = [StyleClass("0", c.STRETCH_NONE_COLOUR, lower=0.0, upper=0.0, width="0.4")]
+    for i, ((low, colour), high) in enumerate(zip(c.STRETCH_COUNT_CLASSES, uppers)):
+        text = (
+            f"{low}–{high:.0f}" if i + 1 < len(lows) else tr("{n} eller fler", "{n} or more", n=low)
+        )
+        classes.append(
+            StyleClass(text, colour, lower=float(low) - 0.5, upper=float(high), width="1.2")
+        )
+    return LayerStyle(style, "graduatedSymbol", "n", classes, geometry="line")
+
+
+def label_gi(b: int) -> str:
+    """The Gi* class name of bin ``b`` (vocabulary ``gi_bin``)."""
+    from ..layers.vocab import label
+
+    return label("gi_bin", b)
 
 
 def _change_names() -> dict[int, str]:
@@ -382,6 +447,19 @@ def raster_style(column: str, values: np.ndarray | None = None, *, marking: str 
         )
     if column == "gistar":
         return _gistar_raster_style(marking)
+    if column == "risk_class":
+        return LayerStyle(column, "paletted", column, risk_class_styles(), marking=marking)
+    if column == "relative_risk":
+        from .products.risk import RISK_CLASS_BOUNDS
+
+        uppers = [*RISK_CLASS_BOUNDS, 1e9]
+        classes = [
+            StyleClass(cls.label, cls.colour, upper=hi)
+            for cls, hi in zip(risk_class_styles(), uppers, strict=True)
+        ]
+        return LayerStyle(
+            column, "pseudocolor", column, classes, marking=marking, minimum=0.0, maximum=5.0
+        )
     raise ArgumentError(
         tr("Ingen rasterstil för `{c}`.", "No raster style for `{c}`.", c=column),
         rule="ARGUMENT_INVALID",

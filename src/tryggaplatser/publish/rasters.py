@@ -39,8 +39,8 @@ from ..i18n import tr
 
 BLOCKSIZE = 512
 GI_BIN_OFFSET = 4  # gi_bin −3…+3 is stored as the uint8 code 1…7 (0 = nodata)
-CLASS_COLUMNS = ("gi_bin", "kde_class")
-STYLED_COLUMNS = (*CLASS_COLUMNS, "kde", "gistar")
+CLASS_COLUMNS = ("gi_bin", "kde_class", "risk_class")
+STYLED_COLUMNS = (*CLASS_COLUMNS, "kde", "gistar", "relative_risk")
 _ABS_PATH = re.compile(r"(^|[\s\"'=(\[])(/[^\s/]+/|[A-Za-z]:[\\/]|\\\\[^\s\\]+\\)")
 
 

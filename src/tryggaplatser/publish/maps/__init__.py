@@ -13,6 +13,7 @@ from .interactive import (
     neighbourhood_map,
     save_map,
     slugify,
+    street_map,
 )
 
 __all__ = [
@@ -23,4 +24,5 @@ __all__ = [
     "neighbourhood_map",
     "save_map",
     "slugify",
+    "street_map",
 ]

@@ -89,6 +89,20 @@ _PALETTES = {
     "RdPu": ["#feebe2", "#fcc5c0", "#fa9fb5", "#f768a1", "#c51b8a", "#7a0177"],
 }
 SUPPRESSED_COLOUR = "#e8e8e8"
+#: Relative-risk classes 1–5 of the risk surface (``products.risk.risk_classes``), YlOrRd: the
+#: report, the street map and the QGIS styles (``riskyta.gpkg``, ``riskyta.tif``) read them here.
+RISK_CLASS_COLOURS = {1: "#ffffb2", 2: "#fecc5c", 3: "#fd8d3c", 4: "#f03b20", 5: "#bd0026"}
+#: Count classes of street stretches: (lowest count of the class, colour), class k = k-th row;
+#: class 0 (no incidents) and withheld stretches (public "..") are drawn in
+#: :data:`STRETCH_NONE_COLOUR`.
+STRETCH_COUNT_CLASSES = (
+    (1, "#fed976"),
+    (5, "#feb24c"),
+    (10, "#fd8d3c"),
+    (20, "#f03b20"),
+    (50, "#bd0026"),
+)
+STRETCH_NONE_COLOUR = "#bdbdbd"  # stretches without incidents, not significant or withheld
 AREA_STROKE = "#6b6b6b"  # area boundaries
 SELECTED_STROKE = "#08306b"  # the chosen area (and the study area in QGIS)
 

@@ -87,13 +87,19 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
     frame = layer.frame
     if len(frame) == 0:
         return
-    if layer.kind == "line":  # the background's streets: thin grey lines under everything
+    if layer.kind == "line":  # background streets: thin grey lines under everything
         import shapely
         from matplotlib.collections import LineCollection
 
         lines = [np.asarray(shapely.get_coordinates(g)) for g in frame.geometry]
+        if layer.key in ml.BASEMAP_KEYS:
+            colours, widths, z = ml.BASEMAP_ROAD, 0.6, 1.2
+        else:  # data lines (street stretches): their own colours, thick when selected
+            colours = list(frame["stroke"])
+            thick = frame["selected"] if "selected" in frame.columns else [False] * len(frame)
+            widths, z = [2.4 if t else layer.weight * 0.6 for t in thick], 3
         collection = LineCollection(
-            lines, colors=ml.BASEMAP_ROAD, linewidths=0.6, zorder=1.2, capstyle="round"
+            lines, colors=colours, linewidths=widths, zorder=z, capstyle="round"
         )
         collection.set_gid(f"layer-{layer.key}")
         ax.add_collection(collection)

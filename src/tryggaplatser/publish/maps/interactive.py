@@ -758,6 +758,56 @@ def hotspot_map(
     return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
 
 
+def street_map(
+    stretches,
+    *,
+    areas=None,
+    mode: str = "internal",
+    period: str = "",
+    params: Mapping[str, Any] | None = None,
+    tiles: str | None = "none",
+    attribution: str | None = None,
+    municipality: str | None = None,
+    gate: Any = None,
+    quiet: bool = False,
+    basemap: Any = None,
+) -> folium.Map:
+    """The street-level map: street stretches by Gi* class (internal) and by count class, for
+    lighting, cleaning and guard routes (:mod:`._streets`).
+
+    Parameters
+    ----------
+    stretches : geopandas.GeoDataFrame
+        The run's street stretches (:meth:`tryggaplatser.Run.streets`), released here by the
+        gate as ``street_stretches`` (public: stretches of at least 250 m, counts 1–4 "<5").
+    areas : geopandas.GeoDataFrame, optional
+        Area outlines.
+    period : str
+        The period shown in the title block.
+    params : mapping, optional
+        The stretches' provenance (``stretch_length``, ``snap_distance``).
+    mode, tiles, attribution, municipality, gate, quiet, basemap
+        As in :func:`neighbourhood_map`.
+
+    Returns
+    -------
+    folium.Map
+    """
+    from ._streets import street_content
+
+    gate = _gate_for(gate, mode, (), quiet)
+    content = street_content(
+        stretches,
+        gate=gate,
+        areas=areas,
+        basemap=basemap,
+        period=period,
+        params=dict(params or {}),
+    )
+    content.attribution = map_attribution(attribution, municipality)
+    return _render(content, tiles=tiles, attribution=content.attribution, gate=gate)
+
+
 _EXTERNAL = re.compile(
     r"<(?:script|link|img|iframe)\b[^>]*(?:src|href)\s*=\s*[\"']?\s*(?:https?:)?//", re.IGNORECASE
 )

@@ -75,16 +75,33 @@ def finish_set(
     project ``qgis_projekt.qgz`` with every GeoPackage layer and raster in the folder
     (:func:`~tryggaplatser.publish.qgis_project.write_qgis_project`; ``background`` are its
     background layers as ``(label, path, layer)``, by default the ``[basemap]`` layers of the
-    gate's configuration) and its start page ``index.html``
+    gate's configuration, copied once into the folder as ``bakgrund.gpkg`` by
+    :func:`~tryggaplatser.publish.background.write_background` so the folder stays
+    self-contained) and its start page ``index.html``
     rewritten from the folder's manifest
     (:func:`~tryggaplatser.publish.reports.index_page.write_index`), so both list what all
     commands so far wrote into the folder. ``disclosure=False`` when the writer already closed
     the gate itself (the public EST overview). Returns the files written.
     """
-    from ..qgis_project import background_layers, write_qgis_project
+    from ..background import write_background
+    from ..qgis_project import write_qgis_project
     from ..reports.index_page import write_index
 
     closed = gate.finish(folder) if disclosure else []
-    background = background or background_layers(getattr(gate, "config", None))
+    written = []
+    if not background and _has_layers(folder):  # the [basemap] copied in once: bakgrund.gpkg
+        background = write_background(folder, gate)
+        written = sorted({p for _, p, _ in background})
     project = write_qgis_project(folder, gate, background=background)
-    return [*closed, *([project] if project else []), write_index(folder, gate)]
+    return [*closed, *written, *([project] if project else []), write_index(folder, gate)]
+
+
+def _has_layers(folder: str | Path) -> bool:
+    """Whether the folder holds a map layer (a GeoPackage besides the background, or a GeoTIFF)
+    for a QGIS project; a folder of reports and tables only gets no background and no project."""
+    from ..background import BACKGROUND_FILE
+
+    folder = Path(folder)
+    return any(p.name != BACKGROUND_FILE for p in folder.glob("*.gpkg")) or any(
+        folder.glob("*.tif")
+    )

@@ -77,11 +77,30 @@ def write_risk_factors(
     streets = run.streets()
     folder = mode_folder(out_dir, gate)
     municipality = getattr(project.config, "name", None) or tr("Kommunen", "The municipality")
-    paths = [
-        write_risk_report(
-            risk, streets, folder, gate, municipality=municipality, period=period_label(*run.period)
+    paths, figure = [], None
+    if streets is not None:
+        street_paths, figure = write_street_map(
+            streets,
+            folder,
+            gate,
+            areas=project.areas,
+            basemap=getattr(project, "basemap", None),
+            period=period_label(*run.period),
+            municipality=municipality,
         )
-    ]
+        paths += street_paths
+    paths.insert(
+        0,
+        write_risk_report(
+            risk,
+            streets,
+            folder,
+            gate,
+            municipality=municipality,
+            period=period_label(*run.period),
+            figure=figure,
+        ),
+    )
     paths += write_risk_layers(risk, streets, folder, gate)
     paths += finish_set(gate, folder)
     sig = risk.significant()
@@ -100,8 +119,9 @@ def write_risk_factors(
 
 
 def write_risk_layers(risk: Any, streets: Any, folder: Path, gate: Any) -> list[Path]:
-    """``riskyta.gpkg`` (layer ``riskyta``, styled by class), ``riskyta.tif`` (classes 1–5,
-    public; the relative risk, internal) and ``gatustrackor.gpkg`` (styled by Gi* bin)."""
+    """``riskyta.gpkg`` (layer ``riskyta``, styled by relative-risk class), ``riskyta.tif``
+    (classes 1–5, public; the relative risk, internal; with its QGIS style ``riskyta.qml``) and
+    ``gatustrackor.gpkg`` (lines by Gi* class internal, by count class public)."""
     from ..geopackage import write_cells_gpkg
 
     surface = risk.surface.copy()
@@ -116,7 +136,7 @@ def write_risk_layers(risk: Any, streets: Any, folder: Path, gate: Any) -> list[
             "risk_surface",
             gpkg,
             write_cells_gpkg,
-            writer_kwargs={"layer": "riskyta", "style": "relative_risk"},
+            writer_kwargs={"layer": "riskyta", "style": "risk_class"},
         )
     ]
     paths.append(_write_surface_raster(surface, folder, gate))
@@ -143,17 +163,86 @@ def _write_surface_raster(surface: Any, folder: Path, gate: Any) -> Path:
         arr[released["row"].to_numpy(), released["col"].to_numpy()] = released["relative_risk"]
         write_cog(arr.astype(np.float32), path, column="relative_risk", grid=released, tags=tags)
     gate.seal(path, kind="raster")
+    style = path.with_suffix(".qml")  # the raster's QGIS style (rasters.write_raster_style)
+    if style.exists():
+        gate.seal(style, kind="qgis_style")
     return path
 
 
-def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
-    from ..geopackage import write_cells_gpkg
-
+def stretches_for_export(streets: Any) -> Any:
+    """The run's stretches as the layer and the map publish them: positions and lengths in
+    whole metres, and the stretch length the gate checks (``attrs``)."""
     stretches = streets.stretches.copy()
     for col in ("from_m", "to_m", "length"):
         stretches[col] = stretches[col].round(0)
     length = float(str(streets.params["stretch_length"]["value"]).split()[0])
     stretches.attrs = {"tryggaplatser": {"params": {"stretch_length": length}}}
+    return stretches
+
+
+def write_street_map(
+    streets: Any,
+    folder: Path,
+    gate: Any,
+    *,
+    areas: Any = None,
+    basemap: Any = None,
+    period: str = "",
+    municipality: str | None = None,
+) -> tuple[list[Path], Path | None]:
+    """``gatustrackor.html``: the street-level map (:func:`~..maps.interactive.street_map`),
+    and ``gatustrackor.png``: the same map on paper around the ten stretches with the most
+    incidents (for the report; not written when no stretch has any). Returns the files and
+    the PNG (or ``None``)."""
+    from ...i18n import tr
+    from ..maps.interactive import map_content, save_map, street_map
+
+    m = street_map(
+        stretches_for_export(streets),
+        areas=areas,
+        period=period,
+        params=streets.params,
+        mode=gate.mode,
+        gate=gate,
+        municipality=municipality,
+        basemap=basemap,
+        quiet=True,
+    )
+    about = {
+        "title": tr(
+            "Gatusträckor: karta för belysning, städning och väktarrundor",
+            "Street stretches: map for lighting, cleaning and guard routes",
+        ),
+        "period": period,
+    }
+    paths = [save_map(m, folder / "gatustrackor.html", gate=gate, about=about)]
+    figure = _top_figure(map_content(m), streets)
+    if figure is None:
+        return paths, None
+    from ..maps.figures import save_figure
+
+    png = save_figure(figure, folder / "gatustrackor.png", gate=gate, about=about)
+    return [*paths, png], png
+
+
+def _top_figure(content: Any, streets: Any) -> Any:
+    """The street map's content drawn on paper around the top ten stretches."""
+    import dataclasses
+
+    from ..maps._layers import _expand
+    from ..maps.figures import static_map
+
+    top = streets.top(10)
+    if content is None or len(top) == 0:
+        return None
+    zoomed = dataclasses.replace(content, bounds=_expand(tuple(top.total_bounds), minimum=400.0))
+    return static_map(zoomed, figsize=(9.0, 7.0), dpi=120)
+
+
+def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
+    from ..geopackage import write_cells_gpkg
+
+    stretches = stretches_for_export(streets)
     gpkg = folder / "gatustrackor.gpkg"
     gpkg.unlink(missing_ok=True)
     return gate.export(
@@ -161,7 +250,13 @@ def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
         "street_stretches",
         gpkg,
         write_cells_gpkg,
-        writer_kwargs={"layer": "gatustrackor", "style": "gi_bin"},
+        # internal: Gi* classes along the network, the count classes as a second style;
+        # public: the count classes (as on the public street map)
+        writer_kwargs={
+            "layer": "gatustrackor",
+            "style": "stretch_n" if gate.public else "stretch_gi",
+            "extra_styles": () if gate.public else ("stretch_n",),
+        },
         # the report publishes the number of snapped incidents: complementary suppression
         published_total=True,
     )

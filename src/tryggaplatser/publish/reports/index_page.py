@@ -49,9 +49,9 @@ _RULES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (r"(?P<key>est_\d{4}-\d\d)(?:_.+)?\.\w+", "est", ("est",)),
     (r"(?P<key>utvardering_.+)\.\w+", "evaluation", ("planners", "analysts")),
     (r"(?P<key>hotspots(?:_.+)?)\.(?:gpkg|tif|qml|json)", "layers", ("analysts",)),
-    (r"(?P<key>qgis_projekt|omraden)\.(?:qgz|gpkg)", "layers", ("analysts",)),
+    (r"(?P<key>qgis_projekt|omraden|bakgrund)\.(?:qgz|gpkg)", "layers", ("analysts",)),
     (r"(?P<key>riskfaktorer)\.(?:html|pdf)", "risk", ("planners", "analysts")),
-    (r"(?P<key>riskyta|gatustrackor)\.(?:gpkg|tif|qml)", "risk", ("planners", "analysts")),
+    (r"(?P<key>riskyta|gatustrackor)\.(?:html|gpkg|tif|qml|png)", "risk", ("planners", "analysts")),
     (r"(?P<key>offentliggorande)\.(?:html|json)", "disclosure", ("analysts",)),
     (r"(?P<key>validering)\.json", "validation", ("analysts",)),
     (r"(?P<key>.+?)\.\w+", "other", ("analysts",)),
@@ -90,6 +90,10 @@ _TITLES = {
         "QGIS project with every layer, grouped and ready to open",
     ),
     "omraden": ("Områden och kommungräns (GeoPackage)", "Areas and municipal boundary"),
+    "bakgrund": (
+        "Bakgrundskarta: gator, vatten (och byggnader internt) för QGIS-projektet",
+        "Background map: streets, water (and buildings internally) for the QGIS project",
+    ),
     "indikatorer": ("Indikatortabeller för alla områden", "Indicator tables for every area"),
     "offentliggorande": (
         "Vad som undertrycktes eller grovgjordes i den publika mängden",
@@ -101,6 +105,7 @@ _TITLES = {
     "karta_omrade": ("Områdeskarta", "Area map"),
     "lagesbild": ("Lägesbild, tabeller", "Lägesbild, tables"),
     "riskyta": ("Riskyta (relativ risk per ruta)", "Risk surface (relative risk per cell)"),
+    "riskyta_raster": ("Riskyta, raster (riskklasser)", "Risk surface, raster (risk classes)"),
     "gatustrackor": (
         "Gatusträckor: händelser och Gi* per sträcka",
         "Street stretches: incidents and Gi* per stretch",

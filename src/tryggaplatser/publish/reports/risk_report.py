@@ -179,10 +179,18 @@ def _summary_items(risk: Any, streets: Any, gate: Gate) -> list[str]:
 
 
 def risk_report(
-    risk: Any, streets: Any, gate: Gate, *, municipality: str, period: str, today: Any = None
+    risk: Any,
+    streets: Any,
+    gate: Gate,
+    *,
+    municipality: str,
+    period: str,
+    today: Any = None,
+    figure: Any = None,
 ) -> Report:
     """The ``riskfaktorer`` report: factors with relative risks, the selection, the street
-    stretches and the methods."""
+    stretches (with ``figure``, the street map around the top stretches, and a link to the
+    street map ``gatustrackor.html``) and the methods."""
     report = Report(
         tr("Riskfaktorer i miljön", "Risk factors of the environment"),
         gate=gate,
@@ -200,7 +208,7 @@ def risk_report(
     report.summary(_summary_items(risk, streets, gate))
     _section_factors(report, risk, gate)
     if streets is not None:
-        _section_streets(report, streets, gate)
+        _section_streets(report, streets, gate, figure)
     _method_notes(report, risk, streets)
     return report
 
@@ -242,7 +250,21 @@ def _section_factors(report: Report, risk: Any, gate: Gate) -> None:
     )
 
 
-def _section_streets(report: Report, streets: Any, gate: Gate) -> None:
+STREET_MAP = "gatustrackor.html"
+
+
+def _street_map_link():
+    """A paragraph with a relative link to the street map (written beside the report)."""
+    from ..safe_text import Trusted, html
+
+    text = tr(
+        "Karta över alla gatusträckor (klicka på en sträcka för gata, meter och antal): ",
+        "Map of every street stretch (click a stretch for street, metres and count): ",
+    )
+    return Trusted(f'{html(text)}<a href="{STREET_MAP}">{STREET_MAP}</a>')
+
+
+def _section_streets(report: Report, streets: Any, gate: Gate, figure: Any = None) -> None:
     s = report.section(
         tr("Gatusträckor", "Street stretches"),
         key="gatustrackor",
@@ -255,7 +277,16 @@ def _section_streets(report: Report, streets: Any, gate: Gate) -> None:
             "lighting, cleaning and guard routes.",
         ),
     )
+    s.paragraph(_street_map_link())
     s.table(stretch_table(streets, gate), columns=STRETCH_COLUMNS)
+    if figure is not None:
+        s.figure(
+            figure,
+            caption=tr(
+                "Gatusträckorna kring de tio med flest händelser (samma färger som kartan)",
+                "The street stretches around the ten with the most incidents (the map's colours)",
+            ),
+        )
     snap = streets.snapping.copy()
     names = {
         "incidents": tr("Händelser", "Incidents"),
