@@ -212,7 +212,8 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
     """Solve ``min sense * sum(x_k)`` over the group's constraints (HiGHS).
 
     ``cap`` lowers the upper bound of the ``k`` cells to ``cap`` (a smaller feasible set, so
-    any solution is still a table the reader must consider possible).
+    any solution is still a table the reader must consider possible). The straightforward
+    form (one :func:`scipy.optimize.linprog` call); :class:`_GroupLP` solves the same LP.
     """
     from scipy.optimize import linprog
 
@@ -223,6 +224,93 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
         hi[k] = np.minimum(hi[k], cap)
     bounds = [(lo, None if np.isinf(h) else h) for lo, h in zip(group.lo, hi)]
     return linprog(c, A_eq=group.a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
+
+
+@dataclass
+class _LPResult:
+    """What the callers read of a solved LP, with :func:`scipy.optimize.linprog`'s status codes
+    (0 optimal, 2 infeasible, 3 unbounded, 4 other)."""
+
+    status: int
+    x: np.ndarray | None = None
+    fun: float | None = None
+
+
+def _highs_core():
+    """scipy's bundled HiGHS bindings, or None (then every LP goes through ``linprog``)."""
+    try:
+        from scipy.optimize._highspy import _core
+    except ImportError:  # pragma: no cover - a scipy without the bindings
+        return None
+    return _core if hasattr(_core, "_Highs") else None
+
+
+class _GroupLP:
+    """The attacker's LP of one group, handed to HiGHS once.
+
+    Each :meth:`solve` changes only the objective (and the caps), so HiGHS starts from the
+    previous optimal basis instead of building and presolving a new model: the optima are
+    those of :func:`_extreme`, at a fraction of the cost. Without scipy's HiGHS bindings it
+    calls :func:`_extreme`.
+    """
+
+    def __init__(self, group: _Group):
+        self.group = group
+        self.n = len(group.cells)
+        self.index = np.arange(self.n, dtype=np.int32)
+        self.hi = np.where(np.isinf(group.hi), np.inf, group.hi).astype(float)
+        self.core = _highs_core()
+        self.highs = None
+        if self.core is None:
+            return
+        from scipy.sparse import csc_matrix
+
+        h = self.core
+        a = csc_matrix(group.a_eq)
+        lp = h.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, a.shape[0]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.n, a.shape[0]
+        lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_ = group.lo.astype(float)
+        lp.col_upper_ = np.where(np.isinf(self.hi), h.kHighsInf, self.hi)
+        lp.row_lower_ = lp.row_upper_ = group.b_eq.astype(float)
+        highs = h._Highs()
+        highs.setOptionValue("output_flag", False)
+        if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover - defensive
+            return
+        self.highs = highs
+
+    def solve(self, k: int | Sequence[int], sense: float, cap: float | None = None) -> _LPResult:
+        """``min sense * sum(x_k)``, the ``k`` cells capped at ``cap`` (as :func:`_extreme`)."""
+        if self.highs is None:
+            res = _extreme(self.group, k, sense, cap)
+            return _LPResult(int(res.status), res.x, res.fun)
+        h, highs = self.core, self.highs
+        c = np.zeros(self.n)
+        c[k] = sense
+        highs.changeColsCost(self.n, self.index, c)
+        capped = None
+        if cap is not None:
+            capped = np.atleast_1d(np.asarray(k, dtype=np.int32))
+            upper = np.minimum(self.hi[capped], cap)
+            highs.changeColsBounds(len(capped), capped, self.group.lo[capped], upper)
+        highs.run()
+        status = highs.getModelStatus()
+        if capped is not None:
+            restore = np.where(np.isinf(self.hi[capped]), h.kHighsInf, self.hi[capped])
+            highs.changeColsBounds(len(capped), capped, self.group.lo[capped], restore)
+        if status == h.HighsModelStatus.kOptimal:
+            x = np.array(highs.getSolution().col_value)
+            return _LPResult(0, x, float(c @ x))
+        if status == h.HighsModelStatus.kInfeasible:
+            return _LPResult(2)
+        if status == h.HighsModelStatus.kUnbounded:
+            return _LPResult(3)
+        return _LPResult(4)
 
 
 def attacker_intervals(
@@ -265,10 +353,13 @@ def attacker_intervals(
         if group.single is not None:
             result.update(_single_equation_intervals(group))
             continue
+        if targets is not None and targets.isdisjoint(group.cells):
+            continue
+        lp = _GroupLP(group)
         for k, i in enumerate(group.cells):
             if targets is not None and i not in targets:
                 continue
-            lo_res, hi_res = _extreme(group, k, 1.0), _extreme(group, k, -1.0)
+            lo_res, hi_res = lp.solve(k, 1.0), lp.solve(k, -1.0)
             lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
             # status 3 = unbounded above
             hi = (
@@ -292,7 +383,12 @@ def _witness(
 
 
 def _certify(
-    table: LinearTable, status: np.ndarray, min_count: int, need_low: set[int], need_high: set[int]
+    table: LinearTable,
+    status: np.ndarray,
+    min_count: int,
+    need_low: set[int],
+    need_high: set[int],
+    seen: set | None = None,
 ) -> None:
     """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
 
@@ -300,12 +396,22 @@ def _certify(
     low end) and with it being ``min_count − 1`` (its high end). Each attacker LP returns a
     whole feasible table, which certifies the ends of *every* cell it reaches, so most cells
     need no LP of their own. Cells whose own LP shows an end out of reach stay in the sets.
+
+    ``seen`` (kept by the caller across rounds) holds the groups already certified, keyed by
+    their cells and statuses. Such a group's LP is the same as then and only its own LPs
+    change its cells' entries in the sets, so checking it again would find nothing: it is
+    skipped.
     """
     top = min_count - 1
     for group in _groups(table, status, min_count):
         todo = [i for i in group.cells if i in need_low or i in need_high]
         if not todo:
             continue
+        if seen is not None:
+            key = (tuple(group.cells), status[group.cells].tobytes())
+            if key in seen:
+                continue
+            seen.add(key)
         if group.a_eq is None or group.single is not None:
             intervals = (
                 _single_equation_intervals(group)
@@ -321,6 +427,7 @@ def _certify(
             continue
         pos = {c: k for k, c in enumerate(group.cells)}
         cells = np.array(group.cells)
+        lp = _GroupLP(group)
 
         # one LP for many cells: push all pending cells to their low (high) end at once;
         # repeat while it certifies some, then one LP per cell left
@@ -329,9 +436,7 @@ def _certify(
                 pending = [i for i in todo if i in need]
                 if len(pending) < 2:
                     break
-                res = _extreme(
-                    group, [pos[i] for i in pending], sense, cap=top if sense < 0 else None
-                )
+                res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
                 if res.status != 0:
                     break
                 _witness(cells, res.x, top, need_low, need_high)
@@ -341,7 +446,7 @@ def _certify(
             for sense, need in ((1.0, need_low), (-1.0, need_high)):
                 if i not in need:
                     continue
-                res = _extreme(group, pos[i], sense)
+                res = lp.solve(pos[i], sense)
                 if res.status == 3 and sense < 0:  # unbounded above
                     need.discard(i)
                     continue
@@ -447,9 +552,10 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
+    seen: set = set()  # groups certified in earlier rounds (see _certify)
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(table, status, members, min_count, withheld)
-        _certify(table, status, min_count, need_low, need_high)
+        _certify(table, status, min_count, need_low, need_high, seen)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
