@@ -10,9 +10,9 @@ solves. Unless ``--no-reference``, it solves the same plan a second time the str
 way (as before the speed-up: every group certified again each round, one fresh
 :func:`scipy.optimize.linprog` per LP) and checks that every cell gets the same status.
 
-Measured on the bundled demo (2 shared cores): 17.9 s CPU and 8 044 LPs before, 1.8 s and
-2 295 LPs after, statuses identical (target ≤ 3 s). Speed is measured here, never asserted
-in tests.
+Measured on the bundled demo (2 shared, busy cores): 17.9–18.9 s CPU and 8 044 LPs before,
+1.2–1.7 s and 2 295 LPs after (11–15×), statuses identical (target ≤ 3 s). Speed is
+measured here, never asserted in tests.
 """
 
 from __future__ import annotations

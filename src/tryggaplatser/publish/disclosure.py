@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,17 +102,28 @@ class LinearTable:
         """Index arrays of every equation (total first)."""
         return [np.array([t, *p], dtype=int) for t, p in self.equations]
 
+    @cached_property
+    def flat_equations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every equation's members as flat arrays ``(equation, cell, coefficient)`` of
+        ``sum(coef * x) == 0`` (the total −1, its parts +1), equation by equation; built once
+        per table."""
+        eq, cell, coef = [], [], []
+        for k, (t, parts) in enumerate(self.equations):
+            eq += [k] * (len(parts) + 1)
+            cell += [t, *parts]
+            coef += [-1.0] + [1.0] * len(parts)
+        return np.array(eq, dtype=int), np.array(cell, dtype=int), np.array(coef, dtype=float)
 
-def _bounds(values: np.ndarray, status: np.ndarray, min_count: int) -> list[tuple]:
-    out = []
-    for v, s in zip(values, status):
-        if s == PRIMARY:
-            out.append((1.0, float(min_count - 1)))
-        elif s == SECONDARY:
-            out.append((0.0, None))
-        else:
-            out.append((float(v), float(v)))
-    return out
+
+def _bounds(
+    values: np.ndarray, status: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of every cell: low and high ends (``np.inf`` = unbounded)."""
+    values = np.asarray(values, dtype=float)
+    primary, secondary = status == PRIMARY, status == SECONDARY
+    lo = np.where(primary, 1.0, np.where(secondary, 0.0, values))
+    hi = np.where(primary, float(min_count - 1), np.where(secondary, np.inf, values))
+    return lo, hi
 
 
 @dataclass
@@ -127,56 +139,59 @@ class _Group:
 
 
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
-    """Connected groups of suppressed cells and the attacker's constraints on each."""
+    """Connected groups of suppressed cells and the attacker's constraints on each.
+
+    Groups come in the order of their first cell, cells in index order, equations in table
+    order."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     values = np.asarray(table.values, dtype=float)
-    suppressed = np.flatnonzero(status != PUBLISHED)
-    bounds = _bounds(values, status, min_count)
+    hidden = status != PUBLISHED
+    suppressed = np.flatnonzero(hidden)
+    lo_all, hi_all = _bounds(values, status, min_count)
     # equations restricted to suppressed unknowns: sum(coef * x) = rhs
-    eqs: list[tuple[np.ndarray, np.ndarray, float]] = []
-    for total, parts in table.equations:
-        idx = np.array([total, *parts], dtype=int)
-        coef = np.array([-1.0] + [1.0] * len(parts))
-        unknown = status[idx] != PUBLISHED
-        if not unknown.any():
-            continue
-        rhs = -float((coef[~unknown] * values[idx[~unknown]]).sum())
-        eqs.append((idx[unknown], coef[unknown], rhs))
-    # connected components of suppressed cells through shared equations (union-find)
-    parent = {int(i): int(i) for i in suppressed}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for idx, _, _ in eqs:
-        root = find(int(idx[0]))
-        for j in idx[1:]:
-            parent[find(int(j))] = root
-    members: dict[int, list[int]] = {}
-    for i in suppressed:
-        members.setdefault(find(int(i)), []).append(int(i))
-    eqs_of: dict[int, list[int]] = {}
-    for k, (idx, _, _) in enumerate(eqs):
-        eqs_of.setdefault(find(int(idx[0])), []).append(k)
+    eq, cell, coef = table.flat_equations
+    unknown = hidden[cell]
+    known = ~unknown
+    rhs = -np.bincount(
+        eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
+    )
+    eq_u, cell_u, coef_u = eq[unknown], cell[unknown], coef[unknown]
+    # connected components: every unknown of an equation joined to its first unknown
+    active, first = np.unique(eq_u, return_index=True)
+    root = cell_u[first[np.searchsorted(active, eq_u)]]
+    n = table.size
+    graph = coo_matrix((np.ones(len(cell_u)), (cell_u, root)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labs = labels[suppressed]
+    order = np.argsort(labs, kind="stable")
+    comps, starts = np.unique(labs[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    comp_first = {int(c): int(suppressed[order[a]]) for c, a in zip(comps, starts)}
+    cells_of = {int(c): suppressed[order[a:b]] for c, a, b in zip(comps, starts, ends)}
+    pos = np.zeros(n, dtype=int)
+    for c in cells_of.values():
+        pos[c] = np.arange(len(c))
+    entry_comp = labels[cell_u]
+    by_comp = np.argsort(entry_comp, kind="stable")
+    e_comps, e_starts = np.unique(entry_comp[by_comp], return_index=True)
+    e_ends = np.append(e_starts[1:], len(by_comp))
+    entries_of = {int(c): by_comp[a:b] for c, a, b in zip(e_comps, e_starts, e_ends)}
     out = []
-    for root, cells in members.items():
-        lo = np.array([bounds[i][0] for i in cells], dtype=float)
-        hi = np.array([np.inf if bounds[i][1] is None else bounds[i][1] for i in cells])
-        ek = eqs_of.get(root, [])
-        if not ek:
+    for comp in sorted(cells_of, key=comp_first.get):
+        cells_arr = cells_of[comp]
+        cells = [int(i) for i in cells_arr]
+        lo, hi = lo_all[cells_arr], hi_all[cells_arr]
+        rows = entries_of.get(comp)
+        if rows is None:
             out.append(_Group(cells, None, None, lo, hi))
             continue
-        pos = {c: k for k, c in enumerate(cells)}
-        a_eq = np.zeros((len(ek), len(cells)))
-        b_eq = np.zeros(len(ek))
-        for r, k in enumerate(ek):
-            idx, coef, rhs = eqs[k]
-            for j, c in zip(idx, coef):
-                a_eq[r, pos[int(j)]] += c
-            b_eq[r] = rhs
-        single = eqs[ek[0]] if len(ek) == 1 else None
+        ids, r = np.unique(eq_u[rows], return_inverse=True)
+        a_eq = np.zeros((len(ids), len(cells)))
+        np.add.at(a_eq, (r, pos[cell_u[rows]]), coef_u[rows])
+        b_eq = rhs[ids].astype(float)
+        single = (cell_u[rows], coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
         out.append(_Group(cells, a_eq, b_eq, lo, hi, single))
     return out
 
