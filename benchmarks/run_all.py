@@ -40,6 +40,7 @@ def main() -> int:
         [py, "benchmarks/bench_est.py", "data/tryggaplatser.toml", config],
         [py, "benchmarks/bench_near_repeat.py", "20000", "99"],
         [py, "benchmarks/bench_disclosure.py"],
+        [py, "benchmarks/bench_disclosure_plan.py"],
         [py, "benchmarks/bench_risk.py"],
         [py, "benchmarks/bench_pipeline.py"],
     ):

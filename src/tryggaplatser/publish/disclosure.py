@@ -36,6 +36,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -101,17 +102,28 @@ class LinearTable:
         """Index arrays of every equation (total first)."""
         return [np.array([t, *p], dtype=int) for t, p in self.equations]
 
+    @cached_property
+    def flat_equations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every equation's members as flat arrays ``(equation, cell, coefficient)`` of
+        ``sum(coef * x) == 0`` (the total −1, its parts +1), equation by equation; built once
+        per table."""
+        eq, cell, coef = [], [], []
+        for k, (t, parts) in enumerate(self.equations):
+            eq += [k] * (len(parts) + 1)
+            cell += [t, *parts]
+            coef += [-1.0] + [1.0] * len(parts)
+        return np.array(eq, dtype=int), np.array(cell, dtype=int), np.array(coef, dtype=float)
 
-def _bounds(values: np.ndarray, status: np.ndarray, min_count: int) -> list[tuple]:
-    out = []
-    for v, s in zip(values, status):
-        if s == PRIMARY:
-            out.append((1.0, float(min_count - 1)))
-        elif s == SECONDARY:
-            out.append((0.0, None))
-        else:
-            out.append((float(v), float(v)))
-    return out
+
+def _bounds(
+    values: np.ndarray, status: np.ndarray, min_count: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """What a reader knows of every cell: low and high ends (``np.inf`` = unbounded)."""
+    values = np.asarray(values, dtype=float)
+    primary, secondary = status == PRIMARY, status == SECONDARY
+    lo = np.where(primary, 1.0, np.where(secondary, 0.0, values))
+    hi = np.where(primary, float(min_count - 1), np.where(secondary, np.inf, values))
+    return lo, hi
 
 
 @dataclass
@@ -127,56 +139,59 @@ class _Group:
 
 
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
-    """Connected groups of suppressed cells and the attacker's constraints on each."""
+    """Connected groups of suppressed cells and the attacker's constraints on each.
+
+    Groups come in the order of their first cell, cells in index order, equations in table
+    order."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     values = np.asarray(table.values, dtype=float)
-    suppressed = np.flatnonzero(status != PUBLISHED)
-    bounds = _bounds(values, status, min_count)
+    hidden = status != PUBLISHED
+    suppressed = np.flatnonzero(hidden)
+    lo_all, hi_all = _bounds(values, status, min_count)
     # equations restricted to suppressed unknowns: sum(coef * x) = rhs
-    eqs: list[tuple[np.ndarray, np.ndarray, float]] = []
-    for total, parts in table.equations:
-        idx = np.array([total, *parts], dtype=int)
-        coef = np.array([-1.0] + [1.0] * len(parts))
-        unknown = status[idx] != PUBLISHED
-        if not unknown.any():
-            continue
-        rhs = -float((coef[~unknown] * values[idx[~unknown]]).sum())
-        eqs.append((idx[unknown], coef[unknown], rhs))
-    # connected components of suppressed cells through shared equations (union-find)
-    parent = {int(i): int(i) for i in suppressed}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for idx, _, _ in eqs:
-        root = find(int(idx[0]))
-        for j in idx[1:]:
-            parent[find(int(j))] = root
-    members: dict[int, list[int]] = {}
-    for i in suppressed:
-        members.setdefault(find(int(i)), []).append(int(i))
-    eqs_of: dict[int, list[int]] = {}
-    for k, (idx, _, _) in enumerate(eqs):
-        eqs_of.setdefault(find(int(idx[0])), []).append(k)
+    eq, cell, coef = table.flat_equations
+    unknown = hidden[cell]
+    known = ~unknown
+    rhs = -np.bincount(
+        eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
+    )
+    eq_u, cell_u, coef_u = eq[unknown], cell[unknown], coef[unknown]
+    # connected components: every unknown of an equation joined to its first unknown
+    active, first = np.unique(eq_u, return_index=True)
+    root = cell_u[first[np.searchsorted(active, eq_u)]]
+    n = table.size
+    graph = coo_matrix((np.ones(len(cell_u)), (cell_u, root)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    labs = labels[suppressed]
+    order = np.argsort(labs, kind="stable")
+    comps, starts = np.unique(labs[order], return_index=True)
+    ends = np.append(starts[1:], len(order))
+    comp_first = {int(c): int(suppressed[order[a]]) for c, a in zip(comps, starts)}
+    cells_of = {int(c): suppressed[order[a:b]] for c, a, b in zip(comps, starts, ends)}
+    pos = np.zeros(n, dtype=int)
+    for c in cells_of.values():
+        pos[c] = np.arange(len(c))
+    entry_comp = labels[cell_u]
+    by_comp = np.argsort(entry_comp, kind="stable")
+    e_comps, e_starts = np.unique(entry_comp[by_comp], return_index=True)
+    e_ends = np.append(e_starts[1:], len(by_comp))
+    entries_of = {int(c): by_comp[a:b] for c, a, b in zip(e_comps, e_starts, e_ends)}
     out = []
-    for root, cells in members.items():
-        lo = np.array([bounds[i][0] for i in cells], dtype=float)
-        hi = np.array([np.inf if bounds[i][1] is None else bounds[i][1] for i in cells])
-        ek = eqs_of.get(root, [])
-        if not ek:
+    for comp in sorted(cells_of, key=comp_first.get):
+        cells_arr = cells_of[comp]
+        cells = [int(i) for i in cells_arr]
+        lo, hi = lo_all[cells_arr], hi_all[cells_arr]
+        rows = entries_of.get(comp)
+        if rows is None:
             out.append(_Group(cells, None, None, lo, hi))
             continue
-        pos = {c: k for k, c in enumerate(cells)}
-        a_eq = np.zeros((len(ek), len(cells)))
-        b_eq = np.zeros(len(ek))
-        for r, k in enumerate(ek):
-            idx, coef, rhs = eqs[k]
-            for j, c in zip(idx, coef):
-                a_eq[r, pos[int(j)]] += c
-            b_eq[r] = rhs
-        single = eqs[ek[0]] if len(ek) == 1 else None
+        ids, r = np.unique(eq_u[rows], return_inverse=True)
+        a_eq = np.zeros((len(ids), len(cells)))
+        np.add.at(a_eq, (r, pos[cell_u[rows]]), coef_u[rows])
+        b_eq = rhs[ids].astype(float)
+        single = (cell_u[rows], coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
         out.append(_Group(cells, a_eq, b_eq, lo, hi, single))
     return out
 
@@ -212,7 +227,8 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
     """Solve ``min sense * sum(x_k)`` over the group's constraints (HiGHS).
 
     ``cap`` lowers the upper bound of the ``k`` cells to ``cap`` (a smaller feasible set, so
-    any solution is still a table the reader must consider possible).
+    any solution is still a table the reader must consider possible). The straightforward
+    form (one :func:`scipy.optimize.linprog` call); :class:`_GroupLP` solves the same LP.
     """
     from scipy.optimize import linprog
 
@@ -223,6 +239,93 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
         hi[k] = np.minimum(hi[k], cap)
     bounds = [(lo, None if np.isinf(h) else h) for lo, h in zip(group.lo, hi)]
     return linprog(c, A_eq=group.a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
+
+
+@dataclass
+class _LPResult:
+    """What the callers read of a solved LP, with :func:`scipy.optimize.linprog`'s status codes
+    (0 optimal, 2 infeasible, 3 unbounded, 4 other)."""
+
+    status: int
+    x: np.ndarray | None = None
+    fun: float | None = None
+
+
+def _highs_core():
+    """scipy's bundled HiGHS bindings, or None (then every LP goes through ``linprog``)."""
+    try:
+        from scipy.optimize._highspy import _core
+    except ImportError:  # pragma: no cover - a scipy without the bindings
+        return None
+    return _core if hasattr(_core, "_Highs") else None
+
+
+class _GroupLP:
+    """The attacker's LP of one group, handed to HiGHS once.
+
+    Each :meth:`solve` changes only the objective (and the caps), so HiGHS starts from the
+    previous optimal basis instead of building and presolving a new model: the optima are
+    those of :func:`_extreme`, at a fraction of the cost. Without scipy's HiGHS bindings it
+    calls :func:`_extreme`.
+    """
+
+    def __init__(self, group: _Group):
+        self.group = group
+        self.n = len(group.cells)
+        self.index = np.arange(self.n, dtype=np.int32)
+        self.hi = np.where(np.isinf(group.hi), np.inf, group.hi).astype(float)
+        self.core = _highs_core()
+        self.highs = None
+        if self.core is None:
+            return
+        from scipy.sparse import csc_matrix
+
+        h = self.core
+        a = csc_matrix(group.a_eq)
+        lp = h.HighsLp()
+        lp.num_col_, lp.num_row_ = self.n, a.shape[0]
+        lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.n, a.shape[0]
+        lp.a_matrix_.format_ = h.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr.astype(np.int32)
+        lp.a_matrix_.index_ = a.indices.astype(np.int32)
+        lp.a_matrix_.value_ = a.data.astype(float)
+        lp.col_cost_ = np.zeros(self.n)
+        lp.col_lower_ = group.lo.astype(float)
+        lp.col_upper_ = np.where(np.isinf(self.hi), h.kHighsInf, self.hi)
+        lp.row_lower_ = lp.row_upper_ = group.b_eq.astype(float)
+        highs = h._Highs()
+        highs.setOptionValue("output_flag", False)
+        if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover - defensive
+            return
+        self.highs = highs
+
+    def solve(self, k: int | Sequence[int], sense: float, cap: float | None = None) -> _LPResult:
+        """``min sense * sum(x_k)``, the ``k`` cells capped at ``cap`` (as :func:`_extreme`)."""
+        if self.highs is None:
+            res = _extreme(self.group, k, sense, cap)
+            return _LPResult(int(res.status), res.x, res.fun)
+        h, highs = self.core, self.highs
+        c = np.zeros(self.n)
+        c[k] = sense
+        highs.changeColsCost(self.n, self.index, c)
+        capped = None
+        if cap is not None:
+            capped = np.atleast_1d(np.asarray(k, dtype=np.int32))
+            upper = np.minimum(self.hi[capped], cap)
+            highs.changeColsBounds(len(capped), capped, self.group.lo[capped], upper)
+        highs.run()
+        status = highs.getModelStatus()
+        if capped is not None:
+            restore = np.where(np.isinf(self.hi[capped]), h.kHighsInf, self.hi[capped])
+            highs.changeColsBounds(len(capped), capped, self.group.lo[capped], restore)
+        if status == h.HighsModelStatus.kOptimal:
+            x = np.array(highs.getSolution().col_value)
+            return _LPResult(0, x, float(c @ x))
+        if status == h.HighsModelStatus.kInfeasible:
+            return _LPResult(2)
+        if status == h.HighsModelStatus.kUnbounded:
+            return _LPResult(3)
+        return _LPResult(4)
 
 
 def attacker_intervals(
@@ -265,10 +368,13 @@ def attacker_intervals(
         if group.single is not None:
             result.update(_single_equation_intervals(group))
             continue
+        if targets is not None and targets.isdisjoint(group.cells):
+            continue
+        lp = _GroupLP(group)
         for k, i in enumerate(group.cells):
             if targets is not None and i not in targets:
                 continue
-            lo_res, hi_res = _extreme(group, k, 1.0), _extreme(group, k, -1.0)
+            lo_res, hi_res = lp.solve(k, 1.0), lp.solve(k, -1.0)
             lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
             # status 3 = unbounded above
             hi = (
@@ -292,7 +398,12 @@ def _witness(
 
 
 def _certify(
-    table: LinearTable, status: np.ndarray, min_count: int, need_low: set[int], need_high: set[int]
+    table: LinearTable,
+    status: np.ndarray,
+    min_count: int,
+    need_low: set[int],
+    need_high: set[int],
+    seen: set | None = None,
 ) -> None:
     """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
 
@@ -300,12 +411,22 @@ def _certify(
     low end) and with it being ``min_count − 1`` (its high end). Each attacker LP returns a
     whole feasible table, which certifies the ends of *every* cell it reaches, so most cells
     need no LP of their own. Cells whose own LP shows an end out of reach stay in the sets.
+
+    ``seen`` (kept by the caller across rounds) holds the groups already certified, keyed by
+    their cells and statuses. Such a group's LP is the same as then and only its own LPs
+    change its cells' entries in the sets, so checking it again would find nothing: it is
+    skipped.
     """
     top = min_count - 1
     for group in _groups(table, status, min_count):
         todo = [i for i in group.cells if i in need_low or i in need_high]
         if not todo:
             continue
+        if seen is not None:
+            key = (tuple(group.cells), status[group.cells].tobytes())
+            if key in seen:
+                continue
+            seen.add(key)
         if group.a_eq is None or group.single is not None:
             intervals = (
                 _single_equation_intervals(group)
@@ -321,6 +442,7 @@ def _certify(
             continue
         pos = {c: k for k, c in enumerate(group.cells)}
         cells = np.array(group.cells)
+        lp = _GroupLP(group)
 
         # one LP for many cells: push all pending cells to their low (high) end at once;
         # repeat while it certifies some, then one LP per cell left
@@ -329,9 +451,7 @@ def _certify(
                 pending = [i for i in todo if i in need]
                 if len(pending) < 2:
                     break
-                res = _extreme(
-                    group, [pos[i] for i in pending], sense, cap=top if sense < 0 else None
-                )
+                res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
                 if res.status != 0:
                     break
                 _witness(cells, res.x, top, need_low, need_high)
@@ -341,7 +461,7 @@ def _certify(
             for sense, need in ((1.0, need_low), (-1.0, need_high)):
                 if i not in need:
                     continue
-                res = _extreme(group, pos[i], sense)
+                res = lp.solve(pos[i], sense)
                 if res.status == 3 and sense < 0:  # unbounded above
                     need.discard(i)
                     continue
@@ -447,9 +567,10 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
+    seen: set = set()  # groups certified in earlier rounds (see _certify)
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(table, status, members, min_count, withheld)
-        _certify(table, status, min_count, need_low, need_high)
+        _certify(table, status, min_count, need_low, need_high, seen)
         weak = sorted(need_low | need_high)
         if not weak:
             return status

@@ -1,0 +1,169 @@
+"""The fast certification in :func:`suppress` decides exactly as the straightforward LP check.
+
+:func:`~tryggaplatser.publish.disclosure._certify` skips groups it has already certified,
+lets one LP's table certify many cells and solves each group's LPs in one HiGHS model
+(:class:`~tryggaplatser.publish.disclosure._GroupLP`). None of that may change a decision: the
+reference below solves, every round, ``min x_i`` and ``max x_i`` of every pending "<5" cell over
+the *whole* table with :func:`scipy.optimize.linprog`, one fresh LP each, and :func:`suppress`
+run with it must give the same status to every cell.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from tryggaplatser.publish import disclosure
+from tryggaplatser.publish.disclosure import (
+    PRIMARY,
+    PUBLISHED,
+    SECONDARY,
+    DisclosurePlan,
+    LinearTable,
+    attacker_intervals,
+    suppress,
+)
+
+
+def _whole_table_lp(table: LinearTable, status: np.ndarray, min_count: int):
+    """Objective-free pieces of the attacker's LP over every cell of ``table``."""
+    values = np.asarray(table.values, dtype=float)
+    bounds = [
+        (1.0, float(min_count - 1))
+        if s == PRIMARY
+        else (0.0, None)
+        if s == SECONDARY
+        else (float(v), float(v))
+        for v, s in zip(values, status)
+    ]
+    a_eq = np.zeros((max(len(table.equations), 1), table.size))
+    for r, (total, parts) in enumerate(table.equations):
+        a_eq[r, total] -= 1
+        for p in parts:
+            a_eq[r, p] += 1
+    return a_eq, np.zeros(len(a_eq)), bounds
+
+
+def _interval(table, status, min_count, i) -> tuple[float, float]:
+    a_eq, b_eq, bounds = _whole_table_lp(table, status, min_count)
+    c = np.zeros(table.size)
+    c[i] = 1.0
+    lo = linprog(c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    hi = linprog(-c, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+    assert lo.status == 0, "the true table is feasible"
+    return lo.fun, (np.inf if hi.status == 3 else -hi.fun)
+
+
+def reference_certify(table, status, min_count, need_low, need_high, seen=None):
+    """One fresh whole-table LP per pending cell and end; no groups, witnesses or caches."""
+    for i in sorted(need_low | need_high):
+        lo, hi = _interval(table, status, min_count, i)
+        if lo <= 1 + 1e-6:
+            need_low.discard(i)
+        if hi >= min_count - 1 - 1e-6:
+            need_high.discard(i)
+
+
+def random_table(seed: int) -> tuple[LinearTable, np.ndarray]:
+    """Areas × categories with margins, areas nested in districts, a municipality total with
+    an unpublished rest, and a second table of parts of the first (many small counts)."""
+    rng = np.random.default_rng(seed)
+    n_areas, n_cats = int(rng.integers(2, 6)), int(rng.integers(2, 5))
+    small = rng.uniform(0.3, 0.8)
+    inner = np.where(
+        rng.random((n_areas, n_cats)) < small,
+        rng.integers(0, 5, (n_areas, n_cats)),
+        rng.integers(5, 40, (n_areas, n_cats)),
+    )
+    values: list[int] = []
+    equations: list[tuple[int, tuple[int, ...]]] = []
+
+    def cell(v) -> int:
+        values.append(int(v))
+        return len(values) - 1
+
+    grid = [[cell(v) for v in row] for row in inner]
+    rows = [cell(inner[a].sum()) for a in range(n_areas)]
+    cols = [cell(inner[:, c].sum()) for c in range(n_cats)]
+    grand = cell(inner.sum())
+    equations += [(rows[a], tuple(grid[a])) for a in range(n_areas)]
+    equations += [(cols[c], tuple(grid[a][c] for a in range(n_areas))) for c in range(n_cats)]
+    equations.append((grand, tuple(rows)))
+    # districts: consecutive areas; the municipality = districts + what lies outside
+    cut = int(rng.integers(1, n_areas))
+    districts = [rows[:cut], rows[cut:]]
+    dcells = [cell(sum(values[r] for r in d)) for d in districts]
+    equations += [(dc, tuple(d)) for dc, d in zip(dcells, districts)]
+    outside = cell(int(rng.integers(0, 6)))
+    municipality = cell(values[grand] + values[outside])
+    equations.append((municipality, (*dcells, outside)))
+    # a part of every row (e.g. the observations sent on), itself split in two
+    for a in range(n_areas):
+        part = int(rng.integers(0, values[rows[a]] + 1))
+        first = int(rng.integers(0, part + 1))
+        p, q, r = cell(part), cell(first), cell(part - first)
+        equations.append((p, (q, r)))
+    hidden = np.zeros(len(values), bool)
+    hidden[outside] = True
+    table = LinearTable(
+        np.array(values), tuple(equations), is_total=np.isin(np.arange(len(values)), rows + cols)
+    )
+    return table, np.where(hidden, SECONDARY, PUBLISHED).astype(np.int8)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fast_certification_decides_as_the_straightforward_lp(seed):
+    table, initial = random_table(seed)
+    fast = suppress(table, initial=initial)
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(disclosure, "_certify", reference_certify)
+        slow = suppress(table, initial=initial)
+    np.testing.assert_array_equal(fast, slow)
+    # and every "<5" is protected by the independent whole-table LP
+    for i in np.flatnonzero(fast == PRIMARY):
+        lo, hi = _interval(table, fast, 5, int(i))
+        assert lo <= 1 + 1e-6 and hi >= 4 - 1e-6
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_attacker_intervals_equal_the_whole_table_lp(seed):
+    """The group LPs (one HiGHS model per group) give the whole-table LP's intervals."""
+    table, initial = random_table(seed)
+    rng = np.random.default_rng(seed)
+    status = suppress(table, initial=initial)
+    status[(status == PUBLISHED) & (rng.random(table.size) < 0.3)] = SECONDARY
+    found = attacker_intervals(table, status)
+    assert set(found) == set(np.flatnonzero(status != PUBLISHED).tolist())
+    for i, (lo, hi) in found.items():
+        ref_lo, ref_hi = _interval(table, status, 5, i)
+        assert lo == pytest.approx(ref_lo, abs=1e-6)
+        assert hi == pytest.approx(ref_hi, abs=1e-6) if np.isfinite(ref_hi) else hi == np.inf
+
+
+def test_group_lp_without_highs_bindings_calls_linprog(monkeypatch):
+    """Without scipy's HiGHS bindings every LP goes through linprog, with the same result."""
+    table, initial = random_table(3)
+    fast = suppress(table, initial=initial)
+    monkeypatch.setattr(disclosure, "_highs_core", lambda: None)
+    np.testing.assert_array_equal(suppress(table, initial=initial), fast)
+
+
+def test_plan_solve_matches_the_reference(monkeypatch):
+    """A whole :class:`DisclosurePlan` (as the area set builds) solves the same either way."""
+    table, initial = random_table(11)
+
+    def plan() -> DisclosurePlan:
+        p = DisclosurePlan()
+        for i, v in enumerate(table.values):
+            p.add(i, int(v), published=initial[i] == PUBLISHED)
+        for total, parts in table.equations:
+            p.relate(total, list(parts))
+        return p.solve()
+
+    fast = plan().status
+    monkeypatch.setattr(disclosure, "_certify", reference_certify)
+    assert plan().status == fast
