@@ -259,27 +259,6 @@ def _geometry_of(path: Path, layer: str) -> str:
     return "line" if row and "LINE" in str(row[0]).upper() else "polygon"
 
 
-def background_layers(config: Any) -> list[tuple[str, Path, str]]:
-    """The project's ``[basemap]`` layers as ``(label, path, layer)``: roads, buildings and
-    water, the first layer of each file (none when the configuration names none)."""
-    spec = getattr(config, "basemap", None)
-    out = []
-    for key, label in (
-        ("roads", tr("Vägar", "Roads")),
-        ("buildings", tr("Byggnader", "Buildings")),
-        ("water", tr("Vatten", "Water")),
-    ):
-        path = getattr(spec, key, None)
-        if path is None or not Path(path).exists():
-            continue
-        import pyogrio
-
-        layers = pyogrio.list_layers(path)
-        if len(layers):
-            out.append((label, Path(path), str(layers[0][0])))
-    return out
-
-
 def _style_body(qml: str) -> tuple[str, bool]:
     """The inside of a QML document (what a project holds in its ``<maplayer>``) and whether
     it turns labels on."""
