@@ -20,6 +20,7 @@ import numpy as np
 
 from ...i18n import tr
 from ...layers import vocab
+from ...policy import SMALL
 from . import _layers as ml
 
 __all__ = ["count_class_labels", "street_content", "stretch_count_classes"]
@@ -33,7 +34,7 @@ def stretch_count_classes(released: Any) -> tuple[np.ndarray, list[str]]:
     finite = np.isfinite(n)
     classes = np.full(len(n), -1, dtype=np.int64)
     classes[finite] = np.searchsorted(lows, n[finite], side="right")
-    small = np.array([t == "<5" for t in text], dtype=bool)
+    small = np.array([t == SMALL for t in text], dtype=bool)
     classes[small & ~finite] = 1
     return classes, text
 
@@ -48,7 +49,7 @@ def count_class_labels(public: bool) -> list[str]:
         else:
             labels.append(tr("{n} eller fler", "{n} or more", n=low))
     if public:
-        labels[0] = "<5"
+        labels[0] = SMALL
     return labels
 
 
