@@ -18,7 +18,7 @@ import pandas as pd
 from ...analysis.forecast import METHODS, method_label
 from ...i18n import tr
 from ..gate import Gate
-from .report import Report, release_table
+from .report import Report, fmt_fixed, release_table
 
 __all__ = [
     "est_accuracy_section",
@@ -33,12 +33,6 @@ def pct(value: Any, decimals: int = 1) -> str:
     if value is None or not math.isfinite(float(value)):
         return "–"
     return f"{100 * float(value):.{decimals}f} %".replace(".", ",")
-
-
-def num(value: Any, decimals: int = 2) -> str:
-    if value is None or not math.isfinite(float(value)):
-        return "–"
-    return f"{float(value):.{decimals}f}".replace(".", ",")
 
 
 def with_interval(row: pd.Series, measure: str, fmt) -> str:
@@ -68,9 +62,9 @@ def summary_table(
             "selection": [selection_text(r) for _, r in s.iterrows()],
             "area_share": [pct(v) for v in s["area_share"]],
             "hit_rate": [with_interval(r, "hit_rate", pct) for _, r in s.iterrows()],
-            "pai": [with_interval(r, "pai", num) for _, r in s.iterrows()],
-            "pei": [with_interval(r, "pei", num) for _, r in s.iterrows()],
-            "rri": [with_interval(r, "rri", num) for _, r in s.iterrows()],
+            "pai": [with_interval(r, "pai", fmt_fixed) for _, r in s.iterrows()],
+            "pei": [with_interval(r, "pei", fmt_fixed) for _, r in s.iterrows()],
+            "rri": [with_interval(r, "rri", fmt_fixed) for _, r in s.iterrows()],
         }
     )
     return release_table(gate, display, "score_table")
@@ -174,7 +168,7 @@ def _summary_items(result: Any, stability: Any) -> list[str]:
                 m=method_label(best),
                 h=pct(row["hit_rate"]),
                 s=step_text(result),
-                p=with_interval(row, "pai", num),
+                p=with_interval(row, "pai", fmt_fixed),
                 r=pct(_at(result, "random")["hit_rate"])
                 if _at(result, "random") is not None
                 else "–",
@@ -276,7 +270,7 @@ def _section_stability(report: Report, stability: Any, gate: Gate) -> None:
                 for h in v["hot_set"]
             ],
             "variant": [names.get(n, n) for n in v["variant"]],
-            "jaccard": [num(x) for x in v["jaccard"]],
+            "jaccard": [fmt_fixed(x) for x in v["jaccard"]],
             "agreement": [pct(x) for x in v["agreement"]],
         }
     )
@@ -394,7 +388,7 @@ def lagesbild_forecast_section(report: Report, result: Any, gate: Gate) -> None:
                 "share chance gives (PAI). The map is a fair guide for where to put resources "
                 "when the PAI clearly exceeds 1.",
                 h=pct(row["hit_rate"]),
-                x=num(row["pai"], 1),
+                x=fmt_fixed(row["pai"], 1),
             )
         )
 
@@ -423,7 +417,7 @@ def est_accuracy_section(report: Report, accuracy: Any, gate: Gate) -> None:
             "metod": [method_label(m) for m in rows["method"]],
             "urval": [selection_text(r) for _, r in rows.iterrows()],
             "traffandel": [with_interval(r, "hit_rate", pct) for _, r in rows.iterrows()],
-            "pai": [with_interval(r, "pai", num) for _, r in rows.iterrows()],
+            "pai": [with_interval(r, "pai", fmt_fixed) for _, r in rows.iterrows()],
         }
     )
     s.table(

@@ -39,6 +39,7 @@ True
 from __future__ import annotations
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ __all__ = [
     "Report",
     "Section",
     "fmt_date",
+    "fmt_fixed",
     "fmt_int",
     "fmt_num",
     "internal_table",
@@ -108,6 +110,21 @@ def fmt_num(value: Any, decimals: int = 1) -> str:
     text = f"{number:,.{decimals}f}"
     if get_language() == "sv":
         text = text.replace(",", "\u202f").replace(".", ",")
+    return text
+
+
+def fmt_fixed(value: Any, decimals: int = 2) -> str:
+    """A model figure with fixed decimals: decimal comma and a real minus sign in Swedish;
+    ``–`` when missing or not finite.
+
+    >>> fmt_fixed(-1.964)
+    '−1,96'
+    """
+    if value is None or not math.isfinite(float(value)):
+        return "–"
+    text = f"{float(value):.{decimals}f}"
+    if get_language() == "sv":
+        text = text.replace(".", ",").replace("-", "−")
     return text
 
 

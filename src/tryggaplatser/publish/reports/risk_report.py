@@ -18,7 +18,7 @@ import pandas as pd
 
 from ...i18n import tr
 from ..gate import Gate
-from .report import Report, release_table
+from .report import Report, fmt_fixed, release_table
 
 __all__ = [
     "factor_table",
@@ -28,12 +28,6 @@ __all__ = [
     "stretch_text",
     "write_risk_report",
 ]
-
-
-def num(value: Any, decimals: int = 2) -> str:
-    if value is None or not math.isfinite(float(value)):
-        return "–"
-    return f"{float(value):.{decimals}f}".replace(".", ",").replace("-", "−")
 
 
 def variable_text(kind: str, distance: float) -> str:
@@ -65,10 +59,10 @@ def factor_table(risk: Any, gate: Gate) -> pd.DataFrame:
             "n_features": f["n_features"].astype(int),
             "variable": [variable_text(k, d) for k, d in zip(f["kind"], f["distance"])],
             "rr_text": [
-                f"{num(r)} ({num(lo)}–{num(hi)})" if s else "–"
+                f"{fmt_fixed(r)} ({fmt_fixed(lo)}–{fmt_fixed(hi)})" if s else "–"
                 for r, lo, hi, s in zip(f["rr"], f["rr_lo"], f["rr_hi"], f["selected"])
             ],
-            "delta_bic": [num(v, 1) for v in f["delta_bic"]],
+            "delta_bic": [fmt_fixed(v, 1) for v in f["delta_bic"]],
             "verdict": [verdict(r) for _, r in f.iterrows()],
         }
     )
@@ -147,9 +141,9 @@ def _summary_items(risk: Any, streets: Any, gate: Gate) -> list[str]:
                 "{f}: relativ risk {r} (95 % KI {lo}–{hi}) {v}.",
                 "{f}: relative risk {r} (95 % CI {lo}–{hi}) {v}.",
                 f=row["factor"],
-                r=num(row["rr"]),
-                lo=num(row["rr_lo"]),
-                hi=num(row["rr_hi"]),
+                r=fmt_fixed(row["rr"]),
+                lo=fmt_fixed(row["rr_lo"]),
+                hi=fmt_fixed(row["rr_hi"]),
                 v=variable_text(row["kind"], row["distance"]),
             )
         )
@@ -232,8 +226,8 @@ def _section_factors(report: Report, risk: Any, gate: Gate) -> None:
         {
             "step": path["step"].astype(int),
             "factor": [f or tr("(bara konstant)", "(constant only)") for f in path["factor"]],
-            "bic": [num(v, 1) for v in path["bic"]],
-            "delta_bic": [num(v, 1) for v in path["delta_bic"]],
+            "bic": [fmt_fixed(v, 1) for v in path["bic"]],
+            "delta_bic": [fmt_fixed(v, 1) for v in path["delta_bic"]],
             "entered": [tr("ja", "yes") if e else tr("nej", "no") for e in path["entered"]],
         }
     )
@@ -378,9 +372,9 @@ def risk_section(
             "{f} ({v}): relative risk {r} (95 % CI {lo}–{hi})",
             f=row["factor"],
             v=variable_text(row["kind"], row["distance"]),
-            r=num(row["rr"]),
-            lo=num(row["rr_lo"]),
-            hi=num(row["rr_hi"]),
+            r=fmt_fixed(row["rr"]),
+            lo=fmt_fixed(row["rr_lo"]),
+            hi=fmt_fixed(row["rr_hi"]),
         )
         for _, row in risk.significant().iterrows()
     ]
