@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from html.parser import HTMLParser
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -31,58 +31,18 @@ from tryggaplatser.publish.reports.area_report import (
     write_lagesbild,
 )
 
+sys.path.insert(0, str(Path(__file__).parent))
+from lp_attacker import html_tables  # the one HTML table reader of the tests
+
 AREAS = ["EX01", "EX05", "EX13"]
 
 
 # --------------------------------------------------------------------------- HTML tables
 
 
-class _Tables(HTMLParser):
-    """Collect every ``<table>`` of a page as (caption, headers, rows of cell texts)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tables: list[dict] = []
-        self._cell: list[str] | None = None
-        self._row: list[str] | None = None
-        self._caption: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        if tag == "table":
-            self.tables.append({"caption": "", "headers": [], "rows": []})
-        elif tag == "caption":
-            self._caption = []
-        elif tag == "tr":
-            self._row = []
-        elif tag in ("td", "th"):
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag == "caption" and self._caption is not None:
-            self.tables[-1]["caption"] = "".join(self._caption).strip()
-            self._caption = None
-        elif tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append("".join(self._cell).strip())
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            target = self.tables[-1]
-            if not target["headers"]:
-                target["headers"] = self._row
-            else:
-                target["rows"].append(self._row)
-            self._row = None
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-        elif self._caption is not None:
-            self._caption.append(data)
-
-
 def tables_of(path: Path) -> list[dict]:
-    parser = _Tables()
-    parser.feed(path.read_text(encoding="utf-8"))
-    return parser.tables
+    """Every ``<table>`` of a page as (caption, headers, rows of cell texts)."""
+    return html_tables(path)
 
 
 def table_with(path: Path, caption_start: str) -> dict:
