@@ -29,15 +29,15 @@ marking "INTERNT – ej för spridning".
 
 Examples
 --------
-These lines are not run as doctests (``+SKIP``): they need a whole loaded project, which takes
-tens of seconds even for a 500-incident demo; ``tests/publish/test_area_report.py`` runs the
-same calls on the bundled demo.
+A whole loaded project takes tens of seconds even for a 500-incident demo, so this is a plain
+code block rather than a doctest; ``tests/publish/test_area_report.py`` runs the same calls on
+the bundled demo::
 
->>> from tryggaplatser.layers.load import load_project          # doctest: +SKIP
->>> project = load_project("data/tryggaplatser.toml")           # doctest: +SKIP
->>> analysis = prepare_area_analysis(project, period=2026)      # doctest: +SKIP
->>> gate = Gate("public", config=project.config)                # doctest: +SKIP
->>> area_report(analysis, "EX01", gate).write("outputs/omrade_ex01.html")  # doctest: +SKIP
+    from tryggaplatser.layers.load import load_project
+    project = load_project("data/tryggaplatser.toml")
+    analysis = prepare_area_analysis(project, period=2026)
+    gate = Gate("public", config=project.config)
+    area_report(analysis, "EX01", gate).write("outputs/omrade_ex01.html")
 """
 
 from __future__ import annotations
