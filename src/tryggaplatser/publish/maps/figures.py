@@ -460,6 +460,7 @@ class _Placer:
         ax.apply_aspect()
         self.renderer = fig.canvas.get_renderer()
         self.ax = ax
+        self.axbox = ax.get_window_extent(self.renderer)
         self.boxes: list[Any] = []
 
     def block(self, artist: Any, pad: float = 2.0) -> None:
@@ -467,7 +468,7 @@ class _Placer:
         self.boxes.append(artist.get_window_extent(self.renderer).expanded(1.0, 1.0).padded(pad))
 
     def free(self, box: Any) -> bool:
-        axbox = self.ax.get_window_extent(self.renderer)
+        axbox = self.axbox
         inside = (
             box.x0 >= axbox.x0 and box.x1 <= axbox.x1 and box.y0 >= axbox.y0 and box.y1 <= axbox.y1
         )
@@ -477,25 +478,28 @@ class _Placer:
         self, text: str, xy: tuple[float, float], offsets, within: Any = None, **style: Any
     ) -> Any:
         """Annotate ``text`` at ``xy`` (data) moved by the first free offset (points); with
-        ``within`` (a polygon) the label's centre must stay inside it."""
+        ``within`` (a polygon) the label's centre must stay inside it.
+
+        The label is laid out once: a candidate's box is that box moved by the offset (an
+        offset in points moves the text rigidly), so trying a position costs no text layout."""
         import shapely
 
+        artist = self.ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
+        base = artist.get_window_extent(self.renderer).padded(1.5)
+        to_pixels = self.ax.figure.dpi / 72.0
         for dx, dy in offsets:
-            artist = self.ax.annotate(
-                text, xy, xytext=(dx, dy), textcoords="offset points", **style
-            )
-            box = artist.get_window_extent(self.renderer).padded(1.5)
+            box = base.translated(dx * to_pixels, dy * to_pixels)
             if within is not None:
                 cx, cy = self.ax.transData.inverted().transform(
                     [((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)]
                 )[0]
                 if not within.contains(shapely.Point(cx, cy)):
-                    artist.remove()
                     continue
             if self.free(box):
+                artist.xyann = (dx, dy)
                 self.boxes.append(box)
                 return artist
-            artist.remove()
+        artist.remove()
         return None
 
 
