@@ -241,3 +241,25 @@ def test_background_image_drawn_lightly_under_the_figure(tmp_path):
     assert len(drawn) == 1 and drawn[0].get_alpha() == ml.BASEMAP_IMAGE_OPACITY
     roads = next(c for c in ax.collections if c.get_gid() == "layer-basemap_roads")
     assert drawn[0].get_zorder() < roads.get_zorder()
+
+
+def test_street_names_with_markup_arrive_escaped(basemap, tmp_path):
+    """A street name is user text from the municipality's file: it reaches the map only through
+    the safe-text helper (tooltip and zoomed-in label alike)."""
+    import dataclasses
+
+    evil = '<img src=x onerror="alert(1)">gatan'
+    roads = basemap.roads.copy()
+    roads.loc[roads["name"] == "Storgatan", "name"] = evil
+    lay = make_layers(500)
+    m = hotspot_map(
+        areas=lay["areas"],
+        cells=lay["cells"],
+        mode="internal",
+        quiet=True,
+        basemap=dataclasses.replace(basemap, roads=roads),
+    )
+    html = save_map(m, tmp_path / "k.html").read_text(encoding="utf-8")
+    assert "<img src=x" not in html and 'onerror="alert' not in html
+    tips = [f["properties"].get("t", "") for f in _road_features(html)]
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;gatan" in tips
