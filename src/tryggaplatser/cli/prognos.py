@@ -42,6 +42,7 @@ def prognos(
     """
     from ..errors import TryggaplatserError
     from ..i18n import tr
+    from ..publish.gate import mode_text
     from ..publish.products import folder_for, write_forecast_report
 
     ctx = click.get_current_context()
@@ -63,7 +64,7 @@ def prognos(
             "{o}: {files}",
             "Forecast accountability ({m}): {n} origins (every {s}), {c:g} m cells. Files in "
             "{o}: {files}",
-            m=tr("intern", "internal") if summary["mode"] == "internal" else tr("publik", "public"),
+            m=mode_text(summary["mode"]),
             n=summary["n_origins"],
             s=tr("vecka", "week") if summary["step"] == "week" else tr("månad", "month"),
             c=summary["cell_size"],

@@ -27,6 +27,7 @@ def riskfaktorer(config_path: str, mode: str | None, cell_size: float | None, ou
     """
     from ..errors import TryggaplatserError
     from ..i18n import tr
+    from ..publish.gate import mode_text
     from ..publish.products import folder_for, write_risk_factors
 
     ctx = click.get_current_context()
@@ -41,7 +42,7 @@ def riskfaktorer(config_path: str, mode: str | None, cell_size: float | None, ou
             "({u} händelser för långt från vägnätet). Filer i {o}: {files}",
             "Risk factors ({m}): {s} reliable factors, {z} add nothing; {k} street stretches "
             "({u} incidents too far from the road network). Files in {o}: {files}",
-            m=tr("intern", "internal") if summary["mode"] == "internal" else tr("publik", "public"),
+            m=mode_text(summary["mode"]),
             s=len(summary["significant"]),
             z=len(summary["adds_nothing"]),
             k=summary["stretches"],
