@@ -816,46 +816,46 @@ class Gate:
             )
         size = _cell_size(original)
         if self.public:
-            self.summary.rules.add("grid")
-            if size is None or size < MIN_GRID_M - 1e-6:
-                raise _refuse(
-                    tr(
-                        "rutnätsceller: rutstorleken {s} m är mindre än {m} m",
-                        "grid cells: cell size {s} m is below {m} m",
-                        s="?" if size is None else f"{size:g}",
-                        m=MIN_GRID_M,
-                    ),
-                    tr(
-                        "gör om analysen med cell_size ≥ {m} för publik utdata",
-                        "re-run the analysis with cell_size ≥ {m} for public output",
-                        m=MIN_GRID_M,
-                    ),
-                    "PUBLIC_CELL_SIZE",
-                )
-            self.summary.grid_sizes.add(round(size))
+            self._require_public_length(
+                size,
+                tr(
+                    "rutnätsceller: rutstorleken {s} m är mindre än {m} m",
+                    "grid cells: cell size {s} m is below {m} m",
+                ),
+                tr(
+                    "gör om analysen med cell_size ≥ {m} för publik utdata",
+                    "re-run the analysis with cell_size ≥ {m} for public output",
+                ),
+                rule="PUBLIC_CELL_SIZE",
+            )
 
     def _check_stretch_length(self, original: pd.DataFrame) -> None:
         """Public street stretches are at least 250 m long (the public grid's rule on a
         network), read from the recorded ``stretch_length`` parameter."""
         if not self.public:
             return
+        self._require_public_length(
+            _param(original, "stretch_length"),
+            tr(
+                "gatusträckor: sträcklängden {s} m är kortare än {m} m",
+                "street stretches: the stretch length {s} m is below {m} m",
+            ),
+            tr(
+                "dela vägnätet i sträckor om minst {m} m för publik utdata",
+                "cut the network into stretches of at least {m} m for public output",
+            ),
+            rule="PUBLIC_STRETCH_LENGTH",
+        )
+
+    def _require_public_length(
+        self, length: float | None, message: str, fix: str, *, rule: str
+    ) -> None:
+        """Refuse a public grid cell or street stretch shorter than the public minimum
+        (``message`` and ``fix`` take ``{s}``, the length, and ``{m}``, the minimum)."""
         self.summary.rules.add("grid")
-        length = _param(original, "stretch_length")
         if length is None or length < MIN_GRID_M - 1e-6:
-            raise _refuse(
-                tr(
-                    "gatusträckor: sträcklängden {s} m är kortare än {m} m",
-                    "street stretches: the stretch length {s} m is below {m} m",
-                    s="?" if length is None else f"{length:g}",
-                    m=MIN_GRID_M,
-                ),
-                tr(
-                    "dela vägnätet i sträckor om minst {m} m för publik utdata",
-                    "cut the network into stretches of at least {m} m for public output",
-                    m=MIN_GRID_M,
-                ),
-                "PUBLIC_STRETCH_LENGTH",
-            )
+            shown = "?" if length is None else f"{length:g}"
+            raise _refuse(message.format(s=shown, m=MIN_GRID_M), fix.format(m=MIN_GRID_M), rule)
         self.summary.grid_sizes.add(round(length))
 
     def _withhold_short_stretches(self, out: pd.DataFrame) -> pd.DataFrame:
