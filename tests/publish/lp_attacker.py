@@ -493,6 +493,7 @@ def attack_folder(folder: Path) -> tuple[Attack, dict]:
     read_dialogue_tables(attack, folder)
     read_category_tables(attack, folder)
     read_area_category_pages(attack, folder)
+    attack_spatial(attack, folder)
     return attack, attack.intervals()
 
 
@@ -507,4 +508,246 @@ def summarise(attack: Attack, intervals: dict) -> dict:
         "narrowed_small": len(narrowed(intervals, attack.marked)),
         "min_width": min((hi - lo for lo, hi in intervals.values()), default=math.inf),
         "conflicts": len(attack.conflicts),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# spatial and EST readers: GeoPackage attributes, hotspots.json, the EST CSVs, map popups
+
+
+def _gpkg_layers(path: Path) -> dict:
+    """Every data layer of a GeoPackage as a GeoDataFrame (the styles table left out)."""
+    import pyogrio
+
+    out = {}
+    for name, _ in pyogrio.list_layers(path):
+        if name == "layer_styles":
+            continue
+        out[str(name)] = pyogrio.read_dataframe(path, layer=name)
+    return out
+
+
+def _shown(frame, col: str) -> list:
+    """A count column as a reader sees it: the number, or the "<col>_visning" marker."""
+    shown = frame[f"{col}_visning"] if f"{col}_visning" in frame.columns else frame[col]
+    out = []
+    for v, s in zip(frame[col], shown):
+        out.append(s if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+    return out
+
+
+def _grid_period(folder: Path, path: Path) -> str:
+    """The period a grid file covers as a reader names it: the EST file's month and window,
+    else the period printed in hotspots.json."""
+    import json
+
+    if path.name.startswith("est_"):
+        return path.stem  # the 52-week window of the EST overview's classification
+    summary = folder / "hotspots.json"
+    if summary.exists():
+        return "/".join(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
+    return path.stem
+
+
+def read_grid_layers(attack: Attack, folder: Path) -> int:
+    """Cell counts of every grid GeoPackage (hotspots.gpkg layers gistar/kde, the EST
+    overview's grid): one variable per (period, cell) whichever layer prints it. With
+    hotspots.json, the cells of its grid sum to its placed incidents minus those outside the
+    grid, and the municipality's own total (indicator tables) is at least that. Returns the
+    number of cells read."""
+    import json
+
+    cells = 0
+    for path in sorted(folder.glob("*.gpkg")):
+        period = _grid_period(folder, path)
+        for frame in _gpkg_layers(path).values():
+            if "cell_id" not in frame.columns or "n" not in frame.columns:
+                continue
+            for cid, v in zip(frame["cell_id"], _shown(frame, "n")):
+                cells += attack.cell(("cell", period, str(cid)), v)
+    summary = folder / "hotspots.json"
+    if summary.exists():
+        data = json.loads(summary.read_text(encoding="utf-8"))
+        period = "/".join(data.get("period", []))
+        ids = {k[2] for k in [*attack.known, *attack.marked] if k[:2] == ("cell", period)}
+        total, outside = ("placed", period), ("placed_outside_grid", period)
+        attack.cell(total, data.get("n_incidents"))
+        attack.cell(outside, data.get("n_outside_grid"))
+        if ids:
+            attack.equations.append((total, [outside, *[("cell", period, c) for c in ids]]))
+            if _csv_rows(folder / "indikatorer_kommunen_kategorier.csv"):
+                attack.at_least.append((("incidents", MUNICIPALITY, "totalt"), [total]))
+    return cells
+
+
+def read_est_tables(attack: Attack, folder: Path) -> int:
+    """The EST overview's CSVs ``est_<month>_omraden.csv`` and ``est_<month>_kategorier.csv``:
+    areas and categories of the month with their "totalt" rows; the categories' total (every
+    record) is at least the areas' total. Returns the number of months read."""
+    months = 0
+    for path in sorted(folder.glob("est_*_omraden.csv")):
+        month = path.name.removeprefix("est_").removesuffix("_omraden.csv")
+        months += 1
+        areas = set()
+        for r in _csv_rows(path):
+            if r.get("period") == "totalt":  # the month's own total row repeats the month
+                continue
+            if attack.cell(("est", month, "area", str(r["area_id"])), r["n"]):
+                areas.add(str(r["area_id"]))
+        cats = set()
+        for r in _csv_rows(folder / f"est_{month}_kategorier.csv"):
+            if r.get("period") == "totalt":
+                continue
+            if attack.cell(("est", month, "category", str(r["category"])), r["n"]):
+                cats.add(str(r["category"]))
+        inner_a, inner_c = areas - {"totalt"}, cats - {"totalt"}
+        if "totalt" in areas:
+            attack.equations.append(
+                (("est", month, "area", "totalt"), [("est", month, "area", a) for a in inner_a])
+            )
+        if "totalt" in cats:
+            attack.equations.append(
+                (
+                    ("est", month, "category", "totalt"),
+                    [("est", month, "category", c) for c in inner_c],
+                )
+            )
+            if "totalt" in areas:
+                attack.at_least.append(
+                    (("est", month, "category", "totalt"), [("est", month, "area", "totalt")])
+                )
+    return months
+
+
+_STRETCH_COUNTS = ("n", "n_observations", "n_dialogue")
+
+
+def read_street_stretches(attack: Attack, folder: Path) -> int:
+    """``gatustrackor.gpkg``: incidents, walk observations and dialogue pins per stretch (a
+    stretch is named by street and metres, as its map popup names it); every record lies on
+    at most one stretch, so the municipality's walk and dialogue totals are at least the
+    stretches' sums. Returns the number of stretches read."""
+    path = folder / "gatustrackor.gpkg"
+    if not path.exists():
+        return 0
+    frame = _gpkg_layers(path).get("gatustrackor")
+    if frame is None:
+        return 0
+    labels = [_stretch_label(r) for _, r in frame.iterrows()]
+    twice = {s for s in labels if labels.count(s) > 1}
+    # a stretch is one variable; labels two streets share stay apart (by their id)
+    names = [s if s not in twice else f"{s} #{i}" for s, i in zip(labels, frame["stretch_id"])]
+    for col in _STRETCH_COUNTS:
+        if col not in frame.columns:
+            continue
+        for name, v in zip(names, _shown(frame, col)):
+            attack.cell(("stretch", col, name), v)
+    walks = ("walks", "n", MUNICIPALITY, "Totalt")
+    if walks in attack.known or walks in attack.marked:
+        attack.at_least.append((walks, [("stretch", "n_observations", s) for s in names]))
+    return len(names)
+
+
+def _stretch_label(row) -> str:
+    return f"{row.get('name') or ''} {float(row['from_m']):.0f}–{float(row['to_m']):.0f} m"
+
+
+_FEATURE = re.compile(r'\{"type":\s*"Feature".*?"properties":\s*(\{[^{}]*\})', re.S)
+
+
+def _map_features(path: Path) -> list[tuple[list, dict]]:
+    """(coordinates, properties) of every GeoJSON feature of a self-contained map page."""
+    import json
+
+    text = path.read_text(encoding="utf-8")
+    out = []
+    for m in re.finditer(r'"geometry":\s*(\{"type":\s*"[A-Za-z]+",\s*"coordinates":\s*)', text):
+        start = m.end()
+        depth, i = 0, start
+        while i < len(text):  # the coordinates array
+            ch = text[i]
+            depth += ch == "["
+            depth -= ch == "]"
+            i += 1
+            if depth == 0:
+                break
+        try:
+            coords = json.loads(text[start:i])
+        except ValueError:
+            continue
+        props = re.search(r'"properties":\s*(\{[^{}]*\})', text[i : i + 4000])
+        if props is None:
+            continue
+        try:
+            out.append((coords, json.loads(props.group(1))))
+        except ValueError:
+            continue
+    return out
+
+
+def _cell_id_of(coords: list, size: float = 250.0) -> str | None:
+    """The SWEREF 99 TM grid cell (``250mE…N…``) a WGS84 square drawn on a map covers."""
+    from pyproj import Transformer
+
+    ring = coords[0] if coords and isinstance(coords[0][0], list) else coords
+    if not ring or not isinstance(ring[0], list):
+        return None
+    lon = sum(p[0] for p in ring[:-1]) / max(1, len(ring) - 1)
+    lat = sum(p[1] for p in ring[:-1]) / max(1, len(ring) - 1)
+    x, y = Transformer.from_crs(4326, 3006, always_xy=True).transform(lon, lat)
+    x0, y0 = math.floor(x / size) * size, math.floor(y / size) * size
+    return f"{int(size)}mE{int(x0)}N{int(y0)}"
+
+
+def read_map_popups(attack: Attack, folder: Path) -> int:
+    """Counts printed in the maps' tooltips and popups: incidents per grid cell of the area
+    maps ("12 händelser", "<5 händelser": the cell located from its drawn square, the same
+    variable as the cell in hotspots.gpkg of the same period) and the street map's counts
+    per stretch ("Storgatan 0–254 m: 22 händelser", observations, dialogue pins). Returns the
+    number of counts read."""
+    import json
+
+    summary = folder / "hotspots.json"
+    period = (
+        "/".join(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
+        if summary.exists()
+        else "karta"
+    )
+    read = 0
+    for path in sorted(folder.glob("karta_omrade_*.html")):
+        for coords, props in _map_features(path):
+            label = str(props.get("t", "")).replace("&lt;", "<")
+            m = re.fullmatch(r"(<5|\d[\d\s\u202f\xa0]*) händelser", label)
+            if m is None:
+                continue
+            cid = _cell_id_of(coords)
+            if cid is not None:
+                read += attack.cell(("cell", period, cid), m.group(1))
+    street = folder / "gatustrackor.html"
+    if street.exists():
+        labels = {"Observationer från vandringar": "n_observations", "Dialogpunkter": "n_dialogue"}
+        unique = {k[2] for k in [*attack.known, *attack.marked] if k[:2] == ("stretch", "n")}
+        for _, props in _map_features(street):
+            pop = str(props.get("p", ""))
+            name = None
+            for head, value in re.findall(r"<th>(.*?)</th><td>(.*?)</td>", pop):
+                value = value.replace("&lt;", "<")
+                if head == "Gatusträcka":
+                    m = re.fullmatch(r"(.+ \d+–\d+ m): (.+) händelser", value)
+                    if m and m.group(1) in unique:
+                        name = m.group(1)
+                        read += attack.cell(("stretch", "n", name), m.group(2))
+                elif head in labels and name is not None:
+                    read += attack.cell(("stretch", labels[head], name), value)
+    return read
+
+
+def attack_spatial(attack: Attack, folder: Path, *, maps: bool = True) -> dict:
+    """The spatial and EST readers on a folder; what each read (``maps=False`` leaves the
+    map popups out)."""
+    return {
+        "grid_cells": read_grid_layers(attack, folder),
+        "est_months": read_est_tables(attack, folder),
+        "stretches": read_street_stretches(attack, folder),
+        "map_counts": read_map_popups(attack, folder) if maps else 0,
     }
