@@ -27,6 +27,7 @@ from lp_attacker import (
     Attack,
     _csv_rows,
     attack_folder,
+    attack_spatial,
     determined,
     narrowed,
     read_area_category_pages,
@@ -308,3 +309,19 @@ def test_demo_disclosure_report_counts_the_plan(demo_public):
     assert report["planerade_antal"] > 1000 and report["planerade_samband"] > 100
     assert report["undertryckta_varden_sekundart"] > 0
     assert np.isfinite(report["undertryckta_varden_primart"])
+
+
+def test_demo_spatial_products_share_the_plan(demo_public):
+    """The grid cells of hotspots.gpkg (both layers), hotspots.json's totals, the area maps'
+    cell counts, gatustrackor.gpkg and its map's popups, and the EST overview's CSVs: every
+    count one variable, the same answer in every file, nothing hidden derivable."""
+    a = Attack()
+    read = attack_spatial(a, demo_public)
+    print("spatial readers:", read)
+    assert read["grid_cells"] > 1000 and read["map_counts"] > 1000 and read["stretches"] > 100
+    assert read["est_months"] == 1
+    assert not a.conflicts, a.conflicts[:5]  # a cell or stretch prints one count everywhere
+    intervals = a.intervals()
+    assert sum(1 for k in intervals if k[0] == "cell") > 0  # small cells exist and are read
+    assert not narrowed(intervals, a.marked)
+    assert not determined(intervals)

@@ -300,6 +300,11 @@ class Run:
         return self.period if period is None else _periods.as_date_pair(period)
 
     # -- memo -----------------------------------------------------------------------------------
+    def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` the first time ``key`` is asked for, its result ever after (what the
+        products derive from the run's results once, e.g. a public set's disclosure plan)."""
+        return self._once(key, compute)
+
     def _once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         if key not in self._memo:
             self._memo[key] = compute()
@@ -397,6 +402,8 @@ class Run:
                 "rule": place_rule(),
             }
         cells.attrs = {"tryggaplatser": record}
+        for frame in (cells, kde, gistar):  # the release-wide disclosure plan keys by period
+            frame.attrs.setdefault("tryggaplatser", {})["period"] = period
         prov = Provenance.of(cells, mode=self.mode, period=period)
         return HotspotResult(cells, kde, gistar, data, prov)
 
@@ -616,6 +623,7 @@ class Run:
             stretch_length=length,
             snap_distance=settings.snap_distance,
         )
+        result.stretches.attrs.setdefault("tryggaplatser", {})["period"] = period
         if self.public and length != settings.stretch_length:
             result.params["stretch_length"]["rule"] = tr(
                 "publik utdata: minst {m} m", "public output: at least {m} m", m=MIN_GRID_M

@@ -524,22 +524,37 @@ class Gate:
         #: The set's release-wide suppression decision (:meth:`use_plan`), or None.
         self.plan: DisclosurePlan | None = None
 
-    def use_plan(self, plan: DisclosurePlan) -> None:
+    def use_plan(self, plan: DisclosurePlan, *, count: Iterable[str] | None = None) -> None:
         """Release the counts of this set by one solved :class:`DisclosurePlan`.
 
         Tables released with a ``plan_key`` then show each planned cell as the plan decided
         (the same cell the same way in every file); the plan's suppressed cells are counted
         once here for the disclosure report, not once per table that shows them. Solve the
         plan before any product renders (forked workers inherit the gate and its plan).
+
+        ``count`` names the kinds of cells (the first element of their keys: ``"walks"``,
+        ``"cell"``, ``"stretch"``...) this gate's products print, when several commands share
+        one plan (:func:`~.products.areas.plan_public_set`): each part of the folder's
+        disclosure report then counts its own cells once. ``None`` counts the whole plan.
         """
         if not self.public:
             return
         self.plan = plan
         self.summary.rules.update({"small_counts", "complementary"})
-        self.summary.primary += plan.primary
-        self.summary.secondary += plan.secondary
-        self.summary.plan_cells += len(plan.status) - len(plan.unpublished)
-        self.summary.plan_relations += len(plan.relations)
+        kinds = None if count is None else set(count)
+
+        def counted(key: Hashable) -> bool:
+            kind = key[0] if isinstance(key, tuple) else key
+            return key not in plan.unpublished and (kinds is None or kind in kinds)
+
+        mine = [k for k in plan.status if counted(k)]
+        self.summary.primary += sum(plan.status[k] == PRIMARY for k in mine)
+        self.summary.secondary += sum(plan.status[k] == SECONDARY for k in mine)
+        self.summary.plan_cells += len(mine)
+        # the relations once per folder: with the area products (or the whole plan)
+        self.summary.plan_relations += (
+            len(plan.relations) if kinds is None or "walks" in kinds else 0
+        )
 
     def planned(self, key: Hashable) -> int | None:
         """The plan's status of a cell (``PUBLISHED``/``PRIMARY``/``SECONDARY``), or None."""
@@ -1058,9 +1073,16 @@ class Gate:
                 )
             return out
         self.summary.rules.add("small_counts")
+        plan_key = self._layer_plan_key(kind, original)
+        rows = out.drop(columns=[getattr(out, "_geometry_column_name", None)], errors="ignore")
+        rows = rows.to_dict("records") if plan_key is not None else []
         for col in counts:
             values = _as_counts(out[col], col)
-            if published_total:
+            planned = self._planned_statuses(rows, col, values, plan_key)
+            if planned is not None and (planned >= 0).all():
+                self.summary.rules.add("complementary")
+                status = planned.astype(np.int8)  # counted once, by use_plan
+            elif published_total:
                 self.summary.rules.add("complementary")
                 n = len(values)
                 table = LinearTable(
@@ -1069,9 +1091,10 @@ class Gate:
                     np.append(np.zeros(n, bool), True),
                 )
                 status = suppress(table, MIN_COUNT)[:n]
+                self._count(status)
             else:
                 status = np.where((values >= 1) & (values < MIN_COUNT), PRIMARY, PUBLISHED)
-            self._count(status)
+                self._count(status)
             shown = pd.array(values, dtype="Int64")
             shown[status != PUBLISHED] = pd.NA
             out[col] = shown
@@ -1090,6 +1113,33 @@ class Gate:
         if "kde" in original.columns:
             out = self._class_kde(out, original, counts[0] if counts else None)
         return out
+
+    def _layer_plan_key(
+        self, kind: str, original: pd.DataFrame
+    ) -> Callable[[Mapping[str, Any], str], Hashable] | None:
+        """The plan key of a layer's counts, when the set's plan covers the layer.
+
+        The run's grid cells and street stretches carry their period in ``attrs`` (the plan
+        keys them by it, :func:`~.reports.area_plan.cell_key` and
+        :func:`~.reports.area_plan.stretch_key`); other layers (another window's grid, map
+        counts of their own) are suppressed on their own."""
+        if self.plan is None:
+            return None
+        record = original.attrs.get("tryggaplatser") or {}
+        period = record.get("period")
+        if period is None or len(period) != 2:
+            return None
+        from .reports.area_plan import cell_key, stretch_key
+
+        period = tuple(period)
+        if kind == "grid_cells" and "cell_id" in original.columns:
+            size = (record.get("grid") or {}).get("cell_size") or _cell_size(original)
+            if not size:
+                return None
+            return lambda row, col: cell_key(period, size, row["cell_id"])
+        if kind == "street_stretches" and "stretch_id" in original.columns:
+            return lambda row, col: stretch_key(col, period, row["stretch_id"])
+        return None
 
     def _class_kde(
         self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None

@@ -475,13 +475,21 @@ def count_layer(
     unit: str,
     palette_name: str = "YlOrRd",
     show: bool = True,
+    cells=None,
 ) -> MapLayer:
     """Points aggregated to grid cells, released by the gate, classed by count.
 
     Public mode: the gate shows counts 1–4 as "<5" (grey cells); internal: counts 1–2 flagged.
+    ``cells`` (the run's grid cells with ``n``, e.g. ``Run.hotspots().cells``) are drawn
+    instead of counting ``x``/``y``: the same counts as ``hotspots.gpkg``, released by the
+    set's disclosure plan, so a cell shows one number in every file.
     """
-    x0, y0, n = grid_counts(x, y, size)
-    released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
+    if cells is not None:
+        cells = cells[cells["n"].to_numpy() > 0]
+        released = gate.release(cells[["cell_id", "n", cells.geometry.name]], "grid_cells")
+    else:
+        x0, y0, n = grid_counts(x, y, size)
+        released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
     values, text = shown_counts(released)
     fill = np.full(len(values), SUPPRESSED_COLOUR, dtype=object)
     legend: list[LegendEntry] = []
@@ -1609,7 +1617,14 @@ def neighbourhood_content(
             kde_layer(area_filter(kde, bounds), gate, released=released_cells if same else None)
         )
     if incidents is not None and len(incidents):
-        counts, fact = _incident_count_layer(incidents, bounds, size, gate, show=cells is None)
+        grid = (
+            area_filter(cells, bounds)
+            if cells is not None and {"n", "cell_id"} <= set(cells.columns)
+            else None
+        )
+        counts, fact = _incident_count_layer(
+            incidents, bounds, size, gate, show=cells is None, cells=grid
+        )
         layers.append(counts)
         facts.append(fact)
     if cells is not None:
@@ -1653,9 +1668,10 @@ def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, 
 
 
 def _incident_count_layer(
-    incidents, bounds, size: float, gate, *, show: bool
+    incidents, bounds, size: float, gate, *, show: bool, cells=None
 ) -> tuple[MapLayer, tuple[str, str]]:
-    """The incidents-per-cell layer of a neighbourhood map and its title-block fact."""
+    """The incidents-per-cell layer of a neighbourhood map and its title-block fact (the
+    run's ``cells`` when the map has them, :func:`count_layer`)."""
     x, y = _xy(area_filter(incidents, bounds))
     counts = count_layer(
         x,
@@ -1666,6 +1682,7 @@ def _incident_count_layer(
         name=tr("Händelser per ruta", "Incidents per cell"),
         unit=tr("händelser", "incidents"),
         show=show,
+        cells=cells,
     )
     fact = (
         tr("Händelser per ruta", "Incidents per cell"),

@@ -225,19 +225,60 @@ def lagesbild_period(
     return year, start, end
 
 
-def plan_area_products(gate: Any, run: Any, periods: list) -> None:
-    """Solve the disclosure plan of a public set's area products once, before rendering.
+#: The kinds of plan cells (first element of a key) each writer prints and counts.
+AREA_CELLS = ("walks", "dialogue", "incidents")
+GRID_CELLS = ("cell", "placed")
+STRETCH_CELLS = ("stretch",)
 
-    ``periods`` lists every period the set's area reports and lägesbild show (``None`` = the
-    run's). The plan covers them all at once (:func:`~..reports.area_plan.plan_area_set`), so
-    a count hidden in one report cannot be recovered from another file of the folder. A gate
-    that already has a plan keeps it: the caller that writes several products into one set
-    plans them together first (as ``tryggaplatser demo`` does)."""
+
+def plan_area_products(gate: Any, run: Any, periods: list) -> None:
+    """Hand the set's disclosure plan to the gate of the area products (before rendering);
+    ``periods`` are the periods they show beyond the set's own (:func:`plan_public_set`)."""
+    plan_public_set(gate, run, periods, count=AREA_CELLS)
+
+
+def plan_public_set(
+    gate: Any, run: Any, periods: list | None = None, *, count: tuple[str, ...] | None = None
+) -> None:
+    """Hand the public set's one disclosure plan to ``gate`` (solved once per run).
+
+    The plan (:func:`~..reports.area_plan.plan_area_set` with
+    :func:`~..reports.area_plan.plan_spatial`) covers every count the folder's products print
+    with the run's results: the area reports and the lägesbild of the run's period and of the
+    latest year, the indicator tables, the grid cells of ``hotspots.gpkg``, ``hotspots.json``
+    and the area maps, and the street stretches. Every command that writes into the folder
+    builds the same plan from its run, so a file is the same whichever command wrote it, and
+    a count hidden in one file cannot be recovered from another. ``periods`` adds periods an
+    area command was asked for (``None`` = the run's); ``count`` the kinds of cells this
+    gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan keeps it."""
     if not gate.public or gate.plan is not None:
         return
-    from ..reports.area_plan import plan_area_set
+    from ..reports.area_plan import plan_area_set, plan_spatial
 
-    gate.use_plan(plan_area_set([run.area_analysis(p) for p in periods], gate))
+    shown = [None, *_year_period(run)]
+    for p in periods or ():
+        if p is not None and run.resolve(p) not in [run.resolve(q) for q in shown]:
+            shown.append(p)
+    key = ("disclosure_plan", tuple(run.resolve(p) for p in shown), tuple(sorted(gate.sensitive)))
+
+    def solve():
+        streets = run.streets() if run.roads is not None else None
+        return plan_area_set(
+            [run.area_analysis(p) for p in shown],
+            gate,
+            extra=lambda plan: plan_spatial(plan, run.hotspots(), streets),
+        )
+
+    gate.use_plan(run.once(key, solve), count=count)
+
+
+def _year_period(run: Any) -> list:
+    """The lägesbild's default period (the latest year, whole months), as a list."""
+    project = run.project
+    if getattr(project, "incidents", None) is None or not len(project.incidents):
+        return []
+    _, start, end = lagesbild_period(project, None, public=True)
+    return [(start, end)]
 
 
 def _predictability(run: Any) -> Any:

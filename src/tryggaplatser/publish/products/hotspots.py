@@ -179,6 +179,10 @@ def write_hotspot_layers(
 
         run = Run(project, gate.mode, quiet=quiet, **asked)
     result = run.hotspots()
+    if gate.public:  # the folder's one disclosure plan: the cells show as in every other file
+        from .areas import GRID_CELLS, plan_public_set
+
+        plan_public_set(gate, run, count=GRID_CELLS)
     out = mode_folder(out_dir, gate)  # created only once the arguments are accepted
     out.mkdir(parents=True, exist_ok=True)
     cl = run.classification() if classify else None
@@ -355,6 +359,8 @@ def _summary(run, result, cl, gate, source, filters, *, auto_period: bool) -> di
     }
     if not gate.public:
         summary["marking"] = INTERNAL_MARKING
+    else:  # the totals are counts of the folder's plan (shown as it decided)
+        _planned_totals(summary, gate, gi)
     if cl is not None:
         cl_params = cl.attrs["tryggaplatser"]["params"]
         summary["classification"] = {
@@ -365,6 +371,24 @@ def _summary(run, result, cl, gate, source, filters, *, auto_period: bool) -> di
             },
         }
     return summary
+
+
+def _planned_totals(summary: dict, gate, cells) -> None:
+    """``n_incidents`` and ``n_outside_grid`` as the set's disclosure plan shows them."""
+    from ...policy import HIDDEN, SMALL
+    from ..disclosure import PRIMARY, PUBLISHED
+    from ..reports.area_plan import placed_key
+
+    period = (cells.attrs.get("tryggaplatser") or {}).get("period")
+    if gate.plan is None or period is None:
+        return
+    for field, key in (
+        ("n_incidents", placed_key(period)),
+        ("n_outside_grid", placed_key(period, "outside_grid")),
+    ):
+        status = gate.planned(key)
+        if status is not None and status != PUBLISHED:
+            summary[field] = SMALL if status == PRIMARY else HIDDEN
 
 
 def _write_summary(out, gate, summary: dict, files: list[str]) -> dict:

@@ -110,6 +110,10 @@ def write_maps(
     if run is None or run.mode != gate.mode:
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
+    if gate.public:  # the folder's one disclosure plan (cells counted by the hotspot layers)
+        from .areas import plan_public_set
+
+        plan_public_set(gate, run, count=())
     if project.areas is None or len(project.areas) == 0:
         raise ArgumentError(
             tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"

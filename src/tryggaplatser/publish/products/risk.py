@@ -75,6 +75,10 @@ def write_risk_factors(
         run = Run(project, gate.mode, cell_size=cell_size, period=period, quiet=quiet)
     risk = run.risk_terrain()
     streets = run.streets()
+    if gate.public:  # the folder's one disclosure plan: a stretch shows one count everywhere
+        from .areas import STRETCH_CELLS, plan_public_set
+
+        plan_public_set(gate, run, count=STRETCH_CELLS)
     folder = mode_folder(out_dir, gate)
     municipality = getattr(project.config, "name", None) or tr("Kommunen", "The municipality")
     paths, figure = [], None
@@ -176,7 +180,8 @@ def stretches_for_export(streets: Any) -> Any:
     for col in ("from_m", "to_m", "length"):
         stretches[col] = stretches[col].round(0)
     length = float(str(streets.params["stretch_length"]["value"]).split()[0])
-    stretches.attrs = {"tryggaplatser": {"params": {"stretch_length": length}}}
+    period = (streets.stretches.attrs.get("tryggaplatser") or {}).get("period")
+    stretches.attrs = {"tryggaplatser": {"params": {"stretch_length": length}, "period": period}}
     return stretches
 
 

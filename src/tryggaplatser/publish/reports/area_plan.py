@@ -27,7 +27,7 @@ among the sent and resolved among the decided (:meth:`DisclosurePlan.nest`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
@@ -38,9 +38,13 @@ from ..gate import TOTAL
 __all__ = [
     "MUNICIPALITY",
     "WALK_COUNTS",
+    "cell_key",
     "dialogue_key",
     "incident_key",
+    "placed_key",
     "plan_area_set",
+    "plan_spatial",
+    "stretch_key",
     "walk_key",
 ]
 
@@ -76,9 +80,30 @@ def incident_key(period: tuple, area: str, category: str) -> tuple:
     return ("incidents", tuple(period), str(area), str(category))
 
 
-def plan_area_set(analyses: Iterable[Any], gate: Any) -> DisclosurePlan:
+def cell_key(period: tuple, cell_size: float, cell_id: str, category: str = TOTAL) -> tuple:
+    """The plan key of a grid cell's incident count of ``period`` (a pair of dates) on a grid
+    of ``cell_size`` metres (``category`` ``"totalt"`` = every category)."""
+    return ("cell", tuple(period), round(float(cell_size)), str(cell_id), str(category))
+
+
+def placed_key(period: tuple, what: str = "placed") -> tuple:
+    """The plan key of the placed incidents of ``period`` (``hotspots.json``'s
+    ``n_incidents``), or with ``what`` of a part of them (``"outside_grid"``)."""
+    return ("placed", tuple(period), str(what))
+
+
+def stretch_key(measure: str, period: tuple, stretch_id: str) -> tuple:
+    """The plan key of a street stretch's count (``n``, ``n_observations``, ``n_dialogue``)."""
+    return ("stretch", str(measure), tuple(period), str(stretch_id))
+
+
+def plan_area_set(
+    analyses: Iterable[Any], gate: Any, *, extra: Callable[[DisclosurePlan], None] | None = None
+) -> DisclosurePlan:
     """Solve the disclosure plan of the area reports, lägesbild and indicator tables that
-    render ``analyses`` (one :class:`AreaAnalysis` per period the set shows) with ``gate``.
+    render ``analyses`` (one :class:`AreaAnalysis` per period the set shows) with ``gate``;
+    ``extra`` adds the cells of the set's other products before the one solve
+    (:func:`plan_spatial`).
 
     Walk and dialogue tables do not depend on the period; incident counts are planned per
     period. Returns the solved plan (the caller hands it to ``gate.use_plan`` before any
@@ -90,6 +115,8 @@ def plan_area_set(analyses: Iterable[Any], gate: Any) -> DisclosurePlan:
         _plan_dialogue(plan, analyses[0])
     for analysis in analyses:
         _plan_incidents(plan, analysis, gate)
+    if extra is not None:  # more products of the same folder (the grid, street stretches)
+        extra(plan)
     return plan.solve()
 
 
@@ -230,3 +257,67 @@ def _plan_incidents(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
             [incident_key(period, TOTAL, c)],
             rest=incident_key(period, _OUTSIDE, c),
         )
+
+
+# ---------------------------------------------------------------------------------------------
+# the grid and the street stretches
+
+
+def plan_spatial(plan: DisclosurePlan, hotspots: Any, streets: Any = None) -> None:
+    """Add the run's grid cells and street stretches to ``plan``.
+
+    ``hotspots`` is the run's :class:`~tryggaplatser.analysis.hotspots.HotspotResult` (the
+    cells of ``hotspots.gpkg`` and the area maps, ``hotspots.json``'s totals), ``streets`` the
+    :class:`~tryggaplatser.analysis.streets.StreetResult` of ``gatustrackor.*`` (or None); both
+    carry their period in ``attrs``. Relations a reader knows: the cells sum to the placed
+    incidents minus those outside the grid (both printed in ``hotspots.json``); the
+    municipality's total of the same period is at least the placed incidents; every record
+    lies on at most one stretch, so the placed incidents, the municipality's walk observations
+    and its dialogue pins are at least their stretches' sums. A stretch too short for a public
+    place is never shown (an unpublished cell)."""
+    cells = hotspots.cells
+    period = tuple((cells.attrs.get("tryggaplatser") or {}).get("period") or ())
+    if len(period) != 2:
+        return
+    record = cells.attrs["tryggaplatser"]
+    size = float(record["grid"]["cell_size"])
+    placed, outside = placed_key(period), placed_key(period, "outside_grid")
+    plan.add(placed, len(hotspots.incidents), keep=True)
+    plan.add(outside, int(record.get("n_outside_grid", 0)), keep=True)
+    keys = [cell_key(period, size, c) for c in cells["cell_id"].astype(str)]
+    for key, n in zip(keys, cells["n"].to_numpy(), strict=True):
+        plan.add(key, int(n))
+    plan.relate(placed, [outside, *keys], rest=placed_key(period, "unexplained"))
+    plan.relate(
+        incident_key(period, MUNICIPALITY, TOTAL), [placed], rest=placed_key(period, "unplaced")
+    )
+    if streets is not None:
+        _plan_streets(plan, streets)
+
+
+def _plan_streets(plan: DisclosurePlan, streets: Any) -> None:
+    from ...policy import MIN_GRID_M
+
+    frame = streets.stretches
+    period = tuple((frame.attrs.get("tryggaplatser") or {}).get("period") or ())
+    if len(period) != 2 or len(frame) == 0:
+        return
+    short = frame["length"].round(0).to_numpy(float) < MIN_GRID_M / 2  # withheld by the gate
+    ids = frame["stretch_id"].astype(str).tolist()
+    wholes = {
+        "n": placed_key(period),
+        "n_observations": walk_key("n", MUNICIPALITY, TOTAL),
+        "n_dialogue": ("dialogue_pins", MUNICIPALITY),
+    }
+    camps = [k for k in plan.values if k[:3] == ("dialogue", "n", MUNICIPALITY)]
+    if camps:  # every pin of every campaign (a sum no product prints)
+        plan.add(wholes["n_dialogue"], sum(plan.values[k] for k in camps), published=False)
+        plan.relate(wholes["n_dialogue"], camps)
+    for col, whole in wholes.items():
+        if col not in frame.columns:
+            continue
+        values = frame[col].fillna(0).astype(int).to_numpy()
+        keys = [stretch_key(col, period, s) for s in ids]
+        for key, v, hidden in zip(keys, values, short, strict=True):
+            plan.add(key, int(v), published=not hidden)
+        plan.relate(whole, keys, rest=("off_stretches", col, period))
