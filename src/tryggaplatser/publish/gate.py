@@ -1042,6 +1042,7 @@ class Gate:
         published_total: bool = False,
         rates: Mapping[str, tuple[str, str]] | None = None,
         per: float = 1000,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None = None,
         **options: Any,
     ) -> pd.DataFrame:
         out = df
@@ -1071,7 +1072,7 @@ class Gate:
                 status = suppress(table, MIN_COUNT)[:n]
             else:
                 status = np.where((values >= 1) & (values < MIN_COUNT), PRIMARY, PUBLISHED)
-            self._count(status)
+            status = self._layer_plan(out, col, values, status, plan_key)
             shown = pd.array(values, dtype="Int64")
             shown[status != PUBLISHED] = pd.NA
             out[col] = shown
@@ -1090,6 +1091,29 @@ class Gate:
         if "kde" in original.columns:
             out = self._class_kde(out, original, counts[0] if counts else None)
         return out
+
+    def _layer_plan(
+        self,
+        out: pd.DataFrame,
+        col: str,
+        values: np.ndarray,
+        status: np.ndarray,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None,
+    ) -> np.ndarray:
+        """A layer's count statuses with the set's plan (``plan_key(row, col)``, e.g. a grid
+        cell by period, size and id): planned cells take the plan's status and are counted
+        by the plan, the others keep ``status`` and are counted here."""
+        rows = []
+        if plan_key is not None and self.plan is not None:
+            geometry = getattr(out, "_geometry_column_name", None)
+            rows = out.drop(columns=[c for c in (geometry,) if c in out.columns])
+            rows = rows.to_dict("records")
+        planned = self._planned_statuses(rows, col, values, plan_key)
+        if planned is None:
+            self._count(status)
+            return status
+        self._count(np.where(planned >= 0, PUBLISHED, status))
+        return np.where(planned >= 0, planned, status).astype(np.int8)
 
     def _class_kde(
         self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None
