@@ -149,7 +149,7 @@ def write_lagesbild(
         run = Run(project, gate.mode, quiet=quiet)
     local = periods.local_times(project.incidents["occurred_at"])
     year, start, end = lagesbild_period(project, year, public=gate.public, quiet=quiet)
-    plan_area_products(gate, run, [(start, end)])
+    plan_area_products(gate, run, [], lagesbild=(start, end))
     analysis = run.area_analysis((start, end))
     trend = run.area_analysis(None)
     ldate = local.dt.date
@@ -225,19 +225,21 @@ def lagesbild_period(
     return year, start, end
 
 
-def plan_area_products(gate: Any, run: Any, periods: list) -> None:
+def plan_area_products(gate: Any, run: Any, periods: list, *, lagesbild: Any = None) -> None:
     """Solve the disclosure plan of a public set's area products once, before rendering.
 
-    ``periods`` lists every period the set's area reports and lägesbild show (``None`` = the
-    run's). The plan covers them all at once (:func:`~..reports.area_plan.plan_area_set`), so
-    a count hidden in one report cannot be recovered from another file of the folder. A gate
-    that already has a plan keeps it: the caller that writes several products into one set
-    plans them together first (as ``tryggaplatser demo`` does)."""
+    ``periods`` lists every period the set's area reports show (``None`` = the run's),
+    ``lagesbild`` the lägesbild's period when the set has one. The plan covers them all at
+    once (:func:`~..reports.area_plan.plan_area_set`), so a count hidden in one report cannot
+    be recovered from another file of the folder. A gate that already has a plan keeps it:
+    the caller that writes several products into one set plans them together first (as
+    ``tryggaplatser demo`` does)."""
     if not gate.public or gate.plan is not None:
         return
     from ..reports.area_plan import plan_area_set
 
-    gate.use_plan(plan_area_set([run.area_analysis(p) for p in periods], gate))
+    situation = None if lagesbild is None else run.area_analysis(lagesbild)
+    gate.use_plan(plan_area_set([run.area_analysis(p) for p in periods], gate, lagesbild=situation))
 
 
 def _predictability(run: Any) -> Any:
