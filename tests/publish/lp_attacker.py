@@ -493,6 +493,7 @@ def attack_folder(folder: Path) -> tuple[Attack, dict]:
     read_dialogue_tables(attack, folder)
     read_category_tables(attack, folder)
     read_area_category_pages(attack, folder)
+    attack_time_and_cells(attack, folder)
     attack_spatial(attack, folder)
     return attack, attack.intervals()
 
@@ -509,6 +510,260 @@ def summarise(attack: Attack, intervals: dict) -> dict:
         "min_width": min((hi - lo for lo, hi in intervals.values()), default=math.inf),
         "conflicts": len(attack.conflicts),
     }
+
+
+# ---------------------------------------------------------------------------------------------
+# time and grid-cell tables of the area reports and the lägesbild
+#
+# A period is a pair of months ("2026-01", "2026-10"). The indicator tables' period (the area
+# reports' "Händelser per kategori, 2023-12 – 2026-10") keeps the keys of
+# :func:`read_category_tables`; other periods carry theirs. A reader knows that a period's count
+# is the sum of its calendar months (whole months in public): every month of every area and of
+# the municipality becomes a variable (never printed), so the year rows, the seasonal rows,
+# the lägesbild's period, last year's same period and the areas' and municipality's figures
+# of every period are tied together exactly as the calendar ties them.
+
+_MONTH_NAMES = [
+    *("januari", "februari", "mars", "april", "maj", "juni", "juli"),
+    *("augusti", "september", "oktober", "november", "december"),
+]
+
+
+def _month_list(first: str, last: str) -> list[str]:
+    y, m = map(int, first.split("-"))
+    y_end, m_end = map(int, last.split("-"))
+    out = []
+    while (y, m) <= (y_end, m_end):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+@dataclass
+class _Calendar:
+    """The folder's main period and the period totals whose months still need equations."""
+
+    main: tuple[str, str]
+    totals: set = field(default_factory=set)  # (period, scope)
+
+    def key(self, period: tuple, scope: str, category: str = "totalt") -> tuple:
+        if tuple(period) == self.main:
+            return ("incidents", scope, category)
+        return ("incidents", tuple(period), scope, category)
+
+    def total(self, attack: Attack, period: tuple, scope: str, text: object) -> tuple:
+        """Record a printed period total of ``scope`` (an area id, "totalt" or the
+        municipality); its months are tied to it later."""
+        key = self.key(period, scope)
+        attack.cell(key, text)
+        self.totals.add((tuple(period), scope))
+        return key
+
+    def month(self, ym: str, scope: str) -> tuple:
+        return self.key((ym, ym), scope)
+
+    def close(self, attack: Attack) -> None:
+        """Every period total = its months (the main period's too, for every scope); a month
+        of the municipality = the areas' month + what lies outside them (≥ 0); "totalt" (all
+        areas) = the areas."""
+        areas = sorted({s for _, s in self.totals} - {MUNICIPALITY, "totalt"})
+        self.totals |= {(self.main, s) for s in [*areas, "totalt", MUNICIPALITY]}
+        months = sorted({m for (a, b), _ in self.totals for m in _month_list(a, b)})
+        for period, scope in sorted(self.totals):
+            parts = [self.month(m, scope) for m in _month_list(*period)]
+            if parts != [self.key(period, scope)]:
+                attack.equations.append((self.key(period, scope), parts))
+        for m in months:
+            inner = [self.month(m, a) for a in areas]
+            attack.equations.append((self.month(m, "totalt"), inner))
+            attack.equations.append(
+                (self.month(m, MUNICIPALITY), [self.month(m, "totalt"), ("outside", m)])
+            )
+
+
+def report_period(folder: Path) -> tuple[str, str] | None:
+    """The area reports' period, as their category tables print it."""
+    for path in sorted(folder.glob("omrade_*.html")):
+        for t in html_tables(path):
+            m = re.match(r"Händelser per kategori, (\d{4}-\d{2}) – (\d{4}-\d{2})", t["caption"])
+            if m:
+                return m.group(1), m.group(2)
+    return None
+
+
+def _area_names(folder: Path, stem: str = "indikatorer") -> tuple[dict, dict, dict]:
+    """Area ids by page slug and by name, category codes by label (the indicator CSV)."""
+    from tryggaplatser.publish.maps.interactive import slugify
+
+    rows = _csv_rows(folder / f"{stem}_omraden_kategorier.csv")
+    areas = [r for r in rows if r["area_id"] != "totalt"]
+    by_slug = {slugify(str(r["name"])): r["area_id"] for r in areas}
+    by_name = {str(r["name"]): r["area_id"] for r in areas}
+    return by_slug, by_name, {r["label"]: r["category"] for r in rows}
+
+
+def _rounded(attack: Attack, key: Hashable, text: object, factor: float, half: float) -> None:
+    """A printed ``value ≈ key / factor`` rounded to ``half`` either side (a yearly
+    equivalent, a mean per year): bounds the count ``key``."""
+    m = re.fullmatch(r"(\d+(?:,\d+)?)", str(text).replace("\u202f", "").replace("\xa0", ""))
+    if not m:
+        return
+    value = float(m.group(1).replace(",", "."))
+    unit = ("one",)
+    attack.known[unit] = 1
+    attack.shares.append((key, unit, max(0.0, (value - half) * factor), (value + half) * factor))
+
+
+def read_area_time_tables(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """The area reports' year tables (a year's months inside the report period; "Omräknat
+    till helår" = count / days · 365) and seasonal tables (a calendar month over the years;
+    "Medel per år" = total / years). Returns the number of tables read."""
+    by_slug, _, _ = _area_names(folder)
+    read = 0
+    for path in sorted(folder.glob("omrade_*.html")):
+        area = by_slug.get(path.stem.removeprefix("omrade_"))
+        if area is None:
+            continue
+        for t in html_tables(path):
+            head = t["headers"]
+            if t["caption"].startswith("Händelser per år i området"):
+                read += 1
+                for r in t["rows"]:
+                    y = r[0]
+                    part = (max(cal.main[0], f"{y}-01"), min(cal.main[1], f"{y}-12"))
+                    key = cal.total(attack, part, area, r[head.index("Antal")])
+                    days = int(r[head.index("Dagar i perioden")])
+                    _rounded(attack, key, r[head.index("Omräknat till helår")], days / 365, 0.5)
+            elif t["caption"].startswith("Säsong (årshjul)"):
+                read += 1
+                for r in t["rows"]:
+                    month = _MONTH_NAMES.index(r[0]) + 1
+                    key = ("season", area, month)
+                    attack.cell(key, r[head.index("Totalt")])
+                    years = int(r[head.index("Antal år")])
+                    _rounded(attack, key, r[head.index("Medel per år")], years, 0.05)
+                    months = [m for m in _month_list(*cal.main) if int(m[5:]) == month]
+                    attack.equations.append((key, [cal.month(m, area) for m in months]))
+                    cal.totals.update(((m, m), area) for m in months)
+    return read
+
+
+def lagesbild_period(folder: Path, cal: _Calendar) -> tuple | None:
+    """The lägesbild's period: its year (file name) within the data's whole months (the notes
+    of its year table: "från 2023-12", "till 2026-10")."""
+    for path in sorted(folder.glob("lagesbild_*.html")):
+        year = re.search(r"(\d{4})", path.stem)
+        if year:
+            y = year.group(1)
+            return max(cal.main[0], f"{y}-01"), min(cal.main[1], f"{y}-12")
+    return None
+
+
+def read_lagesbild_time_tables(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """The lägesbild's year table, its category table with "Samma period året före" and its
+    table per area, with the relations between them. Returns the number of tables read."""
+    _, by_name, code_of = _area_names(folder)
+    period = lagesbild_period(folder, cal)
+    read = 0
+    for path in sorted(folder.glob("lagesbild_*.html")):
+        for t in html_tables(path):
+            head = t["headers"]
+            if t["caption"].startswith("Händelser per år i hela kommunen"):
+                read += 1
+                for r in t["rows"]:
+                    y, note = r[0], r[head.index("Anmärkning")]
+                    first = re.search(r"från (\d{4}-\d{2})", note)
+                    last = re.search(r"till (\d{4}-\d{2})", note)
+                    part = (
+                        first.group(1) if first else f"{y}-01",
+                        last.group(1) if last else f"{y}-12",
+                    )
+                    cal.total(attack, part, MUNICIPALITY, r[head.index("Antal")])
+            elif t["caption"].startswith("Händelser per kategori i hela kommunen"):
+                read += 1
+                prev = tuple(f"{int(p[:4]) - 1}{p[4:]}" for p in period)
+                for col, per in (("Antal", period), ("Samma period året före", prev)):
+                    if col not in head:
+                        continue
+                    cats = []
+                    for r in t["rows"]:
+                        code = "totalt" if r[0] == "Alla kategorier" else code_of.get(r[0], r[0])
+                        attack.cell(cal.key(per, MUNICIPALITY, code), r[head.index(col)])
+                        cats += [code] if code != "totalt" else []
+                    total = cal.total(attack, per, MUNICIPALITY, None)
+                    attack.equations.append((total, [cal.key(per, MUNICIPALITY, c) for c in cats]))
+            elif t["caption"].startswith("Händelser per område"):
+                read += 1
+                names = []
+                for r in t["rows"]:
+                    area = "totalt" if r[0] == "Totalt" else by_name.get(r[0])
+                    if area is not None:
+                        cal.total(attack, period, area, r[head.index("Antal")])
+                        names += [area] if area != "totalt" else []
+                attack.equations.append(
+                    (cal.key(period, "totalt"), [cal.key(period, a) for a in names])
+                )
+    return read
+
+
+def _cell_columns(head: list[str]) -> tuple[int, int | None, int | None]:
+    """Columns of the cell id, the incident count and the unsafe signals of a cell table."""
+    cell = next(i for i, h in enumerate(head) if h.startswith("Ruta"))
+    count = next(
+        (i for i, h in enumerate(head) if h in ("Antal", "Antal händelser", "Händelser")), None
+    )
+    signals = head.index("Otrygga signaler") if "Otrygga signaler" in head else None
+    return cell, count, signals
+
+
+def read_cell_tables(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """Hotspot cells (area reports: the report period; the lägesbild: its period) and the
+    perception-gap cells (the incidents of fewer categories: at most the cell's count; the
+    unsafe signals). The cells shown of a period with the cells not shown and the records
+    without a place make the municipality's total. Returns the number of tables read."""
+    shown: dict[tuple, set] = {}
+    read = 0
+    for path in sorted(folder.glob("*.html")):
+        if not path.stem.startswith(("omrade_", "lagesbild_")):
+            continue
+        period = cal.main if path.stem.startswith("omrade_") else lagesbild_period(folder, cal)
+        for t in html_tables(path):
+            cap = t["caption"]
+            gap = cap.startswith("Upplevd otrygghet mot händelser per ruta")
+            if not (gap or cap.startswith(("Hotspotceller i området", "De största hotspot"))):
+                continue
+            read += 1
+            cell, count, signals = _cell_columns(t["headers"])
+            for r in t["rows"]:
+                key = grid_cell(period, r[cell])
+                if gap:
+                    attack.cell((*key, "gap"), r[count])
+                    attack.not_above.append(((*key, "gap"), key))
+                    attack.cell(("signals", *key[1:]), r[signals])
+                else:
+                    attack.cell(key, r[count])
+                    shown.setdefault(tuple(period), set()).add(key)
+    for period, keys in shown.items():
+        rest = ("cells not shown", period)
+        attack.equations.append((cal.key(period, MUNICIPALITY), [*sorted(keys), rest]))
+        cal.totals.add((period, MUNICIPALITY))
+    return read
+
+
+def attack_time_and_cells(attack: Attack, folder: Path) -> dict[str, int]:
+    """Read the year, seasonal, last-year and grid-cell tables of the area reports and the
+    lägesbild into ``attack``; the number of tables of each kind read."""
+    main = report_period(folder)
+    if main is None:
+        return {}
+    cal = _Calendar(main)
+    found = {
+        "area_time": read_area_time_tables(attack, folder, cal),
+        "lagesbild_time": read_lagesbild_time_tables(attack, folder, cal),
+        "cells": read_cell_tables(attack, folder, cal),
+    }
+    cal.close(attack)
+    return found
 
 
 # ---------------------------------------------------------------------------------------------
@@ -536,7 +791,23 @@ def _shown(frame, col: str) -> list:
     return out
 
 
-def _grid_period(folder: Path, path: Path) -> str:
+def grid_cell(period: tuple | str, cell_id: str) -> tuple:
+    """One variable per grid cell and period, whichever file prints it (a table of an area
+    report, a GeoPackage, a map popup): the period as a pair of months, the size from the id
+    (``250mE…N…``)."""
+    size = re.match(r"(\d+)m", str(cell_id))
+    period = period if isinstance(period, str) else tuple(period)
+    return ("cell", period, int(size.group(1)) if size else 0, str(cell_id))
+
+
+def _months_of(period: list) -> tuple | str:
+    """A printed pair of dates (hotspots.json's ``period``) as a pair of months."""
+    if len(period) != 2:
+        return "/".join(period)
+    return str(period[0])[:7], str(period[1])[:7]
+
+
+def _grid_period(folder: Path, path: Path) -> tuple | str:
     """The period a grid file covers as a reader names it: the EST file's month and window,
     else the period printed in hotspots.json."""
     import json
@@ -545,7 +816,7 @@ def _grid_period(folder: Path, path: Path) -> str:
         return path.stem  # the 52-week window of the EST overview's classification
     summary = folder / "hotspots.json"
     if summary.exists():
-        return "/".join(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
+        return _months_of(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
     return path.stem
 
 
@@ -564,17 +835,19 @@ def read_grid_layers(attack: Attack, folder: Path) -> int:
             if "cell_id" not in frame.columns or "n" not in frame.columns:
                 continue
             for cid, v in zip(frame["cell_id"], _shown(frame, "n")):
-                cells += attack.cell(("cell", period, str(cid)), v)
+                cells += attack.cell(grid_cell(period, str(cid)), v)
     summary = folder / "hotspots.json"
     if summary.exists():
         data = json.loads(summary.read_text(encoding="utf-8"))
-        period = "/".join(data.get("period", []))
-        ids = {k[2] for k in [*attack.known, *attack.marked] if k[:2] == ("cell", period)}
+        period = _months_of(data.get("period", []))
+        ids = {  # the cells of the grid (not the perception gap's parts of them)
+            k for k in [*attack.known, *attack.marked] if k[:2] == ("cell", period) and len(k) == 4
+        }
         total, outside = ("placed", period), ("placed_outside_grid", period)
         attack.cell(total, data.get("n_incidents"))
         attack.cell(outside, data.get("n_outside_grid"))
         if ids:
-            attack.equations.append((total, [outside, *[("cell", period, c) for c in ids]]))
+            attack.equations.append((total, [outside, *sorted(ids)]))
             if _csv_rows(folder / "indikatorer_kommunen_kategorier.csv"):
                 attack.at_least.append((("incidents", MUNICIPALITY, "totalt"), [total]))
     return cells
@@ -709,7 +982,7 @@ def read_map_popups(attack: Attack, folder: Path) -> int:
 
     summary = folder / "hotspots.json"
     period = (
-        "/".join(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
+        _months_of(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
         if summary.exists()
         else "karta"
     )
@@ -722,7 +995,7 @@ def read_map_popups(attack: Attack, folder: Path) -> int:
                 continue
             cid = _cell_id_of(coords)
             if cid is not None:
-                read += attack.cell(("cell", period, cid), m.group(1))
+                read += attack.cell(grid_cell(period, cid), m.group(1))
     street = folder / "gatustrackor.html"
     if street.exists():
         labels = {"Observationer från vandringar": "n_observations", "Dialogpunkter": "n_dialogue"}

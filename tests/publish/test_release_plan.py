@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -285,12 +286,20 @@ def demo_public(demo_run):
 def test_demo_public_set_discloses_nothing(demo_public):
     """The issue's attacks on the demo's public set: the lägesbild's walk totals minus the
     area reports' totals, the dialogue counts of the municipality minus its areas', shares of
-    small counts, the indicator tables' margins — all solved together by LP."""
+    small counts, the indicator tables' margins, the years, seasons and last year's period
+    tied by their months, the hotspot cells within the municipality's total — all solved
+    together by LP."""
+    from lp_attacker import attack_time_and_cells
+
     a, intervals = attack_folder(demo_public)
     numbers = summarise(a, intervals)
     print("LP attacker on the demo's public set:", numbers)
     assert numbers["cells_small"] > 50 and numbers["cells_hidden"] > 50  # it read the files
     assert read_area_category_pages(Attack(), demo_public) >= 20  # every area report's table
+    # the year, seasonal, last-year and hotspot-cell tables of the reports and the lägesbild
+    tables = attack_time_and_cells(Attack(), demo_public)
+    print("time and cell tables read:", tables)
+    assert tables["area_time"] >= 40 and tables["lagesbild_time"] == 3 and tables["cells"] >= 10
     assert not a.conflicts  # one answer per cell: the reports, the CSV and the workbook agree
     assert not narrowed(intervals, a.marked)
     assert not determined(intervals)
@@ -325,3 +334,155 @@ def test_demo_spatial_products_share_the_plan(demo_public):
     assert sum(1 for k in intervals if k[0] == "cell") > 0  # small cells exist and are read
     assert not narrowed(intervals, a.marked)
     assert not determined(intervals)
+
+
+# --------------------------------------------------------------------------- time and cells
+
+
+def _small_project():
+    """Three areas over whole months 2025-01 – 2026-03; area A1 has 3 incidents in 2025 (May)
+    and 21 in 2026, so its year 2025 and its May are "<5" beside published totals; two records
+    have no place (the municipality's centroid)."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    rng = np.random.default_rng(3)
+    areas = gpd.GeoDataFrame(
+        {
+            "area_id": ["A1", "A2", "A3"],
+            "name": ["Alfa", "Beta", "Gamma"],
+            "area_type": "stadsdel",
+            "population": [900, 1200, 1500],
+        },
+        geometry=[box(650000 + 1000 * i, 6550000, 651000 + 1000 * i, 6551000) for i in range(3)],
+        crs=3006,
+    )
+    rows = []
+
+    def add(area: int, month: str, n: int, cat: str = "skadegorelse", where: str = "exakt"):
+        for _ in range(n):
+            day = int(rng.integers(1, 28))
+            x, y = 650000 + 1000 * area + rng.uniform(100, 900), 6550000 + rng.uniform(100, 900)
+            rows.append((pd.Timestamp(f"{month}-{day:02d} 12:00"), cat, where, x, y))
+
+    months = [f"{y}-{m:02d}" for y in (2025, 2026) for m in range(1, 13)][:15]
+    for m in months:
+        add(1, m, 12)
+        add(2, m, 9, "klotter")
+    add(0, "2025-05", 3)
+    for m in months[12:]:
+        add(0, m, 7)
+    add(1, "2026-02", 2, where="kommun_centroid")
+    t, cat, where, x, y = zip(*rows, strict=True)
+    incidents = gpd.GeoDataFrame(
+        {
+            "incident_id": [f"i{i}" for i in range(len(rows))],
+            "occurred_at": pd.DatetimeIndex(t).tz_localize("Europe/Stockholm").tz_convert("UTC"),
+            "category": cat,
+            "source": "est",
+            "location_precision": where,
+        },
+        geometry=gpd.points_from_xy(x, y),
+        crs=3006,
+    )
+    config = SimpleNamespace(
+        name="Provkommun", sensitive_categories=(), study_area=None, privacy_mode="public"
+    )
+    layers = {"areas": areas, "incidents": incidents}
+    return SimpleNamespace(layers=layers, config=config, areas=areas, incidents=incidents)
+
+
+def _publish_small_set(folder: Path, project, plan: bool):
+    """Area reports, indicator tables and the lägesbild 2026 (with last year's column) of the
+    small project, through one gate; with ``plan`` the release-wide plan of the set."""
+    import datetime as dt
+
+    from tryggaplatser.analysis.area_analysis import prepare_area_analysis
+    from tryggaplatser.analysis.periods import local_times
+    from tryggaplatser.publish.reports import area_report
+    from tryggaplatser.publish.reports.area_plan import plan_area_set
+
+    whole = prepare_area_analysis(project, period=(dt.date(2025, 1, 1), dt.date(2026, 3, 31)))
+    year = prepare_area_analysis(project, period=(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    gate = Gate("public", config=project.config, quiet=True)
+    solved = plan_area_set([whole], gate, lagesbild=year) if plan else None
+    if plan:
+        gate.use_plan(solved)
+    area_report.write_area_reports(whole, folder, gate, with_map=False)
+    area_report.write_indicator_tables(whole, folder, gate)
+    day = local_times(project.incidents["occurred_at"]).dt.date
+    previous = project.incidents[((day >= dt.date(2025, 1, 1)) & (day <= dt.date(2025, 3, 31)))]
+    area_report.write_lagesbild(year, folder, gate, trend=whole, previous=previous, with_map=False)
+    return solved, (whole, year)
+
+
+def test_year_season_and_last_year_tables_leak_per_table_and_not_with_the_plan(tmp_path):
+    """Per table, A1's year 2025 ("<5") is its total (24, category table) minus its 2026 (21,
+    year table, and the lägesbild's table per area), and its May is that year: the attacker
+    finds 3 twice. With the plan nothing is determined and every "<5" still spans 1–4."""
+    from lp_attacker import attack_time_and_cells
+
+    project = _small_project()
+    found = {}
+    for plan in (False, True):
+        folder = tmp_path / f"plan_{plan}"
+        folder.mkdir()
+        _publish_small_set(folder, project, plan)
+        a, intervals = attack_folder(folder)
+        tables = attack_time_and_cells(Attack(), folder)
+        assert tables == {"area_time": 6, "lagesbild_time": 3, "cells": tables["cells"]}
+        assert not a.conflicts
+        found[plan] = determined(intervals) | narrowed(intervals, a.marked)
+        if plan:
+            assert not determined(intervals) and not narrowed(intervals, a.marked)
+            assert all(
+                lo <= 1 and hi >= 4 for k, (lo, hi) in intervals.items() if a.marked[k] == "<5"
+            )
+    year_2025 = ("incidents", ("2025-01", "2025-12"), "A1", "totalt")
+    assert set(found[False]) == {year_2025, ("season", "A1", 5)}
+    assert not found[True]
+
+
+def test_grid_cells_and_unplaced_records_make_the_municipality_total():
+    """The Gi* grid of a period covers every placed record: its cells (plus none outside the
+    grid) are the placed records, and these plus the records without a place (the
+    municipality's centroid) the municipality's total, in the plan's keys — stated once."""
+    import datetime as dt
+
+    from tryggaplatser.analysis.area_analysis import prepare_area_analysis
+    from tryggaplatser.publish.reports.area_plan import (
+        MUNICIPALITY,
+        UNPLACED,
+        cell_key,
+        incident_key,
+        placed_key,
+        plan_area_set,
+    )
+
+    project = _small_project()
+    period = (dt.date(2025, 1, 1), dt.date(2026, 3, 31))
+    analysis = prepare_area_analysis(project, period=period)
+    plan = plan_area_set([analysis], Gate("public", quiet=True))
+    cells = {k: v for k, v in plan.values.items() if k[0] == "cells" and k[-1] == TOTAL}
+    assert cells and all(k[1] == period and k[2] == 250 for k in cells)
+    assert cell_key(period, 250.0, next(iter(cells))[3]) in cells
+    assert sum(cells.values()) == len(project.incidents) - 2  # independent: the rows we made
+    assert plan.values[incident_key(period, UNPLACED, TOTAL)] == 2
+    assert plan.values[incident_key(period, MUNICIPALITY, TOTAL)] == len(project.incidents)
+    total, placed = incident_key(period, MUNICIPALITY, TOTAL), placed_key(period)
+    assert plan.values[placed] == len(project.incidents) - 2
+    grid = [(t, p) for t, p in plan.relations if set(cells) & set(p)]
+    assert grid == [(placed, (placed_key(period, "outside_grid"), *cells))]
+    assert (total, (placed, incident_key(period, UNPLACED, TOTAL))) in plan.relations
+
+
+def test_a_key_published_once_stays_published_and_relations_are_kept_once():
+    plan = DisclosurePlan()
+    plan.add("month", 3, published=False)
+    plan.add("year", 3)
+    plan.add("month", 3)  # the year is this one month: printed
+    plan.add("month", 3, published=False)
+    assert "month" not in plan.unpublished
+    assert plan.relate("year", ["month"]) and plan.relate("year", ["month"])
+    assert plan.relations == [("year", ("month",))]
+    assert plan.relate("month", ["month"]) and len(plan.relations) == 1  # x = x says nothing

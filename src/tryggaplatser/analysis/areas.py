@@ -150,6 +150,10 @@ class AreaProfile:
     params : dict
         Methods box: period, years, population year(s), smoothing prior per category, excluded
         records, assignment rule, trend test.
+    monthly : DataFrame or None
+        Every calendar month of the period: ``year``, ``month``, ``complete`` (the whole month
+        inside the period) and ``count``, the incidents of the area in it; the year and
+        seasonal tables are sums of these (the disclosure plan relates them through it).
     """
 
     area_id: str
@@ -167,6 +171,7 @@ class AreaProfile:
     surveys: dict[str, pd.DataFrame] | None = None
     police_classification: pd.DataFrame | None = None
     params: dict = field(default_factory=dict)
+    monthly: pd.DataFrame | None = None
 
 
 # ----------------------------------------------------------------------------- assignment
@@ -706,7 +711,7 @@ def area_profiles_all(
             drop=True
         )
         attach(bc, record)
-        trend, test, seas = _time_tables(aid, monthly, months, year_days, month_labels)
+        trend, test, seas, per_month = _time_tables(aid, monthly, months, year_days, month_labels)
         params = {k: v["value"] for k, v in record["params"].items()}
         params["trend_test_result"] = test
         out[aid] = AreaProfile(
@@ -719,6 +724,7 @@ def area_profiles_all(
             seasonal=seas,
             **secondary[aid],
             params=params,
+            monthly=per_month,
         )
     return out
 
@@ -836,7 +842,7 @@ def _record_trend_test(record: dict) -> None:
 
 
 def _time_tables(aid, monthly, months, year_days, month_labels):
-    """Yearly trend table, trend test and seasonal table of one area."""
+    """Yearly trend table, trend test, seasonal table and monthly counts of one area."""
     m = months.copy()
     if aid in monthly.index.get_level_values(0):
         mc = monthly.loc[aid]
@@ -858,7 +864,7 @@ def _time_tables(aid, monthly, months, year_days, month_labels):
     seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
     seas["label"] = month_labels
     seas = seas[SEASONAL_COLUMNS]
-    return trend, test, seas
+    return trend, test, seas, m[["year", "month", "complete", "count"]]
 
 
 @dataclass

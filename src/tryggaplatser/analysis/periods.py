@@ -166,6 +166,34 @@ def counts_per_year(occurred_at: Any, period: tuple[dt.date, dt.date] | None = N
     return pd.DataFrame(rows, columns=["year", "n", "first", "last", "complete"])
 
 
+def counts_per_month(occurred_at: Any, months: list[tuple[dt.date, dt.date]]) -> list[int]:
+    """Incidents in each of ``months`` (pairs of inclusive local dates, e.g. from
+    :func:`month_periods`).
+
+    >>> import pandas as pd
+    >>> t = pd.Series(pd.to_datetime(["2026-01-31 23:30", "2026-02-01 00:10"])).dt.tz_localize(
+    ...     "Europe/Stockholm")
+    >>> counts_per_month(t, month_periods(dt.date(2026, 1, 1), dt.date(2026, 2, 28)))
+    [1, 1]
+    """
+    day = local_times(occurred_at).dt.date.dropna()
+    keys = pd.Series([(d.year, d.month) for d in day], dtype=object).value_counts()
+    return [int(keys.get((a.year, a.month), 0)) for a, _ in months]
+
+
+def month_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The calendar months from ``start``'s to ``end``'s as ``(first day, last day)`` pairs.
+
+    >>> [(a.isoformat(), b.isoformat()) for a, b in month_periods(dt.date(2025, 12, 1),
+    ...                                                            dt.date(2026, 1, 31))]
+    [('2025-12-01', '2025-12-31'), ('2026-01-01', '2026-01-31')]
+    """
+    out = []
+    for m in pd.period_range(start, end, freq="M"):
+        out.append((m.start_time.date(), m.end_time.date()))
+    return out
+
+
 def year_before(day: dt.date) -> dt.date:
     """The same date one year earlier (29 February becomes 28 February).
 

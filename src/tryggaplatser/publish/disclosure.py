@@ -740,18 +740,23 @@ class DisclosurePlan:
     coarse: set = field(default_factory=set)
     nested: list = field(default_factory=list)
     status: dict = field(default_factory=dict)
+    _related: set = field(default_factory=set, repr=False)
 
     def add(self, key: Any, value: int, *, published: bool = True, keep: bool = False) -> None:
-        """Add a count cell (a key seen twice must carry the same value); ``keep`` marks a
-        coarse figure (a municipality's or a table's total) hidden as a complement only when
-        nothing finer can protect (:attr:`LinearTable.keep`)."""
+        """Add a count cell (a key seen twice must carry the same value; a key added once as
+        published stays published); ``keep`` marks a coarse figure (a municipality's or a
+        table's total) hidden as a complement only when nothing finer can protect
+        (:attr:`LinearTable.keep`)."""
         value = int(value)
         if value < 0:
             raise ValueError(f"count {key!r} is negative")
         if key in self.values and self.values[key] != value:
             raise ValueError(f"cell {key!r} added twice with {self.values[key]} and {value}")
+        new = key not in self.values
         self.values[key] = value
-        if not published:
+        if published:  # printed by any product: published (e.g. a year that is one month)
+            self.unpublished.discard(key)
+        elif new:
             self.unpublished.add(key)
         if keep:
             self.coarse.add(key)
@@ -772,7 +777,11 @@ class DisclosurePlan:
         if diff > 0:
             self.add(rest, diff, published=False)
             parts = [*parts, rest]
-        self.relations.append((total, tuple(parts)))
+        relation = (total, tuple(parts))
+        if parts == [total] or relation in self._related:  # nothing new for a reader
+            return True
+        self._related.add(relation)
+        self.relations.append(relation)
         return True
 
     def nest(self, part: Any, whole: Any) -> None:

@@ -533,7 +533,7 @@ class Gate:
         plan before any product renders (forked workers inherit the gate and its plan).
 
         ``count`` names the kinds of cells (the first element of their keys: ``"walks"``,
-        ``"cell"``, ``"stretch"``...) this gate's products print, when several commands share
+        ``"cells"``, ``"stretch"``...) this gate's products print, when several commands share
         one plan (:func:`~.products.areas.plan_public_set`): each part of the folder's
         disclosure report then counts its own cells once. ``None`` counts the whole plan.
         """
@@ -1057,6 +1057,7 @@ class Gate:
         published_total: bool = False,
         rates: Mapping[str, tuple[str, str]] | None = None,
         per: float = 1000,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None = None,
         **options: Any,
     ) -> pd.DataFrame:
         out = df
@@ -1073,16 +1074,9 @@ class Gate:
                 )
             return out
         self.summary.rules.add("small_counts")
-        plan_key = self._layer_plan_key(kind, original)
-        rows = out.drop(columns=[getattr(out, "_geometry_column_name", None)], errors="ignore")
-        rows = rows.to_dict("records") if plan_key is not None else []
         for col in counts:
             values = _as_counts(out[col], col)
-            planned = self._planned_statuses(rows, col, values, plan_key)
-            if planned is not None and (planned >= 0).all():
-                self.summary.rules.add("complementary")
-                status = planned.astype(np.int8)  # counted once, by use_plan
-            elif published_total:
+            if published_total:
                 self.summary.rules.add("complementary")
                 n = len(values)
                 table = LinearTable(
@@ -1091,10 +1085,9 @@ class Gate:
                     np.append(np.zeros(n, bool), True),
                 )
                 status = suppress(table, MIN_COUNT)[:n]
-                self._count(status)
             else:
                 status = np.where((values >= 1) & (values < MIN_COUNT), PRIMARY, PUBLISHED)
-                self._count(status)
+            status = self._layer_plan(out, col, values, status, plan_key)
             shown = pd.array(values, dtype="Int64")
             shown[status != PUBLISHED] = pd.NA
             out[col] = shown
@@ -1114,32 +1107,28 @@ class Gate:
             out = self._class_kde(out, original, counts[0] if counts else None)
         return out
 
-    def _layer_plan_key(
-        self, kind: str, original: pd.DataFrame
-    ) -> Callable[[Mapping[str, Any], str], Hashable] | None:
-        """The plan key of a layer's counts, when the set's plan covers the layer.
-
-        The run's grid cells and street stretches carry their period in ``attrs`` (the plan
-        keys them by it, :func:`~.reports.area_plan.cell_key` and
-        :func:`~.reports.area_plan.stretch_key`); other layers (another window's grid, map
-        counts of their own) are suppressed on their own."""
-        if self.plan is None:
-            return None
-        record = original.attrs.get("tryggaplatser") or {}
-        period = record.get("period")
-        if period is None or len(period) != 2:
-            return None
-        from .reports.area_plan import cell_key, stretch_key
-
-        period = tuple(period)
-        if kind == "grid_cells" and "cell_id" in original.columns:
-            size = (record.get("grid") or {}).get("cell_size") or _cell_size(original)
-            if not size:
-                return None
-            return lambda row, col: cell_key(period, size, row["cell_id"])
-        if kind == "street_stretches" and "stretch_id" in original.columns:
-            return lambda row, col: stretch_key(col, period, row["stretch_id"])
-        return None
+    def _layer_plan(
+        self,
+        out: pd.DataFrame,
+        col: str,
+        values: np.ndarray,
+        status: np.ndarray,
+        plan_key: Callable[[Mapping[str, Any], str], Hashable] | None,
+    ) -> np.ndarray:
+        """A layer's count statuses with the set's plan (``plan_key(row, col)``, e.g. a grid
+        cell by period, size and id): planned cells take the plan's status and are counted
+        by the plan, the others keep ``status`` and are counted here."""
+        rows = []
+        if plan_key is not None and self.plan is not None:
+            geometry = getattr(out, "_geometry_column_name", None)
+            rows = out.drop(columns=[c for c in (geometry,) if c in out.columns])
+            rows = rows.to_dict("records")
+        planned = self._planned_statuses(rows, col, values, plan_key)
+        if planned is None:
+            self._count(status)
+            return status
+        self._count(np.where(planned >= 0, PUBLISHED, status))
+        return np.where(planned >= 0, planned, status).astype(np.int8)
 
     def _class_kde(
         self, out: pd.DataFrame, original: pd.DataFrame, count_col: str | None

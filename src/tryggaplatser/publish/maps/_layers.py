@@ -29,6 +29,7 @@ from ...errors import ArgumentError
 from ...i18n import not_recorded, tr
 from ...layers import vocab
 from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
+from ..reports.area_plan import layer_plan_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -485,8 +486,11 @@ def count_layer(
     set's disclosure plan, so a cell shows one number in every file.
     """
     if cells is not None:
+        plan_key = layer_plan_key(cells)
         cells = cells[cells["n"].to_numpy() > 0]
-        released = gate.release(cells[["cell_id", "n", cells.geometry.name]], "grid_cells")
+        released = gate.release(
+            cells[["cell_id", "n", cells.geometry.name]], "grid_cells", plan_key=plan_key
+        )
     else:
         x0, y0, n = grid_counts(x, y, size)
         released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
@@ -1609,7 +1613,9 @@ def neighbourhood_content(
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
     released_cells = (
-        gate.release(area_filter(cells, bounds), "grid_cells") if cells is not None else None
+        gate.release(area_filter(cells, bounds), "grid_cells", plan_key=layer_plan_key(cells))
+        if cells is not None
+        else None
     )
     if kde is not None:
         same = kde is cells  # one grid with kde and Gi*: release it once
@@ -1802,7 +1808,7 @@ def hotspot_content(
         (stacked[:, 0].min(), stacked[:, 1].min(), stacked[:, 2].max(), stacked[:, 3].max()),
         margin=0.02,
     )
-    released = gate.release(cells, "grid_cells")
+    released = gate.release(cells, "grid_cells", plan_key=layer_plan_key(cells))
     layers = [gistar_layer(released)] if "gi_bin" in released.columns else []
     if "hotspot_category" in released.columns:
         layers.append(category_layer(released, outline=bool(layers)))

@@ -160,7 +160,11 @@ def street_content(
     params : dict, optional
         Provenance of the stretches (``stretch_length``, ``snap_distance``) for the title block.
     """
-    released = gate.release(stretches, "street_stretches", published_total=True)
+    from ..reports.area_plan import layer_plan_key
+
+    released = gate.release(
+        stretches, "street_stretches", published_total=True, plan_key=layer_plan_key(stretches)
+    )
     classes, counts = stretch_count_classes(released)
     tips, pops = _popups(released, counts, gate.public)
     layers = []

@@ -149,7 +149,7 @@ def write_lagesbild(
         run = Run(project, gate.mode, quiet=quiet)
     local = periods.local_times(project.incidents["occurred_at"])
     year, start, end = lagesbild_period(project, year, public=gate.public, quiet=quiet)
-    plan_area_products(gate, run, [(start, end)])
+    plan_area_products(gate, run, [], lagesbild=(start, end))
     analysis = run.area_analysis((start, end))
     trend = run.area_analysis(None)
     ldate = local.dt.date
@@ -226,59 +226,75 @@ def lagesbild_period(
 
 
 #: The kinds of plan cells (first element of a key) each writer prints and counts.
-AREA_CELLS = ("walks", "dialogue", "incidents")
-GRID_CELLS = ("cell", "placed")
+AREA_CELLS = ("walks", "dialogue", "incidents", "season")
+GRID_CELLS = ("cells", "placed")
 STRETCH_CELLS = ("stretch",)
 
 
-def plan_area_products(gate: Any, run: Any, periods: list) -> None:
+def plan_area_products(gate: Any, run: Any, periods: list, *, lagesbild: Any = None) -> None:
     """Hand the set's disclosure plan to the gate of the area products (before rendering);
-    ``periods`` are the periods they show beyond the set's own (:func:`plan_public_set`)."""
-    plan_public_set(gate, run, periods, count=AREA_CELLS)
+    ``periods`` are the periods their reports show, ``lagesbild`` the lägesbild's period
+    (:func:`plan_public_set`)."""
+    plan_public_set(gate, run, periods, lagesbild=lagesbild, count=AREA_CELLS)
 
 
 def plan_public_set(
-    gate: Any, run: Any, periods: list | None = None, *, count: tuple[str, ...] | None = None
+    gate: Any,
+    run: Any,
+    periods: list | None = None,
+    *,
+    lagesbild: Any = None,
+    count: tuple[str, ...] | None = None,
 ) -> None:
     """Hand the public set's one disclosure plan to ``gate`` (solved once per run).
 
     The plan (:func:`~..reports.area_plan.plan_area_set` with
     :func:`~..reports.area_plan.plan_spatial`) covers every count the folder's products print
-    with the run's results: the area reports and the lägesbild of the run's period and of the
-    latest year, the indicator tables, the grid cells of ``hotspots.gpkg``, ``hotspots.json``
-    and the area maps, and the street stretches. Every command that writes into the folder
-    builds the same plan from its run, so a file is the same whichever command wrote it, and
-    a count hidden in one file cannot be recovered from another. ``periods`` adds periods an
-    area command was asked for (``None`` = the run's); ``count`` the kinds of cells this
-    gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan keeps it."""
+    with the run's results: the area reports of the run's period (and of ``periods``), the
+    lägesbild of ``lagesbild`` (default: the latest year, whole months), the indicator tables,
+    the grid cells of ``hotspots.gpkg``, ``hotspots.json`` and the area maps, and the street
+    stretches. Every command that writes into the folder builds the same plan from its run
+    (:meth:`~...analysis.run.Run.once`), so a file is the same whichever command wrote it, and
+    a count hidden in one file cannot be recovered from another. ``count`` names the kinds of
+    cells this gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan
+    keeps it."""
     if not gate.public or gate.plan is not None:
         return
     from ..reports.area_plan import plan_area_set, plan_spatial
 
-    shown = [None, *_year_period(run)]
+    shown = [None]
     for p in periods or ():
         if p is not None and run.resolve(p) not in [run.resolve(q) for q in shown]:
             shown.append(p)
-    key = ("disclosure_plan", tuple(run.resolve(p) for p in shown), tuple(sorted(gate.sensitive)))
+    if lagesbild is None:
+        lagesbild = _year_period(run)
+    situation = None if lagesbild is None else run.resolve(lagesbild)
+    key = (
+        "disclosure_plan",
+        tuple(run.resolve(p) for p in shown),
+        situation,
+        tuple(sorted(gate.sensitive)),
+    )
 
     def solve():
         streets = run.streets() if run.roads is not None else None
         return plan_area_set(
             [run.area_analysis(p) for p in shown],
             gate,
+            lagesbild=None if situation is None else run.area_analysis(situation),
             extra=lambda plan: plan_spatial(plan, run.hotspots(), streets),
         )
 
     gate.use_plan(run.once(key, solve), count=count)
 
 
-def _year_period(run: Any) -> list:
-    """The lägesbild's default period (the latest year, whole months), as a list."""
+def _year_period(run: Any) -> tuple | None:
+    """The lägesbild's default period (the latest year, whole months), or None."""
     project = run.project
     if getattr(project, "incidents", None) is None or not len(project.incidents):
-        return []
+        return None
     _, start, end = lagesbild_period(project, None, public=True)
-    return [(start, end)]
+    return (start, end)
 
 
 def _predictability(run: Any) -> Any:

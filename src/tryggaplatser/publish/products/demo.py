@@ -233,7 +233,7 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     gate = Gate(mode, config=project.config, quiet=True)
     # one disclosure plan for the area reports and the lägesbild of this folder
     _, start, end = lagesbild_period(project, int(data_end.year), public=gate.public)
-    plan_area_products(gate, run, [None, (start, end)])
+    plan_area_products(gate, run, [None], lagesbild=(start, end))
     write_area_reports(project, out, mode, gate=gate, run=run)
     write_lagesbild(project, out, mode, year=int(data_end.year), tables=False, gate=gate, run=run)
     finish_set(gate, mode_folder(out, gate))

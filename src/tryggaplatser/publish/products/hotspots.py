@@ -222,6 +222,7 @@ def _project_for(config_path: str, incidents_path: str | None, project):
 def _write_gpkg(out, gate, result, cl, release: dict) -> list[str]:
     """hotspots.gpkg: the Gi* and KDE layers (and the classification) through the gate."""
     from ..geopackage import write_cells_gpkg
+    from ..reports.area_plan import layer_plan_key
 
     gpkg = out / "hotspots.gpkg"
     if gpkg.exists():
@@ -242,6 +243,7 @@ def _write_gpkg(out, gate, result, cl, release: dict) -> list[str]:
             gpkg,
             write_cells_gpkg,
             writer_kwargs={"layer": layer, "style": style},
+            plan_key=layer_plan_key(frame) if gate.public else None,
             **release,
         )
     return ["hotspots.gpkg"]
@@ -277,6 +279,7 @@ def write_area_layers(out, gate, project, run) -> list[str]:
 def _write_rasters(out, gate, result, shape, release, filters, quiet) -> list[str]:
     """The GeoTIFFs of the mode: internal kde, gistar, gi_bin; public gi_bin and KDE classes."""
     from ..rasters import write_cog
+    from ..reports.area_plan import layer_plan_key
 
     gi, kde = result.gistar, result.kde
     tags = {**gate.metadata(), "TRYGGAPLATSER_FILTER": filters}
@@ -301,7 +304,7 @@ def _write_rasters(out, gate, result, shape, release, filters, quiet) -> list[st
     files = []
     for frame, column in rasters:
         path = out / f"hotspots_{column}.tif"
-        rel = gate.release(frame, "grid_cells", **release)
+        rel = gate.release(frame, "grid_cells", plan_key=layer_plan_key(frame), **release)
         if column == "kde_class":
             write_class_raster(rel, path, column, tags)
         else:

@@ -246,6 +246,7 @@ def _top_figure(content: Any, streets: Any) -> Any:
 
 def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
     from ..geopackage import write_cells_gpkg
+    from ..reports.area_plan import layer_plan_key
 
     stretches = stretches_for_export(streets)
     gpkg = folder / "gatustrackor.gpkg"
@@ -264,4 +265,5 @@ def _write_stretches(streets: Any, folder: Path, gate: Any) -> Path:
         },
         # the report publishes the number of snapped incidents: complementary suppression
         published_total=True,
+        plan_key=layer_plan_key(stretches),
     )

@@ -17,12 +17,34 @@ complementary suppression for the whole folder at once. Keys:
 ``("incidents", (start, end), area, category)``
     Incidents of a period per area and category with the margins of the area × category
     table (area :data:`~tryggaplatser.publish.gate.TOTAL` = all areas) and the municipality's
-    own table (:data:`MUNICIPALITY`: every record, also those outside the areas).
+    own table (:data:`MUNICIPALITY`: every record, also those outside the areas). The same key
+    names a year of the area reports' and the lägesbild's year tables (the year's months inside
+    the period: ``(2026-01-01, 2026-10-31)`` is the lägesbild's period *and* the year 2026 of
+    the area reports), the lägesbild's "same period the year before" column, and every
+    calendar month (unpublished: the months tie the periods together).
+``("season", (start, end), area, month, category)``
+    The seasonal table (årshjul): the incidents of one calendar month summed over the years of
+    the period (:func:`season_key`).
+``("cells", (start, end), cell_size, cell_id, category)``
+    Incidents of a grid cell in a period (:func:`cell_key`): the hotspot tables of the area
+    reports and the lägesbild, ``hotspots.gpkg`` and the area maps (the run's period), and
+    (other categories) the perception-gap tables per cell.
+``("placed", (start, end), what)``
+    The placed records of a period and those outside its grid (``hotspots.json``).
+``("stretch", measure, (start, end), stretch_id)``
+    A street stretch's count (``gatustrackor.*``).
 
 Relations: each table's total = the sum of its rows; the municipality = the sum of its areas
 plus what lies outside them (an unpublished count a reader only knows is ≥ 0); answered pins =
 unsafe + safe pins. In a walk row unsafe and sent observations are among the observed, decided
-among the sent and resolved among the decided (:meth:`DisclosurePlan.nest`).
+among the sent and resolved among the decided (:meth:`DisclosurePlan.nest`). Time: a period's
+count = the sum of its calendar months (public periods are whole months), so the years of a
+period sum to its total, a seasonal month is the sum of that month over the years, and the
+same period last year plus its remaining months is that year's total. Cells: the cells of a
+period's grid plus the placed records outside it (none: the Gi* grid is built on every placed
+record) are the placed records, and these plus the records that have no place
+(:data:`UNPLACED`, the municipality's centroid) the municipality's total of the period —
+stated once per period, whichever products print the cells.
 """
 
 from __future__ import annotations
@@ -37,20 +59,27 @@ from ..gate import TOTAL
 
 __all__ = [
     "MUNICIPALITY",
+    "UNPLACED",
     "WALK_COUNTS",
     "cell_key",
     "dialogue_key",
     "incident_key",
+    "layer_plan_key",
     "placed_key",
     "plan_area_set",
     "plan_spatial",
+    "season_key",
     "stretch_key",
     "walk_key",
+    "year_part",
 ]
 
 #: The area key of the whole municipality (the lägesbild's own tables).
 MUNICIPALITY = "kommun"
 _OUTSIDE = "utanfor_omraden"
+#: The area key of the records that have no place (Polisen's municipality centroids): with the
+#: grid cells of a period they make up the municipality's total.
+UNPLACED = "utan_plats"
 #: The walk counts a report prints (and the one it releases beside them).
 WALK_COUNTS = ("n", "n_otrygg", "n_sent", "n_atgardad", "n_decided")
 
@@ -81,9 +110,19 @@ def incident_key(period: tuple, area: str, category: str) -> tuple:
 
 
 def cell_key(period: tuple, cell_size: float, cell_id: str, category: str = TOTAL) -> tuple:
-    """The plan key of a grid cell's incident count of ``period`` (a pair of dates) on a grid
-    of ``cell_size`` metres (``category`` ``"totalt"`` = every category)."""
-    return ("cell", tuple(period), round(float(cell_size)), str(cell_id), str(category))
+    """The plan key of the incidents of grid cell ``cell_id`` (``cell_size`` metres) in
+    ``period`` (a pair of dates); ``category`` ``"totalt"`` = every placed record.
+
+    Any product that publishes the cells of the same grid and period (the hotspot tables, a
+    hotspot GeoPackage, map popups) uses these keys, so the plan gives one answer per cell.
+    The cells of a period with :data:`UNPLACED` sum to the municipality's total."""
+    return ("cells", tuple(period), round(float(cell_size)), str(cell_id), str(category))
+
+
+def season_key(period: tuple, area: str, month: int, category: str = TOTAL) -> tuple:
+    """The plan key of a seasonal-table count: calendar ``month`` (1–12) summed over the years
+    of ``period``."""
+    return ("season", tuple(period), str(area), int(month), str(category))
 
 
 def placed_key(period: tuple, what: str = "placed") -> tuple:
@@ -97,24 +136,57 @@ def stretch_key(measure: str, period: tuple, stretch_id: str) -> tuple:
     return ("stretch", str(measure), tuple(period), str(stretch_id))
 
 
+def layer_plan_key(frame: Any) -> Callable[[Any, str], tuple] | None:
+    """The ``plan_key`` of a layer the gate releases (``Gate.release(..., plan_key=)``): the
+    run's grid cells (:func:`cell_key`) or street stretches (:func:`stretch_key`), which carry
+    their period in ``attrs``; None for any other layer (suppressed on its own)."""
+    record = getattr(frame, "attrs", {}).get("tryggaplatser") or {}
+    period = record.get("period")
+    if period is None or len(period) != 2:
+        return None
+    period = tuple(period)
+    if "cell_id" in frame.columns:
+        from ...analysis.area_analysis import cell_size_of
+
+        size = (record.get("grid") or {}).get("cell_size") or cell_size_of(frame)
+        return lambda row, col: cell_key(period, size, row["cell_id"])
+    if "stretch_id" in frame.columns:
+        return lambda row, col: stretch_key(col, period, row["stretch_id"])
+    return None
+
+
 def plan_area_set(
-    analyses: Iterable[Any], gate: Any, *, extra: Callable[[DisclosurePlan], None] | None = None
+    analyses: Iterable[Any],
+    gate: Any,
+    *,
+    lagesbild: Any = None,
+    extra: Callable[[DisclosurePlan], None] | None = None,
 ) -> DisclosurePlan:
     """Solve the disclosure plan of the area reports, lägesbild and indicator tables that
-    render ``analyses`` (one :class:`AreaAnalysis` per period the set shows) with ``gate``;
+    render ``analyses`` (one :class:`AreaAnalysis` per period whose area reports the set
+    shows) and ``lagesbild`` (the lägesbild's analysis, if the set has one) with ``gate``;
     ``extra`` adds the cells of the set's other products before the one solve
     (:func:`plan_spatial`).
 
-    Walk and dialogue tables do not depend on the period; incident counts are planned per
-    period. Returns the solved plan (the caller hands it to ``gate.use_plan`` before any
-    product renders)."""
+    Walk and dialogue tables do not depend on the period; incident counts, their months and
+    the grid cells are planned per period; the area reports add their year and seasonal
+    tables, the lägesbild its year table and last year's column. Returns the solved plan (the
+    caller hands it to ``gate.use_plan`` before any product renders)."""
     plan = DisclosurePlan()
-    analyses = list(analyses)
-    if analyses:
-        _plan_walks(plan, analyses[0])
-        _plan_dialogue(plan, analyses[0])
-    for analysis in analyses:
+    reports = list(analyses)
+    every = reports + ([lagesbild] if lagesbild is not None else [])
+    if every:
+        _plan_walks(plan, every[0])
+        _plan_dialogue(plan, every[0])
+    for analysis in every:
         _plan_incidents(plan, analysis, gate)
+        _plan_months(plan, analysis, gate)
+        _plan_cells(plan, analysis)
+    for analysis in reports:
+        _plan_area_time_tables(plan, analysis, gate)
+    if lagesbild is not None:
+        _plan_municipality_years(plan, lagesbild)
+        _plan_previous_year(plan, lagesbild)
     if extra is not None:  # more products of the same folder (the grid, street stretches)
         extra(plan)
     return plan.solve()
@@ -260,37 +332,235 @@ def _plan_incidents(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
+# time: months, years, seasons and last year
+
+
+def area_count_category(analysis: Any, gate: Any) -> str:
+    """The category key of an area's year and seasonal counts: every record of the area, which
+    is the area's :data:`TOTAL` unless sensitive categories are left out of its public
+    category table (then ``"alla"``, of which the table's total is a part)."""
+    return "alla" if gate.public and analysis.sensitive else TOTAL
+
+
+def _relate_to_months(plan: DisclosurePlan, key: tuple, months: list, category: str) -> None:
+    """``key`` (a period's count of the area ``key[2]``) = the sum of its calendar months."""
+    plan.relate(key, [incident_key(m, key[2], category) for m in months])
+
+
+def _plan_months(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
+    """Unpublished monthly counts of every area and the municipality, each period total =
+    the sum of its months, and each month of the municipality = its areas + outside them."""
+    from ...analysis import periods
+
+    period = (analysis.start, analysis.end)
+    months = periods.month_periods(*period)
+    cat = area_count_category(analysis, gate)
+    _add_municipality_months(plan, analysis, months)
+    areas = []
+    for aid, prof in analysis.profiles.items():
+        m = prof.monthly
+        if m is None:
+            continue
+        areas.append(aid)
+        for month, n in zip(months, m["count"], strict=True):
+            plan.add(incident_key(month, aid, cat), int(n), published=False)
+        total = incident_key(period, aid, cat)
+        plan.add(total, int(m["count"].sum()), published=cat == TOTAL)
+        if cat != TOTAL:  # the public category table leaves the sensitive ones out
+            plan.relate(total, [incident_key(period, aid, TOTAL)], rest=(*total[:3], "kansliga"))
+        _relate_to_months(plan, total, months, cat)
+    _relate_to_months(plan, incident_key(period, MUNICIPALITY, TOTAL), months, TOTAL)
+    for month in months:
+        plan.relate(
+            incident_key(month, MUNICIPALITY, TOTAL),
+            [incident_key(month, a, cat) for a in areas],
+            rest=incident_key(month, _OUTSIDE, cat),
+        )
+
+
+def _add_municipality_months(plan: DisclosurePlan, analysis: Any, months: list) -> None:
+    """The municipality's count of every month not yet in the plan (unpublished)."""
+    from ...analysis import periods
+
+    new = [m for m in months if incident_key(m, MUNICIPALITY, TOTAL) not in plan.values]
+    counts = periods.counts_per_month(analysis.incidents_all["occurred_at"], new)
+    for month, n in zip(new, counts, strict=True):
+        plan.add(incident_key(month, MUNICIPALITY, TOTAL), n, published=False)
+
+
+def year_part(period: tuple, year: int) -> tuple:
+    """The part of ``period`` (a pair of dates) in calendar ``year``: the period of a row of
+    the year tables."""
+    import datetime as dt
+
+    start, end = period
+    return max(start, dt.date(int(year), 1, 1)), min(end, dt.date(int(year), 12, 31))
+
+
+def _year_parts(start: Any, end: Any) -> list[tuple]:
+    """The parts of ``(start, end)`` in each calendar year."""
+    return [year_part((start, end), y) for y in range(start.year, end.year + 1)]
+
+
+def _plan_area_time_tables(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
+    """The area reports' year table (a year's months inside the period) and seasonal table
+    (a calendar month over the years), each = the sum of its months."""
+    from ...analysis import periods
+
+    period = (analysis.start, analysis.end)
+    months = periods.month_periods(*period)
+    cat = area_count_category(analysis, gate)
+    for aid, prof in analysis.profiles.items():
+        counts = dict(zip(prof.trend["year"].astype(int), prof.trend["count"].astype(int)))
+        for part in _year_parts(*period):
+            key = incident_key(part, aid, cat)
+            plan.add(key, counts.get(part[0].year, 0))
+            if part != period:
+                _relate_to_months(plan, key, periods.month_periods(*part), cat)
+        seas = prof.seasonal
+        for month, n in zip(seas["month"].astype(int), seas["total"].astype(int), strict=True):
+            key = season_key(period, aid, month, cat)
+            plan.add(key, n)
+            _relate_to_months(plan, key, [m for m in months if m[0].month == month], cat)
+
+
+def _plan_municipality_years(plan: DisclosurePlan, analysis: Any) -> None:
+    """The lägesbild's year table: every whole month of the data, per calendar year."""
+    from ...analysis import periods
+
+    occurred = analysis.incidents_all["occurred_at"]
+    span = periods.whole_months(*periods.data_span(occurred))
+    _add_municipality_months(plan, analysis, periods.month_periods(*span))
+    years = periods.counts_per_year(occurred, span)
+    for first, last, n in zip(years["first"], years["last"], years["n"], strict=True):
+        key = incident_key((first, last), MUNICIPALITY, TOTAL)
+        plan.add(key, int(n), keep=True)
+        _relate_to_months(plan, key, periods.month_periods(first, last), TOTAL)
+
+
+def previous_period(analysis: Any) -> tuple:
+    """The same dates one year before the analysis period (the lägesbild's comparison)."""
+    from ...analysis import periods
+
+    return periods.year_before(analysis.start), periods.year_before(analysis.end)
+
+
+def _plan_previous_year(plan: DisclosurePlan, analysis: Any) -> None:
+    """The lägesbild's column "same period the year before": per category, with its total; the
+    total = its months (so it is a part of last year's total in the year table)."""
+    from ...analysis import periods
+
+    prev = previous_period(analysis)
+    inc = analysis.incidents_all
+    day = periods.local_times(inc["occurred_at"]).dt.date
+    sel = ((day >= prev[0]) & (day <= prev[1])).fillna(False).to_numpy(dtype=bool)
+    if not sel.any():
+        return
+    counts = inc.loc[sel, "category"].astype(str).value_counts()
+    current = set(analysis.incidents["category"].astype(str))
+    cats = sorted(set(counts.index) | current)
+    for c in cats:
+        plan.add(incident_key(prev, MUNICIPALITY, c), int(counts.get(c, 0)))
+        if c not in current:  # the table shows 0 for this period
+            plan.add(incident_key((analysis.start, analysis.end), MUNICIPALITY, c), 0)
+    total = incident_key(prev, MUNICIPALITY, TOTAL)
+    plan.add(total, int(counts.sum()), keep=True)
+    plan.relate(total, [incident_key(prev, MUNICIPALITY, c) for c in cats])
+    months = periods.month_periods(*prev)
+    _add_municipality_months(plan, analysis, months)
+    _relate_to_months(plan, total, months, TOTAL)
+
+
+# ---------------------------------------------------------------------------------------------
+# grid cells
+
+
+def _plan_cells(plan: DisclosurePlan, analysis: Any) -> None:
+    """The Gi* grid of the period: hotspot cells published, the other non-empty cells not
+    (:func:`plan_spatial` publishes the run period's); the cells + the placed records outside
+    the grid = the placed records, and these + the records without a place (:data:`UNPLACED`)
+    = the municipality's total. The perception-gap cells count fewer categories: a part of
+    the cell's count."""
+    from ...analysis.area_analysis import HOT_BINS, cell_size_of
+    from ...analysis.run import placed as placed_records
+
+    cells = analysis.cells
+    if cells is None or len(cells) == 0:
+        return
+    period = (analysis.start, analysis.end)
+    size = cell_size_of(cells)
+    n = cells["n"].astype(np.int64).to_numpy()
+    hot = cells["gi_bin"].isin(HOT_BINS).to_numpy()
+    keys = []
+    for cid, v, h in zip(cells["cell_id"].astype(str), n, hot, strict=True):
+        if v > 0 or h:
+            keys.append(cell_key(period, size, cid))
+            plan.add(keys[-1], int(v), published=bool(h))
+    # the cells + the placed records outside the grid (none: the Gi* grid is built on every
+    # placed record) = the placed records; with those without a place = the municipality
+    placed, outside = placed_key(period), placed_key(period, "outside_grid")
+    n_placed = len(placed_records(analysis.incidents))
+    plan.add(placed, n_placed, published=False)
+    plan.add(outside, n_placed - int(n.sum()), published=False)
+    plan.relate(placed, [outside, *keys])
+    total = incident_key(period, MUNICIPALITY, TOTAL)
+    plan.relate(total, [placed], rest=incident_key(period, UNPLACED, TOTAL))
+    _plan_gap_cells(plan, analysis, period)
+
+
+def gap_category(gap_cells: Any) -> str:
+    """The category key of the perception gap's incident counts (the categories it counts)."""
+    cats = gap_cells.attrs.get("tryggaplatser", {}).get("params", {}).get("categories", {})
+    cats = cats.get("value", cats) if isinstance(cats, dict) else cats
+    return "kategorier:" + ",".join(sorted(str(c) for c in cats or ()))
+
+
+def _plan_gap_cells(plan: DisclosurePlan, analysis: Any, period: tuple) -> None:
+    from ...analysis.area_analysis import cell_size_of
+    from ...analysis.perception import GAP_SIGNIFICANT
+
+    gap = analysis.gap_cells
+    if gap is None or len(gap) == 0:
+        return
+    size, cat = cell_size_of(gap), gap_category(gap)
+    shown = gap["gap_class"].isin(GAP_SIGNIFICANT).to_numpy()
+    for cid, v, s in zip(gap["cell_id"].astype(str), gap["n_incidents"], shown, strict=True):
+        whole = cell_key(period, size, cid)
+        if whole not in plan.values:
+            continue
+        plan.add(cell_key(period, size, cid, cat), int(v), published=bool(s))
+        rest = cell_key(period, size, cid, "ovriga")
+        plan.relate(whole, [cell_key(period, size, cid, cat)], rest=rest)
+
+
 # the grid and the street stretches
 
 
 def plan_spatial(plan: DisclosurePlan, hotspots: Any, streets: Any = None) -> None:
-    """Add the run's grid cells and street stretches to ``plan``.
+    """Publish the run's grid cells and add its street stretches to ``plan``.
 
     ``hotspots`` is the run's :class:`~tryggaplatser.analysis.hotspots.HotspotResult` (the
     cells of ``hotspots.gpkg`` and the area maps, ``hotspots.json``'s totals), ``streets`` the
     :class:`~tryggaplatser.analysis.streets.StreetResult` of ``gatustrackor.*`` (or None); both
-    carry their period in ``attrs``. Relations a reader knows: the cells sum to the placed
-    incidents minus those outside the grid (both printed in ``hotspots.json``); the
-    municipality's total of the same period is at least the placed incidents; every record
-    lies on at most one stretch, so the placed incidents, the municipality's walk observations
-    and its dialogue pins are at least their stretches' sums. A stretch too short for a public
-    place is never shown (an unpublished cell)."""
+    carry their period in ``attrs``. The grid's relation (cells + outside the grid = the placed
+    incidents; placed + :data:`UNPLACED` = the municipality) is the run period's, stated once
+    by :func:`_plan_cells`: here every non-empty cell and ``hotspots.json``'s two totals become
+    published. Every record lies on at most one stretch, so the placed incidents, the
+    municipality's walk observations and its dialogue pins are at least their stretches' sums.
+    A stretch too short for a public place is never shown (an unpublished cell)."""
     cells = hotspots.cells
-    period = tuple((cells.attrs.get("tryggaplatser") or {}).get("period") or ())
+    record = cells.attrs.get("tryggaplatser") or {}
+    period = tuple(record.get("period") or ())
     if len(period) != 2:
         return
-    record = cells.attrs["tryggaplatser"]
-    size = float(record["grid"]["cell_size"])
     placed, outside = placed_key(period), placed_key(period, "outside_grid")
-    plan.add(placed, len(hotspots.incidents), keep=True)
-    plan.add(outside, int(record.get("n_outside_grid", 0)), keep=True)
-    keys = [cell_key(period, size, c) for c in cells["cell_id"].astype(str)]
-    for key, n in zip(keys, cells["n"].to_numpy(), strict=True):
-        plan.add(key, int(n))
-    plan.relate(placed, [outside, *keys], rest=placed_key(period, "unexplained"))
-    plan.relate(
-        incident_key(period, MUNICIPALITY, TOTAL), [placed], rest=placed_key(period, "unplaced")
-    )
+    if placed in plan.values:  # the run period's grid is in the plan (:func:`_plan_cells`)
+        plan.add(placed, len(hotspots.incidents), keep=True)
+        plan.add(outside, int(record.get("n_outside_grid", 0)), keep=True)
+        size = float(record["grid"]["cell_size"])
+        for cid, n in zip(cells["cell_id"].astype(str), cells["n"].to_numpy(), strict=True):
+            if n > 0:
+                plan.add(cell_key(period, size, cid), int(n))
     if streets is not None:
         _plan_streets(plan, streets)
 

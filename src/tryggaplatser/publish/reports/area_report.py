@@ -393,7 +393,7 @@ def municipality_category_table(
     (incidents of the previous period) a column ``n_previous`` is added.
     """
 
-    from .area_plan import MUNICIPALITY, incident_key
+    from .area_plan import MUNICIPALITY, incident_key, previous_period
 
     def build() -> pd.DataFrame:
         counts = analysis.incidents["category"].astype(str).value_counts()
@@ -426,10 +426,8 @@ def municipality_category_table(
             "area_table",
             by=["category"],
             margins=True,
-            plan_key=lambda row, col: (
-                incident_key(period, MUNICIPALITY, row["category"])
-                if col == "n"
-                else ("unplanned", col)
+            plan_key=lambda row, col: incident_key(
+                period if col == "n" else previous_period(analysis), MUNICIPALITY, row["category"]
             ),
             **opts,
         )
@@ -577,10 +575,20 @@ def _section_categories(
         )
 
 
-def _section_trend(section: Section, prof: Any, gate: Gate) -> None:
+def _section_trend(section: Section, prof: Any, gate: Gate, analysis: AreaAnalysis) -> None:
+    from .area_plan import area_count_category, incident_key, year_part
+
     trend = prof.trend
     frame = pd.DataFrame({"year": trend["year"].astype(int), "n": trend["count"].astype(int)})
-    released = release_table(gate, frame, "area_table", by=["year"], counts=("n",))
+    cat, period = area_count_category(analysis, gate), (analysis.start, analysis.end)
+    released = release_table(
+        gate,
+        frame,
+        "area_table",
+        by=["year"],
+        counts=("n",),
+        plan_key=lambda row, col: incident_key(year_part(period, row["year"]), prof.area_id, cat),
+    )
     released["days"] = trend["days_in_period"].to_numpy()
     released["complete"] = trend["complete"].to_numpy()
     released["per_365"] = [
@@ -636,9 +644,9 @@ def _trend_sentence(test: dict) -> str:
     )
 
 
-def _section_time(section: Section, prof: Any, gate: Gate) -> None:
+def _section_time(section: Section, prof: Any, gate: Gate, analysis: AreaAnalysis) -> None:
     """The annual cycle; internal reports add the hour × weekday profile."""
-    _time_seasonal(section, prof, gate)
+    _time_seasonal(section, prof, gate, analysis)
     if gate.public:
         section.note(
             tr(
@@ -652,11 +660,21 @@ def _section_time(section: Section, prof: Any, gate: Gate) -> None:
     _time_hour_weekday(section, prof, gate)
 
 
-def _time_seasonal(section: Section, prof: Any, gate: Gate) -> None:
+def _time_seasonal(section: Section, prof: Any, gate: Gate, analysis: AreaAnalysis) -> None:
     """Mean incidents per calendar month: chart and released table."""
+    from .area_plan import area_count_category, season_key
+
     seas = prof.seasonal
     frame = pd.DataFrame({"month": seas["month"].astype(int), "n": seas["total"].astype(int)})
-    released = release_table(gate, frame, "area_table", by=["month"], counts=("n",))
+    cat, period = area_count_category(analysis, gate), (analysis.start, analysis.end)
+    released = release_table(
+        gate,
+        frame,
+        "area_table",
+        by=["month"],
+        counts=("n",),
+        plan_key=lambda row, col: season_key(period, prof.area_id, row["month"], cat),
+    )
     released["label"] = seas["label"].to_numpy()
     released["n_years"] = seas["n_years"].to_numpy()
     released["mean"] = [
@@ -749,7 +767,9 @@ def _section_hotspots(
             )
         )
     else:
-        released = release_table(gate, _grid_for_gate(hot), "grid_cells")
+        released = release_table(
+            gate, _grid_for_gate(hot), "grid_cells", plan_key=_cell_plan_key(analysis)
+        )
         released = released.assign(
             bin_label=[_label("gi_bin", b) for b in released["gi_bin"]],
             _n=[-(_num(v) or 0) for v in released["n"]],
@@ -787,6 +807,15 @@ def _section_hotspots(
             ),
             width="92%",
         )
+
+
+def _cell_plan_key(analysis: AreaAnalysis, category: str = TOTAL) -> Any:
+    """The plan key of a released grid-cell row of the analysis period
+    (:func:`~.area_plan.cell_key`); ``category`` names what the cell counts."""
+    from .area_plan import cell_key
+
+    period, size = (analysis.start, analysis.end), cell_size_of(analysis.cells)
+    return lambda row, col: cell_key(period, size, row["cell_id"], category)
 
 
 def _grid_for_gate(cells: Any) -> Any:
@@ -1131,7 +1160,7 @@ def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: G
             )
         )
         return
-    released = _by_gap_test(_gap_cells_release(cells, gate), cells, "cell_id")
+    released = _by_gap_test(_gap_cells_release(cells, gate, analysis), cells, "cell_id")
     section.table(
         released,
         columns={
@@ -1183,13 +1212,17 @@ def _count_text(value: Any, gate: Gate) -> str:
     return fmt_int(v)
 
 
-def _gap_cells_release(cells: Any, gate: Gate) -> pd.DataFrame:
+def _gap_cells_release(cells: Any, gate: Gate, analysis: AreaAnalysis) -> pd.DataFrame:
+    from .area_plan import gap_category
+
+    incidents = _cell_plan_key(analysis, gap_category(analysis.gap_cells))
     released = release_table(
         gate,
         _grid_for_gate(cells),
         "grid_cells",
         counts=("n_incidents", "n_otrygg"),
         by=("gap_class", "gap_label", "top_reason_labels"),
+        plan_key=lambda row, col: incidents(row, col) if col == "n_incidents" else ("signals",),
     )
     for col in ("n_incidents", "n_otrygg"):
         vis = f"{col}_visning"
@@ -1634,11 +1667,11 @@ def _area_incident_sections(
             )
         )
     s = report.section(tr("Trend över åren", "Trend over the years"), key="trend")
-    _section_trend(s, prof, gate)
+    _section_trend(s, prof, gate, analysis)
     s = report.section(
         tr("När: årshjul och tid på dygnet", "When: annual cycle and time of day"), key="tid"
     )
-    _section_time(s, prof, gate)
+    _section_time(s, prof, gate, analysis)
     s = report.section(
         tr("Hotspots i området", "Hotspots in the area"), key="hotspots", new_page=True
     )
@@ -2224,15 +2257,25 @@ def _lagesbild_summary(
 
 def _lagesbild_trend(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
     from ...analysis import periods
+    from .area_plan import MUNICIPALITY, incident_key
 
     occurred = analysis.incidents_all["occurred_at"]
     # public: whole months only, so no year's total lets a part of a month be derived
     span = periods.whole_months(*periods.data_span(occurred)) if gate.public else None
     years = periods.counts_per_year(occurred, span)
-    released = release_table(gate, years[["year", "n"]], "area_table", by=["year"], counts=("n",))
-    fmt = "%Y-%m" if gate.public else "%Y-%m-%d"
     first = dict(zip(years["year"], years["first"], strict=True))
     last = dict(zip(years["year"], years["last"], strict=True))
+    released = release_table(
+        gate,
+        years[["year", "n"]],
+        "area_table",
+        by=["year"],
+        counts=("n",),
+        plan_key=lambda row, col: incident_key(
+            (first[row["year"]], last[row["year"]]), MUNICIPALITY, TOTAL
+        ),
+    )
+    fmt = "%Y-%m" if gate.public else "%Y-%m-%d"
     released["note"] = [
         tr("ofullständigt år (från {d})", "incomplete year (from {d})", d=first[y].strftime(fmt))
         if (first[y].month, first[y].day) != (1, 1)
@@ -2275,7 +2318,9 @@ def _lagesbild_hotspots(
             )
         )
         return
-    released = release_table(gate, _grid_for_gate(hot), "grid_cells")
+    released = release_table(
+        gate, _grid_for_gate(hot), "grid_cells", plan_key=_cell_plan_key(analysis)
+    )
     import geopandas as gpd
 
     from ...analysis.areas import assign_points

@@ -93,9 +93,12 @@ def stretch_table(streets: Any, gate: Gate, k: int = 15, within: Any = None) -> 
         top = top[top.intersects(within)]
     top = top.sort_values(["n", "gistar", "stretch_id"], ascending=[False, False, True])
     top = top[top["n"] > 0].head(k)
+    from .area_plan import layer_plan_key
+
+    key = layer_plan_key(streets.stretches)  # the folder's plan: one count per stretch
     frame = pd.DataFrame(top.drop(columns="geometry"))
     frame.attrs = {"tryggaplatser": {"params": {"stretch_length": _length(streets)}}}
-    released = release_table(gate, frame, "street_stretches")
+    released = release_table(gate, frame, "street_stretches", plan_key=key)
     shown = released.get("n_visning", released["n"].astype("string"))
     return pd.DataFrame(
         {
