@@ -812,8 +812,9 @@ def _grid_period(folder: Path, path: Path) -> tuple | str:
     else the period printed in hotspots.json."""
     import json
 
-    if path.name.startswith("est_"):
-        return path.stem  # the 52-week window of the EST overview's classification
+    if path.name.startswith("est_"):  # the 12 whole months of the EST overview
+        m = re.match(r"est_(\d{4}-\d{2})_", path.name)
+        return _est_window(m.group(1)) if m else path.stem
     summary = folder / "hotspots.json"
     if summary.exists():
         return _months_of(json.loads(summary.read_text(encoding="utf-8")).get("period", []))
@@ -853,43 +854,112 @@ def read_grid_layers(attack: Attack, folder: Path) -> int:
     return cells
 
 
+def _est_window(month: str) -> tuple[str, str]:
+    """The public EST overview's hotspot window: the 12 whole months ending with ``month``
+    (as its text says)."""
+    y, m = map(int, month.split("-"))
+    y0, m0 = (y, m + 1) if m < 12 else (y + 1, 1)
+    return f"{y0 - 1:04d}-{m0:02d}", month
+
+
+def _month_var(month: str, scope: str, category: str = "totalt") -> tuple:
+    """A calendar month's count: the same variable as the area products' months
+    (:class:`_Calendar`)."""
+    return ("incidents", (month, month), scope, category)
+
+
 def read_est_tables(attack: Attack, folder: Path) -> int:
-    """The EST overview's CSVs ``est_<month>_omraden.csv`` and ``est_<month>_kategorier.csv``:
-    areas and categories of the month with their "totalt" rows; the categories' total (every
-    record) is at least the areas' total. Returns the number of months read."""
+    """The public EST overview of a month: ``est_<month>_omraden.csv`` and
+    ``est_<month>_kategorier.csv`` (the month) and the overview's own tables (the month and
+    the same month a year before): an area's month is the area's calendar month of the area
+    products (months tie them to their years and periods), the areas' total = the areas, the
+    municipality's month = that total + what lies outside the areas = its categories. The
+    hotspot cells of ``est_<month>_hotspots.gpkg`` (read by :func:`read_grid_layers`) cover
+    the 12 whole months up to the month: their sum is at most the municipality's count of
+    those months (= its months). Returns the number of months read."""
+    names = {}
     months = 0
     for path in sorted(folder.glob("est_*_omraden.csv")):
         month = path.name.removeprefix("est_").removesuffix("_omraden.csv")
         months += 1
-        areas = set()
         for r in _csv_rows(path):
-            if r.get("period") == "totalt":  # the month's own total row repeats the month
-                continue
-            if attack.cell(("est", month, "area", str(r["area_id"])), r["n"]):
-                areas.add(str(r["area_id"]))
-        cats = set()
+            names[str(r.get("name"))] = str(r["area_id"])
+            if r.get("period") != "totalt":  # the month's own total row repeats the month
+                attack.cell(_month_var(month, str(r["area_id"])), r["n"])
         for r in _csv_rows(folder / f"est_{month}_kategorier.csv"):
-            if r.get("period") == "totalt":
-                continue
-            if attack.cell(("est", month, "category", str(r["category"])), r["n"]):
-                cats.add(str(r["category"]))
-        inner_a, inner_c = areas - {"totalt"}, cats - {"totalt"}
-        if "totalt" in areas:
-            attack.equations.append(
-                (("est", month, "area", "totalt"), [("est", month, "area", a) for a in inner_a])
-            )
-        if "totalt" in cats:
-            attack.equations.append(
-                (
-                    ("est", month, "category", "totalt"),
-                    [("est", month, "category", c) for c in inner_c],
-                )
-            )
-            if "totalt" in areas:
-                attack.at_least.append(
-                    (("est", month, "category", "totalt"), [("est", month, "area", "totalt")])
-                )
+            if r.get("period") != "totalt":
+                code = str(r["category"])
+                attack.cell(_month_var(month, MUNICIPALITY, code), r["n"])
+        _read_est_page(attack, folder / f"est_{month}_publik.html", names)
+        _est_relations(attack, month)
     return months
+
+
+def _read_est_page(attack: Attack, path: Path, names: dict) -> None:
+    """The overview's two tables: areas and categories, the month and a year before."""
+    if not path.exists():
+        return
+    labels = {}
+    for r in _csv_rows(path.parent / "indikatorer_kommunen_kategorier.csv"):
+        labels[str(r["label"])] = str(r["category"])
+    for t in html_tables(path):
+        head = t["headers"]
+        if not head or head[0] not in ("Område", "Kategori"):
+            continue
+        for r in t["rows"]:
+            for col, month in enumerate(head[1:], start=1):
+                if not re.fullmatch(r"\d{4}-\d{2}", month):
+                    continue
+                if head[0] == "Område":
+                    area = "totalt" if r[0] == "Totalt" else names.get(r[0], r[0])
+                    attack.cell(_month_var(month, area), r[col])
+                else:
+                    code = "totalt" if r[0] == "Totalt" else labels.get(r[0], r[0])
+                    attack.cell(_month_var(month, MUNICIPALITY, code), r[col])
+
+
+def _est_relations(attack: Attack, month: str) -> None:
+    known = [k for k in {*attack.known, *attack.marked} if isinstance(k, tuple) and len(k) >= 4]
+    last_year = f"{int(month[:4]) - 1}{month[4:]}"
+    for m in (month, last_year):
+        areas = [k for k in known if k[1] == (m, m) and k[0] == "incidents" and k[3] == "totalt"]
+        areas = [k for k in areas if k[2] not in ("totalt", MUNICIPALITY)]
+        cats = [k for k in known if k[:3] == ("incidents", (m, m), MUNICIPALITY)]
+        cats = [k for k in cats if k[3] != "totalt"]
+        if areas:
+            attack.equations.append((_month_var(m, "totalt"), areas))
+            attack.equations.append(
+                (_month_var(m, MUNICIPALITY), [_month_var(m, "totalt"), ("outside", m)])
+            )
+        if cats:
+            attack.equations.append((_month_var(m, MUNICIPALITY), cats))
+    window = _est_window(month)
+    cells = [k for k in known if k[:2] == ("cell", window) and len(k) == 4]
+    if cells:
+        total = ("incidents", window, MUNICIPALITY, "totalt")
+        attack.equations.append(
+            (total, [_month_var(m, MUNICIPALITY) for m in _month_list(*window)])
+        )
+        attack.at_least.append((total, cells))
+
+
+def nest_cells(attack: Attack) -> int:
+    """Per grid cell, its count of a period is at most its count of any period containing it
+    (hotspots.gpkg's run period ⊇ the EST overview's 12 months ⊇ the lägesbild's months).
+    Returns the number of pairs."""
+    by_cell: dict[tuple, list] = {}
+    for k in {*attack.known, *attack.marked}:
+        if k[0] == "cell" and len(k) == 4 and isinstance(k[1], tuple):
+            by_cell.setdefault(k[2:], []).append(k)
+    pairs = 0
+    for keys in by_cell.values():
+        for inner in keys:
+            for outer in keys:
+                a, b = inner[1], outer[1]
+                if a != b and b[0] <= a[0] and a[1] <= b[1]:
+                    attack.not_above.append((inner, outer))
+                    pairs += 1
+    return pairs
 
 
 _STRETCH_COUNTS = ("n", "n_observations", "n_dialogue")
@@ -1023,4 +1093,5 @@ def attack_spatial(attack: Attack, folder: Path, *, maps: bool = True) -> dict:
         "est_months": read_est_tables(attack, folder),
         "stretches": read_street_stretches(attack, folder),
         "map_counts": read_map_popups(attack, folder) if maps else 0,
+        "nested_cells": nest_cells(attack),
     }

@@ -329,11 +329,39 @@ def test_demo_spatial_products_share_the_plan(demo_public):
     print("spatial readers:", read)
     assert read["grid_cells"] > 1000 and read["map_counts"] > 1000 and read["stretches"] > 100
     assert read["est_months"] == 1
+    assert read["nested_cells"] > 500  # the EST's 12 months within hotspots.gpkg's period
     assert not a.conflicts, a.conflicts[:5]  # a cell or stretch prints one count everywhere
     intervals = a.intervals()
     assert sum(1 for k in intervals if k[0] == "cell") > 0  # small cells exist and are read
     assert not narrowed(intervals, a.marked)
     assert not determined(intervals)
+
+
+def test_demo_est_overview_is_whole_months_and_on_the_plan(demo_public):
+    """The public EST overview's hotspot cells count the 12 whole months up to its month (said
+    in its text, a recorded automatic choice); with its month tables (the month and a year
+    before, tied by the months to the area products' years and periods) and the cells nested
+    in hotspots.gpkg's, the whole folder's attacker determines nothing and every "<5" still
+    spans 1–4."""
+    from lp_attacker import _est_window, grid_cell, read_est_tables, read_grid_layers
+
+    (page,) = demo_public.glob("est_*_publik.html")
+    month = page.name.removeprefix("est_").removesuffix("_publik.html")
+    first, last = _est_window(month)
+    text = page.read_text(encoding="utf-8")
+    assert f"12 hela kalendermånaderna {first} – {last}" in text
+    assert "52 veckor" not in text and "Hotspotfönster" in text
+    a = Attack()
+    read_grid_layers(a, demo_public)
+    assert read_est_tables(a, demo_public) == 1
+    window = [k for k in [*a.known, *a.marked] if k[:2] == ("cell", (first, last))]
+    assert len(window) > 100
+    whole, intervals = attack_folder(demo_public)
+    assert not whole.conflicts
+    assert not determined(intervals)
+    assert not narrowed(intervals, whole.marked)
+    cell = grid_cell((first, last), window[0][3])
+    assert cell in whole.known or cell in whole.marked
 
 
 # --------------------------------------------------------------------------- time and cells
@@ -486,3 +514,50 @@ def test_a_key_published_once_stays_published_and_relations_are_kept_once():
     assert plan.relate("year", ["month"]) and plan.relate("year", ["month"])
     assert plan.relations == [("year", ("month",))]
     assert plan.relate("month", ["month"]) and len(plan.relations) == 1  # x = x says nothing
+
+
+def test_est_month_is_on_the_plan_with_the_area_months_and_nested_cells():
+    """The EST overview's month tables use the area products' month keys (the same records:
+    one area type), the municipality's month = its categories = the areas + outside, and the
+    12 months' cells are a grid of their own period, each cell nested in the run period's."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from tryggaplatser.analysis.run import Run
+    from tryggaplatser.publish.reports.area_plan import (
+        MUNICIPALITY,
+        cell_key,
+        incident_key,
+        placed_key,
+        plan_area_set,
+        plan_est_month,
+    )
+
+    project = _small_project()
+    gate = Gate("public", quiet=True)
+    run = Run(project, "public", quiet=True)
+    plan = plan_area_set(
+        [run.area_analysis(None)], gate, extra=lambda p: plan_est_month(p, run, gate, "2026-02")
+    )
+    feb = (dt.date(2026, 2, 1), dt.date(2026, 2, 28))
+    local = pd.to_datetime(project.incidents["occurred_at"], utc=True).dt.tz_convert(
+        "Europe/Stockholm"
+    )
+    in_feb = ((local.dt.year == 2026) & (local.dt.month == 2)).to_numpy()
+    # independent: the rows we made
+    assert plan.values[incident_key(feb, MUNICIPALITY, TOTAL)] == int(in_feb.sum())
+    assert incident_key(feb, "A1", TOTAL) not in plan.unpublished  # printed by the EST
+    window = (dt.date(2025, 3, 1), dt.date(2026, 2, 28))
+    cells = [k for k in plan.values if k[:2] == ("cells", window) and k[-1] == TOTAL]
+    in_window = ((local.dt.date >= window[0]) & (local.dt.date <= window[1])).to_numpy()
+    assert sum(plan.values[k] for k in cells) == int(in_window.sum()) - int(
+        (in_window & (project.incidents["location_precision"] == "kommun_centroid")).sum()
+    )
+    assert (placed_key(window), (placed_key(window, "outside_grid"), *cells)) in plan.relations
+    run_period = run.resolve(None)
+    nested = {(part[1], whole[1]) for part, whole in plan.nested if part[0] == "cells"}
+    assert (window, tuple(run_period)) in nested
+    assert all(plan.values[k] > 0 for k in cells)  # an empty cell needs no place in the plan
+    for k in cells:
+        assert (k, cell_key(run_period, k[2], k[3])) in plan.nested

@@ -45,7 +45,9 @@ __all__ = [
     "ESTBrief",
     "default_week",
     "est_brief",
+    "hotspot_months",
     "measure_rule",
+    "month_tables",
 ]
 
 #: Hotspot categories reported as "new and emerging" (codes of [hotspot_category]).
@@ -564,7 +566,8 @@ def est_brief(
     recurring = _est.recurring_places(placed, week, cell_size=size, quiet=True)
     recurring["area_name"] = [_name_or_dash(names, a) for a in recurring["area_id"]]
     cell_area = _cell_areas(placed, size)
-    hotspots, emerging = _hotspots(run, end, params)
+    public_month = _last_complete_month(end) if mode == "public" else None
+    hotspots, emerging = _hotspots(run, end, params, month=public_month)
     if emerging is not None:
         emerging = _place_emerging(emerging, size, cell_area, names)
 
@@ -615,7 +618,7 @@ def est_brief(
 def _by_mode(brief: ESTBrief, mode: str, layers: tuple, run: Any, end: pd.Timestamp) -> None:
     """The public version's monthly overview, or the internal brief's focus-place accuracy."""
     if mode == "public":
-        _public_month(brief, *layers)
+        _public_month(brief, *layers, run=run)
     else:
         brief.accuracy = focus_accuracy(run, end)
 
@@ -1106,10 +1109,28 @@ def _cell_areas(placed, size: float) -> dict[str, str]:
     return dict(zip(counts["cell_id"], counts["area_id"].astype(str)))
 
 
-def _hotspots(run: Any, end: pd.Timestamp, params: list):
+def hotspot_months(month: Any) -> tuple:
+    """The public brief's hotspot window: the 12 whole calendar months ending with ``month``
+    (a ``pandas.Period`` or ``"2026-10"``), as a pair of local dates (first day, last day).
+
+    >>> hotspot_months("2026-10")
+    (datetime.date(2025, 11, 1), datetime.date(2026, 10, 31))
+    """
+    last = pd.Period(str(month), freq="M")
+    return (last - 11).start_time.date(), last.end_time.date()
+
+
+def _hotspots(run: Any, end: pd.Timestamp, params: list, *, month: Any = None):
     """The run's emerging-hotspot classification of the 52 weeks up to the end of the week
-    (the same object as ``hotspots --classify`` over that window)."""
-    start = end - pd.Timedelta(weeks=52)
+    (the same object as ``hotspots --classify`` over that window); with the public ``month``,
+    of the 12 whole calendar months ending with it (:func:`hotspot_months`: month is the
+    finest public time unit), its cells' ``n`` the 12 months' counts on the run's grid."""
+    if month is None:
+        start = end - pd.Timedelta(weeks=52)
+    else:
+        first, last = hotspot_months(month)
+        start = pd.Timestamp(first).tz_localize(LOCAL_TZ)
+        end = pd.Timestamp(last + timedelta(days=1)).tz_localize(LOCAL_TZ)
     try:
         cells = run.classification(end=end, start=start)
     except ArgumentError as exc:
@@ -1122,6 +1143,8 @@ def _hotspots(run: Any, end: pd.Timestamp, params: list):
             )
         )
         return None, None
+    if month is not None:
+        cells = _whole_month_counts(run, cells, hotspot_months(month), params)
     record = cells.attrs.get("tryggaplatser", {}).get("params", {})
     period = record.get("period_length", {})
     params.append(
@@ -1129,12 +1152,13 @@ def _hotspots(run: Any, end: pd.Timestamp, params: list):
             tr("Hotspotklassning", "Hotspot classification"),
             tr(
                 "Esris klasser: Gi* per period (90 % efter FDR) och Mann-Kendall-trend "
-                "(Benjamini–Hochberg över cellerna) över 52 veckor till veckans slut, perioder "
+                "(Benjamini–Hochberg över cellerna) över {w}, perioder "
                 "om {p}; samma som hotspots --classify för samma fönster",
                 "Esri's classes: Gi* per period (90 % after FDR) and Mann-Kendall trend "
-                "(Benjamini–Hochberg across the cells) over the 52 weeks to the end of the week, "
+                "(Benjamini–Hochberg across the cells) over {w}, "
                 "periods of {p}; the same as hotspots --classify for the same window",
                 p=period.get("value", "?"),
+                w=_window_text(month),
             ),
             bool(period.get("auto")),
             str(period.get("rule", "")),
@@ -1168,12 +1192,84 @@ def _hotspots(run: Any, end: pd.Timestamp, params: list):
     return cells, emerging.reset_index(drop=True)
 
 
-def _public_month(brief: ESTBrief, incidents, areas, params: list) -> None:
+def _window_text(month: Any) -> str:
+    """The hotspot window as the brief names it."""
+    if month is None:
+        return tr("52 veckor till veckans slut", "the 52 weeks to the end of the week")
+    first, last = hotspot_months(month)
+    return tr(
+        "12 hela kalendermånader, {a} – {b}",
+        "12 whole calendar months, {a} – {b}",
+        a=first.strftime("%Y-%m"),
+        b=last.strftime("%Y-%m"),
+    )
+
+
+def _whole_month_counts(run: Any, cells: Any, window: tuple, params: list) -> Any:
+    """The classified cells with ``n`` = each cell's incidents in the whole months of
+    ``window`` on the run's grid (the classification's periods are equal numbers of days: its
+    own counts leave out an incomplete earliest part), keyed by that period in ``attrs``."""
+    counts = run.hotspots(window).cells
+    n = dict(zip(counts["cell_id"].astype(str), counts["n"].astype(np.int64)))
+    out = cells.copy()
+    out["n"] = [int(n.get(str(c), 0)) for c in out["cell_id"]]
+    record = dict(cells.attrs.get("tryggaplatser") or {})
+    record["period"] = tuple(window)
+    record["grid"] = (counts.attrs.get("tryggaplatser") or {}).get("grid", record.get("grid"))
+    out.attrs = {"tryggaplatser": record}
+    params.append(
+        (
+            tr("Hotspotfönster (publik)", "Hotspot window (public)"),
+            _window_text(window[1].strftime("%Y-%m")),
+            True,
+            tr(
+                "publik utdata: de 12 hela kalendermånaderna till och med den publika "
+                "månaden; månad är finaste publika tidsenhet",
+                "public output: the 12 whole calendar months up to and including the public "
+                "month; month is the finest public time unit",
+            ),
+        )
+    )
+    return out
+
+
+def _public_month(brief: ESTBrief, incidents, areas, params: list, *, run: Any = None) -> None:
     """The public monthly overview: counts per area and per category, month vs a year before.
 
     Full counts: the publish side releases them through the gate (small counts suppressed).
     """
     month = _last_complete_month(brief.week_end)
+    if run is None:
+        by_area, by_cat = month_tables(incidents, areas, month)
+    else:  # once per run: the public set's disclosure plan reads the same tables
+        by_area, by_cat = run.once(
+            ("est_month_tables", str(month), id(incidents), id(areas)),
+            lambda: month_tables(incidents, areas, month),
+        )
+    brief.month = str(month)
+    brief.month_areas = by_area
+    brief.month_categories = by_cat
+    params.append(
+        (
+            tr("Publik månad", "Public month"),
+            str(month),
+            True,
+            tr(
+                "senaste hela kalendermånad före veckans slut; publik utdata tillåter "
+                "månad som finaste tidsenhet",
+                "last complete calendar month before the week's end; public output "
+                "allows month as the finest time unit",
+            ),
+        )
+    )
+
+
+def month_tables(incidents, areas, month: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The public overview's counts of calendar ``month`` and the same month a year before:
+    per area (``area_id``, ``period``, ``n``; every area, 0 included; an incident in one area
+    at most, outside every area or without a place in none) and per category of the whole
+    municipality (``category``, ``period``, ``n``)."""
+    month = pd.Period(str(month), freq="M")
     last_year = month - 12
     local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(LOCAL_TZ)
     periods = local.dt.tz_localize(None).dt.to_period("M")
@@ -1204,19 +1300,4 @@ def _public_month(brief: ESTBrief, incidents, areas, params: list) -> None:
         names=["category", "period"],
     )
     by_cat = by_cat.set_index(["category", "period"]).reindex(full_c, fill_value=0).reset_index()
-    brief.month = str(month)
-    brief.month_areas = by_area
-    brief.month_categories = by_cat
-    params.append(
-        (
-            tr("Publik månad", "Public month"),
-            str(month),
-            True,
-            tr(
-                "senaste hela kalendermånad före veckans slut; publik utdata tillåter "
-                "månad som finaste tidsenhet",
-                "last complete calendar month before the week's end; public output "
-                "allows month as the finest time unit",
-            ),
-        )
-    )
+    return by_area, by_cat

@@ -244,6 +244,7 @@ def plan_public_set(
     periods: list | None = None,
     *,
     lagesbild: Any = None,
+    est_month: str | None = None,
     count: tuple[str, ...] | None = None,
 ) -> None:
     """Hand the public set's one disclosure plan to ``gate`` (solved once per run).
@@ -253,14 +254,17 @@ def plan_public_set(
     with the run's results: the area reports of the run's period (and of ``periods``), the
     lägesbild of ``lagesbild`` (default: the latest year, whole months), the indicator tables,
     the grid cells of ``hotspots.gpkg``, ``hotspots.json`` and the area maps, and the street
-    stretches. Every command that writes into the folder builds the same plan from its run
+    stretches, and the public EST overview of ``est_month`` (default: the data's last whole
+    month; its month tables and 12 months' hotspot cells,
+    :func:`~..reports.area_plan.plan_est_month`). Every command that writes into the folder
+    builds the same plan from its run
     (:meth:`~...analysis.run.Run.once`), so a file is the same whichever command wrote it, and
     a count hidden in one file cannot be recovered from another. ``count`` names the kinds of
     cells this gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan
     keeps it."""
     if not gate.public or gate.plan is not None:
         return
-    from ..reports.area_plan import plan_area_set, plan_spatial
+    from ..reports.area_plan import plan_area_set, plan_est_month, plan_spatial
 
     shown = [None]
     for p in periods or ():
@@ -269,23 +273,38 @@ def plan_public_set(
     if lagesbild is None:
         lagesbild = _year_period(run)
     situation = None if lagesbild is None else run.resolve(lagesbild)
+    if est_month is None and situation is not None:
+        est_month = situation[1].strftime("%Y-%m")  # the lägesbild's end: the last whole month
     key = (
         "disclosure_plan",
         tuple(run.resolve(p) for p in shown),
         situation,
+        est_month,
         tuple(sorted(gate.sensitive)),
     )
 
+    def extra(plan):
+        plan_spatial(plan, run.hotspots(), run.streets() if run.roads is not None else None)
+        if est_month is not None and project_has_areas(run):
+            plan_est_month(plan, run, gate, est_month)
+
     def solve():
-        streets = run.streets() if run.roads is not None else None
+        if not project_has_areas(run):  # only the grid and the stretches (``hotspots``)
+            return plan_area_set([], gate, extra=extra)
         return plan_area_set(
             [run.area_analysis(p) for p in shown],
             gate,
             lagesbild=None if situation is None else run.area_analysis(situation),
-            extra=lambda plan: plan_spatial(plan, run.hotspots(), streets),
+            extra=extra,
         )
 
     gate.use_plan(run.once(key, solve), count=count)
+
+
+def project_has_areas(run: Any) -> bool:
+    """Whether the run's project has areas (the EST overview's tables need them)."""
+    areas = getattr(run.project, "areas", None)
+    return areas is not None and len(areas) > 0
 
 
 def _year_period(run: Any) -> tuple | None:

@@ -85,6 +85,10 @@ def write_est_brief_set(
         run=run,
         **({} if max_alerts is None else {"max_alerts": max_alerts}),
     )
+    if gate.public:  # the folder's one disclosure plan, with this overview's month
+        from .areas import plan_public_set
+
+        plan_public_set(gate, run, est_month=brief.month, count=())
     municipality = getattr(config, "name", None) or tr("Kommunen", "The municipality")
     folder = mode_folder(out_dir, gate)
     files = write_est_brief(brief, folder, gate, municipality=municipality)

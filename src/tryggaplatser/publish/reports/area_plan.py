@@ -49,6 +49,7 @@ stated once per period, whichever products print the cells.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -63,10 +64,12 @@ __all__ = [
     "WALK_COUNTS",
     "cell_key",
     "dialogue_key",
+    "est_month_key",
     "incident_key",
     "layer_plan_key",
     "placed_key",
     "plan_area_set",
+    "plan_est_month",
     "plan_spatial",
     "season_key",
     "stretch_key",
@@ -481,31 +484,58 @@ def _plan_cells(plan: DisclosurePlan, analysis: Any) -> None:
     the grid = the placed records, and these + the records without a place (:data:`UNPLACED`)
     = the municipality's total. The perception-gap cells count fewer categories: a part of
     the cell's count."""
-    from ...analysis.area_analysis import HOT_BINS, cell_size_of
+    from ...analysis.area_analysis import HOT_BINS
     from ...analysis.run import placed as placed_records
 
     cells = analysis.cells
     if cells is None or len(cells) == 0:
         return
     period = (analysis.start, analysis.end)
+    shown = cells["gi_bin"].isin(HOT_BINS).to_numpy()
+    _plan_grid(plan, period, cells, len(placed_records(analysis.incidents)), shown)
+    _plan_gap_cells(plan, analysis, period)
+
+
+def _plan_grid(plan: DisclosurePlan, period: tuple, cells: Any, n_placed: int, shown: Any) -> None:
+    """The cells of a period's grid (``shown`` ones published, the other non-empty cells
+    not): the cells + the placed records outside the grid (none: the Gi* grid is built on
+    every placed record) = the placed records; these + the records without a place
+    (:data:`UNPLACED`) = the municipality's total of the period. Stated once per period."""
+    from ...analysis.area_analysis import cell_size_of
+
     size = cell_size_of(cells)
     n = cells["n"].astype(np.int64).to_numpy()
-    hot = cells["gi_bin"].isin(HOT_BINS).to_numpy()
     keys = []
-    for cid, v, h in zip(cells["cell_id"].astype(str), n, hot, strict=True):
+    for cid, v, h in zip(cells["cell_id"].astype(str), n, shown, strict=True):
         if v > 0 or h:
             keys.append(cell_key(period, size, cid))
             plan.add(keys[-1], int(v), published=bool(h))
-    # the cells + the placed records outside the grid (none: the Gi* grid is built on every
-    # placed record) = the placed records; with those without a place = the municipality
     placed, outside = placed_key(period), placed_key(period, "outside_grid")
-    n_placed = len(placed_records(analysis.incidents))
     plan.add(placed, n_placed, published=False)
     plan.add(outside, n_placed - int(n.sum()), published=False)
     plan.relate(placed, [outside, *keys])
     total = incident_key(period, MUNICIPALITY, TOTAL)
     plan.relate(total, [placed], rest=incident_key(period, UNPLACED, TOTAL))
-    _plan_gap_cells(plan, analysis, period)
+
+
+def _nest_cells(plan: DisclosurePlan, period: tuple) -> None:
+    """Per cell, its count of ``period`` is at most its count of a period that contains it
+    and at least that of a period inside it (every planned grid period): wholes first."""
+    periods = {k[1] for k in plan.values if k[0] == "cells" and k[-1] == TOTAL}
+    chain = [p for p in periods if p == period or _within(p, period) or _within(period, p)]
+    chain.sort(key=lambda p: p[1].toordinal() - p[0].toordinal(), reverse=True)
+    cells = {}
+    for key in plan.values:
+        if key[0] == "cells" and key[-1] == TOTAL and key[1] in chain:
+            cells.setdefault(key[2:4], []).append(key)
+    for keys in cells.values():
+        keys.sort(key=lambda k: chain.index(k[1]))
+        for whole, part in itertools.pairwise(keys):
+            plan.nest(part, whole)
+
+
+def _within(inner: tuple, outer: tuple) -> bool:
+    return inner != outer and outer[0] <= inner[0] and inner[1] <= outer[1]
 
 
 def gap_category(gap_cells: Any) -> str:
@@ -554,7 +584,9 @@ def plan_spatial(plan: DisclosurePlan, hotspots: Any, streets: Any = None) -> No
     if len(period) != 2:
         return
     placed, outside = placed_key(period), placed_key(period, "outside_grid")
-    if placed in plan.values:  # the run period's grid is in the plan (:func:`_plan_cells`)
+    if placed not in plan.values and len(cells):  # no area products: the grid alone
+        _plan_grid(plan, period, cells, len(hotspots.incidents), cells["n"].to_numpy() > 0)
+    if placed in plan.values:  # the run period's grid is in the plan (:func:`_plan_grid`)
         plan.add(placed, len(hotspots.incidents), keep=True)
         plan.add(outside, int(record.get("n_outside_grid", 0)), keep=True)
         size = float(record["grid"]["cell_size"])
@@ -591,3 +623,110 @@ def _plan_streets(plan: DisclosurePlan, streets: Any) -> None:
         for key, v, hidden in zip(keys, values, short, strict=True):
             plan.add(key, int(v), published=not hidden)
         plan.relate(whole, keys, rest=("off_stretches", col, period))
+
+
+# ---------------------------------------------------------------------------------------------
+# the public EST overview of a month
+
+
+def plan_est_month(plan: DisclosurePlan, run: Any, gate: Any, month: Any) -> None:
+    """Add the public EST overview of calendar ``month`` (``"2026-10"``) to ``plan``.
+
+    Its tables (``est_<month>_omraden.csv``, ``est_<month>_kategorier.csv`` and the
+    overview's own) print, for the month and the same month a year before, each area's count
+    with their total and each category's count of the municipality with theirs: the same
+    month keys as the area products (:func:`incident_key`, months tie them to the years and
+    periods those print), the areas' total + what lies outside them = the municipality's
+    month = its categories. Its ``est_<month>_hotspots.gpkg`` prints every cell's count of
+    the 12 whole months up to ``month`` (:func:`~tryggaplatser.analysis.est_brief.
+    hotspot_months`): a grid of its own period (:func:`_plan_grid`), each cell at most its
+    count of a longer period that contains it and at least that of one inside it
+    (:meth:`DisclosurePlan.nest`)."""
+    from ...analysis import periods
+    from ...analysis.est_brief import hotspot_months, month_tables
+
+    project = run.project
+    incidents, areas = project.incidents, project.areas
+    by_area, by_cat = run.once(
+        ("est_month_tables", str(month), id(incidents), id(areas)),
+        lambda: month_tables(incidents, areas, month),
+    )
+    base = run.area_analysis(None)
+    cat = area_count_category(base, gate)
+    for label in sorted(set(by_area["period"].astype(str)) | set(by_cat["period"].astype(str))):
+        (mp,) = periods.month_periods(*_month_dates(label))
+        _add_municipality_months(plan, base, [mp])
+        rows = by_area[by_area["period"].astype(str) == label]
+        _plan_est_areas(plan, mp, rows, cat)
+        rows = by_cat[by_cat["period"].astype(str) == label]
+        keys = [incident_key(mp, MUNICIPALITY, c) for c in rows["category"].astype(str)]
+        for key, n in zip(keys, rows["n"], strict=True):
+            plan.add(key, int(n))
+        plan.add(incident_key(mp, MUNICIPALITY, TOTAL), int(rows["n"].sum()), keep=True)
+        plan.relate(incident_key(mp, MUNICIPALITY, TOTAL), keys)
+    window = hotspot_months(month)
+    result = run.hotspots(window)
+    if result.cells is not None and len(result.cells):
+        _plan_window_total(plan, base, window)
+        # the GeoPackage prints every cell (an empty one is 0 whatever the plan says)
+        shown = result.cells["n"].to_numpy() > 0
+        _plan_grid(plan, window, result.cells, len(result.incidents), shown)
+        _nest_cells(plan, window)
+
+
+def _month_dates(label: str) -> tuple:
+    import pandas as pd
+
+    m = pd.Period(label, freq="M")
+    return m.start_time.date(), m.end_time.date()
+
+
+def _plan_est_areas(plan: DisclosurePlan, month: tuple, rows: Any, cat: str) -> None:
+    """A month's areas (each incident in one area at most) and their total; the municipality's
+    month = the total + what lies outside the areas. An area's month is the area products'
+    month key when it counts the same records; when it counts more (every category, where a
+    public run's areas leave the sensitive ones out) it is that month plus the rest."""
+    keys = []
+    for aid, n in zip(rows["area_id"].astype(str), rows["n"].astype(int), strict=True):
+        key = incident_key(month, aid, cat)
+        part = plan.values.get(key, n)
+        if part != n:  # not the same records: a key of its own, the area's month a part of it
+            key = incident_key(month, aid, "est")
+        plan.add(key, int(n))
+        if part < n:
+            plan.relate(key, [incident_key(month, aid, cat)], rest=(*key[:3], "ovriga"))
+        keys.append(key)
+    total = incident_key(month, TOTAL, "est")
+    plan.add(total, int(rows["n"].sum()), keep=True)
+    plan.relate(total, keys)
+    plan.relate(incident_key(month, MUNICIPALITY, TOTAL), [total], rest=("est_outside", month))
+
+
+def _plan_window_total(plan: DisclosurePlan, analysis: Any, window: tuple) -> None:
+    """The municipality's count of ``window`` (whole months) = its months (unpublished)."""
+    from ...analysis import periods
+
+    months = periods.month_periods(*window)
+    _add_municipality_months(plan, analysis, months)
+    total = incident_key(window, MUNICIPALITY, TOTAL)
+    if total not in plan.values:
+        plan.add(
+            total,
+            sum(plan.values[incident_key(m, MUNICIPALITY, TOTAL)] for m in months),
+            published=False,
+        )
+    _relate_to_months(plan, total, months, TOTAL)
+
+
+def est_month_key(plan: DisclosurePlan, by: str, row: Any, month: str) -> tuple:
+    """The plan key of a row of the EST overview's table of ``month`` (:func:`plan_est_month`):
+    ``by`` ``"area_id"`` (an area or the areas' total) or ``"category"`` (the municipality's;
+    ``"totalt"`` = its month)."""
+    period = _month_dates(month)
+    value = str(row[by])
+    if by == "category":
+        return incident_key(period, MUNICIPALITY, value)
+    if value == TOTAL:
+        return incident_key(period, TOTAL, "est")
+    keys = [incident_key(period, value, c) for c in ("est", TOTAL, "alla")]
+    return next((k for k in keys if k in plan.values), keys[-1])

@@ -835,9 +835,10 @@ def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
     fig = static_map(m, figsize=(10.0, 7.0), dpi=110)
     caption = (
         tr(
-            "Hotspotklasser ({s}-rutor, 52 veckor).",
-            "Hotspot classes ({s} cells, 52 weeks).",
+            "Hotspotklasser ({s}-rutor, 12 hela kalendermånader till och med {m}).",
+            "Hotspot classes ({s} cells, 12 whole calendar months up to {m}).",
             s=_size_text(brief),
+            m=brief.month,
         )
         if gate.public
         else tr(
@@ -987,9 +988,13 @@ def _section_public_hotspots(report, brief: ESTBrief, gate, municipality: str) -
         key="hotspots",
         new_page=True,
         intro=tr(
-            "Klassning av {s}-rutor över 52 veckor. Rutor med få händelser visar inget antal.",
-            "Classification of {s} cells over 52 weeks. Cells with few events show no count.",
+            "Klassning av {s}-rutor över de 12 hela kalendermånaderna {a} – {b}; antalet per "
+            "ruta gäller samma månader. Rutor med få händelser visar inget antal.",
+            "Classification of {s} cells over the 12 whole calendar months {a} – {b}; the "
+            "count per cell covers the same months. Cells with few events show no count.",
             s=_size_text(brief),
+            a=str(pd.Period(brief.month, freq="M") - 11),
+            b=brief.month,
         ),
     )
     if brief.hotspots is not None:
@@ -1021,6 +1026,22 @@ def _public_method_notes(report, brief: ESTBrief) -> None:
     )
     report.parameter(tr("Minsta visade antal", "Smallest count shown"), "5")
     report.parameter(tr("Rutstorlek", "Cell size"), _size_text(brief))
+    report.parameter(
+        tr("Hotspotfönster", "Hotspot window"),
+        tr(
+            "{a} – {b} (12 hela kalendermånader)",
+            "{a} – {b} (12 whole calendar months)",
+            a=str(pd.Period(brief.month, freq="M") - 11),
+            b=brief.month,
+        ),
+        auto=True,
+        rule=tr(
+            "publik utdata: de 12 hela kalendermånaderna till och med översiktens månad; "
+            "månad är finaste publika tidsenhet",
+            "public output: the 12 whole calendar months up to and including the overview's "
+            "month; month is the finest public time unit",
+        ),
+    )
 
 
 def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -> pd.DataFrame:
@@ -1029,10 +1050,16 @@ def released_month(gate, table: pd.DataFrame, key: str, kind: str, month: str) -
     Each month is released on its own, with its total, so the suppression pattern of one month
     never depends on another year's numbers.
     """
+    from .area_plan import est_month_key
     from .report import release_table
 
     one = table[table["period"].astype(str) == month].reset_index(drop=True)
-    return release_table(gate, one, kind, counts=("n",), by=(key, "period"), margins=True)
+    plan_key = None
+    if gate.plan is not None:  # the folder's one plan (:func:`~.area_plan.plan_est_month`)
+        plan_key = lambda row, col: est_month_key(gate.plan, key, row, month)  # noqa: E731
+    return release_table(
+        gate, one, kind, counts=("n",), by=(key, "period"), margins=True, plan_key=plan_key
+    )
 
 
 def _released_months(
@@ -1240,7 +1267,11 @@ def _write_public_tables(
         gate=gate,
     )
     if brief.hotspots is not None:
-        cells = gate.release(brief.hotspots, "grid_cells")
+        from .area_plan import layer_plan_key
+
+        # the 12 months' cell counts, released by the folder's plan (one answer per cell)
+        plan_key = layer_plan_key(brief.hotspots) if gate.plan is not None else None
+        cells = gate.release(brief.hotspots, "grid_cells", plan_key=plan_key)
         path = out / f"{stem}_hotspots.gpkg"
         if path.exists():
             path.unlink()
