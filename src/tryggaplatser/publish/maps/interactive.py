@@ -407,12 +407,12 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     frame = layer.frame
     if len(frame) == 0:
         return '{"type":"FeatureCollection","features":[]}'
-    geoms = frame.geometry
-    if layer.kind == "polygon" and layer.key == "areas":
-        geoms = geoms.simplify(1.0, preserve_topology=True)  # 1 m: invisible, far smaller
-    wgs = geoms.to_crs("EPSG:4326").to_numpy()
-    wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
-    texts = shapely.to_geojson(wgs)
+    simplify = layer.kind == "polygon" and layer.key == "areas"
+    if layer.key in _SAME_ON_EVERY_MAP:  # the municipality's areas: converted once
+        wkb = tuple(shapely.to_wkb(frame.geometry.to_numpy()))
+        texts = _geojson_texts_of(wkb, frame.crs, simplify)
+    else:
+        texts = _geojson_texts(frame.geometry, simplify)
     radius = None
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
@@ -443,6 +443,31 @@ def _feature_collection(layer: ml.MapLayer) -> str:
             '{"type":"Feature","geometry":' + g + ',"properties":' + _script_json(props) + "}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+#: Layers whose geometries are the same on every map of a run (all areas, whichever is chosen).
+_SAME_ON_EVERY_MAP = ("areas", "indicator")
+
+
+def _geojson_texts(geoms, simplify: bool) -> list[str]:
+    """GeoJSON geometry texts in WGS84, coordinates rounded to :data:`COORD_DECIMALS`."""
+    import shapely
+
+    if simplify:
+        geoms = geoms.simplify(1.0, preserve_topology=True)  # 1 m: invisible, far smaller
+    wgs = geoms.to_crs("EPSG:4326").to_numpy()
+    wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
+    return list(shapely.to_geojson(wgs))
+
+
+@functools.lru_cache(maxsize=8)
+def _geojson_texts_of(wkb: tuple[bytes, ...], crs: Any, simplify: bool) -> tuple[str, ...]:
+    """:func:`_geojson_texts` of geometries given as WKB (cached: a pure function of them)."""
+    import geopandas as gpd
+    import shapely
+
+    geoms = gpd.GeoSeries(shapely.from_wkb(list(wkb)), crs=crs)
+    return tuple(_geojson_texts(geoms, simplify))
 
 
 # --------------------------------------------------------------------------- folium map
