@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring as _encode_json_string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,6 +265,11 @@ _JS = """
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element (no ``</script>``, no U+2028)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -426,23 +433,35 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     pops = frame["popup"].tolist()
     features = []
     for i, g in enumerate(texts):
-        props: dict[str, Any] = {}
+        props: list[str] = []  # the members of _script_json({...}), written directly
         if (f := _colour(fills[i])) is not None:
-            props["f"] = f
+            props.append('"f":' + _json_text(f))
         if (s := _colour(strokes[i])) is not None:
-            props["s"] = s
+            props.append('"s":' + _json_text(s))
         if tips[i]:
-            props["t"] = str(html(tips[i]))
+            props.append('"t":' + _json_text(str(html(tips[i]))))
         if pops[i]:
-            props["p"] = str(_popup_html(pops[i]))
+            props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
         if radius is not None:
-            props["r"] = float(radius[i])
+            props.append('"r":' + _json_number(float(radius[i])))
         if selected[i]:
-            props["w"] = 3.5
+            props.append('"w":3.5')
         features.append(
-            '{"type":"Feature","geometry":' + g + ',"properties":' + _script_json(props) + "}"
+            '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _json_text(text: str) -> str:
+    """``_script_json(text)`` of a string: as ``json.dumps`` writes it, then made safe."""
+    return _script_safe(_encode_json_string(text))
+
+
+def _json_number(value: float) -> str:
+    """``_script_json(value)`` of a finite float (as ``json.dumps`` writes it)."""
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return float.__repr__(value)
 
 
 #: Layers whose geometries are the same on every map of a run (all areas, whichever is chosen).
