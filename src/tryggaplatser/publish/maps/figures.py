@@ -484,11 +484,13 @@ class _Placer:
         offset in points moves the text rigidly), so trying a position costs no text layout."""
         import shapely
 
-        to_pixels = self.ax.figure.dpi / 72.0
-        if not self._reachable(xy, offsets, to_pixels):
-            return None  # no candidate box can lie inside the axes: nothing to lay out
+        if not self._in_view(xy):
+            # never drawn: left out, not laid out (its empty extent would otherwise reserve
+            # a phantom place in the map's lower-left corner)
+            return None
         artist = self.ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
         base = artist.get_window_extent(self.renderer).padded(1.5)
+        to_pixels = self.ax.figure.dpi / 72.0
         for dx, dy in offsets:
             box = base.translated(dx * to_pixels, dy * to_pixels)
             if within is not None:
@@ -504,22 +506,10 @@ class _Placer:
         artist.remove()
         return None
 
-    def _reachable(self, xy: tuple[float, float], offsets, to_pixels: float) -> bool:
-        """Whether some offset can move a label anchored at ``xy`` into the axes: a free box
-        lies inside the axes, and the anchor moved by the offset lies on its box (whatever the
-        alignment; 2 px spare for rounding). Labels of areas far outside the view are skipped
-        without laying out their text: they could not be placed."""
-        (px, py) = self.ax.transData.transform([xy])[0]
-        x0, y0, x1, y1 = (
-            self.axbox.x0 - 2.0,
-            self.axbox.y0 - 2.0,
-            self.axbox.x1 + 2.0,
-            self.axbox.y1 + 2.0,
-        )
-        return any(
-            x0 <= px + dx * to_pixels <= x1 and y0 <= py + dy * to_pixels <= y1
-            for dx, dy in offsets
-        )
+    def _in_view(self, xy: tuple[float, float]) -> bool:
+        """Whether a label anchored at ``xy`` (data) can show: an annotation whose point lies
+        outside the axes is not drawn (matplotlib's ``annotation_clip``, the same test)."""
+        return bool(self.ax.contains_point(self.ax.transData.transform([xy])[0]))
 
 
 #: Offsets (points) an area label tries, its own place first.
