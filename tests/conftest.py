@@ -223,6 +223,22 @@ def demo_run(tmp_path_factory, worker_id):
     assert _tree_digest(out) == record["digest"], "a test wrote into the shared demo folder"
 
 
+# --------------------------------------------------------------------------- order
+
+
+def pytest_collection_modifyitems(config, items):
+    """The first module that uses the demo run goes first and the other modules that use it go
+    last (each module kept whole, in its order): under ``--dist loadfile`` one worker starts the
+    demo at once while the other works through the rest, and no worker waits for the demo's
+    lock in the middle of the session."""
+    users: list = []
+    for item in items:
+        if "demo_run" in getattr(item, "fixturenames", ()) and item.module not in users:
+            users.append(item.module)
+    rank = {module: (0 if i == 0 else 2) for i, module in enumerate(users)}
+    items.sort(key=lambda item: rank.get(getattr(item, "module", None), 1))
+
+
 # --------------------------------------------------------------------------- skip summary
 
 
