@@ -61,9 +61,9 @@ def browser():
 def no_pdf(monkeypatch):
     """No PDF beside the reports (``TRYGGAPLATSER_PDF=0``), for test modules about what the
     reports and tables say, not how they print: each report printed through Chromium costs
-    seconds. Every kind of report is printed and its PDF checked in tests/cli/test_demo.py and
-    tests/publish/test_pdf.py (the demo run), the tiny project's reports in
-    tests/cli/test_missing_fields.py."""
+    seconds. Only for reports whose kind is printed and its PDF checked elsewhere: every kind
+    the demo writes in tests/cli/test_demo.py and tests/publish/test_pdf.py (the demo run), the
+    tiny project's reports in tests/cli/test_missing_fields.py."""
     monkeypatch.setenv("TRYGGAPLATSER_PDF", "0")
 
 

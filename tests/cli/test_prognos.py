@@ -8,8 +8,6 @@ from click.testing import CliRunner
 from tryggaplatser.cli import cli
 from tryggaplatser.datasets import demo_config_path
 
-pytestmark = pytest.mark.usefixtures("no_pdf")  # the reports' content, not their PDFs
-
 
 @pytest.mark.slow
 def test_prognos_public_writes_monthly_scores_through_the_gate(tmp_path):
