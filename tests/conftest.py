@@ -4,8 +4,8 @@ The bundled demo municipality is in the repository, so tests that need it **fail
 when it cannot be loaded. It is loaded once per test session (per worker under pytest-xdist) and
 every test module gets its own copy, so no test can change what another test sees; a check at
 the end of the session proves the loaded original was never modified. ``tryggaplatser demo`` runs
-once per session (``demo_run``); the tests that inspect its outputs share it and live in one file,
-which ``make test`` keeps on one xdist worker (``--dist loadfile``).
+once per session (``demo_run``), shared by the xdist workers through a file lock; the tests that
+inspect its outputs share it and must not write into it (checked at the end of the session).
 
 Debian's ``chromium`` is driven by Playwright; no browser is ever downloaded. Only one Playwright
 instance may run at a time, so every browser test uses the ``browser`` fixture. A missing
@@ -55,6 +55,16 @@ def browser():
         chromium = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def no_pdf(monkeypatch):
+    """No PDF beside the reports (``TRYGGAPLATSER_PDF=0``), for test modules about what the
+    reports and tables say, not how they print: each report printed through Chromium costs
+    seconds. Only for reports whose kind is printed and its PDF checked elsewhere: every kind
+    the demo writes in tests/cli/test_demo.py and tests/publish/test_pdf.py (the demo run), the
+    tiny project's reports in tests/cli/test_missing_fields.py."""
+    monkeypatch.setenv("TRYGGAPLATSER_PDF", "0")
 
 
 # --------------------------------------------------------------------------- LibreOffice
@@ -161,22 +171,72 @@ def demo_truth(_demo_truth_text) -> dict:
     return json.loads(_demo_truth_text)
 
 
-@pytest.fixture(scope="session")
-def demo_run(tmp_path_factory):
-    """One ``tryggaplatser demo`` run for the whole session: ``(out folder, printed text)``.
+def _tree_digest(folder) -> str:
+    """One SHA-256 over every file's relative path and bytes under ``folder``."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
-    Tests inspect the files; none may write into the folder.
-    """
+
+def _run_demo(out) -> dict:
+    """``tryggaplatser demo --out out``: its exit code, printed text and the files' digest."""
     from click.testing import CliRunner
 
     from tryggaplatser.cli import cli
 
-    out = tmp_path_factory.mktemp("demo")
     result = CliRunner().invoke(
         cli, ["demo", "--out", str(out)], env={"SOURCE_DATE_EPOCH": DEMO_EPOCH}
     )
-    assert result.exit_code == 0, result.output
-    return out, result.output
+    return {"exit_code": result.exit_code, "output": result.output, "digest": _tree_digest(out)}
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, worker_id):
+    """One ``tryggaplatser demo`` run for the whole session: ``(out folder, printed text)``.
+
+    Under pytest-xdist the workers share it (the pattern of the pytest-xdist documentation): the
+    first worker that needs it runs the demo into the session's common temporary folder while
+    holding a file lock; the others wait for the lock and read what it recorded. Tests inspect
+    the files; none may write into the folder: every worker checks at its end that the files
+    are still the bytes the run wrote.
+    """
+    import fcntl
+
+    if worker_id == "master":  # no xdist: this process is the whole session
+        out = tmp_path_factory.mktemp("demo")
+        record = _run_demo(out)
+    else:
+        shared = tmp_path_factory.getbasetemp().parent  # common to the workers of this session
+        out, done = shared / "demo", shared / "demo.json"
+        with open(shared / "demo.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if done.is_file():
+                record = json.loads(done.read_text(encoding="utf-8"))
+            else:
+                out.mkdir()
+                record = _run_demo(out)
+                done.write_text(json.dumps(record), encoding="utf-8")
+    assert record["exit_code"] == 0, record["output"]
+    yield out, record["output"]
+    assert _tree_digest(out) == record["digest"], "a test wrote into the shared demo folder"
+
+
+# --------------------------------------------------------------------------- order
+
+
+def pytest_collection_modifyitems(config, items):
+    """The first module that uses the demo run goes first and the other modules that use it go
+    last (each module kept whole, in its order): under ``--dist loadfile`` one worker starts the
+    demo at once while the other works through the rest, and no worker waits for the demo's
+    lock in the middle of the session."""
+    users: list = []
+    for item in items:
+        if "demo_run" in getattr(item, "fixturenames", ()) and item.module not in users:
+            users.append(item.module)
+    rank = {module: (0 if i == 0 else 2) for i, module in enumerate(users)}
+    items.sort(key=lambda item: rank.get(getattr(item, "module", None), 1))
 
 
 # --------------------------------------------------------------------------- skip summary

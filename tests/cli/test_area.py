@@ -12,6 +12,8 @@ from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.publish.audit import scan_dir
 from tryggaplatser.publish.gate import INTERNAL_MARKING, MANIFEST
 
+pytestmark = pytest.mark.usefixtures("no_pdf")  # the reports' content, not their PDFs
+
 
 @pytest.fixture(scope="module")
 def config() -> str:

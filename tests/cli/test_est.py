@@ -11,6 +11,8 @@ from tryggaplatser.cli import cli
 from tryggaplatser.datasets import demo_config_path, demo_truth_path
 from tryggaplatser.publish.gate import INTERNAL_MARKING
 
+pytestmark = pytest.mark.usefixtures("no_pdf")  # the reports' content, not their PDFs
+
 
 @pytest.fixture(scope="module")
 def silent_week():

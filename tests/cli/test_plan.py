@@ -11,6 +11,8 @@ from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.gate import INTERNAL_MARKING
 from tryggaplatser.publish.products import write_action_plans, write_evaluation
 
+pytestmark = pytest.mark.usefixtures("no_pdf")  # the reports' content, not their PDFs
+
 
 @pytest.fixture(scope="module")
 def project(demo_project):

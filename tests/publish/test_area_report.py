@@ -19,7 +19,7 @@ import shapely
 from tryggaplatser.analysis.perception import GAP_SIGNIFICANT
 from tryggaplatser.errors import GateRefusal
 from tryggaplatser.publish.audit import scan_dir
-from tryggaplatser.publish.gate import INTERNAL_MARKING, Gate
+from tryggaplatser.publish.gate import INTERNAL_MARKING, TOTAL, Gate
 from tryggaplatser.publish.reports.area_report import (
     area_category_table,
     area_report,
@@ -422,3 +422,31 @@ def test_published_rates_carry_an_exact_interval_and_small_areas_a_caveat():
     assert out["rate_high"][0] == pytest.approx(round(high[39] / 5000 * 1000, 1))
     assert out["uncertain"].tolist() == [False, True, False]  # 310 residents: a caveat
     assert out["rate_low"][2] == ".." and out["rate_high"][2] == ".."  # withheld stays withheld
+
+
+def test_public_area_tables_leave_sensitive_categories_out_of_every_area_count(demo_project):
+    """An area's year table and total count the same incidents as its category table: with a
+    sensitive category in them, the total minus the categories would give it away below
+    municipality level. The internal run counts it, so the difference is exactly its count."""
+    from tryggaplatser.analysis.run import Run
+
+    config = dataclasses.replace(demo_project.config, sensitive_categories=("narkotika",))
+    project = dataclasses.replace(demo_project, config=config)
+    public = Run(project, "public", quiet=True).area_analysis()
+    internal = Run(project, "internal", quiet=True).area_analysis((public.start, public.end))
+    assert "narkotika" in set(public.incidents["category"])  # the municipality keeps it
+    for area_id, prof in public.profiles.items():
+        cats = prof.by_category.set_index("category")["count"]
+        assert cats.get("narkotika", 0) == 0
+        total = int(cats.drop(index=["alla", "totalt"], errors="ignore").sum())
+        assert int(prof.trend["count"].sum()) == total
+        inside = internal.profiles[area_id]
+        hidden = int(inside.by_category.set_index("category")["count"].get("narkotika", 0))
+        assert int(inside.trend["count"].sum()) - total == hidden
+    # so the disclosure plan keys an area's year counts as its category table's total
+    from tryggaplatser.publish.reports.area_plan import area_count_category
+
+    gate = Gate("public", sensitive_categories=["narkotika"], quiet=True)
+    assert area_count_category(public, gate) == TOTAL
+    counted = dataclasses.replace(internal, sensitive={"narkotika"})
+    assert area_count_category(counted, gate) == "alla"

@@ -135,3 +135,39 @@ def test_png_draws_the_same_cells_in_the_same_classes_as_the_html_map(mode):
     assert len(collection.get_paths()) == len(html_fills) > 0
     assert png_fills == [f.lower() for f in html_fills]
     assert re.fullmatch(r"#[0-9a-f]{6}", png_fills[0])
+
+
+def test_labels_anchored_outside_the_view_are_left_out():
+    """A label whose point lies outside the axes is never drawn (annotation clipping): it is left
+    out without taking a place, so the labels in view sit where they would sit without it. The
+    reference places only the labels inside the data limits, trying every position."""
+    from matplotlib.figure import Figure
+
+    from tryggaplatser.publish.maps.figures import AREA_LABEL_OFFSETS, _Placer
+
+    rng = np.random.default_rng(7)
+    anchors = rng.uniform(-1500, 2500, size=(160, 2))
+    inside = [bool(0 <= x <= 1000 and 0 <= y <= 1000) for x, y in anchors]
+
+    def placed(all_labels: bool) -> list:
+        fig = Figure(figsize=(6, 4), dpi=100)
+        ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+        ax.set_xlim(0, 1000)
+        ax.set_ylim(0, 1000)
+        placer = _Placer(fig, ax)
+        placer._in_view = lambda xy: True  # the reference tries every label it is given
+        if all_labels:
+            del placer._in_view  # the placer's own rule
+        out = []
+        for i, (x, y) in enumerate(anchors):
+            if not all_labels and not inside[i]:
+                out.append(None)
+                continue
+            style = {"ha": "center", "va": "center", "fontsize": 8}
+            artist = placer.place(f"Område {i}", (x, y), AREA_LABEL_OFFSETS, **style)
+            out.append(None if artist is None else tuple(artist.xyann))
+        return out
+
+    got, reference = placed(True), placed(False)
+    assert got == reference
+    assert sum(p is not None for p in got) > 3 and sum(inside) < len(inside)

@@ -468,3 +468,45 @@ def test_cli_map_area_public_passes_audit(tmp_path, demo_project):
     assert written.exists() and str(written) in result.output
     audit = _run(["audit", str(tmp_path / "publik"), "--mode", "public"])
     assert audit.exit_code == 0, audit.output
+
+
+@pytest.mark.parametrize("mode", ["public", "internal"])
+def test_maps_drawn_with_shared_parts_equal_maps_drawn_alone(layers, mode, tmp_path):
+    """``map --all`` prepares what every area's map shares once (``shared_parts``): each page
+    equals the page drawn on its own."""
+
+    def page(area: str, folder: Path) -> str:
+        m = neighbourhood_map(
+            area,
+            areas=layers["areas"],
+            cells=layers["cells"],
+            kde=layers["cells"],
+            incidents=layers["incidents"],
+            walk_observations=layers["walk_observations"],
+            dialogue=layers["dialogue"],
+            indicator="otrygghet",
+            mode=mode,
+            quiet=True,
+        )
+        return save_map(m, folder / f"karta_{area}.html").read_text(encoding="utf-8")
+
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "shared").mkdir()
+    alone = {a: page(a, tmp_path / "alone") for a in ("A1", "A2", "A3")}
+    with ml.shared_parts():
+        shared = {a: page(a, tmp_path / "shared") for a in ("A1", "A2", "A3")}
+    assert shared == alone
+    assert len(set(alone.values())) == 3  # three different maps
+
+
+def test_feature_properties_are_the_json_the_encoder_writes():
+    """Feature properties are written without ``json.dumps``: the same text, made safe."""
+    from tryggaplatser.publish.maps.interactive import _json_number, _json_text, _script_json
+
+    texts = [*PAYLOADS, "Storgatan 1", 'a"b\\c', "tab\tnl\nctl\x01", "\u2028\u2029", "åäö €", ""]
+    for text in texts:
+        assert _json_text(text) == _script_json(text)
+    for value in (4.0, 3.3000000000000003, 22.0, 0.1, 1e20):
+        assert _json_number(value) == _script_json(value)
+    with pytest.raises(ValueError):
+        _json_number(float("nan"))

@@ -1,9 +1,11 @@
 """A PDF beside every HTML report (publish/pdf.py), and pages that print well (issue 15, Paper).
 
-A small set — two area reports and the lägesbild in both modes, the EST brief and one action
-plan — is written in one staged run (so one browser session prints all its PDFs). The PDFs are
-read back with PDFium (pypdfium2): page size, the text of every page (header, footer, marking,
-"Sida n / N") and how far down each page its ink reaches, measured on the rendered page.
+The printed reports are those of the session's ``tryggaplatser demo`` run (``demo_run``: every
+report of both modes, written in one staged run per set, so one browser session prints its
+PDFs): of each kind (area report, lägesbild, EST brief, action plan, risk factors, evaluation)
+the first two of each mode are read back with PDFium (pypdfium2): page size, the text of every
+page (header, footer, marking, "Sida n / N") and how far down each page its ink reaches,
+measured on the rendered page.
 """
 
 from __future__ import annotations
@@ -15,12 +17,11 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from tryggaplatser.policy import INTERNAL_MARKING, MANIFEST
 from tryggaplatser.publish import pdf as pdfmod
-from tryggaplatser.publish.audit import metadata_problems, pdf_page_texts, scan_dir, scan_file
+from tryggaplatser.publish.audit import metadata_problems, pdf_page_texts, scan_file, set_findings
 from tryggaplatser.publish.gate import Gate
 from tryggaplatser.publish.products._common import folder_for
 from tryggaplatser.publish.reports.report import Report
@@ -60,41 +61,26 @@ def _ink_extent(path: Path) -> list[float]:
 
 
 @pytest.fixture(scope="module")
-def printed(demo_project, demo_truth, tmp_path_factory) -> dict:
-    from tryggaplatser.publish.products.areas import write_area_reports, write_lagesbild
-    from tryggaplatser.publish.products.est import write_est_brief_set
-    from tryggaplatser.publish.products.plans import write_action_plans
-
-    out = tmp_path_factory.mktemp("pdf_set")
-    end = pd.Timestamp(demo_truth["period"]["end"])
-    with staged(out, fresh=True):  # one run: its PDFs are printed in one browser at the end
-        for mode in ("internal", "public"):
-            write_area_reports(
-                demo_project, out, mode, area_ids=["EX01", "EX05"], with_map=False, tables=False
-            )
-            write_lagesbild(demo_project, out, mode, year=int(end.year), with_map=False)
-        write_est_brief_set(
-            config_path=None,
-            mode="internal",
-            out_dir=str(out),
-            project=demo_project,
-            today=end + pd.Timedelta(days=1),
-        )
-        write_action_plans(demo_project, out, "internal", today=end, area_ids=["EX05"])
+def printed(demo_run) -> dict:
+    out, _ = demo_run
     return {"out": out, "public": out / "publik", "internal": out / "internt"}
 
 
-def _reports(folder: Path) -> list[Path]:
-    return sorted(
-        folder / name for name, e in _manifest(folder).items() if e.get("kind") == "report"
-    )
+def _reports(folder: Path, every: bool = False) -> list[Path]:
+    """The reports in ``folder``: every one, or the first two of each kind (by name: two area
+    reports, two action plans, the lägesbild, the EST brief, ...)."""
+    names = sorted(n for n, e in _manifest(folder).items() if e.get("kind") == "report")
+    kinds: dict[str, list[str]] = {}
+    for name in names:
+        kinds.setdefault(re.sub(r"_.*", "", name), []).append(name)
+    return [folder / name for group in kinds.values() for name in group[: None if every else 2]]
 
 
 @pytest.mark.parametrize("mode", ["public", "internal"])
 def test_a_sealed_pdf_beside_every_report(printed, mode):
     folder = printed[mode]
     files = _manifest(folder)
-    reports = _reports(folder)
+    reports = _reports(folder, every=True)
     kinds = {re.sub(r"_.*", "", p.stem) for p in reports}
     assert {"omrade", "lagesbild"} <= kinds
     if mode == "internal":
@@ -146,8 +132,14 @@ def test_no_page_is_left_mostly_empty(printed, mode):
 
 
 def test_the_audit_passes_on_both_sets_with_their_pdfs(printed):
-    assert list(scan_dir(printed["public"], mode="public")) == []
-    assert list(scan_dir(printed["internal"], mode="internal")) == []
+    """The sets and the printed reports with their PDFs pass the audit (every file of the demo's
+    sets is audited in tests/cli/test_demo.py)."""
+    for mode in ("public", "internal"):
+        folder = printed[mode]
+        assert set_findings(folder, mode) == []
+        for html in _reports(folder):
+            for path in (html, html.with_suffix(".pdf")):
+                assert scan_file(path, mode, root=folder) == [], path.name
 
 
 def test_links_stay_relative_and_name_no_path_of_the_machine(printed, tmp_path):

@@ -20,6 +20,7 @@ from tryggaplatser.publish.gate import INTERNAL_MARKING
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 PROBE = Path(__file__).with_name("_qgis_probe.py")
+MAP_SUFFIXES = (".gpkg", ".tif", ".qml", ".qgz")
 
 
 def _check_pyqgis() -> None:
@@ -39,33 +40,24 @@ def _check_pyqgis() -> None:
 
 
 @pytest.fixture(scope="module")
-def sets(demo_project, demo_truth, tmp_path_factory):
-    """The hotspot and EST sets of the demo in both modes, and a background road and lake
-    outside the output folders (the ``[basemap]`` files of a project)."""
+def sets(demo_run, demo_project, tmp_path_factory):
+    """The demo run's two sets (hotspot layers and rasters, EST brief, risk factors and their
+    QGIS projects, copied out of the shared run), a background road and lake outside the output
+    folders (the ``[basemap]`` files of a project), and the public QGIS project rewritten with
+    them."""
+    import shutil
+
     import geopandas as gpd
-    import pandas as pd
     import shapely
 
-    from tryggaplatser.analysis.run import Run
-    from tryggaplatser.datasets import demo_config_path
     from tryggaplatser.publish.gate import Gate
-    from tryggaplatser.publish.products import write_hotspot_layers
-    from tryggaplatser.publish.products.est import write_est_brief_set
-    from tryggaplatser.publish.products.risk import write_risk_factors
     from tryggaplatser.publish.qgis_project import write_qgis_project
 
     _check_pyqgis()
     root = tmp_path_factory.mktemp("qgis")
     out = root / "ut"
-    today = pd.Timestamp(demo_truth["period"]["end"]) + pd.Timedelta(days=1)
-    common = {"config_path": str(demo_config_path()), "out_dir": str(out)}
-    for mode in ("internal", "public"):
-        run = Run(demo_project, mode, quiet=True)
-        write_hotspot_layers(
-            **common, mode=mode, classify=True, project=demo_project, quiet=True, run=run
-        )
-        write_est_brief_set(**common, mode=mode, project=demo_project, today=today, run=run)
-        write_risk_factors(demo_project, out, mode, run=run)
+    for folder in ("internt", "publik"):
+        shutil.copytree(demo_run[0] / folder, out / folder)
     x0, y0, x1, y1 = demo_project.layers["areas"].total_bounds
     data = root / "bakgrund"
     data.mkdir()
@@ -315,15 +307,21 @@ def test_the_rendered_project_is_not_blank(qgis):
 
 
 def test_project_is_sealed_and_the_public_set_passes_the_audit(sets):
-    from tryggaplatser.publish.audit import scan_dir
+    """Both projects are sealed, and the sets and their map files (layers, rasters, styles,
+    projects) pass the audit; every other file of the demo's sets is audited in
+    tests/cli/test_demo.py."""
+    from tryggaplatser.publish.audit import scan_file, set_findings
     from tryggaplatser.publish.gate import read_manifest
 
-    for folder in ("internt", "publik"):
+    for folder, mode in (("internt", "internal"), ("publik", "public")):
         manifest = read_manifest(sets / folder)
         assert manifest["qgis_projekt.qgz"]["kind"] == "qgis_project"
         assert all(f"{p.stem}.qml" in manifest for p in (sets / folder).glob("*.tif"))
-    assert list(scan_dir(sets / "publik", mode="public")) == []
-    assert list(scan_dir(sets / "internt", mode="internal")) == []
+        assert set_findings(sets / folder, mode) == []
+        maps = [p for p in sorted((sets / folder).iterdir()) if p.suffix in MAP_SUFFIXES]
+        assert {".gpkg", ".tif", ".qml", ".qgz"} == {p.suffix for p in maps}
+        for path in maps:
+            assert scan_file(path, mode, root=sets / folder) == [], path.name
 
 
 def test_public_monthly_est_layer_stays_inside_the_municipality(sets, demo_project):

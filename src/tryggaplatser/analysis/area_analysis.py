@@ -126,6 +126,7 @@ def prepare_area_analysis(
     cell_size: float | None = None,
     cells: Any = None,
     profiles: dict | None = None,
+    area_incidents: Any = None,
     quiet: bool = True,
 ) -> AreaAnalysis:
     """Compute everything the area reports and the lägesbild need, once.
@@ -147,6 +148,12 @@ def prepare_area_analysis(
     profiles : dict, optional
         Area profiles of every area for the period, already computed (a run shares them with
         the action plans); ``None`` = compute them here.
+    area_incidents : GeoDataFrame, optional
+        The incidents the per-area and per-cell tables count; ``None`` = every incident of the
+        project. A public run passes them without its sensitive categories, which are never
+        shown below municipality level: an area's total or year table counting them would give
+        them away beside its category table. The municipality's own tables count every
+        incident either way.
     quiet : bool
         Silence announcements of automatic choices (they are recorded and shown in the
         methods box either way).
@@ -171,6 +178,8 @@ def prepare_area_analysis(
 
     layers = getattr(project, "layers", {})
     areas, incidents = _areas_and_incidents(layers)
+    if area_incidents is None:
+        area_incidents = incidents
 
     walks, dialogue, surveys, police = _secondary_layers(layers)
     profiles = (
@@ -178,7 +187,7 @@ def prepare_area_analysis(
         if profiles is not None
         else area_profiles_all(
             areas=areas,
-            incidents=incidents,
+            incidents=area_incidents,
             walk_observations=walks,
             dialogue=dialogue,
             survey_indicators=surveys,
@@ -188,16 +197,15 @@ def prepare_area_analysis(
         )
     )
     start, end, years = _profile_period(profiles)
-    ldate = _local_dates(incidents["occurred_at"])
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
-    inc = incidents.loc[in_period]
+    inc = _in_period(incidents, start, end)
+    area_inc = inc if area_incidents is incidents else _in_period(area_incidents, start, end)
     if cells is None:
-        cells = _gistar_cells(inc, cell_size, quiet)
+        cells = _gistar_cells(area_inc, cell_size, quiet)
     # hotspot cells per area: attach them to the profiles (centroid rule of area_profiles_all)
     hot = cells[cells["gi_bin"].isin(HOT_BINS)]
     _attach_hot_cells(profiles, hot, areas)
     gap_cells, gap_areas = _perception_gaps(
-        inc, dialogue, walks, areas, cell_size=cell_size, quiet=quiet
+        area_inc, dialogue, walks, areas, cell_size=cell_size, quiet=quiet
     )
     sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
     return AreaAnalysis(
@@ -269,6 +277,13 @@ def _profile_period(profiles: dict) -> tuple[dt.date, dt.date, float]:
     start, end = (dt.date.fromisoformat(d) for d in first.params["period"])
     years = float(first.params["years"])
     return start, end, years
+
+
+def _in_period(incidents: Any, start: Any, end: Any) -> Any:
+    """The incidents whose local date lies in ``start`` … ``end`` (inclusive)."""
+    ldate = _local_dates(incidents["occurred_at"])
+    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
+    return incidents.loc[in_period]
 
 
 def _gistar_cells(inc: Any, cell_size: float | None, quiet: bool) -> Any:

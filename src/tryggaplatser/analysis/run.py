@@ -243,7 +243,7 @@ class Run:
                         "report it for the whole municipality only, or use --mode internal",
                     ),
                 )
-            keep = ~data["category"].astype(str).isin(sorted(self.sensitive))
+            keep = self._not_sensitive(data)
             if not keep.all():
                 announce(
                     tr(
@@ -257,6 +257,21 @@ class Run:
                     quiet=self.quiet,
                 )
                 data = data[keep.to_numpy()]
+        return data
+
+    def _not_sensitive(self, data: Any) -> Any:
+        """Boolean mask of the rows of ``data`` outside the sensitive categories."""
+        return ~data["category"].astype(str).isin(sorted(self.sensitive))
+
+    @cached_property
+    def area_incidents(self) -> Any:
+        """The incidents the area profiles and per-area tables count: every category, but in
+        public mode without the sensitive ones (policy: never below municipality level; an
+        area's total counting them would give them away beside its category table). The
+        municipality's own tables count every incident."""
+        data = self.layer("incidents")
+        if self.public and self.sensitive and data is not None and "category" in data.columns:
+            data = data[self._not_sensitive(data).to_numpy()]
         return data
 
     @cached_property
@@ -500,6 +515,7 @@ class Run:
                 period=(key[1][0].isoformat(), key[1][1].isoformat()),
                 cells=self.hotspots(key[1]).cells,
                 profiles=self.profiles(key[1]),
+                area_incidents=self.area_incidents,
                 quiet=self.quiet,
             )
             hot = analysis.cells[analysis.cells["gi_bin"].isin((2, 3))]["cell_id"]
@@ -533,7 +549,7 @@ class Run:
             start, end = key[1]
             return area_profiles_all(
                 areas=self.layer("areas"),
-                incidents=self.layer("incidents"),
+                incidents=self.area_incidents,
                 walk_observations=self.layer("walk_observations"),
                 dialogue=self.layer("dialogue"),
                 survey_indicators=self.layer("survey_indicators"),

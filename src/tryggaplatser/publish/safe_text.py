@@ -23,6 +23,7 @@ popup and print header the text reaches.
 
 from __future__ import annotations
 
+import functools
 import html as _html
 import math
 import numbers
@@ -103,6 +104,8 @@ def text_of(value: Any) -> str:
     >>> text_of("fil\u202etxt.exe")
     'filtxt.exe'
     """
+    if type(value) is str:  # the common case, first: the same result as the last line
+        return _CONTROL.sub("", value)
     if _is_missing(value):
         return ""
     if isinstance(value, bool):
@@ -145,8 +148,16 @@ def html(value: Any) -> Trusted:
     """
     if isinstance(value, Trusted):
         return value
+    if type(value) is str:  # maps repeat the same labels thousands of times: escaped once
+        return _html_of_str(value)
     text = _html.escape(text_of(value), quote=True)
     return Trusted(text.translate(_EXTRA))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _html_of_str(value: str) -> Trusted:
+    """:func:`html` of a plain ``str`` (cached: the result depends on the text alone)."""
+    return Trusted(_html.escape(text_of(value), quote=True).translate(_EXTRA))
 
 
 def join(parts: list[Any], sep: str = "<br>") -> Trusted:

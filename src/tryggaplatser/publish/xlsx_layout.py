@@ -206,8 +206,12 @@ def _style_header(cell: Any) -> None:
 def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
     """Header style, number formats, fitted widths, wrapped tall rows, freeze and filter."""
     from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
 
     last = _letter(max(len(cols), 1))
+    # the two alignments of data cells, each registered with the workbook once (as the first
+    # `cell.alignment = …` would): a cell then takes its index, not a new style to look up
+    alignment_ids: dict[bool, int] = {}
     for i, col in enumerate(cols, start=1):
         _style_header(ws.cell(1, i))
         fmt = NUMBER_FORMATS.get(col.fmt, "General")
@@ -216,7 +220,12 @@ def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
             if fmt != "General" and cell.number_format == "General":
                 cell.number_format = fmt
             right = numeric and isinstance(cell.value, str)  # "<5", ".." beside numbers
-            cell.alignment = Alignment(vertical="top", horizontal="right" if right else None)
+            if right not in alignment_ids:
+                alignment = Alignment(vertical="top", horizontal="right" if right else None)
+                alignment_ids[right] = ws.parent._alignments.add(alignment)
+            if not cell._style:
+                cell._style = StyleArray()
+            cell._style.alignmentId = alignment_ids[right]
     widths = _fit_widths(ws, cols)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[_letter(i)].width = width
@@ -287,14 +296,18 @@ def _line_count(text: str, width: float, bold: bool = False) -> int:
 def _wrap_rows(ws: Any, widths: list[float], first_row: int = 1) -> None:
     """Wrap cells longer than their column and make each row tall enough for its text."""
     from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
 
+    fonts = ws.parent._fonts  # a cell's font by its index (no style proxy per cell)
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for cell in row:
             if not isinstance(cell.value, str) or cell.column > len(widths):
                 continue
             width = widths[cell.column - 1]
-            bold = bool(cell.font and cell.font.b)
+            if not cell._style:  # as the `cell.font` getter does
+                cell._style = StyleArray()
+            bold = bool(fonts[cell._style.fontId].b)
             n = _line_count(cell.value, width, bold)
             if n > 1 or "\n" in cell.value:
                 old = cell.alignment

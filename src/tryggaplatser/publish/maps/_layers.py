@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -1569,6 +1571,35 @@ def _points_xy(gate, frame, layer: str) -> tuple[np.ndarray, np.ndarray]:
     return _xy(released)
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("tryggaplatser_shared_map_parts", default=None)
+
+
+@contextmanager
+def shared_parts() -> Iterator[None]:
+    """Within this block, the parts of a neighbourhood map that do not depend on the chosen
+    area (the released area layer, the choropleth, the drawable incidents) are prepared once
+    for the same inputs and reused by every map: ``map --all`` draws one map per area.
+
+    The inputs must not change inside the block (they are recognised by identity and held
+    until the block ends, so an identity is never reused for another object)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _once(name: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
+    """``compute()``, or inside :func:`shared_parts` its result for the same ``inputs``."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (name, *map(id, inputs))
+    if key not in memo:
+        memo[key] = (inputs, compute())  # the inputs are held: their ids stay theirs
+    return memo[key][1]
+
+
 def neighbourhood_content(
     area_id: Any | None,
     *,
@@ -1603,13 +1634,18 @@ def neighbourhood_content(
     dialogue = _check_frame(dialogue, "dialogue", ("Point",))
 
     chosen_id, chosen_name, bounds, title = _neighbourhood_extent(areas, area_id)
-    incidents = usable_incidents(incidents, gate)
+    incidents = _once("incidents", (incidents, gate), lambda: usable_incidents(incidents, gate))
     size = public_cell_size(cell_size_of(cells) or cell_size_of(kde), mode)
-    visible_areas = gate.release(areas, "area_layer")  # all: classes are municipality-wide
+    # all areas: classes are municipality-wide
+    visible_areas = _once("areas", (areas, gate), lambda: gate.release(areas, "area_layer"))
     layers: list[MapLayer] = []
     facts: list[tuple[str, str]] = []
     if indicator is not None:
-        chor = choropleth_layer(visible_areas, indicator, gate, source=areas)
+        chor = _once(
+            "choropleth",
+            (visible_areas, indicator, gate, areas),
+            lambda: choropleth_layer(visible_areas, indicator, gate, source=areas),
+        )
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
     released_cells = (

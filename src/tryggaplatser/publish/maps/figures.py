@@ -484,6 +484,10 @@ class _Placer:
         offset in points moves the text rigidly), so trying a position costs no text layout."""
         import shapely
 
+        if not self._in_view(xy):
+            # never drawn: left out, not laid out (its empty extent would otherwise reserve
+            # a phantom place in the map's lower-left corner)
+            return None
         artist = self.ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
         base = artist.get_window_extent(self.renderer).padded(1.5)
         to_pixels = self.ax.figure.dpi / 72.0
@@ -501,6 +505,11 @@ class _Placer:
                 return artist
         artist.remove()
         return None
+
+    def _in_view(self, xy: tuple[float, float]) -> bool:
+        """Whether a label anchored at ``xy`` (data) can show: an annotation whose point lies
+        outside the axes is not drawn (matplotlib's ``annotation_clip``, the same test)."""
+        return bool(self.ax.contains_point(self.ax.transData.transform([xy])[0]))
 
 
 #: Offsets (points) an area label tries, its own place first.

@@ -39,9 +39,11 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
+from json.encoder import encode_basestring as _encode_json_string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -263,6 +265,11 @@ _JS = """
 def _script_json(value: Any) -> str:
     """JSON that is safe inside a ``<script>`` element (no ``</script>``, no U+2028)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return _script_safe(text)
+
+
+def _script_safe(text: str) -> str:
+    """JSON text made safe inside a ``<script>`` element."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -407,12 +414,12 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     frame = layer.frame
     if len(frame) == 0:
         return '{"type":"FeatureCollection","features":[]}'
-    geoms = frame.geometry
-    if layer.kind == "polygon" and layer.key == "areas":
-        geoms = geoms.simplify(1.0, preserve_topology=True)  # 1 m: invisible, far smaller
-    wgs = geoms.to_crs("EPSG:4326").to_numpy()
-    wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
-    texts = shapely.to_geojson(wgs)
+    simplify = layer.kind == "polygon" and layer.key == "areas"
+    if layer.key in _SAME_ON_EVERY_MAP:  # the municipality's areas: converted once
+        wkb = tuple(shapely.to_wkb(frame.geometry.to_numpy()))
+        texts = _geojson_texts_of(wkb, frame.crs, simplify)
+    else:
+        texts = _geojson_texts(frame.geometry, simplify)
     radius = None
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
@@ -426,23 +433,60 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     pops = frame["popup"].tolist()
     features = []
     for i, g in enumerate(texts):
-        props: dict[str, Any] = {}
+        props: list[str] = []  # the members of _script_json({...}), written directly
         if (f := _colour(fills[i])) is not None:
-            props["f"] = f
+            props.append('"f":' + _json_text(f))
         if (s := _colour(strokes[i])) is not None:
-            props["s"] = s
+            props.append('"s":' + _json_text(s))
         if tips[i]:
-            props["t"] = str(html(tips[i]))
+            props.append('"t":' + _json_text(str(html(tips[i]))))
         if pops[i]:
-            props["p"] = str(_popup_html(pops[i]))
+            props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
         if radius is not None:
-            props["r"] = float(radius[i])
+            props.append('"r":' + _json_number(float(radius[i])))
         if selected[i]:
-            props["w"] = 3.5
+            props.append('"w":3.5')
         features.append(
-            '{"type":"Feature","geometry":' + g + ',"properties":' + _script_json(props) + "}"
+            '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _json_text(text: str) -> str:
+    """``_script_json(text)`` of a string: as ``json.dumps`` writes it, then made safe."""
+    return _script_safe(_encode_json_string(text))
+
+
+def _json_number(value: float) -> str:
+    """``_script_json(value)`` of a finite float (as ``json.dumps`` writes it)."""
+    if not math.isfinite(value):
+        raise ValueError(f"Out of range float values are not JSON compliant: {value!r}")
+    return float.__repr__(value)
+
+
+#: Layers whose geometries are the same on every map of a run (all areas, whichever is chosen).
+_SAME_ON_EVERY_MAP = ("areas", "indicator")
+
+
+def _geojson_texts(geoms, simplify: bool) -> list[str]:
+    """GeoJSON geometry texts in WGS84, coordinates rounded to :data:`COORD_DECIMALS`."""
+    import shapely
+
+    if simplify:
+        geoms = geoms.simplify(1.0, preserve_topology=True)  # 1 m: invisible, far smaller
+    wgs = geoms.to_crs("EPSG:4326").to_numpy()
+    wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
+    return list(shapely.to_geojson(wgs))
+
+
+@functools.lru_cache(maxsize=8)
+def _geojson_texts_of(wkb: tuple[bytes, ...], crs: Any, simplify: bool) -> tuple[str, ...]:
+    """:func:`_geojson_texts` of geometries given as WKB (cached: a pure function of them)."""
+    import geopandas as gpd
+    import shapely
+
+    geoms = gpd.GeoSeries(shapely.from_wkb(list(wkb)), crs=crs)
+    return tuple(_geojson_texts(geoms, simplify))
 
 
 # --------------------------------------------------------------------------- folium map

@@ -135,6 +135,7 @@ def demo_pipeline(config_path, out, truth: dict, step):
     import json
     from pathlib import Path
 
+    from ...analysis.run import Run
     from ...i18n import tr
     from ...layers.load import load_project
     from .._parallel import fork_map
@@ -174,8 +175,12 @@ def demo_pipeline(config_path, out, truth: dict, step):
         (_write_set, ("internal", config_path, out, truth)),
         (_write_set, ("public", config_path, out, truth)),
     ]
+    # the draft plans and the internal set render one internal run: its street stretches and
+    # risk terrain, which both use, are computed here once, before the jobs fork
+    internal_run = Run(project, "internal", quiet=True)
+    internal_run.place_reasons()
     seconds: dict[str, float] = {}
-    for part, took in fork_map(_job, jobs, project):
+    for part, took in fork_map(_job, jobs, (project, {"internal": internal_run})):
         seconds[part] = seconds.get(part, 0.0) + took
     _print_leftovers(out)
     return project, seconds
@@ -195,12 +200,16 @@ def _print_leftovers(out) -> None:
     rewrite_start_pages(folders)
 
 
-def _job(project, func, args):
-    return func(project, *args)
+def _job(state, func, args):
+    project, runs = state
+    return func(project, *args, runs=runs)
 
 
-def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, float]:
-    """Every product of one mode into ``<out>/internt`` or ``<out>/publik``, from one run."""
+def _write_set(
+    project, mode: str, config_path, out, truth: dict, runs: dict | None = None
+) -> tuple[str, float]:
+    """Every product of one mode into ``<out>/internt`` or ``<out>/publik``, from one run
+    (``runs[mode]`` when given, else a new one)."""
     import time
 
     import pandas as pd
@@ -217,7 +226,9 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
 
     started = time.perf_counter()
     data_end = pd.Timestamp(truth["period"]["end"])
-    run = Run(project, mode, quiet=True)  # every statistic of the set is computed once here
+    # every statistic of the set is computed once, in its run
+    run = (runs or {}).get(mode)
+    run = Run(project, mode, quiet=True) if run is None else run
     common = {"config_path": str(config_path), "mode": mode, "out_dir": str(out)}
     write_hotspot_layers(**common, classify=True, project=project, quiet=True, run=run)
     for hotspots in (False, True):
@@ -248,9 +259,11 @@ def _write_set(project, mode: str, config_path, out, truth: dict) -> tuple[str, 
     return mode, time.perf_counter() - started
 
 
-def _write_plans(project, config_path, out, truth: dict) -> tuple[str, float]:
+def _write_plans(
+    project, config_path, out, truth: dict, runs: dict | None = None
+) -> tuple[str, float]:
     """The draft action plans of every area (internal working documents) into the internal
-    set, from their own internal run."""
+    set, from the internal run (``runs["internal"]`` when given, else a new one)."""
     import time
 
     import pandas as pd
@@ -260,6 +273,7 @@ def _write_plans(project, config_path, out, truth: dict) -> tuple[str, float]:
 
     started = time.perf_counter()
     data_end = pd.Timestamp(truth["period"]["end"])
-    run = Run(project, "internal", quiet=True)
+    run = (runs or {}).get("internal")
+    run = Run(project, "internal", quiet=True) if run is None else run
     write_action_plans(project, out, "internal", today=data_end, run=run)
     return "internal", time.perf_counter() - started

@@ -211,6 +211,7 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     from ...analysis.run import in_period
     from ...i18n import tr
     from .._per_area import announce_failure, attempt, collecting
+    from ..maps._layers import shared_parts
 
     cells = run.hotspots().cells
     series = indicator_series(getattr(project, "survey_indicators", None), indicator)
@@ -218,16 +219,17 @@ def _area_maps(project, run, folder, targets, indicator, png: bool, common: dict
     period = period_label(*run.period)
     shared = (project, cells, series, incidents, folder, png, common, period)
     written, failures = [], []
-    for target in progress(targets, tr("Kartor", "Maps")):
-        if not collecting(targets):
-            written += _area_map(target, *shared)
-            continue
-        paths, failure = attempt(target, _area_map, target, *shared)
-        if failure is None:
-            written += paths
-        else:
-            announce_failure(failure)
-            failures.append(failure)
+    with shared_parts():  # what every area's map shares is prepared once
+        for target in progress(targets, tr("Kartor", "Maps")):
+            if not collecting(targets):
+                written += _area_map(target, *shared)
+                continue
+            paths, failure = attempt(target, _area_map, target, *shared)
+            if failure is None:
+                written += paths
+            else:
+                announce_failure(failure)
+                failures.append(failure)
     return written, failures
 
 

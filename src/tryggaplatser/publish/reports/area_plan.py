@@ -339,10 +339,18 @@ def _plan_incidents(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
 
 
 def area_count_category(analysis: Any, gate: Any) -> str:
-    """The category key of an area's year and seasonal counts: every record of the area, which
-    is the area's :data:`TOTAL` unless sensitive categories are left out of its public
-    category table (then ``"alla"``, of which the table's total is a part)."""
-    return "alla" if gate.public and analysis.sensitive else TOTAL
+    """The category key of an area's year and seasonal counts: every record the area's
+    profile counts. That is the area's :data:`TOTAL` (a public :class:`~...analysis.run.Run`
+    counts areas without the sensitive categories) unless the profiles count sensitive
+    incidents that the public category table leaves out (an analysis built without a public
+    run): then ``"alla"``, of which the table's total is a part."""
+    if not (gate.public and analysis.sensitive):
+        return TOTAL
+    counted = (
+        prof.by_category["count"][prof.by_category["category"].isin(analysis.sensitive)].sum()
+        for prof in analysis.profiles.values()
+    )
+    return "alla" if any(n > 0 for n in counted) else TOTAL
 
 
 def _relate_to_months(plan: DisclosurePlan, key: tuple, months: list, category: str) -> None:
