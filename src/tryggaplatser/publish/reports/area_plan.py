@@ -540,6 +540,7 @@ def consequence_key(period: tuple, indicator: str) -> tuple:
 def plan_report_counts(plan: DisclosurePlan, analyses: Iterable[Any], lagesbild: Any) -> None:
     """Add the perception-gap counts per area and cell, the location-precision table of every
     analysis and the lägesbild's consequence table to ``plan`` (before it is solved)."""
+    _plan_unsafe_walks(plan)
     for analysis in analyses:
         _plan_gap_areas(plan, analysis)
         _plan_gap_signal_cells(plan, analysis)
@@ -554,6 +555,17 @@ def _signal_parts(plan: DisclosurePlan, area: str) -> list:
     ``area``: unsafe pins per campaign and unsafe walk observations."""
     pins = [k for k in plan.values if k[:3] == ("dialogue", "n_otrygg", str(area))]
     return [*pins, walk_key("n_otrygg", area, TOTAL)]
+
+
+def _plan_unsafe_walks(plan: DisclosurePlan) -> None:
+    """A scope's unsafe walk observations are among its observations: ``n = n_otrygg + the
+    rest`` (an unpublished count) in the total row. The signals tie these to the pins, so a
+    reader's ``n_otrygg ≤ n`` must bound them in the plan too, not only after solving (the
+    problem rows keep the nesting rule of :meth:`DisclosurePlan.nest`)."""
+    totals = [k for k in plan.values if k[:2] == ("walks", "n_otrygg") and k[3] == TOTAL]
+    for key in totals:
+        whole = walk_key("n", key[2], key[3])
+        plan.relate(whole, [key], rest=("walks", "n_ej_otrygg", key[2], key[3]))
 
 
 def _plan_gap_areas(plan: DisclosurePlan, analysis: Any) -> None:
