@@ -2,7 +2,9 @@
 under test: it reads only the files, never the plan).
 
 It reads the walk and dialogue tables of every area report and the lägesbild (HTML), the
-area reports' category tables (HTML), and the indicator tables (CSV and every workbook sheet).
+area reports' category tables (HTML), and the indicator tables (CSV and every workbook sheet),
+the year, seasonal and grid-cell tables, the perception-gap counts per area (table and
+sentence), the location-precision and consequence tables and the counts of the methods boxes.
 It does what a reader with the folder and a spreadsheet could do. Every published count becomes
 a variable: a number fixes it, "<5" bounds it to 1–4, ".." to ≥ 0. The same count printed in
 two files (an area's walk total in its report, the municipality's in the lägesbild, the
@@ -495,6 +497,7 @@ def attack_folder(folder: Path) -> tuple[Attack, dict]:
     read_area_category_pages(attack, folder)
     attack_time_and_cells(attack, folder)
     attack_spatial(attack, folder)
+    attack_report_counts(attack, folder)
     return attack, attack.intervals()
 
 
@@ -1095,3 +1098,247 @@ def attack_spatial(attack: Attack, folder: Path, *, maps: bool = True) -> dict:
         "map_counts": read_map_popups(attack, folder) if maps else 0,
         "nested_cells": nest_cells(attack),
     }
+
+
+# report counts: perception gap per area and cell, location precision, consequences
+#
+# What a reader relates: an area's "Otrygga signaler" = its unsafe dialogue pins (the "(n=…)"
+# of its reason table, per campaign) + its unsafe walk observations ("Otrygga", total row);
+# its "Händelser" in the gap are some of its incidents; the signals of the grid cells are some
+# of the municipality's. A location-precision row's share is of its source's records (the rows
+# of the source), "Alla källor" per precision = the sources, and all of them = every record of
+# the period (the municipality's total); each block of the consequence table (severity levels,
+# police reports, with their "uppgift saknas") makes up the municipality's total, of which the
+# shares are; the staff row is the municipality's count of that category.
+
+_GAP_PROSE = re.compile(
+    r"Otrygga signaler \(kartnålar och vandringsobservationer\): ([^;]+); händelser: ([^.]+)\."
+)
+
+
+def at_most(attack: Attack, total: Hashable, parts: list, name: Hashable) -> None:
+    """``sum(parts) ≤ total`` and nothing more (a slack variable ``("rest", name)`` ≥ 0)."""
+    attack.equations.append((total, [*parts, ("rest", name)]))
+
+
+def _page_text(path: Path) -> str:
+    import html as _html
+
+    return _html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+def _signal_sources(attack: Attack, scope: str) -> list:
+    """The counts whose sum is the unsafe signals of ``scope``: unsafe pins per campaign and
+    the unsafe walk observations (when the folder prints them)."""
+    seen = set(attack.known) | set(attack.marked)
+    seen |= {den for _, den, _, _ in attack.shares} | {num for num, _, _, _ in attack.shares}
+    pins = sorted(
+        {k for k in seen if isinstance(k, tuple) and k[:3] == ("dialogue", "n_otrygg", scope)},
+        key=repr,
+    )
+    walk = ("walks", "n_otrygg", scope, "Totalt")
+    return [*pins, *([walk] if walk in seen else [])]
+
+
+def _gap_area(attack: Attack, cal: _Calendar, period: tuple, area: str, slug: str, row) -> None:
+    """One area's gap counts ``row`` = (signals text, incidents text)."""
+    attack.cell(("signals", slug), row[0])
+    key = cal.key(period, area, "gap")
+    attack.cell(key, row[1])
+    attack.not_above.append((key, cal.key(period, area)))
+
+
+def read_gap_area_counts(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """The lägesbild's table per area and the area reports' sentence "Otrygga signaler
+    (…): N; händelser: M"; returns how many were read."""
+    from tryggaplatser.publish.maps.interactive import slugify
+
+    by_slug, by_name, _ = _area_names(folder)
+    read, slugs = 0, set()
+    for path in sorted(folder.glob("omrade_*.html")):
+        slug = path.stem.removeprefix("omrade_")
+        m = _GAP_PROSE.search(_page_text(path))
+        if m and slug in by_slug:
+            read += 1
+            slugs.add(slug)
+            _gap_area(attack, cal, cal.main, by_slug[slug], slug, (m.group(1), m.group(2)))
+    period = lagesbild_period(folder, cal)
+    for path in sorted(folder.glob("lagesbild_*.html")):
+        for t in html_tables(path):
+            if not t["caption"].startswith("Upplevd otrygghet mot händelser per område"):
+                continue
+            head = t["headers"]
+            for r in t["rows"]:
+                if r[0] not in by_name:
+                    continue
+                read += 1
+                slugs.add(slugify(r[0]))
+                counts = (r[head.index("Otrygga signaler")], r[head.index("Händelser")])
+                _gap_area(attack, cal, period, by_name[r[0]], slugify(r[0]), counts)
+    for slug in sorted(slugs):
+        parts = _signal_sources(attack, slug)
+        if parts:
+            attack.at_least.append((("signals", slug), parts))
+    return read
+
+
+def tie_signal_cells(attack: Attack) -> int:
+    """The unsafe signals of a grid cell are the same in every period (pins and walks have no
+    period); the cells' signals are some of the municipality's. Returns the cells tied."""
+    cells: dict[tuple, list] = {}
+    for k in [*attack.known, *attack.marked]:
+        if isinstance(k, tuple) and k[0] == "signals" and len(k) == 4:
+            cells.setdefault(k[2:], []).append(k)
+    for keys in cells.values():
+        attack.equations += [(keys[0], [k]) for k in keys[1:]]
+    muni = ("signals", MUNICIPALITY)
+    parts = _signal_sources(attack, MUNICIPALITY)
+    if parts:
+        attack.at_least.append((muni, parts))
+    if parts and cells:
+        at_most(attack, muni, [keys[0] for keys in cells.values()], "signal cells")
+    return len(cells)
+
+
+def read_precision_tables(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """The location-precision tables of the area reports (their period) and the lägesbild;
+    returns the number of tables read."""
+    read = 0
+    for path in sorted(folder.glob("*.html")):
+        if not path.stem.startswith(("omrade_", "lagesbild_")):
+            continue
+        period = cal.main if path.stem.startswith("omrade_") else lagesbild_period(folder, cal)
+        for t in html_tables(path):
+            if not t["caption"].startswith("Lägesprecision per källa"):
+                continue
+            read += 1
+            head = t["headers"]
+            rows: dict[str, dict[str, tuple]] = {}
+            for r in t["rows"]:
+                src, prec = r[0], r[1]
+                key = ("precision", tuple(period), src, prec)
+                total = ("precision", tuple(period), src, "total")
+                attack.cell(key, r[head.index("Antal")])
+                attack.share(key, total, r[head.index("Andel")])
+                rows.setdefault(src, {})[prec] = key
+            for src, keys in rows.items():
+                total = ("precision", tuple(period), src, "total")
+                attack.equations.append((total, list(keys.values())))
+            every = rows.get("Alla källor")
+            if every is None:
+                continue
+            others = [s for s in rows if s != "Alla källor"]
+            for prec, key in every.items():
+                attack.equations.append((key, [rows[s][prec] for s in others if prec in rows[s]]))
+            attack.equations.append(
+                (
+                    cal.key(period, MUNICIPALITY),
+                    [("precision", tuple(period), "Alla källor", "total")],
+                )
+            )
+    return read
+
+
+def read_consequence_tables(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """The lägesbild's consequence table; returns the number of tables read."""
+    _, _, code_of = _area_names(folder)
+    period = lagesbild_period(folder, cal)
+    read = 0
+    for path in sorted(folder.glob("lagesbild_*.html")):
+        for t in html_tables(path):
+            if not t["caption"].startswith("Konsekvenser av händelserna"):
+                continue
+            read += 1
+            head = t["headers"]
+            total = cal.key(period, MUNICIPALITY)
+            blocks: dict[str, list] = {}
+            for r in t["rows"]:
+                label = r[0]
+                block = label.split(":")[0].split(" ")[0]
+                if block in ("Allvarlighetsgrad", "Polisanmäld"):
+                    key = ("consequence", tuple(period), label)
+                    blocks.setdefault(block, []).append(key)
+                else:
+                    key = cal.key(period, MUNICIPALITY, code_of.get(label, label))
+                attack.cell(key, r[head.index("Antal")])
+                attack.share(key, total, r[head.index("Andel")])
+            for keys in blocks.values():  # levels 1–3, ja/nej/okänd and "uppgift saknas"
+                attack.equations.append((total, keys))
+    return read
+
+
+_METHOD_ROWS = {
+    "Poster med kommunens mittpunkt (ej placerade)": "centroid",
+    "Händelser i perioden": "n",
+}
+_PARAM = re.compile(
+    r'<span class="p-name">(.*?)</span>\s*<span class="p-value">(.*?)</span>\s*'
+    r'<span class="p-how">(.*?)</span>',
+    re.S,
+)
+
+
+def method_rows(path: Path) -> list[list[str]]:
+    """The rows (name, value, how chosen) of a report's methods box."""
+    import html as _html
+
+    text = path.read_text(encoding="utf-8")
+    return [
+        [_html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in m] for m in _PARAM.findall(text)
+    ]
+
+
+_P0 = re.compile(r"placerade signaler \+ händelser: (\d+) av (\d+)")
+
+
+def read_method_counts(attack: Attack, folder: Path, cal: _Calendar) -> int:
+    """Counts of the methods boxes: the period's records (some of the municipality's), the
+    records at the municipality's centroid (those of the precision table's "Alla källor"), and
+    p0's placed signals (at least the shown cells', at most the municipality's). Returns the
+    number of counts read."""
+    read = 0
+    for path in sorted(folder.glob("*.html")):
+        if not path.stem.startswith(("omrade_", "lagesbild_")):
+            continue
+        period = cal.main if path.stem.startswith("omrade_") else lagesbild_period(folder, cal)
+        period = tuple(period)
+        for r in method_rows(path):
+            name = _METHOD_ROWS.get(r[0])
+            if name and attack.cell(("method", period, name), r[1]):
+                read += 1
+            m = _P0.search(" ".join(r))
+            if m:
+                read += 1
+                attack.cell(("signals", "placed"), m.group(1))
+                attack.cell(("method", period, "p0_n"), m.group(2))
+                at_most(attack, ("method", period, "p0_n"), [("signals", "placed")], period)
+        n, centroid = ("method", period, "n"), ("method", period, "centroid")
+        every = ("precision", period, "Alla källor", "Kommunens mittpunkt (ej platsen)")
+        at_most(attack, cal.key(period, MUNICIPALITY), [n], (period, "n"))
+        at_most(attack, n, [centroid], (period, "centroid"))
+        at_most(attack, every, [centroid], (period, "every"))
+    cells = [k for k in [*attack.known, *attack.marked] if k[0] == "signals" and len(k) == 4]
+    if ("signals", "placed") in attack.known:
+        at_most(attack, ("signals", MUNICIPALITY), [("signals", "placed")], "placed")
+        if cells:
+            at_most(attack, ("signals", "placed"), sorted(set(cells), key=repr), "shown cells")
+    return read
+
+
+def attack_report_counts(attack: Attack, folder: Path) -> dict[str, int]:
+    """Read the perception-gap counts, the location-precision and consequence tables and the
+    methods boxes' counts into ``attack`` (with :func:`attack_time_and_cells`, whose calendar
+    ties the periods and the areas' months: its keys are the ones used here); the number of
+    tables or counts of each kind read."""
+    main = report_period(folder)
+    if main is None:
+        return {}
+    cal = _Calendar(main)
+    found = {
+        "gap_areas": read_gap_area_counts(attack, folder, cal),
+        "signal_cells": tie_signal_cells(attack),
+        "precision": read_precision_tables(attack, folder, cal),
+        "consequences": read_consequence_tables(attack, folder, cal),
+        "methods": read_method_counts(attack, folder, cal),
+    }
+    return found

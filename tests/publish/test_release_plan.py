@@ -467,7 +467,8 @@ def test_year_season_and_last_year_tables_leak_per_table_and_not_with_the_plan(t
                 lo <= 1 and hi >= 4 for k, (lo, hi) in intervals.items() if a.marked[k] == "<5"
             )
     year_2025 = ("incidents", ("2025-01", "2025-12"), "A1", "totalt")
-    assert set(found[False]) == {year_2025, ("season", "A1", 5)}
+    time_found = {k for k in found[False] if k[0] in ("incidents", "season")}
+    assert time_found == {year_2025, ("season", "A1", 5)}  # the centroid rows: next test
     assert not found[True]
 
 
@@ -561,3 +562,88 @@ def test_est_month_is_on_the_plan_with_the_area_months_and_nested_cells():
     assert all(plan.values[k] > 0 for k in cells)  # an empty cell needs no place in the plan
     for k in cells:
         assert (k, cell_key(run_period, k[2], k[3])) in plan.nested
+
+
+# --------------------------------------------------------------------------- report counts
+
+
+def _project_with_signals():
+    """The small project with a severity per incident (three of level 3 in 2026), 20 unsafe
+    walk observations and 3 unsafe dialogue pins in area A1."""
+    import geopandas as gpd
+
+    project = _small_project()
+    inc = project.incidents
+    day = inc["occurred_at"].dt.tz_convert("Europe/Stockholm")
+    severity = np.ones(len(inc), dtype=int)
+    severity[np.flatnonzero((day.dt.year == 2026).to_numpy())[:3]] = 3
+    inc["severity"] = severity
+    rng = np.random.default_rng(5)
+
+    def points(n):
+        xy = 650000 + rng.uniform(100, 900, n), 6550000 + rng.uniform(100, 900, n)
+        return gpd.points_from_xy(*xy)
+
+    walks = gpd.GeoDataFrame(
+        {
+            "observation_id": [f"o{i}" for i in range(20)],
+            "walk_id": "w1",
+            "perception": "otrygg",
+            "problem_category": "belysning",
+            "status": "ny",
+        },
+        geometry=points(20),
+        crs=3006,
+    )
+    dialogue = gpd.GeoDataFrame(
+        {
+            "response_id": ["a", "b", "c"],
+            "campaign_id": "dialog-2026",
+            "perception": "otrygg",
+            "reasons": "belysning",
+            "time_of_day": "kvall",
+        },
+        geometry=points(3),
+        crs=3006,
+    )
+    project.layers.update(walk_observations=walks, dialogue=dialogue)
+    return project
+
+
+def test_gap_precision_and_consequence_counts_leak_per_table_and_not_with_the_plan(tmp_path):
+    """Per table, A1's unsafe pins (3: "<5" in its dialogue tables) are its "Otrygga signaler"
+    (23, the perception-gap sentence) minus its unsafe walk observations (20); the records at
+    the municipality's centroid ("<5") are the period's total minus the exact ones; severity 3
+    ("<5") is the total minus levels 1 and 2. With the plan nothing is determined and every
+    "<5" still spans 1–4."""
+    from lp_attacker import attack_report_counts, attack_time_and_cells
+
+    project = _project_with_signals()
+    found = {}
+    for plan in (False, True):
+        folder = tmp_path / f"plan_{plan}"
+        folder.mkdir()
+        _publish_small_set(folder, project, plan)
+        a, intervals = attack_folder(folder)
+        attack_time_and_cells(Attack(), folder)
+        read = attack_report_counts(Attack(), folder)
+        assert read["gap_areas"] == 6 and read["precision"] == 4 and read["consequences"] == 1
+        assert read["methods"] >= 4  # centroid records and the period's count per report
+        assert not a.conflicts
+        found[plan] = determined(intervals) | narrowed(intervals, a.marked)
+        if plan:
+            assert not determined(intervals) and not narrowed(intervals, a.marked)
+            small = [iv for k, iv in intervals.items() if a.marked[k] == "<5"]
+            assert small and all(lo <= 1 and hi >= 4 for lo, hi in small)
+    kinds = {k[0] for k in found[False]}
+    assert {"dialogue", "precision", "consequence"} <= kinds
+    assert found[False][("dialogue", "n_otrygg", "alfa", "dialog-2026")] == (3.0, 3.0)
+    assert found[False][("consequence", ("2026-01", "2026-03"), "Allvarlighetsgrad 3")] == (3, 3)
+    centroid = (
+        "precision",
+        ("2026-01", "2026-03"),
+        "Alla källor",
+        "Kommunens mittpunkt (ej platsen)",
+    )
+    assert found[False][centroid] == (2.0, 2.0)
+    assert not found[True]

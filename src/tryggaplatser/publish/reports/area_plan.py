@@ -34,6 +34,15 @@ complementary suppression for the whole folder at once. Keys:
 ``("stretch", measure, (start, end), stretch_id)``
     A street stretch's count (``gatustrackor.*``).
 
+``("signals", area)``, ``("signals", cell_size, cell_id)``
+    Unsafe signals (unsafe dialogue pins + unsafe walk observations) of an area, the
+    municipality or a grid cell: the perception gap's "Otrygga signaler".
+``("precision", period, source, precision)``, ``("consequence", period, indicator)``,
+``("method", period, name)``
+    The location-precision table (with each source's total, the denominator of its shares),
+    the lägesbild's consequence table and the counts of the methods boxes
+    (:func:`plan_report_counts`).
+
 Relations: each table's total = the sum of its rows; the municipality = the sum of its areas
 plus what lies outside them (an unpublished count a reader only knows is ≥ 0); answered pins =
 unsafe + safe pins. In a walk row unsafe and sent observations are among the observed, decided
@@ -63,15 +72,21 @@ __all__ = [
     "UNPLACED",
     "WALK_COUNTS",
     "cell_key",
+    "consequence_key",
     "dialogue_key",
     "est_month_key",
     "incident_key",
     "layer_plan_key",
+    "method_key",
     "placed_key",
     "plan_area_set",
     "plan_est_month",
+    "plan_report_counts",
     "plan_spatial",
+    "precision_key",
     "season_key",
+    "signal_cell_key",
+    "signal_key",
     "stretch_key",
     "walk_key",
     "year_part",
@@ -192,6 +207,7 @@ def plan_area_set(
         _plan_previous_year(plan, lagesbild)
     if extra is not None:  # more products of the same folder (the grid, street stretches)
         extra(plan)
+    plan_report_counts(plan, every, lagesbild)
     return plan.solve()
 
 
@@ -738,3 +754,215 @@ def est_month_key(plan: DisclosurePlan, by: str, row: Any, month: str) -> tuple:
         return incident_key(period, TOTAL, "est")
     keys = [incident_key(period, value, c) for c in ("est", TOTAL, "alla")]
     return next((k for k in keys if k in plan.values), keys[-1])
+
+
+# ---------------------------------------------------------------------------------------------
+# report counts: perception gap, location precision, consequences
+#
+# ``("signals", area)``: unsafe signals (unsafe dialogue pins + unsafe walk observations) of an
+# area or the municipality, the perception gap's "Otrygga signaler"; a reader relates them to
+# the dialogue and walk tables of the area. ``("signals", cell_size, cell_id)``: of a grid
+# cell. ``("precision", period, source, precision)``: records of a source by location
+# precision; ``("consequence", period, indicator)``: the lägesbild's consequence table, each
+# block a part of the municipality's total of the period.
+
+
+def signal_key(area: str) -> tuple:
+    """The plan key of the unsafe signals of an area (or :data:`MUNICIPALITY`)."""
+    return ("signals", str(area))
+
+
+def signal_cell_key(cell_size: float, cell_id: str) -> tuple:
+    """The plan key of the unsafe signals of grid cell ``cell_id``."""
+    return ("signals", round(float(cell_size)), str(cell_id))
+
+
+def precision_key(period: tuple, source: str, precision: str) -> tuple:
+    """The plan key of a row of the location-precision table (``precision`` ``"totalt"``:
+    the source's records, the denominator of the table's shares)."""
+    return ("precision", tuple(period), str(source), str(precision))
+
+
+def consequence_key(period: tuple, indicator: str) -> tuple:
+    """The plan key of a row of the lägesbild's consequence table; the staff row is the
+    municipality's count of the category (:func:`incident_key`)."""
+    if indicator == "hot_vald_personal":
+        return incident_key(period, MUNICIPALITY, indicator)
+    return ("consequence", tuple(period), str(indicator))
+
+
+def plan_report_counts(plan: DisclosurePlan, analyses: Iterable[Any], lagesbild: Any) -> None:
+    """Add the perception-gap counts per area and cell, the location-precision table of every
+    analysis and the lägesbild's consequence table to ``plan`` (before it is solved)."""
+    _plan_unsafe_walks(plan)
+    for analysis in analyses:
+        _plan_gap_areas(plan, analysis)
+        _plan_gap_signal_cells(plan, analysis)
+        _plan_precision(plan, analysis)
+        _plan_method_counts(plan, analysis)
+    if lagesbild is not None:
+        _plan_consequences(plan, lagesbild)
+
+
+def _signal_parts(plan: DisclosurePlan, area: str) -> list:
+    """The counts of the dialogue and walk tables whose sum is the unsafe signals of
+    ``area``: unsafe pins per campaign and unsafe walk observations."""
+    pins = [k for k in plan.values if k[:3] == ("dialogue", "n_otrygg", str(area))]
+    return [*pins, walk_key("n_otrygg", area, TOTAL)]
+
+
+def _plan_unsafe_walks(plan: DisclosurePlan) -> None:
+    """A scope's unsafe walk observations are among its observations: ``n = n_otrygg + the
+    rest`` (an unpublished count) in the total row. The signals tie these to the pins, so a
+    reader's ``n_otrygg ≤ n`` must bound them in the plan too, not only after solving (the
+    problem rows keep the nesting rule of :meth:`DisclosurePlan.nest`)."""
+    totals = [k for k in plan.values if k[:2] == ("walks", "n_otrygg") and k[3] == TOTAL]
+    for key in totals:
+        whole = walk_key("n", key[2], key[3])
+        plan.relate(whole, [key], rest=("walks", "n_ej_otrygg", key[2], key[3]))
+
+
+def _plan_gap_areas(plan: DisclosurePlan, analysis: Any) -> None:
+    """Unsafe signals and incidents (the gap's categories) per area: the signals = the area's
+    unsafe pins + unsafe walk observations, the areas' signals a part of the municipality's;
+    the incidents a part of the area's total of the period."""
+    gap = analysis.gap_areas
+    if gap is None or len(gap) == 0:
+        return
+    period, cat = (analysis.start, analysis.end), gap_category(gap)
+    areas = []
+    for aid, sig, n in zip(
+        gap["area_id"].astype(str), gap["n_otrygg"], gap["n_incidents"], strict=True
+    ):
+        plan.add(signal_key(aid), int(sig), keep=True)  # the gap's key figure
+        plan.relate(signal_key(aid), _signal_parts(plan, aid), rest=("signals", aid, "ovriga"))
+        areas.append(aid)
+        key = incident_key(period, aid, cat)
+        plan.add(key, int(n))
+        plan.relate(incident_key(period, aid, TOTAL), [key], rest=(*key[:3], "ovriga:" + cat))
+    whole = signal_key(MUNICIPALITY)
+    if whole not in plan.values:
+        parts = _signal_parts(plan, MUNICIPALITY)
+        plan.add(whole, sum(plan.values.get(k, 0) for k in parts), published=False)
+        plan.relate(whole, parts)
+    plan.relate(whole, [signal_key(a) for a in areas], rest=signal_key(_OUTSIDE))
+
+
+def _plan_gap_signal_cells(plan: DisclosurePlan, analysis: Any) -> None:
+    """Unsafe signals per grid cell: the significant cells published, the other cells not;
+    all cells + the signals without a cell = the municipality's signals."""
+    from ...analysis.area_analysis import cell_size_of
+    from ...analysis.perception import GAP_SIGNIFICANT
+
+    gap = analysis.gap_cells
+    if gap is None or len(gap) == 0 or signal_key(MUNICIPALITY) not in plan.values:
+        return
+    size = cell_size_of(gap)
+    shown = gap["gap_class"].isin(GAP_SIGNIFICANT).to_numpy()
+    keys = []
+    for cid, v, s in zip(gap["cell_id"].astype(str), gap["n_otrygg"], shown, strict=True):
+        if int(v) > 0 or s:
+            keys.append(signal_cell_key(size, cid))
+            plan.add(keys[-1], int(v), published=bool(s))
+    plan.relate(signal_key(MUNICIPALITY), keys, rest=("signals", "utan_ruta"))
+
+
+def _plan_precision(plan: DisclosurePlan, analysis: Any) -> None:
+    """The location-precision table: rows per source and precision, each source's total (the
+    denominator of its shares, which a reader can work out), the all-sources block = the
+    sources, and its total = the municipality's records of the period; the records at the
+    municipality's centroid are among those without a place."""
+    from ...analysis.quality import ALL_SOURCES
+
+    prec = analysis.precision
+    if prec is None or len(prec) == 0:
+        return
+    period = (analysis.start, analysis.end)
+    sources = list(dict.fromkeys(prec["source"].astype(str)))
+    kinds = list(dict.fromkeys(prec["location_precision"].astype(str)))
+    for s, p, n in zip(
+        prec["source"].astype(str), prec["location_precision"].astype(str), prec["n"]
+    ):
+        plan.add(precision_key(period, s, p), int(n))
+    for s in sources:
+        total = precision_key(period, s, TOTAL)
+        parts = [precision_key(period, s, p) for p in kinds]
+        plan.add(total, sum(plan.values.get(k, 0) for k in parts), keep=s == ALL_SOURCES)
+        plan.relate(total, parts)
+    if ALL_SOURCES in sources:
+        every = [s for s in sources if s != ALL_SOURCES]
+        for p in [*kinds, TOTAL]:
+            plan.relate(
+                precision_key(period, ALL_SOURCES, p), [precision_key(period, s, p) for s in every]
+            )
+        plan.relate(
+            incident_key(period, MUNICIPALITY, TOTAL), [precision_key(period, ALL_SOURCES, TOTAL)]
+        )
+        plan.relate(
+            incident_key(period, UNPLACED, TOTAL),
+            [precision_key(period, ALL_SOURCES, "kommun_centroid")],
+            rest=incident_key(period, UNPLACED, "ovriga"),
+        )
+
+
+def _plan_consequences(plan: DisclosurePlan, analysis: Any) -> None:
+    """The lägesbild's consequence table: severity levels and police reports (each block,
+    with its "not recorded" row, a part of the municipality's records of the period) and
+    the staff category (the municipality's count of it)."""
+    from .area_report import _consequence_rows
+
+    period = (analysis.start, analysis.end)
+    rows, _ = _consequence_rows(analysis.incidents)
+    total = incident_key(period, MUNICIPALITY, TOTAL)
+    blocks: dict[str, list] = {}
+    for row in rows:
+        key = consequence_key(period, row["indicator"])
+        plan.add(key, int(row["n"]))
+        blocks.setdefault(row["indicator"].split("_")[0], []).append(key)
+    staff = consequence_key(period, "hot_vald_personal")
+    plan.add(staff, int((analysis.incidents["category"].astype(str) == "hot_vald_personal").sum()))
+    for block, keys in blocks.items():
+        plan.relate(total, keys, rest=("consequence", period, block, "ovriga"))
+
+
+def method_key(period: tuple, name: str) -> tuple:
+    """The plan key of a count printed in a report's methods box (``name``: the parameter,
+    e.g. ``"excluded_kommun_centroid"``)."""
+    return ("method", tuple(period), str(name))
+
+
+def _param(attrs: Any, name: str) -> Any:
+    rec = (attrs or {}).get("tryggaplatser", {}).get("params", {}).get(name)
+    return rec.get("value") if isinstance(rec, dict) else rec
+
+
+def _plan_method_counts(plan: DisclosurePlan, analysis: Any) -> None:
+    """The methods box's counts: the period's records (a part of the municipality's), the
+    records at the municipality's centroid (among the period's records and among the
+    precision table's centroid rows; the gap's among them) and the records without a known
+    time. (Public reports print the gap's p0 as a share only: its counts would tie every grid
+    cell of the period together.)"""
+    period = (analysis.start, analysis.end)
+    attrs = next(iter(analysis.profiles.values())).by_category.attrs
+    n, centroid = _param(attrs, "n_incidents_in_period"), _param(attrs, "excluded_kommun_centroid")
+    aoristic = _param(attrs, "aoristic")
+    key_n, key_c = method_key(period, "n_incidents_in_period"), method_key(period, "centroid")
+    if n is not None:
+        plan.add(key_n, int(n), keep=True)
+        plan.relate(incident_key(period, MUNICIPALITY, TOTAL), [key_n], rest=(*key_n, "ovriga"))
+    if centroid is not None:
+        plan.add(key_c, int(centroid))
+        plan.relate(key_n, [key_c], rest=(*key_c, "placerade"))
+        every = precision_key(period, "alla", "kommun_centroid")
+        plan.relate(every, [key_c], rest=(*key_c, "ovriga"))
+    if isinstance(aoristic, dict) and aoristic.get("excluded_time_unknown") is not None:
+        key_t = method_key(period, "time_unknown")
+        plan.add(key_t, int(aoristic["excluded_time_unknown"]))
+        plan.relate(key_n, [key_t], rest=(*key_t, "ovriga"))
+    gap = analysis.gap_cells
+    if gap is None or len(gap) == 0:
+        return
+    gap_c = _param(gap.attrs, "excluded_kommun_centroid")
+    if gap_c is not None:
+        plan.add(method_key(period, "gap_centroid"), int(gap_c))
+        plan.relate(key_c, [method_key(period, "gap_centroid")], rest=(*key_c, "ovriga_kat"))

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -64,6 +65,7 @@ from ...analysis.rates import SMALL_AREA_POPULATION
 from ...errors import ArgumentError
 from ...i18n import get_language, not_recorded, tr
 from ...layers import vocab
+from ..disclosure import PRIMARY, PUBLISHED, SECONDARY
 from ..gate import HIDDEN, MIN_COUNT, MIN_SURVEY_N, SMALL, TOTAL, Gate
 from ..param_text import param_label, param_value
 from .report import (
@@ -1129,6 +1131,8 @@ def _police_release(police: pd.DataFrame, gate: Gate) -> pd.DataFrame:
 
 
 def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: Gate) -> None:
+    from .area_plan import signal_key
+
     row = analysis.gap_areas[analysis.gap_areas["area_id"].astype(str) == area_id]
     if len(row):
         r = row.iloc[0]
@@ -1139,8 +1143,8 @@ def _section_gap(section: Section, analysis: AreaAnalysis, area_id: str, gate: G
                 "The area as a whole is classed as: {c}. Unsafe signals (pins and walk "
                 "observations): {o}; incidents: {i}. Most frequent reasons: {r}.",
                 c=r["gap_label"],
-                o=_count_text(r["n_otrygg"], gate),
-                i=_count_text(r["n_incidents"], gate),
+                o=_planned_text(gate, signal_key(area_id), r["n_otrygg"]),
+                i=_planned_text(gate, _gap_incident_key(analysis, area_id), r["n_incidents"]),
                 r=r["top_reason_labels"] or tr("inga angivna", "none given"),
             )
         )
@@ -1203,6 +1207,30 @@ def _by_gap_test(released: pd.DataFrame, tested: Any, key: str) -> pd.DataFrame:
     ).sort_values(["_o", "_q", key])
 
 
+def _planned_text(gate: Gate, key: Any, value: Any) -> str:
+    """A count printed in prose or a header as the set's plan releases it ("<5", ".."); an
+    unplanned count as :func:`_count_text`."""
+    status = gate.planned(key)
+    if status is None or _num(value) is None:
+        return _count_text(value, gate)
+    return SMALL if status == PRIMARY else HIDDEN if status == SECONDARY else fmt_int(value)
+
+
+def _gap_incident_key(analysis: AreaAnalysis, area_id: str) -> tuple:
+    """The plan key of an area's incidents in the perception gap's categories."""
+    from .area_plan import gap_category, incident_key
+
+    return incident_key((analysis.start, analysis.end), area_id, gap_category(analysis.gap_areas))
+
+
+def _released_shown(gate: Gate, n: Any, *keys: Any) -> bool:
+    """Whether a public share of ``n`` may be printed: the count shown and, with the set's
+    plan, every planned key (numerator and denominator) published."""
+    if _num(n) is None:
+        return False
+    return all(gate.planned(k) in (None, PUBLISHED) for k in keys)
+
+
 def _count_text(value: Any, gate: Gate) -> str:
     v = _num(value)
     if v is None:
@@ -1213,16 +1241,23 @@ def _count_text(value: Any, gate: Gate) -> str:
 
 
 def _gap_cells_release(cells: Any, gate: Gate, analysis: AreaAnalysis) -> pd.DataFrame:
-    from .area_plan import gap_category
+    from .area_plan import gap_category, signal_cell_key
 
     incidents = _cell_plan_key(analysis, gap_category(analysis.gap_cells))
+    size = cell_size_of(analysis.gap_cells)
+
+    def key(row: Any, col: str) -> tuple:
+        if col == "n_incidents":
+            return incidents(row, col)
+        return signal_cell_key(size, row["cell_id"])
+
     released = release_table(
         gate,
         _grid_for_gate(cells),
         "grid_cells",
         counts=("n_incidents", "n_otrygg"),
         by=("gap_class", "gap_label", "top_reason_labels"),
-        plan_key=lambda row, col: incidents(row, col) if col == "n_incidents" else ("signals",),
+        plan_key=key,
     )
     for col in ("n_incidents", "n_otrygg"):
         vis = f"{col}_visning"
@@ -1326,9 +1361,19 @@ def _quality_location_precision(section: Section, analysis: AreaAnalysis, gate: 
     """Location precision per source, municipality-centroid rows highlighted."""
     prec = analysis.precision
     if len(prec):
+        from .area_plan import precision_key
+
         frame = prec.loc[prec["n"] > 0, ["source", "location_precision", "n"]].copy()
+        period = (analysis.start, analysis.end)
         released = release_table(
-            gate, frame, "area_table", by=["source", "location_precision"], counts=("n",)
+            gate,
+            frame,
+            "area_table",
+            by=["source", "location_precision"],
+            counts=("n",),
+            plan_key=lambda row, col: precision_key(
+                period, row["source"], row["location_precision"]
+            ),
         )
         totals = prec.groupby("source")["n"].sum()
         released["label"] = [
@@ -1338,7 +1383,13 @@ def _quality_location_precision(section: Section, analysis: AreaAnalysis, gate: 
         released["source_label"] = [_source_label(s) for s in released["source"]]
         released["share"] = [
             _share_if(n, totals.get(s, 0), gate, min_n=1)
-            for n, s in zip(released["n"], released["source"], strict=True)
+            if _released_shown(
+                gate, n, precision_key(period, s, p), precision_key(period, s, TOTAL)
+            )
+            else HIDDEN
+            for n, s, p in zip(
+                released["n"], released["source"], released["location_precision"], strict=True
+            )
         ]
         released["flagged"] = released["location_precision"] == "kommun_centroid"
         section.table(
@@ -1417,7 +1468,7 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
             continue
         report.parameter(
             param_label(name),
-            _profile_parameter_value(name, rec.get("value")),
+            _profile_parameter_value(name, _planned_param(report.gate, analysis, name, rec)),
             auto=bool(rec.get("auto")),
             rule=str(rec.get("rule") or ""),
             group=tr("Områdesprofil", "Area profile"),
@@ -1429,7 +1480,8 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
         rule=tr("rutor vars mittpunkt ligger i området", "cells whose centre lies in the area"),
     )
     report.parameters_from(
-        analysis.gap_cells.attrs, group=tr("Upplevd otrygghet", "Perceived insecurity")
+        _planned_gap_attrs(report.gate, analysis),
+        group=tr("Upplevd otrygghet", "Perceived insecurity"),
     )
     report.parameter(
         tr("Publiceringsläge", "Publishing mode"),
@@ -1444,6 +1496,47 @@ def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
         ),
     )
     _methods_note(report, analysis)
+
+
+#: Counts of the methods box by parameter name, and their names in the set's plan.
+_METHOD_COUNTS = {
+    "n_incidents_in_period": "n_incidents_in_period",
+    "excluded_kommun_centroid": "centroid",
+}
+
+
+def _planned_param(gate: Gate, analysis: AreaAnalysis, name: str, rec: dict) -> Any:
+    """A profile parameter's value with its counts as the set's plan releases them."""
+    from .area_plan import method_key
+
+    period, value = (analysis.start, analysis.end), rec.get("value")
+    if name in _METHOD_COUNTS and _is_number(value):
+        return _planned_text(gate, method_key(period, _METHOD_COUNTS[name]), value)
+    if name == "aoristic" and isinstance(value, dict) and "excluded_time_unknown" in value:
+        n = value["excluded_time_unknown"]
+        text = _planned_text(gate, method_key(period, "time_unknown"), n)
+        return {**value, "excluded_time_unknown": text}
+    return value
+
+
+def _planned_gap_attrs(gate: Gate, analysis: AreaAnalysis) -> dict:
+    """The perception gap's provenance with its count of centroid records as the plan
+    releases it; public: p0 as a share, without the counts it is made of."""
+    import copy
+
+    from .area_plan import method_key
+
+    attrs = copy.deepcopy(analysis.gap_cells.attrs)
+    params = attrs.get("tryggaplatser", {}).get("params", {})
+    rec = params.get("excluded_kommun_centroid")
+    if isinstance(rec, dict) and _is_number(rec.get("value")):
+        key = method_key((analysis.start, analysis.end), "gap_centroid")
+        rec["value"] = _planned_text(gate, key, rec["value"])
+    p0 = params.get("p0")
+    if gate.public and isinstance(p0, dict) and p0.get("rule"):
+        # the counts behind p0 ("k av n") would publish the placed records of every cell
+        p0["rule"] = re.sub(r":\s*\d+ (av|of) \d+\s*$", "", str(p0["rule"]))
+    return attrs
 
 
 def _profile_parameter_value(name: str, value: Any) -> Any:
@@ -2432,10 +2525,26 @@ def _lagesbild_consequences(section: Section, analysis: AreaAnalysis, gate: Gate
     rows.append(
         {"indicator": "hot_vald_personal", "label": _cat_label("hot_vald_personal"), "n": staff}
     )
+    from .area_plan import MUNICIPALITY, consequence_key, incident_key
+
     frame = pd.DataFrame(rows)
-    released = release_table(gate, frame, "area_table", by=["indicator"], counts=("n",))
+    period = (analysis.start, analysis.end)
+    released = release_table(
+        gate,
+        frame,
+        "area_table",
+        by=["indicator"],
+        counts=("n",),
+        plan_key=lambda row, col: consequence_key(period, row["indicator"]),
+    )
     released["label"] = frame["label"].to_numpy()
-    released["share"] = [_share_if(n, len(inc), gate, min_n=1) for n in released["n"]]
+    total = incident_key(period, MUNICIPALITY, TOTAL)
+    released["share"] = [
+        _share_if(n, len(inc), gate, min_n=1)
+        if _released_shown(gate, n, consequence_key(period, i), total)
+        else HIDDEN
+        for n, i in zip(released["n"], released["indicator"], strict=True)
+    ]
     section.table(
         released,
         columns={
@@ -2495,6 +2604,8 @@ def _lagesbild_gap_table(section: Section, analysis: AreaAnalysis, gate: Gate) -
     gap = analysis.gap_areas
     if gap is None or len(gap) == 0:
         return
+    from .area_plan import signal_key
+
     frame = pd.DataFrame(gap.drop(columns="geometry"))
     released = release_table(
         gate,
@@ -2502,6 +2613,11 @@ def _lagesbild_gap_table(section: Section, analysis: AreaAnalysis, gate: Gate) -
         "area_layer",
         counts=("n_incidents", "n_otrygg"),
         by=("gap_class", "gap_label", "top_reason_labels"),
+        plan_key=lambda row, col: (
+            _gap_incident_key(analysis, str(row["area_id"]))
+            if col == "n_incidents"
+            else signal_key(row["area_id"])
+        ),
     )
     for col in ("n_incidents", "n_otrygg"):
         if f"{col}_visning" not in released.columns:
