@@ -201,8 +201,9 @@ def _by_unique(values: pd.Series, fn) -> pd.Series:
     done = fn(pd.Series(uniques, dtype="str"))
     codes2, uniques2 = pd.factorize(done, use_na_sentinel=True)
     final = np.where(codes >= 0, codes2[np.maximum(codes, 0)], -1)
-    cat = pd.Categorical.from_codes(final, categories=pd.Index(uniques2, dtype="str"))
-    return pd.Series(cat, index=values.index).astype("str")
+    return pd.Series(
+        pd.array(uniques2, dtype="str").take(final, allow_fill=True), index=values.index
+    )
 
 
 def _empty(kind: str, n: int) -> pd.Series:
@@ -1033,15 +1034,22 @@ def _multi_codes(text: pd.Series, c: Column, problems: Problems, present: np.nda
     lookup = _code_lookup(c.vocab)
     if not present.any():
         return text
-    parts = text[present].str.split(r"\s*[,;]\s*", regex=True).explode()
+    # the distinct texts only (a few combinations in many rows), then expanded to the rows
+    rows = np.flatnonzero(present)
+    codes, uniques = pd.factorize(text.iloc[rows], use_na_sentinel=True)
+    distinct = pd.Series(uniques, dtype="str")
+    parts = distinct.str.split(r"\s*[,;]\s*", regex=True).explode()
     parts = parts[parts.notna() & (parts != "")]
     mapped = _normalise_codes(parts.astype("str"), lookup)
-    bad_rows = mapped.index[mapped.isna()].unique()
+    bad = np.zeros(len(distinct) + 1, dtype=bool)  # the last slot: a missing text
+    bad[np.asarray(mapped.index[mapped.isna()].unique(), dtype=int)] = True
     joined = mapped.dropna().groupby(level=0).agg(";".join)
+    done = pd.Series(index=distinct.index, dtype="str")
+    done[joined.index] = joined
     out = pd.Series(index=text.index, dtype="str")
-    out[joined.index] = joined
+    out.iloc[rows] = done.array.take(codes, allow_fill=True)
     mask = np.zeros(len(text), dtype=bool)
-    mask[np.asarray(bad_rows, dtype=int)] = True
+    mask[rows] = bad[codes]
     problems.flag(
         mask,
         "CATEGORY_UNKNOWN",
