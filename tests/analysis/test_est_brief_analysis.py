@@ -103,3 +103,34 @@ def test_public_month_of_the_week_summer_time_starts():
 
     assert str(_last_complete_month(iso_week_bounds("2024-W13")[1])) == "2024-03"
     assert str(_last_complete_month(iso_week_bounds("2024-W12")[1])) == "2024-02"
+
+
+def test_public_month_tables_count_sensitive_categories_only_for_the_municipality(demo_project):
+    """An area's month in the public overview leaves the sensitive categories out (the area
+    reports do too, so the difference would give them away); the municipality keeps them."""
+    import dataclasses
+
+    from tryggaplatser.analysis.est_brief import run_month_tables
+    from tryggaplatser.analysis.run import Run
+
+    config = dataclasses.replace(demo_project.config, sensitive_categories=("narkotika",))
+    project = dataclasses.replace(demo_project, config=config)
+    inc, areas = project.incidents, project.areas
+    tables = {
+        mode: run_month_tables(Run(project, mode, quiet=True), inc, areas, "2026-10")
+        for mode in ("public", "internal")
+    }
+    local = pd.to_datetime(inc["occurred_at"], utc=True).dt.tz_convert("Europe/Stockholm")
+    october = ((local.dt.year == 2026) & (local.dt.month == 10)).to_numpy()
+    drugs = inc[october & (inc["category"] == "narkotika").to_numpy()]
+    # independent: point in polygon, records placed at the municipality's centre in no area
+    placed = drugs[(drugs["location_precision"] != "kommun_centroid").to_numpy()]
+    per_area = gpd.sjoin(placed, areas[["area_id", "geometry"]], predicate="within")
+    expected = per_area.groupby("area_id").size()
+    assert expected.sum() > 10
+    public, internal = (t[0].set_index(["area_id", "period"])["n"] for t in tables.values())
+    diff = (internal - public).xs("2026-10", level="period")
+    assert (diff[diff > 0] == expected.reindex(diff[diff > 0].index)).all()
+    assert int(diff.sum()) == int(expected.sum())
+    cats = tables["public"][1].set_index(["category", "period"])["n"]
+    assert cats[("narkotika", "2026-10")] == len(drugs)

@@ -22,6 +22,7 @@ outputs allow month as the finest time unit (REFERENCE.md §5), so a weekly brie
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any, NamedTuple
@@ -1241,11 +1242,8 @@ def _public_month(brief: ESTBrief, incidents, areas, params: list, *, run: Any =
     month = _last_complete_month(brief.week_end)
     if run is None:
         by_area, by_cat = month_tables(incidents, areas, month)
-    else:  # once per run: the public set's disclosure plan reads the same tables
-        by_area, by_cat = run.once(
-            ("est_month_tables", str(month), id(incidents), id(areas)),
-            lambda: month_tables(incidents, areas, month),
-        )
+    else:
+        by_area, by_cat = run_month_tables(run, incidents, areas, month)
     brief.month = str(month)
     brief.month_areas = by_area
     brief.month_categories = by_cat
@@ -1264,11 +1262,26 @@ def _public_month(brief: ESTBrief, incidents, areas, params: list, *, run: Any =
     )
 
 
-def month_tables(incidents, areas, month: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+def run_month_tables(run: Any, incidents, areas, month: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`month_tables` once per run (the public brief and the public set's disclosure
+    plan read the same tables); a public run counts its areas without its sensitive
+    categories."""
+    sensitive = tuple(sorted(run.sensitive)) if run.public else ()
+    return run.once(
+        ("est_month_tables", str(month), id(incidents), id(areas)),
+        lambda: month_tables(incidents, areas, month, sensitive=sensitive),
+    )
+
+
+def month_tables(
+    incidents, areas, month: Any, *, sensitive: Sequence[str] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The public overview's counts of calendar ``month`` and the same month a year before:
     per area (``area_id``, ``period``, ``n``; every area, 0 included; an incident in one area
     at most, outside every area or without a place in none) and per category of the whole
-    municipality (``category``, ``period``, ``n``)."""
+    municipality (``category``, ``period``, ``n``). Incidents of the ``sensitive``
+    categories count only for the municipality (policy: never below municipality level): an
+    area's count holding them would give them away beside the area reports' counts."""
     month = pd.Period(str(month), freq="M")
     last_year = month - 12
     local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(LOCAL_TZ)
@@ -1277,13 +1290,10 @@ def month_tables(incidents, areas, month: Any) -> tuple[pd.DataFrame, pd.DataFra
     sub = incidents[keep]
     sub = sub.assign(area_id=_area_ids(sub, areas), period=periods[keep].astype(str).to_numpy())
     cats = sub["category"].astype("string")
-    by_area = (
-        sub.dropna(subset=["area_id"])
-        .groupby(["area_id", "period"])
-        .size()
-        .rename("n")
-        .reset_index()
-    )
+    in_area = sub.dropna(subset=["area_id"])
+    if sensitive:
+        in_area = in_area[~in_area["category"].astype(str).isin(list(sensitive)).to_numpy()]
+    by_area = in_area.groupby(["area_id", "period"]).size().rename("n").reset_index()
     full = pd.MultiIndex.from_product(
         [
             sorted(_names(areas)) or sorted(by_area["area_id"].unique()),

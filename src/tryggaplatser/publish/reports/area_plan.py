@@ -667,14 +667,10 @@ def plan_est_month(plan: DisclosurePlan, run: Any, gate: Any, month: Any) -> Non
     count of a longer period that contains it and at least that of one inside it
     (:meth:`DisclosurePlan.nest`)."""
     from ...analysis import periods
-    from ...analysis.est_brief import hotspot_months, month_tables
+    from ...analysis.est_brief import hotspot_months, run_month_tables
 
     project = run.project
-    incidents, areas = project.incidents, project.areas
-    by_area, by_cat = run.once(
-        ("est_month_tables", str(month), id(incidents), id(areas)),
-        lambda: month_tables(incidents, areas, month),
-    )
+    by_area, by_cat = run_month_tables(run, project.incidents, project.areas, month)
     base = run.area_analysis(None)
     cat = area_count_category(base, gate)
     for label in sorted(set(by_area["period"].astype(str)) | set(by_cat["period"].astype(str))):
