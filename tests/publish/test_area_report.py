@@ -450,3 +450,31 @@ def test_public_area_tables_leave_sensitive_categories_out_of_every_area_count(d
     assert area_count_category(public, gate) == TOTAL
     counted = dataclasses.replace(internal, sensitive={"narkotika"})
     assert area_count_category(counted, gate) == "alla"
+
+
+def test_public_quality_chart_counts_calendar_months_on_the_plan(analysis):
+    """The public chart of reports per source counts local calendar months (weeks summed by
+    the month they start in would straddle two, and the first week of the period would show
+    days before it), and a month's sources add up to the municipality's month in the plan."""
+    from tryggaplatser.publish.reports.area_plan import (
+        MUNICIPALITY,
+        incident_key,
+        plan_area_set,
+        source_month_key,
+    )
+
+    monthly = analysis.monthly
+    local = pd.to_datetime(analysis.incidents["occurred_at"], utc=True).dt.tz_convert(
+        "Europe/Stockholm"
+    )
+    expected = local.dt.strftime("%Y-%m").value_counts().sort_index()
+    got = monthly.groupby("month")["n"].sum()
+    assert got.index.min() == analysis.start.strftime("%Y-%m")
+    assert got.index.max() == analysis.end.strftime("%Y-%m")
+    pd.testing.assert_series_equal(got[got > 0], expected, check_names=False)
+    plan = plan_area_set([analysis], Gate("public", quiet=True))
+    first = monthly["month"].iloc[0]
+    m = pd.Period(first, freq="M")
+    month = (m.start_time.date(), m.end_time.date())
+    keys = tuple(source_month_key(first, s) for s in monthly["source"].unique())
+    assert (incident_key(month, MUNICIPALITY, "totalt"), keys) in plan.relations

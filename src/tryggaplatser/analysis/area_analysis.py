@@ -54,6 +54,9 @@ class AreaAnalysis:
         :func:`tryggaplatser.analysis.perception.perception_gap` per cell and per area.
     weekly, silent, precision, quarantine : DataFrame
         Data-quality tables (:mod:`tryggaplatser.analysis.quality`).
+    monthly : DataFrame
+        Reports per source and calendar month (:func:`~.quality.reports_per_source_month`),
+        what public reports chart instead of weeks.
     walk_observations, dialogue, survey_indicators, police_classification : frames or None
         The secondary layers (dialogue and walks restricted to nothing: campaigns are shown
         as they are, labelled by campaign).
@@ -94,6 +97,7 @@ class AreaAnalysis:
     sensitive: set = field(default_factory=set)
     basemap: Any = None
     place_names: dict = field(default_factory=dict)
+    monthly: Any = None
     _released: Any = field(default_factory=weakref.WeakKeyDictionary, repr=False)
 
     @property
@@ -172,6 +176,7 @@ def prepare_area_analysis(
     from .quality import (
         location_precision_share,
         quarantine_share,
+        reports_per_source_month,
         reports_per_source_week,
         silent_periods,
     )
@@ -218,6 +223,7 @@ def prepare_area_analysis(
         gap_cells=gap_cells,
         gap_areas=gap_areas,
         weekly=reports_per_source_week(inc),
+        monthly=reports_per_source_month(inc),
         silent=silent_periods(inc),
         precision=location_precision_share(inc),
         quarantine=quarantine_share(getattr(project, "reports", []) or []),

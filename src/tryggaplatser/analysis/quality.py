@@ -110,6 +110,33 @@ def reports_per_source_week(incidents) -> pd.DataFrame:
     return out[WEEK_COLUMNS]
 
 
+#: Columns of :func:`reports_per_source_month`.
+MONTH_COLUMNS = ["source", "month", "n"]
+
+
+def reports_per_source_month(incidents) -> pd.DataFrame:
+    """Reports per source and local calendar month (``"YYYY-MM"``), zero months filled in.
+
+    The public reports' version of :func:`reports_per_source_week`: weeks summed by the month
+    they start in would straddle two months, and their difference with a month's count would
+    give a part of a month away (month is the finest public time unit)."""
+    _require(incidents, ["source", "occurred_at"], "incidents")
+    if len(incidents) == 0:
+        return pd.DataFrame(columns=MONTH_COLUMNS)
+    local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(LOCAL_TZ)
+    month = local.dt.tz_localize(None).dt.to_period("M")
+    src = incidents["source"].astype("string").fillna(MISSING)
+    frame = pd.DataFrame({"source": src.to_numpy(), "month": month.to_numpy()}).dropna()
+    counts = frame.groupby(["source", "month"]).size()
+    months = pd.period_range(month.min(), month.max(), freq="M")
+    sources = sorted(counts.index.get_level_values(0).unique())
+    full = pd.MultiIndex.from_product([sources, months], names=["source", "month"])
+    out = counts.reindex(full, fill_value=0).rename("n").reset_index()
+    out["month"] = out["month"].astype(str)
+    out["n"] = out["n"].astype(np.int64)
+    return out[MONTH_COLUMNS]
+
+
 def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
     """Runs of consecutive weeks in which a source sent no reports.
 

@@ -87,6 +87,7 @@ __all__ = [
     "season_key",
     "signal_cell_key",
     "signal_key",
+    "source_month_key",
     "stretch_key",
     "walk_key",
     "year_part",
@@ -202,6 +203,7 @@ def plan_area_set(
         _plan_cells(plan, analysis)
     for analysis in reports:
         _plan_area_time_tables(plan, analysis, gate)
+        _plan_source_months(plan, analysis)
     if lagesbild is not None:
         _plan_municipality_years(plan, lagesbild)
         _plan_previous_year(plan, lagesbild)
@@ -692,6 +694,30 @@ def plan_est_month(plan: DisclosurePlan, run: Any, gate: Any, month: Any) -> Non
         shown = result.cells["n"].to_numpy() > 0
         _plan_grid(plan, window, result.cells, len(result.incidents), shown)
         _nest_cells(plan, window)
+
+
+def source_month_key(month: str, source: str) -> tuple:
+    """The plan key of a source's reports in calendar ``month`` (``"YYYY-MM"``): the public
+    quality chart "Rapporter per månad och källa"."""
+    return ("source_month", str(month), str(source))
+
+
+def _plan_source_months(plan: DisclosurePlan, analysis: Any) -> None:
+    """The reports per source and calendar month of the public quality chart: a month's
+    sources add up to the municipality's month (every record of the month, as the months
+    that tie the periods together count them)."""
+    from ...analysis import periods
+
+    monthly = getattr(analysis, "monthly", None)
+    if monthly is None or not len(monthly):
+        return
+    for label, rows in monthly.groupby("month", sort=True):
+        (month,) = periods.month_periods(*_month_dates(str(label)))
+        _add_municipality_months(plan, analysis, [month])
+        keys = [source_month_key(label, source) for source in rows["source"]]
+        for key, n in zip(keys, rows["n"], strict=True):
+            plan.add(key, int(n))
+        plan.relate(incident_key(month, MUNICIPALITY, TOTAL), keys)
 
 
 def _month_dates(label: str) -> tuple:

@@ -1292,17 +1292,19 @@ def _build_quality(section: Section, analysis: AreaAnalysis, gate: Gate) -> None
 
 
 def _quality_reports_per_source(section: Section, analysis: AreaAnalysis, gate: Gate) -> None:
-    """Reports per source and week (internal) or month (public), as a line chart."""
+    """Reports per source and week (internal) or calendar month (public), as a line chart."""
+    from .area_plan import source_month_key
+
     weekly = analysis.weekly
     if len(weekly):
-        if gate.public:
-            monthly = (
-                weekly.assign(month=weekly["week_start"].dt.strftime("%Y-%m"))
-                .groupby(["source", "month"], as_index=False)["n"]
-                .sum()
-            )
+        if gate.public:  # calendar months, each count as the set's disclosure plan has it
             released = release_table(
-                gate, monthly, "area_table", by=["source", "month"], counts=("n",)
+                gate,
+                analysis.monthly,
+                "area_table",
+                by=["source", "month"],
+                counts=("n",),
+                plan_key=lambda row, col: source_month_key(row["month"], row["source"]),
             )
             unit = tr("Rapporter per månad", "Reports per month")
             key = "month"
