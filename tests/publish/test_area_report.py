@@ -478,3 +478,13 @@ def test_public_quality_chart_counts_calendar_months_on_the_plan(analysis):
     month = (m.start_time.date(), m.end_time.date())
     keys = tuple(source_month_key(first, s) for s in monthly["source"].unique())
     assert (incident_key(month, MUNICIPALITY, "totalt"), keys) in plan.relations
+
+
+def test_public_import_table_shows_shares_and_no_row_counts(public_set, internal_report):
+    """A file's rows span every day it holds (also the days after the period's last whole
+    month): its row count minus the period's counts would give those days away."""
+    lagesbild = next(p for n, p in public_set["paths"].items() if n.startswith("lagesbild"))
+    public = table_with(lagesbild, "Import:")
+    assert public["headers"] == ["Fil", "Andel i karantän"]
+    internal = table_with(internal_report, "Import:")
+    assert "Lästa" in internal["headers"] and "I karantän" in internal["headers"]

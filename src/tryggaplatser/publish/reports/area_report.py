@@ -1436,24 +1436,39 @@ def _quality_import(section: Section, analysis: AreaAnalysis, gate: Gate) -> Non
             for q, r in zip(released["quarantined"], released["read"], strict=True)
         ]
         released["file"] = [tr("Totalt", "Total") if f == TOTAL else f for f in released["file"]]
+        counts = {
+            "read": tr("Lästa", "Read"),
+            "accepted": tr("Godkända", "Accepted"),
+            "quarantined": tr("I karantän", "Quarantined"),
+            "duplicates_dropped": tr("Dubbletter", "Duplicates"),
+        }
+        if gate.public:  # a file's rows span every day it holds, also after the period's end
+            counts = {}
         section.table(
             released,
-            columns={
-                "file": tr("Fil", "File"),
-                "read": tr("Lästa", "Read"),
-                "accepted": tr("Godkända", "Accepted"),
-                "quarantined": tr("I karantän", "Quarantined"),
-                "duplicates_dropped": tr("Dubbletter", "Duplicates"),
-                "share": tr("Andel i karantän", "Share quarantined"),
-            },
-            formats={c: fmt_int for c in ("read", "accepted", "quarantined", "duplicates_dropped")}
-            | {"share": lambda v: _pct(v, 1)},
-            numeric=["read", "accepted", "quarantined", "duplicates_dropped", "share"],
-            caption=tr(
-                "Import: rader per fil (lästa = godkända + karantän + dubbletter)",
-                "Import: rows per file (read = accepted + quarantined + duplicates)",
-            ),
+            columns={"file": tr("Fil", "File")}
+            | counts
+            | {"share": tr("Andel i karantän", "Share quarantined")},
+            formats=dict.fromkeys(counts, fmt_int) | {"share": lambda v: _pct(v, 1)},
+            numeric=[*counts, "share"],
+            caption=_import_caption(gate),
         )
+
+
+def _import_caption(gate: Gate) -> str:
+    """The import table's caption: public versions show shares only, since a file's row
+    counts minus the period's counts would give the days after its last whole month away."""
+    if gate.public:
+        return tr(
+            "Import: andel rader i karantän per fil (antalen visas bara i den interna "
+            "versionen: filerna har också rader från dagar utanför periodens hela månader)",
+            "Import: share of rows quarantined per file (the counts are shown in the internal "
+            "version only: the files also hold rows from days outside the period's whole months)",
+        )
+    return tr(
+        "Import: rader per fil (lästa = godkända + karantän + dubbletter)",
+        "Import: rows per file (read = accepted + quarantined + duplicates)",
+    )
 
 
 def _methods(report: Report, analysis: AreaAnalysis, prof: Any | None) -> None:
