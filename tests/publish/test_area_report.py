@@ -488,3 +488,16 @@ def test_public_import_table_shows_shares_and_no_row_counts(public_set, internal
     assert public["headers"] == ["Fil", "Andel i karantän"]
     internal = table_with(internal_report, "Import:")
     assert "Lästa" in internal["headers"] and "I karantän" in internal["headers"]
+
+
+def test_public_silent_sources_name_months_only(public_set, internal_report):
+    """A silent source is named with its months in public (a count of weeks would place the
+    silence within them); the internal version keeps the weeks."""
+    import re
+
+    lagesbild = next(p for n, p in public_set["paths"].items() if n.startswith("lagesbild"))
+    public = re.search(r"Tysta källor: [^<]*", lagesbild.read_text(encoding="utf-8"))
+    assert public is not None  # the demo's planted silent source
+    assert "inga rapporter" in public.group(0) and "veck" not in public.group(0)
+    internal = re.search(r"Tysta källor: [^<]*", internal_report.read_text(encoding="utf-8"))
+    assert internal is not None and "veckor)" in internal.group(0)

@@ -1338,14 +1338,15 @@ def _quality_silent_sources(section: Section, analysis: AreaAnalysis, gate: Gate
         items = []
         for r in silent.itertuples(index=False):
             months = _period_months(pd.Timestamp(r.start).date(), pd.Timestamp(r.end).date())
-            when = months if gate.public else f"{r.start_week} – {r.end_week}"
+            # public: the months only (a count of weeks would place the silence within them)
+            length = "" if gate.public else tr(" ({n} veckor)", " ({n} weeks)", n=r.n_weeks)
             items.append(
                 tr(
-                    "{s}: inga rapporter {w} ({n} veckor){o}.",
-                    "{s}: no reports {w} ({n} weeks){o}.",
+                    "{s}: inga rapporter {w}{n}{o}.",
+                    "{s}: no reports {w}{n}{o}.",
                     s=_source_label(r.source),
-                    w=when,
-                    n=r.n_weeks,
+                    w=months if gate.public else f"{r.start_week} – {r.end_week}",
+                    n=length,
                     o=tr(", pågår", ", ongoing") if r.ongoing else "",
                 )
             )
