@@ -510,3 +510,35 @@ def test_feature_properties_are_the_json_the_encoder_writes():
         assert _json_number(value) == _script_json(value)
     with pytest.raises(ValueError):
         _json_number(float("nan"))
+
+
+def test_public_dialogue_and_walk_cells_show_one_count_in_every_area_map(demo_project):
+    """Two overlapping map frames draw a shared cell with the same count, and that count is
+    every point of the cell (floor division on the 250 m grid), not the frame's part of it."""
+    from tryggaplatser.publish.gate import Gate
+
+    walks, dialogue = demo_project.walk_observations, demo_project.dialogue
+    x, y = dialogue.geometry.x.to_numpy(), dialogue.geometry.y.to_numpy()
+    cx, cy = np.median(x), np.median(y)
+    frames = [
+        (cx - 1500, cy - 1500, cx + 100, cy + 100),
+        (cx - 100, cy - 100, cx + 1500, cy + 1500),
+    ]
+    gate = Gate("public", quiet=True)
+    shown = []
+    for bounds in frames:
+        layers = ml._public_observation_layers(walks, dialogue, bounds, 250.0, gate)
+        tips = {}
+        for layer in layers:
+            for geom, tip in zip(layer.frame.geometry, layer.frame["tooltip"], strict=True):
+                tips[(layer.key, round(geom.bounds[0]), round(geom.bounds[1]))] = tip
+        shown.append(tips)
+    shared = set(shown[0]) & set(shown[1])
+    assert len(shared) >= 4  # the frames overlap by a few cells
+    assert all(shown[0][k] == shown[1][k] for k in shared)
+    cells = {}
+    for ix, iy in zip(np.floor(x / 250).astype(int), np.floor(y / 250).astype(int), strict=True):
+        cells[(ix * 250, iy * 250)] = cells.get((ix * 250, iy * 250), 0) + 1
+    for (key, x0, y0), tip in shown[0].items():
+        if key == "dialogue" and tip.split()[0].isdigit():
+            assert int(tip.split()[0]) == cells[(x0, y0)]

@@ -1751,26 +1751,41 @@ def _cell_class_layers(released) -> list[MapLayer]:
 
 
 def _public_observation_layers(walk_observations, dialogue, bounds, size: float, gate):
-    """Public mode: walk observations and dialogue responses as counts per cell."""
+    """Public mode: walk observations and dialogue responses as counts per cell, drawn where
+    the cells meet ``bounds``. Each cell counts every point in it, not only those inside the
+    map's frame, so a cell shows one count in every map (a frame's part of a cell would be a
+    second, smaller count of the same place)."""
     layers = []
     if walk_observations is not None and len(walk_observations):
-        layers.append(walk_cells_layer(area_filter(walk_observations, bounds), size, gate))
+        layers.append(_cells_within(walk_cells_layer(walk_observations, size, gate), bounds))
     if dialogue is not None and len(dialogue):
-        x, y = _xy(area_filter(dialogue, bounds))
+        x, y = _xy(dialogue)
         layers.append(
-            count_layer(
-                x,
-                y,
-                size=size,
-                gate=gate,
-                key="dialogue",
-                name=tr("Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"),
-                unit=tr("svar", "responses"),
-                palette_name="Blues",
-                show=False,
+            _cells_within(
+                count_layer(
+                    x,
+                    y,
+                    size=size,
+                    gate=gate,
+                    key="dialogue",
+                    name=tr(
+                        "Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"
+                    ),
+                    unit=tr("svar", "responses"),
+                    palette_name="Blues",
+                    show=False,
+                ),
+                bounds,
             )
         )
     return layers
+
+
+def _cells_within(layer: MapLayer, bounds) -> MapLayer:
+    """``layer`` with only the cells that meet ``bounds`` (all of them without bounds)."""
+    from dataclasses import replace
+
+    return replace(layer, frame=area_filter(layer.frame, bounds))
 
 
 def _internal_point_layers(
