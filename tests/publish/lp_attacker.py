@@ -463,11 +463,7 @@ def read_area_category_pages(attack: Attack, folder: Path, stem: str = "indikato
     municipality's ("Kommunen, antal" = all areas) per category, the same cells as the
     indicator CSV (areas and categories matched through the CSV's names and labels). Returns
     the number of pages read."""
-    from tryggaplatser.publish.maps.interactive import slugify
-
-    rows = _csv_rows(folder / f"{stem}_omraden_kategorier.csv")
-    area_of = {slugify(str(r["name"])): r["area_id"] for r in rows if r["area_id"] != "totalt"}
-    code_of = {r["label"]: r["category"] for r in rows}
+    area_of, _, code_of = _area_names(folder, stem)
     pages = 0
     for path in sorted(folder.glob("omrade_*.html")):
         area = area_of.get(path.stem.removeprefix("omrade_"))
