@@ -25,9 +25,10 @@ interval of a "<5" cell no longer covers 1–4.
 from __future__ import annotations
 
 import csv
+import functools
 import math
 import re
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -82,16 +83,15 @@ class Attack:
         self.shares.append((numerator, denominator, max(0.0, p - half), p + half))
 
     # -- solving --------------------------------------------------------------------------
-    def _variables(self) -> tuple[list, dict]:
-        keys = set(self.known) | set(self.marked)
-        for total, parts in self.equations + self.at_least:
-            keys |= {total, *parts}
-        for num, den, _, _ in self.shares:
-            keys |= {num, den}
-        for small, big in self.not_above:
-            keys |= {small, big}
-        keys = sorted(keys, key=repr)
-        return keys, {k: i for i, k in enumerate(keys)}
+    def _relations(self) -> list[tuple[str, list, float, float]]:
+        """Every relation as ``(kind, cells, low, high)``: ``eq`` total = Σ parts, ``ge``
+        total ≥ Σ parts (cells = [total, *parts]); ``le`` cells[0] ≤ cells[1]; ``share``
+        low·den ≤ num ≤ high·den (cells = [num, den])."""
+        out = [("eq", [t, *ps], 0.0, 0.0) for t, ps in self.equations]
+        out += [("ge", [t, *ps], 0.0, 0.0) for t, ps in self.at_least]
+        out += [("le", [s, b], 0.0, 0.0) for s, b in self.not_above]
+        out += [("share", [n, d], lo, hi) for n, d, lo, hi in self.shares]
+        return out
 
     def intervals(self) -> dict:
         """``{key: (min, max)}`` for every cell printed only as "<5" or "..".
@@ -99,19 +99,14 @@ class Attack:
         The municipality's relations to its areas are tried as equalities first (a reader who
         assumes nothing lies outside the areas, as the issue's attack did) and kept as
         inequalities for a family of counts whose equalities the folder contradicts."""
-        keys, pos = self._variables()
-        groups = _components(keys, pos, self)
         out = {}
-        for members in groups:
+        for members, relations in _components(self._relations(), self):
             targets = [k for k in members if k in self.marked and k not in self.known]
             if targets:
-                out.update(self._solve(members, targets))
+                out.update(self._solve(members, relations, targets))
         return out
 
-    def _solve(self, members: list, targets: list) -> dict:
-        pos = {k: i for i, k in enumerate(members)}
-        inside = set(members)
-        n = len(members)
+    def _bounds(self, members: list) -> list[tuple]:
         bounds = []
         for k in members:
             if k in self.known:
@@ -120,43 +115,45 @@ class Attack:
                 bounds.append((1, 4))
             else:
                 bounds.append((0, None))
+        return bounds
 
-        def row(total, parts, coef=1.0):
-            r = np.zeros(n)
-            r[pos[total]] -= 1
-            for p in parts:
-                r[pos[p]] += coef
-            return r
+    def _solve(self, members: list, relations: list, targets: list) -> dict:
+        """Min and max of every target over the component's relations (HiGHS). A bound an
+        earlier solution already attains needs no LP of its own (the interval is exact)."""
+        from scipy.sparse import csr_matrix
 
-        def ours(cells) -> bool:
-            return all(c in inside for c in cells) and any(c not in self.known for c in cells)
+        pos = {k: i for i, k in enumerate(members)}
+        n = len(members)
+        bounds = self._bounds(members)
+        rows: dict[str, list[dict]] = {"eq": [], "ge": [], "ub": []}
+        for kind, cells, low, high in relations:
+            if kind in ("eq", "ge"):  # Σ parts − total (= 0 or ≤ 0)
+                r = {}
+                for c in cells[1:]:
+                    r[pos[c]] = r.get(pos[c], 0.0) + 1.0
+                r[pos[cells[0]]] = r.get(pos[cells[0]], 0.0) - 1.0
+                rows[kind].append(r)
+            elif kind == "le":
+                rows["ub"].append({pos[cells[0]]: 1.0, pos[cells[1]]: -1.0})
+            else:  # num − high·den ≤ 0 and low·den − num ≤ 0
+                num, den = pos[cells[0]], pos[cells[1]]
+                rows["ub"].append({num: 1.0, den: -high})
+                rows["ub"].append({num: -1.0, den: low})
 
-        eqs = [row(t, ps) for t, ps in self.equations if ours([t, *ps])]
-        ats = [row(t, ps) for t, ps in self.at_least if ours([t, *ps])]
-        shares = []
-        for small, big in self.not_above:
-            if ours([small, big]):
-                r = np.zeros(n)
-                r[pos[small]] += 1
-                r[pos[big]] -= 1
-                shares.append(r)
-        for num, den, low, high in self.shares:
-            if ours([num, den]):
-                r = np.zeros(n)  # num - high * den <= 0
-                r[pos[num]] += 1
-                r[pos[den]] -= high
-                shares.append(r)
-                r = np.zeros(n)  # low * den - num <= 0
-                r[pos[num]] -= 1
-                r[pos[den]] += low
-                shares.append(r)
+        def matrix(rs: list[dict]):
+            if not rs:
+                return None
+            data = [(i, j, v) for i, r in enumerate(rs) for j, v in r.items()]
+            i, j, v = zip(*data, strict=True)
+            return csr_matrix((v, (i, j)), shape=(len(rs), n))
+
         for strict in (True, False):
-            a_eq = eqs + (ats if strict else [])
-            a_ub = shares + ([] if strict else ats)
+            a_eq = rows["eq"] + (rows["ge"] if strict else [])
+            a_ub = rows["ub"] + ([] if strict else rows["ge"])
             kw = {
-                "A_eq": np.array(a_eq) if a_eq else None,
+                "A_eq": matrix(a_eq),
                 "b_eq": np.zeros(len(a_eq)) if a_eq else None,
-                "A_ub": np.array(a_ub) if a_ub else None,
+                "A_ub": matrix(a_ub),
                 "b_ub": np.zeros(len(a_ub)) if a_ub else None,
                 "bounds": bounds,
                 "method": "highs",
@@ -165,19 +162,39 @@ class Attack:
             if probe.status == 0:
                 break
         assert probe.status == 0, f"the published folder is inconsistent ({probe.message})"
+        seen_lo, seen_hi = probe.x.copy(), probe.x.copy()  # values solutions attain
         out = {}
         for k in targets:
+            i = pos[k]
+            lower, upper = bounds[i]
             c = np.zeros(n)
-            c[pos[k]] = 1
-            lo = linprog(c, **kw)
-            hi = linprog(-c, **kw)
-            out[k] = (float(lo.fun), math.inf if hi.status == 3 else float(-hi.fun))
+            c[i] = 1
+            values = []
+            for sign, attained, bound in ((1, seen_lo[i], lower), (-1, seen_hi[i], upper)):
+                if bound is not None and abs(attained - bound) < 1e-9:
+                    values.append(float(bound))  # a solution attains the bound: exact
+                    continue
+                res = linprog(sign * c, **kw)
+                if res.status == 3:  # unbounded
+                    values.append(math.inf)
+                    continue
+                np.minimum(seen_lo, res.x, out=seen_lo)
+                np.maximum(seen_hi, res.x, out=seen_hi)
+                values.append(float(sign * res.fun))
+            out[k] = (values[0], values[1])
         return out
 
 
-def _components(keys: list, pos: dict, attack: Attack) -> list[list]:
-    """Groups of variables tied by relations (published values tie nothing: they are fixed)."""
-    parent = list(range(len(keys)))
+def _components(relations: list, attack: Attack) -> list[tuple[list, list]]:
+    """Groups of variables tied by relations (published values tie nothing: they are fixed),
+    each with its relations and the fixed cells they name."""
+    free_keys = sorted(
+        {c for _, cells, _, _ in relations for c in cells if c not in attack.known}
+        | (set(attack.marked) - set(attack.known)),
+        key=repr,
+    )
+    pos = {k: i for i, k in enumerate(free_keys)}
+    parent = list(range(len(free_keys)))
 
     def find(i: int) -> int:
         while parent[i] != i:
@@ -185,39 +202,20 @@ def _components(keys: list, pos: dict, attack: Attack) -> list[list]:
             i = parent[i]
         return i
 
-    def tie(members: Iterable) -> None:
-        free = [pos[m] for m in members if m not in attack.known]
+    for _, cells, _, _ in relations:
+        free = [pos[c] for c in cells if c not in attack.known]
         for j in free[1:]:
             parent[find(j)] = find(free[0])
-
-    for total, parts in attack.equations + attack.at_least:
-        tie([total, *parts])
-    for num, den, _, _ in attack.shares:
-        tie([num, den])
-    for small, big in attack.not_above:
-        tie([small, big])
-    groups: dict[int, list] = {}
-    for k in keys:
-        groups.setdefault(find(pos[k]), []).append(k)
-    # a group needs the fixed cells of its relations too
-    out = []
-    for members in groups.values():
-        free = set(members)
-        if all(m in attack.known for m in members):
-            continue
-        extra = set()
-        for total, parts in attack.equations + attack.at_least:
-            cells = [total, *parts]
-            if any(c in free for c in cells):
-                extra.update(cells)
-        for num, den, _, _ in attack.shares:
-            if num in free or den in free:
-                extra.update((num, den))
-        for small, big in attack.not_above:
-            if small in free or big in free:
-                extra.update((small, big))
-        out.append(sorted(free | extra, key=repr))
-    return out
+    groups: dict[int, tuple[set, list]] = {}
+    for k in free_keys:
+        groups.setdefault(find(pos[k]), (set(), []))[0].add(k)
+    for relation in relations:
+        free = [c for c in relation[1] if c not in attack.known]
+        if free:
+            members, rels = groups[find(pos[free[0]])]
+            members.update(relation[1])  # a group needs the fixed cells of its relations too
+            rels.append(relation)
+    return [(sorted(members, key=repr), rels) for members, rels in groups.values()]
 
 
 def determined(intervals: dict) -> dict:
@@ -1027,16 +1025,21 @@ def _map_features(path: Path) -> list[tuple[list, dict]]:
     return out
 
 
-def _cell_id_of(coords: list, size: float = 250.0) -> str | None:
-    """The SWEREF 99 TM grid cell (``250mE…N…``) a WGS84 square drawn on a map covers."""
+@functools.cache
+def _to_sweref():
     from pyproj import Transformer
 
+    return Transformer.from_crs(4326, 3006, always_xy=True)
+
+
+def _cell_id_of(coords: list, size: float = 250.0) -> str | None:
+    """The SWEREF 99 TM grid cell (``250mE…N…``) a WGS84 square drawn on a map covers."""
     ring = coords[0] if coords and isinstance(coords[0][0], list) else coords
     if not ring or not isinstance(ring[0], list):
         return None
     lon = sum(p[0] for p in ring[:-1]) / max(1, len(ring) - 1)
     lat = sum(p[1] for p in ring[:-1]) / max(1, len(ring) - 1)
-    x, y = Transformer.from_crs(4326, 3006, always_xy=True).transform(lon, lat)
+    x, y = _to_sweref().transform(lon, lat)
     x0, y0 = math.floor(x / size) * size, math.floor(y / size) * size
     return f"{int(size)}mE{int(x0)}N{int(y0)}"
 
