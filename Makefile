@@ -20,11 +20,11 @@ demo: $(STAMP)
 system-deps:
 	bash .ci/system-deps
 
-# Everything CI runs: lint, every test (browser tests included) on two processes, and the
-# examples in the docstrings of src/ (doctests).
+# Everything CI runs: lint, every test (browser tests included) on two processes (the 15
+# slowest listed at the end), and the examples in the docstrings of src/ (doctests).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
 	$(BIN)/python -m pytest -q -p no:cacheprovider --import-mode=importlib --doctest-modules src
 
 # Inner loop while developing: skips the slow end-to-end tests (CI always runs everything).
