@@ -24,6 +24,7 @@ from tryggaplatser.publish.disclosure import (
     _Group,
     _GroupLP,
     _single_equation_intervals,
+    attacker_intervals,
 )
 
 
@@ -390,3 +391,18 @@ def _unstall(
         status[primaries] = SECONDARY
         return True
     return False
+
+
+def _derivable(
+    table: LinearTable, status: np.ndarray, min_count: int, targets: set[int]
+) -> set[int]:
+    """The suppressed ``targets`` whose attacker interval is narrower than ``_EPS``, from
+    :func:`~tryggaplatser.publish.disclosure.attacker_intervals` (as the plan judged them
+    before the speed-up)."""
+    found = attacker_intervals(table, status, min_count, targets=targets)
+    derivable = set()
+    for i in targets:
+        lo, hi = found.get(i, (0.0, np.inf))
+        if hi - lo < _EPS:
+            derivable.add(i)
+    return derivable

@@ -413,6 +413,67 @@ def attacker_intervals(
     return result
 
 
+def _derivable(
+    table: LinearTable, status: np.ndarray, min_count: int, targets: set[int]
+) -> set[int]:
+    """The suppressed ``targets`` a reader can compute from the published table: those whose
+    attacker interval (:func:`attacker_intervals`) is narrower than ``_EPS``.
+
+    The same intervals with fewer LPs: the true table is feasible, so a feasible table that
+    puts a target at least half a unit from its true value shows that the target's interval is
+    at least that wide. Two LPs push all open targets of a group down, then up; each LP's
+    table rules out every target it moves; the targets left get their own two LPs, as in
+    :func:`attacker_intervals`."""
+    comps = _Components(table, status, min_count)
+    values = np.asarray(table.values, dtype=float)
+    found: set[int] = set()
+    for comp in comps.of(targets):
+        group = comps.group(comp)
+        if group.a_eq is None or group.single is not None:
+            intervals = (
+                _single_equation_intervals(group)
+                if group.single is not None
+                else {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)}
+            )
+            found.update(i for i in group.cells if i in targets and _width(intervals[i]) < _EPS)
+            continue
+        found |= _derivable_in_group(group, values[group.cells], targets)
+    return found
+
+
+def _width(interval: tuple[float, float]) -> float:
+    return float(interval[1] - interval[0])
+
+
+def _derivable_in_group(group: _Group, true: np.ndarray, targets: set[int]) -> set[int]:
+    """:func:`_derivable` on one group with equations; ``true`` its cells' values."""
+    lp = _GroupLP(group)
+    remaining = {k for k, i in enumerate(group.cells) if i in targets}
+
+    def rule_out(res: _LPResult) -> None:
+        if res.status == 0:
+            remaining.difference_update(np.flatnonzero(np.abs(res.x - true) >= 0.5).tolist())
+
+    for sense in (1.0, -1.0):  # the upper push capped: the sum may be unbounded
+        if remaining:
+            pending = sorted(remaining)
+            rule_out(lp.solve(pending, sense, cap=None if sense > 0 else true[pending].max() + 1))
+    found = set()
+    for k in sorted(remaining):
+        if k not in remaining:
+            continue
+        lo_res, hi_res = lp.solve(k, 1.0), lp.solve(k, -1.0)
+        lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
+        # status 3 = unbounded above
+        hi = np.inf if hi_res.status == 3 else -hi_res.fun if hi_res.status == 0 else group.hi[k]
+        if hi - lo < _EPS:
+            found.add(group.cells[k])
+        remaining.discard(k)
+        rule_out(lo_res)
+        rule_out(hi_res)
+    return found
+
+
 def _is_protected(interval: tuple[float, float], min_count: int) -> bool:
     lo, hi = interval
     return lo <= 1 + _EPS and hi >= (min_count - 1) - _EPS
@@ -554,11 +615,11 @@ class _Links:
         eqs_of_cell = _equations_of_cells(members)
         return cls(members, entry_eq, entry_cell, eqs_of_cell, by_eq, by_cell, rank, keep)
 
-    def suppressed_counts(self, status: np.ndarray) -> list[int]:
+    def suppressed_counts(self, status: np.ndarray) -> np.ndarray:
         """How many suppressed cells each equation holds (a cell counted once per
         membership)."""
         hidden = status[self.entry_cell] != PUBLISHED
-        return np.bincount(self.entry_eq[hidden], minlength=len(self.members)).tolist()
+        return np.bincount(self.entry_eq[hidden], minlength=len(self.members))
 
 
 def _choose_partner(
@@ -681,9 +742,10 @@ def _close_single_suppressions(
     Hiding never lowers an equation's count, and an equation holding one suppressed cell with
     no complement to choose gets none later while that cell stays alone: such equations are
     remembered (:attr:`_Links.settled`) and skipped in later rounds."""
-    count = links.suppressed_counts(status)
+    counts = links.suppressed_counts(status)
     settled = links.settled
-    now = [k for k, c in enumerate(count) if c == 1 and k not in settled]  # sorted: a heap
+    now = [k for k in np.flatnonzero(counts == 1).tolist() if k not in settled]  # a heap
+    count = counts.tolist()
     while now:
         later = set()  # equations reaching one suppressed cell behind this pass
         while now:
@@ -898,11 +960,7 @@ class DisclosurePlan:
         # show it (publishing a value a reader can compute leaves every interval unchanged)
         secondary = {int(i) for i in np.flatnonzero((status == SECONDARY) & ~hidden)}
         if secondary:
-            found = attacker_intervals(table, status, min_count, targets=secondary)
-            for i in secondary:
-                lo, hi = found.get(i, (0.0, np.inf))
-                if hi - lo < _EPS:
-                    status[i] = PUBLISHED
+            status[sorted(_derivable(table, status, min_count, secondary))] = PUBLISHED
         self.status = {k: int(s) for k, s in zip(keys, status)}
         for part, whole in self.nested:
             if self.status[part] == PRIMARY and self.status[whole] != PUBLISHED:
