@@ -16,8 +16,7 @@ same plan a second time with the straightforward suppression as it was before it
 Measured on the bundled demo (2 shared, busy cores; 17 302 cells, 3 140 relations, 7 794
 hidden): before, plan_area_set 9.3–9.6 s CPU, of which the solve 7.2–7.9 s and 2 737 LPs;
 after, plan_area_set 2.3–2.5 s, the solve 0.95–1.1 s and 2 121 LPs (7–8× on the solve, ~4× on
-build and solve), statuses identical. Speed is
-measured here, never asserted in tests.
+build and solve), statuses identical. Speed is measured here, never asserted in tests.
 """
 
 from __future__ import annotations
