@@ -10,6 +10,7 @@ run with it must give the same status to every cell.
 
 from __future__ import annotations
 
+import disclosure_reference  # the straightforward suppression, before its speed-up
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -167,3 +168,104 @@ def test_plan_solve_matches_the_reference(monkeypatch):
     fast = plan().status
     monkeypatch.setattr(disclosure, "_certify", reference_certify)
     assert plan().status == fast
+
+
+# --------------------------------------------------------------------------------------------
+# the fast suppression against the straightforward one (tests/publish/disclosure_reference.py)
+
+
+def random_plan(seed: int) -> DisclosurePlan:
+    """A small release-wide plan shaped like the public set's: areas × months × categories
+    with every margin, grid cells that make up each area, the municipality's figures (kept,
+    with an unpublished rest outside the areas), area totals a reader can compute from kept
+    figures, a count printed in two tables, and sent ≤ observed parts (many small counts, so
+    the steps that pin stalled cells are reached)."""
+    rng = np.random.default_rng(seed)
+    n_areas, n_months, n_cats = (int(rng.integers(2, k)) for k in (7, 4, 4))
+    mean = rng.uniform(0.5, 6)
+    plan = DisclosurePlan()
+    inner = rng.poisson(mean, (n_areas, n_months, n_cats))
+    for (a, m, c), v in np.ndenumerate(inner):
+        plan.add(("n", a, m, c), int(v))
+    for a in range(n_areas):
+        for m in range(n_months):
+            plan.add(("n", a, m, "*"), int(inner[a, m].sum()))
+            plan.relate(("n", a, m, "*"), [("n", a, m, c) for c in range(n_cats)])
+        for c in range(n_cats):
+            plan.add(("n", a, "*", c), int(inner[a, :, c].sum()))
+            plan.relate(("n", a, "*", c), [("n", a, m, c) for m in range(n_months)])
+        plan.add(("n", a, "*", "*"), int(inner[a].sum()))
+        plan.relate(("n", a, "*", "*"), [("n", a, "*", c) for c in range(n_cats)])
+        plan.relate(("n", a, "*", "*"), [("n", a, m, "*") for m in range(n_months)])
+        # the area's grid cells (one may be a cell no product prints)
+        cuts = np.sort(rng.integers(0, int(inner[a].sum()) + 1, int(rng.integers(0, 4))))
+        sizes = np.diff(np.r_[0, cuts, int(inner[a].sum())])
+        for g, v in enumerate(sizes):
+            plan.add(("cell", a, g), int(v), published=bool(rng.random() < 0.9))
+        plan.relate(("n", a, "*", "*"), [("cell", a, g) for g in range(len(sizes))])
+        if rng.random() < 0.5:  # the area's total follows from two figures kept in view
+            other = int(rng.integers(0, 30))
+            plan.add(("other", a), other, keep=True)
+            plan.add(("with other", a), int(inner[a].sum()) + other, keep=True)
+            plan.relate(("with other", a), [("n", a, "*", "*"), ("other", a)])
+        sent = int(rng.integers(0, int(inner[a].sum()) + 1))
+        plan.add(("sent", a), sent)
+        plan.nest(("sent", a), ("n", a, "*", "*"))
+    outside = rng.poisson(mean, (n_months, n_cats))
+    for m in range(n_months):
+        total = int(inner[:, m].sum() + outside[m].sum())
+        plan.add(("kommun", m), total, keep=True)
+        plan.relate(("kommun", m), [("n", a, m, "*") for a in range(n_areas)], rest=("rest", m))
+    plan.add(("kommun", "*"), int(inner.sum() + outside.sum()), keep=True)
+    plan.relate(("kommun", "*"), [("kommun", m) for m in range(n_months)])
+    plan.add(("n", 0, 0, 0), int(inner[0, 0, 0]))  # printed again in a second table
+    return plan
+
+
+def _solved(plan: DisclosurePlan, min_count: int, monkeypatch=None) -> dict:
+    if monkeypatch is not None:
+        monkeypatch.setattr(disclosure, "suppress", disclosure_reference.suppress)
+        monkeypatch.setattr(disclosure, "_derivable", disclosure_reference._derivable)
+    return plan.solve(min_count).status
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_fast_suppression_decides_as_the_straightforward_one(seed):
+    """Every cell of a random table gets the status the straightforward suppression gives."""
+    table, initial = random_table(seed)
+    fast = suppress(table, initial=initial)
+    np.testing.assert_array_equal(fast, disclosure_reference.suppress(table, initial=initial))
+
+
+@pytest.mark.parametrize(("seed", "min_count"), [(s, 5) for s in range(40)] + [(0, 2), (1, 2)])
+def test_fast_plan_decides_as_the_straightforward_one(seed, min_count, monkeypatch):
+    """A release-wide plan hides the same cells either way (with a threshold of 2, a "<2" is
+    known exactly, so complements beside it are derivable and shown)."""
+    fast = _solved(random_plan(seed), min_count)
+    assert _solved(random_plan(seed), min_count, monkeypatch) == fast
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_groups_equal_the_straightforward_groups(seed):
+    """The groups of hidden cells and their equations are those of the straightforward
+    construction (dense or sparse, the same matrix)."""
+    rng = np.random.default_rng(seed)
+    table, initial = random_table(seed)
+    status = suppress(table, initial=initial)
+    status[(status == PUBLISHED) & (rng.random(table.size) < 0.3)] = SECONDARY
+    fast = disclosure._groups(table, status, 5)
+    slow = disclosure_reference._groups(table, status, 5)
+    assert [g.cells for g in fast] == [g.cells for g in slow]
+    for f, s in zip(fast, slow):
+        assert (f.a_eq is None) == (s.a_eq is None)
+        if f.a_eq is not None:
+            dense = f.a_eq.toarray() if hasattr(f.a_eq, "toarray") else f.a_eq
+            np.testing.assert_array_equal(dense, s.a_eq)
+            np.testing.assert_array_equal(f.b_eq, s.b_eq)
+        np.testing.assert_array_equal(f.lo, s.lo)
+        np.testing.assert_array_equal(f.hi, s.hi)
+        assert (f.single is None) == (s.single is None)
+        if f.single is not None:
+            for a, b in zip(f.single, s.single):
+                np.testing.assert_array_equal(a, b)

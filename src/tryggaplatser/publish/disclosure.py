@@ -33,6 +33,7 @@ seeds, which cells were suppressed, class breaks).
 
 from __future__ import annotations
 
+import heapq
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -131,69 +132,96 @@ class _Group:
     """Suppressed cells tied together by published equations, as an LP ``A x = b``."""
 
     cells: list[int]
-    a_eq: np.ndarray | None  # None: no equation binds the group
+    a_eq: Any  # one row per equation (dense or scipy.sparse); None: no equation binds it
     b_eq: np.ndarray | None
     lo: np.ndarray
     hi: np.ndarray  # np.inf = unbounded
     single: tuple[np.ndarray, np.ndarray, float] | None = None  # the one equation, if one
 
 
+class _Components:
+    """Connected groups of suppressed cells under one status, each built as a :class:`_Group`
+    only when asked for.
+
+    Suppressed cells are connected when an equation holds both. One sparse-graph pass finds
+    every group; :meth:`group` builds one group's LP (the rounds of :func:`suppress` need only
+    the few groups that still hold a weak cell). Groups come in the order of their first cell,
+    cells in index order, equations in table order."""
+
+    def __init__(self, table: LinearTable, status: np.ndarray, min_count: int):
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        values = np.asarray(table.values, dtype=float)
+        hidden = status != PUBLISHED
+        self.suppressed = np.flatnonzero(hidden)
+        self.lo_all, self.hi_all = _bounds(values, status, min_count)
+        # equations restricted to suppressed unknowns: sum(coef * x) = rhs
+        eq, cell, coef = table.flat_equations
+        unknown = hidden[cell]
+        known = ~unknown
+        self.rhs = -np.bincount(
+            eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
+        )
+        self.eq_u, self.cell_u, self.coef_u = eq[unknown], cell[unknown], coef[unknown]
+        # connected components: every unknown of an equation joined to its first unknown
+        starts = np.ones(len(self.eq_u), bool)  # the entries come equation by equation
+        starts[1:] = self.eq_u[1:] != self.eq_u[:-1]
+        root = self.cell_u[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+        n = table.size
+        graph = coo_matrix((np.ones(len(self.cell_u)), (self.cell_u, root)), shape=(n, n))
+        _, self.labels = connected_components(graph, directed=False)
+        labs = self.labels[self.suppressed]
+        self._order = np.argsort(labs, kind="stable")
+        self._sorted_labs = labs[self._order]
+        entry_comp = self.labels[self.cell_u]
+        self._by_comp = np.argsort(entry_comp, kind="stable")
+        self._sorted_entries = entry_comp[self._by_comp]
+
+    def of(self, cells: Iterable[int] | None = None) -> list[int]:
+        """The components holding the suppressed ``cells`` (default: every suppressed cell),
+        in the order of their first cell."""
+        cells = self.suppressed if cells is None else np.fromiter(cells, dtype=int)
+        comps = np.unique(self.labels[cells])
+        start = np.searchsorted(self._sorted_labs, comps)
+        return [int(c) for c in comps[np.argsort(self.suppressed[self._order[start]])]]
+
+    def cells(self, comp: int) -> np.ndarray:
+        """The cells of component ``comp``, in index order."""
+        a, b = np.searchsorted(self._sorted_labs, [comp, comp + 1])
+        return self.suppressed[self._order[a:b]]
+
+    def group(self, comp: int) -> _Group:
+        """Component ``comp`` with the attacker's constraints on it (``a_eq`` sparse when
+        there is more than one equation)."""
+        from scipy.sparse import csc_matrix
+
+        cells_arr = self.cells(comp)
+        cells = cells_arr.tolist()
+        lo, hi = self.lo_all[cells_arr], self.hi_all[cells_arr]
+        a, b = np.searchsorted(self._sorted_entries, [comp, comp + 1])
+        if a == b:
+            return _Group(cells, None, None, lo, hi)
+        rows = self._by_comp[a:b]
+        ids, r = np.unique(self.eq_u[rows], return_inverse=True)
+        cols = np.searchsorted(cells_arr, self.cell_u[rows])
+        if len(ids) == 1:  # solved in closed form (:func:`_single_equation_intervals`)
+            a_eq = np.zeros((1, len(cells)))
+            np.add.at(a_eq, (r, cols), self.coef_u[rows])
+        else:  # an LP (:class:`_GroupLP`)
+            a_eq = csc_matrix((self.coef_u[rows], (r, cols)), shape=(len(ids), len(cells)))
+            a_eq.sum_duplicates()  # the canonical form a dense matrix converts to
+            a_eq.eliminate_zeros()
+        b_eq = self.rhs[ids].astype(float)
+        single = (self.cell_u[rows], self.coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
+        return _Group(cells, a_eq, b_eq, lo, hi, single)
+
+
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
-    """Connected groups of suppressed cells and the attacker's constraints on each.
-
-    Groups come in the order of their first cell, cells in index order, equations in table
-    order."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    values = np.asarray(table.values, dtype=float)
-    hidden = status != PUBLISHED
-    suppressed = np.flatnonzero(hidden)
-    lo_all, hi_all = _bounds(values, status, min_count)
-    # equations restricted to suppressed unknowns: sum(coef * x) = rhs
-    eq, cell, coef = table.flat_equations
-    unknown = hidden[cell]
-    known = ~unknown
-    rhs = -np.bincount(
-        eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
-    )
-    eq_u, cell_u, coef_u = eq[unknown], cell[unknown], coef[unknown]
-    # connected components: every unknown of an equation joined to its first unknown
-    active, first = np.unique(eq_u, return_index=True)
-    root = cell_u[first[np.searchsorted(active, eq_u)]]
-    n = table.size
-    graph = coo_matrix((np.ones(len(cell_u)), (cell_u, root)), shape=(n, n))
-    _, labels = connected_components(graph, directed=False)
-    labs = labels[suppressed]
-    order = np.argsort(labs, kind="stable")
-    comps, starts = np.unique(labs[order], return_index=True)
-    ends = np.append(starts[1:], len(order))
-    comp_first = {int(c): int(suppressed[order[a]]) for c, a in zip(comps, starts)}
-    cells_of = {int(c): suppressed[order[a:b]] for c, a, b in zip(comps, starts, ends)}
-    pos = np.zeros(n, dtype=int)
-    for c in cells_of.values():
-        pos[c] = np.arange(len(c))
-    entry_comp = labels[cell_u]
-    by_comp = np.argsort(entry_comp, kind="stable")
-    e_comps, e_starts = np.unique(entry_comp[by_comp], return_index=True)
-    e_ends = np.append(e_starts[1:], len(by_comp))
-    entries_of = {int(c): by_comp[a:b] for c, a, b in zip(e_comps, e_starts, e_ends)}
-    out = []
-    for comp in sorted(cells_of, key=comp_first.get):
-        cells_arr = cells_of[comp]
-        cells = [int(i) for i in cells_arr]
-        lo, hi = lo_all[cells_arr], hi_all[cells_arr]
-        rows = entries_of.get(comp)
-        if rows is None:
-            out.append(_Group(cells, None, None, lo, hi))
-            continue
-        ids, r = np.unique(eq_u[rows], return_inverse=True)
-        a_eq = np.zeros((len(ids), len(cells)))
-        np.add.at(a_eq, (r, pos[cell_u[rows]]), coef_u[rows])
-        b_eq = rhs[ids].astype(float)
-        single = (cell_u[rows], coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
-        out.append(_Group(cells, a_eq, b_eq, lo, hi, single))
-    return out
+    """Every connected group of suppressed cells and the attacker's constraints on it
+    (:class:`_Components`)."""
+    comps = _Components(table, status, min_count)
+    return [comps.group(c) for c in comps.of()]
 
 
 def _single_equation_intervals(group: _Group) -> dict[int, tuple[float, float]]:
@@ -238,7 +266,8 @@ def _extreme(group: _Group, k: int | Sequence[int], sense: float, cap: float | N
     if cap is not None:
         hi[k] = np.minimum(hi[k], cap)
     bounds = [(lo, None if np.isinf(h) else h) for lo, h in zip(group.lo, hi)]
-    return linprog(c, A_eq=group.a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
+    a_eq = group.a_eq.toarray() if hasattr(group.a_eq, "toarray") else group.a_eq
+    return linprog(c, A_eq=a_eq, b_eq=group.b_eq, bounds=bounds, method="highs")
 
 
 @dataclass
@@ -281,7 +310,7 @@ class _GroupLP:
         from scipy.sparse import csc_matrix
 
         h = self.core
-        a = csc_matrix(group.a_eq)
+        a = group.a_eq if isinstance(group.a_eq, csc_matrix) else csc_matrix(group.a_eq)
         lp = h.HighsLp()
         lp.num_col_, lp.num_row_ = self.n, a.shape[0]
         lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = self.n, a.shape[0]
@@ -384,6 +413,67 @@ def attacker_intervals(
     return result
 
 
+def _derivable(
+    table: LinearTable, status: np.ndarray, min_count: int, targets: set[int]
+) -> set[int]:
+    """The suppressed ``targets`` a reader can compute from the published table: those whose
+    attacker interval (:func:`attacker_intervals`) is narrower than ``_EPS``.
+
+    The same intervals with fewer LPs: the true table is feasible, so a feasible table that
+    puts a target at least half a unit from its true value shows that the target's interval is
+    at least that wide. Two LPs push all open targets of a group down, then up; each LP's
+    table rules out every target it moves; the targets left get their own two LPs, as in
+    :func:`attacker_intervals`."""
+    comps = _Components(table, status, min_count)
+    values = np.asarray(table.values, dtype=float)
+    found: set[int] = set()
+    for comp in comps.of(targets):
+        group = comps.group(comp)
+        if group.a_eq is None or group.single is not None:
+            intervals = (
+                _single_equation_intervals(group)
+                if group.single is not None
+                else {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)}
+            )
+            found.update(i for i in group.cells if i in targets and _width(intervals[i]) < _EPS)
+            continue
+        found |= _derivable_in_group(group, values[group.cells], targets)
+    return found
+
+
+def _width(interval: tuple[float, float]) -> float:
+    return float(interval[1] - interval[0])
+
+
+def _derivable_in_group(group: _Group, true: np.ndarray, targets: set[int]) -> set[int]:
+    """:func:`_derivable` on one group with equations; ``true`` its cells' values."""
+    lp = _GroupLP(group)
+    remaining = {k for k, i in enumerate(group.cells) if i in targets}
+
+    def rule_out(res: _LPResult) -> None:
+        if res.status == 0:
+            remaining.difference_update(np.flatnonzero(np.abs(res.x - true) >= 0.5).tolist())
+
+    for sense in (1.0, -1.0):  # the upper push capped: the sum may be unbounded
+        if remaining:
+            pending = sorted(remaining)
+            rule_out(lp.solve(pending, sense, cap=None if sense > 0 else true[pending].max() + 1))
+    found = set()
+    for k in sorted(remaining):
+        if k not in remaining:
+            continue
+        lo_res, hi_res = lp.solve(k, 1.0), lp.solve(k, -1.0)
+        lo = lo_res.fun if lo_res.status == 0 else group.lo[k]
+        # status 3 = unbounded above
+        hi = np.inf if hi_res.status == 3 else -hi_res.fun if hi_res.status == 0 else group.hi[k]
+        if hi - lo < _EPS:
+            found.add(group.cells[k])
+        remaining.discard(k)
+        rule_out(lo_res)
+        rule_out(hi_res)
+    return found
+
+
 def _is_protected(interval: tuple[float, float], min_count: int) -> bool:
     lo, hi = interval
     return lo <= 1 + _EPS and hi >= (min_count - 1) - _EPS
@@ -393,8 +483,8 @@ def _witness(
     cells: np.ndarray, x: np.ndarray, top: int, need_low: set[int], need_high: set[int]
 ) -> None:
     """A feasible table ``x`` certifies every cell it puts at 1 (low) or at ``top`` (high)."""
-    need_low.difference_update(int(j) for j in cells[x <= 1 + _EPS])
-    need_high.difference_update(int(j) for j in cells[x >= top - _EPS])
+    need_low.difference_update(cells[x <= 1 + _EPS].tolist())
+    need_high.difference_update(cells[x >= top - _EPS].tolist())
 
 
 def _certify(
@@ -417,95 +507,139 @@ def _certify(
     change its cells' entries in the sets, so checking it again would find nothing: it is
     skipped.
     """
-    top = min_count - 1
-    for group in _groups(table, status, min_count):
-        todo = [i for i in group.cells if i in need_low or i in need_high]
-        if not todo:
-            continue
+    comps = _Components(table, status, min_count)
+    for comp in comps.of(need_low | need_high):
+        cells = comps.cells(comp)
+        todo = [i for i in cells.tolist() if i in need_low or i in need_high]
         if seen is not None:
-            key = (tuple(group.cells), status[group.cells].tobytes())
+            key = (tuple(cells.tolist()), status[cells].tobytes())
             if key in seen:
                 continue
             seen.add(key)
-        if group.a_eq is None or group.single is not None:
-            intervals = (
-                _single_equation_intervals(group)
-                if group.single is not None
-                else {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)}
-            )
-            for i in todo:
-                lo, hi = intervals[i]
-                if lo <= 1 + _EPS:
-                    need_low.discard(i)
-                if hi >= top - _EPS:
-                    need_high.discard(i)
-            continue
-        pos = {c: k for k, c in enumerate(group.cells)}
-        cells = np.array(group.cells)
-        lp = _GroupLP(group)
+        _certify_group(comps.group(comp), todo, min_count, need_low, need_high)
 
-        # one LP for many cells: push all pending cells to their low (high) end at once;
-        # repeat while it certifies some, then one LP per cell left
-        for sense, need in ((1.0, need_low), (-1.0, need_high)):
-            while True:
-                pending = [i for i in todo if i in need]
-                if len(pending) < 2:
-                    break
-                res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
-                if res.status != 0:
-                    break
-                _witness(cells, res.x, top, need_low, need_high)
-                if all(i in need for i in pending):
-                    break
+
+def _certify_group(
+    group: _Group, todo: list[int], min_count: int, need_low: set[int], need_high: set[int]
+) -> None:
+    """:func:`_certify` on one group; ``todo`` its cells still in ``need_low``/``need_high``."""
+    top = min_count - 1
+    if group.a_eq is None or group.single is not None:
+        intervals = (
+            _single_equation_intervals(group)
+            if group.single is not None
+            else {i: (group.lo[k], group.hi[k]) for k, i in enumerate(group.cells)}
+        )
         for i in todo:
-            for sense, need in ((1.0, need_low), (-1.0, need_high)):
-                if i not in need:
-                    continue
-                res = lp.solve(pos[i], sense)
-                if res.status == 3 and sense < 0:  # unbounded above
+            lo, hi = intervals[i]
+            if lo <= 1 + _EPS:
+                need_low.discard(i)
+            if hi >= top - _EPS:
+                need_high.discard(i)
+        return
+    pos = {c: k for k, c in enumerate(group.cells)}
+    cells = np.array(group.cells)
+    lp = _GroupLP(group)
+
+    # one LP for many cells: push all pending cells to their low (high) end at once;
+    # repeat while it certifies some, then one LP per cell left
+    for sense, need in ((1.0, need_low), (-1.0, need_high)):
+        while True:
+            pending = [i for i in todo if i in need]
+            if len(pending) < 2:
+                break
+            res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
+            if res.status != 0:
+                break
+            _witness(cells, res.x, top, need_low, need_high)
+            if all(i in need for i in pending):
+                break
+    for i in todo:
+        for sense, need in ((1.0, need_low), (-1.0, need_high)):
+            if i not in need:
+                continue
+            res = lp.solve(pos[i], sense)
+            if res.status == 3 and sense < 0:  # unbounded above
+                need.discard(i)
+                continue
+            if res.status != 0:  # numerical trouble: judge this cell by its bounds only
+                ok = group.lo[pos[i]] <= 1 + _EPS if sense > 0 else group.hi[pos[i]] >= top - _EPS
+                if ok:
                     need.discard(i)
-                    continue
-                if res.status != 0:  # numerical trouble: judge this cell by its bounds only
-                    ok = (
-                        group.lo[pos[i]] <= 1 + _EPS
-                        if sense > 0
-                        else group.hi[pos[i]] >= top - _EPS
-                    )
-                    if ok:
-                        need.discard(i)
-                    continue
-                _witness(cells, res.x, top, need_low, need_high)
+                continue
+            _witness(cells, res.x, top, need_low, need_high)
+
+
+@dataclass
+class _Links:
+    """How the cells and equations of a table reach each other, built once per
+    :func:`suppress`.
+
+    ``members`` holds each equation's cells (total first), ``eqs_of_cell`` each cell's
+    equations (in table order, once per membership), ``by_eq``/``by_cell`` the same incidence
+    as sparse matrices, ``rank`` the order in which cells are preferred as complements
+    (:func:`_choose_partner`) and ``settled`` what :func:`_close_single_suppressions` learnt in
+    earlier rounds."""
+
+    members: list[np.ndarray]
+    entry_eq: np.ndarray  # every membership, equation by equation
+    entry_cell: np.ndarray
+    eqs_of_cell: dict[int, list[int]]
+    by_eq: Any  # scipy.sparse CSR, equations × cells
+    by_cell: Any  # scipy.sparse CSR, cells × equations
+    rank: np.ndarray
+    keep: np.ndarray
+    # equations with one suppressed cell and no complement to add (while that cell is alone)
+    settled: set[int] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, table: LinearTable, min_count: int) -> _Links:
+        from scipy.sparse import csr_matrix
+
+        members = table.members()
+        entry_eq, entry_cell, _ = table.flat_equations
+        n, m = table.size, len(table.equations)
+        ones = np.ones(len(entry_eq))
+        by_eq = csr_matrix((ones, (entry_eq, entry_cell)), shape=(m, n))
+        by_cell = csr_matrix((ones, (entry_cell, entry_eq)), shape=(n, m))
+        # the preference of _choose_partner as one number per cell: inner cells before
+        # totals; cells >= min_count, smallest first; then small cells, largest first (zeros
+        # last); then by index
+        values = np.asarray(table.values, dtype=np.int64)
+        is_total = np.zeros(n, bool) if table.is_total is None else np.asarray(table.is_total)
+        small = values < min_count
+        order = np.lexsort((np.arange(n), np.where(small, -values, values), small, is_total))
+        rank = np.empty(n, dtype=np.int64)
+        rank[order] = np.arange(n)
+        keep = np.zeros(n, bool) if table.keep is None else np.asarray(table.keep, bool)
+        eqs_of_cell = _equations_of_cells(members)
+        return cls(members, entry_eq, entry_cell, eqs_of_cell, by_eq, by_cell, rank, keep)
+
+    def suppressed_counts(self, status: np.ndarray) -> np.ndarray:
+        """How many suppressed cells each equation holds (a cell counted once per
+        membership)."""
+        hidden = status[self.entry_cell] != PUBLISHED
+        return np.bincount(self.entry_eq[hidden], minlength=len(self.members))
 
 
 def _choose_partner(
-    table: LinearTable,
-    status: np.ndarray,
-    members: np.ndarray,
-    min_count: int,
-    exclude: Iterable[int] = (),
-    *,
-    allow_keep: bool = False,
+    links: _Links, status: np.ndarray, members: np.ndarray, *, allow_keep: bool = False
 ) -> int | None:
     """The cheapest published member of an equation to suppress as a complement.
 
-    Preference: inner cells before totals; cells ≥ ``min_count`` (they have the slack to hide a
-    primary cell both ways), smallest first; zeros last (they cannot absorb an increase).
-    Cells the table asks to keep (:attr:`LinearTable.keep`) only with ``allow_keep``.
+    Preference (:attr:`_Links.rank`): inner cells before totals; cells ≥ ``min_count`` (they
+    have the slack to hide a primary cell both ways), smallest first; zeros last (they cannot
+    absorb an increase). Cells the table asks to keep (:attr:`LinearTable.keep`) only with
+    ``allow_keep``.
     """
-    exclude = set(exclude)
-    if not allow_keep and table.keep is not None:
-        exclude |= {int(j) for j in members if table.keep[int(j)]}
-    is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
-    best, best_key = None, None
-    for j in members:
-        j = int(j)
-        if status[j] != PUBLISHED or j in exclude:
-            continue
-        v = int(table.values[j])
-        key = (bool(is_total[j]), 0 if v >= min_count else 1, v if v >= min_count else -v, j)
-        if best_key is None or key < best_key:
-            best, best_key = j, key
-    return best
+    members = np.asarray(members, dtype=np.int64)
+    ok = status[members] == PUBLISHED
+    if not allow_keep:
+        ok &= ~links.keep[members]
+    if not ok.any():
+        return None
+    candidates = members[ok]
+    return int(candidates[np.argmin(links.rank[candidates])])
 
 
 def suppress(
@@ -561,23 +695,22 @@ def suppress(
     status[withheld] = SECONDARY
     if not small.any():
         return status
-    members = table.members()
-    eqs_of_cell = _equations_of_cells(members)
+    links = _Links.of(table, min_count)
     targets = [int(i) for i in np.flatnonzero(small)]
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
     seen: set = set()  # groups certified in earlier rounds (see _certify)
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
-        _close_single_suppressions(table, status, members, min_count, withheld)
+        _close_single_suppressions(links, status, withheld)
         _certify(table, status, min_count, need_low, need_high, seen)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
-        if _pin_weak_cells(table, status, weak, members, eqs_of_cell, min_count):
+        if _pin_weak_cells(table, status, weak, links, min_count):
             continue
         # stalled: every equation of the weak cells is fully hidden
-        if not _unstall(table, status, weak[0], members, eqs_of_cell, min_count):
+        if not _unstall(table, status, weak[0], links):
             break
     raise RuntimeError(
         tr(
@@ -591,57 +724,72 @@ def _equations_of_cells(members: list[np.ndarray]) -> dict[int, list[int]]:
     """For each cell, the indices of the equations it is a member of."""
     eqs_of_cell: dict[int, list[int]] = {}
     for k, m in enumerate(members):
-        for j in m:
-            eqs_of_cell.setdefault(int(j), []).append(k)
+        for j in m.tolist():
+            eqs_of_cell.setdefault(j, []).append(k)
     return eqs_of_cell
 
 
 def _close_single_suppressions(
-    table: LinearTable,
-    status: np.ndarray,
-    members: list[np.ndarray],
-    min_count: int,
-    withheld: np.ndarray | None = None,
+    links: _Links, status: np.ndarray, withheld: np.ndarray | None = None
 ) -> None:
     """Step 2: complement every equation holding exactly one suppressed cell (in place).
 
     A ``withheld`` cell (never published: nothing to protect in it) alone in an equation may
-    be derived; the LP check still guards every primary cell it touches."""
-    changed = True
-    while changed:
-        changed = False
-        for m in members:
+    be derived; the LP check still guards every primary cell it touches.
+
+    Equations are visited in table order, pass after pass until a pass hides nothing, as a
+    plain loop over them would; only equations holding one suppressed cell are looked at.
+    Hiding never lowers an equation's count, and an equation holding one suppressed cell with
+    no complement to choose gets none later while that cell stays alone: such equations are
+    remembered (:attr:`_Links.settled`) and skipped in later rounds."""
+    counts = links.suppressed_counts(status)
+    settled = links.settled
+    now = [k for k in np.flatnonzero(counts == 1).tolist() if k not in settled]  # a heap
+    count = counts.tolist()
+    while now:
+        later = set()  # equations reaching one suppressed cell behind this pass
+        while now:
+            k = heapq.heappop(now)
+            if count[k] != 1:
+                continue
+            m = links.members[k]
             sup = m[status[m] != PUBLISHED]
-            if len(sup) == 1 and not (withheld is not None and withheld[sup[0]]):
-                partner = _choose_partner(table, status, m, min_count)
-                if partner is not None:
-                    status[partner] = SECONDARY
-                    changed = True
+            if withheld is not None and withheld[sup[0]]:
+                settled.add(k)
+                continue
+            partner = _choose_partner(links, status, m)
+            if partner is None:
+                settled.add(k)
+                continue
+            status[partner] = SECONDARY
+            for e in links.eqs_of_cell.get(partner, ()):
+                count[e] += 1
+                if count[e] == 1:
+                    if e > k:
+                        heapq.heappush(now, e)
+                    else:
+                        later.add(e)
+        now = sorted(later)
 
 
-def _suppressed_component(
-    i: int, status: np.ndarray, members: list[np.ndarray], eqs_of_cell: dict[int, list[int]]
-) -> set[int]:
-    """Suppressed cells reachable from ``i`` through equations."""
-    seen, stack = {i}, [i]
-    while stack:
-        j = stack.pop()
-        for k in eqs_of_cell.get(j, []):
-            for n in members[k]:
-                n = int(n)
-                if n not in seen and status[n] != PUBLISHED:
-                    seen.add(n)
-                    stack.append(n)
-    return seen
+def _suppressed_component(i: int, status: np.ndarray, links: _Links) -> np.ndarray:
+    """Suppressed cells reachable from ``i`` through equations, in index order."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    hidden = status[links.entry_cell] != PUBLISHED
+    eq_u, cell_u = links.entry_eq[hidden], links.entry_cell[hidden]
+    starts = np.ones(len(eq_u), bool)  # every unknown joined to its equation's first
+    starts[1:] = eq_u[1:] != eq_u[:-1]
+    root = cell_u[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    n = len(status)
+    graph = coo_matrix((np.ones(len(cell_u)), (cell_u, root)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    return np.flatnonzero(labels == labels[i])
 
 
 def _pin_weak_cells(
-    table: LinearTable,
-    status: np.ndarray,
-    weak: list[int],
-    members: list[np.ndarray],
-    eqs_of_cell: dict[int, list[int]],
-    min_count: int,
+    table: LinearTable, status: np.ndarray, weak: list[int], links: _Links, min_count: int
 ) -> bool:
     """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?"""
     values = np.asarray(table.values)
@@ -649,8 +797,8 @@ def _pin_weak_cells(
     for i in weak:
         candidates = [
             p
-            for k in eqs_of_cell.get(i, [])
-            if (p := _choose_partner(table, status, members[k], min_count)) is not None
+            for k in links.eqs_of_cell.get(i, [])
+            if (p := _choose_partner(links, status, links.members[k])) is not None
         ]
         if candidates:
             status[min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))] = (
@@ -660,14 +808,7 @@ def _pin_weak_cells(
     return progressed
 
 
-def _unstall(
-    table: LinearTable,
-    status: np.ndarray,
-    i: int,
-    members: list[np.ndarray],
-    eqs_of_cell: dict[int, list[int]],
-    min_count: int,
-) -> bool:
+def _unstall(table: LinearTable, status: np.ndarray, i: int, links: _Links) -> bool:
     """Step 4: pin the stalled weak cell ``i`` from further away; False if nothing is left."""
     is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
 
@@ -675,22 +816,24 @@ def _unstall(
         return (bool(is_total[j]), j)
 
     neigh = [
-        int(j)
-        for k in eqs_of_cell.get(i, [])
-        for j in members[k]
-        if status[int(j)] == PRIMARY and int(j) != i
+        j
+        for k in links.eqs_of_cell.get(i, [])
+        for j in links.members[k].tolist()
+        if status[j] == PRIMARY and j != i
     ]
     if neigh:
         status[max(neigh, key=by_total)] = SECONDARY
         return True
-    group = _suppressed_component(i, status, members, eqs_of_cell)
-    frontier = {int(j) for g in group for k in eqs_of_cell.get(g, []) for j in members[k]}
-    partner = _choose_partner(table, status, np.array(sorted(frontier)), min_count, allow_keep=True)
+    group = _suppressed_component(i, status, links)
+    # every member of every equation touching the group
+    touching = np.unique(links.by_cell[group].indices)
+    frontier = np.unique(links.by_eq[touching].indices)
+    partner = _choose_partner(links, status, frontier, allow_keep=True)
     if partner is not None:
         status[partner] = SECONDARY
         return True
-    primaries = [j for j in group if status[j] == PRIMARY]
-    if primaries:
+    primaries = group[status[group] == PRIMARY]
+    if len(primaries):
         status[primaries] = SECONDARY
         return True
     return False
@@ -817,11 +960,7 @@ class DisclosurePlan:
         # show it (publishing a value a reader can compute leaves every interval unchanged)
         secondary = {int(i) for i in np.flatnonzero((status == SECONDARY) & ~hidden)}
         if secondary:
-            found = attacker_intervals(table, status, min_count, targets=secondary)
-            for i in secondary:
-                lo, hi = found.get(i, (0.0, np.inf))
-                if hi - lo < _EPS:
-                    status[i] = PUBLISHED
+            status[sorted(_derivable(table, status, min_count, secondary))] = PUBLISHED
         self.status = {k: int(s) for k, s in zip(keys, status)}
         for part, whole in self.nested:
             if self.status[part] == PRIMARY and self.status[whole] != PUBLISHED:
