@@ -1589,6 +1589,13 @@ def shared_parts() -> Iterator[None]:
         _SHARED.reset(token)
 
 
+def shared_memo(name: str) -> dict | None:
+    """Inside :func:`shared_parts`, a dict kept under ``name`` until the block ends (for
+    parts recognised by their content rather than their inputs); ``None`` outside it."""
+    memo = _SHARED.get()
+    return None if memo is None else memo.setdefault(("memo", name), {})
+
+
 def _once(name: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
     """``compute()``, or inside :func:`shared_parts` its result for the same ``inputs``."""
     memo = _SHARED.get()
