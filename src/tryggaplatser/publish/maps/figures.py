@@ -815,8 +815,10 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
     finally:
         for artist, _, _ in parts:
             artist.set_visible(True)
-    pixels = np.asarray(canvas.buffer_rgba())
-    height = pixels.shape[0]
+    # one 32-bit word per RGBA pixel (a view: pasting writes into the canvas)
+    rgba = np.asarray(canvas.buffer_rgba())
+    pixels = rgba.view(np.uint32).reshape(rgba.shape[:2])
+    height, white = pixels.shape[0], np.uint32(0xFFFFFFFF)
     for artist, key, (x, y) in parts:
         ix, iy = int(np.floor(x + 1e-6)), int(np.floor(y + 1e-6))
         full_key = (key, fig.dpi, round(x - ix, 6) + 0.0, round(y - iy, 6) + 0.0)
@@ -825,17 +827,16 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
             stamp, (row, col) = hit
             row, col = row + height - iy, col + ix
             region = pixels[max(row, 0) : row + stamp.shape[0], max(col, 0) : col + stamp.shape[1]]
-            if region.shape == stamp.shape and (region == 255).all():
+            if region.shape == stamp.shape and (region == white).all():
                 region[...] = stamp
                 continue
         before = pixels.copy()
         artist.draw(canvas.get_renderer())
-        changed = np.flatnonzero(np.any(pixels != before, axis=2).ravel())
-        if len(changed) == 0:
+        rows, cols = np.nonzero(pixels != before)
+        if len(rows) == 0:
             continue
-        rows, cols = np.divmod(changed, pixels.shape[1])
         box = np.s_[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
-        if not (before[box] == 255).all():  # the part meets other drawing: draw as usual
+        if not (before[box] == white).all():  # the part meets other drawing: draw as usual
             canvas.draw()
             break
         stamps[full_key] = (pixels[box].copy(), (rows.min() - (height - iy), cols.min() - ix))
