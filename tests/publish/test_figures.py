@@ -212,3 +212,37 @@ def test_a_set_of_figures_draws_its_repeated_parts_once_with_the_same_pixels(mod
     for a in ids:
         alone = (tmp_path / "alone" / f"karta_{a}.png").read_bytes()
         assert (tmp_path / "set" / f"karta_{a}.png").read_bytes() == alone, a
+
+
+def test_png_bytes_decode_to_the_same_pixels_and_tags_with_pillow():
+    """The PNG writer against an independent decoder (Pillow): random pixels (every byte value,
+    so the "Up" filter wraps modulo 256), resolution and Latin-1/UTF-8 text chunks."""
+    import io
+
+    from PIL import Image
+
+    from tryggaplatser.publish.maps.figures import png_bytes
+
+    rgba = np.random.default_rng(3).integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    tags = {"Software": "tryggaplatser", "marking": "INTERNT – ej för spridning", "none": None}
+    image = Image.open(io.BytesIO(png_bytes(rgba, dpi=150, metadata=tags)))
+    assert image.mode == "RGBA" and image.size == (53, 37)
+    assert np.array_equal(np.asarray(image), rgba)
+    assert image.info["Software"] == "tryggaplatser"
+    assert image.info["marking"] == "INTERNT – ej för spridning"
+    assert "none" not in image.info
+    assert image.info["dpi"] == pytest.approx((150, 150), abs=0.02)
+
+
+def test_saved_png_has_the_pixels_matplotlib_writes(maps, tmp_path):
+    from PIL import Image
+
+    m = maps["public"]
+    fig = static_map(m)
+    fig.savefig(tmp_path / "matplotlib.png", format="png", dpi=fig.dpi)
+    save_figure(fig, tmp_path / "karta.png", gate=map_gate(m))
+    ours = np.asarray(Image.open(tmp_path / "karta.png"))
+    assert np.array_equal(ours, np.asarray(Image.open(tmp_path / "matplotlib.png")))
+    save_figure(fig, tmp_path / "karta_100.png", gate=map_gate(m), dpi=100)
+    assert Image.open(tmp_path / "karta_100.png").size == (1100, 800)
+    assert fig.dpi == 150  # the figure keeps its own resolution

@@ -793,6 +793,19 @@ def _patch_key(patch: Any) -> tuple:
     )
 
 
+def _agg_canvas(fig: Figure) -> Any:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+
+
+def _pixels(fig: Figure) -> Any:
+    """The figure's RGBA pixels, drawn as :meth:`Figure.savefig` draws them."""
+    canvas = _agg_canvas(fig)
+    canvas.draw()
+    return canvas.buffer_rgba()
+
+
 def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
     """The figure's RGBA pixels as :meth:`Figure.savefig` draws them, with the parts a set's
     maps repeat (:func:`_stamp_parts`) pasted from ``stamps`` when an earlier figure drew them.
@@ -804,9 +817,7 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
     by content, size and sub-pixel position, and pasted into a later figure at a whole-pixel
     shift only where that figure is white too.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas = _agg_canvas(fig)
     parts = _stamp_parts(fig)
     for artist, _, _ in parts:
         artist.set_visible(False)
@@ -843,8 +854,49 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
     return canvas.buffer_rgba()
 
 
-#: zlib level of written PNGs: 3 encodes twice as fast as PIL's default 6 for ~6 % larger maps.
+#: zlib level of written PNGs: 3 encodes twice as fast as 6 for ~10 % larger maps.
 PNG_COMPRESS_LEVEL = 3
+
+
+def png_bytes(rgba: np.ndarray, *, dpi: float, metadata: dict[str, Any]) -> bytes:
+    """A PNG file of 8-bit RGBA pixels (rows top down) with its resolution and text chunks.
+
+    Every row is filtered as "Up" (its bytes minus the bytes above), computed with numpy:
+    a map is mostly flat colour, so the rows compress well, and encoding takes half the
+    time of Pillow's encoder, which tries five filters on every row (files ~4 % larger).
+    ``metadata`` values are written as ``tEXt`` (Latin-1) or ``iTXt`` (UTF-8) chunks, as
+    Pillow writes them.
+    """
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    height, width, _ = rgba.shape
+    rows = rgba.reshape(height, width * 4)
+    raw = np.empty((height, width * 4 + 1), np.uint8)
+    raw[:, 0] = 2  # filter type "Up"
+    raw[0, 1:] = rows[0]
+    np.subtract(rows[1:], rows[:-1], out=raw[1:, 1:])  # modulo 256, as PNG defines it
+    per_metre = int(dpi / 0.0254 + 0.5)
+    parts = [
+        b"\x89PNG\r\n\x1a\n",
+        chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)),
+        chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+    ]
+    for key, value in metadata.items():
+        if value is None:
+            continue
+        try:
+            parts.append(chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
+        except UnicodeEncodeError:  # uncompressed, no language tag
+            parts.append(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode()))
+    parts.append(chunk(b"IDAT", zlib.compress(raw.tobytes(), PNG_COMPRESS_LEVEL)))
+    parts.append(chunk(b"IEND", b""))
+    return b"".join(parts)
 
 
 def save_figure(
@@ -886,24 +938,13 @@ def save_figure(
         )
     path.parent.mkdir(parents=True, exist_ok=True)
     metadata = {"Software": "tryggaplatser", **gate.metadata()}
-    pil_kwargs = {"compress_level": PNG_COMPRESS_LEVEL}
-    stamps = ml.shared_memo("figure-stamps")
-    if stamps is not None and dpi in (None, fig.dpi):  # a set of maps: repeated parts once
-        from matplotlib.image import imsave
-
-        pixels = _stamped_pixels(fig, stamps)
-        imsave(
-            path,
-            pixels,
-            format="png",
-            origin="upper",
-            dpi=fig.dpi,
-            metadata=metadata,
-            pil_kwargs=pil_kwargs,
-        )
-    else:
-        fig.savefig(
-            path, format="png", dpi=dpi or fig.dpi, metadata=metadata, pil_kwargs=pil_kwargs
-        )
+    stamps = ml.shared_memo("figure-stamps")  # a set of maps: repeated parts drawn once
+    kept = fig.dpi
+    fig.dpi = dpi or kept  # drawn at the asked resolution, as ``Figure.savefig`` does
+    try:
+        pixels = np.asarray(_stamped_pixels(fig, stamps) if stamps is not None else _pixels(fig))
+        path.write_bytes(png_bytes(pixels, dpi=fig.dpi, metadata=metadata))
+    finally:
+        fig.dpi = kept
     gate.seal(path, kind="figure", about=about)
     return path
