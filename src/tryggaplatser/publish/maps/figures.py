@@ -484,6 +484,9 @@ class _Placer:
         self.ax = ax
         self.axbox = ax.get_window_extent(self.renderer)
         self.boxes: list[Any] = []
+        # the axes' outline and its transform, built once (``Axes.contains_point`` builds them
+        # on every call)
+        self.view = (ax.patch.get_path(), ax.patch.get_transform())
 
     def block(self, artist: Any, pad: float = 2.0) -> None:
         """Keep labels off ``artist`` (a text or annotation already drawn)."""
@@ -530,8 +533,10 @@ class _Placer:
 
     def _in_view(self, xy: tuple[float, float]) -> bool:
         """Whether a label anchored at ``xy`` (data) can show: an annotation whose point lies
-        outside the axes is not drawn (matplotlib's ``annotation_clip``, the same test)."""
-        return bool(self.ax.contains_point(self.ax.transData.transform([xy])[0]))
+        outside the axes is not drawn (matplotlib's ``annotation_clip``: the same test as
+        ``Axes.contains_point``, the axes patch with a radius of 1 pixel)."""
+        path, transform = self.view
+        return bool(path.contains_point(self.ax.transData.transform([xy])[0], transform, 1.0))
 
 
 #: Offsets (points) an area label tries, its own place first.
@@ -554,7 +559,8 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
     placer = _Placer(fig, ax)
     placer.block(arrow, pad=4)
     for artist in ax.texts:  # scale-bar text and the focus places' rank badges
-        placer.block(artist)
+        if artist is not arrow:  # blocked above, with a wider margin (its extent is costly)
+            placer.block(artist)
     for patch in ax.patches:  # the scale bar's blocks
         placer.boxes.append(patch.get_window_extent(placer.renderer).padded(2))
     focus = next((lyr for lyr in drawn if lyr.key == "focus"), None)
