@@ -171,3 +171,78 @@ def test_labels_anchored_outside_the_view_are_left_out():
     got, reference = placed(True), placed(False)
     assert got == reference
     assert sum(p is not None for p in got) > 3 and sum(inside) < len(inside)
+
+
+@pytest.mark.parametrize("mode", ["internal", "public"])
+def test_a_set_of_figures_draws_its_repeated_parts_once_with_the_same_pixels(mode, tmp_path):
+    """Inside ``shared_parts`` (one set of area maps), the legend and the repeated figure texts
+    are drawn once and pasted into the later figures; every PNG must be byte-identical to the
+    same figure saved on its own."""
+    from PIL import Image
+
+    from tryggaplatser.publish.maps._layers import shared_memo, shared_parts
+
+    lay = make_layers(1500)
+    ids = ["A1", "A2", "A4", "A6"]  # wide and tall extents: the legend sits at other pixels
+    maps = [
+        neighbourhood_map(
+            a,
+            areas=lay["areas"],
+            cells=lay["cells"],
+            incidents=lay["incidents"],
+            walk_observations=lay["walk_observations"],
+            indicator="otrygghet",
+            mode=mode,
+            quiet=True,
+        )
+        for a in ids
+    ]
+    for a, m in zip(ids, maps):
+        save_figure(static_map(m), tmp_path / "alone" / f"karta_{a}.png", gate=map_gate(m))
+    with shared_parts():
+        for a, m in zip(ids, maps):
+            save_figure(static_map(m), tmp_path / "set" / f"karta_{a}.png", gate=map_gate(m))
+        stamps = shared_memo("figure-stamps")
+    kinds = [key[0][0] for key in stamps]
+    # the attribution (and the marking) is the same in every figure: kept once, pasted thrice
+    assert kinds.count("figure-footer") == 1
+    assert kinds.count("figure-marking") == (1 if mode == "internal" else 0)
+    assert 1 <= kinds.count("legend") <= len(ids)
+    assert Image.open(tmp_path / "set" / "karta_A6.png").getbbox() is not None
+    for a in ids:
+        alone = (tmp_path / "alone" / f"karta_{a}.png").read_bytes()
+        assert (tmp_path / "set" / f"karta_{a}.png").read_bytes() == alone, a
+
+
+def test_png_bytes_decode_to_the_same_pixels_and_tags_with_pillow():
+    """The PNG writer against an independent decoder (Pillow): random pixels (every byte value,
+    so the "Up" filter wraps modulo 256), resolution and Latin-1/UTF-8 text chunks."""
+    import io
+
+    from PIL import Image
+
+    from tryggaplatser.publish.maps.figures import png_bytes
+
+    rgba = np.random.default_rng(3).integers(0, 256, size=(37, 53, 4), dtype=np.uint8)
+    tags = {"Software": "tryggaplatser", "marking": "INTERNT – ej för spridning", "none": None}
+    image = Image.open(io.BytesIO(png_bytes(rgba, dpi=150, metadata=tags)))
+    assert image.mode == "RGBA" and image.size == (53, 37)
+    assert np.array_equal(np.asarray(image), rgba)
+    assert image.info["Software"] == "tryggaplatser"
+    assert image.info["marking"] == "INTERNT – ej för spridning"
+    assert "none" not in image.info
+    assert image.info["dpi"] == pytest.approx((150, 150), abs=0.02)
+
+
+def test_saved_png_has_the_pixels_matplotlib_writes(maps, tmp_path):
+    from PIL import Image
+
+    m = maps["public"]
+    fig = static_map(m)
+    fig.savefig(tmp_path / "matplotlib.png", format="png", dpi=fig.dpi)
+    save_figure(fig, tmp_path / "karta.png", gate=map_gate(m))
+    ours = np.asarray(Image.open(tmp_path / "karta.png"))
+    assert np.array_equal(ours, np.asarray(Image.open(tmp_path / "matplotlib.png")))
+    save_figure(fig, tmp_path / "karta_100.png", gate=map_gate(m), dpi=100)
+    assert Image.open(tmp_path / "karta_100.png").size == (1100, 800)
+    assert fig.dpi == 150  # the figure keeps its own resolution

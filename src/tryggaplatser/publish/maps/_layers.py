@@ -530,6 +530,12 @@ def area_filter(frame, bounds: tuple[float, float, float, float] | None):
     """
     if frame is None or bounds is None or len(frame) == 0:
         return frame
+    rows = _rows_within(frame, bounds)
+    return frame if rows is None else frame.iloc[rows]
+
+
+def _rows_within(frame, bounds) -> np.ndarray | None:
+    """The positions of the rows :func:`area_filter` keeps (``None``: all of them)."""
     import shapely
 
     geoms = frame.geometry.to_numpy()
@@ -537,8 +543,8 @@ def area_filter(frame, bounds: tuple[float, float, float, float] | None):
         x, y = shapely.get_x(geoms), shapely.get_y(geoms)
         minx, miny, maxx, maxy = bounds
         keep = (x >= minx) & (x <= maxx) & (y >= miny) & (y <= maxy)
-        return frame if keep.all() else frame[keep]
-    return frame.iloc[frame.sindex.query(_bbox(bounds), predicate="intersects")]
+        return None if keep.all() else np.flatnonzero(keep)
+    return frame.sindex.query(_bbox(bounds), predicate="intersects")
 
 
 def _bbox(bounds):
@@ -944,23 +950,27 @@ def walk_points_layer(walk_observations) -> MapLayer:
             )
         popups.append(tuple((k, str(v)) for k, v in pairs if v not in ("", None)))
     frame = _frame(walk_observations.geometry.to_numpy(), fill=fill, tooltip=tips, popup=popups)
-    present = set(walk_observations["status"].astype(str)) if len(records) else set()
-    legend = [
-        LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
-        for c in vocab.codes("observation_status")
-        if c in present
-    ]
     return MapLayer(
         "walks",
         tr("Trygghetsvandringar: observationer", "Safety walks: observations"),
         "point",
         frame,
         tr("Observationer efter status", "Observations by status"),
-        legend,
+        _walk_legend(walk_observations),
         fill_opacity=0.9,
         weight=1.2,
         radius=7.0,
     )
+
+
+def _walk_legend(walk_observations) -> list[LegendEntry]:
+    """The statuses the observations have, in the vocabulary's order."""
+    present = set(walk_observations["status"].astype(str)) if len(walk_observations) else set()
+    return [
+        LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
+        for c in vocab.codes("observation_status")
+        if c in present
+    ]
 
 
 def _codes_text(value: Any, vocabulary: str) -> str:
@@ -1565,10 +1575,21 @@ def usable_incidents(incidents, gate):
     return incidents[keep]
 
 
-def _points_xy(gate, frame, layer: str) -> tuple[np.ndarray, np.ndarray]:
-    """Internal point coordinates after the gate has snapped them to its 50 m lattice."""
-    released = gate.release(frame[[frame.geometry.name]], "points", layer=layer)
-    return _xy(released)
+def _released_points_within(frame, bounds, gate, layer: str, geometry_only: bool = False):
+    """``gate.release`` of the points of ``frame`` within ``bounds`` (internal maps).
+
+    Inside :func:`shared_parts` the whole layer is released once and each map takes its rows:
+    the release works row by row (columns kept, free text redacted, points snapped), so the
+    rows of the released layer are the released rows."""
+    if geometry_only:
+        frame = _once(f"{layer}-geometry", (frame,), lambda: frame[[frame.geometry.name]])
+    if _SHARED.get() is None:
+        return gate.release(area_filter(frame, bounds), "points", layer=layer)
+    released = _once(
+        f"released-{layer}", (frame, gate), lambda: gate.release(frame, "points", layer=layer)
+    )
+    rows = _rows_within(frame, bounds) if bounds is not None and len(frame) else None
+    return released if rows is None else released.iloc[rows]
 
 
 _SHARED: ContextVar[dict | None] = ContextVar("tryggaplatser_shared_map_parts", default=None)
@@ -1587,6 +1608,13 @@ def shared_parts() -> Iterator[None]:
         yield
     finally:
         _SHARED.reset(token)
+
+
+def shared_memo(name: str) -> dict | None:
+    """Inside :func:`shared_parts`, a dict kept under ``name`` until the block ends (for
+    parts recognised by their content rather than their inputs); ``None`` outside it."""
+    memo = _SHARED.get()
+    return None if memo is None else memo.setdefault(("memo", name), {})
 
 
 def _once(name: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
@@ -1795,7 +1823,7 @@ def _internal_point_layers(
     layers: list[MapLayer] = []
     facts: list[tuple[str, str]] = []
     if incidents is not None and len(incidents):
-        x, y = _points_xy(gate, area_filter(incidents, bounds), "incidents")
+        x, y = _xy(_released_points_within(incidents, bounds, gate, "incidents", True))
         points, chosen = snapped_points_layer(
             x,
             y,
@@ -1808,12 +1836,32 @@ def _internal_point_layers(
         layers.append(points)
         facts.append((tr("Punkter fästa till", "Points snapped to"), f"{_fmt(chosen)} m"))
     if dialogue is not None and len(dialogue):
-        sub = area_filter(dialogue, bounds)
-        layers.append(dialogue_points_layer(gate.release(sub, "points", layer="dialogue")))
+        layers.append(_point_layer_within(dialogue, bounds, gate, "dialogue"))
     if walk_observations is not None and len(walk_observations):
-        sub = area_filter(walk_observations, bounds)
-        layers.append(walk_points_layer(gate.release(sub, "points", layer="walk_observations")))
+        layers.append(_point_layer_within(walk_observations, bounds, gate, "walk_observations"))
     return layers, facts
+
+
+def _point_layer_within(frame, bounds, gate, layer: str) -> MapLayer:
+    """The internal layer of dialogue pins or walk observations within ``bounds``.
+
+    Inside :func:`shared_parts` the layer of every point is built once and each map takes its
+    rows: the layer is built row by row from the released rows (the walks' legend lists the
+    statuses of the map's own observations)."""
+    build = dialogue_points_layer if layer == "dialogue" else walk_points_layer
+    if _SHARED.get() is None:
+        return build(_released_points_within(frame, bounds, gate, layer))
+    released = _released_points_within(frame, None, gate, layer)
+    whole = _once(f"layer-{layer}", (released,), lambda: build(released))
+    rows = _rows_within(frame, bounds) if bounds is not None and len(frame) else None
+    if rows is None:
+        return whole
+    from dataclasses import replace
+
+    part = replace(whole, frame=whole.frame.iloc[rows].reset_index(drop=True))
+    if layer == "walk_observations":
+        part.legend = _walk_legend(released.iloc[rows])
+    return part
 
 
 def hotspot_content(

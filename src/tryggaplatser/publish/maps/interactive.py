@@ -860,14 +860,17 @@ _EXTERNAL = re.compile(
 def _stable_ids(text: str) -> str:
     """Replace folium's random element ids (uuid4 hex) by ids numbered in order of appearance,
     so the same inputs give a byte-identical map."""
-    import re
-
     ids: dict[str, str] = {}
 
     def number(match: re.Match) -> str:
-        return ids.setdefault(match.group(0), f"{len(ids):032x}")
+        run = match.group(0)  # a whole run of hex digits: only one of exactly 32 is an id
+        return ids.setdefault(run, f"{len(ids):032x}") if len(run) == 32 else run
 
-    return re.sub(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", number, text)
+    return _HEX_RUN.sub(number, text)
+
+
+#: Runs of 32 or more lower-case hex digits (a run is matched whole, from its first digit).
+_HEX_RUN = re.compile(r"[0-9a-f]{32,}")
 
 
 def save_map(
