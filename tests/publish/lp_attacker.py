@@ -4,7 +4,9 @@ under test: it reads only the files, never the plan).
 It reads the walk and dialogue tables of every area report and the lägesbild (HTML), the
 area reports' category tables (HTML), and the indicator tables (CSV and every workbook sheet),
 the year, seasonal and grid-cell tables, the perception-gap counts per area (table and
-sentence), the location-precision and consequence tables and the counts of the methods boxes.
+sentence), the location-precision and consequence tables and the counts of the methods boxes,
+and (:func:`attack_spatial`) the GeoPackages, ``hotspots.json``, the EST overview and the maps'
+popups: incident, walk-observation and dialogue cells of the area maps, street stretches.
 It does what a reader with the folder and a spreadsheet could do. Every published count becomes
 a variable: a number fixes it, "<5" bounds it to 1–4, ".." to ≥ 0. The same count printed in
 two files (an area's walk total in its report, the municipality's in the lägesbild, the
@@ -15,7 +17,10 @@ indicator CSV and the workbook) is one variable. The relations a reader knows ar
 * nested areas: parent = sum of children;
 * a published share p (rounded) of a published or bounded denominator d bounds its numerator:
   (p − ½ unit)·d ≤ x ≤ (p + ½ unit)·d;
-* in a walk row: resolved ≤ sent ≤ observed and unsafe ≤ observed.
+* in a walk row: resolved ≤ sent ≤ observed and unsafe ≤ observed;
+* the area maps' walk cells add up to at most the municipality's walk total (resolved ones to
+  its resolved), their dialogue cells to at most the campaigns' answers, and a cell's resolved
+  observations are among its observations (:func:`relate_map_cells`).
 
 For every suppressed cell it solves min x and max x with HiGHS (:func:`scipy.optimize.linprog`).
 A cell is *determined* when max − min < 1 (its integer value follows) and *narrowed* when the
@@ -492,6 +497,7 @@ def attack_folder(folder: Path) -> tuple[Attack, dict]:
     attack_time_and_cells(attack, folder)
     attack_spatial(attack, folder)
     attack_report_counts(attack, folder)
+    relate_map_cells(attack)
     return attack, attack.intervals()
 
 
@@ -1047,7 +1053,8 @@ def _cell_id_of(coords: list, size: float = 250.0) -> str | None:
 def read_map_popups(attack: Attack, folder: Path) -> int:
     """Counts printed in the maps' tooltips and popups: incidents per grid cell of the area
     maps ("12 händelser", "<5 händelser": the cell located from its drawn square, the same
-    variable as the cell in hotspots.gpkg of the same period) and the street map's counts
+    variable as the cell in hotspots.gpkg of the same period), their walk and dialogue cells
+    (:func:`_map_observation_cell`, related by :func:`relate_map_cells`) and the street map's counts
     per stretch ("Storgatan 0–254 m: 22 händelser", observations, dialogue pins). Returns the
     number of counts read."""
     import json
@@ -1062,12 +1069,11 @@ def read_map_popups(attack: Attack, folder: Path) -> int:
     for path in sorted(folder.glob("karta_omrade_*.html")):
         for coords, props in _map_features(path):
             label = str(props.get("t", "")).replace("&lt;", "<")
-            m = re.fullmatch(r"(<5|\d[\d\s\u202f\xa0]*) händelser", label)
-            if m is None:
-                continue
-            cid = _cell_id_of(coords)
-            if cid is not None:
+            m = re.fullmatch(rf"({_COUNT}) händelser", label)
+            if m is not None and (cid := _cell_id_of(coords)) is not None:
                 read += attack.cell(grid_cell(period, cid), m.group(1))
+            elif m is None:
+                read += _map_observation_cell(attack, coords, label)
     street = folder / "gatustrackor.html"
     if street.exists():
         labels = {"Observationer från vandringar": "n_observations", "Dialogpunkter": "n_dialogue"}
@@ -1085,6 +1091,57 @@ def read_map_popups(attack: Attack, folder: Path) -> int:
                 elif head in labels and name is not None:
                     read += attack.cell(("stretch", labels[head], name), value)
     return read
+
+
+_COUNT = r"<5|\.\.|\d[\d\s\u202f\xa0]*"
+_WALK_CELL = re.compile(rf"({_COUNT}) observationer, ({_COUNT}) åtgärdade")
+_DIALOGUE_CELL = re.compile(rf"({_COUNT}) svar")
+
+
+def _map_observation_cell(attack: Attack, coords: list, label: str) -> int:
+    """An area map's walk cell ("7 observationer, <5 åtgärdade": ``("walk_cell", "n" or
+    "n_ok", cell)``, resolved ≤ observed) or dialogue cell ("12 svar": ``("dialogue_cell",
+    cell)``); pins and walks have no period. Returns the counts read."""
+    walk, pins = _WALK_CELL.fullmatch(label), _DIALOGUE_CELL.fullmatch(label)
+    cid = _cell_id_of(coords) if walk or pins else None
+    if cid is None:
+        return 0
+    if pins:
+        return attack.cell(("dialogue_cell", cid), pins.group(1))
+    n, ok = ("walk_cell", "n", cid), ("walk_cell", "n_ok", cid)
+    if (ok, n) not in attack.not_above:
+        attack.not_above.append((ok, n))
+    return attack.cell(n, walk.group(1)) + attack.cell(ok, walk.group(2))
+
+
+def relate_map_cells(attack: Attack) -> int:
+    """What a reader adds up from the area maps' walk and dialogue cells: the cells'
+    observations (resolved ones) are at most the municipality's walk total ("Antal",
+    "Åtgärdade" of the lägesbild's walk table; every observation lies in a cell, so a reader
+    tries equality first), the cells' pins at most the campaigns' answered pins, and a grid
+    cell's unsafe signals (the perception gap) at most its pins plus its observations.
+    Returns the number of cells related."""
+    seen = [k for k in {*attack.known, *attack.marked} if isinstance(k, tuple)]
+    walks = sorted((k for k in seen if k[0] == "walk_cell"), key=repr)
+    pins = sorted((k for k in seen if k[0] == "dialogue_cell"), key=repr)
+    for m in ("n", "n_ok"):
+        cells = [k for k in walks if k[1] == m]
+        total = ("walks", m, MUNICIPALITY, "Totalt")
+        if cells and total in seen:
+            attack.at_least.append((total, cells))
+    camps = [k for k in seen if k[:3] == ("dialogue", "n", MUNICIPALITY)]
+    if pins and camps:
+        every = ("dialogue_all", MUNICIPALITY)
+        attack.equations.append((every, sorted(camps, key=repr)))
+        attack.at_least.append((every, pins))
+    signals = {k[3]: k for k in seen if k[0] == "signals" and len(k) == 4}
+    for cid, key in signals.items():
+        parts = [("dialogue_cell", cid), ("walk_cell", "n", cid)]
+        if any(p in seen for p in parts):
+            both = ("map_cell_points", cid)
+            attack.equations.append((both, parts))
+            at_most(attack, both, [key], both)
+    return len(walks) + len(pins)
 
 
 def attack_spatial(attack: Attack, folder: Path, *, maps: bool = True) -> dict:

@@ -328,8 +328,9 @@ def test_demo_disclosure_report_counts_the_plan(demo_public):
 
 def test_demo_spatial_products_share_the_plan(demo_public, demo_attack):
     """The grid cells of hotspots.gpkg (both layers), hotspots.json's totals, the area maps'
-    cell counts, gatustrackor.gpkg and its map's popups, and the EST overview's CSVs: every
-    count one variable, the same answer in every file, nothing hidden derivable."""
+    cell counts (incidents, walk observations and resolved ones, dialogue answers),
+    gatustrackor.gpkg and its map's popups, and the EST overview's CSVs: every count one
+    variable, the same answer in every file, nothing hidden derivable."""
     a = Attack()
     read = attack_spatial(a, demo_public)
     print("spatial readers:", read)
@@ -340,6 +341,11 @@ def test_demo_spatial_products_share_the_plan(demo_public, demo_attack):
     # solved with everything else of the folder (more relations than these files alone)
     whole, intervals = demo_attack
     assert sum(1 for k in intervals if k[0] == "cell") > 0  # small cells exist and are read
+    # the area maps' walk and dialogue cells: read, some hidden, tied to the walk and
+    # dialogue totals of the lägesbild (solved with the rest above)
+    observed = [k for k in [*a.known, *a.marked] if k[0] in ("walk_cell", "dialogue_cell")]
+    assert {k[0] for k in observed} == {"walk_cell", "dialogue_cell"} and len(observed) > 500
+    assert sum(1 for k in intervals if k[0] in ("walk_cell", "dialogue_cell")) > 50
     assert not narrowed(intervals, whole.marked)
     assert not determined(intervals)
 
@@ -427,22 +433,32 @@ def _small_project():
     return SimpleNamespace(layers=layers, config=config, areas=areas, incidents=incidents)
 
 
-def _publish_small_set(folder: Path, project, plan: bool):
+def _publish_small_set(folder: Path, project, plan: bool, *, maps: bool = False):
     """Area reports, indicator tables and the lägesbild 2026 (with last year's column) of the
-    small project, through one gate; with ``plan`` the release-wide plan of the set."""
+    small project, through one gate; with ``plan`` the release-wide plan of the set; with
+    ``maps`` also one public area map per area (:func:`_write_area_maps`), whose walk and
+    dialogue cells the plan then covers."""
     import datetime as dt
 
     from tryggaplatser.analysis.area_analysis import prepare_area_analysis
     from tryggaplatser.analysis.periods import local_times
     from tryggaplatser.publish.reports import area_report
-    from tryggaplatser.publish.reports.area_plan import plan_area_set
+    from tryggaplatser.publish.reports.area_plan import plan_area_set, plan_map_cells
 
     whole = prepare_area_analysis(project, period=(dt.date(2025, 1, 1), dt.date(2026, 3, 31)))
     year = prepare_area_analysis(project, period=(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
     gate = Gate("public", config=project.config, quiet=True)
-    solved = plan_area_set([whole], gate, lagesbild=year) if plan else None
+    layers = project.layers
+
+    def cells(p):
+        plan_map_cells(p, layers.get("walk_observations"), layers.get("dialogue"), 250.0)
+
+    solved = None
     if plan:
+        solved = plan_area_set([whole], gate, lagesbild=year, extra=cells if maps else None)
         gate.use_plan(solved)
+    if maps:
+        _write_area_maps(folder, project, gate)
     area_report.write_area_reports(whole, folder, gate, with_map=False)
     area_report.write_indicator_tables(whole, folder, gate)
     day = local_times(project.incidents["occurred_at"]).dt.date
@@ -522,6 +538,34 @@ def test_a_key_published_once_stays_published_and_relations_are_kept_once():
     assert plan.relate("year", ["month"]) and plan.relate("year", ["month"])
     assert plan.relations == [("year", ("month",))]
     assert plan.relate("month", ["month"]) and len(plan.relations) == 1  # x = x says nothing
+
+
+@pytest.mark.parametrize("signals", [9, 7])
+def test_a_published_part_never_narrows_a_small_whole(signals):
+    """``DisclosurePlan.cover``: a cell's unsafe signals (published) are among its pins ("<5":
+    3) and its walk observations (6). With 9 signals a reader would know pins ≥ 3, so the pins
+    are shown as ".."; with 7 (pins ≥ 1) they stay "<5". Checked by the attacker's LP with
+    the reader's relation signals ≤ pins + observations."""
+    from lp_attacker import at_most
+
+    plan = DisclosurePlan()
+    for key, value in (("pins", 3), ("walks", 6), ("signals", signals)):
+        plan.add(key, value)
+    plan.cover("signals", ["pins", "walks"])
+    plan.solve()
+    assert plan.status_of("pins") == (SECONDARY if signals == 9 else PRIMARY)
+    markers = {PRIMARY: "<5", SECONDARY: ".."}
+    for as_small in (False, True):  # True: the pins shown as "<5" whatever the plan decided
+        a = Attack()
+        for key in ("pins", "walks", "signals"):
+            text = markers.get(plan.status_of(key), plan.values[key])
+            a.cell(key, "<5" if as_small and key == "pins" else text)
+        a.equations.append(("both", ["pins", "walks"]))
+        at_most(a, "both", ["signals"], "both")
+        intervals = a.intervals()
+        assert not determined(intervals)
+        # as "<5" the pins would be narrowed to 3–4 (what the plan's ".." prevents)
+        assert bool(narrowed(intervals, a.marked)) == (as_small and signals == 9)
 
 
 def test_est_month_is_on_the_plan_with_the_area_months_and_nested_cells():
@@ -654,3 +698,96 @@ def test_gap_precision_and_consequence_counts_leak_per_table_and_not_with_the_pl
     )
     assert found[False][centroid] == (2.0, 2.0)
     assert not found[True]
+
+
+# --------------------------------------------------------------------------- area maps' cells
+
+
+def _project_with_map_cells():
+    """The small project with 24 walk observations and 24 dialogue pins in area A1, in four
+    250 m cells along its southern edge: observations 6, 7, 8 and 3 (resolved 5, 5, 5 and 2),
+    pins 10, 12, 2 and 0. One problem category and one campaign, so the lägesbild prints the
+    totals 24 (observations), 17 (resolved) and 24 (pins)."""
+    import geopandas as gpd
+
+    project = _small_project()
+    rng = np.random.default_rng(11)
+
+    def points(counts):
+        xs, ys = [], []
+        for cell, n in enumerate(counts):
+            xs += list(650000 + 250 * cell + rng.uniform(20, 230, n))
+            ys += list(6550000 + rng.uniform(20, 230, n))
+        return gpd.points_from_xy(xs, ys)
+
+    observed, resolved = (6, 7, 8, 3), (5, 5, 5, 2)
+    status = [s for n, r in zip(observed, resolved) for s in ["atgardad"] * r + ["ny"] * (n - r)]
+    walks = gpd.GeoDataFrame(
+        {
+            "observation_id": [f"o{i}" for i in range(len(status))],
+            "walk_id": "w1",
+            "perception": "otrygg",
+            "problem_category": "belysning",
+            "status": status,
+        },
+        geometry=points(observed),
+        crs=3006,
+    )
+    pins = (10, 12, 2)
+    dialogue = gpd.GeoDataFrame(
+        {
+            "response_id": [f"r{i}" for i in range(sum(pins))],
+            "campaign_id": "dialog-2026",
+            "perception": ["otrygg", "trygg"] * (sum(pins) // 2),
+            "reasons": "belysning",
+            "time_of_day": "kvall",
+        },
+        geometry=points(pins),
+        crs=3006,
+    )
+    project.layers.update(walk_observations=walks, dialogue=dialogue)
+    return project
+
+
+def _write_area_maps(folder: Path, project, gate) -> None:
+    """One public area map per area with the walk and dialogue cells, through ``gate``."""
+    from tryggaplatser.publish.maps.interactive import neighbourhood_map, save_map, slugify
+
+    walks, pins = project.layers["walk_observations"], project.layers["dialogue"]
+    for aid, name in zip(project.areas["area_id"], project.areas["name"], strict=True):
+        m = neighbourhood_map(
+            aid, areas=project.areas, walk_observations=walks, dialogue=pins, gate=gate, quiet=True
+        )
+        save_map(m, folder / f"karta_omrade_{slugify(name)}.html")
+
+
+def test_map_walk_and_dialogue_cells_leak_per_layer_and_not_with_the_plan(tmp_path):
+    """Per layer, the area maps show every walk and dialogue cell but the small ones, so the
+    lägesbild's totals minus the shown cells give them away: 24 − (6 + 7 + 8) = 3
+    observations, 17 − 15 = 2 resolved, 24 − 22 = 2 pins. With the maps' cells on the set's
+    plan nothing is determined, every "<5" still spans 1–4, and a cell shows one value in
+    every map."""
+    from lp_attacker import read_map_popups, relate_map_cells
+
+    project = _project_with_map_cells()
+    found = {}
+    for plan in (False, True):
+        folder = tmp_path / f"plan_{plan}"
+        folder.mkdir()
+        _publish_small_set(folder, project, plan, maps=True)
+        a, intervals = attack_folder(folder)
+        read = Attack()
+        assert read_map_popups(read, folder) >= 3 * 4  # 3 maps × (4 walk + 3 dialogue cells)
+        assert relate_map_cells(read) == 2 * 4 + 3  # every cell's counts read, once
+        assert ("walks", "n", MUNI, "Totalt") in a.known  # the totals the maps add up to
+        assert not a.conflicts
+        found[plan] = determined(intervals) | narrowed(intervals, a.marked)
+        if plan:
+            assert not found[plan]
+            small = [iv for k, iv in intervals.items() if a.marked[k] == "<5"]
+            assert small and all(lo <= 1 and hi >= 4 for lo, hi in small)
+    cells = {k: v for k, v in found[False].items() if k[0] in ("walk_cell", "dialogue_cell")}
+    corner = "250mE650750N6550000"
+    assert cells[("walk_cell", "n", corner)] == (3.0, 3.0)
+    assert cells[("walk_cell", "n_ok", corner)] == (2.0, 2.0)
+    assert cells[("dialogue_cell", "250mE650500N6550000")] == (2.0, 2.0)

@@ -882,6 +882,7 @@ class DisclosurePlan:
     unpublished: set = field(default_factory=set)
     coarse: set = field(default_factory=set)
     nested: list = field(default_factory=list)
+    covered: list = field(default_factory=list)
     status: dict = field(default_factory=dict)
     _related: set = field(default_factory=set, repr=False)
 
@@ -937,6 +938,40 @@ class DisclosurePlan:
         if part in self.values and whole in self.values:
             self.nested.append((part, whole))
 
+    def cover(self, part: Any, wholes: Sequence[Any]) -> None:
+        """Declare ``part ≤ sum(wholes)`` (e.g. a grid cell's unsafe signals are among its
+        dialogue pins and walk observations).
+
+        Not an equation of the LP (tying every such cell into the solve costs minutes on a
+        municipality's grid): after solving, a whole shown as "<5" that a published ``part``
+        would bound from below (``part`` minus what the other wholes can hold > 1) is shown
+        as ".." instead. A ".." is only known to be ≥ 0, so a lower bound does not narrow
+        it, and hiding more never narrows another cell."""
+        wholes = [w for w in wholes if w in self.values]
+        if part in self.values and wholes:
+            self.covered.append((part, tuple(wholes)))
+
+    def _covered_wholes(self, min_count: int) -> None:
+        """Show as ".." every "<5" whole a published part would narrow (:meth:`cover`)."""
+        for part, wholes in self.covered:
+            if self.status[part] != PUBLISHED or part in self.unpublished:
+                continue
+            for whole in wholes:
+                if self.status[whole] != PRIMARY:
+                    continue
+                others = 0.0
+                for w in wholes:
+                    s = self.status[w]
+                    if w == whole:
+                        continue
+                    others += (
+                        self.values[w]
+                        if s == PUBLISHED
+                        else (min_count - 1 if s == PRIMARY else np.inf)
+                    )
+                if self.values[part] - others > 1:
+                    self.status[whole] = SECONDARY
+
     def _table(self) -> tuple[list, LinearTable, np.ndarray]:
         keys = list(self.values)
         pos = {k: i for i, k in enumerate(keys)}
@@ -965,6 +1000,7 @@ class DisclosurePlan:
         for part, whole in self.nested:
             if self.status[part] == PRIMARY and self.status[whole] != PUBLISHED:
                 self.status[part] = SECONDARY
+        self._covered_wholes(min_count)
         return self
 
     def status_of(self, key: Any) -> int | None:

@@ -26,12 +26,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..._announce import announce
-from ...analysis._common import check_mode
+from ...analysis._common import cell_labels, check_mode
 from ...errors import ArgumentError
 from ...i18n import not_recorded, tr
 from ...layers import vocab
 from ...policy import INTERNAL_FLAG_MAX, LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
-from ..reports.area_plan import layer_plan_key
+from ..reports.area_plan import dialogue_cell_key, layer_plan_key, walk_cell_key
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -408,6 +408,21 @@ def grid_counts(
     return ix[first] * size, iy[first] * size, counts
 
 
+def point_cells(frame, size: float, weights: np.ndarray | None = None):
+    """The non-empty grid cells of ``frame``'s points (:func:`grid_counts`) as squares with
+    ``cell_id`` (``"250mE…N…"``), the count ``n`` and, with ``weights``, their rounded sum
+    ``resolved``. The public area maps draw these, and the set's disclosure plan plans them
+    (:func:`~..reports.area_plan.plan_map_cells`)."""
+    x, y = _xy(frame)
+    x0, y0, n = grid_counts(x, y, size)
+    counts = {"n": n}
+    if weights is not None:
+        counts["resolved"] = np.round(grid_counts(x, y, size, weights=weights)[2])
+    cells = _cells_frame(x0, y0, size, **counts)
+    cells.insert(0, "cell_id", cell_labels(x0, y0, size))
+    return cells
+
+
 def _cells_polygon(ids: str, size: float):
     """The union of the square cells named ``"125mE…N…;125mE…N…"`` (None if none parse)."""
     import shapely
@@ -479,16 +494,18 @@ def count_layer(
     palette_name: str = "YlOrRd",
     show: bool = True,
     cells=None,
+    plan_key: Callable[[Any, str], tuple] | None = None,
 ) -> MapLayer:
     """Points aggregated to grid cells, released by the gate, classed by count.
 
     Public mode: the gate shows counts 1–4 as "<5" (grey cells); internal: counts 1–2 flagged.
     ``cells`` (the run's grid cells with ``n``, e.g. ``Run.hotspots().cells``) are drawn
     instead of counting ``x``/``y``: the same counts as ``hotspots.gpkg``, released by the
-    set's disclosure plan, so a cell shows one number in every file.
+    set's disclosure plan, so a cell shows one number in every file. ``plan_key`` names the
+    plan's key of a cell of ``cells`` (default: :func:`~..reports.area_plan.layer_plan_key`).
     """
     if cells is not None:
-        plan_key = layer_plan_key(cells)
+        plan_key = plan_key or layer_plan_key(cells)
         cells = cells[cells["n"].to_numpy() > 0]
         released = gate.release(
             cells[["cell_id", "n", cells.geometry.name]], "grid_cells", plan_key=plan_key
@@ -1020,15 +1037,16 @@ def dialogue_points_layer(dialogue) -> MapLayer:
 
 
 def walk_cells_layer(walk_observations, size: float, gate) -> MapLayer:
-    """Public: walk observations generalised to cells: number and number resolved (gated)."""
-    x, y = _xy(walk_observations)
+    """Public: walk observations generalised to cells: number and number resolved (gated;
+    by the set's disclosure plan when it has them, :func:`~..reports.area_plan.plan_map_cells`).
+    """
     resolved = (walk_observations["status"].astype(str) == "atgardad").to_numpy(dtype=float)
-    x0, y0, n = grid_counts(x, y, size)
-    _, _, r = grid_counts(x, y, size, weights=resolved)
+    measure = {"n": "n", "resolved": "n_atgardad"}
     released = gate.release(
-        _cells_frame(x0, y0, size, n=n, resolved=np.round(r)),
+        point_cells(walk_observations, size, weights=resolved),
         "grid_cells",
         counts=("n", "resolved"),
+        plan_key=lambda row, col: walk_cell_key(measure[col], size, row["cell_id"]),
     )
     nv, nt = shown_counts(released, "n")
     rv, rt = shown_counts(released, "resolved")
@@ -1782,17 +1800,21 @@ def _public_observation_layers(walk_observations, dialogue, bounds, size: float,
     """Public mode: walk observations and dialogue responses as counts per cell, drawn where
     the cells meet ``bounds``. Each cell counts every point in it, not only those inside the
     map's frame, so a cell shows one count in every map (a frame's part of a cell would be a
-    second, smaller count of the same place)."""
+    second, smaller count of the same place). With the set's disclosure plan the cells are
+    released as the plan decided (:func:`~..reports.area_plan.plan_map_cells`): they add up
+    to the municipality's published walk and dialogue totals, so per-layer suppression alone
+    would let a reader subtract."""
     layers = []
     if walk_observations is not None and len(walk_observations):
         layers.append(_cells_within(walk_cells_layer(walk_observations, size, gate), bounds))
     if dialogue is not None and len(dialogue):
-        x, y = _xy(dialogue)
         layers.append(
             _cells_within(
                 count_layer(
-                    x,
-                    y,
+                    np.zeros(0),
+                    np.zeros(0),
+                    cells=point_cells(dialogue, size),
+                    plan_key=lambda row, col: dialogue_cell_key(size, row["cell_id"]),
                     size=size,
                     gate=gate,
                     key="dialogue",

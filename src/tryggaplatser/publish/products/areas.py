@@ -229,6 +229,7 @@ def lagesbild_period(
 AREA_CELLS = ("walks", "dialogue", "incidents", "season")
 GRID_CELLS = ("cells", "placed")
 STRETCH_CELLS = ("stretch",)
+MAP_CELLS = ("walk_cells", "dialogue_cells")
 
 
 def plan_area_products(gate: Any, run: Any, periods: list, *, lagesbild: Any = None) -> None:
@@ -253,11 +254,11 @@ def plan_public_set(
     :func:`~..reports.area_plan.plan_spatial`) covers every count the folder's products print
     with the run's results: the area reports of the run's period (and of ``periods``), the
     lägesbild of ``lagesbild`` (default: the latest year, whole months), the indicator tables,
-    the grid cells of ``hotspots.gpkg``, ``hotspots.json`` and the area maps, and the street
-    stretches, and the public EST overview of ``est_month`` (default: the data's last whole
-    month; its month tables and 12 months' hotspot cells,
-    :func:`~..reports.area_plan.plan_est_month`). Every command that writes into the folder
-    builds the same plan from its run
+    the grid cells of ``hotspots.gpkg``, ``hotspots.json`` and the area maps, the area maps'
+    walk-observation and dialogue cells (:func:`_plan_area_maps`), the street stretches, and
+    the public EST overview of ``est_month`` (default: the data's last whole month; its month
+    tables and 12 months' hotspot cells, :func:`~..reports.area_plan.plan_est_month`). Every
+    command that writes into the folder builds the same plan from its run
     (:meth:`~...analysis.run.Run.once`), so a file is the same whichever command wrote it, and
     a count hidden in one file cannot be recovered from another. ``count`` names the kinds of
     cells this gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan
@@ -285,6 +286,8 @@ def plan_public_set(
 
     def extra(plan):
         plan_spatial(plan, run.hotspots(), run.streets() if run.roads is not None else None)
+        if project_has_areas(run):
+            _plan_area_maps(plan, run)
         if est_month is not None and project_has_areas(run):
             plan_est_month(plan, run, gate, est_month)
 
@@ -299,6 +302,17 @@ def plan_public_set(
         )
 
     gate.use_plan(run.once(key, solve), count=count)
+
+
+def _plan_area_maps(plan: Any, run: Any) -> None:
+    """The walk-observation and dialogue cells of the public area maps
+    (:func:`~..reports.area_plan.plan_map_cells`), on the maps' cell size."""
+    from ..maps._layers import cell_size_of, public_cell_size
+    from ..reports.area_plan import plan_map_cells
+
+    base = run.area_analysis(None)
+    size = public_cell_size(cell_size_of(run.hotspots().cells), "public")
+    plan_map_cells(plan, base.walk_observations, base.dialogue, size)
 
 
 def project_has_areas(run: Any) -> bool:

@@ -111,9 +111,10 @@ def write_maps(
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     if gate.public:  # the folder's one disclosure plan (cells counted by the hotspot layers)
-        from .areas import plan_public_set
+        from .areas import MAP_CELLS, plan_public_set
 
-        plan_public_set(gate, run, count=())
+        # the area maps' walk and dialogue cells are counted here; the hotspot map has none
+        plan_public_set(gate, run, count=() if hotspots else MAP_CELLS)
     if project.areas is None or len(project.areas) == 0:
         raise ArgumentError(
             tr("projektet har inga områden", "the project has no areas"), rule="AREAS_EMPTY"

@@ -33,6 +33,11 @@ complementary suppression for the whole folder at once. Keys:
     The placed records of a period and those outside its grid (``hotspots.json``).
 ``("stretch", measure, (start, end), stretch_id)``
     A street stretch's count (``gatustrackor.*``).
+``("walk_cells", measure, cell_size, cell_id)``, ``("dialogue_cells", cell_size, cell_id)``
+    The public area maps' walk observations (``n``) and resolved observations
+    (``n_atgardad``) per grid cell, and their dialogue pins ("N svar") per cell
+    (:func:`plan_map_cells`): pins and walks have no period, so a cell is the same in every
+    map.
 
 ``("signals", area)``, ``("signals", cell_size, cell_id)``
     Unsafe signals (unsafe dialogue pins + unsafe walk observations) of an area, the
@@ -73,6 +78,7 @@ __all__ = [
     "WALK_COUNTS",
     "cell_key",
     "consequence_key",
+    "dialogue_cell_key",
     "dialogue_key",
     "est_month_key",
     "incident_key",
@@ -81,6 +87,7 @@ __all__ = [
     "placed_key",
     "plan_area_set",
     "plan_est_month",
+    "plan_map_cells",
     "plan_report_counts",
     "plan_spatial",
     "precision_key",
@@ -89,6 +96,7 @@ __all__ = [
     "signal_key",
     "source_month_key",
     "stretch_key",
+    "walk_cell_key",
     "walk_key",
     "year_part",
 ]
@@ -153,6 +161,17 @@ def placed_key(period: tuple, what: str = "placed") -> tuple:
 def stretch_key(measure: str, period: tuple, stretch_id: str) -> tuple:
     """The plan key of a street stretch's count (``n``, ``n_observations``, ``n_dialogue``)."""
     return ("stretch", str(measure), tuple(period), str(stretch_id))
+
+
+def walk_cell_key(measure: str, cell_size: float, cell_id: str) -> tuple:
+    """The plan key of a grid cell's walk observations on the public area maps: ``measure``
+    ``"n"`` (every observation in the cell) or ``"n_atgardad"`` (the resolved ones)."""
+    return ("walk_cells", str(measure), round(float(cell_size)), str(cell_id))
+
+
+def dialogue_cell_key(cell_size: float, cell_id: str) -> tuple:
+    """The plan key of a grid cell's dialogue pins on the public area maps ("N svar")."""
+    return ("dialogue_cells", round(float(cell_size)), str(cell_id))
 
 
 def layer_plan_key(frame: Any) -> Callable[[Any, str], tuple] | None:
@@ -637,10 +656,7 @@ def _plan_streets(plan: DisclosurePlan, streets: Any) -> None:
         "n_observations": walk_key("n", MUNICIPALITY, TOTAL),
         "n_dialogue": ("dialogue_pins", MUNICIPALITY),
     }
-    camps = [k for k in plan.values if k[:3] == ("dialogue", "n", MUNICIPALITY)]
-    if camps:  # every pin of every campaign (a sum no product prints)
-        plan.add(wholes["n_dialogue"], sum(plan.values[k] for k in camps), published=False)
-        plan.relate(wholes["n_dialogue"], camps)
+    _dialogue_pins(plan)
     for col, whole in wholes.items():
         if col not in frame.columns:
             continue
@@ -649,6 +665,73 @@ def _plan_streets(plan: DisclosurePlan, streets: Any) -> None:
         for key, v, hidden in zip(keys, values, short, strict=True):
             plan.add(key, int(v), published=not hidden)
         plan.relate(whole, keys, rest=("off_stretches", col, period))
+
+
+def _dialogue_pins(plan: DisclosurePlan) -> tuple | None:
+    """The key of every answered pin of every campaign (a sum no product prints: the
+    municipality's campaigns' pins), added once; None without dialogue tables."""
+    key = ("dialogue_pins", MUNICIPALITY)
+    camps = [k for k in plan.values if k[:3] == ("dialogue", "n", MUNICIPALITY)]
+    if not camps:
+        return None
+    plan.add(key, sum(plan.values[k] for k in camps), published=False)
+    plan.relate(key, camps)
+    return key
+
+
+def plan_map_cells(plan: DisclosurePlan, walks: Any, dialogue: Any, cell_size: float) -> None:
+    """Add the public area maps' observation cells to ``plan``: per grid cell of
+    ``cell_size`` metres (the maps' public cell size), the walk observations and the resolved
+    ones ("n observationer, r åtgärdade") and the dialogue pins ("N svar").
+
+    A reader adds them up: the cells' observations (resolved ones) + those outside every
+    cell (none: every point lies in a cell) = the municipality's walk total ("Antal",
+    "Åtgärdade" of the lägesbild's walk table), and the cells' pins = every answered pin of
+    the campaigns (+ the pins without an answer, unpublished). Per cell the resolved
+    observations are among the observed ones: ``n = n_atgardad + the rest`` (an unpublished
+    count), an equation of the plan, so a reader's ``resolved ≤ observed`` is within it.
+    Every cell is planned as published (a map shows the cells that meet its frame; a cell
+    that no map shows only protects more)."""
+    from ..maps._layers import point_cells
+
+    if walks is not None and len(walks) and walk_key("n", MUNICIPALITY, TOTAL) in plan.values:
+        resolved = (walks["status"].astype(str) == "atgardad").to_numpy(dtype=float)
+        cells = point_cells(walks, cell_size, weights=resolved)
+        ids = cells["cell_id"].tolist()
+        for cid, a, b in zip(ids, cells["n"], cells["resolved"], strict=True):
+            whole, part = (
+                walk_cell_key("n", cell_size, cid),
+                walk_cell_key("n_atgardad", cell_size, cid),
+            )
+            plan.add(whole, int(a))
+            plan.add(part, int(b))
+            plan.relate(whole, [part], rest=walk_cell_key("n_ej_atgardad", cell_size, cid))
+        for m in ("n", "n_atgardad"):
+            plan.relate(
+                walk_key(m, MUNICIPALITY, TOTAL),
+                [walk_cell_key(m, cell_size, cid) for cid in ids],
+                rest=("walk_cells_outside", m),
+            )
+    pins = _dialogue_pins(plan)
+    if dialogue is not None and len(dialogue) and pins is not None:
+        cells = point_cells(dialogue, cell_size)
+        keys = [dialogue_cell_key(cell_size, cid) for cid in cells["cell_id"]]
+        for key, v in zip(keys, cells["n"], strict=True):
+            plan.add(key, int(v))
+        every = ("dialogue_pins", MUNICIPALITY, "alla")  # also the pins without an answer
+        plan.add(every, len(dialogue), published=False)
+        plan.relate(every, [pins], rest=("dialogue_pins", MUNICIPALITY, "utan_svar"))
+        plan.relate(every, keys, rest=("dialogue_cells_outside",))
+
+
+def _relate_signal_cells(plan: DisclosurePlan) -> None:
+    """A grid cell's unsafe signals (the perception gap) are among its dialogue pins and walk
+    observations (the area maps): ``signals ≤ pins + observations``
+    (:meth:`DisclosurePlan.cover`) wherever the plan has both."""
+    cells = [k for k in plan.values if k[0] == "signals" and len(k) == 3 and isinstance(k[1], int)]
+    for key in cells:
+        size, cid = key[1], key[2]
+        plan.cover(key, [dialogue_cell_key(size, cid), walk_cell_key("n", size, cid)])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -824,6 +907,7 @@ def plan_report_counts(plan: DisclosurePlan, analyses: Iterable[Any], lagesbild:
         _plan_method_counts(plan, analysis)
     if lagesbild is not None:
         _plan_consequences(plan, lagesbild)
+    _relate_signal_cells(plan)
 
 
 def _signal_parts(plan: DisclosurePlan, area: str) -> list:
