@@ -256,3 +256,31 @@ def test_demo_config(tmp_path):
         summary = json.loads((out / "hotspots.json").read_text(encoding="utf-8"))
         assert summary["significant_cells"]["hot_95"] > 0
         assert scan_dir(out, mode=mode) == []
+
+
+def test_public_hotspots_builds_the_folders_one_plan(tmp_path, monkeypatch):
+    """A public ``hotspots`` run from a configuration solves the same disclosure plan as the
+    area products of the folder (``map --all``): the grid cells are decided together with the
+    area tables, whichever command writes them (it used to plan the grid alone)."""
+    from tryggaplatser.publish.gate import Gate
+
+    from .bare_project import write_project
+
+    (tmp_path / "projekt").mkdir()
+    config = str(write_project(tmp_path / "projekt"))
+    plans = {}
+    use_plan = Gate.use_plan
+
+    def recording(self, plan, count=None):
+        plans.setdefault(command, dict(plan.status))
+        return use_plan(self, plan, count=count)
+
+    monkeypatch.setattr(Gate, "use_plan", recording)
+    runner = CliRunner()
+    for command, args in {"hotspots": ["hotspots"], "map": ["map", "--all"]}.items():
+        out = str(tmp_path / command)
+        res = runner.invoke(cli, [*args, "--config", config, "--mode", "public", "--out", out])
+        assert res.exit_code == 0, res.output
+    assert set(plans) == {"hotspots", "map"}
+    assert any(key[0] == "walks" or key[0] == "incidents" for key in plans["map"])
+    assert plans["hotspots"] == plans["map"]

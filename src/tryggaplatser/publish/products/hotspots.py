@@ -10,7 +10,7 @@ import re
 
 from ...analysis.periods import period_values
 from ..staging import staged_writer
-from ._common import finish_set, mode_folder
+from ._common import finish_set, mode_folder, open_project
 
 
 def load_incidents(config_path: str, incidents_path: str | None):
@@ -155,7 +155,7 @@ def write_hotspot_layers(
     """
     from ..gate import Gate
 
-    project, source = _project_for(config_path, incidents_path, project)
+    project, source = _project_for(config_path, incidents_path, project, mode)
     gate = Gate(mode, config=project.config, quiet=quiet)
     period = None
     if date_from is not None or date_to is not None:
@@ -203,13 +203,24 @@ def write_hotspot_layers(
     return _write_summary(out, gate, summary, files)
 
 
-def _project_for(config_path: str, incidents_path: str | None, project):
-    """The project to analyse (a loaded one, or the incidents file alone) and its source name."""
+def _project_for(config_path: str, incidents_path: str | None, project, mode: str | None = None):
+    """The project to analyse (a loaded one, or the incidents file alone) and its source name.
+
+    A public run from a configuration loads every layer of the project: the folder's one
+    disclosure plan covers the grid cells together with the area products (as ``map`` and
+    ``area`` build it), so ``hotspots`` decides each cell as they do. An internal run needs the
+    incidents only."""
     from pathlib import Path
     from types import SimpleNamespace
 
     if project is not None and incidents_path is None:
         return project, Path(config_path).name
+    if incidents_path is None and Path(config_path).exists():
+        from ...layers.config import load_config
+        from ..gate import Gate
+
+        if Gate(mode, config=load_config(config_path), quiet=True).public:
+            return open_project(config_path), Path(config_path).name
     data, _, source = load_incidents(config_path, incidents_path)
     config = None
     if incidents_path is None or Path(config_path).exists():
