@@ -12,6 +12,8 @@ from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.publish.audit import scan_dir
 from tryggaplatser.publish.gate import INTERNAL_MARKING, MANIFEST
 
+from .bare_project import write_project
+
 pytestmark = pytest.mark.usefixtures("no_pdf")  # the reports' content, not their PDFs
 
 
@@ -116,7 +118,9 @@ def test_area_argument_errors_are_one_line(config, tmp_path, args, needle):
     assert needle in res.output and "Traceback" not in res.output
 
 
-def test_unknown_area_and_missing_config(config, tmp_path):
+def test_unknown_area_and_missing_config(tmp_path):
+    """On the tiny project of bare_project.py: the error is the same for any project."""
+    config = str(write_project(tmp_path))
     res = _run("area", "Finnsinte", "--config", config, "--no-map", "--out", str(tmp_path))
     assert res.exit_code == 2 and "Finnsinte" in res.output
     res = _run("area", "--all", "--config", str(Path(tmp_path) / "saknas.toml"))
@@ -124,14 +128,19 @@ def test_unknown_area_and_missing_config(config, tmp_path):
 
 
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):
-    """What ``tryggaplatser demo`` does: area reports and lägesbild in one public set."""
+    """What ``tryggaplatser demo`` does: area reports and lägesbild of one public run in one
+    public set (the CLI tests above cover the writers making their own run)."""
+    from tryggaplatser.analysis.run import Run
     from tryggaplatser.publish.gate import Gate
     from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
     project = demo_project
+    run = Run(project, "public", quiet=True)
     gate = Gate("public", config=project.config, quiet=True)
-    paths = write_area_reports(project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate)
-    paths += write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate)
+    paths = write_area_reports(
+        project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate, run=run
+    )
+    paths += write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate, run=run)
     assert not any(p.name.startswith("offentliggorande") for p in paths)
     out = tmp_path / "publik"
     paths += gate.finish(out)

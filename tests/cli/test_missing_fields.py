@@ -35,8 +35,17 @@ def _visible_text(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def bare(tmp_path_factory, monkeypatch_module):
-    """The project and the outputs of every product in both modes, with what each printed."""
+    """The project and the outputs of every product in both modes, with what each printed.
+
+    The commands run without PDFs; then every report of both folders is printed in one
+    Chromium session (what each command's commit does, one browser instead of one per
+    command): each report gets its sealed PDF and both folders still pass the audit.
+    """
+    from tryggaplatser.publish.audit import scan_dir
+    from tryggaplatser.publish.pdf import print_reports, reports_to_print
+
     monkeypatch_module.setenv("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01
+    monkeypatch_module.setenv("TRYGGAPLATSER_PDF", "0")
     root = tmp_path_factory.mktemp("bare")
     config = str(write_project(root))
     out = root / "ut"
@@ -67,6 +76,15 @@ def bare(tmp_path_factory, monkeypatch_module):
             assert res.exit_code == 0, (name, mode, res.output)
             assert "Traceback" not in res.output, (name, mode, res.output)
             printed[f"{mode}:{name}"] = res.output
+    monkeypatch_module.setenv("TRYGGAPLATSER_PDF", "1")
+    folders = {"internal": out / "internal" / "internt", "public": out / "public" / "publik"}
+    reports = {mode: reports_to_print(folder) for mode, folder in folders.items()}
+    assert all(reports.values()), reports
+    pdfs = print_reports(folders.values())
+    assert sorted(pdfs) == sorted(pdf for todo in reports.values() for _, pdf, _, _ in todo)
+    for mode, folder in folders.items():
+        assert reports_to_print(folder) == [], mode  # every report has its sealed PDF
+        assert scan_dir(folder, mode) == [], mode
     return {"out": out, "printed": printed}
 
 

@@ -223,6 +223,7 @@ def _force_failure(monkeypatch, command: str) -> None:
         failing(interactive, "neighbourhood_map", lambda target, *a: target)
 
 
+@pytest.mark.usefixtures("no_pdf")  # which files are written, not how they print
 @pytest.mark.parametrize("command", ["area", "plan", "map"])
 def test_one_failing_area_is_reported_and_the_others_written(
     config, tmp_path, monkeypatch, command
@@ -249,6 +250,7 @@ def test_one_failing_area_is_reported_and_the_others_written(
     assert scan_dir(tmp_path / "internt", mode="internal") == []
 
 
+@pytest.mark.usefixtures("no_pdf")
 def test_file_refused_by_the_gate_is_removed_and_the_others_written(config, tmp_path, monkeypatch):
     from tryggaplatser.publish import gate as gate_module
     from tryggaplatser.publish.audit import Finding
@@ -274,6 +276,7 @@ def test_file_refused_by_the_gate_is_removed_and_the_others_written(config, tmp_
     )
 
 
+@pytest.mark.usefixtures("no_pdf")
 def test_library_raises_areas_failed_with_what_was_written(config, tmp_path, monkeypatch):
     from tryggaplatser.errors import AreasFailed
     from tryggaplatser.publish.products import write_area_reports
