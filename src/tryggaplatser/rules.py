@@ -293,6 +293,10 @@ RULES: dict[str, Rule] = {
             "ett område är inte summan av sina delområden",
             "an area is not the sum of its parts",
         ),
+        PLAN_SCOPE_MISMATCH=(
+            "mappen har redan filer från en annan röjandeplan",
+            "the folder already holds files of another disclosure plan",
+        ),
     ),
     **_rules(
         "audit",

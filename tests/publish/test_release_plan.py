@@ -791,3 +791,62 @@ def test_map_walk_and_dialogue_cells_leak_per_layer_and_not_with_the_plan(tmp_pa
     assert cells[("walk_cell", "n", corner)] == (3.0, 3.0)
     assert cells[("walk_cell", "n_ok", corner)] == (2.0, 2.0)
     assert cells[("dialogue_cell", "250mE650500N6550000")] == (2.0, 2.0)
+
+
+# --------------------------------------------------------------------------- one plan per folder
+
+
+def test_plan_conflicts_name_the_other_plans_of_a_folder(tmp_path):
+    """The folder's disclosure report records each part's plan; a set with another plan
+    conflicts with the parts it does not rewrite whole, never with its own plan's."""
+    import json
+
+    from tryggaplatser.publish.disclosure import DisclosureSummary, plan_conflicts
+
+    parts = [
+        {"utdata": {"omrade_a.html": "report", "karta.html": "map"}, "plan": "områden A"},
+        {"utdata": {"lagesbild_2025.html": "report"}, "plan": "områden B"},
+        {"utdata": {"gammal.csv": "table"}},  # written before plans were recorded
+    ]
+    (tmp_path / "offentliggorande.json").write_text(
+        json.dumps({"delmangder": parts}), encoding="utf-8"
+    )
+    same = DisclosureSummary(outputs={"omrade_b.html": "report"}, plan_scope="områden A")
+    assert plan_conflicts(tmp_path, same) == ["områden B"]
+    other = DisclosureSummary(outputs={"lagesbild_2024.html": "report"}, plan_scope="områden C")
+    assert plan_conflicts(tmp_path, other) == ["områden A", "områden B"]
+    rewrite = DisclosureSummary(outputs={"lagesbild_2025.html": "r"}, plan_scope="områden A")
+    assert plan_conflicts(tmp_path, rewrite) == []  # B's only file is rewritten by this set
+    assert plan_conflicts(tmp_path, DisclosureSummary(outputs={"x": "y"})) == []  # no plan
+    assert DisclosureSummary.from_dict(same.to_dict()).plan_scope == "områden A"
+
+
+def test_a_public_folder_refuses_files_of_another_plan(tmp_path, demo_project):
+    """One folder, one plan. The area reports record their plan (the run's period, the
+    latest year's lägesbild, the last whole month's EST overview); a lägesbild of 2025 into
+    the same folder would be protected by another plan, so it is refused with its rule and
+    the folder stays as it was; the default lägesbild shares the folder's plan."""
+    import hashlib
+    import json
+
+    from tryggaplatser.errors import GateRefusal
+    from tryggaplatser.publish.products import write_area_reports, write_lagesbild
+
+    out = tmp_path / "publik"
+    write_area_reports(demo_project, tmp_path, "public", area_ids=["EX03"], with_map=False)
+    plan = json.loads((out / "offentliggorande.json").read_text(encoding="utf-8"))["plan"]
+    assert plan.startswith("områden ") and "lägesbild 2026-01–2026-10" in plan
+    assert plan.endswith("EST 2026-10")
+
+    def digest() -> str:
+        files = sorted(p for p in out.rglob("*") if p.is_file())
+        return hashlib.sha256(b"".join(p.name.encode() + p.read_bytes() for p in files)).hexdigest()
+
+    before = digest()
+    with pytest.raises(GateRefusal) as refused:
+        write_lagesbild(demo_project, tmp_path, "public", year=2025, with_map=False)
+    assert refused.value.rule == "PLAN_SCOPE_MISMATCH"
+    assert "lägesbild 2025-01–2025-12" in refused.value.message
+    assert digest() == before and not (out / "lagesbild_2025.html").exists()
+    write_lagesbild(demo_project, tmp_path, "public", with_map=False)
+    assert (out / "lagesbild_2026.html").exists()

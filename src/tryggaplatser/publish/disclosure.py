@@ -1051,6 +1051,7 @@ class DisclosureSummary:
     columns_dropped: int = 0
     plan_cells: int = 0  # counts solved together by the release-wide plan
     plan_relations: int = 0  # additive relations between them
+    plan_scope: str = ""  # the periods the plan covers (one plan per folder)
     min_count: int = MIN_COUNT
     min_population: int = MIN_POPULATION
     min_survey_n: int = MIN_SURVEY_N
@@ -1073,6 +1074,7 @@ class DisclosureSummary:
             "borttagna_kolumner": self.columns_dropped,
             "planerade_antal": self.plan_cells,
             "planerade_samband": self.plan_relations,
+            **({"plan": self.plan_scope} if self.plan_scope else {}),
         }
 
     @classmethod
@@ -1090,6 +1092,7 @@ class DisclosureSummary:
             columns_dropped=int(data.get("borttagna_kolumner", 0)),
             plan_cells=int(data.get("planerade_antal", 0)),
             plan_relations=int(data.get("planerade_samband", 0)),
+            plan_scope=str(data.get("plan", "")),
         )
 
     def merged(self, other: DisclosureSummary) -> DisclosureSummary:
@@ -1106,11 +1109,46 @@ class DisclosureSummary:
             columns_dropped=self.columns_dropped + other.columns_dropped,
             plan_cells=self.plan_cells + other.plan_cells,
             plan_relations=self.plan_relations + other.plan_relations,
+            plan_scope=other.plan_scope or self.plan_scope,
             min_count=self.min_count,
             min_population=self.min_population,
             min_survey_n=self.min_survey_n,
             raster_classes=self.raster_classes,
         )
+
+
+def _previous_parts(out: Path) -> list[dict]:
+    """The parts (``delmangder``) of the folder's disclosure report so far (none if none)."""
+    existing = out / "offentliggorande.json"
+    if not existing.exists():
+        return []
+    try:
+        return list(json.loads(existing.read_text(encoding="utf-8")).get("delmangder", []))
+    except (OSError, ValueError, AttributeError):
+        return []
+
+
+def plan_conflicts(out: str | Path, summary: DisclosureSummary) -> list[str]:
+    """The plans of the files already in folder ``out`` that differ from this run's
+    (``summary.plan_scope``), for the parts this run does not rewrite whole.
+
+    One folder, one plan: every command that writes into a public folder solves the same
+    plan from its run (:func:`~.products.areas.plan_public_set`), unless it was asked for
+    another period (a lägesbild of another year, an EST overview of another month, area
+    reports of another period). Its counts would then be protected by a second plan, and a
+    count hidden by one could be derived from a file released by the other."""
+    if not summary.plan_scope:
+        return []
+    current = set(summary.outputs)
+    return sorted(
+        {
+            str(p["plan"])
+            for p in _previous_parts(Path(out))
+            if p.get("plan")
+            and p["plan"] != summary.plan_scope
+            and not set(p.get("utdata", {})) <= current
+        }
+    )
 
 
 def _accumulate(out: Path, summary: DisclosureSummary) -> tuple[DisclosureSummary, list[dict]]:
@@ -1120,13 +1158,7 @@ def _accumulate(out: Path, summary: DisclosureSummary) -> tuple[DisclosureSummar
     folder's report must cover all of them. Each run's summary is kept as a part
     (``delmangder``); a part whose files are all rewritten by this run is replaced, not added.
     """
-    parts: list[dict] = []
-    existing = out / "offentliggorande.json"
-    if existing.exists():
-        try:
-            parts = list(json.loads(existing.read_text(encoding="utf-8")).get("delmangder", []))
-        except (OSError, ValueError, AttributeError):
-            parts = []
+    parts = _previous_parts(out)
     current = set(summary.outputs)
     parts = [p for p in parts if not set(p.get("utdata", {})) <= current]
     parts.append(summary.to_dict())

@@ -107,6 +107,7 @@ from .disclosure import (
     DisclosurePlan,
     DisclosureSummary,
     LinearTable,
+    plan_conflicts,
     suppress,
     write_disclosure_report,
 )
@@ -524,7 +525,9 @@ class Gate:
         #: The set's release-wide suppression decision (:meth:`use_plan`), or None.
         self.plan: DisclosurePlan | None = None
 
-    def use_plan(self, plan: DisclosurePlan, *, count: Iterable[str] | None = None) -> None:
+    def use_plan(
+        self, plan: DisclosurePlan, *, count: Iterable[str] | None = None, scope: str = ""
+    ) -> None:
         """Release the counts of this set by one solved :class:`DisclosurePlan`.
 
         Tables released with a ``plan_key`` then show each planned cell as the plan decided
@@ -536,10 +539,14 @@ class Gate:
         ``"cells"``, ``"stretch"``...) this gate's products print, when several commands share
         one plan (:func:`~.products.areas.plan_public_set`): each part of the folder's
         disclosure report then counts its own cells once. ``None`` counts the whole plan.
+
+        ``scope`` names the periods the plan covers; the disclosure report records it, and a
+        folder holding files of another plan refuses this set (:meth:`finish`).
         """
         if not self.public:
             return
         self.plan = plan
+        self.summary.plan_scope = scope
         self.summary.rules.update({"small_counts", "complementary"})
         kinds = None if count is None else set(count)
 
@@ -1720,9 +1727,34 @@ class Gate:
         self.summary = self.summary.merged(part)
 
     def finish(self, out_dir: str | Path) -> list[Path]:
-        """Close an output set: in public mode write and seal the disclosure report."""
+        """Close an output set: in public mode write and seal the disclosure report.
+
+        A public folder holds one disclosure plan: when its files were released by another
+        plan (:func:`~.disclosure.plan_conflicts`), the set is refused (``PLAN_SCOPE_MISMATCH``)
+        and, written through a staging folder, never replaces the previous set."""
         if not self.public:
             return []
+        others = plan_conflicts(out_dir, self.summary)
+        if others:
+            raise _refuse(
+                tr(
+                    "den publika mappen har redan filer från en annan röjandeplan ({o}); "
+                    "de här filerna har planen {p}, och ett värde som den ena döljer kunde "
+                    "räknas fram ur den andra",
+                    "the public folder already holds files of another disclosure plan ({o}); "
+                    "these files have the plan {p}, and a value one hides could be derived "
+                    "from the other",
+                    o="; ".join(others),
+                    p=self.summary.plan_scope,
+                ),
+                tr(
+                    "skriv den till en egen mapp (--out), eller skriv om mappens alla "
+                    "publika filer med samma val",
+                    "write it into a folder of its own (--out), or rewrite every public "
+                    "file of the folder with the same choices",
+                ),
+                "PLAN_SCOPE_MISMATCH",
+            )
         paths = write_disclosure_report(out_dir, self.summary)
         for p in paths:
             self.seal(p, kind="disclosure_report")

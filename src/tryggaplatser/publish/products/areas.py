@@ -301,7 +301,28 @@ def plan_public_set(
             extra=extra,
         )
 
-    gate.use_plan(run.once(key, solve), count=count)
+    gate.use_plan(
+        run.once(key, solve), count=count, scope=plan_scope(shown, run, situation, est_month)
+    )
+
+
+def plan_scope(shown: list, run: Any, situation: Any, est_month: str | None) -> str:
+    """The periods a folder's plan covers, as its disclosure report records them
+    in months, as public periods are (``"områden 2023-12–2026-10; lägesbild 2026-01–2026-10;
+    EST 2026-10"``): a
+    command asked for another period (a lägesbild of another year, area reports of another
+    period, an EST overview of another month) has another plan, which a folder holding files
+    of this one refuses (:meth:`~..gate.Gate.finish`)."""
+
+    def dates(period: Any) -> str:
+        return "–".join(str(d)[:7] for d in period)
+
+    parts = ["områden " + ", ".join(dates(run.resolve(p)) for p in shown)]  # the same words in
+    if situation is not None:  # every language: the record is compared, not read
+        parts.append("lägesbild " + dates(situation))
+    if est_month is not None:
+        parts.append(f"EST {est_month}")
+    return "; ".join(parts)
 
 
 def _plan_area_maps(plan: Any, run: Any) -> None:
