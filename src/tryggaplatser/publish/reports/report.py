@@ -43,10 +43,11 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ... import _clock
@@ -436,16 +437,24 @@ class Section:
         return self
 
 
+#: Values a row of objects may turn into pandas dates or durations (:func:`_formatted_cells`).
+_DATE_LIKE = (date, timedelta, np.datetime64, np.timedelta64)
+
+
 def _formatted_cells(
     frame: pd.DataFrame, columns: list[tuple[Any, Callable[[Any], str]]]
 ) -> list[list[str]]:
     """Each row's cells, ``fn(value)`` for every ``(column, fn)``, with the values
     :meth:`pandas.DataFrame.iterrows` gives: one row of ``frame.values``, the frame's values in
     one common dtype (so an integer beside a float comes as a float). Numbers and objects are
-    read from that array directly; other common dtypes (dates, durations) through ``iterrows``,
-    whose rows box them as pandas scalars."""
+    read from that array directly; dates and durations go through ``iterrows``, whose rows box
+    them as pandas scalars (a row of only dates and missing values becomes a date row)."""
     values = frame.values
-    if not frame.columns.is_unique or values.dtype.kind not in "biufO":
+    if (
+        not frame.columns.is_unique
+        or values.dtype.kind not in "biufO"
+        or (values.dtype.kind == "O" and any(isinstance(v, _DATE_LIKE) for v in values.flat))
+    ):
         return [[fn(row[col]) for col, fn in columns] for _, row in frame.iterrows()]
     at = [(frame.columns.get_loc(col), fn) for col, fn in columns]
     return [[fn(row[i]) for i, fn in at] for row in values]
