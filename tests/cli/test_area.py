@@ -127,6 +127,34 @@ def test_unknown_area_and_missing_config(tmp_path):
     assert res.exit_code == 2 and "saknas.toml" in res.output
 
 
+def test_unknown_area_is_said_before_the_analysis_is_computed(tmp_path, monkeypatch):
+    """A mistyped area name is refused at once (it used to compute every area's analysis,
+    about 9 s of CPU on the demo, before saying so); a name in another case still resolves."""
+    import pytest
+
+    from tryggaplatser.analysis.run import Run
+    from tryggaplatser.errors import ArgumentError
+    from tryggaplatser.publish.products import write_area_reports
+
+    config = write_project(tmp_path)
+
+    def computed(*args, **kwargs):
+        raise AssertionError("the analysis was computed")
+
+    monkeypatch.setattr(Run, "area_analysis", computed)
+    with pytest.raises(ArgumentError) as refused:
+        write_area_reports(config, tmp_path, "internal", area_ids=["Finnsinte"])
+    assert refused.value.rule == "AREA_UNKNOWN" and "Finnsinte" in str(refused.value)
+    from tryggaplatser.publish.products._common import open_project
+    from tryggaplatser.publish.products.areas import area_names
+    from tryggaplatser.publish.reports.area_report import resolve_area_id
+
+    names = area_names(open_project(config))
+    some_id, some_name = next(iter(names.items()))
+    assert resolve_area_id(names, some_name.upper()) == some_id
+    assert resolve_area_id(names, some_id) == some_id
+
+
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     """What ``tryggaplatser demo`` does: area reports and lägesbild of one public run in one
     public set (the CLI tests above cover the writers making their own run)."""

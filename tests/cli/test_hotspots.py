@@ -271,9 +271,9 @@ def test_public_hotspots_builds_the_folders_one_plan(tmp_path, monkeypatch):
     plans = {}
     use_plan = Gate.use_plan
 
-    def recording(self, plan, count=None):
+    def recording(self, plan, **kwargs):
         plans.setdefault(command, dict(plan.status))
-        return use_plan(self, plan, count=count)
+        return use_plan(self, plan, **kwargs)
 
     monkeypatch.setattr(Gate, "use_plan", recording)
     runner = CliRunner()

@@ -181,3 +181,29 @@ def test_fmt_date_prints_the_local_calendar_date():
     assert fmt_date(t) == "2024-01-01"
     assert fmt_date(pd.Timestamp("2024-01-01")) == "2024-01-01"  # naive: already local
     assert fmt_date(None) == "–"
+
+
+@pytest.mark.parametrize(
+    "frame",
+    [
+        pd.DataFrame({"a": [1, 2], "b": [1.5, None]}),  # an integer beside a float: a float
+        pd.DataFrame({"a": ["x", None], "d": pd.to_datetime(["2026-01-01", "2026-02-01"])}),
+        pd.DataFrame({"a": [None], "d": [pd.Timestamp("2026-01-01").date()]}),
+        pd.DataFrame({"a": pd.array([1, None], dtype="Int64"), "s": ["x", None]}),
+        pd.DataFrame({"t": pd.to_datetime(["2026-01-01", None])}),
+        pd.DataFrame({"b": [True, False], "n": [1, 2]}),
+        pd.DataFrame({"n": [1, 2], "m": [3, 4]}).rename(columns={"m": "n"}),  # repeated name
+        pd.DataFrame({"n": []}),
+    ],
+)
+def test_table_cells_are_the_values_iterrows_gives(frame):
+    """Report tables format each cell from the value a row of ``DataFrame.iterrows`` holds
+    (its type too: a row of only a missing value and a date becomes a date row)."""
+    from tryggaplatser.publish.reports.report import _formatted_cells
+
+    def fn(value):
+        return f"{type(value).__name__}:{value!r}"
+
+    columns = [(c, fn) for c in dict.fromkeys(frame.columns)]
+    expected = [[fn(row[c]) for c, _ in columns] for _, row in frame.iterrows()]
+    assert _formatted_cells(frame, columns) == expected

@@ -706,12 +706,15 @@ def area_profiles_all(
     _record_trend_test(record)
     out: dict[str, AreaProfile] = {}
     by_cat_groups = dict(tuple(by_cat.groupby("area_id", sort=False)))
+    month_counts = _month_counts_by_area(monthly, months, wanted)
     for i, aid in enumerate(wanted):
         bc = by_cat_groups.get(aid, pd.DataFrame(columns=BY_CATEGORY_COLUMNS)).reset_index(
             drop=True
         )
         attach(bc, record)
-        trend, test, seas, per_month = _time_tables(aid, monthly, months, year_days, month_labels)
+        trend, test, seas, per_month = _time_tables(
+            month_counts[i], months, year_days, month_labels
+        )
         params = {k: v["value"] for k, v in record["params"].items()}
         params["trend_test_result"] = test
         out[aid] = AreaProfile(
@@ -841,25 +844,40 @@ def _record_trend_test(record: dict) -> None:
     }
 
 
-def _time_tables(aid, monthly, months, year_days, month_labels):
-    """Yearly trend table, trend test, seasonal table and monthly counts of one area."""
+def _month_counts_by_area(monthly: pd.Series, months: pd.DataFrame, ids: list[str]) -> np.ndarray:
+    """Counts per (area of ``ids``, month of ``months``), zero where ``monthly`` has none."""
+    counts = np.zeros((len(ids), len(months)), dtype=np.int64)
+    row = {aid: k for k, aid in enumerate(ids)}
+    col = {(int(y), int(mo)): k for k, (y, mo) in enumerate(zip(months["year"], months["month"]))}
+    for (aid, y, mo), n in monthly.items():
+        k, c = row.get(aid), col.get((int(y), int(mo)))
+        if k is not None and c is not None:
+            counts[k, c] = int(n)
+    return counts
+
+
+def _time_tables(counts: np.ndarray, months, year_days, month_labels):
+    """Yearly trend table, trend test, seasonal table and monthly counts of one area from its
+    ``counts`` per month of ``months`` (one row of :func:`_month_counts_by_area`)."""
     m = months.copy()
-    if aid in monthly.index.get_level_values(0):
-        mc = monthly.loc[aid]
-        m["count"] = [int(mc.get((y, mo), 0)) for y, mo in zip(m["year"], m["month"], strict=True)]
-    else:
-        m["count"] = 0
+    m["count"] = counts
     trend = year_days.copy()
-    trend["count"] = trend["year"].map(m.groupby("year")["count"].sum()).fillna(0).astype(np.int64)
+    per_year = np.zeros(len(trend), dtype=np.int64)
+    np.add.at(per_year, np.searchsorted(trend["year"].to_numpy(), m["year"].to_numpy()), counts)
+    trend["count"] = per_year
     trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
     trend = trend[TREND_COLUMNS]
     test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
-    complete = m[m["complete"]]
-    seas = (
-        complete.groupby("month")
-        .agg(n_years=("count", "size"), total=("count", "sum"))
-        .reindex(range(1, 13), fill_value=0)
-        .reset_index()
+    complete = m["complete"].to_numpy(dtype=bool)
+    month = m["month"].to_numpy()[complete] - 1
+    total = np.zeros(12, dtype=np.int64)
+    np.add.at(total, month, counts[complete])
+    seas = pd.DataFrame(
+        {
+            "month": np.arange(1, 13, dtype=np.int64),
+            "n_years": np.bincount(month, minlength=12).astype(np.int64),
+            "total": total,
+        }
     )
     seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
     seas["label"] = month_labels

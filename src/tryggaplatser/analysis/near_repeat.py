@@ -300,17 +300,37 @@ def _time_lookup(time_edges: np.ndarray) -> np.ndarray:
     return tbin.astype(np.int64)
 
 
-def _count_table(
-    pair_base: np.ndarray, dt: np.ndarray, lookup: np.ndarray, n_dist: int, n_time: int
-) -> np.ndarray:
-    """Counts per (distance band, time band), flattened distance-major.
+class _PairCounter:
+    """Counts the fixed close pairs per (distance band, time band) for any assignment of days.
 
-    ``pair_base`` is ``distance_band * (n_time + 1)``; the extra time slot collects the pairs
-    outside the time bands and is dropped.
+    Days are whole days from 0 to ``span``, so a pair's signed day difference is one of
+    ``2 * span + 1`` values: a pair of distance band ``d`` and difference ``v`` falls into slot
+    ``d * (2 * span + 1) + v + span``. Counting the slots is a gather, a subtraction, an addition
+    and a bincount per assignment; a fixed table then maps every slot to its (distance band,
+    time band) (``|v|`` through :func:`_time_lookup`; differences beyond the last time band go
+    to an extra time slot that is dropped).
     """
-    np.minimum(dt, lookup.size - 1, out=dt)
-    counts = np.bincount(pair_base + lookup[dt], minlength=n_dist * (n_time + 1))
-    return counts.reshape(n_dist, n_time + 1)[:, :n_time].ravel()
+
+    def __init__(self, i, j, dist_bin, span: int, t_edges: np.ndarray, n_dist: int) -> None:
+        self.n_time = t_edges.size - 1
+        width = 2 * span + 1
+        self.i, self.j = i.astype(np.intp), j.astype(np.intp)
+        self.base = (dist_bin * width + span).astype(np.int32)
+        lookup = _time_lookup(t_edges)
+        band = lookup[np.minimum(np.abs(np.arange(-span, span + 1)), lookup.size - 1)]
+        self.slot_band = (np.arange(n_dist)[:, None] * (self.n_time + 1) + band).ravel()
+        self.n_dist, self.n_slots = n_dist, n_dist * width
+
+    def __call__(self, days: np.ndarray) -> np.ndarray:
+        """Counts per (distance band, time band), flattened distance-major (``days`` int32)."""
+        slot = days[self.i]
+        slot -= days[self.j]
+        slot += self.base
+        per_slot = np.bincount(slot, minlength=self.n_slots)
+        counts = np.bincount(
+            self.slot_band, weights=per_slot, minlength=self.n_dist * (self.n_time + 1)
+        )  # float64: exact for any pair count below 2**53
+        return counts.astype(np.int64).reshape(self.n_dist, -1)[:, : self.n_time].ravel()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -622,20 +642,15 @@ def _knox_counts(
     in_range = dist_bin >= 0  # pairs closer than the first edge (if it is > 0) are not counted
     i, j, dist_bin = i[in_range], j[in_range], dist_bin[in_range]
 
-    # dates are whole days: a lookup table maps a day difference to its band, and the pair list
-    # is fixed, so each permutation is a gather, a subtraction and a bincount.
-    days = (days - days.min()).astype(np.int32)
-    i32, j32 = i.astype(np.int32), j.astype(np.int32)
-    lookup = _time_lookup(t_edges)
-    pair_base = dist_bin.astype(np.int64) * (n_time + 1)
-    observed = _count_table(pair_base, np.abs(days[i32] - days[j32]), lookup, n_dist, n_time)
+    # dates are whole days and the pair list is fixed, so each permutation is a gather, a
+    # subtraction and a bincount (:class:`_PairCounter`)
+    days = (days - days.min()).astype(np.int32) if days.size else days.astype(np.int32)
+    count = _PairCounter(i, j, dist_bin, int(days.max(initial=0)), t_edges, n_dist)
+    observed = count(days)
     rng = np.random.default_rng(seed)
     perm_counts = np.empty((permutations, n_dist * n_time), dtype=np.int64)
     for k in range(permutations):
-        shuffled = rng.permutation(days)
-        perm_counts[k] = _count_table(
-            pair_base, np.abs(shuffled[i32] - shuffled[j32]), lookup, n_dist, n_time
-        )
+        perm_counts[k] = count(rng.permutation(days))
     return observed, perm_counts, int(i.size)
 
 

@@ -126,7 +126,8 @@ def reports_per_source_month(incidents) -> pd.DataFrame:
     local = pd.to_datetime(incidents["occurred_at"], utc=True).dt.tz_convert(LOCAL_TZ)
     month = local.dt.tz_localize(None).dt.to_period("M")
     src = incidents["source"].astype("string").fillna(MISSING)
-    frame = pd.DataFrame({"source": src.to_numpy(), "month": month.to_numpy()}).dropna()
+    # the months stay a period column: .to_numpy() would make a Python object of every row
+    frame = pd.DataFrame({"source": src.to_numpy(), "month": month.array}).dropna()
     counts = frame.groupby(["source", "month"]).size()
     months = pd.period_range(month.min(), month.max(), freq="M")
     sources = sorted(counts.index.get_level_values(0).unique())

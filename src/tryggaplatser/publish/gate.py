@@ -934,13 +934,11 @@ class Gate:
                 toks & _TIME_TOKENS and not toks & _TIME_OK_TOKENS
             ):
                 fine = True
-            elif series.dtype == object or pd.api.types.is_string_dtype(series):
+            elif col in {"period", "month"} and (
+                series.dtype == object or pd.api.types.is_string_dtype(series)
+            ):
                 sample = series.dropna().astype(str).head(50)
-                if (
-                    col in {"period", "month"}
-                    and len(sample)
-                    and not all(_ALLOWED_PERIOD.match(v) for v in sample)
-                ):
+                if len(sample) and not all(_ALLOWED_PERIOD.match(v) for v in sample):
                     fine = True
             if fine:
                 raise _refuse(

@@ -817,22 +817,26 @@ def _map_figure(section, brief: ESTBrief, gate, municipality: str) -> None:
     """A static map of the hotspot classes and the focus places (if the maps module can draw)."""
     if brief.hotspots is None or brief.areas is None or not len(brief.areas):
         return
+    from ..maps import _layers as ml
     from ..maps.figures import static_map
-    from ..maps.interactive import hotspot_map
+    from ..maps.interactive import map_attribution
 
     focus = map_focus(brief, gate)
-    # the public map shows no week: public outputs have month as the finest time unit
-    m = hotspot_map(
+    # the map's content only: the static figure needs no interactive (folium) rendering. Its
+    # layers are released by a gate of the map's own in the set's mode, as the interactive
+    # hotspot map does when it is given none. The public map shows no week: public outputs
+    # have month as the finest time unit
+    content = ml.hotspot_content(
         areas=brief.areas,
         cells=brief.hotspots,
         focus_places=focus,
         week=None if gate.public else brief.week,
-        mode=gate.mode,
-        municipality=municipality,
+        gate=ml.new_gate(gate.mode, (), True),
         quiet=True,
         basemap=brief.basemap,
     )
-    fig = static_map(m, figsize=(10.0, 7.0), dpi=110)
+    content.attribution = map_attribution(None, municipality)
+    fig = static_map(content, figsize=(10.0, 7.0), dpi=110)
     caption = (
         tr(
             "Hotspotklasser ({s}-rutor, 12 hela kalendermånader till och med {m}).",

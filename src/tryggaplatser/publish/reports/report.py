@@ -43,10 +43,11 @@ import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ... import _clock
@@ -378,26 +379,20 @@ class Section:
         shown = data if max_rows is None else data.head(max_rows)
         right = set(numeric)
         keep = set(nowrap)
+        unique = data.columns.is_unique
         for col in columns:
-            if pd.api.types.is_numeric_dtype(data[col]) and not pd.api.types.is_bool_dtype(
-                data[col]
-            ):
+            kind = data.dtypes[col] if unique else data[col]
+            if pd.api.types.is_numeric_dtype(kind) and not pd.api.types.is_bool_dtype(kind):
                 right.add(col)
-            if pd.api.types.is_datetime64_any_dtype(data[col]) or formats.get(col) is fmt_date:
+            if pd.api.types.is_datetime64_any_dtype(kind) or formats.get(col) is fmt_date:
                 keep.add(col)
-        rows = []
         flags = (
             shown[highlight].fillna(False).astype(bool).tolist()
             if highlight and highlight in shown.columns
             else [False] * len(shown)
         )
-        for (_, row), flag in zip(shown.iterrows(), flags):
-            cells = []
-            for col in columns:
-                value = row[col]
-                fn = formats.get(col, _default_format)
-                cells.append(fn(value))
-            rows.append({"cells": cells, "highlight": flag})
+        cells = _formatted_cells(shown, [(c, formats.get(c, _default_format)) for c in columns])
+        rows = [{"cells": c, "highlight": flag} for c, flag in zip(cells, flags)]
         self.blocks.append(
             Block(
                 "table",
@@ -440,6 +435,29 @@ class Section:
             )
         )
         return self
+
+
+#: Values a row of objects may turn into pandas dates or durations (:func:`_formatted_cells`).
+_DATE_LIKE = (date, timedelta, np.datetime64, np.timedelta64)
+
+
+def _formatted_cells(
+    frame: pd.DataFrame, columns: list[tuple[Any, Callable[[Any], str]]]
+) -> list[list[str]]:
+    """Each row's cells, ``fn(value)`` for every ``(column, fn)``, with the values
+    :meth:`pandas.DataFrame.iterrows` gives: one row of ``frame.values``, the frame's values in
+    one common dtype (so an integer beside a float comes as a float). Numbers and objects are
+    read from that array directly; dates and durations go through ``iterrows``, whose rows box
+    them as pandas scalars (a row of only dates and missing values becomes a date row)."""
+    values = frame.values
+    if (
+        not frame.columns.is_unique
+        or values.dtype.kind not in "biufO"
+        or (values.dtype.kind == "O" and any(isinstance(v, _DATE_LIKE) for v in values.flat))
+    ):
+        return [[fn(row[col]) for col, fn in columns] for _, row in frame.iterrows()]
+    at = [(frame.columns.get_loc(col), fn) for col, fn in columns]
+    return [[fn(row[i]) for i, fn in at] for row in values]
 
 
 def _default_format(value: Any) -> str:
