@@ -134,3 +134,28 @@ def test_public_month_tables_count_sensitive_categories_only_for_the_municipalit
     assert int(diff.sum()) == int(expected.sum())
     cats = tables["public"][1].set_index(["category", "period"])["n"]
     assert cats[("narkotika", "2026-10")] == len(drugs)
+
+
+@pytest.mark.parametrize(
+    "last, month",
+    [
+        ("2026-11-22", "2026-10"),  # a Sunday: week 47 is complete, November is not
+        ("2026-11-30", "2026-10"),  # the month's last day, a Monday: week 48 ended on the 29th
+        ("2026-12-02", "2026-10"),  # November is whole in the data, but no week ended after it
+        ("2026-12-06", "2026-11"),  # the Sunday after: week 49 ended in December
+    ],
+)
+def test_default_public_month_is_the_month_est_shows_by_default(layers, last, month):
+    """The public set's disclosure plan covers the EST overview's month by default: the month
+    `est` without --week shows (the last month ended when the default week ended), which is
+    not the data's last whole month when the data end in a month's first days."""
+    from tryggaplatser.analysis.est_brief import default_public_month
+
+    incidents, areas = layers
+    extra = incidents.iloc[[0]].copy()
+    extra["incident_id"] = "sist"
+    extra["occurred_at"] = pd.Timestamp(f"{last} 12:00", tz="Europe/Stockholm")
+    data = pd.concat([incidents, extra], ignore_index=True)
+    assert default_public_month(data, today="2026-12-20") == month
+    brief = est_brief(data, areas, None, None, mode="public", today="2026-12-20", quiet=True)
+    assert brief.month == month

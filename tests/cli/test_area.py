@@ -157,8 +157,13 @@ def test_unknown_area_is_said_before_the_analysis_is_computed(tmp_path, monkeypa
 
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     """What ``tryggaplatser demo`` does: area reports and lägesbild of one public run in one
-    public set (the CLI tests above cover the writers making their own run)."""
+    public set (the CLI tests above cover the writers making their own run). A lägesbild of
+    another year is outside the set's one disclosure plan: refused with its rule, before it
+    writes anything (its tables would be suppressed table by table)."""
+    import pytest
+
     from tryggaplatser.analysis.run import Run
+    from tryggaplatser.errors import GateRefusal
     from tryggaplatser.publish.gate import Gate
     from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
@@ -168,12 +173,17 @@ def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     paths = write_area_reports(
         project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate, run=run
     )
-    paths += write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate, run=run)
-    assert not any(p.name.startswith("offentliggorande") for p in paths)
+    with pytest.raises(GateRefusal) as refused:
+        write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate, run=run)
+    assert refused.value.rule == "PLAN_SCOPE_MISMATCH"
+    assert "lägesbild 2025-01–2025-12" in str(refused.value)
     out = tmp_path / "publik"
+    assert not (out / "lagesbild_2025.html").exists()
+    paths += write_lagesbild(project, tmp_path, with_map=False, gate=gate, run=run)
+    assert not any(p.name.startswith("offentliggorande") for p in paths)
     paths += gate.finish(out)
     names = {p.name for p in paths}
-    assert {"omrade_testfallsmora.html", "lagesbild_2025.html", "offentliggorande.html"} <= names
+    assert {"omrade_testfallsmora.html", "lagesbild_2026.html", "offentliggorande.html"} <= names
     assert "omrade_testfallsmora.html" in (out / "offentliggorande.html").read_text(
         encoding="utf-8"
     )

@@ -216,6 +216,16 @@ def _last_complete_month(week_end: pd.Timestamp) -> pd.Period:
     return month
 
 
+def default_public_month(incidents, today=None) -> str:
+    """The month (``"YYYY-MM"``) of the public EST overview of the default week
+    (:func:`default_week`, not announced): the last calendar month that had ended when the
+    week ended. The public set's disclosure plan covers this month by default, so ``est``
+    without ``--week`` writes the month the folder's plan has."""
+    week, _ = default_week(incidents, today, quiet=True)
+    _, end = _est.iso_week_bounds(week, quiet=True)
+    return str(_last_complete_month(end))
+
+
 # ---------------------------------------------------------------------------------------------
 # computation
 

@@ -258,14 +258,15 @@ def plan_public_set(
     lägesbild of ``lagesbild`` (default: the latest year, whole months), the indicator tables,
     the grid cells of ``hotspots.gpkg``, ``hotspots.json`` and the area maps, the area maps'
     walk-observation and dialogue cells (:func:`_plan_area_maps`), the street stretches, and
-    the public EST overview of ``est_month`` (default: the data's last whole month; its month
+    the public EST overview of ``est_month`` (default: the month ``est`` shows for its default
+    week, :func:`~...analysis.est_brief.default_public_month`; its month
     tables and 12 months' hotspot cells, :func:`~..reports.area_plan.plan_est_month`). Every
     command that writes into the folder builds the same plan from its run
     (:meth:`~...analysis.run.Run.once`), so a file is the same whichever command wrote it, and
     a count hidden in one file cannot be recovered from another. ``count`` names the kinds of
     cells this gate's products print (:meth:`~..gate.Gate.use_plan`). A gate that has a plan
     keeps it."""
-    if not gate.public or gate.plan is not None:
+    if not gate.public:
         return
     from ..reports.area_plan import plan_area_set, plan_est_month, plan_spatial
 
@@ -276,8 +277,14 @@ def plan_public_set(
     if lagesbild is None:
         lagesbild = _year_period(run)
     situation = None if lagesbild is None else run.resolve(lagesbild)
-    if est_month is None and situation is not None:
-        est_month = situation[1].strftime("%Y-%m")  # the lägesbild's end: the last whole month
+    if est_month is None and situation is not None:  # the month `est` shows by default
+        from ...analysis.est_brief import default_public_month
+
+        est_month = default_public_month(run.project.incidents)
+    scope = plan_scope(shown, run, situation, est_month)
+    if gate.plan is not None:  # the gate keeps its plan, if it covers the same periods
+        _check_scope(gate, scope)
+        return
     key = (
         "disclosure_plan",
         tuple(run.resolve(p) for p in shown),
@@ -303,9 +310,30 @@ def plan_public_set(
             extra=extra,
         )
 
-    gate.use_plan(
-        run.once(key, solve), count=count, scope=plan_scope(shown, run, situation, est_month)
-    )
+    gate.use_plan(run.once(key, solve), count=count, scope=scope)
+
+
+def _check_scope(gate: Any, scope: str) -> None:
+    """Refuse (``PLAN_SCOPE_MISMATCH``) a product of other periods than the gate's plan covers:
+    its counts would be suppressed table by table, outside the set's one plan."""
+    planned = gate.summary.plan_scope
+    if planned and scope != planned:
+        from ...errors import GateRefusal
+        from ...i18n import tr
+
+        raise GateRefusal(
+            tr(
+                "mängdens röjandeplan gäller {o}; den här produkten gäller {p}",
+                "the set's disclosure plan covers {o}; this product covers {p}",
+                o=planned,
+                p=scope,
+            ),
+            rule="PLAN_SCOPE_MISMATCH",
+            fix=tr(
+                "skriv den med en egen grind till en egen mapp (--out)",
+                "write it with a gate of its own into a folder of its own (--out)",
+            ),
+        )
 
 
 def plan_scope(shown: list, run: Any, situation: Any, est_month: str | None) -> str:
