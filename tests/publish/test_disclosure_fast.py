@@ -174,15 +174,15 @@ def test_plan_solve_matches_the_reference(monkeypatch):
 # the fast suppression against the straightforward one (tests/publish/disclosure_reference.py)
 
 
-def random_plan(seed: int) -> DisclosurePlan:
+def random_plan(seed: int, mean: float | None = None, dims=(7, 4, 4)) -> DisclosurePlan:
     """A small release-wide plan shaped like the public set's: areas × months × categories
     with every margin, grid cells that make up each area, the municipality's figures (kept,
     with an unpublished rest outside the areas), area totals a reader can compute from kept
     figures, a count printed in two tables, and sent ≤ observed parts (many small counts, so
     the steps that pin stalled cells are reached)."""
     rng = np.random.default_rng(seed)
-    n_areas, n_months, n_cats = (int(rng.integers(2, k)) for k in (7, 4, 4))
-    mean = rng.uniform(0.5, 6)
+    n_areas, n_months, n_cats = (int(rng.integers(2, k)) for k in dims)
+    mean = rng.uniform(0.5, 6) if mean is None else mean
     plan = DisclosurePlan()
     inner = rng.poisson(mean, (n_areas, n_months, n_cats))
     for (a, m, c), v in np.ndenumerate(inner):
@@ -269,3 +269,55 @@ def test_groups_equal_the_straightforward_groups(seed):
         if f.single is not None:
             for a, b in zip(f.single, s.single):
                 np.testing.assert_array_equal(a, b)
+
+
+# --------------------------------------------------------------------------------------------
+# sparse data: many small counts, hundreds of rounds that re-check the same weak cells
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_sparse_plan_decides_as_the_straightforward_one(seed, monkeypatch):
+    """A plan of mostly 0–2 counts (as a small municipality's) hides the same cells as the
+    straightforward suppression, while the fast one keeps weak cells weak by proofs carried
+    over from earlier rounds (:class:`~tryggaplatser.publish.disclosure._Memory`)."""
+    proven = []
+    still = disclosure._still_proven
+
+    def counting(*args):
+        found = still(*args)
+        proven.append(len(found))
+        return found
+
+    monkeypatch.setattr(disclosure, "_still_proven", counting)
+    fast = _solved(random_plan(seed, mean=0.4 + 0.2 * seed, dims=(12, 6, 5)), 5)
+    assert sum(proven) > 0, "the sparse plan reuses proofs"
+    monkeypatch.undo()
+    assert (
+        _solved(random_plan(seed, mean=0.4 + 0.2 * seed, dims=(12, 6, 5)), 5, monkeypatch) == fast
+    )
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_proofs_carried_over_are_sound(seed, monkeypatch):
+    """Every end a proof keeps out of reach is out of reach by the independent whole-table LP
+    of that round (a wrong proof would keep a protected cell weak and hide more)."""
+    plan = random_plan(seed, mean=0.6, dims=(10, 5, 4))
+    _, table, hidden = plan._table()
+    checked = []
+    still = disclosure._still_proven
+
+    def checking(memory, todo, comps, min_count, need_low, need_high):
+        found = still(memory, todo, comps, min_count, need_low, need_high)
+        for i, sense in sorted(found)[: max(0, 30 - len(checked))]:  # the first 30: LPs are slow
+            status = np.where(
+                np.isinf(comps.hi_all), SECONDARY, np.where(comps.lo_all < comps.hi_all, PRIMARY, 0)
+            ).astype(np.int8)
+            lo, hi = _interval(table, status, min_count, i)
+            assert (lo > 1 + 1e-6) if sense > 0 else (hi < min_count - 1 - 1e-6)
+            checked.append(i)
+        return found
+
+    monkeypatch.setattr(disclosure, "_still_proven", checking)
+    initial = np.where(hidden, SECONDARY, PUBLISHED).astype(np.int8)
+    suppress(table, initial=initial)
+    assert checked

@@ -115,6 +115,15 @@ class LinearTable:
             coef += [-1.0] + [1.0] * len(parts)
         return np.array(eq, dtype=int), np.array(cell, dtype=int), np.array(coef, dtype=float)
 
+    @cached_property
+    def transposed(self) -> Any:
+        """The equations' coefficients as a sparse cells × equations matrix (``Aᵀ`` of
+        ``A x = 0``); built once per table."""
+        from scipy.sparse import csr_matrix
+
+        eq, cell, coef = self.flat_equations
+        return csr_matrix((coef, (cell, eq)), shape=(self.size, len(self.equations)))
+
 
 def _bounds(
     values: np.ndarray, status: np.ndarray, min_count: int
@@ -137,6 +146,7 @@ class _Group:
     lo: np.ndarray
     hi: np.ndarray  # np.inf = unbounded
     single: tuple[np.ndarray, np.ndarray, float] | None = None  # the one equation, if one
+    eqs: np.ndarray | None = None  # the table's index of each row of ``a_eq``
 
 
 class _Components:
@@ -214,7 +224,7 @@ class _Components:
             a_eq.eliminate_zeros()
         b_eq = self.rhs[ids].astype(float)
         single = (self.cell_u[rows], self.coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
-        return _Group(cells, a_eq, b_eq, lo, hi, single)
+        return _Group(cells, a_eq, b_eq, lo, hi, single, ids)
 
 
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
@@ -278,6 +288,7 @@ class _LPResult:
     status: int
     x: np.ndarray | None = None
     fun: float | None = None
+    dual: np.ndarray | None = None  # one multiplier per row (HiGHS bindings only)
 
 
 def _highs_core():
@@ -348,8 +359,10 @@ class _GroupLP:
             restore = np.where(np.isinf(self.hi[capped]), h.kHighsInf, self.hi[capped])
             highs.changeColsBounds(len(capped), capped, self.group.lo[capped], restore)
         if status == h.HighsModelStatus.kOptimal:
-            x = np.array(highs.getSolution().col_value)
-            return _LPResult(0, x, float(c @ x))
+            solution = highs.getSolution()
+            x = np.array(solution.col_value)
+            dual = np.array(solution.row_dual) if solution.dual_valid else None
+            return _LPResult(0, x, float(c @ x), dual)
         if status == h.HighsModelStatus.kInfeasible:
             return _LPResult(2)
         if status == h.HighsModelStatus.kUnbounded:
@@ -487,13 +500,63 @@ def _witness(
     need_high.difference_update(cells[x >= top - _EPS].tolist())
 
 
+@dataclass
+class _Memory:
+    """What :func:`_certify` keeps across the rounds of one :func:`suppress`.
+
+    ``seen`` holds the groups already certified, keyed by their cells and statuses.
+    ``proofs`` holds, per weak cell and end ``(cell, sense)``, a proof that the end is out of
+    reach (:func:`_proof`): the reduced costs ``c − Aᵀy`` of the whole table's attacker LP
+    ``min sense·x_cell`` for integral row multipliers ``y``. For *any* ``y`` and every table
+    ``x`` with ``A x = 0`` inside the reader's bounds, ``sense·x_cell = (c − Aᵀy)·x`` is at
+    least the sum of each term's minimum over its bounds (:func:`_bound`). Only the bounds
+    change between rounds, so the same proof is checked again with the new bounds at the cost
+    of a sum; hiding cells only widens bounds, so a proof that fails once is dropped."""
+
+    seen: set = field(default_factory=set)
+    proofs: dict = field(default_factory=dict)
+
+
+def _proof(
+    table: LinearTable, group: _Group, k: int, sense: float, dual: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """The reduced costs (cells, values) of the whole table's LP ``min sense·x`` of the
+    group's ``k``-th cell for the group LP's row multipliers ``dual`` rounded to integers (the
+    equations are sums: optimal multipliers are integral); None if they are not."""
+    if dual is None or group.eqs is None or len(dual) != len(group.eqs):
+        return None
+    y = np.round(dual)
+    if len(y) and np.abs(dual - y).max() > 1e-6:
+        return None
+    full = np.zeros(len(table.equations))
+    full[group.eqs] = y
+    reduced = -(table.transposed @ full)
+    reduced[group.cells[k]] += sense
+    cells = np.flatnonzero(reduced)
+    return cells, reduced[cells]
+
+
+def _bound(proof: tuple[np.ndarray, np.ndarray], lo: np.ndarray, hi: np.ndarray) -> float:
+    """The least ``sense·x_cell`` a table within bounds ``lo``/``hi`` can reach by
+    :class:`_Memory`'s proof (exact: integers; ``-inf`` when a term is unbounded)."""
+    cells, reduced = proof
+    terms = np.where(reduced > 0, reduced * lo[cells], reduced * hi[cells])
+    return float(terms.sum())
+
+
+def _out_of_reach(bound: float, sense: float, top: int) -> bool:
+    """Does a bound on ``min sense·x`` keep ``x`` off its end (1 low, ``top`` high) by at least
+    half a unit (the LP's optimum is an integer)?"""
+    return bound >= (1.0 if sense > 0 else -float(top)) + 0.5
+
+
 def _certify(
     table: LinearTable,
     status: np.ndarray,
     min_count: int,
     need_low: set[int],
     need_high: set[int],
-    seen: set | None = None,
+    memory: _Memory | None = None,
 ) -> None:
     """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
 
@@ -502,27 +565,72 @@ def _certify(
     whole feasible table, which certifies the ends of *every* cell it reaches, so most cells
     need no LP of their own. Cells whose own LP shows an end out of reach stay in the sets.
 
-    ``seen`` (kept by the caller across rounds) holds the groups already certified, keyed by
-    their cells and statuses. Such a group's LP is the same as then and only its own LPs
-    change its cells' entries in the sets, so checking it again would find nothing: it is
-    skipped.
+    ``memory`` (kept by the caller across rounds, :class:`_Memory`) holds the groups already
+    certified, keyed by their cells and statuses: such a group's LP is the same as then and
+    only its own LPs change its cells' entries in the sets, so checking it again would find
+    nothing: it is skipped. It also holds the proofs that kept cells weak in earlier rounds; a
+    proof that still holds under today's bounds keeps the cell weak without an LP (the LP
+    would find the same: its end out of reach).
     """
     comps = _Components(table, status, min_count)
     for comp in comps.of(need_low | need_high):
         cells = comps.cells(comp)
         todo = [i for i in cells.tolist() if i in need_low or i in need_high]
-        if seen is not None:
+        if memory is not None:
             key = (tuple(cells.tolist()), status[cells].tobytes())
-            if key in seen:
+            if key in memory.seen:
                 continue
-            seen.add(key)
-        _certify_group(comps.group(comp), todo, min_count, need_low, need_high)
+            memory.seen.add(key)
+        proven = _still_proven(memory, todo, comps, min_count, need_low, need_high)
+        group, weak = comps.group(comp), []
+        _certify_group(group, todo, min_count, need_low, need_high, proven, weak)
+        if memory is not None:
+            for i, sense, dual in weak:
+                proof = _proof(table, group, group.cells.index(i), sense, dual)
+                if proof is not None and _out_of_reach(
+                    _bound(proof, comps.lo_all, comps.hi_all), sense, min_count - 1
+                ):
+                    memory.proofs[i, sense] = proof
+
+
+def _still_proven(
+    memory: _Memory | None,
+    todo: list[int],
+    comps: _Components,
+    min_count: int,
+    need_low: set[int],
+    need_high: set[int],
+) -> dict:
+    """The ``(cell, sense)`` ends of ``todo`` that ``memory``'s proofs still keep out of reach
+    under today's bounds (failed proofs are dropped)."""
+    proven: set = set()
+    if memory is None:
+        return proven
+    for i in todo:
+        for sense, need in ((1.0, need_low), (-1.0, need_high)):
+            proof = memory.proofs.get((i, sense))
+            if proof is None or i not in need:
+                continue
+            if _out_of_reach(_bound(proof, comps.lo_all, comps.hi_all), sense, min_count - 1):
+                proven.add((i, sense))
+            else:
+                del memory.proofs[i, sense]
+    return proven
 
 
 def _certify_group(
-    group: _Group, todo: list[int], min_count: int, need_low: set[int], need_high: set[int]
+    group: _Group,
+    todo: list[int],
+    min_count: int,
+    need_low: set[int],
+    need_high: set[int],
+    proven: set = frozenset(),
+    weak: list | None = None,
 ) -> None:
-    """:func:`_certify` on one group; ``todo`` its cells still in ``need_low``/``need_high``."""
+    """:func:`_certify` on one group; ``todo`` its cells still in ``need_low``/``need_high``,
+    ``proven`` the ``(cell, sense)`` ends known out of reach (no LP for them; see
+    :func:`_still_proven`). ``weak`` collects ``(cell, sense, row multipliers)`` of every LP
+    that leaves its cell's end out of reach (for :func:`_proof`)."""
     top = min_count - 1
     if group.a_eq is None or group.single is not None:
         intervals = (
@@ -539,15 +647,16 @@ def _certify_group(
         return
     pos = {c: k for k, c in enumerate(group.cells)}
     cells = np.array(group.cells)
-    lp = _GroupLP(group)
+    lp = None
 
     # one LP for many cells: push all pending cells to their low (high) end at once;
     # repeat while it certifies some, then one LP per cell left
     for sense, need in ((1.0, need_low), (-1.0, need_high)):
         while True:
-            pending = [i for i in todo if i in need]
+            pending = [i for i in todo if i in need and (i, sense) not in proven]
             if len(pending) < 2:
                 break
+            lp = lp or _GroupLP(group)
             res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
             if res.status != 0:
                 break
@@ -556,8 +665,9 @@ def _certify_group(
                 break
     for i in todo:
         for sense, need in ((1.0, need_low), (-1.0, need_high)):
-            if i not in need:
+            if i not in need or (i, sense) in proven:
                 continue
+            lp = lp or _GroupLP(group)
             res = lp.solve(pos[i], sense)
             if res.status == 3 and sense < 0:  # unbounded above
                 need.discard(i)
@@ -568,6 +678,8 @@ def _certify_group(
                     need.discard(i)
                 continue
             _witness(cells, res.x, top, need_low, need_high)
+            if i in need and weak is not None:
+                weak.append((i, sense, res.dual))
 
 
 @dataclass
@@ -700,10 +812,10 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
-    seen: set = set()  # groups certified in earlier rounds (see _certify)
+    memory = _Memory()  # what earlier rounds learnt (see _certify)
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
-        _certify(table, status, min_count, need_low, need_high, seen)
+        _certify(table, status, min_count, need_low, need_high, memory)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
