@@ -557,7 +557,7 @@ def _certify(
     need_low: set[int],
     need_high: set[int],
     memory: _Memory | None = None,
-) -> None:
+) -> _Components:
     """Remove from ``need_low``/``need_high`` the cells a feasible table shows are protected.
 
     A primary cell is protected when the published table is consistent with it being 1 (its
@@ -570,7 +570,8 @@ def _certify(
     only its own LPs change its cells' entries in the sets, so checking it again would find
     nothing: it is skipped. It also holds the proofs that kept cells weak in earlier rounds; a
     proof that still holds under today's bounds keeps the cell weak without an LP (the LP
-    would find the same: its end out of reach).
+    would find the same: its end out of reach). Returns the groups of ``status`` (for
+    :func:`_unstall`).
     """
     comps = _Components(table, status, min_count)
     for comp in comps.of(need_low | need_high):
@@ -582,6 +583,13 @@ def _certify(
                 continue
             memory.seen.add(key)
         proven = _still_proven(memory, todo, comps, min_count, need_low, need_high)
+        if proven and all(
+            (i, sense) in proven
+            for i in todo
+            for sense, need in ((1.0, need_low), (-1.0, need_high))
+            if i in need
+        ):  # every open end still out of reach: no LP, no group to build
+            continue
         group, weak = comps.group(comp), []
         _certify_group(group, todo, min_count, need_low, need_high, proven, weak)
         if memory is not None:
@@ -591,6 +599,7 @@ def _certify(
                     _bound(proof, comps.lo_all, comps.hi_all), sense, min_count - 1
                 ):
                     memory.proofs[i, sense] = proof
+    return comps
 
 
 def _still_proven(
@@ -815,14 +824,14 @@ def suppress(
     memory = _Memory()  # what earlier rounds learnt (see _certify)
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
-        _certify(table, status, min_count, need_low, need_high, memory)
+        comps = _certify(table, status, min_count, need_low, need_high, memory)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
         if _pin_weak_cells(table, status, weak, links, min_count):
             continue
         # stalled: every equation of the weak cells is fully hidden
-        if not _unstall(table, status, weak[0], links):
+        if not _unstall(table, status, weak[0], links, comps):
             break
     raise RuntimeError(
         tr(
@@ -920,8 +929,16 @@ def _pin_weak_cells(
     return progressed
 
 
-def _unstall(table: LinearTable, status: np.ndarray, i: int, links: _Links) -> bool:
-    """Step 4: pin the stalled weak cell ``i`` from further away; False if nothing is left."""
+def _unstall(
+    table: LinearTable,
+    status: np.ndarray,
+    i: int,
+    links: _Links,
+    comps: _Components | None = None,
+) -> bool:
+    """Step 4: pin the stalled weak cell ``i`` from further away; False if nothing is left.
+
+    ``comps``: the groups of ``status`` if already found (:func:`_certify`)."""
     is_total = table.is_total if table.is_total is not None else np.zeros(table.size, bool)
 
     def by_total(j: int) -> tuple[bool, int]:
@@ -936,7 +953,11 @@ def _unstall(table: LinearTable, status: np.ndarray, i: int, links: _Links) -> b
     if neigh:
         status[max(neigh, key=by_total)] = SECONDARY
         return True
-    group = _suppressed_component(i, status, links)
+    group = (
+        comps.cells(int(comps.labels[i]))
+        if isinstance(comps, _Components)
+        else _suppressed_component(i, status, links)
+    )
     # every member of every equation touching the group
     touching = np.unique(links.by_cell[group].indices)
     frontier = np.unique(links.by_eq[touching].indices)
