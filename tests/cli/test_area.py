@@ -145,14 +145,13 @@ def test_unknown_area_is_said_before_the_analysis_is_computed(tmp_path, monkeypa
     with pytest.raises(ArgumentError) as refused:
         write_area_reports(config, tmp_path, "internal", area_ids=["Finnsinte"])
     assert refused.value.rule == "AREA_UNKNOWN" and "Finnsinte" in str(refused.value)
+    from tryggaplatser.publish.maps._layers import resolve_area
     from tryggaplatser.publish.products._common import open_project
-    from tryggaplatser.publish.products.areas import area_names
-    from tryggaplatser.publish.reports.area_report import resolve_area_id
 
-    names = area_names(open_project(config))
-    some_id, some_name = next(iter(names.items()))
-    assert resolve_area_id(names, some_name.upper()) == some_id
-    assert resolve_area_id(names, some_id) == some_id
+    areas = open_project(config).areas
+    some_id, some_name = str(areas["area_id"].iloc[0]), str(areas["name"].iloc[0])
+    assert resolve_area(areas, some_name.upper()) == (some_id, some_name)
+    assert resolve_area(areas, some_id) == (some_id, some_name)
 
 
 def test_library_entry_points_share_one_gate(tmp_path, demo_project):

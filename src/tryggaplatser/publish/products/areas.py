@@ -79,8 +79,9 @@ def write_area_reports(
     from ...analysis.run import Run
     from .._per_area import collecting, raise_if_failed
     from ..gate import Gate
-    from ..reports.area_report import resolve_area_id, write_indicator_tables
+    from ..maps._layers import resolve_area
     from ..reports.area_report import write_area_reports as render_area_reports
+    from ..reports.area_report import write_indicator_tables
 
     project = open_project(project)
     own_gate = gate is None
@@ -90,7 +91,7 @@ def write_area_reports(
         run = Run(project, gate.mode, quiet=quiet)
     folder = mode_folder(out_dir, gate)
     for area in area_ids or ():  # an unknown area is said before anything is computed
-        resolve_area_id(area_names(project), area)
+        resolve_area(project.areas, area)
     analysis = run.area_analysis(period)
     plan_area_products(gate, run, [period])
     targets = list(area_ids or analysis.profiles)
@@ -364,17 +365,6 @@ def _plan_area_maps(plan: Any, run: Any) -> None:
     base = run.area_analysis(None)
     size = public_cell_size(cell_size_of(run.hotspots().cells), "public")
     plan_map_cells(plan, base.walk_observations, base.dialogue, size)
-
-
-def area_names(project: Any) -> dict[str, str]:
-    """``{area_id: name}`` of the project's areas (the id where there is no name), as the
-    area profiles name them."""
-    areas = getattr(project, "areas", None)
-    if areas is None or not len(areas):
-        return {}
-    ids = areas["area_id"].astype(str)
-    names = areas["name"].astype(str) if "name" in areas.columns else ids
-    return dict(zip(ids, names, strict=True))
 
 
 def project_has_areas(run: Any) -> bool:

@@ -1876,19 +1876,13 @@ def _area_surveys_and_police(
 
 
 def _resolve_area(analysis: AreaAnalysis, area_id: str) -> str:
-    return resolve_area_id({a: p.name for a, p in analysis.profiles.items()}, area_id)
-
-
-def resolve_area_id(names: dict[str, str], area_id: Any) -> str:
-    """The id of the area ``area_id`` names in ``{id: name}`` (an id, a name, or a name in
-    any case); ``AREA_UNKNOWN`` with the areas to choose from otherwise."""
     key = str(area_id)
-    if key in names:
+    if key in analysis.profiles:
         return key
-    by_name = {name: aid for aid, name in names.items()}
+    by_name = {p.name: a for a, p in analysis.profiles.items()}
     if key in by_name:
         return by_name[key]
-    lower = {name.lower(): aid for aid, name in names.items()}
+    lower = {p.name.lower(): a for a, p in analysis.profiles.items()}
     if key.lower() in lower:
         return lower[key.lower()]
     raise ArgumentError(
@@ -1897,7 +1891,7 @@ def resolve_area_id(names: dict[str, str], area_id: Any) -> str:
         fix=tr(
             "ange ett område-id eller namn: {ids}",
             "give an area id or name: {ids}",
-            ids=", ".join(f"{a} ({n})" for a, n in list(names.items())[:30]),
+            ids=", ".join(f"{a} ({p.name})" for a, p in list(analysis.profiles.items())[:30]),
         ),
     )
 
