@@ -207,3 +207,68 @@ def test_table_cells_are_the_values_iterrows_gives(frame):
     columns = [(c, fn) for c in dict.fromkeys(frame.columns)]
     expected = [[fn(row[c]) for c, _ in columns] for _, row in frame.iterrows()]
     assert _formatted_cells(frame, columns) == expected
+
+
+def _styled_figure(size: float, title: str):
+    """A figure with what a map figure has: polygons in several styles (per-polygon colours,
+    widths, dashes, transparency, a hatch), haloed labels (drawn as outlines), a legend,
+    multi-line and math text."""
+    import matplotlib.patheffects as pe
+    from matplotlib.collections import PolyCollection
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 3), dpi=110)
+    ax = fig.add_axes((0.05, 0.1, 0.7, 0.8))
+    squares = [
+        [(i, j), (i + 0.9, j), (i + 0.9, j + 0.9), (i, j + 0.9)] for i in range(6) for j in range(4)
+    ]
+    ax.add_collection(
+        PolyCollection(
+            squares,
+            facecolors=[(0.1 * (k % 7), 0.3, 0.5, 0.4 + 0.02 * k) for k in range(24)],
+            edgecolors=["#222222", "#b00020", "none"] * 8,
+            linewidths=[0.5, 1.0, 1.6, 0.0] * 6,
+            label="rutor",
+        )
+    )
+    ax.add_collection(
+        PolyCollection(squares[:3], facecolors="none", edgecolors="k", linestyles="--", alpha=0.7)
+    )
+    ax.add_collection(PolyCollection(squares[3:5], hatch="//", facecolors="#9cc3d5"))
+    halo = [pe.withStroke(linewidth=2.5, foreground="white")]
+    for k, name in enumerate(("Storgatan", "Åsgatan", "Storgatan")):
+        ax.annotate(name, (k * 2, 1.5), fontsize=size + k, path_effects=halo, weight="bold")
+    ax.text(0.5, 3.5, "Två\nrader", fontsize=size)
+    ax.set_title(title + " $x^2$", fontsize=size + 2)
+    ax.set_xlim(0, 6)
+    ax.set_ylim(0, 4)
+    ax.plot([0, 6], [0, 4], label="linje", linestyle=":")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=size)
+    return fig
+
+
+def test_svg_bytes_are_those_of_savefig():
+    """svg_bytes keeps text measures and styles between figures; every figure's SVG must
+    still be byte for byte what matplotlib's savefig writes (texts met again in another
+    size or weight, polygons whose styles differ in one property only)."""
+    import io
+
+    import matplotlib
+
+    from tryggaplatser.publish.reports.charts import CLEAN_SVG_METADATA, svg_bytes
+
+    def reference(fig) -> bytes:
+        buffer = io.BytesIO()
+        with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "none"}):
+            fig.savefig(buffer, format="svg", metadata=CLEAN_SVG_METADATA)
+        return buffer.getvalue()
+
+    for size, title in ((7.0, "Karta"), (9.0, "Karta"), (7.0, "Annan karta")):
+        fig = _styled_figure(size, title)
+        expected = reference(fig)
+        assert svg_bytes(fig) == expected
+        assert svg_bytes(fig) == expected  # a second time, every text kept
+        assert svg_bytes(_styled_figure(size, title)) == expected
+    with matplotlib.rc_context({"font.family": "serif"}):  # another font: measured anew
+        fig = _styled_figure(7.0, "Karta")
+        assert svg_bytes(fig) == reference(fig)

@@ -29,6 +29,7 @@ __all__ = [
     "bar_chart",
     "new_figure",
     "plain",
+    "svg_bytes",
     "to_data_uri",
     "weekly_chart",
 ]
@@ -176,6 +177,29 @@ def bar_chart(
     return fig
 
 
+def svg_bytes(fig: Figure) -> bytes:
+    """The figure as SVG (text as text, fixed ids, :data:`CLEAN_SVG_METADATA`): the bytes of
+    ``fig.savefig(format="svg")`` under those settings, made with less work.
+
+    The SVG is written to a text buffer and encoded once (matplotlib writes a binary buffer
+    through a UTF-8 codec, one call per piece) by a canvas that keeps text measures and
+    drawing styles (:mod:`._svg`).
+    """
+    import matplotlib
+
+    from ._svg import KeptSvgCanvas
+
+    old = fig.canvas
+    KeptSvgCanvas(fig)  # the figure's canvas while it is saved, as savefig swaps canvases
+    buffer = io.StringIO()
+    try:
+        with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "none"}):
+            fig.savefig(buffer, format="svg", metadata=CLEAN_SVG_METADATA)
+    finally:
+        fig.set_canvas(old)
+    return buffer.getvalue().encode("utf-8")
+
+
 def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
     """A ``data:`` URI for an image, with cleaned metadata.
 
@@ -200,15 +224,7 @@ def to_data_uri(image: Any, *, fmt: str | None = None) -> str:
         fmt = fmt or "svg"
         buffer = io.BytesIO()
         if fmt == "svg":
-            import matplotlib
-
-            with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "none"}):
-                image.savefig(
-                    buffer,
-                    format="svg",
-                    metadata=CLEAN_SVG_METADATA,
-                )
-            return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+            return "data:image/svg+xml;base64," + base64.b64encode(svg_bytes(image)).decode()
         if fmt == "png":
             image.savefig(
                 buffer,

@@ -1,0 +1,116 @@
+"""Matplotlib's SVG writer with less repeated work, for :func:`.charts.svg_bytes`.
+
+Its output is byte for byte what ``Figure.savefig(format="svg")`` writes (checked by
+tests/publish/test_report.py). What it keeps:
+
+- a text's size and outline in a font, once per process (:class:`KeptTextToPath`): the maps
+  of a set repeat their legend, title block and street names, and text layout is a third of
+  a map's cost;
+- the CSS of a drawing style, once per figure (:class:`KeptSvgRenderer`): a map draws
+  hundreds of polygons in a few styles.
+
+Imported by :func:`.charts.svg_bytes` only, so matplotlib stays out of ``--help``.
+"""
+
+from __future__ import annotations
+
+import codecs
+from typing import Any
+
+from matplotlib import cbook, rcParams
+from matplotlib.backends.backend_mixed import MixedModeRenderer
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+from matplotlib.font_manager import fontManager
+from matplotlib.textpath import TextToPath
+
+#: Kept sizes and outlines (cleared when it grows past :data:`KEPT_MAX` entries).
+_KEPT: dict[tuple, Any] = {}
+KEPT_MAX = 20_000
+
+
+class KeptTextToPath(TextToPath):
+    """A text's size and outline computed once: both depend only on the text, the font
+    properties, the font files they resolve to and the kerning setting, which make the key
+    (math text is measured as usual)."""
+
+    def _key(self, *parts: Any, prop: Any) -> tuple:
+        if len(_KEPT) > KEPT_MAX:
+            _KEPT.clear()
+        files = tuple(fontManager._find_fonts_by_props(prop))
+        return (*parts, prop.copy(), files, rcParams["text.kerning_factor"])
+
+    def get_text_width_height_descent(self, s, prop, ismath):
+        if ismath:
+            return super().get_text_width_height_descent(s, prop, ismath)
+        key = self._key("size", s, prop=prop)
+        if key not in _KEPT:
+            _KEPT[key] = super().get_text_width_height_descent(s, prop, ismath)
+        return _KEPT[key]
+
+    def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
+        if ismath:
+            return super().get_text_path(prop, s, ismath, features=features, language=language)
+        key = self._key("path", s, features, language, prop=prop)
+        if key not in _KEPT:
+            _KEPT[key] = super().get_text_path(
+                prop, s, ismath, features=features, language=language
+            )
+        verts, codes = _KEPT[key]
+        return list(verts), list(codes)
+
+
+_TEXT2PATH = KeptTextToPath()
+
+
+class KeptSvgRenderer(RendererSVG):
+    """RendererSVG with the kept text converter and each style's CSS made once per figure."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._text2path = _TEXT2PATH
+        self._styles: dict[tuple, str] = {}
+
+    def _get_style(self, gc, rgbFace):
+        # the key is everything RendererSVG._get_style_dict reads
+        if gc.get_hatch() is not None:  # a hatch writes its pattern once: not kept
+            return super()._get_style(gc, rgbFace)
+        offset, dashes = gc.get_dashes()
+        key = (
+            None if rgbFace is None else tuple(rgbFace),
+            tuple(gc.get_rgb()),
+            gc.get_forced_alpha(),
+            gc.get_alpha(),
+            gc.get_linewidth(),
+            offset,
+            None if dashes is None else tuple(dashes),
+            gc.get_joinstyle(),
+            gc.get_capstyle(),
+        )
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = super()._get_style(gc, rgbFace)
+        return style
+
+
+class KeptSvgCanvas(FigureCanvasSVG):
+    """FigureCanvasSVG drawing with :class:`KeptSvgRenderer`."""
+
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_):
+        # FigureCanvasSVG.print_svg with the kept renderer (the other options of savefig are
+        # those the SVG canvas ignores: dpi, facecolor, edgecolor, orientation)
+        with cbook.open_file_cm(filename, "w", encoding="utf-8") as fh:
+            if not cbook.file_requires_unicode(fh):
+                fh = codecs.getwriter("utf-8")(fh)
+            fig = self.figure
+            dpi, fig.dpi = fig.dpi, 72
+            width, height = fig.get_size_inches()
+            renderer = MixedModeRenderer(
+                fig,
+                width,
+                height,
+                dpi,
+                KeptSvgRenderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                bbox_inches_restore=bbox_inches_restore,
+            )
+            fig.draw(renderer)
+            renderer.finalize()
