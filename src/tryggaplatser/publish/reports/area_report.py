@@ -261,25 +261,29 @@ def _rate_fmt(value: Any) -> str:
 
 def _by_category_long(analysis: AreaAnalysis, gate: Gate) -> pd.DataFrame:
     """Area × category counts of every area (sensitive categories left out in public mode)."""
-    frames = []
+    if not analysis.profiles:
+        return pd.DataFrame(columns=["area_id", "name", "category", "n", "population"])
+    # one frame from the profiles' columns (a frame per area and a concat cost ten times more)
+    ids: list[str] = []
+    names: list[str] = []
+    categories: list[str] = []
+    counts, populations = [], []
     for aid, prof in analysis.profiles.items():
         bc = prof.by_category
-        bc = bc[bc["category"] != "alla"]
-        frames.append(
-            pd.DataFrame(
-                {
-                    "area_id": aid,
-                    "name": prof.name,
-                    "category": bc["category"].astype(str),
-                    "n": bc["count"].astype(np.int64),
-                    "population": bc["population"].astype(float),
-                }
-            )
-        )
-    long = (
-        pd.concat(frames, ignore_index=True)
-        if frames
-        else pd.DataFrame(columns=["area_id", "name", "category", "n", "population"])
+        bc = bc[(bc["category"] != "alla").to_numpy()]
+        ids += [aid] * len(bc)
+        names += [prof.name] * len(bc)
+        categories += bc["category"].astype(str).tolist()
+        counts.append(bc["count"].astype(np.int64).to_numpy())
+        populations.append(bc["population"].astype(float).to_numpy())
+    long = pd.DataFrame(
+        {
+            "area_id": pd.Series(ids, dtype="str"),
+            "name": pd.Series(names, dtype="str"),
+            "category": pd.Series(categories, dtype="str"),
+            "n": np.concatenate(counts),
+            "population": np.concatenate(populations),
+        }
     )
     if gate.public and analysis.sensitive:
         long = long[~long["category"].isin(analysis.sensitive)]

@@ -79,8 +79,9 @@ FACTOR_COLUMNS = {
 }
 
 
-def stretch_text(row: pd.Series) -> str:
-    """``"Storgatan 120–220 m"`` (an unnamed road is "namnlös väg")."""
+def stretch_text(row: Any) -> str:
+    """``"Storgatan 120–220 m"`` (an unnamed road is "namnlös väg"); ``row`` is a stretch's
+    row or a mapping with its ``name``, ``from_m`` and ``to_m``."""
     name = str(row.get("name") or "") or tr("namnlös väg", "unnamed road")
     return f"{name} {float(row['from_m']):.0f}–{float(row['to_m']):.0f} m"
 
@@ -100,9 +101,11 @@ def stretch_table(streets: Any, gate: Gate, k: int = 15, within: Any = None) -> 
     frame.attrs = {"tryggaplatser": {"params": {"stretch_length": _length(streets)}}}
     released = release_table(gate, frame, "street_stretches", plan_key=key)
     shown = released.get("n_visning", released["n"].astype("string"))
+    # the texts from the three columns they read (a row of the whole layer is costly)
+    texts = top[[c for c in ("name", "from_m", "to_m") if c in top.columns]]
     return pd.DataFrame(
         {
-            "stretch": [stretch_text(r) for _, r in top.iterrows()],
+            "stretch": [stretch_text(r) for r in texts.to_dict("records")],
             "n": [str(v) for v in shown],
             "gi_bin": [_bin_text(b) for b in released["gi_bin"]],
         }
