@@ -835,9 +835,14 @@ def _grid_for_gate(cells: Any) -> Any:
     return out
 
 
-def _walk_release(walks: pd.DataFrame, gate: Gate, area: str) -> pd.DataFrame:
+def _walk_release(
+    walks: pd.DataFrame, gate: Gate, area: str, analysis: AreaAnalysis | None = None
+) -> pd.DataFrame:
     """The walk table of ``area`` (an area id or ``MUNICIPALITY``) as the set's plan
-    releases it."""
+    releases it; with ``analysis`` released once per gate (:func:`_released`): an area
+    report shows it in its summary and in its walk section."""
+    if analysis is not None:
+        return _released(analysis, gate, ("walks", area), lambda: _walk_release(walks, gate, area))
     from .area_plan import WALK_COUNTS, walk_key
 
     frame = walks[["problem_category", *WALK_COUNTS]].copy()
@@ -884,10 +889,12 @@ def _section_walks(
     *,
     area: str,
     recorded: bool = True,
+    analysis: AreaAnalysis | None = None,
 ) -> None:
     """Walk observations of the scope (``area``: an area id or ``MUNICIPALITY``); "uppgift
     saknas" when the project has no walks at all (``recorded=False``), "inga observationer"
-    when it has some, but none in the scope."""
+    when it has some, but none in the scope. With ``analysis`` the released table is shared
+    with the summary (:func:`_walk_release`)."""
     if not recorded:
         section.paragraph(
             tr(
@@ -907,7 +914,7 @@ def _section_walks(
             )
         )
         return
-    released = _walk_release(walks, gate, area)
+    released = _walk_release(walks, gate, area, analysis)
     total = released[released["is_total"]].iloc[0]
     section.facts(
         [
@@ -1818,6 +1825,7 @@ def _area_people_sections(
         tr("i området", "in the area"),
         area=area_id,
         recorded=analysis.walk_observations is not None,
+        analysis=analysis,
     )
     if not gate.public:
         _section_followup(s, analysis, area_id, gate)
@@ -1994,7 +2002,7 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             )
         )
     if prof.walks is not None and int(prof.walks["n"].iloc[-1]) > 0:
-        released = _walk_release(prof.walks, gate, prof.area_id)
+        released = _walk_release(prof.walks, gate, prof.area_id, analysis)
         t = released[released["is_total"]].iloc[0]
         items.append(
             tr(
