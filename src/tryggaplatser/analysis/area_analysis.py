@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,15 @@ class AreaAnalysis:
         from .periods import period_label
 
         return period_label(self.start, self.end)
+
+    @cached_property
+    def month_counts(self) -> dict[tuple[int, int], int]:
+        """Every incident of the project per calendar month, ``{(year, month): n}``
+        (:func:`~.periods.month_counts` of :attr:`incidents_all`): grouped once, read by
+        every month a set's disclosure plan ties its periods together with."""
+        from .periods import month_counts
+
+        return month_counts(self.incidents_all["occurred_at"])
 
     def area_name(self, area_id: str) -> str:
         """The name of an area (its id when the layer has no names)."""
