@@ -123,6 +123,26 @@ class AreaAnalysis:
 
         return month_counts(self.incidents_all["occurred_at"])
 
+    @cached_property
+    def municipality_walks(self) -> pd.DataFrame | None:
+        """The municipality's walk table (every observation; one row per problem category
+        and the total row, as an area's :attr:`~.areas.AreaProfile.walks`), or None without
+        observations. Computed once (labels in the language of that moment, as the
+        profiles')."""
+        from .areas import _walk_table
+
+        obs = self.walk_observations
+        return _walk_table(obs) if obs is not None and len(obs) else None
+
+    @cached_property
+    def municipality_dialogue(self) -> tuple | None:
+        """The municipality's dialogue tables (per campaign; the reasons and times of day of
+        the unsafe pins), as an area's, or None without pins. Computed once."""
+        from .areas import _dialogue_tables
+
+        pins = self.dialogue
+        return _dialogue_tables(pins) if pins is not None and len(pins) else None
+
     def area_name(self, area_id: str) -> str:
         """The name of an area (its id when the layer has no names)."""
         prof = self.profiles.get(str(area_id))

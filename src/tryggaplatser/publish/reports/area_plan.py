@@ -255,13 +255,11 @@ def _add_walk_table(plan: DisclosurePlan, table: Any, area: str) -> list[str]:
 
 
 def _plan_walks(plan: DisclosurePlan, analysis: Any) -> None:
-    from ...analysis.areas import _walk_table
-
     obs = analysis.walk_observations
     if obs is None or len(obs) == 0:
         return
     areas = [a for a, p in analysis.profiles.items() if _add_walk_table(plan, p.walks, a)]
-    cats = _add_walk_table(plan, _walk_table(obs), MUNICIPALITY)
+    cats = _add_walk_table(plan, analysis.municipality_walks, MUNICIPALITY)
     for m in WALK_COUNTS:
         for c in [*cats, TOTAL]:
             plan.relate(
@@ -304,8 +302,6 @@ def _add_dialogue(plan: DisclosurePlan, tables: tuple, area: str) -> set[tuple]:
 
 
 def _plan_dialogue(plan: DisclosurePlan, analysis: Any) -> None:
-    from ...analysis.areas import _dialogue_tables
-
     pins = analysis.dialogue
     if pins is None or len(pins) == 0:
         return
@@ -314,7 +310,8 @@ def _plan_dialogue(plan: DisclosurePlan, analysis: Any) -> None:
         tables = (prof.dialogue, prof.dialogue_reasons, prof.dialogue_time_of_day)
         if _add_dialogue(plan, tables, aid):
             areas.append(aid)
-    for measure, camp in sorted(_add_dialogue(plan, _dialogue_tables(pins), MUNICIPALITY), key=str):
+    added = _add_dialogue(plan, analysis.municipality_dialogue, MUNICIPALITY)
+    for measure, camp in sorted(added, key=str):
         plan.relate(
             dialogue_key(measure, MUNICIPALITY, camp),
             [dialogue_key(measure, a, camp) for a in areas],
