@@ -25,6 +25,13 @@ municipality (15 712 cells, 2 836 relations; pass its configuration), solve 20.9
 12 178 LPs, then 4.0–4.2 s and 900; statuses identical, also to the straightforward
 suppression (167 s). The plan solved again for that check carries the plan's ``cover``
 relations too (it used to drop them, and a sparse plan then differed by the covered wholes).
+
+Building the plan without recounting (the municipality's months grouped once per analysis,
+its walk and dialogue tables computed once, the solve's groups joined round by round): the
+demo's public set (18 383 cells, 8 589 hidden), plan_area_set 2.3 s then 0.77–0.97 s (here
+the analyses' month counts are already grouped; the build alone, grouping them for the first
+time, 1.6 → 0.35 s), solve 0.69–0.80 → 0.57–0.60 s, 541 LPs; statuses identical to the
+straightforward suppression.
 """
 
 from __future__ import annotations

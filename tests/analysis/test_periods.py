@@ -68,3 +68,39 @@ def test_last_local_day_of_a_window_is_a_calendar_day_back():
     assert last_local_day(pd.Timestamp("2024-10-28", tz=STHLM)) == dt.date(2024, 10, 27)
     assert last_local_day(pd.Timestamp("2024-05-01 12:00", tz=STHLM)) == dt.date(2024, 5, 1)
     assert last_local_day(pd.Timestamp("2024-05-01")) == dt.date(2024, 4, 30)  # naive = local
+
+
+def test_counts_per_month_and_year_count_local_calendar_days_by_hand():
+    """Records around local midnights and the DST changes, an unknown time among them: each
+    counts in its local month and year (worked by hand), never its UTC one."""
+    from tryggaplatser.analysis.periods import (
+        counts_per_month,
+        counts_per_year,
+        month_counts,
+        month_periods,
+    )
+
+    utc = pd.Series(
+        pd.to_datetime(
+            [
+                "2023-12-31 23:30",  # 2024-01-01 00:30 local
+                "2024-01-31 22:59",  # 2024-01-31 23:59 local
+                "2024-03-31 22:30",  # 2024-04-01 00:30 local (summer time)
+                "2024-10-31 23:10",  # 2024-11-01 00:10 local (winter time)
+                None,
+                "2025-02-01 12:00",
+            ]
+        )
+    ).dt.tz_localize(UTC)
+    assert month_counts(utc) == {(2024, 1): 2, (2024, 4): 1, (2024, 11): 1, (2025, 2): 1}
+    months = month_periods(dt.date(2023, 12, 1), dt.date(2025, 2, 28))
+    got = dict(zip([m[0].strftime("%Y-%m") for m in months], counts_per_month(utc, months)))
+    assert got["2023-12"] == 0 and got["2024-01"] == 2 and got["2024-03"] == 0
+    assert got["2024-04"] == 1 and got["2024-10"] == 0 and sum(got.values()) == 5
+    years = counts_per_year(utc)
+    assert years["year"].tolist() == [2024, 2025] and years["n"].tolist() == [4, 1]
+    assert years["first"].tolist() == [dt.date(2024, 1, 1), dt.date(2025, 2, 1)]
+    assert years["last"].tolist() == [dt.date(2024, 11, 1), dt.date(2025, 2, 1)]
+    part = counts_per_year(utc, (dt.date(2024, 2, 1), dt.date(2025, 1, 31)))
+    assert part["n"].tolist() == [2] and part["first"].tolist() == [dt.date(2024, 2, 1)]
+    assert part["last"].tolist() == [dt.date(2024, 12, 31)] and not part["complete"].any()

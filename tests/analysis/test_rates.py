@@ -223,3 +223,36 @@ def test_aoristic_weights_sum_to_number_of_incidents(spec):
     assert b.min() >= 0 and b.max() < 168
     m = hour_weekday_matrix(np.bincount(b, weights=w, minlength=168))
     assert m.shape == (7, 24) and m.to_numpy().sum() == pytest.approx(len(spec))
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    first=st.integers(0, 11),
+    length=st.integers(1, 40),
+    mean=st.sampled_from([0.3, 3.0, 40.0]),
+    seed=st.integers(0, 10_000),
+    shuffle=st.booleans(),
+)
+def test_trend_test_on_counts_equals_the_frame_tests_exactly(first, length, mean, seed, shuffle):
+    """Whole-number monthly counts take the array path; it gives every value of the frame
+    tests (:func:`deseasonalised_mann_kendall`, :func:`seasonal_mann_kendall`) bit for bit."""
+    rng = np.random.default_rng(seed)
+    idx = np.arange(first, first + length)
+    m = pd.DataFrame(
+        {"year": 2022 + idx // 12, "month": idx % 12 + 1, "count": rng.poisson(mean, length)}
+    )
+    if shuffle:
+        m = m.sample(frac=1, random_state=seed)
+    got = trend_test(m, value="count")
+    primary = deseasonalised_mann_kendall(m, value="count").as_dict()
+    seasonal = seasonal_mann_kendall(m, value="count")
+    want = {
+        **primary,
+        "seasonal_s": seasonal.s,
+        "seasonal_var_s": seasonal.var_s,
+        "seasonal_z": seasonal.z,
+        "seasonal_p_value": seasonal.p_value,
+        "seasonal_slope_per_year": seasonal.slope_per_year,
+    }
+    for key, value in want.items():
+        assert got[key] == value or (np.isnan(got[key]) and np.isnan(value)), key

@@ -321,3 +321,30 @@ def test_proofs_carried_over_are_sound(seed, monkeypatch):
     initial = np.where(hidden, SECONDARY, PUBLISHED).astype(np.int8)
     suppress(table, initial=initial)
     assert checked
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_groups_joined_round_by_round_equal_groups_found_afresh(seed):
+    """Hiding cells a few at a time, the partition kept across rounds
+    (:class:`~tryggaplatser.publish.disclosure._Partition`) groups the hidden cells as a
+    connected-components pass over the whole table does, each round; publishing a cell again
+    starts it afresh."""
+    rng = np.random.default_rng(seed)
+    table, status = random_table(seed)
+    links = disclosure._Links.of(table, 5)
+    partition = disclosure._Partition(table, links)
+    eq, cell, _ = table.flat_equations
+
+    def same_groups(a: np.ndarray, b: np.ndarray, hidden: np.ndarray) -> bool:
+        pairs = {(int(x), int(y)) for x, y in zip(a[hidden], b[hidden])}
+        return len(pairs) == len({x for x, _ in pairs}) == len({y for _, y in pairs})
+
+    order = rng.permutation(table.size)
+    for step in range(0, table.size, 3):
+        status[order[step : step + 3]] = SECONDARY
+        if step == 6:  # a cell published again
+            status[order[0]] = PUBLISHED
+        hidden = status != PUBLISHED
+        unknown = hidden[cell]
+        afresh = disclosure._component_labels(eq[unknown], cell[unknown], table.size)
+        assert same_groups(partition.labels(status), afresh, hidden)

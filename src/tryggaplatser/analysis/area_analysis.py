@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -112,6 +113,35 @@ class AreaAnalysis:
         from .periods import period_label
 
         return period_label(self.start, self.end)
+
+    @cached_property
+    def month_counts(self) -> dict[tuple[int, int], int]:
+        """Every incident of the project per calendar month, ``{(year, month): n}``
+        (:func:`~.periods.month_counts` of :attr:`incidents_all`): grouped once, read by
+        every month a set's disclosure plan ties its periods together with."""
+        from .periods import month_counts
+
+        return month_counts(self.incidents_all["occurred_at"])
+
+    @cached_property
+    def municipality_walks(self) -> pd.DataFrame | None:
+        """The municipality's walk table (every observation; one row per problem category
+        and the total row, as an area's :attr:`~.areas.AreaProfile.walks`), or None without
+        observations. Computed once (labels in the language of that moment, as the
+        profiles')."""
+        from .areas import _walk_table
+
+        obs = self.walk_observations
+        return _walk_table(obs) if obs is not None and len(obs) else None
+
+    @cached_property
+    def municipality_dialogue(self) -> tuple | None:
+        """The municipality's dialogue tables (per campaign; the reasons and times of day of
+        the unsafe pins), as an area's, or None without pins. Computed once."""
+        from .areas import _dialogue_tables
+
+        pins = self.dialogue
+        return _dialogue_tables(pins) if pins is not None and len(pins) else None
 
     def area_name(self, area_id: str) -> str:
         """The name of an area (its id when the layer has no names)."""

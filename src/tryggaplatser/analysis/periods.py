@@ -144,12 +144,15 @@ def counts_per_year(occurred_at: Any, period: tuple[dt.date, dt.date] | None = N
     period, so no year's total includes a part of a month and no part-month can be derived by
     subtracting published monthly counts. ``None`` counts every incident (internal).
     """
-    day = local_times(occurred_at).dt.date.dropna()
+    day = _local_days(occurred_at)
     if period is not None:
-        day = day[(day >= period[0]) & (day <= period[1])]
+        lo, hi = (np.datetime64(d, "D") for d in period)
+        day = day[(day >= lo) & (day <= hi)]
+    years = day.astype("datetime64[Y]").astype(np.int64) + 1970
     rows = []
-    for year, days in day.groupby([d.year for d in day]):
-        first, last = min(days), max(days)
+    for year in np.unique(years).tolist():
+        days = day[years == year]
+        first, last = _as_date(days.min()), _as_date(days.max())
         if period is not None:  # the covered months, not the first and last incident
             first = max(period[0], dt.date(int(year), 1, 1))
             last = min(period[1], dt.date(int(year), 12, 31))
@@ -166,9 +169,41 @@ def counts_per_year(occurred_at: Any, period: tuple[dt.date, dt.date] | None = N
     return pd.DataFrame(rows, columns=["year", "n", "first", "last", "complete"])
 
 
-def counts_per_month(occurred_at: Any, months: list[tuple[dt.date, dt.date]]) -> list[int]:
+def _local_days(occurred_at: Any) -> np.ndarray:
+    """The local calendar dates of the timestamps (``datetime64[D]``), unknown ones left out."""
+    local = local_times(occurred_at).dt.tz_localize(None)
+    local = local[local.notna()]
+    return local.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]")
+
+
+def _as_date(day: np.datetime64) -> dt.date:
+    return dt.date.fromisoformat(str(day))
+
+
+def month_counts(occurred_at: Any) -> dict[tuple[int, int], int]:
+    """Incidents per calendar month (local time) as ``{(year, month): n}``, months without
+    incidents left out: the one grouping :func:`counts_per_month` reads any months from.
+
+    >>> import pandas as pd
+    >>> t = pd.Series(pd.to_datetime(["2026-01-31 23:30", "2026-02-01 00:10"])).dt.tz_localize(
+    ...     "Europe/Stockholm")
+    >>> month_counts(t)
+    {(2026, 1): 1, (2026, 2): 1}
+    """
+    months = _local_days(occurred_at).astype("datetime64[M]").astype(np.int64)
+    keys, n = np.unique(months, return_counts=True)
+    return {
+        (int(k) // 12 + 1970, int(k) % 12 + 1): int(c)
+        for k, c in zip(keys.tolist(), n.tolist(), strict=True)
+    }
+
+
+def counts_per_month(
+    occurred_at: Any, months: list[tuple[dt.date, dt.date]], *, counts: dict | None = None
+) -> list[int]:
     """Incidents in each of ``months`` (pairs of inclusive local dates, e.g. from
-    :func:`month_periods`).
+    :func:`month_periods`); ``counts`` the :func:`month_counts` of ``occurred_at`` if already
+    known.
 
     >>> import pandas as pd
     >>> t = pd.Series(pd.to_datetime(["2026-01-31 23:30", "2026-02-01 00:10"])).dt.tz_localize(
@@ -176,9 +211,8 @@ def counts_per_month(occurred_at: Any, months: list[tuple[dt.date, dt.date]]) ->
     >>> counts_per_month(t, month_periods(dt.date(2026, 1, 1), dt.date(2026, 2, 28)))
     [1, 1]
     """
-    day = local_times(occurred_at).dt.date.dropna()
-    keys = pd.Series([(d.year, d.month) for d in day], dtype=object).value_counts()
-    return [int(keys.get((a.year, a.month), 0)) for a, _ in months]
+    counts = month_counts(occurred_at) if counts is None else counts
+    return [counts.get((a.year, a.month), 0) for a, _ in months]
 
 
 def month_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]:

@@ -305,6 +305,9 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
     A Poisson regression with month effects would be the parametric alternative; the
     rank-based test keeps the robustness to single outlying months that the reports rely on.
     """
+    counts = _whole_counts(monthly, value)
+    if counts is not None:  # the same test on arrays (the area analysis: 50+ per run)
+        return _trend_test_counts(*counts)
     primary = deseasonalised_mann_kendall(monthly, value=value).as_dict()
     seasonal = seasonal_mann_kendall(monthly, value=value)
     out = dict(primary)
@@ -330,6 +333,95 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
         ac = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc))
     out["lag1_autocorrelation"] = ac
     return out
+
+
+def _whole_counts(monthly: pd.DataFrame, value: str) -> tuple | None:
+    """``(year, month, value)`` arrays of ``monthly`` when :func:`_trend_test_counts` gives
+    exactly :func:`trend_test`'s result: whole numbers (so every sum and mean is exact, in any
+    order), one row per month, nothing missing; else None."""
+    if not len(monthly):
+        return None
+    year = monthly["year"].to_numpy(dtype=float)
+    month = monthly["month"].to_numpy(dtype=float)
+    v = monthly[value].to_numpy(dtype=float)
+    whole = np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2.0**40)
+    if not (whole.all() and (year == np.round(year)).all() and (month == np.round(month)).all()):
+        return None
+    ym = year * 100 + month
+    if len(np.unique(ym)) != len(ym):
+        return None
+    return year, month, v
+
+
+def _trend_test_counts(year: np.ndarray, month: np.ndarray, v: np.ndarray) -> dict:
+    """:func:`trend_test` of whole-number counts, one per (year, month) (:func:`_whole_counts`),
+    on arrays: the same operations in the same order as the frame version (every group sum
+    of whole numbers is exact, so a month's mean is the same however it is summed)."""
+    months, inv = np.unique(month, return_inverse=True)
+    size = np.bincount(inv)
+    mean = np.bincount(inv, weights=v) / size  # each calendar month's mean
+    # deseasonalised Mann-Kendall (:func:`deseasonalised_mann_kendall`)
+    keep = size[inv] >= 2
+    if not keep.any():
+        out = TrendTest(
+            "mann_kendall_deseasonalised", 0.0, 0.0, float("nan"), float("nan"), float("nan"), 0, 0
+        ).as_dict()
+    else:
+        r = np.round(v[keep] - mean[inv[keep]], 9)
+        t = year[keep] + (month[keep] - 0.5) / 12.0
+        order = np.argsort(t, kind="stable")
+        r, t = r[order], t[order]
+        i, j = np.triu_indices(len(r), k=1)
+        s_total = float(np.sign(r[j] - r[i]).sum())
+        var_total = _var_s(r)
+        z, p = _mk_z_p(s_total, var_total)
+        slope = float(np.median((r[j] - r[i]) / (t[j] - t[i])))
+        n_seasons = len(np.unique(month[keep]))
+        out = TrendTest(
+            "mann_kendall_deseasonalised", s_total, var_total, z, p, slope, len(r), n_seasons
+        ).as_dict()
+    ym = year * 100 + month
+    out["first_month"] = f"{int(ym.min()) // 100}-{int(ym.min()) % 100:02d}"
+    out["last_month"] = f"{int(ym.max()) // 100}-{int(ym.max()) % 100:02d}"
+    seasonal = _seasonal_counts(year, month, v, months, inv)
+    out.update(
+        seasonal_s=seasonal.s,
+        seasonal_var_s=seasonal.var_s,
+        seasonal_z=seasonal.z,
+        seasonal_p_value=seasonal.p_value,
+        seasonal_slope_per_year=seasonal.slope_per_year,
+    )
+    by_time = np.lexsort((month, year))
+    r = v[by_time] - mean[inv[by_time]]
+    ac = float("nan")
+    if len(r) >= 3 and np.std(r) > 0:
+        rc = r - r.mean()
+        ac = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc))
+    out["lag1_autocorrelation"] = ac
+    return out
+
+
+def _seasonal_counts(year, month, v, months, inv) -> TrendTest:
+    """:func:`seasonal_mann_kendall` of :func:`_trend_test_counts`'s arrays (``months`` the
+    calendar months in order, ``inv`` each row's)."""
+    s_total = 0.0
+    var_total = 0.0
+    slopes: list[np.ndarray] = []
+    for g in range(len(months)):
+        rows = np.flatnonzero(inv == g)
+        rows = rows[np.argsort(year[rows], kind="stable")]
+        gv, gt = v[rows], year[rows]
+        if len(gv) < 2:
+            continue
+        i, j = np.triu_indices(len(gv), k=1)
+        s_total += float(np.sign(gv[j] - gv[i]).sum())
+        var_total += _var_s(gv)
+        slopes.append((gv[j] - gv[i]) / (gt[j] - gt[i]))
+    z, p = _mk_z_p(s_total, var_total)
+    slope = float(np.median(np.concatenate(slopes))) if slopes else float("nan")
+    return TrendTest(
+        "seasonal_mann_kendall", s_total, var_total, float(z), p, slope, len(v), len(months)
+    )
 
 
 def _local(ts: pd.Series) -> pd.Series:

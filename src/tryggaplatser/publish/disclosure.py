@@ -158,10 +158,15 @@ class _Components:
     the few groups that still hold a weak cell). Groups come in the order of their first cell,
     cells in index order, equations in table order."""
 
-    def __init__(self, table: LinearTable, status: np.ndarray, min_count: int):
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
+    def __init__(
+        self,
+        table: LinearTable,
+        status: np.ndarray,
+        min_count: int,
+        labels: np.ndarray | None = None,
+    ):
+        """``labels``: each cell's group (any number naming it) if already known
+        (:class:`_Partition`); else found here."""
         values = np.asarray(table.values, dtype=float)
         hidden = status != PUBLISHED
         self.suppressed = np.flatnonzero(hidden)
@@ -174,13 +179,9 @@ class _Components:
             eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
         )
         self.eq_u, self.cell_u, self.coef_u = eq[unknown], cell[unknown], coef[unknown]
-        # connected components: every unknown of an equation joined to its first unknown
-        starts = np.ones(len(self.eq_u), bool)  # the entries come equation by equation
-        starts[1:] = self.eq_u[1:] != self.eq_u[:-1]
-        root = self.cell_u[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
-        n = table.size
-        graph = coo_matrix((np.ones(len(self.cell_u)), (self.cell_u, root)), shape=(n, n))
-        _, self.labels = connected_components(graph, directed=False)
+        self.labels = (
+            _component_labels(self.eq_u, self.cell_u, table.size) if labels is None else labels
+        )
         labs = self.labels[self.suppressed]
         self._order = np.argsort(labs, kind="stable")
         self._sorted_labs = labs[self._order]
@@ -225,6 +226,77 @@ class _Components:
         b_eq = self.rhs[ids].astype(float)
         single = (self.cell_u[rows], self.coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
         return _Group(cells, a_eq, b_eq, lo, hi, single, ids)
+
+
+def _component_labels(eq_u: np.ndarray, cell_u: np.ndarray, n: int) -> np.ndarray:
+    """The connected group of each of ``n`` cells (a label per cell) when the unknowns
+    ``cell_u`` of each equation ``eq_u`` (entries equation by equation) are connected."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    # every unknown of an equation joined to its first unknown
+    starts = np.ones(len(eq_u), bool)
+    starts[1:] = eq_u[1:] != eq_u[:-1]
+    root = cell_u[np.flatnonzero(starts)[np.cumsum(starts) - 1]]
+    graph = coo_matrix((np.ones(len(cell_u)), (cell_u, root)), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+class _Partition:
+    """The connected groups of hidden cells, kept across the rounds of one :func:`suppress`.
+
+    Hiding a cell only joins groups (a round never publishes a hidden cell), so each round
+    joins the groups of the equations of the cells hidden since the last one instead of
+    finding every group again (:func:`_component_labels`, only for the first round or if a
+    cell were published again). Labels name a group by one of its cells; a published cell is
+    its own group: the same partition as :func:`_component_labels`."""
+
+    def __init__(self, table: LinearTable, links: _Links):
+        self.table, self.links = table, links
+        self.hidden: np.ndarray | None = None
+        self.parent: np.ndarray | None = None
+
+    def labels(self, status: np.ndarray) -> np.ndarray:
+        """Each cell's group under ``status``."""
+        hidden = status != PUBLISHED
+        if self.hidden is None or (self.hidden & ~hidden).any():
+            self._start(hidden)
+        else:
+            self._join(np.flatnonzero(hidden & ~self.hidden), hidden)
+        self.hidden = hidden
+        parent = self.parent
+        while True:  # point every cell at its group's label
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                return parent.copy()
+            parent = self.parent = up
+
+    def _start(self, hidden: np.ndarray) -> None:
+        eq, cell, _ = self.table.flat_equations
+        unknown = hidden[cell]
+        labels = _component_labels(eq[unknown], cell[unknown], self.table.size)
+        groups, first = np.unique(labels, return_index=True)  # a group's label: its first cell
+        label_of = np.empty(groups.max() + 1, dtype=np.int64)
+        label_of[groups] = first
+        self.parent = label_of[labels]
+
+    def _join(self, new: np.ndarray, hidden: np.ndarray) -> None:
+        parent, links = self.parent, self.links
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = int(parent[i])
+            return i
+
+        for c in new.tolist():
+            for k in links.eqs_of_cell.get(c, ()):
+                m = links.members[k]
+                roots = {find(j) for j in m[hidden[m]].tolist()}
+                if len(roots) > 1:
+                    keep = min(roots)
+                    for r in roots:
+                        parent[r] = keep
 
 
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
@@ -515,6 +587,7 @@ class _Memory:
 
     seen: set = field(default_factory=set)
     proofs: dict = field(default_factory=dict)
+    partition: _Partition | None = None  # the groups of hidden cells, joined round by round
 
 
 def _proof(
@@ -573,7 +646,9 @@ def _certify(
     would find the same: its end out of reach). Returns the groups of ``status`` (for
     :func:`_unstall`).
     """
-    comps = _Components(table, status, min_count)
+    partition = None if memory is None else memory.partition
+    labels = None if partition is None else partition.labels(status)
+    comps = _Components(table, status, min_count, labels)
     for comp in comps.of(need_low | need_high):
         cells = comps.cells(comp)
         todo = [i for i in cells.tolist() if i in need_low or i in need_high]
@@ -821,7 +896,7 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
-    memory = _Memory()  # what earlier rounds learnt (see _certify)
+    memory = _Memory(partition=_Partition(table, links))  # what earlier rounds learnt
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
         comps = _certify(table, status, min_count, need_low, need_high, memory)

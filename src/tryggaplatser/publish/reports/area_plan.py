@@ -255,13 +255,11 @@ def _add_walk_table(plan: DisclosurePlan, table: Any, area: str) -> list[str]:
 
 
 def _plan_walks(plan: DisclosurePlan, analysis: Any) -> None:
-    from ...analysis.areas import _walk_table
-
     obs = analysis.walk_observations
     if obs is None or len(obs) == 0:
         return
     areas = [a for a, p in analysis.profiles.items() if _add_walk_table(plan, p.walks, a)]
-    cats = _add_walk_table(plan, _walk_table(obs), MUNICIPALITY)
+    cats = _add_walk_table(plan, analysis.municipality_walks, MUNICIPALITY)
     for m in WALK_COUNTS:
         for c in [*cats, TOTAL]:
             plan.relate(
@@ -304,8 +302,6 @@ def _add_dialogue(plan: DisclosurePlan, tables: tuple, area: str) -> set[tuple]:
 
 
 def _plan_dialogue(plan: DisclosurePlan, analysis: Any) -> None:
-    from ...analysis.areas import _dialogue_tables
-
     pins = analysis.dialogue
     if pins is None or len(pins) == 0:
         return
@@ -314,7 +310,8 @@ def _plan_dialogue(plan: DisclosurePlan, analysis: Any) -> None:
         tables = (prof.dialogue, prof.dialogue_reasons, prof.dialogue_time_of_day)
         if _add_dialogue(plan, tables, aid):
             areas.append(aid)
-    for measure, camp in sorted(_add_dialogue(plan, _dialogue_tables(pins), MUNICIPALITY), key=str):
+    added = _add_dialogue(plan, analysis.municipality_dialogue, MUNICIPALITY)
+    for measure, camp in sorted(added, key=str):
         plan.relate(
             dialogue_key(measure, MUNICIPALITY, camp),
             [dialogue_key(measure, a, camp) for a in areas],
@@ -328,16 +325,10 @@ def _plan_dialogue(plan: DisclosurePlan, analysis: Any) -> None:
 
 def _plan_incidents(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
     """The area × category table with its margins and the municipality's category table."""
-    from .area_report import _by_category_long
-
     period = (analysis.start, analysis.end)
-    long = _by_category_long(analysis, gate)
-    areas = list(dict.fromkeys(long["area_id"].astype(str)))
-    cats = list(dict.fromkeys(long["category"].astype(str)))
-    counts = {
-        (str(a), str(c)): int(n)
-        for a, c, n in zip(long["area_id"], long["category"], long["n"], strict=True)
-    }
+    counts = _category_counts(analysis, gate)
+    areas = list(dict.fromkeys(a for a, _ in counts))
+    cats = list(dict.fromkeys(c for _, c in counts))
     for a in areas:
         for c in cats:
             plan.add(incident_key(period, a, c), counts.get((a, c), 0))
@@ -369,6 +360,30 @@ def _plan_incidents(plan: DisclosurePlan, analysis: Any, gate: Any) -> None:
             [incident_key(period, TOTAL, c)],
             rest=incident_key(period, _OUTSIDE, c),
         )
+
+
+def _bare(frame: Any) -> Any:
+    """``frame``'s columns without its ``attrs`` (the provenance record), to read them: pandas
+    copies a frame's ``attrs`` into every column taken from it."""
+    import pandas as pd
+
+    return pd.DataFrame(frame, copy=False)
+
+
+def _category_counts(analysis: Any, gate: Any) -> dict[tuple[str, str], int]:
+    """The area × category counts of the area reports' table, ``{(area, category): n}`` in
+    its row order (the rows of
+    :func:`~tryggaplatser.publish.reports.area_report._by_category_long`: every area's
+    categories but ``"alla"``, the sensitive ones left out in public mode)."""
+    drop = set(analysis.sensitive) if gate.public and analysis.sensitive else set()
+    drop.add("alla")
+    counts: dict[tuple[str, str], int] = {}
+    for aid, prof in analysis.profiles.items():
+        bc = _bare(prof.by_category)
+        for c, n in zip(bc["category"].astype(str), bc["count"].astype(np.int64), strict=True):
+            if c not in drop:
+                counts[str(aid), c] = int(n)
+    return counts
 
 
 # ---------------------------------------------------------------------------------------------
@@ -431,7 +446,11 @@ def _add_municipality_months(plan: DisclosurePlan, analysis: Any, months: list) 
     from ...analysis import periods
 
     new = [m for m in months if incident_key(m, MUNICIPALITY, TOTAL) not in plan.values]
-    counts = periods.counts_per_month(analysis.incidents_all["occurred_at"], new)
+    if not new:
+        return
+    counts = periods.counts_per_month(
+        analysis.incidents_all["occurred_at"], new, counts=getattr(analysis, "month_counts", None)
+    )
     for month, n in zip(new, counts, strict=True):
         plan.add(incident_key(month, MUNICIPALITY, TOTAL), n, published=False)
 
@@ -910,11 +929,20 @@ def plan_report_counts(plan: DisclosurePlan, analyses: Iterable[Any], lagesbild:
     _relate_signal_cells(plan)
 
 
-def _signal_parts(plan: DisclosurePlan, area: str) -> list:
+def _signal_parts(pins: dict, area: str) -> list:
     """The counts of the dialogue and walk tables whose sum is the unsafe signals of
-    ``area``: unsafe pins per campaign and unsafe walk observations."""
-    pins = [k for k in plan.values if k[:3] == ("dialogue", "n_otrygg", str(area))]
-    return [*pins, walk_key("n_otrygg", area, TOTAL)]
+    ``area``: unsafe pins per campaign (``pins``: :func:`_unsafe_pins`) and unsafe walk
+    observations."""
+    return [*pins.get(str(area), ()), walk_key("n_otrygg", area, TOTAL)]
+
+
+def _unsafe_pins(plan: DisclosurePlan) -> dict[str, list]:
+    """The plan's keys of unsafe dialogue pins per area (campaigns in plan order)."""
+    pins: dict[str, list] = {}
+    for k in plan.values:
+        if k[:2] == ("dialogue", "n_otrygg"):
+            pins.setdefault(k[2], []).append(k)
+    return pins
 
 
 def _plan_unsafe_walks(plan: DisclosurePlan) -> None:
@@ -936,19 +964,20 @@ def _plan_gap_areas(plan: DisclosurePlan, analysis: Any) -> None:
     if gap is None or len(gap) == 0:
         return
     period, cat = (analysis.start, analysis.end), gap_category(gap)
+    pins = _unsafe_pins(plan)
     areas = []
     for aid, sig, n in zip(
         gap["area_id"].astype(str), gap["n_otrygg"], gap["n_incidents"], strict=True
     ):
         plan.add(signal_key(aid), int(sig), keep=True)  # the gap's key figure
-        plan.relate(signal_key(aid), _signal_parts(plan, aid), rest=("signals", aid, "ovriga"))
+        plan.relate(signal_key(aid), _signal_parts(pins, aid), rest=("signals", aid, "ovriga"))
         areas.append(aid)
         key = incident_key(period, aid, cat)
         plan.add(key, int(n))
         plan.relate(incident_key(period, aid, TOTAL), [key], rest=(*key[:3], "ovriga:" + cat))
     whole = signal_key(MUNICIPALITY)
     if whole not in plan.values:
-        parts = _signal_parts(plan, MUNICIPALITY)
+        parts = _signal_parts(pins, MUNICIPALITY)
         plan.add(whole, sum(plan.values.get(k, 0) for k in parts), published=False)
         plan.relate(whole, parts)
     plan.relate(whole, [signal_key(a) for a in areas], rest=signal_key(_OUTSIDE))
