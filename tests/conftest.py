@@ -159,6 +159,36 @@ def demo_project(_demo_project_original):
 
 
 @pytest.fixture(scope="session")
+def tiny_config(tmp_path_factory) -> str:
+    """The configuration file of the tiny project of tests/cli/bare_project.py, written once
+    per session (commands read it; none writes into its folder)."""
+    from cli.bare_project import write_project
+
+    return str(write_project(tmp_path_factory.mktemp("liten")))
+
+
+@pytest.fixture(scope="session")
+def _tiny_project_original(tiny_config, tmp_path_factory):
+    from tryggaplatser.layers.load import load_project
+
+    project = load_project(
+        tiny_config, quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True
+    )
+    before = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    yield project
+    after = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    assert after == before, "a test modified the shared tiny project instead of its copy"
+
+
+@pytest.fixture(scope="module")
+def tiny_project(_tiny_project_original):
+    """The tiny project of tests/cli/bare_project.py (four areas, 1 200 incidents, no optional
+    column or layer), loaded: this module's own copy. For tests of a property that holds for
+    any project (the gate, the plan, the staging), in seconds instead of the demo's minute."""
+    return copy_project(_tiny_project_original)
+
+
+@pytest.fixture(scope="session")
 def _demo_truth_text() -> str:
     from tryggaplatser.datasets import demo_truth_path
 
