@@ -24,12 +24,12 @@ system-deps:
 # slowest listed at the end), and the examples in the docstrings of src/ (doctests).
 test: $(STAMP) system-deps
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile --durations=15
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder --durations=15
 	$(BIN)/python -m pytest -q -p no:cacheprovider --import-mode=importlib --doctest-modules src
 
 # Inner loop while developing: skips the slow end-to-end tests (CI always runs everything).
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile --no-loadscope-reorder -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -159,6 +159,36 @@ def demo_project(_demo_project_original):
 
 
 @pytest.fixture(scope="session")
+def tiny_config(tmp_path_factory) -> str:
+    """The configuration file of the tiny project of tests/cli/bare_project.py, written once
+    per session (commands read it; none writes into its folder)."""
+    from cli.bare_project import write_project
+
+    return str(write_project(tmp_path_factory.mktemp("liten")))
+
+
+@pytest.fixture(scope="session")
+def _tiny_project_original(tiny_config, tmp_path_factory):
+    from tryggaplatser.layers.load import load_project
+
+    project = load_project(
+        tiny_config, quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True
+    )
+    before = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    yield project
+    after = {name: _frame_digest(frame) for name, frame in project.layers.items()}
+    assert after == before, "a test modified the shared tiny project instead of its copy"
+
+
+@pytest.fixture(scope="module")
+def tiny_project(_tiny_project_original):
+    """The tiny project of tests/cli/bare_project.py (four areas, 1 200 incidents, no optional
+    column or layer), loaded: this module's own copy. For tests of a property that holds for
+    any project (the gate, the plan, the staging), in seconds instead of the demo's minute."""
+    return copy_project(_tiny_project_original)
+
+
+@pytest.fixture(scope="session")
 def _demo_truth_text() -> str:
     from tryggaplatser.datasets import demo_truth_path
 
@@ -225,18 +255,88 @@ def demo_run(tmp_path_factory, worker_id):
 
 # --------------------------------------------------------------------------- order
 
+# The heaviest modules and what each costs one worker, in seconds of CPU (its own and its
+# child processes'), measured on a whole run (2026-12-07). Only their order depends on it:
+# under ``--dist loadfile`` (``make test``) the workers take whole modules in the order below,
+# longest first, and the short ones fill the end (pytest-xdist's own order, by number of
+# tests, started the long end-to-end modules with few tests last). Modules not listed cost a
+# few seconds and come last, in their collection order. The demo run's cost is that of its
+# shared fixture (``demo_run``).
+COSTS = {
+    "tests/cli/test_demo.py": 160,
+    "tests/publish/test_release_plan.py": 48,
+    "tests/test_reproducible.py": 42,
+    "tests/cli/test_interrupt.py": 27,
+    "tests/publish/test_est_brief.py": 27,
+    "tests/cli/test_missing_fields.py": 21,
+    "tests/test_notebooks.py": 20,
+    "tests/cli/test_area.py": 19,
+    "tests/publish/test_disclosure_fast.py": 18,
+    "tests/layers/test_properties.py": 16,
+    "tests/cli/test_est.py": 16,
+    "tests/cli/test_hotspots.py": 15,
+    "tests/publish/test_maps.py": 15,
+    "tests/publish/test_area_report.py": 14,
+    "tests/cli/test_one_bad_value.py": 12,
+    "tests/cli/test_prognos.py": 10,
+    "tests/cli/test_map_command.py": 10,
+    "tests/cli/test_riskfaktorer.py": 9,
+    "tests/cli/test_plan.py": 9,
+    "tests/datasets/test_generate.py": 9,
+    "tests/publish/test_disclosure.py": 9,
+    "tests/browser/test_maps_browser.py": 8,
+    "tests/analysis/test_hexgrid.py": 7,
+    "tests/publish/test_figures.py": 6,
+    "tests/publish/test_pdf.py": 5,
+    "tests/publish/test_qgis.py": 5,
+    "tests/publish/test_est_street_names.py": 5,
+    "tests/layers/test_bad_input.py": 5,
+    "tests/publish/test_gate.py": 4,
+    "tests/publish/test_plan_report.py": 4,
+    "tests/test_policy.py": 3,
+    "tests/analysis/test_perception_csr.py": 3,
+    "tests/test_rules.py": 3,
+}
+DEMO_SECONDS = 90  # the demo run's wall time, while the other worker works through its modules
+
+
+def pytest_configure(config):
+    """Under ``--dist loadfile`` the workers take the modules in the order below, also when
+    pytest-xdist is run without ``--no-loadscope-reorder`` (its default reorders the modules
+    by their number of tests, which put the long modules with few tests last)."""
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
 
 def pytest_collection_modifyitems(config, items):
-    """The first module that uses the demo run goes first and the other modules that use it go
-    last (each module kept whole, in its order): under ``--dist loadfile`` one worker starts the
-    demo at once while the other works through the rest, and no worker waits for the demo's
-    lock in the middle of the session."""
-    users: list = []
+    """Modules in the order that keeps both workers busy to the end (each module kept whole,
+    in its own order): the costliest module that uses the demo run goes first, so one worker
+    starts the demo at once; the other worker takes the modules longest first (``COSTS``);
+    the other modules that use the demo run come once the modules before them cost about the
+    demo's time (no worker waits for the demo's lock); the short modules come last."""
+    modules: dict = {}
     for item in items:
-        if "demo_run" in getattr(item, "fixturenames", ()) and item.module not in users:
-            users.append(item.module)
-    rank = {module: (0 if i == 0 else 2) for i, module in enumerate(users)}
-    items.sort(key=lambda item: rank.get(getattr(item, "module", None), 1))
+        modules.setdefault(getattr(item, "module", None), []).append(item)
+
+    def path(module) -> str:
+        file = getattr(module, "__file__", "") or ""
+        return file[len(str(config.rootpath)) + 1 :].replace("\\", "/")
+
+    users = [
+        m
+        for m, its in modules.items()
+        if any("demo_run" in getattr(i, "fixturenames", ()) for i in its)
+    ]
+    users.sort(key=lambda m: -COSTS.get(path(m), 0))  # the demo's own tests first
+    others = sorted(
+        (m for m in modules if m not in users), key=lambda m: -COSTS.get(path(m), 0)
+    )  # stable: modules of equal cost keep their collection order
+    cut, spent = 0, 0
+    while cut < len(others) and spent < DEMO_SECONDS:
+        spent += COSTS.get(path(others[cut]), 0)
+        cut += 1
+    order = users[:1] + others[:cut] + users[1:] + others[cut:]
+    items[:] = [item for module in order for item in modules[module]]
 
 
 # --------------------------------------------------------------------------- skip summary

@@ -58,27 +58,30 @@ def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
     assert scan_dir(out, "public") == []
 
 
-def test_area_by_name_internal_english(config, tmp_path):
+def test_area_by_name_internal_english(tiny_config, tmp_path):
+    """An area named with a letter outside ASCII, in English, for a period given by its days.
+    On the tiny project: the name's resolution, the slug and the marking are the same for any
+    project."""
     res = _run(
         "area",
-        "Provdataåsen",
+        "Österby",
         "--config",
-        config,
+        tiny_config,
         "--mode",
         "internal",
         "--lang",
         "en",
         "--no-map",
         "--from",
-        "2026-01-01",
+        "2025-01-01",
         "--to",
-        "2026-06-30",
+        "2025-06-30",
         "--out",
         str(tmp_path),
     )
     assert res.exit_code == 0, res.output
-    page = (tmp_path / "internt" / "omrade_provdataasen.html").read_text(encoding="utf-8")
-    assert INTERNAL_MARKING in page and "Area analysis: Provdataåsen" in page
+    page = (tmp_path / "internt" / "omrade_osterby.html").read_text(encoding="utf-8")
+    assert INTERNAL_MARKING in page and "Area analysis: Österby" in page
 
 
 def test_lagesbild_writes_law_structured_report(config, tmp_path):
@@ -154,11 +157,14 @@ def test_unknown_area_is_said_before_the_analysis_is_computed(tmp_path, monkeypa
     assert resolve_area(areas, some_id) == (some_id, some_name)
 
 
-def test_library_entry_points_share_one_gate(tmp_path, demo_project):
+def test_library_entry_points_share_one_gate(tmp_path, tiny_project):
     """What ``tryggaplatser demo`` does: area reports and lägesbild of one public run in one
     public set (the CLI tests above cover the writers making their own run). A lägesbild of
     another year is outside the set's one disclosure plan: refused with its rule, before it
-    writes anything (its tables would be suppressed table by table)."""
+    writes anything (its tables would be suppressed table by table).
+
+    On the tiny project (data 2024–2025): the shared run, gate and plan are the same code for
+    any project; the demo's own set is audited in tests/cli/test_demo.py."""
     import pytest
 
     from tryggaplatser.analysis.run import Run
@@ -166,24 +172,22 @@ def test_library_entry_points_share_one_gate(tmp_path, demo_project):
     from tryggaplatser.publish.gate import Gate
     from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
-    project = demo_project
+    project = tiny_project
     run = Run(project, "public", quiet=True)
     gate = Gate("public", config=project.config, quiet=True)
     paths = write_area_reports(
-        project, tmp_path, area_ids=["EX03"], with_map=False, gate=gate, run=run
+        project, tmp_path, area_ids=["A3"], with_map=False, gate=gate, run=run
     )
     with pytest.raises(GateRefusal) as refused:
-        write_lagesbild(project, tmp_path, year=2025, with_map=False, gate=gate, run=run)
+        write_lagesbild(project, tmp_path, year=2024, with_map=False, gate=gate, run=run)
     assert refused.value.rule == "PLAN_SCOPE_MISMATCH"
-    assert "lägesbild 2025-01–2025-12" in str(refused.value)
+    assert "lägesbild 2024-01–2024-12" in str(refused.value)
     out = tmp_path / "publik"
-    assert not (out / "lagesbild_2025.html").exists()
+    assert not (out / "lagesbild_2024.html").exists()
     paths += write_lagesbild(project, tmp_path, with_map=False, gate=gate, run=run)
     assert not any(p.name.startswith("offentliggorande") for p in paths)
     paths += gate.finish(out)
     names = {p.name for p in paths}
-    assert {"omrade_testfallsmora.html", "lagesbild_2026.html", "offentliggorande.html"} <= names
-    assert "omrade_testfallsmora.html" in (out / "offentliggorande.html").read_text(
-        encoding="utf-8"
-    )
+    assert {"omrade_osterby.html", "lagesbild_2025.html", "offentliggorande.html"} <= names
+    assert "omrade_osterby.html" in (out / "offentliggorande.html").read_text(encoding="utf-8")
     assert scan_dir(out, "public") == []

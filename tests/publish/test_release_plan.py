@@ -821,11 +821,15 @@ def test_plan_conflicts_name_the_other_plans_of_a_folder(tmp_path):
     assert DisclosureSummary.from_dict(same.to_dict()).plan_scope == "områden A"
 
 
-def test_a_public_folder_refuses_files_of_another_plan(tmp_path, demo_project):
+def test_a_public_folder_refuses_files_of_another_plan(tmp_path, tiny_project):
     """One folder, one plan. The area reports record their plan (the run's period, the
-    latest year's lägesbild, the last whole month's EST overview); a lägesbild of 2025 into
+    latest year's lägesbild, the last whole month's EST overview); a lägesbild of 2024 into
     the same folder would be protected by another plan, so it is refused with its rule and
-    the folder stays as it was; the default lägesbild shares the folder's plan."""
+    the folder stays as it was; the default lägesbild shares the folder's plan.
+
+    On the tiny project (data 2024–2025, last whole month 2025-11): the plan and the gate are
+    the same code for any project, and its public set is written in seconds, not the demo's
+    twenty."""
     import hashlib
     import json
 
@@ -833,10 +837,10 @@ def test_a_public_folder_refuses_files_of_another_plan(tmp_path, demo_project):
     from tryggaplatser.publish.products import write_area_reports, write_lagesbild
 
     out = tmp_path / "publik"
-    write_area_reports(demo_project, tmp_path, "public", area_ids=["EX03"], with_map=False)
+    write_area_reports(tiny_project, tmp_path, "public", area_ids=["A1"], with_map=False)
     plan = json.loads((out / "offentliggorande.json").read_text(encoding="utf-8"))["plan"]
-    assert plan.startswith("områden ") and "lägesbild 2026-01–2026-10" in plan
-    assert plan.endswith("EST 2026-10")
+    assert plan.startswith("områden ") and "lägesbild 2025-01–2025-11" in plan
+    assert plan.endswith("EST 2025-11")
 
     def digest() -> str:
         files = sorted(p for p in out.rglob("*") if p.is_file())
@@ -844,9 +848,9 @@ def test_a_public_folder_refuses_files_of_another_plan(tmp_path, demo_project):
 
     before = digest()
     with pytest.raises(GateRefusal) as refused:
-        write_lagesbild(demo_project, tmp_path, "public", year=2025, with_map=False)
+        write_lagesbild(tiny_project, tmp_path, "public", year=2024, with_map=False)
     assert refused.value.rule == "PLAN_SCOPE_MISMATCH"
-    assert "lägesbild 2025-01–2025-12" in refused.value.message
-    assert digest() == before and not (out / "lagesbild_2025.html").exists()
-    write_lagesbild(demo_project, tmp_path, "public", with_map=False)
-    assert (out / "lagesbild_2026.html").exists()
+    assert "lägesbild 2024-01–2024-12" in refused.value.message
+    assert digest() == before and not (out / "lagesbild_2024.html").exists()
+    write_lagesbild(tiny_project, tmp_path, "public", with_map=False)
+    assert (out / "lagesbild_2025.html").exists()
