@@ -337,3 +337,36 @@ def test_release_then_audit_property_small_counts(tmp_path):
     gate = Gate("public", quiet=True)
     write_csv(df, tmp_path / "t.csv", gate=gate, kind="area_table", margins=True)
     assert scan_dir(tmp_path) == []
+
+
+@pytest.mark.parametrize("crs", [3006, 4326])
+def test_cell_sizes_measured_on_arrays_equal_ring_by_ring(crs):
+    """A GeoPackage's rings are measured all at once (:func:`_first_small_cell`); the
+    reference is the ring-by-ring measurement GeoJSON rings get: the same first small cell,
+    to the metre, for rectangles of many sizes, rings of 3–6 points and crooked rings."""
+    from tryggaplatser.publish.audit import _first_small_cell, _small_cells, _to_3006
+
+    rng = np.random.default_rng(12)
+    transform = _to_3006(crs)
+    degree = 1 / 60_000 if crs == 4326 else 1.0  # about a metre
+    found = 0
+    for _ in range(200):
+        rings = []
+        for _ in range(rng.integers(1, 25)):
+            x0, y0 = (
+                (rng.uniform(6e5, 7e5), rng.uniform(6.5e6, 6.6e6))
+                if crs == 3006
+                else (rng.uniform(15, 18), rng.uniform(58, 60))
+            )
+            side = rng.choice([100, 124, 125, 248, 248.9, 249.1, 250, 260]) * degree
+            w = side * rng.choice([1, 1, 1.004, 0.5, 2])
+            pts = [(x0, y0), (x0 + w, y0), (x0 + w, y0 + side), (x0, y0 + side), (x0, y0)]
+            n = rng.choice([3, 4, 5, 5, 6])
+            pts = pts[:n] if n <= 5 else [*pts, (x0 + degree, y0)]
+            if rng.random() < 0.15:  # a corner off by up to 3 m: no rectangle, or still one
+                pts[1] = (pts[1][0] + rng.uniform(-3, 3) * degree, pts[1][1])
+            rings.append(np.array(pts))
+        expected = next(_small_cells(rings, transform), None)
+        assert _first_small_cell(rings, transform) == expected
+        found += expected is not None
+    assert 0 < found < 200  # both outcomes were tried

@@ -699,3 +699,55 @@ def _seal_many(folder, tag: str) -> None:
         path = folder / f"{tag}_{i:02d}.txt"
         path.write_text("INTERNT – ej för spridning\n", encoding="utf-8")
         gate.seal(path, kind="file")
+
+
+def test_plan_key_rows_equal_to_dict_records():
+    """The rows a plan key reads (read column by column) hold what ``to_dict("records")``
+    gives, value for value and type for type."""
+    from tryggaplatser.publish.gate import _records
+
+    frame = pd.DataFrame(
+        {
+            "cell_id": ["a", "b", "c"],
+            "n": pd.array([1, None, 7], dtype="Int64"),
+            "share": [1.5, np.nan, 0.25],
+            "k": np.array([1, 2, 3]),
+            "mixed": [np.int64(3), "x", None],
+            "day": pd.to_datetime(["2020-01-01", "2021-01-01", None]),
+            "label": pd.array(["x", None, "z"], dtype="string"),
+        }
+    )
+    lazy = _records(frame)
+    assert len(lazy) == len(frame)
+    for expected, row in zip(frame.to_dict("records"), lazy, strict=True):
+        assert list(row) == list(expected)
+        for key, value in expected.items():
+            assert type(row[key]) is type(value) and repr(row[key]) == repr(value)
+    with pytest.raises(KeyError):
+        lazy[0]["missing"]
+    assert lazy[2].get("cell_id") == "c"
+
+
+def test_margins_equal_brute_force_sums():
+    """Every total row of a released table (one, two and three margins) equals the sum of
+    the inner cells it covers, summed here directly from the input."""
+    rng = np.random.default_rng(3)
+    rows = [
+        {"area_id": a, "category": c, "year": y, "n": int(rng.integers(0, 30))}
+        for a in ("A1", "A2", "A3")
+        for c in ("vandalism", "theft")
+        for y in (2024, 2025)
+        if rng.random() < 0.85  # missing cells count 0
+    ]
+    df = pd.DataFrame(rows)
+    out = Gate("internal", quiet=True).release(
+        df, "area_category_table", margins=True, by=["area_id", "category", "year"]
+    )
+    by = ["area_id", "category", "year"]
+    assert len(out) == 4 * 3 * 3
+    for _, row in out.iterrows():
+        mask = np.ones(len(df), bool)
+        for d in by:
+            if row[d] != "totalt":
+                mask &= (df[d] == row[d]).to_numpy()
+        assert int(row["n"]) == int(df.loc[mask, "n"].sum()), row.to_dict()

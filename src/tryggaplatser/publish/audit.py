@@ -49,11 +49,13 @@ import socket
 import sqlite3
 import struct
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from ..i18n import get_language, tr
 from ..policy import (
@@ -298,6 +300,31 @@ def _text_findings(
     return tuple(found)
 
 
+#: where a finding is: its text, or a callable that makes the text when a finding is added
+Place = str | Callable[[], str]
+_DIGIT = re.compile(r"\d")
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_checks(
+    text: str, plates: bool, markup: bool, language: str
+) -> tuple[tuple[tuple[str, str, str], ...], bool, bool]:
+    """One look at a string, cached: its :func:`_text_findings`, whether it carries the
+    internal marking, and whether it holds a digit (a coordinate or a date finer than a month
+    is written with digits: without one, neither check can find anything)."""
+    return (
+        _text_findings(text, plates, markup, language),
+        _is_marked(text),
+        _DIGIT.search(text) is not None,
+    )
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _fine_dates(text: str, context: str, metadata: bool, language: str) -> tuple[str, ...]:
+    """:func:`~._content_rules.fine_dates`, cached (tables and pages repeat their strings)."""
+    return tuple(_rules.fine_dates(text, context, metadata=metadata))
+
+
 @functools.lru_cache(maxsize=1 << 14)
 def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
     """Executable markup in a string (after undoing JavaScript escapes), cached."""
@@ -330,7 +357,7 @@ def _is_marked(text: str) -> bool:
     return _MARKED.search(text) is not None
 
 
-def _add_coordinates(col: Any, text: str, place: str) -> None:
+def _add_coordinates(col: Any, text: str, place: Place) -> None:
     """A finding for every coordinate written in ``text`` finer than the public grid."""
     for kind in _coordinate_hits(text):
         col.add(
@@ -353,7 +380,14 @@ class _Collector:
         self._seen: set[tuple[str, str]] = set()
         self.marked = False  # the internal marking was seen
 
-    def add(self, rule: str, message: str, excerpt: str = "", place: str = "") -> None:
+    def add(self, rule: str, message: str, excerpt: str = "", place: Place = "") -> None:
+        """Record a finding (once per rule, excerpt and place; at most 20 per rule).
+
+        ``place`` may be a callable that makes the text: most checked values have no finding,
+        so the place of a table cell or an HTML line is only written out when one is added.
+        """
+        if callable(place):
+            place = place()
         excerpt = re.sub(r"\s+", " ", str(excerpt))[:80]
         key = (rule, excerpt, place)
         if key in self._seen or len([f for f in self.items if f.rule == rule]) >= 20:
@@ -368,7 +402,7 @@ class _Collector:
         *,
         plates: bool = True,
         markup: bool = True,
-        place: str = "",
+        place: Place = "",
         context: str = "",
         metadata: bool = False,
     ) -> None:
@@ -377,13 +411,16 @@ class _Collector:
         issue-date allowlist of :func:`~._content_rules.fine_dates`)."""
         if not text:
             return
-        for rule, message, excerpt in _text_findings(text, plates, markup, get_language()):
+        language = get_language()
+        found, marked, digits = _text_checks(text, plates, markup, language)
+        for rule, message, excerpt in found:
             self.add(rule, message, excerpt, place)
-        self.marking(text)
-        if not self.public:
-            return
+        if marked:
+            self._marked()
+        if not self.public or not digits:
+            return  # coordinates and dates are written with digits
         _add_coordinates(self, text, place)
-        for kind in _rules.fine_dates(text, context, metadata=metadata):
+        for kind in _fine_dates(text, context, metadata, language):
             self.add(
                 "TIME_TOO_FINE",
                 tr("datum finare än månad", "date finer than a month"),
@@ -393,22 +430,25 @@ class _Collector:
 
     def marking(self, text: str) -> None:
         if _is_marked(text):
-            self.marked = True
-            if self.public:
-                self.add(
-                    "INTERNAL_IN_PUBLIC",
-                    tr(
-                        "filen är märkt som intern men ligger i en publik mapp",
-                        "the file is marked internal but is in a public folder",
-                    ),
-                    INTERNAL_MARKING,
-                )
+            self._marked()
+
+    def _marked(self) -> None:
+        self.marked = True
+        if self.public:
+            self.add(
+                "INTERNAL_IN_PUBLIC",
+                tr(
+                    "filen är märkt som intern men ligger i en publik mapp",
+                    "the file is marked internal but is in a public folder",
+                ),
+                INTERNAL_MARKING,
+            )
 
     def markup(self, text: str) -> None:
         for rule, message, excerpt in _markup_findings(text, get_language()):
             self.add(rule, message, excerpt)
 
-    def metadata(self, text: str, place: str = "") -> None:
+    def metadata(self, text: str, place: Place = "") -> None:
         """Checks for a metadata text, ``key=value`` where the reader knows the key."""
         if not text:
             return
@@ -475,10 +515,8 @@ class _Collector:
         row_numbers : list of int, optional
             The file's row number of each row (default: 2, 3, … after a header row).
         """
-        from ..layers.schema import LAYERS
-
         rows = list(rows)
-        free_cols = {c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text"}
+        free_cols = _free_text_columns()
         names = [str(h or "").strip() for h in header]
         count_idx = {i for i, h in enumerate(names) if _rules.is_count_header(h)}
         free_idx = [i for i, h in enumerate(names) if h.lower() in free_cols]
@@ -510,9 +548,12 @@ class _Collector:
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    self._cell_text(value, i, names, place(r, i), csv_cells, markup, free_idx)
-                    context = str(row[i - 1]) if i else ""
-                    self.text(value, markup=markup, place=place(r, i), context=context)
+                    cell = functools.partial(place, r, i)  # written out only for a finding
+                    if csv_cells or self.public:  # (its only checks)
+                        self._cell_text(value, i, names, cell, csv_cells, markup, free_idx)
+                    # the cell before is the context of a date (public checks only)
+                    context = str(row[i - 1]) if i and self.public else ""
+                    self.text(value, markup=markup, place=cell, context=context)
                 if self.public and (i in count_idx or (label_counts and i > 0)):
                     number = _number(value)
                     if number is not None and 1 <= number < MIN_COUNT:
@@ -558,7 +599,7 @@ class _Collector:
         value: str,
         i: int,
         names: list[str],
-        place: str,
+        place: Place,
         csv_cells: bool,
         markup: bool,
         free_idx: list[int],
@@ -588,7 +629,7 @@ class _Collector:
                 _mask(value[:30]),
                 place,
             )
-        elif len(value.split()) >= 8 and len(value) >= 40:
+        elif len(value) >= 40 and len(value.split()) >= 8:
             self.add(
                 "FREE_TEXT",
                 tr("lång fritext i {c}", "long free text in {c}", c=column),
@@ -616,32 +657,80 @@ class _Collector:
             )
 
     def rectangles(self, rings: Iterable[list[tuple[float, float]]], crs: Any, where: str) -> None:
-        """Axis-aligned rectangles (grid cells) smaller than 250 m, measured in EPSG:3006."""
+        """Axis-aligned rectangles (grid cells) smaller than 250 m, measured in EPSG:3006.
+
+        ``rings``: lists of ``(x, y)`` points, or float arrays (a GeoPackage's rings,
+        :func:`_exterior_rings`), which are measured all at once."""
         if not self.public:
             return
+        rings = list(rings)
         transform = _to_3006(crs)
-        for ring in rings:
-            if len(ring) not in (4, 5):
-                continue
-            xs, ys = transform([p[0] for p in ring], [p[1] for p in ring])
-            xs, ys = sorted(set(round(x, 0) for x in xs)), sorted(set(round(y, 0) for y in ys))
-            w = max(xs) - min(xs)
-            h = max(ys) - min(ys)
-            if not w or not h:
-                continue
-            # an axis-aligned rectangle has two distinct x and two distinct y (±1 m)
-            if _clusters(xs) == 2 and _clusters(ys) == 2 and min(w, h) < MIN_GRID_M - 1:
-                self.add(
-                    "PUBLIC_CELL_SIZE",
-                    tr(
-                        "rutor mindre än {m} m i {w}",
-                        "cells smaller than {m} m in {w}",
-                        m=MIN_GRID_M,
-                        w=where,
-                    ),
-                    f"{min(w, h):.0f} m",
-                )
-                return
+        if rings and all(isinstance(r, np.ndarray) for r in rings):
+            size = _first_small_cell(rings, transform)
+        else:
+            size = next(_small_cells(rings, transform), None)
+        if size is not None:
+            self.add(
+                "PUBLIC_CELL_SIZE",
+                tr(
+                    "rutor mindre än {m} m i {w}",
+                    "cells smaller than {m} m in {w}",
+                    m=MIN_GRID_M,
+                    w=where,
+                ),
+                f"{size:.0f} m",
+            )
+
+
+def _small_cells(rings: Iterable[Any], transform: Callable) -> Iterator[float]:
+    """The shorter side of each axis-aligned rectangle (4 or 5 points; two distinct x and
+    two distinct y, ±1 m) smaller than the public grid, ring by ring."""
+    for ring in rings:
+        if len(ring) not in (4, 5):
+            continue
+        xs, ys = transform([p[0] for p in ring], [p[1] for p in ring])
+        xs, ys = sorted(set(round(x, 0) for x in xs)), sorted(set(round(y, 0) for y in ys))
+        w = max(xs) - min(xs)
+        h = max(ys) - min(ys)
+        if not w or not h:
+            continue
+        # an axis-aligned rectangle has two distinct x and two distinct y (±1 m)
+        if _clusters(xs) == 2 and _clusters(ys) == 2 and min(w, h) < MIN_GRID_M - 1:
+            yield min(w, h)
+
+
+def _first_small_cell(rings: list[np.ndarray], transform: Callable) -> float | None:
+    """:func:`_small_cells`' first value, measured on arrays: the rings of 4 and of 5 points
+    each transformed in one call and judged together (the same rounding, clusters and sizes;
+    rings with a coordinate that is not finite are judged ring by ring)."""
+    lengths = np.array([len(r) for r in rings])
+    found: list[tuple[int, float]] = []
+    for length in (4, 5):
+        which = np.flatnonzero(lengths == length)
+        if not len(which):
+            continue
+        points = np.stack([rings[k][:, :2] for k in which]).astype(float)
+        xs, ys = transform(points[:, :, 0].ravel(), points[:, :, 1].ravel())
+        xs = np.sort(np.round(np.asarray(xs, float), 0).reshape(-1, length), axis=1)
+        ys = np.sort(np.round(np.asarray(ys, float), 0).reshape(-1, length), axis=1)
+        if not (np.isfinite(xs).all() and np.isfinite(ys).all()):
+            return next(_small_cells(rings, transform), None)
+        w, h = xs[:, -1] - xs[:, 0], ys[:, -1] - ys[:, 0]
+        two_x = (np.diff(xs, axis=1) > _CLUSTER_TOL).sum(axis=1) == 1
+        two_y = (np.diff(ys, axis=1) > _CLUSTER_TOL).sum(axis=1) == 1
+        side = np.minimum(w, h)
+        small = np.flatnonzero((w != 0) & (h != 0) & two_x & two_y & (side < MIN_GRID_M - 1))
+        if len(small):
+            found.append((int(which[small[0]]), float(side[small[0]])))
+    return min(found)[1] if found else None
+
+
+@functools.cache
+def _free_text_columns() -> frozenset[str]:
+    """The free-text columns of the layer schemas (``comment``…), looked up once."""
+    from ..layers.schema import LAYERS
+
+    return frozenset(c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text")
 
 
 _FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
@@ -701,7 +790,10 @@ def _unescape_js(text: str) -> str:
     return re.sub(r"\\x([0-9a-fA-F]{2})", lambda m: chr(int(m.group(1), 16)), text)
 
 
-def _clusters(values: list[float], tol: float = 1.5) -> int:
+_CLUSTER_TOL = 1.5
+
+
+def _clusters(values: list[float], tol: float = _CLUSTER_TOL) -> int:
     groups, last = 0, None
     for v in sorted(values):
         if last is None or v - last > tol:
@@ -1078,7 +1170,8 @@ def _scan_html(path: Path, col: _Collector) -> None:
     _html_comments(parser.comments, col)
     context = ""
     for t, line in zip(parser.texts, parser.lines, strict=True):
-        col.text(t, plates=True, markup=False, place=_line(line), context=context)
+        where = functools.partial(_line, line)  # written out only for a finding
+        col.text(t, plates=True, markup=False, place=where, context=context)
         if t.strip():
             context = t.strip()[-40:]
     own_scripts = [s for s in parser.scripts if not _is_vendor(s)]
@@ -1308,16 +1401,25 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
                 f"{table}: {str(exc)[:40]}",
             )
             continue
+        if not col.public:
+            continue  # point geometries and cell sizes are public rules
         col.geometry_types(set(gdf.geom_type.dropna()), table)
-        rings = []
-        for geom in gdf.geometry:
-            if geom is None or geom.is_empty:
-                continue
-            polys = getattr(geom, "geoms", [geom])
-            for poly in polys:
-                if poly.geom_type == "Polygon":
-                    rings.append(list(poly.exterior.coords))
-        col.rectangles(rings, gdf.crs, table)
+        col.rectangles(_exterior_rings(gdf.geometry), gdf.crs, table)
+
+
+def _exterior_rings(geometry: Any) -> list[np.ndarray]:
+    """The exterior ring (``(n, 2)`` coordinates) of every polygon of a geometry column, in
+    order: a polygon, or each polygon part of a multi-part geometry; missing and empty
+    geometries and parts that are no polygons have none."""
+    import shapely
+
+    geoms = np.asarray(geometry.array, dtype=object)
+    geoms = geoms[~(shapely.is_missing(geoms) | shapely.is_empty(geoms))]
+    parts = shapely.get_parts(geoms)  # a single-part geometry is its own part
+    polys = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    coords, which = shapely.get_coordinates(shapely.get_exterior_ring(polys), return_index=True)
+    ends = np.cumsum(np.bincount(which, minlength=len(polys)))
+    return np.split(coords, ends[:-1]) if len(polys) else []
 
 
 def _scan_qgz(path: Path, col: _Collector) -> None:

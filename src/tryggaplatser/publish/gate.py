@@ -66,6 +66,7 @@ area_id category  n
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import itertools
 import json
@@ -141,7 +142,9 @@ FLAG_TEXT = "1–2: tolka försiktigt"
 # column policy (personal-data column names: tryggaplatser.policy.is_pii_column)
 
 
-def _free_text_names() -> set[str]:
+@functools.cache
+def _free_text_names() -> frozenset[str]:
+    """Free-text column names (lower case): the layer schemas' and common ones, looked up once."""
     from ..layers.schema import LAYERS
 
     names = set()
@@ -150,7 +153,7 @@ def _free_text_names() -> set[str]:
             if col.kind == "free_text":
                 names.add(col.name.lower())
                 names.update(a.lower() for a in col.aliases)
-    return names | {
+    return frozenset(names) | {
         "fritext",
         "kommentar",
         "comment",
@@ -792,7 +795,10 @@ class Gate:
                     c=", ".join(map(str, dropped)),
                 )
             )
-        out = df[keep].copy() if redact else df[keep]
+        # the gate's own copy already: select (and copy) only when a column goes or is redacted
+        out = df if keep == list(df.columns) and not redact else df[keep]
+        if redact:
+            out = out.copy()
         for col in redact:  # REFERENCE.md §5: internal free text only after redaction
             out[col] = _redact_series(out[col])
         return out
@@ -806,8 +812,7 @@ class Gate:
                     "GEOM_MISSING",
                 )
             return
-        types = set(df.geometry.geom_type.dropna().unique())
-        if types & {"Point", "MultiPoint"} and self.public:
+        if self.public and _has_points(df.geometry):
             raise _refuse(
                 tr(
                     "{k}: punktgeometrier (enskilda händelser) får inte publiceras publikt",
@@ -922,22 +927,24 @@ class Gate:
         if not self.public:
             return
         self.summary.rules.add("time")
-        for col in df.columns:
+        # a column's values are read only for a text period column (its dtype says the rest)
+        dtypes = df.dtypes if df.columns.is_unique else None
+        for k, col in enumerate(df.columns):
             if col == getattr(df, "_geometry_column_name", None):
                 continue
-            series = df[col]
+            dtype = df[col].dtype if dtypes is None else dtypes.iloc[k]
             toks = set(_tokens(col))
             fine = False
-            if isinstance(series.dtype, pd.PeriodDtype):
-                fine = not series.dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
-            elif pd.api.types.is_datetime64_any_dtype(series) or (
+            if isinstance(dtype, pd.PeriodDtype):
+                fine = not dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
+            elif pd.api.types.is_datetime64_any_dtype(dtype) or (
                 toks & _TIME_TOKENS and not toks & _TIME_OK_TOKENS
             ):
                 fine = True
             elif col in {"period", "month"} and (
-                series.dtype == object or pd.api.types.is_string_dtype(series)
+                dtype == np.dtype(object) or pd.api.types.is_string_dtype(df[col])
             ):
-                sample = series.dropna().astype(str).head(50)
+                sample = df[col].dropna().astype(str).head(50)
                 if len(sample) and not all(_ALLOWED_PERIOD.match(v) for v in sample):
                     fine = True
             if fine:
@@ -1123,11 +1130,10 @@ class Gate:
         """A layer's count statuses with the set's plan (``plan_key(row, col)``, e.g. a grid
         cell by period, size and id): planned cells take the plan's status and are counted
         by the plan, the others keep ``status`` and are counted here."""
-        rows = []
+        rows: Sequence[Mapping[str, Any]] = []
         if plan_key is not None and self.plan is not None:
             geometry = getattr(out, "_geometry_column_name", None)
-            rows = out.drop(columns=[c for c in (geometry,) if c in out.columns])
-            rows = rows.to_dict("records")
+            rows = _records(out.drop(columns=[c for c in (geometry,) if c in out.columns]))
         planned = self._planned_statuses(rows, col, values, plan_key)
         if planned is None:
             self._count(status)
@@ -1921,7 +1927,8 @@ def _as_counts(series: pd.Series, name: str) -> np.ndarray:
     if values.isna().any():
         values = values.fillna(0)
     arr = values.to_numpy(float)
-    if (arr < 0).any() or not np.allclose(arr, np.round(arr)):
+    whole = np.round(arr)
+    if (arr < 0).any() or not ((arr == whole).all() or np.allclose(arr, whole)):
         raise _refuse(
             tr(
                 "kolumnen {c!r} innehåller värden som inte är antal (heltal ≥ 0)",
@@ -1931,7 +1938,69 @@ def _as_counts(series: pd.Series, name: str) -> np.ndarray:
             tr("ange räknekolumnen via counts=", "name the count column via counts="),
             "COUNT_INVALID",
         )
-    return np.round(arr).astype(np.int64)
+    return whole.astype(np.int64)
+
+
+def _has_points(geometry: Any) -> bool:
+    """Whether a geometry column holds points or multipoints (individual events)."""
+    import shapely
+
+    kinds = shapely.get_type_id(np.asarray(geometry.array))
+    return bool(np.isin(kinds, (shapely.GeometryType.POINT, shapely.GeometryType.MULTIPOINT)).any())
+
+
+class _Records(Sequence):
+    """``frame.to_dict("records")``, read column by column as rows are asked for their values:
+    a plan key reads a cell's id, not every column of every row."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        self._columns: dict[Any, list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __getitem__(self, i: int) -> Mapping[str, Any]:  # type: ignore[override]
+        if not 0 <= i < len(self.frame):
+            raise IndexError(i)
+        return _LazyRow(self, i)
+
+    def __iter__(self):
+        return (_LazyRow(self, i) for i in range(len(self.frame)))
+
+    def column(self, name: Any) -> list[Any]:
+        if name not in self._columns:  # the values as to_dict("records") boxes them
+            self._columns[name] = [r[name] for r in self.frame[[name]].to_dict("records")]
+        return self._columns[name]
+
+
+class _LazyRow(Mapping):
+    """One row of :class:`_Records`."""
+
+    def __init__(self, records: _Records, i: int):
+        self._records, self._i = records, i
+
+    def __getitem__(self, key: Any) -> Any:
+        columns = self._records._columns
+        if key in columns:  # a column read already (and so known to be one)
+            return columns[key][self._i]
+        if key not in self._records.frame.columns:
+            raise KeyError(key)
+        return self._records.column(key)[self._i]
+
+    def __iter__(self):
+        return iter(self._records.frame.columns)
+
+    def __len__(self) -> int:
+        return len(self._records.frame.columns)
+
+
+def _records(frame: pd.DataFrame) -> Sequence[Mapping[str, Any]]:
+    """The rows of ``frame`` as mappings (:class:`_Records`; a frame with repeated column
+    names as ``to_dict("records")`` itself)."""
+    if not frame.columns.is_unique:
+        return frame.to_dict("records")
+    return _Records(frame)
 
 
 def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
@@ -1979,11 +2048,13 @@ def _param(frame: pd.DataFrame, name: str) -> float | None:
 
 
 def _cell_size(frame: pd.DataFrame) -> float | None:
+    import shapely
+
     geom_size = None
     if hasattr(frame, "geometry") and len(frame):
-        bounds = frame.geometry.bounds
-        side = np.minimum(bounds["maxx"] - bounds["minx"], bounds["maxy"] - bounds["miny"])
-        geom_size = float(np.nanmin(side.to_numpy())) if len(side) else None
+        bounds = shapely.bounds(np.asarray(frame.geometry.array))  # minx, miny, maxx, maxy
+        side = np.minimum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
+        geom_size = float(np.nanmin(side)) if len(side) else None
     size = _param(frame, "cell_size")
     if size is None:
         return geom_size
@@ -2036,7 +2107,8 @@ def _disk_sum(counts: np.ndarray, radius_cells: float) -> np.ndarray:
 def _support_from_cells(cells: pd.DataFrame, n: np.ndarray, bandwidth: float) -> np.ndarray:
     from scipy.spatial import cKDTree
 
-    centres = np.column_stack([cells.geometry.centroid.x, cells.geometry.centroid.y])
+    centroids = cells.geometry.centroid
+    centres = np.column_stack([centroids.x, centroids.y])
     tree = cKDTree(centres)
     neighbours = tree.query_ball_point(centres, r=bandwidth)
     return np.array([n[idx].sum() for idx in neighbours], dtype=float)
@@ -2138,17 +2210,22 @@ def _build_cells(
     )
     dims_levels = [levels[d] + ([TOTAL] if margins else []) for d in by]
     index = pd.MultiIndex.from_product(dims_levels, names=by)
-    full = pd.DataFrame(index=index, columns=value_cols, dtype=float)
-    inner = full.index.isin(base.index)
-    full.loc[base.index, value_cols] = base.to_numpy(float)
-    full.loc[~inner & ~_has_total(full.index, by), value_cols] = 0.0
-    pos = {key: i for i, key in enumerate(full.index)}
+    # the cells' values as one array (inner cells from df, other inner cells 0, totals
+    # unknown until the margins are summed), written into the frame once at the end
+    cells = np.full((len(index), len(value_cols)), np.nan)
+    is_total = _has_total(index, by)
+    where = index.get_indexer(base.index)
+    if (where < 0).any():  # cannot happen: the index is the product of df's own values
+        raise KeyError("a row of the table is not in its index")
+    cells[~np.isin(np.arange(len(index)), where) & ~is_total] = 0.0
+    cells[where] = base.to_numpy(float)
+    pos = {key: i for i, key in enumerate(index)}
     equations: list[tuple[int, tuple[int, ...]]] = []
     if margins:
-        equations += _margin_equations(full, by, levels, roots, pos)
+        equations += _margin_equations(cells, index, by, levels, roots, pos)
     if children:
-        equations += _nested_equations(full, by, counts, children, pos)
-    is_total = _has_total(full.index, by)
+        equations += _nested_equations(cells, index, by, children, pos)
+    full = pd.DataFrame(cells, index=index, columns=value_cols)
     frame = full.reset_index()
     frame[by] = frame[by].astype(object)
     return frame, equations, is_total
@@ -2170,20 +2247,21 @@ def _children_of(
 
 
 def _margin_equations(
-    full: pd.DataFrame,
+    cells: np.ndarray,
+    index: pd.MultiIndex,
     by: list[str],
     levels: dict[str, list[Any]],
     roots: list[Any] | None,
     pos: dict[tuple, int],
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Fill the margins of ``full`` in place and return every margin equation.
+    """Fill the margins of ``cells`` (the values of the rows of ``index``) in place and
+    return every margin equation.
 
     Margins: total over dimension d of every line (other dims fixed, totals included).
     Values first (passes until every total is known), then EVERY equation, including the
     ones implied by others (e.g. grand total = sum of row totals = sum of column totals):
     the suppression needs each cell's full list of equations to find complements.
     """
-    value_cols = list(full.columns)
 
     def parts_of(key: tuple, d: int) -> list[int]:
         dim = by[d]
@@ -2195,36 +2273,35 @@ def _margin_equations(
             out.append(pos[tuple(k)])
         return out
 
-    total_keys = [key for key in full.index if TOTAL in key]
+    total_keys = [key for key in index if TOTAL in key]
+    # each total's parts along each of its total dimensions, looked up once
+    parts = {
+        key: [(d, parts_of(key, d)) for d in range(len(by)) if key[d] == TOTAL]
+        for key in total_keys
+    }
     for _ in range(len(by) + 1):
         for key in total_keys:
-            for d in range(len(by)):
-                if key[d] != TOTAL:
-                    continue
-                vals = full.iloc[parts_of(key, d)][value_cols].to_numpy(float)
+            for _d, members in parts[key]:
+                vals = cells[members]
                 if not np.isnan(vals).any():
-                    full.iloc[pos[key], :] = vals.sum(axis=0)
+                    cells[pos[key]] = vals.sum(axis=0)
                     break
-    equations = []
-    for key in total_keys:
-        for d in range(len(by)):
-            if key[d] == TOTAL:
-                equations.append((pos[key], tuple(parts_of(key, d))))
-    return equations
+    return [(pos[key], tuple(members)) for key in total_keys for _d, members in parts[key]]
 
 
 def _nested_equations(
-    full: pd.DataFrame,
+    cells: np.ndarray,
+    index: pd.MultiIndex,
     by: list[str],
-    counts: list[str],
     children: dict[Any, list[Any]],
     pos: dict[tuple, int],
 ) -> list[tuple[int, tuple[int, ...]]]:
-    """Nested areas: parent = sum(children), for every combination of the other dims."""
+    """Nested areas: parent = sum(children), for every combination of the other dims
+    (``cells``: the count values of the rows of ``index``)."""
     equations = []
     d = by.index("area_id")
     for parent, kids in children.items():
-        for key in full.index:
+        for key in index:
             if key[d] != parent:
                 continue
             parts = []
@@ -2232,8 +2309,8 @@ def _nested_equations(
                 k = list(key)
                 k[d] = kid
                 parts.append(pos[tuple(k)])
-            total = full.iloc[pos[key]][counts].to_numpy(float)
-            summed = full.iloc[parts][counts].to_numpy(float).sum(axis=0)
+            total = cells[pos[key]]
+            summed = cells[parts].sum(axis=0)
             if not np.allclose(total, summed):
                 raise _refuse(
                     tr(
