@@ -1646,6 +1646,28 @@ def _once(name: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
     return memo[key][1]
 
 
+def _once_released(name: str, inputs: tuple, gate, compute: Callable[[], Any]) -> Any:
+    """:func:`_once` of a part that the gate releases: a reused part adds again what its
+    release recorded in the gate's summary (suppressed values, rules), so the set's
+    disclosure report counts it once per map, as if it had been released again."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (name, *map(id, inputs))
+    if key in memo:
+        gate.add_summary(memo[key][2])
+        return memo[key][1]
+    before = gate.take_summary()
+    try:
+        result = compute()
+    finally:
+        recorded = gate.take_summary()
+        gate.add_summary(before)
+        gate.add_summary(recorded)
+    memo[key] = (inputs, result, recorded)
+    return result
+
+
 def neighbourhood_content(
     area_id: Any | None,
     *,
@@ -1760,7 +1782,10 @@ def _incident_count_layer(
 ) -> tuple[MapLayer, tuple[str, str]]:
     """The incidents-per-cell layer of a neighbourhood map and its title-block fact (the
     run's ``cells`` when the map has them, :func:`count_layer`)."""
-    x, y = _xy(area_filter(incidents, bounds))
+    if cells is None:
+        x, y = _xy(area_filter(incidents, bounds))
+    else:  # the cells carry the counts: the points are not counted again
+        x = y = np.zeros(0)
     counts = count_layer(
         x,
         y,
@@ -1806,29 +1831,40 @@ def _public_observation_layers(walk_observations, dialogue, bounds, size: float,
     would let a reader subtract."""
     layers = []
     if walk_observations is not None and len(walk_observations):
-        layers.append(_cells_within(walk_cells_layer(walk_observations, size, gate), bounds))
-    if dialogue is not None and len(dialogue):
-        layers.append(
-            _cells_within(
-                count_layer(
-                    np.zeros(0),
-                    np.zeros(0),
-                    cells=point_cells(dialogue, size),
-                    plan_key=lambda row, col: dialogue_cell_key(size, row["cell_id"]),
-                    size=size,
-                    gate=gate,
-                    key="dialogue",
-                    name=tr(
-                        "Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"
-                    ),
-                    unit=tr("svar", "responses"),
-                    palette_name="Blues",
-                    show=False,
-                ),
-                bounds,
-            )
+        walks = _once_released(
+            f"walk-cells-{size!r}",
+            (walk_observations, gate),
+            gate,
+            lambda: walk_cells_layer(walk_observations, size, gate),
         )
+        layers.append(_cells_within(walks, bounds))
+    if dialogue is not None and len(dialogue):
+        responses = _once_released(
+            f"dialogue-cells-{size!r}",
+            (dialogue, gate),
+            gate,
+            lambda: _dialogue_cells_layer(dialogue, size, gate),
+        )
+        layers.append(_cells_within(responses, bounds))
     return layers
+
+
+def _dialogue_cells_layer(dialogue, size: float, gate) -> MapLayer:
+    """Public: citizen-dialogue responses per cell of the whole municipality (gated; by the
+    set's disclosure plan when it has them)."""
+    return count_layer(
+        np.zeros(0),
+        np.zeros(0),
+        cells=point_cells(dialogue, size),
+        plan_key=lambda row, col: dialogue_cell_key(size, row["cell_id"]),
+        size=size,
+        gate=gate,
+        key="dialogue",
+        name=tr("Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"),
+        unit=tr("svar", "responses"),
+        palette_name="Blues",
+        show=False,
+    )
 
 
 def _cells_within(layer: MapLayer, bounds) -> MapLayer:
