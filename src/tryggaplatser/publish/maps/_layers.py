@@ -1123,39 +1123,50 @@ def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
     import shapely
 
     box = shapely.box(*bounds)
-
-    def clipped(frame):
-        if frame is None or len(frame) == 0:
-            return None
-        frame = frame.to_crs(WORKING_CRS) if frame.crs and frame.crs.to_epsg() != 3006 else frame
-        frame = frame[frame.intersects(box)]
-        geoms = shapely.intersection(frame.geometry.to_numpy(), box)
-        geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
-        keep = ~shapely.is_empty(geoms)
-        return frame[keep].assign(geometry=geoms[keep]) if keep.any() else None
-
     layers = []
-    water = clipped(getattr(basemap, "water", None))
+    water = _clipped(getattr(basemap, "water", None), box)
     if water is not None:
-        frame = _frame(water.geometry.to_numpy(), fill=[BASEMAP_WATER] * len(water), stroke=None)
+        geoms, _ = water
+        frame = _frame(geoms, fill=[BASEMAP_WATER] * len(geoms), stroke=None)
         layers.append(_basemap_layer("basemap_water", tr("Vatten", "Water"), "polygon", frame))
-    buildings = None if gate.public else clipped(getattr(basemap, "buildings", None))
+    buildings = None if gate.public else _clipped(getattr(basemap, "buildings", None), box)
     if buildings is not None:
-        n = len(buildings)
-        frame = _frame(buildings.geometry.to_numpy(), fill=[BASEMAP_BUILDING] * n, stroke=None)
+        geoms, _ = buildings
+        frame = _frame(geoms, fill=[BASEMAP_BUILDING] * len(geoms), stroke=None)
         layers.append(
             _basemap_layer("basemap_buildings", tr("Byggnader", "Buildings"), "polygon", frame)
         )
-    roads = clipped(getattr(basemap, "roads", None))
+    roads = _clipped(getattr(basemap, "roads", None), box)
     if roads is not None:
-        roads = roads.explode(index_parts=False)
-        roads = roads[roads.geom_type == "LineString"]
-        names = roads["name"].astype(object).where(roads["name"].notna(), "").astype(str)
+        geoms, rows = roads
+        parts, part_of = shapely.get_parts(geoms, return_index=True)  # as ``explode``
+        lines = shapely.get_type_id(parts) == 1  # LineString
+        name = basemap.roads["name"].iloc[rows[part_of[lines]]]
+        names = name.astype(object).where(name.notna(), "").astype(str)
         frame = _frame(
-            roads.geometry.to_numpy(), stroke=[BASEMAP_ROAD] * len(roads), tooltip=names.tolist()
+            parts[lines], stroke=[BASEMAP_ROAD] * int(lines.sum()), tooltip=names.tolist()
         )
         layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
     return layers
+
+
+def _clipped(frame, box) -> tuple[np.ndarray, np.ndarray] | None:
+    """The geometries of ``frame`` (EPSG:3006) that meet ``box``, clipped to it and simplified
+    by :data:`BASEMAP_SIMPLIFY_M`, with their rows in ``frame`` (None when none is left).
+
+    The frame's spatial index (built once per frame) finds the geometries that meet the box:
+    a map of one area clips only its own streets, not the municipality's."""
+    import shapely
+
+    if frame is None or len(frame) == 0:
+        return None
+    if frame.crs and frame.crs.to_epsg() != 3006:
+        frame = frame.to_crs(WORKING_CRS)
+    rows = np.sort(frame.sindex.query(box, predicate="intersects"))
+    geoms = shapely.intersection(frame.geometry.to_numpy()[rows], box)
+    geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
+    keep = ~shapely.is_empty(geoms)
+    return (geoms[keep], rows[keep]) if keep.any() else None
 
 
 #: Longest side (pixels) of the background image drawn under a figure, and its opacity.

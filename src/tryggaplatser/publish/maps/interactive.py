@@ -419,7 +419,7 @@ def _feature_collection(layer: ml.MapLayer) -> str:
         wkb = tuple(shapely.to_wkb(frame.geometry.to_numpy()))
         texts = _geojson_texts_of(wkb, frame.crs, simplify)
     else:
-        texts = _geojson_texts(frame.geometry, simplify)
+        texts = _shared_geojson_texts(frame.geometry, simplify)
     radius = None
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
@@ -477,6 +477,27 @@ def _geojson_texts(geoms, simplify: bool) -> list[str]:
     wgs = geoms.to_crs("EPSG:4326").to_numpy()
     wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
     return list(shapely.to_geojson(wgs))
+
+
+def _shared_geojson_texts(geoms, simplify: bool) -> list[str]:
+    """:func:`_geojson_texts`, each geometry converted once per set of maps.
+
+    Inside :func:`~._layers.shared_parts` a geometry's text is kept by its WKB (its exact
+    coordinates): the run's cells, the incident points and most streets and buildings appear
+    on several areas' maps. A geometry's text depends on that geometry alone (every coordinate
+    is transformed and rounded by itself), so a kept text is the text it would get again."""
+    import shapely
+
+    memo = ml.shared_memo("geojson")
+    if memo is None or geoms.crs is None:
+        return _geojson_texts(geoms, simplify)
+    known = memo.setdefault((geoms.crs.srs, simplify), {})
+    keys = shapely.to_wkb(geoms.to_numpy())
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        for i, text in zip(missing, _geojson_texts(geoms.iloc[missing], simplify)):
+            known[keys[i]] = text
+    return [known[key] for key in keys]
 
 
 @functools.lru_cache(maxsize=8)
