@@ -42,7 +42,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring as _encode_json_string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -431,15 +431,13 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     strokes = frame["stroke"].tolist()
     tips = frame["tooltip"].tolist()
     pops = frame["popup"].tolist()
+    # the members of _script_json({...}), written directly ("" when a member is left out)
+    fill_members = _members(fills, _fill_member)
+    stroke_members = _members(strokes, _stroke_member)
+    tip_members = _members(tips, _tip_member)
     features = []
     for i, g in enumerate(texts):
-        props: list[str] = []  # the members of _script_json({...}), written directly
-        if (f := _colour(fills[i])) is not None:
-            props.append('"f":' + _json_text(f))
-        if (s := _colour(strokes[i])) is not None:
-            props.append('"s":' + _json_text(s))
-        if tips[i]:
-            props.append('"t":' + _json_text(str(html(tips[i]))))
+        props = [m for m in (fill_members[i], stroke_members[i], tip_members[i]) if m]
         if pops[i]:
             props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
         if radius is not None:
@@ -450,6 +448,36 @@ def _feature_collection(layer: ml.MapLayer) -> str:
             '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _members(values: list, member: Callable[[Any], str]) -> list[str]:
+    """``member(value)`` of every value, computed once for each distinct text (a layer's
+    colours and tooltips repeat: a few classes over thousands of cells)."""
+    known: dict[str, str] = {}
+    out = []
+    for value in values:
+        if type(value) is str:
+            text = known.get(value)
+            if text is None:
+                text = known[value] = member(value)
+            out.append(text)
+        else:
+            out.append(member(value))
+    return out
+
+
+def _fill_member(value: Any) -> str:
+    colour = _colour(value)
+    return "" if colour is None else '"f":' + _json_text(colour)
+
+
+def _stroke_member(value: Any) -> str:
+    colour = _colour(value)
+    return "" if colour is None else '"s":' + _json_text(colour)
+
+
+def _tip_member(value: Any) -> str:
+    return '"t":' + _json_text(str(html(value))) if value else ""
 
 
 def _json_text(text: str) -> str:
