@@ -154,21 +154,28 @@ def _polygon_paths(layer: ml.MapLayer) -> tuple[list, list, list]:
     from matplotlib.colors import to_rgba
     from matplotlib.path import Path as MplPath
 
+    import shapely
+
+    # every polygon of every row (a multipolygon's parts in order), its rings (exterior first)
+    # and their vertices, taken apart at once
+    polygons, row_of = shapely.get_parts(layer.frame.geometry.to_numpy(), return_index=True)
+    rings, polygon_of = shapely.get_rings(polygons, return_index=True)
+    sizes = shapely.get_num_coordinates(rings)
+    vertices = shapely.get_coordinates(rings)
+    codes = np.full(len(vertices), MplPath.LINETO, dtype=MplPath.code_type)
+    ends = np.cumsum(sizes)
+    codes[ends - sizes] = MplPath.MOVETO
+    codes[ends - 1] = MplPath.CLOSEPOLY
+    ring_ends = np.cumsum(np.bincount(polygon_of, minlength=len(polygons)))
+    bounds = np.concatenate([[0], ends[ring_ends - 1]]) if len(polygons) else np.zeros(1, int)
+    fills, strokes = layer.frame["fill"].tolist(), layer.frame["stroke"].tolist()
     paths, faces, edges = [], [], []
-    for geom, fill, stroke in zip(layer.frame.geometry, layer.frame["fill"], layer.frame["stroke"]):
-        for poly in getattr(geom, "geoms", [geom]):
-            rings = [np.asarray(poly.exterior.coords)] + [
-                np.asarray(r.coords) for r in poly.interiors
-            ]
-            codes = np.concatenate(
-                [
-                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
-                    for r in rings
-                ]
-            )
-            paths.append(MplPath(np.concatenate(rings), codes))
-            faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
-            edges.append(stroke if isinstance(stroke, str) else "#555555")
+    for k, row in enumerate(row_of):
+        start, stop = bounds[k], bounds[k + 1]
+        paths.append(MplPath(vertices[start:stop], codes[start:stop]))
+        fill, stroke = fills[row], strokes[row]
+        faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
+        edges.append(stroke if isinstance(stroke, str) else "#555555")
     colours = [(0, 0, 0, 0) if f == "none" else to_rgba(f, layer.fill_opacity) for f in faces]
     return paths, colours, edges
 
