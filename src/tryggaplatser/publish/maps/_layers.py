@@ -1621,6 +1621,41 @@ def _released_points_within(frame, bounds, gate, layer: str, geometry_only: bool
     return released if rows is None else released.iloc[rows]
 
 
+def _released_xy_within(frame, bounds, gate, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """The coordinates of :func:`_released_points_within` (geometry only).
+
+    Inside :func:`shared_parts` the coordinates of every released point and of every point
+    are taken once, and each map takes the released coordinates of its own points."""
+    import shapely
+
+    if _SHARED.get() is None or bounds is None:
+        return _xy(_released_points_within(frame, bounds, gate, layer, True))
+    released = _released_points_within(frame, None, gate, layer, True)
+    geoms = released.geometry.to_numpy()
+    if len(frame) == 0 or shapely.is_empty(geoms).any():
+        return _xy(_released_points_within(frame, bounds, gate, layer, True))
+    x, y = _once(f"{layer}-released-xy", (released,), lambda: _xy(released))
+    px, py = _once(f"{layer}-xy", (frame,), lambda: _point_xy(frame))
+    if px is None:  # not all points: the rows by the spatial index
+        rows = _rows_within(frame, bounds)
+    else:
+        minx, miny, maxx, maxy = bounds
+        keep = (px >= minx) & (px <= maxx) & (py >= miny) & (py <= maxy)
+        rows = None if keep.all() else np.flatnonzero(keep)
+    return (x, y) if rows is None else (x[rows], y[rows])
+
+
+def _point_xy(frame) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """x and y of a frame of points as :func:`_rows_within` reads them (None, None if the
+    frame holds other geometries)."""
+    import shapely
+
+    geoms = frame.geometry.to_numpy()
+    if not (shapely.get_type_id(geoms) == 0).all():
+        return None, None
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
 _SHARED: ContextVar[dict | None] = ContextVar("tryggaplatser_shared_map_parts", default=None)
 
 
@@ -1892,7 +1927,7 @@ def _internal_point_layers(
     layers: list[MapLayer] = []
     facts: list[tuple[str, str]] = []
     if incidents is not None and len(incidents):
-        x, y = _xy(_released_points_within(incidents, bounds, gate, "incidents", True))
+        x, y = _released_xy_within(incidents, bounds, gate, "incidents")
         points, chosen = snapped_points_layer(
             x,
             y,

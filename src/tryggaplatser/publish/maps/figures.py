@@ -888,7 +888,9 @@ def _shared_canvas_class() -> type:
     so they are read right after drawing (as :func:`save_figure` does); a renderer is cleared
     before every drawing, so the pixels are those of a new renderer.
     """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer_class = _layout_caching_renderer_class()
 
     class SharedRendererCanvas(FigureCanvasAgg):
         def get_renderer(self):
@@ -898,11 +900,65 @@ def _shared_canvas_class() -> type:
             if renderer is None:
                 while len(_RENDERERS) >= _MAX_RENDERERS:
                     _RENDERERS.pop(next(iter(_RENDERERS)))
-                renderer = _RENDERERS[key] = RendererAgg(w, h, self.figure.dpi)
+                renderer = _RENDERERS[key] = renderer_class(w, h, self.figure.dpi)
             self.renderer, self._lastKey = renderer, key
             return renderer
 
     return SharedRendererCanvas
+
+
+#: Glyph layouts kept by the shared renderers: (text, font, size, dpi, features, language).
+_LAYOUTS: dict[tuple, Any] = {}
+_MAX_LAYOUTS = 4096
+
+
+def _layout_caching_renderer_class() -> type:
+    """Matplotlib's Agg renderer, keeping the glyph layout of each text it draws.
+
+    Laying out a line of text (``FT2Font._layout``, shaping with its fallback fonts) costs
+    about a millisecond, and a set's maps draw the same legend rows, names and facts again
+    and again. The layout is a function of the text, the font, its size and the resolution,
+    so a kept layout is the one matplotlib would compute; the glyphs are rendered at the
+    text's position as usual. ``draw_text`` is matplotlib 3.11's own, with the layout kept;
+    other matplotlib versions get the plain renderer.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+
+    if matplotlib.__version__.split(".")[:2] != ["3", "11"]:
+        return RendererAgg
+
+    class LayoutCachingRenderer(RendererAgg):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if ismath:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            font = self._prepare_font(prop)
+            features = mtext.get_fontfeatures() if mtext is not None else None
+            language = mtext.get_language() if mtext is not None else None
+            size = prop.get_size_in_points()
+            key = (s, font, size, self.dpi, features, language)
+            try:
+                items = _LAYOUTS.get(key)
+            except TypeError:  # features or language that cannot be a key: laid out each time
+                key, items = None, None
+            if items is None:
+                items = font._layout(
+                    s, flags=get_hinting_flag(), features=features, language=language
+                )
+                if key is not None:
+                    if len(_LAYOUTS) >= _MAX_LAYOUTS:
+                        _LAYOUTS.clear()
+                    _LAYOUTS[key] = items
+            self._draw_text_glyphs_and_boxes(
+                gc,
+                x,
+                y,
+                angle,
+                ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items),
+                [],
+            )
+
+    return LayoutCachingRenderer
 
 
 def _pixels(fig: Figure) -> Any:
