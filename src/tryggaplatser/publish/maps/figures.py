@@ -151,10 +151,9 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
 
 def _polygon_paths(layer: ml.MapLayer) -> tuple[list, list, list]:
     """Matplotlib paths of a polygon layer (holes kept) with their face and edge colours."""
+    import shapely
     from matplotlib.colors import to_rgba
     from matplotlib.path import Path as MplPath
-
-    import shapely
 
     # every polygon of every row (a multipolygon's parts in order), its rings (exterior first)
     # and their vertices, taken apart at once
