@@ -15,6 +15,7 @@ checks the result again before anything is written.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -448,10 +449,22 @@ def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
     import geopandas as gpd
 
+    from geopandas.array import from_shapely
+
     n = len(geometry)
     defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n, "popup": [()] * n}
     data = {k: list(columns[k]) if columns.get(k) is not None else v for k, v in defaults.items()}
-    return gpd.GeoDataFrame(data, geometry=list(geometry) if n else [], crs=WORKING_CRS)
+    geoms = np.empty(n, dtype=object)
+    geoms[:] = list(geometry)  # shapely geometries, as an array (no per-row conversion)
+    return gpd.GeoDataFrame(data, geometry=from_shapely(geoms, crs=_working_crs()))
+
+
+@functools.lru_cache(maxsize=1)
+def _working_crs():
+    """:data:`WORKING_CRS` as a ``pyproj.CRS`` (parsed once)."""
+    import pyproj
+
+    return pyproj.CRS(WORKING_CRS)
 
 
 def _cells_frame(x0: np.ndarray, y0: np.ndarray, size: float, **counts: np.ndarray):
@@ -872,12 +885,13 @@ def snapped_points_layer(
         )
     import shapely
 
-    pts = shapely.points(x0 + chosen / 2, y0 + chosen / 2)
-    tips = [
-        (tr("{n} (få)", "{n} (few)", n=int(v)) if v <= INTERNAL_FLAG_MAX else str(int(v)))
-        + f" {unit}"
-        for v in n
-    ]
+    pts = _shared_points(x0 + chosen / 2, y0 + chosen / 2)
+    tip_of: dict[int, str] = {}  # a few distinct counts over thousands of markers
+    for v in np.unique(n):
+        count = int(v)
+        few = tr("{n} (få)", "{n} (few)", n=count) if v <= INTERNAL_FLAG_MAX else str(count)
+        tip_of[count] = f"{few} {unit}"
+    tips = [tip_of[int(v)] for v in n]
     frame = _frame(pts, fill=[colour] * len(n), tooltip=tips)
     frame["n"] = n.astype(int)
     legend = [
@@ -905,6 +919,29 @@ def snapped_points_layer(
         radius=4.0,
     )
     return layer, chosen
+
+
+def _shared_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``shapely.points(x, y)``; inside :func:`shared_parts` a point of the same coordinates
+    is made once per set of maps (the snapped markers of neighbouring areas coincide)."""
+    import shapely
+
+    memo = shared_memo("points")
+    if memo is None:
+        return shapely.points(x, y)
+    out = np.empty(len(x), dtype=object)
+    missing = []
+    for i, key in enumerate(zip(x.tolist(), y.tolist())):
+        point = memo.get(key) if key[0] and key[1] else None  # ±0.0 are equal keys: made anew
+        if point is None:
+            missing.append(i)
+        else:
+            out[i] = point
+    if missing:
+        made = shapely.points(x[missing], y[missing])
+        for i, point in zip(missing, made):
+            memo[(float(x[i]), float(y[i]))] = out[i] = point
+    return out
 
 
 def _date(value: Any) -> str:
