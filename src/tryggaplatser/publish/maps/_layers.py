@@ -448,7 +448,6 @@ def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
 def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
     import geopandas as gpd
-
     from geopandas.array import from_shapely
 
     n = len(geometry)
@@ -883,7 +882,6 @@ def snapped_points_layer(
             ),
             quiet=quiet,
         )
-    import shapely
 
     pts = _shared_points(x0 + chosen / 2, y0 + chosen / 2)
     tip_of: dict[int, str] = {}  # a few distinct counts over thousands of markers
