@@ -263,3 +263,35 @@ def test_street_names_with_markup_arrive_escaped(basemap, tmp_path):
     assert "<img src=x" not in html and 'onerror="alert' not in html
     tips = [f["properties"].get("t", "") for f in _road_features(html)]
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;gatan" in tips
+
+
+def test_background_clipped_through_the_index_equals_clipping_every_feature(basemap):
+    """The background is clipped through its spatial index; it must equal clipping every
+    feature of the municipality (``intersects``, clip, simplify, multi-lines taken apart)."""
+    import shapely
+
+    roads = basemap.roads
+    for k in (0, len(roads) // 2, len(roads) - 1):  # frames around three streets' middles
+        middle = roads.geometry.iloc[k].interpolate(0.5, normalized=True)
+        bounds = (middle.x - 600, middle.y - 450, middle.x + 600, middle.y + 450)
+        (layer,) = [
+            lyr
+            for lyr in ml.basemap_layers(basemap, bounds, Gate("public", quiet=True))
+            if lyr.key == "basemap_roads"
+        ]
+        box = shapely.box(*bounds)
+        near = roads[roads.intersects(box)]
+        clipped = shapely.simplify(
+            shapely.intersection(near.geometry.to_numpy(), box),
+            ml.BASEMAP_SIMPLIFY_M,
+            preserve_topology=True,
+        )
+        kept = near.assign(geometry=clipped)[~shapely.is_empty(clipped)]
+        parts = kept.explode(index_parts=False)
+        parts = parts[parts.geom_type == "LineString"]
+        names = parts["name"].astype(object).where(parts["name"].notna(), "").astype(str)
+        assert list(shapely.to_wkb(layer.frame.geometry.to_numpy())) == list(
+            shapely.to_wkb(parts.geometry.to_numpy())
+        )
+        assert layer.frame["tooltip"].tolist() == names.tolist()
+        assert len(layer.frame) > 0

@@ -246,3 +246,92 @@ def test_saved_png_has_the_pixels_matplotlib_writes(maps, tmp_path):
     save_figure(fig, tmp_path / "karta_100.png", gate=map_gate(m), dpi=100)
     assert Image.open(tmp_path / "karta_100.png").size == (1100, 800)
     assert fig.dpi == 150  # the figure keeps its own resolution
+
+
+@pytest.mark.parametrize("mode", ["internal", "public"])
+def test_the_shared_renderer_draws_the_pixels_of_matplotlibs_own(mode):
+    """Map figures share one Agg renderer per size, which keeps each text's glyph layout:
+    drawn twice (the second time from kept layouts), a figure has exactly the pixels that
+    matplotlib's own canvas draws."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from tryggaplatser.publish.maps.figures import _pixels
+
+    lay = make_layers(1500)
+    m = neighbourhood_map(
+        "A2",
+        areas=lay["areas"],
+        cells=lay["cells"],
+        incidents=lay["incidents"],
+        indicator="otrygghet",
+        mode=mode,
+        quiet=True,
+    )
+    shared = static_map(m)
+    first = np.asarray(_pixels(shared)).copy()
+    again = np.asarray(_pixels(shared)).copy()
+    own = static_map(m)
+    canvas = FigureCanvasAgg(own)
+    canvas.draw()
+    reference = np.asarray(canvas.buffer_rgba())
+    assert type(shared.canvas) is not FigureCanvasAgg  # the shared canvas was used
+    assert np.array_equal(first, reference) and np.array_equal(again, reference)
+
+
+def test_polygon_paths_keep_every_part_and_hole_in_order():
+    """Polygon layers are taken apart in one pass: each polygon of a multipolygon becomes one
+    path of its exterior and holes, with the row's colours, as a ring-by-ring reference
+    builds it."""
+    import geopandas as gpd
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    from tryggaplatser.publish.maps import _layers as ml
+    from tryggaplatser.publish.maps.figures import _polygon_paths
+
+    outer = shapely.box(0, 0, 10, 10)
+    holed = shapely.Polygon(outer.exterior.coords, [shapely.box(2, 2, 4, 4).exterior.coords])
+    twice = shapely.Polygon(
+        shapely.box(20, 0, 40, 20).exterior.coords,
+        [shapely.box(22, 2, 24, 4).exterior.coords, shapely.box(30, 10, 35, 15).exterior.coords],
+    )
+    geoms = [holed, shapely.MultiPolygon([outer, twice]), shapely.box(50, 0, 51, 1)]
+    frame = gpd.GeoDataFrame(
+        {"fill": ["#ff0000", None, "#00ff00"], "stroke": [None, "#0000ff", "#111111"]},
+        geometry=geoms,
+        crs=3006,
+    )
+    layer = ml.MapLayer("cells", "Rutor", "polygon", frame, fill_opacity=0.5)
+    paths, faces, edges = _polygon_paths(layer)
+    expected = []
+    for geom, fill, stroke in zip(geoms, frame["fill"], frame["stroke"]):
+        for poly in getattr(geom, "geoms", [geom]):
+            rings = [np.asarray(poly.exterior.coords)] + [
+                np.asarray(r.coords) for r in poly.interiors
+            ]
+            codes = np.concatenate([[1] + [2] * (len(r) - 2) + [MplPath.CLOSEPOLY] for r in rings])
+            expected.append((np.concatenate(rings), codes, fill, stroke))
+    assert len(paths) == len(expected) == 4
+    for path, face, edge, (verts, codes, fill, stroke) in zip(paths, faces, edges, expected):
+        assert np.array_equal(path.vertices, verts) and np.array_equal(path.codes, codes)
+        assert (face[3] == 0) == (not isinstance(fill, str))
+        assert edge == (stroke if isinstance(stroke, str) else "#555555")
+
+
+def test_many_anchors_are_in_view_as_each_is_alone():
+    """The placer tests a map's label anchors at once; each answer must be the one-anchor
+    test (points on and near the axes' edge included)."""
+    from matplotlib.figure import Figure
+
+    from tryggaplatser.publish.maps.figures import _Placer
+
+    fig = Figure(figsize=(6, 4), dpi=100)
+    ax = fig.add_axes((0.1, 0.1, 0.8, 0.8))
+    ax.set_xlim(0, 1000)
+    ax.set_ylim(0, 1000)
+    placer = _Placer(fig, ax)
+    rng = np.random.default_rng(5)
+    xy = np.vstack([rng.uniform(-100, 1100, (300, 2)), [[0, 0], [1000, 1000], [-2, 500]]])
+    many = placer.in_view(xy[:, 0], xy[:, 1])
+    assert list(many) == [placer._in_view((x, y)) for x, y in xy]
+    assert 0 < many.sum() < len(xy)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
@@ -542,3 +543,50 @@ def test_public_dialogue_and_walk_cells_show_one_count_in_every_area_map(demo_pr
     for (key, x0, y0), tip in shown[0].items():
         if key == "dialogue" and tip.split()[0].isdigit():
             assert int(tip.split()[0]) == cells[(x0, y0)]
+
+
+def test_public_maps_with_shared_parts_record_the_same_disclosure_summary(layers):
+    """The municipality's walk and dialogue cells are released once per set of maps inside
+    ``shared_parts``; the gate's summary (suppressed values, rules) must still count every
+    map, exactly as when each map releases them itself."""
+    from tryggaplatser.publish.gate import Gate
+
+    def summary(shared: bool) -> dict:
+        gate = Gate("public", quiet=True)
+        with ml.shared_parts() if shared else nullcontext():
+            for area in ("A1", "A2", "A3"):
+                neighbourhood_map(
+                    area,
+                    areas=layers["areas"],
+                    cells=layers["cells"],
+                    walk_observations=layers["walk_observations"],
+                    dialogue=layers["dialogue"],
+                    gate=gate,
+                    quiet=True,
+                )
+        return gate.summary.to_dict()
+
+    alone, shared = summary(False), summary(True)
+    assert alone["undertryckta_varden_primart"] > 0  # the layers do withhold small counts
+    # the areas layer's release was already shared before (its dropped columns count once)
+    del alone["borttagna_kolumner"], shared["borttagna_kolumner"]
+    assert shared == alone
+
+
+def test_geojson_of_a_set_of_maps_equals_each_geometry_converted_alone():
+    """Inside ``shared_parts`` a geometry's GeoJSON is kept by its WKB; the texts must equal
+    the conversion of each layer on its own, whatever repeats between layers."""
+    import geopandas as gpd
+    import shapely
+
+    from tryggaplatser.publish.maps.interactive import _geojson_texts, _shared_geojson_texts
+
+    rng = np.random.default_rng(11)
+    x = X0 + rng.integers(0, 40, 300) * 125.0
+    y = Y0 + rng.integers(0, 40, 300) * 125.0
+    squares = gpd.GeoSeries(shapely.box(x, y, x + 125, y + 125), crs=3006)
+    points = gpd.GeoSeries(shapely.points(x + rng.uniform(0, 1, 300), y), crs=3006)
+    layers = [squares.iloc[:200], squares.iloc[100:], points, points.iloc[::-1], squares]
+    with ml.shared_parts():
+        shared = [_shared_geojson_texts(g, False) for g in layers]
+    assert shared == [_geojson_texts(g, False) for g in layers]

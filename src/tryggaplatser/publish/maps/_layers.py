@@ -15,6 +15,7 @@ checks the result again before anything is written.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -447,11 +448,22 @@ def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
 def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
     import geopandas as gpd
+    from geopandas.array import from_shapely
 
     n = len(geometry)
     defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n, "popup": [()] * n}
     data = {k: list(columns[k]) if columns.get(k) is not None else v for k, v in defaults.items()}
-    return gpd.GeoDataFrame(data, geometry=list(geometry) if n else [], crs=WORKING_CRS)
+    geoms = np.empty(n, dtype=object)
+    geoms[:] = list(geometry)  # shapely geometries, as an array (no per-row conversion)
+    return gpd.GeoDataFrame(data, geometry=from_shapely(geoms, crs=_working_crs()))
+
+
+@functools.lru_cache(maxsize=1)
+def _working_crs():
+    """:data:`WORKING_CRS` as a ``pyproj.CRS`` (parsed once)."""
+    import pyproj
+
+    return pyproj.CRS(WORKING_CRS)
 
 
 def _cells_frame(x0: np.ndarray, y0: np.ndarray, size: float, **counts: np.ndarray):
@@ -870,14 +882,14 @@ def snapped_points_layer(
             ),
             quiet=quiet,
         )
-    import shapely
 
-    pts = shapely.points(x0 + chosen / 2, y0 + chosen / 2)
-    tips = [
-        (tr("{n} (få)", "{n} (few)", n=int(v)) if v <= INTERNAL_FLAG_MAX else str(int(v)))
-        + f" {unit}"
-        for v in n
-    ]
+    pts = _shared_points(x0 + chosen / 2, y0 + chosen / 2)
+    tip_of: dict[int, str] = {}  # a few distinct counts over thousands of markers
+    for v in np.unique(n):
+        count = int(v)
+        few = tr("{n} (få)", "{n} (few)", n=count) if v <= INTERNAL_FLAG_MAX else str(count)
+        tip_of[count] = f"{few} {unit}"
+    tips = [tip_of[int(v)] for v in n]
     frame = _frame(pts, fill=[colour] * len(n), tooltip=tips)
     frame["n"] = n.astype(int)
     legend = [
@@ -905,6 +917,29 @@ def snapped_points_layer(
         radius=4.0,
     )
     return layer, chosen
+
+
+def _shared_points(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``shapely.points(x, y)``; inside :func:`shared_parts` a point of the same coordinates
+    is made once per set of maps (the snapped markers of neighbouring areas coincide)."""
+    import shapely
+
+    memo = shared_memo("points")
+    if memo is None:
+        return shapely.points(x, y)
+    out = np.empty(len(x), dtype=object)
+    missing = []
+    for i, key in enumerate(zip(x.tolist(), y.tolist())):
+        point = memo.get(key) if key[0] and key[1] else None  # ±0.0 are equal keys: made anew
+        if point is None:
+            missing.append(i)
+        else:
+            out[i] = point
+    if missing:
+        made = shapely.points(x[missing], y[missing])
+        for i, point in zip(missing, made):
+            memo[(float(x[i]), float(y[i]))] = out[i] = point
+    return out
 
 
 def _date(value: Any) -> str:
@@ -1123,39 +1158,50 @@ def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
     import shapely
 
     box = shapely.box(*bounds)
-
-    def clipped(frame):
-        if frame is None or len(frame) == 0:
-            return None
-        frame = frame.to_crs(WORKING_CRS) if frame.crs and frame.crs.to_epsg() != 3006 else frame
-        frame = frame[frame.intersects(box)]
-        geoms = shapely.intersection(frame.geometry.to_numpy(), box)
-        geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
-        keep = ~shapely.is_empty(geoms)
-        return frame[keep].assign(geometry=geoms[keep]) if keep.any() else None
-
     layers = []
-    water = clipped(getattr(basemap, "water", None))
+    water = _clipped(getattr(basemap, "water", None), box)
     if water is not None:
-        frame = _frame(water.geometry.to_numpy(), fill=[BASEMAP_WATER] * len(water), stroke=None)
+        geoms, _ = water
+        frame = _frame(geoms, fill=[BASEMAP_WATER] * len(geoms), stroke=None)
         layers.append(_basemap_layer("basemap_water", tr("Vatten", "Water"), "polygon", frame))
-    buildings = None if gate.public else clipped(getattr(basemap, "buildings", None))
+    buildings = None if gate.public else _clipped(getattr(basemap, "buildings", None), box)
     if buildings is not None:
-        n = len(buildings)
-        frame = _frame(buildings.geometry.to_numpy(), fill=[BASEMAP_BUILDING] * n, stroke=None)
+        geoms, _ = buildings
+        frame = _frame(geoms, fill=[BASEMAP_BUILDING] * len(geoms), stroke=None)
         layers.append(
             _basemap_layer("basemap_buildings", tr("Byggnader", "Buildings"), "polygon", frame)
         )
-    roads = clipped(getattr(basemap, "roads", None))
+    roads = _clipped(getattr(basemap, "roads", None), box)
     if roads is not None:
-        roads = roads.explode(index_parts=False)
-        roads = roads[roads.geom_type == "LineString"]
-        names = roads["name"].astype(object).where(roads["name"].notna(), "").astype(str)
+        geoms, rows = roads
+        parts, part_of = shapely.get_parts(geoms, return_index=True)  # as ``explode``
+        lines = shapely.get_type_id(parts) == 1  # LineString
+        name = basemap.roads["name"].iloc[rows[part_of[lines]]]
+        names = name.astype(object).where(name.notna(), "").astype(str)
         frame = _frame(
-            roads.geometry.to_numpy(), stroke=[BASEMAP_ROAD] * len(roads), tooltip=names.tolist()
+            parts[lines], stroke=[BASEMAP_ROAD] * int(lines.sum()), tooltip=names.tolist()
         )
         layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
     return layers
+
+
+def _clipped(frame, box) -> tuple[np.ndarray, np.ndarray] | None:
+    """The geometries of ``frame`` (EPSG:3006) that meet ``box``, clipped to it and simplified
+    by :data:`BASEMAP_SIMPLIFY_M`, with their rows in ``frame`` (None when none is left).
+
+    The frame's spatial index (built once per frame) finds the geometries that meet the box:
+    a map of one area clips only its own streets, not the municipality's."""
+    import shapely
+
+    if frame is None or len(frame) == 0:
+        return None
+    if frame.crs and frame.crs.to_epsg() != 3006:
+        frame = frame.to_crs(WORKING_CRS)
+    rows = np.sort(frame.sindex.query(box, predicate="intersects"))
+    geoms = shapely.intersection(frame.geometry.to_numpy()[rows], box)
+    geoms = shapely.simplify(geoms, BASEMAP_SIMPLIFY_M, preserve_topology=True)
+    keep = ~shapely.is_empty(geoms)
+    return (geoms[keep], rows[keep]) if keep.any() else None
 
 
 #: Longest side (pixels) of the background image drawn under a figure, and its opacity.
@@ -1610,6 +1656,41 @@ def _released_points_within(frame, bounds, gate, layer: str, geometry_only: bool
     return released if rows is None else released.iloc[rows]
 
 
+def _released_xy_within(frame, bounds, gate, layer: str) -> tuple[np.ndarray, np.ndarray]:
+    """The coordinates of :func:`_released_points_within` (geometry only).
+
+    Inside :func:`shared_parts` the coordinates of every released point and of every point
+    are taken once, and each map takes the released coordinates of its own points."""
+    import shapely
+
+    if _SHARED.get() is None or bounds is None:
+        return _xy(_released_points_within(frame, bounds, gate, layer, True))
+    released = _released_points_within(frame, None, gate, layer, True)
+    geoms = released.geometry.to_numpy()
+    if len(frame) == 0 or shapely.is_empty(geoms).any():
+        return _xy(_released_points_within(frame, bounds, gate, layer, True))
+    x, y = _once(f"{layer}-released-xy", (released,), lambda: _xy(released))
+    px, py = _once(f"{layer}-xy", (frame,), lambda: _point_xy(frame))
+    if px is None:  # not all points: the rows by the spatial index
+        rows = _rows_within(frame, bounds)
+    else:
+        minx, miny, maxx, maxy = bounds
+        keep = (px >= minx) & (px <= maxx) & (py >= miny) & (py <= maxy)
+        rows = None if keep.all() else np.flatnonzero(keep)
+    return (x, y) if rows is None else (x[rows], y[rows])
+
+
+def _point_xy(frame) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """x and y of a frame of points as :func:`_rows_within` reads them (None, None if the
+    frame holds other geometries)."""
+    import shapely
+
+    geoms = frame.geometry.to_numpy()
+    if not (shapely.get_type_id(geoms) == 0).all():
+        return None, None
+    return shapely.get_x(geoms), shapely.get_y(geoms)
+
+
 _SHARED: ContextVar[dict | None] = ContextVar("tryggaplatser_shared_map_parts", default=None)
 
 
@@ -1644,6 +1725,28 @@ def _once(name: str, inputs: tuple, compute: Callable[[], Any]) -> Any:
     if key not in memo:
         memo[key] = (inputs, compute())  # the inputs are held: their ids stay theirs
     return memo[key][1]
+
+
+def _once_released(name: str, inputs: tuple, gate, compute: Callable[[], Any]) -> Any:
+    """:func:`_once` of a part that the gate releases: a reused part adds again what its
+    release recorded in the gate's summary (suppressed values, rules), so the set's
+    disclosure report counts it once per map, as if it had been released again."""
+    memo = _SHARED.get()
+    if memo is None:
+        return compute()
+    key = (name, *map(id, inputs))
+    if key in memo:
+        gate.add_summary(memo[key][2])
+        return memo[key][1]
+    before = gate.take_summary()
+    try:
+        result = compute()
+    finally:
+        recorded = gate.take_summary()
+        gate.add_summary(before)
+        gate.add_summary(recorded)
+    memo[key] = (inputs, result, recorded)
+    return result
 
 
 def neighbourhood_content(
@@ -1760,7 +1863,10 @@ def _incident_count_layer(
 ) -> tuple[MapLayer, tuple[str, str]]:
     """The incidents-per-cell layer of a neighbourhood map and its title-block fact (the
     run's ``cells`` when the map has them, :func:`count_layer`)."""
-    x, y = _xy(area_filter(incidents, bounds))
+    if cells is None:
+        x, y = _xy(area_filter(incidents, bounds))
+    else:  # the cells carry the counts: the points are not counted again
+        x = y = np.zeros(0)
     counts = count_layer(
         x,
         y,
@@ -1806,29 +1912,40 @@ def _public_observation_layers(walk_observations, dialogue, bounds, size: float,
     would let a reader subtract."""
     layers = []
     if walk_observations is not None and len(walk_observations):
-        layers.append(_cells_within(walk_cells_layer(walk_observations, size, gate), bounds))
-    if dialogue is not None and len(dialogue):
-        layers.append(
-            _cells_within(
-                count_layer(
-                    np.zeros(0),
-                    np.zeros(0),
-                    cells=point_cells(dialogue, size),
-                    plan_key=lambda row, col: dialogue_cell_key(size, row["cell_id"]),
-                    size=size,
-                    gate=gate,
-                    key="dialogue",
-                    name=tr(
-                        "Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"
-                    ),
-                    unit=tr("svar", "responses"),
-                    palette_name="Blues",
-                    show=False,
-                ),
-                bounds,
-            )
+        walks = _once_released(
+            f"walk-cells-{size!r}",
+            (walk_observations, gate),
+            gate,
+            lambda: walk_cells_layer(walk_observations, size, gate),
         )
+        layers.append(_cells_within(walks, bounds))
+    if dialogue is not None and len(dialogue):
+        responses = _once_released(
+            f"dialogue-cells-{size!r}",
+            (dialogue, gate),
+            gate,
+            lambda: _dialogue_cells_layer(dialogue, size, gate),
+        )
+        layers.append(_cells_within(responses, bounds))
     return layers
+
+
+def _dialogue_cells_layer(dialogue, size: float, gate) -> MapLayer:
+    """Public: citizen-dialogue responses per cell of the whole municipality (gated; by the
+    set's disclosure plan when it has them)."""
+    return count_layer(
+        np.zeros(0),
+        np.zeros(0),
+        cells=point_cells(dialogue, size),
+        plan_key=lambda row, col: dialogue_cell_key(size, row["cell_id"]),
+        size=size,
+        gate=gate,
+        key="dialogue",
+        name=tr("Medborgardialog: svar per ruta", "Citizen dialogue: responses per cell"),
+        unit=tr("svar", "responses"),
+        palette_name="Blues",
+        show=False,
+    )
 
 
 def _cells_within(layer: MapLayer, bounds) -> MapLayer:
@@ -1845,7 +1962,7 @@ def _internal_point_layers(
     layers: list[MapLayer] = []
     facts: list[tuple[str, str]] = []
     if incidents is not None and len(incidents):
-        x, y = _xy(_released_points_within(incidents, bounds, gate, "incidents", True))
+        x, y = _released_xy_within(incidents, bounds, gate, "incidents")
         points, chosen = snapped_points_layer(
             x,
             y,

@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import textwrap
 import weakref
 from collections.abc import Sequence
@@ -150,24 +151,30 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
 
 def _polygon_paths(layer: ml.MapLayer) -> tuple[list, list, list]:
     """Matplotlib paths of a polygon layer (holes kept) with their face and edge colours."""
+    import shapely
     from matplotlib.colors import to_rgba
     from matplotlib.path import Path as MplPath
 
+    # every polygon of every row (a multipolygon's parts in order), its rings (exterior first)
+    # and their vertices, taken apart at once
+    polygons, row_of = shapely.get_parts(layer.frame.geometry.to_numpy(), return_index=True)
+    rings, polygon_of = shapely.get_rings(polygons, return_index=True)
+    sizes = shapely.get_num_coordinates(rings)
+    vertices = shapely.get_coordinates(rings)
+    codes = np.full(len(vertices), MplPath.LINETO, dtype=MplPath.code_type)
+    ends = np.cumsum(sizes)
+    codes[ends - sizes] = MplPath.MOVETO
+    codes[ends - 1] = MplPath.CLOSEPOLY
+    ring_ends = np.cumsum(np.bincount(polygon_of, minlength=len(polygons)))
+    bounds = np.concatenate([[0], ends[ring_ends - 1]]) if len(polygons) else np.zeros(1, int)
+    fills, strokes = layer.frame["fill"].tolist(), layer.frame["stroke"].tolist()
     paths, faces, edges = [], [], []
-    for geom, fill, stroke in zip(layer.frame.geometry, layer.frame["fill"], layer.frame["stroke"]):
-        for poly in getattr(geom, "geoms", [geom]):
-            rings = [np.asarray(poly.exterior.coords)] + [
-                np.asarray(r.coords) for r in poly.interiors
-            ]
-            codes = np.concatenate(
-                [
-                    [MplPath.MOVETO] + [MplPath.LINETO] * (len(r) - 2) + [MplPath.CLOSEPOLY]
-                    for r in rings
-                ]
-            )
-            paths.append(MplPath(np.concatenate(rings), codes))
-            faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
-            edges.append(stroke if isinstance(stroke, str) else "#555555")
+    for k, row in enumerate(row_of):
+        start, stop = bounds[k], bounds[k + 1]
+        paths.append(MplPath(vertices[start:stop], codes[start:stop]))
+        fill, stroke = fills[row], strokes[row]
+        faces.append(fill if isinstance(fill, str) and layer.fill_opacity > 0 else "none")
+        edges.append(stroke if isinstance(stroke, str) else "#555555")
     colours = [(0, 0, 0, 0) if f == "none" else to_rgba(f, layer.fill_opacity) for f in faces]
     return paths, colours, edges
 
@@ -475,41 +482,67 @@ class _Placer:
     no box placed before it (obstacles first); a label with no free position is left out."""
 
     def __init__(self, fig: Figure, ax: Axes) -> None:
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
         ax.apply_aspect()
-        self.renderer = fig.canvas.get_renderer()
+        self.renderer = _agg_canvas(fig).get_renderer()
         self.ax = ax
         self.axbox = ax.get_window_extent(self.renderer)
         self.boxes: list[Any] = []
+        # the boxes' extents (min x, min y, max x, max y), for testing a candidate against all
+        self._extents = np.empty((16, 4))
         # the axes' outline and its transform, built once (``Axes.contains_point`` builds them
         # on every call)
         self.view = (ax.patch.get_path(), ax.patch.get_transform())
 
     def block(self, artist: Any, pad: float = 2.0) -> None:
         """Keep labels off ``artist`` (a text or annotation already drawn)."""
-        self.boxes.append(artist.get_window_extent(self.renderer).expanded(1.0, 1.0).padded(pad))
+        self.add(artist.get_window_extent(self.renderer).expanded(1.0, 1.0).padded(pad))
+
+    def add(self, box: Any) -> None:
+        """Keep labels off ``box`` (display coordinates)."""
+        n = len(self.boxes)
+        if n == len(self._extents):
+            self._extents = np.concatenate([self._extents, np.empty_like(self._extents)])
+        (x0, y0), (x1, y1) = box.get_points()
+        self._extents[n] = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        self.boxes.append(box)
 
     def free(self, box: Any) -> bool:
+        """Whether ``box`` lies inside the axes and overlaps no kept box (as
+        ``Bbox.overlaps``: touching edges overlap)."""
         axbox = self.axbox
         inside = (
             box.x0 >= axbox.x0 and box.x1 <= axbox.x1 and box.y0 >= axbox.y0 and box.y1 <= axbox.y1
         )
-        return inside and not any(box.overlaps(b) for b in self.boxes)
+        if not inside:
+            return False
+        (x0, y0), (x1, y1) = box.get_points()
+        e = self._extents[: len(self.boxes)]
+        hit = (
+            (min(x0, x1) <= e[:, 2])
+            & (e[:, 0] <= max(x0, x1))
+            & (min(y0, y1) <= e[:, 3])
+            & (e[:, 1] <= max(y0, y1))
+        )
+        return not hit.any()
 
     def place(
-        self, text: str, xy: tuple[float, float], offsets, within: Any = None, **style: Any
+        self,
+        text: str,
+        xy: tuple[float, float],
+        offsets,
+        within: Any = None,
+        visible: bool | None = None,
+        **style: Any,
     ) -> Any:
         """Annotate ``text`` at ``xy`` (data) moved by the first free offset (points); with
-        ``within`` (a polygon) the label's centre must stay inside it.
+        ``within`` (a polygon) the label's centre must stay inside it. ``visible`` is
+        :meth:`in_view` of ``xy`` when the caller has it (else it is tested here).
 
         The label is laid out once: a candidate's box is that box moved by the offset (an
         offset in points moves the text rigidly), so trying a position costs no text layout."""
         import shapely
 
-        if not self._in_view(xy):
+        if not (self._in_view(xy) if visible is None else visible):
             # never drawn: left out, not laid out (its empty extent would otherwise reserve
             # a phantom place in the map's lower-left corner)
             return None
@@ -526,7 +559,7 @@ class _Placer:
                     continue
             if self.free(box):
                 artist.xyann = (dx, dy)
-                self.boxes.append(box)
+                self.add(box)
                 return artist
         artist.remove()
         return None
@@ -537,6 +570,14 @@ class _Placer:
         ``Axes.contains_point``, the axes patch with a radius of 1 pixel)."""
         path, transform = self.view
         return bool(path.contains_point(self.ax.transData.transform([xy])[0], transform, 1.0))
+
+    def in_view(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """:meth:`_in_view` of many anchors at once (the same test, point by point)."""
+        if len(x) == 0:
+            return np.zeros(0, dtype=bool)
+        path, transform = self.view
+        pixels = self.ax.transData.transform(np.column_stack([x, y]).astype(float))
+        return np.asarray(path.contains_points(pixels, transform, 1.0), dtype=bool)
 
 
 #: Offsets (points) an area label tries, its own place first.
@@ -562,7 +603,7 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
         if artist is not arrow:  # blocked above, with a wider margin (its extent is costly)
             placer.block(artist)
     for patch in ax.patches:  # the scale bar's blocks
-        placer.boxes.append(patch.get_window_extent(placer.renderer).padded(2))
+        placer.add(patch.get_window_extent(placer.renderer).padded(2))
     focus = next((lyr for lyr in drawn if lyr.key == "focus"), None)
     if focus is not None:  # names never sit on a focus place's outline
         from matplotlib.transforms import Bbox
@@ -571,35 +612,49 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
             (x0, y0), (x1, y1) = ax.transData.transform(
                 [(geom.bounds[0], geom.bounds[1]), (geom.bounds[2], geom.bounds[3])]
             )
-            placer.boxes.append(Bbox([[x0, y0], [x1, y1]]).padded(2))
+            placer.add(Bbox([[x0, y0], [x1, y1]]).padded(2))
     _street_labels(placer, drawn, focus_only=True)
     areas = next((lyr for lyr in drawn if lyr.key == "areas"), None)
     if areas is not None and 0 < len(areas.frame) <= 40:
-        frame = areas.frame
-        order = np.argsort(-frame.geometry.area.to_numpy(), kind="stable")
-        if "selected" in frame.columns:  # the chosen area first
-            order = sorted(order, key=lambda i: not bool(frame["selected"].iloc[i]))
-        for i in order:
-            p = frame.geometry.iloc[i].representative_point()
-            style = {
-                "ha": "center",
-                "va": "center",
-                "fontsize": 7.5,
-                "color": "#08306b",
-                "fontweight": "bold",
-                "zorder": 7.5,
-                "annotation_clip": True,
-                "path_effects": _halo(),
-            }
-            text = _plain(frame["tooltip"].iloc[i])
-            # inside its own area if there is room, else beside it rather than not at all
-            artist = placer.place(
-                text, (p.x, p.y), AREA_LABEL_OFFSETS, within=frame.geometry.iloc[i], **style
-            ) or placer.place(text, (p.x, p.y), AREA_LABEL_OFFSETS, **style)
-            if artist is not None:
-                artist.set_gid("area-label")
+        _area_labels(placer, areas.frame)
     if focus is None:
         _street_labels(placer, drawn)
+
+
+def _area_labels(placer: _Placer, frame: Any) -> None:
+    """Each area's name at its representative point, the chosen area first, then by size."""
+    import shapely
+
+    geoms = frame.geometry.to_numpy()
+    order = np.argsort(-shapely.area(geoms), kind="stable")
+    if "selected" in frame.columns:  # the chosen area first
+        selected = frame["selected"].to_numpy()
+        order = sorted(order, key=lambda i: not bool(selected[i]))
+    points = shapely.point_on_surface(geoms)  # ``representative_point``
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    visible = placer.in_view(x, y)
+    tooltips = frame["tooltip"].tolist()
+    for i in order:
+        if not visible[i]:  # never drawn (annotation clipping): left out
+            continue
+        xy = (float(x[i]), float(y[i]))
+        style = {
+            "ha": "center",
+            "va": "center",
+            "fontsize": 7.5,
+            "color": "#08306b",
+            "fontweight": "bold",
+            "zorder": 7.5,
+            "annotation_clip": True,
+            "path_effects": _halo(),
+        }
+        text = _plain(tooltips[i])
+        # inside its own area if there is room, else beside it rather than not at all
+        artist = placer.place(
+            text, xy, AREA_LABEL_OFFSETS, within=geoms[i], visible=True, **style
+        ) or placer.place(text, xy, AREA_LABEL_OFFSETS, visible=True, **style)
+        if artist is not None:
+            artist.set_gid("area-label")
 
 
 #: Most street names written on a figure.
@@ -624,11 +679,12 @@ def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bo
     roads = next((lyr for lyr in drawn if lyr.key == "basemap_roads"), None)
     if roads is None or len(roads.frame) == 0:
         return
-    frame = roads.frame[roads.frame["tooltip"].astype(str).str.len() > 0]
-    if len(frame) == 0:
+    names = roads.frame["tooltip"].astype(str).to_numpy()
+    named = np.array([len(n) > 0 for n in names], dtype=bool)
+    if not named.any():
         return
-    geoms = frame.geometry.to_numpy()
-    names = frame["tooltip"].astype(str).to_numpy()
+    geoms = roads.frame.geometry.to_numpy()[named]
+    names = names[named]
     focus = next((lyr for lyr in drawn if lyr.key == "focus"), None)
     spots: list[tuple[str, Any]] = []
     if focus is not None and len(focus.frame):
@@ -648,21 +704,30 @@ def _street_labels(placer: _Placer, drawn: Sequence[ml.MapLayer], focus_only: bo
     elif focus_only:
         return
     else:
-        for j in np.argsort(-shapely.length(geoms), kind="stable"):
-            spots.append((names[j], shapely.line_interpolate_point(geoms[j], 0.5, normalized=True)))
+        order = np.argsort(-shapely.length(geoms), kind="stable")
+        middles = shapely.line_interpolate_point(geoms[order], 0.5, normalized=True)
+        spots = list(zip(names[order], middles))
+    if not spots:
+        return
+    points = np.array([point for _, point in spots], dtype=object)
+    x, y = shapely.get_x(points), shapely.get_y(points)
+    visible = placer.in_view(x, y)
     seen: set[str] = set()
     placed: list[Any] = []
     (x0, x1) = placer.ax.get_xlim()
     spread = 0.12 * (x1 - x0)  # the longest streets' names spread over the map, not bunched
-    for name, point in spots:
-        if name in seen or len(seen) >= MAX_STREET_LABELS:
+    for k, (name, point) in enumerate(spots):
+        if len(seen) >= MAX_STREET_LABELS:
+            break
+        if name in seen or not visible[k]:  # a name out of view is never drawn
             continue
         if focus is None and any(point.distance(p) < spread for p in placed):
             continue
         artist = placer.place(
             _plain(name),
-            (point.x, point.y),
+            (float(x[k]), float(y[k])),
             STREET_LABEL_OFFSETS,
+            visible=True,
             ha="center",
             va="center",
             fontsize=6.5,
@@ -800,9 +865,99 @@ def _patch_key(patch: Any) -> tuple:
 
 
 def _agg_canvas(fig: Figure) -> Any:
+    """The figure's Agg canvas: its own if it has one, else one that shares its renderer
+    (:func:`_shared_canvas_class`)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else _shared_canvas_class()(fig)
+
+
+#: Agg renderers shared by the map figures of one size and resolution (at most a few sizes).
+_RENDERERS: dict[tuple, Any] = {}
+_MAX_RENDERERS = 4
+
+
+@functools.lru_cache(maxsize=1)
+def _shared_canvas_class() -> type:
+    """An Agg canvas whose renderer is shared by every figure of the same size and resolution.
+
+    Matplotlib keeps the measured size of each text per renderer: with one renderer, a text
+    that a set's maps repeat (legend rows, area and street names, the facts) is measured
+    once instead of once per figure. A renderer's pixels are the last figure drawn with it,
+    so they are read right after drawing (as :func:`save_figure` does); a renderer is cleared
+    before every drawing, so the pixels are those of a new renderer.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer_class = _layout_caching_renderer_class()
+
+    class SharedRendererCanvas(FigureCanvasAgg):
+        def get_renderer(self):
+            w, h = self.get_width_height(physical=True)
+            key = (w, h, self.figure.dpi)
+            renderer = _RENDERERS.get(key)
+            if renderer is None:
+                while len(_RENDERERS) >= _MAX_RENDERERS:
+                    _RENDERERS.pop(next(iter(_RENDERERS)))
+                renderer = _RENDERERS[key] = renderer_class(w, h, self.figure.dpi)
+            self.renderer, self._lastKey = renderer, key
+            return renderer
+
+    return SharedRendererCanvas
+
+
+#: Glyph layouts kept by the shared renderers: (text, font, size, dpi, features, language).
+_LAYOUTS: dict[tuple, Any] = {}
+_MAX_LAYOUTS = 4096
+
+
+def _layout_caching_renderer_class() -> type:
+    """Matplotlib's Agg renderer, keeping the glyph layout of each text it draws.
+
+    Laying out a line of text (``FT2Font._layout``, shaping with its fallback fonts) costs
+    about a millisecond, and a set's maps draw the same legend rows, names and facts again
+    and again. The layout is a function of the text, the font, its size and the resolution,
+    so a kept layout is the one matplotlib would compute; the glyphs are rendered at the
+    text's position as usual. ``draw_text`` is matplotlib 3.11's own, with the layout kept;
+    other matplotlib versions get the plain renderer.
+    """
+    import matplotlib
+    from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+
+    if matplotlib.__version__.split(".")[:2] != ["3", "11"]:
+        return RendererAgg
+
+    class LayoutCachingRenderer(RendererAgg):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            if ismath:
+                return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+            font = self._prepare_font(prop)
+            features = mtext.get_fontfeatures() if mtext is not None else None
+            language = mtext.get_language() if mtext is not None else None
+            size = prop.get_size_in_points()
+            key = (s, font, size, self.dpi, features, language)
+            try:
+                items = _LAYOUTS.get(key)
+            except TypeError:  # features or language that cannot be a key: laid out each time
+                key, items = None, None
+            if items is None:
+                items = font._layout(
+                    s, flags=get_hinting_flag(), features=features, language=language
+                )
+                if key is not None:
+                    if len(_LAYOUTS) >= _MAX_LAYOUTS:
+                        _LAYOUTS.clear()
+                    _LAYOUTS[key] = items
+            self._draw_text_glyphs_and_boxes(
+                gc,
+                x,
+                y,
+                angle,
+                ((item.ft_object, size, item.glyph_index, 0, 1, item.x, item.y) for item in items),
+                [],
+            )
+
+    return LayoutCachingRenderer
 
 
 def _pixels(fig: Figure) -> Any:

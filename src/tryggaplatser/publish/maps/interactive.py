@@ -42,7 +42,7 @@ import json
 import math
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from json.encoder import encode_basestring as _encode_json_string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -419,7 +419,7 @@ def _feature_collection(layer: ml.MapLayer) -> str:
         wkb = tuple(shapely.to_wkb(frame.geometry.to_numpy()))
         texts = _geojson_texts_of(wkb, frame.crs, simplify)
     else:
-        texts = _geojson_texts(frame.geometry, simplify)
+        texts = _shared_geojson_texts(frame.geometry, simplify)
     radius = None
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
@@ -431,15 +431,13 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     strokes = frame["stroke"].tolist()
     tips = frame["tooltip"].tolist()
     pops = frame["popup"].tolist()
+    # the members of _script_json({...}), written directly ("" when a member is left out)
+    fill_members = _members(fills, _fill_member)
+    stroke_members = _members(strokes, _stroke_member)
+    tip_members = _members(tips, _tip_member)
     features = []
     for i, g in enumerate(texts):
-        props: list[str] = []  # the members of _script_json({...}), written directly
-        if (f := _colour(fills[i])) is not None:
-            props.append('"f":' + _json_text(f))
-        if (s := _colour(strokes[i])) is not None:
-            props.append('"s":' + _json_text(s))
-        if tips[i]:
-            props.append('"t":' + _json_text(str(html(tips[i]))))
+        props = [m for m in (fill_members[i], stroke_members[i], tip_members[i]) if m]
         if pops[i]:
             props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
         if radius is not None:
@@ -450,6 +448,36 @@ def _feature_collection(layer: ml.MapLayer) -> str:
             '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
         )
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+
+
+def _members(values: list, member: Callable[[Any], str]) -> list[str]:
+    """``member(value)`` of every value, computed once for each distinct text (a layer's
+    colours and tooltips repeat: a few classes over thousands of cells)."""
+    known: dict[str, str] = {}
+    out = []
+    for value in values:
+        if type(value) is str:
+            text = known.get(value)
+            if text is None:
+                text = known[value] = member(value)
+            out.append(text)
+        else:
+            out.append(member(value))
+    return out
+
+
+def _fill_member(value: Any) -> str:
+    colour = _colour(value)
+    return "" if colour is None else '"f":' + _json_text(colour)
+
+
+def _stroke_member(value: Any) -> str:
+    colour = _colour(value)
+    return "" if colour is None else '"s":' + _json_text(colour)
+
+
+def _tip_member(value: Any) -> str:
+    return '"t":' + _json_text(str(html(value))) if value else ""
 
 
 def _json_text(text: str) -> str:
@@ -477,6 +505,27 @@ def _geojson_texts(geoms, simplify: bool) -> list[str]:
     wgs = geoms.to_crs("EPSG:4326").to_numpy()
     wgs = shapely.transform(wgs, lambda c: c.round(COORD_DECIMALS))
     return list(shapely.to_geojson(wgs))
+
+
+def _shared_geojson_texts(geoms, simplify: bool) -> list[str]:
+    """:func:`_geojson_texts`, each geometry converted once per set of maps.
+
+    Inside :func:`~._layers.shared_parts` a geometry's text is kept by its WKB (its exact
+    coordinates): the run's cells, the incident points and most streets and buildings appear
+    on several areas' maps. A geometry's text depends on that geometry alone (every coordinate
+    is transformed and rounded by itself), so a kept text is the text it would get again."""
+    import shapely
+
+    memo = ml.shared_memo("geojson")
+    if memo is None or geoms.crs is None:
+        return _geojson_texts(geoms, simplify)
+    known = memo.setdefault((geoms.crs.srs, simplify), {})
+    keys = shapely.to_wkb(geoms.to_numpy())
+    missing = [i for i, key in enumerate(keys) if key not in known]
+    if missing:
+        for i, text in zip(missing, _geojson_texts(geoms.iloc[missing], simplify)):
+            known[keys[i]] = text
+    return [known[key] for key in keys]
 
 
 @functools.lru_cache(maxsize=8)
