@@ -183,14 +183,16 @@ def svg_bytes(fig: Figure) -> bytes:
 
     The SVG is written to a text buffer and encoded once (matplotlib writes a binary buffer
     through a UTF-8 codec, one call per piece) by a canvas that keeps text measures and
-    drawing styles (:mod:`._svg`).
+    drawing styles (:mod:`._svg`). That canvas builds on matplotlib 3.11's SVG renderer; any
+    other matplotlib version saves with its own canvas (the same bytes, with more work).
     """
     import matplotlib
 
-    from ._svg import KeptSvgCanvas
-
     old = fig.canvas
-    KeptSvgCanvas(fig)  # the figure's canvas while it is saved, as savefig swaps canvases
+    if matplotlib.__version__.split(".")[:2] == ["3", "11"]:
+        from ._svg import KeptSvgCanvas
+
+        KeptSvgCanvas(fig)  # the figure's canvas while it is saved, as savefig swaps canvases
     buffer = io.StringIO()
     try:
         with matplotlib.rc_context({"svg.hashsalt": "tryggaplatser", "svg.fonttype": "none"}):
