@@ -248,3 +248,40 @@ def test_without_chromium_the_set_is_written_without_pdfs(tmp_path, monkeypatch,
     assert (out / "publik" / "r.html").is_file()
     assert not (out / "publik" / "r.pdf").exists()
     assert "PDF_UNAVAILABLE" in caplog.text
+
+
+def test_a_print_session_prints_reports_sealed_while_it_runs_and_a_changed_one_again(tmp_path):
+    """The demo's printer (``PrintSession.pump``): a report sealed while the writers run is
+    printed and sealed; a report sealed again after its print is printed again from its new
+    HTML; the bytes equal those the commit prints for the same reports (in a folder of the same
+    path length: a link's padding follows it); nothing is left to the commit."""
+    calls = []
+    with staged(tmp_path / "outA"):
+        folder = folder_for(tmp_path / "outA", "public")
+        _toy(folder, "public", "a.html", ["Första texten."])
+
+        def running() -> bool:  # the writers: one new report, then one report sealed again
+            calls.append(len(calls))
+            if len(calls) == 1:
+                _toy(folder, "public", "b.html", ["Andra rapporten."])
+            elif len(calls) == 2:
+                _toy(folder, "public", "a.html", ["Ändrad text."])
+            return len(calls) <= 3
+
+        with pdfmod.PrintSession([folder], tabs=1) as printer:
+            printer.pump(running)
+            assert pdfmod.reports_to_print(folder) == []
+        printed = sorted(p.name for p in printer.written)
+    assert printed == ["a.pdf", "a.pdf", "b.pdf"]
+    assert len(calls) >= 4
+    final = tmp_path / "outA" / "publik"
+    files = _manifest(final)
+    for name in ("a", "b"):
+        assert files[f"{name}.pdf"]["source_sha256"] == files[f"{name}.html"]["sha256"]
+    assert "Ändrad text." in " ".join(pdf_page_texts(final / "a.pdf"))
+    with staged(tmp_path / "outB"):  # the same reports, printed by the commit
+        folder = folder_for(tmp_path / "outB", "public")
+        _toy(folder, "public", "a.html", ["Ändrad text."])
+        _toy(folder, "public", "b.html", ["Andra rapporten."])
+    for name in ("a.html", "a.pdf", "b.html", "b.pdf"):
+        assert (tmp_path / "outB" / "publik" / name).read_bytes() == (final / name).read_bytes()
