@@ -199,6 +199,7 @@ class PrintSession:
         self._taken: set[tuple[Path, str]] = set()  # (html, its sha256) handed to the browser
         self._printing: dict[Path, tuple[Path, Path, str, str]] = {}  # pdf -> job
         self._gates: dict = {}
+        self._stamps: dict[Path, tuple | None] = {}
         self.written: list[Path] = []
 
     def __enter__(self) -> PrintSession:
@@ -225,6 +226,20 @@ class PrintSession:
             pdf.write_bytes(normalise_pdf(data, today, base=job[0].resolve().parent.as_uri() + "/"))
             self.written.append(_seal(job, self._gates))
 
+    def _changed(self, folder: Path) -> bool:
+        """Whether the folder's manifest changed since it was last read here (a look at its
+        size and time is cheaper than reading it while the writers run)."""
+        from ..policy import MANIFEST
+
+        try:
+            stat = (folder / MANIFEST).stat()
+            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+        except OSError:
+            stamp = None
+        changed = stamp is None or self._stamps.get(folder) != stamp
+        self._stamps[folder] = stamp
+        return changed
+
     def _ready(self, running: Callable[[], bool]) -> list[tuple[Path, Path]] | None:
         """The reports sealed since the last call (perhaps none), or ``None`` once the writers
         have finished and nothing is left. A report whose PDF is being printed waits: a report
@@ -233,6 +248,7 @@ class PrintSession:
         todo = [
             job
             for folder in self.folders
+            if not alive or self._changed(folder)
             for job in reports_to_print(folder)
             if (job[0], job[3]) not in self._taken and job[1] not in self._printing
         ]
@@ -442,7 +458,7 @@ class _Browser:
         given = [list(jobs)]
         return self.print_stream(lambda: given.pop() if given else None, tabs)
 
-    def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 0.2):
+    def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 0.5):
         """Yield ``(pdf, bytes)`` for every ``(html, pdf)`` job that ``more()`` hands out, in up to
         ``tabs`` tabs at once; ``more()`` returns the jobs ready now (perhaps none), or ``None``
         once no more will come. It is asked whenever the queue is empty, at least every
