@@ -456,13 +456,13 @@ class _Browser:
     def print_all(self, jobs: list[tuple[Path, Path]], tabs: int):
         """Yield ``(pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at once."""
         given = [list(jobs)]
-        return self.print_stream(lambda: given.pop() if given else None, tabs)
+        return self.print_stream(lambda: given.pop() if given else None, tabs, poll=0.0)
 
     def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 0.5):
         """Yield ``(pdf, bytes)`` for every ``(html, pdf)`` job that ``more()`` hands out, in up to
         ``tabs`` tabs at once; ``more()`` returns the jobs ready now (perhaps none), or ``None``
-        once no more will come. It is asked whenever the queue is empty, at least every
-        ``poll`` seconds while a tab is free.
+        once no more will come. It is asked when the queue is empty and a tab free, at most
+        every ``poll`` seconds (it reads the folders' manifests, which the writers rewrite).
 
         Each tab loads a report (``Page.navigate``), waits for its load event once the
         navigation has committed, prints it, and takes the next report.
@@ -482,9 +482,11 @@ class _Browser:
             sent = self._send("Page.navigate", {"url": Path(html).resolve().as_uri()}, session)
             requests[sent] = (session, "navigate")
 
+        asked = -poll
         while True:
-            if not finished and not queue:
-                new = more()
+            idle = not current or free or n_tabs < tabs
+            if not finished and not queue and idle and time.monotonic() - asked >= poll:
+                new, asked = more(), time.monotonic()
                 finished = new is None
                 queue += new or []
             while queue and (free or n_tabs < tabs):
@@ -500,7 +502,7 @@ class _Browser:
                     return
                 time.sleep(poll)  # nothing sealed yet: the writers are still at work
                 continue
-            waiting = not finished and (free or n_tabs < tabs)
+            waiting = not finished and (free or n_tabs < tabs) and poll > 0
             message = self._receive(deadline, poll if waiting else None)
             if message is None:
                 continue
