@@ -458,7 +458,7 @@ class _Browser:
         given = [list(jobs)]
         return self.print_stream(lambda: given.pop() if given else None, tabs, poll=0.0)
 
-    def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 0.5):
+    def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 1.0):
         """Yield ``(pdf, bytes)`` for every ``(html, pdf)`` job that ``more()`` hands out, in up to
         ``tabs`` tabs at once; ``more()`` returns the jobs ready now (perhaps none), or ``None``
         once no more will come. It is asked when the queue is empty and a tab free, at most
