@@ -30,28 +30,13 @@ def processes(n_jobs: int) -> int:
     return max(1, min(n_jobs, int(asked) if asked.isdigit() else (os.cpu_count() or 1)))
 
 
-def fork_map(
-    func: Callable[..., Any],
-    jobs: Sequence[tuple],
-    state: Any = None,
-    *,
-    beside: Callable[[Callable[[], bool]], None] | None = None,
-) -> list:
+def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None) -> list:
     """``[func(state, *args) for args in jobs]``, in forked worker processes when there is more
     than one core (:func:`processes`). Results come back in the order of ``jobs``; errors are
-    raised as they are.
-
-    ``beside(running)``, when given, runs in this process while the workers run the jobs
-    (``tryggaplatser demo`` prints the reports the jobs seal): ``running()`` is true while a
-    job is unfinished and none has failed. When the jobs run one after the other here,
-    ``beside`` runs after them, with ``running()`` false.
-    """
+    raised as they are."""
     workers = processes(len(jobs))
     if workers < 2:
-        results = [func(state, *args) for args in jobs]
-        if beside is not None:
-            beside(lambda: False)
-        return results
+        return [func(state, *args) for args in jobs]
     import multiprocessing as mp
     from concurrent.futures import ProcessPoolExecutor
 
@@ -62,12 +47,6 @@ def fork_map(
     )
     try:
         futures = [pool.submit(_call, func, args) for args in jobs]
-        if beside is not None:
-            beside(
-                lambda: not any(_failed(f) for f in futures) and not all(f.done() for f in futures)
-            )
-        for future in filter(_failed, futures):
-            future.result()  # the failure raises now, not after the jobs before it
         results = [f.result() for f in futures]
     except BaseException:
         _stop(pool)  # a failed or interrupted run (SIGTERM, Ctrl-C) does not wait for the rest
@@ -76,10 +55,6 @@ def fork_map(
         _STATE = None
     pool.shutdown()
     return results
-
-
-def _failed(future: Any) -> bool:
-    return future.done() and (future.cancelled() or future.exception() is not None)
 
 
 def _stop(pool: Any) -> None:

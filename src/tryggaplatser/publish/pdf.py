@@ -1,4 +1,4 @@
-"""A PDF beside every HTML report, printed by headless Chromium in one browser session per run.
+"""A PDF beside every HTML report, printed by headless Chromium in one browser session per set.
 
 Every report (:class:`~.reports.report.Report`: area reports, the lägesbild, EST briefs, action
 plans, evaluations) is written as one self-contained HTML file laid out for A4 print. At the end
@@ -6,10 +6,9 @@ of an output set (:meth:`.staging.Staging.commit`, in the process that owns the 
 forked worker has finished) :func:`print_reports` prints each report whose PDF is missing or
 older than its HTML to ``<name>.pdf`` beside it and seals the PDF through the gate
 (kind ``"pdf"``, with the SHA-256 of the HTML it was printed from as ``source_sha256``), so the
-audit scans it like any other file. ``tryggaplatser demo`` prints earlier (:class:`PrintSession`):
-its own process, otherwise idle while forked jobs write the sets, prints each report soon after
-a job has sealed it, in one browser for the whole run that starts up while the layers load; the
-commit then finds nothing left to print.
+audit scans it like any other file. ``tryggaplatser demo`` prints earlier: each set in the job
+that wrote it, while the other set is still being written (one browser per set), so the
+browsers' work overlaps the writing; the commit then finds nothing left to print.
 
 How it prints
 -------------
@@ -47,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .._announce import logger
@@ -154,20 +153,14 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
         return []
     print_pdfs([(html, pdf) for html, pdf, _, _ in todo], executable=executable)
     gates: dict[str, Gate] = {}
-    written = [_seal(job, gates) for job in todo]
+    written = []
+    for html, pdf, mode, source in todo:
+        gate = gates.setdefault(mode, Gate(mode, quiet=True))
+        about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
+        gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
+        written.append(pdf)
     rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
     return written
-
-
-def _seal(job: tuple[Path, Path, str, str], gates: dict) -> Path:
-    """Seal one printed PDF through its mode's gate (``gates``: one per mode, made here)."""
-    from .gate import Gate
-
-    html, pdf, mode, source = job
-    gate = gates.setdefault(mode, Gate(mode, quiet=True))
-    about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
-    gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
-    return pdf
 
 
 def rewrite_start_pages(folders: dict[Path, object]) -> None:
@@ -179,85 +172,6 @@ def rewrite_start_pages(folders: dict[Path, object]) -> None:
     for folder, gate in folders.items():
         if (folder / INDEX_PAGE).is_file():
             write_index(folder, gate)
-
-
-class PrintSession:
-    """One browser for a whole run that prints the reports of ``folders`` as they are sealed.
-
-    ``tryggaplatser demo`` opens it before it loads the layers (the browser starts up on the
-    other core meanwhile) and, while its forked jobs write the sets, :meth:`pump` prints and
-    seals each report of the staged folders soon after a job has sealed it: the printing
-    overlaps the writing, the printing of one set waits for no other, and one browser serves
-    the whole run. Without Chromium, or with ``TRYGGAPLATSER_PDF=0``, nothing starts and
-    :meth:`pump` returns at once (:func:`print_reports` afterwards says why there are no PDFs).
-    """
-
-    def __init__(self, folders: Iterable[Path], *, tabs: int | None = None):
-        self.folders = [Path(folder) for folder in folders]
-        self.tabs = max(1, min(tabs or (os.cpu_count() or 1), 4))
-        self._browser: _Browser | None = None
-        self._taken: set[tuple[Path, str]] = set()  # (html, its sha256) handed to the browser
-        self._printing: dict[Path, tuple[Path, Path, str, str]] = {}  # pdf -> job
-        self._gates: dict = {}
-        self._stamps: dict[Path, tuple | None] = {}
-        self.written: list[Path] = []
-
-    def __enter__(self) -> PrintSession:
-        executable = find_chromium() if _enabled() else None
-        if executable is not None:
-            self._browser = _Browser(executable).__enter__()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self._browser is not None:
-            self._browser.__exit__(*exc)
-            self._browser = None
-
-    def pump(self, running: Callable[[], bool] = lambda: False) -> None:
-        """Print and seal every report of the folders that needs a PDF, including those sealed
-        while ``running()`` is true; return once it is false and every report is printed."""
-        if self._browser is None:
-            return
-        from .. import _clock
-
-        today = _clock.today()
-        for pdf, data in self._browser.print_stream(lambda: self._ready(running), self.tabs):
-            job = self._printing.pop(pdf)
-            pdf.write_bytes(normalise_pdf(data, today, base=job[0].resolve().parent.as_uri() + "/"))
-            self.written.append(_seal(job, self._gates))
-
-    def _changed(self, folder: Path) -> bool:
-        """Whether the folder's manifest changed since it was last read here (a look at its
-        size and time is cheaper than reading it while the writers run)."""
-        from ..policy import MANIFEST
-
-        try:
-            stat = (folder / MANIFEST).stat()
-            stamp = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        except OSError:
-            stamp = None
-        changed = stamp is None or self._stamps.get(folder) != stamp
-        self._stamps[folder] = stamp
-        return changed
-
-    def _ready(self, running: Callable[[], bool]) -> list[tuple[Path, Path]] | None:
-        """The reports sealed since the last call (perhaps none), or ``None`` once the writers
-        have finished and nothing is left. A report whose PDF is being printed waits: a report
-        sealed again meanwhile is printed again once the older print is sealed."""
-        alive = running()  # asked before the folders are read: nothing sealed is missed
-        todo = [
-            job
-            for folder in self.folders
-            if not alive or self._changed(folder)
-            for job in reports_to_print(folder)
-            if (job[0], job[3]) not in self._taken and job[1] not in self._printing
-        ]
-        for job in todo:
-            self._taken.add((job[0], job[3]))
-            self._printing[job[1]] = job
-        if todo or alive or self._printing:
-            return [(html, pdf) for html, pdf, _, _ in todo]
-        return None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,24 +207,6 @@ def print_pdfs(
     with _Browser(executable) as browser:
         for pdf, data in browser.print_all(list(jobs), tabs):
             pdf.write_bytes(normalise_pdf(data, today, base=folders[Path(pdf)]))
-
-
-_OPEN: list[_Browser] = []  # the browsers this process drives
-
-
-def _forget_browsers_in_forked_child() -> None:
-    """A forked worker (:mod:`._parallel`) does not hold the pipes of the browser its parent
-    drives: the browser sees its end of the pipe close when the parent's run ends, whatever
-    the workers do (and no worker can talk to it)."""
-    for browser in _OPEN:
-        for fd in (browser._to_browser, browser._from_browser):
-            with contextlib.suppress(OSError):
-                os.close(fd)
-    _OPEN.clear()
-
-
-if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_forget_browsers_in_forked_child)
 
 
 _EXEC_WITH_PIPE = (
@@ -374,12 +270,9 @@ class _Browser:
         finally:
             for fd in ends:
                 os.close(fd)
-        _OPEN.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
-        if self in _OPEN:
-            _OPEN.remove(self)
         with contextlib.suppress(Exception):
             self._send("Browser.close")
         try:
@@ -403,16 +296,12 @@ class _Browser:
             data = data[os.write(self._to_browser, data) :]
         return self._id
 
-    def _receive(self, deadline: float, poll: float | None = None) -> dict | None:
-        """The next message; ``None`` when ``poll`` seconds pass without one (when given)."""
+    def _receive(self, deadline: float) -> dict:
         if self._stash:
             return self._stash.pop(0)
         while b"\0" not in self._buffer:
             left = deadline - time.monotonic()
-            wait = left if poll is None else min(left, poll)
-            ready = select.select([self._from_browser], [], [], max(wait, 0))[0] if left > 0 else []
-            if not ready and poll is not None and left > 0:
-                return None
+            ready = select.select([self._from_browser], [], [], max(left, 0))[0] if left > 0 else []
             if not ready:
                 raise self._failure(tr("svarar inte", "does not answer"))
             chunk = os.read(self._from_browser, 1 << 20)
@@ -454,58 +343,30 @@ class _Browser:
         return session["sessionId"]
 
     def print_all(self, jobs: list[tuple[Path, Path]], tabs: int):
-        """Yield ``(pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at once."""
-        given = [list(jobs)]
-        return self.print_stream(lambda: given.pop() if given else None, tabs, poll=0.0)
-
-    def print_stream(self, more: Callable[[], list | None], tabs: int, poll: float = 1.0):
-        """Yield ``(pdf, bytes)`` for every ``(html, pdf)`` job that ``more()`` hands out, in up to
-        ``tabs`` tabs at once; ``more()`` returns the jobs ready now (perhaps none), or ``None``
-        once no more will come. It is asked when the queue is empty and a tab free, at most
-        every ``poll`` seconds (it reads the folders' manifests, which the writers rewrite).
+        """Yield ``(pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at once.
 
         Each tab loads a report (``Page.navigate``), waits for its load event once the
         navigation has committed, prints it, and takes the next report.
         """
-        queue: list[tuple[Path, Path]] = []
-        free: list[str] = []
-        n_tabs = 0
+        queue = list(jobs)
+        sessions = [self._tab() for _ in range(tabs)]
         current: dict[str, tuple[Path, Path]] = {}
         committed: set[str] = set()
         requests: dict[int, tuple[str, str]] = {}  # id -> (session, "navigate" | "print")
-        finished = False
-        deadline = time.monotonic() + _TIMEOUT_S
 
         def start(session: str) -> None:
-            html, _ = current[session] = queue.pop(0)
+            html, pdf = queue.pop(0)
+            current[session] = (html, pdf)
             committed.discard(session)
             sent = self._send("Page.navigate", {"url": Path(html).resolve().as_uri()}, session)
             requests[sent] = (session, "navigate")
 
-        asked = -poll
-        while True:
-            idle = not current or free or n_tabs < tabs
-            if not finished and not queue and idle and time.monotonic() - asked >= poll:
-                new, asked = more(), time.monotonic()
-                finished = new is None
-                queue += new or []
-            while queue and (free or n_tabs < tabs):
-                if not current:
-                    deadline = time.monotonic() + _TIMEOUT_S
-                if free:
-                    start(free.pop())
-                else:
-                    n_tabs += 1
-                    start(self._tab())
-            if not current:
-                if finished:
-                    return
-                time.sleep(poll)  # nothing sealed yet: the writers are still at work
-                continue
-            waiting = not finished and (free or n_tabs < tabs) and poll > 0
-            message = self._receive(deadline, poll if waiting else None)
-            if message is None:
-                continue
+        for session in sessions:
+            if queue:
+                start(session)
+        deadline = time.monotonic() + _TIMEOUT_S
+        while current:
+            message = self._receive(deadline)
             session = message.get("sessionId", "")
             if message.get("method") == "Page.loadEventFired" and session in committed:
                 committed.discard(session)
@@ -525,12 +386,10 @@ class _Browser:
                 committed.add(session)
                 continue
             _, pdf = current.pop(session)
-            if queue:
-                start(session)  # the tab's next report loads while this one is sealed
-            else:
-                free.append(session)
             yield pdf, base64.b64decode(result["data"])
             deadline = time.monotonic() + _TIMEOUT_S
+            if queue:
+                start(session)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -128,45 +128,22 @@ def demo_pipeline(config_path, out, truth: dict, step):
     """The demo's steps: load once, then write the internal and the public set.
 
     The two sets share nothing but the loaded project, so on a machine with more than one core
-    they are written in forked processes at the same time (forked, so the project is not
-    copied), each rendering its own :class:`~tryggaplatser.Run`. Meanwhile this process prints
-    the PDF of each report soon after a job has sealed it, in one browser for the whole run
-    (:class:`..pdf.PrintSession`), started first so that it starts up while the layers load.
-    Returns the project and the seconds each set took.
+    they are written in two processes at the same time (forked, so the project is not copied);
+    each renders its own :class:`~tryggaplatser.Run` and prints its own PDFs when written, while
+    the other set is still being written. Returns the project and the seconds each set took.
     """
-    from ...i18n import tr
-    from ..gate import Gate
-    from ..pdf import PrintSession
-    from ._common import mode_folder
-
-    folders = [mode_folder(out, Gate(mode, quiet=True)) for mode in ("internal", "public")]
-    with PrintSession(folders) as printer:
-        step(tr("Läser och validerar lagren", "Reading and validating the layers"))
-        project = _load(config_path, out)
-        step(
-            tr(
-                "Hotspots, kartor, områdesanalyser, lägesbild, EST-veckobrev, handlingsplaner "
-                "och utvärdering (internt och publikt)",
-                "Hot spots, maps, area analyses, lägesbild, EST brief, action plans and "
-                "evaluation (internal and public)",
-            )
-        )
-        seconds = _write_sets(project, config_path, out, truth, printer)
-        _print_leftovers(out, printer)
-    return project, seconds
-
-
-def _load(config_path, out):
-    """Load and validate the layers (quarantine into the internal set); the validation
-    report is sealed into the internal set."""
     import json
     from pathlib import Path
 
+    from ...analysis.run import Run
+    from ...i18n import tr
     from ...layers.load import load_project
+    from .._parallel import fork_map
     from ..gate import INTERNAL_MARKING, Gate
     from ._common import mode_folder
 
     internal = Gate("internal", quiet=True)
+    step(tr("Läser och validerar lagren", "Reading and validating the layers"))
     folder = mode_folder(out, internal)
     project = load_project(config_path, quarantine_dir=folder / "karantan", quiet=True)
     reports = [r.to_dict() for r in project.reports]
@@ -180,17 +157,19 @@ def _load(config_path, out):
         json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
     )
     internal.seal(path, kind="validation_report")
-    return project
 
-
-def _write_sets(project, config_path, out, truth: dict, printer) -> dict[str, float]:
-    """The three jobs on the cores: the draft plans (internal), the internal set and the
-    public set, while ``printer`` prints the reports they seal. Returns the seconds per set."""
-    from ...analysis.run import Run
-    from .._parallel import fork_map
-
-    # the gate's manifest is locked, so two jobs (and the printer) may seal into one folder.
-    # The plans go first: they are short, and their reports are the first ones to print
+    step(
+        tr(
+            "Hotspots, kartor, områdesanalyser, lägesbild, EST-veckobrev, handlingsplaner och "
+            "utvärdering (internt och publikt)",
+            "Hot spots, maps, area analyses, lägesbild, EST brief, action plans and evaluation "
+            "(internal and public)",
+        )
+    )
+    # three jobs on the cores: the draft plans (internal), the internal set and the public set;
+    # the gate's manifest is locked, so two jobs may seal into one folder. The plans go first:
+    # they are short, so the internal set, which prints the internal folder's PDFs, finds the
+    # plans' reports written (and in one process they are written before it prints)
     jobs = [
         (_write_plans, (config_path, out, truth)),
         (_write_set, ("internal", config_path, out, truth)),
@@ -202,10 +181,10 @@ def _write_sets(project, config_path, out, truth: dict, printer) -> dict[str, fl
     internal_run.place_reasons()
     _import_renderers()
     seconds: dict[str, float] = {}
-    state = (project, {"internal": internal_run})
-    for part, took in fork_map(_job, jobs, state, beside=printer.pump):
+    for part, took in fork_map(_job, jobs, (project, {"internal": internal_run})):
         seconds[part] = seconds.get(part, 0.0) + took
-    return seconds
+    _print_leftovers(out)
+    return project, seconds
 
 
 def _import_renderers() -> None:
@@ -232,19 +211,17 @@ def _import_renderers() -> None:
             importlib.import_module(module.name)
 
 
-def _print_leftovers(out, printer) -> None:
-    """The PDFs not printed yet (with the jobs one after the other, all of them; a report
-    sealed again after its first print), and the start pages rewritten once more from the
-    complete manifests: the jobs wrote them side by side, so the last one written may have
-    missed another job's last files, and the PDFs came later."""
+def _print_leftovers(out) -> None:
+    """The PDFs no job printed (a draft plan sealed after the internal set had printed), and
+    the start pages rewritten once more from the complete manifests: the jobs wrote them side
+    by side, so the last one written may have missed another job's last files."""
     from ..gate import Gate
     from ..pdf import print_reports, rewrite_start_pages
     from ._common import mode_folder
 
-    printer.pump()
     gates = [Gate(mode, quiet=True) for mode in ("internal", "public")]
     folders = {mode_folder(out, gate): gate for gate in gates}
-    print_reports(folders)  # without a browser: says once why there are no PDFs
+    print_reports(folders)
     rewrite_start_pages(folders)
 
 
@@ -264,6 +241,7 @@ def _write_set(
 
     from ...analysis.run import Run
     from ..gate import Gate
+    from ..pdf import print_reports
     from ._common import finish_set, mode_folder
     from .areas import lagesbild_period, plan_area_products, write_area_reports, write_lagesbild
     from .est import write_est_brief_set
@@ -301,6 +279,8 @@ def _write_set(
         from .risk import write_risk_factors
 
         write_risk_factors(project, out, mode, run=run)
+    # the set's PDFs in this job, while the other job still writes: one browser per set
+    print_reports([mode_folder(out, gate)])
     return mode, time.perf_counter() - started
 
 
