@@ -7,12 +7,13 @@ process and its children, and the target where the issue states one:
 * ``tryggaplatser demo`` (everything, both modes): target ≤ 20 s wall on the 2-core machine;
 * ``tryggaplatser area --all``: target ≤ 5 s wall.
 
-Usage: ``python benchmarks/bench_pipeline.py [--only demo,area]``. Wall time depends on what
-else the machine is doing; CPU time (user + system of the command and its children) much less,
-so both are printed. The CPU time includes Chromium's renderer processes, which print the PDFs:
-the browser leaves them to be reaped by whoever adopts them, so on Linux the benchmark adopts
-them (a child subreaper) and reaps them after each command. The same commands without PDFs
-(``TRYGGAPLATSER_PDF=0``) show what the browser costs: ``--no-pdf``.
+Usage: ``python benchmarks/bench_pipeline.py [--only demo,area] [--repeat N]``. Wall time
+depends on what else the machine is doing; CPU time (user + system of the command and its
+children) much less, so both are printed; with ``--repeat`` each command runs N times, one line
+per run and a line with the medians. The CPU time includes Chromium's renderer processes, which
+print the PDFs: the browser leaves them to be reaped by whoever adopts them, so on Linux the
+benchmark adopts them (a child subreaper) and reaps them after each command. The same commands
+without PDFs (``TRYGGAPLATSER_PDF=0``) show what the browser costs: ``--no-pdf``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -74,10 +76,25 @@ def _reap_orphans(timeout: float = 10.0) -> None:
             time.sleep(0.05)
 
 
+def _run(cli: str, argv: list[str], env: dict) -> tuple[float, float, str | None]:
+    """One run of a command: wall seconds, CPU seconds (with its descendants), and the error."""
+    cpu0, t0 = _children_cpu(), time.perf_counter()
+    proc = subprocess.run(
+        [cli, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+    )
+    wall = time.perf_counter() - t0
+    _reap_orphans()
+    cpu = _children_cpu() - cpu0
+    if proc.returncode != 0:
+        return wall, cpu, f"exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}"
+    return wall, cpu, None
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="", help="comma-separated command names to run")
     parser.add_argument("--no-pdf", action="store_true", help="without PDFs (no browser)")
+    parser.add_argument("--repeat", type=int, default=1, help="runs of each command")
     args = parser.parse_args()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
     cli = str(Path(sys.executable).with_name("tryggaplatser"))
@@ -91,23 +108,23 @@ def main() -> int:
         for name, argv in commands(tmp):
             if only and name.split()[0] not in only and name not in only:
                 continue
-            cpu0, t0 = _children_cpu(), time.perf_counter()
-            proc = subprocess.run(
-                [cli, *argv], cwd=ROOT, env=env, capture_output=True, text=True, check=False
-            )
-            wall = time.perf_counter() - t0
-            _reap_orphans()
-            cpu = _children_cpu() - cpu0
             target = TARGETS.get(name)
-            if proc.returncode != 0:
-                verdict = f"exit {proc.returncode}: {proc.stderr.strip().splitlines()[-1:]}"
-                failures += 1
-            elif target is None:
-                verdict = "ok"
-            else:
-                verdict = "within target" if wall <= target else "OVER target"
             shown = "" if target is None else f"{target:.0f}"
-            print(f"{name:<22}{wall:>9.1f}{cpu:>9.1f}{shown:>10}  {verdict}", flush=True)
+            runs = []
+            for _ in range(max(1, args.repeat)):
+                wall, cpu, error = _run(cli, argv, env)
+                runs.append((wall, cpu))
+                failures += error is not None
+                if error is not None:
+                    verdict = error
+                elif target is None:
+                    verdict = "ok"
+                else:
+                    verdict = "within target" if wall <= target else "OVER target"
+                print(f"{name:<22}{wall:>9.1f}{cpu:>9.1f}{shown:>10}  {verdict}", flush=True)
+            if len(runs) > 1:
+                wall, cpu = (statistics.median(r[i] for r in runs) for i in (0, 1))
+                print(f"{'  median':<22}{wall:>9.1f}{cpu:>9.1f}{shown:>10}", flush=True)
     return 1 if failures else 0
 
 

@@ -59,9 +59,12 @@ def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None)
 
 def _stop(pool: Any) -> None:
     """Cancel the jobs not started and end the workers now (not after their current job)."""
+    # taken before the shutdown, which forgets them; no public way before Python 3.14
+    # (terminate_workers)
+    workers = list((getattr(pool, "_processes", None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
-    for process in list((getattr(pool, "_processes", None) or {}).values()):
-        process.terminate()  # no public way before Python 3.14 (terminate_workers)
+    for process in workers:
+        process.terminate()
 
 
 def _enter_worker() -> None:
