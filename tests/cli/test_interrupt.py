@@ -114,7 +114,7 @@ def interrupt(config: Path, out: Path, k: int, sig: int, previous: dict[str, str
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    staging = out / f".staging-publik-{proc.pid}"
+    staging = out / f".staging-publik-{proc.pid:07d}"
     seen = -1
     while proc.poll() is None:
         if staging.is_dir():

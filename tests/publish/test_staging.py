@@ -198,3 +198,23 @@ def test_nested_writers_commit_once(tmp_path):
         assert paths[0].parent == run.staging_path("public")
         assert not (tmp_path / "publik").exists()
     assert (tmp_path / "publik" / "a.html").exists()
+
+
+def test_a_report_pdf_does_not_depend_on_the_length_of_the_process_id(tmp_path):
+    """A printed report's links are cut to relative ones and padded to the length of the
+    staging folder's address (the PDF's offsets stay valid), so that address must have the
+    same length whatever the run's process id: two runs of one command give one PDF."""
+    from datetime import date
+
+    from tryggaplatser.publish.pdf import normalise_pdf
+
+    printed = []
+    for pid in (99, 4_194_304):
+        run = staging.Staging(tmp_path)
+        run.owner = pid
+        folder = run.staging_path("public")
+        assert folder.name.endswith(str(pid))
+        base = folder.resolve().as_uri() + "/"
+        link = b"/URI (" + base.encode() + b"index.html#omrade-a)"
+        printed.append(normalise_pdf(link, date(2026, 11, 23), base=base))
+    assert printed[0] == printed[1]
