@@ -186,20 +186,23 @@ def seasonal_mann_kendall(
     TrendTest
         ``p_value`` and ``z`` are NaN when ``Var S`` is 0 (fewer than two years in every season).
     """
-    s_total = 0.0
-    var_total = 0.0
-    slopes: list[np.ndarray] = []
-    n_values = 0
-    n_seasons = 0
+    seasons = []
     for _, g in table.sort_values(time).groupby(season, sort=True):
         v = g[value].to_numpy(dtype=float)
         t = g[time].to_numpy(dtype=float)
         keep = np.isfinite(v)
-        v, t = v[keep], t[keep]
-        if len(v) == 0:
-            continue
-        n_values += len(v)
-        n_seasons += 1
+        if keep.any():
+            seasons.append((v[keep], t[keep]))
+    return _seasonal_test(seasons, sum(len(v) for v, _ in seasons), len(seasons))
+
+
+def _seasonal_test(seasons: list, n_values: int, n_seasons: int) -> TrendTest:
+    """The seasonal Mann-Kendall sums over ``seasons``, each ``(values, times)`` in time order
+    (one computation for :func:`seasonal_mann_kendall` and its array path)."""
+    s_total = 0.0
+    var_total = 0.0
+    slopes: list[np.ndarray] = []
+    for v, t in seasons:
         if len(v) < 2:
             continue
         i, j = np.triu_indices(len(v), k=1)
@@ -404,24 +407,12 @@ def _trend_test_counts(year: np.ndarray, month: np.ndarray, v: np.ndarray) -> di
 def _seasonal_counts(year, month, v, months, inv) -> TrendTest:
     """:func:`seasonal_mann_kendall` of :func:`_trend_test_counts`'s arrays (``months`` the
     calendar months in order, ``inv`` each row's)."""
-    s_total = 0.0
-    var_total = 0.0
-    slopes: list[np.ndarray] = []
+    seasons = []
     for g in range(len(months)):
         rows = np.flatnonzero(inv == g)
         rows = rows[np.argsort(year[rows], kind="stable")]
-        gv, gt = v[rows], year[rows]
-        if len(gv) < 2:
-            continue
-        i, j = np.triu_indices(len(gv), k=1)
-        s_total += float(np.sign(gv[j] - gv[i]).sum())
-        var_total += _var_s(gv)
-        slopes.append((gv[j] - gv[i]) / (gt[j] - gt[i]))
-    z, p = _mk_z_p(s_total, var_total)
-    slope = float(np.median(np.concatenate(slopes))) if slopes else float("nan")
-    return TrendTest(
-        "seasonal_mann_kendall", s_total, var_total, float(z), p, slope, len(v), len(months)
-    )
+        seasons.append((v[rows], year[rows]))
+    return _seasonal_test(seasons, len(v), len(months))
 
 
 def _local(ts: pd.Series) -> pd.Series:
