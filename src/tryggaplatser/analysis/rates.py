@@ -247,13 +247,21 @@ def deseasonalised_mann_kendall(
     n_per = d.groupby(season)[value].transform("size")
     d = d[n_per >= 2]
     if d.empty:
+        return _residual_test(np.empty(0), np.empty(0), 0)
+    v = d[value].to_numpy(dtype=float)
+    r = v - d.groupby(season)[value].transform("mean").to_numpy(dtype=float)
+    t = d[time].to_numpy(dtype=float) + (d[season].to_numpy(dtype=float) - 0.5) / 12.0
+    return _residual_test(r, t, int(d[season].nunique()))
+
+
+def _residual_test(r: np.ndarray, t: np.ndarray, n_seasons: int) -> TrendTest:
+    """The Mann-Kendall test and Sen's slope of residuals ``r`` at times ``t`` (one computation
+    for :func:`deseasonalised_mann_kendall` and its array path); no residuals: an empty test."""
+    if not len(r):
         return TrendTest(
             "mann_kendall_deseasonalised", 0.0, 0.0, float("nan"), float("nan"), float("nan"), 0, 0
         )
-    v = d[value].to_numpy(dtype=float)
-    r = v - d.groupby(season)[value].transform("mean").to_numpy(dtype=float)
     r = np.round(r, 9)  # exact ties stay ties after the subtraction
-    t = d[time].to_numpy(dtype=float) + (d[season].to_numpy(dtype=float) - 0.5) / 12.0
     order = np.argsort(t, kind="stable")
     r, t = r[order], t[order]
     i, j = np.triu_indices(len(r), k=1)
@@ -262,14 +270,7 @@ def deseasonalised_mann_kendall(
     z, p = _mk_z_p(s_total, var_total)
     slope = float(np.median((r[j] - r[i]) / (t[j] - t[i])))
     return TrendTest(
-        "mann_kendall_deseasonalised",
-        s_total,
-        var_total,
-        z,
-        p,
-        slope,
-        len(r),
-        int(d[season].nunique()),
+        "mann_kendall_deseasonalised", s_total, var_total, z, p, slope, len(r), n_seasons
     )
 
 
@@ -365,24 +366,11 @@ def _trend_test_counts(year: np.ndarray, month: np.ndarray, v: np.ndarray) -> di
     mean = np.bincount(inv, weights=v) / size  # each calendar month's mean
     # deseasonalised Mann-Kendall (:func:`deseasonalised_mann_kendall`)
     keep = size[inv] >= 2
-    if not keep.any():
-        out = TrendTest(
-            "mann_kendall_deseasonalised", 0.0, 0.0, float("nan"), float("nan"), float("nan"), 0, 0
-        ).as_dict()
-    else:
-        r = np.round(v[keep] - mean[inv[keep]], 9)
-        t = year[keep] + (month[keep] - 0.5) / 12.0
-        order = np.argsort(t, kind="stable")
-        r, t = r[order], t[order]
-        i, j = np.triu_indices(len(r), k=1)
-        s_total = float(np.sign(r[j] - r[i]).sum())
-        var_total = _var_s(r)
-        z, p = _mk_z_p(s_total, var_total)
-        slope = float(np.median((r[j] - r[i]) / (t[j] - t[i])))
-        n_seasons = len(np.unique(month[keep]))
-        out = TrendTest(
-            "mann_kendall_deseasonalised", s_total, var_total, z, p, slope, len(r), n_seasons
-        ).as_dict()
+    out = _residual_test(
+        v[keep] - mean[inv[keep]],
+        year[keep] + (month[keep] - 0.5) / 12.0,
+        len(np.unique(month[keep])),
+    ).as_dict()
     ym = year * 100 + month
     out["first_month"] = f"{int(ym.min()) // 100}-{int(ym.min()) % 100:02d}"
     out["last_month"] = f"{int(ym.max()) // 100}-{int(ym.max()) % 100:02d}"

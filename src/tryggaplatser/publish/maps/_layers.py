@@ -1911,22 +1911,18 @@ def _public_observation_layers(walk_observations, dialogue, bounds, size: float,
     to the municipality's published walk and dialogue totals, so per-layer suppression alone
     would let a reader subtract."""
     layers = []
-    if walk_observations is not None and len(walk_observations):
-        walks = _once_released(
-            f"walk-cells-{size!r}",
-            (walk_observations, gate),
-            gate,
-            lambda: walk_cells_layer(walk_observations, size, gate),
-        )
-        layers.append(_cells_within(walks, bounds))
-    if dialogue is not None and len(dialogue):
-        responses = _once_released(
-            f"dialogue-cells-{size!r}",
-            (dialogue, gate),
-            gate,
-            lambda: _dialogue_cells_layer(dialogue, size, gate),
-        )
-        layers.append(_cells_within(responses, bounds))
+    for name, points, cells_layer in (
+        ("walk", walk_observations, walk_cells_layer),
+        ("dialogue", dialogue, _dialogue_cells_layer),
+    ):
+        if points is not None and len(points):
+            cells = _once_released(
+                f"{name}-cells-{size!r}",
+                (points, gate),
+                gate,
+                lambda points=points, build=cells_layer: build(points, size, gate),
+            )
+            layers.append(_cells_within(cells, bounds))
     return layers
 
 
