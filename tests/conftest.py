@@ -138,18 +138,23 @@ def copy_project(project):
     )
 
 
-@pytest.fixture(scope="session")
-def _demo_project_original(tmp_path_factory):
-    from tryggaplatser.datasets import demo_config_path
+def _load_unchanged(config, tmp_path_factory, what: str):
+    """Yield the project of ``config``, loaded once, and check at the end that no test
+    modified it (each module works on its own copy)."""
     from tryggaplatser.layers.load import load_project
 
-    project = load_project(
-        demo_config_path(), quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True
-    )
+    project = load_project(config, quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True)
     before = {name: _frame_digest(frame) for name, frame in project.layers.items()}
     yield project
     after = {name: _frame_digest(frame) for name, frame in project.layers.items()}
-    assert after == before, "a test modified the shared demo project instead of its copy"
+    assert after == before, f"a test modified the shared {what} project instead of its copy"
+
+
+@pytest.fixture(scope="session")
+def _demo_project_original(tmp_path_factory):
+    from tryggaplatser.datasets import demo_config_path
+
+    yield from _load_unchanged(demo_config_path(), tmp_path_factory, "demo")
 
 
 @pytest.fixture(scope="module")
@@ -169,15 +174,7 @@ def tiny_config(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="session")
 def _tiny_project_original(tiny_config, tmp_path_factory):
-    from tryggaplatser.layers.load import load_project
-
-    project = load_project(
-        tiny_config, quarantine_dir=tmp_path_factory.mktemp("karantan"), quiet=True
-    )
-    before = {name: _frame_digest(frame) for name, frame in project.layers.items()}
-    yield project
-    after = {name: _frame_digest(frame) for name, frame in project.layers.items()}
-    assert after == before, "a test modified the shared tiny project instead of its copy"
+    yield from _load_unchanged(tiny_config, tmp_path_factory, "tiny")
 
 
 @pytest.fixture(scope="module")
