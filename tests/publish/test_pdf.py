@@ -150,6 +150,7 @@ def test_links_stay_relative_and_name_no_path_of_the_machine(printed, tmp_path):
             data = html.with_suffix(".pdf").read_bytes()
             assert b"file:" not in data and str(printed["out"]).encode() not in data
             assert b"/URI (index.html" in data, html.name  # the link to the start page
+            _xref_points_at_every_object(data)
     import matplotlib
 
     matplotlib.use("Agg")
@@ -197,16 +198,51 @@ def test_printing_twice_gives_the_same_bytes(tmp_path):
     assert (tmp_path / "one.pdf").read_bytes() == (tmp_path / "two.pdf").read_bytes()
 
 
-def test_normalise_keeps_lengths_and_orders_structure_ids():
+def test_normalise_orders_structure_ids_and_names_no_browser():
     raw = (
         b"/Creator (Mozilla/5.0 \\(X11\\) HeadlessChrome)\n"
         b"/CreationDate (D:20261206163921+00'00')\n"
         b"/Names [(node00000069) 1 0 R (node00000248) 2 0 R (node00001000) 3 0 R]"
     )
     out = pdfmod.normalise_pdf(raw, date(2026, 11, 23))
-    assert len(out) == len(raw)
     assert b"(D:20261123000000+00'00')" in out and b"Mozilla" not in out
+    assert b"/Creator (tryggaplatser)\n" in out
     assert b"(node00000001) 1 0 R (node00000002) 2 0 R (node00000003) 3 0 R" in out
+
+
+def _xref_points_at_every_object(data: bytes) -> None:
+    """Every in-use entry of the cross-reference table gives the offset where its object
+    starts, and ``startxref`` the offset of the table (read independently of the writer)."""
+    table = int(re.search(rb"startxref\s+(\d+)\s+%%EOF\s*$", data).group(1))
+    assert data[table:].startswith(b"xref")
+    lines = data[table:].split(b"trailer")[0].splitlines()[1:]
+    number = 0
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 2:  # a subsection: first object number, count
+            number = int(fields[0])
+            continue
+        if fields[2] == b"n":
+            header = b"%d %d obj" % (number, int(fields[1]))
+            assert data[int(fields[0]) :].startswith(header), number
+        number += 1
+
+
+def test_a_report_prints_to_the_same_valid_bytes_in_folders_of_any_length(tmp_path):
+    """Links are cut to the report's folder and the creator renamed, which changes lengths:
+    the cross-reference table is rewritten, so every object is found where the table says,
+    and a report printed in a long and a short folder name gives the same bytes (before, the
+    links were padded to the folder's length)."""
+    pdfs = []
+    for folder in (tmp_path / "a", tmp_path / ("b" * 60) / "djup"):
+        folder.mkdir(parents=True)
+        html = _toy(folder, "internal", "r.html", ["Text med en länk till startsidan."])
+        pdfmod.print_pdfs([(html, folder / "r.pdf")])
+        pdfs.append((folder / "r.pdf").read_bytes())
+    assert pdfs[0] == pdfs[1]
+    _xref_points_at_every_object(pdfs[0])
+    assert b"/URI (index.html" in pdfs[0] and b"file:" not in pdfs[0]
+    assert b"/Creator (tryggaplatser)\n" in pdfs[0]
 
 
 def test_internal_pdf_without_the_marking_on_a_page_is_refused(tmp_path):
