@@ -44,6 +44,7 @@ __all__ = [
     "SELECTION_RULES",
     "STATUS_OVER_TIME_COLUMNS",
     "CatalogueEntry",
+    "PlanIncidents",
     "action_plan",
     "catalogue_entry",
     "catalogue_table",
@@ -540,13 +541,57 @@ def _points_in(points, geom) -> np.ndarray:
 
 
 def _mode_text(values: pd.Series) -> str | None:
-    vals = values.dropna().astype(str)
-    vals = vals[vals.str.strip() != ""]
-    if vals.empty:
+    """The most common non-blank text of ``values`` (ties: alphabetical), else ``None``."""
+    from collections import Counter
+
+    counts = Counter(v for v in (str(v) for v in values.dropna()) if v.strip() != "")
+    if not counts:
         return None
-    counts = vals.value_counts()
-    top = counts[counts == counts.max()].index
-    return sorted(top)[0]
+    most = max(counts.values())
+    return min(v for v, n in counts.items() if n == most)
+
+
+class PlanIncidents:
+    """The incidents layer as every area's plan reads it, prepared once for all the plans of a
+    run: local dates, coordinates and 250 m grid cells (:class:`~.est.CellPoints`).
+
+    :func:`action_plan` given one (``prepared=``) slices it per area instead of converting
+    the whole layer again for each area; the plan is the same as without it.
+    """
+
+    def __init__(self, incidents):
+        self.incidents = incidents
+        self.local = _local_dates(incidents["occurred_at"])
+        self._x = incidents.geometry.x.to_numpy()
+        self._y = incidents.geometry.y.to_numpy()
+        self._located = (
+            (incidents["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy()
+            if "location_precision" in incidents.columns
+            else None
+        )
+        self._points = None
+
+    @property
+    def points(self):
+        """The incidents' :class:`~.est.CellPoints` on the 250 m grid (made on first use)."""
+        if self._points is None:
+            from .est import CellPoints
+
+            self._points = CellPoints.of(self.incidents, MIN_GRID_M)
+        return self._points
+
+    def inside(self, geom) -> np.ndarray:
+        """Which incidents lie in ``geom`` (as :func:`_points_in`)."""
+        import shapely
+
+        if len(self._x) == 0:
+            return np.zeros(0, dtype=bool)
+        inside = shapely.intersects_xy(geom, self._x, self._y)
+        if self._located is not None:
+            inside &= self._located
+        return inside
 
 
 # ---------------------------------------------------------------------------------------------
@@ -894,16 +939,16 @@ def _recurring_items(
     catalogue,
     sensitive: set[str],
     place_names: Any = None,
+    prepared: PlanIncidents,
 ) -> list[dict]:
     """Items for recurring EST places in the area, one per main category."""
     from .est import recurring_places, week_label
 
-    inside = _points_in(incidents, area_geom)
-    sub = incidents[inside]
-    if sub.empty:
+    inside = prepared.inside(area_geom)
+    if not inside.any():
         return []
-    local = _local_dates(sub["occurred_at"])
-    last = min(pd.Timestamp(year=year, month=12, day=31), local.max())
+    sub = incidents[inside]
+    last = min(pd.Timestamp(year=year, month=12, day=31), prepared.local[inside].max())
     last_monday = (last - pd.Timedelta(days=last.weekday())).date()
     # the last complete ISO week up to the end of the year / the data
     if last.weekday() != 6:
@@ -915,6 +960,7 @@ def _recurring_items(
         weeks=RECURRING_WEEKS,
         min_weeks=math.ceil(RECURRING_WEEKS * RECURRING_MIN_SHARE),
         quiet=True,
+        points=prepared.points.take(inside),
     )
     # one item per main category: neighbouring cells with the same problem are one place
     groups = _recurring_groups(table, sensitive)
@@ -928,7 +974,8 @@ def _recurring_items(
 def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
     """The top recurring cells grouped by their main (non-excluded, non-sensitive) category."""
     groups: dict[str, list] = {}
-    for row in table.head(MAX_RECURRING_PLACES).itertuples(index=False):
+    top = table[["cell_id", "weeks_with_reports", "total", "categories"]].head(MAX_RECURRING_PLACES)
+    for row in top.itertuples(index=False):
         cats = [
             c
             for c in str(row.categories).split(";")
@@ -1013,6 +1060,7 @@ def action_plan(
     places=None,
     quiet: bool = False,
     place_names: Any = None,
+    prepared: PlanIncidents | None = None,
 ) -> pd.DataFrame:
     """Draft an area-specific action plan (områdesspecifik handlingsplan) for one area and year.
 
@@ -1070,6 +1118,9 @@ def action_plan(
         ``cell ids -> street descriptions``, e.g. ``run.place_names`` of a
         :class:`~tryggaplatser.analysis.run.Run` with a ``[basemap]``: a recurring place then
         reads "Område, Storgatan vid Parkvägen (ruta 250mE…)"; ``None`` = cell ids only.
+    prepared : PlanIncidents, optional
+        ``PlanIncidents(incidents)`` made once for the plans of many areas (the same
+        ``incidents``); ``None`` = prepared here for this plan.
 
     Returns
     -------
@@ -1086,7 +1137,9 @@ def action_plan(
     area_id = str(area_id)
     name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
     geom = match.geometry.union_all()
-    year = _plan_year(incidents, year, choices, quiet)
+    if prepared is None or prepared.incidents is not incidents:
+        prepared = PlanIncidents(incidents)
+    year = _plan_year(prepared, year, choices, quiet)
     plan = _today(today, choices, quiet)
     follow = _add_months(plan, follow_up_months)
     cat = catalogue if catalogue is not None else load_catalogue()
@@ -1101,6 +1154,7 @@ def action_plan(
             catalogue=cat,
             sensitive=sensitive,
             place_names=place_names,
+            prepared=prepared,
         )
         + _incident_items(
             area_id,
@@ -1208,10 +1262,10 @@ def _plan_area(areas, incidents, area_id, follow_up_months: int):
     return match
 
 
-def _plan_year(incidents, year: int | None, choices: list[str], quiet: bool) -> int:
+def _plan_year(prepared: PlanIncidents, year: int | None, choices: list[str], quiet: bool) -> int:
     """The plan year: given, or the year of the latest incident (announced)."""
     if year is None:
-        year = int(_local_dates(incidents["occurred_at"]).max().year)
+        year = int(prepared.local.max().year)
         msg = tr(
             "Planår {y} valt automatiskt (året för den senaste händelsen).",
             "Plan year {y} chosen automatically (the year of the latest incident).",
