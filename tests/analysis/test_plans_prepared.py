@@ -1,6 +1,6 @@
 """What the draft plans of a run compute once and slice per area equals what one area's plan
 computes alone: the recurring places of a subset of sliced :class:`CellPoints`, and
-:func:`action_plan` with a :class:`PlanIncidents` made once (analysis/est.py, analysis/plans.py)."""
+:func:`action_plan` with a :class:`PlanLayers` made once (analysis/est.py, analysis/plans.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from tryggaplatser.analysis.est import CellPoints, recurring_places
-from tryggaplatser.analysis.plans import PlanIncidents, action_plan
+from tryggaplatser.analysis.plans import PlanLayers, action_plan
 
 W47 = date(2026, 11, 16)  # Monday of ISO week 2026-W47
 
@@ -116,8 +116,10 @@ def project(demo_project):
     return demo_project
 
 
-def test_plans_with_incidents_prepared_once_equal_each_plan_alone(project):
-    prepared = PlanIncidents(project.incidents)
+def test_plans_with_layers_prepared_once_equal_each_plan_alone(project):
+    prepared = PlanLayers(
+        project.incidents, project.walk_observations, project.walks, project.dialogue
+    )
     recurring = 0
     for area_id in ("EX01", "EX05", "EX19"):
         kw = dict(

@@ -88,7 +88,7 @@ def write_action_plans(
         ``exc.written`` is this summary with the failed areas under ``failed``. With one area
         its error is raised as it is.
     """
-    from ...analysis.plans import PlanIncidents, load_catalogue
+    from ...analysis.plans import PlanLayers, load_catalogue
     from ...i18n import tr
     from .._per_area import announce_failure, attempt, collecting, raise_if_failed
     from ..gate import Gate
@@ -104,7 +104,13 @@ def write_action_plans(
 
         run = Run(project, gate.mode, quiet=quiet)
     catalogue = load_catalogue(config=config)
-    prepared = PlanIncidents(project.layers["incidents"])  # once for every area's plan
+    layers = project.layers
+    prepared = PlanLayers(  # once for every area's plan
+        layers["incidents"],
+        layers.get("walk_observations"),
+        layers.get("walks"),
+        layers.get("dialogue"),
+    )
     area_layer = project.layers["areas"]
     wanted = (
         [resolve_area(area_layer, a) for a in area_ids]
