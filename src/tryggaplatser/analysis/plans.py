@@ -1464,16 +1464,17 @@ def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rows = []
     for key, g in frame.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
-        counted = g[g["counted"]]
-        resolved = g[g["resolved"]]
+        n_counted = int(g["counted"].to_numpy(dtype=bool).sum())
+        resolved = g["resolved"].to_numpy(dtype=bool)  # a mask, not a copy of the rows
+        n_resolved = int(resolved.sum())
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
                 "n": len(g),
                 "n_open": int(g["open"].sum()),
-                "n_resolved": len(resolved),
-                "atgardsgrad": len(resolved) / len(counted) if len(counted) else math.nan,
-                "median_days_to_resolve": _median_days(resolved["start"], resolved["end"]),
+                "n_resolved": n_resolved,
+                "atgardsgrad": n_resolved / n_counted if n_counted else math.nan,
+                "median_days_to_resolve": _median_days(g["start"][resolved], g["end"][resolved]),
                 "n_overdue": int(g["overdue"].sum()) if "overdue" in g else 0,
             }
         )
