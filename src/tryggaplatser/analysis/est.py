@@ -518,21 +518,65 @@ def _weekly_test_text(baseline_weeks, alpha, min_count, lambda_floor) -> str:
 # recurring places
 
 
-def _mode_per_cell(
-    frame: pd.DataFrame, column: str, sep: str, first_only: bool = False
-) -> pd.Series:
-    """Per cell, the values of ``column`` by frequency (ties: alphabetical), vectorised."""
-    counts = (
-        frame.dropna(subset=[column]).groupby(["cell_id", column]).size().rename("n").reset_index()
-    )
-    counts = counts.sort_values(
-        ["cell_id", "n", column], ascending=[True, False, True], kind="stable"
-    )
-    if first_only:
-        out = counts.drop_duplicates("cell_id").set_index("cell_id")[column]
-    else:
-        out = counts.groupby("cell_id")[column].agg(sep.join)
-    return out.reindex(frame["cell_id"].unique()).astype("string")
+class CellPoints:
+    """Incidents reduced to what :func:`recurring_places` counts, one array entry per incident:
+    local date, grid cell (south-west corner and id), category and ``area_id``.
+
+    Built once (:meth:`of`) and sliced (:meth:`take`), so the recurring places of many subsets
+    of one layer — e.g. every area's draft plan — share one conversion of dates and cells.
+    """
+
+    __slots__ = ("area_id", "category", "cell_id", "cell_x", "cell_y", "crs", "days", "size")
+
+    def __init__(self, days, cell_x, cell_y, cell_id, category, area_id, size: float, crs):
+        self.days, self.cell_x, self.cell_y, self.cell_id = days, cell_x, cell_y, cell_id
+        self.category, self.area_id, self.size, self.crs = category, area_id, size, crs
+
+    @classmethod
+    def of(cls, data, cell_size: float) -> CellPoints:
+        """The points of ``data`` (incidents with ``occurred_at`` and ``category``)."""
+        cx, cy, ids = cell_ids(data.geometry.x.to_numpy(), data.geometry.y.to_numpy(), cell_size)
+        area = data["area_id"].astype("string").to_numpy() if "area_id" in data.columns else None
+        return cls(
+            _local_dates(data["occurred_at"]),
+            cx,
+            cy,
+            ids,
+            data["category"].astype("string").to_numpy(),
+            area,
+            float(cell_size),
+            data.crs,
+        )
+
+    def take(self, which) -> CellPoints:
+        """The points selected by a boolean mask or integer positions."""
+        area = None if self.area_id is None else self.area_id[which]
+        return CellPoints(
+            self.days[which],
+            self.cell_x[which],
+            self.cell_y[which],
+            self.cell_id[which],
+            self.category[which],
+            area,
+            self.size,
+            self.crs,
+        )
+
+    def __len__(self) -> int:
+        return len(self.days)
+
+
+def _mode_per_cell(cells: np.ndarray, values: np.ndarray, wanted: np.ndarray) -> list[list[str]]:
+    """Per cell of ``wanted`` (cell numbers), the distinct non-missing ``values`` of its rows
+    (``cells`` gives each row's cell number) by frequency, ties alphabetical."""
+    from collections import Counter
+
+    position = {int(c): i for i, c in enumerate(wanted)}
+    counters: list[Counter] = [Counter() for _ in position]
+    rows = np.isin(cells, wanted) & ~pd.isna(values)
+    for cell, value in zip(cells[rows].tolist(), values[rows].tolist(), strict=True):
+        counters[position[cell]][value] += 1
+    return [sorted(c, key=lambda v, c=c: (-c[v], v)) for c in counters]
 
 
 @renamed(incidents="data")
@@ -545,6 +589,7 @@ def recurring_places(
     min_weeks: int = 3,
     today=None,
     quiet: bool = False,
+    points: CellPoints | None = None,
 ):
     """Grid cells with reports in at least ``min_weeks`` of the last ``weeks`` weeks.
 
@@ -561,6 +606,9 @@ def recurring_places(
         Cell size in metres; ``None`` chooses 250 m (SCB grid, announced).
     weeks, min_weeks : int
         The recurrence rule: reports in ≥ ``min_weeks`` of the last ``weeks`` weeks (4 and 3).
+    points : CellPoints, optional
+        ``CellPoints.of(data, cell_size)`` made beforehand (e.g. of a larger layer, then
+        :meth:`CellPoints.take`), so many calls share one conversion; ``None`` = made here.
 
     Returns
     -------
@@ -571,9 +619,6 @@ def recurring_places(
         per week named by its ISO week label, oldest first (``attrs["week_columns"]``), and the
         cell square as ``geometry``. Sorted by weeks_with_reports, total (both descending), cell_id.
     """
-    import geopandas as gpd
-    from shapely import box
-
     choices: list[str] = []
     check_points(data, "data", ("occurred_at", "category"))
     size = _cell_size_or_default(cell_size, choices, quiet)
@@ -589,53 +634,13 @@ def recurring_places(
         )
     start, _ = _resolve_week(week, today, quiet, choices)
     monday = start.date()
-    week_mondays = [monday - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
-    week_cols = [week_label(m) for m in week_mondays]
-
-    widx = _week_index(_local_dates(data["occurred_at"]), monday)
-    keep = (widx >= 0) & (widx < weeks)
-    sub = data[keep]
-    cx, cy, ids = cell_ids(sub.geometry.x.to_numpy(), sub.geometry.y.to_numpy(), size)
-    frame = pd.DataFrame(
-        {
-            "cell_id": ids,
-            "cell_x": cx,
-            "cell_y": cy,
-            "col": np.array(week_cols, dtype=object)[weeks - 1 - widx[keep]] if keep.any() else [],
-            "category": sub["category"].astype("string").to_numpy(),
-            "area_id": (
-                sub["area_id"].astype("string").to_numpy()
-                if "area_id" in sub.columns
-                else pd.array([pd.NA] * len(sub), dtype="string")
-            ),
-        }
-    )
-    wide = (
-        frame.groupby(["cell_id", "col"])
-        .size()
-        .unstack("col", fill_value=0)
-        .reindex(columns=week_cols, fill_value=0)
-    )
-    wide.columns.name = None
-    meta = frame.groupby("cell_id").agg(cell_x=("cell_x", "first"), cell_y=("cell_y", "first"))
-    meta["area_id"] = _mode_per_cell(frame, "area_id", ";", first_only=True)
-    meta["weeks_with_reports"] = (wide > 0).sum(axis=1)
-    meta["total"] = wide.sum(axis=1)
-    meta["categories"] = _mode_per_cell(frame, "category", ";")
-    table = meta.join(wide)
-    table = table[table["weeks_with_reports"] >= min_weeks].reset_index()
-    table = table.sort_values(
-        ["weeks_with_reports", "total", "cell_id"], ascending=[False, False, True], kind="stable"
-    ).reset_index(drop=True)
-    table = table[RECURRING_COLUMNS + week_cols]
-    for col in ("weeks_with_reports", "total", *week_cols):
-        table[col] = table[col].astype(np.int64)
-    geometry = [box(x, y, x + size, y + size) for x, y in zip(table["cell_x"], table["cell_y"])]
-    out = gpd.GeoDataFrame(table, geometry=geometry, crs=data.crs)
+    if points is None or points.size != size:
+        points = CellPoints.of(data, size)
+    out = _recurring_table(points, monday, weeks, min_weeks, data.crs)
     out.attrs.update(
         {
             "week": week_label(monday),
-            "week_columns": week_cols,
+            "week_columns": list(out.columns[len(RECURRING_COLUMNS) : -1]),
             "cell_size": size,
             "weeks": weeks,
             "min_weeks": min_weeks,
@@ -650,6 +655,53 @@ def recurring_places(
         }
     )
     return out
+
+
+def _recurring_table(points: CellPoints, monday: date, weeks: int, min_weeks: int, crs):
+    """The table of :func:`recurring_places` (without attrs): weekly counts per cell by one
+    ``bincount``, the ranked categories and area ids only for the cells that recur."""
+    import geopandas as gpd
+    from shapely import box
+
+    size = points.size
+    week_mondays = [monday - timedelta(days=7 * k) for k in range(weeks - 1, -1, -1)]
+    week_cols = [week_label(m) for m in week_mondays]
+    widx = _week_index(points.days, monday)
+    keep = (widx >= 0) & (widx < weeks)
+    ids, first, cells = np.unique(points.cell_id[keep], return_index=True, return_inverse=True)
+    cells = cells.reshape(-1)  # numpy 2.0 gives the inverse the input's shape
+    counts = np.bincount(
+        cells * weeks + (weeks - 1 - widx[keep]), minlength=len(ids) * weeks
+    ).reshape(len(ids), weeks)
+    weeks_with = (counts > 0).sum(axis=1)
+    total = counts.sum(axis=1)
+    chosen = np.flatnonzero(weeks_with >= min_weeks)
+    # weeks with reports and total descending, then cell id (np.unique sorted the ids)
+    chosen = chosen[np.lexsort((chosen, -total[chosen], -weeks_with[chosen]))]
+    rows = first[chosen]
+    cats = _mode_per_cell(cells, points.category[keep], chosen)
+    if points.area_id is None:
+        areas = [pd.NA] * len(chosen)
+    else:
+        area_ranked = _mode_per_cell(cells, points.area_id[keep], chosen)
+        areas = [a[0] if a else pd.NA for a in area_ranked]
+    table = pd.DataFrame(
+        {
+            "cell_id": pd.Series(ids[chosen].tolist(), dtype=str if len(ids) else object),
+            "cell_x": points.cell_x[keep][rows].astype(np.int64),
+            "cell_y": points.cell_y[keep][rows].astype(np.int64),
+            "area_id": pd.Series(areas, dtype=object).astype("string"),
+            "weeks_with_reports": weeks_with[chosen].astype(np.int64),
+            "total": total[chosen].astype(np.int64),
+            "categories": pd.Series(
+                [";".join(c) if c else pd.NA for c in cats], dtype=object
+            ).astype("string"),
+        }
+    )
+    wide = pd.DataFrame(counts[chosen].astype(np.int64), columns=week_cols)
+    table = pd.concat([table, wide], axis=1)
+    geometry = [box(x, y, x + size, y + size) for x, y in zip(table["cell_x"], table["cell_y"])]
+    return gpd.GeoDataFrame(table, geometry=geometry, crs=crs)
 
 
 # ---------------------------------------------------------------------------------------------

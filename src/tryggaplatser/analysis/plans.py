@@ -44,6 +44,7 @@ __all__ = [
     "SELECTION_RULES",
     "STATUS_OVER_TIME_COLUMNS",
     "CatalogueEntry",
+    "PlanLayers",
     "action_plan",
     "catalogue_entry",
     "catalogue_table",
@@ -540,13 +541,120 @@ def _points_in(points, geom) -> np.ndarray:
 
 
 def _mode_text(values: pd.Series) -> str | None:
-    vals = values.dropna().astype(str)
-    vals = vals[vals.str.strip() != ""]
-    if vals.empty:
+    """The most common non-blank text of ``values`` (ties: alphabetical), else ``None``."""
+    from collections import Counter
+
+    counts = Counter(v for v in (str(v) for v in values.dropna()) if v.strip() != "")
+    if not counts:
         return None
-    counts = vals.value_counts()
-    top = counts[counts == counts.max()].index
-    return sorted(top)[0]
+    most = max(counts.values())
+    return min(v for v, n in counts.items() if n == most)
+
+
+class _Located:
+    """A point layer's coordinates and "not a municipality centroid" mask, to find its points
+    in one area after another (as :func:`_points_in`)."""
+
+    def __init__(self, points):
+        self.n = 0 if points is None else len(points)
+        if self.n:
+            self.x = points.geometry.x.to_numpy()
+            self.y = points.geometry.y.to_numpy()
+        self.located = (
+            (points["location_precision"].astype("string") != "kommun_centroid")
+            .fillna(True)
+            .to_numpy()
+            if self.n and "location_precision" in points.columns
+            else None
+        )
+
+    def inside(self, geom) -> np.ndarray:
+        import shapely
+
+        if self.n == 0:
+            return np.zeros(0, dtype=bool)
+        inside = shapely.intersects_xy(geom, self.x, self.y)
+        if self.located is not None:
+            inside &= self.located
+        return inside
+
+
+class PlanLayers:
+    """The layers as every area's plan reads them, prepared once for all the plans of a run:
+    the incidents' local dates, coordinates and 250 m grid cells (:class:`~.est.CellPoints`),
+    which walk findings are open and felt as unsafe and when their walk was, which dialogue
+    pins are unsafe and when they were given.
+
+    :func:`action_plan` given one (``prepared=``, made of the same layers) slices it per
+    area instead of converting every layer again for each area; the plan is the same as
+    without it. The walk and dialogue parts are made on first use.
+    """
+
+    def __init__(self, incidents, walk_observations=None, walks=None, dialogue=None):
+        self.incidents = incidents
+        self.walk_observations, self.walks, self.dialogue = walk_observations, walks, dialogue
+        self.local = _local_dates(incidents["occurred_at"])
+        self._incidents = _Located(incidents)
+        self._points = None
+        self._walk: tuple | None = None
+        self._pins: tuple | None = None
+
+    def of(self, incidents, walk_observations, walks, dialogue) -> bool:
+        """Whether this was made of these layers (the very objects)."""
+        layers = (self.incidents, self.walk_observations, self.walks, self.dialogue)
+        wanted = (incidents, walk_observations, walks, dialogue)
+        return all(a is b for a, b in zip(layers, wanted, strict=True))
+
+    @property
+    def points(self):
+        """The incidents' :class:`~.est.CellPoints` on the 250 m grid (made on first use)."""
+        if self._points is None:
+            from .est import CellPoints
+
+            self._points = CellPoints.of(self.incidents, MIN_GRID_M)
+        return self._points
+
+    def inside(self, geom) -> np.ndarray:
+        """Which incidents lie in ``geom`` (as :func:`_points_in`)."""
+        return self._incidents.inside(geom)
+
+    def open_walk_findings(self, geom, year: int):
+        """Open findings felt as unsafe in ``geom`` from walks up to ``year`` (``None``: no
+        walk findings recorded)."""
+        obs = self.walk_observations
+        if obs is None or len(obs) == 0:
+            return None
+        if self._walk is None:
+            walks = self.walks
+            dated = walks is not None and len(walks) and "date" in walks.columns
+            when = (
+                obs["walk_id"].map(_local_dates(walks.set_index("walk_id")["date"]))
+                if dated and "walk_id" in obs.columns
+                else None
+            )
+            status = obs["status"].astype("string")
+            perception = obs["perception"].astype("string")
+            wanted = status.isin(OPEN_OBSERVATION_STATUSES) & (perception == "otrygg")
+            self._walk = (_Located(obs), when, wanted.fillna(False).to_numpy())
+        located, when, wanted = self._walk
+        keep = located.inside(geom)
+        if when is not None:
+            keep &= (when.isna() | (when.dt.year <= year)).to_numpy()
+        return obs[keep & wanted]
+
+    def unsafe_pins(self, geom, year: int):
+        """The dialogue pins felt as unsafe in ``geom`` given up to ``year``."""
+        pins = self.dialogue
+        if self._pins is None:
+            unsafe = (pins["perception"].astype("string") == "otrygg").fillna(False).to_numpy()
+            self._pins = (_Located(pins), unsafe)
+        located, unsafe = self._pins
+        keep = located.inside(geom)
+        if "submitted_at" in pins.columns:
+            # the dates of the pins in the area, parsed as they come (as one area's plan would)
+            when = _local_dates(pins["submitted_at"][keep])
+            keep[keep] = (when.isna() | (when.dt.year <= year)).to_numpy()
+        return pins[keep & unsafe]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -712,10 +820,10 @@ def _add_place_reasons(items: list[dict], walk_observations, places) -> None:
 
 
 def _walk_items(
-    area_geom, name: str, year: int, *, walk_observations, walks, catalogue, plan_date: date
+    area_geom, name: str, year: int, *, prepared: PlanLayers, catalogue, plan_date: date
 ) -> list[dict]:
     """Items for open safety-walk findings felt as unsafe, one per problem category."""
-    open_ = _open_walk_findings(area_geom, year, walk_observations, walks)
+    open_ = prepared.open_walk_findings(area_geom, year)
     if open_ is None or open_.empty:
         return []
     due = (
@@ -726,22 +834,6 @@ def _walk_items(
     return [
         _walk_item(str(cat), group, due, name, catalogue, plan_date)
         for cat, group in open_.groupby(open_["problem_category"].astype(str), sort=True)
-    ]
-
-
-def _open_walk_findings(area_geom, year: int, walk_observations, walks):
-    """Open findings felt as unsafe in the area from walks up to ``year`` (``None``: no layer)."""
-    if walk_observations is None or len(walk_observations) == 0:
-        return None
-    obs = walk_observations[_points_in(walk_observations, area_geom)]
-    if walks is not None and len(walks) and "date" in walks.columns and "walk_id" in obs.columns:
-        walk_dates = _local_dates(walks.set_index("walk_id")["date"])
-        when = obs["walk_id"].map(walk_dates)
-        obs = obs[(when.isna() | (when.dt.year <= year)).to_numpy()]
-    status = obs["status"].astype("string")
-    perception = obs["perception"].astype("string")
-    return obs[
-        (status.isin(OPEN_OBSERVATION_STATUSES) & (perception == "otrygg")).fillna(False).to_numpy()
     ]
 
 
@@ -806,18 +898,14 @@ def _walk_item(cat: str, group, due, name: str, catalogue, plan_date: date) -> d
 
 
 def _dialogue_items(
-    area_geom, name: str, year: int, *, dialogue, catalogue, choices: list[str]
+    area_geom, name: str, year: int, *, prepared: PlanLayers, catalogue, choices: list[str]
 ) -> list[dict]:
     """Items for reasons given by many of those feeling unsafe in the latest dialogue campaign."""
     from ..layers.vocab import label
 
-    if dialogue is None or len(dialogue) == 0:
+    if prepared.dialogue is None or len(prepared.dialogue) == 0:
         return []
-    pins = dialogue[_points_in(dialogue, area_geom)]
-    if "submitted_at" in pins.columns:
-        when = _local_dates(pins["submitted_at"])
-        pins = pins[(when.isna() | (when.dt.year <= year)).to_numpy()]
-    otrygg = pins[(pins["perception"].astype("string") == "otrygg").fillna(False).to_numpy()]
+    otrygg = prepared.unsafe_pins(area_geom, year)
     if otrygg.empty:
         return []
     order = (
@@ -894,16 +982,16 @@ def _recurring_items(
     catalogue,
     sensitive: set[str],
     place_names: Any = None,
+    prepared: PlanLayers,
 ) -> list[dict]:
     """Items for recurring EST places in the area, one per main category."""
     from .est import recurring_places, week_label
 
-    inside = _points_in(incidents, area_geom)
-    sub = incidents[inside]
-    if sub.empty:
+    inside = prepared.inside(area_geom)
+    if not inside.any():
         return []
-    local = _local_dates(sub["occurred_at"])
-    last = min(pd.Timestamp(year=year, month=12, day=31), local.max())
+    sub = incidents[inside]
+    last = min(pd.Timestamp(year=year, month=12, day=31), prepared.local[inside].max())
     last_monday = (last - pd.Timedelta(days=last.weekday())).date()
     # the last complete ISO week up to the end of the year / the data
     if last.weekday() != 6:
@@ -915,6 +1003,7 @@ def _recurring_items(
         weeks=RECURRING_WEEKS,
         min_weeks=math.ceil(RECURRING_WEEKS * RECURRING_MIN_SHARE),
         quiet=True,
+        points=prepared.points.take(inside),
     )
     # one item per main category: neighbouring cells with the same problem are one place
     groups = _recurring_groups(table, sensitive)
@@ -928,7 +1017,8 @@ def _recurring_items(
 def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
     """The top recurring cells grouped by their main (non-excluded, non-sensitive) category."""
     groups: dict[str, list] = {}
-    for row in table.head(MAX_RECURRING_PLACES).itertuples(index=False):
+    top = table[["cell_id", "weeks_with_reports", "total", "categories"]].head(MAX_RECURRING_PLACES)
+    for row in top.itertuples(index=False):
         cats = [
             c
             for c in str(row.categories).split(";")
@@ -1013,6 +1103,7 @@ def action_plan(
     places=None,
     quiet: bool = False,
     place_names: Any = None,
+    prepared: PlanLayers | None = None,
 ) -> pd.DataFrame:
     """Draft an area-specific action plan (områdesspecifik handlingsplan) for one area and year.
 
@@ -1070,6 +1161,9 @@ def action_plan(
         ``cell ids -> street descriptions``, e.g. ``run.place_names`` of a
         :class:`~tryggaplatser.analysis.run.Run` with a ``[basemap]``: a recurring place then
         reads "Område, Storgatan vid Parkvägen (ruta 250mE…)"; ``None`` = cell ids only.
+    prepared : PlanLayers, optional
+        ``PlanLayers(incidents, walk_observations, walks, dialogue)`` made once for the plans
+        of many areas (of the same layers); ``None`` = prepared here for this plan.
 
     Returns
     -------
@@ -1086,7 +1180,9 @@ def action_plan(
     area_id = str(area_id)
     name = str(match["name"].iloc[0]) if "name" in match.columns else area_id
     geom = match.geometry.union_all()
-    year = _plan_year(incidents, year, choices, quiet)
+    if prepared is None or not prepared.of(incidents, walk_observations, walks, dialogue):
+        prepared = PlanLayers(incidents, walk_observations, walks, dialogue)
+    year = _plan_year(prepared, year, choices, quiet)
     plan = _today(today, choices, quiet)
     follow = _add_months(plan, follow_up_months)
     cat = catalogue if catalogue is not None else load_catalogue()
@@ -1101,6 +1197,7 @@ def action_plan(
             catalogue=cat,
             sensitive=sensitive,
             place_names=place_names,
+            prepared=prepared,
         )
         + _incident_items(
             area_id,
@@ -1117,12 +1214,11 @@ def action_plan(
             geom,
             name,
             year,
-            walk_observations=walk_observations,
-            walks=walks,
+            prepared=prepared,
             catalogue=cat,
             plan_date=plan,
         )
-        + _dialogue_items(geom, name, year, dialogue=dialogue, catalogue=cat, choices=choices)
+        + _dialogue_items(geom, name, year, prepared=prepared, catalogue=cat, choices=choices)
     )
 
     if places is not None and walk_observations is not None:
@@ -1208,10 +1304,10 @@ def _plan_area(areas, incidents, area_id, follow_up_months: int):
     return match
 
 
-def _plan_year(incidents, year: int | None, choices: list[str], quiet: bool) -> int:
+def _plan_year(prepared: PlanLayers, year: int | None, choices: list[str], quiet: bool) -> int:
     """The plan year: given, or the year of the latest incident (announced)."""
     if year is None:
-        year = int(_local_dates(incidents["occurred_at"]).max().year)
+        year = int(prepared.local.max().year)
         msg = tr(
             "Planår {y} valt automatiskt (året för den senaste händelsen).",
             "Plan year {y} chosen automatically (the year of the latest incident).",
@@ -1368,16 +1464,17 @@ def _summarise(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     rows = []
     for key, g in frame.groupby(keys, sort=True, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
-        counted = g[g["counted"]]
-        resolved = g[g["resolved"]]
+        n_counted = int(g["counted"].to_numpy(dtype=bool).sum())
+        resolved = g["resolved"].to_numpy(dtype=bool)  # a mask, not a copy of the rows
+        n_resolved = int(resolved.sum())
         rows.append(
             {
                 **dict(zip(keys, key, strict=True)),
                 "n": len(g),
                 "n_open": int(g["open"].sum()),
-                "n_resolved": len(resolved),
-                "atgardsgrad": len(resolved) / len(counted) if len(counted) else math.nan,
-                "median_days_to_resolve": _median_days(resolved["start"], resolved["end"]),
+                "n_resolved": n_resolved,
+                "atgardsgrad": n_resolved / n_counted if n_counted else math.nan,
+                "median_days_to_resolve": _median_days(g["start"][resolved], g["end"][resolved]),
                 "n_overdue": int(g["overdue"].sum()) if "overdue" in g else 0,
             }
         )

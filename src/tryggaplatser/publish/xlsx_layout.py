@@ -25,8 +25,10 @@ What a planner sees when a workbook is opened in Excel or LibreOffice Calc:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import numbers
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +74,8 @@ _LINE_PT = 15.0  # row height of one line of 11 pt Calibri
 _PORTRAIT_PT = 523.0  # A4 width minus 0.5 in margins, points
 _LANDSCAPE_PT = 770.0
 _HEADER_FILL = "DCE6F0"
+#: Per workbook, the header style's indices in its style lists (:func:`_header_ids`).
+_HEADER_IDS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -195,12 +199,32 @@ def _letter(i: int) -> str:
     return get_column_letter(i)
 
 
-def _style_header(cell: Any) -> None:
+def _header_ids(wb: Any) -> tuple[int, int, int]:
+    """The header's font, fill and alignment as registered with the workbook ``wb``: added to
+    its style lists once (in the order the first ``cell.font = …`` etc. would add them), so
+    each header cell takes the three indices instead of three new style objects to look up."""
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    cell.font = Font(bold=True)
-    cell.fill = PatternFill("solid", fgColor=_HEADER_FILL)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ids = _HEADER_IDS.get(wb)
+    if ids is None:
+        font = wb._fonts.add(Font(bold=True))
+        fill = wb._fills.add(PatternFill("solid", fgColor=_HEADER_FILL))
+        ids = (font, fill, wb._alignments.add(Alignment(wrap_text=True, vertical="top")))
+        _HEADER_IDS[wb] = ids
+    return ids
+
+
+def _style_header(cell: Any) -> None:
+    """Bold, filled, wrapped at the top: what ``cell.font = Font(bold=True)``, ``cell.fill =
+    …`` and ``cell.alignment = …`` set, by index (:func:`_header_ids`)."""
+    from openpyxl.styles.cell_style import StyleArray
+
+    font, fill, alignment = _header_ids(cell.parent.parent)
+    if not cell._style:
+        cell._style = StyleArray()
+    cell._style.fontId = font
+    cell._style.fillId = fill
+    cell._style.alignmentId = alignment
 
 
 def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
@@ -271,6 +295,7 @@ def _fit_widths(ws: Any, cols: list[SheetColumn] | None = None) -> list[float]:
     return widths
 
 
+@functools.lru_cache(maxsize=8192)
 def _line_count(text: str, width: float, bold: bool = False) -> int:
     """Lines a text takes in a column ``width`` characters wide (greedy word wrap; a little
     pessimistic so the row is never too short)."""
@@ -299,6 +324,8 @@ def _wrap_rows(ws: Any, widths: list[float], first_row: int = 1) -> None:
     from openpyxl.styles.cell_style import StyleArray
 
     fonts = ws.parent._fonts  # a cell's font by its index (no style proxy per cell)
+    alignments = ws.parent._alignments
+    wrapped: dict[Any, int] = {}  # the old alignment's horizontal -> the wrapped alignment's id
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for cell in row:
@@ -310,10 +337,14 @@ def _wrap_rows(ws: Any, widths: list[float], first_row: int = 1) -> None:
             bold = bool(fonts[cell._style.fontId].b)
             n = _line_count(cell.value, width, bold)
             if n > 1 or "\n" in cell.value:
-                old = cell.alignment
-                cell.alignment = Alignment(
-                    wrap_text=True, vertical="top", horizontal=old.horizontal if old else None
-                )
+                # as `cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=
+                # cell.alignment.horizontal)`, registered once per horizontal
+                horizontal = alignments[cell._style.alignmentId].horizontal
+                if horizontal not in wrapped:
+                    wrapped[horizontal] = alignments.add(
+                        Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
+                    )
+                cell._style.alignmentId = wrapped[horizontal]
                 lines = max(lines, n)
         if lines > 1:
             ws.row_dimensions[row[0].row].height = _LINE_PT * lines

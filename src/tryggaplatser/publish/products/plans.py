@@ -88,7 +88,7 @@ def write_action_plans(
         ``exc.written`` is this summary with the failed areas under ``failed``. With one area
         its error is raised as it is.
     """
-    from ...analysis.plans import load_catalogue
+    from ...analysis.plans import PlanLayers, load_catalogue
     from ...i18n import tr
     from .._per_area import announce_failure, attempt, collecting, raise_if_failed
     from ..gate import Gate
@@ -104,6 +104,13 @@ def write_action_plans(
 
         run = Run(project, gate.mode, quiet=quiet)
     catalogue = load_catalogue(config=config)
+    layers = project.layers
+    prepared = PlanLayers(  # once for every area's plan
+        layers["incidents"],
+        layers.get("walk_observations"),
+        layers.get("walks"),
+        layers.get("dialogue"),
+    )
     area_layer = project.layers["areas"]
     wanted = (
         [resolve_area(area_layer, a) for a in area_ids]
@@ -119,6 +126,7 @@ def write_action_plans(
 
     for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
         args = (area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet)
+        args += (prepared,)
         if not collecting(wanted):
             written = _write_area_plan(*args)
         else:
@@ -140,7 +148,7 @@ def write_action_plans(
 
 
 def _write_area_plan(
-    area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet
+    area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet, prepared
 ) -> tuple[int, int, list[str]]:
     """Draft and write one area's plan: ``(plan year, number of items, file names)``."""
     from ...analysis.plans import action_plan, followup_by_responsible
@@ -163,6 +171,7 @@ def _write_area_plan(
         places=run.place_reasons(),
         quiet=quiet,
         place_names=run.place_names,
+        prepared=prepared,
     )
     followup = followup_by_responsible(
         layers.get("walk_observations"),
