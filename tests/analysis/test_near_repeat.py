@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
 from tryggaplatser.analysis.near_repeat import (
     MIN_KNOX_RATIO,
@@ -272,6 +272,30 @@ def test_p_values_are_permutation_ranks():
     np.testing.assert_allclose(
         with_expected["knox_ratio"], with_expected["observed"] / with_expected["expected"]
     )
+
+
+@pytest.mark.parametrize(
+    ("geometry", "rule"),
+    [
+        (None, "GEOM_TYPE_UNEXPECTED"),
+        (Point(), "GEOM_TYPE_UNEXPECTED"),
+        (LineString([(0, 0), (5, 5)]), "GEOM_TYPE_UNEXPECTED"),
+        (Point(np.inf, 0), "COORD_NONFINITE"),
+    ],
+)
+def test_rows_without_a_usable_point_are_refused_with_their_count_and_first_index(geometry, rule):
+    gdf = incidents([0, 10, 20, 30], [0, 0, 0, 0], [0, 1, 2, 3]).set_index(
+        pd.Index([10, 11, 12, 13])
+    )
+    gdf.loc[[12, 13], "geometry"] = [geometry, geometry]
+    with pytest.raises(ArgumentError) as exc:
+        near_repeat(gdf, quiet=True)
+    assert exc.value.rule == rule
+    assert "2 " in exc.value.message and "index 12" in exc.value.message
+    # a 3-D point is a point
+    z = incidents([0, 10], [0, 0], [0, 1])
+    z["geometry"] = [Point(X0, Y0, 5.0), Point(X0 + 10, Y0, 7.0)]
+    assert near_repeat(z, permutations=9, seed=1, quiet=True)["observed"].sum() == 1
 
 
 def test_nan_coordinates_are_refused():

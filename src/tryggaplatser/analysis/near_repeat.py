@@ -166,10 +166,12 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
 
 def _check_point_geometry(data, name: str) -> None:
     """Refuse rows without a point geometry or with non-finite coordinates."""
-    geom = data.geometry
-    bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
+    import shapely
+
+    geom = np.asarray(data.geometry.array)  # the shapely objects (None where missing)
+    bad = (shapely.get_type_id(geom) != shapely.GeometryType.POINT) | shapely.is_empty(geom)
     if bad.any():
-        first = data.index[bad.to_numpy()][0]
+        first = data.index[bad][0]
         raise ArgumentError(
             tr(
                 "{n}: {k} rader saknar punktgeometri (första: index {f})",
@@ -181,10 +183,7 @@ def _check_point_geometry(data, name: str) -> None:
             rule="GEOM_TYPE_UNEXPECTED",
             fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
         )
-    finite = np.zeros(len(data), dtype=bool)
-    finite[~bad.to_numpy()] = np.isfinite(geom[~bad].x.to_numpy()) & np.isfinite(
-        geom[~bad].y.to_numpy()
-    )
+    finite = np.isfinite(shapely.get_x(geom)) & np.isfinite(shapely.get_y(geom))
     if not finite.all():
         first = data.index[~finite][0]
         raise ArgumentError(
