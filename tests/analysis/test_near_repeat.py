@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import Point
+from shapely.geometry import LineString, Point
 
 from tryggaplatser.analysis.near_repeat import (
     MIN_KNOX_RATIO,
@@ -274,6 +274,30 @@ def test_p_values_are_permutation_ranks():
     )
 
 
+@pytest.mark.parametrize(
+    ("geometry", "rule"),
+    [
+        (None, "GEOM_TYPE_UNEXPECTED"),
+        (Point(), "GEOM_TYPE_UNEXPECTED"),
+        (LineString([(0, 0), (5, 5)]), "GEOM_TYPE_UNEXPECTED"),
+        (Point(np.inf, 0), "COORD_NONFINITE"),
+    ],
+)
+def test_rows_without_a_usable_point_are_refused_with_their_count_and_first_index(geometry, rule):
+    gdf = incidents([0, 10, 20, 30], [0, 0, 0, 0], [0, 1, 2, 3]).set_index(
+        pd.Index([10, 11, 12, 13])
+    )
+    gdf.loc[[12, 13], "geometry"] = [geometry, geometry]
+    with pytest.raises(ArgumentError) as exc:
+        near_repeat(gdf, quiet=True)
+    assert exc.value.rule == rule
+    assert "2 " in exc.value.message and "index 12" in exc.value.message
+    # a 3-D point is a point
+    z = incidents([0, 10], [0, 0], [0, 1])
+    z["geometry"] = [Point(X0, Y0, 5.0), Point(X0 + 10, Y0, 7.0)]
+    assert near_repeat(z, permutations=9, seed=1, quiet=True)["observed"].sum() == 1
+
+
 def test_nan_coordinates_are_refused():
     gdf = incidents([0, 10, 20], [0, 0, 0], [0, 1, 2])
     gdf.loc[1, "geometry"] = Point(np.nan, np.nan)
@@ -393,3 +417,96 @@ def test_too_few_permutations_for_the_correction_are_announced(caplog):
     assert few.attrs["notes"] and few.attrs["risk_window"] is None
     assert near_repeat(gdf, permutations=399, seed=1, quiet=True).attrs["notes"] == []
     assert near_repeat(gdf, permutations=999, seed=1, quiet=True).attrs["risk_window"]
+
+
+# ------------------------------------------------------------------ batched permutation counts
+
+
+def pair_counts(xy, day, d_edges, t_edges) -> np.ndarray:
+    """Counts per (distance band, time band) over all n(n−1)/2 pairs, by direct comparison."""
+    a, b = np.triu_indices(len(day), k=1)
+    d = np.hypot(xy[a, 0] - xy[b, 0], xy[a, 1] - xy[b, 1])
+    t = np.abs(day[a] - day[b])
+    return np.array(
+        [
+            np.count_nonzero((d0 <= d) & (d < d1) & (t0 <= t) & (t < t1))
+            for d0, d1 in itertools.pairwise(d_edges)
+            for t0, t1 in itertools.pairwise(t_edges)
+        ]
+    )
+
+
+def tied_case(n_extra: int = 0) -> gpd.GeoDataFrame:
+    """A seeded case with ties in place and day, pairs exactly at distance and day edges, and a
+    dense cluster of more than 255 pairs in one band (``n_extra`` points spread far out)."""
+    rng = np.random.default_rng(11)
+    x = np.r_[0, 0, 0, 100, 50, 300, 120, rng.integers(0, 90, 40), rng.uniform(0, 9000, n_extra)]
+    y = np.r_[0, 0, 0, 0, 0, 0, 0, rng.integers(0, 90, 40), rng.uniform(0, 9000, n_extra)]
+    d = np.r_[0, 0, 7, 7, 14, 2, 9, rng.integers(0, 30, 40), rng.integers(0, 60, n_extra)]
+    return incidents(x, y, d)
+
+
+@pytest.mark.parametrize(
+    ("d_edges", "t_edges"),
+    [
+        ([0, 50, 100, 300], [0, 7, 14, 21]),
+        ([0, 1, 100, 200], [0, 2.5, 7, 14.5]),  # same-place band, edges between whole days
+        ([10, 100, 300], [3, 7, 14]),  # first edges above 0
+        ([0, 500], [0, 1000]),  # the last time edge beyond the span of the days
+    ],
+)
+@pytest.mark.parametrize("small_batches", [False, True])
+def test_permutation_counts_equal_direct_counts_of_each_seeded_shuffle(
+    d_edges, t_edges, small_batches, monkeypatch
+):
+    import tryggaplatser.analysis.near_repeat as nr
+
+    if small_batches:  # batches of 8 shuffles and blocks of 255 pairs
+        monkeypatch.setattr(nr, "_BATCH_BYTES", 1)
+        monkeypatch.setattr(nr, "_BLOCK_BYTES", 1)
+    gdf = tied_case(n_extra=30)
+    permutations, seed = 21, 5
+    observed, perm_counts, _ = nr._knox_counts(
+        gdf, np.array(d_edges, float), np.array(t_edges, float), permutations, seed
+    )
+    xy = np.column_stack([gdf.geometry.x, gdf.geometry.y])
+    day = nr.local_days(gdf["occurred_at"])
+    np.testing.assert_array_equal(observed, pair_counts(xy, day, d_edges, t_edges))
+    np.testing.assert_array_equal(observed, brute_force(gdf, d_edges, t_edges))
+    # the k-th shuffle is rng.permutation(days) of one stream seeded with ``seed``
+    rng = np.random.default_rng(seed)
+    for k in range(permutations):
+        expected = pair_counts(xy, rng.permutation(day), d_edges, t_edges)
+        np.testing.assert_array_equal(perm_counts[k], expected, err_msg=f"shuffle {k}")
+    assert perm_counts.sum() > 0
+
+
+def test_batch_of_shuffles_equals_one_shuffle_at_a_time():
+    import tryggaplatser.analysis.near_repeat as nr
+
+    gdf = tied_case(n_extra=200)
+    xy = np.column_stack([gdf.geometry.x, gdf.geometry.y])
+    day = nr.local_days(gdf["occurred_at"])
+    day = (day - day.min()).astype(np.int32)
+    d_edges, t_edges = np.array([0.0, 100, 200, 400]), np.array([0.0, 7, 14, 28])
+    i, j, dist = spatial_pairs(xy, 400.0)
+    dist_bin = np.searchsorted(d_edges, dist, side="right") - 1
+    assert np.bincount(dist_bin).max() > 255  # a band spans several blocks of 255 pairs
+    count = nr._PairCounter(i, j, dist_bin, int(day.max()), t_edges, 3, day.size)
+    rng = np.random.default_rng(2)
+    rows = np.stack([rng.permutation(day) for _ in range(37)])  # not a multiple of 8
+    together = count(rows)
+    for k, row in enumerate(rows):
+        np.testing.assert_array_equal(together[k], count(row[None, :])[0])
+        np.testing.assert_array_equal(together[k], pair_counts(xy, row, d_edges, t_edges))
+
+
+def test_long_spans_of_days_are_counted_exactly():
+    # more than 32 767 days between the first and the last incident (a wider integer type)
+    gdf = incidents([0, 10, 20, 30, 2000], [0, 0, 0, 0, 0], [0, 3, 40_000, 40_006, 5])
+    d_edges, t_edges = [0, 50, 100], [0, 7, 30_000, 50_000]
+    res = near_repeat(
+        gdf, distance_bands=d_edges, time_bands=t_edges, permutations=9, seed=1, quiet=True
+    )
+    np.testing.assert_array_equal(res["observed"].to_numpy(), brute_force(gdf, d_edges, t_edges))
+    assert res["observed"].sum() == 6

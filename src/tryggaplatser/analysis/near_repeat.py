@@ -166,10 +166,12 @@ def check_points(data, name: str = "data", columns: Sequence[str] = ("occurred_a
 
 def _check_point_geometry(data, name: str) -> None:
     """Refuse rows without a point geometry or with non-finite coordinates."""
-    geom = data.geometry
-    bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
+    import shapely
+
+    geom = np.asarray(data.geometry.array)  # the shapely objects (None where missing)
+    bad = (shapely.get_type_id(geom) != shapely.GeometryType.POINT) | shapely.is_empty(geom)
     if bad.any():
-        first = data.index[bad.to_numpy()][0]
+        first = data.index[bad][0]
         raise ArgumentError(
             tr(
                 "{n}: {k} rader saknar punktgeometri (första: index {f})",
@@ -181,10 +183,7 @@ def _check_point_geometry(data, name: str) -> None:
             rule="GEOM_TYPE_UNEXPECTED",
             fix=tr("ta bort eller rätta raderna", "drop or fix those rows"),
         )
-    finite = np.zeros(len(data), dtype=bool)
-    finite[~bad.to_numpy()] = np.isfinite(geom[~bad].x.to_numpy()) & np.isfinite(
-        geom[~bad].y.to_numpy()
-    )
+    finite = np.isfinite(shapely.get_x(geom)) & np.isfinite(shapely.get_y(geom))
     if not finite.all():
         first = data.index[~finite][0]
         raise ArgumentError(
@@ -291,46 +290,93 @@ def spatial_pairs(xy: np.ndarray, max_distance: float) -> tuple[np.ndarray, np.n
     return i[keep], j[keep], dist[keep]
 
 
-def _time_lookup(time_edges: np.ndarray) -> np.ndarray:
-    """Band index of every whole-day difference 0..ceil(last edge); ``n_time`` = not counted."""
-    n_time = time_edges.size - 1
-    dt = np.arange(math.ceil(time_edges[-1]) + 1, dtype=float)
-    tbin = np.searchsorted(time_edges, dt, side="right") - 1
-    tbin[(tbin < 0) | (dt >= time_edges[-1])] = n_time
-    return tbin.astype(np.int64)
+#: Rows summed at once in one byte of a ``uint64`` word: 255 flags of 0 or 1 cannot overflow it.
+_LANE_ROWS = 255
+#: Bytes of permuted dates (one batch) and of pair differences (one block of pairs) held at once
+#: by :class:`_PairCounter`.
+_BATCH_BYTES = 4 * 2**20
+_BLOCK_BYTES = 2**19
 
 
 class _PairCounter:
-    """Counts the fixed close pairs per (distance band, time band) for any assignment of days.
+    """Counts the fixed close pairs per (distance band, time band) for many assignments of days
+    at once.
 
-    Days are whole days from 0 to ``span``, so a pair's signed day difference is one of
-    ``2 * span + 1`` values: a pair of distance band ``d`` and difference ``v`` falls into slot
-    ``d * (2 * span + 1) + v + span``. Counting the slots is a gather, a subtraction, an addition
-    and a bincount per assignment; a fixed table then maps every slot to its (distance band,
-    time band) (``|v|`` through :func:`_time_lookup`; differences beyond the last time band go
-    to an extra time slot that is dropped).
+    The assignments are the columns of a matrix with one row per incident, so the pairs' rows are
+    gathered once per batch and every step after that is a whole-array operation: the absolute
+    day differences of a block of pairs for all assignments, one comparison per time edge
+    (``|v| < ceil(edge)`` for whole days ``v``), and a column sum of the flags done eight columns
+    at a time (the flags of 255 pairs are summed as the bytes of ``uint64`` words, which cannot
+    carry over). The pairs are sorted by distance band and every band is padded to whole blocks
+    of 255 with a dummy pair whose difference is beyond every edge, so a block never spans two
+    distance bands.
     """
 
-    def __init__(self, i, j, dist_bin, span: int, t_edges: np.ndarray, n_dist: int) -> None:
-        self.n_time = t_edges.size - 1
-        width = 2 * span + 1
-        self.i, self.j = i.astype(np.intp), j.astype(np.intp)
-        self.base = (dist_bin * width + span).astype(np.int32)
-        lookup = _time_lookup(t_edges)
-        band = lookup[np.minimum(np.abs(np.arange(-span, span + 1)), lookup.size - 1)]
-        self.slot_band = (np.arange(n_dist)[:, None] * (self.n_time + 1) + band).ravel()
-        self.n_dist, self.n_slots = n_dist, n_dist * width
+    def __init__(self, i, j, dist_bin, span: int, t_edges: np.ndarray, n_dist: int, n: int):
+        self.n, self.n_dist, self.n_time = n, n_dist, t_edges.size - 1
+        self.dtype = np.int16 if span + 1 <= np.iinfo(np.int16).max else np.int32
+        self.span = span
+        # |v| < ceil(edge) <=> |v| < edge for whole days; edges beyond the span count every pair
+        cut = np.minimum(np.ceil(t_edges), span + 1).astype(np.int64)
+        self.skip_first = bool(cut[0] == 0)  # no pair is closer than 0 days
+        self.cut = cut[1:] if self.skip_first else cut
+        order = np.argsort(dist_bin, kind="stable")
+        per_band = np.bincount(dist_bin, minlength=n_dist)
+        blocks = -(-per_band // _LANE_ROWS)
+        self.group_end = np.cumsum(blocks)  # end (in blocks of 255 pairs) of each distance band
+        rows = int(self.group_end[-1]) * _LANE_ROWS if n_dist else 0
+        self.i = np.full(rows, n, dtype=np.intp)  # the dummy pair: row n (span + 1) − row n + 1 (0)
+        self.j = np.full(rows, n + 1, dtype=np.intp)
+        start = np.r_[0, self.group_end[:-1]] * _LANE_ROWS
+        src = np.r_[0, np.cumsum(per_band)[:-1]]
+        for d in range(n_dist):
+            take = order[src[d] : src[d] + per_band[d]]
+            self.i[start[d] : start[d] + per_band[d]] = i[take]
+            self.j[start[d] : start[d] + per_band[d]] = j[take]
+
+    def batch_size(self) -> int:
+        """Assignments per batch: a multiple of 8 within the memory budget."""
+        item = np.dtype(self.dtype).itemsize
+        return max(8, _BATCH_BYTES // (item * (self.n + 2)) // 8 * 8)
 
     def __call__(self, days: np.ndarray) -> np.ndarray:
-        """Counts per (distance band, time band), flattened distance-major (``days`` int32)."""
-        slot = days[self.i]
-        slot -= days[self.j]
-        slot += self.base
-        per_slot = np.bincount(slot, minlength=self.n_slots)
-        counts = np.bincount(
-            self.slot_band, weights=per_slot, minlength=self.n_dist * (self.n_time + 1)
-        )  # float64: exact for any pair count below 2**53
-        return counts.astype(np.int64).reshape(self.n_dist, -1)[:, : self.n_time].ravel()
+        """Counts per (distance band, time band) of every row of ``days`` (assignments × incidents),
+        as an (assignments × bands) array, bands flattened distance-major."""
+        b = days.shape[0]
+        width = -(-b // 8) * 8
+        cols = np.zeros((self.n + 2, width), dtype=self.dtype)
+        cols[: self.n, :b] = days.T
+        cols[self.n] = self.span + 1
+        flags = self._flag_sums(cols)  # (edges, groups, width)
+        cum = np.zeros((b, self.n_dist, self.n_time + 1), dtype=np.int64)
+        start = 0
+        for d, end in enumerate(self.group_end.tolist()):
+            if end > start:
+                cum[:, d, self.skip_first :] = flags[:, start:end, :b].sum(axis=1, dtype=np.int64).T
+            start = end
+        return np.diff(cum, axis=2).reshape(b, -1)
+
+    def _flag_sums(self, cols: np.ndarray) -> np.ndarray:
+        """Per edge and block of 255 pairs, how many pairs are closer in days than the edge, for
+        every column of ``cols`` (as bytes: each at most 255)."""
+        width = cols.shape[1]
+        n_groups = self.i.size // _LANE_ROWS
+        words = np.zeros((self.cut.size, n_groups, width // 8), dtype=np.uint64)
+        per_block = max(1, _BLOCK_BYTES // (_LANE_ROWS * width * cols.itemsize))
+        flags = np.empty((self.cut.size, per_block * _LANE_ROWS, width), dtype=bool)
+        cut = self.cut.astype(self.dtype)
+        for g0 in range(0, n_groups, per_block):
+            g1 = min(g0 + per_block, n_groups)
+            rows = slice(g0 * _LANE_ROWS, g1 * _LANE_ROWS)
+            diff = np.take(cols, self.i[rows], axis=0)
+            diff -= np.take(cols, self.j[rows], axis=0)
+            np.abs(diff, out=diff)
+            m = (g1 - g0) * _LANE_ROWS
+            for k, c in enumerate(cut):
+                np.less(diff, c, out=flags[k, :m])
+            lanes = flags[:, :m].view(np.uint64).reshape(self.cut.size, g1 - g0, _LANE_ROWS, -1)
+            words[:, g0:g1] = lanes.sum(axis=2, dtype=np.uint64)
+        return words.view(np.uint8)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -420,8 +466,10 @@ def near_repeat(
     count. No risk window when the origin band itself does not count.
 
     Pair counting uses a k-d tree to find the spatial pairs once; each permutation only recomputes
-    the date differences of that fixed pair list (vectorised), so the cost is
-    O(pairs × permutations) rather than O(n² × permutations).
+    the date differences of that fixed pair list, many permutations in one vectorised pass, so
+    the cost is O(pairs × permutations) rather than O(n² × permutations). The ``k``-th shuffle is
+    ``rng.permutation(days)`` of ``numpy.random.default_rng(seed)``: a seed fixes the shuffles and
+    the p-values.
 
     References
     ----------
@@ -642,15 +690,22 @@ def _knox_counts(
     in_range = dist_bin >= 0  # pairs closer than the first edge (if it is > 0) are not counted
     i, j, dist_bin = i[in_range], j[in_range], dist_bin[in_range]
 
-    # dates are whole days and the pair list is fixed, so each permutation is a gather, a
-    # subtraction and a bincount (:class:`_PairCounter`)
+    # dates are whole days and the pair list is fixed: the permutations are counted in batches
+    # (:class:`_PairCounter`); each is ``rng.permutation(days)`` of one seeded stream, drawn as
+    # ``days[rng.permutation(n)]`` (the same shuffle)
     days = (days - days.min()).astype(np.int32) if days.size else days.astype(np.int32)
-    count = _PairCounter(i, j, dist_bin, int(days.max(initial=0)), t_edges, n_dist)
-    observed = count(days)
+    n = days.size
+    count = _PairCounter(i, j, dist_bin, int(days.max(initial=0)), t_edges, n_dist, n)
+    days = days.astype(count.dtype)
+    observed = count(days[None, :])[0]
     rng = np.random.default_rng(seed)
     perm_counts = np.empty((permutations, n_dist * n_time), dtype=np.int64)
-    for k in range(permutations):
-        perm_counts[k] = count(rng.permutation(days))
+    step = count.batch_size()
+    for k0 in range(0, permutations, step):
+        rows = np.empty((min(step, permutations - k0), n), dtype=count.dtype)
+        for k in range(rows.shape[0]):
+            rows[k] = days[rng.permutation(n)]
+        perm_counts[k0 : k0 + rows.shape[0]] = count(rows)
     return observed, perm_counts, int(i.size)
 
 
