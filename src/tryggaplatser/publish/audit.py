@@ -600,17 +600,21 @@ class _Collector:
                         )
 
     def _any_cell_counts(self, rows: list[list[Any]], csv_cells: bool, markup: bool) -> bool:
-        """Whether any text cell of an internal table would add a finding or the marking:
-        in internal mode a cell's checks are its text's (:func:`_text_checks`, which do not
-        depend on its place) and, with ``csv_cells``, whether it starts like a formula; each
-        distinct text is judged once."""
+        """Whether any text cell of an internal table would add a finding: in internal mode a
+        cell's checks are its text's (:func:`_text_checks`, which do not depend on its place)
+        and, with ``csv_cells``, whether it starts like a formula; each distinct text is judged
+        once. A cell carrying the marking only marks the file (in internal mode that is no
+        finding), which is done here."""
         texts = {v for row in rows for v in row if isinstance(v, str) and v}
         language = get_language()
+        telling = False
         for text in texts:
             found, marked, _digits = _text_checks(text, True, markup, language)
-            if found or marked or (csv_cells and text[:1] in _FORMULA_START):
-                return True
-        return False
+            if marked:
+                self._marked()
+            if found or (csv_cells and text[:1] in _FORMULA_START):
+                telling = True
+        return telling
 
     def _header_checks(
         self, names: list[str], rows: list[list[Any]], prefix: str, numbers: list[int]
