@@ -176,3 +176,38 @@ def test_a_marked_cell_of_an_internal_table_marks_the_file():
     col = audit._Collector("f.gpkg", "internal")
     col.table(["område", "n"], [["Norr", 12], ["Söder", 3]], where="lager")
     assert not col.marked and col.items == []
+
+
+def test_the_date_shortcut_gives_the_dates_of_the_full_check():
+    from tryggaplatser.publish import _content_rules
+
+    rng = random.Random(7)
+    texts = [
+        "2026-11-22",
+        "Framställd 2026-11-23",
+        "till 2026-11-22 kl 12",
+        "2026-11-23T10:00:00",
+        "2026-W47",
+        "22 november 2026",
+        "3. maj 2026",
+        "22.11.2026",
+        "1/2/2026",
+        "Perioden 2026-01 – 2026-10",
+        "Utgiven: 2026-11-23 och 2026-11-24",
+    ]
+    contexts = ["", "Framställd", "Issued:", "Period", "x" * 50 + "Uppdaterad", "Utgiven 2026"]
+    for _ in range(3000):
+        text = rng.choice(texts)
+        cut = rng.randint(0, len(text))
+        texts.append(text[:cut] + rng.choice(["", " ", "Framställd ", "-", "1", "W"]) + text[cut:])
+    dates = 0
+    for text in texts:
+        for context in contexts:
+            for metadata in (False, True):
+                expected = tuple(_content_rules.fine_dates(text, context, metadata=metadata))
+                assert audit._fine_dates(text, context, metadata, "sv") == expected, (
+                    text,
+                    context,
+                )
+                dates += bool(expected)
+    assert dates > 1000

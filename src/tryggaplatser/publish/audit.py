@@ -344,8 +344,17 @@ def _text_checks(
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fine_dates(text: str, context: str, metadata: bool, language: str) -> tuple[str, ...]:
-    """:func:`~._content_rules.fine_dates`, cached (tables and pages repeat their strings)."""
+    """:func:`~._content_rules.fine_dates`, cached (tables and pages repeat their strings).
+    The context changes from place to place, so a text holding no date at all is told first,
+    cached by the text alone: the context only allows dates, it never makes one."""
+    if not _may_hold_date(text):
+        return ()
     return tuple(_rules.fine_dates(text, context, metadata=metadata))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _may_hold_date(text: str) -> bool:
+    return bool(_rules.fine_dates(text, ""))
 
 
 @functools.lru_cache(maxsize=1 << 14)
@@ -1218,6 +1227,8 @@ def _scan_html(path: Path, col: _Collector) -> None:
     _html_comments(parser.comments, col)
     context = ""
     for t, line in zip(parser.texts, parser.lines, strict=True):
+        if t.isspace():
+            continue  # no pattern finds anything in white space (nor is it a date's context)
         where = functools.partial(_line, line)  # written out only for a finding
         col.text(t, plates=True, markup=False, place=where, context=context)
         if t.strip():
