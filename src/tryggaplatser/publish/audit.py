@@ -157,6 +157,17 @@ _PII_LABEL = {
 }
 
 
+# every personal-data pattern but the e-mail address holds two digits in a row (a date, "07",
+# "46", "K123"…), and an e-mail address holds "@": a text with neither holds none of them
+_TWO_DIGITS = re.compile(r"\d\d")
+
+
+def _may_hold_pii(text: str) -> bool:
+    """Whether :data:`PII_PATTERNS` can match anywhere in ``text`` (a necessary condition,
+    asked first because most texts have no two digits in a row and no "@")."""
+    return "@" in text or _TWO_DIGITS.search(text) is not None
+
+
 def _luhn_ok(digits: str) -> bool:
     total = 0
     for i, ch in enumerate(digits[-10:]):
@@ -166,6 +177,8 @@ def _luhn_ok(digits: str) -> bool:
 
 
 def _pii_spans(text: str, *, plates: bool = True) -> Iterator[tuple[str, re.Match[str]]]:
+    if not _may_hold_pii(text):
+        return
     for key, pattern in PII_PATTERNS.items():
         if key == "regnr" and not plates:
             continue
@@ -191,6 +204,8 @@ def redact(text: str) -> str:
     for internal free text when ``tryggaplatser.layers.redact`` is not available.
     """
     out = str(text)
+    if not _may_hold_pii(out):
+        return out  # (the replacement "[borttaget]" brings no digit and no "@" either)
     for key, pattern in PII_PATTERNS.items():
         if key == "regnr":
             out = pattern.sub(
@@ -245,11 +260,19 @@ def metadata_problems(text: str) -> list[str]:
     problems = []
     if _ABS_PATH.search(text):
         problems.append(tr("absolut sökväg", "absolute path"))
-    for name in _identity():
-        if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text):
-            problems.append(tr("användar- eller datornamn", "user or host name"))
-            break
+    names = _identity_pattern(frozenset(_identity()))  # asked each time: the user may change
+    if names is not None and names.search(text):
+        problems.append(tr("användar- eller datornamn", "user or host name"))
     return problems
+
+
+@functools.lru_cache(maxsize=8)
+def _identity_pattern(names: frozenset[str]) -> re.Pattern[str] | None:
+    """One pattern for any of the user and host names as a whole word (compiled once)."""
+    if not names:
+        return None
+    words = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{words})(?![\w-])")
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,7 +315,7 @@ def _text_findings(
                 _mask(value),
             )
         )
-    m = _ABS_PATH.search(text)
+    m = _ABS_PATH.search(text) if "/" in text or "\\" in text else None
     if m:
         found.append(("METADATA_PRIVATE", tr("absolut sökväg", "absolute path"), _mask(m.group(0))))
     if markup:
@@ -321,14 +344,28 @@ def _text_checks(
 
 @functools.lru_cache(maxsize=1 << 16)
 def _fine_dates(text: str, context: str, metadata: bool, language: str) -> tuple[str, ...]:
-    """:func:`~._content_rules.fine_dates`, cached (tables and pages repeat their strings)."""
+    """:func:`~._content_rules.fine_dates`, cached (tables and pages repeat their strings).
+    The context changes from place to place, so a text holding no date at all is told first,
+    cached by the text alone: the context only allows dates, it never makes one."""
+    if not _may_hold_date(text):
+        return ()
     return tuple(_rules.fine_dates(text, context, metadata=metadata))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _may_hold_date(text: str) -> bool:
+    return bool(_rules.fine_dates(text, ""))
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _markup_findings(text: str, language: str) -> tuple[tuple[str, str, str], ...]:
-    """Executable markup in a string (after undoing JavaScript escapes), cached."""
-    decoded = _unescape_js(text)
+    """Executable markup in a string (after undoing JavaScript escapes), cached.
+
+    Every pattern of ``_DANGEROUS`` holds "<" or "=", and only a backslash escape can make
+    either: a text with none of the three has no finding."""
+    if "<" not in text and "=" not in text and "\\" not in text:
+        return ()
+    decoded = _unescape_js(text) if "\\" in text else text
     found = []
     for pattern, what in _DANGEROUS:
         m = pattern.search(decoded)
@@ -537,6 +574,8 @@ class _Collector:
                 )
         if self.public:
             self._header_checks(names, rows, prefix, numbers)
+        elif not self._any_cell_counts(rows, csv_cells, markup):
+            return  # internal: no text cell has a finding or the marking, cell by cell neither
         for r, row in enumerate(rows):
             label_counts = (
                 self.public
@@ -568,6 +607,23 @@ class _Collector:
                             tr("antal 1–4", "count 1–4"),
                             place(r, i),
                         )
+
+    def _any_cell_counts(self, rows: list[list[Any]], csv_cells: bool, markup: bool) -> bool:
+        """Whether any text cell of an internal table would add a finding: in internal mode a
+        cell's checks are its text's (:func:`_text_checks`, which do not depend on its place)
+        and, with ``csv_cells``, whether it starts like a formula; each distinct text is judged
+        once. A cell carrying the marking only marks the file (in internal mode that is no
+        finding), which is done here."""
+        texts = {v for row in rows for v in row if isinstance(v, str) and v}
+        language = get_language()
+        telling = False
+        for text in texts:
+            found, marked, _digits = _text_checks(text, True, markup, language)
+            if marked:
+                self._marked()
+            if found or (csv_cells and text[:1] in _FORMULA_START):
+                telling = True
+        return telling
 
     def _header_checks(
         self, names: list[str], rows: list[list[Any]], prefix: str, numbers: list[int]
@@ -608,7 +664,7 @@ class _Collector:
         column = names[i] if i < len(names) else "?"
         if (
             csv_cells
-            and value[:1] in ("=", "+", "-", "@", "\t", "\r")
+            and value[:1] in _FORMULA_START
             and not re.fullmatch(r"[-+]?\d+(?:[.,]\d+)?(?:[eE][-+]?\d+)?", value)
         ):
             self.add(
@@ -733,6 +789,7 @@ def _free_text_columns() -> frozenset[str]:
     return frozenset(c.name for s in LAYERS.values() for c in s.columns if c.kind == "free_text")
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
 _DANGEROUS = [
     (re.compile(r"<\s*script\b[^>]*>[^<]{0,200}", re.I), "<script>"),
@@ -1170,6 +1227,8 @@ def _scan_html(path: Path, col: _Collector) -> None:
     _html_comments(parser.comments, col)
     context = ""
     for t, line in zip(parser.texts, parser.lines, strict=True):
+        if t.isspace():
+            continue  # no pattern finds anything in white space (nor is it a date's context)
         where = functools.partial(_line, line)  # written out only for a finding
         col.text(t, plates=True, markup=False, place=where, context=context)
         if t.strip():
