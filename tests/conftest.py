@@ -253,22 +253,23 @@ def demo_run(tmp_path_factory, worker_id):
 # --------------------------------------------------------------------------- order
 
 # The heaviest modules and what each costs one worker, in seconds of CPU (its own and its
-# child processes'), measured on a whole run (2026-12-07). Only their order depends on it:
-# under ``--dist loadfile`` (``make test``) the workers take whole modules in the order below,
+# child processes'), measured on a whole run (2026-12-07; test_interrupt.py and
+# test_release_plan.py then scaled by their own before/after CPU). Only their order depends on
+# it: under ``--dist loadfile`` (``make test``) the workers take whole modules in the order below,
 # longest first, and the short ones fill the end (pytest-xdist's own order, by number of
 # tests, started the long end-to-end modules with few tests last). Modules not listed cost a
 # few seconds and come last, in their collection order. The demo run's cost is that of its
 # shared fixture (``demo_run``).
 COSTS = {
     "tests/cli/test_demo.py": 160,
-    "tests/publish/test_release_plan.py": 48,
     "tests/test_reproducible.py": 42,
-    "tests/cli/test_interrupt.py": 27,
+    "tests/publish/test_release_plan.py": 40,
     "tests/publish/test_est_brief.py": 27,
     "tests/cli/test_missing_fields.py": 21,
     "tests/test_notebooks.py": 20,
     "tests/cli/test_area.py": 19,
     "tests/publish/test_disclosure_fast.py": 18,
+    "tests/cli/test_interrupt.py": 17,
     "tests/layers/test_properties.py": 16,
     "tests/cli/test_est.py": 16,
     "tests/cli/test_hotspots.py": 15,

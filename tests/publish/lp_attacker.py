@@ -107,7 +107,10 @@ class Attack:
         out = {}
         for members, relations in _components(self._relations(), self):
             targets = [k for k in members if k in self.marked and k not in self.known]
-            if targets:
+            if targets and not relations:  # a lone cell ranges over its bounds: no LP needed
+                ((lower, upper),) = self._bounds(targets)
+                out[targets[0]] = (float(lower), math.inf if upper is None else float(upper))
+            elif targets:
                 out.update(self._solve(members, relations, targets))
         return out
 
@@ -168,6 +171,25 @@ class Attack:
                 break
         assert probe.status == 0, f"the published folder is inconsistent ({probe.message})"
         seen_lo, seen_hi = probe.x.copy(), probe.x.copy()  # values solutions attain
+        # solutions that push every target still short of its bound down (up) at once: a
+        # target that attains its bound in one needs no LP of its own (rounds while they help)
+        lower = np.array([np.nan if b[0] is None else b[0] for b in bounds], dtype=float)
+        upper = np.array([np.nan if b[1] is None else b[1] for b in bounds], dtype=float)
+        idx = np.array([pos[k] for k in targets])
+        for sign, seen, bound in ((1, seen_lo, lower), (-1, seen_hi, upper)):
+            while True:
+                open_ = idx[~(np.abs(seen[idx] - bound[idx]) < 1e-9) & ~np.isnan(bound[idx])]
+                if len(open_) < 2:
+                    break
+                c = np.zeros(n)
+                c[open_] = sign
+                res = linprog(c, **kw)
+                if res.status != 0:
+                    break
+                np.minimum(seen_lo, res.x, out=seen_lo)
+                np.maximum(seen_hi, res.x, out=seen_hi)
+                if not (np.abs(seen[open_] - bound[open_]) < 1e-9).any():
+                    break
         out = {}
         for k in targets:
             i = pos[k]
