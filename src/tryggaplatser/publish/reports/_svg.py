@@ -7,7 +7,10 @@ tests/publish/test_report.py). What it keeps:
   of a set repeat their legend, title block and street names, and text layout is a third of
   a map's cost;
 - the CSS of a drawing style, once per figure (:class:`KeptSvgRenderer`): a map draws
-  hundreds of polygons in a few styles.
+  hundreds of polygons in a few styles;
+- a polygon collection's transform and clip, once per collection
+  (:meth:`KeptSvgRenderer.draw_path_collection`): a map's cells, buildings and streets are
+  collections of hundreds of polygons, each written as a path of its own.
 
 Imported by :func:`.charts.svg_bytes` only, so matplotlib stays out of ``--help``.
 """
@@ -90,6 +93,85 @@ class KeptSvgRenderer(RendererSVG):
         if style is None:
             style = self._styles[key] = super()._get_style(gc, rgbFace)
         return style
+
+    def draw_path_collection(
+        self,
+        gc,
+        master_transform,
+        paths,
+        all_transforms,
+        offsets,
+        offset_trans,
+        facecolors,
+        edgecolors,
+        linewidths,
+        linestyles,
+        antialiaseds,
+        urls,
+        offset_position,
+        *,
+        hatchcolors=None,
+    ):
+        """What RendererSVG writes for a collection whose paths are written one by one (no
+        per-path transforms, offsets other than one at the origin, links, hatches or
+        sketches: the polygons of a map),
+        with the transform and the clip worked out once; any other collection as
+        RendererSVG draws it.
+
+        RendererSVG inlines such a collection through ``RendererBase.draw_path_collection``:
+        each path's transform is ``IdentityTransform() + master_transform``, i.e.
+        ``master_transform`` itself, flipped by :meth:`_make_flip_transform`, and each path
+        is written by :meth:`draw_path` with the graphics context of ``_iter_collection``,
+        whose clip is the collection's."""
+        if (
+            len(all_transforms)
+            or len(offsets) > 1
+            or (len(offsets) and not (offset_trans.transform(offsets) == 0).all())
+            or any(url is not None for url in urls)
+            or gc.get_url() is not None
+            or gc.get_hatch() is not None
+            or gc.get_sketch_params() is not None
+        ):
+            return super().draw_path_collection(
+                gc,
+                master_transform,
+                paths,
+                all_transforms,
+                offsets,
+                offset_trans,
+                facecolors,
+                edgecolors,
+                linewidths,
+                linestyles,
+                antialiaseds,
+                urls,
+                offset_position,
+                hatchcolors=hatchcolors,
+            )
+        element = self.writer.element
+        flip = clip_attrs = None
+        for _, _, path, gc0, rgbFace in self._iter_collection(
+            gc,
+            list(paths),
+            offsets,
+            offset_trans,
+            facecolors,
+            edgecolors,
+            linewidths,
+            linestyles,
+            antialiaseds,
+            urls,
+            offset_position,
+            hatchcolors=[] if hatchcolors is None else hatchcolors,
+        ):
+            if flip is None:  # at the first path drawn, as draw_path registers the clip
+                flip = self._make_flip_transform(master_transform)
+                clip_attrs = self._get_clip_attrs(gc0)
+            clip = rgbFace is None
+            d = self._convert_path(
+                path, flip, clip=clip, simplify=path.should_simplify and clip, sketch=None
+            )
+            element("path", d=d, **clip_attrs, style=self._get_style(gc0, rgbFace))
 
 
 class KeptSvgCanvas(FigureCanvasSVG):
