@@ -3,9 +3,10 @@
 Its output is byte for byte what ``Figure.savefig(format="svg")`` writes (checked by
 tests/publish/test_report.py). What it keeps:
 
-- a text's size and outline in a font, once per process (:class:`KeptTextToPath`): the maps
-  of a set repeat their legend, title block and street names, and text layout is a third of
-  a map's cost;
+- a text's size and outline in a font, once per process (:class:`KeptTextToPath`), and a
+  font's line metrics (:meth:`KeptSvgRenderer._get_font_height_metrics`): the maps of a set
+  repeat their legend, title block and street names, and text layout is a third of a map's
+  cost;
 - the CSS of a drawing style, once per figure (:class:`KeptSvgRenderer`): a map draws
   hundreds of polygons in a few styles;
 - a polygon collection's transform and clip, once per collection
@@ -23,7 +24,7 @@ from typing import Any
 from matplotlib import cbook, rcParams
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
-from matplotlib.font_manager import fontManager
+from matplotlib.font_manager import fontManager, get_font
 from matplotlib.textpath import TextToPath
 
 #: Kept sizes and outlines (cleared when it grows past :data:`KEPT_MAX` entries).
@@ -68,10 +69,26 @@ _TEXT2PATH = KeptTextToPath()
 class KeptSvgRenderer(RendererSVG):
     """RendererSVG with the kept text converter and each style's CSS made once per figure."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, figure: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._text2path = _TEXT2PATH
         self._styles: dict[tuple, str] = {}
+        self._figure = figure
+
+    def _get_font_height_metrics(self, prop):
+        """``(ascent, descent, line gap)`` of the font of ``prop`` as ``Text._get_layout``
+        computes them from the font's tables (at the figure's dpi), kept per font file, size
+        and dpi; ``(None, None, None)`` (``Text`` measures the font itself) without a figure
+        or tables."""
+        if self._figure is None:
+            return None, None, None
+        files = tuple(fontManager._find_fonts_by_props(prop))
+        fontsize = prop.get_size_in_points()
+        dpi = self._figure.dpi
+        key = ("height", files, fontsize, dpi)
+        if key not in _KEPT:
+            _KEPT[key] = _font_height_metrics(files, fontsize, dpi)
+        return _KEPT[key]
 
     def _get_style(self, gc, rgbFace):
         # the key is everything RendererSVG._get_style_dict reads
@@ -174,6 +191,24 @@ class KeptSvgRenderer(RendererSVG):
             element("path", d=d, **clip_attrs, style=self._get_style(gc0, rgbFace))
 
 
+def _font_height_metrics(files: tuple, fontsize: float, dpi: float) -> tuple:
+    """The vertical metrics ``Text._get_layout`` (matplotlib 3.11) reads from a font's
+    OS/2 or hhea table, computed as it does."""
+    font = get_font(list(files))
+    possible = [
+        ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+        ("hhea", "lineGap", "ascent", "descent"),
+    ]
+    for table_name, linegap_key, ascent_key, descent_key in possible:
+        table = font.get_sfnt_table(table_name)
+        if table is None:
+            continue
+        units_per_em = font.get_sfnt_table("head")["unitsPerEm"]
+        scale = 1 / units_per_em * fontsize * dpi / 72
+        return table[ascent_key] * scale, -table[descent_key] * scale, table[linegap_key] * scale
+    return None, None, None
+
+
 class KeptSvgCanvas(FigureCanvasSVG):
     """FigureCanvasSVG drawing with :class:`KeptSvgRenderer`."""
 
@@ -191,7 +226,9 @@ class KeptSvgCanvas(FigureCanvasSVG):
                 width,
                 height,
                 dpi,
-                KeptSvgRenderer(width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata),
+                KeptSvgRenderer(
+                    width * 72, height * 72, fh, image_dpi=dpi, metadata=metadata, figure=fig
+                ),
                 bbox_inches_restore=bbox_inches_restore,
             )
             fig.draw(renderer)
