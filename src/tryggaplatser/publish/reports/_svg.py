@@ -19,11 +19,12 @@ Imported by :func:`.charts.svg_bytes` only, so matplotlib stays out of ``--help`
 from __future__ import annotations
 
 import codecs
+import itertools
 from typing import Any
 
-from matplotlib import cbook, rcParams
+from matplotlib import cbook, colors, rcParams
 from matplotlib.backends.backend_mixed import MixedModeRenderer
-from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG
+from matplotlib.backends.backend_svg import FigureCanvasSVG, RendererSVG, _quote_escape_attrib
 from matplotlib.font_manager import fontManager, get_font
 from matplotlib.textpath import TextToPath
 
@@ -131,8 +132,8 @@ class KeptSvgRenderer(RendererSVG):
     ):
         """What RendererSVG writes for a collection whose paths are written one by one (no
         per-path transforms, offsets other than one at the origin, links, hatches or
-        sketches: the polygons of a map),
-        with the transform and the clip worked out once; any other collection as
+        sketches: the polygons of a map), with the transform, the clip and each edge colour
+        worked out once and the paths written straight to the file; any other collection as
         RendererSVG draws it.
 
         RendererSVG inlines such a collection through ``RendererBase.draw_path_collection``:
@@ -165,30 +166,115 @@ class KeptSvgRenderer(RendererSVG):
                 offset_position,
                 hatchcolors=hatchcolors,
             )
-        element = self.writer.element
-        flip = clip_attrs = None
-        for _, _, path, gc0, rgbFace in self._iter_collection(
+        self._write_inline(
             gc,
-            list(paths),
-            offsets,
-            offset_trans,
+            master_transform,
+            paths,
             facecolors,
             edgecolors,
             linewidths,
             linestyles,
             antialiaseds,
             urls,
-            offset_position,
-            hatchcolors=[] if hatchcolors is None else hatchcolors,
-        ):
+            [] if hatchcolors is None else hatchcolors,
+        )
+
+    def _write_inline(self, gc, master_transform, paths, *styles) -> None:
+        """The paths of a collection :meth:`draw_path_collection` writes itself, each as
+        :meth:`draw_path` writes it (``styles``: the face and edge colours, line widths and
+        styles, antialiasing, links and hatch colours)."""
+        flip = clip_attrs = None
+        writer = self.writer
+        write = indent = None
+        for path, gc0, rgbFace in self._inline_collection(gc, paths, *styles):
+            clip = rgbFace is None
             if flip is None:  # at the first path drawn, as draw_path registers the clip
                 flip = self._make_flip_transform(master_transform)
                 clip_attrs = self._get_clip_attrs(gc0)
-            clip = rgbFace is None
+                clip_text = "".join(
+                    f" {k}={_quote_escape_attrib(v)}" for k, v in clip_attrs.items()
+                )
             d = self._convert_path(
                 path, flip, clip=clip, simplify=path.should_simplify and clip, sketch=None
             )
-            element("path", d=d, **clip_attrs, style=self._get_style(gc0, rgbFace))
+            style = self._get_style(gc0, rgbFace)
+            if write is None:  # the first path through the writer (it closes an open tag)
+                writer.element("path", d=d, **clip_attrs, style=style)
+                write = writer._XMLWriter__write
+                indent = writer._XMLWriter__indentation[: len(writer._XMLWriter__tags)]
+                continue
+            # the same bytes as writer.element("path", d=d, **clip_attrs, style=style):
+            # attributes with an empty value are left out
+            write(
+                f"{indent}<path"
+                + (f" d={_quote_escape_attrib(d)}" if d else "")
+                + clip_text
+                + (f" style={_quote_escape_attrib(style)}" if style else "")
+                + "/>\n"
+            )
+
+    def _inline_collection(
+        self,
+        gc,
+        paths,
+        facecolors,
+        edgecolors,
+        linewidths,
+        linestyles,
+        antialiaseds,
+        urls,
+        hatchcolors,
+    ):
+        """``RendererBase._iter_collection`` (matplotlib 3.11) for the collections
+        :meth:`draw_path_collection` writes itself (one path per element, no offsets, no
+        hatch): ``(path, gc, rgbFace)`` with each edge colour converted once per colour, and
+        no hatch colour set (there is no hatch to draw)."""
+        n_paths, n_edges = len(paths), len(edgecolors)
+        n_widths, n_styles, n_urls = len(linewidths), len(linestyles), len(urls)
+        if (len(facecolors) == 0 and n_edges == 0 and len(hatchcolors) == 0) or n_paths == 0:
+            return
+
+        def cycle(seq):
+            return itertools.cycle(seq) if len(seq) else itertools.repeat(None)
+
+        gc0 = self.new_gc()
+        gc0.copy_properties(gc)
+        if n_edges == 0:
+            gc0.set_linewidth(0.0)
+        rgba: dict = {}
+        for path, fc, ec, lw, ls, aa, url in itertools.islice(
+            zip(
+                paths,
+                cycle(facecolors),
+                cycle(edgecolors),
+                cycle(linewidths),
+                cycle(linestyles),
+                cycle(antialiaseds),
+                cycle(urls),
+            ),
+            n_paths,
+        ):
+            if n_edges:
+                if n_widths:
+                    gc0.set_linewidth(lw)
+                if n_styles:
+                    gc0.set_dashes(*ls)
+                key = ec if isinstance(ec, str) else tuple(ec)
+                ec_rgba = rgba.get(key)
+                if ec_rgba is None:
+                    ec_rgba = rgba[key] = colors.to_rgba(ec)
+                # fully transparent edges are no stroke
+                if ec_rgba[3] == 0.0:
+                    gc0.set_linewidth(0)
+                else:
+                    gc0.set_foreground(ec_rgba, isRGBA=True)
+            if fc is not None and len(fc) == 4 and fc[3] == 0:
+                fc = None
+            gc0.set_antialiased(aa)
+            if n_urls:
+                gc0.set_url(url)
+            yield path, gc0, fc
+        gc0.restore()
 
 
 def _font_height_metrics(files: tuple, fontsize: float, dpi: float) -> tuple:
