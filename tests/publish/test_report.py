@@ -211,8 +211,8 @@ def test_table_cells_are_the_values_iterrows_gives(frame):
 
 def _styled_figure(size: float, title: str):
     """A figure with what a map figure has: polygons in several styles (per-polygon colours,
-    widths, dashes, transparency, a hatch), haloed labels (drawn as outlines), a legend,
-    multi-line and math text."""
+    widths, dashes, transparency, a hatch, a clip path, a link), markers, haloed labels (drawn
+    as outlines), a legend, multi-line and math text."""
     import matplotlib.patheffects as pe
     from matplotlib.collections import PolyCollection
     from matplotlib.figure import Figure
@@ -235,6 +235,17 @@ def _styled_figure(size: float, title: str):
         PolyCollection(squares[:3], facecolors="none", edgecolors="k", linestyles="--", alpha=0.7)
     )
     ax.add_collection(PolyCollection(squares[3:5], hatch="//", facecolors="#9cc3d5"))
+    from matplotlib.patches import Circle
+
+    clipped = PolyCollection(  # clipped to a circle; transparent edges drop the stroke
+        squares[5:12], facecolors=["#ffcc00", (0, 0, 0, 0)], edgecolors=[(1, 0, 0, 0), "b"]
+    )
+    ax.add_collection(clipped)
+    clipped.set_clip_path(Circle((2.5, 2.0), 1.7, transform=ax.transData))
+    linked = PolyCollection(squares[12:14], facecolors="#446688", urls=["https://example.org"])
+    ax.add_collection(linked)
+    ax.add_collection(PolyCollection([], facecolors="k"))  # nothing to draw
+    ax.scatter([0.5, 1.5, 2.5], [0.5, 3.5, 2.0], s=[10, 30, 60], c=["r", "g", "b"])
     halo = [pe.withStroke(linewidth=2.5, foreground="white")]
     for k, name in enumerate(("Storgatan", "Åsgatan", "Storgatan")):
         ax.annotate(name, (k * 2, 1.5), fontsize=size + k, path_effects=halo, weight="bold")

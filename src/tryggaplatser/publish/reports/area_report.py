@@ -2253,23 +2253,17 @@ def _lagesbild_other_information(report: Report, analysis: AreaAnalysis, gate: G
             "Citizen dialogue, safety walks, surveys, police classification and data quality.",
         ),
     )
-    from ...analysis.areas import _dialogue_tables, _walk_table
     from .area_plan import MUNICIPALITY
 
-    dia = analysis.dialogue
-    if dia is not None and len(dia):
-        d_t, d_r, d_tod = _dialogue_tables(dia)
-        _section_dialogue(
-            s, d_t, d_r, d_tod, gate, tr("i kommunen", "in the municipality"), area=MUNICIPALITY
-        )
-    else:
-        _section_dialogue(
-            s, None, None, None, gate, tr("i kommunen", "in the municipality"), area=MUNICIPALITY
-        )
+    # the municipality's tables as the analysis computed them (once; the set's plan reads them)
+    d_t, d_r, d_tod = analysis.municipality_dialogue or (None, None, None)
+    _section_dialogue(
+        s, d_t, d_r, d_tod, gate, tr("i kommunen", "in the municipality"), area=MUNICIPALITY
+    )
     walks = analysis.walk_observations
     _section_walks(
         s,
-        _walk_table(walks) if walks is not None and len(walks) else None,
+        analysis.municipality_walks,
         gate,
         tr("i kommunen", "in the municipality"),
         area=MUNICIPALITY,

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from ...i18n import tr
@@ -89,11 +90,15 @@ def stretch_text(row: Any) -> str:
 def stretch_table(streets: Any, gate: Gate, k: int = 15, within: Any = None) -> pd.DataFrame:
     """The ``k`` stretches with the most incidents (optionally only those intersecting
     ``within``), released by the gate (``street_stretches``; public counts 1–4 as "<5")."""
-    top = streets.stretches
+    import shapely
+
+    layer = streets.stretches
+    # the stretches with incidents (and in ``within``), taken from the layer once
+    rows = np.flatnonzero((layer["n"] > 0).fillna(False).to_numpy(dtype=bool))
     if within is not None:
-        top = top[top.intersects(within)]
-    top = top.sort_values(["n", "gistar", "stretch_id"], ascending=[False, False, True])
-    top = top[top["n"] > 0].head(k)
+        rows = rows[shapely.intersects(layer.geometry.to_numpy()[rows], within)]
+    top = layer.iloc[rows]
+    top = top.sort_values(["n", "gistar", "stretch_id"], ascending=[False, False, True]).head(k)
     from .area_plan import layer_plan_key
 
     key = layer_plan_key(streets.stretches)  # the folder's plan: one count per stretch
