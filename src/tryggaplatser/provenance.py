@@ -8,6 +8,13 @@ the one way to read them back: :func:`record_of` (the raw record), :func:`param`
 :class:`~tryggaplatser.analysis.run.Run` gives every product). Products print these values;
 they never re-derive them.
 
+Once attached, a record is read-only (:func:`freeze`): its dicts are :class:`FrozenDict`, its
+lists :class:`FrozenList`, and changing either in place raises :class:`ReadOnlyRecordError`.
+Every frame derived from a result (filtering, ``assign``, ``merge``…) therefore shares the one
+record instead of deep-copying it (pandas deep-copies ``attrs`` on every operation, and a
+frozen record's deep copy is itself). A record is changed copy-on-write: :func:`amend` and
+:func:`set_param` give a result a new record, :func:`thaw` a mutable copy to edit and attach.
+
 Examples
 --------
 >>> import pandas as pd
@@ -24,18 +31,152 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .i18n import tr
 
-__all__ = ["Choice", "Provenance", "cell_size_of", "param", "record_of"]
+__all__ = [
+    "Choice",
+    "FrozenDict",
+    "FrozenList",
+    "Provenance",
+    "ReadOnlyRecordError",
+    "amend",
+    "cell_size_of",
+    "freeze",
+    "param",
+    "record_of",
+    "set_param",
+    "thaw",
+]
+
+#: The key of the record in ``result.attrs``.
+KEY = "tryggaplatser"
+
+
+class ReadOnlyRecordError(TypeError):
+    """A provenance record attached to a result was changed in place.
+
+    A programming error, not a user's: records are shared by every frame derived from a result,
+    so an in-place change would silently change them all.
+    """
+
+
+def _refuse(self: Any, *args: Any, **kwargs: Any) -> Any:
+    raise ReadOnlyRecordError(
+        f"a provenance record is read-only once attached (this {type(self).__name__} is shared "
+        "by every frame derived from the result); build a new record and assign it: "
+        "provenance.amend(result, key=value), provenance.set_param(result, name, entry), or "
+        "edit provenance.thaw(record) and attach that"
+    )
+
+
+class FrozenDict(dict):
+    """A read-only dict: a ``dict`` for reading (``json``, ``dict(...)``, ``.get``, iteration,
+    equality, pickling), but every in-place change raises :class:`ReadOnlyRecordError`.
+    Its copies (``copy.copy``, ``copy.deepcopy``) are itself; ``.copy()`` and ``|`` give a plain
+    dict whose nested values stay frozen."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> FrozenDict:
+        self = dict.__new__(cls)
+        dict.__init__(self, *args, **kwargs)
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:  # filled once, in __new__
+        pass
+
+    __setitem__ = __delitem__ = __ior__ = _refuse
+    update = setdefault = pop = popitem = clear = _refuse
+
+    def __copy__(self) -> FrozenDict:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> FrozenDict:
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (FrozenDict, (dict(self),))
+
+
+class FrozenList(list):
+    """A read-only list (see :class:`FrozenDict`): equal to the list it was made from."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any) -> FrozenList:
+        self = list.__new__(cls)
+        list.__init__(self, *args)
+        return self
+
+    def __init__(self, *args: Any) -> None:  # filled once, in __new__
+        pass
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse
+
+    def __copy__(self) -> FrozenList:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> FrozenList:
+        return self
+
+    def __reduce__(self) -> tuple:
+        return (FrozenList, (list(self),))
+
+
+def freeze(value: Any) -> Any:
+    """A read-only deep copy of ``value``: dicts become :class:`FrozenDict`, lists
+    :class:`FrozenList`, sets ``frozenset``, tuples tuples of frozen values, arrays read-only
+    copies; frozen values are returned as they are (they are frozen all the way down)."""
+    if isinstance(value, FrozenDict | FrozenList):
+        return value
+    if isinstance(value, dict):
+        return FrozenDict({k: freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return FrozenList([freeze(v) for v in value])
+    if type(value) is tuple:
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, set):
+        return frozenset(value)
+    if isinstance(value, np.ndarray):
+        value = value.copy()
+        value.flags.writeable = False
+    return value
+
+
+def thaw(value: Any) -> Any:
+    """A mutable deep copy of a (frozen) record or ``attrs`` dict: plain dicts and lists, to edit
+    and attach again (``attach``, or ``frame.attrs["tryggaplatser"] = freeze(...)``)."""
+    if isinstance(value, dict):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thaw(v) for v in value]
+    if type(value) is tuple:
+        return tuple(thaw(v) for v in value)
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    return value
+
+
+def amend(result: Any, **changes: Any) -> Any:
+    """Give ``result`` a new frozen record: its record (or an empty one) with the top-level keys
+    ``changes`` replaced. Frames sharing the old record keep it. Returns ``result``."""
+    result.attrs[KEY] = freeze({**record_of(result), **changes})
+    return result
+
+
+def set_param(result: Any, name: str, entry: Any) -> Any:
+    """Give ``result`` a new frozen record whose parameter ``name`` is ``entry`` (``{"value",
+    "auto", "rule"}``); frames sharing the old record keep it. Returns ``result``."""
+    params = record_of(result).get("params") or {}
+    return amend(result, params={**params, name: entry})
 
 
 def record_of(result: Any) -> dict:
     """The provenance record a result carries (``{}`` when it has none)."""
-    return (
-        ((getattr(result, "attrs", None) or {}).get("tryggaplatser") or {})
-        if result is not None
-        else {}
-    )
+    return ((getattr(result, "attrs", None) or {}).get(KEY) or {}) if result is not None else {}
 
 
 def param(result: Any, name: str, default: Any = None) -> Any:

@@ -2,12 +2,12 @@
 
 Validation happens once, up front, here; every message names the argument, the rule, what was
 found and the fix (STYLE.md habit 4). Automatic choices are announced through
-:func:`tryggaplatser._announce.announce` and recorded in ``result.attrs["tryggaplatser"]``.
+:func:`tryggaplatser._announce.announce` and recorded in ``result.attrs["tryggaplatser"]``,
+read-only once attached (:func:`attach`).
 """
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 import numpy as np
@@ -15,8 +15,8 @@ import numpy as np
 from .._announce import announce
 from ..errors import ArgumentError
 from ..i18n import tr
-
-ATTRS_KEY = "tryggaplatser"
+from ..provenance import KEY as ATTRS_KEY
+from ..provenance import freeze
 
 
 def check_points(data: Any, name: str = "data") -> tuple[np.ndarray, np.ndarray]:
@@ -261,11 +261,11 @@ def record_public_cell_size(
 
 
 def attach(result: Any, record: dict[str, Any], grid_spec: dict[str, Any] | None = None) -> Any:
-    """Store the provenance record (and grid description) on ``result.attrs``."""
-    rec = copy.deepcopy(record)
-    if grid_spec is not None:
-        rec["grid"] = dict(grid_spec)
-    result.attrs[ATTRS_KEY] = rec
+    """Store a read-only copy of the provenance record (and grid description) on
+    ``result.attrs`` (see :func:`tryggaplatser.provenance.freeze`): every frame derived from
+    ``result`` shares it, and a later change builds a new record (copy-on-write)."""
+    rec = {**record, "grid": dict(grid_spec)} if grid_spec is not None else record
+    result.attrs[ATTRS_KEY] = freeze(rec)
     return result
 
 

@@ -22,7 +22,8 @@ from ..errors import ArgumentError
 from ..i18n import tr
 from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 from ..provenance import cell_size_of as _cell_size_of
-from ._common import ATTRS_KEY, new_record, record_public_cell_size
+from ..provenance import set_param
+from ._common import new_record, record_public_cell_size
 from .run import placed
 
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
@@ -331,7 +332,7 @@ def _gistar_cells(inc: Any, cell_size: float | None, quiet: bool) -> Any:
     size = record_public_cell_size(record, cell_size, quiet=True)
     cells = hotspot_gistar(placed(inc), cell_size=size, quiet=quiet)
     if cell_size is None:
-        cells.attrs[ATTRS_KEY]["params"]["cell_size"] = record["params"]["cell_size"]
+        set_param(cells, "cell_size", record["params"]["cell_size"])
     return cells
 
 

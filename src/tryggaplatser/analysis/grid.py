@@ -41,6 +41,7 @@ import numpy as np
 from .._announce import announce, logger
 from ..errors import ArgumentError
 from ..i18n import tr
+from ..provenance import thaw
 from ._common import (
     ATTRS_KEY,
     attach,
@@ -788,7 +789,7 @@ def resolve_grid(
         cells = grid[[*keep, "geometry"]].copy()
         cells.attrs = copy.deepcopy(grid.attrs)
     spec = grid_spec_of(cells)
-    record = copy.deepcopy(cells.attrs[ATTRS_KEY])
+    record = thaw(cells.attrs[ATTRS_KEY])  # a mutable copy; attach freezes it again
     record.setdefault("params", {})
     record.setdefault("units", {})
     record.setdefault("notes", [])

@@ -51,7 +51,7 @@ from .._announce import announce
 from ..errors import ArgumentError, GateRefusal
 from ..i18n import tr
 from ..policy import MIN_GRID_M, PUBLIC_MIN_CELL_SIZE
-from ..provenance import Choice, Provenance, cell_size_of
+from ..provenance import Choice, Provenance, amend, cell_size_of, set_param
 from . import periods as _periods
 from ._common import check_mode
 
@@ -367,15 +367,19 @@ class Run:
             grid = make_grid(
                 data, PUBLIC_MIN_CELL_SIZE, shape=self.shape, area=self.study_area, quiet=True
             )
-            grid.attrs["tryggaplatser"]["params"]["cell_size"] = {
-                "value": PUBLIC_MIN_CELL_SIZE,
-                "auto": True,
-                "rule": tr(
-                    "automatisk storlek under {m} m ersatt med {m} m (publik utdata)",
-                    "automatic size below {m} m replaced by {m} m (public output)",
-                    m=MIN_GRID_M,
-                ),
-            }
+            set_param(
+                grid,
+                "cell_size",
+                {
+                    "value": PUBLIC_MIN_CELL_SIZE,
+                    "auto": True,
+                    "rule": tr(
+                        "automatisk storlek under {m} m ersatt med {m} m (publik utdata)",
+                        "automatic size below {m} m replaced by {m} m (public output)",
+                        m=MIN_GRID_M,
+                    ),
+                },
+            )
         return grid
 
     @property
@@ -418,7 +422,7 @@ class Run:
             }
         cells.attrs = {"tryggaplatser": record}
         for frame in (cells, kde, gistar):  # the release-wide disclosure plan keys by period
-            frame.attrs.setdefault("tryggaplatser", {})["period"] = period
+            amend(frame, period=period)
         prov = Provenance.of(cells, mode=self.mode, period=period)
         return HotspotResult(cells, kde, gistar, data, prov)
 
@@ -639,7 +643,7 @@ class Run:
             stretch_length=length,
             snap_distance=settings.snap_distance,
         )
-        result.stretches.attrs.setdefault("tryggaplatser", {})["period"] = period
+        amend(result.stretches, period=period)
         if self.public and length != settings.stretch_length:
             result.params["stretch_length"]["rule"] = tr(
                 "publik utdata: minst {m} m", "public output: at least {m} m", m=MIN_GRID_M

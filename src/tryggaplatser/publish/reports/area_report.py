@@ -1551,11 +1551,10 @@ def _planned_param(gate: Gate, analysis: AreaAnalysis, name: str, rec: dict) -> 
 def _planned_gap_attrs(gate: Gate, analysis: AreaAnalysis) -> dict:
     """The perception gap's provenance with its count of centroid records as the plan
     releases it; public: p0 as a share, without the counts it is made of."""
-    import copy
-
+    from ...provenance import thaw
     from .area_plan import method_key
 
-    attrs = copy.deepcopy(analysis.gap_cells.attrs)
+    attrs = thaw(analysis.gap_cells.attrs)
     params = attrs.get("tryggaplatser", {}).get("params", {})
     rec = params.get("excluded_kommun_centroid")
     if isinstance(rec, dict) and _is_number(rec.get("value")):
