@@ -100,6 +100,7 @@ from ..policy import (
     is_pii_column,
 )
 from ..policy import name_tokens as _tokens
+from ..provenance import freeze
 from .audit import metadata_problems, redact, scan_file
 from .disclosure import (
     PRIMARY,
@@ -700,6 +701,8 @@ class Gate:
             out.attrs["tryggaplatser"]["grid"] = grid_spec
         if self.mode == "internal":
             out.attrs["tryggaplatser"]["marking"] = INTERNAL_MARKING
+        # read-only from here, so the frames made from it share it (no copy per operation)
+        out.attrs["tryggaplatser"] = freeze(out.attrs["tryggaplatser"])
         return out
 
     # -- column policy --------------------------------------------------------------------------
