@@ -435,11 +435,12 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     fill_members = _members(fills, _fill_member)
     stroke_members = _members(strokes, _stroke_member)
     tip_members = _members(tips, _tip_member)
+    pop_members = _popup_members(pops)
     features = []
     for i, g in enumerate(texts):
-        props = [m for m in (fill_members[i], stroke_members[i], tip_members[i]) if m]
-        if pops[i]:
-            props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
+        props = [
+            m for m in (fill_members[i], stroke_members[i], tip_members[i], pop_members[i]) if m
+        ]
         if radius is not None:
             props.append('"r":' + _json_number(float(radius[i])))
         if selected[i]:
@@ -453,16 +454,38 @@ def _feature_collection(layer: ml.MapLayer) -> str:
 def _members(values: list, member: Callable[[Any], str]) -> list[str]:
     """``member(value)`` of every value, computed once for each distinct text (a layer's
     colours and tooltips repeat: a few classes over thousands of cells)."""
-    known: dict[str, str] = {}
+    known: dict[str | None, str] = {}
     out = []
     for value in values:
-        if type(value) is str:
+        if value is None or type(value) is str:
             text = known.get(value)
             if text is None:
                 text = known[value] = member(value)
             out.append(text)
         else:
             out.append(member(value))
+    return out
+
+
+def _popup_members(pops: list) -> list[str]:
+    """The ``"p"`` member of every feature's popup ("" without one); a popup of text pairs is
+    written once per set of maps (inside :func:`~._layers.shared_parts`; the same cells and
+    points are on several areas' maps), else once per layer."""
+    memo = ml.shared_memo("popup-members")
+    known: dict[tuple, str] = {} if memo is None else memo
+    out = []
+    for pairs in pops:
+        if not pairs:
+            out.append("")
+            continue
+        key = tuple((k, v) for k, v in pairs)
+        if not all(type(k) is str and type(v) is str for k, v in key):  # as it is
+            out.append('"p":' + _json_text(str(_popup_html(pairs))))
+            continue
+        text = known.get(key)
+        if text is None:
+            text = known[key] = '"p":' + _json_text(str(_popup_html(pairs)))
+        out.append(text)
     return out
 
 
@@ -579,12 +602,13 @@ def _tile_layer(tiles: str | None):
 def _render(
     content: ml.MapContent, *, tiles: str | None, attribution: str, gate: Any
 ) -> folium.Map:
+    import os
+
     import folium
     import numpy as np
-    import pyproj
 
     OfflineAssets, DataLayer, Controls = _folium_classes()
-    to_wgs = pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    to_wgs = _to_wgs84(os.getpid())
     minx, miny, maxx, maxy = content.bounds
     lon, lat = to_wgs.transform(
         np.array([minx, maxx, minx, maxx]), np.array([miny, miny, maxy, maxy])
@@ -613,9 +637,7 @@ def _render(
         tile.add_to(m)
     for layer in content.layers:
         options = {
-            "c": _colour(layer.frame["stroke"].dropna().iloc[0])
-            if layer.frame["stroke"].notna().any()
-            else "#555555",
+            "c": _first_colour(layer.frame["stroke"].tolist()),
             "w": layer.weight,
             "fo": layer.fill_opacity,
             "r": layer.radius,
@@ -658,6 +680,25 @@ def _render(
     setattr(m, _CONTENT_KEY, content)
     setattr(m, _GATE_KEY, gate)
     return m
+
+
+@functools.lru_cache(maxsize=1)
+def _to_wgs84(pid: int) -> Any:
+    """The transformer from SWEREF 99 TM to WGS84 (x = longitude), made once per process
+    (``pid``: a forked worker makes its own)."""
+    import pyproj
+
+    return pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+
+def _first_colour(values: list) -> str | None:
+    """:func:`_colour` of the first value that is not missing (``"#555555"`` when all are)."""
+    import pandas as pd
+
+    for value in values:
+        if value is not None and not pd.isna(value):
+            return _colour(value)
+    return "#555555"
 
 
 def _gate_for(gate: Any, mode: str, sensitive_categories: Sequence[str], quiet: bool) -> Any:
