@@ -969,9 +969,30 @@ def _get(row: Mapping[str, Any], column: str) -> Any:
     return value
 
 
+#: The columns of safety-walk observations their map popups show.
+_WALK_COLUMNS = (
+    "status",
+    "problem_category",
+    "perception",
+    "priority",
+    "proposed_measure",
+    "responsible",
+    "responsible_type",
+    "decided_on",
+    "due_on",
+    "resolved_on",
+    "reason_if_not",
+)
+
+
+def _records(frame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of the ``columns`` it has (as ``to_dict("records")``)."""
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+
+
 def walk_points_layer(walk_observations) -> MapLayer:
     """Internal: safety-walk observations coloured by status, with action popups."""
-    records = walk_observations.drop(columns="geometry").to_dict("records")
+    records = _records(walk_observations, _WALK_COLUMNS)
     fill, tips, popups = [], [], []
     for row in records:
         status = str(_get(row, "status") or "ny")
@@ -1034,7 +1055,7 @@ def _codes_text(value: Any, vocabulary: str) -> str:
 
 def dialogue_points_layer(dialogue) -> MapLayer:
     """Internal: citizen-dialogue pins coloured by perception (comments were redacted at import)."""
-    records = dialogue.drop(columns="geometry").to_dict("records")
+    records = _records(dialogue, ("perception", "reasons", "time_of_day", "comment"))
     fill, tips, popups = [], [], []
     for row in records:
         perception = str(_get(row, "perception") or "otrygg")
