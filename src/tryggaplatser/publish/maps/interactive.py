@@ -478,15 +478,21 @@ def _popup_members(pops: list) -> list[str]:
         if not pairs:
             out.append("")
             continue
-        key = tuple((k, v) for k, v in pairs)
-        if not all(type(k) is str and type(v) is str for k, v in key):  # as it is
+        if not _text_pairs(pairs):  # kept only as a tuple of text pairs (the usual popup)
             out.append('"p":' + _json_text(str(_popup_html(pairs))))
             continue
-        text = known.get(key)
+        text = known.get(pairs)
         if text is None:
-            text = known[key] = '"p":' + _json_text(str(_popup_html(pairs)))
+            text = known[pairs] = '"p":' + _json_text(str(_popup_html(pairs)))
         out.append(text)
     return out
+
+
+def _text_pairs(pairs: Any) -> bool:
+    """Whether ``pairs`` is a tuple of (text, text) tuples (a key that stays what it is)."""
+    return type(pairs) is tuple and all(
+        type(p) is tuple and len(p) == 2 and type(p[0]) is str and type(p[1]) is str for p in pairs
+    )
 
 
 def _fill_member(value: Any) -> str:
