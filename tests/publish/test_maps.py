@@ -590,3 +590,40 @@ def test_geojson_of_a_set_of_maps_equals_each_geometry_converted_alone():
     with ml.shared_parts():
         shared = [_shared_geojson_texts(g, False) for g in layers]
     assert shared == [_geojson_texts(g, False) for g in layers]
+
+
+def test_stable_ids_number_runs_of_exactly_32_hex_digits_as_a_regex_would():
+    """The byte scan of ``_stable_ids`` against its definition written as a regular
+    expression: every maximal run of exactly 32 lower-case hex digits is an id, numbered in
+    order of first appearance; shorter and longer runs and upper-case digits stay as they are."""
+    import random
+
+    from tryggaplatser.publish.maps.interactive import _stable_ids
+
+    def reference(text: str) -> str:
+        ids: dict[str, str] = {}
+
+        def number(match: re.Match) -> str:
+            run = match.group(0)
+            return ids.setdefault(run, f"{len(ids):032x}") if len(run) == 32 else run
+
+        return re.sub(r"[0-9a-f]{32,}", number, text)
+
+    rng = random.Random(12)
+    other = "0123456789abcdefABCDEF åäö.,-_x\n\"'{}é"
+    changed = 0
+    for _ in range(2000):
+        pieces: list[str] = []
+        for _ in range(rng.randint(0, 10)):
+            r = rng.random()
+            if r < 0.35:
+                n = rng.choice([5, 31, 32, 32, 33, 64])
+                pieces.append("".join(rng.choice("0123456789abcdef") for _ in range(n)))
+            elif r < 0.45 and pieces:
+                pieces.append(rng.choice(pieces))  # an id met again keeps its number
+            else:
+                pieces.append("".join(rng.choice(other) for _ in range(rng.randint(0, 8))))
+        text = "".join(pieces)
+        assert _stable_ids(text) == reference(text), text
+        changed += _stable_ids(text) != text
+    assert changed > 100  # the cases do renumber ids

@@ -969,9 +969,30 @@ def _get(row: Mapping[str, Any], column: str) -> Any:
     return value
 
 
+#: The columns of safety-walk observations their map popups show.
+_WALK_COLUMNS = (
+    "status",
+    "problem_category",
+    "perception",
+    "priority",
+    "proposed_measure",
+    "responsible",
+    "responsible_type",
+    "decided_on",
+    "due_on",
+    "resolved_on",
+    "reason_if_not",
+)
+
+
+def _records(frame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of ``frame`` as dicts of the ``columns`` it has (as ``to_dict("records")``)."""
+    return frame[[c for c in columns if c in frame.columns]].to_dict("records")
+
+
 def walk_points_layer(walk_observations) -> MapLayer:
     """Internal: safety-walk observations coloured by status, with action popups."""
-    records = walk_observations.drop(columns="geometry").to_dict("records")
+    records = _records(walk_observations, _WALK_COLUMNS)
     fill, tips, popups = [], [], []
     for row in records:
         status = str(_get(row, "status") or "ny")
@@ -1034,7 +1055,7 @@ def _codes_text(value: Any, vocabulary: str) -> str:
 
 def dialogue_points_layer(dialogue) -> MapLayer:
     """Internal: citizen-dialogue pins coloured by perception (comments were redacted at import)."""
-    records = dialogue.drop(columns="geometry").to_dict("records")
+    records = _records(dialogue, ("perception", "reasons", "time_of_day", "comment"))
     fill, tips, popups = [], [], []
     for row in records:
         perception = str(_get(row, "perception") or "otrygg")
@@ -1767,21 +1788,11 @@ def neighbourhood_content(
 ) -> MapContent:
     """Prepare the layers of a neighbourhood map (see ``maps.neighbourhood_map``)."""
     mode = gate.mode
-    areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
-    if areas is None or len(areas) == 0:
-        raise ArgumentError(
-            tr("`areas` är tomt", "`areas` is empty"),
-            rule="AREAS_EMPTY",
-            fix=tr("läs in områdeslagret", "load the areas layer"),
-        )
-    cells = _check_cells(cells)
-    kde = _check_frame(kde, "kde", ("Polygon",), ("kde",))
-    incidents = _check_frame(incidents, "incidents", ("Point",))
-    walk_observations = _check_frame(
-        walk_observations, "walk_observations", ("Point",), ("status",)
+    inputs = (areas, cells, kde, incidents, walk_observations, dialogue)
+    # the same inputs for every area's map: checked once
+    areas, cells, kde, incidents, walk_observations, dialogue = _once(
+        "checked", inputs, lambda: _checked_neighbourhood_inputs(*inputs)
     )
-    dialogue = _check_frame(dialogue, "dialogue", ("Point",))
-
     chosen_id, chosen_name, bounds, title = _neighbourhood_extent(areas, area_id)
     incidents = _once("incidents", (incidents, gate), lambda: usable_incidents(incidents, gate))
     size = public_cell_size(cell_size_of(cells) or cell_size_of(kde), mode)
@@ -1842,6 +1853,25 @@ def neighbourhood_content(
     content = MapContent(title, mode, layers, bounds, facts)
     content.background_image = getattr(basemap, "image", None)
     return content
+
+
+def _checked_neighbourhood_inputs(areas, cells, kde, incidents, walk_observations, dialogue):
+    """The frames of a neighbourhood map, validated and in EPSG:3006 (:func:`_check_frame`)."""
+    areas = _check_frame(areas, "areas", ("Polygon", "MultiPolygon"), ("area_id",))
+    if areas is None or len(areas) == 0:
+        raise ArgumentError(
+            tr("`areas` är tomt", "`areas` is empty"),
+            rule="AREAS_EMPTY",
+            fix=tr("läs in områdeslagret", "load the areas layer"),
+        )
+    return (
+        areas,
+        _check_cells(cells),
+        _check_frame(kde, "kde", ("Polygon",), ("kde",)),
+        _check_frame(incidents, "incidents", ("Point",)),
+        _check_frame(walk_observations, "walk_observations", ("Point",), ("status",)),
+        _check_frame(dialogue, "dialogue", ("Point",)),
+    )
 
 
 def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:

@@ -53,9 +53,17 @@ def count_class_labels(public: bool) -> list[str]:
     return labels
 
 
-def _stretch_name(row: Any) -> str:
-    name = str(row.get("name") or "") or tr("namnlös väg", "unnamed road")
-    return f"{name} {float(row['from_m']):.0f}–{float(row['to_m']):.0f} m"
+def _stretch_name(name: Any, from_m: Any, to_m: Any) -> str:
+    name = str(name or "") or tr("namnlös väg", "unnamed road")
+    return f"{name} {float(from_m):.0f}–{float(to_m):.0f} m"
+
+
+def _row_values(released: Any, column: str) -> list:
+    """The values of ``column`` as ``DataFrame.iterrows`` gives them (``None`` when the
+    frame has no such column)."""
+    if column not in released.columns:
+        return [None] * len(released)
+    return released[column].astype(object).tolist()
 
 
 def _popups(released: Any, counts: list[str], public: bool) -> tuple[list, list]:
@@ -65,19 +73,23 @@ def _popups(released: Any, counts: list[str], public: bool) -> tuple[list, list]
         "n_dialogue": tr("Dialogpunkter", "Dialogue pins"),
     }
     shown = {c: ml.shown_counts(released, c)[1] for c in extra if c in released.columns}
+    names, starts, ends = (_row_values(released, c) for c in ("name", "from_m", "to_m"))
+    with_gi = not public and "gi_bin" in released.columns
+    bins = _row_values(released, "gi_bin")
+    stretch = tr("Gatusträcka", "Street stretch")
     tips, pops = [], []
-    for i, (_, row) in enumerate(released.iterrows()):
-        where = _stretch_name(row)
+    for i in range(len(released)):
         count = counts[i]
+        where = _stretch_name(names[i], starts[i], ends[i])
         first = (
             tr("{s}: uppgift undanhållen", "{s}: withheld", s=where)
             if count == ".."
             else tr("{s}: {n} händelser", "{s}: {n} incidents", s=where, n=count)
         )
-        pairs = [(tr("Gatusträcka", "Street stretch"), first)]
+        pairs = [(stretch, first)]
         pairs += [(extra[c], texts[i]) for c, texts in shown.items()]
-        if not public and "gi_bin" in released.columns and not _missing(row["gi_bin"]):
-            pairs.append(("Gi*", vocab.label("gi_bin", str(int(row["gi_bin"])))))
+        if with_gi and not _missing(bins[i]):
+            pairs.append(("Gi*", vocab.label("gi_bin", str(int(bins[i])))))
         tips.append(where)
         pops.append(tuple(pairs))
     return tips, pops

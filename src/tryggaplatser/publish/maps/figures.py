@@ -928,6 +928,11 @@ def _layout_caching_renderer_class() -> type:
         return RendererAgg
 
     class LayoutCachingRenderer(RendererAgg):
+        def __init__(self, width, height, dpi):
+            super().__init__(width, height, dpi)
+            # texts drawn as paths (the labels' white halo) keep their outlines too
+            self._text2path = _path_caching_text_to_path_class()()
+
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if ismath:
                 return super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
@@ -958,6 +963,45 @@ def _layout_caching_renderer_class() -> type:
             )
 
     return LayoutCachingRenderer
+
+
+#: Text outlines kept by :func:`_path_caching_text_to_path_class`: (font, text, features,
+#: language) → (vertices, codes).
+_TEXT_PATHS: dict[tuple, tuple] = {}
+
+
+@functools.lru_cache(maxsize=1)
+def _path_caching_text_to_path_class() -> type:
+    """Matplotlib's ``TextToPath``, keeping the outline of each text it converts.
+
+    A text with a path effect (the white halo of area and street names) is drawn as its
+    outline, laid out glyph by glyph on every drawing. The outline is a function of the text
+    and the font (converted at the fixed ``FONT_SCALE``; the renderer scales and moves it), so
+    a kept outline is the one matplotlib would compute. Kept as arrays, which the renderer's
+    ``Path`` uses as they are (it never changes them)."""
+    from matplotlib.path import Path as MplPath
+    from matplotlib.textpath import TextToPath
+
+    class PathCachingTextToPath(TextToPath):
+        def get_text_path(self, prop, s, ismath=False, *, features=None, language=None):
+            if ismath:
+                return super().get_text_path(prop, s, ismath, features=features, language=language)
+            key = (self._get_font(prop), s, features, language)
+            try:
+                hit = _TEXT_PATHS.get(key)
+            except TypeError:  # features or language that cannot be a key
+                return super().get_text_path(prop, s, features=features, language=language)
+            if hit is None:
+                verts, codes = super().get_text_path(prop, s, features=features, language=language)
+                verts = np.asarray(verts, dtype=float).reshape(-1, 2)
+                codes = np.asarray(codes, dtype=MplPath.code_type)
+                verts.flags.writeable = codes.flags.writeable = False
+                if len(_TEXT_PATHS) >= _MAX_LAYOUTS:
+                    _TEXT_PATHS.clear()
+                hit = _TEXT_PATHS[key] = (verts, codes)
+            return hit
+
+    return PathCachingTextToPath
 
 
 def _pixels(fig: Figure) -> Any:

@@ -435,11 +435,12 @@ def _feature_collection(layer: ml.MapLayer) -> str:
     fill_members = _members(fills, _fill_member)
     stroke_members = _members(strokes, _stroke_member)
     tip_members = _members(tips, _tip_member)
+    pop_members = _popup_members(pops)
     features = []
     for i, g in enumerate(texts):
-        props = [m for m in (fill_members[i], stroke_members[i], tip_members[i]) if m]
-        if pops[i]:
-            props.append('"p":' + _json_text(str(_popup_html(pops[i]))))
+        props = [
+            m for m in (fill_members[i], stroke_members[i], tip_members[i], pop_members[i]) if m
+        ]
         if radius is not None:
             props.append('"r":' + _json_number(float(radius[i])))
         if selected[i]:
@@ -453,10 +454,10 @@ def _feature_collection(layer: ml.MapLayer) -> str:
 def _members(values: list, member: Callable[[Any], str]) -> list[str]:
     """``member(value)`` of every value, computed once for each distinct text (a layer's
     colours and tooltips repeat: a few classes over thousands of cells)."""
-    known: dict[str, str] = {}
+    known: dict[str | None, str] = {}
     out = []
     for value in values:
-        if type(value) is str:
+        if value is None or type(value) is str:
             text = known.get(value)
             if text is None:
                 text = known[value] = member(value)
@@ -464,6 +465,34 @@ def _members(values: list, member: Callable[[Any], str]) -> list[str]:
         else:
             out.append(member(value))
     return out
+
+
+def _popup_members(pops: list) -> list[str]:
+    """The ``"p"`` member of every feature's popup ("" without one); a popup of text pairs is
+    written once per set of maps (inside :func:`~._layers.shared_parts`; the same cells and
+    points are on several areas' maps), else once per layer."""
+    memo = ml.shared_memo("popup-members")
+    known: dict[tuple, str] = {} if memo is None else memo
+    out = []
+    for pairs in pops:
+        if not pairs:
+            out.append("")
+            continue
+        if not _text_pairs(pairs):  # kept only as a tuple of text pairs (the usual popup)
+            out.append('"p":' + _json_text(str(_popup_html(pairs))))
+            continue
+        text = known.get(pairs)
+        if text is None:
+            text = known[pairs] = '"p":' + _json_text(str(_popup_html(pairs)))
+        out.append(text)
+    return out
+
+
+def _text_pairs(pairs: Any) -> bool:
+    """Whether ``pairs`` is a tuple of (text, text) tuples (a key that stays what it is)."""
+    return type(pairs) is tuple and all(
+        type(p) is tuple and len(p) == 2 and type(p[0]) is str and type(p[1]) is str for p in pairs
+    )
 
 
 def _fill_member(value: Any) -> str:
@@ -579,12 +608,13 @@ def _tile_layer(tiles: str | None):
 def _render(
     content: ml.MapContent, *, tiles: str | None, attribution: str, gate: Any
 ) -> folium.Map:
+    import os
+
     import folium
     import numpy as np
-    import pyproj
 
     OfflineAssets, DataLayer, Controls = _folium_classes()
-    to_wgs = pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+    to_wgs = _to_wgs84(os.getpid())
     minx, miny, maxx, maxy = content.bounds
     lon, lat = to_wgs.transform(
         np.array([minx, maxx, minx, maxx]), np.array([miny, miny, maxy, maxy])
@@ -613,9 +643,7 @@ def _render(
         tile.add_to(m)
     for layer in content.layers:
         options = {
-            "c": _colour(layer.frame["stroke"].dropna().iloc[0])
-            if layer.frame["stroke"].notna().any()
-            else "#555555",
+            "c": _first_colour(layer.frame["stroke"].tolist()),
             "w": layer.weight,
             "fo": layer.fill_opacity,
             "r": layer.radius,
@@ -658,6 +686,25 @@ def _render(
     setattr(m, _CONTENT_KEY, content)
     setattr(m, _GATE_KEY, gate)
     return m
+
+
+@functools.lru_cache(maxsize=1)
+def _to_wgs84(pid: int) -> Any:
+    """The transformer from SWEREF 99 TM to WGS84 (x = longitude), made once per process
+    (``pid``: a forked worker makes its own)."""
+    import pyproj
+
+    return pyproj.Transformer.from_crs("EPSG:3006", "EPSG:4326", always_xy=True)
+
+
+def _first_colour(values: list) -> str | None:
+    """:func:`_colour` of the first value that is not missing (``"#555555"`` when all are)."""
+    import pandas as pd
+
+    for value in values:
+        if value is not None and not pd.isna(value):
+            return _colour(value)
+    return "#555555"
 
 
 def _gate_for(gate: Any, mode: str, sensitive_categories: Sequence[str], quiet: bool) -> Any:
@@ -908,18 +955,34 @@ _EXTERNAL = re.compile(
 
 def _stable_ids(text: str) -> str:
     """Replace folium's random element ids (uuid4 hex) by ids numbered in order of appearance,
-    so the same inputs give a byte-identical map."""
-    ids: dict[str, str] = {}
+    so the same inputs give a byte-identical map.
 
-    def number(match: re.Match) -> str:
-        run = match.group(0)  # a whole run of hex digits: only one of exactly 32 is an id
-        return ids.setdefault(run, f"{len(ids):032x}") if len(run) == 32 else run
+    An id is a run of exactly 32 lower-case hex digits (a longer run is left as it is). The
+    runs are found in the UTF-8 bytes with every hex digit masked to ``x`` (``bytes.translate``
+    and ``bytes.find``, a few milliseconds for a map of a megabyte; a regular expression tries
+    every digit of the map's coordinates); hex digits are ASCII, so the bytes' runs are the
+    text's."""
+    data = text.encode("utf-8")
+    mask = data.translate(_HEX_MASK)
+    ids: dict[bytes, bytes] = {}
+    parts, done, start = [], 0, mask.find(_ID_RUN)
+    while start >= 0:
+        end = mask.find(b".", start + 32)
+        end = len(mask) if end < 0 else end
+        if end - start == 32:  # a whole run of exactly 32 digits: an id
+            run = data[start:end]
+            parts += [data[done:start], ids.setdefault(run, b"%032x" % len(ids))]
+            done = end
+        start = mask.find(_ID_RUN, end)
+    if not parts:
+        return text
+    parts.append(data[done:])
+    return b"".join(parts).decode("utf-8")
 
-    return _HEX_RUN.sub(number, text)
 
-
-#: Runs of 32 or more lower-case hex digits (a run is matched whole, from its first digit).
-_HEX_RUN = re.compile(r"[0-9a-f]{32,}")
+#: Lower-case hex digits masked to ``x``, every other byte to ``.`` (for :func:`_stable_ids`).
+_HEX_MASK = bytes(ord("x") if chr(b) in "0123456789abcdef" else ord(".") for b in range(256))
+_ID_RUN = b"x" * 32
 
 
 def save_map(

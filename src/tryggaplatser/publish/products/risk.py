@@ -200,19 +200,21 @@ def write_street_map(
     incidents (for the report; not written when no stretch has any). Returns the files and
     the PNG (or ``None``)."""
     from ...i18n import tr
+    from ..maps._layers import shared_parts
     from ..maps.interactive import map_content, save_map, street_map
 
-    m = street_map(
-        stretches_for_export(streets),
-        areas=areas,
-        period=period,
-        params=streets.params,
-        mode=gate.mode,
-        gate=gate,
-        municipality=municipality,
-        basemap=basemap,
-        quiet=True,
-    )
+    with shared_parts():  # the two layers' stretches: each geometry and popup written once
+        m = street_map(
+            stretches_for_export(streets),
+            areas=areas,
+            period=period,
+            params=streets.params,
+            mode=gate.mode,
+            gate=gate,
+            municipality=municipality,
+            basemap=basemap,
+            quiet=True,
+        )
     about = {
         "title": tr(
             "Gatusträckor: karta för belysning, städning och väktarrundor",
