@@ -1319,37 +1319,35 @@ def _is_marking(text: str) -> bool:
 
 
 def _scan_xlsx(path: Path, col: _Collector) -> None:
+    """Every place of a workbook that holds text: cell values (as tables, or as prose in the
+    explanation and code sheets), and — with the same content checks as a cell's text
+    (:meth:`_Collector.text`) — comments, hyperlinks, headers and footers, sheet names, defined
+    names, data validations and the document properties (core, app and custom, checked as
+    metadata). The file is read once; the extra places are a few strings per workbook."""
     from openpyxl import load_workbook
 
-    wb = load_workbook(path, read_only=False, data_only=False)
-    props = wb.properties
-    for name in (
-        "creator",
-        "lastModifiedBy",
-        "title",
-        "subject",
-        "description",
-        "keywords",
-        "category",
-        "identifier",
-    ):
-        value = getattr(props, name, None)
-        if value:
-            col.metadata(f"{name}={value}", place=f"docProps {name}")
+    data = path.read_bytes()
+    wb = load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+    _workbook_properties(wb, data, col)
     codes = _column_codes(wb)
     prose = {t.lower() for t in (*EXPLANATION_SHEET, *CODES_SHEET)}
-    for ws in wb.worksheets:
-        col.marking(ws.title)
-        for hf in (ws.oddHeader.center.text, ws.oddHeader.left.text, ws.oddFooter.center.text):
-            if hf:
-                col.marking(hf)
+    for index, ws in enumerate([*wb.worksheets, *wb.chartsheets], start=1):
+        sheet = _sheet_label(ws.title, index, col)
+        where = sheet if sheet == ws.title else tr("blad {s}", "sheet {s}", s=sheet)
+        _sheet_texts(ws, sheet, col)
+        if not hasattr(ws, "iter_rows"):
+            continue  # a chart sheet: its name, headers and footers only
         if _bare_title(ws.title) in prose:
             # the explanation and code sheets are prose (definitions, rules, headers), checked
             # as text like a report's paragraphs, not as a data table
-            for n, row in enumerate(ws.iter_rows(values_only=True), start=1):
-                for value in row:
-                    if isinstance(value, str):  # plain text, markup only a finding in public
-                        col.text(value, markup=_plain_text_markup(col), place=f"{ws.title} rad {n}")
+            for n, row in enumerate(ws.iter_rows(), start=1):
+                for cell in row:
+                    if isinstance(cell.value, str):  # plain text, markup a finding in public
+                        col.text(
+                            cell.value, markup=_plain_text_markup(col), place=f"{where} rad {n}"
+                        )
+                    if cell.comment is not None or cell.hyperlink is not None:
+                        _cell_notes(cell, sheet, col)
             continue
         rows, numbers = [], []
         for n, row in enumerate(ws.iter_rows(), start=1):
@@ -1360,8 +1358,10 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
                         "SPREADSHEET_FORMULA",
                         tr("formel i kalkylblad", "formula in spreadsheet"),
                         _formula_kind(str(cell.value)),
-                        f"{ws.title}!{cell.coordinate}",
+                        f"{where}!{cell.coordinate}",
                     )
+                if cell.comment is not None or cell.hyperlink is not None:
+                    _cell_notes(cell, sheet, col)
                 values.append(cell.value)
             if any(v not in (None, "") for v in values):
                 rows.append(values)
@@ -1381,9 +1381,212 @@ def _scan_xlsx(path: Path, col: _Collector) -> None:
                 rows[start + 1 :],
                 csv_cells=True,  # a text cell starting with "=" runs once someone edits it
                 markup=_plain_text_markup(col),
-                where=ws.title,
+                where=where,
                 row_numbers=numbers[start + 1 :],
             )
+
+
+def _checked_name(col: _Collector, text: str, place: Place) -> bool:
+    """Check a name (a sheet's, a defined name's, a custom property's) like a cell's text;
+    whether it had no finding, so that the places of what it names may show it (a name
+    holding a personal number is not repeated in every place of the report)."""
+    before = len(col.items)
+    col.text(text, markup=_plain_text_markup(col), place=place)
+    return len(col.items) == before
+
+
+def _sheet_label(title: str, index: int, col: _Collector) -> str:
+    """The sheet's name as the places of its findings show it ("blad {s}, …"): its title, or
+    its number ("nr 2") when the title itself has a finding."""
+    place = tr("bladnamn (blad nr {i})", "sheet name (sheet no. {i})", i=index)
+    return title if _checked_name(col, title, place) else tr("nr {i}", "no. {i}", i=index)
+
+
+def _xlsx_text(col: _Collector, text: Any, place: Place) -> None:
+    """A text of a workbook outside its cells, checked as a cell's text is."""
+    if isinstance(text, str) and text:
+        col.text(text, markup=_plain_text_markup(col), place=place)
+
+
+#: header and footer codes: fields (&P page, &N pages, &D date, &A sheet…) and formats (&B
+#: bold…); "&&" is an ampersand. Removed before the check, so that a code cannot split a value.
+_HF_CODE = re.compile(r"&[A-Za-z&]")
+
+
+def _hf_plain(text: str) -> str:
+    return _HF_CODE.sub(lambda m: "&" if m.group(0) == "&&" else "", text)
+
+
+_HF_ITEMS = (
+    ("oddHeader", ("sidhuvud", "header"), ("udda sidor", "odd pages")),
+    ("oddFooter", ("sidfot", "footer"), ("udda sidor", "odd pages")),
+    ("evenHeader", ("sidhuvud", "header"), ("jämna sidor", "even pages")),
+    ("evenFooter", ("sidfot", "footer"), ("jämna sidor", "even pages")),
+    ("firstHeader", ("sidhuvud", "header"), ("första sidan", "first page")),
+    ("firstFooter", ("sidfot", "footer"), ("första sidan", "first page")),
+)
+_HF_PARTS = (
+    ("left", ("vänster", "left")),
+    ("center", ("mitten", "centre")),
+    ("right", ("höger", "right")),
+)
+_VALIDATION_TEXTS = (
+    ("formula1", ("formel", "formula")),
+    ("formula2", ("formel 2", "formula 2")),
+    ("promptTitle", ("rubrik för indatameddelande", "input message title")),
+    ("prompt", ("indatameddelande", "input message")),
+    ("errorTitle", ("felrubrik", "error title")),
+    ("error", ("felmeddelande", "error message")),
+)
+_LINK_TEXTS = (
+    ("target", ("mål", "target")),
+    ("location", ("plats i dokumentet", "location")),
+    ("tooltip", ("skärmtips", "tooltip")),
+    ("display", ("visad text", "display text")),
+)
+
+
+def _sheet_texts(ws: Any, sheet: str, col: _Collector) -> None:
+    """A sheet's headers and footers (all six, every part, whether shown or not), its data
+    validations and its defined names."""
+    hf = ws.HeaderFooter
+    for attr, what, pages in _HF_ITEMS:
+        item = getattr(hf, attr, None)
+        for part_attr, part in _HF_PARTS if item is not None else ():
+            part_item = getattr(item, part_attr)
+            place = functools.partial(
+                tr,
+                "blad {s}, {w} ({p}, {q})",
+                "sheet {s}, {w} ({p}, {q})",
+                s=sheet,
+                w=tr(*what),
+                p=tr(*pages),
+                q=tr(*part),
+            )
+            for text in (part_item.text, part_item.font):  # a font name can hide text too
+                if text:
+                    _xlsx_text(col, _hf_plain(text), place)
+    validations = getattr(getattr(ws, "data_validations", None), "dataValidation", None) or []
+    for dv in validations:
+        ref = str(dv.sqref).split(" ")[0]
+        for attr, what in _VALIDATION_TEXTS:
+            place = tr(
+                "blad {s}, dataverifiering i {r}, {w}",
+                "sheet {s}, data validation in {r}, {w}",
+                s=sheet,
+                r=ref,
+                w=tr(*what),
+            )
+            for text in _validation_texts(dv, attr):
+                _xlsx_text(col, text, place)
+    _defined_names(getattr(ws, "defined_names", {}), sheet, col)
+
+
+def _validation_texts(dv: Any, attr: str) -> list[str]:
+    """A data validation's text ``attr``; a drop-down's list (``"a,b,c"``) as its items, as
+    the drop-down shows them (a value after a comma is a value of its own)."""
+    text = getattr(dv, attr, None)
+    if not isinstance(text, str) or not text:
+        return []
+    if attr == "formula1" and dv.type == "list" and len(text) > 1 and text[0] == text[-1] == '"':
+        return [text, *text[1:-1].split(",")]
+    return [text]
+
+
+def _defined_names(names: Any, sheet: str, col: _Collector) -> None:
+    """Defined names (the workbook's, ``sheet`` "", or a sheet's): each name and its value."""
+    for i, (name, defined) in enumerate(dict(names).items(), start=1):
+        scope = tr("blad {s}, ", "sheet {s}, ", s=sheet) if sheet else ""
+        numbered = tr("{o}definierat namn nr {i}", "{o}defined name no. {i}", o=scope, i=i)
+        label = (
+            tr("{o}definierat namn {n}", "{o}defined name {n}", o=scope, n=name)
+            if _checked_name(col, str(name), numbered)
+            else numbered
+        )
+        _xlsx_text(col, defined.attr_text, tr("{l}, värde", "{l}, value", l=label))
+        _xlsx_text(col, defined.comment, tr("{l}, kommentar", "{l}, comment", l=label))
+
+
+def _cell_notes(cell: Any, sheet: str, col: _Collector) -> None:
+    """A cell's comment (text and author) and hyperlink (target, location, tooltip, text)."""
+    comment = cell.comment
+    if comment is not None:
+        place = tr(
+            "blad {s}, kommentar i {c}", "sheet {s}, comment in {c}", s=sheet, c=cell.coordinate
+        )
+        _xlsx_text(col, comment.text, place)
+        if comment.author:
+            col.metadata(f"author={comment.author}", place=place)
+    link = cell.hyperlink
+    if link is not None:
+        for attr, what in _LINK_TEXTS:
+            _xlsx_text(
+                col,
+                getattr(link, attr, None),
+                tr(
+                    "blad {s}, länk i {c}, {w}",
+                    "sheet {s}, link in {c}, {w}",
+                    s=sheet,
+                    c=cell.coordinate,
+                    w=tr(*what),
+                ),
+            )
+
+
+_APP_PROPERTIES = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+)
+
+
+def _workbook_properties(wb: Any, data: bytes, col: _Collector) -> None:
+    """The workbook's texts outside its sheets, as metadata: every text core property
+    (creator, title, contentStatus…), every app property (Company, Manager…, read from the
+    same bytes: openpyxl does not load them), every custom property; then its defined names."""
+    props = wb.properties
+    for name in props.__elements__:
+        value = getattr(props, name, None)
+        if isinstance(value, str) and value:
+            col.metadata(
+                f"{name}={value}", place=tr("dokumentegenskap {n}", "document property {n}", n=name)
+            )
+    for name, value in _app_properties(data):
+        col.metadata(
+            f"{name}={value}", place=tr("dokumentegenskap {n}", "document property {n}", n=name)
+        )
+    for i, prop in enumerate(getattr(wb.custom_doc_props, "props", []), start=1):
+        numbered = tr("anpassad dokumentegenskap nr {i}", "custom document property no. {i}", i=i)
+        label = (
+            tr("anpassad dokumentegenskap {n}", "custom document property {n}", n=prop.name)
+            if _checked_name(col, str(prop.name), numbered)
+            else numbered
+        )
+        value = "" if prop.value is None else str(prop.value)
+        if value:  # under its name when that is clean: an "Author" property is an author field
+            col.metadata(f"{prop.name}={value}" if label != numbered else value, place=label)
+    _defined_names(wb.defined_names, "", col)
+
+
+def _app_properties(data: bytes) -> Iterator[tuple[str, str]]:
+    """``(property, text)`` of every text in the workbook's app properties (docProps/app.xml,
+    or wherever the package's relationships put them), nested texts under their property."""
+    import zipfile
+
+    from openpyxl.xml.functions import fromstring
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = set(z.namelist())
+        targets = ["docProps/app.xml"]
+        if "_rels/.rels" in names:
+            rels = fromstring(z.read("_rels/.rels"))
+            targets += [
+                r.get("Target", "").lstrip("/") for r in rels if r.get("Type") == _APP_PROPERTIES
+            ]
+        for target in dict.fromkeys(t for t in targets if t in names):
+            for prop in fromstring(z.read(target)):
+                name = prop.tag.rpartition("}")[2]
+                for e in prop.iter():
+                    if e.text and e.text.strip():
+                        yield name, e.text
 
 
 def _bare_title(title: str) -> str:
