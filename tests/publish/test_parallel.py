@@ -35,3 +35,21 @@ def test_a_failed_job_raises_and_ends_the_other_workers_at_once(tmp_path, monkey
     (tmp_path / "release").touch()
     time.sleep(0.5)  # a worker that was not ended would finish now (not a timing assertion)
     assert not (tmp_path / "long-finished").exists()
+
+
+def _frozen(state, _: int) -> int:
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def test_workers_inherit_the_parents_objects_frozen_and_the_parent_gets_them_back(monkeypatch):
+    """What the workers inherit is out of the collector's sight in the workers (their full
+    collections do not walk it), and the caller's objects are collected again afterwards."""
+    import gc
+
+    monkeypatch.setenv("TRYGGAPLATSER_PROCESSES", "2")
+    assert gc.get_freeze_count() == 0
+    counts = fork_map(_frozen, [(1,), (2,)])
+    assert all(n > 1000 for n in counts), counts
+    assert gc.get_freeze_count() == 0
