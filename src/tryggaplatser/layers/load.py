@@ -28,6 +28,7 @@ category in time order).
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -198,12 +199,8 @@ def _by_unique(values: pd.Series, fn) -> pd.Series:
     codes, uniques = pd.factorize(values, use_na_sentinel=True)
     if len(uniques) > len(values) // 4:
         return fn(values)
-    done = fn(pd.Series(uniques, dtype="str"))
-    codes2, uniques2 = pd.factorize(done, use_na_sentinel=True)
-    final = np.where(codes >= 0, codes2[np.maximum(codes, 0)], -1)
-    return pd.Series(
-        pd.array(uniques2, dtype="str").take(final, allow_fill=True), index=values.index
-    )
+    done = fn(pd.Series(uniques, dtype="str")).astype("str")
+    return pd.Series(done.array.take(codes, allow_fill=True), index=values.index)
 
 
 def _empty(kind: str, n: int) -> pd.Series:
@@ -1075,37 +1072,16 @@ def _study_area(study_area, working_crs: str):
 
     if isinstance(study_area, (str, Path)):
         path = Path(study_area)
-        if not path.exists():
-            raise file_problem(
-                path,
-                "FILE_UNREADABLE",
-                tr("studieområdets fil finns inte", "the study-area file does not exist"),
-                tr("kontrollera study_area / --study-area", "check study_area / --study-area"),
-            )
-        try:
-            frame = gpd.read_file(path)
-        except Exception as exc:
-            raise file_problem(
-                path,
-                "FILE_CORRUPT",
-                tr(
-                    "studieområdet kan inte läsas ({e})",
-                    "the study area cannot be read ({e})",
-                    e=str(exc)[:160],
-                ),
-                tr("exportera filen på nytt", "export the file again"),
-            ) from None
-        if frame.crs is None:
-            raise file_problem(
-                path,
-                "CRS_MISSING",
-                tr("studieområdet saknar koordinatsystem", "the study area has no CRS"),
-                tr(
-                    "spara filen med koordinatsystem (t.ex. EPSG:3006)",
-                    "save the file with a CRS (e.g. EPSG:3006)",
-                ),
-            )
-        return shapely.union_all(frame.to_crs(working_crs).geometry.to_numpy())
+        if path.exists():  # read once for all the files of a project (same file, same CRS)
+            stat = path.stat()
+            key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+            return _study_area_file(str(path), key, working_crs)
+        raise file_problem(
+            path,
+            "FILE_UNREADABLE",
+            tr("studieområdets fil finns inte", "the study-area file does not exist"),
+            tr("kontrollera study_area / --study-area", "check study_area / --study-area"),
+        )
     if isinstance(study_area, (gpd.GeoDataFrame, gpd.GeoSeries)):
         if study_area.crs is None:
             from ..errors import ArgumentError
@@ -1119,6 +1095,41 @@ def _study_area(study_area, working_crs: str):
         series = geo.geometry if isinstance(geo, gpd.GeoDataFrame) else geo
         return shapely.union_all(series.to_numpy())
     return study_area  # a shapely geometry, assumed in the working CRS
+
+
+@functools.lru_cache(maxsize=8)
+def _study_area_file(file: str, key: tuple[str, int, int], working_crs: str):
+    """The study-area file as one (multi)polygon in the working CRS; cached by ``key`` (the
+    file's full path, modification time and size), so a changed file is read again. Errors are
+    not cached."""
+    import geopandas as gpd
+    import shapely
+
+    path = Path(file)
+    try:
+        frame = gpd.read_file(path)
+    except Exception as exc:
+        raise file_problem(
+            path,
+            "FILE_CORRUPT",
+            tr(
+                "studieområdet kan inte läsas ({e})",
+                "the study area cannot be read ({e})",
+                e=str(exc)[:160],
+            ),
+            tr("exportera filen på nytt", "export the file again"),
+        ) from None
+    if frame.crs is None:
+        raise file_problem(
+            path,
+            "CRS_MISSING",
+            tr("studieområdet saknar koordinatsystem", "the study area has no CRS"),
+            tr(
+                "spara filen med koordinatsystem (t.ex. EPSG:3006)",
+                "save the file with a CRS (e.g. EPSG:3006)",
+            ),
+        )
+    return shapely.union_all(frame.to_crs(working_crs).geometry.to_numpy())
 
 
 def _duplicates(

@@ -70,21 +70,22 @@ def build_quarantine(
     positions: np.ndarray,
 ) -> pd.DataFrame:
     """The quarantine table for the rows at ``positions`` (positions in the file as read)."""
-    q = problems[problems["severity"].eq("quarantine") & problems["_pos"].isin(positions)]
-    grouped = q.groupby("_pos", sort=True).agg(
-        rules=("rule", lambda s: ";".join(dict.fromkeys(s))),
-        fields=("field", lambda s: ";".join(dict.fromkeys(str(v) for v in s if v))),
-        messages=("message", lambda s: " | ".join(s)),
-    )
-    grouped = grouped.reindex(positions)
+    if len(positions) == 0:  # the usual case: the same empty columns without a groupby
+        rules = fields = messages = np.empty(0, dtype=object)
+    else:
+        q = problems[problems["severity"].eq("quarantine") & problems["_pos"].isin(positions)]
+        grouped = q.groupby("_pos", sort=True).agg(
+            rules=("rule", lambda s: ";".join(dict.fromkeys(s))),
+            fields=("field", lambda s: ";".join(dict.fromkeys(str(v) for v in s if v))),
+            messages=("message", lambda s: " | ".join(s)),
+        )
+        grouped = grouped.reindex(positions)
+        rules = grouped["rules"].to_numpy()
+        fields = grouped["fields"].to_numpy()
+        messages = grouped["messages"].to_numpy()
     body = raw.iloc[positions].reset_index(drop=True).astype(object)
     out = pd.DataFrame(
-        {
-            "row": rows[positions],
-            "rules": grouped["rules"].to_numpy(),
-            "fields": grouped["fields"].to_numpy(),
-            "messages": grouped["messages"].to_numpy(),
-        }
+        {"row": rows[positions], "rules": rules, "fields": fields, "messages": messages}
     )
     out = pd.concat([out, body], axis=1)
     if geometry_wkt is not None:
