@@ -269,6 +269,24 @@ def test_outside_study_area_file(write, tmp_path):
     assert res.report.quarantined == 1
 
 
+def test_study_area_file_changed_is_read_again(write, tmp_path):
+    """The study area is read once per file version: a changed file gives the new answer."""
+    import os
+
+    path = tmp_path / "grans.gpkg"
+    gpd.GeoDataFrame(geometry=[shapely.box(673000, 6579000, 674700, 6580700)], crs=3006).to_file(
+        path
+    )
+    assert load_csv(write, *GOOD, study_area=path).report.quarantined == 1
+    assert load_csv(write, *GOOD, study_area=path).report.quarantined == 1  # the cached read
+    path.unlink()
+    gpd.GeoDataFrame(geometry=[shapely.box(673000, 6579000, 676000, 6582000)], crs=3006).to_file(
+        path
+    )
+    os.utime(path, ns=(1_000_000_000, 1_000_000_000))  # a different time even on coarse clocks
+    assert load_csv(write, *GOOD, study_area=path).report.quarantined == 0
+
+
 def test_duplicate_exact_dropped_and_counted(write):
     res = load_csv(write, *GOOD, GOOD[0])
     r = res.report
