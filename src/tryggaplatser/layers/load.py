@@ -193,6 +193,8 @@ def _by_unique(values: pd.Series, fn) -> pd.Series:
     Category-like columns hold a few distinct values in a million rows, so this is much faster
     than working on every row.
     """
+    if len(values) <= 100:
+        return fn(values)  # a short column: counting distinct values costs more than it saves
     head = values.iloc[:2000]
     if len(values) > 2000 and head.nunique() > len(head) // 4:
         return fn(values)  # identifiers, timestamps: nothing to gain
@@ -221,8 +223,7 @@ def _empty(kind: str, n: int) -> pd.Series:
 
 def _constant(value: str, n: int) -> pd.Series:
     """A text column holding ``value`` in all ``n`` rows (built without a Python list)."""
-    cat = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=[value])
-    return pd.Series(cat).astype("str")
+    return pd.Series(pd.array([value], dtype="str").take(np.zeros(n, dtype=np.intp)))
 
 
 def _strip_empty(text: pd.Series) -> pd.Series:

@@ -75,16 +75,17 @@ def redact_text(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     if not present.any():
         return out, found
     text = out[present]
-    kinds = pd.Series("", index=text.index, dtype="str")
+    kinds = np.full(len(text), "", dtype=object)  # the kinds found per text, "," between
     for kind, pattern in PATTERNS.items():
         hit = text.str.contains(pattern, regex=True)
         if hit.any():
             text = text.copy()
             text[hit] = text[hit].str.replace(pattern, f"[{kind}]", regex=True)
-            kinds[hit] = kinds[hit] + np.where(kinds[hit] == "", "", ",") + kind
+            h = hit.to_numpy(dtype=bool)
+            kinds[h] = [f"{k},{kind}" if k else kind for k in kinds[h]]
     out = out.copy()
     out[present] = text
-    found[present] = kinds
+    found[present] = pd.Series(kinds, index=text.index, dtype="str")
     return out, found
 
 
