@@ -102,10 +102,11 @@ def correlate_binary(a: np.ndarray, fp: np.ndarray) -> np.ndarray:
     zero outside the array — ``scipy.ndimage.correlate(a, fp, mode="constant")`` for 0/1
     footprints, as a sum of shifted views (no scipy.ndimage import; exact for integer data)."""
     ry, rx = fp.shape[0] // 2, fp.shape[1] // 2
-    padded = np.pad(a, ((ry, ry), (rx, rx)))
-    out = np.zeros(a.shape, dtype=float)
     ny, nx = a.shape
-    for dy, dx in zip(*np.nonzero(fp)):
+    padded = np.zeros((ny + 2 * ry, nx + 2 * rx))
+    padded[ry : ry + ny, rx : rx + nx] = a
+    out = np.zeros(a.shape, dtype=float)
+    for dy, dx in np.argwhere(fp).tolist():  # row-major order, as np.nonzero
         out += padded[dy : dy + ny, dx : dx + nx]
     return out
 
@@ -164,14 +165,21 @@ def pvalue_two_sided(z: np.ndarray) -> np.ndarray:
 def bh_threshold(p: np.ndarray, alpha: float) -> float:
     """Benjamini–Hochberg cut-off: the largest ``p_(k)`` with ``p_(k) ≤ k·alpha/m`` (−1 if
     none), over the finite p-values."""
+    return _bh_thresholds(p, (alpha,))[0]
+
+
+def _bh_thresholds(p: np.ndarray, alphas: tuple[float, ...]) -> list[float]:
+    """:func:`bh_threshold` at several levels, sorting the p-values once."""
     ps = np.sort(p[np.isfinite(p)])
     m = len(ps)
     if m == 0:
-        return -1.0
-    ok = ps <= alpha * np.arange(1, m + 1) / m
-    if not ok.any():
-        return -1.0
-    return float(ps[np.flatnonzero(ok)[-1]])
+        return [-1.0] * len(alphas)
+    ranks = np.arange(1, m + 1)
+    cuts = []
+    for alpha in alphas:
+        ok = np.flatnonzero(ps <= alpha * ranks / m)
+        cuts.append(float(ps[ok[-1]]) if len(ok) else -1.0)
+    return cuts
 
 
 def fdr_bins(z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarray:
@@ -185,10 +193,10 @@ def fdr_bins(z: np.ndarray, p: np.ndarray, fdr: bool = True) -> np.ndarray:
     z = np.asarray(z, dtype=float)
     out = np.zeros(p.shape, dtype=np.int8)
     finite = np.isfinite(p) & np.isfinite(z)
-    for level, alpha in ((1, 0.10), (2, 0.05), (3, 0.01)):
-        cut = bh_threshold(p, alpha) if fdr else alpha
-        sig = finite & (p <= cut)
-        out[sig] = level
+    alphas = (0.10, 0.05, 0.01)
+    cuts = _bh_thresholds(p, alphas) if fdr else alphas
+    for level, cut in zip((1, 2, 3), cuts):
+        out[finite & (p <= cut)] = level
     return (out * np.sign(np.where(finite, z, 0.0))).astype(np.int8)
 
 
@@ -201,7 +209,18 @@ def exact_count_pvalues(
     ``p = min(1, 2·min(P(S ≥ s), P(S ≤ s)))``. With ``inside`` (each cell's share of its area
     inside the study area) the cells are weighted by it: ``W_i`` and ``n`` are inside areas,
     so a cell cut by the boundary is expected to hold fewer events. NaN outside the mask."""
-    m = np.asarray(mask, dtype=bool)
+    return _exact_pvalues(counts, np.asarray(mask, dtype=bool), fp, inside)
+
+
+def _exact_pvalues(
+    counts: np.ndarray,
+    m: np.ndarray,
+    fp: np.ndarray,
+    inside: np.ndarray | None,
+    card: np.ndarray | None = None,
+) -> np.ndarray:
+    """:func:`exact_count_pvalues` for a boolean mask; ``card`` (the neighbourhood cell counts
+    of the mask, when ``inside`` is None) is reused rather than summed again."""
     c = np.where(m, np.asarray(counts, dtype=float), 0.0)
     weight = np.where(m, 1.0 if inside is None else np.asarray(inside, dtype=float), 0.0)
     n, total = float(weight.sum()), round(float(c.sum()))
@@ -209,19 +228,80 @@ def exact_count_pvalues(
     if n == 0 or total == 0:
         return p
     local = np.rint(correlate_binary(c, fp))
-    share = np.minimum(correlate_binary(weight, fp) / n, 1.0)
-    p[m] = binomial_two_sided(local, total, share)[m]
+    if card is None or inside is not None:
+        card = correlate_binary(weight, fp)
+    share = np.minimum(card / n, 1.0)
+    p[m] = binomial_two_sided(local[m], total, share[m])
     return p
 
 
-def binomial_two_sided(local: np.ndarray, total: int, share: np.ndarray) -> np.ndarray:
+def binomial_two_sided(local: np.ndarray, total, share: np.ndarray) -> np.ndarray:
     """``min(1, 2·min(P(S ≥ s), P(S ≤ s)))`` for ``S ~ Binomial(total, share)`` and observed
-    neighbourhood counts ``s = local`` (the exact conditional test of the module docstring)."""
-    from scipy.stats import binom
+    neighbourhood counts ``s = local`` (the exact conditional test of the module docstring).
+    ``total`` is an integer or an array of them (one trial count per value).
 
-    upper = binom.sf(local - 1, total, share)
-    lower = binom.cdf(local, total, share)
-    return np.minimum(1.0, 2.0 * np.minimum(upper, lower))
+    Many cells share one ``(s, total, share)`` (a grid has a handful of neighbourhood sizes and
+    small counts), so each distinct case is computed once: the tails are those of
+    ``scipy.stats.binom.sf(s − 1, …)`` and ``binom.cdf(s, …)``, value for value
+    (:func:`_binom_tails`)."""
+    s, n, q = np.broadcast_arrays(
+        np.asarray(local, dtype=float), np.asarray(total), np.asarray(share, dtype=float)
+    )
+    shape = s.shape
+    s, n, q = s.ravel(), n.ravel(), q.ravel()
+    if s.size == 0:
+        return np.zeros(shape)
+    rep, group = _distinct(s, n, q)
+    upper, lower = _binom_tails(s[rep], n[rep], q[rep])
+    return np.minimum(1.0, 2.0 * np.minimum(upper, lower))[group].reshape(shape)
+
+
+def _distinct(*columns: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows of equal 1-D ``columns`` grouped by their bits (so ``-0.0`` and ``0.0``, or NaNs
+    with different payloads, are never merged): ``(rep, group)`` with ``rep`` one row index
+    per group and ``group`` each row's group number."""
+    keys = [np.ascontiguousarray(c).view(np.int64) if c.dtype.kind == "f" else c for c in columns]
+    order = np.lexsort(keys)
+    same = np.ones(len(order), dtype=bool)
+    for key in keys:
+        ks = key[order]
+        same[1:] &= ks[1:] == ks[:-1]
+    same[0] = False
+    first = ~same
+    group = np.empty(len(order), dtype=np.int64)
+    group[order] = np.cumsum(first) - 1
+    return order[first], group
+
+
+def _binom_tails(k: np.ndarray, n: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(binom.sf(k − 1, n, p), binom.cdf(k, n, p))`` for 1-D arrays, bit for bit as
+    ``scipy.stats.binom`` computes them: the same support and argument rules
+    (``rv_discrete.sf``/``cdf``) around the same Boost functions (``scipy.special``), without
+    the generic machinery's overhead per call. Falls back to ``scipy.stats.binom`` where those
+    functions are not exposed (scipy < 1.15)."""
+    try:
+        from scipy.special._ufuncs import _binom_cdf, _binom_sf
+    except ImportError:  # pragma: no cover - older scipy
+        from scipy.stats import binom
+
+        return binom.sf(k - 1, n, p), binom.cdf(k, n, p)
+    valid = (n >= 0) & (np.round(n) == n) & (p >= 0) & (p <= 1)
+    bad = ~valid | np.isnan(k)
+    j = k - 1  # sf(j): 1 below the support, 0 at or above its top n
+    upper = np.zeros(len(k))
+    upper[bad] = np.nan
+    upper[((j < 0) | np.isneginf(j)) & valid] = 1.0
+    on = valid & (j >= 0) & (j < n) & np.isfinite(j)
+    if on.any():
+        upper[on] = np.clip(_binom_sf(np.floor(j[on]), n[on], p[on]), 0, 1)
+    lower = np.zeros(len(k))  # cdf(k): 1 at or above n, 0 below the support
+    lower[k >= n] = 1.0
+    lower[np.isneginf(k)] = 0.0
+    lower[bad] = np.nan
+    on = valid & (k >= 0) & (k < n) & np.isfinite(k)
+    if on.any():
+        lower[on] = np.clip(_binom_cdf(np.floor(k[on]), n[on], p[on]), 0, 1)
+    return upper, lower
 
 
 def count_pvalues_sparse(
@@ -257,12 +337,16 @@ def count_test(counts: np.ndarray, mask: np.ndarray, fp: np.ndarray) -> tuple[st
     """Which test is valid for these counts: ``("none" | "exact" | "normal", expected)``, with
     ``expected`` the mean expected count per neighbourhood (see the module docstring)."""
     m = np.asarray(mask, dtype=bool)
+    return _count_test(counts, m, correlate_binary(m.astype(float), fp))
+
+
+def _count_test(counts: np.ndarray, m: np.ndarray, card: np.ndarray) -> tuple[str, float]:
+    """:func:`count_test` given the neighbourhood cell counts ``card`` of the mask ``m``."""
     total = float(np.where(m, counts, 0).sum())
     n = int(m.sum())
     if n == 0:
         return "none", 0.0
-    card = correlate_binary(m.astype(float), fp)[m]
-    expected = float(total * card.mean() / n)
+    expected = float(total * card[m].mean() / n)
     if total < MIN_EVENTS:
         return "none", expected
     return ("exact" if expected < MIN_EXPECTED else "normal"), expected
@@ -281,12 +365,13 @@ def count_pvalues(
     equal-cells assumption fails at the boundary (cut cells hold fewer events: false cold
     spots), so every cell gets the exact test weighted by its inside area (``"exact_area"``).
     Returns ``(p, test, expected)``; ``p`` and ``z`` are dense arrays of the grid's shape."""
-    test, expected = count_test(counts, mask, fp)
+    m = np.asarray(mask, dtype=bool)
+    card = correlate_binary(m.astype(float), fp)
+    test, expected = _count_test(counts, m, card)
     if test == "none":
         return np.full(np.shape(z), np.nan), test, expected
-    m = np.asarray(mask, dtype=bool)
     if inside is not None and (np.asarray(inside)[m] < 1.0 - 1e-9).any():
-        return exact_count_pvalues(counts, mask, fp, inside), "exact_area", expected
+        return _exact_pvalues(counts, m, fp, inside), "exact_area", expected
     if test == "exact":
-        return exact_count_pvalues(counts, mask, fp), test, expected
+        return _exact_pvalues(counts, m, fp, None, card), test, expected
     return pvalue_two_sided(z), test, expected

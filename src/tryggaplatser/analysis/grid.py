@@ -683,18 +683,19 @@ def _area_geometry(area: Any) -> tuple[Any, Any]:
 
 def cells_from_spec(spec: GridSpec, clip_geom: Any = None) -> Any:
     """The cell GeoDataFrame of a :class:`GridSpec`, optionally keeping only cells that
-    intersect ``clip_geom``."""
+    intersect ``clip_geom`` (vectorised, prepared geometry; each box is built once)."""
     import geopandas as gpd
     import shapely
 
     rows, cols = np.divmod(np.arange(spec.n_cells, dtype=np.int64), spec.ncols)
-    if clip_geom is not None:
-        keep = _cells_intersecting(spec, clip_geom)
-        rows, cols = rows[keep], cols[keep]
     c = spec.cell_size
     xll = spec.x0 + cols * c
     yll = spec.y0 + (spec.nrows - 1 - rows) * c
     geoms = shapely.box(xll, yll, xll + c, yll + c)
+    if clip_geom is not None:
+        shapely.prepare(clip_geom)
+        keep = np.flatnonzero(shapely.intersects(clip_geom, geoms))
+        rows, cols, xll, yll, geoms = rows[keep], cols[keep], xll[keep], yll[keep], geoms[keep]
     ids = cell_labels(xll.tolist(), yll.tolist(), c)
     cells = gpd.GeoDataFrame(
         {"cell_id": ids, "row": rows.astype(np.int32), "col": cols.astype(np.int32)},
@@ -702,20 +703,6 @@ def cells_from_spec(spec: GridSpec, clip_geom: Any = None) -> Any:
         crs=spec.crs or None,
     )
     return cells
-
-
-def _cells_intersecting(spec: GridSpec, geom: Any) -> np.ndarray:
-    """Flat indices of cells intersecting ``geom`` (vectorised, prepared geometry)."""
-    import shapely
-
-    shapely.prepare(geom)
-    rows, cols = np.divmod(np.arange(spec.n_cells, dtype=np.int64), spec.ncols)
-    c = spec.cell_size
-    xll = spec.x0 + cols * c
-    yll = spec.y0 + (spec.nrows - 1 - rows) * c
-    boxes = shapely.box(xll, yll, xll + c, yll + c)
-    hit = shapely.intersects(geom, boxes)
-    return np.flatnonzero(hit)
 
 
 # --- grid handling shared by the verbs --------------------------------------------------------

@@ -1170,14 +1170,10 @@ def _change_boundary(prep: _Prepared, boundary: Any, t_start: Any, t_end: Any, q
 
 def _change_test(n0: np.ndarray, n1: np.ndarray, share: float, alpha: float):
     """Two-sided conditional binomial p-values, BH q-values and the ±1/0 change bin per cell."""
-    from scipy.stats import binom
-
     tot = n0 + n1
     p = np.full(len(tot), np.nan)
     tested = tot > 0
-    lower = binom.cdf(n1[tested], tot[tested], share)
-    upper = binom.sf(n1[tested] - 1, tot[tested], share)
-    p[tested] = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
+    p[tested] = _gi.binomial_two_sided(n1[tested], tot[tested], share)
     q = _bh_adjust(p)
     sig = np.isfinite(q) & (q <= alpha)
     expected_after = tot * share
