@@ -544,7 +544,13 @@ def _walk_tables(obs: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> dict:
 def _split(frame: pd.DataFrame, keys: Iterable, columns: list[str]) -> dict:
     """``frame``'s rows per group ``_g`` (``columns`` only, fresh index), for every key of
     ``keys``; a key without rows gets an empty frame with ``columns``."""
-    parts = {k: g[columns].reset_index(drop=True) for k, g in frame.groupby("_g", sort=False)}
+    codes, groups = pd.factorize(frame["_g"], sort=False)
+    order = np.argsort(codes, kind="stable")  # each group's rows together, in their order
+    rows = frame[columns].take(order)
+    bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
+    parts = {
+        k: rows.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) for i, k in enumerate(groups)
+    }
     return {k: parts[k] if k in parts else pd.DataFrame(columns=columns) for k in keys}
 
 
