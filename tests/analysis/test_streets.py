@@ -162,3 +162,48 @@ def test_hot_stretches_name_the_busiest_significant_stretch_crossing_a_cell():
         )
     assert got == [*brute, ""]
     assert got[:3] == ["namnlös väg 100–200 m", "namnlös väg 100–200 m", ""]
+
+
+def test_stretches_are_shapelys_substrings_of_winding_roads():
+    # reference: shapely.ops.substring of each (from_m, to_m) on random many-vertex roads
+    from shapely.ops import substring
+
+    rng = np.random.default_rng(7)
+    lines = [
+        LineString(np.cumsum(rng.normal(0, 40, (n, 2)), axis=0) + np.array([X0, Y0]))
+        for n in (2, 5, 40, 200)
+    ]
+    roads = gpd.GeoDataFrame({"name": list("abcd")}, geometry=lines, crs=3006)
+    for length in (30.0, 100.0, 333.0):
+        s = split_roads(roads, length)
+        for row in s.itertuples():
+            line = lines["abcd".index(row.name)]
+            ref = line if row.from_m == 0 and row.to_m == line.length else None
+            ref = ref or substring(line, row.from_m, row.to_m)
+            assert shapely.to_wkb(row.geometry) == shapely.to_wkb(ref)
+
+
+def test_snapping_equals_the_trees_nearest_search_also_at_ties():
+    # points at shared stretch ends (equidistant from two stretches) and random points:
+    # the same stretch and distance as STRtree.query_nearest
+    s = split_roads(_roads(), 100.0)
+    rng = np.random.default_rng(3)
+    ends = shapely.get_coordinates(shapely.get_point(s.geometry.to_numpy(), 0))
+    xy = np.vstack(
+        [
+            ends,
+            ends + np.array([0.0, 7.0]),
+            rng.uniform((X0 - 60, Y0 - 60), (X0 + 1060, Y0 + 360), (500, 2)),
+        ]
+    )
+    pts = gpd.GeoSeries(shapely.points(xy), crs=3006)
+    which, dist = snap_points(s, pts, 50.0)
+    idx, d = shapely.STRtree(s.geometry.to_numpy()).query_nearest(
+        pts.to_numpy(), max_distance=50.0, return_distance=True, all_matches=False
+    )
+    ref_w = np.full(len(pts), -1)
+    ref_d = np.full(len(pts), np.nan)
+    ref_w[idx[0]], ref_d[idx[0]] = idx[1], d
+    np.testing.assert_array_equal(which, ref_w)
+    np.testing.assert_array_equal(dist, ref_d)
+    assert (which == -1).any() and (which >= 0).any()

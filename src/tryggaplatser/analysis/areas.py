@@ -32,7 +32,7 @@ from .rates import (
     eb_smooth,
     hour_weekday_matrix,
     rate_per_1000,
-    trend_test,
+    trend_test_arrays,
 )
 
 ALL_CATEGORIES = "alla"
@@ -544,7 +544,13 @@ def _walk_tables(obs: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> dict:
 def _split(frame: pd.DataFrame, keys: Iterable, columns: list[str]) -> dict:
     """``frame``'s rows per group ``_g`` (``columns`` only, fresh index), for every key of
     ``keys``; a key without rows gets an empty frame with ``columns``."""
-    parts = {k: g[columns].reset_index(drop=True) for k, g in frame.groupby("_g", sort=False)}
+    codes, groups = pd.factorize(frame["_g"], sort=False)
+    order = np.argsort(codes, kind="stable")  # each group's rows together, in their order
+    rows = frame[columns].take(order)
+    bounds = np.searchsorted(codes[order], np.arange(len(groups) + 1))
+    parts = {
+        k: rows.iloc[bounds[i] : bounds[i + 1]].reset_index(drop=True) for i, k in enumerate(groups)
+    }
     return {k: parts[k] if k in parts else pd.DataFrame(columns=columns) for k in keys}
 
 
@@ -858,31 +864,41 @@ def _month_counts_by_area(monthly: pd.Series, months: pd.DataFrame, ids: list[st
 
 def _time_tables(counts: np.ndarray, months, year_days, month_labels):
     """Yearly trend table, trend test, seasonal table and monthly counts of one area from its
-    ``counts`` per month of ``months`` (one row of :func:`_month_counts_by_area`)."""
-    m = months.copy()
-    m["count"] = counts
-    trend = year_days.copy()
-    per_year = np.zeros(len(trend), dtype=np.int64)
-    np.add.at(per_year, np.searchsorted(trend["year"].to_numpy(), m["year"].to_numpy()), counts)
-    trend["count"] = per_year
-    trend["count_per_365"] = trend["count"] / trend["days_in_period"] * 365
-    trend = trend[TREND_COLUMNS]
-    test = trend_test(m.loc[m["complete"], ["year", "month", "count"]], value="count")
-    complete = m["complete"].to_numpy(dtype=bool)
-    month = m["month"].to_numpy()[complete] - 1
+    ``counts`` per month of ``months`` (one row of :func:`_month_counts_by_area`); the frames
+    are built from arrays (this runs once per area and period)."""
+    m_year, m_month = months["year"].to_numpy(), months["month"].to_numpy()
+    complete = months["complete"].to_numpy(dtype=bool)
+    t_year = year_days["year"].to_numpy()
+    per_year = np.zeros(len(t_year), dtype=np.int64)
+    np.add.at(per_year, np.searchsorted(t_year, m_year), counts)
+    days = year_days["days_in_period"].to_numpy()
+    trend = pd.DataFrame(
+        {
+            "year": t_year,
+            "count": per_year,
+            "days_in_period": days,
+            "complete": year_days["complete"].to_numpy(),
+            "count_per_365": per_year / days * 365,
+        }
+    )[TREND_COLUMNS]
+    test = trend_test_arrays(m_year[complete], m_month[complete], counts[complete])
+    month = m_month[complete] - 1
     total = np.zeros(12, dtype=np.int64)
     np.add.at(total, month, counts[complete])
+    n_years = np.bincount(month, minlength=12).astype(np.int64)
     seas = pd.DataFrame(
         {
             "month": np.arange(1, 13, dtype=np.int64),
-            "n_years": np.bincount(month, minlength=12).astype(np.int64),
+            "label": month_labels,
+            "n_years": n_years,
             "total": total,
+            "mean_per_year": total / np.where(n_years == 0, np.nan, n_years),
         }
     )
-    seas["mean_per_year"] = seas["total"] / seas["n_years"].replace(0, np.nan)
-    seas["label"] = month_labels
-    seas = seas[SEASONAL_COLUMNS]
-    return trend, test, seas, m[["year", "month", "complete", "count"]]
+    per_month = pd.DataFrame(
+        {"year": m_year, "month": m_month, "complete": complete, "count": counts}
+    )
+    return trend, test, seas, per_month
 
 
 @dataclass

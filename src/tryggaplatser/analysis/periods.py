@@ -8,6 +8,7 @@ the month is the finest public time unit); :class:`~.run.Run` applies that rule 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from typing import Any
@@ -223,8 +224,10 @@ def month_periods(start: dt.date, end: dt.date) -> list[tuple[dt.date, dt.date]]
     [('2025-12-01', '2025-12-31'), ('2026-01-01', '2026-01-31')]
     """
     out = []
-    for m in pd.period_range(start, end, freq="M"):
-        out.append((m.start_time.date(), m.end_time.date()))
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((dt.date(y, m, 1), dt.date(y, m, calendar.monthrange(y, m)[1])))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     return out
 
 

@@ -339,6 +339,19 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
     return out
 
 
+def trend_test_arrays(year: np.ndarray, month: np.ndarray, counts: np.ndarray) -> dict:
+    """:func:`trend_test` of ``counts`` per complete month given as arrays (one entry per
+    ``year``/``month``), without building a frame when the array version gives the same result
+    (:func:`_whole_counts`)."""
+    y, mo, v = (np.asarray(a, dtype=float) for a in (year, month, counts))
+    whole = np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2.0**40)
+    integral = (y == np.round(y)).all() and (mo == np.round(mo)).all()
+    if len(v) and whole.all() and integral and len(np.unique(y * 100 + mo)) == len(v):
+        return _trend_test_counts(y, mo, v)
+    monthly = pd.DataFrame({"year": year, "month": month, "count": counts})
+    return trend_test(monthly, value="count")
+
+
 def _whole_counts(monthly: pd.DataFrame, value: str) -> tuple | None:
     """``(year, month, value)`` arrays of ``monthly`` when :func:`_trend_test_counts` gives
     exactly :func:`trend_test`'s result: whole numbers (so every sum and mean is exact, in any

@@ -326,6 +326,14 @@ class Run:
         return self._memo[key]
 
     # -- the grid and the hotspots --------------------------------------------------------------
+    def _placed(self, period: tuple[dt.date, dt.date] | None = None) -> Any:
+        """:func:`placed` of the run's incidents (of ``period``, inclusive local dates), once
+        per period: the grid, the hotspots, the risk terrain and the street stretches of a
+        period count the same frame (:attr:`HotspotResult.incidents`)."""
+        if period is None:
+            return self._once(("placed", None), lambda: placed(self.incidents))
+        return self._once(("placed", period), lambda: placed(in_period(self.incidents, period)))
+
     @property
     def cell_size(self) -> float:
         """The run's cell size in metres (chosen once, announced)."""
@@ -335,7 +343,7 @@ class Run:
     def _grid(self) -> Any:
         from .grid import make_grid
 
-        if len(placed(in_period(self.incidents, self.period))) == 0:
+        if len(self._placed(self.period)) == 0:
             raise ArgumentError(
                 tr(
                     "Inga händelser med plats i perioden {a} – {b}.",
@@ -347,7 +355,7 @@ class Run:
             )
         # the grid is chosen on all of the run's placed incidents, not the period's, so every
         # window of a project (a week, a month, a year) is analysed on the same grid
-        data = placed(self.incidents)
+        data = self._placed()
         grid = make_grid(
             data, self._cell_size_asked, shape=self.shape, area=self.study_area, quiet=self.quiet
         )
@@ -402,7 +410,7 @@ class Run:
         from .hotspots import hotspot_gistar, hotspot_kde
 
         grid = self._grid
-        data = placed(in_period(self.incidents, period))
+        data = self._placed(period)
         kde = hotspot_kde(data, grid, bandwidth=self.bandwidth, quiet=self.quiet)
         gistar = hotspot_gistar(data, grid, quiet=self.quiet)
         cells = gistar.copy()
@@ -445,7 +453,7 @@ class Run:
         ).tz_convert("UTC")
 
         def compute() -> Any:
-            data = placed(self.incidents)
+            data = self._placed()
             t = pd.to_datetime(data["occurred_at"], utc=True)
             data = data[((t >= start_ts) & (t < end_ts)).to_numpy()]
             return hotspot_classify(data, self._grid, start=start_ts, end=end_ts, quiet=self.quiet)
@@ -479,7 +487,7 @@ class Run:
         return self._once(
             ("forecast", step, methods),
             lambda: forecast_accuracy(
-                placed(self.incidents),
+                self._placed(),
                 self._grid,
                 bandwidth=self.bandwidth,
                 period=self.period,
@@ -497,7 +505,7 @@ class Run:
         def compute() -> Any:
             from .forecast import hotspot_stability
 
-            data = placed(in_period(self.incidents, key[1]))
+            data = self._placed(key[1])
             return hotspot_stability(
                 data, self._grid, bandwidth=self.bandwidth, area=self.study_area, quiet=True
             )
@@ -596,7 +604,7 @@ class Run:
         def compute() -> Any:
             from .risk_terrain import risk_terrain
 
-            data = placed(in_period(self.incidents, key[1]))
+            data = self._placed(key[1])
             return risk_terrain(
                 data, self._grid, self.context, distances=self.risk_settings.distances
             )
@@ -637,7 +645,7 @@ class Run:
             length = PUBLIC_MIN_CELL_SIZE
         result = street_stretches(
             self.roads.to_crs(self.incidents.crs),
-            placed(in_period(self.incidents, period)),
+            self._placed(period),
             walk_observations=self.layer("walk_observations"),
             dialogue=self.layer("dialogue"),
             stretch_length=length,

@@ -137,21 +137,53 @@ def split_roads(roads: Any, stretch_length: float = DEFAULT_STRETCH_LENGTH) -> A
     parts = parts[~(parts.geometry.is_empty | parts.geometry.isna())]
     parts = parts[parts.geometry.geom_type == "LineString"]
     names = parts["name"].astype("string").fillna("") if "name" in parts else None
+    lines = parts.geometry.to_numpy()
+    lengths = shapely.length(lines)
+    flat = not shapely.has_z(lines).any()
     rows, geoms = [], []
-    for i, line in enumerate(parts.geometry.to_numpy()):
-        length = float(shapely.length(line))
+    for i, line in enumerate(lines):
+        length = float(lengths[i])
         if length <= 0:
             continue
         k = max(1, round(length / stretch_length))
         step = length / k
         name = "" if names is None else str(names.iloc[i])
-        for j in range(k):
-            a, b = j * step, length if j == k - 1 else (j + 1) * step
-            geoms.append(line if k == 1 else substring(line, a, b))
-            rows.append((name, a, b, b - a))
+        cuts = [(j * step, length if j == k - 1 else (j + 1) * step) for j in range(k)]
+        if k == 1:
+            geoms.append(line)
+        elif flat:
+            geoms.extend(_substrings(line, cuts))
+        else:
+            geoms.extend(substring(line, a, b) for a, b in cuts)
+        rows.extend((name, a, b, b - a) for a, b in cuts)
     frame = pd.DataFrame(rows, columns=["name", "from_m", "to_m", "length"])
     frame.insert(0, "stretch_id", [f"S{i + 1:06d}" for i in range(len(frame))])
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=roads.crs)
+
+
+def _substrings(line: Any, cuts: list[tuple[float, float]]) -> list:
+    """``shapely.ops.substring(line, a, b)`` for every ``(a, b)`` of ``cuts`` (``0 ≤ a < b ≤``
+    the length of a 2-D ``line``), vectorised: the same end points (GEOS interpolation), the
+    same vertices in between (those whose distance along the line, summed segment by segment
+    as substring sums it, lies strictly between ``a`` and ``b``), the same coordinates."""
+    import shapely
+
+    xy = shapely.get_coordinates(line)
+    d = np.diff(xy, axis=0)
+    seg = [(dx**2 + dy**2) ** 0.5 for dx, dy in d.tolist()]  # in Python floats, as substring
+    along = np.concatenate([[0.0], np.cumsum(seg)[:-1]])  # before vertex i (i < n − 1)
+    a = np.array([c[0] for c in cuts])
+    b = np.array([c[1] for c in cuts])
+    start = shapely.get_coordinates(shapely.line_interpolate_point(line, a))
+    end = shapely.get_coordinates(shapely.line_interpolate_point(line, b))
+    lo = np.searchsorted(along, a, side="right")
+    hi = np.searchsorted(along, b, side="left")
+    parts, index = [], []
+    for j in range(len(cuts)):
+        piece = np.vstack([start[j : j + 1], xy[lo[j] : hi[j]], end[j : j + 1]])
+        parts.append(piece)
+        index.append(np.full(len(piece), j))
+    return list(shapely.linestrings(np.vstack(parts), indices=np.concatenate(index)))
 
 
 def snap_points(
@@ -168,13 +200,35 @@ def snap_points(
     ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
     which = np.full(len(geoms), -1, dtype=np.int64)
     dist = np.full(len(geoms), np.nan)
-    if ok.any():
-        idx, d = tree.query_nearest(
-            geoms[ok], max_distance=float(snap_distance), return_distance=True, all_matches=False
+    if not ok.any():
+        return which, dist
+    # the stretches within reach of every point and their distances, vectorised; a point
+    # whose nearest distance is shared by several stretches (e.g. at a shared end) is given
+    # to the one the tree's nearest-neighbour search picks, as before
+    pts = np.flatnonzero(ok)
+    pair = tree.query(geoms[pts], predicate="dwithin", distance=float(snap_distance))
+    d = shapely.distance(geoms[pts][pair[0]], tree.geometries.take(pair[1]))
+    order = np.lexsort((d, pair[0]))
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = pair[0][order][1:] != pair[0][order][:-1]
+    best = order[first]
+    near_p, near_s, near_d = pair[0][best], pair[1][best], d[best]
+    min_of = np.full(len(pts), np.inf)
+    min_of[near_p] = near_d
+    n_at_min = np.bincount(pair[0][d == min_of[pair[0]]], minlength=len(pts))
+    tied = n_at_min > 1
+    which[pts[near_p]] = near_s
+    dist[pts[near_p]] = near_d
+    if tied.any():
+        idx, dd = tree.query_nearest(
+            geoms[pts[tied]],
+            max_distance=float(snap_distance),
+            return_distance=True,
+            all_matches=False,
         )
-        pos = np.flatnonzero(ok)[idx[0]]
+        pos = pts[np.flatnonzero(tied)[idx[0]]]
         which[pos] = idx[1]
-        dist[pos] = d
+        dist[pos] = dd
     return which, dist
 
 
