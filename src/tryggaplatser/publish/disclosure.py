@@ -167,27 +167,50 @@ class _Components:
     ):
         """``labels``: each cell's group (any number naming it) if already known
         (:class:`_Partition`); else found here."""
-        values = np.asarray(table.values, dtype=float)
-        hidden = status != PUBLISHED
+        self.table = table
+        self.values = values = np.asarray(table.values, dtype=float)
+        self.hidden = hidden = status != PUBLISHED  # a new array: later rounds do not change it
         self.suppressed = np.flatnonzero(hidden)
         self.lo_all, self.hi_all = _bounds(values, status, min_count)
-        # equations restricted to suppressed unknowns: sum(coef * x) = rhs
-        eq, cell, coef = table.flat_equations
-        unknown = hidden[cell]
-        known = ~unknown
-        self.rhs = -np.bincount(
-            eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
-        )
-        self.eq_u, self.cell_u, self.coef_u = eq[unknown], cell[unknown], coef[unknown]
-        self.labels = (
-            _component_labels(self.eq_u, self.cell_u, table.size) if labels is None else labels
-        )
+        self._unknown = None
+        if labels is None:
+            eq_u, cell_u, _ = self.unknowns
+            labels = _component_labels(eq_u, cell_u, table.size)
+        self.labels = labels
         labs = self.labels[self.suppressed]
         self._order = np.argsort(labs, kind="stable")
         self._sorted_labs = labs[self._order]
-        entry_comp = self.labels[self.cell_u]
-        self._by_comp = np.argsort(entry_comp, kind="stable")
-        self._sorted_entries = entry_comp[self._by_comp]
+        self._entries = None
+
+    @property
+    def unknowns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The equations' entries on suppressed cells ``(equation, cell, coefficient)``, in
+        table order (found on first use: the rounds of :func:`suppress` that build no group
+        never need them)."""
+        if self._unknown is None:
+            eq, cell, coef = self.table.flat_equations
+            unknown = self.hidden[cell]
+            self._unknown = eq[unknown], cell[unknown], coef[unknown]
+        return self._unknown
+
+    @property
+    def rhs(self) -> np.ndarray:
+        """Each equation restricted to suppressed unknowns: ``sum(coef * x) = rhs``."""
+        eq, cell, coef = self.table.flat_equations
+        known = ~self.hidden[cell]
+        return -np.bincount(
+            eq[known],
+            weights=coef[known] * self.values[cell[known]],
+            minlength=len(self.table.equations),
+        )
+
+    def _by_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The unknowns' entries sorted by component (found on first use), and the rhs."""
+        if self._entries is None:
+            entry_comp = self.labels[self.unknowns[1]]
+            by_comp = np.argsort(entry_comp, kind="stable")
+            self._entries = by_comp, entry_comp[by_comp], self.rhs
+        return self._entries
 
     def of(self, cells: Iterable[int] | None = None) -> list[int]:
         """The components holding the suppressed ``cells`` (default: every suppressed cell),
@@ -210,21 +233,23 @@ class _Components:
         cells_arr = self.cells(comp)
         cells = cells_arr.tolist()
         lo, hi = self.lo_all[cells_arr], self.hi_all[cells_arr]
-        a, b = np.searchsorted(self._sorted_entries, [comp, comp + 1])
+        by_comp, sorted_entries, rhs = self._by_entries()
+        eq_u, cell_u, coef_u = self.unknowns
+        a, b = np.searchsorted(sorted_entries, [comp, comp + 1])
         if a == b:
             return _Group(cells, None, None, lo, hi)
-        rows = self._by_comp[a:b]
-        ids, r = np.unique(self.eq_u[rows], return_inverse=True)
-        cols = np.searchsorted(cells_arr, self.cell_u[rows])
+        rows = by_comp[a:b]
+        ids, r = np.unique(eq_u[rows], return_inverse=True)
+        cols = np.searchsorted(cells_arr, cell_u[rows])
         if len(ids) == 1:  # solved in closed form (:func:`_single_equation_intervals`)
             a_eq = np.zeros((1, len(cells)))
-            np.add.at(a_eq, (r, cols), self.coef_u[rows])
+            np.add.at(a_eq, (r, cols), coef_u[rows])
         else:  # an LP (:class:`_GroupLP`)
-            a_eq = csc_matrix((self.coef_u[rows], (r, cols)), shape=(len(ids), len(cells)))
+            a_eq = csc_matrix((coef_u[rows], (r, cols)), shape=(len(ids), len(cells)))
             a_eq.sum_duplicates()  # the canonical form a dense matrix converts to
             a_eq.eliminate_zeros()
-        b_eq = self.rhs[ids].astype(float)
-        single = (self.cell_u[rows], self.coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
+        b_eq = rhs[ids].astype(float)
+        single = (cell_u[rows], coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
         return _Group(cells, a_eq, b_eq, lo, hi, single, ids)
 
 
@@ -407,6 +432,10 @@ class _GroupLP:
         lp.row_lower_ = lp.row_upper_ = group.b_eq.astype(float)
         highs = h._Highs()
         highs.setOptionValue("output_flag", False)
+        # primal simplex: each solve changes only the objective, so the last optimal basis
+        # stays feasible and the primal simplex goes on from it in a few iterations (the
+        # default dual simplex takes ~3x the time there); the optima are the same
+        highs.setOptionValue("simplex_strategy", 4)
         if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover - defensive
             return
         self.highs = highs
@@ -540,9 +569,11 @@ def _derivable_in_group(group: _Group, true: np.ndarray, targets: set[int]) -> s
             remaining.difference_update(np.flatnonzero(np.abs(res.x - true) >= 0.5).tolist())
 
     for sense in (1.0, -1.0):  # the upper push capped: the sum may be unbounded
-        if remaining:
+        while len(remaining) > 1:  # again while a push rules out some
             pending = sorted(remaining)
             rule_out(lp.solve(pending, sense, cap=None if sense > 0 else true[pending].max() + 1))
+            if len(remaining) == len(pending):
+                break
     found = set()
     for k in sorted(remaining):
         if k not in remaining:
@@ -649,14 +680,17 @@ def _certify(
     partition = None if memory is None else memory.partition
     labels = None if partition is None else partition.labels(status)
     comps = _Components(table, status, min_count, labels)
-    for comp in comps.of(need_low | need_high):
+    open_ends = need_low | need_high
+    needed = np.zeros(table.size, bool)
+    needed[list(open_ends)] = True
+    for comp in comps.of(open_ends):
         cells = comps.cells(comp)
-        todo = [i for i in cells.tolist() if i in need_low or i in need_high]
         if memory is not None:
-            key = (tuple(cells.tolist()), status[cells].tobytes())
+            key = (cells.tobytes(), status[cells].tobytes())
             if key in memory.seen:
                 continue
             memory.seen.add(key)
+        todo = cells[needed[cells]].tolist()
         proven = _still_proven(memory, todo, comps, min_count, need_low, need_high)
         if proven and all(
             (i, sense) in proven
@@ -987,14 +1021,20 @@ def _suppressed_component(i: int, status: np.ndarray, links: _Links) -> np.ndarr
 def _pin_weak_cells(
     table: LinearTable, status: np.ndarray, weak: list[int], links: _Links, min_count: int
 ) -> bool:
-    """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?"""
+    """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?
+
+    An equation with no published cell to hide (outside :attr:`LinearTable.keep`) gets none
+    later in the same step (hiding only removes candidates): such equations are found at once
+    and skipped."""
     values = np.asarray(table.values)
+    free = (status == PUBLISHED) & ~links.keep
+    open_eqs = (links.by_eq @ free.astype(float)) > 0
     progressed = False
     for i in weak:
         candidates = [
             p
             for k in links.eqs_of_cell.get(i, [])
-            if (p := _choose_partner(links, status, links.members[k])) is not None
+            if open_eqs[k] and (p := _choose_partner(links, status, links.members[k])) is not None
         ]
         if candidates:
             status[min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))] = (
@@ -1033,9 +1073,11 @@ def _unstall(
         if isinstance(comps, _Components)
         else _suppressed_component(i, status, links)
     )
-    # every member of every equation touching the group
-    touching = np.unique(links.by_cell[group].indices)
-    frontier = np.unique(links.by_eq[touching].indices)
+    # every member of every equation touching the group (in index order)
+    in_group = np.zeros(len(status))
+    in_group[group] = 1.0
+    touching = (links.by_eq @ in_group) > 0
+    frontier = np.flatnonzero((links.by_cell @ touching.astype(float)) > 0)
     partner = _choose_partner(links, status, frontier, allow_keep=True)
     if partner is not None:
         status[partner] = SECONDARY
