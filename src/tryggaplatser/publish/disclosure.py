@@ -397,6 +397,26 @@ def _highs_core():
     return _core if hasattr(_core, "_Highs") else None
 
 
+_LOWER, _BASIC, _UPPER = 0, 1, 2  # HiGHS's basis statuses (HighsBasisStatus)
+_WARM_MIN = 500  # groups of at least this many cells start from the last basis (_Bases)
+
+
+@dataclass
+class _Bases:
+    """The basis status each cell (``col``) and equation (``row``) had in the last LP of a
+    group holding it (−1: none yet), kept across the rounds of one :func:`suppress`: a group
+    that grew by a few cells starts its LP from there instead of from scratch."""
+
+    col: np.ndarray
+    row: np.ndarray
+
+    @classmethod
+    def of(cls, table: LinearTable) -> _Bases:
+        return cls(
+            np.full(table.size, -1, dtype=np.int8), np.full(len(table.equations), -1, np.int8)
+        )
+
+
 class _GroupLP:
     """The attacker's LP of one group, handed to HiGHS once.
 
@@ -439,6 +459,37 @@ class _GroupLP:
         if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover - defensive
             return
         self.highs = highs
+
+    def warm(self, bases: _Bases) -> None:
+        """Start from the statuses an earlier group's LP left its cells and equations in
+        (:class:`_Bases`; a cell or equation new to the group is nonbasic at its lower bound
+        and basic, respectively). Only where it makes a basis (one basic variable per row);
+        else HiGHS starts afresh. The optima do not depend on where the simplex starts."""
+        if self.highs is None or self.group.eqs is None:
+            return
+        cols, rows = bases.col[self.group.cells], bases.row[self.group.eqs]
+        upper = cols == _UPPER
+        cols[upper & np.isinf(self.hi)] = _LOWER  # no upper bound left to sit at
+        cols[cols < 0] = _LOWER
+        rows[rows < 0] = _BASIC
+        if (cols == _BASIC).sum() + (rows == _BASIC).sum() != len(rows):
+            return
+        status = self.core.HighsBasisStatus
+        lut = [status(v) for v in range(5)]
+        basis = self.core.HighsBasis()
+        basis.col_status = [lut[v] for v in cols.tolist()]
+        basis.row_status = [lut[v] for v in rows.tolist()]
+        basis.valid = True
+        self.highs.setBasis(basis)
+
+    def keep_basis(self, bases: _Bases) -> None:
+        """Record the statuses of the last solve's basis in ``bases`` (for :meth:`warm`)."""
+        if self.highs is None or self.group.eqs is None:
+            return
+        basis = self.highs.getBasis()
+        if basis.valid:
+            bases.col[self.group.cells] = [int(v) for v in basis.col_status]
+            bases.row[self.group.eqs] = [int(v) for v in basis.row_status]
 
     def solve(self, k: int | Sequence[int], sense: float, cap: float | None = None) -> _LPResult:
         """``min sense * sum(x_k)``, the ``k`` cells capped at ``cap`` (as :func:`_extreme`)."""
@@ -619,6 +670,7 @@ class _Memory:
     seen: set = field(default_factory=set)
     proofs: dict = field(default_factory=dict)
     partition: _Partition | None = None  # the groups of hidden cells, joined round by round
+    bases: _Bases | None = None  # the last basis of each cell and equation (large groups)
 
 
 def _proof(
@@ -700,7 +752,8 @@ def _certify(
         ):  # every open end still out of reach: no LP, no group to build
             continue
         group, weak = comps.group(comp), []
-        _certify_group(group, todo, min_count, need_low, need_high, proven, weak)
+        bases = None if memory is None or len(cells) < _WARM_MIN else memory.bases
+        _certify_group(group, todo, min_count, need_low, need_high, proven, weak, bases)
         if memory is not None:
             for i, sense, dual in weak:
                 proof = _proof(table, group, group.cells.index(i), sense, dual)
@@ -744,11 +797,13 @@ def _certify_group(
     need_high: set[int],
     proven: set = frozenset(),
     weak: list | None = None,
+    bases: _Bases | None = None,
 ) -> None:
     """:func:`_certify` on one group; ``todo`` its cells still in ``need_low``/``need_high``,
     ``proven`` the ``(cell, sense)`` ends known out of reach (no LP for them; see
     :func:`_still_proven`). ``weak`` collects ``(cell, sense, row multipliers)`` of every LP
-    that leaves its cell's end out of reach (for :func:`_proof`)."""
+    that leaves its cell's end out of reach (for :func:`_proof`); ``bases`` (if given) starts
+    the group's LP from earlier bases and records its own (:class:`_Bases`)."""
     top = min_count - 1
     if group.a_eq is None or group.single is not None:
         intervals = (
@@ -774,7 +829,7 @@ def _certify_group(
             pending = [i for i in todo if i in need and (i, sense) not in proven]
             if len(pending) < 2:
                 break
-            lp = lp or _GroupLP(group)
+            lp = lp or _group_lp(group, bases)
             res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
             if res.status != 0:
                 break
@@ -785,7 +840,7 @@ def _certify_group(
         for sense, need in ((1.0, need_low), (-1.0, need_high)):
             if i not in need or (i, sense) in proven:
                 continue
-            lp = lp or _GroupLP(group)
+            lp = lp or _group_lp(group, bases)
             res = lp.solve(pos[i], sense)
             if res.status == 3 and sense < 0:  # unbounded above
                 need.discard(i)
@@ -798,6 +853,16 @@ def _certify_group(
             _witness(cells, res.x, top, need_low, need_high)
             if i in need and weak is not None:
                 weak.append((i, sense, res.dual))
+    if lp is not None and bases is not None:
+        lp.keep_basis(bases)
+
+
+def _group_lp(group: _Group, bases: _Bases | None) -> _GroupLP:
+    """The group's LP (:class:`_GroupLP`), started from ``bases`` if given."""
+    lp = _GroupLP(group)
+    if bases is not None:
+        lp.warm(bases)
+    return lp
 
 
 @dataclass
@@ -930,7 +995,7 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
-    memory = _Memory(partition=_Partition(table, links))  # what earlier rounds learnt
+    memory = _Memory(partition=_Partition(table, links), bases=_Bases.of(table))
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
         comps = _certify(table, status, min_count, need_low, need_high, memory)
