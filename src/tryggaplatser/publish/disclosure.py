@@ -165,8 +165,8 @@ class _Components:
         min_count: int,
         labels: np.ndarray | None = None,
     ):
-        """``labels``: each cell's group (any number naming it) if already known
-        (:class:`_Partition`); else found here."""
+        """``labels``: each cell's group, named by its first (smallest) cell, if already
+        known (:class:`_Partition`); else found here."""
         self.table = table
         self.values = values = np.asarray(table.values, dtype=float)
         self.hidden = hidden = status != PUBLISHED  # a new array: later rounds do not change it
@@ -175,11 +175,8 @@ class _Components:
         self._unknown = None
         if labels is None:
             eq_u, cell_u, _ = self.unknowns
-            labels = _component_labels(eq_u, cell_u, table.size)
+            labels = _first_cell_labels(_component_labels(eq_u, cell_u, table.size))
         self.labels = labels
-        labs = self.labels[self.suppressed]
-        self._order = np.argsort(labs, kind="stable")
-        self._sorted_labs = labs[self._order]
         self._entries = None
 
     @property
@@ -216,14 +213,11 @@ class _Components:
         """The components holding the suppressed ``cells`` (default: every suppressed cell),
         in the order of their first cell."""
         cells = self.suppressed if cells is None else np.fromiter(cells, dtype=int)
-        comps = np.unique(self.labels[cells])
-        start = np.searchsorted(self._sorted_labs, comps)
-        return [int(c) for c in comps[np.argsort(self.suppressed[self._order[start]])]]
+        return np.unique(self.labels[cells]).tolist()  # a group's label is its first cell
 
     def cells(self, comp: int) -> np.ndarray:
-        """The cells of component ``comp``, in index order."""
-        a, b = np.searchsorted(self._sorted_labs, [comp, comp + 1])
-        return self.suppressed[self._order[a:b]]
+        """The cells of component ``comp`` (a suppressed cell's label), in index order."""
+        return np.flatnonzero(self.labels == comp)
 
     def group(self, comp: int) -> _Group:
         """Component ``comp`` with the attacker's constraints on it (``a_eq`` sparse when
@@ -253,6 +247,14 @@ class _Components:
         return _Group(cells, a_eq, b_eq, lo, hi, single, ids)
 
 
+def _first_cell_labels(labels: np.ndarray) -> np.ndarray:
+    """The same partition, each group labelled by its first (smallest) cell."""
+    groups, first = np.unique(labels, return_index=True)
+    label_of = np.empty(groups.max() + 1, dtype=np.int64)
+    label_of[groups] = first
+    return label_of[labels]
+
+
 def _component_labels(eq_u: np.ndarray, cell_u: np.ndarray, n: int) -> np.ndarray:
     """The connected group of each of ``n`` cells (a label per cell) when the unknowns
     ``cell_u`` of each equation ``eq_u`` (entries equation by equation) are connected."""
@@ -274,7 +276,8 @@ class _Partition:
     joins the groups of the equations of the cells hidden since the last one instead of
     finding every group again (:func:`_component_labels`, only for the first round or if a
     cell were published again). Labels name a group by one of its cells; a published cell is
-    its own group: the same partition as :func:`_component_labels`."""
+    its own group: the same partition as :func:`_component_labels`, each group named by its
+    first cell (joined groups keep the smaller name)."""
 
     def __init__(self, table: LinearTable, links: _Links):
         self.table, self.links = table, links
@@ -300,10 +303,7 @@ class _Partition:
         eq, cell, _ = self.table.flat_equations
         unknown = hidden[cell]
         labels = _component_labels(eq[unknown], cell[unknown], self.table.size)
-        groups, first = np.unique(labels, return_index=True)  # a group's label: its first cell
-        label_of = np.empty(groups.max() + 1, dtype=np.int64)
-        label_of[groups] = first
-        self.parent = label_of[labels]
+        self.parent = _first_cell_labels(labels)  # a group's label: its first cell
 
     def _join(self, new: np.ndarray, hidden: np.ndarray) -> None:
         parent, links = self.parent, self.links
