@@ -165,42 +165,59 @@ class _Components:
         min_count: int,
         labels: np.ndarray | None = None,
     ):
-        """``labels``: each cell's group (any number naming it) if already known
-        (:class:`_Partition`); else found here."""
-        values = np.asarray(table.values, dtype=float)
-        hidden = status != PUBLISHED
+        """``labels``: each cell's group, named by its first (smallest) cell, if already
+        known (:class:`_Partition`); else found here."""
+        self.table = table
+        self.values = values = np.asarray(table.values, dtype=float)
+        self.hidden = hidden = status != PUBLISHED  # a new array: later rounds do not change it
         self.suppressed = np.flatnonzero(hidden)
         self.lo_all, self.hi_all = _bounds(values, status, min_count)
-        # equations restricted to suppressed unknowns: sum(coef * x) = rhs
-        eq, cell, coef = table.flat_equations
-        unknown = hidden[cell]
-        known = ~unknown
-        self.rhs = -np.bincount(
-            eq[known], weights=coef[known] * values[cell[known]], minlength=len(table.equations)
+        self._unknown = None
+        if labels is None:
+            eq_u, cell_u, _ = self.unknowns
+            labels = _first_cell_labels(_component_labels(eq_u, cell_u, table.size))
+        self.labels = labels
+        self._entries = None
+
+    @property
+    def unknowns(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The equations' entries on suppressed cells ``(equation, cell, coefficient)``, in
+        table order (found on first use: the rounds of :func:`suppress` that build no group
+        never need them)."""
+        if self._unknown is None:
+            eq, cell, coef = self.table.flat_equations
+            unknown = self.hidden[cell]
+            self._unknown = eq[unknown], cell[unknown], coef[unknown]
+        return self._unknown
+
+    @property
+    def rhs(self) -> np.ndarray:
+        """Each equation restricted to suppressed unknowns: ``sum(coef * x) = rhs``."""
+        eq, cell, coef = self.table.flat_equations
+        known = ~self.hidden[cell]
+        return -np.bincount(
+            eq[known],
+            weights=coef[known] * self.values[cell[known]],
+            minlength=len(self.table.equations),
         )
-        self.eq_u, self.cell_u, self.coef_u = eq[unknown], cell[unknown], coef[unknown]
-        self.labels = (
-            _component_labels(self.eq_u, self.cell_u, table.size) if labels is None else labels
-        )
-        labs = self.labels[self.suppressed]
-        self._order = np.argsort(labs, kind="stable")
-        self._sorted_labs = labs[self._order]
-        entry_comp = self.labels[self.cell_u]
-        self._by_comp = np.argsort(entry_comp, kind="stable")
-        self._sorted_entries = entry_comp[self._by_comp]
+
+    def _by_entries(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The unknowns' entries sorted by component (found on first use), and the rhs."""
+        if self._entries is None:
+            entry_comp = self.labels[self.unknowns[1]]
+            by_comp = np.argsort(entry_comp, kind="stable")
+            self._entries = by_comp, entry_comp[by_comp], self.rhs
+        return self._entries
 
     def of(self, cells: Iterable[int] | None = None) -> list[int]:
         """The components holding the suppressed ``cells`` (default: every suppressed cell),
         in the order of their first cell."""
         cells = self.suppressed if cells is None else np.fromiter(cells, dtype=int)
-        comps = np.unique(self.labels[cells])
-        start = np.searchsorted(self._sorted_labs, comps)
-        return [int(c) for c in comps[np.argsort(self.suppressed[self._order[start]])]]
+        return np.unique(self.labels[cells]).tolist()  # a group's label is its first cell
 
     def cells(self, comp: int) -> np.ndarray:
-        """The cells of component ``comp``, in index order."""
-        a, b = np.searchsorted(self._sorted_labs, [comp, comp + 1])
-        return self.suppressed[self._order[a:b]]
+        """The cells of component ``comp`` (a suppressed cell's label), in index order."""
+        return np.flatnonzero(self.labels == comp)
 
     def group(self, comp: int) -> _Group:
         """Component ``comp`` with the attacker's constraints on it (``a_eq`` sparse when
@@ -210,22 +227,32 @@ class _Components:
         cells_arr = self.cells(comp)
         cells = cells_arr.tolist()
         lo, hi = self.lo_all[cells_arr], self.hi_all[cells_arr]
-        a, b = np.searchsorted(self._sorted_entries, [comp, comp + 1])
+        by_comp, sorted_entries, rhs = self._by_entries()
+        eq_u, cell_u, coef_u = self.unknowns
+        a, b = np.searchsorted(sorted_entries, [comp, comp + 1])
         if a == b:
             return _Group(cells, None, None, lo, hi)
-        rows = self._by_comp[a:b]
-        ids, r = np.unique(self.eq_u[rows], return_inverse=True)
-        cols = np.searchsorted(cells_arr, self.cell_u[rows])
+        rows = by_comp[a:b]
+        ids, r = np.unique(eq_u[rows], return_inverse=True)
+        cols = np.searchsorted(cells_arr, cell_u[rows])
         if len(ids) == 1:  # solved in closed form (:func:`_single_equation_intervals`)
             a_eq = np.zeros((1, len(cells)))
-            np.add.at(a_eq, (r, cols), self.coef_u[rows])
+            np.add.at(a_eq, (r, cols), coef_u[rows])
         else:  # an LP (:class:`_GroupLP`)
-            a_eq = csc_matrix((self.coef_u[rows], (r, cols)), shape=(len(ids), len(cells)))
+            a_eq = csc_matrix((coef_u[rows], (r, cols)), shape=(len(ids), len(cells)))
             a_eq.sum_duplicates()  # the canonical form a dense matrix converts to
             a_eq.eliminate_zeros()
-        b_eq = self.rhs[ids].astype(float)
-        single = (self.cell_u[rows], self.coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
+        b_eq = rhs[ids].astype(float)
+        single = (cell_u[rows], coef_u[rows], float(b_eq[0])) if len(ids) == 1 else None
         return _Group(cells, a_eq, b_eq, lo, hi, single, ids)
+
+
+def _first_cell_labels(labels: np.ndarray) -> np.ndarray:
+    """The same partition, each group labelled by its first (smallest) cell."""
+    groups, first = np.unique(labels, return_index=True)
+    label_of = np.empty(groups.max() + 1, dtype=np.int64)
+    label_of[groups] = first
+    return label_of[labels]
 
 
 def _component_labels(eq_u: np.ndarray, cell_u: np.ndarray, n: int) -> np.ndarray:
@@ -249,7 +276,8 @@ class _Partition:
     joins the groups of the equations of the cells hidden since the last one instead of
     finding every group again (:func:`_component_labels`, only for the first round or if a
     cell were published again). Labels name a group by one of its cells; a published cell is
-    its own group: the same partition as :func:`_component_labels`."""
+    its own group: the same partition as :func:`_component_labels`, each group named by its
+    first cell (joined groups keep the smaller name)."""
 
     def __init__(self, table: LinearTable, links: _Links):
         self.table, self.links = table, links
@@ -275,10 +303,7 @@ class _Partition:
         eq, cell, _ = self.table.flat_equations
         unknown = hidden[cell]
         labels = _component_labels(eq[unknown], cell[unknown], self.table.size)
-        groups, first = np.unique(labels, return_index=True)  # a group's label: its first cell
-        label_of = np.empty(groups.max() + 1, dtype=np.int64)
-        label_of[groups] = first
-        self.parent = label_of[labels]
+        self.parent = _first_cell_labels(labels)  # a group's label: its first cell
 
     def _join(self, new: np.ndarray, hidden: np.ndarray) -> None:
         parent, links = self.parent, self.links
@@ -372,6 +397,26 @@ def _highs_core():
     return _core if hasattr(_core, "_Highs") else None
 
 
+_LOWER, _BASIC, _UPPER = 0, 1, 2  # HiGHS's basis statuses (HighsBasisStatus)
+_WARM_MIN = 500  # groups of at least this many cells start from the last basis (_Bases)
+
+
+@dataclass
+class _Bases:
+    """The basis status each cell (``col``) and equation (``row``) had in the last LP of a
+    group holding it (−1: none yet), kept across the rounds of one :func:`suppress`: a group
+    that grew by a few cells starts its LP from there instead of from scratch."""
+
+    col: np.ndarray
+    row: np.ndarray
+
+    @classmethod
+    def of(cls, table: LinearTable) -> _Bases:
+        return cls(
+            np.full(table.size, -1, dtype=np.int8), np.full(len(table.equations), -1, np.int8)
+        )
+
+
 class _GroupLP:
     """The attacker's LP of one group, handed to HiGHS once.
 
@@ -407,9 +452,44 @@ class _GroupLP:
         lp.row_lower_ = lp.row_upper_ = group.b_eq.astype(float)
         highs = h._Highs()
         highs.setOptionValue("output_flag", False)
+        # primal simplex: each solve changes only the objective, so the last optimal basis
+        # stays feasible and the primal simplex goes on from it in a few iterations (the
+        # default dual simplex takes ~3x the time there); the optima are the same
+        highs.setOptionValue("simplex_strategy", 4)
         if highs.passModel(lp) == h.HighsStatus.kError:  # pragma: no cover - defensive
             return
         self.highs = highs
+
+    def warm(self, bases: _Bases) -> None:
+        """Start from the statuses an earlier group's LP left its cells and equations in
+        (:class:`_Bases`; a cell or equation new to the group is nonbasic at its lower bound
+        and basic, respectively). Only where it makes a basis (one basic variable per row);
+        else HiGHS starts afresh. The optima do not depend on where the simplex starts."""
+        if self.highs is None or self.group.eqs is None:
+            return
+        cols, rows = bases.col[self.group.cells], bases.row[self.group.eqs]
+        upper = cols == _UPPER
+        cols[upper & np.isinf(self.hi)] = _LOWER  # no upper bound left to sit at
+        cols[cols < 0] = _LOWER
+        rows[rows < 0] = _BASIC
+        if (cols == _BASIC).sum() + (rows == _BASIC).sum() != len(rows):
+            return
+        status = self.core.HighsBasisStatus
+        lut = [status(v) for v in range(5)]
+        basis = self.core.HighsBasis()
+        basis.col_status = [lut[v] for v in cols.tolist()]
+        basis.row_status = [lut[v] for v in rows.tolist()]
+        basis.valid = True
+        self.highs.setBasis(basis)
+
+    def keep_basis(self, bases: _Bases) -> None:
+        """Record the statuses of the last solve's basis in ``bases`` (for :meth:`warm`)."""
+        if self.highs is None or self.group.eqs is None:
+            return
+        basis = self.highs.getBasis()
+        if basis.valid:
+            bases.col[self.group.cells] = [int(v) for v in basis.col_status]
+            bases.row[self.group.eqs] = [int(v) for v in basis.row_status]
 
     def solve(self, k: int | Sequence[int], sense: float, cap: float | None = None) -> _LPResult:
         """``min sense * sum(x_k)``, the ``k`` cells capped at ``cap`` (as :func:`_extreme`)."""
@@ -540,9 +620,11 @@ def _derivable_in_group(group: _Group, true: np.ndarray, targets: set[int]) -> s
             remaining.difference_update(np.flatnonzero(np.abs(res.x - true) >= 0.5).tolist())
 
     for sense in (1.0, -1.0):  # the upper push capped: the sum may be unbounded
-        if remaining:
+        while len(remaining) > 1:  # again while a push rules out some
             pending = sorted(remaining)
             rule_out(lp.solve(pending, sense, cap=None if sense > 0 else true[pending].max() + 1))
+            if len(remaining) == len(pending):
+                break
     found = set()
     for k in sorted(remaining):
         if k not in remaining:
@@ -588,6 +670,7 @@ class _Memory:
     seen: set = field(default_factory=set)
     proofs: dict = field(default_factory=dict)
     partition: _Partition | None = None  # the groups of hidden cells, joined round by round
+    bases: _Bases | None = None  # the last basis of each cell and equation (large groups)
 
 
 def _proof(
@@ -649,14 +732,17 @@ def _certify(
     partition = None if memory is None else memory.partition
     labels = None if partition is None else partition.labels(status)
     comps = _Components(table, status, min_count, labels)
-    for comp in comps.of(need_low | need_high):
+    open_ends = need_low | need_high
+    needed = np.zeros(table.size, bool)
+    needed[list(open_ends)] = True
+    for comp in comps.of(open_ends):
         cells = comps.cells(comp)
-        todo = [i for i in cells.tolist() if i in need_low or i in need_high]
         if memory is not None:
-            key = (tuple(cells.tolist()), status[cells].tobytes())
+            key = (cells.tobytes(), status[cells].tobytes())
             if key in memory.seen:
                 continue
             memory.seen.add(key)
+        todo = cells[needed[cells]].tolist()
         proven = _still_proven(memory, todo, comps, min_count, need_low, need_high)
         if proven and all(
             (i, sense) in proven
@@ -666,7 +752,8 @@ def _certify(
         ):  # every open end still out of reach: no LP, no group to build
             continue
         group, weak = comps.group(comp), []
-        _certify_group(group, todo, min_count, need_low, need_high, proven, weak)
+        bases = None if memory is None or len(cells) < _WARM_MIN else memory.bases
+        _certify_group(group, todo, min_count, need_low, need_high, proven, weak, bases)
         if memory is not None:
             for i, sense, dual in weak:
                 proof = _proof(table, group, group.cells.index(i), sense, dual)
@@ -710,11 +797,13 @@ def _certify_group(
     need_high: set[int],
     proven: set = frozenset(),
     weak: list | None = None,
+    bases: _Bases | None = None,
 ) -> None:
     """:func:`_certify` on one group; ``todo`` its cells still in ``need_low``/``need_high``,
     ``proven`` the ``(cell, sense)`` ends known out of reach (no LP for them; see
     :func:`_still_proven`). ``weak`` collects ``(cell, sense, row multipliers)`` of every LP
-    that leaves its cell's end out of reach (for :func:`_proof`)."""
+    that leaves its cell's end out of reach (for :func:`_proof`); ``bases`` (if given) starts
+    the group's LP from earlier bases and records its own (:class:`_Bases`)."""
     top = min_count - 1
     if group.a_eq is None or group.single is not None:
         intervals = (
@@ -740,7 +829,7 @@ def _certify_group(
             pending = [i for i in todo if i in need and (i, sense) not in proven]
             if len(pending) < 2:
                 break
-            lp = lp or _GroupLP(group)
+            lp = lp or _group_lp(group, bases)
             res = lp.solve([pos[i] for i in pending], sense, cap=top if sense < 0 else None)
             if res.status != 0:
                 break
@@ -751,7 +840,7 @@ def _certify_group(
         for sense, need in ((1.0, need_low), (-1.0, need_high)):
             if i not in need or (i, sense) in proven:
                 continue
-            lp = lp or _GroupLP(group)
+            lp = lp or _group_lp(group, bases)
             res = lp.solve(pos[i], sense)
             if res.status == 3 and sense < 0:  # unbounded above
                 need.discard(i)
@@ -764,6 +853,16 @@ def _certify_group(
             _witness(cells, res.x, top, need_low, need_high)
             if i in need and weak is not None:
                 weak.append((i, sense, res.dual))
+    if lp is not None and bases is not None:
+        lp.keep_basis(bases)
+
+
+def _group_lp(group: _Group, bases: _Bases | None) -> _GroupLP:
+    """The group's LP (:class:`_GroupLP`), started from ``bases`` if given."""
+    lp = _GroupLP(group)
+    if bases is not None:
+        lp.warm(bases)
+    return lp
 
 
 @dataclass
@@ -896,7 +995,7 @@ def suppress(
     # the true value is feasible: a 1 is its own low end, a min_count - 1 its own high end
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
-    memory = _Memory(partition=_Partition(table, links))  # what earlier rounds learnt
+    memory = _Memory(partition=_Partition(table, links), bases=_Bases.of(table))
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
         comps = _certify(table, status, min_count, need_low, need_high, memory)
@@ -987,14 +1086,20 @@ def _suppressed_component(i: int, status: np.ndarray, links: _Links) -> np.ndarr
 def _pin_weak_cells(
     table: LinearTable, status: np.ndarray, weak: list[int], links: _Links, min_count: int
 ) -> bool:
-    """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?"""
+    """Step 3: for each weak cell, hide the cheapest complement of its equations; any hidden?
+
+    An equation with no published cell to hide (outside :attr:`LinearTable.keep`) gets none
+    later in the same step (hiding only removes candidates): such equations are found at once
+    and skipped."""
     values = np.asarray(table.values)
+    free = (status == PUBLISHED) & ~links.keep
+    open_eqs = (links.by_eq @ free.astype(float)) > 0
     progressed = False
     for i in weak:
         candidates = [
             p
             for k in links.eqs_of_cell.get(i, [])
-            if (p := _choose_partner(links, status, links.members[k])) is not None
+            if open_eqs[k] and (p := _choose_partner(links, status, links.members[k])) is not None
         ]
         if candidates:
             status[min(candidates, key=lambda j: (int(values[j]) < min_count, int(values[j])))] = (
@@ -1033,9 +1138,11 @@ def _unstall(
         if isinstance(comps, _Components)
         else _suppressed_component(i, status, links)
     )
-    # every member of every equation touching the group
-    touching = np.unique(links.by_cell[group].indices)
-    frontier = np.unique(links.by_eq[touching].indices)
+    # every member of every equation touching the group (in index order)
+    in_group = np.zeros(len(status))
+    in_group[group] = 1.0
+    touching = (links.by_eq @ in_group) > 0
+    frontier = np.flatnonzero((links.by_cell @ touching.astype(float)) > 0)
     partner = _choose_partner(links, status, frontier, allow_keep=True)
     if partner is not None:
         status[partner] = SECONDARY
