@@ -113,22 +113,7 @@ class KeptSvgRenderer(RendererSVG):
         return style
 
     def draw_path_collection(
-        self,
-        gc,
-        master_transform,
-        paths,
-        all_transforms,
-        offsets,
-        offset_trans,
-        facecolors,
-        edgecolors,
-        linewidths,
-        linestyles,
-        antialiaseds,
-        urls,
-        offset_position,
-        *,
-        hatchcolors=None,
+        self, gc, master_transform, paths, all_transforms, offsets, offset_trans, *styles, **kw
     ):
         """What RendererSVG writes for a collection whose paths are written one by one (no
         per-path transforms, offsets other than one at the origin, links, hatches or
@@ -141,6 +126,9 @@ class KeptSvgRenderer(RendererSVG):
         ``master_transform`` itself, flipped by :meth:`_make_flip_transform`, and each path
         is written by :meth:`draw_path` with the graphics context of ``_iter_collection``,
         whose clip is the collection's."""
+        # styles: face and edge colours, line widths and styles, antialiasing, links, and the
+        # offset position (RendererBase's order); kw: the hatch colours
+        urls = styles[5]
         if (
             len(all_transforms)
             or len(offsets) > 1
@@ -151,32 +139,11 @@ class KeptSvgRenderer(RendererSVG):
             or gc.get_sketch_params() is not None
         ):
             return super().draw_path_collection(
-                gc,
-                master_transform,
-                paths,
-                all_transforms,
-                offsets,
-                offset_trans,
-                facecolors,
-                edgecolors,
-                linewidths,
-                linestyles,
-                antialiaseds,
-                urls,
-                offset_position,
-                hatchcolors=hatchcolors,
+                gc, master_transform, paths, all_transforms, offsets, offset_trans, *styles, **kw
             )
+        hatchcolors = kw.get("hatchcolors")
         self._write_inline(
-            gc,
-            master_transform,
-            paths,
-            facecolors,
-            edgecolors,
-            linewidths,
-            linestyles,
-            antialiaseds,
-            urls,
-            [] if hatchcolors is None else hatchcolors,
+            gc, master_transform, paths, *styles[:6], [] if hatchcolors is None else hatchcolors
         )
 
     def _write_inline(self, gc, master_transform, paths, *styles) -> None:
