@@ -314,9 +314,20 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
         return _trend_test_counts(*counts)
     primary = deseasonalised_mann_kendall(monthly, value=value).as_dict()
     seasonal = seasonal_mann_kendall(monthly, value=value)
-    out = dict(primary)
-    if len(monthly):
-        ym = monthly["year"].astype(int) * 100 + monthly["month"].astype(int)
+    ym = monthly["year"].astype(int) * 100 + monthly["month"].astype(int)
+    d = monthly.sort_values(["year", "month"])
+    v = d[value].to_numpy(dtype=float)
+    r = v - d.groupby("month")[value].transform("mean").to_numpy(dtype=float)
+    return _with_summary(dict(primary), ym, seasonal, r)
+
+
+def _with_summary(
+    out: dict, ym: pd.Series | np.ndarray, seasonal: TrendTest, residuals: np.ndarray
+) -> dict:
+    """``out`` (the deseasonalised test) with the first and last month (``ym``: year × 100 +
+    month), the seasonal test and the lag-1 autocorrelation of the ``residuals`` in time
+    order: the one place :func:`trend_test` and its array version put them together."""
+    if len(ym):
         out["first_month"] = f"{int(ym.min()) // 100}-{int(ym.min()) % 100:02d}"
         out["last_month"] = f"{int(ym.max()) // 100}-{int(ym.max()) % 100:02d}"
     else:
@@ -328,12 +339,9 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
         seasonal_p_value=seasonal.p_value,
         seasonal_slope_per_year=seasonal.slope_per_year,
     )
-    d = monthly.sort_values(["year", "month"])
-    v = d[value].to_numpy(dtype=float)
-    r = v - d.groupby("month")[value].transform("mean").to_numpy(dtype=float)
     ac = float("nan")
-    if len(r) >= 3 and np.std(r) > 0:
-        rc = r - r.mean()
+    if len(residuals) >= 3 and np.std(residuals) > 0:
+        rc = residuals - residuals.mean()
         ac = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc))
     out["lag1_autocorrelation"] = ac
     return out
@@ -342,30 +350,34 @@ def trend_test(monthly: pd.DataFrame, *, value: str = "count") -> dict:
 def trend_test_arrays(year: np.ndarray, month: np.ndarray, counts: np.ndarray) -> dict:
     """:func:`trend_test` of ``counts`` per complete month given as arrays (one entry per
     ``year``/``month``), without building a frame when the array version gives the same result
-    (:func:`_whole_counts`)."""
-    y, mo, v = (np.asarray(a, dtype=float) for a in (year, month, counts))
-    whole = np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2.0**40)
-    integral = (y == np.round(y)).all() and (mo == np.round(mo)).all()
-    if len(v) and whole.all() and integral and len(np.unique(y * 100 + mo)) == len(v):
-        return _trend_test_counts(y, mo, v)
+    (:func:`_whole_arrays`)."""
+    arrays = _whole_arrays(*(np.asarray(a, dtype=float) for a in (year, month, counts)))
+    if arrays is not None:
+        return _trend_test_counts(*arrays)
     monthly = pd.DataFrame({"year": year, "month": month, "count": counts})
     return trend_test(monthly, value="count")
 
 
 def _whole_counts(monthly: pd.DataFrame, value: str) -> tuple | None:
-    """``(year, month, value)`` arrays of ``monthly`` when :func:`_trend_test_counts` gives
-    exactly :func:`trend_test`'s result: whole numbers (so every sum and mean is exact, in any
-    order), one row per month, nothing missing; else None."""
+    """:func:`_whole_arrays` of the ``year``, ``month`` and ``value`` columns of ``monthly``."""
     if not len(monthly):
         return None
-    year = monthly["year"].to_numpy(dtype=float)
-    month = monthly["month"].to_numpy(dtype=float)
-    v = monthly[value].to_numpy(dtype=float)
+    return _whole_arrays(*(monthly[c].to_numpy(dtype=float) for c in ("year", "month", value)))
+
+
+def _whole_arrays(year: np.ndarray, month: np.ndarray, v: np.ndarray) -> tuple | None:
+    """``(year, month, v)`` when :func:`_trend_test_counts` gives exactly :func:`trend_test`'s
+    result: whole numbers (so every sum and mean is exact, in any order), one entry per month,
+    nothing missing; else None."""
     whole = np.isfinite(v) & (v == np.round(v)) & (np.abs(v) < 2.0**40)
-    if not (whole.all() and (year == np.round(year)).all() and (month == np.round(month)).all()):
+    if not (
+        len(v)
+        and whole.all()
+        and (year == np.round(year)).all()
+        and (month == np.round(month)).all()
+    ):
         return None
-    ym = year * 100 + month
-    if len(np.unique(ym)) != len(ym):
+    if len(np.unique(year * 100 + month)) != len(v):
         return None
     return year, month, v
 
@@ -384,25 +396,9 @@ def _trend_test_counts(year: np.ndarray, month: np.ndarray, v: np.ndarray) -> di
         year[keep] + (month[keep] - 0.5) / 12.0,
         len(np.unique(month[keep])),
     ).as_dict()
-    ym = year * 100 + month
-    out["first_month"] = f"{int(ym.min()) // 100}-{int(ym.min()) % 100:02d}"
-    out["last_month"] = f"{int(ym.max()) // 100}-{int(ym.max()) % 100:02d}"
     seasonal = _seasonal_counts(year, month, v, months, inv)
-    out.update(
-        seasonal_s=seasonal.s,
-        seasonal_var_s=seasonal.var_s,
-        seasonal_z=seasonal.z,
-        seasonal_p_value=seasonal.p_value,
-        seasonal_slope_per_year=seasonal.slope_per_year,
-    )
     by_time = np.lexsort((month, year))
-    r = v[by_time] - mean[inv[by_time]]
-    ac = float("nan")
-    if len(r) >= 3 and np.std(r) > 0:
-        rc = r - r.mean()
-        ac = float(np.sum(rc[1:] * rc[:-1]) / np.sum(rc * rc))
-    out["lag1_autocorrelation"] = ac
-    return out
+    return _with_summary(out, year * 100 + month, seasonal, v[by_time] - mean[inv[by_time]])
 
 
 def _seasonal_counts(year, month, v, months, inv) -> TrendTest:
