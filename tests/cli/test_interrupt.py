@@ -34,6 +34,7 @@ import pytest
 
 from tryggaplatser.policy import MANIFEST
 from tryggaplatser.publish.audit import scan_dir, set_findings
+from tryggaplatser.publish.staging import Staging
 
 from .bare_project import write_project
 
@@ -190,7 +191,9 @@ def interrupt(
 ) -> dict:
     """Start the 2025 run, kill its process group once ``k`` files are sealed, wait for it."""
     pid = launcher.start(command(config, out, NEW))
-    staging = out / f".staging-publik-{pid:07d}"
+    run = Staging(out)
+    run.owner = pid  # the staging folder the run writes, named by the staging module
+    staging = run.staging_path("public")
     seen = -1
     code = launcher.ended()
     while code is None:

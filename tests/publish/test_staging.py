@@ -201,9 +201,9 @@ def test_nested_writers_commit_once(tmp_path):
 
 
 def test_a_report_pdf_does_not_depend_on_the_length_of_the_process_id(tmp_path):
-    """A printed report's links are cut to relative ones and padded to the length of the
-    staging folder's address (the PDF's offsets stay valid), so that address must have the
-    same length whatever the run's process id: two runs of one command give one PDF."""
+    """A printed report's links are cut to relative ones, whatever the length of the staging
+    folder's address (which holds the run's process id): two runs of one command give one
+    PDF."""
     from datetime import date
 
     from tryggaplatser.publish.pdf import normalise_pdf

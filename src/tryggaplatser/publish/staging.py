@@ -66,7 +66,6 @@ __all__ = [
 ]
 
 STAGING_PREFIX = ".staging-"
-_PID_WIDTH = 7  # Linux process ids are at most 4 194 304
 PREVIOUS_PREFIX = ".previous-"
 #: folder names a run leaves behind only when it was interrupted (the audit flags them)
 LEFTOVER_PREFIXES = (STAGING_PREFIX, PREVIOUS_PREFIX)
@@ -102,9 +101,7 @@ class Staging:
         return Path(out_dir).resolve() == self._resolved
 
     def staging_path(self, mode: str) -> Path:
-        # the process id at a fixed width: a report's PDF pads its links to the length of the
-        # folder's address, so a run with a longer process id would print other bytes
-        return self.out / f"{STAGING_PREFIX}{_FOLDERS[mode]}-{self.owner:0{_PID_WIDTH}d}"
+        return self.out / f"{STAGING_PREFIX}{_FOLDERS[mode]}-{self.owner}"
 
     def final_path(self, mode: str) -> Path:
         return self.out / _FOLDERS[mode]
