@@ -137,3 +137,32 @@ def test_plans_with_layers_prepared_once_equal_each_plan_alone(project):
         assert alone.attrs == shared.attrs
         recurring += int((shared["source"] == "hotspot").sum())
     assert recurring > 0  # the recurring places, which use the prepared cells, are compared
+
+
+def test_prepared_layers_check_each_area_s_own_incidents(project):
+    """The recurring places check only the area's incidents (the rows of the prepared layers'
+    checked columns): a missing time inside the area is refused, naming its row, as without
+    prepared layers; the same row outside another area does not stop that area's plan."""
+    from tryggaplatser.errors import ArgumentError
+
+    incidents = project.incidents.copy()
+    ex05 = project.areas[project.areas["area_id"] == "EX05"].geometry.union_all()
+    row = incidents.index[PlanLayers(incidents).inside(ex05)][3]
+    incidents.loc[row, "occurred_at"] = pd.NaT
+    layers = (incidents, project.walk_observations, project.walks, project.dialogue)
+    prepared = PlanLayers(*layers)
+    kw = dict(
+        areas=project.areas,
+        incidents=incidents,
+        walk_observations=project.walk_observations,
+        walks=project.walks,
+        dialogue=project.dialogue,
+        today=date(2026, 11, 27),
+        quiet=True,
+    )
+    for shared in (None, prepared):
+        with pytest.raises(ArgumentError) as info:
+            action_plan("EX05", 2026, prepared=shared, **kw)
+        assert info.value.rule == "TIME_MISSING"
+        assert f"index {row}" in str(info.value)
+    assert len(action_plan("EX01", 2026, prepared=prepared, **kw)) > 0

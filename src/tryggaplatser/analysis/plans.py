@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -596,6 +596,7 @@ class PlanLayers:
         self.local = _local_dates(incidents["occurred_at"])
         self._incidents = _Located(incidents)
         self._points = None
+        self._checked = None
         self._walk: tuple | None = None
         self._pins: tuple | None = None
 
@@ -617,6 +618,18 @@ class PlanLayers:
     def inside(self, geom) -> np.ndarray:
         """Which incidents lie in ``geom`` (as :func:`_points_in`)."""
         return self._incidents.inside(geom)
+
+    @property
+    def checked(self):
+        """The incidents with only the columns :func:`~.est.recurring_places` checks (the
+        time, the category and the points): an area's rows of it are checked as the area's
+        incidents would be, without taking every other column for each area."""
+        if self._checked is None:
+            data = self.incidents
+            geometry = data.geometry.name
+            wanted = [c for c in ("occurred_at", "category") if c in data.columns]
+            self._checked = data[[*wanted, geometry]]
+        return self._checked
 
     def open_walk_findings(self, geom, year: int):
         """Open findings felt as unsafe in ``geom`` from walks up to ``year`` (``None``: no
@@ -990,7 +1003,7 @@ def _recurring_items(
     inside = prepared.inside(area_geom)
     if not inside.any():
         return []
-    sub = incidents[inside]
+    sub = prepared.checked[inside]  # only checked: the counts come from ``points``
     last = min(pd.Timestamp(year=year, month=12, day=31), prepared.local[inside].max())
     last_monday = (last - pd.Timedelta(days=last.weekday())).date()
     # the last complete ISO week up to the end of the year / the data
@@ -1014,11 +1027,21 @@ def _recurring_items(
     ]
 
 
+class _RecurringRow(NamedTuple):
+    """The columns of a recurring cell that its plan item reads."""
+
+    cell_id: Any
+    weeks_with_reports: Any
+    total: Any
+    categories: Any
+
+
 def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
     """The top recurring cells grouped by their main (non-excluded, non-sensitive) category."""
     groups: dict[str, list] = {}
-    top = table[["cell_id", "weeks_with_reports", "total", "categories"]].head(MAX_RECURRING_PLACES)
-    for row in top.itertuples(index=False):
+    top = table.head(MAX_RECURRING_PLACES)
+    columns = [top[c] for c in _RecurringRow._fields]  # the values `itertuples` would give
+    for row in map(_RecurringRow._make, zip(*columns, strict=True)):
         cats = [
             c
             for c in str(row.categories).split(";")
