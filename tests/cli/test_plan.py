@@ -86,12 +86,41 @@ def test_plan_public_mode_is_one_clear_error(tmp_path):
 
 
 def test_write_action_plans_for_two_areas_by_name_and_id(project, tmp_path):
+    """Two areas by id and name; the second plan's street reasons (made once, in the first
+    plan, for every area) are those of its own run, as one plan alone gets them."""
+    import pandas as pd
+
+    from tryggaplatser.analysis.plans import action_plan
+    from tryggaplatser.analysis.run import Run
+
+    run = Run(project, "internal", quiet=True)
     summary = write_action_plans(
-        project, tmp_path, "internal", area_ids=["EX01", "provdataåsen"], today="2026-11-27"
+        project,
+        tmp_path,
+        "internal",
+        area_ids=["EX01", "provdataåsen"],
+        today="2026-11-27",
+        run=run,
     )
     assert list(summary["areas"]) == ["EX01", "EX05"]
     assert all(n > 0 for n in summary["areas"].values())
     assert len(summary["files"]) == 6 and all("plan" in f for f in summary["files"])
+    written = pd.read_csv(tmp_path / "internt" / "handlingsplan_2026_EX05.csv", sep=";")
+    alone = action_plan(
+        "EX05",
+        areas=project.areas,
+        incidents=project.incidents,
+        walk_observations=project.walk_observations,
+        walks=project.walks,
+        dialogue=project.dialogue,
+        today="2026-11-27",
+        profiles=run.profiles,
+        places=Run(project, "internal", quiet=True).place_reasons(),
+        place_names=run.place_names,
+        quiet=True,
+    )
+    assert written["Underlag"].tolist() == alone["evidence"].tolist()
+    assert any("Längs" in e for e in alone["evidence"])  # the reasons are compared
     with pytest.raises(GateRefusal):
         write_action_plans(project, tmp_path, "public", area_ids=["EX01"])
 
