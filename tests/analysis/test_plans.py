@@ -285,3 +285,35 @@ def test_status_over_time():
     row = table[(table["kind"] == "vandringsfynd") & (table["year"] == 2026)].iloc[0]
     assert (row["n"], row["n_resolved"]) == (4, 2)
     assert np.isclose(row["atgardsgrad"], 0.5)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_ranked_plan_orders_by_the_priority_rule_and_its_ties(seed):
+    """The rank is priority, strength and cases (descending), then source order and problem
+    (ascending), items equal in all of them in their original order: as a stable sort of
+    the table on those columns."""
+    from tryggaplatser.analysis.plans import _ranked_plan
+
+    rng = np.random.default_rng(seed)
+    rows = [
+        {
+            "priority_score": int(rng.integers(1, 4)),
+            "_strength": int(rng.integers(1, 3)),
+            "_n": int(rng.integers(5, 8)),
+            "_order": int(rng.integers(0, 3)),
+            "problem": str(rng.choice(["Klotter", "Belysning", "Ödsligt", "belysning"])),
+            "evidence": f"rad {k}",  # tells equal items apart
+            "follow_up_on": pd.Timestamp("2027-05-27"),
+        }
+        for k in range(40)
+    ]
+    table = pd.DataFrame(rows)
+    expected = table.sort_values(
+        ["priority_score", "_strength", "_n", "_order", "problem"],
+        ascending=[False, False, False, True, True],
+        kind="stable",
+    )
+    plan = _ranked_plan(rows, 2026, "EX01")
+    assert plan["evidence"].tolist() == expected["evidence"].tolist()
+    assert plan["rank"].tolist() == list(range(1, 41))
+    assert plan["measure_id"].iloc[0] == "PLAN-2026-EX01-01"

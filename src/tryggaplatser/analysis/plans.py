@@ -1401,13 +1401,12 @@ def _plan_row(it: dict, theme_sources: set[str], area_id: str, follow: date) -> 
 
 def _ranked_plan(rows: list[dict], year: int, area_id: str) -> pd.DataFrame:
     """Sort the rows by priority and ties, number them and give them measure ids."""
+    # priority, strength and cases descending, then source order and problem (a stable sort)
+    rows = sorted(
+        rows,
+        key=lambda r: (-r["priority_score"], -r["_strength"], -r["_n"], r["_order"], r["problem"]),
+    )
     frame = pd.DataFrame(rows, columns=[*PLAN_COLUMNS, "_strength", "_n", "_order"])
-    if len(frame):
-        frame = frame.sort_values(
-            ["priority_score", "_strength", "_n", "_order", "problem"],
-            ascending=[False, False, False, True, True],
-            kind="stable",
-        )
     frame = frame.reset_index(drop=True)
     frame["rank"] = np.arange(1, len(frame) + 1, dtype=np.int64)
     frame["measure_id"] = [f"PLAN-{year}-{area_id}-{r:02d}" for r in frame["rank"]]

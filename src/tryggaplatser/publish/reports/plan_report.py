@@ -185,10 +185,22 @@ def plan_report(
     Report
     """
     _check_plan(plan)
+    return _plan_report(plan, _label_frame(plan), gate, municipality, followup, issued)
+
+
+def _plan_report(
+    plan: pd.DataFrame,
+    labelled: pd.DataFrame,
+    gate: Gate,
+    municipality: str,
+    followup: pd.DataFrame | None,
+    issued: Any,
+) -> Report:
+    """:func:`plan_report` of a checked plan and its :func:`_label_frame` (made once by
+    :func:`write_plan` for the workbook, the CSV and the report)."""
     attrs = plan.attrs
     name = attrs.get("name", "")
     year = attrs.get("year", "")
-    labelled = _label_frame(plan)
     released = internal_table(
         gate, labelled, name=tr("handlingsplan (utkast)", "action plan (draft)")
     )
@@ -499,7 +511,8 @@ def write_plan(
     # an empty WKT column: the measures layer may carry a geometry (drawn later in GIS), and
     # the table importer needs to know where it would be
     columns = [*PLAN_COLUMNS, "geometry_wkt"]
-    coded = _label_frame(plan).assign(geometry_wkt=None)[columns]
+    labels = _label_frame(plan)  # once for the workbook, the CSV and the report
+    coded = labels.assign(geometry_wkt=None)[columns]
     labelled = coded.rename(columns=PLAN_HEADERS)
     sheets = {tr("Åtgärder", "Measures"): internal_table(gate, coded, name="plan")}
     if followup is not None and len(followup):
@@ -516,7 +529,7 @@ def write_plan(
         about=_plan_about(attrs, municipality),
     )
     csv = write_csv(internal_table(gate, labelled, name="plan"), out / f"{stem}.csv", gate=gate)
-    html = plan_report(plan, gate, municipality=municipality, followup=followup).write(
+    html = _plan_report(plan, labels, gate, municipality, followup, None).write(
         out / f"{stem}.html"
     )
     return {"html": html, "xlsx": xlsx, "csv": csv}
