@@ -220,18 +220,20 @@ def _run_demo(out) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, worker_id):
+def demo_run(tmp_path_factory, request):
     """One ``tryggaplatser demo`` run for the whole session: ``(out folder, printed text)``.
 
     Under pytest-xdist the workers share it (the pattern of the pytest-xdist documentation): the
     first worker that needs it runs the demo into the session's common temporary folder while
     holding a file lock; the others wait for the lock and read what it recorded. Tests inspect
     the files; none may write into the folder: every worker checks at its end that the files
-    are still the bytes the run wrote.
+    are still the bytes the run wrote. Without pytest-xdist (``-p no:xdist``, e.g. to measure
+    one module's CPU) this process is the whole session.
     """
     import fcntl
 
-    if worker_id == "master":  # no xdist: this process is the whole session
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
+    if worker_id == "master":  # no xdist, or -n 0: this process is the whole session
         out = tmp_path_factory.mktemp("demo")
         record = _run_demo(out)
     else:
