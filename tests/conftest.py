@@ -220,18 +220,20 @@ def _run_demo(out) -> dict:
 
 
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory, worker_id):
+def demo_run(tmp_path_factory, request):
     """One ``tryggaplatser demo`` run for the whole session: ``(out folder, printed text)``.
 
     Under pytest-xdist the workers share it (the pattern of the pytest-xdist documentation): the
     first worker that needs it runs the demo into the session's common temporary folder while
     holding a file lock; the others wait for the lock and read what it recorded. Tests inspect
     the files; none may write into the folder: every worker checks at its end that the files
-    are still the bytes the run wrote.
+    are still the bytes the run wrote. Without pytest-xdist (``-p no:xdist``, e.g. to measure
+    one module's CPU) this process is the whole session.
     """
     import fcntl
 
-    if worker_id == "master":  # no xdist: this process is the whole session
+    worker_id = getattr(request.config, "workerinput", {}).get("workerid", "master")
+    if worker_id == "master":  # no xdist, or -n 0: this process is the whole session
         out = tmp_path_factory.mktemp("demo")
         record = _run_demo(out)
     else:
@@ -254,12 +256,13 @@ def demo_run(tmp_path_factory, worker_id):
 
 # The heaviest modules and what each costs one worker, in seconds of CPU (its own and its
 # child processes'), measured on a whole run (2026-12-07; test_interrupt.py and
-# test_release_plan.py then scaled by their own before/after CPU). Only their order depends on
-# it: under ``--dist loadfile`` (``make test``) the workers take whole modules in the order below,
-# longest first, and the short ones fill the end (pytest-xdist's own order, by number of
-# tests, started the long end-to-end modules with few tests last). Modules not listed cost a
-# few seconds and come last, in their collection order. The demo run's cost is that of its
-# shared fixture (``demo_run``).
+# test_release_plan.py, and the CLI modules later moved to the tiny project, then scaled by
+# their own before/after CPU; test_properties.py, measured alone at about 2 s, is no longer
+# listed). Only their order depends on it: under ``--dist loadfile`` (``make test``) the
+# workers take whole modules in the order below, longest first, and the short ones fill the
+# end (pytest-xdist's own order, by number of tests, started the long end-to-end modules with
+# few tests last). Modules not listed cost a few seconds and come last, in their collection
+# order. The demo run's cost is that of its shared fixture (``demo_run``).
 COSTS = {
     "tests/cli/test_demo.py": 160,
     "tests/test_reproducible.py": 42,
@@ -267,33 +270,32 @@ COSTS = {
     "tests/publish/test_est_brief.py": 27,
     "tests/cli/test_missing_fields.py": 21,
     "tests/test_notebooks.py": 20,
-    "tests/cli/test_area.py": 19,
     "tests/publish/test_disclosure_fast.py": 18,
     "tests/cli/test_interrupt.py": 17,
-    "tests/layers/test_properties.py": 16,
-    "tests/cli/test_est.py": 16,
     "tests/cli/test_hotspots.py": 15,
-    "tests/publish/test_maps.py": 15,
     "tests/publish/test_area_report.py": 14,
+    "tests/publish/test_maps.py": 12,
     "tests/cli/test_one_bad_value.py": 12,
-    "tests/cli/test_prognos.py": 10,
-    "tests/cli/test_map_command.py": 10,
     "tests/cli/test_riskfaktorer.py": 9,
-    "tests/cli/test_plan.py": 9,
     "tests/datasets/test_generate.py": 9,
     "tests/publish/test_disclosure.py": 9,
     "tests/browser/test_maps_browser.py": 8,
+    "tests/cli/test_area.py": 7,
+    "tests/cli/test_est.py": 7,
+    "tests/cli/test_prognos.py": 7,
+    "tests/cli/test_plan.py": 7,
     "tests/analysis/test_hexgrid.py": 7,
     "tests/publish/test_figures.py": 6,
     "tests/publish/test_pdf.py": 5,
     "tests/publish/test_qgis.py": 5,
     "tests/publish/test_est_street_names.py": 5,
     "tests/layers/test_bad_input.py": 5,
+    "tests/cli/test_map_command.py": 4,
     "tests/publish/test_gate.py": 4,
     "tests/publish/test_plan_report.py": 4,
-    "tests/test_policy.py": 3,
+    "tests/test_policy.py": 2,
     "tests/analysis/test_perception_csr.py": 3,
-    "tests/test_rules.py": 3,
+    "tests/test_rules.py": 2,
 }
 DEMO_SECONDS = 90  # the demo run's wall time, while the other worker works through its modules
 

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from source_trees import parsed
 
 import tryggaplatser
 
@@ -127,7 +128,7 @@ def _body_lines(node: ast.FunctionDef) -> int:
 def test_cli_helpers_are_short():
     long = []
     for path in sorted((SRC / "cli").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
             if _is_click_command(node) or (path.name, node.name) in CLI_HELPER_EXCEPTIONS:
@@ -141,7 +142,7 @@ def test_cli_commands_make_one_library_call_and_compute_nothing():
     """A command body is parsing, one call and printing: no loops over data, no arithmetic
     helpers; measured as a loose bound on its length (the printing of a summary is long)."""
     for path in sorted((SRC / "cli").glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.FunctionDef) and _is_click_command(node):
                 assert _body_lines(node) <= 65, f"cli/{path.name} {node.name}"
 
@@ -149,7 +150,7 @@ def test_cli_commands_make_one_library_call_and_compute_nothing():
 def _imported_modules(path: Path, package: str) -> list[str]:
     """Absolute names of the modules ``path`` imports (relative imports resolved)."""
     names = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(parsed(path)):
         if isinstance(node, ast.Import):
             names += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom):

@@ -10,6 +10,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from source_trees import parsed
 
 from tryggaplatser import policy
 
@@ -48,7 +49,7 @@ def _sources() -> list[Path]:
 
 
 def _tree(path: Path) -> ast.Module:
-    return ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return parsed(path)  # shared with the other structure tests, parsed once
 
 
 def _docstring_ids(tree: ast.Module) -> set[int]:

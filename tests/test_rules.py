@@ -4,10 +4,12 @@ and the README's list of rule IDs is the same list with the same Swedish meaning
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from pathlib import Path
 
 import pytest
+from source_trees import parsed
 
 from tryggaplatser.errors import ArgumentError
 from tryggaplatser.publish.audit import Finding
@@ -58,11 +60,13 @@ def _is_rule(expr: ast.expr) -> bool:
     )
 
 
-def rule_literals() -> list[tuple[str, str]]:
-    """Every string literal in src/ in a rule-ID position, as ``(where, value)``."""
+@functools.cache
+def rule_literals() -> tuple[tuple[str, str], ...]:
+    """Every string literal in src/ in a rule-ID position, as ``(where, value)`` (scanned once
+    for the tests below)."""
     out = []
     for path in sorted(SRC.rglob("*.py")):
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        tree = parsed(path)
         rel = path.relative_to(SRC)
         for node in ast.walk(tree):
             candidates: list[ast.expr] = []
@@ -85,7 +89,7 @@ def rule_literals() -> list[tuple[str, str]]:
             for c in candidates:
                 if isinstance(c, ast.Constant) and isinstance(c.value, str):
                     out.append((f"{rel}:{c.lineno}", c.value))
-    return out
+    return tuple(out)
 
 
 def test_readme_lists_exactly_the_registry():
@@ -137,7 +141,7 @@ def error_calls(folder: Path) -> dict[str, bool]:
     (``file_problem`` takes the rule positionally and is not listed)."""
     out = {}
     for path in sorted(folder.rglob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.Call) and _name(node) in ERRORS:
                 where = f"{path.relative_to(SRC)}:{node.lineno}"
                 out[where] = any(k.arg == "rule" for k in node.keywords)

@@ -6,6 +6,7 @@ import ast
 from pathlib import Path
 
 import pytest
+from source_trees import parsed
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "tryggaplatser"
 #: Longest function body (lines, docstring excluded) allowed without a written reason.
@@ -32,7 +33,7 @@ def _body_length(node: ast.FunctionDef | ast.AsyncFunctionDef) -> int:
 def test_no_function_body_over_80_lines_without_a_reason():
     long = []
     for path in _modules():
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parsed(path)):
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 n = _body_length(node)
                 if n > MAX_BODY and REASON not in (ast.get_docstring(node) or "").lower():
@@ -47,7 +48,7 @@ def _package_of(path: Path) -> str | None:
 
 def _imported_packages(path: Path) -> set[str]:
     """Top-level subpackages of tryggaplatser that a module imports (relative or absolute)."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = parsed(path)
     here = path.relative_to(SRC).parts[:-1]
     found = set()
     for node in ast.walk(tree):

@@ -3,7 +3,6 @@
 import math
 import warnings
 
-import esda
 import numpy as np
 import pytest
 
@@ -11,6 +10,7 @@ from tryggaplatser.analysis import gistar as gi
 
 
 def _esda_z(xc, yc, values, threshold):
+    import esda  # imported here: only the worker that runs these tests pays for it
     from libpysal.weights import DistanceBand
 
     with warnings.catch_warnings():

@@ -9,7 +9,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
-import statsmodels.api as sm
 from shapely.geometry import LineString, Point
 
 import tryggaplatser as tp
@@ -43,6 +42,8 @@ def _design(seed: int = 5, n: int = 400):
 
 @pytest.mark.parametrize("alpha", [0.0, 0.5])
 def test_irls_equals_statsmodels_glm(alpha):
+    import statsmodels.api as sm  # the whole library: only the worker that runs this pays
+
     y, X, offset = _design()
     family = sm.families.Poisson() if alpha == 0 else sm.families.NegativeBinomial(alpha=alpha)
     ref = sm.GLM(y, X, family=family, offset=offset).fit(tol=1e-13, maxiter=300)
@@ -127,6 +128,8 @@ def test_planted_factor_found_and_null_factor_rejected():
 
 
 def test_final_model_equals_statsmodels_on_the_same_design():
+    import statsmodels.api as sm  # the whole library: only the worker that runs this pays
+
     data, grid, context = _planted()
     result = risk_terrain(data, grid, context)
     cols = result.model["columns"]

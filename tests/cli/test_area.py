@@ -1,4 +1,11 @@
-"""``tryggaplatser area`` and ``tryggaplatser lagesbild`` through the CLI runner."""
+"""``tryggaplatser area`` and ``tryggaplatser lagesbild`` through the CLI runner.
+
+The commands that write a set run on the tiny project of tests/cli/bare_project.py (a second
+each instead of the demo's five): what they test — the options, the files, the marking, the
+one-set disclosure plan and its audit — is the same code for any project. The demo's own
+public area reports and lägesbild are written by ``tryggaplatser demo`` and checked in
+tests/cli/test_demo.py and tests/publish/test_release_plan.py.
+"""
 
 from __future__ import annotations
 
@@ -26,12 +33,17 @@ def _run(*args: str):
     return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
-def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
+def test_area_public_writes_report_tables_and_disclosure(tiny_config, tmp_path):
+    """One area's public set through the CLI: its report, the indicator tables and the
+    disclosure report, a period in whole months, a clean audit. On the tiny project: the
+    command's wiring, the set's files and the one-area disclosure plan are the same for any
+    project; every public area report of the demo is written by ``tryggaplatser demo``,
+    audited in tests/cli/test_demo.py and attacked in tests/publish/test_release_plan.py."""
     res = _run(
         "area",
-        "EX01",
+        "A1",
         "--config",
-        config,
+        tiny_config,
         "--mode",
         "public",
         "--no-map",
@@ -43,7 +55,7 @@ def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
     assert res.exit_code == 0, res.output
     out = tmp_path / "publik"
     names = {p.name for p in out.iterdir()}
-    assert "omrade_exempelstad-centrum.html" in names
+    assert "omrade_norrby.html" in names
     assert {
         "indikatorer.xlsx",
         "indikatorer_omraden_kategorier.csv",
@@ -52,8 +64,8 @@ def test_area_public_writes_report_tables_and_disclosure(config, tmp_path):
         "offentliggorande.html",
         MANIFEST,
     } <= names
-    assert "omrade_exempelstad-centrum.html" in res.output
-    page = (out / "omrade_exempelstad-centrum.html").read_text(encoding="utf-8")
+    assert "omrade_norrby.html" in res.output
+    page = (out / "omrade_norrby.html").read_text(encoding="utf-8")
     assert "2025-01 – 2025-12" in page  # a public period in months
     assert scan_dir(out, "public") == []
 
@@ -84,13 +96,17 @@ def test_area_by_name_internal_english(tiny_config, tmp_path):
     assert INTERNAL_MARKING in page and "Area analysis: Österby" in page
 
 
-def test_lagesbild_writes_law_structured_report(config, tmp_path):
+def test_lagesbild_writes_law_structured_report(tiny_config, tmp_path):
+    """The public lägesbild through the CLI: the report with the law's sections and the year
+    before, its workbook, a clean audit. On the tiny project (data 2024–2025, so 2025 has a
+    year before): the demo's public lägesbild is written by ``tryggaplatser demo``, audited in
+    tests/cli/test_demo.py and attacked in tests/publish/test_release_plan.py."""
     res = _run(
         "lagesbild",
         "--year",
-        "2026",
+        "2025",
         "--config",
-        config,
+        tiny_config,
         "--mode",
         "public",
         "--no-map",
@@ -98,9 +114,9 @@ def test_lagesbild_writes_law_structured_report(config, tmp_path):
         str(tmp_path),
     )
     assert res.exit_code == 0, res.output
-    page = tmp_path / "publik" / "lagesbild_2026.html"
+    page = tmp_path / "publik" / "lagesbild_2025.html"
     assert page.exists()
-    assert (tmp_path / "publik" / "lagesbild_2026_indikatorer.xlsx").exists()
+    assert (tmp_path / "publik" / "lagesbild_2025_indikatorer.xlsx").exists()
     text = page.read_text(encoding="utf-8")
     assert "Analys inklusive orsaker" in text and "Samma period året före" in text
     assert scan_dir(tmp_path / "publik", "public") == []

@@ -1,15 +1,20 @@
-"""``tryggaplatser map --hotspots`` in public mode shows a month, never a week."""
+"""``tryggaplatser map --hotspots`` in public mode shows a month, never a week.
+
+On the tiny project of tests/cli/bare_project.py (data 2024–2025): which window a map shows
+and how it is titled is decided by the command for any project, in a second instead of the
+demo's five. The demo's own weekly (internal) and monthly (public) maps are written by
+``tryggaplatser demo`` and compared cell by cell with ``hotspots`` in tests/cli/test_demo.py.
+"""
 
 from __future__ import annotations
 
 from click.testing import CliRunner
 
 from tryggaplatser.cli import cli
-from tryggaplatser.datasets import demo_config_path
 from tryggaplatser.publish.audit import scan_dir
 
 
-def test_public_hotspot_map_is_monthly(tmp_path):
+def test_public_hotspot_map_is_monthly(tmp_path, tiny_config):
     res = CliRunner().invoke(
         cli,
         [
@@ -17,11 +22,11 @@ def test_public_hotspot_map_is_monthly(tmp_path):
             "map",
             "--hotspots",
             "--week",
-            "2026-W47",
+            "2025-W47",
             "--mode",
             "public",
             "--config",
-            str(demo_config_path()),
+            tiny_config,
             "--out",
             str(tmp_path),
         ],
@@ -29,14 +34,14 @@ def test_public_hotspot_map_is_monthly(tmp_path):
     assert res.exit_code == 0, res.output
     out = tmp_path / "publik"
     maps = sorted(p.name for p in out.glob("karta_hotspots_*.html"))
-    assert maps == ["karta_hotspots_2026-10.html"]  # W47 ends inside November: October
+    assert maps == ["karta_hotspots_2025-10.html"]  # W47 ends inside November: October
     page = (out / maps[0]).read_text(encoding="utf-8")
     assert "W47" not in page and "vecka" not in page.lower()
-    assert "Hotspotkarta, månad 2026-10" in page
+    assert "Hotspotkarta, månad 2025-10" in page
     assert scan_dir(out, mode="public") == []
 
 
-def test_internal_hotspot_map_keeps_the_week(tmp_path):
+def test_internal_hotspot_map_keeps_the_week(tmp_path, tiny_config):
     res = CliRunner().invoke(
         cli,
         [
@@ -44,14 +49,14 @@ def test_internal_hotspot_map_keeps_the_week(tmp_path):
             "map",
             "--hotspots",
             "--week",
-            "2026-W47",
+            "2025-W47",
             "--mode",
             "internal",
             "--config",
-            str(demo_config_path()),
+            tiny_config,
             "--out",
             str(tmp_path),
         ],
     )
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "internt" / "karta_hotspots_2026-W47.html").exists()
+    assert (tmp_path / "internt" / "karta_hotspots_2025-W47.html").exists()

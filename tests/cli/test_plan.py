@@ -67,13 +67,15 @@ def test_plan_command_needs_area_or_all():
     assert "Traceback" not in res.output
 
 
-def test_plan_public_mode_is_one_clear_error(tmp_path):
+def test_plan_public_mode_is_one_clear_error(tmp_path, tiny_config):
+    """Refused with one line for any project (here the tiny one: the refusal comes after the
+    project is loaded, which takes seconds for the demo)."""
     res = CliRunner().invoke(
         cli,
         [
             "plan",
             "--config",
-            str(demo_config_path()),
+            tiny_config,
             "--all",
             "--mode",
             "public",
@@ -167,15 +169,22 @@ def test_evaluation_report_states_the_assumptions(lighting):
         assert needle in page, needle
 
 
-def test_evaluate_command(tmp_path):
+def test_evaluate_command(tmp_path, tiny_config):
+    """The public evaluation through the CLI: its message, its file, no marking, the
+    assumptions. On the tiny project (its one measure with a stated control area): the
+    command is the same for any project; the demo's planted lighting measure is evaluated in
+    the tests above, and its public evaluation is written by ``tryggaplatser demo`` and
+    audited in tests/cli/test_demo.py."""
     res = CliRunner().invoke(
         cli,
         [
             "evaluate",
             "--measure",
-            "ATG-2025-001",
+            "ATG-1",
+            "--control",
+            "A4",
             "--config",
-            str(demo_config_path()),
+            tiny_config,
             "--mode",
             "public",
             "--out",
@@ -183,12 +192,10 @@ def test_evaluate_command(tmp_path):
         ],
     )
     assert res.exit_code == 0, res.output
-    assert "Utvärdering ATG-2025-001 (publik)" in res.output
+    assert "Utvärdering ATG-1 (publik)" in res.output
     names = {p.name for p in (tmp_path / "publik").iterdir()}
-    assert "utvardering_ATG-2025-001_publik.html" in names
-    page = (tmp_path / "publik" / "utvardering_ATG-2025-001_publik.html").read_text(
-        encoding="utf-8"
-    )
+    assert "utvardering_ATG-1_publik.html" in names
+    page = (tmp_path / "publik" / "utvardering_ATG-1_publik.html").read_text(encoding="utf-8")
     assert "INTERNT" not in page and "Antaganden" in page
 
 

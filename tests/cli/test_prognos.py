@@ -24,13 +24,15 @@ def test_prognos_public_writes_monthly_scores_through_the_gate(tmp_path):
     assert (folder / "offentliggorande.html").exists()
 
 
-def test_prognos_refuses_weeks_in_public(tmp_path):
+def test_prognos_refuses_weeks_in_public(tmp_path, tiny_config):
+    """Refused for any project (here the tiny one: the refusal comes after the project is
+    loaded, which takes seconds for the demo)."""
     result = CliRunner().invoke(
         cli,
         [
             "prognos",
             "--config",
-            str(demo_config_path()),
+            tiny_config,
             "--mode",
             "public",
             "--step",
