@@ -53,3 +53,40 @@ def test_workers_inherit_the_parents_objects_frozen_and_the_parent_gets_them_bac
     counts = fork_map(_frozen, [(1,), (2,)])
     assert all(n > 1000 for n in counts), counts
     assert gc.get_freeze_count() == 0
+
+
+def _state_and_pid(state, _: int) -> tuple:
+    return state["value"], os.getpid()
+
+
+def test_started_jobs_see_the_state_as_it_was_while_the_caller_goes_on(monkeypatch):
+    """Jobs started with :class:`Forked` inherit the state as it was when they started, run in
+    processes of their own, and the caller may change its objects meanwhile (the demo computes
+    the internal run while the public set is written)."""
+    import gc
+
+    from tryggaplatser.publish._parallel import Forked
+
+    state = {"value": "at start"}
+    first = Forked(_state_and_pid, [(1,)], state, 1)
+    state["value"] = "changed later"
+    second = Forked(_state_and_pid, [(2,), (3,)], state, 2)
+    later = second.results()
+    (before,) = first.results()
+    assert before[0] == "at start"
+    assert [v for v, _ in later] == ["changed later"] * 2
+    pids = {before[1]} | {p for _, p in later}
+    assert os.getpid() not in pids and len(pids) == 3
+    assert gc.get_freeze_count() == 0
+
+
+def test_a_started_job_is_ended_by_stop(tmp_path):
+    """:meth:`Forked.stop` ends a running job at once (the demo stops the public set when the
+    internal jobs fail or the run is interrupted)."""
+    from tryggaplatser.publish._parallel import Forked
+
+    running = Forked(_fail_or_wait, [("wait",)], tmp_path, 1)
+    running.stop()
+    (tmp_path / "release").touch()
+    time.sleep(0.5)  # a worker that was not ended would finish now (not a timing assertion)
+    assert not (tmp_path / "long-finished").exists()

@@ -7,7 +7,10 @@ results without copying or pickling them. Only the jobs' return values travel ba
 One rule for the number of processes: ``TRYGGAPLATSER_PROCESSES`` when set (``1`` runs the
 jobs one after the other, e.g. to profile), else the number of cores; never more than the
 jobs; and never nested — a job running in a worker runs its own jobs one after the other, so
-``tryggaplatser demo`` (whose sets are jobs) does not oversubscribe the cores.
+``tryggaplatser demo`` (whose sets are jobs) does not oversubscribe the cores. The demo's three
+jobs (the public set, the draft plans, the internal set) each get a process of their own when
+there is more than one core (:class:`Forked`): the public set starts before the internal run is
+computed, and the cores are shared by the operating system, so no job waits for a worker.
 """
 
 from __future__ import annotations
@@ -38,29 +41,59 @@ def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None)
     workers = processes(len(jobs))
     if workers < 2:
         return [func(state, *args) for args in jobs]
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
+    return Forked(func, jobs, state, workers).results()
 
-    global _STATE
-    _STATE = state
-    # what the workers inherit (the project, the run, the imported modules) lives as long as
-    # they do: out of the garbage collector's sight, its full collections do not walk it
-    # again and again (about 1 s of CPU per demo set) and do not touch its pages (copy-on-write)
-    gc.freeze()
-    pool = ProcessPoolExecutor(
-        workers, mp_context=mp.get_context("fork"), initializer=_enter_worker
-    )
-    try:
-        futures = [pool.submit(_call, func, args) for args in jobs]
-        results = [f.result() for f in futures]
-    except BaseException:
-        _stop(pool)  # a failed or interrupted run (SIGTERM, Ctrl-C) does not wait for the rest
-        raise
-    finally:
-        _STATE = None
+
+class Forked:
+    """Jobs started now in ``workers`` forked processes; :meth:`results` waits for them.
+
+    The caller goes on working while they run (``tryggaplatser demo`` starts the public set
+    before it computes what the internal set's jobs share); each worker inherits the state as
+    it was when the jobs were started. Use :func:`fork_map` unless the caller has work of its
+    own to do meanwhile; on any error the caller calls :meth:`stop`.
+    """
+
+    def __init__(
+        self, func: Callable[..., Any], jobs: Sequence[tuple], state: Any, workers: int
+    ) -> None:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        global _STATE
+        _STATE = state
+        # what the workers inherit (the project, the run, the imported modules) lives as long
+        # as they do: out of the garbage collector's sight, its full collections do not walk it
+        # again and again (about 1 s of CPU per demo set) and do not touch its pages
+        # (copy-on-write). The workers are forked at the first submit.
+        gc.freeze()
+        self._pool = ProcessPoolExecutor(
+            workers, mp_context=mp.get_context("fork"), initializer=_enter_worker
+        )
+        try:
+            self._futures = [self._pool.submit(_call, func, args) for args in jobs]
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            _STATE = None
+
+    def results(self) -> list:
+        """The jobs' results in their order; errors are raised as they are (and the other
+        jobs stopped)."""
+        try:
+            results = [f.result() for f in self._futures]
+        except BaseException:
+            self.stop()  # a failed or interrupted run (SIGTERM, Ctrl-C) does not wait for the rest
+            raise
         gc.unfreeze()  # the caller's objects are collected as before
-    pool.shutdown()
-    return results
+        self._pool.shutdown()
+        return results
+
+    def stop(self) -> None:
+        """End the jobs now: cancel those not started, end the workers (not after their
+        current job)."""
+        gc.unfreeze()
+        _stop(self._pool)
 
 
 def _stop(pool: Any) -> None:

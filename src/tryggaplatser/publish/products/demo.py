@@ -128,17 +128,16 @@ def demo_pipeline(config_path, out, truth: dict, step):
     """The demo's steps: load once, then write the internal and the public set.
 
     The two sets share nothing but the loaded project, so on a machine with more than one core
-    they are written in two processes at the same time (forked, so the project is not copied);
-    each renders its own :class:`~tryggaplatser.Run` and prints its own PDFs when written, while
-    the other set is still being written. Returns the project and the seconds each set took.
+    they are written at the same time in forked processes (the project is not copied): the
+    public set, the draft plans and the internal set (:func:`_run_jobs`). Each set renders its
+    own :class:`~tryggaplatser.Run` and prints its own PDFs when written, while the other set is
+    still being written. Returns the project and the seconds each set took.
     """
     import json
     from pathlib import Path
 
-    from ...analysis.run import Run
     from ...i18n import tr
     from ...layers.load import load_project
-    from .._parallel import fork_map
     from ..gate import INTERNAL_MARKING, Gate
     from ._common import mode_folder
 
@@ -166,25 +165,51 @@ def demo_pipeline(config_path, out, truth: dict, step):
             "(internal and public)",
         )
     )
-    # three jobs on the cores: the draft plans (internal), the internal set and the public set;
-    # the gate's manifest is locked, so two jobs may seal into one folder. The plans go first:
-    # they are short, so the internal set, which prints the internal folder's PDFs, finds the
-    # plans' reports written (and in one process they are written before it prints)
-    jobs = [
+    # three jobs: the public set, the draft plans and the internal set. The plans and the
+    # internal set render one internal run: its street stretches and risk terrain, which both
+    # use, are computed here once, while the public set (which needs none of it) is already
+    # being written in its own process. The gate's manifest is locked, so two jobs may seal
+    # into one folder; the plans are short, so the internal set, which prints the internal
+    # folder's PDFs, finds the plans' reports written.
+    _import_renderers()
+    public_job = (_write_set, ("public", config_path, out, truth))
+    internal_jobs = [
         (_write_plans, (config_path, out, truth)),
         (_write_set, ("internal", config_path, out, truth)),
-        (_write_set, ("public", config_path, out, truth)),
     ]
-    # the draft plans and the internal set render one internal run: its street stretches and
-    # risk terrain, which both use, are computed here once, before the jobs fork
-    internal_run = Run(project, "internal", quiet=True)
-    internal_run.place_reasons()
-    _import_renderers()
     seconds: dict[str, float] = {}
-    for part, took in fork_map(_job, jobs, (project, {"internal": internal_run})):
+    for part, took in _run_jobs(project, public_job, internal_jobs):
         seconds[part] = seconds.get(part, 0.0) + took
     _print_leftovers(out)
     return project, seconds
+
+
+def _run_jobs(project, public_job: tuple, internal_jobs: list[tuple]) -> list:
+    """The results of the public set's job and the internal set's jobs.
+
+    On a machine with more than one core each job has its own forked process (three on two
+    cores: the operating system shares the cores, so the job that lasts longest gets a core to
+    itself when the others end). The public set starts first; the internal run's shared
+    results are computed meanwhile and inherited by the internal jobs."""
+    from ...analysis.run import Run
+    from .._parallel import Forked, processes
+
+    state: tuple = (project, {})
+    if processes(1 + len(internal_jobs)) < 2:
+        internal_run = Run(project, "internal", quiet=True)
+        internal_run.place_reasons()
+        inner = (project, {"internal": internal_run})
+        return [_job(state, *public_job)] + [_job(inner, *job) for job in internal_jobs]
+    public = Forked(_job, [public_job], state, 1)
+    try:
+        internal_run = Run(project, "internal", quiet=True)
+        internal_run.place_reasons()
+        inner = (project, {"internal": internal_run})
+        internal = Forked(_job, internal_jobs, inner, len(internal_jobs))
+        return internal.results() + public.results()
+    except BaseException:
+        public.stop()  # an error or an interruption of the internal jobs ends the public one
+        raise
 
 
 def _import_renderers() -> None:
