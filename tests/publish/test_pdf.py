@@ -177,6 +177,26 @@ def test_pdf_metadata_names_no_user_or_browser(printed):
             assert "Mozilla" not in str(info) and "HeadlessChrome" not in str(info)
 
 
+def test_lean_tabs_print_the_same_bytes_as_plain_tabs(printed, tmp_path, monkeypatch):
+    """The printing tabs show the print media and render no frames (pdf.py): an area report
+    of each mode (tables wider than the page, so printed shrunk; SVG map and charts; print-only
+    rules) printed again by a plain tab, which loads it for the screen, gives the same PDF."""
+    today = date(2026, 11, 23)
+    jobs = []
+    for mode in ("internal", "public"):
+        html = next(p for p in _reports(printed[mode]) if p.name.startswith("omrade_"))
+        copy = tmp_path / mode / html.name
+        copy.parent.mkdir()
+        copy.write_bytes(html.read_bytes())
+        jobs.append((html.with_suffix(".pdf"), copy, copy.with_suffix(".pdf")))
+    monkeypatch.setattr(pdfmod._Browser, "lean", False)
+    pdfmod.print_pdfs([(copy, pdf) for _, copy, pdf in jobs])
+    for lean, _, plain in jobs:
+        assert pdfmod.normalise_pdf(plain.read_bytes(), today) == pdfmod.normalise_pdf(
+            lean.read_bytes(), today
+        ), lean.name
+
+
 # --------------------------------------------------------------------------------------------
 # small reports: printing, normalising and the PDF audit on pages made for the test
 

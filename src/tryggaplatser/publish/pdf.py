@@ -23,6 +23,15 @@ HTML from a browser. Measured on the demo (81 reports on 2 cores): one session w
 costs a startup of about 1 s and 0.1–0.2 s per report; one ``chromium --print-to-pdf`` process
 per report costs about 1 s each.
 
+A tab only loads and prints, so it is set up to do no screen work the PDF does not need: it
+shows the print media (``Emulation.setEmulatedMedia``), so the layout made while loading already
+has the print style and printing skips two of its style-and-layout passes (5 → 3 per area
+report); and in the
+headless shell its frames are driven by this client (``--enable-begin-frame-control``), which
+asks for none, so nothing is painted, rastered or composited for a screen no one sees. The
+printed pages are the same bytes (tests/publish/test_pdf.py); on the 25 internal area
+reports of the demo the browser spends about 22 % less CPU time (6.9 → 5.3 s).
+
 The printed bytes are made reproducible and anonymous before sealing: the creation and
 modification dates become the issue date (:func:`tryggaplatser._clock.today`), the creator (the
 browser's user-agent string or name) becomes "tryggaplatser", links lose the folder they were
@@ -78,6 +87,13 @@ _PRINT_OPTIONS = {
     "displayHeaderFooter": False,  # the report's own page-margin boxes print instead
     "generateTaggedPDF": True,  # headings and tables for screen readers
 }
+
+
+def _drives_frames(executable: str) -> bool:
+    """Whether ``executable`` is Chromium's headless shell, whose tabs' frames the client can
+    drive (``--enable-begin-frame-control``; the full browser's headless mode has no such
+    switch)."""
+    return "headless-shell" in Path(executable).name
 
 
 def find_chromium() -> str | None:
@@ -230,8 +246,12 @@ class _Browser:
     """One headless Chromium driven over ``--remote-debugging-pipe`` (DevTools protocol:
     JSON messages, each ended by a NUL byte; the browser reads fd 3 and writes fd 4)."""
 
+    #: tabs set up to do no screen work (print media, no frames; see the module's text)
+    lean = True
+
     def __init__(self, executable: str):
         self.executable = executable
+        self._no_frames = self.lean and _drives_frames(executable)
         self._id = 0
         self._buffer = b""
         self._stash: list[dict] = []
@@ -270,6 +290,8 @@ class _Browser:
             "--mute-audio",
             "--host-resolver-rules=MAP * ~NOTFOUND",  # no network, whatever a page asks for
         ]
+        if self._no_frames:  # no frames but those asked for: none (printing needs no frame)
+            args.append("--enable-begin-frame-control")
         try:
             self._process = subprocess.Popen(
                 args,
@@ -348,9 +370,16 @@ class _Browser:
         )
 
     def _tab(self) -> str:
-        target = self._call("Target.createTarget", {"url": "about:blank"})["targetId"]
+        """A new tab for printing: it renders no frame in the headless shell, and it shows the
+        print media, so loading lays the report out as it prints (see the module's text)."""
+        params: dict = {"url": "about:blank"}
+        if self._no_frames:
+            params["enableBeginFrameControl"] = True
+        target = self._call("Target.createTarget", params)["targetId"]
         session = self._call("Target.attachToTarget", {"targetId": target, "flatten": True})
         self._call("Page.enable", session=session["sessionId"])
+        if self.lean:
+            self._call("Emulation.setEmulatedMedia", {"media": "print"}, session["sessionId"])
         return session["sessionId"]
 
     def print_all(self, jobs: list[tuple[Path, Path]], tabs: int):
