@@ -14,9 +14,11 @@ from typing import Any
 
 from ..staging import staged_writer
 from ._common import finish_set, mode_folder, open_project
+from ._heap import frozen_heap
 
 
 @staged_writer
+@frozen_heap
 def write_area_reports(
     project: Any,
     out_dir: str | Path,
@@ -114,6 +116,7 @@ def write_area_reports(
 
 
 @staged_writer
+@frozen_heap
 def write_lagesbild(
     project: Any,
     out_dir: str | Path,

@@ -14,6 +14,7 @@ from ...analysis.periods import period_label
 from ...policy import LOCAL_TZ
 from ..staging import staged_writer
 from ._common import finish_set, mode_folder
+from ._heap import frozen_heap
 
 
 def indicator_series(survey_indicators, name: str | None = None):
@@ -65,6 +66,7 @@ def indicator_series(survey_indicators, name: str | None = None):
 
 
 @staged_writer
+@frozen_heap
 def write_maps(
     *,
     config_path: str,

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..staging import staged_writer
 from ._common import finish_set, mode_folder, open_project
+from ._heap import frozen_heap
 
 #: Upper bounds of the relative-risk classes 1–4 of the surface (class 5: at least the last).
 RISK_CLASS_BOUNDS = (1.0 + 1e-9, 1.5, 2.0, 3.0)
@@ -30,6 +31,7 @@ def risk_classes(relative_risk: np.ndarray) -> np.ndarray:
 
 
 @staged_writer
+@frozen_heap
 def write_risk_factors(
     project: Any,
     out_dir: str | Path,
