@@ -153,7 +153,7 @@ def test_report_counts_and_rates_equal_independent_computation(
     path = public_set["paths"][f"omrade_{_slug(name)}.html"]
     table = table_with(path, "Händelser per kategori")
     head = table["headers"]
-    i_label, i_n, i_rate = 0, head.index("Antal"), head.index("Per 1 000 inv. och år")
+    i_label, i_n, i_rate = 0, head.index("Antal"), head.index("Per 1\u00a0000 inv. och år")
     from tryggaplatser.layers import vocab
 
     labels = {vocab.label("category", c): c for c in vocab.codes("category")}

@@ -100,6 +100,29 @@ def test_tables_must_be_released_by_a_gate_of_the_same_mode():
     assert ">3<" not in page
 
 
+def test_table_headers_wrap_between_words_but_never_inside_a_number():
+    """A header wraps between words (so a table of number columns fits the page, see
+    test_pdf.py) but "1 000" in it stays one unit: its space becomes a no-break space. A
+    breakable column is marked so that a word too long for it breaks inside."""
+    report = _report("internal")
+    frame = pd.DataFrame({"place": ["250mE652250N6556000"], "rate": [1.5], "n": [12345]})
+    report.section("Tabell").table(
+        internal_table(report.gate, frame, name="t"),
+        columns={"place": "Plats 2026 2027", "rate": "Per 1 000 inv. och år", "n": "Antal 12 345"},
+        breakable=("place",),
+    )
+    page = report.render()
+    heads = re.findall(r"<th class=\"([^\"]*)\"[^>]*>([^<]*)</th>", page)
+    assert heads == [
+        ("brk", "Plats 2026 2027"),  # two years: a space between numbers, not inside one
+        ("num", "Per 1\u00a0000 inv. och år"),
+        ("num", "Antal 12\u00a0345"),
+    ]
+    assert '<td class="brk">250mE652250N6556000</td>' in page
+    assert "table.data th.num { white-space: normal; }" in page  # number headers may wrap
+    assert "table.data .brk { overflow-wrap: anywhere; }" in page
+
+
 def test_payloads_stay_text(tmp_path):
     report = _report("internal", municipality=PAYLOADS[2])
     report.summary([PAYLOADS[0]])

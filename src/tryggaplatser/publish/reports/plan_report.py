@@ -302,12 +302,13 @@ def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.Data
         widths={
             "rank": "3%",
             "priority_score": "5%",
-            "problem": "12%",
-            "place": "13%",
-            "evidence": "31%",
-            "title": "24%",
-            "responsible": "12%",
+            "problem": "16%",
+            "place": "16%",
+            "evidence": "25%",
+            "title": "19%",
+            "responsible": "16%",
         },
+        breakable=("place", "responsible"),
         caption=tr("Förslag i prioritetsordning", "Proposals by priority"),
         empty=tr(
             "Underlaget visar inga problem som uppfyller urvalsreglerna.",

@@ -74,6 +74,14 @@ __all__ = [
 ]
 
 _TEMPLATES = "templates"
+# a space between digit groups in a table header ("Per 1 000 inv."): headers wrap between words,
+# a number in one never does (the space becomes a no-break space, which looks the same)
+_HEADER_DIGIT_SPACE = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+
+
+def _header(text: Any) -> Any:
+    """A table header with the spaces inside its numbers made no-break (plain text only)."""
+    return _HEADER_DIGIT_SPACE.sub("\u00a0", text) if type(text) is str else text
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,6 +320,7 @@ class Section:
         max_rows: int | None = None,
         widths: Mapping[str, str] | None = None,
         nowrap: Sequence[str] = (),
+        breakable: Sequence[str] = (),
     ) -> Section:
         """A table released by the report's gate.
 
@@ -340,6 +349,10 @@ class Section:
             ``{column: CSS width}`` such as ``"30%"``.
         nowrap : sequence of str
             Columns never wrapped (codes, ids); date columns and numbers never wrap anyway.
+        breakable : sequence of str
+            Columns whose words may break anywhere when a word alone is wider than the column
+            (a cell id, a long compound name), so that they do not widen the table past the
+            page; give such a column a width wide enough for its ordinary words.
 
         Raises
         ------
@@ -398,9 +411,17 @@ class Section:
                 "table",
                 {
                     "caption": caption,
-                    "headers": list(columns.values()),
+                    "headers": [_header(h) for h in columns.values()],
                     "align": [
-                        " ".join(k for k, on in (("num", c in right), ("nowrap", c in keep)) if on)
+                        " ".join(
+                            k
+                            for k, on in (
+                                ("num", c in right),
+                                ("nowrap", c in keep),
+                                ("brk", c in breakable),
+                            )
+                            if on
+                        )
                         for c in columns
                     ],
                     "widths": [(widths or {}).get(c, "") for c in columns],
