@@ -272,7 +272,7 @@ COSTS = {
     "tests/test_notebooks.py": 20,
     "tests/publish/test_disclosure_fast.py": 18,
     "tests/cli/test_interrupt.py": 17,
-    "tests/cli/test_hotspots.py": 15,
+    "tests/cli/test_hotspots.py": 10,
     "tests/publish/test_area_report.py": 14,
     "tests/publish/test_maps.py": 12,
     "tests/cli/test_one_bad_value.py": 12,
