@@ -1,8 +1,9 @@
-"""Headless Chromium for the browser tests (Debian's ``chromium`` driven by Playwright).
+"""Headless Chromium for the browser tests (Debian's ``chromium-headless-shell``, else
+``chromium``, driven by Playwright: the ``browser`` fixture of tests/conftest.py).
 
-No browser is ever downloaded: the tests use the system ``chromium`` and are skipped, with the
-reason, only when it (or the Playwright package) is missing. Every page is loaded offline:
-requests other than ``file://`` are aborted and recorded.
+No browser is ever downloaded: the tests use the system's, and a missing one fails them with the
+command that installs it (never a skip). Every page is loaded offline: requests other than
+``file://`` are aborted and recorded.
 """
 
 from __future__ import annotations
