@@ -672,7 +672,10 @@ class Run:
     def place_reasons(self) -> Any:
         """:class:`~tryggaplatser.analysis.streets.PlaceReasons` of the run (its stretches and
         the features of the significant raising risk factors), for the action plans' reasons;
-        ``None`` without roads."""
+        ``None`` without roads. Made once: every area's plan cites the same."""
+        return self._once("place_reasons", self._place_reasons)
+
+    def _place_reasons(self) -> Any:
         from .streets import PlaceReasons
 
         streets = self.streets()

@@ -34,6 +34,11 @@ def processes(n_jobs: int) -> int:
     return max(1, min(n_jobs, int(asked) if asked.isdigit() else (os.cpu_count() or 1)))
 
 
+def in_worker() -> bool:
+    """Whether this process is a worker started by :func:`fork_map` or :class:`Forked`."""
+    return _IN_WORKER
+
+
 def fork_map(func: Callable[..., Any], jobs: Sequence[tuple], state: Any = None) -> list:
     """``[func(state, *args) for args in jobs]``, in forked worker processes when there is more
     than one core (:func:`processes`). Results come back in the order of ``jobs``; errors are

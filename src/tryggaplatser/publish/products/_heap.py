@@ -39,7 +39,7 @@ def heap_frozen() -> Iterator[str]:
 
     if not gc.isenabled():
         yield "left"
-    elif _parallel._IN_WORKER:  # set in every worker that fork_map starts
+    elif _parallel.in_worker():
         gc.freeze()
         yield "frozen for the worker"
     elif gc.get_freeze_count():

@@ -165,12 +165,9 @@ def demo_pipeline(config_path, out, truth: dict, step):
             "(internal and public)",
         )
     )
-    # three jobs: the public set, the draft plans and the internal set. The plans and the
-    # internal set render one internal run: its street stretches and risk terrain, which both
-    # use, are computed here once, while the public set (which needs none of it) is already
-    # being written in its own process. The gate's manifest is locked, so two jobs may seal
-    # into one folder; the plans are short, so the internal set, which prints the internal
-    # folder's PDFs, finds the plans' reports written.
+    # three jobs (_run_jobs): the public set, the draft plans and the internal set. The gate's
+    # manifest is locked, so two jobs may seal into one folder; the plans are short, so the
+    # internal set, which prints the internal folder's PDFs, finds the plans' reports written.
     _import_renderers()
     public_job = (_write_set, ("public", config_path, out, truth))
     internal_jobs = [
@@ -191,25 +188,29 @@ def _run_jobs(project, public_job: tuple, internal_jobs: list[tuple]) -> list:
     cores: the operating system shares the cores, so the job that lasts longest gets a core to
     itself when the others end). The public set starts first; the internal run's shared
     results are computed meanwhile and inherited by the internal jobs."""
-    from ...analysis.run import Run
     from .._parallel import Forked, processes
 
-    state: tuple = (project, {})
     if processes(1 + len(internal_jobs)) < 2:
-        internal_run = Run(project, "internal", quiet=True)
-        internal_run.place_reasons()
-        inner = (project, {"internal": internal_run})
-        return [_job(state, *public_job)] + [_job(inner, *job) for job in internal_jobs]
-    public = Forked(_job, [public_job], state, 1)
+        public = [_job((project, {}), *public_job)]
+        inner = _internal_state(project)
+        return public + [_job(inner, *job) for job in internal_jobs]
+    started = Forked(_job, [public_job], (project, {}), 1)
     try:
-        internal_run = Run(project, "internal", quiet=True)
-        internal_run.place_reasons()
-        inner = (project, {"internal": internal_run})
-        internal = Forked(_job, internal_jobs, inner, len(internal_jobs))
-        return internal.results() + public.results()
+        internal = Forked(_job, internal_jobs, _internal_state(project), len(internal_jobs))
+        return internal.results() + started.results()
     except BaseException:
-        public.stop()  # an error or an interruption of the internal jobs ends the public one
+        started.stop()  # an error or an interruption of the internal jobs ends the public one
         raise
+
+
+def _internal_state(project) -> tuple:
+    """The internal jobs' state: the project and the internal run with its street stretches
+    and risk terrain (which the draft plans and the internal set both use) computed."""
+    from ...analysis.run import Run
+
+    run = Run(project, "internal", quiet=True)
+    run.place_reasons()
+    return (project, {"internal": run})
 
 
 def _import_renderers() -> None:

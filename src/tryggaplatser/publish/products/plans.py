@@ -124,10 +124,9 @@ def write_action_plans(
     failures = []
     from ..._progress import progress
 
-    places: dict = {}  # the run's place reasons, made in the first area's plan for every area
     for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
         args = (area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet)
-        args += (prepared, places)
+        args += (prepared,)
         if not collecting(wanted):
             written = _write_area_plan(*args)
         else:
@@ -149,24 +148,9 @@ def write_action_plans(
 
 
 def _write_area_plan(
-    area_id,
-    year,
-    project,
-    run,
-    catalogue,
-    gate,
-    out_dir,
-    municipality,
-    today,
-    quiet,
-    prepared,
-    places,
+    area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet, prepared
 ) -> tuple[int, int, list[str]]:
-    """Draft and write one area's plan: ``(plan year, number of items, file names)``.
-
-    ``prepared`` and ``places`` are shared by every area's plan: ``places`` holds
-    ``run.place_reasons()`` once made (here, in the first plan, so a failure is that area's, as
-    it would be without sharing)."""
+    """Draft and write one area's plan: ``(plan year, number of items, file names)``."""
     from ...analysis.plans import action_plan, followup_by_responsible
     from ..reports.plan_report import write_plan
 
@@ -184,7 +168,7 @@ def _write_area_plan(
         today=today,
         sensitive_categories=getattr(project.config, "sensitive_categories", ()),
         profiles=run.profiles,
-        places=places["reasons"] if "reasons" in places else _place_reasons(run, places),
+        places=run.place_reasons(),
         quiet=quiet,
         place_names=run.place_names,
         prepared=prepared,
@@ -206,12 +190,6 @@ def _write_area_plan(
         catalogue=catalogue,
     )
     return int(plan.attrs["year"]), len(plan), [p.name for p in written.values()]
-
-
-def _place_reasons(run, places: dict):
-    """``run.place_reasons()``, kept in ``places`` for the next areas' plans."""
-    places["reasons"] = run.place_reasons()
-    return places["reasons"]
 
 
 @staged_writer
