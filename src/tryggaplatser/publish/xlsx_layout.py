@@ -230,28 +230,26 @@ def _style_header(cell: Any) -> None:
 def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
     """Header style, number formats, fitted widths, wrapped tall rows, freeze and filter."""
     from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
 
     last = _letter(max(len(cols), 1))
     # the two alignments of data cells, each registered with the workbook once (as the first
     # `cell.alignment = …` would): a cell then takes its index, not a new style to look up
     alignment_ids: dict[bool, int] = {}
-    max_row = ws.max_row
     for i, col in enumerate(cols, start=1):
         _style_header(ws.cell(1, i))
         fmt = NUMBER_FORMATS.get(col.fmt, "General")
         numeric = col.fmt not in ("text", "date", "datetime")
-        fmt_id = None  # registered at the first cell that takes it, as `cell.number_format = …`
-        for cell in _column_cells(ws, i, 2, max_row):
-            style = cell._style or _style_of(cell)
-            if fmt != "General" and _is_general(ws.parent, style.numFmtId):
-                if fmt_id is None:
-                    fmt_id = _number_format_id(ws.parent, fmt)
-                style.numFmtId = fmt_id
+        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+            if fmt != "General" and cell.number_format == "General":
+                cell.number_format = fmt
             right = numeric and isinstance(cell.value, str)  # "<5", ".." beside numbers
             if right not in alignment_ids:
                 alignment = Alignment(vertical="top", horizontal="right" if right else None)
                 alignment_ids[right] = ws.parent._alignments.add(alignment)
-            style.alignmentId = alignment_ids[right]
+            if not cell._style:
+                cell._style = StyleArray()
+            cell._style.alignmentId = alignment_ids[right]
     widths = _fit_widths(ws, cols)
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[_letter(i)].width = width
@@ -259,57 +257,6 @@ def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
     ws.freeze_panes = "A2"
     ws.auto_filter.ref = f"A1:{last}{max(ws.max_row, 2)}"
     ws.print_options.gridLines = True
-
-
-def _column_cells(ws: Any, column: int, min_row: int, max_row: int):
-    """The cells of one column, rows ``min_row`` to ``max_row``: what ``ws.iter_rows``
-    (or ``iter_cols``) gives, a missing cell created as it creates one, by a dictionary look-up
-    per existing cell instead of ``ws.cell``."""
-    cells = ws._cells
-    for row in range(min_row, max_row + 1):
-        cell = cells.get((row, column))
-        yield ws.cell(row, column) if cell is None else cell
-
-
-def _row_cells(ws: Any, row: int, max_column: int) -> list:
-    """The cells of one row, columns 1 to ``max_column``, as :func:`_column_cells`."""
-    cells = ws._cells
-    out = []
-    for column in range(1, max_column + 1):
-        cell = cells.get((row, column))
-        out.append(ws.cell(row, column) if cell is None else cell)
-    return out
-
-
-def _style_of(cell: Any) -> Any:
-    """The cell's style array (made as the style getters make it when missing)."""
-    from openpyxl.styles.cell_style import StyleArray
-
-    if not cell._style:
-        cell._style = StyleArray()
-    return cell._style
-
-
-def _is_general(wb: Any, fmt_id: int) -> bool:
-    """Whether ``cell.number_format == "General"`` for a cell whose format id is ``fmt_id``
-    (as openpyxl's getter reads the id)."""
-    if fmt_id == 0:  # the usual case, without the look-ups
-        return True
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, BUILTIN_FORMATS_MAX_SIZE
-
-    if fmt_id < BUILTIN_FORMATS_MAX_SIZE:
-        return BUILTIN_FORMATS.get(fmt_id, "General") == "General"
-    return wb._number_formats[fmt_id - BUILTIN_FORMATS_MAX_SIZE] == "General"
-
-
-def _number_format_id(wb: Any, fmt: str) -> int:
-    """The id ``cell.number_format = fmt`` gives a cell (registering ``fmt`` with ``wb`` as
-    it does)."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS_MAX_SIZE, BUILTIN_FORMATS_REVERSE
-
-    if fmt in BUILTIN_FORMATS_REVERSE:
-        return BUILTIN_FORMATS_REVERSE[fmt]
-    return wb._number_formats.add(fmt) + BUILTIN_FORMATS_MAX_SIZE
 
 
 def _display_length(value: Any, fmt: str) -> int:
@@ -338,9 +285,7 @@ def _fit_widths(ws: Any, cols: list[SheetColumn] | None = None) -> list[float]:
     """Width per column: the longest value (≤ :data:`MAX_WIDTH`), at least the header's longest
     word (headers wrap) and 6 characters."""
     widths = []
-    max_row = min(ws.max_row, 5000)
-    for i in range(1, ws.max_column + 1):
-        column = list(_column_cells(ws, i, 1, max_row))
+    for i, column in enumerate(ws.iter_cols(min_row=1, max_row=min(ws.max_row, 5000)), start=1):
         fmt = cols[i - 1].fmt if cols and i <= len(cols) else "text"
         head = str(column[0].value or "")
         words = max((len(w) for w in head.split()), default=0)
@@ -376,36 +321,33 @@ def _line_count(text: str, width: float, bold: bool = False) -> int:
 def _wrap_rows(ws: Any, widths: list[float], first_row: int = 1) -> None:
     """Wrap cells longer than their column and make each row tall enough for its text."""
     from openpyxl.styles import Alignment
+    from openpyxl.styles.cell_style import StyleArray
 
     fonts = ws.parent._fonts  # a cell's font by its index (no style proxy per cell)
     alignments = ws.parent._alignments
     wrapped: dict[Any, int] = {}  # the old alignment's horizontal -> the wrapped alignment's id
-    bold_of: dict[int, bool] = {}  # font id -> bold
-    max_row, max_column = ws.max_row, ws.max_column  # as ws.iter_rows(min_row=first_row)
-    for r in range(first_row, max_row + 1):
+    for row in ws.iter_rows(min_row=first_row):
         lines = 1
-        for cell in _row_cells(ws, r, max_column):
-            value = cell.value
-            if not isinstance(value, str) or cell.column > len(widths):
+        for cell in row:
+            if not isinstance(cell.value, str) or cell.column > len(widths):
                 continue
             width = widths[cell.column - 1]
-            style = cell._style or _style_of(cell)
-            font = style.fontId
-            if font not in bold_of:
-                bold_of[font] = bool(fonts[font].b)
-            n = _line_count(value, width, bold_of[font])
-            if n > 1 or "\n" in value:
+            if not cell._style:  # as the `cell.font` getter does
+                cell._style = StyleArray()
+            bold = bool(fonts[cell._style.fontId].b)
+            n = _line_count(cell.value, width, bold)
+            if n > 1 or "\n" in cell.value:
                 # as `cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=
                 # cell.alignment.horizontal)`, registered once per horizontal
-                horizontal = alignments[style.alignmentId].horizontal
+                horizontal = alignments[cell._style.alignmentId].horizontal
                 if horizontal not in wrapped:
                     wrapped[horizontal] = alignments.add(
                         Alignment(wrap_text=True, vertical="top", horizontal=horizontal)
                     )
-                style.alignmentId = wrapped[horizontal]
+                cell._style.alignmentId = wrapped[horizontal]
                 lines = max(lines, n)
         if lines > 1:
-            ws.row_dimensions[r].height = _LINE_PT * lines
+            ws.row_dimensions[row[0].row].height = _LINE_PT * lines
 
 
 def _print_setup(ws: Any, title: str, public: bool, *, title_rows: bool = True) -> None:
