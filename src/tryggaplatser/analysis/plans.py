@@ -24,7 +24,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -1027,21 +1027,11 @@ def _recurring_items(
     ]
 
 
-class _RecurringRow(NamedTuple):
-    """The columns of a recurring cell that its plan item reads."""
-
-    cell_id: Any
-    weeks_with_reports: Any
-    total: Any
-    categories: Any
-
-
 def _recurring_groups(table: pd.DataFrame, sensitive: set[str]) -> dict[str, list]:
     """The top recurring cells grouped by their main (non-excluded, non-sensitive) category."""
     groups: dict[str, list] = {}
-    top = table.head(MAX_RECURRING_PLACES)
-    columns = [top[c] for c in _RecurringRow._fields]  # the values `itertuples` would give
-    for row in map(_RecurringRow._make, zip(*columns, strict=True)):
+    top = table[["cell_id", "weeks_with_reports", "total", "categories"]].head(MAX_RECURRING_PLACES)
+    for row in top.itertuples(index=False):
         cats = [
             c
             for c in str(row.categories).split(";")
