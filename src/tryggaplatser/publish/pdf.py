@@ -26,9 +26,9 @@ per report costs about 1 s each.
 A tab only loads and prints, so it is set up to do no screen work the PDF does not need: it
 shows the print media (``Emulation.setEmulatedMedia``), so the layout made while loading already
 has the print style and printing skips two of its style-and-layout passes (5 → 3 per area
-report); and in the
-headless shell its frames are driven by this client (``--enable-begin-frame-control``), which
-asks for none, so nothing is painted, rastered or composited for a screen no one sees. The
+report); and in the headless shell its frames are driven by this client
+(``--enable-begin-frame-control``), which asks for none, so nothing is painted, rastered or
+composited for a screen no one sees. The
 printed pages are the same bytes (tests/publish/test_pdf.py); on the 25 internal area
 reports of the demo the browser spends about 22 % less CPU time (6.9 → 5.3 s).
 
