@@ -298,6 +298,27 @@ def test_a_report_prints_to_the_same_valid_bytes_in_folders_of_any_length(tmp_pa
     assert b"/Creator (tryggaplatser)\n" in pdfs[0]
 
 
+def test_each_pdf_is_handed_on_while_the_browser_prints_the_next(tmp_path):
+    """``on_pdf`` (where ``print_reports`` seals) gets each PDF as soon as it is written,
+    normalised, while the later reports are still printing: with two tabs and three reports,
+    the first PDF is handed on before the third exists."""
+    jobs = []
+    for name in ("a", "b", "c"):
+        html = _toy(tmp_path, "public", f"{name}.html", [f"Rapport {name}."])
+        jobs.append((html, tmp_path / f"{name}.pdf"))
+    seen = []
+
+    def on_pdf(html, pdf):
+        assert (
+            pdf.read_bytes().startswith(b"%PDF") and b"/Creator (tryggaplatser)" in pdf.read_bytes()
+        )
+        seen.append((html, pdf, sum(p.exists() for _, p in jobs)))
+
+    pdfmod.print_pdfs(jobs, tabs=2, on_pdf=on_pdf)
+    assert sorted((h, p) for h, p, _ in seen) == sorted(jobs)
+    assert seen[0][2] == 1  # only the first PDF existed when it was handed on
+
+
 def test_internal_pdf_without_the_marking_on_a_page_is_refused(tmp_path):
     html = _toy(tmp_path, "public", "p.html", ["Publik text."])
     pdf = tmp_path / "p.pdf"

@@ -58,7 +58,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from .._announce import logger
@@ -178,16 +178,18 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
             )
         )
         return []
-    print_pdfs([(html, pdf) for html, pdf, _, _ in todo], executable=executable)
     gates: dict[str, Gate] = {}
-    written = []
-    for html, pdf, mode, source in todo:
+    sources = {pdf: (mode, source) for _, pdf, mode, source in todo}
+
+    def seal(html: Path, pdf: Path) -> None:  # while the browser prints the next reports
+        mode, source = sources[pdf]
         gate = gates.setdefault(mode, Gate(mode, quiet=True))
         about = _manifest(html.parent).get(html.name, {})  # the start page shows it as the HTML
         gate.seal(pdf, kind=PDF_KIND, about=about, extra={"source_sha256": source})
-        written.append(pdf)
+
+    print_pdfs([(html, pdf) for html, pdf, _, _ in todo], executable=executable, on_pdf=seal)
     rewrite_start_pages({pdf.parent: gates[mode] for _, pdf, mode, _ in todo})
-    return written
+    return [pdf for _, pdf, _, _ in todo]
 
 
 def rewrite_start_pages(folders: dict[Path, object]) -> None:
@@ -206,11 +208,17 @@ def rewrite_start_pages(folders: dict[Path, object]) -> None:
 
 
 def print_pdfs(
-    jobs: Sequence[tuple[Path, Path]], *, executable: str | None = None, tabs: int | None = None
+    jobs: Sequence[tuple[Path, Path]],
+    *,
+    executable: str | None = None,
+    tabs: int | None = None,
+    on_pdf: Callable[[Path, Path], None] | None = None,
 ) -> None:
     """Print each ``(html, pdf)`` of ``jobs`` in one headless Chromium session.
 
     The PDFs are written already normalised (:func:`normalise_pdf`); they are not sealed.
+    ``on_pdf(html, pdf)`` is called as each PDF is written, while the browser goes on printing
+    the next reports (the caller seals it there).
 
     Raises
     ------
@@ -232,8 +240,10 @@ def print_pdfs(
     tabs = max(1, min(tabs or (os.cpu_count() or 1), 4, len(jobs)))
     folders = {Path(pdf): Path(html).resolve().parent.as_uri() + "/" for html, pdf in jobs}
     with _Browser(executable) as browser:
-        for pdf, data in browser.print_all(list(jobs), tabs):
-            pdf.write_bytes(normalise_pdf(data, today, base=folders[Path(pdf)]))
+        for html, pdf, data in browser.print_all(list(jobs), tabs):
+            Path(pdf).write_bytes(normalise_pdf(data, today, base=folders[Path(pdf)]))
+            if on_pdf is not None:
+                on_pdf(Path(html), Path(pdf))
 
 
 _EXEC_WITH_PIPE = (
@@ -383,10 +393,12 @@ class _Browser:
         return session["sessionId"]
 
     def print_all(self, jobs: list[tuple[Path, Path]], tabs: int):
-        """Yield ``(pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at once.
+        """Yield ``(html, pdf, bytes)`` for every job, loading and printing in ``tabs`` tabs at
+        once.
 
         Each tab loads a report (``Page.navigate``), waits for its load event once the
-        navigation has committed, prints it, and takes the next report.
+        navigation has committed, prints it, and takes the next report before the printed one
+        is yielded (so the browser works while the caller writes it).
         """
         queue = list(jobs)
         sessions = [self._tab() for _ in range(tabs)]
@@ -425,11 +437,11 @@ class _Browser:
             if step == "navigate":
                 committed.add(session)
                 continue
-            _, pdf = current.pop(session)
-            yield pdf, base64.b64decode(result["data"])
-            deadline = time.monotonic() + _TIMEOUT_S
+            html, pdf = current.pop(session)
             if queue:
                 start(session)
+            yield html, pdf, base64.b64decode(result["data"])
+            deadline = time.monotonic() + _TIMEOUT_S
 
 
 # ---------------------------------------------------------------------------------------------
