@@ -448,14 +448,35 @@ def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
 def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
     import geopandas as gpd
+    import pandas as pd
     from geopandas.array import from_shapely
 
     n = len(geometry)
     defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n, "popup": [()] * n}
     data = {k: list(columns[k]) if columns.get(k) is not None else v for k, v in defaults.items()}
+    for key in ("fill", "stroke", "tooltip"):
+        data[key] = _text_values(data[key])
     geoms = np.empty(n, dtype=object)
     geoms[:] = list(geometry)  # shapely geometries, as an array (no per-row conversion)
-    return gpd.GeoDataFrame(data, geometry=from_shapely(geoms, crs=_working_crs()))
+    # object columns: the values as pandas would store them (:func:`_text_values`), without
+    # a round trip through Arrow strings that every reader of the layer would undo again
+    frame = pd.DataFrame(data, dtype=object)
+    frame["geometry"] = from_shapely(geoms, crs=_working_crs())
+    return gpd.GeoDataFrame(frame, geometry="geometry")
+
+
+def _text_values(values: list) -> list:
+    """A text column's values as a pandas column of text holds them: when every value is text
+    or missing, missing values are NaN and every text a ``str`` (pandas' ``str`` dtype);
+    otherwise (only missing values, or other objects among them) the values as they are."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return values
+    return [v if type(v) is str else str(v) if isinstance(v, str) else np.nan for v in values]
 
 
 @functools.lru_cache(maxsize=1)
@@ -607,7 +628,7 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
     frame = _frame(
         areas.geometry.to_numpy(),
         fill=[None] * len(ids),
-        stroke=list(stroke),
+        stroke=stroke.tolist(),
         tooltip=[str(n) for n in names],
         popup=popups,
     )

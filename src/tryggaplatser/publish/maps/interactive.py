@@ -420,34 +420,33 @@ def _feature_collection(layer: ml.MapLayer) -> str:
         texts = _geojson_texts_of(wkb, frame.crs, simplify)
     else:
         texts = _shared_geojson_texts(frame.geometry, simplify)
-    radius = None
+    n = len(frame)
+    radius = [""] * n
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
 
-        n = frame["n"].to_numpy(dtype=float)
-        radius = np.clip(3.0 + 2.2 * np.sqrt(n), 4, 22).round(1)
-    selected = frame["selected"].tolist() if "selected" in frame.columns else [False] * len(frame)
-    fills = frame["fill"].tolist()
-    strokes = frame["stroke"].tolist()
-    tips = frame["tooltip"].tolist()
-    pops = frame["popup"].tolist()
+        sizes = np.clip(3.0 + 2.2 * np.sqrt(frame["n"].to_numpy(dtype=float)), 4, 22).round(1)
+        radius = ['"r":' + _json_number(r) for r in sizes.tolist()]
+    widths = [""] * n
+    if "selected" in frame.columns:  # the chosen area drawn heavier
+        widths = ['"w":3.5' if s else "" for s in frame["selected"].tolist()]
     # the members of _script_json({...}), written directly ("" when a member is left out)
-    fill_members = _members(fills, _fill_member)
-    stroke_members = _members(strokes, _stroke_member)
-    tip_members = _members(tips, _tip_member)
-    pop_members = _popup_members(pops)
-    features = []
-    for i, g in enumerate(texts):
-        props = [
-            m for m in (fill_members[i], stroke_members[i], tip_members[i], pop_members[i]) if m
-        ]
-        if radius is not None:
-            props.append('"r":' + _json_number(float(radius[i])))
-        if selected[i]:
-            props.append('"w":3.5')
-        features.append(
-            '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
-        )
+    members = zip(
+        _members(frame["fill"].tolist(), _fill_member),
+        _members(frame["stroke"].tolist(), _stroke_member),
+        _members(frame["tooltip"].tolist(), _tip_member),
+        _popup_members(frame["popup"].tolist()),
+        radius,
+        widths,
+    )
+    features = [
+        '{"type":"Feature","geometry":'
+        + g
+        + ',"properties":{'
+        + ",".join([m for m in props if m])
+        + "}}"
+        for g, props in zip(texts, members)
+    ]
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
@@ -542,19 +541,35 @@ def _shared_geojson_texts(geoms, simplify: bool) -> list[str]:
     Inside :func:`~._layers.shared_parts` a geometry's text is kept by its WKB (its exact
     coordinates): the run's cells, the incident points and most streets and buildings appear
     on several areas' maps. A geometry's text depends on that geometry alone (every coordinate
-    is transformed and rounded by itself), so a kept text is the text it would get again."""
+    is transformed and rounded by itself), so a kept text is the text it would get again.
+    The text is also kept by the geometry object itself (shapely geometries are immutable):
+    a map's layers mostly hold the very objects of the run's cells and points, found again
+    without writing their WKB."""
     import shapely
 
     memo = ml.shared_memo("geojson")
     if memo is None or geoms.crs is None:
         return _geojson_texts(geoms, simplify)
     known = memo.setdefault((geoms.crs.srs, simplify), {})
-    keys = shapely.to_wkb(geoms.to_numpy())
-    missing = [i for i, key in enumerate(keys) if key not in known]
+    # id -> (geometry, text): the geometry is held, so its id is never another object's
+    same = memo.setdefault(("objects", geoms.crs.srs, simplify), {})
+    objects = geoms.to_numpy()
+    found = [same.get(id(g)) for g in objects]
+    texts = [None if hit is None else hit[1] for hit in found]
+    todo = [i for i, text in enumerate(texts) if text is None]
+    if not todo:
+        return texts
+    keys = shapely.to_wkb(objects[todo])
+    missing = [j for j, key in enumerate(keys) if key not in known]
     if missing:
-        for i, text in zip(missing, _geojson_texts(geoms.iloc[missing], simplify)):
-            known[keys[i]] = text
-    return [known[key] for key in keys]
+        rows = [todo[j] for j in missing]
+        for j, text in zip(missing, _geojson_texts(geoms.iloc[rows], simplify)):
+            known[keys[j]] = text
+    for i, key in zip(todo, keys):
+        g = objects[i]
+        texts[i] = known[key]
+        same[id(g)] = (g, texts[i])
+    return texts
 
 
 @functools.lru_cache(maxsize=8)
