@@ -539,10 +539,8 @@ def count_layer(
     """
     if cells is not None:
         plan_key = plan_key or layer_plan_key(cells)
-        cells = cells[cells["n"].to_numpy() > 0]
-        released = gate.release(
-            cells[["cell_id", "n", cells.geometry.name]], "grid_cells", plan_key=plan_key
-        )
+        cells = cells[["cell_id", "n", cells.geometry.name]]  # the columns shown, then rows
+        released = gate.release(cells[cells["n"].to_numpy() > 0], "grid_cells", plan_key=plan_key)
     else:
         x0, y0, n = grid_counts(x, y, size)
         released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
@@ -1060,6 +1058,11 @@ def walk_points_layer(walk_observations) -> MapLayer:
 def _walk_legend(walk_observations) -> list[LegendEntry]:
     """The statuses the observations have, in the vocabulary's order."""
     present = set(walk_observations["status"].astype(str)) if len(walk_observations) else set()
+    return _status_legend(present)
+
+
+def _status_legend(present: set) -> list[LegendEntry]:
+    """The legend of the observation statuses in ``present``, in the vocabulary's order."""
     return [
         LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
         for c in vocab.codes("observation_status")
@@ -1708,8 +1711,12 @@ def _released_xy_within(frame, bounds, gate, layer: str) -> tuple[np.ndarray, np
     if _SHARED.get() is None or bounds is None:
         return _xy(_released_points_within(frame, bounds, gate, layer, True))
     released = _released_points_within(frame, None, gate, layer, True)
-    geoms = released.geometry.to_numpy()
-    if len(frame) == 0 or shapely.is_empty(geoms).any():
+    empty = _once(
+        f"{layer}-released-empty",
+        (released,),
+        lambda: bool(shapely.is_empty(released.geometry.to_numpy()).any()),
+    )
+    if len(frame) == 0 or empty:
         return _xy(_released_points_within(frame, bounds, gate, layer, True))
     x, y = _once(f"{layer}-released-xy", (released,), lambda: _xy(released))
     px, py = _once(f"{layer}-xy", (frame,), lambda: _point_xy(frame))
@@ -1861,9 +1868,10 @@ def neighbourhood_content(
         )
         layers += point_layers
         facts += point_facts
+    period = _once("period", (incidents, gate), lambda: period_text(incidents, mode))
     facts = merge_facts(
         [(tr("Område", "Area"), chosen_name or tr("alla", "all"))],
-        [(tr("Period", "Period"), period_text(incidents, mode))],
+        [(tr("Period", "Period"), period)],
         [(tr("Läge", "Mode"), mode_label(mode))],
         param_facts(cells, mode),
         param_facts(kde, mode),
@@ -2045,8 +2053,11 @@ def _point_layer_within(frame, bounds, gate, layer: str) -> MapLayer:
     from dataclasses import replace
 
     part = replace(whole, frame=whole.frame.iloc[rows].reset_index(drop=True))
-    if layer == "walk_observations":
-        part.legend = _walk_legend(released.iloc[rows])
+    if layer == "walk_observations":  # as _walk_legend(released.iloc[rows])
+        statuses = _once(
+            "walk-statuses", (released,), lambda: released["status"].astype(str).to_numpy()
+        )
+        part.legend = _status_legend(set(statuses[rows].tolist()))
     return part
 
 

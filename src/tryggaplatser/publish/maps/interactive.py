@@ -282,6 +282,8 @@ def _script_safe(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _folium_classes():
     """Our three folium elements, defined lazily (folium is imported only when drawing)."""
+    from types import SimpleNamespace
+
     from branca.element import Element, MacroElement
     from folium.elements import ElementAddToElement
     from folium.map import Layer
@@ -324,6 +326,13 @@ def _folium_classes():
         for child in element._children.values():
             child.render(**kwargs)
 
+    def add_to_script(name: str, parent: str) -> str:
+        """The script of folium's ``ElementAddToElement(name, parent)``, as its macro writes
+        it (the text has no template syntax, so branca's second pass as a Jinja template
+        would return it unchanged: here it is not compiled once per layer and map)."""
+        this = SimpleNamespace(element_name=name, element_parent_name=parent)
+        return str(ElementAddToElement._template.module.script(this, {}))
+
     class DataLayer(Layer):
         """A prepared layer: GeoJSON with pre-escaped tooltip/popup HTML, drawn by ``TP.layer``."""
 
@@ -333,15 +342,12 @@ def _folium_classes():
             self.payload = payload
 
         def render(self, **kwargs) -> None:
+            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
             if self.show:  # as folium's Layer.render: add the layer to the map
-                self.add_child(
-                    ElementAddToElement(
-                        element_name=self.get_name(),
-                        element_parent_name=self._parent.get_name(),
-                    ),
+                self.get_root().script.add_child(
+                    RawScript(add_to_script(self.get_name(), self._parent.get_name())),
                     name=self.get_name() + "_add",
                 )
-            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
 
     class Controls(MacroElement):
         """Title block, legend, scale bar, north arrow, banner and extent."""
@@ -426,7 +432,10 @@ def _feature_collection(layer: ml.MapLayer) -> str:
         import numpy as np
 
         sizes = np.clip(3.0 + 2.2 * np.sqrt(frame["n"].to_numpy(dtype=float)), 4, 22).round(1)
-        radius = ['"r":' + _json_number(r) for r in sizes.tolist()]
+        known: dict[float, str] = {}  # a few distinct sizes over thousands of markers
+        radius = [
+            known.get(r) or known.setdefault(r, '"r":' + _json_number(r)) for r in sizes.tolist()
+        ]
     widths = [""] * n
     if "selected" in frame.columns:  # the chosen area drawn heavier
         widths = ['"w":3.5' if s else "" for s in frame["selected"].tolist()]
