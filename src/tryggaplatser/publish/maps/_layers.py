@@ -607,27 +607,15 @@ def _bbox(bounds):
 def areas_layer(areas, area_id: Any | None) -> MapLayer:
     """Area boundaries, the chosen area drawn heavier; tooltip: name; popup: type and population
     ("uppgift saknas" where the population was not recorded)."""
-    import pandas as pd
-
-    ids = areas["area_id"].astype(str).to_numpy()
-    names = areas["name"].to_numpy() if "name" in areas else ids
+    # the same areas on every map of a set: their texts are written once (shared_parts)
+    ids, tooltips, popups = _once("area-texts", (areas,), lambda: _area_texts(areas))
     selected = ids == str(area_id) if area_id is not None else np.zeros(len(ids), bool)
     stroke = np.where(selected, SELECTED_STROKE, AREA_STROKE)
-    popups = []
-    for i, row in enumerate(areas.itertuples(index=False)):
-        pairs = [(tr("Område", "Area"), names[i])]
-        if "area_type" in areas.columns and isinstance(getattr(row, "area_type", None), str):
-            pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
-        if "population" in areas.columns:
-            pop = getattr(row, "population", None)
-            shown = not_recorded() if pd.isna(pop) else f"{int(pop):,}".replace(",", " ")
-            pairs.append((tr("Befolkning", "Population"), shown))
-        popups.append(tuple(pairs))
     frame = _frame(
         areas.geometry.to_numpy(),
         fill=[None] * len(ids),
         stroke=stroke.tolist(),
-        tooltip=[str(n) for n in names],
+        tooltip=tooltips,
         popup=popups,
     )
     frame["selected"] = selected
@@ -644,6 +632,25 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
         fill_opacity=0.0,
         weight=1.5,
     )
+
+
+def _area_texts(areas) -> tuple[np.ndarray, list[str], list[tuple]]:
+    """The ``area_id`` of every area as text, its tooltip (the name) and its popup."""
+    import pandas as pd
+
+    ids = areas["area_id"].astype(str).to_numpy()
+    names = areas["name"].to_numpy() if "name" in areas else ids
+    popups = []
+    for i, row in enumerate(areas.itertuples(index=False)):
+        pairs = [(tr("Område", "Area"), names[i])]
+        if "area_type" in areas.columns and isinstance(getattr(row, "area_type", None), str):
+            pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
+        if "population" in areas.columns:
+            pop = getattr(row, "population", None)
+            shown = not_recorded() if pd.isna(pop) else f"{int(pop):,}".replace(",", " ")
+            pairs.append((tr("Befolkning", "Population"), shown))
+        popups.append(tuple(pairs))
+    return ids, [str(n) for n in names], popups
 
 
 def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series | None]:
@@ -746,12 +753,15 @@ def choropleth_layer(
 
 def gistar_layer(cells) -> MapLayer:
     """Significant Gi* cells (bins ±1..±3) with ArcGIS-like colours."""
-    bins = cells["gi_bin"].to_numpy()
-    keep = np.isfinite(bins.astype(float)) & (bins.astype(float) != 0)
-    sub = cells[keep]
-    b = sub["gi_bin"].astype(int).to_numpy()
-    tips = [vocab.label("gi_bin", str(v)) for v in b]
-    frame = _frame(sub.geometry.to_numpy(), fill=[GI_COLOURS[v] for v in b], tooltip=tips)
+    bins = cells["gi_bin"].to_numpy().astype(float)
+    keep = np.isfinite(bins) & (bins != 0)
+    b = bins[keep].astype(int).tolist()
+    label = {v: vocab.label("gi_bin", str(v)) for v in set(b)}  # a label per bin, not per cell
+    frame = _frame(
+        cells.geometry.to_numpy()[keep],
+        fill=[GI_COLOURS[v] for v in b],
+        tooltip=[label[v] for v in b],
+    )
     legend = [
         LegendEntry(GI_COLOURS[v], vocab.label("gi_bin", str(v))) for v in (3, 2, 1, -1, -2, -3)
     ]
@@ -775,12 +785,12 @@ def category_layer(cells, *, outline: bool = False) -> MapLayer:
     """
     cats = cells["hotspot_category"].astype("string").fillna("inget_monster").to_numpy()
     keep = cats != "inget_monster"
-    sub = cells[keep]
     c = cats[keep]
     fill = [CATEGORY_COLOURS.get(v, "#9e9e9e") for v in c]
-    tips = [vocab.label("hotspot_category", v) for v in c]
+    label = {v: vocab.label("hotspot_category", v) for v in set(c)}  # per category, not cell
+    tips = [label[v] for v in c]
     frame = _frame(
-        sub.geometry.to_numpy(), fill=fill, stroke=fill if outline else None, tooltip=tips
+        cells.geometry.to_numpy()[keep], fill=fill, stroke=fill if outline else None, tooltip=tips
     )
     present = [code for code in vocab.codes("hotspot_category") if code in set(c)]
     present += sorted(set(c) - set(present))
@@ -840,12 +850,12 @@ def kde_layer(kde, gate, *, released=None) -> MapLayer:
         values = released["kde"].to_numpy(dtype=float)
         cls = density_classes(values, float(np.nanmean(values)) if len(values) else 0.0)
     keep = np.isfinite(cls) & (cls >= 1)
-    sub = released[keep]
-    idx = cls[keep].astype(int) - 1
+    idx = (cls[keep].astype(int) - 1).tolist()
     fill = [colours[i] for i in idx]
-    tips = [tr("Täthet: {c}", "Density: {c}", c=names[i]) for i in idx]
+    tip = [tr("Täthet: {c}", "Density: {c}", c=name) for name in names]  # per class, not cell
+    tips = [tip[i] for i in idx]
     legend = [LegendEntry(c, lab) for c, lab in zip(colours, names, strict=True)]
-    frame = _frame(sub.geometry.to_numpy(), fill=fill, tooltip=tips)
+    frame = _frame(released.geometry.to_numpy()[keep], fill=fill, tooltip=tips)
     return MapLayer(
         "kde",
         tr("Täthet (KDE)", "Density (KDE)"),
@@ -1221,13 +1231,20 @@ def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
         geoms, rows = roads
         parts, part_of = shapely.get_parts(geoms, return_index=True)  # as ``explode``
         lines = shapely.get_type_id(parts) == 1  # LineString
-        name = basemap.roads["name"].iloc[rows[part_of[lines]]]
-        names = name.astype(object).where(name.notna(), "").astype(str)
+        names = _once("road-names", (basemap.roads,), lambda: _road_names(basemap.roads))
         frame = _frame(
-            parts[lines], stroke=[BASEMAP_ROAD] * int(lines.sum()), tooltip=names.tolist()
+            parts[lines],
+            stroke=[BASEMAP_ROAD] * int(lines.sum()),
+            tooltip=names[rows[part_of[lines]]].tolist(),
         )
         layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
     return layers
+
+
+def _road_names(roads) -> np.ndarray:
+    """The name of every road as text (``""`` without one)."""
+    name = roads["name"]
+    return name.astype(object).where(name.notna(), "").astype(str).to_numpy()
 
 
 def _clipped(frame, box) -> tuple[np.ndarray, np.ndarray] | None:
@@ -1634,12 +1651,12 @@ def mode_label(mode: str) -> str:
 
 def resolve_area(areas, area_id: Any) -> tuple[str, str]:
     """(area_id, name) of the chosen area; accepts an id or an exact name."""
-    ids = areas["area_id"].astype(str)
-    names = areas["name"].astype(str) if "name" in areas else ids
+    ids, names = _area_keys(areas)
     key = str(area_id)
     hit = ids == key
     if not hit.any():
-        hit = names.str.casefold() == key.casefold()
+        folded = key.casefold()
+        hit = np.array([isinstance(n, str) and n.casefold() == folded for n in names], bool)
     if not hit.any():
         known = ", ".join(f"{i} ({n})" for i, n in list(zip(ids, names))[:8])
         raise ArgumentError(
@@ -1647,8 +1664,19 @@ def resolve_area(areas, area_id: Any) -> tuple[str, str]:
             rule="AREA_UNKNOWN",
             fix=tr("välj ett av: {k}", "choose one of: {k}", k=known),
         )
-    i = int(np.flatnonzero(hit.to_numpy())[0])
-    return ids.iloc[i], names.iloc[i]
+    i = int(np.flatnonzero(hit)[0])
+    return ids[i], names[i]
+
+
+def _area_keys(areas) -> tuple[np.ndarray, np.ndarray]:
+    """``area_id`` and ``name`` of every area as text (the id when there are no names), once
+    per set of maps (:func:`shared_parts`)."""
+
+    def keys() -> tuple[np.ndarray, np.ndarray]:
+        ids = areas["area_id"].astype(str).to_numpy()
+        return ids, areas["name"].astype(str).to_numpy() if "name" in areas else ids
+
+    return _once("area-keys", (areas,), keys)
 
 
 def _expand(bounds, margin: float = 0.08, minimum: float = 300.0):
@@ -1906,9 +1934,11 @@ def _checked_neighbourhood_inputs(areas, cells, kde, incidents, walk_observation
 def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:
     """The chosen area's id and name, the map bounds and the title (all areas if None)."""
     if area_id is not None:
+        import shapely
+
         chosen_id, chosen_name = resolve_area(areas, area_id)
-        area_geom = areas.geometry[areas["area_id"].astype(str) == chosen_id].union_all()
-        bounds = _expand(area_geom.bounds)
+        chosen = areas.geometry.to_numpy()[_area_keys(areas)[0] == chosen_id]
+        bounds = _expand(shapely.union_all(chosen).bounds)
         title = tr("Områdeskarta: {n}", "Area map: {n}", n=chosen_name)
     else:
         chosen_id, chosen_name = None, None
