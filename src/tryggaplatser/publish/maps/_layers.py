@@ -1864,22 +1864,23 @@ def neighbourhood_content(
         )
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
+    cells_here = area_filter(cells, bounds)  # the map's cells, taken once for its layers
     released_cells = (
-        gate.release(area_filter(cells, bounds), "grid_cells", plan_key=layer_plan_key(cells))
+        gate.release(cells_here, "grid_cells", plan_key=layer_plan_key(cells))
         if cells is not None
         else None
     )
     if kde is not None:
         same = kde is cells  # one grid with kde and Gi*: release it once
         layers.append(
-            kde_layer(area_filter(kde, bounds), gate, released=released_cells if same else None)
+            kde_layer(
+                cells_here if same else area_filter(kde, bounds),
+                gate,
+                released=released_cells if same else None,
+            )
         )
     if incidents is not None and len(incidents):
-        grid = (
-            area_filter(cells, bounds)
-            if cells is not None and {"n", "cell_id"} <= set(cells.columns)
-            else None
-        )
+        grid = cells_here if cells is not None and {"n", "cell_id"} <= set(cells.columns) else None
         counts, fact = _incident_count_layer(
             incidents, bounds, size, gate, show=cells is None, cells=grid
         )
