@@ -461,8 +461,10 @@ def _feature_collection(layer: ml.MapLayer) -> str:
 
 def _members(values: list, member: Callable[[Any], str]) -> list[str]:
     """``member(value)`` of every value, computed once for each distinct text (a layer's
-    colours and tooltips repeat: a few classes over thousands of cells)."""
-    known: dict[str | None, str] = {}
+    colours and tooltips repeat: a few classes over thousands of cells), and inside
+    :func:`~._layers.shared_parts` once per set of maps (``member`` is a pure function)."""
+    memo = ml.shared_memo(f"members-{member.__name__}")
+    known: dict[str | None, str] = {} if memo is None else memo
     out = []
     for value in values:
         if value is None or type(value) is str:
@@ -481,8 +483,15 @@ def _popup_members(pops: list) -> list[str]:
     points are on several areas' maps), else once per layer."""
     memo = ml.shared_memo("popup-members")
     known: dict[tuple, str] = {} if memo is None else memo
+    # a popup of text pairs is found again by the tuple itself (the maps' point layers take
+    # their rows from one layer of the whole set): id -> (pairs, text), the pairs held
+    same = ml.shared_memo("popup-objects")
     out = []
     for pairs in pops:
+        hit = None if same is None else same.get(id(pairs))
+        if hit is not None:
+            out.append(hit[1])
+            continue
         if not pairs:
             out.append("")
             continue
@@ -492,6 +501,8 @@ def _popup_members(pops: list) -> list[str]:
         text = known.get(pairs)
         if text is None:
             text = known[pairs] = '"p":' + _json_text(str(_popup_html(pairs)))
+        if same is not None:
+            same[id(pairs)] = (pairs, text)
         out.append(text)
     return out
 
