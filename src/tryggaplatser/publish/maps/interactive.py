@@ -282,10 +282,7 @@ def _script_safe(text: str) -> str:
 @functools.lru_cache(maxsize=1)
 def _folium_classes():
     """Our three folium elements, defined lazily (folium is imported only when drawing)."""
-    from types import SimpleNamespace
-
     from branca.element import Element, MacroElement
-    from folium.elements import ElementAddToElement
     from folium.map import Layer
 
     class OfflineAssets(Element):
@@ -326,13 +323,6 @@ def _folium_classes():
         for child in element._children.values():
             child.render(**kwargs)
 
-    def add_to_script(name: str, parent: str) -> str:
-        """The script of folium's ``ElementAddToElement(name, parent)``, as its macro writes
-        it (the text has no template syntax, so branca's second pass as a Jinja template
-        would return it unchanged: here it is not compiled once per layer and map)."""
-        this = SimpleNamespace(element_name=name, element_parent_name=parent)
-        return str(ElementAddToElement._template.module.script(this, {}))
-
     class DataLayer(Layer):
         """A prepared layer: GeoJSON with pre-escaped tooltip/popup HTML, drawn by ``TP.layer``."""
 
@@ -345,7 +335,7 @@ def _folium_classes():
             render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
             if self.show:  # as folium's Layer.render: add the layer to the map
                 self.get_root().script.add_child(
-                    RawScript(add_to_script(self.get_name(), self._parent.get_name())),
+                    RawScript(_add_to_script(self.get_name(), self._parent.get_name())),
                     name=self.get_name() + "_add",
                 )
 
@@ -361,6 +351,20 @@ def _folium_classes():
             render_script(self, f"TP.init({self._parent.get_name()}, {self.config});\n", kwargs)
 
     return OfflineAssets, DataLayer, Controls
+
+
+def _add_to_script(name: str, parent: str) -> str:
+    """The script of folium's ``ElementAddToElement(name, parent)`` as its macro writes it.
+
+    Branca would compile that text once more as a Jinja template for every layer of every
+    map; element names have no template syntax, so the compiled template returns the text
+    unchanged (tests/publish/test_maps.py compares the two)."""
+    from types import SimpleNamespace
+
+    from folium.elements import ElementAddToElement
+
+    this = SimpleNamespace(element_name=name, element_parent_name=parent)
+    return str(ElementAddToElement._template.module.script(this, {}))
 
 
 # --------------------------------------------------------------------------- HTML pieces
