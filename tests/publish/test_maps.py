@@ -626,3 +626,101 @@ def test_stable_ids_number_runs_of_exactly_32_hex_digits_as_a_regex_would():
         assert _stable_ids(text) == reference(text), text
         changed += _stable_ids(text) != text
     assert changed > 100  # the cases do renumber ids
+
+
+def test_prepared_layer_text_columns_hold_what_a_pandas_column_holds():
+    """Prepared layers keep their text columns as objects (no Arrow strings); each value must
+    be what pandas itself stores for the same list: NaN for a missing value among texts, a
+    plain ``str`` for a NumPy string, the values unchanged when not all are text."""
+    import math
+
+    import pandas as pd
+    import shapely
+
+    def same(a, b) -> bool:
+        if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+            return True
+        return type(a) is type(b) and a == b
+
+    cases = [
+        ["#aaaaaa", None, "#bbbbbb"],
+        [np.str_("#aaaaaa"), "#bbbbbb", None],
+        [None, None, None],
+        [float("nan"), "x", pd.NA],
+        [1.5, "x", None],
+        ["a", "b", "c"],
+    ]
+    points = shapely.points(np.arange(3.0), np.arange(3.0))
+    for values in cases:
+        frame = ml._frame(points, fill=values, stroke=values, tooltip=values)
+        for column in ("fill", "stroke", "tooltip"):
+            got, want = frame[column].tolist(), pd.Series(values).tolist()
+            assert all(same(g, w) for g, w in zip(got, want, strict=True)), (values, got)
+    frame = ml._frame(points, popup=[(("a", "b"),), (), (("c", "d"), ("e", "f"))])
+    assert frame["popup"].tolist() == [(("a", "b"),), (), (("c", "d"), ("e", "f"))]
+    assert frame["tooltip"].tolist() == ["", "", ""] and frame.crs.to_epsg() == 3006
+
+
+def test_layer_added_to_the_map_as_folium_writes_it():
+    """A shown layer's ``addTo`` script is written from folium's macro without branca's
+    second pass as a Jinja template: the text must be what that pass gives."""
+    from branca.element import Figure
+    from folium.elements import ElementAddToElement
+
+    from tryggaplatser.publish.maps.interactive import _add_to_script
+
+    for name, parent in (("tp_data_layer_0a1b", "map_ff00"), ("layer_x", "map_y")):
+        figure = Figure()
+        element = ElementAddToElement(element_name=name, element_parent_name=parent)
+        figure.add_child(element)
+        element.render()
+        folium_text = figure.script._children[element.get_name()].render()
+        assert _add_to_script(name, parent) == folium_text
+        assert f"{name}.addTo({parent});" in folium_text
+
+
+def test_popups_of_a_set_of_maps_equal_popups_written_alone():
+    """Inside ``shared_parts`` a popup of text pairs is written once and found again by its
+    tuple; a popup that is not plain text pairs (here trusted markup equal to a plain text)
+    must still be written by itself, as outside the block."""
+    from tryggaplatser.publish.maps.interactive import _popup_members
+    from tryggaplatser.publish.safe_text import Trusted
+
+    plain = (("Kommentar", "<b>hej</b>"),)
+    trusted = (("Kommentar", Trusted("<b>hej</b>")),)
+    layers = [[plain, (), trusted, plain], [trusted, plain], [(("Kommentar", "<b>hej</b>"),)]]
+    alone = [_popup_members(pops) for pops in layers]
+    with ml.shared_parts():
+        shared = [_popup_members(pops) for pops in layers]
+    assert shared == alone
+    assert alone[0][0] != alone[0][2]  # the trusted markup is not escaped
+
+
+def test_resolve_area_by_id_or_by_name_in_any_case():
+    """An area is found by its id, else by its name regardless of case (first match), as a
+    linear search over the rows finds it; a missing name never matches."""
+    import geopandas as gpd
+    from shapely.geometry import box
+
+    areas = gpd.GeoDataFrame(
+        {"area_id": ["A1", "A2", "A3", "7"], "name": ["Norra", None, "Östra Hagen", "A1"]},
+        geometry=[box(0, 0, 1, 1)] * 4,
+        crs=3006,
+    )
+
+    def reference(key: str):
+        rows = list(zip(areas["area_id"], areas["name"], strict=True))
+        for i, _ in rows:
+            if i == key:
+                return i, next(n for j, n in rows if j == i)
+        for i, n in rows:
+            if isinstance(n, str) and n.casefold() == key.casefold():
+                return i, n
+        return None
+
+    for key in ("A1", "A3", "norra", "ÖSTRA HAGEN", "7", "a1"):
+        got = ml.resolve_area(areas, key)
+        want = reference(key)
+        assert got[0] == want[0] and (got[1] == want[1] or want[1] is None), key
+    with pytest.raises(ArgumentError):
+        ml.resolve_area(areas, "Södra")

@@ -448,14 +448,35 @@ def _squares(x0: np.ndarray, y0: np.ndarray, size: float):
 def _frame(geometry, **columns) -> gpd.GeoDataFrame:
     """A prepared-layer frame: geometry + fill, stroke, tooltip, popup (the allowlist)."""
     import geopandas as gpd
+    import pandas as pd
     from geopandas.array import from_shapely
 
     n = len(geometry)
     defaults = {"fill": [None] * n, "stroke": [None] * n, "tooltip": [""] * n, "popup": [()] * n}
     data = {k: list(columns[k]) if columns.get(k) is not None else v for k, v in defaults.items()}
+    for key in ("fill", "stroke", "tooltip"):
+        data[key] = _text_values(data[key])
     geoms = np.empty(n, dtype=object)
     geoms[:] = list(geometry)  # shapely geometries, as an array (no per-row conversion)
-    return gpd.GeoDataFrame(data, geometry=from_shapely(geoms, crs=_working_crs()))
+    # object columns: the values as pandas would store them (:func:`_text_values`), without
+    # a round trip through Arrow strings that every reader of the layer would undo again
+    frame = pd.DataFrame(data, dtype=object)
+    frame["geometry"] = from_shapely(geoms, crs=_working_crs())
+    return gpd.GeoDataFrame(frame, geometry="geometry")
+
+
+def _text_values(values: list) -> list:
+    """A text column's values as a pandas column of text holds them: when every value is text
+    or missing, missing values are NaN and every text a ``str`` (pandas' ``str`` dtype);
+    otherwise (only missing values, or other objects among them) the values as they are."""
+    kinds = set(map(type, values))
+    if kinds <= {str}:
+        return values
+    import pandas as pd
+
+    if pd.api.types.infer_dtype(values, skipna=True) != "string":
+        return values
+    return [v if type(v) is str else str(v) if isinstance(v, str) else np.nan for v in values]
 
 
 @functools.lru_cache(maxsize=1)
@@ -518,10 +539,8 @@ def count_layer(
     """
     if cells is not None:
         plan_key = plan_key or layer_plan_key(cells)
-        cells = cells[cells["n"].to_numpy() > 0]
-        released = gate.release(
-            cells[["cell_id", "n", cells.geometry.name]], "grid_cells", plan_key=plan_key
-        )
+        cells = cells[["cell_id", "n", cells.geometry.name]]  # the columns shown, then rows
+        released = gate.release(cells[cells["n"].to_numpy() > 0], "grid_cells", plan_key=plan_key)
     else:
         x0, y0, n = grid_counts(x, y, size)
         released = gate.release(_cells_frame(x0, y0, size, n=n), "grid_cells")
@@ -588,27 +607,15 @@ def _bbox(bounds):
 def areas_layer(areas, area_id: Any | None) -> MapLayer:
     """Area boundaries, the chosen area drawn heavier; tooltip: name; popup: type and population
     ("uppgift saknas" where the population was not recorded)."""
-    import pandas as pd
-
-    ids = areas["area_id"].astype(str).to_numpy()
-    names = areas["name"].to_numpy() if "name" in areas else ids
+    # the same areas on every map of a set: their texts are written once (shared_parts)
+    ids, tooltips, popups = _once("area-texts", (areas,), lambda: _area_texts(areas))
     selected = ids == str(area_id) if area_id is not None else np.zeros(len(ids), bool)
     stroke = np.where(selected, SELECTED_STROKE, AREA_STROKE)
-    popups = []
-    for i, row in enumerate(areas.itertuples(index=False)):
-        pairs = [(tr("Område", "Area"), names[i])]
-        if "area_type" in areas.columns and isinstance(getattr(row, "area_type", None), str):
-            pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
-        if "population" in areas.columns:
-            pop = getattr(row, "population", None)
-            shown = not_recorded() if pd.isna(pop) else f"{int(pop):,}".replace(",", " ")
-            pairs.append((tr("Befolkning", "Population"), shown))
-        popups.append(tuple(pairs))
     frame = _frame(
         areas.geometry.to_numpy(),
         fill=[None] * len(ids),
-        stroke=list(stroke),
-        tooltip=[str(n) for n in names],
+        stroke=stroke.tolist(),
+        tooltip=tooltips,
         popup=popups,
     )
     frame["selected"] = selected
@@ -625,6 +632,25 @@ def areas_layer(areas, area_id: Any | None) -> MapLayer:
         fill_opacity=0.0,
         weight=1.5,
     )
+
+
+def _area_texts(areas) -> tuple[np.ndarray, list[str], list[tuple]]:
+    """The ``area_id`` of every area as text, its tooltip (the name) and its popup."""
+    import pandas as pd
+
+    ids = areas["area_id"].astype(str).to_numpy()
+    names = areas["name"].to_numpy() if "name" in areas else ids
+    popups = []
+    for i, row in enumerate(areas.itertuples(index=False)):
+        pairs = [(tr("Område", "Area"), names[i])]
+        if "area_type" in areas.columns and isinstance(getattr(row, "area_type", None), str):
+            pairs.append((tr("Typ", "Type"), vocab.label("area_type", row.area_type)))
+        if "population" in areas.columns:
+            pop = getattr(row, "population", None)
+            shown = not_recorded() if pd.isna(pop) else f"{int(pop):,}".replace(",", " ")
+            pairs.append((tr("Befolkning", "Population"), shown))
+        popups.append(tuple(pairs))
+    return ids, [str(n) for n in names], popups
 
 
 def indicator_values(areas, indicator: Any) -> tuple[str, pd.Series, pd.Series | None]:
@@ -727,12 +753,15 @@ def choropleth_layer(
 
 def gistar_layer(cells) -> MapLayer:
     """Significant Gi* cells (bins ±1..±3) with ArcGIS-like colours."""
-    bins = cells["gi_bin"].to_numpy()
-    keep = np.isfinite(bins.astype(float)) & (bins.astype(float) != 0)
-    sub = cells[keep]
-    b = sub["gi_bin"].astype(int).to_numpy()
-    tips = [vocab.label("gi_bin", str(v)) for v in b]
-    frame = _frame(sub.geometry.to_numpy(), fill=[GI_COLOURS[v] for v in b], tooltip=tips)
+    bins = cells["gi_bin"].to_numpy().astype(float)
+    keep = np.isfinite(bins) & (bins != 0)
+    b = bins[keep].astype(int).tolist()
+    label = {v: vocab.label("gi_bin", str(v)) for v in set(b)}  # a label per bin, not per cell
+    frame = _frame(
+        cells.geometry.to_numpy()[keep],
+        fill=[GI_COLOURS[v] for v in b],
+        tooltip=[label[v] for v in b],
+    )
     legend = [
         LegendEntry(GI_COLOURS[v], vocab.label("gi_bin", str(v))) for v in (3, 2, 1, -1, -2, -3)
     ]
@@ -756,12 +785,12 @@ def category_layer(cells, *, outline: bool = False) -> MapLayer:
     """
     cats = cells["hotspot_category"].astype("string").fillna("inget_monster").to_numpy()
     keep = cats != "inget_monster"
-    sub = cells[keep]
     c = cats[keep]
     fill = [CATEGORY_COLOURS.get(v, "#9e9e9e") for v in c]
-    tips = [vocab.label("hotspot_category", v) for v in c]
+    label = {v: vocab.label("hotspot_category", v) for v in set(c)}  # per category, not cell
+    tips = [label[v] for v in c]
     frame = _frame(
-        sub.geometry.to_numpy(), fill=fill, stroke=fill if outline else None, tooltip=tips
+        cells.geometry.to_numpy()[keep], fill=fill, stroke=fill if outline else None, tooltip=tips
     )
     present = [code for code in vocab.codes("hotspot_category") if code in set(c)]
     present += sorted(set(c) - set(present))
@@ -821,12 +850,12 @@ def kde_layer(kde, gate, *, released=None) -> MapLayer:
         values = released["kde"].to_numpy(dtype=float)
         cls = density_classes(values, float(np.nanmean(values)) if len(values) else 0.0)
     keep = np.isfinite(cls) & (cls >= 1)
-    sub = released[keep]
-    idx = cls[keep].astype(int) - 1
+    idx = (cls[keep].astype(int) - 1).tolist()
     fill = [colours[i] for i in idx]
-    tips = [tr("Täthet: {c}", "Density: {c}", c=names[i]) for i in idx]
+    tip = [tr("Täthet: {c}", "Density: {c}", c=name) for name in names]  # per class, not cell
+    tips = [tip[i] for i in idx]
     legend = [LegendEntry(c, lab) for c, lab in zip(colours, names, strict=True)]
-    frame = _frame(sub.geometry.to_numpy(), fill=fill, tooltip=tips)
+    frame = _frame(released.geometry.to_numpy()[keep], fill=fill, tooltip=tips)
     return MapLayer(
         "kde",
         tr("Täthet (KDE)", "Density (KDE)"),
@@ -1039,6 +1068,11 @@ def walk_points_layer(walk_observations) -> MapLayer:
 def _walk_legend(walk_observations) -> list[LegendEntry]:
     """The statuses the observations have, in the vocabulary's order."""
     present = set(walk_observations["status"].astype(str)) if len(walk_observations) else set()
+    return _status_legend(present)
+
+
+def _status_legend(present: set) -> list[LegendEntry]:
+    """The legend of the observation statuses in ``present``, in the vocabulary's order."""
     return [
         LegendEntry(STATUS_COLOURS[c], vocab.label("observation_status", c), "circle")
         for c in vocab.codes("observation_status")
@@ -1197,13 +1231,20 @@ def basemap_layers(basemap: Any, bounds, gate) -> list[MapLayer]:
         geoms, rows = roads
         parts, part_of = shapely.get_parts(geoms, return_index=True)  # as ``explode``
         lines = shapely.get_type_id(parts) == 1  # LineString
-        name = basemap.roads["name"].iloc[rows[part_of[lines]]]
-        names = name.astype(object).where(name.notna(), "").astype(str)
+        names = _once("road-names", (basemap.roads,), lambda: _road_names(basemap.roads))
         frame = _frame(
-            parts[lines], stroke=[BASEMAP_ROAD] * int(lines.sum()), tooltip=names.tolist()
+            parts[lines],
+            stroke=[BASEMAP_ROAD] * int(lines.sum()),
+            tooltip=names[rows[part_of[lines]]].tolist(),
         )
         layers.append(_basemap_layer("basemap_roads", tr("Gator", "Streets"), "line", frame))
     return layers
+
+
+def _road_names(roads) -> np.ndarray:
+    """The name of every road as text (``""`` without one)."""
+    name = roads["name"]
+    return name.astype(object).where(name.notna(), "").astype(str).to_numpy()
 
 
 def _clipped(frame, box) -> tuple[np.ndarray, np.ndarray] | None:
@@ -1610,12 +1651,12 @@ def mode_label(mode: str) -> str:
 
 def resolve_area(areas, area_id: Any) -> tuple[str, str]:
     """(area_id, name) of the chosen area; accepts an id or an exact name."""
-    ids = areas["area_id"].astype(str)
-    names = areas["name"].astype(str) if "name" in areas else ids
+    ids, names = _area_keys(areas)
     key = str(area_id)
     hit = ids == key
     if not hit.any():
-        hit = names.str.casefold() == key.casefold()
+        folded = key.casefold()
+        hit = np.array([isinstance(n, str) and n.casefold() == folded for n in names], bool)
     if not hit.any():
         known = ", ".join(f"{i} ({n})" for i, n in list(zip(ids, names))[:8])
         raise ArgumentError(
@@ -1623,8 +1664,19 @@ def resolve_area(areas, area_id: Any) -> tuple[str, str]:
             rule="AREA_UNKNOWN",
             fix=tr("välj ett av: {k}", "choose one of: {k}", k=known),
         )
-    i = int(np.flatnonzero(hit.to_numpy())[0])
-    return ids.iloc[i], names.iloc[i]
+    i = int(np.flatnonzero(hit)[0])
+    return ids[i], names[i]
+
+
+def _area_keys(areas) -> tuple[np.ndarray, np.ndarray]:
+    """``area_id`` and ``name`` of every area as text (the id when there are no names), once
+    per set of maps (:func:`shared_parts`)."""
+
+    def keys() -> tuple[np.ndarray, np.ndarray]:
+        ids = areas["area_id"].astype(str).to_numpy()
+        return ids, areas["name"].astype(str).to_numpy() if "name" in areas else ids
+
+    return _once("area-keys", (areas,), keys)
 
 
 def _expand(bounds, margin: float = 0.08, minimum: float = 300.0):
@@ -1687,8 +1739,12 @@ def _released_xy_within(frame, bounds, gate, layer: str) -> tuple[np.ndarray, np
     if _SHARED.get() is None or bounds is None:
         return _xy(_released_points_within(frame, bounds, gate, layer, True))
     released = _released_points_within(frame, None, gate, layer, True)
-    geoms = released.geometry.to_numpy()
-    if len(frame) == 0 or shapely.is_empty(geoms).any():
+    empty = _once(
+        f"{layer}-released-empty",
+        (released,),
+        lambda: bool(shapely.is_empty(released.geometry.to_numpy()).any()),
+    )
+    if len(frame) == 0 or empty:
         return _xy(_released_points_within(frame, bounds, gate, layer, True))
     x, y = _once(f"{layer}-released-xy", (released,), lambda: _xy(released))
     px, py = _once(f"{layer}-xy", (frame,), lambda: _point_xy(frame))
@@ -1808,22 +1864,23 @@ def neighbourhood_content(
         )
         layers.append(chor)
         facts.append((tr("Indikator", "Indicator"), chor.legend_title))
+    cells_here = area_filter(cells, bounds)  # the map's cells, taken once for its layers
     released_cells = (
-        gate.release(area_filter(cells, bounds), "grid_cells", plan_key=layer_plan_key(cells))
+        gate.release(cells_here, "grid_cells", plan_key=layer_plan_key(cells))
         if cells is not None
         else None
     )
     if kde is not None:
         same = kde is cells  # one grid with kde and Gi*: release it once
         layers.append(
-            kde_layer(area_filter(kde, bounds), gate, released=released_cells if same else None)
+            kde_layer(
+                cells_here if same else area_filter(kde, bounds),
+                gate,
+                released=released_cells if same else None,
+            )
         )
     if incidents is not None and len(incidents):
-        grid = (
-            area_filter(cells, bounds)
-            if cells is not None and {"n", "cell_id"} <= set(cells.columns)
-            else None
-        )
+        grid = cells_here if cells is not None and {"n", "cell_id"} <= set(cells.columns) else None
         counts, fact = _incident_count_layer(
             incidents, bounds, size, gate, show=cells is None, cells=grid
         )
@@ -1840,9 +1897,10 @@ def neighbourhood_content(
         )
         layers += point_layers
         facts += point_facts
+    period = _once("period", (incidents, gate), lambda: period_text(incidents, mode))
     facts = merge_facts(
         [(tr("Område", "Area"), chosen_name or tr("alla", "all"))],
-        [(tr("Period", "Period"), period_text(incidents, mode))],
+        [(tr("Period", "Period"), period)],
         [(tr("Läge", "Mode"), mode_label(mode))],
         param_facts(cells, mode),
         param_facts(kde, mode),
@@ -1877,9 +1935,11 @@ def _checked_neighbourhood_inputs(areas, cells, kde, incidents, walk_observation
 def _neighbourhood_extent(areas, area_id: Any | None) -> tuple[Any, Any, tuple, str]:
     """The chosen area's id and name, the map bounds and the title (all areas if None)."""
     if area_id is not None:
+        import shapely
+
         chosen_id, chosen_name = resolve_area(areas, area_id)
-        area_geom = areas.geometry[areas["area_id"].astype(str) == chosen_id].union_all()
-        bounds = _expand(area_geom.bounds)
+        chosen = areas.geometry.to_numpy()[_area_keys(areas)[0] == chosen_id]
+        bounds = _expand(shapely.union_all(chosen).bounds)
         title = tr("Områdeskarta: {n}", "Area map: {n}", n=chosen_name)
     else:
         chosen_id, chosen_name = None, None
@@ -2024,8 +2084,11 @@ def _point_layer_within(frame, bounds, gate, layer: str) -> MapLayer:
     from dataclasses import replace
 
     part = replace(whole, frame=whole.frame.iloc[rows].reset_index(drop=True))
-    if layer == "walk_observations":
-        part.legend = _walk_legend(released.iloc[rows])
+    if layer == "walk_observations":  # as _walk_legend(released.iloc[rows])
+        statuses = _once(
+            "walk-statuses", (released,), lambda: released["status"].astype(str).to_numpy()
+        )
+        part.legend = _status_legend(set(statuses[rows].tolist()))
     return part
 
 

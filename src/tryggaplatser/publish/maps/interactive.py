@@ -283,7 +283,6 @@ def _script_safe(text: str) -> str:
 def _folium_classes():
     """Our three folium elements, defined lazily (folium is imported only when drawing)."""
     from branca.element import Element, MacroElement
-    from folium.elements import ElementAddToElement
     from folium.map import Layer
 
     class OfflineAssets(Element):
@@ -333,15 +332,12 @@ def _folium_classes():
             self.payload = payload
 
         def render(self, **kwargs) -> None:
+            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
             if self.show:  # as folium's Layer.render: add the layer to the map
-                self.add_child(
-                    ElementAddToElement(
-                        element_name=self.get_name(),
-                        element_parent_name=self._parent.get_name(),
-                    ),
+                self.get_root().script.add_child(
+                    RawScript(_add_to_script(self.get_name(), self._parent.get_name())),
                     name=self.get_name() + "_add",
                 )
-            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
 
     class Controls(MacroElement):
         """Title block, legend, scale bar, north arrow, banner and extent."""
@@ -355,6 +351,20 @@ def _folium_classes():
             render_script(self, f"TP.init({self._parent.get_name()}, {self.config});\n", kwargs)
 
     return OfflineAssets, DataLayer, Controls
+
+
+def _add_to_script(name: str, parent: str) -> str:
+    """The script of folium's ``ElementAddToElement(name, parent)`` as its macro writes it.
+
+    Branca would compile that text once more as a Jinja template for every layer of every
+    map; element names have no template syntax, so the compiled template returns the text
+    unchanged (tests/publish/test_maps.py compares the two)."""
+    from types import SimpleNamespace
+
+    from folium.elements import ElementAddToElement
+
+    this = SimpleNamespace(element_name=name, element_parent_name=parent)
+    return str(ElementAddToElement._template.module.script(this, {}))
 
 
 # --------------------------------------------------------------------------- HTML pieces
@@ -420,41 +430,45 @@ def _feature_collection(layer: ml.MapLayer) -> str:
         texts = _geojson_texts_of(wkb, frame.crs, simplify)
     else:
         texts = _shared_geojson_texts(frame.geometry, simplify)
-    radius = None
+    n = len(frame)
+    radius = [""] * n
     if layer.kind == "point" and "n" in frame.columns:
         import numpy as np
 
-        n = frame["n"].to_numpy(dtype=float)
-        radius = np.clip(3.0 + 2.2 * np.sqrt(n), 4, 22).round(1)
-    selected = frame["selected"].tolist() if "selected" in frame.columns else [False] * len(frame)
-    fills = frame["fill"].tolist()
-    strokes = frame["stroke"].tolist()
-    tips = frame["tooltip"].tolist()
-    pops = frame["popup"].tolist()
-    # the members of _script_json({...}), written directly ("" when a member is left out)
-    fill_members = _members(fills, _fill_member)
-    stroke_members = _members(strokes, _stroke_member)
-    tip_members = _members(tips, _tip_member)
-    pop_members = _popup_members(pops)
-    features = []
-    for i, g in enumerate(texts):
-        props = [
-            m for m in (fill_members[i], stroke_members[i], tip_members[i], pop_members[i]) if m
+        sizes = np.clip(3.0 + 2.2 * np.sqrt(frame["n"].to_numpy(dtype=float)), 4, 22).round(1)
+        known: dict[float, str] = {}  # a few distinct sizes over thousands of markers
+        radius = [
+            known.get(r) or known.setdefault(r, '"r":' + _json_number(r)) for r in sizes.tolist()
         ]
-        if radius is not None:
-            props.append('"r":' + _json_number(float(radius[i])))
-        if selected[i]:
-            props.append('"w":3.5')
-        features.append(
-            '{"type":"Feature","geometry":' + g + ',"properties":{' + ",".join(props) + "}}"
-        )
+    widths = [""] * n
+    if "selected" in frame.columns:  # the chosen area drawn heavier
+        widths = ['"w":3.5' if s else "" for s in frame["selected"].tolist()]
+    # the members of _script_json({...}), written directly ("" when a member is left out)
+    members = zip(
+        _members(frame["fill"].tolist(), _fill_member),
+        _members(frame["stroke"].tolist(), _stroke_member),
+        _members(frame["tooltip"].tolist(), _tip_member),
+        _popup_members(frame["popup"].tolist()),
+        radius,
+        widths,
+    )
+    features = [
+        '{"type":"Feature","geometry":'
+        + g
+        + ',"properties":{'
+        + ",".join([m for m in props if m])
+        + "}}"
+        for g, props in zip(texts, members)
+    ]
     return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 def _members(values: list, member: Callable[[Any], str]) -> list[str]:
     """``member(value)`` of every value, computed once for each distinct text (a layer's
-    colours and tooltips repeat: a few classes over thousands of cells)."""
-    known: dict[str | None, str] = {}
+    colours and tooltips repeat: a few classes over thousands of cells), and inside
+    :func:`~._layers.shared_parts` once per set of maps (``member`` is a pure function)."""
+    memo = ml.shared_memo(f"members-{member.__name__}")
+    known: dict[str | None, str] = {} if memo is None else memo
     out = []
     for value in values:
         if value is None or type(value) is str:
@@ -473,8 +487,15 @@ def _popup_members(pops: list) -> list[str]:
     points are on several areas' maps), else once per layer."""
     memo = ml.shared_memo("popup-members")
     known: dict[tuple, str] = {} if memo is None else memo
+    # a popup of text pairs is found again by the tuple itself (the maps' point layers take
+    # their rows from one layer of the whole set): id -> (pairs, text), the pairs held
+    same = ml.shared_memo("popup-objects")
     out = []
     for pairs in pops:
+        hit = None if same is None else same.get(id(pairs))
+        if hit is not None:
+            out.append(hit[1])
+            continue
         if not pairs:
             out.append("")
             continue
@@ -484,6 +505,8 @@ def _popup_members(pops: list) -> list[str]:
         text = known.get(pairs)
         if text is None:
             text = known[pairs] = '"p":' + _json_text(str(_popup_html(pairs)))
+        if same is not None:
+            same[id(pairs)] = (pairs, text)
         out.append(text)
     return out
 
@@ -542,19 +565,35 @@ def _shared_geojson_texts(geoms, simplify: bool) -> list[str]:
     Inside :func:`~._layers.shared_parts` a geometry's text is kept by its WKB (its exact
     coordinates): the run's cells, the incident points and most streets and buildings appear
     on several areas' maps. A geometry's text depends on that geometry alone (every coordinate
-    is transformed and rounded by itself), so a kept text is the text it would get again."""
+    is transformed and rounded by itself), so a kept text is the text it would get again.
+    The text is also kept by the geometry object itself (shapely geometries are immutable):
+    a map's layers mostly hold the very objects of the run's cells and points, found again
+    without writing their WKB."""
     import shapely
 
     memo = ml.shared_memo("geojson")
     if memo is None or geoms.crs is None:
         return _geojson_texts(geoms, simplify)
     known = memo.setdefault((geoms.crs.srs, simplify), {})
-    keys = shapely.to_wkb(geoms.to_numpy())
-    missing = [i for i, key in enumerate(keys) if key not in known]
+    # id -> (geometry, text): the geometry is held, so its id is never another object's
+    same = memo.setdefault(("objects", geoms.crs.srs, simplify), {})
+    objects = geoms.to_numpy()
+    found = [same.get(id(g)) for g in objects]
+    texts = [None if hit is None else hit[1] for hit in found]
+    todo = [i for i, text in enumerate(texts) if text is None]
+    if not todo:
+        return texts
+    keys = shapely.to_wkb(objects[todo])
+    missing = [j for j, key in enumerate(keys) if key not in known]
     if missing:
-        for i, text in zip(missing, _geojson_texts(geoms.iloc[missing], simplify)):
-            known[keys[i]] = text
-    return [known[key] for key in keys]
+        rows = [todo[j] for j in missing]
+        for j, text in zip(missing, _geojson_texts(geoms.iloc[rows], simplify)):
+            known[keys[j]] = text
+    for i, key in zip(todo, keys):
+        g = objects[i]
+        texts[i] = known[key]
+        same[id(g)] = (g, texts[i])
+    return texts
 
 
 @functools.lru_cache(maxsize=8)
