@@ -1,4 +1,9 @@
-"""The weekly EST brief on the demo municipality (analysis/ and publish/reports/est_brief.py)."""
+"""The weekly EST brief on the demo municipality (analysis/ and publish/reports/est_brief.py).
+
+The internal briefs of the demo's incidents share one run (``demo_run_internal``): the run
+:func:`est_brief` makes itself when none is given, made once, so its grid and hotspot classes
+are computed once for the module instead of once per brief.
+"""
 
 from __future__ import annotations
 
@@ -37,7 +42,18 @@ def demo(demo_project, demo_truth):
     return demo_project, demo_truth
 
 
-def _silent_week_brief(demo, mode: str):
+@pytest.fixture(scope="module")
+def demo_run_internal(demo):
+    """The run :func:`est_brief` makes when none is given (of the incidents alone, internal)."""
+    from types import SimpleNamespace
+
+    from tryggaplatser.analysis.run import Run
+
+    project, _ = demo
+    return Run(SimpleNamespace(layers={"incidents": project.incidents}, config=None), "internal")
+
+
+def _silent_week_brief(demo, mode: str, run=None):
     """The brief for a week in the middle of the planted silent period."""
     project, truth = demo
     weeks = truth["silent_source"].get("iso_weeks") or [
@@ -45,13 +61,13 @@ def _silent_week_brief(demo, mode: str):
     ]
     week = weeks[len(weeks) // 2]
     return est_brief(
-        project.incidents, project.areas, project.measures, week, mode=mode, quiet=True
+        project.incidents, project.areas, project.measures, week, mode=mode, quiet=True, run=run
     )
 
 
 @pytest.fixture(scope="module")
-def silent_week(demo):
-    return _silent_week_brief(demo, "internal")
+def silent_week(demo, demo_run_internal):
+    return _silent_week_brief(demo, "internal", demo_run_internal)
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +120,12 @@ def series_week(demo):
 
 
 @pytest.fixture(scope="module")
-def series_brief(demo, series_week):
+def series_brief(demo, series_week, demo_run_internal):
     project, _ = demo
     inc = project.incidents
-    return est_brief(inc, project.areas, project.measures, series_week[1], quiet=True)
+    return est_brief(
+        inc, project.areas, project.measures, series_week[1], quiet=True, run=demo_run_internal
+    )
 
 
 def linked_before(events, target, distance: float, days: float) -> int:
@@ -150,7 +168,9 @@ def test_planted_near_repeat_series_gives_alerts_in_its_weeks(demo, series_week,
     assert len(brief.alerts) <= 15 and brief.alerts.attrs["max_alerts"] == 15
 
 
-def test_brief_says_how_many_alerts_are_left_out(demo, series_week, series_brief):
+def test_brief_says_how_many_alerts_are_left_out(
+    demo, series_week, series_brief, demo_run_internal
+):
     project, _ = demo
     n_all = series_brief.alerts.attrs["n_alerts"]
     assert n_all >= 3
@@ -161,6 +181,7 @@ def test_brief_says_how_many_alerts_are_left_out(demo, series_week, series_brief
         series_week[1],
         max_alerts=2,
         quiet=True,
+        run=demo_run_internal,
     )
     assert len(capped.alerts) == 2 and capped.alerts.attrs["n_left_out"] == n_all - 2
     # the shown alerts are the two highest ranked of all
@@ -294,7 +315,8 @@ def test_user_text_payloads_stay_text(demo, silent_week):
     measures["status"] = "beslutad"
     incidents = project.incidents.copy()
     incidents["category"] = incidents["category"].replace({"klotter": PAYLOADS[1]})
-    brief = est_brief(incidents, areas, measures, silent_week.week, quiet=True)
+    # 99 permutations: the near-repeat table names every tested category whatever its p-value
+    brief = est_brief(incidents, areas, measures, silent_week.week, permutations=99, quiet=True)
     page = est_report(brief, Gate("internal", quiet=True), municipality=PAYLOADS[2]).render()
     for raw in ("<img src=x", "<svg onload", "<script>alert", "${alert"):
         assert raw not in page
@@ -332,7 +354,10 @@ def test_brief_classes_equal_hotspots_classify_for_the_same_window(demo, tmp_pat
     project, _ = demo
     week = "2026-W20"
     run = Run(project, "internal", quiet=True)
-    brief = est_brief(project.incidents, project.areas, None, week, quiet=True, run=run)
+    # the classes come from the run; the near-repeat test (99 permutations) is not compared
+    brief = est_brief(
+        project.incidents, project.areas, None, week, permutations=99, quiet=True, run=run
+    )
     _, end = iso_week_bounds(week)
     write_hotspot_layers(
         config_path=str(demo_config_path()),

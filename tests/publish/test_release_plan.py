@@ -433,20 +433,31 @@ def _small_project():
     return SimpleNamespace(layers=layers, config=config, areas=areas, incidents=incidents)
 
 
-def _publish_small_set(folder: Path, project, plan: bool, *, maps: bool = False):
-    """Area reports, indicator tables and the lägesbild 2026 (with last year's column) of the
-    small project, through one gate; with ``plan`` the release-wide plan of the set; with
-    ``maps`` also one public area map per area (:func:`_write_area_maps`), whose walk and
-    dialogue cells the plan then covers."""
+def _small_set_analyses(project) -> tuple:
+    """The small project's analyses of the set: the whole period and the lägesbild's 2026."""
     import datetime as dt
 
     from tryggaplatser.analysis.area_analysis import prepare_area_analysis
+
+    whole = prepare_area_analysis(project, period=(dt.date(2025, 1, 1), dt.date(2026, 3, 31)))
+    year = prepare_area_analysis(project, period=(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    return whole, year
+
+
+def _publish_small_set(folder: Path, project, plan: bool, *, maps: bool = False, analyses=None):
+    """Area reports, indicator tables and the lägesbild 2026 (with last year's column) of the
+    small project, through one gate; with ``plan`` the release-wide plan of the set; with
+    ``maps`` also one public area map per area (:func:`_write_area_maps`), whose walk and
+    dialogue cells the plan then covers. ``analyses``: those of :func:`_small_set_analyses`,
+    when a test publishes the same project twice (publishing reads them, never changes them:
+    the tests below assert the same leaks either way)."""
+    import datetime as dt
+
     from tryggaplatser.analysis.periods import local_times
     from tryggaplatser.publish.reports import area_report
     from tryggaplatser.publish.reports.area_plan import plan_area_set, plan_map_cells
 
-    whole = prepare_area_analysis(project, period=(dt.date(2025, 1, 1), dt.date(2026, 3, 31)))
-    year = prepare_area_analysis(project, period=(dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
+    whole, year = analyses or _small_set_analyses(project)
     gate = Gate("public", config=project.config, quiet=True)
     layers = project.layers
 
@@ -474,11 +485,12 @@ def test_year_season_and_last_year_tables_leak_per_table_and_not_with_the_plan(t
     from lp_attacker import attack_time_and_cells
 
     project = _small_project()
+    analyses = _small_set_analyses(project)  # the same for both sets
     found = {}
     for plan in (False, True):
         folder = tmp_path / f"plan_{plan}"
         folder.mkdir()
-        _publish_small_set(folder, project, plan)
+        _publish_small_set(folder, project, plan, analyses=analyses)
         a, intervals = attack_folder(folder)
         tables = attack_time_and_cells(Attack(), folder)
         assert tables == {"area_time": 6, "lagesbild_time": 3, "cells": tables["cells"]}
@@ -670,11 +682,12 @@ def test_gap_precision_and_consequence_counts_leak_per_table_and_not_with_the_pl
     from lp_attacker import attack_report_counts, attack_time_and_cells
 
     project = _project_with_signals()
+    analyses = _small_set_analyses(project)  # the same for both sets
     found = {}
     for plan in (False, True):
         folder = tmp_path / f"plan_{plan}"
         folder.mkdir()
-        _publish_small_set(folder, project, plan)
+        _publish_small_set(folder, project, plan, analyses=analyses)
         a, intervals = attack_folder(folder)
         attack_time_and_cells(Attack(), folder)
         read = attack_report_counts(Attack(), folder)
@@ -770,11 +783,12 @@ def test_map_walk_and_dialogue_cells_leak_per_layer_and_not_with_the_plan(tmp_pa
     from lp_attacker import read_map_popups, relate_map_cells
 
     project = _project_with_map_cells()
+    analyses = _small_set_analyses(project)  # the same for both sets
     found = {}
     for plan in (False, True):
         folder = tmp_path / f"plan_{plan}"
         folder.mkdir()
-        _publish_small_set(folder, project, plan, maps=True)
+        _publish_small_set(folder, project, plan, maps=True, analyses=analyses)
         a, intervals = attack_folder(folder)
         read = Attack()
         assert read_map_popups(read, folder) >= 3 * 4  # 3 maps × (4 walk + 3 dialogue cells)
