@@ -1136,7 +1136,7 @@ class Gate:
         rows: Sequence[Mapping[str, Any]] = []
         if plan_key is not None and self.plan is not None:
             geometry = getattr(out, "_geometry_column_name", None)
-            rows = _records(out.drop(columns=[c for c in (geometry,) if c in out.columns]))
+            rows = _records(out, without=geometry)
         planned = self._planned_statuses(rows, col, values, plan_key)
         if planned is None:
             self._count(status)
@@ -1954,10 +1954,13 @@ def _has_points(geometry: Any) -> bool:
 
 class _Records(Sequence):
     """``frame.to_dict("records")``, read column by column as rows are asked for their values:
-    a plan key reads a cell's id, not every column of every row."""
+    a plan key reads a cell's id, not every column of every row. ``columns``: the columns the
+    rows show (all of the frame's but its geometry, :func:`_records`)."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, columns: list[Any]):
         self.frame = frame
+        self.columns = columns
+        self._shown = set(columns)
         self._columns: dict[Any, list[Any]] = {}
 
     def __len__(self) -> int:
@@ -1987,23 +1990,24 @@ class _LazyRow(Mapping):
         columns = self._records._columns
         if key in columns:  # a column read already (and so known to be one)
             return columns[key][self._i]
-        if key not in self._records.frame.columns:
+        if key not in self._records._shown:
             raise KeyError(key)
         return self._records.column(key)[self._i]
 
     def __iter__(self):
-        return iter(self._records.frame.columns)
+        return iter(self._records.columns)
 
     def __len__(self) -> int:
-        return len(self._records.frame.columns)
+        return len(self._records.columns)
 
 
-def _records(frame: pd.DataFrame) -> Sequence[Mapping[str, Any]]:
-    """The rows of ``frame`` as mappings (:class:`_Records`; a frame with repeated column
-    names as ``to_dict("records")`` itself)."""
+def _records(frame: pd.DataFrame, without: Any = None) -> Sequence[Mapping[str, Any]]:
+    """The rows of ``frame`` as mappings (:class:`_Records`), without the column ``without``
+    (a layer's geometry: read from the frame as it is, not from a copy without it); a frame
+    with repeated column names as ``to_dict("records")`` itself."""
     if not frame.columns.is_unique:
-        return frame.to_dict("records")
-    return _Records(frame)
+        return frame.drop(columns=[c for c in (without,) if c in frame.columns]).to_dict("records")
+    return _Records(frame, [c for c in frame.columns if c != without or without is None])
 
 
 def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
