@@ -553,12 +553,14 @@ class Gate:
         self.summary.plan_scope = scope
         self.summary.rules.update({"small_counts", "complementary"})
         kinds = None if count is None else set(count)
-
-        def counted(key: Hashable) -> bool:
-            kind = key[0] if isinstance(key, tuple) else key
-            return key not in plan.unpublished and (kinds is None or kind in kinds)
-
-        mine = [k for k in plan.status if counted(k)]
+        unpublished = plan.unpublished
+        # the cells of this gate's kinds that a product shows (a key's kind is its first element)
+        mine = [
+            k
+            for k in plan.status
+            if k not in unpublished
+            and (kinds is None or (k[0] if isinstance(k, tuple) else k) in kinds)
+        ]
         self.summary.primary += sum(plan.status[k] == PRIMARY for k in mine)
         self.summary.secondary += sum(plan.status[k] == SECONDARY for k in mine)
         self.summary.plan_cells += len(mine)
