@@ -143,6 +143,19 @@ FLAG_TEXT = "1–2: tolka försiktigt"
 # column policy (personal-data column names: tryggaplatser.policy.is_pii_column)
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _pii_name(name: str) -> bool:
+    """:func:`is_pii_column`, judged once per column name (a pure function of the name, asked
+    of every column of every release)."""
+    return is_pii_column(name)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _name_tokens(name: str) -> frozenset[str]:
+    """The words of a column name (:func:`~tryggaplatser.policy.name_tokens`), once per name."""
+    return frozenset(_tokens(name))
+
+
 @functools.cache
 def _free_text_names() -> frozenset[str]:
     """Free-text column names (lower case): the layer schemas' and common ones, looked up once."""
@@ -753,7 +766,7 @@ class Gate:
             if col == geometry:
                 keep.append(col)
                 continue
-            if is_pii_column(col):
+            if _pii_name(col):
                 if col in extra and kind != "points":
                     raise _refuse(
                         tr(
@@ -938,7 +951,7 @@ class Gate:
             if col == getattr(df, "_geometry_column_name", None):
                 continue
             dtype = df[col].dtype if dtypes is None else dtypes.iloc[k]
-            toks = set(_tokens(col))
+            toks = _name_tokens(col)
             fine = False
             if isinstance(dtype, pd.PeriodDtype):
                 fine = not dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
@@ -1977,8 +1990,8 @@ class _Records(Sequence):
         return (_LazyRow(self, i) for i in range(len(self.frame)))
 
     def column(self, name: Any) -> list[Any]:
-        if name not in self._columns:  # the values as to_dict("records") boxes them
-            self._columns[name] = [r[name] for r in self.frame[[name]].to_dict("records")]
+        if name not in self._columns:  # the values as to_dict boxes them (native scalars)
+            self._columns[name] = self.frame[[name]].to_dict("list")[name]
         return self._columns[name]
 
 
