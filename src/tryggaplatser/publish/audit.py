@@ -40,9 +40,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import datetime
 import functools
 import getpass
 import io
+import itertools
 import json
 import re
 import socket
@@ -257,10 +259,16 @@ def _identity() -> set[str]:
 
 def metadata_problems(text: str) -> list[str]:
     """Reasons a metadata text must not be published: absolute paths, user or host names."""
+    # the names are asked each time: the user may change
+    return _metadata_problems(text, _identity_pattern(frozenset(_identity())))
+
+
+def _metadata_problems(text: str, names: re.Pattern[str] | None) -> list[str]:
+    """:func:`metadata_problems` with the pattern of the user and host names asked already
+    (the audit asks it once per file)."""
     problems = []
     if _ABS_PATH.search(text):
         problems.append(tr("absolut sökväg", "absolute path"))
-    names = _identity_pattern(frozenset(_identity()))  # asked each time: the user may change
     if names is not None and names.search(text):
         problems.append(tr("användar- eller datornamn", "user or host name"))
     return problems
@@ -416,6 +424,7 @@ class _Collector:
         self.items: list[Finding] = []
         self._seen: set[tuple[str, str]] = set()
         self.marked = False  # the internal marking was seen
+        self._names: tuple[re.Pattern[str] | None] | None = None
 
     def add(self, rule: str, message: str, excerpt: str = "", place: Place = "") -> None:
         """Record a finding (once per rule, excerpt and place; at most 20 per rule).
@@ -492,7 +501,9 @@ class _Collector:
         key, sep, value = text.partition("=")
         key = key.strip() if sep and re.fullmatch(r"[\w:.-]{1,40}", key.strip()) else ""
         place = place or key
-        for problem in metadata_problems(text):
+        if self._names is None:  # the user and host names, asked once per file
+            self._names = (_identity_pattern(frozenset(_identity())),)
+        for problem in _metadata_problems(text, self._names[0]):
             self.add(
                 "METADATA_PRIVATE",
                 tr("metadata innehåller {p}", "metadata contains {p}", p=problem),
@@ -574,9 +585,8 @@ class _Collector:
                 )
         if self.public:
             self._header_checks(names, rows, prefix, numbers)
-        elif not self._any_cell_counts(rows, csv_cells, markup):
-            return  # internal: no text cell has a finding or the marking, cell by cell neither
-        for r, row in enumerate(rows):
+        for r in self._rows_to_walk(rows, count_idx, free_idx, csv_cells, markup):
+            row = rows[r]
             label_counts = (
                 self.public
                 and bool(row)
@@ -608,22 +618,78 @@ class _Collector:
                             place(r, i),
                         )
 
-    def _any_cell_counts(self, rows: list[list[Any]], csv_cells: bool, markup: bool) -> bool:
-        """Whether any text cell of an internal table would add a finding: in internal mode a
-        cell's checks are its text's (:func:`_text_checks`, which do not depend on its place)
-        and, with ``csv_cells``, whether it starts like a formula; each distinct text is judged
-        once. A cell carrying the marking only marks the file (in internal mode that is no
-        finding), which is done here."""
-        texts = {v for row in rows for v in row if isinstance(v, str) and v}
+    def _rows_to_walk(
+        self,
+        rows: list[list[Any]],
+        count_idx: set[int],
+        free_idx: list[int],
+        csv_cells: bool,
+        markup: bool,
+    ) -> Iterable[int]:
+        """The rows of a table, in order, of which a cell may add a finding or mark the file;
+        the others are not walked cell by cell (their cells' checks would add nothing).
+
+        A cell's checks depend on its value and its column only, not on its row: the text of
+        the cell before it is a date's context, and a context only allows dates, it never
+        makes one (:func:`_fine_dates`); a row whose first cell is a count label ("Antal")
+        has its other cells checked as counts, so such a row is always walked. Each distinct
+        value of a column is therefore judged once (:meth:`_may_find`), column by column.
+        Values of other than the plain types the readers give (text, numbers, dates, bytes)
+        are not judged: a table holding one is walked row by row, as before."""
+        everything = range(len(rows))
         language = get_language()
-        telling = False
-        for text in texts:
-            found, marked, _digits = _text_checks(text, True, markup, language)
-            if marked:
-                self._marked()
-            if found or (csv_cells and text[:1] in _FORMULA_START):
-                telling = True
-        return telling
+        walk: set[int] = set()
+        for i, column in enumerate(itertools.zip_longest(*rows)):
+            types = set(map(type, column))
+            if not types <= _PLAIN_TYPES:
+                return everything
+            counted = self.public and i in count_idx
+            if counted:  # numbers too, each type apart (1 and True are not the same count)
+                values = [v for _, v in set(zip(map(type, column), column))]
+            elif str in types:  # only a text can have a finding outside a count column
+                values = [v for v in set(column) if isinstance(v, str)]
+            else:
+                continue
+            telling = {
+                v
+                for v in values
+                if self._may_find(v, counted, i in free_idx, csv_cells, markup, language)
+                or (self.public and i == 0 and isinstance(v, str) and _rules.is_count_header(v))
+            }
+            if telling:
+                # (a value equal to a telling one but of another type, 1 and True, is walked
+                # too: more than needed, never less)
+                walk.update(r for r, v in enumerate(column) if v in telling)
+        return sorted(walk)
+
+    def _may_find(
+        self, value: Any, count: bool, free: bool, csv_cells: bool, markup: bool, language: str
+    ) -> bool:
+        """Whether a cell holding ``value`` may add a finding or mark the file, wherever it is
+        (a necessary condition of each check of :meth:`table`, :meth:`_cell_text` and
+        :meth:`text`, asked in the same order)."""
+        if value is None:
+            return False
+        if count:
+            number = _number(value)
+            if number is not None and 1 <= number < MIN_COUNT:
+                return True
+        if not isinstance(value, str):
+            return False
+        if csv_cells and value[:1] in _FORMULA_START:
+            return True
+        if self.public and (
+            (free and value.strip())
+            or (len(value) >= 40 and len(value.split()) >= 8)
+            or _FINE_TIME.match(value.strip())
+        ):
+            return True
+        if not value:
+            return False
+        found, marked, digits = _text_checks(value, True, markup, language)
+        if found or marked:
+            return True
+        return self.public and digits and (bool(_coordinate_hits(value)) or _may_hold_date(value))
 
     def _header_checks(
         self, names: list[str], rows: list[list[Any]], prefix: str, numbers: list[int]
@@ -790,6 +856,21 @@ def _free_text_columns() -> frozenset[str]:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: the types of the values the readers give a table: judged value by value (:meth:`table`)
+_PLAIN_TYPES = frozenset(
+    {
+        str,
+        int,
+        float,
+        bool,
+        type(None),
+        bytes,
+        datetime.datetime,
+        datetime.date,
+        datetime.time,
+        datetime.timedelta,
+    }
+)
 _FINE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}(?::\d{2})?.*)?$|^\d{4}-W\d{2}$")
 _DANGEROUS = [
     (re.compile(r"<\s*script\b[^>]*>[^<]{0,200}", re.I), "<script>"),
@@ -1631,7 +1712,7 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
         for table in tables:
             cur = con.execute(f'SELECT * FROM "{table.replace(chr(34), "")}"')  # noqa: S608
             header = [d[0] for d in cur.description]
-            rows = [list(r) for r in cur.fetchall()]
+            rows = cur.fetchall()
             if table not in features or table in ("layer_styles", "qgis_projects"):
                 # gpkg_* system tables, QGIS styles and projects: metadata
                 for r in rows:
@@ -1643,7 +1724,7 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
             keep = [i for i, h in enumerate(header) if h != gcol]
             col.table(
                 [header[i] for i in keep],
-                ([r[i] if not isinstance(r[i], bytes) else None for i in keep] for r in rows),
+                _kept_cells(rows, keep),
                 where=table,
                 row_numbers=list(range(1, len(rows) + 1)),
             )
@@ -1655,7 +1736,8 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
         import pyogrio
 
         try:
-            gdf = pyogrio.read_dataframe(path, layer=table)
+            # the geometries and the CRS only: the attributes were read above
+            gdf = pyogrio.read_dataframe(path, layer=table, columns=[])
         except Exception as exc:
             col.add(
                 "FILE_UNREADABLE",
@@ -1667,6 +1749,21 @@ def _scan_gpkg(path: Path, col: _Collector) -> None:
             continue  # point geometries and cell sizes are public rules
         col.geometry_types(set(gdf.geom_type.dropna()), table)
         col.rectangles(_exterior_rings(gdf.geometry), gdf.crs, table)
+
+
+def _kept_cells(rows: list[tuple], keep: list[int]) -> list[tuple]:
+    """The cells of the columns ``keep`` of each row, a blob (binary data, a geometry of
+    another column) as no value. Built column by column: a column holds a blob rarely."""
+    if not rows or not keep:
+        return [()] * len(rows)
+    columns = list(zip(*rows))
+    kept = []
+    for i in keep:
+        cells = columns[i]
+        if any(issubclass(t, bytes) for t in set(map(type, cells))):
+            cells = tuple(None if isinstance(v, bytes) else v for v in cells)
+        kept.append(cells)
+    return list(zip(*kept))
 
 
 def _exterior_rings(geometry: Any) -> list[np.ndarray]:

@@ -143,6 +143,19 @@ FLAG_TEXT = "1–2: tolka försiktigt"
 # column policy (personal-data column names: tryggaplatser.policy.is_pii_column)
 
 
+@functools.lru_cache(maxsize=1 << 12)
+def _pii_name(name: str) -> bool:
+    """:func:`is_pii_column`, judged once per column name (a pure function of the name, asked
+    of every column of every release)."""
+    return is_pii_column(name)
+
+
+@functools.lru_cache(maxsize=1 << 12)
+def _name_tokens(name: str) -> frozenset[str]:
+    """The words of a column name (:func:`~tryggaplatser.policy.name_tokens`), once per name."""
+    return frozenset(_tokens(name))
+
+
 @functools.cache
 def _free_text_names() -> frozenset[str]:
     """Free-text column names (lower case): the layer schemas' and common ones, looked up once."""
@@ -553,12 +566,14 @@ class Gate:
         self.summary.plan_scope = scope
         self.summary.rules.update({"small_counts", "complementary"})
         kinds = None if count is None else set(count)
-
-        def counted(key: Hashable) -> bool:
-            kind = key[0] if isinstance(key, tuple) else key
-            return key not in plan.unpublished and (kinds is None or kind in kinds)
-
-        mine = [k for k in plan.status if counted(k)]
+        unpublished = plan.unpublished
+        # the cells of this gate's kinds that a product shows (a key's kind is its first element)
+        mine = [
+            k
+            for k in plan.status
+            if k not in unpublished
+            and (kinds is None or (k[0] if isinstance(k, tuple) else k) in kinds)
+        ]
         self.summary.primary += sum(plan.status[k] == PRIMARY for k in mine)
         self.summary.secondary += sum(plan.status[k] == SECONDARY for k in mine)
         self.summary.plan_cells += len(mine)
@@ -751,7 +766,7 @@ class Gate:
             if col == geometry:
                 keep.append(col)
                 continue
-            if is_pii_column(col):
+            if _pii_name(col):
                 if col in extra and kind != "points":
                     raise _refuse(
                         tr(
@@ -936,7 +951,7 @@ class Gate:
             if col == getattr(df, "_geometry_column_name", None):
                 continue
             dtype = df[col].dtype if dtypes is None else dtypes.iloc[k]
-            toks = set(_tokens(col))
+            toks = _name_tokens(col)
             fine = False
             if isinstance(dtype, pd.PeriodDtype):
                 fine = not dtype.freq.freqstr.startswith(("M", "Q", "Y", "A"))
@@ -1136,7 +1151,7 @@ class Gate:
         rows: Sequence[Mapping[str, Any]] = []
         if plan_key is not None and self.plan is not None:
             geometry = getattr(out, "_geometry_column_name", None)
-            rows = _records(out.drop(columns=[c for c in (geometry,) if c in out.columns]))
+            rows = _records(out, without=geometry)
         planned = self._planned_statuses(rows, col, values, plan_key)
         if planned is None:
             self._count(status)
@@ -1954,10 +1969,13 @@ def _has_points(geometry: Any) -> bool:
 
 class _Records(Sequence):
     """``frame.to_dict("records")``, read column by column as rows are asked for their values:
-    a plan key reads a cell's id, not every column of every row."""
+    a plan key reads a cell's id, not every column of every row. ``columns``: the columns the
+    rows show (all of the frame's but its geometry, :func:`_records`)."""
 
-    def __init__(self, frame: pd.DataFrame):
+    def __init__(self, frame: pd.DataFrame, columns: list[Any]):
         self.frame = frame
+        self.columns = columns
+        self._shown = set(columns)
         self._columns: dict[Any, list[Any]] = {}
 
     def __len__(self) -> int:
@@ -1972,8 +1990,8 @@ class _Records(Sequence):
         return (_LazyRow(self, i) for i in range(len(self.frame)))
 
     def column(self, name: Any) -> list[Any]:
-        if name not in self._columns:  # the values as to_dict("records") boxes them
-            self._columns[name] = [r[name] for r in self.frame[[name]].to_dict("records")]
+        if name not in self._columns:  # the values as to_dict boxes them (native scalars)
+            self._columns[name] = self.frame[[name]].to_dict("list")[name]
         return self._columns[name]
 
 
@@ -1987,23 +2005,24 @@ class _LazyRow(Mapping):
         columns = self._records._columns
         if key in columns:  # a column read already (and so known to be one)
             return columns[key][self._i]
-        if key not in self._records.frame.columns:
+        if key not in self._records._shown:
             raise KeyError(key)
         return self._records.column(key)[self._i]
 
     def __iter__(self):
-        return iter(self._records.frame.columns)
+        return iter(self._records.columns)
 
     def __len__(self) -> int:
-        return len(self._records.frame.columns)
+        return len(self._records.columns)
 
 
-def _records(frame: pd.DataFrame) -> Sequence[Mapping[str, Any]]:
-    """The rows of ``frame`` as mappings (:class:`_Records`; a frame with repeated column
-    names as ``to_dict("records")`` itself)."""
+def _records(frame: pd.DataFrame, without: Any = None) -> Sequence[Mapping[str, Any]]:
+    """The rows of ``frame`` as mappings (:class:`_Records`), without the column ``without``
+    (a layer's geometry: read from the frame as it is, not from a copy without it); a frame
+    with repeated column names as ``to_dict("records")`` itself."""
     if not frame.columns.is_unique:
-        return frame.to_dict("records")
-    return _Records(frame)
+        return frame.drop(columns=[c for c in (without,) if c in frame.columns]).to_dict("records")
+    return _Records(frame, [c for c in frame.columns if c != without or without is None])
 
 
 def _display(values: np.ndarray, status: np.ndarray) -> list[Any]:
