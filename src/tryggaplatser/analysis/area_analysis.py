@@ -24,6 +24,7 @@ from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 from ..provenance import cell_size_of as _cell_size_of
 from ..provenance import set_param
 from ._common import new_record, record_public_cell_size
+from .periods import within
 from .run import placed
 
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
@@ -148,10 +149,6 @@ class AreaAnalysis:
         """The name of an area (its id when the layer has no names)."""
         prof = self.profiles.get(str(area_id))
         return prof.name if prof is not None else str(area_id)
-
-
-def _local_dates(occurred_at: pd.Series) -> pd.Series:
-    return pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ).dt.date
 
 
 def prepare_area_analysis(
@@ -318,9 +315,7 @@ def _profile_period(profiles: dict) -> tuple[dt.date, dt.date, float]:
 
 def _in_period(incidents: Any, start: Any, end: Any) -> Any:
     """The incidents whose local date lies in ``start`` … ``end`` (inclusive)."""
-    ldate = _local_dates(incidents["occurred_at"])
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
-    return incidents.loc[in_period]
+    return incidents.loc[within(incidents["occurred_at"], start, end)]
 
 
 def _gistar_cells(inc: Any, cell_size: float | None, quiet: bool) -> Any:

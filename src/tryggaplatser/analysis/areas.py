@@ -26,6 +26,7 @@ from ..errors import ArgumentError
 from ..i18n import tr
 from ..layers import vocab
 from ._common import attach, check_same_crs, new_record, record_param, split_code_lists
+from .periods import within
 from .rates import (
     LOCAL_TZ,
     aoristic_matrix,
@@ -349,8 +350,7 @@ def _prepare_incidents(incidents, areas, period, record, quiet):
         )
     start, end = resolve_period(period, occurred, record, quiet)
     local = occurred.dt.tz_convert(LOCAL_TZ)
-    ldate = local.dt.date
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
+    in_period = within(occurred, start, end)
     inc = incidents.loc[in_period]
     assignment = assign_points(inc, areas)
     n_centroid = 0
