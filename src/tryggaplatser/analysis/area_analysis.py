@@ -241,6 +241,7 @@ def prepare_area_analysis(
         area_inc, dialogue, walks, areas, cell_size=cell_size, quiet=quiet
     )
     sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
+    weekly = reports_per_source_week(inc)
     return AreaAnalysis(
         config=getattr(project, "config", None),
         areas=areas,
@@ -250,9 +251,9 @@ def prepare_area_analysis(
         cells=cells,
         gap_cells=gap_cells,
         gap_areas=gap_areas,
-        weekly=reports_per_source_week(inc),
+        weekly=weekly,
         monthly=reports_per_source_month(inc),
-        silent=silent_periods(inc),
+        silent=silent_periods(inc, weekly=weekly),
         precision=location_precision_share(inc),
         quarantine=quarantine_share(getattr(project, "reports", []) or []),
         walk_observations=walks,
