@@ -378,3 +378,21 @@ def test_inputs_not_mutated():
     )
     for before, after in zip(copies, (inc, dia, obs, areas)):
         pd.testing.assert_frame_equal(before, after)
+
+
+@pytest.mark.parametrize("dtype", ["str", "string", object])
+def test_split_code_lists_equals_splitting_every_row(dtype):
+    """Reasons are split once per distinct value; every row gets the list that splitting it
+    on its own gives (commas as semicolons, blanks and spaces kept, missing stays missing)."""
+    from tryggaplatser.analysis._common import split_code_lists
+
+    rng = np.random.default_rng(7)
+    pool = ["belysning", "ode_plats,trafik", " trafik ; narkotika", "", ";", None, "a,b;c"]
+    values = pd.Series([pool[i] for i in rng.integers(0, len(pool), 500)], dtype=dtype)
+    values.index = rng.permutation(500) + 1000  # a user's row numbers, not positions
+    expected = values.astype("string").str.replace(",", ";").str.split(";").to_numpy()
+    got = split_code_lists(values)
+    assert len(got) == len(expected)
+    for a, b in zip(got, expected):
+        assert (a is pd.NA and b is pd.NA) or a == b
+    assert len(split_code_lists(values.iloc[:0])) == 0

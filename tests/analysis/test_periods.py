@@ -104,3 +104,36 @@ def test_counts_per_month_and_year_count_local_calendar_days_by_hand():
     part = counts_per_year(utc, (dt.date(2024, 2, 1), dt.date(2025, 1, 31)))
     assert part["n"].tolist() == [2] and part["first"].tolist() == [dt.date(2024, 2, 1)]
     assert part["last"].tolist() == [dt.date(2024, 12, 31)] and not part["complete"].any()
+
+
+def test_within_equals_comparing_local_calendar_dates():
+    """The period filter compares whole local days: the same rows as comparing each
+    timestamp's local ``datetime.date`` (midnights, both DST changes, unknown times, units)."""
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    from tryggaplatser.analysis.periods import local_times, within
+
+    rng = np.random.default_rng(11)
+    edges = pd.to_datetime(
+        ["2025-03-29 22:59:59", "2025-03-29 23:00:00", "2025-10-25 21:59:00", "2025-10-25 22:00:00",
+         "2025-12-31 22:59:59.999", "2025-12-31 23:00:00"], utc=True, format="ISO8601"
+    )  # fmt: skip
+    spread = pd.to_datetime(rng.integers(1.70e9, 1.80e9, 3000), unit="s", utc=True)
+    times = pd.Series(edges.append(spread)).astype("datetime64[ns, UTC]")
+    times[::50] = pd.NaT
+    periods = [
+        (dt.date(2025, 3, 30), dt.date(2025, 10, 25)),
+        (dt.date(2026, 1, 1), dt.date(2026, 1, 1)),
+        (dt.date(2023, 1, 1), dt.date(2027, 12, 31)),
+    ]
+    for unit in ("ns", "us", "s"):
+        t = times.dt.as_unit(unit)
+        day = local_times(t).dt.date
+        for start, end in periods:
+            expected = ((day >= start) & (day <= end)).fillna(False).to_numpy(dtype=bool)
+            got = within(t, start, end)
+            assert got.dtype == bool
+            assert np.array_equal(got, expected)

@@ -80,6 +80,20 @@ def test_silent_periods_inside_span_and_ongoing():
         silent_periods(weekly_data(), min_weeks=0)
 
 
+def test_silent_periods_of_a_weekly_table_given_equal_computing_it():
+    """The area analysis hands its weekly table to silent_periods: the same runs as when it is
+    counted again; and the table given is the one read (a changed one changes the runs)."""
+    data = weekly_data()
+    weekly = reports_per_source_week(data)
+    for min_weeks in (1, 2, 8):
+        pd.testing.assert_frame_equal(
+            silent_periods(data, min_weeks=min_weeks, weekly=weekly),
+            silent_periods(data, min_weeks=min_weeks),
+        )
+    busy = weekly.assign(n=weekly["n"] + 1)
+    assert len(silent_periods(data, weekly=busy)) == 0 < len(silent_periods(data))
+
+
 def test_location_precision_share_flags_centroids():
     data = incidents(
         [

@@ -24,6 +24,7 @@ from ..policy import LOCAL_TZ, PUBLIC_MIN_CELL_SIZE
 from ..provenance import cell_size_of as _cell_size_of
 from ..provenance import set_param
 from ._common import new_record, record_public_cell_size
+from .periods import within
 from .run import placed
 
 #: Gi* bins counted as hotspot cells of an area (95 % and 99 % confidence after FDR).
@@ -150,10 +151,6 @@ class AreaAnalysis:
         return prof.name if prof is not None else str(area_id)
 
 
-def _local_dates(occurred_at: pd.Series) -> pd.Series:
-    return pd.to_datetime(occurred_at).dt.tz_convert(LOCAL_TZ).dt.date
-
-
 def prepare_area_analysis(
     project: Any,
     *,
@@ -244,6 +241,7 @@ def prepare_area_analysis(
         area_inc, dialogue, walks, areas, cell_size=cell_size, quiet=quiet
     )
     sensitive = set(getattr(getattr(project, "config", None), "sensitive_categories", ()) or ())
+    weekly = reports_per_source_week(inc)
     return AreaAnalysis(
         config=getattr(project, "config", None),
         areas=areas,
@@ -253,9 +251,9 @@ def prepare_area_analysis(
         cells=cells,
         gap_cells=gap_cells,
         gap_areas=gap_areas,
-        weekly=reports_per_source_week(inc),
+        weekly=weekly,
         monthly=reports_per_source_month(inc),
-        silent=silent_periods(inc),
+        silent=silent_periods(inc, weekly=weekly),
         precision=location_precision_share(inc),
         quarantine=quarantine_share(getattr(project, "reports", []) or []),
         walk_observations=walks,
@@ -318,9 +316,7 @@ def _profile_period(profiles: dict) -> tuple[dt.date, dt.date, float]:
 
 def _in_period(incidents: Any, start: Any, end: Any) -> Any:
     """The incidents whose local date lies in ``start`` … ``end`` (inclusive)."""
-    ldate = _local_dates(incidents["occurred_at"])
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
-    return incidents.loc[in_period]
+    return incidents.loc[within(incidents["occurred_at"], start, end)]
 
 
 def _gistar_cells(inc: Any, cell_size: float | None, quiet: bool) -> Any:

@@ -25,7 +25,8 @@ import pandas as pd
 from ..errors import ArgumentError
 from ..i18n import tr
 from ..layers import vocab
-from ._common import attach, check_same_crs, new_record, record_param
+from ._common import attach, check_same_crs, new_record, record_param, split_code_lists
+from .periods import within
 from .rates import (
     LOCAL_TZ,
     aoristic_matrix,
@@ -349,8 +350,7 @@ def _prepare_incidents(incidents, areas, period, record, quiet):
         )
     start, end = resolve_period(period, occurred, record, quiet)
     local = occurred.dt.tz_convert(LOCAL_TZ)
-    ldate = local.dt.date
-    in_period = ((ldate >= start) & (ldate <= end)).fillna(False).to_numpy(dtype=bool)
+    in_period = within(occurred, start, end)
     inc = incidents.loc[in_period]
     assignment = assign_points(inc, areas)
     n_centroid = 0
@@ -586,10 +586,10 @@ def _dialogue_tables_by(d: pd.DataFrame, groups: np.ndarray, keys: Iterable) -> 
     def freq_per_pin(col: str, vocab_name: str, out_col: str) -> pd.DataFrame | None:
         if col not in d.columns or not is_unsafe.any():
             return None
-        s = d[col].astype("string").str.replace(",", ";").str.split(";")[is_unsafe]
         pins = np.flatnonzero(is_unsafe)
+        s = split_code_lists(d[col].iloc[pins])
         t = pd.DataFrame(
-            {"_g": groups[pins], "campaign_id": campaign[pins], "_pin": pins, out_col: s.to_numpy()}
+            {"_g": groups[pins], "campaign_id": campaign[pins], "_pin": pins, out_col: s}
         ).explode(out_col)
         t[out_col] = t[out_col].astype("string").str.strip()
         t = t[t[out_col].notna() & (t[out_col] != "")].drop_duplicates(["_pin", out_col])

@@ -29,6 +29,7 @@ from ._common import (
     new_record,
     record_param,
     record_public_cell_size,
+    split_code_lists,
 )
 
 #: Incident categories left out by default: planned events are not problems and
@@ -88,10 +89,8 @@ def _reason_frame(dialogue, walk_observations, d_key, w_key) -> pd.DataFrame:
     """Long table (key, code) of reasons given for feeling unsafe."""
     parts = []
     if dialogue is not None and len(d_key) and "reasons" in dialogue.columns:
-        s = dialogue["reasons"].astype("string").str.replace(",", ";").str.split(";")
-        t = pd.DataFrame(
-            {"key": d_key.to_numpy(), "pin": np.arange(len(d_key)), "code": s.to_numpy()}
-        )
+        s = split_code_lists(dialogue["reasons"])
+        t = pd.DataFrame({"key": d_key.to_numpy(), "pin": np.arange(len(d_key)), "code": s})
         t = t.explode("code")
         t["code"] = t["code"].astype("string").str.strip()
         t = t[t["code"].notna() & (t["code"] != "")].drop_duplicates(["pin", "code"])

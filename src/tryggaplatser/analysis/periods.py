@@ -170,6 +170,19 @@ def counts_per_year(occurred_at: Any, period: tuple[dt.date, dt.date] | None = N
     return pd.DataFrame(rows, columns=["year", "n", "first", "last", "complete"])
 
 
+def within(occurred_at: Any, start: dt.date, end: dt.date) -> np.ndarray:
+    """Whether the local calendar date of each timestamp lies in ``start`` … ``end``
+    (inclusive), as a boolean array; unknown times are not. Compared as whole days
+    (``datetime64[D]``), not as one ``datetime.date`` object per row.
+
+    >>> t = pd.Series(pd.to_datetime(["2025-12-31 23:30", "2026-01-01 00:10", None], utc=True))
+    >>> within(t, dt.date(2026, 1, 1), dt.date(2026, 1, 31)).tolist()
+    [True, True, False]
+    """
+    day = local_times(occurred_at).dt.tz_localize(None).to_numpy().astype("datetime64[D]")
+    return (day >= np.datetime64(start, "D")) & (day <= np.datetime64(end, "D"))
+
+
 def _local_days(occurred_at: Any) -> np.ndarray:
     """The local calendar dates of the timestamps (``datetime64[D]``), unknown ones left out."""
     local = local_times(occurred_at).dt.tz_localize(None)

@@ -138,7 +138,7 @@ def reports_per_source_month(incidents) -> pd.DataFrame:
     return out[MONTH_COLUMNS]
 
 
-def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
+def silent_periods(incidents, *, min_weeks: int = 2, weekly: Any = None) -> pd.DataFrame:
     """Runs of consecutive weeks in which a source sent no reports.
 
     A source's active span runs from the week of its first report to the **last week of the
@@ -152,6 +152,9 @@ def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
         With ``source`` and tz-aware ``occurred_at``.
     min_weeks : int
         Shortest run reported.
+    weekly : DataFrame, optional
+        :func:`reports_per_source_week` of ``incidents`` when the caller has it already (the
+        area analysis shows both); ``None`` = computed here.
 
     Returns
     -------
@@ -169,7 +172,8 @@ def silent_periods(incidents, *, min_weeks: int = 2) -> pd.DataFrame:
             ),
             rule="NOT_POSITIVE",
         )
-    weekly = reports_per_source_week(incidents)
+    if weekly is None:
+        weekly = reports_per_source_week(incidents)
     rows: list[dict[str, Any]] = []
     if len(weekly) == 0:
         return pd.DataFrame(columns=SILENT_COLUMNS)

@@ -95,9 +95,7 @@ def placed(incidents: Any) -> Any:
 
 def in_period(incidents: Any, period: tuple[dt.date, dt.date]) -> Any:
     """The incidents whose local calendar date lies in ``period`` (inclusive)."""
-    day = _periods.local_times(incidents["occurred_at"]).dt.date
-    keep = ((day >= period[0]) & (day <= period[1])).fillna(False)
-    return incidents[keep.to_numpy(dtype=bool)]
+    return incidents[_periods.within(incidents["occurred_at"], *period)]
 
 
 # ---------------------------------------------------------------------------------------------

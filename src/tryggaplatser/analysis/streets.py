@@ -136,7 +136,7 @@ def split_roads(roads: Any, stretch_length: float = DEFAULT_STRETCH_LENGTH) -> A
     parts = roads.explode(index_parts=False)
     parts = parts[~(parts.geometry.is_empty | parts.geometry.isna())]
     parts = parts[parts.geometry.geom_type == "LineString"]
-    names = parts["name"].astype("string").fillna("") if "name" in parts else None
+    names = parts["name"].astype("string").fillna("").tolist() if "name" in parts else None
     lines = parts.geometry.to_numpy()
     lengths = shapely.length(lines)
     flat = not shapely.has_z(lines).any()
@@ -147,7 +147,7 @@ def split_roads(roads: Any, stretch_length: float = DEFAULT_STRETCH_LENGTH) -> A
             continue
         k = max(1, round(length / stretch_length))
         step = length / k
-        name = "" if names is None else str(names.iloc[i])
+        name = "" if names is None else str(names[i])
         cuts = [(j * step, length if j == k - 1 else (j + 1) * step) for j in range(k)]
         if k == 1:
             geoms.append(line)
@@ -177,13 +177,18 @@ def _substrings(line: Any, cuts: list[tuple[float, float]]) -> list:
     start = shapely.get_coordinates(shapely.line_interpolate_point(line, a))
     end = shapely.get_coordinates(shapely.line_interpolate_point(line, b))
     lo = np.searchsorted(along, a, side="right")
-    hi = np.searchsorted(along, b, side="left")
-    parts, index = [], []
-    for j in range(len(cuts)):
-        piece = np.vstack([start[j : j + 1], xy[lo[j] : hi[j]], end[j : j + 1]])
-        parts.append(piece)
-        index.append(np.full(len(piece), j))
-    return list(shapely.linestrings(np.vstack(parts), indices=np.concatenate(index)))
+    inner = np.maximum(np.searchsorted(along, b, side="left") - lo, 0)
+    # piece j is start[j], xy[lo[j] : lo[j] + inner[j]], end[j]: rows of one stacked source
+    k, n = len(cuts), len(xy)
+    size = inner + 2
+    first = np.cumsum(size) - size
+    rows = np.empty(int(size.sum()), dtype=np.intp)
+    rows[first] = np.arange(k)
+    rows[first + size - 1] = k + n + np.arange(k)
+    step = np.arange(int(inner.sum())) - np.repeat(np.cumsum(inner) - inner, inner)
+    rows[np.repeat(first + 1, inner) + step] = k + np.repeat(lo, inner) + step
+    coords = np.vstack([start, xy, end])[rows]
+    return list(shapely.linestrings(coords, indices=np.repeat(np.arange(k), size)))
 
 
 def snap_points(

@@ -352,11 +352,19 @@ def _polygonal_part(geom):
     return merged if shapely.get_type_id(merged) in (3, 6) else None
 
 
-def _transform(geoms: np.ndarray, source: str, target: str) -> np.ndarray:
-    import shapely
+@cache
+def _transformer(source: str, target: str):
+    """The pyproj transformer ``source`` → ``target`` (x/y order), made once per pair: the
+    files of a project share a few pairs, and making one costs milliseconds."""
     from pyproj import Transformer
 
-    t = Transformer.from_crs(source, target, always_xy=True)
+    return Transformer.from_crs(source, target, always_xy=True)
+
+
+def _transform(geoms: np.ndarray, source: str, target: str) -> np.ndarray:
+    import shapely
+
+    t = _transformer(source, target)
 
     def fn(coords):
         x, y = t.transform(coords[:, 0], coords[:, 1])

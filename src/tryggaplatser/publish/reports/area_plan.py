@@ -519,8 +519,7 @@ def _plan_previous_year(plan: DisclosurePlan, analysis: Any) -> None:
 
     prev = previous_period(analysis)
     inc = analysis.incidents_all
-    day = periods.local_times(inc["occurred_at"]).dt.date
-    sel = ((day >= prev[0]) & (day <= prev[1])).fillna(False).to_numpy(dtype=bool)
+    sel = periods.within(inc["occurred_at"], *prev)
     if not sel.any():
         return
     counts = inc.loc[sel, "category"].astype(str).value_counts()
