@@ -104,7 +104,7 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
             lines, colors=colours, linewidths=widths, zorder=z, capstyle="round"
         )
         collection.set_gid(f"layer-{layer.key}")
-        ax.add_collection(collection)
+        ax.add_collection(collection, autolim=False)  # the map's extent is set, not fitted
         return
     if layer.kind == "point":
         import shapely
@@ -146,7 +146,7 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         collection.set_zorder(6)
         _rank_labels(ax, frame)
     collection.set_gid(f"layer-{layer.key}")  # names the layer in the figure (and in SVG)
-    ax.add_collection(collection)
+    ax.add_collection(collection, autolim=False)  # the map's extent is set, not fitted
 
 
 def _polygon_paths(layer: ml.MapLayer) -> tuple[list, list, list]:
@@ -257,6 +257,12 @@ def north_corner(ax: Axes, drawn: Sequence[ml.MapLayer]) -> str:
     Data are the drawn layers other than the background and the area outlines (cells, points,
     focus places; points count as their marker's square). Ties go to the first corner in the
     order of :data:`NORTH_CORNERS`, so an empty corner at the upper right is kept.
+
+    The union of the data is taken over the shapes whose bounds meet a corner's box (the
+    others add nothing inside a box), a few percent of a map's cells. Areas from that union
+    can differ from those of the union of all shapes in their last bits only, so when two
+    corners come within :data:`_NEAR_TIE` of the box's area (and are not both empty) the
+    corner is chosen from the union of all shapes, as before.
     """
     import shapely
 
@@ -270,17 +276,46 @@ def north_corner(ax: Axes, drawn: Sequence[ml.MapLayer]) -> str:
         if layer.kind == "point":
             g = shapely.buffer(g, 0.012 * w, cap_style="square")
         geoms.extend(g)
-    data = shapely.union_all(geoms) if geoms else None
-
-    def covered(corner: str) -> float:
-        fx, fy = NORTH_CORNERS[corner]
-        bw, bh = NORTH_BOX
-        box = shapely.box(
-            x0 + (fx - bw / 2) * w, y0 + (fy - bh + 0.01) * h, x0 + (fx + bw / 2) * w, y0 + fy * h
+    bw, bh = NORTH_BOX
+    boxes = {
+        corner: (
+            x0 + (fx - bw / 2) * w,
+            y0 + (fy - bh + 0.01) * h,
+            x0 + (fx + bw / 2) * w,
+            y0 + fy * h,
         )
-        return 0.0 if data is None else float(shapely.intersection(box, data).area)
+        for corner, (fx, fy) in NORTH_CORNERS.items()
+    }
 
-    return min(NORTH_CORNERS, key=covered)  # min keeps the first of equal corners
+    def coverage(data: Any) -> dict[str, float]:
+        return {
+            corner: 0.0 if data is None else float(shapely.intersection(shapely.box(*b), data).area)
+            for corner, b in boxes.items()
+        }
+
+    near = np.zeros(len(geoms), dtype=bool)
+    if geoms:
+        gx0, gy0, gx1, gy1 = shapely.bounds(np.asarray(geoms, dtype=object)).T
+        for bx0, by0, bx1, by1 in boxes.values():
+            near |= (gx0 <= bx1) & (bx0 <= gx1) & (gy0 <= by1) & (by0 <= gy1)
+    near_geoms = [g for g, keep in zip(geoms, near) if keep]
+    covered = coverage(shapely.union_all(near_geoms) if near_geoms else None)
+    best = min(NORTH_CORNERS, key=covered.__getitem__)  # min keeps the first of equal corners
+    tolerance = _NEAR_TIE * bw * w * bh * h
+    if any(
+        corner != best
+        and abs(area - covered[best]) <= tolerance
+        and not (area == 0.0 and covered[best] == 0.0)
+        for corner, area in covered.items()
+    ):  # a near tie: the union of all shapes decides, as it always did
+        covered = coverage(shapely.union_all(geoms) if geoms else None)
+        best = min(NORTH_CORNERS, key=covered.__getitem__)
+    return best
+
+
+#: Relative difference (of a corner box's area) below which :func:`north_corner` treats two
+#: corners' covered areas as a tie to be decided by the union of all shapes.
+_NEAR_TIE = 1e-6
 
 
 def _north_arrow(ax: Axes, corner: str = "upper right") -> Any:
@@ -546,8 +581,16 @@ class _Placer:
             # never drawn: left out, not laid out (its empty extent would otherwise reserve
             # a phantom place in the map's lower-left corner)
             return None
+        from matplotlib.text import Text
+
         artist = self.ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
-        base = artist.get_window_extent(self.renderer).padded(1.5)
+        if artist.arrow_patch is None:
+            # ``Annotation.get_window_extent`` without its test of the anchor (made above):
+            # the text's extent at its position
+            artist.update_positions(self.renderer)
+            base = Text.get_window_extent(artist, self.renderer).padded(1.5)
+        else:
+            base = artist.get_window_extent(self.renderer).padded(1.5)
         to_pixels = self.ax.figure.dpi / 72.0
         for dx, dy in offsets:
             box = base.translated(dx * to_pixels, dy * to_pixels)
@@ -1099,7 +1142,7 @@ def png_bytes(rgba: np.ndarray, *, dpi: float, metadata: dict[str, Any]) -> byte
             parts.append(chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
         except UnicodeEncodeError:  # uncompressed, no language tag
             parts.append(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode()))
-    parts.append(chunk(b"IDAT", zlib.compress(raw.tobytes(), PNG_COMPRESS_LEVEL)))
+    parts.append(chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESS_LEVEL)))  # no copy to bytes
     parts.append(chunk(b"IEND", b""))
     return b"".join(parts)
 
