@@ -641,7 +641,7 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
     place's rank badge, the north arrow or the scale bar. Area labels are drawn above the focus
     outlines (with a white halo), so an outline never covers a name."""
     placer = _Placer(fig, ax)
-    placer.block(arrow, pad=4)
+    placer.add(_arrow_extent(placer, arrow).expanded(1.0, 1.0).padded(4))
     for artist in ax.texts:  # scale-bar text and the focus places' rank badges
         if artist is not arrow:  # blocked above, with a wider margin (its extent is costly)
             placer.block(artist)
@@ -662,6 +662,41 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
         _area_labels(placer, areas.frame)
     if focus is None:
         _street_labels(placer, drawn)
+
+
+#: Window extents of north arrows, by what makes them (see :func:`_arrow_extent`).
+_ARROW_EXTENTS: dict[tuple, np.ndarray] = {}
+
+
+def _arrow_extent(placer: _Placer, arrow: Any) -> Any:
+    """The north arrow's window extent (``arrow.get_window_extent``), kept: the arrow is drawn
+    in axes fractions, so its extent follows from its text, font, corner and arrow, the map
+    panel's box in pixels and the resolution, and a set's maps of one size repeat them (the
+    arrow's outline is clipped to its text box point by point, a few milliseconds a map)."""
+    from matplotlib.transforms import Bbox
+
+    fig = placer.ax.get_figure(root=True)
+    key = (
+        arrow.get_text(),
+        arrow.get_fontproperties().copy(),
+        tuple(arrow.xy),
+        tuple(arrow.xyann),
+        arrow.xycoords,
+        arrow.anncoords,
+        repr(sorted(arrow.arrowprops.items())) if arrow.arrowprops else None,
+        arrow.get_horizontalalignment(),
+        arrow.get_verticalalignment(),
+        tuple(placer.axbox.bounds),
+        tuple(fig.bbox.bounds),
+        fig.dpi,
+        type(placer.renderer),
+    )
+    points = _ARROW_EXTENTS.get(key)
+    if points is None:
+        if len(_ARROW_EXTENTS) >= 64:
+            _ARROW_EXTENTS.clear()
+        points = _ARROW_EXTENTS[key] = arrow.get_window_extent(placer.renderer).get_points()
+    return Bbox(points.copy())
 
 
 def _area_labels(placer: _Placer, frame: Any) -> None:
@@ -944,11 +979,16 @@ def _shared_canvas_class() -> type:
                     _RENDERERS.pop(next(iter(_RENDERERS)))
                 renderer = _RENDERERS[key] = renderer_class(w, h, self.figure.dpi)
             self.renderer, self._lastKey = renderer, key
+            if hasattr(renderer, "figure_ref"):
+                renderer.figure_ref = weakref.ref(self.figure)
             return renderer
 
     return SharedRendererCanvas
 
 
+#: Font line metrics kept by the shared renderers: (font files, size, dpi) → (ascent,
+#: descent, line gap), as ``Text._get_layout`` computes them.
+_FONT_HEIGHTS: dict[tuple, tuple] = {}
 #: Glyph layouts kept by the shared renderers: (text, font, size, dpi, features, language).
 _LAYOUTS: dict[tuple, Any] = {}
 _MAX_LAYOUTS = 4096
@@ -970,11 +1010,29 @@ def _layout_caching_renderer_class() -> type:
     if matplotlib.__version__.split(".")[:2] != ["3", "11"]:
         return RendererAgg
 
+    from matplotlib.font_manager import fontManager
+
+    from ..reports._svg import font_height_metrics
+
     class LayoutCachingRenderer(RendererAgg):
         def __init__(self, width, height, dpi):
             super().__init__(width, height, dpi)
             # texts drawn as paths (the labels' white halo) keep their outlines too
             self._text2path = _path_caching_text_to_path_class()()
+            self.figure_ref: Any = None  # the figure it last drew or measured (a weakref)
+
+        def _get_font_height_metrics(self, prop):
+            """``(ascent, descent, line gap)`` of the font of ``prop``, as ``Text._get_layout``
+            reads them from the font's tables at its figure's resolution (that of the figure
+            the renderer serves), kept per font files, size and resolution."""
+            figure = self.figure_ref() if self.figure_ref is not None else None
+            dpi = self.dpi if figure is None else figure.dpi
+            files = tuple(fontManager._find_fonts_by_props(prop))
+            key = (files, prop.get_size_in_points(), dpi)
+            metrics = _FONT_HEIGHTS.get(key)
+            if metrics is None:
+                metrics = _FONT_HEIGHTS[key] = font_height_metrics(files, key[1], dpi)
+            return metrics
 
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if ismath:
@@ -1091,14 +1149,16 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
                 continue
         before = pixels.copy()
         artist.draw(canvas.get_renderer())
-        rows, cols = np.nonzero(pixels != before)
+        changed = pixels != before
+        rows = np.flatnonzero(changed.any(axis=1))  # the rows and columns the part drew on
         if len(rows) == 0:
             continue
-        box = np.s_[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+        cols = np.flatnonzero(changed[rows[0] : rows[-1] + 1].any(axis=0))
+        box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
         if not (before[box] == white).all():  # the part meets other drawing: draw as usual
             canvas.draw()
             break
-        stamps[full_key] = (pixels[box].copy(), (rows.min() - (height - iy), cols.min() - ix))
+        stamps[full_key] = (pixels[box].copy(), (rows[0] - (height - iy), cols[0] - ix))
     return canvas.buffer_rgba()
 
 
