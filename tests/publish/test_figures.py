@@ -335,3 +335,97 @@ def test_many_anchors_are_in_view_as_each_is_alone():
     many = placer.in_view(xy[:, 0], xy[:, 1])
     assert list(many) == [placer._in_view((x, y)) for x, y in xy]
     assert 0 < many.sum() < len(xy)
+
+
+def _corner_by_all_shapes(ax, drawn) -> str:
+    """The north arrow's corner as the union of every data shape decides it (reference)."""
+    import shapely
+
+    from tryggaplatser.publish.maps.figures import NORTH_BOX, NORTH_CORNERS
+
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    w, h = x1 - x0, y1 - y0
+    geoms = []
+    for layer in drawn:
+        g = layer.frame.geometry.to_numpy()
+        if layer.kind == "point":
+            g = shapely.buffer(g, 0.012 * w, cap_style="square")
+        geoms.extend(g)
+    data = shapely.union_all(geoms) if geoms else None
+    bw, bh = NORTH_BOX
+
+    def covered(corner):
+        fx, fy = NORTH_CORNERS[corner]
+        box = shapely.box(
+            x0 + (fx - bw / 2) * w, y0 + (fy - bh + 0.01) * h, x0 + (fx + bw / 2) * w, y0 + fy * h
+        )
+        return 0.0 if data is None else float(shapely.intersection(box, data).area)
+
+    return min(NORTH_CORNERS, key=covered)
+
+
+@pytest.mark.parametrize("case", ["random", "covered", "points", "empty", "one corner"])
+def test_north_corner_from_the_shapes_near_the_corners_is_that_of_all_shapes(case):
+    """The corner chosen from the shapes whose bounds meet a corner's box is the one the union
+    of all shapes gives: random cells, a map covered by cells (every corner fully covered, a
+    near tie decided by all shapes), points, no data, and data in one corner only."""
+    import shapely
+    from matplotlib.figure import Figure
+
+    from tryggaplatser.publish.maps import _layers as ml
+    from tryggaplatser.publish.maps.figures import north_corner
+
+    rng = np.random.default_rng(11)
+    size, n = 125.0, 48
+    x0, y0 = 650_000.0, 6_560_000.0
+    fig = Figure(figsize=(11, 8), dpi=150)
+    ax = fig.add_axes((0.02, 0.08, 0.7, 0.78))
+    ax.set_xlim(x0, x0 + n * size)
+    ax.set_ylim(y0, y0 + 0.8 * n * size)
+    cells = [
+        shapely.box(x0 + i * size, y0 + j * size, x0 + (i + 1) * size, y0 + (j + 1) * size)
+        for i in range(n)
+        for j in range(n)
+    ]
+    if case == "random":
+        geoms, kind = [c for c in cells if rng.random() < 0.45], "polygon"
+    elif case == "covered":
+        geoms, kind = cells, "polygon"
+    elif case == "points":
+        xy = rng.uniform([x0, y0], [x0 + n * size, y0 + 0.8 * n * size], (400, 2))
+        geoms, kind = list(shapely.points(xy)), "point"
+    elif case == "empty":
+        geoms, kind = [], "polygon"
+    else:  # the upper right only
+        geoms = [c for c in cells if c.bounds[0] > x0 + 0.9 * n * size]
+        kind = "polygon"
+    frame = ml._frame(geoms, fill=["#b2182b"] * len(geoms), stroke=None)
+    drawn = [ml.MapLayer("gistar", "Gi*", kind, frame)]
+    assert north_corner(ax, drawn) == _corner_by_all_shapes(ax, drawn)
+    if case == "one corner":
+        assert north_corner(ax, drawn) == "upper left"
+
+
+def test_kept_arrow_extent_and_font_metrics_are_matplotlibs(maps):
+    """The north arrow's kept extent is the one matplotlib computes for each map, and texts
+    measured by the shared renderer (with its kept line metrics) have the extents a plain
+    Agg renderer gives them (multi-line texts included)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from tryggaplatser.publish.maps.figures import _agg_canvas, _arrow_extent, _Placer
+
+    for key in ("internal", "public", "hotspots", "internal"):
+        fig = static_map(maps[key])
+        ax = fig.axes[0]
+        arrow = next(t for t in ax.texts if t.get_gid() == "north-arrow")
+        placer = _Placer(fig, ax)
+        kept = _arrow_extent(placer, arrow)
+        assert np.array_equal(kept.get_points(), arrow.get_window_extent().get_points())
+        fig.text(0.5, 0.5, "Två rader\nmed radavstånd", fontsize=7.5, linespacing=1.4)
+        shared = _agg_canvas(fig).get_renderer()
+        texts = [t for t in fig.texts if t.get_text()] + [t for t in ax.texts if t.get_text()]
+        extents = [t.get_window_extent(shared).get_points() for t in texts]
+        plain = FigureCanvasAgg(fig).get_renderer()
+        assert type(plain) is not type(shared)
+        for text, extent in zip(texts, extents):
+            assert np.array_equal(extent, text.get_window_extent(plain).get_points())

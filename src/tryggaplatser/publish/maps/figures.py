@@ -104,7 +104,7 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
             lines, colors=colours, linewidths=widths, zorder=z, capstyle="round"
         )
         collection.set_gid(f"layer-{layer.key}")
-        ax.add_collection(collection)
+        ax.add_collection(collection, autolim=False)  # the map's extent is set, not fitted
         return
     if layer.kind == "point":
         import shapely
@@ -146,7 +146,7 @@ def _draw_layer(ax: Axes, layer: ml.MapLayer) -> None:
         collection.set_zorder(6)
         _rank_labels(ax, frame)
     collection.set_gid(f"layer-{layer.key}")  # names the layer in the figure (and in SVG)
-    ax.add_collection(collection)
+    ax.add_collection(collection, autolim=False)  # the map's extent is set, not fitted
 
 
 def _polygon_paths(layer: ml.MapLayer) -> tuple[list, list, list]:
@@ -257,6 +257,12 @@ def north_corner(ax: Axes, drawn: Sequence[ml.MapLayer]) -> str:
     Data are the drawn layers other than the background and the area outlines (cells, points,
     focus places; points count as their marker's square). Ties go to the first corner in the
     order of :data:`NORTH_CORNERS`, so an empty corner at the upper right is kept.
+
+    The union of the data is taken over the shapes whose bounds meet a corner's box (the
+    others add nothing inside a box), a few percent of a map's cells. Areas from that union
+    can differ from those of the union of all shapes in their last bits only, so when two
+    corners come within :data:`_NEAR_TIE` of the box's area (and are not both empty) the
+    corner is chosen from the union of all shapes, as before.
     """
     import shapely
 
@@ -270,17 +276,46 @@ def north_corner(ax: Axes, drawn: Sequence[ml.MapLayer]) -> str:
         if layer.kind == "point":
             g = shapely.buffer(g, 0.012 * w, cap_style="square")
         geoms.extend(g)
-    data = shapely.union_all(geoms) if geoms else None
-
-    def covered(corner: str) -> float:
-        fx, fy = NORTH_CORNERS[corner]
-        bw, bh = NORTH_BOX
-        box = shapely.box(
-            x0 + (fx - bw / 2) * w, y0 + (fy - bh + 0.01) * h, x0 + (fx + bw / 2) * w, y0 + fy * h
+    bw, bh = NORTH_BOX
+    boxes = {
+        corner: (
+            x0 + (fx - bw / 2) * w,
+            y0 + (fy - bh + 0.01) * h,
+            x0 + (fx + bw / 2) * w,
+            y0 + fy * h,
         )
-        return 0.0 if data is None else float(shapely.intersection(box, data).area)
+        for corner, (fx, fy) in NORTH_CORNERS.items()
+    }
 
-    return min(NORTH_CORNERS, key=covered)  # min keeps the first of equal corners
+    def coverage(data: Any) -> dict[str, float]:
+        return {
+            corner: 0.0 if data is None else float(shapely.intersection(shapely.box(*b), data).area)
+            for corner, b in boxes.items()
+        }
+
+    near = np.zeros(len(geoms), dtype=bool)
+    if geoms:
+        gx0, gy0, gx1, gy1 = shapely.bounds(np.asarray(geoms, dtype=object)).T
+        for bx0, by0, bx1, by1 in boxes.values():
+            near |= (gx0 <= bx1) & (bx0 <= gx1) & (gy0 <= by1) & (by0 <= gy1)
+    near_geoms = [g for g, keep in zip(geoms, near) if keep]
+    covered = coverage(shapely.union_all(near_geoms) if near_geoms else None)
+    best = min(NORTH_CORNERS, key=covered.__getitem__)  # min keeps the first of equal corners
+    tolerance = _NEAR_TIE * bw * w * bh * h
+    if any(
+        corner != best
+        and abs(area - covered[best]) <= tolerance
+        and not (area == 0.0 and covered[best] == 0.0)
+        for corner, area in covered.items()
+    ):  # a near tie: the union of all shapes decides, as it always did
+        covered = coverage(shapely.union_all(geoms) if geoms else None)
+        best = min(NORTH_CORNERS, key=covered.__getitem__)
+    return best
+
+
+#: Relative difference (of a corner box's area) below which :func:`north_corner` treats two
+#: corners' covered areas as a tie to be decided by the union of all shapes.
+_NEAR_TIE = 1e-6
 
 
 def _north_arrow(ax: Axes, corner: str = "upper right") -> Any:
@@ -546,8 +581,16 @@ class _Placer:
             # never drawn: left out, not laid out (its empty extent would otherwise reserve
             # a phantom place in the map's lower-left corner)
             return None
+        from matplotlib.text import Text
+
         artist = self.ax.annotate(text, xy, xytext=(0, 0), textcoords="offset points", **style)
-        base = artist.get_window_extent(self.renderer).padded(1.5)
+        if artist.arrow_patch is None:
+            # ``Annotation.get_window_extent`` without its test of the anchor (made above):
+            # the text's extent at its position
+            artist.update_positions(self.renderer)
+            base = Text.get_window_extent(artist, self.renderer).padded(1.5)
+        else:
+            base = artist.get_window_extent(self.renderer).padded(1.5)
         to_pixels = self.ax.figure.dpi / 72.0
         for dx, dy in offsets:
             box = base.translated(dx * to_pixels, dy * to_pixels)
@@ -598,7 +641,7 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
     place's rank badge, the north arrow or the scale bar. Area labels are drawn above the focus
     outlines (with a white halo), so an outline never covers a name."""
     placer = _Placer(fig, ax)
-    placer.block(arrow, pad=4)
+    placer.add(_arrow_extent(placer, arrow).expanded(1.0, 1.0).padded(4))
     for artist in ax.texts:  # scale-bar text and the focus places' rank badges
         if artist is not arrow:  # blocked above, with a wider margin (its extent is costly)
             placer.block(artist)
@@ -619,6 +662,41 @@ def _place_labels(fig: Figure, ax: Axes, drawn: Sequence[ml.MapLayer], arrow: An
         _area_labels(placer, areas.frame)
     if focus is None:
         _street_labels(placer, drawn)
+
+
+#: Window extents of north arrows, by what makes them (see :func:`_arrow_extent`).
+_ARROW_EXTENTS: dict[tuple, np.ndarray] = {}
+
+
+def _arrow_extent(placer: _Placer, arrow: Any) -> Any:
+    """The north arrow's window extent (``arrow.get_window_extent``), kept: the arrow is drawn
+    in axes fractions, so its extent follows from its text, font, corner and arrow, the map
+    panel's box in pixels and the resolution, and a set's maps of one size repeat them (the
+    arrow's outline is clipped to its text box point by point, a few milliseconds a map)."""
+    from matplotlib.transforms import Bbox
+
+    fig = placer.ax.get_figure(root=True)
+    key = (
+        arrow.get_text(),
+        arrow.get_fontproperties().copy(),
+        tuple(arrow.xy),
+        tuple(arrow.xyann),
+        arrow.xycoords,
+        arrow.anncoords,
+        repr(sorted(arrow.arrowprops.items())) if arrow.arrowprops else None,
+        arrow.get_horizontalalignment(),
+        arrow.get_verticalalignment(),
+        tuple(placer.axbox.bounds),
+        tuple(fig.bbox.bounds),
+        fig.dpi,
+        type(placer.renderer),
+    )
+    points = _ARROW_EXTENTS.get(key)
+    if points is None:
+        if len(_ARROW_EXTENTS) >= 64:
+            _ARROW_EXTENTS.clear()
+        points = _ARROW_EXTENTS[key] = arrow.get_window_extent(placer.renderer).get_points()
+    return Bbox(points.copy())
 
 
 def _area_labels(placer: _Placer, frame: Any) -> None:
@@ -901,11 +979,16 @@ def _shared_canvas_class() -> type:
                     _RENDERERS.pop(next(iter(_RENDERERS)))
                 renderer = _RENDERERS[key] = renderer_class(w, h, self.figure.dpi)
             self.renderer, self._lastKey = renderer, key
+            if hasattr(renderer, "figure_ref"):
+                renderer.figure_ref = weakref.ref(self.figure)
             return renderer
 
     return SharedRendererCanvas
 
 
+#: Font line metrics kept by the shared renderers: (font files, size, dpi) → (ascent,
+#: descent, line gap), as ``Text._get_layout`` computes them.
+_FONT_HEIGHTS: dict[tuple, tuple] = {}
 #: Glyph layouts kept by the shared renderers: (text, font, size, dpi, features, language).
 _LAYOUTS: dict[tuple, Any] = {}
 _MAX_LAYOUTS = 4096
@@ -927,11 +1010,29 @@ def _layout_caching_renderer_class() -> type:
     if matplotlib.__version__.split(".")[:2] != ["3", "11"]:
         return RendererAgg
 
+    from matplotlib.font_manager import fontManager
+
+    from ..reports._svg import font_height_metrics
+
     class LayoutCachingRenderer(RendererAgg):
         def __init__(self, width, height, dpi):
             super().__init__(width, height, dpi)
             # texts drawn as paths (the labels' white halo) keep their outlines too
             self._text2path = _path_caching_text_to_path_class()()
+            self.figure_ref: Any = None  # the figure it last drew or measured (a weakref)
+
+        def _get_font_height_metrics(self, prop):
+            """``(ascent, descent, line gap)`` of the font of ``prop``, as ``Text._get_layout``
+            reads them from the font's tables at its figure's resolution (that of the figure
+            the renderer serves), kept per font files, size and resolution."""
+            figure = self.figure_ref() if self.figure_ref is not None else None
+            dpi = self.dpi if figure is None else figure.dpi
+            files = tuple(fontManager._find_fonts_by_props(prop))
+            key = (files, prop.get_size_in_points(), dpi)
+            metrics = _FONT_HEIGHTS.get(key)
+            if metrics is None:
+                metrics = _FONT_HEIGHTS[key] = font_height_metrics(files, key[1], dpi)
+            return metrics
 
         def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
             if ismath:
@@ -1048,14 +1149,16 @@ def _stamped_pixels(fig: Figure, stamps: dict) -> Any:
                 continue
         before = pixels.copy()
         artist.draw(canvas.get_renderer())
-        rows, cols = np.nonzero(pixels != before)
+        changed = pixels != before
+        rows = np.flatnonzero(changed.any(axis=1))  # the rows and columns the part drew on
         if len(rows) == 0:
             continue
-        box = np.s_[rows.min() : rows.max() + 1, cols.min() : cols.max() + 1]
+        cols = np.flatnonzero(changed[rows[0] : rows[-1] + 1].any(axis=0))
+        box = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
         if not (before[box] == white).all():  # the part meets other drawing: draw as usual
             canvas.draw()
             break
-        stamps[full_key] = (pixels[box].copy(), (rows.min() - (height - iy), cols.min() - ix))
+        stamps[full_key] = (pixels[box].copy(), (rows[0] - (height - iy), cols[0] - ix))
     return canvas.buffer_rgba()
 
 
@@ -1099,7 +1202,7 @@ def png_bytes(rgba: np.ndarray, *, dpi: float, metadata: dict[str, Any]) -> byte
             parts.append(chunk(b"tEXt", key.encode("latin-1") + b"\0" + value.encode("latin-1")))
         except UnicodeEncodeError:  # uncompressed, no language tag
             parts.append(chunk(b"iTXt", key.encode("latin-1") + b"\0\0\0\0\0" + value.encode()))
-    parts.append(chunk(b"IDAT", zlib.compress(raw.tobytes(), PNG_COMPRESS_LEVEL)))
+    parts.append(chunk(b"IDAT", zlib.compress(raw, PNG_COMPRESS_LEVEL)))  # no copy to bytes
     parts.append(chunk(b"IEND", b""))
     return b"".join(parts)
 

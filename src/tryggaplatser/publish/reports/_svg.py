@@ -13,7 +13,8 @@ tests/publish/test_report.py). What it keeps:
   (:meth:`KeptSvgRenderer.draw_path_collection`): a map's cells, buildings and streets are
   collections of hundreds of polygons, each written as a path of its own.
 
-Imported by :func:`.charts.svg_bytes` only, so matplotlib stays out of ``--help``.
+Imported by :func:`.charts.svg_bytes` (and :func:`font_height_metrics` by the map figures' Agg
+renderer) when drawing, so matplotlib stays out of ``--help``.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class KeptSvgRenderer(RendererSVG):
         dpi = self._figure.dpi
         key = ("height", files, fontsize, dpi)
         if key not in _KEPT:
-            _KEPT[key] = _font_height_metrics(files, fontsize, dpi)
+            _KEPT[key] = font_height_metrics(files, fontsize, dpi)
         return _KEPT[key]
 
     def _get_style(self, gc, rgbFace):
@@ -244,7 +245,7 @@ class KeptSvgRenderer(RendererSVG):
         gc0.restore()
 
 
-def _font_height_metrics(files: tuple, fontsize: float, dpi: float) -> tuple:
+def font_height_metrics(files: tuple, fontsize: float, dpi: float) -> tuple:
     """The vertical metrics ``Text._get_layout`` (matplotlib 3.11) reads from a font's
     OS/2 or hhea table, computed as it does."""
     font = get_font(list(files))
