@@ -104,6 +104,11 @@ class LinearTable:
         return [np.array([t, *p], dtype=int) for t, p in self.equations]
 
     @cached_property
+    def float_values(self) -> np.ndarray:
+        """``values`` as floats (built once per table; not to be changed)."""
+        return np.asarray(self.values, dtype=float)
+
+    @cached_property
     def flat_equations(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every equation's members as flat arrays ``(equation, cell, coefficient)`` of
         ``sum(coef * x) == 0`` (the total −1, its parts +1), equation by equation; built once
@@ -164,14 +169,18 @@ class _Components:
         status: np.ndarray,
         min_count: int,
         labels: np.ndarray | None = None,
+        *,
+        partition: _Partition | None = None,
+        bounds: tuple[np.ndarray, np.ndarray] | None = None,
     ):
         """``labels``: each cell's group, named by its first (smallest) cell, if already
-        known (:class:`_Partition`); else found here."""
+        known (from ``partition``, :class:`_Partition`, which also knows each group's cells);
+        else found here. ``bounds``: :func:`_bounds` of ``status``, if already known."""
         self.table = table
-        self.values = values = np.asarray(table.values, dtype=float)
-        self.hidden = hidden = status != PUBLISHED  # a new array: later rounds do not change it
-        self.suppressed = np.flatnonzero(hidden)
-        self.lo_all, self.hi_all = _bounds(values, status, min_count)
+        self.values = values = table.float_values
+        self.hidden = status != PUBLISHED  # a new array: later rounds do not change it
+        self.lo_all, self.hi_all = _bounds(values, status, min_count) if bounds is None else bounds
+        self._partition = partition
         self._unknown = None
         if labels is None:
             eq_u, cell_u, _ = self.unknowns
@@ -212,11 +221,13 @@ class _Components:
     def of(self, cells: Iterable[int] | None = None) -> list[int]:
         """The components holding the suppressed ``cells`` (default: every suppressed cell),
         in the order of their first cell."""
-        cells = self.suppressed if cells is None else np.fromiter(cells, dtype=int)
+        cells = np.flatnonzero(self.hidden) if cells is None else np.fromiter(cells, dtype=int)
         return np.unique(self.labels[cells]).tolist()  # a group's label is its first cell
 
     def cells(self, comp: int) -> np.ndarray:
         """The cells of component ``comp`` (a suppressed cell's label), in index order."""
+        if self._partition is not None:
+            return self._partition.cells(comp)
         return np.flatnonzero(self.labels == comp)
 
     def group(self, comp: int) -> _Group:
@@ -275,14 +286,17 @@ class _Partition:
     Hiding a cell only joins groups (a round never publishes a hidden cell), so each round
     joins the groups of the equations of the cells hidden since the last one instead of
     finding every group again (:func:`_component_labels`, only for the first round or if a
-    cell were published again). Labels name a group by one of its cells; a published cell is
+    cell were published again). Labels name a group by its first cell; a published cell is
     its own group: the same partition as :func:`_component_labels`, each group named by its
-    first cell (joined groups keep the smaller name)."""
+    first cell (joined groups keep the smaller name). The labels are kept flat and each
+    group of several cells keeps its cells (in index order), so a join relabels only the
+    cells of the groups it renames."""
 
     def __init__(self, table: LinearTable, links: _Links):
         self.table, self.links = table, links
         self.hidden: np.ndarray | None = None
-        self.parent: np.ndarray | None = None
+        self.label: np.ndarray | None = None
+        self.groups: dict[int, np.ndarray] = {}  # label -> cells, for groups of several
 
     def labels(self, status: np.ndarray) -> np.ndarray:
         """Each cell's group under ``status``."""
@@ -292,36 +306,36 @@ class _Partition:
         else:
             self._join(np.flatnonzero(hidden & ~self.hidden), hidden)
         self.hidden = hidden
-        parent = self.parent
-        while True:  # point every cell at its group's label
-            up = parent[parent]
-            if np.array_equal(up, parent):
-                return parent.copy()
-            parent = self.parent = up
+        return self.label.copy()
+
+    def cells(self, label: int) -> np.ndarray:
+        """The cells of the group named ``label``, in index order."""
+        found = self.groups.get(label)
+        return np.array([label]) if found is None else found
 
     def _start(self, hidden: np.ndarray) -> None:
         eq, cell, _ = self.table.flat_equations
         unknown = hidden[cell]
         labels = _component_labels(eq[unknown], cell[unknown], self.table.size)
-        self.parent = _first_cell_labels(labels)  # a group's label: its first cell
+        self.label = label = _first_cell_labels(labels)  # a group's label: its first cell
+        order = np.argsort(label, kind="stable")  # cells by group, in index order within
+        names, starts, sizes = np.unique(label[order], return_index=True, return_counts=True)
+        self.groups = {int(n): order[a : a + c] for n, a, c in zip(names, starts, sizes) if c > 1}
 
     def _join(self, new: np.ndarray, hidden: np.ndarray) -> None:
-        parent, links = self.parent, self.links
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = int(parent[i])
-            return i
-
+        label, links = self.label, self.links
         for c in new.tolist():
             for k in links.eqs_of_cell.get(c, ()):
                 m = links.members[k]
-                roots = {find(j) for j in m[hidden[m]].tolist()}
-                if len(roots) > 1:
-                    keep = min(roots)
-                    for r in roots:
-                        parent[r] = keep
+                names = np.unique(label[m[hidden[m]]])
+                if len(names) > 1:
+                    keep = int(names[0])
+                    parts = [self.cells(int(r)) for r in names]
+                    for r in names[1:].tolist():
+                        self.groups.pop(r, None)
+                    cells = np.sort(np.concatenate(parts))
+                    label[cells] = keep
+                    self.groups[keep] = cells
 
 
 def _groups(table: LinearTable, status: np.ndarray, min_count: int) -> list[_Group]:
@@ -671,6 +685,24 @@ class _Memory:
     proofs: dict = field(default_factory=dict)
     partition: _Partition | None = None  # the groups of hidden cells, joined round by round
     bases: _Bases | None = None  # the last basis of each cell and equation (large groups)
+    status: np.ndarray | None = None  # the status of the last round, and its bounds
+    bounds: tuple[np.ndarray, np.ndarray] | None = None
+
+    def bounds_of(
+        self, table: LinearTable, status: np.ndarray, min_count: int
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:func:`_bounds` of ``status``, updated from the last round's where cells changed
+        (new arrays: the last round's stay as they were)."""
+        if self.status is None:
+            lo, hi = _bounds(table.float_values, status, min_count)
+        else:
+            changed = np.flatnonzero(status != self.status)
+            lo, hi = self.bounds[0].copy(), self.bounds[1].copy()
+            lo[changed], hi[changed] = _bounds(
+                table.float_values[changed], status[changed], min_count
+            )
+        self.status, self.bounds = status.copy(), (lo, hi)
+        return lo, hi
 
 
 def _proof(
@@ -731,7 +763,8 @@ def _certify(
     """
     partition = None if memory is None else memory.partition
     labels = None if partition is None else partition.labels(status)
-    comps = _Components(table, status, min_count, labels)
+    bounds = None if memory is None else memory.bounds_of(table, status, min_count)
+    comps = _Components(table, status, min_count, labels, partition=partition, bounds=bounds)
     open_ends = need_low | need_high
     needed = np.zeros(table.size, bool)
     needed[list(open_ends)] = True
