@@ -919,6 +919,11 @@ class _Links:
     keep: np.ndarray
     # equations with one suppressed cell and no complement to add (while that cell is alone)
     settled: set[int] = field(default_factory=set)
+    settled_mask: np.ndarray | None = None  # the same as a mask over the equations
+    # how many suppressed cells each equation holds under the hidden cells ``counted``,
+    # updated where cells changed (:meth:`counts_of`)
+    counts: np.ndarray | None = None
+    counted: np.ndarray | None = None
 
     @classmethod
     def of(cls, table: LinearTable, min_count: int) -> _Links:
@@ -948,6 +953,25 @@ class _Links:
         membership)."""
         hidden = status[self.entry_cell] != PUBLISHED
         return np.bincount(self.entry_eq[hidden], minlength=len(self.members))
+
+    def counts_of(self, status: np.ndarray) -> np.ndarray:
+        """:meth:`suppressed_counts` of ``status``, from the last call's where cells were
+        hidden or published since (the array is kept: the caller updates it as it hides
+        cells and calls :meth:`counted_as` when done)."""
+        hidden = status != PUBLISHED
+        if self.counts is None:
+            self.counts = self.suppressed_counts(status)
+        else:
+            for c in np.flatnonzero(hidden != self.counted).tolist():
+                step = 1 if hidden[c] else -1
+                for e in self.eqs_of_cell.get(c, ()):
+                    self.counts[e] += step
+        self.counted = hidden
+        return self.counts
+
+    def counted_as(self, status: np.ndarray) -> None:
+        """Record that :attr:`counts` now holds the counts of ``status``."""
+        self.counted = status != PUBLISHED
 
 
 def _choose_partner(
@@ -1070,10 +1094,12 @@ def _close_single_suppressions(
     Hiding never lowers an equation's count, and an equation holding one suppressed cell with
     no complement to choose gets none later while that cell stays alone: such equations are
     remembered (:attr:`_Links.settled`) and skipped in later rounds."""
-    counts = links.suppressed_counts(status)
-    settled = links.settled
-    now = [k for k in np.flatnonzero(counts == 1).tolist() if k not in settled]  # a heap
-    count = counts.tolist()
+    count = links.counts_of(status)  # updated below as cells are hidden
+    if links.settled_mask is None:
+        links.settled_mask = np.zeros(len(links.members), bool)
+        links.settled_mask[list(links.settled)] = True
+    settled, settled_mask = links.settled, links.settled_mask
+    now = np.flatnonzero((count == 1) & ~settled_mask).tolist()  # a heap
     while now:
         later = set()  # equations reaching one suppressed cell behind this pass
         while now:
@@ -1084,10 +1110,12 @@ def _close_single_suppressions(
             sup = m[status[m] != PUBLISHED]
             if withheld is not None and withheld[sup[0]]:
                 settled.add(k)
+                settled_mask[k] = True
                 continue
             partner = _choose_partner(links, status, m)
             if partner is None:
                 settled.add(k)
+                settled_mask[k] = True
                 continue
             status[partner] = SECONDARY
             for e in links.eqs_of_cell.get(partner, ()):
@@ -1098,6 +1126,7 @@ def _close_single_suppressions(
                     else:
                         later.add(e)
         now = sorted(later)
+    links.counted_as(status)
 
 
 def _suppressed_component(i: int, status: np.ndarray, links: _Links) -> np.ndarray:
