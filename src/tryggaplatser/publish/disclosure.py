@@ -327,8 +327,9 @@ class _Partition:
         for c in new.tolist():
             for k in links.eqs_of_cell.get(c, ()):
                 m = links.members[k]
-                names = np.unique(label[m[hidden[m]]])
-                if len(names) > 1:
+                names = label[m[hidden[m]]]
+                if len(names) > 1 and (names != names[0]).any():
+                    names = np.unique(names)
                     keep = int(names[0])
                     parts = [self.cells(int(r)) for r in names]
                     for r in names[1:].tolist():
