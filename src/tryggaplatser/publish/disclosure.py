@@ -1054,14 +1054,18 @@ def suppress(
     need_low = {i for i in targets if values[i] > 1}
     need_high = {i for i in targets if values[i] < min_count - 1}
     memory = _Memory(partition=_Partition(table, links), bases=_Bases.of(table))
+    # weak cells whose every equation had no cell left for step 3 (no published cell outside
+    # ``keep``): a round never publishes a cell, so they have none later either
+    closed: set[int] = set()
     for _ in range(2 * table.size + 2):  # each round hides at least one more cell
         _close_single_suppressions(links, status, withheld)
         comps = _certify(table, status, min_count, need_low, need_high, memory)
         weak = sorted(need_low | need_high)
         if not weak:
             return status
-        if _pin_weak_cells(table, status, weak, links, min_count):
+        if not closed.issuperset(weak) and _pin_weak_cells(table, status, weak, links, min_count):
             continue
+        closed.update(weak)
         # stalled: every equation of the weak cells is fully hidden
         if not _unstall(table, status, weak[0], links, comps):
             break

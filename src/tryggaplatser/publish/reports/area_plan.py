@@ -555,7 +555,10 @@ def _plan_cells(plan: DisclosurePlan, analysis: Any) -> None:
         return
     period = (analysis.start, analysis.end)
     shown = cells["gi_bin"].isin(HOT_BINS).to_numpy()
-    _plan_grid(plan, period, cells, len(placed_records(analysis.incidents)), shown)
+    incidents = analysis.incidents
+    if incidents is not None and "location_precision" in incidents.columns:
+        incidents = incidents[["location_precision"]]  # the rows counted, not every column
+    _plan_grid(plan, period, cells, len(placed_records(incidents)), shown)
     _plan_gap_cells(plan, analysis, period)
 
 
