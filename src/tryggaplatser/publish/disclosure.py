@@ -334,7 +334,7 @@ class _Partition:
                     parts = [self.cells(int(r)) for r in names]
                     for r in names[1:].tolist():
                         self.groups.pop(r, None)
-                    cells = np.sort(np.concatenate(parts))
+                    cells = np.sort(np.concatenate(parts), kind="stable")  # sorted runs: merged
                     label[cells] = keep
                     self.groups[keep] = cells
 
