@@ -811,15 +811,26 @@ def _still_proven(
     proven: set = set()
     if memory is None:
         return proven
-    for i in todo:
-        for sense, need in ((1.0, need_low), (-1.0, need_high)):
-            proof = memory.proofs.get((i, sense))
-            if proof is None or i not in need:
-                continue
-            if _out_of_reach(_bound(proof, comps.lo_all, comps.hi_all), sense, min_count - 1):
-                proven.add((i, sense))
-            else:
-                del memory.proofs[i, sense]
+    ends = [
+        (i, sense)
+        for i in todo
+        for sense, need in ((1.0, need_low), (-1.0, need_high))
+        if i in need and (i, sense) in memory.proofs
+    ]
+    if not ends:
+        return proven
+    # every proof's :func:`_bound` at once (integers, or -inf: the sums are exact either way)
+    proofs = [memory.proofs[end] for end in ends]
+    sizes = [len(cells) for cells, _ in proofs]
+    cells = np.concatenate([c for c, _ in proofs])
+    reduced = np.concatenate([r for _, r in proofs])
+    terms = np.where(reduced > 0, reduced * comps.lo_all[cells], reduced * comps.hi_all[cells])
+    bounds = np.bincount(np.repeat(np.arange(len(ends)), sizes), terms, len(ends))
+    for (i, sense), bound in zip(ends, bounds.tolist()):
+        if _out_of_reach(bound, sense, min_count - 1):
+            proven.add((i, sense))
+        else:
+            del memory.proofs[i, sense]
     return proven
 
 
