@@ -932,6 +932,9 @@ class _Links:
     # equations with one suppressed cell and no complement to add (while that cell is alone)
     settled: set[int] = field(default_factory=set)
     settled_mask: np.ndarray | None = None  # the same as a mask over the equations
+    # the last group :func:`_unstall` looked around: its cells, the equations holding them
+    # and their members, as masks (:func:`_reach`)
+    reach: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     # how many suppressed cells each equation holds under the hidden cells ``counted``,
     # updated where cells changed (:meth:`counts_of`)
     counts: np.ndarray | None = None
@@ -1161,6 +1164,38 @@ def _suppressed_component(i: int, status: np.ndarray, links: _Links) -> np.ndarr
     return np.flatnonzero(labels == labels[i])
 
 
+def _reach(links: _Links, i: int, group: np.ndarray) -> np.ndarray:
+    """A mask of every member of every equation that holds a cell of ``group`` (the hidden
+    cells tied to ``i``). Groups only grow within one :func:`suppress`, so when the last call
+    was for a group holding ``i``, only the equations of the cells new to it are added
+    (:attr:`_Links.reach`)."""
+    if links.reach is not None and links.reach[0][i]:
+        in_group, touching, members = links.reach
+        new = group[~in_group[group]]
+    else:
+        n = len(links.keep)
+        in_group, members = np.zeros(n, bool), np.zeros(n, bool)
+        touching = np.zeros(len(links.members), bool)
+        new = group
+    if len(new):
+        in_group[new] = True
+        eqs = _row_indices(links.by_cell, new)
+        eqs = np.unique(eqs[~touching[eqs]])
+        touching[eqs] = True
+        members[_row_indices(links.by_eq, eqs)] = True
+    links.reach = (in_group, touching, members)
+    return members
+
+
+def _row_indices(matrix: Any, rows: np.ndarray) -> np.ndarray:
+    """The column indices of the entries of ``rows`` of a CSR ``matrix`` (row by row)."""
+    rows = np.asarray(rows, dtype=np.int64)
+    starts, ends = matrix.indptr[rows], matrix.indptr[rows + 1]
+    sizes = ends - starts
+    offsets = np.repeat(starts - (np.cumsum(sizes) - sizes), sizes)
+    return matrix.indices[offsets + np.arange(int(sizes.sum()))]
+
+
 def _pin_weak_cells(
     table: LinearTable, status: np.ndarray, weak: list[int], links: _Links, min_count: int
 ) -> bool:
@@ -1217,10 +1252,7 @@ def _unstall(
         else _suppressed_component(i, status, links)
     )
     # every member of every equation touching the group (in index order)
-    in_group = np.zeros(len(status))
-    in_group[group] = 1.0
-    touching = (links.by_eq @ in_group) > 0
-    frontier = np.flatnonzero((links.by_cell @ touching.astype(float)) > 0)
+    frontier = np.flatnonzero(_reach(links, i, group))
     partner = _choose_partner(links, status, frontier, allow_keep=True)
     if partner is not None:
         status[partner] = SECONDARY
