@@ -348,3 +348,36 @@ def test_groups_joined_round_by_round_equal_groups_found_afresh(seed):
         unknown = hidden[cell]
         afresh = disclosure._component_labels(eq[unknown], cell[unknown], table.size)
         assert same_groups(partition.labels(status), afresh, hidden)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_state_kept_across_rounds_equals_state_found_afresh(seed):
+    """Hiding cells a few at a time, what one :func:`suppress` keeps across rounds equals what
+    a pass over the whole table finds: each group's cells (:class:`_Partition`), each
+    equation's suppressed cells (:meth:`_Links.counts_of`), the bounds a reader knows
+    (:meth:`_Memory.bounds_of`) and the members of the equations around a growing group
+    (:func:`_reach`)."""
+    rng = np.random.default_rng(seed)
+    table, status = random_table(seed)
+    links = disclosure._Links.of(table, 5)
+    partition = disclosure._Partition(table, links)
+    memory = disclosure._Memory()
+    order = rng.permutation(table.size)
+    for step in range(0, table.size, 2):
+        status[order[step : step + 2]] = SECONDARY
+        labels = partition.labels(status)
+        for label in np.unique(labels[status != PUBLISHED]).tolist():
+            np.testing.assert_array_equal(partition.cells(label), np.flatnonzero(labels == label))
+        np.testing.assert_array_equal(links.counts_of(status), links.suppressed_counts(status))
+        lo, hi = memory.bounds_of(table, status, 5)
+        want_lo, want_hi = disclosure._bounds(table.values, status, 5)
+        np.testing.assert_array_equal(lo, want_lo)
+        np.testing.assert_array_equal(hi, want_hi)
+        i = int(order[0])
+        if status[i] != PUBLISHED:
+            group = partition.cells(int(labels[i]))
+            in_group = np.zeros(table.size)
+            in_group[group] = 1.0
+            touching = (links.by_eq @ in_group) > 0
+            around = (links.by_cell @ touching.astype(float)) > 0
+            np.testing.assert_array_equal(disclosure._reach(links, i, group), around)
