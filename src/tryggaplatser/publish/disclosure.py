@@ -91,6 +91,12 @@ class LinearTable:
             raise ValueError("values must be one-dimensional")
         if (values < 0).any():
             raise ValueError("counts must be non-negative")
+        if np.issubdtype(values.dtype, np.integer) and self.equations:
+            eq, cell, coef = self.flat_equations  # every equation at once: exact integers
+            if not np.bincount(
+                eq, weights=coef * values[cell], minlength=len(self.equations)
+            ).any():
+                return
         for total, parts in self.equations:
             if int(values[total]) != int(values[list(parts)].sum()):
                 raise ValueError(f"equation {total} = sum{tuple(parts)} does not hold")
