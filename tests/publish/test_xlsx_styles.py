@@ -138,3 +138,19 @@ def test_display_length_equals_every_format_made():
         for fmt in formats:
             expected = _plain_display_length(value, fmt)
             assert xlsx_layout._display_length(value, fmt) == expected, (value, fmt)
+
+
+def test_missing_equals_pandas_isna():
+    import datetime as dt
+
+    import numpy as np
+
+    values = ["", "x", True, False, 0, 7, 10**30, np.int64(3), np.bool_(True), 1.5, float("nan")]
+    values += [np.nan, pd.NA, pd.NaT, None, dt.date(2026, 1, 1), pd.Timestamp("2026-01-01")]
+    values += [[1, None], {"a": 1}]
+    for value in values:
+        try:
+            expected = bool(pd.isna(value))
+        except (TypeError, ValueError):
+            expected = False
+        assert xlsx_layout._missing(value) is expected, value

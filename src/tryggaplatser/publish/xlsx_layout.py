@@ -134,6 +134,8 @@ def _inferred_format(values: pd.Series) -> str:
 
 
 def _missing(value: Any) -> bool:
+    if isinstance(value, str | bool | int):  # never missing (what `pd.isna` says of them)
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
