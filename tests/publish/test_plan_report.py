@@ -347,3 +347,22 @@ def test_catalogue_sheet_made_once_gives_the_same_files(written, tmp_path):
         book = load_workbook(shared["xlsx"])
         assert any("Åtgärdskatalog" in ws.title for ws in book.worksheets)
         assert own["xlsx"].exists()
+
+
+def test_report_tables_from_shown_columns_equal_those_from_the_whole_plan(
+    written, project, monkeypatch
+):
+    """The plan report's tables are formatted from the columns they show: the page equals the
+    one formatted from the whole released plan (dates, missing values and all)."""
+    from tryggaplatser.publish.reports import plan_report as pr
+
+    gate = Gate("internal", quiet=True)
+    gappy = _with_payloads(
+        project, {(0, "responsible"): None, (1, "follow_up_on"): None, (1, "place"): None}
+    )
+    plans = [plan for plan, _ in written.values()] + [gappy, gappy.head(0)]
+    shown = [plan_report(p, gate, municipality="X").render() for p in plans]
+    monkeypatch.setattr(pr, "_shown", lambda released, columns: released)
+    whole = [plan_report(p, gate, municipality="X").render() for p in plans]
+    for a, b in zip(shown, whole, strict=True):
+        assert a == b

@@ -263,6 +263,13 @@ def _plan_summary(report: Report, plan: pd.DataFrame, name: str, year: Any) -> N
     report.summary(summary)
 
 
+def _shown(released: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The released plan's columns a report table shows (the plan has some 30): its cells are
+    formatted from these alone, as :meth:`Section.table` formats the shown columns of all.
+    The copy keeps the gate's stamp."""
+    return released[list(columns)]
+
+
 def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.DataFrame) -> None:
     """Section "Förslag till åtgärder": counts per source and the proposals by priority."""
     by_source = plan["source"].value_counts()
@@ -291,17 +298,18 @@ def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.Data
     for k in ("incidents", "walk", "dialogue"):
         if k in missing:
             s.paragraph(tr(*_NOT_RECORDED_NOTES[k], m=not_recorded()))
+    columns = {
+        "rank": "#",
+        "priority_score": tr("Prio", "Prio"),
+        "problem": tr("Problem", "Problem"),
+        "place": tr("Plats", "Place"),
+        "evidence": tr("Underlag", "Evidence"),
+        "title": tr("Föreslagen åtgärd", "Proposed measure"),
+        "responsible": tr("Ansvarig", "Responsible"),
+    }
     s.table(
-        released,
-        columns={
-            "rank": "#",
-            "priority_score": tr("Prio", "Prio"),
-            "problem": tr("Problem", "Problem"),
-            "place": tr("Plats", "Place"),
-            "evidence": tr("Underlag", "Evidence"),
-            "title": tr("Föreslagen åtgärd", "Proposed measure"),
-            "responsible": tr("Ansvarig", "Responsible"),
-        },
+        _shown(released, columns),
+        columns=columns,
         widths={
             "rank": "3%",
             "priority_score": "5%",
@@ -334,17 +342,18 @@ def _section_plan_followup(
         key="indikatorer",
         new_page=True,
     )
+    columns = {
+        "rank": "#",
+        "problem": tr("Problem", "Problem"),
+        "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
+        "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
+        "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
+        "follow_up_on": tr("Uppföljning", "Follow-up"),
+        "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
+    }
     s2.table(
-        released,
-        columns={
-            "rank": "#",
-            "problem": tr("Problem", "Problem"),
-            "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
-            "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
-            "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
-            "follow_up_on": tr("Uppföljning", "Follow-up"),
-            "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
-        },
+        _shown(released, columns),
+        columns=columns,
         widths={
             "rank": "3%",
             "problem": "14%",
