@@ -320,3 +320,49 @@ def test_change_map_figure(evaluation, project):
         labels = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
         assert "Målområde" in labels and "Buffertzon" in labels
         assert math.isfinite(fig.get_figwidth())
+
+
+def test_catalogue_sheet_made_once_gives_the_same_files(written, tmp_path):
+    """A set's plans share one catalogue sheet (:func:`catalogue_sheet`, made once by
+    ``write_action_plans``): the files equal those of a plan that makes its own."""
+    import zipfile
+
+    from tryggaplatser.publish.reports.plan_report import catalogue_sheet
+
+    gate = Gate("internal", quiet=True)
+    sheet = catalogue_sheet(None, gate)
+    for area_id, (plan, own) in written.items():
+        out = tmp_path / area_id
+        shared = write_plan(
+            plan, out, gate, municipality="Exempelstad", followup=None, catalogue_sheet=sheet
+        )
+        alone = write_plan(plan, tmp_path / f"{area_id}-alone", gate, municipality="Exempelstad")
+        for kind in ("html", "csv"):
+            assert shared[kind].read_bytes() == alone[kind].read_bytes(), (area_id, kind)
+        with zipfile.ZipFile(shared["xlsx"]) as a, zipfile.ZipFile(alone["xlsx"]) as b:
+            assert a.namelist() == b.namelist()
+            for name in a.namelist():
+                if name != "docProps/core.xml":  # its creation time
+                    assert a.read(name) == b.read(name), (area_id, name)
+        book = load_workbook(shared["xlsx"])
+        assert any("Åtgärdskatalog" in ws.title for ws in book.worksheets)
+        assert own["xlsx"].exists()
+
+
+def test_report_tables_from_shown_columns_equal_those_from_the_whole_plan(
+    written, project, monkeypatch
+):
+    """The plan report's tables are formatted from the columns they show: the page equals the
+    one formatted from the whole released plan (dates, missing values and all)."""
+    from tryggaplatser.publish.reports import plan_report as pr
+
+    gate = Gate("internal", quiet=True)
+    gappy = _with_payloads(
+        project, {(0, "responsible"): None, (1, "follow_up_on"): None, (1, "place"): None}
+    )
+    plans = [plan for plan, _ in written.values()] + [gappy, gappy.head(0)]
+    shown = [plan_report(p, gate, municipality="X").render() for p in plans]
+    monkeypatch.setattr(pr, "_shown", lambda released, columns: released)
+    whole = [plan_report(p, gate, municipality="X").render() for p in plans]
+    for a, b in zip(shown, whole, strict=True):
+        assert a == b

@@ -134,6 +134,8 @@ def _inferred_format(values: pd.Series) -> str:
 
 
 def _missing(value: Any) -> bool:
+    if isinstance(value, str | bool | int):  # never missing (what `pd.isna` says of them)
+        return False
     try:
         return bool(pd.isna(value))
     except (TypeError, ValueError):
@@ -236,11 +238,13 @@ def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
     # the two alignments of data cells, each registered with the workbook once (as the first
     # `cell.alignment = …` would): a cell then takes its index, not a new style to look up
     alignment_ids: dict[bool, int] = {}
-    for i, col in enumerate(cols, start=1):
-        _style_header(ws.cell(1, i))
+    # column by column, each column's cells in one tuple (as many `iter_rows` of one column
+    # each give, row by row); the header cell first, as before
+    columns = ws.iter_cols(min_row=2, max_col=len(cols)) if cols else ()
+    for col, cells in zip(cols, _after_header(ws, columns)):
         fmt = NUMBER_FORMATS.get(col.fmt, "General")
         numeric = col.fmt not in ("text", "date", "datetime")
-        for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
+        for cell in cells:
             if fmt != "General" and cell.number_format == "General":
                 cell.number_format = fmt
             right = numeric and isinstance(cell.value, str)  # "<5", ".." beside numbers
@@ -259,6 +263,23 @@ def _lay_out_data_sheet(ws: Any, cols: list[SheetColumn]) -> None:
     ws.print_options.gridLines = True
 
 
+def _after_header(ws: Any, columns: Any) -> Any:
+    """Each column's data cells, after its header cell is styled (:func:`_style_header`)."""
+    for i, cells in enumerate(columns, start=1):
+        _style_header(ws.cell(1, i))
+        yield cells
+
+
+#: How a number shows per column format (:func:`_display_length`); others as "decimal".
+_SHOWN = {
+    "count": "{:,.0f}",
+    "rate": "{:,.1f}",
+    "ratio": "{:.2f}",
+    "p": "{:.3f}",
+    "coord": "{:.0f}",
+}
+
+
 def _display_length(value: Any, fmt: str) -> int:
     """Characters a cell shows (longest line of text; formatted numbers)."""
     if value is None:
@@ -269,15 +290,9 @@ def _display_length(value: Any, fmt: str) -> int:
         return 10
     if isinstance(value, numbers.Real) and not isinstance(value, bool):
         f = float(value)
-        shown = {
-            "count": f"{f:,.0f}",
-            "rate": f"{f:,.1f}",
-            "ratio": f"{f:.2f}",
-            "share": f"{f * 100:.0f} %",
-            "p": f"{f:.3f}",
-            "coord": f"{f:.0f}",
-        }.get(fmt, f"{f:,.2f}")
-        return len(shown)
+        if fmt == "share":
+            return len(f"{f * 100:.0f} %")
+        return len(_SHOWN.get(fmt, "{:,.2f}").format(f))
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
@@ -326,17 +341,23 @@ def _wrap_rows(ws: Any, widths: list[float], first_row: int = 1) -> None:
     fonts = ws.parent._fonts  # a cell's font by its index (no style proxy per cell)
     alignments = ws.parent._alignments
     wrapped: dict[Any, int] = {}  # the old alignment's horizontal -> the wrapped alignment's id
+    bold_of: dict[int, bool] = {}  # a font's index -> whether it is bold
+    n_widths = len(widths)
     for row in ws.iter_rows(min_row=first_row):
         lines = 1
         for cell in row:
-            if not isinstance(cell.value, str) or cell.column > len(widths):
+            value = cell.value
+            if not isinstance(value, str) or cell.column > n_widths:
                 continue
             width = widths[cell.column - 1]
             if not cell._style:  # as the `cell.font` getter does
                 cell._style = StyleArray()
-            bold = bool(fonts[cell._style.fontId].b)
-            n = _line_count(cell.value, width, bold)
-            if n > 1 or "\n" in cell.value:
+            font_id = cell._style.fontId
+            bold = bold_of.get(font_id)
+            if bold is None:
+                bold = bold_of[font_id] = bool(fonts[font_id].b)
+            n = _line_count(value, width, bold)
+            if n > 1 or "\n" in value:
                 # as `cell.alignment = Alignment(wrap_text=True, vertical="top", horizontal=
                 # cell.alignment.horizontal)`, registered once per horizontal
                 horizontal = alignments[cell._style.alignmentId].horizontal

@@ -96,7 +96,7 @@ def write_action_plans(
     project = open_project(project)
     config = project.config
     gate = Gate(mode, config=config)
-    from ..reports.plan_report import refuse_public_plan
+    from ..reports.plan_report import catalogue_sheet, refuse_public_plan
 
     refuse_public_plan(gate)  # before any work: a draft plan has no public form
     if run is None or run.mode != gate.mode:
@@ -104,6 +104,7 @@ def write_action_plans(
 
         run = Run(project, gate.mode, quiet=quiet)
     catalogue = load_catalogue(config=config)
+    sheet = catalogue_sheet(catalogue, gate)  # once: every plan's workbook has the same
     layers = project.layers
     prepared = PlanLayers(  # once for every area's plan
         layers["incidents"],
@@ -126,7 +127,7 @@ def write_action_plans(
 
     for area_id in progress(wanted, tr("Handlingsplaner", "Action plans")):
         args = (area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet)
-        args += (prepared,)
+        args += (prepared, sheet)
         if not collecting(wanted):
             written = _write_area_plan(*args)
         else:
@@ -148,7 +149,18 @@ def write_action_plans(
 
 
 def _write_area_plan(
-    area_id, year, project, run, catalogue, gate, out_dir, municipality, today, quiet, prepared
+    area_id,
+    year,
+    project,
+    run,
+    catalogue,
+    gate,
+    out_dir,
+    municipality,
+    today,
+    quiet,
+    prepared,
+    sheet,
 ) -> tuple[int, int, list[str]]:
     """Draft and write one area's plan: ``(plan year, number of items, file names)``."""
     from ...analysis.plans import action_plan, followup_by_responsible
@@ -188,6 +200,7 @@ def _write_area_plan(
         municipality=municipality,
         followup=followup,
         catalogue=catalogue,
+        catalogue_sheet=sheet,
     )
     return int(plan.attrs["year"]), len(plan), [p.name for p in written.values()]
 

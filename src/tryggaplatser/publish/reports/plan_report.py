@@ -34,6 +34,7 @@ from .report import Report, fmt_date, fmt_int, fmt_num, internal_table
 
 __all__ = [
     "PLAN_HEADERS",
+    "catalogue_sheet",
     "change_map_figure",
     "evaluation_report",
     "plan_headers",
@@ -238,15 +239,17 @@ def _plan_summary(report: Report, plan: pd.DataFrame, name: str, year: Any) -> N
             y=year,
         )
     ]
-    for row in top.itertuples(index=False):
+    # only the four columns shown (a row tuple of the whole plan costs a new tuple type)
+    rows = zip(*(top[c] for c in ("priority_score", "problem", "title", "responsible")))
+    for score, problem, title, responsible in rows:
         summary.append(
             tr(
                 "Prioritet {p}: {pr} – {t} ({r}).",
                 "Priority {p}: {pr} – {t} ({r}).",
-                p=row.priority_score,
-                pr=row.problem,
-                t=row.title,
-                r=row.responsible or "–",
+                p=score,
+                pr=problem,
+                t=title,
+                r=responsible or "–",
             )
         )
     if len(plan):
@@ -258,6 +261,13 @@ def _plan_summary(report: Report, plan: pd.DataFrame, name: str, year: Any) -> N
             )
         )
     report.summary(summary)
+
+
+def _shown(released: pd.DataFrame, columns: dict[str, str]) -> pd.DataFrame:
+    """The released plan's columns a report table shows (the plan has some 30): its cells are
+    formatted from these alone, as :meth:`Section.table` formats the shown columns of all.
+    The copy keeps the gate's stamp."""
+    return released[list(columns)]
 
 
 def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.DataFrame) -> None:
@@ -288,17 +298,18 @@ def _section_plan_measures(report: Report, plan: pd.DataFrame, released: pd.Data
     for k in ("incidents", "walk", "dialogue"):
         if k in missing:
             s.paragraph(tr(*_NOT_RECORDED_NOTES[k], m=not_recorded()))
+    columns = {
+        "rank": "#",
+        "priority_score": tr("Prio", "Prio"),
+        "problem": tr("Problem", "Problem"),
+        "place": tr("Plats", "Place"),
+        "evidence": tr("Underlag", "Evidence"),
+        "title": tr("Föreslagen åtgärd", "Proposed measure"),
+        "responsible": tr("Ansvarig", "Responsible"),
+    }
     s.table(
-        released,
-        columns={
-            "rank": "#",
-            "priority_score": tr("Prio", "Prio"),
-            "problem": tr("Problem", "Problem"),
-            "place": tr("Plats", "Place"),
-            "evidence": tr("Underlag", "Evidence"),
-            "title": tr("Föreslagen åtgärd", "Proposed measure"),
-            "responsible": tr("Ansvarig", "Responsible"),
-        },
+        _shown(released, columns),
+        columns=columns,
         widths={
             "rank": "3%",
             "priority_score": "5%",
@@ -331,17 +342,18 @@ def _section_plan_followup(
         key="indikatorer",
         new_page=True,
     )
+    columns = {
+        "rank": "#",
+        "problem": tr("Problem", "Problem"),
+        "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
+        "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
+        "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
+        "follow_up_on": tr("Uppföljning", "Follow-up"),
+        "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
+    }
     s2.table(
-        released,
-        columns={
-            "rank": "#",
-            "problem": tr("Problem", "Problem"),
-            "other_measures": tr("Kompletterande åtgärd", "Complementary measure"),
-            "indicator": tr("Indikator som visar effekten", "Indicator showing the effect"),
-            "responsible_type": tr("Typ av ansvarig", "Type of responsible"),
-            "follow_up_on": tr("Uppföljning", "Follow-up"),
-            "priority_reasons": tr("Skäl för prioritet", "Priority reasons"),
-        },
+        _shown(released, columns),
+        columns=columns,
         widths={
             "rank": "3%",
             "problem": "14%",
@@ -476,6 +488,7 @@ def write_plan(
     followup: pd.DataFrame | None = None,
     catalogue: dict | None = None,
     stem: str | None = None,
+    catalogue_sheet: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
     """Write the draft plan as HTML (A4), XLSX (to edit and read back) and CSV.
 
@@ -494,6 +507,9 @@ def write_plan(
     stem : str, optional
         File name stem; default ``handlingsplan_<year>_<area_id>`` (the demo looks for
         ``plan`` in the names).
+    catalogue_sheet : pandas.DataFrame, optional
+        The sheet "Åtgärdskatalog" as :func:`catalogue_sheet` makes it for ``catalogue`` and
+        ``gate``: made once by a caller that writes several plans (default: made here).
 
     Returns
     -------
@@ -518,7 +534,9 @@ def write_plan(
     sheets = {tr("Åtgärder", "Measures"): internal_table(gate, coded, name="plan")}
     if followup is not None and len(followup):
         sheets[tr("Uppföljning", "Follow-up")] = _followup_sheet(followup, gate)
-    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = _catalogue_sheet(catalogue, gate)
+    if catalogue_sheet is None:
+        catalogue_sheet = _catalogue_sheet(catalogue, gate)
+    sheets[tr("Åtgärdskatalog", "Measure catalogue")] = catalogue_sheet
     sheets[tr("Regler", "Rules")] = _rules_sheet(attrs, gate)
     xlsx = write_xlsx(
         sheets,
@@ -565,6 +583,12 @@ def _followup_sheet(followup: pd.DataFrame, gate: Gate) -> pd.DataFrame:
     }
     fu = followup.assign(kind=followup["kind"].map(lambda v: kinds.get(v, v)))
     return internal_table(gate, fu, name="uppföljning")
+
+
+def catalogue_sheet(catalogue: dict | None, gate: Gate) -> pd.DataFrame:
+    """Sheet "Åtgärdskatalog" of :func:`write_plan`: the measure catalogue used, with labels and
+    Swedish headers, released by the internal ``gate`` (the same for every plan of a set)."""
+    return _catalogue_sheet(catalogue, gate)
 
 
 def _catalogue_sheet(catalogue: dict | None, gate: Gate) -> pd.DataFrame:
