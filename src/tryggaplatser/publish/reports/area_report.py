@@ -567,11 +567,28 @@ def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
 # sections shared by the area report and the lägesbild
 
 
+def _area_rows(analysis: AreaAnalysis, gate: Gate, table: pd.DataFrame, area_id: str):
+    """The rows of ``area_id`` (or the municipality's, ``TOTAL``) in the released category
+    table, as ``table[table["area_id"] == area_id]``; the table is split once per gate."""
+
+    def build() -> dict:
+        groups = table.groupby("area_id", sort=False).indices
+        return {a: table.iloc[rows] for a, rows in groups.items()}
+
+    rows = _released(analysis, gate, ("area_rows", id(table)), build).get(area_id)
+    return table.iloc[:0] if rows is None else rows
+
+
 def _section_categories(
     section: Section, table: pd.DataFrame, area_id: str, analysis: AreaAnalysis, gate: Gate
 ) -> None:
-    rows = table[table["area_id"] == area_id].copy()
-    muni = table[table["area_id"] == TOTAL].set_index("category")
+    rows = _area_rows(analysis, gate, table, area_id).copy()
+    muni = _released(
+        analysis,
+        gate,
+        ("municipality_rows", id(table)),
+        lambda: _area_rows(analysis, gate, table, TOTAL).set_index("category"),
+    )
     rows["muni_n"] = rows["category"].map(muni["n"])
     rows["muni_rate"] = rows["category"].map(muni["rate_per_1000"])
     rows["_o"] = (rows["category"] == TOTAL).astype(int)
@@ -2017,7 +2034,7 @@ def _summary_above(high: pd.DataFrame) -> str | None:
 
 def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: Gate) -> list[str]:
     items = []
-    rows = table[(table["area_id"] == prof.area_id)]
+    rows = _area_rows(analysis, gate, table, prof.area_id)
     total = rows[rows["category"] == TOTAL]
     if len(total):
         items.append(_summary_rate(total.iloc[0]))
@@ -2033,10 +2050,8 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             n=0 if hot is None else len(hot),
         )
     )
-    gap = analysis.gap_cells
-    sel = gap[(gap["area_id"].astype("string") == prof.area_id).fillna(False).to_numpy()]
-    unsafe = sel[sel["gap_class"] == "otrygg_fa_handelser"]
-    if len(unsafe):
+    unsafe = _unsafe_gap_cells(analysis, gate).get(prof.area_id)
+    if unsafe is not None:
         reasons = _top_labels(unsafe, gate)
         items.append(
             tr(
@@ -2058,6 +2073,25 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             )
         )
     return items
+
+
+def _unsafe_gap_cells(analysis: AreaAnalysis, gate: Gate) -> dict[str, pd.DataFrame]:
+    """The gap cells with more unsafe signals than their incidents predict, per area (their
+    reason labels and unsafe counts), split once per gate."""
+
+    def build() -> dict[str, pd.DataFrame]:
+        gap = analysis.gap_cells
+        unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
+        cells = pd.DataFrame(
+            unsafe[[c for c in ("top_reason_labels", "n_otrygg") if c in unsafe.columns]]
+        )
+        rows: dict[str, list[int]] = {}
+        for i, area in enumerate(unsafe["area_id"].astype("string")):
+            if area is not pd.NA:
+                rows.setdefault(area, []).append(i)
+        return {area: cells.iloc[r] for area, r in rows.items()}
+
+    return _released(analysis, gate, "unsafe_gap_cells", build)
 
 
 def _top_labels(cells: pd.DataFrame, gate: Gate, top: int = 3) -> str:
