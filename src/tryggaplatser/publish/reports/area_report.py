@@ -447,6 +447,61 @@ def municipality_category_table(
 # charts (finished tables in, figures out)
 
 
+def first_wide(
+    frame: pd.DataFrame, index: Sequence[str], column: str, value: str, *, sort: bool = True
+) -> pd.DataFrame:
+    """``frame.pivot_table(index=index, columns=column, values=value, aggfunc="first",
+    sort=sort).reset_index()`` for the small tables of a report, without pandas' groupby.
+
+    The same frame: each cell the first value of its (index, column) group, rows and columns
+    in the order of the keys' codes (sorted, or as they first appear with ``sort=False``).
+    Frames whose pivot drops something (a missing key, a group without any value: pandas
+    then orders the rows its own way) and frames outside what it reproduces (empty,
+    categorical keys, values neither float, text nor object, several index keys unsorted) go to
+    ``pivot_table``.
+    """
+    keys = [*index, column]
+    values = frame[value]
+    simple = (
+        len(frame)
+        and (sort or len(index) == 1)
+        and (values.dtype in (np.float64, object) or values.dtype == "str")
+        and not any(isinstance(frame[k].dtype, pd.CategoricalDtype) for k in keys)
+    )
+    factorized = [pd.factorize(frame[k], sort=sort) for k in keys] if simple else []
+    vals = values.to_numpy()
+    missing = pd.isna(vals)
+    cells: dict[tuple, Any] = {}
+    groups: set[tuple] = set()
+    first_row: dict[tuple, int] = {}
+    for i, key in enumerate(zip(*(codes.tolist() for codes, _ in factorized), strict=True)):
+        groups.add(key)
+        first_row.setdefault(key[:-1], i)
+        if not missing[i] and key not in cells:
+            cells[key] = vals[i]
+    if not simple or len(cells) < len(groups) or any(-1 in key for key in groups):
+        table = frame.pivot_table(
+            index=list(index), columns=column, values=value, aggfunc="first", sort=sort
+        )
+        return table.reset_index()
+    rows = sorted(first_row)
+    position = {r: j for j, r in enumerate(rows)}
+    taken = [first_row[r] for r in rows]
+    data: dict[Any, Any] = {k: frame[k].iloc[taken].reset_index(drop=True) for k in index}
+    by_column: dict[int, np.ndarray] = {}
+    for key, v in cells.items():
+        col = by_column.get(key[-1])
+        if col is None:
+            col = by_column[key[-1]] = np.full(len(rows), np.nan, dtype=vals.dtype)
+        col[position[key[:-1]]] = v
+    labels = factorized[-1][1]
+    for c in sorted(by_column):
+        data[labels[c]] = pd.Series(by_column[c], dtype=values.dtype)
+    out = pd.DataFrame(data)
+    out.columns.name = column
+    return out
+
+
 def _seasonal_chart(values: Sequence[float | None], title: str):
     """Årshjul: a polar bar chart of the mean per month (withheld months drawn as gaps)."""
     from .svgcharts import seasonal_chart
@@ -512,11 +567,28 @@ def _static_area_map(analysis: AreaAnalysis, area_id: str | None, gate: Gate):
 # sections shared by the area report and the lägesbild
 
 
+def _area_rows(analysis: AreaAnalysis, gate: Gate, table: pd.DataFrame, area_id: str):
+    """The rows of ``area_id`` (or the municipality's, ``TOTAL``) in the released category
+    table, as ``table[table["area_id"] == area_id]``; the table is split once per gate."""
+
+    def build() -> dict:
+        groups = table.groupby("area_id", sort=False).indices
+        return {a: table.iloc[rows] for a, rows in groups.items()}
+
+    rows = _released(analysis, gate, ("area_rows", id(table)), build).get(area_id)
+    return table.iloc[:0] if rows is None else rows
+
+
 def _section_categories(
     section: Section, table: pd.DataFrame, area_id: str, analysis: AreaAnalysis, gate: Gate
 ) -> None:
-    rows = table[table["area_id"] == area_id].copy()
-    muni = table[table["area_id"] == TOTAL].set_index("category")
+    rows = _area_rows(analysis, gate, table, area_id).copy()
+    muni = _released(
+        analysis,
+        gate,
+        ("municipality_rows", id(table)),
+        lambda: _area_rows(analysis, gate, table, TOTAL).set_index("category"),
+    )
     rows["muni_n"] = rows["category"].map(muni["n"])
     rows["muni_rate"] = rows["category"].map(muni["rate_per_1000"])
     rows["_o"] = (rows["category"] == TOTAL).astype(int)
@@ -1047,14 +1119,7 @@ def _dialogue_reason_tables(
                 row["campaign_id"],
             ),
         )
-        wide = rel.pivot_table(
-            index="label",
-            columns="campaign_id",
-            values="share_of_otrygg",
-            aggfunc="first",
-            sort=False,
-        )
-        wide = wide.reset_index()
+        wide = first_wide(rel, ["label"], "campaign_id", "share_of_otrygg", sort=False)
         wide.attrs = rel.attrs
         order = [c for c in wide.columns if c != "label"]
         # the header's n is the released count (public: 1–4 shown as "<5")
@@ -1104,9 +1169,7 @@ def _section_surveys(
             indicator=[_indicator_label(i) for i in g["indicator"]],
             year=g["year"].astype(int).astype(str),
         )
-        wide = g.pivot_table(
-            index=["source_label", "indicator"], columns="year", values="value", aggfunc="first"
-        ).reset_index()
+        wide = first_wide(g, ["source_label", "indicator"], "year", "value")
         wide.attrs = released.attrs
         years = [c for c in wide.columns if c not in ("source_label", "indicator")]
         unit = _label("survey_scale", scale)
@@ -1971,7 +2034,7 @@ def _summary_above(high: pd.DataFrame) -> str | None:
 
 def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: Gate) -> list[str]:
     items = []
-    rows = table[(table["area_id"] == prof.area_id)]
+    rows = _area_rows(analysis, gate, table, prof.area_id)
     total = rows[rows["category"] == TOTAL]
     if len(total):
         items.append(_summary_rate(total.iloc[0]))
@@ -1987,10 +2050,8 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             n=0 if hot is None else len(hot),
         )
     )
-    gap = analysis.gap_cells
-    sel = gap[(gap["area_id"].astype("string") == prof.area_id).fillna(False).to_numpy()]
-    unsafe = sel[sel["gap_class"] == "otrygg_fa_handelser"]
-    if len(unsafe):
+    unsafe = _unsafe_gap_cells(analysis, gate).get(prof.area_id)
+    if unsafe is not None:
         reasons = _top_labels(unsafe, gate)
         items.append(
             tr(
@@ -2012,6 +2073,25 @@ def _area_summary(analysis: AreaAnalysis, prof: Any, table: pd.DataFrame, gate: 
             )
         )
     return items
+
+
+def _unsafe_gap_cells(analysis: AreaAnalysis, gate: Gate) -> dict[str, pd.DataFrame]:
+    """The gap cells with more unsafe signals than their incidents predict, per area (their
+    reason labels and unsafe counts), split once per gate."""
+
+    def build() -> dict[str, pd.DataFrame]:
+        gap = analysis.gap_cells
+        unsafe = gap[gap["gap_class"] == "otrygg_fa_handelser"]
+        cells = pd.DataFrame(
+            unsafe[[c for c in ("top_reason_labels", "n_otrygg") if c in unsafe.columns]]
+        )
+        rows: dict[str, list[int]] = {}
+        for i, area in enumerate(unsafe["area_id"].astype("string")):
+            if area is not pd.NA:
+                rows.setdefault(area, []).append(i)
+        return {area: cells.iloc[r] for area, r in rows.items()}
+
+    return _released(analysis, gate, "unsafe_gap_cells", build)
 
 
 def _top_labels(cells: pd.DataFrame, gate: Gate, top: int = 3) -> str:
