@@ -11,7 +11,6 @@ stretch: public 1–4 as "<5").
 from __future__ import annotations
 
 import math
-import weakref
 from pathlib import Path
 from typing import Any
 
@@ -94,16 +93,16 @@ def stretch_table(streets: Any, gate: Gate, k: int = 15, within: Any = None) -> 
     import shapely
 
     layer = streets.stretches
-    # the stretches with incidents (and in ``within``), taken from the layer once per layer
-    stretches, geometry = _with_incidents(layer)
+    # the stretches with incidents (and in ``within``), taken from the layer once
+    rows = np.flatnonzero((layer["n"] > 0).fillna(False).to_numpy(dtype=bool))
     if within is not None:
-        stretches = stretches.iloc[np.flatnonzero(shapely.intersects(geometry, within))]
-    order = ["n", "gistar", "stretch_id"]
-    top = stretches.sort_values(order, ascending=[False, False, True]).head(k)
+        rows = rows[shapely.intersects(layer.geometry.to_numpy()[rows], within)]
+    top = layer.iloc[rows]
+    top = top.sort_values(["n", "gistar", "stretch_id"], ascending=[False, False, True]).head(k)
     from .area_plan import layer_plan_key
 
     key = layer_plan_key(streets.stretches)  # the folder's plan: one count per stretch
-    frame = top.copy()
+    frame = pd.DataFrame(top.drop(columns="geometry"))
     frame.attrs = {"tryggaplatser": {"params": {"stretch_length": _length(streets)}}}
     released = release_table(gate, frame, "street_stretches", plan_key=key)
     shown = released.get("n_visning", released["n"].astype("string"))
@@ -116,24 +115,6 @@ def stretch_table(streets: Any, gate: Gate, k: int = 15, within: Any = None) -> 
             "gi_bin": [_bin_text(b) for b in released["gi_bin"]],
         }
     ).pipe(lambda d: release_table(gate, d, "risk_table"))
-
-
-# id(layer) -> (weak reference to the layer, its stretches with incidents, their geometries)
-_WITH_INCIDENTS: dict[int, tuple[Any, pd.DataFrame, np.ndarray]] = {}
-
-
-def _with_incidents(layer: Any) -> tuple[pd.DataFrame, np.ndarray]:
-    """The stretches of ``layer`` with incidents (without their geometry) and their geometries,
-    taken once per layer (every area report of a set reads the same layer; a layer's entry
-    goes with the layer)."""
-    cached = _WITH_INCIDENTS.get(id(layer))
-    if cached is None or cached[0]() is not layer:
-        rows = np.flatnonzero((layer["n"] > 0).fillna(False).to_numpy(dtype=bool))
-        stretches = pd.DataFrame(layer.iloc[rows].drop(columns="geometry"))
-        key = id(layer)
-        ref = weakref.ref(layer, lambda _, key=key: _WITH_INCIDENTS.pop(key, None))
-        cached = _WITH_INCIDENTS[key] = (ref, stretches, layer.geometry.to_numpy()[rows])
-    return cached[1], cached[2]
 
 
 def _length(streets: Any) -> float:
