@@ -724,3 +724,26 @@ def test_resolve_area_by_id_or_by_name_in_any_case():
         assert got[0] == want[0] and (got[1] == want[1] or want[1] is None), key
     with pytest.raises(ArgumentError):
         ml.resolve_area(areas, "Södra")
+
+
+def test_layer_added_by_folium_s_element_where_its_macro_is_not_reachable(monkeypatch):
+    """Where folium no longer keeps the macro where ``_add_to_script`` reads it, a shown layer
+    is added by folium's own element, to the same page."""
+    import folium
+
+    import tryggaplatser.publish.maps.interactive as im
+
+    def page() -> str:
+        _, data_layer, _ = im._folium_classes()
+        m = folium.Map(tiles=None)
+        m._id = "fixed0"
+        for i, show in enumerate((True, False, True)):
+            layer = data_layer('{"type":"FeatureCollection","features":[]}', f"L{i}", show)
+            layer._id = f"fixed{i + 1}"
+            layer.add_to(m)
+        return m.get_root().render()
+
+    direct = page()
+    assert direct.count(".addTo(map_fixed0);") >= 2
+    monkeypatch.setattr(im, "_add_to_script", lambda name, parent: None)
+    assert page() == direct

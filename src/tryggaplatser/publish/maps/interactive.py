@@ -332,12 +332,20 @@ def _folium_classes():
             self.payload = payload
 
         def render(self, **kwargs) -> None:
-            render_script(self, f"var {self.get_name()} = TP.layer({self.payload});\n", kwargs)
-            if self.show:  # as folium's Layer.render: add the layer to the map
-                self.get_root().script.add_child(
-                    RawScript(_add_to_script(self.get_name(), self._parent.get_name())),
-                    name=self.get_name() + "_add",
+            # as folium's Layer.render: a shown layer is added to the map, by folium's
+            # element's script written directly, or (where that is not reachable) the element
+            name, parent = self.get_name(), self._parent.get_name()
+            script = _add_to_script(name, parent) if self.show else None
+            if self.show and script is None:
+                from folium.elements import ElementAddToElement
+
+                self.add_child(
+                    ElementAddToElement(element_name=name, element_parent_name=parent),
+                    name=name + "_add",
                 )
+            render_script(self, f"var {name} = TP.layer({self.payload});\n", kwargs)
+            if script is not None:
+                self.get_root().script.add_child(RawScript(script), name=name + "_add")
 
     class Controls(MacroElement):
         """Title block, legend, scale bar, north arrow, banner and extent."""
@@ -353,8 +361,9 @@ def _folium_classes():
     return OfflineAssets, DataLayer, Controls
 
 
-def _add_to_script(name: str, parent: str) -> str:
-    """The script of folium's ``ElementAddToElement(name, parent)`` as its macro writes it.
+def _add_to_script(name: str, parent: str) -> str | None:
+    """The script of folium's ``ElementAddToElement(name, parent)`` as its macro writes it, or
+    ``None`` when the macro is not where folium keeps it today (its private ``_template``).
 
     Branca would compile that text once more as a Jinja template for every layer of every
     map; element names have no template syntax, so the compiled template returns the text
@@ -363,8 +372,12 @@ def _add_to_script(name: str, parent: str) -> str:
 
     from folium.elements import ElementAddToElement
 
-    this = SimpleNamespace(element_name=name, element_parent_name=parent)
-    return str(ElementAddToElement._template.module.script(this, {}))
+    macro = getattr(
+        getattr(getattr(ElementAddToElement, "_template", None), "module", None), "script", None
+    )
+    if macro is None:
+        return None
+    return str(macro(SimpleNamespace(element_name=name, element_parent_name=parent), {}))
 
 
 # --------------------------------------------------------------------------- HTML pieces
