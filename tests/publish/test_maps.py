@@ -593,24 +593,25 @@ def test_geojson_of_a_set_of_maps_equals_each_geometry_converted_alone():
 
 def test_stable_ids_number_runs_of_exactly_32_hex_digits_as_a_regex_would():
     """The byte scan of ``_stable_ids`` against its definition written as a regular
-    expression: every maximal run of exactly 32 lower-case hex digits is an id, numbered in
-    order of first appearance; shorter and longer runs and upper-case digits stay as they are."""
+    expression: every maximal run of exactly 32 lower-case hex digits that is an element's id
+    is numbered in order of first appearance; shorter and longer runs, upper-case digits and
+    32-digit runs that are no element's id stay as they are."""
     import random
 
     from tryggaplatser.publish.maps.interactive import _stable_ids
 
-    def reference(text: str) -> str:
+    def reference(text: str, known: set[str]) -> str:
         ids: dict[str, str] = {}
 
         def number(match: re.Match) -> str:
             run = match.group(0)
-            return ids.setdefault(run, f"{len(ids):032x}") if len(run) == 32 else run
+            return ids.setdefault(run, f"{len(ids):032x}") if run in known else run
 
         return re.sub(r"[0-9a-f]{32,}", number, text)
 
     rng = random.Random(12)
     other = "0123456789abcdefABCDEF åäö.,-_x\n\"'{}é"
-    changed = 0
+    changed = kept = 0
     for _ in range(2000):
         pieces: list[str] = []
         for _ in range(rng.randint(0, 10)):
@@ -623,9 +624,30 @@ def test_stable_ids_number_runs_of_exactly_32_hex_digits_as_a_regex_would():
             else:
                 pieces.append("".join(rng.choice(other) for _ in range(rng.randint(0, 8))))
         text = "".join(pieces)
-        assert _stable_ids(text) == reference(text), text
-        changed += _stable_ids(text) != text
-    assert changed > 100  # the cases do renumber ids
+        runs = re.findall(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])", text)
+        known = {run for run in runs if rng.random() < 0.7}  # the others: a resident's text
+        kept += len(set(runs) - known)
+        assert _stable_ids(text, known) == reference(text, known), text
+        changed += _stable_ids(text, known) != text
+    assert changed > 100 and kept > 50  # the cases do renumber ids and keep other runs
+
+
+def test_a_32_digit_key_in_a_residents_comment_stays_on_the_map(tmp_path):
+    """Only folium's own element ids are renumbered: a comment holding a run of 32 hex
+    digits (a key pasted from a case system) is shown as written, and the map is still the
+    same bytes from run to run."""
+    key = "0123456789abcdef0123456789abcdef"
+    small = make_layers(400)
+    walks = small["walk_observations"].copy()
+    walks["proposed_measure"] = f"Ärende {key}: byt armaturen"
+    pages = []
+    for name in ("a.html", "b.html"):
+        m = neighbourhood_map(
+            "A1", areas=small["areas"], walk_observations=walks, mode="internal", quiet=True
+        )
+        pages.append(save_map(m, tmp_path / name).read_text(encoding="utf-8"))
+    assert pages[0] == pages[1]
+    assert f"Ärende {key}: byt armaturen" in pages[0]
 
 
 def test_prepared_layer_text_columns_hold_what_a_pandas_column_holds():

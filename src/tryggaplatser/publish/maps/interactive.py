@@ -1005,25 +1005,27 @@ _EXTERNAL = re.compile(
 )
 
 
-def _stable_ids(text: str) -> str:
-    """Replace folium's random element ids (uuid4 hex) by ids numbered in order of appearance,
-    so the same inputs give a byte-identical map.
+def _stable_ids(text: str, ids: set[str] | frozenset[str]) -> str:
+    """Replace folium's random element ids (uuid4 hex, ``ids``) by ids numbered in order of
+    appearance, so the same inputs give a byte-identical map.
 
-    An id is a run of exactly 32 lower-case hex digits (a longer run is left as it is). The
-    runs are found in the UTF-8 bytes with every hex digit masked to ``x`` (``bytes.translate``
-    and ``bytes.find``, a few milliseconds for a map of a megabyte; a regular expression tries
-    every digit of the map's coordinates); hex digits are ASCII, so the bytes' runs are the
-    text's."""
+    Only a run of exactly 32 lower-case hex digits that is one of ``ids`` is replaced (a longer
+    run, or one that is no element's id, such as a key a resident wrote in a comment, stays
+    as it is). The runs are found in the UTF-8 bytes with every hex digit masked to ``x``
+    (``bytes.translate`` and ``bytes.find``, a few milliseconds for a map of a megabyte; a
+    regular expression tries every digit of the map's coordinates); hex digits are ASCII, so
+    the bytes' runs are the text's."""
+    known = {i.encode("ascii") for i in ids}
     data = text.encode("utf-8")
     mask = data.translate(_HEX_MASK)
-    ids: dict[bytes, bytes] = {}
+    numbers: dict[bytes, bytes] = {}
     parts, done, start = [], 0, mask.find(_ID_RUN)
     while start >= 0:
         end = mask.find(b".", start + 32)
         end = len(mask) if end < 0 else end
-        if end - start == 32:  # a whole run of exactly 32 digits: an id
-            run = data[start:end]
-            parts += [data[done:start], ids.setdefault(run, b"%032x" % len(ids))]
+        run = data[start:end]
+        if end - start == 32 and run in known:  # a whole run of 32 digits: an element's id
+            parts += [data[done:start], numbers.setdefault(run, b"%032x" % len(numbers))]
             done = end
         start = mask.find(_ID_RUN, end)
     if not parts:
@@ -1035,6 +1037,16 @@ def _stable_ids(text: str) -> str:
 #: Lower-case hex digits masked to ``x``, every other byte to ``.`` (for :func:`_stable_ids`).
 _HEX_MASK = bytes(ord("x") if chr(b) in "0123456789abcdef" else ord(".") for b in range(256))
 _ID_RUN = b"x" * 32
+
+
+def _element_ids(root: Any) -> set[str]:
+    """The ids of ``root`` and every element under it (folium's and branca's ``_id``)."""
+    ids, stack = set(), [root]
+    while stack:
+        element = stack.pop()
+        ids.add(getattr(element, "_id", ""))
+        stack.extend(getattr(element, "_children", {}).values())
+    return ids
 
 
 def save_map(
@@ -1067,7 +1079,9 @@ def save_map(
     """
     m.default_js = []
     m.default_css = []
-    text = _stable_ids(m.get_root().render())
+    root = m.get_root()
+    text = root.render()
+    text = _stable_ids(text, _element_ids(root))
     found = _EXTERNAL.search(text)
     if found:
         raise ArgumentError(
