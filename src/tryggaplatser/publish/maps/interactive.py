@@ -1005,7 +1005,7 @@ _EXTERNAL = re.compile(
 )
 
 
-def _stable_ids(text: str, ids: set[str] | frozenset[str]) -> str:
+def _stable_ids(text: str, ids: set[str]) -> str:
     """Replace folium's random element ids (uuid4 hex, ``ids``) by ids numbered in order of
     appearance, so the same inputs give a byte-identical map.
 
@@ -1023,8 +1023,8 @@ def _stable_ids(text: str, ids: set[str] | frozenset[str]) -> str:
     while start >= 0:
         end = mask.find(b".", start + 32)
         end = len(mask) if end < 0 else end
-        run = data[start:end]
-        if end - start == 32 and run in known:  # a whole run of 32 digits: an element's id
+        run = data[start:end] if end - start == 32 else None  # a whole run of exactly 32
+        if run in known:  # an element's id
             parts += [data[done:start], numbers.setdefault(run, b"%032x" % len(numbers))]
             done = end
         start = mask.find(_ID_RUN, end)
@@ -1044,7 +1044,8 @@ def _element_ids(root: Any) -> set[str]:
     ids, stack = set(), [root]
     while stack:
         element = stack.pop()
-        ids.add(getattr(element, "_id", ""))
+        if getattr(element, "_id", None):
+            ids.add(element._id)
         stack.extend(getattr(element, "_children", {}).values())
     return ids
 
@@ -1080,8 +1081,7 @@ def save_map(
     m.default_js = []
     m.default_css = []
     root = m.get_root()
-    text = root.render()
-    text = _stable_ids(text, _element_ids(root))
+    text = _stable_ids(root.render(), _element_ids(root))
     found = _EXTERNAL.search(text)
     if found:
         raise ArgumentError(
