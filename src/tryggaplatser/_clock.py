@@ -17,10 +17,44 @@ def today() -> date:
     """The issue date of outputs."""
     if _fixed is not None:
         return _fixed
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=UTC).date()
+    epoch = source_date_epoch()
+    if epoch is not None:
+        return datetime.fromtimestamp(epoch, tz=UTC).date()
     return date.today()
+
+
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` in whole seconds since 1970, or ``None`` when it is not set.
+
+    A value that is not whole seconds (empty, a date, a fraction) is refused with the rule
+    ``ENVIRONMENT_INVALID``: the reproducible-builds convention allows only the digits that
+    ``date +%s`` prints, numpy reads the variable as it is imported and stops on anything else
+    with a traceback, and ignoring it would silently give the real date the user meant to pin.
+    The CLI checks it before a command starts.
+    """
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    if value is None:
+        return None
+    if value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    from .errors import ArgumentError
+    from .i18n import tr
+    from .limits import cut
+
+    raise ArgumentError(
+        tr(
+            "miljövariabeln SOURCE_DATE_EPOCH är {v!r}, men ska vara ett heltal: sekunder sedan "
+            "1970-01-01 (som `date +%s` skriver)",
+            "the environment variable SOURCE_DATE_EPOCH is {v!r}, but must be a whole number: "
+            "seconds since 1970-01-01 (as `date +%s` prints)",
+            v=cut(value, 30),
+        ),
+        rule="ENVIRONMENT_INVALID",
+        fix=tr(
+            "ta bort variabeln (`unset SOURCE_DATE_EPOCH`) eller ge den ett heltal",
+            "remove the variable (`unset SOURCE_DATE_EPOCH`) or give it a whole number",
+        ),
+    )
 
 
 @contextmanager

@@ -133,6 +133,10 @@ RULES: dict[str, Rule] = {
             "the argument has a value that is not allowed",
         ),
         ARGUMENT_MISSING=("ett argument som behövs saknas", "a needed argument is missing"),
+        ENVIRONMENT_INVALID=(
+            "en miljövariabel har ett värde som inte är tillåtet",
+            "an environment variable has a value that is not allowed",
+        ),
         ARGUMENTS_CONFLICT=(
             "argument som utesluter eller kräver varandra",
             "arguments that exclude or require each other",

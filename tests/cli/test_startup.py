@@ -25,3 +25,45 @@ def test_help_imports_no_heavy_library(command):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout.strip()
     assert out == "", f"`{command} --help` imported {out}"
+
+
+@pytest.mark.parametrize("value", ["", "abc", "2026-11-23", "1795392000.5"])
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_bad_source_date_epoch_is_named_not_a_traceback(tmp_path, value, lang):
+    """numpy reads ``SOURCE_DATE_EPOCH`` as it is imported and stops with a traceback on a value
+    that is not whole seconds; the CLI names the variable and the rule before any command."""
+    import os
+    from pathlib import Path
+
+    cli = Path(sys.executable).with_name("tryggaplatser")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": value}
+    result = subprocess.run(
+        [str(cli), "--lang", lang, "demo", "--out", str(tmp_path / "ut")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "[ENVIRONMENT_INVALID]" in result.stderr and "SOURCE_DATE_EPOCH" in result.stderr
+    assert ("sekunder sedan" if lang == "sv" else "seconds since") in result.stderr
+    assert not (tmp_path / "ut").exists()
+
+
+def test_source_date_epoch_pins_today_and_is_read_by_one_rule(monkeypatch):
+    import datetime as dt
+
+    from tryggaplatser import _clock
+    from tryggaplatser.errors import ArgumentError
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", " 1795392000 ")
+    assert _clock.source_date_epoch() == 1795392000
+    assert _clock.today() == dt.date(2026, 11, 23)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "-5")
+    with pytest.raises(ArgumentError) as info:
+        _clock.today()
+    assert info.value.rule == "ENVIRONMENT_INVALID"
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert _clock.source_date_epoch() is None
+    assert _clock.today() == dt.date.today()

@@ -87,10 +87,12 @@ def _setup_logging(quiet: bool) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="Visa bara varningar och fel.")
 def cli(lang: str, quiet: bool) -> None:
     """tryggaplatser – platsbaserad trygghetsanalys för kommuner (lag 2023:196)."""
+    from .._clock import source_date_epoch
     from ..i18n import set_language
 
     set_language(lang)
     _setup_logging(quiet)
+    source_date_epoch()  # checked before a command imports numpy, which stops on a bad value
 
 
 def main(argv: list[str] | None = None) -> None:
