@@ -358,3 +358,15 @@ def test_without_chromium_the_set_is_written_without_pdfs(tmp_path, monkeypatch,
     assert (out / "publik" / "r.html").is_file()
     assert not (out / "publik" / "r.pdf").exists()
     assert "PDF_UNAVAILABLE" in caplog.text
+    # the program the user named is the one that is missing, not Chromium in general
+    assert f"TRYGGAPLATSER_CHROMIUM={tmp_path / 'no-such-browser'} är inget program" in caplog.text
+
+
+def test_without_any_chromium_the_warning_says_how_to_install_it(tmp_path, monkeypatch, caplog):
+    monkeypatch.delenv("TRYGGAPLATSER_CHROMIUM", raising=False)
+    monkeypatch.setattr(pdfmod, "find_chromium", lambda: None)
+    out = tmp_path / "out"
+    with staged(out):
+        _toy(folder_for(out, "public"), "public", "r.html", ["Text."])
+    assert not (out / "publik" / "r.pdf").exists()
+    assert "Chromium saknas (installera Debian-paketet chromium" in caplog.text

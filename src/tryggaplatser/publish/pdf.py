@@ -108,6 +108,28 @@ def find_chromium() -> str | None:
     return None
 
 
+def _why_no_chromium() -> str:
+    """Why :func:`find_chromium` found nothing: the program named is not one, or none is
+    installed."""
+    from ..limits import cut
+
+    named = os.environ.get("TRYGGAPLATSER_CHROMIUM", "").strip()
+    if named:
+        return tr(
+            "TRYGGAPLATSER_CHROMIUM={p} är inget program (ange sökvägen till chromium, eller ta "
+            "bort variabeln)",
+            "TRYGGAPLATSER_CHROMIUM={p} is not a program (name the path of chromium, or remove "
+            "the variable)",
+            p=cut(named, 80),
+        )
+    return tr(
+        "Chromium saknas (installera Debian-paketet chromium, eller ange programmet i "
+        "TRYGGAPLATSER_CHROMIUM)",
+        "Chromium is missing (install the Debian package chromium, or name the program in "
+        "TRYGGAPLATSER_CHROMIUM)",
+    )
+
+
 def _enabled() -> bool:
     return os.environ.get("TRYGGAPLATSER_PDF", "1").strip().lower() not in ("0", "no", "false")
 
@@ -168,13 +190,12 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
     if executable is None:
         logger.warning(
             tr(
-                "[PDF_UNAVAILABLE] Ingen PDF skrevs för {n} rapporter: Chromium saknas "
-                "(installera Debian-paketet chromium, eller ange programmet i "
-                "TRYGGAPLATSER_CHROMIUM). HTML-rapporterna går att skriva ut från webbläsaren.",
-                "[PDF_UNAVAILABLE] No PDF was written for {n} reports: Chromium is missing "
-                "(install the Debian package chromium, or name the program in "
-                "TRYGGAPLATSER_CHROMIUM). The HTML reports print from the browser.",
+                "[PDF_UNAVAILABLE] Ingen PDF skrevs för {n} rapporter: {why}. "
+                "HTML-rapporterna går att skriva ut från webbläsaren.",
+                "[PDF_UNAVAILABLE] No PDF was written for {n} reports: {why}. "
+                "The HTML reports print from the browser.",
                 n=len(todo),
+                why=_why_no_chromium(),
             )
         )
         return []
