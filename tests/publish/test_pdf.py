@@ -369,4 +369,4 @@ def test_without_any_chromium_the_warning_says_how_to_install_it(tmp_path, monke
     with staged(out):
         _toy(folder_for(out, "public"), "public", "r.html", ["Text."])
     assert not (out / "publik" / "r.pdf").exists()
-    assert "Chromium saknas (installera Debian-paketet chromium" in caplog.text
+    assert "Ingen PDF skrevs för 1 rapport: Chromium saknas (installera Debian" in caplog.text

@@ -190,11 +190,12 @@ def print_reports(folders: Iterable[Path]) -> list[Path]:
     if executable is None:
         logger.warning(
             tr(
-                "[PDF_UNAVAILABLE] Ingen PDF skrevs för {n} rapporter: {why}. "
+                "[PDF_UNAVAILABLE] Ingen PDF skrevs för {n} {r}: {why}. "
                 "HTML-rapporterna går att skriva ut från webbläsaren.",
-                "[PDF_UNAVAILABLE] No PDF was written for {n} reports: {why}. "
+                "[PDF_UNAVAILABLE] No PDF was written for {n} {r}: {why}. "
                 "The HTML reports print from the browser.",
                 n=len(todo),
+                r=tr("rapport", "report") if len(todo) == 1 else tr("rapporter", "reports"),
                 why=_why_no_chromium(),
             )
         )
