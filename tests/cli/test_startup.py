@@ -67,3 +67,27 @@ def test_source_date_epoch_pins_today_and_is_read_by_one_rule(monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH")
     assert _clock.source_date_epoch() is None
     assert _clock.today() == dt.date.today()
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["plan", "EX19"], "fel: oväntat argument: EX19 — se `tryggaplatser plan --help`"),
+        (["area", "EX01", "EX02"], "fel: oväntat argument: EX02 — se `tryggaplatser area --help`"),
+        (["area", "--year"], "fel: --year behöver ett värde — se `tryggaplatser area --help`"),
+        (
+            ["--lang", "en", "demo", "--out"],
+            "error: --out needs a value — see `tryggaplatser demo --help`",
+        ),
+    ],
+)
+def test_click_usage_errors_speak_the_output_language_and_name_the_command(argv, expected, capsys):
+    """click's own messages are English; the CLI says them in the output language, on one line,
+    pointing to the help of the command the user typed."""
+    from tryggaplatser.cli import main
+    from tryggaplatser.i18n import language
+
+    with language("sv"), pytest.raises(SystemExit) as info:  # --lang en: Swedish again after
+        main(argv)
+    assert info.value.code == 2
+    assert capsys.readouterr().err.strip() == expected

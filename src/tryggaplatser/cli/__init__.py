@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         if type(exc).__name__ == "NoArgsIsHelpError":  # bare `tryggaplatser`: the help text
             exc.show()
         else:
-            click.echo(_usage_message(exc), err=True)
+            click.echo(_usage_message(exc, sys.argv[1:] if argv is None else argv), err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
@@ -119,12 +119,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(exc.exit_code)
 
 
-def _usage_message(exc: click.UsageError) -> str:
+def _usage_message(exc: click.UsageError, argv: list[str]) -> str:
     """A wrong argument as one line in the output language: what, which argument, where to look
-    (click's own text is English)."""
+    (click's own text is English). ``argv`` names the command when click's error has no
+    context (an option given no value)."""
     from ..i18n import tr
 
-    path = exc.ctx.command_path if exc.ctx is not None else "tryggaplatser"
+    command = next((a for a in argv if a in COMMANDS), None)
+    path = (
+        exc.ctx.command_path
+        if exc.ctx is not None
+        else f"tryggaplatser {command}"
+        if command
+        else "tryggaplatser"
+    )
     see = tr("se `{c} --help`", "see `{c} --help`", c=path)
     if isinstance(exc, click.NoSuchOption):
         text = tr("okänt alternativ {o}", "no such option {o}", o=exc.option_name)
@@ -170,6 +178,11 @@ def _usage_message(exc: click.UsageError) -> str:
         text = tr(
             "ogiltigt värde för {n}: {m}", "invalid value for {n}: {m}", n=name or "?", m=message
         )
+    elif isinstance(exc, click.BadOptionUsage) and "requires an argument" in exc.message:
+        text = tr("{o} behöver ett värde", "{o} needs a value", o=exc.option_name)
+    elif exc.message.startswith("Got unexpected extra argument"):
+        extra = exc.message.partition("(")[2].rpartition(")")[0] or exc.message
+        text = tr("oväntat argument: {a}", "unexpected argument: {a}", a=extra)
     elif exc.message.startswith("No such command"):
         text = tr(
             "okänt kommando {c}",
