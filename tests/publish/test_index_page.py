@@ -160,6 +160,23 @@ def test_area_row_joins_report_map_and_plan_and_the_report_links_to_it(folder):
     assert f'href="index.html#omrade-{slug}"' in report
 
 
+def test_a_public_set_has_no_plan_column_and_says_where_the_plans_are(folder):
+    """Draft plans are internal only: the public page shows no column that is always empty, and
+    says why; the internal page keeps the column (with "–" for an area without a plan)."""
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    head = re.search(r'<div class="row head" role="row">(.*?)</div>', page, re.S).group(1)
+    columns = re.findall(r'role="columnheader">([^<]*)<', head)
+    if folder.name == "publik":
+        assert columns == ["Område", "Period", "Områdesrapport", "Karta"]
+        assert "Områden: rapporter och kartor" in page
+        assert "handlingsplanerna är interna arbetsunderlag" in page
+        assert 'class="grid areas no-plans"' in page
+    else:
+        assert columns == ["Område", "Period", "Områdesrapport", "Karta", "Handlingsplan"]
+        assert "Områden: rapporter, kartor och handlingsplaner" in page
+        assert 'class="grid areas" role="table"' in page
+
+
 def test_products_are_grouped_by_kind_with_audience_and_period(folder):
     by_key = {p.key: p for p in folder_products(folder)}
     slug = slugify(EVIL)

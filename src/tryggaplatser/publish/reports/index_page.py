@@ -304,6 +304,10 @@ def render_index(folder: str | Path, gate: Gate) -> str:
         section = {"key": key, "title": tr(sv, en), "n": sum(len(p.files) for p in members)}
         if key == "areas":
             section["areas"] = _area_rows(members, public)
+            # draft plans are internal only (INTERNAL_ONLY): a public set has no plan column
+            section["plans"] = not public or any(row["plan"] for row in section["areas"])
+            if not section["plans"]:
+                section["title"] = tr("Områden: rapporter och kartor", "Areas: reports and maps")
             tables = [p for p in products if p.key == "indikatorer"]
             section["tables"] = _row(tables[0], public) if tables else None
         else:
@@ -366,6 +370,12 @@ def _texts(n_files: int, public: bool) -> dict[str, str]:
         "areas_for": tr(
             "För planerare: rapporten, kartan och handlingsplanen för varje område på en rad.",
             "For planners: each area's report, map and action plan on one row.",
+        ),
+        "areas_for_no_plans": tr(
+            "För planerare: rapporten och kartan för varje område på en rad (handlingsplanerna "
+            "är interna arbetsunderlag och finns bara i den interna mängden).",
+            "For planners: each area's report and map on one row (the action plans are "
+            "internal working material, in the internal set only).",
         ),
         "none": "–",
         "n_files": tr("filer", "files"),
