@@ -359,7 +359,10 @@ def test_without_chromium_the_set_is_written_without_pdfs(tmp_path, monkeypatch,
     assert not (out / "publik" / "r.pdf").exists()
     assert "PDF_UNAVAILABLE" in caplog.text
     # the program the user named is the one that is missing, not Chromium in general
-    assert f"TRYGGAPLATSER_CHROMIUM={tmp_path / 'no-such-browser'} är inget program" in caplog.text
+    named = str(tmp_path / "no-such-browser")
+    assert f"TRYGGAPLATSER_CHROMIUM={named} är inget program" in caplog.text or (
+        len(named) > 200 and "no-such-browser är inget program" in caplog.text  # a cut path
+    )
 
 
 def test_without_any_chromium_the_warning_says_how_to_install_it(tmp_path, monkeypatch, caplog):

@@ -120,7 +120,7 @@ def _why_no_chromium() -> str:
             "bort variabeln)",
             "TRYGGAPLATSER_CHROMIUM={p} is not a program (name the path of chromium, or remove "
             "the variable)",
-            p=cut(named, 80),
+            p=cut(named, 200),
         )
     return tr(
         "Chromium saknas (installera Debian-paketet chromium, eller ange programmet i "
