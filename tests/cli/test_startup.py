@@ -47,6 +47,7 @@ def test_a_bad_source_date_epoch_is_named_not_a_traceback(tmp_path, value, lang)
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     assert "[ENVIRONMENT_INVALID]" in result.stderr and "SOURCE_DATE_EPOCH" in result.stderr
+    assert result.stderr.startswith("fel: " if lang == "sv" else "error: ")
     assert ("sekunder sedan" if lang == "sv" else "seconds since") in result.stderr
     assert not (tmp_path / "ut").exists()
 

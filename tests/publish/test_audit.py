@@ -68,6 +68,31 @@ def test_csv_rules(tmp_path):
     assert "SMALL_COUNT" not in rules(p, "internal")
 
 
+@pytest.mark.parametrize(
+    ("cell", "small"),
+    [
+        ("2,000", False),  # English thousands: 2000 (the public lägesbild in English)
+        ("1,000", False),
+        ("12,345", False),
+        ("3", True),
+        ("3,0", True),  # a decimal comma: still 3
+        ("3.0", True),
+        ("2\u202f000", False),  # Swedish thousands
+    ],
+)
+def test_counts_grouped_by_thousands_are_not_small(tmp_path, cell, small):
+    """English reports print 2000 as ``2,000``; the audit read it as 2,0 (a decimal comma) and
+    refused every public set written with ``--lang en``."""
+    p = tmp_path / "r.html"
+    p.write_text(
+        "<html lang='en'><head><title>Report</title></head><body><table>"
+        "<tr><th>Campaign</th><th>Responses (n)</th></tr>"
+        f"<tr><td>dialog-2026</td><td>{cell}</td></tr></table></body></html>",
+        encoding="utf-8",
+    )
+    assert ("SMALL_COUNT" in rules(p)) is small
+
+
 def test_html_rules(tmp_path):
     p = tmp_path / "k.html"
     p.write_text(

@@ -113,7 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except TryggaplatserError as exc:
-        click.echo(f"fel: {exc}", err=True)
+        from ..i18n import tr
+
+        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

@@ -940,12 +940,23 @@ def _clusters(values: list[float], tol: float = _CLUSTER_TOL) -> int:
     return groups
 
 
+#: an integer grouped by thousands with commas, as English outputs print counts (``2,000``)
+_GROUPED_BY_COMMAS = re.compile(r"\s*\d{1,3}(?:,\d{3})+\s*")
+
+
 def _number(value: Any) -> float | None:
+    """A cell's number, when it is a whole number: ``3``, ``3.0``, ``3,0`` (decimal comma) or
+    ``2,000`` (thousands, as the English reports print 2000; no writer prints a count with
+    three decimals, in either language)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+(?:[.,]0+)?\s*", value):
+    if not isinstance(value, str):
+        return None
+    if _GROUPED_BY_COMMAS.fullmatch(value):
+        return float(value.replace(",", ""))
+    if re.fullmatch(r"\s*\d+(?:[.,]0+)?\s*", value):
         return float(value.replace(",", "."))
     return None
 
