@@ -306,3 +306,20 @@ def test_svg_bytes_are_those_of_savefig():
     with matplotlib.rc_context({"font.family": "serif"}):  # another font: measured anew
         fig = _styled_figure(7.0, "Karta")
         assert svg_bytes(fig) == reference(fig)
+
+
+def test_an_english_public_report_with_thousands_passes_its_audit(tmp_path):
+    """English reports print 2000 as ``2,000``: the gate's audit must not read it as 2,0 (a
+    count below 5) and refuse the report, as it refused the English public lägesbild."""
+    folder = tmp_path / "publik"
+    folder.mkdir()
+    with language("en"):
+        gate = Gate("public", quiet=True)
+        frame = pd.DataFrame({"campaign_id": ["dialog-2024", "dialog-2026"], "n": [2000, 1000]})
+        released = release_table(gate, frame, "survey_table", n="n", by=("campaign_id",))
+        report = Report("Situation picture", gate=gate, municipality="X", period="2026")
+        report.section("Dialogue").table(
+            released, columns={"campaign_id": "Campaign", "n": "Responses (n)"}, numeric=["n"]
+        )
+        page = report.write(folder / "r.html").read_text(encoding="utf-8")
+    assert '<td class="num">2,000</td>' in page and '<td class="num">1,000</td>' in page
