@@ -549,3 +549,33 @@ def test_action_plan_workbook_has_dates_shares_and_a_legible_print(
         col = [c.value for c in fu[1]].index("Åtgärdsgrad") + 1
         shares = [fu.cell(r, col) for r in range(2, fu.max_row + 1) if fu.cell(r, col).value]
         assert shares and all("%" in c.number_format for c in shares)
+
+
+def test_the_public_est_overview_says_why_its_two_totals_differ(demo_out, demo_project):
+    """The area table counts the month's reports that lie in an area, the category table every
+    report of the municipality: the two "Totalt" differ by the reports no area holds, and the
+    page says so, next to each table."""
+    import re
+
+    import pandas as pd
+
+    from tryggaplatser.analysis.areas import assign_points
+
+    out, _ = demo_out
+    page = next((out / "publik").glob("est_*_publik.html"))
+    month = page.name.removeprefix("est_").removesuffix("_publik.html")
+    text = page.read_text(encoding="utf-8")
+
+    def total(section: str) -> int:
+        part = text[text.index(f'id="{section}"') :]
+        row = re.search(r"<td[^>]*>Totalt</td><td[^>]*>([^<]+)</td>", part).group(1)
+        return int(re.sub(r"\D", "", row))
+
+    incidents = demo_project.incidents
+    local = pd.to_datetime(incidents["occurred_at"]).dt.tz_convert("Europe/Stockholm")
+    in_month = incidents[local.dt.strftime("%Y-%m") == month]
+    placed = assign_points(in_month, demo_project.areas)["area_id"].notna().sum()
+    assert (total("omraden"), total("kategorier")) == (placed, len(in_month))
+    assert total("omraden") < total("kategorier")  # the demo has reports outside the areas
+    assert "räknas bara i tabellen per kategori, så dess summa kan vara större" in text
+    assert "även de som inte kan placeras i något område" in text

@@ -968,7 +968,16 @@ def _public_summary(report, brief: ESTBrief) -> None:
 
 def _section_public_months(report, brief: ESTBrief, wide, wide_c, last_year: str) -> None:
     """Sections "Rapporter per område" and "Rapporter per kategori" of the public overview."""
-    s = report.section(tr("Rapporter per område", "Reports per area"), key="omraden")
+    s = report.section(
+        tr("Rapporter per område", "Reports per area"),
+        key="omraden",
+        intro=tr(
+            "Rapporter som ligger i ett område. Rapporter som inte kan placeras i något område "
+            "räknas bara i tabellen per kategori, så dess summa kan vara större.",
+            "Reports that lie in an area. Reports that cannot be placed in any area count only "
+            "in the table per category, so its total can be larger.",
+        ),
+    )
     s.table(
         wide,
         columns={"label": tr("Område", "Area"), "now": brief.month, "before": last_year},
@@ -977,6 +986,10 @@ def _section_public_months(report, brief: ESTBrief, wide, wide_c, last_year: str
     s = report.section(
         tr("Rapporter per kategori, hela kommunen", "Reports per category, whole municipality"),
         key="kategorier",
+        intro=tr(
+            "Alla rapporter i kommunen, även de som inte kan placeras i något område.",
+            "Every report in the municipality, also those that cannot be placed in any area.",
+        ),
     )
     s.table(
         wide_c,
