@@ -35,8 +35,9 @@ def source_date_epoch() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None:
         return None
-    if value.strip().isascii() and value.strip().isdigit():
-        return int(value)
+    digits = value.strip()
+    if digits.isascii() and digits.isdigit():
+        return int(digits)
     from .errors import ArgumentError
     from .i18n import tr
     from .limits import cut

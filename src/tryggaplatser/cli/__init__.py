@@ -113,9 +113,9 @@ def main(argv: list[str] | None = None) -> None:
         exc.show()
         sys.exit(exc.exit_code)
     except TryggaplatserError as exc:
-        from ..i18n import tr
+        from .options import echo_error
 
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         sys.exit(exc.exit_code)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)

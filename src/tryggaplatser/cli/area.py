@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 def _lang_option(f):
@@ -48,10 +48,8 @@ def _done(paths: list[Path], out_dir: str, failures: list | None = None) -> None
 def _partly_done(exc, out_dir: str) -> None:
     """Some areas failed (:class:`~tryggaplatser.errors.AreasFailed`): the summary of what was
     written on stdout, the failures on stderr, exit code 4."""
-    from ..i18n import tr
-
     _done(exc.written or [], out_dir, exc.failures)
-    click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+    echo_error(exc)
     click.get_current_context().exit(exc.exit_code)
 
 
@@ -110,7 +108,7 @@ def area(
     except AreasFailed as exc:  # the other areas' reports and the tables are written
         _partly_done(exc, out_dir)
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     _done(paths, out_dir)
 
@@ -139,7 +137,7 @@ def lagesbild(
     information och analys inklusive orsaker (lagesbild_<år>.html + indikatortabeller).
     """
     from ..errors import TryggaplatserError
-    from ..i18n import language, tr
+    from ..i18n import language
     from ..publish.products import write_lagesbild
 
     ctx = click.get_current_context()
@@ -147,7 +145,7 @@ def lagesbild(
         with language(lang) if lang else _nullcontext():
             paths = write_lagesbild(config_path, out_dir, mode, year=year, with_map=not no_map)
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     _done(paths, out_dir)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from .options import ModeChoice, config_option, out_option
+from .options import ModeChoice, config_option, echo_error, out_option
 
 
 @click.command("est")
@@ -53,7 +53,7 @@ def est(config_path: str, week: str | None, mode: str, seed: int | None, out_dir
             config_path=config_path, week=week, mode=mode, seed=seed, out_dir=out_dir
         )
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     if not summary["n_incidents"]:
         click.echo(

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 @click.command("hotspots")
@@ -122,7 +122,7 @@ def hotspots(
             out_dir=out_dir,
         )
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     sig = summary["significant_cells"]
     click.echo(

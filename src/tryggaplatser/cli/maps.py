@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 @click.command("map")
@@ -76,10 +76,10 @@ def map_command(
             click.echo(str(path))
         listed = ", ".join(f"{f.area_id} [{f.rule}]" for f in exc.failures)
         click.echo(tr("Ej skrivna: {l}.", "Not written: {l}.", l=listed))
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     for path in paths:
         click.echo(str(path))

@@ -64,3 +64,10 @@ mode_option = click.option(
     default=None,
     help="Publik eller intern utdata (standard: projektets privacy_mode).",
 )
+
+
+def echo_error(exc: Exception) -> None:
+    """An error that ends a command, as one line on stderr in the output language."""
+    from ..i18n import tr
+
+    click.echo(f"{tr('fel', 'error')}: {exc}", err=True)

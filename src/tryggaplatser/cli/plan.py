@@ -19,7 +19,7 @@ from __future__ import annotations
 import click
 
 from ..publish.products.plans import DEFAULT_TARGET_RADIUS
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 @click.command("plan")
@@ -81,11 +81,11 @@ def plan(
         )
     except AreasFailed as exc:  # the other areas' plans are written
         _plans_done(exc.written, out_dir)
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
         return
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(getattr(exc, "exit_code", 1) or 1)
         return
     _plans_done(summary, out_dir)
@@ -177,7 +177,7 @@ def evaluate(
             quiet=False,
         )
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(getattr(exc, "exit_code", 1) or 1)
         return
     c = summary["counts"]

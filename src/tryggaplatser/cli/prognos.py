@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 @click.command("prognos")
@@ -56,7 +56,7 @@ def prognos(
             stability=not no_stability,
         )
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     click.echo(
         tr(

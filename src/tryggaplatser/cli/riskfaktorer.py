@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import click
 
-from .options import config_option, mode_option, out_option
+from .options import config_option, echo_error, mode_option, out_option
 
 
 @click.command("riskfaktorer")
@@ -34,7 +34,7 @@ def riskfaktorer(config_path: str, mode: str | None, cell_size: float | None, ou
     try:
         summary = write_risk_factors(config_path, out_dir, mode, cell_size=cell_size)
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         ctx.exit(exc.exit_code)
     click.echo(
         tr(

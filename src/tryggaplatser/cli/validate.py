@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import click
 
+from .options import echo_error
+
 LAYER_CHOICES = (
     "areas",
     "incidents",
@@ -107,7 +109,7 @@ def validate(path, layer, crs, study_area, config_path, quarantine_dir, as_json)
 
             qdir = str(quarantine_dir_for(None, None))
     except TryggaplatserError as exc:
-        click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+        echo_error(exc)
         sys.exit(exc.exit_code)
     failed = 0
     for spec in specs:
@@ -131,7 +133,6 @@ def _validate_basemap(config, as_json: bool) -> int:
     import json
 
     from ..errors import TryggaplatserError
-    from ..i18n import tr
     from ..layers.basemap import load_basemap
 
     try:
@@ -141,7 +142,7 @@ def _validate_basemap(config, as_json: bool) -> int:
             record = {"basemap": {"ok": False, "rule": exc.rule, "message": str(exc)}}
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
-            click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+            echo_error(exc)
         return 1
     if as_json:
         click.echo(json.dumps({"basemap": {"ok": True, **basemap.summary()}}, ensure_ascii=False))
@@ -191,7 +192,7 @@ def _print_failure(exc, spec, config, as_json: bool) -> None:
     report = getattr(exc, "report", None)
     for line in report_lines(report) if report is not None else []:
         click.echo(line)
-    click.echo(f"{tr('fel', 'error')}: {exc}", err=True)
+    echo_error(exc)
     hint = report_hint(exc.rule, spec, config)
     if hint:
         click.echo(f"{tr('tips', 'hint')}: {hint}", err=True)
